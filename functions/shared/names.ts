@@ -1,0 +1,89 @@
+// Names shared by the CDK app, the runtime and the local twin. `lib/` may import this folder and
+// nothing else from `functions/` (dependency-cruiser holds that line).
+
+/** Cognito resource server identifier; custom scopes are `${RESOURCE_SERVER_ID}/${scope}`. */
+export const RESOURCE_SERVER_ID = 'payout-platform';
+
+/** Scopes name actions, not teams (DESIGN §3). */
+export const SCOPES = [
+  'payouts:write',
+  'payouts:read',
+  'payouts:approve',
+  'batches:write',
+  'batches:retry',
+  'ops:read',
+  'ops:redrive',
+  'exceptions:write',
+  'exports:read',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'payouts:write': 'Create payouts',
+  'payouts:read': 'Read payouts, their timelines and the corridor matrix',
+  'payouts:approve': 'Approve payouts that require approval',
+  'batches:write': 'Create payout batches',
+  'batches:retry': 'Retry failed items of a batch',
+  'ops:read': 'Read queues, DLQ, exceptions and ledger balances',
+  'ops:redrive': 'Redrive DLQ messages, replay stored events, start reconciliations',
+  'exceptions:write': 'Assign and resolve exceptions',
+  'exports:read': 'Read reconciliation exports',
+};
+
+/** The scope string as it appears in a token and in a route's AuthorizationScopes. */
+export function qualifiedScope(scope: Scope): string {
+  return `${RESOURCE_SERVER_ID}/${scope}`;
+}
+
+/** JWT claim carrying the tenant; added by the pre-token-generation trigger in AWS. */
+export const TENANT_CLAIM = 'tenant_id';
+
+/** Environment variable names set by CDK and resolved locally by the twin. */
+export const ENV = {
+  functionName: 'PAYOUT_FUNCTION',
+  stage: 'STAGE',
+  payoutsTable: 'PAYOUTS_TABLE',
+  ledgerTable: 'LEDGER_TABLE',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
+  inboxTable: 'INBOX_TABLE',
+  operationsTable: 'OPERATIONS_TABLE',
+  submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
+  submissionDlqUrl: 'SUBMISSION_DLQ_URL',
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookDlqUrl: 'WEBHOOK_DLQ_URL',
+  evidenceBucket: 'EVIDENCE_BUCKET',
+  exportsBucket: 'EXPORTS_BUCKET',
+  sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',
+  webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
+  webhookSecretsFile: 'WEBHOOK_SECRETS_FILE',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
+  payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',
+  reconcileTimezone: 'RECONCILE_TIMEZONE',
+} as const;
+
+/** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
+export const FUNCTION_NAMES = [
+  'get-corridors',
+  'get-openapi',
+  'create-payout',
+  'query-payouts',
+  'get-ledger-balances',
+  'submit-payout',
+  'intake-webhook',
+  'process-webhook',
+  'sweep',
+  'ops-exceptions',
+  'ops-redrive',
+  'ops-console',
+  'reconcile',
+  'reconciliations-api',
+  'cognito-pre-token',
+] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
+export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
+
+/** Retention of Powertools idempotency records; never shorter than webhook and DLQ replay windows. */
+export const IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT = 172_800;
