@@ -1,0 +1,90 @@
+import type { CurrencyCode } from './money';
+import type { PayoutEvent, PayoutStatus, TransitionSource } from './lifecycle';
+
+/**
+ * The payout as stored and as shown (DESIGN §1: it carries its internal payout ID, the client's
+ * idempotency key, the provider reference and the Request-Id of every call that touched it).
+ * Account numbers never appear here unmasked: the full destination lives only in the
+ * submission path (see `destinationForProvider` in the payouts repository).
+ */
+export interface Payout {
+  payoutId: string;
+  tenantId: string;
+  idempotencyKey: string;
+  status: PayoutStatus;
+  statusReason?: string;
+  /** Optimistic-concurrency counter; every transition is conditional on it. */
+  version: number;
+  amountMinor: number;
+  currency: CurrencyCode;
+  feeMinor?: number;
+  provider: string;
+  providerReference?: string;
+  destination: MaskedDestination;
+  recipient: { name: string; email?: string };
+  description?: string;
+  metadata?: Record<string, string>;
+  createdAt: string;
+  lastEventAt: string;
+  reconciledAt?: string;
+  /** Owner of the open exception on this payout, when there is one. */
+  exceptionOwner?: string;
+  requestIds: string[];
+}
+
+export interface MaskedDestination {
+  country: string;
+  method: string;
+  /** Account fields with all but the last four characters masked, e.g. `iban: "••••••••••••3000"`. */
+  fields: Record<string, string>;
+}
+
+/** Who caused a change; recorded in the audit record of every transition. */
+export interface Actor {
+  kind: 'client' | 'operator' | 'system' | 'provider';
+  id: string;
+  scopes?: string[];
+}
+
+/**
+ * A request to move a payout. Named variants rather than partial patches (Hyperswitch's
+ * StatusUpdate): the event says what happened, the lifecycle table decides what it means.
+ */
+export interface TransitionCommand {
+  payoutId: string;
+  event: PayoutEvent;
+  source: TransitionSource;
+  /** The Request-Id (api/operator) or provider event id (webhook/poller) behind the change. */
+  sourceRef: string;
+  /** When it happened, by the reporter's clock (provider event time); ISO 8601 UTC. */
+  occurredAt: string;
+  /** When we recorded it; ISO 8601 UTC. Passed in: the domain never reads the clock. */
+  recordedAt: string;
+  actor: Actor;
+  statusReason?: string;
+  feeMinor?: number;
+  providerReference?: string;
+  /** Written in the same transaction so a provider event is applied at most once. */
+  dedup?: { provider: string; providerEventId: string };
+}
+
+export type TransitionResult =
+  | { kind: 'applied'; payout: Payout; from: PayoutStatus; to: PayoutStatus }
+  | { kind: 'stale'; payout: Payout }
+  | { kind: 'duplicate' }
+  | { kind: 'forbidden'; payout: Payout }
+  | { kind: 'not_found' };
+
+/** One entry of GET /payouts/{payoutId}/events. */
+export interface TimelineEntry {
+  payoutId: string;
+  at: string;
+  occurredAt: string;
+  event: PayoutEvent | 'created';
+  outcome: 'applied' | 'stale' | 'forbidden';
+  from?: PayoutStatus;
+  to?: PayoutStatus;
+  source: TransitionSource;
+  sourceRef: string;
+  statusReason?: string;
+}
