@@ -1,0 +1,55 @@
+import type { PayoutStatus } from '../domain/lifecycle';
+import type { LedgerAccount } from '../domain/ledger';
+import type { CurrencyCode } from '../domain/money';
+import type { Payout } from '../domain/payout';
+
+/**
+ * Key builders and item mapping for PAYOUTS_TABLE and LEDGER_TABLE. The key design is documented
+ * at the top of payouts-repository.ts; every key string is built here and nowhere else.
+ */
+export const PAYOUT_SK = 'PAYOUT';
+/** Shares the payout's partition and sorts right after it, so one Query reads both (submitter). */
+export const DESTINATION_SK = 'PAYOUT#DESTINATION';
+export const KEY_LOCK_SK = 'IDEMKEY';
+export const PROVIDER_REF_SK = 'PROVREF';
+export const DEDUP_SK = 'PROVEVENT';
+export const EVENT_SK_PREFIX = 'EVENT#';
+export const AUDIT_SK_PREFIX = 'AUDIT#';
+
+export const payoutPk = (payoutId: string): string => `PAYOUT#${payoutId}`;
+export const keyLockPk = (tenantId: string, idempotencyKey: string): string => `IDEMKEY#${tenantId}#${idempotencyKey}`;
+export const providerRefPk = (provider: string, providerReference: string): string => `PROVREF#${provider}#${providerReference}`;
+export const dedupPk = (provider: string, providerEventId: string): string => `PROVEVENT#${provider}#${providerEventId}`;
+export const tenantGsiPk = (tenantId: string): string => `TENANT#${tenantId}`;
+export const tenantStatusGsiPk = (tenantId: string, status: PayoutStatus): string => `TENANT#${tenantId}#STATUS#${status}`;
+/** ISO timestamps sort lexically; the payout id breaks ties between payouts of the same millisecond. */
+export const createdGsiSk = (createdAt: string, payoutId: string): string => `${createdAt}#${payoutId}`;
+
+export const balancePk = (currency: CurrencyCode): string => `BALANCE#${currency}`;
+export const balanceSk = (tenantId: string, account: LedgerAccount): string => `TENANT#${tenantId}#ACCOUNT#${account}`;
+export const journalPk = (payoutId: string): string => `JOURNAL#${payoutId}`;
+/** One journal entry per payout version: the version in the key makes a double booking impossible. */
+export const journalSk = (version: number, event: string): string => `ENTRY#${String(version).padStart(6, '0')}#${event}`;
+export const journalGsiPk = (tenantId: string, currency: CurrencyCode): string => `JOURNAL#${tenantId}#${currency}`;
+
+/** Keys and bookkeeping attributes that are not part of the Payout shape. */
+const NON_PAYOUT_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity']);
+
+export function payoutItem(payout: Payout): Record<string, unknown> {
+  return {
+    pk: payoutPk(payout.payoutId),
+    sk: PAYOUT_SK,
+    entity: 'payout',
+    gsi1pk: tenantGsiPk(payout.tenantId),
+    gsi1sk: createdGsiSk(payout.createdAt, payout.payoutId),
+    gsi2pk: tenantStatusGsiPk(payout.tenantId, payout.status),
+    gsi2sk: createdGsiSk(payout.createdAt, payout.payoutId),
+    ...payout,
+  };
+}
+
+export function payoutFromItem(item: Record<string, unknown>): Payout {
+  const payout: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!NON_PAYOUT_ATTRIBUTES.has(name)) payout[name] = value;
+  return payout as unknown as Payout;
+}

@@ -1,0 +1,135 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { postingsFor } from '../domain/ledger';
+import { decide } from '../domain/lifecycle';
+import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
+import { journalWrites, type TransactItem } from './ledger-writes';
+import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, dedupPk, payoutItem, payoutPk, providerRefPk } from './payout-items';
+import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import type { PayoutsRepository } from './payouts-repository';
+
+/** Attempts when another writer moved the payout between our read and our write (version conflict). */
+export const TRANSITION_ATTEMPTS_MAX = 5;
+/** Upper bound of the jittered pause between attempts. */
+export const TRANSITION_RETRY_DELAY_MS_MAX = 50;
+/** Request ids kept on a payout: the first (creation) and the most recent ones. */
+export const PAYOUT_REQUEST_IDS_MAX = 50;
+
+export class TransitionConflictError extends Error {
+  constructor(payoutId: string, attempts: number, options?: { cause?: unknown }) {
+    super(`payout ${payoutId} kept changing under ${attempts} transition attempts`, options);
+    this.name = 'TransitionConflictError';
+  }
+}
+
+export class ProviderReferenceConflictError extends Error {
+  constructor(provider: string, providerReference: string, options?: { cause?: unknown }) {
+    super(`provider reference ${provider}/${providerReference} already belongs to another payout`, options);
+    this.name = 'ProviderReferenceConflictError';
+  }
+}
+
+/**
+ * Consistent read → `decide` → one TransactWriteItems conditional on the status and version read.
+ * Precedence of outcomes: not_found, then duplicate (the dedup record exists), then the decision.
+ * - transition: payout update, timeline entry, journal entry + balances, audit (+ provider-ref index
+ *   item when the reference is first set, + dedup record);
+ * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
+ *   guards it, so "stale" is decided on the state that is current when we write);
+ * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
+ *   redelivery is recorded again and the caller's exception opening must be idempotent.
+ * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times.
+ */
+export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCommand): Promise<TransitionResult> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
+    const payout = await repo.getPayoutById(cmd.payoutId);
+    if (payout === undefined) return { kind: 'not_found' };
+    const decision = decide(payout.status, cmd.event);
+    const items: TransactItem[] = [];
+    let result: TransitionResult;
+    if (decision.kind === 'transition') {
+      const next = nextPayout(payout, cmd, decision.to);
+      items.push({ Put: { TableName: repo.payoutsTable, Item: payoutItem(next), ...versionCondition(payout) } });
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
+      if (next.providerReference !== undefined && payout.providerReference === undefined) {
+        items.push({
+          Put: {
+            TableName: repo.payoutsTable,
+            Item: { pk: providerRefPk(next.provider, next.providerReference), sk: PROVIDER_REF_SK, entity: 'provider_reference', payoutId: payout.payoutId, tenantId: payout.tenantId },
+            // A reference names one payout: a provider reusing it for another is a provider bug to surface.
+            ConditionExpression: 'attribute_not_exists(pk) OR payoutId = :payoutId',
+            ExpressionAttributeValues: { ':payoutId': payout.payoutId },
+          },
+        });
+      }
+      items.push(
+        ...journalWrites({
+          ledgerTable: repo.ledgerTable,
+          tenantId: payout.tenantId,
+          payoutId: payout.payoutId,
+          currency: payout.currency,
+          version: next.version,
+          event: cmd.event,
+          postings: postingsFor({ from: payout.status, to: decision.to, amountMinor: payout.amountMinor, ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }) }),
+          recordedAt: cmd.recordedAt,
+          sourceRef: cmd.sourceRef,
+        }),
+      );
+      result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
+    } else {
+      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      if (decision.kind === 'forbidden') items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
+    }
+    const dedupIndex = cmd.dedup !== undefined && decision.kind !== 'forbidden' ? items.length : -1;
+    if (cmd.dedup !== undefined && dedupIndex >= 0) {
+      items.push({
+        Put: {
+          TableName: repo.payoutsTable,
+          Item: { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK, entity: 'provider_event', payoutId: payout.payoutId, event: cmd.event, outcome: result.kind, recordedAt: cmd.recordedAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return result;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes === undefined) throw error;
+      if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
+      const payoutMoved = codes[0] === 'ConditionalCheckFailed';
+      if (!payoutMoved && !codes.includes('TransactionConflict')) {
+        const refIndex = items.findIndex((item) => item.Put?.Item?.['entity'] === 'provider_reference');
+        if (refIndex >= 0 && codes[refIndex] === 'ConditionalCheckFailed') throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
+        throw error;
+      }
+      lastError = error;
+      if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
+    }
+  }
+  throw new TransitionConflictError(cmd.payoutId, TRANSITION_ATTEMPTS_MAX, { cause: lastError });
+}
+
+function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+  return {
+    ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
+    ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+    ExpressionAttributeValues: { ':expectedStatus': payout.status, ':expectedVersion': payout.version },
+  };
+}
+
+function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']): Payout {
+  const next: Payout = { ...payout, status: to, version: payout.version + 1, lastEventAt: cmd.recordedAt };
+  if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
+  if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
+  // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
+  if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
+  if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
+    const [first, ...rest] = payout.requestIds;
+    next.requestIds = first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+  }
+  return next;
+}

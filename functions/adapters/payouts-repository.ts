@@ -1,0 +1,225 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulidx';
+import { postingsFor } from '../domain/ledger';
+import type { Actor, Payout, TransitionCommand, TransitionResult, TimelineEntry } from '../domain/payout';
+import type { Destination } from '../domain/recipient';
+import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { journalWrites, type TransactItem } from './ledger-writes';
+import {
+  AUDIT_SK_PREFIX,
+  DESTINATION_SK,
+  EVENT_SK_PREFIX,
+  KEY_LOCK_SK,
+  PAYOUT_SK,
+  PROVIDER_REF_SK,
+  keyLockPk,
+  payoutFromItem,
+  payoutItem,
+  payoutPk,
+  providerRefPk,
+} from './payout-items';
+import { applyTransition } from './payout-transitions';
+import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from './payouts-queries';
+
+/*
+ * Key design. PAYOUTS_TABLE (pk, sk; gsi1 and gsi2 overloaded, eventually consistent, used only for
+ * listing — every decision is taken on a consistent GetItem/Query of the base table or a condition):
+ *
+ *   payout           pk PAYOUT#<payoutId>               sk PAYOUT
+ *                    gsi1 TENANT#<tenant>               / <createdAt>#<payoutId>   list a tenant's payouts
+ *                    gsi2 TENANT#<tenant>#STATUS#<s>    / <createdAt>#<payoutId>   list by status
+ *   destination      pk PAYOUT#<payoutId>               sk PAYOUT#DESTINATION
+ *                    The unmasked account fields, kept apart from the payout item so that every read
+ *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
+ *                    only getPayoutForSubmission reads this item, for the provider call.
+ *   timeline entry   pk PAYOUT#<payoutId>               sk EVENT#<recordedAt>#<ulid>
+ *   audit record     pk PAYOUT#<payoutId>               sk AUDIT#<recordedAt>#<ulid>
+ *   key lock         pk IDEMKEY#<tenant>#<key>          sk IDEMKEY   at most one payout per (tenant, key), for ever
+ *   provider ref     pk PROVREF#<provider>#<ref>        sk PROVREF   written when providerReference is first set
+ *   provider event   pk PROVEVENT#<provider>#<eventId>  sk PROVEVENT dedup: an event is applied at most once
+ *
+ * LEDGER_TABLE:
+ *   journal entry    pk JOURNAL#<payoutId>              sk ENTRY#<version:6>#<event>   postings inline
+ *                    gsi1 JOURNAL#<tenant>#<currency>   / <recordedAt>#<payoutId>      (reconciliation)
+ *   balance          pk BALANCE#<currency>              sk TENANT#<tenant>#ACCOUNT#<account>   balanceMinor (N)
+ */
+
+export interface PayoutsRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  payoutsTable: string;
+  ledgerTable: string;
+}
+
+/** A new payout as the create path hands it over: the id was generated before anything is written. */
+export interface NewPayout {
+  payout: Payout;
+  destination: Destination;
+  actor: Actor;
+  requestId: string;
+  /** Salted per-field hashes of the request body, to name the fields that differ on a key reuse. */
+  fieldHashes: Record<string, string>;
+}
+
+export type CreateResult =
+  | { kind: 'created'; payout: Payout }
+  /** The (tenant, key) lock already existed: this is the payout created by an earlier execution. */
+  | { kind: 'exists'; payout: Payout; fieldHashes: Record<string, string> };
+
+export interface KeyLock {
+  payoutId: string;
+  fieldHashes: Record<string, string>;
+}
+
+/** Attempts of a create whose transaction lost a race on a hot balance item (TransactionConflict). */
+export const CREATE_ATTEMPTS_MAX = 4;
+export const CREATE_RETRY_DELAY_MS_MAX = 100;
+
+export class PayoutsRepositoryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PayoutsRepositoryError';
+  }
+}
+
+export class PayoutsRepository {
+  readonly client: DynamoDBDocumentClient;
+  readonly payoutsTable: string;
+  readonly ledgerTable: string;
+
+  constructor(options: PayoutsRepositoryOptions) {
+    this.client = options.client;
+    this.payoutsTable = options.payoutsTable;
+    this.ledgerTable = options.ledgerTable;
+  }
+
+  /**
+   * Writes a new payout in ONE transaction: key lock, payout, destination, `created` timeline entry,
+   * audit record, journal entry and balances. The key lock is item 0 so its cancellation reason
+   * tells us whether an earlier execution already created the payout for this (tenant, key).
+   */
+  async createPayout(input: NewPayout): Promise<CreateResult> {
+    const { payout } = input;
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.payoutsTable,
+          Item: { pk: keyLockPk(payout.tenantId, payout.idempotencyKey), sk: KEY_LOCK_SK, entity: 'key_lock', payoutId: payout.payoutId, tenantId: payout.tenantId, fieldHashes: input.fieldHashes, createdAt: payout.createdAt },
+          // The lock never expires: at most one payout per (tenant, key), even after Powertools forgets.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
+      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId }),
+      this.auditPut(payout.payoutId, payout.createdAt, input.actor, input.requestId, 'created', 'applied'),
+      ...journalWrites({
+        ledgerTable: this.ledgerTable,
+        tenantId: payout.tenantId,
+        payoutId: payout.payoutId,
+        currency: payout.currency,
+        version: payout.version,
+        event: 'created',
+        postings: postingsFor({ from: 'new', to: payout.status, amountMinor: payout.amountMinor }),
+        recordedAt: payout.createdAt,
+        sourceRef: input.requestId,
+      }),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created', payout };
+      } catch (error) {
+        const reasons = cancellationCodes(error);
+        if (reasons?.[0] === 'ConditionalCheckFailed') {
+          const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
+          if (existing === undefined) throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
+          return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
+        }
+        if (reasons?.includes('TransactionConflict') && attempt < CREATE_ATTEMPTS_MAX) {
+          await jitterSleep(CREATE_RETRY_DELAY_MS_MAX);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Moves a payout by an event; see payout-transitions.ts for the protocol. */
+  applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
+    return applyTransition(this, cmd);
+  }
+
+  /** The payout, if it exists and belongs to the tenant; another tenant's payout is `undefined`. */
+  async getPayout(tenantId: string, payoutId: string): Promise<Payout | undefined> {
+    const payout = await this.getPayoutById(payoutId);
+    return payout?.tenantId === tenantId ? payout : undefined;
+  }
+
+  /** Any tenant's payout, by id: for internal callers (submitter, webhook processor). */
+  async getPayoutById(payoutId: string): Promise<Payout | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK }, ConsistentRead: true }));
+    return Item === undefined ? undefined : payoutFromItem(Item);
+  }
+
+  /**
+   * The payout with its unmasked destination, for the provider call only. One consistent Query:
+   * the destination item sorts right after the payout item in the same partition.
+   */
+  async getPayoutForSubmission(payoutId: string): Promise<{ payout: Payout; destination: Destination } | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.payoutsTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': payoutPk(payoutId), ':sk': PAYOUT_SK },
+        ConsistentRead: true,
+      }),
+    );
+    const payoutRecord = Items.find((item) => item['sk'] === PAYOUT_SK);
+    const destinationRecord = Items.find((item) => item['sk'] === DESTINATION_SK);
+    if (payoutRecord === undefined || destinationRecord === undefined) return undefined;
+    const { country, method, fields } = destinationRecord as unknown as Destination;
+    return { payout: payoutFromItem(payoutRecord), destination: { country, method, fields } };
+  }
+
+  /** The key lock and its payout, read consistently: idempotency is never decided on a GSI. */
+  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK }, ConsistentRead: true }));
+    if (Item === undefined) return undefined;
+    const lock: KeyLock = { payoutId: String(Item['payoutId']), fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string> };
+    const payout = await this.getPayout(tenantId, lock.payoutId);
+    return payout === undefined ? undefined : { payout, lock };
+  }
+
+  async findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK }, ConsistentRead: true }));
+    return Item === undefined ? undefined : this.getPayoutById(String(Item['payoutId']));
+  }
+
+  listPayouts(query: PayoutListQuery): Promise<PayoutPage> {
+    return listPayouts(this, query);
+  }
+
+  /** The timeline of a tenant's payout, oldest first; `undefined` when the payout is not the tenant's. */
+  async listTimeline(tenantId: string, payoutId: string): Promise<TimelineEntry[] | undefined> {
+    const payout = await this.getPayout(tenantId, payoutId);
+    return payout === undefined ? undefined : listTimeline(this, payoutId);
+  }
+
+  timelinePut(entry: TimelineEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.payoutsTable,
+        Item: { pk: payoutPk(entry.payoutId), sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`, entity: 'timeline_entry', ...entry },
+      },
+    };
+  }
+
+  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string): TransactItem {
+    return {
+      Put: {
+        TableName: this.payoutsTable,
+        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome },
+      },
+    };
+  }
+}
