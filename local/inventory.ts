@@ -1,0 +1,28 @@
+// GET /.twin/inventory: what the running twin actually serves, polls and schedules — the parity
+// test compares it (and the emulators' own listings) with the template.
+import type { Twin } from './twin.js';
+
+export function twinInventory(twin: Twin) {
+  const shortName = (logicalId: string) => twin.runtime.find(logicalId)?.spec.shortName ?? logicalId;
+  return {
+    issuer: twin.issuer,
+    clientId: twin.clientId,
+    routes: twin.model.routes.map((route) => ({ routeKey: route.routeKey, scopes: route.scopes, authorized: Boolean(route.authorizerLogicalId), function: shortName(route.functionLogicalId) })),
+    functions: twin.runtime.functions.map((fn) => ({ shortName: fn.spec.shortName, logicalId: fn.spec.logicalId, timeoutSeconds: fn.spec.timeoutSeconds, workers: twin.runtime.workerCount(fn.spec.logicalId) })),
+    eventSourceMappings: twin.model.eventSourceMappings.map((mapping) => ({
+      logicalId: mapping.logicalId,
+      queue: twin.emulators.names.queueUrls[mapping.queueLogicalId],
+      function: shortName(mapping.functionLogicalId),
+      batchSize: mapping.batchSize,
+      maxBatchingWindowSeconds: mapping.maxBatchingWindowSeconds,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      running: twin.pollers.get(mapping.logicalId)?.running ?? false,
+      stats: twin.pollers.get(mapping.logicalId)?.stats,
+    })),
+    schedules: twin.scheduler.state,
+    tables: twin.emulators.names.tables,
+    queues: twin.emulators.names.queueUrls,
+    buckets: twin.emulators.names.buckets,
+    recentInvocations: twin.runtime.invocations.slice(-20),
+  };
+}

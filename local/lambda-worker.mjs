@@ -1,0 +1,59 @@
+// One Lambda execution environment: a worker thread that imports the bundled handler once (the
+// "init" phase) and then runs one invocation at a time. Plain JavaScript so it starts without a
+// TypeScript loader — startup time is part of what the twin measures.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+
+const { modulePath, exportName, functionName, memoryMb } = workerData;
+let handlerPromise;
+
+function loadHandler() {
+  handlerPromise ??= import(pathToFileURL(modulePath).href).then((module) => {
+    const handler = module[exportName] ?? module.default?.[exportName];
+    if (typeof handler !== 'function') throw Object.assign(new Error(`${modulePath} does not export ${exportName}`), { name: 'Runtime.HandlerNotFound' });
+    return handler;
+  });
+  return handlerPromise;
+}
+
+function lambdaContext(requestId, deadlineMs) {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${requestId}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+  };
+}
+
+function errorBody(error) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack ?? '').split('\n') };
+}
+
+async function run(handler, event, context) {
+  // Callback-style handlers (three parameters) finish through the callback, as on Lambda.
+  if (handler.length >= 3) {
+    return new Promise((resolve, reject) => {
+      const callback = (error, result) => (error ? reject(error) : resolve(result));
+      const maybePromise = handler(event, context, callback);
+      if (maybePromise && typeof maybePromise.then === 'function') maybePromise.then(resolve, reject);
+    });
+  }
+  return handler(event, context);
+}
+
+parentPort.on('message', async ({ requestId, event, deadlineMs }) => {
+  try {
+    const handler = await loadHandler();
+    const result = await run(handler, event, lambdaContext(requestId, deadlineMs));
+    // Lambda serializes the result to JSON; undefined becomes null.
+    parentPort.postMessage({ requestId, ok: true, resultJson: JSON.stringify(result ?? null) });
+  } catch (error) {
+    parentPort.postMessage({ requestId, ok: false, error: errorBody(error), initFailed: handlerPromise === undefined });
+  }
+});

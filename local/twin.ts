@@ -1,0 +1,160 @@
+// The local twin: one call that starts everything `npm start` runs, in order — the API port first
+// (so a taken port fails in a second), then synth, emulators, issuer and sandbox provider in
+// parallel, then the functions, pollers and schedules derived from the template.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { startApiServer, type ApiServer } from './api-server.js';
+import { loadLocalConfig, type LocalConfig } from './config.js';
+import { assertJava } from './dynamodb.js';
+import { startEmulatorsFor, type Emulators } from './emulators.js';
+import { functionEnvironment } from './environment.js';
+import { Health } from './health.js';
+import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './issuer.js';
+import { LambdaRuntime } from './lambda-runtime.js';
+import { buildModel, type TwinModel } from './model.js';
+import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
+import type { ResolveContext } from './resolve.js';
+import { Scheduler } from './scheduler.js';
+import { SqsPoller } from './sqs-poller.js';
+import { synthesize } from './synth.js';
+import { loadTemplate } from './template.js';
+import { startSandboxProvider } from './sandbox.js';
+import { twinInventory } from './inventory.js';
+
+export interface TwinOptions {
+  /** 0 picks a free port (tests); default from config/local.json or PORT. */
+  port?: number;
+  /** Wipe the state directory first. */
+  fresh?: boolean;
+  stateDir?: string;
+  /** `always` (npm start), `if-stale` (`--no-synth`), `never` (tests with a fixture assembly). */
+  synth?: 'always' | 'if-stale' | 'never';
+  cdkOutDir?: string;
+  config?: LocalConfig;
+  log?: (line: string) => void;
+}
+
+export interface Twin {
+  url: string;
+  port: number;
+  issuer: string;
+  keys: IssuerKeys;
+  model: TwinModel;
+  emulators: Emulators;
+  runtime: LambdaRuntime;
+  scheduler: Scheduler;
+  pollers: Map<string, SqsPoller>;
+  sandboxProviderUrl: string;
+  /** Local id of the machine-to-machine app client (the first audience of the first authorizer). */
+  clientId: string;
+  token(request: { tenant: string; scopes: string[]; ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The app client the token CLI issues for: the first audience of the first JWT authorizer. */
+export function defaultClientId(model: TwinModel): string {
+  return model.authorizers[0]?.audiences[0] ?? 'local-client';
+}
+
+export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
+  const log = options.log ?? (() => {});
+  const config = options.config ?? loadLocalConfig();
+  const dirs = stateDirs(options.stateDir ?? STATE_DIR_DEFAULT);
+  if (options.fresh) rmSync(dirs.root, { recursive: true, force: true });
+  mkdirSync(dirs.root, { recursive: true });
+  assertJava();
+
+  const health = new Health();
+  const stoppers: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => { for (const stop of stoppers.splice(0).reverse()) await Promise.resolve(stop()).catch(() => undefined); };
+  let twin: Twin | undefined;
+  let routing: { routes: TwinModel['routes']; authorizers: TwinModel['authorizers']; keys: IssuerKeys; issuer: string; apiId: string } | undefined;
+  let runtime: LambdaRuntime | undefined;
+  let scheduler: Scheduler | undefined;
+
+  const api: ApiServer = await startApiServer({
+    get routing() { return routing; },
+    invoke: (functionLogicalId, event, requestId) => runtime!.invoke(functionLogicalId, event, { requestId }),
+    runSchedule: (name) => scheduler!.runNow(name),
+    health: () => ({ ready: health.ready, body: health.body() }),
+    inventory: () => (twin ? twinInventory(twin) : { starting: true }),
+  }, options.port ?? config.port);
+  stoppers.push(() => api.stop());
+  health.set('api', { status: 'starting', url: api.url });
+
+  try {
+    const cdkOutDir = options.cdkOutDir ?? CDK_OUT_DIR;
+    if (options.synth !== 'never') await synthesize({ onlyIfStale: options.synth === 'if-stale', log });
+    const loaded = loadTemplate(cdkOutDir, config.stackName);
+    const model = buildModel(loaded);
+    const issuer = issuerUrl(api.port);
+
+    const [emulators, keys, sandbox] = await Promise.all([
+      startEmulatorsFor(model, { stateDir: dirs.root }).then((started) => { stoppers.push(() => started.stop()); return started; }),
+      loadOrCreateKeys(dirs.issuer),
+      startSandboxProvider({ port: config.sandboxProviderPort, stateDir: dirs.sandbox, webhookUrl: `${api.url}/webhooks/sandbox` }).then((started) => { stoppers.push(() => started.stop()); return started; }),
+    ]);
+    health.set('dynamodb', { status: 'ok', endpoint: emulators.dynamodbEndpointUrl, tables: model.tables.length });
+    health.set('fauxqs', { status: 'ok', endpoint: emulators.sqsEndpointUrl, queues: model.queues.length, buckets: model.buckets.length });
+    health.set('sandboxProvider', { status: 'ok', url: sandbox.url });
+
+    const context: ResolveContext = { template: loaded.template, stackName: loaded.stackName, sqsEndpointUrl: emulators.sqsEndpointUrl, apiUrl: api.url, issuerUrl: issuer };
+    const twinEnvironment = { ...emulators.awsEnvironment, SANDBOX_PROVIDER_URL: sandbox.url, ...config.env };
+    runtime = new LambdaRuntime(model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })));
+    stoppers.push(() => runtime!.stop());
+    health.set('functions', { status: 'ok', count: model.functions.length });
+
+    const pollers = new Map<string, SqsPoller>();
+    for (const mapping of model.eventSourceMappings.filter((candidate) => candidate.enabled)) {
+      const fn = runtime.find(mapping.functionLogicalId)!;
+      const poller = new SqsPoller({
+        sqs: emulators.clients.sqs,
+        queueUrl: emulators.names.queueUrls[mapping.queueLogicalId]!,
+        queueArn: emulators.names.queueArns[mapping.queueLogicalId]!,
+        mapping,
+        invoke: (event) => runtime!.invoke(fn.spec.logicalId, event),
+        log,
+      });
+      poller.start();
+      pollers.set(mapping.logicalId, poller);
+    }
+    stoppers.push(() => Promise.all([...pollers.values()].map((poller) => poller.stop())).then(() => undefined));
+    health.set('pollers', { status: 'ok', count: pollers.size });
+
+    scheduler = new Scheduler(
+      model.schedules.map((spec) => ({ spec, functionShortName: runtime!.find(spec.functionLogicalId)!.spec.shortName })),
+      (name, event) => runtime!.invoke(name, event),
+      log,
+    );
+    scheduler.start();
+    stoppers.push(() => scheduler!.stop());
+    health.set('schedules', { status: 'ok', count: model.schedules.length });
+
+    const clientId = defaultClientId(model);
+    routing = { routes: model.routes, authorizers: model.authorizers, keys, issuer, apiId: model.routes.length > 0 ? 'local' : 'none' };
+    health.set('api', { status: 'ok', url: api.url, routes: model.routes.length });
+
+    // `npm run invoke` and `npm run token` read this to find the running twin.
+    writeFileSync(dirs.runtimeFile, JSON.stringify({ pid: process.pid, url: api.url, port: api.port, issuer, clientId, endpoints: emulators.awsEnvironment, sandboxProviderUrl: sandbox.url }, null, 2));
+    stoppers.push(() => rmSync(dirs.runtimeFile, { force: true }));
+
+    twin = {
+      url: api.url,
+      port: api.port,
+      issuer,
+      keys,
+      model,
+      emulators,
+      runtime,
+      scheduler,
+      pollers,
+      sandboxProviderUrl: sandbox.url,
+      clientId,
+      token: (request) => signToken(keys, { ...request, clientId, issuer }),
+      stop: stopAll,
+    };
+    return twin;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
