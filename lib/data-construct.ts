@@ -1,0 +1,73 @@
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
+import { defaultBucketProps } from './defaults/s3-defaults';
+import { pinLogicalId } from './logical-id';
+
+// Tables and buckets exactly as docs/contracts.md names them. Logical ids are pinned to the
+// contract names because the local twin reads them from the synthesized template.
+
+/** TTL attribute of Powertools idempotency records (Powertools' own default name). */
+export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+/** TTL attribute of inbox and operations items that age out. */
+export const EXPIRES_AT_ATTRIBUTE = 'expiresAtEpochSeconds';
+
+export class DataConstruct extends Construct {
+  readonly payoutsTable: dynamodb.Table;
+  readonly ledgerTable: dynamodb.Table;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly inboxTable: dynamodb.Table;
+  readonly operationsTable: dynamodb.Table;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly evidenceBucket: s3.Bucket;
+  readonly exportsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.payoutsTable = this.singleTable('PayoutsTable');
+    this.ledgerTable = this.singleTable('LedgerTable');
+    this.inboxTable = this.singleTable('InboxTable', EXPIRES_AT_ATTRIBUTE);
+    this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      ...defaultTableProps(),
+      // Powertools' record layout: partition key `id` only.
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
+    });
+    pinLogicalId(this.idempotencyTable, 'IdempotencyTable');
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', defaultBucketProps({ versioned: false }));
+    pinLogicalId(this.accessLogsBucket, 'AccessLogsBucket');
+    this.evidenceBucket = this.loggedBucket('EvidenceBucket');
+    this.exportsBucket = this.loggedBucket('ExportsBucket');
+  }
+
+  /** `pk`/`sk` table with the overloaded `gsi1`/`gsi2` indexes. */
+  private singleTable(logicalId: string, timeToLiveAttribute?: string): dynamodb.Table {
+    const table = new dynamodb.Table(this, logicalId, {
+      ...defaultTableProps(),
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      ...(timeToLiveAttribute ? { timeToLiveAttribute } : {}),
+    });
+    addOverloadedIndexes(table);
+    pinLogicalId(table, logicalId);
+    return table;
+  }
+
+  /** Versioned bucket (it holds evidence or exports) that logs access to AccessLogsBucket. */
+  private loggedBucket(logicalId: string): s3.Bucket {
+    const bucket = new s3.Bucket(
+      this,
+      logicalId,
+      defaultBucketProps({
+        versioned: true,
+        serverAccessLogsBucket: this.accessLogsBucket,
+        serverAccessLogsPrefix: `${logicalId}/`,
+      }),
+    );
+    pinLogicalId(bucket, logicalId);
+    return bucket;
+  }
+}

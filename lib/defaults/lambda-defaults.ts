@@ -1,0 +1,49 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+
+// Secure, reproducible defaults for every Lambda (DESIGN §2: Node 24, esbuild ESM bundles,
+// Powertools bundled rather than layered).
+
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** Graviton: cheaper per GB-second and every dependency we bundle is pure JavaScript. */
+export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
+/** Lambda's own limits on memory (MB) and timeout (s). */
+export const LAMBDA_MEMORY_SIZE_MB_MIN = 128;
+export const LAMBDA_MEMORY_SIZE_MB_MAX = 10_240;
+export const LAMBDA_TIMEOUT_SECONDS_MAX = 900;
+/** esbuild target; must match the runtime above. */
+export const ESBUILD_TARGET = 'node24';
+
+/**
+ * ESM bundles of the AWS SDK call `require` for node builtins; without this banner they fail at
+ * import with "Dynamic require of node:https is not supported" (DESIGN §7).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export function defaultBundlingOptions(): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: ESBUILD_TARGET,
+    minify: true,
+    sourceMap: true,
+    // Source maps without embedded sources: stack traces still map, bundles stay small.
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    // Bundle everything, the AWS SDK v3 included, so the versions pinned in package-lock.json are
+    // the versions that run (the runtime's built-in SDK moves under us).
+    externalModules: [],
+    bundleAwsSDK: true,
+    // esbuild is a local devDependency; bundling must work without Docker.
+    forceDockerBundling: false,
+  };
+}
+
+/** Environment every function gets, whatever it does. */
+export function defaultEnvironment(): Record<string, string> {
+  return {
+    // Stack traces point at TypeScript lines, not minified bundle offsets.
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}

@@ -1,0 +1,31 @@
+import type { FunctionName } from '../functions/shared/names';
+
+// Memory and timeout of every function, in one table so they can be compared and tuned together.
+// API handlers stay under the HTTP API's 30 s integration limit; the Cognito trigger under
+// Cognito's 5 s limit; queue consumers' timeouts set their queues' visibility (× 6).
+
+export interface FunctionSize {
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+}
+
+/** Cognito waits at most 5 s for a trigger. */
+const COGNITO_TRIGGER_TIMEOUT_SECONDS = 5;
+
+export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
+  'get-corridors': { memorySizeMb: 256, timeoutSeconds: 5 },
+  'get-openapi': { memorySizeMb: 256, timeoutSeconds: 5 },
+  'create-payout': { memorySizeMb: 1024, timeoutSeconds: 15 },
+  'query-payouts': { memorySizeMb: 512, timeoutSeconds: 10 },
+  'get-ledger-balances': { memorySizeMb: 512, timeoutSeconds: 10 },
+  'submit-payout': { memorySizeMb: 1024, timeoutSeconds: 30 },
+  'intake-webhook': { memorySizeMb: 1024, timeoutSeconds: 10 },
+  'process-webhook': { memorySizeMb: 1024, timeoutSeconds: 30 },
+  sweep: { memorySizeMb: 1024, timeoutSeconds: 120 },
+  'ops-exceptions': { memorySizeMb: 512, timeoutSeconds: 10 },
+  'ops-redrive': { memorySizeMb: 512, timeoutSeconds: 25 },
+  'ops-console': { memorySizeMb: 256, timeoutSeconds: 5 },
+  reconcile: { memorySizeMb: 2048, timeoutSeconds: 600 },
+  'reconciliations-api': { memorySizeMb: 1024, timeoutSeconds: 25 },
+  'cognito-pre-token': { memorySizeMb: 256, timeoutSeconds: COGNITO_TRIGGER_TIMEOUT_SECONDS },
+};

@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy, Aws, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../functions/shared/names';
+import { pinLogicalId } from './logical-id';
+
+// Cognito: who may call the API. Machine clients (platform backends) use client credentials;
+// operators sign in to the ops console through the hosted UI. The tenant claim is added by the
+// pre-token-generation V3 trigger, which is the only trigger version that can customize
+// client-credentials access tokens, and it needs the Essentials feature plan (or Plus).
+
+const ACCESS_TOKEN_VALIDITY_MINUTES = 60;
+const ID_TOKEN_VALIDITY_MINUTES = 60;
+const REFRESH_TOKEN_VALIDITY_HOURS = 12;
+const PASSWORD_MIN_LENGTH = 14;
+const TEMPORARY_PASSWORD_VALIDITY_DAYS = 3;
+
+/** Scopes an operator needs in the console: read everything, work exceptions, redrive, exports. */
+export const OPS_CONSOLE_SCOPES: readonly Scope[] = [
+  'payouts:read',
+  'ops:read',
+  'ops:redrive',
+  'exceptions:write',
+  'exports:read',
+];
+
+export interface IdentityConstructProps {
+  readonly stage: string;
+  readonly opsConsoleCallbackUrl: string;
+  readonly preTokenFunction: lambda.IFunction;
+}
+
+export class IdentityConstruct extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  readonly m2mClient: cognito.UserPoolClient;
+  readonly opsConsoleClient: cognito.UserPoolClient;
+  readonly domain: cognito.UserPoolDomain;
+
+  constructor(scope: Construct, id: string, props: IdentityConstructProps) {
+    super(scope, id);
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: `payout-platform-${props.stage}`,
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // Operators are invited, never self-registered.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: PASSWORD_MIN_LENGTH,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(TEMPORARY_PASSWORD_VALIDITY_DAYS),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.userPool.addTrigger(
+      cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      props.preTokenFunction,
+      cognito.LambdaVersion.V3_0,
+    );
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials is the plan that runs the V3 pre-token trigger for client-credentials tokens; almost all callers are machine clients, and the few operators sign in with required TOTP MFA, so Plus threat protection (priced per user) adds little here.',
+    });
+
+    const scopes = SCOPES.map(
+      (scopeName) => new cognito.ResourceServerScope({ scopeName, scopeDescription: SCOPE_DESCRIPTIONS[scopeName] }),
+    );
+    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: RESOURCE_SERVER_ID,
+      userPoolResourceServerName: RESOURCE_SERVER_ID,
+      scopes,
+    });
+    const oauthScope = (scopeName: Scope): cognito.OAuthScope => {
+      const resourceScope = scopes.find((candidate) => candidate.scopeName === scopeName);
+      if (!resourceScope) throw new Error(`unknown scope ${scopeName}`);
+      return cognito.OAuthScope.resourceServer(this.resourceServer, resourceScope);
+    };
+
+    this.m2mClient = this.userPool.addClient('M2mClient', {
+      userPoolClientName: 'platform-backend',
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: SCOPES.map(oauthScope) },
+      accessTokenValidity: Duration.minutes(ACCESS_TOKEN_VALIDITY_MINUTES),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    pinLogicalId(this.m2mClient, 'M2mClient');
+
+    this.domain = this.userPool.addDomain('HostedUiDomain', {
+      // Globally unique per region: stage + account id.
+      cognitoDomain: { domainPrefix: `payout-platform-${props.stage}-${Aws.ACCOUNT_ID}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    this.opsConsoleClient = this.userPool.addClient('OpsConsoleClient', {
+      userPoolClientName: 'ops-console',
+      // A browser page cannot keep a secret; the authorization code flow uses PKCE instead.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...OPS_CONSOLE_SCOPES.map(oauthScope)],
+        callbackUrls: [props.opsConsoleCallbackUrl],
+        logoutUrls: [props.opsConsoleCallbackUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.minutes(ACCESS_TOKEN_VALIDITY_MINUTES),
+      idTokenValidity: Duration.minutes(ID_TOKEN_VALIDITY_MINUTES),
+      refreshTokenValidity: Duration.hours(REFRESH_TOKEN_VALIDITY_HOURS),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    pinLogicalId(this.opsConsoleClient, 'OpsConsoleClient');
+  }
+}

@@ -1,0 +1,117 @@
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/shared/names';
+import type { ApiConstruct } from './api-construct';
+import type { DataConstruct } from './data-construct';
+import type { FunctionFactory } from './function-factory';
+import type { PayoutFunction } from './payout-function';
+import type { QueueWithDlq } from './queue-with-dlq';
+import { API_ROUTES } from './routes';
+import { ScheduledInvocation } from './scheduled-invocation';
+
+// Operations: the exceptions queue, DLQ inspection and redrive, the console page, and the sweeper
+// that finds what no webhook will ever report.
+
+/** contracts.md: `sweep` runs every five minutes. */
+export const SWEEP_SCHEDULE_EXPRESSION = 'rate(5 minutes)';
+/** A rate has no wall-clock meaning, but the twin expects every schedule to name its time zone. */
+const SWEEP_TIME_ZONE = 'UTC';
+
+export interface OpsConstructProps {
+  readonly data: DataConstruct;
+  readonly api: ApiConstruct;
+  readonly functions: FunctionFactory;
+  readonly submission: QueueWithDlq;
+  readonly webhooks: QueueWithDlq;
+  readonly sandboxProviderUrl: string;
+  /** Where scheduled invocations land when they fail after every retry. */
+  readonly scheduleDeadLetterQueue: sqs.IQueue;
+}
+
+export class OpsConstruct extends Construct {
+  readonly opsExceptions: PayoutFunction;
+  readonly opsRedrive: PayoutFunction;
+  readonly opsConsole: PayoutFunction;
+  readonly sweep: PayoutFunction;
+  readonly sweepSchedule: ScheduledInvocation;
+
+  constructor(scope: Construct, id: string, props: OpsConstructProps) {
+    super(scope, id);
+    const { data, api, functions, submission, webhooks } = props;
+    const queueEnvironment = {
+      [ENV.submissionQueueUrl]: submission.queue.queueUrl,
+      [ENV.submissionDlqUrl]: submission.deadLetterQueue.queueUrl,
+      [ENV.webhookQueueUrl]: webhooks.queue.queueUrl,
+      [ENV.webhookDlqUrl]: webhooks.deadLetterQueue.queueUrl,
+    };
+
+    this.opsExceptions = functions.create(this, 'OpsExceptions', 'ops-exceptions', {
+      invocation: 'api',
+      description: 'Lists, assigns and resolves exceptions',
+      environment: {
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+      },
+    });
+    data.operationsTable.grantReadWriteData(this.opsExceptions.function);
+    data.payoutsTable.grantReadData(this.opsExceptions.function);
+
+    this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
+      invocation: 'api',
+      description: 'DLQ inspection, audited redrive (receive, send, delete) and stored-event replay',
+      environment: {
+        ...queueEnvironment,
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.inboxTable]: data.inboxTable.tableName,
+        [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
+      },
+    });
+    for (const pair of [submission, webhooks]) {
+      pair.deadLetterQueue.grantConsumeMessages(this.opsRedrive.function);
+      pair.queue.grantSendMessages(this.opsRedrive.function);
+      // GET /ops/queues reports depth and age; reading attributes needs no consume rights.
+      pair.queue.grant(this.opsRedrive.function, 'sqs:GetQueueAttributes');
+    }
+    data.operationsTable.grantReadWriteData(this.opsRedrive.function);
+    data.inboxTable.grantReadData(this.opsRedrive.function);
+    data.evidenceBucket.grantRead(this.opsRedrive.function);
+
+    this.opsConsole = functions.create(this, 'OpsConsole', 'ops-console', {
+      invocation: 'api',
+      description: 'GET /ops: the static ops console page',
+    });
+
+    this.sweep = functions.create(this, 'Sweep', 'sweep', {
+      invocation: 'schedule',
+      description: 'Re-asks the provider about stale payouts, enqueues stranded inbox events, opens exceptions for DLQ messages',
+      deadLetterQueue: props.scheduleDeadLetterQueue,
+      environment: {
+        ...queueEnvironment,
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.ledgerTable]: data.ledgerTable.tableName,
+        [ENV.inboxTable]: data.inboxTable.tableName,
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
+      },
+    });
+    data.payoutsTable.grantReadWriteData(this.sweep.function);
+    data.ledgerTable.grantReadWriteData(this.sweep.function);
+    data.inboxTable.grantReadWriteData(this.sweep.function);
+    data.operationsTable.grantReadWriteData(this.sweep.function);
+    for (const pair of [submission, webhooks]) {
+      pair.queue.grantSendMessages(this.sweep.function);
+      pair.deadLetterQueue.grantConsumeMessages(this.sweep.function);
+    }
+    this.sweepSchedule = new ScheduledInvocation(this, 'SweepSchedule', {
+      target: this.sweep.function,
+      expression: SWEEP_SCHEDULE_EXPRESSION,
+      timeZone: SWEEP_TIME_ZONE,
+      deadLetterQueue: props.scheduleDeadLetterQueue,
+      description: 'Sweeper: stale payouts, stranded inbox events, DLQ messages to exceptions',
+    });
+
+    api.addFunctionRoutes('ops-exceptions', this.opsExceptions.function, API_ROUTES['ops-exceptions']);
+    api.addFunctionRoutes('ops-redrive', this.opsRedrive.function, API_ROUTES['ops-redrive']);
+    api.addFunctionRoutes('ops-console', this.opsConsole.function, API_ROUTES['ops-console']);
+  }
+}

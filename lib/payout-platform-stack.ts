@@ -1,0 +1,101 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../functions/shared/names';
+import { ApiConstruct } from './api-construct';
+import type { PlatformConfig } from './config';
+import { DataConstruct } from './data-construct';
+import { FunctionFactory } from './function-factory';
+import { acknowledgeStackFindings } from './nag-acknowledgements';
+import { ObservabilityConstruct } from './observability-construct';
+import { OpsConstruct } from './ops-construct';
+import { PayoutsConstruct } from './payouts-construct';
+import { createDeadLetterQueue } from './queue-with-dlq';
+import { ReconciliationConstruct } from './reconciliation-construct';
+import { WebhooksConstruct } from './webhooks-construct';
+
+export interface PayoutPlatformStackProps extends StackProps {
+  readonly config: PlatformConfig;
+}
+
+/** The whole platform for one stage. Environment-agnostic: no account or region in the code. */
+export class PayoutPlatformStack extends Stack {
+  constructor(scope: Construct, id: string, props: PayoutPlatformStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const functions = new FunctionFactory({
+      stage: config.stage,
+      logRetentionDays: config.logRetentionDays as logs.RetentionDays,
+    });
+
+    const data = new DataConstruct(this, 'Data');
+
+    // Cognito invokes this synchronously while issuing a token; it only reads tenant mappings.
+    const preToken = functions.create(this, 'CognitoPreToken', 'cognito-pre-token', {
+      invocation: 'cognito',
+      description: 'Cognito pre-token-generation V3: adds the tenant claim from the app client mapping',
+      environment: { [ENV.operationsTable]: data.operationsTable.tableName },
+    });
+    data.operationsTable.grantReadData(preToken.function);
+
+    const api = new ApiConstruct(this, 'Api', {
+      stage: config.stage,
+      throttleRatePerSecond: config.throttleRatePerSecond,
+      throttleBurstRequests: config.throttleBurstRequests,
+      logRetentionDays: config.logRetentionDays as logs.RetentionDays,
+      preTokenFunction: preToken.function,
+    });
+
+    // Failed scheduled invocations (scheduler delivery or Lambda async retries) land here.
+    const scheduleDlq = createDeadLetterQueue(this, 'ScheduleDlq');
+
+    const payouts = new PayoutsConstruct(this, 'Payouts', {
+      data,
+      api,
+      functions,
+      sandboxProviderUrl: config.sandboxProviderUrl,
+      payoutAmountMaxMinor: config.payoutAmountMaxMinor,
+    });
+    const webhooks = new WebhooksConstruct(this, 'Webhooks', { data, api, functions });
+    const ops = new OpsConstruct(this, 'Ops', {
+      data,
+      api,
+      functions,
+      submission: payouts.submission,
+      webhooks: webhooks.webhooks,
+      sandboxProviderUrl: config.sandboxProviderUrl,
+      scheduleDeadLetterQueue: scheduleDlq,
+    });
+    const reconciliation = new ReconciliationConstruct(this, 'Reconciliation', {
+      data,
+      api,
+      functions,
+      reconcileTimezone: config.reconcileTimezone,
+      sandboxProviderUrl: config.sandboxProviderUrl,
+      scheduleDeadLetterQueue: scheduleDlq,
+    });
+    new ObservabilityConstruct(this, 'Observability', {
+      stage: config.stage,
+      deadLetterQueues: {
+        SubmissionDlq: payouts.submission.deadLetterQueue,
+        WebhookDlq: webhooks.webhooks.deadLetterQueue,
+        ScheduleDlq: scheduleDlq,
+      },
+      webhookQueue: webhooks.webhooks.queue,
+      processWebhook: webhooks.processWebhook.function,
+      reconcile: reconciliation.reconcile.function,
+    });
+
+    acknowledgeStackFindings(this, {
+      tables: [data.payoutsTable, data.ledgerTable, data.idempotencyTable, data.inboxTable, data.operationsTable],
+      objectBuckets: [data.evidenceBucket, data.exportsBucket],
+      scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url });
+    new CfnOutput(this, 'UserPoolId', { value: api.identity.userPool.userPoolId });
+    new CfnOutput(this, 'M2mClientId', { value: api.identity.m2mClient.userPoolClientId });
+    new CfnOutput(this, 'OpsConsoleClientId', { value: api.identity.opsConsoleClient.userPoolClientId });
+    new CfnOutput(this, 'HostedUiBaseUrl', { value: api.identity.domain.baseUrl() });
+  }
+}

@@ -1,0 +1,68 @@
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { FunctionName, Scope } from '../functions/shared/names';
+
+// Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
+// without a JWT (explicit `HttpNoneAuthorizer`) and `publicReason` says why that is safe.
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly scope: Scope | null;
+  readonly publicReason?: string;
+}
+
+export const API_ROUTES = {
+  'get-corridors': [{ method: HttpMethod.GET, path: '/corridors', scope: 'payouts:read' }],
+  'get-openapi': [
+    {
+      method: HttpMethod.GET,
+      path: '/openapi.json',
+      scope: null,
+      publicReason: 'The OpenAPI document describes the public API contract and holds no tenant data.',
+    },
+  ],
+  'create-payout': [{ method: HttpMethod.POST, path: '/payouts', scope: 'payouts:write' }],
+  'query-payouts': [
+    { method: HttpMethod.GET, path: '/payouts', scope: 'payouts:read' },
+    { method: HttpMethod.GET, path: '/payouts/{payoutId}', scope: 'payouts:read' },
+    { method: HttpMethod.GET, path: '/payouts/{payoutId}/events', scope: 'payouts:read' },
+    { method: HttpMethod.GET, path: '/lifecycle', scope: 'payouts:read' },
+  ],
+  'get-ledger-balances': [{ method: HttpMethod.GET, path: '/ledger/balances', scope: 'ops:read' }],
+  'intake-webhook': [
+    {
+      method: HttpMethod.POST,
+      path: '/webhooks/{provider}',
+      scope: null,
+      publicReason:
+        'Payment providers cannot present our JWTs; the handler verifies the provider signature on the raw body before anything is stored.',
+    },
+  ],
+  'ops-exceptions': [
+    { method: HttpMethod.GET, path: '/exceptions', scope: 'ops:read' },
+    { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/assign', scope: 'exceptions:write' },
+    { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/resolve', scope: 'exceptions:write' },
+  ],
+  'ops-redrive': [
+    { method: HttpMethod.GET, path: '/ops/dlq', scope: 'ops:read' },
+    { method: HttpMethod.GET, path: '/ops/queues', scope: 'ops:read' },
+    { method: HttpMethod.POST, path: '/ops/dlq/redrive', scope: 'ops:redrive' },
+    { method: HttpMethod.POST, path: '/ops/replay', scope: 'ops:redrive' },
+  ],
+  'ops-console': [
+    {
+      method: HttpMethod.GET,
+      path: '/ops',
+      scope: null,
+      publicReason:
+        'Static console page with no data; every API call it makes carries the operator token and is authorized per route.',
+    },
+  ],
+  'reconciliations-api': [
+    { method: HttpMethod.POST, path: '/reconciliations', scope: 'ops:redrive' },
+    { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'ops:read' },
+    { method: HttpMethod.GET, path: '/exports/{date}', scope: 'exports:read' },
+  ],
+} as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;
+
+export type ApiFunctionName = keyof typeof API_ROUTES;
