@@ -1,0 +1,80 @@
+import type { CurrencyCode } from './money';
+import type { MappedProviderState } from './provider-status';
+
+/**
+ * The provider port: what the submitter and the sweeper need from any payout provider. Adapters
+ * (sandbox, stripe, …) implement it with injected fetch; the domain never sees HTTP.
+ *
+ * Idempotency (TigerBeetle's rule, DESIGN §5): we generate the payout id and store it before the
+ * first call, and send it as the provider's idempotency key. Calling `submit` again for the same
+ * payout — after a timeout, a 5xx, a crash, a duplicate queue message — returns the payout the
+ * provider already holds and never creates a second one.
+ */
+
+/** Everything the provider needs to move the money. The destination is unmasked: this is the one place. */
+export interface ProviderSubmission {
+  /** Our internal payout id; also the provider idempotency key. */
+  readonly payoutId: string;
+  readonly amountMinor: number;
+  readonly currency: CurrencyCode;
+  readonly destination: ProviderDestination;
+  readonly recipient: { readonly name: string; readonly email?: string };
+  readonly description?: string;
+  /** Passed through to the provider; `payout_id` is always added so the provider's report carries it. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export interface ProviderDestination {
+  readonly country: string;
+  readonly method: string;
+  /** Account fields in full: `iban`, `routing_number` + `account_number`, `sort_code` + `account_number`, … */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * The answer to a submission. A rejection is an operating outcome, so it is a value; transport
+ * failures are thrown as retryable `ProviderError`s (see provider-errors.ts).
+ */
+export type SubmitResult =
+  | {
+      readonly kind: 'accepted';
+      readonly providerReference: string;
+      /** The provider's state at the time of the answer, mapped (usually `accepted`). */
+      readonly state: MappedProviderState;
+      /** True when the provider answered from its idempotency record (a retry of an earlier call). */
+      readonly replayed: boolean;
+      readonly feeMinor?: number;
+    }
+  | {
+      readonly kind: 'rejected';
+      /** Machine-readable reason from the provider (`account_closed`, …). */
+      readonly reasonCode: string;
+      readonly reason: string;
+    };
+
+export interface StatusQuery {
+  readonly payoutId: string;
+  /** Looked up directly when known; otherwise the provider is searched by our payout id. */
+  readonly providerReference?: string;
+}
+
+export type StatusResult =
+  | {
+      readonly kind: 'found';
+      readonly providerReference: string;
+      readonly state: MappedProviderState;
+      readonly feeMinor?: number;
+      readonly failureCode?: string;
+      /** When the provider says the current state began; ISO 8601 UTC. */
+      readonly stateSince?: string;
+      /** How many payouts the provider holds for this payout id: more than 1 is a duplicate at the provider. */
+      readonly countAtProvider: number;
+    }
+  | { readonly kind: 'not_found' };
+
+export interface ProviderPort {
+  /** The provider's name as stored on the payout and used in webhook routes (`sandbox`, `stripe`). */
+  readonly provider: string;
+  submit(submission: ProviderSubmission): Promise<SubmitResult>;
+  getStatus(query: StatusQuery): Promise<StatusResult>;
+}

@@ -1,0 +1,282 @@
+// The sandbox's books: payouts by provider reference, idempotency records by key, attempt counts,
+// and a clock that tests can advance. All mutations are synchronous (Node runs one at a time), so
+// two requests with the same Idempotency-Key can never both create a payout.
+import { createHash, randomBytes } from 'node:crypto';
+import type { SandboxPayoutState } from '../../functions/domain/provider-status.js';
+import { SANDBOX_REFERENCE_PREFIX, type SandboxCreatePayoutRequest, type SandboxErrorBody, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import { batchIdFor, failureFor, sandboxFeeMinor, scheduleFor, type ScheduledStep } from './progression.js';
+import { stateFile } from './state-file.js';
+import { triggerByName, triggerFor, DEFAULT_TRIGGER, type SandboxTrigger } from './triggers.js';
+
+const STATE_VERSION = 1;
+/** Characters of an account field left visible when the sandbox shows a destination. */
+const MASK_VISIBLE_CHARACTERS = 4;
+
+export interface SandboxRecord {
+  payout: SandboxPayout;
+  triggerName: string;
+  /** SHA-256 of the canonical create body: same key + different body is refused. */
+  bodyHash: string;
+  /** Steps not yet applied, in time order. */
+  schedule: ScheduledStep[];
+}
+
+type StoredOutcome = { kind: 'payout'; providerReference: string } | { kind: 'error'; httpStatus: number; body: SandboxErrorBody };
+
+interface IdempotencyRecord {
+  bodyHash: string;
+  outcome: StoredOutcome;
+}
+
+interface SandboxState {
+  version: number;
+  clockOffsetMs: number;
+  eventSequence: number;
+  payouts: Record<string, SandboxRecord>;
+  idempotency: Record<string, IdempotencyRecord>;
+  /** Submission attempts per idempotency key, including ones that recorded nothing. */
+  attempts: Record<string, number>;
+}
+
+/** What a listener (the webhook emitter) is told each time a payout enters a state. */
+export interface SandboxStateChange {
+  /** Unique and stable per change: `evt_sbx_<sequence>`. */
+  readonly eventId: string;
+  readonly type: `payout.${SandboxPayoutState}`;
+  readonly previousStatus: SandboxPayoutState | null;
+  readonly payout: SandboxPayout;
+  readonly occurredAt: string;
+  readonly trigger: SandboxTrigger;
+}
+export type StateChangeListener = (change: SandboxStateChange) => void;
+
+export type SubmitOutcome =
+  | { kind: 'payout'; httpStatus: 200 | 500; payout: SandboxPayout; replayed: boolean; holdFirstAnswer: boolean }
+  | { kind: 'error'; httpStatus: number; body: SandboxErrorBody; replayed: boolean };
+
+export interface SandboxStoreOptions {
+  stateDir?: string;
+  /** Time between two states of a payout's progression. */
+  stepMs: number;
+  /** The real clock; injected so tests control it. */
+  realNowMs?: () => number;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const mask = (value: string) => '•'.repeat(Math.max(0, value.length - MASK_VISIBLE_CHARACTERS)) + value.slice(-MASK_VISIBLE_CHARACTERS);
+
+export class SandboxStore {
+  private readonly file;
+  private readonly state: SandboxState;
+  private readonly listeners = new Set<StateChangeListener>();
+  private readonly realNowMs: () => number;
+  private readonly stepMs: number;
+
+  constructor(options: SandboxStoreOptions) {
+    this.file = stateFile<SandboxState>(options.stateDir);
+    this.realNowMs = options.realNowMs ?? Date.now;
+    this.stepMs = options.stepMs;
+    const loaded = this.file.load();
+    if (loaded && loaded.version !== STATE_VERSION) throw new Error(`sandbox state file version ${loaded.version}, expected ${STATE_VERSION}: delete ${this.file.path}`);
+    this.state = loaded ?? { version: STATE_VERSION, clockOffsetMs: 0, eventSequence: 0, payouts: {}, idempotency: {}, attempts: {} };
+  }
+
+  nowMs(): number {
+    return this.realNowMs() + this.state.clockOffsetMs;
+  }
+
+  onStateChange(listener: StateChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** POST /v1/payouts after validation. The order of checks is the documented order of precedence. */
+  submit(idempotencyKey: string, body: SandboxCreatePayoutRequest): SubmitOutcome {
+    const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    const existing = this.state.idempotency[idempotencyKey];
+    if (existing) {
+      if (existing.bodyHash !== bodyHash) {
+        return { kind: 'error', httpStatus: 422, replayed: false, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused', message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.` } } };
+      }
+      this.countAttempt(idempotencyKey);
+      if (existing.outcome.kind === 'error') return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
+      const record = this.state.payouts[existing.outcome.providerReference]!;
+      this.persist();
+      return { kind: 'payout', httpStatus: 200, payout: record.payout, replayed: true, holdFirstAnswer: false };
+    }
+
+    const trigger = triggerFor(body.destination.fields);
+    const attempt = this.countAttempt(idempotencyKey);
+    switch (trigger.submit) {
+      case 'unavailable':
+        this.persist();
+        return unavailable();
+      case 'flaky':
+        if (attempt === 1) {
+          this.persist();
+          return unavailable();
+        }
+        break;
+      case 'reject': {
+        const rejection: SandboxErrorBody = { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'The bank account number is not valid for this bank.', param: 'destination.fields' } };
+        this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'error', httpStatus: 402, body: rejection } };
+        this.persist();
+        return { kind: 'error', httpStatus: 402, body: rejection, replayed: false };
+      }
+      case 'accept':
+      case 'hang':
+      case 'error_after_record':
+        break;
+    }
+    const payout = this.createPayout(idempotencyKey, body, bodyHash, trigger);
+    return {
+      kind: 'payout',
+      httpStatus: trigger.submit === 'error_after_record' ? 500 : 200,
+      payout,
+      replayed: false,
+      holdFirstAnswer: trigger.submit === 'hang',
+    };
+  }
+
+  getPayout(providerReference: string): SandboxPayout | undefined {
+    return this.state.payouts[providerReference]?.payout;
+  }
+
+  /** Every payout, oldest first. The settlement report and the drills read this. */
+  listPayouts(filter: { payoutId?: string } = {}): SandboxPayout[] {
+    const all = Object.values(this.state.payouts).map((record) => record.payout);
+    const matching = filter.payoutId === undefined ? all : all.filter((payout) => payout.payout_id === filter.payoutId);
+    return matching.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  /** The trigger that drives a payout (for the settlement report's perturbations). */
+  triggerOf(providerReference: string): SandboxTrigger | undefined {
+    const record = this.state.payouts[providerReference];
+    return record ? (triggerByName(record.triggerName) ?? DEFAULT_TRIGGER) : undefined;
+  }
+
+  /** Submission attempts seen for a key, including those that recorded nothing (503s). */
+  attemptsFor(idempotencyKey: string): number {
+    return this.state.attempts[idempotencyKey] ?? 0;
+  }
+
+  /** Moves the sandbox clock forward and applies whatever became due. */
+  advance(seconds: number): Array<{ id: string; from: SandboxPayoutState; to: SandboxPayoutState }> {
+    this.state.clockOffsetMs += Math.round(seconds * 1000);
+    const changed = this.tick();
+    if (changed.length === 0) this.persist();
+    return changed;
+  }
+
+  /** Applies every due step, earliest first (ties by reference), notifying listeners after persisting. */
+  tick(): Array<{ id: string; from: SandboxPayoutState; to: SandboxPayoutState }> {
+    const now = this.nowMs();
+    const due: Array<{ record: SandboxRecord; step: ScheduledStep }> = [];
+    for (const record of Object.values(this.state.payouts)) {
+      for (const step of record.schedule) if (step.atMs <= now) due.push({ record, step });
+    }
+    if (due.length === 0) return [];
+    due.sort((a, b) => a.step.atMs - b.step.atMs || (a.record.payout.id < b.record.payout.id ? -1 : 1));
+    const changes: SandboxStateChange[] = [];
+    for (const { record, step } of due) {
+      record.schedule = record.schedule.filter((candidate) => candidate !== step);
+      changes.push(this.enter(record, step.state, step.atMs));
+    }
+    this.persist();
+    this.notify(changes);
+    return changes.map((change) => ({ id: change.payout.id, from: change.previousStatus!, to: change.payout.status }));
+  }
+
+  private createPayout(idempotencyKey: string, body: SandboxCreatePayoutRequest, bodyHash: string, trigger: SandboxTrigger): SandboxPayout {
+    const nowMs = this.nowMs();
+    const providerReference = `${SANDBOX_REFERENCE_PREFIX}${randomBytes(12).toString('hex')}`;
+    const fields = Object.fromEntries(Object.entries(body.destination.fields).map(([name, value]) => [name, mask(value)]));
+    const created = new Date(nowMs).toISOString();
+    const payout: SandboxPayout = {
+      id: providerReference,
+      object: 'payout',
+      amount: body.amount,
+      fee: sandboxFeeMinor(body.amount),
+      currency: body.currency,
+      status: 'accepted',
+      failure_code: null,
+      failure_message: null,
+      payout_id: body.metadata.payout_id,
+      idempotency_key: idempotencyKey,
+      destination: { country: body.destination.country, method: body.destination.method, fields },
+      metadata: { ...body.metadata },
+      created,
+      status_transitions: { accepted: created },
+      batch_id: null,
+    };
+    const record: SandboxRecord = { payout, triggerName: trigger.name, bodyHash, schedule: scheduleFor(trigger.progression, nowMs, this.stepMs) };
+    this.state.payouts[providerReference] = record;
+    this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'payout', providerReference } };
+    const change = this.change(record, null, created);
+    this.persist();
+    this.notify([change]);
+    return payout;
+  }
+
+  private enter(record: SandboxRecord, state: SandboxPayoutState, atMs: number): SandboxStateChange {
+    const previousStatus = record.payout.status;
+    const at = new Date(atMs).toISOString();
+    const failure = failureFor(state);
+    record.payout = {
+      ...record.payout,
+      status: state,
+      failure_code: failure?.code ?? record.payout.failure_code,
+      failure_message: failure?.message ?? record.payout.failure_message,
+      status_transitions: { ...record.payout.status_transitions, [state]: at },
+      batch_id: state === 'paid' ? batchIdFor(atMs) : record.payout.batch_id,
+    };
+    return this.change(record, previousStatus, at);
+  }
+
+  private change(record: SandboxRecord, previousStatus: SandboxPayoutState | null, occurredAt: string): SandboxStateChange {
+    this.state.eventSequence += 1;
+    return {
+      eventId: `evt_sbx_${String(this.state.eventSequence).padStart(8, '0')}`,
+      type: `payout.${record.payout.status}`,
+      previousStatus,
+      payout: record.payout,
+      occurredAt,
+      trigger: triggerByName(record.triggerName) ?? DEFAULT_TRIGGER,
+    };
+  }
+
+  private countAttempt(idempotencyKey: string): number {
+    const attempts = (this.state.attempts[idempotencyKey] ?? 0) + 1;
+    this.state.attempts[idempotencyKey] = attempts;
+    return attempts;
+  }
+
+  private notify(changes: SandboxStateChange[]): void {
+    for (const change of changes) {
+      for (const listener of this.listeners) {
+        // A listener's failure (a webhook that cannot be sent) must never undo or block the books.
+        try {
+          listener(change);
+        } catch (error) {
+          console.error('sandbox: state-change listener failed', error);
+        }
+      }
+    }
+  }
+
+  private persist(): void {
+    this.file.save(this.state);
+  }
+}
+
+function unavailable(): SubmitOutcome {
+  return { kind: 'error', httpStatus: 503, replayed: false, body: { error: { type: 'api_error', code: 'service_unavailable', message: 'The sandbox is unavailable (test trigger); nothing was recorded.' } } };
+}
