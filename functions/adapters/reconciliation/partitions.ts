@@ -1,0 +1,61 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileSink } from './file-sink';
+
+/**
+ * A set of spill files on local disk (/tmp in Lambda), one per hash bucket. Writing a stream into
+ * buckets by the hash of its join key, then reading one bucket of each side at a time, is a Grace
+ * hash join: memory holds one bucket, never the whole input.
+ */
+export const PARTITION_BUFFER_CHARS = 16 * 1024;
+
+/** FNV-1a, 32 bit, over UTF-16 code units: stable across runs and platforms, so bucket order (and so the export's row order) is deterministic. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export class PartitionSet {
+  private readonly sinks: FileSink[];
+
+  constructor(private readonly dir: string, private readonly name: string, readonly count: number) {
+    this.sinks = Array.from({ length: count }, (_, i) => new FileSink(this.pathOf(i), { bufferChars: PARTITION_BUFFER_CHARS }));
+  }
+
+  private pathOf(index: number): string {
+    return join(this.dir, `${this.name}-${index.toString().padStart(4, '0')}.jsonl`);
+  }
+
+  bucketOf(key: string): number {
+    return fnv1a(key) % this.count;
+  }
+
+  /** Appends one JSON line to the bucket of `key`. */
+  add(key: string, value: unknown): void {
+    this.sinks[this.bucketOf(key)]!.write(`${JSON.stringify(value)}\n`);
+  }
+
+  close(): void {
+    for (const sink of this.sinks) sink.close();
+  }
+
+  /** Reads one bucket whole: a bucket is input / count rows, small by construction. */
+  read<T>(index: number): T[] {
+    const text = readFileSync(this.pathOf(index), 'utf8');
+    const values: T[] = [];
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      values.push(JSON.parse(text.slice(start, end)) as T);
+      start = end + 1;
+    }
+    return values;
+  }
+
+  remove(): void {
+    for (let i = 0; i < this.count; i += 1) rmSync(this.pathOf(i), { force: true });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * manifest.json, written last: a reader that finds it knows every file it lists is complete. It
+ * names the inputs (the raw report's S3 key and ETag) so a run can be traced to its evidence, and
+ * holds no wall-clock time, so the same inputs give the same bytes.
+ */
+export const GENERATOR = 'payout-platform/reconcile';
+/** Bumped when the export format changes; finance's loaders key on it. */
+export const GENERATOR_VERSION = '1.0.0';
+
+export interface ManifestFile {
+  readonly name: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly contentType: string;
+}
+export interface ManifestInput {
+  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings';
+  readonly source: string;
+  readonly key?: string;
+  readonly etag?: string;
+  readonly rows: number;
+}
+
+export function manifestJson(args: { date: string; provider: string; files: readonly ManifestFile[]; inputs: readonly ManifestInput[] }): string {
+  const body = {
+    generator: GENERATOR,
+    generator_version: GENERATOR_VERSION,
+    date: args.date,
+    provider: args.provider,
+    files: [...args.files].sort((a, b) => a.name.localeCompare(b.name)).map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, content_type: f.contentType })),
+    inputs: args.inputs.map((i) => ({ role: i.role, source: i.source, ...(i.key === undefined ? {} : { key: i.key }), ...(i.etag === undefined ? {} : { etag: i.etag }), rows: i.rows })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}

@@ -1,0 +1,43 @@
+import type { CurrencyCode } from '../money';
+import type { PayoutStatus } from '../lifecycle';
+import type { ReportRow } from './report';
+import type { ReconciliationCategory } from './categories';
+
+/** What reconciliation needs of one of our payouts, with its ledger postings folded in. */
+export interface ReconPayout {
+  readonly payoutId: string;
+  readonly idempotencyKey: string;
+  readonly batchId?: string;
+  readonly provider: string;
+  readonly providerReference?: string;
+  readonly status: PayoutStatus;
+  readonly amountMinor: number;
+  readonly feeMinor?: number;
+  readonly currency: CurrencyCode;
+  readonly createdAt: string;
+  readonly lastEventAt: string;
+  /** The amount the ledger moved to in-transit for this payout, when postings were read. */
+  readonly ledgerAmountMinor?: number;
+  /** The fee the ledger booked for this payout, when postings were read. */
+  readonly ledgerFeeMinor?: number;
+}
+
+/** How a report row found its payout: by provider reference first, by our payout id second. */
+export type MatchedBy = 'provider_reference' | 'payout_id' | 'none';
+
+export type MatchStatus = 'matched' | 'unmatched' | 'not_submitted';
+
+/** One line of reconciliation.csv: a payout, or a provider row no payout claims. */
+export interface ReconRow {
+  readonly payout?: ReconPayout;
+  /** The provider row the payout was matched with (the first one, in report order). */
+  readonly report?: ReportRow;
+  /** How many provider rows claimed this payout (more than one is a duplicate at the provider). */
+  readonly reportRowCount: number;
+  readonly matchedBy: MatchedBy;
+  readonly matchStatus: MatchStatus;
+  /** Null only for a payout that never reached the provider (awaiting approval, canceled before submission). */
+  readonly category: ReconciliationCategory | null;
+  /** A short, deterministic sentence saying what disagrees. */
+  readonly detail: string;
+}

@@ -1,0 +1,129 @@
+import { assertNever } from '../assert-never';
+import { formatDecimal, type CurrencyCode } from '../money';
+import { RECONCILIATION_CATEGORIES, type ReconciliationCategory } from './categories';
+import type { ReconRow } from './matching-types';
+
+/**
+ * summary.json, per currency: what we attempted, paid, failed, reversed and still have in transit
+ * (counts and totals of our payouts), fees, matched and unmatched counts, and a count per category.
+ * Keys are emitted in a fixed order so the file is byte-identical for the same inputs.
+ */
+interface Bucket {
+  count: number;
+  totalMinor: number;
+}
+interface CurrencySummary {
+  attempted: Bucket;
+  paid: Bucket;
+  failed: Bucket;
+  reversed: Bucket;
+  in_transit: Bucket;
+  not_submitted: Bucket;
+  fees: Bucket;
+  matched: number;
+  unmatched: number;
+  categories: Record<ReconciliationCategory, number>;
+}
+
+const empty = (): CurrencySummary => ({
+  attempted: { count: 0, totalMinor: 0 },
+  paid: { count: 0, totalMinor: 0 },
+  failed: { count: 0, totalMinor: 0 },
+  reversed: { count: 0, totalMinor: 0 },
+  in_transit: { count: 0, totalMinor: 0 },
+  not_submitted: { count: 0, totalMinor: 0 },
+  fees: { count: 0, totalMinor: 0 },
+  matched: 0,
+  unmatched: 0,
+  categories: Object.fromEntries(RECONCILIATION_CATEGORIES.map((c) => [c, 0])) as Record<ReconciliationCategory, number>,
+});
+
+function add(bucket: Bucket, minor: number): void {
+  bucket.count += 1;
+  bucket.totalMinor += minor;
+  if (!Number.isSafeInteger(bucket.totalMinor)) throw new Error('summary total exceeds the safe integer range');
+}
+
+export class SummaryAccumulator {
+  private readonly byCurrency = new Map<CurrencyCode, CurrencySummary>();
+  private rows = 0;
+
+  add(row: ReconRow): void {
+    this.rows += 1;
+    const currency = row.payout?.currency ?? row.report!.currency;
+    let summary = this.byCurrency.get(currency);
+    if (summary === undefined) this.byCurrency.set(currency, (summary = empty()));
+    if (row.category !== null) summary.categories[row.category] += 1;
+    if (row.matchStatus === 'matched') summary.matched += 1;
+    if (row.matchStatus === 'unmatched') summary.unmatched += 1;
+    const p = row.payout;
+    if (p === undefined) return;
+    add(summary.attempted, p.amountMinor);
+    const fee = p.ledgerFeeMinor ?? p.feeMinor ?? row.report?.feeMinor;
+    if (fee !== undefined && row.matchStatus !== 'not_submitted') add(summary.fees, fee);
+    switch (p.status) {
+      case 'paid':
+        return add(summary.paid, p.amountMinor);
+      case 'failed':
+        return add(summary.failed, p.amountMinor);
+      case 'reversed':
+        return add(summary.reversed, p.amountMinor);
+      case 'submitted':
+      case 'accepted':
+      case 'pending':
+        return add(summary.in_transit, p.amountMinor);
+      case 'requires_approval':
+      case 'canceled':
+        return add(summary.not_submitted, p.amountMinor);
+      default:
+        return assertNever(p.status, 'payout status');
+    }
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Totals across currencies, for the run record: counts only (amounts never mix currencies). */
+  counts(): { rows: number; matched: number; unmatched: number; categories: Record<ReconciliationCategory, number> } {
+    const categories = empty().categories;
+    let matched = 0;
+    let unmatched = 0;
+    for (const summary of this.byCurrency.values()) {
+      matched += summary.matched;
+      unmatched += summary.unmatched;
+      for (const c of RECONCILIATION_CATEGORIES) categories[c] += summary.categories[c];
+    }
+    return { rows: this.rows, matched, unmatched, categories };
+  }
+
+  toJson(date: string): string {
+    const currencies = [...this.byCurrency.keys()].sort();
+    const bucket = (b: Bucket, currency: CurrencyCode) => ({ count: b.count, total_minor: b.totalMinor, total: formatDecimal(b.totalMinor, currency) });
+    const body = {
+      date,
+      rows: this.rows,
+      currencies: Object.fromEntries(
+        currencies.map((currency) => {
+          const s = this.byCurrency.get(currency)!;
+          return [
+            currency,
+            {
+              attempted: bucket(s.attempted, currency),
+              paid: bucket(s.paid, currency),
+              failed: bucket(s.failed, currency),
+              reversed: bucket(s.reversed, currency),
+              in_transit: bucket(s.in_transit, currency),
+              not_submitted: bucket(s.not_submitted, currency),
+              fees: bucket(s.fees, currency),
+              matched: s.matched,
+              unmatched: s.unmatched,
+              categories: s.categories,
+            },
+          ];
+        }),
+      ),
+    };
+    return `${JSON.stringify(body, null, 2)}\n`;
+  }
+}
