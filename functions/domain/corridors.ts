@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { DomainError } from './domain-error';
+import { CURRENCY_EXPONENTS, type CurrencyCode } from './money';
+import type { Destination } from './recipient';
+import { RECIPIENT_FIELDS, validateRecipientField, type RecipientField } from './recipient-fields';
+
+/**
+ * The launch matrix: for each (country, currency, method) the provider, the state and the account
+ * fields the corridor requires. Anything not listed is out of scope and refused like `unsupported`.
+ * The matrix lives in config/corridors.json; this module validates it (once, at cold start) and
+ * answers the questions create asks.
+ */
+export const CORRIDOR_STATES = ['enabled', 'policy_gated', 'unsupported'] as const;
+export type CorridorState = (typeof CORRIDOR_STATES)[number];
+
+const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
+
+export const corridorSchema = z
+  .object({
+    country: z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2 country of the recipient bank'),
+    currency: z.enum(currencyCodes).describe('ISO 4217 currency'),
+    method: z.string().regex(/^[a-z][a-z_]{1,31}$/).describe('Payout rail'),
+    provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/),
+    state: z.enum(CORRIDOR_STATES),
+    required_fields: z.array(z.enum(RECIPIENT_FIELDS)),
+    cutoff: z.string().max(200),
+    eta: z.string().max(200),
+    note: z.string().max(500).optional(),
+  })
+  .strict();
+export type Corridor = z.infer<typeof corridorSchema>;
+
+export const corridorMatrixSchema = z
+  .object({ version: z.literal(1), corridors: z.array(corridorSchema).min(1) })
+  .strict()
+  .superRefine((matrix, context) => {
+    const seen = new Set<string>();
+    matrix.corridors.forEach((corridor, index) => {
+      const key = corridorKey(corridor.country, corridor.currency, corridor.method);
+      if (seen.has(key)) context.addIssue({ code: 'custom', path: ['corridors', index], message: `duplicate corridor ${key}` });
+      seen.add(key);
+      if (corridor.state === 'enabled' && corridor.required_fields.length === 0) {
+        context.addIssue({ code: 'custom', path: ['corridors', index], message: `enabled corridor ${key} requires no account field` });
+      }
+    });
+  });
+export type CorridorMatrix = z.infer<typeof corridorMatrixSchema>;
+
+const corridorKey = (country: string, currency: string, method: string): string => `${country}/${currency}/${method}`;
+
+/** Parses the matrix file; a bad file is a deployment bug, reported with every problem at once. */
+export function parseCorridorMatrix(raw: unknown): CorridorMatrix {
+  const result = corridorMatrixSchema.safeParse(raw);
+  if (!result.success) throw new Error(`config/corridors.json is invalid:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+export class CorridorError extends DomainError {
+  constructor(code: 'corridor_not_enabled' | 'corridor_policy_gated', category: 'terminal' | 'human_action_required', message: string) {
+    super(code, category, message, { param: 'destination' });
+    this.name = 'CorridorError';
+  }
+}
+
+export function findCorridor(matrix: CorridorMatrix, country: string, currency: string, method: string): Corridor | undefined {
+  return matrix.corridors.find((c) => c.country === country && c.currency === currency && c.method === method);
+}
+
+/** The corridor a payout may use; `policy_gated` needs a human, anything else not enabled is final. */
+export function enabledCorridor(matrix: CorridorMatrix, country: string, currency: string, method: string): Corridor {
+  const corridor = findCorridor(matrix, country, currency, method);
+  const key = corridorKey(country, currency, method);
+  if (corridor?.state === 'enabled') return corridor;
+  if (corridor?.state === 'policy_gated') {
+    throw new CorridorError('corridor_policy_gated', 'human_action_required', `corridor ${key} is gated by policy: ${corridor.note ?? 'contact support to enable it'}`);
+  }
+  throw new CorridorError('corridor_not_enabled', 'terminal', `corridor ${key} is not enabled (see GET /corridors)`);
+}
+
+export class DestinationFieldError extends DomainError {
+  constructor(code: 'destination_field_missing' | 'destination_field_unknown', field: string, message: string) {
+    super(code, 'terminal', message, { param: `destination.${field}` });
+    this.name = 'DestinationFieldError';
+  }
+}
+
+/**
+ * Checks the account fields against the corridor: every required field present and valid, no
+ * field the corridor does not use (an ignored field is a silent misunderstanding). Errors come in
+ * the corridor's field order, so the same bad request always names the same field first.
+ */
+export function validateDestination(corridor: Corridor, country: string, method: string, fields: Partial<Record<RecipientField, string>>): Destination {
+  const canonical: Record<string, string> = {};
+  for (const field of corridor.required_fields) {
+    const value = fields[field];
+    if (value === undefined) throw new DestinationFieldError('destination_field_missing', field, `corridor ${corridor.country}/${corridor.currency}/${method} requires destination.${field}`);
+    canonical[field] = validateRecipientField(field, value, country);
+  }
+  for (const field of Object.keys(fields)) {
+    if (!(corridor.required_fields as readonly string[]).includes(field)) {
+      throw new DestinationFieldError('destination_field_unknown', field, `corridor ${corridor.country}/${corridor.currency}/${method} does not use destination.${field}`);
+    }
+  }
+  return { country, method, fields: canonical };
+}

@@ -1,0 +1,73 @@
+// Every bad input of issue 3's list, with the status and code it must get. Shared by the unit table
+// (parse only) and the integration table (through the handler, asserting zero writes).
+export const VALID_BODY = {
+  amount: 12_500,
+  currency: 'EUR',
+  destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+  recipient: { name: 'Ada Lovelace', email: 'ada@example.com' },
+  description: 'June royalties',
+  metadata: { invoice: 'INV-42' },
+};
+
+export interface BadInput {
+  name: string;
+  /** Body as sent (a string is sent verbatim). */
+  body?: unknown;
+  headers?: Record<string, string | undefined>;
+  status: number;
+  code: string;
+  param?: string;
+}
+
+const withBody = (patch: Record<string, unknown>) => ({ ...VALID_BODY, ...patch });
+
+export const BAD_INPUTS: BadInput[] = [
+  { name: 'float amount', body: withBody({ amount: 10.5 }), status: 400, code: 'amount_not_integer', param: 'amount' },
+  { name: 'string amount', body: withBody({ amount: '100' }), status: 400, code: 'amount_not_integer', param: 'amount' },
+  { name: 'zero amount', body: withBody({ amount: 0 }), status: 400, code: 'amount_not_positive', param: 'amount' },
+  { name: 'negative amount', body: withBody({ amount: -5 }), status: 400, code: 'amount_not_positive', param: 'amount' },
+  { name: 'amount above the configured maximum', body: withBody({ amount: 100_000_001 }), status: 400, code: 'amount_above_maximum', param: 'amount' },
+  { name: 'amount beyond 2^53', body: `{"amount": 9007199254740993, "currency": "EUR"}`, status: 400, code: 'amount_above_maximum', param: 'amount' },
+  { name: 'unknown currency', body: withBody({ currency: 'XYZ' }), status: 400, code: 'currency_unsupported', param: 'currency' },
+  { name: 'lowercase currency', body: withBody({ currency: 'eur' }), status: 400, code: 'currency_unsupported', param: 'currency' },
+  { name: 'missing Idempotency-Key', body: VALID_BODY, headers: { 'idempotency-key': undefined }, status: 400, code: 'idempotency_key_missing' },
+  { name: 'oversized Idempotency-Key', body: VALID_BODY, headers: { 'idempotency-key': 'k'.repeat(256) }, status: 400, code: 'idempotency_key_invalid' },
+  { name: 'non-printable Idempotency-Key', body: VALID_BODY, headers: { 'idempotency-key': 'key\u0007bell' }, status: 400, code: 'idempotency_key_invalid' },
+  { name: 'unknown field', body: withBody({ colour: 'red' }), status: 400, code: 'field_unknown', param: 'colour' },
+  { name: 'unknown nested field', body: withBody({ recipient: { name: 'A', nickname: 'B' } }), status: 400, code: 'field_unknown', param: 'recipient.nickname' },
+  { name: 'server-owned status', body: withBody({ status: 'paid' }), status: 400, code: 'field_server_owned', param: 'status' },
+  { name: 'server-owned tenant', body: withBody({ tenant: 'globex' }), status: 400, code: 'field_server_owned', param: 'tenant' },
+  { name: 'server-owned fee', body: withBody({ fee: 0 }), status: 400, code: 'field_server_owned', param: 'fee' },
+  { name: 'server-owned provider_reference', body: withBody({ provider_reference: 'x' }), status: 400, code: 'field_server_owned', param: 'provider_reference' },
+  { name: '__proto__ key', body: `{"amount":100,"currency":"EUR","__proto__":{"admin":true}}`, status: 400, code: 'forbidden_key', param: '__proto__' },
+  { name: 'nested constructor key', body: `{"amount":100,"metadata":{"constructor":"x"}}`, status: 400, code: 'forbidden_key', param: 'metadata.constructor' },
+  { name: 'oversized body', body: withBody({ description: 'x'.repeat(20_000) }), status: 413, code: 'body_too_large' },
+  { name: 'invalid JSON', body: '{"amount": 100,', status: 400, code: 'body_not_json' },
+  { name: 'JSON array', body: '[1,2]', status: 400, code: 'body_not_object' },
+  { name: 'wrong content type', body: VALID_BODY, headers: { 'content-type': 'text/plain' }, status: 415, code: 'content_type_unsupported' },
+  { name: 'metadata too many keys', body: withBody({ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }), status: 400, code: 'metadata_too_many_keys', param: 'metadata' },
+  { name: 'metadata value not a string', body: withBody({ metadata: { n: 1 } }), status: 400, code: 'metadata_value_invalid', param: 'metadata.n' },
+  { name: 'bad IBAN checksum', body: withBody({ destination: { country: 'DE', method: 'sepa', iban: 'DE88370400440532013000' } }), status: 422, code: 'iban_invalid', param: 'destination.iban' },
+  { name: 'bad routing number', body: withBody({ currency: 'USD', destination: { country: 'US', method: 'ach', account_number: '000123456789', routing_number: '011000016' } }), status: 422, code: 'routing_number_invalid', param: 'destination.routing_number' },
+  { name: 'bad GB sort code', body: withBody({ currency: 'GBP', destination: { country: 'GB', method: 'faster_payments', sort_code: '60-16-13', account_number: '31926819' } }), status: 422, code: 'sort_code_invalid', param: 'destination.sort_code' },
+  { name: 'missing corridor field', body: withBody({ currency: 'USD', destination: { country: 'US', method: 'ach', account_number: '000123456789' } }), status: 422, code: 'destination_field_missing', param: 'destination.routing_number' },
+  { name: 'corridor not listed', body: withBody({ currency: 'USD', destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' } }), status: 422, code: 'corridor_not_enabled', param: 'destination' },
+  { name: 'corridor unsupported', body: withBody({ currency: 'JPY', destination: { country: 'JP', method: 'zengin', account_number: '1234567' } }), status: 422, code: 'corridor_not_enabled', param: 'destination' },
+  { name: 'corridor policy gated', body: withBody({ currency: 'INR', destination: { country: 'IN', method: 'imps', account_number: '123456789012', ifsc: 'HDFC0001234' } }), status: 422, code: 'corridor_policy_gated', param: 'destination' },
+  { name: 'missing recipient', body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination }, status: 400, code: 'field_missing', param: 'recipient' },
+];
+
+export const DEFAULT_HEADERS: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': 'bad-input-key' };
+
+export function bodyString(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+export function headersFor(input: BadInput): Record<string, string> {
+  const headers: Record<string, string> = { ...DEFAULT_HEADERS };
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    if (value === undefined) delete headers[name];
+    else headers[name] = value;
+  }
+  return headers;
+}
