@@ -60,7 +60,14 @@ export const ENV = {
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',
   reconcileTimezone: 'RECONCILE_TIMEZONE',
+  /** ops-console only: Cognito hosted-UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`); unset on the twin. */
+  opsConsoleAuthDomain: 'OPS_CONSOLE_AUTH_DOMAIN',
+  /** ops-console only: the public (secret-less, PKCE) app client id of the console. */
+  opsConsoleClientId: 'OPS_CONSOLE_CLIENT_ID',
 } as const;
+
+/** Scopes an operator needs in the console: read everything, work exceptions, redrive, exports. */
+export const OPS_CONSOLE_SCOPES: readonly Scope[] = ['payouts:read', 'ops:read', 'ops:redrive', 'exceptions:write', 'exports:read'];
 
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [

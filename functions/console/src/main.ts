@@ -1,0 +1,99 @@
+// The ops console's entry: sign-in, then five views behind hash links (#overview, #dlq, …) so
+// every view has a URL an operator can paste into the incident channel.
+import { ApiClient } from './api';
+import { completeHostedUiSignIn, currentToken, decodeClaims, forgetToken, hostedUiSignOutUrl } from './auth';
+import { apiBasePath, readConfig } from './config';
+import { alertRegion, showFailure, type ViewContext } from './context';
+import { byId, h, replace } from './dom';
+import { mountDlq } from './views/dlq';
+import { mountExceptions } from './views/exceptions';
+import { mountOverview } from './views/overview';
+import { mountPayoutLookup } from './views/payout';
+import { mountReplay } from './views/replay';
+import { mountSignIn } from './views/sign-in';
+
+const VIEWS = [
+  ['overview', 'Overview', mountOverview],
+  ['dlq', 'Dead-letter queue', mountDlq],
+  ['exceptions', 'Exceptions', mountExceptions],
+  ['replay', 'Replay', mountReplay],
+  ['payout', 'Payout timeline', mountPayoutLookup],
+] as const;
+type ViewName = (typeof VIEWS)[number][0];
+
+const config = readConfig();
+const redirectUri = location.origin + location.pathname;
+const statusLine = byId('status');
+const announce = (message: string): void => {
+  statusLine.textContent = message;
+};
+const api = new ApiClient(apiBasePath(location.pathname), currentToken, () => {
+  forgetToken();
+  showSignIn();
+});
+const context: ViewContext = { api, announce };
+const refreshers = new Map<ViewName, () => Promise<void>>();
+
+function showSignIn(): void {
+  byId('nav').hidden = true;
+  replace(byId('identity'));
+  for (const [name] of VIEWS) byId(`view-${name}`).hidden = true;
+  const section = byId('signin');
+  section.hidden = false;
+  mountSignIn(section, config, redirectUri, showConsole);
+}
+
+function showConsole(): void {
+  byId('signin').hidden = true;
+  const token = currentToken();
+  const claims = token ? decodeClaims(token) : null;
+  const signOut = h('button', { type: 'button', id: 'signout' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    forgetToken();
+    const url = hostedUiSignOutUrl(config, redirectUri);
+    if (url) location.assign(url);
+    else showSignIn();
+  });
+  replace(
+    byId('identity'),
+    h('span', { class: 'who' }, `${claims?.subject ?? 'operator'} · tenant ${claims?.tenant ?? '—'}`),
+    h('span', { class: 'scopes', title: 'Scopes of your token; the server enforces them' }, (claims?.scopes ?? []).join(' ')),
+    signOut,
+  );
+  if (refreshers.size === 0) {
+    for (const [name, , mount] of VIEWS) refreshers.set(name, mount(byId(`view-${name}`), context));
+  }
+  byId('nav').hidden = false;
+  void route();
+}
+
+async function route(): Promise<void> {
+  if (!currentToken()) return;
+  const wanted = location.hash.replace(/^#/, '') as ViewName;
+  const active: ViewName = VIEWS.some(([name]) => name === wanted) ? wanted : 'overview';
+  for (const [name] of VIEWS) {
+    byId(`view-${name}`).hidden = name !== active;
+    const link = document.querySelector(`#nav a[href="#${name}"]`);
+    if (name === active) link?.setAttribute('aria-current', 'page');
+    else link?.removeAttribute('aria-current');
+  }
+  document.title = `${VIEWS.find(([name]) => name === active)?.[1]} · Payout ops (${config.stage})`;
+  await refreshers.get(active)?.();
+}
+
+async function start(): Promise<void> {
+  byId('stage').textContent = config.stage;
+  replace(byId('nav'), h('ul', {}, ...VIEWS.map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
+  window.addEventListener('hashchange', () => void route());
+  try {
+    if (config.mode === 'cognito') await completeHostedUiSignIn(config, redirectUri);
+  } catch (error) {
+    const region = alertRegion('boot-error');
+    byId('main').prepend(region);
+    showFailure(region, error);
+  }
+  if (currentToken()) showConsole();
+  else showSignIn();
+}
+
+void start();
