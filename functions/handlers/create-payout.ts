@@ -1,30 +1,53 @@
-// Placeholder entry for `create-payout` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { ulid } from 'ulidx';
+import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { corridorMatrix } from '../adapters/corridors-config';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { submissionEnqueuer } from '../adapters/submission-queue';
+import { parseCreatePayoutRequest } from '../api/create-payout-request';
+import { idempotentCreate } from '../api/create-payout-service';
+import { httpHandler } from '../api/http-handler';
+import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../shared/names';
+import { callerOf } from './http/claims';
+import { json } from './http/response';
 
-const FUNCTION_NAME = 'create-payout';
+// POST /payouts — parse → idempotent section (Powertools + one transaction + enqueue) → answer.
+// Validation happens before the idempotent section, so a 4xx is never stored and writes nothing.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+function positiveIntegerEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, Number.MAX_SAFE_INTEGER);
+const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) });
+const create = idempotentCreate({
+  repository,
+  enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
+  persistenceStore: new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.idempotencyTable), awsSdkV3Client: dynamoClient() }),
+  // Explicit, so the twin and AWS compute the same record ids (the default is the function name; DESIGN §7).
+  keyPrefix: IDEMPOTENCY_KEY_PREFIX,
+  expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+  now: () => new Date(),
+  newPayoutId: () => `po_${ulid()}`,
+});
+
+export const handler = httpHandler(async (event, requestId, context) => {
+  const caller = callerOf(event);
+  const request = parseCreatePayoutRequest(event, { amountMaxMinor, corridors: corridorMatrix() });
+  const stored = await create(
+    {
+      // Tenant + key: a tenant never collides with, sees or replays another tenant's key.
+      idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
+      body: { ...request.body, destination: request.destination },
+      request,
+      caller,
+      requestId,
+    },
+    context,
+  );
+  return json(stored.statusCode, stored.body, requestId, stored.replayed === true ? { 'idempotent-replayed': 'true' } : {});
+});

@@ -82,3 +82,44 @@ export function countCalls(client: DynamoDBClient): CallCounter {
   );
   return { calls, reset: () => calls.splice(0), failNext: (command, error) => failures.set(command, error) };
 }
+
+/** An HTTP API v2 event as API Gateway's JWT authorizer hands it over. */
+export function apiEvent(options: {
+  method?: string;
+  path?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  tenant?: string;
+  scopes?: string[];
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+}): any {
+  const requestId = `req-${ulid()}`;
+  return {
+    version: '2.0',
+    routeKey: `${options.method ?? 'POST'} ${options.path ?? '/payouts'}`,
+    rawPath: options.path ?? '/payouts',
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: options.headers ?? {},
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    body: options.body,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId,
+      http: { method: options.method ?? 'POST', path: options.path ?? '/payouts' },
+      authorizer: {
+        jwt: {
+          claims: { tenant_id: options.tenant ?? 'acme', client_id: 'client-acme', sub: 'client-acme', scope: (options.scopes ?? ['payouts:write', 'payouts:read']).map((s) => `payout-platform/${s}`).join(' ') },
+          scopes: null,
+        },
+      },
+    },
+  };
+}
+
+export const lambdaContext: any = {
+  functionName: 'create-payout',
+  awsRequestId: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+};
