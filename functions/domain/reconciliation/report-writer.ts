@@ -8,6 +8,8 @@ import { REPORT_COLUMNS, type ReportRow } from './report';
  * produce exactly what the parser reads.
  */
 export const REPORT_HEADER = csvRecord(REPORT_COLUMNS);
+/** gross, fee, net: decimals we format ourselves, never formula-escaped (a negative net stays a number). */
+const AMOUNT_COLUMNS = new Set(['gross', 'fee', 'net'].map((column) => REPORT_COLUMNS.indexOf(column as (typeof REPORT_COLUMNS)[number])));
 
 export function reportLine(row: Omit<ReportRow, 'line'>): string {
   return csvRecord([
@@ -22,5 +24,5 @@ export function reportLine(row: Omit<ReportRow, 'line'>): string {
     formatDecimal(row.netMinor, row.currency),
     row.createdAt,
     row.settledAt,
-  ]);
+  ], AMOUNT_COLUMNS);
 }

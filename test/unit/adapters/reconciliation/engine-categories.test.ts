@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -108,5 +108,21 @@ describe('reconciliation engine: every category from a constructed report', () =
       expect(readFileSync(join(b.outputDir, name))).toEqual(readFileSync(join(a.outputDir, name)));
     }
     expect(a.result.files.map((f) => f.sha256)).toEqual(b.result.files.map((f) => f.sha256));
+  });
+});
+
+describe('reconciliation engine: a malformed report', () => {
+  it('fails before any side effect: no exception opened, no export file written', async () => {
+    const outputDir = mkdtempSync(join(tmpdir(), 'recon-bad-'));
+    dirs.push(outputDir);
+    const p = ports();
+    const csv = reportCsv([rowFor(payout(1)), rowFor(payout(2), { status: 'reversed' })]).replace('100.02', '1O0.02');
+    await expect(runEngine({ date: DATE, report: bytesOf(csv), payouts: streamOf([payout(1), payout(2)]), outputDir, partitions: 4 }, p)).rejects.toMatchObject({
+      name: 'ReportFormatError',
+      line: 3,
+      code: 'report_bad_amount',
+    });
+    expect(p.opened).toEqual([]);
+    expect(readdirSync(outputDir)).toEqual([]);
   });
 });
