@@ -13,6 +13,8 @@ import { RouteTable } from './routes.js';
 /** API Gateway refuses payloads over 10 MB; so does the twin, before buffering more. */
 const REQUEST_BODY_BYTES_MAX = 10 * 1024 * 1024;
 const SCHEDULE_RUN_PATH = /^\/\.twin\/schedules\/([^/]+)\/run$/;
+/** Like Lambda's Invoke API: `npm run invoke` posts an event here when the twin is running. */
+const FUNCTION_INVOKE_PATH = /^\/\.twin\/functions\/([^/]+)\/invoke$/;
 
 export interface ApiBackend {
   /** Undefined until the functions are loaded: routes answer 503 meanwhile. */
@@ -88,6 +90,25 @@ async function routeRequest(backend: ApiBackend, table: RouteTable, request: Inc
   }
 }
 
+/** Lambda Invoke semantics: 200 with the result, or 200 + X-Amz-Function-Error with the error body. */
+async function invokeFunction(backend: ApiBackend, name: string, body: Buffer, requestId: string): Promise<HttpResponse> {
+  let event: unknown;
+  try {
+    event = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    return errorResponse(400, 'invalid_request_error', 'event_not_json', 'the event must be JSON', requestId);
+  }
+  try {
+    return jsonResponse(200, await backend.invoke(name, event, requestId), requestId);
+  } catch (error) {
+    if (!(error instanceof InvocationError)) throw error;
+    if (error.errorType === 'ResourceNotFoundException') return errorResponse(404, 'not_found_error', 'function_not_found', error.message, requestId);
+    const response = jsonResponse(200, { errorType: error.errorType, errorMessage: error.message }, requestId);
+    response.headers['x-amz-function-error'] = 'Unhandled';
+    return response;
+  }
+}
+
 async function handle(backend: ApiBackend, getTable: () => RouteTable | undefined, request: IncomingMessage, requestId: string, port: number): Promise<HttpResponse> {
   const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
   const method = request.method ?? 'GET';
@@ -113,6 +134,8 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
     }
   }
   const body = await readBody(request);
+  const functionInvoke = FUNCTION_INVOKE_PATH.exec(url.pathname);
+  if (functionInvoke && method === 'POST' && body) return invokeFunction(backend, decodeURIComponent(functionInvoke[1]!), body, requestId);
   if (!body) return errorResponse(413, 'invalid_request_error', 'payload_too_large', `the body exceeds ${REQUEST_BODY_BYTES_MAX} bytes`, requestId);
   return routeRequest(backend, table, request, body, requestId, port);
 }

@@ -11,8 +11,12 @@ import { LOCAL_REGION } from './names.js';
 /** SQS returns at most 10 messages per receive and deletes at most 10 per batch call. */
 const SQS_RECEIVE_MESSAGES_MAX = 10;
 const SQS_DELETE_BATCH_MAX = 10;
-/** Long-poll wait while the queue is empty (SQS allows up to 20 s). */
-const LONG_POLL_WAIT_SECONDS = 20;
+/**
+ * Long-poll wait while the queue is empty (SQS allows up to 20 s). Short, because a receive is
+ * never aborted: messages handed to an abandoned receive stay in flight until their visibility
+ * timeout (fauxqs, like SQS, keeps serving a dropped long poll), so stop() waits for it instead.
+ */
+const LONG_POLL_WAIT_SECONDS = 2;
 /** Back-off after a failed receive (emulator restarting, queue missing) so the loop does not spin. */
 const RECEIVE_ERROR_BACKOFF_MS = 1_000;
 /** Concurrent batches per mapping; Lambda scales pollers out, one loop would serialize everything. */
@@ -109,7 +113,6 @@ export class SqsPoller {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
-      { abortSignal: this.abort.signal },
     );
     return response.Messages ?? [];
   }

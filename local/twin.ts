@@ -59,7 +59,8 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? (() => {});
   const config = options.config ?? loadLocalConfig();
   const dirs = stateDirs(options.stateDir ?? STATE_DIR_DEFAULT);
-  if (options.fresh) rmSync(dirs.root, { recursive: true, force: true });
+  // Only the twin's own folders: others keep scratch files under .local/ too.
+  if (options.fresh) for (const dir of [dirs.dynamodb, dirs.fauxqs, dirs.issuer, dirs.sandbox, dirs.runtimeFile]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirs.root, { recursive: true });
   assertJava();
 
