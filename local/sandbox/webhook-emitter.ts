@@ -1,8 +1,101 @@
-// PLACEHOLDER owned by the webhooks/console engineer (issue 4): the sandbox's signed webhook
-// emitter with its seeded fault plan and a manual resend route. Replace this body; keep the export.
-// `context.onStateChange` delivers every state change (with a stable `eventId`) after it is on disk.
-import type { SandboxPlugin, SandboxContext } from './plugins.js';
+// The sandbox's signed webhooks (issue 4): every state a payout enters is sent to our intake as a
+// Standard-Webhooks-signed event, through a seeded fault plan (duplicates, delays, reordering,
+// drops redelivered with exponential backoff). Routes:
+//   POST /v1/webhooks/{eventId}/resend   one immediate, fault-free redelivery (as in providers' dashboards)
+//   GET  /v1/webhooks/events?payout_id=  what was sent, with every attempt (for tests and drills)
+// Configuration (environment of the process running the sandbox):
+//   SANDBOX_WEBHOOK_SEED     integer seed of the fault plan (default 1)
+//   SANDBOX_WEBHOOK_FAULTS   none | default | all | JSON rates, e.g. {"drop":1}
+//   WEBHOOK_SECRETS_FILE     secrets file; the sandbox signs with `sandbox[0]`
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../paths.js';
+import { DELIVERY_TIMING_DEFAULT, parseFaultRates, type DeliveryTiming, type FaultRates } from './fault-plan.js';
+import { sendError, sendJson } from './http.js';
+import type { SandboxContext, SandboxPlugin, SandboxPluginFactory } from './plugins.js';
+import { WebhookDelivery, type EventRecord } from './webhook-delivery.js';
+import { webhookEventOf } from './webhook-event.js';
 
-export function createWebhookEmitter(_context: SandboxContext): SandboxPlugin {
-  return { name: 'webhook-emitter' };
+export const WEBHOOK_SEED_DEFAULT = 1;
+const SECRETS_FILE_DEFAULT = join(REPO_ROOT, 'config', 'webhook-secrets.local.json');
+
+export interface WebhookEmitterOptions {
+  seed: number;
+  rates: FaultRates;
+  timing: DeliveryTiming;
+  secret: string;
+  /** Overrides the context's webhookUrl (tests). */
+  targetUrl?: string;
+  realNowMs?: () => number;
+}
+
+/** The sandbox's own signing secret: the first `sandbox` secret of the twin's secrets file. */
+export function loadSandboxSecret(path = process.env['WEBHOOK_SECRETS_FILE'] ?? SECRETS_FILE_DEFAULT): string {
+  const secrets = JSON.parse(readFileSync(path, 'utf8')) as { sandbox?: string[] };
+  const secret = secrets.sandbox?.[0];
+  if (!secret) throw new Error(`${path} holds no sandbox secret (expected { "sandbox": ["whsec_…"] })`);
+  return secret;
+}
+
+export function emitterOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookEmitterOptions {
+  const seedText = env['SANDBOX_WEBHOOK_SEED'];
+  const seed = seedText === undefined || seedText === '' ? WEBHOOK_SEED_DEFAULT : Number(seedText);
+  if (!Number.isInteger(seed)) throw new Error(`SANDBOX_WEBHOOK_SEED must be an integer, got ${seedText}`);
+  return { seed, rates: parseFaultRates(env['SANDBOX_WEBHOOK_FAULTS']), timing: DELIVERY_TIMING_DEFAULT, secret: loadSandboxSecret() };
+}
+
+/** The plugin with explicit options (tests); `createWebhookEmitter` reads them from the environment. */
+export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPluginFactory {
+  return (context: SandboxContext): SandboxPlugin => {
+    const delivery = new WebhookDelivery({
+      targetUrl: options.targetUrl ?? context.webhookUrl,
+      secret: options.secret,
+      seed: options.seed,
+      rates: options.rates,
+      timing: options.timing,
+      ...(options.realNowMs ? { realNowMs: options.realNowMs } : {}),
+    });
+    // Without an intake to call (a sandbox started on its own) there is nothing to deliver.
+    const unsubscribe = (options.targetUrl ?? context.webhookUrl) === undefined
+      ? () => undefined
+      : context.onStateChange((change) => {
+          delivery.enqueue(webhookEventOf(change));
+        });
+    return {
+      name: 'webhook-emitter',
+      routes: [
+        {
+          method: 'POST',
+          path: /^\/v1\/webhooks\/([^/]+)\/resend$/,
+          async handle(_request, response, match) {
+            const eventId = decodeURIComponent(match[1] ?? '');
+            const attempt = await delivery.resend(eventId);
+            if (!attempt) return sendError(response, 404, 'not_found', 'resource_missing', `No such webhook event: ${eventId} (events are kept in memory until the sandbox restarts)`);
+            sendJson(response, attempt.outcome === 'resent' ? 200 : 502, { event_id: eventId, ...attempt });
+          },
+        },
+        {
+          method: 'GET',
+          path: /^\/v1\/webhooks\/events$/,
+          handle(_request, response, _match, url) {
+            const payoutId = url.searchParams.get('payout_id') ?? undefined;
+            const records = delivery.list(payoutId === undefined ? {} : { payoutId });
+            sendJson(response, 200, { object: 'list', data: records.map(describe), has_more: false });
+          },
+        },
+      ],
+      async stop() {
+        unsubscribe();
+        await delivery.stop();
+      },
+    };
+  };
+}
+
+function describe(record: EventRecord) {
+  return { event: record.event, state: record.state, held: record.held, plan: record.plan, attempts: record.attempts };
+}
+
+export function createWebhookEmitter(context: SandboxContext): SandboxPlugin {
+  return webhookEmitterWith(emitterOptionsFromEnv())(context);
 }
