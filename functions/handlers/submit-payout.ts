@@ -1,30 +1,61 @@
-// Placeholder entry for `submit-payout` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+// submit-payout: SQS consumer of SubmissionQueue. Each record is one payout id; see
+// submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
+// failed (provider timeout, 5xx, a missing payout) are retried; after maxReceiveCount (5) they land
+// in SubmissionDlq, where the sweeper turns them into exceptions.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
+import { parseSubmissionMessage } from '../adapters/submission-queue';
+import { isProviderError } from '../domain/provider-errors';
+import { ENV } from '../shared/names';
+import { submitOne, type SubmitterDeps } from './submission/submit-one';
 
-const FUNCTION_NAME = 'submit-payout';
+const logger = new Logger();
+const processor = new BatchProcessor(EventType.SQS);
+let deps: SubmitterDeps | undefined;
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+/** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
+function submitterDeps(): SubmitterDeps {
+  deps ??= {
+    repository: new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    providers: {
+      [PROVIDER_NAME]: sandboxProviderFromEnv(process.env, {
+        onRetry: ({ operation, attempt, error, reason, delayMs }) => logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs }),
+      }),
+    },
+    nowIso: () => new Date().toISOString(),
+  };
+  return deps;
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
+export function createRecordHandler(resolveDeps: () => SubmitterDeps) {
+  return async (record: SQSRecord) => {
+    const { payoutId } = parseSubmissionMessage(record.body);
+    const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+    try {
+      const outcome = await submitOne(payoutId, `sqs:${record.messageId}`, resolveDeps());
+      logger.info('submission', { ...outcome, receiveCount });
+      return outcome;
+    } catch (error) {
+      // Logged with its class so a timeout, a 5xx and a bug read differently on the dashboard.
+      logger.warn('submission failed; the record will be retried', {
+        payoutId,
+        receiveCount,
+        error: error instanceof Error ? error.name : String(error),
+        retryable: isProviderError(error) ? error.retryable : false,
+        errorMessage: error instanceof Error ? error.message : undefined,
+      });
+      throw error;
+    }
   };
-};
+}
+
+const recordHandler = createRecordHandler(submitterDeps);
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  // A fully failed batch is reported record by record rather than thrown: the same retries, and
+  // the twin and AWS read one response shape.
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

@@ -35,10 +35,14 @@ export interface SandboxTrigger {
   readonly ibanGb: string;
   /** US account number, with any ABA-valid routing number (e.g. 110000000). */
   readonly usAccountNumber: string;
+  /** GB account number (eight digits), with any sort code (e.g. 601613). */
+  readonly gbAccountNumber: string;
 }
 
 /** An ABA-valid routing number to pair with the US account numbers below. */
 export const SANDBOX_US_ROUTING_NUMBER = '110000000';
+/** A sort code to pair with the GB account numbers below (any six digits work). */
+export const SANDBOX_GB_SORT_CODE = '601613';
 
 const row = (
   index: number,
@@ -49,7 +53,10 @@ const row = (
   report: ReportPerturbation,
   iban: string,
   ibanGb: string,
-): SandboxTrigger => ({ name, description, submit, progression, report, iban, ibanGb, usAccountNumber: `0001111111${String(index).padStart(2, '0')}` });
+): SandboxTrigger => {
+  const suffix = String(index).padStart(2, '0');
+  return { name, description, submit, progression, report, iban, ibanGb, usAccountNumber: `0001111111${suffix}`, gbAccountNumber: `111111${suffix}` };
+};
 
 /** Index 0 is also the default: any destination not listed here is paid. */
 export const SANDBOX_TRIGGERS: readonly SandboxTrigger[] = [
@@ -82,6 +89,7 @@ const byAccount = new Map<string, SandboxTrigger>(
     [trigger.iban, trigger],
     [trigger.ibanGb, trigger],
     [trigger.usAccountNumber, trigger],
+    [trigger.gbAccountNumber, trigger],
   ]),
 );
 

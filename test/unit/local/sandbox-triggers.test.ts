@@ -32,7 +32,7 @@ describe('sandbox triggers', () => {
   });
 
   it('names and account numbers are unique', () => {
-    const all = SANDBOX_TRIGGERS.flatMap((t) => [t.iban, t.ibanGb, t.usAccountNumber]);
+    const all = SANDBOX_TRIGGERS.flatMap((t) => [t.iban, t.ibanGb, t.usAccountNumber, t.gbAccountNumber]);
     expect(new Set(all).size).toBe(all.length);
     expect(new Set(SANDBOX_TRIGGERS.map((t) => t.name)).size).toBe(SANDBOX_TRIGGERS.length);
   });
@@ -41,6 +41,9 @@ describe('sandbox triggers', () => {
     expect(triggerFor({ iban: trigger.iban })).toBe(trigger);
     expect(triggerFor({ iban: trigger.ibanGb.replace(/(.{4})/g, '$1 ').toLowerCase() })).toBe(trigger);
     expect(triggerFor({ routing_number: SANDBOX_US_ROUTING_NUMBER, account_number: trigger.usAccountNumber })).toBe(trigger);
+    expect(triggerFor({ sort_code: '601613', account_number: trigger.gbAccountNumber })).toBe(trigger);
+    expect(trigger.usAccountNumber).toMatch(/^\d{4,17}$/);
+    expect(trigger.gbAccountNumber).toMatch(/^\d{8}$/);
   });
 
   it('anything else is paid', () => {

@@ -1,0 +1,136 @@
+import { assertNever } from '../../domain/assert-never';
+import { DomainError } from '../../domain/domain-error';
+import { isTerminal } from '../../domain/lifecycle';
+import type { Actor, Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
+import type { ProviderPort, ProviderSubmission } from '../../domain/provider-port';
+import type { Destination } from '../../domain/recipient';
+
+/**
+ * One submission: read the payout, send it to its provider with the payout id as the idempotency
+ * key, record the answer as a transition. Retry strategy: a failed record is retried by SQS and
+ * the retry RE-SUBMITS with the same key (rather than reading the provider's status first): one
+ * round trip, and the provider's idempotency record is the single authority on whether the payout
+ * exists, so a timeout whose payout was in fact created is answered with that same payout.
+ *
+ * Outcomes, in order of precedence:
+ *   payout missing                         → throw (retried, then SubmissionDlq → exception)
+ *   requires_approval                      → skipped: approval enqueues it again
+ *   past submitted (duplicate message)     → skipped: acknowledged, no provider call
+ *   provider transport failure (5xx, timeout, connection) → throw ProviderError (retried)
+ *   accepted                               → provider_accepted (with reference and fee)
+ *   rejected                               → submission_rejected (payout fails with the reason)
+ */
+
+export interface SubmissionRepository {
+  getPayoutForSubmission(payoutId: string): Promise<{ payout: Payout; destination: Destination } | undefined>;
+  applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+}
+
+export interface SubmitterDeps {
+  repository: SubmissionRepository;
+  /** Adapters by provider name (`payout.provider`). */
+  providers: Readonly<Record<string, ProviderPort>>;
+  /** ISO 8601 UTC; injected so tests control time. */
+  nowIso: () => string;
+}
+
+export const SUBMITTER_ACTOR: Actor = { kind: 'system', id: 'submit-payout' };
+
+export type SubmissionOutcome =
+  | { kind: 'skipped'; payoutId: string; status: Payout['status']; reason: 'awaiting_approval' | 'already_past_submitted' }
+  | { kind: 'accepted'; payoutId: string; providerReference: string; replayed: boolean; transition: TransitionResult['kind'] }
+  | { kind: 'rejected'; payoutId: string; reasonCode: string; transition: TransitionResult['kind'] };
+
+export class SubmissionError extends DomainError {
+  readonly payoutId: string;
+  constructor(code: string, payoutId: string, message: string, options?: { cause?: unknown }) {
+    super(code, 'human_action_required', message, options);
+    this.name = 'SubmissionError';
+    this.payoutId = payoutId;
+  }
+}
+
+export async function submitOne(payoutId: string, sourceRef: string, deps: SubmitterDeps): Promise<SubmissionOutcome> {
+  const found = await deps.repository.getPayoutForSubmission(payoutId);
+  if (found === undefined) throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
+  const { payout, destination } = found;
+
+  const skip = skipReason(payout.status);
+  if (skip !== undefined) return { kind: 'skipped', payoutId, status: payout.status, reason: skip };
+
+  const provider = deps.providers[payout.provider];
+  if (provider === undefined) throw new SubmissionError('provider_not_configured', payoutId, `no adapter for provider ${payout.provider}`);
+
+  const answer = await provider.submit(toSubmission(payout, destination));
+  const base = { payoutId, source: 'submitter' as const, sourceRef, actor: SUBMITTER_ACTOR };
+  if (answer.kind === 'rejected') {
+    const now = deps.nowIso();
+    const result = await deps.repository.applyTransition({ ...base, event: 'submission_rejected', occurredAt: now, recordedAt: now, statusReason: `${answer.reasonCode}: ${answer.reason}` });
+    checkResult(result, payoutId, 'submission_rejected');
+    return { kind: 'rejected', payoutId, reasonCode: answer.reasonCode, transition: result.kind };
+  }
+  const now = deps.nowIso();
+  // Always `provider_accepted`, even when a replay shows a later state: later states arrive by
+  // webhook or the poller, each with its own event id, and the lifecycle table orders them.
+  const result = await deps.repository.applyTransition({
+    ...base,
+    event: 'provider_accepted',
+    occurredAt: now,
+    recordedAt: now,
+    providerReference: answer.providerReference,
+    ...(answer.feeMinor === undefined ? {} : { feeMinor: answer.feeMinor }),
+  });
+  checkResult(result, payoutId, 'provider_accepted');
+  // The dangerous race: an operator canceled the payout after we read it, but the provider now holds
+  // the money. Acknowledging would hide it; failing the record sends it to the DLQ as an exception.
+  if (result.kind === 'stale' && isTerminal(result.payout.status) && result.payout.status !== 'reversed') {
+    throw new SubmissionError('provider_holds_terminal_payout', payoutId, `provider accepted ${answer.providerReference} but payout ${payoutId} is ${result.payout.status}`);
+  }
+  return { kind: 'accepted', payoutId, providerReference: answer.providerReference, replayed: answer.replayed, transition: result.kind };
+}
+
+function skipReason(status: Payout['status']): 'awaiting_approval' | 'already_past_submitted' | undefined {
+  switch (status) {
+    case 'submitted':
+      return undefined;
+    case 'requires_approval':
+      return 'awaiting_approval';
+    case 'accepted':
+    case 'pending':
+    case 'paid':
+    case 'reversed':
+    case 'failed':
+    case 'canceled':
+      return 'already_past_submitted';
+    default:
+      return assertNever(status, 'payout status');
+  }
+}
+
+function checkResult(result: TransitionResult, payoutId: string, event: string): void {
+  switch (result.kind) {
+    case 'applied':
+    case 'stale':
+    case 'duplicate':
+      return;
+    case 'not_found':
+      throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} vanished before ${event} could be recorded`);
+    case 'forbidden':
+      throw new SubmissionError('forbidden_transition', payoutId, `${event} is forbidden for payout ${payoutId} in status ${result.payout.status}`);
+    default:
+      assertNever(result, 'transition result');
+  }
+}
+
+export function toSubmission(payout: Payout, destination: Destination): ProviderSubmission {
+  return {
+    payoutId: payout.payoutId,
+    amountMinor: payout.amountMinor,
+    currency: payout.currency,
+    destination: { country: destination.country, method: destination.method, fields: destination.fields },
+    recipient: payout.recipient,
+    ...(payout.description === undefined ? {} : { description: payout.description }),
+    // Tenant metadata is passed through; `payout_id` (added by the adapter) always wins.
+    metadata: { ...(payout.metadata ?? {}), tenant_id: payout.tenantId },
+  };
+}
