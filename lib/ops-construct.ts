@@ -79,6 +79,12 @@ export class OpsConstruct extends Construct {
     this.opsConsole = functions.create(this, 'OpsConsole', 'ops-console', {
       invocation: 'api',
       description: 'GET /ops: the static ops console page',
+      // The page signs operators in through the hosted UI (authorization code + PKCE); the twin
+      // blanks both in config/local.json so the page uses the twin's issuer instead.
+      environment: {
+        [ENV.opsConsoleAuthDomain]: api.identity.domain.baseUrl(),
+        [ENV.opsConsoleClientId]: api.identity.opsConsoleClient.userPoolClientId,
+      },
     });
 
     this.sweep = functions.create(this, 'Sweep', 'sweep', {

@@ -12,7 +12,7 @@ import { requestIdOf } from './http/response';
 
 /** The CLI line the twin's sign-in form shows when the twin has no token endpoint. */
 export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --tenant ops --scopes ops:read,ops:redrive,exceptions:write,payouts:read';
-const COGNITO_DOMAIN_PATTERN = /^https:\/\/[a-z0-9.-]+$/;
+const COGNITO_DOMAIN_PATTERN = /^https:\/\/[a-z0-9.-]+$/i;
 
 export interface ConsolePageConfig {
   mode: 'cognito' | 'twin';
