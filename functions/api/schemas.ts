@@ -134,6 +134,7 @@ export const balancesResponseSchema = z.object({
   accounts: z.array(z.object({ tenant_id: z.string(), account: z.enum(LEDGER_ACCOUNTS), balance: z.number().int() })),
   totals: z.record(z.enum(LEDGER_ACCOUNTS), z.number().int()),
   sum: z.number().int().describe('Always 0: the ledger is double-entry'),
+  truncated: z.boolean().describe('More balance items exist than one answer reads'),
   read_at: iso,
 });
 

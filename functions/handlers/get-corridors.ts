@@ -1,30 +1,13 @@
-// Placeholder entry for `get-corridors` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { corridorMatrix } from '../adapters/corridors-config';
+import { httpHandler } from '../api/http-handler';
+import { CORRIDOR_STATES } from '../domain/corridors';
+import { callerOf } from './http/claims';
+import { json } from './http/response';
 
-const FUNCTION_NAME = 'get-corridors';
+// GET /corridors — the launch matrix. The tenant check runs anyway: a token that cannot own
+// payouts has no use for the matrix, and every payouts:read route answers the same way.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
-}
-
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+export const handler = httpHandler(async (event, requestId) => {
+  callerOf(event);
+  return json(200, { data: corridorMatrix().corridors, states: [...CORRIDOR_STATES] }, requestId, { 'cache-control': 'private, max-age=300' });
+});

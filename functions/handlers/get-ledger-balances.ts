@@ -1,30 +1,38 @@
-// Placeholder entry for `get-ledger-balances` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { z } from 'zod';
+import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { readBalances } from '../adapters/ledger-balances';
+import { httpHandler } from '../api/http-handler';
+import { parseQuery } from '../api/query-parameters';
+import { balancesQuerySchema } from '../api/schemas';
+import { assertBalanced, summarizeBalances } from '../domain/ledger';
+import { ENV } from '../shared/names';
+import { callerOf } from './http/claims';
+import { json } from './http/response';
 
-const FUNCTION_NAME = 'get-ledger-balances';
+// GET /ledger/balances?currency=USD[&tenant_id=acme] (ops:read): every account of every tenant in
+// one currency, read so that they sum to zero (see ledger-balances.ts), with the sum shown.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
-}
+const client = dynamoDocumentClient();
+const ledgerTable = requiredEnv(ENV.ledgerTable);
+const querySchema = balancesQuerySchema.extend({ tenant_id: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, { error: 'tenant_id_invalid' }).optional() });
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+export const handler = httpHandler(async (event, requestId) => {
+  callerOf(event);
+  const query = parseQuery(querySchema, event.queryStringParameters);
+  const { balances, truncated } = await readBalances(client, ledgerTable, query.currency, query.tenant_id);
+  const { totals, sumMinor } = summarizeBalances(balances);
+  // Not zero means a transaction was booked unbalanced or read torn: a bug to crash on, not to show.
+  assertBalanced([sumMinor]);
+  return json(
+    200,
+    {
+      currency: query.currency,
+      accounts: balances.map((b) => ({ tenant_id: b.tenantId, account: b.account, balance: b.balanceMinor })),
+      totals,
+      sum: sumMinor,
+      truncated,
+      read_at: new Date().toISOString(),
+    },
+    requestId,
+  );
+});

@@ -1,30 +1,11 @@
-// Placeholder entry for `get-openapi` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { buildOpenApiDocument } from '../api/openapi-document';
+import { httpHandler } from '../api/http-handler';
+import { json } from './http/response';
 
-const FUNCTION_NAME = 'get-openapi';
+// GET /openapi.json — public: the contract, no tenant data. Built once per cold start.
+let document: Record<string, unknown> | undefined;
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
-}
-
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+export const handler = httpHandler(async (_event, requestId) => {
+  document ??= buildOpenApiDocument();
+  return json(200, document, requestId, { 'cache-control': 'public, max-age=300' });
+});

@@ -1,30 +1,69 @@
-// Placeholder entry for `query-payouts` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { InvalidCursorError } from '../adapters/payouts-queries';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { httpHandler, type ApiEvent } from '../api/http-handler';
+import { lifecycleView } from '../api/lifecycle-view';
+import { payoutView, timelineEntryView } from '../api/payout-view';
+import { parseQuery } from '../api/query-parameters';
+import { listPayoutsQuerySchema } from '../api/schemas';
+import { ENV } from '../shared/names';
+import { badRequest, notFound } from './http/api-error';
+import { callerOf } from './http/claims';
+import { json, type HttpResult } from './http/response';
 
-const FUNCTION_NAME = 'query-payouts';
+// GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
+// another tenant's payout answers exactly like a payout that does not exist (404).
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
+/** Payout ids are `po_` + a ULID; anything else cannot exist, so it is a 404 without a read. */
+const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const handler = httpHandler(async (event, requestId) => {
+  switch (event.routeKey) {
+    case 'GET /lifecycle':
+      return json(200, lifecycleView(), requestId);
+    case 'GET /payouts':
+      return listPayouts(event, requestId);
+    case 'GET /payouts/{payoutId}': {
+      const tenantId = callerOf(event).tenantId;
+      const payoutId = payoutIdOf(event);
+      const payout = payoutId === undefined ? undefined : await repository.getPayout(tenantId, payoutId);
+      if (payout === undefined) throw notFound('payout');
+      return json(200, payoutView(payout), requestId);
+    }
+    case 'GET /payouts/{payoutId}/events': {
+      const tenantId = callerOf(event).tenantId;
+      const payoutId = payoutIdOf(event);
+      const timeline = payoutId === undefined ? undefined : await repository.listTimeline(tenantId, payoutId);
+      if (timeline === undefined || payoutId === undefined) throw notFound('payout');
+      return json(200, { payout_id: payoutId, data: timeline.map(timelineEntryView) }, requestId);
+    }
+    default:
+      throw notFound(`route ${event.routeKey}`);
+  }
+});
+
+function payoutIdOf(event: ApiEvent): string | undefined {
+  const payoutId = event.pathParameters?.['payoutId'];
+  return payoutId !== undefined && PAYOUT_ID_PATTERN.test(payoutId) ? payoutId : undefined;
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
+async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResult> {
+  const tenantId = callerOf(event).tenantId;
+  const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters);
+  try {
+    const page = await repository.listPayouts({
+      tenantId,
+      limit: query.limit,
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.idempotency_key === undefined ? {} : { idempotencyKey: query.idempotency_key }),
+      ...(query.created_from === undefined ? {} : { createdFrom: query.created_from }),
+      ...(query.created_to === undefined ? {} : { createdTo: query.created_to }),
+      ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+    });
+    return json(200, { data: page.payouts.map(payoutView), next_cursor: page.nextCursor ?? null }, requestId);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw badRequest('cursor_invalid', 'cursor is not valid for this query; start again without it', 'cursor');
+    throw error;
   }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+}
