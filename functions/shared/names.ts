@@ -92,5 +92,9 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
 
-/** Retention of Powertools idempotency records; never shorter than webhook and DLQ replay windows. */
-export const IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT = 172_800;
+/**
+ * Retention of Powertools idempotency records; never shorter than the webhook and DLQ replay
+ * windows (SQS DLQ retention 14 days, provider webhook retries up to 3 days), plus a day so a
+ * replay on the last day of a DLQ's retention still finds its record. The key lock outlives it.
+ */
+export const IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT = 1_296_000;
