@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
+import { startEmulators, type StartedEmulators } from '../../support/emulators';
+import { VALID_BODY } from '../../unit/api/bad-inputs';
+import { apiEvent, lambdaContext, ledgerSums } from './helpers';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+let emulators: StartedEmulators;
+let create: Handler;
+let query: Handler;
+let balances: Handler;
+let corridors: Handler;
+let repo: PayoutsRepository;
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  Object.assign(process.env, emulators.env, { PAYOUT_AMOUNT_MAX_MINOR: '100000000' });
+  create = (await import('../../../functions/handlers/create-payout')).handler as never;
+  query = (await import('../../../functions/handlers/query-payouts')).handler as never;
+  balances = (await import('../../../functions/handlers/get-ledger-balances')).handler as never;
+  corridors = (await import('../../../functions/handlers/get-corridors')).handler as never;
+  const { PayoutsRepository } = await import('../../../functions/adapters/payouts-repository');
+  const { dynamoDocumentClient } = await import('../../../functions/adapters/aws-clients');
+  repo = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']! });
+});
+afterAll(async () => emulators?.stop());
+afterEach(async () => {
+  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!))) expect(sum).toBe(0);
+});
+
+const get = (handler: Handler, routeKey: string, options: { tenant?: string; pathParameters?: Record<string, string>; query?: Record<string, string>; scopes?: string[] } = {}) =>
+  handler({ ...apiEvent({ method: 'GET', path: routeKey.split(' ')[1]!, ...options, scopes: options.scopes ?? ['payouts:read'] }), routeKey }, lambdaContext);
+
+async function createPayout(tenant: string, key: string, body: object = VALID_BODY) {
+  const response = await create(apiEvent({ body: JSON.stringify(body), tenant, headers: { 'content-type': 'application/json', 'idempotency-key': key } }), lambdaContext);
+  expect(response.statusCode).toBe(201);
+  return JSON.parse(response.body);
+}
+
+describe('query-payouts, balances and corridors on DynamoDB Local', () => {
+  it('GET /payouts/{id} shows the payout to its tenant and 404s for any other tenant', async () => {
+    const payout = await createPayout('acme', 'q-1');
+    const mine = await get(query, 'GET /payouts/{payoutId}', { tenant: 'acme', pathParameters: { payoutId: payout.payout_id } });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.headers['request-id']).toBeTruthy();
+    const view = JSON.parse(mine.body);
+    expect(Object.keys(view).sort()).toEqual(
+      ['amount', 'created_at', 'currency', 'description', 'destination', 'exception_owner', 'fee', 'idempotency_key', 'last_event_at', 'metadata', 'payout_id', 'provider', 'provider_reference', 'recipient', 'reconciled_at', 'request_ids', 'status', 'status_reason'].sort(),
+    );
+    expect(view.request_ids).toHaveLength(1);
+    const theirs = await get(query, 'GET /payouts/{payoutId}', { tenant: 'globex', pathParameters: { payoutId: payout.payout_id } });
+    expect(theirs.statusCode).toBe(404);
+    expect(JSON.parse(theirs.body).error).toMatchObject({ type: 'not_found_error', request_id: theirs.headers['request-id'] });
+    expect((await get(query, 'GET /payouts/{payoutId}/events', { tenant: 'globex', pathParameters: { payoutId: payout.payout_id } })).statusCode).toBe(404);
+    expect((await get(query, 'GET /payouts', { tenant: 'globex', query: { idempotency_key: 'q-1' } })).body).toContain('"data":[]');
+  });
+
+  it('GET /payouts/{id}/events shows every transition with its source and reference', async () => {
+    const payout = await createPayout('acme', 'q-events');
+    const now = new Date().toISOString();
+    await repo.applyTransition({ payoutId: payout.payout_id, event: 'provider_accepted', source: 'submitter', sourceRef: 'sb-sub-1', occurredAt: now, recordedAt: now, actor: { kind: 'system', id: 'submit-payout' }, providerReference: 'sb_ref_1' });
+    const response = await get(query, 'GET /payouts/{payoutId}/events', { tenant: 'acme', pathParameters: { payoutId: payout.payout_id } });
+    const timeline = JSON.parse(response.body);
+    expect(timeline.data.map((e: any) => [e.event, e.outcome, e.source, e.to])).toEqual([
+      ['created', 'applied', 'api', 'submitted'],
+      ['provider_accepted', 'applied', 'submitter', 'accepted'],
+    ]);
+    expect(timeline.data[0].source_ref).toBe(payout.request_ids[0]);
+    const shown = JSON.parse((await get(query, 'GET /payouts/{payoutId}', { tenant: 'acme', pathParameters: { payoutId: payout.payout_id } })).body);
+    expect(shown).toMatchObject({ status: 'accepted', provider_reference: 'sb_ref_1' });
+  });
+
+  it('GET /payouts filters by status and key, pages with a cursor, and refuses bad parameters', async () => {
+    for (let i = 0; i < 3; i++) await createPayout('pager', `page-${i}`);
+    const first = JSON.parse((await get(query, 'GET /payouts', { tenant: 'pager', query: { limit: '2' } })).body);
+    expect(first.data).toHaveLength(2);
+    const second = JSON.parse((await get(query, 'GET /payouts', { tenant: 'pager', query: { limit: '2', cursor: first.next_cursor } })).body);
+    expect(second.data).toHaveLength(1);
+    expect(JSON.parse((await get(query, 'GET /payouts', { tenant: 'pager', query: { status: 'submitted' } })).body).data).toHaveLength(3);
+    expect(JSON.parse((await get(query, 'GET /payouts', { tenant: 'pager', query: { idempotency_key: 'page-1' } })).body).data).toHaveLength(1);
+    expect(JSON.parse((await get(query, 'GET /payouts', { tenant: 'pager', query: { created_from: '2999-01-01T00:00:00Z' } })).body).data).toHaveLength(0);
+    for (const [params, code] of [[{ limit: '1000' }, 'limit_invalid'], [{ status: 'done' }, 'status_invalid'], [{ cursor: 'bm9wZQ' }, 'cursor_invalid'], [{ colour: 'red' }, 'parameter_unknown']] as const) {
+      const response = await get(query, 'GET /payouts', { tenant: 'pager', query: params });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error.code).toBe(code);
+    }
+    const stolen = await get(query, 'GET /payouts', { tenant: 'acme', query: { limit: '2', cursor: first.next_cursor } });
+    expect(stolen.statusCode).toBe(400);
+  });
+
+  it('GET /lifecycle publishes the table; GET /corridors the matrix', async () => {
+    const lifecycle = JSON.parse((await get(query, 'GET /lifecycle')).body);
+    expect(lifecycle.transitions).toContainEqual(expect.objectContaining({ from: 'paid', to: 'reversed', by_webhook: true }));
+    const matrix = JSON.parse((await get(corridors, 'GET /corridors')).body);
+    expect(matrix.data.map((c: any) => c.state)).toEqual(expect.arrayContaining(['enabled', 'policy_gated', 'unsupported']));
+  });
+
+  it('GET /ledger/balances sums to zero per currency and shows in_transit for created payouts', async () => {
+    await createPayout('ledger-t', 'l-1', { ...VALID_BODY, amount: 700 });
+    const response = await get(balances, 'GET /ledger/balances', { tenant: 'ops', scopes: ['ops:read'], query: { currency: 'EUR', tenant_id: 'ledger-t' } });
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body);
+    expect(body.sum).toBe(0);
+    expect(body.totals).toMatchObject({ available: -700, in_transit: 700 });
+    const all = JSON.parse((await get(balances, 'GET /ledger/balances', { tenant: 'ops', scopes: ['ops:read'], query: { currency: 'EUR' } })).body);
+    expect(all.sum).toBe(0);
+    expect((await get(balances, 'GET /ledger/balances', { tenant: 'ops', query: { currency: 'eur' } })).statusCode).toBe(400);
+  });
+});
