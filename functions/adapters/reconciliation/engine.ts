@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CsvReader } from '../../domain/reconciliation/csv-reader';
 import { ReportRowReader, type ReportRow } from '../../domain/reconciliation/report';
 import { classifyOrphan, classifyPayout } from '../../domain/reconciliation/classify';
-import type { MatchedBy, ReconPayout, ReconRow } from '../../domain/reconciliation/matching-types';
+import { withLedger, type LedgerFact, type MatchedBy, type ReconPayout, type ReconRow } from '../../domain/reconciliation/matching-types';
 import { exceptionDedupKey, isMismatch, ownerOf, slaSecondsOf } from '../../domain/reconciliation/categories';
 import {
   EXCEPTIONS_CSV_HEADER,
@@ -55,6 +55,8 @@ export interface EngineInput {
   readonly date: string;
   readonly report: AsyncIterable<Uint8Array>;
   readonly payouts: AsyncIterable<ReconPayout>;
+  /** Journal entries of the window's payouts, folded per entry; summed per payout in phase 2. */
+  readonly ledger?: AsyncIterable<LedgerFact>;
   readonly outputDir: string;
   readonly partitions?: number;
 }
@@ -62,6 +64,7 @@ export interface EngineInput {
 export interface EngineResult {
   readonly reportRows: number;
   readonly payoutRows: number;
+  readonly ledgerRows: number;
   readonly files: { name: string; path: string; rows: number; bytes: number; sha256: string }[];
   readonly counts: ReturnType<SummaryAccumulator['counts']>;
 }
@@ -88,6 +91,13 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     }
     payoutsById.close();
     refIndex.close();
+    const ledgerById = new PartitionSet(work, 'ledger-by-id', count);
+    let ledgerRows = 0;
+    for await (const fact of input.ledger ?? []) {
+      ledgerRows += 1;
+      ledgerById.add(fact.payoutId, fact);
+    }
+    ledgerById.close();
 
     const reportById = new PartitionSet(work, 'report-by-id', count);
     for (let bucket = 0; bucket < count; bucket += 1) {
@@ -110,7 +120,10 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
     const summary = new SummaryAccumulator();
     for (let bucket = 0; bucket < count; bucket += 1) {
-      const rows = await joinBucket(payoutsById.read<ReconPayout>(bucket), reportById.read<Resolved>(bucket), ports);
+      const facts = new Map<string, LedgerFact[]>();
+      for (const fact of ledgerById.read<LedgerFact>(bucket)) facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
+      const payouts = payoutsById.read<ReconPayout>(bucket).map((payout) => withLedger(payout, facts.get(payout.payoutId)));
+      const rows = await joinBucket(payouts, reportById.read<Resolved>(bucket), ports);
       const refs = await openExceptions(rows, ports);
       const matched: string[] = [];
       rows.forEach((row, i) => {
@@ -129,7 +142,7 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
       { name: 'exceptions.csv', ...exceptions.close() },
       { name: 'summary.json', ...summaryFile.close() },
     ];
-    return { reportRows, payoutRows, files, counts: summary.counts() };
+    return { reportRows, payoutRows, ledgerRows, files, counts: summary.counts() };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -197,7 +210,7 @@ async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(Ex
           dedupKey: exceptionDedupKey(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference }),
           category,
           owner,
-          slaSeconds: slaSecondsOf(owner),
+          slaSeconds: slaSecondsOf(category),
         };
         refs[index] = { ...partial, exceptionId: await ports.openException(row, partial) };
       }),

@@ -41,3 +41,30 @@ export interface ReconRow {
   /** A short, deterministic sentence saying what disagrees. */
   readonly detail: string;
 }
+
+/** What one journal entry says about a payout: money it sent to the provider's side, fees it booked. */
+export interface LedgerFact {
+  readonly payoutId: string;
+  readonly sentMinor: number;
+  readonly feeMinor: number;
+}
+
+/** Folds one journal entry's postings (domain/ledger Posting shape) into a LedgerFact. */
+export function ledgerFactOf(payoutId: string, postings: ReadonlyArray<{ from: string; to: string; amountMinor: number }>): LedgerFact {
+  let sentMinor = 0;
+  let feeMinor = 0;
+  for (const posting of postings) {
+    if (posting.from === 'available' && posting.to === 'in_transit') sentMinor += posting.amountMinor;
+    if (posting.to === 'fees') feeMinor += posting.amountMinor;
+    if (posting.from === 'fees') feeMinor -= posting.amountMinor;
+  }
+  return { payoutId, sentMinor, feeMinor };
+}
+
+/** Attaches the ledger's view to a payout; a payout with no journal entries keeps none. */
+export function withLedger(payout: ReconPayout, facts: readonly LedgerFact[] | undefined): ReconPayout {
+  if (facts === undefined || facts.length === 0) return payout;
+  const sent = facts.reduce((sum, f) => sum + f.sentMinor, 0);
+  const fee = facts.reduce((sum, f) => sum + f.feeMinor, 0);
+  return { ...payout, ...(sent === 0 ? {} : { ledgerAmountMinor: sent }), ...(fee === 0 ? {} : { ledgerFeeMinor: fee }) };
+}
