@@ -1,5 +1,6 @@
-// `npm start`: the local twin. Flags: --fresh (wipe .local/ first), --no-synth (skip `cdk synth`
-// when cdk.out is newer than the sources), --port N (or PORT=N).
+// `npm start`: the local twin. Flags: --fresh (wipe the twin's state in .local/ first), --no-synth
+// (skip `cdk synth` when cdk.out is newer than the sources), --synth never (use cdk.out as it is,
+// for benches), --port N (or PORT=N).
 import { parseArgs } from '../local/cli-args.js';
 import { loadLocalConfig } from '../local/config.js';
 import { TwinError } from '../local/errors.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  twin = await startLocalTwin({ port, fresh: flags.fresh === true, synth: flags['no-synth'] ? 'if-stale' : 'always', config, log });
+  twin = await startLocalTwin({ port, fresh: flags.fresh === true, synth: flags.synth === 'never' ? 'never' : flags['no-synth'] ? 'if-stale' : 'always', config, log });
   console.log(banner(twin));
 }
 
