@@ -4,55 +4,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxPayoutState } from '../../functions/domain/provider-status.js';
 import { SANDBOX_REFERENCE_PREFIX, type SandboxCreatePayoutRequest, type SandboxErrorBody, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import {
+  STATE_VERSION,
+  canonicalJson,
+  mask,
+  unavailable,
+  type SandboxDelta,
+  type SandboxRecord,
+  type SandboxState,
+  type SandboxStateChange,
+  type StateChangeListener,
+  type SubmitOutcome,
+  type Touched,
+} from './books.js';
 import { batchIdFor, failureFor, sandboxFeeMinor, scheduleFor, type ScheduledStep } from './progression.js';
-import { stateFile } from './state-file.js';
+
+export type { SandboxStateChange, StateChangeListener, SubmitOutcome } from './books.js';
+import { stateFiles, type StateFiles } from './state-file.js';
 import { triggerByName, triggerFor, DEFAULT_TRIGGER, type SandboxTrigger } from './triggers.js';
-
-const STATE_VERSION = 1;
-/** Characters of an account field left visible when the sandbox shows a destination. */
-const MASK_VISIBLE_CHARACTERS = 4;
-
-export interface SandboxRecord {
-  payout: SandboxPayout;
-  triggerName: string;
-  /** SHA-256 of the canonical create body: same key + different body is refused. */
-  bodyHash: string;
-  /** Steps not yet applied, in time order. */
-  schedule: ScheduledStep[];
-}
-
-type StoredOutcome = { kind: 'payout'; providerReference: string } | { kind: 'error'; httpStatus: number; body: SandboxErrorBody };
-
-interface IdempotencyRecord {
-  bodyHash: string;
-  outcome: StoredOutcome;
-}
-
-interface SandboxState {
-  version: number;
-  clockOffsetMs: number;
-  eventSequence: number;
-  payouts: Record<string, SandboxRecord>;
-  idempotency: Record<string, IdempotencyRecord>;
-  /** Submission attempts per idempotency key, including ones that recorded nothing. */
-  attempts: Record<string, number>;
-}
-
-/** What a listener (the webhook emitter) is told each time a payout enters a state. */
-export interface SandboxStateChange {
-  /** Unique and stable per change: `evt_sbx_<sequence>`. */
-  readonly eventId: string;
-  readonly type: `payout.${SandboxPayoutState}`;
-  readonly previousStatus: SandboxPayoutState | null;
-  readonly payout: SandboxPayout;
-  readonly occurredAt: string;
-  readonly trigger: SandboxTrigger;
-}
-export type StateChangeListener = (change: SandboxStateChange) => void;
-
-export type SubmitOutcome =
-  | { kind: 'payout'; httpStatus: 200 | 500; payout: SandboxPayout; replayed: boolean; holdFirstAnswer: boolean }
-  | { kind: 'error'; httpStatus: number; body: SandboxErrorBody; replayed: boolean };
 
 export interface SandboxStoreOptions {
   stateDir?: string;
@@ -62,31 +31,29 @@ export interface SandboxStoreOptions {
   realNowMs?: () => number;
 }
 
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const mask = (value: string) => '•'.repeat(Math.max(0, value.length - MASK_VISIBLE_CHARACTERS)) + value.slice(-MASK_VISIBLE_CHARACTERS);
-
 export class SandboxStore {
-  private readonly file;
+  private readonly files: StateFiles<SandboxState, SandboxDelta>;
   private readonly state: SandboxState;
   private readonly listeners = new Set<StateChangeListener>();
   private readonly realNowMs: () => number;
   private readonly stepMs: number;
 
   constructor(options: SandboxStoreOptions) {
-    this.file = stateFile<SandboxState>(options.stateDir);
+    this.files = stateFiles<SandboxState, SandboxDelta>(options.stateDir);
     this.realNowMs = options.realNowMs ?? Date.now;
     this.stepMs = options.stepMs;
-    const loaded = this.file.load();
-    if (loaded && loaded.version !== STATE_VERSION) throw new Error(`sandbox state file version ${loaded.version}, expected ${STATE_VERSION}: delete ${this.file.path}`);
-    this.state = loaded ?? { version: STATE_VERSION, clockOffsetMs: 0, eventSequence: 0, payouts: {}, idempotency: {}, attempts: {} };
+    const { snapshot, deltas } = this.files.load();
+    if (snapshot && snapshot.version !== STATE_VERSION) throw new Error(`sandbox state version ${snapshot.version}, expected ${STATE_VERSION}: delete ${this.files.directory}`);
+    this.state = snapshot ?? { version: STATE_VERSION, clockOffsetMs: 0, eventSequence: 0, payouts: {}, idempotency: {}, attempts: {} };
+    for (const delta of deltas) {
+      this.state.clockOffsetMs = delta.clockOffsetMs;
+      this.state.eventSequence = delta.eventSequence;
+      Object.assign(this.state.payouts, delta.payouts);
+      Object.assign(this.state.idempotency, delta.idempotency);
+      Object.assign(this.state.attempts, delta.attempts);
+    }
+    // Fold the journal into a fresh snapshot so every start begins with a short journal.
+    if (deltas.length > 0) this.files.writeSnapshot(this.state);
   }
 
   nowMs(): number {
@@ -107,9 +74,9 @@ export class SandboxStore {
         return { kind: 'error', httpStatus: 422, replayed: false, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused', message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.` } } };
       }
       this.countAttempt(idempotencyKey);
+      this.persist({ attempts: [idempotencyKey] });
       if (existing.outcome.kind === 'error') return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
       const record = this.state.payouts[existing.outcome.providerReference]!;
-      this.persist();
       return { kind: 'payout', httpStatus: 200, payout: record.payout, replayed: true, holdFirstAnswer: false };
     }
 
@@ -117,18 +84,18 @@ export class SandboxStore {
     const attempt = this.countAttempt(idempotencyKey);
     switch (trigger.submit) {
       case 'unavailable':
-        this.persist();
+        this.persist({ attempts: [idempotencyKey] });
         return unavailable();
       case 'flaky':
         if (attempt === 1) {
-          this.persist();
+          this.persist({ attempts: [idempotencyKey] });
           return unavailable();
         }
         break;
       case 'reject': {
         const rejection: SandboxErrorBody = { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'The bank account number is not valid for this bank.', param: 'destination.fields' } };
         this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'error', httpStatus: 402, body: rejection } };
-        this.persist();
+        this.persist({ idempotency: [idempotencyKey], attempts: [idempotencyKey] });
         return { kind: 'error', httpStatus: 402, body: rejection, replayed: false };
       }
       case 'accept':
@@ -172,7 +139,7 @@ export class SandboxStore {
   advance(seconds: number): Array<{ id: string; from: SandboxPayoutState; to: SandboxPayoutState }> {
     this.state.clockOffsetMs += Math.round(seconds * 1000);
     const changed = this.tick();
-    if (changed.length === 0) this.persist();
+    if (changed.length === 0) this.persist({});
     return changed;
   }
 
@@ -190,7 +157,7 @@ export class SandboxStore {
       record.schedule = record.schedule.filter((candidate) => candidate !== step);
       changes.push(this.enter(record, step.state, step.atMs));
     }
-    this.persist();
+    this.persist({ payouts: [...new Set(due.map(({ record }) => record.payout.id))] });
     this.notify(changes);
     return changes.map((change) => ({ id: change.payout.id, from: change.previousStatus!, to: change.payout.status }));
   }
@@ -221,7 +188,7 @@ export class SandboxStore {
     this.state.payouts[providerReference] = record;
     this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'payout', providerReference } };
     const change = this.change(record, null, created);
-    this.persist();
+    this.persist({ payouts: [providerReference], idempotency: [idempotencyKey], attempts: [idempotencyKey] });
     this.notify([change]);
     return payout;
   }
@@ -272,11 +239,17 @@ export class SandboxStore {
     }
   }
 
-  private persist(): void {
-    this.file.save(this.state);
+  /** Journals what a change touched (whole values); folds the journal into a snapshot when it is long. */
+  private persist(touched: Touched): void {
+    const pick = <T>(source: Record<string, T>, keys: string[] | undefined) => (keys === undefined ? undefined : Object.fromEntries(keys.map((key) => [key, source[key]!])));
+    const delta: SandboxDelta = { clockOffsetMs: this.state.clockOffsetMs, eventSequence: this.state.eventSequence };
+    const payouts = pick(this.state.payouts, touched.payouts);
+    const idempotency = pick(this.state.idempotency, touched.idempotency);
+    const attempts = pick(this.state.attempts, touched.attempts);
+    if (payouts) delta.payouts = payouts;
+    if (idempotency) delta.idempotency = idempotency;
+    if (attempts) delta.attempts = attempts;
+    this.files.append(delta);
+    if (this.files.journalFull) this.files.writeSnapshot(this.state);
   }
-}
-
-function unavailable(): SubmitOutcome {
-  return { kind: 'error', httpStatus: 503, replayed: false, body: { error: { type: 'api_error', code: 'service_unavailable', message: 'The sandbox is unavailable (test trigger); nothing was recorded.' } } };
 }

@@ -1,7 +1,7 @@
 // The sandbox provider as a real HTTP server on a free port: idempotency like Stripe's, every
 // documented trigger, the clock-driven progression, persistence across restarts, and the hooks
 // the webhook emitter and the settlement report use.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,25 @@ describe('persistence', () => {
       const replay = await postPayout(second.url, payoutId, sandboxRequest(payoutId));
       expect(replay).toMatchObject({ status: 200, replayed: true, body: { id: created.body.id } });
       expect(second.listPayouts({ payoutId })).toHaveLength(1);
+    } finally {
+      await second.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a torn journal line (a crash mid-append) is dropped; everything acknowledged before it survives', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-torn-'));
+    const first = await startSandboxProvider({ port: 0, stateDir: dir, stepSeconds: STEP_SECONDS });
+    const ids = [nextId(), nextId()];
+    const created = await Promise.all(ids.map((id) => postPayout(first.url, id, sandboxRequest(id))));
+    await first.stop();
+    appendFileSync(join(dir, 'sandbox-journal.jsonl'), '{"clockOffsetMs":0,"eventSeq');
+    const second = await startSandboxProvider({ port: 0, stateDir: dir, stepSeconds: STEP_SECONDS });
+    try {
+      expect(second.listPayouts().map((payout) => payout.id).sort()).toEqual(created.map((answer) => answer.body.id).sort());
+      // The start folded the journal into a snapshot.
+      expect(existsSync(join(dir, 'sandbox-state.json'))).toBe(true);
+      expect(readFileSync(join(dir, 'sandbox-journal.jsonl'), 'utf8')).toBe('');
     } finally {
       await second.stop();
       rmSync(dir, { recursive: true, force: true });
