@@ -1,0 +1,104 @@
+// The twin's pure parts: intrinsic resolution to local names, route selection, and API Gateway's
+// v2 response mapping.
+import { describe, expect, it } from 'vitest';
+import { mapResult } from '../../../local/apigw-event.js';
+import { resolve, type ResolveContext } from '../../../local/resolve.js';
+import { RouteTable } from '../../../local/routes.js';
+import type { RouteSpec } from '../../../local/model.js';
+import { loadTemplate } from '../../../local/template.js';
+import { FIXTURE_CDK_OUT_DIR, fixtureModel } from '../../support/fixture-model.js';
+
+const context: ResolveContext = {
+  template: loadTemplate(FIXTURE_CDK_OUT_DIR).template,
+  stackName: 'FixtureStack',
+  sqsEndpointUrl: 'http://127.0.0.1:4566',
+  apiUrl: 'http://127.0.0.1:3000',
+  issuerUrl: 'http://127.0.0.1:3000/.twin/issuer',
+};
+
+describe('resolve', () => {
+  it.each([
+    [{ Ref: 'PayoutsTable' }, 'PayoutsTable'],
+    [{ Ref: 'SubmissionQueue' }, 'http://127.0.0.1:4566/000000000000/SubmissionQueue'],
+    [{ 'Fn::GetAtt': ['SubmissionQueue', 'Arn'] }, 'arn:aws:sqs:us-east-1:000000000000:SubmissionQueue'],
+    [{ 'Fn::GetAtt': ['SubmissionDlq', 'QueueUrl'] }, 'http://127.0.0.1:4566/000000000000/SubmissionDlq'],
+    [{ 'Fn::GetAtt': ['SubmissionQueue', 'QueueName'] }, 'SubmissionQueue'],
+    [{ 'Fn::GetAtt': 'PayoutsTable.Arn' }, 'arn:aws:dynamodb:us-east-1:000000000000:table/PayoutsTable'],
+    [{ Ref: 'EvidenceBucket' }, 'evidencebucket'],
+    [{ 'Fn::GetAtt': ['EvidenceBucket', 'Arn'] }, 'arn:aws:s3:::evidencebucket'],
+    [{ Ref: 'M2mClient' }, 'M2mClient'],
+    [{ 'Fn::GetAtt': ['EchoFunction', 'Arn'] }, 'arn:aws:lambda:us-east-1:000000000000:function:EchoFunction'],
+    [{ 'Fn::Join': ['-', ['a', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }]] }, 'a-us-east-1-000000000000'],
+    [{ 'Fn::Sub': '${PayoutsTable}/${SubmissionQueue.QueueName}/${AWS::Partition}/${!Literal}' }, 'PayoutsTable/SubmissionQueue/aws/${Literal}'],
+    [{ 'Fn::Sub': ['${X}-${PayoutsTable}', { X: { Ref: 'AWS::Region' } }] }, 'us-east-1-PayoutsTable'],
+    [{ 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] }, 'b'],
+    [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, 'http://127.0.0.1:3000'],
+  ])('%j → %s', (value, expected) => {
+    expect(resolve(value, context)).toBe(expected);
+  });
+
+  it('drops AWS::NoValue properties and list items', () => {
+    expect(resolve({ a: { Ref: 'AWS::NoValue' }, b: ['x', { Ref: 'AWS::NoValue' }] }, context)).toEqual({ b: ['x'] });
+  });
+
+  it('refuses what it cannot resolve rather than guessing', () => {
+    expect(() => resolve({ Ref: 'Nope' }, context)).toThrow(/unknown logical id/);
+    expect(() => resolve({ 'Fn::ImportValue': 'x' }, context)).toThrow(/not supported/);
+  });
+});
+
+describe('fixture model', () => {
+  it('reads audiences as local client ids and follows route → integration → function', () => {
+    const model = fixtureModel();
+    expect(model.authorizers[0]!.audiences).toEqual(['M2mClient']);
+    expect(model.routes.find((route) => route.routeKey === 'POST /echo')).toMatchObject({ functionLogicalId: 'EchoFunction', scopes: ['payout-platform/payouts:write'], authorizerLogicalId: 'JwtAuthorizer' });
+    expect(model.queues.find((queue) => queue.logicalId === 'SubmissionQueue')).toMatchObject({ deadLetterQueueLogicalId: 'SubmissionDlq', maxReceiveCount: 2 });
+    expect(model.tables.find((table) => table.logicalId === 'IdempotencyTable')!.ttlAttribute).toBe('expiration');
+    expect(model.schedules[0]).toMatchObject({ expression: 'rate(5 minutes)', timezone: 'UTC', functionLogicalId: 'TickFunction' });
+  });
+});
+
+describe('RouteTable', () => {
+  const route = (routeKey: string): RouteSpec => ({ logicalId: routeKey, routeKey, functionLogicalId: routeKey, authorizerLogicalId: undefined, scopes: [] });
+  const table = new RouteTable(['GET /payouts', 'GET /payouts/{payoutId}', 'GET /payouts/{payoutId}/events', 'GET /payouts/export', 'ANY /files/{path+}', 'POST /webhooks/{provider}'].map(route));
+  const matched = (method: string, path: string) => table.match(method, path)?.route.routeKey;
+
+  it.each([
+    ['GET', '/payouts', 'GET /payouts'],
+    ['GET', '/payouts/', 'GET /payouts'],
+    ['GET', '/payouts/po_1', 'GET /payouts/{payoutId}'],
+    ['GET', '/payouts/export', 'GET /payouts/export'],
+    ['GET', '/payouts/po_1/events', 'GET /payouts/{payoutId}/events'],
+    ['DELETE', '/files/a/b', 'ANY /files/{path+}'],
+    ['POST', '/webhooks/sandbox', 'POST /webhooks/{provider}'],
+    ['GET', '/webhooks/sandbox', undefined],
+    ['GET', '/files', undefined],
+    ['GET', '/nope', undefined],
+  ])('%s %s → %s', (method, path, expected) => {
+    expect(matched(method, path)).toBe(expected);
+  });
+
+  it('decodes path parameters', () => {
+    expect(table.match('GET', '/payouts/po%201')?.pathParameters).toEqual({ payoutId: 'po 1' });
+    expect(table.match('GET', '/files/a/b%20c')?.pathParameters).toEqual({ path: 'a/b c' });
+  });
+
+  it('falls back to $default', () => {
+    expect(new RouteTable([route('$default'), route('GET /x')]).match('PUT', '/anything')?.route.routeKey).toBe('$default');
+  });
+});
+
+describe('mapResult (v2 response rules)', () => {
+  it('takes a structured result field by field', () => {
+    const response = mapResult({ statusCode: 201, headers: { 'X-A': 'b' }, cookies: ['c=1'], body: 'aGk=', isBase64Encoded: true });
+    expect(response).toMatchObject({ statusCode: 201, headers: { 'x-a': 'b' }, cookies: ['c=1'] });
+    expect(response.body.toString()).toBe('hi');
+  });
+
+  it('turns anything else into a 200 JSON response', () => {
+    expect(mapResult({ a: 1 })).toMatchObject({ statusCode: 200, headers: { 'content-type': 'application/json' } });
+    expect(mapResult({ a: 1 }).body.toString()).toBe('{"a":1}');
+    expect(mapResult('plain').body.toString()).toBe('plain');
+    expect(mapResult(null).body.toString()).toBe('null');
+  });
+});
