@@ -23,7 +23,7 @@ export function mountDlq(section: HTMLElement, context: ViewContext): () => Prom
     'form',
     { id: 'dlq-filters', class: 'filters', 'aria-label': 'Filter dead-lettered messages' },
     field('Queue', queue),
-    field('Provider', provider, 'e.g. sandbox'),
+    field('Provider', provider),
     field('Event type', eventType),
     field('Error category', category),
     field('Older than (minutes)', minAge),

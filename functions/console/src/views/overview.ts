@@ -33,6 +33,7 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
       const deadLettered = queues.filter((q) => q.isDlq).reduce((sum, q) => sum + q.visible, 0);
       context.announce(deadLettered > 0 ? `${deadLettered} message(s) in dead-letter queues` : 'Dead-letter queues are empty');
     } catch (error) {
+      replace(body, h('p', { class: 'muted' }, 'Queue depths are unavailable right now.'));
       showFailure(failure, error);
     }
   }

@@ -6,7 +6,11 @@ import { pick, text, timeText } from '../format';
 
 type Json = Record<string, unknown>;
 
-const SUMMARY_FIELDS: Array<[label: string, names: string[]]> = [
+type Show = (value: unknown) => string;
+const asTime: Show = (value) => timeText(typeof value === 'string' ? value : undefined);
+const asList: Show = (value) => (Array.isArray(value) ? value.join(', ') || '—' : text(value));
+
+const SUMMARY_FIELDS: Array<[label: string, names: string[], show?: Show]> = [
   ['Payout id', ['payout_id', 'payoutId', 'id']],
   ['Status', ['status']],
   ['Status reason', ['status_reason', 'statusReason']],
@@ -16,15 +20,16 @@ const SUMMARY_FIELDS: Array<[label: string, names: string[]]> = [
   ['Amount (minor units)', ['amount', 'amount_minor', 'amountMinor']],
   ['Currency', ['currency']],
   ['Fee (minor units)', ['fee', 'fee_minor', 'feeMinor']],
-  ['Created', ['created_at', 'createdAt']],
-  ['Last event', ['last_event_at', 'lastEventAt']],
+  ['Created', ['created_at', 'createdAt'], asTime],
+  ['Last event', ['last_event_at', 'lastEventAt'], asTime],
+  ['Reconciled', ['reconciled_at', 'reconciledAt'], asTime],
   ['Exception owner', ['exception_owner', 'exceptionOwner']],
-  ['Request ids', ['request_ids', 'requestIds']],
+  ['Request ids', ['request_ids', 'requestIds'], asList],
 ];
 
 export function mountPayoutLookup(section: HTMLElement, context: ViewContext): () => Promise<void> {
   const kind = select('lookup-kind', 'kind', [['payout_id', 'Payout id'], ['idempotency_key', 'Idempotency key'], ['provider_reference', 'Provider reference']]);
-  const value = h('input', { id: 'lookup-value', name: 'value', required: true, autocomplete: 'off', spellcheck: 'false' });
+  const value = h('input', { id: 'lookup-value', name: 'value', required: true, autocomplete: 'off', spellcheck: 'false', class: 'wide' });
   const form = h(
     'form',
     { id: 'lookup-form', class: 'filters', 'aria-label': 'Look up a payout' },
@@ -58,7 +63,7 @@ export function mountPayoutLookup(section: HTMLElement, context: ViewContext): (
       replace(
         result,
         h('h3', {}, `Payout ${payoutId}`),
-        h('dl', { class: 'facts' }, ...SUMMARY_FIELDS.flatMap(([label, names]) => [h('dt', {}, label), h('dd', {}, text(pick(payout, ...names)))])),
+        h('dl', { class: 'facts' }, ...SUMMARY_FIELDS.flatMap(([label, names, show = text]) => [h('dt', {}, label), h('dd', {}, show(pick(payout, ...names)))])),
         events.length === 0
           ? h('p', { class: 'muted' }, 'No timeline events.')
           : table(
