@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { PayoutsRepository } from '../adapters/payouts-repository';
-import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
+import { providersFromEnv } from '../adapters/providers/registry';
 import { parseSubmissionMessage } from '../adapters/submission-queue';
 import { isProviderError } from '../domain/provider-errors';
 import { ENV } from '../shared/names';
@@ -21,11 +21,11 @@ let deps: SubmitterDeps | undefined;
 function submitterDeps(): SubmitterDeps {
   deps ??= {
     repository: new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) }),
-    providers: {
-      [PROVIDER_NAME]: sandboxProviderFromEnv(process.env, {
+    providers: providersFromEnv(process.env, {
+      sandbox: {
         onRetry: ({ operation, attempt, error, reason, delayMs }) => logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs }),
-      }),
-    },
+      },
+    }),
     nowIso: () => new Date().toISOString(),
   };
   return deps;
