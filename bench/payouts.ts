@@ -1,0 +1,134 @@
+// Payout creation figures (issue 3), one JSON line each:
+//  - DynamoDB calls per create, first time and on a replay, counted by SDK middleware on the
+//    handler's own client (in-process against DynamoDB Local); baseline = the budget (3 and 1);
+//  - creates/s through the twin's HTTP API (JWT, API emulation, Lambda worker) with p50/p99,
+//    beside bare DynamoDB Local PutItems/s measured in the same run on the same emulator (ratio);
+//  - the create-payout bundle's bytes (minified, as CDK's esbuild wrote it to cdk.out).
+//
+//   npm run bench -- payouts [--seconds 10] [--connections 10]
+//   npx tsx bench/payouts.ts
+import { statSync } from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import autocannon from 'autocannon';
+import { ulid } from 'ulidx';
+import { parseArgs } from '../local/cli-args.js';
+import { buildModel } from '../local/model.js';
+import { CDK_OUT_DIR } from '../local/paths.js';
+import { synthesize } from '../local/synth.js';
+import { loadTemplate } from '../local/template.js';
+import { startEmulators } from '../test/support/emulators.js';
+import { startTwin } from '../test/support/twin.js';
+import { printFigure } from './_figure.js';
+
+const SECONDS_DEFAULT = 10;
+const CONNECTIONS_DEFAULT = 10;
+const CREATE_CALLS_BUDGET_FIRST = 3;
+const CREATE_CALLS_BUDGET_REPLAY = 1;
+const BODY = {
+  amount: 1_250,
+  currency: 'EUR',
+  destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+  recipient: { name: 'Bench Recipient' },
+};
+
+function apiEvent(key: string): unknown {
+  return {
+    version: '2.0',
+    routeKey: 'POST /payouts',
+    rawPath: '/payouts',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(BODY),
+    isBase64Encoded: false,
+    requestContext: { requestId: `bench-${ulid()}`, http: { method: 'POST', path: '/payouts' }, authorizer: { jwt: { claims: { tenant_id: 'bench', client_id: 'bench', scope: 'payout-platform/payouts:write' }, scopes: null } } },
+  };
+}
+
+async function callsPerCreate(): Promise<void> {
+  const emulators = await startEmulators();
+  try {
+    Object.assign(process.env, emulators.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
+    const { dynamoClient } = await import('../functions/adapters/aws-clients.js');
+    const calls: string[] = [];
+    dynamoClient().middlewareStack.add((next, context) => async (args) => { calls.push(String(context.commandName)); return next(args); }, { step: 'initialize', name: 'benchCountCalls' });
+    const { handler } = await import('../functions/handlers/create-payout.js');
+    const context = { getRemainingTimeInMillis: () => 30_000, functionName: 'create-payout', awsRequestId: 'bench' } as never;
+    const key = `bench-calls-${ulid()}`;
+    const first = await handler(apiEvent(key) as never, context);
+    if (first.statusCode !== 201) throw new Error(`create answered ${first.statusCode}: ${first.body}`);
+    printFigure('create_dynamodb_calls_first', calls.length, 'calls', CREATE_CALLS_BUDGET_FIRST);
+    console.error(`#   first create: ${calls.join(', ')}`);
+    calls.length = 0;
+    await handler(apiEvent(key) as never, context);
+    printFigure('create_dynamodb_calls_replay', calls.length, 'calls', CREATE_CALLS_BUDGET_REPLAY);
+    console.error(`#   replay: ${calls.join(', ')}`);
+  } finally {
+    await emulators.stop();
+  }
+}
+
+async function throughput(seconds: number, connections: number): Promise<void> {
+  const twin = await startTwin({ port: 0, fresh: true });
+  try {
+    const token = await twin.token({ tenant: 'bench', scopes: ['payouts:write'] });
+    // Warm the worker pool (cold imports are not what this measures).
+    const warm = await fetch(`${twin.url}/payouts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `warm-${ulid()}` }, body: JSON.stringify(BODY) });
+    if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}: ${await warm.text()}`);
+    const result = await autocannon({
+      url: `${twin.url}/payouts`,
+      method: 'POST',
+      connections,
+      duration: seconds,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(BODY),
+      // A fresh key per request: this measures creates, not replays.
+      requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { ...(request['headers'] as object), 'idempotency-key': `bench-${ulid()}` } }) }],
+    } as never);
+    const creates = result.requests.total - result.non2xx;
+    if (result.non2xx > 0) console.error(`#   ${result.non2xx} non-2xx answers of ${result.requests.total}`);
+
+    // Baseline: bare PutItems on the same DynamoDB Local, same concurrency, same duration.
+    const table = twin.names.tables['PayoutsTable']!;
+    let puts = 0;
+    const deadline = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < deadline) {
+          await twin.clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${ulid()}` }, sk: { S: 'PUT' }, body: { S: JSON.stringify(BODY) } } }));
+          puts++;
+        }
+      }),
+    );
+    const putsPerSecond = Number((puts / seconds).toFixed(1));
+    printFigure('create_per_second_http', Number((creates / seconds).toFixed(1)), 'creates/s', putsPerSecond);
+    printFigure('dynamodb_local_putitem_per_second', putsPerSecond, 'puts/s');
+    printFigure('create_latency_p50_http', result.latency.p50, 'ms');
+    printFigure('create_latency_p99_http', result.latency.p99, 'ms');
+  } finally {
+    await twin.stop();
+  }
+}
+
+function bundleBytes(): void {
+  const model = buildModel(loadTemplate(CDK_OUT_DIR));
+  const fn = model.functions.find((candidate) => candidate.shortName === 'create-payout');
+  if (fn === undefined) throw new Error('create-payout is not in the synthesized template');
+  printFigure('bundle_bytes:create-payout', statSync(fn.modulePath).size, 'bytes');
+}
+
+async function main(): Promise<void> {
+  const { flags } = parseArgs(process.argv.slice(2));
+  const seconds = Number(flags['seconds'] ?? SECONDS_DEFAULT);
+  const connections = Number(flags['connections'] ?? CONNECTIONS_DEFAULT);
+  await synthesize({ onlyIfStale: true, log: (line) => console.error(`# ${line}`) });
+  await callsPerCreate();
+  await throughput(seconds, connections);
+  bundleBytes();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`✖ ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
