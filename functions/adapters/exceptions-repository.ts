@@ -74,11 +74,18 @@ export interface OpenOrUpdateInput {
   error?: string | { message: string; code?: string };
   now: Timestamp;
   actor?: AuditActor;
+  /**
+   * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
+   * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again
+   * after a redrive.
+   */
+  reopenIfResolved?: boolean;
 }
 
 export type OpenOrUpdateResult =
   | { kind: 'opened'; exception: ExceptionRecord }
   | { kind: 'updated'; exception: ExceptionRecord }
+  | { kind: 'reopened'; exception: ExceptionRecord }
   /** Already resolved: evidence and occurrences are refreshed, the resolution stands (a re-run must not reopen what a person closed). */
   | { kind: 'resolved_unchanged'; exception: ExceptionRecord };
 
@@ -142,7 +149,7 @@ export class ExceptionsRepository {
       const current = await this.get(exceptionId);
       try {
         const result = current === undefined ? await this.insert(exceptionId, input, now, actor) : await this.refresh(current, input, now, actor);
-        if (result.kind === 'opened' && result.exception.payoutId !== undefined) await this.notifyOwner(result.exception.payoutId);
+        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined) await this.notifyOwner(result.exception.payoutId);
         return result;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
@@ -238,8 +245,10 @@ export class ExceptionsRepository {
 
   private async refresh(current: ExceptionRecord, input: OpenOrUpdateInput, now: string, actor: AuditActor): Promise<OpenOrUpdateResult> {
     const error = errorOf(input.error, now);
+    const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
     const next: ExceptionRecord = {
       ...current,
+      ...(reopen ? { state: decideReopen(current), owner: input.owner, slaSeconds: input.slaSeconds, slaDueAt: slaDueAt(now, input.slaSeconds) } : {}),
       evidence: input.evidence,
       lastSeenAt: now,
       updatedAt: now,
@@ -247,7 +256,9 @@ export class ExceptionsRepository {
       ...(error === undefined ? {} : { lastError: error, firstError: current.firstError ?? error }),
       version: current.version + 1,
     };
-    await this.write(next, current.version, { action: 'seen_again', actor, at: now });
+    if (reopen) delete next.resolution;
+    await this.write(next, current.version, { action: reopen ? 'reopened' : 'seen_again', actor, at: now });
+    if (reopen) return { kind: 'reopened', exception: next };
     return { kind: current.state === 'resolved' ? 'resolved_unchanged' : 'updated', exception: next };
   }
 
@@ -318,6 +329,12 @@ export class ExceptionsRepository {
     if (this.options.onPayoutOwnerChange === undefined) return;
     await this.options.onPayoutOwnerChange(payoutId, await this.exceptionOwnerOf(payoutId));
   }
+}
+
+function decideReopen(current: ExceptionRecord): ExceptionState {
+  const decision = decideException(current.state, 'reopen');
+  if (decision.kind === 'refused') throw new ExceptionStateError(decision.code, current.exceptionId);
+  return decision.to;
 }
 
 function toRecord(item: Record<string, unknown>): ExceptionRecord {

@@ -1,30 +1,57 @@
-// Placeholder entry for `intake-webhook` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { InboxRepository } from '../adapters/inbox-repository';
+import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
+import { WebhookQueue } from '../adapters/webhook-queue';
+import { ENV } from '../shared/names';
+import { internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
+import { intakeWebhook, type IntakeDeps } from './webhooks/intake';
 
-const FUNCTION_NAME = 'intake-webhook';
+// Entry for POST /webhooks/{provider}: wiring only; the protocol is in webhooks/intake.ts.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+const logger = new Logger();
+const metrics = new Metrics();
+
+function secretsSource(): WebhookSecretsSource {
+  const file = process.env[ENV.webhookSecretsFile];
+  if (file !== undefined && file !== '') return fileSecrets(file);
+  return secretsManagerSecrets(new SecretsManagerClient({ maxAttempts: 3 }), requiredEnv(ENV.webhookSecretsArn));
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
+let deps: IntakeDeps | undefined;
+function dependencies(): IntakeDeps {
+  deps ??= {
+    secrets: secretsSource(),
+    inbox: new InboxRepository(dynamoDocumentClient(), requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+    queue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
+    countRejection: (reason, provider) => {
+      const single = metrics.singleMetric();
+      single.addDimension('reason', reason);
+      single.addDimension('provider', provider);
+      single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    },
+    nowMs: () => Date.now(),
+    log: (message, detail) => logger.info(message, detail),
   };
+  return deps;
+}
+
+/** HTTP API v2 already lower-cases header names; the twin and direct invokes may not. */
+function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
+  const requestId = requestIdOf(event);
+  try {
+    const rawBody = event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
+  } catch (error) {
+    // A 5xx makes the provider retry: correct for anything we could not store.
+    logger.error('webhook intake failed', { requestId, error: error as Error });
+    return internalErrorResponse(requestId);
+  }
 };

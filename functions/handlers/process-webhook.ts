@@ -1,30 +1,51 @@
-// Placeholder entry for `process-webhook` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient, requiredEnv, s3Client } from '../adapters/aws-clients';
+import { ExceptionsRepository } from '../adapters/exceptions-repository';
+import { InboxRepository } from '../adapters/inbox-repository';
+import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { RecheckMarkers } from '../adapters/recheck-markers';
+import { ENV } from '../shared/names';
+import { processWebhookRecord, WebhookProcessingError, type ProcessDeps } from './webhooks/process';
 
-const FUNCTION_NAME = 'process-webhook';
+// Entry for the WebhookQueue consumer: partial-batch responses, so only failed records return.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+/** The queue's maxReceiveCount (contracts.md: every DLQ at 5); CDK passes the real value. */
+export const MAX_RECEIVE_COUNT_ENV = 'WEBHOOK_MAX_RECEIVE_COUNT';
+const MAX_RECEIVE_COUNT_DEFAULT = 5;
+
+const logger = new Logger();
+const processor = new BatchProcessor(EventType.SQS);
+
+let deps: ProcessDeps | undefined;
+function dependencies(): ProcessDeps {
+  if (deps !== undefined) return deps;
+  const client = dynamoDocumentClient();
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  deps = {
+    inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    rechecks: new RecheckMarkers(client, operationsTable),
+    maxReceiveCount: Number(process.env[MAX_RECEIVE_COUNT_ENV] ?? MAX_RECEIVE_COUNT_DEFAULT),
+    nowMs: () => Date.now(),
+  };
+  return deps;
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
+async function recordHandler(record: SQSRecord): Promise<void> {
+  try {
+    const outcome = await processWebhookRecord(dependencies(), record);
+    logger.info('webhook processed', { messageId: record.messageId, outcome });
+  } catch (error) {
+    const category = error instanceof WebhookProcessingError ? error.category : 'processing_error';
+    logger.warn('webhook processing failed; SQS will retry', { messageId: record.messageId, category, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+    throw error;
   }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
-};
+}
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

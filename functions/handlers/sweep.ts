@@ -1,30 +1,45 @@
-// Placeholder entry for `sweep` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { DeadLetterQueue } from '../adapters/dlq';
+import { ExceptionsRepository } from '../adapters/exceptions-repository';
+import { InboxRepository } from '../adapters/inbox-repository';
+import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
+import { PayoutSweepScan } from '../adapters/payout-sweep-scan';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
+import { RecheckMarkers } from '../adapters/recheck-markers';
+import { WebhookQueue } from '../adapters/webhook-queue';
+import { ENV } from '../shared/names';
+import { sweep, type SweepDeps, type SweepReport } from './sweeper/sweep';
 
-const FUNCTION_NAME = 'sweep';
+// Entry for the scheduled sweeper; wiring only (the jobs are in sweeper/sweep.ts).
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
+const logger = new Logger();
+let deps: SweepDeps | undefined;
+
+function dependencies(): SweepDeps {
+  if (deps !== undefined) return deps;
+  const client = dynamoDocumentClient();
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  deps = {
+    inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
+    webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
+    dlq: new DeadLetterQueue(sqsClient()),
+    dlqUrls: { webhook: requiredEnv(ENV.webhookDlqUrl), submission: requiredEnv(ENV.submissionDlqUrl) },
+    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    rechecks: new RecheckMarkers(client, operationsTable),
+    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    scan: new PayoutSweepScan(client, payoutsTable, operationsTable),
+    providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
+    nowMs: () => Date.now(),
+    log: (message, detail) => logger.warn(message, detail),
+  };
+  return deps;
 }
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
-  }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
+export const handler = async (): Promise<SweepReport> => {
+  const report = await sweep(dependencies());
+  logger.info('sweep finished', { ...report });
+  return report;
 };

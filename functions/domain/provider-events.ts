@@ -1,0 +1,134 @@
+import { assertNever } from './assert-never';
+import type { PayoutEvent } from './lifecycle';
+import { mapSandboxState, mapStripeState, type MappedProviderState } from './provider-status';
+import type { WebhookProvider } from './webhook-signatures';
+
+/**
+ * Provider webhook bodies → what they mean for a payout. Pure and table-tested: the processor
+ * only finds the payout and applies the event.
+ *
+ * sandbox (docs/ops-api.md): `{ type: "payout.<state>", timestamp, data: { payout_id,
+ *   provider_reference, status, failure_code?, fee_minor? } }`; the event id is the `webhook-id`.
+ * stripe: `{ id: "evt_…", type: "payout.paid|failed|canceled|updated|…", created, data: { object:
+ *   { id: "po_…", status, metadata: { payout_id }, failure_code? } } }`.
+ */
+
+export interface WebhookEnvelope {
+  providerEventId: string;
+  eventType: string;
+}
+
+export type EnvelopeResult = { ok: true; envelope: WebhookEnvelope } | { ok: false; reason: 'invalid_json' };
+
+/** Longest provider event id we store; longer is not a provider, it is garbage. */
+export const PROVIDER_EVENT_ID_CHARS_MAX = 255;
+const EVENT_ID_PATTERN = /^[\x21-\x7e]+$/;
+
+export function webhookEnvelope(provider: WebhookProvider, headers: Readonly<Record<string, string | undefined>>, body: unknown): EnvelopeResult {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'invalid_json' };
+  const record = body as Record<string, unknown>;
+  const eventType = typeof record['type'] === 'string' ? record['type'] : undefined;
+  let providerEventId: unknown;
+  switch (provider) {
+    case 'sandbox':
+      providerEventId = headers['webhook-id'];
+      break;
+    case 'stripe':
+      providerEventId = record['id'];
+      break;
+    default:
+      return assertNever(provider, 'webhook provider');
+  }
+  if (typeof providerEventId !== 'string' || providerEventId.length > PROVIDER_EVENT_ID_CHARS_MAX || !EVENT_ID_PATTERN.test(providerEventId) || eventType === undefined) {
+    return { ok: false, reason: 'invalid_json' };
+  }
+  return { ok: true, envelope: { providerEventId, eventType } };
+}
+
+export type MappedWebhookEvent =
+  | {
+      kind: 'transition';
+      event: PayoutEvent;
+      providerState: string;
+      /** Our payout id, when the provider echoes it (sandbox data, Stripe metadata). */
+      payoutId?: string;
+      providerReference?: string;
+      occurredAt?: string;
+      statusReason?: string;
+      feeMinor?: number;
+    }
+  /** A type we do not act on (Stripe's payout.created, charge.*): acknowledged and recorded. */
+  | { kind: 'ignored'; reason: string }
+  /** Claims to be about a payout but cannot be read: retried, then dead-lettered for a human. */
+  | { kind: 'invalid'; reason: string };
+
+const STRIPE_TYPE_STATES: Readonly<Record<string, string | 'from_object'>> = {
+  'payout.paid': 'paid',
+  'payout.failed': 'failed',
+  'payout.canceled': 'canceled',
+  'payout.updated': 'from_object',
+};
+
+export function mapWebhookEvent(provider: WebhookProvider, eventType: string, body: unknown): MappedWebhookEvent {
+  switch (provider) {
+    case 'sandbox':
+      return mapSandboxEvent(eventType, body);
+    case 'stripe':
+      return mapStripeEvent(eventType, body);
+    default:
+      return assertNever(provider, 'webhook provider');
+  }
+}
+
+function mapSandboxEvent(eventType: string, body: unknown): MappedWebhookEvent {
+  if (!eventType.startsWith('payout.')) return { kind: 'ignored', reason: `sandbox event type ${eventType} is not about a payout` };
+  const record = asRecord(body);
+  const data = asRecord(record?.['data']);
+  if (data === undefined) return { kind: 'invalid', reason: 'sandbox event has no data object' };
+  // data.status is the provider's own field; the type is a label on the envelope.
+  const state = stringOf(data['status']) ?? eventType.slice('payout.'.length);
+  return fromState(mapSandboxState(state), {
+    payoutId: stringOf(data['payout_id']),
+    providerReference: stringOf(data['provider_reference']),
+    occurredAt: isoOf(record?.['timestamp']),
+    statusReason: stringOf(data['failure_code']),
+    feeMinor: intOf(data['fee_minor']),
+  });
+}
+
+function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
+  const typeState = STRIPE_TYPE_STATES[eventType];
+  if (typeState === undefined) return { kind: 'ignored', reason: `stripe event type ${eventType} does not move a payout` };
+  const record = asRecord(body);
+  const object = asRecord(asRecord(record?.['data'])?.['object']);
+  if (object === undefined || object['object'] !== 'payout') return { kind: 'invalid', reason: 'stripe payout event has no payout object' };
+  const state = typeState === 'from_object' ? stringOf(object['status']) : typeState;
+  if (state === undefined) return { kind: 'invalid', reason: 'stripe payout.updated has no status' };
+  const created = record?.['created'];
+  return fromState(mapStripeState(state), {
+    payoutId: stringOf(asRecord(object['metadata'])?.['payout_id']),
+    providerReference: stringOf(object['id']),
+    occurredAt: typeof created === 'number' && Number.isInteger(created) ? new Date(created * 1_000).toISOString() : undefined,
+    statusReason: stringOf(object['failure_code']),
+    feeMinor: undefined,
+  });
+}
+
+function fromState(
+  mapped: MappedProviderState,
+  refs: { payoutId: string | undefined; providerReference: string | undefined; occurredAt: string | undefined; statusReason: string | undefined; feeMinor: number | undefined },
+): MappedWebhookEvent {
+  if (mapped.kind === 'unknown') return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
+  if (refs.payoutId === undefined && refs.providerReference === undefined) return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
+  return {
+    kind: 'transition',
+    event: mapped.event,
+    providerState: mapped.providerState,
+    ...Object.fromEntries(Object.entries(refs).filter(([, v]) => v !== undefined)),
+  };
+}
+
+const asRecord = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const stringOf = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const intOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
+const isoOf = (v: unknown): string | undefined => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined);

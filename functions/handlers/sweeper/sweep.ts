@@ -1,0 +1,162 @@
+import type { DeadLetterQueue } from '../../adapters/dlq';
+import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { InboxRepository } from '../../adapters/inbox-repository';
+import type { RecheckMarkers } from '../../adapters/recheck-markers';
+import type { WebhookQueue } from '../../adapters/webhook-queue';
+import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY, type ExceptionCategory } from '../../domain/exceptions';
+import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
+import type { ProviderPort } from '../../domain/provider-port';
+import { sweepDecision } from '../../domain/staleness';
+import { describeDlqMessage, submissionDlqExceptionDedupKey, type QueueName } from '../ops/dlq-view';
+import { dlqExceptionDedupKey } from '../webhooks/process';
+
+/**
+ * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
+ * so an overlapping or repeated run changes nothing twice:
+ * 1. inbox events received but never enqueued (intake's enqueue failed) → enqueue;
+ * 2. DLQ messages → exceptions (same dedup key as the processor's last attempt, so one row each);
+ * 3. re-check markers left by forbidden webhooks → provider getStatus → `poller` transition;
+ * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
+ *    `long_pending` exception when the provider still has no final answer past the SLA.
+ */
+export const INBOX_ENQUEUE_GRACE_SECONDS = 60;
+export const SWEEP_INBOX_EVENTS_MAX = 100;
+export const SWEEP_DLQ_MESSAGES_MAX = 50;
+export const SWEEP_RECHECKS_MAX = 50;
+/** Provider status calls per run, all jobs together: the sweeper must never hammer a provider. */
+export const SWEEP_STATUS_CALLS_MAX = 50;
+
+export interface SweepDeps {
+  inbox: InboxRepository;
+  webhookQueue: WebhookQueue;
+  dlq: DeadLetterQueue;
+  dlqUrls: Record<QueueName, string>;
+  exceptions: ExceptionsRepository;
+  rechecks: RecheckMarkers;
+  payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  scan: { nextSlice(): Promise<Payout[]> };
+  providers: Readonly<Record<string, ProviderPort>>;
+  nowMs(): number;
+  log?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+export interface SweepReport {
+  reenqueued: number;
+  dlqExceptions: number;
+  rechecked: number;
+  applied: number;
+  longPending: number;
+  statusCalls: number;
+  errors: number;
+}
+
+export async function sweep(deps: SweepDeps): Promise<SweepReport> {
+  const report: SweepReport = { reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, longPending: 0, statusCalls: 0, errors: 0 };
+  const nowMs = deps.nowMs();
+  const nowIso = new Date(nowMs).toISOString();
+  // Each job is isolated: one failing (a provider down) must not stop the others.
+  const job = async (name: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (error) {
+      report.errors++;
+      deps.log?.('sweep job failed', { job: name, error: String(error) });
+    }
+  };
+
+  await job('inbox', async () => {
+    const stranded = await deps.inbox.listUnenqueued(new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(), SWEEP_INBOX_EVENTS_MAX);
+    for (const e of stranded) {
+      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt });
+      await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
+      report.reenqueued++;
+    }
+  });
+
+  for (const queue of ['webhook', 'submission'] as const) {
+    await job(`dlq:${queue}`, async () => {
+      for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
+        const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
+        const category: ExceptionCategory = queue === 'webhook' ? 'webhook_dead_lettered' : 'submission_dead_lettered';
+        const dedupKey = queue === 'webhook' && view.provider !== undefined && view.provider_event_id !== undefined ? dlqExceptionDedupKey(view.provider, view.provider_event_id) : submissionDlqExceptionDedupKey(message.messageId);
+        const { payload: _payload, ...evidence } = view;
+        await deps.exceptions.openOrUpdate({
+          dedupKey,
+          category,
+          owner: defaultOwnerOf(category),
+          slaSeconds: SLA_SECONDS_BY_CATEGORY[category],
+          evidence: evidence as Record<string, unknown>,
+          ...(view.payout_id === undefined ? {} : { payoutId: view.payout_id }),
+          error: { message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`, code: view.error_category },
+          now: nowIso,
+        });
+        report.dlqExceptions++;
+      }
+    });
+  }
+
+  await job('rechecks', async () => {
+    for (const marker of await deps.rechecks.list(SWEEP_RECHECKS_MAX)) {
+      if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
+      const payout = await deps.payouts.getPayoutById(marker.payoutId);
+      if (payout !== undefined) await recheck(deps, payout, nowIso, report);
+      await deps.rechecks.clear(marker);
+      report.rechecked++;
+    }
+  });
+
+  await job('stale', async () => {
+    for (const payout of await deps.scan.nextSlice()) {
+      if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
+      const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
+      if (decision.kind === 'skip') continue;
+      const after = await recheck(deps, payout, nowIso, report);
+      if (decision.longPending && after !== undefined && ['submitted', 'accepted', 'pending'].includes(after.status)) {
+        await deps.exceptions.openOrUpdate({
+          dedupKey: `long_pending:${payout.payoutId}`,
+          category: 'long_pending',
+          owner: defaultOwnerOf('long_pending'),
+          slaSeconds: SLA_SECONDS_BY_CATEGORY.long_pending,
+          payoutId: payout.payoutId,
+          evidence: { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference },
+          now: nowIso,
+        });
+        report.longPending++;
+      }
+    }
+  });
+  return report;
+}
+
+/** Asks the provider and applies a known answer as a `poller` event; returns the payout as it now stands. */
+async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: SweepReport): Promise<Payout | undefined> {
+  const provider = deps.providers[payout.provider];
+  if (provider === undefined) {
+    deps.log?.('no provider port for payout', { payoutId: payout.payoutId, provider: payout.provider });
+    return payout;
+  }
+  report.statusCalls++;
+  const status = await provider.getStatus({ payoutId: payout.payoutId, ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }) });
+  if (status.kind === 'not_found' || status.state.kind === 'unknown') return payout;
+  const result = await deps.payouts.applyTransition({
+    payoutId: payout.payoutId,
+    event: status.state.event,
+    source: 'poller',
+    sourceRef: `poll:${payout.payoutId}:${nowIso}`,
+    occurredAt: status.stateSince ?? nowIso,
+    recordedAt: nowIso,
+    actor: { kind: 'system', id: 'sweep' },
+    providerReference: status.providerReference,
+    ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
+    ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
+  });
+  if (result.kind === 'applied') {
+    report.applied++;
+    return result.payout;
+  }
+  return result.kind === 'stale' || result.kind === 'forbidden' ? result.payout : payout;
+}
+
+function describeError(error: unknown): string | undefined {
+  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : undefined;
+}

@@ -1,0 +1,173 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
+import type { RecheckMarkers } from '../../adapters/recheck-markers';
+import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
+import { defaultOwnerOf, exceptionIdOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
+import { mapWebhookEvent } from '../../domain/provider-events';
+import { isWebhookProvider } from '../../domain/webhook-signatures';
+import { assertNever } from '../../domain/assert-never';
+
+/**
+ * One queued webhook → at most one payout transition (DESIGN §1). Outcomes:
+ * - applied / duplicate / stale / ignored → success (the message is deleted);
+ * - forbidden → an ops-owned `forbidden_transition` exception plus a re-check marker that the
+ *   sweeper works off with the provider's getStatus (see recheck-markers.ts) → success;
+ * - payout not known yet (the webhook won the race with our own write), unreadable event, missing
+ *   inbox item → thrown: SQS retries, then dead-letters. On the attempt that will dead-letter
+ *   (ApproximateReceiveCount ≥ maxReceiveCount) the failure becomes a `webhook_dead_lettered`
+ *   exception before the message moves, with first/last error, receive count and age.
+ */
+
+export type ProcessingErrorCategory = 'payout_not_found' | 'unmappable_event' | 'inbox_missing' | 'processing_error';
+
+export class WebhookProcessingError extends Error {
+  constructor(
+    readonly category: ProcessingErrorCategory,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'WebhookProcessingError';
+  }
+}
+
+export interface PayoutsPort {
+  applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+  findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined>;
+}
+
+export interface ProcessDeps {
+  inbox: InboxRepository;
+  payouts: PayoutsPort;
+  exceptions: ExceptionsRepository;
+  rechecks: RecheckMarkers;
+  /** The queue's redrive policy maxReceiveCount (contracts.md: 5). */
+  maxReceiveCount: number;
+  nowMs(): number;
+}
+
+export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
+
+export const dlqExceptionDedupKey = (provider: string, providerEventId: string): string => `webhook_dlq:${provider}:${providerEventId}`;
+export const forbiddenExceptionDedupKey = (provider: string, providerEventId: string): string => `forbidden:${provider}:${providerEventId}`;
+
+export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>): Promise<ProcessOutcome> {
+  const message = parseWebhookMessage(record.body);
+  try {
+    const outcome = await processMessage(deps, message);
+    if (message.redriven_by !== undefined) await resolveDeadLetterException(deps, message);
+    return outcome;
+  } catch (error) {
+    const failure = error instanceof WebhookProcessingError ? error : new WebhookProcessingError('processing_error', (error as Error).message ?? String(error), { cause: error });
+    await recordFailure(deps, message, record, failure);
+    throw failure;
+  }
+}
+
+async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promise<ProcessOutcome> {
+  const { provider, provider_event_id: providerEventId } = message;
+  if (!isWebhookProvider(provider)) throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
+  const stored = await deps.inbox.get(provider, providerEventId);
+  if (stored === undefined) throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
+  const mapped = mapWebhookEvent(provider, stored.eventType, JSON.parse(await deps.inbox.body(stored)));
+  const nowIso = new Date(deps.nowMs()).toISOString();
+  if (mapped.kind === 'ignored') {
+    await deps.inbox.recordOutcome(provider, providerEventId, 'ignored', nowIso);
+    return 'ignored';
+  }
+  if (mapped.kind === 'invalid') throw new WebhookProcessingError('unmappable_event', mapped.reason);
+
+  let payoutId = mapped.payoutId;
+  if (payoutId === undefined && mapped.providerReference !== undefined) payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
+  if (payoutId === undefined) throw new WebhookProcessingError('payout_not_found', `no payout for ${provider} reference ${mapped.providerReference}`);
+
+  const result = await deps.payouts.applyTransition({
+    payoutId,
+    event: mapped.event,
+    source: 'provider_webhook',
+    sourceRef: providerEventId,
+    occurredAt: mapped.occurredAt ?? stored.receivedAt,
+    recordedAt: nowIso,
+    actor: { kind: 'provider', id: provider },
+    ...(mapped.statusReason === undefined ? {} : { statusReason: mapped.statusReason }),
+    ...(mapped.feeMinor === undefined ? {} : { feeMinor: mapped.feeMinor }),
+    ...(mapped.providerReference === undefined ? {} : { providerReference: mapped.providerReference }),
+    dedup: { provider, providerEventId },
+  });
+  switch (result.kind) {
+    case 'applied':
+    case 'duplicate':
+    case 'stale':
+      break;
+    case 'forbidden':
+      await deps.exceptions.openOrUpdate({
+        dedupKey: forbiddenExceptionDedupKey(provider, providerEventId),
+        category: 'forbidden_transition',
+        owner: defaultOwnerOf('forbidden_transition'),
+        slaSeconds: SLA_SECONDS_BY_CATEGORY.forbidden_transition,
+        payoutId,
+        evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
+        error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
+        now: nowIso,
+      });
+      await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
+      break;
+    case 'not_found':
+      throw new WebhookProcessingError('payout_not_found', `payout ${payoutId} is not known (yet)`);
+    default:
+      return assertNever(result, 'transition result');
+  }
+  await deps.inbox.recordOutcome(provider, providerEventId, result.kind, nowIso);
+  return result.kind;
+}
+
+async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record: Pick<SQSRecord, 'messageId' | 'attributes'>, failure: WebhookProcessingError): Promise<void> {
+  const nowMs = deps.nowMs();
+  const nowIso = new Date(nowMs).toISOString();
+  const { provider, provider_event_id: providerEventId } = message;
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+  let stored: InboxEvent | undefined;
+  if (failure.category !== 'inbox_missing') {
+    await deps.inbox.recordFailure(provider, providerEventId, { message: failure.message, category: failure.category }, nowIso);
+    stored = await deps.inbox.get(provider, providerEventId);
+  }
+  if (receiveCount < deps.maxReceiveCount) return;
+  const sentMs = Number(record.attributes.SentTimestamp ?? nowMs);
+  await deps.exceptions.openOrUpdate({
+    dedupKey: dlqExceptionDedupKey(provider, providerEventId),
+    category: 'webhook_dead_lettered',
+    owner: defaultOwnerOf('webhook_dead_lettered'),
+    slaSeconds: SLA_SECONDS_BY_CATEGORY.webhook_dead_lettered,
+    evidence: {
+      queue: 'webhook',
+      message_id: record.messageId,
+      provider,
+      provider_event_id: providerEventId,
+      event_type: message.event_type,
+      error_category: failure.category,
+      receive_count: receiveCount,
+      age_seconds: Math.max(0, Math.round((nowMs - sentMs) / 1_000)),
+      first_error: stored?.firstError,
+      last_error: stored?.lastError,
+      error_count: stored?.errorCount,
+    },
+    error: { message: failure.message, code: failure.category },
+    now: nowIso,
+    // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
+    reopenIfResolved: true,
+  });
+}
+
+async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMessage): Promise<void> {
+  const exceptionId = exceptionIdOf(dlqExceptionDedupKey(message.provider, message.provider_event_id));
+  const exception = await deps.exceptions.get(exceptionId);
+  if (exception === undefined || exception.state === 'resolved') return;
+  await deps.exceptions.resolve({
+    exceptionId,
+    note: `processed after redrive by ${message.redriven_by}`,
+    actor: { kind: 'system', id: 'process-webhook' },
+    now: new Date(deps.nowMs()),
+  });
+}
