@@ -73,8 +73,9 @@ export class SandboxStore {
       if (existing.bodyHash !== bodyHash) {
         return { kind: 'error', httpStatus: 422, replayed: false, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused', message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.` } } };
       }
+      // Counted but not journaled: a replay changes nothing a restart must remember, and an fsync
+      // per retry would make the common retry path the slow one.
       this.countAttempt(idempotencyKey);
-      this.persist({ attempts: [idempotencyKey] });
       if (existing.outcome.kind === 'error') return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
       const record = this.state.payouts[existing.outcome.providerReference]!;
       return { kind: 'payout', httpStatus: 200, payout: record.payout, replayed: true, holdFirstAnswer: false };
