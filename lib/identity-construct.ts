@@ -2,7 +2,14 @@ import { Duration, RemovalPolicy, Aws, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS, SCOPES, type Scope } from '../functions/shared/names';
+import {
+  OPS_CONSOLE_SCOPES,
+  RESOURCE_SERVER_ID,
+  SCOPE_DESCRIPTIONS,
+  SCOPES,
+  qualifiedScope,
+  type Scope,
+} from '../functions/shared/names';
 import { pinLogicalId } from './logical-id';
 
 // Cognito: who may call the API. Machine clients (platform backends) use client credentials;
@@ -15,15 +22,6 @@ const ID_TOKEN_VALIDITY_MINUTES = 60;
 const REFRESH_TOKEN_VALIDITY_HOURS = 12;
 const PASSWORD_MIN_LENGTH = 14;
 const TEMPORARY_PASSWORD_VALIDITY_DAYS = 3;
-
-/** Scopes an operator needs in the console: read everything, work exceptions, redrive, exports. */
-export const OPS_CONSOLE_SCOPES: readonly Scope[] = [
-  'payouts:read',
-  'ops:read',
-  'ops:redrive',
-  'exceptions:write',
-  'exports:read',
-];
 
 export interface IdentityConstructProps {
   readonly stage: string;
@@ -78,11 +76,10 @@ export class IdentityConstruct extends Construct {
       userPoolResourceServerName: RESOURCE_SERVER_ID,
       scopes,
     });
-    const oauthScope = (scopeName: Scope): cognito.OAuthScope => {
-      const resourceScope = scopes.find((candidate) => candidate.scopeName === scopeName);
-      if (!resourceScope) throw new Error(`unknown scope ${scopeName}`);
-      return cognito.OAuthScope.resourceServer(this.resourceServer, resourceScope);
-    };
+    // Literal `payout-platform/<scope>` strings rather than references to the resource server,
+    // so the template states each client's scopes exactly as routes declare them (the twin reads
+    // both); the explicit dependencies below keep the creation order a reference would give.
+    const oauthScope = (scopeName: Scope): cognito.OAuthScope => cognito.OAuthScope.custom(qualifiedScope(scopeName));
 
     this.m2mClient = this.userPool.addClient('M2mClient', {
       userPoolClientName: 'platform-backend',
@@ -92,6 +89,7 @@ export class IdentityConstruct extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
+    this.m2mClient.node.addDependency(this.resourceServer);
     pinLogicalId(this.m2mClient, 'M2mClient');
 
     this.domain = this.userPool.addDomain('HostedUiDomain', {
@@ -117,6 +115,7 @@ export class IdentityConstruct extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
+    this.opsConsoleClient.node.addDependency(this.resourceServer);
     pinLogicalId(this.opsConsoleClient, 'OpsConsoleClient');
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * Layering rules (DESIGN §4), enforced by a tool instead of by review.
+ * Run: `npm run lint:layers`; test/infra/layering.test.ts runs the same rules.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+
+/** Every npm dependency type dependency-cruiser distinguishes. */
+const NPM_DEPENDENCY_TYPES = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-imports-only-domain',
+      comment:
+        'functions/domain is pure TypeScript: it imports only other functions/domain files (no adapters, handlers, shared env names, lib or twin code).',
+      severity: 'error',
+      from: { path: '^functions/domain/' },
+      to: { dependencyTypes: ['local'], pathNot: '^functions/domain/' },
+    },
+    {
+      name: 'domain-npm-allowlist',
+      comment:
+        'functions/domain may use zod (pure schemas, no I/O; the corridor matrix and OpenAPI share them) and nothing else from npm: no AWS SDK, no Powertools, no clients.',
+      severity: 'error',
+      from: { path: '^functions/domain/' },
+      to: { dependencyTypes: NPM_DEPENDENCY_TYPES, pathNot: '^node_modules/zod/' },
+    },
+    {
+      name: 'domain-builtin-allowlist',
+      comment:
+        'functions/domain may use node:crypto (HMAC signatures and hashes are pure functions of their input) and no other builtin: no fs, net, http, process or timers.',
+      severity: 'error',
+      from: { path: '^functions/domain/' },
+      to: { dependencyTypes: ['core'], pathNot: '^(node:)?crypto$' },
+    },
+    {
+      name: 'lib-imports-only-shared-runtime',
+      comment: 'The CDK app (lib/, bin/app.ts) may import functions/shared (agreed names) and nothing else from the runtime.',
+      severity: 'error',
+      from: { path: '^(lib/|bin/app\\.ts$)' },
+      to: { path: '^functions/', pathNot: '^functions/shared/' },
+    },
+    {
+      name: 'lib-not-twin-or-tests',
+      comment: 'The CDK app never depends on the twin or on tests.',
+      severity: 'error',
+      from: { path: '^(lib/|bin/app\\.ts$)' },
+      to: { path: '^(local|test)/' },
+    },
+    {
+      name: 'functions-not-infra-twin-tests',
+      comment: 'Lambda code never imports the CDK app, the twin, CLIs or tests: it must bundle and run alone.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: '^(lib|local|test|bin)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(cdk\\.out|\\.local|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+  },
+};

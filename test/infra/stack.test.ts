@@ -1,0 +1,481 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Token } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  FUNCTION_NAMES,
+  IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  SCOPES,
+  qualifiedScope,
+} from '../../functions/shared/names';
+import type { PayoutPlatformStack } from '../../lib/payout-platform-stack';
+import { synthesizePlatform } from './support/synth';
+
+// Template assertions for every security-relevant property of the stack. One synthesis (with
+// bundling) for the whole file, with non-default context so configuration is exercised too.
+
+const RECONCILE_TIMEZONE = 'Europe/Berlin';
+const SANDBOX_PROVIDER_URL = 'https://sandbox.example.test';
+const SQS_RETENTION_MAX_SECONDS = 14 * 24 * 3600;
+const MAX_RECEIVE_COUNT_MIN = 5;
+const VISIBILITY_TIMEOUT_MULTIPLIER_MIN = 6;
+
+/** docs/contracts.md, Functions table: every route and the one scope it requires (null: none). */
+const CONTRACT_ROUTES: Record<string, string | null> = {
+  'GET /corridors': 'payouts:read',
+  'GET /openapi.json': null,
+  'POST /payouts': 'payouts:write',
+  'GET /payouts': 'payouts:read',
+  'GET /payouts/{payoutId}': 'payouts:read',
+  'GET /payouts/{payoutId}/events': 'payouts:read',
+  'GET /lifecycle': 'payouts:read',
+  'GET /ledger/balances': 'ops:read',
+  'POST /webhooks/{provider}': null,
+  'GET /exceptions': 'ops:read',
+  'POST /exceptions/{exceptionId}/assign': 'exceptions:write',
+  'POST /exceptions/{exceptionId}/resolve': 'exceptions:write',
+  'GET /ops/dlq': 'ops:read',
+  'GET /ops/queues': 'ops:read',
+  'POST /ops/dlq/redrive': 'ops:redrive',
+  'POST /ops/replay': 'ops:redrive',
+  'GET /ops': null,
+  'POST /reconciliations': 'ops:redrive',
+  'GET /reconciliations/{date}': 'ops:read',
+  'GET /exports/{date}': 'exports:read',
+};
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+let template: Template;
+let stack: PayoutPlatformStack;
+let resources: Record<string, Resource>;
+
+function ofType(type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function functionByName(name: string): [string, Resource] {
+  const found = Object.entries(ofType('AWS::Lambda::Function')).find(
+    ([, fn]) => fn.Properties.Environment?.Variables?.PAYOUT_FUNCTION === name,
+  );
+  if (!found) throw new Error(`no function ${name}`);
+  return found;
+}
+
+beforeAll(() => {
+  ({ template, stack } = synthesizePlatform({
+    context: { reconcileTimezone: RECONCILE_TIMEZONE, sandboxProviderUrl: SANDBOX_PROVIDER_URL },
+  }));
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('stack', () => {
+  it('is named per stage and environment-agnostic', () => {
+    expect(stack.stackName).toBe('PayoutPlatform-dev');
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+});
+
+describe('DynamoDB tables', () => {
+  const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable'];
+
+  it('are exactly the five of the contract, on demand, PITR, SSE, retained', () => {
+    expect(Object.keys(ofType('AWS::DynamoDB::Table')).sort()).toEqual(
+      ['IdempotencyTable', ...singleTables].sort(),
+    );
+    for (const table of Object.values(ofType('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL', () => {
+    for (const logicalId of singleTables) {
+      const table = resources[logicalId]!;
+      expect(table.Properties.KeySchema).toEqual([
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ]);
+      const indexes = table.Properties.GlobalSecondaryIndexes as any[];
+      expect(indexes.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
+      for (const index of indexes) {
+        expect(index.KeySchema).toEqual([
+          { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
+          { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
+        ]);
+        expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+      }
+      for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
+    }
+  });
+
+  it('expire items by the agreed TTL attributes', () => {
+    expect(resources.IdempotencyTable!.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(resources.IdempotencyTable!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiration',
+      Enabled: true,
+    });
+    for (const logicalId of ['InboxTable', 'OperationsTable']) {
+      expect(resources[logicalId]!.Properties.TimeToLiveSpecification).toEqual({
+        AttributeName: 'expiresAtEpochSeconds',
+        Enabled: true,
+      });
+    }
+    for (const logicalId of ['PayoutsTable', 'LedgerTable']) {
+      expect(resources[logicalId]!.Properties.TimeToLiveSpecification).toBeUndefined();
+    }
+  });
+});
+
+describe('S3 buckets', () => {
+  it('block public access, encrypt with SSE-S3 and are retained', () => {
+    expect(Object.keys(ofType('AWS::S3::Bucket')).sort()).toEqual(['AccessLogsBucket', 'EvidenceBucket', 'ExportsBucket']);
+    for (const bucket of Object.values(ofType('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('version evidence and exports and log their access to AccessLogsBucket', () => {
+    for (const logicalId of ['EvidenceBucket', 'ExportsBucket']) {
+      const bucket = resources[logicalId]!;
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: 'AccessLogsBucket' },
+        LogFilePrefix: `${logicalId}/`,
+      });
+    }
+  });
+
+  it('deny every request that is not TLS', () => {
+    for (const logicalId of ['AccessLogsBucket', 'EvidenceBucket', 'ExportsBucket']) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('SQS queues', () => {
+  const pairs = [
+    { queue: 'SubmissionQueue', dlq: 'SubmissionDlq', consumer: 'submit-payout' },
+    { queue: 'WebhookQueue', dlq: 'WebhookDlq', consumer: 'process-webhook' },
+  ];
+
+  it('are encrypted and TLS only', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(Object.keys(queues).sort()).toEqual(['ScheduleDlq', 'SubmissionDlq', 'SubmissionQueue', 'WebhookDlq', 'WebhookQueue']);
+    for (const [logicalId, queue] of Object.entries(queues)) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('redrive to their DLQ after at least 5 receives; DLQs keep messages 14 days', () => {
+    for (const { queue, dlq } of pairs) {
+      const redrive = resources[queue]!.Properties.RedrivePolicy;
+      expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [dlq, 'Arn'] });
+      expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(MAX_RECEIVE_COUNT_MIN);
+    }
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ScheduleDlq']) {
+      expect(resources[dlq]!.Properties.MessageRetentionPeriod).toBe(SQS_RETENTION_MAX_SECONDS);
+    }
+  });
+
+  it('have a visibility timeout of at least 6 × the consumer timeout', () => {
+    for (const { queue, consumer } of pairs) {
+      const [, fn] = functionByName(consumer);
+      expect(resources[queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        VISIBILITY_TIMEOUT_MULTIPLIER_MIN * fn.Properties.Timeout,
+      );
+    }
+  });
+
+  it('feed their consumer in batches with partial batch responses', () => {
+    for (const { queue, consumer } of pairs) {
+      const [functionLogicalId] = functionByName(consumer);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+        FunctionName: { Ref: functionLogicalId },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+  });
+});
+
+describe('Lambda functions', () => {
+  it('exist once per contract function, on nodejs24.x arm64 with explicit memory and timeout', () => {
+    const functions = Object.values(ofType('AWS::Lambda::Function'));
+    const names = functions.map((fn) => fn.Properties.Environment.Variables.PAYOUT_FUNCTION).sort();
+    expect(names).toEqual([...FUNCTION_NAMES].sort());
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(128);
+      expect(fn.Properties.Timeout).toBeGreaterThan(3);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'payout-platform',
+        POWERTOOLS_METRICS_NAMESPACE: 'PayoutPlatform',
+        STAGE: 'dev',
+      });
+    }
+  });
+
+  it('log to groups with a retention period', () => {
+    for (const group of Object.values(ofType('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('stay within the API Gateway and Cognito time limits', () => {
+    expect(functionByName('cognito-pre-token')[1].Properties.Timeout).toBeLessThanOrEqual(5);
+    for (const name of ['create-payout', 'query-payouts', 'intake-webhook', 'ops-redrive', 'reconciliations-api']) {
+      expect(functionByName(name)[1].Properties.Timeout).toBeLessThan(30);
+    }
+  });
+
+  it('get the environment the contract promises', () => {
+    const env = (name: string) => functionByName(name)[1].Properties.Environment.Variables;
+    expect(env('create-payout')).toMatchObject({
+      PAYOUTS_TABLE: { Ref: 'PayoutsTable' },
+      LEDGER_TABLE: { Ref: 'LedgerTable' },
+      IDEMPOTENCY_TABLE: { Ref: 'IdempotencyTable' },
+      SUBMISSION_QUEUE_URL: { Ref: 'SubmissionQueue' },
+      IDEMPOTENCY_EXPIRES_AFTER_SECONDS: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+    });
+    expect(env('intake-webhook')).toMatchObject({
+      INBOX_TABLE: { Ref: 'InboxTable' },
+      WEBHOOK_QUEUE_URL: { Ref: 'WebhookQueue' },
+      WEBHOOK_SECRETS_ARN: { Ref: Match.stringLikeRegexp('WebhookSecrets') },
+    });
+    expect(env('reconcile')).toMatchObject({ RECONCILE_TIMEZONE: RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL });
+    expect(env('submit-payout')).toMatchObject({ SANDBOX_PROVIDER_URL });
+    expect(env('cognito-pre-token')).toMatchObject({ OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
+    expect(env('ops-redrive')).toMatchObject({
+      SUBMISSION_DLQ_URL: { Ref: 'SubmissionDlq' },
+      WEBHOOK_DLQ_URL: { Ref: 'WebhookDlq' },
+    });
+  });
+
+  it('run with their own roles: no AWS managed policies, no wildcard actions', () => {
+    for (const role of Object.values(ofType('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    for (const policy of Object.values(ofType('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        for (const action of actions) expect(action).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+      }
+    }
+  });
+
+  it('only the webhook intake may read the webhook secret', () => {
+    const readers = Object.values(ofType('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toMatch(/IntakeWebhook/);
+  });
+});
+
+describe('HTTP API', () => {
+  it('authorizes with a JWT authorizer: the user pool issuer and both app clients as audience', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const [userPoolLogicalId] = Object.keys(ofType('AWS::Cognito::UserPool'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: { 'Fn::GetAtt': [userPoolLogicalId, 'ProviderURL'] },
+        Audience: [{ Ref: 'M2mClient' }, { Ref: 'OpsConsoleClient' }],
+      },
+    });
+  });
+
+  it('declares every contract route with exactly its scope; public routes explicitly without auth', () => {
+    const routes = Object.values(ofType('AWS::ApiGatewayV2::Route'));
+    const declared = Object.fromEntries(
+      routes.map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationScopes ?? null]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(CONTRACT_ROUTES).map(([key, scope]) => [key, scope === null ? null : [qualifiedScope(scope as never)]]),
+    );
+    expect(declared).toEqual(expected);
+    for (const route of routes) {
+      const isPublic = CONTRACT_ROUTES[route.Properties.RouteKey] === null;
+      expect(route.Properties.AuthorizationType).toBe(isPublic ? 'NONE' : 'JWT');
+      if (!isPublic) expect(route.Properties.AuthorizerId).toBeDefined();
+    }
+  });
+
+  it('integrates with Lambda in payload format 2.0', () => {
+    for (const integration of Object.values(ofType('AWS::ApiGatewayV2::Integration'))) {
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+  });
+
+  it('writes JSON access logs with the request id and throttles by default', () => {
+    const stages = Object.values(ofType('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'] });
+    const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    expect(format.status).toBe('$context.status');
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+  });
+});
+
+describe('Cognito', () => {
+  it('user pool on Essentials with the V3 pre-token trigger, MFA and a strong password policy', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [functionByName('cognito-pre-token')[0], 'Arn'] },
+          LambdaVersion: 'V3_0',
+        },
+      },
+      Policies: { PasswordPolicy: Match.objectLike({ RequireSymbols: true, RequireNumbers: true }) },
+    });
+  });
+
+  it('resource server holds every scope', () => {
+    const servers = Object.values(ofType('AWS::Cognito::UserPoolResourceServer'));
+    expect(servers).toHaveLength(1);
+    expect(servers[0]!.Properties.Identifier).toBe('payout-platform');
+    expect(servers[0]!.Properties.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual([...SCOPES]);
+  });
+
+  it('M2M client: client credentials with a secret and every scope', () => {
+    expect(resources.M2mClient!.Properties).toMatchObject({
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      GenerateSecret: true,
+      AllowedOAuthScopes: SCOPES.map(qualifiedScope),
+    });
+  });
+
+  it('ops console client: authorization code, no secret, hosted UI, callback to /ops', () => {
+    const client = resources.OpsConsoleClient!.Properties;
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.GenerateSecret).toBe(false);
+    expect(JSON.stringify(client.CallbackURLs)).toMatch(/\/ops"\]\]\}\]$/);
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+});
+
+describe('schedules', () => {
+  it('sweep every 5 minutes and reconcile at 02:30 in the configured time zone, with retries and a DLQ', () => {
+    const schedules = Object.values(ofType('AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
+    const byTarget = (name: string) =>
+      schedules.find((schedule) => schedule.Target.Arn['Fn::GetAtt'][0] === functionByName(name)[0]);
+    expect(byTarget('sweep')).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', ScheduleExpressionTimezone: 'UTC' });
+    expect(byTarget('reconcile')).toMatchObject({
+      ScheduleExpression: 'cron(30 2 * * ? *)',
+      ScheduleExpressionTimezone: RECONCILE_TIMEZONE,
+    });
+    for (const schedule of schedules) {
+      expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['ScheduleDlq', 'Arn'] } });
+      expect(schedule.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    }
+    expect(schedules).toHaveLength(2);
+  });
+
+  it('scheduled functions dead-letter failed asynchronous invocations', () => {
+    for (const name of ['sweep', 'reconcile']) {
+      expect(functionByName(name)[1].Properties.DeadLetterConfig).toEqual({
+        TargetArn: { 'Fn::GetAtt': ['ScheduleDlq', 'Arn'] },
+      });
+    }
+  });
+});
+
+describe('observability', () => {
+  const alarms = () => Object.values(ofType('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+
+  it('alarms on the depth of every DLQ', () => {
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ScheduleDlq']) {
+      expect(
+        alarms().some(
+          (alarm) =>
+            alarm.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(alarm.Dimensions).includes(`"${dlq}"`) &&
+            alarm.Threshold === 0 &&
+            alarm.ComparisonOperator === 'GreaterThanThreshold',
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('alarms on webhook age, processor errors, rejected webhooks and missed reconciliations', () => {
+    const byMetric = (metricName: string) => alarms().filter((alarm) => alarm.MetricName === metricName);
+    expect(byMetric('ApproximateAgeOfOldestMessage')[0]?.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['WebhookQueue', 'QueueName'] } },
+    ]);
+    expect(
+      byMetric('Errors').some((alarm) => JSON.stringify(alarm.Dimensions).includes(functionByName('process-webhook')[0])),
+    ).toBe(true);
+    expect(byMetric('WebhookRejected')[0]).toMatchObject({ Namespace: 'PayoutPlatform' });
+    expect(byMetric('ReconciliationSucceeded')[0]).toMatchObject({
+      Namespace: 'PayoutPlatform',
+      Period: 86_400,
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+    });
+  });
+
+  it('sends every alarm to an encrypted, TLS-only topic and shows them on a dashboard', () => {
+    const [topicLogicalId, topic] = Object.entries(ofType('AWS::SNS::Topic'))[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicLogicalId }]);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
