@@ -1,4 +1,5 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
@@ -13,6 +14,9 @@ import { ScheduledInvocation } from './scheduled-invocation';
 
 /** contracts.md: 02:30 every day, in the configured time zone (after the providers' day closes). */
 export const RECONCILE_SCHEDULE_EXPRESSION = 'cron(30 2 * * ? *)';
+
+/** /tmp for the reconcile function's spill files (see functions/adapters/reconciliation/engine.ts). */
+export const RECONCILE_EPHEMERAL_STORAGE_MIB = 4096;
 
 export interface ReconciliationConstructProps {
   readonly data: DataConstruct;
@@ -49,13 +53,17 @@ export class ReconciliationConstruct extends Construct {
       deadLetterQueue: props.scheduleDeadLetterQueue,
       environment,
     });
+    // The engine spills a Grace hash join to /tmp: about three copies of the inputs (~1 GB at 1M
+    // payouts), so the reconcile function gets 4 GiB of ephemeral storage instead of the 512 MiB default.
+    (this.reconcile.function.node.defaultChild as CfnFunction).ephemeralStorage = { size: RECONCILE_EPHEMERAL_STORAGE_MIB };
     this.reconciliationsApi = functions.create(this, 'ReconciliationsApi', 'reconciliations-api', {
       invocation: 'api',
       description: 'Starts reconciliations, reports their runs, serves exports',
       environment,
     });
     for (const fn of [this.reconcile.function, this.reconciliationsApi.function]) {
-      data.payoutsTable.grantReadData(fn);
+      // Read payouts; write only `reconciledAt` and the open exception's `exceptionOwner` on them.
+      data.payoutsTable.grantReadWriteData(fn);
       data.ledgerTable.grantReadData(fn);
       data.operationsTable.grantReadWriteData(fn);
       data.evidenceBucket.grantReadWrite(fn);

@@ -1,30 +1,35 @@
-// Placeholder entry for `reconcile` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { runReconciliation } from '../adapters/reconciliation/run';
+import type { RunRecord } from '../adapters/reconciliation/runs-repository';
+import { ENV } from '../shared/names';
+import { isRunDate, previousDay, reconciliationDependencies } from './reconciliation/deps';
 
-const FUNCTION_NAME = 'reconcile';
+// Entry for `reconcile`: the nightly schedule (EventBridge Scheduler, no date: yesterday in
+// RECONCILE_TIMEZONE) or an explicit `{ "date": "YYYY-MM-DD" }`. A failure is thrown, so the
+// invocation fails, the scheduler retries and then dead-letters it, and the alarm on a missing
+// `ReconciliationSucceeded` fires.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
-}
+/** Name shared with lib/observability-construct.ts (METRIC_RECONCILIATION_SUCCEEDED), whose alarm watches it. */
+export const METRIC_RECONCILIATION_SUCCEEDED = 'ReconciliationSucceeded';
+export const METRIC_RECONCILIATION_FAILED = 'ReconciliationFailed';
+const DEFAULT_TIMEZONE = 'UTC';
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
+const logger = new Logger();
+const metrics = new Metrics();
+
+export const handler = async (event: { date?: unknown; trigger?: RunRecord['trigger'] } | undefined): Promise<RunRecord> => {
+  const date = isRunDate(event?.date) ? event.date : previousDay(new Date(), process.env[ENV.reconcileTimezone] ?? DEFAULT_TIMEZONE);
+  try {
+    const run = await runReconciliation(reconciliationDependencies(), date, event?.trigger ?? 'schedule');
+    metrics.addMetric(METRIC_RECONCILIATION_SUCCEEDED, MetricUnit.Count, 1);
+    logger.info('reconciliation succeeded', { date, runId: run.runId, counts: run.counts });
+    return run;
+  } catch (error) {
+    metrics.addMetric(METRIC_RECONCILIATION_FAILED, MetricUnit.Count, 1);
+    logger.error('reconciliation failed', { date, error: error as Error });
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
   }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
 };

@@ -1,30 +1,24 @@
-// Placeholder entry for `reconciliations-api` so the CDK app can bundle it; its owner replaces this file.
-// API calls get a retryable 503 in the platform's error shape. Queue batches report every record
-// as failed, so no message is deleted before the real handler exists.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { RunDependencies } from '../adapters/reconciliation/run';
+import { ApiError } from './http/api-error';
+import { errorResponse, internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
+import { reconciliationsApi } from './reconciliation/api';
+import { reconciliationDependencies } from './reconciliation/deps';
 
-const FUNCTION_NAME = 'reconciliations-api';
+// Entry for `reconciliations-api` (docs/contracts.md); wiring only.
 
-interface PlaceholderEvent {
-  readonly Records?: ReadonlyArray<{ readonly messageId?: string }>;
-  readonly requestContext?: { readonly requestId?: string };
-}
+const logger = new Logger();
+let deps: RunDependencies | undefined;
 
-export const handler = async (event: PlaceholderEvent) => {
-  if (Array.isArray(event?.Records)) {
-    return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId ?? '' })) };
+export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> => {
+  const requestId = requestIdOf(event);
+  try {
+    deps ??= reconciliationDependencies();
+    return await reconciliationsApi(deps, event);
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error, requestId);
+    logger.error('reconciliations-api failed', { requestId, error: error as Error });
+    return internalErrorResponse(requestId);
   }
-  const requestId = event?.requestContext?.requestId ?? 'unknown';
-  return {
-    statusCode: 503,
-    headers: { 'content-type': 'application/json', 'request-id': requestId, 'retry-after': '60' },
-    body: JSON.stringify({
-      error: {
-        type: 'api_error',
-        code: 'function_unavailable',
-        category: 'retryable',
-        message: `${FUNCTION_NAME} is not deployed in this build yet; retry later`,
-        request_id: requestId,
-      },
-    }),
-  };
 };

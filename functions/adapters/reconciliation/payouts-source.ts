@@ -1,0 +1,129 @@
+import { BatchGetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Payout } from '../../domain/payout';
+import { ledgerFactOf, type LedgerFact, type ReconPayout } from '../../domain/reconciliation/matching-types';
+import { PAYOUT_SK, payoutFromItem, payoutPk } from '../payout-items';
+
+/**
+ * Our side of the reconciliation, read page by page so memory holds one page (DynamoDB pages are
+ * ≤ 1 MB), whatever the night's volume.
+ *
+ * Why a Scan with a filter: the payouts table indexes payouts per tenant (gsi1), not per day across
+ * tenants, and reconciliation is across tenants. A Scan reads the whole table each night; that is
+ * linear in the table, not in the day. At scale the fix is a day index (gsi `DAY#<date>` /
+ * `<createdAt>#<payoutId>`, written by the payouts repository) — noted in docs/finance.md.
+ * `Segment`/`TotalSegments` parallelism is also left out: one sequential scan keeps the output
+ * order-independent anyway (the engine sorts), and the Lambda has one vCPU's worth at 1 GB.
+ */
+export const SCAN_PAGE_ITEMS_MAX = 1_000;
+/** BatchGetItem takes at most 100 keys per call. */
+export const BATCH_GET_KEYS_MAX = 100;
+/** Unprocessed keys are retried this many times before the run fails (and is retried whole). */
+export const BATCH_GET_ATTEMPTS_MAX = 5;
+export const MARK_RECONCILED_CONCURRENCY = 16;
+
+export interface DayWindow {
+  /** Inclusive, ISO 8601 UTC. */
+  readonly fromIso: string;
+  /** Exclusive, ISO 8601 UTC. */
+  readonly toIso: string;
+}
+
+/** The UTC day of `date` (YYYY-MM-DD): the window both our payouts and the provider's report use. */
+export function dayWindow(date: string): DayWindow {
+  const from = new Date(`${date}T00:00:00.000Z`);
+  return { fromIso: from.toISOString(), toIso: new Date(from.getTime() + 86_400_000).toISOString() };
+}
+
+export function reconPayoutOf(payout: Payout): ReconPayout {
+  const batchId = payout.metadata?.['batch_id'];
+  return {
+    payoutId: payout.payoutId,
+    idempotencyKey: payout.idempotencyKey,
+    ...(batchId === undefined ? {} : { batchId }),
+    provider: payout.provider,
+    ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
+    status: payout.status,
+    amountMinor: payout.amountMinor,
+    ...(payout.feeMinor === undefined ? {} : { feeMinor: payout.feeMinor }),
+    currency: payout.currency,
+    createdAt: payout.createdAt,
+    lastEventAt: payout.lastEventAt,
+  };
+}
+
+export class ReconciliationPayoutsSource {
+  constructor(private readonly options: { client: DynamoDBDocumentClient; payoutsTable: string; ledgerTable: string }) {}
+
+  async *payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new ScanCommand({
+          TableName: this.options.payoutsTable,
+          Limit: SCAN_PAGE_ITEMS_MAX,
+          FilterExpression: 'sk = :sk AND createdAt >= :from AND createdAt < :to',
+          ExpressionAttributeValues: { ':sk': PAYOUT_SK, ':from': window.fromIso, ':to': window.toIso },
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const item of page.Items ?? []) yield reconPayoutOf(payoutFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /** Journal entries recorded from the start of the window on: the bookings of the window's payouts. */
+  async *ledgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new ScanCommand({
+          TableName: this.options.ledgerTable,
+          Limit: SCAN_PAGE_ITEMS_MAX,
+          FilterExpression: 'entity = :entity AND recordedAt >= :from',
+          ExpressionAttributeValues: { ':entity': 'journal_entry', ':from': window.fromIso },
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const item of page.Items ?? []) yield ledgerFactOf(String(item['payoutId']), (item['postings'] as { from: string; to: string; amountMinor: number }[]) ?? []);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /** Payouts a provider row names that were created outside the window (consistent reads). */
+  async lookup(payoutIds: readonly string[]): Promise<ReconPayout[]> {
+    const found: ReconPayout[] = [];
+    for (let start = 0; start < payoutIds.length; start += BATCH_GET_KEYS_MAX) {
+      let keys: Record<string, unknown>[] = payoutIds.slice(start, start + BATCH_GET_KEYS_MAX).map((id) => ({ pk: payoutPk(id), sk: PAYOUT_SK }));
+      for (let attempt = 1; keys.length > 0; attempt += 1) {
+        if (attempt > BATCH_GET_ATTEMPTS_MAX) throw new Error(`BatchGet left ${keys.length} keys unprocessed after ${BATCH_GET_ATTEMPTS_MAX} attempts`);
+        const out = await this.options.client.send(new BatchGetCommand({ RequestItems: { [this.options.payoutsTable]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.options.payoutsTable] ?? []) found.push(reconPayoutOf(payoutFromItem(item)));
+        keys = (out.UnprocessedKeys?.[this.options.payoutsTable]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Sets `reconciledAt` on payouts both sides agree on. It touches no attribute a transition
+   * conditions on (status, version), so it never races the payout's lifecycle; the condition only
+   * keeps it from creating an item for a payout that does not exist.
+   */
+  async markReconciled(payoutIds: readonly string[], reconciledAt: string): Promise<void> {
+    for (let start = 0; start < payoutIds.length; start += MARK_RECONCILED_CONCURRENCY) {
+      await Promise.all(
+        payoutIds.slice(start, start + MARK_RECONCILED_CONCURRENCY).map((payoutId) =>
+          this.options.client.send(
+            new UpdateCommand({
+              TableName: this.options.payoutsTable,
+              Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK },
+              UpdateExpression: 'SET reconciledAt = :at',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': reconciledAt },
+            }),
+          ),
+        ),
+      );
+    }
+  }
+}
