@@ -1,0 +1,65 @@
+// Shared by drills: the running twin (found through .local/twin.json) or a private one started on
+// a free port with scratch state, plus a checklist printer. Not a drill itself (leading underscore).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DUMMY_CREDENTIALS } from '../local/dynamodb.js';
+import { issuerUrl, loadOrCreateKeys, signToken } from '../local/issuer.js';
+import { LOCAL_REGION, tableName } from '../local/names.js';
+import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
+import { findRunningTwin } from '../local/running-twin.js';
+import { startTwin } from '../test/support/twin.js';
+
+export interface DrillTwin {
+  url: string;
+  sandboxProviderUrl: string;
+  token(tenant: string, scopes: string[]): Promise<string>;
+  documentClient: DynamoDBDocumentClient;
+  tables: { payouts: string; ledger: string };
+  stop(): Promise<void>;
+}
+
+export async function connectTwin(log: (line: string) => void): Promise<DrillTwin> {
+  const running = findRunningTwin();
+  const tables = { payouts: tableName('PayoutsTable'), ledger: tableName('LedgerTable') };
+  if (running !== undefined) {
+    log(`using the running twin at ${running.url} (pid ${running.pid})`);
+    const keys = await loadOrCreateKeys(stateDirs(STATE_DIR_DEFAULT).issuer);
+    const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
+    return {
+      url: running.url,
+      sandboxProviderUrl: running.sandboxProviderUrl,
+      token: (tenant, scopes) => signToken(keys, { tenant, scopes, clientId: running.clientId, issuer: running.issuer ?? issuerUrl(running.port) }),
+      documentClient: DynamoDBDocumentClient.from(dynamodb),
+      tables,
+      stop: async () => dynamodb.destroy(),
+    };
+  }
+  log('no running twin: starting a private one (fresh state, free port) …');
+  const twin = await startTwin({ port: 0, fresh: true });
+  log(`private twin at ${twin.url}`);
+  return {
+    url: twin.url,
+    sandboxProviderUrl: twin.twin.sandboxProviderUrl,
+    token: (tenant, scopes) => twin.token({ tenant, scopes }),
+    documentClient: twin.clients.documentClient,
+    tables,
+    stop: () => twin.stop(),
+  };
+}
+
+export interface Check {
+  what: string;
+  expected: unknown;
+  saw: unknown;
+}
+
+/** Prints every check as expected/saw and returns whether all matched. */
+export function report(checks: Check[]): boolean {
+  let ok = true;
+  for (const check of checks) {
+    const match = JSON.stringify(check.expected) === JSON.stringify(check.saw);
+    ok &&= match;
+    console.log(`${match ? '✔' : '✖'} ${check.what}\n    expected: ${JSON.stringify(check.expected)}\n    saw:      ${JSON.stringify(check.saw)}`);
+  }
+  return ok;
+}
