@@ -4,6 +4,7 @@
 // in SubmissionDlq, where the sweeper turns them into exceptions.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { PayoutsRepository } from '../adapters/payouts-repository';
@@ -14,6 +15,15 @@ import { ENV } from '../shared/names';
 import { submitOne, type SubmitterDeps } from './submission/submit-one';
 
 const logger = new Logger();
+const metrics = new Metrics();
+
+/** One EMF line per outcome, so the dashboard splits accepted / rejected / skipped / each failure class. */
+function countOutcome(outcome: string, detail?: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension('outcome', outcome);
+  if (detail !== undefined) single.addDimension('detail', detail);
+  single.addMetric('SubmissionOutcome', MetricUnit.Count, 1);
+}
 const processor = new BatchProcessor(EventType.SQS);
 let deps: SubmitterDeps | undefined;
 
@@ -23,7 +33,10 @@ function submitterDeps(): SubmitterDeps {
     repository: new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) }),
     providers: providersFromEnv(process.env, {
       sandbox: {
-        onRetry: ({ operation, attempt, error, reason, delayMs }) => logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs }),
+        onRetry: ({ operation, attempt, error, reason, delayMs }) => {
+          logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs });
+          countOutcome('provider_retry', error.name);
+        },
       },
     }),
     nowIso: () => new Date().toISOString(),
@@ -38,6 +51,7 @@ export function createRecordHandler(resolveDeps: () => SubmitterDeps) {
     try {
       const outcome = await submitOne(payoutId, `sqs:${record.messageId}`, resolveDeps());
       logger.info('submission', { ...outcome, receiveCount });
+      countOutcome(outcome.kind, outcome.kind === 'skipped' ? outcome.reason : outcome.kind === 'rejected' ? outcome.reasonCode : undefined);
       return outcome;
     } catch (error) {
       // Logged with its class so a timeout, a 5xx and a bug read differently on the dashboard.
@@ -48,6 +62,7 @@ export function createRecordHandler(resolveDeps: () => SubmitterDeps) {
         retryable: isProviderError(error) ? error.retryable : false,
         errorMessage: error instanceof Error ? error.message : undefined,
       });
+      countOutcome('failed', error instanceof Error ? error.name : 'unknown');
       throw error;
     }
   };
