@@ -1,0 +1,103 @@
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
+import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
+import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
+import { runReconciliation, type RunDependencies } from '../../../functions/adapters/reconciliation/run';
+import { RunsRepository } from '../../../functions/adapters/reconciliation/runs-repository';
+import { payoutItem } from '../../../functions/adapters/payout-items';
+import type { Payout } from '../../../functions/domain/payout';
+import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
+import { ENV } from '../../../functions/shared/names';
+import { startEmulators, type StartedEmulators } from '../../support/emulators';
+import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
+
+// A whole run on DynamoDB Local + fauxqs S3: exceptions opened once, files byte-identical on a
+// re-run, a malformed report failing loudly without touching the published export.
+
+let emulators: StartedEmulators;
+let deps: RunDependencies;
+let report: string;
+let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
+const files = ['reconciliation.csv', 'exceptions.csv', 'summary.json', 'manifest.json'];
+
+function asPayout(p: ReconPayout): Payout {
+  return { ...p, tenantId: 'tenant-a', version: 1, destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'R' }, requestIds: ['req-1'] } as Payout;
+}
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  const env = emulators.env;
+  const client = emulators.clients.documentClient;
+  const payouts = [payout(1), payout(2), payout(3, { status: 'pending' }), payout(4), payout(5, { providerReference: undefined })];
+  for (const p of payouts) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  report = reportCsv([rowFor(payouts[0]!), rowFor(payouts[1]!, { feeMinor: 99 }), rowFor(payouts[2]!, { status: 'paid' }), rowFor(payouts[4]!, { providerReference: 'sbx_x' }), rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' })]);
+  let runs = 0;
+  deps = {
+    provider: 'sandbox',
+    fetchReport: async () => bytesOf(report, 4096),
+    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!),
+    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
+    runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
+    payoutsTable: env[ENV.payoutsTable]!,
+    ledgerTable: env[ENV.ledgerTable]!,
+    now: () => new Date((clock += 1_000)),
+    newRunId: () => `run_${(runs += 1).toString().padStart(4, '0')}`,
+  };
+});
+afterAll(async () => emulators?.stop());
+
+async function exceptionItems(): Promise<Record<string, unknown>[]> {
+  const out = await emulators.clients.documentClient.send(new ScanCommand({ TableName: emulators.env[ENV.operationsTable]!, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'EXC' } }));
+  return out.Items ?? [];
+}
+const published = async () => Promise.all(files.map((name) => deps.store.readExportFile(DATE, name)));
+
+describe('reconciliation run on the emulators', () => {
+  it('publishes the export, opens each exception once, and re-runs byte-identically', async () => {
+    const first = await runReconciliation(deps, DATE, 'cli');
+    expect(first.state).toBe('succeeded');
+    expect(first.counts).toMatchObject({ reportRows: 5, payouts: 5, exceptions: 5, matched: 1 });
+    const filesAfterFirst = await published();
+    const rows = csvObjects(filesAfterFirst[0]!.toString('utf8'));
+    expect(Object.fromEntries(rows.map((r) => [r.payout_id || r.provider_reference, r.mismatch_category]))).toEqual({
+      po_000001: '',
+      po_000002: 'fee_mismatch',
+      po_000003: 'status_mismatch',
+      po_000004: 'missing_at_provider',
+      po_000005: 'missing_provider_reference',
+      sbx_stranger: 'missing_internally',
+    });
+    const exceptionsAfterFirst = await exceptionItems();
+    expect(exceptionsAfterFirst).toHaveLength(5);
+    const manifest = JSON.parse(filesAfterFirst[3]!.toString('utf8'));
+    expect(manifest.inputs[0]).toMatchObject({ role: 'provider_settlement_report', key: `provider-reports/sandbox/date=${DATE}/settlement.csv` });
+    expect(manifest.inputs[0].etag).toMatch(/\S/);
+
+    const second = await runReconciliation(deps, DATE, 'cli');
+    expect(second.runId).not.toBe(first.runId);
+    const filesAfterSecond = await published();
+    filesAfterSecond.forEach((bytes, i) => expect(bytes.equals(filesAfterFirst[i]!), files[i]).toBe(true));
+    const exceptionsAfterSecond = await exceptionItems();
+    expect(exceptionsAfterSecond.map((e) => e['exceptionId']).sort()).toEqual(exceptionsAfterFirst.map((e) => e['exceptionId']).sort());
+    expect(exceptionsAfterSecond.every((e) => e['occurrences'] === 2)).toBe(true);
+    expect((await deps.runs.lastSuccess())?.runId).toBe(second.runId);
+  });
+
+  it('fails loudly on a malformed report: named line, run failed, export untouched, retryable', async () => {
+    const before = await published();
+    const good = report;
+    report = good.replace('100.01', '100.0x');
+    await expect(runReconciliation(deps, DATE, 'cli')).rejects.toMatchObject({ name: 'ReportFormatError', line: 2 });
+    const run = await deps.runs.get(DATE);
+    expect(run).toMatchObject({ state: 'failed', error: { code: 'report_bad_amount', line: 2 } });
+    const after = await published();
+    after.forEach((bytes, i) => expect(bytes.equals(before[i]!), files[i]).toBe(true));
+    const malformed = (await exceptionItems()).filter((e) => e['category'] === 'report_malformed');
+    expect(malformed).toHaveLength(1);
+    expect(String((malformed[0]!['evidence'] as { message: string }).message)).toContain('line 2');
+    report = good;
+    expect((await runReconciliation(deps, DATE, 'cli')).state).toBe('succeeded');
+  });
+});
