@@ -21,6 +21,8 @@ const LOOPBACK_HOST = '127.0.0.1';
 export interface SandboxProviderOptions {
   /** 0 picks a free port. */
   port: number;
+  /** Interface to bind; loopback unless the sandbox is run standalone for staging (bin/sandbox.ts). */
+  host?: string;
   /** Where the books are kept (a JSON file); undefined keeps them in memory. */
   stateDir?: string;
   /** Our webhook intake for the sandbox, handed to the webhook emitter plugin. */
@@ -65,16 +67,17 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
   );
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(options.port, LOOPBACK_HOST, () => resolveListen());
+    server.listen(options.port, options.host ?? LOOPBACK_HOST, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  const urlHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? LOOPBACK_HOST : options.host;
   // Apply states that fell due while the sandbox was stopped, then keep the clock running.
   store.tick();
   const ticker = setInterval(() => store.tick(), TICK_INTERVAL_MS);
   ticker.unref();
 
   return {
-    url: `http://${LOOPBACK_HOST}:${port}`,
+    url: `http://${urlHost}:${port}`,
     async stop() {
       clearInterval(ticker);
       for (const timer of hung) clearTimeout(timer);
