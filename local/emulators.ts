@@ -59,7 +59,14 @@ export function resolvedNames(model: TwinModel, sqsEndpointUrl: string): Resolve
   };
 }
 
-export async function startEmulatorsFor(model: TwinModel, options: { stateDir?: string } = {}): Promise<Emulators> {
+/** Emulator processes up, nothing created yet: lets the twin boot the JVM while `cdk synth` runs. */
+export interface LaunchedEmulators {
+  dynamodb: DynamoDbLocal;
+  fauxqs: FauxqsEmulator;
+  stop(): Promise<void>;
+}
+
+export async function launchEmulators(options: { stateDir?: string } = {}): Promise<LaunchedEmulators> {
   const started: Array<DynamoDbLocal | FauxqsEmulator> = [];
   const stopAll = async () => { await Promise.allSettled(started.reverse().map((emulator) => emulator.stop())); };
   try {
@@ -68,33 +75,49 @@ export async function startEmulatorsFor(model: TwinModel, options: { stateDir?: 
       startDynamoDbLocal({ dataDir: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined }).then((e) => { started.push(e); return e; }),
       startFauxqsEmulator({ dataDir: options.stateDir ? join(options.stateDir, 'fauxqs') : undefined }).then((e) => { started.push(e); return e; }),
     ]);
-    const clients = awsClients(dynamodb.endpointUrl, fauxqs.endpointUrl);
-    await Promise.all([createTables(clients.dynamodb, model), createQueues(clients.sqs, model, fauxqs.endpointUrl), createBuckets(clients.s3, model)]);
-    return {
-      dynamodbEndpointUrl: dynamodb.endpointUrl,
-      sqsEndpointUrl: fauxqs.endpointUrl,
-      s3EndpointUrl: fauxqs.endpointUrl,
-      clients,
-      names: resolvedNames(model, fauxqs.endpointUrl),
-      awsEnvironment: {
-        AWS_REGION: names.LOCAL_REGION,
-        AWS_DEFAULT_REGION: names.LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpointUrl,
-        AWS_ENDPOINT_URL_SQS: fauxqs.endpointUrl,
-        AWS_ENDPOINT_URL_S3: fauxqs.endpointUrl,
-        S3_FORCE_PATH_STYLE: 'true',
-      },
-      stop: async () => {
-        clients.dynamodb.destroy();
-        clients.sqs.destroy();
-        clients.s3.destroy();
-        await stopAll();
-      },
-    };
+    return { dynamodb, fauxqs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** Creates the template's tables, queues and buckets in launched emulators (idempotent). */
+export async function provisionEmulators(launched: LaunchedEmulators, model: TwinModel): Promise<Emulators> {
+  const { dynamodb, fauxqs } = launched;
+  const clients = awsClients(dynamodb.endpointUrl, fauxqs.endpointUrl);
+  const stop = async () => {
+    clients.dynamodb.destroy();
+    clients.sqs.destroy();
+    clients.s3.destroy();
+    await launched.stop();
+  };
+  try {
+    await Promise.all([createTables(clients.dynamodb, model), createQueues(clients.sqs, model, fauxqs.endpointUrl), createBuckets(clients.s3, model)]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    dynamodbEndpointUrl: dynamodb.endpointUrl,
+    sqsEndpointUrl: fauxqs.endpointUrl,
+    s3EndpointUrl: fauxqs.endpointUrl,
+    clients,
+    names: resolvedNames(model, fauxqs.endpointUrl),
+    awsEnvironment: {
+      AWS_REGION: names.LOCAL_REGION,
+      AWS_DEFAULT_REGION: names.LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpointUrl,
+      AWS_ENDPOINT_URL_SQS: fauxqs.endpointUrl,
+      AWS_ENDPOINT_URL_S3: fauxqs.endpointUrl,
+      S3_FORCE_PATH_STYLE: 'true',
+    },
+    stop,
+  };
+}
+
+export async function startEmulatorsFor(model: TwinModel, options: { stateDir?: string } = {}): Promise<Emulators> {
+  return provisionEmulators(await launchEmulators(options), model);
 }

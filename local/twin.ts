@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { loadLocalConfig, type LocalConfig } from './config.js';
 import { assertJava } from './dynamodb.js';
-import { startEmulatorsFor, type Emulators } from './emulators.js';
+import { launchEmulators, provisionEmulators, type Emulators, type LaunchedEmulators } from './emulators.js';
 import { functionEnvironment } from './environment.js';
 import { Health } from './health.js';
 import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './issuer.js';
@@ -57,6 +57,8 @@ export function defaultClientId(model: TwinModel): string {
 
 export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? (() => {});
+  const startedMs = Date.now();
+  const phase = (what: string) => log(`${what} (+${((Date.now() - startedMs) / 1000).toFixed(1)} s)`);
   const config = options.config ?? loadLocalConfig();
   const dirs = stateDirs(options.stateDir ?? STATE_DIR_DEFAULT);
   // Only the twin's own folders: others keep scratch files under .local/ too.
@@ -82,18 +84,25 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   stoppers.push(() => api.stop());
   health.set('api', { status: 'starting', url: api.url });
 
+  // The JVM boots while `cdk synth` runs: the two longest steps overlap.
+  const launching = launchEmulators({ stateDir: dirs.root });
+  launching.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  let launched: LaunchedEmulators | undefined;
+  stoppers.push(async () => { if (!launched) await launching.then((late) => late.stop(), () => undefined); });
   try {
     const cdkOutDir = options.cdkOutDir ?? CDK_OUT_DIR;
     if (options.synth !== 'never') await synthesize({ onlyIfStale: options.synth === 'if-stale', log });
     const loaded = loadTemplate(cdkOutDir, config.stackName);
+    phase(`template ${loaded.stackName} loaded`);
     const model = buildModel(loaded);
     const issuer = issuerUrl(api.port);
 
     const [emulators, keys, sandbox] = await Promise.all([
-      startEmulatorsFor(model, { stateDir: dirs.root }).then((started) => { stoppers.push(() => started.stop()); return started; }),
+      launching.then((started) => { launched = started; return provisionEmulators(started, model); }).then((provisioned) => { stoppers.push(() => provisioned.stop()); return provisioned; }),
       loadOrCreateKeys(dirs.issuer),
       startSandboxProvider({ port: config.sandboxProviderPort, stateDir: dirs.sandbox, webhookUrl: `${api.url}/webhooks/sandbox` }).then((started) => { stoppers.push(() => started.stop()); return started; }),
     ]);
+    phase('emulators, issuer and sandbox provider ready');
     health.set('dynamodb', { status: 'ok', endpoint: emulators.dynamodbEndpointUrl, tables: model.tables.length });
     health.set('fauxqs', { status: 'ok', endpoint: emulators.sqsEndpointUrl, queues: model.queues.length, buckets: model.buckets.length });
     health.set('sandboxProvider', { status: 'ok', url: sandbox.url });
