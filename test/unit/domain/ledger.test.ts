@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_ACCOUNTS, balanceDeltas, postingsFor, summarizeBalances } from '../../../functions/domain/ledger';
-import { PAYOUT_EVENTS, PAYOUT_STATUSES, decide, type PayoutStatus } from '../../../functions/domain/lifecycle';
+import { PAYOUT_EVENTS, PAYOUT_STATUSES, decide, isAwaitingProvider, type PayoutStatus } from '../../../functions/domain/lifecycle';
 
 describe('ledger postings', () => {
   it.each([
@@ -49,7 +49,7 @@ describe('ledger postings', () => {
               const decision = decide(status as PayoutStatus, event);
               if (decision.kind === 'transition') apply(decision.to);
             }
-            if (status === 'submitted' || status === 'accepted' || status === 'pending') inFlightAmount += payout.amount;
+            if (isAwaitingProvider(status as PayoutStatus)) inFlightAmount += payout.amount;
           }
           const { sumMinor } = summarizeBalances(LEDGER_ACCOUNTS.map((account) => ({ tenantId: 't', account, currency: 'USD', balanceMinor: balances[account] })));
           expect(sumMinor).toBe(0);
