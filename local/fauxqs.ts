@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { startFauxqs } from 'fauxqs';
 import { EmulatorStartError } from './errors.js';
+import { applyFauxqsPatches } from './fauxqs-patches.js';
 import { LOOPBACK_HOST } from './ports.js';
 
 export interface FauxqsEmulator {
@@ -17,6 +18,7 @@ export async function startFauxqsEmulator(options: { dataDir?: string; port?: nu
   const dataDir = options.dataDir ? resolvePath(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   try {
+    if (dataDir) await applyFauxqsPatches();
     const server = await startFauxqs({ port: options.port ?? 0, logger: false, ...(dataDir ? { dataDir } : {}) });
     return {
       endpointUrl: `http://${LOOPBACK_HOST}:${server.port}`,
