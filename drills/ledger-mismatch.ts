@@ -1,0 +1,108 @@
+// Drill: one ledger-to-provider mismatch (DESIGN §6). A payout whose provider report disagrees
+// (the sandbox's `report_amount_changed` test IBAN) is found by reconciliation, categorised
+// (amount_mismatch), owned (finance), exported (a row in reconciliation.csv and exceptions.csv via
+// GET /exports/{date}'s presigned URLs) and resolved (POST /exceptions/{id}/resolve); a re-run then
+// neither duplicates nor reopens the exception.
+//
+//   npm run drill -- ledger-mismatch
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ulid } from 'ulidx';
+import { advanceSandboxClock } from '../local/sandbox/client.js';
+import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
+import { connectTwin, report } from './_twin.js';
+
+const TENANT = 'drill';
+/** docs/sandbox-provider.md: paid, reported with a different amount (+100 minor units). */
+const REPORT_AMOUNT_CHANGED_IBAN = 'DE83370400440532013011';
+const AMOUNT_MINOR = 12_345;
+const PAID_WAIT_MS_MAX = 60_000;
+const POLL_MS = 500;
+/** The sandbox moves one state every 5 s on its clock; this is well past accepted → in_transit → paid. */
+const SANDBOX_ADVANCE_SECONDS = 30;
+
+const log = (line: string) => console.log(`• ${line}`);
+
+function csvRows(text: string): Record<string, string>[] {
+  const reader = new CsvReader();
+  const records = [...reader.push(Buffer.from(text, 'utf8')), ...reader.end()];
+  const header = records[0]?.fields ?? [];
+  return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
+}
+
+async function main(): Promise<number> {
+  const twin = await connectTwin(log);
+  try {
+    const token = await twin.token(TENANT, ['payouts:write', 'payouts:read', 'ops:read', 'ops:redrive', 'exports:read', 'exceptions:write']);
+    const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${twin.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+
+    log(`POST /payouts: ${AMOUNT_MINOR} EUR minor units to the report_amount_changed test IBAN ${REPORT_AMOUNT_CHANGED_IBAN}`);
+    const created = await call('POST', '/payouts', { amount: AMOUNT_MINOR, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: REPORT_AMOUNT_CHANGED_IBAN }, recipient: { name: 'Drill Recipient' }, description: 'ledger-mismatch drill' }, { 'idempotency-key': `drill-${ulid()}` });
+    const payoutId = String(created.body['payout_id']);
+    const date = String(created.body['created_at']).slice(0, 10);
+    log(`  → ${created.status}, payout ${payoutId}, created ${created.body['created_at']}`);
+
+    log(`advancing the sandbox clock ${SANDBOX_ADVANCE_SECONDS}s and waiting for the payout to be paid (webhooks)`);
+    let status = '';
+    for (const deadline = Date.now() + PAID_WAIT_MS_MAX; Date.now() < deadline; await sleep(POLL_MS)) {
+      await advanceSandboxClock(twin.sandboxProviderUrl, SANDBOX_ADVANCE_SECONDS).catch(() => []);
+      status = String((await call('GET', `/payouts/${payoutId}`)).body['status']);
+      if (status === 'paid') break;
+    }
+    log(`  → status ${status}`);
+
+    log(`POST /reconciliations {"date":"${date}"}`);
+    const run = await call('POST', '/reconciliations', { date });
+    log(`  → ${run.status}, run ${run.body['reconciliation']?.['run_id']}, counts ${JSON.stringify(run.body['reconciliation']?.['counts'])}`);
+
+    log(`GET /exports/${date} and download the files through their presigned URLs`);
+    const exported = await call('GET', `/exports/${date}`);
+    const urlOf = (name: string) => (exported.body['files'] as { name: string; url: string }[] | undefined)?.find((f) => f.name === name)?.url;
+    const reconciliation = csvRows(await fetch(urlOf('reconciliation.csv')!).then((r) => r.text()));
+    const exceptions = csvRows(await fetch(urlOf('exceptions.csv')!).then((r) => r.text()));
+    const row = reconciliation.find((r) => r['payout_id'] === payoutId);
+    const exceptionRow = exceptions.find((r) => r['payout_id'] === payoutId);
+    log(`  → reconciliation.csv row: ${row?.['mismatch_category']} / ${row?.['detail']}`);
+    const exceptionId = row?.['exception_id'] ?? '';
+
+    log('GET /exceptions?category=amount_mismatch&owner=finance');
+    const listed = await call('GET', '/exceptions?category=amount_mismatch&owner=finance');
+    const open = (listed.body['data'] as Record<string, any>[] | undefined)?.find((e) => e['exception_id'] === exceptionId || e['exceptionId'] === exceptionId);
+    log(`POST /exceptions/${exceptionId}/resolve`);
+    const resolved = await call('POST', `/exceptions/${exceptionId}/resolve`, { note: 'ledger-mismatch drill: provider confirmed the amount; correction booked' });
+    log(`  → ${resolved.status}`);
+
+    log('POST /reconciliations again (a re-run)');
+    const rerun = await call('POST', '/reconciliations', { date });
+    const afterRerun = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&state=resolved');
+    const same = ((afterRerun.body['data'] as Record<string, any>[] | undefined) ?? []).filter((e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId);
+    const run2 = await call('GET', `/reconciliations/${date}`);
+
+    const ok = report([
+      { what: 'payout created', expected: 201, saw: created.status },
+      { what: 'payout paid (our books: ledger in_transit → settled)', expected: 'paid', saw: status },
+      { what: 'reconciliation run succeeded', expected: [200, 'succeeded'], saw: [run.status, run.body['reconciliation']?.['state']] },
+      { what: 'found and categorised: reconciliation.csv row', expected: ['unmatched', 'amount_mismatch', 'finance'], saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']] },
+      { what: 'the provider reported 100 minor units more', expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)], saw: [row?.['amount_minor'], row?.['provider_gross_minor']] },
+      { what: 'exported: exceptions.csv names the same exception', expected: [exceptionId, 'amount_mismatch', 'finance'], saw: [exceptionRow?.['exception_id'], exceptionRow?.['category'], exceptionRow?.['owner']] },
+      { what: 'owned: the exception is open for finance', expected: ['open', 'finance'], saw: [open?.['state'], open?.['owner']] },
+      { what: 'resolved through POST /exceptions/{id}/resolve', expected: 200, saw: resolved.status },
+      { what: 're-run succeeded, the exception stays resolved and single', expected: ['succeeded', 1], saw: [rerun.body['reconciliation']?.['state'], same.length] },
+      { what: 'GET /reconciliations/{date} shows the last success', expected: 'succeeded', saw: run2.body['last_success']?.['state'] },
+    ]);
+    console.log(ok ? '\nledger-mismatch: PASS' : '\nledger-mismatch: FAIL');
+    return ok ? 0 : 1;
+  } finally {
+    await twin.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`✖ ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
