@@ -170,6 +170,32 @@ describe('submit-payout', () => {
     expect((await payout(payoutId)).status).toBe('accepted');
   });
 
+  it('a crash after the provider call (the transition write fails), then the retry: one payout at the sandbox, accepted', async () => {
+    const payoutId = await create('paid');
+    const { Messages = [] } = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const message = Messages.find((candidate) => JSON.parse(candidate.Body!).payoutId === payoutId)!;
+    await emulators.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    const { PayoutsRepository } = await import('../../../functions/adapters/payouts-repository.js');
+    const { providersFromEnv } = await import('../../../functions/adapters/providers/registry.js');
+    const { createRecordHandler } = await import('../../../functions/handlers/submit-payout.js');
+    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']! });
+    let crashes = 1;
+    const faulty = {
+      getPayoutForSubmission: (id: string) => repository.getPayoutForSubmission(id),
+      applyTransition: async (cmd: Parameters<typeof repository.applyTransition>[0]) => {
+        if (crashes-- > 0) throw new Error('injected: the process died after the provider accepted');
+        return repository.applyTransition(cmd);
+      },
+    };
+    const handle = createRecordHandler(() => ({ repository: faulty, providers: providersFromEnv(), nowIso: () => new Date().toISOString() }));
+    await expect(handle(toRecord(message) as never)).rejects.toThrow(/injected/);
+    expect((await payout(payoutId)).status).toBe('submitted');
+    expect(sandbox.listPayouts({ payoutId })).toHaveLength(1);
+    await expect(handle(toRecord(message) as never)).resolves.toMatchObject({ kind: 'accepted', replayed: true, transition: 'applied' });
+    expect(sandbox.listPayouts({ payoutId })).toHaveLength(1);
+    expect(await payout(payoutId)).toMatchObject({ status: 'accepted', providerReference: sandbox.listPayouts({ payoutId })[0]!.id });
+  });
+
   it('a message for a payout that does not exist fails (and would reach the DLQ)', async () => {
     await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId: 'po_missing' }) }));
     expect(await pump()).toEqual({ received: 1, failed: 1 });
