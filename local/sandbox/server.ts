@@ -47,7 +47,8 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
   if (method === 'POST' && path === '/v1/payouts') return createPayout(options, request, response);
   if (method === 'GET' && path === '/v1/payouts') {
     const payoutId = url.searchParams.get('payout_id') ?? undefined;
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? LIST_LIMIT_MAX) || LIST_LIMIT_MAX, LIST_LIMIT_MAX);
+    const requested = Math.trunc(Number(url.searchParams.get('limit') ?? LIST_LIMIT_MAX));
+    const limit = Number.isFinite(requested) && requested >= 1 ? Math.min(requested, LIST_LIMIT_MAX) : LIST_LIMIT_MAX;
     const all = store.listPayouts(payoutId === undefined ? {} : { payoutId });
     const list: SandboxList<SandboxPayout> = { object: 'list', data: all.slice(0, limit), has_more: all.length > limit };
     return sendJson(response, 200, list);

@@ -60,6 +60,15 @@ describe('idempotency on our payout id', () => {
     expect(await payoutsAtSandbox(sandbox.url, payoutId)).toHaveLength(1);
   });
 
+  it('lists are bounded: limit caps a page, a nonsense limit falls back to the maximum', async () => {
+    for (const id of [nextId(), nextId()]) await postPayout(sandbox.url, id, sandboxRequest(id));
+    const page = await (await fetch(`${sandbox.url}/v1/payouts?limit=1`)).json();
+    expect(page).toMatchObject({ object: 'list', has_more: true });
+    expect(page.data).toHaveLength(1);
+    const all = await (await fetch(`${sandbox.url}/v1/payouts?limit=-5`)).json();
+    expect(all.data.length).toBeGreaterThanOrEqual(2);
+  });
+
   it.each([
     ['no Idempotency-Key', undefined, sandboxRequest('x'), 'idempotency_key_missing'],
     ['a float amount', 'k-float', { ...sandboxRequest('x'), amount: 1.5 }, 'parameter_invalid'],
