@@ -54,7 +54,8 @@ export class OpsConstruct extends Construct {
       },
     });
     data.operationsTable.grantReadWriteData(this.opsExceptions.function);
-    data.payoutsTable.grantReadData(this.opsExceptions.function);
+    // Opening/resolving keeps the payout's `exceptionOwner` attribute in step (UpdateItem).
+    data.payoutsTable.grantReadWriteData(this.opsExceptions.function);
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
@@ -98,12 +99,15 @@ export class OpsConstruct extends Construct {
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
+        // Large webhook bodies live in S3; the DLQ → exception job reads them for evidence.
+        [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
       },
     });
     data.payoutsTable.grantReadWriteData(this.sweep.function);
     data.ledgerTable.grantReadWriteData(this.sweep.function);
     data.inboxTable.grantReadWriteData(this.sweep.function);
     data.operationsTable.grantReadWriteData(this.sweep.function);
+    data.evidenceBucket.grantRead(this.sweep.function);
     for (const pair of [submission, webhooks]) {
       pair.queue.grantSendMessages(this.sweep.function);
       pair.deadLetterQueue.grantConsumeMessages(this.sweep.function);

@@ -6,6 +6,7 @@ import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
 import type { PayoutFunction } from './payout-function';
+import { MAX_RECEIVE_COUNT } from './defaults/sqs-defaults';
 import { QueueWithDlq } from './queue-with-dlq';
 import { API_ROUTES } from './routes';
 
@@ -63,6 +64,8 @@ export class WebhooksConstruct extends Construct {
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
+        // The processor turns the attempt that will dead-letter into an exception (issue 4).
+        WEBHOOK_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
       },
     });
     this.webhooks = new QueueWithDlq(this, 'Webhooks', {
