@@ -3,7 +3,7 @@ import { postingsFor } from '../domain/ledger';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
-import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, dedupPk, payoutItem, payoutPk, providerRefPk } from './payout-items';
+import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, dedupPk, payoutPk, providerRefPk, tenantStatusGsiPk } from './payout-items';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
 import type { PayoutsRepository } from './payouts-repository';
 
@@ -49,7 +49,7 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
     let result: TransitionResult;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({ Put: { TableName: repo.payoutsTable, Item: payoutItem(next), ...versionCondition(payout) } });
+      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
       items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
       items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
@@ -111,6 +111,24 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
     }
   }
   throw new TransitionConflictError(cmd.payoutId, TRANSITION_ATTEMPTS_MAX, { cause: lastError });
+}
+
+/**
+ * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the status
+ * index key), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
+ * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
+ */
+function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+  const condition = versionCondition(payout);
+  const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
+  const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
+  for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
+    if (next[name] !== undefined && next[name] !== payout[name]) {
+      sets.push(`${name} = :${name}`);
+      values[`:${name}`] = next[name];
+    }
+  }
+  return { UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
 }
 
 function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {

@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
 import type { TransitionCommand } from '../../../functions/domain/payout';
@@ -82,6 +83,17 @@ describe('payouts repository on DynamoDB Local', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => repo.applyTransition(command(created.payout.payoutId, 'provider_paid', { sourceRef: `evt-${i}` }))));
     expect(results.filter((r) => r.kind === 'applied')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'stale')).toHaveLength(7);
+  });
+
+  it('a transition keeps attributes other modules own on the payout item (exceptionOwner, reconciledAt)', async () => {
+    const created = samplePayout();
+    await repo.createPayout(created);
+    const key = { pk: `PAYOUT#${created.payout.payoutId}`, sk: 'PAYOUT' };
+    await emulators.clients.documentClient.send(new UpdateCommand({ TableName: repo.payoutsTable, Key: key, UpdateExpression: 'SET exceptionOwner = :o, reconciledAt = :r', ExpressionAttributeValues: { ':o': 'ops', ':r': '2026-01-01T00:00:00.000Z' } }));
+    expect(await repo.applyTransition(command(created.payout.payoutId, 'provider_accepted'))).toMatchObject({ kind: 'applied' });
+    expect(await repo.getPayout('acme', created.payout.payoutId)).toMatchObject({ status: 'accepted', exceptionOwner: 'ops', reconciledAt: '2026-01-01T00:00:00.000Z' });
+    const byStatus = await repo.listPayouts({ tenantId: 'acme', status: 'accepted', limit: 100 });
+    expect(byStatus.payouts.map((p) => p.payoutId)).toContain(created.payout.payoutId);
   });
 
   it('lists by tenant with status and time filters and an opaque cursor', async () => {
