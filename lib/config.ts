@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { assertNoProblems } from './validate-props';
+import { assertNoProblems, isIanaTimeZone } from './validate-props';
 
 // Stage configuration, read from CDK context (`-c stage=prod`). No account or region is ever
 // hard-coded: the stack is environment-agnostic and deploys wherever the credentials point.
@@ -33,15 +33,6 @@ function isStage(value: string): value is Stage {
   return (STAGES as readonly string[]).includes(value);
 }
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function contextString(node: Node, key: string, fallback: string): string {
   const value: unknown = node.tryGetContext(key);
   return value === undefined || value === null || value === '' ? fallback : String(value);
@@ -56,7 +47,7 @@ export function readPlatformConfig(node: Node): PlatformConfig {
   const payoutAmountMaxMinor = Number(contextString(node, 'payoutAmountMaxMinor', String(PAYOUT_AMOUNT_MAX_MINOR_DEFAULT)));
 
   if (!isStage(stage)) problems.push(`context stage must be one of ${STAGES.join(', ')}, got '${stage}'`);
-  if (!isTimeZone(reconcileTimezone)) problems.push(`context reconcileTimezone is not an IANA time zone: '${reconcileTimezone}'`);
+  if (!isIanaTimeZone(reconcileTimezone)) problems.push(`context reconcileTimezone is not an IANA time zone: '${reconcileTimezone}'`);
   if (!/^https:\/\/[^\s/]+/.test(sandboxProviderUrl)) {
     problems.push(`context sandboxProviderUrl must be an https URL, got '${sandboxProviderUrl}'`);
   }

@@ -56,6 +56,8 @@ export class IdentityConstruct extends Construct {
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Operators and app clients cannot be recreated with the same ids: guard production.
+      deletionProtection: props.stage === 'prod',
     });
     this.userPool.addTrigger(
       cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,

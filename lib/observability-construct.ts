@@ -88,7 +88,13 @@ export class ObservabilityConstruct extends Construct {
     });
     this.addAlarm('WebhookRejectedAlarm', {
       alarmDescription: 'A spike of rejected webhooks (signature, timestamp or body): wrong secret, attack or provider change.',
-      metric: this.powertoolsMetric(METRIC_WEBHOOK_REJECTED, period),
+      // intake-webhook emits WebhookRejected with `reason` and `provider` dimensions
+      // (docs/ops-api.md); a Metrics Insights query sums every combination, present and future.
+      metric: new cloudwatch.MathExpression({
+        expression: `SELECT SUM(${METRIC_WEBHOOK_REJECTED}) FROM "${POWERTOOLS_METRICS_NAMESPACE}"`,
+        label: `${METRIC_WEBHOOK_REJECTED} (all reasons and providers)`,
+        period,
+      }),
       threshold: WEBHOOK_REJECTED_PER_PERIOD_MAX,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -4,7 +4,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { assertNoProblems } from './validate-props';
+import { assertNoProblems, isIanaTimeZone } from './validate-props';
 
 // An EventBridge Scheduler schedule invoking one function. Every schedule carries an explicit
 // time zone (the twin reads `ScheduleExpressionTimezone`), retries, and a DLQ for invocations the
@@ -32,7 +32,7 @@ export class ScheduledInvocation extends Construct {
     super(scope, id);
     const problems: string[] = [];
     if (!/^(rate|cron)\(.+\)$/.test(props.expression)) problems.push(`expression must be rate(…) or cron(…), got '${props.expression}'`);
-    if (props.timeZone.trim() === '') problems.push('timeZone must be set');
+    if (!isIanaTimeZone(props.timeZone)) problems.push(`timeZone must be an IANA time zone, got '${props.timeZone}'`);
     assertNoProblems('ScheduledInvocation', problems);
 
     this.schedule = new scheduler.Schedule(this, 'Schedule', {

@@ -22,3 +22,13 @@ export function checkIntegerRange(problems: string[], name: string, value: numbe
     problems.push(`${name} must be an integer in [${min}, ${max}], got ${value}`);
   }
 }
+
+/** True when `name` is an IANA time zone this runtime knows (EventBridge Scheduler uses the same database). */
+export function isIanaTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

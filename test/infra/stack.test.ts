@@ -279,7 +279,7 @@ describe('Lambda functions', () => {
     expect(env('intake-webhook')).toMatchObject({
       INBOX_TABLE: { Ref: 'InboxTable' },
       WEBHOOK_QUEUE_URL: { Ref: 'WebhookQueue' },
-      WEBHOOK_SECRETS_ARN: { Ref: Match.stringLikeRegexp('WebhookSecrets') },
+      WEBHOOK_SECRETS_ARN: { Ref: expect.stringMatching(/WebhookSecrets/) },
     });
     expect(env('reconcile')).toMatchObject({ RECONCILE_TIMEZONE: RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL });
     expect(env('submit-payout')).toMatchObject({ SANDBOX_PROVIDER_URL });
@@ -455,7 +455,8 @@ describe('observability', () => {
     expect(
       byMetric('Errors').some((alarm) => JSON.stringify(alarm.Dimensions).includes(functionByName('process-webhook')[0])),
     ).toBe(true);
-    expect(byMetric('WebhookRejected')[0]).toMatchObject({ Namespace: 'PayoutPlatform' });
+    const rejected = alarms().find((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('WebhookRejected'));
+    expect(rejected?.Metrics[0].Expression).toBe('SELECT SUM(WebhookRejected) FROM "PayoutPlatform"');
     expect(byMetric('ReconciliationSucceeded')[0]).toMatchObject({
       Namespace: 'PayoutPlatform',
       Period: 86_400,
