@@ -33,6 +33,8 @@ export interface SandboxProviderOptions {
   plugins?: boolean;
   /** The real clock, for tests. */
   realNowMs?: () => number;
+  /** Journal lines before the books are folded into a snapshot; for tests of the fold. */
+  journalLinesMax?: number;
 }
 
 export interface SandboxProvider {
@@ -50,7 +52,7 @@ export interface SandboxProvider {
 export async function startSandboxProvider(options: SandboxProviderOptions): Promise<SandboxProvider> {
   const stepSeconds = options.stepSeconds ?? SANDBOX_STEP_SECONDS_DEFAULT;
   if (!(stepSeconds > 0)) throw new Error(`sandbox stepSeconds must be positive, got ${stepSeconds}`);
-  const store = new SandboxStore({ stateDir: options.stateDir, stepMs: stepSeconds * 1000, realNowMs: options.realNowMs });
+  const store = new SandboxStore({ stateDir: options.stateDir, stepMs: stepSeconds * 1000, realNowMs: options.realNowMs, journalLinesMax: options.journalLinesMax });
   const context: SandboxContext = {
     listPayouts: (filter) => store.listPayouts(filter),
     getPayout: (reference) => store.getPayout(reference),

@@ -36,7 +36,7 @@ function writeAtomically(path: string, text: string): void {
 }
 
 /** `stateDir` undefined keeps the books in memory only (tests that do not test restarts). */
-export function stateFiles<TSnapshot, TDelta>(stateDir: string | undefined): StateFiles<TSnapshot, TDelta> {
+export function stateFiles<TSnapshot, TDelta>(stateDir: string | undefined, journalLinesMax = JOURNAL_LINES_MAX): StateFiles<TSnapshot, TDelta> {
   if (stateDir === undefined) {
     return { directory: undefined, load: () => ({ snapshot: undefined, deltas: [] }), append: () => undefined, journalFull: false, writeSnapshot: () => undefined };
   }
@@ -73,7 +73,7 @@ export function stateFiles<TSnapshot, TDelta>(stateDir: string | undefined): Sta
       journalLines += 1;
     },
     get journalFull() {
-      return journalLines >= JOURNAL_LINES_MAX;
+      return journalLines >= journalLinesMax;
     },
     writeSnapshot(snapshot) {
       writeAtomically(snapshotPath, JSON.stringify(snapshot));

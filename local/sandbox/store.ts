@@ -29,6 +29,8 @@ export interface SandboxStoreOptions {
   stepMs: number;
   /** The real clock; injected so tests control it. */
   realNowMs?: () => number;
+  /** Journal lines before a snapshot (default JOURNAL_LINES_MAX); small in tests of the fold. */
+  journalLinesMax?: number;
 }
 
 export class SandboxStore {
@@ -39,7 +41,7 @@ export class SandboxStore {
   private readonly stepMs: number;
 
   constructor(options: SandboxStoreOptions) {
-    this.files = stateFiles<SandboxState, SandboxDelta>(options.stateDir);
+    this.files = stateFiles<SandboxState, SandboxDelta>(options.stateDir, options.journalLinesMax);
     this.realNowMs = options.realNowMs ?? Date.now;
     this.stepMs = options.stepMs;
     const { snapshot, deltas } = this.files.load();

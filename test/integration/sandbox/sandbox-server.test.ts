@@ -195,6 +195,27 @@ describe('persistence', () => {
     }
   });
 
+  it('the journal is folded into the snapshot when it is full; a restart sees every payout and its state', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-fold-'));
+    const options = { port: 0, stateDir: dir, stepSeconds: STEP_SECONDS, journalLinesMax: 3, plugins: false };
+    const first = await startSandboxProvider(options);
+    const ids = Array.from({ length: 5 }, () => nextId());
+    for (const id of ids) await postPayout(first.url, id, sandboxRequest(id, 'returned'));
+    first.advance(2 * STEP_SECONDS);
+    const journalLines = readFileSync(join(dir, 'sandbox-journal.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    expect(journalLines).toBeLessThan(3);
+    const before = first.listPayouts();
+    await first.stop();
+    const second = await startSandboxProvider(options);
+    try {
+      expect(second.listPayouts()).toEqual(before);
+      expect(new Set(second.listPayouts().map((payout) => payout.status))).toEqual(new Set(['paid']));
+    } finally {
+      await second.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a torn journal line (a crash mid-append) is dropped; everything acknowledged before it survives', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-torn-'));
     const first = await startSandboxProvider({ port: 0, stateDir: dir, stepSeconds: STEP_SECONDS });
