@@ -8,6 +8,7 @@
 //   ours   — runEngine: strict parse, Grace hash join on /tmp, classify, reconciliation.csv + exceptions.csv + summary.json
 //   duckdb — FULL OUTER JOIN of the same two files on provider reference, written to CSV (2 threads)
 // One JSON line per figure: {"bench","value","unit","baseline","ratio"}; baseline is DuckDB's figure.
+// Figures per size: wall time, CPU time (user + system) and peak RSS.
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,7 +26,7 @@ const DUCKDB_THREADS = 2;
 const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
 const DATE = '2026-11-24';
 
-function generate(dir: string, n: number): { payouts: string; report: string } {
+export function generate(dir: string, n: number): { payouts: string; report: string } {
   const payouts = join(dir, 'payouts.jsonl');
   const report = join(dir, 'report.csv');
   const pf = openSync(payouts, 'w');
@@ -80,14 +81,18 @@ async function worker(kind: string, dir: string): Promise<void> {
     instance.closeSync();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  const usage = process.resourceUsage();
+  // CPU seconds (user + system, all threads) beside wall time: on a shared, loaded machine wall
+  // time mostly measures the neighbours; CPU time measures the work.
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb: usage.maxRSS / 1024 })}\n`);
 }
 
-function runChild(kind: string, dir: string): { seconds: number; peakRssMb: number } {
+function runChild(kind: string, dir: string): { seconds: number; cpuSeconds: number; peakRssMb: number } {
   const self = fileURLToPath(import.meta.url);
   const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--worker', kind, dir], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
   if (result.status !== 0) throw new Error(`${kind} worker failed: ${result.stderr || result.error?.message}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { seconds: number; peakRssMb: number };
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; peakRssMb: number };
 }
 
 const figure = (bench: string, value: number, unit: string, baseline: number) =>
@@ -104,6 +109,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
       const ours = runChild('ours', dir);
       const duck = runChild('duckdb', dir);
       figure(`reconcile.time.${n}`, ours.seconds, 's', duck.seconds);
+      figure(`reconcile.cpu.${n}`, ours.cpuSeconds, 's', duck.cpuSeconds);
       figure(`reconcile.peak_rss.${n}`, ours.peakRssMb, 'MB', duck.peakRssMb);
     } finally {
       rmSync(dir, { recursive: true, force: true });
