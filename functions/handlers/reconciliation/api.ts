@@ -9,7 +9,8 @@ import { isRunDate } from './deps';
 
 /**
  * POST /reconciliations            (ops:redrive)   run one date now; answers with the run record
- * GET  /reconciliations/{date}     (ops:read)      the date's latest run, and the last successful run
+ * GET  /reconciliations/{date}     (ops:read)      the date's latest run, and the last successful run;
+ *                                                   `latest` for the last successful run alone (the console's panel)
  * GET  /exports/{date}             (exports:read)  the manifest, each file with a presigned URL
  *
  * POST runs the reconciliation inside this request: right for the twin and for small days, and it
@@ -47,6 +48,10 @@ export async function reconciliationsApi(deps: RunDependencies, event: APIGatewa
       }
     }
     case 'GET /reconciliations/{date}': {
+      if (date === 'latest') {
+        const last = await deps.runs.lastSuccess();
+        return json(200, { reconciliation: null, last_success: last === undefined ? null : snake(last) }, requestId);
+      }
       if (!isRunDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
       const [run, last] = await Promise.all([deps.runs.get(date), deps.runs.lastSuccess()]);
       if (run === undefined) throw notFound(`reconciliation for ${date}`);
