@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   let twin: Twin | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) process.exit(130); // a second Ctrl-C: leave now
     stopping = true;
     log(`${signal}: stopping …`);
     await twin?.stop();

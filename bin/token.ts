@@ -5,11 +5,10 @@
 import { parseArgs } from '../local/cli-args.js';
 import { loadLocalConfig } from '../local/config.js';
 import { issuerUrl, loadOrCreateKeys, signToken, TokenRequestError } from '../local/issuer.js';
-import { buildModel } from '../local/model.js';
+import { buildModel, defaultClientId } from '../local/model.js';
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
 import { findRunningTwin } from '../local/running-twin.js';
 import { loadTemplate } from '../local/template.js';
-import { defaultClientId } from '../local/twin.js';
 
 const USAGE = 'usage: npm run --silent token -- --tenant <tenant> --scopes <scope,scope> [--ttl-seconds N] [--port N]';
 

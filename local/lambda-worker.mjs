@@ -8,7 +8,9 @@ const { modulePath, exportName, functionName, memoryMb } = workerData;
 let handlerPromise;
 
 function loadHandler() {
-  handlerPromise ??= import(pathToFileURL(modulePath).href).then((module) => {
+  handlerPromise ??= import(pathToFileURL(modulePath).href).catch((error) => {
+    throw Object.assign(new Error(`${error?.message ?? error}`), { name: 'Runtime.ImportModuleError', stack: error?.stack });
+  }).then((module) => {
     const handler = module[exportName] ?? module.default?.[exportName];
     if (typeof handler !== 'function') throw Object.assign(new Error(`${modulePath} does not export ${exportName}`), { name: 'Runtime.HandlerNotFound' });
     return handler;
@@ -54,6 +56,8 @@ parentPort.on('message', async ({ requestId, event, deadlineMs }) => {
     // Lambda serializes the result to JSON; undefined becomes null.
     parentPort.postMessage({ requestId, ok: true, resultJson: JSON.stringify(result ?? null) });
   } catch (error) {
-    parentPort.postMessage({ requestId, ok: false, error: errorBody(error), initFailed: handlerPromise === undefined });
+    // An environment whose init failed is discarded, as Lambda does; the next call starts afresh.
+    const initFailed = String(error?.name ?? '').startsWith('Runtime.');
+    parentPort.postMessage({ requestId, ok: false, error: errorBody(error), initFailed });
   }
 });

@@ -228,3 +228,11 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
     .map(([id, r]) => functionSpec(cdkOutDir, id, r));
   return model;
 }
+
+/**
+ * The app client the token CLI issues for: the first audience of the first JWT authorizer (the
+ * machine-to-machine client, declared first by the identity construct).
+ */
+export function defaultClientId(model: TwinModel): string {
+  return model.authorizers[0]?.audiences[0] ?? 'local-client';
+}

@@ -10,7 +10,7 @@ import { functionEnvironment } from './environment.js';
 import { Health } from './health.js';
 import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './issuer.js';
 import { LambdaRuntime } from './lambda-runtime.js';
-import { buildModel, type TwinModel } from './model.js';
+import { buildModel, defaultClientId, type TwinModel } from './model.js';
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
 import type { ResolveContext } from './resolve.js';
 import { Scheduler } from './scheduler.js';
@@ -48,11 +48,6 @@ export interface Twin {
   clientId: string;
   token(request: { tenant: string; scopes: string[]; ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** The app client the token CLI issues for: the first audience of the first JWT authorizer. */
-export function defaultClientId(model: TwinModel): string {
-  return model.authorizers[0]?.audiences[0] ?? 'local-client';
 }
 
 export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
