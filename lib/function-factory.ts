@@ -18,6 +18,7 @@ export interface CreateFunctionOptions {
   readonly environment?: Record<string, string>;
   readonly description: string;
   readonly deadLetterQueue?: sqs.IQueue;
+  readonly ephemeralStorageMib?: number;
 }
 
 export class FunctionFactory {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { ENV, type FunctionName } from '../functions/shared/names';
 import {
   LAMBDA_ARCHITECTURE,
+  LAMBDA_EPHEMERAL_STORAGE_MIB_MAX,
+  LAMBDA_EPHEMERAL_STORAGE_MIB_MIN,
   LAMBDA_MEMORY_SIZE_MB_MAX,
   LAMBDA_MEMORY_SIZE_MB_MIN,
   LAMBDA_RUNTIME,
@@ -54,6 +56,8 @@ export interface PayoutFunctionProps {
   readonly logRetentionDays: logs.RetentionDays;
   readonly environment?: Record<string, string>;
   readonly description?: string;
+  /** /tmp size in MiB when the 512 MiB default is too small. */
+  readonly ephemeralStorageMib?: number;
   /** Async invocations only (schedules): where failed events go after Lambda's retries. */
   readonly deadLetterQueue?: sqs.IQueue;
 }
@@ -69,6 +73,15 @@ export class PayoutFunction extends Construct {
     const problems: string[] = [];
     checkIntegerRange(problems, 'memorySizeMb', props.memorySizeMb, LAMBDA_MEMORY_SIZE_MB_MIN, LAMBDA_MEMORY_SIZE_MB_MAX);
     checkIntegerRange(problems, 'timeoutSeconds', props.timeoutSeconds, 1, LAMBDA_TIMEOUT_SECONDS_MAX);
+    if (props.ephemeralStorageMib !== undefined) {
+      checkIntegerRange(
+        problems,
+        'ephemeralStorageMib',
+        props.ephemeralStorageMib,
+        LAMBDA_EPHEMERAL_STORAGE_MIB_MIN,
+        LAMBDA_EPHEMERAL_STORAGE_MIB_MAX,
+      );
+    }
     for (const [name, value] of Object.entries(props.environment ?? {})) {
       if (typeof value !== 'string') problems.push(`environment ${name} must be a string`);
     }
@@ -108,6 +121,7 @@ export class PayoutFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       bundling: defaultBundlingOptions(),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.ephemeralStorageMib ? { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMib) } : {}),
       environment: {
         ...defaultEnvironment(),
         [ENV.functionName]: props.functionName,

@@ -1,5 +1,4 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
@@ -51,11 +50,11 @@ export class ReconciliationConstruct extends Construct {
       invocation: 'schedule',
       description: 'Nightly reconciliation of ledger, provider report and payouts; writes exports',
       deadLetterQueue: props.scheduleDeadLetterQueue,
+      // The engine spills a Grace hash join to /tmp: about three copies of the inputs (~1 GB at 1M
+      // payouts), so the reconcile function gets 4 GiB of ephemeral storage instead of the 512 MiB default.
+      ephemeralStorageMib: RECONCILE_EPHEMERAL_STORAGE_MIB,
       environment,
     });
-    // The engine spills a Grace hash join to /tmp: about three copies of the inputs (~1 GB at 1M
-    // payouts), so the reconcile function gets 4 GiB of ephemeral storage instead of the 512 MiB default.
-    (this.reconcile.function.node.defaultChild as CfnFunction).ephemeralStorage = { size: RECONCILE_EPHEMERAL_STORAGE_MIB };
     this.reconciliationsApi = functions.create(this, 'ReconciliationsApi', 'reconciliations-api', {
       invocation: 'api',
       description: 'Starts reconciliations, reports their runs, serves exports',

@@ -11,6 +11,9 @@ export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
 export const LAMBDA_MEMORY_SIZE_MB_MIN = 128;
 export const LAMBDA_MEMORY_SIZE_MB_MAX = 10_240;
 export const LAMBDA_TIMEOUT_SECONDS_MAX = 900;
+/** Lambda's limits on /tmp (MiB). */
+export const LAMBDA_EPHEMERAL_STORAGE_MIB_MIN = 512;
+export const LAMBDA_EPHEMERAL_STORAGE_MIB_MAX = 10_240;
 /** esbuild target; must match the runtime above. */
 export const ESBUILD_TARGET = 'node24';
 
