@@ -26,9 +26,12 @@ export function classifyPayout(payout: ReconPayout, rows: readonly ReportRow[], 
     return row('amount_mismatch', `ledger ${money(payout.ledgerAmountMinor)}, payout ${money(payout.amountMinor)}`);
   }
   if (first.grossMinor !== payout.amountMinor) return row('amount_mismatch', `ours ${money(payout.amountMinor)}, provider ${money(first.grossMinor)}`);
-  // A fee we have not learned yet is not compared: the report is how we learn it.
+  // A fee we have not learned yet is not compared: the report is how we learn it. Nor is the fee
+  // of a payout that never moved money (failed or canceled at the provider): none is charged, and
+  // providers differ in whether they print the would-be fee.
   const ourFee = payout.ledgerFeeMinor ?? payout.feeMinor;
-  if (ourFee !== undefined && ourFee !== first.feeMinor) return row('fee_mismatch', `ours ${money(ourFee)}, provider ${money(first.feeMinor)}`);
+  const feeCharged = first.status !== 'failed' && first.status !== 'canceled';
+  if (feeCharged && ourFee !== undefined && ourFee !== first.feeMinor) return row('fee_mismatch', `ours ${money(ourFee)}, provider ${money(first.feeMinor)}`);
   if (payout.status === 'paid' && first.status === 'reversed') return row('reversed_after_paid', 'paid here, reversed at the provider');
   if (!statusesAgree(payout.status, first.status)) return row('status_mismatch', `ours ${payout.status}, provider ${first.status}`);
   if (first.batchStatus !== undefined && batchContradictsItem(first.batchStatus, first.status)) {
