@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { classifyPayout } from '../../../../functions/domain/reconciliation/classify';
+import { csvField } from '../../../../functions/domain/reconciliation/csv-writer';
+import { RECONCILIATION_CSV_COLUMNS, reconciliationCsvLine } from '../../../../functions/domain/reconciliation/export-rows';
+import { manifestJson } from '../../../../functions/domain/reconciliation/manifest';
+import { SummaryAccumulator } from '../../../../functions/domain/reconciliation/summary';
+import { csvObjects, payout, rowFor } from '../../../support/reconciliation-fixtures';
+
+describe('export format', () => {
+  it('quotes per RFC 4180 and defuses spreadsheet formulas in text, never in numbers', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('@sum')).toBe("'@sum");
+    expect(csvField(-5)).toBe('-5');
+    expect(csvField(undefined)).toBe('');
+  });
+
+  it('writes minor units and a decimal column per currency exponent', () => {
+    for (const [currency, amountMinor, decimal] of [['USD', 12345, '123.45'], ['JPY', 1000, '1000'], ['BHD', 1005, '1.005']] as const) {
+      const p = payout(1, { currency, amountMinor, feeMinor: 5 });
+      const line = reconciliationCsvLine(classifyPayout(p, [{ ...rowFor(p), line: 2 }], 'provider_reference'), undefined);
+      const [row] = csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + line);
+      expect([row!.amount_minor, row!.amount, row!.provider_gross, row!.match_status, row!.mismatch_category, row!.report_line]).toEqual([String(amountMinor), decimal, decimal, 'matched', '', '2']);
+      expect(line.endsWith('\r\n')).toBe(true);
+    }
+  });
+
+  it('summarises per currency in a fixed key order, with no wall-clock time', () => {
+    const summary = new SummaryAccumulator();
+    const eur = payout(2, { currency: 'EUR', status: 'pending' });
+    summary.add(classifyPayout(payout(1), [{ ...rowFor(payout(1)), line: 2 }], 'provider_reference'));
+    summary.add(classifyPayout(eur, [], 'none'));
+    const json = JSON.parse(summary.toJson('2026-11-24'));
+    expect(Object.keys(json.currencies)).toEqual(['EUR', 'USD']);
+    expect(json.currencies.USD.paid).toEqual({ count: 1, total_minor: 10_001, total: '100.01' });
+    expect(json.currencies.EUR.in_transit.count).toBe(1);
+    expect(json.currencies.EUR.categories.missing_at_provider).toBe(1);
+    expect(summary.toJson('2026-11-24')).toBe(summary.toJson('2026-11-24'));
+    const manifest = manifestJson({ date: '2026-11-24', provider: 'sandbox', files: [{ name: 'summary.json', rows: 0, bytes: 1, sha256: 'ab', contentType: 'application/json' }, { name: 'exceptions.csv', rows: 0, bytes: 1, sha256: 'cd', contentType: 'text/csv' }], inputs: [] });
+    expect(JSON.parse(manifest).files.map((f: { name: string }) => f.name)).toEqual(['exceptions.csv', 'summary.json']);
+  });
+});
