@@ -9,7 +9,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 // Resource-specific acknowledgements live next to their resource.
 
 export interface StackFindingsProps {
-  readonly tables: readonly dynamodb.Table[];
+  /** Tables with global secondary indexes (grants on them add `<table>/index/*`). */
+  readonly indexedTables: readonly dynamodb.Table[];
   /** Buckets some function reads or writes objects in. */
   readonly objectBuckets: readonly s3.Bucket[];
   /** Functions invoked by EventBridge Scheduler. */
@@ -27,7 +28,7 @@ const S3_ACTION_WILDCARDS: Record<string, string> = {
 
 export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps): void {
   const validations = Validations.of(stack);
-  for (const table of props.tables) {
+  for (const table of props.indexedTables) {
     validations.acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(table)}.Arn>/index/*]`,
       reason: `grantReadData/grantReadWriteData on ${logicalIdOf(table)} include its own global secondary indexes (gsi1, gsi2) and no other table.`,

@@ -87,7 +87,7 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      tables: [data.payoutsTable, data.ledgerTable, data.idempotencyTable, data.inboxTable, data.operationsTable],
+      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable],
       objectBuckets: [data.evidenceBucket, data.exportsBucket],
       scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function],
     });
