@@ -43,16 +43,15 @@ export class PartitionSet {
     for (const sink of this.sinks) sink.close();
   }
 
-  /** Reads one bucket whole: a bucket is input / count rows, small by construction. */
+  /**
+   * Reads one bucket whole: a bucket is input / count rows, small by construction. One JSON.parse
+   * of the bucket as an array is several times faster than one per line; it is safe because
+   * JSON.stringify never leaves a raw line break inside a value.
+   */
   read<T>(index: number): T[] {
     const text = readFileSync(this.pathOf(index), 'utf8');
-    const values: T[] = [];
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      values.push(JSON.parse(text.slice(start, end)) as T);
-      start = end + 1;
-    }
-    return values;
+    if (text === '') return [];
+    return JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`) as T[];
   }
 
   remove(): void {
