@@ -1,8 +1,9 @@
-import { Validations, type App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizePlatform } from './support/synth';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildApp } from '../../bin/app';
+import { cdkJsonContext, synthesizePlatform } from './support/synth';
 
 // cdk-nag (AwsSolutions + Serverless) must pass with no unacknowledged error, and every
 // acknowledgement must say why. Bundling is skipped: the rules read the template, not the code.
@@ -30,8 +31,33 @@ function acknowledgementsOf(root: IConstruct): Acknowledgement[] {
   );
 }
 
+interface Finding {
+  readonly ruleId: string;
+  readonly constructPath: string;
+}
+
+/** What the packs report when nothing is acknowledged (the app is built with acknowledge() muted). */
+function unacknowledgedFindings(): Finding[] {
+  const mute = vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => undefined);
+  try {
+    const bare = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    buildApp(bare);
+    return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
+      pack.validateScope(bare).violations.flatMap((violation) =>
+        violation.violatingResources.map((resource) => ({
+          ruleId: violation.ruleName,
+          constructPath: resource.constructPath ?? '',
+        })),
+      ),
+    );
+  } finally {
+    mute.mockRestore();
+  }
+}
+
 let app: App;
 let synthError: unknown;
+let prodSynthError: unknown;
 
 beforeAll(() => {
   try {
@@ -39,11 +65,17 @@ beforeAll(() => {
   } catch (error) {
     synthError = error;
   }
+  try {
+    synthesizePlatform({ skipBundling: true, context: { stage: 'prod' } });
+  } catch (error) {
+    prodSynthError = error;
+  }
 });
 
 describe('cdk-nag', () => {
-  it('synthesizes: the validation plugins report no unacknowledged error', () => {
+  it('synthesizes dev and prod: the validation plugins report no unacknowledged error', () => {
     expect(synthError).toBeUndefined();
+    expect(prodSynthError).toBeUndefined();
   });
 
   it('AwsSolutions and Serverless packs find nothing unacknowledged, errors or warnings', () => {
@@ -68,6 +100,17 @@ describe('cdk-nag', () => {
       const ruleId = id.replace(/^Annotation::/i, '');
       expect(ruleId).toMatch(/^(AwsSolutions|Serverless)-/);
       if (ruleId.startsWith('AwsSolutions-IAM5')) expect(ruleId).toMatch(/\[(Action|Resource)::.+\]$/);
+    }
+  });
+
+  it('every acknowledgement silences a real finding at or below where it is made (none is stale)', () => {
+    const findings = unacknowledgedFindings();
+    for (const { id, path } of acknowledgementsOf(app)) {
+      const ruleId = id.replace(/^Annotation::/i, '');
+      const silenced = findings.filter(
+        (finding) => finding.ruleId === ruleId && (finding.constructPath === path || finding.constructPath.startsWith(`${path}/`)),
+      );
+      expect(silenced.length, `${ruleId} at ${path}`).toBeGreaterThan(0);
     }
   });
 });
