@@ -5,7 +5,10 @@ import type { Payout, TransitionCommand, TransitionResult } from '../domain/payo
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, dedupPk, payoutPk, providerRefPk, tenantStatusGsiPk } from './payout-items';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsRepository } from './payouts-repository';
+
+export { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 
 /** Attempts when another writer moved the payout between our read and our write (version conflict). */
 export const TRANSITION_ATTEMPTS_MAX = 5;
@@ -13,20 +16,6 @@ export const TRANSITION_ATTEMPTS_MAX = 5;
 export const TRANSITION_RETRY_DELAY_MS_MAX = 50;
 /** Request ids kept on a payout: the first (creation) and the most recent ones. */
 export const PAYOUT_REQUEST_IDS_MAX = 50;
-
-export class TransitionConflictError extends Error {
-  constructor(payoutId: string, attempts: number, options?: { cause?: unknown }) {
-    super(`payout ${payoutId} kept changing under ${attempts} transition attempts`, options);
-    this.name = 'TransitionConflictError';
-  }
-}
-
-export class ProviderReferenceConflictError extends Error {
-  constructor(provider: string, providerReference: string, options?: { cause?: unknown }) {
-    super(`provider reference ${provider}/${providerReference} already belongs to another payout`, options);
-    this.name = 'ProviderReferenceConflictError';
-  }
-}
 
 /**
  * Consistent read → `decide` → one TransactWriteItems conditional on the status and version read.

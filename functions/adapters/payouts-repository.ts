@@ -19,6 +19,9 @@ import {
   providerRefPk,
 } from './payout-items';
 import { applyTransition } from './payout-transitions';
+import { PayoutsRepositoryError } from './payouts-errors';
+
+export { PayoutsRepositoryError, ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from './payouts-queries';
 
 /*
@@ -73,13 +76,6 @@ export interface KeyLock {
 /** Attempts of a create whose transaction lost a race on a hot balance item (TransactionConflict). */
 export const CREATE_ATTEMPTS_MAX = 4;
 export const CREATE_RETRY_DELAY_MS_MAX = 100;
-
-export class PayoutsRepositoryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PayoutsRepositoryError';
-  }
-}
 
 export class PayoutsRepository {
   readonly client: DynamoDBDocumentClient;
