@@ -1,3 +1,4 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { assertNoProblems, isIanaTimeZone } from './validate-props';
 
@@ -15,7 +16,10 @@ export const DEFAULT_SANDBOX_PROVIDER_URL = 'https://sandbox-provider.invalid';
 /** Default API throttling: sized for a handful of platform backends, raised per stage when needed. */
 const THROTTLE_RATE_PER_SECOND: Record<Stage, number> = { dev: 50, prod: 500 };
 const THROTTLE_BURST_REQUESTS: Record<Stage, number> = { dev: 100, prod: 1000 };
-const LOG_RETENTION_DAYS: Record<Stage, number> = { dev: 30, prod: 365 };
+const LOG_RETENTION_DAYS: Record<Stage, logs.RetentionDays> = {
+  dev: logs.RetentionDays.ONE_MONTH,
+  prod: logs.RetentionDays.ONE_YEAR,
+};
 /** Largest single payout accepted, in minor units (1,000,000.00 of a 2-decimal currency). */
 const PAYOUT_AMOUNT_MAX_MINOR_DEFAULT = 100_000_000;
 
@@ -25,7 +29,7 @@ export interface PlatformConfig {
   readonly sandboxProviderUrl: string;
   readonly throttleRatePerSecond: number;
   readonly throttleBurstRequests: number;
-  readonly logRetentionDays: number;
+  readonly logRetentionDays: logs.RetentionDays;
   readonly payoutAmountMaxMinor: number;
 }
 

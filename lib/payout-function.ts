@@ -28,7 +28,6 @@ import { assertNoProblems, checkIntegerRange } from './validate-props';
 export const POWERTOOLS_SERVICE_NAME = 'payout-platform';
 export const POWERTOOLS_METRICS_NAMESPACE = 'PayoutPlatform';
 
-
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'functions', 'handlers');
 

@@ -1,5 +1,4 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
@@ -25,7 +24,7 @@ export class PayoutPlatformStack extends Stack {
     const { config } = props;
     const functions = new FunctionFactory({
       stage: config.stage,
-      logRetentionDays: config.logRetentionDays as logs.RetentionDays,
+      logRetentionDays: config.logRetentionDays,
     });
 
     const data = new DataConstruct(this, 'Data');
@@ -42,7 +41,7 @@ export class PayoutPlatformStack extends Stack {
       stage: config.stage,
       throttleRatePerSecond: config.throttleRatePerSecond,
       throttleBurstRequests: config.throttleBurstRequests,
-      logRetentionDays: config.logRetentionDays as logs.RetentionDays,
+      logRetentionDays: config.logRetentionDays,
       preTokenFunction: preToken.function,
     });
 
