@@ -201,18 +201,23 @@ async function joinBucket(payouts: ReconPayout[], resolved: Resolved[], ports: E
 
 async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(ExceptionRef | undefined)[]> {
   const refs: (ExceptionRef | undefined)[] = new Array(rows.length).fill(undefined);
-  const pending = rows.flatMap((row, index) => (row.category !== null && isMismatch(row.category) ? [{ row, index, category: row.category }] : []));
+  // One write per dedup key: two provider rows for one unknown reference are one exception, and
+  // writing it twice at once would race its optimistic version.
+  const byKey = new Map<string, { row: ReconRow; indexes: number[]; partial: Omit<ExceptionRef, 'exceptionId'> }>();
+  rows.forEach((row, index) => {
+    if (row.category === null || !isMismatch(row.category)) return;
+    const category = row.category;
+    const dedupKey = exceptionDedupKey(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference });
+    const known = byKey.get(dedupKey);
+    if (known !== undefined) return void known.indexes.push(index);
+    byKey.set(dedupKey, { row, indexes: [index], partial: { dedupKey, category, owner: ownerOf(category), slaSeconds: slaSecondsOf(category) } });
+  });
+  const pending = [...byKey.values()];
   for (let start = 0; start < pending.length; start += EXCEPTION_WRITE_CONCURRENCY) {
     await Promise.all(
-      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, index, category }) => {
-        const owner = ownerOf(category);
-        const partial = {
-          dedupKey: exceptionDedupKey(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference }),
-          category,
-          owner,
-          slaSeconds: slaSecondsOf(category),
-        };
-        refs[index] = { ...partial, exceptionId: await ports.openException(row, partial) };
+      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, indexes, partial }) => {
+        const ref = { ...partial, exceptionId: await ports.openException(row, partial) };
+        for (const index of indexes) refs[index] = ref;
       }),
     );
   }

@@ -126,3 +126,12 @@ describe('reconciliation engine: a malformed report', () => {
     expect(readdirSync(outputDir)).toEqual([]);
   });
 });
+
+describe('reconciliation engine: exceptions', () => {
+  it('opens one exception per dedup key, even for two provider rows of one unknown reference', async () => {
+    const stranger = rowFor(payout(50), { payoutId: undefined, providerReference: 'sbx_twice' });
+    const { rows, opened } = await run([], reportCsv([stranger, stranger]));
+    expect(opened).toEqual(['reconciliation:missing_internally:provider_reference:sbx_twice']);
+    expect(rows.map((r) => r.exception_id)).toEqual(Array(2).fill('exc_reconciliation_missing_internally_provider_reference_sbx_twice'));
+  });
+});
