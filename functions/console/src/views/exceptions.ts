@@ -101,7 +101,7 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
         item.payoutId ? h('code', {}, item.payoutId) : '—',
         text(item.provider),
         `${ageSince(item.openedAt, now)} ago`,
-        h('span', { class: overdue ? 'overdue' : '' }, timeText(item.slaDueAt), overdue ? ' — overdue' : ''),
+        h('span', { class: overdue ? 'overdue nowrap' : 'nowrap' }, timeText(item.slaDueAt), overdue ? ' — overdue' : ''),
         h(
           'div',
           { class: 'row-actions' },

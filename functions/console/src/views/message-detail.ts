@@ -15,6 +15,7 @@ export function renderMessageDetail(panel: HTMLElement, message: DlqMessage, onR
     ['Receive count', text(message.receiveCount)],
     ['First seen', timeText(message.firstSeenAt)],
     ['Age', ageText(message.ageSeconds)],
+    ['Exception', text(message.exceptionId)],
   ];
   replace(
     panel,
