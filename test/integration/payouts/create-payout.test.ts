@@ -101,6 +101,20 @@ describe('POST /payouts on DynamoDB Local', () => {
     await drainSubmissions();
   });
 
+  it('a different body while the first request is in flight → 409, then 422 naming the fields once it completed', async () => {
+    dynamoCalls.delayNext('TransactWriteItemsCommand', 1_500);
+    const first = post(VALID_BODY, { key: 'inflight-key' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const during = await post({ ...VALID_BODY, currency: 'EUR', amount: 7 }, { key: 'inflight-key' });
+    expect(during.statusCode).toBe(409);
+    expect(during.headers['retry-after']).toBe('1');
+    expect((await first).statusCode).toBe(201);
+    const after = await post({ ...VALID_BODY, amount: 7 }, { key: 'inflight-key' });
+    expect(after.statusCode).toBe(422);
+    expect(JSON.parse(after.body).error.fields).toEqual(['amount']);
+    await drainSubmissions();
+  });
+
   it('50 concurrent requests with one key → one payout, one key lock, one journal entry, one submission', async () => {
     await drainSubmissions();
     const responses = await Promise.all(Array.from({ length: 50 }, () => post(VALID_BODY, { key: 'race-key' })));

@@ -61,12 +61,15 @@ export interface CallCounter {
   reset(): void;
   /** Throws `error` from the next call of `command` (once), before it reaches DynamoDB. */
   failNext(command: string, error: Error): void;
+  /** Holds the next call of `command` (once) for `ms` before sending it. */
+  delayNext(command: string, ms: number): void;
 }
 
 /** Counts every command sent through the client (and the document clients built on it). */
 export function countCalls(client: DynamoDBClient): CallCounter {
   const calls: string[] = [];
   const failures = new Map<string, Error>();
+  const delays = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = String(context.commandName ?? 'unknown');
@@ -76,11 +79,16 @@ export function countCalls(client: DynamoDBClient): CallCounter {
         failures.delete(command);
         throw failure;
       }
+      const delayMs = delays.get(command);
+      if (delayMs !== undefined) {
+        delays.delete(command);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countDynamoCalls', override: true },
   );
-  return { calls, reset: () => calls.splice(0), failNext: (command, error) => failures.set(command, error) };
+  return { calls, reset: () => calls.splice(0), failNext: (command, error) => failures.set(command, error), delayNext: (command, ms) => delays.set(command, ms) };
 }
 
 /** An HTTP API v2 event as API Gateway's JWT authorizer hands it over. */
