@@ -1,6 +1,7 @@
 // Webhook intake figures (issue 4), one JSON line each:
 //  - AWS calls per accepted webhook and per duplicate, counted by SDK middleware on the handler's
 //    own DynamoDB, SQS and S3 clients (in-process on DynamoDB Local + fauxqs); baseline = budget (3, 1);
+//  - intake handler p50/p99 in-process (sequential, no HTTP) on the same emulators;
 //  - intake p50/p99 under load through the twin's HTTP API on 127.0.0.1 (autocannon, bounded),
 //    beside the same route answering 404 for an unknown provider (no I/O) in the same run;
 //  - time from the provider's send to the payout's status change (twin: intake → SQS poller →
@@ -30,7 +31,10 @@ const STATUS_WAIT_MS_MAX = 30_000;
 const STATUS_POLL_MS = 20;
 /** Sandbox trigger "pending" (docs/sandbox-provider.md): the payout waits for our paid event. */
 const PENDING_IBAN = 'DE35370400440532013002';
+/** Sequential in-process intake calls timed for the handler-only latency figures. */
+const HANDLER_SAMPLES = 200;
 const encoder = new TextEncoder();
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 function signedHeaders(secret: string, eventId: string, raw: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
@@ -65,6 +69,19 @@ async function callsPerWebhook(): Promise<void> {
     if (again.statusCode !== 200) throw new Error(`duplicate answered ${again.statusCode}: ${again.body}`);
     printFigure('webhook_aws_calls_duplicate', calls.length, 'calls', CALLS_BUDGET_DUPLICATE);
     console.error(`#   duplicate: ${calls.join(', ')}`);
+    // The handler alone (no HTTP, no Lambda emulation): what intake itself costs on the emulators.
+    const latencies: number[] = [];
+    for (let i = 0; i < HANDLER_SAMPLES; i++) {
+      const id = `evt_bench_${ulid()}`;
+      const body = ignoredEvent();
+      const started = performance.now();
+      const res = await handler({ rawPath: '/webhooks/sandbox', pathParameters: { provider: 'sandbox' }, headers: signedHeaders(secret, id, body), body, isBase64Encoded: false, requestContext: { requestId: `bench-${i}`, http: { method: 'POST' } } } as never);
+      latencies.push(performance.now() - started);
+      if (res.statusCode !== 202) throw new Error(`intake answered ${res.statusCode}`);
+    }
+    latencies.sort((a, b) => a - b);
+    printFigure('webhook_intake_handler_p50', round1(latencies[Math.floor(HANDLER_SAMPLES * 0.5)]!), 'ms');
+    printFigure('webhook_intake_handler_p99', round1(latencies[Math.floor(HANDLER_SAMPLES * 0.99)]!), 'ms');
   } finally {
     await emulators.stop();
   }
