@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     const exceptionId = row?.['exception_id'] ?? '';
 
     log('GET /exceptions?category=amount_mismatch&owner=finance');
-    const listed = await call('GET', '/exceptions?category=amount_mismatch&owner=finance');
+    const listed = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&limit=200');
     const open = (listed.body['data'] as Record<string, any>[] | undefined)?.find((e) => e['exception_id'] === exceptionId || e['exceptionId'] === exceptionId);
     log(`POST /exceptions/${exceptionId}/resolve`);
     const resolved = await call('POST', `/exceptions/${exceptionId}/resolve`, { note: 'ledger-mismatch drill: provider confirmed the amount; correction booked' });
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
 
     log('POST /reconciliations again (a re-run)');
     const rerun = await call('POST', '/reconciliations', { date });
-    const afterRerun = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&state=resolved');
+    const afterRerun = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&state=resolved&limit=200');
     const same = ((afterRerun.body['data'] as Record<string, any>[] | undefined) ?? []).filter((e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId);
     const run2 = await call('GET', `/reconciliations/${date}`);
 
