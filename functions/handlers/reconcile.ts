@@ -15,10 +15,20 @@ export const METRIC_RECONCILIATION_SUCCEEDED = 'ReconciliationSucceeded';
 export const METRIC_RECONCILIATION_FAILED = 'ReconciliationFailed';
 const DEFAULT_TIMEZONE = 'UTC';
 
+export class InvalidRunDateError extends Error {
+  constructor(readonly date: unknown) {
+    super(`reconcile: date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    this.name = 'InvalidRunDateError';
+  }
+}
+
 const logger = new Logger();
 const metrics = new Metrics();
 
 export const handler = async (event: { date?: unknown; trigger?: RunRecord['trigger'] } | undefined): Promise<RunRecord> => {
+  // A date that is given but wrong is refused, never replaced by yesterday: a run of the wrong day
+  // would look like success.
+  if (event?.date !== undefined && !isRunDate(event.date)) throw new InvalidRunDateError(event.date);
   const date = isRunDate(event?.date) ? event.date : previousDay(new Date(), process.env[ENV.reconcileTimezone] ?? DEFAULT_TIMEZONE);
   try {
     const run = await runReconciliation(reconciliationDependencies(), date, event?.trigger ?? 'schedule');

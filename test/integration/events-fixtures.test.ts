@@ -261,11 +261,8 @@ describe('schedule fixtures', () => {
     expect(run).toMatchObject({ state: 'succeeded', trigger: 'schedule', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
-  // FINDING: reconcile does not refuse a malformed date — isRunDate() fails and the handler falls back
-  // to yesterday, so `{ "date": "2026-02-30" }` silently reconciles another day. The issue asks for
-  // a refusal; this test states it and is marked `fails` until the handler throws on a bad date
-  // (then drop `.fails`).
-  it.fails('schedule/reconcile.invalid (date 2026-02-30) is refused and records no run', async () => {
+  // A given but malformed date is refused (InvalidRunDateError), never replaced by yesterday.
+  it('schedule/reconcile.invalid (date 2026-02-30) is refused and records no run', async () => {
     const event = fixture('schedule/reconcile.invalid.json');
     await withoutStateChange(async () => {
       await expect(invoke('reconcile', event)).rejects.toThrow();
