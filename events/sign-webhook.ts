@@ -79,12 +79,18 @@ export function signedWebhookEvent(provider: SignedProvider, body: unknown, opti
       requestId,
       routeKey: 'POST /webhooks/{provider}',
       stage: '$default',
-      time: new Date(nowSeconds * 1_000).toUTCString(),
+      time: requestTime(nowSeconds),
       timeEpoch: nowSeconds * 1_000,
     },
     body: rawBody,
     isBase64Encoded: false,
   };
+}
+
+/** API Gateway's request time format: 25/Nov/2026:17:40:00 +0000. */
+function requestTime(nowSeconds: number): string {
+  const [, day, month, year, clock] = new Date(nowSeconds * 1_000).toUTCString().split(' ');
+  return `${day}/${month}/${year}:${clock} +0000`;
 }
 
 function main(argv: string[]): number {
