@@ -96,10 +96,19 @@ export type PayoutView = z.infer<typeof payoutViewSchema>;
 
 export const payoutListSchema = z.object({ data: z.array(payoutViewSchema), next_cursor: z.string().nullable() });
 
+/** Provider references are short opaque ids; anything longer is not one. */
+export const PROVIDER_REFERENCE_CHARS_MAX = 255;
+
 export const listPayoutsQuerySchema = z
   .object({
     status: z.enum(PAYOUT_STATUSES, { error: 'status_invalid' }).optional(),
     idempotency_key: z.string().min(1).max(255, { error: 'idempotency_key_invalid' }).optional(),
+    provider_reference: z
+      .string()
+      .min(1, { error: 'provider_reference_invalid' })
+      .max(PROVIDER_REFERENCE_CHARS_MAX, { error: 'provider_reference_invalid' })
+      .optional()
+      .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
     created_from: iso.optional().describe('Inclusive lower bound on created_at'),
     created_to: iso.optional().describe('Inclusive upper bound on created_at'),
     limit: z.coerce.number({ error: 'limit_invalid' }).int({ error: 'limit_invalid' }).min(1, { error: 'limit_invalid' }).max(PAYOUT_LIST_LIMIT_MAX, { error: 'limit_invalid' }).default(PAYOUT_LIST_LIMIT_DEFAULT),

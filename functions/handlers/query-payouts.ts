@@ -6,6 +6,7 @@ import { lifecycleView } from '../api/lifecycle-view';
 import { payoutView, timelineEntryView } from '../api/payout-view';
 import { parseQuery } from '../api/query-parameters';
 import { listPayoutsQuerySchema } from '../api/schemas';
+import type { Payout } from '../domain/payout';
 import { ENV } from '../shared/names';
 import { badRequest, notFound } from './http/api-error';
 import { callerOf } from './http/claims';
@@ -15,6 +16,8 @@ import { json, type HttpResult } from './http/response';
 // another tenant's payout answers exactly like a payout that does not exist (404).
 
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
+/** Providers whose references we index (`payout.provider`). */
+const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
 /** Payout ids are `po_` + a ULID; anything else cannot exist, so it is a 404 without a read. */
 const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -43,6 +46,19 @@ export const handler = httpHandler(async (event, requestId) => {
   }
 });
 
+/**
+ * A provider reference names at most one payout per provider. It is looked up on the reference's
+ * index item (a consistent GetItem, not a GSI), then held to the caller's tenant like every read.
+ */
+async function findByProviderReference(tenantId: string, providerReference: string, requestId: string): Promise<HttpResult> {
+  const found: Payout[] = [];
+  for (const provider of PROVIDER_NAMES) {
+    const payout = await repository.findByProviderReference(provider, providerReference);
+    if (payout !== undefined && payout.tenantId === tenantId) found.push(payout);
+  }
+  return json(200, { data: found.map(payoutView), next_cursor: null }, requestId);
+}
+
 function payoutIdOf(event: ApiEvent): string | undefined {
   const payoutId = event.pathParameters?.['payoutId'];
   return payoutId !== undefined && PAYOUT_ID_PATTERN.test(payoutId) ? payoutId : undefined;
@@ -51,6 +67,7 @@ function payoutIdOf(event: ApiEvent): string | undefined {
 async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResult> {
   const tenantId = callerOf(event).tenantId;
   const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters);
+  if (query.provider_reference !== undefined) return findByProviderReference(tenantId, query.provider_reference, requestId);
   try {
     const page = await repository.listPayouts({
       tenantId,

@@ -68,6 +68,14 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(timeline.data[0].source_ref).toBe(payout.request_ids[0]);
     const shown = JSON.parse((await get(query, 'GET /payouts/{payoutId}', { tenant: 'acme', pathParameters: { payoutId: payout.payout_id } })).body);
     expect(shown).toMatchObject({ status: 'accepted', provider_reference: 'sb_ref_1' });
+
+    // The console looks payouts up by the provider's reference; another tenant finds nothing.
+    const byReference = JSON.parse((await get(query, 'GET /payouts', { tenant: 'acme', query: { provider_reference: 'sb_ref_1' } })).body);
+    expect(byReference.data.map((p: any) => p.payout_id)).toEqual([payout.payout_id]);
+    const othersReference = JSON.parse((await get(query, 'GET /payouts', { tenant: 'globex', query: { provider_reference: 'sb_ref_1' } })).body);
+    expect(othersReference.data).toEqual([]);
+    const unknown = JSON.parse((await get(query, 'GET /payouts', { tenant: 'acme', query: { provider_reference: 'sb_ref_nope' } })).body);
+    expect(unknown.data).toEqual([]);
   });
 
   it('GET /payouts filters by status and key, pages with a cursor, and refuses bad parameters', async () => {
