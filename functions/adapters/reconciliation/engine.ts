@@ -21,8 +21,8 @@ import { PartitionSet } from './partitions';
  * exceptions.csv and summary.json out, with memory bounded whatever the row count.
  *
  * Why a partitioned (Grace) hash join and not an in-memory map or a sort-merge:
- * - an in-memory map of 1,000,000 payouts is ~1 GB of JS objects: it does not fit a 1 GB Lambda,
- *   and it grows with the night;
+ * - in-memory maps of 1,000,000 payouts and 1,000,000 report rows are ~1 GB of JS objects (a few
+ *   hundred bytes each): they do not fit a 1 GB Lambda, and they grow with the night;
  * - a sort-merge join needs both sides sorted on one key, but matching has two keys (provider
  *   reference first, our payout id second), so it would take two external sorts per side.
  * Hash partitioning needs one sequential write and one read per side per key, and each bucket holds
@@ -37,6 +37,7 @@ import { PartitionSet } from './partitions';
  *   phase 2  per bucket: P ⋈ Q on payout id → classify → exceptions → CSV rows, in payout-id order
  *
  * The export is ordered by bucket, then payout id: deterministic (FNV-1a is fixed), not alphabetical.
+ * Measured (bench/reconcile.ts, docs/finance.md): 1M × 1M in 48 CPU-seconds and 381 MB peak RSS.
  */
 export const PARTITION_COUNT = 256;
 /** How many exception writes run at once: enough to hide DynamoDB latency, few enough to stay polite. */
