@@ -2,6 +2,10 @@
 // malformed, wrongly signed, wrong-issuer or wrong-audience token; 403 without the route's scope;
 // 404 for an unknown route — each with the DESIGN §3 error body and a Request-Id header. Then
 // every route of the template, one by one.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/shared/names.js';
@@ -137,5 +141,32 @@ describe('first real routes', () => {
     const result = await call('GET', '/corridors', token);
     if (result.json?.error?.code === 'function_unavailable') context.skip();
     expect(result.status, result.text).toBe(200);
+  });
+});
+
+describe('CLIs against the running twin', () => {
+  /**
+   * The CLIs as npm runs them, pointed at this suite's twin through its state directory. Async: the
+   * twin answers from this very process, so a blocking exec would deadlock.
+   */
+  const cli = async (script: string, args: string[]) =>
+    (await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 })).stdout;
+
+  it('token prints only a bearer token the twin accepts', async () => {
+    const output = await cli('bin/token.ts', ['--tenant', 'acme', '--scopes', 'payouts:read', '--ttl-seconds', '120']);
+    expect(output).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const result = await call('GET', '/payouts', output.trim());
+    expect([401, 403]).not.toContain(result.status);
+    const claims = JSON.parse(Buffer.from(output.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ tenant_id: 'acme', client_id: twin.twin.clientId, iss: twin.twin.issuer, scope: 'payout-platform/payouts:read' });
+    expect(claims.exp - claims.iat).toBe(120);
+  });
+
+  it('invoke runs one function with a fixture through the running twin', async () => {
+    const eventFile = join(twin.stateDir, 'openapi-event.json');
+    writeFileSync(eventFile, JSON.stringify({ version: '2.0', routeKey: 'GET /openapi.json', rawPath: '/openapi.json', rawQueryString: '', headers: {}, requestContext: { requestId: 'cli', http: { method: 'GET', path: '/openapi.json', sourceIp: '127.0.0.1' }, routeKey: 'GET /openapi.json', stage: '$default' }, isBase64Encoded: false }));
+    const result = JSON.parse(await cli('bin/invoke.ts', ['get-openapi', eventFile]));
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).openapi).toMatch(/^3\./);
   });
 });

@@ -22,6 +22,8 @@ export interface StartedTwin {
   /** Runs the schedule(s) targeting a function now, through POST /.twin/schedules/<name>/run. */
   runSchedule(functionShortName: string): Promise<Response>;
   twin: Twin;
+  /** The twin's state directory (`TWIN_STATE_DIR` for a CLI that should find this twin). */
+  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTwin(options: { port?: number; fresh?: boolean; state
     names: twin.emulators.names,
     runSchedule: (name) => fetch(`${twin.url}/.twin/schedules/${encodeURIComponent(name)}/run`, { method: 'POST' }),
     twin,
+    stateDir,
     stop: async () => {
       await twin.stop();
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
