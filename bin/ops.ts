@@ -7,6 +7,7 @@
 //   exceptions list [--state s] [--category c] [--owner o] [--limit N]
 //   exceptions assign <exceptionId> [--assignee a] [--owner o] [--note n]
 //   exceptions resolve <exceptionId> --note "…"
+//   any command: [--state-dir DIR] to reach a twin started with another state directory (tests)
 import { parseArgs } from '../local/cli-args.js';
 import { issuerUrl, loadOrCreateKeys, signToken } from '../local/issuer.js';
 import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
@@ -72,9 +73,10 @@ function request(positional: string[], flags: Flags): { method: string; path: st
 async function main(): Promise<number> {
   const { flags, positional } = parseArgs(process.argv.slice(2));
   const req = request(positional, flags);
-  const twin = findRunningTwin();
+  const stateDir = str(flags, 'state-dir') ?? STATE_DIR_DEFAULT;
+  const twin = findRunningTwin(stateDir);
   if (twin === undefined) throw new Error('no running twin: start one with `npm start` first');
-  const keys = await loadOrCreateKeys(stateDirs(STATE_DIR_DEFAULT).issuer);
+  const keys = await loadOrCreateKeys(stateDirs(stateDir).issuer);
   const token = await signToken(keys, { tenant: OPS_TENANT, scopes: OPS_SCOPES, clientId: twin.clientId, issuer: twin.issuer ?? issuerUrl(twin.port), ttlSeconds: TOKEN_TTL_SECONDS });
   const url = new URL(req.path, twin.url);
   for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
