@@ -126,6 +126,10 @@ describe('apigw fixtures without stored state', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json).toMatchObject({ status: 'submitted', amount: 12_500, currency: 'EUR', idempotency_key: 'events-create-payout-0001' });
     expect((await snapshot())['SUBMISSION_QUEUE_URL']).toBe(before['SUBMISSION_QUEUE_URL']! + 1);
+    const replayed = await http('create-payout', 'apigw/create-payout.json');
+    expect(replayed.statusCode).toBe(201);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.json).toEqual(created.json);
     const invalid = await withoutStateChange(() => http('create-payout', 'apigw/create-payout.invalid.json'));
     expectError(invalid, 400, 'amount_not_integer');
     expect(invalid.json.error.param).toBe('amount');
@@ -172,6 +176,13 @@ describe('apigw fixtures without stored state', () => {
 });
 
 describe('the fixture payout, source by source', () => {
+  it('sqs/submit-payout before the payout exists: its record is a batch item failure (SQS retries, then dead-letters)', async () => {
+    const event = fixture('sqs/submit-payout.json');
+    const response = await withoutStateChange(() => invoke('submit-payout', event));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+    expect(sandbox.listPayouts({ payoutId: FIXTURE_PAYOUT_ID })).toHaveLength(0);
+  });
+
   it('seeds payout po_01KEVENTSF1XTVRE00000000A1 (submitted, DE IBAN of the sandbox `paid` trigger)', async () => {
     const { PayoutsRepository } = await import('../../functions/adapters/payouts-repository');
     const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']! });
@@ -211,6 +222,10 @@ describe('the fixture payout, source by source', () => {
     const after = await snapshot();
     expect(after['INBOX_TABLE']).toBe(before['INBOX_TABLE']! + 1);
     expect(after['WEBHOOK_QUEUE_URL']).toBe(before['WEBHOOK_QUEUE_URL']! + 1);
+    // The provider's retry of the same event (re-signed): answered, never stored or queued twice.
+    const retried = (await withoutStateChange(() => invoke('intake-webhook', signedWebhookEvent('sandbox', fixture('webhooks/sandbox-payout-paid.json'))))) as HttpAnswer;
+    expect(retried.statusCode).toBe(200);
+    expect(JSON.parse(retried.body)).toMatchObject({ event_id: 'evt_sbx_fixture_paid_0001', duplicate: true });
     // sqs/process-webhook.json is that queued message as Lambda receives it; the copy on the queue is not needed.
     await emulators.clients.sqs.send(new PurgeQueueCommand({ QueueUrl: process.env['WEBHOOK_QUEUE_URL']! }));
   });
@@ -265,7 +280,8 @@ describe('schedule fixtures', () => {
   it('schedule/reconcile.invalid (date 2026-02-30) is refused and records no run', async () => {
     const event = fixture('schedule/reconcile.invalid.json');
     await withoutStateChange(async () => {
-      await expect(invoke('reconcile', event)).rejects.toThrow();
+      // Thrown, so the invocation fails: the scheduler retries, then dead-letters it (and the alarm fires).
+      await expect(invoke('reconcile', event)).rejects.toMatchObject({ name: 'InvalidRunDateError', date: '2026-02-30' });
     });
   });
 });
