@@ -100,15 +100,18 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     }
     ledgerById.close();
 
+    // Report rows travel as `<key fields>\t<row JSON>` lines, so this pass routes them without
+    // parsing or re-serializing a row (identifiers never hold a tab: the parser refuses control
+    // characters in them).
     const reportById = new PartitionSet(work, 'report-by-id', count);
     for (let bucket = 0; bucket < count; bucket += 1) {
       const byRef = new Map(refIndex.read<[string, string]>(bucket));
-      for (const row of reportByRef.read<ReportRow>(bucket)) {
-        const byReference = byRef.get(row.providerReference);
-        const resolved: Resolved = byReference !== undefined
-          ? { row, resolvedId: byReference, matchedBy: 'provider_reference' }
-          : { row, resolvedId: row.payoutId ?? null, matchedBy: row.payoutId === undefined ? 'none' : 'payout_id' };
-        reportById.add(resolved.resolvedId ?? `ref:${row.providerReference}`, resolved);
+      for (const line of reportByRef.readLines(bucket)) {
+        const [providerReference, metadataPayoutId, json] = splitTwoTabs(line);
+        const byReference = byRef.get(providerReference);
+        const resolvedId = byReference ?? (metadataPayoutId === '' ? null : metadataPayoutId);
+        const matchedBy: MatchedBy = byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
+        reportById.addLine(resolvedId ?? `ref:${providerReference}`, `${resolvedId ?? ''}\t${matchedBy}\t${json}`);
       }
     }
     reportById.close();
@@ -124,7 +127,7 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
       const facts = new Map<string, LedgerFact[]>();
       for (const fact of ledgerById.read<LedgerFact>(bucket)) facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
       const payouts = payoutsById.read<ReconPayout>(bucket).map((payout) => withLedger(payout, facts.get(payout.payoutId)));
-      const rows = await joinBucket(payouts, reportById.read<Resolved>(bucket), ports);
+      const rows = await joinBucket(payouts, readResolved(reportById, bucket), ports);
       const refs = await openExceptions(rows, ports);
       const matched: string[] = [];
       rows.forEach((row, i) => {
@@ -160,7 +163,7 @@ async function partitionReport(report: AsyncIterable<Uint8Array>, into: Partitio
       const row = rowReader.read(record);
       if (row === undefined) continue;
       rows += 1;
-      into.add(row.providerReference, row);
+      into.addLine(row.providerReference, `${row.providerReference}\t${row.payoutId ?? ''}\t${JSON.stringify(row)}`);
     }
   };
   try {
@@ -171,6 +174,20 @@ async function partitionReport(report: AsyncIterable<Uint8Array>, into: Partitio
     into.close();
   }
   return rows;
+}
+
+function splitTwoTabs(line: string): [string, string, string] {
+  const first = line.indexOf('\t');
+  const second = line.indexOf('\t', first + 1);
+  return [line.slice(0, first), line.slice(first + 1, second), line.slice(second + 1)];
+}
+
+/** One bucket of resolved report rows; their JSON parsed in one call, as PartitionSet.read does. */
+function readResolved(set: PartitionSet, bucket: number): Resolved[] {
+  const parts = set.readLines(bucket).map(splitTwoTabs);
+  if (parts.length === 0) return [];
+  const rows = JSON.parse(`[${parts.map((p) => p[2]).join(',')}]`) as ReportRow[];
+  return parts.map(([resolvedId, matchedBy], i) => ({ row: rows[i]!, resolvedId: resolvedId === '' ? null : resolvedId, matchedBy: matchedBy as MatchedBy }));
 }
 
 /** Joins one bucket on payout id, looks up payouts from other days that provider rows name, classifies, sorts. */
