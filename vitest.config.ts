@@ -27,6 +27,7 @@ export default defineConfig({
         },
       },
     ],
+    globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],

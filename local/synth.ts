@@ -36,7 +36,9 @@ async function withSynthLock<T>(work: () => T): Promise<T> {
       mkdirSync(SYNTH_LOCK_DIR);
       break;
     } catch {
-      if (Date.now() - statSync(SYNTH_LOCK_DIR, { throwIfNoEntry: false })!.mtimeMs > SYNTH_LOCK_STALE_MS) rmSync(SYNTH_LOCK_DIR, { recursive: true, force: true });
+      // The holder may release the lock between our mkdir and this stat: then it is simply free.
+      const lockedAtMs = statSync(SYNTH_LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAtMs > SYNTH_LOCK_STALE_MS) rmSync(SYNTH_LOCK_DIR, { recursive: true, force: true });
       await sleep(SYNTH_LOCK_POLL_MS);
     }
   }
