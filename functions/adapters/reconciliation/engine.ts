@@ -37,7 +37,7 @@ import { PartitionSet } from './partitions';
  *   phase 2  per bucket: P ⋈ Q on payout id → classify → exceptions → CSV rows, in payout-id order
  *
  * The export is ordered by bucket, then payout id: deterministic (FNV-1a is fixed), not alphabetical.
- * Measured (bench/reconcile.ts, docs/finance.md): 1M × 1M in 48 CPU-seconds and 381 MB peak RSS.
+ * Measured (bench/reconcile.ts, docs/finance.md): 1M × 1M in ~37 CPU-seconds and ~400 MB peak RSS.
  */
 export const PARTITION_COUNT = 256;
 /** How many exception writes run at once: enough to hide DynamoDB latency, few enough to stay polite. */
