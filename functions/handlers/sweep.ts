@@ -8,6 +8,7 @@ import { PayoutSweepScan } from '../adapters/payout-sweep-scan';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
 import { RecheckMarkers } from '../adapters/recheck-markers';
+import { submissionEnqueuer } from '../adapters/submission-queue';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV } from '../shared/names';
 import { sweep, type SweepDeps, type SweepReport } from './sweeper/sweep';
@@ -32,6 +33,7 @@ function dependencies(): SweepDeps {
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
     scan: new PayoutSweepScan(client, payoutsTable, operationsTable),
     providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
+    resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),
     nowMs: () => Date.now(),
     log: (message, detail) => logger.warn(message, detail),
   };

@@ -17,7 +17,8 @@ import { dlqExceptionDedupKey } from '../webhooks/process';
  * 2. DLQ messages → exceptions (same dedup key as the processor's last attempt, so one row each);
  * 3. re-check markers left by forbidden webhooks → provider getStatus → `poller` transition;
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
- *    `long_pending` exception when the provider still has no final answer past the SLA.
+ *    `long_pending` exception when the provider still has no final answer past the SLA; a
+ *    `submitted` payout the provider does not know is handed to the submitter again.
  */
 export const INBOX_ENQUEUE_GRACE_SECONDS = 60;
 export const SWEEP_INBOX_EVENTS_MAX = 100;
@@ -36,6 +37,8 @@ export interface SweepDeps {
   payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
   scan: { nextSlice(): Promise<Payout[]> };
   providers: Readonly<Record<string, ProviderPort>>;
+  /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
+  resubmit?: (payoutId: string) => Promise<void>;
   nowMs(): number;
   log?: (message: string, detail: Record<string, unknown>) => void;
 }
@@ -46,12 +49,13 @@ export interface SweepReport {
   rechecked: number;
   applied: number;
   longPending: number;
+  resubmitted: number;
   statusCalls: number;
   errors: number;
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const report: SweepReport = { reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, longPending: 0, statusCalls: 0, errors: 0 };
+  const report: SweepReport = { reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0 };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
   // Each job is isolated: one failing (a provider down) must not stop the others.
@@ -137,7 +141,16 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
   }
   report.statusCalls++;
   const status = await provider.getStatus({ payoutId: payout.payoutId, ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }) });
-  if (status.kind === 'not_found' || status.state.kind === 'unknown') return payout;
+  if (status.kind === 'not_found') {
+    // `submitted` and unknown to the provider: the submission was lost before it arrived. The
+    // submitter sends our payout id as the provider's idempotency key, so a second try cannot pay twice.
+    if (payout.status === 'submitted' && deps.resubmit !== undefined) {
+      await deps.resubmit(payout.payoutId);
+      report.resubmitted++;
+    }
+    return payout;
+  }
+  if (status.state.kind === 'unknown') return payout;
   const result = await deps.payouts.applyTransition({
     payoutId: payout.payoutId,
     event: status.state.event,

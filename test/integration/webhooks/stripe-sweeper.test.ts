@@ -65,6 +65,7 @@ describe('sweeper re-checks', () => {
     const port = { provider: 'sandbox', calls: 0, submit: async () => { throw new Error('not used'); }, getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)) };
     return port;
   }
+  const resubmitted: string[] = [];
   const sweepWith = (port: ProviderPort, payouts: Array<{ payoutId: string }>, nowMs: number) =>
     sweep({
       inbox: h.inbox,
@@ -76,6 +77,7 @@ describe('sweeper re-checks', () => {
       payouts: h.payouts,
       scan: { nextSlice: async () => (await Promise.all(payouts.map((p) => h.payouts.getPayoutById(p.payoutId)))).filter((p) => p !== undefined) },
       providers: { sandbox: port },
+      resubmit: async (payoutId) => void resubmitted.push(payoutId),
       nowMs: () => nowMs,
     });
 
@@ -98,6 +100,15 @@ describe('sweeper re-checks', () => {
     await sweepWith(port, [stuckOne.payout], Date.now());
     expect((await h.exceptions.list({ state: 'open', category: 'long_pending' })).items).toHaveLength(1);
     expect(STALE_AFTER_SECONDS_DEFAULT).toBeLessThan(LONG_PENDING_AFTER_SECONDS_DEFAULT);
+  });
+
+  it('a submitted payout the provider never received is handed back to the submitter', async () => {
+    const old = new Date(Date.now() - 3_600_000).toISOString();
+    const lost = samplePayout({ status: 'submitted', createdAt: old, lastEventAt: old });
+    await h.payouts.createPayout(lost);
+    const report = await sweepWith(provider(() => ({ kind: 'not_found' })), [lost.payout], Date.now());
+    expect(report.resubmitted).toBe(1);
+    expect(resubmitted).toEqual([lost.payout.payoutId]);
   });
 
   it('a forbidden webhook leaves a re-check marker that the sweeper works off with getStatus', async () => {
