@@ -8,7 +8,8 @@ import type { Payout, TransitionCommand, TransitionResult } from '../../domain/p
 import type { ProviderPort } from '../../domain/provider-port';
 import { sweepDecision } from '../../domain/staleness';
 import { describeDlqMessage, submissionDlqExceptionDedupKey, type QueueName } from '../ops/dlq-view';
-import { dlqExceptionDedupKey } from '../webhooks/process';
+import { isAwaitingProvider } from '../../domain/lifecycle';
+import { dlqExceptionDedupKey, longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
 
 /**
  * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
@@ -115,9 +116,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
-      if (decision.longPending && after !== undefined && ['submitted', 'accepted', 'pending'].includes(after.status)) {
+      if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
         await deps.exceptions.openOrUpdate({
-          dedupKey: `long_pending:${payout.payoutId}`,
+          dedupKey: longPendingExceptionDedupKey(payout.payoutId),
           category: 'long_pending',
           owner: defaultOwnerOf('long_pending'),
           slaSeconds: SLA_SECONDS_BY_CATEGORY.long_pending,
@@ -165,6 +166,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
   });
   if (result.kind === 'applied') {
     report.applied++;
+    if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
     return result.payout;
   }
   return result.kind === 'stale' || result.kind === 'forbidden' ? result.payout : payout;

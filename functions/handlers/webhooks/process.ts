@@ -8,6 +8,7 @@ import type { Payout, TransitionCommand, TransitionResult } from '../../domain/p
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
+import { isAwaitingProvider } from '../../domain/lifecycle';
 
 /**
  * One queued webhook → at most one payout transition (DESIGN §1). Outcomes:
@@ -51,6 +52,7 @@ export interface ProcessDeps {
 export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
 
 export const dlqExceptionDedupKey = (provider: string, providerEventId: string): string => `webhook_dlq:${provider}:${providerEventId}`;
+export const longPendingExceptionDedupKey = (payoutId: string): string => `long_pending:${payoutId}`;
 export const forbiddenExceptionDedupKey = (provider: string, providerEventId: string): string => `forbidden:${provider}:${providerEventId}`;
 
 export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>): Promise<ProcessOutcome> {
@@ -98,6 +100,10 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
   });
   switch (result.kind) {
     case 'applied':
+      // The answer a long_pending exception was waiting for: close it. Only payouts showing an
+      // exception owner are looked at, so the usual webhook costs nothing extra here.
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
+      break;
     case 'duplicate':
     case 'stale':
       break;
@@ -170,4 +176,12 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
     actor: { kind: 'system', id: 'process-webhook' },
     now: new Date(deps.nowMs()),
   });
+}
+
+/** Resolves the payout's long_pending exception, if one is active; shared with the sweeper. */
+export async function resolveLongPending(exceptions: ExceptionsRepository, payoutId: string, by: string, nowIso: string): Promise<void> {
+  const exceptionId = exceptionIdOf(longPendingExceptionDedupKey(payoutId));
+  const exception = await exceptions.get(exceptionId);
+  if (exception === undefined || exception.state === 'resolved') return;
+  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: { kind: 'system', id: 'process-webhook' }, now: nowIso });
 }

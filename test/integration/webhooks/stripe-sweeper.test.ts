@@ -100,6 +100,11 @@ describe('sweeper re-checks', () => {
     await sweepWith(port, [stuckOne.payout], Date.now());
     expect((await h.exceptions.list({ state: 'open', category: 'long_pending' })).items).toHaveLength(1);
     expect(STALE_AFTER_SECONDS_DEFAULT).toBeLessThan(LONG_PENDING_AFTER_SECONDS_DEFAULT);
+    // The final answer arrives by webhook: the long_pending exception closes and the owner clears.
+    await h.deliverSandbox(`evt_${ulid()}`, sandboxEvent(stuckOne.payout.payoutId, 'paid'));
+    expect(await h.drain()).toEqual(['applied']);
+    expect((await h.exceptions.list({ state: 'open', category: 'long_pending' })).items).toHaveLength(0);
+    expect((await h.payouts.getPayoutById(stuckOne.payout.payoutId))?.exceptionOwner).toBeUndefined();
   });
 
   it('a submitted payout the provider never received is handed back to the submitter', async () => {
