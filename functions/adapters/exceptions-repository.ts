@@ -7,11 +7,25 @@ import {
   ExceptionStateError,
   payoutExceptionOwner,
   slaDueAt,
-  type ExceptionCategory,
   type ExceptionOwner,
   type ExceptionState,
 } from '../domain/exceptions';
 import { decodeCursor, encodeCursor } from './cursor';
+import {
+  ExceptionConflictError,
+  ExceptionNotFoundError,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  type AuditActor,
+  type ExceptionError,
+  type ExceptionRecord,
+  type ListExceptionsInput,
+  type OpenOrUpdateInput,
+  type OpenOrUpdateResult,
+  type Timestamp,
+} from './exceptions-records';
+
+export * from './exceptions-records';
 
 /**
  * Exceptions in OPERATIONS_TABLE (docs/contracts.md). Item shapes:
@@ -28,95 +42,10 @@ import { decodeCursor, encodeCursor } from './cursor';
  * exactly when its change does.
  */
 
-export type Timestamp = Date | string;
-
-export interface ExceptionError {
-  message: string;
-  code?: string;
-  at: string;
-}
-
-export interface ExceptionRecord {
-  exceptionId: string;
-  dedupKey: string;
-  category: ExceptionCategory;
-  owner: ExceptionOwner;
-  state: ExceptionState;
-  slaSeconds: number;
-  openedAt: string;
-  slaDueAt: string;
-  updatedAt: string;
-  lastSeenAt: string;
-  /** How many times the condition behind it was reported (re-runs, repeated sweeps). */
-  occurrences: number;
-  evidence: Record<string, unknown>;
-  payoutId?: string;
-  firstError?: ExceptionError;
-  lastError?: ExceptionError;
-  assignee?: string;
-  resolution?: { note: string; by: string; at: string };
-  version: number;
-}
-
-export interface AuditActor {
-  kind: 'operator' | 'system';
-  id: string;
-  requestId?: string;
-}
-
-export interface OpenOrUpdateInput {
-  dedupKey: string;
-  category: ExceptionCategory;
-  owner: ExceptionOwner;
-  slaSeconds: number;
-  evidence: Record<string, unknown>;
-  payoutId?: string;
-  error?: string | { message: string; code?: string };
-  now: Timestamp;
-  actor?: AuditActor;
-  /**
-   * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
-   * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again
-   * after a redrive.
-   */
-  reopenIfResolved?: boolean;
-}
-
-export type OpenOrUpdateResult =
-  | { kind: 'opened'; exception: ExceptionRecord }
-  | { kind: 'updated'; exception: ExceptionRecord }
-  | { kind: 'reopened'; exception: ExceptionRecord }
-  /** Already resolved: evidence and occurrences are refreshed, the resolution stands (a re-run must not reopen what a person closed). */
-  | { kind: 'resolved_unchanged'; exception: ExceptionRecord };
-
-export interface ListExceptionsInput {
-  state?: ExceptionState;
-  category?: ExceptionCategory;
-  owner?: ExceptionOwner;
-  cursor?: string;
-  limit?: number;
-}
-
-export const LIST_LIMIT_DEFAULT = 50;
-export const LIST_LIMIT_MAX = 200;
 /** Filters apply after DynamoDB's Limit, so a filtered page may need several reads; bounded. */
 const LIST_QUERY_PAGES_MAX = 10;
 /** Two writers racing to open the same exception: the loser re-reads and updates. */
 const WRITE_ATTEMPTS_MAX = 3;
-
-export class ExceptionNotFoundError extends Error {
-  constructor(readonly exceptionId: string) {
-    super(`exception ${exceptionId} not found`);
-    this.name = 'ExceptionNotFoundError';
-  }
-}
-
-export class ExceptionConflictError extends Error {
-  constructor(readonly exceptionId: string, cause?: unknown) {
-    super(`exception ${exceptionId} changed concurrently; retry`, { cause });
-    this.name = 'ExceptionConflictError';
-  }
-}
 
 export interface ExceptionsRepositoryOptions {
   /** Called after a change that may move the payout's owner; the payouts repository can denormalize it. */

@@ -1,0 +1,89 @@
+import type { ExceptionCategory, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+
+/** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
+
+export type Timestamp = Date | string;
+
+export interface ExceptionError {
+  message: string;
+  code?: string;
+  at: string;
+}
+
+export interface ExceptionRecord {
+  exceptionId: string;
+  dedupKey: string;
+  category: ExceptionCategory;
+  owner: ExceptionOwner;
+  state: ExceptionState;
+  slaSeconds: number;
+  openedAt: string;
+  slaDueAt: string;
+  updatedAt: string;
+  lastSeenAt: string;
+  /** How many times the condition behind it was reported (re-runs, repeated sweeps). */
+  occurrences: number;
+  evidence: Record<string, unknown>;
+  payoutId?: string;
+  firstError?: ExceptionError;
+  lastError?: ExceptionError;
+  assignee?: string;
+  resolution?: { note: string; by: string; at: string };
+  version: number;
+}
+
+export interface AuditActor {
+  kind: 'operator' | 'system';
+  id: string;
+  requestId?: string;
+}
+
+export interface OpenOrUpdateInput {
+  dedupKey: string;
+  category: ExceptionCategory;
+  owner: ExceptionOwner;
+  slaSeconds: number;
+  evidence: Record<string, unknown>;
+  payoutId?: string;
+  error?: string | { message: string; code?: string };
+  now: Timestamp;
+  actor?: AuditActor;
+  /**
+   * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
+   * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again
+   * after a redrive.
+   */
+  reopenIfResolved?: boolean;
+}
+
+export type OpenOrUpdateResult =
+  | { kind: 'opened'; exception: ExceptionRecord }
+  | { kind: 'updated'; exception: ExceptionRecord }
+  | { kind: 'reopened'; exception: ExceptionRecord }
+  /** Already resolved: evidence and occurrences are refreshed, the resolution stands (a re-run must not reopen what a person closed). */
+  | { kind: 'resolved_unchanged'; exception: ExceptionRecord };
+
+export interface ListExceptionsInput {
+  state?: ExceptionState;
+  category?: ExceptionCategory;
+  owner?: ExceptionOwner;
+  cursor?: string;
+  limit?: number;
+}
+
+export const LIST_LIMIT_DEFAULT = 50;
+export const LIST_LIMIT_MAX = 200;
+
+export class ExceptionNotFoundError extends Error {
+  constructor(readonly exceptionId: string) {
+    super(`exception ${exceptionId} not found`);
+    this.name = 'ExceptionNotFoundError';
+  }
+}
+
+export class ExceptionConflictError extends Error {
+  constructor(readonly exceptionId: string, cause?: unknown) {
+    super(`exception ${exceptionId} changed concurrently; retry`, { cause });
+    this.name = 'ExceptionConflictError';
+  }
+}
