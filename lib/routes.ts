@@ -27,6 +27,9 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/payouts/{payoutId}', scope: 'payouts:read' },
     { method: HttpMethod.GET, path: '/payouts/{payoutId}/events', scope: 'payouts:read' },
     { method: HttpMethod.GET, path: '/lifecycle', scope: 'payouts:read' },
+    // The on-call operator's lookup of any tenant's payout: not tenant-filtered, audited per read.
+    { method: HttpMethod.GET, path: '/ops/payouts', scope: 'ops:read' },
+    { method: HttpMethod.GET, path: '/ops/payouts/{payoutId}/events', scope: 'ops:read' },
   ],
   'get-ledger-balances': [{ method: HttpMethod.GET, path: '/ledger/balances', scope: 'ops:read' }],
   'intake-webhook': [

@@ -201,6 +201,11 @@ export class PayoutsRepository {
     return payout === undefined ? undefined : listTimeline(this, payoutId);
   }
 
+  /** Any tenant's payout timeline, oldest first: for the operator routes, which audit every read. */
+  listTimelineOfAnyTenant(payoutId: string): Promise<TimelineEntry[]> {
+    return listTimeline(this, payoutId);
+  }
+
   timelinePut(entry: TimelineEntry): TransactItem {
     return {
       Put: {

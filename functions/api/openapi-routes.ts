@@ -11,6 +11,7 @@ import {
   payoutViewSchema,
   timelineSchema,
 } from './schemas';
+import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from './ops-payout-schemas';
 
 /**
  * The route registry GET /openapi.json is generated from. One entry per route of docs/contracts.md;
@@ -64,6 +65,19 @@ export const OPENAPI_ROUTES: OpenApiRoute[] = [
   { method: 'get', path: '/payouts/{payoutId}', functionName: 'query-payouts', scope: 'payouts:read', operationId: 'getPayout', summary: 'One payout', tags: ['payouts'], responses: { 200: { description: 'The payout', schema: payoutViewSchema } }, errors: [404] },
   { method: 'get', path: '/payouts/{payoutId}/events', functionName: 'query-payouts', scope: 'payouts:read', operationId: 'listPayoutEvents', summary: "A payout's timeline", tags: ['payouts'], responses: { 200: { description: 'Every transition, stale and forbidden event, oldest first', schema: timelineSchema } }, errors: [404] },
   { method: 'get', path: '/lifecycle', functionName: 'query-payouts', scope: 'payouts:read', operationId: 'getLifecycle', summary: 'The payout state graph', tags: ['payouts'], responses: { 200: { description: 'Statuses, events and allowed transitions', schema: lifecycleSchema } } },
+  {
+    method: 'get',
+    path: '/ops/payouts',
+    functionName: 'query-payouts',
+    scope: 'ops:read',
+    operationId: 'opsFindPayout',
+    summary: "Find any tenant's payout (operator)",
+    description: 'Exactly one of payout_id, idempotency_key (with tenant_id) or provider_reference. Not tenant-filtered: every read is audited (operator, scopes, tenant, request id). An unknown payout answers `{ data: [] }`.',
+    tags: ['ops'],
+    query: opsPayoutsQuerySchema,
+    responses: { 200: { description: 'Zero or one payout, with its tenant', schema: opsPayoutListSchema } },
+  },
+  { method: 'get', path: '/ops/payouts/{payoutId}/events', functionName: 'query-payouts', scope: 'ops:read', operationId: 'opsListPayoutEvents', summary: "Any tenant's payout timeline (operator, audited)", tags: ['ops'], responses: { 200: { description: 'Every transition, stale and forbidden event, oldest first, with the tenant', schema: opsTimelineSchema } }, errors: [404] },
   { method: 'get', path: '/ledger/balances', functionName: 'get-ledger-balances', scope: 'ops:read', operationId: 'getLedgerBalances', summary: 'Ledger balances of one currency', tags: ['ledger'], query: balancesQuerySchema.extend({ tenant_id: z.string().optional() }), responses: { 200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema } } },
   { method: 'post', path: '/webhooks/{provider}', functionName: 'intake-webhook', scope: null, operationId: 'receiveWebhook', summary: 'Provider webhook intake', description: 'Public: the provider signature is verified on the raw body before anything is stored.', tags: ['webhooks'], responses: { 200: { description: 'Accepted (stored and enqueued)' } }, errors: [401] },
   { method: 'get', path: '/exceptions', functionName: 'ops-exceptions', scope: 'ops:read', operationId: 'listExceptions', summary: 'Exceptions queue', tags: ['ops'], responses: { 200: { description: 'Exceptions' } } },

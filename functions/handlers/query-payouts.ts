@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { InvalidCursorError } from '../adapters/payouts-queries';
 import { PayoutsRepository } from '../adapters/payouts-repository';
@@ -10,16 +11,20 @@ import type { Payout } from '../domain/payout';
 import { ENV } from '../shared/names';
 import { badRequest, notFound } from './http/api-error';
 import { callerOf } from './http/claims';
+import { operatorLookup, type OperatorLookupDeps } from './payouts/operator-lookup';
 import { json, type HttpResult } from './http/response';
 
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).
+// GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
+// (payouts/operator-lookup.ts).
 
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
 /** Providers whose references we index (`payout.provider`). */
 const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
 /** Payout ids are `po_` + a ULID; anything else cannot exist, so it is a 404 without a read. */
 const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
+const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
 
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {
@@ -41,6 +46,9 @@ export const handler = httpHandler(async (event, requestId) => {
       if (timeline === undefined || payoutId === undefined) throw notFound('payout');
       return json(200, { payout_id: payoutId, data: timeline.map(timelineEntryView) }, requestId);
     }
+    case 'GET /ops/payouts':
+    case 'GET /ops/payouts/{payoutId}/events':
+      return operatorLookup(operatorDeps, event, requestId);
     default:
       throw notFound(`route ${event.routeKey}`);
   }

@@ -11,7 +11,7 @@ export interface Caller {
   subject: string;
 }
 
-const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{1,62}$/;
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{1,62}$/;
 const SCOPE_PREFIX = `${RESOURCE_SERVER_ID}/`;
 
 /**
