@@ -28,6 +28,9 @@ const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /payouts/{payoutId}': 'payouts:read',
   'GET /payouts/{payoutId}/events': 'payouts:read',
   'GET /lifecycle': 'payouts:read',
+  // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
+  'GET /ops/payouts': 'ops:read',
+  'GET /ops/payouts/{payoutId}/events': 'ops:read',
   'GET /ledger/balances': 'ops:read',
   'POST /webhooks/{provider}': null,
   'GET /exceptions': 'ops:read',

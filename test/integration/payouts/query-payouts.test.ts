@@ -96,6 +96,25 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(stolen.statusCode).toBe(400);
   });
 
+  it('GET /ops/payouts… shows an operator any tenant\'s payout by id, key or reference, with its tenant', async () => {
+    const payout = await createPayout('acme', 'q-ops');
+    const now = new Date().toISOString();
+    await repo.applyTransition({ payoutId: payout.payout_id, event: 'provider_accepted', source: 'submitter', sourceRef: 'sb-sub-ops', occurredAt: now, recordedAt: now, actor: { kind: 'system', id: 'submit-payout' }, providerReference: 'sb_ref_ops' });
+    const operator = { tenant: 'ops', scopes: ['ops:read'] };
+    const lookups: Record<string, string>[] = [{ payout_id: payout.payout_id }, { idempotency_key: 'q-ops', tenant_id: 'acme' }, { provider_reference: 'sb_ref_ops' }];
+    for (const lookup of lookups) {
+      const found = await get(query, 'GET /ops/payouts', { ...operator, query: lookup });
+      expect(found.statusCode, found.body).toBe(200);
+      expect(JSON.parse(found.body).data).toEqual([expect.objectContaining({ payout_id: payout.payout_id, tenant_id: 'acme', status: 'accepted' })]);
+    }
+    expect(JSON.parse((await get(query, 'GET /ops/payouts', { ...operator, query: { idempotency_key: 'q-ops', tenant_id: 'globex' } })).body).data).toEqual([]);
+    const events = await get(query, 'GET /ops/payouts/{payoutId}/events', { ...operator, pathParameters: { payoutId: payout.payout_id } });
+    expect(JSON.parse(events.body)).toMatchObject({ payout_id: payout.payout_id, tenant_id: 'acme', data: [{ event: 'created' }, { event: 'provider_accepted' }] });
+    // A tenant token (payouts:read) is refused by the handler too, and the tenant routes stay tenant-scoped.
+    expect((await get(query, 'GET /ops/payouts', { tenant: 'acme', query: { payout_id: payout.payout_id } })).statusCode).toBe(403);
+    expect((await get(query, 'GET /payouts/{payoutId}', { tenant: 'ops', pathParameters: { payoutId: payout.payout_id } })).statusCode).toBe(404);
+  });
+
   it('GET /lifecycle publishes the table; GET /corridors the matrix', async () => {
     const lifecycle = JSON.parse((await get(query, 'GET /lifecycle')).body);
     expect(lifecycle.transitions).toContainEqual(expect.objectContaining({ from: 'paid', to: 'reversed', by_webhook: true }));
