@@ -78,6 +78,7 @@ export class PayoutPlatformStack extends Stack {
       deadLetterQueues: {
         SubmissionDlq: payouts.submission.deadLetterQueue,
         WebhookDlq: webhooks.webhooks.deadLetterQueue,
+        ReconciliationDlq: reconciliation.requests.deadLetterQueue,
         ScheduleDlq: scheduleDlq,
       },
       webhookQueue: webhooks.webhooks.queue,

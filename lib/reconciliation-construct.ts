@@ -5,6 +5,7 @@ import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
 import type { PayoutFunction } from './payout-function';
+import { QueueWithDlq } from './queue-with-dlq';
 import { API_ROUTES } from './routes';
 import { ScheduledInvocation } from './scheduled-invocation';
 
@@ -13,6 +14,13 @@ import { ScheduledInvocation } from './scheduled-invocation';
 
 /** contracts.md: 02:30 every day, in the configured time zone (after the providers' day closes). */
 export const RECONCILE_SCHEDULE_EXPRESSION = 'cron(30 2 * * ? *)';
+
+/**
+ * On-demand runs (POST /reconciliations): one request per invocation, since one run can take the
+ * function's whole timeout; no batching window, so a run starts as soon as it is queued.
+ */
+const RECONCILIATION_BATCH_SIZE = 1;
+const RECONCILIATION_MAX_BATCHING_WINDOW_SECONDS = 0;
 
 /** /tmp for the reconcile function's spill files (see functions/adapters/reconciliation/engine.ts). */
 export const RECONCILE_EPHEMERAL_STORAGE_MIB = 4096;
@@ -30,44 +38,65 @@ export class ReconciliationConstruct extends Construct {
   readonly reconcile: PayoutFunction;
   readonly reconciliationsApi: PayoutFunction;
   readonly reconcileSchedule: ScheduledInvocation;
+  /** POST /reconciliations → ReconciliationQueue → reconcile (+ ReconciliationDlq). */
+  readonly requests: QueueWithDlq;
 
   constructor(scope: Construct, id: string, props: ReconciliationConstructProps) {
     super(scope, id);
     const { data, api, functions } = props;
-    // The API runs a reconciliation on demand with the same code and the same rights as the
-    // nightly run, so both get the same environment and grants.
-    const environment = {
-      [ENV.payoutsTable]: data.payoutsTable.tableName,
-      [ENV.ledgerTable]: data.ledgerTable.tableName,
-      [ENV.operationsTable]: data.operationsTable.tableName,
-      [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
-      [ENV.exportsBucket]: data.exportsBucket.bucketName,
-      [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
-      [ENV.reconcileTimezone]: props.reconcileTimezone,
-    };
 
     this.reconcile = functions.create(this, 'Reconcile', 'reconcile', {
       invocation: 'schedule',
-      description: 'Nightly reconciliation of ledger, provider report and payouts; writes exports',
+      description: 'Nightly and queued reconciliation of ledger, provider report and payouts; writes exports',
+      // For the schedule's asynchronous invocations; queued runs dead-letter to ReconciliationDlq.
       deadLetterQueue: props.scheduleDeadLetterQueue,
       // The engine spills a Grace hash join to /tmp: about three copies of the inputs (~1 GB at 1M
       // payouts), so the reconcile function gets 4 GiB of ephemeral storage instead of the 512 MiB default.
       ephemeralStorageMib: RECONCILE_EPHEMERAL_STORAGE_MIB,
-      environment,
+      environment: {
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.ledgerTable]: data.ledgerTable.tableName,
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
+        [ENV.exportsBucket]: data.exportsBucket.bucketName,
+        [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
+        [ENV.reconcileTimezone]: props.reconcileTimezone,
+      },
     });
+    // Read payouts; write only `reconciledAt` and the open exception's `exceptionOwner` on them.
+    data.payoutsTable.grantReadWriteData(this.reconcile.function);
+    data.ledgerTable.grantReadData(this.reconcile.function);
+    data.operationsTable.grantReadWriteData(this.reconcile.function);
+    data.evidenceBucket.grantReadWrite(this.reconcile.function);
+    data.exportsBucket.grantReadWrite(this.reconcile.function);
+
+    // The event source mapping grants `reconcile` the right to consume (receive, delete, change visibility).
+    this.requests = new QueueWithDlq(this, 'Requests', {
+      queueLogicalId: 'ReconciliationQueue',
+      dlqLogicalId: 'ReconciliationDlq',
+      consumer: this.reconcile.function,
+      consumerTimeoutSeconds: this.reconcile.timeoutSeconds,
+      batchSize: RECONCILIATION_BATCH_SIZE,
+      maxBatchingWindowSeconds: RECONCILIATION_MAX_BATCHING_WINDOW_SECONDS,
+    });
+
+    // The API only queues runs and reads their records and exports: it never runs one, so it gets
+    // neither the payouts, the ledger nor the provider.
     this.reconciliationsApi = functions.create(this, 'ReconciliationsApi', 'reconciliations-api', {
       invocation: 'api',
-      description: 'Starts reconciliations, reports their runs, serves exports',
-      environment,
+      description: 'Queues reconciliations, reports their runs, serves exports',
+      environment: {
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        // ExportStore names both buckets; this function only reads the exports bucket.
+        [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
+        [ENV.exportsBucket]: data.exportsBucket.bucketName,
+        [ENV.reconciliationQueueUrl]: this.requests.queue.queueUrl,
+      },
     });
-    for (const fn of [this.reconcile.function, this.reconciliationsApi.function]) {
-      // Read payouts; write only `reconciledAt` and the open exception's `exceptionOwner` on them.
-      data.payoutsTable.grantReadWriteData(fn);
-      data.ledgerTable.grantReadData(fn);
-      data.operationsTable.grantReadWriteData(fn);
-      data.evidenceBucket.grantReadWrite(fn);
-      data.exportsBucket.grantReadWrite(fn);
-    }
+    data.operationsTable.grantReadWriteData(this.reconciliationsApi.function);
+    // Presigned URLs carry the signer's rights: finance downloads with this read grant.
+    data.exportsBucket.grantRead(this.reconciliationsApi.function);
+    this.requests.queue.grantSendMessages(this.reconciliationsApi.function);
 
     this.reconcileSchedule = new ScheduledInvocation(this, 'ReconcileSchedule', {
       target: this.reconcile.function,

@@ -1,20 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { RunDependencies } from '../adapters/reconciliation/run';
 import { ApiError } from './http/api-error';
 import { errorResponse, internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
-import { reconciliationsApi } from './reconciliation/api';
-import { reconciliationDependencies } from './reconciliation/deps';
+import { reconciliationsApi, type ReconciliationsApiDependencies } from './reconciliation/api';
+import { reconciliationsApiDependencies } from './reconciliation/deps';
 
 // Entry for `reconciliations-api` (docs/contracts.md); wiring only.
 
 const logger = new Logger();
-let deps: RunDependencies | undefined;
+let deps: ReconciliationsApiDependencies | undefined;
 
 export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> => {
   const requestId = requestIdOf(event);
   try {
-    deps ??= reconciliationDependencies();
+    deps ??= reconciliationsApiDependencies();
     return await reconciliationsApi(deps, event);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error, requestId);

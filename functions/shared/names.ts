@@ -51,6 +51,8 @@ export const ENV = {
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDlqUrl: 'WEBHOOK_DLQ_URL',
+  /** reconciliations-api only: where POST /reconciliations queues a run for `reconcile`. */
+  reconciliationQueueUrl: 'RECONCILIATION_QUEUE_URL',
   evidenceBucket: 'EVIDENCE_BUCKET',
   exportsBucket: 'EXPORTS_BUCKET',
   sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',
@@ -66,8 +68,8 @@ export const ENV = {
   opsConsoleClientId: 'OPS_CONSOLE_CLIENT_ID',
 } as const;
 
-/** Scopes an operator needs in the console: read everything, work exceptions, redrive, exports. */
-export const OPS_CONSOLE_SCOPES: readonly Scope[] = ['payouts:read', 'ops:read', 'ops:redrive', 'exceptions:write', 'exports:read'];
+/** Scopes an operator needs in the console: ops reads (payouts of any tenant included), work exceptions, redrive, exports. */
+export const OPS_CONSOLE_SCOPES: readonly Scope[] = ['ops:read', 'ops:redrive', 'exceptions:write', 'exports:read'];
 
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [

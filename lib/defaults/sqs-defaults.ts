@@ -11,6 +11,8 @@ export const DLQ_RETENTION_DAYS = 14;
 export const QUEUE_RETENTION_DAYS = 14;
 /** AWS guidance: visibility timeout ≥ 6 × the consumer timeout, so retries never overlap a run. */
 export const VISIBILITY_TIMEOUT_MULTIPLIER = 6;
+/** SQS limit on a queue's visibility timeout: 12 hours. */
+export const VISIBILITY_TIMEOUT_SECONDS_MAX = 12 * 60 * 60;
 
 /** Properties shared by work queues and DLQs. */
 export function defaultQueueProps(): Pick<sqs.QueueProps, 'encryption' | 'enforceSSL'> {

@@ -47,9 +47,24 @@ export async function fetchSandboxReport(baseUrl: string, date: string): Promise
   return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
-export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger']): Promise<RunRecord> {
+/** A run queued by POST /reconciliations: the consumer carries the same run id from queued to running. */
+export interface QueuedRunRequest {
+  readonly runId: string;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly requestId: string;
+}
+
+export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
   const startedAt = deps.now();
-  const run: RunRecord = { date, runId: deps.newRunId(), state: 'running', trigger, startedAt: startedAt.toISOString() };
+  const run: RunRecord = {
+    date,
+    runId: request?.runId ?? deps.newRunId(),
+    state: 'running',
+    trigger,
+    ...(request === undefined ? {} : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
+    startedAt: startedAt.toISOString(),
+  };
   await deps.runs.start(run, startedAt.getTime());
   const work = mkdtempSync(join(deps.workRoot ?? tmpdir(), `reconcile-${date}-`));
   try {

@@ -7,19 +7,27 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
  *   run of a day   pk RECON#<date>   sk RUN            the latest run for that date (state, counts, error)
  *   last success   pk RECON          sk LAST_SUCCESS   what the console's "last reconciliation" panel shows
  *
- * Starting a run is conditional: a second start for the same date while one is running is refused,
- * unless the running one is older than RUN_STALE_AFTER_SECONDS (a crashed Lambda never finishes it).
+ * A run moves queued (POST /reconciliations, api runs only) → running → succeeded | failed.
+ * Queueing is conditional: a date with a run queued or running is refused. Starting is conditional:
+ * a second start while one is running is refused (a queued record may be started: that is its
+ * purpose). Either record stops blocking after RUN_STALE_AFTER_SECONDS — a crashed Lambda never
+ * finishes its run, and a queued record whose message was lost would otherwise block the date.
  */
 export const RUN_STALE_AFTER_SECONDS = 20 * 60;
 
-export type RunState = 'running' | 'succeeded' | 'failed';
+export type RunState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface RunRecord {
   date: string;
   runId: string;
   state: RunState;
   trigger: 'schedule' | 'api' | 'cli';
-  startedAt: string;
+  /** api runs: when, by whom and in which API request the run was queued. */
+  requestedAt?: string;
+  requestedBy?: string;
+  requestId?: string;
+  /** Absent while the run is queued. */
+  startedAt?: string;
   finishedAt?: string;
   reportKey?: string;
   reportEtag?: string;
@@ -28,9 +36,10 @@ export interface RunRecord {
   error?: { code: string; message: string; line?: number };
 }
 
+/** A run for the date is already queued or running (and not stale). */
 export class RunAlreadyRunningError extends Error {
   constructor(readonly date: string, cause?: unknown) {
-    super(`a reconciliation for ${date} is already running`, { cause });
+    super(`a reconciliation for ${date} is already queued or running`, { cause });
     this.name = 'RunAlreadyRunningError';
   }
 }
@@ -40,6 +49,26 @@ const LAST_SUCCESS_KEY = { pk: 'RECON', sk: 'LAST_SUCCESS' };
 
 export class RunsRepository {
   constructor(private readonly options: { client: DynamoDBDocumentClient; operationsTable: string }) {}
+
+  /** Records a queued run; refused while another run for the date is queued or running. */
+  async enqueue(run: RunRecord, nowMs: number): Promise<void> {
+    const stale = new Date(nowMs - RUN_STALE_AFTER_SECONDS * 1000).toISOString();
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.operationsTable,
+          Item: { ...runKey(run.date), entity: 'reconciliation_run', ...run },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR NOT (#state IN (:queued, :running)) OR (#state = :running AND startedAt < :stale) OR (#state = :queued AND requestedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':running': 'running', ':stale': stale },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new RunAlreadyRunningError(run.date, error);
+      throw error;
+    }
+  }
 
   async start(run: RunRecord, nowMs: number): Promise<void> {
     try {

@@ -1,27 +1,33 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { PRESIGNED_URL_EXPIRES_SECONDS } from '../../adapters/reconciliation/export-store';
-import { runReconciliation, type RunDependencies } from '../../adapters/reconciliation/run';
-import { RunAlreadyRunningError } from '../../adapters/reconciliation/runs-repository';
+import type { ReconciliationRequestSender } from '../../adapters/reconciliation/requests-queue';
+import type { RunDependencies } from '../../adapters/reconciliation/run';
+import { RunAlreadyRunningError, type RunRecord } from '../../adapters/reconciliation/runs-repository';
 import { ApiError, badRequest, notFound } from '../http/api-error';
+import { operatorOf } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
 import { isRunDate } from './deps';
 
 /**
- * POST /reconciliations            (ops:redrive)   run one date now; answers with the run record
+ * POST /reconciliations            (ops:redrive)   queue a run of one date; 202 with the queued run
  * GET  /reconciliations/{date}     (ops:read)      the date's latest run, and the last successful run;
  *                                                   `latest` for the last successful run alone (the console's panel)
  * GET  /exports/{date}             (exports:read)  the manifest, each file with a presigned URL
  *
- * POST runs the reconciliation inside this request: right for the twin and for small days, and it
- * keeps one code path. Its limit is the API's 30 s integration timeout; a night of 1M payouts must
- * use the nightly schedule or `reconcile` directly (see docs/finance.md).
+ * POST never runs the reconciliation itself: a night of 1M payouts takes minutes and the HTTP API
+ * cuts a request at 30 s. It records the run as `queued` and sends it to ReconciliationQueue,
+ * whose consumer is `reconcile`; the caller polls GET /reconciliations/{date} (the `Location`).
  */
 export const RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS = 60;
 
+export interface ReconciliationsApiDependencies extends Pick<RunDependencies, 'store' | 'now' | 'newRunId'> {
+  readonly runs: Pick<RunDependencies['runs'], 'enqueue' | 'finish' | 'get' | 'lastSuccess'>;
+  readonly requestRun: ReconciliationRequestSender;
+}
+
 const snake = (run: object): Record<string, unknown> => Object.fromEntries(Object.entries(run).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 
-export async function reconciliationsApi(deps: RunDependencies, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function reconciliationsApi(deps: ReconciliationsApiDependencies, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const date = event.pathParameters?.['date'];
   switch (event.routeKey) {
@@ -34,18 +40,8 @@ export async function reconciliationsApi(deps: RunDependencies, event: APIGatewa
       }
       const requested = (body as { date?: unknown } | null)?.date;
       if (!isRunDate(requested)) throw badRequest('parameter_invalid', 'date must be a calendar date YYYY-MM-DD', 'date');
-      try {
-        const run = await runReconciliation(deps, requested, 'api');
-        return json(200, { reconciliation: snake(run) }, requestId);
-      } catch (error) {
-        if (error instanceof RunAlreadyRunningError) {
-          throw new ApiError({ status: 409, type: 'conflict_error', code: 'reconciliation_running', category: 'retryable', message: error.message, headers: { 'retry-after': String(RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS) } });
-        }
-        if (error instanceof ReportFormatError) {
-          throw new ApiError({ status: 502, type: 'api_error', code: 'provider_report_malformed', category: 'retryable', message: error.message, details: { line: error.line, report_error: error.reportCode } });
-        }
-        throw error;
-      }
+      const run = await queueRun(deps, requested, operatorOf(event).subject, requestId);
+      return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });
     }
     case 'GET /reconciliations/{date}': {
       if (date === 'latest') {
@@ -68,4 +64,30 @@ export async function reconciliationsApi(deps: RunDependencies, event: APIGatewa
     default:
       throw notFound(`route ${event.routeKey}`);
   }
+}
+
+/**
+ * Records the run as queued, then sends it. The record comes first so a second POST for the date
+ * is refused (409) even before the consumer picks the message up; if the send fails the record is
+ * closed as failed, so the date is not blocked for RUN_STALE_AFTER_SECONDS by a run that will never come.
+ */
+async function queueRun(deps: ReconciliationsApiDependencies, date: string, requestedBy: string, requestId: string): Promise<RunRecord> {
+  const requestedAt = deps.now();
+  const run: RunRecord = { date, runId: deps.newRunId(), state: 'queued', trigger: 'api', requestedAt: requestedAt.toISOString(), requestedBy, requestId };
+  try {
+    await deps.runs.enqueue(run, requestedAt.getTime());
+  } catch (error) {
+    if (error instanceof RunAlreadyRunningError) {
+      throw new ApiError({ status: 409, type: 'conflict_error', code: 'reconciliation_running', category: 'retryable', message: error.message, headers: { 'retry-after': String(RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS) } });
+    }
+    throw error;
+  }
+  try {
+    await deps.requestRun({ date, runId: run.runId, requestedAt: run.requestedAt!, requestedBy, requestId });
+  } catch (error) {
+    const e = error as { name?: string; message?: string };
+    await deps.runs.finish({ ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: { code: 'enqueue_failed', message: `${e.name ?? 'Error'}: ${e.message ?? String(error)}` } });
+    throw error;
+  }
+  return run;
 }

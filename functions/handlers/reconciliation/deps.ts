@@ -1,12 +1,14 @@
 import { ulid } from 'ulidx';
-import { dynamoDocumentClient, requiredEnv, s3Client } from '../../adapters/aws-clients';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../../adapters/aws-clients';
 import { ExceptionsRepository } from '../../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../../adapters/payout-exception-owner';
 import { ExportStore } from '../../adapters/reconciliation/export-store';
 import { ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
+import { reconciliationRequestSender } from '../../adapters/reconciliation/requests-queue';
 import { fetchSandboxReport, type RunDependencies } from '../../adapters/reconciliation/run';
 import { RunsRepository } from '../../adapters/reconciliation/runs-repository';
 import { ENV } from '../../shared/names';
+import type { ReconciliationsApiDependencies } from './api';
 
 /** Wiring shared by the `reconcile` and `reconciliations-api` entries and `npm run reconcile`. */
 export const RECONCILED_PROVIDER = 'sandbox';
@@ -26,6 +28,20 @@ export function reconciliationDependencies(): RunDependencies {
     runs: new RunsRepository({ client, operationsTable }),
     payoutsTable,
     ledgerTable,
+    now: () => new Date(),
+    newRunId: () => `run_${ulid()}`,
+  };
+}
+
+/**
+ * Wiring of `reconciliations-api`: it queues runs, reads their records and presigns exports; it
+ * never runs one, so it needs neither the payouts, the ledger nor the provider.
+ */
+export function reconciliationsApiDependencies(): ReconciliationsApiDependencies {
+  return {
+    runs: new RunsRepository({ client: dynamoDocumentClient(), operationsTable: requiredEnv(ENV.operationsTable) }),
+    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
     now: () => new Date(),
     newRunId: () => `run_${ulid()}`,
   };

@@ -1,24 +1,49 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { RunDependencies } from '../../../functions/adapters/reconciliation/run';
+import type { ReconciliationRequestMessage } from '../../../functions/adapters/reconciliation/requests-queue';
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/handlers/http/api-error';
-import { reconciliationsApi } from '../../../functions/handlers/reconciliation/api';
+import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
 import { isRunDate, previousDay } from '../../../functions/handlers/reconciliation/deps';
-import { ReportFormatError } from '../../../functions/domain/reconciliation/report-errors';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
-  ({ routeKey, headers: {}, requestContext: { requestId: 'req-12345678' }, isBase64Encoded: false, ...extra }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+  ({
+    routeKey,
+    headers: {},
+    requestContext: { requestId: 'req-12345678', authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-client', scope: 'payout-platform/ops:redrive' } } } },
+    isBase64Encoded: false,
+    ...extra,
+  }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 const succeeded: RunRecord = { date: '2026-11-24', runId: 'run_1', state: 'succeeded', trigger: 'api', startedAt: '2026-11-25T02:30:00.000Z' };
 
-function deps(overrides: { start?: () => Promise<void>; manifest?: string } = {}): RunDependencies {
+interface Recorder {
+  enqueued: RunRecord[];
+  finished: RunRecord[];
+  sent: ReconciliationRequestMessage[];
+}
+
+function deps(overrides: { enqueue?: () => Promise<void>; send?: () => Promise<void>; manifest?: string } = {}): ReconciliationsApiDependencies & Recorder {
+  const recorder: Recorder = { enqueued: [], finished: [], sent: [] };
   return {
-    runs: { start: overrides.start ?? (async () => {}), finish: async () => {}, get: async (d: string) => (d === succeeded.date ? succeeded : undefined), lastSuccess: async () => succeeded },
+    ...recorder,
+    runs: {
+      enqueue: async (run: RunRecord) => {
+        if (overrides.enqueue) await overrides.enqueue();
+        recorder.enqueued.push(run);
+      },
+      finish: async (run: RunRecord) => void recorder.finished.push(run),
+      get: async (d: string) => (d === succeeded.date ? succeeded : undefined),
+      lastSuccess: async () => succeeded,
+    },
+    requestRun: async (message: ReconciliationRequestMessage) => {
+      if (overrides.send) await overrides.send();
+      recorder.sent.push(message);
+    },
     now: () => new Date('2026-11-25T02:30:00Z'),
     newRunId: () => 'run_2',
     store: { readManifest: async () => overrides.manifest, presign: async (_d: string, name: string) => `https://signed.example/${name}` },
-  } as unknown as RunDependencies;
+  } as unknown as ReconciliationsApiDependencies & Recorder;
 }
 
 async function apiError(promise: Promise<unknown>): Promise<ApiError> {
@@ -31,24 +56,45 @@ async function apiError(promise: Promise<unknown>): Promise<ApiError> {
   throw new Error('no error');
 }
 
+const post = (body: string) => event('POST /reconciliations', { body });
+
 describe('reconciliations-api', () => {
-  it('refuses a date that is not a calendar date', async () => {
-    for (const date of ['2026-02-30', '2026-1-01', 'yesterday', undefined]) {
-      const error = await apiError(reconciliationsApi(deps(), event('POST /reconciliations', { body: JSON.stringify({ date }) })));
+  it('refuses a date that is not a calendar date: 400, nothing recorded, nothing sent', async () => {
+    for (const body of [...['2026-02-30', '2026-1-01', 'yesterday', undefined].map((date) => JSON.stringify({ date })), 'null']) {
+      const d = deps();
+      const error = await apiError(reconciliationsApi(d, post(body)));
       expect([error.status, error.code, error.param]).toEqual([400, 'parameter_invalid', 'date']);
+      expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
     }
-    expect((await apiError(reconciliationsApi(deps(), event('POST /reconciliations', { body: '{' })))).code).toBe('invalid_json');
+    const d = deps();
+    expect((await apiError(reconciliationsApi(d, post('{')))).code).toBe('invalid_json');
+    expect([d.enqueued, d.sent]).toEqual([[], []]);
   });
 
-  it('answers 409 with Retry-After while a run for the date is going', async () => {
-    const error = await apiError(reconciliationsApi(deps({ start: async () => Promise.reject(new RunAlreadyRunningError('2026-11-24')) }), event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })));
-    expect([error.status, error.code, error.category, error.headers?.['retry-after']]).toEqual([409, 'reconciliation_running', 'retryable', '60']);
+  it('queues the run: 202 with the queued run and its Location, one message naming the same run', async () => {
+    const d = deps();
+    const answer = await reconciliationsApi(d, post('{"date":"2026-11-24"}'));
+    expect(answer.statusCode).toBe(202);
+    expect(answer.headers['location']).toBe('/reconciliations/2026-11-24');
+    expect(JSON.parse(answer.body)).toEqual({
+      reconciliation: { date: '2026-11-24', run_id: 'run_2', state: 'queued', trigger: 'api', requested_at: '2026-11-25T02:30:00.000Z', requested_by: 'operator-1', request_id: 'req-12345678' },
+    });
+    expect(d.enqueued).toEqual([expect.objectContaining({ date: '2026-11-24', runId: 'run_2', state: 'queued' })]);
+    expect(d.sent).toEqual([{ date: '2026-11-24', runId: 'run_2', requestedAt: '2026-11-25T02:30:00.000Z', requestedBy: 'operator-1', requestId: 'req-12345678' }]);
+    expect(d.finished).toEqual([]);
   });
 
-  it('answers 502 naming the line when the provider report is malformed', async () => {
-    const start = async () => Promise.reject(new ReportFormatError('report_truncated', 42, 'cut short'));
-    const error = await apiError(reconciliationsApi(deps({ start }), event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })));
-    expect([error.status, error.code, error.details?.['line']]).toEqual([502, 'provider_report_malformed', 42]);
+  it('answers 409 with Retry-After while a run for the date is queued or running, and sends nothing', async () => {
+    const d = deps({ enqueue: async () => Promise.reject(new RunAlreadyRunningError('2026-11-24')) });
+    const error = await apiError(reconciliationsApi(d, post('{"date":"2026-11-24"}')));
+    expect([error.status, error.type, error.code, error.category, error.headers?.['retry-after']]).toEqual([409, 'conflict_error', 'reconciliation_running', 'retryable', '60']);
+    expect(d.sent).toEqual([]);
+  });
+
+  it('closes the queued record as failed when the message cannot be sent, so the date is not blocked', async () => {
+    const d = deps({ send: async () => Promise.reject(Object.assign(new Error('queue unavailable'), { name: 'ServiceUnavailable' })) });
+    await expect(reconciliationsApi(d, post('{"date":"2026-11-24"}'))).rejects.toThrow('queue unavailable');
+    expect(d.finished).toEqual([expect.objectContaining({ runId: 'run_2', state: 'failed', error: { code: 'enqueue_failed', message: 'ServiceUnavailable: queue unavailable' } })]);
   });
 
   it('shows a run, the last success, and 404 for a date never run', async () => {
