@@ -18,6 +18,8 @@ const SANDBOX_PROVIDER_URL = 'https://sandbox.example.test';
 const SQS_RETENTION_MAX_SECONDS = 14 * 24 * 3600;
 const MAX_RECEIVE_COUNT_MIN = 5;
 const VISIBILITY_TIMEOUT_MULTIPLIER_MIN = 6;
+/** SQS refuses a visibility timeout above 12 hours. */
+const SQS_VISIBILITY_TIMEOUT_MAX_SECONDS = 12 * 3600;
 
 /** docs/contracts.md, Functions table: every route and the one scope it requires (null: none). */
 const CONTRACT_ROUTES: Record<string, string | null> = {
@@ -181,13 +183,15 @@ describe('S3 buckets', () => {
 
 describe('SQS queues', () => {
   const pairs = [
-    { queue: 'SubmissionQueue', dlq: 'SubmissionDlq', consumer: 'submit-payout' },
-    { queue: 'WebhookQueue', dlq: 'WebhookDlq', consumer: 'process-webhook' },
+    { queue: 'SubmissionQueue', dlq: 'SubmissionDlq', consumer: 'submit-payout', batchSize: 10, windowSeconds: 1 },
+    { queue: 'WebhookQueue', dlq: 'WebhookDlq', consumer: 'process-webhook', batchSize: 10, windowSeconds: 1 },
+    // One run per invocation: a run can take the reconcile function's whole timeout.
+    { queue: 'ReconciliationQueue', dlq: 'ReconciliationDlq', consumer: 'reconcile', batchSize: 1, windowSeconds: 0 },
   ];
 
   it('are encrypted and TLS only', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(Object.keys(queues).sort()).toEqual(['ScheduleDlq', 'SubmissionDlq', 'SubmissionQueue', 'WebhookDlq', 'WebhookQueue']);
+    expect(Object.keys(queues).sort()).toEqual(['ReconciliationDlq', 'ReconciliationQueue', 'ScheduleDlq', 'SubmissionDlq', 'SubmissionQueue', 'WebhookDlq', 'WebhookQueue']);
     for (const [logicalId, queue] of Object.entries(queues)) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -207,32 +211,49 @@ describe('SQS queues', () => {
       expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': [dlq, 'Arn'] });
       expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(MAX_RECEIVE_COUNT_MIN);
     }
-    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ScheduleDlq']) {
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ReconciliationDlq', 'ScheduleDlq']) {
       expect(resources[dlq]!.Properties.MessageRetentionPeriod).toBe(SQS_RETENTION_MAX_SECONDS);
     }
   });
 
-  it('have a visibility timeout of at least 6 × the consumer timeout', () => {
+  it('have a visibility timeout of at least 6 × the consumer timeout, within the SQS maximum', () => {
     for (const { queue, consumer } of pairs) {
       const [, fn] = functionByName(consumer);
       expect(resources[queue]!.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
         VISIBILITY_TIMEOUT_MULTIPLIER_MIN * fn.Properties.Timeout,
       );
+      expect(resources[queue]!.Properties.VisibilityTimeout).toBeLessThanOrEqual(SQS_VISIBILITY_TIMEOUT_MAX_SECONDS);
     }
   });
 
   it('feed their consumer in batches with partial batch responses', () => {
-    for (const { queue, consumer } of pairs) {
+    for (const { queue, consumer, batchSize, windowSeconds } of pairs) {
       const [functionLogicalId] = functionByName(consumer);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
         FunctionName: { Ref: functionLogicalId },
-        BatchSize: 10,
-        MaximumBatchingWindowInSeconds: 1,
+        BatchSize: batchSize,
+        MaximumBatchingWindowInSeconds: windowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     }
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', pairs.length);
+  });
+
+  it('let reconciliations-api send to ReconciliationQueue and reconcile consume it, nothing more', () => {
+    const statementsOf = (name: string) =>
+      Object.values(ofType('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${functionByName(name)[1].Properties.Role['Fn::GetAtt'][0]}"`))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const sqsActionsOn = (name: string, queue: string) =>
+      statementsOf(name)
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${queue}"`))
+        .flatMap((statement) => [statement.Action].flat())
+        .filter((action) => action.startsWith('sqs:'))
+        .sort();
+    expect(sqsActionsOn('reconciliations-api', 'ReconciliationQueue')).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).toEqual(expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']));
+    expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).not.toContain('sqs:SendMessage');
   });
 });
 
@@ -285,6 +306,7 @@ describe('Lambda functions', () => {
       WEBHOOK_SECRETS_ARN: { Ref: expect.stringMatching(/WebhookSecrets/) },
     });
     expect(env('reconcile')).toMatchObject({ RECONCILE_TIMEZONE: RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL });
+    expect(env('reconciliations-api')).toMatchObject({ RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' }, OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
     expect(env('submit-payout')).toMatchObject({ SANDBOX_PROVIDER_URL });
     expect(env('cognito-pre-token')).toMatchObject({ OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
     expect(env('ops-redrive')).toMatchObject({
@@ -437,7 +459,7 @@ describe('observability', () => {
   const alarms = () => Object.values(ofType('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
 
   it('alarms on the depth of every DLQ', () => {
-    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ScheduleDlq']) {
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ReconciliationDlq', 'ScheduleDlq']) {
       expect(
         alarms().some(
           (alarm) =>
