@@ -19,6 +19,9 @@ const PAID_WAIT_MS_MAX = 60_000;
 const POLL_MS = 500;
 /** The sandbox moves one state every 5 s on its clock; this is well past accepted → in_transit → paid. */
 const SANDBOX_ADVANCE_SECONDS = 30;
+/** POST /reconciliations only queues the run; the twin's poller hands it to `reconcile` within seconds. */
+const RECONCILIATION_WAIT_MS_MAX = 120_000;
+const TERMINAL_RUN_STATES = ['succeeded', 'failed'];
 
 const log = (line: string) => console.log(`• ${line}`);
 
@@ -53,9 +56,23 @@ async function main(): Promise<number> {
     }
     log(`  → status ${status}`);
 
-    log(`POST /reconciliations {"date":"${date}"}`);
-    const run = await call('POST', '/reconciliations', { date });
-    log(`  → ${run.status}, run ${run.body['reconciliation']?.['run_id']}, counts ${JSON.stringify(run.body['reconciliation']?.['counts'])}`);
+    /** POST (202, queued), then GET /reconciliations/{date} until the run has finished or the wait runs out. */
+    const reconcile = async () => {
+      log(`POST /reconciliations {"date":"${date}"}`);
+      const queued = await call('POST', '/reconciliations', { date });
+      log(`  → ${queued.status} ${queued.body['reconciliation']?.['state']}, run ${queued.body['reconciliation']?.['run_id']}; polling GET /reconciliations/${date}`);
+      let finished: Record<string, any> | undefined;
+      for (const deadline = Date.now() + RECONCILIATION_WAIT_MS_MAX; Date.now() < deadline; await sleep(POLL_MS)) {
+        const state = (await call('GET', `/reconciliations/${date}`)).body['reconciliation'];
+        if (TERMINAL_RUN_STATES.includes(state?.['state'])) {
+          finished = state;
+          break;
+        }
+      }
+      log(`  → ${finished?.['state'] ?? 'not finished in time'}, counts ${JSON.stringify(finished?.['counts'])}`);
+      return { status: queued.status, run: finished };
+    };
+    const run = await reconcile();
 
     log(`GET /exports/${date} and download the files through their presigned URLs`);
     const exported = await call('GET', `/exports/${date}`);
@@ -74,8 +91,8 @@ async function main(): Promise<number> {
     const resolved = await call('POST', `/exceptions/${exceptionId}/resolve`, { note: 'ledger-mismatch drill: provider confirmed the amount; correction booked' });
     log(`  → ${resolved.status}`);
 
-    log('POST /reconciliations again (a re-run)');
-    const rerun = await call('POST', '/reconciliations', { date });
+    log('a re-run of the same date');
+    const rerun = await reconcile();
     const afterRerun = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&state=resolved&limit=200');
     const same = ((afterRerun.body['data'] as Record<string, any>[] | undefined) ?? []).filter((e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId);
     const run2 = await call('GET', `/reconciliations/${date}`);
@@ -83,13 +100,13 @@ async function main(): Promise<number> {
     const ok = report([
       { what: 'payout created', expected: 201, saw: created.status },
       { what: 'payout paid (our books: ledger in_transit → settled)', expected: 'paid', saw: status },
-      { what: 'reconciliation run succeeded', expected: [200, 'succeeded'], saw: [run.status, run.body['reconciliation']?.['state']] },
+      { what: 'reconciliation queued (202), then succeeded', expected: [202, 'succeeded'], saw: [run.status, run.run?.['state']] },
       { what: 'found and categorised: reconciliation.csv row', expected: ['unmatched', 'amount_mismatch', 'finance'], saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']] },
       { what: 'the provider reported 100 minor units more', expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)], saw: [row?.['amount_minor'], row?.['provider_gross_minor']] },
       { what: 'exported: exceptions.csv names the same exception', expected: [exceptionId, 'amount_mismatch', 'finance'], saw: [exceptionRow?.['exception_id'], exceptionRow?.['category'], exceptionRow?.['owner']] },
       { what: 'owned: the exception is open for finance', expected: ['open', 'finance'], saw: [open?.['state'], open?.['owner']] },
       { what: 'resolved through POST /exceptions/{id}/resolve', expected: 200, saw: resolved.status },
-      { what: 're-run succeeded, the exception stays resolved and single', expected: ['succeeded', 1], saw: [rerun.body['reconciliation']?.['state'], same.length] },
+      { what: 're-run succeeded, the exception stays resolved and single', expected: [202, 'succeeded', 1], saw: [rerun.status, rerun.run?.['state'], same.length] },
       { what: 'GET /reconciliations/{date} shows the last success', expected: 'succeeded', saw: run2.body['last_success']?.['state'] },
     ]);
     console.log(ok ? '\nledger-mismatch: PASS' : '\nledger-mismatch: FAIL');
