@@ -18,7 +18,7 @@ import { lambdaContext, ledgerSums, samplePayout, scanAll } from './payouts/help
 const EVENTS_DIR = resolve(import.meta.dirname, '../../events');
 const FIXTURE_PAYOUT_ID = 'po_01KEVENTSF1XTVRE00000000A1';
 const TABLE_ENVS = ['PAYOUTS_TABLE', 'LEDGER_TABLE', 'IDEMPOTENCY_TABLE', 'INBOX_TABLE', 'OPERATIONS_TABLE'] as const;
-const QUEUE_ENVS = ['SUBMISSION_QUEUE_URL', 'SUBMISSION_DLQ_URL', 'WEBHOOK_QUEUE_URL', 'WEBHOOK_DLQ_URL'] as const;
+const QUEUE_ENVS = ['SUBMISSION_QUEUE_URL', 'SUBMISSION_DLQ_URL', 'WEBHOOK_QUEUE_URL', 'WEBHOOK_DLQ_URL', 'RECONCILIATION_QUEUE_URL'] as const;
 
 type Handler = (event: unknown, context: unknown) => Promise<any>;
 interface HttpAnswer {
