@@ -11,7 +11,7 @@ import { ENV, OPS_CONSOLE_SCOPES, qualifiedScope } from '../shared/names';
 import { requestIdOf } from './http/response';
 
 /** The CLI line the twin's sign-in form shows when the twin has no token endpoint. */
-export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --tenant ops --scopes ops:read,ops:redrive,exceptions:write,payouts:read';
+export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --tenant ops --scopes ops:read,ops:redrive,exceptions:write';
 /** An https origin; plain http only on loopback (RFC 8252 §7.3), which is how the tests run a stand-in. */
 const COGNITO_DOMAIN_PATTERN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)$/i;
 

@@ -22,7 +22,9 @@ const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
-const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write', 'payouts:read'];
+/** The platform's operator, not the payout's tenant: no payouts:read, the timeline uses /ops/payouts. */
+const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write'];
+const OPERATOR_TENANT = 'ops';
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
 const VIEWPORT = { width: 1440, height: 1000 };
@@ -34,6 +36,7 @@ let userDataDir: string;
 let payoutId: string;
 let providerReference: string;
 let operatorToken: string;
+let tenantReader: string;
 const poisonEventId = `evt_console_e2e_${Date.now()}`;
 const savedFaults = process.env['SANDBOX_WEBHOOK_FAULTS'];
 
@@ -109,7 +112,8 @@ beforeAll(async () => {
     return read.body?.status === 'pending' ? read.body : undefined;
   });
   providerReference = pending.provider_reference;
-  operatorToken = await twin.token({ tenant: 'acme', scopes: OPERATOR_SCOPES });
+  tenantReader = client;
+  operatorToken = await twin.token({ tenant: OPERATOR_TENANT, scopes: OPERATOR_SCOPES });
   await forcePoisonIntoDlq(poisonEventId, { payoutId, providerReference });
   // The sweeper turns DLQ messages into owned exceptions.
   expect((await twin.runSchedule('sweep')).ok).toBe(true);
@@ -135,9 +139,10 @@ describe('ops console in Chromium', () => {
     await page.getByLabel('Bearer token').fill(operatorToken);
     await page.getByRole('button', { name: 'Use this token' }).click();
 
-    // Overview: the webhook DLQ shows one message.
+    // Overview: the webhook DLQ shows one message; no reconciliation has run on this fresh twin.
     const depths = page.locator('#queue-depths table');
     await depths.waitFor();
+    await expect.poll(() => page.locator('#reconciliation-panel').textContent()).toContain('No reconciliation run yet.');
     await expect.poll(() => page.locator('#status').textContent()).toContain('message(s) in dead-letter queues');
 
     // DLQ: filter, find the message, inspect its payload and errors.
@@ -168,15 +173,26 @@ describe('ops console in Chromium', () => {
 
     // Processed: DLQ empty, payout paid, its dead-letter exception resolved.
     await until('the DLQ to empty', async () => (await api(operatorToken, 'GET', '/ops/dlq?queue=webhook')).body.data.length === 0);
-    await until('the payout to be paid', async () => (await api(operatorToken, 'GET', `/payouts/${payoutId}`)).body.status === 'paid');
+    await until('the payout to be paid', async () => (await api(operatorToken, 'GET', `/ops/payouts?payout_id=${payoutId}`)).body.data[0]?.status === 'paid');
     await dlqView.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('#dlq-list .empty').waitFor();
 
+    // The operator (tenant `ops`) finds acme's payout through the audited operator routes.
     await page.getByRole('link', { name: 'Payout timeline' }).click();
     await page.locator('#view-payout').getByLabel('Value').fill(payoutId);
     await page.getByRole('button', { name: 'Show timeline' }).click();
     await expect.poll(() => page.locator('#lookup-result').textContent()).toContain(poisonEventId);
     expect(await page.locator('#lookup-result dl').textContent()).toContain('paid');
+    expect(await page.locator('#lookup-result h3').textContent()).toContain('tenant acme');
+    await page.locator('#view-payout').getByLabel('Look up by').selectOption('provider_reference');
+    await page.locator('#view-payout').getByLabel('Value').fill(providerReference);
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    await expect.poll(() => page.locator('#lookup-result h3').textContent()).toContain(payoutId);
+    // The scopes hold on the twin: a tenant's payouts:read token cannot use the operator routes,
+    // and the operator token (no payouts:read) cannot use the tenant routes.
+    expect((await api(tenantReader, 'GET', `/ops/payouts?payout_id=${payoutId}`)).status).toBe(403);
+    expect((await api(tenantReader, 'GET', `/ops/payouts/${payoutId}/events`)).status).toBe(403);
+    expect((await api(operatorToken, 'GET', `/payouts/${payoutId}`)).status).toBe(403);
     await page.screenshot({ path: join(RESULTS_DIR, 'console-timeline.png'), fullPage: true });
 
     await until('the dead-letter exception to be resolved', async () =>

@@ -157,3 +157,102 @@ export function toRedriveOutcome(body: unknown, dryRun: boolean): RedriveOutcome
     raw: record,
   };
 }
+
+/** A payout as the operator lookup (GET /ops/payouts) shows it: any tenant's, with the tenant named. */
+export interface PayoutSummary {
+  payoutId: string;
+  tenantId: string;
+  status: string;
+  statusReason: string;
+  idempotencyKey: string;
+  provider: string;
+  providerReference: string;
+  amountMinor: number | null;
+  currency: string;
+  feeMinor: number | null;
+  createdAt: string;
+  lastEventAt: string;
+  reconciledAt: string;
+  exceptionOwner: string;
+  requestIds: string[];
+}
+
+export interface TimelineEvent {
+  recordedAt: string;
+  occurredAt: string;
+  event: string;
+  outcome: string;
+  from: string;
+  to: string;
+  source: string;
+  sourceRef: string;
+  statusReason: string;
+}
+
+/** The lookup's query: exactly one key; an idempotency key is per tenant, so it travels with one. */
+export type PayoutLookup = { kind: 'payout_id' | 'provider_reference'; value: string } | { kind: 'idempotency_key'; value: string; tenantId: string };
+
+export function payoutLookupQuery(lookup: PayoutLookup): Record<string, string> {
+  return lookup.kind === 'idempotency_key' ? { idempotency_key: lookup.value, tenant_id: lookup.tenantId } : { [lookup.kind]: lookup.value };
+}
+export const PAYOUT_LOOKUP_PATH = '/ops/payouts';
+export const payoutEventsPath = (payoutId: string): string => `/ops/payouts/${encodeURIComponent(payoutId)}/events`;
+
+export function toPayouts(body: unknown): PayoutSummary[] {
+  return list(body, 'data', 'payouts', 'items').map((p) => ({
+    payoutId: str(p, 'payout_id'),
+    tenantId: str(p, 'tenant_id'),
+    status: str(p, 'status'),
+    statusReason: str(p, 'status_reason'),
+    idempotencyKey: str(p, 'idempotency_key'),
+    provider: str(p, 'provider'),
+    providerReference: str(p, 'provider_reference'),
+    amountMinor: num(p, 'amount'),
+    currency: str(p, 'currency'),
+    feeMinor: num(p, 'fee'),
+    createdAt: str(p, 'created_at'),
+    lastEventAt: str(p, 'last_event_at'),
+    reconciledAt: str(p, 'reconciled_at'),
+    exceptionOwner: str(p, 'exception_owner'),
+    requestIds: (pick(p, 'request_ids') as unknown[] | undefined)?.map(String) ?? [],
+  }));
+}
+
+export function toTimeline(body: unknown): TimelineEvent[] {
+  return list(body, 'data', 'events').map((e) => ({
+    recordedAt: str(e, 'at', 'recorded_at'),
+    occurredAt: str(e, 'occurred_at'),
+    event: str(e, 'event'),
+    outcome: str(e, 'outcome'),
+    from: str(e, 'from'),
+    to: str(e, 'to'),
+    source: str(e, 'source'),
+    sourceRef: str(e, 'source_ref'),
+    statusReason: str(e, 'status_reason'),
+  }));
+}
+
+/** The last successful reconciliation (GET /reconciliations/latest), or null when none ran yet. */
+export interface ReconciliationSummary {
+  date: string;
+  state: string;
+  finishedAt: string;
+  matched: number | null;
+  unmatched: number | null;
+  exceptions: number | null;
+}
+export const LATEST_RECONCILIATION_PATH = '/reconciliations/latest';
+
+export function toLastReconciliation(body: unknown): ReconciliationSummary | null {
+  const run = pick((body ?? {}) as Json, 'last_success', 'reconciliation') as Json | undefined;
+  if (run === undefined || typeof run !== 'object') return null;
+  const counts = (pick(run, 'counts') ?? {}) as Json;
+  return {
+    date: str(run, 'date'),
+    state: str(run, 'state'),
+    finishedAt: str(run, 'finished_at'),
+    matched: num(counts, 'matched'),
+    unmatched: num(counts, 'unmatched'),
+    exceptions: num(counts, 'exceptions'),
+  };
+}

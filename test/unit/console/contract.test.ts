@@ -1,7 +1,7 @@
 // The console's reading of docs/ops-api.md answers, and the redrive/replay bodies it sends.
 import { describe, expect, it } from 'vitest';
 import { apiBasePath } from '../../../functions/console/src/config';
-import { toDlqMessages, toExceptions, toQueues, toRedriveOutcome } from '../../../functions/console/src/contract';
+import { payoutEventsPath, payoutLookupQuery, toDlqMessages, toExceptions, toLastReconciliation, toPayouts, toQueues, toRedriveOutcome, toTimeline } from '../../../functions/console/src/contract';
 import { ageText, timeText } from '../../../functions/console/src/format';
 import { requestBody } from '../../../functions/console/src/views/redrive-flow';
 
@@ -51,5 +51,21 @@ describe('console contract', () => {
   it('formats ages and times for a tired reader', () => {
     expect([ageText(42), ageText(600), ageText(3_700), ageText(90_000), ageText(null)]).toEqual(['42 s', '10 min', '1 h 1 min', '1 d 1 h', '—']);
     expect(timeText('2026-11-25T03:12:09.123Z')).toBe('2026-11-25 03:12:09 UTC');
+  });
+
+  it('reads the operator lookup: the payout with its tenant, the timeline, and one key per query', () => {
+    const [payout] = toPayouts({ data: [{ payout_id: 'po_1', tenant_id: 'acme', status: 'paid', amount: 4200, fee: null, request_ids: ['req-1'] }], next_cursor: null });
+    expect(payout).toMatchObject({ payoutId: 'po_1', tenantId: 'acme', status: 'paid', amountMinor: 4200, feeMinor: null, requestIds: ['req-1'] });
+    expect(toPayouts({ data: [] })).toEqual([]);
+    expect(toTimeline({ payout_id: 'po_1', tenant_id: 'acme', data: [{ at: 'a', event: 'created', source_ref: 'req-1', from: null }] })[0]).toMatchObject({ recordedAt: 'a', event: 'created', sourceRef: 'req-1', from: '' });
+    expect(payoutLookupQuery({ kind: 'idempotency_key', value: 'k', tenantId: 'acme' })).toEqual({ idempotency_key: 'k', tenant_id: 'acme' });
+    expect(payoutLookupQuery({ kind: 'provider_reference', value: 'sbx_po_1' })).toEqual({ provider_reference: 'sbx_po_1' });
+    expect(payoutEventsPath('po_1')).toBe('/ops/payouts/po_1/events');
+  });
+
+  it('reads the last reconciliation, or none', () => {
+    const run = toLastReconciliation({ reconciliation: null, last_success: { date: '2026-11-24', state: 'succeeded', finished_at: '2026-11-25T02:10:00Z', counts: { matched: 990, unmatched: 10, exceptions: 3 } } });
+    expect(run).toEqual({ date: '2026-11-24', state: 'succeeded', finishedAt: '2026-11-25T02:10:00Z', matched: 990, unmatched: 10, exceptions: 3 });
+    expect(toLastReconciliation({ reconciliation: null, last_success: null })).toBeNull();
   });
 });

@@ -38,7 +38,7 @@ describe('ops-console handler', () => {
   it('runs in twin mode without Cognito settings and tells the page the token command', () => {
     const config = pageConfig({ STAGE: 'local' });
     expect(config.mode).toBe('twin');
-    expect(config.tokenCommand).toContain('--scopes ops:read,ops:redrive,exceptions:write,payouts:read');
+    expect(config.tokenCommand).toContain('--scopes ops:read,ops:redrive,exceptions:write');
     expect(config.scopes).toContain('payout-platform/ops:redrive');
   });
 

@@ -1,5 +1,5 @@
 // Overview: queue depths first (is anything backing up, is anything dead-lettered?), then the
-// reconciliation panel slot.
+// last reconciliation run.
 import { toQueues } from '../contract';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { h, replace, table } from '../dom';
@@ -37,7 +37,10 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
       showFailure(failure, error);
     }
   }
+  const refreshReconciliation = mountReconciliationPanel(reconciliation, context);
+  const refreshAll = async (): Promise<void> => {
+    await Promise.all([refresh(), refreshReconciliation()]);
+  };
   refreshButton.addEventListener('click', () => void refresh());
-  mountReconciliationPanel(reconciliation, context);
-  return refresh;
+  return refreshAll;
 }

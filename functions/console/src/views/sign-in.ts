@@ -5,8 +5,11 @@ import type { ConsoleConfig } from '../config';
 import { alertRegion, showFailure } from '../context';
 import { field, h, replace } from '../dom';
 
-/** What an operator needs on the twin; the server still checks each route's scope. */
-export const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write', 'payouts:read'] as const;
+/**
+ * What an operator needs on the twin; the server still checks each route's scope. No payouts:read:
+ * the timeline uses the operator routes (ops:read), since the operator is not the payout's tenant.
+ */
+export const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write'] as const;
 const OPERATOR_TENANT_DEFAULT = 'ops';
 
 export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirectUri: string, onSignedIn: () => void): void {
