@@ -14,6 +14,8 @@ export const EXCEPTION_CATEGORIES = [
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
+  // A queued reconciliation run (POST /reconciliations) that failed every retry.
+  'reconciliation_dead_lettered',
   // Reconciliation (issue 5).
   'missing_provider_reference',
   'missing_at_provider',
@@ -42,6 +44,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
+  // As report_malformed: the day stays unreconciled (no export for finance) until the run succeeds.
+  reconciliation_dead_lettered: 4 * HOUR_SECONDS,
   missing_provider_reference: 24 * HOUR_SECONDS,
   missing_at_provider: 8 * HOUR_SECONDS,
   missing_internally: 8 * HOUR_SECONDS,
@@ -73,6 +77,10 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'missing_internally':
     case 'status_mismatch':
     case 'report_malformed':
+    // Ops, like report_malformed (the table's other failed-run category): the money was not found
+    // wrong, the run did not finish, and restarting it (redrive) is an ops action; finance only
+    // waits for the export.
+    case 'reconciliation_dead_lettered':
       return 'ops';
     default:
       return assertNever(category, 'exception category');

@@ -51,8 +51,10 @@ export const ENV = {
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDlqUrl: 'WEBHOOK_DLQ_URL',
-  /** reconciliations-api only: where POST /reconciliations queues a run for `reconcile`. */
+  /** reconciliations-api: where POST /reconciliations queues a run for `reconcile`; ops-redrive and sweep: where a redrive sends it back. */
   reconciliationQueueUrl: 'RECONCILIATION_QUEUE_URL',
+  /** ops-redrive and sweep: ReconciliationDlq, inspected, redriven and turned into exceptions like the other DLQs. */
+  reconciliationDlqUrl: 'RECONCILIATION_DLQ_URL',
   evidenceBucket: 'EVIDENCE_BUCKET',
   exportsBucket: 'EXPORTS_BUCKET',
   sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',

@@ -3,6 +3,7 @@ import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { OpsAudit } from '../../adapters/ops-audit';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import { assertNever } from '../../domain/assert-never';
 import { badRequest, notFound } from '../http/api-error';
 import { operatorOf, requireScope, type Operator } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
@@ -99,7 +100,7 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
     max: REDRIVE_MESSAGES_PER_CALL_MAX,
     perSecondMax: REDRIVE_MESSAGES_PER_SECOND_MAX,
     dryRun: request.dryRun,
-    ...(request.queue === 'webhook' ? { transform: (b: string) => markRedriven(b, operator.subject) } : {}),
+    ...redriveTransformOf(request.queue, operator.subject),
   });
   const messages = await Promise.all(result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)));
   const summary = messages.map((v) => ({ message_id: v.message_id, provider_event_id: v.provider_event_id, event_type: v.event_type, error_category: v.error_category }));
@@ -123,6 +124,20 @@ function matchesFilter(view: DlqView, filter: RedriveFilter): boolean {
   if (filter.olderThanSeconds !== undefined && view.age_seconds < filter.olderThanSeconds) return false;
   if (filter.newerThanSeconds !== undefined && view.age_seconds > filter.newerThanSeconds) return false;
   return true;
+}
+
+/** Only webhook messages are marked: their processor resolves the DLQ exception when a redriven copy succeeds. */
+function redriveTransformOf(queue: QueueName, operator: string): { transform?: (body: string) => string } {
+  switch (queue) {
+    case 'webhook':
+      return { transform: (body) => markRedriven(body, operator) };
+    case 'submission':
+    // Sent back byte for byte: the reconcile consumer parses exactly the five fields of the request.
+    case 'reconciliation':
+      return {};
+    default:
+      return assertNever(queue, 'queue');
+  }
 }
 
 /** The processor resolves the message's DLQ exception when a redriven copy succeeds. */

@@ -3,13 +3,13 @@ import type { ExceptionsRepository } from '../../adapters/exceptions-repository'
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { RecheckMarkers } from '../../adapters/recheck-markers';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
-import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY, type ExceptionCategory } from '../../domain/exceptions';
+import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { sweepDecision } from '../../domain/staleness';
-import { describeDlqMessage, submissionDlqExceptionDedupKey, type QueueName } from '../ops/dlq-view';
+import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
-import { dlqExceptionDedupKey, longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
+import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
 
 /**
  * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
@@ -78,15 +78,15 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     }
   });
 
-  for (const queue of ['webhook', 'submission'] as const) {
+  for (const queue of QUEUE_NAMES) {
     await job(`dlq:${queue}`, async () => {
+      const category = deadLetterCategoryOf(queue);
       for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
         const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
-        const category: ExceptionCategory = queue === 'webhook' ? 'webhook_dead_lettered' : 'submission_dead_lettered';
-        const dedupKey = queue === 'webhook' && view.provider !== undefined && view.provider_event_id !== undefined ? dlqExceptionDedupKey(view.provider, view.provider_event_id) : submissionDlqExceptionDedupKey(message.messageId);
+        // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
         const { payload: _payload, ...evidence } = view;
         await deps.exceptions.openOrUpdate({
-          dedupKey,
+          dedupKey: deadLetterDedupKeyOf(view),
           category,
           owner: defaultOwnerOf(category),
           slaSeconds: SLA_SECONDS_BY_CATEGORY[category],

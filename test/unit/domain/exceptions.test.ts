@@ -52,6 +52,9 @@ describe('categories', () => {
     expect(defaultOwnerOf('duplicate_at_provider')).toBe('provider');
     expect(defaultOwnerOf('forbidden_transition')).toBe('ops');
     expect(defaultOwnerOf('webhook_dead_lettered')).toBe('ops');
+    // A run that never finished, like a malformed report: ops restarts it.
+    expect(defaultOwnerOf('reconciliation_dead_lettered')).toBe(defaultOwnerOf('report_malformed'));
+    expect(defaultOwnerOf('reconciliation_dead_lettered')).toBe('ops');
   });
 });
 

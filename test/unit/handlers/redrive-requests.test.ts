@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { parseRedriveRequest, parseReplayRequest, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/handlers/ops/redrive-requests';
+import { QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
+import { parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/handlers/ops/redrive-requests';
+
+describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
+  it('are the three work queue / DLQ pairs', () => expect([...QUEUE_NAMES].sort()).toEqual(['reconciliation', 'submission', 'webhook']));
+  it.each(QUEUE_NAMES)('%s is accepted', (queue) => expect(queueOf(queue)).toBe(queue));
+  it('defaults to webhook', () => expect(queueOf(undefined)).toBe('webhook'));
+  it.each(['reconciliations', 'Reconciliation', '', 7])('%j → 400 invalid_queue naming every queue', (queue) =>
+    expect(() => queueOf(queue)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_queue', message: 'queue must be one of webhook, submission, reconciliation' })));
+});
 
 describe('redrive request: exactly one selector', () => {
   it.each([
     [{ message_id: 'm1' }, { queue: 'webhook', dryRun: false, selector: { kind: 'message', messageId: 'm1' } }],
     [{ all: true, dry_run: true, queue: 'submission' }, { queue: 'submission', dryRun: true, selector: { kind: 'all' } }],
+    [{ message_id: 'm2', queue: 'reconciliation' }, { queue: 'reconciliation', dryRun: false, selector: { kind: 'message', messageId: 'm2' } }],
+    [{ filter: { older_than_seconds: 3600 }, queue: 'reconciliation', dry_run: true }, { queue: 'reconciliation', dryRun: true, selector: { kind: 'filter', filter: { olderThanSeconds: 3600 } } }],
     [{ filter: { provider: 'sandbox', older_than_seconds: 60 } }, { queue: 'webhook', dryRun: false, selector: { kind: 'filter', filter: { provider: 'sandbox', olderThanSeconds: 60 } } }],
   ])('%j', (body, expected) => expect(parseRedriveRequest(body)).toEqual(expected));
 
