@@ -23,6 +23,8 @@ export interface OpsConstructProps {
   readonly functions: FunctionFactory;
   readonly submission: QueueWithDlq;
   readonly webhooks: QueueWithDlq;
+  /** ReconciliationQueue + ReconciliationDlq (lib/reconciliation-construct.ts). */
+  readonly reconciliation: QueueWithDlq;
   readonly sandboxProviderUrl: string;
   /** Where scheduled invocations land when they fail after every retry. */
   readonly scheduleDeadLetterQueue: sqs.IQueue;
@@ -37,12 +39,14 @@ export class OpsConstruct extends Construct {
 
   constructor(scope: Construct, id: string, props: OpsConstructProps) {
     super(scope, id);
-    const { data, api, functions, submission, webhooks } = props;
+    const { data, api, functions, submission, webhooks, reconciliation } = props;
     const queueEnvironment = {
       [ENV.submissionQueueUrl]: submission.queue.queueUrl,
       [ENV.submissionDlqUrl]: submission.deadLetterQueue.queueUrl,
       [ENV.webhookQueueUrl]: webhooks.queue.queueUrl,
       [ENV.webhookDlqUrl]: webhooks.deadLetterQueue.queueUrl,
+      [ENV.reconciliationQueueUrl]: reconciliation.queue.queueUrl,
+      [ENV.reconciliationDlqUrl]: reconciliation.deadLetterQueue.queueUrl,
     };
 
     this.opsExceptions = functions.create(this, 'OpsExceptions', 'ops-exceptions', {
@@ -67,7 +71,7 @@ export class OpsConstruct extends Construct {
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
       },
     });
-    for (const pair of [submission, webhooks]) {
+    for (const pair of [submission, webhooks, reconciliation]) {
       pair.deadLetterQueue.grantConsumeMessages(this.opsRedrive.function);
       pair.queue.grantSendMessages(this.opsRedrive.function);
       // GET /ops/queues reports depth and age; reading attributes needs no consume rights.
@@ -112,6 +116,9 @@ export class OpsConstruct extends Construct {
       pair.queue.grantSendMessages(this.sweep.function);
       pair.deadLetterQueue.grantConsumeMessages(this.sweep.function);
     }
+    // The sweeper only peeks ReconciliationDlq (receive, then visibility back to 0) to open exceptions:
+    // it neither deletes there nor sends runs, so it gets no consume-all or send rights on this pair.
+    reconciliation.deadLetterQueue.grant(this.sweep.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility');
     this.sweepSchedule = new ScheduledInvocation(this, 'SweepSchedule', {
       target: this.sweep.function,
       expression: SWEEP_SCHEDULE_EXPRESSION,

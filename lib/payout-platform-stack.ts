@@ -56,20 +56,21 @@ export class PayoutPlatformStack extends Stack {
       payoutAmountMaxMinor: config.payoutAmountMaxMinor,
     });
     const webhooks = new WebhooksConstruct(this, 'Webhooks', { data, api, functions });
+    const reconciliation = new ReconciliationConstruct(this, 'Reconciliation', {
+      data,
+      api,
+      functions,
+      reconcileTimezone: config.reconcileTimezone,
+      sandboxProviderUrl: config.sandboxProviderUrl,
+      scheduleDeadLetterQueue: scheduleDlq,
+    });
     const ops = new OpsConstruct(this, 'Ops', {
       data,
       api,
       functions,
       submission: payouts.submission,
       webhooks: webhooks.webhooks,
-      sandboxProviderUrl: config.sandboxProviderUrl,
-      scheduleDeadLetterQueue: scheduleDlq,
-    });
-    const reconciliation = new ReconciliationConstruct(this, 'Reconciliation', {
-      data,
-      api,
-      functions,
-      reconcileTimezone: config.reconcileTimezone,
+      reconciliation: reconciliation.requests,
       sandboxProviderUrl: config.sandboxProviderUrl,
       scheduleDeadLetterQueue: scheduleDlq,
     });

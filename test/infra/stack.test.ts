@@ -240,20 +240,30 @@ describe('SQS queues', () => {
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', pairs.length);
   });
 
+  const statementsOf = (name: string) =>
+    Object.values(ofType('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${functionByName(name)[1].Properties.Role['Fn::GetAtt'][0]}"`))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+  const sqsActionsOn = (name: string, queue: string) =>
+    [...new Set(statementsOf(name)
+      .filter((statement) => JSON.stringify(statement.Resource).includes(`"${queue}"`))
+      .flatMap((statement) => [statement.Action].flat())
+      .filter((action) => action.startsWith('sqs:')))]
+      .sort();
+
   it('let reconciliations-api send to ReconciliationQueue and reconcile consume it, nothing more', () => {
-    const statementsOf = (name: string) =>
-      Object.values(ofType('AWS::IAM::Policy'))
-        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${functionByName(name)[1].Properties.Role['Fn::GetAtt'][0]}"`))
-        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const sqsActionsOn = (name: string, queue: string) =>
-      statementsOf(name)
-        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${queue}"`))
-        .flatMap((statement) => [statement.Action].flat())
-        .filter((action) => action.startsWith('sqs:'))
-        .sort();
     expect(sqsActionsOn('reconciliations-api', 'ReconciliationQueue')).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
     expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).toEqual(expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']));
     expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).not.toContain('sqs:SendMessage');
+  });
+
+  it('let ops-redrive work ReconciliationDlq like the other DLQs, and sweep only peek it', () => {
+    const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ReconciliationDlq']) expect(sqsActionsOn('ops-redrive', dlq)).toEqual(consume);
+    // Redrive sends back to the work queue and reads its depth for GET /ops/queues; it never consumes there.
+    expect(sqsActionsOn('ops-redrive', 'ReconciliationQueue')).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(sqsActionsOn('sweep', 'ReconciliationDlq')).toEqual(['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage']);
+    expect(sqsActionsOn('sweep', 'ReconciliationQueue')).toEqual([]);
   });
 });
 
@@ -309,10 +319,14 @@ describe('Lambda functions', () => {
     expect(env('reconciliations-api')).toMatchObject({ RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' }, OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
     expect(env('submit-payout')).toMatchObject({ SANDBOX_PROVIDER_URL });
     expect(env('cognito-pre-token')).toMatchObject({ OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
-    expect(env('ops-redrive')).toMatchObject({
-      SUBMISSION_DLQ_URL: { Ref: 'SubmissionDlq' },
-      WEBHOOK_DLQ_URL: { Ref: 'WebhookDlq' },
-    });
+    for (const name of ['ops-redrive', 'sweep']) {
+      expect(env(name)).toMatchObject({
+        SUBMISSION_DLQ_URL: { Ref: 'SubmissionDlq' },
+        WEBHOOK_DLQ_URL: { Ref: 'WebhookDlq' },
+        RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' },
+        RECONCILIATION_DLQ_URL: { Ref: 'ReconciliationDlq' },
+      });
+    }
   });
 
   it('run with their own roles: no AWS managed policies, no wildcard actions', () => {

@@ -45,7 +45,11 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   const processDeps = { inbox, payouts, exceptions, rechecks: new RecheckMarkers(documentClient, env['OPERATIONS_TABLE']!), maxReceiveCount: MAX_RECEIVE_COUNT, nowMs: () => nowMs() };
   const redriveDeps = {
     dlq: new DeadLetterQueue(emulators.clients.sqs),
-    queues: { webhook: { queueUrl, dlqUrl }, submission: { queueUrl: env['SUBMISSION_QUEUE_URL']!, dlqUrl: env['SUBMISSION_DLQ_URL']! } },
+    queues: {
+      webhook: { queueUrl, dlqUrl },
+      submission: { queueUrl: env['SUBMISSION_QUEUE_URL']!, dlqUrl: env['SUBMISSION_DLQ_URL']! },
+      reconciliation: { queueUrl: env['RECONCILIATION_QUEUE_URL']!, dlqUrl: env['RECONCILIATION_DLQ_URL']! },
+    },
     inbox,
     webhookQueue: new WebhookQueue(emulators.clients.sqs, queueUrl),
     audit: new OpsAudit(documentClient, env['OPERATIONS_TABLE']!),

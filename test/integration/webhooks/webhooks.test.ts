@@ -106,7 +106,7 @@ describe('intake', () => {
       inbox: h.inbox,
       webhookQueue: h.intakeDeps.queue,
       dlq: new DeadLetterQueue(emulators.clients.sqs),
-      dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']! },
+      dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: emulators.env['RECONCILIATION_DLQ_URL']! },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
