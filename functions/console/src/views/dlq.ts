@@ -14,7 +14,7 @@ const DLQ_PAGE_SIZE = 50;
 const ERROR_CATEGORIES = ['payout_not_found', 'unmappable_event', 'inbox_missing', 'processing_error', 'unknown'] as const;
 
 export function mountDlq(section: HTMLElement, context: ViewContext): () => Promise<void> {
-  const queue = select('dlq-queue', 'queue', [['webhook', 'Webhook DLQ'], ['submission', 'Submission DLQ']]);
+  const queue = select('dlq-queue', 'queue', [['webhook', 'Webhook DLQ'], ['submission', 'Submission DLQ'], ['reconciliation', 'Reconciliation DLQ']]);
   const provider = h('input', { id: 'dlq-provider', name: 'provider', autocomplete: 'off' });
   const eventType = h('input', { id: 'dlq-event-type', name: 'event_type', autocomplete: 'off' });
   const category = select('dlq-category', 'error_category', [['', 'Any'], ...ERROR_CATEGORIES.map((c) => [c, c.replace(/_/g, ' ')] as const)]);
