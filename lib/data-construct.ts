@@ -1,7 +1,7 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
+import { addAwaitingProviderIndex, addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
 import { defaultBucketProps } from './defaults/s3-defaults';
 import { pinLogicalId } from './logical-id';
 
@@ -26,6 +26,8 @@ export class DataConstruct extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.payoutsTable = this.singleTable('PayoutsTable');
+    // The sweeper's cross-tenant view of payouts in flight (sparse; payouts-repository.ts).
+    addAwaitingProviderIndex(this.payoutsTable);
     this.ledgerTable = this.singleTable('LedgerTable');
     this.inboxTable = this.singleTable('InboxTable', EXPIRES_AT_ATTRIBUTE);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);

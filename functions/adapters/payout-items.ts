@@ -1,4 +1,4 @@
-import type { PayoutStatus } from '../domain/lifecycle';
+import { isAwaitingProvider, type PayoutStatus } from '../domain/lifecycle';
 import type { LedgerAccount } from '../domain/ledger';
 import type { CurrencyCode } from '../domain/money';
 import type { Payout } from '../domain/payout';
@@ -25,6 +25,27 @@ export const tenantStatusGsiPk = (tenantId: string, status: PayoutStatus): strin
 /** ISO timestamps sort lexically; the payout id breaks ties between payouts of the same millisecond. */
 export const createdGsiSk = (createdAt: string, payoutId: string): string => `${createdAt}#${payoutId}`;
 
+/**
+ * Shards of the sparse "awaiting provider" index (gsi3). Every payout in flight writes here, so one
+ * partition key would put all in-flight writes (and the sweeper's reads) on one hot index
+ * partition; 16 spread them while the sweeper still needs only 16 small Queries per run.
+ */
+export const AWAITING_SHARDS = 16;
+/** Stable shard of a payout: a hash of its id, so every write of one payout lands on one shard. */
+export function awaitingShardOf(payoutId: string): number {
+  let hash = 0;
+  for (let i = 0; i < payoutId.length; i++) hash = (hash * 31 + payoutId.charCodeAt(i)) >>> 0;
+  return hash % AWAITING_SHARDS;
+}
+export const awaitingGsiPk = (shard: number): string => `AWAITING#${String(shard).padStart(2, '0')}`;
+/** Oldest news first: the sweeper reads `< <now − threshold>` and stops at the page limit. */
+export const awaitingGsiSk = (lastEventAt: string, payoutId: string): string => `${lastEventAt}#${payoutId}`;
+/** The gsi3 key attributes of a payout: present iff it awaits the provider (the index is sparse). */
+export function awaitingIndexKeys(payout: Pick<Payout, 'payoutId' | 'status' | 'lastEventAt'>): { gsi3pk: string; gsi3sk: string } | undefined {
+  if (!isAwaitingProvider(payout.status)) return undefined;
+  return { gsi3pk: awaitingGsiPk(awaitingShardOf(payout.payoutId)), gsi3sk: awaitingGsiSk(payout.lastEventAt, payout.payoutId) };
+}
+
 export const balancePk = (currency: CurrencyCode): string => `BALANCE#${currency}`;
 export const balanceSk = (tenantId: string, account: LedgerAccount): string => `TENANT#${tenantId}#ACCOUNT#${account}`;
 export const journalPk = (payoutId: string): string => `JOURNAL#${payoutId}`;
@@ -33,7 +54,7 @@ export const journalSk = (version: number, event: string): string => `ENTRY#${St
 export const journalGsiPk = (tenantId: string, currency: CurrencyCode): string => `JOURNAL#${tenantId}#${currency}`;
 
 /** Keys and bookkeeping attributes that are not part of the Payout shape. */
-const NON_PAYOUT_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity']);
+const NON_PAYOUT_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity']);
 
 export function payoutItem(payout: Payout): Record<string, unknown> {
   return {
@@ -44,6 +65,7 @@ export function payoutItem(payout: Payout): Record<string, unknown> {
     gsi1sk: createdGsiSk(payout.createdAt, payout.payoutId),
     gsi2pk: tenantStatusGsiPk(payout.tenantId, payout.status),
     gsi2sk: createdGsiSk(payout.createdAt, payout.payoutId),
+    ...awaitingIndexKeys(payout),
     ...payout,
   };
 }

@@ -3,7 +3,7 @@ import { postingsFor } from '../domain/ledger';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
-import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, dedupPk, payoutPk, providerRefPk, tenantStatusGsiPk } from './payout-items';
+import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, awaitingIndexKeys, dedupPk, payoutPk, providerRefPk, tenantStatusGsiPk } from './payout-items';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsRepository } from './payouts-repository';
@@ -104,7 +104,7 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
 
 /**
  * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the status
- * index key), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
+ * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
  * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
  */
 function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
@@ -117,7 +117,14 @@ function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: str
       values[`:${name}`] = next[name];
     }
   }
-  return { UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
+  const awaiting = awaitingIndexKeys(next);
+  if (awaiting !== undefined) {
+    sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi3sk');
+    values[':gsi3pk'] = awaiting.gsi3pk;
+    values[':gsi3sk'] = awaiting.gsi3sk;
+  }
+  const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
+  return { UpdateExpression: `SET ${sets.join(', ')}${removes}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
 }
 
 function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {

@@ -67,3 +67,9 @@ export function sweepDecision(candidate: SweepCandidate, nowMs: number): SweepDe
       return assertNever(candidate.status, 'payout status');
   }
 }
+
+/**
+ * The shortest quiet time after which any payout is re-asked: the sweeper reads the awaiting index
+ * up to `now −` this, then applies each corridor's own threshold with sweepDecision.
+ */
+export const SWEEP_QUIET_SECONDS_MIN = Math.min(SUBMITTED_STALE_AFTER_SECONDS, STALE_AFTER_SECONDS_DEFAULT, ...Object.values(STALE_AFTER_SECONDS_BY_CORRIDOR));

@@ -3,8 +3,8 @@ import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapt
 import { DeadLetterQueue } from '../adapters/dlq';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
+import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
-import { PayoutSweepScan } from '../adapters/payout-sweep-scan';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
 import { RecheckMarkers } from '../adapters/recheck-markers';
@@ -31,7 +31,7 @@ function dependencies(): SweepDeps {
     exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
-    scan: new PayoutSweepScan(client, payoutsTable, operationsTable),
+    awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),
     nowMs: () => Date.now(),

@@ -36,3 +36,25 @@ export function addOverloadedIndexes(table: dynamodb.Table): void {
     });
   }
 }
+
+/** The sparse "awaiting provider" index of PAYOUTS_TABLE (see payouts-repository.ts). */
+export const AWAITING_INDEX_NAME = 'gsi3';
+/**
+ * What the sweeper needs to apply each corridor's threshold (sweepDecision) without reading the
+ * base table: INCLUDE rather than KEYS_ONLY, so only the few payouts it re-checks cost a GetItem,
+ * and rather than ALL, so the index does not copy whole payouts (amounts, request ids, reasons)
+ * that the sweeper re-reads consistently anyway before it acts. The corridor's country sits in the
+ * (masked) `destination` map, and a projection takes top-level attributes only.
+ */
+export const AWAITING_INDEX_ATTRIBUTES = ['payoutId', 'status', 'currency', 'destination', 'createdAt', 'lastEventAt'] as const;
+
+/** Adds the sparse gsi3 (`gsi3pk` / `gsi3sk`): only payouts awaiting the provider carry its keys. */
+export function addAwaitingProviderIndex(table: dynamodb.Table): void {
+  table.addGlobalSecondaryIndex({
+    indexName: AWAITING_INDEX_NAME,
+    partitionKey: { name: `${AWAITING_INDEX_NAME}pk`, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: `${AWAITING_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: [...AWAITING_INDEX_ATTRIBUTES],
+  });
+}

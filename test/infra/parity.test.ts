@@ -46,8 +46,8 @@ describe('parity between the template and the running twin', () => {
     for (const [logicalId, table] of expected) {
       const { Table } = await twin.clients.dynamodb.send(new DescribeTableCommand({ TableName: logicalId }));
       expect(Table?.KeySchema, logicalId).toEqual(table.Properties.KeySchema);
-      const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType}`);
-      const declared = (table.Properties.GlobalSecondaryIndexes ?? []).map((index: any) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType ?? 'ALL'}`);
+      const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`);
+      const declared = (table.Properties.GlobalSecondaryIndexes ?? []).map((index: any) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType ?? 'ALL'}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`);
       expect(sorted(indexes), logicalId).toEqual(sorted(declared));
       const { TimeToLiveDescription } = await twin.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: logicalId }));
       const ttl = table.Properties.TimeToLiveSpecification;

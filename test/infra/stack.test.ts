@@ -97,7 +97,7 @@ describe('DynamoDB tables', () => {
     }
   });
 
-  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL', () => {
+  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3)', () => {
     for (const logicalId of singleTables) {
       const table = resources[logicalId]!;
       expect(table.Properties.KeySchema).toEqual([
@@ -105,16 +105,22 @@ describe('DynamoDB tables', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes as any[];
-      expect(indexes.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
+      expect(indexes.map((index) => index.IndexName)).toEqual(logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3'] : ['gsi1', 'gsi2']);
       for (const index of indexes) {
         expect(index.KeySchema).toEqual([
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
           { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
         ]);
-        expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+        if (index.IndexName !== 'gsi3') expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
       }
       for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
     }
+  });
+
+  it('PayoutsTable gsi3 (awaiting provider) projects only what the sweeper decides on', () => {
+    const gsi3 = (resources.PayoutsTable!.Properties.GlobalSecondaryIndexes as any[]).find((index) => index.IndexName === 'gsi3');
+    expect(gsi3.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['payoutId', 'status', 'currency', 'destination', 'createdAt', 'lastEventAt'] });
+    expect(resources.PayoutsTable!.Properties.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'gsi3pk', AttributeType: 'S' }, { AttributeName: 'gsi3sk', AttributeType: 'S' }]));
   });
 
   it('expire items by the agreed TTL attributes', () => {

@@ -6,7 +6,7 @@ import type { WebhookQueue } from '../../adapters/webhook-queue';
 import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
-import { sweepDecision } from '../../domain/staleness';
+import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
 import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
@@ -36,7 +36,8 @@ export interface SweepDeps {
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
   payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
-  scan: { nextSlice(): Promise<Payout[]> };
+  /** Payouts awaiting the provider and quiet since before the given instant (the sparse gsi3). */
+  awaiting: { quietSince(quietBeforeIso: string): Promise<Array<SweepCandidate & { payoutId: string }>> };
   providers: Readonly<Record<string, ProviderPort>>;
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
   resubmit?: (payoutId: string) => Promise<void>;
@@ -111,8 +112,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   });
 
   await job('stale', async () => {
-    for (const payout of await deps.scan.nextSlice()) {
+    const quietBefore = new Date(nowMs - SWEEP_QUIET_SECONDS_MIN * 1_000).toISOString();
+    for (const candidate of await deps.awaiting.quietSince(quietBefore)) {
       if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
+      // The index's copy picks candidates by corridor; the decision is taken on a consistent read
+      // because the index lags the table (the payout may have moved since).
+      if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
+      const payout = await deps.payouts.getPayoutById(candidate.payoutId);
+      if (payout === undefined) continue;
       const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);

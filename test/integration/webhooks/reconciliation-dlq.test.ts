@@ -44,7 +44,7 @@ function runSweep() {
     exceptions: h.exceptions,
     rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
     payouts: h.payouts,
-    scan: { nextSlice: async () => [] },
+    awaiting: { quietSince: async () => [] },
     providers: {},
     nowMs: () => Date.now(),
   });

@@ -75,7 +75,8 @@ describe('sweeper re-checks', () => {
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
-      scan: { nextSlice: async () => (await Promise.all(payouts.map((p) => h.payouts.getPayoutById(p.payoutId)))).filter((p) => p !== undefined) },
+      // Only this test's payouts (the emulator holds other tests' too); the index itself: awaiting-index.test.ts.
+      awaiting: { quietSince: async () => (await Promise.all(payouts.map((p) => h.payouts.getPayoutById(p.payoutId)))).filter((p) => p !== undefined).map((p) => ({ payoutId: p.payoutId, status: p.status, country: p.destination.country, currency: p.currency, createdAt: p.createdAt, lastEventAt: p.lastEventAt })) },
       providers: { sandbox: port },
       resubmit: async (payoutId) => void resubmitted.push(payoutId),
       nowMs: () => nowMs,

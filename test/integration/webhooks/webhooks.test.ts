@@ -110,7 +110,7 @@ describe('intake', () => {
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
-      scan: { nextSlice: async () => [] },
+      awaiting: { quietSince: async () => [] },
       providers: {},
       nowMs: () => later,
     });
