@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAYOUT_STATUSES } from '../../../functions/domain/lifecycle';
-import { LONG_PENDING_AFTER_SECONDS_DEFAULT, STALE_AFTER_SECONDS_BY_CORRIDOR, SUBMITTED_STALE_AFTER_SECONDS, sweepDecision } from '../../../functions/domain/staleness';
+import { LONG_PENDING_AFTER_SECONDS_DEFAULT, STALE_AFTER_SECONDS_BY_CORRIDOR, STALE_AFTER_SECONDS_DEFAULT, SUBMITTED_STALE_AFTER_SECONDS, SWEEP_QUIET_SECONDS_MIN, sweepDecision } from '../../../functions/domain/staleness';
 
 const NOW = Date.parse('2026-11-25T12:00:00.000Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
@@ -23,5 +23,12 @@ describe('sweep decision', () => {
     for (const status of PAYOUT_STATUSES.filter((s) => !['submitted', 'accepted', 'pending'].includes(s))) {
       expect(sweepDecision({ status, country: 'GB', currency: 'GBP', createdAt: ago(1e7), lastEventAt: ago(1e7) }, NOW)).toEqual({ kind: 'skip' });
     }
+  });
+});
+
+describe('the awaiting index read bound', () => {
+  it('is the smallest threshold, so no corridor is cut off before sweepDecision sees it', () => {
+    for (const seconds of [SUBMITTED_STALE_AFTER_SECONDS, STALE_AFTER_SECONDS_DEFAULT, ...Object.values(STALE_AFTER_SECONDS_BY_CORRIDOR)]) expect(SWEEP_QUIET_SECONDS_MIN).toBeLessThanOrEqual(seconds);
+    expect([SUBMITTED_STALE_AFTER_SECONDS, STALE_AFTER_SECONDS_DEFAULT, ...Object.values(STALE_AFTER_SECONDS_BY_CORRIDOR)]).toContain(SWEEP_QUIET_SECONDS_MIN);
   });
 });
