@@ -25,12 +25,22 @@ export { PayoutsRepositoryError, ProviderReferenceConflictError, TransitionConfl
 import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from './payouts-queries';
 
 /*
- * Key design. PAYOUTS_TABLE (pk, sk; gsi1 and gsi2 overloaded, eventually consistent, used only for
- * listing — every decision is taken on a consistent GetItem/Query of the base table or a condition):
+ * Key design. PAYOUTS_TABLE (pk, sk; gsi1 and gsi2 overloaded, gsi3 sparse; all eventually
+ * consistent, used only for listing and finding — every decision is taken on a consistent
+ * GetItem/Query of the base table or a condition):
  *
  *   payout           pk PAYOUT#<payoutId>               sk PAYOUT
  *                    gsi1 TENANT#<tenant>               / <createdAt>#<payoutId>   list a tenant's payouts
  *                    gsi2 TENANT#<tenant>#STATUS#<s>    / <createdAt>#<payoutId>   list by status
+ *                    gsi3 AWAITING#<shard:2>            / <lastEventAt>#<payoutId> only while awaiting
+ *                    the provider (submitted/accepted/pending): set by createPayout and by every
+ *                    transition that stays or enters there, REMOVEd by the one that leaves, in the
+ *                    same write. The sweeper queries it per shard (payout-awaiting-index.ts) for
+ *                    payouts quiet too long, so its cost follows what is in flight, not history.
+ *                    AWAITING_SHARDS shards, by a hash of the payout id (payout-items.ts), so the
+ *                    in-flight writes do not all land on one index partition. Projection INCLUDE
+ *                    of what sweepDecision needs. exceptionOwner and reconciledAt are UpdateItems of
+ *                    their own attribute and never touch these keys.
  *   destination      pk PAYOUT#<payoutId>               sk PAYOUT#DESTINATION
  *                    The unmasked account fields, kept apart from the payout item so that every read
  *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
