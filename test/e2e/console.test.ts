@@ -217,9 +217,16 @@ describe('ops console in Chromium', () => {
     await page.getByRole('dialog').getByLabel('Assignee (optional)').fill('night-shift');
     await page.getByRole('dialog').getByLabel('Note').fill('Looking into the unknown payout id with the provider.');
     await page.getByRole('dialog').getByRole('button', { name: 'Assign' }).click();
+    // The dialog closes on submit, before the assign call has answered: a list fetched right away
+    // can predate the write, so keep applying the filter until the assignment shows.
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await exceptionsView.getByLabel('State').selectOption('assigned');
-    await exceptionsView.getByRole('button', { name: 'Apply filters' }).click();
-    await expect.poll(() => page.locator('#exc-list').textContent()).toContain('night-shift');
+    await expect
+      .poll(async () => {
+        await exceptionsView.getByRole('button', { name: 'Apply filters' }).click();
+        return page.locator('#exc-list').textContent();
+      })
+      .toContain('night-shift');
     await page.screenshot({ path: join(RESULTS_DIR, 'console-exceptions.png'), fullPage: true });
     await page.locator('#exc-list tbody tr').filter({ hasText: 'po_never_created_console_e2e' }).getByRole('button', { name: /^Resolve/ }).click();
     await page.getByRole('dialog').getByLabel('Resolution note').fill('Test event from the provider sandbox; no payout of ours. Discarded.');

@@ -161,7 +161,8 @@ describe('apigw fixtures without stored state', () => {
   it('ops-redrive: 200 queue depths; invalid (redrive with ops:read only) → 403 insufficient_scope, nothing moved or audited', async () => {
     const ok = await http('ops-redrive', 'apigw/ops-redrive.json');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json.data).toHaveLength(4);
+    // A work queue and its DLQ per pair: webhook, submission and reconciliation.
+    expect(ok.json.data).toHaveLength(6);
     expectError(await withoutStateChange(() => http('ops-redrive', 'apigw/ops-redrive.invalid.json')), 403, 'insufficient_scope');
   });
 
