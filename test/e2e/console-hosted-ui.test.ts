@@ -23,7 +23,7 @@ let cognitoUrl: string;
 let consoleUrl: string;
 let browser: BrowserContext;
 let userDataDir: string;
-const seen: { authorize?: URLSearchParams; token?: URLSearchParams; apiAuthorization?: string } = {};
+const seen: { authorize?: URLSearchParams; token?: URLSearchParams; apiAuthorizations: Array<string | undefined> } = { apiAuthorizations: [] };
 const issuedCodes = new Map<string, { challenge: string; redirectUri: string }>();
 
 const listen = async (server: Server): Promise<string> => {
@@ -70,7 +70,9 @@ beforeAll(async () => {
       const { html, csp } = renderPage(pageConfig({ OPS_CONSOLE_AUTH_DOMAIN: cognitoUrl, OPS_CONSOLE_CLIENT_ID: CLIENT_ID, STAGE: 'test' }));
       return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(html);
     }
-    seen.apiAuthorization = request.headers.authorization;
+    // The browser asks for /favicon.ico on its own, without a token: only the page's API calls count.
+    if (url.pathname === '/favicon.ico') return void response.writeHead(404).end();
+    seen.apiAuthorizations.push(request.headers.authorization);
     const authorized = request.headers.authorization === `Bearer ${accessToken}`;
     response.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
     response.end(JSON.stringify(authorized ? { data: [{ queue: 'webhook', role: 'dlq', visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null }] } : { error: { code: 'unauthorized', message: 'no token' } }));
@@ -101,7 +103,8 @@ describe('ops console hosted-UI sign-in', () => {
     expect(seen.authorize?.get('redirect_uri')).toBe(`${consoleUrl}/ops`);
     expect(seen.authorize?.get('scope')).toContain('payout-platform/ops:redrive');
     expect(seen.token?.get('code_verifier')?.length).toBeGreaterThanOrEqual(43);
-    expect(seen.apiAuthorization).toBe(`Bearer ${accessToken}`);
+    expect(seen.apiAuthorizations.length).toBeGreaterThan(0);
+    expect(new Set(seen.apiAuthorizations)).toEqual(new Set([`Bearer ${accessToken}`]));
     expect(page.url()).toBe(`${consoleUrl}/ops`); // the single-use code left the address bar
     expect(await page.locator('#identity').textContent()).toContain('ada@example.com');
     expect(errors).toEqual([]);
