@@ -1,0 +1,67 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { PayoutPlatformStack } from '../../../lib/payout-platform-stack';
+import { synthesizePlatform } from './synth';
+
+// The synthesized stack shared by the template-assertion files (stack-*.test.ts): one synthesis
+// (with bundling) per file, with non-default context so configuration is exercised too.
+
+export const RECONCILE_TIMEZONE = 'Europe/Berlin';
+export const SANDBOX_PROVIDER_URL = 'https://sandbox.example.test';
+export const SQS_RETENTION_MAX_SECONDS = 14 * 24 * 3600;
+export const MAX_RECEIVE_COUNT_MIN = 5;
+export const VISIBILITY_TIMEOUT_MULTIPLIER_MIN = 6;
+/** SQS refuses a visibility timeout above 12 hours. */
+export const SQS_VISIBILITY_TIMEOUT_MAX_SECONDS = 12 * 3600;
+
+/** docs/contracts.md, Functions table: every route and the one scope it requires (null: none). */
+export const CONTRACT_ROUTES: Record<string, string | null> = {
+  'GET /corridors': 'payouts:read',
+  'GET /openapi.json': null,
+  'POST /payouts': 'payouts:write',
+  'GET /payouts': 'payouts:read',
+  'GET /payouts/{payoutId}': 'payouts:read',
+  'GET /payouts/{payoutId}/events': 'payouts:read',
+  'GET /lifecycle': 'payouts:read',
+  // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
+  'GET /ops/payouts': 'ops:read',
+  'GET /ops/payouts/{payoutId}/events': 'ops:read',
+  'GET /ledger/balances': 'ops:read',
+  'POST /webhooks/{provider}': null,
+  'GET /exceptions': 'ops:read',
+  'POST /exceptions/{exceptionId}/assign': 'exceptions:write',
+  'POST /exceptions/{exceptionId}/resolve': 'exceptions:write',
+  'GET /ops/dlq': 'ops:read',
+  'GET /ops/queues': 'ops:read',
+  'POST /ops/dlq/redrive': 'ops:redrive',
+  'POST /ops/replay': 'ops:redrive',
+  'GET /ops': null,
+  'POST /reconciliations': 'ops:redrive',
+  'GET /reconciliations/{date}': 'ops:read',
+  'GET /exports/{date}': 'exports:read',
+};
+
+export type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+export let template: Template;
+export let stack: PayoutPlatformStack;
+export let resources: Record<string, Resource>;
+
+export function ofType(type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+export function functionByName(name: string): [string, Resource] {
+  const found = Object.entries(ofType('AWS::Lambda::Function')).find(
+    ([, fn]) => fn.Properties.Environment?.Variables?.PAYOUT_FUNCTION === name,
+  );
+  if (!found) throw new Error(`no function ${name}`);
+  return found;
+}
+
+/** Synthesizes the app once for the calling test file; the exports above are live bindings. */
+export function loadStack(): void {
+  ({ template, stack } = synthesizePlatform({
+    context: { reconcileTimezone: RECONCILE_TIMEZONE, sandboxProviderUrl: SANDBOX_PROVIDER_URL },
+  }));
+  resources = template.toJSON().Resources as Record<string, Resource>;
+}
