@@ -4,9 +4,8 @@
 // fauxqs and the sandbox on the `.local/` state just for this call and stops them afterwards.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from '../local/cli-args.js';
-import { InvocationError, TwinError } from '../local/errors.js';
-import { invokeStandalone } from '../local/invoke-standalone.js';
-import { findRunningTwin } from '../local/running-twin.js';
+import { TwinError } from '../local/errors.js';
+import { invokeAndPrint } from '../local/invoke-cli.js';
 
 const USAGE = 'usage: npm run invoke -- <function short name> <event file.json> [--no-synth]';
 
@@ -18,23 +17,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const event: unknown = JSON.parse(readFileSync(eventFile, 'utf8'));
-  const running = findRunningTwin();
-  if (running) {
-    const response = await fetch(`${running.url}/.twin/functions/${encodeURIComponent(functionName)}/invoke`, { method: 'POST', body: JSON.stringify(event) });
-    const body: unknown = await response.json();
-    console.log(JSON.stringify(body, null, 2));
-    return response.status === 200 && !response.headers.get('x-amz-function-error') ? 0 : 1;
-  }
-  const log = (line: string) => console.error(`[invoke] ${line}`);
-  log('no running twin: starting the emulators for this call (npm start keeps them warm)');
-  try {
-    console.log(JSON.stringify(await invokeStandalone(functionName, event, { synth: flags['no-synth'] !== true, log }), null, 2));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof InvocationError)) throw error;
-    console.log(JSON.stringify({ errorType: error.errorType, errorMessage: error.message }, null, 2));
-    return 1;
-  }
+  return invokeAndPrint(functionName, event, { logPrefix: 'invoke', synth: flags['no-synth'] !== true });
 }
 
 main().then(
