@@ -1,5 +1,5 @@
 import { assertNever } from './assert-never';
-import type { PayoutStatus } from './lifecycle';
+import { isAwaitingProvider, type PayoutStatus } from './lifecycle';
 import type { CurrencyCode } from './money';
 
 /**
@@ -32,23 +32,9 @@ export interface PostingInput {
 
 const move = (from: LedgerAccount, to: LedgerAccount, amountMinor: number): Posting => ({ from, to, amountMinor });
 
-/** Money is with the provider while the payout is in one of these statuses. */
+/** Money is with the provider exactly while the payout awaits the provider's answer; `new` is before any of it. */
 function isInFlight(status: PayoutStatus | 'new'): boolean {
-  switch (status) {
-    case 'submitted':
-    case 'accepted':
-    case 'pending':
-      return true;
-    case 'new':
-    case 'requires_approval':
-    case 'paid':
-    case 'reversed':
-    case 'failed':
-    case 'canceled':
-      return false;
-    default:
-      return assertNever(status, 'payout status');
-  }
+  return status !== 'new' && isAwaitingProvider(status);
 }
 
 /**
