@@ -63,3 +63,20 @@ export function report(checks: Check[]): boolean {
   }
   return ok;
 }
+
+/**
+ * Runs a drill's body and ends the process the way every drill does: PASS or FAIL on its own line,
+ * exit 0 only when every check matched, and a crash printed with its stack (exit 1).
+ */
+export function runDrill(name: string, drill: () => Promise<boolean>): void {
+  drill().then(
+    (ok) => {
+      console.log(ok ? `\n${name}: PASS` : `\n${name}: FAIL`);
+      process.exit(ok ? 0 : 1);
+    },
+    (error: unknown) => {
+      console.error(`✖ ${(error as Error).stack ?? String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -10,7 +10,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulidx';
 import { InboxRepository } from '../functions/adapters/inbox-repository.js';
 import { bucketName } from '../local/names.js';
-import { report } from './_twin.js';
+import { report, runDrill } from './_twin.js';
 import { connectWebhookTwin, waitFor } from './_webhooks.js';
 
 const TENANT = 'drill';
@@ -18,7 +18,7 @@ const PENDING_IBAN = 'DE35370400440532013002';
 const WAIT_MS_MAX = 60_000;
 const log = (line: string) => console.log(`• ${line}`);
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const twin = await connectWebhookTwin(log);
   try {
     const auth = { authorization: `Bearer ${await twin.token(TENANT, ['payouts:write', 'payouts:read'])}` };
@@ -80,14 +80,10 @@ async function main(): Promise<number> {
       { what: 'after two replays the payout is unchanged', expected: [paid['status'], paid['last_event_at']], saw: [final['status'], final['last_event_at']] },
       { what: 'timeline entries from this provider event (applied once)', expected: [['provider_paid', 'applied']], saw: timeline.data.filter((e) => e['source_ref'] === eventId).map((e) => [e['event'], e['outcome']]) },
     ]);
-    console.log(ok ? '\ndlq-replay: PASS' : '\ndlq-replay: FAIL');
-    return ok ? 0 : 1;
+    return ok;
   } finally {
     await twin.stop();
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`✖ ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});
+runDrill('dlq-replay', main);

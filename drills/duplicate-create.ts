@@ -7,7 +7,7 @@ import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { countSandboxPayouts } from '../local/sandbox/client.js';
-import { connectTwin, report } from './_twin.js';
+import { connectTwin, report, runDrill } from './_twin.js';
 
 const RACERS = 20;
 const TENANT = 'drill';
@@ -24,7 +24,7 @@ const BODY = {
 
 const log = (line: string) => console.log(`• ${line}`);
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
     const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
@@ -79,8 +79,7 @@ async function main(): Promise<number> {
       { what: 'fresh-key race: at most one payout named by the 201s', expected: true, saw: coldIds.length <= 1 },
       { what: 'fresh-key race: payouts listed for the key', expected: 1, saw: coldList.data.length },
     ]);
-    console.log(ok ? '\nduplicate-create: PASS' : '\nduplicate-create: FAIL');
-    return ok ? 0 : 1;
+    return ok;
   } finally {
     await twin.stop();
   }
@@ -92,10 +91,4 @@ function countBy(values: number[]): Record<string, number> {
   return counts;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`✖ ${(error as Error).stack ?? String(error)}`);
-    process.exit(1);
-  },
-);
+runDrill('duplicate-create', main);

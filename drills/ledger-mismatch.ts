@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
 import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
-import { connectTwin, report } from './_twin.js';
+import { connectTwin, report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
 /** docs/sandbox-provider.md: paid, reported with a different amount (+100 minor units). */
@@ -32,7 +32,7 @@ function csvRows(text: string): Record<string, string>[] {
   return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
     const token = await twin.token(TENANT, ['payouts:write', 'payouts:read', 'ops:read', 'ops:redrive', 'exports:read', 'exceptions:write']);
@@ -109,17 +109,10 @@ async function main(): Promise<number> {
       { what: 're-run succeeded, the exception stays resolved and single', expected: [202, 'succeeded', 1], saw: [rerun.status, rerun.run?.['state'], same.length] },
       { what: 'GET /reconciliations/{date} shows the last success', expected: 'succeeded', saw: run2.body['last_success']?.['state'] },
     ]);
-    console.log(ok ? '\nledger-mismatch: PASS' : '\nledger-mismatch: FAIL');
-    return ok ? 0 : 1;
+    return ok;
   } finally {
     await twin.stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`✖ ${(error as Error).stack ?? String(error)}`);
-    process.exit(1);
-  },
-);
+runDrill('ledger-mismatch', main);

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { sandboxPayoutsFor } from '../local/sandbox/client.js';
 import { triggerByName } from '../local/sandbox/triggers.js';
-import { connectTwin, report } from './_twin.js';
+import { connectTwin, report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
 /** The sandbox records the payout at once; the adapter gives up after 5 s. */
@@ -24,7 +24,7 @@ const POLL_MS = 1_000;
 
 const log = (line: string) => console.log(`• ${line}`);
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
     const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
@@ -72,17 +72,10 @@ async function main(): Promise<number> {
       { what: 'provider_accepted applied exactly once on our timeline', expected: 1, saw: (timeline.data ?? []).filter((entry) => entry['event'] === 'provider_accepted' && entry['outcome'] === 'applied').length },
       { what: 'our provider reference is the sandbox payout', expected: sandboxPayouts[0]?.id ?? null, saw: final['provider_reference'] },
     ]);
-    console.log(ok ? '\nprovider-timeout: PASS' : '\nprovider-timeout: FAIL');
-    return ok ? 0 : 1;
+    return ok;
   } finally {
     await twin.stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`✖ ${(error as Error).stack ?? String(error)}`);
-    process.exit(1);
-  },
-);
+runDrill('provider-timeout', main);

@@ -7,7 +7,7 @@
 //   npm run drill -- webhook-redelivery
 import { ulid } from 'ulidx';
 import { connectWebhookTwin, deliverSandbox, waitFor } from './_webhooks.js';
-import { report } from './_twin.js';
+import { report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
 /** Sandbox trigger "pending": accepted → in_transit, never settles (docs/sandbox-provider.md). */
@@ -16,7 +16,7 @@ const LATE_BY_SECONDS = 600;
 const WAIT_MS_MAX = 60_000;
 const log = (line: string) => console.log(`• ${line}`);
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const twin = await connectWebhookTwin(log);
   try {
     const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
@@ -57,14 +57,10 @@ async function main(): Promise<number> {
       { what: 'the duplicate redelivery is answered 200, marked duplicate', expected: [200, true], saw: [duplicate.status, duplicate.body['duplicate']] },
       { what: 'timeline entries from this provider event (applied once)', expected: [['provider_paid', 'applied']], saw: fromEvent.map((e) => [e['event'], e['outcome']]) },
     ]);
-    console.log(ok ? '\nwebhook-redelivery: PASS' : '\nwebhook-redelivery: FAIL');
-    return ok ? 0 : 1;
+    return ok;
   } finally {
     await twin.stop();
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`✖ ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});
+runDrill('webhook-redelivery', main);
