@@ -1,8 +1,23 @@
 // GET /.twin/inventory: what the running twin actually serves, polls and schedules — the parity
 // test compares it (and the emulators' own listings) with the template.
-import type { Twin } from './twin.js';
+import type { Emulators } from './emulators.js';
+import type { LambdaRuntime } from './lambda-runtime.js';
+import type { TwinModel } from './model.js';
+import type { Scheduler } from './scheduler.js';
+import type { SqsPoller } from './sqs-poller.js';
 
-export function twinInventory(twin: Twin) {
+/** The parts of a running twin the inventory reads; a Twin is one (named apart so twin.ts can import this file). */
+export interface InventorySource {
+  issuer: string;
+  clientId: string;
+  model: TwinModel;
+  emulators: Emulators;
+  runtime: LambdaRuntime;
+  scheduler: Scheduler;
+  pollers: Map<string, SqsPoller>;
+}
+
+export function twinInventory(twin: InventorySource) {
   const shortName = (logicalId: string) => twin.runtime.find(logicalId)?.spec.shortName ?? logicalId;
   return {
     issuer: twin.issuer,

@@ -4,7 +4,8 @@
 // account numbers. Plugins (webhook emitter, settlement report) hook in via local/sandbox/plugins.ts.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SANDBOX_PLUGINS, type SandboxContext, type SandboxPlugin } from './sandbox/plugins.js';
+import type { SandboxContext, SandboxPlugin } from './sandbox/plugin-types.js';
+import { SANDBOX_PLUGINS } from './sandbox/plugins.js';
 import { requestHandler } from './sandbox/server.js';
 import { SandboxStore, type StateChangeListener } from './sandbox/store.js';
 import type { SandboxPayout } from '../functions/adapters/providers/sandbox-api.js';

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, type SandboxList, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './http.js';
-import type { SandboxRoute } from './plugins.js';
+import type { SandboxRoute } from './plugin-types.js';
 import type { SandboxStore } from './store.js';
 import { SANDBOX_TRIGGERS, SANDBOX_US_ROUTING_NUMBER } from './triggers.js';
 import { validateCreatePayout, validIdempotencyKey } from './validate.js';

@@ -10,7 +10,7 @@ import type { SandboxPayoutState } from '../../functions/domain/provider-status.
 import type { ProviderStatus, ReportRow } from '../../functions/domain/reconciliation/report.js';
 import { REPORT_HEADER, reportLine } from '../../functions/domain/reconciliation/report-writer.js';
 import { sendError } from './http.js';
-import type { SandboxContext, SandboxPlugin } from './plugins.js';
+import type { SandboxContext, SandboxPlugin } from './plugin-types.js';
 import type { ReportPerturbation } from './triggers.js';
 
 export const SETTLEMENT_REPORT_PATH = '/v1/reports/settlement';

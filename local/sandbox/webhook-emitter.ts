@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { DELIVERY_TIMING_DEFAULT, parseFaultRates, type DeliveryTiming, type FaultRates } from './fault-plan.js';
 import { sendError, sendJson } from './http.js';
-import type { SandboxContext, SandboxPlugin, SandboxPluginFactory } from './plugins.js';
+import type { SandboxContext, SandboxPlugin, SandboxPluginFactory } from './plugin-types.js';
 import { WebhookDelivery, type EventRecord } from './webhook-delivery.js';
 import { webhookEventOf } from './webhook-event.js';
 
