@@ -8,12 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from '../local/cli-args.js';
-import { functionEnvironment } from '../local/environment.js';
-import { buildModel } from '../local/model.js';
+import { parseArgs } from '../local/cli/cli-args.js';
+import { functionEnvironment } from '../local/template/environment.js';
+import { buildModel } from '../local/template/model.js';
 import { CDK_OUT_DIR, REPO_ROOT } from '../local/paths.js';
-import { synthesize } from '../local/synth.js';
-import { loadTemplate } from '../local/template.js';
+import { synthesize } from '../local/template/synth.js';
+import { loadTemplate } from '../local/template/template.js';
 import { median, printFigure } from './_figure.js';
 
 const RUNS_DEFAULT = 3;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxProvider } from '../functions/adapters/providers/sandbox-provider.js';
 import type { ProviderSubmission } from '../functions/domain/provider-port.js';
-import { startSandboxProvider } from '../local/sandbox.js';
+import { startSandboxProvider } from '../local/sandbox/sandbox-process.js';
 import { median, printFigure } from './_figure.js';
 
 const SUBMISSIONS = Number(process.env['BENCH_SANDBOX_SUBMISSIONS'] ?? 500);

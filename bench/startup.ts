@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { REPO_ROOT } from '../local/paths.js';
-import { freePort } from '../local/ports.js';
-import { synthesize } from '../local/synth.js';
+import { freePort } from '../local/emulators/ports.js';
+import { synthesize } from '../local/template/synth.js';
 import { median, printFigure } from './_figure.js';
 
 /** A start slower than this on a loaded 2-core machine is a failure, not a figure. */

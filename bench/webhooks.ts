@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ulid } from 'ulidx';
 import { signStandardWebhook } from '../functions/domain/webhook-signatures/index.js';
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { startEmulators } from '../test/support/emulators.js';
 import { startTwin } from '../test/support/twin.js';
 import { sandboxSecret } from '../drills/_webhooks.js';

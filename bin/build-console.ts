@@ -1,7 +1,7 @@
-// `npm run build:console`: regenerate functions/console/generated/console-assets.ts.
+// `npm run build:console`: regenerate functions/generated/console-assets.ts from console/.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GENERATED_MODULE_PATH, buildConsoleModule } from '../functions/console/build-assets';
+import { GENERATED_MODULE_PATH, buildConsoleModule } from '../console/build-assets';
 
 const source = await buildConsoleModule();
 await mkdir(dirname(GENERATED_MODULE_PATH), { recursive: true });

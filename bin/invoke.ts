@@ -3,9 +3,9 @@
 // through the running twin (warm workers, same emulators); otherwise it starts DynamoDB Local,
 // fauxqs and the sandbox on the `.local/` state just for this call and stops them afterwards.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { TwinError } from '../local/errors.js';
-import { invokeAndPrint } from '../local/invoke-cli.js';
+import { invokeAndPrint } from '../local/cli/invoke-cli.js';
 
 const USAGE = 'usage: npm run invoke -- <function short name> <event file.json> [--no-synth]';
 

@@ -1,7 +1,7 @@
 // `npm start`: the local twin. Flags: --fresh (wipe the twin's state in .local/ first), --no-synth
 // (skip `cdk synth` when cdk.out is newer than the sources), --synth never (use cdk.out as it is,
 // for benches), --port N (or PORT=N).
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { loadLocalConfig } from '../local/config.js';
 import { TwinError } from '../local/errors.js';
 import { startLocalTwin, type Twin } from '../local/twin.js';

@@ -8,10 +8,10 @@
 //   exceptions assign <exceptionId> [--assignee a] [--owner o] [--note n]
 //   exceptions resolve <exceptionId> --note "…"
 //   any command: [--state-dir DIR] to reach a twin started with another state directory (tests)
-import { parseArgs } from '../local/cli-args.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/issuer.js';
+import { parseArgs } from '../local/cli/cli-args.js';
+import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
 import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
-import { findRunningTwin } from '../local/running-twin.js';
+import { findRunningTwin } from '../local/cli/running-twin.js';
 
 const USAGE = `usage: npm run ops -- dlq list | dlq redrive (--id ID | --all | --provider P --event-type T --error-category C --older-than S) [--dry-run]
                     | replay (--event-id P#ID[,P#ID…] | --from ISO --to ISO) [--dry-run]

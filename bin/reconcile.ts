@@ -1,8 +1,8 @@
 // `npm run reconcile -- --date YYYY-MM-DD`: runs the `reconcile` function for one date against the
 // twin — through the running twin (`npm start`) when there is one, otherwise on the `.local/` state
 // with emulators started just for this call — and prints the run record (state, counts, export).
-import { parseArgs } from '../local/cli-args.js';
-import { invokeAndPrint } from '../local/invoke-cli.js';
+import { parseArgs } from '../local/cli/cli-args.js';
+import { invokeAndPrint } from '../local/cli/invoke-cli.js';
 import { isRunDate } from '../functions/handlers/reconciliation/deps.js';
 
 const USAGE = 'usage: npm run reconcile -- --date YYYY-MM-DD';

@@ -4,9 +4,9 @@
 // load balancer and give its URL to the CDK app as sandboxProviderUrl) or to poke at by hand.
 // docs/sandbox-provider.md lists its API and test triggers.
 import { join } from 'node:path';
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { STATE_DIR_DEFAULT } from '../local/paths.js';
-import { startSandboxProvider } from '../local/sandbox.js';
+import { startSandboxProvider } from '../local/sandbox/sandbox-process.js';
 
 const { flags } = parseArgs(process.argv.slice(2));
 const text = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);

@@ -2,13 +2,13 @@
 // prints only a bearer token the twin accepts: RS256 with the `.local/issuer` key (created when
 // missing), `iss` = the twin's issuer for the configured port, `client_id` = the M2M client's
 // local id, scopes qualified as `payout-platform/<scope>`, claim `tenant_id`.
-import { parseArgs } from '../local/cli-args.js';
+import { parseArgs } from '../local/cli/cli-args.js';
 import { loadLocalConfig } from '../local/config.js';
-import { issuerUrl, loadOrCreateKeys, signToken, TokenRequestError } from '../local/issuer.js';
-import { buildModel, defaultClientId } from '../local/model.js';
+import { issuerUrl, loadOrCreateKeys, signToken, TokenRequestError } from '../local/aws/issuer.js';
+import { buildModel, defaultClientId } from '../local/template/model.js';
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
-import { findRunningTwin } from '../local/running-twin.js';
-import { loadTemplate } from '../local/template.js';
+import { findRunningTwin } from '../local/cli/running-twin.js';
+import { loadTemplate } from '../local/template/template.js';
 
 const USAGE = 'usage: npm run --silent token -- --tenant <tenant> --scopes <scope,scope> [--ttl-seconds N] [--port N]';
 

@@ -2,11 +2,11 @@
 // a free port with scratch state, plus a checklist printer. Not a drill itself (leading underscore).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DUMMY_CREDENTIALS } from '../local/dynamodb.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/issuer.js';
-import { LOCAL_REGION, tableName } from '../local/names.js';
+import { DUMMY_CREDENTIALS } from '../local/emulators/dynamodb.js';
+import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
+import { LOCAL_REGION, tableName } from '../local/template/names.js';
 import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
-import { findRunningTwin } from '../local/running-twin.js';
+import { findRunningTwin } from '../local/cli/running-twin.js';
 import { startTwin } from '../test/support/twin.js';
 
 export interface DrillTwin {

@@ -8,11 +8,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { signStandardWebhook } from '../functions/domain/webhook-signatures/index.js';
-import { DUMMY_CREDENTIALS } from '../local/dynamodb.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/issuer.js';
-import { LOCAL_REGION, queueName, queueUrl, tableName } from '../local/names.js';
+import { DUMMY_CREDENTIALS } from '../local/emulators/dynamodb.js';
+import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
+import { LOCAL_REGION, queueName, queueUrl, tableName } from '../local/template/names.js';
 import { REPO_ROOT, STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
-import { findRunningTwin } from '../local/running-twin.js';
+import { findRunningTwin } from '../local/cli/running-twin.js';
 import { startTwin } from '../test/support/twin.js';
 
 export interface WebhookDrillTwin {

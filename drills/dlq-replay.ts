@@ -9,7 +9,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulidx';
 import { InboxRepository } from '../functions/adapters/inbox-repository.js';
-import { bucketName } from '../local/names.js';
+import { bucketName } from '../local/template/names.js';
 import { report, runDrill } from './_twin.js';
 import { connectWebhookTwin, waitFor } from './_webhooks.js';
 

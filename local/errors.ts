@@ -50,7 +50,7 @@ export class TemplateError extends TwinError {
 /** An intrinsic function or resource shape the twin does not understand (a programmer error in the twin). */
 export class UnsupportedTemplateError extends TwinError {
   constructor(message: string) {
-    super(message, { fix: 'teach local/resolve.ts or local/model.ts about it' });
+    super(message, { fix: 'teach local/template/resolve.ts or local/template/model.ts about it' });
     this.name = 'UnsupportedTemplateError';
   }
 }

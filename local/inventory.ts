@@ -1,10 +1,10 @@
 // GET /.twin/inventory: what the running twin actually serves, polls and schedules — the parity
 // test compares it (and the emulators' own listings) with the template.
-import type { Emulators } from './emulators.js';
-import type { LambdaRuntime } from './lambda-runtime.js';
-import type { TwinModel } from './model.js';
-import type { Scheduler } from './scheduler.js';
-import type { SqsPoller } from './sqs-poller.js';
+import type { Emulators } from './emulators/emulators.js';
+import type { LambdaRuntime } from './aws/lambda-runtime.js';
+import type { TwinModel } from './template/model.js';
+import type { Scheduler } from './aws/scheduler.js';
+import type { SqsPoller } from './aws/sqs-poller.js';
 
 /** The parts of a running twin the inventory reads; a Twin is one (named apart so twin.ts can import this file). */
 export interface InventorySource {

@@ -2,22 +2,22 @@
 // (so a taken port fails in a second), then synth, emulators, issuer and sandbox provider in
 // parallel, then the functions, pollers and schedules derived from the template.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { startApiServer, type ApiServer } from './api-server.js';
+import { startApiServer, type ApiServer } from './aws/api-server.js';
 import { loadLocalConfig, type LocalConfig } from './config.js';
-import { assertJava } from './dynamodb.js';
-import { launchEmulators, provisionEmulators, type Emulators, type LaunchedEmulators } from './emulators.js';
-import { functionEnvironment } from './environment.js';
+import { assertJava } from './emulators/dynamodb.js';
+import { launchEmulators, provisionEmulators, type Emulators, type LaunchedEmulators } from './emulators/emulators.js';
+import { functionEnvironment } from './template/environment.js';
 import { Health } from './health.js';
-import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './issuer.js';
-import { LambdaRuntime } from './lambda-runtime.js';
-import { buildModel, defaultClientId, type TwinModel } from './model.js';
+import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './aws/issuer.js';
+import { LambdaRuntime } from './aws/lambda-runtime.js';
+import { buildModel, defaultClientId, type TwinModel } from './template/model.js';
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
-import type { ResolveContext } from './resolve.js';
-import { Scheduler } from './scheduler.js';
-import { SqsPoller } from './sqs-poller.js';
-import { synthesize } from './synth.js';
-import { loadTemplate } from './template.js';
-import { startSandboxProvider } from './sandbox.js';
+import type { ResolveContext } from './template/resolve.js';
+import { Scheduler } from './aws/scheduler.js';
+import { SqsPoller } from './aws/sqs-poller.js';
+import { synthesize } from './template/synth.js';
+import { loadTemplate } from './template/template.js';
+import { startSandboxProvider } from './sandbox/sandbox-process.js';
 import { twinInventory } from './inventory.js';
 
 export interface TwinOptions {

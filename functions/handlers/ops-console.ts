@@ -1,12 +1,12 @@
 // GET /ops — the ops console page (no route auth: the page holds no data; every API call it makes
 // carries the operator's bearer token and each route checks its own scope).
 //
-// The page is inlined (functions/console/generated) and locked down with a hash-based CSP: only
+// The page is inlined (functions/generated) and locked down with a hash-based CSP: only
 // our one script and one style block run, nothing loads from elsewhere, and the page only talks
 // to its own API (and, in AWS, to Cognito's token endpoint).
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { CONSOLE_CSS, CONSOLE_HTML_TEMPLATE, CONSOLE_JS } from '../console/generated/console-assets';
+import { CONSOLE_CSS, CONSOLE_HTML_TEMPLATE, CONSOLE_JS } from '../generated/console-assets';
 import { ENV, OPS_CONSOLE_SCOPES, qualifiedScope } from '../shared/names';
 import { requestIdOf } from './http/response';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../functions/shared/names.js';
-import { signToken } from '../../local/issuer.js';
+import { signToken } from '../../local/aws/issuer.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
 let twin: StartedTwin;

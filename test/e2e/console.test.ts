@@ -14,7 +14,7 @@ import { intakeWebhook } from '../../functions/handlers/webhooks/intake.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { loadSandboxSecret } from '../../local/sandbox/webhook-emitter.js';
 import { signStandardWebhook } from '../../local/sandbox/webhook-signer.js';
-import { synthesize } from '../../local/synth.js';
+import { synthesize } from '../../local/template/synth.js';
 import { ibanFor } from '../support/sandbox-client.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 

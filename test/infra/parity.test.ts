@@ -9,7 +9,7 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CDK_OUT_DIR } from '../../local/paths.js';
-import { listStacks } from '../../local/template.js';
+import { listStacks } from '../../local/template/template.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };

@@ -10,8 +10,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_WEBHOOK_SECRETS_FILE, signedWebhookEvent } from '../../events/sign-webhook';
-import { startSandboxProvider, type SandboxProvider } from '../../local/sandbox.js';
+import { LOCAL_WEBHOOK_SECRETS_FILE, signedWebhookEvent } from '../../bin/sign-webhook';
+import { startSandboxProvider, type SandboxProvider } from '../../local/sandbox/sandbox-process.js';
 import { startEmulators, type StartedEmulators } from '../support/emulators';
 import { lambdaContext, ledgerSums, samplePayout, scanAll } from './payouts/helpers';
 
@@ -89,7 +89,7 @@ beforeAll(async () => {
   [emulators, sandbox] = await Promise.all([startEmulators(), startSandboxProvider({ port: 0, stepSeconds: 3600 })]);
   Object.assign(process.env, emulators.env, {
     SANDBOX_PROVIDER_URL: sandbox.url,
-    // The twin's secrets file: the same secrets events/sign-webhook.ts signs with.
+    // The twin's secrets file: the same secrets bin/sign-webhook.ts signs with.
     WEBHOOK_SECRETS_FILE: LOCAL_WEBHOOK_SECRETS_FILE,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',

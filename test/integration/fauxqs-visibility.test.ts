@@ -1,11 +1,11 @@
 // fauxqs with a data directory must hand a message back on ChangeMessageVisibility(0) — the DLQ
-// peek and dry-run redrive rely on it (local/fauxqs-patches.ts explains the upstream bug).
+// peek and dry-run redrive rely on it (local/emulators/fauxqs-patches.ts explains the upstream bug).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChangeMessageVisibilityBatchCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFauxqsEmulator } from '../../local/fauxqs';
+import { startFauxqsEmulator } from '../../local/emulators/fauxqs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fauxqs-visibility-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

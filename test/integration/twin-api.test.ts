@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKERS_PER_FUNCTION_MAX } from '../../local/lambda-runtime.js';
+import { WORKERS_PER_FUNCTION_MAX } from '../../local/aws/lambda-runtime.js';
 import { FIXTURE_CDK_OUT_DIR } from '../support/fixture-model.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 

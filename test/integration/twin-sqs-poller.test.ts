@@ -4,14 +4,14 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsClients } from '../../local/emulators.js';
-import { startFauxqsEmulator, type FauxqsEmulator } from '../../local/fauxqs.js';
-import { functionEnvironment } from '../../local/environment.js';
-import { LambdaRuntime } from '../../local/lambda-runtime.js';
-import * as names from '../../local/names.js';
-import { createQueues } from '../../local/resources.js';
-import { recordsToDelete, SqsPoller } from '../../local/sqs-poller.js';
-import { loadTemplate } from '../../local/template.js';
+import { awsClients } from '../../local/emulators/emulators.js';
+import { startFauxqsEmulator, type FauxqsEmulator } from '../../local/emulators/fauxqs.js';
+import { functionEnvironment } from '../../local/template/environment.js';
+import { LambdaRuntime } from '../../local/aws/lambda-runtime.js';
+import * as names from '../../local/template/names.js';
+import { createQueues } from '../../local/aws/resources.js';
+import { recordsToDelete, SqsPoller } from '../../local/aws/sqs-poller.js';
+import { loadTemplate } from '../../local/template/template.js';
 import { FIXTURE_CDK_OUT_DIR, fixtureModel } from '../support/fixture-model.js';
 
 const model = fixtureModel();

@@ -9,12 +9,12 @@
 //
 // cdk.out is synthesized only when missing (a synth costs a minute; TWIN_SYNTH=always forces one).
 import { existsSync } from 'node:fs';
-import { startEmulatorsFor, type EmulatorClients, type ResolvedNames } from '../../local/emulators.js';
-import { mergedEnvironment } from '../../local/environment.js';
-import { buildModel, type TwinModel } from '../../local/model.js';
+import { startEmulatorsFor, type EmulatorClients, type ResolvedNames } from '../../local/emulators/emulators.js';
+import { mergedEnvironment } from '../../local/template/environment.js';
+import { buildModel, type TwinModel } from '../../local/template/model.js';
 import { CDK_OUT_DIR } from '../../local/paths.js';
-import { synthesize } from '../../local/synth.js';
-import { loadTemplate } from '../../local/template.js';
+import { synthesize } from '../../local/template/synth.js';
+import { loadTemplate } from '../../local/template/template.js';
 
 export interface StartedEmulators {
   clients: EmulatorClients;

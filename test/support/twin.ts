@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EmulatorClients, ResolvedNames } from '../../local/emulators.js';
+import type { EmulatorClients, ResolvedNames } from '../../local/emulators/emulators.js';
 import { loadLocalConfig } from '../../local/config.js';
 import { startLocalTwin, type Twin } from '../../local/twin.js';
 import { loadModel } from './emulators.js';

@@ -54,7 +54,7 @@ describe('events/ fixtures', () => {
   it.each(invalid)('%s has a valid counterpart, or one made at call time', (file) => {
     const base = file.replace(/\.invalid\.json$/, '.json');
     if (file === 'apigw/intake-webhook.invalid.json') {
-      // The valid delivery carries a signature of the current time: events/sign-webhook.ts makes it.
+      // The valid delivery carries a signature of the current time: bin/sign-webhook.ts makes it.
       expect(files).toContain('webhooks/sandbox-payout-paid.json');
       return;
     }

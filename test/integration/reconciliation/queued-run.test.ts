@@ -7,7 +7,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox.js';
+import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
 import { ENV } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { lambdaContext } from '../payouts/helpers';

@@ -1,7 +1,7 @@
 // Our sandbox adapter against the real sandbox server on a free port: every answer it can get is
 // classified as the provider port promises.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProvider, type SandboxProvider as SandboxServer } from '../../../local/sandbox.js';
+import { startSandboxProvider, type SandboxProvider as SandboxServer } from '../../../local/sandbox/sandbox-process.js';
 import { SandboxProvider } from '../../../functions/adapters/providers/sandbox-provider.js';
 import { ProviderTimeoutError, ProviderUnavailableError, ProviderIdempotencyConflictError } from '../../../functions/domain/provider-errors.js';
 import type { ProviderSubmission } from '../../../functions/domain/provider-port.js';

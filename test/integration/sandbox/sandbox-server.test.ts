@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox.js';
+import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
 import type { SandboxStateChange } from '../../../local/sandbox/store.js';
 import { advanceSandbox, payoutsAtSandbox, postPayout, sandboxRequest, usAccountFor } from '../../support/sandbox-client.js';
 

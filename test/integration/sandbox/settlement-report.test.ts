@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEngine } from '../../../functions/adapters/reconciliation/engine';
 import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
-import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox.js';
+import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
 import { csvObjects, streamOf } from '../../support/reconciliation-fixtures';
 import { advanceSandbox, postPayout, sandboxRequest } from '../../support/sandbox-client.js';
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox';
+import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process';
 import { loadSandboxSecret } from '../../../local/sandbox/webhook-emitter';
 
 const STEP_SECONDS = 0.2;

@@ -5,7 +5,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox.js';
+import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
 import { startEmulators, type StartedEmulators } from '../../support/emulators.js';
 import { ibanFor } from '../../support/sandbox-client.js';
 import { VALID_BODY } from '../../unit/api/bad-inputs.js';

@@ -1,9 +1,9 @@
 // The console's reading of docs/ops-api.md answers, and the redrive/replay bodies it sends.
 import { describe, expect, it } from 'vitest';
-import { apiBasePath } from '../../../functions/console/src/config';
-import { payoutEventsPath, payoutLookupQuery, toDlqMessages, toExceptions, toLastReconciliation, toPayouts, toQueues, toRedriveOutcome, toTimeline } from '../../../functions/console/src/contract';
-import { ageText, timeText } from '../../../functions/console/src/format';
-import { requestBody } from '../../../functions/console/src/views/redrive-flow';
+import { apiBasePath } from '../../../console/src/config';
+import { payoutEventsPath, payoutLookupQuery, toDlqMessages, toExceptions, toLastReconciliation, toPayouts, toQueues, toRedriveOutcome, toTimeline } from '../../../console/src/contract';
+import { ageText, timeText } from '../../../console/src/format';
+import { requestBody } from '../../../console/src/views/redrive-flow';
 
 describe('console contract', () => {
   it('reads queue depths, telling queues from DLQs by role', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_MODULE_PATH, buildConsoleModule } from '../../../functions/console/build-assets';
+import { GENERATED_MODULE_PATH, buildConsoleModule } from '../../../console/build-assets';
 import { handler, pageConfig, renderPage } from '../../../functions/handlers/ops-console';
 
 const hashOf = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

@@ -1,11 +1,11 @@
 // The twin's pure parts: intrinsic resolution to local names, route selection, and API Gateway's
 // v2 response mapping.
 import { describe, expect, it } from 'vitest';
-import { mapResult } from '../../../local/apigw-event.js';
-import { resolve, type ResolveContext } from '../../../local/resolve.js';
-import { RouteTable } from '../../../local/routes.js';
-import type { RouteSpec } from '../../../local/model.js';
-import { loadTemplate } from '../../../local/template.js';
+import { mapResult } from '../../../local/aws/apigw-event.js';
+import { resolve, type ResolveContext } from '../../../local/template/resolve.js';
+import { RouteTable } from '../../../local/aws/routes.js';
+import type { RouteSpec } from '../../../local/template/model.js';
+import { loadTemplate } from '../../../local/template/template.js';
 import { FIXTURE_CDK_OUT_DIR, fixtureModel } from '../../support/fixture-model.js';
 
 const context: ResolveContext = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localTime, nextRunMs, parseScheduleExpression, ScheduleExpressionError } from '../../../local/schedule-expression.js';
+import { localTime, nextRunMs, parseScheduleExpression, ScheduleExpressionError } from '../../../local/aws/schedule-expression.js';
 
 const at = (iso: string) => Date.parse(iso);
 const next = (expression: string, timeZone: string, afterIso: string) => {

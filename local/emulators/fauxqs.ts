@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { startFauxqs } from 'fauxqs';
-import { EmulatorStartError } from './errors.js';
+import { EmulatorStartError } from '../errors.js';
 import { applyFauxqsPatches } from './fauxqs-patches.js';
 import { LOOPBACK_HOST } from './ports.js';
 

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TemplateError } from './errors.js';
-import { CDK_OUT_DIR, REPO_ROOT } from './paths.js';
+import { TemplateError } from '../errors.js';
+import { CDK_OUT_DIR, REPO_ROOT } from '../paths.js';
 import { templatesModifiedAtMs } from './template.js';
 
 /** Sources whose change makes cdk.out stale. */

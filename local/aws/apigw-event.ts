@@ -2,7 +2,7 @@
 // turns the function's result into an HTTP response.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { IncomingHttpHeaders } from 'node:http';
-import { LOCAL_ACCOUNT_ID } from './names.js';
+import { LOCAL_ACCOUNT_ID } from '../template/names.js';
 
 /** Content types API Gateway passes as text; any other body arrives base64-encoded. */
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded|graphql))/i;

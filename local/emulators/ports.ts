@@ -1,7 +1,7 @@
 // Free loopback ports. Several engineers run tests on one machine at once, so nothing binds a fixed
 // port except `npm start` itself (PORT, default 3000).
 import { createServer } from 'node:net';
-import { PortInUseError } from './errors.js';
+import { PortInUseError } from '../errors.js';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 

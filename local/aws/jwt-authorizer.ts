@@ -4,7 +4,7 @@
 // nbf / iat, then the route's AuthorizationScopes: at least one must be in the token's `scope`.
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { IssuerKeys } from './issuer.js';
-import type { AuthorizerSpec, RouteSpec } from './model.js';
+import type { AuthorizerSpec, RouteSpec } from '../template/model.js';
 
 export type AuthorizationResult =
   | { ok: true; claims: Record<string, string>; scopes: string[] | null }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import { qualifiedScope, SCOPES, TENANT_CLAIM, type Scope } from '../functions/shared/names.js';
+import { qualifiedScope, SCOPES, TENANT_CLAIM, type Scope } from '../../functions/shared/names.js';
 
 export const ISSUER_PATH = '/.twin/issuer';
 export const JWKS_PATH = `${ISSUER_PATH}/.well-known/jwks.json`;

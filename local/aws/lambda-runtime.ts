@@ -3,8 +3,8 @@
 // and kept warm. A timeout terminates the worker, as Lambda discards an environment that timed out.
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { InvocationError } from './errors.js';
-import type { FunctionSpec } from './model.js';
+import { InvocationError } from '../errors.js';
+import type { FunctionSpec } from '../template/model.js';
 
 /** Concurrency per function; enough to show concurrent behaviour on a 2-core laptop. */
 export const WORKERS_PER_FUNCTION_MAX = 4;

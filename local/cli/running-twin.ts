@@ -1,6 +1,6 @@
 // `.local/twin.json`, written by a running `npm start`: lets the token and invoke CLIs find it.
 import { existsSync, readFileSync } from 'node:fs';
-import { STATE_DIR_DEFAULT, stateDirs } from './paths.js';
+import { STATE_DIR_DEFAULT, stateDirs } from '../paths.js';
 
 export interface RunningTwin {
   pid: number;

@@ -1,6 +1,6 @@
 // HTTP API route selection: the most specific route wins — a literal segment beats a {parameter},
 // a {parameter} beats a greedy {proxy+}, an exact method beats ANY, and `$default` catches the rest.
-import type { RouteSpec } from './model.js';
+import type { RouteSpec } from '../template/model.js';
 
 export interface RouteMatch {
   route: RouteSpec;

@@ -3,7 +3,7 @@
 // (names.ts); environment values stay unresolved until the emulators' endpoints are known.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TemplateError } from './errors.js';
+import { TemplateError } from '../errors.js';
 import * as names from './names.js';
 import { referencedLogicalId } from './resolve.js';
 import { type CfnResource, type LoadedTemplate, resourcesOfType } from './template.js';

@@ -2,7 +2,7 @@
 // and nothing else, so local and cloud cannot drift (DESIGN §2).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TemplateError } from './errors.js';
+import { TemplateError } from '../errors.js';
 
 export interface CfnResource {
   Type: string;

@@ -1,7 +1,7 @@
 // The one "invoke a function and print what it returned" path behind `npm run invoke` and
 // `npm run reconcile`: through the running twin (`npm start`, warm workers) when there is one,
 // otherwise on the `.local/` state with emulators started just for this call.
-import { InvocationError } from './errors.js';
+import { InvocationError } from '../errors.js';
 import { invokeStandalone } from './invoke-standalone.js';
 import { findRunningTwin } from './running-twin.js';
 

@@ -5,8 +5,8 @@
 // redrive policy (enforced by fauxqs) decide what happens next, as on AWS.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventSourceMappingSpec } from './model.js';
-import { LOCAL_REGION } from './names.js';
+import type { EventSourceMappingSpec } from '../template/model.js';
+import { LOCAL_REGION } from '../template/names.js';
 
 /** SQS returns at most 10 messages per receive and deletes at most 10 per batch call. */
 const SQS_RECEIVE_MESSAGES_MAX = 10;

@@ -5,7 +5,7 @@
 // sandbox, Stripe's test helper for Stripe), with the twin's secrets from
 // config/webhook-secrets.local.json (the file WEBHOOK_SECRETS_FILE names on the twin).
 //
-//   npx tsx events/sign-webhook.ts sandbox events/webhooks/sandbox-payout-paid.json > /tmp/signed.json
+//   npx tsx bin/sign-webhook.ts sandbox events/webhooks/sandbox-payout-paid.json > /tmp/signed.json
 //   npm run invoke -- intake-webhook /tmp/signed.json
 //
 // test/integration/events-fixtures.test.ts signs the fixtures through the same function.
@@ -96,7 +96,7 @@ function requestTime(nowSeconds: number): string {
 function main(argv: string[]): number {
   const [provider, file] = argv;
   if ((provider !== 'sandbox' && provider !== 'stripe') || file === undefined) {
-    console.error('usage: npx tsx events/sign-webhook.ts <sandbox|stripe> events/webhooks/<body>.json > signed.json');
+    console.error('usage: npx tsx bin/sign-webhook.ts <sandbox|stripe> events/webhooks/<body>.json > signed.json');
     return 2;
   }
   console.log(JSON.stringify(signedWebhookEvent(provider, JSON.parse(readFileSync(file, 'utf8'))), null, 2));

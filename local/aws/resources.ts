@@ -4,8 +4,8 @@
 import { CreateTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import * as names from './names.js';
-import type { QueueSpec, TableSpec, TwinModel } from './model.js';
+import * as names from '../template/names.js';
+import type { QueueSpec, TableSpec, TwinModel } from '../template/model.js';
 
 /** ListTables pages hold at most 100 names. */
 const LIST_TABLES_PAGE_SIZE = 100;

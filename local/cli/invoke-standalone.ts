@@ -1,16 +1,16 @@
 // `npm run invoke` when no twin is running: like `sam local invoke`, start only what one function
 // needs — DynamoDB Local + fauxqs on the `.local/` state (tables, queues and buckets created) and the
 // sandbox provider — run the function once in a worker, stop everything.
-import { loadLocalConfig } from './config.js';
-import { startEmulatorsFor } from './emulators.js';
-import { functionEnvironment } from './environment.js';
-import { issuerUrl } from './issuer.js';
-import { LambdaRuntime } from './lambda-runtime.js';
-import { buildModel } from './model.js';
-import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
-import { startSandboxProvider } from './sandbox.js';
-import { synthesize } from './synth.js';
-import { loadTemplate } from './template.js';
+import { loadLocalConfig } from '../config.js';
+import { startEmulatorsFor } from '../emulators/emulators.js';
+import { functionEnvironment } from '../template/environment.js';
+import { issuerUrl } from '../aws/issuer.js';
+import { LambdaRuntime } from '../aws/lambda-runtime.js';
+import { buildModel } from '../template/model.js';
+import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from '../paths.js';
+import { startSandboxProvider } from '../sandbox/sandbox-process.js';
+import { synthesize } from '../template/synth.js';
+import { loadTemplate } from '../template/template.js';
 
 export async function invokeStandalone(functionName: string, event: unknown, options: { synth: boolean; log(line: string): void }): Promise<unknown> {
   const config = loadLocalConfig();

@@ -7,9 +7,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DUMMY_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
 import { startFauxqsEmulator, type FauxqsEmulator } from './fauxqs.js';
-import type { TwinModel } from './model.js';
-import * as names from './names.js';
-import { createBuckets, createQueues, createTables } from './resources.js';
+import type { TwinModel } from '../template/model.js';
+import * as names from '../template/names.js';
+import { createBuckets, createQueues, createTables } from '../aws/resources.js';
 
 export interface EmulatorClients {
   dynamodb: DynamoDBClient;

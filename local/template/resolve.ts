@@ -1,7 +1,7 @@
 // Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split)
 // to the twin's local names and URLs. Anything the twin cannot resolve becomes an
 // UnsupportedTemplateError rather than a silently wrong string.
-import { UnsupportedTemplateError } from './errors.js';
+import { UnsupportedTemplateError } from '../errors.js';
 import * as names from './names.js';
 import type { CfnTemplate } from './template.js';
 

@@ -1,6 +1,6 @@
 // Runs every schedule of the template on its expression and time zone, and on demand. Like
 // EventBridge Scheduler invoking Lambda asynchronously, a failed run is logged, not retried here.
-import type { ScheduleSpec } from './model.js';
+import type { ScheduleSpec } from '../template/model.js';
 import { nextRunMs } from './schedule-expression.js';
 
 /** setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed. */
