@@ -82,3 +82,31 @@ describe('envelope: provider event id and type', () => {
     expect(webhookEnvelope('sandbox', { 'webhook-id': 'x'.repeat(256) }, sandbox('paid')).ok).toBe(false);
   });
 });
+
+describe('amount and currency, for the ownership check', () => {
+  it('sandbox: data.amount and data.currency', () => {
+    expect(mapWebhookEvent('sandbox', 'payout.paid', sandbox('paid'))).toMatchObject({ amountMinor: 100, currency: 'GBP' });
+  });
+  it('stripe: the payout object\'s amount, its lower-case currency normalised to ISO upper case', () => {
+    expect(mapWebhookEvent('stripe', 'payout.paid', stripe('payout.paid', { amount: 12_500, currency: 'eur' }))).toMatchObject({ amountMinor: 12_500, currency: 'EUR' });
+  });
+  it.each([
+    ['sandbox', sandbox('paid', { amount: undefined, currency: undefined })],
+    ['stripe', stripe('payout.paid', { amount: null, currency: null })],
+  ] as const)('%s: absent (or null) → not carried, so not checked', (provider, body) => {
+    const mapped = mapWebhookEvent(provider, 'payout.paid', body);
+    expect(mapped.kind).toBe('transition');
+    expect(mapped).not.toHaveProperty('amountMinor');
+    expect(mapped).not.toHaveProperty('currency');
+  });
+  it.each([
+    ['sandbox', 'a float amount', sandbox('paid', { amount: 125.5 })],
+    ['sandbox', 'a negative amount', sandbox('paid', { amount: -1 })],
+    ['sandbox', 'a string amount', sandbox('paid', { amount: '12500' })],
+    ['sandbox', 'a currency that is no code', sandbox('paid', { currency: 'euro' })],
+    ['stripe', 'a float amount', stripe('payout.paid', { amount: 1.5, currency: 'eur' })],
+    ['stripe', 'a numeric currency', stripe('payout.paid', { amount: 100, currency: 978 })],
+  ] as const)('%s: %s → invalid (an unreadable value is never skipped)', (provider, _name, body) => {
+    expect(mapWebhookEvent(provider, 'payout.paid', body)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/amount|currency/) });
+  });
+});
