@@ -16,23 +16,40 @@ import type { PayoutsRepository } from './payouts-repository';
 export function claimOf(cmd: TransitionCommand): OwnershipClaim | undefined {
   if (cmd.claim === undefined) {
     // A programmer error, not an operating one: a provider's word must never reach a payout unchecked.
-    if (isOwnershipCheckedSource(cmd.source)) throw new Error(`applyTransition: a ${cmd.source} command for ${cmd.payoutId} carries no ownership claim`);
+    if (isOwnershipCheckedSource(cmd.source)) {
+      throw new Error(`applyTransition: a ${cmd.source} command for ${cmd.payoutId} carries no ownership claim`);
+    }
     return undefined;
   }
   return { ...cmd.claim, ...(cmd.providerReference === undefined ? {} : { providerReference: cmd.providerReference }) };
 }
 
+type Condition = { ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> };
+
 /** `attribute_not_exists OR ours`: the reference names no payout yet, or this one. */
-function referenceCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
-  return { ConditionExpression: 'attribute_not_exists(pk) OR payoutId = :payoutId', ExpressionAttributeValues: { ':payoutId': payout.payoutId } };
+function referenceCondition(payout: Payout): Condition {
+  return {
+    ConditionExpression: 'attribute_not_exists(pk) OR payoutId = :payoutId',
+    ExpressionAttributeValues: { ':payoutId': payout.payoutId },
+  };
 }
+
+const referenceKey = (provider: string, providerReference: string) => ({
+  pk: providerRefPk(provider, providerReference),
+  sk: PROVIDER_REF_SK,
+});
 
 /** Records the payout's first reference; fails the transaction when another payout holds it. */
 export function referenceIndexPut(repo: PayoutsRepository, payout: Payout, providerReference: string): TransactItem {
   return {
     Put: {
       TableName: repo.payoutsTable,
-      Item: { pk: providerRefPk(payout.provider, providerReference), sk: PROVIDER_REF_SK, entity: 'provider_reference', payoutId: payout.payoutId, tenantId: payout.tenantId },
+      Item: {
+        ...referenceKey(payout.provider, providerReference),
+        entity: 'provider_reference',
+        payoutId: payout.payoutId,
+        tenantId: payout.tenantId,
+      },
       // A reference names one payout: a provider reusing it for another is a provider bug to surface.
       ...referenceCondition(payout),
     },
@@ -44,11 +61,17 @@ export function referenceIndexPut(repo: PayoutsRepository, payout: Payout, provi
  * one it claims must still not be another payout's, or it is not this payout's event at all.
  */
 export function referenceIndexCheck(repo: PayoutsRepository, payout: Payout, providerReference: string): TransactItem {
-  return { ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: providerRefPk(payout.provider, providerReference), sk: PROVIDER_REF_SK }, ...referenceCondition(payout) } };
+  const key = referenceKey(payout.provider, providerReference);
+  return { ConditionCheck: { TableName: repo.payoutsTable, Key: key, ...referenceCondition(payout) } };
 }
 
 /** Which payout the index names for a reference; read after the condition failed, as evidence. */
-export async function referenceHolderOf(repo: PayoutsRepository, provider: string, providerReference: string): Promise<string | undefined> {
-  const { Item } = await repo.client.send(new GetCommand({ TableName: repo.payoutsTable, Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK }, ConsistentRead: true }));
+export async function referenceHolderOf(
+  repo: PayoutsRepository,
+  provider: string,
+  providerReference: string,
+): Promise<string | undefined> {
+  const key = referenceKey(provider, providerReference);
+  const { Item } = await repo.client.send(new GetCommand({ TableName: repo.payoutsTable, Key: key, ConsistentRead: true }));
   return Item === undefined ? undefined : String(Item['payoutId']);
 }

@@ -105,7 +105,9 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
       if (!payoutMoved && !codes.includes('TransactionConflict')) {
         if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
-        if (claim === undefined) throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
+        if (claim === undefined) {
+          throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
+        }
         const claimedReference = claim.providerReference ?? '';
         const holder = await referenceHolderOf(repo, payout.provider, claimedReference);
         const rejected = checkEventOwnership(payout, claim, holder === undefined ? {} : { referenceHolder: holder });

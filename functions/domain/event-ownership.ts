@@ -61,7 +61,12 @@ export interface OwnershipFacts {
 export type OwnershipMismatch =
   | { readonly check: 'provider'; readonly payout: string; readonly claimed: string }
   /** `payout` is null when the payout has no reference yet and `heldBy` already holds the claimed one. */
-  | { readonly check: 'provider_reference'; readonly payout: string | null; readonly claimed: string; readonly heldBy?: string }
+  | {
+      readonly check: 'provider_reference';
+      readonly payout: string | null;
+      readonly claimed: string;
+      readonly heldBy?: string;
+    }
   | { readonly check: 'amount'; readonly payout: number; readonly claimed: number }
   | { readonly check: 'currency'; readonly payout: string; readonly claimed: string };
 
@@ -75,32 +80,48 @@ export type OwnershipVerdict =
   | { readonly ok: true; readonly newReference?: string }
   | { readonly ok: false; readonly mismatches: readonly OwnershipMismatch[] };
 
-export function checkEventOwnership(payout: OwnedPayout, claim: OwnershipClaim, facts: OwnershipFacts = {}): OwnershipVerdict {
+export function checkEventOwnership(
+  payout: OwnedPayout,
+  claim: OwnershipClaim,
+  facts: OwnershipFacts = {},
+): OwnershipVerdict {
   const mismatches: OwnershipMismatch[] = [];
   for (const check of OWNERSHIP_CHECKS) {
     const mismatch = mismatchOf(check, payout, claim, facts);
     if (mismatch !== undefined) mismatches.push(mismatch);
   }
   if (mismatches.length > 0) return { ok: false, mismatches };
-  if (payout.providerReference === undefined && claim.providerReference !== undefined) return { ok: true, newReference: claim.providerReference };
+  if (payout.providerReference === undefined && claim.providerReference !== undefined) {
+    return { ok: true, newReference: claim.providerReference };
+  }
   return { ok: true };
 }
 
-function mismatchOf(check: OwnershipCheck, payout: OwnedPayout, claim: OwnershipClaim, facts: OwnershipFacts): OwnershipMismatch | undefined {
+function mismatchOf(
+  check: OwnershipCheck,
+  payout: OwnedPayout,
+  claim: OwnershipClaim,
+  facts: OwnershipFacts,
+): OwnershipMismatch | undefined {
   switch (check) {
     case 'provider':
-      return claim.provider === payout.provider ? undefined : { check, payout: payout.provider, claimed: claim.provider };
+      if (claim.provider === payout.provider) return undefined;
+      return { check, payout: payout.provider, claimed: claim.provider };
     case 'provider_reference': {
       const claimed = claim.providerReference;
       if (claimed === undefined) return undefined;
-      if (payout.providerReference !== undefined) return claimed === payout.providerReference ? undefined : { check, payout: payout.providerReference, claimed };
+      if (payout.providerReference !== undefined) {
+        return claimed === payout.providerReference ? undefined : { check, payout: payout.providerReference, claimed };
+      }
       const heldBy = facts.referenceHolder;
       return heldBy === undefined || heldBy === payout.payoutId ? undefined : { check, payout: null, claimed, heldBy };
     }
     case 'amount':
-      return claim.amountMinor === undefined || claim.amountMinor === payout.amountMinor ? undefined : { check, payout: payout.amountMinor, claimed: claim.amountMinor };
+      if (claim.amountMinor === undefined || claim.amountMinor === payout.amountMinor) return undefined;
+      return { check, payout: payout.amountMinor, claimed: claim.amountMinor };
     case 'currency':
-      return claim.currency === undefined || claim.currency === payout.currency ? undefined : { check, payout: payout.currency, claimed: claim.currency };
+      if (claim.currency === undefined || claim.currency === payout.currency) return undefined;
+      return { check, payout: payout.currency, claimed: claim.currency };
     default:
       return assertNever(check, 'ownership check');
   }
@@ -126,7 +147,8 @@ export function isOwnershipCheckedSource(source: TransitionSource): boolean {
 }
 
 /** The error code an exception shows for a mismatch: `provider_mismatch`, `amount_mismatch`, … */
-export const mismatchCodeOf = (mismatch: OwnershipMismatch): `${OwnershipCheck}_mismatch` => `${mismatch.check}_mismatch`;
+export const mismatchCodeOf = (mismatch: OwnershipMismatch): `${OwnershipCheck}_mismatch` =>
+  `${mismatch.check}_mismatch`;
 
 /** One line per mismatch, for the exception's message and the logs. */
 export function describeMismatch(mismatch: OwnershipMismatch): string {

@@ -141,16 +141,22 @@ interface EventRefs {
   currency: string | undefined;
 }
 
-type EventMoney = { kind: 'read'; amountMinor: number | undefined; currency: string | undefined } | { kind: 'invalid'; reason: string };
+type EventMoney =
+  | { kind: 'read'; amountMinor: number | undefined; currency: string | undefined }
+  | { kind: 'invalid'; reason: string };
 
 const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
 
 /** Amount and currency as the event carries them; `null` counts as absent (Stripe writes nulls). */
 function moneyOf(amount: unknown, currency: unknown): EventMoney {
   const amountMinor = amount === undefined || amount === null ? undefined : intOf(amount);
-  if (amountMinor === undefined && amount !== undefined && amount !== null) return { kind: 'invalid', reason: `amount ${JSON.stringify(amount)} is not a count of minor units` };
+  if (amountMinor === undefined && amount !== undefined && amount !== null) {
+    return { kind: 'invalid', reason: `amount ${JSON.stringify(amount)} is not a count of minor units` };
+  }
   if (currency === undefined || currency === null) return { kind: 'read', amountMinor, currency: undefined };
-  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) return { kind: 'invalid', reason: `currency ${JSON.stringify(currency)} is not an ISO 4217 code` };
+  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) {
+    return { kind: 'invalid', reason: `currency ${JSON.stringify(currency)} is not an ISO 4217 code` };
+  }
   return { kind: 'read', amountMinor, currency: currency.toUpperCase() };
 }
 

@@ -173,8 +173,10 @@ function parsePayout(value: unknown): SandboxPayout {
  * carries them unreadably is a protocol error: skipping the check would let the answer through unchecked.
  */
 function moneyOf(payout: SandboxPayout): { amountMinor: number; currency: string } {
-  if (!Number.isSafeInteger(payout.amount) || payout.amount < 0 || typeof payout.currency !== 'string' || !/^[A-Za-z]{3}$/.test(payout.currency)) {
-    throw new ProviderProtocolError(`sandbox answered payout ${payout.id} without a readable amount and currency`, { provider: PROVIDER_NAME });
+  const amountReadable = Number.isSafeInteger(payout.amount) && payout.amount >= 0;
+  if (!amountReadable || typeof payout.currency !== 'string' || !/^[A-Za-z]{3}$/.test(payout.currency)) {
+    const message = `sandbox answered payout ${payout.id} without a readable amount and currency`;
+    throw new ProviderProtocolError(message, { provider: PROVIDER_NAME });
   }
   return { amountMinor: payout.amount, currency: payout.currency.toUpperCase() };
 }

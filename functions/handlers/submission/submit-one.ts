@@ -120,7 +120,11 @@ function checkResult(result: TransitionResult, payoutId: string, event: string):
     // The submitter sends no ownership claim (the answer is to our own call for this payout id), so
     // this cannot happen today; if a claim is ever added, a refusal goes to a human like the rest.
     case 'rejected_ownership':
-      throw new SubmissionError('event_ownership_mismatch', payoutId, `${event} for payout ${payoutId} was refused: ${result.mismatches.map((m) => m.check).join(', ')}`);
+      throw new SubmissionError(
+        'event_ownership_mismatch',
+        payoutId,
+        `${event} for payout ${payoutId} was refused: ${result.mismatches.map((m) => m.check).join(', ')}`,
+      );
     default:
       assertNever(result, 'transition result');
   }

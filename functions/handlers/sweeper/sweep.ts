@@ -63,7 +63,9 @@ export interface SweepReport {
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const report: SweepReport = { reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0 };
+  const report: SweepReport = {
+    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
+  };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
   // Each job is isolated: one failing (a provider down) must not stop the others.

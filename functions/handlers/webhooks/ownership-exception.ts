@@ -16,7 +16,8 @@ import type { Payout } from '../../domain/payout';
  * A resolved row stays resolved when the same claim is seen again (no `reopenIfResolved`): ops
  * closed it knowing that event; a different event is a different row.
  */
-export const ownershipExceptionDedupKey = (provider: string, providerEventId: string): string => `ownership:${provider}:${providerEventId}`;
+export const ownershipExceptionDedupKey = (provider: string, providerEventId: string): string =>
+  `ownership:${provider}:${providerEventId}`;
 export const pollOwnershipExceptionDedupKey = (provider: string, payoutId: string, providerReference: string): string =>
   `ownership:${provider}:poll:${payoutId}:${providerReference}`;
 
@@ -54,12 +55,16 @@ export async function openOwnershipException(exceptions: ExceptionsRepository, r
       payout_currency: payout.currency,
       payout_status: payout.status,
     },
-    error: { message: `not applied to payout ${payout.payoutId}: ${mismatches.map(describeMismatch).join('; ')}`, code: mismatchCodeOf(first) },
+    error: {
+      message: `not applied to payout ${payout.payoutId}: ${mismatches.map(describeMismatch).join('; ')}`,
+      code: mismatchCodeOf(first),
+    },
     now: refusal.nowIso,
   });
 }
 
 function mismatchEvidence(mismatch: OwnershipMismatch): Record<string, unknown> {
   const base = { check: mismatch.check, payout: mismatch.payout, claimed: mismatch.claimed };
-  return mismatch.check === 'provider_reference' && mismatch.heldBy !== undefined ? { ...base, held_by_payout_id: mismatch.heldBy } : base;
+  if (mismatch.check !== 'provider_reference' || mismatch.heldBy === undefined) return base;
+  return { ...base, held_by_payout_id: mismatch.heldBy };
 }

@@ -46,9 +46,12 @@ async function seed(provider: Provider, options: { status?: 'submitted' | 'pendi
   const { payoutId } = created.payout;
   if (options.reference !== false) {
     const base = { payoutId, occurredAt: at(), recordedAt: at() };
-    await h.payouts.applyTransition({ ...base, event: 'provider_accepted', source: 'submitter', sourceRef: `sub-${payoutId}`, actor: { kind: 'system', id: 'submit-payout' }, providerReference: referenceFor(provider) });
+    const submitter = { kind: 'system', id: 'submit-payout' } as const;
+    const reference = referenceFor(provider);
+    await h.payouts.applyTransition({ ...base, event: 'provider_accepted', source: 'submitter', sourceRef: `sub-${payoutId}`, actor: submitter, providerReference: reference });
     if ((options.status ?? 'pending') === 'pending') {
-      await h.payouts.applyTransition({ ...base, event: 'provider_pending', source: 'poller', sourceRef: `poll-${payoutId}`, actor: { kind: 'system', id: 'sweep' }, claim: { provider } });
+      const sweeper = { kind: 'system', id: 'sweep' } as const;
+      await h.payouts.applyTransition({ ...base, event: 'provider_pending', source: 'poller', sourceRef: `poll-${payoutId}`, actor: sweeper, claim: { provider } });
     }
   }
   return (await h.payouts.getPayoutById(payoutId))!;
@@ -96,7 +99,13 @@ async function ownershipExceptionsOf(payoutId: string) {
  * fail in their order. Another provider's event also carries another provider's reference, so the
  * provider row fails the reference check too (every check runs; the first names the cause).
  */
-const MISMATCHES: ReadonlyArray<{ check: OwnershipCheck; failed: OwnershipCheck[]; name: string; arrange: (provider: Provider) => Promise<{ target: Payout; claim: Claim }> }> = [
+interface MismatchRow {
+  check: OwnershipCheck;
+  failed: OwnershipCheck[];
+  name: string;
+  arrange: (provider: Provider) => Promise<{ target: Payout; claim: Claim }>;
+}
+const MISMATCHES: readonly MismatchRow[] = [
   {
     check: 'provider',
     failed: ['provider', 'provider_reference'],
@@ -165,7 +174,15 @@ describe.each(PROVIDERS)('%s-signed events (intake → queue → processor)', (p
       category: 'event_ownership_mismatch',
       owner: 'ops',
       state: 'open',
-      evidence: { provider, provider_event_id: eventId, event_type: 'payout.paid', event: 'provider_paid', failed_checks: mismatch.failed, payout_provider: target.provider, payout_status: target.status },
+      evidence: {
+        provider,
+        provider_event_id: eventId,
+        event_type: 'payout.paid',
+        event: 'provider_paid',
+        failed_checks: mismatch.failed,
+        payout_provider: target.provider,
+        payout_status: target.status,
+      },
       firstError: { code: `${check}_mismatch` },
     });
     expect((await h.payouts.getPayoutById(target.payoutId))?.exceptionOwner).toBe('ops');
@@ -290,7 +307,10 @@ describe('the sweeper checks a status answer the same way', () => {
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
       // Quiet since long enough for the stale job: created an hour ago by the clock below.
-      awaiting: { quietSince: async () => payouts.map((p) => ({ payoutId: p.payoutId, status: p.status, country: p.destination.country, currency: p.currency, createdAt: p.createdAt, lastEventAt: p.lastEventAt })) },
+      awaiting: {
+        quietSince: async () =>
+          payouts.map((p) => ({ payoutId: p.payoutId, status: p.status, country: p.destination.country, currency: p.currency, createdAt: p.createdAt, lastEventAt: p.lastEventAt })),
+      },
       providers,
       nowMs: () => Date.now() + 24 * 3_600_000,
     });
@@ -318,7 +338,10 @@ describe('the sweeper checks a status answer the same way', () => {
     expect(exceptions).toHaveLength(1);
     const answered = providers.sandbox.provider;
     const reference = ((await providers.sandbox.getStatus({ payoutId: target.payoutId })) as Extract<StatusResult, { kind: 'found' }>).providerReference;
-    expect(exceptions[0]).toMatchObject({ exceptionId: exceptionIdOf(pollOwnershipExceptionDedupKey(answered, target.payoutId, reference)), evidence: { source: 'poller', failed_checks: [check] } });
+    expect(exceptions[0]).toMatchObject({
+      exceptionId: exceptionIdOf(pollOwnershipExceptionDedupKey(answered, target.payoutId, reference)),
+      evidence: { source: 'poller', failed_checks: [check] },
+    });
   });
 
   it('a matching answer is applied', async () => {

@@ -82,7 +82,11 @@ describe('a reference the payout does not hold yet', () => {
   ] as const)('held by another payout (%s): rejected_ownership naming the holder, nothing retried', async (_name, status, event) => {
     const { repo, transactions, gets } = scripted({ ...base, status }, { refHeldBy: 'po_P4' });
     const result = await repo.applyTransition(webhook({ event, providerReference: 'sbx_po_4' }));
-    expect(result).toEqual({ kind: 'rejected_ownership', payout: expect.objectContaining({ status }), mismatches: [{ check: 'provider_reference', payout: null, claimed: 'sbx_po_4', heldBy: 'po_P4' }] });
+    expect(result).toEqual({
+      kind: 'rejected_ownership',
+      payout: expect.objectContaining({ status }),
+      mismatches: [{ check: 'provider_reference', payout: null, claimed: 'sbx_po_4', heldBy: 'po_P4' }],
+    });
     expect(transactions).toHaveLength(1);
     expect(gets).toContain('PROVREF#sandbox#sbx_po_4');
   });

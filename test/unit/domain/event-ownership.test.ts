@@ -74,7 +74,12 @@ describe.each(PROVIDERS)('%s: a payout without a reference yet', (provider) => {
 
 describe('combinations: every check runs, failures are listed in the documented order', () => {
   const payout = payoutAt('sandbox', 'sbx_po_3');
-  const failing: Record<OwnershipCheck, Partial<OwnershipClaim>> = { provider: { provider: 'stripe' }, provider_reference: { providerReference: 'sbx_po_4' }, amount: { amountMinor: 1 }, currency: { currency: 'USD' } };
+  const failing: Record<OwnershipCheck, Partial<OwnershipClaim>> = {
+    provider: { provider: 'stripe' },
+    provider_reference: { providerReference: 'sbx_po_4' },
+    amount: { amountMinor: 1 },
+    currency: { currency: 'USD' },
+  };
   // Every non-empty subset of the four checks.
   const subsets = Array.from({ length: 2 ** OWNERSHIP_CHECKS.length - 1 }, (_, i) => OWNERSHIP_CHECKS.filter((_, bit) => ((i + 1) >> bit) & 1));
   it.each(subsets.map((s) => [s.join(' + '), s] as const))('%s', (_name, checks) => {
