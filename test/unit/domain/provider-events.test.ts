@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { SandboxPayout } from '../../../functions/adapters/providers/sandbox-api';
+import { checkEventOwnership } from '../../../functions/domain/event-ownership';
 import { mapWebhookEvent, webhookEnvelope } from '../../../functions/domain/provider-events';
+import type { SandboxStateChange } from '../../../local/sandbox/books';
+import { webhookEventOf } from '../../../local/sandbox/webhook-event';
 import { SANDBOX_PAYOUT_STATES } from '../../../functions/domain/provider-status';
 
 const sandbox = (status: string, extra: Record<string, unknown> = {}) => ({
@@ -108,5 +112,25 @@ describe('amount and currency, for the ownership check', () => {
     ['stripe', 'a numeric currency', stripe('payout.paid', { amount: 100, currency: 978 })],
   ] as const)('%s: %s → invalid (an unreadable value is never skipped)', (provider, _name, body) => {
     expect(mapWebhookEvent(provider, 'payout.paid', body)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/amount|currency/) });
+  });
+});
+
+describe("the sandbox's own events pass ownership on the payout they are about", () => {
+  const held: SandboxPayout = {
+    id: 'sbx_po_7', object: 'payout', amount: 12_500, fee: 31, currency: 'EUR', status: 'paid', failure_code: null, failure_message: null,
+    payout_id: 'po_7', idempotency_key: 'po_7', destination: { country: 'DE', method: 'sepa', fields: {} }, metadata: { payout_id: 'po_7' },
+    created: '2026-11-25T10:00:00.000Z', status_transitions: { paid: '2026-11-25T11:00:00.000Z' }, batch_id: 'sbx_batch_1',
+  };
+  const change = { eventId: 'evt_sbx_00000007', type: 'payout.paid', previousStatus: 'in_transit', payout: held, occurredAt: '2026-11-25T11:00:00.000Z' };
+  const body = webhookEventOf(change as unknown as SandboxStateChange);
+  const mapped = mapWebhookEvent('sandbox', body.type, body);
+  it('maps reference, amount and currency from the emitted body', () => {
+    expect(mapped).toMatchObject({ kind: 'transition', payoutId: 'po_7', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' });
+  });
+  it('and the claim they make is the payout\'s', () => {
+    if (mapped.kind !== 'transition') throw new Error('not a transition');
+    const payout = { payoutId: 'po_7', provider: 'sandbox', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' };
+    const claim = { provider: 'sandbox', providerReference: mapped.providerReference!, amountMinor: mapped.amountMinor!, currency: mapped.currency! };
+    expect(checkEventOwnership(payout, claim)).toEqual({ ok: true });
   });
 });
