@@ -1,9 +1,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { checkEventOwnership } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
-import { DEDUP_SK, PAYOUT_SK, PROVIDER_REF_SK, awaitingIndexKeys, dedupPk, payoutPk, providerRefPk, tenantStatusGsiPk } from './payout-items';
+import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
+import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsRepository } from './payouts-repository';
@@ -18,39 +20,45 @@ export const TRANSITION_RETRY_DELAY_MS_MAX = 50;
 export const PAYOUT_REQUEST_IDS_MAX = 50;
 
 /**
- * Consistent read → `decide` → one TransactWriteItems conditional on the status and version read.
- * Precedence of outcomes: not_found, then duplicate (the dedup record exists), then the decision.
+ * Consistent read → ownership → `decide` → one TransactWriteItems conditional on the status and
+ * version read. Precedence of outcomes: not_found, then rejected_ownership, then duplicate (the
+ * dedup record exists), then the decision.
+ * - rejected_ownership: the command's claim (event-ownership.ts) is not about the payout read:
+ *   nothing is written — no status, postings, reference, timeline entry or dedup record (so a replay
+ *   after a fix is checked again). Decided before the dedup record because a claim that is not
+ *   this payout's must not even be recorded against it. A claimed reference the payout does not
+ *   hold yet is checked inside the transaction against the provider-reference index (a failed
+ *   condition there is a rejection too, with the holder read as evidence);
  * - transition: payout update, timeline entry, journal entry + balances, audit (+ provider-ref index
  *   item when the reference is first set, + dedup record);
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
  *   redelivery is recorded again and the caller's exception opening must be idempotent.
- * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times.
+ * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
+ * attempt re-reads and re-checks ownership, so the check and the write always see one version.
  */
 export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCommand): Promise<TransitionResult> {
+  const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
     const payout = await repo.getPayoutById(cmd.payoutId);
     if (payout === undefined) return { kind: 'not_found' };
+    const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
+    if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
     const items: TransactItem[] = [];
     let result: TransitionResult;
+    /** Where the provider-reference index item sits in `items`, when there is one. */
+    let refIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
       items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
       items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
       items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
-        items.push({
-          Put: {
-            TableName: repo.payoutsTable,
-            Item: { pk: providerRefPk(next.provider, next.providerReference), sk: PROVIDER_REF_SK, entity: 'provider_reference', payoutId: payout.payoutId, tenantId: payout.tenantId },
-            // A reference names one payout: a provider reusing it for another is a provider bug to surface.
-            ConditionExpression: 'attribute_not_exists(pk) OR payoutId = :payoutId',
-            ExpressionAttributeValues: { ':payoutId': payout.payoutId },
-          },
-        });
+        refIndex = items.length;
+        items.push(referenceIndexPut(repo, payout, next.providerReference));
       }
       items.push(
         ...journalWrites({
@@ -70,6 +78,10 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
       items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
       items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
       if (decision.kind === 'forbidden') items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      if (verdict?.ok === true && verdict.newReference !== undefined) {
+        refIndex = items.length;
+        items.push(referenceIndexCheck(repo, payout, verdict.newReference));
+      }
       result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
     }
     const dedupIndex = cmd.dedup !== undefined && decision.kind !== 'forbidden' ? items.length : -1;
@@ -91,9 +103,16 @@ export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCo
       if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
       const payoutMoved = codes[0] === 'ConditionalCheckFailed';
       if (!payoutMoved && !codes.includes('TransactionConflict')) {
-        const refIndex = items.findIndex((item) => item.Put?.Item?.['entity'] === 'provider_reference');
-        if (refIndex >= 0 && codes[refIndex] === 'ConditionalCheckFailed') throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
-        throw error;
+        if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
+        // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
+        if (claim === undefined) {
+          throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
+        }
+        const claimedReference = claim.providerReference ?? '';
+        const holder = await referenceHolderOf(repo, payout.provider, claimedReference);
+        const rejected = checkEventOwnership(payout, claim, holder === undefined ? {} : { referenceHolder: holder });
+        if (!rejected.ok) return { kind: 'rejected_ownership', payout, mismatches: rejected.mismatches };
+        // The index names this payout now: a concurrent transition of it recorded the reference; re-read.
       }
       lastError = error;
       if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);

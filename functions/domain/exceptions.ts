@@ -11,6 +11,8 @@ import { DomainError } from './domain-error';
 export const EXCEPTION_CATEGORIES = [
   // Webhooks and the sweeper (issue 4).
   'forbidden_transition',
+  // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
+  'event_ownership_mismatch',
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
@@ -41,6 +43,9 @@ const HOUR_SECONDS = 3_600;
 /** Time to resolution per category. Money-at-risk categories get the shortest clocks. */
 export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>> = {
   forbidden_transition: 4 * HOUR_SECONDS,
+  // As short as a dead-lettered submission: either a provider is confused about whose money it
+  // moved, or someone holds a provider's webhook secret and is using it; both are incidents.
+  event_ownership_mismatch: 2 * HOUR_SECONDS,
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
@@ -69,6 +74,9 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'duplicate_at_provider':
       return 'provider';
     case 'forbidden_transition':
+    // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
+    // it and why, a question for the provider integration and, if a secret leaked, for security.
+    case 'event_ownership_mismatch':
     case 'webhook_dead_lettered':
     case 'submission_dead_lettered':
     case 'long_pending':

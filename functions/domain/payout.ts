@@ -1,3 +1,4 @@
+import type { OwnershipClaim, OwnershipMismatch } from './event-ownership';
 import type { CurrencyCode } from './money';
 import type { PayoutEvent, PayoutStatus, TransitionSource } from './lifecycle';
 
@@ -63,7 +64,15 @@ export interface TransitionCommand {
   actor: Actor;
   statusReason?: string;
   feeMinor?: number;
+  /** The reference the provider gave the payout; recorded when the payout has none yet (the first sticks). */
   providerReference?: string;
+  /**
+   * Who says this is the payout's event, and what it says the money is (event-ownership.ts). With
+   * `providerReference` it is the OwnershipClaim the repository checks on the payout it read before
+   * anything moves. Required for `provider_webhook` and `poller` sources: a provider's word is
+   * never applied unchecked.
+   */
+  claim?: Omit<OwnershipClaim, 'providerReference'>;
   /** Written in the same transaction so a provider event is applied at most once. */
   dedup?: { provider: string; providerEventId: string };
 }
@@ -73,6 +82,8 @@ export type TransitionResult =
   | { kind: 'stale'; payout: Payout }
   | { kind: 'duplicate' }
   | { kind: 'forbidden'; payout: Payout }
+  /** The claim is not about this payout: nothing was written (no status, postings, reference or dedup record). */
+  | { kind: 'rejected_ownership'; payout: Payout; mismatches: readonly OwnershipMismatch[] }
   | { kind: 'not_found' };
 
 /** One entry of GET /payouts/{payoutId}/events. */

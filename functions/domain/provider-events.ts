@@ -8,9 +8,15 @@ import type { WebhookProvider } from './webhook-signatures';
  * only finds the payout and applies the event.
  *
  * sandbox (docs/ops-api.md): `{ type: "payout.<state>", timestamp, data: { payout_id,
- *   provider_reference, status, failure_code?, fee_minor? } }`; the event id is the `webhook-id`.
+ *   provider_reference, status, amount, currency, failure_code?, fee_minor? } }`; the event id is
+ *   the `webhook-id`.
  * stripe: `{ id: "evt_…", type: "payout.paid|failed|canceled|updated|…", created, data: { object:
- *   { id: "po_…", status, metadata: { payout_id }, failure_code? } } }`.
+ *   { id: "po_…", status, amount, currency, metadata: { payout_id }, failure_code? } } }`.
+ *
+ * Amount and currency are mapped for the ownership check (event-ownership.ts): an integer count of
+ * minor units (Stripe's `amount` is in the currency's smallest unit, as ours) and an upper-case ISO
+ * 4217 code (Stripe sends lower case). Absent, they are not checked; present but unreadable, the
+ * event is `invalid` — skipping the check on a value we cannot read would let it through unchecked.
  */
 
 export interface WebhookEnvelope {
@@ -56,6 +62,9 @@ export type MappedWebhookEvent =
       occurredAt?: string;
       statusReason?: string;
       feeMinor?: number;
+      /** What the event says the payout is for, when it says: checked, never applied. */
+      amountMinor?: number;
+      currency?: string;
     }
   /** A type we do not act on (Stripe's payout.created, charge.*): acknowledged and recorded. */
   | { kind: 'ignored'; reason: string }
@@ -87,12 +96,16 @@ function mapSandboxEvent(eventType: string, body: unknown): MappedWebhookEvent {
   if (data === undefined) return { kind: 'invalid', reason: 'sandbox event has no data object' };
   // data.status is the provider's own field; the type is a label on the envelope.
   const state = stringOf(data['status']) ?? eventType.slice('payout.'.length);
+  const money = moneyOf(data['amount'], data['currency']);
+  if (money.kind === 'invalid') return { kind: 'invalid', reason: `sandbox event ${money.reason}` };
   return fromState(mapSandboxState(state), {
     payoutId: stringOf(data['payout_id']),
     providerReference: stringOf(data['provider_reference']),
     occurredAt: isoOf(record?.['timestamp']),
     statusReason: stringOf(data['failure_code']),
     feeMinor: intOf(data['fee_minor']),
+    amountMinor: money.amountMinor,
+    currency: money.currency,
   });
 }
 
@@ -105,19 +118,49 @@ function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
   const state = typeState === 'from_object' ? stringOf(object['status']) : typeState;
   if (state === undefined) return { kind: 'invalid', reason: 'stripe payout.updated has no status' };
   const created = record?.['created'];
+  const money = moneyOf(object['amount'], object['currency']);
+  if (money.kind === 'invalid') return { kind: 'invalid', reason: `stripe payout ${money.reason}` };
   return fromState(mapStripeState(state), {
     payoutId: stringOf(asRecord(object['metadata'])?.['payout_id']),
     providerReference: stringOf(object['id']),
     occurredAt: typeof created === 'number' && Number.isInteger(created) ? new Date(created * 1_000).toISOString() : undefined,
     statusReason: stringOf(object['failure_code']),
     feeMinor: undefined,
+    amountMinor: money.amountMinor,
+    currency: money.currency,
   });
 }
 
-function fromState(
-  mapped: MappedProviderState,
-  refs: { payoutId: string | undefined; providerReference: string | undefined; occurredAt: string | undefined; statusReason: string | undefined; feeMinor: number | undefined },
-): MappedWebhookEvent {
+interface EventRefs {
+  payoutId: string | undefined;
+  providerReference: string | undefined;
+  occurredAt: string | undefined;
+  statusReason: string | undefined;
+  feeMinor: number | undefined;
+  amountMinor: number | undefined;
+  currency: string | undefined;
+}
+
+type EventMoney =
+  | { kind: 'read'; amountMinor: number | undefined; currency: string | undefined }
+  | { kind: 'invalid'; reason: string };
+
+const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
+
+/** Amount and currency as the event carries them; `null` counts as absent (Stripe writes nulls). */
+function moneyOf(amount: unknown, currency: unknown): EventMoney {
+  const amountMinor = amount === undefined || amount === null ? undefined : intOf(amount);
+  if (amountMinor === undefined && amount !== undefined && amount !== null) {
+    return { kind: 'invalid', reason: `amount ${JSON.stringify(amount)} is not a count of minor units` };
+  }
+  if (currency === undefined || currency === null) return { kind: 'read', amountMinor, currency: undefined };
+  if (typeof currency !== 'string' || !CURRENCY_PATTERN.test(currency)) {
+    return { kind: 'invalid', reason: `currency ${JSON.stringify(currency)} is not an ISO 4217 code` };
+  }
+  return { kind: 'read', amountMinor, currency: currency.toUpperCase() };
+}
+
+function fromState(mapped: MappedProviderState, refs: EventRefs): MappedWebhookEvent {
   if (mapped.kind === 'unknown') return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
   if (refs.payoutId === undefined && refs.providerReference === undefined) return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
   return {

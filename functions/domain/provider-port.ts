@@ -69,6 +69,9 @@ export type StatusResult =
       readonly stateSince?: string;
       /** How many payouts the provider holds for this payout id: more than 1 is a duplicate at the provider. */
       readonly countAtProvider: number;
+      /** The provider's amount and currency (upper-case ISO 4217), when it reports them: checked for ownership. */
+      readonly amountMinor?: number;
+      readonly currency?: string;
     }
   | { readonly kind: 'not_found' };
 

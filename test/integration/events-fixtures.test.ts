@@ -78,6 +78,13 @@ async function payoutItem(): Promise<Record<string, any> | undefined> {
   return (await scanAll(emulators.clients.documentClient, process.env['PAYOUTS_TABLE']!)).find((item) => item['entity'] === 'payout' && item['payoutId'] === FIXTURE_PAYOUT_ID);
 }
 
+/** The sandbox fixture body with the reference the sandbox really gave the fixture payout. */
+async function withPayoutReference(body: { data: Record<string, unknown> }) {
+  const reference = (await payoutItem())?.['providerReference'];
+  expect(reference).toMatch(/^sbx_po_/);
+  return { ...body, data: { ...body.data, provider_reference: reference } };
+}
+
 function expectError(answer: HttpAnswer & { json: any }, status: number, code: string): void {
   expect(answer.statusCode).toBe(status);
   expect(answer.json.error).toMatchObject({ code, request_id: answer.headers['request-id'] });
@@ -216,7 +223,9 @@ describe('the fixture payout, source by source', () => {
 
   it('webhooks/sandbox-payout-paid signed now (Standard Webhooks) → intake 202, stored and queued once', async () => {
     const before = await snapshot();
-    const event = signedWebhookEvent('sandbox', fixture('webhooks/sandbox-payout-paid.json'));
+    // The sandbox gave the payout a random reference when it accepted it; the event must carry that
+    // one, or event ownership refuses it (a reference that is not the payout's is someone else's event).
+    const event = signedWebhookEvent('sandbox', await withPayoutReference(fixture('webhooks/sandbox-payout-paid.json')));
     const answer = (await invoke('intake-webhook', event)) as HttpAnswer;
     expect(answer.statusCode).toBe(202);
     expect(JSON.parse(answer.body)).toEqual({ received: true, event_id: 'evt_sbx_fixture_paid_0001', duplicate: false });
@@ -224,7 +233,8 @@ describe('the fixture payout, source by source', () => {
     expect(after['INBOX_TABLE']).toBe(before['INBOX_TABLE']! + 1);
     expect(after['WEBHOOK_QUEUE_URL']).toBe(before['WEBHOOK_QUEUE_URL']! + 1);
     // The provider's retry of the same event (re-signed): answered, never stored or queued twice.
-    const retried = (await withoutStateChange(() => invoke('intake-webhook', signedWebhookEvent('sandbox', fixture('webhooks/sandbox-payout-paid.json'))))) as HttpAnswer;
+    const again = await withPayoutReference(fixture('webhooks/sandbox-payout-paid.json'));
+    const retried = (await withoutStateChange(() => invoke('intake-webhook', signedWebhookEvent('sandbox', again)))) as HttpAnswer;
     expect(retried.statusCode).toBe(200);
     expect(JSON.parse(retried.body)).toMatchObject({ event_id: 'evt_sbx_fixture_paid_0001', duplicate: true });
     // sqs/process-webhook.json is that queued message as Lambda receives it; the copy on the queue is not needed.

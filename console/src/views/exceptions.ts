@@ -10,6 +10,7 @@ const OWNERS = ['ops', 'finance', 'compliance', 'provider'] as const;
 /** Categories of docs/ops-api.md, most common on call first. */
 const CATEGORIES = [
   'webhook_dead_lettered', 'submission_dead_lettered', 'reconciliation_dead_lettered', 'forbidden_transition', 'long_pending',
+  'event_ownership_mismatch',
   'missing_provider_reference', 'missing_at_provider', 'missing_internally', 'amount_mismatch', 'currency_mismatch',
   'fee_mismatch', 'status_mismatch', 'duplicate_at_provider', 'reversed_after_paid', 'report_malformed',
 ] as const;

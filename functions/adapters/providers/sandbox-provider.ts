@@ -104,6 +104,7 @@ export class SandboxProvider implements ProviderPort {
       ...(payout.failure_code === null ? {} : { failureCode: payout.failure_code }),
       ...(stateSince === undefined ? {} : { stateSince }),
       countAtProvider: all.length,
+      ...moneyOf(payout),
     };
   }
 
@@ -165,6 +166,19 @@ function parsePayout(value: unknown): SandboxPayout {
   }
   // A state we do not know is kept as it came (mapSandboxState maps it to `unknown`), never guessed.
   return payout as SandboxPayout;
+}
+
+/**
+ * The amount and currency the sandbox holds, for the sweeper's ownership check. An answer that
+ * carries them unreadably is a protocol error: skipping the check would let the answer through unchecked.
+ */
+function moneyOf(payout: SandboxPayout): { amountMinor: number; currency: string } {
+  const amountReadable = Number.isSafeInteger(payout.amount) && payout.amount >= 0;
+  if (!amountReadable || typeof payout.currency !== 'string' || !/^[A-Za-z]{3}$/.test(payout.currency)) {
+    const message = `sandbox answered payout ${payout.id} without a readable amount and currency`;
+    throw new ProviderProtocolError(message, { provider: PROVIDER_NAME });
+  }
+  return { amountMinor: payout.amount, currency: payout.currency.toUpperCase() };
 }
 
 function parseList(value: unknown): SandboxPayout[] {

@@ -117,6 +117,14 @@ function checkResult(result: TransitionResult, payoutId: string, event: string):
       throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} vanished before ${event} could be recorded`);
     case 'forbidden':
       throw new SubmissionError('forbidden_transition', payoutId, `${event} is forbidden for payout ${payoutId} in status ${result.payout.status}`);
+    // The submitter sends no ownership claim (the answer is to our own call for this payout id), so
+    // this cannot happen today; if a claim is ever added, a refusal goes to a human like the rest.
+    case 'rejected_ownership':
+      throw new SubmissionError(
+        'event_ownership_mismatch',
+        payoutId,
+        `${event} for payout ${payoutId} was refused: ${result.mismatches.map((m) => m.check).join(', ')}`,
+      );
     default:
       assertNever(result, 'transition result');
   }

@@ -9,6 +9,8 @@ import type { ProviderPort } from '../../domain/provider-port';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
 import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+import { assertNever } from '../../domain/assert-never';
+import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
 import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
 
 /**
@@ -17,6 +19,8 @@ import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/pr
  * 1. inbox events received but never enqueued (intake's enqueue failed) → enqueue;
  * 2. DLQ messages → exceptions (same dedup key as the processor's last attempt, so one row each);
  * 3. re-check markers left by forbidden webhooks → provider getStatus → `poller` transition;
+ *    every answer is checked for event ownership like a webhook (an answer about another payout
+ *    moves nothing and opens an `event_ownership_mismatch` exception);
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
  *    `submitted` payout the provider does not know is handed to the submitter again.
@@ -50,6 +54,8 @@ export interface SweepReport {
   dlqExceptions: number;
   rechecked: number;
   applied: number;
+  /** Provider answers refused by event ownership (each an `event_ownership_mismatch` exception). */
+  ownershipRejected: number;
   longPending: number;
   resubmitted: number;
   statusCalls: number;
@@ -57,7 +63,9 @@ export interface SweepReport {
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const report: SweepReport = { reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0 };
+  const report: SweepReport = {
+    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
+  };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
   // Each job is isolated: one failing (a provider down) must not stop the others.
@@ -170,13 +178,46 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
     providerReference: status.providerReference,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
+    // Checked like a webhook (event-ownership.ts): the port that answered is the claimant, so a
+    // mis-wired registry or a provider answering about another payout moves nothing.
+    claim: {
+      provider: provider.provider,
+      ...(status.amountMinor === undefined ? {} : { amountMinor: status.amountMinor }),
+      ...(status.currency === undefined ? {} : { currency: status.currency }),
+    },
   });
-  if (result.kind === 'applied') {
-    report.applied++;
-    if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
-    return result.payout;
+  switch (result.kind) {
+    case 'applied':
+      report.applied++;
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      return result.payout;
+    case 'rejected_ownership':
+      report.ownershipRejected++;
+      await openOwnershipException(deps.exceptions, {
+        dedupKey: pollOwnershipExceptionDedupKey(provider.provider, payout.payoutId, status.providerReference),
+        provider: provider.provider,
+        payout: result.payout,
+        mismatches: result.mismatches,
+        claim: {
+          source: 'poller',
+          event: status.state.event,
+          provider_state: status.state.providerState,
+          claimed_provider_reference: status.providerReference,
+          claimed_amount_minor: status.amountMinor ?? null,
+          claimed_currency: status.currency ?? null,
+        },
+        nowIso,
+      });
+      return result.payout;
+    case 'stale':
+    case 'forbidden':
+      return result.payout;
+    case 'duplicate':
+    case 'not_found':
+      return payout;
+    default:
+      return assertNever(result, 'transition result');
   }
-  return result.kind === 'stale' || result.kind === 'forbidden' ? result.payout : payout;
 }
 
 function describeError(error: unknown): string | undefined {

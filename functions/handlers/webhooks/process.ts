@@ -9,12 +9,18 @@ import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-exception';
 
 /**
  * One queued webhook → at most one payout transition (DESIGN §1). Outcomes:
  * - applied / duplicate / stale / ignored → success (the message is deleted);
  * - forbidden → an ops-owned `forbidden_transition` exception plus a re-check marker that the
  *   sweeper works off with the provider's getStatus (see recheck-markers.ts) → success;
+ * - rejected_ownership (the signed event is not about the payout it names: another provider's,
+ *   another reference, another amount or currency — event-ownership.ts) → nothing moves, an
+ *   ops-owned `event_ownership_mismatch` exception with the event as evidence, the inbox records the
+ *   outcome → success: retrying cannot make it the payout's event, so the provider's retries stop.
+ *   No re-check marker: the refusal says nothing about where the payout really stands;
  * - payout not known yet (the webhook won the race with our own write), unreadable event, missing
  *   inbox item → thrown: SQS retries, then dead-letters. On the attempt that will dead-letter
  *   (ApproximateReceiveCount ≥ maxReceiveCount) the failure becomes a `webhook_dead_lettered`
@@ -96,6 +102,12 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     ...(mapped.statusReason === undefined ? {} : { statusReason: mapped.statusReason }),
     ...(mapped.feeMinor === undefined ? {} : { feeMinor: mapped.feeMinor }),
     ...(mapped.providerReference === undefined ? {} : { providerReference: mapped.providerReference }),
+    // The route's provider is the one whose secret verified the signature: the claimant.
+    claim: {
+      provider,
+      ...(mapped.amountMinor === undefined ? {} : { amountMinor: mapped.amountMinor }),
+      ...(mapped.currency === undefined ? {} : { currency: mapped.currency }),
+    },
     dedup: { provider, providerEventId },
   });
   switch (result.kind) {
@@ -119,6 +131,25 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
         now: nowIso,
       });
       await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
+      break;
+    case 'rejected_ownership':
+      await openOwnershipException(deps.exceptions, {
+        dedupKey: ownershipExceptionDedupKey(provider, providerEventId),
+        provider,
+        payout: result.payout,
+        mismatches: result.mismatches,
+        claim: {
+          provider_event_id: providerEventId,
+          event_type: stored.eventType,
+          event: mapped.event,
+          provider_state: mapped.providerState,
+          claimed_payout_id: mapped.payoutId ?? null,
+          claimed_provider_reference: mapped.providerReference ?? null,
+          claimed_amount_minor: mapped.amountMinor ?? null,
+          claimed_currency: mapped.currency ?? null,
+        },
+        nowIso,
+      });
       break;
     case 'not_found':
       throw new WebhookProcessingError('payout_not_found', `payout ${payoutId} is not known (yet)`);

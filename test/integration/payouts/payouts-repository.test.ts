@@ -25,6 +25,7 @@ const command = (payoutId: string, event: TransitionCommand['event'], extra: Par
   occurredAt: new Date().toISOString(),
   recordedAt: new Date().toISOString(),
   actor: { kind: 'provider', id: 'sandbox' },
+  claim: { provider: 'sandbox' },
   ...extra,
 });
 

@@ -106,4 +106,10 @@ describe('SandboxProvider.getStatus', () => {
     const last = await adapter().getStatus({ payoutId: input.payoutId });
     expect(last).toMatchObject({ kind: 'found', providerReference: reference, failureCode: 'account_closed', countAtProvider: 1 });
   });
+
+  it('reports the amount and currency the sandbox holds, for the sweeper\'s ownership check', async () => {
+    const input = submission('paid', { amountMinor: 1_234, currency: 'GBP' });
+    await adapter().submit(input);
+    expect(await adapter().getStatus({ payoutId: input.payoutId })).toMatchObject({ kind: 'found', amountMinor: 1_234, currency: 'GBP' });
+  });
 });

@@ -40,7 +40,7 @@ async function indexEntry(payoutId: string): Promise<Record<string, unknown> | u
 let clock = Date.now();
 const command = (payoutId: string, event: TransitionCommand['event']): TransitionCommand => {
   const at = new Date((clock += 1_000)).toISOString();
-  return { payoutId, event, source: 'provider_webhook', sourceRef: `evt-${ulid()}`, occurredAt: at, recordedAt: at, actor: { kind: 'provider', id: 'sandbox' } };
+  return { payoutId, event, source: 'provider_webhook', sourceRef: `evt-${ulid()}`, occurredAt: at, recordedAt: at, actor: { kind: 'provider', id: 'sandbox' }, claim: { provider: 'sandbox' } };
 };
 
 describe('gsi3 follows the payout', () => {

@@ -2,6 +2,7 @@
 // processor, the ops APIs and the sweeper, each with clients the test can count or break.
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import Stripe from 'stripe';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
@@ -70,6 +71,13 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     });
   }
 
+  /** Signs like Stripe (the stripe package's own test helper) and posts to the intake; the event id is the body's `id`. */
+  async function deliverStripe(eventId: string, type: string, object: Record<string, unknown>) {
+    const payload = JSON.stringify({ id: eventId, object: 'event', type, created: Math.floor(nowMs() / 1000), data: { object: { object: 'payout', ...object } } });
+    const header = new Stripe('sk_test_oracle_only').webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(nowMs() / 1000) });
+    return intakeWebhook(intakeDeps, { provider: 'stripe', headers: { 'stripe-signature': header }, rawBody: new TextEncoder().encode(payload), requestId: `req-${eventId}` });
+  }
+
   /**
    * Plays Lambda's event source mapping: receive, process each record, delete on success, make a
    * failed one visible again at once (instead of waiting out the visibility timeout).
@@ -121,7 +129,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   return {
     inbox, payouts, exceptions, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
     setNow: (f: () => number) => { nowMs = f; },
-    deliverSandbox, drain, depth, ops, opsEvent,
+    deliverSandbox, deliverStripe, drain, depth, ops, opsEvent,
   };
 }
 

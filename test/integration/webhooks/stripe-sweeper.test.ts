@@ -102,7 +102,8 @@ describe('sweeper re-checks', () => {
     expect((await h.exceptions.list({ state: 'open', category: 'long_pending' })).items).toHaveLength(1);
     expect(STALE_AFTER_SECONDS_DEFAULT).toBeLessThan(LONG_PENDING_AFTER_SECONDS_DEFAULT);
     // The final answer arrives by webhook: the long_pending exception closes and the owner clears.
-    await h.deliverSandbox(`evt_${ulid()}`, sandboxEvent(stuckOne.payout.payoutId, 'paid'));
+    // In the payout's own currency: an event naming another one is refused by event ownership.
+    await h.deliverSandbox(`evt_${ulid()}`, sandboxEvent(stuckOne.payout.payoutId, 'paid', { currency: 'JPY' }));
     expect(await h.drain()).toEqual(['applied']);
     expect((await h.exceptions.list({ state: 'open', category: 'long_pending' })).items).toHaveLength(0);
     expect((await h.payouts.getPayoutById(stuckOne.payout.payoutId))?.exceptionOwner).toBeUndefined();

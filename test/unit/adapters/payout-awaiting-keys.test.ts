@@ -57,7 +57,7 @@ describe('gsi3 keys in a transition', () => {
       },
     };
     const repo = new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable' });
-    const result = await repo.applyTransition({ payoutId: base.payoutId, event, source: 'poller', sourceRef: 'poll:1', occurredAt: '2026-01-03T00:00:00.000Z', recordedAt: '2026-01-03T00:00:00.000Z', actor: { kind: 'system', id: 'sweep' } });
+    const result = await repo.applyTransition({ payoutId: base.payoutId, event, source: 'poller', sourceRef: 'poll:1', occurredAt: '2026-01-03T00:00:00.000Z', recordedAt: '2026-01-03T00:00:00.000Z', actor: { kind: 'system', id: 'sweep' }, claim: { provider: base.provider } });
     expect(result.kind).toBe('applied');
     return update as { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> };
   }

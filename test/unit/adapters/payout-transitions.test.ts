@@ -10,7 +10,7 @@ const payout: Payout = {
   payoutId: 'po_01M89XYK2HYNJ4KXP901EKYA5S', tenantId: 'acme', idempotencyKey: 'k', status: 'submitted', version: 1, amountMinor: 100, currency: 'EUR', provider: 'sandbox',
   destination: { country: 'DE', method: 'sepa', fields: { iban: '••••3000' } }, recipient: { name: 'A' }, createdAt: '2026-01-01T00:00:00.000Z', lastEventAt: '2026-01-01T00:00:00.000Z', requestIds: ['r1'],
 };
-const command: TransitionCommand = { payoutId: payout.payoutId, event: 'provider_accepted', source: 'provider_webhook', sourceRef: 'evt_1', occurredAt: '2026-01-01T00:00:01.000Z', recordedAt: '2026-01-01T00:00:01.000Z', actor: { kind: 'provider', id: 'sandbox' }, dedup: { provider: 'sandbox', providerEventId: 'evt_1' } };
+const command: TransitionCommand = { payoutId: payout.payoutId, event: 'provider_accepted', source: 'provider_webhook', sourceRef: 'evt_1', occurredAt: '2026-01-01T00:00:01.000Z', recordedAt: '2026-01-01T00:00:01.000Z', actor: { kind: 'provider', id: 'sandbox' }, claim: { provider: 'sandbox' }, dedup: { provider: 'sandbox', providerEventId: 'evt_1' } };
 
 function canceled(codes: string[]): TransactionCanceledException {
   return new TransactionCanceledException({ message: 'canceled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { SandboxPayout } from '../../../functions/adapters/providers/sandbox-api';
+import { checkEventOwnership } from '../../../functions/domain/event-ownership';
 import { mapWebhookEvent, webhookEnvelope } from '../../../functions/domain/provider-events';
+import type { SandboxStateChange } from '../../../local/sandbox/books';
+import { webhookEventOf } from '../../../local/sandbox/webhook-event';
 import { SANDBOX_PAYOUT_STATES } from '../../../functions/domain/provider-status';
 
 const sandbox = (status: string, extra: Record<string, unknown> = {}) => ({
@@ -80,5 +84,53 @@ describe('envelope: provider event id and type', () => {
   it('refuses an event id with spaces or over 255 chars', () => {
     expect(webhookEnvelope('sandbox', { 'webhook-id': 'a b' }, sandbox('paid')).ok).toBe(false);
     expect(webhookEnvelope('sandbox', { 'webhook-id': 'x'.repeat(256) }, sandbox('paid')).ok).toBe(false);
+  });
+});
+
+describe('amount and currency, for the ownership check', () => {
+  it('sandbox: data.amount and data.currency', () => {
+    expect(mapWebhookEvent('sandbox', 'payout.paid', sandbox('paid'))).toMatchObject({ amountMinor: 100, currency: 'GBP' });
+  });
+  it('stripe: the payout object\'s amount, its lower-case currency normalised to ISO upper case', () => {
+    expect(mapWebhookEvent('stripe', 'payout.paid', stripe('payout.paid', { amount: 12_500, currency: 'eur' }))).toMatchObject({ amountMinor: 12_500, currency: 'EUR' });
+  });
+  it.each([
+    ['sandbox', sandbox('paid', { amount: undefined, currency: undefined })],
+    ['stripe', stripe('payout.paid', { amount: null, currency: null })],
+  ] as const)('%s: absent (or null) → not carried, so not checked', (provider, body) => {
+    const mapped = mapWebhookEvent(provider, 'payout.paid', body);
+    expect(mapped.kind).toBe('transition');
+    expect(mapped).not.toHaveProperty('amountMinor');
+    expect(mapped).not.toHaveProperty('currency');
+  });
+  it.each([
+    ['sandbox', 'a float amount', sandbox('paid', { amount: 125.5 })],
+    ['sandbox', 'a negative amount', sandbox('paid', { amount: -1 })],
+    ['sandbox', 'a string amount', sandbox('paid', { amount: '12500' })],
+    ['sandbox', 'a currency that is no code', sandbox('paid', { currency: 'euro' })],
+    ['stripe', 'a float amount', stripe('payout.paid', { amount: 1.5, currency: 'eur' })],
+    ['stripe', 'a numeric currency', stripe('payout.paid', { amount: 100, currency: 978 })],
+  ] as const)('%s: %s → invalid (an unreadable value is never skipped)', (provider, _name, body) => {
+    expect(mapWebhookEvent(provider, 'payout.paid', body)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/amount|currency/) });
+  });
+});
+
+describe("the sandbox's own events pass ownership on the payout they are about", () => {
+  const held: SandboxPayout = {
+    id: 'sbx_po_7', object: 'payout', amount: 12_500, fee: 31, currency: 'EUR', status: 'paid', failure_code: null, failure_message: null,
+    payout_id: 'po_7', idempotency_key: 'po_7', destination: { country: 'DE', method: 'sepa', fields: {} }, metadata: { payout_id: 'po_7' },
+    created: '2026-11-25T10:00:00.000Z', status_transitions: { paid: '2026-11-25T11:00:00.000Z' }, batch_id: 'sbx_batch_1',
+  };
+  const change = { eventId: 'evt_sbx_00000007', type: 'payout.paid', previousStatus: 'in_transit', payout: held, occurredAt: '2026-11-25T11:00:00.000Z' };
+  const body = webhookEventOf(change as unknown as SandboxStateChange);
+  const mapped = mapWebhookEvent('sandbox', body.type, body);
+  it('maps reference, amount and currency from the emitted body', () => {
+    expect(mapped).toMatchObject({ kind: 'transition', payoutId: 'po_7', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' });
+  });
+  it('and the claim they make is the payout\'s', () => {
+    if (mapped.kind !== 'transition') throw new Error('not a transition');
+    const payout = { payoutId: 'po_7', provider: 'sandbox', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' };
+    const claim = { provider: 'sandbox', providerReference: mapped.providerReference!, amountMinor: mapped.amountMinor!, currency: mapped.currency! };
+    expect(checkEventOwnership(payout, claim)).toEqual({ ok: true });
   });
 });
