@@ -93,7 +93,17 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
             category: ref.category,
             owner: ref.owner,
             slaSeconds: ref.slaSeconds,
-            evidence: { source: 'reconciliation', date, detail: row.detail, providerReference: row.report?.providerReference ?? row.payout?.providerReference, reportKey: evidence.key, reportEtag: evidence.etag, reportLine: row.report?.line },
+            // Every mismatch of the row, dominant first: the owner sees what else disagrees.
+            evidence: {
+              source: 'reconciliation',
+              date,
+              mismatches: row.mismatches,
+              detail: row.detail,
+              providerReference: row.report?.providerReference ?? row.payout?.providerReference,
+              reportKey: evidence.key,
+              reportEtag: evidence.etag,
+              reportLine: row.report?.line,
+            },
             ...(payoutId === undefined ? {} : { payoutId }),
             now: nowIso(),
             actor: { kind: 'system', id: 'reconcile' },
