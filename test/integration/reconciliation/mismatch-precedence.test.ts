@@ -49,6 +49,7 @@ beforeAll(async () => {
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,
     now: () => new Date((clock += 1_000)),
+    timeZone: 'UTC',
     newRunId: () => `run_${(runs += 1).toString().padStart(4, '0')}`,
   };
 });
