@@ -91,6 +91,8 @@ export class ReconciliationConstruct extends Construct {
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
         [ENV.exportsBucket]: data.exportsBucket.bucketName,
         [ENV.reconciliationQueueUrl]: this.requests.queue.queueUrl,
+        // POST refuses a day that has not ended there: the same zone as `reconcile` and its schedule.
+        [ENV.reconcileTimezone]: props.reconcileTimezone,
       },
     });
     data.operationsTable.grantReadWriteData(this.reconciliationsApi.function);

@@ -12,6 +12,7 @@ import {
   timelineSchema,
 } from './schemas';
 import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from './ops-payout-schemas';
+import { startReconciliationBodySchema } from './reconciliation-schemas';
 
 /**
  * The route registry GET /openapi.json is generated from. One entry per route of docs/contracts.md;
@@ -88,7 +89,7 @@ export const OPENAPI_ROUTES: OpenApiRoute[] = [
   { method: 'post', path: '/ops/dlq/redrive', functionName: 'ops-redrive', scope: 'ops:redrive', operationId: 'redriveDlq', summary: 'Redrive DLQ messages (one, a filter or all; dry run)', tags: ['ops'], responses: { 200: { description: 'Redrive report' } } },
   { method: 'post', path: '/ops/replay', functionName: 'ops-redrive', scope: 'ops:redrive', operationId: 'replayEvents', summary: 'Replay stored provider events', tags: ['ops'], responses: { 200: { description: 'Replay report' } } },
   { method: 'get', path: '/ops', functionName: 'ops-console', scope: null, operationId: 'opsConsole', summary: 'Ops console (static page)', description: 'Public static page; each API call it makes carries the operator token.', tags: ['ops'], responses: { 200: { description: 'HTML page' } } },
-  { method: 'post', path: '/reconciliations', functionName: 'reconciliations-api', scope: 'ops:redrive', operationId: 'startReconciliation', summary: 'Queue a reconciliation run', description: 'Records the run as queued and hands it to the reconcile function; poll the Location (GET /reconciliations/{date}) until the state is succeeded or failed. 409 reconciliation_running (with Retry-After) while a run of the date is queued or running.', tags: ['reconciliation'], responses: { 202: { description: 'Run queued; Location: /reconciliations/{date}' } }, errors: [409] },
+  { method: 'post', path: '/reconciliations', functionName: 'reconciliations-api', scope: 'ops:redrive', operationId: 'startReconciliation', summary: 'Queue a reconciliation run', description: 'Records the run as queued and hands it to the reconcile function; poll the Location (GET /reconciliations/{date}) until the state is succeeded or failed. 409 reconciliation_running (with Retry-After) while a run of the date is queued or running. Only a day that has ended: "today" is the calendar date in RECONCILE_TIMEZONE, and a day may be reconciled once it is before today there and before today in UTC (payouts are windowed by the UTC day of created_at), and not further back than the date field says. 400, with nothing queued: field_unknown (every unknown field named), parameter_invalid (not YYYY-MM-DD), date_not_ended, date_too_old.', tags: ['reconciliation'], requestBody: startReconciliationBodySchema, responses: { 202: { description: 'Run queued; Location: /reconciliations/{date}' } }, errors: [409] },
   { method: 'get', path: '/reconciliations/{date}', functionName: 'reconciliations-api', scope: 'ops:read', operationId: 'getReconciliation', summary: 'A reconciliation run', tags: ['reconciliation'], responses: { 200: { description: 'Run summary' } }, errors: [404] },
   { method: 'get', path: '/exports/{date}', functionName: 'reconciliations-api', scope: 'exports:read', operationId: 'getExports', summary: 'Reconciliation exports of a day', tags: ['reconciliation'], responses: { 200: { description: 'Export links' } }, errors: [404] },
 ];

@@ -3,31 +3,26 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseReconciliationRequest } from '../adapters/reconciliation/requests-queue';
-import { runReconciliation, type QueuedRunRequest } from '../adapters/reconciliation/run';
+import { runReconciliation, type QueuedRunRequest, type RunDependencies } from '../adapters/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../adapters/reconciliation/runs-repository';
-import { ENV } from '../shared/names';
-import { isRunDate, previousDay, reconciliationDependencies } from './reconciliation/deps';
+import { latestEndedDay, requireRunDate, type ReconcileClock } from '../domain/reconciliation/run-date';
+import { reconciliationDependencies } from './reconciliation/deps';
 
 // Entry for `reconcile`, invoked two ways:
-// - the nightly schedule (EventBridge Scheduler, no date: yesterday in RECONCILE_TIMEZONE) or an
-//   explicit `{ "date": "YYYY-MM-DD" }` (npm run reconcile). A failure is thrown, so the invocation
-//   fails, the scheduler retries and then dead-letters it, and the alarm on a missing
+// - the nightly schedule (EventBridge Scheduler, no date: the latest day that has ended, i.e.
+//   yesterday in RECONCILE_TIMEZONE unless its UTC payouts window is still open) or an explicit
+//   `{ "date": "YYYY-MM-DD" }` (npm run reconcile). A failure is thrown, so the invocation fails,
+//   the scheduler retries and then dead-letters it, and the alarm on a missing
 //   `ReconciliationSucceeded` fires;
 // - ReconciliationQueue (batch size 1), fed by POST /reconciliations. A failed run fails its record:
 //   SQS redelivers it after the visibility timeout (a retry of the run) and moves it to
 //   ReconciliationDlq after maxReceiveCount, where the DLQ depth alarm fires.
+// Either way a date that may not be reconciled (domain/reconciliation/run-date.ts: malformed, not
+// ended, too old) is refused with InvalidRunDateError before any run is recorded or file written.
 
 /** Name shared with lib/observability-construct.ts (METRIC_RECONCILIATION_SUCCEEDED), whose alarm watches it. */
 export const METRIC_RECONCILIATION_SUCCEEDED = 'ReconciliationSucceeded';
 export const METRIC_RECONCILIATION_FAILED = 'ReconciliationFailed';
-const DEFAULT_TIMEZONE = 'UTC';
-
-export class InvalidRunDateError extends Error {
-  constructor(readonly date: unknown) {
-    super(`reconcile: date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}`);
-    this.name = 'InvalidRunDateError';
-  }
-}
 
 type DirectEvent = { date?: unknown; trigger?: RunRecord['trigger'] } | undefined;
 
@@ -35,9 +30,16 @@ const logger = new Logger();
 const metrics = new Metrics();
 const processor = new BatchProcessor(EventType.SQS);
 
-async function reconcileDate(date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
+const clockOf = (deps: RunDependencies): ReconcileClock => ({ now: deps.now(), timeZone: deps.timeZone });
+
+async function reconcileDate(
+  deps: RunDependencies,
+  date: string,
+  trigger: RunRecord['trigger'],
+  request?: QueuedRunRequest,
+): Promise<RunRecord> {
   try {
-    const run = await runReconciliation(reconciliationDependencies(), date, trigger, request);
+    const run = await runReconciliation(deps, date, trigger, request);
     metrics.addMetric(METRIC_RECONCILIATION_SUCCEEDED, MetricUnit.Count, 1);
     logger.info('reconciliation succeeded', { date, runId: run.runId, counts: run.counts });
     return run;
@@ -58,9 +60,12 @@ async function reconcileDate(date: string, trigger: RunRecord['trigger'], reques
 /** One queued request. Returns the run, or `covered` when another run of the date is going. */
 async function reconcileQueued(record: SQSRecord): Promise<RunRecord | 'covered'> {
   const request = parseReconciliationRequest(record.body);
-  if (!isRunDate(request.date)) throw new InvalidRunDateError(request.date);
+  const deps = reconciliationDependencies();
+  // The message is input too: the API refuses such a date before queueing, so one that arrives here
+  // was sent by hand. Its record fails (SQS retries it, then dead-letters it where ops see it).
+  requireRunDate(request.date, clockOf(deps));
   try {
-    return await reconcileDate(request.date, 'api', request);
+    return await reconcileDate(deps, request.date, 'api', request);
   } catch (error) {
     // The API queues a date only when no run of it is queued or running, so a run going now started
     // after this request: it reads the same or newer data, and running again would add nothing.
@@ -82,9 +87,9 @@ export async function handler(event: DirectEvent | SQSEvent, context?: Context):
     // for the twin and AWS.
     return processPartialResponse(event, reconcileQueued, processor, { ...(context === undefined ? {} : { context }), throwOnFullBatchFailure: false });
   }
-  // A date that is given but wrong is refused, never replaced by yesterday: a run of the wrong day
-  // would look like success.
-  if (event?.date !== undefined && !isRunDate(event.date)) throw new InvalidRunDateError(event.date);
-  const date = isRunDate(event?.date) ? event.date : previousDay(new Date(), process.env[ENV.reconcileTimezone] ?? DEFAULT_TIMEZONE);
-  return reconcileDate(date, event?.trigger ?? 'schedule');
+  const deps = reconciliationDependencies();
+  // A date that is given but wrong (or not ended) is refused, never replaced by yesterday: a run of
+  // the wrong day would look like success.
+  const date = event?.date === undefined ? latestEndedDay(clockOf(deps)) : requireRunDate(event.date, clockOf(deps));
+  return reconcileDate(deps, date, event?.trigger ?? 'schedule');
 }

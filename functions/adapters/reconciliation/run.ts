@@ -7,6 +7,7 @@ import type { ExceptionsRepository } from '../exceptions-repository';
 import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
+import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from './engine';
 import { ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from './export-store';
 import { dayWindow, type ReconciliationPayoutsSource } from './payouts-source';
@@ -20,6 +21,8 @@ import type { RunRecord, RunsRepository } from './runs-repository';
  * A malformed report fails the run before any exception or file is written (the engine parses the
  * whole report first), opens one `report_malformed` exception naming the line, records "failed",
  * and rethrows so the invocation fails and is retried; the published export is left as it was.
+ * A date that may not be reconciled (not ended yet, too old: domain/reconciliation/run-date.ts) is
+ * refused before anything is recorded or written, whichever path asked for it.
  */
 export interface RunDependencies {
   readonly provider: string;
@@ -30,8 +33,10 @@ export interface RunDependencies {
   readonly runs: RunsRepository;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
-  /** Wall clock, injected: used for run bookkeeping only, never in the exported files. */
+  /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
   now(): Date;
+  /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
+  readonly timeZone: string;
   newRunId(): string;
   /** Where spill and output files go; /tmp in Lambda. */
   readonly workRoot?: string;
@@ -57,6 +62,8 @@ export interface QueuedRunRequest {
 
 export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
   const startedAt = deps.now();
+  // The last guard before a run records or writes anything, whichever entry point called it.
+  requireRunDate(date, { now: startedAt, timeZone: deps.timeZone });
   const run: RunRecord = {
     date,
     runId: request?.runId ?? deps.newRunId(),
@@ -93,7 +100,17 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
             category: ref.category,
             owner: ref.owner,
             slaSeconds: ref.slaSeconds,
-            evidence: { source: 'reconciliation', date, detail: row.detail, providerReference: row.report?.providerReference ?? row.payout?.providerReference, reportKey: evidence.key, reportEtag: evidence.etag, reportLine: row.report?.line },
+            // Every mismatch of the row, dominant first: the owner sees what else disagrees.
+            evidence: {
+              source: 'reconciliation',
+              date,
+              mismatches: row.mismatches,
+              detail: row.detail,
+              providerReference: row.report?.providerReference ?? row.payout?.providerReference,
+              reportKey: evidence.key,
+              reportEtag: evidence.etag,
+              reportLine: row.report?.line,
+            },
             ...(payoutId === undefined ? {} : { payoutId }),
             now: nowIso(),
             actor: { kind: 'system', id: 'reconcile' },

@@ -6,7 +6,8 @@ import type { ReconRow } from './matching-types';
 /**
  * The columns finance reads (docs/finance.md). Amounts come twice: integer minor units (exact,
  * for machines) and a decimal string with the currency's exponent (for people), via formatDecimal.
- * Ours and the provider's side by side, so a mismatch is visible on the row itself.
+ * Ours and the provider's side by side, so a mismatch is visible on the row itself. Columns are only
+ * ever added at the end (finance's loaders read by header, older ones by position).
  */
 export const RECONCILIATION_CSV_COLUMNS = [
   'payout_id',
@@ -40,6 +41,8 @@ export const RECONCILIATION_CSV_COLUMNS = [
   'exception_id',
   'exception_owner',
   'report_line',
+  // Every mismatch of the row, dominant first (= mismatch_category), `;` between them.
+  'mismatches',
 ] as const;
 
 export const EXCEPTIONS_CSV_COLUMNS = [
@@ -52,6 +55,8 @@ export const EXCEPTIONS_CSV_COLUMNS = [
   'detail',
   'report_line',
   'dedup_key',
+  // Every mismatch of the row, dominant first (= category): the owner sees all of them.
+  'mismatches',
 ] as const;
 
 export interface ExceptionRef {
@@ -61,6 +66,10 @@ export interface ExceptionRef {
   readonly owner: ExceptionOwner;
   readonly slaSeconds: number;
 }
+
+/** Between the values of the `mismatches` column: not a CSV delimiter, and never in a category name. */
+export const MISMATCHES_SEPARATOR = ';';
+const mismatchesCell = (row: ReconRow): string => row.mismatches.join(MISMATCHES_SEPARATOR);
 
 const header = (columns: readonly string[]): string => csvRecord(columns);
 export const RECONCILIATION_CSV_HEADER = header(RECONCILIATION_CSV_COLUMNS);
@@ -113,6 +122,7 @@ export function reconciliationCsvLine(row: ReconRow, exception: ExceptionRef | u
       exception?.exceptionId,
       exception?.owner,
       r?.line,
+      mismatchesCell(row),
     ],
     RECON_NUMERIC,
   );
@@ -130,6 +140,7 @@ export function exceptionsCsvLine(row: ReconRow, exception: ExceptionRef): strin
       row.detail,
       row.report?.line,
       exception.dedupKey,
+      mismatchesCell(row),
     ],
     EXCEPTION_NUMERIC,
   );

@@ -4,8 +4,11 @@
  * holds no wall-clock time, so the same inputs give the same bytes.
  */
 export const GENERATOR = 'payout-platform/reconcile';
-/** Bumped when the export format changes; finance's loaders key on it. */
-export const GENERATOR_VERSION = '1.0.0';
+/**
+ * Bumped when the export format changes; finance's loaders key on it. 1.1.0: the `mismatches`
+ * column at the end of reconciliation.csv and exceptions.csv (an addition; nothing else moved).
+ */
+export const GENERATOR_VERSION = '1.1.0';
 
 export interface ManifestFile {
   readonly name: string;

@@ -1,7 +1,7 @@
 import type { CurrencyCode } from '../money';
 import type { PayoutStatus } from '../lifecycle';
 import type { ReportRow } from './report';
-import type { ReconciliationCategory } from './categories';
+import type { MismatchCategory, ReconciliationCategory } from './categories';
 
 /** What reconciliation needs of one of our payouts, with its ledger postings folded in. */
 export interface ReconPayout {
@@ -36,9 +36,14 @@ export interface ReconRow {
   readonly reportRowCount: number;
   readonly matchedBy: MatchedBy;
   readonly matchStatus: MatchStatus;
-  /** Null only for a payout that never reached the provider (awaiting approval, canceled before submission). */
+  /**
+   * The dominant mismatch (the first of `mismatches`), else `matched` or `failed`. Null only for a
+   * payout that never reached the provider (awaiting approval, canceled before submission).
+   */
   readonly category: ReconciliationCategory | null;
-  /** A short, deterministic sentence saying what disagrees. */
+  /** Every way the row disagrees, each once, in the order of precedence (precedence.ts); empty when none. */
+  readonly mismatches: readonly MismatchCategory[];
+  /** Short, deterministic sentences saying what disagrees, in the order of `mismatches`. */
   readonly detail: string;
 }
 

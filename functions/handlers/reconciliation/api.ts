@@ -3,10 +3,12 @@ import { PRESIGNED_URL_EXPIRES_SECONDS } from '../../adapters/reconciliation/exp
 import type { ReconciliationRequestSender } from '../../adapters/reconciliation/requests-queue';
 import type { RunDependencies } from '../../adapters/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../../adapters/reconciliation/runs-repository';
-import { ApiError, badRequest, notFound } from '../http/api-error';
+import { parseStartReconciliationBody } from '../../api/reconciliation-schemas';
+import { InvalidRunDateError, isCalendarDate, requireRunDate } from '../../domain/reconciliation/run-date';
+import { ApiError, badRequest, fromDomainError, notFound } from '../http/api-error';
 import { operatorOf } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
-import { isRunDate } from './deps';
+import { parseJsonBody } from '../ops/body';
 
 /**
  * POST /reconciliations            (ops:redrive)   queue a run of one date; 202 with the queued run
@@ -17,10 +19,14 @@ import { isRunDate } from './deps';
  * POST never runs the reconciliation itself: a night of 1M payouts takes minutes and the HTTP API
  * cuts a request at 30 s. It records the run as `queued` and sends it to ReconciliationQueue,
  * whose consumer is `reconcile`; the caller polls GET /reconciliations/{date} (the `Location`).
+ * Before that it refuses, 400 and nothing recorded or sent: a body over OPS_BODY_BYTES_MAX or not a
+ * JSON object, an unknown field (`field_unknown`, all named), a date that is not YYYY-MM-DD
+ * (`parameter_invalid`), a day that has not ended (`date_not_ended`: today or later in
+ * RECONCILE_TIMEZONE, or its UTC payouts window still open) or is too old (`date_too_old`).
  */
 export const RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS = 60;
 
-export interface ReconciliationsApiDependencies extends Pick<RunDependencies, 'store' | 'now' | 'newRunId'> {
+export interface ReconciliationsApiDependencies extends Pick<RunDependencies, 'store' | 'now' | 'timeZone' | 'newRunId'> {
   readonly runs: Pick<RunDependencies['runs'], 'enqueue' | 'finish' | 'get' | 'lastSuccess'>;
   readonly requestRun: ReconciliationRequestSender;
 }
@@ -32,15 +38,10 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
   const date = event.pathParameters?.['date'];
   switch (event.routeKey) {
     case 'POST /reconciliations': {
-      let body: unknown;
-      try {
-        body = JSON.parse(event.body === undefined ? '{}' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
-      } catch {
-        throw badRequest('invalid_json', 'the body is not valid JSON');
-      }
-      const requested = (body as { date?: unknown } | null)?.date;
-      if (!isRunDate(requested)) throw badRequest('parameter_invalid', 'date must be a calendar date YYYY-MM-DD', 'date');
-      const run = await queueRun(deps, requested, operatorOf(event).subject, requestId);
+      // The ops routes' parser and size limit, until the shared strict body parser replaces both.
+      const { date: requested } = parseStartReconciliationBody(parseJsonBody(event));
+      const runDate = runnableDate(requested, deps);
+      const run = await queueRun(deps, runDate, operatorOf(event).subject, requestId);
       return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });
     }
     case 'GET /reconciliations/{date}': {
@@ -48,13 +49,13 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
         const last = await deps.runs.lastSuccess();
         return json(200, { reconciliation: null, last_success: last === undefined ? null : snake(last) }, requestId);
       }
-      if (!isRunDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
+      if (!isCalendarDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
       const [run, last] = await Promise.all([deps.runs.get(date), deps.runs.lastSuccess()]);
       if (run === undefined) throw notFound(`reconciliation for ${date}`);
       return json(200, { reconciliation: snake(run), last_success: last === undefined ? null : snake(last) }, requestId);
     }
     case 'GET /exports/{date}': {
-      if (!isRunDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
+      if (!isCalendarDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
       const text = await deps.store.readManifest(date);
       if (text === undefined) throw notFound(`export for ${date}`);
       const manifest = JSON.parse(text) as { files: { name: string }[] };
@@ -63,6 +64,16 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
     }
     default:
       throw notFound(`route ${event.routeKey}`);
+  }
+}
+
+/** The domain's date rule at the API's clock; a refusal is the caller's 400. */
+function runnableDate(requested: string, deps: Pick<ReconciliationsApiDependencies, 'now' | 'timeZone'>): string {
+  try {
+    return requireRunDate(requested, { now: deps.now(), timeZone: deps.timeZone });
+  } catch (error) {
+    if (error instanceof InvalidRunDateError) throw fromDomainError(error, 400);
+    throw error;
   }
 }
 

@@ -29,6 +29,7 @@ export function reconciliationDependencies(): RunDependencies {
     payoutsTable,
     ledgerTable,
     now: () => new Date(),
+    timeZone: requiredEnv(ENV.reconcileTimezone),
     newRunId: () => `run_${ulid()}`,
   };
 }
@@ -43,19 +44,8 @@ export function reconciliationsApiDependencies(): ReconciliationsApiDependencies
     store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
     requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
     now: () => new Date(),
+    // The same zone as `reconcile` (both set from one prop in lib/reconciliation-construct.ts).
+    timeZone: requiredEnv(ENV.reconcileTimezone),
     newRunId: () => `run_${ulid()}`,
   };
-}
-
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isRunDate(value: unknown): value is string {
-  return typeof value === 'string' && DATE_PATTERN.test(value) && new Date(`${value}T00:00:00.000Z`).toISOString().startsWith(value);
-}
-
-/** The day that just closed in `timeZone`: the nightly run at 02:30 local reconciles yesterday. */
-export function previousDay(now: Date, timeZone: string): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  const previous = new Date(Date.parse(`${today}T00:00:00.000Z`) - 86_400_000);
-  return previous.toISOString().slice(0, 10);
 }

@@ -1,18 +1,24 @@
 // POST /reconciliations on DynamoDB Local + fauxqs and a sandbox provider: the API records the run
 // as queued and sends exactly one message to ReconciliationQueue; the `reconcile` handler fed that
 // SQS record moves the same run to succeeded. Both handlers run in-process, wired from the template.
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
+import { addDays, todayIn } from '../../../functions/domain/reconciliation/run-date';
 import { ENV } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { lambdaContext } from '../payouts/helpers';
 
-const DATE = '2026-11-20';
+// Days that have ended, counted from the real clock: the handlers refuse a day not ended or more
+// than RECONCILE_DAYS_BACK_MAX days back, so fixed dates would expire.
+const TODAY = todayIn(new Date(), 'UTC');
+const DATE = addDays(TODAY, -11);
+const COVERED_DATE = addDays(TODAY, -10);
 /** Long enough for fauxqs to answer; the queue is read until it is empty. */
 const RECEIVE_WAIT_SECONDS = 1;
 const SQS_RECEIVE_MAX = 10;
@@ -107,7 +113,7 @@ describe('POST /reconciliations → ReconciliationQueue → reconcile', () => {
   });
 
   it('a request whose date is being run by another run is covered by it: acknowledged, not retried', async () => {
-    const date = '2026-11-21';
+    const date = COVERED_DATE;
     await emulators.clients.documentClient.send(
       new PutCommand({ TableName: emulators.env[ENV.operationsTable]!, Item: { pk: `RECON#${date}`, sk: 'RUN', entity: 'reconciliation_run', date, runId: 'run_schedule', state: 'running', trigger: 'schedule', startedAt: new Date().toISOString() } }),
     );
@@ -119,6 +125,44 @@ describe('POST /reconciliations → ReconciliationQueue → reconcile', () => {
   it('a message that is not a reconciliation request fails its record, so SQS retries it and then dead-letters it', async () => {
     for (const body of ['{', JSON.stringify({ date: '2026-02-30', run_id: 'r', requested_by: 'o', request_id: 'q', requested_at: 't' })]) {
       expect(await reconcile(sqsEvent([{ MessageId: 'm-bad', Body: body }]), lambdaContext)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
+    }
+  });
+
+  // Issue 8, finding 3: no path writes a day that has not ended. The template sets RECONCILE_TIMEZONE (UTC here).
+  it('POST refuses a future day, today, an unknown field and a day too old: 400 with its code, nothing queued or recorded', async () => {
+    expect(emulators.env[ENV.reconcileTimezone]).toBe('UTC');
+    const cases: Array<[unknown, string, string]> = [
+      [{ date: '9999-12-31' }, 'date_not_ended', 'date'],
+      [{ date: TODAY }, 'date_not_ended', 'date'],
+      [{ date: addDays(TODAY, -2), dry_run: true }, 'field_unknown', 'dry_run'],
+      [{ date: addDays(TODAY, -401) }, 'date_too_old', 'date'],
+    ];
+    for (const [body, code, param] of cases) {
+      const refused = await call(postEvent(body, `req-refused-${code}`));
+      expect([refused.status, refused.body.error]).toEqual([
+        400,
+        expect.objectContaining({ type: 'invalid_request_error', code, category: 'terminal', param, request_id: `req-refused-${code}`, message: expect.any(String) }),
+      ]);
+      const date = (body as { date: string }).date;
+      expect((await call(getEvent(date))).status).toBe(404);
+    }
+    expect(await drainQueue()).toHaveLength(0);
+  });
+
+  it('a queued or direct request for a day not ended is refused: no run recorded, no export written', async () => {
+    const future = '9999-12-31';
+    const body = JSON.stringify({ date: future, run_id: 'run_by_hand', requested_by: 'op', request_id: 'req-by-hand', requested_at: new Date().toISOString() });
+    // The queued message fails its record, so SQS retries it and then dead-letters it.
+    expect(await reconcile(sqsEvent([{ MessageId: 'm-future', Body: body }]), lambdaContext)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-future' }] });
+    // npm run reconcile -- --date and a direct invoke reach the same handler.
+    for (const date of [future, TODAY]) {
+      await expect(reconcile({ date, trigger: 'cli' }, lambdaContext)).rejects.toMatchObject({ name: 'InvalidRunDateError', code: 'date_not_ended', date });
+    }
+    for (const date of [future, TODAY]) {
+      const record = await emulators.clients.documentClient.send(new GetCommand({ TableName: emulators.env[ENV.operationsTable]!, Key: { pk: `RECON#${date}`, sk: 'RUN' } }));
+      expect(record.Item, date).toBeUndefined();
+      const listed = await emulators.clients.s3.send(new ListObjectsV2Command({ Bucket: emulators.env[ENV.exportsBucket]!, Prefix: `exports/date=${date}/` }));
+      expect(listed.KeyCount ?? 0, date).toBe(0);
     }
   });
 

@@ -43,6 +43,7 @@ beforeAll(async () => {
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,
     now: () => new Date((clock += 1_000)),
+    timeZone: 'UTC',
     newRunId: () => `run_${(runs += 1).toString().padStart(4, '0')}`,
   };
 });
@@ -99,5 +100,15 @@ describe('reconciliation run on the emulators', () => {
     expect(String((malformed[0]!['evidence'] as { message: string }).message)).toContain('line 2');
     report = good;
     expect((await runReconciliation(deps, DATE, 'cli')).state).toBe('succeeded');
+  });
+
+  // Issue 8, finding 3: the run itself is the last guard, whichever entry point called it.
+  it('refuses a day that has not ended before it records or writes anything', async () => {
+    const today = new Date(clock).toISOString().slice(0, 10);
+    for (const date of [today, '9999-12-31']) {
+      await expect(runReconciliation(deps, date, 'cli')).rejects.toMatchObject({ name: 'InvalidRunDateError', code: 'date_not_ended' });
+      expect(await deps.runs.get(date)).toBeUndefined();
+      expect(await deps.store.readManifest(date)).toBeUndefined();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { ReconciliationRequestMessage } from '../../../functions/adapters/r
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/handlers/http/api-error';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
-import { isRunDate, previousDay } from '../../../functions/handlers/reconciliation/deps';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/ops/body';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({
@@ -23,7 +23,7 @@ interface Recorder {
   sent: ReconciliationRequestMessage[];
 }
 
-function deps(overrides: { enqueue?: () => Promise<void>; send?: () => Promise<void>; manifest?: string } = {}): ReconciliationsApiDependencies & Recorder {
+function deps(overrides: { enqueue?: () => Promise<void>; send?: () => Promise<void>; manifest?: string; timeZone?: string } = {}): ReconciliationsApiDependencies & Recorder {
   const recorder: Recorder = { enqueued: [], finished: [], sent: [] };
   return {
     ...recorder,
@@ -41,6 +41,7 @@ function deps(overrides: { enqueue?: () => Promise<void>; send?: () => Promise<v
       recorder.sent.push(message);
     },
     now: () => new Date('2026-11-25T02:30:00Z'),
+    timeZone: overrides.timeZone ?? 'UTC',
     newRunId: () => 'run_2',
     store: { readManifest: async () => overrides.manifest, presign: async (_d: string, name: string) => `https://signed.example/${name}` },
   } as unknown as ReconciliationsApiDependencies & Recorder;
@@ -60,15 +61,57 @@ const post = (body: string) => event('POST /reconciliations', { body });
 
 describe('reconciliations-api', () => {
   it('refuses a date that is not a calendar date: 400, nothing recorded, nothing sent', async () => {
-    for (const body of [...['2026-02-30', '2026-1-01', 'yesterday', undefined].map((date) => JSON.stringify({ date })), 'null']) {
+    for (const body of ['2026-02-30', '2026-1-01', 'yesterday', undefined].map((date) => JSON.stringify({ date }))) {
       const d = deps();
       const error = await apiError(reconciliationsApi(d, post(body)));
       expect([error.status, error.code, error.param]).toEqual([400, 'parameter_invalid', 'date']);
       expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
     }
-    const d = deps();
-    expect((await apiError(reconciliationsApi(d, post('{')))).code).toBe('invalid_json');
-    expect([d.enqueued, d.sent]).toEqual([[], []]);
+    // The ops routes' body parser (issue 8): `null` is not a JSON object, like `{`.
+    for (const body of ['{', 'null']) {
+      const d = deps();
+      expect((await apiError(reconciliationsApi(d, post(body)))).code).toBe('invalid_json');
+      expect([d.enqueued, d.sent]).toEqual([[], []]);
+    }
+  });
+
+  // Issue 8, finding 3: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
+  // nothing is recorded or sent.
+  const REFUSALS: ReadonlyArray<readonly [what: string, body: string, code: string, param: string | undefined, timeZone?: string]> = [
+    ['the far future', '{"date":"9999-12-31"}', 'date_not_ended', 'date'],
+    ['tomorrow', '{"date":"2026-11-26"}', 'date_not_ended', 'date'],
+    ['today, unfinished', '{"date":"2026-11-25"}', 'date_not_ended', 'date'],
+    ['yesterday, not yet ended in Los Angeles (18:30 there)', '{"date":"2026-11-24"}', 'date_not_ended', 'date', 'America/Los_Angeles'],
+    ['more than 400 days back', '{"date":"2025-01-01"}', 'date_too_old', 'date'],
+    ['an unknown field beside the date', '{"date":"2026-11-24","force":true}', 'field_unknown', 'force'],
+    ['a misspelt date field', '{"data":"2026-11-24"}', 'field_unknown', 'data'],
+    ['a body over the limit', JSON.stringify({ date: '2026-11-24', pad: 'x'.repeat(OPS_BODY_BYTES_MAX) }), 'body_too_large', undefined],
+    ['a JSON array', '["2026-11-24"]', 'invalid_json', undefined],
+  ];
+  for (const [what, body, code, param, timeZone] of REFUSALS) {
+    it(`refuses ${what}: 400 ${code}, nothing recorded, nothing sent`, async () => {
+      const d = deps(timeZone === undefined ? {} : { timeZone });
+      const error = await apiError(reconciliationsApi(d, post(body)));
+      expect([error.status, error.type, error.code, error.category, error.param]).toEqual([400, 'invalid_request_error', code, 'terminal', param]);
+      expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
+    });
+  }
+
+  it('names every unknown field, in the message and as a list', async () => {
+    const error = await apiError(reconciliationsApi(deps(), post('{"date":"2026-11-24","dry_run":true,"force":1}')));
+    expect([error.code, error.param, error.details, error.message]).toEqual(['field_unknown', 'dry_run', { fields: ['dry_run', 'force'] }, 'dry_run, force are not fields of this request (only date)']);
+  });
+
+  it('says when a day ends: today in RECONCILE_TIMEZONE', async () => {
+    const error = await apiError(reconciliationsApi(deps({ timeZone: 'Europe/Berlin' }), post('{"date":"2026-11-25"}')));
+    expect(error.message).toBe('2026-11-25 has not ended: today is 2026-11-25 in Europe/Berlin (RECONCILE_TIMEZONE), and a day is reconciled only once it has ended');
+  });
+
+  it('queues a day that has ended in a zone ahead of UTC, and reads a base64 body', async () => {
+    const d = deps({ timeZone: 'Pacific/Kiritimati' });
+    const body = Buffer.from('{"date":"2026-11-24"}', 'utf8').toString('base64');
+    const answer = await reconciliationsApi(d, event('POST /reconciliations', { body, isBase64Encoded: true }));
+    expect([answer.statusCode, d.sent.map((m) => m.date)]).toEqual([202, ['2026-11-24']]);
   });
 
   it('queues the run: 202 with the queued run and its Location, one message naming the same run', async () => {
@@ -114,11 +157,6 @@ describe('reconciliations-api', () => {
     expect((await apiError(reconciliationsApi(deps(), event('GET /exports/{date}', { pathParameters: { date: '2026-11-24' } })))).status).toBe(404);
   });
 
-  it('takes the day that just closed in the configured time zone', () => {
-    expect(previousDay(new Date('2026-11-25T02:30:00Z'), 'UTC')).toBe('2026-11-24');
-    expect(previousDay(new Date('2026-11-25T01:30:00Z'), 'Europe/Berlin')).toBe('2026-11-24');
-    expect(previousDay(new Date('2026-11-25T23:30:00Z'), 'Europe/Berlin')).toBe('2026-11-25');
-    expect(previousDay(new Date('2026-03-01T09:00:00Z'), 'America/Los_Angeles')).toBe('2026-02-28');
-    expect([isRunDate('2024-02-29'), isRunDate('2026-02-29')]).toEqual([true, false]);
-  });
+  // The nightly run's day (formerly previousDay here) is tested with the rule it must pass, in
+  // test/unit/domain/reconciliation/run-date.test.ts.
 });
