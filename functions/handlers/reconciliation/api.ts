@@ -4,6 +4,7 @@ import type { ReconciliationRequestSender } from '../../adapters/reconciliation/
 import type { RunDependencies } from '../../adapters/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../../adapters/reconciliation/runs-repository';
 import { ApiError, badRequest, notFound } from '../http/api-error';
+import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
 import { operatorOf } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
 import { isRunDate } from './deps';
@@ -32,13 +33,9 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
   const date = event.pathParameters?.['date'];
   switch (event.routeKey) {
     case 'POST /reconciliations': {
-      let body: unknown;
-      try {
-        body = JSON.parse(event.body === undefined ? '{}' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
-      } catch {
-        throw badRequest('invalid_json', 'the body is not valid JSON');
-      }
-      const requested = (body as { date?: unknown } | null)?.date;
+      // The HTTP edge's one strict body parser (size, content type, UTF-8, duplicate keys: http/body.ts).
+      const body = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
+      const requested = body['date'];
       if (!isRunDate(requested)) throw badRequest('parameter_invalid', 'date must be a calendar date YYYY-MM-DD', 'date');
       const run = await queueRun(deps, requested, operatorOf(event).subject, requestId);
       return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });
