@@ -59,7 +59,8 @@ export function buildEvent(request: RawRequest, context: EventContext): APIGatew
   // API Gateway documents no behaviour for bytes that are not UTF-8 under a text content type. The
   // twin hands them over base64-encoded, so the function sees exactly what was sent and its strict
   // decoder refuses them (http/body.ts); decoding them here would turn them into U+FFFD unseen.
-  const isText = request.body.length === 0 || (TEXT_CONTENT_TYPE.test(headers['content-type'] ?? 'application/json') && isUtf8(request.body));
+  const textType = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? 'application/json');
+  const isText = request.body.length === 0 || (textType && isUtf8(request.body));
   const event = {
     version: '2.0',
     routeKey: context.routeKey,

@@ -62,7 +62,8 @@ export function decodeCursor(cursor: string, shape: CursorShape): Record<string,
   const bounds = shape.sortBounds;
   if (bounds !== undefined) {
     const sort = key[bounds.name] as string;
-    if ((bounds.from !== undefined && sort < bounds.from) || (bounds.to !== undefined && sort > bounds.to)) throw new InvalidCursorError();
+    if ((bounds.from !== undefined && sort < bounds.from) || (bounds.to !== undefined && sort > bounds.to))
+      throw new InvalidCursorError();
   }
   return key as Record<string, string>;
 }

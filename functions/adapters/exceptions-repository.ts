@@ -121,7 +121,8 @@ export class ExceptionsRepository {
     if (input.category !== undefined) (filters.push('category = :category'), (values[':category'] = input.category));
     if (input.owner !== undefined) (filters.push('#owner = :owner'), (values[':owner'] = input.owner));
     const items: ExceptionRecord[] = [];
-    let startKey: Record<string, unknown> | undefined = input.cursor === undefined ? undefined : decodeCursor(input.cursor, exceptionCursorShape(byState ? 'gsi1' : 'gsi2', String(values[':pk'])));
+    const cursorShape = exceptionCursorShape(byState ? 'gsi1' : 'gsi2', String(values[':pk']));
+    let startKey: Record<string, unknown> | undefined = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
     for (let page = 0; page < LIST_QUERY_PAGES_MAX && items.length < limit; page++) {
       const out = await this.client.send(
         new QueryCommand({

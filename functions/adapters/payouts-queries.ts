@@ -39,7 +39,8 @@ export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuer
     return { payouts };
   }
   // An empty range, answered without asking DynamoDB (which refuses BETWEEN with reversed bounds).
-  if (query.createdFrom !== undefined && query.createdTo !== undefined && query.createdFrom > query.createdTo) return { payouts: [] };
+  const { createdFrom, createdTo } = query;
+  if (createdFrom !== undefined && createdTo !== undefined && createdFrom > createdTo) return { payouts: [] };
   const index = query.status === undefined ? 'gsi1' : 'gsi2';
   const partition = query.status === undefined ? tenantGsiPk(query.tenantId) : tenantStatusGsiPk(query.tenantId, query.status);
   const values: Record<string, string> = { ':pk': partition };
@@ -64,7 +65,10 @@ export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuer
     Limit: query.limit,
   };
   if (query.cursor !== undefined) {
-    const bounds = { ...(values[':from'] === undefined ? {} : { from: values[':from'] }), ...(values[':to'] === undefined ? {} : { to: values[':to'] }) };
+    const bounds = {
+      ...(values[':from'] === undefined ? {} : { from: values[':from'] }),
+      ...(values[':to'] === undefined ? {} : { to: values[':to'] }),
+    };
     input.ExclusiveStartKey = decodeCursor(query.cursor, payoutCursorShape(index, partition, bounds));
   }
   const { Items = [], LastEvaluatedKey } = await repo.client.send(new QueryCommand(input));
@@ -104,7 +108,11 @@ export async function listTimeline(repo: PayoutsRepository, payoutId: string): P
 }
 
 /** A page's start key must be a payout item of the partition and range the query reads (cursor.ts). */
-function payoutCursorShape(index: 'gsi1' | 'gsi2', partition: string, sortBounds: { from?: string; to?: string }): CursorShape {
+function payoutCursorShape(
+  index: 'gsi1' | 'gsi2',
+  partition: string,
+  sortBounds: { from?: string; to?: string },
+): CursorShape {
   const payoutId = PAYOUT_ID_PATTERN.source.slice(1, -1);
   return {
     attributes: [

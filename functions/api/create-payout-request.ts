@@ -71,9 +71,12 @@ function apiErrorOf(issues: readonly z.core.$ZodIssue[], body: unknown, amountMa
   const first = issues[0]!;
   const value = valueAt(body, first.path);
   // An integer past 2^53 has already lost precision in JSON.parse: it is too large, not fractional.
-  if (pathOf(first.path) === 'amount' && typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && !issues.some((i) => i.code === 'unrecognized_keys')) {
+  const unsafeInteger = typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (pathOf(first.path) === 'amount' && unsafeInteger && !issues.some((i) => i.code === 'unrecognized_keys')) {
     return badRequest('amount_above_maximum', MESSAGES['amount_above_maximum']!(amountMaxMinor), 'amount');
   }
-  const messages = Object.fromEntries(Object.entries(MESSAGES).map(([code, message]) => [code, () => message(amountMaxMinor)]));
+  const messages = Object.fromEntries(
+    Object.entries(MESSAGES).map(([code, message]) => [code, () => message(amountMaxMinor)]),
+  );
   return requestErrorOf(issues, body, { kind: 'body', messages });
 }

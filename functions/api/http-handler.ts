@@ -20,7 +20,10 @@ export interface HttpHandlerOptions {
  * DomainErrors are the caller's to act on; anything else is ours, logged with its cause and
  * answered without details, its status and category by internal-error.ts's rule.
  */
-export function httpHandler(route: (event: ApiEvent, requestId: string, context: Context) => Promise<HttpResult>, options: HttpHandlerOptions = {}) {
+export function httpHandler(
+  route: (event: ApiEvent, requestId: string, context: Context) => Promise<HttpResult>,
+  options: HttpHandlerOptions = {},
+) {
   return async (event: ApiEvent, context: Context): Promise<HttpResult> => {
     const requestId = requestIdOf(event);
     try {
@@ -28,7 +31,15 @@ export function httpHandler(route: (event: ApiEvent, requestId: string, context:
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error, requestId);
       if (error instanceof DomainError) return errorResponse(fromDomainError(error), requestId);
-      console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', requestId, routeKey: event.routeKey, error: describe(error) }));
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'unhandled error',
+          requestId,
+          routeKey: event.routeKey,
+          error: describe(error),
+        }),
+      );
       return internalErrorResponse(requestId, error, semanticsOf(event, options));
     }
   };
@@ -41,5 +52,10 @@ function semanticsOf(event: ApiEvent, options: HttpHandlerOptions): FailureSeman
 
 export function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { value: String(error) };
-  return { name: error.name, message: error.message, stack: error.stack, ...(error.cause === undefined ? {} : { cause: describe(error.cause) }) };
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(error.cause === undefined ? {} : { cause: describe(error.cause) }),
+  };
 }

@@ -17,7 +17,11 @@ export interface RequestErrorOptions {
   messages?: Readonly<Record<string, (param: string) => string>>;
 }
 
-export function requestErrorOf(issues: readonly z.core.$ZodIssue[], input: unknown, options: RequestErrorOptions): ApiError {
+export function requestErrorOf(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  options: RequestErrorOptions,
+): ApiError {
   // Shallowest first (stable), so `param` names a top-level field before a nested one.
   const unknown = issues
     .flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : []))
@@ -30,14 +34,26 @@ export function requestErrorOf(issues: readonly z.core.$ZodIssue[], input: unkno
       unknown.length === 1
         ? `${unknown[0]} is not ${body ? 'a field of this request' : 'a query parameter of this route'}`
         : `${unknown.join(', ')} are not ${body ? 'fields of this request' : 'query parameters of this route'}`;
-    return new ApiError({ status: 400, type: 'invalid_request_error', code, category: 'terminal', message, param: unknown[0]!, details: { fields: unknown } });
+    return new ApiError({
+      status: 400,
+      type: 'invalid_request_error',
+      code,
+      category: 'terminal',
+      message,
+      param: unknown[0]!,
+      details: { fields: unknown },
+    });
   }
   const issue = issues[0]!;
   const param = pathOf(issue.path);
-  if (options.kind === 'body' && issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return badRequest('field_missing', `${param} is required`, param);
-  if (issue.code === 'custom' && issue.message === INVALID_TEXT_CODE) return invalidTextError(param, issue.params as unknown as TextRefusal);
+  if (options.kind === 'body' && issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined)
+    return badRequest('field_missing', `${param} is required`, param);
+  if (issue.code === 'custom' && issue.message === INVALID_TEXT_CODE)
+    return invalidTextError(param, issue.params as unknown as TextRefusal);
   const code = /^[a-z_]+$/.test(issue.message) ? issue.message : 'parameter_invalid';
-  const message = options.messages?.[code]?.(param) ?? `${param} is invalid: ${code === 'parameter_invalid' ? issue.message : code.replace(/_/g, ' ')}`;
+  const message =
+    options.messages?.[code]?.(param) ??
+    `${param} is invalid: ${code === 'parameter_invalid' ? issue.message : code.replace(/_/g, ' ')}`;
   return badRequest(code, message, param);
 }
 
@@ -59,5 +75,9 @@ export function pathOf(path: readonly PropertyKey[]): string {
 }
 
 export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
 }

@@ -53,7 +53,13 @@ export function createPayoutBodySchema(amountMaxMinor: number) {
       destination: destinationSchema,
       recipient: z
         .object({
-          name: textField({ error: 'recipient_name_invalid', trim: true, charsMin: 1, charsMax: RECIPIENT_NAME_CHARS_MAX, requireVisible: true }),
+          name: textField({
+            error: 'recipient_name_invalid',
+            trim: true,
+            charsMin: 1,
+            charsMax: RECIPIENT_NAME_CHARS_MAX,
+            requireVisible: true,
+          }),
           email: z.email({ error: 'recipient_email_invalid' }).max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' }).optional(),
         })
         .strict(),
@@ -126,16 +132,27 @@ const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((val
 export const listPayoutsQuerySchema = z
   .object({
     status: z.enum(PAYOUT_STATUSES, { error: 'status_invalid' }).optional(),
-    idempotency_key: z.string({ error: 'idempotency_key_invalid' }).regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' }).optional(),
+    idempotency_key: z
+      .string({ error: 'idempotency_key_invalid' })
+      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
+      .optional(),
     provider_reference: z
       .string({ error: 'provider_reference_invalid' })
       .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
       .optional()
       .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
-    created_from: instantQuery('created_from_invalid').optional().describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
-    created_to: instantQuery('created_to_invalid').optional().describe('Inclusive upper bound on created_at (ISO 8601, UTC); not before created_from'),
+    created_from: instantQuery('created_from_invalid')
+      .optional()
+      .describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
+    created_to: instantQuery('created_to_invalid')
+      .optional()
+      .describe('Inclusive upper bound on created_at (ISO 8601, UTC); not before created_from'),
     limit: pageSizeQuery(PAYOUT_LIST_LIMIT_MAX, PAYOUT_LIST_LIMIT_DEFAULT, 'limit_invalid'),
-    cursor: z.string({ error: 'cursor_invalid' }).min(1, { error: 'cursor_invalid' }).max(CURSOR_CHARS_MAX, { error: 'cursor_invalid' }).optional(),
+    cursor: z
+      .string({ error: 'cursor_invalid' })
+      .min(1, { error: 'cursor_invalid' })
+      .max(CURSOR_CHARS_MAX, { error: 'cursor_invalid' })
+      .optional(),
   })
   .strict()
   // DynamoDB refuses BETWEEN with a lower bound above the upper one (ValidationException): refused here.
@@ -186,7 +203,10 @@ export const errorBodySchema = z.object({
     fields: z
       .array(z.string())
       .optional()
-      .describe('idempotency_key_reused: the body fields that differ from the first request; field_unknown, parameter_unknown: every unknown name; duplicate_json_key: every repeated key'),
+      .describe(
+        'idempotency_key_reused: the body fields that differ from the first request; ' +
+          'field_unknown, parameter_unknown: every unknown name; duplicate_json_key: every repeated key',
+      ),
     reason: z.enum(TEXT_REFUSALS).optional().describe('invalid_text: which text rule the field breaks'),
     request_id: z.string(),
   }),

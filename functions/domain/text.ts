@@ -24,7 +24,13 @@ import { z } from 'zod';
  *   ignorable code points (zero-width spaces and joiners, Hangul fillers) or the blank braille
  *   pattern shows nothing to the person who must recognise it.
  */
-export const TEXT_REFUSALS = ['lone_surrogate', 'control_character', 'bidi_control', 'replacement_character', 'no_visible_character'] as const;
+export const TEXT_REFUSALS = [
+  'lone_surrogate',
+  'control_character',
+  'bidi_control',
+  'replacement_character',
+  'no_visible_character',
+] as const;
 export type TextRefusalReason = (typeof TEXT_REFUSALS)[number];
 
 /** The issue message every text refusal carries; the request-error mapper turns it into `invalid_text`. */
@@ -54,7 +60,9 @@ const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 function refusal(reason: TextRefusalReason, match: RegExpExecArray | null): TextRefusal {
   const codeUnit = match?.[0].charCodeAt(0);
-  return codeUnit === undefined ? { reason } : { reason, codePoint: `U+${codeUnit.toString(16).toUpperCase().padStart(4, '0')}` };
+  return codeUnit === undefined
+    ? { reason }
+    : { reason, codePoint: `U+${codeUnit.toString(16).toUpperCase().padStart(4, '0')}` };
 }
 
 /** The first rule `text` breaks, in the order of TEXT_REFUSALS, or undefined. Pure; expects NFC text. */
@@ -67,7 +75,8 @@ export function textRefusalOf(text: string, rules: TextRules = {}): TextRefusal 
   if (bidi !== null) return refusal('bidi_control', bidi);
   const replacement = REPLACEMENT_CHARACTER.exec(text);
   if (replacement !== null) return refusal('replacement_character', replacement);
-  if (rules.requireVisible === true && !VISIBLE.test(text.replace(INVISIBLE, ''))) return { reason: 'no_visible_character' };
+  if (rules.requireVisible === true && !VISIBLE.test(text.replace(INVISIBLE, '')))
+    return { reason: 'no_visible_character' };
   return undefined;
 }
 
@@ -79,7 +88,8 @@ export const describeTextRefusal = (refusal: TextRefusal): string => {
     replacement_character: 'U+FFFD, the mark of bytes lost in decoding',
     no_visible_character: 'no visible character',
   };
-  return `contains ${what[refusal.reason]}${refusal.codePoint === undefined || refusal.reason === 'replacement_character' ? '' : ` (${refusal.codePoint})`}`;
+  const shown = refusal.codePoint !== undefined && refusal.reason !== 'replacement_character';
+  return `contains ${what[refusal.reason]}${shown ? ` (${refusal.codePoint})` : ''}`;
 };
 
 export interface TextFieldOptions extends TextRules {
@@ -98,15 +108,20 @@ export interface TextFieldOptions extends TextRules {
  * UTF-16 code units (what zod and the rest of the API count).
  */
 export function textField(options: TextFieldOptions) {
-  const rules: TextRules = { ...(options.multiline === undefined ? {} : { multiline: options.multiline }), ...(options.requireVisible === undefined ? {} : { requireVisible: options.requireVisible }) };
+  const rules: TextRules = {
+    ...(options.multiline === undefined ? {} : { multiline: options.multiline }),
+    ...(options.requireVisible === undefined ? {} : { requireVisible: options.requireVisible }),
+  };
   let schema = z.string({ error: options.error }).normalize('NFC');
   if (options.trim === true) schema = schema.trim();
   // An empty value is a length error first: "required" says more than "no visible character".
-  if (options.charsMin !== undefined && options.charsMin > 0) schema = schema.min(options.charsMin, { error: options.error });
+  if (options.charsMin !== undefined && options.charsMin > 0)
+    schema = schema.min(options.charsMin, { error: options.error });
   return schema
     .superRefine((value, context) => {
       const refused = textRefusalOf(value, rules);
-      if (refused !== undefined) context.addIssue({ code: 'custom', message: INVALID_TEXT_CODE, params: { ...refused } });
+      if (refused !== undefined)
+        context.addIssue({ code: 'custom', message: INVALID_TEXT_CODE, params: { ...refused } });
     })
     .max(options.charsMax, { error: options.error });
 }

@@ -7,4 +7,5 @@
 export const PAYOUT_ID_PREFIX = 'po_';
 export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export const isPayoutId = (value: unknown): value is string => typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);
+export const isPayoutId = (value: unknown): value is string =>
+  typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);

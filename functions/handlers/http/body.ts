@@ -42,19 +42,36 @@ export function rawBodyOf(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64
 }
 
 export function parseJsonBody(event: BodyEvent, options: JsonBodyOptions): Record<string, unknown> {
-  if ((event.body === undefined || event.body === '') && options.empty === 'empty_object') return Object.create(null) as Record<string, unknown>;
+  if ((event.body === undefined || event.body === '') && options.empty === 'empty_object')
+    return Object.create(null) as Record<string, unknown>;
   const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new ApiError({ status: 415, type: 'invalid_request_error', code: 'content_type_unsupported', category: 'terminal', message: 'Content-Type must be application/json' });
+    throw new ApiError({
+      status: 415,
+      type: 'invalid_request_error',
+      code: 'content_type_unsupported',
+      category: 'terminal',
+      message: 'Content-Type must be application/json',
+    });
   }
   const bytes = rawBodyOf(event);
   if (bytes !== undefined && bytes.byteLength > options.bytesMax) {
-    throw new ApiError({ status: 413, type: 'invalid_request_error', code: 'body_too_large', category: 'terminal', message: `the body must be at most ${options.bytesMax} bytes` });
+    throw new ApiError({
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'body_too_large',
+      category: 'terminal',
+      message: `the body must be at most ${options.bytesMax} bytes`,
+    });
   }
-  const parsed = bytes === undefined ? ({ ok: false, failure: { code: 'body_not_utf8' } } as const) : parseStrictJsonBytes(bytes, API_BODY_DEPTH_MAX);
+  const parsed =
+    bytes === undefined
+      ? ({ ok: false, failure: { code: 'body_not_utf8' } } as const)
+      : parseStrictJsonBytes(bytes, API_BODY_DEPTH_MAX);
   if (!parsed.ok) throw bodyError(parsed.failure);
   const value = parsed.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('body_not_object', 'the body must be a JSON object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('body_not_object', 'the body must be a JSON object');
   const forbidden = findForbiddenKey(value, '');
   if (forbidden !== undefined) throw badRequest('forbidden_key', `the key ${forbidden} is not allowed`, forbidden);
   return value as Record<string, unknown>;
@@ -74,7 +91,9 @@ export function bodyError(failure: StrictJsonFailure): ApiError {
         type: 'invalid_request_error',
         code: 'duplicate_json_key',
         category: 'terminal',
-        message: `the key ${JSON.stringify(failure.key)} appears more than once in the same object (${failure.path}); send each key once`,
+        message:
+          `the key ${JSON.stringify(failure.key)} appears more than once in the same object ` +
+          `(${failure.path}); send each key once`,
         param: failure.path,
         details: { fields: failure.paths },
       });

@@ -55,7 +55,15 @@ const TRANSIENT_ERROR_NAMES = new Set([
   // DynamoDB: another transaction holds an item; the same transaction can succeed a moment later.
   'TransactionConflictException',
 ]);
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 const TRANSIENT_STATUS_CODES = new Set([429, 500, 502, 503, 504]);
 
 interface AwsErrorShape {
@@ -74,26 +82,46 @@ export function isTransientFailure(error: unknown, depth = 0): boolean {
   if (name === 'AbortError' || name === 'ValidationException') return false;
   if (THROTTLING_ERROR_NAMES.has(name) || TRANSIENT_ERROR_NAMES.has(name)) return true;
   if (e.$retryable !== undefined || e.$fault === 'server') return true;
-  if (typeof e.$metadata?.httpStatusCode === 'number' && TRANSIENT_STATUS_CODES.has(e.$metadata.httpStatusCode)) return true;
+  if (typeof e.$metadata?.httpStatusCode === 'number' && TRANSIENT_STATUS_CODES.has(e.$metadata.httpStatusCode))
+    return true;
   if (typeof e.code === 'string' && TRANSIENT_NETWORK_CODES.has(e.code)) return true;
   return isTransientFailure(e.cause, depth + 1);
 }
 
 const TRANSIENT_MESSAGES: Record<FailureSemantics, string> = {
   read: 'A service we depend on is briefly unavailable; retry after the Retry-After delay',
-  idempotent_create: 'A service we depend on is briefly unavailable; retry after the Retry-After delay with the same Idempotency-Key (it never creates a second payout)',
-  operator_action: 'A service we depend on is briefly unavailable; the action may be partly applied. Retry after the Retry-After delay',
-  webhook_delivery: 'The event was not accepted because a service we depend on is briefly unavailable; redeliver it (deliveries are deduplicated)',
+  idempotent_create:
+    'A service we depend on is briefly unavailable; retry after the Retry-After delay ' +
+    'with the same Idempotency-Key (it never creates a second payout)',
+  operator_action:
+    'A service we depend on is briefly unavailable; ' +
+    'the action may be partly applied. Retry after the Retry-After delay',
+  webhook_delivery:
+    'The event was not accepted because a service we depend on is briefly unavailable; ' +
+    'redeliver it (deliveries are deduplicated)',
 };
 
 const UNKNOWN_FAILURES: Record<FailureSemantics, Pick<ApiError, 'category' | 'message'>> = {
-  read: { category: 'terminal', message: 'An internal error occurred; retrying will not help until it is fixed. Quote the request id to support' },
+  read: {
+    category: 'terminal',
+    message: 'An internal error occurred; retrying will not help until it is fixed. Quote the request id to support',
+  },
   idempotent_create: {
     category: 'retryable',
-    message: 'An internal error occurred and the outcome is unknown; retry with the same Idempotency-Key to learn it (it never creates a second payout)',
+    message:
+      'An internal error occurred and the outcome is unknown; ' +
+      'retry with the same Idempotency-Key to learn it (it never creates a second payout)',
   },
-  operator_action: { category: 'human_action_required', message: 'An internal error occurred; the action may be partly applied. Check its audit trail (request id) before repeating it' },
-  webhook_delivery: { category: 'retryable', message: 'The event was not accepted because of an internal error; redeliver it (deliveries are deduplicated)' },
+  operator_action: {
+    category: 'human_action_required',
+    message:
+      'An internal error occurred; the action may be partly applied. ' +
+      'Check its audit trail (request id) before repeating it',
+  },
+  webhook_delivery: {
+    category: 'retryable',
+    message: 'The event was not accepted because of an internal error; redeliver it (deliveries are deduplicated)',
+  },
 };
 
 export function internalError(error: unknown, semantics: FailureSemantics): ApiError {

@@ -58,7 +58,10 @@ export function parseStrictJson(text: string, depthMax: number): StrictJsonResul
   const duplicates = duplicateKeys(tree);
   if (duplicates.length > 0) {
     const first = duplicates[0]!;
-    return { ok: false, failure: { code: 'duplicate_json_key', key: first.key, path: first.path, paths: duplicates.map((d) => d.path) } };
+    return {
+      ok: false,
+      failure: { code: 'duplicate_json_key', key: first.key, path: first.path, paths: duplicates.map((d) => d.path) },
+    };
   }
   return { ok: true, value };
 }

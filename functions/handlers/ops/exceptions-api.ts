@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ExceptionConflictError, ExceptionNotFoundError, type ExceptionRecord, type ExceptionsRepository } from '../../adapters/exceptions-repository';
+import {
+  ExceptionConflictError,
+  ExceptionNotFoundError,
+  type ExceptionRecord,
+  type ExceptionsRepository,
+} from '../../adapters/exceptions-repository';
 import { InvalidCursorError } from '../../adapters/cursor';
 import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { invalidTextError } from '../../api/request-errors';
@@ -9,7 +14,12 @@ import { ApiError, badRequest, notFound } from '../http/api-error';
 import { operatorOf, requireScope } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
-import { assignExceptionBodySchema, listExceptionsQuerySchema, parseExceptionsRequest, resolveExceptionBodySchema } from './exceptions-requests';
+import {
+  assignExceptionBodySchema,
+  listExceptionsQuerySchema,
+  parseExceptionsRequest,
+  resolveExceptionBodySchema,
+} from './exceptions-requests';
 
 export { RESOLUTION_NOTE_CHARS_MAX } from './exceptions-requests';
 
@@ -40,7 +50,9 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
       const now = deps.nowMs();
       return json(200, { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) }, requestId);
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
+      if (error instanceof InvalidCursorError) {
+        throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
+      }
       throw error;
     }
   }
@@ -56,7 +68,14 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
     if (match[2] === 'assign') {
       const body = parseExceptionsRequest(assignExceptionBodySchema, operatorBody(event), 'body');
       const assignee = body.assignee ?? operator.subject;
-      const updated = await deps.exceptions.assign({ exceptionId, assignee, ...(body.owner === undefined ? {} : { owner: body.owner }), ...(body.note === undefined ? {} : { note: body.note }), actor, now });
+      const updated = await deps.exceptions.assign({
+        exceptionId,
+        assignee,
+        ...(body.owner === undefined ? {} : { owner: body.owner }),
+        ...(body.note === undefined ? {} : { note: body.note }),
+        actor,
+        now,
+      });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
     }
     const { note } = parseExceptionsRequest(resolveExceptionBodySchema, operatorBody(event), 'body');
@@ -76,7 +95,8 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
 }
 
 /** An absent body reads as `{}`: an assign with every default. */
-const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
+const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+  parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
 export function exceptionJson(e: ExceptionRecord, nowMs: number): Record<string, unknown> {
   return {

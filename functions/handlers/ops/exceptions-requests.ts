@@ -19,18 +19,33 @@ const note = textField({ error: 'invalid_note', charsMax: RESOLUTION_NOTE_CHARS_
 
 export const listExceptionsQuerySchema = z
   .object({
-    state: z.enum(EXCEPTION_STATES, { error: 'invalid_state' }).optional().describe('With state: most urgent (earliest SLA) first; without: newest first'),
+    state: z
+      .enum(EXCEPTION_STATES, { error: 'invalid_state' })
+      .optional()
+      .describe('With state: most urgent (earliest SLA) first; without: newest first'),
     category: z.enum(EXCEPTION_CATEGORIES, { error: 'invalid_category' }).optional(),
     owner: owner.optional(),
     limit: pageSizeQuery(LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT, 'invalid_limit'),
-    cursor: z.string({ error: 'invalid_cursor' }).min(1, { error: 'invalid_cursor' }).max(CURSOR_CHARS_MAX, { error: 'invalid_cursor' }).optional(),
+    cursor: z
+      .string({ error: 'invalid_cursor' })
+      .min(1, { error: 'invalid_cursor' })
+      .max(CURSOR_CHARS_MAX, { error: 'invalid_cursor' })
+      .optional(),
   })
   .strict();
 export type ListExceptionsQuery = z.infer<typeof listExceptionsQuerySchema>;
 
 export const assignExceptionBodySchema = z
   .object({
-    assignee: textField({ error: 'invalid_assignee', trim: true, charsMin: 1, charsMax: ASSIGNEE_CHARS_MAX, requireVisible: true }).optional().describe('Default: the operator (token sub)'),
+    assignee: textField({
+      error: 'invalid_assignee',
+      trim: true,
+      charsMin: 1,
+      charsMax: ASSIGNEE_CHARS_MAX,
+      requireVisible: true,
+    })
+      .optional()
+      .describe('Default: the operator (token sub)'),
     owner: owner.optional(),
     note: note.optional(),
   })
@@ -38,7 +53,9 @@ export const assignExceptionBodySchema = z
 
 export const resolveExceptionBodySchema = z
   // Required, but checked after the schema so a missing or blank note gets its own code (note_required).
-  .object({ note: note.optional().describe('Required: what was wrong and what was done (1–2000 characters, something visible)') })
+  .object({
+    note: note.optional().describe('Required: what was wrong and what was done (1–2000 characters, something visible)'),
+  })
   .strict();
 
 const MESSAGES: Record<string, (param: string) => string> = {
@@ -51,7 +68,11 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_note: () => `note must be a string of at most ${RESOLUTION_NOTE_CHARS_MAX} characters`,
 };
 
-export function parseExceptionsRequest<S extends z.ZodType>(schema: S, input: unknown, kind: 'body' | 'query'): z.infer<S> {
+export function parseExceptionsRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  kind: 'body' | 'query',
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   return throwRequestError(result.error, input, kind);

@@ -10,7 +10,13 @@ import { json, requestIdOf, type HttpResult } from '../http/response';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
 import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { describeDlqMessage, QUEUE_NAMES, type DlqView, type QueueName } from './dlq-view';
-import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, REPLAY_EVENTS_PER_CALL_MAX, type RedriveFilter } from './redrive-requests';
+import {
+  parseDlqQuery,
+  parseRedriveRequest,
+  parseReplayRequest,
+  REPLAY_EVENTS_PER_CALL_MAX,
+  type RedriveFilter,
+} from './redrive-requests';
 
 export { DLQ_LIST_LIMIT_MAX } from './redrive-requests';
 
@@ -63,7 +69,8 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
 }
 
 /** Every field of these bodies is optional or chosen by rule, so an absent body reads as `{}`. */
-const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
+const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+  parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
 async function queueDepths(deps: RedriveApiDeps): Promise<Array<Record<string, unknown>>> {
   const now = deps.nowMs();

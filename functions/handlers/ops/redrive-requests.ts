@@ -28,7 +28,10 @@ export interface RedriveFilter {
   newerThanSeconds?: number;
 }
 
-export type RedriveSelector = { kind: 'message'; messageId: string } | { kind: 'filter'; filter: RedriveFilter } | { kind: 'all' };
+export type RedriveSelector =
+  | { kind: 'message'; messageId: string }
+  | { kind: 'filter'; filter: RedriveFilter }
+  | { kind: 'all' };
 
 export interface RedriveRequest {
   queue: QueueName;
@@ -43,7 +46,10 @@ export type ReplayRequest =
 const QUEUE_MESSAGE = `queue must be one of ${QUEUE_NAMES.join(', ')}`;
 const queueSchema = z.enum(QUEUE_NAMES, { error: 'invalid_queue' });
 const filterText = textField({ error: 'invalid_filter', charsMin: 1, charsMax: FILTER_TEXT_CHARS_MAX });
-const seconds = z.number({ error: 'invalid_filter' }).int({ error: 'invalid_filter' }).min(0, { error: 'invalid_filter' });
+const seconds = z
+  .number({ error: 'invalid_filter' })
+  .int({ error: 'invalid_filter' })
+  .min(0, { error: 'invalid_filter' });
 const dryRun = z.boolean({ error: 'invalid_dry_run' }).optional().describe('Report what would happen; change nothing');
 
 export const dlqQuerySchema = z
@@ -54,13 +60,16 @@ export const dlqQuerySchema = z
   .strict();
 
 export const redriveFilterSchema = z
-  .object({
-    provider: filterText.optional(),
-    event_type: filterText.optional(),
-    error_category: filterText.optional(),
-    older_than_seconds: seconds.optional(),
-    newer_than_seconds: seconds.optional(),
-  }, { error: 'invalid_filter' })
+  .object(
+    {
+      provider: filterText.optional(),
+      event_type: filterText.optional(),
+      error_category: filterText.optional(),
+      older_than_seconds: seconds.optional(),
+      newer_than_seconds: seconds.optional(),
+    },
+    { error: 'invalid_filter' },
+  )
   .strict();
 
 export const redriveBodySchema = z
@@ -77,7 +86,9 @@ export const redriveBodySchema = z
 export const replayBodySchema = z
   .object({
     event_ids: z
-      .array(textField({ error: 'invalid_event_ids', charsMin: 1, charsMax: EVENT_ID_CHARS_MAX }), { error: 'invalid_event_ids' })
+      .array(textField({ error: 'invalid_event_ids', charsMin: 1, charsMax: EVENT_ID_CHARS_MAX }), {
+        error: 'invalid_event_ids',
+      })
       .min(1, { error: 'invalid_event_ids' })
       .max(REPLAY_EVENTS_PER_CALL_MAX, { error: 'invalid_event_ids' })
       .optional()
@@ -94,7 +105,10 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_queue: () => QUEUE_MESSAGE,
   invalid_dry_run: () => 'dry_run must be a boolean',
   invalid_all: () => 'all must be true',
-  invalid_filter: (param) => (param.endsWith('_seconds') ? `${param} must be a non-negative integer` : `${param} must be an object of non-empty strings`),
+  invalid_filter: (param) =>
+    param.endsWith('_seconds')
+      ? `${param} must be a non-negative integer`
+      : `${param} must be an object of non-empty strings`,
   invalid_message_id: () => `message_id must be a string of 1 to ${MESSAGE_ID_CHARS_MAX} characters`,
   invalid_event_ids: () => `event_ids must be a list of 1–${REPLAY_EVENTS_PER_CALL_MAX} non-empty ids`,
   invalid_provider: () => `provider must be a string of 1 to ${FILTER_TEXT_CHARS_MAX} characters`,
@@ -119,7 +133,10 @@ export function queueOf(value: unknown): QueueName {
   return result.data;
 }
 
-export function parseDlqQuery(query: Record<string, string | undefined> | undefined): { queue: QueueName; limit: number } {
+export function parseDlqQuery(query: Record<string, string | undefined> | undefined): {
+  queue: QueueName;
+  limit: number;
+} {
   return validated(dlqQuerySchema, query ?? {}, 'query');
 }
 
@@ -128,8 +145,10 @@ export function parseRedriveRequest(body: Record<string, unknown>): RedriveReque
   const queue = request.queue ?? 'webhook';
   const dryRun = request.dry_run ?? false;
   const given = (['message_id', 'filter', 'all'] as const).filter((k) => request[k] !== undefined);
-  if (given.length !== 1) throw badRequest('selector_required', 'give exactly one of message_id, filter or all', given[1] ?? 'message_id');
-  if (request.message_id !== undefined) return { queue, dryRun, selector: { kind: 'message', messageId: request.message_id } };
+  if (given.length !== 1)
+    throw badRequest('selector_required', 'give exactly one of message_id, filter or all', given[1] ?? 'message_id');
+  if (request.message_id !== undefined)
+    return { queue, dryRun, selector: { kind: 'message', messageId: request.message_id } };
   if (request.all === true) return { queue, dryRun, selector: { kind: 'all' } };
   const f = request.filter!;
   const filter: RedriveFilter = {
@@ -139,7 +158,8 @@ export function parseRedriveRequest(body: Record<string, unknown>): RedriveReque
     ...(f.older_than_seconds === undefined ? {} : { olderThanSeconds: f.older_than_seconds }),
     ...(f.newer_than_seconds === undefined ? {} : { newerThanSeconds: f.newer_than_seconds }),
   };
-  if (Object.keys(filter).length === 0) throw badRequest('invalid_filter', 'an empty filter would match everything; use all: true', 'filter');
+  if (Object.keys(filter).length === 0)
+    throw badRequest('invalid_filter', 'an empty filter would match everything; use all: true', 'filter');
   return { queue, dryRun, selector: { kind: 'filter', filter } };
 }
 
@@ -148,20 +168,28 @@ export function parseReplayRequest(body: Record<string, unknown>): ReplayRequest
   const dryRun = request.dry_run ?? false;
   const { provider } = request;
   const hasRange = request.from !== undefined || request.to !== undefined;
-  if ((request.event_ids !== undefined) === hasRange) throw badRequest('selector_required', 'give either event_ids or from and to', 'event_ids');
+  if ((request.event_ids !== undefined) === hasRange)
+    throw badRequest('selector_required', 'give either event_ids or from and to', 'event_ids');
   if (request.event_ids !== undefined) {
     const eventIds = request.event_ids.map((id) => {
       const separator = id.indexOf('#');
       if (separator > 0) return { provider: id.slice(0, separator), providerEventId: id.slice(separator + 1) };
-      if (provider === undefined) throw badRequest('provider_required', `event id ${id} has no provider prefix; give provider or use <provider>#<event id>`, 'provider');
+      if (provider === undefined)
+        throw badRequest(
+          'provider_required',
+          `event id ${id} has no provider prefix; give provider or use <provider>#<event id>`,
+          'provider',
+        );
       return { provider, providerEventId: id };
     });
     return { kind: 'ids', eventIds, dryRun };
   }
-  if (request.from === undefined || request.to === undefined) throw badRequest('invalid_range', 'from and to must be ISO 8601 times', request.from === undefined ? 'from' : 'to');
+  if (request.from === undefined || request.to === undefined)
+    throw badRequest('invalid_range', 'from and to must be ISO 8601 times', request.from === undefined ? 'from' : 'to');
   const fromIso = new Date(request.from).toISOString();
   const toIso = new Date(request.to).toISOString();
   if (fromIso >= toIso) throw badRequest('invalid_range', 'from must be before to', 'from');
-  if (Date.parse(toIso) - Date.parse(fromIso) > REPLAY_RANGE_SECONDS_MAX * 1_000) throw badRequest('invalid_range', `a replay range is at most ${REPLAY_RANGE_SECONDS_MAX} s`, 'to');
+  if (Date.parse(toIso) - Date.parse(fromIso) > REPLAY_RANGE_SECONDS_MAX * 1_000)
+    throw badRequest('invalid_range', `a replay range is at most ${REPLAY_RANGE_SECONDS_MAX} s`, 'to');
   return { kind: 'range', from: fromIso, to: toIso, ...(provider === undefined ? {} : { provider }), dryRun };
 }

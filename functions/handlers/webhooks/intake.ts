@@ -28,7 +28,14 @@ export const WEBHOOK_BODY_DEPTH_MAX = 32;
 /** What a provider waits before retrying a 503; the sweeper usually enqueues it sooner. */
 export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
 
-export type RejectionReason = 'unknown_provider' | 'body_too_large' | 'body_not_utf8' | 'body_too_deep' | 'duplicate_json_key' | 'invalid_json' | SignatureFailure;
+export type RejectionReason =
+  | 'unknown_provider'
+  | 'body_too_large'
+  | 'body_not_utf8'
+  | 'body_too_deep'
+  | 'duplicate_json_key'
+  | 'invalid_json'
+  | SignatureFailure;
 
 export interface IntakeDeps {
   secrets: WebhookSecretsSource;
@@ -111,7 +118,14 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
 /** The API's body errors (http/body.ts), except that a syntax error keeps intake's documented `invalid_json`. */
 function bodyRefusal(failure: StrictJsonFailure): { reason: RejectionReason; error: ApiError } {
   if (failure.code === 'body_not_json') {
-    return { reason: 'invalid_json', error: new ApiError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', category: 'terminal', message: 'webhook body is not valid JSON' }) };
+    const error = new ApiError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+      category: 'terminal',
+      message: 'webhook body is not valid JSON',
+    });
+    return { reason: 'invalid_json', error };
   }
   return { reason: failure.code, error: bodyError(failure) };
 }

@@ -75,7 +75,11 @@ describe('textField (the zod schema every request text field uses)', () => {
   it('puts invalid_text and the reason in the issue', () => {
     const result = name.safeParse('a\u202eb');
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ code: 'custom', message: 'invalid_text', params: { reason: 'bidi_control', codePoint: 'U+202E' } });
+    expect(result.error?.issues[0]).toMatchObject({
+      code: 'custom',
+      message: 'invalid_text',
+      params: { reason: 'bidi_control', codePoint: 'U+202E' },
+    });
   });
 
   it('answers an empty value with the length code, not "no visible character"', () => {

@@ -6,7 +6,12 @@ import { isTransientFailure } from '../../../functions/handlers/http/internal-er
 // Issue 8 §3: an error no route mapped is answered honestly — a deterministic failure is not
 // `retryable`, a known-transient one is a 503 with Retry-After, and the message fits the route.
 const event = (method: string, routeKey: string): ApiEvent =>
-  ({ routeKey, rawPath: routeKey.split(' ')[1], headers: {}, requestContext: { requestId: 'req-internal-1', http: { method } } }) as unknown as ApiEvent;
+  ({
+    routeKey,
+    rawPath: routeKey.split(' ')[1],
+    headers: {},
+    requestContext: { requestId: 'req-internal-1', http: { method } },
+  }) as unknown as ApiEvent;
 
 const failing = (error: unknown, options?: Parameters<typeof httpHandler>[1]) =>
   httpHandler(async () => {
@@ -15,10 +20,15 @@ const failing = (error: unknown, options?: Parameters<typeof httpHandler>[1]) =>
 
 const answer = async (handler: ReturnType<typeof httpHandler>, e: ApiEvent) => {
   const result = await handler(e, {} as never);
-  return { status: result.statusCode, headers: result.headers, error: JSON.parse(result.body).error as Record<string, string> };
+  return {
+    status: result.statusCode,
+    headers: result.headers,
+    error: JSON.parse(result.body).error as Record<string, string>,
+  };
 };
 
-const dynamo = (name: string, httpStatusCode: number, fault: 'client' | 'server') => Object.assign(new Error(`${name}: injected`), { name, $fault: fault, $metadata: { httpStatusCode } });
+const dynamo = (name: string, httpStatusCode: number, fault: 'client' | 'server') =>
+  Object.assign(new Error(`${name}: injected`), { name, $fault: fault, $metadata: { httpStatusCode } });
 
 beforeEach(() => vi.spyOn(console, 'error').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
@@ -26,7 +36,11 @@ afterEach(() => vi.restoreAllMocks());
 describe('unmapped errors: status and category by what a retry can do', () => {
   it.each([
     ['DynamoDB ValidationException (our bug)', dynamo('ValidationException', 400, 'client'), false],
-    ['ResourceNotFoundException (a missing table: configuration)', dynamo('ResourceNotFoundException', 400, 'client'), false],
+    [
+      'ResourceNotFoundException (a missing table: configuration)',
+      dynamo('ResourceNotFoundException', 400, 'client'),
+      false,
+    ],
     ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'x')"), false],
     ['a thrown string', 'boom', false],
     ['ThrottlingException', dynamo('ThrottlingException', 400, 'client'), true],
@@ -35,13 +49,22 @@ describe('unmapped errors: status and category by what a retry can do', () => {
     ['any 503', dynamo('SomethingNew', 503, 'server'), true],
     ['TransactionConflictException', dynamo('TransactionConflictException', 400, 'client'), true],
     ['a socket reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
-    ['a timeout wrapped as a cause', new Error('send failed', { cause: Object.assign(new Error('t'), { name: 'TimeoutError' }) }), true],
+    [
+      'a timeout wrapped as a cause',
+      new Error('send failed', { cause: Object.assign(new Error('t'), { name: 'TimeoutError' }) }),
+      true,
+    ],
   ])('%s → transient: %s', (_name, error, transient) => expect(isTransientFailure(error)).toBe(transient));
 
   it('a read that fails deterministically is 500 terminal, and its message speaks of no Idempotency-Key', async () => {
     const got = await answer(failing(dynamo('ValidationException', 400, 'client')), event('GET', 'GET /payouts'));
     expect(got.status).toBe(500);
-    expect(got.error).toMatchObject({ type: 'api_error', code: 'internal_error', category: 'terminal', request_id: 'req-internal-1' });
+    expect(got.error).toMatchObject({
+      type: 'api_error',
+      code: 'internal_error',
+      category: 'terminal',
+      request_id: 'req-internal-1',
+    });
     expect(got.error['message']).not.toMatch(/idempotency/i);
     expect(got.headers['request-id']).toBe('req-internal-1');
   });
@@ -55,7 +78,10 @@ describe('unmapped errors: status and category by what a retry can do', () => {
   });
 
   it('POST /payouts: an unknown outcome is retryable with the same Idempotency-Key', async () => {
-    const got = await answer(failing(new Error('unknown'), { writes: 'idempotent_create' }), event('POST', 'POST /payouts'));
+    const got = await answer(
+      failing(new Error('unknown'), { writes: 'idempotent_create' }),
+      event('POST', 'POST /payouts'),
+    );
     expect(got.status).toBe(500);
     expect(got.error).toMatchObject({ code: 'internal_error', category: 'retryable' });
     expect(got.error['message']).toMatch(/same Idempotency-Key/);
@@ -69,8 +95,16 @@ describe('unmapped errors: status and category by what a retry can do', () => {
   });
 
   it('a DomainError is the caller’s (422 with its own category), not an internal error', async () => {
-    const got = await answer(failing(new DomainError('corridor_not_enabled', 'terminal', 'no such corridor', { param: 'destination' })), event('POST', 'POST /payouts'));
-    expect([got.status, got.error['code'], got.error['category'], got.error['param']]).toEqual([422, 'corridor_not_enabled', 'terminal', 'destination']);
+    const got = await answer(
+      failing(new DomainError('corridor_not_enabled', 'terminal', 'no such corridor', { param: 'destination' })),
+      event('POST', 'POST /payouts'),
+    );
+    expect([got.status, got.error['code'], got.error['category'], got.error['param']]).toEqual([
+      422,
+      'corridor_not_enabled',
+      'terminal',
+      'destination',
+    ]);
   });
 });
 
@@ -84,11 +118,28 @@ describe('every HTTP entry shares httpHandler’s catch (the three that caught b
     ['ops-redrive', 'POST', 'POST /ops/replay', 'human_action_required'],
     ['reconciliations-api', 'GET', 'GET /reconciliations/{date}', 'terminal'],
   ])('%s %s → 500 internal_error %s', async (entry, method, routeKey, category) => {
-    const { handler } = (await import(`../../../functions/handlers/${entry}.ts`)) as { handler: (e: ApiEvent, c: unknown) => Promise<{ statusCode: number; body: string }> };
+    const { handler } = (await import(`../../../functions/handlers/${entry}.ts`)) as {
+      handler: (e: ApiEvent, c: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
     const e = event(method, routeKey);
-    Object.assign(e, { rawPath: routeKey.split(' ')[1]!.replace('{exceptionId}', 'exc_' + '0'.repeat(32)).replace('{date}', '2026-11-24'), body: '{"note":"done"}' });
+    Object.assign(e, {
+      rawPath: routeKey
+        .split(' ')[1]!
+        .replace('{exceptionId}', 'exc_' + '0'.repeat(32))
+        .replace('{date}', '2026-11-24'),
+      body: '{"note":"done"}',
+    });
     Object.assign(e.headers, { 'content-type': 'application/json' });
-    Object.assign(e.requestContext, { authorizer: { jwt: { claims: { sub: 'op', scope: 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write' } } } });
+    Object.assign(e.requestContext, {
+      authorizer: {
+        jwt: {
+          claims: {
+            sub: 'op',
+            scope: 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write',
+          },
+        },
+      },
+    });
     const result = await handler(e, {});
     expect(result.statusCode).toBe(500);
     const error = JSON.parse(result.body).error;

@@ -18,7 +18,8 @@ function stringifyEscapingKeys(value: unknown, escape: (key: string) => boolean)
 }
 
 /** A key with every UTF-16 code unit written as a \u escape (surrogate pairs as two escapes). */
-const escapedKey = (key: string): string => `"${Array.from({ length: key.length }, (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"`;
+const escapedKey = (key: string): string =>
+  `"${Array.from({ length: key.length }, (_, i) => `\\u${key.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')}"`;
 
 // Full Unicode strings (astral characters, lone surrogates included), not just ASCII.
 const jsonValue = fc.jsonValue({ maxDepth: 5, stringUnit: 'binary' });
@@ -71,19 +72,26 @@ describe('strict JSON reader agrees with JSON.parse', () => {
   it('finds a key repeated anywhere, however it is spelt, and names its path', () => {
     const key = fc.string({ minLength: 1, maxLength: 6, unit: 'binary' });
     fc.assert(
-      fc.property(key, jsonValue, jsonValue, fc.boolean(), fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 3 }), (name, first, second, escaped, nesting) => {
-        const repeated = escaped ? escapedKey(name) : JSON.stringify(name);
-        let text = `{${JSON.stringify(name)}:${JSON.stringify(first)},${repeated}:${JSON.stringify(second)}}`;
-        for (const parent of [...nesting].reverse()) text = `{${JSON.stringify(parent)}:${text}}`;
-        const result = parseStrictJson(text, DEPTH);
-        expect(result.ok).toBe(false);
-        if (!result.ok && result.failure.code === 'duplicate_json_key') {
-          expect(result.failure.key).toBe(name);
-          expect(result.failure.path).toBe([...nesting, name].join('.'));
-        } else {
-          throw new Error(`expected duplicate_json_key, got ${JSON.stringify(result)}`);
-        }
-      }),
+      fc.property(
+        key,
+        jsonValue,
+        jsonValue,
+        fc.boolean(),
+        fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 3 }),
+        (name, first, second, escaped, nesting) => {
+          const repeated = escaped ? escapedKey(name) : JSON.stringify(name);
+          let text = `{${JSON.stringify(name)}:${JSON.stringify(first)},${repeated}:${JSON.stringify(second)}}`;
+          for (const parent of [...nesting].reverse()) text = `{${JSON.stringify(parent)}:${text}}`;
+          const result = parseStrictJson(text, DEPTH);
+          expect(result.ok).toBe(false);
+          if (!result.ok && result.failure.code === 'duplicate_json_key') {
+            expect(result.failure.key).toBe(name);
+            expect(result.failure.path).toBe([...nesting, name].join('.'));
+          } else {
+            throw new Error(`expected duplicate_json_key, got ${JSON.stringify(result)}`);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -106,8 +114,14 @@ describe('strict JSON reader refusals', () => {
 
   it('bounds nesting without recursion (a 100 000-deep document is refused, not a stack overflow)', () => {
     expect(parseStrictJson('{"a":{"b":{}}}', 3)).toEqual({ ok: true, value: { a: { b: {} } } });
-    expect(parseStrictJson('{"a":{"b":{"c":1}}}', 2)).toEqual({ ok: false, failure: { code: 'body_too_deep', depthMax: 2 } });
-    expect(parseStrictJson('['.repeat(100_000) + ']'.repeat(100_000), DEPTH)).toEqual({ ok: false, failure: { code: 'body_too_deep', depthMax: DEPTH } });
+    expect(parseStrictJson('{"a":{"b":{"c":1}}}', 2)).toEqual({
+      ok: false,
+      failure: { code: 'body_too_deep', depthMax: 2 },
+    });
+    expect(parseStrictJson('['.repeat(100_000) + ']'.repeat(100_000), DEPTH)).toEqual({
+      ok: false,
+      failure: { code: 'body_too_deep', depthMax: DEPTH },
+    });
   });
 
   it.each([
@@ -123,10 +137,16 @@ describe('strict JSON reader refusals', () => {
   });
 
   it('keeps a byte order mark, so the document is not JSON', () => {
-    expect(parseStrictJsonBytes(Buffer.from('\uFEFF{}'), DEPTH)).toEqual({ ok: false, failure: { code: 'body_not_json' } });
+    expect(parseStrictJsonBytes(Buffer.from('\uFEFF{}'), DEPTH)).toEqual({
+      ok: false,
+      failure: { code: 'body_not_json' },
+    });
   });
 
   it('reads valid multi-byte UTF-8', () => {
-    expect(parseStrictJsonBytes(Buffer.from('{"name":"Zoë 👩‍💻 أحمد"}'), DEPTH)).toEqual({ ok: true, value: { name: 'Zoë 👩‍💻 أحمد' } });
+    expect(parseStrictJsonBytes(Buffer.from('{"name":"Zoë 👩‍💻 أحمد"}'), DEPTH)).toEqual({
+      ok: true,
+      value: { name: 'Zoë 👩‍💻 أحمد' },
+    });
   });
 });
