@@ -4,7 +4,7 @@ import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repositor
 import type { OpsAudit } from '../../adapters/ops-audit';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
 import { assertNever } from '../../domain/assert-never';
-import { badRequest, notFound } from '../http/api-error';
+import { notFound } from '../http/api-error';
 import { operatorOf, requireScope, type Operator } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
