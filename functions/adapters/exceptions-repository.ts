@@ -10,7 +10,7 @@ import {
   type ExceptionOwner,
   type ExceptionState,
 } from '../domain/exceptions';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
 import {
   ExceptionConflictError,
   ExceptionNotFoundError,
@@ -56,6 +56,20 @@ const SYSTEM_ACTOR: AuditActor = { kind: 'system', id: 'system' };
 const iso = (t: Timestamp): string => (typeof t === 'string' ? new Date(t).toISOString() : t.toISOString());
 const errorOf = (e: OpenOrUpdateInput['error'], at: string): ExceptionError | undefined =>
   e === undefined ? undefined : typeof e === 'string' ? { message: e, at } : { ...e, at };
+
+/** A list page's start key must be an exception item of the index partition the list reads (cursor.ts). */
+function exceptionCursorShape(index: 'gsi1' | 'gsi2', partition: string): CursorShape {
+  const exceptionId = 'exc_[0-9a-f]{32}';
+  return {
+    attributes: [
+      { name: 'pk', role: 'partition', pattern: new RegExp(`^EXC#${exceptionId}$`) },
+      { name: 'sk', role: 'sort', pattern: /^EXC$/ },
+      { name: `${index}pk`, role: 'partition', pattern: /^EXC#/ },
+      { name: `${index}sk`, role: 'sort', pattern: new RegExp(`^${ISO_INSTANT_IN_KEY}#${exceptionId}$`) },
+    ],
+    partition: { name: `${index}pk`, value: partition },
+  };
+}
 
 export class ExceptionsRepository {
   constructor(
@@ -107,7 +121,8 @@ export class ExceptionsRepository {
     if (input.category !== undefined) (filters.push('category = :category'), (values[':category'] = input.category));
     if (input.owner !== undefined) (filters.push('#owner = :owner'), (values[':owner'] = input.owner));
     const items: ExceptionRecord[] = [];
-    let startKey = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+    const cursorShape = exceptionCursorShape(byState ? 'gsi1' : 'gsi2', String(values[':pk']));
+    let startKey: Record<string, unknown> | undefined = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
     for (let page = 0; page < LIST_QUERY_PAGES_MAX && items.length < limit; page++) {
       const out = await this.client.send(
         new QueryCommand({

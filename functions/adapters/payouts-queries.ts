@@ -1,8 +1,12 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { PayoutStatus } from '../domain/lifecycle';
 import type { Payout, TimelineEntry } from '../domain/payout';
-import { EVENT_SK_PREFIX, payoutFromItem, payoutPk, tenantGsiPk, tenantStatusGsiPk } from './payout-items';
+import { PAYOUT_ID_PATTERN } from '../shared/ids';
+import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
+import { EVENT_SK_PREFIX, PAYOUT_SK, payoutFromItem, payoutPk, tenantGsiPk, tenantStatusGsiPk } from './payout-items';
 import type { PayoutsRepository } from './payouts-repository';
+
+export { InvalidCursorError } from './cursor';
 
 /** Timeline entries returned for one payout; a payout has a handful, a runaway one is cut here. */
 export const TIMELINE_ENTRIES_MAX = 500;
@@ -13,7 +17,7 @@ export interface PayoutListQuery {
   tenantId: string;
   status?: PayoutStatus;
   idempotencyKey?: string;
-  /** ISO 8601 UTC bounds on created_at, both inclusive. */
+  /** ISO 8601 UTC bounds on created_at as `toISOString()` writes them (they compare as strings), both inclusive. */
   createdFrom?: string;
   createdTo?: string;
   /** Page size, already bounded by the caller's schema. */
@@ -26,13 +30,6 @@ export interface PayoutPage {
   nextCursor?: string;
 }
 
-export class InvalidCursorError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('cursor is not valid for this query', options);
-    this.name = 'InvalidCursorError';
-  }
-}
-
 /** Newest first. Lists come from a GSI (eventually consistent): fine for browsing, never for decisions. */
 export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuery): Promise<PayoutPage> {
   if (query.idempotencyKey !== undefined) {
@@ -41,6 +38,9 @@ export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuer
     const payouts = found === undefined ? [] : [found.payout].filter((payout) => matches(payout, query));
     return { payouts };
   }
+  // An empty range, answered without asking DynamoDB (which refuses BETWEEN with reversed bounds).
+  const { createdFrom, createdTo } = query;
+  if (createdFrom !== undefined && createdTo !== undefined && createdFrom > createdTo) return { payouts: [] };
   const index = query.status === undefined ? 'gsi1' : 'gsi2';
   const partition = query.status === undefined ? tenantGsiPk(query.tenantId) : tenantStatusGsiPk(query.tenantId, query.status);
   const values: Record<string, string> = { ':pk': partition };
@@ -64,7 +64,13 @@ export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuer
     ScanIndexForward: false,
     Limit: query.limit,
   };
-  if (query.cursor !== undefined) input.ExclusiveStartKey = decodeCursor(query.cursor, `${index}pk`, partition);
+  if (query.cursor !== undefined) {
+    const bounds = {
+      ...(values[':from'] === undefined ? {} : { from: values[':from'] }),
+      ...(values[':to'] === undefined ? {} : { to: values[':to'] }),
+    };
+    input.ExclusiveStartKey = decodeCursor(query.cursor, payoutCursorShape(index, partition, bounds));
+  }
   const { Items = [], LastEvaluatedKey } = await repo.client.send(new QueryCommand(input));
   const page: PayoutPage = { payouts: Items.map(payoutFromItem) };
   if (LastEvaluatedKey !== undefined) page.nextCursor = encodeCursor(LastEvaluatedKey);
@@ -101,27 +107,21 @@ export async function listTimeline(repo: PayoutsRepository, payoutId: string): P
   return entries;
 }
 
-/** Opaque to callers: the LastEvaluatedKey as base64url JSON. */
-export function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/**
- * Only string attributes of the expected key shape, and only for the caller's own partition: a
- * cursor copied from another tenant's listing cannot open that tenant's index.
- */
-export function decodeCursor(cursor: string, partitionAttribute: string, partition: string): Record<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch (error) {
-    throw new InvalidCursorError({ cause: error });
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidCursorError();
-  const entries = Object.entries(parsed as Record<string, unknown>);
-  const allowed = new Set(['pk', 'sk', partitionAttribute, partitionAttribute.replace(/pk$/, 'sk')]);
-  if (entries.length !== 4 || entries.some(([name, value]) => !allowed.has(name) || typeof value !== 'string')) throw new InvalidCursorError();
-  const key = Object.fromEntries(entries) as Record<string, string>;
-  if (key[partitionAttribute] !== partition) throw new InvalidCursorError();
-  return key;
+/** A page's start key must be a payout item of the partition and range the query reads (cursor.ts). */
+function payoutCursorShape(
+  index: 'gsi1' | 'gsi2',
+  partition: string,
+  sortBounds: { from?: string; to?: string },
+): CursorShape {
+  const payoutId = PAYOUT_ID_PATTERN.source.slice(1, -1);
+  return {
+    attributes: [
+      { name: 'pk', role: 'partition', pattern: new RegExp(`^PAYOUT#${payoutId}$`) },
+      { name: 'sk', role: 'sort', pattern: new RegExp(`^${PAYOUT_SK}$`) },
+      { name: `${index}pk`, role: 'partition', pattern: /^TENANT#/ },
+      { name: `${index}sk`, role: 'sort', pattern: new RegExp(`^${ISO_INSTANT_IN_KEY}#${payoutId}$`) },
+    ],
+    partition: { name: `${index}pk`, value: partition },
+    sortBounds: { name: `${index}sk`, ...sortBounds },
+  };
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { TENANT_ID_PATTERN } from '../handlers/http/claims';
-import { PROVIDER_REFERENCE_CHARS_MAX, payoutViewSchema, timelineEntrySchema } from './schemas';
+import {
+  IDEMPOTENCY_KEY_QUERY_PATTERN,
+  PROVIDER_REFERENCE_PATTERN,
+  payoutViewSchema,
+  timelineEntrySchema,
+} from './schemas';
 
 /**
  * The operator lookup routes (GET /ops/payouts, GET /ops/payouts/{payoutId}/events, scope ops:read).
@@ -13,19 +18,28 @@ export const PAYOUT_ID_CHARS_MAX = 64;
 
 export const opsPayoutsQuerySchema = z
   .object({
-    payout_id: z.string().min(1, { error: 'payout_id_invalid' }).max(PAYOUT_ID_CHARS_MAX, { error: 'payout_id_invalid' }).optional().describe('po_…: the payout with this id'),
+    // Only the length is checked here: a value outside the id shape names no payout, so it is
+    // answered like an unknown one (`data: []`) without a read (shared/ids.ts).
+    payout_id: z
+      .string({ error: 'payout_id_invalid' })
+      .min(1, { error: 'payout_id_invalid' })
+      .max(PAYOUT_ID_CHARS_MAX, { error: 'payout_id_invalid' })
+      .optional()
+      .describe('po_…: the payout with this id'),
     idempotency_key: z
-      .string()
-      .min(1, { error: 'idempotency_key_invalid' })
-      .max(IDEMPOTENCY_KEY_CHARS_MAX, { error: 'idempotency_key_invalid' })
+      .string({ error: 'idempotency_key_invalid' })
+      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
       .optional()
       .describe('Keys are per tenant: requires tenant_id'),
     // The tenant claim's shape: a value outside it cannot name a tenant.
-    tenant_id: z.string().regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' }).optional().describe('The tenant whose idempotency_key is looked up (only with idempotency_key)'),
+    tenant_id: z
+      .string({ error: 'tenant_id_invalid' })
+      .regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' })
+      .optional()
+      .describe('The tenant whose idempotency_key is looked up (only with idempotency_key)'),
     provider_reference: z
-      .string()
-      .min(1, { error: 'provider_reference_invalid' })
-      .max(PROVIDER_REFERENCE_CHARS_MAX, { error: 'provider_reference_invalid' })
+      .string({ error: 'provider_reference_invalid' })
+      .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
       .optional()
       .describe("The provider's reference (e.g. sbx_po_…)"),
   })

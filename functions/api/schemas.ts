@@ -3,11 +3,14 @@ import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
 import { LEDGER_ACCOUNTS } from '../domain/ledger';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
+import { TEXT_REFUSALS, textField } from '../domain/text';
 
 /**
  * The API's schemas: handlers validate with them and GET /openapi.json is generated from them, so
  * the document cannot drift from what the code accepts. Every limit is a named constant with its
  * unit. Error messages of the request schemas are error *codes*; request-errors.ts maps them.
+ * Request schemas are strict at every level (an unknown field is refused by name) and every free
+ * text field is a domain/text.ts `textField` (NFC, no control, bidi or lone-surrogate characters).
  */
 export const DESCRIPTION_CHARS_MAX = 500;
 export const RECIPIENT_NAME_CHARS_MAX = 140;
@@ -50,21 +53,27 @@ export function createPayoutBodySchema(amountMaxMinor: number) {
       destination: destinationSchema,
       recipient: z
         .object({
-          name: z.string({ error: 'recipient_name_invalid' }).trim().min(1, { error: 'recipient_name_invalid' }).max(RECIPIENT_NAME_CHARS_MAX, { error: 'recipient_name_invalid' }),
+          name: textField({
+            error: 'recipient_name_invalid',
+            trim: true,
+            charsMin: 1,
+            charsMax: RECIPIENT_NAME_CHARS_MAX,
+            requireVisible: true,
+          }),
           email: z.email({ error: 'recipient_email_invalid' }).max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' }).optional(),
         })
         .strict(),
-      description: z.string({ error: 'description_invalid' }).max(DESCRIPTION_CHARS_MAX, { error: 'description_invalid' }).optional(),
+      description: textField({ error: 'description_invalid', charsMax: DESCRIPTION_CHARS_MAX }).optional(),
       metadata: z
         .record(
           z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
-          z.string({ error: 'metadata_value_invalid' }).max(METADATA_VALUE_CHARS_MAX, { error: 'metadata_value_invalid' }),
+          textField({ error: 'metadata_value_invalid', charsMax: METADATA_VALUE_CHARS_MAX }),
           { error: 'metadata_invalid' },
         )
         .refine((map) => Object.keys(map).length <= METADATA_KEYS_MAX, { error: 'metadata_too_many_keys' })
         .meta({ maxProperties: METADATA_KEYS_MAX })
         .optional()
-        .describe('Your own string key-value pairs, returned as sent'),
+        .describe('Your own string key-value pairs, returned as sent (values NFC-normalised, single-line text)'),
     })
     .strict();
 }
@@ -99,22 +108,59 @@ export const payoutListSchema = z.object({ data: z.array(payoutViewSchema), next
 /** Provider references are short opaque ids; anything longer is not one. */
 export const PROVIDER_REFERENCE_CHARS_MAX = 255;
 
+/** Idempotency keys are what the Idempotency-Key header allows: printable ASCII, 1 to 255. */
+export const IDEMPOTENCY_KEY_QUERY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+/** Provider references are opaque ids: printable ASCII without spaces, 1 to 255. */
+export const PROVIDER_REFERENCE_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${PROVIDER_REFERENCE_CHARS_MAX}}$`);
+/** A page size as a client writes it: digits only, no sign, exponent, hex or padding. */
+const PAGE_SIZE_PATTERN = /^[1-9][0-9]{0,2}$/;
+/** Cursors are base64url of a small key; a longer value is not one of ours. */
+export const CURSOR_CHARS_MAX = 1_024;
+
+/** A page size: the digits a client writes, then the number, bounded. */
+export function pageSizeQuery(limitMax: number, limitDefault: number, error: string) {
+  return z
+    .string({ error })
+    .regex(PAGE_SIZE_PATTERN, { error })
+    .pipe(z.coerce.number<string>({ error }).int({ error }).min(1, { error }).max(limitMax, { error }))
+    .default(limitDefault);
+}
+
+/** An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. */
+const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
+
 export const listPayoutsQuerySchema = z
   .object({
     status: z.enum(PAYOUT_STATUSES, { error: 'status_invalid' }).optional(),
-    idempotency_key: z.string().min(1).max(255, { error: 'idempotency_key_invalid' }).optional(),
+    idempotency_key: z
+      .string({ error: 'idempotency_key_invalid' })
+      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
+      .optional(),
     provider_reference: z
-      .string()
-      .min(1, { error: 'provider_reference_invalid' })
-      .max(PROVIDER_REFERENCE_CHARS_MAX, { error: 'provider_reference_invalid' })
+      .string({ error: 'provider_reference_invalid' })
+      .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
       .optional()
       .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
-    created_from: iso.optional().describe('Inclusive lower bound on created_at'),
-    created_to: iso.optional().describe('Inclusive upper bound on created_at'),
-    limit: z.coerce.number({ error: 'limit_invalid' }).int({ error: 'limit_invalid' }).min(1, { error: 'limit_invalid' }).max(PAYOUT_LIST_LIMIT_MAX, { error: 'limit_invalid' }).default(PAYOUT_LIST_LIMIT_DEFAULT),
-    cursor: z.string().max(2048, { error: 'cursor_invalid' }).optional(),
+    created_from: instantQuery('created_from_invalid')
+      .optional()
+      .describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
+    created_to: instantQuery('created_to_invalid')
+      .optional()
+      .describe('Inclusive upper bound on created_at (ISO 8601, UTC); not before created_from'),
+    limit: pageSizeQuery(PAYOUT_LIST_LIMIT_MAX, PAYOUT_LIST_LIMIT_DEFAULT, 'limit_invalid'),
+    cursor: z
+      .string({ error: 'cursor_invalid' })
+      .min(1, { error: 'cursor_invalid' })
+      .max(CURSOR_CHARS_MAX, { error: 'cursor_invalid' })
+      .optional(),
   })
-  .strict();
+  .strict()
+  // DynamoDB refuses BETWEEN with a lower bound above the upper one (ValidationException): refused here.
+  .superRefine((query, context) => {
+    if (query.created_from !== undefined && query.created_to !== undefined && query.created_from > query.created_to) {
+      context.addIssue({ code: 'custom', message: 'invalid_range', path: ['created_from'] });
+    }
+  });
 
 export const timelineEntrySchema = z.object({
   at: iso,
@@ -154,7 +200,14 @@ export const errorBodySchema = z.object({
     category: z.enum(['retryable', 'terminal', 'human_action_required']),
     message: z.string(),
     param: z.string().optional(),
-    fields: z.array(z.string()).optional().describe('idempotency_key_reused: the body fields that differ from the first request'),
+    fields: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'idempotency_key_reused: the body fields that differ from the first request; ' +
+          'field_unknown, parameter_unknown: every unknown name; duplicate_json_key: every repeated key',
+      ),
+    reason: z.enum(TEXT_REFUSALS).optional().describe('invalid_text: which text rule the field breaks'),
     request_id: z.string(),
   }),
 });

@@ -7,6 +7,7 @@ import { submissionEnqueuer } from '../adapters/submission-queue';
 import { parseCreatePayoutRequest } from '../api/create-payout-request';
 import { idempotentCreate } from '../api/create-payout-service';
 import { httpHandler } from '../api/http-handler';
+import { PAYOUT_ID_PREFIX } from '../shared/ids';
 import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../shared/names';
 import { callerOf } from './http/claims';
 import { json } from './http/response';
@@ -32,7 +33,7 @@ const create = idempotentCreate({
   keyPrefix: IDEMPOTENCY_KEY_PREFIX,
   expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
   now: () => new Date(),
-  newPayoutId: () => `po_${ulid()}`,
+  newPayoutId: () => `${PAYOUT_ID_PREFIX}${ulid()}`,
 });
 
 export const handler = httpHandler(async (event, requestId, context) => {
@@ -50,4 +51,4 @@ export const handler = httpHandler(async (event, requestId, context) => {
     context,
   );
   return json(stored.statusCode, stored.body, requestId, stored.replayed === true ? { 'idempotent-replayed': 'true' } : {});
-});
+}, { writes: 'idempotent_create' });

@@ -50,8 +50,9 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult
     const rawBody = event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
   } catch (error) {
-    // A 5xx makes the provider retry: correct for anything we could not store.
+    // A 5xx makes the provider retry: correct for anything we could not store. Not httpHandler:
+    // this route has no JWT, and its refusals are counted per reason (webhooks/intake.ts).
     logger.error('webhook intake failed', { requestId, error: error as Error });
-    return internalErrorResponse(requestId);
+    return internalErrorResponse(requestId, error, 'webhook_delivery');
   }
 };

@@ -1,18 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { DeadLetterQueue } from '../adapters/dlq';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { OpsAudit } from '../adapters/ops-audit';
 import { WebhookQueue } from '../adapters/webhook-queue';
+import { httpHandler } from '../api/http-handler';
 import { ENV } from '../shared/names';
-import { ApiError } from './http/api-error';
-import { errorResponse, internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
 import { redriveApi, type RedriveApiDeps } from './ops/redrive-api';
 
 // Entry for the DLQ, redrive and replay API (docs/ops-api.md); wiring only.
 
-const logger = new Logger();
 let deps: RedriveApiDeps | undefined;
 
 function dependencies(): RedriveApiDeps {
@@ -34,13 +30,5 @@ function dependencies(): RedriveApiDeps {
   return deps;
 }
 
-export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> => {
-  const requestId = requestIdOf(event);
-  try {
-    return await redriveApi(dependencies(), event);
-  } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error, requestId);
-    logger.error('ops-redrive failed', { requestId, error: error as Error });
-    return internalErrorResponse(requestId);
-  }
-};
+// Through httpHandler: the one catch every HTTP entry shares (DomainErrors included).
+export const handler = httpHandler(async (event) => redriveApi(dependencies(), event));

@@ -5,9 +5,10 @@ import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../api/http-handler';
 import { lifecycleView } from '../api/lifecycle-view';
 import { payoutView, timelineEntryView } from '../api/payout-view';
-import { parseQuery } from '../api/query-parameters';
+import { noQuerySchema, parseQuery } from '../api/query-parameters';
 import { listPayoutsQuerySchema } from '../api/schemas';
 import type { Payout } from '../domain/payout';
+import { PAYOUT_ID_PATTERN } from '../shared/ids';
 import { ENV } from '../shared/names';
 import { badRequest, notFound } from './http/api-error';
 import { callerOf } from './http/claims';
@@ -22,18 +23,18 @@ import { json, type HttpResult } from './http/response';
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
 /** Providers whose references we index (`payout.provider`). */
 const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
-/** Payout ids are `po_` + a ULID; anything else cannot exist, so it is a 404 without a read. */
-const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
 
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {
     case 'GET /lifecycle':
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, lifecycleView(), requestId);
     case 'GET /payouts':
       return listPayouts(event, requestId);
     case 'GET /payouts/{payoutId}': {
       const tenantId = callerOf(event).tenantId;
+      parseQuery(noQuerySchema, event.queryStringParameters);
       const payoutId = payoutIdOf(event);
       const payout = payoutId === undefined ? undefined : await repository.getPayout(tenantId, payoutId);
       if (payout === undefined) throw notFound('payout');
@@ -41,6 +42,7 @@ export const handler = httpHandler(async (event, requestId) => {
     }
     case 'GET /payouts/{payoutId}/events': {
       const tenantId = callerOf(event).tenantId;
+      parseQuery(noQuerySchema, event.queryStringParameters);
       const payoutId = payoutIdOf(event);
       const timeline = payoutId === undefined ? undefined : await repository.listTimeline(tenantId, payoutId);
       if (timeline === undefined || payoutId === undefined) throw notFound('payout');
@@ -72,9 +74,11 @@ function payoutIdOf(event: ApiEvent): string | undefined {
   return payoutId !== undefined && PAYOUT_ID_PATTERN.test(payoutId) ? payoutId : undefined;
 }
 
+const LIST_PAYOUTS_MESSAGES = { invalid_range: () => 'created_from must not be after created_to' };
+
 async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResult> {
   const tenantId = callerOf(event).tenantId;
-  const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters);
+  const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters, LIST_PAYOUTS_MESSAGES);
   if (query.provider_reference !== undefined) return findByProviderReference(tenantId, query.provider_reference, requestId);
   try {
     const page = await repository.listPayouts({

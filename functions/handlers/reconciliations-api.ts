@@ -1,23 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ApiError } from './http/api-error';
-import { errorResponse, internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
+import { httpHandler } from '../api/http-handler';
+import { noQuerySchema, parseQuery } from '../api/query-parameters';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from './reconciliation/api';
 import { reconciliationsApiDependencies } from './reconciliation/deps';
 
-// Entry for `reconciliations-api` (docs/contracts.md); wiring only.
+// Entry for `reconciliations-api` (docs/contracts.md); wiring only. Through httpHandler: the one
+// catch every HTTP entry shares. None of its routes takes a query parameter: any is refused by name.
 
-const logger = new Logger();
 let deps: ReconciliationsApiDependencies | undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> => {
-  const requestId = requestIdOf(event);
-  try {
-    deps ??= reconciliationsApiDependencies();
-    return await reconciliationsApi(deps, event);
-  } catch (error) {
-    if (error instanceof ApiError) return errorResponse(error, requestId);
-    logger.error('reconciliations-api failed', { requestId, error: error as Error });
-    return internalErrorResponse(requestId);
-  }
-};
+export const handler = httpHandler(async (event) => {
+  parseQuery(noQuerySchema, event.queryStringParameters);
+  deps ??= reconciliationsApiDependencies();
+  return reconciliationsApi(deps, event);
+});

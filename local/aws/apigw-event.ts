@@ -1,6 +1,7 @@
 // HTTP API payload format 2.0: the event a Lambda proxy integration receives, and how API Gateway
 // turns the function's result into an HTTP response.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { LOCAL_ACCOUNT_ID } from '../template/names.js';
 
@@ -55,7 +56,11 @@ export function buildEvent(request: RawRequest, context: EventContext): APIGatew
   const headers = eventHeaders(request.headers);
   const cookieHeader = request.headers.cookie;
   const cookies = cookieHeader ? cookieHeader.split(';').map((cookie) => cookie.trim()).filter(Boolean) : undefined;
-  const isText = request.body.length === 0 || TEXT_CONTENT_TYPE.test(headers['content-type'] ?? 'application/json');
+  // API Gateway documents no behaviour for bytes that are not UTF-8 under a text content type. The
+  // twin hands them over base64-encoded, so the function sees exactly what was sent and its strict
+  // decoder refuses them (http/body.ts); decoding them here would turn them into U+FFFD unseen.
+  const textType = TEXT_CONTENT_TYPE.test(headers['content-type'] ?? 'application/json');
+  const isText = request.body.length === 0 || (textType && isUtf8(request.body));
   const event = {
     version: '2.0',
     routeKey: context.routeKey,

@@ -69,6 +69,10 @@ describe('HTTP API payload format 2.0', () => {
     expect(text.json.event).toMatchObject({ body: '{"amount": 100 }', isBase64Encoded: false });
     const binary = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 255]) });
     expect(binary.json.event).toMatchObject({ body: Buffer.from([0, 1, 2, 255]).toString('base64'), isBase64Encoded: true });
+    // JSON that is not UTF-8: handed over as the bytes sent, so the function's strict decoder sees them.
+    const broken = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const notUtf8 = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: broken });
+    expect(notUtf8.json.event).toMatchObject({ body: broken.toString('base64'), isBase64Encoded: true });
   });
 
   it('maps results the way API Gateway does', async () => {
@@ -84,6 +88,15 @@ describe('HTTP API payload format 2.0', () => {
     const { json } = await echo('/proxy/a/b/c');
     expect(json.event.pathParameters).toEqual({ rest: 'a/b/c' });
     expect((await echo('/proxy')).response.status).toBe(404);
+  });
+
+  it('answers 404 for a method no route declares on a path another method routes, as API Gateway does', async () => {
+    const headers = { authorization: `Bearer ${readToken}` };
+    for (const [method, path] of [['DELETE', '/echo'], ['PUT', '/echo/item'], ['PATCH', '/open'], ['POST', '/plain']] as const) {
+      const { response, json } = await echo(path, { method, headers });
+      expect([method, path, response.status]).toEqual([method, path, 404]);
+      expect(json.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
+    }
   });
 });
 

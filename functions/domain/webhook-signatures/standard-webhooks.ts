@@ -16,6 +16,19 @@ export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(base64, 'base64');
 }
 
+/**
+ * The signature as the spec and its reference library (`standardwebhooks`, which compares the
+ * header's text with its own padded standard-alphabet encoding) accept it: canonical base64 only.
+ * Node's decoder is lenient — it takes the URL-safe alphabet, a missing or extra `=`, whitespace
+ * and non-zero trailing bits — so a value is accepted only if re-encoding its bytes gives back the
+ * same text. A non-canonical value is skipped like an unknown version (another valid signature in
+ * the header may still match); with none left the header is malformed.
+ */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length > 0 && bytes.toString('base64') === text ? bytes : undefined;
+}
+
 export function signStandardWebhook(secret: string, id: string, timestampSeconds: number, rawBody: Uint8Array): string {
   return VERSION_PREFIX + hmacSha256(standardWebhooksKey(secret), ENCODER.encode(`${id}.${timestampSeconds}.`), rawBody).toString('base64');
 }
@@ -30,7 +43,8 @@ export function verifyStandardWebhook(input: VerifyInput): VerificationResult {
   const candidates = signatureHeader
     .split(' ')
     .filter((s) => s.startsWith(VERSION_PREFIX))
-    .map((s) => Buffer.from(s.slice(VERSION_PREFIX.length), 'base64'));
+    .map((s) => decodeBase64Strict(s.slice(VERSION_PREFIX.length)))
+    .filter((candidate): candidate is Buffer => candidate !== undefined);
   if (candidates.length === 0 || candidates.length > SIGNATURES_PER_HEADER_MAX) return fail('malformed_header');
   if (!withinTolerance(timestampSeconds, input.nowSeconds, input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS)) return fail('timestamp_out_of_tolerance');
   if (input.secrets.length === 0) return fail('no_secret_configured');

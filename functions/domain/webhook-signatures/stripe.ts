@@ -23,8 +23,10 @@ export function verifyStripeSignature(input: VerifyInput): VerificationResult {
   for (const part of header.split(',')) {
     const separator = part.indexOf('=');
     if (separator <= 0) return fail('malformed_header');
-    const key = part.slice(0, separator).trim();
-    const value = part.slice(separator + 1).trim();
+    // Neither trimmed nor case-folded: Stripe's own library compares `t`, `v1` and the lower-case
+    // hex exactly, so ` v1=…` or upper-case hex is no signature to it and none to us.
+    const key = part.slice(0, separator);
+    const value = part.slice(separator + 1);
     if (key === 't') {
       if (timestamp !== undefined) return fail('malformed_header');
       timestamp = value;

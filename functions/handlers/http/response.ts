@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from './api-error';
+import type { ApiError } from './api-error';
+import { internalError, type FailureSemantics } from './internal-error';
 
 /**
  * Every response carries `Request-Id` (DESIGN §3). We use API Gateway's request id, or the
@@ -41,10 +42,7 @@ export function errorResponse(error: ApiError, requestId: string): HttpResult {
   return json(error.status, errorBody(error, requestId), requestId, error.headers ?? {});
 }
 
-/** An unexpected failure: the caller may retry; the details stay in our logs, not in the body. */
-export function internalErrorResponse(requestId: string): HttpResult {
-  return errorResponse(
-    new ApiError({ status: 500, type: 'api_error', code: 'internal_error', category: 'retryable', message: 'An internal error occurred; it is safe to retry with the same Idempotency-Key' }),
-    requestId,
-  );
+/** A failure no route mapped: its status, category and message by internal-error.ts's rule. */
+export function internalErrorResponse(requestId: string, error: unknown, semantics: FailureSemantics): HttpResult {
+  return errorResponse(internalError(error, semantics), requestId);
 }

@@ -1,15 +1,29 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ExceptionConflictError, ExceptionNotFoundError, LIST_LIMIT_MAX, type ExceptionRecord, type ExceptionsRepository } from '../../adapters/exceptions-repository';
+import {
+  ExceptionConflictError,
+  ExceptionNotFoundError,
+  type ExceptionRecord,
+  type ExceptionsRepository,
+} from '../../adapters/exceptions-repository';
 import { InvalidCursorError } from '../../adapters/cursor';
-import { ExceptionStateError, isExceptionCategory, isExceptionOwner, isExceptionState } from '../../domain/exceptions';
+import { noQuerySchema, parseQuery } from '../../api/query-parameters';
+import { invalidTextError } from '../../api/request-errors';
+import { ExceptionStateError } from '../../domain/exceptions';
+import { textRefusalOf } from '../../domain/text';
 import { ApiError, badRequest, notFound } from '../http/api-error';
 import { operatorOf, requireScope } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
-import { parseJsonBody } from './body';
+import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
+import {
+  assignExceptionBodySchema,
+  listExceptionsQuerySchema,
+  parseExceptionsRequest,
+  resolveExceptionBodySchema,
+} from './exceptions-requests';
+
+export { RESOLUTION_NOTE_CHARS_MAX } from './exceptions-requests';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
-export const RESOLUTION_NOTE_CHARS_MAX = 2_000;
-const ASSIGNEE_CHARS_MAX = 128;
 const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
@@ -24,24 +38,21 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   const path = event.rawPath;
   if (method === 'GET' && path === '/exceptions') {
     requireScope(operator, 'ops:read');
-    const q = event.queryStringParameters ?? {};
-    if (q['state'] !== undefined && !isExceptionState(q['state'])) throw badRequest('invalid_state', 'state must be open, assigned or resolved', 'state');
-    if (q['category'] !== undefined && !isExceptionCategory(q['category'])) throw badRequest('invalid_category', 'unknown exception category', 'category');
-    if (q['owner'] !== undefined && !isExceptionOwner(q['owner'])) throw badRequest('invalid_owner', 'owner must be ops, finance, compliance or provider', 'owner');
-    const limit = q['limit'] === undefined ? undefined : Number(q['limit']);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX)) throw badRequest('invalid_limit', `limit must be 1–${LIST_LIMIT_MAX}`, 'limit');
+    const q = parseExceptionsRequest(listExceptionsQuerySchema, event.queryStringParameters ?? {}, 'query');
     try {
       const page = await deps.exceptions.list({
-        ...(q['state'] === undefined ? {} : { state: q['state'] }),
-        ...(q['category'] === undefined ? {} : { category: q['category'] }),
-        ...(q['owner'] === undefined ? {} : { owner: q['owner'] }),
-        ...(q['cursor'] === undefined ? {} : { cursor: q['cursor'] }),
-        ...(limit === undefined ? {} : { limit }),
-      } as Parameters<ExceptionsRepository['list']>[0]);
+        ...(q.state === undefined ? {} : { state: q.state }),
+        ...(q.category === undefined ? {} : { category: q.category }),
+        ...(q.owner === undefined ? {} : { owner: q.owner }),
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        limit: q.limit,
+      });
       const now = deps.nowMs();
       return json(200, { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) }, requestId);
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw badRequest('invalid_cursor', error.message, 'cursor');
+      if (error instanceof InvalidCursorError) {
+        throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
+      }
       throw error;
     }
   }
@@ -50,20 +61,29 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   requireScope(operator, 'exceptions:write');
   const exceptionId = decodeURIComponent(match[1] ?? '');
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
-  const body = parseJsonBody(event);
+  parseQuery(noQuerySchema, event.queryStringParameters);
   const actor = { kind: 'operator' as const, id: operator.subject, requestId, clientId: operator.clientId };
   const now = new Date(deps.nowMs());
   try {
     if (match[2] === 'assign') {
-      const assignee = optionalString(body, 'assignee', ASSIGNEE_CHARS_MAX) ?? operator.subject;
-      const owner = body['owner'];
-      if (owner !== undefined && !isExceptionOwner(owner)) throw badRequest('invalid_owner', 'owner must be ops, finance, compliance or provider', 'owner');
-      const note = optionalString(body, 'note', RESOLUTION_NOTE_CHARS_MAX);
-      const updated = await deps.exceptions.assign({ exceptionId, assignee, ...(owner === undefined ? {} : { owner }), ...(note === undefined ? {} : { note }), actor, now });
+      const body = parseExceptionsRequest(assignExceptionBodySchema, operatorBody(event), 'body');
+      const assignee = body.assignee ?? operator.subject;
+      const updated = await deps.exceptions.assign({
+        exceptionId,
+        assignee,
+        ...(body.owner === undefined ? {} : { owner: body.owner }),
+        ...(body.note === undefined ? {} : { note: body.note }),
+        actor,
+        now,
+      });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
     }
-    const note = optionalString(body, 'note', RESOLUTION_NOTE_CHARS_MAX);
+    const { note } = parseExceptionsRequest(resolveExceptionBodySchema, operatorBody(event), 'body');
+    // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
+    // invisible characters only says nothing either.
     if (note === undefined || note.trim() === '') throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
+    const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
+    if (invisible !== undefined) throw invalidTextError('note', invisible);
     const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, now });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
@@ -74,12 +94,9 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   }
 }
 
-function optionalString(body: Record<string, unknown>, name: string, maxChars: number): string | undefined {
-  const value = body[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > maxChars) throw badRequest(`invalid_${name}`, `${name} must be a string of at most ${maxChars} characters`, name);
-  return value;
-}
+/** An absent body reads as `{}`: an assign with every default. */
+const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+  parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
 export function exceptionJson(e: ExceptionRecord, nowMs: number): Record<string, unknown> {
   return {

@@ -4,18 +4,25 @@ import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repositor
 import type { OpsAudit } from '../../adapters/ops-audit';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
 import { assertNever } from '../../domain/assert-never';
-import { badRequest, notFound } from '../http/api-error';
+import { notFound } from '../http/api-error';
 import { operatorOf, requireScope, type Operator } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
-import { parseJsonBody } from './body';
+import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
+import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { describeDlqMessage, QUEUE_NAMES, type DlqView, type QueueName } from './dlq-view';
-import { parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX, type RedriveFilter } from './redrive-requests';
+import {
+  parseDlqQuery,
+  parseRedriveRequest,
+  parseReplayRequest,
+  REPLAY_EVENTS_PER_CALL_MAX,
+  type RedriveFilter,
+} from './redrive-requests';
+
+export { DLQ_LIST_LIMIT_MAX } from './redrive-requests';
 
 /** GET /ops/queues, GET /ops/dlq, POST /ops/dlq/redrive, POST /ops/replay (docs/ops-api.md). */
 export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
 export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
-export const DLQ_LIST_LIMIT_MAX = 50;
-const DLQ_LIST_LIMIT_DEFAULT = 20;
 /** Messages peeked to estimate a DLQ's oldest age for GET /ops/queues. */
 const OLDEST_AGE_SAMPLE = 10;
 
@@ -40,13 +47,11 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
   switch (route) {
     case 'GET /ops/queues':
       requireScope(operator, 'ops:read');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, { data: await queueDepths(deps) }, requestId);
     case 'GET /ops/dlq': {
       requireScope(operator, 'ops:read');
-      const q = event.queryStringParameters ?? {};
-      const queue = queueOf(q['queue']);
-      const limit = q['limit'] === undefined ? DLQ_LIST_LIMIT_DEFAULT : Number(q['limit']);
-      if (!Number.isInteger(limit) || limit < 1 || limit > DLQ_LIST_LIMIT_MAX) throw badRequest('invalid_limit', `limit must be 1–${DLQ_LIST_LIMIT_MAX}`, 'limit');
+      const { queue, limit } = parseDlqQuery(event.queryStringParameters);
       const messages = await deps.dlq.peek(deps.queues[queue].dlqUrl, limit);
       const now = deps.nowMs();
       const views = await Promise.all(messages.map((m) => describeDlqMessage(queue, m, deps.inbox, now)));
@@ -54,14 +59,18 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
     }
     case 'POST /ops/dlq/redrive':
       requireScope(operator, 'ops:redrive');
-      return json(200, await redrive(deps, operator, requestId, parseJsonBody(event)), requestId);
+      return json(200, await redrive(deps, operator, requestId, operatorBody(event)), requestId);
     case 'POST /ops/replay':
       requireScope(operator, 'ops:redrive');
-      return json(200, await replay(deps, operator, requestId, parseJsonBody(event)), requestId);
+      return json(200, await replay(deps, operator, requestId, operatorBody(event)), requestId);
     default:
       throw notFound('route');
   }
 }
+
+/** Every field of these bodies is optional or chosen by rule, so an absent body reads as `{}`. */
+const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+  parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
 async function queueDepths(deps: RedriveApiDeps): Promise<Array<Record<string, unknown>>> {
   const now = deps.nowMs();

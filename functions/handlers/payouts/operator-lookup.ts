@@ -3,7 +3,7 @@ import type { PayoutsRepository } from '../../adapters/payouts-repository';
 import type { ApiEvent } from '../../api/http-handler';
 import { opsPayoutsQuerySchema, type OpsPayoutsQuery } from '../../api/ops-payout-schemas';
 import { payoutView, timelineEntryView } from '../../api/payout-view';
-import { parseQuery } from '../../api/query-parameters';
+import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { assertNever } from '../../domain/assert-never';
 import type { Payout } from '../../domain/payout';
 import { badRequest, notFound } from '../http/api-error';
@@ -42,6 +42,7 @@ export async function operatorLookup(deps: OperatorLookupDeps, event: ApiEvent, 
       return json(200, { data: payouts.map(operatorPayoutView), next_cursor: null }, requestId);
     }
     case 'GET /ops/payouts/{payoutId}/events': {
+      parseQuery(noQuerySchema, event.queryStringParameters);
       const payoutId = event.pathParameters?.['payoutId'];
       const payout = payoutId !== undefined && deps.payoutIdPattern.test(payoutId) ? await deps.repository.getPayoutById(payoutId) : undefined;
       audit(deps, operator, requestId, event.routeKey, payout === undefined ? [] : [payout]);

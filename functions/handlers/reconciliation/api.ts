@@ -6,9 +6,9 @@ import { RunAlreadyRunningError, type RunRecord } from '../../adapters/reconcili
 import { parseStartReconciliationBody } from '../../api/reconciliation-schemas';
 import { InvalidRunDateError, isCalendarDate, requireRunDate } from '../../domain/reconciliation/run-date';
 import { ApiError, badRequest, fromDomainError, notFound } from '../http/api-error';
+import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
 import { operatorOf } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
-import { parseJsonBody } from '../ops/body';
 
 /**
  * POST /reconciliations            (ops:redrive)   queue a run of one date; 202 with the queued run
@@ -38,8 +38,10 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
   const date = event.pathParameters?.['date'];
   switch (event.routeKey) {
     case 'POST /reconciliations': {
-      // The ops routes' parser and size limit, until the shared strict body parser replaces both.
-      const { date: requested } = parseStartReconciliationBody(parseJsonBody(event));
+      // The HTTP edge's one strict body parser (size, content type, UTF-8, duplicate keys: http/body.ts),
+      // then the strict body schema (unknown fields named) and the run-date rule.
+      const body = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
+      const { date: requested } = parseStartReconciliationBody(body);
       const runDate = runnableDate(requested, deps);
       const run = await queueRun(deps, runDate, operatorOf(event).subject, requestId);
       return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });

@@ -4,18 +4,38 @@ import type { WebhookQueue } from '../../adapters/webhook-queue';
 import { webhookEnvelope } from '../../domain/provider-events';
 import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
 import { ApiError } from '../http/api-error';
+import { bodyError } from '../http/body';
+import { parseStrictJsonBytes, type StrictJsonFailure } from '../http/strict-json';
 import { errorResponse, json, type HttpResult } from '../http/response';
 
 /**
  * POST /webhooks/{provider}: verify → persist → enqueue → 2xx (DESIGN §1, durable intake).
  * Order of precedence of refusals, cheapest first and nothing written for any of them:
- * unknown provider (404) → body too large (413, before we hash it) → signature (401) → JSON (400).
+ * unknown provider (404) → body too large (413, before we hash it) → signature (401) → the body,
+ * read by the HTTP edge's strict JSON reader (http/strict-json.ts): not UTF-8 (400 body_not_utf8),
+ * not JSON or nested too deep (400 invalid_json, body_too_deep), a key repeated in one object
+ * (400 duplicate_json_key) → not an event envelope (400 invalid_json).
+ *
+ * A signed body with a duplicate key is refused, not stored: the provider's HMAC proves who sent
+ * the bytes, not what they mean, and the inbox keeps the raw body for later readers (replay, the
+ * DLQ view, an auditor's tool) that may take the *first* value where JSON.parse took the last.
+ * The 400 is counted (`WebhookRejected`, reason duplicate_json_key) so an alarm sees a provider
+ * that starts sending such bodies; the provider's retries get the same answer.
  */
 export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
+/** Provider events nest a few levels (Stripe: data.object.metadata…); 32 is far past any of them. */
+export const WEBHOOK_BODY_DEPTH_MAX = 32;
 /** What a provider waits before retrying a 503; the sweeper usually enqueues it sooner. */
 export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
 
-export type RejectionReason = 'unknown_provider' | 'body_too_large' | 'invalid_json' | SignatureFailure;
+export type RejectionReason =
+  | 'unknown_provider'
+  | 'body_too_large'
+  | 'body_not_utf8'
+  | 'body_too_deep'
+  | 'duplicate_json_key'
+  | 'invalid_json'
+  | SignatureFailure;
 
 export interface IntakeDeps {
   secrets: WebhookSecretsSource;
@@ -55,7 +75,12 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
     // One message for every reason: a forger learns nothing about which check failed.
     return reject(verified.reason, new ApiError({ status: 401, type: 'authentication_error', code: 'signature_invalid', category: 'terminal', message: 'webhook signature could not be verified' }));
   }
-  const envelope = webhookEnvelope(provider, request.headers, parseJson(request.rawBody));
+  const parsed = parseStrictJsonBytes(request.rawBody, WEBHOOK_BODY_DEPTH_MAX);
+  if (!parsed.ok) {
+    const refused = bodyRefusal(parsed.failure);
+    return reject(refused.reason, refused.error);
+  }
+  const envelope = webhookEnvelope(provider, request.headers, parsed.value);
   if (!envelope.ok) {
     return reject('invalid_json', new ApiError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', category: 'terminal', message: 'webhook body must be a JSON object with an event id and type' }));
   }
@@ -90,10 +115,17 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
   return accepted(received.kind === 'duplicate', received.kind === 'duplicate' ? 200 : 202);
 }
 
-function parseJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-  } catch {
-    return undefined;
+/** The API's body errors (http/body.ts), except that a syntax error keeps intake's documented `invalid_json`. */
+function bodyRefusal(failure: StrictJsonFailure): { reason: RejectionReason; error: ApiError } {
+  if (failure.code === 'body_not_json') {
+    const error = new ApiError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+      category: 'terminal',
+      message: 'webhook body is not valid JSON',
+    });
+    return { reason: 'invalid_json', error };
   }
+  return { reason: failure.code, error: bodyError(failure) };
 }

@@ -1,7 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
-import { BAD_INPUTS, VALID_BODY, bodyString, headersFor } from '../../unit/api/bad-inputs';
+import { BAD_INPUTS, VALID_BODY, bodyString, eventBodyOf, headersFor } from '../../unit/api/bad-inputs';
 import { apiEvent, countCalls, lambdaContext, ledgerSums, scanAll, type CallCounter } from './helpers';
 
 let emulators: StartedEmulators;
@@ -62,10 +62,12 @@ describe('POST /payouts on DynamoDB Local', () => {
   it.each(BAD_INPUTS)('bad input: $name → $status $code, Request-Id, zero writes', async (input) => {
     const before = await itemCounts();
     sqsCalls.reset();
-    const response = await handler(apiEvent({ body: bodyString(input.body), headers: headersFor(input) }), lambdaContext);
+    const response = await handler({ ...apiEvent({ headers: headersFor(input) }), ...eventBodyOf(input) }, lambdaContext);
     expect(response.statusCode).toBe(input.status);
     const error = JSON.parse(response.body).error;
-    expect(error).toMatchObject({ code: input.code, request_id: response.headers['request-id'] });
+    expect(error).toMatchObject({ code: input.code, request_id: response.headers['request-id'], ...(input.param === undefined ? {} : { param: input.param }) });
+    if (input.reason !== undefined) expect(error.reason).toBe(input.reason);
+    if (input.fields !== undefined) expect(error.fields).toEqual(input.fields);
     expect(['retryable', 'terminal', 'human_action_required']).toContain(error.category);
     expect(response.headers['request-id']).toBeTruthy();
     expect(await itemCounts()).toEqual(before);
@@ -137,8 +139,10 @@ describe('POST /payouts on DynamoDB Local', () => {
     await drainSubmissions();
     sqsCalls.failNext('SendMessageCommand', Object.assign(new Error('injected: SQS unavailable'), { name: 'ServiceUnavailable' }));
     const failed = await post(VALID_BODY, { key: 'crash-key' });
-    expect(failed.statusCode).toBe(500);
-    expect(JSON.parse(failed.body).error.category).toBe('retryable');
+    // A known-transient AWS failure: 503 retryable with Retry-After (issue 8; it was a 500 before).
+    expect(failed.statusCode).toBe(503);
+    expect(JSON.parse(failed.body).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
+    expect(failed.headers['retry-after']).toBe('1');
     expect((await payoutItemsFor('acme', 'crash-key')).payouts).toHaveLength(1);
     expect(await drainSubmissions()).toEqual([]);
     const retry = await post(VALID_BODY, { key: 'crash-key' });

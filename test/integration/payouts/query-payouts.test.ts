@@ -96,6 +96,54 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(stolen.statusCode).toBe(400);
   });
 
+  it('GET /payouts refuses up front every query DynamoDB would refuse: 400, never a 500 (issue 8)', async () => {
+    for (let i = 0; i < 3; i++) await createPayout('ranges', `range-${i}`);
+    const first = JSON.parse((await get(query, 'GET /payouts', { tenant: 'ranges', query: { limit: '1' } })).body);
+    const real = JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString('utf8')) as Record<string, string>;
+    const cursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const cases: Array<[string, Record<string, string>, string, string]> = [
+      ['a reversed range', { created_from: '2020-01-01T00:00:00Z', created_to: '2019-01-01T00:00:00Z' }, 'invalid_range', 'created_from'],
+      ['limit 0', { limit: '0' }, 'limit_invalid', 'limit'],
+      ['a huge limit', { limit: '99999999999999999999' }, 'limit_invalid', 'limit'],
+      ['a limit in exponent form', { limit: '1e1' }, 'limit_invalid', 'limit'],
+      ['a hex limit', { limit: '0x10' }, 'limit_invalid', 'limit'],
+      ['an empty limit', { limit: '' }, 'limit_invalid', 'limit'],
+      ['an empty idempotency key', { idempotency_key: '' }, 'idempotency_key_invalid', 'idempotency_key'],
+      ['an idempotency key with a control character', { idempotency_key: 'k\u0007' }, 'idempotency_key_invalid', 'idempotency_key'],
+      ['an over-long idempotency key', { idempotency_key: 'k'.repeat(256) }, 'idempotency_key_invalid', 'idempotency_key'],
+      ['an empty provider reference', { provider_reference: '' }, 'provider_reference_invalid', 'provider_reference'],
+      ['an empty cursor', { cursor: '' }, 'cursor_invalid', 'cursor'],
+      ['a cursor with an empty sort key', { cursor: cursor({ ...real, gsi1sk: '' }) }, 'cursor_invalid', 'cursor'],
+      ['a cursor past the sort key size limit', { cursor: cursor({ ...real, sk: 'x'.repeat(1_100) }) }, 'cursor_invalid', 'cursor'],
+      ['a cursor outside the range it is used with', { cursor: first.next_cursor, created_to: '2000-01-01T00:00:00Z' }, 'cursor_invalid', 'cursor'],
+      ['a cursor of the status index used without a status', { cursor: cursor({ pk: real['pk'], sk: real['sk'], gsi2pk: 'TENANT#ranges#STATUS#submitted', gsi2sk: real['gsi1sk'] }) }, 'cursor_invalid', 'cursor'],
+      ['a cursor with an extra attribute', { cursor: cursor({ ...real, amount: '1' }) }, 'cursor_invalid', 'cursor'],
+      ['a cursor that is not base64url', { cursor: 'not base64!' }, 'cursor_invalid', 'cursor'],
+      ['two unknown parameters, both named', { colour: 'red', created_after: 'x' }, 'parameter_unknown', 'colour'],
+    ];
+    for (const [name, params, code, param] of cases) {
+      const response = await get(query, 'GET /payouts', { tenant: 'ranges', query: params });
+      expect([name, response.statusCode]).toEqual([name, 400]);
+      expect(JSON.parse(response.body).error).toMatchObject({ code, param, category: 'terminal' });
+    }
+    // One instant written two ways is not a reversed range (as strings, "…00.000Z" sorts before "…00Z").
+    const sameInstant = await get(query, 'GET /payouts', { tenant: 'ranges', query: { created_from: '2020-01-01T00:00:00Z', created_to: '2020-01-01T00:00:00.000Z' } });
+    expect(sameInstant.statusCode).toBe(200);
+    // Bounds compare as instants: created_from at the newest payout's created_at, written without milliseconds' zeros, still finds it.
+    const newest = first.data[0];
+    const from = newest.created_at.replace(/\.(\d{3})Z$/, (_: string, ms: string) => (ms === '000' ? 'Z' : `.${ms.replace(/0+$/, '')}Z`));
+    const found = JSON.parse((await get(query, 'GET /payouts', { tenant: 'ranges', query: { created_from: from } })).body);
+    expect(found.data.map((p: { payout_id: string }) => p.payout_id)).toContain(newest.payout_id);
+    const paths: Array<[string, string]> = [['GET /payouts/{payoutId}', newest.payout_id], ['GET /payouts/{payoutId}/events', newest.payout_id]];
+    for (const [routeKey, payoutId] of paths) {
+      const response = await get(query, routeKey, { tenant: 'ranges', pathParameters: { payoutId }, query: { expand: 'events' } });
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body).error).toMatchObject({ code: 'parameter_unknown', param: 'expand' });
+    }
+    // A malformed id names no payout: 404 like an unknown one, without a read.
+    expect((await get(query, 'GET /payouts/{payoutId}', { tenant: 'ranges', pathParameters: { payoutId: 'po_' + 'x'.repeat(3_000) } })).statusCode).toBe(404);
+  });
+
   it('GET /ops/payouts… shows an operator any tenant\'s payout by id, key or reference, with its tenant', async () => {
     const payout = await createPayout('acme', 'q-ops');
     const now = new Date().toISOString();

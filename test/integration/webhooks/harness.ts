@@ -110,7 +110,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   function opsEvent(method: string, path: string, body?: unknown, query?: Record<string, string>, scopes = 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write'): APIGatewayProxyEventV2WithJWTAuthorizer {
     return {
       rawPath: path,
-      headers: {},
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(query ? { queryStringParameters: query } : {}),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       isBase64Encoded: false,

@@ -13,10 +13,16 @@ export interface BadInput {
   name: string;
   /** Body as sent (a string is sent verbatim). */
   body?: unknown;
+  /** Raw bytes, handed over base64-encoded as API Gateway does with a body that is not text. */
+  bytes?: Uint8Array;
   headers?: Record<string, string | undefined>;
   status: number;
   code: string;
   param?: string;
+  /** invalid_text: the text rule broken (domain/text.ts). */
+  reason?: string;
+  /** Every name the error lists (unknown fields, duplicate keys). */
+  fields?: string[];
 }
 
 const withBody = (patch: Record<string, unknown>) => ({ ...VALID_BODY, ...patch });
@@ -55,7 +61,60 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'corridor unsupported', body: withBody({ currency: 'JPY', destination: { country: 'JP', method: 'zengin', account_number: '1234567' } }), status: 422, code: 'corridor_not_enabled', param: 'destination' },
   { name: 'corridor policy gated', body: withBody({ currency: 'INR', destination: { country: 'IN', method: 'imps', account_number: '123456789012', ifsc: 'HDFC0001234' } }), status: 422, code: 'corridor_policy_gated', param: 'destination' },
   { name: 'missing recipient', body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination }, status: 400, code: 'field_missing', param: 'recipient' },
+  // Issue 8 §3: strict input. Duplicate keys (one reader's payment is not another's).
+  { name: 'duplicate amount key', body: validWith('"amount":1000,"amount":99999999,'), status: 400, code: 'duplicate_json_key', param: 'amount' },
+  { name: 'duplicate key spelt with an escape', body: validWith('"amount":1000,"\\u0061mount":99999999,'), status: 400, code: 'duplicate_json_key', param: 'amount' },
+  { name: 'duplicate nested key', body: JSON.stringify(VALID_BODY).replace('"name":"Ada Lovelace"', '"name":"Ada Lovelace","name":"Mallory"'), status: 400, code: 'duplicate_json_key', param: 'recipient.name' },
+  { name: 'duplicate key in metadata', body: JSON.stringify(VALID_BODY).replace('"invoice":"INV-42"', '"invoice":"INV-42","invoice":"INV-43"'), status: 400, code: 'duplicate_json_key', param: 'metadata.invoice' },
+  // Bytes that are not UTF-8 are refused, never rewritten to U+FFFD.
+  { name: 'invalid UTF-8 in the name', bytes: utf8With('Ada Lovelace', [0xc3, 0x28]), status: 400, code: 'body_not_utf8' },
+  { name: 'truncated UTF-8 sequence', bytes: utf8With('Ada Lovelace', [0xe2, 0x82]), status: 400, code: 'body_not_utf8' },
+  { name: 'UTF-8 byte order mark', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(VALID_BODY))]), status: 400, code: 'body_not_json' },
+  { name: 'body nested too deep', body: withBody({ metadata: { a: { b: { c: { d: { e: { f: { g: { h: 'x' } } } } } } } } }), status: 400, code: 'body_too_deep' },
+  // Text fields: no control, bidi or lone-surrogate characters; a name shows something.
+  { name: 'NUL in the name', body: withRecipientName('Ada\u0000Lovelace'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'control_character' },
+  { name: 'bell in the description', body: withBody({ description: 'June\u0007royalties' }), status: 400, code: 'invalid_text', param: 'description', reason: 'control_character' },
+  { name: 'C1 control in a metadata value', body: withBody({ metadata: { invoice: 'INV\u008542' } }), status: 400, code: 'invalid_text', param: 'metadata.invoice', reason: 'control_character' },
+  { name: 'newline in the name', body: withRecipientName('Ada\nLovelace'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'control_character' },
+  { name: 'right-to-left override in the name', body: withRecipientName('Ada \u202Eecalevol'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'bidi_control' },
+  { name: 'bidi isolate in the description', body: withBody({ description: 'pay \u2066INV-42\u2069' }), status: 400, code: 'invalid_text', param: 'description', reason: 'bidi_control' },
+  { name: 'right-to-left mark in a metadata value', body: withBody({ metadata: { invoice: 'INV-\u200F42' } }), status: 400, code: 'invalid_text', param: 'metadata.invoice', reason: 'bidi_control' },
+  { name: 'lone surrogate in the name', body: withRecipientNameJson('"Ada \\ud800 Lovelace"'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'lone_surrogate' },
+  { name: 'U+FFFD in the description', body: withBody({ description: 'June royalties \uFFFD' }), status: 400, code: 'invalid_text', param: 'description', reason: 'replacement_character' },
+  { name: 'name of zero-width spaces only', body: withRecipientName('\u200B\u200B\u200B'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'no_visible_character' },
+  { name: 'name of Hangul fillers only', body: withRecipientName('\u3164\u3164'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'no_visible_character' },
+  { name: 'name of blank braille only', body: withRecipientName('\u2800'), status: 400, code: 'invalid_text', param: 'recipient.name', reason: 'no_visible_character' },
+  // Strict schemas: every unknown field named, nested ones too.
+  { name: 'several unknown fields, all named', body: withBody({ colour: 'red', destination: { ...VALID_BODY.destination, bic: 'X' }, amout: 1 }), status: 400, code: 'field_unknown', param: 'colour', fields: ['colour', 'amout', 'destination.bic'] },
+  { name: 'unknown field beside a wrong one', body: withBody({ amount: 'ten', nickname: 'B' }), status: 400, code: 'field_unknown', param: 'nickname' },
 ];
+
+/** VALID_BODY as JSON with `members` spliced in first (for keys JSON.stringify cannot repeat). */
+function validWith(members: string): string {
+  const { amount: _amount, ...rest } = VALID_BODY;
+  return `{${members}${JSON.stringify(rest).slice(1)}`;
+}
+
+function withRecipientName(name: string) {
+  return withBody({ recipient: { ...VALID_BODY.recipient, name } });
+}
+
+/** The recipient name as raw JSON text, for escapes JSON.stringify would never write (a lone surrogate). */
+function withRecipientNameJson(nameJson: string): string {
+  return JSON.stringify(VALID_BODY).replace('"Ada Lovelace"', nameJson);
+}
+
+/** VALID_BODY's bytes with `insert` placed after `after`. */
+function utf8With(after: string, insert: number[]): Uint8Array {
+  const [head, tail] = JSON.stringify(VALID_BODY).split(after) as [string, string];
+  return Buffer.concat([Buffer.from(head + after), Buffer.from(insert), Buffer.from(tail)]);
+}
+
+/** The event's body fields for an input: raw bytes base64-encoded, anything else as text. */
+export function eventBodyOf(input: BadInput): { body: string; isBase64Encoded: boolean } {
+  if (input.bytes !== undefined) return { body: Buffer.from(input.bytes).toString('base64'), isBase64Encoded: true };
+  return { body: bodyString(input.body), isBase64Encoded: false };
+}
 
 export const DEFAULT_HEADERS: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': 'bad-input-key' };
 

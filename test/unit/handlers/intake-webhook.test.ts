@@ -22,8 +22,11 @@ function setup() {
   const post = (provider: string, body: string, headers: Record<string, string> = {}) =>
     intakeWebhook(deps, { provider, headers, rawBody: new TextEncoder().encode(body), requestId: 'req-1' });
   const signed = (body: string, id = 'evt_1') => ({ 'webhook-id': id, 'webhook-timestamp': String(NOW_MS / 1000), 'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, new TextEncoder().encode(body)) });
-  return { rejections, writes, post, signed };
+  const postBytes = (bytes: Uint8Array, headers: Record<string, string>) => intakeWebhook(deps, { provider: 'sandbox', headers, rawBody: bytes, requestId: 'req-1' });
+  return { rejections, writes, post, signed, postBytes };
 }
+
+const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, headers: Record<string, string>) => t.postBytes(bytes, headers);
 
 describe('intake refusals', () => {
   it.each([
@@ -39,6 +42,27 @@ describe('intake refusals', () => {
     expect(res.statusCode).toBe(status);
     expect(res.headers['request-id']).toBe('req-1');
     expect(JSON.parse(res.body).error.request_id).toBe('req-1');
+    expect(t.rejections).toEqual([reason]);
+    expect(t.writes).toEqual([]);
+  });
+});
+
+describe('intake reads the signed body strictly (issue 8 §3): refused before it is stored', () => {
+  const signedBytes = (bytes: Uint8Array, id = 'evt_1') => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(NOW_MS / 1000),
+    'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, bytes),
+  });
+  it.each([
+    ['a key repeated in the event', 'duplicate_json_key', 'data.status', Buffer.from('{"type":"payout.paid","data":{"status":"paid","status":"failed"}}')],
+    ['bytes that are not UTF-8', 'body_not_utf8', undefined, Buffer.concat([Buffer.from('{"type":"payout.paid","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')])],
+    ['a byte order mark', 'invalid_json', undefined, Buffer.from('\uFEFF{"type":"payout.paid"}')],
+    ['nesting past the limit', 'body_too_deep', undefined, Buffer.from(`{"type":"payout.paid","data":${'['.repeat(40)}${']'.repeat(40)}}`)],
+  ])('%s → 400 %s, counted, nothing written', async (_name, reason, param, bytes) => {
+    const t = setup();
+    const res = await intakeWebhookBytes(t, bytes, signedBytes(bytes));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({ code: reason, ...(param === undefined ? {} : { param }) });
     expect(t.rejections).toEqual([reason]);
     expect(t.writes).toEqual([]);
   });

@@ -116,4 +116,28 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     expect(body(result).error).toMatchObject({ type: 'not_found_error', request_id: 'req-op-1' });
     expect(lines).toHaveLength(1);
   });
+
+  it('refuses a query parameter the route does not take, before any read', async () => {
+    const { value, lines } = deps();
+    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID }, query: { tenant_id: 'acme' } });
+    expect(result.statusCode).toBe(400);
+    expect(body(result).error).toMatchObject({ code: 'parameter_unknown', param: 'tenant_id' });
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('GET /ops/payouts query values (issue 8: validated before DynamoDB)', () => {
+  it.each([
+    [{ idempotency_key: '', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],
+    [{ idempotency_key: 'k\u0000', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],
+    [{ provider_reference: '' }, 'provider_reference_invalid', 'provider_reference'],
+    [{ provider_reference: 'sbx po 1' }, 'provider_reference_invalid', 'provider_reference'],
+    [{ payout_id: '' }, 'payout_id_invalid', 'payout_id'],
+  ] as const)('refuses %j with 400 %s', async (query, code, param) => {
+    const { value, lines } = deps();
+    const result = await call(value, 'GET /ops/payouts', { query: query as Record<string, string> });
+    expect(result.statusCode).toBe(400);
+    expect(body(result).error).toMatchObject({ code, param });
+    expect(lines).toEqual([]);
+  });
 });

@@ -4,12 +4,12 @@ import type { ReconciliationRequestMessage } from '../../../functions/adapters/r
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/handlers/http/api-error';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/ops/body';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/http/body';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({
     routeKey,
-    headers: {},
+    headers: { 'content-type': 'application/json' },
     requestContext: { requestId: 'req-12345678', authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-client', scope: 'payout-platform/ops:redrive' } } } },
     isBase64Encoded: false,
     ...extra,
@@ -67,12 +67,12 @@ describe('reconciliations-api', () => {
       expect([error.status, error.code, error.param]).toEqual([400, 'parameter_invalid', 'date']);
       expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
     }
-    // The ops routes' body parser (issue 8): `null` is not a JSON object, like `{`.
-    for (const body of ['{', 'null']) {
-      const d = deps();
-      expect((await apiError(reconciliationsApi(d, post(body)))).code).toBe('invalid_json');
-      expect([d.enqueued, d.sent]).toEqual([[], []]);
-    }
+    const d = deps();
+    // The HTTP edge's one body parser (http/body.ts) answers before the date rule.
+    expect((await apiError(reconciliationsApi(d, post('{')))).code).toBe('body_not_json');
+    expect((await apiError(reconciliationsApi(d, post('null')))).code).toBe('body_not_object');
+    expect((await apiError(reconciliationsApi(d, post('{"date":"2026-11-24","date":"2026-11-25"}')))).code).toBe('duplicate_json_key');
+    expect([d.enqueued, d.sent]).toEqual([[], []]);
   });
 
   // Issue 8, finding 3: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
@@ -86,13 +86,15 @@ describe('reconciliations-api', () => {
     ['an unknown field beside the date', '{"date":"2026-11-24","force":true}', 'field_unknown', 'force'],
     ['a misspelt date field', '{"data":"2026-11-24"}', 'field_unknown', 'data'],
     ['a body over the limit', JSON.stringify({ date: '2026-11-24', pad: 'x'.repeat(OPS_BODY_BYTES_MAX) }), 'body_too_large', undefined],
-    ['a JSON array', '["2026-11-24"]', 'invalid_json', undefined],
+    ['a JSON array', '["2026-11-24"]', 'body_not_object', undefined],
   ];
   for (const [what, body, code, param, timeZone] of REFUSALS) {
     it(`refuses ${what}: 400 ${code}, nothing recorded, nothing sent`, async () => {
       const d = deps(timeZone === undefined ? {} : { timeZone });
       const error = await apiError(reconciliationsApi(d, post(body)));
-      expect([error.status, error.type, error.code, error.category, error.param]).toEqual([400, 'invalid_request_error', code, 'terminal', param]);
+      // An oversized body is 413 (http/body.ts), every other refusal 400.
+      const status = code === 'body_too_large' ? 413 : 400;
+      expect([error.status, error.type, error.code, error.category, error.param]).toEqual([status, 'invalid_request_error', code, 'terminal', param]);
       expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
     });
   }

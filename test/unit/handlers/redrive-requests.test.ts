@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
-import { parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/handlers/ops/redrive-requests';
+import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/handlers/ops/redrive-requests';
 
 describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
   it('are the three work queue / DLQ pairs', () => expect([...QUEUE_NAMES].sort()).toEqual(['reconciliation', 'submission', 'webhook']));
@@ -51,4 +51,41 @@ describe('replay request', () => {
     [{ from: '2026-01-01T00:00:00Z', to: '2026-11-25T00:00:00Z' }, 'invalid_range'],
     [{ from: 'yesterday', to: 'today' }, 'invalid_range'],
   ])('%j → 400 %s', (body, code) => expect(() => parseReplayRequest(body as Record<string, unknown>)).toThrow(expect.objectContaining({ status: 400, code })));
+});
+
+describe('strict redrive and replay bodies (issue 8: unknown fields named, text rules)', () => {
+  it.each([
+    [{ all: true, dryrun: true }, 'field_unknown', 'dryrun', ['dryrun']],
+    [{ filter: { provider: 'sandbox', eventtype: 'payout.paid', age: 1 } }, 'field_unknown', 'filter.eventtype', ['filter.eventtype', 'filter.age']],
+    [{ colour: 'red', filter: { nope: 1 } }, 'field_unknown', 'colour', ['colour', 'filter.nope']],
+  ])('%j → 400 %s naming every unknown field', (body, code, param, fields) => {
+    expect(() => parseRedriveRequest(body as Record<string, unknown>)).toThrow(expect.objectContaining({ status: 400, code, param, details: { fields } }));
+  });
+
+  it.each([
+    [{ filter: { provider: 'sand\u0000box' } }, 'filter.provider', 'control_character'],
+    [{ filter: { event_type: 'payout.\u202Epaid' } }, 'filter.event_type', 'bidi_control'],
+    [{ message_id: 'm\ud800' }, 'message_id', 'lone_surrogate'],
+  ])('%j → 400 invalid_text', (body, param, reason) => {
+    expect(() => parseRedriveRequest(body as Record<string, unknown>)).toThrow(expect.objectContaining({ status: 400, code: 'invalid_text', param, details: { reason } }));
+  });
+
+  it('refuses unknown replay fields and bad text in event ids', () => {
+    expect(() => parseReplayRequest({ event_ids: ['sandbox#e1'], dry: true })).toThrow(expect.objectContaining({ code: 'field_unknown', param: 'dry' }));
+    expect(() => parseReplayRequest({ event_ids: ['sandbox#e\u00001'] })).toThrow(expect.objectContaining({ code: 'invalid_text', param: 'event_ids.0' }));
+  });
+
+  it('takes a range with an offset and normalises it to UTC', () => {
+    expect(parseReplayRequest({ from: '2026-11-25T01:00:00+01:00', to: '2026-11-25T01:00:00Z' })).toMatchObject({ from: '2026-11-25T00:00:00.000Z', to: '2026-11-25T01:00:00.000Z' });
+  });
+});
+
+describe('GET /ops/dlq query', () => {
+  it('defaults, bounds and refuses unknown parameters', () => {
+    expect(parseDlqQuery(undefined)).toEqual({ queue: 'webhook', limit: 20 });
+    expect(parseDlqQuery({ queue: 'submission', limit: '50' })).toEqual({ queue: 'submission', limit: 50 });
+    for (const [query, code] of [[{ limit: '0' }, 'invalid_limit'], [{ limit: '51' }, 'invalid_limit'], [{ limit: '1e1' }, 'invalid_limit'], [{ limit: ' 5' }, 'invalid_limit'], [{ queue: 'x' }, 'invalid_queue'], [{ queu: 'webhook' }, 'parameter_unknown']] as const) {
+      expect(() => parseDlqQuery(query)).toThrow(expect.objectContaining({ status: 400, code }));
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // The twin's pure parts: intrinsic resolution to local names, route selection, and API Gateway's
 // v2 response mapping.
 import { describe, expect, it } from 'vitest';
-import { mapResult } from '../../../local/aws/apigw-event.js';
+import { API_ROUTES } from '../../../lib/routes';
+import { buildEvent, mapResult } from '../../../local/aws/apigw-event.js';
 import { resolve, type ResolveContext } from '../../../local/template/resolve.js';
 import { RouteTable } from '../../../local/aws/routes.js';
 import type { RouteSpec } from '../../../local/template/model.js';
@@ -85,6 +86,39 @@ describe('RouteTable', () => {
 
   it('falls back to $default', () => {
     expect(new RouteTable([route('$default'), route('GET /x')]).match('PUT', '/anything')?.route.routeKey).toBe('$default');
+  });
+});
+
+describe('RouteTable over the real API routes (lib/routes.ts): an unknown method on a known path is no route', () => {
+  // API Gateway (HTTP API) answers 404 for a method no route declares, also on a path some other
+  // method routes; the twin's API server answers 404 route_not_found whenever match() finds nothing.
+  const routes = Object.values(API_ROUTES).flatMap((specs) => specs.map((spec) => `${spec.method} ${spec.path}`));
+  const table = new RouteTable(routes.map((routeKey): RouteSpec => ({ logicalId: routeKey, routeKey, functionLogicalId: routeKey, authorizerLogicalId: undefined, scopes: [] })));
+  const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+  const sample = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => `sample-${name}`);
+
+  it.each([...new Set(routes.map((routeKey) => routeKey.split(' ')[1]!))])('%s: only its declared methods match', (path) => {
+    const declared = routes.filter((routeKey) => routeKey.endsWith(` ${path}`)).map((routeKey) => routeKey.split(' ')[0]!);
+    for (const method of METHODS) {
+      const matched = table.match(method, sample(path))?.route.routeKey;
+      if (declared.includes(method)) expect(matched).toBe(`${method} ${path}`);
+      else expect([method, matched]).toEqual([method, undefined]);
+    }
+  });
+});
+
+describe('buildEvent: the body as API Gateway hands it over', () => {
+  const request = (body: Buffer, contentType: string) => ({ method: 'POST', rawPath: '/payouts', rawQueryString: '', headers: { 'content-type': contentType }, body, sourceIp: '127.0.0.1' });
+  const context = { requestId: 'r', routeKey: 'POST /payouts', apiId: 'local', domainName: '127.0.0.1', pathParameters: undefined, jwt: undefined, nowMs: 0 };
+
+  it('passes UTF-8 JSON as text', () => {
+    expect(buildEvent(request(Buffer.from('{"name":"Zoë"}'), 'application/json'), context)).toMatchObject({ body: '{"name":"Zoë"}', isBase64Encoded: false });
+  });
+
+  it('passes bytes that are not UTF-8 base64-encoded, never rewritten to U+FFFD', () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    const event = buildEvent(request(bytes, 'application/json'), context);
+    expect(event).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true });
   });
 });
 

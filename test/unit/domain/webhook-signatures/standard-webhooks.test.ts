@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signStandardWebhook, verifyStandardWebhook, SIGNATURE_TOLERANCE_SECONDS } from '../../../../functions/domain/webhook-signatures';
+import { decodeBase64Strict } from '../../../../functions/domain/webhook-signatures/standard-webhooks';
 
 // DESIGN §7: the vector from the Standard Webhooks repository.
 const VECTOR = {
@@ -71,5 +72,53 @@ describe('Standard Webhooks verification', () => {
       // …and the oracle accepts what we sign.
       expect(() => new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': signStandardWebhook(secret, id, Math.floor(Date.now() / 1000), bytes(body)) })).not.toThrow();
     }
+  });
+});
+
+describe('Standard Webhooks: the signature is decoded as strictly as the reference library (issue 8 §3)', () => {
+  const base64 = VECTOR.signature.slice('v1,'.length);
+  // Each variant decodes, with Node's lenient decoder, to the vector's very bytes.
+  const VARIANTS: Array<[string, string]> = [
+    ['trailing = dropped', base64.replace(/=$/, '')],
+    ['extra padding', `${base64}=`],
+    ['URL-safe alphabet', base64.replace(/\+/g, '-').replace(/\//g, '_')],
+    ['non-zero trailing bits (E= written F=)', base64.replace(/E=$/, 'F=')],
+    ['a space inside', `${base64.slice(0, 10)} ${base64.slice(10)}`],
+    ['a newline at the end', `${base64}\n`],
+  ];
+
+  const oracleAccepts = (signature: string): boolean => {
+    vi.useFakeTimers({ now: VECTOR.timestamp * 1_000 });
+    try {
+      new Webhook(VECTOR.secret).verify(VECTOR.body, { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': signature });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      vi.useRealTimers();
+    }
+  };
+
+  it('the DESIGN §7 vector: the oracle and we both accept it', () => {
+    expect(oracleAccepts(VECTOR.signature)).toBe(true);
+    expect(verify().ok).toBe(true);
+  });
+
+  it.each(VARIANTS)('%s: the oracle refuses it, and so do we', (_name, variant) => {
+    expect(Buffer.from(variant, 'base64').equals(Buffer.from(base64, 'base64'))).toBe(true);
+    expect(oracleAccepts(`v1,${variant}`)).toBe(false);
+    expect(verify({ signature: `v1,${variant}` })).toEqual({ ok: false, reason: 'malformed_header' });
+  });
+
+  it('a lenient variant beside the canonical signature does not hide it (rotation still works)', () => {
+    const [, variant] = VARIANTS[0]!;
+    expect(oracleAccepts(`v1,${variant} ${VECTOR.signature}`)).toBe(true);
+    expect(verify({ signature: `v1,${variant} ${VECTOR.signature}` }).ok).toBe(true);
+  });
+
+  it('decodeBase64Strict accepts canonical base64 only', () => {
+    expect(decodeBase64Strict(base64)?.length).toBe(32);
+    for (const [, variant] of VARIANTS) expect(decodeBase64Strict(variant)).toBeUndefined();
+    expect(decodeBase64Strict('')).toBeUndefined();
   });
 });

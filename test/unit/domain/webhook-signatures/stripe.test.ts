@@ -51,3 +51,33 @@ describe('Stripe signature verification', () => {
     expect(verify(h, { now }).ok).toBe(true);
   });
 });
+
+describe('Stripe v1: compared as strictly as stripe.webhooks does (issue 8 §3)', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const hex = signStripe(SECRET, now, bytes(BODY));
+  const oracleAccepts = (h: string): boolean => {
+    try {
+      stripe.webhooks.constructEvent(BODY, h, SECRET);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    ['upper-case hex', `t=${now},v1=${hex.toUpperCase()}`],
+    ['one hex digit short', `t=${now},v1=${hex.slice(0, -1)}`],
+    ['one hex digit long', `t=${now},v1=${hex}0`],
+    ['a space before v1', `t=${now}, v1=${hex}`],
+    ['a space around the value', `t=${now},v1= ${hex}`],
+    ['a space before the timestamp', ` t=${now},v1=${hex}`],
+  ])('%s: the oracle refuses it, and so do we', (_name, h) => {
+    expect(oracleAccepts(h)).toBe(false);
+    expect(verify(h, { now }).ok).toBe(false);
+  });
+
+  it('the exact header: both accept', () => {
+    expect(oracleAccepts(`t=${now},v1=${hex}`)).toBe(true);
+    expect(verify(`t=${now},v1=${hex}`, { now }).ok).toBe(true);
+  });
+});
