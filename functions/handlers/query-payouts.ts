@@ -4,6 +4,7 @@ import { InvalidCursorError } from '../adapters/payouts-queries';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../api/http-handler';
 import { lifecycleView } from '../api/lifecycle-view';
+import { PAYOUT_ID_PATTERN } from '../api/parameter-schemas';
 import { payoutView, timelineEntryView } from '../api/payout-view';
 import { parseQuery } from '../api/query-parameters';
 import { listPayoutsQuerySchema } from '../api/schemas';
@@ -22,8 +23,6 @@ import { json, type HttpResult } from './http/response';
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
 /** Providers whose references we index (`payout.provider`). */
 const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
-/** Payout ids are `po_` + a ULID; anything else cannot exist, so it is a 404 without a read. */
-const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
 
 export const handler = httpHandler(async (event, requestId) => {

@@ -9,8 +9,8 @@ import { parseJsonBody } from './body';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
 export const RESOLUTION_NOTE_CHARS_MAX = 2_000;
-const ASSIGNEE_CHARS_MAX = 128;
-const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
+export const ASSIGNEE_CHARS_MAX = 128;
+export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;

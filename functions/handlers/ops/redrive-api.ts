@@ -15,7 +15,7 @@ import { parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CAL
 export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
 export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
 export const DLQ_LIST_LIMIT_MAX = 50;
-const DLQ_LIST_LIMIT_DEFAULT = 20;
+export const DLQ_LIST_LIMIT_DEFAULT = 20;
 /** Messages peeked to estimate a DLQ's oldest age for GET /ops/queues. */
 const OLDEST_AGE_SAMPLE = 10;
 

@@ -5,8 +5,8 @@ import { QUEUE_NAMES, type QueueName } from './dlq-view';
 export const REPLAY_EVENTS_PER_CALL_MAX = 500;
 /** A replay range longer than the inbox keeps events would only find nothing. */
 export const REPLAY_RANGE_SECONDS_MAX = 35 * 24 * 3_600;
-const FILTER_TEXT_CHARS_MAX = 128;
-const EVENT_ID_CHARS_MAX = 300;
+export const FILTER_TEXT_CHARS_MAX = 128;
+export const EVENT_ID_CHARS_MAX = 300;
 
 export interface RedriveFilter {
   provider?: string;
