@@ -189,3 +189,9 @@ export const replayResponseSchema = z.object({
   missing: z.array(z.string()).describe('event_ids with no stored event'),
   truncated: z.boolean().describe(`More events in the range than one call replays (${REPLAY_EVENTS_PER_CALL_MAX})`),
 });
+
+export type ExceptionList = z.infer<typeof exceptionListSchema>;
+export type QueuesResponse = z.infer<typeof queuesResponseSchema>;
+export type DlqList = z.infer<typeof dlqListSchema>;
+export type RedriveResponse = z.infer<typeof redriveResponseSchema>;
+export type ReplayResponse = z.infer<typeof replayResponseSchema>;

@@ -3,6 +3,8 @@ import { readBalances } from '../adapters/ledger-balances';
 import { httpHandler } from '../api/http-handler';
 import { parseQuery } from '../api/query-parameters';
 import { ledgerBalancesQuerySchema } from '../api/parameter-schemas';
+import type { balancesResponseSchema } from '../api/schemas';
+import type { z } from 'zod';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
 import { callerOf } from './http/claims';
@@ -30,7 +32,7 @@ export const handler = httpHandler(async (event, requestId) => {
       sum: sumMinor,
       truncated,
       read_at: new Date().toISOString(),
-    },
+    } satisfies z.infer<typeof balancesResponseSchema>,
     requestId,
   );
 });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { ExceptionConflictError, ExceptionNotFoundError, LIST_LIMIT_MAX, type ExceptionRecord, type ExceptionsRepository } from '../../adapters/exceptions-repository';
 import { InvalidCursorError } from '../../adapters/cursor';
+import type { ExceptionList, ExceptionView } from '../../api/ops-schemas';
 import { ExceptionStateError, isExceptionCategory, isExceptionOwner, isExceptionState } from '../../domain/exceptions';
 import { ApiError, badRequest, notFound } from '../http/api-error';
 import { operatorOf, requireScope } from '../http/operator';
@@ -39,7 +40,8 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         ...(limit === undefined ? {} : { limit }),
       } as Parameters<ExceptionsRepository['list']>[0]);
       const now = deps.nowMs();
-      return json(200, { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) }, requestId);
+      const list: ExceptionList = { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) };
+      return json(200, list, requestId);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw badRequest('invalid_cursor', error.message, 'cursor');
       throw error;
@@ -81,7 +83,8 @@ function optionalString(body: Record<string, unknown>, name: string, maxChars: n
   return value;
 }
 
-export function exceptionJson(e: ExceptionRecord, nowMs: number): Record<string, unknown> {
+/** Typed by the documented schema (functions/api/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
+export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView {
   return {
     exception_id: e.exceptionId,
     category: e.category,
