@@ -31,13 +31,13 @@ const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const GATEWAY_ERROR_REF = { $ref: '#/components/schemas/GatewayError' };
 
 const HEADER_COMPONENTS: Record<ResponseHeader | 'Request-Id', JsonObject> = {
-  'Request-Id': { description: 'Correlation id of this request (yours from X-Request-Id when well formed)', schema: { type: 'string' } },
+  'Request-Id': { description: 'Correlation id of this request (yours from X-Request-Id when well formed)', required: true, schema: { type: 'string' } },
   'Idempotent-Replayed': {
     description: '`true` when this answer is the stored answer of an earlier request with the same key',
     schema: { type: 'string', enum: ['true'] },
   },
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
-  Location: { description: 'Where to poll the created resource', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } },
+  Location: { description: 'Where to poll the created resource', required: true, schema: { type: 'string' } },
 };
 const headerRef = (name: ResponseHeader | 'Request-Id') => ({ $ref: `#/components/headers/${name.replace(/-/g, '')}` });
 const responseHeaders = (extra: readonly ResponseHeader[] = []) =>
@@ -65,14 +65,17 @@ function parameter(name: string, location: 'path' | 'query' | 'header', required
 
 function requestBody(body: NonNullable<OpenApiRoute['requestBody']>): JsonObject {
   const limit = body.bodyBytesMax ?? API_GATEWAY_BODY_BYTES_MAX;
+  const schema = jsonSchema(body.schema, 'input');
+  const anyType = body.anyContentType === true ? '; any Content-Type (the raw bytes are what counts)' : '';
   return {
     required: body.required,
-    description: `At most ${limit} bytes${body.required ? '' : '; an empty body means `{}`'}.`,
+    description: `At most ${limit} bytes${body.required ? '' : '; an empty body means `{}`'}${anyType}.`,
     content: {
       'application/json': {
-        schema: jsonSchema(body.schema, 'input'),
+        schema,
         ...(body.examples === undefined ? {} : { examples: Object.fromEntries(Object.entries(body.examples).map(([name, value]) => [name, { value }])) }),
       },
+      ...(body.anyContentType === true ? { '*/*': { schema } } : {}),
     },
     [BODY_BYTES_MAX_EXTENSION]: limit,
   };

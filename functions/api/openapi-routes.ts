@@ -85,6 +85,8 @@ export interface OpenApiRoute {
     schema: z.ZodType;
     /** false: an empty body means `{}`. */
     required: boolean;
+    /** The handler reads the raw bytes whatever the Content-Type (webhooks: the signature covers them). */
+    anyContentType?: true;
     /** The handler's own limit, if it has one; API Gateway's 10 MB applies before it. */
     bodyBytesMax?: number;
     examples?: Record<string, unknown>;
@@ -196,12 +198,15 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       operationId: 'listPayouts',
       summary: "List the tenant's payouts, newest first",
       description:
-        'Filters combine. created_from and created_to are inclusive bounds; a range whose end is before its ' +
-        'start matches nothing. With provider_reference: the payout carrying it, if it is the tenant’s.',
+        'Filters combine. created_from and created_to are inclusive bounds; created_to before created_from is ' +
+        'refused (400 invalid_range). With provider_reference: the payout carrying it, if it is the tenant’s.',
       tags: ['payouts'],
       query: listPayoutsQuerySchema,
       responses: { 200: { description: 'A page of payouts', schema: payoutListSchema } },
-      errors: { 400: 'parameter_unknown, status_invalid, limit_invalid, idempotency_key_invalid, provider_reference_invalid, cursor_invalid, parameter_invalid', 403: TENANT_403 },
+      errors: {
+        400: 'parameter_unknown, status_invalid, limit_invalid, idempotency_key_invalid, provider_reference_invalid, cursor_invalid, parameter_invalid, invalid_range',
+        403: TENANT_403,
+      },
     },
     {
       method: 'get',
@@ -307,7 +312,7 @@ const WEBHOOK_ROUTE: OpenApiRoute = {
   tags: ['webhooks'],
   pathParameters: { provider: webhookProviderSchema },
   headers: WEBHOOK_SIGNATURE_HEADERS.map((header) => ({ ...header, required: false, schema: z.string() })),
-  requestBody: { schema: webhookEventBodySchema, required: true, bodyBytesMax: WEBHOOK_BODY_BYTES_MAX },
+  requestBody: { schema: webhookEventBodySchema, required: true, bodyBytesMax: WEBHOOK_BODY_BYTES_MAX, anyContentType: true },
   responses: {
     200: { description: 'A duplicate delivery: already enqueued, not enqueued again', schema: webhookAcceptedSchema },
     202: { description: 'Accepted: stored in the inbox and enqueued', schema: webhookAcceptedSchema },

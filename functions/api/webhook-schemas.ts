@@ -11,12 +11,11 @@ import { WEBHOOK_BODY_BYTES_MAX } from '../handlers/webhooks/intake';
 export const webhookProviderSchema = z.enum(WEBHOOK_PROVIDERS).describe('Any other provider answers 404 unknown_provider');
 
 export const webhookEventBodySchema = z
-  .looseObject({
-    type: z.string().describe('The provider event type (sandbox: payout.<state>)'),
-    id: z.string().max(PROVIDER_EVENT_ID_CHARS_MAX).optional().describe('stripe: the event id evt_… (required for stripe)'),
-  })
+  .looseObject({ type: z.string().describe('The provider event type (sandbox: payout.<state>)') })
   .describe(
     `The provider's event as it signed it, at most ${WEBHOOK_BODY_BYTES_MAX} bytes (413 body_too_large). ` +
+      `stripe: the body's \`id\` is the event id (evt_…, 1 to ${PROVIDER_EVENT_ID_CHARS_MAX} printable ASCII); ` +
+      `sandbox: the webhook-id header is (same rule). ` +
       `The signature is checked first (401 signature_invalid, timestamps within ±${SIGNATURE_TOLERANCE_SECONDS} s); ` +
       'a verified body that is not a JSON object with an event id and type answers 400 invalid_json.',
   );
