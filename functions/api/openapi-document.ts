@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { qualifiedScope, RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS } from '../shared/names';
-import { DEFAULT_LIMITS, openApiRoutes, TAGS, type DocumentedLimits, type OpenApiRoute, type ResponseHeader } from './openapi-routes';
+import {
+  DEFAULT_LIMITS,
+  openApiRoutes,
+  TAGS,
+  type DocumentedLimits,
+  type OpenApiRoute,
+  type ResponseHeader,
+} from './openapi-routes';
 import { errorBodySchema } from './schemas';
 
 /**
@@ -31,12 +38,20 @@ const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const GATEWAY_ERROR_REF = { $ref: '#/components/schemas/GatewayError' };
 
 const HEADER_COMPONENTS: Record<ResponseHeader | 'Request-Id', JsonObject> = {
-  'Request-Id': { description: 'Correlation id of this request (yours from X-Request-Id when well formed)', required: true, schema: { type: 'string' } },
+  'Request-Id': {
+    description: 'Correlation id of this request (yours from X-Request-Id when well formed)',
+    required: true,
+    schema: { type: 'string' },
+  },
   'Idempotent-Replayed': {
     description: '`true` when this answer is the stored answer of an earlier request with the same key',
     schema: { type: 'string', enum: ['true'] },
   },
-  'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying',
+    required: true,
+    schema: { type: 'integer', minimum: 0 },
+  },
   Location: { description: 'Where to poll the created resource', required: true, schema: { type: 'string' } },
 };
 const headerRef = (name: ResponseHeader | 'Request-Id') => ({ $ref: `#/components/headers/${name.replace(/-/g, '')}` });
@@ -47,18 +62,30 @@ function parameters(route: OpenApiRoute): JsonObject[] {
   const list: JsonObject[] = [];
   const placeholders = (route.path.match(/\{(\w+)\}/g) ?? []).map((p) => p.slice(1, -1));
   const given = Object.keys(route.pathParameters ?? {});
-  if (placeholders.join() !== given.join()) throw new Error(`${route.operationId}: path parameters ${given} do not match ${route.path}`);
-  for (const [name, schema] of Object.entries(route.pathParameters ?? {})) list.push(parameter(name, 'path', true, jsonSchema(schema, 'input')));
+  if (placeholders.join() !== given.join())
+    throw new Error(`${route.operationId}: path parameters ${given} do not match ${route.path}`);
+  for (const [name, schema] of Object.entries(route.pathParameters ?? {}))
+    list.push(parameter(name, 'path', true, jsonSchema(schema, 'input')));
   if (route.query !== undefined) {
     const output = jsonSchema(route.query, 'output') as { properties?: Record<string, JsonObject> };
     const inputRequired = new Set((jsonSchema(route.query, 'input') as { required?: string[] }).required ?? []);
-    for (const [name, schema] of Object.entries(output.properties ?? {})) list.push(parameter(name, 'query', inputRequired.has(name), schema));
+    for (const [name, schema] of Object.entries(output.properties ?? {}))
+      list.push(parameter(name, 'query', inputRequired.has(name), schema));
   }
-  for (const header of route.headers ?? []) list.push({ ...parameter(header.name, 'header', header.required, jsonSchema(header.schema, 'input')), description: header.description });
+  for (const header of route.headers ?? [])
+    list.push({
+      ...parameter(header.name, 'header', header.required, jsonSchema(header.schema, 'input')),
+      description: header.description,
+    });
   return list;
 }
 
-function parameter(name: string, location: 'path' | 'query' | 'header', required: boolean, schema: JsonObject): JsonObject {
+function parameter(
+  name: string,
+  location: 'path' | 'query' | 'header',
+  required: boolean,
+  schema: JsonObject,
+): JsonObject {
   const { description, ...rest } = schema;
   return { name, in: location, required, ...(description === undefined ? {} : { description }), schema: rest };
 }
@@ -73,7 +100,9 @@ function requestBody(body: NonNullable<OpenApiRoute['requestBody']>): JsonObject
     content: {
       'application/json': {
         schema,
-        ...(body.examples === undefined ? {} : { examples: Object.fromEntries(Object.entries(body.examples).map(([name, value]) => [name, { value }])) }),
+        ...(body.examples === undefined
+          ? {}
+          : { examples: Object.fromEntries(Object.entries(body.examples).map(([name, value]) => [name, { value }])) }),
       },
       ...(body.anyContentType === true ? { '*/*': { schema } } : {}),
     },
@@ -90,8 +119,17 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
   for (const [status, when] of Object.entries(own)) descriptions.set(Number(status), when!);
   if (route.scope !== null) {
     fromGateway.add(401).add(403);
-    descriptions.set(401, join("No valid bearer token: missing, malformed, expired, or of another issuer or audience (API Gateway's JWT authorizer)", own[401]));
-    descriptions.set(403, join(`The token lacks the ${qualifiedScope(route.scope)} scope (the authorizer's insufficient_scope)`, own[403]));
+    descriptions.set(
+      401,
+      join(
+        "No valid bearer token: missing, malformed, expired, or of another issuer or audience (API Gateway's JWT authorizer)",
+        own[401],
+      ),
+    );
+    descriptions.set(
+      403,
+      join(`The token lacks the ${qualifiedScope(route.scope)} scope (the authorizer's insufficient_scope)`, own[403]),
+    );
   }
   if (route.requestBody !== undefined) {
     fromGateway.add(413);
@@ -108,7 +146,11 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
         {
           description,
           headers: responseHeaders(extraHeaders[status]),
-          content: { 'application/json': { schema: fromGateway.has(status) ? { anyOf: [ERROR_REF, GATEWAY_ERROR_REF] } : ERROR_REF } },
+          content: {
+            'application/json': {
+              schema: fromGateway.has(status) ? { anyOf: [ERROR_REF, GATEWAY_ERROR_REF] } : ERROR_REF,
+            },
+          },
         },
       ]),
   );
@@ -120,12 +162,17 @@ function operation(route: OpenApiRoute): JsonObject {
   const responses: JsonObject = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const mediaType = response.mediaType ?? 'application/json';
-    responses[status] = { description: response.description, headers: responseHeaders(response.headers), content: { [mediaType]: { schema: jsonSchema(response.schema, 'output') } } };
+    responses[status] = {
+      description: response.description,
+      headers: responseHeaders(response.headers),
+      content: { [mediaType]: { schema: jsonSchema(response.schema, 'output') } },
+    };
   }
   return {
     operationId: route.operationId,
     summary: route.summary,
-    description: route.scope === null ? route.description : `${route.description} Scope: ${qualifiedScope(route.scope)}.`,
+    description:
+      route.scope === null ? route.description : `${route.description} Scope: ${qualifiedScope(route.scope)}.`,
     tags: route.tags,
     security: route.scope === null ? [] : [{ jwt: [qualifiedScope(route.scope)] }],
     ...(list.length === 0 ? {} : { parameters: list }),
@@ -137,7 +184,8 @@ function operation(route: OpenApiRoute): JsonObject {
 
 function servers(serverUrl: string | undefined): JsonObject[] {
   const list: JsonObject[] = [];
-  if (serverUrl !== undefined && serverUrl !== TWIN_SERVER_URL) list.push({ url: serverUrl, description: 'This server' });
+  if (serverUrl !== undefined && serverUrl !== TWIN_SERVER_URL)
+    list.push({ url: serverUrl, description: 'This server' });
   list.push({ url: TWIN_SERVER_URL, description: 'The local twin (`npm start`)' });
   list.push({
     url: 'https://{apiId}.execute-api.{region}.amazonaws.com',
@@ -153,7 +201,8 @@ function servers(serverUrl: string | undefined): JsonObject[] {
 /** `limits` are the deployment's: get-openapi reads them from the same variables create-payout does. */
 export function buildOpenApiDocument(serverUrl?: string, limits: DocumentedLimits = DEFAULT_LIMITS): JsonObject {
   const paths: Record<string, JsonObject> = {};
-  for (const route of openApiRoutes(limits)) paths[route.path] = { ...(paths[route.path] ?? {}), [route.method]: operation(route) };
+  for (const route of openApiRoutes(limits))
+    paths[route.path] = { ...(paths[route.path] ?? {}), [route.method]: operation(route) };
   const scopes = Object.entries(SCOPE_DESCRIPTIONS).map(([s, d]) => `${RESOURCE_SERVER_ID}/${s} (${d})`);
   return {
     openapi: OPENAPI_VERSION,
@@ -172,18 +221,26 @@ export function buildOpenApiDocument(serverUrl?: string, limits: DocumentedLimit
     paths,
     components: {
       securitySchemes: {
-        jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token; the required scope of each operation is listed in its security requirement.' },
+        jwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Access token; the required scope of each operation is listed in its security requirement.',
+        },
       },
       schemas: {
         Error: jsonSchema(errorBodySchema, 'output'),
         GatewayError: {
           type: 'object',
-          description: "API Gateway's own refusal in AWS (authorizer, size, throttling, a failed function); the twin answers with Error",
+          description:
+            "API Gateway's own refusal in AWS (authorizer, size, throttling, a failed function); the twin answers with Error",
           properties: { message: { type: 'string' } },
           required: ['message'],
         },
       },
-      headers: Object.fromEntries(Object.entries(HEADER_COMPONENTS).map(([name, header]) => [name.replace(/-/g, ''), header])),
+      headers: Object.fromEntries(
+        Object.entries(HEADER_COMPONENTS).map(([name, header]) => [name.replace(/-/g, ''), header]),
+      ),
     },
   };
 }

@@ -41,7 +41,12 @@ import {
   payoutViewSchema,
   timelineSchema,
 } from './schemas';
-import { WEBHOOK_SIGNATURE_HEADERS, webhookAcceptedSchema, webhookEventBodySchema, webhookProviderSchema } from './webhook-schemas';
+import {
+  WEBHOOK_SIGNATURE_HEADERS,
+  webhookAcceptedSchema,
+  webhookEventBodySchema,
+  webhookProviderSchema,
+} from './webhook-schemas';
 
 /**
  * The route registry GET /openapi.json is generated from: one entry per route of lib/routes.ts (a
@@ -92,7 +97,10 @@ export interface OpenApiRoute {
     examples?: Record<string, unknown>;
   };
   /** Success status → its body. */
-  responses: Record<number, { description: string; schema: z.ZodType; mediaType?: 'text/html'; headers?: ResponseHeader[] }>;
+  responses: Record<
+    number,
+    { description: string; schema: z.ZodType; mediaType?: 'text/html'; headers?: ResponseHeader[] }
+  >;
   /** Error status → when (its codes). */
   errors: Partial<Record<RouteErrorStatus, string>>;
   /** Response headers of an error status (e.g. Retry-After on a 409). */
@@ -149,7 +157,9 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       summary: 'The launch corridor matrix',
       description: 'Every (country, currency, method) corridor with its state and the account fields a payout needs.',
       tags: ['corridors'],
-      responses: { 200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema } },
+      responses: {
+        200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema },
+      },
       errors: { 403: TENANT_403 },
     },
     {
@@ -175,8 +185,19 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
           schema: z.string().min(1).max(IDEMPOTENCY_KEY_CHARS_MAX).regex(IDEMPOTENCY_KEY_PATTERN),
         },
       ],
-      requestBody: { schema: documentedCreateBody(limits.amountMaxMinor), required: true, bodyBytesMax: CREATE_BODY_BYTES_MAX, examples: { gb: CREATE_EXAMPLE } },
-      responses: { 201: { description: 'The payout (account fields masked)', schema: payoutViewSchema, headers: ['Idempotent-Replayed'] } },
+      requestBody: {
+        schema: documentedCreateBody(limits.amountMaxMinor),
+        required: true,
+        bodyBytesMax: CREATE_BODY_BYTES_MAX,
+        examples: { gb: CREATE_EXAMPLE },
+      },
+      responses: {
+        201: {
+          description: 'The payout (account fields masked)',
+          schema: payoutViewSchema,
+          headers: ['Idempotent-Replayed'],
+        },
+      },
       errors: {
         400:
           'idempotency_key_missing, idempotency_key_invalid, body_not_json, body_not_object, forbidden_key, ' +
@@ -231,7 +252,9 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       description: 'Every transition, stale and forbidden event of the payout, oldest first.',
       tags: ['payouts'],
       pathParameters: payoutIdPath,
-      responses: { 200: { description: 'Every transition, stale and forbidden event, oldest first', schema: timelineSchema } },
+      responses: {
+        200: { description: 'Every transition, stale and forbidden event, oldest first', schema: timelineSchema },
+      },
       errors: { 403: TENANT_403, 404: 'resource_not_found: no such payout for this tenant' },
     },
     {
@@ -256,7 +279,9 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       description: 'Every account of every tenant (or of one) in one currency, read as one zero-sum snapshot.',
       tags: ['ledger'],
       query: ledgerBalancesQuerySchema,
-      responses: { 200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema } },
+      responses: {
+        200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema },
+      },
       errors: { 400: 'parameter_unknown, currency_unsupported, tenant_id_invalid', 403: TENANT_403 },
     },
   ];
@@ -293,7 +318,12 @@ const OPERATOR_LOOKUP_ROUTES: OpenApiRoute[] = [
     description: 'The timeline of GET /payouts/{payoutId}/events for any tenant’s payout, with its tenant; audited.',
     tags: ['ops'],
     pathParameters: payoutIdPath,
-    responses: { 200: { description: 'Every transition, stale and forbidden event, oldest first, with the tenant', schema: opsTimelineSchema } },
+    responses: {
+      200: {
+        description: 'Every transition, stale and forbidden event, oldest first, with the tenant',
+        schema: opsTimelineSchema,
+      },
+    },
     errors: { 403: OPERATOR_403, 404: 'resource_not_found: no such payout' },
   },
 ];
@@ -312,7 +342,12 @@ const WEBHOOK_ROUTE: OpenApiRoute = {
   tags: ['webhooks'],
   pathParameters: { provider: webhookProviderSchema },
   headers: WEBHOOK_SIGNATURE_HEADERS.map((header) => ({ ...header, required: false, schema: z.string() })),
-  requestBody: { schema: webhookEventBodySchema, required: true, bodyBytesMax: WEBHOOK_BODY_BYTES_MAX, anyContentType: true },
+  requestBody: {
+    schema: webhookEventBodySchema,
+    required: true,
+    bodyBytesMax: WEBHOOK_BODY_BYTES_MAX,
+    anyContentType: true,
+  },
   responses: {
     200: { description: 'A duplicate delivery: already enqueued, not enqueued again', schema: webhookAcceptedSchema },
     202: { description: 'Accepted: stored in the inbox and enqueued', schema: webhookAcceptedSchema },
@@ -335,7 +370,8 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     scope: 'ops:read',
     operationId: 'listExceptions',
     summary: 'Exceptions queue',
-    description: 'With state: most urgent (earliest SLA) first; without: newest first. Follow next_cursor for the next page.',
+    description:
+      'With state: most urgent (earliest SLA) first; without: newest first. Follow next_cursor for the next page.',
     tags: ['ops'],
     query: exceptionsQuerySchema,
     responses: { 200: { description: 'A page of exceptions', schema: exceptionListSchema } },
@@ -351,7 +387,12 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     description: 'Assigns it (to the operator by default), optionally to another owner; audited with the note.',
     tags: ['ops'],
     pathParameters: exceptionIdPath,
-    requestBody: { schema: assignExceptionBodySchema, required: false, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: { mine: {}, finance: { owner: 'finance', note: 'amount question' } } },
+    requestBody: {
+      schema: assignExceptionBodySchema,
+      required: false,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { mine: {}, finance: { owner: 'finance', note: 'amount question' } },
+    },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
       400: `${BODY_400}; invalid_assignee, invalid_owner, invalid_note`,
@@ -370,7 +411,12 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     description: 'Resolves it with a note saying what was done; audited.',
     tags: ['ops'],
     pathParameters: exceptionIdPath,
-    requestBody: { schema: resolveExceptionBodySchema, required: true, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: { done: { note: 'paid by hand' } } },
+    requestBody: {
+      schema: resolveExceptionBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { done: { note: 'paid by hand' } },
+    },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
       400: `${BODY_400}; note_required, invalid_note`,
@@ -418,9 +464,17 @@ const DLQ_ROUTES: OpenApiRoute[] = [
       `Exactly one selector: message_id, filter or all. At most ${REDRIVE_MESSAGES_PER_CALL_MAX} messages a call ` +
       '(receive → send to the source queue → delete); audited with operator and count.',
     tags: ['ops'],
-    requestBody: { schema: redriveBodySchema, required: true, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: { dryRunAll: { all: true, dry_run: true } } },
+    requestBody: {
+      schema: redriveBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { dryRunAll: { all: true, dry_run: true } },
+    },
     responses: { 200: { description: 'Redrive report', schema: redriveResponseSchema } },
-    errors: { 400: `${BODY_400}; invalid_queue, invalid_dry_run, selector_required, invalid_all, invalid_filter`, 403: OPERATOR_403 },
+    errors: {
+      400: `${BODY_400}; invalid_queue, invalid_dry_run, selector_required, invalid_all, invalid_filter`,
+      403: OPERATOR_403,
+    },
   },
   {
     method: 'post',
@@ -440,7 +494,10 @@ const DLQ_ROUTES: OpenApiRoute[] = [
       examples: { dryRunIds: { event_ids: ['sandbox#msg_1'], dry_run: true } },
     },
     responses: { 200: { description: 'Replay report', schema: replayResponseSchema } },
-    errors: { 400: `${BODY_400}; invalid_dry_run, invalid_filter, selector_required, invalid_event_ids, provider_required, invalid_range`, 403: OPERATOR_403 },
+    errors: {
+      400: `${BODY_400}; invalid_dry_run, invalid_filter, selector_required, invalid_event_ids, provider_required, invalid_range`,
+      403: OPERATOR_403,
+    },
   },
 ];
 
@@ -520,7 +577,15 @@ const META_ROUTES: OpenApiRoute[] = [
 ];
 
 export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
-  return [...META_ROUTES, ...payoutRoutes(limits), ...OPERATOR_LOOKUP_ROUTES, WEBHOOK_ROUTE, ...EXCEPTION_ROUTES, ...DLQ_ROUTES, ...RECONCILIATION_ROUTES];
+  return [
+    ...META_ROUTES,
+    ...payoutRoutes(limits),
+    ...OPERATOR_LOOKUP_ROUTES,
+    WEBHOOK_ROUTE,
+    ...EXCEPTION_ROUTES,
+    ...DLQ_ROUTES,
+    ...RECONCILIATION_ROUTES,
+  ];
 }
 
 export const DEFAULT_LIMITS: DocumentedLimits = { amountMaxMinor: PAYOUT_AMOUNT_MAX_MINOR_DEFAULT };

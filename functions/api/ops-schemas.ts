@@ -4,7 +4,12 @@ import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../dom
 import { QUEUE_NAMES } from '../handlers/ops/dlq-view';
 import { ASSIGNEE_CHARS_MAX, EXCEPTION_ID_PATTERN, RESOLUTION_NOTE_CHARS_MAX } from '../handlers/ops/exceptions-api';
 import { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../handlers/ops/redrive-api';
-import { EVENT_ID_CHARS_MAX, FILTER_TEXT_CHARS_MAX, REPLAY_EVENTS_PER_CALL_MAX, REPLAY_RANGE_SECONDS_MAX } from '../handlers/ops/redrive-requests';
+import {
+  EVENT_ID_CHARS_MAX,
+  FILTER_TEXT_CHARS_MAX,
+  REPLAY_EVENTS_PER_CALL_MAX,
+  REPLAY_RANGE_SECONDS_MAX,
+} from '../handlers/ops/redrive-requests';
 
 /**
  * The ops routes of docs/ops-api.md (ops-exceptions, ops-redrive): their inputs and answers.
@@ -22,7 +27,10 @@ export const exceptionIdParameterSchema = z
 
 export const exceptionsQuerySchema = z
   .object({
-    state: z.enum(EXCEPTION_STATES).optional().describe('With a state: most urgent (earliest SLA) first; without: newest first'),
+    state: z
+      .enum(EXCEPTION_STATES)
+      .optional()
+      .describe('With a state: most urgent (earliest SLA) first; without: newest first'),
     category: z.enum(EXCEPTION_CATEGORIES).optional(),
     owner: z.enum(EXCEPTION_OWNERS).optional(),
     limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
@@ -59,7 +67,11 @@ export const exceptionListSchema = z.object({
 
 export const assignExceptionBodySchema = z
   .object({
-    assignee: z.string().max(ASSIGNEE_CHARS_MAX).optional().describe('Defaults to the operator (token username or sub)'),
+    assignee: z
+      .string()
+      .max(ASSIGNEE_CHARS_MAX)
+      .optional()
+      .describe('Defaults to the operator (token username or sub)'),
     owner: z.enum(EXCEPTION_OWNERS).optional().describe('Hand the exception to another team'),
     note: z.string().max(RESOLUTION_NOTE_CHARS_MAX).optional(),
   })
@@ -114,7 +126,10 @@ export const dlqViewSchema = z.object({
   receive_count: count,
   sent_at: iso,
   age_seconds: count,
-  payload: z.unknown().optional().describe('The message body, parsed when it is JSON; for webhooks the stored provider event'),
+  payload: z
+    .unknown()
+    .optional()
+    .describe('The message body, parsed when it is JSON; for webhooks the stored provider event'),
   exception_id: z.string().regex(EXCEPTION_ID_PATTERN).describe('The exception this message opens (or opened)'),
 });
 export const dlqListSchema = z.object({ data: z.array(dlqViewSchema).describe('Oldest first') });
@@ -149,7 +164,14 @@ export const redriveResponseSchema = z.object({
   dry_run: z.boolean(),
   matched: count,
   moved: count,
-  messages: z.array(z.object({ message_id: z.string(), provider_event_id: z.string().optional(), event_type: z.string().optional(), error_category: z.string() })),
+  messages: z.array(
+    z.object({
+      message_id: z.string(),
+      provider_event_id: z.string().optional(),
+      event_type: z.string().optional(),
+      error_category: z.string(),
+    }),
+  ),
   truncated: z.boolean().describe('More messages matched than one call moves'),
 });
 

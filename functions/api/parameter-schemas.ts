@@ -17,5 +17,9 @@ export const payoutIdParameterSchema = z
 
 /** GET /ledger/balances: one currency, optionally one tenant (the tenant claim's shape). */
 export const ledgerBalancesQuerySchema = balancesQuerySchema.extend({
-  tenant_id: z.string().regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' }).optional().describe('Only this tenant’s accounts'),
+  tenant_id: z
+    .string()
+    .regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' })
+    .optional()
+    .describe('Only this tenant’s accounts'),
 });

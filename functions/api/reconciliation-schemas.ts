@@ -17,7 +17,9 @@ export const runDateOrLatestSchema = z
   .union([runDateSchema, z.literal('latest')])
   .describe('Calendar date YYYY-MM-DD, or `latest` for the last successful run alone');
 
-export const startReconciliationBodySchema = z.object({ date: runDateSchema.describe('The day to reconcile') }).strict();
+export const startReconciliationBodySchema = z
+  .object({ date: runDateSchema.describe('The day to reconcile') })
+  .strict();
 
 /** A run record as the API shows it: top-level keys snake_case, `counts` as the engine wrote it. */
 export const reconciliationRunSchema = z.object({
@@ -59,7 +61,15 @@ export const manifestSchema = z.object({
   generator_version: z.literal(GENERATOR_VERSION),
   date: runDateSchema,
   provider: z.string(),
-  files: z.array(z.object({ name: z.string(), rows: count, bytes: count, sha256: z.string().regex(/^[0-9a-f]{64}$/), content_type: z.string() })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      rows: count,
+      bytes: count,
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      content_type: z.string(),
+    }),
+  ),
   inputs: z.array(
     z.object({
       role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings']),

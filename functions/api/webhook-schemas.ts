@@ -8,7 +8,9 @@ import { WEBHOOK_BODY_BYTES_MAX } from '../handlers/webhooks/intake';
  * event, verified on its raw bytes before it is parsed, so it is described, not restricted:
  * each provider adds fields of its own. The answer types the handler's 2xx body.
  */
-export const webhookProviderSchema = z.enum(WEBHOOK_PROVIDERS).describe('Any other provider answers 404 unknown_provider');
+export const webhookProviderSchema = z
+  .enum(WEBHOOK_PROVIDERS)
+  .describe('Any other provider answers 404 unknown_provider');
 
 export const webhookEventBodySchema = z
   .looseObject({ type: z.string().describe('The provider event type (sandbox: payout.<state>)') })
@@ -31,6 +33,9 @@ export type WebhookAccepted = z.infer<typeof webhookAcceptedSchema>;
 export const WEBHOOK_SIGNATURE_HEADERS = [
   { name: 'webhook-id', description: 'sandbox (Standard Webhooks): the event id; a redelivery reuses it' },
   { name: 'webhook-timestamp', description: 'sandbox (Standard Webhooks): unix seconds of the signature' },
-  { name: 'webhook-signature', description: 'sandbox (Standard Webhooks): space-separated `v1,<base64>` HMAC-SHA256 signatures' },
+  {
+    name: 'webhook-signature',
+    description: 'sandbox (Standard Webhooks): space-separated `v1,<base64>` HMAC-SHA256 signatures',
+  },
   { name: 'Stripe-Signature', description: 'stripe: `t=<unix seconds>,v1=<hex>[,v1=…]`' },
 ] as const;

@@ -27,7 +27,13 @@ export interface Operation {
   parameters: Parameter[];
   strictQuery: boolean;
   /** anyContentType: the document lists the any-type media range beside application/json. */
-  requestBody?: { schema: JsonSchema; required: boolean; bytesMax: number; examples: unknown[]; anyContentType: boolean };
+  requestBody?: {
+    schema: JsonSchema;
+    required: boolean;
+    bytesMax: number;
+    examples: unknown[];
+    anyContentType: boolean;
+  };
   responses: Record<string, DocumentedResponse>;
 }
 
@@ -94,7 +100,9 @@ export class Contract {
   }
 
   errorsOf(validate: ValidateFunction): string {
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ');
+    return (validate.errors ?? [])
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+      .join('; ');
   }
 
   private operationOf(path: string, method: string, op: any): Operation {
@@ -139,20 +147,25 @@ export class Contract {
     const add = (check: string, detail: string) => findings.push({ operationId: op.operationId, check, detail });
     const documented = op.responses[String(observed.status)];
     if (observed.headers.get('request-id') === null) add('missing-request-id', `status ${observed.status}`);
-    if (observed.status >= 500 && !(observed.status === 503 && documented !== undefined)) add('server-error', `${observed.status} ${observed.text.slice(0, 300)}`);
+    if (observed.status >= 500 && !(observed.status === 503 && documented !== undefined))
+      add('server-error', `${observed.status} ${observed.text.slice(0, 300)}`);
     if (documented === undefined) {
       add('undocumented-status', `${observed.status} ${observed.text.slice(0, 300)}`);
       return findings;
     }
-    for (const header of documented.requiredHeaders) if (observed.headers.get(header) === null) add('missing-header', `${observed.status} ${header}`);
+    for (const header of documented.requiredHeaders)
+      if (observed.headers.get(header) === null) add('missing-header', `${observed.status} ${header}`);
     const contentType = observed.headers.get('content-type') ?? '';
-    if (!contentType.startsWith(documented.mediaType)) add('wrong-media-type', `${observed.status} ${contentType} (documented ${documented.mediaType})`);
+    if (!contentType.startsWith(documented.mediaType))
+      add('wrong-media-type', `${observed.status} ${contentType} (documented ${documented.mediaType})`);
     const body = documented.mediaType === 'application/json' ? observed.json : observed.text;
     const validate = this.validatorAt(documented.schemaPointer);
-    if (!validate(body)) add('response-schema', `${observed.status} ${this.errorsOf(validate)} in ${observed.text.slice(0, 300)}`);
+    if (!validate(body))
+      add('response-schema', `${observed.status} ${this.errorsOf(validate)} in ${observed.text.slice(0, 300)}`);
     if (observed.status >= 400) {
       const errorBody = this.validatorAt('/components/schemas/Error');
-      if (!errorBody(observed.json)) add('error-body', `${observed.status} ${this.errorsOf(errorBody)} in ${observed.text.slice(0, 300)}`);
+      if (!errorBody(observed.json))
+        add('error-body', `${observed.status} ${this.errorsOf(errorBody)} in ${observed.text.slice(0, 300)}`);
     }
     return findings;
   }

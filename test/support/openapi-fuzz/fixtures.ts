@@ -28,10 +28,21 @@ const CREATE_BODY = {
   recipient: { name: 'Fuzz Fixture' },
 };
 
-async function call(twin: StartedTwin, method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  twin: StartedTwin,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${twin.url}${path}`, {
     method,
-    headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const json = (await response.json()) as any;
@@ -42,7 +53,11 @@ async function call(twin: StartedTwin, method: string, path: string, token: stri
 export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) => string): Promise<Fixtures> {
   const payoutIds: string[] = [];
   const idempotencyKeys = ['fuzz-fixture-1', 'fuzz-fixture-2'];
-  for (const key of idempotencyKeys) payoutIds.push((await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), CREATE_BODY, { 'idempotency-key': key })).payout_id);
+  for (const key of idempotencyKeys)
+    payoutIds.push(
+      (await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), CREATE_BODY, { 'idempotency-key': key }))
+        .payout_id,
+    );
 
   const exceptions = new ExceptionsRepository(twin.clients.documentClient, twin.names.tables['OperationsTable']!);
   const exceptionIds: string[] = [];
@@ -61,17 +76,31 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
   }
 
   const deadLetters: Array<[string, string]> = [
-    ['WebhookDlq', JSON.stringify({ provider: 'sandbox', provider_event_id: 'msg_fuzz_dead', event_type: 'payout.paid', received_at: new Date().toISOString() })],
+    [
+      'WebhookDlq',
+      JSON.stringify({
+        provider: 'sandbox',
+        provider_event_id: 'msg_fuzz_dead',
+        event_type: 'payout.paid',
+        received_at: new Date().toISOString(),
+      }),
+    ],
     ['SubmissionDlq', JSON.stringify({ payoutId: payoutIds[0] })],
     ['ReconciliationDlq', 'not a run request'],
   ];
   const messageIds: string[] = [];
   for (const [queue, body] of deadLetters) {
-    const sent = await twin.clients.sqs.send(new SendMessageCommand({ QueueUrl: twin.names.queueUrls[queue]!, MessageBody: body }));
+    const sent = await twin.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: twin.names.queueUrls[queue]!, MessageBody: body }),
+    );
     messageIds.push(sent.MessageId!);
   }
 
-  const secret = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../config/webhook-secrets.local.json'), 'utf8')) as Record<string, string[]>)['sandbox']![0]!;
+  const secret = (
+    JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../../config/webhook-secrets.local.json'), 'utf8'),
+    ) as Record<string, string[]>
+  )['sandbox']![0]!;
   const webhookEventIds = ['msg_fuzz_seed_1', 'msg_fuzz_seed_2'];
   for (const id of webhookEventIds) {
     const raw = JSON.stringify({ type: 'fixture.contract_fuzz', timestamp: new Date().toISOString(), data: {} });
@@ -84,7 +113,7 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
   }
 
   await call(twin, 'POST', '/reconciliations', tokenOf('ops:redrive'), { date: RECONCILED_DATE });
-  for (const deadline = Date.now() + RUN_WAIT_MS_MAX; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + RUN_WAIT_MS_MAX; Date.now() < deadline;) {
     const run = (await call(twin, 'GET', `/reconciliations/${RECONCILED_DATE}`, tokenOf('ops:read'))).reconciliation;
     if (run.state === 'succeeded' || run.state === 'failed') break;
     await new Promise((done) => setTimeout(done, RUN_POLL_MS));
@@ -105,7 +134,10 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     exampleQueries: {
       opsFindPayout: [{ payout_id: payoutIds[0]! }, { idempotency_key: idempotencyKeys[1]!, tenant_id: 'acme' }],
       // The second: a reversed range, a rule across parameters (400 invalid_range).
-      listPayouts: [{ idempotency_key: idempotencyKeys[0]! }, { created_from: '2026-02-01T00:00:00.000Z', created_to: '2026-01-01T00:00:00.000Z' }],
+      listPayouts: [
+        { idempotency_key: idempotencyKeys[0]! },
+        { created_from: '2026-02-01T00:00:00.000Z', created_to: '2026-01-01T00:00:00.000Z' },
+      ],
     },
   };
 }

@@ -86,10 +86,15 @@ const wrongTypeOf = (value: unknown): unknown => {
 export function mutationsOf(schema: JsonSchema, value: unknown, options: WalkOptions, path: JsonPath = []): Mutation[] {
   const s = effective(schema, value, options);
   const at = path.join('.');
-  const here = (kind: MutationKind, change: (node: unknown) => unknown): Mutation => ({ kind, at, apply: (root) => setAt(root, path, change) });
+  const here = (kind: MutationKind, change: (node: unknown) => unknown): Mutation => ({
+    kind,
+    at,
+    apply: (root) => setAt(root, path, change),
+  });
   const list: Mutation[] = [here('wrong-type', wrongTypeOf)];
   if ('const' in s && typeof s['const'] === 'boolean') list.push(here('bad-enum', () => !s['const']));
-  if (Array.isArray(s['enum'])) list.push(here('bad-enum', () => (typeof value === 'number' ? -987_654 : 'fuzz_not_a_member')));
+  if (Array.isArray(s['enum']))
+    list.push(here('bad-enum', () => (typeof value === 'number' ? -987_654 : 'fuzz_not_a_member')));
   if (typeof value === 'string') list.push(...stringMutations(s, value, here));
   if (typeof value === 'number') list.push(...numberMutations(s, value, here));
   if (Array.isArray(value)) {
@@ -104,13 +109,19 @@ export function mutationsOf(schema: JsonSchema, value: unknown, options: WalkOpt
   return list;
 }
 
-function stringMutations(s: JsonSchema, value: string, here: (kind: MutationKind, change: (node: unknown) => unknown) => Mutation): Mutation[] {
+function stringMutations(
+  s: JsonSchema,
+  value: string,
+  here: (kind: MutationKind, change: (node: unknown) => unknown) => Mutation,
+): Mutation[] {
   const list: Mutation[] = [];
   if (s['maxLength'] !== undefined) list.push(here('too-long', () => value.padEnd(s['maxLength'] + 1, 'x')));
   if ((s['minLength'] ?? 0) > 0) list.push(here('too-short', () => ''));
   if (s['pattern'] !== undefined) {
     const pattern = new RegExp(s['pattern'] as string, 'u');
-    const breakers = PATTERN_BREAKERS.filter((candidate) => !pattern.test(candidate) && candidate.length <= (s['maxLength'] ?? Infinity));
+    const breakers = PATTERN_BREAKERS.filter(
+      (candidate) => !pattern.test(candidate) && candidate.length <= (s['maxLength'] ?? Infinity),
+    );
     // The empty one and a non-empty one: a path segment cannot be empty.
     for (const breaker of [breakers.find((b) => b === ''), breakers.find((b) => b !== '')]) {
       if (breaker !== undefined) list.push(here('bad-pattern', () => breaker));
@@ -121,7 +132,11 @@ function stringMutations(s: JsonSchema, value: string, here: (kind: MutationKind
   return list;
 }
 
-function numberMutations(s: JsonSchema, value: number, here: (kind: MutationKind, change: (node: unknown) => unknown) => Mutation): Mutation[] {
+function numberMutations(
+  s: JsonSchema,
+  value: number,
+  here: (kind: MutationKind, change: (node: unknown) => unknown) => Mutation,
+): Mutation[] {
   const list: Mutation[] = [];
   if (s['maximum'] !== undefined) list.push(here('above-maximum', () => s['maximum'] + 1));
   if (s['exclusiveMaximum'] !== undefined) list.push(here('above-maximum', () => s['exclusiveMaximum']));
@@ -141,15 +156,27 @@ function objectMutations(
   const list: Mutation[] = [];
   const at = path.join('.');
   for (const key of (s['required'] ?? []) as string[]) {
-    if (key in value) list.push({ kind: 'missing-required', at: at === '' ? key : `${at}.${key}`, apply: (root) => deleteAt(root, path, key) });
+    if (key in value)
+      list.push({
+        kind: 'missing-required',
+        at: at === '' ? key : `${at}.${key}`,
+        apply: (root) => deleteAt(root, path, key),
+      });
   }
-  if (s['additionalProperties'] === false) list.push(here('extra-field', (node) => ({ ...(node as object), fuzz_extra_field: 'x' })));
+  if (s['additionalProperties'] === false)
+    list.push(here('extra-field', (node) => ({ ...(node as object), fuzz_extra_field: 'x' })));
   if (s['maxProperties'] !== undefined) {
-    list.push(here('too-many-properties', (node) => ({ ...(node as object), ...Object.fromEntries(Array.from({ length: s['maxProperties'] + 1 }, (_, i) => [`fuzz_key_${i}`, 'x'])) })));
+    list.push(
+      here('too-many-properties', (node) => ({
+        ...(node as object),
+        ...Object.fromEntries(Array.from({ length: s['maxProperties'] + 1 }, (_, i) => [`fuzz_key_${i}`, 'x'])),
+      })),
+    );
   }
   const properties = (s['properties'] ?? {}) as Record<string, JsonSchema>;
   for (const [key, child] of Object.entries(value)) {
-    const childSchema = properties[key] ?? (typeof s['additionalProperties'] === 'object' ? s['additionalProperties'] : undefined);
+    const childSchema =
+      properties[key] ?? (typeof s['additionalProperties'] === 'object' ? s['additionalProperties'] : undefined);
     if (childSchema !== undefined) list.push(...mutationsOf(childSchema, child, options, [...path, key]));
   }
   return list;

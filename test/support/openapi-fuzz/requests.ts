@@ -28,12 +28,24 @@ const OVERSIZE_PROBE_BYTES_MAX = 1024 * 1024;
 /** Each optional parameter is present half the time, so rules across parameters are met (and broken) often. */
 function parameterArbitrary(parameters: Parameter[], options: ArbitraryOptions): fc.Arbitrary<Record<string, unknown>> {
   const model = Object.fromEntries(
-    parameters.map((p) => [p.name, p.required ? arbitraryOf(p.schema, options, p.name) : fc.option(arbitraryOf(p.schema, options, p.name), { freq: 2, nil: undefined })]),
+    parameters.map((p) => [
+      p.name,
+      p.required
+        ? arbitraryOf(p.schema, options, p.name)
+        : fc.option(arbitraryOf(p.schema, options, p.name), { freq: 2, nil: undefined }),
+    ]),
   );
-  return fc.record(model).map((values) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)));
+  return fc
+    .record(model)
+    .map((values) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)));
 }
 
-export function validRequests(contract: Contract, operation: Operation, options: ArbitraryOptions, adjust: Adjust = (r) => r): fc.Arbitrary<FuzzRequest> {
+export function validRequests(
+  contract: Contract,
+  operation: Operation,
+  options: ArbitraryOptions,
+  adjust: Adjust = (r) => r,
+): fc.Arbitrary<FuzzRequest> {
   const byLocation = (location: Parameter['in']) => operation.parameters.filter((p) => p.in === location);
   const body = operation.requestBody;
   const bodyArbitrary: fc.Arbitrary<unknown> =
@@ -51,17 +63,16 @@ export function validRequests(contract: Contract, operation: Operation, options:
       headers: parameterArbitrary(byLocation('header'), options),
       body: bodyArbitrary,
     })
-    .map(
-      (parts): FuzzRequest =>
-        adjust({
-          operation,
-          path: mapValues(parts.path, stringOf),
-          query: mapValues(parts.query, stringOf),
-          // HTTP drops a header value's surrounding whitespace: what is sent is the trimmed value.
-          headers: mapValues(parts.headers, (value) => stringOf(value).trim()),
-          ...(parts.body === undefined ? {} : { body: { json: parts.body } }),
-          contentType: 'application/json',
-        }),
+    .map((parts): FuzzRequest =>
+      adjust({
+        operation,
+        path: mapValues(parts.path, stringOf),
+        query: mapValues(parts.query, stringOf),
+        // HTTP drops a header value's surrounding whitespace: what is sent is the trimmed value.
+        headers: mapValues(parts.headers, (value) => stringOf(value).trim()),
+        ...(parts.body === undefined ? {} : { body: { json: parts.body } }),
+        contentType: 'application/json',
+      }),
     )
     .filter((request) => isValid(contract, request));
 }
@@ -103,7 +114,12 @@ function parameterValues(request: FuzzRequest, location: Parameter['in']): Recor
 }
 
 /** One valid request, then one of its mutations, kept only when the document refuses the result. */
-export function invalidRequests(contract: Contract, operation: Operation, options: ArbitraryOptions, adjust?: Adjust): fc.Arbitrary<FuzzRequest | undefined> {
+export function invalidRequests(
+  contract: Contract,
+  operation: Operation,
+  options: ArbitraryOptions,
+  adjust?: Adjust,
+): fc.Arbitrary<FuzzRequest | undefined> {
   return fc.tuple(validRequests(contract, operation, options, adjust), fc.nat()).map(([valid, pick]) => {
     const candidates = mutationsOfRequest(contract, valid);
     if (candidates.length === 0) return undefined;
@@ -121,10 +137,14 @@ function mutationsOfRequest(contract: Contract, request: FuzzRequest): Candidate
   for (const parameter of operation.parameters) {
     const values = parameterValues(request, parameter.in);
     const raw = values[parameter.name];
-    const replace = (value: string | undefined, label: string): Candidate => () => withParameter(request, parameter, value, label);
+    const replace =
+      (value: string | undefined, label: string): Candidate =>
+      () =>
+        withParameter(request, parameter, value, label);
     if (raw === undefined) continue;
     // A path without one of its segments is another route, not this one without a parameter.
-    if (parameter.required && parameter.in !== 'path') candidates.push(replace(undefined, `missing-required ${parameter.in} ${parameter.name}`));
+    if (parameter.required && parameter.in !== 'path')
+      candidates.push(replace(undefined, `missing-required ${parameter.in} ${parameter.name}`));
     for (const mutation of mutationsOf(parameter.schema, typedParameter(parameter.schema, raw), walk)) {
       const value = stringOf(mutation.apply(typedParameter(parameter.schema, raw)));
       // A path segment must stay a segment; a header must stay sendable.
@@ -133,16 +153,27 @@ function mutationsOfRequest(contract: Contract, request: FuzzRequest): Candidate
       candidates.push(replace(value, `${mutation.kind} ${parameter.in} ${parameter.name}`));
     }
   }
-  if (operation.strictQuery) candidates.push(() => ({ ...request, query: { ...request.query, fuzz_unknown: '1' }, mutation: 'unknown-parameter query fuzz_unknown' }));
+  if (operation.strictQuery)
+    candidates.push(() => ({
+      ...request,
+      query: { ...request.query, fuzz_unknown: '1' },
+      mutation: 'unknown-parameter query fuzz_unknown',
+    }));
   const body = operation.requestBody;
   if (body !== undefined) {
     if (request.body !== undefined && 'json' in request.body) {
       const json = request.body.json;
-      for (const mutation of mutationsOf(body.schema, json, walk)) candidates.push(bodyMutation(request, json, mutation));
-      if (!body.anyContentType) candidates.push(() => ({ ...request, contentType: 'text/plain', mutation: 'content-type body text/plain' }));
+      for (const mutation of mutationsOf(body.schema, json, walk))
+        candidates.push(bodyMutation(request, json, mutation));
+      if (!body.anyContentType)
+        candidates.push(() => ({ ...request, contentType: 'text/plain', mutation: 'content-type body text/plain' }));
       if (body.bytesMax <= OVERSIZE_PROBE_BYTES_MAX) {
         const text = JSON.stringify(json);
-        candidates.push(() => ({ ...request, body: { raw: text.padEnd(body.bytesMax + 1, ' ') }, mutation: `oversize body ${body.bytesMax + 1} bytes` }));
+        candidates.push(() => ({
+          ...request,
+          body: { raw: text.padEnd(body.bytesMax + 1, ' ') },
+          mutation: `oversize body ${body.bytesMax + 1} bytes`,
+        }));
       }
     }
     candidates.push(() => ({ ...request, body: { raw: '{"fuzz": ' }, mutation: 'not-json body' }));
@@ -157,10 +188,19 @@ function withoutBody(request: FuzzRequest): FuzzRequest {
 }
 
 function bodyMutation(request: FuzzRequest, json: unknown, mutation: Mutation): Candidate {
-  return () => ({ ...request, body: { json: mutation.apply(json) }, mutation: `${mutation.kind} body ${mutation.at || '(root)'}` });
+  return () => ({
+    ...request,
+    body: { json: mutation.apply(json) },
+    mutation: `${mutation.kind} body ${mutation.at || '(root)'}`,
+  });
 }
 
-function withParameter(request: FuzzRequest, parameter: Parameter, value: string | undefined, label: string): FuzzRequest {
+function withParameter(
+  request: FuzzRequest,
+  parameter: Parameter,
+  value: string | undefined,
+  label: string,
+): FuzzRequest {
   const location = parameter.in === 'path' ? 'path' : parameter.in === 'query' ? 'query' : 'headers';
   const { [parameter.name]: _old, ...rest } = request[location];
   return { ...request, [location]: value === undefined ? rest : { ...rest, [parameter.name]: value }, mutation: label };

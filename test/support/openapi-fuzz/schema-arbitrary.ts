@@ -35,14 +35,20 @@ function fromSchema(schema: JsonSchema, options: ArbitraryOptions, name: string 
   const members = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
   if (members !== undefined) return fc.oneof(...members.map((member) => arbitraryOf(member, options, name)));
   const type = schema['type'];
-  if (Array.isArray(type)) return fc.oneof(...type.map((t: string) => fromSchema({ ...schema, type: t }, options, name)));
+  if (Array.isArray(type))
+    return fc.oneof(...type.map((t: string) => fromSchema({ ...schema, type: t }, options, name)));
   switch (type) {
     case 'string':
       return stringOf(schema);
     case 'integer':
       return integerOf(schema);
     case 'number':
-      return fc.double({ noNaN: true, noDefaultInfinity: true, min: schema['minimum'] ?? -1e9, max: schema['maximum'] ?? 1e9 });
+      return fc.double({
+        noNaN: true,
+        noDefaultInfinity: true,
+        min: schema['minimum'] ?? -1e9,
+        max: schema['maximum'] ?? 1e9,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -61,30 +67,48 @@ function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
   const maxLength: number = schema['maxLength'] ?? Math.max(minLength, STRING_CHARS_GENERATED_MAX);
   const within = (value: string) => codePoints(value) >= minLength && codePoints(value) <= maxLength;
   let base: fc.Arbitrary<string>;
-  if (schema['format'] === 'date-time') base = fc.date({ min: DATE_MIN, max: DATE_MAX, noInvalidDate: true }).map((d) => d.toISOString());
-  else if (schema['format'] === 'date') base = fc.date({ min: DATE_MIN, max: DATE_MAX, noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  if (schema['format'] === 'date-time')
+    base = fc.date({ min: DATE_MIN, max: DATE_MAX, noInvalidDate: true }).map((d) => d.toISOString());
+  else if (schema['format'] === 'date')
+    base = fc.date({ min: DATE_MIN, max: DATE_MAX, noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
   else if (schema['format'] === 'uri') base = fc.webUrl();
-  else if (schema['pattern'] !== undefined) base = fc.stringMatching(new RegExp(schema['pattern'] as string), { size: 'small' });
+  else if (schema['pattern'] !== undefined)
+    base = fc.stringMatching(new RegExp(schema['pattern'] as string), { size: 'small' });
   else {
     const length = { minLength, maxLength: Math.min(maxLength, Math.max(minLength, STRING_CHARS_GENERATED_MAX)) };
     // Mostly printable ASCII, sometimes any grapheme (accents, emoji, other scripts).
-    base = fc.oneof({ arbitrary: fc.string({ ...length, unit: 'grapheme-ascii' }), weight: 3 }, { arbitrary: fc.string({ ...length, unit: 'grapheme' }), weight: 1 });
+    base = fc.oneof(
+      { arbitrary: fc.string({ ...length, unit: 'grapheme-ascii' }), weight: 3 },
+      { arbitrary: fc.string({ ...length, unit: 'grapheme' }), weight: 1 },
+    );
   }
   const pattern = schema['pattern'] === undefined ? undefined : new RegExp(schema['pattern'] as string, 'u');
   return base.filter((value) => within(value) && (pattern === undefined || pattern.test(value)));
 }
 
 function integerOf(schema: JsonSchema): fc.Arbitrary<number> {
-  const min = Math.max(schema['minimum'] ?? -INTEGER_ABS_GENERATED_MAX, schema['exclusiveMinimum'] === undefined ? -Infinity : schema['exclusiveMinimum'] + 1);
-  const max = Math.min(schema['maximum'] ?? INTEGER_ABS_GENERATED_MAX, schema['exclusiveMaximum'] === undefined ? Infinity : schema['exclusiveMaximum'] - 1);
-  const small = fc.integer({ min: Math.max(min, Math.min(max, -INTEGER_ABS_GENERATED_MAX)), max: Math.min(max, Math.max(min, INTEGER_ABS_GENERATED_MAX)) });
+  const min = Math.max(
+    schema['minimum'] ?? -INTEGER_ABS_GENERATED_MAX,
+    schema['exclusiveMinimum'] === undefined ? -Infinity : schema['exclusiveMinimum'] + 1,
+  );
+  const max = Math.min(
+    schema['maximum'] ?? INTEGER_ABS_GENERATED_MAX,
+    schema['exclusiveMaximum'] === undefined ? Infinity : schema['exclusiveMaximum'] - 1,
+  );
+  const small = fc.integer({
+    min: Math.max(min, Math.min(max, -INTEGER_ABS_GENERATED_MAX)),
+    max: Math.min(max, Math.max(min, INTEGER_ABS_GENERATED_MAX)),
+  });
   // The bounds themselves are where off-by-one limits hide.
   return fc.oneof({ arbitrary: small, weight: 4 }, { arbitrary: fc.constantFrom(min, max), weight: 1 });
 }
 
 function arrayOf(schema: JsonSchema, options: ArbitraryOptions, name: string | undefined): fc.Arbitrary<unknown[]> {
   const minLength: number = schema['minItems'] ?? 0;
-  const maxLength = Math.min(schema['maxItems'] ?? ARRAY_ITEMS_GENERATED_MAX, Math.max(minLength, ARRAY_ITEMS_GENERATED_MAX));
+  const maxLength = Math.min(
+    schema['maxItems'] ?? ARRAY_ITEMS_GENERATED_MAX,
+    Math.max(minLength, ARRAY_ITEMS_GENERATED_MAX),
+  );
   const items = arbitraryOf(schema['items'] ?? {}, options, name === undefined ? undefined : `${name}[]`);
   return fc.array(items, { minLength, maxLength });
 }
@@ -101,7 +125,10 @@ function objectOf(schema: JsonSchema, options: ArbitraryOptions): fc.Arbitrary<R
     return declared.filter((value) => objectSizeOk(schema, value));
   }
   // A map (metadata, evidence): keys from propertyNames, values from additionalProperties.
-  const keys = schema['propertyNames'] === undefined ? fc.string({ minLength: 1, maxLength: 20 }) : stringOf(schema['propertyNames']);
+  const keys =
+    schema['propertyNames'] === undefined
+      ? fc.string({ minLength: 1, maxLength: 20 })
+      : stringOf(schema['propertyNames']);
   const maxKeys = Math.min(schema['maxProperties'] ?? DICTIONARY_KEYS_GENERATED_MAX, DICTIONARY_KEYS_GENERATED_MAX);
   return fc.dictionary(keys, arbitraryOf(extra, options), { minKeys: schema['minProperties'] ?? 0, maxKeys });
 }

@@ -30,11 +30,15 @@ describe('GET /openapi.json passes the linters', () => {
   it('Redocly recommended: 0 errors and 0 warnings', () => {
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(document, null, 2));
-    const run = spawnSync(process.execPath, [REDOCLY_CLI, 'lint', '--extends', 'recommended', '--format', 'json', file], {
-      encoding: 'utf8',
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [REDOCLY_CLI, 'lint', '--extends', 'recommended', '--format', 'json', file],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+        timeout: 60_000,
+      },
+    );
     const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as RedoclyReport;
     const problems = report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
     expect(problems).toEqual([]);

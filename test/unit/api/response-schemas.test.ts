@@ -6,11 +6,19 @@ import type { ExceptionRecord } from '../../../functions/adapters/exceptions-rec
 import type { InboxEvent, InboxRepository } from '../../../functions/adapters/inbox-repository';
 import type { RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { dlqViewSchema, exceptionViewSchema } from '../../../functions/api/ops-schemas';
-import { exportsResponseSchema, manifestSchema, reconciliationResponseSchema, startReconciliationResponseSchema } from '../../../functions/api/reconciliation-schemas';
+import {
+  exportsResponseSchema,
+  manifestSchema,
+  reconciliationResponseSchema,
+  startReconciliationResponseSchema,
+} from '../../../functions/api/reconciliation-schemas';
 import { manifestJson } from '../../../functions/domain/reconciliation/manifest';
 import { describeDlqMessage, QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
 import { exceptionJson } from '../../../functions/handlers/ops/exceptions-api';
-import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
+import {
+  reconciliationsApi,
+  type ReconciliationsApiDependencies,
+} from '../../../functions/handlers/reconciliation/api';
 
 // The documented answer schemas hold the answers the handlers build, field by field, including
 // the optional fields a route only sometimes sends. (test/e2e/openapi-contract.test.ts holds every
@@ -54,7 +62,16 @@ const RUN: RunRecord = {
   finishedAt: NOW,
   reportKey: 'reports/2026-11-24.csv',
   reportEtag: '"etag"',
-  counts: { reportRows: 1, payouts: 1, ledgerEntries: 2, rows: 1, matched: 0, unmatched: 1, exceptions: 1, categories: { amount_mismatch: 1 } },
+  counts: {
+    reportRows: 1,
+    payouts: 1,
+    ledgerEntries: 2,
+    rows: 1,
+    matched: 0,
+    unmatched: 1,
+    exceptions: 1,
+    categories: { amount_mismatch: 1 },
+  },
   manifestKey: 'exports/date=2026-11-24/manifest.json',
   error: { code: 'report_malformed', message: 'line 3', line: 3 },
 };
@@ -70,11 +87,19 @@ const MANIFEST = manifestJson({
 
 function reconciliationDeps(): ReconciliationsApiDependencies {
   return {
-    runs: { enqueue: async () => {}, finish: async () => {}, get: async () => RUN, lastSuccess: async () => ({ ...RUN, state: 'succeeded' }) },
+    runs: {
+      enqueue: async () => {},
+      finish: async () => {},
+      get: async () => RUN,
+      lastSuccess: async () => ({ ...RUN, state: 'succeeded' }),
+    },
     requestRun: async () => {},
     now: () => new Date(NOW),
     newRunId: () => 'run_2',
-    store: { readManifest: async () => MANIFEST, presign: async (_d: string, name: string) => `https://signed.example/${name}` },
+    store: {
+      readManifest: async () => MANIFEST,
+      presign: async (_d: string, name: string) => `https://signed.example/${name}`,
+    },
   } as unknown as ReconciliationsApiDependencies;
 }
 
@@ -83,7 +108,10 @@ const event = (routeKey: string, extra: Record<string, unknown>) =>
     routeKey,
     headers: {},
     isBase64Encoded: false,
-    requestContext: { requestId: 'req-schemas', authorizer: { jwt: { claims: { sub: 'operator-1', scope: 'payout-platform/ops:redrive' } } } },
+    requestContext: {
+      requestId: 'req-schemas',
+      authorizer: { jwt: { claims: { sub: 'operator-1', scope: 'payout-platform/ops:redrive' } } },
+    },
     ...extra,
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -105,15 +133,39 @@ describe('documented answer schemas hold the handlers’ answers', () => {
       lastError: { message: 'm', category: 'payout_not_found', at: NOW },
       errorCount: 2,
     } as InboxEvent;
-    const inbox = (found: InboxEvent | undefined) => ({ get: async () => found, body: async () => '{"type":"payout.paid","data":{"payout_id":"po_1"}}' }) as unknown as InboxRepository;
+    const inbox = (found: InboxEvent | undefined) =>
+      ({
+        get: async () => found,
+        body: async () => '{"type":"payout.paid","data":{"payout_id":"po_1"}}',
+      }) as unknown as InboxRepository;
     const bodies = {
-      webhook: JSON.stringify({ provider: 'sandbox', provider_event_id: 'msg_1', event_type: 'payout.paid', received_at: NOW }),
+      webhook: JSON.stringify({
+        provider: 'sandbox',
+        provider_event_id: 'msg_1',
+        event_type: 'payout.paid',
+        received_at: NOW,
+      }),
       submission: JSON.stringify({ payoutId: 'po_1' }),
-      reconciliation: JSON.stringify({ date: '2026-11-24', run_id: 'run_1', requested_by: 'o', request_id: 'r', requested_at: NOW }),
+      reconciliation: JSON.stringify({
+        date: '2026-11-24',
+        run_id: 'run_1',
+        requested_by: 'o',
+        request_id: 'r',
+        requested_at: NOW,
+      }),
     };
-    const message = (body: string): DlqMessage => ({ messageId: 'm-1', body, receiptHandle: 'rh', receiveCount: 5, sentAtMs: Date.parse(NOW) - 5_000 });
+    const message = (body: string): DlqMessage => ({
+      messageId: 'm-1',
+      body,
+      receiptHandle: 'rh',
+      receiveCount: 5,
+      sentAtMs: Date.parse(NOW) - 5_000,
+    });
     for (const found of [stored, undefined]) {
-      expectParses(dlqViewSchema, await describeDlqMessage(queue, message(bodies[queue]), inbox(found), Date.parse(NOW)));
+      expectParses(
+        dlqViewSchema,
+        await describeDlqMessage(queue, message(bodies[queue]), inbox(found), Date.parse(NOW)),
+      );
       expectParses(dlqViewSchema, await describeDlqMessage(queue, message('not json'), inbox(found), Date.parse(NOW)));
     }
   });
@@ -123,10 +175,23 @@ describe('documented answer schemas hold the handlers’ answers', () => {
   });
 
   it('POST /reconciliations, GET /reconciliations/{date} (and latest), GET /exports/{date}', async () => {
-    const body = async (e: APIGatewayProxyEventV2WithJWTAuthorizer) => JSON.parse((await reconciliationsApi(reconciliationDeps(), e)).body);
-    expectParses(startReconciliationResponseSchema, await body(event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })));
-    expectParses(reconciliationResponseSchema, await body(event('GET /reconciliations/{date}', { pathParameters: { date: '2026-11-24' } })));
-    expectParses(reconciliationResponseSchema, await body(event('GET /reconciliations/{date}', { pathParameters: { date: 'latest' } })));
-    expectParses(exportsResponseSchema, await body(event('GET /exports/{date}', { pathParameters: { date: '2026-11-24' } })));
+    const body = async (e: APIGatewayProxyEventV2WithJWTAuthorizer) =>
+      JSON.parse((await reconciliationsApi(reconciliationDeps(), e)).body);
+    expectParses(
+      startReconciliationResponseSchema,
+      await body(event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })),
+    );
+    expectParses(
+      reconciliationResponseSchema,
+      await body(event('GET /reconciliations/{date}', { pathParameters: { date: '2026-11-24' } })),
+    );
+    expectParses(
+      reconciliationResponseSchema,
+      await body(event('GET /reconciliations/{date}', { pathParameters: { date: 'latest' } })),
+    );
+    expectParses(
+      exportsResponseSchema,
+      await body(event('GET /exports/{date}', { pathParameters: { date: '2026-11-24' } })),
+    );
   });
 });
