@@ -1,5 +1,6 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../functions/shared/names';
 import { assertNoProblems, isIanaTimeZone } from './validate-props';
 
 // Stage configuration, read from CDK context (`-c stage=prod`). No account or region is ever
@@ -20,8 +21,6 @@ const LOG_RETENTION_DAYS: Record<Stage, logs.RetentionDays> = {
   dev: logs.RetentionDays.ONE_MONTH,
   prod: logs.RetentionDays.ONE_YEAR,
 };
-/** Largest single payout accepted, in minor units (1,000,000.00 of a 2-decimal currency). */
-const PAYOUT_AMOUNT_MAX_MINOR_DEFAULT = 100_000_000;
 
 export interface PlatformConfig {
   readonly stage: Stage;

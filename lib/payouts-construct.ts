@@ -96,6 +96,8 @@ export class PayoutsConstruct extends Construct {
     this.getOpenapi = functions.create(this, 'GetOpenapi', 'get-openapi', {
       invocation: 'api',
       description: 'The OpenAPI document, generated from the handlers schemas',
+      // The document states the amount maximum create-payout enforces in this deployment.
+      environment: { [ENV.payoutAmountMaxMinor]: String(props.payoutAmountMaxMinor) },
     });
 
     this.getLedgerBalances = functions.create(this, 'GetLedgerBalances', 'get-ledger-balances', {

@@ -13,7 +13,7 @@ import { createPayoutBodySchema, SERVER_OWNED_FIELDS, type CreatePayoutBody } fr
 export const CREATE_BODY_BYTES_MAX = 16_384;
 export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
 /** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
 
 export interface CreatePayoutRequest {
   idempotencyKey: string;

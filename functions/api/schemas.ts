@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
-import { LEDGER_ACCOUNTS } from '../domain/ledger';
+import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
@@ -187,7 +187,8 @@ export const balancesQuerySchema = z.object({ currency: z.enum(currencyCodes, { 
 export const balancesResponseSchema = z.object({
   currency: z.enum(currencyCodes),
   accounts: z.array(z.object({ tenant_id: z.string(), account: z.enum(LEDGER_ACCOUNTS), balance: z.number().int() })),
-  totals: z.record(z.enum(LEDGER_ACCOUNTS), z.number().int()),
+  // An object, not a record over an enum: every account is always present and is a declared property.
+  totals: z.object(Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<LedgerAccount, z.ZodNumber>),
   sum: z.number().int().describe('Always 0: the ledger is double-entry'),
   truncated: z.boolean().describe('More balance items exist than one answer reads'),
   read_at: iso,

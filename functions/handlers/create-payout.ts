@@ -8,22 +8,16 @@ import { parseCreatePayoutRequest } from '../api/create-payout-request';
 import { idempotentCreate } from '../api/create-payout-service';
 import { httpHandler } from '../api/http-handler';
 import { PAYOUT_ID_PREFIX } from '../shared/ids';
-import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../shared/names';
+import { positiveIntegerEnv } from '../shared/env';
+import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
 import { callerOf } from './http/claims';
 import { json } from './http/response';
 
 // POST /payouts — parse → idempotent section (Powertools + one transaction + enqueue) → answer.
 // Validation happens before the idempotent section, so a 4xx is never stored and writes nothing.
 
-function positiveIntegerEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return value;
-}
-
-const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, Number.MAX_SAFE_INTEGER);
+// The stack always sets it; the fallback is the same default, so an unset variable never widens the limit.
+const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT);
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) });
 const create = idempotentCreate({
   repository,

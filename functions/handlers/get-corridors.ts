@@ -1,6 +1,8 @@
 import { corridorMatrix } from '../adapters/corridors-config';
 import { httpHandler } from '../api/http-handler';
+import type { corridorsResponseSchema } from '../api/schemas';
 import { CORRIDOR_STATES } from '../domain/corridors';
+import type { z } from 'zod';
 import { callerOf } from './http/claims';
 import { json } from './http/response';
 
@@ -9,5 +11,5 @@ import { json } from './http/response';
 
 export const handler = httpHandler(async (event, requestId) => {
   callerOf(event);
-  return json(200, { data: corridorMatrix().corridors, states: [...CORRIDOR_STATES] }, requestId, { 'cache-control': 'private, max-age=300' });
+  return json(200, { data: corridorMatrix().corridors, states: [...CORRIDOR_STATES] } satisfies z.infer<typeof corridorsResponseSchema>, requestId, { 'cache-control': 'private, max-age=300' });
 });

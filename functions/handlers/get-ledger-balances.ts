@@ -1,9 +1,10 @@
-import { z } from 'zod';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { readBalances } from '../adapters/ledger-balances';
 import { httpHandler } from '../api/http-handler';
 import { parseQuery } from '../api/query-parameters';
-import { balancesQuerySchema } from '../api/schemas';
+import { ledgerBalancesQuerySchema } from '../api/parameter-schemas';
+import type { balancesResponseSchema } from '../api/schemas';
+import type { z } from 'zod';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
 import { callerOf } from './http/claims';
@@ -14,11 +15,10 @@ import { json } from './http/response';
 
 const client = dynamoDocumentClient();
 const ledgerTable = requiredEnv(ENV.ledgerTable);
-const querySchema = balancesQuerySchema.extend({ tenant_id: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, { error: 'tenant_id_invalid' }).optional() });
 
 export const handler = httpHandler(async (event, requestId) => {
   callerOf(event);
-  const query = parseQuery(querySchema, event.queryStringParameters);
+  const query = parseQuery(ledgerBalancesQuerySchema, event.queryStringParameters);
   const { balances, truncated } = await readBalances(client, ledgerTable, query.currency, query.tenant_id);
   const { totals, sumMinor } = summarizeBalances(balances);
   // Not zero means a transaction was booked unbalanced or read torn: a bug to crash on, not to show.
@@ -32,7 +32,7 @@ export const handler = httpHandler(async (event, requestId) => {
       sum: sumMinor,
       truncated,
       read_at: new Date().toISOString(),
-    },
+    } satisfies z.infer<typeof balancesResponseSchema>,
     requestId,
   );
 });

@@ -102,3 +102,10 @@ export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
  * replay on the last day of a DLQ's retention still finds its record. The key lock outlives it.
  */
 export const IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT = 1_296_000;
+
+/**
+ * Largest single payout accepted, in minor units (1,000,000.00 of a 2-decimal currency): the
+ * default of CDK context `payoutAmountMaxMinor`, set on create-payout as PAYOUT_AMOUNT_MAX_MINOR.
+ * Shared so the stack, the handler's fallback and the OpenAPI document state one number.
+ */
+export const PAYOUT_AMOUNT_MAX_MINOR_DEFAULT = 100_000_000;

@@ -10,6 +10,7 @@ import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { invalidTextError } from '../../api/request-errors';
 import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
+import type { ExceptionList, ExceptionView } from '../../api/ops-schemas';
 import { ApiError, badRequest, notFound } from '../http/api-error';
 import { operatorOf, requireScope } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
@@ -21,10 +22,10 @@ import {
   resolveExceptionBodySchema,
 } from './exceptions-requests';
 
-export { RESOLUTION_NOTE_CHARS_MAX } from './exceptions-requests';
+export { ASSIGNEE_CHARS_MAX, RESOLUTION_NOTE_CHARS_MAX } from './exceptions-requests';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
-const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
+export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
@@ -48,7 +49,8 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         limit: q.limit,
       });
       const now = deps.nowMs();
-      return json(200, { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) }, requestId);
+      const list: ExceptionList = { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) };
+      return json(200, list, requestId);
     } catch (error) {
       if (error instanceof InvalidCursorError) {
         throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
@@ -98,7 +100,8 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-export function exceptionJson(e: ExceptionRecord, nowMs: number): Record<string, unknown> {
+/** Typed by the documented schema (functions/api/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
+export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView {
   return {
     exception_id: e.exceptionId,
     category: e.category,

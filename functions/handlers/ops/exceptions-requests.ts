@@ -11,7 +11,7 @@ import { textField } from '../../domain/text';
  * a note is multi-line text typed in a textarea (LF, CR and TAB allowed). Messages are codes.
  */
 export const RESOLUTION_NOTE_CHARS_MAX = 2_000;
-const ASSIGNEE_CHARS_MAX = 128;
+export const ASSIGNEE_CHARS_MAX = 128;
 
 const OWNER_MESSAGE = `owner must be one of ${EXCEPTION_OWNERS.join(', ')}`;
 const owner = z.enum(EXCEPTION_OWNERS, { error: 'invalid_owner' });

@@ -3,6 +3,7 @@ import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { OpsAudit } from '../../adapters/ops-audit';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../api/ops-schemas';
 import { assertNever } from '../../domain/assert-never';
 import { notFound } from '../http/api-error';
 import { operatorOf, requireScope, type Operator } from '../http/operator';
@@ -18,7 +19,7 @@ import {
   type RedriveFilter,
 } from './redrive-requests';
 
-export { DLQ_LIST_LIMIT_MAX } from './redrive-requests';
+export { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from './redrive-requests';
 
 /** GET /ops/queues, GET /ops/dlq, POST /ops/dlq/redrive, POST /ops/replay (docs/ops-api.md). */
 export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
@@ -55,7 +56,7 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
       const messages = await deps.dlq.peek(deps.queues[queue].dlqUrl, limit);
       const now = deps.nowMs();
       const views = await Promise.all(messages.map((m) => describeDlqMessage(queue, m, deps.inbox, now)));
-      return json(200, { data: views.sort((a, b) => a.sent_at.localeCompare(b.sent_at)) }, requestId);
+      return json(200, { data: views.sort((a, b) => a.sent_at.localeCompare(b.sent_at)) } satisfies DlqList, requestId);
     }
     case 'POST /ops/dlq/redrive':
       requireScope(operator, 'ops:redrive');
@@ -72,9 +73,10 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-async function queueDepths(deps: RedriveApiDeps): Promise<Array<Record<string, unknown>>> {
+// Answers typed by the documented schemas (functions/api/ops-schemas.ts).
+async function queueDepths(deps: RedriveApiDeps): Promise<QueuesResponse['data']> {
   const now = deps.nowMs();
-  const rows: Array<Record<string, unknown>> = [];
+  const rows: QueuesResponse['data'] = [];
   for (const queue of QUEUE_NAMES) {
     const pair = deps.queues[queue];
     const [work, dead] = await Promise.all([deps.dlq.depth(pair.queueUrl), deps.dlq.depth(pair.dlqUrl)]);
@@ -90,7 +92,7 @@ async function queueDepths(deps: RedriveApiDeps): Promise<Array<Record<string, u
   return rows;
 }
 
-async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>) {
+async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<RedriveResponse> {
   const request = parseRedriveRequest(body);
   const pair = deps.queues[request.queue];
   const now = deps.nowMs();
@@ -158,7 +160,7 @@ function markRedriven(body: string, operator: string): string {
   }
 }
 
-async function replay(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>) {
+async function replay(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<ReplayResponse> {
   const request = parseReplayRequest(body);
   const events: InboxEvent[] = [];
   const missing: string[] = [];

@@ -15,10 +15,10 @@ export const REPLAY_EVENTS_PER_CALL_MAX = 500;
 /** A replay range longer than the inbox keeps events would only find nothing. */
 export const REPLAY_RANGE_SECONDS_MAX = 35 * 24 * 3_600;
 export const DLQ_LIST_LIMIT_MAX = 50;
-const DLQ_LIST_LIMIT_DEFAULT = 20;
-const FILTER_TEXT_CHARS_MAX = 128;
+export const DLQ_LIST_LIMIT_DEFAULT = 20;
+export const FILTER_TEXT_CHARS_MAX = 128;
 const MESSAGE_ID_CHARS_MAX = 128;
-const EVENT_ID_CHARS_MAX = 300;
+export const EVENT_ID_CHARS_MAX = 300;
 
 export interface RedriveFilter {
   provider?: string;

@@ -1,6 +1,7 @@
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { WebhookSecretsSource } from '../../adapters/webhook-secrets';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { WebhookAccepted } from '../../api/webhook-schemas';
 import { webhookEnvelope } from '../../domain/provider-events';
 import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
 import { ApiError } from '../http/api-error';
@@ -87,7 +88,7 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
   const { providerEventId, eventType } = envelope.envelope;
   const receivedAt = new Date(nowMs).toISOString();
   const received = await deps.inbox.receive({ provider, providerEventId, eventType, receivedAt, signatureTimestampSeconds: verified.timestampSeconds, rawBody: request.rawBody });
-  const accepted = (duplicate: boolean, status: number) => json(status, { received: true, event_id: providerEventId, duplicate }, requestId);
+  const accepted = (duplicate: boolean, status: number) => json(status, { received: true, event_id: providerEventId, duplicate } satisfies WebhookAccepted, requestId);
   // Already on the queue: the provider's retry is answered, never enqueued twice.
   if (received.kind === 'duplicate' && received.event.state === 'enqueued') return accepted(true, 200);
   // New, or stored earlier but its enqueue failed: enqueue now.

@@ -1,0 +1,143 @@
+// What the contract fuzz test needs to exist before it runs, so that valid requests reach each
+// route's success answer and not only its 404: payouts, exceptions, DLQ messages, stored webhook
+// events and one finished reconciliation. Created through the API where it can, else through the
+// twin's own emulators (exceptions and dead letters have no create route).
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
+import type { StartedTwin } from '../twin';
+
+export interface Fixtures {
+  /** Known-good values by parameter or property name, mixed into generated requests. */
+  hints: Record<string, string[]>;
+  /** Sandbox event ids already delivered: a second delivery is a duplicate (200). */
+  webhookEventIds: string[];
+  /** Whole queries that meet a rule across parameters (exactly one lookup key), by operation. */
+  exampleQueries: Record<string, Array<Record<string, string>>>;
+}
+
+const RECONCILED_DATE = '2026-11-20';
+const RUN_POLL_MS = 250;
+const RUN_WAIT_MS_MAX = 60_000;
+const CREATE_BODY = {
+  amount: 5_000,
+  currency: 'GBP',
+  destination: { country: 'GB', method: 'faster_payments', sort_code: '601613', account_number: '31926819' },
+  recipient: { name: 'Fuzz Fixture' },
+};
+
+async function call(
+  twin: StartedTwin,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${twin.url}${path}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const json = (await response.json()) as any;
+  if (response.status >= 300) throw new Error(`fixture ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) => string): Promise<Fixtures> {
+  const payoutIds: string[] = [];
+  const idempotencyKeys = ['fuzz-fixture-1', 'fuzz-fixture-2'];
+  for (const key of idempotencyKeys)
+    payoutIds.push(
+      (await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), CREATE_BODY, { 'idempotency-key': key }))
+        .payout_id,
+    );
+
+  const exceptions = new ExceptionsRepository(twin.clients.documentClient, twin.names.tables['OperationsTable']!);
+  const exceptionIds: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const opened = await exceptions.openOrUpdate({
+      dedupKey: `contract_fuzz:${i}`,
+      category: 'long_pending',
+      owner: 'ops',
+      slaSeconds: 3_600,
+      evidence: { fixture: i },
+      payoutId: payoutIds[i % payoutIds.length]!,
+      error: { message: 'fixture', code: 'fixture' },
+      now: new Date(),
+    });
+    exceptionIds.push(opened.exception.exceptionId);
+  }
+
+  const deadLetters: Array<[string, string]> = [
+    [
+      'WebhookDlq',
+      JSON.stringify({
+        provider: 'sandbox',
+        provider_event_id: 'msg_fuzz_dead',
+        event_type: 'payout.paid',
+        received_at: new Date().toISOString(),
+      }),
+    ],
+    ['SubmissionDlq', JSON.stringify({ payoutId: payoutIds[0] })],
+    ['ReconciliationDlq', 'not a run request'],
+  ];
+  const messageIds: string[] = [];
+  for (const [queue, body] of deadLetters) {
+    const sent = await twin.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: twin.names.queueUrls[queue]!, MessageBody: body }),
+    );
+    messageIds.push(sent.MessageId!);
+  }
+
+  const secret = (
+    JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../../../config/webhook-secrets.local.json'), 'utf8'),
+    ) as Record<string, string[]>
+  )['sandbox']![0]!;
+  const webhookEventIds = ['msg_fuzz_seed_1', 'msg_fuzz_seed_2'];
+  for (const id of webhookEventIds) {
+    const raw = JSON.stringify({ type: 'fixture.contract_fuzz', timestamp: new Date().toISOString(), data: {} });
+    const now = new Date();
+    await call(twin, 'POST', '/webhooks/sandbox', undefined, raw, {
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1_000)),
+      'webhook-signature': new Webhook(secret).sign(id, now, raw),
+    });
+  }
+
+  await call(twin, 'POST', '/reconciliations', tokenOf('ops:redrive'), { date: RECONCILED_DATE });
+  for (const deadline = Date.now() + RUN_WAIT_MS_MAX; Date.now() < deadline;) {
+    const run = (await call(twin, 'GET', `/reconciliations/${RECONCILED_DATE}`, tokenOf('ops:read'))).reconciliation;
+    if (run.state === 'succeeded' || run.state === 'failed') break;
+    await new Promise((done) => setTimeout(done, RUN_POLL_MS));
+  }
+
+  return {
+    hints: {
+      payoutId: payoutIds,
+      payout_id: payoutIds,
+      idempotency_key: idempotencyKeys,
+      tenant_id: ['acme'],
+      exceptionId: exceptionIds,
+      message_id: messageIds,
+      'event_ids[]': webhookEventIds.map((id) => `sandbox#${id}`),
+      date: [RECONCILED_DATE],
+    },
+    webhookEventIds,
+    exampleQueries: {
+      opsFindPayout: [{ payout_id: payoutIds[0]! }, { idempotency_key: idempotencyKeys[1]!, tenant_id: 'acme' }],
+      // The second: a reversed range, a rule across parameters (400 invalid_range).
+      listPayouts: [
+        { idempotency_key: idempotencyKeys[0]! },
+        { created_from: '2026-02-01T00:00:00.000Z', created_to: '2026-01-01T00:00:00.000Z' },
+      ],
+    },
+  };
+}
