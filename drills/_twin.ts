@@ -56,8 +56,11 @@ export async function readTwinClock(twinUrl: string): Promise<{ now: string; off
 
 /** POST /.twin/clock/advance: moves the twin's clock (and the sandbox provider's with it) forward. */
 export async function advanceTwinClock(twinUrl: string, seconds: number): Promise<{ now: string; offset_ms: number }> {
-  const response = await fetch(`${twinUrl}/.twin/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
-  if (!response.ok) throw new Error(`the twin answered ${response.status} to POST /.twin/clock/advance: ${await response.text()}`);
+  const headers = { 'content-type': 'application/json' };
+  const response = await fetch(`${twinUrl}/.twin/clock/advance`, { method: 'POST', headers, body: JSON.stringify({ seconds }) });
+  if (!response.ok) {
+    throw new Error(`the twin answered ${response.status} to POST /.twin/clock/advance: ${await response.text()}`);
+  }
   return (await response.json()) as { now: string; offset_ms: number };
 }
 

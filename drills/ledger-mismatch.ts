@@ -76,8 +76,10 @@ async function main(): Promise<boolean> {
 
     const clockBefore = await readTwinClock(twin.url);
     const endsEverywhereMs = Date.parse(`${addDays(date, 1)}T00:00:00.000Z`) + DAY_END_LAG_MS_MAX;
-    const advanceSeconds = Math.max(0, Math.ceil((endsEverywhereMs - Date.parse(clockBefore.now)) / 1000)) + CLOCK_MARGIN_SECONDS;
-    log(`POST /.twin/clock/advance {"seconds":${advanceSeconds}}: past the end of ${date} in every zone (twin now ${clockBefore.now})`);
+    const untilEndSeconds = Math.max(0, Math.ceil((endsEverywhereMs - Date.parse(clockBefore.now)) / 1000));
+    const advanceSeconds = untilEndSeconds + CLOCK_MARGIN_SECONDS;
+    log(`POST /.twin/clock/advance {"seconds":${advanceSeconds}}: past the end of ${date} in every zone`);
+    log(`  (twin now ${clockBefore.now})`);
     const clockAfter = await advanceTwinClock(twin.url, advanceSeconds);
     log(`  → twin now ${clockAfter.now} (${clockAfter.offset_ms / 1000} s ahead of real time)`);
 
@@ -125,8 +127,16 @@ async function main(): Promise<boolean> {
     const ok = report([
       { what: 'payout created', expected: 201, saw: created.status },
       { what: 'payout paid (our books: ledger in_transit → settled)', expected: 'paid', saw: status },
-      { what: 'its day refused while it has not ended', expected: [400, 'date_not_ended'], saw: [early.status, early.body['error']?.['code']] },
-      { what: 'the twin clock moved past the end of its day', expected: true, saw: Date.parse(clockAfter.now) >= endsEverywhereMs },
+      {
+        what: 'its day refused while it has not ended',
+        expected: [400, 'date_not_ended'],
+        saw: [early.status, early.body['error']?.['code']],
+      },
+      {
+        what: 'the twin clock moved past the end of its day',
+        expected: true,
+        saw: Date.parse(clockAfter.now) >= endsEverywhereMs,
+      },
       { what: 'reconciliation queued (202), then succeeded', expected: [202, 'succeeded'], saw: [run.status, run.run?.['state']] },
       { what: 'found and categorised: reconciliation.csv row', expected: ['unmatched', 'amount_mismatch', 'finance'], saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']] },
       { what: 'the provider reported 100 minor units more', expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)], saw: [row?.['amount_minor'], row?.['provider_gross_minor']] },

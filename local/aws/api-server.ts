@@ -124,7 +124,12 @@ async function invokeFunction(backend: ApiBackend, name: string, body: Buffer, r
 }
 
 /** GET /.twin/clock, POST /.twin/clock/advance {"seconds": N}, POST /.twin/clock/reset; else undefined. */
-async function clockRequest(backend: ApiBackend, request: IncomingMessage, path: string, requestId: string): Promise<HttpResponse | undefined> {
+async function clockRequest(
+  backend: ApiBackend,
+  request: IncomingMessage,
+  path: string,
+  requestId: string,
+): Promise<HttpResponse | undefined> {
   const method = request.method ?? 'GET';
   if (path === CLOCK_PATH && method === 'GET') return jsonResponse(200, backend.clock.read(), requestId);
   if (path === `${CLOCK_PATH}/reset` && method === 'POST') return jsonResponse(200, backend.clock.reset(), requestId);
@@ -152,8 +157,10 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
     return jsonResponse(200, { issuer: backend.routing.issuer, jwks_uri: `http://${LOOPBACK_HOST}:${port}${JWKS_PATH}` }, requestId);
   }
   if (url.pathname === '/.twin/inventory' && method === 'GET') return jsonResponse(200, backend.inventory(), requestId);
-  const clock = url.pathname.startsWith(CLOCK_PATH) ? await clockRequest(backend, request, url.pathname, requestId) : undefined;
-  if (clock) return clock;
+  if (url.pathname.startsWith(CLOCK_PATH)) {
+    const clock = await clockRequest(backend, request, url.pathname, requestId);
+    if (clock) return clock;
+  }
   const table = getTable();
   if (!table) return errorResponse(503, 'api_error', 'twin_starting', 'the twin is still starting; poll GET /health', requestId, 'retryable');
   const scheduleRun = SCHEDULE_RUN_PATH.exec(url.pathname);

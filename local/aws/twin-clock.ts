@@ -22,7 +22,12 @@ export const CLOCK_OFFSET_SECONDS_MAX = 3650 * SECONDS_PER_DAY;
 /** Largest body of POST /.twin/clock/advance, in bytes: `{"seconds": N}` is a few dozen. */
 export const CLOCK_BODY_BYTES_MAX = 1024;
 
-export type ClockAdvanceRefusal = 'body_too_large' | 'invalid_json' | 'parameter_unknown' | 'parameter_invalid' | 'clock_offset_too_large';
+export type ClockAdvanceRefusal =
+  | 'body_too_large'
+  | 'invalid_json'
+  | 'field_unknown'
+  | 'parameter_invalid'
+  | 'clock_offset_too_large';
 
 /** The one error of this module: an advance the clock refuses; nothing moved. */
 export class ClockAdvanceError extends TwinError {
@@ -38,8 +43,8 @@ export class ClockAdvanceError extends TwinError {
 
 /**
  * The `seconds` of a POST /.twin/clock/advance body: a JSON object with that one member.
- * Refusals, in this order: `body_too_large`, `invalid_json`, `parameter_unknown` (names the first
- * unknown member); the value itself is checked by `TwinClock.advance`.
+ * Refusals, in this order: `body_too_large`, `invalid_json`, `field_unknown` (names every
+ * unknown field, `param` the first); the value itself is checked by `TwinClock.advance`.
  */
 export function parseAdvanceBody(body: Buffer | null): unknown {
   // null: a body too large to have been buffered at all.
@@ -55,9 +60,10 @@ export function parseAdvanceBody(body: Buffer | null): unknown {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ClockAdvanceError('invalid_json', 'the body must be a JSON object: {"seconds": N}');
   }
-  const unknown = Object.keys(parsed).find((name) => name !== 'seconds');
-  if (unknown !== undefined) {
-    throw new ClockAdvanceError('parameter_unknown', `${unknown} is not a parameter of POST /.twin/clock/advance`, unknown);
+  const unknown = Object.keys(parsed).filter((name) => name !== 'seconds');
+  if (unknown.length > 0) {
+    const message = `unknown field(s) ${unknown.join(', ')}: POST /.twin/clock/advance takes only {"seconds": N}`;
+    throw new ClockAdvanceError('field_unknown', message, unknown[0]);
   }
   return (parsed as { seconds?: unknown }).seconds;
 }
@@ -94,16 +100,20 @@ export class TwinClock {
    * millisecond). Refusals, in this order: `parameter_invalid`, `clock_offset_too_large`.
    */
   advance(seconds: unknown): ClockReading {
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > CLOCK_ADVANCE_SECONDS_MAX) {
+    const inRange = typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0;
+    if (!inRange || seconds > CLOCK_ADVANCE_SECONDS_MAX) {
       const shown = seconds === undefined ? 'missing' : JSON.stringify(seconds);
       const range = `a number of seconds greater than 0 and at most ${CLOCK_ADVANCE_SECONDS_MAX} (400 days)`;
       throw new ClockAdvanceError('parameter_invalid', `seconds must be ${range}; got ${shown}`, 'seconds');
     }
     const stepMs = Math.round(seconds * MS_PER_SECOND);
-    if (stepMs === 0) throw new ClockAdvanceError('parameter_invalid', `seconds must be at least 0.001; got ${seconds}`, 'seconds');
+    if (stepMs === 0) {
+      throw new ClockAdvanceError('parameter_invalid', `seconds must be at least 0.001; got ${seconds}`, 'seconds');
+    }
     const offsetMs = this.offsetMs + stepMs;
     if (offsetMs > CLOCK_OFFSET_SECONDS_MAX * MS_PER_SECOND) {
-      const message = `the twin clock may run at most ${CLOCK_OFFSET_SECONDS_MAX} s ahead; it is ${this.offsetMs / MS_PER_SECOND} s ahead`;
+      const ahead = `it is ${this.offsetMs / MS_PER_SECOND} s ahead`;
+      const message = `the twin clock may run at most ${CLOCK_OFFSET_SECONDS_MAX} s ahead; ${ahead}`;
       throw new ClockAdvanceError('clock_offset_too_large', `${message}: POST /.twin/clock/reset first`, 'seconds');
     }
     Atomics.store(this.offset, 0, BigInt(offsetMs));

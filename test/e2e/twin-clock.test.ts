@@ -29,7 +29,8 @@ afterAll(async () => {
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const init = { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers } };
-  const response = await fetch(`${twin.url}${path}`, { ...init, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const withBody = body === undefined ? init : { ...init, body: JSON.stringify(body) };
+  const response = await fetch(`${twin.url}${path}`, withBody);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -42,7 +43,8 @@ describe('the twin clock on the real template', () => {
     expect(twinDay > realDay).toBe(true);
 
     const destination = { country: 'DE', method: 'sepa', iban: PAID_IBAN };
-    const payout = { amount: 1_000, currency: 'EUR', destination, recipient: { name: 'Clock Recipient' }, description: 'twin clock' };
+    const recipient = { name: 'Clock Recipient' };
+    const payout = { amount: 1_000, currency: 'EUR', destination, recipient, description: 'twin clock' };
     const created = await call('POST', '/payouts', payout, { 'idempotency-key': `clock-${ulid()}` });
     expect(created.status).toBe(201);
     expect(String(created.body['created_at']).slice(0, 10)).toBe(twinDay);

@@ -152,13 +152,22 @@ describe('the twin clock', () => {
   const ADVANCE_SECONDS = 25 * 3600;
   /** A reading taken while the real clock moves: within this of what was expected. */
   const TOLERANCE_MS = 5_000;
-  const post = (path: string, body?: string) => echo(path, { method: 'POST', headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body }) });
+  const post = (path: string, body?: string) => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' } };
+    return echo(path, body === undefined ? init : { ...init, body });
+  };
   const seenByFunction = async () => {
     const { json } = await echo('/open');
-    return { ...(json.clock as { nowMs: number; newDateMs: number; isDate: boolean }), remainingMs: json.remainingMs as number };
+    const clock = json.clock as { nowMs: number; newDateMs: number; isDate: boolean };
+    return { ...clock, remainingMs: json.remainingMs as number };
   };
-  const sandboxNowMs = async () => Date.parse(((await (await fetch(`${twin.twin.sandboxProviderUrl}/healthz`)).json()) as { now: string }).now);
-  const expectNear = (actualMs: number, expectedMs: number) => expect(Math.abs(actualMs - expectedMs)).toBeLessThan(TOLERANCE_MS);
+  const sandboxNowMs = async () => {
+    const health = (await (await fetch(`${twin.twin.sandboxProviderUrl}/healthz`)).json()) as { now: string };
+    return Date.parse(health.now);
+  };
+  const expectNear = (actualMs: number, expectedMs: number) => {
+    expect(Math.abs(actualMs - expectedMs)).toBeLessThan(TOLERANCE_MS);
+  };
 
   it('reads real time until advanced', async () => {
     const { response, json } = await echo('/.twin/clock');
@@ -196,9 +205,9 @@ describe('the twin clock', () => {
     ['a negative number', JSON.stringify({ seconds: -60 }), 'parameter_invalid', 'seconds'],
     ['zero', JSON.stringify({ seconds: 0 }), 'parameter_invalid', 'seconds'],
     ['a string', JSON.stringify({ seconds: '60' }), 'parameter_invalid', 'seconds'],
-    ['more than the largest advance', JSON.stringify({ seconds: CLOCK_ADVANCE_SECONDS_MAX + 1 }), 'parameter_invalid', 'seconds'],
+    ['over the largest advance', JSON.stringify({ seconds: CLOCK_ADVANCE_SECONDS_MAX + 1 }), 'parameter_invalid', 'seconds'],
     ['a missing seconds', '{}', 'parameter_invalid', 'seconds'],
-    ['an unknown member', JSON.stringify({ seconds: 60, milliseconds: 1 }), 'parameter_unknown', 'milliseconds'],
+    ['an unknown member', JSON.stringify({ seconds: 60, milliseconds: 1 }), 'field_unknown', 'milliseconds'],
     ['a body that is not JSON', 'seconds=60', 'invalid_json', undefined],
     ['no body', undefined, 'invalid_json', undefined],
   ])('refuses %s with 400 and moves nothing', async (_name, body, code, param) => {

@@ -10,7 +10,8 @@ const MINUTE_MS = 60_000;
 const HOUR_SECONDS = 3600;
 
 function target(logicalId: string, expression: string, functionShortName: string): ScheduledTarget {
-  const spec: ScheduleSpec = { logicalId, expression, timezone: 'UTC', enabled: true, input: undefined, functionLogicalId: `${functionShortName}Function` };
+  const functionLogicalId = `${functionShortName}Function`;
+  const spec: ScheduleSpec = { logicalId, expression, timezone: 'UTC', enabled: true, input: undefined, functionLogicalId };
   return { spec, functionShortName };
 }
 
@@ -67,7 +68,8 @@ describe('Scheduler on the twin clock', () => {
     expect(nextRunOf('NightlySchedule')).toBe('2026-03-02T02:30:00.000Z');
     // 90 real minutes later it is 02:30 twin time the next day: the nightly run fires.
     await vi.advanceTimersByTimeAsync(90 * MINUTE_MS);
-    expect(runs.filter((run) => run.fn === 'reconcile')).toEqual([{ fn: 'reconcile', atIso: '2026-03-02T02:30:00.000Z' }]);
+    const nightly = runs.filter((run) => run.fn === 'reconcile');
+    expect(nightly).toEqual([{ fn: 'reconcile', atIso: '2026-03-02T02:30:00.000Z' }]);
     expect(runs.filter((run) => run.fn === 'sweep')).toHaveLength(18);
   });
 

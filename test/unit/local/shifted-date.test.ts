@@ -52,7 +52,8 @@ describe('it is still a Date', () => {
   const { ShiftedDate } = shifted();
   it.each([
     ['a shifted date is an instance of the original Date', () => new ShiftedDate() instanceof Date],
-    ['an original date is an instance of the shifted Date (fs.Stats, dates made before the swap)', () => new Date() instanceof ShiftedDate],
+    // fs.Stats and dates made before the swap are built by the original.
+    ['an original date is an instance of the shifted Date', () => new Date() instanceof ShiftedDate],
     ['a shifted date is an instance of the shifted Date', () => new ShiftedDate(0) instanceof ShiftedDate],
     ['its tag is [object Date]', () => Object.prototype.toString.call(new ShiftedDate()) === '[object Date]'],
     ['its constructor is the shifted Date', () => new ShiftedDate().constructor === ShiftedDate],

@@ -66,7 +66,8 @@ describe('TwinClock', () => {
     const steps = Math.floor(CLOCK_OFFSET_SECONDS_MAX / CLOCK_ADVANCE_SECONDS_MAX);
     for (let step = 0; step < steps; step += 1) clock.advance(CLOCK_ADVANCE_SECONDS_MAX);
     const before = clock.offsetMs;
-    expect(refusalOf(() => clock.advance(CLOCK_ADVANCE_SECONDS_MAX))).toEqual({ code: 'clock_offset_too_large', param: 'seconds' });
+    const refusal = refusalOf(() => clock.advance(CLOCK_ADVANCE_SECONDS_MAX));
+    expect(refusal).toEqual({ code: 'clock_offset_too_large', param: 'seconds' });
     expect(clock.offsetMs).toBe(before);
   });
 });
@@ -86,7 +87,7 @@ describe('parseAdvanceBody', () => {
     ['an array', Buffer.from('[60]'), 'invalid_json', undefined],
     ['null', Buffer.from('null'), 'invalid_json', undefined],
     ['a bare number', Buffer.from('60'), 'invalid_json', undefined],
-    ['an unknown member', Buffer.from('{"seconds": 60, "ms": 1}'), 'parameter_unknown', 'ms'],
+    ['an unknown member', Buffer.from('{"seconds": 60, "ms": 1}'), 'field_unknown', 'ms'],
   ])('refuses a body %s', (_name, body, code, param) => {
     expect(refusalOf(() => parseAdvanceBody(body))).toEqual({ code, param });
   });
