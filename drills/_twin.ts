@@ -47,6 +47,23 @@ export async function connectTwin(log: (line: string) => void): Promise<DrillTwi
   };
 }
 
+/** GET /.twin/clock: the twin's now (what every function reads) and how far ahead of real time it runs. */
+export async function readTwinClock(twinUrl: string): Promise<{ now: string; offset_ms: number }> {
+  const response = await fetch(`${twinUrl}/.twin/clock`);
+  if (!response.ok) throw new Error(`the twin answered ${response.status} to GET /.twin/clock`);
+  return (await response.json()) as { now: string; offset_ms: number };
+}
+
+/** POST /.twin/clock/advance: moves the twin's clock (and the sandbox provider's with it) forward. */
+export async function advanceTwinClock(twinUrl: string, seconds: number): Promise<{ now: string; offset_ms: number }> {
+  const headers = { 'content-type': 'application/json' };
+  const response = await fetch(`${twinUrl}/.twin/clock/advance`, { method: 'POST', headers, body: JSON.stringify({ seconds }) });
+  if (!response.ok) {
+    throw new Error(`the twin answered ${response.status} to POST /.twin/clock/advance: ${await response.text()}`);
+  }
+  return (await response.json()) as { now: string; offset_ms: number };
+}
+
 export interface Check {
   what: string;
   expected: unknown;

@@ -4,12 +4,19 @@
 // GET /exports/{date}'s presigned URLs) and resolved (POST /exceptions/{id}/resolve); a re-run then
 // neither duplicates nor reopens the exception.
 //
+// A day is reconciled only once it has ended (functions/domain/reconciliation/run-date.ts), and a
+// payout cannot be backdated: so the drill creates its payout today, sees today refused, then moves
+// the twin's clock (POST /.twin/clock/advance; the sandbox provider's clock moves with it) past the
+// end of that day and reconciles it. Against a running twin, the clock stays advanced afterwards
+// (POST /.twin/clock/reset returns it to real time).
+//
 //   npm run drill -- ledger-mismatch
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
 import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
-import { connectTwin, report, runDrill } from './_twin.js';
+import { addDays } from '../functions/domain/reconciliation/run-date.js';
+import { advanceTwinClock, connectTwin, readTwinClock, report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
 /** docs/sandbox-provider.md: paid, reported with a different amount (+100 minor units). */
@@ -22,6 +29,13 @@ const SANDBOX_ADVANCE_SECONDS = 30;
 /** POST /reconciliations only queues the run; the twin's poller hands it to `reconcile` within seconds. */
 const RECONCILIATION_WAIT_MS_MAX = 120_000;
 const TERMINAL_RUN_STATES = ['succeeded', 'failed'];
+/**
+ * A day D has ended everywhere once it has ended in UTC−12, the zone furthest behind UTC: at
+ * D+1 12:00Z. Past that, D has ended in UTC and in any RECONCILE_TIMEZONE the stack may name.
+ */
+const DAY_END_LAG_MS_MAX = 12 * 3600 * 1000;
+/** Past the end of the day by this much, so no reading of the clock lands on its last second. */
+const CLOCK_MARGIN_SECONDS = 600;
 
 const log = (line: string) => console.log(`• ${line}`);
 
@@ -55,6 +69,19 @@ async function main(): Promise<boolean> {
       if (status === 'paid') break;
     }
     log(`  → status ${status}`);
+
+    log(`POST /reconciliations {"date":"${date}"} while ${date} is still going on`);
+    const early = await call('POST', '/reconciliations', { date });
+    log(`  → ${early.status} ${early.body['error']?.['code']}`);
+
+    const clockBefore = await readTwinClock(twin.url);
+    const endsEverywhereMs = Date.parse(`${addDays(date, 1)}T00:00:00.000Z`) + DAY_END_LAG_MS_MAX;
+    const untilEndSeconds = Math.max(0, Math.ceil((endsEverywhereMs - Date.parse(clockBefore.now)) / 1000));
+    const advanceSeconds = untilEndSeconds + CLOCK_MARGIN_SECONDS;
+    log(`POST /.twin/clock/advance {"seconds":${advanceSeconds}}: past the end of ${date} in every zone`);
+    log(`  (twin now ${clockBefore.now})`);
+    const clockAfter = await advanceTwinClock(twin.url, advanceSeconds);
+    log(`  → twin now ${clockAfter.now} (${clockAfter.offset_ms / 1000} s ahead of real time)`);
 
     /** POST (202, queued), then GET /reconciliations/{date} until the run has finished or the wait runs out. */
     const reconcile = async () => {
@@ -100,6 +127,16 @@ async function main(): Promise<boolean> {
     const ok = report([
       { what: 'payout created', expected: 201, saw: created.status },
       { what: 'payout paid (our books: ledger in_transit → settled)', expected: 'paid', saw: status },
+      {
+        what: 'its day refused while it has not ended',
+        expected: [400, 'date_not_ended'],
+        saw: [early.status, early.body['error']?.['code']],
+      },
+      {
+        what: 'the twin clock moved past the end of its day',
+        expected: true,
+        saw: Date.parse(clockAfter.now) >= endsEverywhereMs,
+      },
       { what: 'reconciliation queued (202), then succeeded', expected: [202, 'succeeded'], saw: [run.status, run.run?.['state']] },
       { what: 'found and categorised: reconciliation.csv row', expected: ['unmatched', 'amount_mismatch', 'finance'], saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']] },
       { what: 'the provider reported 100 minor units more', expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)], saw: [row?.['amount_minor'], row?.['provider_gross_minor']] },

@@ -14,6 +14,8 @@ import { buildModel, defaultClientId, type TwinModel } from './template/model.js
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
 import type { ResolveContext } from './template/resolve.js';
 import { Scheduler } from './aws/scheduler.js';
+import { TwinClock } from './aws/twin-clock.js';
+import { TwinClockControl } from './aws/twin-clock-control.js';
 import { SqsPoller } from './aws/sqs-poller.js';
 import { synthesize } from './template/synth.js';
 import { loadTemplate } from './template/template.js';
@@ -42,6 +44,8 @@ export interface Twin {
   emulators: Emulators;
   runtime: LambdaRuntime;
   scheduler: Scheduler;
+  /** The functions' clock (GET /.twin/clock); the sandbox provider's clock is built on it. */
+  clock: TwinClock;
   pollers: Map<string, SqsPoller>;
   sandboxProviderUrl: string;
   /** Local id of the machine-to-machine app client (the first audience of the first authorizer). */
@@ -68,6 +72,9 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   let routing: { routes: TwinModel['routes']; authorizers: TwinModel['authorizers']; keys: IssuerKeys; issuer: string; apiId: string } | undefined;
   let runtime: LambdaRuntime | undefined;
   let scheduler: Scheduler | undefined;
+  // Not persisted: every start of the twin begins on real time (local/README.md, "The twin's clock").
+  const clock = new TwinClock();
+  const clockControl = new TwinClockControl(clock);
 
   const api: ApiServer = await startApiServer({
     get routing() { return routing; },
@@ -75,6 +82,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     runSchedule: (name) => scheduler!.runNow(name),
     health: () => ({ ready: health.ready, body: health.body() }),
     inventory: () => (twin ? twinInventory(twin) : { starting: true }),
+    clock: clockControl,
   }, options.port ?? config.port);
   stoppers.push(() => api.stop());
   health.set('api', { status: 'starting', url: api.url });
@@ -95,16 +103,17 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     const [emulators, keys, sandbox] = await Promise.all([
       launching.then((started) => { launched = started; return provisionEmulators(started, model); }).then((provisioned) => { stoppers.push(() => provisioned.stop()); return provisioned; }),
       loadOrCreateKeys(dirs.issuer),
-      startSandboxProvider({ port: config.sandboxProviderPort, stateDir: dirs.sandbox, webhookUrl: `${api.url}/webhooks/sandbox` }).then((started) => { stoppers.push(() => started.stop()); return started; }),
+      startSandboxProvider({ port: config.sandboxProviderPort, stateDir: dirs.sandbox, webhookUrl: `${api.url}/webhooks/sandbox`, realNowMs: () => clock.nowMs() }).then((started) => { stoppers.push(() => started.stop()); return started; }),
     ]);
     phase('emulators, issuer and sandbox provider ready');
     health.set('dynamodb', { status: 'ok', endpoint: emulators.dynamodbEndpointUrl, tables: model.tables.length });
     health.set('fauxqs', { status: 'ok', endpoint: emulators.sqsEndpointUrl, queues: model.queues.length, buckets: model.buckets.length });
     health.set('sandboxProvider', { status: 'ok', url: sandbox.url });
+    clockControl.attach({ sandbox });
 
     const context: ResolveContext = { template: loaded.template, stackName: loaded.stackName, sqsEndpointUrl: emulators.sqsEndpointUrl, apiUrl: api.url, issuerUrl: issuer };
     const twinEnvironment = { ...emulators.awsEnvironment, SANDBOX_PROVIDER_URL: sandbox.url, ...config.env };
-    runtime = new LambdaRuntime(model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })));
+    runtime = new LambdaRuntime(model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })), { clockBuffer: clock.buffer });
     stoppers.push(() => runtime!.stop());
     health.set('functions', { status: 'ok', count: model.functions.length });
 
@@ -129,8 +138,10 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       model.schedules.map((spec) => ({ spec, functionShortName: runtime!.find(spec.functionLogicalId)!.spec.shortName })),
       (name, event) => runtime!.invoke(name, event),
       log,
+      () => clock.nowMs(),
     );
     scheduler.start();
+    clockControl.attach({ scheduler });
     stoppers.push(() => scheduler!.stop());
     health.set('schedules', { status: 'ok', count: model.schedules.length });
 
@@ -151,6 +162,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       emulators,
       runtime,
       scheduler,
+      clock,
       pollers,
       sandboxProviderUrl: sandbox.url,
       clientId,

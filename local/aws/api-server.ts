@@ -9,12 +9,24 @@ import { authorize } from './jwt-authorizer.js';
 import type { AuthorizerSpec, RouteSpec } from '../template/model.js';
 import { LOOPBACK_HOST } from '../emulators/ports.js';
 import { RouteTable } from './routes.js';
+import { ClockAdvanceError, parseAdvanceBody, type ClockReading } from './twin-clock.js';
 
 /** API Gateway refuses payloads over 10 MB; so does the twin, before buffering more. */
 const REQUEST_BODY_BYTES_MAX = 10 * 1024 * 1024;
 const SCHEDULE_RUN_PATH = /^\/\.twin\/schedules\/([^/]+)\/run$/;
 /** Like Lambda's Invoke API: `npm run invoke` posts an event here when the twin is running. */
 const FUNCTION_INVOKE_PATH = /^\/\.twin\/functions\/([^/]+)\/invoke$/;
+const CLOCK_PATH = '/.twin/clock';
+
+/** The twin's clock (twin-clock.ts) and what moves with it (schedules, the sandbox provider). */
+export interface ClockBackend {
+  read(): ClockReading;
+  /** The twin's now, epoch ms: the request time API Gateway stamps on the event. */
+  nowMs(): number;
+  /** Throws ClockAdvanceError when refused; then nothing moved. */
+  advance(seconds: unknown): unknown;
+  reset(): unknown;
+}
 
 export interface ApiBackend {
   /** Undefined until the functions are loaded: routes answer 503 meanwhile. */
@@ -23,17 +35,19 @@ export interface ApiBackend {
   runSchedule(functionShortName: string): Promise<unknown[] | undefined>;
   health(): { ready: boolean; body: unknown };
   inventory(): unknown;
+  clock: ClockBackend;
 }
 
 type ErrorType = 'authentication_error' | 'permission_error' | 'not_found_error' | 'api_error' | 'invalid_request_error';
 
 /** DESIGN §3 error body; every response carries Request-Id. */
-export function errorResponse(status: number, type: ErrorType, code: string, message: string, requestId: string, category: 'retryable' | 'terminal' = 'terminal'): HttpResponse {
+export function errorResponse(status: number, type: ErrorType, code: string, message: string, requestId: string, category: 'retryable' | 'terminal' = 'terminal', param?: string): HttpResponse {
+  const error = { type, code, category, message, ...(param === undefined ? {} : { param }), request_id: requestId };
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json', 'request-id': requestId },
     cookies: [],
-    body: Buffer.from(JSON.stringify({ error: { type, code, category, message, request_id: requestId } })),
+    body: Buffer.from(JSON.stringify({ error })),
   };
 }
 
@@ -79,7 +93,7 @@ async function routeRequest(backend: ApiBackend, table: RouteTable, request: Inc
   const rawQuery = (request.url ?? '').split('?')[1] ?? '';
   const event = buildEvent(
     { method, rawPath: url.pathname, rawQueryString: rawQuery, headers: request.headers, body, sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? LOOPBACK_HOST },
-    { requestId, routeKey: match.route.routeKey, apiId: routing.apiId, domainName: `${LOOPBACK_HOST}:${port}`, pathParameters: match.pathParameters, jwt, nowMs: Date.now() },
+    { requestId, routeKey: match.route.routeKey, apiId: routing.apiId, domainName: `${LOOPBACK_HOST}:${port}`, pathParameters: match.pathParameters, jwt, nowMs: backend.clock.nowMs() },
   );
   try {
     return mapResult(await backend.invoke(match.route.functionLogicalId, event, requestId));
@@ -109,6 +123,28 @@ async function invokeFunction(backend: ApiBackend, name: string, body: Buffer, r
   }
 }
 
+/** GET /.twin/clock, POST /.twin/clock/advance {"seconds": N}, POST /.twin/clock/reset; else undefined. */
+async function clockRequest(
+  backend: ApiBackend,
+  request: IncomingMessage,
+  path: string,
+  requestId: string,
+): Promise<HttpResponse | undefined> {
+  const method = request.method ?? 'GET';
+  if (path === CLOCK_PATH && method === 'GET') return jsonResponse(200, backend.clock.read(), requestId);
+  if (path === `${CLOCK_PATH}/reset` && method === 'POST') return jsonResponse(200, backend.clock.reset(), requestId);
+  if (path !== `${CLOCK_PATH}/advance` || method !== 'POST') return undefined;
+  const body = await readBody(request);
+  try {
+    // readBody answers undefined past REQUEST_BODY_BYTES_MAX; parseAdvanceBody refuses far less.
+    return jsonResponse(200, backend.clock.advance(parseAdvanceBody(body ?? null)), requestId);
+  } catch (error) {
+    if (!(error instanceof ClockAdvanceError)) throw error;
+    const status = error.code === 'body_too_large' ? 413 : 400;
+    return errorResponse(status, 'invalid_request_error', error.code, error.message, requestId, 'terminal', error.param);
+  }
+}
+
 async function handle(backend: ApiBackend, getTable: () => RouteTable | undefined, request: IncomingMessage, requestId: string, port: number): Promise<HttpResponse> {
   const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
   const method = request.method ?? 'GET';
@@ -121,6 +157,10 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
     return jsonResponse(200, { issuer: backend.routing.issuer, jwks_uri: `http://${LOOPBACK_HOST}:${port}${JWKS_PATH}` }, requestId);
   }
   if (url.pathname === '/.twin/inventory' && method === 'GET') return jsonResponse(200, backend.inventory(), requestId);
+  if (url.pathname.startsWith(CLOCK_PATH)) {
+    const clock = await clockRequest(backend, request, url.pathname, requestId);
+    if (clock) return clock;
+  }
   const table = getTable();
   if (!table) return errorResponse(503, 'api_error', 'twin_starting', 'the twin is still starting; poll GET /health', requestId, 'retryable');
   const scheduleRun = SCHEDULE_RUN_PATH.exec(url.pathname);

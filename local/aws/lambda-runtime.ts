@@ -16,6 +16,11 @@ export interface LambdaFunction {
   environment: Record<string, string>;
 }
 
+export interface LambdaRuntimeOptions {
+  /** The twin's clock offset (twin-clock.ts), shared with every worker; absent: workers keep real time. */
+  clockBuffer?: SharedArrayBuffer;
+}
+
 interface WorkerSlot {
   worker: Worker;
   busy: boolean;
@@ -40,7 +45,10 @@ class FunctionPool {
   private readonly slots: WorkerSlot[] = [];
   private readonly waiters: Waiter[] = [];
 
-  constructor(private readonly fn: LambdaFunction) {}
+  constructor(
+    private readonly fn: LambdaFunction,
+    private readonly clockBuffer: SharedArrayBuffer | undefined,
+  ) {}
 
   get size(): number {
     return this.slots.length;
@@ -50,7 +58,14 @@ class FunctionPool {
     const { spec, environment } = this.fn;
     const worker = new Worker(WORKER_PATH, {
       env: environment,
-      workerData: { modulePath: spec.modulePath, exportName: spec.exportName, functionName: spec.name, memoryMb: spec.memoryMb },
+      workerData: {
+        modulePath: spec.modulePath,
+        exportName: spec.exportName,
+        functionName: spec.name,
+        memoryMb: spec.memoryMb,
+        // Shared, not copied: an advance of the twin clock reaches this worker at its next Date reading.
+        clockBuffer: this.clockBuffer,
+      },
       // The bundles are ESM with their own createRequire banner; no TypeScript loader is needed.
       execArgv: [],
     });
@@ -124,9 +139,9 @@ export class LambdaRuntime {
   readonly invocations: InvocationLog[] = [];
   private static readonly INVOCATION_LOG_MAX = 200;
 
-  constructor(functions: LambdaFunction[]) {
+  constructor(functions: LambdaFunction[], options: LambdaRuntimeOptions = {}) {
     for (const fn of functions) {
-      this.pools.set(fn.spec.logicalId, new FunctionPool(fn));
+      this.pools.set(fn.spec.logicalId, new FunctionPool(fn, options.clockBuffer));
       for (const key of [fn.spec.logicalId, fn.spec.shortName, fn.spec.name]) this.byName.set(key, fn);
     }
   }

@@ -3,8 +3,12 @@
 // TypeScript loader — startup time is part of what the twin measures.
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { installShiftedDate } from './shifted-date.mjs';
 
-const { modulePath, exportName, functionName, memoryMb } = workerData;
+const { modulePath, exportName, functionName, memoryMb, clockBuffer } = workerData;
+// The twin's clock (twin-clock.ts), before the handler is imported so every Date it makes reads it.
+// The deadline is on the real clock (the runtime set it, and the timeout timer runs on it).
+const realNowMs = clockBuffer ? installShiftedDate(clockBuffer) : Date.now.bind(Date);
 let handlerPromise;
 
 function loadHandler() {
@@ -28,7 +32,7 @@ function lambdaContext(requestId, deadlineMs) {
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${requestId}`,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - realNowMs()),
   };
 }
 

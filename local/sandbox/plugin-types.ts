@@ -15,6 +15,12 @@ export interface SandboxContext {
   triggerOf(providerReference: string): SandboxTrigger | undefined;
   /** The sandbox clock (epoch ms), which `POST /v1/test/advance` moves forward. */
   nowMs(): number;
+  /**
+   * The wall clock (epoch ms) the sandbox clock is built on: real time, or the twin's clock when the
+   * twin runs the sandbox. Webhook signatures are stamped with it, because our intake checks their
+   * timestamp against its own clock, which is the twin's.
+   */
+  realNowMs(): number;
   /** Called after every state change is on disk, in order; returns an unsubscribe function. */
   onStateChange(listener: StateChangeListener): () => void;
   /** Where our webhook intake listens (e.g. http://127.0.0.1:3000/webhooks/sandbox); undefined: send none. */

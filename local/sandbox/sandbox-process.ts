@@ -32,7 +32,7 @@ export interface SandboxProviderOptions {
   submitHangMs?: number;
   /** Start the plugins (webhook emitter, settlement report); default true. */
   plugins?: boolean;
-  /** The real clock, for tests. */
+  /** The wall clock the sandbox clock runs on (default Date.now): the twin passes its own, tests a fake. */
   realNowMs?: () => number;
   /** Journal lines before the books are folded into a snapshot; for tests of the fold. */
   journalLinesMax?: number;
@@ -59,6 +59,7 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
     getPayout: (reference) => store.getPayout(reference),
     triggerOf: (reference) => store.triggerOf(reference),
     nowMs: () => store.nowMs(),
+    realNowMs: options.realNowMs ?? Date.now,
     onStateChange: (listener) => store.onStateChange(listener),
     webhookUrl: options.webhookUrl,
     stateDir: options.stateDir,

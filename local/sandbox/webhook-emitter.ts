@@ -53,7 +53,7 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
       seed: options.seed,
       rates: options.rates,
       timing: options.timing,
-      ...(options.realNowMs ? { realNowMs: options.realNowMs } : {}),
+      realNowMs: options.realNowMs ?? context.realNowMs,
     });
     // Without an intake to call (a sandbox started on its own) there is nothing to deliver.
     const unsubscribe = (options.targetUrl ?? context.webhookUrl) === undefined

@@ -1,6 +1,6 @@
 // The twin end to end on its fixture assembly: HTTP API v2 events and response mapping, Lambda
 // emulation (environment, context, errors, timeouts, pool size), schedules on demand, the SQS
-// poller, and state kept across a restart.
+// poller, the twin's clock, and state kept across a restart.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKERS_PER_FUNCTION_MAX } from '../../local/aws/lambda-runtime.js';
+import { CLOCK_ADVANCE_SECONDS_MAX } from '../../local/aws/twin-clock.js';
 import { FIXTURE_CDK_OUT_DIR } from '../support/fixture-model.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
@@ -157,6 +158,93 @@ describe('schedules and pollers', () => {
       await new Promise((resolveLater) => setTimeout(resolveLater, 200));
     }
     expect(twin.twin.pollers.get('ConsumerMapping')!.stats.deleted).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the twin clock', () => {
+  const ADVANCE_SECONDS = 25 * 3600;
+  /** A reading taken while the real clock moves: within this of what was expected. */
+  const TOLERANCE_MS = 5_000;
+  const post = (path: string, body?: string) => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' } };
+    return echo(path, body === undefined ? init : { ...init, body });
+  };
+  const seenByFunction = async () => {
+    const { json } = await echo('/open');
+    const clock = json.clock as { nowMs: number; newDateMs: number; isDate: boolean };
+    return { ...clock, remainingMs: json.remainingMs as number };
+  };
+  const sandboxNowMs = async () => {
+    const health = (await (await fetch(`${twin.twin.sandboxProviderUrl}/healthz`)).json()) as { now: string };
+    return Date.parse(health.now);
+  };
+  const expectNear = (actualMs: number, expectedMs: number) => {
+    expect(Math.abs(actualMs - expectedMs)).toBeLessThan(TOLERANCE_MS);
+  };
+
+  it('reads real time until advanced', async () => {
+    const { response, json } = await echo('/.twin/clock');
+    expect(response.status).toBe(200);
+    expect(json.offset_ms).toBe(0);
+    expectNear(Date.parse(json.now), Date.now());
+    expectNear((await seenByFunction()).nowMs, Date.now());
+  });
+
+  it('moves what a warm function sees, the sandbox clock and the schedules at once', async () => {
+    await seenByFunction(); // the echo worker is warm: the change must reach it without a restart
+    const workers = twin.twin.runtime.workerCount('echo');
+    const sandboxBeforeMs = await sandboxNowMs();
+    const advanced = await post('/.twin/clock/advance', JSON.stringify({ seconds: ADVANCE_SECONDS }));
+    expect(advanced.response.status).toBe(200);
+    expect(advanced.json.offset_ms).toBe(ADVANCE_SECONDS * 1000);
+    expectNear(Date.parse(advanced.json.now), Date.now() + ADVANCE_SECONDS * 1000);
+    // The fixture's rate(5 minutes) schedule fell due inside the jump: skipped and reported.
+    expect(advanced.json.skipped_schedule_runs.map((run: { function: string }) => run.function)).toEqual(['tick']);
+
+    const seen = await seenByFunction();
+    expect(twin.twin.runtime.workerCount('echo')).toBe(workers);
+    expectNear(seen.nowMs, Date.now() + ADVANCE_SECONDS * 1000);
+    expectNear(seen.newDateMs, Date.now() + ADVANCE_SECONDS * 1000);
+    expect(seen.isDate).toBe(true);
+    // The invocation deadline stays on the real clock: the jump does not time the function out.
+    expect(seen.remainingMs).toBeGreaterThan(0);
+    expectNear(await sandboxNowMs(), sandboxBeforeMs + ADVANCE_SECONDS * 1000);
+    expectNear(Date.parse((await echo('/.twin/clock')).json.now), Date.now() + ADVANCE_SECONDS * 1000);
+    const tick = twin.twin.scheduler.state.find((state) => state.functionShortName === 'tick')!;
+    expect(Date.parse(tick.nextRunAt!)).toBeGreaterThan(Date.now() + ADVANCE_SECONDS * 1000 - TOLERANCE_MS);
+  });
+
+  it.each([
+    ['a negative number', JSON.stringify({ seconds: -60 }), 'parameter_invalid', 'seconds'],
+    ['zero', JSON.stringify({ seconds: 0 }), 'parameter_invalid', 'seconds'],
+    ['a string', JSON.stringify({ seconds: '60' }), 'parameter_invalid', 'seconds'],
+    ['over the largest advance', JSON.stringify({ seconds: CLOCK_ADVANCE_SECONDS_MAX + 1 }), 'parameter_invalid', 'seconds'],
+    ['a missing seconds', '{}', 'parameter_invalid', 'seconds'],
+    ['an unknown member', JSON.stringify({ seconds: 60, milliseconds: 1 }), 'field_unknown', 'milliseconds'],
+    ['a body that is not JSON', 'seconds=60', 'invalid_json', undefined],
+    ['no body', undefined, 'invalid_json', undefined],
+  ])('refuses %s with 400 and moves nothing', async (_name, body, code, param) => {
+    const before = (await echo('/.twin/clock')).json.offset_ms;
+    const refused = await post('/.twin/clock/advance', body);
+    expect(refused.response.status).toBe(400);
+    expect(refused.json.error).toEqual({
+      type: 'invalid_request_error',
+      code,
+      category: 'terminal',
+      message: expect.any(String),
+      ...(param === undefined ? {} : { param }),
+      request_id: refused.response.headers.get('request-id'),
+    });
+    expect((await echo('/.twin/clock')).json.offset_ms).toBe(before);
+  });
+
+  it('resets to real time', async () => {
+    const reset = await post('/.twin/clock/reset');
+    expect(reset.response.status).toBe(200);
+    expect(reset.json.offset_ms).toBe(0);
+    expectNear(Date.parse(reset.json.now), Date.now());
+    expectNear((await seenByFunction()).nowMs, Date.now());
+    expect((await echo('/.twin/clock')).json).toMatchObject({ offset_ms: 0 });
   });
 });
 
