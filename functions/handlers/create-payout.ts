@@ -4,14 +4,14 @@ import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../a
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
-import { parseCreatePayoutRequest } from '../api/create-payout-request';
-import { idempotentCreate } from '../api/create-payout-service';
-import { httpHandler } from '../api/http-handler';
+import { parseCreatePayoutRequest } from '../http/create-payout-request';
+import { idempotentCreate } from '../app/payouts/create-payout';
+import { httpHandler } from '../http/http-handler';
 import { PAYOUT_ID_PREFIX } from '../shared/ids';
 import { positiveIntegerEnv } from '../shared/env';
 import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
-import { callerOf } from './http/claims';
-import { json } from './http/response';
+import { callerOf } from '../http/claims';
+import { json } from '../http/response';
 
 // POST /payouts — parse → idempotent section (Powertools + one transaction + enqueue) → answer.
 // Validation happens before the idempotent section, so a 4xx is never stored and writes nothing.

@@ -1,10 +1,10 @@
 import { corridorMatrix } from '../adapters/corridors-config';
-import { httpHandler } from '../api/http-handler';
-import type { corridorsResponseSchema } from '../api/schemas';
+import { httpHandler } from '../http/http-handler';
+import type { corridorsResponseSchema } from '../http/schemas';
 import { CORRIDOR_STATES } from '../domain/corridors';
 import type { z } from 'zod';
-import { callerOf } from './http/claims';
-import { json } from './http/response';
+import { callerOf } from '../http/claims';
+import { json } from '../http/response';
 
 // GET /corridors — the launch matrix. The tenant check runs anyway: a token that cannot own
 // payouts has no use for the matrix, and every payouts:read route answers the same way.

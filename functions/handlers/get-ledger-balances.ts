@@ -1,14 +1,14 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { readBalances } from '../adapters/ledger-balances';
-import { httpHandler } from '../api/http-handler';
-import { parseQuery } from '../api/query-parameters';
-import { ledgerBalancesQuerySchema } from '../api/parameter-schemas';
-import type { balancesResponseSchema } from '../api/schemas';
+import { httpHandler } from '../http/http-handler';
+import { parseQuery } from '../http/query-parameters';
+import { ledgerBalancesQuerySchema } from '../http/parameter-schemas';
+import type { balancesResponseSchema } from '../http/schemas';
 import type { z } from 'zod';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
-import { callerOf } from './http/claims';
-import { json } from './http/response';
+import { callerOf } from '../http/claims';
+import { json } from '../http/response';
 
 // GET /ledger/balances?currency=USD[&tenant_id=acme] (ops:read): every account of every tenant in
 // one currency, read so that they sum to zero (see ledger-balances.ts), with the sum shown.

@@ -1,8 +1,8 @@
-import { buildOpenApiDocument } from '../api/openapi-document';
-import { httpHandler } from '../api/http-handler';
+import { buildOpenApiDocument } from '../http/openapi/openapi-document';
+import { httpHandler } from '../http/http-handler';
 import { positiveIntegerEnv } from '../shared/env';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
-import { json } from './http/response';
+import { json } from '../http/response';
 
 // GET /openapi.json — public: the contract, no tenant data. Built once per cold start, with the
 // amount maximum this deployment's create-payout enforces (the stack sets the same variable on both).

@@ -7,8 +7,8 @@ import { InboxRepository } from '../adapters/inbox-repository';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV } from '../shared/names';
-import { internalErrorResponse, requestIdOf, type HttpResult } from './http/response';
-import { intakeWebhook, type IntakeDeps } from './webhooks/intake';
+import { internalErrorResponse, requestIdOf, type HttpResult } from '../http/response';
+import { intakeWebhook, type IntakeDeps } from '../app/webhooks/intake';
 
 // Entry for POST /webhooks/{provider}: wiring only; the protocol is in webhooks/intake.ts.
 

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createHash } from 'node:crypto';
 import { CONSOLE_CSS, CONSOLE_HTML_TEMPLATE, CONSOLE_JS } from '../generated/console-assets';
 import { ENV, OPS_CONSOLE_SCOPES, qualifiedScope } from '../shared/names';
-import { requestIdOf } from './http/response';
+import { requestIdOf } from '../http/response';
 
 /** The CLI line the twin's sign-in form shows when the twin has no token endpoint. */
 export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --tenant ops --scopes ops:read,ops:redrive,exceptions:write';

@@ -1,9 +1,9 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
-import { httpHandler } from '../api/http-handler';
+import { httpHandler } from '../http/http-handler';
 import { ENV } from '../shared/names';
-import { exceptionsApi, type ExceptionsApiDeps } from './ops/exceptions-api';
+import { exceptionsApi, type ExceptionsApiDeps } from '../app/ops/exceptions-api';
 
 // Entry for the exceptions API (docs/ops-api.md); wiring only.
 

@@ -3,9 +3,9 @@ import { DeadLetterQueue } from '../adapters/dlq';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { OpsAudit } from '../adapters/ops-audit';
 import { WebhookQueue } from '../adapters/webhook-queue';
-import { httpHandler } from '../api/http-handler';
+import { httpHandler } from '../http/http-handler';
 import { ENV } from '../shared/names';
-import { redriveApi, type RedriveApiDeps } from './ops/redrive-api';
+import { redriveApi, type RedriveApiDeps } from '../app/ops/redrive-api';
 
 // Entry for the DLQ, redrive and replay API (docs/ops-api.md); wiring only.
 

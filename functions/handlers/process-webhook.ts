@@ -8,7 +8,7 @@ import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner'
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { RecheckMarkers } from '../adapters/recheck-markers';
 import { ENV } from '../shared/names';
-import { processWebhookRecord, WebhookProcessingError, type ProcessDeps } from './webhooks/process';
+import { processWebhookRecord, WebhookProcessingError, type ProcessDeps } from '../app/webhooks/process';
 
 // Entry for the WebhookQueue consumer: partial-batch responses, so only failed records return.
 

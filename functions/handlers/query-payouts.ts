@@ -2,18 +2,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { InvalidCursorError } from '../adapters/payouts-queries';
 import { PayoutsRepository } from '../adapters/payouts-repository';
-import { httpHandler, type ApiEvent } from '../api/http-handler';
-import { lifecycleView } from '../api/lifecycle-view';
-import { payoutView, timelineEntryView } from '../api/payout-view';
-import { noQuerySchema, parseQuery } from '../api/query-parameters';
-import { listPayoutsQuerySchema } from '../api/schemas';
+import { httpHandler, type ApiEvent } from '../http/http-handler';
+import { lifecycleView } from '../http/lifecycle-view';
+import { payoutView, timelineEntryView } from '../http/payout-view';
+import { noQuerySchema, parseQuery } from '../http/query-parameters';
+import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
 import { ENV } from '../shared/names';
-import { badRequest, notFound } from './http/api-error';
-import { callerOf } from './http/claims';
-import { operatorLookup, type OperatorLookupDeps } from './payouts/operator-lookup';
-import { json, type HttpResult } from './http/response';
+import { badRequest, notFound } from '../http/api-error';
+import { callerOf } from '../http/claims';
+import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
+import { json, type HttpResult } from '../http/response';
 
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).

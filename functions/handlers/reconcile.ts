@@ -3,10 +3,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseReconciliationRequest } from '../adapters/reconciliation/requests-queue';
-import { runReconciliation, type QueuedRunRequest, type RunDependencies } from '../adapters/reconciliation/run';
+import { runReconciliation, type QueuedRunRequest, type RunDependencies } from '../app/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../adapters/reconciliation/runs-repository';
 import { latestEndedDay, requireRunDate, type ReconcileClock } from '../domain/reconciliation/run-date';
-import { reconciliationDependencies } from './reconciliation/deps';
+import { reconciliationDependencies } from '../app/reconciliation/reconciliations-deps';
 
 // Entry for `reconcile`, invoked two ways:
 // - the nightly schedule (EventBridge Scheduler, no date: the latest day that has ended, i.e.

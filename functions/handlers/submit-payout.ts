@@ -12,7 +12,7 @@ import { providersFromEnv } from '../adapters/providers/registry';
 import { parseSubmissionMessage } from '../adapters/submission-queue';
 import { isProviderError } from '../domain/provider-errors';
 import { ENV } from '../shared/names';
-import { submitOne, type SubmitterDeps } from './submission/submit-one';
+import { submitOne, type SubmitterDeps } from '../app/submission/submit-one';
 
 const logger = new Logger();
 const metrics = new Metrics();

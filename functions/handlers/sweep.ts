@@ -11,7 +11,7 @@ import { RecheckMarkers } from '../adapters/recheck-markers';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV } from '../shared/names';
-import { sweep, type SweepDeps, type SweepReport } from './sweeper/sweep';
+import { sweep, type SweepDeps, type SweepReport } from '../app/sweeper/sweep';
 
 // Entry for the scheduled sweeper; wiring only (the jobs are in sweeper/sweep.ts).
 

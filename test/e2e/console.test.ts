@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboxRepository } from '../../functions/adapters/inbox-repository.js';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets.js';
 import { WebhookQueue } from '../../functions/adapters/webhook-queue.js';
-import { intakeWebhook } from '../../functions/handlers/webhooks/intake.js';
+import { intakeWebhook } from '../../functions/app/webhooks/intake.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { loadSandboxSecret } from '../../local/sandbox/webhook-emitter.js';
 import { signStandardWebhook } from '../../local/sandbox/webhook-signer.js';

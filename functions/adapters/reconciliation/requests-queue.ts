@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueuedRunRequest } from './run';
+import type { QueuedRunRequest } from '../../app/reconciliation/run';
 
 /**
  * The message POST /reconciliations sends to RECONCILIATION_QUEUE_URL; the `reconcile` function

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
-import { runReconciliation, type RunDependencies } from '../../../functions/adapters/reconciliation/run';
+import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
 import { RunsRepository } from '../../../functions/adapters/reconciliation/runs-repository';
 import { payoutItem } from '../../../functions/adapters/payout-items';
 import type { Payout } from '../../../functions/domain/payout';

@@ -13,7 +13,7 @@ import type { ProviderPort } from '../../../functions/domain/provider-port';
 import { mapSandboxState } from '../../../functions/domain/provider-status';
 import type { TransitionCommand } from '../../../functions/domain/payout';
 import { STALE_AFTER_SECONDS_DEFAULT } from '../../../functions/domain/staleness';
-import { sweep } from '../../../functions/handlers/sweeper/sweep';
+import { sweep } from '../../../functions/app/sweeper/sweep';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { samplePayout } from '../payouts/helpers';
 import { harness } from './harness';

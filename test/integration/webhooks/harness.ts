@@ -13,12 +13,12 @@ import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
 import { CachedWebhookSecrets } from '../../../functions/adapters/webhook-secrets';
 import { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { signStandardWebhook } from '../../../functions/domain/webhook-signatures';
-import { ApiError } from '../../../functions/handlers/http/api-error';
-import { errorResponse } from '../../../functions/handlers/http/response';
-import { exceptionsApi } from '../../../functions/handlers/ops/exceptions-api';
-import { redriveApi } from '../../../functions/handlers/ops/redrive-api';
-import { intakeWebhook, type RejectionReason } from '../../../functions/handlers/webhooks/intake';
-import { processWebhookRecord, type ProcessOutcome } from '../../../functions/handlers/webhooks/process';
+import { ApiError } from '../../../functions/http/api-error';
+import { errorResponse } from '../../../functions/http/response';
+import { exceptionsApi } from '../../../functions/app/ops/exceptions-api';
+import { redriveApi } from '../../../functions/app/ops/redrive-api';
+import { intakeWebhook, type RejectionReason } from '../../../functions/app/webhooks/intake';
+import { processWebhookRecord, type ProcessOutcome } from '../../../functions/app/webhooks/process';
 import type { StartedEmulators } from '../../support/emulators';
 
 export const SANDBOX_SECRET = 'whsec_' + Buffer.from('integration-test-sandbox-secret!').toString('base64');

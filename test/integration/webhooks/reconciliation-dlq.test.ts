@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
 import { parseReconciliationRequest, serializeReconciliationRequest } from '../../../functions/adapters/reconciliation/requests-queue';
-import { sweep } from '../../../functions/handlers/sweeper/sweep';
+import { sweep } from '../../../functions/app/sweeper/sweep';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { scanAll } from '../payouts/helpers';
 import { harness, MAX_RECEIVE_COUNT } from './harness';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreatePayoutRequest } from '../../../functions/api/create-payout-request';
+import { parseCreatePayoutRequest } from '../../../functions/http/create-payout-request';
 import { corridorMatrix } from '../../../functions/adapters/corridors-config';
 import { BAD_INPUTS, DEFAULT_HEADERS, VALID_BODY, eventBodyOf, headersFor } from './bad-inputs';
 

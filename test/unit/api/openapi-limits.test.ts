@@ -6,13 +6,13 @@ import {
   CREATE_BODY_BYTES_MAX,
   IDEMPOTENCY_KEY_CHARS_MAX,
   IDEMPOTENCY_KEY_PATTERN,
-} from '../../../functions/api/create-payout-request';
-import { API_GATEWAY_BODY_BYTES_MAX, buildOpenApiDocument } from '../../../functions/api/openapi-document';
+} from '../../../functions/http/create-payout-request';
+import { API_GATEWAY_BODY_BYTES_MAX, buildOpenApiDocument } from '../../../functions/http/openapi/openapi-document';
 import {
   IDEMPOTENCY_KEY_CHARS_MAX as OPS_IDEMPOTENCY_KEY_CHARS_MAX,
   PAYOUT_ID_CHARS_MAX,
-} from '../../../functions/api/ops-payout-schemas';
-import { PAYOUT_ID_PATTERN } from '../../../functions/api/parameter-schemas';
+} from '../../../functions/http/ops-payout-schemas';
+import { PAYOUT_ID_PATTERN } from '../../../functions/http/parameter-schemas';
 import {
   ACCOUNT_FIELD_CHARS_MAX,
   DESCRIPTION_CHARS_MAX,
@@ -23,23 +23,23 @@ import {
   PAYOUT_LIST_LIMIT_MAX,
   PROVIDER_REFERENCE_CHARS_MAX,
   RECIPIENT_NAME_CHARS_MAX,
-} from '../../../functions/api/schemas';
+} from '../../../functions/http/schemas';
 import { WEBHOOK_PROVIDERS } from '../../../functions/domain/webhook-signatures';
-import { TENANT_ID_PATTERN } from '../../../functions/handlers/http/claims';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/http/body';
+import { TENANT_ID_PATTERN } from '../../../functions/http/claims';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/http/body';
 import {
   ASSIGNEE_CHARS_MAX,
   EXCEPTION_ID_PATTERN,
   RESOLUTION_NOTE_CHARS_MAX,
-} from '../../../functions/handlers/ops/exceptions-api';
-import { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../../../functions/handlers/ops/redrive-api';
+} from '../../../functions/app/ops/exceptions-api';
+import { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../../../functions/app/ops/redrive-api';
 import {
   EVENT_ID_CHARS_MAX,
   FILTER_TEXT_CHARS_MAX,
   REPLAY_EVENTS_PER_CALL_MAX,
-} from '../../../functions/handlers/ops/redrive-requests';
+} from '../../../functions/http/redrive-requests';
 import { isCalendarDate as isRunDate } from '../../../functions/domain/reconciliation/run-date';
-import { WEBHOOK_BODY_BYTES_MAX } from '../../../functions/handlers/webhooks/intake';
+import { WEBHOOK_BODY_BYTES_MAX } from '../../../functions/app/webhooks/intake';
 import { PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../../../functions/shared/names';
 
 // Every limit GET /openapi.json states is the constant the code enforces (imported, not retyped),

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../../functions/api/openapi-document';
+import { buildOpenApiDocument } from '../../../functions/http/openapi/openapi-document';
 
 // The generated document through Redocly's `recommended` ruleset (the installed @redocly/cli, no
 // network), and the Spectral-style rules Redocly leaves off: every operation is tagged, described

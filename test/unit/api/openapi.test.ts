@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../../functions/api/openapi-document';
-import { OPENAPI_ROUTES } from '../../../functions/api/openapi-routes';
+import { buildOpenApiDocument } from '../../../functions/http/openapi/openapi-document';
+import { OPENAPI_ROUTES } from '../../../functions/http/openapi/openapi-routes';
 import { API_ROUTES } from '../../../lib/routes';
 
 describe('GET /openapi.json document', () => {

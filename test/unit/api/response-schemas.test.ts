@@ -5,20 +5,20 @@ import type { DlqMessage } from '../../../functions/adapters/dlq';
 import type { ExceptionRecord } from '../../../functions/adapters/exceptions-records';
 import type { InboxEvent, InboxRepository } from '../../../functions/adapters/inbox-repository';
 import type { RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
-import { dlqViewSchema, exceptionViewSchema } from '../../../functions/api/ops-schemas';
+import { dlqViewSchema, exceptionViewSchema } from '../../../functions/http/ops-schemas';
 import {
   exportsResponseSchema,
   manifestSchema,
   reconciliationResponseSchema,
   startReconciliationResponseSchema,
-} from '../../../functions/api/reconciliation-schemas';
+} from '../../../functions/http/reconciliation-schemas';
 import { manifestJson } from '../../../functions/domain/reconciliation/manifest';
-import { describeDlqMessage, QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
-import { exceptionJson } from '../../../functions/handlers/ops/exceptions-api';
+import { describeDlqMessage, QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { exceptionJson } from '../../../functions/app/ops/exceptions-api';
 import {
   reconciliationsApi,
   type ReconciliationsApiDependencies,
-} from '../../../functions/handlers/reconciliation/api';
+} from '../../../functions/app/reconciliation/reconciliations-api';
 
 // The documented answer schemas hold the answers the handlers build, field by field, including
 // the optional fields a route only sometimes sends. (test/e2e/openapi-contract.test.ts holds every

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpHandler, type ApiEvent } from '../../../functions/api/http-handler';
+import { httpHandler, type ApiEvent } from '../../../functions/http/http-handler';
 import { DomainError } from '../../../functions/domain/domain-error';
-import { isTransientFailure } from '../../../functions/handlers/http/internal-error';
+import { isTransientFailure } from '../../../functions/http/internal-error';
 
 // Issue 8 §3: an error no route mapped is answered honestly — a deterministic failure is not
 // `retryable`, a known-transient one is a 503 with Retry-After, and the message fits the route.

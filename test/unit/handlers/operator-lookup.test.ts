@@ -2,8 +2,8 @@
 // reads, the audit line every read leaves, and the ops:read check behind API Gateway's.
 import { describe, expect, it } from 'vitest';
 import type { Payout, TimelineEntry } from '../../../functions/domain/payout';
-import { OPERATOR_READ_AUDIT_MESSAGE, operatorLookup, type OperatorLookupDeps } from '../../../functions/handlers/payouts/operator-lookup';
-import { httpHandler } from '../../../functions/api/http-handler';
+import { OPERATOR_READ_AUDIT_MESSAGE, operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
+import { httpHandler } from '../../../functions/http/http-handler';
 import { apiEvent } from '../../integration/payouts/helpers';
 
 const PAYOUT_ID = 'po_01JDQ3M5Z8W7K2N4P6R8T0V2X4';

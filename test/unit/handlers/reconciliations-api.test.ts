@@ -2,9 +2,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ReconciliationRequestMessage } from '../../../functions/adapters/reconciliation/requests-queue';
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
-import { ApiError } from '../../../functions/handlers/http/api-error';
-import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/http/body';
+import { ApiError } from '../../../functions/http/api-error';
+import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/app/reconciliation/reconciliations-api';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/http/body';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({

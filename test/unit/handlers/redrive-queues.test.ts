@@ -5,8 +5,8 @@ import type { InboxRepository } from '../../../functions/adapters/inbox-reposito
 import type { OpsAudit } from '../../../functions/adapters/ops-audit';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
-import { redriveApi, type RedriveApiDeps } from '../../../functions/handlers/ops/redrive-api';
+import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { redriveApi, type RedriveApiDeps } from '../../../functions/app/ops/redrive-api';
 
 // GET /ops/queues and the DLQ view of every queue pair, with a fake SQS: the reconciliation pair
 // must be listed and described like the webhook and submission pairs.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeUtf8Strict, parseStrictJson, parseStrictJsonBytes } from '../../../functions/handlers/http/strict-json';
+import { decodeUtf8Strict, parseStrictJson, parseStrictJsonBytes } from '../../../functions/http/strict-json';
 
 // The strict reader against JSON.parse: on every valid document they agree on the value, and the
 // reader refuses exactly the documents JSON.parse refuses, plus repeated keys and deep nesting.

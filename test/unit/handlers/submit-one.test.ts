@@ -5,7 +5,7 @@ import { PAYOUT_STATUSES, type PayoutStatus } from '../../../functions/domain/li
 import type { Payout, TransitionCommand, TransitionResult } from '../../../functions/domain/payout.js';
 import type { ProviderPort, ProviderSubmission, SubmitResult } from '../../../functions/domain/provider-port.js';
 import { ProviderTimeoutError } from '../../../functions/domain/provider-errors.js';
-import { submitOne, SubmissionError, type SubmitterDeps } from '../../../functions/handlers/submission/submit-one.js';
+import { submitOne, SubmissionError, type SubmitterDeps } from '../../../functions/app/submission/submit-one.js';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 

@@ -1,0 +1,178 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
+import { cancellationCodes } from '../../adapters/dynamo-errors';
+import type { PayoutsRepository } from '../../adapters/payouts-repository';
+import type { SubmissionMessage } from '../../adapters/submission-queue';
+import type { Payout } from '../../domain/payout';
+import { maskDestination } from '../../domain/recipient';
+import { ApiError } from '../../http/api-error';
+import type { Caller } from '../../http/claims';
+import { errorBody } from '../../http/response';
+import type { CreatePayoutRequest } from '../../http/create-payout-request';
+import { differingFields, fieldHashes } from './field-hashes';
+import { payoutView } from '../../http/payout-view';
+
+/** What the idempotent section returns, and therefore what Powertools stores and replays. */
+export interface StoredCreateResponse {
+  statusCode: number;
+  body: unknown;
+  /** Salted per-field hashes of the first body and their salt, to name differing fields on reuse. */
+  fieldHashes: Record<string, string>;
+  salt: string;
+  /** Set by the response hook (a Powertools replay) or when the key lock already held a payout. */
+  replayed?: boolean;
+}
+
+/** The payload Powertools sees: the key is `idempotencyScope`, payload validation covers `body`. */
+export interface IdempotentCreateInput {
+  idempotencyScope: string;
+  body: unknown;
+  request: CreatePayoutRequest;
+  caller: Caller;
+  requestId: string;
+}
+
+export interface CreatePayoutDependencies {
+  repository: PayoutsRepository;
+  enqueue: (message: SubmissionMessage) => Promise<void>;
+  persistenceStore: BasePersistenceLayer;
+  keyPrefix: string;
+  expiresAfterSeconds: number;
+  now: () => Date;
+  newPayoutId: () => string;
+}
+
+export const IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Builds the idempotent create. Only *returned* values are stored (DESIGN §7), so:
+ * - a deterministic server failure (DynamoDB refused the request as invalid; an inconsistent key
+ *   lock) is returned as a 500 and replayed for ever, as Stripe does — retrying cannot change it;
+ * - a transient failure or one of unknown outcome (timeout, throttling, SQS down after the commit)
+ *   is thrown: Powertools deletes its record and the retry runs again, which is safe because the
+ *   key lock in the payout's transaction makes the second run find the first payout and re-enqueue
+ *   its submission.
+ */
+export function idempotentCreate(deps: CreatePayoutDependencies) {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'idempotencyScope',
+    payloadValidationJmesPath: 'body',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: deps.expiresAfterSeconds,
+    responseHook: (response) => ({ ...(response as object), replayed: true }) as never,
+  });
+
+  const execute = async (input: IdempotentCreateInput, _context: Context): Promise<StoredCreateResponse> => {
+    const payoutId = deps.newPayoutId();
+    const { request, caller, requestId } = input;
+    const hashes = fieldHashes(request.body, request.destination, payoutId);
+    try {
+      const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString());
+      const result = await deps.repository.createPayout({
+        payout,
+        destination: request.destination,
+        actor: { kind: 'client', id: caller.clientId, scopes: caller.scopes },
+        requestId,
+        fieldHashes: hashes,
+      });
+      if (result.kind === 'exists') {
+        // The Powertools record expired, or an earlier run crashed between its commit and its answer.
+        const salt = result.payout.payoutId;
+        const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
+        if (differing.length > 0) throw keyReused(differing);
+        if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
+        return { statusCode: 201, body: payoutView(result.payout), fieldHashes: result.fieldHashes, salt, replayed: true };
+      }
+      await deps.enqueue({ payoutId });
+      return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
+    } catch (error) {
+      if (!isDeterministicFailure(error)) throw error;
+      console.error(JSON.stringify({ level: 'ERROR', message: 'create failed deterministically; storing the 500', requestId, error: String(error) }));
+      const failure = new ApiError({ status: 500, type: 'api_error', code: 'internal_error', category: 'human_action_required', message: 'The payout could not be created; this answer is stored for this Idempotency-Key' });
+      return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
+    }
+  };
+
+  const idempotent = makeIdempotent(execute, { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix });
+
+  return async (input: IdempotentCreateInput, context: Context): Promise<StoredCreateResponse> => {
+    config.registerLambdaContext(context);
+    try {
+      return await idempotent(input, context);
+    } catch (error) {
+      const name = (error as { name?: string } | null)?.name;
+      if (name === 'IdempotencyValidationError') throw await keyReusedError(deps, input, error);
+      if (name === 'IdempotencyAlreadyInProgressError') throw inProgress();
+      throw error;
+    }
+  };
+}
+
+function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Caller, requestId: string, now: string): Payout {
+  const { body } = request;
+  return {
+    payoutId,
+    tenantId: caller.tenantId,
+    idempotencyKey: request.idempotencyKey,
+    status: 'submitted',
+    version: 1,
+    amountMinor: body.amount,
+    currency: body.currency,
+    provider: request.corridor.provider,
+    destination: maskDestination(request.destination),
+    recipient: body.recipient.email === undefined ? { name: body.recipient.name } : { name: body.recipient.name, email: body.recipient.email },
+    ...(body.description === undefined ? {} : { description: body.description }),
+    ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+    createdAt: now,
+    lastEventAt: now,
+    requestIds: [requestId],
+  };
+}
+
+/** DynamoDB refused the request itself: the same request will be refused again. */
+function isDeterministicFailure(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'ValidationException' || name === 'PayoutsRepositoryError') return true;
+  const codes = cancellationCodes(error);
+  return codes !== undefined && codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded');
+}
+
+function keyReused(fields: string[]): ApiError {
+  return new ApiError({
+    status: 422,
+    type: 'idempotency_error',
+    code: 'idempotency_key_reused',
+    category: 'terminal',
+    message: `this Idempotency-Key was used with a different body (differs in: ${fields.join(', ') || 'the body'}); use a new key for a new payout`,
+    param: 'Idempotency-Key',
+    details: { fields },
+  });
+}
+
+function inProgress(): ApiError {
+  return new ApiError({
+    status: 409,
+    type: 'idempotency_error',
+    code: 'idempotency_request_in_progress',
+    category: 'retryable',
+    message: 'a request with this Idempotency-Key is still in progress; retry after the Retry-After delay',
+    param: 'Idempotency-Key',
+    headers: { 'retry-after': String(IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS) },
+  });
+}
+
+/**
+ * Names the differing fields from the stored response (no extra call) or, when the first request
+ * is still in flight and nothing is stored yet, from the key lock; with neither, the first request
+ * has not committed, so the honest answer is "in progress, retry".
+ */
+async function keyReusedError(deps: CreatePayoutDependencies, input: IdempotentCreateInput, error: unknown): Promise<ApiError> {
+  const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as Partial<StoredCreateResponse> | undefined;
+  if (stored?.fieldHashes !== undefined && stored.salt !== undefined) {
+    return keyReused(differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)));
+  }
+  const existing = await deps.repository.findByIdempotencyKey(input.caller.tenantId, input.request.idempotencyKey);
+  if (existing === undefined) return inProgress();
+  return keyReused(differingFields(existing.lock.fieldHashes, fieldHashes(input.request.body, input.request.destination, existing.payout.payoutId)));
+}

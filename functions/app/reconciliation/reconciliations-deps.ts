@@ -1,0 +1,51 @@
+import { ulid } from 'ulidx';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../../adapters/aws-clients';
+import { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import { payoutExceptionOwnerUpdater } from '../../adapters/payout-exception-owner';
+import { ExportStore } from '../../adapters/reconciliation/export-store';
+import { ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
+import { reconciliationRequestSender } from '../../adapters/reconciliation/requests-queue';
+import { fetchSandboxReport, type RunDependencies } from './run';
+import { RunsRepository } from '../../adapters/reconciliation/runs-repository';
+import { ENV } from '../../shared/names';
+import type { ReconciliationsApiDependencies } from './reconciliations-api';
+
+/** Wiring shared by the `reconcile` and `reconciliations-api` entries and `npm run reconcile`. */
+export const RECONCILED_PROVIDER = 'sandbox';
+
+export function reconciliationDependencies(): RunDependencies {
+  const client = dynamoDocumentClient();
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
+  const ledgerTable = requiredEnv(ENV.ledgerTable);
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  const providerUrl = requiredEnv(ENV.sandboxProviderUrl);
+  return {
+    provider: RECONCILED_PROVIDER,
+    fetchReport: (date) => fetchSandboxReport(providerUrl, date),
+    payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable }),
+    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    runs: new RunsRepository({ client, operationsTable }),
+    payoutsTable,
+    ledgerTable,
+    now: () => new Date(),
+    timeZone: requiredEnv(ENV.reconcileTimezone),
+    newRunId: () => `run_${ulid()}`,
+  };
+}
+
+/**
+ * Wiring of `reconciliations-api`: it queues runs, reads their records and presigns exports; it
+ * never runs one, so it needs neither the payouts, the ledger nor the provider.
+ */
+export function reconciliationsApiDependencies(): ReconciliationsApiDependencies {
+  return {
+    runs: new RunsRepository({ client: dynamoDocumentClient(), operationsTable: requiredEnv(ENV.operationsTable) }),
+    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
+    now: () => new Date(),
+    // The same zone as `reconcile` (both set from one prop in lib/reconciliation-construct.ts).
+    timeZone: requiredEnv(ENV.reconcileTimezone),
+    newRunId: () => `run_${ulid()}`,
+  };
+}

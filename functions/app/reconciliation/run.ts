@@ -1,0 +1,173 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
+import { ReportFormatError } from '../../domain/reconciliation/report-errors';
+import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
+import { requireRunDate } from '../../domain/reconciliation/run-date';
+import { runEngine } from '../../adapters/reconciliation/engine';
+import { ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
+import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
+import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
+
+/**
+ * One reconciliation run for one date, start to finish (issue 5):
+ *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
+ *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
+ *   (manifest last) → set reconciledAt → record "succeeded" and the last success.
+ * A malformed report fails the run before any exception or file is written (the engine parses the
+ * whole report first), opens one `report_malformed` exception naming the line, records "failed",
+ * and rethrows so the invocation fails and is retried; the published export is left as it was.
+ * A date that may not be reconciled (not ended yet, too old: domain/reconciliation/run-date.ts) is
+ * refused before anything is recorded or written, whichever path asked for it.
+ */
+export interface RunDependencies {
+  readonly provider: string;
+  fetchReport(date: string): Promise<AsyncIterable<Uint8Array>>;
+  readonly payouts: ReconciliationPayoutsSource;
+  readonly exceptions: Pick<ExceptionsRepository, 'openOrUpdate'>;
+  readonly store: ExportStore;
+  readonly runs: RunsRepository;
+  readonly payoutsTable: string;
+  readonly ledgerTable: string;
+  /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
+  now(): Date;
+  /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
+  readonly timeZone: string;
+  newRunId(): string;
+  /** Where spill and output files go; /tmp in Lambda. */
+  readonly workRoot?: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = { 'reconciliation.csv': 'text/csv; charset=utf-8', 'exceptions.csv': 'text/csv; charset=utf-8', 'summary.json': 'application/json' };
+/** Network reads of the report are bounded: a provider that stalls fails the run, which is retried. */
+export const REPORT_FETCH_TIMEOUT_MS = 5 * 60 * 1000;
+
+export async function fetchSandboxReport(baseUrl: string, date: string): Promise<AsyncIterable<Uint8Array>> {
+  const response = await fetch(`${baseUrl.replace(/\/$/, '')}/v1/reports/settlement?date=${encodeURIComponent(date)}`, { signal: AbortSignal.timeout(REPORT_FETCH_TIMEOUT_MS) });
+  if (!response.ok || response.body === null) throw new Error(`provider report for ${date}: HTTP ${response.status}`);
+  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
+/** A run queued by POST /reconciliations: the consumer carries the same run id from queued to running. */
+export interface QueuedRunRequest {
+  readonly runId: string;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly requestId: string;
+}
+
+export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
+  const startedAt = deps.now();
+  // The last guard before a run records or writes anything, whichever entry point called it.
+  requireRunDate(date, { now: startedAt, timeZone: deps.timeZone });
+  const run: RunRecord = {
+    date,
+    runId: request?.runId ?? deps.newRunId(),
+    state: 'running',
+    trigger,
+    ...(request === undefined ? {} : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
+    startedAt: startedAt.toISOString(),
+  };
+  await deps.runs.start(run, startedAt.getTime());
+  const work = mkdtempSync(join(deps.workRoot ?? tmpdir(), `reconcile-${date}-`));
+  try {
+    const reportPath = join(work, 'settlement.csv');
+    await pipeline(Readable.from(await deps.fetchReport(date)), createWriteStream(reportPath));
+    const evidence = await deps.store.putEvidence(evidenceKey(deps.provider, date), reportPath);
+    run.reportKey = evidence.key;
+    run.reportEtag = evidence.etag;
+    const window = dayWindow(date);
+    const nowIso = () => deps.now().toISOString();
+    let exceptionCount = 0;
+    const result = await runEngine(
+      {
+        date,
+        report: createReadStream(reportPath),
+        payouts: deps.payouts.payoutsCreatedIn(window),
+        ledger: deps.payouts.ledgerFactsFrom(window),
+        outputDir: work,
+      },
+      {
+        openException: async (row, ref) => {
+          exceptionCount += 1;
+          const payoutId = row.payout?.payoutId;
+          const opened = await deps.exceptions.openOrUpdate({
+            dedupKey: ref.dedupKey,
+            category: ref.category,
+            owner: ref.owner,
+            slaSeconds: ref.slaSeconds,
+            // Every mismatch of the row, dominant first: the owner sees what else disagrees.
+            evidence: {
+              source: 'reconciliation',
+              date,
+              mismatches: row.mismatches,
+              detail: row.detail,
+              providerReference: row.report?.providerReference ?? row.payout?.providerReference,
+              reportKey: evidence.key,
+              reportEtag: evidence.etag,
+              reportLine: row.report?.line,
+            },
+            ...(payoutId === undefined ? {} : { payoutId }),
+            now: nowIso(),
+            actor: { kind: 'system', id: 'reconcile' },
+          });
+          return opened.exception.exceptionId;
+        },
+        lookupPayouts: (ids) => deps.payouts.lookup(ids),
+        onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
+      },
+    );
+    const files: LocalFile[] = result.files.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+    const manifest = manifestJson({
+      date,
+      provider: deps.provider,
+      files: result.files.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
+      inputs: [
+        { role: 'provider_settlement_report', source: `s3://evidence/${evidence.key}`, key: evidence.key, etag: evidence.etag, rows: result.reportRows },
+        { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
+        { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+      ],
+    });
+    await deps.store.stage(date, run.runId, files);
+    await deps.store.publish(date, run.runId, files, manifest);
+    const counts = result.counts;
+    const finished: RunRecord = {
+      ...run,
+      state: 'succeeded',
+      finishedAt: nowIso(),
+      manifestKey: `${exportPrefix(date)}${MANIFEST_NAME}`,
+      counts: { reportRows: result.reportRows, payouts: result.payoutRows, ledgerEntries: result.ledgerRows, rows: counts.rows, matched: counts.matched, unmatched: counts.unmatched, exceptions: exceptionCount, categories: counts.categories },
+    };
+    await deps.runs.finish(finished);
+    return finished;
+  } catch (error) {
+    const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
+    if (error instanceof ReportFormatError) {
+      await deps.exceptions.openOrUpdate({
+        dedupKey: `reconciliation:report_malformed:${deps.provider}:${date}`,
+        category: 'report_malformed',
+        owner: defaultOwnerOf('report_malformed'),
+        slaSeconds: SLA_SECONDS_BY_CATEGORY.report_malformed,
+        evidence: { source: 'reconciliation', date, code: error.reportCode, line: error.line, message: error.message, reportKey: run.reportKey, reportEtag: run.reportEtag, generatorVersion: GENERATOR_VERSION },
+        error: { message: error.message, code: error.reportCode },
+        now: failed.finishedAt!,
+        actor: { kind: 'system', id: 'reconcile' },
+        reopenIfResolved: true,
+      });
+    }
+    await deps.runs.finish(failed);
+    throw error;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function errorOf(error: unknown): NonNullable<RunRecord['error']> {
+  if (error instanceof ReportFormatError) return { code: error.reportCode, message: error.message, line: error.line };
+  const e = error as { name?: string; message?: string };
+  return { code: e.name ?? 'Error', message: e.message ?? String(error) };
+}

@@ -1,0 +1,132 @@
+import type { InboxRepository } from '../../adapters/inbox-repository';
+import type { WebhookSecretsSource } from '../../adapters/webhook-secrets';
+import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { WebhookAccepted } from '../../http/webhook-schemas';
+import { webhookEnvelope } from '../../domain/provider-events';
+import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
+import { ApiError } from '../../http/api-error';
+import { bodyError } from '../../http/body';
+import { parseStrictJsonBytes, type StrictJsonFailure } from '../../http/strict-json';
+import { errorResponse, json, type HttpResult } from '../../http/response';
+
+/**
+ * POST /webhooks/{provider}: verify → persist → enqueue → 2xx (DESIGN §1, durable intake).
+ * Order of precedence of refusals, cheapest first and nothing written for any of them:
+ * unknown provider (404) → body too large (413, before we hash it) → signature (401) → the body,
+ * read by the HTTP edge's strict JSON reader (http/strict-json.ts): not UTF-8 (400 body_not_utf8),
+ * not JSON or nested too deep (400 invalid_json, body_too_deep), a key repeated in one object
+ * (400 duplicate_json_key) → not an event envelope (400 invalid_json).
+ *
+ * A signed body with a duplicate key is refused, not stored: the provider's HMAC proves who sent
+ * the bytes, not what they mean, and the inbox keeps the raw body for later readers (replay, the
+ * DLQ view, an auditor's tool) that may take the *first* value where JSON.parse took the last.
+ * The 400 is counted (`WebhookRejected`, reason duplicate_json_key) so an alarm sees a provider
+ * that starts sending such bodies; the provider's retries get the same answer.
+ */
+export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
+/** Provider events nest a few levels (Stripe: data.object.metadata…); 32 is far past any of them. */
+export const WEBHOOK_BODY_DEPTH_MAX = 32;
+/** What a provider waits before retrying a 503; the sweeper usually enqueues it sooner. */
+export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
+
+export type RejectionReason =
+  | 'unknown_provider'
+  | 'body_too_large'
+  | 'body_not_utf8'
+  | 'body_too_deep'
+  | 'duplicate_json_key'
+  | 'invalid_json'
+  | SignatureFailure;
+
+export interface IntakeDeps {
+  secrets: WebhookSecretsSource;
+  inbox: InboxRepository;
+  queue: WebhookQueue;
+  /** The `WebhookRejected` metric with its `reason` dimension. */
+  countRejection(reason: RejectionReason, provider: string): void;
+  nowMs(): number;
+  log?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+export interface IntakeRequest {
+  provider: string | undefined;
+  /** Lower-case header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  rawBody: Uint8Array;
+  requestId: string;
+}
+
+export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): Promise<HttpResult> {
+  const { provider, requestId } = request;
+  const reject = (reason: RejectionReason, error: ApiError): HttpResult => {
+    deps.countRejection(reason, isWebhookProvider(provider) ? provider : 'unknown');
+    deps.log?.('webhook rejected', { reason, provider, requestId });
+    return errorResponse(error, requestId);
+  };
+  if (!isWebhookProvider(provider)) {
+    return reject('unknown_provider', new ApiError({ status: 404, type: 'not_found_error', code: 'unknown_provider', category: 'terminal', message: 'no webhook endpoint for this provider' }));
+  }
+  if (request.rawBody.byteLength > WEBHOOK_BODY_BYTES_MAX) {
+    return reject('body_too_large', new ApiError({ status: 413, type: 'invalid_request_error', code: 'body_too_large', category: 'terminal', message: `webhook bodies are limited to ${WEBHOOK_BODY_BYTES_MAX} bytes` }));
+  }
+  const nowMs = deps.nowMs();
+  const secrets = await deps.secrets.secretsFor(provider, nowMs);
+  const verified = verifyWebhookSignature(provider, { headers: request.headers, rawBody: request.rawBody, secrets, nowSeconds: Math.floor(nowMs / 1_000) });
+  if (!verified.ok) {
+    // One message for every reason: a forger learns nothing about which check failed.
+    return reject(verified.reason, new ApiError({ status: 401, type: 'authentication_error', code: 'signature_invalid', category: 'terminal', message: 'webhook signature could not be verified' }));
+  }
+  const parsed = parseStrictJsonBytes(request.rawBody, WEBHOOK_BODY_DEPTH_MAX);
+  if (!parsed.ok) {
+    const refused = bodyRefusal(parsed.failure);
+    return reject(refused.reason, refused.error);
+  }
+  const envelope = webhookEnvelope(provider, request.headers, parsed.value);
+  if (!envelope.ok) {
+    return reject('invalid_json', new ApiError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', category: 'terminal', message: 'webhook body must be a JSON object with an event id and type' }));
+  }
+  const { providerEventId, eventType } = envelope.envelope;
+  const receivedAt = new Date(nowMs).toISOString();
+  const received = await deps.inbox.receive({ provider, providerEventId, eventType, receivedAt, signatureTimestampSeconds: verified.timestampSeconds, rawBody: request.rawBody });
+  const accepted = (duplicate: boolean, status: number) => json(status, { received: true, event_id: providerEventId, duplicate } satisfies WebhookAccepted, requestId);
+  // Already on the queue: the provider's retry is answered, never enqueued twice.
+  if (received.kind === 'duplicate' && received.event.state === 'enqueued') return accepted(true, 200);
+  // New, or stored earlier but its enqueue failed: enqueue now.
+  const event = received.event;
+  try {
+    await deps.queue.enqueue({ provider, provider_event_id: providerEventId, event_type: event.eventType, received_at: event.receivedAt });
+  } catch (error) {
+    deps.log?.('webhook stored but not enqueued; the provider retries and the sweeper enqueues it', { provider, providerEventId, requestId, error: String(error) });
+    return errorResponse(
+      new ApiError({
+        status: 503,
+        type: 'api_error',
+        code: 'enqueue_failed',
+        category: 'retryable',
+        message: 'the event was stored but not queued; retry the delivery',
+        headers: { 'retry-after': String(ENQUEUE_FAILED_RETRY_AFTER_SECONDS) },
+        cause: error,
+      }),
+      requestId,
+    );
+  }
+  // If this write fails after a successful send, the sweeper enqueues once more: the processor's
+  // dedup record makes that second message a no-op. The provider still gets its 2xx only below.
+  await deps.inbox.markEnqueued(provider, providerEventId, receivedAt);
+  return accepted(received.kind === 'duplicate', received.kind === 'duplicate' ? 200 : 202);
+}
+
+/** The API's body errors (http/body.ts), except that a syntax error keeps intake's documented `invalid_json`. */
+function bodyRefusal(failure: StrictJsonFailure): { reason: RejectionReason; error: ApiError } {
+  if (failure.code === 'body_not_json') {
+    const error = new ApiError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+      category: 'terminal',
+      message: 'webhook body is not valid JSON',
+    });
+    return { reason: 'invalid_json', error };
+  }
+  return { reason: failure.code, error: bodyError(failure) };
+}

@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { enabledCorridor, validateDestination, type Corridor, type CorridorMatrix } from '../domain/corridors';
+import { DomainError } from '../domain/domain-error';
+import type { Destination } from '../domain/recipient';
+import type { RecipientField } from '../domain/recipient-fields';
+import { badRequest, fromDomainError, type ApiError } from './api-error';
+import { parseJsonBody } from './body';
+import { pathOf, requestErrorOf, valueAt } from './request-errors';
+import { createPayoutBodySchema, SERVER_OWNED_FIELDS, type CreatePayoutBody } from './schemas';
+
+/** Largest create body accepted, in bytes as sent. A payout is well under 4 KiB. */
+export const CREATE_BODY_BYTES_MAX = 16_384;
+export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
+/** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
+
+export interface CreatePayoutRequest {
+  idempotencyKey: string;
+  body: CreatePayoutBody;
+  corridor: Corridor;
+  /** Canonical (IBAN compacted) and unmasked: goes to the destination item only. */
+  destination: Destination;
+}
+
+export interface CreateRequestConfig {
+  amountMaxMinor: number;
+  corridors: CorridorMatrix;
+}
+
+/**
+ * HTTP event → a valid create request, or an ApiError. Checked in this order, so a request with
+ * several faults always gets the same first error: Idempotency-Key, the body (content type, size,
+ * UTF-8, strict JSON, prototype keys: http/body.ts), server-owned fields, schema (unknown fields
+ * first, then each field's rules), corridor, account fields. Nothing here writes.
+ */
+export function parseCreatePayoutRequest(event: Pick<APIGatewayProxyEventV2, 'headers' | 'body' | 'isBase64Encoded'>, config: CreateRequestConfig): CreatePayoutRequest {
+  const headers = event.headers ?? {};
+  const idempotencyKey = headers['idempotency-key'];
+  if (idempotencyKey === undefined || idempotencyKey === '') throw badRequest('idempotency_key_missing', 'the Idempotency-Key header is required', 'Idempotency-Key');
+  if (idempotencyKey.length > IDEMPOTENCY_KEY_CHARS_MAX || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+    throw badRequest('idempotency_key_invalid', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters`, 'Idempotency-Key');
+  }
+  const parsed = parseJsonBody(event, { bytesMax: CREATE_BODY_BYTES_MAX });
+  const serverOwned = SERVER_OWNED_FIELDS.find((field) => Object.hasOwn(parsed, field));
+  if (serverOwned !== undefined) throw badRequest('field_server_owned', `${serverOwned} is set by the server and cannot be sent`, serverOwned);
+
+  const result = createPayoutBodySchema(config.amountMaxMinor).safeParse(parsed);
+  if (!result.success) throw apiErrorOf(result.error.issues, parsed, config.amountMaxMinor);
+  const body = result.data;
+  try {
+    const { country, method, ...fields } = body.destination;
+    const corridor = enabledCorridor(config.corridors, country, body.currency, method);
+    const destination = validateDestination(corridor, country, method, fields as Partial<Record<RecipientField, string>>);
+    return { idempotencyKey, body, corridor, destination };
+  } catch (error) {
+    if (error instanceof DomainError) throw fromDomainError(error);
+    throw error;
+  }
+}
+
+/** Human text per code; the schemas put the code in each check's message. */
+const MESSAGES: Record<string, (max: number) => string> = {
+  amount_not_integer: () => 'amount must be an integer count of minor units',
+  amount_not_positive: () => 'amount must be greater than zero',
+  amount_above_maximum: (max) => `amount must be at most ${max} minor units`,
+  currency_unsupported: () => 'currency must be a supported upper-case ISO 4217 code',
+};
+
+function apiErrorOf(issues: readonly z.core.$ZodIssue[], body: unknown, amountMaxMinor: number): ApiError {
+  const first = issues[0]!;
+  const value = valueAt(body, first.path);
+  // An integer past 2^53 has already lost precision in JSON.parse: it is too large, not fractional.
+  const unsafeInteger = typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (pathOf(first.path) === 'amount' && unsafeInteger && !issues.some((i) => i.code === 'unrecognized_keys')) {
+    return badRequest('amount_above_maximum', MESSAGES['amount_above_maximum']!(amountMaxMinor), 'amount');
+  }
+  const messages = Object.fromEntries(
+    Object.entries(MESSAGES).map(([code, message]) => [code, () => message(amountMaxMinor)]),
+  );
+  return requestErrorOf(issues, body, { kind: 'body', messages });
+}

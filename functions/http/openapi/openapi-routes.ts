@@ -1,0 +1,592 @@
+import { z } from 'zod';
+import { OPS_BODY_BYTES_MAX } from '../body';
+import { REDRIVE_MESSAGES_PER_CALL_MAX } from '../../app/ops/redrive-api';
+import { REPLAY_EVENTS_PER_CALL_MAX } from '../redrive-requests';
+import { ENQUEUE_FAILED_RETRY_AFTER_SECONDS, WEBHOOK_BODY_BYTES_MAX } from '../../app/webhooks/intake';
+import { RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS } from '../../app/reconciliation/reconciliations-api';
+import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type FunctionName, type Scope } from '../../shared/names';
+import { CREATE_BODY_BYTES_MAX, IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../create-payout-request';
+import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from '../ops-payout-schemas';
+import {
+  assignExceptionBodySchema,
+  dlqListSchema,
+  dlqQuerySchema,
+  exceptionIdParameterSchema,
+  exceptionListSchema,
+  exceptionsQuerySchema,
+  exceptionViewSchema,
+  queuesResponseSchema,
+  redriveBodySchema,
+  redriveResponseSchema,
+  replayBodySchema,
+  replayResponseSchema,
+  resolveExceptionBodySchema,
+} from '../ops-schemas';
+import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
+import {
+  exportsResponseSchema,
+  reconciliationResponseSchema,
+  runDateOrLatestSchema,
+  runDateSchema,
+  startReconciliationBodySchema,
+  startReconciliationResponseSchema,
+} from '../reconciliation-schemas';
+import {
+  balancesResponseSchema,
+  corridorsResponseSchema,
+  createPayoutBodySchema,
+  lifecycleSchema,
+  listPayoutsQuerySchema,
+  payoutListSchema,
+  payoutViewSchema,
+  timelineSchema,
+} from '../schemas';
+import {
+  WEBHOOK_SIGNATURE_HEADERS,
+  webhookAcceptedSchema,
+  webhookEventBodySchema,
+  webhookProviderSchema,
+} from '../webhook-schemas';
+
+/**
+ * The route registry GET /openapi.json is generated from: one entry per route of lib/routes.ts (a
+ * test holds the two equal). Each entry names the zod schemas its handler validates with and
+ * answers, and every status the handler (or, where it has a JWT, API Gateway's authorizer) can
+ * answer with the codes behind it. openapi-document.ts adds what every route shares: 401/403 for
+ * a route with a scope, 413 for a body (API Gateway's own limit), 429 and 500.
+ */
+export const TAGS = {
+  payouts: 'Create and read payouts (tenant-scoped)',
+  corridors: 'The launch corridor matrix',
+  ledger: 'Ledger balances (operators)',
+  webhooks: 'Provider webhook intake (signature-authenticated)',
+  ops: 'Operator routes: cross-tenant payout lookup, exceptions, DLQ, redrive and replay (audited)',
+  reconciliation: 'Reconciliation runs and finance exports',
+  meta: 'This document and the ops console page',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+/** Statuses a route may answer with the error body, besides those the document adds to every route. */
+export type RouteErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
+export type ResponseHeader = 'Idempotent-Replayed' | 'Retry-After' | 'Location';
+
+export interface OpenApiRoute {
+  method: 'get' | 'post';
+  path: string;
+  functionName: FunctionName;
+  /** null: no JWT (the description says why). */
+  scope: Scope | null;
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: Tag[];
+  /** One schema per `{name}` of the path (a test holds them equal). */
+  pathParameters?: Record<string, z.ZodType>;
+  /** A strict object: the document then says unknown parameters are refused. */
+  query?: z.ZodObject;
+  /** Request headers the route reads. */
+  headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
+  requestBody?: {
+    schema: z.ZodType;
+    /** false: an empty body means `{}`. */
+    required: boolean;
+    /** The handler reads the raw bytes whatever the Content-Type (webhooks: the signature covers them). */
+    anyContentType?: true;
+    /** The handler's own limit, if it has one; API Gateway's 10 MB applies before it. */
+    bodyBytesMax?: number;
+    examples?: Record<string, unknown>;
+  };
+  /** Success status → its body. */
+  responses: Record<
+    number,
+    { description: string; schema: z.ZodType; mediaType?: 'text/html'; headers?: ResponseHeader[] }
+  >;
+  /** Error status → when (its codes). */
+  errors: Partial<Record<RouteErrorStatus, string>>;
+  /** Response headers of an error status (e.g. Retry-After on a 409). */
+  errorHeaders?: Partial<Record<RouteErrorStatus | 500, ResponseHeader[]>>;
+}
+
+export interface DocumentedLimits {
+  /** This deployment's PAYOUT_AMOUNT_MAX_MINOR (create-payout enforces it). */
+  amountMaxMinor: number;
+}
+
+const openApiDocumentSchema = z.looseObject({
+  openapi: z.string().regex(/^3\.1\.\d+$/),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.unknown()),
+});
+
+const TENANT_403 = 'tenant_missing: the token carries no valid tenant_id claim';
+const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
+const BODY_400 = `invalid_json: not a JSON object; body_too_large: over ${OPS_BODY_BYTES_MAX} bytes`;
+
+const payoutIdPath = { payoutId: payoutIdParameterSchema };
+const exceptionIdPath = { exceptionId: exceptionIdParameterSchema };
+
+/** The create body as documented: the amount says which configuration sets its maximum. */
+function documentedCreateBody(amountMaxMinor: number) {
+  const body = createPayoutBodySchema(amountMaxMinor);
+  return body.extend({
+    amount: body.shape.amount.describe(
+      `Integer count of minor units of \`currency\` (cents for USD, yen for JPY), at most ${amountMaxMinor}: ` +
+        `the deployment's ${ENV.payoutAmountMaxMinor} (CDK context payoutAmountMaxMinor, default ` +
+        `${PAYOUT_AMOUNT_MAX_MINOR_DEFAULT}); above it 400 amount_above_maximum`,
+    ),
+  });
+}
+
+const CREATE_EXAMPLE = {
+  amount: 5_000,
+  currency: 'GBP',
+  destination: { country: 'GB', method: 'faster_payments', sort_code: '601613', account_number: '31926819' },
+  recipient: { name: 'Ada Lovelace', email: 'ada@example.com' },
+  description: 'Invoice 2026-11',
+  metadata: { order_id: 'ord_123' },
+};
+
+function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
+  return [
+    {
+      method: 'get',
+      path: '/corridors',
+      functionName: 'get-corridors',
+      scope: 'payouts:read',
+      operationId: 'listCorridors',
+      summary: 'The launch corridor matrix',
+      description: 'Every (country, currency, method) corridor with its state and the account fields a payout needs.',
+      tags: ['corridors'],
+      responses: {
+        200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema },
+      },
+      errors: { 403: TENANT_403 },
+    },
+    {
+      method: 'post',
+      path: '/payouts',
+      functionName: 'create-payout',
+      scope: 'payouts:write',
+      operationId: 'createPayout',
+      summary: 'Create a payout (idempotent)',
+      description:
+        'A retry with the same Idempotency-Key and body answers the first status and body with ' +
+        '`Idempotent-Replayed: true` (a stored 500 included). The same key with another body is refused ' +
+        '(422 idempotency_key_reused, naming the fields); a request while the first is in flight gets 409 ' +
+        'with Retry-After. Checks run in this order, so several faults always give the same first error: ' +
+        'Idempotency-Key, Content-Type, size, JSON, prototype keys, server-owned fields, schema, corridor, ' +
+        'account fields. Nothing is written for a 4xx.',
+      tags: ['payouts'],
+      headers: [
+        {
+          name: 'Idempotency-Key',
+          required: true,
+          description: `1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters, unique per payout (per tenant)`,
+          schema: z.string().min(1).max(IDEMPOTENCY_KEY_CHARS_MAX).regex(IDEMPOTENCY_KEY_PATTERN),
+        },
+      ],
+      requestBody: {
+        schema: documentedCreateBody(limits.amountMaxMinor),
+        required: true,
+        bodyBytesMax: CREATE_BODY_BYTES_MAX,
+        examples: { gb: CREATE_EXAMPLE },
+      },
+      responses: {
+        201: {
+          description: 'The payout (account fields masked)',
+          schema: payoutViewSchema,
+          headers: ['Idempotent-Replayed'],
+        },
+      },
+      errors: {
+        400:
+          'idempotency_key_missing, idempotency_key_invalid, body_not_json, body_not_object, forbidden_key, ' +
+          'field_server_owned, field_unknown, field_missing, amount_not_integer, amount_not_positive, ' +
+          'amount_above_maximum, currency_unsupported, and the schema codes of the other fields',
+        403: TENANT_403,
+        409: 'idempotency_request_in_progress: the first request with this key is still running (Retry-After)',
+        413: `body_too_large: over ${CREATE_BODY_BYTES_MAX} bytes`,
+        415: 'content_type_unsupported: Content-Type must be application/json',
+        422: 'Corridor not enabled or account fields invalid for it (codes of the corridor rules); idempotency_key_reused (fields)',
+      },
+      errorHeaders: { 409: ['Retry-After'], 500: ['Idempotent-Replayed'] },
+    },
+    {
+      method: 'get',
+      path: '/payouts',
+      functionName: 'query-payouts',
+      scope: 'payouts:read',
+      operationId: 'listPayouts',
+      summary: "List the tenant's payouts, newest first",
+      description:
+        'Filters combine. created_from and created_to are inclusive bounds; created_to before created_from is ' +
+        'refused (400 invalid_range). With provider_reference: the payout carrying it, if it is the tenant’s.',
+      tags: ['payouts'],
+      query: listPayoutsQuerySchema,
+      responses: { 200: { description: 'A page of payouts', schema: payoutListSchema } },
+      errors: {
+        400: 'parameter_unknown, status_invalid, limit_invalid, idempotency_key_invalid, provider_reference_invalid, cursor_invalid, parameter_invalid, invalid_range',
+        403: TENANT_403,
+      },
+    },
+    {
+      method: 'get',
+      path: '/payouts/{payoutId}',
+      functionName: 'query-payouts',
+      scope: 'payouts:read',
+      operationId: 'getPayout',
+      summary: 'One payout',
+      description: 'Another tenant’s payout answers exactly like one that does not exist (404).',
+      tags: ['payouts'],
+      pathParameters: payoutIdPath,
+      responses: { 200: { description: 'The payout', schema: payoutViewSchema } },
+      errors: { 403: TENANT_403, 404: 'resource_not_found: no such payout for this tenant' },
+    },
+    {
+      method: 'get',
+      path: '/payouts/{payoutId}/events',
+      functionName: 'query-payouts',
+      scope: 'payouts:read',
+      operationId: 'listPayoutEvents',
+      summary: "A payout's timeline",
+      description: 'Every transition, stale and forbidden event of the payout, oldest first.',
+      tags: ['payouts'],
+      pathParameters: payoutIdPath,
+      responses: {
+        200: { description: 'Every transition, stale and forbidden event, oldest first', schema: timelineSchema },
+      },
+      errors: { 403: TENANT_403, 404: 'resource_not_found: no such payout for this tenant' },
+    },
+    {
+      method: 'get',
+      path: '/lifecycle',
+      functionName: 'query-payouts',
+      scope: 'payouts:read',
+      operationId: 'getLifecycle',
+      summary: 'The payout state graph',
+      description: 'Statuses, events and the allowed transitions, from the one table the code uses.',
+      tags: ['payouts'],
+      responses: { 200: { description: 'Statuses, events and allowed transitions', schema: lifecycleSchema } },
+      errors: {},
+    },
+    {
+      method: 'get',
+      path: '/ledger/balances',
+      functionName: 'get-ledger-balances',
+      scope: 'ops:read',
+      operationId: 'getLedgerBalances',
+      summary: 'Ledger balances of one currency',
+      description: 'Every account of every tenant (or of one) in one currency, read as one zero-sum snapshot.',
+      tags: ['ledger'],
+      query: ledgerBalancesQuerySchema,
+      responses: {
+        200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema },
+      },
+      errors: { 400: 'parameter_unknown, currency_unsupported, tenant_id_invalid', 403: TENANT_403 },
+    },
+  ];
+}
+
+const OPERATOR_LOOKUP_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/ops/payouts',
+    functionName: 'query-payouts',
+    scope: 'ops:read',
+    operationId: 'opsFindPayout',
+    summary: "Find any tenant's payout (operator)",
+    description:
+      'Exactly one of payout_id, idempotency_key (with tenant_id) or provider_reference. Not tenant-filtered: ' +
+      'every read is audited (operator, scopes, tenant, request id). An unknown payout answers `{ data: [] }`.',
+    tags: ['ops'],
+    query: opsPayoutsQuerySchema,
+    responses: { 200: { description: 'Zero or one payout, with its tenant', schema: opsPayoutListSchema } },
+    errors: {
+      400:
+        'parameter_unknown; payout_id_invalid, idempotency_key_invalid, tenant_id_invalid, provider_reference_invalid; ' +
+        'lookup_key_missing, lookup_key_ambiguous; tenant_id_required, tenant_id_unexpected',
+      403: OPERATOR_403,
+    },
+  },
+  {
+    method: 'get',
+    path: '/ops/payouts/{payoutId}/events',
+    functionName: 'query-payouts',
+    scope: 'ops:read',
+    operationId: 'opsListPayoutEvents',
+    summary: "Any tenant's payout timeline (operator, audited)",
+    description: 'The timeline of GET /payouts/{payoutId}/events for any tenant’s payout, with its tenant; audited.',
+    tags: ['ops'],
+    pathParameters: payoutIdPath,
+    responses: {
+      200: {
+        description: 'Every transition, stale and forbidden event, oldest first, with the tenant',
+        schema: opsTimelineSchema,
+      },
+    },
+    errors: { 403: OPERATOR_403, 404: 'resource_not_found: no such payout' },
+  },
+];
+
+const WEBHOOK_ROUTE: OpenApiRoute = {
+  method: 'post',
+  path: '/webhooks/{provider}',
+  functionName: 'intake-webhook',
+  scope: null,
+  operationId: 'receiveWebhook',
+  summary: 'Provider webhook intake',
+  description:
+    'Public: providers cannot present our JWTs, so the provider signature is verified on the raw body ' +
+    'before anything is stored. Verify → store → enqueue → 2xx; refusals in this order, nothing written: ' +
+    'unknown provider (404), size (413), signature (401), JSON (400).',
+  tags: ['webhooks'],
+  pathParameters: { provider: webhookProviderSchema },
+  headers: WEBHOOK_SIGNATURE_HEADERS.map((header) => ({ ...header, required: false, schema: z.string() })),
+  requestBody: {
+    schema: webhookEventBodySchema,
+    required: true,
+    bodyBytesMax: WEBHOOK_BODY_BYTES_MAX,
+    anyContentType: true,
+  },
+  responses: {
+    200: { description: 'A duplicate delivery: already enqueued, not enqueued again', schema: webhookAcceptedSchema },
+    202: { description: 'Accepted: stored in the inbox and enqueued', schema: webhookAcceptedSchema },
+  },
+  errors: {
+    400: 'invalid_json: the verified body is not a JSON object with an event id and type',
+    401: 'signature_invalid: missing or malformed headers, bad signature, stale timestamp or no secret (one message for every reason)',
+    404: 'unknown_provider: no webhook endpoint for this provider',
+    413: `body_too_large: over ${WEBHOOK_BODY_BYTES_MAX} bytes`,
+    503: `enqueue_failed: stored but not queued; retry the delivery (Retry-After ${ENQUEUE_FAILED_RETRY_AFTER_SECONDS} s)`,
+  },
+  errorHeaders: { 503: ['Retry-After'] },
+};
+
+const EXCEPTION_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/exceptions',
+    functionName: 'ops-exceptions',
+    scope: 'ops:read',
+    operationId: 'listExceptions',
+    summary: 'Exceptions queue',
+    description:
+      'With state: most urgent (earliest SLA) first; without: newest first. Follow next_cursor for the next page.',
+    tags: ['ops'],
+    query: exceptionsQuerySchema,
+    responses: { 200: { description: 'A page of exceptions', schema: exceptionListSchema } },
+    errors: { 400: 'invalid_state, invalid_category, invalid_owner, invalid_limit, invalid_cursor', 403: OPERATOR_403 },
+  },
+  {
+    method: 'post',
+    path: '/exceptions/{exceptionId}/assign',
+    functionName: 'ops-exceptions',
+    scope: 'exceptions:write',
+    operationId: 'assignException',
+    summary: 'Assign an exception',
+    description: 'Assigns it (to the operator by default), optionally to another owner; audited with the note.',
+    tags: ['ops'],
+    pathParameters: exceptionIdPath,
+    requestBody: {
+      schema: assignExceptionBodySchema,
+      required: false,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { mine: {}, finance: { owner: 'finance', note: 'amount question' } },
+    },
+    responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
+    errors: {
+      400: `${BODY_400}; invalid_assignee, invalid_owner, invalid_note`,
+      403: OPERATOR_403,
+      404: 'resource_not_found: no such exception',
+      409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
+    },
+  },
+  {
+    method: 'post',
+    path: '/exceptions/{exceptionId}/resolve',
+    functionName: 'ops-exceptions',
+    scope: 'exceptions:write',
+    operationId: 'resolveException',
+    summary: 'Resolve an exception',
+    description: 'Resolves it with a note saying what was done; audited.',
+    tags: ['ops'],
+    pathParameters: exceptionIdPath,
+    requestBody: {
+      schema: resolveExceptionBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { done: { note: 'paid by hand' } },
+    },
+    responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
+    errors: {
+      400: `${BODY_400}; note_required, invalid_note`,
+      403: OPERATOR_403,
+      404: 'resource_not_found: no such exception',
+      409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
+    },
+  },
+];
+
+const DLQ_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/ops/dlq',
+    functionName: 'ops-redrive',
+    scope: 'ops:read',
+    operationId: 'listDlq',
+    summary: 'Dead-letter queue messages',
+    description: 'Peeks at a DLQ without consuming it, with each message’s error history and exception.',
+    tags: ['ops'],
+    query: dlqQuerySchema,
+    responses: { 200: { description: 'Messages, oldest first', schema: dlqListSchema } },
+    errors: { 400: 'invalid_queue, invalid_limit', 403: OPERATOR_403 },
+  },
+  {
+    method: 'get',
+    path: '/ops/queues',
+    functionName: 'ops-redrive',
+    scope: 'ops:read',
+    operationId: 'listQueues',
+    summary: 'Queue depths',
+    description: 'Depth of every work queue and its DLQ, with the oldest DLQ message’s age.',
+    tags: ['ops'],
+    responses: { 200: { description: 'Queues and DLQs', schema: queuesResponseSchema } },
+    errors: { 403: OPERATOR_403 },
+  },
+  {
+    method: 'post',
+    path: '/ops/dlq/redrive',
+    functionName: 'ops-redrive',
+    scope: 'ops:redrive',
+    operationId: 'redriveDlq',
+    summary: 'Redrive DLQ messages (one, a filter or all; dry run)',
+    description:
+      `Exactly one selector: message_id, filter or all. At most ${REDRIVE_MESSAGES_PER_CALL_MAX} messages a call ` +
+      '(receive → send to the source queue → delete); audited with operator and count.',
+    tags: ['ops'],
+    requestBody: {
+      schema: redriveBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { dryRunAll: { all: true, dry_run: true } },
+    },
+    responses: { 200: { description: 'Redrive report', schema: redriveResponseSchema } },
+    errors: {
+      400: `${BODY_400}; invalid_queue, invalid_dry_run, selector_required, invalid_all, invalid_filter`,
+      403: OPERATOR_403,
+    },
+  },
+  {
+    method: 'post',
+    path: '/ops/replay',
+    functionName: 'ops-redrive',
+    scope: 'ops:redrive',
+    operationId: 'replayEvents',
+    summary: 'Replay stored provider events',
+    description:
+      `Re-enqueues stored inbox events by id, or every event received in [from, to) (from before to, at most ` +
+      `35 days); at most ${REPLAY_EVENTS_PER_CALL_MAX} a call. Replaying twice changes nothing; audited.`,
+    tags: ['ops'],
+    requestBody: {
+      schema: replayBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { dryRunIds: { event_ids: ['sandbox#msg_1'], dry_run: true } },
+    },
+    responses: { 200: { description: 'Replay report', schema: replayResponseSchema } },
+    errors: {
+      400: `${BODY_400}; invalid_dry_run, invalid_filter, selector_required, invalid_event_ids, provider_required, invalid_range`,
+      403: OPERATOR_403,
+    },
+  },
+];
+
+const RECONCILIATION_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'post',
+    path: '/reconciliations',
+    functionName: 'reconciliations-api',
+    scope: 'ops:redrive',
+    operationId: 'startReconciliation',
+    summary: 'Queue a reconciliation run',
+    description:
+      'Records the run as queued and hands it to the reconcile function; poll the Location ' +
+      '(GET /reconciliations/{date}) until the state is succeeded or failed.',
+    tags: ['reconciliation'],
+    requestBody: { schema: startReconciliationBodySchema, required: true, examples: { day: { date: '2026-11-20' } } },
+    responses: { 202: { description: 'Run queued', schema: startReconciliationResponseSchema, headers: ['Location'] } },
+    errors: {
+      400: 'invalid_json; parameter_invalid: date must be a calendar date YYYY-MM-DD',
+      409: `reconciliation_running: a run of the date is queued or running (Retry-After ${RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS} s)`,
+    },
+    errorHeaders: { 409: ['Retry-After'] },
+  },
+  {
+    method: 'get',
+    path: '/reconciliations/{date}',
+    functionName: 'reconciliations-api',
+    scope: 'ops:read',
+    operationId: 'getReconciliation',
+    summary: 'A reconciliation run',
+    description: 'The date’s latest run and the last successful run; `latest` for the last successful run alone.',
+    tags: ['reconciliation'],
+    pathParameters: { date: runDateOrLatestSchema },
+    responses: { 200: { description: 'Run summary', schema: reconciliationResponseSchema } },
+    errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no run of that date' },
+  },
+  {
+    method: 'get',
+    path: '/exports/{date}',
+    functionName: 'reconciliations-api',
+    scope: 'exports:read',
+    operationId: 'getExports',
+    summary: 'Reconciliation exports of a day',
+    description: 'The published manifest of the day, each file with a presigned URL.',
+    tags: ['reconciliation'],
+    pathParameters: { date: runDateSchema },
+    responses: { 200: { description: 'Manifest and export links', schema: exportsResponseSchema } },
+    errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no export of that date (yet)' },
+  },
+];
+
+const META_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/openapi.json',
+    functionName: 'get-openapi',
+    scope: null,
+    operationId: 'getOpenApi',
+    summary: 'This document',
+    description: 'Public: it describes the contract and holds no tenant data.',
+    tags: ['meta'],
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: openApiDocumentSchema } },
+    errors: {},
+  },
+  {
+    method: 'get',
+    path: '/ops',
+    functionName: 'ops-console',
+    scope: null,
+    operationId: 'opsConsole',
+    summary: 'Ops console (static page)',
+    description: 'Public static HTML page with no data; each API call it makes carries the operator token.',
+    tags: ['meta'],
+    responses: { 200: { description: 'The console page', schema: z.string(), mediaType: 'text/html' } },
+    errors: {},
+  },
+];
+
+export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
+  return [
+    ...META_ROUTES,
+    ...payoutRoutes(limits),
+    ...OPERATOR_LOOKUP_ROUTES,
+    WEBHOOK_ROUTE,
+    ...EXCEPTION_ROUTES,
+    ...DLQ_ROUTES,
+    ...RECONCILIATION_ROUTES,
+  ];
+}
+
+export const DEFAULT_LIMITS: DocumentedLimits = { amountMaxMinor: PAYOUT_AMOUNT_MAX_MINOR_DEFAULT };
+export const OPENAPI_ROUTES: OpenApiRoute[] = openApiRoutes(DEFAULT_LIMITS);
