@@ -10,6 +10,64 @@ const NPM_DEPENDENCY_TYPES = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm
 module.exports = {
   forbidden: [
     {
+      name: 'no-circular',
+      comment: 'No import cycles anywhere: a cycle means two files are one module in disguise, and it breaks the reading order.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'handlers-are-entries-only',
+      comment:
+        'functions/handlers/ holds Lambda entries and nothing else: wiring plus one call into a use case. No subfolders (use cases live in functions/app/).',
+      severity: 'error',
+      from: { path: '^functions/handlers/[^/]+/' },
+      to: {},
+    },
+    {
+      name: 'no-handler-imports-a-handler',
+      comment: 'An entry never imports another entry (or anything imports an entry): bundles stay one function each.',
+      severity: 'error',
+      from: { path: '^(functions|console)/' },
+      to: { path: '^functions/handlers/' },
+    },
+    {
+      name: 'app-not-edge-of-wiring',
+      comment:
+        'Use cases (functions/app) take their dependencies injected: they never build AWS clients (adapters/aws-clients.ts is wiring, for handlers only).',
+      severity: 'error',
+      from: { path: '^functions/app/' },
+      to: { path: '^functions/adapters/aws-clients\\.ts$' },
+    },
+    {
+      name: 'wiring-for-entries-only',
+      comment: 'functions/wiring builds clients and adapters from the environment; only Lambda entries use it.',
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/(handlers|wiring)/' },
+      to: { path: '^functions/wiring/' },
+    },
+    {
+      name: 'lower-layers-not-app',
+      comment: 'functions/app is the middle floor: the HTTP edge, adapters, domain and shared names never import a use case.',
+      severity: 'error',
+      from: { path: '^functions/(http|adapters|domain|shared)/' },
+      to: { path: '^functions/app/' },
+    },
+    {
+      name: 'adapters-are-io-only',
+      comment: 'functions/adapters does I/O for the layers above it: it never imports the HTTP edge (errors there are the callers\' to map).',
+      severity: 'error',
+      from: { path: '^functions/adapters/' },
+      to: { path: '^functions/http/' },
+    },
+    {
+      name: 'console-is-a-browser-app',
+      comment: 'console/ is built for the browser: it imports nothing from functions/ but the shared names, nor any Node builtin.',
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: { path: '^(functions/(?!shared/)|lib/|local/|bin/)' },
+    },
+    {
       name: 'domain-imports-only-domain',
       comment:
         'functions/domain is pure TypeScript: it imports only other functions/domain files (no adapters, handlers, shared env names, lib or twin code).',

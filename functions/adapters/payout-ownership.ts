@@ -3,7 +3,7 @@ import { isOwnershipCheckedSource, type OwnershipClaim } from '../domain/event-o
 import type { Payout, TransitionCommand } from '../domain/payout';
 import type { TransactItem } from './ledger-writes';
 import { PROVIDER_REF_SK, providerRefPk } from './payout-items';
-import type { PayoutsRepository } from './payouts-repository';
+import type { PayoutsStore } from './payouts-store';
 
 /**
  * The storage half of event ownership (domain/event-ownership.ts): the claim a transition command
@@ -40,7 +40,7 @@ const referenceKey = (provider: string, providerReference: string) => ({
 });
 
 /** Records the payout's first reference; fails the transaction when another payout holds it. */
-export function referenceIndexPut(repo: PayoutsRepository, payout: Payout, providerReference: string): TransactItem {
+export function referenceIndexPut(repo: PayoutsStore, payout: Payout, providerReference: string): TransactItem {
   return {
     Put: {
       TableName: repo.payoutsTable,
@@ -60,14 +60,14 @@ export function referenceIndexPut(repo: PayoutsRepository, payout: Payout, provi
  * The same condition without the write: a stale or forbidden event records no reference, but the
  * one it claims must still not be another payout's, or it is not this payout's event at all.
  */
-export function referenceIndexCheck(repo: PayoutsRepository, payout: Payout, providerReference: string): TransactItem {
+export function referenceIndexCheck(repo: PayoutsStore, payout: Payout, providerReference: string): TransactItem {
   const key = referenceKey(payout.provider, providerReference);
   return { ConditionCheck: { TableName: repo.payoutsTable, Key: key, ...referenceCondition(payout) } };
 }
 
 /** Which payout the index names for a reference; read after the condition failed, as evidence. */
 export async function referenceHolderOf(
-  repo: PayoutsRepository,
+  repo: PayoutsStore,
   provider: string,
   providerReference: string,
 ): Promise<string | undefined> {

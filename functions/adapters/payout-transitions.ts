@@ -8,7 +8,7 @@ import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatus
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
-import type { PayoutsRepository } from './payouts-repository';
+import type { PayoutsStore } from './payouts-store';
 
 export { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 
@@ -38,7 +38,7 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
  * attempt re-reads and re-checks ownership, so the check and the write always see one version.
  */
-export async function applyTransition(repo: PayoutsRepository, cmd: TransitionCommand): Promise<TransitionResult> {
+export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand): Promise<TransitionResult> {
   const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {

@@ -4,7 +4,7 @@ import type { Payout, TimelineEntry } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
 import { EVENT_SK_PREFIX, PAYOUT_SK, payoutFromItem, payoutPk, tenantGsiPk, tenantStatusGsiPk } from './payout-items';
-import type { PayoutsRepository } from './payouts-repository';
+import type { PayoutsStore } from './payouts-store';
 
 export { InvalidCursorError } from './cursor';
 
@@ -31,7 +31,7 @@ export interface PayoutPage {
 }
 
 /** Newest first. Lists come from a GSI (eventually consistent): fine for browsing, never for decisions. */
-export async function listPayouts(repo: PayoutsRepository, query: PayoutListQuery): Promise<PayoutPage> {
+export async function listPayouts(repo: PayoutsStore, query: PayoutListQuery): Promise<PayoutPage> {
   if (query.idempotencyKey !== undefined) {
     // A key names at most one payout: answer from the consistent key lock, not the index.
     const found = await repo.findByIdempotencyKey(query.tenantId, query.idempotencyKey);
@@ -84,7 +84,7 @@ function matches(payout: Payout, query: PayoutListQuery): boolean {
   return true;
 }
 
-export async function listTimeline(repo: PayoutsRepository, payoutId: string): Promise<TimelineEntry[]> {
+export async function listTimeline(repo: PayoutsStore, payoutId: string): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

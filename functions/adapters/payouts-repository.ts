@@ -20,6 +20,7 @@ import {
 } from './payout-items';
 import { applyTransition } from './payout-transitions';
 import { PayoutsRepositoryError } from './payouts-errors';
+import type { KeyLock, PayoutsStore } from './payouts-store';
 
 export { PayoutsRepositoryError, ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from './payouts-queries';
@@ -78,16 +79,13 @@ export type CreateResult =
   /** The (tenant, key) lock already existed: this is the payout created by an earlier execution. */
   | { kind: 'exists'; payout: Payout; fieldHashes: Record<string, string> };
 
-export interface KeyLock {
-  payoutId: string;
-  fieldHashes: Record<string, string>;
-}
+export type { KeyLock } from './payouts-store';
 
 /** Attempts of a create whose transaction lost a race on a hot balance item (TransactionConflict). */
 export const CREATE_ATTEMPTS_MAX = 4;
 export const CREATE_RETRY_DELAY_MS_MAX = 100;
 
-export class PayoutsRepository {
+export class PayoutsRepository implements PayoutsStore {
   readonly client: DynamoDBDocumentClient;
   readonly payoutsTable: string;
   readonly ledgerTable: string;

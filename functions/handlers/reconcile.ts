@@ -6,7 +6,7 @@ import { parseReconciliationRequest } from '../adapters/reconciliation/requests-
 import { runReconciliation, type QueuedRunRequest, type RunDependencies } from '../app/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../adapters/reconciliation/runs-repository';
 import { latestEndedDay, requireRunDate, type ReconcileClock } from '../domain/reconciliation/run-date';
-import { reconciliationDependencies } from '../app/reconciliation/reconciliations-deps';
+import { reconciliationDependencies } from '../wiring/reconciliation';
 
 // Entry for `reconcile`, invoked two ways:
 // - the nightly schedule (EventBridge Scheduler, no date: the latest day that has ended, i.e.

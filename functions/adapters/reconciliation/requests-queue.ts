@@ -1,5 +1,4 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueuedRunRequest } from '../../app/reconciliation/run';
 
 /**
  * The message POST /reconciliations sends to RECONCILIATION_QUEUE_URL; the `reconcile` function
@@ -11,6 +10,14 @@ import type { QueuedRunRequest } from '../../app/reconciliation/run';
  * `run_id` is the id the API recorded as `queued`, so GET /reconciliations/{date} shows one run
  * moving queued → running → succeeded | failed rather than a new id appearing halfway.
  */
+/** A run queued by POST /reconciliations: the consumer carries the same run id from queued to running. */
+export interface QueuedRunRequest {
+  readonly runId: string;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly requestId: string;
+}
+
 export interface ReconciliationRequestMessage extends QueuedRunRequest {
   readonly date: string;
 }

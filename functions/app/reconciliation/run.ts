@@ -1,8 +1,9 @@
+import { Readable } from 'node:stream';
+import type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
 import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
@@ -43,22 +44,8 @@ export interface RunDependencies {
 }
 
 const CONTENT_TYPES: Record<string, string> = { 'reconciliation.csv': 'text/csv; charset=utf-8', 'exceptions.csv': 'text/csv; charset=utf-8', 'summary.json': 'application/json' };
-/** Network reads of the report are bounded: a provider that stalls fails the run, which is retried. */
-export const REPORT_FETCH_TIMEOUT_MS = 5 * 60 * 1000;
 
-export async function fetchSandboxReport(baseUrl: string, date: string): Promise<AsyncIterable<Uint8Array>> {
-  const response = await fetch(`${baseUrl.replace(/\/$/, '')}/v1/reports/settlement?date=${encodeURIComponent(date)}`, { signal: AbortSignal.timeout(REPORT_FETCH_TIMEOUT_MS) });
-  if (!response.ok || response.body === null) throw new Error(`provider report for ${date}: HTTP ${response.status}`);
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-}
-
-/** A run queued by POST /reconciliations: the consumer carries the same run id from queued to running. */
-export interface QueuedRunRequest {
-  readonly runId: string;
-  readonly requestedAt: string;
-  readonly requestedBy: string;
-  readonly requestId: string;
-}
+export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 
 export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
   const startedAt = deps.now();

@@ -1,16 +1,20 @@
 import { ulid } from 'ulidx';
-import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../../adapters/aws-clients';
-import { ExceptionsRepository } from '../../adapters/exceptions-repository';
-import { payoutExceptionOwnerUpdater } from '../../adapters/payout-exception-owner';
-import { ExportStore } from '../../adapters/reconciliation/export-store';
-import { ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
-import { reconciliationRequestSender } from '../../adapters/reconciliation/requests-queue';
-import { fetchSandboxReport, type RunDependencies } from './run';
-import { RunsRepository } from '../../adapters/reconciliation/runs-repository';
-import { ENV } from '../../shared/names';
-import type { ReconciliationsApiDependencies } from './reconciliations-api';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { ExceptionsRepository } from '../adapters/exceptions-repository';
+import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
+import { ExportStore } from '../adapters/reconciliation/export-store';
+import { ReconciliationPayoutsSource } from '../adapters/reconciliation/payouts-source';
+import { reconciliationRequestSender } from '../adapters/reconciliation/requests-queue';
+import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
+import type { RunDependencies } from '../app/reconciliation/run';
+import { RunsRepository } from '../adapters/reconciliation/runs-repository';
+import { ENV } from '../shared/names';
+import type { ReconciliationsApiDependencies } from '../app/reconciliation/reconciliations-api';
 
-/** Wiring shared by the `reconcile` and `reconciliations-api` entries and `npm run reconcile`. */
+/**
+ * Composition root shared by two entries (`reconcile`, `reconciliations-api`): builds the clients and
+ * adapters from the environment. Only entries import functions/wiring/; use cases get what it builds.
+ */
 export const RECONCILED_PROVIDER = 'sandbox';
 
 export function reconciliationDependencies(): RunDependencies {
