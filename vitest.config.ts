@@ -28,6 +28,11 @@ export default defineConfig({
       },
     ],
     globalSetup: ['test/global-setup.ts'],
+    // Lambda log lines belong to the test that caused them: shown when it fails, dropped when it
+    // passes. In-process handlers log through the global console under POWERTOOLS_DEV; the twin's
+    // workers are piped through it (TWIN_FUNCTION_OUTPUT, local/aws/lambda-runtime.ts).
+    silent: 'passed-only',
+    env: { POWERTOOLS_DEV: 'true', TWIN_FUNCTION_OUTPUT: 'console' },
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default', './test/support/summary-reporter.ts'],

@@ -19,6 +19,21 @@ export interface LambdaFunction {
 export interface LambdaRuntimeOptions {
   /** The twin's clock offset (twin-clock.ts), shared with every worker; absent: workers keep real time. */
   clockBuffer?: SharedArrayBuffer;
+  /**
+   * Where the functions' own log lines go: `inherit` (npm start: straight to the terminal, as
+   * CloudWatch would show them) or `console` (through this process's console, line by line, so a
+   * test runner can keep them with the test that caused them and drop them when it passes).
+   */
+  functionOutput?: FunctionOutput;
+}
+
+export type FunctionOutput = 'inherit' | 'console';
+
+/** The environment variable that picks `functionOutput` when the caller does not (vitest sets it). */
+export const FUNCTION_OUTPUT_ENV = 'TWIN_FUNCTION_OUTPUT';
+
+export function functionOutputFromEnv(env: NodeJS.ProcessEnv = process.env): FunctionOutput {
+  return env[FUNCTION_OUTPUT_ENV] === 'console' ? 'console' : 'inherit';
 }
 
 interface WorkerSlot {
@@ -48,6 +63,7 @@ class FunctionPool {
   constructor(
     private readonly fn: LambdaFunction,
     private readonly clockBuffer: SharedArrayBuffer | undefined,
+    private readonly output: FunctionOutput,
   ) {}
 
   get size(): number {
@@ -68,7 +84,13 @@ class FunctionPool {
       },
       // The bundles are ESM with their own createRequire banner; no TypeScript loader is needed.
       execArgv: [],
+      stdout: this.output === 'console',
+      stderr: this.output === 'console',
     });
+    if (this.output === 'console') {
+      worker.stdout.on('data', (chunk: Buffer) => console.log(chunk.toString('utf8').trimEnd()));
+      worker.stderr.on('data', (chunk: Buffer) => console.error(chunk.toString('utf8').trimEnd()));
+    }
     const slot = { worker, busy: false };
     this.slots.push(slot);
     return slot;
@@ -141,7 +163,7 @@ export class LambdaRuntime {
 
   constructor(functions: LambdaFunction[], options: LambdaRuntimeOptions = {}) {
     for (const fn of functions) {
-      this.pools.set(fn.spec.logicalId, new FunctionPool(fn, options.clockBuffer));
+      this.pools.set(fn.spec.logicalId, new FunctionPool(fn, options.clockBuffer, options.functionOutput ?? functionOutputFromEnv()));
       for (const key of [fn.spec.logicalId, fn.spec.shortName, fn.spec.name]) this.byName.set(key, fn);
     }
   }
