@@ -12,6 +12,7 @@ import {
   timelineSchema,
 } from './schemas';
 import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from './ops-payout-schemas';
+import { accessMatrixSchema } from './access-matrix-schema';
 
 /**
  * The route registry GET /openapi.json is generated from. One entry per route of docs/contracts.md;
@@ -46,6 +47,7 @@ const DOCUMENTED_AMOUNT_MAX_MINOR = Number.MAX_SAFE_INTEGER;
 export const OPENAPI_ROUTES: OpenApiRoute[] = [
   { method: 'get', path: '/corridors', functionName: 'get-corridors', scope: 'payouts:read', operationId: 'listCorridors', summary: 'The launch corridor matrix', tags: ['corridors'], responses: { 200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema } } },
   { method: 'get', path: '/openapi.json', functionName: 'get-openapi', scope: null, operationId: 'getOpenApi', summary: 'This document', description: 'Public: it describes the contract and holds no tenant data.', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1 document', schema: object } } },
+  { method: 'get', path: '/access-matrix', functionName: 'get-openapi', scope: null, operationId: 'getAccessMatrix', summary: 'The access matrix: actors, token types, scopes and the routes they open', description: 'Public, like this document: it says who may hold which scope and holds no tenant data. Every route enforces it at three layers (app client scopes, the pre-token trigger, the handlers).', tags: ['meta'], responses: { 200: { description: 'One row per actor', schema: accessMatrixSchema } } },
   {
     method: 'post',
     path: '/payouts',
@@ -78,9 +80,9 @@ export const OPENAPI_ROUTES: OpenApiRoute[] = [
     responses: { 200: { description: 'Zero or one payout, with its tenant', schema: opsPayoutListSchema } },
   },
   { method: 'get', path: '/ops/payouts/{payoutId}/events', functionName: 'query-payouts', scope: 'ops:read', operationId: 'opsListPayoutEvents', summary: "Any tenant's payout timeline (operator, audited)", tags: ['ops'], responses: { 200: { description: 'Every transition, stale and forbidden event, oldest first, with the tenant', schema: opsTimelineSchema } }, errors: [404] },
-  { method: 'get', path: '/ledger/balances', functionName: 'get-ledger-balances', scope: 'ops:read', operationId: 'getLedgerBalances', summary: 'Ledger balances of one currency', tags: ['ledger'], query: balancesQuerySchema.extend({ tenant_id: z.string().optional() }), responses: { 200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema } } },
+  { method: 'get', path: '/ledger/balances', functionName: 'get-ledger-balances', scope: 'reconciliation:read', operationId: 'getLedgerBalances', summary: 'Ledger balances of one currency', tags: ['ledger'], query: balancesQuerySchema.extend({ tenant_id: z.string().optional() }), responses: { 200: { description: 'Balances per tenant and account; they sum to zero', schema: balancesResponseSchema } } },
   { method: 'post', path: '/webhooks/{provider}', functionName: 'intake-webhook', scope: null, operationId: 'receiveWebhook', summary: 'Provider webhook intake', description: 'Public: the provider signature is verified on the raw body before anything is stored.', tags: ['webhooks'], responses: { 200: { description: 'Accepted (stored and enqueued)' } }, errors: [401] },
-  { method: 'get', path: '/exceptions', functionName: 'ops-exceptions', scope: 'ops:read', operationId: 'listExceptions', summary: 'Exceptions queue', tags: ['ops'], responses: { 200: { description: 'Exceptions' } } },
+  { method: 'get', path: '/exceptions', functionName: 'ops-exceptions', scope: 'exceptions:read', operationId: 'listExceptions', summary: 'Exceptions queue', tags: ['ops'], responses: { 200: { description: 'Exceptions' } } },
   { method: 'post', path: '/exceptions/{exceptionId}/assign', functionName: 'ops-exceptions', scope: 'exceptions:write', operationId: 'assignException', summary: 'Assign an exception', tags: ['ops'], responses: { 200: { description: 'The exception' } }, errors: [404, 409] },
   { method: 'post', path: '/exceptions/{exceptionId}/resolve', functionName: 'ops-exceptions', scope: 'exceptions:write', operationId: 'resolveException', summary: 'Resolve an exception', tags: ['ops'], responses: { 200: { description: 'The exception' } }, errors: [404, 409] },
   { method: 'get', path: '/ops/dlq', functionName: 'ops-redrive', scope: 'ops:read', operationId: 'listDlq', summary: 'Dead-letter queue messages', tags: ['ops'], responses: { 200: { description: 'Messages' } } },
@@ -88,7 +90,7 @@ export const OPENAPI_ROUTES: OpenApiRoute[] = [
   { method: 'post', path: '/ops/dlq/redrive', functionName: 'ops-redrive', scope: 'ops:redrive', operationId: 'redriveDlq', summary: 'Redrive DLQ messages (one, a filter or all; dry run)', tags: ['ops'], responses: { 200: { description: 'Redrive report' } } },
   { method: 'post', path: '/ops/replay', functionName: 'ops-redrive', scope: 'ops:redrive', operationId: 'replayEvents', summary: 'Replay stored provider events', tags: ['ops'], responses: { 200: { description: 'Replay report' } } },
   { method: 'get', path: '/ops', functionName: 'ops-console', scope: null, operationId: 'opsConsole', summary: 'Ops console (static page)', description: 'Public static page; each API call it makes carries the operator token.', tags: ['ops'], responses: { 200: { description: 'HTML page' } } },
-  { method: 'post', path: '/reconciliations', functionName: 'reconciliations-api', scope: 'ops:redrive', operationId: 'startReconciliation', summary: 'Queue a reconciliation run', description: 'Records the run as queued and hands it to the reconcile function; poll the Location (GET /reconciliations/{date}) until the state is succeeded or failed. 409 reconciliation_running (with Retry-After) while a run of the date is queued or running.', tags: ['reconciliation'], responses: { 202: { description: 'Run queued; Location: /reconciliations/{date}' } }, errors: [409] },
-  { method: 'get', path: '/reconciliations/{date}', functionName: 'reconciliations-api', scope: 'ops:read', operationId: 'getReconciliation', summary: 'A reconciliation run', tags: ['reconciliation'], responses: { 200: { description: 'Run summary' } }, errors: [404] },
+  { method: 'post', path: '/reconciliations', functionName: 'reconciliations-api', scope: 'reconciliation:run', operationId: 'startReconciliation', summary: 'Queue a reconciliation run', description: 'Records the run as queued and hands it to the reconcile function; poll the Location (GET /reconciliations/{date}) until the state is succeeded or failed. 409 reconciliation_running (with Retry-After) while a run of the date is queued or running.', tags: ['reconciliation'], responses: { 202: { description: 'Run queued; Location: /reconciliations/{date}' } }, errors: [409] },
+  { method: 'get', path: '/reconciliations/{date}', functionName: 'reconciliations-api', scope: 'reconciliation:read', operationId: 'getReconciliation', summary: 'A reconciliation run', tags: ['reconciliation'], responses: { 200: { description: 'Run summary' } }, errors: [404] },
   { method: 'get', path: '/exports/{date}', functionName: 'reconciliations-api', scope: 'exports:read', operationId: 'getExports', summary: 'Reconciliation exports of a day', tags: ['reconciliation'], responses: { 200: { description: 'Export links' } }, errors: [404] },
 ];

@@ -6,10 +6,10 @@ import { parseQuery } from '../api/query-parameters';
 import { balancesQuerySchema } from '../api/schemas';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
-import { callerOf } from './http/claims';
+import { operatorOf, requireScope } from './http/operator';
 import { json } from './http/response';
 
-// GET /ledger/balances?currency=USD[&tenant_id=acme] (ops:read): every account of every tenant in
+// GET /ledger/balances?currency=USD[&tenant_id=acme] (reconciliation:read, operators only): every account of every tenant in
 // one currency, read so that they sum to zero (see ledger-balances.ts), with the sum shown.
 
 const client = dynamoDocumentClient();
@@ -17,7 +17,7 @@ const ledgerTable = requiredEnv(ENV.ledgerTable);
 const querySchema = balancesQuerySchema.extend({ tenant_id: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/, { error: 'tenant_id_invalid' }).optional() });
 
 export const handler = httpHandler(async (event, requestId) => {
-  callerOf(event);
+  requireScope(operatorOf(event), 'reconciliation:read');
   const query = parseQuery(querySchema, event.queryStringParameters);
   const { balances, truncated } = await readBalances(client, ledgerTable, query.currency, query.tenant_id);
   const { totals, sumMinor } = summarizeBalances(balances);

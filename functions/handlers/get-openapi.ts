@@ -1,11 +1,25 @@
 import { buildOpenApiDocument } from '../api/openapi-document';
 import { httpHandler } from '../api/http-handler';
+import { OPENAPI_ROUTES } from '../api/openapi-routes';
+import { accessMatrixView, type AccessMatrixView } from '../shared/access-matrix';
+import { notFound } from './http/api-error';
 import { json } from './http/response';
 
-// GET /openapi.json — public: the contract, no tenant data. Built once per cold start.
+// GET /openapi.json and GET /access-matrix — public: the contract and who may use which part of
+// it, no tenant data. Each is built once per cold start.
 let document: Record<string, unknown> | undefined;
+let matrix: AccessMatrixView | undefined;
+const CACHE_CONTROL = { 'cache-control': 'public, max-age=300' };
 
-export const handler = httpHandler(async (_event, requestId) => {
-  document ??= buildOpenApiDocument();
-  return json(200, document, requestId, { 'cache-control': 'public, max-age=300' });
+export const handler = httpHandler(async (event, requestId) => {
+  switch (event.routeKey) {
+    case 'GET /access-matrix':
+      matrix ??= accessMatrixView(OPENAPI_ROUTES);
+      return json(200, matrix, requestId, CACHE_CONTROL);
+    case 'GET /openapi.json':
+      document ??= buildOpenApiDocument();
+      return json(200, document, requestId, CACHE_CONTROL);
+    default:
+      throw notFound(`route ${event.routeKey}`);
+  }
 });

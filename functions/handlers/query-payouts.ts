@@ -29,6 +29,8 @@ const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), pro
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {
     case 'GET /lifecycle':
+      // No tenant data, but a tenant route all the same: an operator token is refused here too.
+      callerOf(event);
       return json(200, lifecycleView(), requestId);
     case 'GET /payouts':
       return listPayouts(event, requestId);

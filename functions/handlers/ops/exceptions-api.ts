@@ -23,7 +23,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   if (method === 'GET' && path === '/exceptions') {
-    requireScope(operator, 'ops:read');
+    requireScope(operator, 'exceptions:read');
     const q = event.queryStringParameters ?? {};
     if (q['state'] !== undefined && !isExceptionState(q['state'])) throw badRequest('invalid_state', 'state must be open, assigned or resolved', 'state');
     if (q['category'] !== undefined && !isExceptionCategory(q['category'])) throw badRequest('invalid_category', 'unknown exception category', 'category');

@@ -4,13 +4,13 @@ import type { ReconciliationRequestSender } from '../../adapters/reconciliation/
 import type { RunDependencies } from '../../adapters/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../../adapters/reconciliation/runs-repository';
 import { ApiError, badRequest, notFound } from '../http/api-error';
-import { operatorOf } from '../http/operator';
+import { operatorOf, requireScope } from '../http/operator';
 import { json, requestIdOf, type HttpResult } from '../http/response';
 import { isRunDate } from './deps';
 
 /**
- * POST /reconciliations            (ops:redrive)   queue a run of one date; 202 with the queued run
- * GET  /reconciliations/{date}     (ops:read)      the date's latest run, and the last successful run;
+ * POST /reconciliations            (reconciliation:run)   queue a run of one date; 202 with the queued run
+ * GET  /reconciliations/{date}     (reconciliation:read)  the date's latest run, and the last successful run;
  *                                                   `latest` for the last successful run alone (the console's panel)
  * GET  /exports/{date}             (exports:read)  the manifest, each file with a presigned URL
  *
@@ -30,8 +30,11 @@ const snake = (run: object): Record<string, unknown> => Object.fromEntries(Objec
 export async function reconciliationsApi(deps: ReconciliationsApiDependencies, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const date = event.pathParameters?.['date'];
+  // Operators only, before anything is parsed or written; API Gateway checked the scope, and so do we.
+  const operator = operatorOf(event);
   switch (event.routeKey) {
     case 'POST /reconciliations': {
+      requireScope(operator, 'reconciliation:run');
       let body: unknown;
       try {
         body = JSON.parse(event.body === undefined ? '{}' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
@@ -40,10 +43,11 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
       }
       const requested = (body as { date?: unknown } | null)?.date;
       if (!isRunDate(requested)) throw badRequest('parameter_invalid', 'date must be a calendar date YYYY-MM-DD', 'date');
-      const run = await queueRun(deps, requested, operatorOf(event).subject, requestId);
+      const run = await queueRun(deps, requested, operator.subject, requestId);
       return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });
     }
     case 'GET /reconciliations/{date}': {
+      requireScope(operator, 'reconciliation:read');
       if (date === 'latest') {
         const last = await deps.runs.lastSuccess();
         return json(200, { reconciliation: null, last_success: last === undefined ? null : snake(last) }, requestId);
@@ -54,6 +58,7 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
       return json(200, { reconciliation: snake(run), last_success: last === undefined ? null : snake(last) }, requestId);
     }
     case 'GET /exports/{date}': {
+      requireScope(operator, 'exports:read');
       if (!isRunDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
       const text = await deps.store.readManifest(date);
       if (text === undefined) throw notFound(`export for ${date}`);
