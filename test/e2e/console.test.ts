@@ -176,7 +176,7 @@ describe('ops console in Chromium', () => {
     await dlqView.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('#dlq-list .empty').waitFor();
 
-    // The operator (tenant `ops`) finds acme's payout through the audited operator routes.
+    // The operator (role ops, no tenant) finds acme's payout through the audited operator routes.
     await page.getByRole('link', { name: 'Payout timeline' }).click();
     await page.locator('#view-payout').getByLabel('Value').fill(payoutId);
     await page.getByRole('button', { name: 'Show timeline' }).click();
