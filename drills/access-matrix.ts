@@ -44,9 +44,9 @@ async function main(): Promise<boolean> {
     const backendToken = await twin.token({ tenant: TENANT, role: 'backend' });
     const backendClient = String(JSON.parse(Buffer.from(backendToken.split('.')[1]!, 'base64url').toString())['client_id']);
     const tenantWithOpsRead = await twin.forgeToken({ clientId: backendClient, tenant: TENANT, scopes: ['ops:read'], claims: { principal_type: 'tenant', principal_role: 'backend' } });
-    const operatorWithPayoutsWrite = await twin.forgeToken({ clientId: twin.operatorClientId ?? 'OpsConsoleClient', subject: 'drill-operator', scopes: ['payouts:read'], claims: { principal_type: 'operator', principal_role: 'ops', username: 'drill-operator' } });
+    const operatorWithPayoutsRead = await twin.forgeToken({ clientId: twin.operatorClientId ?? 'OpsConsoleClient', subject: 'drill-operator', scopes: ['payouts:read'], claims: { principal_type: 'operator', principal_role: 'ops', username: 'drill-operator' } });
     const onOperatorRoute = await callRoute(twin.url, { method: 'GET', path: '/ops/queues', scope: 'ops:read' }, tenantWithOpsRead);
-    const onTenantRoute = await callRoute(twin.url, { method: 'GET', path: '/payouts', scope: 'payouts:read' }, operatorWithPayoutsWrite);
+    const onTenantRoute = await callRoute(twin.url, { method: 'GET', path: '/payouts', scope: 'payouts:read' }, operatorWithPayoutsRead);
     log(`  tenant token carrying ops:read → GET /ops/queues: ${onOperatorRoute.status} ${onOperatorRoute.code}`);
     log(`  operator token carrying payouts:read → GET /payouts: ${onTenantRoute.status} ${onTenantRoute.code}`);
     checks.push({ what: 'a tenant principal on an operator route', expected: [403, 'operator_route_forbidden_for_tenant'], saw: [onOperatorRoute.status, onOperatorRoute.code] });
