@@ -16,11 +16,13 @@ import { LOCAL_REGION, tableName } from '../local/template/names.js';
 
 async function connect(target: TenantsTarget): Promise<TenantPorts> {
   if (target.kind === 'aws') {
-    return awsTenantPorts({ stackName: target.stackName ?? `PayoutPlatform-${target.stage}`, stage: target.stage, clients: defaultAwsTenantClients(target.region) });
+    const stackName = target.stackName ?? `PayoutPlatform-${target.stage}`;
+    return awsTenantPorts({ stackName, stage: target.stage, clients: defaultAwsTenantClients(target.region) });
   }
   const running = findRunningTwin(target.stateDir ?? STATE_DIR_DEFAULT);
   if (running === undefined) throw new Error('no running twin: start it with `npm start` (or pass --aws --stage <stage>)');
-  const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
+  const endpoint = running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']!;
+  const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint });
   return twinTenantPorts({
     registry: httpRegistryPorts(running.url),
     documentClient: DynamoDBDocumentClient.from(dynamodb),

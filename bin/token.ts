@@ -11,7 +11,10 @@ import { findRunningTwin } from '../local/cli/running-twin.js';
 import { requestTwinToken, TwinTokenError } from '../local/cli/twin-tokens.js';
 import { STATE_DIR_DEFAULT } from '../local/paths.js';
 
-const USAGE = `usage: npm run --silent token -- (--tenant <tenant> --role ${TENANT_ROLES.join('|')} | --operator <name> --role ${OPERATOR_ROLES.join('|')}) [--scopes <scope,scope>] [--ttl-seconds N]`;
+const USAGE = [
+  `usage: npm run --silent token -- --tenant <tenant> --role ${TENANT_ROLES.join('|')} [--scopes <scope,scope>] [--ttl-seconds N]`,
+  `       npm run --silent token -- --operator <name> --role ${OPERATOR_ROLES.join('|')} [--scopes <scope,scope>] [--ttl-seconds N]`,
+].join('\n');
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -21,10 +24,14 @@ async function main(): Promise<void> {
   const role = text('role');
   if ((tenant === undefined) === (operator === undefined) || role === undefined) throw new TwinTokenError('usage', USAGE);
   const ttlSeconds = text('ttl-seconds') === undefined ? undefined : Number(text('ttl-seconds'));
-  if (ttlSeconds !== undefined && !Number.isFinite(ttlSeconds)) throw new TwinTokenError('usage', `--ttl-seconds must be a number\n${USAGE}`);
+  if (ttlSeconds !== undefined && !Number.isFinite(ttlSeconds)) {
+    throw new TwinTokenError('usage', `--ttl-seconds must be a number\n${USAGE}`);
+  }
   const scopes = text('scopes')?.split(',').map((scope) => scope.trim()).filter(Boolean);
   const running = findRunningTwin(text('state-dir') ?? STATE_DIR_DEFAULT);
-  if (running === undefined) throw new TwinTokenError('twin_not_running', 'no running twin: start it with `npm start` (tokens come from its issuer)');
+  if (running === undefined) {
+    throw new TwinTokenError('twin_not_running', 'no running twin: start it with `npm start` (tokens come from its issuer)');
+  }
   const options = { role, ...(scopes === undefined ? {} : { scopes }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) };
   const token = await requestTwinToken(running.url, tenant !== undefined ? { tenant, ...options } : { operator: operator!, ...options });
   process.stdout.write(`${token}\n`);

@@ -17,6 +17,7 @@ export const TENANT_DIRECTORY_PK = 'TENANTS';
 const TRANSACTION_ITEMS_MAX = 100;
 
 export type TenantClientStatus = 'active' | 'disabled';
+type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>;
 
 /** What the pre-token trigger needs of a client: its tenant, its role and whether it is still on. */
 export interface TenantClientMapping {
@@ -91,7 +92,9 @@ export class TenantDirectory {
 
   /** The mapping of one app client, read consistently so a disable counts from the next token on. */
   async mappingOf(clientId: string): Promise<TenantClientMapping | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: mappingKey(clientId), ConsistentRead: true }));
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: mappingKey(clientId), ConsistentRead: true }),
+    );
     return mappingOf(result.Item);
   }
 
@@ -136,7 +139,9 @@ export class TenantDirectory {
         Update: {
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: status === 'disabled' ? 'SET #status = :status, disabledAt = :at' : 'SET #status = :status REMOVE disabledAt',
+          UpdateExpression: status === 'disabled'
+            ? 'SET #status = :status, disabledAt = :at'
+            : 'SET #status = :status REMOVE disabledAt',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ...(status === 'disabled' ? { ':at': at } : {}) },
@@ -146,13 +151,17 @@ export class TenantDirectory {
     await this.transact(items, 'client_not_found', 'one of these clients has no mapping');
   }
 
-  private async transact(items: NonNullable<TransactWriteCommand['input']['TransactItems']>, conflictCode: string, conflictMessage: string): Promise<void> {
+  private async transact(items: TransactItems, conflictCode: string, conflictMessage: string): Promise<void> {
     if (items.length === 0) return;
-    if (items.length > TRANSACTION_ITEMS_MAX) throw new TenantDirectoryError('too_many_clients', `at most ${TRANSACTION_ITEMS_MAX / 2} clients per call`);
+    if (items.length > TRANSACTION_ITEMS_MAX) {
+      throw new TenantDirectoryError('too_many_clients', `at most ${TRANSACTION_ITEMS_MAX / 2} clients per call`);
+    }
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw new TenantDirectoryError(conflictCode, conflictMessage, { cause: error });
+      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) {
+        throw new TenantDirectoryError(conflictCode, conflictMessage, { cause: error });
+      }
       throw error;
     }
   }

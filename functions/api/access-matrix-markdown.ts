@@ -5,7 +5,8 @@ import type { AccessMatrixView } from '../shared/access-matrix';
  * markers). test/unit/api/access-matrix.test.ts renders it from the code and compares, so the
  * page cannot drift from the table the stack, the trigger and the handlers read.
  */
-export const ACCESS_MATRIX_DOC_BEGIN = '<!-- access-matrix:begin (generated from functions/shared/access-matrix.ts; test/unit/api/access-matrix.test.ts checks it) -->';
+export const ACCESS_MATRIX_DOC_BEGIN =
+  '<!-- access-matrix:begin (generated from functions/shared/access-matrix.ts; test/unit/api/access-matrix.test.ts checks it) -->';
 export const ACCESS_MATRIX_DOC_END = '<!-- access-matrix:end -->';
 
 const code = (text: string) => `\`${text}\``;
@@ -29,10 +30,13 @@ export function accessMatrixMarkdown(view: AccessMatrixView): string {
     '| scope | held by | action |',
     '|---|---|---|',
     ...view.scopes.map((scope) => {
-      const holders = view.actors.filter((actor) => actor.scopes.some((held) => held.scope === scope.scope)).map((actor) => code(actor.actor));
+      const holders = view.actors
+        .filter((actor) => actor.scopes.some((held) => held.scope === scope.scope))
+        .map((actor) => code(actor.actor));
       return `| ${code(scope.scope)} | ${scope.principal_type}: ${holders.join(', ')} | ${scope.action} |`;
     }),
   ];
-  const publicRoutes = `Public routes (no token): ${view.public_routes.map((route) => code(`${route.method} ${route.path}`)).join(', ')}.`;
+  const open = view.public_routes.map((route) => code(`${route.method} ${route.path}`));
+  const publicRoutes = `Public routes (no token): ${open.join(', ')}.`;
   return [ACCESS_MATRIX_DOC_BEGIN, '', ...actors, '', ...scopes, '', publicRoutes, '', ACCESS_MATRIX_DOC_END].join('\n');
 }

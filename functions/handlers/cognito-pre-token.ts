@@ -35,7 +35,9 @@ type Warn = (line: string) => void;
 async function factsOf(event: PreTokenEvent, lookup: MappingLookup): Promise<PreTokenFacts> {
   const clientId = event.callerContext.clientId;
   const requestedScopes = event.request.scopes ?? [];
-  if (event.triggerSource === CLIENT_CREDENTIALS_TRIGGER) return { flow: 'client_credentials', clientId, mapping: await lookup(clientId), requestedScopes };
+  if (event.triggerSource === CLIENT_CREDENTIALS_TRIGGER) {
+    return { flow: 'client_credentials', clientId, mapping: await lookup(clientId), requestedScopes };
+  }
   return { flow: 'user', clientId, groups: event.request.groupConfiguration?.groupsToOverride ?? [], requestedScopes };
 }
 
@@ -45,7 +47,8 @@ export function createHandler(lookup: MappingLookup, warn: Warn = (line) => cons
     const claims = decision.outcome === 'stamped' ? decision.claims : {};
     if (decision.outcome === 'refused') {
       // Who asked and why they got nothing; never a secret (the event holds none).
-      warn(JSON.stringify({ level: 'WARN', message: 'token principal refused', refusal: decision.refusal, clientId: event.callerContext.clientId, triggerSource: event.triggerSource }));
+      const { clientId } = event.callerContext;
+      warn(JSON.stringify({ level: 'WARN', message: 'token principal refused', refusal: decision.refusal, clientId, triggerSource: event.triggerSource }));
     }
     const details = event.response.claimsAndScopeOverrideDetails ?? {};
     const access = details.accessTokenGeneration;

@@ -4,7 +4,15 @@
 // the twin's token minting, GET /access-matrix, docs/contracts.md and the e2e test of every
 // actor × route. Routes are not listed here: a row's routes are those whose scope it holds
 // (lib/routes.ts), so a new route needs no second entry.
-import { PRINCIPAL_ROLE_CLAIM, PRINCIPAL_TYPE_CLAIM, RESOURCE_SERVER_ID, SCOPES, SCOPE_DESCRIPTIONS, TENANT_CLAIM, type Scope } from './names';
+import {
+  PRINCIPAL_ROLE_CLAIM,
+  PRINCIPAL_TYPE_CLAIM,
+  RESOURCE_SERVER_ID,
+  SCOPES,
+  SCOPE_DESCRIPTIONS,
+  TENANT_CLAIM,
+  type Scope,
+} from './names';
 
 /** The kinds of principal a token can name (claim `principal_type`). Jobs hold no token. */
 export const PRINCIPAL_TYPES = ['tenant', 'operator'] as const;
@@ -180,13 +188,17 @@ export function isScope(value: unknown): value is Scope {
 }
 
 export function tenantActor(role: TenantRole): TenantActor {
-  const row = ACCESS_MATRIX.find((candidate): candidate is TenantActor => candidate.principalType === 'tenant' && candidate.role === role);
+  const row = ACCESS_MATRIX.find(
+    (candidate): candidate is TenantActor => candidate.principalType === 'tenant' && candidate.role === role,
+  );
   if (row === undefined) throw new Error(`access matrix: no row for tenant role ${role}`);
   return row;
 }
 
 export function operatorActor(role: OperatorRole): OperatorActor {
-  const row = ACCESS_MATRIX.find((candidate): candidate is OperatorActor => candidate.principalType === 'operator' && candidate.role === role);
+  const row = ACCESS_MATRIX.find(
+    (candidate): candidate is OperatorActor => candidate.principalType === 'operator' && candidate.role === role,
+  );
   if (row === undefined) throw new Error(`access matrix: no row for operator role ${role}`);
   return row;
 }
@@ -254,6 +266,8 @@ export function accessMatrixView(routes: readonly MatrixRoute[]): AccessMatrixVi
           : [],
       ),
     })),
-    public_routes: sorted.filter((route) => route.scope === null).map((route) => ({ method: route.method.toUpperCase(), path: route.path })),
+    public_routes: sorted
+      .filter((route) => route.scope === null)
+      .map((route) => ({ method: route.method.toUpperCase(), path: route.path })),
   };
 }

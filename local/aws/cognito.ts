@@ -6,7 +6,14 @@
 // client-registry.ts, made by tenant provisioning); operators get the hosted-UI client's tokens as a
 // user in the Cognito group of their role.
 import { createHash } from 'node:crypto';
-import { OPERATOR_ROLES, TENANT_ID_PATTERN, TENANT_ROLES, isOperatorRole, isTenantRole, scopesOfRole } from '../../functions/shared/access-matrix.js';
+import {
+  OPERATOR_ROLES,
+  TENANT_ID_PATTERN,
+  TENANT_ROLES,
+  isOperatorRole,
+  isTenantRole,
+  scopesOfRole,
+} from '../../functions/shared/access-matrix.js';
 import { RESOURCE_SERVER_ID, SCOPES, qualifiedScope, type Scope } from '../../functions/shared/names.js';
 import { LOCAL_REGION } from '../template/names.js';
 import { operatorClient, type TwinModel, type UserPoolClientSpec } from '../template/model.js';
@@ -34,7 +41,10 @@ export class TriggerResponseError extends Error {
 }
 
 /** Claims a pre-token trigger may not set (Cognito's list); `aud` only to the caller's own client id. */
-const RESERVED_CLAIMS = new Set(['sub', 'iss', 'token_use', 'client_id', 'scope', 'username', 'cognito:username', 'identities', 'device_key', 'event_id', 'acr', 'amr', 'auth_time', 'exp', 'iat', 'nbf', 'jti', 'origin_jti', 'nonce', 'azp', 'at_hash', 'version']);
+const RESERVED_CLAIMS = new Set([
+  ...['sub', 'iss', 'token_use', 'client_id', 'scope', 'username', 'cognito:username', 'identities', 'device_key', 'event_id'],
+  ...['acr', 'amr', 'auth_time', 'exp', 'iat', 'nbf', 'jti', 'origin_jti', 'nonce', 'azp', 'at_hash', 'version'],
+]);
 const OPERATOR_NAME_PATTERN = /^[A-Za-z0-9._@-]{1,128}$/;
 const PLATFORM_PREFIX = `${RESOURCE_SERVER_ID}/`;
 
@@ -72,6 +82,13 @@ function userSub(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+interface TokenOptions {
+  scopes?: readonly string[];
+  ttlSeconds?: number;
+}
+type Minted = { claims: Record<string, unknown>; scopes: string[] };
+type TriggerAnswer = { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: AccessOverrides } | null } };
+
 export class TwinCognito {
   constructor(private readonly deps: CognitoDependencies) {}
 
@@ -79,20 +96,28 @@ export class TwinCognito {
   async clientCredentials(input: { clientId: string; clientSecret: string; scope?: string; ttlSeconds?: number }): Promise<MintedToken> {
     const client = this.deps.clients.authenticate(input.clientId, input.clientSecret);
     if (client === undefined) throw new OAuthError('invalid_client', 'unknown client or wrong secret');
-    const requested = input.scope === undefined || input.scope.trim() === '' ? client.allowedScopes : qualify(input.scope.trim().split(/\s+/));
+    const asked = input.scope?.trim() ?? '';
+    // No scope asked for: every scope the client allows, as Cognito grants it.
+    const requested = asked === '' ? client.allowedScopes : qualify(asked.split(/\s+/));
     const refused = requested.filter((scope) => !client.allowedScopes.includes(scope));
-    if (refused.length > 0) throw new OAuthError('invalid_scope', `client ${client.clientName} may not request ${refused.join(', ')}`);
-    const result = await this.runTrigger('TokenGeneration_ClientCredentials', client.clientId, client.clientId, [], requested);
-    return this.sign(client.clientId, client.clientId, result.scopes, result.claims, input.ttlSeconds);
+    if (refused.length > 0) {
+      throw new OAuthError('invalid_scope', `client ${client.clientName} may not request ${refused.join(', ')}`);
+    }
+    const minted = await this.runTrigger('TokenGeneration_ClientCredentials', client.clientId, client.clientId, [], requested);
+    return this.sign(client.clientId, client.clientId, minted, input.ttlSeconds);
   }
 
-  /** A tenant role's token (what `npm run token -- --tenant t --role r` asks for): its client's client-credentials token. */
-  async tenantToken(input: { tenant: string; role: string; scopes?: readonly string[]; ttlSeconds?: number }): Promise<MintedToken> {
+  /** A tenant role's token (`npm run token -- --tenant t --role r`): the client-credentials token of its client. */
+  async tenantToken(input: TokenOptions & { tenant: string; role: string }): Promise<MintedToken> {
     if (!TENANT_ID_PATTERN.test(input.tenant)) throw new OAuthError('invalid_request', `tenant id must match ${TENANT_ID_PATTERN}`);
-    if (!isTenantRole(input.role)) throw new OAuthError('invalid_request', `no tenant role '${input.role}' (roles: ${TENANT_ROLES.join(', ')})`);
+    if (!isTenantRole(input.role)) {
+      throw new OAuthError('invalid_request', `no tenant role '${input.role}' (roles: ${TENANT_ROLES.join(', ')})`);
+    }
     const clientId = await this.deps.tenantClient(input.tenant, input.role);
     const client = this.deps.clients.find(clientId);
-    if (client === undefined) throw new OAuthError('invalid_client', `tenant ${input.tenant} has no ${input.role} client in the twin's issuer`);
+    if (client === undefined) {
+      throw new OAuthError('invalid_client', `tenant ${input.tenant} has no ${input.role} client in the twin's issuer`);
+    }
     return this.clientCredentials({
       clientId,
       clientSecret: client.clientSecret,
@@ -107,9 +132,13 @@ export class TwinCognito {
    * Cognito would grant it for the trigger to strip — so a typo fails loudly instead of quietly
    * giving a narrower token.
    */
-  async operatorToken(input: { operator: string; role: string; scopes?: readonly string[]; ttlSeconds?: number }): Promise<MintedToken> {
-    if (!OPERATOR_NAME_PATTERN.test(input.operator)) throw new OAuthError('invalid_request', `operator name must match ${OPERATOR_NAME_PATTERN}`);
-    if (!isOperatorRole(input.role)) throw new OAuthError('invalid_request', `no operator role '${input.role}' (roles: ${OPERATOR_ROLES.join(', ')})`);
+  async operatorToken(input: TokenOptions & { operator: string; role: string }): Promise<MintedToken> {
+    if (!OPERATOR_NAME_PATTERN.test(input.operator)) {
+      throw new OAuthError('invalid_request', `operator name must match ${OPERATOR_NAME_PATTERN}`);
+    }
+    if (!isOperatorRole(input.role)) {
+      throw new OAuthError('invalid_request', `no operator role '${input.role}' (roles: ${OPERATOR_ROLES.join(', ')})`);
+    }
     const client = this.hostedUiClient();
     const allowed = client.allowedScopes.filter((scope) => scope.startsWith(PLATFORM_PREFIX));
     const explicit = input.scopes !== undefined && input.scopes.length > 0;
@@ -119,23 +148,26 @@ export class TwinCognito {
     const refused = requested.filter((scope) => !allowed.includes(scope) || (explicit && !role.includes(scope)));
     if (refused.length > 0) throw new OAuthError('invalid_scope', `the ${input.role} role may not request ${refused.join(', ')}`);
     const groups = [input.role];
-    const sub = userSub(input.operator);
-    const result = await this.runTrigger('TokenGeneration_HostedAuth', client.clientId, input.operator, groups, requested);
-    return this.sign(client.clientId, sub, result.scopes, { ...result.claims, username: input.operator, 'cognito:groups': groups }, input.ttlSeconds);
+    const minted = await this.runTrigger('TokenGeneration_HostedAuth', client.clientId, input.operator, groups, requested);
+    const claims = { ...minted.claims, username: input.operator, 'cognito:groups': groups };
+    return this.sign(client.clientId, userSub(input.operator), { ...minted, claims }, input.ttlSeconds);
   }
 
   private hostedUiClient(): UserPoolClientSpec {
     const client = operatorClient(this.deps.model as TwinModel);
-    if (client === undefined) throw new OAuthError('unauthorized_client', 'the template has no hosted-UI (authorization code) app client');
+    if (client === undefined) {
+      throw new OAuthError('unauthorized_client', 'the template has no hosted-UI (authorization code) app client');
+    }
     return client;
   }
 
   /** Runs the pool's pre-token trigger and applies its answer; without a trigger the request stands. */
-  private async runTrigger(triggerSource: string, clientId: string, userName: string, groups: string[], scopes: string[]): Promise<{ claims: Record<string, unknown>; scopes: string[] }> {
+  private async runTrigger(triggerSource: string, clientId: string, userName: string, groups: string[], scopes: string[]): Promise<Minted> {
     const pool = this.deps.model.userPools[0];
+    const functionLogicalId = pool?.preTokenFunctionLogicalId;
     // V1/V2 triggers never see client-credentials requests; only V3 customizes M2M access tokens.
-    const runs = pool?.preTokenFunctionLogicalId !== undefined && (triggerSource !== 'TokenGeneration_ClientCredentials' || pool.preTokenLambdaVersion === 'V3_0');
-    if (!runs) return { claims: {}, scopes };
+    const m2m = triggerSource === 'TokenGeneration_ClientCredentials';
+    if (pool === undefined || functionLogicalId === undefined || (m2m && pool.preTokenLambdaVersion !== 'V3_0')) return { claims: {}, scopes };
     const event = {
       version: '3',
       triggerSource,
@@ -143,17 +175,22 @@ export class TwinCognito {
       userPoolId: `${LOCAL_REGION}_${pool.logicalId}`,
       userName,
       callerContext: { awsSdkVersion: 'twin', clientId },
-      request: { userAttributes: {}, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null }, scopes: [...scopes] },
+      request: {
+        userAttributes: {},
+        groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
+        scopes: [...scopes],
+      },
       response: { claimsAndScopeOverrideDetails: null },
     };
-    const answer = (await this.deps.invoke(pool.preTokenFunctionLogicalId!, event)) as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: AccessOverrides } | null } };
+    const answer = (await this.deps.invoke(functionLogicalId, event)) as TriggerAnswer;
     return applyOverrides(answer?.response?.claimsAndScopeOverrideDetails?.accessTokenGeneration, clientId, scopes);
   }
 
-  private async sign(clientId: string, subject: string, scopes: string[], claims: Record<string, unknown>, ttlSeconds: number | undefined): Promise<MintedToken> {
+  private async sign(clientId: string, subject: string, minted: Minted, ttlSeconds: number | undefined): Promise<MintedToken> {
     const ttl = ttlSeconds ?? TOKEN_TTL_SECONDS_DEFAULT;
-    const accessToken = await signToken(this.deps.keys, { clientId, subject, scopes, issuer: this.deps.issuer, ttlSeconds: ttl, claims });
-    return { accessToken, expiresInSeconds: ttl, clientId, scopes };
+    const { issuer, keys } = this.deps;
+    const accessToken = await signToken(keys, { clientId, subject, scopes: minted.scopes, issuer, ttlSeconds: ttl, claims: minted.claims });
+    return { accessToken, expiresInSeconds: ttl, clientId, scopes: minted.scopes };
   }
 }
 
@@ -165,10 +202,11 @@ interface AccessOverrides {
 }
 
 /** Cognito's rules: reserved claims refused, added scopes first, then suppressions (which win). */
-export function applyOverrides(overrides: AccessOverrides | undefined, clientId: string, scopes: string[]): { claims: Record<string, unknown>; scopes: string[] } {
+export function applyOverrides(overrides: AccessOverrides | undefined, clientId: string, scopes: string[]): Minted {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(overrides?.claimsToAddOrOverride ?? {})) {
-    const reserved = RESERVED_CLAIMS.has(name) || (name.startsWith('cognito:') && name !== 'cognito:groups') || (name === 'aud' && value !== clientId);
+    const reserved =
+      RESERVED_CLAIMS.has(name) || (name.startsWith('cognito:') && name !== 'cognito:groups') || (name === 'aud' && value !== clientId);
     if (reserved) throw new TriggerResponseError(`the pre-token trigger may not set the ${name} claim`);
     claims[name] = value;
   }

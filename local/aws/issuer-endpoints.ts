@@ -23,11 +23,22 @@ export interface EndpointRequest {
 }
 
 function reply(status: number, body: unknown, requestId: string): HttpResponse {
-  return { statusCode: status, headers: { 'content-type': 'application/json', 'request-id': requestId, 'cache-control': 'no-store' }, cookies: [], body: Buffer.from(JSON.stringify(body)) };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'request-id': requestId, 'cache-control': 'no-store' },
+    cookies: [],
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 function tokenBody(token: MintedToken) {
-  return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresInSeconds, client_id: token.clientId, scope: token.scopes.join(' ') };
+  return {
+    access_token: token.accessToken,
+    token_type: 'Bearer',
+    expires_in: token.expiresInSeconds,
+    client_id: token.clientId,
+    scope: token.scopes.join(' '),
+  };
 }
 
 function oauthFailure(error: unknown, requestId: string): HttpResponse {
@@ -45,7 +56,10 @@ function json(body: Buffer): Record<string, unknown> {
   throw new OAuthError('invalid_request', 'the body must be a JSON object');
 }
 
-const stringList = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : undefined);
+function stringList(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.map(String);
+  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : undefined;
+}
 const optionalNumber = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
 
 /** Client authentication as Cognito takes it: HTTP Basic, or client_id + client_secret in the form. */
@@ -61,7 +75,9 @@ function clientCredentialsOf(request: EndpointRequest, form: URLSearchParams): {
 async function oauthToken(cognito: TwinCognito, request: EndpointRequest, requestId: string): Promise<HttpResponse> {
   try {
     const form = new URLSearchParams(request.body.toString('utf8'));
-    if (form.get('grant_type') !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'the twin issues client_credentials tokens here; operators use POST /.twin/issuer/token');
+    if (form.get('grant_type') !== 'client_credentials') {
+      throw new OAuthError('unsupported_grant_type', 'the twin issues client_credentials tokens here; operators use POST /.twin/issuer/token');
+    }
     const scope = form.get('scope');
     const token = await cognito.clientCredentials({ ...clientCredentialsOf(request, form), ...(scope === null ? {} : { scope }) });
     return reply(200, tokenBody(token), requestId);
@@ -76,8 +92,9 @@ async function twinToken(cognito: TwinCognito, request: EndpointRequest, request
     const scopes = stringList(body['scopes']);
     const ttlSeconds = optionalNumber(body['ttl_seconds']);
     const common = { role: String(body['role'] ?? ''), ...(scopes === undefined ? {} : { scopes }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) };
-    if (typeof body['tenant'] === 'string' && body['operator'] === undefined) return reply(200, tokenBody(await cognito.tenantToken({ tenant: body['tenant'], ...common })), requestId);
-    if (typeof body['operator'] === 'string' && body['tenant'] === undefined) return reply(200, tokenBody(await cognito.operatorToken({ operator: body['operator'], ...common })), requestId);
+    const { tenant, operator } = body;
+    if (typeof tenant === 'string' && operator === undefined) return reply(200, tokenBody(await cognito.tenantToken({ tenant, ...common })), requestId);
+    if (typeof operator === 'string' && tenant === undefined) return reply(200, tokenBody(await cognito.operatorToken({ operator, ...common })), requestId);
     throw new OAuthError('invalid_request', 'give either tenant (with a tenant role) or operator (with an operator role)');
   } catch (error) {
     return oauthFailure(error, requestId);
@@ -86,13 +103,21 @@ async function twinToken(cognito: TwinCognito, request: EndpointRequest, request
 
 function clients(registry: ClientRegistry, request: EndpointRequest, requestId: string): HttpResponse {
   if (request.method === 'GET') {
-    return reply(200, { clients: registry.list().map((client) => ({ client_id: client.clientId, client_name: client.clientName, allowed_scopes: client.allowedScopes, created_at: client.createdAt })) }, requestId);
+    const listed = registry.list().map((client) => ({
+      client_id: client.clientId,
+      client_name: client.clientName,
+      allowed_scopes: client.allowedScopes,
+      created_at: client.createdAt,
+    }));
+    return reply(200, { clients: listed }, requestId);
   }
   try {
     const body = json(request.body);
     const clientName = body['client_name'];
     const allowedScopes = stringList(body['allowed_scopes']);
-    if (typeof clientName !== 'string' || clientName === '' || allowedScopes === undefined) throw new OAuthError('invalid_request', 'client_name and allowed_scopes are required');
+    if (typeof clientName !== 'string' || clientName === '' || allowedScopes === undefined) {
+      throw new OAuthError('invalid_request', 'client_name and allowed_scopes are required');
+    }
     const created = registry.create({ clientName, allowedScopes });
     return reply(200, { client_id: created.clientId, client_secret: created.clientSecret }, requestId);
   } catch (error) {
@@ -114,7 +139,14 @@ function audience(registry: ClientRegistry, templateAudience: string[], request:
 }
 
 /** The answer for one of these paths, or undefined when the path is not one of them. */
-export async function identityEndpoint(deps: { cognito: TwinCognito; registry: ClientRegistry; templateAudience: string[] }, request: EndpointRequest, requestId: string): Promise<HttpResponse | undefined> {
+export interface IdentityDependencies {
+  cognito: TwinCognito;
+  registry: ClientRegistry;
+  /** The template's own audiences (shown beside the added ones). */
+  templateAudience: string[];
+}
+
+export async function identityEndpoint(deps: IdentityDependencies, request: EndpointRequest, requestId: string): Promise<HttpResponse | undefined> {
   const route = `${request.method} ${request.path}`;
   switch (route) {
     case `POST ${OAUTH_TOKEN_PATH}`:

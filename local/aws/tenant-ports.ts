@@ -7,7 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TenantDirectory } from '../../functions/adapters/tenant-directory.js';
-import type { ApiAudiencePort, IdentityProviderPort, SecretStorePort, TenantClientCredentials, TenantPorts } from '../../functions/app/access/tenants.js';
+import type {
+  ApiAudiencePort,
+  IdentityProviderPort,
+  SecretStorePort,
+  TenantClientCredentials,
+  TenantPorts,
+} from '../../functions/app/access/tenants.js';
 import type { ClientRegistry } from './client-registry.js';
 
 /** Where a tenant client's credentials land on the twin, under the state directory. */
@@ -53,7 +59,8 @@ export function httpRegistryPorts(twinUrl: string): { identity: IdentityProvider
   return {
     identity: {
       createClient: async (input) => {
-        const created = await postJson<{ client_id: string; client_secret: string }>(`${twinUrl}/.twin/issuer/clients`, { client_name: input.clientName, allowed_scopes: input.allowedScopes });
+        const body = { client_name: input.clientName, allowed_scopes: input.allowedScopes };
+        const created = await postJson<{ client_id: string; client_secret: string }>(`${twinUrl}/.twin/issuer/clients`, body);
         return { clientId: created.client_id, clientSecret: created.client_secret };
       },
     },

@@ -7,7 +7,15 @@
 //   disable <tenant> [--dry-run]
 //   sync [--dry-run]          the API audience back in line with the directory (after a deploy)
 //   any command: [--json]; [--aws --stage <stage> [--region r] [--stack name]]; [--state-dir DIR] (twin)
-import { createTenant, disableTenant, listTenants, syncAudience, TenantProvisioningError, type PlannedClient, type TenantPorts } from '../../functions/app/access/tenants.js';
+import {
+  createTenant,
+  disableTenant,
+  listTenants,
+  syncAudience,
+  TenantProvisioningError,
+  type PlannedClient,
+  type TenantPorts,
+} from '../../functions/app/access/tenants.js';
 import { parseArgs } from './cli-args.js';
 
 export const TENANTS_USAGE = `usage: npm run tenants -- create <tenant> [--role r1,r2] [--scopes s1,s2] [--dry-run]
@@ -29,11 +37,12 @@ const text = (flags: Flags, name: string): string | undefined => (typeof flags[n
 const list = (flags: Flags, name: string): string[] | undefined => text(flags, name)?.split(',').map((item) => item.trim()).filter(Boolean);
 
 function targetOf(flags: Flags): TenantsTarget {
-  if (flags['aws'] !== true) return { kind: 'twin', ...(text(flags, 'state-dir') === undefined ? {} : { stateDir: text(flags, 'state-dir')! }) };
+  const optional = (flag: string, key: string) => (text(flags, flag) === undefined ? {} : { [key]: text(flags, flag)! });
+  if (flags['aws'] !== true) return { kind: 'twin', ...optional('state-dir', 'stateDir') };
   const stage = text(flags, 'stage');
   // No default stage: a tenant created in the wrong account is a tenant that can move money there.
   if (stage === undefined) throw new UsageError('--aws needs --stage <stage>');
-  return { kind: 'aws', stage, ...(text(flags, 'region') === undefined ? {} : { region: text(flags, 'region')! }), ...(text(flags, 'stack') === undefined ? {} : { stackName: text(flags, 'stack')! }) };
+  return { kind: 'aws', stage, ...optional('region', 'region'), ...optional('stack', 'stackName') };
 }
 
 function printClients(io: TenantsIo, clients: PlannedClient[], dryRun: boolean): void {
@@ -59,11 +68,13 @@ async function run(positional: string[], flags: Flags, io: TenantsIo): Promise<n
     case 'create': {
       const roles = list(flags, 'role');
       const scopes = list(flags, 'scopes');
-      const result = await createTenant(ports, { tenantId: tenant!, ...(roles === undefined ? {} : { roles }), ...(scopes === undefined ? {} : { scopes }), dryRun });
+      const narrowing = { ...(roles === undefined ? {} : { roles }), ...(scopes === undefined ? {} : { scopes }) };
+      const result = await createTenant(ports, { tenantId: tenant!, ...narrowing, dryRun });
       if (json) return io.out(JSON.stringify(result, null, 2)), 0;
       io.out(`${dryRun ? '○ dry run, nothing created:' : '✔'} tenant ${result.tenantId} on ${where}, ${result.clients.length} client(s)`);
       printClients(io, result.clients, dryRun);
-      io.out(`  mapping         ${dryRun ? 'would write' : 'wrote'} ${result.mappingKeys.join(', ')} in the operations table${dryRun ? '' : '; the clients are in the API audience'}`);
+      const mappings = `${result.mappingKeys.join(', ')} in the operations table`;
+      io.out(`  mapping         ${dryRun ? `would write ${mappings}` : `wrote ${mappings}; the clients are in the API audience`}`);
       return 0;
     }
     case 'list': {
@@ -72,20 +83,23 @@ async function run(positional: string[], flags: Flags, io: TenantsIo): Promise<n
       if (clients.length === 0) io.out(`no tenant clients on ${where}${tenant === undefined ? '' : ` for ${tenant}`}`);
       for (const client of clients) {
         const audience = client.status === 'active' && !client.inAudience ? '  ⚠ not in the API audience (npm run tenants -- sync)' : '';
-        io.out(`${client.tenantId.padEnd(20)} ${client.role.padEnd(15)} ${client.status.padEnd(9)} ${client.clientId}  ${client.secretLocation}${audience}`);
+        const columns = [client.tenantId.padEnd(20), client.role.padEnd(15), client.status.padEnd(9), client.clientId, '', client.secretLocation];
+        io.out(`${columns.join(' ')}${audience}`);
       }
       return 0;
     }
     case 'disable': {
       const result = await disableTenant(ports, { tenantId: tenant!, dryRun });
       if (json) return io.out(JSON.stringify(result, null, 2)), 0;
-      io.out(`${dryRun ? '○ dry run, would disable' : '✔ disabled'} ${result.disabled.length} client(s) of ${result.tenantId} on ${where}: ${result.disabled.map((r) => `${r.role} ${r.clientId}`).join(', ')}`);
+      const clients = result.disabled.map((r) => `${r.role} ${r.clientId}`).join(', ');
+      io.out(`${dryRun ? '○ dry run, would disable' : '✔ disabled'} ${result.disabled.length} client(s) of ${result.tenantId} on ${where}: ${clients}`);
       return 0;
     }
     default: {
       const result = await syncAudience(ports, { dryRun });
       if (json) return io.out(JSON.stringify(result, null, 2)), 0;
-      io.out(`${dryRun ? '○ dry run:' : '✔'} API audience on ${where}: ${result.added.length} added (${result.added.join(', ') || '—'}), ${result.removed.length} removed (${result.removed.join(', ') || '—'})`);
+      const change = (ids: string[], what: string) => `${ids.length} ${what} (${ids.join(', ') || '—'})`;
+      io.out(`${dryRun ? '○ dry run:' : '✔'} API audience on ${where}: ${change(result.added, 'added')}, ${change(result.removed, 'removed')}`);
       return 0;
     }
   }
@@ -105,8 +119,11 @@ export async function runTenantsCli(argv: string[], io: TenantsIo): Promise<numb
       io.err(`✖ ${error.code}: ${error.message}${error.param === undefined ? '' : ` (--${error.param})`}`);
       if (error.created.length > 0) {
         // None of these can open a route yet: no mapping means no scope, no audience means 401.
-        io.err('  created before the failure — if the mapping was written, `npm run tenants -- sync` finishes the audience; otherwise delete these app clients:');
-        for (const client of error.created) io.err(`  ${client.role} ${client.clientId ?? '?'} ${client.secretLocation ?? '(no secret stored)'}`);
+        io.err('  created before the failure — if the mapping was written, `npm run tenants -- sync` finishes the audience;');
+        io.err('  otherwise delete these app clients:');
+        for (const client of error.created) {
+          io.err(`  ${client.role} ${client.clientId ?? '?'} ${client.secretLocation ?? '(no secret stored)'}`);
+        }
       }
       return 1;
     }

@@ -22,6 +22,8 @@ export async function requestTwinToken(twinUrl: string, request: TwinTokenReques
     body: JSON.stringify({ ...rest, ...(ttlSeconds === undefined ? {} : { ttl_seconds: ttlSeconds }) }),
   });
   const body = (await response.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
-  if (!response.ok || body.access_token === undefined) throw new TwinTokenError(body.error ?? `http_${response.status}`, body.error_description ?? `the twin answered ${response.status}`);
+  if (!response.ok || body.access_token === undefined) {
+    throw new TwinTokenError(body.error ?? `http_${response.status}`, body.error_description ?? `the twin answered ${response.status}`);
+  }
   return body.access_token;
 }

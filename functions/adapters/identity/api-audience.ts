@@ -40,6 +40,8 @@ export class JwtAuthorizerAudience implements ApiAudiencePort {
   }
 
   private async write(issuer: string, audience: string[]): Promise<void> {
-    await this.client.send(new UpdateAuthorizerCommand({ ApiId: this.apiId, AuthorizerId: this.authorizerId, JwtConfiguration: { Issuer: issuer, Audience: audience } }));
+    await this.client.send(
+      new UpdateAuthorizerCommand({ ApiId: this.apiId, AuthorizerId: this.authorizerId, JwtConfiguration: { Issuer: issuer, Audience: audience } }),
+    );
   }
 }

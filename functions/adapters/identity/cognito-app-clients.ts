@@ -31,7 +31,9 @@ export class CognitoAppClients implements IdentityProviderPort {
     );
     const clientId = out.UserPoolClient?.ClientId;
     const clientSecret = out.UserPoolClient?.ClientSecret;
-    if (clientId === undefined || clientSecret === undefined) throw new Error(`CreateUserPoolClient answered without a client id or secret for ${input.clientName}`);
+    if (clientId === undefined || clientSecret === undefined) {
+      throw new Error(`CreateUserPoolClient answered without a client id or secret for ${input.clientName}`);
+    }
     return { clientId, clientSecret };
   }
 }

@@ -18,27 +18,48 @@ import { PRINCIPAL_ROLE_CLAIM, PRINCIPAL_TYPE_CLAIM, RESOURCE_SERVER_ID, TENANT_
 // no platform scope at all: fail closed.
 
 
+interface FactsCommon {
+  clientId: string;
+  /** The scopes Cognito is about to grant (the app client allowed them). */
+  requestedScopes: readonly string[];
+}
 export type PreTokenFacts =
-  | { flow: 'client_credentials'; clientId: string; mapping: TenantClientMapping | undefined; requestedScopes: readonly string[] }
-  | { flow: 'user'; clientId: string; groups: readonly string[]; requestedScopes: readonly string[] };
+  | (FactsCommon & { flow: 'client_credentials'; mapping: TenantClientMapping | undefined })
+  | (FactsCommon & { flow: 'user'; groups: readonly string[] });
 
-export type PreTokenRefusal = 'client_unmapped' | 'client_disabled' | 'role_unknown' | 'no_operator_group' | 'several_operator_groups';
+export type PreTokenRefusal =
+  | 'client_unmapped'
+  | 'client_disabled'
+  | 'role_unknown'
+  | 'no_operator_group'
+  | 'several_operator_groups';
 
+interface Stamped {
+  outcome: 'stamped';
+  /** Claims for the access token (and the id token of a user sign-in). */
+  claims: Record<string, string>;
+  scopesToSuppress: string[];
+}
 export type PreTokenDecision =
-  | { outcome: 'stamped'; principalType: 'tenant'; role: TenantRole; tenantId: string; claims: Record<string, string>; scopesToSuppress: string[] }
-  | { outcome: 'stamped'; principalType: 'operator'; role: OperatorRole; claims: Record<string, string>; scopesToSuppress: string[] }
+  | (Stamped & { principalType: 'tenant'; role: TenantRole; tenantId: string })
+  | (Stamped & { principalType: 'operator'; role: OperatorRole })
   | { outcome: 'refused'; refusal: PreTokenRefusal; scopesToSuppress: string[] };
 
 const PLATFORM_SCOPE_PREFIX = `${RESOURCE_SERVER_ID}/`;
 
 /** Platform scopes of the request the role may not hold; other scopes (openid, email) are not ours to judge. */
 function disallowed(requested: readonly string[], principalType: PrincipalType | undefined, role: string): string[] {
-  const allowed = new Set(principalType === undefined ? [] : scopesOfRole(principalType, role).map((scope) => `${PLATFORM_SCOPE_PREFIX}${scope}`));
+  const held = principalType === undefined ? [] : scopesOfRole(principalType, role);
+  const allowed = new Set(held.map((scope) => `${PLATFORM_SCOPE_PREFIX}${scope}`));
   return requested.filter((scope) => scope.startsWith(PLATFORM_SCOPE_PREFIX) && !allowed.has(scope));
 }
 
 export function decidePreToken(facts: PreTokenFacts): PreTokenDecision {
-  const refuse = (refusal: PreTokenRefusal): PreTokenDecision => ({ outcome: 'refused', refusal, scopesToSuppress: disallowed(facts.requestedScopes, undefined, '') });
+  const refuse = (refusal: PreTokenRefusal): PreTokenDecision => ({
+    outcome: 'refused',
+    refusal,
+    scopesToSuppress: disallowed(facts.requestedScopes, undefined, ''),
+  });
   switch (facts.flow) {
     case 'client_credentials': {
       const mapping = facts.mapping;

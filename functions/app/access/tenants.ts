@@ -1,5 +1,12 @@
 import type { TenantClientRecord, TenantDirectory } from '../../adapters/tenant-directory';
-import { TENANT_ID_PATTERN, TENANT_ROLES, isScope, isTenantRole, tenantActor, type TenantRole } from '../../shared/access-matrix';
+import {
+  TENANT_ID_PATTERN,
+  TENANT_ROLES,
+  isScope,
+  isTenantRole,
+  tenantActor,
+  type TenantRole,
+} from '../../shared/access-matrix';
 import { qualifiedScope, type Scope } from '../../shared/names';
 
 // Tenant provisioning: a tenant is its app clients — one per tenant role of the access matrix, each
@@ -9,7 +16,10 @@ import { qualifiedScope, type Scope } from '../../shared/names';
 
 /** Creates an app client; AWS: CreateUserPoolClient. Scopes arrive qualified (`payout-platform/…`). */
 export interface IdentityProviderPort {
-  createClient(input: { clientName: string; allowedScopes: string[] }): Promise<{ clientId: string; clientSecret: string }>;
+  createClient(input: { clientName: string; allowedScopes: string[] }): Promise<{
+    clientId: string;
+    clientSecret: string;
+  }>;
 }
 
 /** What a tenant's engineer needs to get tokens, kept where only they (and the platform) can read it. */
@@ -51,7 +61,11 @@ export class TenantProvisioningError extends Error {
   /** Clients created before a later step failed: they exist and must be finished or cleaned up. */
   readonly created: PlannedClient[];
 
-  constructor(code: string, message: string, options: { param?: string; category?: TenantProvisioningError['category']; created?: PlannedClient[]; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { param?: string; category?: TenantProvisioningError['category']; created?: PlannedClient[]; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenantProvisioningError';
     this.code = code;
@@ -91,26 +105,31 @@ export const clientNameOf = (tenantId: string, role: TenantRole) => `tenant-${te
 
 function checkTenantId(tenantId: string): void {
   if (!TENANT_ID_PATTERN.test(tenantId)) {
-    throw new TenantProvisioningError('tenant_id_invalid', `tenant id must match ${TENANT_ID_PATTERN} (2–63 lower-case letters, digits, _ or -), got '${tenantId}'`, { param: 'tenant' });
+    const shape = `${TENANT_ID_PATTERN} (2–63 lower-case letters, digits, _ or -)`;
+    throw new TenantProvisioningError('tenant_id_invalid', `tenant id must match ${shape}, got '${tenantId}'`, { param: 'tenant' });
   }
 }
 
 function rolesOf(requested: readonly string[] | undefined): TenantRole[] {
   if (requested === undefined || requested.length === 0) return [...TENANT_ROLES];
   for (const role of requested) {
-    if (!isTenantRole(role)) throw new TenantProvisioningError('role_unknown', `no tenant role '${role}' in the access matrix (roles: ${TENANT_ROLES.join(', ')})`, { param: 'role' });
+    if (!isTenantRole(role)) {
+      const known = TENANT_ROLES.join(', ');
+      throw new TenantProvisioningError('role_unknown', `no tenant role '${role}' in the access matrix (roles: ${known})`, { param: 'role' });
+    }
   }
   return [...new Set(requested as TenantRole[])];
 }
 
-/** The role's scopes, or the requested subset of them; a scope outside the role is `invalid_scope`, as Cognito says it. */
+/** The role's scopes, or the requested subset; a scope outside the role is `invalid_scope`, as Cognito says it. */
 function scopesFor(role: TenantRole, requested: readonly string[] | undefined): Scope[] {
   const allowed = tenantActor(role).scopes;
   if (requested === undefined || requested.length === 0) return [...allowed];
   const bare = requested.map((scope) => scope.replace(/^payout-platform\//, ''));
   for (const scope of bare) {
     if (!isScope(scope) || !(allowed as readonly string[]).includes(scope)) {
-      throw new TenantProvisioningError('invalid_scope', `the ${role} role may not hold ${scope} (its scopes: ${allowed.join(', ')})`, { param: 'scopes' });
+      const message = `the ${role} role may not hold ${scope} (its scopes: ${allowed.join(', ')})`;
+      throw new TenantProvisioningError('invalid_scope', message, { param: 'scopes' });
     }
   }
   return [...new Set(bare as Scope[])];
@@ -126,9 +145,11 @@ export async function createTenant(ports: TenantPorts, request: CreateTenantRequ
     secretName: ports.secretName(request.tenantId, role),
   }));
   // One active client per tenant and role: a second would be a second secret nobody rotates.
-  const active = (await ports.directory.list(request.tenantId)).filter((record) => record.status === 'active' && roles.includes(record.role));
+  const existing = await ports.directory.list(request.tenantId);
+  const active = existing.filter((record) => record.status === 'active' && roles.includes(record.role));
   if (active.length > 0) {
-    throw new TenantProvisioningError('tenant_exists', `tenant ${request.tenantId} already has active ${active.map((r) => r.role).join(', ')} client(s); disable it first`, { param: 'tenant' });
+    const message = `tenant ${request.tenantId} already has active ${active.map((r) => r.role).join(', ')} client(s); disable it first`;
+    throw new TenantProvisioningError('tenant_exists', message, { param: 'tenant' });
   }
   const result = (clients: PlannedClient[]): CreateTenantResult => ({
     tenantId: request.tenantId,
@@ -145,7 +166,10 @@ export async function createTenant(ports: TenantPorts, request: CreateTenantRequ
   const createdAt = ports.now().toISOString();
   try {
     for (const client of planned) {
-      const { clientId, clientSecret } = await ports.identity.createClient({ clientName: client.clientName, allowedScopes: client.scopes.map(qualifiedScope) });
+      const { clientId, clientSecret } = await ports.identity.createClient({
+        clientName: client.clientName,
+        allowedScopes: client.scopes.map(qualifiedScope),
+      });
       const done: PlannedClient = { ...client, clientId };
       created.push(done);
       done.secretLocation = await ports.secrets.store(client.secretName, {
@@ -170,7 +194,8 @@ export async function createTenant(ports: TenantPorts, request: CreateTenantRequ
     await ports.audience.add(records.map((record) => record.clientId));
   } catch (error) {
     if (error instanceof TenantProvisioningError) throw error;
-    throw new TenantProvisioningError('provisioning_incomplete', `provisioning ${request.tenantId} stopped after ${created.length} client(s): ${(error as Error).message}`, {
+    const message = `provisioning ${request.tenantId} stopped after ${created.length} client(s): ${(error as Error).message}`;
+    throw new TenantProvisioningError('provisioning_incomplete', message, {
       category: 'human_action_required',
       created,
       cause: error,
@@ -184,7 +209,10 @@ export interface ListedClient extends TenantClientRecord {
   inAudience: boolean;
 }
 
-export async function listTenants(ports: Pick<TenantPorts, 'directory' | 'audience'>, tenantId?: string): Promise<ListedClient[]> {
+export async function listTenants(
+  ports: Pick<TenantPorts, 'directory' | 'audience'>,
+  tenantId?: string,
+): Promise<ListedClient[]> {
   if (tenantId !== undefined) checkTenantId(tenantId);
   const [records, audience] = await Promise.all([ports.directory.list(tenantId), ports.audience.list()]);
   const accepted = new Set(audience);
@@ -202,10 +230,15 @@ export interface DisableTenantResult {
  * scope once the trigger's cache expires) and the clients leave the API's audience (tokens already
  * issued are refused at once). The Cognito clients and secrets stay, for the audit trail.
  */
-export async function disableTenant(ports: TenantPorts, request: { tenantId: string; dryRun?: boolean }): Promise<DisableTenantResult> {
+export async function disableTenant(
+  ports: TenantPorts,
+  request: { tenantId: string; dryRun?: boolean },
+): Promise<DisableTenantResult> {
   checkTenantId(request.tenantId);
   const active = (await ports.directory.list(request.tenantId)).filter((record) => record.status === 'active');
-  if (active.length === 0) throw new TenantProvisioningError('tenant_not_found', `tenant ${request.tenantId} has no active client`, { param: 'tenant' });
+  if (active.length === 0) {
+    throw new TenantProvisioningError('tenant_not_found', `tenant ${request.tenantId} has no active client`, { param: 'tenant' });
+  }
   if (request.dryRun !== true) {
     await ports.directory.setStatus(active, 'disabled', ports.now().toISOString());
     await ports.audience.remove(active.map((record) => record.clientId));
@@ -224,11 +257,15 @@ export interface SyncAudienceResult {
  * every disabled one out. Audiences that are no tenant's (the console client) are left alone.
  * Run after a deploy that rewrote the authorizer, or after a provisioning that stopped half-way.
  */
-export async function syncAudience(ports: Pick<TenantPorts, 'directory' | 'audience'>, request: { dryRun?: boolean } = {}): Promise<SyncAudienceResult> {
+export async function syncAudience(
+  ports: Pick<TenantPorts, 'directory' | 'audience'>,
+  request: { dryRun?: boolean } = {},
+): Promise<SyncAudienceResult> {
   const [records, audience] = await Promise.all([ports.directory.list(), ports.audience.list()]);
   const current = new Set(audience);
-  const added = records.filter((record) => record.status === 'active' && !current.has(record.clientId)).map((record) => record.clientId);
-  const removed = records.filter((record) => record.status === 'disabled' && current.has(record.clientId)).map((record) => record.clientId);
+  const ids = (keep: (record: TenantClientRecord) => boolean) => records.filter(keep).map((record) => record.clientId);
+  const added = ids((record) => record.status === 'active' && !current.has(record.clientId));
+  const removed = ids((record) => record.status === 'disabled' && current.has(record.clientId));
   if (request.dryRun !== true) {
     if (added.length > 0) await ports.audience.add(added);
     if (removed.length > 0) await ports.audience.remove(removed);

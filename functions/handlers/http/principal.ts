@@ -51,10 +51,16 @@ export function forbidden(code: string, message: string): ApiError {
 }
 
 export const tenantRouteForbiddenForOperator = () =>
-  forbidden('tenant_route_forbidden_for_operator', "this route acts for the token's tenant; an operator token cannot use it (operators read payouts through /ops/payouts)");
+  forbidden(
+    'tenant_route_forbidden_for_operator',
+    "this route acts for the token's tenant; an operator token cannot use it (operators read payouts through /ops/payouts)",
+  );
 
 export const operatorRouteForbiddenForTenant = () =>
   forbidden('operator_route_forbidden_for_tenant', "operator routes reach every tenant's data; a tenant's token cannot use them");
 
 export const principalUnknown = (expected: PrincipalType) =>
-  forbidden('principal_unknown', `the token names no ${expected} principal the access matrix knows (claims ${PRINCIPAL_TYPE_CLAIM} and ${PRINCIPAL_ROLE_CLAIM})`);
+  forbidden(
+    'principal_unknown',
+    `the token names no ${expected} principal the access matrix knows (claims ${PRINCIPAL_TYPE_CLAIM} and ${PRINCIPAL_ROLE_CLAIM})`,
+  );
