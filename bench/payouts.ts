@@ -69,7 +69,7 @@ async function callsPerCreate(): Promise<void> {
 async function throughput(seconds: number, connections: number): Promise<void> {
   const twin = await startTwin({ port: 0, fresh: true });
   try {
-    const token = await twin.token({ tenant: 'bench', scopes: ['payouts:write'] });
+    const token = await twin.token({ tenant: 'bench', role: 'backend', scopes: ['payouts:write'] });
     // Warm the worker pool (cold imports are not what this measures).
     const warm = await fetch(`${twin.url}/payouts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `warm-${ulid()}` }, body: JSON.stringify(BODY) });
     if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}: ${await warm.text()}`);

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     printFigure('webhook_intake_p99', intake.latency.p99, 'ms', baseline.latency.p99);
     printFigure('webhook_intake_throughput', Math.round(intake.requests.average), 'req/s', Math.round(baseline.requests.average));
 
-    const auth = { authorization: `Bearer ${await twin.token({ tenant: 'bench', scopes: ['payouts:write', 'payouts:read'] })}` };
+    const auth = { authorization: `Bearer ${await twin.token({ tenant: 'bench', role: 'backend', scopes: ['payouts:write', 'payouts:read'] })}` };
     const timings: number[] = [];
     for (let i = 0; i < sends; i++) {
       const created = (await fetch(`${twin.url}/payouts`, {

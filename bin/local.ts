@@ -14,14 +14,16 @@ const log = (line: string) => console.log(`[twin] ${line}`);
 
 function banner(twin: Twin): string {
   const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-  const tokenCommand = 'npm run --silent token -- --tenant acme --scopes payouts:write,payouts:read';
+  const tokenCommand = 'npm run --silent token -- --tenant acme --role backend';
   return [
     '',
     `  Payout platform twin is up in ${seconds} s — ${twin.url}`,
     `  ${twin.model.routes.length} routes · ${twin.model.functions.length} functions · ${twin.model.tables.length} tables · ${twin.model.queues.length} queues · ${twin.model.eventSourceMappings.length} pollers · ${twin.model.schedules.length} schedules`,
     '',
     `  health   curl ${twin.url}/health`,
-    `  token    ${tokenCommand}`,
+    `  token    ${tokenCommand}   (roles and scopes: curl ${twin.url}/access-matrix)`,
+    `  operator npm run --silent token -- --operator <you> --role ops|finance|compliance`,
+    `  tenants  npm run tenants -- create <tenant> [--dry-run] | list | disable <tenant>`,
     `  try      TOKEN=$(${tokenCommand})`,
     `           curl -H "Authorization: Bearer $TOKEN" ${twin.url}/corridors`,
     `  schedule curl -X POST ${twin.url}/.twin/schedules/sweep/run`,

@@ -1,5 +1,5 @@
 // `npm run ops -- <command>`: the ops console's actions from a terminal, against the running twin
-// (`npm start`), with a token minted the twin's way (the `.local/issuer` key). docs/ops-api.md.
+// (`npm start`), as an on-call operator (role ops) with a token from the twin's issuer. docs/ops-api.md.
 //
 //   dlq list [--queue webhook|submission|reconciliation] [--limit N]
 //   dlq redrive (--id <messageId> | --all | --provider p --event-type t --error-category c --older-than s) [--queue q] [--dry-run]
@@ -9,16 +9,15 @@
 //   exceptions resolve <exceptionId> --note "…"
 //   any command: [--state-dir DIR] to reach a twin started with another state directory (tests)
 import { parseArgs } from '../local/cli/cli-args.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
-import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
+import { STATE_DIR_DEFAULT } from '../local/paths.js';
 import { findRunningTwin } from '../local/cli/running-twin.js';
+import { requestTwinToken } from '../local/cli/twin-tokens.js';
 
 const USAGE = `usage: npm run ops -- dlq list | dlq redrive (--id ID | --all | --provider P --event-type T --error-category C --older-than S) [--dry-run]
                     | replay (--event-id P#ID[,P#ID…] | --from ISO --to ISO) [--dry-run]
                     | exceptions list [--state S --category C --owner O] | exceptions assign ID [--assignee A] | exceptions resolve ID --note N`;
-/** The operator's token: every ops scope, short-lived; the tenant claim is required by the issuer, not used by ops routes. */
-const OPS_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write'];
-const OPS_TENANT = 'ops';
+/** The on-call operator's token (access matrix row `operator-ops`), short-lived. */
+const OPERATOR = { operator: 'ops-cli', role: 'ops' } as const;
 const TOKEN_TTL_SECONDS = 300;
 
 class UsageError extends Error {}
@@ -76,8 +75,7 @@ async function main(): Promise<number> {
   const stateDir = str(flags, 'state-dir') ?? STATE_DIR_DEFAULT;
   const twin = findRunningTwin(stateDir);
   if (twin === undefined) throw new Error('no running twin: start one with `npm start` first');
-  const keys = await loadOrCreateKeys(stateDirs(stateDir).issuer);
-  const token = await signToken(keys, { tenant: OPS_TENANT, scopes: OPS_SCOPES, clientId: twin.clientId, issuer: twin.issuer ?? issuerUrl(twin.port), ttlSeconds: TOKEN_TTL_SECONDS });
+  const token = await requestTwinToken(twin.url, { ...OPERATOR, ttlSeconds: TOKEN_TTL_SECONDS });
   const url = new URL(req.path, twin.url);
   for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
   const res = await fetch(url, {

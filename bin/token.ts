@@ -1,35 +1,44 @@
-// `npm run --silent token -- --tenant acme --scopes payouts:write,payouts:read [--ttl-seconds N]`
-// prints only a bearer token the twin accepts: RS256 with the `.local/issuer` key (created when
-// missing), `iss` = the twin's issuer for the configured port, `client_id` = the M2M client's
-// local id, scopes qualified as `payout-platform/<scope>`, claim `tenant_id`.
+// `npm run --silent token -- --tenant acme --role backend|approver|batch-operator [--scopes a,b]`
+// `npm run --silent token -- --operator ada --role ops|finance|compliance [--scopes a,b]`
+//   [--ttl-seconds N] [--state-dir DIR]
+// prints only a bearer token, minted by the running twin the way Cognito would: the role's app
+// client (a tenant's is provisioned on first use) and its allowed scopes, then the pre-token
+// trigger, which stamps the principal. `--scopes` may narrow the role; a scope the role does not
+// allow fails with invalid_scope, as Cognito does. Roles and scopes: GET /access-matrix.
+import { OPERATOR_ROLES, TENANT_ROLES } from '../functions/shared/access-matrix.js';
 import { parseArgs } from '../local/cli/cli-args.js';
-import { loadLocalConfig } from '../local/config.js';
-import { issuerUrl, loadOrCreateKeys, signToken, TokenRequestError } from '../local/aws/issuer.js';
-import { buildModel, defaultClientId } from '../local/template/model.js';
-import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
 import { findRunningTwin } from '../local/cli/running-twin.js';
-import { loadTemplate } from '../local/template/template.js';
+import { requestTwinToken, TwinTokenError } from '../local/cli/twin-tokens.js';
+import { STATE_DIR_DEFAULT } from '../local/paths.js';
 
-const USAGE = 'usage: npm run --silent token -- --tenant <tenant> --scopes <scope,scope> [--ttl-seconds N] [--port N]';
+const USAGE = [
+  `usage: npm run --silent token -- --tenant <tenant> --role ${TENANT_ROLES.join('|')} [--scopes <scope,scope>] [--ttl-seconds N]`,
+  `       npm run --silent token -- --operator <name> --role ${OPERATOR_ROLES.join('|')} [--scopes <scope,scope>] [--ttl-seconds N]`,
+].join('\n');
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
-  if (typeof flags.tenant !== 'string' || typeof flags.scopes !== 'string') throw new TokenRequestError(USAGE);
-  const dirs = stateDirs(STATE_DIR_DEFAULT);
-  const config = loadLocalConfig();
-  // A running twin knows its port and client id; otherwise derive them as the twin will.
-  const running = findRunningTwin();
-  const port = flags.port ? Number(flags.port) : config.port;
-  const issuer = flags.port || !running ? issuerUrl(port) : running.issuer;
-  const clientId = running?.clientId ?? defaultClientId(buildModel(loadTemplate(CDK_OUT_DIR, config.stackName)));
-  const keys = await loadOrCreateKeys(dirs.issuer);
-  const ttlSeconds = flags['ttl-seconds'] === undefined ? undefined : Number(flags['ttl-seconds']);
-  if (ttlSeconds !== undefined && !Number.isFinite(ttlSeconds)) throw new TokenRequestError(`--ttl-seconds must be a number\n${USAGE}`);
-  const scopes = flags.scopes.split(',').map((scope) => scope.trim()).filter(Boolean);
-  process.stdout.write(`${await signToken(keys, { tenant: flags.tenant, scopes, clientId, issuer, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) })}\n`);
+  const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const tenant = text('tenant');
+  const operator = text('operator');
+  const role = text('role');
+  if ((tenant === undefined) === (operator === undefined) || role === undefined) throw new TwinTokenError('usage', USAGE);
+  const ttlSeconds = text('ttl-seconds') === undefined ? undefined : Number(text('ttl-seconds'));
+  if (ttlSeconds !== undefined && !Number.isFinite(ttlSeconds)) {
+    throw new TwinTokenError('usage', `--ttl-seconds must be a number\n${USAGE}`);
+  }
+  const scopes = text('scopes')?.split(',').map((scope) => scope.trim()).filter(Boolean);
+  const running = findRunningTwin(text('state-dir') ?? STATE_DIR_DEFAULT);
+  if (running === undefined) {
+    throw new TwinTokenError('twin_not_running', 'no running twin: start it with `npm start` (tokens come from its issuer)');
+  }
+  const options = { role, ...(scopes === undefined ? {} : { scopes }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) };
+  const token = await requestTwinToken(running.url, tenant !== undefined ? { tenant, ...options } : { operator: operator!, ...options });
+  process.stdout.write(`${token}\n`);
 }
 
 main().catch((error: unknown) => {
-  console.error(`✖ ${(error as Error).message}`);
+  const code = error instanceof TwinTokenError ? `${error.error}: ` : '';
+  console.error(`✖ ${code}${(error as Error).message}`);
   process.exit(1);
 });

@@ -3,16 +3,23 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DUMMY_CREDENTIALS } from '../local/emulators/dynamodb.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
+import { loadOrCreateKeys, signToken, type TokenRequest } from '../local/aws/issuer.js';
 import { LOCAL_REGION, tableName } from '../local/template/names.js';
 import { STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
 import { findRunningTwin } from '../local/cli/running-twin.js';
+import { requestTwinToken } from '../local/cli/twin-tokens.js';
+import type { TwinTokenRequest } from '../local/twin.js';
 import { startTwin } from '../test/support/twin.js';
 
 export interface DrillTwin {
   url: string;
   sandboxProviderUrl: string;
-  token(tenant: string, scopes: string[]): Promise<string>;
+  /** A token of an actor of the access matrix, from the twin's issuer (a tenant's role client, or an operator). */
+  token(request: TwinTokenRequest): Promise<string>;
+  /** A token no issuer would mint, signed with the twin's key: for drills of the layers behind the issuer. */
+  forgeToken(request: Omit<TokenRequest, 'issuer'>): Promise<string>;
+  /** The hosted-UI client operators' tokens come from (in the API's audience). */
+  operatorClientId: string | undefined;
   documentClient: DynamoDBDocumentClient;
   tables: { payouts: string; ledger: string };
   stop(): Promise<void>;
@@ -23,12 +30,13 @@ export async function connectTwin(log: (line: string) => void): Promise<DrillTwi
   const tables = { payouts: tableName('PayoutsTable'), ledger: tableName('LedgerTable') };
   if (running !== undefined) {
     log(`using the running twin at ${running.url} (pid ${running.pid})`);
-    const keys = await loadOrCreateKeys(stateDirs(STATE_DIR_DEFAULT).issuer);
     const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
     return {
       url: running.url,
       sandboxProviderUrl: running.sandboxProviderUrl,
-      token: (tenant, scopes) => signToken(keys, { tenant, scopes, clientId: running.clientId, issuer: running.issuer ?? issuerUrl(running.port) }),
+      token: (request) => requestTwinToken(running.url, request),
+      forgeToken: async (request) => signToken(await loadOrCreateKeys(stateDirs(running.stateDir ?? STATE_DIR_DEFAULT).issuer), { issuer: running.issuer, ...request }),
+      operatorClientId: running.operatorClientId,
       documentClient: DynamoDBDocumentClient.from(dynamodb),
       tables,
       stop: async () => dynamodb.destroy(),
@@ -40,7 +48,9 @@ export async function connectTwin(log: (line: string) => void): Promise<DrillTwi
   return {
     url: twin.url,
     sandboxProviderUrl: twin.twin.sandboxProviderUrl,
-    token: (tenant, scopes) => twin.token({ tenant, scopes }),
+    token: (request) => twin.token(request),
+    forgeToken: (request) => twin.forgeToken(request),
+    operatorClientId: twin.twin.operatorClientId,
     documentClient: twin.clients.documentClient,
     tables,
     stop: () => twin.stop(),

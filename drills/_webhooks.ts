@@ -9,15 +9,16 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { signStandardWebhook } from '../functions/domain/webhook-signatures/index.js';
 import { DUMMY_CREDENTIALS } from '../local/emulators/dynamodb.js';
-import { issuerUrl, loadOrCreateKeys, signToken } from '../local/aws/issuer.js';
 import { LOCAL_REGION, queueName, queueUrl, tableName } from '../local/template/names.js';
-import { REPO_ROOT, STATE_DIR_DEFAULT, stateDirs } from '../local/paths.js';
+import { REPO_ROOT } from '../local/paths.js';
 import { findRunningTwin } from '../local/cli/running-twin.js';
+import { requestTwinToken } from '../local/cli/twin-tokens.js';
+import type { TwinTokenRequest } from '../local/twin.js';
 import { startTwin } from '../test/support/twin.js';
 
 export interface WebhookDrillTwin {
   url: string;
-  token(tenant: string, scopes: string[]): Promise<string>;
+  token(request: TwinTokenRequest): Promise<string>;
   documentClient: DynamoDBDocumentClient;
   sqs: SQSClient;
   s3: S3Client;
@@ -33,7 +34,6 @@ export async function connectWebhookTwin(log: (line: string) => void): Promise<W
   const running = findRunningTwin();
   if (running !== undefined) {
     log(`using the running twin at ${running.url} (pid ${running.pid})`);
-    const keys = await loadOrCreateKeys(stateDirs(STATE_DIR_DEFAULT).issuer);
     const common = { region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS };
     const sqsEndpoint = running.endpoints['AWS_ENDPOINT_URL_SQS']!;
     const dynamodb = new DynamoDBClient({ ...common, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
@@ -41,7 +41,7 @@ export async function connectWebhookTwin(log: (line: string) => void): Promise<W
     const s3 = new S3Client({ ...common, endpoint: running.endpoints['AWS_ENDPOINT_URL_S3'] ?? sqsEndpoint, forcePathStyle: true });
     return {
       url: running.url,
-      token: (tenant, scopes) => signToken(keys, { tenant, scopes, clientId: running.clientId, issuer: running.issuer ?? issuerUrl(running.port) }),
+      token: (request) => requestTwinToken(running.url, request),
       documentClient: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       sqs,
       s3,
@@ -61,7 +61,7 @@ export async function connectWebhookTwin(log: (line: string) => void): Promise<W
   log(`private twin at ${twin.url}`);
   return {
     url: twin.url,
-    token: (tenant, scopes) => twin.token({ tenant, scopes }),
+    token: (request) => twin.token(request),
     documentClient: twin.clients.documentClient,
     sqs: twin.clients.sqs,
     s3: twin.clients.s3,

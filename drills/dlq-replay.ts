@@ -21,8 +21,8 @@ const log = (line: string) => console.log(`• ${line}`);
 async function main(): Promise<boolean> {
   const twin = await connectWebhookTwin(log);
   try {
-    const auth = { authorization: `Bearer ${await twin.token(TENANT, ['payouts:write', 'payouts:read'])}` };
-    const opsAuth = { authorization: `Bearer ${await twin.token('ops', ['ops:read', 'ops:redrive', 'exceptions:write'])}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${await twin.token({ tenant: TENANT, role: 'backend' })}` };
+    const opsAuth = { authorization: `Bearer ${await twin.token({ operator: 'drill-ops', role: 'ops' })}`, 'content-type': 'application/json' };
     const ops = async (method: string, path: string, body?: unknown) =>
       (await fetch(`${twin.url}${path}`, { method, headers: opsAuth, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }).then((r) => r.json())) as Record<string, any>;
     const created = (await fetch(`${twin.url}/payouts`, {

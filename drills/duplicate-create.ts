@@ -27,7 +27,7 @@ const log = (line: string) => console.log(`• ${line}`);
 async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
-    const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
+    const token = await twin.token({ tenant: TENANT, role: 'backend' });
     const key = `drill-${ulid()}`;
     const post = async (idempotencyKey: string = key) => {
       const response = await fetch(`${twin.url}/payouts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(BODY) });

@@ -49,8 +49,12 @@ function csvRows(text: string): Record<string, string>[] {
 async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
-    const token = await twin.token(TENANT, ['payouts:write', 'payouts:read', 'ops:read', 'ops:redrive', 'exports:read', 'exceptions:write']);
+    // Two actors of the access matrix: the tenant's backend creates and reads the payout; finance
+    // reconciles, reads the exports and resolves the exception. Neither token could do the other's part.
+    const tenantToken = await twin.token({ tenant: TENANT, role: 'backend' });
+    const financeToken = await twin.token({ operator: 'drill-finance', role: 'finance' });
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const token = path.startsWith('/payouts') ? tenantToken : financeToken;
       const response = await fetch(`${twin.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     };

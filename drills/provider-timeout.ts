@@ -27,7 +27,7 @@ const log = (line: string) => console.log(`• ${line}`);
 async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
-    const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
+    const token = await twin.token({ tenant: TENANT, role: 'backend' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const iban = triggerByName('timeout_on_submit')!.iban;
     log(`POST /payouts to IBAN ${iban} (sandbox trigger timeout_on_submit)`);

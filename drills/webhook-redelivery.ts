@@ -19,7 +19,7 @@ const log = (line: string) => console.log(`• ${line}`);
 async function main(): Promise<boolean> {
   const twin = await connectWebhookTwin(log);
   try {
-    const token = await twin.token(TENANT, ['payouts:write', 'payouts:read']);
+    const token = await twin.token({ tenant: TENANT, role: 'backend' });
     const auth = { authorization: `Bearer ${token}` };
     const created = await fetch(`${twin.url}/payouts`, {
       method: 'POST',

@@ -96,8 +96,17 @@ export class ApiConstruct extends Construct {
     this.jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwtAuthorizer', this.identity.userPool.userPoolProviderUrl, {
       authorizerName: 'cognito-jwt',
       identitySource: ['$request.header.Authorization'],
-      jwtAudience: [this.identity.m2mClient.userPoolClientId, this.identity.opsConsoleClient.userPoolClientId],
+      // Only the console's client is known at synth time. Tenant clients are added to the audience
+      // by `npm run tenants -- create` (UpdateAuthorizer) and removed by `disable`; CloudFormation
+      // rewrites the audience only when this property changes, and `npm run tenants -- sync`
+      // puts the tenants back after such a deploy (docs/contracts.md, Tenant provisioning).
+      jwtAudience: [this.identity.opsConsoleClient.userPoolClientId],
     });
+  }
+
+  /** Id of the JWT authorizer (known once a route uses it): tenant provisioning edits its audience. */
+  get jwtAuthorizerId(): string {
+    return this.jwtAuthorizer.authorizerId;
   }
 
   /** Base URL of the API (`https://<id>.execute-api.<region>.<suffix>/`). */

@@ -2,22 +2,19 @@ import { Duration, RemovalPolicy, Aws, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import {
-  OPS_CONSOLE_SCOPES,
-  RESOURCE_SERVER_ID,
-  SCOPE_DESCRIPTIONS,
-  SCOPES,
-  qualifiedScope,
-  type Scope,
-} from '../functions/shared/names';
+import { ACCESS_MATRIX, ACCESS_TOKEN_VALIDITY_MINUTES, OPERATOR_CLIENT_SCOPES } from '../functions/shared/access-matrix';
+import { RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS, SCOPES, qualifiedScope, type Scope } from '../functions/shared/names';
 import { pinLogicalId } from './logical-id';
 
-// Cognito: who may call the API. Machine clients (platform backends) use client credentials;
-// operators sign in to the ops console through the hosted UI. The tenant claim is added by the
-// pre-token-generation V3 trigger, which is the only trigger version that can customize
-// client-credentials access tokens, and it needs the Essentials feature plan (or Plus).
+// Cognito: who may call the API, the first layer of the access matrix (functions/shared/
+// access-matrix.ts). Tenants' machine clients are not here: `npm run tenants -- create` makes one
+// app client per tenant and role, with the role's scopes from the matrix. Operators sign in to the
+// ops console through the hosted UI; the console's client may grant every operator scope and no
+// tenant scope, and the user's Cognito group (one per operator role) decides which of them stay.
+// The pre-token-generation V3 trigger (the second layer) stamps the principal and strips the rest;
+// V3 is the only trigger version that can customize client-credentials access tokens, and it needs
+// the Essentials feature plan (or Plus).
 
-const ACCESS_TOKEN_VALIDITY_MINUTES = 60;
 const ID_TOKEN_VALIDITY_MINUTES = 60;
 const REFRESH_TOKEN_VALIDITY_HOURS = 12;
 const PASSWORD_MIN_LENGTH = 14;
@@ -32,8 +29,8 @@ export interface IdentityConstructProps {
 export class IdentityConstruct extends Construct {
   readonly userPool: cognito.UserPool;
   readonly resourceServer: cognito.UserPoolResourceServer;
-  readonly m2mClient: cognito.UserPoolClient;
   readonly opsConsoleClient: cognito.UserPoolClient;
+  readonly operatorGroups: cognito.UserPoolGroup[];
   readonly domain: cognito.UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: IdentityConstructProps) {
@@ -83,16 +80,12 @@ export class IdentityConstruct extends Construct {
     // both); the explicit dependencies below keep the creation order a reference would give.
     const oauthScope = (scopeName: Scope): cognito.OAuthScope => cognito.OAuthScope.custom(qualifiedScope(scopeName));
 
-    this.m2mClient = this.userPool.addClient('M2mClient', {
-      userPoolClientName: 'platform-backend',
-      generateSecret: true,
-      oAuth: { flows: { clientCredentials: true }, scopes: SCOPES.map(oauthScope) },
-      accessTokenValidity: Duration.minutes(ACCESS_TOKEN_VALIDITY_MINUTES),
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-    });
-    this.m2mClient.node.addDependency(this.resourceServer);
-    pinLogicalId(this.m2mClient, 'M2mClient');
+    // One group per operator role; an operator is in exactly one (the trigger refuses several).
+    this.operatorGroups = ACCESS_MATRIX.flatMap((row) =>
+      row.principalType === 'operator'
+        ? [this.userPool.addGroup(`OperatorGroup-${row.role}`, { groupName: row.cognitoGroup, description: row.description })]
+        : [],
+    );
 
     this.domain = this.userPool.addDomain('HostedUiDomain', {
       // Globally unique per region: stage + account id.
@@ -106,7 +99,7 @@ export class IdentityConstruct extends Construct {
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...OPS_CONSOLE_SCOPES.map(oauthScope)],
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, ...OPERATOR_CLIENT_SCOPES.map(oauthScope)],
         callbackUrls: [props.opsConsoleCallbackUrl],
         logoutUrls: [props.opsConsoleCallbackUrl],
       },

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names';
+import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
 import type { PlatformConfig } from './config';
 import { DataConstruct } from './data-construct';
@@ -94,8 +94,11 @@ export class PayoutPlatformStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
-    new CfnOutput(this, 'UserPoolId', { value: api.identity.userPool.userPoolId });
-    new CfnOutput(this, 'M2mClientId', { value: api.identity.m2mClient.userPoolClientId });
+    // What `npm run tenants -- … --aws` needs to provision a tenant (STACK_OUTPUTS names them).
+    new CfnOutput(this, STACK_OUTPUTS.userPoolId, { value: api.identity.userPool.userPoolId });
+    new CfnOutput(this, STACK_OUTPUTS.httpApiId, { value: api.httpApi.apiId });
+    new CfnOutput(this, STACK_OUTPUTS.jwtAuthorizerId, { value: api.jwtAuthorizerId });
+    new CfnOutput(this, STACK_OUTPUTS.operationsTable, { value: data.operationsTable.tableName });
     new CfnOutput(this, 'OpsConsoleClientId', { value: api.identity.opsConsoleClient.userPoolClientId });
     new CfnOutput(this, 'HostedUiBaseUrl', { value: api.identity.domain.baseUrl() });
   }

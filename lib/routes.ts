@@ -20,6 +20,13 @@ export const API_ROUTES = {
       scope: null,
       publicReason: 'The OpenAPI document describes the public API contract and holds no tenant data.',
     },
+    {
+      method: HttpMethod.GET,
+      path: '/access-matrix',
+      scope: null,
+      publicReason:
+        'The access matrix says which principal may hold which scope; like the OpenAPI security requirements it holds no tenant data, and every route enforces it anyway.',
+    },
   ],
   'create-payout': [{ method: HttpMethod.POST, path: '/payouts', scope: 'payouts:write' }],
   'query-payouts': [
@@ -31,7 +38,7 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/ops/payouts', scope: 'ops:read' },
     { method: HttpMethod.GET, path: '/ops/payouts/{payoutId}/events', scope: 'ops:read' },
   ],
-  'get-ledger-balances': [{ method: HttpMethod.GET, path: '/ledger/balances', scope: 'ops:read' }],
+  'get-ledger-balances': [{ method: HttpMethod.GET, path: '/ledger/balances', scope: 'reconciliation:read' }],
   'intake-webhook': [
     {
       method: HttpMethod.POST,
@@ -42,7 +49,7 @@ export const API_ROUTES = {
     },
   ],
   'ops-exceptions': [
-    { method: HttpMethod.GET, path: '/exceptions', scope: 'ops:read' },
+    { method: HttpMethod.GET, path: '/exceptions', scope: 'exceptions:read' },
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/assign', scope: 'exceptions:write' },
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/resolve', scope: 'exceptions:write' },
   ],
@@ -62,8 +69,8 @@ export const API_ROUTES = {
     },
   ],
   'reconciliations-api': [
-    { method: HttpMethod.POST, path: '/reconciliations', scope: 'ops:redrive' },
-    { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'ops:read' },
+    { method: HttpMethod.POST, path: '/reconciliations', scope: 'reconciliation:run' },
+    { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'reconciliation:read' },
     { method: HttpMethod.GET, path: '/exports/{date}', scope: 'exports:read' },
   ],
 } as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;

@@ -9,7 +9,8 @@ import type { SqsPoller } from './aws/sqs-poller.js';
 /** The parts of a running twin the inventory reads; a Twin is one (named apart so twin.ts can import this file). */
 export interface InventorySource {
   issuer: string;
-  clientId: string;
+  operatorClientId: string | undefined;
+  clients: { list(): Array<{ clientId: string; clientName: string }>; audience(): string[] };
   model: TwinModel;
   emulators: Emulators;
   runtime: LambdaRuntime;
@@ -21,7 +22,10 @@ export function twinInventory(twin: InventorySource) {
   const shortName = (logicalId: string) => twin.runtime.find(logicalId)?.spec.shortName ?? logicalId;
   return {
     issuer: twin.issuer,
-    clientId: twin.clientId,
+    operatorClientId: twin.operatorClientId,
+    // Provisioned tenant clients (never their secrets) and what they added to the authorizer audience.
+    tenantClients: twin.clients.list().map((client) => ({ clientId: client.clientId, clientName: client.clientName })),
+    addedAudience: twin.clients.audience(),
     routes: twin.model.routes.map((route) => ({ routeKey: route.routeKey, scopes: route.scopes, authorized: Boolean(route.authorizerLogicalId), function: shortName(route.functionLogicalId) })),
     functions: twin.runtime.functions.map((fn) => ({ shortName: fn.spec.shortName, logicalId: fn.spec.logicalId, timeoutSeconds: fn.spec.timeoutSeconds, workers: twin.runtime.workerCount(fn.spec.logicalId) })),
     eventSourceMappings: twin.model.eventSourceMappings.map((mapping) => ({

@@ -8,9 +8,14 @@ import { assertJava } from './emulators/dynamodb.js';
 import { launchEmulators, provisionEmulators, type Emulators, type LaunchedEmulators } from './emulators/emulators.js';
 import { functionEnvironment } from './template/environment.js';
 import { Health } from './health.js';
-import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys } from './aws/issuer.js';
+import { issuerUrl, loadOrCreateKeys, signToken, type IssuerKeys, type TokenRequest } from './aws/issuer.js';
 import { LambdaRuntime } from './aws/lambda-runtime.js';
-import { buildModel, defaultClientId, type TwinModel } from './template/model.js';
+import { buildModel, operatorClient, type TwinModel } from './template/model.js';
+import { createTenant, type TenantPorts } from '../functions/app/access/tenants.js';
+import { ClientRegistry } from './aws/client-registry.js';
+import { TwinCognito } from './aws/cognito.js';
+import { identityEndpoint } from './aws/issuer-endpoints.js';
+import { registryPorts, twinTenantPorts } from './aws/tenant-ports.js';
 import { CDK_OUT_DIR, STATE_DIR_DEFAULT, stateDirs } from './paths.js';
 import type { ResolveContext } from './template/resolve.js';
 import { Scheduler } from './aws/scheduler.js';
@@ -48,11 +53,28 @@ export interface Twin {
   clock: TwinClock;
   pollers: Map<string, SqsPoller>;
   sandboxProviderUrl: string;
-  /** Local id of the machine-to-machine app client (the first audience of the first authorizer). */
-  clientId: string;
-  token(request: { tenant: string; scopes: string[]; ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
+  /** Local id of the hosted-UI app client operators' tokens come from. */
+  operatorClientId: string | undefined;
+  /** The twin's Cognito: client-credentials and operator tokens, through the pre-token trigger. */
+  cognito: TwinCognito;
+  /** App clients made by tenant provisioning, and the authorizer audience it added. */
+  clients: ClientRegistry;
+  /** Tenant provisioning's ports on this twin (functions/app/access/tenants.ts). */
+  tenantPorts: TenantPorts;
+  /**
+   * A token the way Cognito would mint it for an actor of the access matrix: a tenant role's client
+   * (provisioned on first use) or an operator in a role's group. `scopes` may narrow the role; a
+   * scope the role does not allow fails with `invalid_scope`.
+   */
+  token(request: TwinTokenRequest): Promise<string>;
+  /** A token no issuer would mint (wrong claims, scopes outside the matrix), signed with the twin's key: for tests of the layers behind the issuer. */
+  forgeToken(request: Omit<TokenRequest, 'issuer'> & { issuer?: string }): Promise<string>;
   stop(): Promise<void>;
 }
+
+export type TwinTokenRequest =
+  | { tenant: string; role: string; scopes?: string[]; ttlSeconds?: number }
+  | { operator: string; role: string; scopes?: string[]; ttlSeconds?: number };
 
 export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const log = options.log ?? (() => {});
@@ -69,12 +91,13 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const stoppers: Array<() => Promise<void> | void> = [];
   const stopAll = async () => { for (const stop of stoppers.splice(0).reverse()) await Promise.resolve(stop()).catch(() => undefined); };
   let twin: Twin | undefined;
-  let routing: { routes: TwinModel['routes']; authorizers: TwinModel['authorizers']; keys: IssuerKeys; issuer: string; apiId: string } | undefined;
+  let routing: { routes: TwinModel['routes']; authorizers: TwinModel['authorizers']; keys: IssuerKeys; issuer: string; apiId: string; audience(): string[] } | undefined;
   let runtime: LambdaRuntime | undefined;
   let scheduler: Scheduler | undefined;
   // Not persisted: every start of the twin begins on real time (local/README.md, "The twin's clock").
   const clock = new TwinClock();
   const clockControl = new TwinClockControl(clock);
+  let identity: Parameters<typeof identityEndpoint>[0] | undefined;
 
   const api: ApiServer = await startApiServer({
     get routing() { return routing; },
@@ -83,6 +106,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     health: () => ({ ready: health.ready, body: health.body() }),
     inventory: () => (twin ? twinInventory(twin) : { starting: true }),
     clock: clockControl,
+    identity: async (request, requestId) => (identity === undefined ? undefined : identityEndpoint(identity, request, requestId)),
   }, options.port ?? config.port);
   stoppers.push(() => api.stop());
   health.set('api', { status: 'starting', url: api.url });
@@ -145,12 +169,22 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     stoppers.push(() => scheduler!.stop());
     health.set('schedules', { status: 'ok', count: model.schedules.length });
 
-    const clientId = defaultClientId(model);
-    routing = { routes: model.routes, authorizers: model.authorizers, keys, issuer, apiId: model.routes.length > 0 ? 'local' : 'none' };
+    const clients = new ClientRegistry(dirs.issuer);
+    const tenantPorts = twinTenantPorts({
+      registry: registryPorts(clients),
+      documentClient: emulators.clients.documentClient,
+      operationsTable: emulators.names.tables['OperationsTable'] ?? 'OperationsTable',
+      stateDir: dirs.root,
+    });
+    const tenantClient = activeTenantClient(tenantPorts);
+    const cognito = new TwinCognito({ keys, issuer, model, clients, invoke: (logicalId, event) => runtime!.invoke(logicalId, event), tenantClient });
+    const operatorClientId = operatorClient(model)?.clientId;
+    identity = { cognito, registry: clients, templateAudience: [...new Set(model.authorizers.flatMap((authorizer) => authorizer.audiences))] };
+    routing = { routes: model.routes, authorizers: model.authorizers, keys, issuer, apiId: model.routes.length > 0 ? 'local' : 'none', audience: () => clients.audience() };
     health.set('api', { status: 'ok', url: api.url, routes: model.routes.length });
 
     // `npm run invoke` and `npm run token` read this to find the running twin.
-    writeFileSync(dirs.runtimeFile, JSON.stringify({ pid: process.pid, url: api.url, port: api.port, issuer, clientId, endpoints: emulators.awsEnvironment, sandboxProviderUrl: sandbox.url }, null, 2));
+    writeFileSync(dirs.runtimeFile, JSON.stringify({ pid: process.pid, url: api.url, port: api.port, issuer, operatorClientId, stateDir: dirs.root, endpoints: emulators.awsEnvironment, sandboxProviderUrl: sandbox.url }, null, 2));
     stoppers.push(() => rmSync(dirs.runtimeFile, { force: true }));
 
     twin = {
@@ -165,8 +199,12 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       clock,
       pollers,
       sandboxProviderUrl: sandbox.url,
-      clientId,
-      token: (request) => signToken(keys, { ...request, clientId, issuer }),
+      operatorClientId,
+      cognito,
+      clients,
+      tenantPorts,
+      token: async (request) => ('operator' in request ? cognito.operatorToken(request) : cognito.tenantToken(request)).then((minted) => minted.accessToken),
+      forgeToken: (request) => signToken(keys, { issuer, ...request }),
       stop: stopAll,
     };
     return twin;
@@ -174,4 +212,25 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The tenant's active client for a role, provisioned (as `npm run tenants -- create --role` would)
+ * the first time the twin is asked for its token. One provisioning per tenant and role at a time:
+ * concurrent first tokens would otherwise each make a client.
+ */
+function activeTenantClient(ports: TenantPorts): (tenantId: string, role: string) => Promise<string> {
+  const pending = new Map<string, Promise<string>>();
+  const resolveClient = async (tenantId: string, role: string): Promise<string> => {
+    const active = (await ports.directory.list(tenantId)).find((record) => record.role === role && record.status === 'active');
+    if (active !== undefined) return active.clientId;
+    const created = await createTenant(ports, { tenantId, roles: [role] });
+    return created.clients[0]!.clientId!;
+  };
+  return (tenantId, role) => {
+    const key = `${tenantId}#${role}`;
+    const running = pending.get(key) ?? resolveClient(tenantId, role).finally(() => pending.delete(key));
+    pending.set(key, running);
+    return running;
+  };
 }

@@ -9,11 +9,13 @@ const STATE_KEY = 'ops-console.oauth-state';
 /** RFC 7636 allows 43–128 characters; 64 random bytes base64url-encode to 86. */
 const PKCE_VERIFIER_BYTES = 64;
 const OAUTH_STATE_BYTES = 16;
-/** The twin's operator-token endpoint, if the twin offers one (else the page asks for a paste). */
+/** The twin's token endpoint (local/aws/issuer-endpoints.ts); only the twin has it. */
 export const TWIN_TOKEN_PATH = '/.twin/issuer/token';
 
 export interface TokenClaims {
   tenant: string;
+  /** The access-matrix role the pre-token trigger stamped (`principal_role`). */
+  role: string;
   scopes: string[];
   subject: string;
   expiresAt: Date | null;
@@ -47,6 +49,7 @@ export function decodeClaims(token: string): TokenClaims | null {
     const scope = typeof json['scope'] === 'string' ? json['scope'] : '';
     return {
       tenant: String(json['tenant_id'] ?? '—'),
+      role: String(json['principal_role'] ?? '—'),
       scopes: scope.split(' ').filter(Boolean).map((s) => s.replace(/^[^/]+\//, '')),
       subject: String(json['email'] ?? json['username'] ?? json['sub'] ?? '—'),
       expiresAt: typeof json['exp'] === 'number' ? new Date(json['exp'] * 1000) : null,
@@ -56,16 +59,21 @@ export function decodeClaims(token: string): TokenClaims | null {
   }
 }
 
-/** Asks the twin's issuer for a token; `null` when the twin offers no such endpoint. */
-export async function requestTwinToken(tenant: string, scopes: string[]): Promise<string | null> {
+/**
+ * Asks the twin's issuer for an operator's token, as the hosted UI would give it to a user in the
+ * role's Cognito group (the access matrix decides its scopes). The issuer's refusal, or `null` for
+ * the token, when it cannot be reached.
+ */
+export async function requestTwinToken(operator: string, role: string): Promise<{ token: string } | { error: string }> {
   const response = await fetch(TWIN_TOKEN_PATH, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant, scopes }),
+    body: JSON.stringify({ operator, role }),
   }).catch(() => null);
-  if (!response || !response.ok) return null;
-  const body = (await response.json().catch(() => null)) as { access_token?: string; token?: string } | null;
-  return body?.access_token ?? body?.token ?? null;
+  if (!response) return { error: 'The twin could not be reached.' };
+  const body = (await response.json().catch(() => null)) as { access_token?: string; error?: string; error_description?: string } | null;
+  if (response.ok && body?.access_token) return { token: body.access_token };
+  return { error: body?.error_description ?? `The twin's issuer answered HTTP ${response.status}.` };
 }
 
 export async function startHostedUiSignIn(config: ConsoleConfig, redirectUri: string): Promise<void> {

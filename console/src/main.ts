@@ -56,7 +56,7 @@ function showConsole(): void {
   });
   replace(
     byId('identity'),
-    h('span', { class: 'who' }, `${claims?.subject ?? 'operator'} · tenant ${claims?.tenant ?? '—'}`),
+    h('span', { class: 'who' }, `${claims?.subject ?? 'operator'} · ${claims?.role ?? '—'}`),
     h('span', { class: 'scopes', title: 'Scopes of your token; the server enforces them' }, (claims?.scopes ?? []).join(' ')),
     signOut,
   );

@@ -1,65 +1,67 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { ENV, TENANT_CLAIM } from '../shared/names';
+import { TenantDirectory, type TenantClientMapping } from '../adapters/tenant-directory';
+import { decidePreToken, type PreTokenFacts } from '../app/access/pre-token';
+import { ENV } from '../shared/names';
 
-// Cognito pre-token-generation (V3): adds the `tenant_id` claim from the app client's tenant
-// mapping, stored in the operations table as pk=`TENANT_CLIENT#<clientId>`, sk=`TENANT_CLIENT`.
-// A client without a mapping gets a token without the claim; the API then answers 403
-// `tenant_missing`, which is the safe outcome (no token is ever issued for a guessed tenant).
+// Cognito pre-token-generation (V3), the access matrix's second layer (functions/app/access/
+// pre-token.ts has the rule). A client-credentials token gets its tenant, principal type and role
+// from the client's mapping in the operations table (written by `npm run tenants -- create`); a
+// hosted-UI sign-in gets its operator role from the user's Cognito group. Every platform scope the
+// role may not hold is suppressed, whatever the app client allowed; a principal without a mapping
+// or an operator group keeps none.
 
-export const TENANT_CLIENT_PK_PREFIX = 'TENANT_CLIENT#';
-export const TENANT_CLIENT_SK = 'TENANT_CLIENT';
 /** Mappings change rarely; a warm container re-reads them after this long. */
 export const TENANT_CACHE_TTL_MS = 60_000;
-/** Same shape as tenant ids elsewhere: a short slug, never free text in a token. */
-const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const CLIENT_CREDENTIALS_TRIGGER = 'TokenGeneration_ClientCredentials';
 
-export type TenantLookup = (clientId: string) => Promise<string | undefined>;
-
-/** Reads the tenant of an app client; `undefined` when there is no (valid) mapping. */
-export function dynamoTenantLookup(client: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): TenantLookup {
-  return async (clientId) => {
-    const result = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { pk: `${TENANT_CLIENT_PK_PREFIX}${clientId}`, sk: TENANT_CLIENT_SK },
-        ProjectionExpression: 'tenantId',
-      }),
-    );
-    const tenantId: unknown = result.Item?.['tenantId'];
-    return typeof tenantId === 'string' && TENANT_ID_PATTERN.test(tenantId) ? tenantId : undefined;
-  };
-}
+export type MappingLookup = (clientId: string) => Promise<TenantClientMapping | undefined>;
 
 /** Wraps a lookup with a per-container cache; `nowMs` is injected so tests control time. */
-export function cachedTenantLookup(lookup: TenantLookup, nowMs: () => number = Date.now): TenantLookup {
-  const cache = new Map<string, { tenantId: string | undefined; expiresAtMs: number }>();
+export function cachedMappingLookup(lookup: MappingLookup, nowMs: () => number = Date.now): MappingLookup {
+  const cache = new Map<string, { mapping: TenantClientMapping | undefined; expiresAtMs: number }>();
   return async (clientId) => {
     const hit = cache.get(clientId);
-    if (hit && hit.expiresAtMs > nowMs()) return hit.tenantId;
-    const tenantId = await lookup(clientId);
-    cache.set(clientId, { tenantId, expiresAtMs: nowMs() + TENANT_CACHE_TTL_MS });
-    return tenantId;
+    if (hit && hit.expiresAtMs > nowMs()) return hit.mapping;
+    const mapping = await lookup(clientId);
+    cache.set(clientId, { mapping, expiresAtMs: nowMs() + TENANT_CACHE_TTL_MS });
+    return mapping;
   };
 }
 
 type PreTokenEvent = Omit<PreTokenGenerationV3TriggerEvent, 'triggerSource'> & { triggerSource: string };
+type Warn = (line: string) => void;
 
-export function createHandler(lookupTenant: TenantLookup) {
+async function factsOf(event: PreTokenEvent, lookup: MappingLookup): Promise<PreTokenFacts> {
+  const clientId = event.callerContext.clientId;
+  const requestedScopes = event.request.scopes ?? [];
+  if (event.triggerSource === CLIENT_CREDENTIALS_TRIGGER) {
+    return { flow: 'client_credentials', clientId, mapping: await lookup(clientId), requestedScopes };
+  }
+  return { flow: 'user', clientId, groups: event.request.groupConfiguration?.groupsToOverride ?? [], requestedScopes };
+}
+
+export function createHandler(lookup: MappingLookup, warn: Warn = (line) => console.warn(line)) {
   return async <E extends PreTokenEvent>(event: E): Promise<E> => {
-    const tenantId = await lookupTenant(event.callerContext.clientId);
-    if (tenantId === undefined) return event;
-    const claims = { [TENANT_CLAIM]: tenantId };
+    const decision = decidePreToken(await factsOf(event, lookup));
+    const claims = decision.outcome === 'stamped' ? decision.claims : {};
+    if (decision.outcome === 'refused') {
+      // Who asked and why they got nothing; never a secret (the event holds none).
+      const { clientId } = event.callerContext;
+      warn(JSON.stringify({ level: 'WARN', message: 'token principal refused', refusal: decision.refusal, clientId, triggerSource: event.triggerSource }));
+    }
     const details = event.response.claimsAndScopeOverrideDetails ?? {};
+    const access = details.accessTokenGeneration;
+    const suppress = [...(access?.scopesToSuppress ?? []), ...decision.scopesToSuppress];
     event.response.claimsAndScopeOverrideDetails = {
       ...details,
       accessTokenGeneration: {
-        ...details.accessTokenGeneration,
-        claimsToAddOrOverride: { ...details.accessTokenGeneration?.claimsToAddOrOverride, ...claims },
+        ...access,
+        ...(Object.keys(claims).length === 0 ? {} : { claimsToAddOrOverride: { ...access?.claimsToAddOrOverride, ...claims } }),
+        ...(suppress.length === 0 ? {} : { scopesToSuppress: suppress }),
       },
       // Client-credentials flows issue no id token; Cognito rejects overrides for one.
-      ...(event.triggerSource === 'TokenGeneration_ClientCredentials'
+      ...(event.triggerSource === CLIENT_CREDENTIALS_TRIGGER || Object.keys(claims).length === 0
         ? {}
         : {
             idTokenGeneration: {
@@ -75,8 +77,9 @@ export function createHandler(lookupTenant: TenantLookup) {
 let defaultHandler: ReturnType<typeof createHandler> | undefined;
 
 export const handler = async <E extends PreTokenEvent>(event: E): Promise<E> => {
-  defaultHandler ??= createHandler(
-    cachedTenantLookup(dynamoTenantLookup(dynamoDocumentClient(), requiredEnv(ENV.operationsTable))),
-  );
+  if (defaultHandler === undefined) {
+    const directory = new TenantDirectory(dynamoDocumentClient(), requiredEnv(ENV.operationsTable));
+    defaultHandler = createHandler(cachedMappingLookup((clientId) => directory.mappingOf(clientId)));
+  }
   return defaultHandler(event);
 };

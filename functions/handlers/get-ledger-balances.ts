@@ -7,17 +7,17 @@ import type { balancesResponseSchema } from '../http/schemas';
 import type { z } from 'zod';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
-import { callerOf } from '../http/claims';
+import { operatorOf, requireScope } from '../http/operator';
 import { json } from '../http/response';
 
-// GET /ledger/balances?currency=USD[&tenant_id=acme] (ops:read): every account of every tenant in
+// GET /ledger/balances?currency=USD[&tenant_id=acme] (reconciliation:read, operators only): every account of every tenant in
 // one currency, read so that they sum to zero (see ledger-balances.ts), with the sum shown.
 
 const client = dynamoDocumentClient();
 const ledgerTable = requiredEnv(ENV.ledgerTable);
 
 export const handler = httpHandler(async (event, requestId) => {
-  callerOf(event);
+  requireScope(operatorOf(event), 'reconciliation:read');
   const query = parseQuery(ledgerBalancesQuerySchema, event.queryStringParameters);
   const { balances, truncated } = await readBalances(client, ledgerTable, query.currency, query.tenant_id);
   const { totals, sumMinor } = summarizeBalances(balances);

@@ -7,11 +7,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import { CONSOLE_CSS, CONSOLE_HTML_TEMPLATE, CONSOLE_JS } from '../generated/console-assets';
-import { ENV, OPS_CONSOLE_SCOPES, qualifiedScope } from '../shared/names';
+import { OPERATOR_CLIENT_SCOPES } from '../shared/access-matrix';
+import { ENV, qualifiedScope } from '../shared/names';
 import { requestIdOf } from '../http/response';
 
-/** The CLI line the twin's sign-in form shows when the twin has no token endpoint. */
-export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --tenant ops --scopes ops:read,ops:redrive,exceptions:write';
+/** The CLI line the twin's sign-in form shows for pasting a token (ops, finance or compliance). */
+export const TWIN_TOKEN_COMMAND = 'npm run --silent token -- --operator <your-name> --role ops';
 /** An https origin; plain http only on loopback (RFC 8252 §7.3), which is how the tests run a stand-in. */
 const COGNITO_DOMAIN_PATTERN = /^(https:\/\/[a-z0-9.-]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)$/i;
 
@@ -27,7 +28,8 @@ export interface ConsolePageConfig {
 export function pageConfig(env: NodeJS.ProcessEnv): ConsolePageConfig {
   const authDomain = env[ENV.opsConsoleAuthDomain]?.replace(/\/+$/, '');
   const clientId = env[ENV.opsConsoleClientId];
-  const base = { scopes: OPS_CONSOLE_SCOPES.map(qualifiedScope), stage: env[ENV.stage] ?? 'local', tokenCommand: TWIN_TOKEN_COMMAND };
+  // Every operator scope: the hosted UI grants what the client allows, the pre-token trigger keeps the group's.
+  const base = { scopes: OPERATOR_CLIENT_SCOPES.map(qualifiedScope), stage: env[ENV.stage] ?? 'local', tokenCommand: TWIN_TOKEN_COMMAND };
   if (authDomain && clientId) {
     // A misconfigured domain would send operators' codes somewhere else: refuse to start instead.
     if (!COGNITO_DOMAIN_PATTERN.test(authDomain)) throw new Error(`${ENV.opsConsoleAuthDomain} must be an https origin, got ${authDomain}`);

@@ -28,6 +28,8 @@ const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), pro
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {
     case 'GET /lifecycle':
+      // No tenant data, but a tenant route all the same: an operator token is refused here too.
+      callerOf(event);
       parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, lifecycleView(), requestId);
     case 'GET /payouts':

@@ -1,29 +1,31 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { RESOURCE_SERVER_ID, SCOPES, type Scope } from '../shared/names';
 import { ApiError } from './api-error';
+import { claimsOf, declaredPrincipalType, namesTenant, operatorRouteForbiddenForTenant, principalRoleOf, principalUnknown, scopesFor } from './principal';
 
 /**
  * The operator behind an ops call, for the audit trail. Ops acts across tenants, so unlike
  * `callerOf` no tenant claim is required. API Gateway already enforced the route's scope; we check
- * it again so a mis-wired route (or the twin without an authorizer) cannot widen access.
+ * it again so a mis-wired route (or the twin without an authorizer) cannot widen access. A tenant's
+ * token is refused outright, before any scope is looked at (principal.ts).
  */
 export interface Operator {
   subject: string;
   clientId: string;
+  /** The token's scopes that the operator's role may hold (the access matrix). */
   scopes: Scope[];
+  /** The operator's role in the access matrix (`ops`, `finance`, `compliance`). */
+  role: string;
 }
 
-const SCOPE_PREFIX = `${RESOURCE_SERVER_ID}/`;
-
 export function operatorOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): Operator {
-  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
-  const rawScope = claims['scope'];
-  const scopes = (typeof rawScope === 'string' ? rawScope.split(' ') : [])
-    .map((s) => (s.startsWith(SCOPE_PREFIX) ? s.slice(SCOPE_PREFIX.length) : s))
-    .filter((s): s is Scope => (SCOPES as readonly string[]).includes(s));
+  const claims = claimsOf(event);
+  if (declaredPrincipalType(claims) === 'tenant' || namesTenant(claims)) throw operatorRouteForbiddenForTenant();
+  const role = declaredPrincipalType(claims) === 'operator' ? principalRoleOf(claims, 'operator') : undefined;
+  if (role === undefined) throw principalUnknown('operator');
   const clientId = String(claims['client_id'] ?? claims['aud'] ?? 'unknown');
   const subject = String(claims['username'] ?? claims['sub'] ?? clientId);
-  return { subject, clientId, scopes };
+  return { subject, clientId, scopes: scopesFor(claims, 'operator', role), role };
 }
 
 export function requireScope(operator: Operator, scope: Scope): void {

@@ -4,30 +4,52 @@
 /** Cognito resource server identifier; custom scopes are `${RESOURCE_SERVER_ID}/${scope}`. */
 export const RESOURCE_SERVER_ID = 'payout-platform';
 
-/** Scopes name actions, not teams (DESIGN §3). */
+/**
+ * Scopes name actions, not teams (DESIGN §3). Which principal may hold which scope is the access
+ * matrix's to say (functions/shared/access-matrix.ts); every scope belongs to exactly one kind of
+ * principal, tenant or operator, so no token can need both.
+ */
 export const SCOPES = [
   'payouts:write',
   'payouts:read',
   'payouts:approve',
+  'payouts:reverse',
+  'payouts:correct',
   'batches:write',
   'batches:retry',
+  'recipients:write',
+  'recipients:read',
   'ops:read',
   'ops:redrive',
+  'exceptions:read',
   'exceptions:write',
+  'reconciliation:read',
+  'reconciliation:run',
   'exports:read',
+  'audit:read',
+  'compliance:review',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'payouts:write': 'Create payouts',
-  'payouts:read': 'Read payouts, their timelines and the corridor matrix',
-  'payouts:approve': 'Approve payouts that require approval',
+  'payouts:write': "Create payouts for the token's tenant",
+  'payouts:read': "Read the tenant's payouts, their timelines, the lifecycle and the corridor matrix",
+  'payouts:approve': "Approve or reject the tenant's payouts and reversals that require approval",
+  'payouts:reverse': "Request the reversal of one of the tenant's paid payouts (an approver must approve it)",
+  'payouts:correct': 'Propose or apply a manual correction to a payout of any tenant (operator, audited)',
   'batches:write': 'Create payout batches',
-  'batches:retry': 'Retry failed items of a batch',
-  'ops:read': 'Read queues, DLQ, exceptions and ledger balances',
-  'ops:redrive': 'Redrive DLQ messages, replay stored events, start reconciliations',
+  'batches:retry': "Retry the failed items of one of the tenant's batches",
+  'recipients:write': "Create and update the tenant's recipients",
+  'recipients:read': "Read the tenant's recipients",
+  'ops:read': "Read queues, DLQ messages and any tenant's payout (operator, audited)",
+  'ops:redrive': 'Redrive DLQ messages and replay stored provider events',
+  'exceptions:read': 'List and read exceptions',
   'exceptions:write': 'Assign and resolve exceptions',
+  'reconciliation:read': 'Read reconciliation runs and ledger balances',
+  'reconciliation:run': 'Start a reconciliation run',
   'exports:read': 'Read reconciliation exports',
+  'audit:read': 'Read the audit trail of operator actions and payout changes',
+  'compliance:review': 'Review compliance holds and corrections: release or keep a hold',
 };
 
 /** The scope string as it appears in a token and in a route's AuthorizationScopes. */
@@ -37,6 +59,10 @@ export function qualifiedScope(scope: Scope): string {
 
 /** JWT claim carrying the tenant; added by the pre-token-generation trigger in AWS. */
 export const TENANT_CLAIM = 'tenant_id';
+/** JWT claim naming the kind of principal (`tenant` or `operator`); stamped by the same trigger. */
+export const PRINCIPAL_TYPE_CLAIM = 'principal_type';
+/** JWT claim naming the principal's role in the access matrix (`backend`, `ops`, …). */
+export const PRINCIPAL_ROLE_CLAIM = 'principal_role';
 
 /** Environment variable names set by CDK and resolved locally by the twin. */
 export const ENV = {
@@ -70,8 +96,13 @@ export const ENV = {
   opsConsoleClientId: 'OPS_CONSOLE_CLIENT_ID',
 } as const;
 
-/** Scopes an operator needs in the console: ops reads (payouts of any tenant included), work exceptions, redrive, exports. */
-export const OPS_CONSOLE_SCOPES: readonly Scope[] = ['ops:read', 'ops:redrive', 'exceptions:write', 'exports:read'];
+/** CloudFormation outputs of the stack that tenant provisioning (`npm run tenants -- … --aws`) reads. */
+export const STACK_OUTPUTS = {
+  userPoolId: 'UserPoolId',
+  httpApiId: 'HttpApiId',
+  jwtAuthorizerId: 'JwtAuthorizerId',
+  operationsTable: 'OperationsTableName',
+} as const;
 
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [

@@ -29,8 +29,13 @@ export interface ClockBackend {
 }
 
 export interface ApiBackend {
-  /** Undefined until the functions are loaded: routes answer 503 meanwhile. */
-  routing: { routes: RouteSpec[]; authorizers: AuthorizerSpec[]; keys: IssuerKeys; issuer: string; apiId: string } | undefined;
+  /**
+   * Undefined until the functions are loaded: routes answer 503 meanwhile. `audience()` is what
+   * tenant provisioning added to the authorizers' audiences (the twin's UpdateAuthorizer).
+   */
+  routing: { routes: RouteSpec[]; authorizers: AuthorizerSpec[]; keys: IssuerKeys; issuer: string; apiId: string; audience(): string[] } | undefined;
+  /** The identity endpoints under /.twin/issuer and /.twin/apigateway (issuer-endpoints.ts); undefined: not one of them. */
+  identity(request: { method: string; path: string; headers: Record<string, string>; body: Buffer }, requestId: string): Promise<HttpResponse | undefined>;
   invoke(functionLogicalId: string, event: unknown, requestId: string): Promise<unknown>;
   runSchedule(functionShortName: string): Promise<unknown[] | undefined>;
   health(): { ready: boolean; body: unknown };
@@ -86,7 +91,8 @@ async function routeRequest(backend: ApiBackend, table: RouteTable, request: Inc
   if (match.route.authorizerLogicalId) {
     const authorizer = routing.authorizers.find((candidate) => candidate.logicalId === match.route.authorizerLogicalId);
     if (!authorizer) return errorResponse(500, 'api_error', 'authorizer_missing', `route ${match.route.routeKey} names an unknown authorizer`, requestId);
-    const result = await authorize(headers, match.route, authorizer, routing.keys, routing.issuer);
+    const audiences = [...authorizer.audiences, ...routing.audience()];
+    const result = await authorize(headers, match.route, { ...authorizer, audiences }, routing.keys, routing.issuer);
     if (!result.ok) return errorResponse(result.status, result.status === 401 ? 'authentication_error' : 'permission_error', result.code, result.message, requestId);
     jwt = { claims: result.claims, scopes: result.scopes };
   }
@@ -174,6 +180,11 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
     }
   }
   const body = await readBody(request);
+  if (body && url.pathname.startsWith('/.twin/')) {
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : String(value ?? '')]));
+    const answer = await backend.identity({ method, path: url.pathname, headers, body }, requestId);
+    if (answer) return answer;
+  }
   const functionInvoke = FUNCTION_INVOKE_PATH.exec(url.pathname);
   if (functionInvoke && method === 'POST' && body) return invokeFunction(backend, decodeURIComponent(functionInvoke[1]!), body, requestId);
   if (!body) return errorResponse(413, 'invalid_request_error', 'payload_too_large', `the body exceeds ${REQUEST_BODY_BYTES_MAX} bytes`, requestId);

@@ -1,5 +1,7 @@
 // The twin's token issuer, standing in for Cognito: an RS256 key pair generated once and kept in
-// `.local/issuer/`, a JWKS, and Cognito-shaped access tokens for the client-credentials flow.
+// `.local/issuer/`, a JWKS, and Cognito-shaped access tokens. What goes into a token — which client,
+// which scopes, which principal — is local/aws/cognito.ts's to decide (the way Cognito does, pre-token
+// trigger included); this file only signs. Tests forge tokens with `signToken` directly.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,10 +54,13 @@ export function jwks(keys: IssuerKeys): { keys: JWK[] } {
 }
 
 export interface TokenRequest {
-  tenant: string;
+  /** A `tenant_id` claim, for forged tokens in tests; minted tokens get theirs from the trigger. */
+  tenant?: string;
   scopes: string[];
-  /** Local app-client id; becomes `client_id` and `sub`, as Cognito does for client credentials. */
+  /** Local app-client id; becomes `client_id` (and `sub` unless `subject` says otherwise), as Cognito does for client credentials. */
   clientId: string;
+  /** A signed-in user's id (`sub`); the client id when absent. */
+  subject?: string;
   issuer: string;
   ttlSeconds?: number;
   /** Extra or overriding claims, for tests (e.g. a wrong `aud`). */
@@ -78,7 +83,7 @@ export async function signToken(keys: IssuerKeys, request: TokenRequest): Promis
     client_id: request.clientId,
     token_use: 'access',
     scope: qualifyScopes(request.scopes).join(' '),
-    [TENANT_CLAIM]: request.tenant,
+    ...(request.tenant === undefined ? {} : { [TENANT_CLAIM]: request.tenant }),
     auth_time: nowSeconds,
     version: 2,
     jti: randomUUID(),
@@ -86,7 +91,7 @@ export async function signToken(keys: IssuerKeys, request: TokenRequest): Promis
   })
     .setProtectedHeader({ alg: ALGORITHM, kid: String(keys.privateJwk.kid), typ: 'JWT' })
     .setIssuer(request.issuer)
-    .setSubject(request.clientId)
+    .setSubject(request.subject ?? request.clientId)
     .setIssuedAt(nowSeconds)
     .setExpirationTime(nowSeconds + (request.ttlSeconds ?? TOKEN_TTL_SECONDS_DEFAULT))
     .sign(privateKey);

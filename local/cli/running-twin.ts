@@ -7,7 +7,10 @@ export interface RunningTwin {
   url: string;
   port: number;
   issuer: string;
-  clientId: string;
+  /** The hosted-UI client operators' tokens come from. */
+  operatorClientId: string | undefined;
+  /** The running twin's state directory (tenant secrets land under it). */
+  stateDir: string;
   endpoints: Record<string, string>;
   sandboxProviderUrl: string;
 }

@@ -58,6 +58,28 @@ export interface AuthorizerSpec {
   identitySource: string[];
 }
 
+/** A Cognito app client of the template: what the twin's issuer may grant through it. */
+export interface UserPoolClientSpec {
+  logicalId: string;
+  /** Local app-client id (names.userPoolClientId). */
+  clientId: string;
+  name: string;
+  /** AllowedOAuthFlows: `client_credentials`, `code`, `implicit`. */
+  flows: string[];
+  /** AllowedOAuthScopes, as the template states them (`payout-platform/ops:read`, `openid`, …). */
+  allowedScopes: string[];
+}
+
+/** A Cognito user pool: its pre-token trigger and groups, which the twin's issuer runs and honours. */
+export interface UserPoolSpec {
+  logicalId: string;
+  /** The pre-token-generation function, when the pool has one. */
+  preTokenFunctionLogicalId: string | undefined;
+  /** `V1_0`, `V2_0` or `V3_0`. */
+  preTokenLambdaVersion: string | undefined;
+  groups: string[];
+}
+
 export interface EventSourceMappingSpec {
   logicalId: string;
   functionLogicalId: string;
@@ -87,6 +109,8 @@ export interface TwinModel {
   functions: FunctionSpec[];
   routes: RouteSpec[];
   authorizers: AuthorizerSpec[];
+  userPools: UserPoolSpec[];
+  userPoolClients: UserPoolClientSpec[];
   eventSourceMappings: EventSourceMappingSpec[];
   schedules: ScheduleSpec[];
 }
@@ -202,6 +226,17 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
       const audiences = (p.JwtConfiguration?.Audience ?? []).map((aud: unknown) => (typeof aud === 'string' ? aud : names.userPoolClientId(referencedLogicalId(aud) ?? String(aud))));
       return { logicalId: id, audiences, identitySource: p.IdentitySource ?? ['$request.header.Authorization'] };
     }),
+    userPools: of('AWS::Cognito::UserPool').map(([id, r]) => {
+      const trigger = props(r).LambdaConfig?.PreTokenGenerationConfig;
+      const groups = of('AWS::Cognito::UserPoolGroup')
+        .filter(([, group]) => referencedLogicalId(props(group).UserPoolId) === id)
+        .map(([, group]) => String(props(group).GroupName));
+      return { logicalId: id, preTokenFunctionLogicalId: functionIdOf(trigger?.LambdaArn), preTokenLambdaVersion: trigger?.LambdaVersion, groups };
+    }),
+    userPoolClients: of('AWS::Cognito::UserPoolClient').map(([id, r]) => {
+      const p = props(r);
+      return { logicalId: id, clientId: names.userPoolClientId(id), name: String(p.ClientName ?? id), flows: p.AllowedOAuthFlows ?? [], allowedScopes: p.AllowedOAuthScopes ?? [] };
+    }),
     eventSourceMappings: of('AWS::Lambda::EventSourceMapping').flatMap(([id, r]) => {
       const p = props(r);
       const queueLogicalId = referencedLogicalId(p.EventSourceArn);
@@ -222,17 +257,15 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
   };
   // Our functions carry PAYOUT_FUNCTION; CDK's own helpers (log retention, auto-delete, custom
   // resources) do not and only run during a deployment, so the twin leaves them out.
-  const wired = new Set([...model.routes, ...model.eventSourceMappings, ...model.schedules].map((item) => item.functionLogicalId));
+  const triggers = model.userPools.flatMap((pool) => (pool.preTokenFunctionLogicalId === undefined ? [] : [{ functionLogicalId: pool.preTokenFunctionLogicalId }]));
+  const wired = new Set([...model.routes, ...model.eventSourceMappings, ...model.schedules, ...triggers].map((item) => item.functionLogicalId));
   model.functions = of('AWS::Lambda::Function')
     .filter(([id, r]) => wired.has(id) || typeof (props(r).Environment?.Variables ?? {}).PAYOUT_FUNCTION === 'string')
     .map(([id, r]) => functionSpec(cdkOutDir, id, r));
   return model;
 }
 
-/**
- * The app client the token CLI issues for: the first audience of the first JWT authorizer (the
- * machine-to-machine client, declared first by the identity construct).
- */
-export function defaultClientId(model: TwinModel): string {
-  return model.authorizers[0]?.audiences[0] ?? 'local-client';
+/** The hosted-UI (authorization code) app client operators sign in through, if the template has one. */
+export function operatorClient(model: TwinModel): UserPoolClientSpec | undefined {
+  return model.userPoolClients.find((client) => client.flows.includes('code'));
 }

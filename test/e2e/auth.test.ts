@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_MATRIX } from '../../functions/shared/access-matrix.js';
 import { SCOPES } from '../../functions/shared/names.js';
 import { signToken } from '../../local/aws/issuer.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
@@ -52,7 +53,7 @@ describe('401: the token is not acceptable', () => {
   });
 
   it('expired', async () => {
-    const token = await twin.token({ tenant: 'acme', scopes: ['payouts:read'], ttlSeconds: -60 });
+    const token = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:read'], ttlSeconds: -60 });
     const result = await call(protectedRoute.method, protectedRoute.path, token);
     expectErrorBody(result, 401, 'authentication_error');
     expect(result.json.error.code).toBe('token_expired');
@@ -66,12 +67,12 @@ describe('401: the token is not acceptable', () => {
   it('signed by another key', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const keys = { privateJwk: { ...(await exportJWK(privateKey)), kid: twin.twin.keys.publicJwk.kid }, publicJwk: await exportJWK(publicKey) };
-    const token = await signToken(keys, { tenant: 'acme', scopes: ['payouts:read'], clientId: twin.twin.clientId, issuer: twin.twin.issuer });
+    const token = await signToken(keys, { tenant: 'acme', scopes: ['payouts:read'], clientId: twin.twin.operatorClientId!, issuer: twin.twin.issuer });
     expectErrorBody(await call(protectedRoute.method, protectedRoute.path, token), 401, 'authentication_error');
   });
 
   it('wrong issuer', async () => {
-    const token = await signToken(twin.twin.keys, { tenant: 'acme', scopes: ['payouts:read'], clientId: twin.twin.clientId, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' });
+    const token = await signToken(twin.twin.keys, { tenant: 'acme', scopes: ['payouts:read'], clientId: twin.twin.operatorClientId!, issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' });
     const result = await call(protectedRoute.method, protectedRoute.path, token);
     expectErrorBody(result, 401, 'authentication_error');
     expect(result.json.error.code).toBe('token_issuer_invalid');
@@ -79,7 +80,8 @@ describe('401: the token is not acceptable', () => {
 
   it('wrong audience (client_id, and aud when present)', async () => {
     for (const claims of [{ client_id: 'SomeOtherClient' }, { aud: 'SomeOtherClient' }]) {
-      const token = await twin.token({ tenant: 'acme', scopes: ['payouts:read'], claims });
+      // No issuer mints these: forged with the twin's key, for an app client the API does accept.
+      const token = await twin.forgeToken({ tenant: 'acme', scopes: ['payouts:read'], clientId: twin.twin.operatorClientId!, claims });
       const result = await call(protectedRoute.method, protectedRoute.path, token);
       expectErrorBody(result, 401, 'authentication_error');
       expect(result.json.error.code).toBe('token_audience_invalid');
@@ -89,7 +91,7 @@ describe('401: the token is not acceptable', () => {
 
 describe('403 and 404', () => {
   it('403 when the token lacks the route scope', async () => {
-    const token = await twin.token({ tenant: 'acme', scopes: ['payouts:read'] });
+    const token = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:read'] });
     const result = await call('POST', '/payouts', token);
     expectErrorBody(result, 403, 'permission_error');
   });
@@ -112,9 +114,14 @@ describe('every route of the template', () => {
       const { method, path } = samplePath(route.routeKey);
       expectErrorBody(await call(method, path), 401, 'authentication_error');
       const otherScopes = SCOPES.filter((scope) => !route.scopes.includes(`payout-platform/${scope}`));
-      const wrong = await twin.token({ tenant: 'acme', scopes: [...otherScopes] });
+      // Every other scope at once: no actor holds that, so it is forged (the authorizer must still say 403).
+      const wrong = await twin.forgeToken({ tenant: 'acme', scopes: [...otherScopes], clientId: twin.twin.operatorClientId! });
       expectErrorBody(await call(method, path, wrong), 403, 'permission_error');
-      const right = await twin.token({ tenant: 'acme', scopes: route.scopes.map((scope) => scope.replace('payout-platform/', '')) });
+      // With its scope: a token of an actor of the access matrix that holds it.
+      const scope = route.scopes[0]!.replace('payout-platform/', '');
+      const holder = ACCESS_MATRIX.find((row) => (row.scopes as readonly string[]).includes(scope))!;
+      const request = { role: holder.role, scopes: route.scopes.map((qualified) => qualified.replace('payout-platform/', '')) };
+      const right = await twin.token(holder.principalType === 'tenant' ? { tenant: 'acme', ...request } : { operator: 'auth-e2e', ...request });
       const result = await call(method, path, right);
       expect([401, 403], `${route.routeKey} with its own scope`).not.toContain(result.status);
     }
@@ -136,7 +143,7 @@ describe('first real routes', () => {
   });
 
   it('GET /corridors answers 200 with payouts:read', async () => {
-    const token = await twin.token({ tenant: 'acme', scopes: ['payouts:read'] });
+    const token = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:read'] });
     const result = await call('GET', '/corridors', token);
     expect(result.status, result.text).toBe(200);
   });
@@ -151,12 +158,13 @@ describe('CLIs against the running twin', () => {
     (await promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 })).stdout;
 
   it('token prints only a bearer token the twin accepts', async () => {
-    const output = await cli('bin/token.ts', ['--tenant', 'acme', '--scopes', 'payouts:read', '--ttl-seconds', '120']);
+    const output = await cli('bin/token.ts', ['--tenant', 'acme', '--role', 'backend', '--scopes', 'payouts:read', '--ttl-seconds', '120']);
     expect(output).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const result = await call('GET', '/payouts', output.trim());
     expect([401, 403]).not.toContain(result.status);
     const claims = JSON.parse(Buffer.from(output.split('.')[1]!, 'base64url').toString());
-    expect(claims).toMatchObject({ tenant_id: 'acme', client_id: twin.twin.clientId, iss: twin.twin.issuer, scope: 'payout-platform/payouts:read' });
+    const acmeBackend = (await twin.twin.tenantPorts.directory.list('acme')).find((record) => record.role === 'backend' && record.status === 'active')!;
+    expect(claims).toMatchObject({ tenant_id: 'acme', client_id: acmeBackend.clientId, iss: twin.twin.issuer, scope: 'payout-platform/payouts:read' });
     expect(claims.exp - claims.iat).toBe(120);
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const TOKEN = `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'op', tenant_id: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive' })).toString('base64url')}.sig`;
+const TOKEN = `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'op', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive' })).toString('base64url')}.sig`;
 
 let server: Server;
 let url: string;

@@ -15,7 +15,7 @@ import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const CLIENT_ID = 'ops-console-client';
 const base64Url = (bytes: Buffer): string => bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const accessToken = `${base64Url(Buffer.from('{"alg":"none"}'))}.${base64Url(Buffer.from(JSON.stringify({ sub: 'op-1', username: 'ada@example.com', tenant_id: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive', exp: Math.floor(Date.now() / 1000) + 3600 })))}.sig`;
+const accessToken = `${base64Url(Buffer.from('{"alg":"none"}'))}.${base64Url(Buffer.from(JSON.stringify({ sub: 'op-1', username: 'ada@example.com', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive', exp: Math.floor(Date.now() / 1000) + 3600 })))}.sig`;
 
 let cognito: Server;
 let api: Server;

@@ -22,9 +22,8 @@ const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
-/** The platform's operator, not the payout's tenant: no payouts:read, the timeline uses /ops/payouts. */
-const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write'];
-const OPERATOR_TENANT = 'ops';
+/** The platform's on-call operator, not the payout's tenant: no payouts:read, the timeline uses /ops/payouts. */
+const OPERATOR = { operator: 'console-e2e', role: 'ops' } as const;
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
 const VIEWPORT = { width: 1440, height: 1000 };
@@ -98,7 +97,7 @@ beforeAll(async () => {
   page = browser.pages()[0] ?? (await browser.newPage());
 
   // A payout that the sandbox takes to in_transit and never settles (the `pending` trigger).
-  const client = await twin.token({ tenant: 'acme', scopes: ['payouts:write', 'payouts:read'] });
+  const client = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:write', 'payouts:read'] });
   const created = await api(client, 'POST', '/payouts', {
     amount: 4_200,
     currency: 'EUR',
@@ -113,7 +112,7 @@ beforeAll(async () => {
   });
   providerReference = pending.provider_reference;
   tenantReader = client;
-  operatorToken = await twin.token({ tenant: OPERATOR_TENANT, scopes: OPERATOR_SCOPES });
+  operatorToken = await twin.token(OPERATOR);
   await forcePoisonIntoDlq(poisonEventId, { payoutId, providerReference });
   // The sweeper turns DLQ messages into owned exceptions.
   expect((await twin.runSchedule('sweep')).ok).toBe(true);
@@ -177,7 +176,7 @@ describe('ops console in Chromium', () => {
     await dlqView.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('#dlq-list .empty').waitFor();
 
-    // The operator (tenant `ops`) finds acme's payout through the audited operator routes.
+    // The operator (role ops, no tenant) finds acme's payout through the audited operator routes.
     await page.getByRole('link', { name: 'Payout timeline' }).click();
     await page.locator('#view-payout').getByLabel('Value').fill(payoutId);
     await page.getByRole('button', { name: 'Show timeline' }).click();

@@ -3,6 +3,8 @@
 // Ajv 2020-12. It fails on a server error (5xx other than a documented 503), an undocumented
 // status, an answer outside its schema, and an invalid request (one mutation the document refuses)
 // that is accepted. Reproduce a run: CONTRACT_FUZZ_SEED=<seed printed on failure> npx vitest run <this file>.
+import { ACCESS_MATRIX } from '../../functions/shared/access-matrix';
+import type { TwinTokenRequest } from '../../local/twin';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -143,17 +145,21 @@ beforeAll(async () => {
   const response = await fetch(`${twin.url}/openapi.json`);
   contract = new Contract((await response.json()) as Record<string, any>);
   for (const scope of new Set(contract.operations.map((op) => op.scope).filter((s): s is string => s !== null))) {
-    tokens.set(scope, await twin.token({ tenant: tenantOf(scope), scopes: [scope] }));
+    tokens.set(scope, await twin.token(tokenRequestFor(scope)));
   }
   // A scope no route takes: every route with a JWT answers 403.
-  tokens.set('wrong-scope', await twin.token({ tenant: 'acme', scopes: ['batches:retry'] }));
+  tokens.set('wrong-scope', await twin.token({ tenant: 'acme', role: 'batch-operator', scopes: ['batches:retry'] }));
   fixtures = await seedFixtures(twin, (scope) => tokens.get(scope)!);
 });
 afterAll(async () => twin?.stop());
 
-/** Tenant routes act for a tenant; operator routes are the platform's `ops` principal. */
-function tenantOf(scope: string): string {
-  return scope.startsWith('payouts:') ? 'acme' : 'ops';
+/** A token narrowed to one scope, minted for the first actor of the access matrix that may hold it. */
+function tokenRequestFor(scope: string): TwinTokenRequest {
+  const row = ACCESS_MATRIX.find((actor) => (actor.scopes as readonly string[]).includes(scope));
+  if (row === undefined || row.principalType === 'job') throw new Error(`no actor of the access matrix holds ${scope}`);
+  return row.principalType === 'tenant'
+    ? { tenant: 'acme', role: row.role, scopes: [scope] }
+    : { operator: 'fuzz-operator', role: row.role, scopes: [scope] };
 }
 
 /** Requests that would spend the run's own state are dry runs; webhooks carry a usable event id. */

@@ -29,9 +29,10 @@ describe('payouts API through the twin', () => {
   });
 
   it('creates, replays, reads, isolates tenants and keeps the ledger at zero', async () => {
-    const acme = await twin.token({ tenant: 'acme', scopes: ['payouts:write', 'payouts:read'] });
-    const globex = await twin.token({ tenant: 'globex', scopes: ['payouts:read'] });
-    const ops = await twin.token({ tenant: 'ops', scopes: ['ops:read'] });
+    const acme = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:write', 'payouts:read'] });
+    const globex = await twin.token({ tenant: 'globex', role: 'backend', scopes: ['payouts:read'] });
+    // The on-call operator (ledger balances are reconciliation:read, which ops holds).
+    const ops = await twin.token({ operator: 'e2e-ops', role: 'ops' });
     expect((await call('/corridors', { token: acme })).status).toBe(200);
     const created = await call('/payouts', { token: acme, method: 'POST', body: BODY, headers: { 'idempotency-key': 'e2e-1' } });
     expect(created.status).toBe(201);

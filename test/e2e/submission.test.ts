@@ -15,7 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
-  token = await twin.token({ tenant: 'acme', scopes: ['payouts:write', 'payouts:read'] });
+  token = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:write', 'payouts:read'] });
 });
 afterAll(async () => twin?.stop());
 

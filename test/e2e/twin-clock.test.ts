@@ -20,7 +20,7 @@ let token: string;
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
-  token = await twin.token({ tenant: 'clock', scopes: ['payouts:write', 'payouts:read'] });
+  token = await twin.token({ tenant: 'clock', role: 'backend', scopes: ['payouts:write', 'payouts:read'] });
 });
 
 afterAll(async () => {

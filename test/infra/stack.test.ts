@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, SCOPES, qualifiedScope } from '../../functions/shared/names';
+import { ACCESS_MATRIX, OPERATOR_CLIENT_SCOPES, SCOPE_PRINCIPAL } from '../../functions/shared/access-matrix';
+import { FUNCTION_NAMES, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, SCOPES, STACK_OUTPUTS, qualifiedScope, type Scope } from '../../functions/shared/names';
 import { loadStack, RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL, CONTRACT_ROUTES, template, stack, resources, ofType, functionByName } from './support/stack-fixture';
 
 // Template assertions for the compute and edge: functions, the HTTP API, Cognito, schedules and
@@ -107,7 +108,7 @@ describe('Lambda functions', () => {
 });
 
 describe('HTTP API', () => {
-  it('authorizes with a JWT authorizer: the user pool issuer and both app clients as audience', () => {
+  it('authorizes with a JWT authorizer: the user pool issuer and the console client as audience (tenant clients join it when provisioned)', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     const [userPoolLogicalId] = Object.keys(ofType('AWS::Cognito::UserPool'));
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -115,7 +116,7 @@ describe('HTTP API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [userPoolLogicalId, 'ProviderURL'] },
-        Audience: [{ Ref: 'M2mClient' }, { Ref: 'OpsConsoleClient' }],
+        Audience: [{ Ref: 'OpsConsoleClient' }],
       },
     });
   });
@@ -181,13 +182,29 @@ describe('Cognito', () => {
     expect(servers[0]!.Properties.Scopes.map((scope: { ScopeName: string }) => scope.ScopeName)).toEqual([...SCOPES]);
   });
 
-  it('M2M client: client credentials with a secret and every scope', () => {
-    expect(resources.M2mClient!.Properties).toMatchObject({
-      AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthFlowsUserPoolClient: true,
-      GenerateSecret: true,
-      AllowedOAuthScopes: SCOPES.map(qualifiedScope),
-    });
+  // Layer 1 of the access matrix. The old `platform-backend` client could ask for every scope,
+  // ops:read included; tenant clients now come from `npm run tenants -- create`, one per role.
+  it('declares no client-credentials client: every tenant client is provisioned with its role\'s scopes', () => {
+    const clients = Object.values(ofType('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    for (const client of clients) expect(client.Properties.AllowedOAuthFlows).not.toContain('client_credentials');
+  });
+
+  it('ops console client: openid, email and exactly the operator scopes of the access matrix, no tenant scope', () => {
+    const allowed: string[] = resources.OpsConsoleClient!.Properties.AllowedOAuthScopes;
+    expect([...allowed].sort()).toEqual(['openid', 'email', ...OPERATOR_CLIENT_SCOPES.map(qualifiedScope)].sort());
+    for (const scope of SCOPES) if (SCOPE_PRINCIPAL[scope as Scope] === 'tenant') expect(allowed).not.toContain(qualifiedScope(scope));
+  });
+
+  it('has one Cognito group per operator role of the access matrix', () => {
+    const groups = Object.values(ofType('AWS::Cognito::UserPoolGroup')).map((group) => group.Properties.GroupName).sort();
+    expect(groups).toEqual(ACCESS_MATRIX.flatMap((row) => (row.principalType === 'operator' ? [row.cognitoGroup] : [])).sort());
+  });
+
+  it('outputs what tenant provisioning reads', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    for (const name of Object.values(STACK_OUTPUTS)) expect(outputs[name], name).toBeDefined();
+    expect(outputs['M2mClientId']).toBeUndefined();
   });
 
   it('ops console client: authorization code, no secret, hosted UI, callback to /ops', () => {

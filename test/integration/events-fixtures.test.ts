@@ -298,15 +298,15 @@ describe('schedule fixtures', () => {
 });
 
 describe('cognito fixtures', () => {
-  it('cognito/pre-token: a mapped app client gets tenant_id in the access token; invalid (unmapped client) gets no claim', async () => {
+  it('cognito/pre-token: a mapped app client gets its tenant and principal in the access token; invalid (unmapped client) keeps no platform scope', async () => {
     await emulators.clients.documentClient.send(
-      new PutCommand({ TableName: process.env['OPERATIONS_TABLE']!, Item: { pk: 'TENANT_CLIENT#fixture-client-acme', sk: 'TENANT_CLIENT', entity: 'tenant_client', tenantId: 'acme' } }),
+      new PutCommand({ TableName: process.env['OPERATIONS_TABLE']!, Item: { pk: 'TENANT_CLIENT#fixture-client-acme', sk: 'TENANT_CLIENT', tenantId: 'acme', role: 'backend', status: 'active', clientId: 'fixture-client-acme' } }),
     );
     const mapped = await invoke('cognito-pre-token', fixture('cognito/pre-token.json'));
-    expect(mapped.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'acme' } } });
-    // Without the claim the API answers 403 tenant_missing: apigw/get-corridors.invalid.json is that token.
+    expect(mapped.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'acme', principal_type: 'tenant', principal_role: 'backend' } } });
+    // Fail closed: no claim, and every platform scope it asked for suppressed, so no route opens.
     const unmapped = await withoutStateChange(() => invoke('cognito-pre-token', fixture('cognito/pre-token.invalid.json')));
-    expect(unmapped.response.claimsAndScopeOverrideDetails).toBeNull();
+    expect(unmapped.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { scopesToSuppress: ['payout-platform/payouts:write', 'payout-platform/payouts:read'] } });
   });
 });
 

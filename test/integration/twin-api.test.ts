@@ -24,7 +24,9 @@ async function echo(path: string, init: RequestInit = {}) {
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true, stateDir, cdkOutDir: FIXTURE_CDK_OUT_DIR });
-  readToken = await twin.token({ tenant: 'acme', scopes: ['payouts:read'] });
+  // The fixture assembly has no pre-token trigger or tenant directory: its tokens are signed directly
+  // for its M2mClient (the access matrix is the real template's, test/e2e/access-matrix.test.ts).
+  readToken = await twin.forgeToken({ tenant: 'acme', scopes: ['payouts:read'], clientId: 'M2mClient' });
 });
 
 afterAll(async () => {
@@ -64,7 +66,7 @@ describe('HTTP API payload format 2.0', () => {
   });
 
   it('passes a JSON body as the raw string and a binary body base64-encoded', async () => {
-    const writeToken = await twin.token({ tenant: 'acme', scopes: ['payouts:write'] });
+    const writeToken = await twin.forgeToken({ tenant: 'acme', scopes: ['payouts:write'], clientId: 'M2mClient' });
     const headers = { authorization: `Bearer ${writeToken}` };
     const text = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"amount": 100 }' });
     expect(text.json.event).toMatchObject({ body: '{"amount": 100 }', isBase64Encoded: false });

@@ -2,7 +2,7 @@
 // by side with each other and with a developer's `npm start`.
 //
 //   const twin = await startTwin({ port: 0, fresh: true });      // beforeAll
-//   const token = await twin.token({ tenant: 'acme', scopes: ['payouts:read'] });
+//   const token = await twin.token({ tenant: 'acme', role: 'backend' });     // or { operator: 'ada', role: 'ops' }
 //   await fetch(`${twin.url}/corridors`, { headers: { authorization: `Bearer ${token}` } });
 //   await twin.runSchedule('sweep');
 //   await twin.stop();                                           // afterAll
@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorClients, ResolvedNames } from '../../local/emulators/emulators.js';
 import { loadLocalConfig } from '../../local/config.js';
-import { startLocalTwin, type Twin } from '../../local/twin.js';
+import { startLocalTwin, type Twin, type TwinTokenRequest } from '../../local/twin.js';
 import { loadModel } from './emulators.js';
 
 export interface StartedTwin {
   url: string;
-  token(request: { tenant: string; scopes: string[]; ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
+  /** A token of an actor of the access matrix, minted the way Cognito would (local/aws/cognito.ts). */
+  token(request: TwinTokenRequest): Promise<string>;
+  /** A token no issuer would mint, signed with the twin's key (tests of the layers behind the issuer). */
+  forgeToken: Twin['forgeToken'];
   clients: EmulatorClients;
   names: ResolvedNames;
   /** Runs the schedule(s) targeting a function now, through POST /.twin/schedules/<name>/run. */
@@ -37,6 +40,7 @@ export async function startTwin(options: { port?: number; fresh?: boolean; state
   return {
     url: twin.url,
     token: (request) => twin.token(request),
+    forgeToken: (request) => twin.forgeToken(request),
     clients: twin.emulators.clients,
     names: twin.emulators.names,
     runSchedule: (name) => fetch(`${twin.url}/.twin/schedules/${encodeURIComponent(name)}/run`, { method: 'POST' }),

@@ -1,16 +1,18 @@
-// Sign-in. AWS: one button to the Cognito hosted UI. Twin: ask the twin's issuer for an operator
-// token; if the twin offers no token endpoint, paste one printed by the token CLI.
+// Sign-in. AWS: one button to the Cognito hosted UI; the user's Cognito group (ops, finance or
+// compliance) decides the token's scopes. Twin: ask the twin's issuer for an operator token of a
+// role, or paste one printed by the token CLI.
+import { OPERATOR_ROLES } from '../../../functions/shared/access-matrix';
 import { requestTwinToken, startHostedUiSignIn, storeToken } from '../auth';
 import type { ConsoleConfig } from '../config';
 import { alertRegion, showFailure } from '../context';
-import { field, h, replace } from '../dom';
+import { field, h, replace, select } from '../dom';
 
 /**
- * What an operator needs on the twin; the server still checks each route's scope. No payouts:read:
- * the timeline uses the operator routes (ops:read), since the operator is not the payout's tenant.
+ * What the twin form asks for: who you are and your role. The scopes are the role's row of the
+ * access matrix (GET /access-matrix); the server checks each route's scope and your principal.
+ * No role holds payouts:read: the timeline uses the operator routes, since an operator is no tenant.
  */
-export const OPERATOR_SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write'] as const;
-const OPERATOR_TENANT_DEFAULT = 'ops';
+const OPERATOR_NAME_DEFAULT = 'operator';
 
 export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirectUri: string, onSignedIn: () => void): void {
   const failure = alertRegion('signin-error');
@@ -21,13 +23,15 @@ export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirec
     return;
   }
 
-  const tenant = h('input', { id: 'signin-tenant', name: 'tenant', value: OPERATOR_TENANT_DEFAULT, required: true, autocomplete: 'off' });
+  const operator = h('input', { id: 'signin-operator', name: 'operator', value: OPERATOR_NAME_DEFAULT, required: true, autocomplete: 'off' });
+  const role = select('signin-role', 'role', OPERATOR_ROLES.map((name) => [name, name] as const));
   const twinForm = h(
     'form',
     { id: 'signin-twin', 'aria-labelledby': 'signin-twin-heading' },
     h('h3', { id: 'signin-twin-heading' }, 'Local twin'),
-    h('p', {}, `Ask the twin's issuer for an operator token with ${OPERATOR_SCOPES.join(', ')}.`),
-    field('Tenant', tenant),
+    h('p', {}, "Ask the twin's issuer for an operator token of your role; the access matrix decides its scopes."),
+    field('Operator', operator),
+    field('Role', role),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in with the twin')),
   );
   const pasted = h('textarea', { id: 'signin-token', name: 'token', rows: 4, required: true, spellcheck: 'false', autocomplete: 'off' });
@@ -42,13 +46,13 @@ export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirec
   );
   twinForm.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const token = await requestTwinToken(tenant.value.trim(), [...OPERATOR_SCOPES]);
-    if (!token) {
-      showFailure(failure, 'The twin offered no token endpoint; paste a token from the command below.');
+    const answer = await requestTwinToken(operator.value.trim(), role.value);
+    if ('error' in answer) {
+      showFailure(failure, `${answer.error} You can paste a token from the command below.`);
       pasted.focus();
       return;
     }
-    storeToken(token);
+    storeToken(answer.token);
     onSignedIn();
   });
   pasteForm.addEventListener('submit', (event) => {

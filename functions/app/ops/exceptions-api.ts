@@ -38,7 +38,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   if (method === 'GET' && path === '/exceptions') {
-    requireScope(operator, 'ops:read');
+    requireScope(operator, 'exceptions:read');
     const q = parseExceptionsRequest(listExceptionsQuerySchema, event.queryStringParameters ?? {}, 'query');
     try {
       const page = await deps.exceptions.list({

@@ -7,12 +7,12 @@ import { parseStartReconciliationBody } from '../../http/reconciliation-schemas'
 import { InvalidRunDateError, isCalendarDate, requireRunDate } from '../../domain/reconciliation/run-date';
 import { ApiError, badRequest, fromDomainError, notFound } from '../../http/api-error';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
-import { operatorOf } from '../../http/operator';
+import { operatorOf, requireScope } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 
 /**
- * POST /reconciliations            (ops:redrive)   queue a run of one date; 202 with the queued run
- * GET  /reconciliations/{date}     (ops:read)      the date's latest run, and the last successful run;
+ * POST /reconciliations            (reconciliation:run)   queue a run of one date; 202 with the queued run
+ * GET  /reconciliations/{date}     (reconciliation:read)  the date's latest run, and the last successful run;
  *                                                   `latest` for the last successful run alone (the console's panel)
  * GET  /exports/{date}             (exports:read)  the manifest, each file with a presigned URL
  *
@@ -36,17 +36,21 @@ const snake = (run: object): Record<string, unknown> => Object.fromEntries(Objec
 export async function reconciliationsApi(deps: ReconciliationsApiDependencies, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const date = event.pathParameters?.['date'];
+  // Operators only, before anything is parsed or written; API Gateway checked the scope, and so do we.
+  const operator = operatorOf(event);
   switch (event.routeKey) {
     case 'POST /reconciliations': {
+      requireScope(operator, 'reconciliation:run');
       // The HTTP edge's one strict body parser (size, content type, UTF-8, duplicate keys: http/body.ts),
       // then the strict body schema (unknown fields named) and the run-date rule.
       const body = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
       const { date: requested } = parseStartReconciliationBody(body);
       const runDate = runnableDate(requested, deps);
-      const run = await queueRun(deps, runDate, operatorOf(event).subject, requestId);
+      const run = await queueRun(deps, runDate, operator.subject, requestId);
       return json(202, { reconciliation: snake(run) }, requestId, { location: `/reconciliations/${requested}` });
     }
     case 'GET /reconciliations/{date}': {
+      requireScope(operator, 'reconciliation:read');
       if (date === 'latest') {
         const last = await deps.runs.lastSuccess();
         return json(200, { reconciliation: null, last_success: last === undefined ? null : snake(last) }, requestId);
@@ -57,6 +61,7 @@ export async function reconciliationsApi(deps: ReconciliationsApiDependencies, e
       return json(200, { reconciliation: snake(run), last_success: last === undefined ? null : snake(last) }, requestId);
     }
     case 'GET /exports/{date}': {
+      requireScope(operator, 'exports:read');
       if (!isCalendarDate(date)) throw badRequest('parameter_invalid', 'date must be YYYY-MM-DD', 'date');
       const text = await deps.store.readManifest(date);
       if (text === undefined) throw notFound(`export for ${date}`);

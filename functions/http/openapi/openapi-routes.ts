@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessMatrixSchema } from '../access-matrix-schema';
 import { OPS_BODY_BYTES_MAX } from '../body';
 import { REDRIVE_MESSAGES_PER_CALL_MAX } from '../../app/ops/redrive-api';
 import { REPLAY_EVENTS_PER_CALL_MAX } from '../redrive-requests';
@@ -273,7 +274,7 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       method: 'get',
       path: '/ledger/balances',
       functionName: 'get-ledger-balances',
-      scope: 'ops:read',
+      scope: 'reconciliation:read',
       operationId: 'getLedgerBalances',
       summary: 'Ledger balances of one currency',
       description: 'Every account of every tenant (or of one) in one currency, read as one zero-sum snapshot.',
@@ -367,7 +368,7 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     method: 'get',
     path: '/exceptions',
     functionName: 'ops-exceptions',
-    scope: 'ops:read',
+    scope: 'exceptions:read',
     operationId: 'listExceptions',
     summary: 'Exceptions queue',
     description:
@@ -506,7 +507,7 @@ const RECONCILIATION_ROUTES: OpenApiRoute[] = [
     method: 'post',
     path: '/reconciliations',
     functionName: 'reconciliations-api',
-    scope: 'ops:redrive',
+    scope: 'reconciliation:run',
     operationId: 'startReconciliation',
     summary: 'Queue a reconciliation run',
     description:
@@ -525,7 +526,7 @@ const RECONCILIATION_ROUTES: OpenApiRoute[] = [
     method: 'get',
     path: '/reconciliations/{date}',
     functionName: 'reconciliations-api',
-    scope: 'ops:read',
+    scope: 'reconciliation:read',
     operationId: 'getReconciliation',
     summary: 'A reconciliation run',
     description: 'The date’s latest run and the last successful run; `latest` for the last successful run alone.',
@@ -560,6 +561,20 @@ const META_ROUTES: OpenApiRoute[] = [
     description: 'Public: it describes the contract and holds no tenant data.',
     tags: ['meta'],
     responses: { 200: { description: 'OpenAPI 3.1 document', schema: openApiDocumentSchema } },
+    errors: {},
+  },
+  {
+    method: 'get',
+    path: '/access-matrix',
+    functionName: 'get-openapi',
+    scope: null,
+    operationId: 'getAccessMatrix',
+    summary: 'The access matrix: actors, token types, scopes and the routes they open',
+    description:
+      'Public, like this document: it says who may hold which scope and holds no tenant data. Every route ' +
+      'enforces it at three layers (app client scopes, the pre-token trigger, the handlers).',
+    tags: ['meta'],
+    responses: { 200: { description: 'One row per actor', schema: accessMatrixSchema } },
     errors: {},
   },
   {

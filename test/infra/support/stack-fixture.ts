@@ -17,6 +17,7 @@ export const SQS_VISIBILITY_TIMEOUT_MAX_SECONDS = 12 * 3600;
 export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /corridors': 'payouts:read',
   'GET /openapi.json': null,
+  'GET /access-matrix': null,
   'POST /payouts': 'payouts:write',
   'GET /payouts': 'payouts:read',
   'GET /payouts/{payoutId}': 'payouts:read',
@@ -25,9 +26,10 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
   'GET /ops/payouts': 'ops:read',
   'GET /ops/payouts/{payoutId}/events': 'ops:read',
-  'GET /ledger/balances': 'ops:read',
+  // Finance's reconciliation reads, apart from ops:read (the access matrix).
+  'GET /ledger/balances': 'reconciliation:read',
   'POST /webhooks/{provider}': null,
-  'GET /exceptions': 'ops:read',
+  'GET /exceptions': 'exceptions:read',
   'POST /exceptions/{exceptionId}/assign': 'exceptions:write',
   'POST /exceptions/{exceptionId}/resolve': 'exceptions:write',
   'GET /ops/dlq': 'ops:read',
@@ -35,8 +37,8 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'POST /ops/dlq/redrive': 'ops:redrive',
   'POST /ops/replay': 'ops:redrive',
   'GET /ops': null,
-  'POST /reconciliations': 'ops:redrive',
-  'GET /reconciliations/{date}': 'ops:read',
+  'POST /reconciliations': 'reconciliation:run',
+  'GET /reconciliations/{date}': 'reconciliation:read',
   'GET /exports/{date}': 'exports:read',
 };
 

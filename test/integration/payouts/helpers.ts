@@ -98,6 +98,9 @@ export function apiEvent(options: {
   body?: string;
   headers?: Record<string, string>;
   tenant?: string;
+  /** The tenant principal's role (default backend); `operator` makes it an operator's token instead. */
+  role?: string;
+  operator?: string;
   scopes?: string[];
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
@@ -118,7 +121,14 @@ export function apiEvent(options: {
       http: { method: options.method ?? 'POST', path: options.path ?? '/payouts' },
       authorizer: {
         jwt: {
-          claims: { tenant_id: options.tenant ?? 'acme', client_id: 'client-acme', sub: 'client-acme', scope: (options.scopes ?? ['payouts:write', 'payouts:read']).map((s) => `payout-platform/${s}`).join(' ') },
+          claims: {
+            ...(options.operator === undefined
+              ? { tenant_id: options.tenant ?? 'acme', principal_type: 'tenant', principal_role: options.role ?? 'backend' }
+              : { principal_type: 'operator', principal_role: options.operator }),
+            client_id: 'client-acme',
+            sub: 'client-acme',
+            scope: (options.scopes ?? ['payouts:write', 'payouts:read']).map((s) => `payout-platform/${s}`).join(' '),
+          },
           scopes: null,
         },
       },

@@ -28,7 +28,7 @@ afterEach(async () => {
   for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!))) expect(sum).toBe(0);
 });
 
-const get = (handler: Handler, routeKey: string, options: { tenant?: string; pathParameters?: Record<string, string>; query?: Record<string, string>; scopes?: string[] } = {}) =>
+const get = (handler: Handler, routeKey: string, options: { tenant?: string; operator?: string; pathParameters?: Record<string, string>; query?: Record<string, string>; scopes?: string[] } = {}) =>
   handler({ ...apiEvent({ method: 'GET', path: routeKey.split(' ')[1]!, ...options, scopes: options.scopes ?? ['payouts:read'] }), routeKey }, lambdaContext);
 
 async function createPayout(tenant: string, key: string, body: object = VALID_BODY) {
@@ -148,7 +148,7 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     const payout = await createPayout('acme', 'q-ops');
     const now = new Date().toISOString();
     await repo.applyTransition({ payoutId: payout.payout_id, event: 'provider_accepted', source: 'submitter', sourceRef: 'sb-sub-ops', occurredAt: now, recordedAt: now, actor: { kind: 'system', id: 'submit-payout' }, providerReference: 'sb_ref_ops' });
-    const operator = { tenant: 'ops', scopes: ['ops:read'] };
+    const operator = { operator: 'ops', scopes: ['ops:read'] };
     const lookups: Record<string, string>[] = [{ payout_id: payout.payout_id }, { idempotency_key: 'q-ops', tenant_id: 'acme' }, { provider_reference: 'sb_ref_ops' }];
     for (const lookup of lookups) {
       const found = await get(query, 'GET /ops/payouts', { ...operator, query: lookup });
@@ -172,13 +172,13 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
 
   it('GET /ledger/balances sums to zero per currency and shows in_transit for created payouts', async () => {
     await createPayout('ledger-t', 'l-1', { ...VALID_BODY, amount: 700 });
-    const response = await get(balances, 'GET /ledger/balances', { tenant: 'ops', scopes: ['ops:read'], query: { currency: 'EUR', tenant_id: 'ledger-t' } });
+    const response = await get(balances, 'GET /ledger/balances', { operator: 'finance', scopes: ['reconciliation:read'], query: { currency: 'EUR', tenant_id: 'ledger-t' } });
     expect(response.statusCode).toBe(200);
     const body = JSON.parse(response.body);
     expect(body.sum).toBe(0);
     expect(body.totals).toMatchObject({ available: -700, in_transit: 700 });
-    const all = JSON.parse((await get(balances, 'GET /ledger/balances', { tenant: 'ops', scopes: ['ops:read'], query: { currency: 'EUR' } })).body);
+    const all = JSON.parse((await get(balances, 'GET /ledger/balances', { operator: 'finance', scopes: ['reconciliation:read'], query: { currency: 'EUR' } })).body);
     expect(all.sum).toBe(0);
-    expect((await get(balances, 'GET /ledger/balances', { tenant: 'ops', query: { currency: 'eur' } })).statusCode).toBe(400);
+    expect((await get(balances, 'GET /ledger/balances', { operator: 'finance', scopes: ['reconciliation:read'], query: { currency: 'eur' } })).statusCode).toBe(400);
   });
 });

@@ -107,14 +107,14 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
 
-  function opsEvent(method: string, path: string, body?: unknown, query?: Record<string, string>, scopes = 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write'): APIGatewayProxyEventV2WithJWTAuthorizer {
+  function opsEvent(method: string, path: string, body?: unknown, query?: Record<string, string>, scopes = 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:read payout-platform/exceptions:write'): APIGatewayProxyEventV2WithJWTAuthorizer {
     return {
       rawPath: path,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(query ? { queryStringParameters: query } : {}),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       isBase64Encoded: false,
-      requestContext: { requestId: `req-${Math.random().toString(36).slice(2)}`, http: { method }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', scope: scopes } } } },
+      requestContext: { requestId: `req-${Math.random().toString(36).slice(2)}`, http: { method }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', principal_type: 'operator', principal_role: 'ops', scope: scopes } } } },
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
   }
   const ops = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {

@@ -26,7 +26,7 @@ function deps() {
   return { value, lines };
 }
 
-const OPERATOR = { tenant: 'ops', scopes: ['ops:read'] };
+const OPERATOR = { operator: 'ops', scopes: ['ops:read'] };
 function call(d: OperatorLookupDeps, routeKey: string, options: { query?: Record<string, string>; pathParameters?: Record<string, string>; scopes?: string[] } = {}) {
   const event = { ...apiEvent({ method: 'GET', path: routeKey.split(' ')[1]!, ...OPERATOR, ...options }), routeKey };
   event.requestContext.requestId = 'req-op-1';

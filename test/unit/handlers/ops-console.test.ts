@@ -38,8 +38,10 @@ describe('ops-console handler', () => {
   it('runs in twin mode without Cognito settings and tells the page the token command', () => {
     const config = pageConfig({ STAGE: 'local' });
     expect(config.mode).toBe('twin');
-    expect(config.tokenCommand).toContain('--scopes ops:read,ops:redrive,exceptions:write');
+    expect(config.tokenCommand).toContain('--operator <your-name> --role ops');
     expect(config.scopes).toContain('payout-platform/ops:redrive');
+    // The console asks for operator scopes only: a tenant scope is never the console's to grant.
+    expect(config.scopes).not.toContain('payout-platform/payouts:read');
   });
 
   it('uses the hosted UI when the CDK construct set its domain and client, and lets the page reach it', () => {

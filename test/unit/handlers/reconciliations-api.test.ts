@@ -10,7 +10,7 @@ const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAut
   ({
     routeKey,
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: 'req-12345678', authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-client', scope: 'payout-platform/ops:redrive' } } } },
+    requestContext: { requestId: 'req-12345678', authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-client', principal_type: 'operator', principal_role: 'finance', scope: 'payout-platform/reconciliation:run payout-platform/reconciliation:read payout-platform/exports:read' } } } },
     isBase64Encoded: false,
     ...extra,
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -33,7 +33,7 @@ function get(path: string, query?: Record<string, string>): APIGatewayProxyEvent
     headers: {},
     ...(query ? { queryStringParameters: query } : {}),
     isBase64Encoded: false,
-    requestContext: { requestId: 'req-unit', http: { method: 'GET' }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', scope: 'payout-platform/ops:read' } } } },
+    requestContext: { requestId: 'req-unit', http: { method: 'GET' }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read' } } } },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
