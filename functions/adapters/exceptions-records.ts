@@ -1,4 +1,5 @@
 import type { ExceptionCategory, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { Actor } from '../domain/payout';
 
 /** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
 
@@ -32,11 +33,8 @@ export interface ExceptionRecord {
   version: number;
 }
 
-export interface AuditActor {
-  kind: 'operator' | 'system';
-  id: string;
-  requestId?: string;
-}
+/** Who changes an exception: an operator (by hand) or a job (opening, seeing again, resolving on news). */
+export type ExceptionActor = Extract<Actor, { kind: 'operator' | 'system' }>;
 
 export interface OpenOrUpdateInput {
   dedupKey: string;
@@ -47,7 +45,10 @@ export interface OpenOrUpdateInput {
   payoutId?: string;
   error?: string | { message: string; code?: string };
   now: Timestamp;
-  actor?: AuditActor;
+  /** Default: the job `system`. Jobs should name themselves (`sweep`, `reconcile`, …). */
+  actor?: ExceptionActor;
+  /** The Request-Id behind the change, when an API call made it. */
+  requestId?: string;
   /**
    * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
    * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again

@@ -18,7 +18,12 @@ import { json } from '../http/response';
 
 // The stack always sets it; the fallback is the same default, so an unset variable never widens the limit.
 const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT);
-const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) });
+const repository = new PayoutsRepository({
+  client: dynamoDocumentClient(),
+  payoutsTable: requiredEnv(ENV.payoutsTable),
+  ledgerTable: requiredEnv(ENV.ledgerTable),
+  auditTable: requiredEnv(ENV.auditTable),
+});
 const create = idempotentCreate({
   repository,
   enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),

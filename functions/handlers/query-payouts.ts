@@ -1,6 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { InvalidCursorError } from '../adapters/payouts-queries';
+import { AuditTrail } from '../adapters/audit-trail';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
@@ -20,10 +20,24 @@ import { json, type HttpResult } from '../http/response';
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
 // (payouts/operator-lookup.ts).
 
-const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
+const client = dynamoDocumentClient();
+const auditTable = requiredEnv(ENV.auditTable);
+const repository = new PayoutsRepository({
+  client,
+  payoutsTable: requiredEnv(ENV.payoutsTable),
+  ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries',
+  auditTable,
+});
 /** Providers whose references we index (`payout.provider`). */
 const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
-const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
+const operatorDeps: OperatorLookupDeps = {
+  repository,
+  // Operator reads are audited: the one write this function makes.
+  audit: new AuditTrail(client, auditTable),
+  nowMs: () => Date.now(),
+  providers: PROVIDER_NAMES,
+  payoutIdPattern: PAYOUT_ID_PATTERN,
+};
 
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {

@@ -30,7 +30,12 @@ let deps: SubmitterDeps | undefined;
 /** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
 function submitterDeps(): SubmitterDeps {
   deps ??= {
-    repository: new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    repository: new PayoutsRepository({
+      client: dynamoDocumentClient(),
+      payoutsTable: requiredEnv(ENV.payoutsTable),
+      ledgerTable: requiredEnv(ENV.ledgerTable),
+      auditTable: requiredEnv(ENV.auditTable),
+    }),
     providers: providersFromEnv(process.env, {
       sandbox: {
         onRetry: ({ operation, attempt, error, reason, delayMs }) => {

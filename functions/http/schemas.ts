@@ -127,7 +127,7 @@ export function pageSizeQuery(limitMax: number, limitDefault: number, error: str
 }
 
 /** An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. */
-const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
+export const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
 
 export const listPayoutsQuerySchema = z
   .object({

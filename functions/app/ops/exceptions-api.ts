@@ -12,7 +12,7 @@ import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
 import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
 import { ApiError, badRequest, notFound } from '../../http/api-error';
-import { operatorOf, requireScope } from '../../http/operator';
+import { operatorActor, operatorOf, requireScope } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
 import {
@@ -64,7 +64,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   const exceptionId = decodeURIComponent(match[1] ?? '');
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
   parseQuery(noQuerySchema, event.queryStringParameters);
-  const actor = { kind: 'operator' as const, id: operator.subject, requestId, clientId: operator.clientId };
+  const actor = operatorActor(operator);
   const now = new Date(deps.nowMs());
   try {
     if (match[2] === 'assign') {
@@ -76,6 +76,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         ...(body.owner === undefined ? {} : { owner: body.owner }),
         ...(body.note === undefined ? {} : { note: body.note }),
         actor,
+        requestId,
         now,
       });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
@@ -86,7 +87,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
     if (note === undefined || note.trim() === '') throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
     const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
     if (invisible !== undefined) throw invalidTextError('note', invisible);
-    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, now });
+    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) throw notFound('exception');

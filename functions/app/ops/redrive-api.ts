@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
-import type { OpsAudit } from '../../adapters/ops-audit';
+import type { AuditTrail } from '../../adapters/audit-trail';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../http/ops-schemas';
 import { assertNever } from '../../domain/assert-never';
 import { notFound } from '../../http/api-error';
-import { operatorOf, requireScope, type Operator } from '../../http/operator';
+import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
@@ -37,7 +37,8 @@ export interface RedriveApiDeps {
   queues: Record<QueueName, QueuePair>;
   inbox: InboxRepository;
   webhookQueue: WebhookQueue;
-  audit: OpsAudit;
+  /** Each redrive and replay appends one record to its queue's chain (subject `queue:<name>`). */
+  audit: Pick<AuditTrail, 'append'>;
   nowMs(): number;
 }
 
@@ -115,15 +116,24 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
   });
   const messages = await Promise.all(result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)));
   const summary = messages.map((v) => ({ message_id: v.message_id, provider_event_id: v.provider_event_id, event_type: v.event_type, error_category: v.error_category }));
-  await deps.audit.record({
-    action: 'dlq_redrive',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(now).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? result.matched.length : result.moved,
-    details: { queue: request.queue, selector: request.selector, messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX) },
+    actor: operatorAuditActor(operator),
+    action: 'dlq.redrive',
+    subject: { type: 'queue', id: request.queue },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
+    details: {
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? result.matched.length : result.moved,
+      matched: result.matched.length,
+      moved: result.moved,
+      truncated: result.truncated,
+      selector: request.selector,
+      messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX),
+    },
   });
   return { dry_run: request.dryRun, matched: result.matched.length, moved: result.moved, messages: summary, truncated: result.truncated };
 }
@@ -184,15 +194,22 @@ async function replay(deps: RedriveApiDeps, operator: Operator, requestId: strin
     }
   }
   const listed = events.map((e) => ({ event_id: `${e.provider}#${e.providerEventId}`, event_type: e.eventType, received_at: e.receivedAt }));
-  await deps.audit.record({
-    action: 'replay',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(deps.nowMs()).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? events.length : enqueued,
-    details: { request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider } },
+    actor: operatorAuditActor(operator),
+    action: 'inbox.replay',
+    // Replayed events go back through the webhook queue: its chain holds redrives and replays alike.
+    subject: { type: 'queue', id: 'webhook' },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
+    details: {
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? events.length : enqueued,
+      truncated,
+      request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider },
+    },
   });
   return { dry_run: request.dryRun, matched: events.length, enqueued, events: listed, missing, truncated };
 }

@@ -4,13 +4,16 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { AuditSearch } from '../../adapters/audit-search';
 import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import { FileSink } from '../../adapters/reconciliation/file-sink';
+import { auditJsonlLine } from '../../domain/audit';
 import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
-import { ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
+import { AUDIT_EXPORT_NAME, ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
 import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
 import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
@@ -18,7 +21,10 @@ import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/ru
  * One reconciliation run for one date, start to finish (issue 5):
  *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
  *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
- *   (manifest last) → set reconciledAt → record "succeeded" and the last success.
+ *   (manifest last) → set reconciledAt → record "succeeded" and the last success. The day's audit
+ *   trail (UTC day D, every record whose `at` falls in it) is exported beside the files as
+ *   audit.jsonl, with its SHA-256 in the manifest; records never change, so a re-run writes the
+ *   same bytes.
  * A malformed report fails the run before any exception or file is written (the engine parses the
  * whole report first), opens one `report_malformed` exception naming the line, records "failed",
  * and rethrows so the invocation fails and is retried; the published export is left as it was.
@@ -34,6 +40,9 @@ export interface RunDependencies {
   readonly runs: RunsRepository;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
+  /** The audit trail's day reader (audit.jsonl) and its table, named in the manifest's inputs. */
+  readonly audit: Pick<AuditSearch, 'dayRecords'>;
+  readonly auditTable: string;
   /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
   now(): Date;
   /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
@@ -43,7 +52,12 @@ export interface RunDependencies {
   readonly workRoot?: string;
 }
 
-const CONTENT_TYPES: Record<string, string> = { 'reconciliation.csv': 'text/csv; charset=utf-8', 'exceptions.csv': 'text/csv; charset=utf-8', 'summary.json': 'application/json' };
+const CONTENT_TYPES: Record<string, string> = {
+  'reconciliation.csv': 'text/csv; charset=utf-8',
+  'exceptions.csv': 'text/csv; charset=utf-8',
+  'summary.json': 'application/json',
+  [AUDIT_EXPORT_NAME]: 'application/x-ndjson; charset=utf-8',
+};
 
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 
@@ -108,15 +122,18 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
         onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
       },
     );
-    const files: LocalFile[] = result.files.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+    const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
+    const written = [...result.files, audit];
+    const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
     const manifest = manifestJson({
       date,
       provider: deps.provider,
-      files: result.files.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
+      files: written.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
       inputs: [
         { role: 'provider_settlement_report', source: `s3://evidence/${evidence.key}`, key: evidence.key, etag: evidence.etag, rows: result.reportRows },
         { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
         { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+        { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
       ],
     });
     await deps.store.stage(date, run.runId, files);
@@ -151,6 +168,13 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** audit.jsonl of UTC day `date`: every record in (at, audit_id) order, one canonical line each. */
+async function writeAuditExport(deps: RunDependencies, date: string, path: string) {
+  const sink = new FileSink(path, { hash: true });
+  for await (const record of deps.audit.dayRecords(date)) sink.write(auditJsonlLine(record));
+  return { name: AUDIT_EXPORT_NAME, ...sink.close() };
 }
 
 function errorOf(error: unknown): NonNullable<RunRecord['error']> {

@@ -25,6 +25,8 @@ import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/pr
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
  *    `submitted` payout the provider does not know is handed to the submitter again.
  */
+/** The sweeper as the audit trail names it (a job: its function name). */
+const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
 export const INBOX_ENQUEUE_GRACE_SECONDS = 60;
 export const SWEEP_INBOX_EVENTS_MAX = 100;
 export const SWEEP_DLQ_MESSAGES_MAX = 50;
@@ -103,6 +105,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           ...(view.payout_id === undefined ? {} : { payoutId: view.payout_id }),
           error: { message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`, code: view.error_category },
           now: nowIso,
+          actor: SWEEP_ACTOR,
         });
         report.dlqExceptions++;
       }
@@ -140,6 +143,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           payoutId: payout.payoutId,
           evidence: { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference },
           now: nowIso,
+          actor: SWEEP_ACTOR,
         });
         report.longPending++;
       }
@@ -174,7 +178,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
     sourceRef: `poll:${payout.payoutId}:${nowIso}`,
     occurredAt: status.stateSince ?? nowIso,
     recordedAt: nowIso,
-    actor: { kind: 'system', id: 'sweep' },
+    actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),

@@ -9,6 +9,9 @@ import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+
+/** The webhook processor as the audit trail names it (a job: its function name). */
+const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
 import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-exception';
 
 /**
@@ -129,6 +132,7 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
         evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
         error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
         now: nowIso,
+        actor: PROCESSOR_ACTOR,
       });
       await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
       break;
@@ -192,6 +196,7 @@ async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record:
     },
     error: { message: failure.message, code: failure.category },
     now: nowIso,
+    actor: PROCESSOR_ACTOR,
     // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
     reopenIfResolved: true,
   });
@@ -204,7 +209,7 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
   await deps.exceptions.resolve({
     exceptionId,
     note: `processed after redrive by ${message.redriven_by}`,
-    actor: { kind: 'system', id: 'process-webhook' },
+    actor: PROCESSOR_ACTOR,
     now: new Date(deps.nowMs()),
   });
 }
@@ -214,5 +219,5 @@ export async function resolveLongPending(exceptions: ExceptionsRepository, payou
   const exceptionId = exceptionIdOf(longPendingExceptionDedupKey(payoutId));
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: { kind: 'system', id: 'process-webhook' }, now: nowIso });
+  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: PROCESSOR_ACTOR, now: nowIso });
 }

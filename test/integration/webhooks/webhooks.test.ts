@@ -192,8 +192,9 @@ describe('DLQ, exceptions, redrive and replay', () => {
     expect((await h.ops('POST', `/exceptions/${id}/resolve`, { note: 'again' })).status).toBe(409);
     expect((await h.payouts.getPayoutById(payoutId))?.exceptionOwner).toBeUndefined();
     const history = await h.exceptions.history(id);
-    expect(history.map((a) => a['action'])).toEqual(['opened', 'assign', 'resolve']);
-    expect(history[2]).toMatchObject({ actor: { kind: 'operator', id: 'operator-1' }, note: expect.stringContaining('provider confirmed') });
+    // Issue 10: the exception's history is its chain in the one audit trail (record shape of docs/audit.md).
+    expect(history.map((a) => a.action)).toEqual(['exception.opened', 'exception.assigned', 'exception.resolved']);
+    expect(history[2]).toMatchObject({ actor: { type: 'operator', id: 'operator-1', role: 'ops' }, details: { note: expect.stringContaining('provider confirmed') } });
   });
 
   it('openOrUpdate with the same dedup key never duplicates; a resolved one stays resolved unless asked to reopen', async () => {
@@ -203,7 +204,7 @@ describe('DLQ, exceptions, redrive and replay', () => {
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('updated');
     const id = exceptionIdOf(key);
     expect((await h.exceptions.get(id))?.occurrences).toBe(2);
-    await h.exceptions.resolve({ exceptionId: id, note: 'fixed', actor: { kind: 'operator', id: 'op' }, now: new Date() });
+    await h.exceptions.resolve({ exceptionId: id, note: 'fixed', actor: { kind: 'operator', id: 'op', role: 'ops' }, now: new Date() });
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('resolved_unchanged');
     expect((await h.exceptions.openOrUpdate({ ...input, reopenIfResolved: true })).kind).toBe('reopened');
     const all = await h.exceptions.list({ category: 'amount_mismatch', limit: 200 });

@@ -1,8 +1,10 @@
 // The operator lookup routes against an in-memory repository: validation in order, cross-tenant
-// reads, the audit line every read leaves, and the ops:read check behind API Gateway's.
+// reads, the audit record every read leaves (issue 10: in the one audit trail, not a log line),
+// and the ops:read check behind API Gateway's.
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../functions/domain/audit';
 import type { Payout, TimelineEntry } from '../../../functions/domain/payout';
-import { OPERATOR_READ_AUDIT_MESSAGE, operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
+import { operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
 import { httpHandler } from '../../../functions/http/http-handler';
 import { apiEvent } from '../../integration/payouts/helpers';
 
@@ -11,7 +13,7 @@ const payout = { payoutId: PAYOUT_ID, tenantId: 'acme', idempotencyKey: 'key-1',
 const entry = { payoutId: PAYOUT_ID, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: 'submitted', source: 'api', sourceRef: 'req-1' } as TimelineEntry;
 
 function deps() {
-  const lines: Array<[string, Record<string, unknown>]> = [];
+  const lines: AuditEntry[] = [];
   const value: OperatorLookupDeps = {
     repository: {
       getPayoutById: async (id) => (id === PAYOUT_ID ? payout : undefined),
@@ -19,7 +21,8 @@ function deps() {
       findByProviderReference: async (provider, reference) => (provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined),
       listTimelineOfAnyTenant: async () => [entry],
     },
-    logger: { info: ((message: string, extra: Record<string, unknown>) => lines.push([message, extra])) as never },
+    audit: { append: async (entry) => (lines.push(entry), { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never) },
+    nowMs: () => Date.parse('2026-11-25T04:00:00.000Z'),
     providers: ['sandbox', 'stripe'],
     payoutIdPattern: /^po_[0-9A-HJKMNP-TV-Z]{26}$/,
   };
@@ -79,16 +82,22 @@ describe('GET /ops/payouts (operator lookup)', () => {
     expect(lines).toEqual([]);
   });
 
-  it('logs one audit line per read: operator, scopes, tenant of the payout, request id (misses too)', async () => {
+  it('audits every read: operator, scopes, tenant of the payout, request id (misses too, on the lookup)', async () => {
     const { value, lines } = deps();
     await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID }, scopes: ['ops:read', 'ops:redrive'] });
     await call(value, 'GET /ops/payouts', { query: { provider_reference: 'sbx_po_nope' } });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual([
-      OPERATOR_READ_AUDIT_MESSAGE,
-      { audit: 'operator_read', route: 'GET /ops/payouts', operator: 'client-acme', clientId: 'client-acme', scopes: ['ops:read', 'ops:redrive'], requestId: 'req-op-1', payouts: [{ payoutId: PAYOUT_ID, tenantId: 'acme' }], tenantIds: ['acme'] },
-    ]);
-    expect(lines[1]![1]).toMatchObject({ payouts: [], tenantIds: [] });
+    expect(lines[0]).toEqual({
+      at: '2026-11-25T04:00:00.000Z',
+      actor: { type: 'operator', id: 'client-acme', role: 'ops', tenant: null },
+      action: 'payout.read',
+      subject: { type: 'payout', id: PAYOUT_ID },
+      tenant_id: 'acme',
+      request_id: 'req-op-1',
+      outcome: 'read',
+      details: { route: 'GET /ops/payouts', lookup: `payout_id:${PAYOUT_ID}`, client_id: 'client-acme', scopes: ['ops:read', 'ops:redrive'] },
+    });
+    expect(lines[1]).toMatchObject({ subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' }, tenant_id: null, outcome: 'not_found' });
   });
 
   it('refuses a token without ops:read even if the route were mis-wired (403)', async () => {
@@ -106,7 +115,7 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID } });
     expect(result.statusCode).toBe(200);
     expect(body(result)).toMatchObject({ payout_id: PAYOUT_ID, tenant_id: 'acme', data: [{ event: 'created', source_ref: 'req-1' }] });
-    expect(lines[0]![1]).toMatchObject({ route: 'GET /ops/payouts/{payoutId}/events', tenantIds: ['acme'], requestId: 'req-op-1' });
+    expect(lines[0]).toMatchObject({ details: { route: 'GET /ops/payouts/{payoutId}/events' }, tenant_id: 'acme', request_id: 'req-op-1' });
   });
 
   it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])('404s for %s (and still audits the look)', async (payoutId) => {
