@@ -13,7 +13,7 @@ export const API_VERSION = '1.0.0';
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (named error code and param)',
   401: 'Missing or invalid token',
-  403: 'Token without the route scope or without a tenant',
+  403: 'Token without the route scope or without a tenant, or of the wrong principal (GET /access-matrix)',
   404: 'Not found (or another tenant’s)',
   409: 'Conflict, e.g. idempotency_request_in_progress (see Retry-After)',
   413: 'Body too large',
