@@ -48,10 +48,18 @@ module.exports = {
     },
     {
       name: 'lower-layers-not-app',
-      comment: 'functions/app is the middle floor: the HTTP edge, adapters, domain and shared names never import a use case.',
+      comment: 'functions/app is the middle floor: the HTTP edge, domain and shared names never import a use case.',
       severity: 'error',
-      from: { path: '^functions/(http|adapters|domain|shared)/' },
+      from: { path: '^functions/(http|domain|shared)/' },
       to: { path: '^functions/app/' },
+    },
+    {
+      name: 'adapters-implement-app-ports-only',
+      comment:
+        'An adapter may implement a port that a use case declares (a type-only import), and never calls into a use case.',
+      severity: 'error',
+      from: { path: '^functions/adapters/' },
+      to: { path: '^functions/app/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'adapters-are-io-only',
