@@ -5,7 +5,7 @@ import { REPLAY_EVENTS_PER_CALL_MAX } from '../handlers/ops/redrive-requests';
 import { ENQUEUE_FAILED_RETRY_AFTER_SECONDS, WEBHOOK_BODY_BYTES_MAX } from '../handlers/webhooks/intake';
 import { RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS } from '../handlers/reconciliation/api';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type FunctionName, type Scope } from '../shared/names';
-import { CREATE_BODY_BYTES_MAX, IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './create-payout-request';
+import { CREATE_BODY_BYTES_MAX } from './create-payout-request';
 import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from './ops-payout-schemas';
 import {
   assignExceptionBodySchema,
@@ -35,6 +35,8 @@ import {
   balancesResponseSchema,
   corridorsResponseSchema,
   createPayoutBodySchema,
+  IDEMPOTENCY_KEY_CHARS_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
   lifecycleSchema,
   listPayoutsQuerySchema,
   payoutListSchema,

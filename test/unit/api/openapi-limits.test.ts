@@ -2,21 +2,16 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../../functions/adapters/exceptions-records';
-import {
-  CREATE_BODY_BYTES_MAX,
-  IDEMPOTENCY_KEY_CHARS_MAX,
-  IDEMPOTENCY_KEY_PATTERN,
-} from '../../../functions/api/create-payout-request';
+import { CREATE_BODY_BYTES_MAX } from '../../../functions/api/create-payout-request';
 import { API_GATEWAY_BODY_BYTES_MAX, buildOpenApiDocument } from '../../../functions/api/openapi-document';
-import {
-  IDEMPOTENCY_KEY_CHARS_MAX as OPS_IDEMPOTENCY_KEY_CHARS_MAX,
-  PAYOUT_ID_CHARS_MAX,
-} from '../../../functions/api/ops-payout-schemas';
+import { PAYOUT_ID_CHARS_MAX } from '../../../functions/api/ops-payout-schemas';
 import { PAYOUT_ID_PATTERN } from '../../../functions/api/parameter-schemas';
 import {
   ACCOUNT_FIELD_CHARS_MAX,
   DESCRIPTION_CHARS_MAX,
   EMAIL_CHARS_MAX,
+  IDEMPOTENCY_KEY_CHARS_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
   METADATA_KEYS_MAX,
   METADATA_VALUE_CHARS_MAX,
   PAYOUT_LIST_LIMIT_DEFAULT,
@@ -89,6 +84,11 @@ const LIMITS: Array<[string, unknown, unknown]> = [
   ['GET /payouts limit maximum', param('/payouts', 'limit').maximum, PAYOUT_LIST_LIMIT_MAX],
   ['GET /payouts limit default', param('/payouts', 'limit').default, PAYOUT_LIST_LIMIT_DEFAULT],
   [
+    'GET /payouts idempotency_key maxLength',
+    param('/payouts', 'idempotency_key').maxLength,
+    IDEMPOTENCY_KEY_CHARS_MAX,
+  ],
+  [
     'GET /payouts provider_reference maxLength',
     param('/payouts', 'provider_reference').maxLength,
     PROVIDER_REFERENCE_CHARS_MAX,
@@ -103,7 +103,7 @@ const LIMITS: Array<[string, unknown, unknown]> = [
   [
     'GET /ops/payouts idempotency_key maxLength',
     param('/ops/payouts', 'idempotency_key').maxLength,
-    OPS_IDEMPOTENCY_KEY_CHARS_MAX,
+    IDEMPOTENCY_KEY_CHARS_MAX,
   ],
   ['GET /ops/payouts tenant_id pattern', param('/ops/payouts', 'tenant_id').pattern, TENANT_ID_PATTERN.source],
   ['GET /ledger/balances tenant_id pattern', param('/ledger/balances', 'tenant_id').pattern, TENANT_ID_PATTERN.source],

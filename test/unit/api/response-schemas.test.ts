@@ -179,7 +179,12 @@ describe('documented answer schemas hold the handlers’ answers', () => {
       JSON.parse((await reconciliationsApi(reconciliationDeps(), e)).body);
     expectParses(
       startReconciliationResponseSchema,
-      await body(event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })),
+      await body(
+        event('POST /reconciliations', {
+          headers: { 'content-type': 'application/json' },
+          body: '{"date":"2026-11-24"}',
+        }),
+      ),
     );
     expectParses(
       reconciliationResponseSchema,
