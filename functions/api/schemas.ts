@@ -142,8 +142,16 @@ export function pageSizeQuery(limitMax: number, limitDefault: number, error: str
     .default(limitDefault);
 }
 
-/** An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. */
-const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
+/**
+ * An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. zod runs
+ * the overwrite even when the format check failed (checks do not abort), so it must not throw on
+ * what is not a date: that value is refused by the format check, untouched.
+ */
+const instantQuery = (error: string) =>
+  z.iso.datetime({ error }).overwrite((value) => {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  });
 
 export const listPayoutsQuerySchema = z
   .object({
