@@ -6,6 +6,7 @@ import type { Destination } from '../domain/recipient';
 import type { RecipientField } from '../domain/recipient-fields';
 import { badRequest, fromDomainError, type ApiError } from '../handlers/http/api-error';
 import { parseJsonBody } from '../handlers/http/body';
+import { CREATE_BODY_BYTES_MAX } from './http-limits';
 import { pathOf, requestErrorOf, valueAt } from './request-errors';
 import {
   createPayoutBodySchema,
@@ -15,8 +16,6 @@ import {
   type CreatePayoutBody,
 } from './schemas';
 
-/** Largest create body accepted, in bytes as sent. A payout is well under 4 KiB. */
-export const CREATE_BODY_BYTES_MAX = 16_384;
 
 export interface CreatePayoutRequest {
   idempotencyKey: string;

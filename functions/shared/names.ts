@@ -73,6 +73,13 @@ export const ENV = {
 /** Scopes an operator needs in the console: ops reads (payouts of any tenant included), work exceptions, redrive, exports. */
 export const OPS_CONSOLE_SCOPES: readonly Scope[] = ['ops:read', 'ops:redrive', 'exceptions:write', 'exports:read'];
 
+/**
+ * The work queues whose dead-letter queues ops lists and redrives (GET /ops/dlq?queue=…, POST
+ * /ops/dlq/redrive) and the sweeper turns into exceptions: the API names each pair by these.
+ */
+export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [
   'get-corridors',

@@ -10,22 +10,21 @@ import { noQuerySchema, parseQuery } from '../../api/query-parameters';
 import { invalidTextError } from '../../api/request-errors';
 import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
-import type { ExceptionList, ExceptionView } from '../../api/ops-schemas';
-import { ApiError, badRequest, notFound } from '../http/api-error';
-import { operatorOf, requireScope } from '../http/operator';
-import { json, requestIdOf, type HttpResult } from '../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
 import {
   assignExceptionBodySchema,
   listExceptionsQuerySchema,
   parseExceptionsRequest,
   resolveExceptionBodySchema,
-} from './exceptions-requests';
-
-export { ASSIGNEE_CHARS_MAX, RESOLUTION_NOTE_CHARS_MAX } from './exceptions-requests';
+} from '../../api/exceptions-requests';
+import { OPS_BODY_BYTES_MAX } from '../../api/http-limits';
+import type { ExceptionList, ExceptionView } from '../../api/ops-schemas';
+import { EXCEPTION_ID_PATTERN } from '../../shared/ids';
+import { ApiError, badRequest, notFound } from '../http/api-error';
+import { operatorOf, requireScope } from '../http/operator';
+import { json, requestIdOf, type HttpResult } from '../http/response';
+import { parseJsonBody } from '../http/body';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
-export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;

@@ -3,27 +3,27 @@ import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { OpsAudit } from '../../adapters/ops-audit';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import { OPS_BODY_BYTES_MAX } from '../../api/http-limits';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../api/ops-schemas';
-import { assertNever } from '../../domain/assert-never';
-import { notFound } from '../http/api-error';
-import { operatorOf, requireScope, type Operator } from '../http/operator';
-import { json, requestIdOf, type HttpResult } from '../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../http/body';
-import { noQuerySchema, parseQuery } from '../../api/query-parameters';
-import { describeDlqMessage, QUEUE_NAMES, type DlqView, type QueueName } from './dlq-view';
 import {
   parseDlqQuery,
   parseRedriveRequest,
   parseReplayRequest,
+  REDRIVE_MESSAGES_PER_CALL_MAX,
+  REDRIVE_MESSAGES_PER_SECOND_MAX,
   REPLAY_EVENTS_PER_CALL_MAX,
   type RedriveFilter,
-} from './redrive-requests';
-
-export { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from './redrive-requests';
+} from '../../api/redrive-requests';
+import { assertNever } from '../../domain/assert-never';
+import { notFound } from '../http/api-error';
+import { operatorOf, requireScope, type Operator } from '../http/operator';
+import { json, requestIdOf, type HttpResult } from '../http/response';
+import { parseJsonBody } from '../http/body';
+import { noQuerySchema, parseQuery } from '../../api/query-parameters';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { describeDlqMessage, type DlqView } from './dlq-view';
 
 /** GET /ops/queues, GET /ops/dlq, POST /ops/dlq/redrive, POST /ops/replay (docs/ops-api.md). */
-export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
-export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
 /** Messages peeked to estimate a DLQ's oldest age for GET /ops/queues. */
 const OLDEST_AGE_SAMPLE = 10;
 

@@ -13,7 +13,8 @@ import {
   startReconciliationResponseSchema,
 } from '../../../functions/api/reconciliation-schemas';
 import { manifestJson } from '../../../functions/domain/reconciliation/manifest';
-import { describeDlqMessage, QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
+import { describeDlqMessage } from '../../../functions/handlers/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { exceptionJson } from '../../../functions/handlers/ops/exceptions-api';
 import {
   reconciliationsApi,

@@ -4,7 +4,7 @@ import type { ReconciliationRequestMessage } from '../../../functions/adapters/r
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/handlers/http/api-error';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/handlers/reconciliation/api';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/handlers/http/body';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/api/http-limits';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({

@@ -5,7 +5,8 @@ import type { InboxRepository } from '../../../functions/adapters/inbox-reposito
 import type { OpsAudit } from '../../../functions/adapters/ops-audit';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
+import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage } from '../../../functions/handlers/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { redriveApi, type RedriveApiDeps } from '../../../functions/handlers/ops/redrive-api';
 
 // GET /ops/queues and the DLQ view of every queue pair, with a fake SQS: the reconciliation pair

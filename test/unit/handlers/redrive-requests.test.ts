@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAMES } from '../../../functions/handlers/ops/dlq-view';
-import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/handlers/ops/redrive-requests';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
+import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/api/redrive-requests';
 
 describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
   it('are the three work queue / DLQ pairs', () => expect([...QUEUE_NAMES].sort()).toEqual(['reconciliation', 'submission', 'webhook']));
