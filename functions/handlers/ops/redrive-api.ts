@@ -60,9 +60,11 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
     }
     case 'POST /ops/dlq/redrive':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await redrive(deps, operator, requestId, operatorBody(event)), requestId);
     case 'POST /ops/replay':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await replay(deps, operator, requestId, operatorBody(event)), requestId);
     default:
       throw notFound('route');
