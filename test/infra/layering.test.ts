@@ -42,13 +42,16 @@ describe('layering', () => {
     expect(violations.map(describeViolation)).toEqual([]);
   });
 
-  it('the rules catch a leaky domain file and a leaky CDK file', async () => {
+  it('the rules catch a leaky domain file, a leaky CDK file and an OpenAPI entry reaching the AWS SDK', async () => {
     const violations = await violationsIn(FIXTURE_DIR, ['functions', 'lib']);
-    expect(violations.map(describeViolation).sort()).toEqual(
+    // The fixture resolves npm packages from the project's node_modules, four folders up.
+    const described = violations.map((v) => describeViolation(v).replace(/(\.\.\/)+node_modules\//, 'node_modules/'));
+    expect(described.sort()).toEqual(
       [
         'domain-builtin-allowlist: functions/domain/leaky.ts → fs',
         'domain-imports-only-domain: functions/domain/leaky.ts → functions/adapters/io.ts',
         'lib-imports-only-shared-runtime: lib/leaky.ts → functions/adapters/io.ts',
+        'openapi-document-without-aws-sdk: functions/handlers/get-openapi.ts → node_modules/@aws-sdk/client-sqs/dist-es/index.js',
       ].sort(),
     );
   });
