@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { OpsAudit } from '../../adapters/ops-audit';
+import { sqsJson } from '../../adapters/sqs-json';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
 import { OPS_BODY_BYTES_MAX } from '../../api/http-limits';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../api/ops-schemas';
@@ -156,7 +157,8 @@ function redriveTransformOf(queue: QueueName, operator: string): { transform?: (
 /** The processor resolves the message's DLQ exception when a redriven copy succeeds. */
 function markRedriven(body: string, operator: string): string {
   try {
-    return JSON.stringify({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
+    // Sent back as it came: ASCII JSON (adapters/sqs-json.ts), whatever the event type carries.
+    return sqsJson({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
   } catch {
     return body;
   }

@@ -83,3 +83,29 @@ describe('DLQ view per queue', () => {
     expect(view.exception_id).toBe(exceptionIdOf(deadLetterDedupKeyOf(view)));
   });
 });
+
+describe('POST /ops/dlq/redrive of webhook messages', () => {
+  it('sends each back marked with the operator, as ASCII JSON whatever its event type carries', async () => {
+    let transform: ((body: string) => string) | undefined;
+    const deps: RedriveApiDeps = {
+      ...depsWith({}, {}),
+      dlq: {
+        move: async (options: { transform?: (body: string) => string }) => {
+          transform = options.transform;
+          return { matched: [], moved: 0, truncated: false };
+        },
+      } as unknown as DeadLetterQueue,
+      audit: { record: async () => undefined } as unknown as OpsAudit,
+    };
+    const event = {
+      ...get('/ops/dlq/redrive'),
+      headers: { 'content-type': 'application/json' },
+      body: '{"all":true}',
+      requestContext: { requestId: 'req-unit', http: { method: 'POST' }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', scope: 'payout-platform/ops:redrive' } } } },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+    expect((await redriveApi(deps, event)).statusCode).toBe(200);
+    const sent = transform!(JSON.stringify({ provider: 'stripe', provider_event_id: 'evt_1', event_type: 'payout.💸\uffff' }));
+    expect(sent).toMatch(/^[\x20-\x7e]*$/);
+    expect(JSON.parse(sent)).toEqual({ provider: 'stripe', provider_event_id: 'evt_1', event_type: 'payout.💸\uffff', redriven_by: 'operator-1' });
+  });
+});
