@@ -114,6 +114,14 @@ module.exports = {
       to: { path: '^(local|test)/' },
     },
     {
+      name: 'openapi-document-without-aws-sdk',
+      comment:
+        'GET /openapi.json is built from the schemas and limits alone (functions/http): get-openapi reaches no AWS SDK module. Handlers import the schemas, never the reverse (when they did, its bundle carried the SDK clients: 1 MB instead of 0.5).',
+      severity: 'error',
+      from: { path: '^functions/handlers/get-openapi\\.ts$' },
+      to: { path: '(^|/)node_modules/(@aws-sdk|@smithy)/', reachable: true },
+    },
+    {
       name: 'functions-not-infra-twin-tests',
       comment: 'Lambda code never imports the CDK app, the twin, CLIs or tests: it must bundle and run alone.',
       severity: 'error',

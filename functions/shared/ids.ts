@@ -7,5 +7,11 @@
 export const PAYOUT_ID_PREFIX = 'po_';
 export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/**
+ * Exception ids are `exc_` + the first 32 hex digits of the SHA-256 of the exception's dedup key
+ * (domain/exceptions.ts `exceptionIdOf`); any other value names no exception (404 without a read).
+ */
+export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
+
 export const isPayoutId = (value: unknown): value is string =>
   typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);

@@ -104,6 +104,13 @@ export const STACK_OUTPUTS = {
   operationsTable: 'OperationsTableName',
 } as const;
 
+/**
+ * The work queues whose dead-letter queues ops lists and redrives (GET /ops/dlq?queue=…, POST
+ * /ops/dlq/redrive) and the sweeper turns into exceptions: the API names each pair by these.
+ */
+export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [
   'get-corridors',

@@ -63,6 +63,7 @@ describe('layering', () => {
         'adapters-implement-app-ports-only: functions/adapters/calls-app.ts → functions/app/area/use-case.ts',
         'lower-layers-not-app: functions/http/edge.ts → functions/app/area/use-case.ts',
         'no-circular: functions/app/area/cycle-a.ts → functions/app/area/cycle-b.ts',
+        'openapi-document-without-aws-sdk: functions/handlers/get-openapi.ts → ../../../../node_modules/@aws-sdk/client-sqs/dist-es/index.js',
         'no-handler-imports-a-handler: functions/handlers/entry.ts → functions/handlers/other-entry.ts',
         'wiring-for-entries-only: functions/adapters/leaky-adapter.ts → functions/wiring/wiring.ts',
       ].sort(),

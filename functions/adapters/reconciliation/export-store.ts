@@ -24,8 +24,6 @@ export const exportPrefix = (date: string): string => `exports/date=${date}/`;
 export const stagingPrefix = (date: string, runId: string): string => `staging/date=${date}/run=${runId}/`;
 export const evidenceKey = (provider: string, date: string): string => `provider-reports/${provider}/date=${date}/settlement.csv`;
 export const MANIFEST_NAME = 'manifest.json';
-/** Presigned links for finance live 15 minutes: long enough to download, short enough not to be shared around. */
-export const PRESIGNED_URL_EXPIRES_SECONDS = 900;
 
 export interface LocalFile {
   readonly name: string;
@@ -88,8 +86,9 @@ export class ExportStore {
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
-  async presign(date: string, name: string): Promise<string> {
-    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }), { expiresIn: PRESIGNED_URL_EXPIRES_SECONDS });
+  /** The API decides how long a link lives (and states it: GET /exports/{date}'s expires_in_seconds). */
+  async presign(date: string, name: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }), { expiresIn: expiresInSeconds });
   }
 
   private async keys(prefix: string): Promise<string[]> {

@@ -6,14 +6,13 @@ import { assertNever } from '../../domain/assert-never';
 import { exceptionIdOf, type ExceptionCategory } from '../../domain/exceptions';
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
+import type { QueueName } from '../../shared/names';
 import { dlqExceptionDedupKey } from '../webhooks/process';
 
 /**
  * What ops sees of a DLQ message: its payload, who it is about and its error history (kept on the
  * inbox item by the processor, because SQS keeps no history of why a receive failed).
  */
-export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface DlqView {
   message_id: string;

@@ -7,7 +7,8 @@ import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
 import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';

@@ -103,6 +103,10 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     const cursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
     const cases: Array<[string, Record<string, string>, string, string]> = [
       ['a reversed range', { created_from: '2020-01-01T00:00:00Z', created_to: '2019-01-01T00:00:00Z' }, 'invalid_range', 'created_from'],
+      // These three were a 500: the normalising overwrite ran on what the format check had refused (RangeError).
+      ['created_from that is no instant', { created_from: 'fuzz not valid' }, 'created_from_invalid', 'created_from'],
+      ['an empty created_to', { created_to: '' }, 'created_to_invalid', 'created_to'],
+      ['a created_from without a time', { created_from: '2020-01-01' }, 'created_from_invalid', 'created_from'],
       ['limit 0', { limit: '0' }, 'limit_invalid', 'limit'],
       ['a huge limit', { limit: '99999999999999999999' }, 'limit_invalid', 'limit'],
       ['a limit in exponent form', { limit: '1e1' }, 'limit_invalid', 'limit'],

@@ -78,6 +78,14 @@ describe('intake', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.version).toBe(1);
   });
 
+  it('an event type SQS would refuse as raw text (past the BMP, U+FFFF) is enqueued once and processed: 202, not 503 on every redelivery', async () => {
+    const eventId = `evt_it_${ulid()}`;
+    const type = 'payout.💸\uffff';
+    expect((await h.deliverStripe(eventId, type, { id: 'po_unknown' })).statusCode).toBe(202);
+    expect(await h.inbox.get('stripe', eventId)).toMatchObject({ state: 'enqueued', eventType: type });
+    expect(await h.drain()).toEqual(['ignored']);
+  });
+
   it('inbox written but enqueue failed → 503; the provider retry enqueues it, and so does the sweeper', async () => {
     let failSends = true;
     const failing = new SQSClient({ region: 'us-east-1', endpoint: emulators.endpoints.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -4,7 +4,7 @@ import type { ReconciliationRequestMessage } from '../../../functions/adapters/r
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/http/api-error';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/app/reconciliation/reconciliations-api';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/http/body';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/http/http-limits';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({

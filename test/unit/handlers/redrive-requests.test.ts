@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/http/redrive-requests';
 
 describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
