@@ -86,7 +86,7 @@ export class ExceptionsRepository {
 
   async openOrUpdate(input: OpenOrUpdateInput): Promise<OpenOrUpdateResult> {
     const exceptionId = exceptionIdOf(input.dedupKey);
-    const now = iso(input.now);
+    const now = iso(input.seenAt);
     const actor = input.actor ?? SYSTEM_ACTOR;
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(exceptionId);
