@@ -6,7 +6,7 @@ import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapt
 import { InboxRepository } from '../adapters/inbox-repository';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
-import { ENV } from '../shared/names';
+import { ENV, METRICS } from '../shared/names';
 import { internalErrorResponse, requestIdOf, type HttpResult } from '../http/response';
 import { intakeWebhook, type IntakeDeps } from '../app/webhooks/intake';
 
@@ -31,7 +31,7 @@ function dependencies(): IntakeDeps {
       const single = metrics.singleMetric();
       single.addDimension('reason', reason);
       single.addDimension('provider', provider);
-      single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+      single.addMetric(METRICS.webhookRejected, MetricUnit.Count, 1);
     },
     nowMs: () => Date.now(),
     log: (message, detail) => logger.info(message, detail),

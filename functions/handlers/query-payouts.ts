@@ -9,7 +9,7 @@ import { noQuerySchema, parseQuery } from '../http/query-parameters';
 import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
-import { ENV } from '../shared/names';
+import { ENV, PROVIDER_NAMES } from '../shared/names';
 import { badRequest, notFound } from '../http/api-error';
 import { callerOf } from '../http/claims';
 import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
@@ -21,8 +21,6 @@ import { json, type HttpResult } from '../http/response';
 // (payouts/operator-lookup.ts).
 
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
-/** Providers whose references we index (`payout.provider`). */
-const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
 const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
 
 export const handler = httpHandler(async (event, requestId) => {
