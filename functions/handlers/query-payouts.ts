@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { InvalidCursorError } from '../adapters/payouts-queries';
+import { InvalidCursorError } from '../adapters/cursor';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
