@@ -9,7 +9,7 @@ import { DomainError } from './domain-error';
  */
 
 export const EXCEPTION_CATEGORIES = [
-  // Webhooks and the sweeper (issue 4).
+  // Raised by the webhook processor and the sweeper.
   'forbidden_transition',
   // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
   'event_ownership_mismatch',
@@ -18,7 +18,7 @@ export const EXCEPTION_CATEGORIES = [
   'long_pending',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
-  // Reconciliation (issue 5).
+  // Raised by reconciliation: one per mismatch category (reconciliation/categories.ts), and the failed run.
   'missing_provider_reference',
   'missing_at_provider',
   'missing_internally',

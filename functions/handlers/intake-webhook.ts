@@ -10,7 +10,7 @@ import { ENV, METRICS } from '../shared/names';
 import { internalErrorResponse, requestIdOf, type HttpResult } from '../http/response';
 import { intakeWebhook, type IntakeDeps } from '../app/webhooks/intake';
 
-// Entry for POST /webhooks/{provider}: wiring only; the protocol is in webhooks/intake.ts.
+// Entry for POST /webhooks/{provider}: wiring only; the protocol is in app/webhooks/intake.ts.
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -51,7 +51,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult
     return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
   } catch (error) {
     // A 5xx makes the provider retry: correct for anything we could not store. Not httpHandler:
-    // this route has no JWT, and its refusals are counted per reason (webhooks/intake.ts).
+    // this route has no JWT, and its refusals are counted per reason (app/webhooks/intake.ts).
     logger.error('webhook intake failed', { requestId, error: error as Error });
     return internalErrorResponse(requestId, error, 'webhook_delivery');
   }

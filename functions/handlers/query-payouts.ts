@@ -18,7 +18,7 @@ import { json, type HttpResult } from '../http/response';
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
-// (payouts/operator-lookup.ts).
+// (app/payouts/operator-lookup.ts).
 
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
 const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };

@@ -1,5 +1,5 @@
 // submit-payout: SQS consumer of SubmissionQueue. Each record is one payout id; see
-// submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
+// app/submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
 // failed (provider timeout, 5xx, a missing payout) are retried; after maxReceiveCount (5) they land
 // in SubmissionDlq, where the sweeper turns them into exceptions.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';

@@ -1,4 +1,4 @@
-// The sandbox's signed webhooks (issue 4): every state a payout enters is sent to our intake as a
+// The sandbox's signed webhooks, as a real provider would send them: every state a payout enters is sent to our intake as a
 // Standard-Webhooks-signed event, through a seeded fault plan (duplicates, delays, reordering,
 // drops redelivered with exponential backoff). Routes:
 //   POST /v1/webhooks/{eventId}/resend   one immediate, fault-free redelivery (as in providers' dashboards)

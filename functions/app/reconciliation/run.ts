@@ -15,7 +15,7 @@ import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reco
 import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
 /**
- * One reconciliation run for one date, start to finish (issue 5):
+ * One reconciliation run for one date, start to finish:
  *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
  *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
  *   (manifest last) → set reconciledAt → record "succeeded" and the last success.

@@ -4,7 +4,8 @@ import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf, type ExceptionOwner, type Exce
 export type { ExceptionOwner };
 
 /**
- * The reconciliation categories, exactly as issue 5 lists them. `matched` and `failed` (failed
+ * The reconciliation categories, one per way our records and the provider's report can relate
+ * (docs/finance.md lists them with their owners). `matched` and `failed` (failed
  * payouts, agreed by both sides, reported as their own slice) open no exception; every other
  * category is a mismatch with an owner and an SLA.
  */

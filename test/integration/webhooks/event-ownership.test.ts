@@ -1,4 +1,4 @@
-// Event ownership end to end on DynamoDB Local + fauxqs (issue 8, finding 1): a validly signed event
+// Event ownership end to end on DynamoDB Local + fauxqs: a validly signed event
 // that is not about the payout it names moves nothing — no status, no postings, no reference — and
 // becomes one ops exception, while its queue message is processed (no retries, no DLQ). The same
 // rule holds for the sweeper's status answers and for replays and DLQ redrives.

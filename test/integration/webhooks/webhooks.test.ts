@@ -1,4 +1,4 @@
-// The webhook pipeline on DynamoDB Local + fauxqs (issue 4, Tests): intake → inbox → queue,
+// The webhook pipeline on DynamoDB Local + fauxqs: intake → inbox → queue,
 // duplicates, reordering, poison → DLQ → exception → redrive, replay, enqueue failure, signatures.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
