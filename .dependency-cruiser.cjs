@@ -78,10 +78,10 @@ module.exports = {
     {
       name: 'domain-imports-only-domain',
       comment:
-        'functions/domain is pure TypeScript: it imports only other functions/domain files (no adapters, handlers, shared env names, lib or twin code).',
+        'functions/domain is pure TypeScript: it imports only other functions/domain files and the agreed names (functions/shared/names.ts, ids.ts: constants such as the provider names); no adapters, handlers, env reading (shared/env.ts), lib or twin code.',
       severity: 'error',
       from: { path: '^functions/domain/' },
-      to: { dependencyTypes: ['local'], pathNot: '^functions/domain/' },
+      to: { dependencyTypes: ['local'], pathNot: '^functions/(domain/|shared/(names|ids)\\.ts$)' },
     },
     {
       name: 'domain-npm-allowlist',

@@ -1,4 +1,4 @@
-import type { ExceptionCategory, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { ExceptionCategory, ExceptionOpening, ExceptionOwner, ExceptionState } from '../domain/exceptions';
 
 /** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
 
@@ -38,15 +38,11 @@ export interface AuditActor {
   requestId?: string;
 }
 
-export interface OpenOrUpdateInput {
-  dedupKey: string;
-  category: ExceptionCategory;
-  owner: ExceptionOwner;
-  slaSeconds: number;
-  evidence: Record<string, unknown>;
-  payoutId?: string;
-  error?: string | { message: string; code?: string };
-  now: Timestamp;
+/**
+ * What openOrUpdate stores: an opening made by the domain's openException (key, owner and SLA
+ * derived from the category there, never here), and how this sighting is written.
+ */
+export type OpenOrUpdateInput = ExceptionOpening & {
   actor?: AuditActor;
   /**
    * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
@@ -54,7 +50,7 @@ export interface OpenOrUpdateInput {
    * after a redrive.
    */
   reopenIfResolved?: boolean;
-}
+};
 
 export type OpenOrUpdateResult =
   | { kind: 'opened'; exception: ExceptionRecord }

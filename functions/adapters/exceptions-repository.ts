@@ -1,5 +1,4 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulidx';
 import {
   decideException,
@@ -11,6 +10,7 @@ import {
   type ExceptionState,
 } from '../domain/exceptions';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
+import { isConditionFailure } from './dynamo-errors';
 import {
   ExceptionConflictError,
   ExceptionNotFoundError,
@@ -86,7 +86,7 @@ export class ExceptionsRepository {
 
   async openOrUpdate(input: OpenOrUpdateInput): Promise<OpenOrUpdateResult> {
     const exceptionId = exceptionIdOf(input.dedupKey);
-    const now = iso(input.now);
+    const now = iso(input.seenAt);
     const actor = input.actor ?? SYSTEM_ACTOR;
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(exceptionId);
@@ -284,9 +284,4 @@ function decideReopen(current: ExceptionRecord): ExceptionState {
 function toRecord(item: Record<string, unknown>): ExceptionRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...rest } = item;
   return rest as unknown as ExceptionRecord;
-}
-
-export function isConditionFailure(error: unknown): boolean {
-  if (error instanceof TransactionCanceledException) return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  return error instanceof Error && (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
 }

@@ -6,7 +6,7 @@ import type { Payout, TransitionCommand, TransitionResult } from '../domain/payo
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
 
@@ -100,10 +100,10 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
-      if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
-      const payoutMoved = codes[0] === 'ConditionalCheckFailed';
-      if (!payoutMoved && !codes.includes('TransactionConflict')) {
-        if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
+      if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
+      const payoutMoved = itemConditionFailed(codes, 0);
+      if (!payoutMoved && !hasTransactionConflict(codes)) {
+        if (!itemConditionFailed(codes, refIndex)) throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
         if (claim === undefined) {
           throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });

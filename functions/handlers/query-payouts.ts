@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { InvalidCursorError } from '../adapters/payouts-queries';
+import { InvalidCursorError } from '../adapters/cursor';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
@@ -9,7 +9,7 @@ import { noQuerySchema, parseQuery } from '../http/query-parameters';
 import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
-import { ENV } from '../shared/names';
+import { ENV, PROVIDER_NAMES } from '../shared/names';
 import { badRequest, notFound } from '../http/api-error';
 import { callerOf } from '../http/claims';
 import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
@@ -18,11 +18,9 @@ import { json, type HttpResult } from '../http/response';
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
-// (payouts/operator-lookup.ts).
+// (app/payouts/operator-lookup.ts).
 
 const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
-/** Providers whose references we index (`payout.provider`). */
-const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
 const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
 
 export const handler = httpHandler(async (event, requestId) => {

@@ -1,4 +1,4 @@
-// Issue 8 §3, strict input on the operator routes: every bad body or query of ops-exceptions,
+// Strict input on the operator routes: every bad body or query of ops-exceptions,
 // ops-redrive and reconciliations-api, through the real entry (httpHandler, the one body parser)
 // against DynamoDB Local + fauxqs, gets its named 400/415 and leaves every table and queue as it was.
 // (POST /payouts has its own table: test/unit/api/bad-inputs.ts, run by payouts/create-payout.test.ts.)

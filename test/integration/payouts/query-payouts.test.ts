@@ -96,7 +96,7 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(stolen.statusCode).toBe(400);
   });
 
-  it('GET /payouts refuses up front every query DynamoDB would refuse: 400, never a 500 (issue 8)', async () => {
+  it('GET /payouts refuses up front every query DynamoDB would refuse: 400, never a 500', async () => {
     for (let i = 0; i < 3; i++) await createPayout('ranges', `range-${i}`);
     const first = JSON.parse((await get(query, 'GET /payouts', { tenant: 'ranges', query: { limit: '1' } })).body);
     const real = JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString('utf8')) as Record<string, string>;

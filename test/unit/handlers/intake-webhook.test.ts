@@ -48,7 +48,7 @@ describe('intake refusals', () => {
   });
 });
 
-describe('intake reads the signed body strictly (issue 8 §3): refused before it is stored', () => {
+describe('intake reads the signed body strictly: refused before it is stored', () => {
   const signedBytes = (bytes: Uint8Array, id = 'evt_1') => ({
     'webhook-id': id,
     'webhook-timestamp': String(NOW_MS / 1000),

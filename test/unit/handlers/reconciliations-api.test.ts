@@ -75,7 +75,7 @@ describe('reconciliations-api', () => {
     expect([d.enqueued, d.sent]).toEqual([[], []]);
   });
 
-  // Issue 8, finding 3: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
+  // Which days may be reconciled: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
   // nothing is recorded or sent.
   const REFUSALS: ReadonlyArray<readonly [what: string, body: string, code: string, param: string | undefined, timeZone?: string]> = [
     ['the far future', '{"date":"9999-12-31"}', 'date_not_ended', 'date'],

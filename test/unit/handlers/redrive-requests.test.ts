@@ -53,7 +53,7 @@ describe('replay request', () => {
   ])('%j → 400 %s', (body, code) => expect(() => parseReplayRequest(body as Record<string, unknown>)).toThrow(expect.objectContaining({ status: 400, code })));
 });
 
-describe('strict redrive and replay bodies (issue 8: unknown fields named, text rules)', () => {
+describe('strict redrive and replay bodies (unknown fields named, text rules)', () => {
   it.each([
     [{ all: true, dryrun: true }, 'field_unknown', 'dryrun', ['dryrun']],
     [{ filter: { provider: 'sandbox', eventtype: 'payout.paid', age: 1 } }, 'field_unknown', 'filter.eventtype', ['filter.eventtype', 'filter.age']],
