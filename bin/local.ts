@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // One clear line naming the fix (issue 2), then a non-zero exit.
+  // One clear line naming the fix, then a non-zero exit.
   if (error instanceof TwinError) console.error(`✖ ${error.oneLine()}`);
   else console.error(`✖ the twin failed to start: ${(error as Error).stack ?? error}`);
   process.exit(1);

@@ -14,8 +14,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../functions/shared/names';
 
-export type SignedProvider = 'sandbox' | 'stripe';
+export type SignedProvider = WebhookProvider;
 
 export const LOCAL_WEBHOOK_SECRETS_FILE = resolve(import.meta.dirname, '../config/webhook-secrets.local.json');
 
@@ -95,8 +96,8 @@ function requestTime(nowSeconds: number): string {
 
 function main(argv: string[]): number {
   const [provider, file] = argv;
-  if ((provider !== 'sandbox' && provider !== 'stripe') || file === undefined) {
-    console.error('usage: npx tsx bin/sign-webhook.ts <sandbox|stripe> events/webhooks/<body>.json > signed.json');
+  if (!isWebhookProvider(provider) || file === undefined) {
+    console.error(`usage: npx tsx bin/sign-webhook.ts <${WEBHOOK_PROVIDERS.join('|')}> events/webhooks/<body>.json > signed.json`);
     return 2;
   }
   console.log(JSON.stringify(signedWebhookEvent(provider, JSON.parse(readFileSync(file, 'utf8'))), null, 2));

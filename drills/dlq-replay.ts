@@ -1,4 +1,4 @@
-// Drill: one message forced into the DLQ and replayed (DESIGN §6, issue 4). A signed provider
+// Drill: one message forced into the DLQ and replayed (DESIGN §6). A signed provider
 // event about a real payout is stored in the inbox and its queue message is put straight on the
 // webhook DLQ with an error history, as if it had failed maxReceiveCount times. Then, as ops would:
 // the sweeper turns it into an exception; GET /ops/dlq shows it; a dry-run redrive says what would

@@ -1,4 +1,4 @@
-// Drill: a provider timeout never pays twice (issue 3, provider submission). Creates a payout whose
+// Drill: a provider timeout never pays twice (provider submission). Creates a payout whose
 // IBAN selects the sandbox's `timeout_on_submit` trigger: the sandbox records the payout, then holds
 // its answer past our submitTimeoutMs. The submitter gives up, the record returns to the queue after
 // its visibility timeout, the retry re-submits with the same idempotency key (our payout id) and is

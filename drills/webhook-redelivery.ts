@@ -1,4 +1,4 @@
-// Drill: a failed webhook delivery and its redelivery (DESIGN §6, issue 4). Acting as the sandbox
+// Drill: a failed webhook delivery and its redelivery (DESIGN §6). Acting as the sandbox
 // provider for one event about a real payout: the first delivery arrives too late (its signature
 // timestamp is 10 minutes old, as after a long outage) and is refused 401 with nothing stored;
 // the provider's redelivery (same webhook-id, fresh signature) is accepted and applied; a second

@@ -7,7 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV, type FunctionName } from '../functions/shared/names';
+import { ENV, METRICS_NAMESPACE, METRICS_SERVICE_NAME, type FunctionName } from '../functions/shared/names';
 import {
   LAMBDA_ARCHITECTURE,
   LAMBDA_EPHEMERAL_STORAGE_MIB_MAX,
@@ -25,8 +25,8 @@ import { assertNoProblems, checkIntegerRange } from './validate-props';
 // own log group and its own role (no AWS managed policy: the role may write to its log group and
 // nothing else until a construct grants it more).
 
-export const POWERTOOLS_SERVICE_NAME = 'payout-platform';
-export const POWERTOOLS_METRICS_NAMESPACE = 'PayoutPlatform';
+export const POWERTOOLS_SERVICE_NAME = METRICS_SERVICE_NAME;
+export const POWERTOOLS_METRICS_NAMESPACE = METRICS_NAMESPACE;
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'functions', 'handlers');

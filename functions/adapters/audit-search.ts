@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditAction, AuditActor, AuditRecord, AuditSubject } from '../domain/audit';
+import { AUDIT_SEARCH_QUERIES_MAX } from '../domain/audit-window';
 import {
   AUDIT_INDEX_SHARDS,
   AUDIT_RECORD_SK_PREFIX,
@@ -27,14 +28,6 @@ import { InvalidCursorError } from './cursor';
  * open shard, takes only what sorts before the smallest key some shard has not read past (nothing
  * unread can come before it), and remembers per shard how far it got (audit-cursor.ts).
  */
-export const AUDIT_PAGE_LIMIT_DEFAULT = 50;
-export const AUDIT_PAGE_LIMIT_MAX = 200;
-/**
- * DynamoDB Queries one page may spend (a round of a day costs one per open shard). A selective
- * filter over a busy window can read many items for few matches; the page then ends early, with a
- * cursor, instead of running into the API's 30 s limit.
- */
-export const AUDIT_SEARCH_QUERIES_MAX = 48;
 /** Records per Query page when a day is read whole (export, verify). */
 const DAY_READ_PAGE_RECORDS = 1_000;
 /** Sorts after every `<at>#aud_…` index key of the same instant. */

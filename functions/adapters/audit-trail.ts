@@ -11,7 +11,7 @@ import {
   auditRecordSk,
   chainHeadFromItem,
 } from './audit-items';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import type { TransactItem } from './ledger-writes';
 
 /**
@@ -48,7 +48,7 @@ export interface AuditAppend {
 
 /** A canceled transaction failed on the audit items placed at `index`: the chain moved under it. */
 export function auditChainMoved(codes: readonly string[], index: number): boolean {
-  return codes[index] === 'ConditionalCheckFailed' || codes[index + 1] === 'ConditionalCheckFailed';
+  return index >= 0 && (itemConditionFailed(codes, index) || itemConditionFailed(codes, index + 1));
 }
 
 /** Another writer kept appending to the same chain: the caller may retry the whole action later. */
@@ -111,7 +111,7 @@ export class AuditTrail {
         return audit.record;
       } catch (error) {
         const codes = cancellationCodes(error);
-        if (codes === undefined || (!auditChainMoved(codes, 0) && !codes.includes('TransactionConflict'))) throw error;
+        if (codes === undefined || (!auditChainMoved(codes, 0) && !hasTransactionConflict(codes))) throw error;
         lastError = error;
         if (attempt < AUDIT_APPEND_ATTEMPTS_MAX) await jitterSleep(AUDIT_APPEND_RETRY_DELAY_MS_MAX);
       }

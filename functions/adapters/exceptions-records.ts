@@ -1,4 +1,4 @@
-import type { ExceptionCategory, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { ExceptionCategory, ExceptionOpening, ExceptionOwner, ExceptionState } from '../domain/exceptions';
 import type { Actor } from '../domain/payout';
 
 /** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
@@ -36,15 +36,11 @@ export interface ExceptionRecord {
 /** Who changes an exception: an operator (by hand) or a job (opening, seeing again, resolving on news). */
 export type ExceptionActor = Extract<Actor, { kind: 'operator' | 'system' }>;
 
-export interface OpenOrUpdateInput {
-  dedupKey: string;
-  category: ExceptionCategory;
-  owner: ExceptionOwner;
-  slaSeconds: number;
-  evidence: Record<string, unknown>;
-  payoutId?: string;
-  error?: string | { message: string; code?: string };
-  now: Timestamp;
+/**
+ * What openOrUpdate stores: an opening made by the domain's openException (key, owner and SLA
+ * derived from the category there, never here), and how this sighting is written.
+ */
+export type OpenOrUpdateInput = ExceptionOpening & {
   /** Default: the job `system`. Jobs should name themselves (`sweep`, `reconcile`, …). */
   actor?: ExceptionActor;
   /** The Request-Id behind the change, when an API call made it. */
@@ -55,7 +51,7 @@ export interface OpenOrUpdateInput {
    * after a redrive.
    */
   reopenIfResolved?: boolean;
-}
+};
 
 export type OpenOrUpdateResult =
   | { kind: 'opened'; exception: ExceptionRecord }

@@ -1,5 +1,4 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   decideException,
   exceptionIdOf,
@@ -13,6 +12,7 @@ import type { AuditEntry, AuditRecord } from '../domain/audit';
 import { auditActorOf } from '../domain/audit-entries';
 import type { AuditTrail } from './audit-trail';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
+import { isConditionFailure } from './dynamo-errors';
 import {
   ExceptionConflictError,
   ExceptionNotFoundError,
@@ -105,7 +105,7 @@ export class ExceptionsRepository {
 
   async openOrUpdate(input: OpenOrUpdateInput): Promise<OpenOrUpdateResult> {
     const exceptionId = exceptionIdOf(input.dedupKey);
-    const now = iso(input.now);
+    const now = iso(input.seenAt);
     const actor = input.actor ?? SYSTEM_ACTOR;
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(exceptionId);
@@ -324,9 +324,4 @@ function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange
       note: change.note,
     },
   };
-}
-
-export function isConditionFailure(error: unknown): boolean {
-  if (error instanceof TransactionCanceledException) return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  return error instanceof Error && (error.name === 'ConditionalCheckFailedException' || error.name === 'TransactionCanceledException');
 }

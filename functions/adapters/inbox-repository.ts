@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
+import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
  * The webhook inbox in INBOX_TABLE: every verified provider event, raw, before anything acts on it.
@@ -110,8 +110,8 @@ export class InboxRepository {
       );
       return { kind: 'new', event };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) && (error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      const old = (error as ConditionalCheckFailedException).Item;
+      if (!isConditionalCheckFailed(error)) throw error;
+      const old = error.Item;
       // Emulators without ReturnValuesOnConditionCheckFailure: fall back to a consistent read.
       const stored = old !== undefined ? toEvent(unmarshall(old as Parameters<typeof unmarshall>[0])) : await this.get(input.provider, input.providerEventId);
       if (stored === undefined) throw error;

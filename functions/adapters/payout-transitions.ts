@@ -8,7 +8,7 @@ import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
 import { auditChainMoved } from './audit-trail';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
 
@@ -110,10 +110,11 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
-      if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
-      const payoutMoved = codes[0] === 'ConditionalCheckFailed' || (auditIndex >= 0 && auditChainMoved(codes, auditIndex));
-      if (!payoutMoved && !codes.includes('TransactionConflict')) {
-        if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
+      if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
+      // Moved: the payout's version, or its audit chain (an operator's read appended to it).
+      const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
+      if (!payoutMoved && !hasTransactionConflict(codes)) {
+        if (!itemConditionFailed(codes, refIndex)) throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
         if (claim === undefined) {
           throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });

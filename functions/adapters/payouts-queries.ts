@@ -6,7 +6,6 @@ import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from
 import { EVENT_SK_PREFIX, PAYOUT_SK, payoutFromItem, payoutPk, tenantGsiPk, tenantStatusGsiPk } from './payout-items';
 import type { PayoutsStore } from './payouts-store';
 
-export { InvalidCursorError } from './cursor';
 
 /** Timeline entries returned for one payout; a payout has a handful, a runaway one is cut here. */
 export const TIMELINE_ENTRIES_MAX = 500;

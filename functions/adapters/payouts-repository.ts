@@ -6,7 +6,7 @@ import { payoutCreatedEntry } from '../domain/audit-entries';
 import type { Actor, Payout, TransitionCommand, TransitionResult, TimelineEntry } from '../domain/payout';
 import type { Destination } from '../domain/recipient';
 import { AuditTrail } from './audit-trail';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
   DESTINATION_SK,
@@ -141,12 +141,12 @@ export class PayoutsRepository implements PayoutsStore {
         return { kind: 'created', payout };
       } catch (error) {
         const reasons = cancellationCodes(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') {
+        if (reasons !== undefined && itemConditionFailed(reasons, 0)) {
           const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
           if (existing === undefined) throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
           return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
         }
-        if (reasons?.includes('TransactionConflict') && attempt < CREATE_ATTEMPTS_MAX) {
+        if (reasons !== undefined && hasTransactionConflict(reasons) && attempt < CREATE_ATTEMPTS_MAX) {
           await jitterSleep(CREATE_RETRY_DELAY_MS_MAX);
           continue;
         }

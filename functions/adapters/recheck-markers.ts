@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
  * "Ask the provider about this payout again": written by the webhook processor when an event was
@@ -39,7 +40,7 @@ export class RecheckMarkers {
         new DeleteCommand({ TableName: this.tableName, Key: { pk: PK, sk: marker.payoutId }, ConditionExpression: 'requestedAt = :at', ExpressionAttributeValues: { ':at': marker.requestedAt } }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 }

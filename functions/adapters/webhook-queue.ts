@@ -1,4 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsJson } from './sqs-json';
 
 /**
  * Messages on WEBHOOK_QUEUE name an inbox event; the body stays in the inbox (and S3), so a
@@ -46,6 +47,6 @@ export class WebhookQueue {
   ) {}
 
   async enqueue(message: WebhookMessage): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: sqsJson(message) }));
   }
 }

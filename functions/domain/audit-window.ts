@@ -1,5 +1,5 @@
 /**
- * The time window of an audit search (GET /audit, docs/audit.md). A subject's chain is small and
+ * The time window and limits of an audit search (GET /audit, docs/audit.md). A subject's chain is small and
  * read whole unless `from`/`to` narrow it; every other search reads the index partitions of each
  * day in its window, so that window has a default and a maximum:
  *
@@ -12,6 +12,14 @@
 export const AUDIT_SEARCH_DEFAULT_DAYS = 7;
 /** A month and a day: a monthly review in one search, while a page still merges at most 32 days. */
 export const AUDIT_SEARCH_RANGE_DAYS_MAX = 31;
+export const AUDIT_PAGE_LIMIT_DEFAULT = 50;
+export const AUDIT_PAGE_LIMIT_MAX = 200;
+/**
+ * DynamoDB Queries one page may spend (a round of a day costs one per open shard). A selective
+ * filter over a busy window can read many items for few matches; the page then ends early, with a
+ * cursor, instead of running into the API's 30 s limit.
+ */
+export const AUDIT_SEARCH_QUERIES_MAX = 48;
 const DAY_MS = 86_400_000;
 const BEGINNING = '1970-01-01T00:00:00.000Z';
 const END = '9999-12-31T23:59:59.999Z';

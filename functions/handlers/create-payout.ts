@@ -1,5 +1,4 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { ulid } from 'ulidx';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
@@ -7,7 +6,7 @@ import { submissionEnqueuer } from '../adapters/submission-queue';
 import { parseCreatePayoutRequest } from '../http/create-payout-request';
 import { idempotentCreate } from '../app/payouts/create-payout';
 import { httpHandler } from '../http/http-handler';
-import { PAYOUT_ID_PREFIX } from '../shared/ids';
+import { newPayoutId } from '../shared/ids';
 import { positiveIntegerEnv } from '../shared/env';
 import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
 import { callerOf } from '../http/claims';
@@ -32,7 +31,7 @@ const create = idempotentCreate({
   keyPrefix: IDEMPOTENCY_KEY_PREFIX,
   expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
   now: () => new Date(),
-  newPayoutId: () => `${PAYOUT_ID_PREFIX}${ulid()}`,
+  newPayoutId,
 });
 
 export const handler = httpHandler(async (event, requestId, context) => {

@@ -6,11 +6,11 @@ import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapt
 import { InboxRepository } from '../adapters/inbox-repository';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
-import { ENV } from '../shared/names';
+import { ENV, METRICS } from '../shared/names';
 import { internalErrorResponse, requestIdOf, type HttpResult } from '../http/response';
 import { intakeWebhook, type IntakeDeps } from '../app/webhooks/intake';
 
-// Entry for POST /webhooks/{provider}: wiring only; the protocol is in webhooks/intake.ts.
+// Entry for POST /webhooks/{provider}: wiring only; the protocol is in app/webhooks/intake.ts.
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -31,7 +31,7 @@ function dependencies(): IntakeDeps {
       const single = metrics.singleMetric();
       single.addDimension('reason', reason);
       single.addDimension('provider', provider);
-      single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+      single.addMetric(METRICS.webhookRejected, MetricUnit.Count, 1);
     },
     nowMs: () => Date.now(),
     log: (message, detail) => logger.info(message, detail),
@@ -51,7 +51,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult
     return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
   } catch (error) {
     // A 5xx makes the provider retry: correct for anything we could not store. Not httpHandler:
-    // this route has no JWT, and its refusals are counted per reason (webhooks/intake.ts).
+    // this route has no JWT, and its refusals are counted per reason (app/webhooks/intake.ts).
     logger.error('webhook intake failed', { requestId, error: error as Error });
     return internalErrorResponse(requestId, error, 'webhook_delivery');
   }

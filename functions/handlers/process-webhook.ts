@@ -8,14 +8,10 @@ import { InboxRepository } from '../adapters/inbox-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { RecheckMarkers } from '../adapters/recheck-markers';
-import { ENV } from '../shared/names';
+import { ENV, QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { processWebhookRecord, WebhookProcessingError, type ProcessDeps } from '../app/webhooks/process';
 
 // Entry for the WebhookQueue consumer: partial-batch responses, so only failed records return.
-
-/** The queue's maxReceiveCount (contracts.md: every DLQ at 5); CDK passes the real value. */
-export const MAX_RECEIVE_COUNT_ENV = 'WEBHOOK_MAX_RECEIVE_COUNT';
-const MAX_RECEIVE_COUNT_DEFAULT = 5;
 
 const logger = new Logger();
 const processor = new BatchProcessor(EventType.SQS);
@@ -34,7 +30,8 @@ function dependencies(): ProcessDeps {
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
     exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
-    maxReceiveCount: Number(process.env[MAX_RECEIVE_COUNT_ENV] ?? MAX_RECEIVE_COUNT_DEFAULT),
+    // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
+    maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -1,5 +1,5 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { InvalidCursorError } from '../adapters/payouts-queries';
+import { InvalidCursorError } from '../adapters/cursor';
 import { AuditTrail } from '../adapters/audit-trail';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
@@ -9,7 +9,7 @@ import { noQuerySchema, parseQuery } from '../http/query-parameters';
 import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
-import { ENV } from '../shared/names';
+import { ENV, PROVIDER_NAMES } from '../shared/names';
 import { badRequest, notFound } from '../http/api-error';
 import { callerOf } from '../http/claims';
 import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
@@ -18,7 +18,7 @@ import { json, type HttpResult } from '../http/response';
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
-// (payouts/operator-lookup.ts).
+// (app/payouts/operator-lookup.ts).
 
 const client = dynamoDocumentClient();
 const auditTable = requiredEnv(ENV.auditTable);
@@ -28,8 +28,6 @@ const repository = new PayoutsRepository({
   ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries',
   auditTable,
 });
-/** Providers whose references we index (`payout.provider`). */
-const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
 const operatorDeps: OperatorLookupDeps = {
   repository,
   // Operator reads are audited: the one write this function makes.

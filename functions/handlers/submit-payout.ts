@@ -1,5 +1,5 @@
 // submit-payout: SQS consumer of SubmissionQueue. Each record is one payout id; see
-// submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
+// app/submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
 // failed (provider timeout, 5xx, a missing payout) are retried; after maxReceiveCount (5) they land
 // in SubmissionDlq, where the sweeper turns them into exceptions.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -11,7 +11,7 @@ import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
 import { parseSubmissionMessage } from '../adapters/submission-queue';
 import { isProviderError } from '../domain/provider-errors';
-import { ENV } from '../shared/names';
+import { ENV, METRICS } from '../shared/names';
 import { submitOne, type SubmitterDeps } from '../app/submission/submit-one';
 
 const logger = new Logger();
@@ -22,7 +22,7 @@ function countOutcome(outcome: string, detail?: string): void {
   const single = metrics.singleMetric();
   single.addDimension('outcome', outcome);
   if (detail !== undefined) single.addDimension('detail', detail);
-  single.addMetric('SubmissionOutcome', MetricUnit.Count, 1);
+  single.addMetric(METRICS.submissionOutcome, MetricUnit.Count, 1);
 }
 const processor = new BatchProcessor(EventType.SQS);
 let deps: SubmitterDeps | undefined;

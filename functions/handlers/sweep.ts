@@ -14,7 +14,7 @@ import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV } from '../shared/names';
 import { sweep, type SweepDeps, type SweepReport } from '../app/sweeper/sweep';
 
-// Entry for the scheduled sweeper; wiring only (the jobs are in sweeper/sweep.ts).
+// Entry for the scheduled sweeper; wiring only (the jobs are in app/sweeper/sweep.ts).
 
 const logger = new Logger();
 let deps: SweepDeps | undefined;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AUDIT_PAGE_LIMIT_DEFAULT, AUDIT_PAGE_LIMIT_MAX } from '../adapters/audit-search';
 import {
   AUDIT_ACTIONS,
   AUDIT_ACTOR_TYPES,
@@ -10,7 +9,7 @@ import {
   type AuditActorType,
   type AuditSubject,
 } from '../domain/audit';
-import { AUDIT_SEARCH_DEFAULT_DAYS, AUDIT_SEARCH_RANGE_DAYS_MAX } from '../domain/audit-window';
+import { AUDIT_PAGE_LIMIT_DEFAULT, AUDIT_PAGE_LIMIT_MAX, AUDIT_SEARCH_DEFAULT_DAYS, AUDIT_SEARCH_RANGE_DAYS_MAX } from '../domain/audit-window';
 import { CURSOR_CHARS_MAX, instantQuery, pageSizeQuery } from './schemas';
 
 /**

@@ -6,14 +6,16 @@ import type { Destination } from '../domain/recipient';
 import type { RecipientField } from '../domain/recipient-fields';
 import { badRequest, fromDomainError, type ApiError } from './api-error';
 import { parseJsonBody } from './body';
+import { CREATE_BODY_BYTES_MAX } from './http-limits';
 import { pathOf, requestErrorOf, valueAt } from './request-errors';
-import { createPayoutBodySchema, SERVER_OWNED_FIELDS, type CreatePayoutBody } from './schemas';
+import {
+  createPayoutBodySchema,
+  IDEMPOTENCY_KEY_CHARS_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
+  SERVER_OWNED_FIELDS,
+  type CreatePayoutBody,
+} from './schemas';
 
-/** Largest create body accepted, in bytes as sent. A payout is well under 4 KiB. */
-export const CREATE_BODY_BYTES_MAX = 16_384;
-export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
-/** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
 
 export interface CreatePayoutRequest {
   idempotencyKey: string;

@@ -10,14 +10,14 @@ import { reconciliationRequestSender } from '../adapters/reconciliation/requests
 import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
 import type { RunDependencies } from '../app/reconciliation/run';
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
-import { ENV } from '../shared/names';
+import { ENV, type ProviderName } from '../shared/names';
 import type { ReconciliationsApiDependencies } from '../app/reconciliation/reconciliations-api';
 
 /**
  * Composition root shared by two entries (`reconcile`, `reconciliations-api`): builds the clients and
  * adapters from the environment. Only entries import functions/wiring/; use cases get what it builds.
  */
-export const RECONCILED_PROVIDER = 'sandbox';
+export const RECONCILED_PROVIDER = 'sandbox' satisfies ProviderName;
 
 export function reconciliationDependencies(): RunDependencies {
   const client = dynamoDocumentClient();

@@ -1,4 +1,4 @@
-// The sandbox's settlement report (issue 5): GET /v1/reports/settlement?date=YYYY-MM-DD, a CSV
+// The sandbox's settlement report, what reconciliation matches against: GET /v1/reports/settlement?date=YYYY-MM-DD, a CSV
 // shaped like a real provider's payout reconciliation report — one row per payout the sandbox
 // received that UTC day, with its current state — written by the same writer our parser reads
 // (functions/domain/reconciliation/report-writer.ts). The `report_*` test triggers perturb rows so

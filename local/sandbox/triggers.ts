@@ -20,7 +20,7 @@ export type SubmitBehaviour =
   | 'flaky' // records nothing, answers 503 to the first attempt per key, then accepts
   | 'error_after_record'; // records the payout, answers 500 to the first attempt; a retry gets the payout
 
-/** How the settlement report (issue 5, local/sandbox/settlement-report.ts) perturbs the payout's row. */
+/** How the settlement report (local/sandbox/settlement-report.ts) perturbs the payout's row. */
 export type ReportPerturbation = 'none' | 'omit' | 'amount_changed' | 'fee_changed' | 'duplicated' | 'status_changed';
 
 export interface SandboxTrigger {

@@ -1,4 +1,4 @@
-// The sandbox's signed webhooks (issue 4): every state a payout enters is sent to our intake as a
+// The sandbox's signed webhooks, as a real provider would send them: every state a payout enters is sent to our intake as a
 // Standard-Webhooks-signed event, through a seeded fault plan (duplicates, delays, reordering,
 // drops redelivered with exponential backoff). Routes:
 //   POST /v1/webhooks/{eventId}/resend   one immediate, fault-free redelivery (as in providers' dashboards)
@@ -9,6 +9,7 @@
 //   WEBHOOK_SECRETS_FILE     secrets file; the sandbox signs with `sandbox[0]`
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV } from '../../functions/shared/names.js';
 import { REPO_ROOT } from '../paths.js';
 import { DELIVERY_TIMING_DEFAULT, parseFaultRates, type DeliveryTiming, type FaultRates } from './fault-plan.js';
 import { sendError, sendJson } from './http.js';
@@ -30,7 +31,7 @@ export interface WebhookEmitterOptions {
 }
 
 /** The sandbox's own signing secret: the first `sandbox` secret of the twin's secrets file. */
-export function loadSandboxSecret(path = process.env['WEBHOOK_SECRETS_FILE'] ?? SECRETS_FILE_DEFAULT): string {
+export function loadSandboxSecret(path = process.env[ENV.webhookSecretsFile] ?? SECRETS_FILE_DEFAULT): string {
   const secrets = JSON.parse(readFileSync(path, 'utf8')) as { sandbox?: string[] };
   const secret = secrets.sandbox?.[0];
   if (!secret) throw new Error(`${path} holds no sandbox secret (expected { "sandbox": ["whsec_…"] })`);

@@ -1,4 +1,4 @@
-// `npm run ops` against a whole twin (issue 4): a message forced into the webhook DLQ, seen by the
+// `npm run ops` against a whole twin: a message forced into the webhook DLQ, seen by the
 // sweeper, then listed, dry-run redriven, its exception assigned and resolved, and its stored event
 // replayed (dry run) — all from the CLI, with a token minted the twin's way.
 import { spawn } from 'node:child_process';

@@ -79,7 +79,7 @@ describe('Lambda functions', () => {
     }
   });
 
-  // Issue 8: POST /reconciliations refuses a day not ended in RECONCILE_TIMEZONE, so the API and the
+  // POST /reconciliations refuses a day not ended in RECONCILE_TIMEZONE, so the API and the
   // function that runs the day must agree on the zone (and with the schedule, asserted below).
   it('give reconciliations-api and reconcile the same RECONCILE_TIMEZONE', () => {
     const zoneOf = (name: string) => functionByName(name)[1].Properties.Environment.Variables['RECONCILE_TIMEZONE'];

@@ -1,7 +1,7 @@
 import { ProviderProtocolError, ProviderRejectedError, type ProviderError } from '../../domain/provider-errors';
 import type { ProviderPort, ProviderSubmission, StatusQuery, StatusResult, SubmitResult } from '../../domain/provider-port';
 import { mapSandboxState } from '../../domain/provider-status';
-import { ENV } from '../../shared/names';
+import { ENV, type ProviderName } from '../../shared/names';
 import { classifyFetchError, classifyHttpFailure, retryDecision, type ErrorBodyShape, type Operation } from './provider-retry';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, SANDBOX_PATHS, type SandboxCreatePayoutRequest, type SandboxList, type SandboxPayout } from './sandbox-api';
 
@@ -11,7 +11,7 @@ import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, SANDBOX_PATHS, type
  * SQS redelivery, duplicate message — gets the payout the sandbox already holds.
  */
 
-export const PROVIDER_NAME = 'sandbox';
+export const PROVIDER_NAME = 'sandbox' satisfies ProviderName;
 /** How long a submission may take before we give up on hearing the answer (the sandbox may still act). */
 export const submitTimeoutMs = 5_000;
 /** How long a status read may take. */

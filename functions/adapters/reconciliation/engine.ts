@@ -4,7 +4,8 @@ import { CsvReader } from '../../domain/reconciliation/csv-reader';
 import { ReportRowReader, type ReportRow } from '../../domain/reconciliation/report';
 import { classifyOrphan, classifyPayout } from '../../domain/reconciliation/classify';
 import { withLedger, type LedgerFact, type MatchedBy, type ReconPayout, type ReconRow } from '../../domain/reconciliation/matching-types';
-import { exceptionDedupKey, isMismatch, ownerOf, slaSecondsOf } from '../../domain/reconciliation/categories';
+import { exceptionRuleOf } from '../../domain/exceptions';
+import { isMismatch, mismatchSubjectOf, type MismatchSubject } from '../../domain/reconciliation/categories';
 import {
   EXCEPTIONS_CSV_HEADER,
   RECONCILIATION_CSV_HEADER,
@@ -44,8 +45,11 @@ export const PARTITION_COUNT = 256;
 export const EXCEPTION_WRITE_CONCURRENCY = 8;
 
 export interface EnginePorts {
-  /** Opens or updates the exception for a mismatch row; returns its (deterministic) id. */
-  openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'>): Promise<string>;
+  /**
+   * Opens or updates the exception for a mismatch row; returns its (deterministic) id. `ref.subject`
+   * is what the exception is about, the rest what the domain derived from it (exceptions.ts).
+   */
+  openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'> & { subject: MismatchSubject }): Promise<string>;
   /** Payouts outside the window that provider rows point at (created on another day). */
   lookupPayouts?(payoutIds: readonly string[]): Promise<ReconPayout[]>;
   /** Called once per bucket with the payouts both sides agree on. */
@@ -221,20 +225,22 @@ async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(Ex
   const refs: (ExceptionRef | undefined)[] = new Array(rows.length).fill(undefined);
   // One write per dedup key: two provider rows for one unknown reference are one exception, and
   // writing it twice at once would race its optimistic version.
-  const byKey = new Map<string, { row: ReconRow; indexes: number[]; partial: Omit<ExceptionRef, 'exceptionId'> }>();
+  type Pending = { row: ReconRow; indexes: number[]; subject: MismatchSubject; partial: Omit<ExceptionRef, 'exceptionId'> };
+  const byKey = new Map<string, Pending>();
   rows.forEach((row, index) => {
     if (row.category === null || !isMismatch(row.category)) return;
     const category = row.category;
-    const dedupKey = exceptionDedupKey(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference });
+    const subject = mismatchSubjectOf(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference });
+    const { dedupKey, owner, slaSeconds } = exceptionRuleOf(subject);
     const known = byKey.get(dedupKey);
     if (known !== undefined) return void known.indexes.push(index);
-    byKey.set(dedupKey, { row, indexes: [index], partial: { dedupKey, category, owner: ownerOf(category), slaSeconds: slaSecondsOf(category) } });
+    byKey.set(dedupKey, { row, indexes: [index], subject, partial: { dedupKey, category, owner, slaSeconds } });
   });
   const pending = [...byKey.values()];
   for (let start = 0; start < pending.length; start += EXCEPTION_WRITE_CONCURRENCY) {
     await Promise.all(
-      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, indexes, partial }) => {
-        const ref = { ...partial, exceptionId: await ports.openException(row, partial) };
+      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, indexes, subject, partial }) => {
+        const ref = { ...partial, exceptionId: await ports.openException(row, { ...partial, subject }) };
         for (const index of indexes) refs[index] = ref;
       }),
     );

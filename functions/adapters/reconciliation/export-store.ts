@@ -26,8 +26,6 @@ export const evidenceKey = (provider: string, date: string): string => `provider
 export const MANIFEST_NAME = 'manifest.json';
 /** The day's audit trail, one canonical JSON record a line (docs/audit.md, docs/finance.md). */
 export const AUDIT_EXPORT_NAME = 'audit.jsonl';
-/** Presigned links for finance live 15 minutes: long enough to download, short enough not to be shared around. */
-export const PRESIGNED_URL_EXPIRES_SECONDS = 900;
 
 export interface LocalFile {
   readonly name: string;
@@ -90,8 +88,9 @@ export class ExportStore {
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
-  async presign(date: string, name: string): Promise<string> {
-    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }), { expiresIn: PRESIGNED_URL_EXPIRES_SECONDS });
+  /** The API decides how long a link lives (and states it: GET /exports/{date}'s expires_in_seconds). */
+  async presign(date: string, name: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }), { expiresIn: expiresInSeconds });
   }
 
   private async keys(prefix: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from '../dynamo-errors';
 
 /**
  * Reconciliation runs in OPERATIONS_TABLE:
@@ -65,7 +65,7 @@ export class RunsRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new RunAlreadyRunningError(run.date, error);
+      if (isConditionalCheckFailed(error)) throw new RunAlreadyRunningError(run.date, error);
       throw error;
     }
   }
@@ -82,7 +82,7 @@ export class RunsRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new RunAlreadyRunningError(run.date, error);
+      if (isConditionalCheckFailed(error)) throw new RunAlreadyRunningError(run.date, error);
       throw error;
     }
   }

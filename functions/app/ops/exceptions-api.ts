@@ -10,22 +10,21 @@ import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { invalidTextError } from '../../http/request-errors';
 import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
-import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
-import { ApiError, badRequest, notFound } from '../../http/api-error';
-import { operatorActor, operatorOf, requireScope } from '../../http/operator';
-import { json, requestIdOf, type HttpResult } from '../../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
 import {
   assignExceptionBodySchema,
   listExceptionsQuerySchema,
   parseExceptionsRequest,
   resolveExceptionBodySchema,
 } from '../../http/exceptions-requests';
-
-export { ASSIGNEE_CHARS_MAX, RESOLUTION_NOTE_CHARS_MAX } from '../../http/exceptions-requests';
+import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
+import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
+import { EXCEPTION_ID_PATTERN } from '../../shared/ids';
+import { ApiError, badRequest, notFound } from '../../http/api-error';
+import { operatorActor, operatorOf, requireScope } from '../../http/operator';
+import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { parseJsonBody } from '../../http/body';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
-export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
@@ -101,7 +100,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-/** Typed by the documented schema (functions/http/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
+/** Typed by the documented schema (functions/api/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
 export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView {
   return {
     exception_id: e.exceptionId,

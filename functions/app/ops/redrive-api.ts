@@ -2,28 +2,29 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { AuditTrail } from '../../adapters/audit-trail';
+import { sqsJson } from '../../adapters/sqs-json';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../http/ops-schemas';
-import { assertNever } from '../../domain/assert-never';
-import { notFound } from '../../http/api-error';
-import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
-import { json, requestIdOf, type HttpResult } from '../../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
-import { noQuerySchema, parseQuery } from '../../http/query-parameters';
-import { describeDlqMessage, QUEUE_NAMES, type DlqView, type QueueName } from './dlq-view';
 import {
   parseDlqQuery,
   parseRedriveRequest,
   parseReplayRequest,
+  REDRIVE_MESSAGES_PER_CALL_MAX,
+  REDRIVE_MESSAGES_PER_SECOND_MAX,
   REPLAY_EVENTS_PER_CALL_MAX,
   type RedriveFilter,
 } from '../../http/redrive-requests';
-
-export { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../../http/redrive-requests';
+import { assertNever } from '../../domain/assert-never';
+import { notFound } from '../../http/api-error';
+import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
+import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { parseJsonBody } from '../../http/body';
+import { noQuerySchema, parseQuery } from '../../http/query-parameters';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { describeDlqMessage, type DlqView } from './dlq-view';
 
 /** GET /ops/queues, GET /ops/dlq, POST /ops/dlq/redrive, POST /ops/replay (docs/ops-api.md). */
-export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
-export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
 /** Messages peeked to estimate a DLQ's oldest age for GET /ops/queues. */
 const OLDEST_AGE_SAMPLE = 10;
 
@@ -61,9 +62,11 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
     }
     case 'POST /ops/dlq/redrive':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await redrive(deps, operator, requestId, operatorBody(event)), requestId);
     case 'POST /ops/replay':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await replay(deps, operator, requestId, operatorBody(event)), requestId);
     default:
       throw notFound('route');
@@ -74,7 +77,7 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-// Answers typed by the documented schemas (functions/http/ops-schemas.ts).
+// Answers typed by the documented schemas (functions/api/ops-schemas.ts).
 async function queueDepths(deps: RedriveApiDeps): Promise<QueuesResponse['data']> {
   const now = deps.nowMs();
   const rows: QueuesResponse['data'] = [];
@@ -164,7 +167,8 @@ function redriveTransformOf(queue: QueueName, operator: string): { transform?: (
 /** The processor resolves the message's DLQ exception when a redriven copy succeeds. */
 function markRedriven(body: string, operator: string): string {
   try {
-    return JSON.stringify({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
+    // Sent back as it came: ASCII JSON (adapters/sqs-json.ts), whatever the event type carries.
+    return sqsJson({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
   } catch {
     return body;
   }

@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { cancellationCodes } from '../../adapters/dynamo-errors';
+import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutsRepository } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
 import type { Payout } from '../../domain/payout';
@@ -132,10 +132,7 @@ function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Calle
 
 /** DynamoDB refused the request itself: the same request will be refused again. */
 function isDeterministicFailure(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'ValidationException' || name === 'PayoutsRepositoryError') return true;
-  const codes = cancellationCodes(error);
-  return codes !== undefined && codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded');
+  return (error as { name?: string } | null)?.name === 'PayoutsRepositoryError' || isRefusedRequest(error);
 }
 
 function keyReused(fields: string[]): ApiError {

@@ -8,7 +8,7 @@ import type { AuditSearch } from '../../adapters/audit-search';
 import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
 import { auditJsonlLine } from '../../domain/audit';
-import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
+import { openException } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
@@ -18,7 +18,7 @@ import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reco
 import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
 /**
- * One reconciliation run for one date, start to finish (issue 5):
+ * One reconciliation run for one date, start to finish:
  *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
  *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
  *   (manifest last) → set reconciledAt → record "succeeded" and the last success. The day's audit
@@ -95,12 +95,7 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       {
         openException: async (row, ref) => {
           exceptionCount += 1;
-          const payoutId = row.payout?.payoutId;
-          const opened = await deps.exceptions.openOrUpdate({
-            dedupKey: ref.dedupKey,
-            category: ref.category,
-            owner: ref.owner,
-            slaSeconds: ref.slaSeconds,
+          const opening = openException(ref.subject, {
             // Every mismatch of the row, dominant first: the owner sees what else disagrees.
             evidence: {
               source: 'reconciliation',
@@ -112,10 +107,9 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
               reportEtag: evidence.etag,
               reportLine: row.report?.line,
             },
-            ...(payoutId === undefined ? {} : { payoutId }),
-            now: nowIso(),
-            actor: { kind: 'system', id: 'reconcile' },
+            seenAt: nowIso(),
           });
+          const opened = await deps.exceptions.openOrUpdate({ ...opening, actor: { kind: 'system', id: 'reconcile' } });
           return opened.exception.exceptionId;
         },
         lookupPayouts: (ids) => deps.payouts.lookup(ids),
@@ -151,17 +145,15 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
   } catch (error) {
     const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
     if (error instanceof ReportFormatError) {
-      await deps.exceptions.openOrUpdate({
-        dedupKey: `reconciliation:report_malformed:${deps.provider}:${date}`,
-        category: 'report_malformed',
-        owner: defaultOwnerOf('report_malformed'),
-        slaSeconds: SLA_SECONDS_BY_CATEGORY.report_malformed,
-        evidence: { source: 'reconciliation', date, code: error.reportCode, line: error.line, message: error.message, reportKey: run.reportKey, reportEtag: run.reportEtag, generatorVersion: GENERATOR_VERSION },
-        error: { message: error.message, code: error.reportCode },
-        now: failed.finishedAt!,
-        actor: { kind: 'system', id: 'reconcile' },
-        reopenIfResolved: true,
-      });
+      const opening = openException(
+        { category: 'report_malformed', provider: deps.provider, date },
+        {
+          evidence: { source: 'reconciliation', date, code: error.reportCode, line: error.line, message: error.message, reportKey: run.reportKey, reportEtag: run.reportEtag, generatorVersion: GENERATOR_VERSION },
+          error: { message: error.message, code: error.reportCode },
+          seenAt: failed.finishedAt!,
+        },
+      );
+      await deps.exceptions.openOrUpdate({ ...opening, actor: { kind: 'system', id: 'reconcile' }, reopenIfResolved: true });
     }
     await deps.runs.finish(failed);
     throw error;

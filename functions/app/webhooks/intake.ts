@@ -1,6 +1,11 @@
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { WebhookSecretsSource } from '../../adapters/webhook-secrets';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import {
+  ENQUEUE_FAILED_RETRY_AFTER_SECONDS,
+  WEBHOOK_BODY_BYTES_MAX,
+  WEBHOOK_BODY_DEPTH_MAX,
+} from '../../http/http-limits';
 import type { WebhookAccepted } from '../../http/webhook-schemas';
 import { webhookEnvelope } from '../../domain/provider-events';
 import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
@@ -23,11 +28,6 @@ import { errorResponse, json, type HttpResult } from '../../http/response';
  * The 400 is counted (`WebhookRejected`, reason duplicate_json_key) so an alarm sees a provider
  * that starts sending such bodies; the provider's retries get the same answer.
  */
-export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
-/** Provider events nest a few levels (Stripe: data.object.metadata…); 32 is far past any of them. */
-export const WEBHOOK_BODY_DEPTH_MAX = 32;
-/** What a provider waits before retrying a 503; the sweeper usually enqueues it sooner. */
-export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
 
 export type RejectionReason =
   | 'unknown_provider'

@@ -3,16 +3,13 @@ import type { ExceptionsRepository } from '../../adapters/exceptions-repository'
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { RecheckMarkers } from '../../adapters/recheck-markers';
 import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
-import { defaultOwnerOf, exceptionIdOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import { exceptionIdFor, openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
-
-/** The webhook processor as the audit trail names it (a job: its function name). */
-const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
-import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-exception';
+import { openOwnershipException } from './ownership-exception';
 
 /**
  * One queued webhook → at most one payout transition (DESIGN §1). Outcomes:
@@ -59,10 +56,6 @@ export interface ProcessDeps {
 }
 
 export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
-
-export const dlqExceptionDedupKey = (provider: string, providerEventId: string): string => `webhook_dlq:${provider}:${providerEventId}`;
-export const longPendingExceptionDedupKey = (payoutId: string): string => `long_pending:${payoutId}`;
-export const forbiddenExceptionDedupKey = (provider: string, providerEventId: string): string => `forbidden:${provider}:${providerEventId}`;
 
 export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>): Promise<ProcessOutcome> {
   const message = parseWebhookMessage(record.body);
@@ -123,23 +116,22 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'stale':
       break;
     case 'forbidden':
-      await deps.exceptions.openOrUpdate({
-        dedupKey: forbiddenExceptionDedupKey(provider, providerEventId),
-        category: 'forbidden_transition',
-        owner: defaultOwnerOf('forbidden_transition'),
-        slaSeconds: SLA_SECONDS_BY_CATEGORY.forbidden_transition,
-        payoutId,
-        evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
-        error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
-        now: nowIso,
-        actor: PROCESSOR_ACTOR,
-      });
+      await deps.exceptions.openOrUpdate(
+        openException(
+          { category: 'forbidden_transition', provider, providerEventId, payoutId },
+          {
+            evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
+            error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
+            seenAt: nowIso,
+          },
+        ),
+      );
       await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
       break;
     case 'rejected_ownership':
       await openOwnershipException(deps.exceptions, {
-        dedupKey: ownershipExceptionDedupKey(provider, providerEventId),
         provider,
+        via: { kind: 'webhook', providerEventId },
         payout: result.payout,
         mismatches: result.mismatches,
         claim: {
@@ -176,48 +168,49 @@ async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record:
   }
   if (receiveCount < deps.maxReceiveCount) return;
   const sentMs = Number(record.attributes.SentTimestamp ?? nowMs);
-  await deps.exceptions.openOrUpdate({
-    dedupKey: dlqExceptionDedupKey(provider, providerEventId),
-    category: 'webhook_dead_lettered',
-    owner: defaultOwnerOf('webhook_dead_lettered'),
-    slaSeconds: SLA_SECONDS_BY_CATEGORY.webhook_dead_lettered,
-    evidence: {
-      queue: 'webhook',
-      message_id: record.messageId,
-      provider,
-      provider_event_id: providerEventId,
-      event_type: message.event_type,
-      error_category: failure.category,
-      receive_count: receiveCount,
-      age_seconds: Math.max(0, Math.round((nowMs - sentMs) / 1_000)),
-      first_error: stored?.firstError,
-      last_error: stored?.lastError,
-      error_count: stored?.errorCount,
+  const opening = openException(
+    { category: 'webhook_dead_lettered', message: { kind: 'event', provider, providerEventId } },
+    {
+      evidence: {
+        queue: 'webhook',
+        message_id: record.messageId,
+        provider,
+        provider_event_id: providerEventId,
+        event_type: message.event_type,
+        error_category: failure.category,
+        receive_count: receiveCount,
+        age_seconds: Math.max(0, Math.round((nowMs - sentMs) / 1_000)),
+        first_error: stored?.firstError,
+        last_error: stored?.lastError,
+        error_count: stored?.errorCount,
+      },
+      error: { message: failure.message, code: failure.category },
+      seenAt: nowIso,
     },
-    error: { message: failure.message, code: failure.category },
-    now: nowIso,
-    actor: PROCESSOR_ACTOR,
-    // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
-    reopenIfResolved: true,
-  });
+  );
+  // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
+  await deps.exceptions.openOrUpdate({ ...opening, reopenIfResolved: true });
 }
 
 async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMessage): Promise<void> {
-  const exceptionId = exceptionIdOf(dlqExceptionDedupKey(message.provider, message.provider_event_id));
+  const exceptionId = exceptionIdFor({
+    category: 'webhook_dead_lettered',
+    message: { kind: 'event', provider: message.provider, providerEventId: message.provider_event_id },
+  });
   const exception = await deps.exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
   await deps.exceptions.resolve({
     exceptionId,
     note: `processed after redrive by ${message.redriven_by}`,
-    actor: PROCESSOR_ACTOR,
+    actor: { kind: 'system', id: 'process-webhook' },
     now: new Date(deps.nowMs()),
   });
 }
 
 /** Resolves the payout's long_pending exception, if one is active; shared with the sweeper. */
 export async function resolveLongPending(exceptions: ExceptionsRepository, payoutId: string, by: string, nowIso: string): Promise<void> {
-  const exceptionId = exceptionIdOf(longPendingExceptionDedupKey(payoutId));
+  const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: PROCESSOR_ACTOR, now: nowIso });
+  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: { kind: 'system', id: 'process-webhook' }, now: nowIso });
 }

@@ -139,7 +139,7 @@ describe('POST /payouts on DynamoDB Local', () => {
     await drainSubmissions();
     sqsCalls.failNext('SendMessageCommand', Object.assign(new Error('injected: SQS unavailable'), { name: 'ServiceUnavailable' }));
     const failed = await post(VALID_BODY, { key: 'crash-key' });
-    // A known-transient AWS failure: 503 retryable with Retry-After (issue 8; it was a 500 before).
+    // A known-transient AWS failure: 503 retryable with Retry-After (never a 500: the client would not know to retry).
     expect(failed.statusCode).toBe(503);
     expect(JSON.parse(failed.body).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
     expect(failed.headers['retry-after']).toBe('1');

@@ -14,7 +14,7 @@ import { ENV } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
 
-// Issue 8, finding 2, as the outside probe saw it, on DynamoDB Local + fauxqs S3: four payouts we
+// Status beats money, end to end on DynamoDB Local + fauxqs S3, as an outside probe sees it: four payouts we
 // hold `paid` that the provider reports in transit, three of them also one cent of fee apart. All
 // four are status mismatches owned by ops — none is a rounding question for finance — and each row,
 // its exceptions.csv line and its exception's evidence name every mismatch.

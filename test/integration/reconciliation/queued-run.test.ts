@@ -128,7 +128,7 @@ describe('POST /reconciliations → ReconciliationQueue → reconcile', () => {
     }
   });
 
-  // Issue 8, finding 3: no path writes a day that has not ended. The template sets RECONCILE_TIMEZONE (UTC here).
+  // No path writes a day that has not ended. The template sets RECONCILE_TIMEZONE (UTC here).
   it('POST refuses a future day, today, an unknown field and a day too old: 400 with its code, nothing queued or recorded', async () => {
     expect(emulators.env[ENV.reconcileTimezone]).toBe('UTC');
     const cases: Array<[unknown, string, string]> = [

@@ -106,7 +106,7 @@ describe('reconciliation run on the emulators', () => {
     expect((await runReconciliation(deps, DATE, 'cli')).state).toBe('succeeded');
   });
 
-  // Issue 8, finding 3: the run itself is the last guard, whichever entry point called it.
+  // The run itself is the last guard against a day not ended, whichever entry point called it.
   it('refuses a day that has not ended before it records or writes anything', async () => {
     const today = new Date(clock).toISOString().slice(0, 10);
     for (const date of [today, '9999-12-31']) {

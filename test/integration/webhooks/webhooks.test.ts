@@ -1,10 +1,9 @@
-// The webhook pipeline on DynamoDB Local + fauxqs (issue 4, Tests): intake → inbox → queue,
+// The webhook pipeline on DynamoDB Local + fauxqs: intake → inbox → queue,
 // duplicates, reordering, poison → DLQ → exception → redrive, replay, enqueue failure, signatures.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
-import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { dlqExceptionDedupKey } from '../../../functions/app/webhooks/process';
+import { exceptionIdFor, exceptionIdOf, openException } from '../../../functions/domain/exceptions';
 import { sweep } from '../../../functions/app/sweeper/sweep';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
@@ -78,6 +77,14 @@ describe('intake', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.version).toBe(1);
   });
 
+  it('an event type SQS would refuse as raw text (past the BMP, U+FFFF) is enqueued once and processed: 202, not 503 on every redelivery', async () => {
+    const eventId = `evt_it_${ulid()}`;
+    const type = 'payout.💸\uffff';
+    expect((await h.deliverStripe(eventId, type, { id: 'po_unknown' })).statusCode).toBe(202);
+    expect(await h.inbox.get('stripe', eventId)).toMatchObject({ state: 'enqueued', eventType: type });
+    expect(await h.drain()).toEqual(['ignored']);
+  });
+
   it('inbox written but enqueue failed → 503; the provider retry enqueues it, and so does the sweeper', async () => {
     let failSends = true;
     const failing = new SQSClient({ region: 'us-east-1', endpoint: emulators.endpoints.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -130,7 +137,7 @@ describe('DLQ, exceptions, redrive and replay', () => {
     const outcomes = await h.drain(MAX_RECEIVE_COUNT + 3);
     expect(outcomes).toEqual(Array(MAX_RECEIVE_COUNT).fill('failed'));
     expect(await h.depth(h.dlqUrl)).toBe(1);
-    const exceptionId = exceptionIdOf(dlqExceptionDedupKey('sandbox', eventId));
+    const exceptionId = exceptionIdFor({ category: 'webhook_dead_lettered', message: { kind: 'event', provider: 'sandbox', providerEventId: eventId } });
     const exception = await h.exceptions.get(exceptionId);
     expect(exception).toMatchObject({ category: 'webhook_dead_lettered', owner: 'ops', state: 'open' });
     expect(exception?.evidence).toMatchObject({ receive_count: MAX_RECEIVE_COUNT, error_category: 'payout_not_found', error_count: MAX_RECEIVE_COUNT });
@@ -198,8 +205,8 @@ describe('DLQ, exceptions, redrive and replay', () => {
   });
 
   it('openOrUpdate with the same dedup key never duplicates; a resolved one stays resolved unless asked to reopen', async () => {
-    const key = `recon:2026-11-25:${ulid()}:amount_mismatch`;
-    const input = { dedupKey: key, category: 'amount_mismatch' as const, owner: 'finance' as const, slaSeconds: 3600, evidence: { ours: 100, theirs: 90 }, now: new Date() };
+    const input = openException({ category: 'amount_mismatch', providerReference: `ref_${ulid()}` }, { evidence: { ours: 100, theirs: 90 }, seenAt: new Date().toISOString() });
+    const key = input.dedupKey;
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('opened');
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('updated');
     const id = exceptionIdOf(key);

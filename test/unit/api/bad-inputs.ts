@@ -1,4 +1,4 @@
-// Every bad input of issue 3's list, with the status and code it must get. Shared by the unit table
+// Every bad input POST /payouts must refuse, with the status and code it must get. Shared by the unit table
 // (parse only) and the integration table (through the handler, asserting zero writes).
 export const VALID_BODY = {
   amount: 12_500,
@@ -61,7 +61,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'corridor unsupported', body: withBody({ currency: 'JPY', destination: { country: 'JP', method: 'zengin', account_number: '1234567' } }), status: 422, code: 'corridor_not_enabled', param: 'destination' },
   { name: 'corridor policy gated', body: withBody({ currency: 'INR', destination: { country: 'IN', method: 'imps', account_number: '123456789012', ifsc: 'HDFC0001234' } }), status: 422, code: 'corridor_policy_gated', param: 'destination' },
   { name: 'missing recipient', body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination }, status: 400, code: 'field_missing', param: 'recipient' },
-  // Issue 8 §3: strict input. Duplicate keys (one reader's payment is not another's).
+  // Strict input. Duplicate keys (one reader's payment is not another's).
   { name: 'duplicate amount key', body: validWith('"amount":1000,"amount":99999999,'), status: 400, code: 'duplicate_json_key', param: 'amount' },
   { name: 'duplicate key spelt with an escape', body: validWith('"amount":1000,"\\u0061mount":99999999,'), status: 400, code: 'duplicate_json_key', param: 'amount' },
   { name: 'duplicate nested key', body: JSON.stringify(VALID_BODY).replace('"name":"Ada Lovelace"', '"name":"Ada Lovelace","name":"Mallory"'), status: 400, code: 'duplicate_json_key', param: 'recipient.name' },

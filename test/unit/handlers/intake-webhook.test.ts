@@ -3,7 +3,8 @@ import type { InboxRepository } from '../../../functions/adapters/inbox-reposito
 import { CachedWebhookSecrets, parseWebhookSecrets } from '../../../functions/adapters/webhook-secrets';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { signStandardWebhook } from '../../../functions/domain/webhook-signatures';
-import { intakeWebhook, WEBHOOK_BODY_BYTES_MAX, type RejectionReason } from '../../../functions/app/webhooks/intake';
+import { WEBHOOK_BODY_BYTES_MAX } from '../../../functions/http/http-limits';
+import { intakeWebhook, type RejectionReason } from '../../../functions/app/webhooks/intake';
 
 // Refusals in their order of precedence; each counted and none touching the inbox or the queue.
 const SECRET = 'whsec_' + Buffer.from('unit-test-secret-0123456789abcdef').toString('base64');
@@ -47,7 +48,7 @@ describe('intake refusals', () => {
   });
 });
 
-describe('intake reads the signed body strictly (issue 8 §3): refused before it is stored', () => {
+describe('intake reads the signed body strictly: refused before it is stored', () => {
   const signedBytes = (bytes: Uint8Array, id = 'evt_1') => ({
     'webhook-id': id,
     'webhook-timestamp': String(NOW_MS / 1000),

@@ -135,7 +135,7 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
   });
 });
 
-describe('GET /ops/payouts query values (issue 8: validated before DynamoDB)', () => {
+describe('GET /ops/payouts query values (validated before DynamoDB)', () => {
   it.each([
     [{ idempotency_key: '', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],
     [{ idempotency_key: 'k\u0000', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],

@@ -4,7 +4,7 @@ import type { ReconciliationRequestMessage } from '../../../functions/adapters/r
 import { RunAlreadyRunningError, type RunRecord } from '../../../functions/adapters/reconciliation/runs-repository';
 import { ApiError } from '../../../functions/http/api-error';
 import { reconciliationsApi, type ReconciliationsApiDependencies } from '../../../functions/app/reconciliation/reconciliations-api';
-import { OPS_BODY_BYTES_MAX } from '../../../functions/http/body';
+import { OPS_BODY_BYTES_MAX } from '../../../functions/http/http-limits';
 
 const event = (routeKey: string, extra: Partial<APIGatewayProxyEventV2WithJWTAuthorizer> = {}) =>
   ({
@@ -75,7 +75,7 @@ describe('reconciliations-api', () => {
     expect([d.enqueued, d.sent]).toEqual([[], []]);
   });
 
-  // Issue 8, finding 3: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
+  // Which days may be reconciled: the clock is 2026-11-25T02:30Z; each refusal is a 400 with its code, and
   // nothing is recorded or sent.
   const REFUSALS: ReadonlyArray<readonly [what: string, body: string, code: string, param: string | undefined, timeZone?: string]> = [
     ['the far future', '{"date":"9999-12-31"}', 'date_not_ended', 'date'],

@@ -5,7 +5,8 @@ import type { InboxRepository } from '../../../functions/adapters/inbox-reposito
 import type { AuditTrail } from '../../../functions/adapters/audit-trail';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage } from '../../../functions/app/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { redriveApi, type RedriveApiDeps } from '../../../functions/app/ops/redrive-api';
 
 // GET /ops/queues and the DLQ view of every queue pair, with a fake SQS: the reconciliation pair
@@ -80,5 +81,31 @@ describe('DLQ view per queue', () => {
     expect(deadLetterCategoryOf(queue)).toBe(category);
     const view = await describeDlqMessage(queue, message('m-1', queue === 'reconciliation' ? RUN_REQUEST : '{}'), noInbox, NOW_MS);
     expect(view.exception_id).toBe(exceptionIdOf(deadLetterDedupKeyOf(view)));
+  });
+});
+
+describe('POST /ops/dlq/redrive of webhook messages', () => {
+  it('sends each back marked with the operator, as ASCII JSON whatever its event type carries', async () => {
+    let transform: ((body: string) => string) | undefined;
+    const deps: RedriveApiDeps = {
+      ...depsWith({}, {}),
+      dlq: {
+        move: async (options: { transform?: (body: string) => string }) => {
+          transform = options.transform;
+          return { matched: [], moved: 0, truncated: false };
+        },
+      } as unknown as DeadLetterQueue,
+      audit: { append: async () => undefined } as unknown as AuditTrail,
+    };
+    const event = {
+      ...get('/ops/dlq/redrive'),
+      headers: { 'content-type': 'application/json' },
+      body: '{"all":true}',
+    requestContext: { requestId: 'req-unit', http: { method: 'GET' }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read' } } } },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+    expect((await redriveApi(deps, event)).statusCode).toBe(200);
+    const sent = transform!(JSON.stringify({ provider: 'stripe', provider_event_id: 'evt_1', event_type: 'payout.💸\uffff' }));
+    expect(sent).toMatch(/^[\x20-\x7e]*$/);
+    expect(JSON.parse(sent)).toEqual({ provider: 'stripe', provider_event_id: 'evt_1', event_type: 'payout.💸\uffff', redriven_by: 'operator-1' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { parseDlqQuery, parseRedriveRequest, parseReplayRequest, queueOf, REPLAY_EVENTS_PER_CALL_MAX } from '../../../functions/http/redrive-requests';
 
 describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
@@ -53,7 +53,7 @@ describe('replay request', () => {
   ])('%j → 400 %s', (body, code) => expect(() => parseReplayRequest(body as Record<string, unknown>)).toThrow(expect.objectContaining({ status: 400, code })));
 });
 
-describe('strict redrive and replay bodies (issue 8: unknown fields named, text rules)', () => {
+describe('strict redrive and replay bodies (unknown fields named, text rules)', () => {
   it.each([
     [{ all: true, dryrun: true }, 'field_unknown', 'dryrun', ['dryrun']],
     [{ filter: { provider: 'sandbox', eventtype: 'payout.paid', age: 1 } }, 'field_unknown', 'filter.eventtype', ['filter.eventtype', 'filter.age']],

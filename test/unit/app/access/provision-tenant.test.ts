@@ -1,7 +1,7 @@
 import { GetAuthorizerCommand, UpdateAuthorizerCommand } from '@aws-sdk/client-apigatewayv2';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { awsTenantPorts, type AwsTenantClients } from '../../../../functions/adapters/identity/aws-tenant-ports';
@@ -17,7 +17,7 @@ type Sent = { name: string; input: any };
 const NOW = new Date('2026-03-01T10:00:00.000Z');
 const OUTPUTS = { UserPoolId: 'eu-west-1_pool', HttpApiId: 'api123', JwtAuthorizerId: 'auth456', OperationsTableName: 'ops-table' };
 
-function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; audience?: string[]; failSecretAfter?: number } = {}) {
+function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; audience?: string[]; failSecretAfter?: number; existingSecrets?: string[] } = {}) {
   const sent: Sent[] = [];
   let audience = options.audience ?? ['console-client'];
   let clients = 0;
@@ -39,7 +39,9 @@ function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; aud
       return { UserPoolClient: { ClientId: `client${clients}`, ClientSecret: `secret${clients}` } };
     }) as never,
     secretsManager: client((command) => {
+      if (command instanceof PutSecretValueCommand) return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${command.input.SecretId}` };
       expect(command).toBeInstanceOf(CreateSecretCommand);
+      if (options.existingSecrets?.includes(command.input.Name)) throw Object.assign(new Error('exists'), { name: 'ResourceExistsException' });
       secrets += 1;
       if (options.failSecretAfter !== undefined && secrets > options.failSecretAfter) throw Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' });
       return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${command.input.Name}` };
@@ -120,6 +122,14 @@ describe('tenant provisioning on AWS (injected clients)', () => {
     await expect(createTenant(await ports(aws), { tenantId: 'acme' })).rejects.toMatchObject({ code: 'tenant_exists' });
     const disabled = fakeAws({ directoryItems: [directoryItem('backend', 'old1', 'disabled')] });
     await expect(createTenant(await ports(disabled.aws), { tenantId: 'acme', roles: ['backend'] })).resolves.toMatchObject({ clients: [{ role: 'backend', clientId: 'client1' }] });
+  });
+
+  it("a role re-created after a disable puts its new credentials into the same secret (a new version)", async () => {
+    const name = 'payout-platform/dev/tenants/acme/backend';
+    const { aws, sent } = fakeAws({ existingSecrets: [name], directoryItems: [directoryItem('backend', 'old1', 'disabled')] });
+    const result = await createTenant(await ports(aws), { tenantId: 'acme', roles: ['backend'] });
+    expect(named(sent, 'PutSecretValueCommand').map((command) => [command.input.SecretId, JSON.parse(command.input.SecretString).client_id])).toEqual([[name, 'client1']]);
+    expect(result.clients[0]!.secretLocation).toBe(`arn:aws:secretsmanager:eu-west-1:1:secret:${name}`);
   });
 
   it('stops at a failed step, writes no mapping, and names what it created', async () => {

@@ -6,7 +6,7 @@ import { MISMATCH_PRECEDENCE, dominantMismatch } from '../../../../functions/dom
 import type { ReportRow } from '../../../../functions/domain/reconciliation/report';
 import { payout, rowFor } from '../../../support/reconciliation-fixtures';
 
-// Issue 8, finding 2: a row records every mismatch it has, and its category and owner come from one
+// A row records every mismatch it has, and its category and owner come from one
 // order of precedence in which a status contradiction beats any amount, currency or fee difference.
 
 /** The kinds that can share a row: every comparison of a payout with a provider row that claims it. */

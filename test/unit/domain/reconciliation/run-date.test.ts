@@ -10,7 +10,7 @@ import {
   todayIn,
 } from '../../../../functions/domain/reconciliation/run-date';
 
-// Issue 8, finding 3: which days may be reconciled. "Today" is the date in RECONCILE_TIMEZONE; a day
+// Which days may be reconciled. "Today" is the date in RECONCILE_TIMEZONE; a day
 // may be reconciled once it has ended there and its UTC payouts window has closed, and at most
 // RECONCILE_DAYS_BACK_MAX days back.
 

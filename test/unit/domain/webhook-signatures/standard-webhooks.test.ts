@@ -75,7 +75,7 @@ describe('Standard Webhooks verification', () => {
   });
 });
 
-describe('Standard Webhooks: the signature is decoded as strictly as the reference library (issue 8 §3)', () => {
+describe('Standard Webhooks: the signature is decoded as strictly as the reference library', () => {
   const base64 = VECTOR.signature.slice('v1,'.length);
   // Each variant decodes, with Node's lenient decoder, to the vector's very bytes.
   const VARIANTS: Array<[string, string]> = [

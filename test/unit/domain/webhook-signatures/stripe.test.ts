@@ -52,7 +52,7 @@ describe('Stripe signature verification', () => {
   });
 });
 
-describe('Stripe v1: compared as strictly as stripe.webhooks does (issue 8 §3)', () => {
+describe('Stripe v1: compared as strictly as stripe.webhooks does', () => {
   const now = Math.floor(Date.now() / 1000);
   const hex = signStripe(SECRET, now, bytes(BODY));
   const oracleAccepts = (h: string): boolean => {
