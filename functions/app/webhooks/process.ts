@@ -9,6 +9,9 @@ import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+
+/** The webhook processor as the audit trail names it (a job: its function name). */
+const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
 import { openOwnershipException } from './ownership-exception';
 
 /**
@@ -116,8 +119,8 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'stale':
       break;
     case 'forbidden':
-      await deps.exceptions.openOrUpdate(
-        openException(
+      await deps.exceptions.openOrUpdate({
+        ...openException(
           { category: 'forbidden_transition', provider, providerEventId, payoutId },
           {
             evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
@@ -125,7 +128,8 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
             seenAt: nowIso,
           },
         ),
-      );
+        actor: PROCESSOR_ACTOR,
+      });
       await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
       break;
     case 'rejected_ownership':
@@ -189,7 +193,7 @@ async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record:
     },
   );
   // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
-  await deps.exceptions.openOrUpdate({ ...opening, reopenIfResolved: true });
+  await deps.exceptions.openOrUpdate({ ...opening, actor: PROCESSOR_ACTOR, reopenIfResolved: true });
 }
 
 async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMessage): Promise<void> {
@@ -202,7 +206,7 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
   await deps.exceptions.resolve({
     exceptionId,
     note: `processed after redrive by ${message.redriven_by}`,
-    actor: { kind: 'system', id: 'process-webhook' },
+    actor: PROCESSOR_ACTOR,
     now: new Date(deps.nowMs()),
   });
 }
@@ -212,5 +216,5 @@ export async function resolveLongPending(exceptions: ExceptionsRepository, payou
   const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: { kind: 'system', id: 'process-webhook' }, now: nowIso });
+  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: PROCESSOR_ACTOR, now: nowIso });
 }
