@@ -33,9 +33,14 @@ import type { TransactItem } from './ledger-writes';
  * items alone, retried when the head moved.
  */
 export const AUDIT_ITEMS_PER_APPEND = 2;
-/** Attempts of a stand-alone append whose chain head moved between the read and the write. */
-export const AUDIT_APPEND_ATTEMPTS_MAX = 5;
-export const AUDIT_APPEND_RETRY_DELAY_MS_MAX = 50;
+/**
+ * Attempts of a stand-alone append whose chain head moved between the read and the write. Each
+ * round one of the racing writers wins, so N writers at once on one chain need up to N attempts:
+ * ten covers the operators who might read one payout in the same second, with full jitter between
+ * attempts so they do not collide again in step. Beyond it the caller gets AuditChainContendedError.
+ */
+export const AUDIT_APPEND_ATTEMPTS_MAX = 10;
+export const AUDIT_APPEND_RETRY_DELAY_MS_MAX = 100;
 /** Records read per Query page of one chain. */
 const CHAIN_PAGE_RECORDS_MAX = 500;
 
