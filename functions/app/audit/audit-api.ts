@@ -17,6 +17,7 @@ import {
 import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
 import { parseQuery } from '../../http/query-parameters';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { recordRead } from './audited-read';
 
 /**
  * GET /audit (scope audit:read: compliance; docs/audit.md). An operator route: a tenant's token is
@@ -56,7 +57,7 @@ export async function auditApi(deps: AuditApiDeps, event: APIGatewayProxyEventV2
     throw error;
   }
   const next = page.next === undefined ? null : encodeAuditCursor({ filters: given, window, position: page.next });
-  await deps.trail.append(searchEntry(deps, operator, requestId, query, window, page.records, next !== null));
+  await recordRead(deps.trail, searchEntry(deps, operator, requestId, query, window, page.records, next !== null));
   const body: AuditPageView = { data: page.records, next_cursor: next };
   return json(200, body, requestId);
 }

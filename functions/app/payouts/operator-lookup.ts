@@ -2,6 +2,7 @@ import type { AuditTrail } from '../../adapters/audit-trail';
 import type { PayoutsRepository } from '../../adapters/payouts-repository';
 import type { AuditEntry } from '../../domain/audit';
 import { payoutSubject } from '../../domain/audit-entries';
+import { recordRead } from '../audit/audited-read';
 import type { ApiEvent } from '../../http/http-handler';
 import { opsPayoutsQuerySchema, PAYOUT_ID_CHARS_MAX, type OpsPayoutsQuery } from '../../http/ops-payout-schemas';
 import { payoutView, timelineEntryView } from '../../http/payout-view';
@@ -122,5 +123,5 @@ async function audit(deps: OperatorLookupDeps, operator: Operator, requestId: st
     payouts.length === 0
       ? [{ ...base, subject: { type: 'payout_lookup', id: lookup }, tenant_id: null, outcome: 'not_found' }]
       : payouts.map((payout) => ({ ...base, subject: payoutSubject(payout.payoutId), tenant_id: payout.tenantId, outcome: 'read' }));
-  for (const entry of entries) await deps.audit.append(entry);
+  for (const entry of entries) await recordRead(deps.audit, entry);
 }

@@ -2,6 +2,7 @@
 // reads, the audit record every read leaves (issue 10: in the one audit trail, not a log line),
 // and the ops:read check behind API Gateway's.
 import { describe, expect, it } from 'vitest';
+import { AuditChainContendedError } from '../../../functions/adapters/audit-trail';
 import type { AuditEntry } from '../../../functions/domain/audit';
 import type { Payout, TimelineEntry } from '../../../functions/domain/payout';
 import { operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
@@ -98,6 +99,16 @@ describe('GET /ops/payouts (operator lookup)', () => {
       details: { route: 'GET /ops/payouts', lookup: `payout_id:${PAYOUT_ID}`, client_id: 'client-acme', scopes: ['ops:read', 'ops:redrive'] },
     });
     expect(lines[1]).toMatchObject({ subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' }, tenant_id: null, outcome: 'not_found' });
+  });
+
+  // Issue 10: a read that cannot be recorded is not answered.
+  it('answers 503 temporarily_unavailable (retryable), with no payout, when its audit chain stays contended', async () => {
+    const { value } = deps();
+    value.audit = { append: async () => { throw new AuditChainContendedError({ type: 'payout', id: PAYOUT_ID }, 10); } };
+    const result = await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID } });
+    expect(result.statusCode).toBe(503);
+    expect(body(result).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
+    expect(result.body).not.toContain('acme');
   });
 
   it('refuses a token without ops:read even if the route were mis-wired (403)', async () => {
