@@ -15,7 +15,14 @@ interface Report {
   ok: boolean;
   checked: { chains: number; day_records: number; records_verified: number; heads: number };
   export: { present: boolean; records?: number; sha256_matches_manifest?: boolean };
-  first_break: { reason: string; chain: string | null; audit_id: string | null; seq: number | null; at: string | null; message: string } | null;
+  first_break: {
+    reason: string;
+    chain: string | null;
+    audit_id: string | null;
+    seq: number | null;
+    at: string | null;
+    message: string;
+  } | null;
   breaks_total: number;
 }
 
@@ -26,13 +33,18 @@ function summarize(result: unknown): number {
   const exported = report.export?.present
     ? `its export (${report.export.records} records, SHA-256 ${report.export.sha256_matches_manifest ? 'matches' : 'does NOT match'} the manifest)`
     : 'no export yet';
-  console.error(`[audit] ${report.date} (UTC): ${day_records} records in ${chains} chains; ${records_verified} records and ${heads} heads verified; ${exported}`);
+  console.error(
+    `[audit] ${report.date} (UTC): ${day_records} records in ${chains} chains; ${records_verified} records and ${heads} heads verified; ${exported}`,
+  );
   if (report.ok) {
     console.error('[audit] ✔ every chain holds');
     return 0;
   }
   const first = report.first_break!;
-  const where = first.audit_id === null ? (first.chain ?? 'the export') : `${first.audit_id} (${first.chain}, seq ${first.seq}, at ${first.at})`;
+  const where =
+    first.audit_id === null
+      ? (first.chain ?? 'the export')
+      : `${first.audit_id} (${first.chain}, seq ${first.seq}, at ${first.at})`;
   console.error(`[audit] ✖ ${report.breaks_total} break(s); the first: ${where}: ${first.reason}: ${first.message}`);
   return 1;
 }
@@ -45,7 +57,11 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  return invokeAndPrint('audit-verify', { date }, { logPrefix: 'audit', synth: true, exitCodeOf: summarize, ...(stateDir === undefined ? {} : { stateDir }) });
+  return invokeAndPrint(
+    'audit-verify',
+    { date },
+    { logPrefix: 'audit', synth: true, exitCodeOf: summarize, ...(stateDir === undefined ? {} : { stateDir }) },
+  );
 }
 
 main().then(

@@ -15,7 +15,8 @@ import { AUDIT_INDEX_SHARDS } from './audit-items';
  * checked here before any of it reaches DynamoDB; anything else is InvalidCursorError (400).
  */
 export type ShardPosition = 0 | 1 | string;
-export type AuditPosition = { mode: 'chain'; afterSeq: number } | { mode: 'index'; day: string; shards: ShardPosition[] };
+export type AuditPosition =
+  { mode: 'chain'; afterSeq: number } | { mode: 'index'; day: string; shards: ShardPosition[] };
 
 export interface AuditCursorFilters {
   actor?: string;
@@ -37,8 +38,16 @@ const FILTER_NAMES = ['actor', 'subject', 'action'] as const;
 const FILTER_CHARS_MAX = 600;
 
 export function encodeAuditCursor(cursor: AuditCursor): string {
-  const p = cursor.position.mode === 'chain' ? { c: cursor.position.afterSeq } : { d: cursor.position.day, s: cursor.position.shards };
-  const body = { v: 1, f: cursor.filters, w: cursor.window === null ? null : [cursor.window.from, cursor.window.to], p };
+  const p =
+    cursor.position.mode === 'chain'
+      ? { c: cursor.position.afterSeq }
+      : { d: cursor.position.day, s: cursor.position.shards };
+  const body = {
+    v: 1,
+    f: cursor.filters,
+    w: cursor.window === null ? null : [cursor.window.from, cursor.window.to],
+    p,
+  };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
@@ -69,7 +78,13 @@ function windowOf(value: unknown): AuditCursor['window'] {
   if (value === null) return null;
   if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
   const [from, to] = value as unknown[];
-  if (typeof from !== 'string' || typeof to !== 'string' || !ISO_INSTANT.test(from) || !ISO_INSTANT.test(to) || from > to) {
+  if (
+    typeof from !== 'string' ||
+    typeof to !== 'string' ||
+    !ISO_INSTANT.test(from) ||
+    !ISO_INSTANT.test(to) ||
+    from > to
+  ) {
     throw new InvalidCursorError();
   }
   return { from, to };
@@ -85,15 +100,21 @@ function positionOf(value: unknown): AuditPosition {
   if (!sameKeys(value, ['d', 's'])) throw new InvalidCursorError();
   const day = value['d'];
   const shards = value['s'];
-  if (typeof day !== 'string' || !DAY.test(day) || !Array.isArray(shards) || shards.length !== AUDIT_INDEX_SHARDS) throw new InvalidCursorError();
+  if (typeof day !== 'string' || !DAY.test(day) || !Array.isArray(shards) || shards.length !== AUDIT_INDEX_SHARDS)
+    throw new InvalidCursorError();
   for (const shard of shards as unknown[]) {
-    if (shard !== 0 && shard !== 1 && !(typeof shard === 'string' && INDEX_SORT_KEY.test(shard) && shard.startsWith(day))) {
+    if (
+      shard !== 0 &&
+      shard !== 1 &&
+      !(typeof shard === 'string' && INDEX_SORT_KEY.test(shard) && shard.startsWith(day))
+    ) {
       throw new InvalidCursorError();
     }
   }
   return { mode: 'index', day, shards: shards as ShardPosition[] };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 const sameKeys = (value: Record<string, unknown>, keys: readonly string[]): boolean =>
   Object.keys(value).length === keys.length && keys.every((key) => key in value);

@@ -34,7 +34,8 @@ export const AUDIT_HEAD_SK = 'HEAD';
 const SEQ_DIGITS = 12;
 
 export const auditChainPk = (subject: AuditSubject): string => `AUDIT#${subject.type}#${subject.id}`;
-export const auditRecordSk = (seq: number): string => `${AUDIT_RECORD_SK_PREFIX}${String(seq).padStart(SEQ_DIGITS, '0')}`;
+export const auditRecordSk = (seq: number): string =>
+  `${AUDIT_RECORD_SK_PREFIX}${String(seq).padStart(SEQ_DIGITS, '0')}`;
 export const auditIndexSk = (record: Pick<AuditRecord, 'at' | 'audit_id'>): string => `${record.at}#${record.audit_id}`;
 
 /** Stable shard of a chain: every record of one subject lands in one shard of each index. */
@@ -57,7 +58,10 @@ export const actorFamily = (actor: Pick<AuditActor, 'type' | 'id'>): AuditIndexF
   index: AUDIT_INDEXES.byActor,
   prefix: `ACTOR#${actor.type}#${actor.id}`,
 });
-export const actionFamily = (action: AuditAction): AuditIndexFamily => ({ index: AUDIT_INDEXES.byAction, prefix: `ACTION#${action}` });
+export const actionFamily = (action: AuditAction): AuditIndexFamily => ({
+  index: AUDIT_INDEXES.byAction,
+  prefix: `ACTION#${action}`,
+});
 
 export const indexPartition = (family: AuditIndexFamily, day: string, shard: number): string =>
   `${family.prefix}#${day}#${String(shard).padStart(2, '0')}`;
@@ -82,7 +86,15 @@ export function auditRecordItem(record: AuditRecord): Record<string, unknown> {
 }
 
 export function auditHeadItem(record: AuditRecord): Record<string, unknown> {
-  return { pk: auditChainPk(record.subject), sk: AUDIT_HEAD_SK, entity: 'audit_head', seq: record.seq, hash: record.hash, audit_id: record.audit_id, at: record.at };
+  return {
+    pk: auditChainPk(record.subject),
+    sk: AUDIT_HEAD_SK,
+    entity: 'audit_head',
+    seq: record.seq,
+    hash: record.hash,
+    audit_id: record.audit_id,
+    at: record.at,
+  };
 }
 
 /** The record members, in the order the API and the export document them. */
@@ -115,7 +127,8 @@ export function auditRecordFromItem(item: Record<string, unknown>): AuditRecord 
   }
   const actor = record['actor'] as Partial<AuditActor> | undefined;
   const subject = record['subject'] as Partial<AuditSubject> | undefined;
-  if (typeof record['seq'] !== 'number' || !Number.isSafeInteger(record['seq'])) throw new AuditItemError(item, 'seq is not an integer');
+  if (typeof record['seq'] !== 'number' || !Number.isSafeInteger(record['seq']))
+    throw new AuditItemError(item, 'seq is not an integer');
   if (!AUDIT_ACTOR_TYPES.includes(actor?.type as never)) throw new AuditItemError(item, 'actor.type is unknown');
   if (!AUDIT_SUBJECT_TYPES.includes(subject?.type as never)) throw new AuditItemError(item, 'subject.type is unknown');
   for (const member of ['audit_id', 'at', 'action', 'outcome', 'prev_hash', 'hash'] as const) {

@@ -87,14 +87,25 @@ export class AuditSearch {
     const window = { from: `${day}T00:00:00.000Z`, to: `${day}T23:59:59.999Z` };
     let position: AuditPosition | undefined;
     do {
-      const page = await this.searchIndex(dayFamily(), filterOf({}), window, DAY_READ_PAGE_RECORDS, position, options.strict);
+      const page = await this.searchIndex(
+        dayFamily(),
+        filterOf({}),
+        window,
+        DAY_READ_PAGE_RECORDS,
+        position,
+        options.strict,
+      );
       yield* page.records;
       position = page.next;
     } while (position !== undefined);
   }
 
   private async searchChain(subject: AuditSubject, input: AuditSearchInput, afterSeq: number): Promise<AuditPage> {
-    const filter = filterOf({ ...input.filters, subject: undefined, ...(input.window === null ? {} : { window: input.window }) });
+    const filter = filterOf({
+      ...input.filters,
+      subject: undefined,
+      ...(input.window === null ? {} : { window: input.window }),
+    });
     const records: AuditRecord[] = [];
     let after = afterSeq;
     for (let queries = 0; queries < AUDIT_SEARCH_QUERIES_MAX && records.length < input.limit; queries++) {
@@ -102,8 +113,15 @@ export class AuditSearch {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-          ...(filter.expression === undefined ? {} : { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),
-          ExpressionAttributeValues: { ':pk': auditChainPk(subject), ':lo': auditRecordSk(after + 1), ':hi': `${AUDIT_RECORD_SK_PREFIX}${SORT_KEY_CEILING}`, ...filter.values },
+          ...(filter.expression === undefined
+            ? {}
+            : { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),
+          ExpressionAttributeValues: {
+            ':pk': auditChainPk(subject),
+            ':lo': auditRecordSk(after + 1),
+            ':hi': `${AUDIT_RECORD_SK_PREFIX}${SORT_KEY_CEILING}`,
+            ...filter.values,
+          },
           // Consistent: a search right after an action must find its record.
           ConsistentRead: true,
           Limit: input.limit - records.length,
@@ -140,10 +158,15 @@ export class AuditSearch {
       }
       const need = limit - records.length;
       const day = days[dayIndex]!;
-      const reads = await Promise.all(open.map((shard) => this.readShard(family, filter, window, day, shard, shards[shard]!, need, strict)));
+      const reads = await Promise.all(
+        open.map((shard) => this.readShard(family, filter, window, day, shard, shards[shard]!, need, strict)),
+      );
       queries += open.length;
       // Nothing any shard has not read yet sorts before `cut`.
-      const cut = reads.reduce<string | undefined>((low, read) => (read.last !== undefined && (low === undefined || read.last < low) ? read.last : low), undefined);
+      const cut = reads.reduce<string | undefined>(
+        (low, read) => (read.last !== undefined && (low === undefined || read.last < low) ? read.last : low),
+        undefined,
+      );
       const candidates = reads
         .flatMap((read) => read.items)
         .filter((item) => cut === undefined || item.sk <= cut)
@@ -154,7 +177,8 @@ export class AuditSearch {
       const boundary = candidates.length > need ? taken[need - 1]!.sk : cut;
       for (const read of reads) {
         if (boundary === undefined) shards[read.shard] = 1;
-        else shards[read.shard] = read.last === undefined && !read.items.some((item) => item.sk > boundary) ? 1 : boundary;
+        else
+          shards[read.shard] = read.last === undefined && !read.items.some((item) => item.sk > boundary) ? 1 : boundary;
       }
     }
     if (dayIndex < days.length && shards.every((position) => position === 1)) {
@@ -212,10 +236,16 @@ function daysOf(window: { from: string; to: string }): string[] {
   return days;
 }
 
-const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+const nextDay = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** `action`, `at`, `actor` and `hash` are DynamoDB reserved words: every name goes through #names. */
-function filterOf(input: { actor?: Pick<AuditActor, 'type' | 'id'>; action?: AuditAction; subject?: undefined; window?: { from: string; to: string } }): Filter {
+function filterOf(input: {
+  actor?: Pick<AuditActor, 'type' | 'id'>;
+  action?: AuditAction;
+  subject?: undefined;
+  window?: { from: string; to: string };
+}): Filter {
   const parts: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};

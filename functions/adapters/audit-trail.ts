@@ -1,6 +1,14 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
-import { AUDIT_ID_PREFIX, EMPTY_CHAIN, sealAuditRecord, type AuditEntry, type AuditRecord, type AuditSubject, type ChainHead } from '../domain/audit';
+import {
+  AUDIT_ID_PREFIX,
+  EMPTY_CHAIN,
+  sealAuditRecord,
+  type AuditEntry,
+  type AuditRecord,
+  type AuditSubject,
+  type ChainHead,
+} from '../domain/audit';
 import {
   AUDIT_HEAD_SK,
   auditChainPk,
@@ -83,7 +91,11 @@ export class AuditTrail {
   /** The subject's chain head. Consistent: the next record's condition is on exactly this head. */
   async head(subject: AuditSubject): Promise<ChainHead> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: auditChainPk(subject), sk: AUDIT_HEAD_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: auditChainPk(subject), sk: AUDIT_HEAD_SK },
+        ConsistentRead: true,
+      }),
     );
     return chainHeadFromItem(Item) ?? EMPTY_CHAIN;
   }
@@ -100,9 +112,15 @@ export class AuditTrail {
   appendAfter(head: ChainHead, entry: AuditEntry): AuditAppend {
     const record = sealAuditRecord(entry, head, this.newAuditId());
     const recordPut: TransactItem = {
-      Put: { TableName: this.tableName, Item: auditRecordItem(record), ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: this.tableName,
+        Item: auditRecordItem(record),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     };
-    const headPut: TransactItem = { Put: { TableName: this.tableName, Item: auditHeadItem(record), ...headCondition(head) } };
+    const headPut: TransactItem = {
+      Put: { TableName: this.tableName, Item: auditHeadItem(record), ...headCondition(head) },
+    };
     return { record, items: [recordPut, headPut] };
   }
 
@@ -129,7 +147,12 @@ export class AuditTrail {
    * `strict: false` keeps whatever members an item has (verification judges them); strict reads
    * throw on an item that is not a record.
    */
-  async chainRecords(subject: AuditSubject, fromSeq: number, toSeq: number, options: { strict: boolean }): Promise<AuditRecord[]> {
+  async chainRecords(
+    subject: AuditSubject,
+    fromSeq: number,
+    toSeq: number,
+    options: { strict: boolean },
+  ): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -137,13 +160,18 @@ export class AuditTrail {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': auditChainPk(subject), ':from': auditRecordSk(Math.max(fromSeq, 1)), ':to': auditRecordSk(toSeq) },
+          ExpressionAttributeValues: {
+            ':pk': auditChainPk(subject),
+            ':from': auditRecordSk(Math.max(fromSeq, 1)),
+            ':to': auditRecordSk(toSeq),
+          },
           ConsistentRead: true,
           Limit: CHAIN_PAGE_RECORDS_MAX,
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      for (const item of page.Items ?? []) records.push(options.strict ? auditRecordFromItem(item) : auditMembersOf(item));
+      for (const item of page.Items ?? [])
+        records.push(options.strict ? auditRecordFromItem(item) : auditMembersOf(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return records;
@@ -152,13 +180,21 @@ export class AuditTrail {
   /** The stored head item as it is (undefined when the chain has none), for verification. */
   async storedHead(subject: AuditSubject): Promise<ChainHead | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: auditChainPk(subject), sk: AUDIT_HEAD_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: auditChainPk(subject), sk: AUDIT_HEAD_SK },
+        ConsistentRead: true,
+      }),
     );
     return Item === undefined ? undefined : { seq: Number(Item['seq']), hash: String(Item['hash']) };
   }
 }
 
-function headCondition(head: ChainHead): { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+function headCondition(head: ChainHead): {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
   // The first record of a chain: there must be no head yet (two first records would fork it).
   if (head.seq === 0) return { ConditionExpression: 'attribute_not_exists(pk)' };
   // `hash` is a DynamoDB reserved word, hence the names.

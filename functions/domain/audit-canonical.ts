@@ -42,7 +42,8 @@ export function toJsonValue(value: unknown, path = '$'): JsonValue {
   }
   if (Array.isArray(value)) {
     return value.map((item, index) => {
-      if (item === undefined) throw new AuditEncodingError(`${path}[${index}]`, 'undefined inside an array has no JSON reading');
+      if (item === undefined)
+        throw new AuditEncodingError(`${path}[${index}]`, 'undefined inside an array has no JSON reading');
       return toJsonValue(item, `${path}[${index}]`);
     });
   }

@@ -56,7 +56,10 @@ export interface ChainExpectation {
 export function verifyChain(records: readonly AuditRecord[], expect: ChainExpectation): ChainVerdict {
   const first = records[0];
   if (expect.after === 'missing') {
-    const message = first === undefined ? 'the record this segment follows is missing' : `the record before seq ${first.seq} is missing`;
+    const message =
+      first === undefined
+        ? 'the record this segment follows is missing'
+        : `the record before seq ${first.seq} is missing`;
     return broken(records.length, breakAt('predecessor_missing', expect.chain, first, message));
   }
   let previous: ChainHead = expect.after;
@@ -64,13 +67,15 @@ export function verifyChain(records: readonly AuditRecord[], expect: ChainExpect
   for (let index = 0; index < records.length; index++) {
     const record = records[index]!;
     const reason = recordFailure(record, index, records, previous, previousPrevHash, expect.chain);
-    if (reason !== undefined) return broken(records.length, breakAt(reason, expect.chain, record, explain(reason, record, previous)));
+    if (reason !== undefined)
+      return broken(records.length, breakAt(reason, expect.chain, record, explain(reason, record, previous)));
     previousPrevHash = record.prev_hash;
     previous = { seq: record.seq, hash: record.hash };
   }
   if (expect.head !== undefined && (expect.head.seq !== previous.seq || expect.head.hash !== previous.hash)) {
     const last = records[records.length - 1];
-    const message = `the stored head is seq ${expect.head.seq}, the last record is seq ${previous.seq}` +
+    const message =
+      `the stored head is seq ${expect.head.seq}, the last record is seq ${previous.seq}` +
       (expect.head.seq === previous.seq ? ' with another hash' : '');
     return broken(records.length, breakAt('head_mismatch', expect.chain, last, message));
   }
@@ -85,7 +90,8 @@ function recordFailure(
   previousPrevHash: string | undefined,
   chain: string,
 ): ChainBreakReason | undefined {
-  if (record.subject === undefined || record.subject === null || chainKeyOf(record.subject) !== chain) return 'chain_mismatch';
+  if (record.subject === undefined || record.subject === null || chainKeyOf(record.subject) !== chain)
+    return 'chain_mismatch';
   if (!hashHolds(record)) return 'hash_mismatch';
   if (index > 0 && (record.seq === previous.seq || record.prev_hash === previousPrevHash)) return 'fork';
   if (record.seq !== previous.seq + 1) {
@@ -128,8 +134,20 @@ function explain(reason: ChainBreakReason, record: AuditRecord, previous: ChainH
   }
 }
 
-function breakAt(reason: ChainBreakReason, chain: string, record: AuditRecord | undefined, message: string): ChainBreak {
-  return { reason, chain, audit_id: record?.audit_id ?? null, seq: record?.seq ?? null, at: record?.at ?? null, message };
+function breakAt(
+  reason: ChainBreakReason,
+  chain: string,
+  record: AuditRecord | undefined,
+  message: string,
+): ChainBreak {
+  return {
+    reason,
+    chain,
+    audit_id: record?.audit_id ?? null,
+    seq: record?.seq ?? null,
+    at: record?.at ?? null,
+    message,
+  };
 }
 
 const broken = (records: number, chainBreak: ChainBreak): ChainVerdict => ({ ok: false, records, break: chainBreak });
@@ -144,7 +162,12 @@ const broken = (records: number, chainBreak: ChainBreak): ChainVerdict => ({ ok:
  *   changed_since_export   the table holds another record (another hash) in its place
  *   not_in_export          a record of the day is in the table but not in the export
  */
-export const EXPORT_BREAK_REASONS = ['export_altered', 'missing_since_export', 'changed_since_export', 'not_in_export'] as const;
+export const EXPORT_BREAK_REASONS = [
+  'export_altered',
+  'missing_since_export',
+  'changed_since_export',
+  'not_in_export',
+] as const;
 export type ExportBreakReason = (typeof EXPORT_BREAK_REASONS)[number];
 
 export interface ExportBreak {
@@ -165,8 +188,14 @@ export function compareWithExport(exported: readonly AuditRecord[], stored: read
   for (const record of exported) {
     const now = storedAt.get(position(record));
     const where = { chain: chainKeyOf(record.subject), audit_id: record.audit_id, seq: record.seq, at: record.at };
-    if (now === undefined) breaks.push({ reason: 'missing_since_export', ...where, message: 'exported, no longer in the table' });
-    else if (now.hash !== record.hash) breaks.push({ reason: 'changed_since_export', ...where, message: `the table holds ${now.audit_id} with another hash` });
+    if (now === undefined)
+      breaks.push({ reason: 'missing_since_export', ...where, message: 'exported, no longer in the table' });
+    else if (now.hash !== record.hash)
+      breaks.push({
+        reason: 'changed_since_export',
+        ...where,
+        message: `the table holds ${now.audit_id} with another hash`,
+      });
   }
   for (const record of stored) {
     if (exportedAt.has(position(record))) continue;

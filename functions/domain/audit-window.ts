@@ -31,9 +31,15 @@ export interface AuditWindow {
   to: string;
 }
 
-export type AuditWindowResult = { ok: true; window: AuditWindow } | { ok: false; code: 'invalid_range' | 'range_too_long'; message: string };
+export type AuditWindowResult =
+  { ok: true; window: AuditWindow } | { ok: false; code: 'invalid_range' | 'range_too_long'; message: string };
 
-export function auditSearchWindow(input: { from?: string; to?: string; subject: boolean; nowMs: number }): AuditWindowResult {
+export function auditSearchWindow(input: {
+  from?: string;
+  to?: string;
+  subject: boolean;
+  nowMs: number;
+}): AuditWindowResult {
   if (input.subject) return checkOrder({ from: input.from ?? BEGINNING, to: input.to ?? END });
   const to = input.to ?? new Date(input.nowMs).toISOString();
   const from = input.from ?? new Date(Date.parse(to) - AUDIT_SEARCH_DEFAULT_DAYS * DAY_MS).toISOString();
@@ -50,6 +56,7 @@ export function auditSearchWindow(input: { from?: string; to?: string; subject: 
 }
 
 function checkOrder(window: AuditWindow): AuditWindowResult {
-  if (window.from > window.to) return { ok: false, code: 'invalid_range', message: `from (${window.from}) is after to (${window.to})` };
+  if (window.from > window.to)
+    return { ok: false, code: 'invalid_range', message: `from (${window.from}) is after to (${window.to})` };
   return { ok: true, window };
 }

@@ -160,4 +160,7 @@ export function auditJsonlLine(record: AuditRecord): string {
 }
 
 /** The head a chain has once `record` is its last. */
-export const headAfter = (record: Pick<AuditRecord, 'seq' | 'hash'>): ChainHead => ({ seq: record.seq, hash: record.hash });
+export const headAfter = (record: Pick<AuditRecord, 'seq' | 'hash'>): ChainHead => ({
+  seq: record.seq,
+  hash: record.hash,
+});

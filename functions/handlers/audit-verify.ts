@@ -22,7 +22,11 @@ function dependencies(): VerifyDayDeps {
     search: new AuditSearch(client, auditTable),
     trail: new AuditTrail(client, auditTable),
     // ExportStore names both buckets; this function only reads the day's export.
-    exports: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    exports: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     now: () => new Date(),
   };
   return deps;
@@ -31,6 +35,11 @@ function dependencies(): VerifyDayDeps {
 export async function handler(event: { date?: unknown } | undefined): Promise<AuditVerifyReport> {
   const report = await verifyAuditDay(dependencies(), event?.date);
   if (report.ok) logger.info('audit chain verified', { date: report.date, checked: report.checked });
-  else logger.error('audit chain broken', { date: report.date, firstBreak: report.first_break, breaks: report.breaks_total });
+  else
+    logger.error('audit chain broken', {
+      date: report.date,
+      firstBreak: report.first_break,
+      breaks: report.breaks_total,
+    });
   return report;
 }

@@ -14,7 +14,11 @@ function dependencies(): AuditApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
   const auditTable = requiredEnv(ENV.auditTable);
-  deps = { search: new AuditSearch(client, auditTable), trail: new AuditTrail(client, auditTable), nowMs: () => Date.now() };
+  deps = {
+    search: new AuditSearch(client, auditTable),
+    trail: new AuditTrail(client, auditTable),
+    nowMs: () => Date.now(),
+  };
   return deps;
 }
 

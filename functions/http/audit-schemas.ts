@@ -9,7 +9,12 @@ import {
   type AuditActorType,
   type AuditSubject,
 } from '../domain/audit';
-import { AUDIT_PAGE_LIMIT_DEFAULT, AUDIT_PAGE_LIMIT_MAX, AUDIT_SEARCH_DEFAULT_DAYS, AUDIT_SEARCH_RANGE_DAYS_MAX } from '../domain/audit-window';
+import {
+  AUDIT_PAGE_LIMIT_DEFAULT,
+  AUDIT_PAGE_LIMIT_MAX,
+  AUDIT_SEARCH_DEFAULT_DAYS,
+  AUDIT_SEARCH_RANGE_DAYS_MAX,
+} from '../domain/audit-window';
 import { CURSOR_CHARS_MAX, instantQuery, pageSizeQuery } from './schemas';
 
 /**
@@ -20,7 +25,9 @@ import { CURSOR_CHARS_MAX, instantQuery, pageSizeQuery } from './schemas';
 export const AUDIT_ACTOR_ID_CHARS_MAX = 256;
 const actorPattern = new RegExp(`^(${AUDIT_ACTOR_TYPES.join('|')}):[\\x21-\\x7e]{1,${AUDIT_ACTOR_ID_CHARS_MAX}}$`);
 // Subject ids of a missed lookup hold the key looked up, spaces included: printable ASCII.
-const subjectPattern = new RegExp(`^(${AUDIT_SUBJECT_TYPES.join('|')}):[\\x20-\\x7e]{1,${AUDIT_SUBJECT_ID_CHARS_MAX}}$`);
+const subjectPattern = new RegExp(
+  `^(${AUDIT_SUBJECT_TYPES.join('|')}):[\\x20-\\x7e]{1,${AUDIT_SUBJECT_ID_CHARS_MAX}}$`,
+);
 
 export const auditQuerySchema = z
   .object({
@@ -28,19 +35,30 @@ export const auditQuerySchema = z
       .string({ error: 'actor_invalid' })
       .regex(actorPattern, { error: 'actor_invalid' })
       .optional()
-      .describe(`<type>:<id>, type one of ${AUDIT_ACTOR_TYPES.join(', ')} (e.g. operator:ada, tenant:<client id>, job:sweep)`),
+      .describe(
+        `<type>:<id>, type one of ${AUDIT_ACTOR_TYPES.join(', ')} (e.g. operator:ada, tenant:<client id>, job:sweep)`,
+      ),
     subject: z
       .string({ error: 'subject_invalid' })
       .regex(subjectPattern, { error: 'subject_invalid' })
       .optional()
-      .describe(`<type>:<id>, type one of ${AUDIT_SUBJECT_TYPES.join(', ')} (e.g. payout:po_…, exception:exc_…, queue:webhook)`),
-    action: z.enum(AUDIT_ACTIONS, { error: 'action_invalid' }).optional().describe('e.g. payout.created, exception.resolved, dlq.redrive'),
+      .describe(
+        `<type>:<id>, type one of ${AUDIT_SUBJECT_TYPES.join(', ')} (e.g. payout:po_…, exception:exc_…, queue:webhook)`,
+      ),
+    action: z
+      .enum(AUDIT_ACTIONS, { error: 'action_invalid' })
+      .optional()
+      .describe('e.g. payout.created, exception.resolved, dlq.redrive'),
     from: instantQuery('from_invalid')
       .optional()
-      .describe(`Inclusive lower bound on at (ISO 8601, UTC). Without subject: default to − ${AUDIT_SEARCH_DEFAULT_DAYS} days`),
+      .describe(
+        `Inclusive lower bound on at (ISO 8601, UTC). Without subject: default to − ${AUDIT_SEARCH_DEFAULT_DAYS} days`,
+      ),
     to: instantQuery('to_invalid')
       .optional()
-      .describe(`Inclusive upper bound on at; not before from. Without subject: default now, at most ${AUDIT_SEARCH_RANGE_DAYS_MAX} days after from`),
+      .describe(
+        `Inclusive upper bound on at; not before from. Without subject: default now, at most ${AUDIT_SEARCH_RANGE_DAYS_MAX} days after from`,
+      ),
     limit: pageSizeQuery(AUDIT_PAGE_LIMIT_MAX, AUDIT_PAGE_LIMIT_DEFAULT, 'limit_invalid'),
     cursor: z
       .string({ error: 'cursor_invalid' })
@@ -96,7 +114,9 @@ export const auditRecordSchema = z.object({
   tenant_id: z.string().nullable().describe('The tenant whose money or data it touches'),
   request_id: z.string().nullable().describe('Request-Id of the API call behind it; null for jobs and provider events'),
   outcome: z.enum(AUDIT_OUTCOMES),
-  details: z.record(z.string(), z.unknown()).describe('What the action touched; its members are per action (docs/audit.md)'),
+  details: z
+    .record(z.string(), z.unknown())
+    .describe('What the action touched; its members are per action (docs/audit.md)'),
   prev_hash: hash.describe('hash of the record before it in the chain; 64 zeros for seq 1'),
   hash: hash.describe('SHA-256 (hex) of the RFC 8785 canonical JSON of every other member'),
 });

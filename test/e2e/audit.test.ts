@@ -16,7 +16,16 @@ import { startTwin, type StartedTwin } from '../support/twin.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that phones home. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
@@ -27,7 +36,10 @@ let compliance: string;
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function api(token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${twin.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) } });
+  const response = await fetch(`${twin.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
@@ -44,7 +56,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 /** `npm run audit -- verify` as a person runs it (async: the twin runs in this process). */
 async function auditCli(...args: string[]): Promise<{ status: number | null; json: any; stderr: string }> {
-  const child = spawn('npx', ['tsx', 'bin/audit.ts', ...args, '--state-dir', twin.stateDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['tsx', 'bin/audit.ts', ...args, '--state-dir', twin.stateDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -65,11 +79,19 @@ beforeAll(async () => {
   const created = await api(backend, '/payouts', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': `audit-e2e-${Date.now()}` },
-    body: JSON.stringify({ amount: 4_200, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: ibanFor('paid') }, recipient: { name: 'Grace Hopper' } }),
+    body: JSON.stringify({
+      amount: 4_200,
+      currency: 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: ibanFor('paid') },
+      recipient: { name: 'Grace Hopper' },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   payoutId = created.body.payout_id;
-  await until('the payout to be paid', async () => (await api(backend, `/payouts/${payoutId}`)).body?.status === 'paid');
+  await until(
+    'the payout to be paid',
+    async () => (await api(backend, `/payouts/${payoutId}`)).body?.status === 'paid',
+  );
   compliance = await twin.token({ operator: 'cora', role: 'compliance' });
 }, 400_000);
 
@@ -85,7 +107,12 @@ describe('GET /audit on the twin', () => {
     });
     expect(page.status).toBe(200);
     const records = page.body.data as any[];
-    expect(records[0]).toMatchObject({ seq: 1, action: 'payout.created', actor: { type: 'tenant', role: 'backend', tenant: 'acme' }, tenant_id: 'acme' });
+    expect(records[0]).toMatchObject({
+      seq: 1,
+      action: 'payout.created',
+      actor: { type: 'tenant', role: 'backend', tenant: 'acme' },
+      tenant_id: 'acme',
+    });
     expect(records.map((r) => r.seq)).toEqual(records.map((_r, i) => i + 1));
     for (let i = 1; i < records.length; i++) expect(records[i].prev_hash).toBe(records[i - 1].hash);
     expect(records.some((r) => r.actor.type === 'provider' && r.actor.id === 'sandbox')).toBe(true);
@@ -131,7 +158,12 @@ describe('console audit search', () => {
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
     userDataDir = mkdtempSync(join(tmpdir(), 'console-audit-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 1000 } });
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 1000 },
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -157,7 +189,11 @@ describe('console audit search', () => {
     await view.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('#audit-results').textContent()).toContain('payout.created');
     expect(await page.locator('#audit-results').textContent()).toContain('payout.provider_paid');
-    await page.locator('#audit-results tbody tr').first().getByRole('button', { name: /^Inspect/ }).click();
+    await page
+      .locator('#audit-results tbody tr')
+      .first()
+      .getByRole('button', { name: /^Inspect/ })
+      .click();
     await expect.poll(() => page.locator('#audit-detail').textContent()).toContain('idempotency_key');
     await page.screenshot({ path: join(RESULTS_DIR, 'console-audit.png'), fullPage: true });
     expect(errors).toEqual([]);

@@ -82,10 +82,15 @@ export function mountAudit(section: HTMLElement, context: ViewContext): () => Pr
     replace(
       detail,
       h('h3', {}, `Record ${entry.auditId}`),
-      h('dl', { class: 'facts' },
-        h('dt', {}, 'Chain'), h('dd', {}, `${entry.subject}, seq ${text(entry.seq)}`),
-        h('dt', {}, 'Previous hash'), h('dd', {}, h('code', {}, entry.prevHash)),
-        h('dt', {}, 'Hash'), h('dd', {}, h('code', {}, entry.hash)),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Chain'),
+        h('dd', {}, `${entry.subject}, seq ${text(entry.seq)}`),
+        h('dt', {}, 'Previous hash'),
+        h('dd', {}, h('code', {}, entry.prevHash)),
+        h('dt', {}, 'Hash'),
+        h('dd', {}, h('code', {}, entry.hash)),
       ),
       pre(entry.details),
     );

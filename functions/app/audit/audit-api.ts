@@ -1,5 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { decodeAuditCursor, encodeAuditCursor, type AuditCursor, type AuditCursorFilters } from '../../adapters/audit-cursor';
+import {
+  decodeAuditCursor,
+  encodeAuditCursor,
+  type AuditCursor,
+  type AuditCursorFilters,
+} from '../../adapters/audit-cursor';
 import type { AuditFilters, AuditSearch } from '../../adapters/audit-search';
 import type { AuditTrail } from '../../adapters/audit-trail';
 import { InvalidCursorError } from '../../adapters/cursor';
@@ -35,7 +40,10 @@ export interface AuditApiDeps {
 /** The chain every search of the trail is recorded on. */
 export const AUDIT_SEARCH_SUBJECT = { type: 'audit_trail', id: 'search' } as const;
 
-export async function auditApi(deps: AuditApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function auditApi(
+  deps: AuditApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   if (event.requestContext.http.method !== 'GET' || event.rawPath !== '/audit') throw notFound('route');
@@ -51,7 +59,12 @@ export async function auditApi(deps: AuditApiDeps, event: APIGatewayProxyEventV2
   const window = cursor?.window ?? resolveWindow(query, filters, deps.nowMs());
   let page;
   try {
-    page = await deps.search.search({ filters, window, limit: query.limit, ...(cursor === undefined ? {} : { position: cursor.position }) });
+    page = await deps.search.search({
+      filters,
+      window,
+      limit: query.limit,
+      ...(cursor === undefined ? {} : { position: cursor.position }),
+    });
   } catch (error) {
     if (error instanceof InvalidCursorError) throw cursorInvalid();
     throw error;
@@ -81,7 +94,8 @@ function cursorFor(query: AuditQuery, given: AuditCursorFilters): AuditCursor {
   }
   const sameFilters = (['actor', 'subject', 'action'] as const).every((name) => cursor.filters[name] === given[name]);
   const sameWindow =
-    (query.from === undefined || query.from === cursor.window?.from) && (query.to === undefined || query.to === cursor.window?.to);
+    (query.from === undefined || query.from === cursor.window?.from) &&
+    (query.to === undefined || query.to === cursor.window?.to);
   // A subject's search has a window only when from/to were given; an index search always has one.
   const windowFits = given.subject !== undefined || cursor.window !== null;
   if (!sameFilters || !sameWindow || !windowFits) throw cursorInvalid();
@@ -95,7 +109,12 @@ function cursorFor(query: AuditQuery, given: AuditCursorFilters): AuditCursor {
 function resolveWindow(query: AuditQuery, filters: AuditFilters, nowMs: number): AuditWindow | null {
   const subject = filters.subject !== undefined;
   if (subject && query.from === undefined && query.to === undefined) return null;
-  const result = auditSearchWindow({ ...(query.from === undefined ? {} : { from: query.from }), ...(query.to === undefined ? {} : { to: query.to }), subject, nowMs });
+  const result = auditSearchWindow({
+    ...(query.from === undefined ? {} : { from: query.from }),
+    ...(query.to === undefined ? {} : { to: query.to }),
+    subject,
+    nowMs,
+  });
   if (!result.ok) throw badRequest(result.code, result.message, 'from');
   return result.window;
 }

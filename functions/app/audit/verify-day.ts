@@ -27,7 +27,10 @@ export const VERIFY_BREAKS_LISTED_MAX = 50;
 export interface VerifyDayDeps {
   search: Pick<AuditSearch, 'dayRecords'>;
   trail: Pick<AuditTrail, 'chainRecords' | 'storedHead'>;
-  exports: { readManifest(date: string): Promise<string | undefined>; readExportFile(date: string, name: string): Promise<Buffer> };
+  exports: {
+    readManifest(date: string): Promise<string | undefined>;
+    readExportFile(date: string, name: string): Promise<Buffer>;
+  };
   now(): Date;
 }
 
@@ -55,7 +58,12 @@ export interface AuditVerifyReport {
 
 export class InvalidAuditDateError extends DomainError {
   constructor(readonly date: unknown) {
-    super('parameter_invalid', 'terminal', `date must be a calendar date YYYY-MM-DD, not after today (UTC); got ${JSON.stringify(date)}`, { param: 'date' });
+    super(
+      'parameter_invalid',
+      'terminal',
+      `date must be a calendar date YYYY-MM-DD, not after today (UTC); got ${JSON.stringify(date)}`,
+      { param: 'date' },
+    );
     this.name = 'InvalidAuditDateError';
   }
 }
@@ -75,7 +83,8 @@ export async function verifyAuditDay(deps: VerifyDayDeps, date: unknown): Promis
     if (range === undefined) chains.set(key, { subject: record.subject, min: record.seq, max: record.seq });
     else chains.set(key, { ...range, min: Math.min(range.min, record.seq), max: Math.max(range.max, record.seq) });
   };
-  for await (const record of deps.search.dayRecords(date, { strict: false })) if (record.subject !== undefined) widen(record);
+  for await (const record of deps.search.dayRecords(date, { strict: false }))
+    if (record.subject !== undefined) widen(record);
 
   const breaks: VerifyBreak[] = [];
   const exported = await readExport(deps, date, breaks);
@@ -88,7 +97,12 @@ export async function verifyAuditDay(deps: VerifyDayDeps, date: unknown): Promis
     const range = chains.get(key)!;
     const records = await deps.trail.chainRecords(range.subject, range.min - 1, range.max + 1, { strict: false });
     const predecessor = records[0]?.seq === range.min - 1 ? records[0] : undefined;
-    const after = range.min === 1 ? EMPTY_CHAIN : predecessor === undefined ? 'missing' : { seq: predecessor.seq - 1, hash: predecessor.prev_hash };
+    const after =
+      range.min === 1
+        ? EMPTY_CHAIN
+        : predecessor === undefined
+          ? 'missing'
+          : { seq: predecessor.seq - 1, hash: predecessor.prev_hash };
     const hasSuccessor = records[records.length - 1]?.seq === range.max + 1;
     const head = hasSuccessor ? undefined : ((await deps.trail.storedHead(range.subject)) ?? EMPTY_CHAIN);
     if (head !== undefined) heads++;
@@ -104,7 +118,15 @@ export async function verifyAuditDay(deps: VerifyDayDeps, date: unknown): Promis
     date,
     ok: breaks.length === 0,
     checked: { chains: chains.size, day_records: stored.length, records_verified: recordsVerified, heads },
-    export: exported === undefined ? { present: false } : { present: true, records: exported.records.length, sha256: exported.sha256, sha256_matches_manifest: exported.matches },
+    export:
+      exported === undefined
+        ? { present: false }
+        : {
+            present: true,
+            records: exported.records.length,
+            sha256: exported.sha256,
+            sha256_matches_manifest: exported.matches,
+          },
     first_break: breaks[0] ?? null,
     breaks: breaks.slice(0, VERIFY_BREAKS_LISTED_MAX),
     breaks_total: breaks.length,
@@ -115,13 +137,22 @@ export async function verifyAuditDay(deps: VerifyDayDeps, date: unknown): Promis
 async function readExport(deps: VerifyDayDeps, date: string, breaks: VerifyBreak[]) {
   const manifestText = await deps.exports.readManifest(date);
   if (manifestText === undefined) return undefined;
-  const listed = (JSON.parse(manifestText) as { files?: Array<{ name: string; sha256: string }> }).files?.find((file) => file.name === AUDIT_EXPORT_NAME);
+  const listed = (JSON.parse(manifestText) as { files?: Array<{ name: string; sha256: string }> }).files?.find(
+    (file) => file.name === AUDIT_EXPORT_NAME,
+  );
   // An export written before the trail existed (generator < 1.2.0) has nothing to compare.
   if (listed === undefined) return undefined;
   const bytes = await deps.exports.readExportFile(date, AUDIT_EXPORT_NAME);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const matches = sha256 === listed.sha256;
-  const altered = (message: string): ExportBreak => ({ reason: 'export_altered', chain: null, audit_id: null, seq: null, at: null, message });
+  const altered = (message: string): ExportBreak => ({
+    reason: 'export_altered',
+    chain: null,
+    audit_id: null,
+    seq: null,
+    at: null,
+    message,
+  });
   if (!matches) breaks.push(altered(`${AUDIT_EXPORT_NAME} hashes to ${sha256}, the manifest says ${listed.sha256}`));
   const records: AuditRecord[] = [];
   for (const [index, line] of bytes.toString('utf8').split('\n').entries()) {

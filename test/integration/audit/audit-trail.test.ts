@@ -37,7 +37,11 @@ beforeAll(async () => {
   const table = emulators.env['AUDIT_TABLE']!;
   trail = new AuditTrail(documentClient, table);
   search = new AuditSearch(documentClient, table);
-  const exports = new ExportStore({ client: s3, evidenceBucket: emulators.env['EVIDENCE_BUCKET']!, exportsBucket: emulators.env['EXPORTS_BUCKET']! });
+  const exports = new ExportStore({
+    client: s3,
+    evidenceBucket: emulators.env['EVIDENCE_BUCKET']!,
+    exportsBucket: emulators.env['EXPORTS_BUCKET']!,
+  });
   verifyDeps = { search, trail, exports, now: () => new Date() };
 });
 afterAll(async () => emulators?.stop());
@@ -46,27 +50,52 @@ const chainOf = (subject: AuditSubject) => trail.chainRecords(subject, 1, Number
 async function expectValidChain(subject: AuditSubject): Promise<AuditRecord[]> {
   const records = await chainOf(subject);
   const head = await trail.head(subject);
-  expect(verifyChain(records, { chain: `${subject.type}:${subject.id}`, after: EMPTY_CHAIN, head })).toEqual({ ok: true, records: records.length });
+  expect(verifyChain(records, { chain: `${subject.type}:${subject.id}`, after: EMPTY_CHAIN, head })).toEqual({
+    ok: true,
+    records: records.length,
+  });
   expect(records.map((r) => r.seq)).toEqual(records.map((_r, i) => i + 1));
   return records;
 }
 
 /** An API Gateway event for GET /audit with an operator's (or a tenant's) claims. */
-function auditEvent(query: Record<string, string>, claims: Record<string, string> = { principal_type: 'operator', principal_role: 'compliance', sub: 'cora', client_id: 'console' }, scopes = 'payout-platform/audit:read') {
+function auditEvent(
+  query: Record<string, string>,
+  claims: Record<string, string> = {
+    principal_type: 'operator',
+    principal_role: 'compliance',
+    sub: 'cora',
+    client_id: 'console',
+  },
+  scopes = 'payout-platform/audit:read',
+) {
   return {
     rawPath: '/audit',
     headers: {},
     queryStringParameters: query,
     isBase64Encoded: false,
-    requestContext: { requestId: `req-audit-${ulid()}`, http: { method: 'GET' }, authorizer: { jwt: { claims: { ...claims, scope: scopes } } } },
+    requestContext: {
+      requestId: `req-audit-${ulid()}`,
+      http: { method: 'GET' },
+      authorizer: { jwt: { claims: { ...claims, scope: scopes } } },
+    },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 async function getAudit(query: Record<string, string>, claims?: Record<string, string>, scopes?: string) {
-  const res = await auditApi({ search, trail, nowMs: () => Date.now() }, auditEvent(query, claims, scopes)).catch((error: unknown) => {
-    if (error instanceof ApiError) return errorResponse(error, 'req-test');
-    throw error;
-  });
-  return { status: res.statusCode, body: JSON.parse(res.body) as { data: AuditRecord[]; next_cursor: string | null; error?: { code: string; param?: string } } };
+  const res = await auditApi({ search, trail, nowMs: () => Date.now() }, auditEvent(query, claims, scopes)).catch(
+    (error: unknown) => {
+      if (error instanceof ApiError) return errorResponse(error, 'req-test');
+      throw error;
+    },
+  );
+  return {
+    status: res.statusCode,
+    body: JSON.parse(res.body) as {
+      data: AuditRecord[];
+      next_cursor: string | null;
+      error?: { code: string; param?: string };
+    },
+  };
 }
 
 describe('every audited change lands in the one trail, on a valid chain', () => {
@@ -83,8 +112,16 @@ describe('every audited change lands in the one trail, on a valid chain', () => 
       ['payout.provider_pending', 'applied', 'pending'],
       ['payout.provider_paid', 'applied', 'paid'],
     ]);
-    expect(records[0]).toMatchObject({ actor: { type: 'tenant', id: 'client-1', role: 'backend', tenant: 'acme' }, tenant_id: 'acme', request_id: 'req-create-1' });
-    expect(records[1]).toMatchObject({ actor: { type: 'provider', id: 'sandbox', role: 'provider', tenant: null }, request_id: null, details: { source: 'provider_webhook' } });
+    expect(records[0]).toMatchObject({
+      actor: { type: 'tenant', id: 'client-1', role: 'backend', tenant: 'acme' },
+      tenant_id: 'acme',
+      request_id: 'req-create-1',
+    });
+    expect(records[1]).toMatchObject({
+      actor: { type: 'provider', id: 'sandbox', role: 'provider', tenant: null },
+      request_id: null,
+      details: { source: 'provider_webhook' },
+    });
     // The head names the last record, and the timeline agrees on what happened.
     expect(await trail.head({ type: 'payout', id: payoutId })).toEqual({ seq: 3, hash: records[2]!.hash });
   });
@@ -103,7 +140,10 @@ describe('every audited change lands in the one trail, on a valid chain', () => 
   it('an exception: opened by a job, assigned and resolved by an operator with the request id', async () => {
     const payoutId = `po_${ulid()}`;
     const opened = await h.exceptions.openOrUpdate({
-      ...openException({ category: 'long_pending', payoutId }, { evidence: { status: 'pending' }, seenAt: new Date().toISOString() }),
+      ...openException(
+        { category: 'long_pending', payoutId },
+        { evidence: { status: 'pending' }, seenAt: new Date().toISOString() },
+      ),
       actor: { kind: 'system', id: 'sweep' },
     });
     const id = opened.exception.exceptionId;
@@ -115,14 +155,27 @@ describe('every audited change lands in the one trail, on a valid chain', () => 
       ['exception.assigned', 'operator', 'operator-1'],
       ['exception.resolved', 'operator', 'operator-1'],
     ]);
-    expect(records[2]).toMatchObject({ request_id: expect.stringMatching(/^req-/), details: { state: 'resolved', note: 'provider confirmed paid', payout_id: payoutId } });
+    expect(records[2]).toMatchObject({
+      request_id: expect.stringMatching(/^req-/),
+      details: { state: 'resolved', note: 'provider confirmed paid', payout_id: payoutId },
+    });
   });
 
   it("an operator's read of any tenant's payout, before it is answered (a miss on the lookup's own chain)", async () => {
     const created = samplePayout();
     await h.payouts.createPayout(created);
-    const deps = { repository: h.payouts, audit: trail, nowMs: () => Date.now(), providers: ['sandbox'], payoutIdPattern: PAYOUT_ID_PATTERN };
-    const event = (payoutId: string) => ({ ...h.opsEvent('GET', '/ops/payouts', undefined, { payout_id: payoutId }), routeKey: 'GET /ops/payouts' }) as never;
+    const deps = {
+      repository: h.payouts,
+      audit: trail,
+      nowMs: () => Date.now(),
+      providers: ['sandbox'],
+      payoutIdPattern: PAYOUT_ID_PATTERN,
+    };
+    const event = (payoutId: string) =>
+      ({
+        ...h.opsEvent('GET', '/ops/payouts', undefined, { payout_id: payoutId }),
+        routeKey: 'GET /ops/payouts',
+      }) as never;
     expect((await operatorLookup(deps, event(created.payout.payoutId), 'req-read-1')).statusCode).toBe(200);
     const missing = `po_${ulid()}`;
     await operatorLookup(deps, event(missing), 'req-read-2');
@@ -131,7 +184,10 @@ describe('every audited change lands in the one trail, on a valid chain', () => 
       ['payout.created', 'applied', 'req-create-1'],
       ['payout.read', 'read', 'req-read-1'],
     ]);
-    expect((await chainOf({ type: 'payout_lookup', id: `payout_id:${missing}` }))[0]).toMatchObject({ outcome: 'not_found', request_id: 'req-read-2' });
+    expect((await chainOf({ type: 'payout_lookup', id: `payout_id:${missing}` }))[0]).toMatchObject({
+      outcome: 'not_found',
+      request_id: 'req-read-2',
+    });
     // No chain was started for a payout that does not exist: its creation will be its first record.
     expect(await trail.head({ type: 'payout', id: missing })).toEqual(EMPTY_CHAIN);
   });
@@ -161,7 +217,9 @@ describe('concurrent writers keep one chain linear', () => {
 
   it('30 at once: each is written or refused as contended — never forked, never half-written', async () => {
     const subject: AuditSubject = { type: 'queue', id: `storm-${ulid()}` };
-    const settled = await Promise.allSettled(Array.from({ length: 30 }, (_v, n) => trail.append(raceEntry(subject, n))));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 30 }, (_v, n) => trail.append(raceEntry(subject, n))),
+    );
     const written = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.request_id] : []));
     for (const s of settled) if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(AuditChainContendedError);
     const records = await expectValidChain(subject);
@@ -235,7 +293,11 @@ describe('GET /audit', () => {
     await getAudit({ action: 'payout.created' });
     const after = await expectValidChain({ type: 'audit_trail', id: 'search' });
     expect(after).toHaveLength(before + 1);
-    expect(after[after.length - 1]).toMatchObject({ action: 'audit.read', actor: { id: 'cora', role: 'compliance' }, details: { filters: { action: 'payout.created' } } });
+    expect(after[after.length - 1]).toMatchObject({
+      action: 'audit.read',
+      actor: { id: 'cora', role: 'compliance' },
+      details: { filters: { action: 'payout.created' } },
+    });
   });
 
   it.each([
@@ -264,9 +326,17 @@ describe('GET /audit', () => {
   });
 
   it('refuses a tenant token (403 operator_route_forbidden_for_tenant) and an operator without audit:read', async () => {
-    const tenant = await getAudit({}, { principal_type: 'tenant', principal_role: 'backend', tenant_id: 'acme', sub: 'c' }, 'payout-platform/payouts:read');
+    const tenant = await getAudit(
+      {},
+      { principal_type: 'tenant', principal_role: 'backend', tenant_id: 'acme', sub: 'c' },
+      'payout-platform/payouts:read',
+    );
     expect(tenant).toMatchObject({ status: 403, body: { error: { code: 'operator_route_forbidden_for_tenant' } } });
-    const ops = await getAudit({}, { principal_type: 'operator', principal_role: 'ops', sub: 'o' }, 'payout-platform/ops:read');
+    const ops = await getAudit(
+      {},
+      { principal_type: 'operator', principal_role: 'ops', sub: 'o' },
+      'payout-platform/ops:read',
+    );
     expect(ops).toMatchObject({ status: 403, body: { error: { code: 'insufficient_scope' } } });
   });
 });
@@ -289,13 +359,28 @@ describe('verify', () => {
     const { documentClient } = emulators.clients;
     const table = emulators.env['AUDIT_TABLE']!;
     await documentClient.send(
-      new UpdateCommand({ TableName: table, Key: { pk: auditChainPk(subject), sk: auditRecordSk(2) }, UpdateExpression: 'SET details.#to = :to', ExpressionAttributeNames: { '#to': 'to' }, ExpressionAttributeValues: { ':to': 'failed' } }),
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: auditChainPk(subject), sk: auditRecordSk(2) },
+        UpdateExpression: 'SET details.#to = :to',
+        ExpressionAttributeNames: { '#to': 'to' },
+        ExpressionAttributeValues: { ':to': 'failed' },
+      }),
     );
     const tampered = await verifyAuditDay(verifyDeps, today());
     expect(tampered.ok).toBe(false);
-    expect(tampered.breaks).toEqual([expect.objectContaining({ reason: 'hash_mismatch', chain: `payout:${payoutId}`, audit_id: second!.audit_id, seq: 2 })]);
+    expect(tampered.breaks).toEqual([
+      expect.objectContaining({
+        reason: 'hash_mismatch',
+        chain: `payout:${payoutId}`,
+        audit_id: second!.audit_id,
+        seq: 2,
+      }),
+    ]);
 
-    await documentClient.send(new DeleteCommand({ TableName: table, Key: { pk: auditChainPk(subject), sk: auditRecordSk(2) } }));
+    await documentClient.send(
+      new DeleteCommand({ TableName: table, Key: { pk: auditChainPk(subject), sk: auditRecordSk(2) } }),
+    );
     const deleted = await verifyAuditDay(verifyDeps, today());
     expect(deleted.breaks).toEqual([expect.objectContaining({ reason: 'seq_gap', seq: 3 })]);
   });

@@ -18,7 +18,11 @@ const good = JSON.parse(Buffer.from(encodeAuditCursor(cursor), 'base64url').toSt
 describe('audit cursor', () => {
   it('round-trips an index position and a chain position', () => {
     expect(decodeAuditCursor(encodeAuditCursor(cursor))).toEqual(cursor);
-    const chain: AuditCursor = { filters: { subject: 'payout:po_1' }, window: null, position: { mode: 'chain', afterSeq: 12 } };
+    const chain: AuditCursor = {
+      filters: { subject: 'payout:po_1' },
+      window: null,
+      position: { mode: 'chain', afterSeq: 12 },
+    };
     expect(decodeAuditCursor(encodeAuditCursor(chain))).toEqual(chain);
   });
 
@@ -32,7 +36,10 @@ describe('audit cursor', () => {
     ['a window that is not instants', raw({ ...good, w: ['yesterday', 'today'] })],
     ['too few shards', raw({ ...good, p: { d: '2026-11-25', s: [0, 0] } })],
     ['a shard key of another day', raw({ ...good, p: { d: '2026-11-24', s: [SK, 0, 0, 0, 0, 0, 0, 0] } })],
-    ['a shard key not of our shape', raw({ ...good, p: { d: '2026-11-25', s: ['2026-11-25#x', 0, 0, 0, 0, 0, 0, 0] } })],
+    [
+      'a shard key not of our shape',
+      raw({ ...good, p: { d: '2026-11-25', s: ['2026-11-25#x', 0, 0, 0, 0, 0, 0, 0] } }),
+    ],
     ['a negative chain position', raw({ ...good, p: { c: -1 } })],
     ['both positions', raw({ ...good, p: { c: 1, d: '2026-11-25' } })],
   ])('refuses %s', (_name, text) => {
@@ -43,9 +50,21 @@ describe('audit cursor', () => {
 describe('audit search window', () => {
   const nowMs = Date.parse('2026-11-25T12:00:00.000Z');
   it.each([
-    ['no bounds: the 7 days up to now', {}, { ok: true, window: { from: '2026-11-18T12:00:00.000Z', to: '2026-11-25T12:00:00.000Z' } }],
-    ['to only: the 7 days up to it', { to: '2026-11-10T00:00:00.000Z' }, { ok: true, window: { from: '2026-11-03T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z' } }],
-    ['exactly 31 days', { from: '2026-10-25T12:00:00.000Z' }, { ok: true, window: { from: '2026-10-25T12:00:00.000Z', to: '2026-11-25T12:00:00.000Z' } }],
+    [
+      'no bounds: the 7 days up to now',
+      {},
+      { ok: true, window: { from: '2026-11-18T12:00:00.000Z', to: '2026-11-25T12:00:00.000Z' } },
+    ],
+    [
+      'to only: the 7 days up to it',
+      { to: '2026-11-10T00:00:00.000Z' },
+      { ok: true, window: { from: '2026-11-03T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z' } },
+    ],
+    [
+      'exactly 31 days',
+      { from: '2026-10-25T12:00:00.000Z' },
+      { ok: true, window: { from: '2026-10-25T12:00:00.000Z', to: '2026-11-25T12:00:00.000Z' } },
+    ],
     ['a millisecond over 31 days', { from: '2026-10-25T11:59:59.999Z' }, { ok: false, code: 'range_too_long' }],
     ['from after now (to defaults to now)', { from: '2026-11-26T00:00:00.000Z' }, { ok: false, code: 'invalid_range' }],
   ])('%s', (_name, bounds, expected) => {

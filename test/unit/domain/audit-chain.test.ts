@@ -51,7 +51,11 @@ const headOf = (records: AuditRecord[]): ChainHead => headAfter(records[records.
 
 describe('canonical JSON (RFC 8785 over audit values)', () => {
   it.each([
-    ['member order is code-unit order, nested too', { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}'],
+    [
+      'member order is code-unit order, nested too',
+      { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } },
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    ],
     ['strings escape as JSON.stringify does', { s: 'é"\\\n\u2028' }, '{"s":"é\\"\\\\\\n\u2028"}'],
     ['undefined members are absent', { a: undefined, b: true }, '{"b":true}'],
     ['-0 is 0, numbers as ECMAScript prints them', { z: -0, f: 1e21, g: 0.1 }, '{"f":1e+21,"g":0.1,"z":0}'],
@@ -92,17 +96,25 @@ describe('canonical JSON (RFC 8785 over audit values)', () => {
 });
 
 describe('verifyChain', () => {
-  const swap = (records: AuditRecord[], i: number, j: number) => records.map((r, k) => (k === i ? records[j]! : k === j ? records[i]! : r));
+  const swap = (records: AuditRecord[], i: number, j: number) =>
+    records.map((r, k) => (k === i ? records[j]! : k === j ? records[i]! : r));
   /** A second record after seq 2, validly sealed: what a second writer on a stale head would have made. */
   const forked = () => {
     const records = chain(4);
-    const rival = sealAuditRecord(entry(3, { request_id: 'req-rival' }), headAfter(records[1]!), 'aud_01JAUDITCHAIN0000000000RV');
+    const rival = sealAuditRecord(
+      entry(3, { request_id: 'req-rival' }),
+      headAfter(records[1]!),
+      'aud_01JAUDITCHAIN0000000000RV',
+    );
     return [...records.slice(0, 3), rival, records[3]!];
   };
 
   it('accepts an untouched chain from genesis to its head', () => {
     const records = chain(5);
-    expect(verifyChain(records, { chain: CHAIN, after: EMPTY_CHAIN, head: headOf(records) })).toEqual({ ok: true, records: 5 });
+    expect(verifyChain(records, { chain: CHAIN, after: EMPTY_CHAIN, head: headOf(records) })).toEqual({
+      ok: true,
+      records: 5,
+    });
   });
 
   it('accepts a segment that follows a known predecessor and ends before the head', () => {
@@ -110,7 +122,14 @@ describe('verifyChain', () => {
     expect(verifyChain(records.slice(2, 4), { chain: CHAIN, after: headAfter(records[1]!) }).ok).toBe(true);
   });
 
-  it.each<[string, () => { records: AuditRecord[]; after?: ChainHead | 'missing'; head?: ChainHead }, ChainBreakReason, number | null]>([
+  it.each<
+    [
+      string,
+      () => { records: AuditRecord[]; after?: ChainHead | 'missing'; head?: ChainHead },
+      ChainBreakReason,
+      number | null,
+    ]
+  >([
     [
       'a tampered field (details)',
       () => {
@@ -154,12 +173,7 @@ describe('verifyChain', () => {
       'head_mismatch',
       3,
     ],
-    [
-      'a rewritten head',
-      () => ({ records: chain(3), head: { seq: 3, hash: 'f'.repeat(64) } }),
-      'head_mismatch',
-      3,
-    ],
+    ['a rewritten head', () => ({ records: chain(3), head: { seq: 3, hash: 'f'.repeat(64) } }), 'head_mismatch', 3],
     [
       'a first record that does not follow the genesis hash',
       () => ({ records: chain(3).slice(1), after: EMPTY_CHAIN }),
@@ -171,7 +185,11 @@ describe('verifyChain', () => {
       'a record moved from another chain',
       () => {
         const records = chain(3);
-        const moved = sealAuditRecord(entry(3, { subject: { type: 'payout', id: 'po_other' } }), headAfter(records[1]!), 'aud_X');
+        const moved = sealAuditRecord(
+          entry(3, { subject: { type: 'payout', id: 'po_other' } }),
+          headAfter(records[1]!),
+          'aud_X',
+        );
         return { records: [records[0]!, records[1]!, moved] };
       },
       'chain_mismatch',
