@@ -39,8 +39,10 @@ export type InvocationKind = 'api' | 'queue' | 'cognito' | 'schedule';
 
 const SYNCHRONOUS_INVOCATION_REASON: Record<Exclude<InvocationKind, 'schedule'>, string> = {
   api: 'Invoked synchronously by API Gateway only: a failure is returned to the caller as a 5xx and the caller retries with its idempotency key, so there is no asynchronous event to dead-letter.',
-  queue: 'Invoked synchronously by an SQS event source mapping: failed records stay on the queue and move to its DLQ after maxReceiveCount, so a function-level DLQ would never receive anything.',
-  cognito: 'Invoked synchronously by Cognito while it issues a token: a failure fails that token request, which the client retries; there is no asynchronous event to dead-letter.',
+  queue:
+    'Invoked synchronously by an SQS event source mapping: failed records stay on the queue and move to its DLQ after maxReceiveCount, so a function-level DLQ would never receive anything.',
+  cognito:
+    'Invoked synchronously by Cognito while it issues a token: a failure fails that token request, which the client retries; there is no asynchronous event to dead-letter.',
 };
 
 const TRACING_REASON =
@@ -70,7 +72,13 @@ export class PayoutFunction extends Construct {
   constructor(scope: Construct, id: string, props: PayoutFunctionProps) {
     super(scope, id);
     const problems: string[] = [];
-    checkIntegerRange(problems, 'memorySizeMb', props.memorySizeMb, LAMBDA_MEMORY_SIZE_MB_MIN, LAMBDA_MEMORY_SIZE_MB_MAX);
+    checkIntegerRange(
+      problems,
+      'memorySizeMb',
+      props.memorySizeMb,
+      LAMBDA_MEMORY_SIZE_MB_MIN,
+      LAMBDA_MEMORY_SIZE_MB_MAX,
+    );
     checkIntegerRange(problems, 'timeoutSeconds', props.timeoutSeconds, 1, LAMBDA_TIMEOUT_SECONDS_MAX);
     if (props.ephemeralStorageMib !== undefined) {
       checkIntegerRange(

@@ -80,7 +80,9 @@ export class ExceptionsRepository {
 
   async get(exceptionId: string): Promise<ExceptionRecord | undefined> {
     // Consistent: an operator acting right after a sweep must see what the sweep wrote.
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `EXC#${exceptionId}`, sk: 'EXC' }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `EXC#${exceptionId}`, sk: 'EXC' }, ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : toRecord(out.Item);
   }
 
@@ -91,8 +93,12 @@ export class ExceptionsRepository {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(exceptionId);
       try {
-        const result = current === undefined ? await this.insert(exceptionId, input, now, actor) : await this.refresh(current, input, now, actor);
-        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined) await this.notifyOwner(result.exception.payoutId);
+        const result =
+          current === undefined
+            ? await this.insert(exceptionId, input, now, actor)
+            : await this.refresh(current, input, now, actor);
+        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined)
+          await this.notifyOwner(result.exception.payoutId);
         return result;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
@@ -100,7 +106,14 @@ export class ExceptionsRepository {
     }
   }
 
-  async assign(input: { exceptionId: string; assignee: string; owner?: ExceptionOwner; note?: string; actor: AuditActor; now: Timestamp }): Promise<ExceptionRecord> {
+  async assign(input: {
+    exceptionId: string;
+    assignee: string;
+    owner?: ExceptionOwner;
+    note?: string;
+    actor: AuditActor;
+    now: Timestamp;
+  }): Promise<ExceptionRecord> {
     return this.act(input.exceptionId, 'assign', input.actor, iso(input.now), input.note, (e) => ({
       ...e,
       assignee: input.assignee,
@@ -108,9 +121,17 @@ export class ExceptionsRepository {
     }));
   }
 
-  async resolve(input: { exceptionId: string; note: string; actor: AuditActor; now: Timestamp }): Promise<ExceptionRecord> {
+  async resolve(input: {
+    exceptionId: string;
+    note: string;
+    actor: AuditActor;
+    now: Timestamp;
+  }): Promise<ExceptionRecord> {
     const at = iso(input.now);
-    return this.act(input.exceptionId, 'resolve', input.actor, at, input.note, (e) => ({ ...e, resolution: { note: input.note, by: input.actor.id, at } }));
+    return this.act(input.exceptionId, 'resolve', input.actor, at, input.note, (e) => ({
+      ...e,
+      resolution: { note: input.note, by: input.actor.id, at },
+    }));
   }
 
   async list(input: ListExceptionsInput = {}): Promise<{ items: ExceptionRecord[]; nextCursor?: string }> {
@@ -122,7 +143,8 @@ export class ExceptionsRepository {
     if (input.owner !== undefined) (filters.push('#owner = :owner'), (values[':owner'] = input.owner));
     const items: ExceptionRecord[] = [];
     const cursorShape = exceptionCursorShape(byState ? 'gsi1' : 'gsi2', String(values[':pk']));
-    let startKey: Record<string, unknown> | undefined = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
+    let startKey: Record<string, unknown> | undefined =
+      input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
     for (let page = 0; page < LIST_QUERY_PAGES_MAX && items.length < limit; page++) {
       const out = await this.client.send(
         new QueryCommand({
@@ -159,12 +181,28 @@ export class ExceptionsRepository {
   /** The owner the payout shows: read from the consistent payout links, never from a GSI. */
   async exceptionOwnerOf(payoutId: string): Promise<ExceptionOwner | undefined> {
     const out = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXC_PAYOUT#${payoutId}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `EXC_PAYOUT#${payoutId}` },
+        ConsistentRead: true,
+      }),
     );
-    return payoutExceptionOwner((out.Items ?? []).map((i) => ({ owner: i['owner'] as ExceptionOwner, slaDueAt: String(i['slaDueAt']), state: i['state'] as ExceptionState })));
+    return payoutExceptionOwner(
+      (out.Items ?? []).map((i) => ({
+        owner: i['owner'] as ExceptionOwner,
+        slaDueAt: String(i['slaDueAt']),
+        state: i['state'] as ExceptionState,
+      })),
+    );
   }
 
-  private async insert(exceptionId: string, input: OpenOrUpdateInput, now: string, actor: AuditActor): Promise<OpenOrUpdateResult> {
+  private async insert(
+    exceptionId: string,
+    input: OpenOrUpdateInput,
+    now: string,
+    actor: AuditActor,
+  ): Promise<OpenOrUpdateResult> {
     const error = errorOf(input.error, now);
     const exception: ExceptionRecord = {
       exceptionId,
@@ -187,12 +225,24 @@ export class ExceptionsRepository {
     return { kind: 'opened', exception };
   }
 
-  private async refresh(current: ExceptionRecord, input: OpenOrUpdateInput, now: string, actor: AuditActor): Promise<OpenOrUpdateResult> {
+  private async refresh(
+    current: ExceptionRecord,
+    input: OpenOrUpdateInput,
+    now: string,
+    actor: AuditActor,
+  ): Promise<OpenOrUpdateResult> {
     const error = errorOf(input.error, now);
     const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
     const next: ExceptionRecord = {
       ...current,
-      ...(reopen ? { state: decideReopen(current), owner: input.owner, slaSeconds: input.slaSeconds, slaDueAt: slaDueAt(now, input.slaSeconds) } : {}),
+      ...(reopen
+        ? {
+            state: decideReopen(current),
+            owner: input.owner,
+            slaSeconds: input.slaSeconds,
+            slaDueAt: slaDueAt(now, input.slaSeconds),
+          }
+        : {}),
       evidence: input.evidence,
       lastSeenAt: now,
       updatedAt: now,
@@ -218,9 +268,20 @@ export class ExceptionsRepository {
     if (current === undefined) throw new ExceptionNotFoundError(exceptionId);
     const decision = decideException(current.state, action);
     if (decision.kind === 'refused') throw new ExceptionStateError(decision.code, exceptionId);
-    const next: ExceptionRecord = { ...change(current), state: decision.to, updatedAt: at, version: current.version + 1 };
+    const next: ExceptionRecord = {
+      ...change(current),
+      state: decision.to,
+      updatedAt: at,
+      version: current.version + 1,
+    };
     try {
-      await this.write(next, current.version, { action, actor, at, ...(note === undefined ? {} : { note }), ...(next.assignee === undefined ? {} : { assignee: next.assignee }) });
+      await this.write(next, current.version, {
+        action,
+        actor,
+        at,
+        ...(note === undefined ? {} : { note }),
+        ...(next.assignee === undefined ? {} : { assignee: next.assignee }),
+      });
     } catch (error) {
       if (isConditionFailure(error)) throw new ExceptionConflictError(exceptionId, error);
       throw error;
@@ -229,7 +290,11 @@ export class ExceptionsRepository {
     return next;
   }
 
-  private async write(exception: ExceptionRecord, expectedVersion: number | undefined, audit: Record<string, unknown> & { at: string }): Promise<void> {
+  private async write(
+    exception: ExceptionRecord,
+    expectedVersion: number | undefined,
+    audit: Record<string, unknown> & { at: string },
+  ): Promise<void> {
     const item = {
       pk: `EXC#${exception.exceptionId}`,
       sk: 'EXC',
@@ -250,7 +315,13 @@ export class ExceptionsRepository {
           {
             Put: {
               TableName: this.tableName,
-              Item: { pk: `EXC#${exception.exceptionId}`, sk: `AUDIT#${audit.at}#${ulid()}`, exceptionId: exception.exceptionId, state: exception.state, ...audit },
+              Item: {
+                pk: `EXC#${exception.exceptionId}`,
+                sk: `AUDIT#${audit.at}#${ulid()}`,
+                exceptionId: exception.exceptionId,
+                state: exception.state,
+                ...audit,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -260,7 +331,14 @@ export class ExceptionsRepository {
                 {
                   Put: {
                     TableName: this.tableName,
-                    Item: { pk: `EXC_PAYOUT#${exception.payoutId}`, sk: exception.exceptionId, state: exception.state, owner: exception.owner, slaDueAt: exception.slaDueAt, category: exception.category },
+                    Item: {
+                      pk: `EXC_PAYOUT#${exception.payoutId}`,
+                      sk: exception.exceptionId,
+                      state: exception.state,
+                      owner: exception.owner,
+                      slaDueAt: exception.slaDueAt,
+                      category: exception.category,
+                    },
                   },
                 },
               ]),

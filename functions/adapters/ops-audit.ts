@@ -28,12 +28,23 @@ export class OpsAudit {
 
   async record(entry: OpsAuditRecord): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `OPS_AUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${ulid()}`, ...entry }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `OPS_AUDIT#${entry.at.slice(0, 10)}`, sk: `${entry.at}#${ulid()}`, ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
   async listDay(day: string): Promise<OpsAuditRecord[]> {
-    const out = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `OPS_AUDIT#${day}` }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `OPS_AUDIT#${day}` },
+        ConsistentRead: true,
+      }),
+    );
     return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as OpsAuditRecord);
   }
 }

@@ -45,7 +45,8 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     const payout = await repo.getPayoutById(cmd.payoutId);
     if (payout === undefined) return { kind: 'not_found' };
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
-    if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (verdict !== undefined && !verdict.ok)
+      return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
     const items: TransactItem[] = [];
     let result: TransitionResult;
@@ -53,8 +54,27 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     let refIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push({
+        Update: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...transitionUpdate(payout, next),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: 'applied',
+          from: payout.status,
+          to: decision.to,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
       items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
@@ -68,16 +88,40 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           currency: payout.currency,
           version: next.version,
           event: cmd.event,
-          postings: postingsFor({ from: payout.status, to: decision.to, amountMinor: payout.amountMinor, ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }) }),
+          postings: postingsFor({
+            from: payout.status,
+            to: decision.to,
+            amountMinor: payout.amountMinor,
+            ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+          }),
           recordedAt: cmd.recordedAt,
           sourceRef: cmd.sourceRef,
         }),
       );
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
-      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      if (decision.kind === 'forbidden') items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      items.push({
+        ConditionCheck: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...versionCondition(payout),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: decision.kind,
+          from: payout.status,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
+      if (decision.kind === 'forbidden')
+        items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
         items.push(referenceIndexCheck(repo, payout, verdict.newReference));
@@ -89,7 +133,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       items.push({
         Put: {
           TableName: repo.payoutsTable,
-          Item: { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK, entity: 'provider_event', payoutId: payout.payoutId, event: cmd.event, outcome: result.kind, recordedAt: cmd.recordedAt },
+          Item: {
+            pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId),
+            sk: DEDUP_SK,
+            entity: 'provider_event',
+            payoutId: payout.payoutId,
+            event: cmd.event,
+            outcome: result.kind,
+            recordedAt: cmd.recordedAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -126,10 +178,31 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
  * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
  * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
  */
-function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function transitionUpdate(
+  payout: Payout,
+  next: Payout,
+): {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const condition = versionCondition(payout);
-  const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
-  const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
+  const values: Record<string, unknown> = {
+    ...condition.ExpressionAttributeValues,
+    ':status': next.status,
+    ':version': next.version,
+    ':lastEventAt': next.lastEventAt,
+    ':requestIds': next.requestIds,
+    ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status),
+  };
+  const sets = [
+    '#status = :status',
+    '#version = :version',
+    'lastEventAt = :lastEventAt',
+    'requestIds = :requestIds',
+    'gsi2pk = :gsi2pk',
+  ];
   for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
@@ -143,10 +216,19 @@ function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: str
     values[':gsi3sk'] = awaiting.gsi3sk;
   }
   const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
-  return { UpdateExpression: `SET ${sets.join(', ')}${removes}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    ConditionExpression: condition.ConditionExpression,
+    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeValues: values,
+  };
 }
 
-function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function versionCondition(payout: Payout): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   return {
     ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
@@ -159,10 +241,12 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
-  if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
+  if (cmd.providerReference !== undefined && payout.providerReference === undefined)
+    next.providerReference = cmd.providerReference;
   if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
     const [first, ...rest] = payout.requestIds;
-    next.requestIds = first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+    next.requestIds =
+      first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
   }
   return next;
 }

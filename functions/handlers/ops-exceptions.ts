@@ -13,7 +13,9 @@ function dependencies(): ExceptionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
   deps = {
-    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)) }),
+    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), {
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)),
+    }),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -24,7 +24,9 @@ function dependencies(): ProcessDeps {
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
-    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
     rechecks: new RecheckMarkers(client, operationsTable),
     // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
     maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),
@@ -39,7 +41,12 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     logger.info('webhook processed', { messageId: record.messageId, outcome });
   } catch (error) {
     const category = error instanceof WebhookProcessingError ? error.category : 'processing_error';
-    logger.warn('webhook processing failed; SQS will retry', { messageId: record.messageId, category, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+    logger.warn('webhook processing failed; SQS will retry', {
+      messageId: record.messageId,
+      category,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error as Error,
+    });
     throw error;
   }
 }

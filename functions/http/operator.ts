@@ -1,7 +1,15 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { RESOURCE_SERVER_ID, SCOPES, type Scope } from '../shared/names';
 import { ApiError } from './api-error';
-import { claimsOf, declaredPrincipalType, namesTenant, operatorRouteForbiddenForTenant, principalRoleOf, principalUnknown, scopesFor } from './principal';
+import {
+  claimsOf,
+  declaredPrincipalType,
+  namesTenant,
+  operatorRouteForbiddenForTenant,
+  principalRoleOf,
+  principalUnknown,
+  scopesFor,
+} from './principal';
 
 /**
  * The operator behind an ops call, for the audit trail. Ops acts across tenants, so unlike
@@ -30,6 +38,12 @@ export function operatorOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 
 
 export function requireScope(operator: Operator, scope: Scope): void {
   if (!operator.scopes.includes(scope)) {
-    throw new ApiError({ status: 403, type: 'permission_error', code: 'insufficient_scope', category: 'terminal', message: `this action requires the ${scope} scope` });
+    throw new ApiError({
+      status: 403,
+      type: 'permission_error',
+      code: 'insufficient_scope',
+      category: 'terminal',
+      message: `this action requires the ${scope} scope`,
+    });
   }
 }

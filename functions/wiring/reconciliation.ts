@@ -27,8 +27,14 @@ export function reconciliationDependencies(): RunDependencies {
     provider: RECONCILED_PROVIDER,
     fetchReport: (date) => fetchSandboxReport(providerUrl, date),
     payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable }),
-    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
-    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
+    store: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     runs: new RunsRepository({ client, operationsTable }),
     payoutsTable,
     ledgerTable,
@@ -45,7 +51,11 @@ export function reconciliationDependencies(): RunDependencies {
 export function reconciliationsApiDependencies(): ReconciliationsApiDependencies {
   return {
     runs: new RunsRepository({ client: dynamoDocumentClient(), operationsTable: requiredEnv(ENV.operationsTable) }),
-    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    store: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
     now: () => new Date(),
     // The same zone as `reconcile` (both set from one prop in lib/reconciliation-construct.ts).

@@ -17,7 +17,10 @@ export async function invokeAndPrint(functionName: string, event: unknown, optio
   const log = (line: string) => console.error(`[${options.logPrefix}] ${line}`);
   const running = findRunningTwin();
   if (running) {
-    const response = await fetch(`${running.url}/.twin/functions/${encodeURIComponent(functionName)}/invoke`, { method: 'POST', body: JSON.stringify(event) });
+    const response = await fetch(`${running.url}/.twin/functions/${encodeURIComponent(functionName)}/invoke`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+    });
     console.log(JSON.stringify(await response.json(), null, 2));
     return response.status === 200 && !response.headers.get('x-amz-function-error') ? 0 : 1;
   }

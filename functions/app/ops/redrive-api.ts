@@ -42,7 +42,10 @@ export interface RedriveApiDeps {
   nowMs(): number;
 }
 
-export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function redriveApi(
+  deps: RedriveApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   const route = `${event.requestContext.http.method} ${event.rawPath}`;
@@ -83,19 +86,38 @@ async function queueDepths(deps: RedriveApiDeps): Promise<QueuesResponse['data']
   for (const queue of QUEUE_NAMES) {
     const pair = deps.queues[queue];
     const [work, dead] = await Promise.all([deps.dlq.depth(pair.queueUrl), deps.dlq.depth(pair.dlqUrl)]);
-    rows.push({ queue, role: 'queue', visible: work.visible, in_flight: work.inFlight, delayed: work.delayed, oldest_age_seconds: null });
+    rows.push({
+      queue,
+      role: 'queue',
+      visible: work.visible,
+      in_flight: work.inFlight,
+      delayed: work.delayed,
+      oldest_age_seconds: null,
+    });
     let oldest: number | null = null;
     if (dead.visible > 0) {
       const sample = await deps.dlq.peek(pair.dlqUrl, OLDEST_AGE_SAMPLE);
       const minSent = Math.min(...sample.map((m) => m.sentAtMs));
       if (Number.isFinite(minSent)) oldest = Math.max(0, Math.round((now - minSent) / 1_000));
     }
-    rows.push({ queue, role: 'dlq', visible: dead.visible, in_flight: dead.inFlight, delayed: dead.delayed, oldest_age_seconds: oldest });
+    rows.push({
+      queue,
+      role: 'dlq',
+      visible: dead.visible,
+      in_flight: dead.inFlight,
+      delayed: dead.delayed,
+      oldest_age_seconds: oldest,
+    });
   }
   return rows;
 }
 
-async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<RedriveResponse> {
+async function redrive(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<RedriveResponse> {
   const request = parseRedriveRequest(body);
   const pair = deps.queues[request.queue];
   const now = deps.nowMs();
@@ -116,8 +138,15 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
     dryRun: request.dryRun,
     ...redriveTransformOf(request.queue, operator.subject),
   });
-  const messages = await Promise.all(result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)));
-  const summary = messages.map((v) => ({ message_id: v.message_id, provider_event_id: v.provider_event_id, event_type: v.event_type, error_category: v.error_category }));
+  const messages = await Promise.all(
+    result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)),
+  );
+  const summary = messages.map((v) => ({
+    message_id: v.message_id,
+    provider_event_id: v.provider_event_id,
+    event_type: v.event_type,
+    error_category: v.error_category,
+  }));
   await deps.audit.record({
     action: 'dlq_redrive',
     operator: operator.subject,
@@ -126,9 +155,19 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
     at: new Date(now).toISOString(),
     dryRun: request.dryRun,
     count: request.dryRun ? result.matched.length : result.moved,
-    details: { queue: request.queue, selector: request.selector, messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX) },
+    details: {
+      queue: request.queue,
+      selector: request.selector,
+      messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX),
+    },
   });
-  return { dry_run: request.dryRun, matched: result.matched.length, moved: result.moved, messages: summary, truncated: result.truncated };
+  return {
+    dry_run: request.dryRun,
+    matched: result.matched.length,
+    moved: result.moved,
+    messages: summary,
+    truncated: result.truncated,
+  };
 }
 
 function matchesFilter(view: DlqView, filter: RedriveFilter): boolean {
@@ -164,7 +203,12 @@ function markRedriven(body: string, operator: string): string {
   }
 }
 
-async function replay(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<ReplayResponse> {
+async function replay(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<ReplayResponse> {
   const request = parseReplayRequest(body);
   const events: InboxEvent[] = [];
   const missing: string[] = [];
@@ -176,18 +220,33 @@ async function replay(deps: RedriveApiDeps, operator: Operator, requestId: strin
       else events.push(stored);
     }
   } else {
-    const page = await deps.inbox.listByTime({ from: request.from, to: request.to, limit: REPLAY_EVENTS_PER_CALL_MAX, ...(request.provider === undefined ? {} : { provider: request.provider }) });
+    const page = await deps.inbox.listByTime({
+      from: request.from,
+      to: request.to,
+      limit: REPLAY_EVENTS_PER_CALL_MAX,
+      ...(request.provider === undefined ? {} : { provider: request.provider }),
+    });
     events.push(...page.events);
     truncated = page.truncated;
   }
   let enqueued = 0;
   if (!request.dryRun) {
     for (const e of events) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt, redriven_by: `replay:${operator.subject}` });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+        redriven_by: `replay:${operator.subject}`,
+      });
       enqueued++;
     }
   }
-  const listed = events.map((e) => ({ event_id: `${e.provider}#${e.providerEventId}`, event_type: e.eventType, received_at: e.receivedAt }));
+  const listed = events.map((e) => ({
+    event_id: `${e.provider}#${e.providerEventId}`,
+    event_type: e.eventType,
+    received_at: e.receivedAt,
+  }));
   await deps.audit.record({
     action: 'replay',
     operator: operator.subject,
@@ -196,7 +255,12 @@ async function replay(deps: RedriveApiDeps, operator: Operator, requestId: strin
     at: new Date(deps.nowMs()).toISOString(),
     dryRun: request.dryRun,
     count: request.dryRun ? events.length : enqueued,
-    details: { request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider } },
+    details: {
+      request:
+        request.kind === 'ids'
+          ? { event_ids: listed.map((e) => e.event_id), missing }
+          : { from: request.from, to: request.to, provider: request.provider },
+    },
   });
   return { dry_run: request.dryRun, matched: events.length, enqueued, events: listed, missing, truncated };
 }

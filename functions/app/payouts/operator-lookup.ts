@@ -17,7 +17,10 @@ import { json, type HttpResult } from '../../http/response';
  * every answer names the payout's tenant. The tenant routes (/payouts…) are untouched.
  */
 export interface OperatorLookupDeps {
-  repository: Pick<PayoutsRepository, 'getPayoutById' | 'findByIdempotencyKey' | 'findByProviderReference' | 'listTimelineOfAnyTenant'>;
+  repository: Pick<
+    PayoutsRepository,
+    'getPayoutById' | 'findByIdempotencyKey' | 'findByProviderReference' | 'listTimelineOfAnyTenant'
+  >;
   logger: Pick<Logger, 'info'>;
   /** Providers whose references we index (`payout.provider`). */
   providers: readonly string[];
@@ -30,7 +33,11 @@ export const OPERATOR_READ_AUDIT_MESSAGE = 'operator payout read';
 const LOOKUP_KEYS = ['payout_id', 'idempotency_key', 'provider_reference'] as const;
 type LookupKey = (typeof LOOKUP_KEYS)[number];
 
-export async function operatorLookup(deps: OperatorLookupDeps, event: ApiEvent, requestId: string): Promise<HttpResult> {
+export async function operatorLookup(
+  deps: OperatorLookupDeps,
+  event: ApiEvent,
+  requestId: string,
+): Promise<HttpResult> {
   // API Gateway enforced ops:read; checked again so a mis-wired route cannot widen access.
   const operator = operatorOf(event);
   requireScope(operator, 'ops:read');
@@ -44,11 +51,18 @@ export async function operatorLookup(deps: OperatorLookupDeps, event: ApiEvent, 
     case 'GET /ops/payouts/{payoutId}/events': {
       parseQuery(noQuerySchema, event.queryStringParameters);
       const payoutId = event.pathParameters?.['payoutId'];
-      const payout = payoutId !== undefined && deps.payoutIdPattern.test(payoutId) ? await deps.repository.getPayoutById(payoutId) : undefined;
+      const payout =
+        payoutId !== undefined && deps.payoutIdPattern.test(payoutId)
+          ? await deps.repository.getPayoutById(payoutId)
+          : undefined;
       audit(deps, operator, requestId, event.routeKey, payout === undefined ? [] : [payout]);
       if (payout === undefined) throw notFound('payout');
       const timeline = await deps.repository.listTimelineOfAnyTenant(payout.payoutId);
-      return json(200, { payout_id: payout.payoutId, tenant_id: payout.tenantId, data: timeline.map(timelineEntryView) }, requestId);
+      return json(
+        200,
+        { payout_id: payout.payoutId, tenant_id: payout.tenantId, data: timeline.map(timelineEntryView) },
+        requestId,
+      );
     }
     default:
       throw notFound(`route ${event.routeKey}`);
@@ -61,8 +75,14 @@ function lookupKeyOf(query: OpsPayoutsQuery): LookupKey {
   if (given.length === 0) throw badRequest('lookup_key_missing', `give one of ${LOOKUP_KEYS.join(', ')}`);
   if (given.length > 1) throw badRequest('lookup_key_ambiguous', `give only one of ${given.join(', ')}`, given[1]);
   const key = given[0]!;
-  if (key === 'idempotency_key' && query.tenant_id === undefined) throw badRequest('tenant_id_required', 'idempotency keys are per tenant: give tenant_id with idempotency_key', 'tenant_id');
-  if (key !== 'idempotency_key' && query.tenant_id !== undefined) throw badRequest('tenant_id_unexpected', 'tenant_id only goes with idempotency_key', 'tenant_id');
+  if (key === 'idempotency_key' && query.tenant_id === undefined)
+    throw badRequest(
+      'tenant_id_required',
+      'idempotency keys are per tenant: give tenant_id with idempotency_key',
+      'tenant_id',
+    );
+  if (key !== 'idempotency_key' && query.tenant_id !== undefined)
+    throw badRequest('tenant_id_unexpected', 'tenant_id only goes with idempotency_key', 'tenant_id');
   return key;
 }
 
@@ -79,7 +99,9 @@ async function findPayouts(deps: OperatorLookupDeps, query: OpsPayoutsQuery, key
     }
     case 'provider_reference': {
       // A reference names at most one payout per provider: one consistent GetItem each.
-      const found = await Promise.all(deps.providers.map((provider) => deps.repository.findByProviderReference(provider, query.provider_reference!)));
+      const found = await Promise.all(
+        deps.providers.map((provider) => deps.repository.findByProviderReference(provider, query.provider_reference!)),
+      );
       return found.filter((payout): payout is Payout => payout !== undefined);
     }
     default:
@@ -91,7 +113,13 @@ function operatorPayoutView(payout: Payout) {
   return { ...payoutView(payout), tenant_id: payout.tenantId };
 }
 
-function audit(deps: OperatorLookupDeps, operator: Operator, requestId: string, route: string, payouts: Payout[]): void {
+function audit(
+  deps: OperatorLookupDeps,
+  operator: Operator,
+  requestId: string,
+  route: string,
+  payouts: Payout[],
+): void {
   deps.logger.info(OPERATOR_READ_AUDIT_MESSAGE, {
     audit: 'operator_read',
     route,

@@ -22,23 +22,51 @@ let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
 const files = ['reconciliation.csv', 'exceptions.csv', 'summary.json', 'manifest.json'];
 
 function asPayout(p: ReconPayout): Payout {
-  return { ...p, tenantId: 'tenant-a', version: 1, destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'R' }, requestIds: ['req-1'] } as Payout;
+  return {
+    ...p,
+    tenantId: 'tenant-a',
+    version: 1,
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'R' },
+    requestIds: ['req-1'],
+  } as Payout;
 }
 
 beforeAll(async () => {
   emulators = await startEmulators();
   const env = emulators.env;
   const client = emulators.clients.documentClient;
-  const payouts = [payout(1), payout(2), payout(3, { status: 'pending' }), payout(4), payout(5, { providerReference: undefined })];
-  for (const p of payouts) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
-  report = reportCsv([rowFor(payouts[0]!), rowFor(payouts[1]!, { feeMinor: 99 }), rowFor(payouts[2]!, { status: 'paid' }), rowFor(payouts[4]!, { providerReference: 'sbx_x' }), rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' })]);
+  const payouts = [
+    payout(1),
+    payout(2),
+    payout(3, { status: 'pending' }),
+    payout(4),
+    payout(5, { providerReference: undefined }),
+  ];
+  for (const p of payouts)
+    await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  report = reportCsv([
+    rowFor(payouts[0]!),
+    rowFor(payouts[1]!, { feeMinor: 99 }),
+    rowFor(payouts[2]!, { status: 'paid' }),
+    rowFor(payouts[4]!, { providerReference: 'sbx_x' }),
+    rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' }),
+  ]);
   let runs = 0;
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
+    payouts: new ReconciliationPayoutsSource({
+      client,
+      payoutsTable: env[ENV.payoutsTable]!,
+      ledgerTable: env[ENV.ledgerTable]!,
+    }),
     exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!),
-    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
+    store: new ExportStore({
+      client: emulators.clients.s3,
+      evidenceBucket: env[ENV.evidenceBucket]!,
+      exportsBucket: env[ENV.exportsBucket]!,
+    }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,
@@ -50,7 +78,13 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function exceptionItems(): Promise<Record<string, unknown>[]> {
-  const out = await emulators.clients.documentClient.send(new ScanCommand({ TableName: emulators.env[ENV.operationsTable]!, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'EXC' } }));
+  const out = await emulators.clients.documentClient.send(
+    new ScanCommand({
+      TableName: emulators.env[ENV.operationsTable]!,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': 'EXC' },
+    }),
+  );
   return out.Items ?? [];
 }
 const published = async () => Promise.all(files.map((name) => deps.store.readExportFile(DATE, name)));
@@ -73,7 +107,10 @@ describe('reconciliation run on the emulators', () => {
     const exceptionsAfterFirst = await exceptionItems();
     expect(exceptionsAfterFirst).toHaveLength(5);
     const manifest = JSON.parse(filesAfterFirst[3]!.toString('utf8'));
-    expect(manifest.inputs[0]).toMatchObject({ role: 'provider_settlement_report', key: `provider-reports/sandbox/date=${DATE}/settlement.csv` });
+    expect(manifest.inputs[0]).toMatchObject({
+      role: 'provider_settlement_report',
+      key: `provider-reports/sandbox/date=${DATE}/settlement.csv`,
+    });
     expect(manifest.inputs[0].etag).toMatch(/\S/);
 
     const second = await runReconciliation(deps, DATE, 'cli');
@@ -81,7 +118,9 @@ describe('reconciliation run on the emulators', () => {
     const filesAfterSecond = await published();
     filesAfterSecond.forEach((bytes, i) => expect(bytes.equals(filesAfterFirst[i]!), files[i]).toBe(true));
     const exceptionsAfterSecond = await exceptionItems();
-    expect(exceptionsAfterSecond.map((e) => e['exceptionId']).sort()).toEqual(exceptionsAfterFirst.map((e) => e['exceptionId']).sort());
+    expect(exceptionsAfterSecond.map((e) => e['exceptionId']).sort()).toEqual(
+      exceptionsAfterFirst.map((e) => e['exceptionId']).sort(),
+    );
     expect(exceptionsAfterSecond.every((e) => e['occurrences'] === 2)).toBe(true);
     expect((await deps.runs.lastSuccess())?.runId).toBe(second.runId);
   });
@@ -106,7 +145,10 @@ describe('reconciliation run on the emulators', () => {
   it('refuses a day that has not ended before it records or writes anything', async () => {
     const today = new Date(clock).toISOString().slice(0, 10);
     for (const date of [today, '9999-12-31']) {
-      await expect(runReconciliation(deps, date, 'cli')).rejects.toMatchObject({ name: 'InvalidRunDateError', code: 'date_not_ended' });
+      await expect(runReconciliation(deps, date, 'cli')).rejects.toMatchObject({
+        name: 'InvalidRunDateError',
+        code: 'date_not_ended',
+      });
       expect(await deps.runs.get(date)).toBeUndefined();
       expect(await deps.store.readManifest(date)).toBeUndefined();
     }
