@@ -11,7 +11,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycles anywhere: a cycle means two files are one module in disguise, and it breaks the reading order.',
+      comment:
+        'No import cycles anywhere: a cycle means two files are one module in disguise, and it breaks the reading order.',
       severity: 'error',
       from: {},
       to: { circular: true },
@@ -63,14 +64,16 @@ module.exports = {
     },
     {
       name: 'adapters-are-io-only',
-      comment: 'functions/adapters does I/O for the layers above it: it never imports the HTTP edge (errors there are the callers\' to map).',
+      comment:
+        "functions/adapters does I/O for the layers above it: it never imports the HTTP edge (errors there are the callers' to map).",
       severity: 'error',
       from: { path: '^functions/adapters/' },
       to: { path: '^functions/http/' },
     },
     {
       name: 'console-is-a-browser-app',
-      comment: 'console/ is built for the browser: it imports nothing from functions/ but the shared names, nor any Node builtin.',
+      comment:
+        'console/ is built for the browser: it imports nothing from functions/ but the shared names, nor any Node builtin.',
       severity: 'error',
       from: { path: '^console/src/' },
       to: { path: '^(functions/(?!shared/)|lib/|local/|bin/)' },
@@ -101,7 +104,8 @@ module.exports = {
     },
     {
       name: 'lib-imports-only-shared-runtime',
-      comment: 'The CDK app (lib/, bin/app.ts) may import functions/shared (agreed names) and nothing else from the runtime.',
+      comment:
+        'The CDK app (lib/, bin/app.ts) may import functions/shared (agreed names) and nothing else from the runtime.',
       severity: 'error',
       from: { path: '^(lib/|bin/app\\.ts$)' },
       to: { path: '^functions/', pathNot: '^functions/shared/' },

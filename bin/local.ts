@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  twin = await startLocalTwin({ port, fresh: flags.fresh === true, synth: flags.synth === 'never' ? 'never' : flags['no-synth'] ? 'if-stale' : 'always', config, log });
+  twin = await startLocalTwin({
+    port,
+    fresh: flags.fresh === true,
+    synth: flags.synth === 'never' ? 'never' : flags['no-synth'] ? 'if-stale' : 'always',
+    config,
+    log,
+  });
   console.log(banner(twin));
 }
 

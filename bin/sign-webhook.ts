@@ -29,7 +29,12 @@ export function localWebhookSecret(provider: SignedProvider, file = LOCAL_WEBHOO
 }
 
 /** Signature headers, by the provider's scheme. The sandbox's event id is the body's `id`. */
-export function signatureHeaders(provider: SignedProvider, rawBody: string, secret: string, nowSeconds: number): Record<string, string> {
+export function signatureHeaders(
+  provider: SignedProvider,
+  rawBody: string,
+  secret: string,
+  nowSeconds: number,
+): Record<string, string> {
   switch (provider) {
     case 'sandbox': {
       const parsed = JSON.parse(rawBody) as { id?: unknown };
@@ -42,7 +47,13 @@ export function signatureHeaders(provider: SignedProvider, rawBody: string, secr
     }
     case 'stripe':
       // The API key is never used: generateTestHeaderString signs locally.
-      return { 'stripe-signature': new Stripe('sk_test_local_signing_only').webhooks.generateTestHeaderString({ payload: rawBody, secret, timestamp: nowSeconds }) };
+      return {
+        'stripe-signature': new Stripe('sk_test_local_signing_only').webhooks.generateTestHeaderString({
+          payload: rawBody,
+          secret,
+          timestamp: nowSeconds,
+        }),
+      };
   }
 }
 
@@ -97,11 +108,14 @@ function requestTime(nowSeconds: number): string {
 function main(argv: string[]): number {
   const [provider, file] = argv;
   if (!isWebhookProvider(provider) || file === undefined) {
-    console.error(`usage: npx tsx bin/sign-webhook.ts <${WEBHOOK_PROVIDERS.join('|')}> events/webhooks/<body>.json > signed.json`);
+    console.error(
+      `usage: npx tsx bin/sign-webhook.ts <${WEBHOOK_PROVIDERS.join('|')}> events/webhooks/<body>.json > signed.json`,
+    );
     return 2;
   }
   console.log(JSON.stringify(signedWebhookEvent(provider, JSON.parse(readFileSync(file, 'utf8'))), null, 2));
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exitCode = main(process.argv.slice(2));

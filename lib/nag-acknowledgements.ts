@@ -22,7 +22,7 @@ const S3_ACTION_WILDCARDS: Record<string, string> = {
   's3:GetObject*': 'GetObject plus its version, ACL, tagging and retention reads of the same objects',
   's3:GetBucket*': 'bucket location and versioning metadata the SDK reads before object calls',
   's3:List*': 'listing keys under a date prefix (exports, reports) within this one bucket',
-  's3:Abort*': 'aborting this function\'s own multipart uploads of large webhook bodies and reports',
+  's3:Abort*': "aborting this function's own multipart uploads of large webhook bodies and reports",
   's3:DeleteObject*': 'replacing a regenerated export or report object (versioning keeps the old one)',
 };
 

@@ -88,7 +88,8 @@ export class ObservabilityConstruct extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.addAlarm('WebhookRejectedAlarm', {
-      alarmDescription: 'A spike of rejected webhooks (signature, timestamp or body): wrong secret, attack or provider change.',
+      alarmDescription:
+        'A spike of rejected webhooks (signature, timestamp or body): wrong secret, attack or provider change.',
       // intake-webhook emits WebhookRejected with `reason` and `provider` dimensions
       // (docs/ops-api.md); a Metrics Insights query sums every combination, present and future.
       metric: new cloudwatch.MathExpression({

@@ -98,7 +98,8 @@ export class OpsConstruct extends Construct {
 
     this.sweep = functions.create(this, 'Sweep', 'sweep', {
       invocation: 'schedule',
-      description: 'Re-asks the provider about stale payouts, enqueues stranded inbox events, opens exceptions for DLQ messages',
+      description:
+        'Re-asks the provider about stale payouts, enqueues stranded inbox events, opens exceptions for DLQ messages',
       deadLetterQueue: props.scheduleDeadLetterQueue,
       environment: {
         ...queueEnvironment,

@@ -71,7 +71,13 @@ export class PayoutFunction extends Construct {
   constructor(scope: Construct, id: string, props: PayoutFunctionProps) {
     super(scope, id);
     const problems: string[] = [];
-    checkIntegerRange(problems, 'memorySizeMb', props.memorySizeMb, LAMBDA_MEMORY_SIZE_MB_MIN, LAMBDA_MEMORY_SIZE_MB_MAX);
+    checkIntegerRange(
+      problems,
+      'memorySizeMb',
+      props.memorySizeMb,
+      LAMBDA_MEMORY_SIZE_MB_MIN,
+      LAMBDA_MEMORY_SIZE_MB_MAX,
+    );
     checkIntegerRange(problems, 'timeoutSeconds', props.timeoutSeconds, 1, LAMBDA_TIMEOUT_SECONDS_MAX);
     if (props.ephemeralStorageMib !== undefined) {
       checkIntegerRange(

@@ -22,7 +22,9 @@ const WEBHOOK_MAX_BATCHING_WINDOW_SECONDS = 1;
  * provider (two entries during a rotation). Secrets Manager insists on generating one key, which
  * handlers ignore.
  */
-const WEBHOOK_SECRETS_TEMPLATE = JSON.stringify(Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, []])));
+const WEBHOOK_SECRETS_TEMPLATE = JSON.stringify(
+  Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, []])),
+);
 const WEBHOOK_SECRETS_GENERATED_KEY = 'bootstrapNonce';
 
 export interface WebhooksConstructProps {

@@ -67,7 +67,11 @@ const str = (record: Json, ...names: string[]): string => {
 };
 const num = (record: Json, ...names: string[]): number | null => {
   const value = pick(record, ...names);
-  return typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : null;
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value))
+      ? Number(value)
+      : null;
 };
 const list = (body: unknown, ...names: string[]): Json[] => {
   if (Array.isArray(body)) return body as Json[];
@@ -98,11 +102,16 @@ function toErrors(record: Json): ErrorRecord[] {
   const last = pick(record, 'last_error', 'error');
   const asError = (value: unknown, at: string): ErrorRecord =>
     typeof value === 'object' && value !== null
-      ? { at: str(value as Json, 'at', 'occurred_at') || at, message: str(value as Json, 'message'), category: str(value as Json, 'category', 'code', 'error_category') }
+      ? {
+          at: str(value as Json, 'at', 'occurred_at') || at,
+          message: str(value as Json, 'message'),
+          category: str(value as Json, 'category', 'code', 'error_category'),
+        }
       : { at, message: String(value), category: str(record, 'error_category', 'category') };
   const errors: ErrorRecord[] = [];
   if (first !== undefined) errors.push(asError(first, str(record, 'first_error_at', 'opened_at', 'first_seen_at')));
-  if (last !== undefined && JSON.stringify(last) !== JSON.stringify(first)) errors.push(asError(last, str(record, 'last_error_at', 'last_seen_at')));
+  if (last !== undefined && JSON.stringify(last) !== JSON.stringify(first))
+    errors.push(asError(last, str(record, 'last_error_at', 'last_seen_at')));
   return errors;
 }
 
@@ -190,10 +199,14 @@ export interface TimelineEvent {
 }
 
 /** The lookup's query: exactly one key; an idempotency key is per tenant, so it travels with one. */
-export type PayoutLookup = { kind: 'payout_id' | 'provider_reference'; value: string } | { kind: 'idempotency_key'; value: string; tenantId: string };
+export type PayoutLookup =
+  | { kind: 'payout_id' | 'provider_reference'; value: string }
+  | { kind: 'idempotency_key'; value: string; tenantId: string };
 
 export function payoutLookupQuery(lookup: PayoutLookup): Record<string, string> {
-  return lookup.kind === 'idempotency_key' ? { idempotency_key: lookup.value, tenant_id: lookup.tenantId } : { [lookup.kind]: lookup.value };
+  return lookup.kind === 'idempotency_key'
+    ? { idempotency_key: lookup.value, tenant_id: lookup.tenantId }
+    : { [lookup.kind]: lookup.value };
 }
 export const PAYOUT_LOOKUP_PATH = '/ops/payouts';
 export const payoutEventsPath = (payoutId: string): string => `/ops/payouts/${encodeURIComponent(payoutId)}/events`;

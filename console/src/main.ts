@@ -64,7 +64,11 @@ function showConsole(): void {
   replace(
     byId('identity'),
     h('span', { class: 'who' }, `${claims?.subject ?? 'operator'} · ${claims?.role ?? '—'}`),
-    h('span', { class: 'scopes', title: 'Scopes of your token; the server enforces them' }, (claims?.scopes ?? []).join(' ')),
+    h(
+      'span',
+      { class: 'scopes', title: 'Scopes of your token; the server enforces them' },
+      (claims?.scopes ?? []).join(' '),
+    ),
     signOut,
   );
   const scopes = claims?.scopes ?? [];

@@ -17,7 +17,8 @@ const nameOf = (error: unknown): string | undefined => (error as { name?: unknow
 
 /** The cancellation reason code of each item of a canceled transaction, or undefined for other errors. */
 export function cancellationCodes(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException) && nameOf(error) !== 'TransactionCanceledException') return undefined;
+  if (!(error instanceof TransactionCanceledException) && nameOf(error) !== 'TransactionCanceledException')
+    return undefined;
   const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
 }

@@ -79,7 +79,10 @@ export class ExceptionNotFoundError extends Error {
 }
 
 export class ExceptionConflictError extends Error {
-  constructor(readonly exceptionId: string, cause?: unknown) {
+  constructor(
+    readonly exceptionId: string,
+    cause?: unknown,
+  ) {
     super(`exception ${exceptionId} changed concurrently; retry`, { cause });
     this.name = 'ExceptionConflictError';
   }

@@ -99,7 +99,9 @@ export class ExceptionsRepository {
 
   async get(exceptionId: string): Promise<ExceptionRecord | undefined> {
     // Consistent: an operator acting right after a sweep must see what the sweep wrote.
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `EXC#${exceptionId}`, sk: 'EXC' }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: `EXC#${exceptionId}`, sk: 'EXC' }, ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : toRecord(out.Item);
   }
 
@@ -144,7 +146,8 @@ export class ExceptionsRepository {
     if (input.owner !== undefined) (filters.push('#owner = :owner'), (values[':owner'] = input.owner));
     const items: ExceptionRecord[] = [];
     const cursorShape = exceptionCursorShape(byState ? 'gsi1' : 'gsi2', String(values[':pk']));
-    let startKey: Record<string, unknown> | undefined = input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
+    let startKey: Record<string, unknown> | undefined =
+      input.cursor === undefined ? undefined : decodeCursor(input.cursor, cursorShape);
     for (let page = 0; page < LIST_QUERY_PAGES_MAX && items.length < limit; page++) {
       const out = await this.client.send(
         new QueryCommand({
@@ -174,9 +177,20 @@ export class ExceptionsRepository {
   /** The owner the payout shows: read from the consistent payout links, never from a GSI. */
   async exceptionOwnerOf(payoutId: string): Promise<ExceptionOwner | undefined> {
     const out = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXC_PAYOUT#${payoutId}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `EXC_PAYOUT#${payoutId}` },
+        ConsistentRead: true,
+      }),
     );
-    return payoutExceptionOwner((out.Items ?? []).map((i) => ({ owner: i['owner'] as ExceptionOwner, slaDueAt: String(i['slaDueAt']), state: i['state'] as ExceptionState })));
+    return payoutExceptionOwner(
+      (out.Items ?? []).map((i) => ({
+        owner: i['owner'] as ExceptionOwner,
+        slaDueAt: String(i['slaDueAt']),
+        state: i['state'] as ExceptionState,
+      })),
+    );
   }
 
   private async insert(exceptionId: string, input: OpenOrUpdateInput, change: Omit<ExceptionChange, 'action'>): Promise<OpenOrUpdateResult> {
@@ -209,7 +223,14 @@ export class ExceptionsRepository {
     const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
     const next: ExceptionRecord = {
       ...current,
-      ...(reopen ? { state: decideReopen(current), owner: input.owner, slaSeconds: input.slaSeconds, slaDueAt: slaDueAt(now, input.slaSeconds) } : {}),
+      ...(reopen
+        ? {
+            state: decideReopen(current),
+            owner: input.owner,
+            slaSeconds: input.slaSeconds,
+            slaDueAt: slaDueAt(now, input.slaSeconds),
+          }
+        : {}),
       evidence: input.evidence,
       lastSeenAt: now,
       updatedAt: now,
@@ -270,7 +291,14 @@ export class ExceptionsRepository {
                 {
                   Put: {
                     TableName: this.tableName,
-                    Item: { pk: `EXC_PAYOUT#${exception.payoutId}`, sk: exception.exceptionId, state: exception.state, owner: exception.owner, slaDueAt: exception.slaDueAt, category: exception.category },
+                    Item: {
+                      pk: `EXC_PAYOUT#${exception.payoutId}`,
+                      sk: exception.exceptionId,
+                      state: exception.state,
+                      owner: exception.owner,
+                      slaDueAt: exception.slaDueAt,
+                      category: exception.category,
+                    },
                   },
                 },
               ]),

@@ -48,7 +48,8 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     const payout = await repo.getPayoutById(cmd.payoutId);
     if (payout === undefined) return { kind: 'not_found' };
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
-    if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (verdict !== undefined && !verdict.ok)
+      return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
     const items: TransactItem[] = [];
     let result: TransitionResult;
@@ -75,7 +76,12 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           currency: payout.currency,
           version: next.version,
           event: cmd.event,
-          postings: postingsFor({ from: payout.status, to: decision.to, amountMinor: payout.amountMinor, ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }) }),
+          postings: postingsFor({
+            from: payout.status,
+            to: decision.to,
+            amountMinor: payout.amountMinor,
+            ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+          }),
           recordedAt: cmd.recordedAt,
           sourceRef: cmd.sourceRef,
         }),
@@ -99,7 +105,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       items.push({
         Put: {
           TableName: repo.payoutsTable,
-          Item: { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK, entity: 'provider_event', payoutId: payout.payoutId, event: cmd.event, outcome: result.kind, recordedAt: cmd.recordedAt },
+          Item: {
+            pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId),
+            sk: DEDUP_SK,
+            entity: 'provider_event',
+            payoutId: payout.payoutId,
+            event: cmd.event,
+            outcome: result.kind,
+            recordedAt: cmd.recordedAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -137,10 +151,31 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
  * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
  * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
  */
-function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function transitionUpdate(
+  payout: Payout,
+  next: Payout,
+): {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const condition = versionCondition(payout);
-  const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
-  const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
+  const values: Record<string, unknown> = {
+    ...condition.ExpressionAttributeValues,
+    ':status': next.status,
+    ':version': next.version,
+    ':lastEventAt': next.lastEventAt,
+    ':requestIds': next.requestIds,
+    ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status),
+  };
+  const sets = [
+    '#status = :status',
+    '#version = :version',
+    'lastEventAt = :lastEventAt',
+    'requestIds = :requestIds',
+    'gsi2pk = :gsi2pk',
+  ];
   for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
@@ -154,10 +189,19 @@ function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: str
     values[':gsi3sk'] = awaiting.gsi3sk;
   }
   const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
-  return { UpdateExpression: `SET ${sets.join(', ')}${removes}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    ConditionExpression: condition.ConditionExpression,
+    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeValues: values,
+  };
 }
 
-function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function versionCondition(payout: Payout): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   return {
     ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
@@ -170,10 +214,12 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
-  if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
+  if (cmd.providerReference !== undefined && payout.providerReference === undefined)
+    next.providerReference = cmd.providerReference;
   if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
     const [first, ...rest] = payout.requestIds;
-    next.requestIds = first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+    next.requestIds =
+      first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
   }
   return next;
 }

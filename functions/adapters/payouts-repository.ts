@@ -113,7 +113,15 @@ export class PayoutsRepository implements PayoutsStore {
       {
         Put: {
           TableName: this.payoutsTable,
-          Item: { pk: keyLockPk(payout.tenantId, payout.idempotencyKey), sk: KEY_LOCK_SK, entity: 'key_lock', payoutId: payout.payoutId, tenantId: payout.tenantId, fieldHashes: input.fieldHashes, createdAt: payout.createdAt },
+          Item: {
+            pk: keyLockPk(payout.tenantId, payout.idempotencyKey),
+            sk: KEY_LOCK_SK,
+            entity: 'key_lock',
+            payoutId: payout.payoutId,
+            tenantId: payout.tenantId,
+            fieldHashes: input.fieldHashes,
+            createdAt: payout.createdAt,
+          },
           // The lock never expires: at most one payout per (tenant, key), even after Powertools forgets.
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -143,7 +151,8 @@ export class PayoutsRepository implements PayoutsStore {
         const reasons = cancellationCodes(error);
         if (reasons !== undefined && itemConditionFailed(reasons, 0)) {
           const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
-          if (existing === undefined) throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
+          if (existing === undefined)
+            throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
           return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
         }
         if (reasons !== undefined && hasTransactionConflict(reasons) && attempt < CREATE_ATTEMPTS_MAX) {
@@ -168,7 +177,13 @@ export class PayoutsRepository implements PayoutsStore {
 
   /** Any tenant's payout, by id: for internal callers (submitter, webhook processor). */
   async getPayoutById(payoutId: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : payoutFromItem(Item);
   }
 
@@ -193,16 +208,34 @@ export class PayoutsRepository implements PayoutsStore {
   }
 
   /** The key lock and its payout, read consistently: idempotency is never decided on a GSI. */
-  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK }, ConsistentRead: true }));
+  async findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK },
+        ConsistentRead: true,
+      }),
+    );
     if (Item === undefined) return undefined;
-    const lock: KeyLock = { payoutId: String(Item['payoutId']), fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string> };
+    const lock: KeyLock = {
+      payoutId: String(Item['payoutId']),
+      fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string>,
+    };
     const payout = await this.getPayout(tenantId, lock.payoutId);
     return payout === undefined ? undefined : { payout, lock };
   }
 
   async findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : this.getPayoutById(String(Item['payoutId']));
   }
 
@@ -225,7 +258,12 @@ export class PayoutsRepository implements PayoutsStore {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(entry.payoutId), sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`, entity: 'timeline_entry', ...entry },
+        Item: {
+          pk: payoutPk(entry.payoutId),
+          sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`,
+          entity: 'timeline_entry',
+          ...entry,
+        },
       },
     };
   }

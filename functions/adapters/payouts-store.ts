@@ -13,7 +13,10 @@ export interface PayoutsStore {
   readonly payoutsTable: string;
   readonly ledgerTable: string;
   getPayoutById(payoutId: string): Promise<Payout | undefined>;
-  findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
+  findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
   timelinePut(entry: TimelineEntry): TransactItem;
   /** The audit trail every payout change is recorded in, in the change's own transaction. */
   readonly audit: AuditTrail;

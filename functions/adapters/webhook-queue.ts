@@ -30,7 +30,8 @@ export function parseWebhookMessage(body: string): WebhookMessage {
     throw new WebhookMessageError('queue message is not JSON');
   }
   const m = parsed as Partial<WebhookMessage> | null;
-  if (!m || typeof m.provider !== 'string' || typeof m.provider_event_id !== 'string') throw new WebhookMessageError('queue message names no inbox event');
+  if (!m || typeof m.provider !== 'string' || typeof m.provider_event_id !== 'string')
+    throw new WebhookMessageError('queue message names no inbox event');
   return {
     provider: m.provider,
     provider_event_id: m.provider_event_id,

@@ -45,7 +45,10 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
  * - `forbidden`: the event contradicts what we know (e.g. `paid` after `failed`): refuse it, log it,
  *   open an exception and re-ask the provider.
  */
-export type Decision = { readonly kind: 'transition'; readonly to: PayoutStatus } | { readonly kind: 'stale' } | { readonly kind: 'forbidden' };
+export type Decision =
+  | { readonly kind: 'transition'; readonly to: PayoutStatus }
+  | { readonly kind: 'stale' }
+  | { readonly kind: 'forbidden' };
 
 const T = (to: PayoutStatus): Decision => ({ kind: 'transition', to });
 const STALE: Decision = { kind: 'stale' };

@@ -8,7 +8,12 @@ import { idempotentCreate } from '../app/payouts/create-payout';
 import { httpHandler } from '../http/http-handler';
 import { newPayoutId } from '../shared/ids';
 import { positiveIntegerEnv } from '../shared/env';
-import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
+import {
+  ENV,
+  IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  IDEMPOTENCY_KEY_PREFIX,
+  PAYOUT_AMOUNT_MAX_MINOR_DEFAULT,
+} from '../shared/names';
 import { callerOf } from '../http/claims';
 import { json } from '../http/response';
 
@@ -26,27 +31,41 @@ const repository = new PayoutsRepository({
 const create = idempotentCreate({
   repository,
   enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
-  persistenceStore: new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.idempotencyTable), awsSdkV3Client: dynamoClient() }),
+  persistenceStore: new DynamoDBPersistenceLayer({
+    tableName: requiredEnv(ENV.idempotencyTable),
+    awsSdkV3Client: dynamoClient(),
+  }),
   // Explicit, so the twin and AWS compute the same record ids (the default is the function name; DESIGN §7).
   keyPrefix: IDEMPOTENCY_KEY_PREFIX,
-  expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+  expiresAfterSeconds: positiveIntegerEnv(
+    ENV.idempotencyExpiresAfterSeconds,
+    IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  ),
   now: () => new Date(),
   newPayoutId,
 });
 
-export const handler = httpHandler(async (event, requestId, context) => {
-  const caller = callerOf(event);
-  const request = parseCreatePayoutRequest(event, { amountMaxMinor, corridors: corridorMatrix() });
-  const stored = await create(
-    {
-      // Tenant + key: a tenant never collides with, sees or replays another tenant's key.
-      idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
-      body: { ...request.body, destination: request.destination },
-      request,
-      caller,
+export const handler = httpHandler(
+  async (event, requestId, context) => {
+    const caller = callerOf(event);
+    const request = parseCreatePayoutRequest(event, { amountMaxMinor, corridors: corridorMatrix() });
+    const stored = await create(
+      {
+        // Tenant + key: a tenant never collides with, sees or replays another tenant's key.
+        idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
+        body: { ...request.body, destination: request.destination },
+        request,
+        caller,
+        requestId,
+      },
+      context,
+    );
+    return json(
+      stored.statusCode,
+      stored.body,
       requestId,
-    },
-    context,
-  );
-  return json(stored.statusCode, stored.body, requestId, stored.replayed === true ? { 'idempotent-replayed': 'true' } : {});
-}, { writes: 'idempotent_create' });
+      stored.replayed === true ? { 'idempotent-replayed': 'true' } : {},
+    );
+  },
+  { writes: 'idempotent_create' },
+);

@@ -25,7 +25,12 @@ let deps: IntakeDeps | undefined;
 function dependencies(): IntakeDeps {
   deps ??= {
     secrets: secretsSource(),
-    inbox: new InboxRepository(dynamoDocumentClient(), requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+    inbox: new InboxRepository(
+      dynamoDocumentClient(),
+      requiredEnv(ENV.inboxTable),
+      s3Client(),
+      requiredEnv(ENV.evidenceBucket),
+    ),
     queue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
     countRejection: (reason, provider) => {
       const single = metrics.singleMetric();
@@ -47,8 +52,14 @@ function lowerCaseHeaders(headers: Record<string, string | undefined> | undefine
 export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
   const requestId = requestIdOf(event);
   try {
-    const rawBody = event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-    return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
+    const rawBody =
+      event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    return await intakeWebhook(dependencies(), {
+      provider: event.pathParameters?.['provider'],
+      headers: lowerCaseHeaders(event.headers),
+      rawBody,
+      requestId,
+    });
   } catch (error) {
     // A 5xx makes the provider retry: correct for anything we could not store. Not httpHandler:
     // this route has no JWT, and its refusals are counted per reason (app/webhooks/intake.ts).

@@ -20,7 +20,10 @@ function dependencies(): RedriveApiDeps {
     queues: {
       webhook: { queueUrl: webhookQueueUrl, dlqUrl: requiredEnv(ENV.webhookDlqUrl) },
       submission: { queueUrl: requiredEnv(ENV.submissionQueueUrl), dlqUrl: requiredEnv(ENV.submissionDlqUrl) },
-      reconciliation: { queueUrl: requiredEnv(ENV.reconciliationQueueUrl), dlqUrl: requiredEnv(ENV.reconciliationDlqUrl) },
+      reconciliation: {
+        queueUrl: requiredEnv(ENV.reconciliationQueueUrl),
+        dlqUrl: requiredEnv(ENV.reconciliationDlqUrl),
+      },
     },
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
     webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),

@@ -43,7 +43,12 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     logger.info('webhook processed', { messageId: record.messageId, outcome });
   } catch (error) {
     const category = error instanceof WebhookProcessingError ? error.category : 'processing_error';
-    logger.warn('webhook processing failed; SQS will retry', { messageId: record.messageId, category, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+    logger.warn('webhook processing failed; SQS will retry', {
+      messageId: record.messageId,
+      category,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error as Error,
+    });
     throw error;
   }
 }

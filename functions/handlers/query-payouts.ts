@@ -74,7 +74,11 @@ export const handler = httpHandler(async (event, requestId) => {
  * A provider reference names at most one payout per provider. It is looked up on the reference's
  * index item (a consistent GetItem, not a GSI), then held to the caller's tenant like every read.
  */
-async function findByProviderReference(tenantId: string, providerReference: string, requestId: string): Promise<HttpResult> {
+async function findByProviderReference(
+  tenantId: string,
+  providerReference: string,
+  requestId: string,
+): Promise<HttpResult> {
   const found: Payout[] = [];
   for (const provider of PROVIDER_NAMES) {
     const payout = await repository.findByProviderReference(provider, providerReference);
@@ -93,7 +97,8 @@ const LIST_PAYOUTS_MESSAGES = { invalid_range: () => 'created_from must not be a
 async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResult> {
   const tenantId = callerOf(event).tenantId;
   const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters, LIST_PAYOUTS_MESSAGES);
-  if (query.provider_reference !== undefined) return findByProviderReference(tenantId, query.provider_reference, requestId);
+  if (query.provider_reference !== undefined)
+    return findByProviderReference(tenantId, query.provider_reference, requestId);
   try {
     const page = await repository.listPayouts({
       tenantId,
@@ -106,7 +111,8 @@ async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResu
     });
     return json(200, { data: page.payouts.map(payoutView), next_cursor: page.nextCursor ?? null }, requestId);
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw badRequest('cursor_invalid', 'cursor is not valid for this query; start again without it', 'cursor');
+    if (error instanceof InvalidCursorError)
+      throw badRequest('cursor_invalid', 'cursor is not valid for this query; start again without it', 'cursor');
     throw error;
   }
 }

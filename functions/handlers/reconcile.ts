@@ -67,14 +67,19 @@ async function reconcileQueued(record: SQSRecord): Promise<RunRecord | 'covered'
     // The API queues a date only when no run of it is queued or running, so a run going now started
     // after this request: it reads the same or newer data, and running again would add nothing.
     if (error instanceof RunAlreadyRunningError) {
-      logger.info('a run of the date is already going and covers this request', { date: request.date, runId: request.runId, requestId: request.requestId });
+      logger.info('a run of the date is already going and covers this request', {
+        date: request.date,
+        runId: request.runId,
+        requestId: request.requestId,
+      });
       return 'covered';
     }
     throw error;
   }
 }
 
-const isSqsEvent = (event: DirectEvent | SQSEvent): event is SQSEvent => Array.isArray((event as SQSEvent | undefined)?.Records);
+const isSqsEvent = (event: DirectEvent | SQSEvent): event is SQSEvent =>
+  Array.isArray((event as SQSEvent | undefined)?.Records);
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
 export async function handler(event: DirectEvent, context?: Context): Promise<RunRecord>;
@@ -82,7 +87,10 @@ export async function handler(event: DirectEvent | SQSEvent, context?: Context):
   if (isSqsEvent(event)) {
     // Reported record by record rather than thrown, like the other consumers: one response shape
     // for the twin and AWS.
-    return processPartialResponse(event, reconcileQueued, processor, { ...(context === undefined ? {} : { context }), throwOnFullBatchFailure: false });
+    return processPartialResponse(event, reconcileQueued, processor, {
+      ...(context === undefined ? {} : { context }),
+      throwOnFullBatchFailure: false,
+    });
   }
   const deps = reconciliationDependencies();
   // A date that is given but wrong (or not ended) is refused, never replaced by yesterday: a run of

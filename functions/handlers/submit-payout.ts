@@ -39,7 +39,14 @@ function submitterDeps(): SubmitterDeps {
     providers: providersFromEnv(process.env, {
       sandbox: {
         onRetry: ({ operation, attempt, error, reason, delayMs }) => {
-          logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs });
+          logger.warn('provider retry', {
+            operation,
+            attempt,
+            error: error.name,
+            httpStatus: error.httpStatus,
+            reason,
+            delayMs,
+          });
           countOutcome('provider_retry', error.name);
         },
       },
@@ -56,7 +63,10 @@ export function createRecordHandler(resolveDeps: () => SubmitterDeps) {
     try {
       const outcome = await submitOne(payoutId, `sqs:${record.messageId}`, resolveDeps());
       logger.info('submission', { ...outcome, receiveCount });
-      countOutcome(outcome.kind, outcome.kind === 'skipped' ? outcome.reason : outcome.kind === 'rejected' ? outcome.reasonCode : undefined);
+      countOutcome(
+        outcome.kind,
+        outcome.kind === 'skipped' ? outcome.reason : outcome.kind === 'rejected' ? outcome.reasonCode : undefined,
+      );
       return outcome;
     } catch (error) {
       // Logged with its class so a timeout, a 5xx and a bug read differently on the dashboard.

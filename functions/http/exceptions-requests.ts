@@ -55,13 +55,11 @@ export const resolveExceptionBodySchema = z
   // Required, but checked after the schema so a missing or blank note gets its own code
   // (note_required, exceptions-api.ts); the document states it beside the schema.
   .object({
-    note: note
-      .optional()
-      .meta({
-        minLength: 1,
-        pattern: '\\S',
-        description: `What was wrong and what was done: 1–${RESOLUTION_NOTE_CHARS_MAX} characters, something visible`,
-      }),
+    note: note.optional().meta({
+      minLength: 1,
+      pattern: '\\S',
+      description: `What was wrong and what was done: 1–${RESOLUTION_NOTE_CHARS_MAX} characters, something visible`,
+    }),
   })
   .strict()
   .meta({ required: ['note'] });

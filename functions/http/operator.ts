@@ -3,7 +3,15 @@ import { RESOURCE_SERVER_ID, SCOPES, type Scope } from '../shared/names';
 import type { AuditActor } from '../domain/audit';
 import type { Actor } from '../domain/payout';
 import { ApiError } from './api-error';
-import { claimsOf, declaredPrincipalType, namesTenant, operatorRouteForbiddenForTenant, principalRoleOf, principalUnknown, scopesFor } from './principal';
+import {
+  claimsOf,
+  declaredPrincipalType,
+  namesTenant,
+  operatorRouteForbiddenForTenant,
+  principalRoleOf,
+  principalUnknown,
+  scopesFor,
+} from './principal';
 
 /**
  * The operator behind an ops call, for the audit trail. Ops acts across tenants, so unlike
@@ -32,7 +40,13 @@ export function operatorOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 
 
 export function requireScope(operator: Operator, scope: Scope): void {
   if (!operator.scopes.includes(scope)) {
-    throw new ApiError({ status: 403, type: 'permission_error', code: 'insufficient_scope', category: 'terminal', message: `this action requires the ${scope} scope` });
+    throw new ApiError({
+      status: 403,
+      type: 'permission_error',
+      code: 'insufficient_scope',
+      category: 'terminal',
+      message: `this action requires the ${scope} scope`,
+    });
   }
 }
 

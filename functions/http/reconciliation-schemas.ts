@@ -25,10 +25,10 @@ const calendarDate = (error?: string) =>
 export const startReconciliationBodySchema = z
   .object({
     date: calendarDate('parameter_invalid').describe(
-        'The day to reconcile, YYYY-MM-DD. Only a day that has ended: before today in RECONCILE_TIMEZONE ' +
-          'and before today in UTC (payouts are windowed by the UTC day of created_at), ' +
-          `and at most ${RECONCILE_DAYS_BACK_MAX} days back (400 date_not_ended, date_too_old).`,
-      ),
+      'The day to reconcile, YYYY-MM-DD. Only a day that has ended: before today in RECONCILE_TIMEZONE ' +
+        'and before today in UTC (payouts are windowed by the UTC day of created_at), ' +
+        `and at most ${RECONCILE_DAYS_BACK_MAX} days back (400 date_not_ended, date_too_old).`,
+    ),
   })
   .strict();
 

@@ -36,9 +36,7 @@ export interface RedriveFilter {
 }
 
 export type RedriveSelector =
-  | { kind: 'message'; messageId: string }
-  | { kind: 'filter'; filter: RedriveFilter }
-  | { kind: 'all' };
+  { kind: 'message'; messageId: string } | { kind: 'filter'; filter: RedriveFilter } | { kind: 'all' };
 
 export interface RedriveRequest {
   queue: QueueName;

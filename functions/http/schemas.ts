@@ -22,15 +22,34 @@ export const ACCOUNT_FIELD_CHARS_MAX = 64;
 export const PAYOUT_LIST_LIMIT_DEFAULT = 20;
 export const PAYOUT_LIST_LIMIT_MAX = 100;
 /** Fields the server owns: sending them is refused by name (no mass assignment). */
-export const SERVER_OWNED_FIELDS = ['status', 'tenant', 'tenant_id', 'fee', 'provider', 'provider_reference', 'payout_id', 'created_at', 'version'] as const;
+export const SERVER_OWNED_FIELDS = [
+  'status',
+  'tenant',
+  'tenant_id',
+  'fee',
+  'provider',
+  'provider_reference',
+  'payout_id',
+  'created_at',
+  'version',
+] as const;
 
 const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
-const accountField = z.string({ error: 'destination_field_invalid' }).min(1, { error: 'destination_field_invalid' }).max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
+const accountField = z
+  .string({ error: 'destination_field_invalid' })
+  .min(1, { error: 'destination_field_invalid' })
+  .max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
 
 export const destinationSchema = z
   .object({
-    country: z.string({ error: 'destination_country_invalid' }).regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' }).describe('ISO 3166-1 alpha-2 country of the recipient bank'),
-    method: z.string({ error: 'destination_method_invalid' }).regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' }).describe('Payout rail, as listed by GET /corridors'),
+    country: z
+      .string({ error: 'destination_country_invalid' })
+      .regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' })
+      .describe('ISO 3166-1 alpha-2 country of the recipient bank'),
+    method: z
+      .string({ error: 'destination_method_invalid' })
+      .regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' })
+      .describe('Payout rail, as listed by GET /corridors'),
     iban: accountField.optional().describe('SEPA corridors'),
     account_number: accountField.optional().describe('US and GB corridors'),
     routing_number: accountField.optional().describe('US ABA routing number'),
@@ -60,13 +79,18 @@ export function createPayoutBodySchema(amountMaxMinor: number) {
             charsMax: RECIPIENT_NAME_CHARS_MAX,
             requireVisible: true,
           }),
-          email: z.email({ error: 'recipient_email_invalid' }).max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' }).optional(),
+          email: z
+            .email({ error: 'recipient_email_invalid' })
+            .max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' })
+            .optional(),
         })
         .strict(),
       description: textField({ error: 'description_invalid', charsMax: DESCRIPTION_CHARS_MAX }).optional(),
       metadata: z
         .record(
-          z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
+          z
+            .string()
+            .regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
           textField({ error: 'metadata_value_invalid', charsMax: METADATA_VALUE_CHARS_MAX }),
           { error: 'metadata_invalid' },
         )
@@ -91,7 +115,11 @@ export const payoutViewSchema = z.object({
   fee: z.number().int().nullable(),
   status: z.enum(PAYOUT_STATUSES),
   status_reason: z.string().nullable(),
-  destination: z.object({ country: z.string(), method: z.string(), fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked') }),
+  destination: z.object({
+    country: z.string(),
+    method: z.string(),
+    fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked'),
+  }),
   recipient: z.object({ name: z.string(), email: z.string().optional() }),
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
@@ -159,7 +187,9 @@ export const listPayoutsQuerySchema = z
     idempotency_key: idempotencyKeyQuery().optional(),
     provider_reference: providerReferenceQuery()
       .optional()
-      .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
+      .describe(
+        "The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's",
+      ),
     created_from: instantQuery('created_from_invalid')
       .optional()
       .describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
@@ -195,19 +225,44 @@ export const timelineEntrySchema = z.object({
 export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(timelineEntrySchema) });
 
 export const lifecycleSchema = z.object({
-  statuses: z.array(z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() })),
-  events: z.array(z.object({ event: z.enum(PAYOUT_EVENTS), channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])) })),
-  transitions: z.array(z.object({ from: z.enum(PAYOUT_STATUSES), to: z.enum(PAYOUT_STATUSES), events: z.array(z.enum(PAYOUT_EVENTS)), by_webhook: z.boolean(), by_polling_only: z.boolean() })),
+  statuses: z.array(
+    z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() }),
+  ),
+  events: z.array(
+    z.object({
+      event: z.enum(PAYOUT_EVENTS),
+      channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])),
+    }),
+  ),
+  transitions: z.array(
+    z.object({
+      from: z.enum(PAYOUT_STATUSES),
+      to: z.enum(PAYOUT_STATUSES),
+      events: z.array(z.enum(PAYOUT_EVENTS)),
+      by_webhook: z.boolean(),
+      by_polling_only: z.boolean(),
+    }),
+  ),
 });
 
-export const corridorsResponseSchema = z.object({ data: z.array(corridorSchema), states: z.array(z.enum(CORRIDOR_STATES)) });
+export const corridorsResponseSchema = z.object({
+  data: z.array(corridorSchema),
+  states: z.array(z.enum(CORRIDOR_STATES)),
+});
 
-export const balancesQuerySchema = z.object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) }).strict();
+export const balancesQuerySchema = z
+  .object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) })
+  .strict();
 export const balancesResponseSchema = z.object({
   currency: z.enum(currencyCodes),
   accounts: z.array(z.object({ tenant_id: z.string(), account: z.enum(LEDGER_ACCOUNTS), balance: z.number().int() })),
   // An object, not a record over an enum: every account is always present and is a declared property.
-  totals: z.object(Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<LedgerAccount, z.ZodNumber>),
+  totals: z.object(
+    Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<
+      LedgerAccount,
+      z.ZodNumber
+    >,
+  ),
   sum: z.number().int().describe('Always 0: the ledger is double-entry'),
   truncated: z.boolean().describe('More balance items exist than one answer reads'),
   read_at: iso,
@@ -215,7 +270,16 @@ export const balancesResponseSchema = z.object({
 
 export const errorBodySchema = z.object({
   error: z.object({
-    type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'idempotency_error', 'conflict_error', 'rate_limit_error', 'api_error']),
+    type: z.enum([
+      'invalid_request_error',
+      'authentication_error',
+      'permission_error',
+      'not_found_error',
+      'idempotency_error',
+      'conflict_error',
+      'rate_limit_error',
+      'api_error',
+    ]),
     code: z.string(),
     category: z.enum(['retryable', 'terminal', 'human_action_required']),
     message: z.string(),

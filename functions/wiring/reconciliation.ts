@@ -53,7 +53,11 @@ export function reconciliationDependencies(): RunDependencies {
 export function reconciliationsApiDependencies(): ReconciliationsApiDependencies {
   return {
     runs: new RunsRepository({ client: dynamoDocumentClient(), operationsTable: requiredEnv(ENV.operationsTable) }),
-    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    store: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
     now: () => new Date(),
     // The same zone as `reconcile` (both set from one prop in lib/reconciliation-construct.ts).

@@ -47,7 +47,14 @@ export const AWAITING_INDEX_NAME = 'gsi3';
  * that the sweeper re-reads consistently anyway before it acts. The corridor's country sits in the
  * (masked) `destination` map, and a projection takes top-level attributes only.
  */
-export const AWAITING_INDEX_ATTRIBUTES = ['payoutId', 'status', 'currency', 'destination', 'createdAt', 'lastEventAt'] as const;
+export const AWAITING_INDEX_ATTRIBUTES = [
+  'payoutId',
+  'status',
+  'currency',
+  'destination',
+  'createdAt',
+  'lastEventAt',
+] as const;
 
 /** Adds the sparse gsi3 (`gsi3pk` / `gsi3sk`): only payouts awaiting the provider carry its keys. */
 export function addAwaitingProviderIndex(table: dynamodb.Table): void {

@@ -42,7 +42,12 @@ export function emitterOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Web
   const seedText = env['SANDBOX_WEBHOOK_SEED'];
   const seed = seedText === undefined || seedText === '' ? WEBHOOK_SEED_DEFAULT : Number(seedText);
   if (!Number.isInteger(seed)) throw new Error(`SANDBOX_WEBHOOK_SEED must be an integer, got ${seedText}`);
-  return { seed, rates: parseFaultRates(env['SANDBOX_WEBHOOK_FAULTS']), timing: DELIVERY_TIMING_DEFAULT, secret: loadSandboxSecret() };
+  return {
+    seed,
+    rates: parseFaultRates(env['SANDBOX_WEBHOOK_FAULTS']),
+    timing: DELIVERY_TIMING_DEFAULT,
+    secret: loadSandboxSecret(),
+  };
 }
 
 /** The plugin with explicit options (tests); `createWebhookEmitter` reads them from the environment. */
@@ -57,11 +62,12 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
       realNowMs: options.realNowMs ?? context.realNowMs,
     });
     // Without an intake to call (a sandbox started on its own) there is nothing to deliver.
-    const unsubscribe = (options.targetUrl ?? context.webhookUrl) === undefined
-      ? () => undefined
-      : context.onStateChange((change) => {
-          delivery.enqueue(webhookEventOf(change));
-        });
+    const unsubscribe =
+      (options.targetUrl ?? context.webhookUrl) === undefined
+        ? () => undefined
+        : context.onStateChange((change) => {
+            delivery.enqueue(webhookEventOf(change));
+          });
     return {
       name: 'webhook-emitter',
       routes: [
@@ -71,7 +77,14 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
           async handle(_request, response, match) {
             const eventId = decodeURIComponent(match[1] ?? '');
             const attempt = await delivery.resend(eventId);
-            if (!attempt) return sendError(response, 404, 'not_found', 'resource_missing', `No such webhook event: ${eventId} (events are kept in memory until the sandbox restarts)`);
+            if (!attempt)
+              return sendError(
+                response,
+                404,
+                'not_found',
+                'resource_missing',
+                `No such webhook event: ${eventId} (events are kept in memory until the sandbox restarts)`,
+              );
             sendJson(response, attempt.outcome === 'resent' ? 200 : 502, { event_id: eventId, ...attempt });
           },
         },

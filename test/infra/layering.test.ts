@@ -17,7 +17,10 @@ let options: ICruiseOptions;
 const RULES_WITHOUT_FIXTURE = new Map<string, string>([
   ['domain-npm-allowlist', 'needs an npm package installed in the fixture; the code run above holds it'],
   ['lib-not-twin-or-tests', 'needs local/ or test/ inside the fixture tree; the code run above holds it'],
-  ['functions-not-infra-twin-tests', 'likewise needs lib/local/test/bin inside functions/ reach; the code run above holds it'],
+  [
+    'functions-not-infra-twin-tests',
+    'likewise needs lib/local/test/bin inside functions/ reach; the code run above holds it',
+  ],
 ]);
 
 async function violationsIn(baseDir: string, roots: string[]): Promise<IViolation[]> {
@@ -25,7 +28,12 @@ async function violationsIn(baseDir: string, roots: string[]): Promise<IViolatio
   // dependency-cruiser resolves start paths and rule paths relative to the working directory.
   process.chdir(baseDir);
   try {
-    const result = await cruise(roots, options, {}, { tsConfig: extractTSConfig(path.join(PROJECT_ROOT, 'tsconfig.json')) });
+    const result = await cruise(
+      roots,
+      options,
+      {},
+      { tsConfig: extractTSConfig(path.join(PROJECT_ROOT, 'tsconfig.json')) },
+    );
     if (typeof result.output === 'string') throw new Error('expected a JSON cruise result');
     return result.output.summary.violations;
   } finally {

@@ -14,7 +14,11 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 // The use case and its wiring stand still: this test is about the names the handler emits around them.
 vi.mock('../../functions/app/reconciliation/run', () => ({
-  runReconciliation: vi.fn(async (_deps: unknown, date: string) => ({ date, runId: 'run_metric_names', state: 'succeeded' })),
+  runReconciliation: vi.fn(async (_deps: unknown, date: string) => ({
+    date,
+    runId: 'run_metric_names',
+    state: 'succeeded',
+  })),
 }));
 vi.mock('../../functions/wiring/reconciliation', () => ({
   reconciliationDependencies: () => ({ now: () => new Date('2026-11-25T12:00:00.000Z'), timeZone: 'UTC' }),
@@ -44,7 +48,9 @@ function customMetricAlarms(): WatchedMetric[] {
   return alarms.flatMap(([logicalId, { Properties: p }]): WatchedMetric[] => {
     if (typeof p['Namespace'] === 'string') {
       if (p['Namespace'].startsWith('AWS/')) return [];
-      const dimensions = Object.fromEntries(((p['Dimensions'] ?? []) as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
+      const dimensions = Object.fromEntries(
+        ((p['Dimensions'] ?? []) as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]),
+      );
       return [{ alarm: logicalId, namespace: p['Namespace'], metricName: String(p['MetricName']), dimensions }];
     }
     return ((p['Metrics'] ?? []) as Array<{ Expression?: string }>).flatMap((m) => {
@@ -91,7 +97,9 @@ async function emittedWhile(run: () => Promise<unknown>): Promise<EmittedMetric[
     .filter((line) => line.includes('"_aws"'))
     .flatMap((line) => {
       const emf = JSON.parse(line) as Record<string, unknown> & {
-        _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
+        _aws: {
+          CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>;
+        };
       };
       return emf._aws.CloudWatchMetrics.flatMap((directive) =>
         directive.Metrics.map((metric) => ({
@@ -157,7 +165,10 @@ describe('every custom-metric alarm watches a metric a handler emits', () => {
           m.metricName === watched.metricName &&
           Object.entries(watched.dimensions).every(([name, value]) => m.dimensions[name] === value),
       );
-      expect(feeding, `${watched.alarm} watches ${watched.namespace}/${watched.metricName} ${JSON.stringify(watched.dimensions)}; emitted: ${JSON.stringify(emitted)}`).not.toEqual([]);
+      expect(
+        feeding,
+        `${watched.alarm} watches ${watched.namespace}/${watched.metricName} ${JSON.stringify(watched.dimensions)}; emitted: ${JSON.stringify(emitted)}`,
+      ).not.toEqual([]);
     }
   });
 });

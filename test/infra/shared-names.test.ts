@@ -41,19 +41,34 @@ function literalVariableNames(source: ts.SourceFile): string[] {
   const found: string[] = [];
   const isVariable = (name: string) => VARIABLE_NAME.test(name) && !LIBRARY_VARIABLE.test(name);
   walk(source, (node) => {
-    if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression) && isVariable(node.argumentExpression.text)) {
+    if (
+      ts.isElementAccessExpression(node) &&
+      ts.isStringLiteral(node.argumentExpression) &&
+      isVariable(node.argumentExpression.text)
+    ) {
       if (/(^|\.)env$/.test(node.expression.getText(source))) found.push(where(source, node));
     }
-    if (ts.isPropertyAccessExpression(node) && node.expression.getText(source) === 'process.env' && isVariable(node.name.text)) {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      node.expression.getText(source) === 'process.env' &&
+      isVariable(node.name.text)
+    ) {
       found.push(where(source, node));
     }
     if (ts.isCallExpression(node) && /Env$/.test(node.expression.getText(source))) {
       const [first] = node.arguments;
       if (first !== undefined && ts.isStringLiteral(first) && isVariable(first.text)) found.push(where(source, node));
     }
-    if (ts.isPropertyAssignment(node) && node.name.getText(source) === 'environment' && ts.isObjectLiteralExpression(node.initializer)) {
+    if (
+      ts.isPropertyAssignment(node) &&
+      node.name.getText(source) === 'environment' &&
+      ts.isObjectLiteralExpression(node.initializer)
+    ) {
       for (const property of node.initializer.properties) {
-        const name = property.name === undefined || ts.isComputedPropertyName(property.name) ? undefined : property.name.getText(source).replace(/['"]/g, '');
+        const name =
+          property.name === undefined || ts.isComputedPropertyName(property.name)
+            ? undefined
+            : property.name.getText(source).replace(/['"]/g, '');
         if (name !== undefined && isVariable(name)) found.push(where(source, property));
       }
     }
@@ -63,17 +78,25 @@ function literalVariableNames(source: ts.SourceFile): string[] {
 
 describe('environment variable names', () => {
   it('no handler, use case, adapter or CDK file spells one: they come from ENV', () => {
-    const offenders = [...sourceFiles('functions'), ...sourceFiles('lib')].flatMap((file) => literalVariableNames(parse(file)));
+    const offenders = [...sourceFiles('functions'), ...sourceFiles('lib')].flatMap((file) =>
+      literalVariableNames(parse(file)),
+    );
     expect(offenders).toEqual([]);
   });
 
-  it('no file anywhere (the twin and CLIs included) holds one of ENV\'s names as a string literal', () => {
+  it("no file anywhere (the twin and CLIs included) holds one of ENV's names as a string literal", () => {
     const names = new Set<string>(Object.values(ENV));
-    const offenders = [...sourceFiles('functions'), ...sourceFiles('lib'), ...sourceFiles('local'), ...sourceFiles('bin')].flatMap((file) => {
+    const offenders = [
+      ...sourceFiles('functions'),
+      ...sourceFiles('lib'),
+      ...sourceFiles('local'),
+      ...sourceFiles('bin'),
+    ].flatMap((file) => {
       const source = parse(file);
       const found: string[] = [];
       walk(source, (node) => {
-        if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && names.has(node.text)) found.push(where(source, node));
+        if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && names.has(node.text))
+          found.push(where(source, node));
       });
       return found;
     });
@@ -89,12 +112,19 @@ describe('environment variable names', () => {
 describe('provider names', () => {
   it('no file but functions/shared/names.ts lists them', () => {
     // An array literal holding two or more provider names is a second list of them.
-    const offenders = [...sourceFiles('functions'), ...sourceFiles('lib'), ...sourceFiles('local'), ...sourceFiles('bin')].flatMap((file) => {
+    const offenders = [
+      ...sourceFiles('functions'),
+      ...sourceFiles('lib'),
+      ...sourceFiles('local'),
+      ...sourceFiles('bin'),
+    ].flatMap((file) => {
       const source = parse(file);
       const found: string[] = [];
       walk(source, (node) => {
         if (!ts.isArrayLiteralExpression(node)) return;
-        const named = node.elements.filter((e) => ts.isStringLiteral(e) && (PROVIDER_NAMES as readonly string[]).includes(e.text));
+        const named = node.elements.filter(
+          (e) => ts.isStringLiteral(e) && (PROVIDER_NAMES as readonly string[]).includes(e.text),
+        );
         if (named.length >= 2) found.push(where(source, node));
       });
       return found;

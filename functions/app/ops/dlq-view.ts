@@ -3,7 +3,12 @@ import type { InboxRepository } from '../../adapters/inbox-repository';
 import { parseReconciliationRequest } from '../../adapters/reconciliation/requests-queue';
 import { parseWebhookMessage } from '../../adapters/webhook-queue';
 import { assertNever } from '../../domain/assert-never';
-import { exceptionDedupKey, exceptionIdFor, type ExceptionCategory, type ExceptionSubject } from '../../domain/exceptions';
+import {
+  exceptionDedupKey,
+  exceptionIdFor,
+  type ExceptionCategory,
+  type ExceptionSubject,
+} from '../../domain/exceptions';
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import type { QueueName } from '../../shared/names';
@@ -75,7 +80,12 @@ export function deadLetterDedupKeyOf(view: DlqView): string {
   return exceptionDedupKey(deadLetterSubjectOf(view));
 }
 
-export async function describeDlqMessage(queue: QueueName, message: DlqMessage, inbox: InboxRepository, nowMs: number): Promise<DlqView> {
+export async function describeDlqMessage(
+  queue: QueueName,
+  message: DlqMessage,
+  inbox: InboxRepository,
+  nowMs: number,
+): Promise<DlqView> {
   const base = {
     message_id: message.messageId,
     queue,
@@ -99,8 +109,17 @@ type ViewBase = Pick<DlqView, 'message_id' | 'queue' | 'receive_count' | 'sent_a
 
 function describeSubmission(base: ViewBase, message: DlqMessage): DlqView {
   const payload = safeJson(message.body);
-  const payoutId = typeof (payload as { payoutId?: unknown })?.payoutId === 'string' ? (payload as { payoutId: string }).payoutId : undefined;
-  return { ...base, ...(payoutId === undefined ? {} : { payout_id: payoutId }), error_category: 'unknown', payload, exception_id: exceptionIdFor({ category: 'submission_dead_lettered', messageId: message.messageId }) };
+  const payoutId =
+    typeof (payload as { payoutId?: unknown })?.payoutId === 'string'
+      ? (payload as { payoutId: string }).payoutId
+      : undefined;
+  return {
+    ...base,
+    ...(payoutId === undefined ? {} : { payout_id: payoutId }),
+    error_category: 'unknown',
+    payload,
+    exception_id: exceptionIdFor({ category: 'submission_dead_lettered', messageId: message.messageId }),
+  };
 }
 
 /** The run's record (GET /reconciliations/{date}) holds why it failed; the message names the run. */
@@ -108,7 +127,14 @@ function describeReconciliation(base: ViewBase, message: DlqMessage): DlqView {
   const exception_id = exceptionIdFor({ category: 'reconciliation_dead_lettered', messageId: message.messageId });
   try {
     const request = parseReconciliationRequest(message.body);
-    return { ...base, date: request.date, run_id: request.runId, error_category: 'unknown', payload: safeJson(message.body), exception_id };
+    return {
+      ...base,
+      date: request.date,
+      run_id: request.runId,
+      error_category: 'unknown',
+      payload: safeJson(message.body),
+      exception_id,
+    };
   } catch {
     return { ...base, error_category: 'unmappable_event', payload: safeJson(message.body), exception_id };
   }
@@ -125,7 +151,10 @@ async function describeWebhook(base: ViewBase, message: DlqMessage, inbox: Inbox
   }
   const stored = await inbox.get(ref.provider, ref.provider_event_id);
   const payload = stored === undefined ? undefined : safeJson(await inbox.body(stored));
-  const mapped = stored !== undefined && isWebhookProvider(ref.provider) ? mapWebhookEvent(ref.provider, stored.eventType, payload) : undefined;
+  const mapped =
+    stored !== undefined && isWebhookProvider(ref.provider)
+      ? mapWebhookEvent(ref.provider, stored.eventType, payload)
+      : undefined;
   return {
     ...base,
     provider: ref.provider,

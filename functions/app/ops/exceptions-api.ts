@@ -31,7 +31,10 @@ export interface ExceptionsApiDeps {
   nowMs(): number;
 }
 
-export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function exceptionsApi(
+  deps: ExceptionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   const method = event.requestContext.http.method;
@@ -48,7 +51,10 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         limit: q.limit,
       });
       const now = deps.nowMs();
-      const list: ExceptionList = { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) };
+      const list: ExceptionList = {
+        data: page.items.map((e) => exceptionJson(e, now)),
+        ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+      };
       return json(200, list, requestId);
     } catch (error) {
       if (error instanceof InvalidCursorError) {
@@ -83,15 +89,30 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
     const { note } = parseExceptionsRequest(resolveExceptionBodySchema, operatorBody(event), 'body');
     // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
     // invisible characters only says nothing either.
-    if (note === undefined || note.trim() === '') throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
+    if (note === undefined || note.trim() === '')
+      throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
     const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
     if (invisible !== undefined) throw invalidTextError('note', invisible);
     const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) throw notFound('exception');
-    if (error instanceof ExceptionStateError) throw new ApiError({ status: 409, type: 'conflict_error', code: error.code, category: 'terminal', message: error.message });
-    if (error instanceof ExceptionConflictError) throw new ApiError({ status: 409, type: 'conflict_error', code: 'exception_changed', category: 'retryable', message: error.message });
+    if (error instanceof ExceptionStateError)
+      throw new ApiError({
+        status: 409,
+        type: 'conflict_error',
+        code: error.code,
+        category: 'terminal',
+        message: error.message,
+      });
+    if (error instanceof ExceptionConflictError)
+      throw new ApiError({
+        status: 409,
+        type: 'conflict_error',
+        code: 'exception_changed',
+        category: 'retryable',
+        message: error.message,
+      });
     throw error;
   }
 }

@@ -43,7 +43,10 @@ export interface RedriveApiDeps {
   nowMs(): number;
 }
 
-export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function redriveApi(
+  deps: RedriveApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   const route = `${event.requestContext.http.method} ${event.rawPath}`;
@@ -84,19 +87,38 @@ async function queueDepths(deps: RedriveApiDeps): Promise<QueuesResponse['data']
   for (const queue of QUEUE_NAMES) {
     const pair = deps.queues[queue];
     const [work, dead] = await Promise.all([deps.dlq.depth(pair.queueUrl), deps.dlq.depth(pair.dlqUrl)]);
-    rows.push({ queue, role: 'queue', visible: work.visible, in_flight: work.inFlight, delayed: work.delayed, oldest_age_seconds: null });
+    rows.push({
+      queue,
+      role: 'queue',
+      visible: work.visible,
+      in_flight: work.inFlight,
+      delayed: work.delayed,
+      oldest_age_seconds: null,
+    });
     let oldest: number | null = null;
     if (dead.visible > 0) {
       const sample = await deps.dlq.peek(pair.dlqUrl, OLDEST_AGE_SAMPLE);
       const minSent = Math.min(...sample.map((m) => m.sentAtMs));
       if (Number.isFinite(minSent)) oldest = Math.max(0, Math.round((now - minSent) / 1_000));
     }
-    rows.push({ queue, role: 'dlq', visible: dead.visible, in_flight: dead.inFlight, delayed: dead.delayed, oldest_age_seconds: oldest });
+    rows.push({
+      queue,
+      role: 'dlq',
+      visible: dead.visible,
+      in_flight: dead.inFlight,
+      delayed: dead.delayed,
+      oldest_age_seconds: oldest,
+    });
   }
   return rows;
 }
 
-async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<RedriveResponse> {
+async function redrive(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<RedriveResponse> {
   const request = parseRedriveRequest(body);
   const pair = deps.queues[request.queue];
   const now = deps.nowMs();
@@ -138,7 +160,13 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
       messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX),
     },
   });
-  return { dry_run: request.dryRun, matched: result.matched.length, moved: result.moved, messages: summary, truncated: result.truncated };
+  return {
+    dry_run: request.dryRun,
+    matched: result.matched.length,
+    moved: result.moved,
+    messages: summary,
+    truncated: result.truncated,
+  };
 }
 
 function matchesFilter(view: DlqView, filter: RedriveFilter): boolean {
@@ -174,7 +202,12 @@ function markRedriven(body: string, operator: string): string {
   }
 }
 
-async function replay(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<ReplayResponse> {
+async function replay(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<ReplayResponse> {
   const request = parseReplayRequest(body);
   const events: InboxEvent[] = [];
   const missing: string[] = [];
@@ -186,14 +219,25 @@ async function replay(deps: RedriveApiDeps, operator: Operator, requestId: strin
       else events.push(stored);
     }
   } else {
-    const page = await deps.inbox.listByTime({ from: request.from, to: request.to, limit: REPLAY_EVENTS_PER_CALL_MAX, ...(request.provider === undefined ? {} : { provider: request.provider }) });
+    const page = await deps.inbox.listByTime({
+      from: request.from,
+      to: request.to,
+      limit: REPLAY_EVENTS_PER_CALL_MAX,
+      ...(request.provider === undefined ? {} : { provider: request.provider }),
+    });
     events.push(...page.events);
     truncated = page.truncated;
   }
   let enqueued = 0;
   if (!request.dryRun) {
     for (const e of events) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt, redriven_by: `replay:${operator.subject}` });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+        redriven_by: `replay:${operator.subject}`,
+      });
       enqueued++;
     }
   }

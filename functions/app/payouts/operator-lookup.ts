@@ -34,7 +34,11 @@ export interface OperatorLookupDeps {
 const LOOKUP_KEYS = ['payout_id', 'idempotency_key', 'provider_reference'] as const;
 type LookupKey = (typeof LOOKUP_KEYS)[number];
 
-export async function operatorLookup(deps: OperatorLookupDeps, event: ApiEvent, requestId: string): Promise<HttpResult> {
+export async function operatorLookup(
+  deps: OperatorLookupDeps,
+  event: ApiEvent,
+  requestId: string,
+): Promise<HttpResult> {
   // API Gateway enforced ops:read; checked again so a mis-wired route cannot widen access.
   const operator = operatorOf(event);
   requireScope(operator, 'ops:read');
@@ -53,7 +57,11 @@ export async function operatorLookup(deps: OperatorLookupDeps, event: ApiEvent, 
       await audit(deps, operator, requestId, event.routeKey, payout === undefined ? [] : [payout], `payout_id:${(payoutId ?? '').slice(0, PAYOUT_ID_CHARS_MAX)}`);
       if (payout === undefined) throw notFound('payout');
       const timeline = await deps.repository.listTimelineOfAnyTenant(payout.payoutId);
-      return json(200, { payout_id: payout.payoutId, tenant_id: payout.tenantId, data: timeline.map(timelineEntryView) }, requestId);
+      return json(
+        200,
+        { payout_id: payout.payoutId, tenant_id: payout.tenantId, data: timeline.map(timelineEntryView) },
+        requestId,
+      );
     }
     default:
       throw notFound(`route ${event.routeKey}`);
@@ -66,8 +74,14 @@ function lookupKeyOf(query: OpsPayoutsQuery): LookupKey {
   if (given.length === 0) throw badRequest('lookup_key_missing', `give one of ${LOOKUP_KEYS.join(', ')}`);
   if (given.length > 1) throw badRequest('lookup_key_ambiguous', `give only one of ${given.join(', ')}`, given[1]);
   const key = given[0]!;
-  if (key === 'idempotency_key' && query.tenant_id === undefined) throw badRequest('tenant_id_required', 'idempotency keys are per tenant: give tenant_id with idempotency_key', 'tenant_id');
-  if (key !== 'idempotency_key' && query.tenant_id !== undefined) throw badRequest('tenant_id_unexpected', 'tenant_id only goes with idempotency_key', 'tenant_id');
+  if (key === 'idempotency_key' && query.tenant_id === undefined)
+    throw badRequest(
+      'tenant_id_required',
+      'idempotency keys are per tenant: give tenant_id with idempotency_key',
+      'tenant_id',
+    );
+  if (key !== 'idempotency_key' && query.tenant_id !== undefined)
+    throw badRequest('tenant_id_unexpected', 'tenant_id only goes with idempotency_key', 'tenant_id');
   return key;
 }
 
@@ -84,7 +98,9 @@ async function findPayouts(deps: OperatorLookupDeps, query: OpsPayoutsQuery, key
     }
     case 'provider_reference': {
       // A reference names at most one payout per provider: one consistent GetItem each.
-      const found = await Promise.all(deps.providers.map((provider) => deps.repository.findByProviderReference(provider, query.provider_reference!)));
+      const found = await Promise.all(
+        deps.providers.map((provider) => deps.repository.findByProviderReference(provider, query.provider_reference!)),
+      );
       return found.filter((payout): payout is Payout => payout !== undefined);
     }
     default:

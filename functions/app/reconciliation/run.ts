@@ -61,7 +61,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 
-export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
+export async function runReconciliation(
+  deps: RunDependencies,
+  date: string,
+  trigger: RunRecord['trigger'],
+  request?: QueuedRunRequest,
+): Promise<RunRecord> {
   const startedAt = deps.now();
   // The last guard before a run records or writes anything, whichever entry point called it.
   requireRunDate(date, { now: startedAt, timeZone: deps.timeZone });
@@ -70,7 +75,9 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
     runId: request?.runId ?? deps.newRunId(),
     state: 'running',
     trigger,
-    ...(request === undefined ? {} : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
+    ...(request === undefined
+      ? {}
+      : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
     startedAt: startedAt.toISOString(),
   };
   await deps.runs.start(run, startedAt.getTime());
@@ -124,7 +131,13 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       provider: deps.provider,
       files: written.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
       inputs: [
-        { role: 'provider_settlement_report', source: `s3://evidence/${evidence.key}`, key: evidence.key, etag: evidence.etag, rows: result.reportRows },
+        {
+          role: 'provider_settlement_report',
+          source: `s3://evidence/${evidence.key}`,
+          key: evidence.key,
+          etag: evidence.etag,
+          rows: result.reportRows,
+        },
         { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
         { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
         { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
@@ -138,7 +151,16 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       state: 'succeeded',
       finishedAt: nowIso(),
       manifestKey: `${exportPrefix(date)}${MANIFEST_NAME}`,
-      counts: { reportRows: result.reportRows, payouts: result.payoutRows, ledgerEntries: result.ledgerRows, rows: counts.rows, matched: counts.matched, unmatched: counts.unmatched, exceptions: exceptionCount, categories: counts.categories },
+      counts: {
+        reportRows: result.reportRows,
+        payouts: result.payoutRows,
+        ledgerEntries: result.ledgerRows,
+        rows: counts.rows,
+        matched: counts.matched,
+        unmatched: counts.unmatched,
+        exceptions: exceptionCount,
+        categories: counts.categories,
+      },
     };
     await deps.runs.finish(finished);
     return finished;
@@ -148,12 +170,25 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       const opening = openException(
         { category: 'report_malformed', provider: deps.provider, date },
         {
-          evidence: { source: 'reconciliation', date, code: error.reportCode, line: error.line, message: error.message, reportKey: run.reportKey, reportEtag: run.reportEtag, generatorVersion: GENERATOR_VERSION },
+          evidence: {
+            source: 'reconciliation',
+            date,
+            code: error.reportCode,
+            line: error.line,
+            message: error.message,
+            reportKey: run.reportKey,
+            reportEtag: run.reportEtag,
+            generatorVersion: GENERATOR_VERSION,
+          },
           error: { message: error.message, code: error.reportCode },
           seenAt: failed.finishedAt!,
         },
       );
-      await deps.exceptions.openOrUpdate({ ...opening, actor: { kind: 'system', id: 'reconcile' }, reopenIfResolved: true });
+      await deps.exceptions.openOrUpdate({
+        ...opening,
+        actor: { kind: 'system', id: 'reconcile' },
+        reopenIfResolved: true,
+      });
     }
     await deps.runs.finish(failed);
     throw error;

@@ -43,7 +43,10 @@ export interface SweepDeps {
   dlqUrls: Record<QueueName, string>;
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
-  payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  payouts: {
+    applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+    getPayoutById(payoutId: string): Promise<Payout | undefined>;
+  };
   /** Payouts awaiting the provider and quiet since before the given instant (the sparse gsi3). */
   awaiting: { quietSince(quietBeforeIso: string): Promise<Array<SweepCandidate & { payoutId: string }>> };
   providers: Readonly<Record<string, ProviderPort>>;
@@ -68,7 +71,15 @@ export interface SweepReport {
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const report: SweepReport = {
-    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
+    reenqueued: 0,
+    dlqExceptions: 0,
+    rechecked: 0,
+    applied: 0,
+    ownershipRejected: 0,
+    longPending: 0,
+    resubmitted: 0,
+    statusCalls: 0,
+    errors: 0,
   };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
@@ -83,9 +94,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
 
   await job('inbox', async () => {
-    const stranded = await deps.inbox.listUnenqueued(new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(), SWEEP_INBOX_EVENTS_MAX);
+    const stranded = await deps.inbox.listUnenqueued(
+      new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(),
+      SWEEP_INBOX_EVENTS_MAX,
+    );
     for (const e of stranded) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+      });
       await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
       report.reenqueued++;
     }
@@ -97,7 +116,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
         const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
         // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
         const { payload: _payload, ...evidence } = view;
-        const error = { message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`, code: view.error_category };
+        const error = {
+          message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
+          code: view.error_category,
+        };
         const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
         await deps.exceptions.openOrUpdate({ ...openException(deadLetterSubjectOf(view), occurrence), actor: SWEEP_ACTOR });
         report.dlqExceptions++;
@@ -124,7 +146,16 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
       const payout = await deps.payouts.getPayoutById(candidate.payoutId);
       if (payout === undefined) continue;
-      const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
+      const decision = sweepDecision(
+        {
+          status: payout.status,
+          country: payout.destination.country,
+          currency: payout.currency,
+          createdAt: payout.createdAt,
+          lastEventAt: payout.lastEventAt,
+        },
+        nowMs,
+      );
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
@@ -138,14 +169,22 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 }
 
 /** Asks the provider and applies a known answer as a `poller` event; returns the payout as it now stands. */
-async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: SweepReport): Promise<Payout | undefined> {
+async function recheck(
+  deps: SweepDeps,
+  payout: Payout,
+  nowIso: string,
+  report: SweepReport,
+): Promise<Payout | undefined> {
   const provider = deps.providers[payout.provider];
   if (provider === undefined) {
     deps.log?.('no provider port for payout', { payoutId: payout.payoutId, provider: payout.provider });
     return payout;
   }
   report.statusCalls++;
-  const status = await provider.getStatus({ payoutId: payout.payoutId, ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }) });
+  const status = await provider.getStatus({
+    payoutId: payout.payoutId,
+    ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
+  });
   if (status.kind === 'not_found') {
     // `submitted` and unknown to the provider: the submission was lost before it arrived. The
     // submitter sends our payout id as the provider's idempotency key, so a second try cannot pay twice.
@@ -178,7 +217,8 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
   switch (result.kind) {
     case 'applied':
       report.applied++;
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+        await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
       return result.payout;
     case 'rejected_ownership':
       report.ownershipRejected++;
@@ -210,5 +250,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
 }
 
 function describeError(error: unknown): string | undefined {
-  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : undefined;
+  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : undefined;
 }

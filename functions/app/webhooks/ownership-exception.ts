@@ -26,11 +26,19 @@ export interface OwnershipRefusal {
   nowIso: string;
 }
 
-export async function openOwnershipException(exceptions: ExceptionsRepository, refusal: OwnershipRefusal): Promise<void> {
+export async function openOwnershipException(
+  exceptions: ExceptionsRepository,
+  refusal: OwnershipRefusal,
+): Promise<void> {
   const { payout, mismatches } = refusal;
   const [first] = mismatches;
   if (first === undefined) throw new Error('openOwnershipException: a refusal without a mismatch');
-  const subject = { category: 'event_ownership_mismatch', provider: refusal.provider, payoutId: payout.payoutId, via: refusal.via } as const;
+  const subject = {
+    category: 'event_ownership_mismatch',
+    provider: refusal.provider,
+    payoutId: payout.payoutId,
+    via: refusal.via,
+  } as const;
   const evidence = {
     provider: refusal.provider,
     ...refusal.claim,

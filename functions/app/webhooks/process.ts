@@ -60,14 +60,20 @@ export interface ProcessDeps {
 
 export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
 
-export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>): Promise<ProcessOutcome> {
+export async function processWebhookRecord(
+  deps: ProcessDeps,
+  record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>,
+): Promise<ProcessOutcome> {
   const message = parseWebhookMessage(record.body);
   try {
     const outcome = await processMessage(deps, message);
     if (message.redriven_by !== undefined) await resolveDeadLetterException(deps, message);
     return outcome;
   } catch (error) {
-    const failure = error instanceof WebhookProcessingError ? error : new WebhookProcessingError('processing_error', (error as Error).message ?? String(error), { cause: error });
+    const failure =
+      error instanceof WebhookProcessingError
+        ? error
+        : new WebhookProcessingError('processing_error', (error as Error).message ?? String(error), { cause: error });
     await recordFailure(deps, message, record, failure);
     throw failure;
   }
@@ -75,9 +81,11 @@ export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRe
 
 async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promise<ProcessOutcome> {
   const { provider, provider_event_id: providerEventId } = message;
-  if (!isWebhookProvider(provider)) throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
+  if (!isWebhookProvider(provider))
+    throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
   const stored = await deps.inbox.get(provider, providerEventId);
-  if (stored === undefined) throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
+  if (stored === undefined)
+    throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
   const mapped = mapWebhookEvent(provider, stored.eventType, JSON.parse(await deps.inbox.body(stored)));
   const nowIso = new Date(deps.nowMs()).toISOString();
   if (mapped.kind === 'ignored') {
@@ -87,8 +95,13 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
   if (mapped.kind === 'invalid') throw new WebhookProcessingError('unmappable_event', mapped.reason);
 
   let payoutId = mapped.payoutId;
-  if (payoutId === undefined && mapped.providerReference !== undefined) payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
-  if (payoutId === undefined) throw new WebhookProcessingError('payout_not_found', `no payout for ${provider} reference ${mapped.providerReference}`);
+  if (payoutId === undefined && mapped.providerReference !== undefined)
+    payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
+  if (payoutId === undefined)
+    throw new WebhookProcessingError(
+      'payout_not_found',
+      `no payout for ${provider} reference ${mapped.providerReference}`,
+    );
 
   const result = await deps.payouts.applyTransition({
     payoutId,
@@ -113,7 +126,8 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'applied':
       // The answer a long_pending exception was waiting for: close it. Only payouts showing an
       // exception owner are looked at, so the usual webhook costs nothing extra here.
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+        await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
       break;
     case 'duplicate':
     case 'stale':
@@ -123,8 +137,18 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
         ...openException(
           { category: 'forbidden_transition', provider, providerEventId, payoutId },
           {
-            evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
-            error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
+            evidence: {
+              provider,
+              provider_event_id: providerEventId,
+              event_type: stored.eventType,
+              event: mapped.event,
+              provider_state: mapped.providerState,
+              payout_status: result.payout.status,
+            },
+            error: {
+              message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`,
+              code: 'forbidden_transition',
+            },
             seenAt: nowIso,
           },
         ),
@@ -160,14 +184,24 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
   return result.kind;
 }
 
-async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record: Pick<SQSRecord, 'messageId' | 'attributes'>, failure: WebhookProcessingError): Promise<void> {
+async function recordFailure(
+  deps: ProcessDeps,
+  message: WebhookMessage,
+  record: Pick<SQSRecord, 'messageId' | 'attributes'>,
+  failure: WebhookProcessingError,
+): Promise<void> {
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
   const { provider, provider_event_id: providerEventId } = message;
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
   let stored: InboxEvent | undefined;
   if (failure.category !== 'inbox_missing') {
-    await deps.inbox.recordFailure(provider, providerEventId, { message: failure.message, category: failure.category }, nowIso);
+    await deps.inbox.recordFailure(
+      provider,
+      providerEventId,
+      { message: failure.message, category: failure.category },
+      nowIso,
+    );
     stored = await deps.inbox.get(provider, providerEventId);
   }
   if (receiveCount < deps.maxReceiveCount) return;
@@ -212,7 +246,12 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
 }
 
 /** Resolves the payout's long_pending exception, if one is active; shared with the sweeper. */
-export async function resolveLongPending(exceptions: ExceptionsRepository, payoutId: string, by: string, nowIso: string): Promise<void> {
+export async function resolveLongPending(
+  exceptions: ExceptionsRepository,
+  payoutId: string,
+  by: string,
+  nowIso: string,
+): Promise<void> {
   const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;

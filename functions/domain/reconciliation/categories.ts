@@ -1,5 +1,11 @@
 import { assertNever } from '../assert-never';
-import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf, type ExceptionOwner, type ExceptionSubject, type RowMismatchCategory } from '../exceptions';
+import {
+  SLA_SECONDS_BY_CATEGORY,
+  defaultOwnerOf,
+  type ExceptionOwner,
+  type ExceptionSubject,
+  type RowMismatchCategory,
+} from '../exceptions';
 
 export type { ExceptionOwner };
 
@@ -61,7 +67,10 @@ export function slaSecondsOf(category: MismatchCategory): number {
 /** What a mismatch row's exception is about: its dedup key, owner and SLA follow (exceptions.ts). */
 export type MismatchSubject = Extract<ExceptionSubject, { category: RowMismatchCategory }>;
 
-export function mismatchSubjectOf(category: MismatchCategory, row: { payoutId?: string; providerReference?: string }): MismatchSubject {
+export function mismatchSubjectOf(
+  category: MismatchCategory,
+  row: { payoutId?: string; providerReference?: string },
+): MismatchSubject {
   return {
     category,
     ...(row.payoutId === undefined ? {} : { payoutId: row.payoutId }),

@@ -26,14 +26,27 @@ export interface ManifestInput {
   readonly rows: number;
 }
 
-export function manifestJson(args: { date: string; provider: string; files: readonly ManifestFile[]; inputs: readonly ManifestInput[] }): string {
+export function manifestJson(args: {
+  date: string;
+  provider: string;
+  files: readonly ManifestFile[];
+  inputs: readonly ManifestInput[];
+}): string {
   const body = {
     generator: GENERATOR,
     generator_version: GENERATOR_VERSION,
     date: args.date,
     provider: args.provider,
-    files: [...args.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, content_type: f.contentType })),
-    inputs: args.inputs.map((i) => ({ role: i.role, source: i.source, ...(i.key === undefined ? {} : { key: i.key }), ...(i.etag === undefined ? {} : { etag: i.etag }), rows: i.rows })),
+    files: [...args.files]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, content_type: f.contentType })),
+    inputs: args.inputs.map((i) => ({
+      role: i.role,
+      source: i.source,
+      ...(i.key === undefined ? {} : { key: i.key }),
+      ...(i.etag === undefined ? {} : { etag: i.etag }),
+      rows: i.rows,
+    })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

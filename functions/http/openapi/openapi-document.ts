@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  TRANSIENT_FAILURE_RETRY_AFTER_SECONDS,
-  unknownFailureOf,
-  type FailureSemantics,
-} from '../internal-error';
+import { TRANSIENT_FAILURE_RETRY_AFTER_SECONDS, unknownFailureOf, type FailureSemantics } from '../internal-error';
 import { qualifiedScope, RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS } from '../../shared/names';
 import { API_BODY_DEPTH_MAX } from '../http-limits';
 import {
@@ -142,7 +138,10 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
   const jsonBody = body !== undefined && body.anyContentType !== true;
   const queryRefusal = isStrictQuery(route) && !(own[400] ?? '').includes('parameter_unknown');
   if (jsonBody || queryRefusal)
-    descriptions.set(400, join(own[400], jsonBody ? JSON_BODY_400 : undefined, queryRefusal ? STRICT_QUERY_400 : undefined));
+    descriptions.set(
+      400,
+      join(own[400], jsonBody ? JSON_BODY_400 : undefined, queryRefusal ? STRICT_QUERY_400 : undefined),
+    );
   if (route.scope !== null) {
     fromGateway.add(401).add(403);
     descriptions.set(
@@ -162,7 +161,10 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
     const own413 = body.bodyBytesMax === undefined ? undefined : `body_too_large: over ${body.bodyBytesMax} bytes`;
     descriptions.set(413, join(`Over API Gateway's ${API_GATEWAY_BODY_BYTES_MAX} bytes`, own413, own[413]));
     if (jsonBody)
-      descriptions.set(415, join('content_type_unsupported: a body whose Content-Type is not application/json', own[415]));
+      descriptions.set(
+        415,
+        join('content_type_unsupported: a body whose Content-Type is not application/json', own[415]),
+      );
   }
   descriptions.set(429, "Throttled by API Gateway (the stage's rate and burst limits; AWS only)");
   if (route.callsAws !== false) {

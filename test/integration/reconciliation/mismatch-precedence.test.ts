@@ -28,18 +28,34 @@ let deps: RunDependencies;
 let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
 
 function asPayout(p: ReconPayout): Payout {
-  return { ...p, tenantId: 'tenant-a', version: 1, destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'R' }, requestIds: ['req-1'] } as Payout;
+  return {
+    ...p,
+    tenantId: 'tenant-a',
+    version: 1,
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'R' },
+    requestIds: ['req-1'],
+  } as Payout;
 }
 
-const paid = [1, 2, 3, 4].map((n) => payout(n, { status: 'paid', feeMinor: 25, createdAt: `${DATE}T10:00:00.000Z`, lastEventAt: `${DATE}T10:05:00.000Z` }));
-const inTransit = (p: ReconPayout, feeMinor: number) => rowFor(p, { status: 'in_transit', settledAt: undefined, feeMinor });
-const report = reportCsv([inTransit(paid[0]!, 25), inTransit(paid[1]!, 26), inTransit(paid[2]!, 26), inTransit(paid[3]!, 26)]);
+const paid = [1, 2, 3, 4].map((n) =>
+  payout(n, { status: 'paid', feeMinor: 25, createdAt: `${DATE}T10:00:00.000Z`, lastEventAt: `${DATE}T10:05:00.000Z` }),
+);
+const inTransit = (p: ReconPayout, feeMinor: number) =>
+  rowFor(p, { status: 'in_transit', settledAt: undefined, feeMinor });
+const report = reportCsv([
+  inTransit(paid[0]!, 25),
+  inTransit(paid[1]!, 26),
+  inTransit(paid[2]!, 26),
+  inTransit(paid[3]!, 26),
+]);
 
 beforeAll(async () => {
   emulators = await startEmulators();
   const env = emulators.env;
   const client = emulators.clients.documentClient;
-  for (const p of paid) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  for (const p of paid)
+    await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
   let runs = 0;
   deps = {
     provider: 'sandbox',
@@ -60,7 +76,13 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function exceptionItems(): Promise<Record<string, any>[]> {
-  const out = await emulators.clients.documentClient.send(new ScanCommand({ TableName: emulators.env[ENV.operationsTable]!, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'EXC' } }));
+  const out = await emulators.clients.documentClient.send(
+    new ScanCommand({
+      TableName: emulators.env[ENV.operationsTable]!,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': 'EXC' },
+    }),
+  );
   return out.Items ?? [];
 }
 const published = async () => Promise.all(FILES.map((name) => deps.store.readExportFile(DATE, name)));
@@ -78,14 +100,20 @@ describe('reconciliation: one row, several mismatches, the right owner (DynamoDB
       ['po_000003', 'status_mismatch', 'ops', 'status_mismatch;fee_mismatch'],
       ['po_000004', 'status_mismatch', 'ops', 'status_mismatch;fee_mismatch'],
     ]);
-    expect(rows.find((r) => r.payout_id === 'po_000002')!.detail).toBe('status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26');
+    expect(rows.find((r) => r.payout_id === 'po_000002')!.detail).toBe(
+      'status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26',
+    );
 
     const exceptionRows = csvObjects(exceptions!.toString('utf8'));
-    expect(exceptionRows.map((r) => [r.payout_id, r.category, r.owner, r.mismatches]).sort()).toEqual(rows.map(view).sort());
+    expect(exceptionRows.map((r) => [r.payout_id, r.category, r.owner, r.mismatches]).sort()).toEqual(
+      rows.map(view).sort(),
+    );
 
     // The stored exceptions, as the owner's queue shows them: ops, with both mismatches in the evidence.
     const stored = await exceptionItems();
-    expect(stored.map((e) => [e['payoutId'], e['category'], e['owner'], e['state'], e['evidence']['mismatches']]).sort()).toEqual([
+    expect(
+      stored.map((e) => [e['payoutId'], e['category'], e['owner'], e['state'], e['evidence']['mismatches']]).sort(),
+    ).toEqual([
       ['po_000001', 'status_mismatch', 'ops', 'open', ['status_mismatch']],
       ['po_000002', 'status_mismatch', 'ops', 'open', ['status_mismatch', 'fee_mismatch']],
       ['po_000003', 'status_mismatch', 'ops', 'open', ['status_mismatch', 'fee_mismatch']],

@@ -28,7 +28,14 @@ const nextDay = new Date(Date.parse(`${DATE}T00:00:00.000Z`) + 86_400_000).toISO
 const files = ['reconciliation.csv', 'exceptions.csv', 'summary.json', 'manifest.json', 'audit.jsonl'];
 
 function asPayout(p: ReconPayout): Payout {
-  return { ...p, tenantId: 'tenant-a', version: 1, destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'R' }, requestIds: ['req-1'] } as Payout;
+  return {
+    ...p,
+    tenantId: 'tenant-a',
+    version: 1,
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'R' },
+    requestIds: ['req-1'],
+  } as Payout;
 }
 
 beforeAll(async () => {
@@ -72,7 +79,13 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function exceptionItems(): Promise<Record<string, unknown>[]> {
-  const out = await emulators.clients.documentClient.send(new ScanCommand({ TableName: emulators.env[ENV.operationsTable]!, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'EXC' } }));
+  const out = await emulators.clients.documentClient.send(
+    new ScanCommand({
+      TableName: emulators.env[ENV.operationsTable]!,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': 'EXC' },
+    }),
+  );
   return out.Items ?? [];
 }
 const published = async () => Promise.all(files.map((name) => deps.store.readExportFile(DATE, name)));
@@ -95,7 +108,10 @@ describe('reconciliation run on the emulators', () => {
     const exceptionsAfterFirst = await exceptionItems();
     expect(exceptionsAfterFirst).toHaveLength(5);
     const manifest = JSON.parse(filesAfterFirst[3]!.toString('utf8'));
-    expect(manifest.inputs[0]).toMatchObject({ role: 'provider_settlement_report', key: `provider-reports/sandbox/date=${DATE}/settlement.csv` });
+    expect(manifest.inputs[0]).toMatchObject({
+      role: 'provider_settlement_report',
+      key: `provider-reports/sandbox/date=${DATE}/settlement.csv`,
+    });
     expect(manifest.inputs[0].etag).toMatch(/\S/);
     // The day's audit records (UTC day of `at`), one canonical line each, in (at, audit_id) order,
     // with the file's SHA-256 in the manifest; a line re-hashes to its own hash with nothing else.
@@ -117,7 +133,9 @@ describe('reconciliation run on the emulators', () => {
     const filesAfterSecond = await published();
     filesAfterSecond.forEach((bytes, i) => expect(bytes.equals(filesAfterFirst[i]!), files[i]).toBe(true));
     const exceptionsAfterSecond = await exceptionItems();
-    expect(exceptionsAfterSecond.map((e) => e['exceptionId']).sort()).toEqual(exceptionsAfterFirst.map((e) => e['exceptionId']).sort());
+    expect(exceptionsAfterSecond.map((e) => e['exceptionId']).sort()).toEqual(
+      exceptionsAfterFirst.map((e) => e['exceptionId']).sort(),
+    );
     expect(exceptionsAfterSecond.every((e) => e['occurrences'] === 2)).toBe(true);
     expect((await deps.runs.lastSuccess())?.runId).toBe(second.runId);
   });
@@ -142,7 +160,10 @@ describe('reconciliation run on the emulators', () => {
   it('refuses a day that has not ended before it records or writes anything', async () => {
     const today = new Date(clock).toISOString().slice(0, 10);
     for (const date of [today, '9999-12-31']) {
-      await expect(runReconciliation(deps, date, 'cli')).rejects.toMatchObject({ name: 'InvalidRunDateError', code: 'date_not_ended' });
+      await expect(runReconciliation(deps, date, 'cli')).rejects.toMatchObject({
+        name: 'InvalidRunDateError',
+        code: 'date_not_ended',
+      });
       expect(await deps.runs.get(date)).toBeUndefined();
       expect(await deps.store.readManifest(date)).toBeUndefined();
     }

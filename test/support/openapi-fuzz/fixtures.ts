@@ -69,7 +69,11 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     const opened = await exceptions.openOrUpdate(
       openException(
         // A category keyed per message, so each of the four is its own row (and linked to a payout).
-        { category: 'submission_dead_lettered', messageId: `contract_fuzz_${i}`, payoutId: payoutIds[i % payoutIds.length]! },
+        {
+          category: 'submission_dead_lettered',
+          messageId: `contract_fuzz_${i}`,
+          payoutId: payoutIds[i % payoutIds.length]!,
+        },
         { evidence: { fixture: i }, error: { message: 'fixture', code: 'fixture' }, seenAt: new Date().toISOString() },
       ),
     );

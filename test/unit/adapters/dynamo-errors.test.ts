@@ -14,14 +14,20 @@ import {
 
 const metadata = { $metadata: {} };
 const canceled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'canceled', ...metadata, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'canceled',
+    ...metadata,
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(name), { name, ...extra });
 
 const errors = {
   conditionalCheck: new ConditionalCheckFailedException({ message: 'condition', ...metadata }),
   conditionalCheckByName: named('ConditionalCheckFailedException'),
   canceledOnCondition: canceled('None', 'ConditionalCheckFailed'),
-  canceledOnConditionByName: named('TransactionCanceledException', { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }),
+  canceledOnConditionByName: named('TransactionCanceledException', {
+    CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+  }),
   canceledOnConflict: canceled('TransactionConflict', 'None'),
   canceledOnValidation: canceled('None', 'ValidationError'),
   canceledOnCollectionSize: canceled('ItemCollectionSizeLimitExceeded'),

@@ -2,15 +2,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../../functions/adapters/exceptions-records';
-import {
-  ASSIGNEE_CHARS_MAX,
-  RESOLUTION_NOTE_CHARS_MAX,
-} from '../../../functions/http/exceptions-requests';
-import {
-  CREATE_BODY_BYTES_MAX,
-  OPS_BODY_BYTES_MAX,
-  WEBHOOK_BODY_BYTES_MAX,
-} from '../../../functions/http/http-limits';
+import { ASSIGNEE_CHARS_MAX, RESOLUTION_NOTE_CHARS_MAX } from '../../../functions/http/exceptions-requests';
+import { CREATE_BODY_BYTES_MAX, OPS_BODY_BYTES_MAX, WEBHOOK_BODY_BYTES_MAX } from '../../../functions/http/http-limits';
 import { buildOpenApiDocument } from '../../../functions/http/openapi/openapi-document';
 import { PAYOUT_ID_CHARS_MAX } from '../../../functions/http/ops-payout-schemas';
 import { PAYOUT_ID_PATTERN } from '../../../functions/http/parameter-schemas';
@@ -83,11 +76,7 @@ const LIMITS: Array<[string, unknown, unknown]> = [
   ],
   ['GET /payouts limit maximum', param('/payouts', 'limit').maximum, PAYOUT_LIST_LIMIT_MAX],
   ['GET /payouts limit default', param('/payouts', 'limit').default, PAYOUT_LIST_LIMIT_DEFAULT],
-  [
-    'GET /payouts idempotency_key maxLength',
-    param('/payouts', 'idempotency_key').maxLength,
-    IDEMPOTENCY_KEY_CHARS_MAX,
-  ],
+  ['GET /payouts idempotency_key maxLength', param('/payouts', 'idempotency_key').maxLength, IDEMPOTENCY_KEY_CHARS_MAX],
   [
     'GET /payouts provider_reference maxLength',
     param('/payouts', 'provider_reference').maxLength,

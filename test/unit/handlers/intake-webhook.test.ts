@@ -15,19 +15,27 @@ function setup() {
   const writes: string[] = [];
   const deps = {
     secrets: new CachedWebhookSecrets(async () => JSON.stringify({ sandbox: [SECRET] })),
-    inbox: { receive: async () => (writes.push('inbox'), Promise.reject(new Error('no'))) } as unknown as InboxRepository,
+    inbox: {
+      receive: async () => (writes.push('inbox'), Promise.reject(new Error('no'))),
+    } as unknown as InboxRepository,
     queue: { enqueue: async () => void writes.push('queue') } as unknown as WebhookQueue,
     countRejection: (reason: RejectionReason) => void rejections.push(reason),
     nowMs: () => NOW_MS,
   };
   const post = (provider: string, body: string, headers: Record<string, string> = {}) =>
     intakeWebhook(deps, { provider, headers, rawBody: new TextEncoder().encode(body), requestId: 'req-1' });
-  const signed = (body: string, id = 'evt_1') => ({ 'webhook-id': id, 'webhook-timestamp': String(NOW_MS / 1000), 'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, new TextEncoder().encode(body)) });
-  const postBytes = (bytes: Uint8Array, headers: Record<string, string>) => intakeWebhook(deps, { provider: 'sandbox', headers, rawBody: bytes, requestId: 'req-1' });
+  const signed = (body: string, id = 'evt_1') => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(NOW_MS / 1000),
+    'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, new TextEncoder().encode(body)),
+  });
+  const postBytes = (bytes: Uint8Array, headers: Record<string, string>) =>
+    intakeWebhook(deps, { provider: 'sandbox', headers, rawBody: bytes, requestId: 'req-1' });
   return { rejections, writes, post, signed, postBytes };
 }
 
-const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, headers: Record<string, string>) => t.postBytes(bytes, headers);
+const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, headers: Record<string, string>) =>
+  t.postBytes(bytes, headers);
 
 describe('intake refusals', () => {
   it.each([
@@ -55,10 +63,25 @@ describe('intake reads the signed body strictly: refused before it is stored', (
     'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, bytes),
   });
   it.each([
-    ['a key repeated in the event', 'duplicate_json_key', 'data.status', Buffer.from('{"type":"payout.paid","data":{"status":"paid","status":"failed"}}')],
-    ['bytes that are not UTF-8', 'body_not_utf8', undefined, Buffer.concat([Buffer.from('{"type":"payout.paid","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')])],
+    [
+      'a key repeated in the event',
+      'duplicate_json_key',
+      'data.status',
+      Buffer.from('{"type":"payout.paid","data":{"status":"paid","status":"failed"}}'),
+    ],
+    [
+      'bytes that are not UTF-8',
+      'body_not_utf8',
+      undefined,
+      Buffer.concat([Buffer.from('{"type":"payout.paid","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')]),
+    ],
     ['a byte order mark', 'invalid_json', undefined, Buffer.from('\uFEFF{"type":"payout.paid"}')],
-    ['nesting past the limit', 'body_too_deep', undefined, Buffer.from(`{"type":"payout.paid","data":${'['.repeat(40)}${']'.repeat(40)}}`)],
+    [
+      'nesting past the limit',
+      'body_too_deep',
+      undefined,
+      Buffer.from(`{"type":"payout.paid","data":${'['.repeat(40)}${']'.repeat(40)}}`),
+    ],
   ])('%s → 400 %s, counted, nothing written', async (_name, reason, param, bytes) => {
     const t = setup();
     const res = await intakeWebhookBytes(t, bytes, signedBytes(bytes));
@@ -71,7 +94,10 @@ describe('intake reads the signed body strictly: refused before it is stored', (
 
 describe('webhook secrets file', () => {
   it('reads lists per provider and ignores the Secrets Manager bootstrap key', () => {
-    expect(parseWebhookSecrets(JSON.stringify({ sandbox: ['a', 'b'], stripe: [], bootstrapNonce: 'x' }))).toEqual({ sandbox: ['a', 'b'], stripe: [] });
+    expect(parseWebhookSecrets(JSON.stringify({ sandbox: ['a', 'b'], stripe: [], bootstrapNonce: 'x' }))).toEqual({
+      sandbox: ['a', 'b'],
+      stripe: [],
+    });
   });
   it('reloads after the cache max age, not before', async () => {
     let loads = 0;

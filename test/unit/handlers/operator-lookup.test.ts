@@ -10,16 +10,42 @@ import { httpHandler } from '../../../functions/http/http-handler';
 import { apiEvent } from '../../integration/payouts/helpers';
 
 const PAYOUT_ID = 'po_01JDQ3M5Z8W7K2N4P6R8T0V2X4';
-const payout = { payoutId: PAYOUT_ID, tenantId: 'acme', idempotencyKey: 'key-1', providerReference: 'sbx_po_1', provider: 'sandbox', status: 'pending', amountMinor: 4_200, currency: 'EUR', destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'Grace Hopper' }, createdAt: '2026-11-25T03:00:00.000Z', lastEventAt: '2026-11-25T03:00:00.000Z', requestIds: ['req-1'], version: 3 } as unknown as Payout;
-const entry = { payoutId: PAYOUT_ID, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: 'submitted', source: 'api', sourceRef: 'req-1' } as TimelineEntry;
+const payout = {
+  payoutId: PAYOUT_ID,
+  tenantId: 'acme',
+  idempotencyKey: 'key-1',
+  providerReference: 'sbx_po_1',
+  provider: 'sandbox',
+  status: 'pending',
+  amountMinor: 4_200,
+  currency: 'EUR',
+  destination: { country: 'DE', method: 'sepa', fields: {} },
+  recipient: { name: 'Grace Hopper' },
+  createdAt: '2026-11-25T03:00:00.000Z',
+  lastEventAt: '2026-11-25T03:00:00.000Z',
+  requestIds: ['req-1'],
+  version: 3,
+} as unknown as Payout;
+const entry = {
+  payoutId: PAYOUT_ID,
+  at: payout.createdAt,
+  occurredAt: payout.createdAt,
+  event: 'created',
+  outcome: 'applied',
+  to: 'submitted',
+  source: 'api',
+  sourceRef: 'req-1',
+} as TimelineEntry;
 
 function deps() {
   const lines: AuditEntry[] = [];
   const value: OperatorLookupDeps = {
     repository: {
       getPayoutById: async (id) => (id === PAYOUT_ID ? payout : undefined),
-      findByIdempotencyKey: async (tenant, key) => (tenant === 'acme' && key === 'key-1' ? { payout, lock: { payoutId: PAYOUT_ID, fieldHashes: {} } } : undefined),
-      findByProviderReference: async (provider, reference) => (provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined),
+      findByIdempotencyKey: async (tenant, key) =>
+        tenant === 'acme' && key === 'key-1' ? { payout, lock: { payoutId: PAYOUT_ID, fieldHashes: {} } } : undefined,
+      findByProviderReference: async (provider, reference) =>
+        provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined,
       listTimelineOfAnyTenant: async () => [entry],
     },
     audit: { append: async (entry) => (lines.push(entry), { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never) },
@@ -31,7 +57,11 @@ function deps() {
 }
 
 const OPERATOR = { operator: 'ops', scopes: ['ops:read'] };
-function call(d: OperatorLookupDeps, routeKey: string, options: { query?: Record<string, string>; pathParameters?: Record<string, string>; scopes?: string[] } = {}) {
+function call(
+  d: OperatorLookupDeps,
+  routeKey: string,
+  options: { query?: Record<string, string>; pathParameters?: Record<string, string>; scopes?: string[] } = {},
+) {
   const event = { ...apiEvent({ method: 'GET', path: routeKey.split(' ')[1]!, ...OPERATOR, ...options }), routeKey };
   event.requestContext.requestId = 'req-op-1';
   // Through httpHandler, as query-payouts serves it: thrown ApiErrors become DESIGN §3 bodies.
@@ -48,7 +78,10 @@ describe('GET /ops/payouts (operator lookup)', () => {
     const { value } = deps();
     const result = await call(value, 'GET /ops/payouts', { query });
     expect(result.statusCode).toBe(200);
-    expect(body(result)).toMatchObject({ data: [{ payout_id: PAYOUT_ID, tenant_id: 'acme', status: 'pending' }], next_cursor: null });
+    expect(body(result)).toMatchObject({
+      data: [{ payout_id: PAYOUT_ID, tenant_id: 'acme', status: 'pending' }],
+      next_cursor: null,
+    });
   });
 
   it.each([
@@ -129,17 +162,23 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     expect(lines[0]).toMatchObject({ details: { route: 'GET /ops/payouts/{payoutId}/events' }, tenant_id: 'acme', request_id: 'req-op-1' });
   });
 
-  it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])('404s for %s (and still audits the look)', async (payoutId) => {
-    const { value, lines } = deps();
-    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId } });
-    expect(result.statusCode).toBe(404);
-    expect(body(result).error).toMatchObject({ type: 'not_found_error', request_id: 'req-op-1' });
-    expect(lines).toHaveLength(1);
-  });
+  it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])(
+    '404s for %s (and still audits the look)',
+    async (payoutId) => {
+      const { value, lines } = deps();
+      const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId } });
+      expect(result.statusCode).toBe(404);
+      expect(body(result).error).toMatchObject({ type: 'not_found_error', request_id: 'req-op-1' });
+      expect(lines).toHaveLength(1);
+    },
+  );
 
   it('refuses a query parameter the route does not take, before any read', async () => {
     const { value, lines } = deps();
-    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID }, query: { tenant_id: 'acme' } });
+    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', {
+      pathParameters: { payoutId: PAYOUT_ID },
+      query: { tenant_id: 'acme' },
+    });
     expect(result.statusCode).toBe(400);
     expect(body(result).error).toMatchObject({ code: 'parameter_unknown', param: 'tenant_id' });
     expect(lines).toEqual([]);
