@@ -115,7 +115,7 @@ function dryRun(request: FuzzRequest): FuzzRequest {
 }
 
 function signWebhook(request: FuzzRequest, raw: string, headers: Record<string, string>): void {
-  for (const name of ['webhook-timestamp', 'webhook-signature', 'Stripe-Signature']) delete headers[name];
+  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature']) delete headers[name];
   if (request.mutation === 'unsigned delivery') return;
   if (request.path['provider'] === 'stripe') {
     headers['stripe-signature'] = stripe.webhooks.generateTestHeaderString({
