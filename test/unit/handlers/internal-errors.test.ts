@@ -108,6 +108,8 @@ describe('unmapped errors: status and category by what a retry can do', () => {
   });
 });
 
+const ENTRY_IMPORT_TIMEOUT_MS = 30_000;
+
 describe('every HTTP entry shares httpHandler’s catch (the three that caught by hand included)', () => {
   // No table or queue names are set here, so building the dependencies fails: a deterministic
   // configuration error. The old hand-written catches answered it "retryable … same Idempotency-Key".
@@ -145,5 +147,7 @@ describe('every HTTP entry shares httpHandler’s catch (the three that caught b
     const error = JSON.parse(result.body).error;
     expect(error).toMatchObject({ code: 'internal_error', category, request_id: 'req-internal-1' });
     expect(error.message).not.toMatch(/idempotency/i);
-  });
+    // Each case first imports a whole entry (its AWS SDK clients included): seconds on a loaded
+    // 2-core machine, where vitest's default 5 s timed the first one out.
+  }, ENTRY_IMPORT_TIMEOUT_MS);
 });
