@@ -81,7 +81,9 @@ export function constrained(schema: JsonSchema, member: JsonSchema): JsonSchema 
   const properties = Object.fromEntries(
     Object.entries((schema['properties'] ?? {}) as Record<string, JsonSchema>).filter(([key]) => !absent.has(key)),
   );
-  const required = [...new Set([...((schema['required'] ?? []) as string[]), ...((member['required'] ?? []) as string[])])];
+  const required = [
+    ...new Set([...((schema['required'] ?? []) as string[]), ...((member['required'] ?? []) as string[])]),
+  ];
   return { ...base, properties, required };
 }
 

@@ -39,7 +39,14 @@ function depsWith(dlqDepth: Record<string, number>, peeked: Record<string, DlqMe
     depth: async (url: string) => ({ visible: dlqDepth[url] ?? 0, inFlight: 0, delayed: 0 }),
     peek: async (url: string) => peeked[url] ?? [],
   } as unknown as DeadLetterQueue;
-  return { dlq, queues, inbox: noInbox, webhookQueue: {} as WebhookQueue, audit: {} as AuditTrail, nowMs: () => NOW_MS };
+  return {
+    dlq,
+    queues,
+    inbox: noInbox,
+    webhookQueue: {} as WebhookQueue,
+    audit: {} as AuditTrail,
+    nowMs: () => NOW_MS,
+  };
 }
 
 function get(path: string, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
