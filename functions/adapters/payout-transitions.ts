@@ -4,7 +4,8 @@ import { postingsFor } from '../domain/ledger';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
-import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
+import { DEDUP_SK, PAYOUT_SK, dedupPk, payoutPk, tenantStatusGsiPk, waitingIndexKeys } from './payout-items';
+import { ActionKeyTakenError, lockRefused } from './action-keys';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
 import { cancellationCodes, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
@@ -18,6 +19,23 @@ export const TRANSITION_ATTEMPTS_MAX = 5;
 export const TRANSITION_RETRY_DELAY_MS_MAX = 50;
 /** Request ids kept on a payout: the first (creation) and the most recent ones. */
 export const PAYOUT_REQUEST_IDS_MAX = 50;
+
+/** How a caller's own action (the tenant's approve, reject, cancel; app/actions) is applied. */
+export interface TransitionOptions {
+  /**
+   * The action key lock (adapters/action-keys.ts), written in the same transaction as whatever this
+   * transition writes; a lock that already exists fails it with ActionKeyTakenError.
+   */
+  actionKey?: TransactItem;
+  /**
+   * false: an event that is stale or forbidden in the status read writes nothing (no timeline entry,
+   * audit or lock) and is returned as such — the caller refuses the request (409) and a refusal
+   * must change no state. Default true: a provider's stale or forbidden word is recorded.
+   */
+  recordUnapplied?: boolean;
+  /** What the actor said (a reason, a note), kept with the audit record of the transition. */
+  auditDetails?: Record<string, unknown>;
+}
 
 /**
  * Consistent read → ownership → `decide` → one TransactWriteItems conditional on the status and
@@ -35,10 +53,13 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
  *   redelivery is recorded again and the caller's exception opening must be idempotent.
+ * Every timeline entry names its actor. With `options.recordUnapplied === false` (a tenant's action
+ * refused in this status) stale and forbidden write nothing at all; with `options.actionKey` the lock
+ * joins whatever is written, and a stale outcome is audited too (the caller's action happened).
  * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
  * attempt re-reads and re-checks ownership, so the check and the write always see one version.
  */
-export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand): Promise<TransitionResult> {
+export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand, options: TransitionOptions = {}): Promise<TransitionResult> {
   const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
@@ -47,15 +68,19 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
     if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
+    if (decision.kind !== 'transition' && options.recordUnapplied === false) {
+      return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
+    }
     const items: TransactItem[] = [];
+    const actor = { kind: cmd.actor.kind, id: cmd.actor.id };
     let result: TransitionResult;
     /** Where the provider-reference index item sits in `items`, when there is one. */
     let refIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
       items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, actor, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied', options.auditDetails));
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
         items.push(referenceIndexPut(repo, payout, next.providerReference));
@@ -76,8 +101,11 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
       items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      if (decision.kind === 'forbidden') items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, actor, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      // A caller's own action (it carries an action key) is audited even when it changed nothing.
+      if (decision.kind === 'forbidden' || options.actionKey !== undefined) {
+        items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, decision.kind, options.auditDetails));
+      }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
         items.push(referenceIndexCheck(repo, payout, verdict.newReference));
@@ -94,6 +122,8 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
         },
       });
     }
+    const lockIndex = options.actionKey === undefined ? -1 : items.length;
+    if (options.actionKey !== undefined) items.push(options.actionKey);
     try {
       await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
       return result;
@@ -101,6 +131,7 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
       if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
+      if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(cmd.sourceRef, { cause: error });
       const payoutMoved = codes[0] === 'ConditionalCheckFailed';
       if (!payoutMoved && !codes.includes('TransactionConflict')) {
         if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
@@ -122,21 +153,24 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
 }
 
 /**
- * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the status
- * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
- * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
+ * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the
+ * approval's decision, the status index key, the gsi3 "waiting" keys: set while waiting, REMOVEd as
+ * it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
+ * `reconciledAt` (reconciliation), `reversal` (payout-reversals.ts) — survive a transition that read
+ * them before they changed.
  */
 function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
   const condition = versionCondition(payout);
   const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
   const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
-  for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
+  for (const name of ['statusReason', 'feeMinor', 'providerReference', 'approval'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
       values[`:${name}`] = next[name];
     }
   }
-  const awaiting = awaitingIndexKeys(next);
+  // The one sparse gsi3 holds every kind of waiting (payout-items.ts): the keys follow `next`.
+  const awaiting = waitingIndexKeys(next);
   if (awaiting !== undefined) {
     sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi3sk');
     values[':gsi3pk'] = awaiting.gsi3pk;
@@ -158,6 +192,7 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   const next: Payout = { ...payout, status: to, version: payout.version + 1, lastEventAt: cmd.recordedAt };
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
+  if (cmd.approvalDecision !== undefined && payout.approval !== undefined) next.approval = { ...payout.approval, decision: cmd.approvalDecision };
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
   if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
   if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {

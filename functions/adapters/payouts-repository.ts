@@ -18,7 +18,7 @@ import {
   payoutPk,
   providerRefPk,
 } from './payout-items';
-import { applyTransition } from './payout-transitions';
+import { applyTransition, type TransitionOptions } from './payout-transitions';
 import { PayoutsRepositoryError } from './payouts-errors';
 import type { KeyLock, PayoutsStore } from './payouts-store';
 
@@ -114,7 +114,7 @@ export class PayoutsRepository implements PayoutsStore {
       },
       { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
-      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId }),
+      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId, actor: { kind: input.actor.kind, id: input.actor.id } }),
       this.auditPut(payout.payoutId, payout.createdAt, input.actor, input.requestId, 'created', 'applied'),
       ...journalWrites({
         ledgerTable: this.ledgerTable,
@@ -148,9 +148,9 @@ export class PayoutsRepository implements PayoutsStore {
     }
   }
 
-  /** Moves a payout by an event; see payout-transitions.ts for the protocol. */
-  applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
-    return applyTransition(this, cmd);
+  /** Moves a payout by an event; see payout-transitions.ts for the protocol (and its options). */
+  applyTransition(cmd: TransitionCommand, options?: TransitionOptions): Promise<TransitionResult> {
+    return applyTransition(this, cmd, options);
   }
 
   /** The payout, if it exists and belongs to the tenant; another tenant's payout is `undefined`. */
@@ -223,11 +223,12 @@ export class PayoutsRepository implements PayoutsStore {
     };
   }
 
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string): TransactItem {
+  /** `details`: what the action said beyond its name (a reason, a reversal id), for the audit trail. */
+  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome },
+        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome, ...(details === undefined ? {} : { details }) },
       },
     };
   }

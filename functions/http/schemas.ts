@@ -177,7 +177,7 @@ export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(ti
 
 export const lifecycleSchema = z.object({
   statuses: z.array(z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() })),
-  events: z.array(z.object({ event: z.enum(PAYOUT_EVENTS), channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])) })),
+  events: z.array(z.object({ event: z.enum(PAYOUT_EVENTS), channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling', 'schedule'])) })),
   transitions: z.array(z.object({ from: z.enum(PAYOUT_STATUSES), to: z.enum(PAYOUT_STATUSES), events: z.array(z.enum(PAYOUT_EVENTS)), by_webhook: z.boolean(), by_polling_only: z.boolean() })),
 });
 

@@ -110,7 +110,7 @@ describe('the sweeper reads the index', () => {
     const port: ProviderPort = {
       provider: 'sandbox',
       submit: async () => { throw new Error('not used'); },
-      getStatus: async ({ payoutId }) => (asked.push(payoutId), { kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState('paid'), countAtProvider: 1 }),
+      cancel: async () => ({ kind: 'unsupported' as const }), requestReturn: async () => ({ kind: 'unsupported' as const }), getStatus: async ({ payoutId }) => (asked.push(payoutId), { kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState('paid'), countAtProvider: 1 }),
     };
     const report = await sweep({
       inbox: h.inbox,

@@ -295,7 +295,7 @@ describe('replays go through the same check', () => {
 
 describe('the sweeper checks a status answer the same way', () => {
   function port(name: string, answer: (payout: Payout) => StatusResult): ProviderPort {
-    return { provider: name, submit: async () => { throw new Error('not used'); }, getStatus: async (q) => answer((await h.payouts.getPayoutById(q.payoutId))!) };
+    return { provider: name, submit: async () => { throw new Error('not used'); }, cancel: async () => ({ kind: 'unsupported' as const }), requestReturn: async () => ({ kind: 'unsupported' as const }), getStatus: async (q) => answer((await h.payouts.getPayoutById(q.payoutId))!) };
   }
   const sweepWith = (providers: Record<string, ProviderPort>, payouts: Payout[]) =>
     sweep({

@@ -62,7 +62,7 @@ describe('large bodies', () => {
 
 describe('sweeper re-checks', () => {
   function provider(answer: (payoutId: string) => StatusResult): ProviderPort & { calls: number } {
-    const port = { provider: 'sandbox', calls: 0, submit: async () => { throw new Error('not used'); }, getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)) };
+    const port = { provider: 'sandbox', calls: 0, submit: async () => { throw new Error('not used'); }, cancel: async () => ({ kind: 'unsupported' as const }), requestReturn: async () => ({ kind: 'unsupported' as const }), getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)) };
     return port;
   }
   const resubmitted: string[] = [];

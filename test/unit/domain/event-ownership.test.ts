@@ -105,6 +105,6 @@ describe('codes and messages', () => {
 });
 
 describe('which sources must carry a claim', () => {
-  const expected: Record<(typeof TRANSITION_SOURCES)[number], boolean> = { api: false, provider_webhook: true, poller: true, operator: false, submitter: false };
+  const expected: Record<(typeof TRANSITION_SOURCES)[number], boolean> = { api: false, provider_webhook: true, poller: true, operator: false, submitter: false, sweeper: false };
   it.each(TRANSITION_SOURCES.map((s) => [s, expected[s]] as const))('%s → %s', (source, checked) => expect(isOwnershipCheckedSource(source)).toBe(checked));
 });

@@ -27,7 +27,7 @@ function harness(status: PayoutStatus, answer: SubmitResult | Error, transition:
       if (answer instanceof Error) throw answer;
       return answer;
     },
-    getStatus: async () => ({ kind: 'not_found' }),
+    cancel: async () => ({ kind: 'unsupported' as const }), requestReturn: async () => ({ kind: 'unsupported' as const }), getStatus: async () => ({ kind: 'not_found' }),
   };
   const deps: SubmitterDeps = {
     repository: {
