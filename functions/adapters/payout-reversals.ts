@@ -1,4 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransitionSource } from '../domain/lifecycle';
 import type { Actor, Payout, PayoutRecord } from '../domain/payout';
 import type { PayoutReversal } from '../domain/reversal';
 import { ActionKeyTakenError, lockRefused } from './action-keys';
@@ -27,6 +28,8 @@ export interface ReversalWrite {
   expected: PayoutReversal | undefined;
   next: PayoutReversal;
   record: PayoutRecord;
+  /** `api` for a tenant's call, `sweeper` for the sweeper re-sending or confirming. */
+  source: TransitionSource;
   actor: Actor;
   /** Request-Id of the call, or the sweeper's run reference. */
   sourceRef: string;
@@ -72,7 +75,7 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
       event: write.record,
       outcome: 'recorded',
       from: payout.status,
-      source: write.actor.kind === 'system' ? 'sweeper' : 'api',
+      source: write.source,
       sourceRef: write.sourceRef,
       actor: { kind: write.actor.kind, id: write.actor.id },
       reversalId: next.reversalId,

@@ -19,6 +19,7 @@ import {
   providerRefPk,
 } from './payout-items';
 import { applyTransition, type TransitionOptions } from './payout-transitions';
+import { writeReversal, type ReversalWrite, type ReversalWriteResult } from './payout-reversals';
 import { PayoutsRepositoryError } from './payouts-errors';
 import type { KeyLock, PayoutsStore } from './payouts-store';
 
@@ -151,6 +152,11 @@ export class PayoutsRepository implements PayoutsStore {
   /** Moves a payout by an event; see payout-transitions.ts for the protocol (and its options). */
   applyTransition(cmd: TransitionCommand, options?: TransitionOptions): Promise<TransitionResult> {
     return applyTransition(this, cmd, options);
+  }
+
+  /** Changes the payout's reversal request; see payout-reversals.ts. */
+  writeReversal(write: ReversalWrite): Promise<ReversalWriteResult> {
+    return writeReversal(this, write);
   }
 
   /** The payout, if it exists and belongs to the tenant; another tenant's payout is `undefined`. */

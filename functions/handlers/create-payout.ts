@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ulid } from 'ulidx';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { approvalPolicies } from '../adapters/approval-policy-config';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -28,6 +29,7 @@ const create = idempotentCreate({
   expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
   now: () => new Date(),
   newPayoutId: () => `${PAYOUT_ID_PREFIX}${ulid()}`,
+  approvalPolicies: approvalPolicies(),
 });
 
 export const handler = httpHandler(async (event, requestId, context) => {

@@ -9,3 +9,7 @@ export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export const isPayoutId = (value: unknown): value is string =>
   typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);
+
+/** Reversal request ids are `rev_` + a ULID, minted by payout-actions when a reversal is requested. */
+export const REVERSAL_ID_PREFIX = 'rev_';
+export const REVERSAL_ID_PATTERN = /^rev_[0-9A-HJKMNP-TV-Z]{26}$/;
