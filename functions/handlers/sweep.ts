@@ -4,6 +4,7 @@ import { DeadLetterQueue } from '../adapters/dlq';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
+import { PayoutWaitingIndex } from '../adapters/payout-waiting-index';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
@@ -23,6 +24,7 @@ function dependencies(): SweepDeps {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
+  const payouts = new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) });
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
     webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
@@ -30,7 +32,9 @@ function dependencies(): SweepDeps {
     dlqUrls: { webhook: requiredEnv(ENV.webhookDlqUrl), submission: requiredEnv(ENV.submissionDlqUrl), reconciliation: requiredEnv(ENV.reconciliationDlqUrl) },
     exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    payouts,
+    reversals: payouts,
+    waiting: new PayoutWaitingIndex(client, payoutsTable),
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),

@@ -62,6 +62,11 @@ export interface IdempotentActionRequest {
 }
 
 export interface IdempotentActionDeps {
+  /**
+   * This wrapper's own layer: Powertools configures a layer once and ignores (with a warning) a
+   * second configuration, so a layer shared with create (or another action wrapper) would silently
+   * run with the other's key prefix and payload validation.
+   */
   persistenceStore: BasePersistenceLayer;
   /** Explicit (DESIGN §7): the default is the function name, which the twin and AWS do not share. */
   keyPrefix: string;

@@ -114,7 +114,11 @@ export interface SendContext {
  * reversal id is the provider's idempotency key, so a repeat never returns the money twice.
  * Shared with the sweeper (app/sweeper/reversals.ts).
  */
-export async function sendReturn(deps: Pick<PayoutActionsDeps, 'payouts' | 'providers' | 'now' | 'log'>, payout: Payout, context: SendContext): Promise<Payout> {
+export async function sendReturn(
+  deps: { payouts: Pick<PayoutActionsDeps['payouts'], 'writeReversal'> } & Pick<PayoutActionsDeps, 'providers' | 'now' | 'log'>,
+  payout: Payout,
+  context: SendContext,
+): Promise<Payout> {
   const reversal = payout.reversal;
   if (reversal === undefined || reversal.status !== 'approved' || payout.providerReference === undefined) return payout;
   const provider = deps.providers[payout.provider];
