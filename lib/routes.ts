@@ -31,7 +31,11 @@ export const API_ROUTES = {
   ],
   'create-payout': [{ method: HttpMethod.POST, path: '/payouts', scope: 'payouts:write' }],
   // The tenant's actions on a payout (issue 10): approve/reject, cancel, reversals and their decisions.
-  'payout-actions': PAYOUT_ACTION_ROUTES.map((route): RouteSpec => ({ method: HttpMethod.POST, path: route.path, scope: route.scope })),
+  'payout-actions': PAYOUT_ACTION_ROUTES.map((route): RouteSpec => ({
+    method: HttpMethod.POST,
+    path: route.path,
+    scope: route.scope,
+  })),
   'query-payouts': [
     { method: HttpMethod.GET, path: '/payouts', scope: 'payouts:read' },
     { method: HttpMethod.GET, path: '/payouts/{payoutId}', scope: 'payouts:read' },

@@ -44,7 +44,10 @@ export type ReversalWriteResult = { kind: 'written'; payout: Payout } | { kind: 
 
 export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): Promise<ReversalWriteResult> {
   const { payout, next } = write;
-  const requestIds = write.addRequestId && !payout.requestIds.includes(write.sourceRef) ? withRequestId(payout.requestIds, write.sourceRef) : payout.requestIds;
+  const requestIds =
+    write.addRequestId && !payout.requestIds.includes(write.sourceRef)
+      ? withRequestId(payout.requestIds, write.sourceRef)
+      : payout.requestIds;
   const updated: Payout = { ...payout, reversal: next, requestIds };
   const keys = reversalIndexKeys(updated);
   const values: Record<string, unknown> = { ':reversal': next, ':requestIds': requestIds, ':paid': 'paid' };
@@ -64,7 +67,10 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
         Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
         UpdateExpression: `SET reversal = :reversal, requestIds = :requestIds${keys === undefined ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :gsi3pk, gsi3sk = :gsi3sk'}`,
         ConditionExpression: condition,
-        ExpressionAttributeNames: { '#status': 'status', ...(write.expected === undefined ? {} : { '#reversalStatus': 'status' }) },
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(write.expected === undefined ? {} : { '#reversalStatus': 'status' }),
+        },
         ExpressionAttributeValues: values,
       },
     },
@@ -80,7 +86,10 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
       actor: { kind: write.actor.kind, id: write.actor.id },
       reversalId: next.reversalId,
     }),
-    repo.auditPut(payout.payoutId, write.at, write.actor, write.sourceRef, write.record, 'recorded', { reversal_id: next.reversalId, ...write.auditDetails }),
+    repo.auditPut(payout.payoutId, write.at, write.actor, write.sourceRef, write.record, 'recorded', {
+      reversal_id: next.reversalId,
+      ...write.auditDetails,
+    }),
   ];
   const lockIndex = write.lock === undefined ? -1 : items.length;
   if (write.lock !== undefined) items.push(write.lock);

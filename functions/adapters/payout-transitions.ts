@@ -59,14 +59,19 @@ export interface TransitionOptions {
  * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
  * attempt re-reads and re-checks ownership, so the check and the write always see one version.
  */
-export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand, options: TransitionOptions = {}): Promise<TransitionResult> {
+export async function applyTransition(
+  repo: PayoutsStore,
+  cmd: TransitionCommand,
+  options: TransitionOptions = {},
+): Promise<TransitionResult> {
   const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
     const payout = await repo.getPayoutById(cmd.payoutId);
     if (payout === undefined) return { kind: 'not_found' };
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
-    if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (verdict !== undefined && !verdict.ok)
+      return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
     if (decision.kind !== 'transition' && options.recordUnapplied === false) {
       return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
@@ -78,9 +83,39 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     let refIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, actor, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied', options.auditDetails));
+      items.push({
+        Update: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...transitionUpdate(payout, next),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: 'applied',
+          from: payout.status,
+          to: decision.to,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          actor,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
+      items.push(
+        repo.auditPut(
+          payout.payoutId,
+          cmd.recordedAt,
+          cmd.actor,
+          cmd.sourceRef,
+          cmd.event,
+          'applied',
+          options.auditDetails,
+        ),
+      );
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
         items.push(referenceIndexPut(repo, payout, next.providerReference));
@@ -93,18 +128,52 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           currency: payout.currency,
           version: next.version,
           event: cmd.event,
-          postings: postingsFor({ from: payout.status, to: decision.to, amountMinor: payout.amountMinor, ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }) }),
+          postings: postingsFor({
+            from: payout.status,
+            to: decision.to,
+            amountMinor: payout.amountMinor,
+            ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+          }),
           recordedAt: cmd.recordedAt,
           sourceRef: cmd.sourceRef,
         }),
       );
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
-      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, actor, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push({
+        ConditionCheck: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...versionCondition(payout),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: decision.kind,
+          from: payout.status,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          actor,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
       // A caller's own action (it carries an action key) is audited even when it changed nothing.
       if (decision.kind === 'forbidden' || options.actionKey !== undefined) {
-        items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, decision.kind, options.auditDetails));
+        items.push(
+          repo.auditPut(
+            payout.payoutId,
+            cmd.recordedAt,
+            cmd.actor,
+            cmd.sourceRef,
+            cmd.event,
+            decision.kind,
+            options.auditDetails,
+          ),
+        );
       }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
@@ -117,7 +186,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       items.push({
         Put: {
           TableName: repo.payoutsTable,
-          Item: { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK, entity: 'provider_event', payoutId: payout.payoutId, event: cmd.event, outcome: result.kind, recordedAt: cmd.recordedAt },
+          Item: {
+            pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId),
+            sk: DEDUP_SK,
+            entity: 'provider_event',
+            payoutId: payout.payoutId,
+            event: cmd.event,
+            outcome: result.kind,
+            recordedAt: cmd.recordedAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -159,10 +236,31 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
  * `reconciledAt` (reconciliation), `reversal` (payout-reversals.ts) — survive a transition that read
  * them before they changed.
  */
-function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function transitionUpdate(
+  payout: Payout,
+  next: Payout,
+): {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const condition = versionCondition(payout);
-  const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
-  const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
+  const values: Record<string, unknown> = {
+    ...condition.ExpressionAttributeValues,
+    ':status': next.status,
+    ':version': next.version,
+    ':lastEventAt': next.lastEventAt,
+    ':requestIds': next.requestIds,
+    ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status),
+  };
+  const sets = [
+    '#status = :status',
+    '#version = :version',
+    'lastEventAt = :lastEventAt',
+    'requestIds = :requestIds',
+    'gsi2pk = :gsi2pk',
+  ];
   for (const name of ['statusReason', 'feeMinor', 'providerReference', 'approval'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
@@ -177,10 +275,19 @@ function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: str
     values[':gsi3sk'] = awaiting.gsi3sk;
   }
   const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
-  return { UpdateExpression: `SET ${sets.join(', ')}${removes}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    ConditionExpression: condition.ConditionExpression,
+    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeValues: values,
+  };
 }
 
-function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function versionCondition(payout: Payout): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   return {
     ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
@@ -192,12 +299,15 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   const next: Payout = { ...payout, status: to, version: payout.version + 1, lastEventAt: cmd.recordedAt };
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
-  if (cmd.approvalDecision !== undefined && payout.approval !== undefined) next.approval = { ...payout.approval, decision: cmd.approvalDecision };
+  if (cmd.approvalDecision !== undefined && payout.approval !== undefined)
+    next.approval = { ...payout.approval, decision: cmd.approvalDecision };
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
-  if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
+  if (cmd.providerReference !== undefined && payout.providerReference === undefined)
+    next.providerReference = cmd.providerReference;
   if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
     const [first, ...rest] = payout.requestIds;
-    next.requestIds = first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+    next.requestIds =
+      first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
   }
   return next;
 }

@@ -108,14 +108,43 @@ export class PayoutsRepository implements PayoutsStore {
       {
         Put: {
           TableName: this.payoutsTable,
-          Item: { pk: keyLockPk(payout.tenantId, payout.idempotencyKey), sk: KEY_LOCK_SK, entity: 'key_lock', payoutId: payout.payoutId, tenantId: payout.tenantId, fieldHashes: input.fieldHashes, createdAt: payout.createdAt },
+          Item: {
+            pk: keyLockPk(payout.tenantId, payout.idempotencyKey),
+            sk: KEY_LOCK_SK,
+            entity: 'key_lock',
+            payoutId: payout.payoutId,
+            tenantId: payout.tenantId,
+            fieldHashes: input.fieldHashes,
+            createdAt: payout.createdAt,
+          },
           // The lock never expires: at most one payout per (tenant, key), even after Powertools forgets.
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
-      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId, actor: { kind: input.actor.kind, id: input.actor.id } }),
+      {
+        Put: {
+          TableName: this.payoutsTable,
+          Item: payoutItem(payout),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.payoutsTable,
+          Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination },
+        },
+      },
+      this.timelinePut({
+        payoutId: payout.payoutId,
+        at: payout.createdAt,
+        occurredAt: payout.createdAt,
+        event: 'created',
+        outcome: 'applied',
+        to: payout.status,
+        source: 'api',
+        sourceRef: input.requestId,
+        actor: { kind: input.actor.kind, id: input.actor.id },
+      }),
       this.auditPut(payout.payoutId, payout.createdAt, input.actor, input.requestId, 'created', 'applied'),
       ...journalWrites({
         ledgerTable: this.ledgerTable,
@@ -137,7 +166,8 @@ export class PayoutsRepository implements PayoutsStore {
         const reasons = cancellationCodes(error);
         if (reasons?.[0] === 'ConditionalCheckFailed') {
           const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
-          if (existing === undefined) throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
+          if (existing === undefined)
+            throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
           return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
         }
         if (reasons?.includes('TransactionConflict') && attempt < CREATE_ATTEMPTS_MAX) {
@@ -167,7 +197,13 @@ export class PayoutsRepository implements PayoutsStore {
 
   /** Any tenant's payout, by id: for internal callers (submitter, webhook processor). */
   async getPayoutById(payoutId: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : payoutFromItem(Item);
   }
 
@@ -192,16 +228,34 @@ export class PayoutsRepository implements PayoutsStore {
   }
 
   /** The key lock and its payout, read consistently: idempotency is never decided on a GSI. */
-  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK }, ConsistentRead: true }));
+  async findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK },
+        ConsistentRead: true,
+      }),
+    );
     if (Item === undefined) return undefined;
-    const lock: KeyLock = { payoutId: String(Item['payoutId']), fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string> };
+    const lock: KeyLock = {
+      payoutId: String(Item['payoutId']),
+      fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string>,
+    };
     const payout = await this.getPayout(tenantId, lock.payoutId);
     return payout === undefined ? undefined : { payout, lock };
   }
 
   async findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : this.getPayoutById(String(Item['payoutId']));
   }
 
@@ -224,17 +278,41 @@ export class PayoutsRepository implements PayoutsStore {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(entry.payoutId), sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`, entity: 'timeline_entry', ...entry },
+        Item: {
+          pk: payoutPk(entry.payoutId),
+          sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`,
+          entity: 'timeline_entry',
+          ...entry,
+        },
       },
     };
   }
 
   /** `details`: what the action said beyond its name (a reason, a reversal id), for the audit trail. */
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem {
+  auditPut(
+    payoutId: string,
+    at: string,
+    actor: Actor,
+    sourceRef: string,
+    action: string,
+    outcome: string,
+    details?: Record<string, unknown>,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome, ...(details === undefined ? {} : { details }) },
+        Item: {
+          pk: payoutPk(payoutId),
+          sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`,
+          entity: 'audit',
+          payoutId,
+          at,
+          actor,
+          sourceRef,
+          action,
+          outcome,
+          ...(details === undefined ? {} : { details }),
+        },
       },
     };
   }

@@ -12,9 +12,20 @@ export interface PayoutsStore {
   readonly payoutsTable: string;
   readonly ledgerTable: string;
   getPayoutById(payoutId: string): Promise<Payout | undefined>;
-  findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
+  findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
   timelinePut(entry: TimelineEntry): TransactItem;
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem;
+  auditPut(
+    payoutId: string,
+    at: string,
+    actor: Actor,
+    sourceRef: string,
+    action: string,
+    outcome: string,
+    details?: Record<string, unknown>,
+  ): TransactItem;
 }
 
 /** The (tenant, key) lock item: the payout it names and the per-field hashes of the first request. */

@@ -44,7 +44,10 @@ export interface PayoutApproval {
 }
 
 const thresholdsSchema = z
-  .partialRecord(z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]]), z.number().int().positive())
+  .partialRecord(
+    z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]]),
+    z.number().int().positive(),
+  )
   .describe('Per currency: the amount in minor units at or above which a payout needs approval');
 
 export const approvalPoliciesSchema = z
@@ -52,7 +55,10 @@ export const approvalPoliciesSchema = z
     version: z.literal(1),
     source: z.string().min(1),
     default: z.object({ thresholds_minor: thresholdsSchema }).strict(),
-    tenants: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/), z.object({ thresholds_minor: thresholdsSchema }).strict()),
+    tenants: z.record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/),
+      z.object({ thresholds_minor: thresholdsSchema }).strict(),
+    ),
   })
   .strict();
 export type ApprovalPoliciesFile = z.infer<typeof approvalPoliciesSchema>;
@@ -71,24 +77,33 @@ export function parseApprovalPolicies(raw: unknown): ApprovalPolicies {
   const file = approvalPoliciesSchema.parse(raw);
   return {
     default: { thresholdsMinor: file.default.thresholds_minor },
-    tenants: Object.fromEntries(Object.entries(file.tenants).map(([tenant, policy]) => [tenant, { thresholdsMinor: policy.thresholds_minor }])),
+    tenants: Object.fromEntries(
+      Object.entries(file.tenants).map(([tenant, policy]) => [tenant, { thresholdsMinor: policy.thresholds_minor }]),
+    ),
   };
 }
 
 /** The tenant's thresholds over the defaults, currency by currency. */
 export function policyFor(policies: ApprovalPolicies, tenantId: string): ApprovalPolicy {
   const own = policies.tenants[tenantId];
-  return own === undefined ? policies.default : { thresholdsMinor: { ...policies.default.thresholdsMinor, ...own.thresholdsMinor } };
+  return own === undefined
+    ? policies.default
+    : { thresholdsMinor: { ...policies.default.thresholdsMinor, ...own.thresholdsMinor } };
 }
 
-export type ApprovalRequirement = { readonly required: false } | { readonly required: true; readonly thresholdMinor: number | null };
+export type ApprovalRequirement =
+  { readonly required: false } | { readonly required: true; readonly thresholdMinor: number | null };
 
 /**
  * At or above the threshold → required. A currency the policy names no threshold for is required
  * too (fail closed): a new corridor must not open a path around four eyes because nobody wrote a
  * number for it (test/unit/domain/approval.test.ts holds every enabled corridor's currency named).
  */
-export function approvalRequirement(policy: ApprovalPolicy, currency: CurrencyCode, amountMinor: number): ApprovalRequirement {
+export function approvalRequirement(
+  policy: ApprovalPolicy,
+  currency: CurrencyCode,
+  amountMinor: number,
+): ApprovalRequirement {
   const threshold = policy.thresholdsMinor[currency];
   if (threshold === undefined) return { required: true, thresholdMinor: null };
   return amountMinor >= threshold ? { required: true, thresholdMinor: threshold } : { required: false };

@@ -108,9 +108,12 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
   }
 }
 
-export const isExceptionCategory = (v: unknown): v is ExceptionCategory => typeof v === 'string' && (EXCEPTION_CATEGORIES as readonly string[]).includes(v);
-export const isExceptionOwner = (v: unknown): v is ExceptionOwner => typeof v === 'string' && (EXCEPTION_OWNERS as readonly string[]).includes(v);
-export const isExceptionState = (v: unknown): v is ExceptionState => typeof v === 'string' && (EXCEPTION_STATES as readonly string[]).includes(v);
+export const isExceptionCategory = (v: unknown): v is ExceptionCategory =>
+  typeof v === 'string' && (EXCEPTION_CATEGORIES as readonly string[]).includes(v);
+export const isExceptionOwner = (v: unknown): v is ExceptionOwner =>
+  typeof v === 'string' && (EXCEPTION_OWNERS as readonly string[]).includes(v);
+export const isExceptionState = (v: unknown): v is ExceptionState =>
+  typeof v === 'string' && (EXCEPTION_STATES as readonly string[]).includes(v);
 
 /** Hex characters of SHA-256 kept in an exception id: 128 bits, collisions are not a practical concern. */
 const EXCEPTION_ID_HASH_CHARS = 32;
@@ -126,18 +129,26 @@ export function exceptionIdOf(dedupKey: string): string {
 
 export type ExceptionAction = 'assign' | 'resolve' | 'reopen';
 
-export type ExceptionDecision = { kind: 'transition'; to: ExceptionState } | { kind: 'refused'; code: 'exception_already_resolved' | 'exception_not_resolved' };
+export type ExceptionDecision =
+  | { kind: 'transition'; to: ExceptionState }
+  | { kind: 'refused'; code: 'exception_already_resolved' | 'exception_not_resolved' };
 
 /** Every state × action written out, like the payout lifecycle table. */
 export function decideException(state: ExceptionState, action: ExceptionAction): ExceptionDecision {
   switch (action) {
     case 'assign':
       // Reassigning an assigned exception is allowed: on-call hands over.
-      return state === 'resolved' ? { kind: 'refused', code: 'exception_already_resolved' } : { kind: 'transition', to: 'assigned' };
+      return state === 'resolved'
+        ? { kind: 'refused', code: 'exception_already_resolved' }
+        : { kind: 'transition', to: 'assigned' };
     case 'resolve':
-      return state === 'resolved' ? { kind: 'refused', code: 'exception_already_resolved' } : { kind: 'transition', to: 'resolved' };
+      return state === 'resolved'
+        ? { kind: 'refused', code: 'exception_already_resolved' }
+        : { kind: 'transition', to: 'resolved' };
     case 'reopen':
-      return state === 'resolved' ? { kind: 'transition', to: 'open' } : { kind: 'refused', code: 'exception_not_resolved' };
+      return state === 'resolved'
+        ? { kind: 'transition', to: 'open' }
+        : { kind: 'refused', code: 'exception_not_resolved' };
     default:
       return assertNever(action, 'exception action');
   }
@@ -156,7 +167,9 @@ export function isActive(state: ExceptionState): boolean {
 }
 
 /** The owner a payout shows while exceptions are active on it: the one whose SLA falls due first. */
-export function payoutExceptionOwner(active: ReadonlyArray<{ owner: ExceptionOwner; slaDueAt: string; state: ExceptionState }>): ExceptionOwner | undefined {
+export function payoutExceptionOwner(
+  active: ReadonlyArray<{ owner: ExceptionOwner; slaDueAt: string; state: ExceptionState }>,
+): ExceptionOwner | undefined {
   const candidates = active.filter((e) => isActive(e.state)).sort((a, b) => a.slaDueAt.localeCompare(b.slaDueAt));
   return candidates[0]?.owner;
 }
@@ -167,7 +180,13 @@ export function slaDueAt(openedAt: string, slaSeconds: number): string {
 
 export class ExceptionStateError extends DomainError {
   constructor(code: 'exception_already_resolved' | 'exception_not_resolved', exceptionId: string) {
-    super(code, 'terminal', code === 'exception_already_resolved' ? `exception ${exceptionId} is already resolved` : `exception ${exceptionId} is not resolved`);
+    super(
+      code,
+      'terminal',
+      code === 'exception_already_resolved'
+        ? `exception ${exceptionId} is already resolved`
+        : `exception ${exceptionId} is not resolved`,
+    );
     this.name = 'ExceptionStateError';
   }
 }

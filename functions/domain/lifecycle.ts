@@ -53,7 +53,10 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
  * - `forbidden`: the event contradicts what we know (e.g. `paid` after `failed`): refuse it, log it,
  *   open an exception and re-ask the provider.
  */
-export type Decision = { readonly kind: 'transition'; readonly to: PayoutStatus } | { readonly kind: 'stale' } | { readonly kind: 'forbidden' };
+export type Decision =
+  | { readonly kind: 'transition'; readonly to: PayoutStatus }
+  | { readonly kind: 'stale' }
+  | { readonly kind: 'forbidden' };
 
 const T = (to: PayoutStatus): Decision => ({ kind: 'transition', to });
 const STALE: Decision = { kind: 'stale' };
@@ -195,7 +198,11 @@ export class ForbiddenTransitionError extends DomainError {
   readonly from: PayoutStatus;
   readonly event: PayoutEvent;
   constructor(from: PayoutStatus, event: PayoutEvent) {
-    super('forbidden_transition', 'human_action_required', `event ${event} is forbidden for a payout in status ${from}`);
+    super(
+      'forbidden_transition',
+      'human_action_required',
+      `event ${event} is forbidden for a payout in status ${from}`,
+    );
     this.name = 'ForbiddenTransitionError';
     this.from = from;
     this.event = event;

@@ -100,7 +100,13 @@ export type TransitionResult =
  * Actions on a payout that do not move its status (the reversal request and its decisions): they
  * appear in the timeline with outcome `recorded`, so every action is there with its actor.
  */
-export const PAYOUT_RECORDS = ['reversal_requested', 'reversal_approved', 'reversal_rejected', 'reversal_sent', 'reversal_refused'] as const;
+export const PAYOUT_RECORDS = [
+  'reversal_requested',
+  'reversal_approved',
+  'reversal_rejected',
+  'reversal_sent',
+  'reversal_refused',
+] as const;
 export type PayoutRecord = (typeof PAYOUT_RECORDS)[number];
 
 /** One entry of GET /payouts/{payoutId}/events. */

@@ -79,13 +79,17 @@ export interface PayoutReversal {
 export type ReversalRequestRefusal = 'payout_not_paid' | 'reversal_already_open';
 
 /** Only a paid payout can be reversed, and only one request at a time. */
-export function reversalRequestRefusal(payout: { readonly status: PayoutStatus; readonly reversal?: PayoutReversal }): ReversalRequestRefusal | undefined {
+export function reversalRequestRefusal(payout: {
+  readonly status: PayoutStatus;
+  readonly reversal?: PayoutReversal;
+}): ReversalRequestRefusal | undefined {
   if (payout.status !== 'paid') return 'payout_not_paid';
   if (payout.reversal !== undefined && isReversalOpen(payout.reversal.status)) return 'reversal_already_open';
   return undefined;
 }
 
-export type ReversalDecisionRefusal = 'reversal_not_found' | 'invalid_transition' | 'self_approval_forbidden' | 'payout_not_paid';
+export type ReversalDecisionRefusal =
+  'reversal_not_found' | 'invalid_transition' | 'self_approval_forbidden' | 'payout_not_paid';
 
 /**
  * The refusals of an approve or reject of a reversal, in their order of precedence: the request

@@ -27,10 +27,16 @@ function dependencies(): PayoutActionsDeps {
   deps = {
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
     action: idempotentAction({
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.idempotencyTable), awsSdkV3Client: dynamoClient() }),
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: requiredEnv(ENV.idempotencyTable),
+        awsSdkV3Client: dynamoClient(),
+      }),
       // Explicit, so the twin and AWS compute the same record ids (DESIGN §7).
       keyPrefix: ACTION_IDEMPOTENCY_KEY_PREFIX,
-      expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+      expiresAfterSeconds: positiveIntegerEnv(
+        ENV.idempotencyExpiresAfterSeconds,
+        IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+      ),
       // The locks live beside the payouts they lock: one transaction writes both.
       locks: new ActionKeyLocks(client, payoutsTable),
       newSalt: () => ulid(),

@@ -23,7 +23,8 @@ import { ApiError } from './api-error';
  *    - `webhook_delivery` (POST /webhooks/{provider}): nothing was acknowledged, the provider
  *      redelivers and intake deduplicates: `retryable`.
  */
-export type FailureSemantics = 'read' | 'idempotent_create' | 'idempotent_action' | 'operator_action' | 'webhook_delivery';
+export type FailureSemantics =
+  'read' | 'idempotent_create' | 'idempotent_action' | 'operator_action' | 'webhook_delivery';
 
 /** What a caller waits before retrying a transient failure; the SDK has already retried with backoff. */
 export const TRANSIENT_FAILURE_RETRY_AFTER_SECONDS = 1;

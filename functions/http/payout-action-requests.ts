@@ -17,14 +17,30 @@ export const ACTION_BODY_BYTES_MAX = 4_096;
 export const ACTION_REASON_CHARS_MAX = 500;
 export const ACTION_NOTE_CHARS_MAX = 500;
 
-const reason = textField({ error: 'reason_invalid', trim: true, charsMin: 1, charsMax: ACTION_REASON_CHARS_MAX, requireVisible: true });
-const note = textField({ error: 'note_invalid', trim: true, charsMin: 1, charsMax: ACTION_NOTE_CHARS_MAX, requireVisible: true });
+const reason = textField({
+  error: 'reason_invalid',
+  trim: true,
+  charsMin: 1,
+  charsMax: ACTION_REASON_CHARS_MAX,
+  requireVisible: true,
+});
+const note = textField({
+  error: 'note_invalid',
+  trim: true,
+  charsMin: 1,
+  charsMax: ACTION_NOTE_CHARS_MAX,
+  requireVisible: true,
+});
 
 export const approveBodySchema = z
   .object({ note: note.optional().describe("The approver's note, kept with the decision and its audit record") })
   .strict();
-export const rejectBodySchema = z.object({ reason: reason.describe('Why it is rejected; shown on the payout and audited') }).strict();
-export const cancelBodySchema = z.object({ reason: reason.optional().describe('Why it is canceled; audited') }).strict();
+export const rejectBodySchema = z
+  .object({ reason: reason.describe('Why it is rejected; shown on the payout and audited') })
+  .strict();
+export const cancelBodySchema = z
+  .object({ reason: reason.optional().describe('Why it is canceled; audited') })
+  .strict();
 export const reversalRequestBodySchema = z
   .object({ reason: reason.describe('Why the money should come back; the approver sees it') })
   .strict();

@@ -24,15 +24,34 @@ export const ACCOUNT_FIELD_CHARS_MAX = 64;
 export const PAYOUT_LIST_LIMIT_DEFAULT = 20;
 export const PAYOUT_LIST_LIMIT_MAX = 100;
 /** Fields the server owns: sending them is refused by name (no mass assignment). */
-export const SERVER_OWNED_FIELDS = ['status', 'tenant', 'tenant_id', 'fee', 'provider', 'provider_reference', 'payout_id', 'created_at', 'version'] as const;
+export const SERVER_OWNED_FIELDS = [
+  'status',
+  'tenant',
+  'tenant_id',
+  'fee',
+  'provider',
+  'provider_reference',
+  'payout_id',
+  'created_at',
+  'version',
+] as const;
 
 const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
-const accountField = z.string({ error: 'destination_field_invalid' }).min(1, { error: 'destination_field_invalid' }).max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
+const accountField = z
+  .string({ error: 'destination_field_invalid' })
+  .min(1, { error: 'destination_field_invalid' })
+  .max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
 
 export const destinationSchema = z
   .object({
-    country: z.string({ error: 'destination_country_invalid' }).regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' }).describe('ISO 3166-1 alpha-2 country of the recipient bank'),
-    method: z.string({ error: 'destination_method_invalid' }).regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' }).describe('Payout rail, as listed by GET /corridors'),
+    country: z
+      .string({ error: 'destination_country_invalid' })
+      .regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' })
+      .describe('ISO 3166-1 alpha-2 country of the recipient bank'),
+    method: z
+      .string({ error: 'destination_method_invalid' })
+      .regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' })
+      .describe('Payout rail, as listed by GET /corridors'),
     iban: accountField.optional().describe('SEPA corridors'),
     account_number: accountField.optional().describe('US and GB corridors'),
     routing_number: accountField.optional().describe('US ABA routing number'),
@@ -62,13 +81,18 @@ export function createPayoutBodySchema(amountMaxMinor: number) {
             charsMax: RECIPIENT_NAME_CHARS_MAX,
             requireVisible: true,
           }),
-          email: z.email({ error: 'recipient_email_invalid' }).max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' }).optional(),
+          email: z
+            .email({ error: 'recipient_email_invalid' })
+            .max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' })
+            .optional(),
         })
         .strict(),
       description: textField({ error: 'description_invalid', charsMax: DESCRIPTION_CHARS_MAX }).optional(),
       metadata: z
         .record(
-          z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
+          z
+            .string()
+            .regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
           textField({ error: 'metadata_value_invalid', charsMax: METADATA_VALUE_CHARS_MAX }),
           { error: 'metadata_invalid' },
         )
@@ -93,7 +117,11 @@ export const payoutViewSchema = z.object({
   fee: z.number().int().nullable(),
   status: z.enum(PAYOUT_STATUSES),
   status_reason: z.string().nullable(),
-  destination: z.object({ country: z.string(), method: z.string(), fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked') }),
+  destination: z.object({
+    country: z.string(),
+    method: z.string(),
+    fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked'),
+  }),
   recipient: z.object({ name: z.string(), email: z.string().optional() }),
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
@@ -105,7 +133,13 @@ export const payoutViewSchema = z.object({
   approval: z
     .object({
       status: z.enum(['pending', 'approved', 'rejected', 'expired']),
-      threshold: z.number().int().nullable().describe("The tenant's threshold the amount met (minor units); null: none set for the currency, so approval is required"),
+      threshold: z
+        .number()
+        .int()
+        .nullable()
+        .describe(
+          "The tenant's threshold the amount met (minor units); null: none set for the currency, so approval is required",
+        ),
       expires_at: iso.describe('Still pending then: the sweeper cancels the payout'),
       decided_by: z.string().nullable().describe('Client id of the approver who decided'),
       decided_at: iso.nullable(),
@@ -117,7 +151,9 @@ export const payoutViewSchema = z.object({
   reversal: z
     .object({
       reversal_id: z.string(),
-      status: z.enum([...REVERSAL_STATUSES, 'completed']).describe('completed: the provider returned the money and the payout is reversed'),
+      status: z
+        .enum([...REVERSAL_STATUSES, 'completed'])
+        .describe('completed: the provider returned the money and the payout is reversed'),
       reason: z.string(),
       requested_by: z.string().describe('Client id of the requester'),
       requested_at: iso,
@@ -126,7 +162,10 @@ export const payoutViewSchema = z.object({
       note: z.string().nullable(),
       rejection_reason: z.string().nullable(),
       sent_at: iso.nullable().describe('When the provider accepted the return'),
-      refusal: z.object({ code: z.string(), message: z.string() }).nullable().describe('The provider would not return it'),
+      refusal: z
+        .object({ code: z.string(), message: z.string() })
+        .nullable()
+        .describe('The provider would not return it'),
     })
     .nullable()
     .describe('The latest reversal request, if any (earlier ones are in the timeline)'),
@@ -170,7 +209,9 @@ export const listPayoutsQuerySchema = z
       .string({ error: 'provider_reference_invalid' })
       .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
       .optional()
-      .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
+      .describe(
+        "The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's",
+      ),
     created_from: instantQuery('created_from_invalid')
       .optional()
       .describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
@@ -196,7 +237,9 @@ export const timelineEntrySchema = z.object({
   at: iso,
   occurred_at: iso,
   event: z.enum(['created', ...PAYOUT_EVENTS, ...PAYOUT_RECORDS]),
-  outcome: z.enum(['applied', 'stale', 'forbidden', 'recorded']).describe('recorded: an action that does not move the status (a reversal request and its decisions)'),
+  outcome: z
+    .enum(['applied', 'stale', 'forbidden', 'recorded'])
+    .describe('recorded: an action that does not move the status (a reversal request and its decisions)'),
   from: z.enum(PAYOUT_STATUSES).nullable(),
   to: z.enum(PAYOUT_STATUSES).nullable(),
   source: z.enum(TRANSITION_SOURCES),
@@ -211,19 +254,44 @@ export const timelineEntrySchema = z.object({
 export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(timelineEntrySchema) });
 
 export const lifecycleSchema = z.object({
-  statuses: z.array(z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() })),
-  events: z.array(z.object({ event: z.enum(PAYOUT_EVENTS), channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling', 'schedule'])) })),
-  transitions: z.array(z.object({ from: z.enum(PAYOUT_STATUSES), to: z.enum(PAYOUT_STATUSES), events: z.array(z.enum(PAYOUT_EVENTS)), by_webhook: z.boolean(), by_polling_only: z.boolean() })),
+  statuses: z.array(
+    z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() }),
+  ),
+  events: z.array(
+    z.object({
+      event: z.enum(PAYOUT_EVENTS),
+      channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling', 'schedule'])),
+    }),
+  ),
+  transitions: z.array(
+    z.object({
+      from: z.enum(PAYOUT_STATUSES),
+      to: z.enum(PAYOUT_STATUSES),
+      events: z.array(z.enum(PAYOUT_EVENTS)),
+      by_webhook: z.boolean(),
+      by_polling_only: z.boolean(),
+    }),
+  ),
 });
 
-export const corridorsResponseSchema = z.object({ data: z.array(corridorSchema), states: z.array(z.enum(CORRIDOR_STATES)) });
+export const corridorsResponseSchema = z.object({
+  data: z.array(corridorSchema),
+  states: z.array(z.enum(CORRIDOR_STATES)),
+});
 
-export const balancesQuerySchema = z.object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) }).strict();
+export const balancesQuerySchema = z
+  .object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) })
+  .strict();
 export const balancesResponseSchema = z.object({
   currency: z.enum(currencyCodes),
   accounts: z.array(z.object({ tenant_id: z.string(), account: z.enum(LEDGER_ACCOUNTS), balance: z.number().int() })),
   // An object, not a record over an enum: every account is always present and is a declared property.
-  totals: z.object(Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<LedgerAccount, z.ZodNumber>),
+  totals: z.object(
+    Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<
+      LedgerAccount,
+      z.ZodNumber
+    >,
+  ),
   sum: z.number().int().describe('Always 0: the ledger is double-entry'),
   truncated: z.boolean().describe('More balance items exist than one answer reads'),
   read_at: iso,
@@ -231,7 +299,16 @@ export const balancesResponseSchema = z.object({
 
 export const errorBodySchema = z.object({
   error: z.object({
-    type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'idempotency_error', 'conflict_error', 'rate_limit_error', 'api_error']),
+    type: z.enum([
+      'invalid_request_error',
+      'authentication_error',
+      'permission_error',
+      'not_found_error',
+      'idempotency_error',
+      'conflict_error',
+      'rate_limit_error',
+      'api_error',
+    ]),
     code: z.string(),
     category: z.enum(['retryable', 'terminal', 'human_action_required']),
     message: z.string(),

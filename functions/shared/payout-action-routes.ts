@@ -4,7 +4,14 @@ import type { Scope } from './names';
 // with the one scope it requires. lib/routes.ts builds the API routes from this list and the
 // handler checks the same scope again, so the two can never name different scopes.
 
-export const PAYOUT_ACTIONS = ['approve', 'reject', 'cancel', 'request_reversal', 'approve_reversal', 'reject_reversal'] as const;
+export const PAYOUT_ACTIONS = [
+  'approve',
+  'reject',
+  'cancel',
+  'request_reversal',
+  'approve_reversal',
+  'reject_reversal',
+] as const;
 export type PayoutAction = (typeof PAYOUT_ACTIONS)[number];
 
 export interface PayoutActionRoute {
@@ -21,9 +28,20 @@ export const PAYOUT_ACTION_ROUTES: readonly PayoutActionRoute[] = [
   { action: 'cancel', method: 'POST', path: '/payouts/{payoutId}/cancel', scope: 'payouts:write' },
   // Triggering a reversal and approving it are different authorities.
   { action: 'request_reversal', method: 'POST', path: '/payouts/{payoutId}/reversals', scope: 'payouts:reverse' },
-  { action: 'approve_reversal', method: 'POST', path: '/payouts/{payoutId}/reversals/{reversalId}/approve', scope: 'payouts:approve' },
-  { action: 'reject_reversal', method: 'POST', path: '/payouts/{payoutId}/reversals/{reversalId}/reject', scope: 'payouts:approve' },
+  {
+    action: 'approve_reversal',
+    method: 'POST',
+    path: '/payouts/{payoutId}/reversals/{reversalId}/approve',
+    scope: 'payouts:approve',
+  },
+  {
+    action: 'reject_reversal',
+    method: 'POST',
+    path: '/payouts/{payoutId}/reversals/{reversalId}/reject',
+    scope: 'payouts:approve',
+  },
 ];
 
 /** The route key API Gateway hands the handler (`POST /payouts/{payoutId}/approve`). */
-export const routeKeyOf = (route: Pick<PayoutActionRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKeyOf = (route: Pick<PayoutActionRoute, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;

@@ -3,7 +3,12 @@
 // two requests with the same Idempotency-Key can never both create a payout.
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxPayoutState } from '../../functions/domain/provider-status.js';
-import { SANDBOX_REFERENCE_PREFIX, type SandboxCreatePayoutRequest, type SandboxErrorBody, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import {
+  SANDBOX_REFERENCE_PREFIX,
+  type SandboxCreatePayoutRequest,
+  type SandboxErrorBody,
+  type SandboxPayout,
+} from '../../functions/adapters/providers/sandbox-api.js';
 import {
   STATE_VERSION,
   canonicalJson,
@@ -23,9 +28,7 @@ export type { SandboxStateChange, StateChangeListener, SubmitOutcome } from './b
 import { assertNever } from '../../functions/domain/assert-never.js';
 
 export type CancelOutcome =
-  | { kind: 'canceled'; payout: SandboxPayout }
-  | { kind: 'refused'; payout: SandboxPayout }
-  | { kind: 'not_found' };
+  { kind: 'canceled'; payout: SandboxPayout } | { kind: 'refused'; payout: SandboxPayout } | { kind: 'not_found' };
 
 export type ReturnOutcome =
   | { kind: 'accepted'; payout: SandboxPayout; replayed: boolean }
@@ -56,8 +59,18 @@ export class SandboxStore {
     this.realNowMs = options.realNowMs ?? Date.now;
     this.stepMs = options.stepMs;
     const { snapshot, deltas } = this.files.load();
-    if (snapshot && snapshot.version !== STATE_VERSION) throw new Error(`sandbox state version ${snapshot.version}, expected ${STATE_VERSION}: delete ${this.files.directory}`);
-    this.state = snapshot ?? { version: STATE_VERSION, clockOffsetMs: 0, eventSequence: 0, payouts: {}, idempotency: {}, attempts: {} };
+    if (snapshot && snapshot.version !== STATE_VERSION)
+      throw new Error(
+        `sandbox state version ${snapshot.version}, expected ${STATE_VERSION}: delete ${this.files.directory}`,
+      );
+    this.state = snapshot ?? {
+      version: STATE_VERSION,
+      clockOffsetMs: 0,
+      eventSequence: 0,
+      payouts: {},
+      idempotency: {},
+      attempts: {},
+    };
     for (const delta of deltas) {
       this.state.clockOffsetMs = delta.clockOffsetMs;
       this.state.eventSequence = delta.eventSequence;
@@ -84,12 +97,24 @@ export class SandboxStore {
     const existing = this.state.idempotency[idempotencyKey];
     if (existing) {
       if (existing.bodyHash !== bodyHash) {
-        return { kind: 'error', httpStatus: 422, replayed: false, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused', message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.` } } };
+        return {
+          kind: 'error',
+          httpStatus: 422,
+          replayed: false,
+          body: {
+            error: {
+              type: 'idempotency_error',
+              code: 'idempotency_key_reused',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.`,
+            },
+          },
+        };
       }
       // Counted but not journaled: a replay changes nothing a restart must remember, and an fsync
       // per retry would make the common retry path the slow one.
       this.countAttempt(idempotencyKey);
-      if (existing.outcome.kind === 'error') return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
+      if (existing.outcome.kind === 'error')
+        return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
       const record = this.state.payouts[existing.outcome.providerReference]!;
       return { kind: 'payout', httpStatus: 200, payout: record.payout, replayed: true, holdFirstAnswer: false };
     }
@@ -107,8 +132,18 @@ export class SandboxStore {
         }
         break;
       case 'reject': {
-        const rejection: SandboxErrorBody = { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'The bank account number is not valid for this bank.', param: 'destination.fields' } };
-        this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'error', httpStatus: 402, body: rejection } };
+        const rejection: SandboxErrorBody = {
+          error: {
+            type: 'payout_rejected',
+            code: 'invalid_account_number',
+            message: 'The bank account number is not valid for this bank.',
+            param: 'destination.fields',
+          },
+        };
+        this.state.idempotency[idempotencyKey] = {
+          bodyHash,
+          outcome: { kind: 'error', httpStatus: 402, body: rejection },
+        };
         this.persist({ idempotency: [idempotencyKey], attempts: [idempotencyKey] });
         return { kind: 'error', httpStatus: 402, body: rejection, replayed: false };
       }
@@ -141,7 +176,10 @@ export class SandboxStore {
       case 'accepted':
       case 'in_transit': {
         record.schedule = [];
-        const change = this.enter(record, 'canceled', this.nowMs(), { code: 'canceled_on_request', message: 'Canceled at the client’s request before it was paid.' });
+        const change = this.enter(record, 'canceled', this.nowMs(), {
+          code: 'canceled_on_request',
+          message: 'Canceled at the client’s request before it was paid.',
+        });
         this.persist({ payouts: [providerReference] });
         this.notify([change]);
         return { kind: 'canceled', payout: record.payout };
@@ -166,7 +204,8 @@ export class SandboxStore {
     const requested = record.payout.return_id ?? null;
     if (requested === idempotencyKey) return { kind: 'accepted', payout: record.payout, replayed: true };
     if (requested !== null) return { kind: 'refused', code: 'return_already_requested', payout: record.payout };
-    if (record.payout.status !== 'paid') return { kind: 'refused', code: 'payout_not_returnable', payout: record.payout };
+    if (record.payout.status !== 'paid')
+      return { kind: 'refused', code: 'payout_not_returnable', payout: record.payout };
     record.payout = { ...record.payout, return_id: idempotencyKey };
     record.returnRequested = true;
     // Whatever the trigger had planned, the return is what happens next.
@@ -224,10 +263,17 @@ export class SandboxStore {
     return changes.map((change) => ({ id: change.payout.id, from: change.previousStatus!, to: change.payout.status }));
   }
 
-  private createPayout(idempotencyKey: string, body: SandboxCreatePayoutRequest, bodyHash: string, trigger: SandboxTrigger): SandboxPayout {
+  private createPayout(
+    idempotencyKey: string,
+    body: SandboxCreatePayoutRequest,
+    bodyHash: string,
+    trigger: SandboxTrigger,
+  ): SandboxPayout {
     const nowMs = this.nowMs();
     const providerReference = `${SANDBOX_REFERENCE_PREFIX}${randomBytes(12).toString('hex')}`;
-    const fields = Object.fromEntries(Object.entries(body.destination.fields).map(([name, value]) => [name, mask(value)]));
+    const fields = Object.fromEntries(
+      Object.entries(body.destination.fields).map(([name, value]) => [name, mask(value)]),
+    );
     const created = new Date(nowMs).toISOString();
     const payout: SandboxPayout = {
       id: providerReference,
@@ -246,7 +292,12 @@ export class SandboxStore {
       status_transitions: { accepted: created },
       batch_id: null,
     };
-    const record: SandboxRecord = { payout, triggerName: trigger.name, bodyHash, schedule: scheduleFor(trigger.progression, nowMs, this.stepMs) };
+    const record: SandboxRecord = {
+      payout,
+      triggerName: trigger.name,
+      bodyHash,
+      schedule: scheduleFor(trigger.progression, nowMs, this.stepMs),
+    };
     this.state.payouts[providerReference] = record;
     this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'payout', providerReference } };
     const change = this.change(record, null, created);
@@ -255,11 +306,20 @@ export class SandboxStore {
     return payout;
   }
 
-  private enter(record: SandboxRecord, state: SandboxPayoutState, atMs: number, failureOverride?: { code: string; message: string }): SandboxStateChange {
+  private enter(
+    record: SandboxRecord,
+    state: SandboxPayoutState,
+    atMs: number,
+    failureOverride?: { code: string; message: string },
+  ): SandboxStateChange {
     const previousStatus = record.payout.status;
     const at = new Date(atMs).toISOString();
     const requestedReturn = state === 'returned' && record.returnRequested === true;
-    const failure = failureOverride ?? (requestedReturn ? { code: 'return_requested', message: 'Returned at the client’s request.' } : failureFor(state));
+    const failure =
+      failureOverride ??
+      (requestedReturn
+        ? { code: 'return_requested', message: 'Returned at the client’s request.' }
+        : failureFor(state));
     record.payout = {
       ...record.payout,
       status: state,
@@ -271,7 +331,11 @@ export class SandboxStore {
     return this.change(record, previousStatus, at);
   }
 
-  private change(record: SandboxRecord, previousStatus: SandboxPayoutState | null, occurredAt: string): SandboxStateChange {
+  private change(
+    record: SandboxRecord,
+    previousStatus: SandboxPayoutState | null,
+    occurredAt: string,
+  ): SandboxStateChange {
     this.state.eventSequence += 1;
     return {
       eventId: `evt_sbx_${String(this.state.eventSequence).padStart(8, '0')}`,
@@ -304,7 +368,8 @@ export class SandboxStore {
 
   /** Journals what a change touched (whole values); folds the journal into a snapshot when it is long. */
   private persist(touched: Touched): void {
-    const pick = <T>(source: Record<string, T>, keys: string[] | undefined) => (keys === undefined ? undefined : Object.fromEntries(keys.map((key) => [key, source[key]!])));
+    const pick = <T>(source: Record<string, T>, keys: string[] | undefined) =>
+      keys === undefined ? undefined : Object.fromEntries(keys.map((key) => [key, source[key]!]));
     const delta: SandboxDelta = { clockOffsetMs: this.state.clockOffsetMs, eventSequence: this.state.eventSequence };
     const payouts = pick(this.state.payouts, touched.payouts);
     const idempotency = pick(this.state.idempotency, touched.idempotency);

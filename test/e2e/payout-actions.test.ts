@@ -35,7 +35,16 @@ async function call(path: string, token: string, options: { method?: string; bod
 }
 
 const create = (amount: number, key: string) =>
-  call('/payouts', backend, { method: 'POST', key, body: { amount, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' }, recipient: { name: 'Ada Lovelace' } } });
+  call('/payouts', backend, {
+    method: 'POST',
+    key,
+    body: {
+      amount,
+      currency: 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+      recipient: { name: 'Ada Lovelace' },
+    },
+  });
 
 async function waitForStatus(payoutId: string, statuses: string[]): Promise<any> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
@@ -50,16 +59,29 @@ describe('payout actions through the twin', () => {
   it('a payout at the threshold waits for the approver, then goes to the provider', async () => {
     const created = await create(THRESHOLD_MINOR, `e2e-approval-${Date.now()}`);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'requires_approval', approval: { status: 'pending', threshold: THRESHOLD_MINOR } });
+    expect(created.body).toMatchObject({
+      status: 'requires_approval',
+      approval: { status: 'pending', threshold: THRESHOLD_MINOR },
+    });
     const payoutId = created.body.payout_id;
     // The backend holds no payouts:approve: API Gateway's authorizer refuses it before any code runs.
-    expect((await call(`/payouts/${payoutId}/approve`, backend, { method: 'POST', key: 'e2e-self', body: {} })).status).toBe(403);
+    expect(
+      (await call(`/payouts/${payoutId}/approve`, backend, { method: 'POST', key: 'e2e-self', body: {} })).status,
+    ).toBe(403);
 
     const key = `e2e-approve-${payoutId}`;
-    const approved = await call(`/payouts/${payoutId}/approve`, approver, { method: 'POST', key, body: { note: 'checked' } });
+    const approved = await call(`/payouts/${payoutId}/approve`, approver, {
+      method: 'POST',
+      key,
+      body: { note: 'checked' },
+    });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'submitted', approval: { status: 'approved', note: 'checked' } });
-    const replay = await call(`/payouts/${payoutId}/approve`, approver, { method: 'POST', key, body: { note: 'checked' } });
+    const replay = await call(`/payouts/${payoutId}/approve`, approver, {
+      method: 'POST',
+      key,
+      body: { note: 'checked' },
+    });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(approved.body);
 
@@ -67,7 +89,12 @@ describe('payout actions through the twin', () => {
     expect(['accepted', 'pending', 'paid']).toContain(moved.status);
     const timeline = (await call(`/payouts/${payoutId}/events`, backend)).body.data;
     const approval = timeline.find((entry: any) => entry.event === 'approved');
-    expect(approval).toMatchObject({ from: 'requires_approval', to: 'submitted', source: 'api', actor: { kind: 'client' } });
+    expect(approval).toMatchObject({
+      from: 'requires_approval',
+      to: 'submitted',
+      source: 'api',
+      actor: { kind: 'client' },
+    });
     expect(approval.actor.id).toBe(approved.body.approval.decided_by);
     expect(timeline.find((entry: any) => entry.event === 'created').actor.id).not.toBe(approval.actor.id);
   });
@@ -77,23 +104,51 @@ describe('payout actions through the twin', () => {
     const payoutId = created.body.payout_id;
     expect((await waitForStatus(payoutId, ['paid'])).status).toBe('paid');
 
-    const requested = await call(`/payouts/${payoutId}/reversals`, backend, { method: 'POST', key: `e2e-rev-${payoutId}`, body: { reason: 'wrong recipient' } });
+    const requested = await call(`/payouts/${payoutId}/reversals`, backend, {
+      method: 'POST',
+      key: `e2e-rev-${payoutId}`,
+      body: { reason: 'wrong recipient' },
+    });
     expect(requested.status).toBe(201);
     const reversalId = requested.body.reversal.reversal_id;
     expect(requested.body.reversal).toMatchObject({ status: 'requested', reason: 'wrong recipient' });
     // The approver cannot request, the backend cannot approve: two authorities.
-    expect((await call(`/payouts/${payoutId}/reversals`, approver, { method: 'POST', key: 'e2e-x', body: { reason: 'x' } })).status).toBe(403);
-    expect((await call(`/payouts/${payoutId}/reversals/${reversalId}/approve`, backend, { method: 'POST', key: 'e2e-y', body: {} })).status).toBe(403);
+    expect(
+      (await call(`/payouts/${payoutId}/reversals`, approver, { method: 'POST', key: 'e2e-x', body: { reason: 'x' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await call(`/payouts/${payoutId}/reversals/${reversalId}/approve`, backend, {
+          method: 'POST',
+          key: 'e2e-y',
+          body: {},
+        })
+      ).status,
+    ).toBe(403);
 
-    const approved = await call(`/payouts/${payoutId}/reversals/${reversalId}/approve`, approver, { method: 'POST', key: `e2e-rev-approve-${payoutId}`, body: {} });
+    const approved = await call(`/payouts/${payoutId}/reversals/${reversalId}/approve`, approver, {
+      method: 'POST',
+      key: `e2e-rev-approve-${payoutId}`,
+      body: {},
+    });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'paid', reversal: { reversal_id: reversalId, status: 'sent' } });
 
     // The sandbox returns it a step later and says so by webhook: paid → reversed.
     const reversed = await waitForStatus(payoutId, ['reversed']);
     expect(reversed).toMatchObject({ status: 'reversed', reversal: { reversal_id: reversalId, status: 'completed' } });
-    const events = (await call(`/payouts/${payoutId}/events`, backend)).body.data.map((entry: any) => `${entry.event}:${entry.outcome}`);
-    expect(events).toEqual(expect.arrayContaining(['reversal_requested:recorded', 'reversal_approved:recorded', 'reversal_sent:recorded', 'provider_reversed:applied']));
+    const events = (await call(`/payouts/${payoutId}/events`, backend)).body.data.map(
+      (entry: any) => `${entry.event}:${entry.outcome}`,
+    );
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'reversal_requested:recorded',
+        'reversal_approved:recorded',
+        'reversal_sent:recorded',
+        'provider_reversed:applied',
+      ]),
+    );
 
     const ops = await twin.token({ operator: 'e2e-ops', role: 'ops' });
     const balances = await call('/ledger/balances?currency=EUR', ops);

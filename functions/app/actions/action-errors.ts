@@ -18,14 +18,26 @@ const conflict = (code: string, category: ApiError['category'], message: string)
 export const invalidTransition = (action: string, status: PayoutStatus) =>
   conflict('invalid_transition', 'terminal', `a payout in status ${status} cannot be ${action}`);
 
-export function approvalRefused(refusal: ApprovalRefusal, action: 'approved' | 'rejected', status: PayoutStatus): ApiError {
+export function approvalRefused(
+  refusal: ApprovalRefusal,
+  action: 'approved' | 'rejected',
+  status: PayoutStatus,
+): ApiError {
   switch (refusal) {
     case 'invalid_transition':
-      return conflict('invalid_transition', 'terminal', `only a payout in status requires_approval can be ${action}; this one is ${status}`);
+      return conflict(
+        'invalid_transition',
+        'terminal',
+        `only a payout in status requires_approval can be ${action}; this one is ${status}`,
+      );
     case 'self_approval_forbidden':
       return selfApprovalForbidden('the principal that created the payout');
     case 'approval_expired':
-      return conflict('approval_expired', 'terminal', 'the approval expired; the payout is canceled by the sweeper, create a new one if it is still wanted');
+      return conflict(
+        'approval_expired',
+        'terminal',
+        'the approval expired; the payout is canceled by the sweeper, create a new one if it is still wanted',
+      );
     default:
       return assertNever(refusal, 'approval refusal');
   }
@@ -46,7 +58,11 @@ export function reversalRequestRefused(refusal: ReversalRequestRefusal, status: 
     case 'payout_not_paid':
       return conflict('payout_not_paid', 'terminal', `only a paid payout can be reversed; this one is ${status}`);
     case 'reversal_already_open':
-      return conflict('reversal_already_open', 'terminal', 'a reversal of this payout is already requested; it must be rejected before another is opened');
+      return conflict(
+        'reversal_already_open',
+        'terminal',
+        'a reversal of this payout is already requested; it must be rejected before another is opened',
+      );
     default:
       return assertNever(refusal, 'reversal request refusal');
   }
@@ -57,7 +73,11 @@ export function reversalDecisionRefused(refusal: ReversalDecisionRefusal, status
     case 'reversal_not_found':
       return notFound('reversal');
     case 'invalid_transition':
-      return conflict('invalid_transition', 'terminal', 'only a requested reversal can be approved or rejected; this one was decided already');
+      return conflict(
+        'invalid_transition',
+        'terminal',
+        'only a requested reversal can be approved or rejected; this one was decided already',
+      );
     case 'self_approval_forbidden':
       return selfApprovalForbidden('the principal that requested the reversal');
     case 'payout_not_paid':
@@ -68,11 +88,19 @@ export function reversalDecisionRefused(refusal: ReversalDecisionRefusal, status
 }
 
 export const cancelTooLate = (why: string) =>
-  conflict('cancel_too_late', 'human_action_required', `the payout can no longer be canceled: ${why}. Once it is paid, request a reversal`);
+  conflict(
+    'cancel_too_late',
+    'human_action_required',
+    `the payout can no longer be canceled: ${why}. Once it is paid, request a reversal`,
+  );
 
 /** Someone else changed the payout between our read and our write: the same request may succeed now. */
 export const payoutChanged = () =>
-  conflict('payout_changed', 'retryable', 'the payout changed while the request was applied; retry with the same Idempotency-Key');
+  conflict(
+    'payout_changed',
+    'retryable',
+    'the payout changed while the request was applied; retry with the same Idempotency-Key',
+  );
 
 export const providerUnavailable = (provider: string, cause: unknown) =>
   new ApiError({

@@ -16,7 +16,11 @@ import { actorOf, principalOf, type ActionCall, type PayoutActionsDeps } from '.
  * Approve submits: requires_approval → submitted posts available → in_transit in that transaction,
  * and the payout is queued for the submitter like a created one.
  */
-export async function approvePayout(deps: PayoutActionsDeps, call: ActionCall, context: ActionRunContext): Promise<ActionAnswer> {
+export async function approvePayout(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  context: ActionRunContext,
+): Promise<ActionAnswer> {
   const payout = await tenantPayout(deps, call);
   const nowIso = deps.now().toISOString();
   const refusal = approvalRefusal(payout, principalOf(call.caller), nowIso);
@@ -31,7 +35,12 @@ export async function approvePayout(deps: PayoutActionsDeps, call: ActionCall, c
       occurredAt: nowIso,
       recordedAt: nowIso,
       actor: actorOf(call.caller),
-      approvalDecision: { kind: 'approved', by: principalOf(call.caller), at: nowIso, ...(note === undefined ? {} : { note }) },
+      approvalDecision: {
+        kind: 'approved',
+        by: principalOf(call.caller),
+        at: nowIso,
+        ...(note === undefined ? {} : { note }),
+      },
     },
     { actionKey: context.lock, recordUnapplied: false, ...(note === undefined ? {} : { auditDetails: { note } }) },
   );
@@ -49,7 +58,11 @@ export async function replayApprove(deps: PayoutActionsDeps, call: ActionCall): 
 }
 
 /** Reject: requires_approval → canceled with the reason; nothing was posted, nothing is released. */
-export async function rejectPayout(deps: PayoutActionsDeps, call: ActionCall, context: ActionRunContext): Promise<ActionAnswer> {
+export async function rejectPayout(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  context: ActionRunContext,
+): Promise<ActionAnswer> {
   const payout = await tenantPayout(deps, call);
   const nowIso = deps.now().toISOString();
   const refusal = approvalRefusal(payout, principalOf(call.caller), nowIso);
@@ -72,7 +85,11 @@ export async function rejectPayout(deps: PayoutActionsDeps, call: ActionCall, co
   return { statusCode: 200, body: payoutView(appliedOrRefused(result, 'rejected')) };
 }
 
-export async function replayCurrent(deps: PayoutActionsDeps, call: ActionCall, statusCode = 200): Promise<ActionAnswer> {
+export async function replayCurrent(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  statusCode = 200,
+): Promise<ActionAnswer> {
   return { statusCode, body: payoutView(await tenantPayout(deps, call)) };
 }
 

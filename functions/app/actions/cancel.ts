@@ -28,7 +28,11 @@ import { actorOf, type ActionCall, type PayoutActionsDeps } from './payout-actio
 const CANCEL_ATTEMPTS_MAX = 2;
 const CANCELED_BY_TENANT = 'canceled_by_tenant';
 
-export async function cancelPayout(deps: PayoutActionsDeps, call: ActionCall, context: ActionRunContext): Promise<ActionAnswer> {
+export async function cancelPayout(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  context: ActionRunContext,
+): Promise<ActionAnswer> {
   let payout = await tenantPayout(deps, call);
   for (let attempt = 1; attempt <= CANCEL_ATTEMPTS_MAX; attempt++) {
     const path = cancelPathOf(payout.status);
@@ -62,13 +66,20 @@ export async function cancelPayout(deps: PayoutActionsDeps, call: ActionCall, co
 /** The cancel this key already applied: the payout as it is now if it is canceled; otherwise too late. */
 export async function replayCancel(deps: PayoutActionsDeps, call: ActionCall): Promise<ActionAnswer> {
   const payout = await tenantPayout(deps, call);
-  if (payout.status !== 'canceled') throw cancelTooLate(`this key's cancel was recorded, but the payout is ${payout.status}`);
+  if (payout.status !== 'canceled')
+    throw cancelTooLate(`this key's cancel was recorded, but the payout is ${payout.status}`);
   return { statusCode: 200, body: payoutView(payout) };
 }
 
-async function cancelAtProvider(deps: PayoutActionsDeps, call: ActionCall, context: ActionRunContext, payout: Payout): Promise<ActionAnswer> {
+async function cancelAtProvider(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  context: ActionRunContext,
+  payout: Payout,
+): Promise<ActionAnswer> {
   const provider = deps.providers[payout.provider];
-  if (provider === undefined || payout.providerReference === undefined) throw cancelTooLate(`the provider ${payout.provider} cannot be asked`);
+  if (provider === undefined || payout.providerReference === undefined)
+    throw cancelTooLate(`the provider ${payout.provider} cannot be asked`);
   let answer;
   try {
     answer = await provider.cancel({ payoutId: payout.payoutId, providerReference: payout.providerReference });
@@ -83,7 +94,9 @@ async function cancelAtProvider(deps: PayoutActionsDeps, call: ActionCall, conte
       throw cancelTooLate(`the provider ${payout.provider} does not cancel accepted payouts`);
     case 'not_found':
       // We hold its reference, the provider says it holds nothing: not a state a tenant can act on.
-      throw new Error(`provider ${payout.provider} does not know ${payout.providerReference} of payout ${payout.payoutId}`);
+      throw new Error(
+        `provider ${payout.provider} does not know ${payout.providerReference} of payout ${payout.payoutId}`,
+      );
     case 'canceled':
       break;
     default:
@@ -115,7 +128,9 @@ async function cancelAtProvider(deps: PayoutActionsDeps, call: ActionCall, conte
     case 'not_found':
       throw notFound('payout');
     case 'rejected_ownership':
-      throw new Error(`the cancel answer of ${provider.provider} is not about payout ${payout.payoutId}: ${result.mismatches.map((m) => m.check).join(', ')}`);
+      throw new Error(
+        `the cancel answer of ${provider.provider} is not about payout ${payout.payoutId}: ${result.mismatches.map((m) => m.check).join(', ')}`,
+      );
     case 'duplicate':
       throw unexpected(result);
     default:
@@ -136,6 +151,8 @@ function commandBase(call: ActionCall, nowIso: string) {
   };
 }
 
-const auditOf = (call: ActionCall) => (call.body.reason === undefined ? {} : { auditDetails: { reason: call.body.reason } });
+const auditOf = (call: ActionCall) =>
+  call.body.reason === undefined ? {} : { auditDetails: { reason: call.body.reason } };
 
-const unexpected = (result: TransitionResult) => new Error(`cancel transition answered ${result.kind}, which it cannot`);
+const unexpected = (result: TransitionResult) =>
+  new Error(`cancel transition answered ${result.kind}, which it cannot`);

@@ -8,7 +8,12 @@ import { idempotencyKeyOf, storedAnswerResult } from '../../http/idempotency-key
 import { actionResourceId, parseActionBody } from '../../http/payout-action-requests';
 import type { HttpResult } from '../../http/response';
 import { PAYOUT_ID_PATTERN, REVERSAL_ID_PATTERN } from '../../shared/ids';
-import { PAYOUT_ACTION_ROUTES, routeKeyOf, type PayoutAction, type PayoutActionRoute } from '../../shared/payout-action-routes';
+import {
+  PAYOUT_ACTION_ROUTES,
+  routeKeyOf,
+  type PayoutAction,
+  type PayoutActionRoute,
+} from '../../shared/payout-action-routes';
 import { flattenFields } from '../payouts/field-hashes';
 import { approvePayout, rejectPayout, replayApprove, replayCurrent } from './approvals';
 import { cancelPayout, replayCancel } from './cancel';
@@ -26,12 +31,23 @@ import { decideReversalRequest, replayReversalApproval, requestReversal } from '
  */
 const ROUTES = new Map<string, PayoutActionRoute>(PAYOUT_ACTION_ROUTES.map((route) => [routeKeyOf(route), route]));
 
-export async function payoutActionsApi(deps: PayoutActionsDeps, event: ApiEvent, requestId: string, context: Context): Promise<HttpResult> {
+export async function payoutActionsApi(
+  deps: PayoutActionsDeps,
+  event: ApiEvent,
+  requestId: string,
+  context: Context,
+): Promise<HttpResult> {
   const caller = callerOf(event);
   const route = ROUTES.get(event.routeKey);
   if (route === undefined) throw notFound(`route ${event.routeKey}`);
   if (!caller.scopes.includes(route.scope)) {
-    throw new ApiError({ status: 403, type: 'permission_error', code: 'insufficient_scope', category: 'terminal', message: `this action requires the ${route.scope} scope` });
+    throw new ApiError({
+      status: 403,
+      type: 'permission_error',
+      code: 'insufficient_scope',
+      category: 'terminal',
+      message: `this action requires the ${route.scope} scope`,
+    });
   }
   const payoutId = event.pathParameters?.['payoutId'];
   if (payoutId === undefined || !PAYOUT_ID_PATTERN.test(payoutId)) throw notFound('payout');
@@ -40,11 +56,22 @@ export async function payoutActionsApi(deps: PayoutActionsDeps, event: ApiEvent,
   if (needsReversal && (reversalId === undefined || !REVERSAL_ID_PATTERN.test(reversalId))) throw notFound('reversal');
   const key = idempotencyKeyOf(event.headers);
   const body = parseActionBody(route.action, event);
-  const call: ActionCall = { caller, payoutId, body, requestId, ...(needsReversal && reversalId !== undefined ? { reversalId } : {}) };
+  const call: ActionCall = {
+    caller,
+    payoutId,
+    body,
+    requestId,
+    ...(needsReversal && reversalId !== undefined ? { reversalId } : {}),
+  };
   const stored = await deps.action(
     {
       // Tenant + route + resource + key: a tenant never meets another's key, nor one of another action.
-      scope: { principal: tenantKeyPrincipal(caller.tenantId), route: event.routeKey, resourceId: actionResourceId(route.action, payoutId, reversalId), key },
+      scope: {
+        principal: tenantKeyPrincipal(caller.tenantId),
+        route: event.routeKey,
+        resourceId: actionResourceId(route.action, payoutId, reversalId),
+        key,
+      },
       fields: flattenFields(body as Record<string, unknown>),
       requestId,
       run: (runContext) => run(deps, route.action, call, runContext),
@@ -55,7 +82,12 @@ export async function payoutActionsApi(deps: PayoutActionsDeps, event: ApiEvent,
   return storedAnswerResult(stored, requestId);
 }
 
-function run(deps: PayoutActionsDeps, action: PayoutAction, call: ActionCall, context: ActionRunContext): Promise<ActionAnswer> {
+function run(
+  deps: PayoutActionsDeps,
+  action: PayoutAction,
+  call: ActionCall,
+  context: ActionRunContext,
+): Promise<ActionAnswer> {
   switch (action) {
     case 'approve':
       return approvePayout(deps, call, context);

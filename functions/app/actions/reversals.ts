@@ -1,4 +1,9 @@
-import { decideReversal, reversalDecisionRefusal, reversalRequestRefusal, type PayoutReversal } from '../../domain/reversal';
+import {
+  decideReversal,
+  reversalDecisionRefusal,
+  reversalRequestRefusal,
+  type PayoutReversal,
+} from '../../domain/reversal';
 import type { Actor, Payout } from '../../domain/payout';
 import { isProviderError } from '../../domain/provider-errors';
 import type { TransitionSource } from '../../domain/lifecycle';
@@ -22,7 +27,11 @@ import { actorOf, principalOf, type ActionCall, type PayoutActionsDeps } from '.
  * 403 self_approval_forbidden (the requester), 409 payout_not_paid.
  */
 
-export async function requestReversal(deps: PayoutActionsDeps, call: ActionCall, context: ActionRunContext): Promise<ActionAnswer> {
+export async function requestReversal(
+  deps: PayoutActionsDeps,
+  call: ActionCall,
+  context: ActionRunContext,
+): Promise<ActionAnswer> {
   const payout = await tenantPayout(deps, call);
   const refusal = reversalRequestRefusal(payout);
   if (refusal !== undefined) throw reversalRequestRefused(refusal, payout.status);
@@ -89,7 +98,14 @@ export async function decideReversalRequest(
       return again === undefined ? undefined : reversalDecisionRefused(again, now.status);
     });
   }
-  const final = event === 'approve' ? await sendReturn(deps, written.payout, { source: 'api', actor: actorOf(call.caller), sourceRef: call.requestId }) : written.payout;
+  const final =
+    event === 'approve'
+      ? await sendReturn(deps, written.payout, {
+          source: 'api',
+          actor: actorOf(call.caller),
+          sourceRef: call.requestId,
+        })
+      : written.payout;
   return { statusCode: 200, body: payoutView(final) };
 }
 
@@ -115,7 +131,10 @@ export interface SendContext {
  * Shared with the sweeper (app/sweeper/reversals.ts).
  */
 export async function sendReturn(
-  deps: { payouts: Pick<PayoutActionsDeps['payouts'], 'writeReversal'> } & Pick<PayoutActionsDeps, 'providers' | 'now' | 'log'>,
+  deps: { payouts: Pick<PayoutActionsDeps['payouts'], 'writeReversal'> } & Pick<
+    PayoutActionsDeps,
+    'providers' | 'now' | 'log'
+  >,
   payout: Payout,
   context: SendContext,
 ): Promise<Payout> {
@@ -136,7 +155,11 @@ export async function sendReturn(
           });
   } catch (error) {
     if (!isProviderError(error)) throw error;
-    deps.log?.('return not sent; the sweeper retries', { payoutId: payout.payoutId, reversalId: reversal.reversalId, error: String(error) });
+    deps.log?.('return not sent; the sweeper retries', {
+      payoutId: payout.payoutId,
+      reversalId: reversal.reversalId,
+      error: String(error),
+    });
     return payout;
   }
   const nowIso = deps.now().toISOString();
@@ -150,7 +173,10 @@ export async function sendReturn(
           ...reversal,
           status: decision.to,
           updatedAt: nowIso,
-          refusal: answer.kind === 'refused' ? { code: answer.reasonCode, message: answer.reason } : { code: 'unsupported', message: `the provider ${payout.provider} does not return payouts` },
+          refusal:
+            answer.kind === 'refused'
+              ? { code: answer.reasonCode, message: answer.reason }
+              : { code: 'unsupported', message: `the provider ${payout.provider} does not return payouts` },
         };
   const written = await deps.payouts.writeReversal({
     payout,
@@ -169,7 +195,13 @@ export async function sendReturn(
 }
 
 function callerWrite(call: ActionCall, nowIso: string) {
-  return { source: 'api' as const, actor: actorOf(call.caller), sourceRef: call.requestId, at: nowIso, addRequestId: true };
+  return {
+    source: 'api' as const,
+    actor: actorOf(call.caller),
+    sourceRef: call.requestId,
+    at: nowIso,
+    addRequestId: true,
+  };
 }
 
 async function reversalRequestRefusalOf(deps: PayoutActionsDeps, call: ActionCall) {

@@ -85,20 +85,43 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
         const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
         if (differing.length > 0) throw keyReused(differing);
         if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
-        return { statusCode: 201, body: payoutView(result.payout), fieldHashes: result.fieldHashes, salt, replayed: true };
+        return {
+          statusCode: 201,
+          body: payoutView(result.payout),
+          fieldHashes: result.fieldHashes,
+          salt,
+          replayed: true,
+        };
       }
       // Awaiting approval: nothing goes to the provider until an approver submits it.
       if (payout.status === 'submitted') await deps.enqueue({ payoutId });
       return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
     } catch (error) {
       if (!isDeterministicFailure(error)) throw error;
-      console.error(JSON.stringify({ level: 'ERROR', message: 'create failed deterministically; storing the 500', requestId, error: String(error) }));
-      const failure = new ApiError({ status: 500, type: 'api_error', code: 'internal_error', category: 'human_action_required', message: 'The payout could not be created; this answer is stored for this Idempotency-Key' });
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'create failed deterministically; storing the 500',
+          requestId,
+          error: String(error),
+        }),
+      );
+      const failure = new ApiError({
+        status: 500,
+        type: 'api_error',
+        code: 'internal_error',
+        category: 'human_action_required',
+        message: 'The payout could not be created; this answer is stored for this Idempotency-Key',
+      });
       return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
     }
   };
 
-  const idempotent = makeIdempotent(execute, { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix });
+  const idempotent = makeIdempotent(execute, {
+    persistenceStore: deps.persistenceStore,
+    config,
+    keyPrefix: deps.keyPrefix,
+  });
 
   return async (input: IdempotentCreateInput, context: Context): Promise<StoredCreateResponse> => {
     config.registerLambdaContext(context);
@@ -113,7 +136,14 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
   };
 }
 
-function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Caller, requestId: string, now: string, policies: ApprovalPolicies): Payout {
+function newPayout(
+  payoutId: string,
+  request: CreatePayoutRequest,
+  caller: Caller,
+  requestId: string,
+  now: string,
+  policies: ApprovalPolicies,
+): Payout {
   const { body } = request;
   const approval = approvalRequirement(policyFor(policies, caller.tenantId), body.currency, body.amount);
   return {
@@ -122,13 +152,18 @@ function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Calle
     idempotencyKey: request.idempotencyKey,
     status: approval.required ? 'requires_approval' : 'submitted',
     createdBy: { clientId: caller.clientId, subject: caller.subject },
-    ...(approval.required ? { approval: { thresholdMinor: approval.thresholdMinor, expiresAt: approvalExpiresAt(now) } } : {}),
+    ...(approval.required
+      ? { approval: { thresholdMinor: approval.thresholdMinor, expiresAt: approvalExpiresAt(now) } }
+      : {}),
     version: 1,
     amountMinor: body.amount,
     currency: body.currency,
     provider: request.corridor.provider,
     destination: maskDestination(request.destination),
-    recipient: body.recipient.email === undefined ? { name: body.recipient.name } : { name: body.recipient.name, email: body.recipient.email },
+    recipient:
+      body.recipient.email === undefined
+        ? { name: body.recipient.name }
+        : { name: body.recipient.name, email: body.recipient.email },
     ...(body.description === undefined ? {} : { description: body.description }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
     createdAt: now,
@@ -142,7 +177,10 @@ function isDeterministicFailure(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   if (name === 'ValidationException' || name === 'PayoutsRepositoryError') return true;
   const codes = cancellationCodes(error);
-  return codes !== undefined && codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded');
+  return (
+    codes !== undefined &&
+    codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded')
+  );
 }
 
 function keyReused(fields: string[]): ApiError {
@@ -174,12 +212,24 @@ function inProgress(): ApiError {
  * is still in flight and nothing is stored yet, from the key lock; with neither, the first request
  * has not committed, so the honest answer is "in progress, retry".
  */
-async function keyReusedError(deps: CreatePayoutDependencies, input: IdempotentCreateInput, error: unknown): Promise<ApiError> {
-  const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as Partial<StoredCreateResponse> | undefined;
+async function keyReusedError(
+  deps: CreatePayoutDependencies,
+  input: IdempotentCreateInput,
+  error: unknown,
+): Promise<ApiError> {
+  const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as
+    Partial<StoredCreateResponse> | undefined;
   if (stored?.fieldHashes !== undefined && stored.salt !== undefined) {
-    return keyReused(differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)));
+    return keyReused(
+      differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)),
+    );
   }
   const existing = await deps.repository.findByIdempotencyKey(input.caller.tenantId, input.request.idempotencyKey);
   if (existing === undefined) return inProgress();
-  return keyReused(differingFields(existing.lock.fieldHashes, fieldHashes(input.request.body, input.request.destination, existing.payout.payoutId)));
+  return keyReused(
+    differingFields(
+      existing.lock.fieldHashes,
+      fieldHashes(input.request.body, input.request.destination, existing.payout.payoutId),
+    ),
+  );
 }

@@ -19,7 +19,10 @@ export const approvalExpiredDedupKey = (payoutId: string): string => `approval_e
 
 export interface ApprovalSweepDeps {
   exceptions: ExceptionsRepository;
-  payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  payouts: {
+    applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+    getPayoutById(payoutId: string): Promise<Payout | undefined>;
+  };
   waiting: { approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> };
 }
 
@@ -30,7 +33,13 @@ export async function expireApprovals(deps: ApprovalSweepDeps, nowIso: string): 
     // The index lags the table: decide on a consistent read.
     const payout = await deps.payouts.getPayoutById(payoutId);
     const approval = payout?.approval;
-    if (payout === undefined || approval === undefined || payout.status !== 'requires_approval' || approval.expiresAt > nowIso) continue;
+    if (
+      payout === undefined ||
+      approval === undefined ||
+      payout.status !== 'requires_approval' ||
+      approval.expiresAt > nowIso
+    )
+      continue;
     const dedupKey = approvalExpiredDedupKey(payoutId);
     await deps.exceptions.openOrUpdate({
       dedupKey,
@@ -47,7 +56,10 @@ export async function expireApprovals(deps: ApprovalSweepDeps, nowIso: string): 
         expires_at: approval.expiresAt,
         created_by: payout.createdBy?.clientId ?? null,
       },
-      error: { message: `nobody approved payout ${payoutId} by ${approval.expiresAt}; it is canceled. Create it again if it is still wanted`, code: 'approval_expired' },
+      error: {
+        message: `nobody approved payout ${payoutId} by ${approval.expiresAt}; it is canceled. Create it again if it is still wanted`,
+        code: 'approval_expired',
+      },
       now: nowIso,
     });
     const result = await deps.payouts.applyTransition({

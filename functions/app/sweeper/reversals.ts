@@ -21,7 +21,9 @@ export const SWEEP_REVERSALS_MAX = 25;
 
 export interface ReversalSweepDeps {
   exceptions: ExceptionsRepository;
-  payouts: Pick<PayoutActionsStore, 'applyTransition' | 'writeReversal'> & { getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  payouts: Pick<PayoutActionsStore, 'applyTransition' | 'writeReversal'> & {
+    getPayoutById(payoutId: string): Promise<Payout | undefined>;
+  };
   waiting: { reversalsQuietSince(quietBeforeIso: string, limit: number): Promise<string[]> };
   providers: Readonly<Record<string, ProviderPort>>;
   log?: (message: string, detail: Record<string, unknown>) => void;
@@ -34,7 +36,11 @@ export interface ReversalSweepReport {
 }
 
 /** `spendStatusCall` answers false once the run's provider-call budget is spent. */
-export async function sweepReversals(deps: ReversalSweepDeps, nowMs: number, spendStatusCall: () => boolean): Promise<ReversalSweepReport> {
+export async function sweepReversals(
+  deps: ReversalSweepDeps,
+  nowMs: number,
+  spendStatusCall: () => boolean,
+): Promise<ReversalSweepReport> {
   const report: ReversalSweepReport = { resent: 0, confirmed: 0, ownershipRejected: 0 };
   const nowIso = new Date(nowMs).toISOString();
   const quietBefore = new Date(nowMs - REVERSAL_QUIET_SECONDS * 1_000).toISOString();
@@ -42,16 +48,26 @@ export async function sweepReversals(deps: ReversalSweepDeps, nowMs: number, spe
   const sourceRef = `sweep:${nowIso}`;
   for (const payoutId of await deps.waiting.reversalsQuietSince(quietBefore, SWEEP_REVERSALS_MAX)) {
     const payout = await deps.payouts.getPayoutById(payoutId);
-    if (payout === undefined || !isReversalInFlight(payout.status, payout.reversal) || payout.reversal!.updatedAt >= quietBefore) continue;
+    if (
+      payout === undefined ||
+      !isReversalInFlight(payout.status, payout.reversal) ||
+      payout.reversal!.updatedAt >= quietBefore
+    )
+      continue;
     const provider = deps.providers[payout.provider];
     if (provider === undefined || payout.providerReference === undefined || !spendStatusCall()) continue;
     if (payout.reversal!.status === 'approved') {
-      const after = await sendReturn({ ...deps, now: () => new Date(nowMs) }, payout, { source: 'sweeper', actor, sourceRef });
+      const after = await sendReturn({ ...deps, now: () => new Date(nowMs) }, payout, {
+        source: 'sweeper',
+        actor,
+        sourceRef,
+      });
       if (after.reversal?.status !== 'approved') report.resent++;
       continue;
     }
     const status = await provider.getStatus({ payoutId, providerReference: payout.providerReference });
-    if (status.kind !== 'found' || status.state.kind !== 'known' || status.state.event !== 'provider_reversed') continue;
+    if (status.kind !== 'found' || status.state.kind !== 'known' || status.state.event !== 'provider_reversed')
+      continue;
     const result = await deps.payouts.applyTransition({
       payoutId,
       event: 'provider_reversed',
@@ -76,7 +92,12 @@ export async function sweepReversals(deps: ReversalSweepDeps, nowMs: number, spe
         provider: provider.provider,
         payout: result.payout,
         mismatches: result.mismatches,
-        claim: { source: 'poller', event: 'provider_reversed', provider_state: status.state.providerState, claimed_provider_reference: status.providerReference },
+        claim: {
+          source: 'poller',
+          event: 'provider_reversed',
+          provider_state: status.state.providerState,
+          claimed_provider_reference: status.providerReference,
+        },
         nowIso,
       });
     }

@@ -7,7 +7,13 @@ import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
+import {
+  deadLetterCategoryOf,
+  deadLetterDedupKeyOf,
+  describeDlqMessage,
+  QUEUE_NAMES,
+  type QueueName,
+} from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
 import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
@@ -46,7 +52,10 @@ export interface SweepDeps {
   dlqUrls: Record<QueueName, string>;
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
-  payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  payouts: {
+    applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+    getPayoutById(payoutId: string): Promise<Payout | undefined>;
+  };
   /** Payouts awaiting the provider and quiet since before the given instant (the sparse gsi3). */
   awaiting: { quietSince(quietBeforeIso: string): Promise<Array<SweepCandidate & { payoutId: string }>> };
   providers: Readonly<Record<string, ProviderPort>>;
@@ -80,8 +89,18 @@ export interface SweepReport {
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const report: SweepReport = {
-    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0,
-    approvalsExpired: 0, reversalsResent: 0, reversalsConfirmed: 0, statusCalls: 0, errors: 0,
+    reenqueued: 0,
+    dlqExceptions: 0,
+    rechecked: 0,
+    applied: 0,
+    ownershipRejected: 0,
+    longPending: 0,
+    resubmitted: 0,
+    approvalsExpired: 0,
+    reversalsResent: 0,
+    reversalsConfirmed: 0,
+    statusCalls: 0,
+    errors: 0,
   };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
@@ -96,9 +115,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
 
   await job('inbox', async () => {
-    const stranded = await deps.inbox.listUnenqueued(new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(), SWEEP_INBOX_EVENTS_MAX);
+    const stranded = await deps.inbox.listUnenqueued(
+      new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(),
+      SWEEP_INBOX_EVENTS_MAX,
+    );
     for (const e of stranded) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+      });
       await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
       report.reenqueued++;
     }
@@ -118,7 +145,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           slaSeconds: SLA_SECONDS_BY_CATEGORY[category],
           evidence: evidence as Record<string, unknown>,
           ...(view.payout_id === undefined ? {} : { payoutId: view.payout_id }),
-          error: { message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`, code: view.error_category },
+          error: {
+            message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
+            code: view.error_category,
+          },
           now: nowIso,
         });
         report.dlqExceptions++;
@@ -145,7 +175,16 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
       const payout = await deps.payouts.getPayoutById(candidate.payoutId);
       if (payout === undefined) continue;
-      const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
+      const decision = sweepDecision(
+        {
+          status: payout.status,
+          country: payout.destination.country,
+          currency: payout.currency,
+          createdAt: payout.createdAt,
+          lastEventAt: payout.lastEventAt,
+        },
+        nowMs,
+      );
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
@@ -155,7 +194,13 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           owner: defaultOwnerOf('long_pending'),
           slaSeconds: SLA_SECONDS_BY_CATEGORY.long_pending,
           payoutId: payout.payoutId,
-          evidence: { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference },
+          evidence: {
+            status: after.status,
+            created_at: payout.createdAt,
+            last_event_at: after.lastEventAt,
+            provider: payout.provider,
+            provider_reference: payout.providerReference,
+          },
           now: nowIso,
         });
         report.longPending++;
@@ -165,7 +210,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const waiting = deps.waiting;
   if (waiting !== undefined) {
     await job('approvals', async () => {
-      report.approvalsExpired += await expireApprovals({ exceptions: deps.exceptions, payouts: deps.payouts, waiting }, nowIso);
+      report.approvalsExpired += await expireApprovals(
+        { exceptions: deps.exceptions, payouts: deps.payouts, waiting },
+        nowIso,
+      );
     });
     const reversals = deps.reversals;
     if (reversals !== undefined) {
@@ -177,7 +225,11 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           writeReversal: (write) => reversals.writeReversal(write),
         };
         const log = deps.log === undefined ? {} : { log: deps.log };
-        const result = await sweepReversals({ exceptions: deps.exceptions, payouts, waiting, providers: deps.providers, ...log }, nowMs, spend);
+        const result = await sweepReversals(
+          { exceptions: deps.exceptions, payouts, waiting, providers: deps.providers, ...log },
+          nowMs,
+          spend,
+        );
         report.reversalsResent += result.resent;
         report.reversalsConfirmed += result.confirmed;
         report.ownershipRejected += result.ownershipRejected;
@@ -188,14 +240,22 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 }
 
 /** Asks the provider and applies a known answer as a `poller` event; returns the payout as it now stands. */
-async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: SweepReport): Promise<Payout | undefined> {
+async function recheck(
+  deps: SweepDeps,
+  payout: Payout,
+  nowIso: string,
+  report: SweepReport,
+): Promise<Payout | undefined> {
   const provider = deps.providers[payout.provider];
   if (provider === undefined) {
     deps.log?.('no provider port for payout', { payoutId: payout.payoutId, provider: payout.provider });
     return payout;
   }
   report.statusCalls++;
-  const status = await provider.getStatus({ payoutId: payout.payoutId, ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }) });
+  const status = await provider.getStatus({
+    payoutId: payout.payoutId,
+    ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
+  });
   if (status.kind === 'not_found') {
     // `submitted` and unknown to the provider: the submission was lost before it arrived. The
     // submitter sends our payout id as the provider's idempotency key, so a second try cannot pay twice.
@@ -228,7 +288,8 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
   switch (result.kind) {
     case 'applied':
       report.applied++;
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+        await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
       return result.payout;
     case 'rejected_ownership':
       report.ownershipRejected++;
@@ -260,5 +321,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
 }
 
 function describeError(error: unknown): string | undefined {
-  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : undefined;
+  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : undefined;
 }

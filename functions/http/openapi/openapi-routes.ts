@@ -342,8 +342,15 @@ function actionRoute(route: {
     tags: ['payouts'],
     pathParameters: route.pathParameters ?? payoutIdPath,
     headers: [idempotencyKeyHeader('action on this payout')],
-    requestBody: { schema: route.body, required: route.bodyRequired, bodyBytesMax: ACTION_BODY_BYTES_MAX, examples: { example: route.example } },
-    responses: { [route.status]: { description: route.success, schema: payoutViewSchema, headers: ['Idempotent-Replayed'] } },
+    requestBody: {
+      schema: route.body,
+      required: route.bodyRequired,
+      bodyBytesMax: ACTION_BODY_BYTES_MAX,
+      examples: { example: route.example },
+    },
+    responses: {
+      [route.status]: { description: route.success, schema: payoutViewSchema, headers: ['Idempotent-Replayed'] },
+    },
     errors: {
       400: ACTION_400,
       403: ACTION_403,
@@ -385,7 +392,8 @@ const PAYOUT_ACTION_ROUTES_DOCUMENTED: OpenApiRoute[] = [
     scope: 'payouts:approve',
     operationId: 'rejectPayout',
     summary: 'Reject a payout that requires approval',
-    description: 'requires_approval → canceled with the reason; nothing was posted, so nothing is released. Refusals as for approve.',
+    description:
+      'requires_approval → canceled with the reason; nothing was posted, so nothing is released. Refusals as for approve.',
     body: rejectBodySchema,
     bodyRequired: true,
     example: { reason: 'not our supplier' },

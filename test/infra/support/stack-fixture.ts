@@ -49,7 +49,12 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /exports/{date}': 'exports:read',
 };
 
-export type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+export type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 export let template: Template;
 export let stack: PayoutPlatformStack;

@@ -41,8 +41,16 @@ const context: any = { functionName: 'payout-actions', awsRequestId: 'local', ge
 
 /** Principals of the tenant: distinct app clients, as the twin's provisioning makes them. */
 export const PRINCIPALS = {
-  backend: { role: 'backend', clientId: 'client-acme-backend', scopes: ['payouts:write', 'payouts:read', 'payouts:reverse'] },
-  backend2: { role: 'backend', clientId: 'client-acme-backend-2', scopes: ['payouts:write', 'payouts:read', 'payouts:reverse'] },
+  backend: {
+    role: 'backend',
+    clientId: 'client-acme-backend',
+    scopes: ['payouts:write', 'payouts:read', 'payouts:reverse'],
+  },
+  backend2: {
+    role: 'backend',
+    clientId: 'client-acme-backend-2',
+    scopes: ['payouts:write', 'payouts:read', 'payouts:reverse'],
+  },
   approver: { role: 'approver', clientId: 'client-acme-approver', scopes: ['payouts:approve', 'payouts:read'] },
   approver2: { role: 'approver', clientId: 'client-acme-approver-2', scopes: ['payouts:approve', 'payouts:read'] },
 } as const;
@@ -55,7 +63,15 @@ export interface Answer {
   body: any;
 }
 
-function event(options: { routeKey: string; path: string; principal: PrincipalName | { role: string; clientId: string; scopes: readonly string[] }; tenant?: string; body?: unknown; headers?: Record<string, string>; pathParameters?: Record<string, string> }): any {
+function event(options: {
+  routeKey: string;
+  path: string;
+  principal: PrincipalName | { role: string; clientId: string; scopes: readonly string[] };
+  tenant?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+}): any {
   const principal = typeof options.principal === 'string' ? PRINCIPALS[options.principal] : options.principal;
   return {
     version: '2.0',
@@ -63,7 +79,12 @@ function event(options: { routeKey: string; path: string; principal: PrincipalNa
     rawPath: options.path,
     headers: options.headers ?? {},
     ...(options.pathParameters === undefined ? {} : { pathParameters: options.pathParameters }),
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     isBase64Encoded: false,
     requestContext: {
       requestId: `req-${ulid()}`,
@@ -95,16 +116,32 @@ const answerOf = (result: { statusCode: number; headers: Record<string, unknown>
 export async function actionsHarness(emulators: StartedEmulators) {
   const { documentClient } = emulators.clients;
   const env = emulators.env;
-  const tables = { payouts: env['PAYOUTS_TABLE']!, ledger: env['LEDGER_TABLE']!, idempotency: env['IDEMPOTENCY_TABLE']!, operations: env['OPERATIONS_TABLE']! };
+  const tables = {
+    payouts: env['PAYOUTS_TABLE']!,
+    ledger: env['LEDGER_TABLE']!,
+    idempotency: env['IDEMPOTENCY_TABLE']!,
+    operations: env['OPERATIONS_TABLE']!,
+  };
   let clockMs = Date.now();
   const now = () => new Date(clockMs);
-  const sandbox: SandboxServer = await startSandboxProvider({ port: 0, stepSeconds: SANDBOX_STEP_SECONDS, plugins: false });
+  const sandbox: SandboxServer = await startSandboxProvider({
+    port: 0,
+    stepSeconds: SANDBOX_STEP_SECONDS,
+    plugins: false,
+  });
   const provider = new SandboxProvider({ baseUrl: sandbox.url, sleep: async () => undefined });
-  const payouts = new PayoutsRepository({ client: documentClient, payoutsTable: tables.payouts, ledgerTable: tables.ledger });
-  const exceptions = new ExceptionsRepository(documentClient, tables.operations, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, tables.payouts) });
+  const payouts = new PayoutsRepository({
+    client: documentClient,
+    payoutsTable: tables.payouts,
+    ledgerTable: tables.ledger,
+  });
+  const exceptions = new ExceptionsRepository(documentClient, tables.operations, {
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, tables.payouts),
+  });
   // One persistence layer per idempotent wrapper, as each Lambda has its own: Powertools configures a
   // layer once and ignores a second configuration (prefix, payload validation) given to it.
-  const persistenceLayer = () => new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: emulators.clients.dynamodb });
+  const persistenceLayer = () =>
+    new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: emulators.clients.dynamodb });
   const enqueued: string[] = [];
   const enqueue = submissionEnqueuer(emulators.clients.sqs, env['SUBMISSION_QUEUE_URL']!);
 
@@ -121,16 +158,40 @@ export async function actionsHarness(emulators: StartedEmulators) {
     newPayoutId: () => `po_${ulid()}`,
     approvalPolicies: approvalPolicies(),
   });
-  const createHandler = httpHandler(async (e, requestId, ctx) => {
-    const caller = callerOf(e);
-    const request = parseCreatePayoutRequest(e, { amountMaxMinor: 100_000_000, corridors: corridorMatrix() });
-    const stored = await create({ idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`, body: { ...request.body, destination: request.destination }, request, caller, requestId }, ctx);
-    return json(stored.statusCode, stored.body, requestId, stored.replayed === true ? { 'idempotent-replayed': 'true' } : {});
-  }, { writes: 'idempotent_create' });
+  const createHandler = httpHandler(
+    async (e, requestId, ctx) => {
+      const caller = callerOf(e);
+      const request = parseCreatePayoutRequest(e, { amountMaxMinor: 100_000_000, corridors: corridorMatrix() });
+      const stored = await create(
+        {
+          idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
+          body: { ...request.body, destination: request.destination },
+          request,
+          caller,
+          requestId,
+        },
+        ctx,
+      );
+      return json(
+        stored.statusCode,
+        stored.body,
+        requestId,
+        stored.replayed === true ? { 'idempotent-replayed': 'true' } : {},
+      );
+    },
+    { writes: 'idempotent_create' },
+  );
 
   const deps: PayoutActionsDeps = {
     payouts,
-    action: idempotentAction({ persistenceStore: persistenceLayer(), keyPrefix: 'actions', expiresAfterSeconds: 3_600, locks: new ActionKeyLocks(documentClient, tables.payouts), newSalt: () => ulid(), now }),
+    action: idempotentAction({
+      persistenceStore: persistenceLayer(),
+      keyPrefix: 'actions',
+      expiresAfterSeconds: 3_600,
+      locks: new ActionKeyLocks(documentClient, tables.payouts),
+      newSalt: () => ulid(),
+      now,
+    }),
     enqueueSubmission: async (message) => {
       enqueued.push(message.payoutId);
       await enqueue(message);
@@ -139,17 +200,45 @@ export async function actionsHarness(emulators: StartedEmulators) {
     now,
     newReversalId: () => `rev_${ulid()}`,
   };
-  const actionsHandler = httpHandler((e, requestId, ctx) => payoutActionsApi(deps, e, requestId, ctx), { writes: 'idempotent_action' });
+  const actionsHandler = httpHandler((e, requestId, ctx) => payoutActionsApi(deps, e, requestId, ctx), {
+    writes: 'idempotent_action',
+  });
 
   /** POST /payouts as a principal. */
-  async function createPayout(amount: number, options: { key?: string; principal?: PrincipalName; iban?: string; currency?: string; tenant?: string } = {}): Promise<Answer> {
-    const body = { amount, currency: options.currency ?? 'EUR', destination: { country: 'DE', method: 'sepa', iban: options.iban ?? 'DE89370400440532013000' }, recipient: { name: 'Ada Lovelace' } };
-    const e = event({ routeKey: 'POST /payouts', path: '/payouts', principal: options.principal ?? 'backend', ...(options.tenant === undefined ? {} : { tenant: options.tenant }), body, headers: { 'content-type': 'application/json', 'idempotency-key': options.key ?? `create-${ulid()}` } });
+  async function createPayout(
+    amount: number,
+    options: { key?: string; principal?: PrincipalName; iban?: string; currency?: string; tenant?: string } = {},
+  ): Promise<Answer> {
+    const body = {
+      amount,
+      currency: options.currency ?? 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: options.iban ?? 'DE89370400440532013000' },
+      recipient: { name: 'Ada Lovelace' },
+    };
+    const e = event({
+      routeKey: 'POST /payouts',
+      path: '/payouts',
+      principal: options.principal ?? 'backend',
+      ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
+      body,
+      headers: { 'content-type': 'application/json', 'idempotency-key': options.key ?? `create-${ulid()}` },
+    });
     return answerOf(await createHandler(e, context));
   }
 
   /** One of the actions, as a principal; `headers` replaces the default content type and key. */
-  async function act(action: PayoutAction, payoutId: string, options: { principal: PrincipalName; body?: unknown; key?: string; reversalId?: string; tenant?: string; headers?: Record<string, string> }): Promise<Answer> {
+  async function act(
+    action: PayoutAction,
+    payoutId: string,
+    options: {
+      principal: PrincipalName;
+      body?: unknown;
+      key?: string;
+      reversalId?: string;
+      tenant?: string;
+      headers?: Record<string, string>;
+    },
+  ): Promise<Answer> {
     const route = PAYOUT_ACTION_ROUTES.find((candidate) => candidate.action === action)!;
     const path = route.path.replace('{payoutId}', payoutId).replace('{reversalId}', options.reversalId ?? '');
     const e = event({
@@ -158,22 +247,36 @@ export async function actionsHarness(emulators: StartedEmulators) {
       principal: options.principal,
       ...(options.tenant === undefined ? {} : { tenant: options.tenant }),
       ...(options.body === undefined ? {} : { body: options.body }),
-      headers: options.headers ?? { 'content-type': 'application/json', 'idempotency-key': options.key ?? `key-${ulid()}` },
+      headers: options.headers ?? {
+        'content-type': 'application/json',
+        'idempotency-key': options.key ?? `key-${ulid()}`,
+      },
       pathParameters: { payoutId, ...(options.reversalId === undefined ? {} : { reversalId: options.reversalId }) },
     });
     return answerOf(await actionsHandler(e, context));
   }
 
   /** The submitter, for one payout, against the sandbox server. */
-  const submit = (payoutId: string) => submitOne(payoutId, `sqs:${ulid()}`, { repository: payouts, providers: { sandbox: provider }, nowIso: () => now().toISOString() });
+  const submit = (payoutId: string) =>
+    submitOne(payoutId, `sqs:${ulid()}`, {
+      repository: payouts,
+      providers: { sandbox: provider },
+      nowIso: () => now().toISOString(),
+    });
 
   /** What the poller would apply: the provider's word with its claim (event ownership). */
   async function providerSays(payoutId: string, event: 'provider_paid' | 'provider_pending'): Promise<Payout> {
     const payout = (await payouts.getPayoutById(payoutId))!;
     const at = now().toISOString();
     const result = await payouts.applyTransition({
-      payoutId, event, source: 'poller', sourceRef: `poll:${payoutId}:${at}`, occurredAt: at, recordedAt: at,
-      actor: { kind: 'system', id: 'sweep' }, providerReference: payout.providerReference!,
+      payoutId,
+      event,
+      source: 'poller',
+      sourceRef: `poll:${payoutId}:${at}`,
+      occurredAt: at,
+      recordedAt: at,
+      actor: { kind: 'system', id: 'sweep' },
+      providerReference: payout.providerReference!,
       claim: { provider: 'sandbox', amountMinor: payout.amountMinor, currency: payout.currency },
     });
     if (result.kind !== 'applied') throw new Error(`${event} was ${result.kind}`);
@@ -184,7 +287,11 @@ export async function actionsHarness(emulators: StartedEmulators) {
     inbox: new InboxRepository(documentClient, env['INBOX_TABLE']!, emulators.clients.s3, env['EVIDENCE_BUCKET']!),
     webhookQueue: new WebhookQueue(emulators.clients.sqs, env['WEBHOOK_QUEUE_URL']!),
     dlq: new DeadLetterQueue(emulators.clients.sqs),
-    dlqUrls: { webhook: env['WEBHOOK_DLQ_URL']!, submission: env['SUBMISSION_DLQ_URL']!, reconciliation: env['RECONCILIATION_DLQ_URL']! },
+    dlqUrls: {
+      webhook: env['WEBHOOK_DLQ_URL']!,
+      submission: env['SUBMISSION_DLQ_URL']!,
+      reconciliation: env['RECONCILIATION_DLQ_URL']!,
+    },
     exceptions,
     rechecks: new RecheckMarkers(documentClient, tables.operations),
     payouts,
@@ -197,8 +304,12 @@ export async function actionsHarness(emulators: StartedEmulators) {
 
   /** Every item of the payout's partition and its journal, and every balance: equal means nothing was written. */
   async function stateOf(payoutId: string): Promise<unknown> {
-    const payoutItems = (await scanAll(documentClient, tables.payouts)).filter((item) => item['pk'] === `PAYOUT#${payoutId}` || String(item['pk']).startsWith('ACTIONKEY#'));
-    const ledger = (await scanAll(documentClient, tables.ledger)).filter((item) => item['entity'] === 'balance' || item['payoutId'] === payoutId);
+    const payoutItems = (await scanAll(documentClient, tables.payouts)).filter(
+      (item) => item['pk'] === `PAYOUT#${payoutId}` || String(item['pk']).startsWith('ACTIONKEY#'),
+    );
+    const ledger = (await scanAll(documentClient, tables.ledger)).filter(
+      (item) => item['entity'] === 'balance' || item['payoutId'] === payoutId,
+    );
     const idempotencyRecords = (await scanAll(documentClient, tables.idempotency)).length;
     const sort = (items: Array<Record<string, unknown>>) => items.map((item) => JSON.stringify(item)).sort();
     return { payoutItems: sort(payoutItems), ledger: sort(ledger), idempotencyRecords };
@@ -208,7 +319,11 @@ export async function actionsHarness(emulators: StartedEmulators) {
     return (await scanAll(documentClient, tables.ledger))
       .filter((item) => item['entity'] === 'journal_entry' && item['payoutId'] === payoutId)
       .sort((a, b) => String(a['sk']).localeCompare(String(b['sk'])))
-      .map((entry) => (entry['postings'] as Array<{ from: string; to: string; amountMinor: number }>).map((p) => [p.from, p.to, p.amountMinor] as [string, string, number]));
+      .map((entry) =>
+        (entry['postings'] as Array<{ from: string; to: string; amountMinor: number }>).map(
+          (p) => [p.from, p.to, p.amountMinor] as [string, string, number],
+        ),
+      );
   }
 
   async function itemsOf(payoutId: string, entity: 'timeline_entry' | 'audit'): Promise<Array<Record<string, any>>> {
@@ -219,17 +334,42 @@ export async function actionsHarness(emulators: StartedEmulators) {
 
   async function drainSubmissions(): Promise<void> {
     for (;;) {
-      const { Messages = [] } = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: env['SUBMISSION_QUEUE_URL']!, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await emulators.clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: env['SUBMISSION_QUEUE_URL']!,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+        }),
+      );
       if (Messages.length === 0) return;
-      await emulators.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: env['SUBMISSION_QUEUE_URL']!, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await emulators.clients.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: env['SUBMISSION_QUEUE_URL']!,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
   }
 
   return {
-    tables, sandbox, payouts, exceptions, enqueued, deps,
-    createPayout, act, submit, providerSays, stateOf, journalOf, itemsOf, drainSubmissions,
+    tables,
+    sandbox,
+    payouts,
+    exceptions,
+    enqueued,
+    deps,
+    createPayout,
+    act,
+    submit,
+    providerSays,
+    stateOf,
+    journalOf,
+    itemsOf,
+    drainSubmissions,
     sweep: () => sweep(sweepDeps),
-    advance: (seconds: number) => { clockMs += seconds * 1_000; },
+    advance: (seconds: number) => {
+      clockMs += seconds * 1_000;
+    },
     nowIso: () => now().toISOString(),
     stop: () => sandbox.stop(),
   };

@@ -23,13 +23,17 @@ afterAll(async () => {
   await emulators?.stop();
 });
 afterEach(async () => {
-  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, h.tables.ledger))) expect(sum).toBe(0);
+  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, h.tables.ledger)))
+    expect(sum).toBe(0);
 });
 
 async function awaitingApproval(amount = THRESHOLD_MINOR): Promise<string> {
   const created = await h.createPayout(amount);
   expect(created.status).toBe(201);
-  expect(created.body).toMatchObject({ status: 'requires_approval', approval: { status: 'pending', threshold: THRESHOLD_MINOR } });
+  expect(created.body).toMatchObject({
+    status: 'requires_approval',
+    approval: { status: 'pending', threshold: THRESHOLD_MINOR },
+  });
   return created.body.payout_id;
 }
 
@@ -39,9 +43,13 @@ describe('create under the approval policy', () => {
     const payoutId = await awaitingApproval();
     expect(h.enqueued.length).toBe(queued);
     expect(await h.journalOf(payoutId)).toEqual([]);
-    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find((i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT')!;
+    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
+      (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
+    )!;
     expect(item['gsi3pk']).toBe('APPROVAL');
-    expect(String(item['gsi3sk'])).toBe(`${new Date(Date.parse(String(item['createdAt'])) + APPROVAL_EXPIRES_AFTER_SECONDS * 1_000).toISOString()}#${payoutId}`);
+    expect(String(item['gsi3sk'])).toBe(
+      `${new Date(Date.parse(String(item['createdAt'])) + APPROVAL_EXPIRES_AFTER_SECONDS * 1_000).toISOString()}#${payoutId}`,
+    );
     expect(item['createdBy']).toEqual({ clientId: 'client-acme-backend', subject: 'client-acme-backend' });
   });
 
@@ -57,9 +65,16 @@ describe('POST /payouts/{payoutId}/approve', () => {
   it('a second principal approves: submitted, available → in_transit, queued, timeline and audit name the approver', async () => {
     const payoutId = await awaitingApproval();
     const key = `approve-${payoutId}`;
-    const approved = await h.act('approve', payoutId, { principal: 'approver', key, body: { note: 'invoice checked' } });
+    const approved = await h.act('approve', payoutId, {
+      principal: 'approver',
+      key,
+      body: { note: 'invoice checked' },
+    });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'submitted', approval: { status: 'approved', decided_by: 'client-acme-approver', note: 'invoice checked' } });
+    expect(approved.body).toMatchObject({
+      status: 'submitted',
+      approval: { status: 'approved', decided_by: 'client-acme-approver', note: 'invoice checked' },
+    });
     expect(h.enqueued.at(-1)).toBe(payoutId);
     expect(await h.journalOf(payoutId)).toEqual([[['available', 'in_transit', THRESHOLD_MINOR]]]);
     const timeline = await h.itemsOf(payoutId, 'timeline_entry');
@@ -86,27 +101,100 @@ describe('POST /payouts/{payoutId}/approve', () => {
     const payoutId = await awaitingApproval();
     const rejected = await h.act('reject', payoutId, { principal: 'approver', body: { reason: 'not our supplier' } });
     expect(rejected.status).toBe(200);
-    expect(rejected.body).toMatchObject({ status: 'canceled', status_reason: 'approval_rejected: not our supplier', approval: { status: 'rejected', reason: 'not our supplier', decided_by: 'client-acme-approver' } });
+    expect(rejected.body).toMatchObject({
+      status: 'canceled',
+      status_reason: 'approval_rejected: not our supplier',
+      approval: { status: 'rejected', reason: 'not our supplier', decided_by: 'client-acme-approver' },
+    });
     expect(await h.journalOf(payoutId)).toEqual([]);
     const timeline = await h.itemsOf(payoutId, 'timeline_entry');
-    expect(timeline.at(-1)).toMatchObject({ event: 'approval_rejected', from: 'requires_approval', to: 'canceled', source: 'api', actor: { kind: 'client', id: 'client-acme-approver' } });
-    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({ action: 'approval_rejected', details: { reason: 'not our supplier' } });
-    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find((i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT')!;
+    expect(timeline.at(-1)).toMatchObject({
+      event: 'approval_rejected',
+      from: 'requires_approval',
+      to: 'canceled',
+      source: 'api',
+      actor: { kind: 'client', id: 'client-acme-approver' },
+    });
+    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({
+      action: 'approval_rejected',
+      details: { reason: 'not our supplier' },
+    });
+    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
+      (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
+    )!;
     expect(item).not.toHaveProperty('gsi3pk');
   });
 });
 
 describe('bad input: a clear error and no state change', () => {
-  const cases: Array<{ name: string; status: number; code: string; category?: string; run: (payoutId: string) => Promise<{ status: number; body: any }> }> = [
-    { name: 'self-approval (the creator’s own principal)', status: 403, code: 'self_approval_forbidden', run: (id) => h.act('approve', id, { principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never }) },
-    { name: 'self-rejection', status: 403, code: 'self_approval_forbidden', run: (id) => h.act('reject', id, { principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never, body: { reason: 'mine' } }) },
-    { name: 'another tenant’s payout', status: 404, code: 'resource_not_found', run: (id) => h.act('approve', id, { principal: 'approver', tenant: 'globex' }) },
-    { name: 'a token without payouts:approve', status: 403, code: 'insufficient_scope', run: (id) => h.act('approve', id, { principal: 'backend2' }) },
-    { name: 'no Idempotency-Key', status: 400, code: 'idempotency_key_missing', run: (id) => h.act('approve', id, { principal: 'approver', headers: { 'content-type': 'application/json' } }) },
-    { name: 'reject without a reason', status: 400, code: 'field_missing', run: (id) => h.act('reject', id, { principal: 'approver', body: {} }) },
-    { name: 'an unknown field', status: 400, code: 'field_unknown', run: (id) => h.act('approve', id, { principal: 'approver', body: { amount: 1 } }) },
-    { name: 'a reason with a control character', status: 400, code: 'invalid_text', run: (id) => h.act('reject', id, { principal: 'approver', body: { reason: 'no\u0007' } }) },
-    { name: 'a payout id that cannot exist', status: 404, code: 'resource_not_found', run: () => h.act('approve', 'po_nope', { principal: 'approver' }) },
+  const cases: Array<{
+    name: string;
+    status: number;
+    code: string;
+    category?: string;
+    run: (payoutId: string) => Promise<{ status: number; body: any }>;
+  }> = [
+    {
+      name: 'self-approval (the creator’s own principal)',
+      status: 403,
+      code: 'self_approval_forbidden',
+      run: (id) =>
+        h.act('approve', id, {
+          principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never,
+        }),
+    },
+    {
+      name: 'self-rejection',
+      status: 403,
+      code: 'self_approval_forbidden',
+      run: (id) =>
+        h.act('reject', id, {
+          principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never,
+          body: { reason: 'mine' },
+        }),
+    },
+    {
+      name: 'another tenant’s payout',
+      status: 404,
+      code: 'resource_not_found',
+      run: (id) => h.act('approve', id, { principal: 'approver', tenant: 'globex' }),
+    },
+    {
+      name: 'a token without payouts:approve',
+      status: 403,
+      code: 'insufficient_scope',
+      run: (id) => h.act('approve', id, { principal: 'backend2' }),
+    },
+    {
+      name: 'no Idempotency-Key',
+      status: 400,
+      code: 'idempotency_key_missing',
+      run: (id) => h.act('approve', id, { principal: 'approver', headers: { 'content-type': 'application/json' } }),
+    },
+    {
+      name: 'reject without a reason',
+      status: 400,
+      code: 'field_missing',
+      run: (id) => h.act('reject', id, { principal: 'approver', body: {} }),
+    },
+    {
+      name: 'an unknown field',
+      status: 400,
+      code: 'field_unknown',
+      run: (id) => h.act('approve', id, { principal: 'approver', body: { amount: 1 } }),
+    },
+    {
+      name: 'a reason with a control character',
+      status: 400,
+      code: 'invalid_text',
+      run: (id) => h.act('reject', id, { principal: 'approver', body: { reason: 'no\u0007' } }),
+    },
+    {
+      name: 'a payout id that cannot exist',
+      status: 404,
+      code: 'resource_not_found',
+      run: () => h.act('approve', 'po_nope', { principal: 'approver' }),
+    },
   ];
 
   it.each(cases)('$name → $status $code', async ({ status, code, run }) => {
@@ -124,7 +212,11 @@ describe('bad input: a clear error and no state change', () => {
     const before = await h.stateOf(created.body.payout_id);
     const answer = await h.act('approve', created.body.payout_id, { principal: 'approver' });
     expect(answer.status).toBe(409);
-    expect(answer.body.error).toMatchObject({ type: 'conflict_error', code: 'invalid_transition', category: 'terminal' });
+    expect(answer.body.error).toMatchObject({
+      type: 'conflict_error',
+      code: 'invalid_transition',
+      category: 'terminal',
+    });
     expect(await h.stateOf(created.body.payout_id)).toEqual(before);
   });
 
@@ -139,11 +231,17 @@ describe('bad input: a clear error and no state change', () => {
   it('the same Idempotency-Key with another body → 422 naming the field, nothing applied', async () => {
     const payoutId = await awaitingApproval();
     const key = `reuse-${payoutId}`;
-    expect((await h.act('reject', payoutId, { principal: 'approver', key, body: { reason: 'first' } })).status).toBe(200);
+    expect((await h.act('reject', payoutId, { principal: 'approver', key, body: { reason: 'first' } })).status).toBe(
+      200,
+    );
     const before = await h.stateOf(payoutId);
     const reused = await h.act('reject', payoutId, { principal: 'approver', key, body: { reason: 'second' } });
     expect(reused.status).toBe(422);
-    expect(reused.body.error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_reused', fields: ['reason'] });
+    expect(reused.body.error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_reused',
+      fields: ['reason'],
+    });
     expect(reused.text).not.toContain('first');
     expect(await h.stateOf(payoutId)).toEqual(before);
   });
@@ -175,14 +273,35 @@ describe('expiry by the sweeper (injected clock)', () => {
     const report = await h.sweep();
     expect(report.approvalsExpired).toBeGreaterThanOrEqual(1);
     const payout = (await h.payouts.getPayoutById(expiring))!;
-    expect(payout).toMatchObject({ status: 'canceled', statusReason: 'approval_expired', exceptionOwner: 'tenant', approval: { decision: { kind: 'expired' } } });
+    expect(payout).toMatchObject({
+      status: 'canceled',
+      statusReason: 'approval_expired',
+      exceptionOwner: 'tenant',
+      approval: { decision: { kind: 'expired' } },
+    });
     expect((await h.payouts.getPayoutById(decided))!.status).toBe('submitted');
     expect(await h.journalOf(expiring)).toEqual([]);
     const exception = await h.exceptions.get(exceptionIdOf(approvalExpiredDedupKey(expiring)));
-    expect(exception).toMatchObject({ category: 'approval_expired', owner: 'tenant', state: 'open', payoutId: expiring, evidence: { amount_minor: THRESHOLD_MINOR, created_by: 'client-acme-backend' } });
+    expect(exception).toMatchObject({
+      category: 'approval_expired',
+      owner: 'tenant',
+      state: 'open',
+      payoutId: expiring,
+      evidence: { amount_minor: THRESHOLD_MINOR, created_by: 'client-acme-backend' },
+    });
     const last = (await h.itemsOf(expiring, 'timeline_entry')).at(-1);
-    expect(last).toMatchObject({ event: 'approval_expired', from: 'requires_approval', to: 'canceled', source: 'sweeper', actor: { kind: 'system', id: 'sweep' } });
-    expect((await h.itemsOf(expiring, 'audit')).at(-1)).toMatchObject({ action: 'approval_expired', outcome: 'applied', actor: { kind: 'system' } });
+    expect(last).toMatchObject({
+      event: 'approval_expired',
+      from: 'requires_approval',
+      to: 'canceled',
+      source: 'sweeper',
+      actor: { kind: 'system', id: 'sweep' },
+    });
+    expect((await h.itemsOf(expiring, 'audit')).at(-1)).toMatchObject({
+      action: 'approval_expired',
+      outcome: 'applied',
+      actor: { kind: 'system' },
+    });
 
     // A second run finds nothing more to do for it: it left the index with its cancel.
     const again = await h.sweep();

@@ -23,7 +23,8 @@ afterAll(async () => {
   await emulators?.stop();
 });
 afterEach(async () => {
-  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, h.tables.ledger))) expect(sum).toBe(0);
+  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, h.tables.ledger)))
+    expect(sum).toBe(0);
 });
 
 async function submitted(trigger = 'paid'): Promise<string> {
@@ -47,7 +48,10 @@ async function paid(): Promise<{ payoutId: string; reference: string }> {
   return payout;
 }
 
-const RELEASED = [['available', 'in_transit', AMOUNT], ['in_transit', 'available', AMOUNT]];
+const RELEASED = [
+  ['available', 'in_transit', AMOUNT],
+  ['in_transit', 'available', AMOUNT],
+];
 
 describe('POST /payouts/{payoutId}/cancel', () => {
   it('awaiting approval: canceled, nothing posted or released, the tenant’s action in the timeline and audit', async () => {
@@ -57,8 +61,17 @@ describe('POST /payouts/{payoutId}/cancel', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ status: 'canceled', status_reason: 'canceled_by_tenant: duplicate invoice' });
     expect(await h.journalOf(payoutId)).toEqual([]);
-    expect((await h.itemsOf(payoutId, 'timeline_entry')).at(-1)).toMatchObject({ event: 'cancel_requested', from: 'requires_approval', to: 'canceled', actor: { id: 'client-acme-backend' } });
-    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({ action: 'cancel_requested', outcome: 'applied', details: { reason: 'duplicate invoice' } });
+    expect((await h.itemsOf(payoutId, 'timeline_entry')).at(-1)).toMatchObject({
+      event: 'cancel_requested',
+      from: 'requires_approval',
+      to: 'canceled',
+      actor: { id: 'client-acme-backend' },
+    });
+    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({
+      action: 'cancel_requested',
+      outcome: 'applied',
+      details: { reason: 'duplicate invoice' },
+    });
   });
 
   it('submitted, no provider answer yet: canceled with in_transit released in the same transaction', async () => {
@@ -78,7 +91,13 @@ describe('POST /payouts/{payoutId}/cancel', () => {
     expect(answer.body).toMatchObject({ status: 'canceled', provider_reference: reference });
     expect(h.sandbox.getPayout(reference)?.status).toBe('canceled');
     expect(await h.journalOf(payoutId)).toEqual(RELEASED.map((p) => [p]));
-    expect((await h.itemsOf(payoutId, 'timeline_entry')).at(-1)).toMatchObject({ event: 'provider_canceled', from: 'accepted', to: 'canceled', source: 'api', actor: { kind: 'client', id: 'client-acme-backend' } });
+    expect((await h.itemsOf(payoutId, 'timeline_entry')).at(-1)).toMatchObject({
+      event: 'provider_canceled',
+      from: 'accepted',
+      to: 'canceled',
+      source: 'api',
+      actor: { kind: 'client', id: 'client-acme-backend' },
+    });
   });
 
   it('pending at the provider (in transit): still cancelable until it pays', async () => {
@@ -97,19 +116,29 @@ describe('POST /payouts/{payoutId}/cancel', () => {
     const before = await h.stateOf(payoutId);
     const answer = await h.act('cancel', payoutId, { principal: 'backend' });
     expect(answer.status).toBe(409);
-    expect(answer.body.error).toMatchObject({ type: 'conflict_error', code: 'cancel_too_late', category: 'human_action_required' });
+    expect(answer.body.error).toMatchObject({
+      type: 'conflict_error',
+      code: 'cancel_too_late',
+      category: 'human_action_required',
+    });
     expect(await h.stateOf(payoutId)).toEqual(before);
   });
 
   it('paid → 409 cancel_too_late; already canceled → 409 invalid_transition; nothing written', async () => {
     const { payoutId } = await paid();
     const before = await h.stateOf(payoutId);
-    expect((await h.act('cancel', payoutId, { principal: 'backend' })).body.error).toMatchObject({ code: 'cancel_too_late', category: 'human_action_required' });
+    expect((await h.act('cancel', payoutId, { principal: 'backend' })).body.error).toMatchObject({
+      code: 'cancel_too_late',
+      category: 'human_action_required',
+    });
     expect(await h.stateOf(payoutId)).toEqual(before);
     const canceled = await submitted();
     await h.act('cancel', canceled, { principal: 'backend' });
     const afterCancel = await h.stateOf(canceled);
-    expect((await h.act('cancel', canceled, { principal: 'backend' })).body.error).toMatchObject({ code: 'invalid_transition', category: 'terminal' });
+    expect((await h.act('cancel', canceled, { principal: 'backend' })).body.error).toMatchObject({
+      code: 'invalid_transition',
+      category: 'terminal',
+    });
     expect(await h.stateOf(canceled)).toEqual(afterCancel);
   });
 
@@ -129,17 +158,32 @@ describe('POST /payouts/{payoutId}/cancel', () => {
 describe('reversal: request → approval → provider → reversed', () => {
   it('the backend requests, a second principal approves, the provider returns it, the poll confirms it', async () => {
     const { payoutId, reference } = await paid();
-    const requested = await h.act('request_reversal', payoutId, { principal: 'backend', body: { reason: 'paid to the wrong recipient' } });
+    const requested = await h.act('request_reversal', payoutId, {
+      principal: 'backend',
+      body: { reason: 'paid to the wrong recipient' },
+    });
     expect(requested.status).toBe(201);
     const reversalId = requested.body.reversal.reversal_id;
-    expect(requested.body).toMatchObject({ status: 'paid', reversal: { status: 'requested', reason: 'paid to the wrong recipient', requested_by: 'client-acme-backend' } });
+    expect(requested.body).toMatchObject({
+      status: 'paid',
+      reversal: { status: 'requested', reason: 'paid to the wrong recipient', requested_by: 'client-acme-backend' },
+    });
     expect(h.sandbox.getPayout(reference)?.return_id ?? null).toBeNull();
 
-    const approved = await h.act('approve_reversal', payoutId, { principal: 'approver', reversalId, body: { note: 'confirmed' } });
+    const approved = await h.act('approve_reversal', payoutId, {
+      principal: 'approver',
+      reversalId,
+      body: { note: 'confirmed' },
+    });
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'paid', reversal: { reversal_id: reversalId, status: 'sent', decided_by: 'client-acme-approver', note: 'confirmed' } });
+    expect(approved.body).toMatchObject({
+      status: 'paid',
+      reversal: { reversal_id: reversalId, status: 'sent', decided_by: 'client-acme-approver', note: 'confirmed' },
+    });
     expect(h.sandbox.getPayout(reference)?.return_id).toBe(reversalId);
-    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find((i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT')!;
+    const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
+      (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
+    )!;
     expect(item['gsi3pk']).toBe('REVERSAL');
 
     // The sandbox returns it a step later; its webhook is not delivered here, so the sweeper's poll confirms it.
@@ -151,10 +195,17 @@ describe('reversal: request → approval → provider → reversed', () => {
     expect(reversed.status).toBe('reversed');
     expect(await h.journalOf(payoutId)).toEqual([
       [['available', 'in_transit', AMOUNT]],
-      [['in_transit', 'settled', AMOUNT], ['available', 'fees', 31]],
+      [
+        ['in_transit', 'settled', AMOUNT],
+        ['available', 'fees', 31],
+      ],
       [['settled', 'available', AMOUNT]],
     ]);
-    const read = await h.act('reject_reversal', payoutId, { principal: 'approver', reversalId, body: { reason: 'too late' } });
+    const read = await h.act('reject_reversal', payoutId, {
+      principal: 'approver',
+      reversalId,
+      body: { reason: 'too late' },
+    });
     expect(read.body.error.code).toBe('invalid_transition');
 
     const timeline = await h.itemsOf(payoutId, 'timeline_entry');
@@ -168,20 +219,33 @@ describe('reversal: request → approval → provider → reversed', () => {
       ['provider_reversed', 'applied', 'sweep', null],
     ]);
     const audit = await h.itemsOf(payoutId, 'audit');
-    expect(audit.filter((a) => String(a['action']).startsWith('reversal_')).map((a) => [a['action'], a['actor'].id, a['details']])).toEqual([
+    expect(
+      audit
+        .filter((a) => String(a['action']).startsWith('reversal_'))
+        .map((a) => [a['action'], a['actor'].id, a['details']]),
+    ).toEqual([
       ['reversal_requested', 'client-acme-backend', { reversal_id: reversalId, reason: 'paid to the wrong recipient' }],
       ['reversal_approved', 'client-acme-approver', { reversal_id: reversalId, note: 'confirmed' }],
       ['reversal_sent', 'client-acme-approver', { reversal_id: reversalId }],
     ]);
-    const item2 = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find((i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT')!;
+    const item2 = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
+      (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
+    )!;
     expect(item2).not.toHaveProperty('gsi3pk');
   });
 
   it('a rejected request: the payout stays paid, and a new one may be opened', async () => {
     const { payoutId } = await paid();
     const first = await h.act('request_reversal', payoutId, { principal: 'backend', body: { reason: 'first try' } });
-    const rejected = await h.act('reject_reversal', payoutId, { principal: 'approver', reversalId: first.body.reversal.reversal_id, body: { reason: 'paid correctly' } });
-    expect(rejected.body).toMatchObject({ status: 'paid', reversal: { status: 'rejected', rejection_reason: 'paid correctly' } });
+    const rejected = await h.act('reject_reversal', payoutId, {
+      principal: 'approver',
+      reversalId: first.body.reversal.reversal_id,
+      body: { reason: 'paid correctly' },
+    });
+    expect(rejected.body).toMatchObject({
+      status: 'paid',
+      reversal: { status: 'rejected', rejection_reason: 'paid correctly' },
+    });
     const second = await h.act('request_reversal', payoutId, { principal: 'backend2', body: { reason: 'second try' } });
     expect(second.status).toBe(201);
     expect(second.body.reversal.reversal_id).not.toBe(first.body.reversal.reversal_id);
@@ -201,15 +265,25 @@ describe('reversal: request → approval → provider → reversed', () => {
     it('a second open request → 409 reversal_already_open; self-approval → 403; another tenant → 404; unknown reversal → 404; same key other body → 422', async () => {
       const { payoutId } = await paid();
       const key = `reverse-${payoutId}`;
-      const requested = await h.act('request_reversal', payoutId, { principal: 'backend', key, body: { reason: 'wrong recipient' } });
+      const requested = await h.act('request_reversal', payoutId, {
+        principal: 'backend',
+        key,
+        body: { reason: 'wrong recipient' },
+      });
       const reversalId = requested.body.reversal.reversal_id;
       const before = await h.stateOf(payoutId);
       const answers = [
         await h.act('request_reversal', payoutId, { principal: 'backend2', body: { reason: 'again' } }),
         // The requester's own client, holding payouts:approve: four eyes still refuse it.
-        await h.act('approve_reversal', payoutId, { principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never, reversalId }),
+        await h.act('approve_reversal', payoutId, {
+          principal: { role: 'approver', clientId: 'client-acme-backend', scopes: ['payouts:approve'] } as never,
+          reversalId,
+        }),
         await h.act('approve_reversal', payoutId, { principal: 'approver', reversalId, tenant: 'globex' }),
-        await h.act('approve_reversal', payoutId, { principal: 'approver', reversalId: 'rev_01KAAAAAAAAAAAAAAAAAAAAAAA' }),
+        await h.act('approve_reversal', payoutId, {
+          principal: 'approver',
+          reversalId: 'rev_01KAAAAAAAAAAAAAAAAAAAAAAA',
+        }),
         await h.act('approve_reversal', payoutId, { principal: 'approver', reversalId: 'not-a-reversal' }),
         await h.act('request_reversal', payoutId, { principal: 'backend', key, body: { reason: 'another reason' } }),
         await h.act('request_reversal', payoutId, { principal: 'backend', body: {} }),
@@ -227,7 +301,11 @@ describe('reversal: request → approval → provider → reversed', () => {
       ]);
       expect(await h.stateOf(payoutId)).toEqual(before);
       // The same key and body is the first answer again.
-      const replay = await h.act('request_reversal', payoutId, { principal: 'backend', key, body: { reason: 'wrong recipient' } });
+      const replay = await h.act('request_reversal', payoutId, {
+        principal: 'backend',
+        key,
+        body: { reason: 'wrong recipient' },
+      });
       expect(replay.text).toBe(requested.text);
       expect(await h.stateOf(payoutId)).toEqual(before);
     });

@@ -28,7 +28,9 @@ async function accepted(trigger = 'paid'): Promise<{ payoutId: string; reference
 
 beforeAll(async () => {
   server = await startSandboxProvider({ port: 0, stepSeconds: STEP_SECONDS, plugins: false });
-  server.onStateChange((change) => changes.push({ id: change.payout.id, type: change.type, failure: change.payout.failure_code }));
+  server.onStateChange((change) =>
+    changes.push({ id: change.payout.id, type: change.type, failure: change.payout.failure_code }),
+  );
 });
 afterAll(async () => server?.stop());
 
@@ -36,9 +38,20 @@ describe('SandboxProvider.cancel', () => {
   it('accepted → canceled now, its later steps dropped; a repeat answers canceled again', async () => {
     const { payoutId, reference } = await accepted();
     const first = await adapter().cancel({ payoutId, providerReference: reference });
-    expect(first).toMatchObject({ kind: 'canceled', providerReference: reference, state: { kind: 'known', event: 'provider_canceled' }, amountMinor: 5_000, currency: 'EUR' });
-    expect(changes.filter((c) => c.id === reference).map((c) => c.type)).toEqual(['payout.accepted', 'payout.canceled']);
-    expect(changes.find((c) => c.id === reference && c.type === 'payout.canceled')?.failure).toBe('canceled_on_request');
+    expect(first).toMatchObject({
+      kind: 'canceled',
+      providerReference: reference,
+      state: { kind: 'known', event: 'provider_canceled' },
+      amountMinor: 5_000,
+      currency: 'EUR',
+    });
+    expect(changes.filter((c) => c.id === reference).map((c) => c.type)).toEqual([
+      'payout.accepted',
+      'payout.canceled',
+    ]);
+    expect(changes.find((c) => c.id === reference && c.type === 'payout.canceled')?.failure).toBe(
+      'canceled_on_request',
+    );
     await advanceSandbox(server.url, STEP_SECONDS * 3);
     expect(server.getPayout(reference)?.status).toBe('canceled');
     expect(await adapter().cancel({ payoutId, providerReference: reference })).toMatchObject({ kind: 'canceled' });
@@ -54,7 +67,10 @@ describe('SandboxProvider.cancel', () => {
   it('paid → too_late with the state it is in; unknown → not_found', async () => {
     const { payoutId, reference } = await accepted();
     await advanceSandbox(server.url, STEP_SECONDS * 2);
-    expect(await adapter().cancel({ payoutId, providerReference: reference })).toEqual({ kind: 'too_late', providerState: 'paid' });
+    expect(await adapter().cancel({ payoutId, providerReference: reference })).toEqual({
+      kind: 'too_late',
+      providerState: 'paid',
+    });
     expect(server.getPayout(reference)?.status).toBe('paid');
     expect(await adapter().cancel({ payoutId, providerReference: 'sbx_po_nope' })).toEqual({ kind: 'not_found' });
   });
@@ -64,19 +80,46 @@ describe('SandboxProvider.requestReturn', () => {
   it('paid → accepted; the same reversal id replays; `returned` follows one step later', async () => {
     const { payoutId, reference } = await accepted();
     await advanceSandbox(server.url, STEP_SECONDS * 2);
-    const request = { payoutId, providerReference: reference, reversalId: `rev_${sequence}`, amountMinor: 5_000, currency: 'EUR' as const };
-    expect(await adapter().requestReturn(request)).toEqual({ kind: 'accepted', providerReference: reference, replayed: false });
-    expect(await adapter().requestReturn(request)).toEqual({ kind: 'accepted', providerReference: reference, replayed: true });
-    expect(await adapter().requestReturn({ ...request, reversalId: 'rev_other' })).toMatchObject({ kind: 'refused', reasonCode: 'return_already_requested' });
+    const request = {
+      payoutId,
+      providerReference: reference,
+      reversalId: `rev_${sequence}`,
+      amountMinor: 5_000,
+      currency: 'EUR' as const,
+    };
+    expect(await adapter().requestReturn(request)).toEqual({
+      kind: 'accepted',
+      providerReference: reference,
+      replayed: false,
+    });
+    expect(await adapter().requestReturn(request)).toEqual({
+      kind: 'accepted',
+      providerReference: reference,
+      replayed: true,
+    });
+    expect(await adapter().requestReturn({ ...request, reversalId: 'rev_other' })).toMatchObject({
+      kind: 'refused',
+      reasonCode: 'return_already_requested',
+    });
     await advanceSandbox(server.url, STEP_SECONDS);
-    expect(server.getPayout(reference)).toMatchObject({ status: 'returned', failure_code: 'return_requested', return_id: request.reversalId });
+    expect(server.getPayout(reference)).toMatchObject({
+      status: 'returned',
+      failure_code: 'return_requested',
+      return_id: request.reversalId,
+    });
     const status = await adapter().getStatus({ payoutId, providerReference: reference });
     expect(status).toMatchObject({ kind: 'found', state: { kind: 'known', event: 'provider_reversed' } });
   });
 
   it('not paid → refused payout_not_returnable, nothing scheduled', async () => {
     const { payoutId, reference } = await accepted('pending');
-    const refused = await adapter().requestReturn({ payoutId, providerReference: reference, reversalId: 'rev_early', amountMinor: 5_000, currency: 'EUR' });
+    const refused = await adapter().requestReturn({
+      payoutId,
+      providerReference: reference,
+      reversalId: 'rev_early',
+      amountMinor: 5_000,
+      currency: 'EUR',
+    });
     expect(refused).toMatchObject({ kind: 'refused', reasonCode: 'payout_not_returnable' });
     expect(server.getPayout(reference)?.return_id ?? null).toBeNull();
   });

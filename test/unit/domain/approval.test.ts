@@ -15,7 +15,11 @@ const policies = parseApprovalPolicies({ ...raw, tenants: { globex: { thresholds
 const creator = { clientId: 'client-backend', subject: 'client-backend' };
 const approver = { clientId: 'client-approver', subject: 'client-approver' };
 const NOW = '2026-11-20T10:00:00.000Z';
-const pending = { status: 'requires_approval', createdBy: creator, approval: { thresholdMinor: 1_000_000, expiresAt: approvalExpiresAt(NOW) } };
+const pending = {
+  status: 'requires_approval',
+  createdBy: creator,
+  approval: { thresholdMinor: 1_000_000, expiresAt: approvalExpiresAt(NOW) },
+};
 
 describe('approval policy', () => {
   it('defaults to 1,000,000 minor units for EUR, USD and GBP', () => {
@@ -54,9 +58,21 @@ describe('approval policy', () => {
 describe('approval refusals, in order of precedence', () => {
   it.each([
     ['not awaiting approval', { ...pending, status: 'submitted' }, approver, NOW, 'invalid_transition'],
-    ['not awaiting approval beats self-approval', { ...pending, status: 'submitted' }, creator, NOW, 'invalid_transition'],
+    [
+      'not awaiting approval beats self-approval',
+      { ...pending, status: 'submitted' },
+      creator,
+      NOW,
+      'invalid_transition',
+    ],
     ['the creator itself', pending, creator, NOW, 'self_approval_forbidden'],
-    ['the same client under another subject', pending, { clientId: creator.clientId, subject: 'other' }, NOW, 'self_approval_forbidden'],
+    [
+      'the same client under another subject',
+      pending,
+      { clientId: creator.clientId, subject: 'other' },
+      NOW,
+      'self_approval_forbidden',
+    ],
     ['an unrecorded creator', { ...pending, createdBy: undefined }, approver, NOW, 'self_approval_forbidden'],
     ['self-approval beats expiry', pending, creator, '2026-12-01T00:00:00.000Z', 'self_approval_forbidden'],
     ['at the expiry instant', pending, approver, '2026-11-23T10:00:00.000Z', 'approval_expired'],

@@ -15,8 +15,34 @@ import {
 // change to the table must be made twice, on purpose. `>x` = transition to x, `s` stale, `F` forbidden.
 const EXPECTED: Record<string, string> = {
   //                     approved        cancel_op      rejected     accepted      pending      paid        failed        canceled      reversed     appr_rejected appr_expired cancel_req
-  requires_approval: ['>submitted', '>canceled', 'F', 'F', 'F', 'F', 'F', 'F', 'F', '>canceled', '>canceled', '>canceled'].join(' '),
-  submitted: ['s', '>canceled', '>failed', '>accepted', '>pending', '>paid', '>failed', '>canceled', 'F', 's', 's', '>canceled'].join(' '),
+  requires_approval: [
+    '>submitted',
+    '>canceled',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    '>canceled',
+    '>canceled',
+    '>canceled',
+  ].join(' '),
+  submitted: [
+    's',
+    '>canceled',
+    '>failed',
+    '>accepted',
+    '>pending',
+    '>paid',
+    '>failed',
+    '>canceled',
+    'F',
+    's',
+    's',
+    '>canceled',
+  ].join(' '),
   accepted: ['s', 'F', 'F', 's', '>pending', '>paid', '>failed', '>canceled', 'F', 's', 's', 'F'].join(' '),
   pending: ['s', 'F', 'F', 's', 's', '>paid', '>failed', '>canceled', 'F', 's', 's', 'F'].join(' '),
   paid: ['s', 'F', 'F', 's', 's', 's', '>reversed', 'F', '>reversed', 's', 's', 'F'].join(' '),
@@ -41,7 +67,8 @@ describe('lifecycle transition table', () => {
 
   it('covers every status and every event', () => {
     expect(Object.keys(TRANSITION_TABLE).sort()).toEqual([...PAYOUT_STATUSES].sort());
-    for (const status of PAYOUT_STATUSES) expect(Object.keys(TRANSITION_TABLE[status]).sort()).toEqual([...PAYOUT_EVENTS].sort());
+    for (const status of PAYOUT_STATUSES)
+      expect(Object.keys(TRANSITION_TABLE[status]).sort()).toEqual([...PAYOUT_EVENTS].sort());
   });
 
   it('never moves a terminal payout', () => {

@@ -31,12 +31,21 @@ const render = (status: (typeof REVERSAL_STATUSES)[number], event: (typeof REVER
 const requester = { clientId: 'backend', subject: 'backend' };
 const approver = { clientId: 'approver', subject: 'approver' };
 const reversal = (status: PayoutReversal['status']): PayoutReversal => ({
-  reversalId: 'rev_1', status, reason: 'duplicate', requestedBy: requester, requestedAt: '2026-11-20T10:00:00.000Z', updatedAt: '2026-11-20T10:00:00.000Z',
+  reversalId: 'rev_1',
+  status,
+  reason: 'duplicate',
+  requestedBy: requester,
+  requestedAt: '2026-11-20T10:00:00.000Z',
+  updatedAt: '2026-11-20T10:00:00.000Z',
 });
 
 describe('reversal table', () => {
-  const cases = REVERSAL_STATUSES.flatMap((status) => REVERSAL_EVENTS.map((event, i) => ({ status, event, expected: EXPECTED[status]!.split(' ')[i]! })));
-  it.each(cases)('$status × $event → $expected', ({ status, event, expected }) => expect(render(status, event)).toBe(expected));
+  const cases = REVERSAL_STATUSES.flatMap((status) =>
+    REVERSAL_EVENTS.map((event, i) => ({ status, event, expected: EXPECTED[status]!.split(' ')[i]! })),
+  );
+  it.each(cases)('$status × $event → $expected', ({ status, event, expected }) =>
+    expect(render(status, event)).toBe(expected),
+  );
 
   it('covers every status and event, and only open requests block a new one', () => {
     expect(Object.keys(REVERSAL_TABLE).sort()).toEqual([...REVERSAL_STATUSES].sort());
@@ -57,11 +66,35 @@ describe('reversal refusals, in order of precedence', () => {
 
   it.each([
     ['no reversal', { status: 'paid' }, 'rev_1', approver, 'reversal_not_found'],
-    ['another reversal id', { status: 'paid', reversal: reversal('requested') }, 'rev_2', approver, 'reversal_not_found'],
+    [
+      'another reversal id',
+      { status: 'paid', reversal: reversal('requested') },
+      'rev_2',
+      approver,
+      'reversal_not_found',
+    ],
     ['already approved', { status: 'paid', reversal: reversal('approved') }, 'rev_1', approver, 'invalid_transition'],
-    ['already decided beats self', { status: 'paid', reversal: reversal('rejected') }, 'rev_1', requester, 'invalid_transition'],
-    ['by its requester', { status: 'paid', reversal: reversal('requested') }, 'rev_1', requester, 'self_approval_forbidden'],
-    ['payout no longer paid', { status: 'reversed', reversal: reversal('requested') }, 'rev_1', approver, 'payout_not_paid'],
+    [
+      'already decided beats self',
+      { status: 'paid', reversal: reversal('rejected') },
+      'rev_1',
+      requester,
+      'invalid_transition',
+    ],
+    [
+      'by its requester',
+      { status: 'paid', reversal: reversal('requested') },
+      'rev_1',
+      requester,
+      'self_approval_forbidden',
+    ],
+    [
+      'payout no longer paid',
+      { status: 'reversed', reversal: reversal('requested') },
+      'rev_1',
+      approver,
+      'payout_not_paid',
+    ],
     ['a second principal', { status: 'paid', reversal: reversal('requested') }, 'rev_1', approver, undefined],
   ] as const)('%s → %s', (_name, payout, id, decider, expected) => {
     expect(reversalDecisionRefusal(payout as never, id, 'approve', decider)).toBe(expected);
