@@ -51,6 +51,7 @@ export class PayoutsConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
       },
     });
@@ -65,6 +66,7 @@ export class PayoutsConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.submitPayout.function);
     data.ledgerTable.grantReadWriteData(this.submitPayout.function);
     data.operationsTable.grantReadWriteData(this.submitPayout.function);
+    data.grantAuditAppend(this.submitPayout.function);
 
     this.createPayout = functions.create(this, 'CreatePayout', 'create-payout', {
       invocation: 'api',
@@ -73,6 +75,7 @@ export class PayoutsConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.idempotencyTable]: data.idempotencyTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.payoutAmountMaxMinor]: String(props.payoutAmountMaxMinor),
@@ -81,6 +84,7 @@ export class PayoutsConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.createPayout.function);
     data.ledgerTable.grantReadWriteData(this.createPayout.function);
     data.idempotencyTable.grantReadWriteData(this.createPayout.function);
+    data.grantAuditAppend(this.createPayout.function);
     this.submission.queue.grantSendMessages(this.createPayout.function);
 
     // Its own function rather than a route of create-payout or query-payouts: it is the one API
@@ -96,19 +100,24 @@ export class PayoutsConstruct extends Construct {
         [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
+        [ENV.auditTable]: data.auditTable.tableName,
       },
     });
     data.payoutsTable.grantReadWriteData(this.payoutActions.function);
+    // Every action is audited in its own transaction (payout-transitions.ts, payout-reversals.ts).
+    data.grantAuditAppend(this.payoutActions.function);
     data.ledgerTable.grantReadWriteData(this.payoutActions.function);
     data.idempotencyTable.grantReadWriteData(this.payoutActions.function);
     this.submission.queue.grantSendMessages(this.payoutActions.function);
 
     this.queryPayouts = functions.create(this, 'QueryPayouts', 'query-payouts', {
       invocation: 'api',
-      description: 'Reads payouts, their timelines and the lifecycle table',
-      environment: { [ENV.payoutsTable]: data.payoutsTable.tableName },
+      description: 'Reads payouts, their timelines and the lifecycle table; audits operator reads',
+      environment: { [ENV.payoutsTable]: data.payoutsTable.tableName, [ENV.auditTable]: data.auditTable.tableName },
     });
     data.payoutsTable.grantReadData(this.queryPayouts.function);
+    // Operator reads (GET /ops/payouts…) are audited: its one write.
+    data.grantAuditAppend(this.queryPayouts.function);
 
     this.getCorridors = functions.create(this, 'GetCorridors', 'get-corridors', {
       invocation: 'api',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { itemConditionFailed } from './dynamo-errors';
 import type { TransactItem } from './ledger-writes';
 
 /**
@@ -108,5 +109,5 @@ export class ActionKeyLocks {
 
 /** Index of the lock item in a canceled transaction's reasons → whether the lock was what failed. */
 export function lockRefused(codes: readonly string[] | undefined, lockIndex: number): boolean {
-  return codes !== undefined && lockIndex >= 0 && codes[lockIndex] === 'ConditionalCheckFailed';
+  return codes !== undefined && itemConditionFailed(codes, lockIndex);
 }

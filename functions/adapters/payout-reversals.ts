@@ -2,11 +2,14 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransitionSource } from '../domain/lifecycle';
 import type { Actor, Payout, PayoutRecord } from '../domain/payout';
 import type { PayoutReversal } from '../domain/reversal';
+import { payoutReversalEntry } from '../domain/audit-entries';
 import { ActionKeyTakenError, lockRefused } from './action-keys';
-import { cancellationCodes } from './dynamo-errors';
+import { auditChainMoved } from './audit-trail';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import type { TransactItem } from './ledger-writes';
 import { PAYOUT_SK, payoutPk, reversalIndexKeys } from './payout-items';
-import { PAYOUT_REQUEST_IDS_MAX } from './payout-transitions';
+import { PAYOUT_REQUEST_IDS_MAX, TRANSITION_ATTEMPTS_MAX, TRANSITION_RETRY_DELAY_MS_MAX } from './payout-transitions';
+import { TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
 
 /**
@@ -16,7 +19,10 @@ import type { PayoutsStore } from './payouts-store';
  * version is not bumped (like `exceptionOwner`), so a concurrent transition never retries for it;
  * transitions never write `reversal` (payout-transitions.ts), so neither write loses the other's.
  * Every write is conditional on the payout still being paid and on the reversal as it was read, so
- * two approvers, or an approver and the sweeper, cannot both move one request.
+ * two approvers, or an approver and the sweeper, cannot both move one request. Its audit record
+ * (audit-trail.ts, on the payout's chain) rides in the same transaction; when only the chain moved
+ * (an operator's read, a transition's record) the write is retried on the new head, up to
+ * TRANSITION_ATTEMPTS_MAX times, like a transition's.
  *
  * While a reversal is approved or sent the payout carries the REVERSAL gsi3 keys (payout-items.ts):
  * the sweeper re-sends an approved one and re-asks the provider about a sent one; `paid → reversed`
@@ -86,23 +92,40 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
       actor: { kind: write.actor.kind, id: write.actor.id },
       reversalId: next.reversalId,
     }),
-    repo.auditPut(payout.payoutId, write.at, write.actor, write.sourceRef, write.record, 'recorded', {
-      reversal_id: next.reversalId,
-      ...write.auditDetails,
-    }),
   ];
-  const lockIndex = write.lock === undefined ? -1 : items.length;
-  if (write.lock !== undefined) items.push(write.lock);
-  try {
-    await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
-    return { kind: 'written', payout: updated };
-  } catch (error) {
-    const codes = cancellationCodes(error);
-    if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(write.sourceRef, { cause: error });
-    // The payout moved on, or someone else decided the reversal first: the caller re-reads.
-    if (codes?.[0] === 'ConditionalCheckFailed') return { kind: 'conflict' };
-    throw error;
+  const audited = payoutReversalEntry({
+    payout,
+    record: write.record,
+    before: write.expected,
+    after: next,
+    source: write.source,
+    sourceRef: write.sourceRef,
+    actor: write.actor,
+    at: write.at,
+    ...(write.auditDetails === undefined ? {} : { said: write.auditDetails }),
+  });
+  const auditIndex = items.length;
+  const lockIndex = write.lock === undefined ? -1 : auditIndex + 2;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
+    const audit = await repo.audit.prepare(audited);
+    const transaction = [...items, ...audit.items, ...(write.lock === undefined ? [] : [write.lock])];
+    try {
+      await repo.client.send(new TransactWriteCommand({ TransactItems: transaction }));
+      return { kind: 'written', payout: updated };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes === undefined) throw error;
+      if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(write.sourceRef, { cause: error });
+      // The payout moved on, or someone else decided the reversal first: the caller re-reads.
+      if (itemConditionFailed(codes, 0)) return { kind: 'conflict' };
+      // Only the payout's audit chain moved (a record was appended after our head read): re-read it.
+      if (!auditChainMoved(codes, auditIndex) && !hasTransactionConflict(codes)) throw error;
+      lastError = error;
+      if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
+    }
   }
+  throw new TransitionConflictError(payout.payoutId, TRANSITION_ATTEMPTS_MAX, { cause: lastError });
 }
 
 function withRequestId(requestIds: readonly string[], requestId: string): string[] {

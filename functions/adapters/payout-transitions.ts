@@ -1,13 +1,15 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { checkEventOwnership } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
+import { payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, dedupPk, payoutPk, tenantStatusGsiPk, waitingIndexKeys } from './payout-items';
 import { ActionKeyTakenError, lockRefused } from './action-keys';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { auditChainMoved } from './audit-trail';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
 
@@ -47,8 +49,8 @@ export interface TransitionOptions {
  *   this payout's must not even be recorded against it. A claimed reference the payout does not
  *   hold yet is checked inside the transaction against the provider-reference index (a failed
  *   condition there is a rejection too, with the holder read as evidence);
- * - transition: payout update, timeline entry, journal entry + balances, audit (+ provider-ref index
- *   item when the reference is first set, + dedup record);
+ * - transition: payout update, timeline entry, journal entry + balances, audit record and chain head
+ *   (audit-trail.ts; + provider-ref index item when the reference is first set, + dedup record);
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
@@ -56,8 +58,9 @@ export interface TransitionOptions {
  * Every timeline entry names its actor. With `options.recordUnapplied === false` (a tenant's action
  * refused in this status) stale and forbidden write nothing at all; with `options.actionKey` the lock
  * joins whatever is written, and a stale outcome is audited too (the caller's action happened).
- * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
- * attempt re-reads and re-checks ownership, so the check and the write always see one version.
+ * A version conflict (someone else moved the payout, or appended to its audit chain: an operator's
+ * read) is retried TRANSITION_ATTEMPTS_MAX times; every attempt re-reads the payout, re-checks
+ * ownership and re-reads the chain head, so the check and the write always see one version.
  */
 export async function applyTransition(
   repo: PayoutsStore,
@@ -81,6 +84,8 @@ export async function applyTransition(
     let result: TransitionResult;
     /** Where the provider-reference index item sits in `items`, when there is one. */
     let refIndex = -1;
+    /** Where the two audit items sit in `items`, when the outcome is audited (applied, forbidden). */
+    let auditIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
       items.push({
@@ -105,17 +110,10 @@ export async function applyTransition(
           ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
         }),
       );
-      items.push(
-        repo.auditPut(
-          payout.payoutId,
-          cmd.recordedAt,
-          cmd.actor,
-          cmd.sourceRef,
-          cmd.event,
-          'applied',
-          options.auditDetails,
-        ),
-      );
+      auditIndex = items.length;
+      const reached = { status: next.status, version: next.version };
+      const audited = payoutTransitionEntry(payout, cmd, 'applied', reached, options.auditDetails);
+      items.push(...(await repo.audit.prepare(audited)).items);
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
         items.push(referenceIndexPut(repo, payout, next.providerReference));
@@ -163,17 +161,9 @@ export async function applyTransition(
       );
       // A caller's own action (it carries an action key) is audited even when it changed nothing.
       if (decision.kind === 'forbidden' || options.actionKey !== undefined) {
-        items.push(
-          repo.auditPut(
-            payout.payoutId,
-            cmd.recordedAt,
-            cmd.actor,
-            cmd.sourceRef,
-            cmd.event,
-            decision.kind,
-            options.auditDetails,
-          ),
-        );
+        auditIndex = items.length;
+        const audited = payoutTransitionEntry(payout, cmd, decision.kind, undefined, options.auditDetails);
+        items.push(...(await repo.audit.prepare(audited)).items);
       }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
@@ -207,11 +197,12 @@ export async function applyTransition(
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
-      if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
+      if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
       if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(cmd.sourceRef, { cause: error });
-      const payoutMoved = codes[0] === 'ConditionalCheckFailed';
-      if (!payoutMoved && !codes.includes('TransactionConflict')) {
-        if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
+      // Moved: the payout's version, or its audit chain (an operator's read appended to it).
+      const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
+      if (!payoutMoved && !hasTransactionConflict(codes)) {
+        if (!itemConditionFailed(codes, refIndex)) throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
         if (claim === undefined) {
           throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });

@@ -9,7 +9,7 @@ import { DomainError } from './domain-error';
  */
 
 export const EXCEPTION_CATEGORIES = [
-  // Webhooks and the sweeper (issue 4).
+  // Raised by the webhook processor and the sweeper.
   'forbidden_transition',
   // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
   'event_ownership_mismatch',
@@ -18,7 +18,7 @@ export const EXCEPTION_CATEGORIES = [
   'long_pending',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
-  // Reconciliation (issue 5).
+  // Raised by reconciliation: one per mismatch category (reconciliation/categories.ts), and the failed run.
   'missing_provider_reference',
   'missing_at_provider',
   'missing_internally',
@@ -114,6 +114,159 @@ export const isExceptionOwner = (v: unknown): v is ExceptionOwner =>
   typeof v === 'string' && (EXCEPTION_OWNERS as readonly string[]).includes(v);
 export const isExceptionState = (v: unknown): v is ExceptionState =>
   typeof v === 'string' && (EXCEPTION_STATES as readonly string[]).includes(v);
+
+/** The exception categories a reconciliation row opens (reconciliation/categories.ts names them too). */
+export type RowMismatchCategory = Exclude<
+  ExceptionCategory,
+  | 'forbidden_transition'
+  | 'event_ownership_mismatch'
+  | 'webhook_dead_lettered'
+  | 'submission_dead_lettered'
+  | 'long_pending'
+  | 'reconciliation_dead_lettered'
+  | 'report_malformed'
+  | 'approval_expired'
+>;
+
+/**
+ * What an exception is about: its category and the facts its dedup key is made of (and the payout
+ * it is linked to, so the payout shows its owner). The key, and so the exception id, is a function
+ * of the subject alone: whoever sees "the same" condition again (a redelivery, a re-run, the next
+ * sweep) lands on the same row.
+ */
+export type ExceptionSubject =
+  /** A webhook whose event the lifecycle forbids: one row per provider event. */
+  | { category: 'forbidden_transition'; provider: string; providerEventId: string; payoutId: string }
+  /**
+   * A claim refused by event ownership. A webhook is keyed by its event (a redelivery, replay or
+   * redrive of it updates the row); a status answer has no event id, so it is keyed by the payout
+   * asked about and the reference answered (the sweeper asks every run: one row, not one a run).
+   */
+  | {
+      category: 'event_ownership_mismatch';
+      provider: string;
+      payoutId: string;
+      via: { kind: 'webhook'; providerEventId: string } | { kind: 'poll'; providerReference: string };
+    }
+  /**
+   * A webhook message that failed every delivery. Keyed by its provider event, so the processor's
+   * last attempt and the sweeper's look at the DLQ land on one row; a message too broken to name
+   * its event is keyed by its SQS message id.
+   */
+  | {
+      category: 'webhook_dead_lettered';
+      message: { kind: 'event'; provider: string; providerEventId: string } | { kind: 'unreadable'; messageId: string };
+      payoutId?: string;
+    }
+  | { category: 'submission_dead_lettered'; messageId: string; payoutId?: string }
+  /**
+   * Per message, like submissions: a redriven request that dead-letters again is a new message and
+   * so a new exception, rather than an update to one ops may already have resolved.
+   */
+  | { category: 'reconciliation_dead_lettered'; messageId: string }
+  /** One per payout: the sweeper sees it again every run until the provider answers. */
+  | { category: 'long_pending'; payoutId: string }
+  /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
+  | { category: 'approval_expired'; payoutId: string }
+  /** One per (category, payout or provider row), across re-runs. */
+  | { category: RowMismatchCategory; payoutId?: string; providerReference?: string }
+  /** One per (provider, day): a re-run of the day with the same broken report updates it. */
+  | { category: 'report_malformed'; provider: string; date: string };
+
+/**
+ * The one place a dedup key is spelled. Each format is already part of stored exception ids
+ * (exceptionIdOf hashes it): changing one would open a second row beside every existing one.
+ */
+export function exceptionDedupKey(subject: ExceptionSubject): string {
+  switch (subject.category) {
+    case 'forbidden_transition':
+      return `forbidden:${subject.provider}:${subject.providerEventId}`;
+    case 'event_ownership_mismatch':
+      return subject.via.kind === 'webhook'
+        ? `ownership:${subject.provider}:${subject.via.providerEventId}`
+        : `ownership:${subject.provider}:poll:${subject.payoutId}:${subject.via.providerReference}`;
+    case 'webhook_dead_lettered': {
+      const { message } = subject;
+      // An unreadable message is keyed like a submission's (by message id), as it always was.
+      return message.kind === 'event'
+        ? `webhook_dlq:${message.provider}:${message.providerEventId}`
+        : `submission_dlq:${message.messageId}`;
+    }
+    case 'submission_dead_lettered':
+      return `submission_dlq:${subject.messageId}`;
+    case 'reconciliation_dead_lettered':
+      return `reconciliation_dlq:${subject.messageId}`;
+    case 'long_pending':
+      return `long_pending:${subject.payoutId}`;
+    case 'approval_expired':
+      return `approval_expired:${subject.payoutId}`;
+    case 'missing_provider_reference':
+    case 'missing_at_provider':
+    case 'missing_internally':
+    case 'amount_mismatch':
+    case 'currency_mismatch':
+    case 'fee_mismatch':
+    case 'status_mismatch':
+    case 'duplicate_at_provider':
+    case 'reversed_after_paid': {
+      const who =
+        subject.payoutId !== undefined
+          ? `payout:${subject.payoutId}`
+          : `provider_reference:${subject.providerReference ?? ''}`;
+      return `reconciliation:${subject.category}:${who}`;
+    }
+    case 'report_malformed':
+      return `reconciliation:report_malformed:${subject.provider}:${subject.date}`;
+    default:
+      return assertNever(subject, 'exception subject');
+  }
+}
+
+/** Everything the category decides about an exception: its key, owner and SLA (and its payout link). */
+export interface ExceptionRule {
+  readonly dedupKey: string;
+  readonly category: ExceptionCategory;
+  readonly owner: ExceptionOwner;
+  readonly slaSeconds: number;
+  readonly payoutId?: string;
+}
+
+export function exceptionRuleOf(subject: ExceptionSubject): ExceptionRule {
+  const payoutId = 'payoutId' in subject ? subject.payoutId : undefined;
+  return {
+    dedupKey: exceptionDedupKey(subject),
+    category: subject.category,
+    owner: defaultOwnerOf(subject.category),
+    slaSeconds: SLA_SECONDS_BY_CATEGORY[subject.category],
+    ...(payoutId === undefined ? {} : { payoutId }),
+  };
+}
+
+/** What was seen this time: the evidence, the error if there was one, and when (time is passed in). */
+export interface ExceptionOccurrence {
+  readonly evidence: Record<string, unknown>;
+  readonly error?: string | { message: string; code?: string };
+  /** ISO 8601: `openedAt` when it opens the row, `lastSeenAt` when the row exists. */
+  readonly seenAt: string;
+}
+
+declare const OPENED_BY_THE_RULES: unique symbol;
+
+/**
+ * The value the exceptions repository stores. Only openException makes one (the brand is a type,
+ * nothing at run time), so no caller can open an exception with an owner, SLA or key of its own.
+ */
+export type ExceptionOpening = ExceptionRule & ExceptionOccurrence & { readonly [OPENED_BY_THE_RULES]: true };
+
+/** The exception rules in one call: the subject decides key, owner and SLA; the occurrence is what was seen. */
+export function openException(subject: ExceptionSubject, occurrence: ExceptionOccurrence): ExceptionOpening {
+  return { ...exceptionRuleOf(subject), ...occurrence } as ExceptionOpening;
+}
+
+/** The id of the exception a subject opens: to look it up or resolve it without opening it. */
+export function exceptionIdFor(subject: ExceptionSubject): string {
+  return exceptionIdOf(exceptionDedupKey(subject));
+}
 
 /** Hex characters of SHA-256 kept in an exception id: 128 bits, collisions are not a practical concern. */
 const EXCEPTION_ID_HASH_CHARS = 32;

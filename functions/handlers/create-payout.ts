@@ -1,5 +1,4 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { ulid } from 'ulidx';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { approvalPolicies } from '../adapters/approval-policy-config';
 import { corridorMatrix } from '../adapters/corridors-config';
@@ -8,7 +7,7 @@ import { submissionEnqueuer } from '../adapters/submission-queue';
 import { parseCreatePayoutRequest } from '../http/create-payout-request';
 import { idempotentCreate } from '../app/payouts/create-payout';
 import { httpHandler } from '../http/http-handler';
-import { PAYOUT_ID_PREFIX } from '../shared/ids';
+import { newPayoutId } from '../shared/ids';
 import { positiveIntegerEnv } from '../shared/env';
 import {
   ENV,
@@ -28,6 +27,7 @@ const repository = new PayoutsRepository({
   client: dynamoDocumentClient(),
   payoutsTable: requiredEnv(ENV.payoutsTable),
   ledgerTable: requiredEnv(ENV.ledgerTable),
+  auditTable: requiredEnv(ENV.auditTable),
 });
 const create = idempotentCreate({
   repository,
@@ -43,7 +43,7 @@ const create = idempotentCreate({
     IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
   ),
   now: () => new Date(),
-  newPayoutId: () => `${PAYOUT_ID_PREFIX}${ulid()}`,
+  newPayoutId,
   approvalPolicies: approvalPolicies(),
 });
 

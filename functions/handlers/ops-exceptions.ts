@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { httpHandler } from '../http/http-handler';
@@ -13,7 +14,10 @@ function dependencies(): ExceptionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
   deps = {
-    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)) }),
+    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), {
+      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)),
+    }),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -25,7 +25,12 @@ function dependencies(): PayoutActionsDeps {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   deps = {
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    payouts: new PayoutsRepository({
+      client,
+      payoutsTable,
+      ledgerTable: requiredEnv(ENV.ledgerTable),
+      auditTable: requiredEnv(ENV.auditTable),
+    }),
     action: idempotentAction({
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: requiredEnv(ENV.idempotencyTable),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from './api-error';
-import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './create-payout-request';
+import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './schemas';
 import type { HttpResult } from './response';
 
 /**
@@ -8,7 +8,7 @@ import type { HttpResult } from './response';
  * (create-payout-request.ts): required, 1 to 255 printable ASCII characters. Checked after the
  * principal and before the body, so a missing key is refused before anything is parsed or read.
  */
-export { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './create-payout-request';
+export { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './schemas';
 
 /** What a concurrent duplicate is told to wait before it retries (409 + Retry-After). */
 export const IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS = 1;

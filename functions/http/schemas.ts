@@ -177,10 +177,26 @@ export const payoutListSchema = z.object({ data: z.array(payoutViewSchema), next
 /** Provider references are short opaque ids; anything longer is not one. */
 export const PROVIDER_REFERENCE_CHARS_MAX = 255;
 
-/** Idempotency keys are what the Idempotency-Key header allows: printable ASCII, 1 to 255. */
-export const IDEMPOTENCY_KEY_QUERY_PATTERN = /^[\x20-\x7e]{1,255}$/;
-/** Provider references are opaque ids: printable ASCII without spaces, 1 to 255. */
-export const PROVIDER_REFERENCE_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${PROVIDER_REFERENCE_CHARS_MAX}}$`);
+/** The Idempotency-Key header (and the queries that look a key up): 1 to 255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
+/** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
+/** Provider references are opaque ids: printable ASCII without spaces (the length is PROVIDER_REFERENCE_CHARS_MAX). */
+export const PROVIDER_REFERENCE_PATTERN = /^[\x21-\x7e]+$/;
+
+/** An idempotency key as a query value; the length beside the pattern, so the document states it as maxLength. */
+export const idempotencyKeyQuery = () =>
+  z
+    .string({ error: 'idempotency_key_invalid' })
+    .max(IDEMPOTENCY_KEY_CHARS_MAX, { error: 'idempotency_key_invalid' })
+    .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'idempotency_key_invalid' });
+
+/** A provider reference as a query value (GET /payouts, GET /ops/payouts). */
+export const providerReferenceQuery = () =>
+  z
+    .string({ error: 'provider_reference_invalid' })
+    .max(PROVIDER_REFERENCE_CHARS_MAX, { error: 'provider_reference_invalid' })
+    .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' });
 /** A page size as a client writes it: digits only, no sign, exponent, hex or padding. */
 const PAGE_SIZE_PATTERN = /^[1-9][0-9]{0,2}$/;
 /** Cursors are base64url of a small key; a longer value is not one of ours. */
@@ -195,19 +211,22 @@ export function pageSizeQuery(limitMax: number, limitDefault: number, error: str
     .default(limitDefault);
 }
 
-/** An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. */
-const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
+/**
+ * An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. zod runs
+ * the overwrite even when the format check failed (checks do not abort), so it must not throw on
+ * what is not a date: that value is refused by the format check, untouched.
+ */
+export const instantQuery = (error: string) =>
+  z.iso.datetime({ error }).overwrite((value) => {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  });
 
 export const listPayoutsQuerySchema = z
   .object({
     status: z.enum(PAYOUT_STATUSES, { error: 'status_invalid' }).optional(),
-    idempotency_key: z
-      .string({ error: 'idempotency_key_invalid' })
-      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
-      .optional(),
-    provider_reference: z
-      .string({ error: 'provider_reference_invalid' })
-      .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
+    idempotency_key: idempotencyKeyQuery().optional(),
+    provider_reference: providerReferenceQuery()
       .optional()
       .describe(
         "The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's",

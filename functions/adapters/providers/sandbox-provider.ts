@@ -11,7 +11,7 @@ import type {
   SubmitResult,
 } from '../../domain/provider-port';
 import { mapSandboxState } from '../../domain/provider-status';
-import { ENV } from '../../shared/names';
+import { ENV, type ProviderName } from '../../shared/names';
 import {
   classifyFetchError,
   classifyHttpFailure,
@@ -35,7 +35,7 @@ import {
  * SQS redelivery, duplicate message — gets the payout the sandbox already holds.
  */
 
-export const PROVIDER_NAME = 'sandbox';
+export const PROVIDER_NAME = 'sandbox' satisfies ProviderName;
 /** How long a submission may take before we give up on hearing the answer (the sandbox may still act). */
 export const submitTimeoutMs = 5_000;
 /** How long a status read may take. */

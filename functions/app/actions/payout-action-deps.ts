@@ -35,5 +35,10 @@ export interface ActionCall {
   requestId: string;
 }
 
-export const actorOf = (caller: Caller): Actor => ({ kind: 'client', id: caller.clientId, scopes: caller.scopes });
+export const actorOf = (caller: Caller): Actor => ({
+  kind: 'client',
+  id: caller.clientId,
+  role: caller.role,
+  scopes: caller.scopes,
+});
 export const principalOf = (caller: Caller): PrincipalRef => ({ clientId: caller.clientId, subject: caller.subject });

@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { cancellationCodes } from '../../adapters/dynamo-errors';
+import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutsRepository } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
 import { approvalExpiresAt, approvalRequirement, policyFor, type ApprovalPolicies } from '../../domain/approval';
@@ -75,7 +75,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
       const result = await deps.repository.createPayout({
         payout,
         destination: request.destination,
-        actor: { kind: 'client', id: caller.clientId, scopes: caller.scopes },
+        actor: { kind: 'client', id: caller.clientId, role: caller.role, scopes: caller.scopes },
         requestId,
         fieldHashes: hashes,
       });
@@ -174,13 +174,7 @@ function newPayout(
 
 /** DynamoDB refused the request itself: the same request will be refused again. */
 function isDeterministicFailure(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'ValidationException' || name === 'PayoutsRepositoryError') return true;
-  const codes = cancellationCodes(error);
-  return (
-    codes !== undefined &&
-    codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded')
-  );
+  return (error as { name?: string } | null)?.name === 'PayoutsRepositoryError' || isRefusedRequest(error);
 }
 
 function keyReused(fields: string[]): ApiError {

@@ -1,5 +1,5 @@
 import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
-import { defaultOwnerOf, exceptionIdOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import { exceptionIdFor, openException, type ExceptionSubject } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 
 /**
@@ -15,7 +15,8 @@ import type { Payout, TransitionCommand, TransitionResult } from '../../domain/p
  */
 export const SWEEP_APPROVAL_EXPIRIES_MAX = 50;
 
-export const approvalExpiredDedupKey = (payoutId: string): string => `approval_expired:${payoutId}`;
+/** The sweeper as the audit trail names it (a job: its function name), on the exception and the cancel. */
+const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
 
 export interface ApprovalSweepDeps {
   exceptions: ExceptionsRepository;
@@ -40,27 +41,23 @@ export async function expireApprovals(deps: ApprovalSweepDeps, nowIso: string): 
       approval.expiresAt > nowIso
     )
       continue;
-    const dedupKey = approvalExpiredDedupKey(payoutId);
+    const subject: ExceptionSubject = { category: 'approval_expired', payoutId };
+    const evidence = {
+      tenant_id: payout.tenantId,
+      amount_minor: payout.amountMinor,
+      currency: payout.currency,
+      threshold_minor: approval.thresholdMinor,
+      created_at: payout.createdAt,
+      expires_at: approval.expiresAt,
+      created_by: payout.createdBy?.clientId ?? null,
+    };
+    const error = {
+      message: `nobody approved payout ${payoutId} by ${approval.expiresAt}; it is canceled. Create it again if it is still wanted`,
+      code: 'approval_expired',
+    };
     await deps.exceptions.openOrUpdate({
-      dedupKey,
-      category: 'approval_expired',
-      owner: defaultOwnerOf('approval_expired'),
-      slaSeconds: SLA_SECONDS_BY_CATEGORY.approval_expired,
-      payoutId,
-      evidence: {
-        tenant_id: payout.tenantId,
-        amount_minor: payout.amountMinor,
-        currency: payout.currency,
-        threshold_minor: approval.thresholdMinor,
-        created_at: payout.createdAt,
-        expires_at: approval.expiresAt,
-        created_by: payout.createdBy?.clientId ?? null,
-      },
-      error: {
-        message: `nobody approved payout ${payoutId} by ${approval.expiresAt}; it is canceled. Create it again if it is still wanted`,
-        code: 'approval_expired',
-      },
-      now: nowIso,
+      ...openException(subject, { evidence, error, seenAt: nowIso }),
+      actor: SWEEP_ACTOR,
     });
     const result = await deps.payouts.applyTransition({
       payoutId,
@@ -69,7 +66,7 @@ export async function expireApprovals(deps: ApprovalSweepDeps, nowIso: string): 
       sourceRef: `sweep:${nowIso}`,
       occurredAt: approval.expiresAt,
       recordedAt: nowIso,
-      actor: { kind: 'system', id: 'sweep' },
+      actor: SWEEP_ACTOR,
       statusReason: 'approval_expired',
       approvalDecision: { kind: 'expired', at: nowIso },
     });
@@ -78,9 +75,9 @@ export async function expireApprovals(deps: ApprovalSweepDeps, nowIso: string): 
       continue;
     }
     await deps.exceptions.resolve({
-      exceptionId: exceptionIdOf(dedupKey),
+      exceptionId: exceptionIdFor(subject),
       note: `decided before the expiry was applied (payout ${result.kind === 'stale' || result.kind === 'forbidden' ? result.payout.status : result.kind})`,
-      actor: { kind: 'system', id: 'sweep' },
+      actor: SWEEP_ACTOR,
       now: nowIso,
     });
   }

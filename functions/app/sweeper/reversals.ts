@@ -4,7 +4,7 @@ import { sendReturn } from '../actions/reversals';
 import type { Payout } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { isReversalInFlight } from '../../domain/reversal';
-import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
+import { openOwnershipException } from '../webhooks/ownership-exception';
 
 /**
  * The sweeper's reversal job (issue 10): reversals approved or sent with no news for
@@ -88,8 +88,8 @@ export async function sweepReversals(
     if (result.kind === 'rejected_ownership') {
       report.ownershipRejected++;
       await openOwnershipException(deps.exceptions, {
-        dedupKey: pollOwnershipExceptionDedupKey(provider.provider, payoutId, status.providerReference),
         provider: provider.provider,
+        via: { kind: 'poll', providerReference: status.providerReference },
         payout: result.payout,
         mismatches: result.mismatches,
         claim: {

@@ -3,23 +3,21 @@ import type { ExceptionsRepository } from '../../adapters/exceptions-repository'
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { RecheckMarkers } from '../../adapters/recheck-markers';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
-import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import { openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
-import {
-  deadLetterCategoryOf,
-  deadLetterDedupKeyOf,
-  describeDlqMessage,
-  QUEUE_NAMES,
-  type QueueName,
-} from '../ops/dlq-view';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
-import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
-import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
+import { openOwnershipException } from '../webhooks/ownership-exception';
+import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
+
+/** The sweeper as the audit trail names it (a job: its function name). */
+const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
 
 /**
  * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
@@ -133,23 +131,18 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 
   for (const queue of QUEUE_NAMES) {
     await job(`dlq:${queue}`, async () => {
-      const category = deadLetterCategoryOf(queue);
       for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
         const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
         // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
         const { payload: _payload, ...evidence } = view;
+        const error = {
+          message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
+          code: view.error_category,
+        };
+        const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
         await deps.exceptions.openOrUpdate({
-          dedupKey: deadLetterDedupKeyOf(view),
-          category,
-          owner: defaultOwnerOf(category),
-          slaSeconds: SLA_SECONDS_BY_CATEGORY[category],
-          evidence: evidence as Record<string, unknown>,
-          ...(view.payout_id === undefined ? {} : { payoutId: view.payout_id }),
-          error: {
-            message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
-            code: view.error_category,
-          },
-          now: nowIso,
+          ...openException(deadLetterSubjectOf(view), occurrence),
+          actor: SWEEP_ACTOR,
         });
         report.dlqExceptions++;
       }
@@ -188,20 +181,16 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
+        const evidence = {
+          status: after.status,
+          created_at: payout.createdAt,
+          last_event_at: after.lastEventAt,
+          provider: payout.provider,
+          provider_reference: payout.providerReference,
+        };
         await deps.exceptions.openOrUpdate({
-          dedupKey: longPendingExceptionDedupKey(payout.payoutId),
-          category: 'long_pending',
-          owner: defaultOwnerOf('long_pending'),
-          slaSeconds: SLA_SECONDS_BY_CATEGORY.long_pending,
-          payoutId: payout.payoutId,
-          evidence: {
-            status: after.status,
-            created_at: payout.createdAt,
-            last_event_at: after.lastEventAt,
-            provider: payout.provider,
-            provider_reference: payout.providerReference,
-          },
-          now: nowIso,
+          ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
+          actor: SWEEP_ACTOR,
         });
         report.longPending++;
       }
@@ -273,7 +262,7 @@ async function recheck(
     sourceRef: `poll:${payout.payoutId}:${nowIso}`,
     occurredAt: status.stateSince ?? nowIso,
     recordedAt: nowIso,
-    actor: { kind: 'system', id: 'sweep' },
+    actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
@@ -294,8 +283,8 @@ async function recheck(
     case 'rejected_ownership':
       report.ownershipRejected++;
       await openOwnershipException(deps.exceptions, {
-        dedupKey: pollOwnershipExceptionDedupKey(provider.provider, payout.payoutId, status.providerReference),
         provider: provider.provider,
+        via: { kind: 'poll', providerReference: status.providerReference },
         payout: result.payout,
         mismatches: result.mismatches,
         claim: {

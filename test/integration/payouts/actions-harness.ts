@@ -8,6 +8,8 @@ import { ulid } from 'ulidx';
 import { ActionKeyLocks } from '../../../functions/adapters/action-keys';
 import { approvalPolicies } from '../../../functions/adapters/approval-policy-config';
 import { corridorMatrix } from '../../../functions/adapters/corridors-config';
+import { AuditSearch } from '../../../functions/adapters/audit-search';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
@@ -17,14 +19,19 @@ import { PayoutWaitingIndex } from '../../../functions/adapters/payout-waiting-i
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
 import { SandboxProvider } from '../../../functions/adapters/providers/sandbox-provider';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
+import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
 import { submissionEnqueuer } from '../../../functions/adapters/submission-queue';
 import { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { idempotentAction } from '../../../functions/app/actions/idempotent-action';
 import type { PayoutActionsDeps } from '../../../functions/app/actions/payout-action-deps';
 import { payoutActionsApi } from '../../../functions/app/actions/payout-actions-api';
+import { verifyAuditDay, type AuditVerifyReport } from '../../../functions/app/audit/verify-day';
 import { idempotentCreate } from '../../../functions/app/payouts/create-payout';
 import { submitOne } from '../../../functions/app/submission/submit-one';
 import { sweep } from '../../../functions/app/sweeper/sweep';
+import { auditDayOf, EMPTY_CHAIN, type AuditRecord } from '../../../functions/domain/audit';
+import { payoutSubject } from '../../../functions/domain/audit-entries';
+import { verifyChain } from '../../../functions/domain/audit-verify';
 import type { Payout } from '../../../functions/domain/payout';
 import { callerOf } from '../../../functions/http/claims';
 import { parseCreatePayoutRequest } from '../../../functions/http/create-payout-request';
@@ -121,6 +128,7 @@ export async function actionsHarness(emulators: StartedEmulators) {
     ledger: env['LEDGER_TABLE']!,
     idempotency: env['IDEMPOTENCY_TABLE']!,
     operations: env['OPERATIONS_TABLE']!,
+    audit: env['AUDIT_TABLE']!,
   };
   let clockMs = Date.now();
   const now = () => new Date(clockMs);
@@ -134,8 +142,11 @@ export async function actionsHarness(emulators: StartedEmulators) {
     client: documentClient,
     payoutsTable: tables.payouts,
     ledgerTable: tables.ledger,
+    auditTable: tables.audit,
   });
+  const trail = new AuditTrail(documentClient, tables.audit);
   const exceptions = new ExceptionsRepository(documentClient, tables.operations, {
+    audit: trail,
     onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, tables.payouts),
   });
   // One persistence layer per idempotent wrapper, as each Lambda has its own: Powertools configures a
@@ -302,7 +313,49 @@ export async function actionsHarness(emulators: StartedEmulators) {
     nowMs: () => clockMs,
   };
 
-  /** Every item of the payout's partition and its journal, and every balance: equal means nothing was written. */
+  /**
+   * The payout's audit chain (AUDIT_TABLE, main's trail), oldest first, after checking it links up
+   * from the genesis hash to the stored head: every record an action wrote is in one valid chain.
+   */
+  async function auditOf(payoutId: string): Promise<AuditRecord[]> {
+    const subject = payoutSubject(payoutId);
+    const records = await trail.chainRecords(subject, 1, Number.MAX_SAFE_INTEGER, { strict: true });
+    const verdict = verifyChain(records, {
+      chain: `payout:${payoutId}`,
+      after: EMPTY_CHAIN,
+      head: await trail.head(subject),
+    });
+    if (!verdict.ok) throw new Error(`the audit chain of ${payoutId} is broken: ${JSON.stringify(verdict)}`);
+    return records;
+  }
+
+  /**
+   * `npm run audit -- verify` for each UTC day the payout's records fall on (the test clock moves,
+   * so a payout's records may span days): the whole day's chains, every suite's payouts included.
+   */
+  async function verifyDaysOf(payoutId: string): Promise<AuditVerifyReport[]> {
+    const days = [...new Set((await auditOf(payoutId)).map((record) => auditDayOf(record.at)))].sort();
+    const latest = () => new Date(Math.max(Date.now(), clockMs));
+    const verifyDeps = {
+      search: new AuditSearch(documentClient, tables.audit),
+      trail,
+      exports: auditExports,
+      now: latest,
+    };
+    const reports: AuditVerifyReport[] = [];
+    for (const day of days) reports.push(await verifyAuditDay(verifyDeps, day));
+    return reports;
+  }
+  const auditExports = new ExportStore({
+    client: emulators.clients.s3,
+    evidenceBucket: env['EVIDENCE_BUCKET']!,
+    exportsBucket: env['EXPORTS_BUCKET']!,
+  });
+
+  /**
+   * Every item of the payout's partition and its journal, every balance, and the payout's audit
+   * chain with its head: equal means nothing was written, not even an audit record.
+   */
   async function stateOf(payoutId: string): Promise<unknown> {
     const payoutItems = (await scanAll(documentClient, tables.payouts)).filter(
       (item) => item['pk'] === `PAYOUT#${payoutId}` || String(item['pk']).startsWith('ACTIONKEY#'),
@@ -312,7 +365,10 @@ export async function actionsHarness(emulators: StartedEmulators) {
     );
     const idempotencyRecords = (await scanAll(documentClient, tables.idempotency)).length;
     const sort = (items: Array<Record<string, unknown>>) => items.map((item) => JSON.stringify(item)).sort();
-    return { payoutItems: sort(payoutItems), ledger: sort(ledger), idempotencyRecords };
+    const subject = payoutSubject(payoutId);
+    const audit = await trail.chainRecords(subject, 1, Number.MAX_SAFE_INTEGER, { strict: true });
+    const auditHead = await trail.storedHead(subject);
+    return { payoutItems: sort(payoutItems), ledger: sort(ledger), idempotencyRecords, audit, auditHead };
   }
 
   async function journalOf(payoutId: string): Promise<Array<Array<[string, string, number]>>> {
@@ -326,7 +382,7 @@ export async function actionsHarness(emulators: StartedEmulators) {
       );
   }
 
-  async function itemsOf(payoutId: string, entity: 'timeline_entry' | 'audit'): Promise<Array<Record<string, any>>> {
+  async function itemsOf(payoutId: string, entity: 'timeline_entry'): Promise<Array<Record<string, any>>> {
     return (await scanAll(documentClient, tables.payouts))
       .filter((item) => item['pk'] === `PAYOUT#${payoutId}` && item['entity'] === entity)
       .sort((a, b) => String(a['sk']).localeCompare(String(b['sk'])));
@@ -365,6 +421,9 @@ export async function actionsHarness(emulators: StartedEmulators) {
     stateOf,
     journalOf,
     itemsOf,
+    auditOf,
+    verifyDaysOf,
+    trail,
     drainSubmissions,
     sweep: () => sweep(sweepDeps),
     advance: (seconds: number) => {

@@ -5,8 +5,7 @@
 // Every bad input answers a machine-readable error and changes no state.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_EXPIRES_AFTER_SECONDS } from '../../../functions/domain/approval';
-import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { approvalExpiredDedupKey } from '../../../functions/app/sweeper/approvals';
+import { exceptionIdFor } from '../../../functions/domain/exceptions';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { actionsHarness, THRESHOLD_MINOR } from './actions-harness';
 import { ledgerSums, scanAll } from './helpers';
@@ -82,10 +81,10 @@ describe('POST /payouts/{payoutId}/approve', () => {
       ['created', null, 'requires_approval', 'client-acme-backend'],
       ['approved', 'requires_approval', 'submitted', 'client-acme-approver'],
     ]);
-    const audit = await h.itemsOf(payoutId, 'audit');
-    expect(audit.map((a) => [a['action'], a['actor'].id, a['details'] ?? null])).toEqual([
-      ['created', 'client-acme-backend', null],
-      ['approved', 'client-acme-approver', { note: 'invoice checked' }],
+    const audit = await h.auditOf(payoutId);
+    expect(audit.map((a) => [a.action, a.actor.id, a.outcome, a.details['note'] ?? null])).toEqual([
+      ['payout.created', 'client-acme-backend', 'applied', null],
+      ['payout.approved', 'client-acme-approver', 'applied', 'invoice checked'],
     ]);
 
     // The same key and body: the stored answer, byte for byte, and nothing applied twice.
@@ -115,9 +114,10 @@ describe('POST /payouts/{payoutId}/approve', () => {
       source: 'api',
       actor: { kind: 'client', id: 'client-acme-approver' },
     });
-    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({
-      action: 'approval_rejected',
-      details: { reason: 'not our supplier' },
+    expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
+      action: 'payout.approval_rejected',
+      outcome: 'applied',
+      details: { reason: 'not our supplier', from: 'requires_approval', to: 'canceled' },
     });
     const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
       (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
@@ -281,7 +281,7 @@ describe('expiry by the sweeper (injected clock)', () => {
     });
     expect((await h.payouts.getPayoutById(decided))!.status).toBe('submitted');
     expect(await h.journalOf(expiring)).toEqual([]);
-    const exception = await h.exceptions.get(exceptionIdOf(approvalExpiredDedupKey(expiring)));
+    const exception = await h.exceptions.get(exceptionIdFor({ category: 'approval_expired', payoutId: expiring }));
     expect(exception).toMatchObject({
       category: 'approval_expired',
       owner: 'tenant',
@@ -297,15 +297,17 @@ describe('expiry by the sweeper (injected clock)', () => {
       source: 'sweeper',
       actor: { kind: 'system', id: 'sweep' },
     });
-    expect((await h.itemsOf(expiring, 'audit')).at(-1)).toMatchObject({
-      action: 'approval_expired',
+    expect((await h.auditOf(expiring)).at(-1)).toMatchObject({
+      action: 'payout.approval_expired',
       outcome: 'applied',
-      actor: { kind: 'system' },
+      actor: { type: 'job', id: 'sweep', role: 'jobs', tenant: null },
     });
 
     // A second run finds nothing more to do for it: it left the index with its cancel.
     const again = await h.sweep();
     expect(again.approvalsExpired).toBe(0);
-    expect((await h.exceptions.get(exceptionIdOf(approvalExpiredDedupKey(expiring))))?.occurrences).toBe(1);
+    expect(
+      (await h.exceptions.get(exceptionIdFor({ category: 'approval_expired', payoutId: expiring })))?.occurrences,
+    ).toBe(1);
   });
 });

@@ -67,8 +67,8 @@ describe('POST /payouts/{payoutId}/cancel', () => {
       to: 'canceled',
       actor: { id: 'client-acme-backend' },
     });
-    expect((await h.itemsOf(payoutId, 'audit')).at(-1)).toMatchObject({
-      action: 'cancel_requested',
+    expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
+      action: 'payout.cancel_requested',
       outcome: 'applied',
       details: { reason: 'duplicate invoice' },
     });
@@ -218,15 +218,15 @@ describe('reversal: request → approval → provider → reversed', () => {
       ['reversal_sent', 'recorded', 'client-acme-approver', reversalId],
       ['provider_reversed', 'applied', 'sweep', null],
     ]);
-    const audit = await h.itemsOf(payoutId, 'audit');
+    const audit = await h.auditOf(payoutId);
     expect(
       audit
-        .filter((a) => String(a['action']).startsWith('reversal_'))
-        .map((a) => [a['action'], a['actor'].id, a['details']]),
+        .filter((a) => a.action.startsWith('payout.reversal_'))
+        .map((a) => [a.action, a.actor.id, a.details['reversal_id'], a.details['reason'] ?? a.details['note'] ?? null]),
     ).toEqual([
-      ['reversal_requested', 'client-acme-backend', { reversal_id: reversalId, reason: 'paid to the wrong recipient' }],
-      ['reversal_approved', 'client-acme-approver', { reversal_id: reversalId, note: 'confirmed' }],
-      ['reversal_sent', 'client-acme-approver', { reversal_id: reversalId }],
+      ['payout.reversal_requested', 'client-acme-backend', reversalId, 'paid to the wrong recipient'],
+      ['payout.reversal_approved', 'client-acme-approver', reversalId, 'confirmed'],
+      ['payout.reversal_sent', 'client-acme-approver', reversalId, null],
     ]);
     const item2 = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
       (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',

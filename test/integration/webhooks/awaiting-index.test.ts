@@ -109,7 +109,7 @@ describe('gsi3 follows the payout', () => {
         await h.payouts.applyTransition({
           ...command(created.payout.payoutId, 'approved'),
           source: 'operator',
-          actor: { kind: 'operator', id: 'ops' },
+          actor: { kind: 'operator', id: 'ops', role: 'ops' },
         })
       ).kind,
     ).toBe('applied');

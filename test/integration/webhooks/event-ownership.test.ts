@@ -1,4 +1,4 @@
-// Event ownership end to end on DynamoDB Local + fauxqs (issue 8, finding 1): a validly signed event
+// Event ownership end to end on DynamoDB Local + fauxqs: a validly signed event
 // that is not about the payout it names moves nothing — no status, no postings, no reference — and
 // becomes one ops exception, while its queue message is processed (no retries, no DLQ). The same
 // rule holds for the sweeper's status answers and for replays and DLQ redrives.
@@ -8,16 +8,11 @@ import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { readBalances } from '../../../functions/adapters/ledger-balances';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
 import type { OwnershipCheck } from '../../../functions/domain/event-ownership';
-import { exceptionIdOf } from '../../../functions/domain/exceptions';
+import { exceptionIdFor } from '../../../functions/domain/exceptions';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ProviderPort, StatusResult } from '../../../functions/domain/provider-port';
 import { mapSandboxState } from '../../../functions/domain/provider-status';
 import { sweep } from '../../../functions/app/sweeper/sweep';
-import {
-  ownershipExceptionDedupKey,
-  pollOwnershipExceptionDedupKey,
-} from '../../../functions/app/webhooks/ownership-exception';
-import { dlqExceptionDedupKey } from '../../../functions/app/webhooks/process';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { samplePayout, scanAll } from '../payouts/helpers';
 import { harness, MAX_RECEIVE_COUNT } from './harness';
@@ -226,7 +221,12 @@ describe.each(PROVIDERS)('%s-signed events (intake → queue → processor)', (p
       const exceptions = await ownershipExceptionsOf(target.payoutId);
       expect(exceptions).toHaveLength(1);
       expect(exceptions[0]).toMatchObject({
-        exceptionId: exceptionIdOf(ownershipExceptionDedupKey(provider, eventId)),
+        exceptionId: exceptionIdFor({
+          category: 'event_ownership_mismatch',
+          provider,
+          payoutId: target.payoutId,
+          via: { kind: 'webhook', providerEventId: eventId },
+        }),
         category: 'event_ownership_mismatch',
         owner: 'ops',
         state: 'open',
@@ -390,7 +390,16 @@ describe('replays go through the same check', () => {
     expect(await h.drain()).toEqual(['rejected_ownership']);
     expect(await footprint(created.payout)).toEqual(before);
     expect(await h.depth(h.dlqUrl)).toBe(0);
-    expect((await h.exceptions.get(exceptionIdOf(dlqExceptionDedupKey('stripe', eventId))))?.state).toBe('resolved');
+    expect(
+      (
+        await h.exceptions.get(
+          exceptionIdFor({
+            category: 'webhook_dead_lettered',
+            message: { kind: 'event', provider: 'stripe', providerEventId: eventId },
+          }),
+        )
+      )?.state,
+    ).toBe('resolved');
     expect(await ownershipExceptionsOf(created.payout.payoutId)).toHaveLength(1);
   });
 });
@@ -484,7 +493,12 @@ describe('the sweeper checks a status answer the same way', () => {
       (await providers.sandbox.getStatus({ payoutId: target.payoutId })) as Extract<StatusResult, { kind: 'found' }>
     ).providerReference;
     expect(exceptions[0]).toMatchObject({
-      exceptionId: exceptionIdOf(pollOwnershipExceptionDedupKey(answered, target.payoutId, reference)),
+      exceptionId: exceptionIdFor({
+        category: 'event_ownership_mismatch',
+        provider: answered,
+        payoutId: target.payoutId,
+        via: { kind: 'poll', providerReference: reference },
+      }),
       evidence: { source: 'poller', failed_checks: [check] },
     });
   });

@@ -1,4 +1,4 @@
-// Stripe intake end to end, large bodies in S3, and the sweeper's provider re-checks (issue 4).
+// Stripe intake end to end, large bodies in S3, and the sweeper's provider re-checks.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
