@@ -346,6 +346,12 @@ export async function actionsHarness(emulators: StartedEmulators) {
     for (const day of days) reports.push(await verifyAuditDay(verifyDeps, day));
     return reports;
   }
+  /** The day's chains verify (the same check as `npm run audit -- verify --date`) on every day the payout touched. */
+  async function expectDaysVerify(payoutId: string): Promise<void> {
+    for (const report of await verifyDaysOf(payoutId)) {
+      if (!report.ok) throw new Error(`audit verify ${report.date}: ${JSON.stringify(report.first_break)}`);
+    }
+  }
   const auditExports = new ExportStore({
     client: emulators.clients.s3,
     evidenceBucket: env['EVIDENCE_BUCKET']!,
@@ -423,6 +429,7 @@ export async function actionsHarness(emulators: StartedEmulators) {
     itemsOf,
     auditOf,
     verifyDaysOf,
+    expectDaysVerify,
     trail,
     drainSubmissions,
     sweep: () => sweep(sweepDeps),

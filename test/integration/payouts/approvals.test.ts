@@ -3,7 +3,10 @@
 // submitted, available → in_transit, queued for the submitter) or rejects (→ canceled, nothing to
 // release); nobody deciding for 72 h lets the sweeper cancel it with a tenant-owned exception.
 // Every bad input answers a machine-readable error and changes no state.
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditChainPk, auditRecordSk } from '../../../functions/adapters/audit-items';
+import { TRANSITION_ATTEMPTS_MAX } from '../../../functions/adapters/payout-transitions';
 import { APPROVAL_EXPIRES_AFTER_SECONDS } from '../../../functions/domain/approval';
 import { exceptionIdFor } from '../../../functions/domain/exceptions';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
@@ -86,6 +89,15 @@ describe('POST /payouts/{payoutId}/approve', () => {
       ['payout.created', 'client-acme-backend', 'applied', null],
       ['payout.approved', 'client-acme-approver', 'applied', 'invoice checked'],
     ]);
+    // The approver as the access matrix names it, the call's Request-Id, and the change it made.
+    expect(audit[1]).toMatchObject({
+      actor: { type: 'tenant', id: 'client-acme-approver', role: 'approver', tenant: 'acme' },
+      subject: { type: 'payout', id: payoutId },
+      tenant_id: 'acme',
+      request_id: approved.headers['request-id'],
+      details: { source: 'api', from: 'requires_approval', to: 'submitted', version: 2 },
+    });
+    await h.expectDaysVerify(payoutId);
 
     // The same key and body: the stored answer, byte for byte, and nothing applied twice.
     const before = await h.stateOf(payoutId);
@@ -94,6 +106,30 @@ describe('POST /payouts/{payoutId}/approve', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.text).toBe(approved.text);
     expect(await h.stateOf(payoutId)).toEqual(before);
+  });
+
+  it('the audit record rides in the decision’s transaction: when it cannot be written, nothing is', async () => {
+    const payoutId = await awaitingApproval();
+    const key = `approve-unaudited-${payoutId}`;
+    const before = await h.stateOf(payoutId);
+    // A foreign item where the approval's record must go (seq 2, after `created`): every append's
+    // attribute_not_exists fails, so each of the TRANSITION_ATTEMPTS_MAX attempts is canceled whole.
+    const { documentClient } = emulators.clients;
+    const planted = { pk: auditChainPk({ type: 'payout', id: payoutId }), sk: auditRecordSk(2) };
+    await documentClient.send(new PutCommand({ TableName: h.tables.audit, Item: { ...planted, entity: 'planted' } }));
+    const answer = await h.act('approve', payoutId, { principal: 'approver', key });
+    await documentClient.send(new DeleteCommand({ TableName: h.tables.audit, Key: planted }));
+    expect(TRANSITION_ATTEMPTS_MAX).toBeGreaterThan(1);
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toMatchObject({ code: 'internal_error', category: 'retryable' });
+    // No status, posting, timeline entry, action key lock, idempotency record or audit record.
+    expect(await h.stateOf(payoutId)).toEqual(before);
+
+    // Retryable, as the answer said: the same key now applies it, once, audited.
+    const retried = await h.act('approve', payoutId, { principal: 'approver', key });
+    expect(retried.status).toBe(200);
+    expect((await h.auditOf(payoutId)).map((record) => record.action)).toEqual(['payout.created', 'payout.approved']);
+    await h.expectDaysVerify(payoutId);
   });
 
   it('a reject: canceled with the reason, nothing posted or released, audited with the reason', async () => {
@@ -117,8 +153,11 @@ describe('POST /payouts/{payoutId}/approve', () => {
     expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
       action: 'payout.approval_rejected',
       outcome: 'applied',
+      actor: { type: 'tenant', id: 'client-acme-approver', role: 'approver', tenant: 'acme' },
+      request_id: rejected.headers['request-id'],
       details: { reason: 'not our supplier', from: 'requires_approval', to: 'canceled' },
     });
+    await h.expectDaysVerify(payoutId);
     const item = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
       (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
     )!;
@@ -301,7 +340,13 @@ describe('expiry by the sweeper (injected clock)', () => {
       action: 'payout.approval_expired',
       outcome: 'applied',
       actor: { type: 'job', id: 'sweep', role: 'jobs', tenant: null },
+      request_id: null,
+      details: { source: 'sweeper', from: 'requires_approval', to: 'canceled' },
     });
+    // The tenant-owned exception's opening is on its own chain, by the same job.
+    const opened = await h.exceptions.history(exceptionIdFor({ category: 'approval_expired', payoutId: expiring }));
+    expect(opened.map((r) => [r.action, r.actor.type, r.actor.id])).toEqual([['exception.opened', 'job', 'sweep']]);
+    await h.expectDaysVerify(expiring);
 
     // A second run finds nothing more to do for it: it left the index with its cancel.
     const again = await h.sweep();

@@ -70,8 +70,11 @@ describe('POST /payouts/{payoutId}/cancel', () => {
     expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
       action: 'payout.cancel_requested',
       outcome: 'applied',
-      details: { reason: 'duplicate invoice' },
+      actor: { type: 'tenant', id: 'client-acme-backend', role: 'backend', tenant: 'acme' },
+      request_id: answer.headers['request-id'],
+      details: { reason: 'duplicate invoice', from: 'requires_approval', to: 'canceled' },
     });
+    await h.expectDaysVerify(payoutId);
   });
 
   it('submitted, no provider answer yet: canceled with in_transit released in the same transaction', async () => {
@@ -98,6 +101,67 @@ describe('POST /payouts/{payoutId}/cancel', () => {
       source: 'api',
       actor: { kind: 'client', id: 'client-acme-backend' },
     });
+    // The provider's confirmation is applied as the tenant's own action, audited as such.
+    expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
+      action: 'payout.provider_canceled',
+      outcome: 'applied',
+      actor: { type: 'tenant', id: 'client-acme-backend', role: 'backend', tenant: 'acme' },
+      request_id: answer.headers['request-id'],
+      details: { from: 'accepted', to: 'canceled', provider_reference: reference },
+    });
+    await h.expectDaysVerify(payoutId);
+  });
+
+  it('accepted, and the provider’s webhook lands before our confirmation: canceled once, the tenant’s call audited stale', async () => {
+    const { payoutId, reference } = await accepted();
+    const real = h.deps.providers['sandbox']!;
+    // The provider cancels, and its own webhook is applied before the tenant's confirmation is written.
+    const racing = Object.create(real, {
+      cancel: {
+        value: async (request: Parameters<typeof real.cancel>[0]) => {
+          const answer = await real.cancel(request);
+          const at = h.nowIso();
+          const payout = (await h.payouts.getPayoutById(payoutId))!;
+          await h.payouts.applyTransition({
+            payoutId,
+            event: 'provider_canceled',
+            source: 'provider_webhook',
+            sourceRef: `evt_${payoutId}`,
+            occurredAt: at,
+            recordedAt: at,
+            actor: { kind: 'provider', id: 'sandbox' },
+            providerReference: reference,
+            claim: { provider: 'sandbox', amountMinor: payout.amountMinor, currency: payout.currency },
+          });
+          return answer;
+        },
+      },
+    });
+    (h.deps as { providers: unknown }).providers = { sandbox: racing };
+    let answer;
+    try {
+      answer = await h.act('cancel', payoutId, { principal: 'backend', body: { reason: 'changed our mind' } });
+    } finally {
+      (h.deps as { providers: unknown }).providers = { sandbox: real };
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('canceled');
+    expect(await h.journalOf(payoutId)).toEqual(RELEASED.map((p) => [p]));
+    const [webhook, tenant] = (await h.auditOf(payoutId)).slice(-2);
+    expect(webhook).toMatchObject({
+      action: 'payout.provider_canceled',
+      outcome: 'applied',
+      actor: { type: 'provider', id: 'sandbox', role: 'provider', tenant: null },
+    });
+    // The tenant did act (it asked the provider), so its call is on the trail, as stale: it moved nothing.
+    expect(tenant).toMatchObject({
+      action: 'payout.provider_canceled',
+      outcome: 'stale',
+      actor: { type: 'tenant', id: 'client-acme-backend', role: 'backend', tenant: 'acme' },
+      request_id: answer.headers['request-id'],
+      details: { from: 'canceled', to: null, reason: 'changed our mind' },
+    });
+    await h.expectDaysVerify(payoutId);
   });
 
   it('pending at the provider (in transit): still cancelable until it pays', async () => {
@@ -228,6 +292,29 @@ describe('reversal: request → approval → provider → reversed', () => {
       ['payout.reversal_approved', 'client-acme-approver', reversalId, 'confirmed'],
       ['payout.reversal_sent', 'client-acme-approver', reversalId, null],
     ]);
+    // Two authorities, each named with its matrix role; the confirmation is the sweeper's (a job).
+    const byAction = new Map(audit.map((record) => [record.action, record]));
+    expect(byAction.get('payout.reversal_requested')).toMatchObject({
+      actor: { type: 'tenant', id: 'client-acme-backend', role: 'backend', tenant: 'acme' },
+      request_id: requested.headers['request-id'],
+      details: { status: 'paid', reversal_from: null, reversal_to: 'requested' },
+    });
+    expect(byAction.get('payout.reversal_approved')).toMatchObject({
+      actor: { type: 'tenant', id: 'client-acme-approver', role: 'approver', tenant: 'acme' },
+      request_id: approved.headers['request-id'],
+      details: { reversal_from: 'requested', reversal_to: 'approved' },
+    });
+    expect(byAction.get('payout.reversal_sent')?.details).toMatchObject({
+      reversal_from: 'approved',
+      reversal_to: 'sent',
+    });
+    expect(audit.at(-1)).toMatchObject({
+      action: 'payout.provider_reversed',
+      outcome: 'applied',
+      actor: { type: 'job', id: 'sweep', role: 'jobs', tenant: null },
+      details: { source: 'poller', from: 'paid', to: 'reversed' },
+    });
+    await h.expectDaysVerify(payoutId);
     const item2 = (await scanAll(emulators.clients.documentClient, h.tables.payouts)).find(
       (i) => i['pk'] === `PAYOUT#${payoutId}` && i['sk'] === 'PAYOUT',
     )!;
@@ -245,6 +332,12 @@ describe('reversal: request → approval → provider → reversed', () => {
     expect(rejected.body).toMatchObject({
       status: 'paid',
       reversal: { status: 'rejected', rejection_reason: 'paid correctly' },
+    });
+    expect((await h.auditOf(payoutId)).at(-1)).toMatchObject({
+      action: 'payout.reversal_rejected',
+      actor: { type: 'tenant', id: 'client-acme-approver', role: 'approver', tenant: 'acme' },
+      request_id: rejected.headers['request-id'],
+      details: { reason: 'paid correctly', reversal_from: 'requested', reversal_to: 'rejected' },
     });
     const second = await h.act('request_reversal', payoutId, { principal: 'backend2', body: { reason: 'second try' } });
     expect(second.status).toBe(201);
