@@ -150,6 +150,17 @@ describe('payout actions through the twin', () => {
       ]),
     );
 
+    // Compliance reads the two authorities off the payout's audit chain (GET /audit), each with its role.
+    const compliance = await twin.token({ operator: 'e2e-cora', role: 'compliance' });
+    const trail = await call(`/audit?subject=${encodeURIComponent(`payout:${payoutId}`)}`, compliance);
+    expect(trail.status).toBe(200);
+    const records = trail.body.data as any[];
+    const roleOf = (action: string) => records.find((record) => record.action === action)?.actor;
+    expect(roleOf('payout.reversal_requested')).toMatchObject({ type: 'tenant', role: 'backend', tenant: 'acme' });
+    expect(roleOf('payout.reversal_approved')).toMatchObject({ type: 'tenant', role: 'approver', tenant: 'acme' });
+    expect(records.some((record) => record.action === 'payout.provider_reversed')).toBe(true);
+    for (let i = 1; i < records.length; i++) expect(records[i].prev_hash).toBe(records[i - 1].hash);
+
     const ops = await twin.token({ operator: 'e2e-ops', role: 'ops' });
     const balances = await call('/ledger/balances?currency=EUR', ops);
     expect(balances.body.sum).toBe(0);
