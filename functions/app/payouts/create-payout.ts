@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS } from '../../http/idempotency-key';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
@@ -45,8 +46,6 @@ export interface CreatePayoutDependencies {
   /** Four eyes (domain/approval.ts): at or over the tenant's threshold, created requires_approval, not submitted. */
   approvalPolicies: ApprovalPolicies;
 }
-
-export const IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Builds the idempotent create. Only *returned* values are stored (DESIGN §7), so:
