@@ -1,5 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { checkEventOwnership } from '../domain/event-ownership';
+import { contradictsCorrection } from '../domain/corrections';
+import { checkEventOwnership, isOwnershipCheckedSource } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
@@ -34,7 +35,12 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
- *   redelivery is recorded again and the caller's exception opening must be idempotent.
+ *   redelivery is recorded again and the caller's exception opening must be idempotent;
+ * - contradicted (decided before the table, for a provider's word only): the event disagrees with
+ *   the payout's applied status correction (domain/corrections.ts). Like forbidden — timeline entry
+ *   and audit, nothing else — and the dedup key is checked, not written: an event applied before the
+ *   correction and redelivered after it is a duplicate, a new one is recorded again each time it
+ *   comes, so the caller's exception is opened on every delivery until one succeeds (idempotent).
  * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
  * attempt re-reads and re-checks ownership, so the check and the write always see one version.
  */
@@ -46,6 +52,14 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     if (payout === undefined) return { kind: 'not_found' };
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
     if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (contradictsCorrection(payout, cmd.event, isOwnershipCheckedSource(cmd.source))) {
+      const outcome = await writeContradiction(repo, payout, cmd);
+      if (outcome === 'conflict') {
+        if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
+        continue;
+      }
+      return outcome === 'duplicate' ? { kind: 'duplicate' } : { kind: 'contradicted', payout };
+    }
     const decision = decide(payout.status, cmd.event);
     const items: TransactItem[] = [];
     let result: TransitionResult;
@@ -160,9 +174,50 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
   if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
-  if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
-    const [first, ...rest] = payout.requestIds;
-    next.requestIds = first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
-  }
+  if (cmd.source === 'api' || cmd.source === 'operator') next.requestIds = withRequestId(payout.requestIds, cmd.sourceRef);
   return next;
+}
+
+/** The payout's request ids with `requestId` added: the first (creation) and the most recent ones. */
+export function withRequestId(requestIds: readonly string[], requestId: string): string[] {
+  if (requestIds.includes(requestId)) return [...requestIds];
+  const [first, ...rest] = requestIds;
+  return first === undefined ? [requestId] : [first, ...[...rest, requestId].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+}
+
+/**
+ * Records a provider event that contradicts the payout's status correction: a timeline entry marked
+ * `contradicted` and an audit record, conditional on the version read (a concurrent change re-reads)
+ * and on the event not having been applied before (dedup key checked, not written).
+ */
+async function writeContradiction(repo: PayoutsStore, payout: Payout, cmd: TransitionCommand): Promise<'written' | 'duplicate' | 'conflict'> {
+  const items: TransactItem[] = [
+    { ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } },
+    repo.timelinePut({
+      payoutId: payout.payoutId,
+      at: cmd.recordedAt,
+      occurredAt: cmd.occurredAt,
+      event: cmd.event,
+      outcome: 'contradicted',
+      from: payout.status,
+      source: cmd.source,
+      sourceRef: cmd.sourceRef,
+      statusReason: `contradicts correction ${payout.statusCorrectionId ?? '(unknown)'} (${payout.correctedStatus})`,
+    }),
+    repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'contradicted'),
+  ];
+  if (cmd.dedup !== undefined) {
+    const key = { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK };
+    items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: key, ConditionExpression: 'attribute_not_exists(pk)' } });
+  }
+  try {
+    await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    if (cmd.dedup !== undefined && codes[3] === 'ConditionalCheckFailed') return 'duplicate';
+    if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return 'conflict';
+    throw error;
+  }
 }

@@ -223,11 +223,12 @@ export class PayoutsRepository implements PayoutsStore {
     };
   }
 
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string): TransactItem {
+  /** `details`: what else the action needs on record (a correction's id, its proposer and approver). */
+  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome },
+        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome, ...(details === undefined ? {} : { details }) },
       },
     };
   }

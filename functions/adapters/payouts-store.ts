@@ -14,7 +14,7 @@ export interface PayoutsStore {
   getPayoutById(payoutId: string): Promise<Payout | undefined>;
   findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
   timelinePut(entry: TimelineEntry): TransactItem;
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string): TransactItem;
+  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem;
 }
 
 /** The (tenant, key) lock item: the payout it names and the per-field hashes of the first request. */

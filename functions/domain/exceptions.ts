@@ -13,6 +13,8 @@ export const EXCEPTION_CATEGORIES = [
   'forbidden_transition',
   // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
   'event_ownership_mismatch',
+  // A provider's event that disagrees with an operator's applied status correction (corrections.ts).
+  'correction_contradicted',
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
@@ -46,6 +48,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   // As short as a dead-lettered submission: either a provider is confused about whose money it
   // moved, or someone holds a provider's webhook secret and is using it; both are incidents.
   event_ownership_mismatch: 2 * HOUR_SECONDS,
+  // As forbidden_transition: the provider and an operator disagree about where the money is.
+  correction_contradicted: 4 * HOUR_SECONDS,
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
@@ -77,6 +81,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
     // it and why, a question for the provider integration and, if a secret leaked, for security.
     case 'event_ownership_mismatch':
+    // Ops, who work corrections: which account is right is read from the provider, not the books.
+    case 'correction_contradicted':
     case 'webhook_dead_lettered':
     case 'submission_dead_lettered':
     case 'long_pending':

@@ -1,3 +1,4 @@
+import type { CorrectionTarget, CorrectionTimelineEvent } from './corrections';
 import type { OwnershipClaim, OwnershipMismatch } from './event-ownership';
 import type { CurrencyCode } from './money';
 import type { PayoutEvent, PayoutStatus, TransitionSource } from './lifecycle';
@@ -31,6 +32,15 @@ export interface Payout {
   /** Owner of the open exception on this payout, when there is one. */
   exceptionOwner?: string;
   requestIds: string[];
+  /** The last applied operator correction of any kind (domain/corrections.ts), and when it was applied. */
+  correctionId?: string;
+  correctedAt?: string;
+  /**
+   * The last applied status correction: the status it set and its id. A later provider event is
+   * compared with it (`contradictsCorrection`) before the lifecycle table is asked.
+   */
+  correctedStatus?: CorrectionTarget;
+  statusCorrectionId?: string;
 }
 
 export interface MaskedDestination {
@@ -82,6 +92,11 @@ export type TransitionResult =
   | { kind: 'stale'; payout: Payout }
   | { kind: 'duplicate' }
   | { kind: 'forbidden'; payout: Payout }
+  /**
+   * A provider's event contradicts the payout's status correction: nothing moved (a timeline entry
+   * and an audit record say it came); the caller opens a `correction_contradicted` exception.
+   */
+  | { kind: 'contradicted'; payout: Payout }
   /** The claim is not about this payout: nothing was written (no status, postings, reference or dedup record). */
   | { kind: 'rejected_ownership'; payout: Payout; mismatches: readonly OwnershipMismatch[] }
   | { kind: 'not_found' };
@@ -91,8 +106,8 @@ export interface TimelineEntry {
   payoutId: string;
   at: string;
   occurredAt: string;
-  event: PayoutEvent | 'created';
-  outcome: 'applied' | 'stale' | 'forbidden';
+  event: PayoutEvent | 'created' | CorrectionTimelineEvent;
+  outcome: 'applied' | 'stale' | 'forbidden' | 'contradicted';
   from?: PayoutStatus;
   to?: PayoutStatus;
   source: TransitionSource;

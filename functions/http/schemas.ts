@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
+import { CORRECTION_TIMELINE_EVENTS } from '../domain/corrections';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
@@ -165,8 +166,12 @@ export const listPayoutsQuerySchema = z
 export const timelineEntrySchema = z.object({
   at: iso,
   occurred_at: iso,
-  event: z.enum(['created', ...PAYOUT_EVENTS]),
-  outcome: z.enum(['applied', 'stale', 'forbidden']),
+  event: z
+    .enum(['created', ...CORRECTION_TIMELINE_EVENTS, ...PAYOUT_EVENTS])
+    .describe('A lifecycle event, created, or an operator correction applied (status_corrected, ledger_adjusted)'),
+  outcome: z
+    .enum(['applied', 'stale', 'forbidden', 'contradicted'])
+    .describe('contradicted: a provider event that disagrees with an applied status correction; nothing moved'),
   from: z.enum(PAYOUT_STATUSES).nullable(),
   to: z.enum(PAYOUT_STATUSES).nullable(),
   source: z.enum(TRANSITION_SOURCES),

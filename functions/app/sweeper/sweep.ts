@@ -10,6 +10,7 @@ import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../
 import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
+import { openCorrectionContradiction, pollCorrectionExceptionDedupKey } from '../webhooks/correction-exception';
 import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
 import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
 
@@ -20,7 +21,9 @@ import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/pr
  * 2. DLQ messages → exceptions (same dedup key as the processor's last attempt, so one row each);
  * 3. re-check markers left by forbidden webhooks → provider getStatus → `poller` transition;
  *    every answer is checked for event ownership like a webhook (an answer about another payout
- *    moves nothing and opens an `event_ownership_mismatch` exception);
+ *    moves nothing and opens an `event_ownership_mismatch` exception), and an answer that
+ *    contradicts an operator's applied status correction moves nothing and opens a
+ *    `correction_contradicted` exception, as the webhook processor does;
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
  *    `submitted` payout the provider does not know is handed to the submitter again.
@@ -56,6 +59,8 @@ export interface SweepReport {
   applied: number;
   /** Provider answers refused by event ownership (each an `event_ownership_mismatch` exception). */
   ownershipRejected: number;
+  /** Provider answers that contradict an applied status correction (each a `correction_contradicted` exception). */
+  correctionContradicted: number;
   longPending: number;
   resubmitted: number;
   statusCalls: number;
@@ -64,7 +69,7 @@ export interface SweepReport {
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const report: SweepReport = {
-    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
+    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, correctionContradicted: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
   };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
@@ -206,6 +211,17 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
           claimed_amount_minor: status.amountMinor ?? null,
           claimed_currency: status.currency ?? null,
         },
+        nowIso,
+      });
+      return result.payout;
+    case 'contradicted':
+      report.correctionContradicted++;
+      await openCorrectionContradiction(deps.exceptions, {
+        dedupKey: pollCorrectionExceptionDedupKey(payout.payoutId, result.payout.statusCorrectionId ?? 'unknown', status.state.event),
+        provider: provider.provider,
+        payout: result.payout,
+        event: status.state.event,
+        claim: { source: 'poller', provider_state: status.state.providerState, claimed_provider_reference: status.providerReference },
         nowIso,
       });
       return result.payout;

@@ -9,6 +9,7 @@ import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+import { correctionExceptionDedupKey, openCorrectionContradiction } from './correction-exception';
 import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-exception';
 
 /**
@@ -21,6 +22,11 @@ import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-
  *   ops-owned `event_ownership_mismatch` exception with the event as evidence, the inbox records the
  *   outcome → success: retrying cannot make it the payout's event, so the provider's retries stop.
  *   No re-check marker: the refusal says nothing about where the payout really stands;
+ * - contradicted (the event disagrees with an operator's applied status correction,
+ *   domain/corrections.ts) → nothing moves, an ops-owned `correction_contradicted` exception with
+ *   the correction and the event as evidence → success. Never applied over the correction, never
+ *   dropped: the timeline, the audit trail, the inbox outcome and the exception all record it. No
+ *   re-check marker: asking the provider again would only repeat its side of the disagreement;
  * - payout not known yet (the webhook won the race with our own write), unreadable event, missing
  *   inbox item → thrown: SQS retries, then dead-letters. On the attempt that will dead-letter
  *   (ApproximateReceiveCount ≥ maxReceiveCount) the failure becomes a `webhook_dead_lettered`
@@ -148,6 +154,16 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
           claimed_amount_minor: mapped.amountMinor ?? null,
           claimed_currency: mapped.currency ?? null,
         },
+        nowIso,
+      });
+      break;
+    case 'contradicted':
+      await openCorrectionContradiction(deps.exceptions, {
+        dedupKey: correctionExceptionDedupKey(provider, providerEventId),
+        provider,
+        payout: result.payout,
+        event: mapped.event,
+        claim: { provider_event_id: providerEventId, event_type: stored.eventType, provider_state: mapped.providerState },
         nowIso,
       });
       break;
