@@ -32,6 +32,7 @@ export interface OpsConstructProps {
 
 export class OpsConstruct extends Construct {
   readonly opsExceptions: PayoutFunction;
+  readonly opsCorrections: PayoutFunction;
   readonly opsRedrive: PayoutFunction;
   readonly opsConsole: PayoutFunction;
   readonly sweep: PayoutFunction;
@@ -60,6 +61,22 @@ export class OpsConstruct extends Construct {
     data.operationsTable.grantReadWriteData(this.opsExceptions.function);
     // Opening/resolving keeps the payout's `exceptionOwner` attribute in step (UpdateItem).
     data.payoutsTable.grantReadWriteData(this.opsExceptions.function);
+
+    // Its own function, not ops-exceptions: applying a correction writes the ledger, and only the
+    // payouts:correct routes should run with ledger write rights (ops-exceptions serves finance too).
+    this.opsCorrections = functions.create(this, 'OpsCorrections', 'ops-corrections', {
+      invocation: 'api',
+      description: 'Proposes, approves (applies) and rejects manual corrections of payouts',
+      environment: {
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.ledgerTable]: data.ledgerTable.tableName,
+      },
+    });
+    // One transaction: the correction (operations), the payout, its timeline and audit (payouts), the journal (ledger).
+    data.operationsTable.grantReadWriteData(this.opsCorrections.function);
+    data.payoutsTable.grantReadWriteData(this.opsCorrections.function);
+    data.ledgerTable.grantReadWriteData(this.opsCorrections.function);
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
@@ -128,6 +145,7 @@ export class OpsConstruct extends Construct {
     });
 
     api.addFunctionRoutes('ops-exceptions', this.opsExceptions.function, API_ROUTES['ops-exceptions']);
+    api.addFunctionRoutes('ops-corrections', this.opsCorrections.function, API_ROUTES['ops-corrections']);
     api.addFunctionRoutes('ops-redrive', this.opsRedrive.function, API_ROUTES['ops-redrive']);
     api.addFunctionRoutes('ops-console', this.opsConsole.function, API_ROUTES['ops-console']);
   }

@@ -9,3 +9,7 @@ export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export const isPayoutId = (value: unknown): value is string =>
   typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);
+
+/** Correction ids (manual corrections by operators): `cor_` + a ULID, minted by ops-corrections. */
+export const CORRECTION_ID_PREFIX = 'cor_';
+export const CORRECTION_ID_PATTERN = /^cor_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -116,6 +116,7 @@ export const FUNCTION_NAMES = [
   'process-webhook',
   'sweep',
   'ops-exceptions',
+  'ops-corrections',
   'ops-redrive',
   'ops-console',
   'reconcile',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
+import { CORRECTION_ROUTES } from './corrections-routes';
 import { OPS_BODY_BYTES_MAX } from '../body';
 import { REDRIVE_MESSAGES_PER_CALL_MAX } from '../../app/ops/redrive-api';
 import { REPLAY_EVENTS_PER_CALL_MAX } from '../redrive-requests';
@@ -61,7 +62,7 @@ export const TAGS = {
   corridors: 'The launch corridor matrix',
   ledger: 'Ledger balances (operators)',
   webhooks: 'Provider webhook intake (signature-authenticated)',
-  ops: 'Operator routes: cross-tenant payout lookup, exceptions, DLQ, redrive and replay (audited)',
+  ops: 'Operator routes: cross-tenant payout lookup, exceptions, corrections, DLQ, redrive and replay (audited)',
   reconciliation: 'Reconciliation runs and finance exports',
   meta: 'This document and the ops console page',
 } as const;
@@ -598,6 +599,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...OPERATOR_LOOKUP_ROUTES,
     WEBHOOK_ROUTE,
     ...EXCEPTION_ROUTES,
+    ...CORRECTION_ROUTES,
     ...DLQ_ROUTES,
     ...RECONCILIATION_ROUTES,
   ];
