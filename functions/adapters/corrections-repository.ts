@@ -103,11 +103,11 @@ function cursorShape(index: 'gsi1' | 'gsi2', partition: string): CursorShape {
   };
 }
 
-export class CorrectionsRepository {
+/** Reads only: what ops-exceptions needs to check the correction a resolution names. */
+export class CorrectionsReader {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly operationsTable: string,
-    private readonly payouts: PayoutsStore,
+    protected readonly client: DynamoDBDocumentClient,
+    protected readonly operationsTable: string,
   ) {}
 
   async get(correctionId: string): Promise<CorrectionRecord | undefined> {
@@ -154,6 +154,17 @@ export class CorrectionsRepository {
       if (startKey === undefined) break;
     }
     return startKey === undefined ? { items } : { items, nextCursor: encodeCursor(startKey) };
+  }
+
+}
+
+export class CorrectionsRepository extends CorrectionsReader {
+  constructor(
+    client: DynamoDBDocumentClient,
+    operationsTable: string,
+    private readonly payouts: PayoutsStore,
+  ) {
+    super(client, operationsTable);
   }
 
   /** The new record and the payout's audit record, conditional on the payout being as it was read. */

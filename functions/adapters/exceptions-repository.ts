@@ -108,9 +108,10 @@ export class ExceptionsRepository {
     }));
   }
 
-  async resolve(input: { exceptionId: string; note: string; actor: AuditActor; now: Timestamp }): Promise<ExceptionRecord> {
+  async resolve(input: { exceptionId: string; note: string; actor: AuditActor; now: Timestamp; correctionId?: string }): Promise<ExceptionRecord> {
     const at = iso(input.now);
-    return this.act(input.exceptionId, 'resolve', input.actor, at, input.note, (e) => ({ ...e, resolution: { note: input.note, by: input.actor.id, at } }));
+    const fixedBy = input.correctionId === undefined ? {} : { correctionId: input.correctionId };
+    return this.act(input.exceptionId, 'resolve', input.actor, at, input.note, (e) => ({ ...e, resolution: { note: input.note, by: input.actor.id, at, ...fixedBy } }), fixedBy);
   }
 
   async list(input: ListExceptionsInput = {}): Promise<{ items: ExceptionRecord[]; nextCursor?: string }> {
@@ -213,6 +214,7 @@ export class ExceptionsRepository {
     at: string,
     note: string | undefined,
     change: (e: ExceptionRecord) => ExceptionRecord,
+    auditExtra: Record<string, unknown> = {},
   ): Promise<ExceptionRecord> {
     const current = await this.get(exceptionId);
     if (current === undefined) throw new ExceptionNotFoundError(exceptionId);
@@ -220,7 +222,7 @@ export class ExceptionsRepository {
     if (decision.kind === 'refused') throw new ExceptionStateError(decision.code, exceptionId);
     const next: ExceptionRecord = { ...change(current), state: decision.to, updatedAt: at, version: current.version + 1 };
     try {
-      await this.write(next, current.version, { action, actor, at, ...(note === undefined ? {} : { note }), ...(next.assignee === undefined ? {} : { assignee: next.assignee }) });
+      await this.write(next, current.version, { action, actor, at, ...(note === undefined ? {} : { note }), ...(next.assignee === undefined ? {} : { assignee: next.assignee }), ...auditExtra });
     } catch (error) {
       if (isConditionFailure(error)) throw new ExceptionConflictError(exceptionId, error);
       throw error;

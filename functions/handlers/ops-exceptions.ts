@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { CorrectionsReader } from '../adapters/corrections-repository';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { httpHandler } from '../http/http-handler';
@@ -12,8 +13,11 @@ let deps: ExceptionsApiDeps | undefined;
 function dependencies(): ExceptionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
   deps = {
-    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    corrections: new CorrectionsReader(client, operationsTable),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -4,6 +4,7 @@ import { requestErrorOf } from './request-errors';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { textField } from '../domain/text';
+import { CORRECTION_ID_PATTERN } from '../shared/ids';
 
 /**
  * Requests of the exceptions routes (docs/ops-api.md). Strict schemas (unknown fields and query
@@ -55,6 +56,11 @@ export const resolveExceptionBodySchema = z
   // Required, but checked after the schema so a missing or blank note gets its own code (note_required).
   .object({
     note: note.optional().describe('Required: what was wrong and what was done (1–2000 characters, something visible)'),
+    correction_id: z
+      .string({ error: 'invalid_correction_id' })
+      .regex(CORRECTION_ID_PATTERN, { error: 'invalid_correction_id' })
+      .optional()
+      .describe("The applied correction that fixed it: must exist and concern the exception's payout"),
   })
   .strict();
 
@@ -65,6 +71,7 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_limit: () => `limit must be 1–${LIST_LIMIT_MAX}`,
   invalid_cursor: () => 'cursor is not valid for this query; start again without it',
   invalid_assignee: () => `assignee must be a name of at most ${ASSIGNEE_CHARS_MAX} characters`,
+  invalid_correction_id: () => 'correction_id must be cor_ + a ULID',
   invalid_note: () => `note must be a string of at most ${RESOLUTION_NOTE_CHARS_MAX} characters`,
 };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../adapters/exceptions-records';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { QUEUE_NAMES } from '../app/ops/dlq-view';
+import { CORRECTION_ID_PATTERN } from '../shared/ids';
 import { ASSIGNEE_CHARS_MAX, EXCEPTION_ID_PATTERN, RESOLUTION_NOTE_CHARS_MAX } from '../app/ops/exceptions-api';
 import { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../app/ops/redrive-api';
 import {
@@ -56,7 +57,9 @@ export const exceptionViewSchema = z.object({
   evidence: z.record(z.string(), z.unknown()).describe('What opened it: ids, amounts, the message or report row'),
   first_error: errorNoteSchema.optional(),
   last_error: errorNoteSchema.optional(),
-  resolution: z.object({ note: z.string(), by: z.string(), at: iso }).optional(),
+  resolution: z
+    .object({ note: z.string(), by: z.string(), at: iso, correction_id: z.string().regex(CORRECTION_ID_PATTERN).optional() })
+    .optional(),
 });
 export type ExceptionView = z.infer<typeof exceptionViewSchema>;
 
@@ -85,6 +88,14 @@ export const resolveExceptionBodySchema = z
       .max(RESOLUTION_NOTE_CHARS_MAX)
       .regex(/\S/)
       .describe('What was done; not blank (400 note_required)'),
+    correction_id: z
+      .string()
+      .regex(CORRECTION_ID_PATTERN)
+      .optional()
+      .describe(
+        "The correction that fixed it: must exist (400 correction_not_found), concern the exception's payout " +
+          '(400 correction_payout_mismatch) and be applied (409 correction_not_applied)',
+      ),
   })
   .strict();
 

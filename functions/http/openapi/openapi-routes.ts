@@ -410,21 +410,23 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     scope: 'exceptions:write',
     operationId: 'resolveException',
     summary: 'Resolve an exception',
-    description: 'Resolves it with a note saying what was done; audited.',
+    description:
+      'Resolves it with a note saying what was done, optionally naming the applied correction that fixed it ' +
+      '(correction_id: it must exist, concern the exception’s payout and be applied); audited.',
     tags: ['ops'],
     pathParameters: exceptionIdPath,
     requestBody: {
       schema: resolveExceptionBodySchema,
       required: true,
       bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { done: { note: 'paid by hand' } },
+      examples: { done: { note: 'paid by hand' }, corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KCORRECTION000000000000A' } },
     },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
-      400: `${BODY_400}; note_required, invalid_note`,
+      400: `${BODY_400}; note_required, invalid_note, invalid_correction_id; correction_not_found, correction_payout_mismatch`,
       403: OPERATOR_403,
       404: 'resource_not_found: no such exception',
-      409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
+      409: 'exception_already_resolved; exception_changed (a concurrent change: retry); correction_not_applied',
     },
   },
 ];

@@ -3,6 +3,7 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import Stripe from 'stripe';
+import { CorrectionsRepository } from '../../../functions/adapters/corrections-repository';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
@@ -33,6 +34,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   const inbox = new InboxRepository(documentClient, env['INBOX_TABLE']!, s3, env['EVIDENCE_BUCKET']!);
   const payouts = new PayoutsRepository({ client: documentClient, payoutsTable: env['PAYOUTS_TABLE']!, ledgerTable: env['LEDGER_TABLE']! });
   const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!) });
+  const corrections = new CorrectionsRepository(documentClient, env['OPERATIONS_TABLE']!, payouts);
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
@@ -118,7 +120,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
   }
   const ops = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
-    const api = path.startsWith('/exceptions') ? exceptionsApi({ exceptions, nowMs: () => nowMs() }, opsEvent(method, path, body, query)) : redriveApi(redriveDeps, opsEvent(method, path, body, query));
+    const api = path.startsWith('/exceptions') ? exceptionsApi({ exceptions, corrections, nowMs: () => nowMs() }, opsEvent(method, path, body, query)) : redriveApi(redriveDeps, opsEvent(method, path, body, query));
     const res = await api.catch((error: unknown) => {
       if (error instanceof ApiError) return errorResponse(error, 'req-test');
       throw error;
@@ -127,7 +129,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   };
 
   return {
-    inbox, payouts, exceptions, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
+    inbox, payouts, exceptions, corrections, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
     setNow: (f: () => number) => { nowMs = f; },
     deliverSandbox, deliverStripe, drain, depth, ops, opsEvent,
   };
