@@ -419,7 +419,7 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
       schema: resolveExceptionBodySchema,
       required: true,
       bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { done: { note: 'paid by hand' }, corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KCORRECTION000000000000A' } },
+      examples: { done: { note: 'paid by hand' }, corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KD0000000000000000000000' } },
     },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
