@@ -1,10 +1,12 @@
-// The ops console's entry: sign-in, then five views behind hash links (#overview, #dlq, …) so
-// every view has a URL an operator can paste into the incident channel.
+// The ops console's entry: sign-in, then the views behind hash links (#overview, #dlq, …) so
+// every view has a URL an operator can paste into the incident channel. A view that needs a scope
+// is shown only to a token holding it (the server enforces the same on every call).
 import { ApiClient } from './api';
 import { completeHostedUiSignIn, currentToken, decodeClaims, forgetToken, hostedUiSignOutUrl } from './auth';
 import { apiBasePath, readConfig } from './config';
 import { alertRegion, showFailure, type ViewContext } from './context';
 import { byId, h, replace } from './dom';
+import { mountCorrections } from './views/corrections';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
 import { mountOverview } from './views/overview';
@@ -18,8 +20,16 @@ const VIEWS = [
   ['exceptions', 'Exceptions', mountExceptions],
   ['replay', 'Replay', mountReplay],
   ['payout', 'Payout timeline', mountPayoutLookup],
+  ['corrections', 'Corrections', mountCorrections],
 ] as const;
 type ViewName = (typeof VIEWS)[number][0];
+/** Views only some operator roles may use: the scope their routes require (lib/routes.ts). */
+const VIEW_SCOPES: Partial<Record<ViewName, string>> = { corrections: 'payouts:correct' };
+const allowedViews = (): Set<ViewName> => {
+  const token = currentToken();
+  const scopes = new Set(token ? (decodeClaims(token)?.scopes ?? []) : []);
+  return new Set(VIEWS.map(([name]) => name).filter((name) => VIEW_SCOPES[name] === undefined || scopes.has(VIEW_SCOPES[name]!)));
+};
 
 const config = readConfig();
 const redirectUri = location.origin + location.pathname;
@@ -31,7 +41,14 @@ const api = new ApiClient(apiBasePath(location.pathname), currentToken, () => {
   forgetToken();
   showSignIn();
 });
-const context: ViewContext = { api, announce };
+const context: ViewContext = {
+  api,
+  announce,
+  principal: () => {
+    const token = currentToken();
+    return (token ? decodeClaims(token)?.principal : undefined) ?? '';
+  },
+};
 const refreshers = new Map<ViewName, () => Promise<void>>();
 
 function showSignIn(): void {
@@ -60,9 +77,10 @@ function showConsole(): void {
     h('span', { class: 'scopes', title: 'Scopes of your token; the server enforces them' }, (claims?.scopes ?? []).join(' ')),
     signOut,
   );
-  if (refreshers.size === 0) {
-    for (const [name, , mount] of VIEWS) refreshers.set(name, mount(byId(`view-${name}`), context));
-  }
+  const allowed = allowedViews();
+  refreshers.clear();
+  for (const [name, , mount] of VIEWS) if (allowed.has(name)) refreshers.set(name, mount(byId(`view-${name}`), context));
+  replace(byId('nav'), h('ul', {}, ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
   byId('nav').hidden = false;
   void route();
 }
@@ -70,7 +88,7 @@ function showConsole(): void {
 async function route(): Promise<void> {
   if (!currentToken()) return;
   const wanted = location.hash.replace(/^#/, '') as ViewName;
-  const active: ViewName = VIEWS.some(([name]) => name === wanted) ? wanted : 'overview';
+  const active: ViewName = refreshers.has(wanted) ? wanted : 'overview';
   for (const [name] of VIEWS) {
     byId(`view-${name}`).hidden = name !== active;
     const link = document.querySelector(`#nav a[href="#${name}"]`);
@@ -83,7 +101,6 @@ async function route(): Promise<void> {
 
 async function start(): Promise<void> {
   byId('stage').textContent = config.stage;
-  replace(byId('nav'), h('ul', {}, ...VIEWS.map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
   window.addEventListener('hashchange', () => void route());
   try {
     if (config.mode === 'cognito') await completeHostedUiSignIn(config, redirectUri);

@@ -77,7 +77,7 @@ function eventOf(who: Who, method: string, path: string, body?: unknown, headers
 
 async function api(who: Who, method: string, path: string, body?: unknown, options: { key?: string | null; query?: Record<string, string> } = {}) {
   const key = options.key === undefined ? `key-${ulid()}` : options.key;
-  const headers = method === 'POST' && key !== null ? { 'idempotency-key': key } : {};
+  const headers: Record<string, string> = method === 'POST' && key !== null ? { 'idempotency-key': key } : {};
   const res = await call(eventOf(who, method, path, body, headers, options.query), {} as Context);
   return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
 }
