@@ -138,7 +138,14 @@ describe('corrections view in Chromium', () => {
     await dialog.getByLabel('Note (optional)').fill('Statement line 14 checked against the payout id.');
     await dialog.getByRole('button', { name: 'Approve and apply' }).click();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
-    await expect.poll(() => page.locator('#status').textContent()).toContain('approved and applied');
+    // The status line is overwritten by the list's reload right after; the record is what counts.
+    const state = await until('the correction to be applied', async () => {
+      const alert = (await page.locator('#corr-error').textContent()) ?? '';
+      if (alert !== '') return `refused: ${alert} ${serverErrors.join('; ')}`;
+      const read = (await api(tokens.carol, 'GET', `/ops/corrections/${proposed.correction_id}`)).body;
+      return read.state === 'proposed' ? undefined : String(read.state);
+    });
+    expect(state).toBe('applied');
     await page.locator('#view-corrections').getByLabel('State').selectOption('applied');
     await page.locator('#corr-filters').getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => page.locator('#corr-list').textContent()).toContain(payoutId);
