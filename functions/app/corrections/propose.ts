@@ -7,7 +7,7 @@ import {
 } from '../../domain/corrections';
 import { ApiError, notFound } from '../../http/api-error';
 import { correctionView } from '../../http/correction-view';
-import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './actions';
+import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './action-types';
 import { operatorActor } from './operator-actor';
 
 type ProposeInput = Extract<CorrectionActionInput, { action: 'propose' }>;

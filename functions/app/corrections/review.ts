@@ -4,8 +4,8 @@ import { PayoutChangedError } from '../../adapters/corrections-repository';
 import { withRequestId } from '../../adapters/payout-transitions';
 import { notFound } from '../../http/api-error';
 import { correctionView } from '../../http/correction-view';
-import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './actions';
-import { correctionNotProposed, payoutChanged } from './actions';
+import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './action-types';
+import { correctionNotProposed, payoutChanged } from './action-types';
 import { operatorActor } from './operator-actor';
 
 type ApproveInput = Extract<CorrectionActionInput, { action: 'approve' }>;

@@ -10,7 +10,7 @@ import {
 } from '../corrections-requests';
 import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../create-payout-request';
 import { payoutIdParameterSchema } from '../parameter-schemas';
-import type { OpenApiRoute } from './openapi-routes';
+import type { OpenApiRoute } from './route-types';
 
 /** The corrections routes (ops-corrections) for GET /openapi.json; openapi-routes.ts lists them. */
 const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
 import { CORRECTION_ROUTES } from './corrections-routes';
+import type { OpenApiRoute } from './route-types';
 import { OPS_BODY_BYTES_MAX } from '../body';
 import { REDRIVE_MESSAGES_PER_CALL_MAX } from '../../app/ops/redrive-api';
 import { REPLAY_EVENTS_PER_CALL_MAX } from '../redrive-requests';
 import { ENQUEUE_FAILED_RETRY_AFTER_SECONDS, WEBHOOK_BODY_BYTES_MAX } from '../../app/webhooks/intake';
 import { RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS } from '../../app/reconciliation/reconciliations-api';
-import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type FunctionName, type Scope } from '../../shared/names';
+import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../../shared/names';
 import { CREATE_BODY_BYTES_MAX, IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../create-payout-request';
 import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from '../ops-payout-schemas';
 import {
@@ -57,57 +58,7 @@ import {
  * answer with the codes behind it. openapi-document.ts adds what every route shares: 401/403 for
  * a route with a scope, 413 for a body (API Gateway's own limit), 429 and 500.
  */
-export const TAGS = {
-  payouts: 'Create and read payouts (tenant-scoped)',
-  corridors: 'The launch corridor matrix',
-  ledger: 'Ledger balances (operators)',
-  webhooks: 'Provider webhook intake (signature-authenticated)',
-  ops: 'Operator routes: cross-tenant payout lookup, exceptions, corrections, DLQ, redrive and replay (audited)',
-  reconciliation: 'Reconciliation runs and finance exports',
-  meta: 'This document and the ops console page',
-} as const;
-export type Tag = keyof typeof TAGS;
-
-/** Statuses a route may answer with the error body, besides those the document adds to every route. */
-export type RouteErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
-export type ResponseHeader = 'Idempotent-Replayed' | 'Retry-After' | 'Location';
-
-export interface OpenApiRoute {
-  method: 'get' | 'post';
-  path: string;
-  functionName: FunctionName;
-  /** null: no JWT (the description says why). */
-  scope: Scope | null;
-  operationId: string;
-  summary: string;
-  description: string;
-  tags: Tag[];
-  /** One schema per `{name}` of the path (a test holds them equal). */
-  pathParameters?: Record<string, z.ZodType>;
-  /** A strict object: the document then says unknown parameters are refused. */
-  query?: z.ZodObject;
-  /** Request headers the route reads. */
-  headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
-  requestBody?: {
-    schema: z.ZodType;
-    /** false: an empty body means `{}`. */
-    required: boolean;
-    /** The handler reads the raw bytes whatever the Content-Type (webhooks: the signature covers them). */
-    anyContentType?: true;
-    /** The handler's own limit, if it has one; API Gateway's 10 MB applies before it. */
-    bodyBytesMax?: number;
-    examples?: Record<string, unknown>;
-  };
-  /** Success status → its body. */
-  responses: Record<
-    number,
-    { description: string; schema: z.ZodType; mediaType?: 'text/html'; headers?: ResponseHeader[] }
-  >;
-  /** Error status → when (its codes). */
-  errors: Partial<Record<RouteErrorStatus, string>>;
-  /** Response headers of an error status (e.g. Retry-After on a 409). */
-  errorHeaders?: Partial<Record<RouteErrorStatus | 500, ResponseHeader[]>>;
-}
+export { TAGS, type OpenApiRoute, type ResponseHeader, type RouteErrorStatus, type Tag } from './route-types';
 
 export interface DocumentedLimits {
   /** This deployment's PAYOUT_AMOUNT_MAX_MINOR (create-payout enforces it). */
