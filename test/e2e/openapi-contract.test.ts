@@ -42,6 +42,9 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   listPayouts: ['cursor_invalid', 'invalid_range'],
   opsFindPayout: ['lookup_key_missing', 'lookup_key_ambiguous', 'tenant_id_required', 'tenant_id_unexpected'],
   listExceptions: ['invalid_cursor'],
+  // Each currency's postings sum to 0, one leg per account; a `url` evidence is an http(s) URL.
+  proposeCorrection: ['unbalanced_adjustment', 'posting_account_repeated', 'invalid_evidence_reference'],
+  listCorrections: ['invalid_cursor'],
   receiveWebhook: ['invalid_json'],
   replayEvents: ['invalid_range', 'provider_required'],
 };
