@@ -267,11 +267,20 @@ function payoutUpdate(payout: Payout, next: Payout) {
   const names = condition.ExpressionAttributeNames;
   const values = condition.ExpressionAttributeValues;
   const sets = ['#version = :version', 'requestIds = :requestIds', 'correctionId = :correctionId', 'correctedAt = :correctedAt'];
-  Object.assign(values, { ':version': next.version, ':requestIds': next.requestIds, ':correctionId': next.correctionId, ':correctedAt': next.correctedAt });
+  Object.assign(values, {
+    ':version': next.version,
+    ':requestIds': next.requestIds,
+    ':correctionId': next.correctionId,
+    ':correctedAt': next.correctedAt,
+  });
   let removes = '';
   if (next.status !== payout.status) {
     sets.push('#status = :status', 'gsi2pk = :gsi2pk', 'lastEventAt = :lastEventAt');
-    Object.assign(values, { ':status': next.status, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status), ':lastEventAt': next.lastEventAt });
+    Object.assign(values, {
+      ':status': next.status,
+      ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status),
+      ':lastEventAt': next.lastEventAt,
+    });
     // Correction targets are outcomes (corrections.ts), never awaiting the provider: out of the sweeper's index.
     if (isAwaitingProvider(next.status)) throw new Error(`a correction cannot set the awaiting status ${next.status}`);
     removes = ' REMOVE gsi3pk, gsi3sk';

@@ -209,7 +209,8 @@ export function parseProposeBody(input: unknown): ProposeCorrectionBody {
   const check = checkAdjustment(legs);
   if (!check.ok) {
     if (check.code === 'posting_account_repeated') {
-      throw badRequest(check.code, `postings.${check.index} names an account already posted in its currency`, `postings.${check.index}.account`);
+      const param = `postings.${check.index}.account`;
+      throw badRequest(check.code, `postings.${check.index} names an account already posted in its currency`, param);
     }
     throw badRequest(
       check.code,

@@ -55,7 +55,12 @@ export async function correctionsApi(deps: CorrectionsApiDeps, event: APIGateway
   return json(result.statusCode, result.body, requestId, replayed ? { 'idempotent-replayed': 'true' } : {});
 }
 
-function actionInput(event: APIGatewayProxyEventV2WithJWTAuthorizer, path: string, operator: Operator, requestId: string): CorrectionActionInput {
+function actionInput(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  path: string,
+  operator: Operator,
+  requestId: string,
+): CorrectionActionInput {
   const propose = PROPOSE_PATH.exec(path);
   const decide = DECIDE_PATH.exec(path);
   const target = decodeURIComponent((propose ?? decide)?.[1] ?? '');
@@ -82,7 +87,12 @@ function actionInput(event: APIGatewayProxyEventV2WithJWTAuthorizer, path: strin
   return { ...common, action, correctionId: target, body, payload: { action, correction_id: target, ...raw } };
 }
 
-async function read(deps: CorrectionsDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer, path: string, requestId: string): Promise<HttpResult> {
+async function read(
+  deps: CorrectionsDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  path: string,
+  requestId: string,
+): Promise<HttpResult> {
   if (path === '/ops/corrections') {
     const q = parseCorrectionsRequest(listCorrectionsQuerySchema, event.queryStringParameters ?? {}, 'query');
     try {
@@ -92,7 +102,10 @@ async function read(deps: CorrectionsDeps, event: APIGatewayProxyEventV2WithJWTA
         limit: q.limit,
         ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
       });
-      const list: CorrectionList = { data: page.items.map(correctionView), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) };
+      const list: CorrectionList = {
+        data: page.items.map(correctionView),
+        ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+      };
       return json(200, list, requestId);
     } catch (error) {
       if (error instanceof InvalidCorrectionCursorError) {

@@ -113,7 +113,10 @@ async function applyOrRefuse(deps: CorrectionsDeps, ...args: Parameters<Correcti
     await deps.corrections.apply(...args);
   } catch (error) {
     if (!(error instanceof PayoutChangedError)) throw error;
-    throw payoutChanged('human_action_required', 'the payout moved while the correction was applied; nothing was written. Reject it and propose again if still needed');
+    throw payoutChanged(
+      'human_action_required',
+      'the payout moved while the correction was applied; nothing was written. Reject it and propose again if still needed',
+    );
   }
 }
 
