@@ -20,7 +20,7 @@ import { CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { textField } from '../domain/text';
 import { CORRECTION_ID_PATTERN, PAYOUT_ID_PATTERN } from '../shared/ids';
 import { ApiError, badRequest } from './api-error';
-import { requestErrorOf } from './request-errors';
+import { pathOf, requestErrorOf, valueAt } from './request-errors';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 
 /**
@@ -177,7 +177,18 @@ const MESSAGES: Record<string, (param: string) => string> = {
 export function parseCorrectionsRequest<S extends z.ZodType>(schema: S, input: unknown, kind: 'body' | 'query'): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw requestErrorOf(result.error.issues, input, { kind, messages: MESSAGES });
+  const error = requestErrorOf(result.error.issues, input, { kind, messages: MESSAGES });
+  // A required enum that is absent (kind, evidence.type) is missing, not an invalid value: the
+  // shared mapper only knows that for fields whose check is a type check.
+  const [first] = result.error.issues;
+  if (kind === 'body' && error.code !== 'field_unknown' && first !== undefined && first.path.length > 0 && valueAt(input, first.path) === undefined) {
+    return throwMissing(pathOf(first.path));
+  }
+  throw error;
+}
+
+function throwMissing(param: string): never {
+  throw badRequest('field_missing', `${param} is required`, param);
 }
 
 const fieldUnknown = (field: string, kind: string): ApiError =>
