@@ -11,7 +11,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'No import cycles anywhere: a cycle means two files are one module in disguise, and it breaks the reading order.',
+      comment:
+        'No import cycles anywhere: a cycle means two files are one module in disguise, and it breaks the reading order.',
       severity: 'error',
       from: {},
       to: { circular: true },
@@ -48,21 +49,31 @@ module.exports = {
     },
     {
       name: 'lower-layers-not-app',
-      comment: 'functions/app is the middle floor: the HTTP edge, adapters, domain and shared names never import a use case.',
+      comment: 'functions/app is the middle floor: the HTTP edge, domain and shared names never import a use case.',
       severity: 'error',
-      from: { path: '^functions/(http|adapters|domain|shared)/' },
+      from: { path: '^functions/(http|domain|shared)/' },
       to: { path: '^functions/app/' },
     },
     {
+      name: 'adapters-implement-app-ports-only',
+      comment:
+        'An adapter may implement a port that a use case declares (a type-only import), and never calls into a use case.',
+      severity: 'error',
+      from: { path: '^functions/adapters/' },
+      to: { path: '^functions/app/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'adapters-are-io-only',
-      comment: 'functions/adapters does I/O for the layers above it: it never imports the HTTP edge (errors there are the callers\' to map).',
+      comment:
+        "functions/adapters does I/O for the layers above it: it never imports the HTTP edge (errors there are the callers' to map).",
       severity: 'error',
       from: { path: '^functions/adapters/' },
       to: { path: '^functions/http/' },
     },
     {
       name: 'console-is-a-browser-app',
-      comment: 'console/ is built for the browser: it imports nothing from functions/ but the shared names, nor any Node builtin.',
+      comment:
+        'console/ is built for the browser: it imports nothing from functions/ but the shared names, nor any Node builtin.',
       severity: 'error',
       from: { path: '^console/src/' },
       to: { path: '^(functions/(?!shared/)|lib/|local/|bin/)' },
@@ -70,10 +81,10 @@ module.exports = {
     {
       name: 'domain-imports-only-domain',
       comment:
-        'functions/domain is pure TypeScript: it imports only other functions/domain files (no adapters, handlers, shared env names, lib or twin code).',
+        'functions/domain is pure TypeScript: it imports only other functions/domain files and the agreed names (functions/shared/names.ts, ids.ts: constants such as the provider names); no adapters, handlers, env reading (shared/env.ts), lib or twin code.',
       severity: 'error',
       from: { path: '^functions/domain/' },
-      to: { dependencyTypes: ['local'], pathNot: '^functions/domain/' },
+      to: { dependencyTypes: ['local'], pathNot: '^functions/(domain/|shared/(names|ids)\\.ts$)' },
     },
     {
       name: 'domain-npm-allowlist',
@@ -93,7 +104,8 @@ module.exports = {
     },
     {
       name: 'lib-imports-only-shared-runtime',
-      comment: 'The CDK app (lib/, bin/app.ts) may import functions/shared (agreed names) and nothing else from the runtime.',
+      comment:
+        'The CDK app (lib/, bin/app.ts) may import functions/shared (agreed names) and nothing else from the runtime.',
       severity: 'error',
       from: { path: '^(lib/|bin/app\\.ts$)' },
       to: { path: '^functions/', pathNot: '^functions/shared/' },
@@ -104,6 +116,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^(lib/|bin/app\\.ts$)' },
       to: { path: '^(local|test)/' },
+    },
+    {
+      name: 'openapi-document-without-aws-sdk',
+      comment:
+        'GET /openapi.json is built from the schemas and limits alone (functions/http): get-openapi reaches no AWS SDK module. Handlers import the schemas, never the reverse (when they did, its bundle carried the SDK clients: 1 MB instead of 0.5).',
+      severity: 'error',
+      from: { path: '^functions/handlers/get-openapi\\.ts$' },
+      to: { path: '(^|/)node_modules/(@aws-sdk|@smithy)/', reachable: true },
     },
     {
       name: 'functions-not-infra-twin-tests',

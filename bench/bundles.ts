@@ -24,9 +24,15 @@ const DUMMY_ENDPOINT = 'http://127.0.0.1:9';
 /** Milliseconds for `await import(specifier)` in a fresh process, measured inside it. */
 function importMs(specifier: string, env: Record<string, string>, loaderArgs: string[]): number {
   const script = `const t=performance.now();await import(${JSON.stringify(specifier)});console.log(performance.now()-t);`;
-  const result = spawnSync(process.execPath, [...loaderArgs, '--input-type=module', '-e', script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: IMPORT_TIMEOUT_MS });
+  const result = spawnSync(process.execPath, [...loaderArgs, '--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: IMPORT_TIMEOUT_MS,
+  });
   const value = Number(result.stdout.trim().split('\n').pop());
-  if (result.status !== 0 || !Number.isFinite(value)) throw new Error(`import of ${specifier} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.status !== 0 || !Number.isFinite(value))
+    throw new Error(`import of ${specifier} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return value;
 }
 
@@ -36,8 +42,23 @@ async function main(): Promise<void> {
   await synthesize({ onlyIfStale: true, log: (line) => console.error(`# ${line}`) });
   const loaded = loadTemplate(CDK_OUT_DIR);
   const model = buildModel(loaded);
-  const context = { template: loaded.template, stackName: loaded.stackName, sqsEndpointUrl: DUMMY_ENDPOINT, apiUrl: DUMMY_ENDPOINT, issuerUrl: DUMMY_ENDPOINT };
-  const twinEnv = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: DUMMY_ENDPOINT, AWS_ENDPOINT_URL_SQS: DUMMY_ENDPOINT, AWS_ENDPOINT_URL_S3: DUMMY_ENDPOINT, S3_FORCE_PATH_STYLE: 'true', POWERTOOLS_METRICS_DISABLED: 'true' };
+  const context = {
+    template: loaded.template,
+    stackName: loaded.stackName,
+    sqsEndpointUrl: DUMMY_ENDPOINT,
+    apiUrl: DUMMY_ENDPOINT,
+    issuerUrl: DUMMY_ENDPOINT,
+  };
+  const twinEnv = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: DUMMY_ENDPOINT,
+    AWS_ENDPOINT_URL_SQS: DUMMY_ENDPOINT,
+    AWS_ENDPOINT_URL_S3: DUMMY_ENDPOINT,
+    S3_FORCE_PATH_STYLE: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
   let totalBytes = 0;
   for (const fn of model.functions.filter((candidate) => !flags.only || candidate.shortName === flags.only)) {
     const bytes = statSync(fn.modulePath).size;
@@ -47,8 +68,15 @@ async function main(): Promise<void> {
     const env = functionEnvironment(fn, context, twinEnv);
     try {
       const bundled = median(Array.from({ length: runs }, () => importMs(pathToFileURL(fn.modulePath).href, env, [])));
-      const unbundled = existsSync(source) ? median(Array.from({ length: runs }, () => importMs(pathToFileURL(source).href, env, ['--import', 'tsx']))) : null;
-      printFigure(`bundle_import_ms:${fn.shortName}`, Number(bundled.toFixed(1)), 'ms', unbundled === null ? null : Number(unbundled.toFixed(1)));
+      const unbundled = existsSync(source)
+        ? median(Array.from({ length: runs }, () => importMs(pathToFileURL(source).href, env, ['--import', 'tsx'])))
+        : null;
+      printFigure(
+        `bundle_import_ms:${fn.shortName}`,
+        Number(bundled.toFixed(1)),
+        'ms',
+        unbundled === null ? null : Number(unbundled.toFixed(1)),
+      );
     } catch (error) {
       console.error(`# ${fn.shortName}: ${(error as Error).message}`);
     }

@@ -39,7 +39,16 @@ function apiEvent(key: string): unknown {
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
     body: JSON.stringify(BODY),
     isBase64Encoded: false,
-    requestContext: { requestId: `bench-${ulid()}`, http: { method: 'POST', path: '/payouts' }, authorizer: { jwt: { claims: { tenant_id: 'bench', client_id: 'bench', scope: 'payout-platform/payouts:write' }, scopes: null } } },
+    requestContext: {
+      requestId: `bench-${ulid()}`,
+      http: { method: 'POST', path: '/payouts' },
+      authorizer: {
+        jwt: {
+          claims: { tenant_id: 'bench', client_id: 'bench', scope: 'payout-platform/payouts:write' },
+          scopes: null,
+        },
+      },
+    },
   };
 }
 
@@ -49,9 +58,19 @@ async function callsPerCreate(): Promise<void> {
     Object.assign(process.env, emulators.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
     const { dynamoClient } = await import('../functions/adapters/aws-clients.js');
     const calls: string[] = [];
-    dynamoClient().middlewareStack.add((next, context) => async (args) => { calls.push(String(context.commandName)); return next(args); }, { step: 'initialize', name: 'benchCountCalls' });
+    dynamoClient().middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountCalls' },
+    );
     const { handler } = await import('../functions/handlers/create-payout.js');
-    const context = { getRemainingTimeInMillis: () => 30_000, functionName: 'create-payout', awsRequestId: 'bench' } as never;
+    const context = {
+      getRemainingTimeInMillis: () => 30_000,
+      functionName: 'create-payout',
+      awsRequestId: 'bench',
+    } as never;
     const key = `bench-calls-${ulid()}`;
     const first = await handler(apiEvent(key) as never, context);
     if (first.statusCode !== 201) throw new Error(`create answered ${first.statusCode}: ${first.body}`);
@@ -71,7 +90,15 @@ async function throughput(seconds: number, connections: number): Promise<void> {
   try {
     const token = await twin.token({ tenant: 'bench', role: 'backend', scopes: ['payouts:write'] });
     // Warm the worker pool (cold imports are not what this measures).
-    const warm = await fetch(`${twin.url}/payouts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `warm-${ulid()}` }, body: JSON.stringify(BODY) });
+    const warm = await fetch(`${twin.url}/payouts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `warm-${ulid()}`,
+      },
+      body: JSON.stringify(BODY),
+    });
     if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}: ${await warm.text()}`);
     // Baseline first, before any create has queued submissions for the twin's submitter to work off:
     // bare PutItems on the same DynamoDB Local, same concurrency, same duration.
@@ -81,7 +108,12 @@ async function throughput(seconds: number, connections: number): Promise<void> {
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (Date.now() < deadline) {
-          await twin.clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#${ulid()}` }, sk: { S: 'PUT' }, body: { S: JSON.stringify(BODY) } } }));
+          await twin.clients.dynamodb.send(
+            new PutItemCommand({
+              TableName: table,
+              Item: { pk: { S: `BENCH#${ulid()}` }, sk: { S: 'PUT' }, body: { S: JSON.stringify(BODY) } },
+            }),
+          );
           puts++;
         }
       }),
@@ -96,10 +128,18 @@ async function throughput(seconds: number, connections: number): Promise<void> {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(BODY),
       // A fresh key per request: this measures creates, not replays.
-      requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, headers: { ...(request['headers'] as object), 'idempotency-key': `bench-${ulid()}` } }) }],
+      requests: [
+        {
+          setupRequest: (request: Record<string, unknown>) => ({
+            ...request,
+            headers: { ...(request['headers'] as object), 'idempotency-key': `bench-${ulid()}` },
+          }),
+        },
+      ],
     } as never);
     const creates = result.requests.total - result.non2xx;
-    if (result.non2xx > 0 || result.errors > 0) console.error(`#   ${result.non2xx} non-2xx answers and ${result.errors} errors of ${result.requests.total}`);
+    if (result.non2xx > 0 || result.errors > 0)
+      console.error(`#   ${result.non2xx} non-2xx answers and ${result.errors} errors of ${result.requests.total}`);
 
     const putsPerSecond = Number((puts / seconds).toFixed(1));
     printFigure('create_per_second_http', Number((creates / seconds).toFixed(1)), 'creates/s', putsPerSecond);

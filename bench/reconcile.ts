@@ -43,10 +43,33 @@ export function generate(dir: string, n: number): { payouts: string; report: str
     const amountMinor = 1_000 + ((i * 37) % 500_000);
     const feeMinor = Math.max(1, Math.floor(amountMinor / 400));
     const created = `${DATE}T${String(Math.floor(i / (n / 24 + 1))).padStart(2, '0')}:00:00.000Z`;
-    const p: ReconPayout = { payoutId: id, idempotencyKey: `key-${i}`, provider: 'sandbox', providerReference: ref, status: 'paid', amountMinor, feeMinor, currency: i % 5 === 0 ? 'EUR' : 'USD', createdAt: created, lastEventAt: created };
+    const p: ReconPayout = {
+      payoutId: id,
+      idempotencyKey: `key-${i}`,
+      provider: 'sandbox',
+      providerReference: ref,
+      status: 'paid',
+      amountMinor,
+      feeMinor,
+      currency: i % 5 === 0 ? 'EUR' : 'USD',
+      createdAt: created,
+      lastEventAt: created,
+    };
     pbuf += `${JSON.stringify(p)}\n`;
     const kind = i % 200;
-    const row = { providerReference: ref, payoutId: id, batchId: 'sbx_batch_20261124', batchStatus: 'paid' as const, status: 'paid' as const, currency: p.currency, grossMinor: amountMinor, feeMinor, netMinor: amountMinor - feeMinor, createdAt: created, settledAt: created };
+    const row = {
+      providerReference: ref,
+      payoutId: id,
+      batchId: 'sbx_batch_20261124',
+      batchStatus: 'paid' as const,
+      status: 'paid' as const,
+      currency: p.currency,
+      grossMinor: amountMinor,
+      feeMinor,
+      netMinor: amountMinor - feeMinor,
+      createdAt: created,
+      settledAt: created,
+    };
     if (kind === 1) rbuf += reportLine({ ...row, grossMinor: amountMinor + 1, netMinor: amountMinor + 1 - feeMinor });
     else if (kind !== 2) rbuf += reportLine(row);
     if (kind === 3) rbuf += reportLine({ ...row, providerReference: `sbx_po_x${i}`, payoutId: undefined });
@@ -59,14 +82,23 @@ export function generate(dir: string, n: number): { payouts: string; report: str
 }
 
 async function* payoutsFrom(path: string): AsyncIterable<ReconPayout> {
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) if (line !== '') yield JSON.parse(line) as ReconPayout;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity }))
+    if (line !== '') yield JSON.parse(line) as ReconPayout;
 }
 
 async function worker(kind: string, dir: string): Promise<void> {
   const started = process.hrtime.bigint();
   if (kind === 'ours') {
     const out = mkdtempSync(join(dir, 'ours-'));
-    await runEngine({ date: DATE, report: createReadStream(join(dir, 'report.csv')), payouts: payoutsFrom(join(dir, 'payouts.jsonl')), outputDir: out }, { openException: async (_row, ref) => ref.dedupKey });
+    await runEngine(
+      {
+        date: DATE,
+        report: createReadStream(join(dir, 'report.csv')),
+        payouts: payoutsFrom(join(dir, 'payouts.jsonl')),
+        outputDir: out,
+      },
+      { openException: async (_row, ref) => ref.dedupKey },
+    );
   } else {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', { threads: String(DUCKDB_THREADS) });
@@ -90,13 +122,28 @@ async function worker(kind: string, dir: string): Promise<void> {
 
 function runChild(kind: string, dir: string): { seconds: number; cpuSeconds: number; peakRssMb: number } {
   const self = fileURLToPath(import.meta.url);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--worker', kind, dir], { encoding: 'utf8', timeout: CHILD_TIMEOUT_MS });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--worker', kind, dir], {
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MS,
+  });
   if (result.status !== 0) throw new Error(`${kind} worker failed: ${result.stderr || result.error?.message}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { seconds: number; cpuSeconds: number; peakRssMb: number };
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    seconds: number;
+    cpuSeconds: number;
+    peakRssMb: number;
+  };
 }
 
 const figure = (bench: string, value: number, unit: string, baseline: number) =>
-  console.log(JSON.stringify({ bench, value: Number(value.toFixed(3)), unit, baseline: Number(baseline.toFixed(3)), ratio: Number((value / baseline).toFixed(3)) }));
+  console.log(
+    JSON.stringify({
+      bench,
+      value: Number(value.toFixed(3)),
+      unit,
+      baseline: Number(baseline.toFixed(3)),
+      ratio: Number((value / baseline).toFixed(3)),
+    }),
+  );
 
 export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
   if (args[0] === '--worker') return worker(args[1]!, args[2]!);

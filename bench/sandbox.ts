@@ -28,7 +28,9 @@ function percentile(values: number[], fraction: number): number {
   return ordered[Math.min(ordered.length - 1, Math.floor(fraction * ordered.length))]!;
 }
 
-async function run(stateDir: string | undefined): Promise<{ perSecond: number; latenciesMs: number[]; replayMs: number[]; sameKeyCount: number }> {
+async function run(
+  stateDir: string | undefined,
+): Promise<{ perSecond: number; latenciesMs: number[]; replayMs: number[]; sameKeyCount: number }> {
   const sandbox = await startSandboxProvider({ port: 0, stateDir, stepSeconds: 3600, plugins: false });
   try {
     const adapter = new SandboxProvider({ baseUrl: sandbox.url });
@@ -58,11 +60,36 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-sandbox-'));
 try {
   const memory = await run(undefined);
   const disk = await run(dir);
-  printFigure('sandbox.submit_per_second', Math.round(disk.perSecond), 'submissions/s (journal on disk)', Math.round(memory.perSecond));
-  printFigure('sandbox.submit_p50_ms', Number(median(disk.latenciesMs).toFixed(2)), 'ms', Number(median(memory.latenciesMs).toFixed(2)));
-  printFigure('sandbox.submit_p99_ms', Number(percentile(disk.latenciesMs, 0.99).toFixed(2)), 'ms', Number(percentile(memory.latenciesMs, 0.99).toFixed(2)));
-  printFigure('sandbox.replay_p50_ms', Number(median(disk.replayMs).toFixed(2)), 'ms', Number(median(disk.latenciesMs).toFixed(2)));
-  printFigure('sandbox.same_key_concurrent', disk.sameKeyCount, `payouts at the sandbox after ${CONCURRENT_SAME_KEY} concurrent submissions of one key`, 1);
+  printFigure(
+    'sandbox.submit_per_second',
+    Math.round(disk.perSecond),
+    'submissions/s (journal on disk)',
+    Math.round(memory.perSecond),
+  );
+  printFigure(
+    'sandbox.submit_p50_ms',
+    Number(median(disk.latenciesMs).toFixed(2)),
+    'ms',
+    Number(median(memory.latenciesMs).toFixed(2)),
+  );
+  printFigure(
+    'sandbox.submit_p99_ms',
+    Number(percentile(disk.latenciesMs, 0.99).toFixed(2)),
+    'ms',
+    Number(percentile(memory.latenciesMs, 0.99).toFixed(2)),
+  );
+  printFigure(
+    'sandbox.replay_p50_ms',
+    Number(median(disk.replayMs).toFixed(2)),
+    'ms',
+    Number(median(disk.latenciesMs).toFixed(2)),
+  );
+  printFigure(
+    'sandbox.same_key_concurrent',
+    disk.sameKeyCount,
+    `payouts at the sandbox after ${CONCURRENT_SAME_KEY} concurrent submissions of one key`,
+    1,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -33,7 +33,10 @@ function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolveStop) => {
     if (child.exitCode !== null) return resolveStop();
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => { clearTimeout(timer); resolveStop(); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
     process.kill(-child.pid!, 'SIGTERM'); // the whole group: npm, tsx and the twin (which stops Java)
   });
 }
@@ -42,16 +45,21 @@ async function timeStart(stateDir: string, fresh: boolean): Promise<number> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedMs = performance.now();
-  const child = spawn('npm', ['start', '--', '--synth', 'never', '--port', String(port), ...(fresh ? ['--fresh'] : [])], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TWIN_STATE_DIR: stateDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
+  const child = spawn(
+    'npm',
+    ['start', '--', '--synth', 'never', '--port', String(port), ...(fresh ? ['--fresh'] : [])],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TWIN_STATE_DIR: stateDir },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    },
+  );
   try {
     while (!(await healthy(url))) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-      if (performance.now() - startedMs > START_TIMEOUT_MS) throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms`);
+      if (performance.now() - startedMs > START_TIMEOUT_MS)
+        throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms`);
       await sleep(HEALTH_POLL_MS);
     }
     return (performance.now() - startedMs) / MS_PER_SECOND;

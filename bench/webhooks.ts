@@ -38,11 +38,17 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
 function signedHeaders(secret: string, eventId: string, raw: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
-  return { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(ts), 'webhook-signature': signStandardWebhook(secret, eventId, ts, encoder.encode(raw)) };
+  return {
+    'content-type': 'application/json',
+    'webhook-id': eventId,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': signStandardWebhook(secret, eventId, ts, encoder.encode(raw)),
+  };
 }
 
 /** An event the processor acknowledges as `ignored`: the load measures intake, not payouts. */
-const ignoredEvent = () => JSON.stringify({ type: 'balance.updated', timestamp: new Date().toISOString(), data: { bench: true } });
+const ignoredEvent = () =>
+  JSON.stringify({ type: 'balance.updated', timestamp: new Date().toISOString(), data: { bench: true } });
 
 async function callsPerWebhook(): Promise<void> {
   const emulators = await startEmulators();
@@ -50,16 +56,34 @@ async function callsPerWebhook(): Promise<void> {
     const secret = 'whsec_' + Buffer.from('bench-webhooks-secret-0123456789').toString('base64');
     const secretsFile = join(mkdtempSync(join(tmpdir(), 'bench-webhooks-')), 'secrets.json');
     writeFileSync(secretsFile, JSON.stringify({ sandbox: [secret], stripe: [] }));
-    Object.assign(process.env, emulators.env, { WEBHOOK_SECRETS_FILE: secretsFile, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    Object.assign(process.env, emulators.env, {
+      WEBHOOK_SECRETS_FILE: secretsFile,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    });
     const clients = await import('../functions/adapters/aws-clients.js');
     const calls: string[] = [];
     for (const client of [clients.dynamoClient(), clients.sqsClient(), clients.s3Client()]) {
-      client.middlewareStack.add((next, context) => async (args) => { calls.push(String(context.commandName)); return next(args); }, { step: 'initialize', name: 'benchCountCalls' });
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          calls.push(String(context.commandName));
+          return next(args);
+        },
+        { step: 'initialize', name: 'benchCountCalls' },
+      );
     }
     const { handler } = await import('../functions/handlers/intake-webhook.js');
     const eventId = `evt_bench_${ulid()}`;
     const raw = ignoredEvent();
-    const event = () => ({ rawPath: '/webhooks/sandbox', pathParameters: { provider: 'sandbox' }, headers: signedHeaders(secret, eventId, raw), body: raw, isBase64Encoded: false, requestContext: { requestId: `bench-${ulid()}`, http: { method: 'POST' } } }) as never;
+    const event = () =>
+      ({
+        rawPath: '/webhooks/sandbox',
+        pathParameters: { provider: 'sandbox' },
+        headers: signedHeaders(secret, eventId, raw),
+        body: raw,
+        isBase64Encoded: false,
+        requestContext: { requestId: `bench-${ulid()}`, http: { method: 'POST' } },
+      }) as never;
     const first = await handler(event());
     if (first.statusCode !== 202) throw new Error(`intake answered ${first.statusCode}: ${first.body}`);
     printFigure('webhook_aws_calls_accepted', calls.length, 'calls', CALLS_BUDGET_ACCEPTED);
@@ -75,7 +99,14 @@ async function callsPerWebhook(): Promise<void> {
       const id = `evt_bench_${ulid()}`;
       const body = ignoredEvent();
       const started = performance.now();
-      const res = await handler({ rawPath: '/webhooks/sandbox', pathParameters: { provider: 'sandbox' }, headers: signedHeaders(secret, id, body), body, isBase64Encoded: false, requestContext: { requestId: `bench-${i}`, http: { method: 'POST' } } } as never);
+      const res = await handler({
+        rawPath: '/webhooks/sandbox',
+        pathParameters: { provider: 'sandbox' },
+        headers: signedHeaders(secret, id, body),
+        body,
+        isBase64Encoded: false,
+        requestContext: { requestId: `bench-${i}`, http: { method: 'POST' } },
+      } as never);
       latencies.push(performance.now() - started);
       if (res.statusCode !== 202) throw new Error(`intake answered ${res.statusCode}`);
     }
@@ -87,7 +118,12 @@ async function callsPerWebhook(): Promise<void> {
   }
 }
 
-async function load(url: string, seconds: number, connections: number, secret: string | undefined): Promise<autocannon.Result> {
+async function load(
+  url: string,
+  seconds: number,
+  connections: number,
+  secret: string | undefined,
+): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
@@ -98,7 +134,14 @@ async function load(url: string, seconds: number, connections: number, secret: s
         // A fresh event id and signature per request: every request is a first delivery.
         setupRequest: (request) => {
           const raw = ignoredEvent();
-          return { ...request, body: raw, headers: secret === undefined ? { 'content-type': 'application/json' } : signedHeaders(secret, `evt_bench_${ulid()}`, raw) };
+          return {
+            ...request,
+            body: raw,
+            headers:
+              secret === undefined
+                ? { 'content-type': 'application/json' }
+                : signedHeaders(secret, `evt_bench_${ulid()}`, raw),
+          };
         },
       },
     ],
@@ -120,28 +163,60 @@ async function main(): Promise<void> {
     const baseline = await load(`${twin.url}/webhooks/unknown`, seconds, connections, undefined);
     const intake = await load(`${twin.url}/webhooks/sandbox`, seconds, connections, secret);
     const accepted = intake['2xx'];
-    console.error(`#   intake: ${accepted} accepted of ${intake.requests.total} in ${seconds}s on ${connections} connections; non-2xx ${intake.non2xx}; 404 baseline ${baseline.requests.total} requests`);
+    console.error(
+      `#   intake: ${accepted} accepted of ${intake.requests.total} in ${seconds}s on ${connections} connections; non-2xx ${intake.non2xx}; 404 baseline ${baseline.requests.total} requests`,
+    );
     printFigure('webhook_intake_p50', intake.latency.p50, 'ms', baseline.latency.p50);
     printFigure('webhook_intake_p99', intake.latency.p99, 'ms', baseline.latency.p99);
-    printFigure('webhook_intake_throughput', Math.round(intake.requests.average), 'req/s', Math.round(baseline.requests.average));
+    printFigure(
+      'webhook_intake_throughput',
+      Math.round(intake.requests.average),
+      'req/s',
+      Math.round(baseline.requests.average),
+    );
 
-    const auth = { authorization: `Bearer ${await twin.token({ tenant: 'bench', role: 'backend', scopes: ['payouts:write', 'payouts:read'] })}` };
+    const auth = {
+      authorization: `Bearer ${await twin.token({ tenant: 'bench', role: 'backend', scopes: ['payouts:write', 'payouts:read'] })}`,
+    };
     const timings: number[] = [];
     for (let i = 0; i < sends; i++) {
       const created = (await fetch(`${twin.url}/payouts`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `bench-webhook-${ulid()}` },
-        body: JSON.stringify({ amount: 1_000, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: PENDING_IBAN }, recipient: { name: 'Bench Recipient' } }),
+        body: JSON.stringify({
+          amount: 1_000,
+          currency: 'EUR',
+          destination: { country: 'DE', method: 'sepa', iban: PENDING_IBAN },
+          recipient: { name: 'Bench Recipient' },
+        }),
       }).then((r) => r.json())) as Record<string, unknown>;
       const payoutId = String(created['payout_id']);
-      const status = async () => String(((await fetch(`${twin.url}/payouts/${payoutId}`, { headers: auth }).then((r) => r.json())) as Record<string, unknown>)['status']);
-      for (const deadline = Date.now() + STATUS_WAIT_MS_MAX; (await status()) !== 'pending' && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+      const status = async () =>
+        String(
+          (
+            (await fetch(`${twin.url}/payouts/${payoutId}`, { headers: auth }).then((r) => r.json())) as Record<
+              string,
+              unknown
+            >
+          )['status'],
+        );
+      for (const deadline = Date.now() + STATUS_WAIT_MS_MAX; (await status()) !== 'pending' && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 200));
       const eventId = `evt_bench_${ulid()}`;
-      const raw = JSON.stringify({ id: eventId, type: 'payout.paid', timestamp: new Date().toISOString(), data: { payout_id: payoutId, status: 'paid', fee_minor: 0 } });
+      const raw = JSON.stringify({
+        id: eventId,
+        type: 'payout.paid',
+        timestamp: new Date().toISOString(),
+        data: { payout_id: payoutId, status: 'paid', fee_minor: 0 },
+      });
       const sentAt = performance.now();
-      const res = await fetch(`${twin.url}/webhooks/sandbox`, { method: 'POST', headers: signedHeaders(secret, eventId, raw), body: raw });
+      const res = await fetch(`${twin.url}/webhooks/sandbox`, {
+        method: 'POST',
+        headers: signedHeaders(secret, eventId, raw),
+        body: raw,
+      });
       if (res.status !== 202) throw new Error(`send answered ${res.status}`);
-      for (const deadline = Date.now() + STATUS_WAIT_MS_MAX; (await status()) !== 'paid'; ) {
+      for (const deadline = Date.now() + STATUS_WAIT_MS_MAX; (await status()) !== 'paid';) {
         if (Date.now() > deadline) throw new Error(`payout ${payoutId} never became paid`);
         await new Promise((r) => setTimeout(r, STATUS_POLL_MS));
       }
@@ -154,7 +229,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(`✖ ${(error as Error).stack ?? error}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`✖ ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);

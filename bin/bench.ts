@@ -17,7 +17,11 @@ function benches(): string[] {
 
 function run(name: string, args: string[]): number {
   // Each bench in its own process: its timings and memory are not polluted by the others.
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, `${name}.ts`), ...args], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH_DIR, `${name}.ts`), ...args], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: process.env,
+  });
   return result.status ?? 1;
 }
 

@@ -27,5 +27,9 @@ if (!available.includes(name)) {
   process.exit(2);
 }
 // Each drill in its own process, so one drill's twin or clients never leak into another.
-const result = spawnSync('npx', ['tsx', join(DRILLS_DIR, `${name}.ts`), ...args], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
+const result = spawnSync('npx', ['tsx', join(DRILLS_DIR, `${name}.ts`), ...args], {
+  cwd: REPO_ROOT,
+  stdio: 'inherit',
+  env: process.env,
+});
 process.exit(result.status ?? 1);

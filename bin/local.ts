@@ -46,12 +46,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  twin = await startLocalTwin({ port, fresh: flags.fresh === true, synth: flags.synth === 'never' ? 'never' : flags['no-synth'] ? 'if-stale' : 'always', config, log });
+  twin = await startLocalTwin({
+    port,
+    fresh: flags.fresh === true,
+    synth: flags.synth === 'never' ? 'never' : flags['no-synth'] ? 'if-stale' : 'always',
+    config,
+    log,
+  });
   console.log(banner(twin));
 }
 
 main().catch((error: unknown) => {
-  // One clear line naming the fix (issue 2), then a non-zero exit.
+  // One clear line naming the fix, then a non-zero exit.
   if (error instanceof TwinError) console.error(`✖ ${error.oneLine()}`);
   else console.error(`✖ the twin failed to start: ${(error as Error).stack ?? error}`);
   process.exit(1);

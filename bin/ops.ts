@@ -29,14 +29,23 @@ function str(flags: Flags, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function request(positional: string[], flags: Flags): { method: string; path: string; body?: unknown; query?: Record<string, string> } {
+function request(
+  positional: string[],
+  flags: Flags,
+): { method: string; path: string; body?: unknown; query?: Record<string, string> } {
   const [area, action, id] = positional;
   const dryRun = flags['dry-run'] === true ? { dry_run: true } : {};
   const queue = str(flags, 'queue');
-  if (area === 'dlq' && action === 'list') return { method: 'GET', path: '/ops/dlq', query: { ...(queue ? { queue } : {}), ...(str(flags, 'limit') ? { limit: str(flags, 'limit')! } : {}) } };
+  if (area === 'dlq' && action === 'list')
+    return {
+      method: 'GET',
+      path: '/ops/dlq',
+      query: { ...(queue ? { queue } : {}), ...(str(flags, 'limit') ? { limit: str(flags, 'limit')! } : {}) },
+    };
   if (area === 'dlq' && action === 'redrive') {
     const base = { ...(queue ? { queue } : {}), ...dryRun };
-    if (str(flags, 'id')) return { method: 'POST', path: '/ops/dlq/redrive', body: { ...base, message_id: str(flags, 'id') } };
+    if (str(flags, 'id'))
+      return { method: 'POST', path: '/ops/dlq/redrive', body: { ...base, message_id: str(flags, 'id') } };
     if (flags['all'] === true) return { method: 'POST', path: '/ops/dlq/redrive', body: { ...base, all: true } };
     const filter = {
       ...(str(flags, 'provider') ? { provider: str(flags, 'provider') } : {}),
@@ -50,13 +59,31 @@ function request(positional: string[], flags: Flags): { method: string; path: st
   if (area === 'replay') {
     const provider = str(flags, 'provider');
     const ids = str(flags, 'event-id');
-    if (ids) return { method: 'POST', path: '/ops/replay', body: { ...dryRun, ...(provider ? { provider } : {}), event_ids: ids.split(',').map((s) => s.trim()).filter(Boolean) } };
-    if (str(flags, 'from') && str(flags, 'to')) return { method: 'POST', path: '/ops/replay', body: { ...dryRun, ...(provider ? { provider } : {}), from: str(flags, 'from'), to: str(flags, 'to') } };
+    if (ids)
+      return {
+        method: 'POST',
+        path: '/ops/replay',
+        body: {
+          ...dryRun,
+          ...(provider ? { provider } : {}),
+          event_ids: ids
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        },
+      };
+    if (str(flags, 'from') && str(flags, 'to'))
+      return {
+        method: 'POST',
+        path: '/ops/replay',
+        body: { ...dryRun, ...(provider ? { provider } : {}), from: str(flags, 'from'), to: str(flags, 'to') },
+      };
     throw new UsageError('replay needs --event-id or --from and --to');
   }
   if (area === 'exceptions' && action === 'list') {
     const query: Record<string, string> = {};
-    for (const name of ['state', 'category', 'owner', 'limit', 'cursor']) if (str(flags, name)) query[name] = str(flags, name)!;
+    for (const name of ['state', 'category', 'owner', 'limit', 'cursor'])
+      if (str(flags, name)) query[name] = str(flags, name)!;
     return { method: 'GET', path: '/exceptions', query };
   }
   if (area === 'exceptions' && (action === 'assign' || action === 'resolve')) {
@@ -80,7 +107,10 @@ async function main(): Promise<number> {
   for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
   const res = await fetch(url, {
     method: req.method,
-    headers: { authorization: `Bearer ${token}`, ...(req.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
   });
   const text = await res.text();

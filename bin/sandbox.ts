@@ -9,7 +9,8 @@ import { STATE_DIR_DEFAULT } from '../local/paths.js';
 import { startSandboxProvider } from '../local/sandbox/sandbox-process.js';
 
 const { flags } = parseArgs(process.argv.slice(2));
-const text = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+const text = (name: string): string | undefined =>
+  typeof flags[name] === 'string' ? (flags[name] as string) : undefined;
 const number = (name: string): number | undefined => (text(name) === undefined ? undefined : Number(text(name)));
 
 const sandbox = await startSandboxProvider({

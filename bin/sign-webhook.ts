@@ -14,8 +14,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../functions/shared/names';
 
-export type SignedProvider = 'sandbox' | 'stripe';
+export type SignedProvider = WebhookProvider;
 
 export const LOCAL_WEBHOOK_SECRETS_FILE = resolve(import.meta.dirname, '../config/webhook-secrets.local.json');
 
@@ -28,7 +29,12 @@ export function localWebhookSecret(provider: SignedProvider, file = LOCAL_WEBHOO
 }
 
 /** Signature headers, by the provider's scheme. The sandbox's event id is the body's `id`. */
-export function signatureHeaders(provider: SignedProvider, rawBody: string, secret: string, nowSeconds: number): Record<string, string> {
+export function signatureHeaders(
+  provider: SignedProvider,
+  rawBody: string,
+  secret: string,
+  nowSeconds: number,
+): Record<string, string> {
   switch (provider) {
     case 'sandbox': {
       const parsed = JSON.parse(rawBody) as { id?: unknown };
@@ -41,7 +47,13 @@ export function signatureHeaders(provider: SignedProvider, rawBody: string, secr
     }
     case 'stripe':
       // The API key is never used: generateTestHeaderString signs locally.
-      return { 'stripe-signature': new Stripe('sk_test_local_signing_only').webhooks.generateTestHeaderString({ payload: rawBody, secret, timestamp: nowSeconds }) };
+      return {
+        'stripe-signature': new Stripe('sk_test_local_signing_only').webhooks.generateTestHeaderString({
+          payload: rawBody,
+          secret,
+          timestamp: nowSeconds,
+        }),
+      };
   }
 }
 
@@ -95,12 +107,15 @@ function requestTime(nowSeconds: number): string {
 
 function main(argv: string[]): number {
   const [provider, file] = argv;
-  if ((provider !== 'sandbox' && provider !== 'stripe') || file === undefined) {
-    console.error('usage: npx tsx bin/sign-webhook.ts <sandbox|stripe> events/webhooks/<body>.json > signed.json');
+  if (!isWebhookProvider(provider) || file === undefined) {
+    console.error(
+      `usage: npx tsx bin/sign-webhook.ts <${WEBHOOK_PROVIDERS.join('|')}> events/webhooks/<body>.json > signed.json`,
+    );
     return 2;
   }
   console.log(JSON.stringify(signedWebhookEvent(provider, JSON.parse(readFileSync(file, 'utf8'))), null, 2));
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exitCode = main(process.argv.slice(2));

@@ -20,7 +20,8 @@ async function connect(target: TenantsTarget): Promise<TenantPorts> {
     return awsTenantPorts({ stackName, stage: target.stage, clients: defaultAwsTenantClients(target.region) });
   }
   const running = findRunningTwin(target.stateDir ?? STATE_DIR_DEFAULT);
-  if (running === undefined) throw new Error('no running twin: start it with `npm start` (or pass --aws --stage <stage>)');
+  if (running === undefined)
+    throw new Error('no running twin: start it with `npm start` (or pass --aws --stage <stage>)');
   const endpoint = running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']!;
   const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint });
   return twinTenantPorts({
@@ -31,7 +32,11 @@ async function connect(target: TenantsTarget): Promise<TenantPorts> {
   });
 }
 
-runTenantsCli(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line), connect }).then(
+runTenantsCli(process.argv.slice(2), {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  connect,
+}).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`✖ ${(error as Error).stack ?? String(error)}`);

@@ -22,18 +22,32 @@ async function main(): Promise<void> {
   const tenant = text('tenant');
   const operator = text('operator');
   const role = text('role');
-  if ((tenant === undefined) === (operator === undefined) || role === undefined) throw new TwinTokenError('usage', USAGE);
+  if ((tenant === undefined) === (operator === undefined) || role === undefined)
+    throw new TwinTokenError('usage', USAGE);
   const ttlSeconds = text('ttl-seconds') === undefined ? undefined : Number(text('ttl-seconds'));
   if (ttlSeconds !== undefined && !Number.isFinite(ttlSeconds)) {
     throw new TwinTokenError('usage', `--ttl-seconds must be a number\n${USAGE}`);
   }
-  const scopes = text('scopes')?.split(',').map((scope) => scope.trim()).filter(Boolean);
+  const scopes = text('scopes')
+    ?.split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
   const running = findRunningTwin(text('state-dir') ?? STATE_DIR_DEFAULT);
   if (running === undefined) {
-    throw new TwinTokenError('twin_not_running', 'no running twin: start it with `npm start` (tokens come from its issuer)');
+    throw new TwinTokenError(
+      'twin_not_running',
+      'no running twin: start it with `npm start` (tokens come from its issuer)',
+    );
   }
-  const options = { role, ...(scopes === undefined ? {} : { scopes }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) };
-  const token = await requestTwinToken(running.url, tenant !== undefined ? { tenant, ...options } : { operator: operator!, ...options });
+  const options = {
+    role,
+    ...(scopes === undefined ? {} : { scopes }),
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+  };
+  const token = await requestTwinToken(
+    running.url,
+    tenant !== undefined ? { tenant, ...options } : { operator: operator!, ...options },
+  );
   process.stdout.write(`${token}\n`);
 }
 

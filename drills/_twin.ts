@@ -30,12 +30,20 @@ export async function connectTwin(log: (line: string) => void): Promise<DrillTwi
   const tables = { payouts: tableName('PayoutsTable'), ledger: tableName('LedgerTable') };
   if (running !== undefined) {
     log(`using the running twin at ${running.url} (pid ${running.pid})`);
-    const dynamodb = new DynamoDBClient({ region: LOCAL_REGION, credentials: DUMMY_CREDENTIALS, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
+    const dynamodb = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: DUMMY_CREDENTIALS,
+      endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']!,
+    });
     return {
       url: running.url,
       sandboxProviderUrl: running.sandboxProviderUrl,
       token: (request) => requestTwinToken(running.url, request),
-      forgeToken: async (request) => signToken(await loadOrCreateKeys(stateDirs(running.stateDir ?? STATE_DIR_DEFAULT).issuer), { issuer: running.issuer, ...request }),
+      forgeToken: async (request) =>
+        signToken(await loadOrCreateKeys(stateDirs(running.stateDir ?? STATE_DIR_DEFAULT).issuer), {
+          issuer: running.issuer,
+          ...request,
+        }),
       operatorClientId: running.operatorClientId,
       documentClient: DynamoDBDocumentClient.from(dynamodb),
       tables,
@@ -67,7 +75,11 @@ export async function readTwinClock(twinUrl: string): Promise<{ now: string; off
 /** POST /.twin/clock/advance: moves the twin's clock (and the sandbox provider's with it) forward. */
 export async function advanceTwinClock(twinUrl: string, seconds: number): Promise<{ now: string; offset_ms: number }> {
   const headers = { 'content-type': 'application/json' };
-  const response = await fetch(`${twinUrl}/.twin/clock/advance`, { method: 'POST', headers, body: JSON.stringify({ seconds }) });
+  const response = await fetch(`${twinUrl}/.twin/clock/advance`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ seconds }),
+  });
   if (!response.ok) {
     throw new Error(`the twin answered ${response.status} to POST /.twin/clock/advance: ${await response.text()}`);
   }
@@ -86,7 +98,9 @@ export function report(checks: Check[]): boolean {
   for (const check of checks) {
     const match = JSON.stringify(check.expected) === JSON.stringify(check.saw);
     ok &&= match;
-    console.log(`${match ? '✔' : '✖'} ${check.what}\n    expected: ${JSON.stringify(check.expected)}\n    saw:      ${JSON.stringify(check.saw)}`);
+    console.log(
+      `${match ? '✔' : '✖'} ${check.what}\n    expected: ${JSON.stringify(check.expected)}\n    saw:      ${JSON.stringify(check.saw)}`,
+    );
   }
   return ok;
 }

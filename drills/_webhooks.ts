@@ -30,7 +30,11 @@ export interface WebhookDrillTwin {
 }
 
 export async function connectWebhookTwin(log: (line: string) => void): Promise<WebhookDrillTwin> {
-  const tables = { inbox: tableName('InboxTable'), operations: tableName('OperationsTable'), payouts: tableName('PayoutsTable') };
+  const tables = {
+    inbox: tableName('InboxTable'),
+    operations: tableName('OperationsTable'),
+    payouts: tableName('PayoutsTable'),
+  };
   const running = findRunningTwin();
   if (running !== undefined) {
     log(`using the running twin at ${running.url} (pid ${running.pid})`);
@@ -38,7 +42,11 @@ export async function connectWebhookTwin(log: (line: string) => void): Promise<W
     const sqsEndpoint = running.endpoints['AWS_ENDPOINT_URL_SQS']!;
     const dynamodb = new DynamoDBClient({ ...common, endpoint: running.endpoints['AWS_ENDPOINT_URL_DYNAMODB']! });
     const sqs = new SQSClient({ ...common, endpoint: sqsEndpoint });
-    const s3 = new S3Client({ ...common, endpoint: running.endpoints['AWS_ENDPOINT_URL_S3'] ?? sqsEndpoint, forcePathStyle: true });
+    const s3 = new S3Client({
+      ...common,
+      endpoint: running.endpoints['AWS_ENDPOINT_URL_S3'] ?? sqsEndpoint,
+      forcePathStyle: true,
+    });
     return {
       url: running.url,
       token: (request) => requestTwinToken(running.url, request),
@@ -75,21 +83,42 @@ export async function connectWebhookTwin(log: (line: string) => void): Promise<W
 
 /** The twin's sandbox signing secret (config/webhook-secrets.local.json, the file WEBHOOK_SECRETS_FILE names). */
 export function sandboxSecret(): string {
-  const secrets = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'webhook-secrets.local.json'), 'utf8')) as { sandbox: string[] };
+  const secrets = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'webhook-secrets.local.json'), 'utf8')) as {
+    sandbox: string[];
+  };
   return secrets.sandbox[0]!;
 }
 
 /** POSTs a Standard-Webhooks-signed sandbox event to the twin's intake, as the sandbox would. */
-export async function deliverSandbox(url: string, eventId: string, body: unknown, timestampSeconds = Math.floor(Date.now() / 1000)): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function deliverSandbox(
+  url: string,
+  eventId: string,
+  body: unknown,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const raw = JSON.stringify(body);
   const signature = signStandardWebhook(sandboxSecret(), eventId, timestampSeconds, new TextEncoder().encode(raw));
-  const res = await fetch(`${url}/webhooks/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(timestampSeconds), 'webhook-signature': signature }, body: raw });
+  const res = await fetch(`${url}/webhooks/sandbox`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': eventId,
+      'webhook-timestamp': String(timestampSeconds),
+      'webhook-signature': signature,
+    },
+    body: raw,
+  });
   return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, pollMs = 500): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  pollMs = 500,
+): Promise<T> {
   let value = await probe();
-  for (const deadline = Date.now() + timeoutMs; !done(value) && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; !done(value) && Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, pollMs));
     value = await probe();
   }

@@ -30,8 +30,20 @@ async function main(): Promise<boolean> {
     const token = await twin.token({ tenant: TENANT, role: 'backend' });
     const key = `drill-${ulid()}`;
     const post = async (idempotencyKey: string = key) => {
-      const response = await fetch(`${twin.url}/payouts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey }, body: JSON.stringify(BODY) });
-      return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: (await response.json()) as Record<string, any> };
+      const response = await fetch(`${twin.url}/payouts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
+        body: JSON.stringify(BODY),
+      });
+      return {
+        status: response.status,
+        replayed: response.headers.get('idempotent-replayed') === 'true',
+        body: (await response.json()) as Record<string, any>,
+      };
     };
 
     log(`POST /payouts with Idempotency-Key ${key}`);
@@ -50,12 +62,29 @@ async function main(): Promise<boolean> {
     const coldRace = await Promise.all(Array.from({ length: RACERS }, () => post(coldKey)));
     const coldIds = [...new Set(coldRace.filter((r) => r.status === 201).map((r) => String(r.body['payout_id'])))];
     log(`  → statuses ${JSON.stringify(countBy(coldRace.map((r) => r.status)))}`);
-    const coldList = await fetch(`${twin.url}/payouts?idempotency_key=${encodeURIComponent(coldKey)}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ data: unknown[] }>);
+    const coldList = await fetch(`${twin.url}/payouts?idempotency_key=${encodeURIComponent(coldKey)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.json() as Promise<{ data: unknown[] }>);
 
     const payoutId = String(first.body['payout_id']);
-    const lock = await twin.documentClient.send(new GetCommand({ TableName: twin.tables.payouts, Key: { pk: `IDEMKEY#${TENANT}#${key}`, sk: 'IDEMKEY' }, ConsistentRead: true }));
-    const list = await fetch(`${twin.url}/payouts?idempotency_key=${encodeURIComponent(key)}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ data: unknown[] }>);
-    const journal = await twin.documentClient.send(new QueryCommand({ TableName: twin.tables.ledger, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `JOURNAL#${payoutId}` }, ConsistentRead: true }));
+    const lock = await twin.documentClient.send(
+      new GetCommand({
+        TableName: twin.tables.payouts,
+        Key: { pk: `IDEMKEY#${TENANT}#${key}`, sk: 'IDEMKEY' },
+        ConsistentRead: true,
+      }),
+    );
+    const list = await fetch(`${twin.url}/payouts?idempotency_key=${encodeURIComponent(key)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.json() as Promise<{ data: unknown[] }>);
+    const journal = await twin.documentClient.send(
+      new QueryCommand({
+        TableName: twin.tables.ledger,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `JOURNAL#${payoutId}` },
+        ConsistentRead: true,
+      }),
+    );
     const createdEntries = (journal.Items ?? []).filter((item) => item['event'] === 'created');
     log(`waiting up to ${SUBMISSION_WAIT_MS_MAX / 1000}s for the submitter to reach the sandbox provider`);
     let submissions = 0;
@@ -68,14 +97,34 @@ async function main(): Promise<boolean> {
 
     const ok = report([
       { what: 'first create answers 201', expected: 201, saw: first.status },
-      { what: 'the repeat answers the first status and body, marked replayed', expected: [201, true, payoutId], saw: [second.status, second.replayed, second.body['payout_id']] },
-      { what: `${RACERS} racers: only 201 (replay) or 409 (in progress)`, expected: true, saw: race.every((r) => r.status === 201 || r.status === 409) },
-      { what: 'every 201 names the same payout', expected: [payoutId], saw: [...raceIds, payoutId].filter((v, i, all) => all.indexOf(v) === i) },
+      {
+        what: 'the repeat answers the first status and body, marked replayed',
+        expected: [201, true, payoutId],
+        saw: [second.status, second.replayed, second.body['payout_id']],
+      },
+      {
+        what: `${RACERS} racers: only 201 (replay) or 409 (in progress)`,
+        expected: true,
+        saw: race.every((r) => r.status === 201 || r.status === 409),
+      },
+      {
+        what: 'every 201 names the same payout',
+        expected: [payoutId],
+        saw: [...raceIds, payoutId].filter((v, i, all) => all.indexOf(v) === i),
+      },
       { what: 'payouts listed for the key', expected: 1, saw: list.data.length },
       { what: 'key lock points at the payout', expected: payoutId, saw: lock.Item?.['payoutId'] },
-      { what: 'ledger journal entries for the creation (available → in_transit)', expected: 1, saw: createdEntries.length },
+      {
+        what: 'ledger journal entries for the creation (available → in_transit)',
+        expected: 1,
+        saw: createdEntries.length,
+      },
       { what: 'payouts at the provider for this payout id', expected: 1, saw: submissions },
-      { what: `fresh-key race: only 201 or 409 (in progress, with Retry-After)`, expected: true, saw: coldRace.every((r) => r.status === 201 || r.status === 409) },
+      {
+        what: `fresh-key race: only 201 or 409 (in progress, with Retry-After)`,
+        expected: true,
+        saw: coldRace.every((r) => r.status === 201 || r.status === 409),
+      },
       { what: 'fresh-key race: at most one payout named by the 201s', expected: true, saw: coldIds.length <= 1 },
       { what: 'fresh-key race: payouts listed for the key', expected: 1, saw: coldList.data.length },
     ]);

@@ -55,12 +55,29 @@ async function main(): Promise<boolean> {
     const financeToken = await twin.token({ operator: 'drill-finance', role: 'finance' });
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const token = path.startsWith('/payouts') ? tenantToken : financeToken;
-      const response = await fetch(`${twin.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const response = await fetch(`${twin.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     };
 
-    log(`POST /payouts: ${AMOUNT_MINOR} EUR minor units to the report_amount_changed test IBAN ${REPORT_AMOUNT_CHANGED_IBAN}`);
-    const created = await call('POST', '/payouts', { amount: AMOUNT_MINOR, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: REPORT_AMOUNT_CHANGED_IBAN }, recipient: { name: 'Drill Recipient' }, description: 'ledger-mismatch drill' }, { 'idempotency-key': `drill-${ulid()}` });
+    log(
+      `POST /payouts: ${AMOUNT_MINOR} EUR minor units to the report_amount_changed test IBAN ${REPORT_AMOUNT_CHANGED_IBAN}`,
+    );
+    const created = await call(
+      'POST',
+      '/payouts',
+      {
+        amount: AMOUNT_MINOR,
+        currency: 'EUR',
+        destination: { country: 'DE', method: 'sepa', iban: REPORT_AMOUNT_CHANGED_IBAN },
+        recipient: { name: 'Drill Recipient' },
+        description: 'ledger-mismatch drill',
+      },
+      { 'idempotency-key': `drill-${ulid()}` },
+    );
     const payoutId = String(created.body['payout_id']);
     const date = String(created.body['created_at']).slice(0, 10);
     log(`  → ${created.status}, payout ${payoutId}, created ${created.body['created_at']}`);
@@ -91,7 +108,9 @@ async function main(): Promise<boolean> {
     const reconcile = async () => {
       log(`POST /reconciliations {"date":"${date}"}`);
       const queued = await call('POST', '/reconciliations', { date });
-      log(`  → ${queued.status} ${queued.body['reconciliation']?.['state']}, run ${queued.body['reconciliation']?.['run_id']}; polling GET /reconciliations/${date}`);
+      log(
+        `  → ${queued.status} ${queued.body['reconciliation']?.['state']}, run ${queued.body['reconciliation']?.['run_id']}; polling GET /reconciliations/${date}`,
+      );
       let finished: Record<string, any> | undefined;
       for (const deadline = Date.now() + RECONCILIATION_WAIT_MS_MAX; Date.now() < deadline; await sleep(POLL_MS)) {
         const state = (await call('GET', `/reconciliations/${date}`)).body['reconciliation'];
@@ -107,7 +126,8 @@ async function main(): Promise<boolean> {
 
     log(`GET /exports/${date} and download the files through their presigned URLs`);
     const exported = await call('GET', `/exports/${date}`);
-    const urlOf = (name: string) => (exported.body['files'] as { name: string; url: string }[] | undefined)?.find((f) => f.name === name)?.url;
+    const urlOf = (name: string) =>
+      (exported.body['files'] as { name: string; url: string }[] | undefined)?.find((f) => f.name === name)?.url;
     const reconciliation = csvRows(await fetch(urlOf('reconciliation.csv')!).then((r) => r.text()));
     const exceptions = csvRows(await fetch(urlOf('exceptions.csv')!).then((r) => r.text()));
     const row = reconciliation.find((r) => r['payout_id'] === payoutId);
@@ -117,15 +137,21 @@ async function main(): Promise<boolean> {
 
     log('GET /exceptions?category=amount_mismatch&owner=finance');
     const listed = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&limit=200');
-    const open = (listed.body['data'] as Record<string, any>[] | undefined)?.find((e) => e['exception_id'] === exceptionId || e['exceptionId'] === exceptionId);
+    const open = (listed.body['data'] as Record<string, any>[] | undefined)?.find(
+      (e) => e['exception_id'] === exceptionId || e['exceptionId'] === exceptionId,
+    );
     log(`POST /exceptions/${exceptionId}/resolve`);
-    const resolved = await call('POST', `/exceptions/${exceptionId}/resolve`, { note: 'ledger-mismatch drill: provider confirmed the amount; correction booked' });
+    const resolved = await call('POST', `/exceptions/${exceptionId}/resolve`, {
+      note: 'ledger-mismatch drill: provider confirmed the amount; correction booked',
+    });
     log(`  → ${resolved.status}`);
 
     log('a re-run of the same date');
     const rerun = await reconcile();
     const afterRerun = await call('GET', '/exceptions?category=amount_mismatch&owner=finance&state=resolved&limit=200');
-    const same = ((afterRerun.body['data'] as Record<string, any>[] | undefined) ?? []).filter((e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId);
+    const same = ((afterRerun.body['data'] as Record<string, any>[] | undefined) ?? []).filter(
+      (e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId,
+    );
     const run2 = await call('GET', `/reconciliations/${date}`);
 
     const ok = report([
@@ -141,14 +167,42 @@ async function main(): Promise<boolean> {
         expected: true,
         saw: Date.parse(clockAfter.now) >= endsEverywhereMs,
       },
-      { what: 'reconciliation queued (202), then succeeded', expected: [202, 'succeeded'], saw: [run.status, run.run?.['state']] },
-      { what: 'found and categorised: reconciliation.csv row', expected: ['unmatched', 'amount_mismatch', 'finance'], saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']] },
-      { what: 'the provider reported 100 minor units more', expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)], saw: [row?.['amount_minor'], row?.['provider_gross_minor']] },
-      { what: 'exported: exceptions.csv names the same exception', expected: [exceptionId, 'amount_mismatch', 'finance'], saw: [exceptionRow?.['exception_id'], exceptionRow?.['category'], exceptionRow?.['owner']] },
-      { what: 'owned: the exception is open for finance', expected: ['open', 'finance'], saw: [open?.['state'], open?.['owner']] },
+      {
+        what: 'reconciliation queued (202), then succeeded',
+        expected: [202, 'succeeded'],
+        saw: [run.status, run.run?.['state']],
+      },
+      {
+        what: 'found and categorised: reconciliation.csv row',
+        expected: ['unmatched', 'amount_mismatch', 'finance'],
+        saw: [row?.['match_status'], row?.['mismatch_category'], row?.['exception_owner']],
+      },
+      {
+        what: 'the provider reported 100 minor units more',
+        expected: [String(AMOUNT_MINOR), String(AMOUNT_MINOR + 100)],
+        saw: [row?.['amount_minor'], row?.['provider_gross_minor']],
+      },
+      {
+        what: 'exported: exceptions.csv names the same exception',
+        expected: [exceptionId, 'amount_mismatch', 'finance'],
+        saw: [exceptionRow?.['exception_id'], exceptionRow?.['category'], exceptionRow?.['owner']],
+      },
+      {
+        what: 'owned: the exception is open for finance',
+        expected: ['open', 'finance'],
+        saw: [open?.['state'], open?.['owner']],
+      },
       { what: 'resolved through POST /exceptions/{id}/resolve', expected: 200, saw: resolved.status },
-      { what: 're-run succeeded, the exception stays resolved and single', expected: [202, 'succeeded', 1], saw: [rerun.status, rerun.run?.['state'], same.length] },
-      { what: 'GET /reconciliations/{date} shows the last success', expected: 'succeeded', saw: run2.body['last_success']?.['state'] },
+      {
+        what: 're-run succeeded, the exception stays resolved and single',
+        expected: [202, 'succeeded', 1],
+        saw: [rerun.status, rerun.run?.['state'], same.length],
+      },
+      {
+        what: 'GET /reconciliations/{date} shows the last success',
+        expected: 'succeeded',
+        saw: run2.body['last_success']?.['state'],
+      },
     ]);
     return ok;
   } finally {

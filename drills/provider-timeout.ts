@@ -1,4 +1,4 @@
-// Drill: a provider timeout never pays twice (issue 3, provider submission). Creates a payout whose
+// Drill: a provider timeout never pays twice (provider submission). Creates a payout whose
 // IBAN selects the sandbox's `timeout_on_submit` trigger: the sandbox records the payout, then holds
 // its answer past our submitTimeoutMs. The submitter gives up, the record returns to the queue after
 // its visibility timeout, the retry re-submits with the same idempotency key (our payout id) and is
@@ -34,12 +34,19 @@ async function main(): Promise<boolean> {
     const created = await fetch(`${twin.url}/payouts`, {
       method: 'POST',
       headers: { ...headers, 'idempotency-key': `drill-timeout-${ulid()}` },
-      body: JSON.stringify({ amount: 7_700, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban }, recipient: { name: 'Drill Recipient' }, description: 'provider-timeout drill' }),
+      body: JSON.stringify({
+        amount: 7_700,
+        currency: 'EUR',
+        destination: { country: 'DE', method: 'sepa', iban },
+        recipient: { name: 'Drill Recipient' },
+        description: 'provider-timeout drill',
+      }),
     });
     const createdAtMs = Date.now();
     const payoutId = String(((await created.json()) as Record<string, unknown>)['payout_id']);
     log(`  → ${created.status}, payout ${payoutId}`);
-    const status = async () => ((await (await fetch(`${twin.url}/payouts/${payoutId}`, { headers })).json()) as Record<string, any>);
+    const status = async () =>
+      (await (await fetch(`${twin.url}/payouts/${payoutId}`, { headers })).json()) as Record<string, any>;
 
     log('waiting for the dangerous moment: the sandbox holds the payout, we have not heard so');
     let atProvider = 0;
@@ -51,26 +58,62 @@ async function main(): Promise<boolean> {
     }
     log(`  → sandbox holds ${atProvider}; ours says ${oursThen}`);
 
-    log(`waiting up to ${RETRY_WAIT_MS_MAX / 1000}s for our payout to leave submitted (sandbox webhook or the queue's retry)`);
+    log(
+      `waiting up to ${RETRY_WAIT_MS_MAX / 1000}s for our payout to leave submitted (sandbox webhook or the queue's retry)`,
+    );
     let final: Record<string, any> = await status();
-    for (const deadline = Date.now() + RETRY_WAIT_MS_MAX; Date.now() < deadline && final['status'] === 'submitted'; await sleep(POLL_MS)) final = await status();
+    for (
+      const deadline = Date.now() + RETRY_WAIT_MS_MAX;
+      Date.now() < deadline && final['status'] === 'submitted';
+      await sleep(POLL_MS)
+    )
+      final = await status();
     log(`  → ${final['status']} after ${Math.round((Date.now() - createdAtMs) / 1000)}s`);
     const windowLeftMs = createdAtMs + RETRY_WINDOW_MS - Date.now();
     if (windowLeftMs > 0) {
-      log(`waiting ${Math.round(windowLeftMs / 1000)}s more, past the visibility timeout, so the queue's retry has run`);
+      log(
+        `waiting ${Math.round(windowLeftMs / 1000)}s more, past the visibility timeout, so the queue's retry has run`,
+      );
       await sleep(windowLeftMs);
     }
     final = await status();
     const sandboxPayouts = await sandboxPayoutsFor(twin.sandboxProviderUrl, payoutId);
-    const timeline = (await (await fetch(`${twin.url}/payouts/${payoutId}/events`, { headers })).json()) as { data?: Array<Record<string, any>> };
-    for (const entry of timeline.data ?? []) log(`  timeline: ${entry['at']} ${entry['event']} ${entry['outcome']} ${entry['from'] ?? ''}→${entry['to'] ?? ''} (${entry['source']})`);
+    const timeline = (await (await fetch(`${twin.url}/payouts/${payoutId}/events`, { headers })).json()) as {
+      data?: Array<Record<string, any>>;
+    };
+    for (const entry of timeline.data ?? [])
+      log(
+        `  timeline: ${entry['at']} ${entry['event']} ${entry['outcome']} ${entry['from'] ?? ''}→${entry['to'] ?? ''} (${entry['source']})`,
+      );
 
     const ok = report([
-      { what: 'the sandbox recorded the payout while ours was still submitted (the dangerous moment)', expected: [1, 'submitted'], saw: [atProvider, oursThen] },
-      { what: 'our payout left submitted (accepted, or further along by webhook)', expected: true, saw: ['accepted', 'pending', 'paid'].includes(final['status']) },
-      { what: 'payouts at the provider for this payout id, after the retry window', expected: 1, saw: sandboxPayouts.length },
-      { what: 'provider_accepted applied exactly once on our timeline', expected: 1, saw: (timeline.data ?? []).filter((entry) => entry['event'] === 'provider_accepted' && entry['outcome'] === 'applied').length },
-      { what: 'our provider reference is the sandbox payout', expected: sandboxPayouts[0]?.id ?? null, saw: final['provider_reference'] },
+      {
+        what: 'the sandbox recorded the payout while ours was still submitted (the dangerous moment)',
+        expected: [1, 'submitted'],
+        saw: [atProvider, oursThen],
+      },
+      {
+        what: 'our payout left submitted (accepted, or further along by webhook)',
+        expected: true,
+        saw: ['accepted', 'pending', 'paid'].includes(final['status']),
+      },
+      {
+        what: 'payouts at the provider for this payout id, after the retry window',
+        expected: 1,
+        saw: sandboxPayouts.length,
+      },
+      {
+        what: 'provider_accepted applied exactly once on our timeline',
+        expected: 1,
+        saw: (timeline.data ?? []).filter(
+          (entry) => entry['event'] === 'provider_accepted' && entry['outcome'] === 'applied',
+        ).length,
+      },
+      {
+        what: 'our provider reference is the sandbox payout',
+        expected: sandboxPayouts[0]?.id ?? null,
+        saw: final['provider_reference'],
+      },
     ]);
     return ok;
   } finally {

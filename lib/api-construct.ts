@@ -65,7 +65,8 @@ export class ApiConstruct extends Construct {
     const problems: string[] = [];
     checkIntegerRange(problems, 'throttleRatePerSecond', props.throttleRatePerSecond, 1, THROTTLE_RATE_PER_SECOND_MAX);
     checkIntegerRange(problems, 'throttleBurstRequests', props.throttleBurstRequests, 1, THROTTLE_BURST_REQUESTS_MAX);
-    if (!/^[a-z][a-z0-9-]*$/.test(props.stage)) problems.push(`stage must be lowercase alphanumeric, got '${props.stage}'`);
+    if (!/^[a-z][a-z0-9-]*$/.test(props.stage))
+      problems.push(`stage must be lowercase alphanumeric, got '${props.stage}'`);
     assertNoProblems('ApiConstruct', problems);
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

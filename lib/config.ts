@@ -47,10 +47,13 @@ export function readPlatformConfig(node: Node): PlatformConfig {
   const stage = contextString(node, 'stage', DEFAULT_STAGE);
   const reconcileTimezone = contextString(node, 'reconcileTimezone', DEFAULT_RECONCILE_TIMEZONE);
   const sandboxProviderUrl = contextString(node, 'sandboxProviderUrl', DEFAULT_SANDBOX_PROVIDER_URL);
-  const payoutAmountMaxMinor = Number(contextString(node, 'payoutAmountMaxMinor', String(PAYOUT_AMOUNT_MAX_MINOR_DEFAULT)));
+  const payoutAmountMaxMinor = Number(
+    contextString(node, 'payoutAmountMaxMinor', String(PAYOUT_AMOUNT_MAX_MINOR_DEFAULT)),
+  );
 
   if (!isStage(stage)) problems.push(`context stage must be one of ${STAGES.join(', ')}, got '${stage}'`);
-  if (!isIanaTimeZone(reconcileTimezone)) problems.push(`context reconcileTimezone is not an IANA time zone: '${reconcileTimezone}'`);
+  if (!isIanaTimeZone(reconcileTimezone))
+    problems.push(`context reconcileTimezone is not an IANA time zone: '${reconcileTimezone}'`);
   if (!/^https:\/\/[^\s/]+/.test(sandboxProviderUrl)) {
     problems.push(`context sandboxProviderUrl must be an https URL, got '${sandboxProviderUrl}'`);
   }

@@ -2,7 +2,11 @@ import { Duration, RemovalPolicy, Aws, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ACCESS_MATRIX, ACCESS_TOKEN_VALIDITY_MINUTES, OPERATOR_CLIENT_SCOPES } from '../functions/shared/access-matrix';
+import {
+  ACCESS_MATRIX,
+  ACCESS_TOKEN_VALIDITY_MINUTES,
+  OPERATOR_CLIENT_SCOPES,
+} from '../functions/shared/access-matrix';
 import { RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS, SCOPES, qualifiedScope, type Scope } from '../functions/shared/names';
 import { pinLogicalId } from './logical-id';
 
@@ -83,7 +87,12 @@ export class IdentityConstruct extends Construct {
     // One group per operator role; an operator is in exactly one (the trigger refuses several).
     this.operatorGroups = ACCESS_MATRIX.flatMap((row) =>
       row.principalType === 'operator'
-        ? [this.userPool.addGroup(`OperatorGroup-${row.role}`, { groupName: row.cognitoGroup, description: row.description })]
+        ? [
+            this.userPool.addGroup(`OperatorGroup-${row.role}`, {
+              groupName: row.cognitoGroup,
+              description: row.description,
+            }),
+          ]
         : [],
     );
 

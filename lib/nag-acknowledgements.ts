@@ -22,7 +22,7 @@ const S3_ACTION_WILDCARDS: Record<string, string> = {
   's3:GetObject*': 'GetObject plus its version, ACL, tagging and retention reads of the same objects',
   's3:GetBucket*': 'bucket location and versioning metadata the SDK reads before object calls',
   's3:List*': 'listing keys under a date prefix (exports, reports) within this one bucket',
-  's3:Abort*': 'aborting this function\'s own multipart uploads of large webhook bodies and reports',
+  's3:Abort*': "aborting this function's own multipart uploads of large webhook bodies and reports",
   's3:DeleteObject*': 'replacing a regenerated export or report object (versioning keeps the old one)',
 };
 
@@ -31,7 +31,7 @@ export function acknowledgeStackFindings(stack: Stack, props: StackFindingsProps
   for (const table of props.indexedTables) {
     validations.acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(table)}.Arn>/index/*]`,
-      reason: `grantReadData/grantReadWriteData on ${logicalIdOf(table)} include its own global secondary indexes (gsi1, gsi2) and no other table.`,
+      reason: `grantReadData/grantReadWriteData on ${logicalIdOf(table)} include its own global secondary indexes and no other table.`,
     });
   }
   for (const bucket of props.objectBuckets) {

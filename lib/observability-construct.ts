@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS } from '../functions/shared/names';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './payout-function';
 import { assertNoProblems } from './validate-props';
 
@@ -22,9 +23,9 @@ const WEBHOOK_REJECTED_PER_PERIOD_MAX = 20;
 const RECONCILIATION_WINDOW_HOURS = 24;
 const DASHBOARD_WIDGET_WIDTH = 8;
 
-/** Custom Powertools metrics the handlers emit (namespace `PayoutPlatform`, dimension `service`). */
-export const METRIC_WEBHOOK_REJECTED = 'WebhookRejected';
-export const METRIC_RECONCILIATION_SUCCEEDED = 'ReconciliationSucceeded';
+/** Custom Powertools metrics the handlers emit (functions/shared/names.ts; namespace and `service` dimension too). */
+export const METRIC_WEBHOOK_REJECTED = METRICS.webhookRejected;
+export const METRIC_RECONCILIATION_SUCCEEDED = METRICS.reconciliationSucceeded;
 
 export interface ObservabilityConstructProps {
   readonly stage: string;
@@ -87,7 +88,8 @@ export class ObservabilityConstruct extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.addAlarm('WebhookRejectedAlarm', {
-      alarmDescription: 'A spike of rejected webhooks (signature, timestamp or body): wrong secret, attack or provider change.',
+      alarmDescription:
+        'A spike of rejected webhooks (signature, timestamp or body): wrong secret, attack or provider change.',
       // intake-webhook emits WebhookRejected with `reason` and `provider` dimensions
       // (docs/ops-api.md); a Metrics Insights query sums every combination, present and future.
       metric: new cloudwatch.MathExpression({

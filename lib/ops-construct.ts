@@ -56,11 +56,13 @@ export class OpsConstruct extends Construct {
       environment: {
         [ENV.operationsTable]: data.operationsTable.tableName,
         [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
       },
     });
     data.operationsTable.grantReadWriteData(this.opsExceptions.function);
     // Opening/resolving keeps the payout's `exceptionOwner` attribute in step (UpdateItem).
     data.payoutsTable.grantReadWriteData(this.opsExceptions.function);
+    data.grantAuditAppend(this.opsExceptions.function);
 
     // Its own function, not ops-exceptions: applying a correction writes the ledger, and only the
     // payouts:correct routes should run with ledger write rights (ops-exceptions serves finance too).
@@ -71,12 +73,15 @@ export class OpsConstruct extends Construct {
         [ENV.operationsTable]: data.operationsTable.tableName,
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
       },
     });
-    // One transaction: the correction (operations), the payout, its timeline and audit (payouts), the journal (ledger).
+    // One transaction: the correction (operations), the payout and its timeline (payouts), its audit
+    // record and chain head (audit), the journal (ledger).
     data.operationsTable.grantReadWriteData(this.opsCorrections.function);
     data.payoutsTable.grantReadWriteData(this.opsCorrections.function);
     data.ledgerTable.grantReadWriteData(this.opsCorrections.function);
+    data.grantAuditAppend(this.opsCorrections.function);
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
@@ -84,6 +89,7 @@ export class OpsConstruct extends Construct {
       environment: {
         ...queueEnvironment,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
       },
@@ -95,6 +101,7 @@ export class OpsConstruct extends Construct {
       pair.queue.grant(this.opsRedrive.function, 'sqs:GetQueueAttributes');
     }
     data.operationsTable.grantReadWriteData(this.opsRedrive.function);
+    data.grantAuditAppend(this.opsRedrive.function);
     data.inboxTable.grantReadData(this.opsRedrive.function);
     data.evidenceBucket.grantRead(this.opsRedrive.function);
 
@@ -111,7 +118,8 @@ export class OpsConstruct extends Construct {
 
     this.sweep = functions.create(this, 'Sweep', 'sweep', {
       invocation: 'schedule',
-      description: 'Re-asks the provider about stale payouts, enqueues stranded inbox events, opens exceptions for DLQ messages',
+      description:
+        'Re-asks the provider about stale payouts, enqueues stranded inbox events, opens exceptions for DLQ messages',
       deadLetterQueue: props.scheduleDeadLetterQueue,
       environment: {
         ...queueEnvironment,
@@ -119,6 +127,7 @@ export class OpsConstruct extends Construct {
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
         // Large webhook bodies live in S3; the DLQ → exception job reads them for evidence.
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
@@ -128,6 +137,7 @@ export class OpsConstruct extends Construct {
     data.ledgerTable.grantReadWriteData(this.sweep.function);
     data.inboxTable.grantReadWriteData(this.sweep.function);
     data.operationsTable.grantReadWriteData(this.sweep.function);
+    data.grantAuditAppend(this.sweep.function);
     data.evidenceBucket.grantRead(this.sweep.function);
     for (const pair of [submission, webhooks]) {
       pair.queue.grantSendMessages(this.sweep.function);

@@ -7,7 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENV, type FunctionName } from '../functions/shared/names';
+import { ENV, METRICS_NAMESPACE, METRICS_SERVICE_NAME, type FunctionName } from '../functions/shared/names';
 import {
   LAMBDA_ARCHITECTURE,
   LAMBDA_EPHEMERAL_STORAGE_MIB_MAX,
@@ -25,8 +25,8 @@ import { assertNoProblems, checkIntegerRange } from './validate-props';
 // own log group and its own role (no AWS managed policy: the role may write to its log group and
 // nothing else until a construct grants it more).
 
-export const POWERTOOLS_SERVICE_NAME = 'payout-platform';
-export const POWERTOOLS_METRICS_NAMESPACE = 'PayoutPlatform';
+export const POWERTOOLS_SERVICE_NAME = METRICS_SERVICE_NAME;
+export const POWERTOOLS_METRICS_NAMESPACE = METRICS_NAMESPACE;
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'functions', 'handlers');
@@ -35,12 +35,13 @@ export const HANDLERS_DIR = path.join(PROJECT_ROOT, 'functions', 'handlers');
  * How the function is invoked. It decides whether Lambda's asynchronous-failure DLQ applies:
  * only asynchronous invocations (schedules) can lose an event silently.
  */
-export type InvocationKind = 'api' | 'queue' | 'cognito' | 'schedule';
+export type InvocationKind = 'api' | 'queue' | 'cognito' | 'schedule' | 'direct';
 
 const SYNCHRONOUS_INVOCATION_REASON: Record<Exclude<InvocationKind, 'schedule'>, string> = {
   api: 'Invoked synchronously by API Gateway only: a failure is returned to the caller as a 5xx and the caller retries with its idempotency key, so there is no asynchronous event to dead-letter.',
   queue: 'Invoked synchronously by an SQS event source mapping: failed records stay on the queue and move to its DLQ after maxReceiveCount, so a function-level DLQ would never receive anything.',
   cognito: 'Invoked synchronously by Cognito while it issues a token: a failure fails that token request, which the client retries; there is no asynchronous event to dead-letter.',
+  direct: 'Invoked synchronously (RequestResponse) by an operator, e.g. npm run audit -- verify: the caller sees the answer or the failure at once; there is no asynchronous event to dead-letter.',
 };
 
 const TRACING_REASON =
@@ -70,7 +71,13 @@ export class PayoutFunction extends Construct {
   constructor(scope: Construct, id: string, props: PayoutFunctionProps) {
     super(scope, id);
     const problems: string[] = [];
-    checkIntegerRange(problems, 'memorySizeMb', props.memorySizeMb, LAMBDA_MEMORY_SIZE_MB_MIN, LAMBDA_MEMORY_SIZE_MB_MAX);
+    checkIntegerRange(
+      problems,
+      'memorySizeMb',
+      props.memorySizeMb,
+      LAMBDA_MEMORY_SIZE_MB_MIN,
+      LAMBDA_MEMORY_SIZE_MB_MAX,
+    );
     checkIntegerRange(problems, 'timeoutSeconds', props.timeoutSeconds, 1, LAMBDA_TIMEOUT_SECONDS_MAX);
     if (props.ephemeralStorageMib !== undefined) {
       checkIntegerRange(

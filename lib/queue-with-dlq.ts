@@ -4,7 +4,12 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_TIMEOUT_SECONDS_MAX } from './defaults/lambda-defaults';
-import { VISIBILITY_TIMEOUT_MULTIPLIER, VISIBILITY_TIMEOUT_SECONDS_MAX, defaultDlqProps, defaultWorkQueueProps } from './defaults/sqs-defaults';
+import {
+  VISIBILITY_TIMEOUT_MULTIPLIER,
+  VISIBILITY_TIMEOUT_SECONDS_MAX,
+  defaultDlqProps,
+  defaultWorkQueueProps,
+} from './defaults/sqs-defaults';
 import { pinLogicalId } from './logical-id';
 import { assertNoProblems, checkIntegerRange } from './validate-props';
 
@@ -34,12 +39,20 @@ export class QueueWithDlq extends Construct {
     super(scope, id);
     const problems: string[] = [];
     checkIntegerRange(problems, 'batchSize', props.batchSize, 1, BATCH_SIZE_MAX);
-    checkIntegerRange(problems, 'maxBatchingWindowSeconds', props.maxBatchingWindowSeconds, 0, MAX_BATCHING_WINDOW_SECONDS_MAX);
+    checkIntegerRange(
+      problems,
+      'maxBatchingWindowSeconds',
+      props.maxBatchingWindowSeconds,
+      0,
+      MAX_BATCHING_WINDOW_SECONDS_MAX,
+    );
     checkIntegerRange(problems, 'consumerTimeoutSeconds', props.consumerTimeoutSeconds, 1, LAMBDA_TIMEOUT_SECONDS_MAX);
     // 6 × Lambda's 15-minute maximum is 90 minutes, well inside SQS's 12 hours; checked so a change
     // of either number cannot produce a template CloudFormation rejects.
     if (props.consumerTimeoutSeconds * VISIBILITY_TIMEOUT_MULTIPLIER > VISIBILITY_TIMEOUT_SECONDS_MAX) {
-      problems.push(`consumerTimeoutSeconds × ${VISIBILITY_TIMEOUT_MULTIPLIER} must not exceed the SQS visibility maximum ${VISIBILITY_TIMEOUT_SECONDS_MAX} s`);
+      problems.push(
+        `consumerTimeoutSeconds × ${VISIBILITY_TIMEOUT_MULTIPLIER} must not exceed the SQS visibility maximum ${VISIBILITY_TIMEOUT_SECONDS_MAX} s`,
+      );
     }
     if (props.queueLogicalId === props.dlqLogicalId) problems.push('queueLogicalId and dlqLogicalId must differ');
     assertNoProblems(`QueueWithDlq(${props.queueLogicalId})`, problems);

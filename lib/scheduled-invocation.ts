@@ -31,7 +31,8 @@ export class ScheduledInvocation extends Construct {
   constructor(scope: Construct, id: string, props: ScheduledInvocationProps) {
     super(scope, id);
     const problems: string[] = [];
-    if (!/^(rate|cron)\(.+\)$/.test(props.expression)) problems.push(`expression must be rate(…) or cron(…), got '${props.expression}'`);
+    if (!/^(rate|cron)\(.+\)$/.test(props.expression))
+      problems.push(`expression must be rate(…) or cron(…), got '${props.expression}'`);
     if (!isIanaTimeZone(props.timeZone)) problems.push(`timeZone must be an IANA time zone, got '${props.timeZone}'`);
     assertNoProblems('ScheduledInvocation', problems);
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names';
+import { ENV, WEBHOOK_PROVIDERS } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
@@ -22,7 +22,9 @@ const WEBHOOK_MAX_BATCHING_WINDOW_SECONDS = 1;
  * provider (two entries during a rotation). Secrets Manager insists on generating one key, which
  * handlers ignore.
  */
-const WEBHOOK_SECRETS_TEMPLATE = JSON.stringify({ sandbox: [], stripe: [] });
+const WEBHOOK_SECRETS_TEMPLATE = JSON.stringify(
+  Object.fromEntries(WEBHOOK_PROVIDERS.map((provider) => [provider, []])),
+);
 const WEBHOOK_SECRETS_GENERATED_KEY = 'bootstrapNonce';
 
 export interface WebhooksConstructProps {
@@ -63,9 +65,11 @@ export class WebhooksConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
-        // The processor turns the attempt that will dead-letter into an exception (issue 4).
-        WEBHOOK_MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+        // The processor turns the attempt that will dead-letter into an exception, so it must know
+        // which attempt that is: the queue's own maxReceiveCount.
+        [ENV.webhookMaxReceiveCount]: String(MAX_RECEIVE_COUNT),
       },
     });
     this.webhooks = new QueueWithDlq(this, 'Webhooks', {
@@ -80,6 +84,7 @@ export class WebhooksConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.processWebhook.function);
     data.ledgerTable.grantReadWriteData(this.processWebhook.function);
     data.operationsTable.grantReadWriteData(this.processWebhook.function);
+    data.grantAuditAppend(this.processWebhook.function);
     data.evidenceBucket.grantRead(this.processWebhook.function);
 
     this.intakeWebhook = functions.create(this, 'IntakeWebhook', 'intake-webhook', {

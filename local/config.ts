@@ -20,7 +20,10 @@ const PORT_DEFAULT = 3000;
 export function loadLocalConfig(path: string = CONFIG_PATH): LocalConfig {
   const raw = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<LocalConfig>) : {};
   const env = Object.fromEntries(
-    Object.entries(raw.env ?? {}).map(([key, value]) => [key, String(value).startsWith('./') ? resolve(REPO_ROOT, String(value)) : String(value)]),
+    Object.entries(raw.env ?? {}).map(([key, value]) => [
+      key,
+      String(value).startsWith('./') ? resolve(REPO_ROOT, String(value)) : String(value),
+    ]),
   );
   return {
     port: Number(process.env.PORT ?? raw.port ?? PORT_DEFAULT),

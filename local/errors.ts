@@ -1,5 +1,6 @@
 // One error hierarchy for the local twin. Each class names what the developer should do next, so
-// `bin/local.ts` can print a single line and exit non-zero (issue 2: "one clear line naming the fix").
+// `bin/local.ts` can print a single line naming the fix and exit non-zero: a wall of stack trace
+// on a laptop hides the one thing to do next.
 
 export class TwinError extends Error {
   /** What the developer should do about it, printed after the message. */

@@ -1,5 +1,13 @@
 // GET /health: one entry per part of the twin; 200 only when every part is ready.
-export const HEALTH_PARTS = ['dynamodb', 'fauxqs', 'api', 'functions', 'pollers', 'schedules', 'sandboxProvider'] as const;
+export const HEALTH_PARTS = [
+  'dynamodb',
+  'fauxqs',
+  'api',
+  'functions',
+  'pollers',
+  'schedules',
+  'sandboxProvider',
+] as const;
 export type HealthPart = (typeof HEALTH_PARTS)[number];
 
 export interface PartState {

@@ -26,8 +26,18 @@ export function twinInventory(twin: InventorySource) {
     // Provisioned tenant clients (never their secrets) and what they added to the authorizer audience.
     tenantClients: twin.clients.list().map((client) => ({ clientId: client.clientId, clientName: client.clientName })),
     addedAudience: twin.clients.audience(),
-    routes: twin.model.routes.map((route) => ({ routeKey: route.routeKey, scopes: route.scopes, authorized: Boolean(route.authorizerLogicalId), function: shortName(route.functionLogicalId) })),
-    functions: twin.runtime.functions.map((fn) => ({ shortName: fn.spec.shortName, logicalId: fn.spec.logicalId, timeoutSeconds: fn.spec.timeoutSeconds, workers: twin.runtime.workerCount(fn.spec.logicalId) })),
+    routes: twin.model.routes.map((route) => ({
+      routeKey: route.routeKey,
+      scopes: route.scopes,
+      authorized: Boolean(route.authorizerLogicalId),
+      function: shortName(route.functionLogicalId),
+    })),
+    functions: twin.runtime.functions.map((fn) => ({
+      shortName: fn.spec.shortName,
+      logicalId: fn.spec.logicalId,
+      timeoutSeconds: fn.spec.timeoutSeconds,
+      workers: twin.runtime.workerCount(fn.spec.logicalId),
+    })),
     eventSourceMappings: twin.model.eventSourceMappings.map((mapping) => ({
       logicalId: mapping.logicalId,
       queue: twin.emulators.names.queueUrls[mapping.queueLogicalId],

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CDK_OUT_DIR = join(REPO_ROOT, 'cdk.out');
 /** TWIN_STATE_DIR moves it (the startup bench uses a scratch folder so it never wipes yours). */
-export const STATE_DIR_DEFAULT = process.env.TWIN_STATE_DIR ? resolve(process.env.TWIN_STATE_DIR) : join(REPO_ROOT, '.local');
+export const STATE_DIR_DEFAULT = process.env.TWIN_STATE_DIR
+  ? resolve(process.env.TWIN_STATE_DIR)
+  : join(REPO_ROOT, '.local');
 export const CONFIG_PATH = join(REPO_ROOT, 'config', 'local.json');
 
 export function stateDirs(stateDir: string) {

@@ -83,15 +83,28 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const config = options.config ?? loadLocalConfig();
   const dirs = stateDirs(options.stateDir ?? STATE_DIR_DEFAULT);
   // Only the twin's own folders: others keep scratch files under .local/ too.
-  if (options.fresh) for (const dir of [dirs.dynamodb, dirs.fauxqs, dirs.issuer, dirs.sandbox, dirs.runtimeFile]) rmSync(dir, { recursive: true, force: true });
+  if (options.fresh)
+    for (const dir of [dirs.dynamodb, dirs.fauxqs, dirs.issuer, dirs.sandbox, dirs.runtimeFile])
+      rmSync(dir, { recursive: true, force: true });
   mkdirSync(dirs.root, { recursive: true });
   assertJava();
 
   const health = new Health();
   const stoppers: Array<() => Promise<void> | void> = [];
-  const stopAll = async () => { for (const stop of stoppers.splice(0).reverse()) await Promise.resolve(stop()).catch(() => undefined); };
+  const stopAll = async () => {
+    for (const stop of stoppers.splice(0).reverse()) await Promise.resolve(stop()).catch(() => undefined);
+  };
   let twin: Twin | undefined;
-  let routing: { routes: TwinModel['routes']; authorizers: TwinModel['authorizers']; keys: IssuerKeys; issuer: string; apiId: string; audience(): string[] } | undefined;
+  let routing:
+    | {
+        routes: TwinModel['routes'];
+        authorizers: TwinModel['authorizers'];
+        keys: IssuerKeys;
+        issuer: string;
+        apiId: string;
+        audience(): string[];
+      }
+    | undefined;
   let runtime: LambdaRuntime | undefined;
   let scheduler: Scheduler | undefined;
   // Not persisted: every start of the twin begins on real time (local/README.md, "The twin's clock").
@@ -99,15 +112,21 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const clockControl = new TwinClockControl(clock);
   let identity: Parameters<typeof identityEndpoint>[0] | undefined;
 
-  const api: ApiServer = await startApiServer({
-    get routing() { return routing; },
-    invoke: (functionLogicalId, event, requestId) => runtime!.invoke(functionLogicalId, event, { requestId }),
-    runSchedule: (name) => scheduler!.runNow(name),
-    health: () => ({ ready: health.ready, body: health.body() }),
-    inventory: () => (twin ? twinInventory(twin) : { starting: true }),
-    clock: clockControl,
-    identity: async (request, requestId) => (identity === undefined ? undefined : identityEndpoint(identity, request, requestId)),
-  }, options.port ?? config.port);
+  const api: ApiServer = await startApiServer(
+    {
+      get routing() {
+        return routing;
+      },
+      invoke: (functionLogicalId, event, requestId) => runtime!.invoke(functionLogicalId, event, { requestId }),
+      runSchedule: (name) => scheduler!.runNow(name),
+      health: () => ({ ready: health.ready, body: health.body() }),
+      inventory: () => (twin ? twinInventory(twin) : { starting: true }),
+      clock: clockControl,
+      identity: async (request, requestId) =>
+        identity === undefined ? undefined : identityEndpoint(identity, request, requestId),
+    },
+    options.port ?? config.port,
+  );
   stoppers.push(() => api.stop());
   health.set('api', { status: 'starting', url: api.url });
 
@@ -115,7 +134,13 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   const launching = launchEmulators({ stateDir: dirs.root });
   launching.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   let launched: LaunchedEmulators | undefined;
-  stoppers.push(async () => { if (!launched) await launching.then((late) => late.stop(), () => undefined); });
+  stoppers.push(async () => {
+    if (!launched)
+      await launching.then(
+        (late) => late.stop(),
+        () => undefined,
+      );
+  });
   try {
     const cdkOutDir = options.cdkOutDir ?? CDK_OUT_DIR;
     if (options.synth !== 'never') await synthesize({ onlyIfStale: options.synth === 'if-stale', log });
@@ -125,19 +150,49 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     const issuer = issuerUrl(api.port);
 
     const [emulators, keys, sandbox] = await Promise.all([
-      launching.then((started) => { launched = started; return provisionEmulators(started, model); }).then((provisioned) => { stoppers.push(() => provisioned.stop()); return provisioned; }),
+      launching
+        .then((started) => {
+          launched = started;
+          return provisionEmulators(started, model);
+        })
+        .then((provisioned) => {
+          stoppers.push(() => provisioned.stop());
+          return provisioned;
+        }),
       loadOrCreateKeys(dirs.issuer),
-      startSandboxProvider({ port: config.sandboxProviderPort, stateDir: dirs.sandbox, webhookUrl: `${api.url}/webhooks/sandbox`, realNowMs: () => clock.nowMs() }).then((started) => { stoppers.push(() => started.stop()); return started; }),
+      startSandboxProvider({
+        port: config.sandboxProviderPort,
+        stateDir: dirs.sandbox,
+        webhookUrl: `${api.url}/webhooks/sandbox`,
+        realNowMs: () => clock.nowMs(),
+      }).then((started) => {
+        stoppers.push(() => started.stop());
+        return started;
+      }),
     ]);
     phase('emulators, issuer and sandbox provider ready');
     health.set('dynamodb', { status: 'ok', endpoint: emulators.dynamodbEndpointUrl, tables: model.tables.length });
-    health.set('fauxqs', { status: 'ok', endpoint: emulators.sqsEndpointUrl, queues: model.queues.length, buckets: model.buckets.length });
+    health.set('fauxqs', {
+      status: 'ok',
+      endpoint: emulators.sqsEndpointUrl,
+      queues: model.queues.length,
+      buckets: model.buckets.length,
+    });
     health.set('sandboxProvider', { status: 'ok', url: sandbox.url });
     clockControl.attach({ sandbox });
 
-    const context: ResolveContext = { template: loaded.template, stackName: loaded.stackName, sqsEndpointUrl: emulators.sqsEndpointUrl, apiUrl: api.url, issuerUrl: issuer };
+    const context: ResolveContext = {
+      template: loaded.template,
+      stackName: loaded.stackName,
+      sqsEndpointUrl: emulators.sqsEndpointUrl,
+      apiUrl: api.url,
+      issuerUrl: issuer,
+    };
     const twinEnvironment = { ...emulators.awsEnvironment, SANDBOX_PROVIDER_URL: sandbox.url, ...config.env };
-    runtime = new LambdaRuntime(model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })), { clockBuffer: clock.buffer });
+    runtime = new LambdaRuntime(
+      model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })),
+      { clockBuffer: clock.buffer },
+    );
     stoppers.push(() => runtime!.stop());
     health.set('functions', { status: 'ok', count: model.functions.length });
 
@@ -159,7 +214,10 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
     health.set('pollers', { status: 'ok', count: pollers.size });
 
     scheduler = new Scheduler(
-      model.schedules.map((spec) => ({ spec, functionShortName: runtime!.find(spec.functionLogicalId)!.spec.shortName })),
+      model.schedules.map((spec) => ({
+        spec,
+        functionShortName: runtime!.find(spec.functionLogicalId)!.spec.shortName,
+      })),
       (name, event) => runtime!.invoke(name, event),
       log,
       () => clock.nowMs(),
@@ -177,14 +235,48 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       stateDir: dirs.root,
     });
     const tenantClient = activeTenantClient(tenantPorts);
-    const cognito = new TwinCognito({ keys, issuer, model, clients, invoke: (logicalId, event) => runtime!.invoke(logicalId, event), tenantClient });
+    const cognito = new TwinCognito({
+      keys,
+      issuer,
+      model,
+      clients,
+      invoke: (logicalId, event) => runtime!.invoke(logicalId, event),
+      tenantClient,
+    });
     const operatorClientId = operatorClient(model)?.clientId;
-    identity = { cognito, registry: clients, templateAudience: [...new Set(model.authorizers.flatMap((authorizer) => authorizer.audiences))] };
-    routing = { routes: model.routes, authorizers: model.authorizers, keys, issuer, apiId: model.routes.length > 0 ? 'local' : 'none', audience: () => clients.audience() };
+    identity = {
+      cognito,
+      registry: clients,
+      templateAudience: [...new Set(model.authorizers.flatMap((authorizer) => authorizer.audiences))],
+    };
+    routing = {
+      routes: model.routes,
+      authorizers: model.authorizers,
+      keys,
+      issuer,
+      apiId: model.routes.length > 0 ? 'local' : 'none',
+      audience: () => clients.audience(),
+    };
     health.set('api', { status: 'ok', url: api.url, routes: model.routes.length });
 
     // `npm run invoke` and `npm run token` read this to find the running twin.
-    writeFileSync(dirs.runtimeFile, JSON.stringify({ pid: process.pid, url: api.url, port: api.port, issuer, operatorClientId, stateDir: dirs.root, endpoints: emulators.awsEnvironment, sandboxProviderUrl: sandbox.url }, null, 2));
+    writeFileSync(
+      dirs.runtimeFile,
+      JSON.stringify(
+        {
+          pid: process.pid,
+          url: api.url,
+          port: api.port,
+          issuer,
+          operatorClientId,
+          stateDir: dirs.root,
+          endpoints: emulators.awsEnvironment,
+          sandboxProviderUrl: sandbox.url,
+        },
+        null,
+        2,
+      ),
+    );
     stoppers.push(() => rmSync(dirs.runtimeFile, { force: true }));
 
     twin = {
@@ -203,7 +295,10 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       cognito,
       clients,
       tenantPorts,
-      token: async (request) => ('operator' in request ? cognito.operatorToken(request) : cognito.tenantToken(request)).then((minted) => minted.accessToken),
+      token: async (request) =>
+        ('operator' in request ? cognito.operatorToken(request) : cognito.tenantToken(request)).then(
+          (minted) => minted.accessToken,
+        ),
       forgeToken: (request) => signToken(keys, { issuer, ...request }),
       stop: stopAll,
     };
@@ -222,7 +317,9 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
 function activeTenantClient(ports: TenantPorts): (tenantId: string, role: string) => Promise<string> {
   const pending = new Map<string, Promise<string>>();
   const resolveClient = async (tenantId: string, role: string): Promise<string> => {
-    const active = (await ports.directory.list(tenantId)).find((record) => record.role === role && record.status === 'active');
+    const active = (await ports.directory.list(tenantId)).find(
+      (record) => record.role === role && record.status === 'active',
+    );
     if (active !== undefined) return active.clientId;
     const created = await createTenant(ports, { tenantId, roles: [role] });
     return created.clients[0]!.clientId!;

@@ -37,7 +37,12 @@ export class ApiClient {
     return this.call<T>('POST', path, body, extraHeaders);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     const token = this.token();
     if (token) headers['authorization'] = `Bearer ${token}`;
@@ -94,11 +99,15 @@ function parseJson(text: string): unknown {
 export function describeFailure(error: unknown): string {
   if (error instanceof ApiFailure) {
     const hint =
-      error.status === 401 ? ' Your session has ended; sign in again.'
-      : error.status === 403 ? ' Your token lacks the scope this action needs.'
-      : error.status === 404 ? ' Not found (or this API is not deployed yet).'
-      : error.status === 429 ? ' Rate-limited; wait a moment and try again.'
-      : '';
+      error.status === 401
+        ? ' Your session has ended; sign in again.'
+        : error.status === 403
+          ? ' Your token lacks the scope this action needs.'
+          : error.status === 404
+            ? ' Not found (or this API is not deployed yet).'
+            : error.status === 429
+              ? ' Rate-limited; wait a moment and try again.'
+              : '';
     const id = error.requestId ? ` Request-Id: ${error.requestId}.` : '';
     return `${error.message} (${error.code}, HTTP ${error.status}).${hint}${id}`;
   }

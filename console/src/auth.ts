@@ -52,7 +52,10 @@ export function decodeClaims(token: string): TokenClaims | null {
     return {
       tenant: String(json['tenant_id'] ?? '—'),
       role: String(json['principal_role'] ?? '—'),
-      scopes: scope.split(' ').filter(Boolean).map((s) => s.replace(/^[^/]+\//, '')),
+      scopes: scope
+        .split(' ')
+        .filter(Boolean)
+        .map((s) => s.replace(/^[^/]+\//, '')),
       subject: String(json['email'] ?? json['username'] ?? json['sub'] ?? '—'),
       principal: String(json['username'] ?? json['sub'] ?? ''),
       expiresAt: typeof json['exp'] === 'number' ? new Date(json['exp'] * 1000) : null,
@@ -74,7 +77,11 @@ export async function requestTwinToken(operator: string, role: string): Promise<
     body: JSON.stringify({ operator, role }),
   }).catch(() => null);
   if (!response) return { error: 'The twin could not be reached.' };
-  const body = (await response.json().catch(() => null)) as { access_token?: string; error?: string; error_description?: string } | null;
+  const body = (await response.json().catch(() => null)) as {
+    access_token?: string;
+    error?: string;
+    error_description?: string;
+  } | null;
   if (response.ok && body?.access_token) return { token: body.access_token };
   return { error: body?.error_description ?? `The twin's issuer answered HTTP ${response.status}.` };
 }
@@ -85,7 +92,9 @@ export async function startHostedUiSignIn(config: ConsoleConfig, redirectUri: st
   const state = base64UrlEncode(randomBytes(OAUTH_STATE_BYTES));
   sessionStorage.setItem(VERIFIER_KEY, verifier);
   sessionStorage.setItem(STATE_KEY, state);
-  const challenge = base64UrlEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const challenge = base64UrlEncode(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
   const url = new URL('/oauth2/authorize', config.authDomain);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -110,11 +119,18 @@ export async function completeHostedUiSignIn(config: ConsoleConfig, redirectUri:
   sessionStorage.removeItem(STATE_KEY);
   // The code is single-use and must not linger in history or be re-sent on reload.
   history.replaceState(null, '', redirectUri);
-  if (!verifier || params.get('state') !== expectedState) throw new Error('Sign-in state did not match; start the sign-in again.');
+  if (!verifier || params.get('state') !== expectedState)
+    throw new Error('Sign-in state did not match; start the sign-in again.');
   const response = await fetch(new URL('/oauth2/token', config.authDomain), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code, redirect_uri: redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.clientId,
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
   });
   if (!response.ok) throw new Error(`Cognito refused the sign-in (HTTP ${response.status}).`);
   const body = (await response.json()) as { access_token?: string };
@@ -141,6 +157,9 @@ function base64UrlEncode(bytes: Uint8Array): string {
 }
 
 function base64UrlDecode(text: string): Uint8Array {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  const base64 = text
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(text.length / 4) * 4, '=');
   return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
 }

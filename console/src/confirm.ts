@@ -14,9 +14,18 @@ export interface ConfirmRequest {
 export function confirmAction(request: ConfirmRequest): Promise<boolean> {
   const dialog = document.getElementById('confirm-dialog') as HTMLDialogElement;
   const opener = document.activeElement as HTMLElement | null;
-  const confirm = h('button', { type: 'submit', class: 'danger', value: 'confirm', id: 'confirm-yes' }, request.confirmLabel);
+  const confirm = h(
+    'button',
+    { type: 'submit', class: 'danger', value: 'confirm', id: 'confirm-yes' },
+    request.confirmLabel,
+  );
   const typed = request.typeToConfirm
-    ? h('input', { id: 'confirm-typed', autocomplete: 'off', inputmode: 'numeric', 'aria-describedby': 'confirm-typed-hint' })
+    ? h('input', {
+        id: 'confirm-typed',
+        autocomplete: 'off',
+        inputmode: 'numeric',
+        'aria-describedby': 'confirm-typed-hint',
+      })
     : null;
   if (typed) {
     confirm.disabled = true;
@@ -30,9 +39,20 @@ export function confirmAction(request: ConfirmRequest): Promise<boolean> {
       h('h2', { id: 'confirm-title' }, request.title),
       ...request.lines.map((line) => h('p', {}, line)),
       typed
-        ? h('div', { class: 'field' }, h('label', { for: 'confirm-typed' }, `Type ${request.typeToConfirm} to confirm`), typed, h('small', { id: 'confirm-typed-hint', class: 'hint' }, 'The number of messages that will move.'))
+        ? h(
+            'div',
+            { class: 'field' },
+            h('label', { for: 'confirm-typed' }, `Type ${request.typeToConfirm} to confirm`),
+            typed,
+            h('small', { id: 'confirm-typed-hint', class: 'hint' }, 'The number of messages that will move.'),
+          )
         : null,
-      h('div', { class: 'actions' }, h('button', { type: 'submit', value: 'cancel', id: 'confirm-cancel' }, 'Cancel'), confirm),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', value: 'cancel', id: 'confirm-cancel' }, 'Cancel'),
+        confirm,
+      ),
     ),
   );
   dialog.setAttribute('aria-labelledby', 'confirm-title');
@@ -60,7 +80,12 @@ export function formDialog(title: string, fields: HTMLElement[], submitLabel: st
     { method: 'dialog' },
     h('h2', { id: 'confirm-title' }, title),
     ...fields,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'), h('button', { type: 'submit', value: 'confirm', class: 'primary' }, submitLabel)),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'),
+      h('button', { type: 'submit', value: 'confirm', class: 'primary' }, submitLabel),
+    ),
   );
   replace(dialog, form);
   dialog.setAttribute('aria-labelledby', 'confirm-title');

@@ -67,7 +67,11 @@ const str = (record: Json, ...names: string[]): string => {
 };
 const num = (record: Json, ...names: string[]): number | null => {
   const value = pick(record, ...names);
-  return typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : null;
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value))
+      ? Number(value)
+      : null;
 };
 const list = (body: unknown, ...names: string[]): Json[] => {
   if (Array.isArray(body)) return body as Json[];
@@ -98,11 +102,16 @@ function toErrors(record: Json): ErrorRecord[] {
   const last = pick(record, 'last_error', 'error');
   const asError = (value: unknown, at: string): ErrorRecord =>
     typeof value === 'object' && value !== null
-      ? { at: str(value as Json, 'at', 'occurred_at') || at, message: str(value as Json, 'message'), category: str(value as Json, 'category', 'code', 'error_category') }
+      ? {
+          at: str(value as Json, 'at', 'occurred_at') || at,
+          message: str(value as Json, 'message'),
+          category: str(value as Json, 'category', 'code', 'error_category'),
+        }
       : { at, message: String(value), category: str(record, 'error_category', 'category') };
   const errors: ErrorRecord[] = [];
   if (first !== undefined) errors.push(asError(first, str(record, 'first_error_at', 'opened_at', 'first_seen_at')));
-  if (last !== undefined && JSON.stringify(last) !== JSON.stringify(first)) errors.push(asError(last, str(record, 'last_error_at', 'last_seen_at')));
+  if (last !== undefined && JSON.stringify(last) !== JSON.stringify(first))
+    errors.push(asError(last, str(record, 'last_error_at', 'last_seen_at')));
   return errors;
 }
 
@@ -190,10 +199,14 @@ export interface TimelineEvent {
 }
 
 /** The lookup's query: exactly one key; an idempotency key is per tenant, so it travels with one. */
-export type PayoutLookup = { kind: 'payout_id' | 'provider_reference'; value: string } | { kind: 'idempotency_key'; value: string; tenantId: string };
+export type PayoutLookup =
+  | { kind: 'payout_id' | 'provider_reference'; value: string }
+  | { kind: 'idempotency_key'; value: string; tenantId: string };
 
 export function payoutLookupQuery(lookup: PayoutLookup): Record<string, string> {
-  return lookup.kind === 'idempotency_key' ? { idempotency_key: lookup.value, tenant_id: lookup.tenantId } : { [lookup.kind]: lookup.value };
+  return lookup.kind === 'idempotency_key'
+    ? { idempotency_key: lookup.value, tenant_id: lookup.tenantId }
+    : { [lookup.kind]: lookup.value };
 }
 export const PAYOUT_LOOKUP_PATH = '/ops/payouts';
 export const payoutEventsPath = (payoutId: string): string => `/ops/payouts/${encodeURIComponent(payoutId)}/events`;
@@ -277,7 +290,10 @@ export interface Correction {
   rejectionReason: string;
 }
 export const CORRECTIONS_PATH = '/ops/corrections';
-export const proposeCorrectionPath = (payoutId: string): string => `/ops/payouts/${encodeURIComponent(payoutId)}/corrections`;
+/** The scope the corrections routes need (functions/shared/access-matrix.ts: ops and compliance). */
+export const CORRECTIONS_SCOPE = 'payouts:correct';
+export const proposeCorrectionPath = (payoutId: string): string =>
+  `/ops/payouts/${encodeURIComponent(payoutId)}/corrections`;
 export const decideCorrectionPath = (correctionId: string, decision: 'approve' | 'reject'): string =>
   `/ops/corrections/${encodeURIComponent(correctionId)}/${decision}`;
 
@@ -293,7 +309,11 @@ export function toCorrections(body: unknown): Correction[] {
       state: str(c, 'state'),
       targetStatus: str(c, 'target_status'),
       postings: Array.isArray(postings)
-        ? (postings as Json[]).map((p) => ({ account: str(p, 'account'), currency: str(p, 'currency'), amount: num(p, 'amount') ?? 0 }))
+        ? (postings as Json[]).map((p) => ({
+            account: str(p, 'account'),
+            currency: str(p, 'currency'),
+            amount: num(p, 'amount') ?? 0,
+          }))
         : [],
       reason: str(c, 'reason'),
       evidenceType: str(evidence, 'type'),
@@ -306,4 +326,52 @@ export function toCorrections(body: unknown): Correction[] {
       rejectionReason: str(c, 'rejection_reason'),
     };
   });
+}
+
+/** One record of GET /audit (docs/audit.md), as the audit view shows it. */
+export interface AuditEntryView {
+  auditId: string;
+  seq: number | null;
+  at: string;
+  actor: string;
+  actorRole: string;
+  action: string;
+  subject: string;
+  outcome: string;
+  tenantId: string;
+  requestId: string;
+  details: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export const AUDIT_PATH = '/audit';
+/** The scope GET /audit needs (functions/shared/access-matrix.ts: compliance). */
+export const AUDIT_SCOPE = 'audit:read';
+
+const typed = (value: unknown): string => {
+  const record = (value ?? {}) as Json;
+  const type = str(record, 'type');
+  const id = str(record, 'id');
+  return type === '' && id === '' ? '' : `${type}:${id}`;
+};
+
+export function toAuditPage(body: unknown): { entries: AuditEntryView[]; nextCursor: string | null } {
+  const entries = list(body, 'data').map((r) => ({
+    auditId: str(r, 'audit_id'),
+    seq: num(r, 'seq'),
+    at: str(r, 'at'),
+    actor: typed(r['actor']),
+    actorRole: str((r['actor'] ?? {}) as Json, 'role'),
+    action: str(r, 'action'),
+    subject: typed(r['subject']),
+    outcome: str(r, 'outcome'),
+    tenantId: str(r, 'tenant_id'),
+    requestId: str(r, 'request_id'),
+    details: r['details'] ?? {},
+    prevHash: str(r, 'prev_hash'),
+    hash: str(r, 'hash'),
+  }));
+  const next = pick(body as Json, 'next_cursor');
+  return { entries, nextCursor: typeof next === 'string' && next !== '' ? next : null };
 }

@@ -8,7 +8,11 @@ export type Attrs = Record<string, string | number | boolean | Handler | null | 
 /** Properties that must be set as DOM properties, not attributes, to take effect after render. */
 const PROPERTY_NAMES = new Set(['value', 'checked', 'disabled', 'selected', 'open']);
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
@@ -44,13 +48,27 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** A labelled form control: the label is always visible (no placeholder-only fields). */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: string,
+): HTMLElement {
   const hintId = hint ? `${control.id}-hint` : undefined;
   if (hintId) control.setAttribute('aria-describedby', hintId);
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hint ? h('small', { id: hintId, class: 'hint' }, hint) : null);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('small', { id: hintId, class: 'hint' }, hint) : null,
+  );
 }
 
-export function select(id: string, name: string, options: ReadonlyArray<readonly [value: string, label: string]>): HTMLSelectElement {
+export function select(
+  id: string,
+  name: string,
+  options: ReadonlyArray<readonly [value: string, label: string]>,
+): HTMLSelectElement {
   return h('select', { id, name }, ...options.map(([value, label]) => h('option', { value }, label)));
 }
 

@@ -1,11 +1,13 @@
 // The ops console's entry: sign-in, then the views behind hash links (#overview, #dlq, …) so
 // every view has a URL an operator can paste into the incident channel. A view that needs a scope
-// is shown only to a token holding it (the server enforces the same on every call).
+// is shown only to a token that holds it (the server enforces the same on every call).
 import { ApiClient } from './api';
 import { completeHostedUiSignIn, currentToken, decodeClaims, forgetToken, hostedUiSignOutUrl } from './auth';
 import { apiBasePath, readConfig } from './config';
 import { alertRegion, showFailure, type ViewContext } from './context';
 import { byId, h, replace } from './dom';
+import { AUDIT_SCOPE, CORRECTIONS_SCOPE } from './contract';
+import { mountAudit } from './views/audit';
 import { mountCorrections } from './views/corrections';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
@@ -14,22 +16,19 @@ import { mountPayoutLookup } from './views/payout';
 import { mountReplay } from './views/replay';
 import { mountSignIn } from './views/sign-in';
 
+/** Name, label, mount, and the scope the view needs to be shown (null: every operator). */
 const VIEWS = [
-  ['overview', 'Overview', mountOverview],
-  ['dlq', 'Dead-letter queue', mountDlq],
-  ['exceptions', 'Exceptions', mountExceptions],
-  ['replay', 'Replay', mountReplay],
-  ['payout', 'Payout timeline', mountPayoutLookup],
-  ['corrections', 'Corrections', mountCorrections],
+  ['overview', 'Overview', mountOverview, null],
+  ['dlq', 'Dead-letter queue', mountDlq, null],
+  ['exceptions', 'Exceptions', mountExceptions, null],
+  ['replay', 'Replay', mountReplay, null],
+  ['payout', 'Payout timeline', mountPayoutLookup, null],
+  ['corrections', 'Corrections', mountCorrections, CORRECTIONS_SCOPE],
+  ['audit', 'Audit trail', mountAudit, AUDIT_SCOPE],
 ] as const;
 type ViewName = (typeof VIEWS)[number][0];
-/** Views only some operator roles may use: the scope their routes require (lib/routes.ts). */
-const VIEW_SCOPES: Partial<Record<ViewName, string>> = { corrections: 'payouts:correct' };
-const allowedViews = (): Set<ViewName> => {
-  const token = currentToken();
-  const scopes = new Set(token ? (decodeClaims(token)?.scopes ?? []) : []);
-  return new Set(VIEWS.map(([name]) => name).filter((name) => VIEW_SCOPES[name] === undefined || scopes.has(VIEW_SCOPES[name]!)));
-};
+/** The views the signed-in token may use: its scopes, read for display (the server decides). */
+let allowed: ReadonlySet<ViewName> = new Set();
 
 const config = readConfig();
 const redirectUri = location.origin + location.pathname;
@@ -74,13 +73,28 @@ function showConsole(): void {
   replace(
     byId('identity'),
     h('span', { class: 'who' }, `${claims?.subject ?? 'operator'} · ${claims?.role ?? '—'}`),
-    h('span', { class: 'scopes', title: 'Scopes of your token; the server enforces them' }, (claims?.scopes ?? []).join(' ')),
+    h(
+      'span',
+      { class: 'scopes', title: 'Scopes of your token; the server enforces them' },
+      (claims?.scopes ?? []).join(' '),
+    ),
     signOut,
   );
-  const allowed = allowedViews();
-  refreshers.clear();
-  for (const [name, , mount] of VIEWS) if (allowed.has(name)) refreshers.set(name, mount(byId(`view-${name}`), context));
-  replace(byId('nav'), h('ul', {}, ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
+  const scopes = claims?.scopes ?? [];
+  allowed = new Set(VIEWS.filter(([, , , scope]) => scope === null || scopes.includes(scope)).map(([name]) => name));
+  replace(
+    byId('nav'),
+    h(
+      'ul',
+      {},
+      ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) =>
+        h('li', {}, h('a', { href: `#${name}` }, label)),
+      ),
+    ),
+  );
+  for (const [name, , mount] of VIEWS) {
+    if (allowed.has(name) && !refreshers.has(name)) refreshers.set(name, mount(byId(`view-${name}`), context));
+  }
   byId('nav').hidden = false;
   void route();
 }
@@ -88,7 +102,7 @@ function showConsole(): void {
 async function route(): Promise<void> {
   if (!currentToken()) return;
   const wanted = location.hash.replace(/^#/, '') as ViewName;
-  const active: ViewName = refreshers.has(wanted) ? wanted : 'overview';
+  const active: ViewName = allowed.has(wanted) ? wanted : 'overview';
   for (const [name] of VIEWS) {
     byId(`view-${name}`).hidden = name !== active;
     const link = document.querySelector(`#nav a[href="#${name}"]`);

@@ -2,32 +2,37 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import type { CorrectionRecord, CorrectionState } from '../domain/corrections';
 import type { Posting } from '../domain/ledger';
 import { isAwaitingProvider } from '../domain/lifecycle';
-import type { Actor, Payout, TimelineEntry } from '../domain/payout';
+import type { AuditEntry } from '../domain/audit';
+import { payoutSubject } from '../domain/audit-entries';
+import type { Payout, TimelineEntry } from '../domain/payout';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { AUDIT_APPEND_ATTEMPTS_MAX, AuditChainContendedError, auditChainMoved } from './audit-trail';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { PAYOUT_SK, payoutPk, tenantStatusGsiPk } from './payout-items';
 import type { PayoutsStore } from './payouts-store';
 
 /*
- * Corrections in OPERATIONS_TABLE (beside exceptions and the ops audit):
+ * Corrections in OPERATIONS_TABLE (beside exceptions):
  *
  *   correction  pk CORR#<correctionId>   sk CORR
  *               gsi1pk CORR#STATE#<state>      gsi1sk <proposedAt>#<correctionId>   (a state's queue, oldest first)
  *               gsi2pk CORR#PAYOUT#<payoutId>  gsi2sk <proposedAt>#<correctionId>   (a payout's corrections)
  *
- * Every write is one transaction with the payout's audit record (PAYOUTS_TABLE), conditional on the
- * record's version, so two approvers cannot both win and the audit exists exactly when the change
- * does. Applying also writes the payout, its timeline entry and its journal entry and balances
+ * Every write is one transaction with its audit record and chain head (AUDIT_TABLE, the payout's
+ * chain: audit-trail.ts), conditional on the record's version, so two approvers cannot both win and
+ * the audit record exists exactly when the change does. Applying also writes the payout, its timeline entry and its journal entry and balances
  * (LEDGER_TABLE), conditional on the payout's status and version: a webhook that moved the payout
  * in between cancels the whole transaction instead of interleaving with it.
  */
-export const CORRECTIONS_LIST_LIMIT_DEFAULT = 50;
-export const CORRECTIONS_LIST_LIMIT_MAX = 200;
 /** Filters apply after DynamoDB's Limit, so a filtered page may need several reads; bounded. */
 const LIST_QUERY_PAGES_MAX = 10;
-/** Attempts of a write that lost a race on an item (TransactionConflict) with every condition holding. */
-export const WRITE_ATTEMPTS_MAX = 4;
+/**
+ * Attempts of a write that lost a race with every condition of its own holding: another transaction
+ * held an item (TransactionConflict: a hot balance), or appended to the payout's audit chain first
+ * (an operator's read, a webhook's record). As many as a stand-alone append gets (audit-trail.ts).
+ */
+export const WRITE_ATTEMPTS_MAX = AUDIT_APPEND_ATTEMPTS_MAX;
 export const WRITE_RETRY_DELAY_MS_MAX = 100;
 
 const correctionPk = (correctionId: string) => `CORR#${correctionId}`;
@@ -81,15 +86,6 @@ export interface CorrectionApplication {
   audit: AuditEntry;
 }
 
-export interface AuditEntry {
-  actor: Actor;
-  sourceRef: string;
-  action: string;
-  outcome: string;
-  at: string;
-  details: Record<string, unknown>;
-}
-
 function cursorShape(index: 'gsi1' | 'gsi2', partition: string): CursorShape {
   const correctionId = 'cor_[0-9A-HJKMNP-TV-Z]{26}';
   return {
@@ -113,7 +109,11 @@ export class CorrectionsReader {
   async get(correctionId: string): Promise<CorrectionRecord | undefined> {
     // Consistent: an approver acting right after a proposal must see it, and its current state.
     const out = await this.client.send(
-      new GetCommand({ TableName: this.operationsTable, Key: { pk: correctionPk(correctionId), sk: CORRECTION_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.operationsTable,
+        Key: { pk: correctionPk(correctionId), sk: CORRECTION_SK },
+        ConsistentRead: true,
+      }),
     );
     return out.Item === undefined ? undefined : recordOf(out.Item);
   }
@@ -155,7 +155,6 @@ export class CorrectionsReader {
     }
     return startKey === undefined ? { items } : { items, nextCursor: encodeCursor(startKey) };
   }
-
 }
 
 export class CorrectionsRepository extends CorrectionsReader {
@@ -167,32 +166,42 @@ export class CorrectionsRepository extends CorrectionsReader {
     super(client, operationsTable);
   }
 
-  /** The new record and the payout's audit record, conditional on the payout being as it was read. */
+  /** The new record and its audit record, conditional on the payout being as it was read. */
   async propose(record: CorrectionRecord, payout: Payout, audit: AuditEntry): Promise<void> {
-    const items: TransactItem[] = [
-      { Put: { TableName: this.operationsTable, Item: itemOf(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+    await this.send(record, payout, async () => [
+      {
+        Put: { TableName: this.operationsTable, Item: itemOf(record), ConditionExpression: 'attribute_not_exists(pk)' },
+      },
       { ConditionCheck: { TableName: this.payouts.payoutsTable, Key: payoutKey(payout), ...payoutCondition(payout) } },
-      this.auditItem(record.payoutId, audit),
-    ];
-    await this.send(items, record, payout);
+      ...(await this.payouts.audit.prepare(audit)).items,
+    ]);
   }
 
   /** A decision that changes only the record (reject): the record conditional on its version, and the audit. */
   async decide(current: CorrectionRecord, next: CorrectionRecord, audit: AuditEntry): Promise<void> {
-    await this.send([this.recordPut(current, next), this.auditItem(next.payoutId, audit)], next);
+    await this.send(next, undefined, async () => [
+      this.recordPut(current, next),
+      ...(await this.payouts.audit.prepare(audit)).items,
+    ]);
   }
 
   /**
    * Approval and application in ONE transaction: the payout (status, version, correction marker),
-   * its timeline entry, the audit record, the journal entry and balances, and the record (applied).
-   * Item 0 is the payout and the last is the record, so a cancellation says which one moved.
+   * its timeline entry, the audit record and chain head, the journal entry and balances, and the
+   * record (applied). Item 0 is the payout and the last is the record, so a cancellation says which moved.
    */
   async apply(current: CorrectionRecord, next: CorrectionRecord, application: CorrectionApplication): Promise<void> {
     const { payout } = application;
-    const items: TransactItem[] = [
-      { Update: { TableName: this.payouts.payoutsTable, Key: payoutKey(payout), ...payoutUpdate(payout, application.next) } },
+    await this.send(next, payout, async () => [
+      {
+        Update: {
+          TableName: this.payouts.payoutsTable,
+          Key: payoutKey(payout),
+          ...payoutUpdate(payout, application.next),
+        },
+      },
       this.payouts.timelinePut(application.timeline),
-      this.auditItem(payout.payoutId, application.audit),
+      ...(await this.payouts.audit.prepare(application.audit)).items,
       ...journalWrites({
         ledgerTable: this.payouts.ledgerTable,
         tenantId: payout.tenantId,
@@ -205,12 +214,7 @@ export class CorrectionsRepository extends CorrectionsReader {
         sourceRef: application.timeline.sourceRef,
       }),
       this.recordPut(current, next),
-    ];
-    await this.send(items, next, payout);
-  }
-
-  private auditItem(payoutId: string, audit: AuditEntry): TransactItem {
-    return this.payouts.auditPut(payoutId, audit.at, audit.actor, audit.sourceRef, audit.action, audit.outcome, audit.details);
+    ]);
   }
 
   private recordPut(current: CorrectionRecord, next: CorrectionRecord): TransactItem {
@@ -225,22 +229,39 @@ export class CorrectionsRepository extends CorrectionsReader {
     };
   }
 
-  /** Sends one transaction; a failed condition becomes PayoutChangedError (item 0 with a payout) or CorrectionChangedError. */
-  private async send(items: TransactItem[], record: CorrectionRecord, payout?: Payout): Promise<void> {
-    const payoutIndex = items.findIndex((item) => (item.Update ?? item.ConditionCheck)?.TableName === this.payouts.payoutsTable);
+  /**
+   * Builds and sends one transaction. `build` prepares the audit items (reading the payout chain's
+   * head) on every attempt. Precedence of a cancellation: the payout's condition failed →
+   * PayoutChangedError; the audit chain moved (an operator's read or a transition appended to the
+   * payout's chain: nothing about this decision changed) → built again and retried; any other
+   * failed condition (the record) → CorrectionChangedError; a TransactionConflict with every
+   * condition holding → retried. Up to WRITE_ATTEMPTS_MAX attempts, then AuditChainContendedError
+   * (the chain kept moving) or the error itself.
+   */
+  private async send(record: CorrectionRecord, payout: Payout | undefined, build: () => Promise<TransactItem[]>) {
     for (let attempt = 1; ; attempt++) {
+      const items = await build();
+      const payoutAt = items.findIndex((i) => (i.Update ?? i.ConditionCheck)?.TableName === this.payouts.payoutsTable);
+      const auditAt = items.findIndex((i) => i.Put?.TableName === this.payouts.audit.tableName);
       try {
         await this.client.send(new TransactWriteCommand({ TransactItems: items }));
         return;
       } catch (error) {
         const codes = cancellationCodes(error);
         if (codes === undefined) throw error;
-        if (payout !== undefined && payoutIndex >= 0 && codes[payoutIndex] === 'ConditionalCheckFailed') {
+        if (payout !== undefined && itemConditionFailed(codes, payoutAt)) {
           throw new PayoutChangedError(payout.payoutId, { cause: error });
         }
-        if (codes.includes('ConditionalCheckFailed')) throw new CorrectionChangedError(record.correctionId, { cause: error });
-        // Another transaction held an item (a hot balance): every condition still held, so the same write may go again.
-        if (!codes.includes('TransactionConflict') || attempt >= WRITE_ATTEMPTS_MAX) throw error;
+        const chainMoved = auditChainMoved(codes, auditAt);
+        const recordFailed = codes.some(
+          (_, index) => index !== auditAt && index !== auditAt + 1 && itemConditionFailed(codes, index),
+        );
+        if (recordFailed) throw new CorrectionChangedError(record.correctionId, { cause: error });
+        if (!chainMoved && !hasTransactionConflict(codes)) throw error;
+        if (attempt >= WRITE_ATTEMPTS_MAX) {
+          if (chainMoved) throw new AuditChainContendedError(payoutSubject(record.payoutId), attempt, { cause: error });
+          throw error;
+        }
         await jitterSleep(WRITE_RETRY_DELAY_MS_MAX);
       }
     }
@@ -253,7 +274,10 @@ function payoutCondition(payout: Payout) {
   return {
     ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' } as Record<string, string>,
-    ExpressionAttributeValues: { ':expectedStatus': payout.status, ':expectedVersion': payout.version } as Record<string, unknown>,
+    ExpressionAttributeValues: { ':expectedStatus': payout.status, ':expectedVersion': payout.version } as Record<
+      string,
+      unknown
+    >,
   };
 }
 
@@ -266,7 +290,12 @@ function payoutUpdate(payout: Payout, next: Payout) {
   const condition = payoutCondition(payout);
   const names = condition.ExpressionAttributeNames;
   const values = condition.ExpressionAttributeValues;
-  const sets = ['#version = :version', 'requestIds = :requestIds', 'correctionId = :correctionId', 'correctedAt = :correctedAt'];
+  const sets = [
+    '#version = :version',
+    'requestIds = :requestIds',
+    'correctionId = :correctionId',
+    'correctedAt = :correctedAt',
+  ];
   Object.assign(values, {
     ':version': next.version,
     ':requestIds': next.requestIds,

@@ -47,11 +47,19 @@ export class DeadLetterQueue {
     const out = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
     const a = out.Attributes ?? {};
-    return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0) };
+    return {
+      visible: Number(a.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+    };
   }
 
   /** Up to `max` messages, none consumed: every one received is made visible again before returning. */
@@ -75,7 +83,12 @@ export class DeadLetterQueue {
     dryRun: boolean;
     transform?: (body: string) => string;
   }): Promise<{ matched: DlqMessage[]; moved: number; truncated: boolean }> {
-    const received = await this.receiveUpTo(input.dlqUrl, Number.MAX_SAFE_INTEGER, MOVE_VISIBILITY_SECONDS, RECEIVE_CALLS_MAX);
+    const received = await this.receiveUpTo(
+      input.dlqUrl,
+      Number.MAX_SAFE_INTEGER,
+      MOVE_VISIBILITY_SECONDS,
+      RECEIVE_CALLS_MAX,
+    );
     const matched: DlqMessage[] = [];
     const release: DlqMessage[] = [];
     let truncated = false;
@@ -90,7 +103,12 @@ export class DeadLetterQueue {
     if (!input.dryRun) {
       const startedMs = Date.now();
       for (const message of matched) {
-        await this.sqs.send(new SendMessageCommand({ QueueUrl: input.sourceUrl, MessageBody: input.transform ? input.transform(message.body) : message.body }));
+        await this.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: input.sourceUrl,
+            MessageBody: input.transform ? input.transform(message.body) : message.body,
+          }),
+        );
         await this.sqs.send(new DeleteMessageCommand({ QueueUrl: input.dlqUrl, ReceiptHandle: message.receiptHandle }));
         moved++;
         // Pacing: never faster than perSecondMax, so a redrive of everything cannot flood the processor.
@@ -103,7 +121,12 @@ export class DeadLetterQueue {
     return { matched, moved, truncated };
   }
 
-  private async receiveUpTo(queueUrl: string, max: number, visibilitySeconds: number, callsMax = RECEIVE_CALLS_MAX): Promise<DlqMessage[]> {
+  private async receiveUpTo(
+    queueUrl: string,
+    max: number,
+    visibilitySeconds: number,
+    callsMax = RECEIVE_CALLS_MAX,
+  ): Promise<DlqMessage[]> {
     const messages: DlqMessage[] = [];
     let empty = 0;
     for (let calls = 0; calls < callsMax && messages.length < max && empty < EMPTY_RECEIVES_MAX; calls++) {
@@ -129,7 +152,11 @@ export class DeadLetterQueue {
       await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })),
+          Entries: chunk.map((m, index) => ({
+            Id: String(index),
+            ReceiptHandle: m.receiptHandle,
+            VisibilityTimeout: 0,
+          })),
         }),
       );
     }

@@ -1,4 +1,5 @@
-import type { ExceptionCategory, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { ExceptionCategory, ExceptionOpening, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { Actor } from '../domain/payout';
 
 /** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
 
@@ -33,29 +34,25 @@ export interface ExceptionRecord {
   version: number;
 }
 
-export interface AuditActor {
-  kind: 'operator' | 'system';
-  id: string;
-  requestId?: string;
-}
+/** Who changes an exception: an operator (by hand) or a job (opening, seeing again, resolving on news). */
+export type ExceptionActor = Extract<Actor, { kind: 'operator' | 'system' }>;
 
-export interface OpenOrUpdateInput {
-  dedupKey: string;
-  category: ExceptionCategory;
-  owner: ExceptionOwner;
-  slaSeconds: number;
-  evidence: Record<string, unknown>;
-  payoutId?: string;
-  error?: string | { message: string; code?: string };
-  now: Timestamp;
-  actor?: AuditActor;
+/**
+ * What openOrUpdate stores: an opening made by the domain's openException (key, owner and SLA
+ * derived from the category there, never here), and how this sighting is written.
+ */
+export type OpenOrUpdateInput = ExceptionOpening & {
+  /** Default: the job `system`. Jobs should name themselves (`sweep`, `reconcile`, …). */
+  actor?: ExceptionActor;
+  /** The Request-Id behind the change, when an API call made it. */
+  requestId?: string;
   /**
    * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
    * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again
    * after a redrive.
    */
   reopenIfResolved?: boolean;
-}
+};
 
 export type OpenOrUpdateResult =
   | { kind: 'opened'; exception: ExceptionRecord }
@@ -83,7 +80,10 @@ export class ExceptionNotFoundError extends Error {
 }
 
 export class ExceptionConflictError extends Error {
-  constructor(readonly exceptionId: string, cause?: unknown) {
+  constructor(
+    readonly exceptionId: string,
+    cause?: unknown,
+  ) {
     super(`exception ${exceptionId} changed concurrently; retry`, { cause });
     this.name = 'ExceptionConflictError';
   }

@@ -1,8 +1,14 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
+import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
  * The webhook inbox in INBOX_TABLE: every verified provider event, raw, before anything acts on it.
@@ -54,7 +60,10 @@ export interface NewInboxEvent {
 
 export type ReceiveResult = { kind: 'new'; event: InboxEvent } | { kind: 'duplicate'; event: InboxEvent };
 
-export const inboxKey = (provider: string, providerEventId: string) => ({ pk: `${provider}#${providerEventId}`, sk: EVENT_SK });
+export const inboxKey = (provider: string, providerEventId: string) => ({
+  pk: `${provider}#${providerEventId}`,
+  sk: EVENT_SK,
+});
 
 export class InboxRepository {
   constructor(
@@ -87,7 +96,14 @@ export class InboxRepository {
       event.bodyInline = Buffer.from(input.rawBody).toString('utf8');
     } else {
       event.bodyS3Key = `webhooks/${encodeURIComponent(input.provider)}/${day}/${encodeURIComponent(input.providerEventId)}`;
-      await this.s3.send(new PutObjectCommand({ Bucket: this.evidenceBucket, Key: event.bodyS3Key, Body: input.rawBody, ContentType: 'application/json' }));
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.evidenceBucket,
+          Key: event.bodyS3Key,
+          Body: input.rawBody,
+          ContentType: 'application/json',
+        }),
+      );
     }
     const sortKey = `${input.receivedAt}#${input.provider}#${input.providerEventId}`;
     try {
@@ -110,10 +126,13 @@ export class InboxRepository {
       );
       return { kind: 'new', event };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException) && (error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      const old = (error as ConditionalCheckFailedException).Item;
+      if (!isConditionalCheckFailed(error)) throw error;
+      const old = error.Item;
       // Emulators without ReturnValuesOnConditionCheckFailure: fall back to a consistent read.
-      const stored = old !== undefined ? toEvent(unmarshall(old as Parameters<typeof unmarshall>[0])) : await this.get(input.provider, input.providerEventId);
+      const stored =
+        old !== undefined
+          ? toEvent(unmarshall(old as Parameters<typeof unmarshall>[0]))
+          : await this.get(input.provider, input.providerEventId);
       if (stored === undefined) throw error;
       return { kind: 'duplicate', event: stored };
     }
@@ -134,13 +153,16 @@ export class InboxRepository {
   }
 
   async get(provider: string, providerEventId: string): Promise<InboxEvent | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: inboxKey(provider, providerEventId), ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: inboxKey(provider, providerEventId), ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : toEvent(out.Item);
   }
 
   async body(event: InboxEvent): Promise<string> {
     if (event.bodyInline !== undefined) return event.bodyInline;
-    if (event.bodyS3Key === undefined) throw new Error(`inbox event ${event.provider}#${event.providerEventId} has no body`);
+    if (event.bodyS3Key === undefined)
+      throw new Error(`inbox event ${event.provider}#${event.providerEventId} has no body`);
     const out = await this.s3.send(new GetObjectCommand({ Bucket: this.evidenceBucket, Key: event.bodyS3Key }));
     return (await out.Body?.transformToString('utf8')) ?? '';
   }
@@ -160,7 +182,12 @@ export class InboxRepository {
   }
 
   /** Events received in [from, to), by day partition, oldest first, at most `limit`. */
-  async listByTime(input: { from: string; to: string; provider?: string; limit: number }): Promise<{ events: InboxEvent[]; truncated: boolean }> {
+  async listByTime(input: {
+    from: string;
+    to: string;
+    provider?: string;
+    limit: number;
+  }): Promise<{ events: InboxEvent[]; truncated: boolean }> {
     const events: InboxEvent[] = [];
     for (const day of daysBetween(input.from, input.to)) {
       let startKey: Record<string, unknown> | undefined;
@@ -176,7 +203,8 @@ export class InboxRepository {
         );
         for (const item of out.Items ?? []) {
           const event = toEvent(item);
-          if (event.receivedAt >= input.to || (input.provider !== undefined && event.provider !== input.provider)) continue;
+          if (event.receivedAt >= input.to || (input.provider !== undefined && event.provider !== input.provider))
+            continue;
           if (events.length >= input.limit) return { events, truncated: true };
           events.push(event);
         }
@@ -199,7 +227,12 @@ export class InboxRepository {
   }
 
   /** The error history the DLQ view shows: first and last error and how many attempts failed. */
-  async recordFailure(provider: string, providerEventId: string, error: { message: string; category: string }, at: string): Promise<void> {
+  async recordFailure(
+    provider: string,
+    providerEventId: string,
+    error: { message: string; category: string },
+    at: string,
+  ): Promise<void> {
     const entry = { message: error.message.slice(0, ERROR_MESSAGE_CHARS_MAX), category: error.category, at };
     await this.client.send(
       new UpdateCommand({
@@ -221,7 +254,8 @@ export const INBOX_RANGE_DAYS_MAX = 35;
 export function daysBetween(fromIso: string, toIso: string): string[] {
   const days: string[] = [];
   const end = Date.parse(toIso.slice(0, 10));
-  for (let t = Date.parse(fromIso.slice(0, 10)); t <= end && days.length <= INBOX_RANGE_DAYS_MAX; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(fromIso.slice(0, 10)); t <= end && days.length <= INBOX_RANGE_DAYS_MAX; t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 }
 

@@ -15,7 +15,12 @@ export const BALANCE_ITEMS_MAX = 10_000;
  * TransactGetItems (serializable with TransactWriteItems) gives per-tenant sums of zero, and so a
  * total of zero. The Query only discovers which items exist.
  */
-export async function readBalances(client: DynamoDBDocumentClient, ledgerTable: string, currency: CurrencyCode, tenantId?: string): Promise<{ balances: AccountBalance[]; truncated: boolean }> {
+export async function readBalances(
+  client: DynamoDBDocumentClient,
+  ledgerTable: string,
+  currency: CurrencyCode,
+  tenantId?: string,
+): Promise<{ balances: AccountBalance[]; truncated: boolean }> {
   const keysByTenant = new Map<string, Array<{ pk: string; sk: string }>>();
   let startKey: Record<string, unknown> | undefined;
   let seen = 0;
@@ -24,7 +29,10 @@ export async function readBalances(client: DynamoDBDocumentClient, ledgerTable: 
       new QueryCommand({
         TableName: ledgerTable,
         KeyConditionExpression: tenantId === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :tenant)',
-        ExpressionAttributeValues: { ':pk': balancePk(currency), ...(tenantId === undefined ? {} : { ':tenant': `TENANT#${tenantId}#` }) },
+        ExpressionAttributeValues: {
+          ':pk': balancePk(currency),
+          ...(tenantId === undefined ? {} : { ':tenant': `TENANT#${tenantId}#` }),
+        },
         ProjectionExpression: 'pk, sk, tenantId',
         ConsistentRead: true,
         ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
@@ -43,11 +51,18 @@ export async function readBalances(client: DynamoDBDocumentClient, ledgerTable: 
   let batch: Array<{ pk: string; sk: string }> = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const { Responses = [] } = await client.send(new TransactGetCommand({ TransactItems: batch.map((Key) => ({ Get: { TableName: ledgerTable, Key } })) }));
+    const { Responses = [] } = await client.send(
+      new TransactGetCommand({ TransactItems: batch.map((Key) => ({ Get: { TableName: ledgerTable, Key } })) }),
+    );
     for (const response of Responses) {
       const item = response.Item;
       if (item === undefined) continue;
-      balances.push({ tenantId: String(item['tenantId']), account: item['account'] as LedgerAccount, currency, balanceMinor: Number(item['balanceMinor'] ?? 0) });
+      balances.push({
+        tenantId: String(item['tenantId']),
+        account: item['account'] as LedgerAccount,
+        currency,
+        balanceMinor: Number(item['balanceMinor'] ?? 0),
+      });
     }
     batch = [];
   };

@@ -3,7 +3,9 @@ import type { CurrencyCode } from '../domain/money';
 import { balancePk, balanceSk, journalGsiPk, journalPk, journalSk } from './payout-items';
 
 /** One element of a TransactWriteItems request, in the Document client's shape. */
-export type TransactItem = NonNullable<import('@aws-sdk/lib-dynamodb').TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<
+  import('@aws-sdk/lib-dynamodb').TransactWriteCommandInput['TransactItems']
+>[number];
 
 export interface JournalEntryInput {
   ledgerTable: string;
@@ -55,7 +57,8 @@ export function journalWrites(input: JournalEntryInput): TransactItem[] {
       Update: {
         TableName: input.ledgerTable,
         Key: { pk: balancePk(input.currency), sk: balanceSk(input.tenantId, account) },
-        UpdateExpression: 'ADD balanceMinor :delta SET entity = :entity, tenantId = :tenant, account = :account, currency = :currency, updatedAt = :at',
+        UpdateExpression:
+          'ADD balanceMinor :delta SET entity = :entity, tenantId = :tenant, account = :account, currency = :currency, updatedAt = :at',
         ExpressionAttributeValues: {
           ':delta': delta,
           ':entity': 'balance',

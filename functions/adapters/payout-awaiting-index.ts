@@ -34,7 +34,9 @@ export class PayoutAwaitingIndex {
 
   /** Payouts awaiting the provider whose last news is older than `quietBeforeIso`, oldest first per shard. */
   async quietSince(quietBeforeIso: string): Promise<AwaitingCandidate[]> {
-    const stored = await this.client.send(new GetCommand({ TableName: this.operationsTable, Key: CURSOR_KEY, ConsistentRead: true }));
+    const stored = await this.client.send(
+      new GetCommand({ TableName: this.operationsTable, Key: CURSOR_KEY, ConsistentRead: true }),
+    );
     const lastKeys = { ...((stored.Item?.['lastKeys'] ?? {}) as Record<string, IndexKey>) };
     const candidates: AwaitingCandidate[] = [];
     for (let shard = 0; shard < AWAITING_SHARDS; shard++) {

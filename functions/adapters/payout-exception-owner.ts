@@ -1,6 +1,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExceptionOwner } from '../domain/exceptions';
 import { PAYOUT_SK, payoutPk } from './payout-items';
+import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
  * Keeps `exceptionOwner` on the payout item in step with the exceptions open on it, so
@@ -26,7 +27,7 @@ export function payoutExceptionOwnerUpdater(client: DynamoDBDocumentClient, payo
         }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   };
 }

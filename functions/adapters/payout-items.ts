@@ -14,14 +14,16 @@ export const KEY_LOCK_SK = 'IDEMKEY';
 export const PROVIDER_REF_SK = 'PROVREF';
 export const DEDUP_SK = 'PROVEVENT';
 export const EVENT_SK_PREFIX = 'EVENT#';
-export const AUDIT_SK_PREFIX = 'AUDIT#';
 
 export const payoutPk = (payoutId: string): string => `PAYOUT#${payoutId}`;
 export const keyLockPk = (tenantId: string, idempotencyKey: string): string => `IDEMKEY#${tenantId}#${idempotencyKey}`;
-export const providerRefPk = (provider: string, providerReference: string): string => `PROVREF#${provider}#${providerReference}`;
-export const dedupPk = (provider: string, providerEventId: string): string => `PROVEVENT#${provider}#${providerEventId}`;
+export const providerRefPk = (provider: string, providerReference: string): string =>
+  `PROVREF#${provider}#${providerReference}`;
+export const dedupPk = (provider: string, providerEventId: string): string =>
+  `PROVEVENT#${provider}#${providerEventId}`;
 export const tenantGsiPk = (tenantId: string): string => `TENANT#${tenantId}`;
-export const tenantStatusGsiPk = (tenantId: string, status: PayoutStatus): string => `TENANT#${tenantId}#STATUS#${status}`;
+export const tenantStatusGsiPk = (tenantId: string, status: PayoutStatus): string =>
+  `TENANT#${tenantId}#STATUS#${status}`;
 /** ISO timestamps sort lexically; the payout id breaks ties between payouts of the same millisecond. */
 export const createdGsiSk = (createdAt: string, payoutId: string): string => `${createdAt}#${payoutId}`;
 
@@ -41,20 +43,36 @@ export const awaitingGsiPk = (shard: number): string => `AWAITING#${String(shard
 /** Oldest news first: the sweeper reads `< <now − threshold>` and stops at the page limit. */
 export const awaitingGsiSk = (lastEventAt: string, payoutId: string): string => `${lastEventAt}#${payoutId}`;
 /** The gsi3 key attributes of a payout: present iff it awaits the provider (the index is sparse). */
-export function awaitingIndexKeys(payout: Pick<Payout, 'payoutId' | 'status' | 'lastEventAt'>): { gsi3pk: string; gsi3sk: string } | undefined {
+export function awaitingIndexKeys(
+  payout: Pick<Payout, 'payoutId' | 'status' | 'lastEventAt'>,
+): { gsi3pk: string; gsi3sk: string } | undefined {
   if (!isAwaitingProvider(payout.status)) return undefined;
-  return { gsi3pk: awaitingGsiPk(awaitingShardOf(payout.payoutId)), gsi3sk: awaitingGsiSk(payout.lastEventAt, payout.payoutId) };
+  return {
+    gsi3pk: awaitingGsiPk(awaitingShardOf(payout.payoutId)),
+    gsi3sk: awaitingGsiSk(payout.lastEventAt, payout.payoutId),
+  };
 }
 
 export const balancePk = (currency: CurrencyCode): string => `BALANCE#${currency}`;
 export const balanceSk = (tenantId: string, account: LedgerAccount): string => `TENANT#${tenantId}#ACCOUNT#${account}`;
 export const journalPk = (payoutId: string): string => `JOURNAL#${payoutId}`;
 /** One journal entry per payout version: the version in the key makes a double booking impossible. */
-export const journalSk = (version: number, event: string): string => `ENTRY#${String(version).padStart(6, '0')}#${event}`;
+export const journalSk = (version: number, event: string): string =>
+  `ENTRY#${String(version).padStart(6, '0')}#${event}`;
 export const journalGsiPk = (tenantId: string, currency: CurrencyCode): string => `JOURNAL#${tenantId}#${currency}`;
 
 /** Keys and bookkeeping attributes that are not part of the Payout shape. */
-const NON_PAYOUT_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity']);
+const NON_PAYOUT_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'entity',
+]);
 
 export function payoutItem(payout: Payout): Record<string, unknown> {
   return {

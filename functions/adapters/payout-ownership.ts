@@ -72,6 +72,8 @@ export async function referenceHolderOf(
   providerReference: string,
 ): Promise<string | undefined> {
   const key = referenceKey(provider, providerReference);
-  const { Item } = await repo.client.send(new GetCommand({ TableName: repo.payoutsTable, Key: key, ConsistentRead: true }));
+  const { Item } = await repo.client.send(
+    new GetCommand({ TableName: repo.payoutsTable, Key: key, ConsistentRead: true }),
+  );
   return Item === undefined ? undefined : String(Item['payoutId']);
 }

@@ -2,12 +2,14 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { contradictsCorrection } from '../domain/corrections';
 import { checkEventOwnership, isOwnershipCheckedSource } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
+import { payoutContradictedEntry, payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { auditChainMoved } from './audit-trail';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
 
@@ -30,8 +32,8 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  *   this payout's must not even be recorded against it. A claimed reference the payout does not
  *   hold yet is checked inside the transaction against the provider-reference index (a failed
  *   condition there is a rejection too, with the holder read as evidence);
- * - transition: payout update, timeline entry, journal entry + balances, audit (+ provider-ref index
- *   item when the reference is first set, + dedup record);
+ * - transition: payout update, timeline entry, journal entry + balances, audit record and chain head
+ *   (audit-trail.ts; + provider-ref index item when the reference is first set, + dedup record);
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
@@ -41,8 +43,9 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  *   and audit, nothing else — and the dedup key is checked, not written: an event applied before the
  *   correction and redelivered after it is a duplicate, a new one is recorded again each time it
  *   comes, so the caller's exception is opened on every delivery until one succeeds (idempotent).
- * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
- * attempt re-reads and re-checks ownership, so the check and the write always see one version.
+ * A version conflict (someone else moved the payout, or appended to its audit chain: an operator's
+ * read) is retried TRANSITION_ATTEMPTS_MAX times; every attempt re-reads the payout, re-checks
+ * ownership and re-reads the chain head, so the check and the write always see one version.
  */
 export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand): Promise<TransitionResult> {
   const claim = claimOf(cmd);
@@ -51,10 +54,12 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     const payout = await repo.getPayoutById(cmd.payoutId);
     if (payout === undefined) return { kind: 'not_found' };
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
-    if (verdict !== undefined && !verdict.ok) return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (verdict !== undefined && !verdict.ok)
+      return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     if (contradictsCorrection(payout, cmd.event, isOwnershipCheckedSource(cmd.source))) {
       const outcome = await writeContradiction(repo, payout, cmd);
       if (outcome === 'conflict') {
+        lastError = new Error(`payout ${payout.payoutId} or its audit chain moved while a contradiction was recorded`);
         if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
         continue;
       }
@@ -65,11 +70,34 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     let result: TransitionResult;
     /** Where the provider-reference index item sits in `items`, when there is one. */
     let refIndex = -1;
+    /** Where the two audit items sit in `items`, when the outcome is audited (applied, forbidden). */
+    let auditIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
+      items.push({
+        Update: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...transitionUpdate(payout, next),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: 'applied',
+          from: payout.status,
+          to: decision.to,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
+      auditIndex = items.length;
+      const audited = payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version });
+      items.push(...(await repo.audit.prepare(audited)).items);
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
         items.push(referenceIndexPut(repo, payout, next.providerReference));
@@ -82,16 +110,42 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           currency: payout.currency,
           version: next.version,
           event: cmd.event,
-          postings: postingsFor({ from: payout.status, to: decision.to, amountMinor: payout.amountMinor, ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }) }),
+          postings: postingsFor({
+            from: payout.status,
+            to: decision.to,
+            amountMinor: payout.amountMinor,
+            ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+          }),
           recordedAt: cmd.recordedAt,
           sourceRef: cmd.sourceRef,
         }),
       );
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
-      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
-      if (decision.kind === 'forbidden') items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      items.push({
+        ConditionCheck: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...versionCondition(payout),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: decision.kind,
+          from: payout.status,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
+      if (decision.kind === 'forbidden') {
+        auditIndex = items.length;
+        items.push(...(await repo.audit.prepare(payoutTransitionEntry(payout, cmd, 'forbidden'))).items);
+      }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
         items.push(referenceIndexCheck(repo, payout, verdict.newReference));
@@ -103,7 +157,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       items.push({
         Put: {
           TableName: repo.payoutsTable,
-          Item: { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK, entity: 'provider_event', payoutId: payout.payoutId, event: cmd.event, outcome: result.kind, recordedAt: cmd.recordedAt },
+          Item: {
+            pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId),
+            sk: DEDUP_SK,
+            entity: 'provider_event',
+            payoutId: payout.payoutId,
+            event: cmd.event,
+            outcome: result.kind,
+            recordedAt: cmd.recordedAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -114,10 +176,11 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     } catch (error) {
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
-      if (dedupIndex >= 0 && codes[dedupIndex] === 'ConditionalCheckFailed') return { kind: 'duplicate' };
-      const payoutMoved = codes[0] === 'ConditionalCheckFailed';
-      if (!payoutMoved && !codes.includes('TransactionConflict')) {
-        if (refIndex < 0 || codes[refIndex] !== 'ConditionalCheckFailed') throw error;
+      if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
+      // Moved: the payout's version, or its audit chain (an operator's read appended to it).
+      const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
+      if (!payoutMoved && !hasTransactionConflict(codes)) {
+        if (!itemConditionFailed(codes, refIndex)) throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
         if (claim === undefined) {
           throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
@@ -140,10 +203,31 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
  * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
  * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
  */
-function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function transitionUpdate(
+  payout: Payout,
+  next: Payout,
+): {
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   const condition = versionCondition(payout);
-  const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues, ':status': next.status, ':version': next.version, ':lastEventAt': next.lastEventAt, ':requestIds': next.requestIds, ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status) };
-  const sets = ['#status = :status', '#version = :version', 'lastEventAt = :lastEventAt', 'requestIds = :requestIds', 'gsi2pk = :gsi2pk'];
+  const values: Record<string, unknown> = {
+    ...condition.ExpressionAttributeValues,
+    ':status': next.status,
+    ':version': next.version,
+    ':lastEventAt': next.lastEventAt,
+    ':requestIds': next.requestIds,
+    ':gsi2pk': tenantStatusGsiPk(next.tenantId, next.status),
+  };
+  const sets = [
+    '#status = :status',
+    '#version = :version',
+    'lastEventAt = :lastEventAt',
+    'requestIds = :requestIds',
+    'gsi2pk = :gsi2pk',
+  ];
   for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
@@ -157,10 +241,19 @@ function transitionUpdate(payout: Payout, next: Payout): { UpdateExpression: str
     values[':gsi3sk'] = awaiting.gsi3sk;
   }
   const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
-  return { UpdateExpression: `SET ${sets.join(', ')}${removes}`, ConditionExpression: condition.ConditionExpression, ExpressionAttributeNames: condition.ExpressionAttributeNames, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    ConditionExpression: condition.ConditionExpression,
+    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeValues: values,
+  };
 }
 
-function versionCondition(payout: Payout): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+function versionCondition(payout: Payout): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
   return {
     ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
@@ -173,8 +266,10 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
-  if (cmd.providerReference !== undefined && payout.providerReference === undefined) next.providerReference = cmd.providerReference;
-  if (cmd.source === 'api' || cmd.source === 'operator') next.requestIds = withRequestId(payout.requestIds, cmd.sourceRef);
+  if (cmd.providerReference !== undefined && payout.providerReference === undefined)
+    next.providerReference = cmd.providerReference;
+  if (cmd.source === 'api' || cmd.source === 'operator')
+    next.requestIds = withRequestId(payout.requestIds, cmd.sourceRef);
   return next;
 }
 
@@ -187,12 +282,24 @@ export function withRequestId(requestIds: readonly string[], requestId: string):
 
 /**
  * Records a provider event that contradicts the payout's status correction: a timeline entry marked
- * `contradicted` and an audit record, conditional on the version read (a concurrent change re-reads)
- * and on the event not having been applied before (dedup key checked, not written).
+ * `contradicted` and its audit record (the payout's chain, outcome `contradicted`), conditional on
+ * the version read and the chain head read (a concurrent change or an operator's read: re-read) and
+ * on the event not having been applied before (dedup key checked, not written).
  */
-async function writeContradiction(repo: PayoutsStore, payout: Payout, cmd: TransitionCommand): Promise<'written' | 'duplicate' | 'conflict'> {
+async function writeContradiction(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+): Promise<'written' | 'duplicate' | 'conflict'> {
+  const audit = await repo.audit.prepare(payoutContradictedEntry(payout, cmd));
   const items: TransactItem[] = [
-    { ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } },
+    {
+      ConditionCheck: {
+        TableName: repo.payoutsTable,
+        Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+        ...versionCondition(payout),
+      },
+    },
     repo.timelinePut({
       payoutId: payout.payoutId,
       at: cmd.recordedAt,
@@ -204,11 +311,15 @@ async function writeContradiction(repo: PayoutsStore, payout: Payout, cmd: Trans
       sourceRef: cmd.sourceRef,
       statusReason: `contradicts correction ${payout.statusCorrectionId ?? '(unknown)'} (${payout.correctedStatus})`,
     }),
-    repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'contradicted'),
   ];
+  const auditAt = items.length;
+  items.push(...audit.items);
+  const dedupAt = cmd.dedup === undefined ? -1 : items.length;
   if (cmd.dedup !== undefined) {
     const key = { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK };
-    items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: key, ConditionExpression: 'attribute_not_exists(pk)' } });
+    items.push({
+      ConditionCheck: { TableName: repo.payoutsTable, Key: key, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
   }
   try {
     await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -216,8 +327,9 @@ async function writeContradiction(repo: PayoutsStore, payout: Payout, cmd: Trans
   } catch (error) {
     const codes = cancellationCodes(error);
     if (codes === undefined) throw error;
-    if (cmd.dedup !== undefined && codes[3] === 'ConditionalCheckFailed') return 'duplicate';
-    if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) return 'conflict';
+    if (itemConditionFailed(codes, dedupAt)) return 'duplicate';
+    const moved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditAt);
+    if (moved || hasTransactionConflict(codes)) return 'conflict';
     throw error;
   }
 }

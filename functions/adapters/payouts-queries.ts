@@ -6,8 +6,6 @@ import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from
 import { EVENT_SK_PREFIX, PAYOUT_SK, payoutFromItem, payoutPk, tenantGsiPk, tenantStatusGsiPk } from './payout-items';
 import type { PayoutsStore } from './payouts-store';
 
-export { InvalidCursorError } from './cursor';
-
 /** Timeline entries returned for one payout; a payout has a handful, a runaway one is cut here. */
 export const TIMELINE_ENTRIES_MAX = 500;
 /** Sorts after '#' and every character of a payout id, so `<to>~` bounds a range inclusively. */
@@ -42,7 +40,8 @@ export async function listPayouts(repo: PayoutsStore, query: PayoutListQuery): P
   const { createdFrom, createdTo } = query;
   if (createdFrom !== undefined && createdTo !== undefined && createdFrom > createdTo) return { payouts: [] };
   const index = query.status === undefined ? 'gsi1' : 'gsi2';
-  const partition = query.status === undefined ? tenantGsiPk(query.tenantId) : tenantStatusGsiPk(query.tenantId, query.status);
+  const partition =
+    query.status === undefined ? tenantGsiPk(query.tenantId) : tenantStatusGsiPk(query.tenantId, query.status);
   const values: Record<string, string> = { ':pk': partition };
   let range = '';
   if (query.createdFrom !== undefined && query.createdTo !== undefined) {

@@ -1,12 +1,14 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { postingsFor } from '../domain/ledger';
+import { EMPTY_CHAIN } from '../domain/audit';
+import { payoutCreatedEntry } from '../domain/audit-entries';
 import type { Actor, Payout, TransitionCommand, TransitionResult, TimelineEntry } from '../domain/payout';
 import type { Destination } from '../domain/recipient';
-import { cancellationCodes, jitterSleep } from './dynamo-errors';
+import { AuditTrail } from './audit-trail';
+import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
-  AUDIT_SK_PREFIX,
   DESTINATION_SK,
   EVENT_SK_PREFIX,
   KEY_LOCK_SK,
@@ -47,7 +49,7 @@ import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from
  *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
  *                    only getPayoutForSubmission reads this item, for the provider call.
  *   timeline entry   pk PAYOUT#<payoutId>               sk EVENT#<recordedAt>#<ulid>
- *   audit record     pk PAYOUT#<payoutId>               sk AUDIT#<recordedAt>#<ulid>
+ *   (audit records live in AUDIT_TABLE, one chain per payout: adapters/audit-trail.ts)
  *   key lock         pk IDEMKEY#<tenant>#<key>          sk IDEMKEY   at most one payout per (tenant, key), for ever
  *   provider ref     pk PROVREF#<provider>#<ref>        sk PROVREF   written when providerReference is first set
  *   provider event   pk PROVEVENT#<provider>#<eventId>  sk PROVEVENT dedup: an event is applied at most once
@@ -62,6 +64,8 @@ export interface PayoutsRepositoryOptions {
   client: DynamoDBDocumentClient;
   payoutsTable: string;
   ledgerTable: string;
+  /** AUDIT_TABLE: every create and transition appends to the payout's chain in its own transaction. */
+  auditTable: string;
 }
 
 /** A new payout as the create path hands it over: the id was generated before anything is written. */
@@ -89,11 +93,13 @@ export class PayoutsRepository implements PayoutsStore {
   readonly client: DynamoDBDocumentClient;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
+  readonly audit: AuditTrail;
 
   constructor(options: PayoutsRepositoryOptions) {
     this.client = options.client;
     this.payoutsTable = options.payoutsTable;
     this.ledgerTable = options.ledgerTable;
+    this.audit = new AuditTrail(options.client, options.auditTable);
   }
 
   /**
@@ -107,7 +113,15 @@ export class PayoutsRepository implements PayoutsStore {
       {
         Put: {
           TableName: this.payoutsTable,
-          Item: { pk: keyLockPk(payout.tenantId, payout.idempotencyKey), sk: KEY_LOCK_SK, entity: 'key_lock', payoutId: payout.payoutId, tenantId: payout.tenantId, fieldHashes: input.fieldHashes, createdAt: payout.createdAt },
+          Item: {
+            pk: keyLockPk(payout.tenantId, payout.idempotencyKey),
+            sk: KEY_LOCK_SK,
+            entity: 'key_lock',
+            payoutId: payout.payoutId,
+            tenantId: payout.tenantId,
+            fieldHashes: input.fieldHashes,
+            createdAt: payout.createdAt,
+          },
           // The lock never expires: at most one payout per (tenant, key), even after Powertools forgets.
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -115,7 +129,8 @@ export class PayoutsRepository implements PayoutsStore {
       { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
       this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId }),
-      this.auditPut(payout.payoutId, payout.createdAt, input.actor, input.requestId, 'created', 'applied'),
+      // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
+      ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
       ...journalWrites({
         ledgerTable: this.ledgerTable,
         tenantId: payout.tenantId,
@@ -134,12 +149,13 @@ export class PayoutsRepository implements PayoutsStore {
         return { kind: 'created', payout };
       } catch (error) {
         const reasons = cancellationCodes(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') {
+        if (reasons !== undefined && itemConditionFailed(reasons, 0)) {
           const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
-          if (existing === undefined) throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
+          if (existing === undefined)
+            throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
           return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
         }
-        if (reasons?.includes('TransactionConflict') && attempt < CREATE_ATTEMPTS_MAX) {
+        if (reasons !== undefined && hasTransactionConflict(reasons) && attempt < CREATE_ATTEMPTS_MAX) {
           await jitterSleep(CREATE_RETRY_DELAY_MS_MAX);
           continue;
         }
@@ -161,7 +177,13 @@ export class PayoutsRepository implements PayoutsStore {
 
   /** Any tenant's payout, by id: for internal callers (submitter, webhook processor). */
   async getPayoutById(payoutId: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: payoutPk(payoutId), sk: PAYOUT_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : payoutFromItem(Item);
   }
 
@@ -186,16 +208,34 @@ export class PayoutsRepository implements PayoutsStore {
   }
 
   /** The key lock and its payout, read consistently: idempotency is never decided on a GSI. */
-  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK }, ConsistentRead: true }));
+  async findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: keyLockPk(tenantId, idempotencyKey), sk: KEY_LOCK_SK },
+        ConsistentRead: true,
+      }),
+    );
     if (Item === undefined) return undefined;
-    const lock: KeyLock = { payoutId: String(Item['payoutId']), fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string> };
+    const lock: KeyLock = {
+      payoutId: String(Item['payoutId']),
+      fieldHashes: (Item['fieldHashes'] ?? {}) as Record<string, string>,
+    };
     const payout = await this.getPayout(tenantId, lock.payoutId);
     return payout === undefined ? undefined : { payout, lock };
   }
 
   async findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.payoutsTable, Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: providerRefPk(provider, providerReference), sk: PROVIDER_REF_SK },
+        ConsistentRead: true,
+      }),
+    );
     return Item === undefined ? undefined : this.getPayoutById(String(Item['payoutId']));
   }
 
@@ -218,17 +258,12 @@ export class PayoutsRepository implements PayoutsStore {
     return {
       Put: {
         TableName: this.payoutsTable,
-        Item: { pk: payoutPk(entry.payoutId), sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`, entity: 'timeline_entry', ...entry },
-      },
-    };
-  }
-
-  /** `details`: what else the action needs on record (a correction's id, its proposer and approver). */
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem {
-    return {
-      Put: {
-        TableName: this.payoutsTable,
-        Item: { pk: payoutPk(payoutId), sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`, entity: 'audit', payoutId, at, actor, sourceRef, action, outcome, ...(details === undefined ? {} : { details }) },
+        Item: {
+          pk: payoutPk(entry.payoutId),
+          sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`,
+          entity: 'timeline_entry',
+          ...entry,
+        },
       },
     };
   }

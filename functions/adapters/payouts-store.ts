@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Actor, Payout, TimelineEntry } from '../domain/payout';
+import type { Payout, TimelineEntry } from '../domain/payout';
+import type { AuditTrail } from './audit-trail';
 import type { TransactItem } from './ledger-writes';
 
 /**
@@ -12,9 +13,13 @@ export interface PayoutsStore {
   readonly payoutsTable: string;
   readonly ledgerTable: string;
   getPayoutById(payoutId: string): Promise<Payout | undefined>;
-  findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
+  findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
   timelinePut(entry: TimelineEntry): TransactItem;
-  auditPut(payoutId: string, at: string, actor: Actor, sourceRef: string, action: string, outcome: string, details?: Record<string, unknown>): TransactItem;
+  /** The audit trail every payout change is recorded in, in the change's own transaction. */
+  readonly audit: AuditTrail;
 }
 
 /** The (tenant, key) lock item: the payout it names and the per-field hashes of the first request. */

@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
  * "Ask the provider about this payout again": written by the webhook processor when an event was
@@ -24,22 +25,41 @@ export class RecheckMarkers {
   ) {}
 
   async request(marker: RecheckMarker): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: PK, sk: marker.payoutId, ...marker } }));
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: PK, sk: marker.payoutId, ...marker } }),
+    );
   }
 
   async list(limit: number): Promise<RecheckMarker[]> {
-    const out = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, Limit: limit, ConsistentRead: true }));
-    return (out.Items ?? []).map((i) => ({ payoutId: String(i['payoutId']), reason: String(i['reason']), requestedAt: String(i['requestedAt']) }));
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PK },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      payoutId: String(i['payoutId']),
+      reason: String(i['reason']),
+      requestedAt: String(i['requestedAt']),
+    }));
   }
 
   /** Only the marker that was worked off: a newer request written meanwhile survives. */
   async clear(marker: RecheckMarker): Promise<void> {
     try {
       await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { pk: PK, sk: marker.payoutId }, ConditionExpression: 'requestedAt = :at', ExpressionAttributeValues: { ':at': marker.requestedAt } }),
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: PK, sk: marker.payoutId },
+          ConditionExpression: 'requestedAt = :at',
+          ExpressionAttributeValues: { ':at': marker.requestedAt },
+        }),
       );
     } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 }

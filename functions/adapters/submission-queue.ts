@@ -11,7 +11,11 @@ export interface SubmissionMessage {
 
 export function parseSubmissionMessage(body: string): SubmissionMessage {
   const parsed: unknown = JSON.parse(body);
-  if (parsed === null || typeof parsed !== 'object' || typeof (parsed as { payoutId?: unknown }).payoutId !== 'string') {
+  if (
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    typeof (parsed as { payoutId?: unknown }).payoutId !== 'string'
+  ) {
     throw new Error('submission message must be {"payoutId": string}');
   }
   return { payoutId: (parsed as SubmissionMessage).payoutId };
@@ -19,6 +23,8 @@ export function parseSubmissionMessage(body: string): SubmissionMessage {
 
 export function submissionEnqueuer(client: SQSClient, queueUrl: string) {
   return async (message: SubmissionMessage): Promise<void> => {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId: message.payoutId }) }));
+    await client.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId: message.payoutId }) }),
+    );
   };
 }

@@ -107,7 +107,10 @@ export class TenantDirectory {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: tenantId === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': TENANT_DIRECTORY_PK, ...(tenantId === undefined ? {} : { ':prefix': `${tenantId}#` }) },
+          ExpressionAttributeValues: {
+            ':pk': TENANT_DIRECTORY_PK,
+            ...(tenantId === undefined ? {} : { ':prefix': `${tenantId}#` }),
+          },
           ConsistentRead: true,
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
@@ -126,7 +129,11 @@ export class TenantDirectory {
     const items = records.flatMap((record) => {
       const attributes = { ...record, scopes: [...record.scopes] };
       return [mappingKey(record.clientId), directoryKey(record)].map((key) => ({
-        Put: { TableName: this.tableName, Item: { ...key, ...attributes }, ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: {
+          TableName: this.tableName,
+          Item: { ...key, ...attributes },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       }));
     });
     await this.transact(items, 'client_exists', 'a mapping for one of these clients exists already');
@@ -139,9 +146,10 @@ export class TenantDirectory {
         Update: {
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: status === 'disabled'
-            ? 'SET #status = :status, disabledAt = :at'
-            : 'SET #status = :status REMOVE disabledAt',
+          UpdateExpression:
+            status === 'disabled'
+              ? 'SET #status = :status, disabledAt = :at'
+              : 'SET #status = :status REMOVE disabledAt',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ...(status === 'disabled' ? { ':at': at } : {}) },

@@ -1,4 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { sqsJson } from './sqs-json';
 
 /**
  * Messages on WEBHOOK_QUEUE name an inbox event; the body stays in the inbox (and S3), so a
@@ -29,7 +30,8 @@ export function parseWebhookMessage(body: string): WebhookMessage {
     throw new WebhookMessageError('queue message is not JSON');
   }
   const m = parsed as Partial<WebhookMessage> | null;
-  if (!m || typeof m.provider !== 'string' || typeof m.provider_event_id !== 'string') throw new WebhookMessageError('queue message names no inbox event');
+  if (!m || typeof m.provider !== 'string' || typeof m.provider_event_id !== 'string')
+    throw new WebhookMessageError('queue message names no inbox event');
   return {
     provider: m.provider,
     provider_event_id: m.provider_event_id,
@@ -46,6 +48,6 @@ export class WebhookQueue {
   ) {}
 
   async enqueue(message: WebhookMessage): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message) }));
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: sqsJson(message) }));
   }
 }

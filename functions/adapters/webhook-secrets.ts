@@ -32,13 +32,15 @@ export function parseWebhookSecrets(json: string): WebhookSecrets {
   } catch (error) {
     throw new WebhookSecretsError('webhook secrets are not valid JSON', { cause: error });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WebhookSecretsError('webhook secrets must be an object of provider → list');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new WebhookSecretsError('webhook secrets must be an object of provider → list');
   const secrets: Record<string, string[]> = {};
   for (const [provider, list] of Object.entries(parsed)) {
     // Secrets Manager's generated bootstrap key and other non-list entries are not providers.
     if (!Array.isArray(list)) continue;
     const valid = list.filter((s): s is string => typeof s === 'string' && s.length > 0);
-    if (valid.length > SECRETS_PER_PROVIDER_MAX) throw new WebhookSecretsError(`provider ${provider} has more than ${SECRETS_PER_PROVIDER_MAX} secrets`);
+    if (valid.length > SECRETS_PER_PROVIDER_MAX)
+      throw new WebhookSecretsError(`provider ${provider} has more than ${SECRETS_PER_PROVIDER_MAX} secrets`);
     secrets[provider] = valid;
   }
   return secrets;

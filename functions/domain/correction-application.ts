@@ -32,7 +32,11 @@ export interface ApplicationContext {
   requestIds: string[];
 }
 
-export function planApplication(correction: CorrectionRecord, payout: Payout, context: ApplicationContext): PlannedApplication {
+export function planApplication(
+  correction: CorrectionRecord,
+  payout: Payout,
+  context: ApplicationContext,
+): PlannedApplication {
   const marked: Payout = {
     ...payout,
     version: payout.version + 1,
@@ -43,9 +47,11 @@ export function planApplication(correction: CorrectionRecord, payout: Payout, co
   switch (correction.kind) {
     case 'status': {
       const target = correction.targetStatus;
-      if (target === undefined) throw new Error(`correction ${correction.correctionId}: a status correction without a target`);
+      if (target === undefined)
+        throw new Error(`correction ${correction.correctionId}: a status correction without a target`);
       const rule = statusCorrectionRule(payout.status, target);
-      if (rule.kind === 'refused') throw new CorrectionError(rule.code, 'terminal', describeRefusal(rule.code, payout.status, target));
+      if (rule.kind === 'refused')
+        throw new CorrectionError(rule.code, 'terminal', describeRefusal(rule.code, payout.status, target));
       const next: Payout = {
         ...marked,
         status: target,
@@ -59,10 +65,13 @@ export function planApplication(correction: CorrectionRecord, payout: Payout, co
     }
     case 'ledger_adjustment': {
       const refusal = adjustmentRefusal(payout.status);
-      if (refusal !== undefined) throw new CorrectionError(refusal, 'terminal', describeRefusal(refusal, payout.status));
+      if (refusal !== undefined)
+        throw new CorrectionError(refusal, 'terminal', describeRefusal(refusal, payout.status));
       const legs = correction.postings ?? [];
       if (legs.some((leg) => leg.currency !== payout.currency)) {
-        throw new Error(`correction ${correction.correctionId}: postings outside the payout's currency ${payout.currency}`);
+        throw new Error(
+          `correction ${correction.correctionId}: postings outside the payout's currency ${payout.currency}`,
+        );
       }
       return { next: marked, postings: adjustmentMoves(legs), timelineEvent: 'ledger_adjusted' };
     }

@@ -84,16 +84,17 @@ export interface CorrectionRecord {
 }
 
 export type CorrectionRefusalCode =
-  | 'correction_no_change'
-  | 'correction_target_not_allowed'
-  | 'correction_awaiting_approval';
+  'correction_no_change' | 'correction_target_not_allowed' | 'correction_awaiting_approval';
 
 export type StatusCorrectionRule =
   /** Allowed; the money moves `from → to` by the payout's amount (a move always balances). */
   | { readonly kind: 'allowed'; readonly move: { readonly from: LedgerAccount; readonly to: LedgerAccount } }
   | { readonly kind: 'refused'; readonly code: CorrectionRefusalCode };
 
-const allow = (from: LedgerAccount, to: LedgerAccount): StatusCorrectionRule => ({ kind: 'allowed', move: { from, to } });
+const allow = (from: LedgerAccount, to: LedgerAccount): StatusCorrectionRule => ({
+  kind: 'allowed',
+  move: { from, to },
+});
 const SAME: StatusCorrectionRule = { kind: 'refused', code: 'correction_no_change' };
 const NO: StatusCorrectionRule = { kind: 'refused', code: 'correction_target_not_allowed' };
 const WAIT: StatusCorrectionRule = { kind: 'refused', code: 'correction_awaiting_approval' };
@@ -117,32 +118,62 @@ const IN_FLIGHT_ROW: Record<CorrectionTarget, StatusCorrectionRule> = {
  * - never to requires_approval, submitted, accepted or pending: a correction records an outcome,
  *   progress comes from the provider.
  */
-export const STATUS_CORRECTIONS: Readonly<Record<PayoutStatus, Readonly<Record<PayoutStatus, StatusCorrectionRule>>>> = {
-  requires_approval: {
-    requires_approval: SAME, submitted: WAIT, accepted: WAIT, pending: WAIT,
-    paid: WAIT, reversed: WAIT, failed: WAIT, canceled: WAIT,
-  },
-  submitted: { requires_approval: NO, submitted: SAME, accepted: NO, pending: NO, ...IN_FLIGHT_ROW },
-  accepted: { requires_approval: NO, submitted: NO, accepted: SAME, pending: NO, ...IN_FLIGHT_ROW },
-  pending: { requires_approval: NO, submitted: NO, accepted: NO, pending: SAME, ...IN_FLIGHT_ROW },
-  paid: {
-    requires_approval: NO, submitted: NO, accepted: NO, pending: NO,
-    paid: SAME, reversed: allow('settled', 'available'), failed: allow('settled', 'available'),
-    canceled: allow('settled', 'available'),
-  },
-  reversed: {
-    requires_approval: NO, submitted: NO, accepted: NO, pending: NO,
-    paid: allow('available', 'settled'), reversed: SAME, failed: NO, canceled: NO,
-  },
-  failed: {
-    requires_approval: NO, submitted: NO, accepted: NO, pending: NO,
-    paid: allow('available', 'settled'), reversed: NO, failed: SAME, canceled: NO,
-  },
-  canceled: {
-    requires_approval: NO, submitted: NO, accepted: NO, pending: NO,
-    paid: allow('available', 'settled'), reversed: NO, failed: NO, canceled: SAME,
-  },
-};
+export const STATUS_CORRECTIONS: Readonly<Record<PayoutStatus, Readonly<Record<PayoutStatus, StatusCorrectionRule>>>> =
+  {
+    requires_approval: {
+      requires_approval: SAME,
+      submitted: WAIT,
+      accepted: WAIT,
+      pending: WAIT,
+      paid: WAIT,
+      reversed: WAIT,
+      failed: WAIT,
+      canceled: WAIT,
+    },
+    submitted: { requires_approval: NO, submitted: SAME, accepted: NO, pending: NO, ...IN_FLIGHT_ROW },
+    accepted: { requires_approval: NO, submitted: NO, accepted: SAME, pending: NO, ...IN_FLIGHT_ROW },
+    pending: { requires_approval: NO, submitted: NO, accepted: NO, pending: SAME, ...IN_FLIGHT_ROW },
+    paid: {
+      requires_approval: NO,
+      submitted: NO,
+      accepted: NO,
+      pending: NO,
+      paid: SAME,
+      reversed: allow('settled', 'available'),
+      failed: allow('settled', 'available'),
+      canceled: allow('settled', 'available'),
+    },
+    reversed: {
+      requires_approval: NO,
+      submitted: NO,
+      accepted: NO,
+      pending: NO,
+      paid: allow('available', 'settled'),
+      reversed: SAME,
+      failed: NO,
+      canceled: NO,
+    },
+    failed: {
+      requires_approval: NO,
+      submitted: NO,
+      accepted: NO,
+      pending: NO,
+      paid: allow('available', 'settled'),
+      reversed: NO,
+      failed: SAME,
+      canceled: NO,
+    },
+    canceled: {
+      requires_approval: NO,
+      submitted: NO,
+      accepted: NO,
+      pending: NO,
+      paid: allow('available', 'settled'),
+      reversed: NO,
+      failed: NO,
+      canceled: SAME,
+    },
+  };
 
 export function statusCorrectionRule(from: PayoutStatus, to: PayoutStatus): StatusCorrectionRule {
   return STATUS_CORRECTIONS[from][to];
@@ -173,7 +204,12 @@ export function adjustmentRefusal(status: PayoutStatus): CorrectionRefusalCode |
 export type AdjustmentCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: 'posting_account_repeated'; readonly index: number }
-  | { readonly ok: false; readonly code: 'unbalanced_adjustment'; readonly currency: CurrencyCode; readonly sumMinor: number };
+  | {
+      readonly ok: false;
+      readonly code: 'unbalanced_adjustment';
+      readonly currency: CurrencyCode;
+      readonly sumMinor: number;
+    };
 
 /**
  * An adjustment balances when each currency's postings sum to zero. Checked in this order, the
@@ -189,7 +225,8 @@ export function checkAdjustment(postings: readonly AdjustmentPosting[]): Adjustm
   }
   const sums = new Map<CurrencyCode, number>();
   for (const posting of postings) sums.set(posting.currency, (sums.get(posting.currency) ?? 0) + posting.amountMinor);
-  for (const [currency, sumMinor] of sums) if (sumMinor !== 0) return { ok: false, code: 'unbalanced_adjustment', currency, sumMinor };
+  for (const [currency, sumMinor] of sums)
+    if (sumMinor !== 0) return { ok: false, code: 'unbalanced_adjustment', currency, sumMinor };
   return { ok: true };
 }
 
@@ -200,8 +237,14 @@ export function checkAdjustment(postings: readonly AdjustmentPosting[]): Adjustm
  */
 export function adjustmentMoves(postings: readonly AdjustmentPosting[]): Posting[] {
   const order = (p: AdjustmentPosting) => LEDGER_ACCOUNTS.indexOf(p.account);
-  const debits = postings.filter((p) => p.amountMinor < 0).sort((a, b) => order(a) - order(b)).map((p) => ({ account: p.account, left: -p.amountMinor }));
-  const credits = postings.filter((p) => p.amountMinor > 0).sort((a, b) => order(a) - order(b)).map((p) => ({ account: p.account, left: p.amountMinor }));
+  const debits = postings
+    .filter((p) => p.amountMinor < 0)
+    .sort((a, b) => order(a) - order(b))
+    .map((p) => ({ account: p.account, left: -p.amountMinor }));
+  const credits = postings
+    .filter((p) => p.amountMinor > 0)
+    .sort((a, b) => order(a) - order(b))
+    .map((p) => ({ account: p.account, left: p.amountMinor }));
   const moves: Posting[] = [];
   let credit = 0;
   for (const debit of debits) {
@@ -235,29 +278,54 @@ export type CorrectionVerdict = 'consistent' | 'contradicts';
 const OK: CorrectionVerdict = 'consistent';
 const CONTRA: CorrectionVerdict = 'contradicts';
 
-export const CORRECTION_VERDICTS: Readonly<Record<CorrectionTarget, Readonly<Record<PayoutEvent, CorrectionVerdict>>>> = {
-  paid: {
-    approved: OK, canceled_by_operator: CONTRA, submission_rejected: CONTRA,
-    provider_accepted: OK, provider_pending: OK, provider_paid: OK,
-    provider_failed: CONTRA, provider_canceled: CONTRA, provider_reversed: OK,
-  },
-  failed: {
-    approved: OK, canceled_by_operator: CONTRA, submission_rejected: OK,
-    provider_accepted: OK, provider_pending: OK, provider_paid: CONTRA,
-    provider_failed: OK, provider_canceled: CONTRA, provider_reversed: CONTRA,
-  },
-  canceled: {
-    approved: OK, canceled_by_operator: OK, submission_rejected: CONTRA,
-    provider_accepted: OK, provider_pending: OK, provider_paid: CONTRA,
-    provider_failed: CONTRA, provider_canceled: OK, provider_reversed: CONTRA,
-  },
-  reversed: {
-    // A return follows a payment, and the provider's "paid, then failed" is our reversal.
-    approved: OK, canceled_by_operator: CONTRA, submission_rejected: CONTRA,
-    provider_accepted: OK, provider_pending: OK, provider_paid: OK,
-    provider_failed: OK, provider_canceled: CONTRA, provider_reversed: OK,
-  },
-};
+export const CORRECTION_VERDICTS: Readonly<Record<CorrectionTarget, Readonly<Record<PayoutEvent, CorrectionVerdict>>>> =
+  {
+    paid: {
+      approved: OK,
+      canceled_by_operator: CONTRA,
+      submission_rejected: CONTRA,
+      provider_accepted: OK,
+      provider_pending: OK,
+      provider_paid: OK,
+      provider_failed: CONTRA,
+      provider_canceled: CONTRA,
+      provider_reversed: OK,
+    },
+    failed: {
+      approved: OK,
+      canceled_by_operator: CONTRA,
+      submission_rejected: OK,
+      provider_accepted: OK,
+      provider_pending: OK,
+      provider_paid: CONTRA,
+      provider_failed: OK,
+      provider_canceled: CONTRA,
+      provider_reversed: CONTRA,
+    },
+    canceled: {
+      approved: OK,
+      canceled_by_operator: OK,
+      submission_rejected: CONTRA,
+      provider_accepted: OK,
+      provider_pending: OK,
+      provider_paid: CONTRA,
+      provider_failed: CONTRA,
+      provider_canceled: OK,
+      provider_reversed: CONTRA,
+    },
+    reversed: {
+      // A return follows a payment, and the provider's "paid, then failed" is our reversal.
+      approved: OK,
+      canceled_by_operator: CONTRA,
+      submission_rejected: CONTRA,
+      provider_accepted: OK,
+      provider_pending: OK,
+      provider_paid: OK,
+      provider_failed: OK,
+      provider_canceled: CONTRA,
+      provider_reversed: OK,
+    },
+  };
 
 /** What a payout carries of its last applied status correction (payout.ts). */
 export interface CorrectedPayout {
@@ -317,7 +385,11 @@ export function approvalRefusal(
 
 /** The one error hierarchy of corrections; the HTTP edge maps `code` to a status. */
 export class CorrectionError extends DomainError {
-  constructor(code: CorrectionRefusalCode | ApprovalRefusal, category: 'terminal' | 'human_action_required', message: string) {
+  constructor(
+    code: CorrectionRefusalCode | ApprovalRefusal,
+    category: 'terminal' | 'human_action_required',
+    message: string,
+  ) {
     super(code, category, message);
     this.name = 'CorrectionError';
   }

@@ -17,9 +17,15 @@ const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...Curre
 
 export const corridorSchema = z
   .object({
-    country: z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2 country of the recipient bank'),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .describe('ISO 3166-1 alpha-2 country of the recipient bank'),
     currency: z.enum(currencyCodes).describe('ISO 4217 currency'),
-    method: z.string().regex(/^[a-z][a-z_]{1,31}$/).describe('Payout rail'),
+    method: z
+      .string()
+      .regex(/^[a-z][a-z_]{1,31}$/)
+      .describe('Payout rail'),
     provider: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/),
     state: z.enum(CORRIDOR_STATES),
     required_fields: z.array(z.enum(RECIPIENT_FIELDS)),
@@ -37,10 +43,15 @@ export const corridorMatrixSchema = z
     const seen = new Set<string>();
     matrix.corridors.forEach((corridor, index) => {
       const key = corridorKey(corridor.country, corridor.currency, corridor.method);
-      if (seen.has(key)) context.addIssue({ code: 'custom', path: ['corridors', index], message: `duplicate corridor ${key}` });
+      if (seen.has(key))
+        context.addIssue({ code: 'custom', path: ['corridors', index], message: `duplicate corridor ${key}` });
       seen.add(key);
       if (corridor.state === 'enabled' && corridor.required_fields.length === 0) {
-        context.addIssue({ code: 'custom', path: ['corridors', index], message: `enabled corridor ${key} requires no account field` });
+        context.addIssue({
+          code: 'custom',
+          path: ['corridors', index],
+          message: `enabled corridor ${key} requires no account field`,
+        });
       }
     });
   });
@@ -56,13 +67,22 @@ export function parseCorridorMatrix(raw: unknown): CorridorMatrix {
 }
 
 export class CorridorError extends DomainError {
-  constructor(code: 'corridor_not_enabled' | 'corridor_policy_gated', category: 'terminal' | 'human_action_required', message: string) {
+  constructor(
+    code: 'corridor_not_enabled' | 'corridor_policy_gated',
+    category: 'terminal' | 'human_action_required',
+    message: string,
+  ) {
     super(code, category, message, { param: 'destination' });
     this.name = 'CorridorError';
   }
 }
 
-export function findCorridor(matrix: CorridorMatrix, country: string, currency: string, method: string): Corridor | undefined {
+export function findCorridor(
+  matrix: CorridorMatrix,
+  country: string,
+  currency: string,
+  method: string,
+): Corridor | undefined {
   return matrix.corridors.find((c) => c.country === country && c.currency === currency && c.method === method);
 }
 
@@ -72,7 +92,11 @@ export function enabledCorridor(matrix: CorridorMatrix, country: string, currenc
   const key = corridorKey(country, currency, method);
   if (corridor?.state === 'enabled') return corridor;
   if (corridor?.state === 'policy_gated') {
-    throw new CorridorError('corridor_policy_gated', 'human_action_required', `corridor ${key} is gated by policy: ${corridor.note ?? 'contact support to enable it'}`);
+    throw new CorridorError(
+      'corridor_policy_gated',
+      'human_action_required',
+      `corridor ${key} is gated by policy: ${corridor.note ?? 'contact support to enable it'}`,
+    );
   }
   throw new CorridorError('corridor_not_enabled', 'terminal', `corridor ${key} is not enabled (see GET /corridors)`);
 }
@@ -89,16 +113,30 @@ export class DestinationFieldError extends DomainError {
  * field the corridor does not use (an ignored field is a silent misunderstanding). Errors come in
  * the corridor's field order, so the same bad request always names the same field first.
  */
-export function validateDestination(corridor: Corridor, country: string, method: string, fields: Partial<Record<RecipientField, string>>): Destination {
+export function validateDestination(
+  corridor: Corridor,
+  country: string,
+  method: string,
+  fields: Partial<Record<RecipientField, string>>,
+): Destination {
   const canonical: Record<string, string> = {};
   for (const field of corridor.required_fields) {
     const value = fields[field];
-    if (value === undefined) throw new DestinationFieldError('destination_field_missing', field, `corridor ${corridor.country}/${corridor.currency}/${method} requires destination.${field}`);
+    if (value === undefined)
+      throw new DestinationFieldError(
+        'destination_field_missing',
+        field,
+        `corridor ${corridor.country}/${corridor.currency}/${method} requires destination.${field}`,
+      );
     canonical[field] = validateRecipientField(field, value, country);
   }
   for (const field of Object.keys(fields)) {
     if (!(corridor.required_fields as readonly string[]).includes(field)) {
-      throw new DestinationFieldError('destination_field_unknown', field, `corridor ${corridor.country}/${corridor.currency}/${method} does not use destination.${field}`);
+      throw new DestinationFieldError(
+        'destination_field_unknown',
+        field,
+        `corridor ${corridor.country}/${corridor.currency}/${method} does not use destination.${field}`,
+      );
     }
   }
   return { country, method, fields: canonical };

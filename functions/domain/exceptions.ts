@@ -9,7 +9,7 @@ import { DomainError } from './domain-error';
  */
 
 export const EXCEPTION_CATEGORIES = [
-  // Webhooks and the sweeper (issue 4).
+  // Raised by the webhook processor and the sweeper.
   'forbidden_transition',
   // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
   'event_ownership_mismatch',
@@ -20,7 +20,7 @@ export const EXCEPTION_CATEGORIES = [
   'long_pending',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
-  // Reconciliation (issue 5).
+  // Raised by reconciliation: one per mismatch category (reconciliation/categories.ts), and the failed run.
   'missing_provider_reference',
   'missing_at_provider',
   'missing_internally',
@@ -101,9 +101,177 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
   }
 }
 
-export const isExceptionCategory = (v: unknown): v is ExceptionCategory => typeof v === 'string' && (EXCEPTION_CATEGORIES as readonly string[]).includes(v);
-export const isExceptionOwner = (v: unknown): v is ExceptionOwner => typeof v === 'string' && (EXCEPTION_OWNERS as readonly string[]).includes(v);
-export const isExceptionState = (v: unknown): v is ExceptionState => typeof v === 'string' && (EXCEPTION_STATES as readonly string[]).includes(v);
+export const isExceptionCategory = (v: unknown): v is ExceptionCategory =>
+  typeof v === 'string' && (EXCEPTION_CATEGORIES as readonly string[]).includes(v);
+export const isExceptionOwner = (v: unknown): v is ExceptionOwner =>
+  typeof v === 'string' && (EXCEPTION_OWNERS as readonly string[]).includes(v);
+export const isExceptionState = (v: unknown): v is ExceptionState =>
+  typeof v === 'string' && (EXCEPTION_STATES as readonly string[]).includes(v);
+
+/** The exception categories a reconciliation row opens (reconciliation/categories.ts names them too). */
+export type RowMismatchCategory = Exclude<
+  ExceptionCategory,
+  | 'forbidden_transition'
+  | 'event_ownership_mismatch'
+  | 'correction_contradicted'
+  | 'webhook_dead_lettered'
+  | 'submission_dead_lettered'
+  | 'long_pending'
+  | 'reconciliation_dead_lettered'
+  | 'report_malformed'
+>;
+
+/**
+ * What an exception is about: its category and the facts its dedup key is made of (and the payout
+ * it is linked to, so the payout shows its owner). The key, and so the exception id, is a function
+ * of the subject alone: whoever sees "the same" condition again (a redelivery, a re-run, the next
+ * sweep) lands on the same row.
+ */
+export type ExceptionSubject =
+  /** A webhook whose event the lifecycle forbids: one row per provider event. */
+  | { category: 'forbidden_transition'; provider: string; providerEventId: string; payoutId: string }
+  /**
+   * A claim refused by event ownership. A webhook is keyed by its event (a redelivery, replay or
+   * redrive of it updates the row); a status answer has no event id, so it is keyed by the payout
+   * asked about and the reference answered (the sweeper asks every run: one row, not one a run).
+   */
+  | {
+      category: 'event_ownership_mismatch';
+      provider: string;
+      payoutId: string;
+      via: { kind: 'webhook'; providerEventId: string } | { kind: 'poll'; providerReference: string };
+    }
+  /**
+   * A provider's word that contradicts an operator's applied status correction (corrections.ts). A
+   * webhook is keyed by its event (a redelivery or replay updates the row); a status answer by
+   * (payout, correction, event reported): the sweeper may ask every run, the same answer is one row.
+   */
+  | {
+      category: 'correction_contradicted';
+      payoutId: string;
+      via:
+        | { kind: 'webhook'; provider: string; providerEventId: string }
+        | { kind: 'poll'; correctionId: string; event: string };
+    }
+  /**
+   * A webhook message that failed every delivery. Keyed by its provider event, so the processor's
+   * last attempt and the sweeper's look at the DLQ land on one row; a message too broken to name
+   * its event is keyed by its SQS message id.
+   */
+  | {
+      category: 'webhook_dead_lettered';
+      message: { kind: 'event'; provider: string; providerEventId: string } | { kind: 'unreadable'; messageId: string };
+      payoutId?: string;
+    }
+  | { category: 'submission_dead_lettered'; messageId: string; payoutId?: string }
+  /**
+   * Per message, like submissions: a redriven request that dead-letters again is a new message and
+   * so a new exception, rather than an update to one ops may already have resolved.
+   */
+  | { category: 'reconciliation_dead_lettered'; messageId: string }
+  /** One per payout: the sweeper sees it again every run until the provider answers. */
+  | { category: 'long_pending'; payoutId: string }
+  /** One per (category, payout or provider row), across re-runs. */
+  | { category: RowMismatchCategory; payoutId?: string; providerReference?: string }
+  /** One per (provider, day): a re-run of the day with the same broken report updates it. */
+  | { category: 'report_malformed'; provider: string; date: string };
+
+/**
+ * The one place a dedup key is spelled. Each format is already part of stored exception ids
+ * (exceptionIdOf hashes it): changing one would open a second row beside every existing one.
+ */
+export function exceptionDedupKey(subject: ExceptionSubject): string {
+  switch (subject.category) {
+    case 'forbidden_transition':
+      return `forbidden:${subject.provider}:${subject.providerEventId}`;
+    case 'event_ownership_mismatch':
+      return subject.via.kind === 'webhook'
+        ? `ownership:${subject.provider}:${subject.via.providerEventId}`
+        : `ownership:${subject.provider}:poll:${subject.payoutId}:${subject.via.providerReference}`;
+    case 'correction_contradicted':
+      return subject.via.kind === 'webhook'
+        ? `correction_contradicted:${subject.via.provider}:${subject.via.providerEventId}`
+        : `correction_contradicted:poll:${subject.payoutId}:${subject.via.correctionId}:${subject.via.event}`;
+    case 'webhook_dead_lettered': {
+      const { message } = subject;
+      // An unreadable message is keyed like a submission's (by message id), as it always was.
+      return message.kind === 'event'
+        ? `webhook_dlq:${message.provider}:${message.providerEventId}`
+        : `submission_dlq:${message.messageId}`;
+    }
+    case 'submission_dead_lettered':
+      return `submission_dlq:${subject.messageId}`;
+    case 'reconciliation_dead_lettered':
+      return `reconciliation_dlq:${subject.messageId}`;
+    case 'long_pending':
+      return `long_pending:${subject.payoutId}`;
+    case 'missing_provider_reference':
+    case 'missing_at_provider':
+    case 'missing_internally':
+    case 'amount_mismatch':
+    case 'currency_mismatch':
+    case 'fee_mismatch':
+    case 'status_mismatch':
+    case 'duplicate_at_provider':
+    case 'reversed_after_paid': {
+      const who =
+        subject.payoutId !== undefined
+          ? `payout:${subject.payoutId}`
+          : `provider_reference:${subject.providerReference ?? ''}`;
+      return `reconciliation:${subject.category}:${who}`;
+    }
+    case 'report_malformed':
+      return `reconciliation:report_malformed:${subject.provider}:${subject.date}`;
+    default:
+      return assertNever(subject, 'exception subject');
+  }
+}
+
+/** Everything the category decides about an exception: its key, owner and SLA (and its payout link). */
+export interface ExceptionRule {
+  readonly dedupKey: string;
+  readonly category: ExceptionCategory;
+  readonly owner: ExceptionOwner;
+  readonly slaSeconds: number;
+  readonly payoutId?: string;
+}
+
+export function exceptionRuleOf(subject: ExceptionSubject): ExceptionRule {
+  const payoutId = 'payoutId' in subject ? subject.payoutId : undefined;
+  return {
+    dedupKey: exceptionDedupKey(subject),
+    category: subject.category,
+    owner: defaultOwnerOf(subject.category),
+    slaSeconds: SLA_SECONDS_BY_CATEGORY[subject.category],
+    ...(payoutId === undefined ? {} : { payoutId }),
+  };
+}
+
+/** What was seen this time: the evidence, the error if there was one, and when (time is passed in). */
+export interface ExceptionOccurrence {
+  readonly evidence: Record<string, unknown>;
+  readonly error?: string | { message: string; code?: string };
+  /** ISO 8601: `openedAt` when it opens the row, `lastSeenAt` when the row exists. */
+  readonly seenAt: string;
+}
+
+declare const OPENED_BY_THE_RULES: unique symbol;
+
+/**
+ * The value the exceptions repository stores. Only openException makes one (the brand is a type,
+ * nothing at run time), so no caller can open an exception with an owner, SLA or key of its own.
+ */
+export type ExceptionOpening = ExceptionRule & ExceptionOccurrence & { readonly [OPENED_BY_THE_RULES]: true };
+
+/** The exception rules in one call: the subject decides key, owner and SLA; the occurrence is what was seen. */
+export function openException(subject: ExceptionSubject, occurrence: ExceptionOccurrence): ExceptionOpening {
+  return { ...exceptionRuleOf(subject), ...occurrence } as ExceptionOpening;
+}
+
+/** The id of the exception a subject opens: to look it up or resolve it without opening it. */
+export function exceptionIdFor(subject: ExceptionSubject): string {
+  return exceptionIdOf(exceptionDedupKey(subject));
+}
 
 /** Hex characters of SHA-256 kept in an exception id: 128 bits, collisions are not a practical concern. */
 const EXCEPTION_ID_HASH_CHARS = 32;
@@ -119,18 +287,26 @@ export function exceptionIdOf(dedupKey: string): string {
 
 export type ExceptionAction = 'assign' | 'resolve' | 'reopen';
 
-export type ExceptionDecision = { kind: 'transition'; to: ExceptionState } | { kind: 'refused'; code: 'exception_already_resolved' | 'exception_not_resolved' };
+export type ExceptionDecision =
+  | { kind: 'transition'; to: ExceptionState }
+  | { kind: 'refused'; code: 'exception_already_resolved' | 'exception_not_resolved' };
 
 /** Every state × action written out, like the payout lifecycle table. */
 export function decideException(state: ExceptionState, action: ExceptionAction): ExceptionDecision {
   switch (action) {
     case 'assign':
       // Reassigning an assigned exception is allowed: on-call hands over.
-      return state === 'resolved' ? { kind: 'refused', code: 'exception_already_resolved' } : { kind: 'transition', to: 'assigned' };
+      return state === 'resolved'
+        ? { kind: 'refused', code: 'exception_already_resolved' }
+        : { kind: 'transition', to: 'assigned' };
     case 'resolve':
-      return state === 'resolved' ? { kind: 'refused', code: 'exception_already_resolved' } : { kind: 'transition', to: 'resolved' };
+      return state === 'resolved'
+        ? { kind: 'refused', code: 'exception_already_resolved' }
+        : { kind: 'transition', to: 'resolved' };
     case 'reopen':
-      return state === 'resolved' ? { kind: 'transition', to: 'open' } : { kind: 'refused', code: 'exception_not_resolved' };
+      return state === 'resolved'
+        ? { kind: 'transition', to: 'open' }
+        : { kind: 'refused', code: 'exception_not_resolved' };
     default:
       return assertNever(action, 'exception action');
   }
@@ -149,7 +325,9 @@ export function isActive(state: ExceptionState): boolean {
 }
 
 /** The owner a payout shows while exceptions are active on it: the one whose SLA falls due first. */
-export function payoutExceptionOwner(active: ReadonlyArray<{ owner: ExceptionOwner; slaDueAt: string; state: ExceptionState }>): ExceptionOwner | undefined {
+export function payoutExceptionOwner(
+  active: ReadonlyArray<{ owner: ExceptionOwner; slaDueAt: string; state: ExceptionState }>,
+): ExceptionOwner | undefined {
   const candidates = active.filter((e) => isActive(e.state)).sort((a, b) => a.slaDueAt.localeCompare(b.slaDueAt));
   return candidates[0]?.owner;
 }
@@ -160,7 +338,13 @@ export function slaDueAt(openedAt: string, slaSeconds: number): string {
 
 export class ExceptionStateError extends DomainError {
   constructor(code: 'exception_already_resolved' | 'exception_not_resolved', exceptionId: string) {
-    super(code, 'terminal', code === 'exception_already_resolved' ? `exception ${exceptionId} is already resolved` : `exception ${exceptionId} is not resolved`);
+    super(
+      code,
+      'terminal',
+      code === 'exception_already_resolved'
+        ? `exception ${exceptionId} is already resolved`
+        : `exception ${exceptionId} is not resolved`,
+    );
     this.name = 'ExceptionStateError';
   }
 }

@@ -99,7 +99,10 @@ export interface AccountBalance {
 }
 
 /** Totals per account over tenants, plus the sum that must be zero. */
-export function summarizeBalances(balances: readonly AccountBalance[]): { totals: Record<LedgerAccount, number>; sumMinor: number } {
+export function summarizeBalances(balances: readonly AccountBalance[]): {
+  totals: Record<LedgerAccount, number>;
+  sumMinor: number;
+} {
   const totals: Record<LedgerAccount, number> = { available: 0, in_transit: 0, settled: 0, fees: 0 };
   for (const balance of balances) totals[balance.account] += balance.balanceMinor;
   const sumMinor = LEDGER_ACCOUNTS.reduce((sum, account) => sum + totals[account], 0);

@@ -1,5 +1,4 @@
 import { assertNever } from './assert-never';
-import { DomainError } from './domain-error';
 
 /**
  * The payout lifecycle (DESIGN §3). Provider states are mapped into these events by provider
@@ -46,7 +45,10 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
  * - `forbidden`: the event contradicts what we know (e.g. `paid` after `failed`): refuse it, log it,
  *   open an exception and re-ask the provider.
  */
-export type Decision = { readonly kind: 'transition'; readonly to: PayoutStatus } | { readonly kind: 'stale' } | { readonly kind: 'forbidden' };
+export type Decision =
+  | { readonly kind: 'transition'; readonly to: PayoutStatus }
+  | { readonly kind: 'stale' }
+  | { readonly kind: 'forbidden' };
 
 const T = (to: PayoutStatus): Decision => ({ kind: 'transition', to });
 const STALE: Decision = { kind: 'stale' };
@@ -153,17 +155,6 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
 
 export function decide(current: PayoutStatus, event: PayoutEvent): Decision {
   return TRANSITION_TABLE[current][event];
-}
-
-export class ForbiddenTransitionError extends DomainError {
-  readonly from: PayoutStatus;
-  readonly event: PayoutEvent;
-  constructor(from: PayoutStatus, event: PayoutEvent) {
-    super('forbidden_transition', 'human_action_required', `event ${event} is forbidden for a payout in status ${from}`);
-    this.name = 'ForbiddenTransitionError';
-    this.from = from;
-    this.event = event;
-  }
 }
 
 /** Every (from, to) pair some event allows, derived from the table so the two can never disagree. */

@@ -88,6 +88,7 @@ export function formatDecimal(amountMinor: number, currency: CurrencyCode): stri
 export function addMoney(a: Money, b: Money): Money {
   if (a.currency !== b.currency) throw new Error(`addMoney: ${a.currency} + ${b.currency}`);
   const amountMinor = a.amountMinor + b.amountMinor;
-  if (!Number.isSafeInteger(amountMinor)) throw new MoneyError('amount_too_large', 'sum exceeds the safe integer range');
+  if (!Number.isSafeInteger(amountMinor))
+    throw new MoneyError('amount_too_large', 'sum exceeds the safe integer range');
   return { amountMinor, currency: a.currency };
 }

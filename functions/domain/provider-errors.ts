@@ -39,7 +39,10 @@ export class ProviderUnavailableError extends ProviderError {
   readonly retryable = true;
   /** The provider's Retry-After, in seconds, when it sent one. */
   readonly retryAfterSeconds?: number;
-  constructor(message: string, options: { provider: string; httpStatus?: number; retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { provider: string; httpStatus?: number; retryAfterSeconds?: number; cause?: unknown },
+  ) {
     super('provider_unavailable', 'retryable', message, options);
     this.name = 'ProviderUnavailableError';
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
@@ -68,7 +71,10 @@ export class ProviderRejectedError extends ProviderError {
   readonly retryable = false;
   /** The provider's machine-readable reason (`account_closed`, `invalid_account_number`, …). */
   readonly reasonCode: string;
-  constructor(message: string, options: { provider: string; reasonCode: string; httpStatus?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { provider: string; reasonCode: string; httpStatus?: number; cause?: unknown },
+  ) {
     super('provider_rejected', 'terminal', message, options);
     this.name = 'ProviderRejectedError';
     this.reasonCode = options.reasonCode;

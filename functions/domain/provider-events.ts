@@ -30,7 +30,11 @@ export type EnvelopeResult = { ok: true; envelope: WebhookEnvelope } | { ok: fal
 export const PROVIDER_EVENT_ID_CHARS_MAX = 255;
 const EVENT_ID_PATTERN = /^[\x21-\x7e]+$/;
 
-export function webhookEnvelope(provider: WebhookProvider, headers: Readonly<Record<string, string | undefined>>, body: unknown): EnvelopeResult {
+export function webhookEnvelope(
+  provider: WebhookProvider,
+  headers: Readonly<Record<string, string | undefined>>,
+  body: unknown,
+): EnvelopeResult {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'invalid_json' };
   const record = body as Record<string, unknown>;
   const eventType = typeof record['type'] === 'string' ? record['type'] : undefined;
@@ -45,7 +49,12 @@ export function webhookEnvelope(provider: WebhookProvider, headers: Readonly<Rec
     default:
       return assertNever(provider, 'webhook provider');
   }
-  if (typeof providerEventId !== 'string' || providerEventId.length > PROVIDER_EVENT_ID_CHARS_MAX || !EVENT_ID_PATTERN.test(providerEventId) || eventType === undefined) {
+  if (
+    typeof providerEventId !== 'string' ||
+    providerEventId.length > PROVIDER_EVENT_ID_CHARS_MAX ||
+    !EVENT_ID_PATTERN.test(providerEventId) ||
+    eventType === undefined
+  ) {
     return { ok: false, reason: 'invalid_json' };
   }
   return { ok: true, envelope: { providerEventId, eventType } };
@@ -90,7 +99,8 @@ export function mapWebhookEvent(provider: WebhookProvider, eventType: string, bo
 }
 
 function mapSandboxEvent(eventType: string, body: unknown): MappedWebhookEvent {
-  if (!eventType.startsWith('payout.')) return { kind: 'ignored', reason: `sandbox event type ${eventType} is not about a payout` };
+  if (!eventType.startsWith('payout.'))
+    return { kind: 'ignored', reason: `sandbox event type ${eventType} is not about a payout` };
   const record = asRecord(body);
   const data = asRecord(record?.['data']);
   if (data === undefined) return { kind: 'invalid', reason: 'sandbox event has no data object' };
@@ -111,10 +121,12 @@ function mapSandboxEvent(eventType: string, body: unknown): MappedWebhookEvent {
 
 function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
   const typeState = STRIPE_TYPE_STATES[eventType];
-  if (typeState === undefined) return { kind: 'ignored', reason: `stripe event type ${eventType} does not move a payout` };
+  if (typeState === undefined)
+    return { kind: 'ignored', reason: `stripe event type ${eventType} does not move a payout` };
   const record = asRecord(body);
   const object = asRecord(asRecord(record?.['data'])?.['object']);
-  if (object === undefined || object['object'] !== 'payout') return { kind: 'invalid', reason: 'stripe payout event has no payout object' };
+  if (object === undefined || object['object'] !== 'payout')
+    return { kind: 'invalid', reason: 'stripe payout event has no payout object' };
   const state = typeState === 'from_object' ? stringOf(object['status']) : typeState;
   if (state === undefined) return { kind: 'invalid', reason: 'stripe payout.updated has no status' };
   const created = record?.['created'];
@@ -123,7 +135,8 @@ function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
   return fromState(mapStripeState(state), {
     payoutId: stringOf(asRecord(object['metadata'])?.['payout_id']),
     providerReference: stringOf(object['id']),
-    occurredAt: typeof created === 'number' && Number.isInteger(created) ? new Date(created * 1_000).toISOString() : undefined,
+    occurredAt:
+      typeof created === 'number' && Number.isInteger(created) ? new Date(created * 1_000).toISOString() : undefined,
     statusReason: stringOf(object['failure_code']),
     feeMinor: undefined,
     amountMinor: money.amountMinor,
@@ -142,8 +155,7 @@ interface EventRefs {
 }
 
 type EventMoney =
-  | { kind: 'read'; amountMinor: number | undefined; currency: string | undefined }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'read'; amountMinor: number | undefined; currency: string | undefined } | { kind: 'invalid'; reason: string };
 
 const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
 
@@ -161,8 +173,10 @@ function moneyOf(amount: unknown, currency: unknown): EventMoney {
 }
 
 function fromState(mapped: MappedProviderState, refs: EventRefs): MappedWebhookEvent {
-  if (mapped.kind === 'unknown') return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
-  if (refs.payoutId === undefined && refs.providerReference === undefined) return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
+  if (mapped.kind === 'unknown')
+    return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
+  if (refs.payoutId === undefined && refs.providerReference === undefined)
+    return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
   return {
     kind: 'transition',
     event: mapped.event,
@@ -171,7 +185,10 @@ function fromState(mapped: MappedProviderState, refs: EventRefs): MappedWebhookE
   };
 }
 
-const asRecord = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const stringOf = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const intOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
-const isoOf = (v: unknown): string | undefined => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined);
+const intOf = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+const isoOf = (v: unknown): string | undefined =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;

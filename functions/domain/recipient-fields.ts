@@ -19,12 +19,83 @@ export class RecipientFieldError extends DomainError {
 
 /** IBAN length per country (SWIFT IBAN registry); a country not listed has no IBAN. */
 export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, BY: 28, CH: 21, CR: 22,
-  CY: 28, CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22, GE: 22,
-  GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30,
-  KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19, MR: 27, MT: 31,
-  MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, SA: 24, SC: 31, SE: 24,
-  SI: 19, SK: 24, SM: 27, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  BY: 28,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LC: 32,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SC: 31,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VA: 22,
+  VG: 24,
+  XK: 20,
 };
 
 /** ISO 13616 mod-97: move the first four characters to the end, letters → 10..35, remainder must be 1. */
@@ -54,24 +125,52 @@ export function validateRecipientField(field: RecipientField, rawValue: string, 
   switch (field) {
     case 'iban': {
       const iban = rawValue.replace(/ /g, '').toUpperCase();
-      if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban)) throw new RecipientFieldError(field, 'iban_invalid', 'iban must be two letters, two check digits and the account identifier');
+      if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban))
+        throw new RecipientFieldError(
+          field,
+          'iban_invalid',
+          'iban must be two letters, two check digits and the account identifier',
+        );
       const expectedLength = IBAN_LENGTHS[iban.slice(0, 2)];
-      if (expectedLength === undefined) throw new RecipientFieldError(field, 'iban_invalid', `iban country ${iban.slice(0, 2)} does not use IBANs`);
-      if (iban.slice(0, 2) !== country) throw new RecipientFieldError(field, 'iban_country_mismatch', `iban is from ${iban.slice(0, 2)} but the destination country is ${country}`);
-      if (iban.length !== expectedLength) throw new RecipientFieldError(field, 'iban_invalid', `a ${country} iban has ${expectedLength} characters, got ${iban.length}`);
-      if (!ibanChecksumValid(iban)) throw new RecipientFieldError(field, 'iban_invalid', 'iban check digits do not match (mod-97)');
+      if (expectedLength === undefined)
+        throw new RecipientFieldError(field, 'iban_invalid', `iban country ${iban.slice(0, 2)} does not use IBANs`);
+      if (iban.slice(0, 2) !== country)
+        throw new RecipientFieldError(
+          field,
+          'iban_country_mismatch',
+          `iban is from ${iban.slice(0, 2)} but the destination country is ${country}`,
+        );
+      if (iban.length !== expectedLength)
+        throw new RecipientFieldError(
+          field,
+          'iban_invalid',
+          `a ${country} iban has ${expectedLength} characters, got ${iban.length}`,
+        );
+      if (!ibanChecksumValid(iban))
+        throw new RecipientFieldError(field, 'iban_invalid', 'iban check digits do not match (mod-97)');
       return iban;
     }
     case 'routing_number':
-      if (!abaChecksumValid(rawValue)) throw new RecipientFieldError(field, 'routing_number_invalid', 'routing_number must be a nine-digit ABA number with a valid checksum');
+      if (!abaChecksumValid(rawValue))
+        throw new RecipientFieldError(
+          field,
+          'routing_number_invalid',
+          'routing_number must be a nine-digit ABA number with a valid checksum',
+        );
       return rawValue;
     case 'sort_code':
-      if (!/^\d{6}$/.test(rawValue)) throw new RecipientFieldError(field, 'sort_code_invalid', 'sort_code must be six digits, without dashes');
+      if (!/^\d{6}$/.test(rawValue))
+        throw new RecipientFieldError(field, 'sort_code_invalid', 'sort_code must be six digits, without dashes');
       return rawValue;
     case 'account_number':
       return validateAccountNumber(rawValue, country);
     case 'ifsc':
-      if (!/^[A-Z]{4}0[A-Z0-9]{6}$/.test(rawValue)) throw new RecipientFieldError(field, 'ifsc_invalid', 'ifsc must be four letters, a zero and six letters or digits');
+      if (!/^[A-Z]{4}0[A-Z0-9]{6}$/.test(rawValue))
+        throw new RecipientFieldError(
+          field,
+          'ifsc_invalid',
+          'ifsc must be four letters, a zero and six letters or digits',
+        );
       return rawValue;
     default:
       return assertNever(field, 'recipient field');
@@ -88,6 +187,11 @@ const ACCOUNT_NUMBER_DEFAULT = { pattern: /^[A-Z0-9]{4,34}$/, description: '4 to
 
 function validateAccountNumber(value: string, country: string): string {
   const rule = ACCOUNT_NUMBER_PATTERNS[country] ?? ACCOUNT_NUMBER_DEFAULT;
-  if (!rule.pattern.test(value)) throw new RecipientFieldError('account_number', 'account_number_invalid', `a ${country} account_number is ${rule.description}`);
+  if (!rule.pattern.test(value))
+    throw new RecipientFieldError(
+      'account_number',
+      'account_number_invalid',
+      `a ${country} account_number is ${rule.description}`,
+    );
   return value;
 }

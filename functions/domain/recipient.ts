@@ -25,8 +25,13 @@ export function maskValue(value: string): string {
 /** Account fields that are not secret and stay readable (a bank code identifies the bank, not the account). */
 const PUBLIC_FIELDS = new Set(['routing_number', 'sort_code', 'bic', 'ifsc']);
 
-export function maskDestination(destination: Destination): { country: string; method: string; fields: Record<string, string> } {
+export function maskDestination(destination: Destination): {
+  country: string;
+  method: string;
+  fields: Record<string, string>;
+} {
   const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(destination.fields)) fields[name] = PUBLIC_FIELDS.has(name) ? value : maskValue(value);
+  for (const [name, value] of Object.entries(destination.fields))
+    fields[name] = PUBLIC_FIELDS.has(name) ? value : maskValue(value);
   return { country: destination.country, method: destination.method, fields };
 }

@@ -50,13 +50,16 @@ export function sweepDecision(candidate: SweepCandidate, nowMs: number): SweepDe
   const corridor = corridorKey(candidate.country, candidate.currency);
   const quietSeconds = (nowMs - Date.parse(candidate.lastEventAt)) / 1_000;
   const ageSeconds = (nowMs - Date.parse(candidate.createdAt)) / 1_000;
-  const longPending = ageSeconds >= (LONG_PENDING_AFTER_SECONDS_BY_CORRIDOR[corridor] ?? LONG_PENDING_AFTER_SECONDS_DEFAULT);
+  const longPending =
+    ageSeconds >= (LONG_PENDING_AFTER_SECONDS_BY_CORRIDOR[corridor] ?? LONG_PENDING_AFTER_SECONDS_DEFAULT);
   switch (candidate.status) {
     case 'submitted':
       return quietSeconds >= SUBMITTED_STALE_AFTER_SECONDS ? { kind: 'recheck', longPending } : { kind: 'skip' };
     case 'accepted':
     case 'pending':
-      return quietSeconds >= (STALE_AFTER_SECONDS_BY_CORRIDOR[corridor] ?? STALE_AFTER_SECONDS_DEFAULT) ? { kind: 'recheck', longPending } : { kind: 'skip' };
+      return quietSeconds >= (STALE_AFTER_SECONDS_BY_CORRIDOR[corridor] ?? STALE_AFTER_SECONDS_DEFAULT)
+        ? { kind: 'recheck', longPending }
+        : { kind: 'skip' };
     case 'requires_approval':
     case 'paid':
     case 'reversed':
@@ -72,4 +75,8 @@ export function sweepDecision(candidate: SweepCandidate, nowMs: number): SweepDe
  * The shortest quiet time after which any payout is re-asked: the sweeper reads the awaiting index
  * up to `now −` this, then applies each corridor's own threshold with sweepDecision.
  */
-export const SWEEP_QUIET_SECONDS_MIN = Math.min(SUBMITTED_STALE_AFTER_SECONDS, STALE_AFTER_SECONDS_DEFAULT, ...Object.values(STALE_AFTER_SECONDS_BY_CORRIDOR));
+export const SWEEP_QUIET_SECONDS_MIN = Math.min(
+  SUBMITTED_STALE_AFTER_SECONDS,
+  STALE_AFTER_SECONDS_DEFAULT,
+  ...Object.values(STALE_AFTER_SECONDS_BY_CORRIDOR),
+);

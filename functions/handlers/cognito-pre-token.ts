@@ -48,7 +48,15 @@ export function createHandler(lookup: MappingLookup, warn: Warn = (line) => cons
     if (decision.outcome === 'refused') {
       // Who asked and why they got nothing; never a secret (the event holds none).
       const { clientId } = event.callerContext;
-      warn(JSON.stringify({ level: 'WARN', message: 'token principal refused', refusal: decision.refusal, clientId, triggerSource: event.triggerSource }));
+      warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'token principal refused',
+          refusal: decision.refusal,
+          clientId,
+          triggerSource: event.triggerSource,
+        }),
+      );
     }
     const details = event.response.claimsAndScopeOverrideDetails ?? {};
     const access = details.accessTokenGeneration;
@@ -57,7 +65,9 @@ export function createHandler(lookup: MappingLookup, warn: Warn = (line) => cons
       ...details,
       accessTokenGeneration: {
         ...access,
-        ...(Object.keys(claims).length === 0 ? {} : { claimsToAddOrOverride: { ...access?.claimsToAddOrOverride, ...claims } }),
+        ...(Object.keys(claims).length === 0
+          ? {}
+          : { claimsToAddOrOverride: { ...access?.claimsToAddOrOverride, ...claims } }),
         ...(suppress.length === 0 ? {} : { scopesToSuppress: suppress }),
       },
       // Client-credentials flows issue no id token; Cognito rejects overrides for one.

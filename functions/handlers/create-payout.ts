@@ -1,5 +1,4 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { ulid } from 'ulidx';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
@@ -7,9 +6,14 @@ import { submissionEnqueuer } from '../adapters/submission-queue';
 import { parseCreatePayoutRequest } from '../http/create-payout-request';
 import { idempotentCreate } from '../app/payouts/create-payout';
 import { httpHandler } from '../http/http-handler';
-import { PAYOUT_ID_PREFIX } from '../shared/ids';
+import { newPayoutId } from '../shared/ids';
 import { positiveIntegerEnv } from '../shared/env';
-import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
+import {
+  ENV,
+  IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  IDEMPOTENCY_KEY_PREFIX,
+  PAYOUT_AMOUNT_MAX_MINOR_DEFAULT,
+} from '../shared/names';
 import { callerOf } from '../http/claims';
 import { json } from '../http/response';
 
@@ -18,31 +22,50 @@ import { json } from '../http/response';
 
 // The stack always sets it; the fallback is the same default, so an unset variable never widens the limit.
 const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT);
-const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) });
+const repository = new PayoutsRepository({
+  client: dynamoDocumentClient(),
+  payoutsTable: requiredEnv(ENV.payoutsTable),
+  ledgerTable: requiredEnv(ENV.ledgerTable),
+  auditTable: requiredEnv(ENV.auditTable),
+});
 const create = idempotentCreate({
   repository,
   enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
-  persistenceStore: new DynamoDBPersistenceLayer({ tableName: requiredEnv(ENV.idempotencyTable), awsSdkV3Client: dynamoClient() }),
+  persistenceStore: new DynamoDBPersistenceLayer({
+    tableName: requiredEnv(ENV.idempotencyTable),
+    awsSdkV3Client: dynamoClient(),
+  }),
   // Explicit, so the twin and AWS compute the same record ids (the default is the function name; DESIGN §7).
   keyPrefix: IDEMPOTENCY_KEY_PREFIX,
-  expiresAfterSeconds: positiveIntegerEnv(ENV.idempotencyExpiresAfterSeconds, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+  expiresAfterSeconds: positiveIntegerEnv(
+    ENV.idempotencyExpiresAfterSeconds,
+    IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  ),
   now: () => new Date(),
-  newPayoutId: () => `${PAYOUT_ID_PREFIX}${ulid()}`,
+  newPayoutId,
 });
 
-export const handler = httpHandler(async (event, requestId, context) => {
-  const caller = callerOf(event);
-  const request = parseCreatePayoutRequest(event, { amountMaxMinor, corridors: corridorMatrix() });
-  const stored = await create(
-    {
-      // Tenant + key: a tenant never collides with, sees or replays another tenant's key.
-      idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
-      body: { ...request.body, destination: request.destination },
-      request,
-      caller,
+export const handler = httpHandler(
+  async (event, requestId, context) => {
+    const caller = callerOf(event);
+    const request = parseCreatePayoutRequest(event, { amountMaxMinor, corridors: corridorMatrix() });
+    const stored = await create(
+      {
+        // Tenant + key: a tenant never collides with, sees or replays another tenant's key.
+        idempotencyScope: `${caller.tenantId}#${request.idempotencyKey}`,
+        body: { ...request.body, destination: request.destination },
+        request,
+        caller,
+        requestId,
+      },
+      context,
+    );
+    return json(
+      stored.statusCode,
+      stored.body,
       requestId,
-    },
-    context,
-  );
-  return json(stored.statusCode, stored.body, requestId, stored.replayed === true ? { 'idempotent-replayed': 'true' } : {});
-}, { writes: 'idempotent_create' });
+      stored.replayed === true ? { 'idempotent-replayed': 'true' } : {},
+    );
+  },
+  { writes: 'idempotent_create' },
+);

@@ -11,5 +11,12 @@ import { json } from '../http/response';
 
 export const handler = httpHandler(async (event, requestId) => {
   callerOf(event);
-  return json(200, { data: corridorMatrix().corridors, states: [...CORRIDOR_STATES] } satisfies z.infer<typeof corridorsResponseSchema>, requestId, { 'cache-control': 'private, max-age=300' });
+  return json(
+    200,
+    { data: corridorMatrix().corridors, states: [...CORRIDOR_STATES] } satisfies z.infer<
+      typeof corridorsResponseSchema
+    >,
+    requestId,
+    { 'cache-control': 'private, max-age=300' },
+  );
 });

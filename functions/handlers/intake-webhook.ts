@@ -6,11 +6,11 @@ import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapt
 import { InboxRepository } from '../adapters/inbox-repository';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
-import { ENV } from '../shared/names';
+import { ENV, METRICS } from '../shared/names';
 import { internalErrorResponse, requestIdOf, type HttpResult } from '../http/response';
 import { intakeWebhook, type IntakeDeps } from '../app/webhooks/intake';
 
-// Entry for POST /webhooks/{provider}: wiring only; the protocol is in webhooks/intake.ts.
+// Entry for POST /webhooks/{provider}: wiring only; the protocol is in app/webhooks/intake.ts.
 
 const logger = new Logger();
 const metrics = new Metrics();
@@ -25,13 +25,18 @@ let deps: IntakeDeps | undefined;
 function dependencies(): IntakeDeps {
   deps ??= {
     secrets: secretsSource(),
-    inbox: new InboxRepository(dynamoDocumentClient(), requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+    inbox: new InboxRepository(
+      dynamoDocumentClient(),
+      requiredEnv(ENV.inboxTable),
+      s3Client(),
+      requiredEnv(ENV.evidenceBucket),
+    ),
     queue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
     countRejection: (reason, provider) => {
       const single = metrics.singleMetric();
       single.addDimension('reason', reason);
       single.addDimension('provider', provider);
-      single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+      single.addMetric(METRICS.webhookRejected, MetricUnit.Count, 1);
     },
     nowMs: () => Date.now(),
     log: (message, detail) => logger.info(message, detail),
@@ -47,11 +52,17 @@ function lowerCaseHeaders(headers: Record<string, string | undefined> | undefine
 export const handler = async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
   const requestId = requestIdOf(event);
   try {
-    const rawBody = event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-    return await intakeWebhook(dependencies(), { provider: event.pathParameters?.['provider'], headers: lowerCaseHeaders(event.headers), rawBody, requestId });
+    const rawBody =
+      event.body === undefined ? new Uint8Array() : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    return await intakeWebhook(dependencies(), {
+      provider: event.pathParameters?.['provider'],
+      headers: lowerCaseHeaders(event.headers),
+      rawBody,
+      requestId,
+    });
   } catch (error) {
     // A 5xx makes the provider retry: correct for anything we could not store. Not httpHandler:
-    // this route has no JWT, and its refusals are counted per reason (webhooks/intake.ts).
+    // this route has no JWT, and its refusals are counted per reason (app/webhooks/intake.ts).
     logger.error('webhook intake failed', { requestId, error: error as Error });
     return internalErrorResponse(requestId, error, 'webhook_delivery');
   }

@@ -29,10 +29,15 @@ export function pageConfig(env: NodeJS.ProcessEnv): ConsolePageConfig {
   const authDomain = env[ENV.opsConsoleAuthDomain]?.replace(/\/+$/, '');
   const clientId = env[ENV.opsConsoleClientId];
   // Every operator scope: the hosted UI grants what the client allows, the pre-token trigger keeps the group's.
-  const base = { scopes: OPERATOR_CLIENT_SCOPES.map(qualifiedScope), stage: env[ENV.stage] ?? 'local', tokenCommand: TWIN_TOKEN_COMMAND };
+  const base = {
+    scopes: OPERATOR_CLIENT_SCOPES.map(qualifiedScope),
+    stage: env[ENV.stage] ?? 'local',
+    tokenCommand: TWIN_TOKEN_COMMAND,
+  };
   if (authDomain && clientId) {
     // A misconfigured domain would send operators' codes somewhere else: refuse to start instead.
-    if (!COGNITO_DOMAIN_PATTERN.test(authDomain)) throw new Error(`${ENV.opsConsoleAuthDomain} must be an https origin, got ${authDomain}`);
+    if (!COGNITO_DOMAIN_PATTERN.test(authDomain))
+      throw new Error(`${ENV.opsConsoleAuthDomain} must be an https origin, got ${authDomain}`);
     return { mode: 'cognito', authDomain, clientId, ...base };
   }
   return { mode: 'twin', ...base };

@@ -29,7 +29,12 @@ let deps: CorrectionsApiDeps | undefined;
 function dependencies(): CorrectionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
-  const payouts = new PayoutsRepository({ client, payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) });
+  const payouts = new PayoutsRepository({
+    client,
+    payoutsTable: requiredEnv(ENV.payoutsTable),
+    ledgerTable: requiredEnv(ENV.ledgerTable),
+    auditTable: requiredEnv(ENV.auditTable),
+  });
   const useCases = {
     corrections: new CorrectionsRepository(client, requiredEnv(ENV.operationsTable), payouts),
     payouts,

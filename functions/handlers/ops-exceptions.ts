@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
 import { CorrectionsReader } from '../adapters/corrections-repository';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
@@ -16,7 +17,10 @@ function dependencies(): ExceptionsApiDeps {
   const operationsTable = requiredEnv(ENV.operationsTable);
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   deps = {
-    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
     corrections: new CorrectionsReader(client, operationsTable),
     nowMs: () => Date.now(),
   };

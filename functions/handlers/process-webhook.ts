@@ -2,19 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { RecheckMarkers } from '../adapters/recheck-markers';
-import { ENV } from '../shared/names';
+import { ENV, QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { processWebhookRecord, WebhookProcessingError, type ProcessDeps } from '../app/webhooks/process';
 
 // Entry for the WebhookQueue consumer: partial-batch responses, so only failed records return.
-
-/** The queue's maxReceiveCount (contracts.md: every DLQ at 5); CDK passes the real value. */
-export const MAX_RECEIVE_COUNT_ENV = 'WEBHOOK_MAX_RECEIVE_COUNT';
-const MAX_RECEIVE_COUNT_DEFAULT = 5;
 
 const logger = new Logger();
 const processor = new BatchProcessor(EventType.SQS);
@@ -25,12 +22,16 @@ function dependencies(): ProcessDeps {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
+  const auditTable = requiredEnv(ENV.auditTable);
+  // One trail for the payouts' transitions and the exceptions this job opens.
+  const audit = new AuditTrail(client, auditTable);
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
-    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
+    exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
-    maxReceiveCount: Number(process.env[MAX_RECEIVE_COUNT_ENV] ?? MAX_RECEIVE_COUNT_DEFAULT),
+    // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
+    maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),
     nowMs: () => Date.now(),
   };
   return deps;
@@ -42,7 +43,12 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     logger.info('webhook processed', { messageId: record.messageId, outcome });
   } catch (error) {
     const category = error instanceof WebhookProcessingError ? error.category : 'processing_error';
-    logger.warn('webhook processing failed; SQS will retry', { messageId: record.messageId, category, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+    logger.warn('webhook processing failed; SQS will retry', {
+      messageId: record.messageId,
+      category,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error as Error,
+    });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { InvalidCursorError } from '../adapters/payouts-queries';
+import { InvalidCursorError } from '../adapters/cursor';
+import { AuditTrail } from '../adapters/audit-trail';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
@@ -9,7 +9,7 @@ import { noQuerySchema, parseQuery } from '../http/query-parameters';
 import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
-import { ENV } from '../shared/names';
+import { ENV, PROVIDER_NAMES } from '../shared/names';
 import { badRequest, notFound } from '../http/api-error';
 import { callerOf } from '../http/claims';
 import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
@@ -18,12 +18,24 @@ import { json, type HttpResult } from '../http/response';
 // GET /payouts, /payouts/{payoutId}, /payouts/{payoutId}/events, /lifecycle. Tenant isolation:
 // another tenant's payout answers exactly like a payout that does not exist (404).
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
-// (payouts/operator-lookup.ts).
+// (app/payouts/operator-lookup.ts).
 
-const repository = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries' });
-/** Providers whose references we index (`payout.provider`). */
-const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
-const operatorDeps: OperatorLookupDeps = { repository, logger: new Logger(), providers: PROVIDER_NAMES, payoutIdPattern: PAYOUT_ID_PATTERN };
+const client = dynamoDocumentClient();
+const auditTable = requiredEnv(ENV.auditTable);
+const repository = new PayoutsRepository({
+  client,
+  payoutsTable: requiredEnv(ENV.payoutsTable),
+  ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries',
+  auditTable,
+});
+const operatorDeps: OperatorLookupDeps = {
+  repository,
+  // Operator reads are audited: the one write this function makes.
+  audit: new AuditTrail(client, auditTable),
+  nowMs: () => Date.now(),
+  providers: PROVIDER_NAMES,
+  payoutIdPattern: PAYOUT_ID_PATTERN,
+};
 
 export const handler = httpHandler(async (event, requestId) => {
   switch (event.routeKey) {
@@ -62,7 +74,11 @@ export const handler = httpHandler(async (event, requestId) => {
  * A provider reference names at most one payout per provider. It is looked up on the reference's
  * index item (a consistent GetItem, not a GSI), then held to the caller's tenant like every read.
  */
-async function findByProviderReference(tenantId: string, providerReference: string, requestId: string): Promise<HttpResult> {
+async function findByProviderReference(
+  tenantId: string,
+  providerReference: string,
+  requestId: string,
+): Promise<HttpResult> {
   const found: Payout[] = [];
   for (const provider of PROVIDER_NAMES) {
     const payout = await repository.findByProviderReference(provider, providerReference);
@@ -81,7 +97,8 @@ const LIST_PAYOUTS_MESSAGES = { invalid_range: () => 'created_from must not be a
 async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResult> {
   const tenantId = callerOf(event).tenantId;
   const query = parseQuery(listPayoutsQuerySchema, event.queryStringParameters, LIST_PAYOUTS_MESSAGES);
-  if (query.provider_reference !== undefined) return findByProviderReference(tenantId, query.provider_reference, requestId);
+  if (query.provider_reference !== undefined)
+    return findByProviderReference(tenantId, query.provider_reference, requestId);
   try {
     const page = await repository.listPayouts({
       tenantId,
@@ -94,7 +111,8 @@ async function listPayouts(event: ApiEvent, requestId: string): Promise<HttpResu
     });
     return json(200, { data: page.payouts.map(payoutView), next_cursor: page.nextCursor ?? null }, requestId);
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw badRequest('cursor_invalid', 'cursor is not valid for this query; start again without it', 'cursor');
+    if (error instanceof InvalidCursorError)
+      throw badRequest('cursor_invalid', 'cursor is not valid for this query; start again without it', 'cursor');
     throw error;
   }
 }

@@ -6,6 +6,7 @@ import { parseReconciliationRequest } from '../adapters/reconciliation/requests-
 import { runReconciliation, type QueuedRunRequest, type RunDependencies } from '../app/reconciliation/run';
 import { RunAlreadyRunningError, type RunRecord } from '../adapters/reconciliation/runs-repository';
 import { latestEndedDay, requireRunDate, type ReconcileClock } from '../domain/reconciliation/run-date';
+import { METRICS } from '../shared/names';
 import { reconciliationDependencies } from '../wiring/reconciliation';
 
 // Entry for `reconcile`, invoked two ways:
@@ -19,10 +20,6 @@ import { reconciliationDependencies } from '../wiring/reconciliation';
 //   ReconciliationDlq after maxReceiveCount, where the DLQ depth alarm fires.
 // Either way a date that may not be reconciled (domain/reconciliation/run-date.ts: malformed, not
 // ended, too old) is refused with InvalidRunDateError before any run is recorded or file written.
-
-/** Name shared with lib/observability-construct.ts (METRIC_RECONCILIATION_SUCCEEDED), whose alarm watches it. */
-export const METRIC_RECONCILIATION_SUCCEEDED = 'ReconciliationSucceeded';
-export const METRIC_RECONCILIATION_FAILED = 'ReconciliationFailed';
 
 type DirectEvent = { date?: unknown; trigger?: RunRecord['trigger'] } | undefined;
 
@@ -40,7 +37,7 @@ async function reconcileDate(
 ): Promise<RunRecord> {
   try {
     const run = await runReconciliation(deps, date, trigger, request);
-    metrics.addMetric(METRIC_RECONCILIATION_SUCCEEDED, MetricUnit.Count, 1);
+    metrics.addMetric(METRICS.reconciliationSucceeded, MetricUnit.Count, 1);
     logger.info('reconciliation succeeded', { date, runId: run.runId, counts: run.counts });
     return run;
   } catch (error) {
@@ -48,7 +45,7 @@ async function reconcileDate(
     if (error instanceof RunAlreadyRunningError) {
       logger.warn('a run of the date is already queued or running', { date });
     } else {
-      metrics.addMetric(METRIC_RECONCILIATION_FAILED, MetricUnit.Count, 1);
+      metrics.addMetric(METRICS.reconciliationFailed, MetricUnit.Count, 1);
       logger.error('reconciliation failed', { date, error: error as Error });
     }
     throw error;
@@ -70,14 +67,19 @@ async function reconcileQueued(record: SQSRecord): Promise<RunRecord | 'covered'
     // The API queues a date only when no run of it is queued or running, so a run going now started
     // after this request: it reads the same or newer data, and running again would add nothing.
     if (error instanceof RunAlreadyRunningError) {
-      logger.info('a run of the date is already going and covers this request', { date: request.date, runId: request.runId, requestId: request.requestId });
+      logger.info('a run of the date is already going and covers this request', {
+        date: request.date,
+        runId: request.runId,
+        requestId: request.requestId,
+      });
       return 'covered';
     }
     throw error;
   }
 }
 
-const isSqsEvent = (event: DirectEvent | SQSEvent): event is SQSEvent => Array.isArray((event as SQSEvent | undefined)?.Records);
+const isSqsEvent = (event: DirectEvent | SQSEvent): event is SQSEvent =>
+  Array.isArray((event as SQSEvent | undefined)?.Records);
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
 export async function handler(event: DirectEvent, context?: Context): Promise<RunRecord>;
@@ -85,7 +87,10 @@ export async function handler(event: DirectEvent | SQSEvent, context?: Context):
   if (isSqsEvent(event)) {
     // Reported record by record rather than thrown, like the other consumers: one response shape
     // for the twin and AWS.
-    return processPartialResponse(event, reconcileQueued, processor, { ...(context === undefined ? {} : { context }), throwOnFullBatchFailure: false });
+    return processPartialResponse(event, reconcileQueued, processor, {
+      ...(context === undefined ? {} : { context }),
+      throwOnFullBatchFailure: false,
+    });
   }
   const deps = reconciliationDependencies();
   // A date that is given but wrong (or not ended) is refused, never replaced by yesterday: a run of

@@ -1,5 +1,5 @@
 // submit-payout: SQS consumer of SubmissionQueue. Each record is one payout id; see
-// submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
+// app/submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
 // failed (provider timeout, 5xx, a missing payout) are retried; after maxReceiveCount (5) they land
 // in SubmissionDlq, where the sweeper turns them into exceptions.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -11,7 +11,7 @@ import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
 import { parseSubmissionMessage } from '../adapters/submission-queue';
 import { isProviderError } from '../domain/provider-errors';
-import { ENV } from '../shared/names';
+import { ENV, METRICS } from '../shared/names';
 import { submitOne, type SubmitterDeps } from '../app/submission/submit-one';
 
 const logger = new Logger();
@@ -22,7 +22,7 @@ function countOutcome(outcome: string, detail?: string): void {
   const single = metrics.singleMetric();
   single.addDimension('outcome', outcome);
   if (detail !== undefined) single.addDimension('detail', detail);
-  single.addMetric('SubmissionOutcome', MetricUnit.Count, 1);
+  single.addMetric(METRICS.submissionOutcome, MetricUnit.Count, 1);
 }
 const processor = new BatchProcessor(EventType.SQS);
 let deps: SubmitterDeps | undefined;
@@ -30,11 +30,23 @@ let deps: SubmitterDeps | undefined;
 /** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
 function submitterDeps(): SubmitterDeps {
   deps ??= {
-    repository: new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: requiredEnv(ENV.payoutsTable), ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    repository: new PayoutsRepository({
+      client: dynamoDocumentClient(),
+      payoutsTable: requiredEnv(ENV.payoutsTable),
+      ledgerTable: requiredEnv(ENV.ledgerTable),
+      auditTable: requiredEnv(ENV.auditTable),
+    }),
     providers: providersFromEnv(process.env, {
       sandbox: {
         onRetry: ({ operation, attempt, error, reason, delayMs }) => {
-          logger.warn('provider retry', { operation, attempt, error: error.name, httpStatus: error.httpStatus, reason, delayMs });
+          logger.warn('provider retry', {
+            operation,
+            attempt,
+            error: error.name,
+            httpStatus: error.httpStatus,
+            reason,
+            delayMs,
+          });
           countOutcome('provider_retry', error.name);
         },
       },
@@ -51,7 +63,10 @@ export function createRecordHandler(resolveDeps: () => SubmitterDeps) {
     try {
       const outcome = await submitOne(payoutId, `sqs:${record.messageId}`, resolveDeps());
       logger.info('submission', { ...outcome, receiveCount });
-      countOutcome(outcome.kind, outcome.kind === 'skipped' ? outcome.reason : outcome.kind === 'rejected' ? outcome.reasonCode : undefined);
+      countOutcome(
+        outcome.kind,
+        outcome.kind === 'skipped' ? outcome.reason : outcome.kind === 'rejected' ? outcome.reasonCode : undefined,
+      );
       return outcome;
     } catch (error) {
       // Logged with its class so a timeout, a 5xx and a bug read differently on the dashboard.

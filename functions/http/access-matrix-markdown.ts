@@ -15,16 +15,20 @@ export function accessMatrixMarkdown(view: AccessMatrixView): string {
   const actors = [
     '| actor | principal (role) | token type | granted through | scopes | routes |',
     '|---|---|---|---|---|---|',
-    ...view.actors.map((actor) =>
-      [
-        code(actor.actor),
-        `${actor.principal_type} (${code(actor.role)})`,
-        actor.token_type,
-        actor.granted_through,
-        actor.scopes.length === 0 ? '—' : actor.scopes.map((scope) => code(scope.scope)).join(', '),
-        actor.routes.length === 0 ? '—' : actor.routes.map((route) => code(`${route.method} ${route.path}`)).join('<br>'),
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...view.actors
+      .map((actor) =>
+        [
+          code(actor.actor),
+          `${actor.principal_type} (${code(actor.role)})`,
+          actor.token_type,
+          actor.granted_through,
+          actor.scopes.length === 0 ? '—' : actor.scopes.map((scope) => code(scope.scope)).join(', '),
+          actor.routes.length === 0
+            ? '—'
+            : actor.routes.map((route) => code(`${route.method} ${route.path}`)).join('<br>'),
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
   ];
   const scopes = [
     '| scope | held by | action |',
@@ -38,5 +42,7 @@ export function accessMatrixMarkdown(view: AccessMatrixView): string {
   ];
   const open = view.public_routes.map((route) => code(`${route.method} ${route.path}`));
   const publicRoutes = `Public routes (no token): ${open.join(', ')}.`;
-  return [ACCESS_MATRIX_DOC_BEGIN, '', ...actors, '', ...scopes, '', publicRoutes, '', ACCESS_MATRIX_DOC_END].join('\n');
+  return [ACCESS_MATRIX_DOC_BEGIN, '', ...actors, '', ...scopes, '', publicRoutes, '', ACCESS_MATRIX_DOC_END].join(
+    '\n',
+  );
 }

@@ -11,7 +11,9 @@ const scope = z.enum(SCOPES);
 const method = z.string().regex(/^[A-Z]+$/);
 
 export const accessMatrixSchema = z.object({
-  resource_server: z.string().describe('Cognito resource server; scopes appear in tokens as `<resource_server>/<scope>`'),
+  resource_server: z
+    .string()
+    .describe('Cognito resource server; scopes appear in tokens as `<resource_server>/<scope>`'),
   claims: z.object({
     principal_type: z.string().describe('claim naming the principal type'),
     principal_role: z.string().describe('claim naming the role'),

@@ -64,7 +64,20 @@ export function fromDomainError(error: DomainError, status = 422): ApiError {
 }
 
 export const notFound = (what: string): ApiError =>
-  new ApiError({ status: 404, type: 'not_found_error', code: 'resource_not_found', category: 'terminal', message: `${what} not found` });
+  new ApiError({
+    status: 404,
+    type: 'not_found_error',
+    code: 'resource_not_found',
+    category: 'terminal',
+    message: `${what} not found`,
+  });
 
 export const badRequest = (code: string, message: string, param?: string): ApiError =>
-  new ApiError({ status: 400, type: 'invalid_request_error', code, category: 'terminal', message, ...(param === undefined ? {} : { param }) });
+  new ApiError({
+    status: 400,
+    type: 'invalid_request_error',
+    code,
+    category: 'terminal',
+    message,
+    ...(param === undefined ? {} : { param }),
+  });

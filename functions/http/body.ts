@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { API_BODY_DEPTH_MAX } from './http-limits';
 import { assertNever } from '../domain/assert-never';
 import { ApiError, badRequest } from './api-error';
 import { parseStrictJsonBytes, type StrictJsonFailure } from './strict-json';
@@ -14,10 +15,6 @@ import { parseStrictJsonBytes, type StrictJsonFailure } from './strict-json';
  * API Gateway (HTTP API) hands a JSON body over as a string and other content types base64-encoded
  * (`isBase64Encoded`); both are turned back into the bytes the client sent before anything else.
  */
-/** Operator request bodies (ops actions, reconciliation runs) are small JSON objects. */
-export const OPS_BODY_BYTES_MAX = 16 * 1024;
-/** Depth of the deepest body a route takes is 2 (`destination`, `filter`, `event_ids`); 8 leaves room. */
-export const API_BODY_DEPTH_MAX = 8;
 /** Keys that reach an object's prototype when a body is merged or copied naively. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -2,7 +2,14 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { TENANT_ID_PATTERN } from '../shared/access-matrix';
 import { RESOURCE_SERVER_ID, TENANT_CLAIM, type Scope, SCOPES } from '../shared/names';
 import { ApiError } from './api-error';
-import { claimsOf, declaredPrincipalType, principalRoleOf, principalUnknown, scopesFor, tenantRouteForbiddenForOperator } from './principal';
+import {
+  claimsOf,
+  declaredPrincipalType,
+  principalRoleOf,
+  principalUnknown,
+  scopesFor,
+  tenantRouteForbiddenForOperator,
+} from './principal';
 
 /** The caller, as API Gateway's JWT authorizer vouched for it. */
 export interface Caller {
@@ -27,7 +34,13 @@ export function callerOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'r
   if (declaredPrincipalType(claims) === 'operator') throw tenantRouteForbiddenForOperator();
   const tenantId = claims[TENANT_CLAIM];
   if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
-    throw new ApiError({ status: 403, type: 'permission_error', code: 'tenant_missing', category: 'terminal', message: `the token carries no valid ${TENANT_CLAIM} claim` });
+    throw new ApiError({
+      status: 403,
+      type: 'permission_error',
+      code: 'tenant_missing',
+      category: 'terminal',
+      message: `the token carries no valid ${TENANT_CLAIM} claim`,
+    });
   }
   const role = declaredPrincipalType(claims) === 'tenant' ? principalRoleOf(claims, 'tenant') : undefined;
   if (role === undefined) throw principalUnknown('tenant');

@@ -60,7 +60,8 @@ export function correctionView(record: CorrectionRecord): CorrectionView {
     kind: record.kind,
     state: record.state,
     target_status: record.targetStatus ?? null,
-    postings: record.postings?.map((p) => ({ account: p.account, currency: p.currency, amount: p.amountMinor })) ?? null,
+    postings:
+      record.postings?.map((p) => ({ account: p.account, currency: p.currency, amount: p.amountMinor })) ?? null,
     reason: record.reason,
     evidence: { type: record.evidence.type, reference: record.evidence.reference },
     from_status: record.fromStatus,

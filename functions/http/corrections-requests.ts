@@ -1,9 +1,5 @@
 import { z } from 'zod';
 import {
-  CORRECTIONS_LIST_LIMIT_DEFAULT,
-  CORRECTIONS_LIST_LIMIT_MAX,
-} from '../adapters/corrections-repository';
-import {
   ADJUSTMENT_AMOUNT_MINOR_MAX,
   ADJUSTMENT_POSTINGS_MAX,
   checkAdjustment,
@@ -23,6 +19,9 @@ import { ApiError, badRequest } from './api-error';
 import { pathOf, requestErrorOf, valueAt } from './request-errors';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 
+/** Corrections per page of GET /ops/corrections (the repository reads at most this many). */
+export const CORRECTIONS_LIST_LIMIT_DEFAULT = 50;
+export const CORRECTIONS_LIST_LIMIT_MAX = 200;
 /**
  * Requests of the corrections routes (docs/ops-api.md). Strict schemas: an unknown field or query
  * parameter is refused by name. The schema checks each field; what spans fields (the kind's own
@@ -88,7 +87,7 @@ const postings = z
 
 const targetStatus = z
   .enum(CORRECTION_TARGETS, { error: 'invalid_target_status' })
-  .describe('The outcome to record; allowed from the payout\'s status per the table in docs/ops-api.md (else 409)');
+  .describe("The outcome to record; allowed from the payout's status per the table in docs/ops-api.md (else 409)");
 
 /** What the handler parses: one strict object, the kind's own fields checked after it (see above). */
 const proposeBodySchema = z
@@ -174,14 +173,24 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_cursor: () => 'cursor is not valid for this query; start again without it',
 };
 
-export function parseCorrectionsRequest<S extends z.ZodType>(schema: S, input: unknown, kind: 'body' | 'query'): z.infer<S> {
+export function parseCorrectionsRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  kind: 'body' | 'query',
+): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const error = requestErrorOf(result.error.issues, input, { kind, messages: MESSAGES });
   // A required enum that is absent (kind, evidence.type) is missing, not an invalid value: the
   // shared mapper only knows that for fields whose check is a type check.
   const [first] = result.error.issues;
-  if (kind === 'body' && error.code !== 'field_unknown' && first !== undefined && first.path.length > 0 && valueAt(input, first.path) === undefined) {
+  if (
+    kind === 'body' &&
+    error.code !== 'field_unknown' &&
+    first !== undefined &&
+    first.path.length > 0 &&
+    valueAt(input, first.path) === undefined
+  ) {
     return throwMissing(pathOf(first.path));
   }
   throw error;
@@ -207,16 +216,25 @@ export function parseProposeBody(input: unknown): ProposeCorrectionBody {
   const body = parseCorrectionsRequest(proposeBodySchema, input, 'body');
   const common = { reason: body.reason, evidence: body.evidence };
   if (body.evidence.type === 'url' && !isHttpUrl(body.evidence.reference)) {
-    throw badRequest('invalid_evidence_reference', 'evidence.reference of type url must be an http(s) URL', 'evidence.reference');
+    throw badRequest(
+      'invalid_evidence_reference',
+      'evidence.reference of type url must be an http(s) URL',
+      'evidence.reference',
+    );
   }
   if (body.kind === 'status') {
     if (body.postings !== undefined) throw fieldUnknown('postings', body.kind);
-    if (body.target_status === undefined) throw badRequest('field_missing', 'target_status is required', 'target_status');
+    if (body.target_status === undefined)
+      throw badRequest('field_missing', 'target_status is required', 'target_status');
     return { kind: 'status', targetStatus: body.target_status, ...common };
   }
   if (body.target_status !== undefined) throw fieldUnknown('target_status', body.kind);
   if (body.postings === undefined) throw badRequest('field_missing', 'postings is required', 'postings');
-  const legs: AdjustmentPosting[] = body.postings.map((p) => ({ account: p.account, currency: p.currency, amountMinor: p.amount }));
+  const legs: AdjustmentPosting[] = body.postings.map((p) => ({
+    account: p.account,
+    currency: p.currency,
+    amountMinor: p.amount,
+  }));
   const check = checkAdjustment(legs);
   if (!check.ok) {
     if (check.code === 'posting_account_repeated') {

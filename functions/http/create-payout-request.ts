@@ -6,14 +6,15 @@ import type { Destination } from '../domain/recipient';
 import type { RecipientField } from '../domain/recipient-fields';
 import { badRequest, fromDomainError, type ApiError } from './api-error';
 import { parseJsonBody } from './body';
+import { CREATE_BODY_BYTES_MAX } from './http-limits';
 import { pathOf, requestErrorOf, valueAt } from './request-errors';
-import { createPayoutBodySchema, SERVER_OWNED_FIELDS, type CreatePayoutBody } from './schemas';
-
-/** Largest create body accepted, in bytes as sent. A payout is well under 4 KiB. */
-export const CREATE_BODY_BYTES_MAX = 16_384;
-export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
-/** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
+import {
+  createPayoutBodySchema,
+  IDEMPOTENCY_KEY_CHARS_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
+  SERVER_OWNED_FIELDS,
+  type CreatePayoutBody,
+} from './schemas';
 
 export interface CreatePayoutRequest {
   idempotencyKey: string;
@@ -34,16 +35,25 @@ export interface CreateRequestConfig {
  * UTF-8, strict JSON, prototype keys: http/body.ts), server-owned fields, schema (unknown fields
  * first, then each field's rules), corridor, account fields. Nothing here writes.
  */
-export function parseCreatePayoutRequest(event: Pick<APIGatewayProxyEventV2, 'headers' | 'body' | 'isBase64Encoded'>, config: CreateRequestConfig): CreatePayoutRequest {
+export function parseCreatePayoutRequest(
+  event: Pick<APIGatewayProxyEventV2, 'headers' | 'body' | 'isBase64Encoded'>,
+  config: CreateRequestConfig,
+): CreatePayoutRequest {
   const headers = event.headers ?? {};
   const idempotencyKey = headers['idempotency-key'];
-  if (idempotencyKey === undefined || idempotencyKey === '') throw badRequest('idempotency_key_missing', 'the Idempotency-Key header is required', 'Idempotency-Key');
+  if (idempotencyKey === undefined || idempotencyKey === '')
+    throw badRequest('idempotency_key_missing', 'the Idempotency-Key header is required', 'Idempotency-Key');
   if (idempotencyKey.length > IDEMPOTENCY_KEY_CHARS_MAX || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-    throw badRequest('idempotency_key_invalid', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters`, 'Idempotency-Key');
+    throw badRequest(
+      'idempotency_key_invalid',
+      `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters`,
+      'Idempotency-Key',
+    );
   }
   const parsed = parseJsonBody(event, { bytesMax: CREATE_BODY_BYTES_MAX });
   const serverOwned = SERVER_OWNED_FIELDS.find((field) => Object.hasOwn(parsed, field));
-  if (serverOwned !== undefined) throw badRequest('field_server_owned', `${serverOwned} is set by the server and cannot be sent`, serverOwned);
+  if (serverOwned !== undefined)
+    throw badRequest('field_server_owned', `${serverOwned} is set by the server and cannot be sent`, serverOwned);
 
   const result = createPayoutBodySchema(config.amountMaxMinor).safeParse(parsed);
   if (!result.success) throw apiErrorOf(result.error.issues, parsed, config.amountMaxMinor);
@@ -51,7 +61,12 @@ export function parseCreatePayoutRequest(event: Pick<APIGatewayProxyEventV2, 'he
   try {
     const { country, method, ...fields } = body.destination;
     const corridor = enabledCorridor(config.corridors, country, body.currency, method);
-    const destination = validateDestination(corridor, country, method, fields as Partial<Record<RecipientField, string>>);
+    const destination = validateDestination(
+      corridor,
+      country,
+      method,
+      fields as Partial<Record<RecipientField, string>>,
+    );
     return { idempotencyKey, body, corridor, destination };
   } catch (error) {
     if (error instanceof DomainError) throw fromDomainError(error);

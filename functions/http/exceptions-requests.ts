@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../adapters/exceptions-records';
-import { requestErrorOf } from './request-errors';
-import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { textField } from '../domain/text';
 import { CORRECTION_ID_PATTERN } from '../shared/ids';
+import { requestErrorOf } from './request-errors';
+import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 
 /**
  * Requests of the exceptions routes (docs/ops-api.md). Strict schemas (unknown fields and query
@@ -46,23 +46,32 @@ export const assignExceptionBodySchema = z
       requireVisible: true,
     })
       .optional()
-      .describe('Default: the operator (token sub)'),
-    owner: owner.optional(),
-    note: note.optional(),
+      .describe('Default: the operator (the token sub)'),
+    owner: owner.optional().describe('Hand the exception to another team'),
+    note: note.optional().describe('Why, kept in the audit trail'),
   })
   .strict();
 
 export const resolveExceptionBodySchema = z
-  // Required, but checked after the schema so a missing or blank note gets its own code (note_required).
+  // Required, but checked after the schema so a missing or blank note gets its own code
+  // (note_required, exceptions-api.ts); the document states it beside the schema.
   .object({
-    note: note.optional().describe('Required: what was wrong and what was done (1–2000 characters, something visible)'),
+    note: note.optional().meta({
+      minLength: 1,
+      pattern: '\\S',
+      description: `What was wrong and what was done: 1–${RESOLUTION_NOTE_CHARS_MAX} characters, something visible`,
+    }),
     correction_id: z
       .string({ error: 'invalid_correction_id' })
       .regex(CORRECTION_ID_PATTERN, { error: 'invalid_correction_id' })
       .optional()
-      .describe("The applied correction that fixed it: must exist and concern the exception's payout"),
+      .describe(
+        "The applied correction that fixed it: must exist (400 correction_not_found), concern the exception's " +
+          'payout (400 correction_payout_mismatch) and be applied (409 correction_not_applied)',
+      ),
   })
-  .strict();
+  .strict()
+  .meta({ required: ['note'] });
 
 const MESSAGES: Record<string, (param: string) => string> = {
   invalid_state: () => `state must be one of ${EXCEPTION_STATES.join(', ')}`,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { badRequest } from './api-error';
-import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './create-payout-request';
+import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from './schemas';
 
 /**
  * The Idempotency-Key header of a state-changing request, with create's rules (POST /payouts):

@@ -124,6 +124,11 @@ const UNKNOWN_FAILURES: Record<FailureSemantics, Pick<ApiError, 'category' | 'me
   },
 };
 
+/** The category and message of an unknown failure on a route of these semantics (GET /openapi.json states them). */
+export function unknownFailureOf(semantics: FailureSemantics): Pick<ApiError, 'category' | 'message'> {
+  return UNKNOWN_FAILURES[semantics];
+}
+
 export function internalError(error: unknown, semantics: FailureSemantics): ApiError {
   if (isTransientFailure(error)) {
     return new ApiError({

@@ -1,4 +1,11 @@
-import { PAYOUT_EVENTS, PAYOUT_STATUSES, allowedTransitions, channelsOf, isAwaitingProvider, isTerminal } from '../domain/lifecycle';
+import {
+  PAYOUT_EVENTS,
+  PAYOUT_STATUSES,
+  allowedTransitions,
+  channelsOf,
+  isAwaitingProvider,
+  isTerminal,
+} from '../domain/lifecycle';
 
 /**
  * GET /lifecycle: the state graph, derived from the one transition table so the published graph
@@ -7,11 +14,26 @@ import { PAYOUT_EVENTS, PAYOUT_STATUSES, allowedTransitions, channelsOf, isAwait
  */
 export function lifecycleView() {
   return {
-    statuses: PAYOUT_STATUSES.map((status) => ({ status, terminal: isTerminal(status), awaiting_provider: isAwaitingProvider(status) })),
+    statuses: PAYOUT_STATUSES.map((status) => ({
+      status,
+      terminal: isTerminal(status),
+      awaiting_provider: isAwaitingProvider(status),
+    })),
     events: PAYOUT_EVENTS.map((event) => ({ event, channels: [...channelsOf(event)] })),
     transitions: allowedTransitions().map(({ from, to, events }) => {
       const channels = new Set(events.flatMap((event) => channelsOf(event)));
-      return { from, to, events, by_webhook: channels.has('webhook'), by_polling_only: !channels.has('webhook') && channels.has('polling') && !channels.has('api') && !channels.has('operator') && !channels.has('submission_response') };
+      return {
+        from,
+        to,
+        events,
+        by_webhook: channels.has('webhook'),
+        by_polling_only:
+          !channels.has('webhook') &&
+          channels.has('polling') &&
+          !channels.has('api') &&
+          !channels.has('operator') &&
+          !channels.has('submission_response'),
+      };
     }),
   };
 }

@@ -1,7 +1,17 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { RESOURCE_SERVER_ID, SCOPES, type Scope } from '../shared/names';
+import type { AuditActor } from '../domain/audit';
+import type { Actor } from '../domain/payout';
 import { ApiError } from './api-error';
-import { claimsOf, declaredPrincipalType, namesTenant, operatorRouteForbiddenForTenant, principalRoleOf, principalUnknown, scopesFor } from './principal';
+import {
+  claimsOf,
+  declaredPrincipalType,
+  namesTenant,
+  operatorRouteForbiddenForTenant,
+  principalRoleOf,
+  principalUnknown,
+  scopesFor,
+} from './principal';
 
 /**
  * The operator behind an ops call, for the audit trail. Ops acts across tenants, so unlike
@@ -30,6 +40,22 @@ export function operatorOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 
 
 export function requireScope(operator: Operator, scope: Scope): void {
   if (!operator.scopes.includes(scope)) {
-    throw new ApiError({ status: 403, type: 'permission_error', code: 'insufficient_scope', category: 'terminal', message: `this action requires the ${scope} scope` });
+    throw new ApiError({
+      status: 403,
+      type: 'permission_error',
+      code: 'insufficient_scope',
+      category: 'terminal',
+      message: `this action requires the ${scope} scope`,
+    });
   }
+}
+
+/** The operator as the audit trail records it (domain/audit.ts): no tenant, the matrix role. */
+export function operatorAuditActor(operator: Operator): AuditActor {
+  return { type: 'operator', id: operator.subject, role: operator.role, tenant: null };
+}
+
+/** The operator as a payout transition or exception change names it (domain/payout.ts `Actor`). */
+export function operatorActor(operator: Operator): Extract<Actor, { kind: 'operator' }> {
+  return { kind: 'operator', id: operator.subject, role: operator.role, scopes: operator.scopes };
 }

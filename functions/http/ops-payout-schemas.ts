@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { TENANT_ID_PATTERN } from './claims';
-import {
-  IDEMPOTENCY_KEY_QUERY_PATTERN,
-  PROVIDER_REFERENCE_PATTERN,
-  payoutViewSchema,
-  timelineEntrySchema,
-} from './schemas';
+import { idempotencyKeyQuery, payoutViewSchema, providerReferenceQuery, timelineEntrySchema } from './schemas';
 
 /**
  * The operator lookup routes (GET /ops/payouts, GET /ops/payouts/{payoutId}/events, scope ops:read).
@@ -13,7 +8,6 @@ import {
  * like schemas.ts; the "exactly one lookup key" rule is checked by the handler, which can name the
  * parameters involved.
  */
-export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
 export const PAYOUT_ID_CHARS_MAX = 64;
 
 export const opsPayoutsQuerySchema = z
@@ -26,27 +20,28 @@ export const opsPayoutsQuerySchema = z
       .max(PAYOUT_ID_CHARS_MAX, { error: 'payout_id_invalid' })
       .optional()
       .describe('po_…: the payout with this id'),
-    idempotency_key: z
-      .string({ error: 'idempotency_key_invalid' })
-      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
-      .optional()
-      .describe('Keys are per tenant: requires tenant_id'),
+    idempotency_key: idempotencyKeyQuery().optional().describe('Keys are per tenant: requires tenant_id'),
     // The tenant claim's shape: a value outside it cannot name a tenant.
     tenant_id: z
       .string({ error: 'tenant_id_invalid' })
       .regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' })
       .optional()
       .describe('The tenant whose idempotency_key is looked up (only with idempotency_key)'),
-    provider_reference: z
-      .string({ error: 'provider_reference_invalid' })
-      .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
-      .optional()
-      .describe("The provider's reference (e.g. sbx_po_…)"),
+    provider_reference: providerReferenceQuery().optional().describe("The provider's reference (e.g. sbx_po_…)"),
   })
   .strict();
 
 export type OpsPayoutsQuery = z.infer<typeof opsPayoutsQuerySchema>;
 
-export const opsPayoutViewSchema = payoutViewSchema.extend({ tenant_id: z.string().describe('The tenant that owns the payout') });
-export const opsPayoutListSchema = z.object({ data: z.array(opsPayoutViewSchema).describe('Zero or one payout (a provider reference may name one per provider)'), next_cursor: z.null() });
-export const opsTimelineSchema = z.object({ payout_id: z.string(), tenant_id: z.string(), data: z.array(timelineEntrySchema) });
+export const opsPayoutViewSchema = payoutViewSchema.extend({
+  tenant_id: z.string().describe('The tenant that owns the payout'),
+});
+export const opsPayoutListSchema = z.object({
+  data: z.array(opsPayoutViewSchema).describe('Zero or one payout (a provider reference may name one per provider)'),
+  next_cursor: z.null(),
+});
+export const opsTimelineSchema = z.object({
+  payout_id: z.string(),
+  tenant_id: z.string(),
+  data: z.array(timelineEntrySchema),
+});

@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { isOperatorRole, isTenantRole, scopesOfRole, type PrincipalType } from '../shared/access-matrix';
-import { PRINCIPAL_ROLE_CLAIM, PRINCIPAL_TYPE_CLAIM, RESOURCE_SERVER_ID, SCOPES, TENANT_CLAIM, type Scope } from '../shared/names';
+import {
+  PRINCIPAL_ROLE_CLAIM,
+  PRINCIPAL_TYPE_CLAIM,
+  RESOURCE_SERVER_ID,
+  SCOPES,
+  TENANT_CLAIM,
+  type Scope,
+} from '../shared/names';
 import { ApiError } from './api-error';
 
 // The access matrix's third layer: what the handlers make of a token API Gateway let through. The
@@ -57,7 +64,10 @@ export const tenantRouteForbiddenForOperator = () =>
   );
 
 export const operatorRouteForbiddenForTenant = () =>
-  forbidden('operator_route_forbidden_for_tenant', "operator routes reach every tenant's data; a tenant's token cannot use them");
+  forbidden(
+    'operator_route_forbidden_for_tenant',
+    "operator routes reach every tenant's data; a tenant's token cannot use them",
+  );
 
 export const principalUnknown = (expected: PrincipalType) =>
   forbidden(

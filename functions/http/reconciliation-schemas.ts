@@ -1,8 +1,20 @@
 import { z } from 'zod';
-import { RECONCILE_DAYS_BACK_MAX, RUN_DATE_PATTERN } from '../domain/reconciliation/run-date';
-import { ApiError, badRequest } from './api-error';
-import { PRESIGNED_URL_EXPIRES_SECONDS } from '../adapters/reconciliation/export-store';
 import { GENERATOR, GENERATOR_VERSION } from '../domain/reconciliation/manifest';
+import { isCalendarDate, RECONCILE_DAYS_BACK_MAX, RUN_DATE_PATTERN } from '../domain/reconciliation/run-date';
+import { ApiError, badRequest } from './api-error';
+import { PRESIGNED_URL_EXPIRES_SECONDS } from './http-limits';
+
+/**
+ * A calendar date YYYY-MM-DD by the run-date module's one rule (`isCalendarDate`: 2026-02-30 and
+ * 2026-13-01 are not dates), stated in the document as the pattern plus JSON Schema's `format: date`
+ * (which is the same rule: RFC 3339 full-date, leap years included).
+ */
+const calendarDate = (error?: string) =>
+  z
+    .string(error === undefined ? undefined : { error })
+    .regex(RUN_DATE_PATTERN, error === undefined ? undefined : { error })
+    .refine(isCalendarDate, error === undefined ? undefined : { error })
+    .meta({ format: 'date' });
 
 /**
  * POST /reconciliations (scope ops:redrive): the body, strict — a field the route does not know is
@@ -12,14 +24,11 @@ import { GENERATOR, GENERATOR_VERSION } from '../domain/reconciliation/manifest'
  */
 export const startReconciliationBodySchema = z
   .object({
-    date: z
-      .string({ error: 'parameter_invalid' })
-      .regex(RUN_DATE_PATTERN, { error: 'parameter_invalid' })
-      .describe(
-        'The day to reconcile, YYYY-MM-DD. Only a day that has ended: before today in RECONCILE_TIMEZONE ' +
-          'and before today in UTC (payouts are windowed by the UTC day of created_at), ' +
-          `and at most ${RECONCILE_DAYS_BACK_MAX} days back.`,
-      ),
+    date: calendarDate('parameter_invalid').describe(
+      'The day to reconcile, YYYY-MM-DD. Only a day that has ended: before today in RECONCILE_TIMEZONE ' +
+        'and before today in UTC (payouts are windowed by the UTC day of created_at), ' +
+        `and at most ${RECONCILE_DAYS_BACK_MAX} days back (400 date_not_ended, date_too_old).`,
+    ),
   })
   .strict();
 
@@ -47,7 +56,6 @@ export function parseStartReconciliationBody(body: unknown): StartReconciliation
   throw badRequest('parameter_invalid', `date must be a calendar date YYYY-MM-DD; ${shown}`, 'date');
 }
 
-
 /**
  * The reconciliation routes (reconciliations-api, docs/contracts.md): POST /reconciliations,
  * GET /reconciliations/{date}, GET /exports/{date}. The handler is reconciliation-owned; these
@@ -58,11 +66,10 @@ const iso = z.iso.datetime();
 const count = z.number().int().min(0);
 
 /** A calendar date (2026-02-30 is not one); the handler answers 400 parameter_invalid otherwise. */
-export const runDateSchema = z.iso.date().describe('Calendar date YYYY-MM-DD (400 parameter_invalid otherwise)');
+export const runDateSchema = calendarDate().describe('Calendar date YYYY-MM-DD (400 parameter_invalid otherwise)');
 export const runDateOrLatestSchema = z
   .union([runDateSchema, z.literal('latest')])
   .describe('Calendar date YYYY-MM-DD, or `latest` for the last successful run alone');
-
 
 /** A run record as the API shows it: top-level keys snake_case, `counts` as the engine wrote it. */
 export const reconciliationRunSchema = z.object({
@@ -88,7 +95,12 @@ export const reconciliationRunSchema = z.object({
       exceptions: count,
       categories: z.record(z.string(), count),
     })
-    .optional(),
+    .optional()
+    .describe(
+      "The reconciliation engine's own summary, as it writes it (so its keys are camelCase, unlike the rest " +
+        'of the answer): report rows, payouts and ledger entries read, rows written, matched, unmatched, ' +
+        'exceptions opened, and the count per mismatch category',
+    ),
   manifest_key: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional() }).optional(),
 });
@@ -115,7 +127,7 @@ export const manifestSchema = z.object({
   ),
   inputs: z.array(
     z.object({
-      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings']),
+      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings', 'audit_trail']),
       source: z.string(),
       key: z.string().optional(),
       etag: z.string().optional(),

@@ -1,23 +1,30 @@
 import { z } from 'zod';
-import { requestErrorOf } from './request-errors';
-import { pageSizeQuery } from './schemas';
 import { textField } from '../domain/text';
 import { badRequest, type ApiError } from './api-error';
-import { QUEUE_NAMES, type QueueName } from '../app/ops/dlq-view';
+import { QUEUE_NAMES, type QueueName } from '../shared/names';
+import { requestErrorOf } from './request-errors';
+import { pageSizeQuery } from './schemas';
 
 /**
  * Requests of the DLQ and replay routes (docs/ops-api.md): exactly one selector, bounded
  * everything. The schemas are strict at every level (an unknown field is refused by name), their
  * text fields follow domain/text.ts, and their messages are error codes (request-errors.ts);
- * the rules across fields (one selector, a range in order) are checked after the schema.
+ * the rules across fields (one selector, a range in order) are checked after the schema, and
+ * stated for GET /openapi.json beside it (`oneOf` of the required keys), so the document and the
+ * check are read from one place. The limits are here, and the handler imports them.
  */
 export const REPLAY_EVENTS_PER_CALL_MAX = 500;
 /** A replay range longer than the inbox keeps events would only find nothing. */
 export const REPLAY_RANGE_SECONDS_MAX = 35 * 24 * 3_600;
+/** Messages one redrive call moves (receive → send → delete, each audited). */
+export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
+/** Pace of a redrive, so a backlog sent back does not flood its consumer. */
+export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
 export const DLQ_LIST_LIMIT_MAX = 50;
 export const DLQ_LIST_LIMIT_DEFAULT = 20;
 export const FILTER_TEXT_CHARS_MAX = 128;
-const MESSAGE_ID_CHARS_MAX = 128;
+/** SQS message ids are UUIDs (36 characters); 128 leaves room for any other queue's ids. */
+export const MESSAGE_ID_CHARS_MAX = 128;
 export const EVENT_ID_CHARS_MAX = 300;
 
 export interface RedriveFilter {
@@ -29,9 +36,7 @@ export interface RedriveFilter {
 }
 
 export type RedriveSelector =
-  | { kind: 'message'; messageId: string }
-  | { kind: 'filter'; filter: RedriveFilter }
-  | { kind: 'all' };
+  { kind: 'message'; messageId: string } | { kind: 'filter'; filter: RedriveFilter } | { kind: 'all' };
 
 export interface RedriveRequest {
   queue: QueueName;
@@ -46,15 +51,19 @@ export type ReplayRequest =
 const QUEUE_MESSAGE = `queue must be one of ${QUEUE_NAMES.join(', ')}`;
 const queueSchema = z.enum(QUEUE_NAMES, { error: 'invalid_queue' });
 const filterText = textField({ error: 'invalid_filter', charsMin: 1, charsMax: FILTER_TEXT_CHARS_MAX });
+// zod's int() is a safe integer (at most 2^53 - 1): a larger count would be rounded, and could not be audited.
 const seconds = z
   .number({ error: 'invalid_filter' })
   .int({ error: 'invalid_filter' })
   .min(0, { error: 'invalid_filter' });
-const dryRun = z.boolean({ error: 'invalid_dry_run' }).optional().describe('Report what would happen; change nothing');
+const dryRun = z
+  .boolean({ error: 'invalid_dry_run' })
+  .optional()
+  .describe('true: report what would happen and change nothing');
 
 export const dlqQuerySchema = z
   .object({
-    queue: queueSchema.default('webhook').describe('Which dead-letter queue'),
+    queue: queueSchema.default('webhook').describe('The source queue whose DLQ is meant'),
     limit: pageSizeQuery(DLQ_LIST_LIMIT_MAX, DLQ_LIST_LIMIT_DEFAULT, 'invalid_limit'),
   })
   .strict();
@@ -65,23 +74,38 @@ export const redriveFilterSchema = z
       provider: filterText.optional(),
       event_type: filterText.optional(),
       error_category: filterText.optional(),
-      older_than_seconds: seconds.optional(),
-      newer_than_seconds: seconds.optional(),
+      older_than_seconds: seconds.optional().describe('Messages at least this old'),
+      newer_than_seconds: seconds.optional().describe('Messages at most this old'),
     },
     { error: 'invalid_filter' },
   )
-  .strict();
+  .strict()
+  .meta({
+    minProperties: 1,
+    description: 'Every given condition must hold; an empty filter is refused (400 invalid_filter: use all: true)',
+  });
+
+/** The selectors of a redrive: exactly one is given (parseRedriveRequest: 400 selector_required). */
+const REDRIVE_SELECTORS = ['message_id', 'filter', 'all'] as const;
 
 export const redriveBodySchema = z
   .object({
-    queue: queueSchema.optional().describe('Default webhook'),
-    message_id: textField({ error: 'invalid_message_id', charsMin: 1, charsMax: MESSAGE_ID_CHARS_MAX }).optional(),
+    queue: queueSchema.optional().describe('The source queue whose DLQ is meant; default webhook'),
+    message_id: textField({ error: 'invalid_message_id', charsMin: 1, charsMax: MESSAGE_ID_CHARS_MAX })
+      .optional()
+      .describe('One message, by its SQS message id'),
     filter: redriveFilterSchema.optional(),
-    all: z.literal(true, { error: 'invalid_all' }).optional(),
+    all: z
+      .literal(true, { error: 'invalid_all' })
+      .optional()
+      .describe(`Every message, at most ${REDRIVE_MESSAGES_PER_CALL_MAX} a call`),
     dry_run: dryRun,
   })
   .strict()
-  .describe('Exactly one of message_id, filter or all');
+  .meta({
+    description: 'Exactly one of message_id, filter or all (400 selector_required)',
+    oneOf: REDRIVE_SELECTORS.map((selector) => ({ required: [selector] })),
+  });
 
 export const replayBodySchema = z
   .object({
@@ -92,14 +116,35 @@ export const replayBodySchema = z
       .min(1, { error: 'invalid_event_ids' })
       .max(REPLAY_EVENTS_PER_CALL_MAX, { error: 'invalid_event_ids' })
       .optional()
-      .describe('`<provider>#<event id>`, or bare ids with provider'),
-    provider: textField({ error: 'invalid_provider', charsMin: 1, charsMax: FILTER_TEXT_CHARS_MAX }).optional(),
-    from: z.iso.datetime({ offset: true, error: 'invalid_range' }).optional(),
-    to: z.iso.datetime({ offset: true, error: 'invalid_range' }).optional(),
+      .describe(
+        '`<provider>#<provider event id>`, or a bare provider event id, which is of `provider` ' +
+          '(400 provider_required without it)',
+      ),
+    provider: textField({ error: 'invalid_provider', charsMin: 1, charsMax: FILTER_TEXT_CHARS_MAX })
+      .optional()
+      .describe('The provider of bare event ids; with from and to, only its events'),
+    from: z.iso
+      .datetime({ offset: true, error: 'invalid_range' })
+      .optional()
+      .describe('Events received at or after this instant (RFC 3339; an offset is normalised to UTC)'),
+    to: z.iso
+      .datetime({ offset: true, error: 'invalid_range' })
+      .optional()
+      .describe(
+        `Events received before this instant: after from, at most ${REPLAY_RANGE_SECONDS_MAX} s later ` +
+          '(400 invalid_range)',
+      ),
     dry_run: dryRun,
   })
   .strict()
-  .describe('Either event_ids or from and to');
+  .meta({
+    description: 'Either event_ids, or from and to (400 selector_required)',
+    // Stated for the document; parseReplayRequest enforces it.
+    oneOf: [
+      { required: ['event_ids'], properties: { from: false, to: false } },
+      { required: ['from', 'to'], properties: { event_ids: false } },
+    ],
+  });
 
 const MESSAGES: Record<string, (param: string) => string> = {
   invalid_queue: () => QUEUE_MESSAGE,
@@ -144,7 +189,7 @@ export function parseRedriveRequest(body: Record<string, unknown>): RedriveReque
   const request = validated(redriveBodySchema, body);
   const queue = request.queue ?? 'webhook';
   const dryRun = request.dry_run ?? false;
-  const given = (['message_id', 'filter', 'all'] as const).filter((k) => request[k] !== undefined);
+  const given = REDRIVE_SELECTORS.filter((k) => request[k] !== undefined);
   if (given.length !== 1)
     throw badRequest('selector_required', 'give exactly one of message_id, filter or all', given[1] ?? 'message_id');
   if (request.message_id !== undefined)

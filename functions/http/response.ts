@@ -14,9 +14,18 @@ export function requestIdOf(event: Pick<APIGatewayProxyEventV2, 'headers' | 'req
   return event.requestContext.requestId;
 }
 
-export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string | number | boolean>; body: string };
+export type HttpResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string | number | boolean>;
+  body: string;
+};
 
-export function json(statusCode: number, body: unknown, requestId: string, headers: Record<string, string> = {}): HttpResult {
+export function json(
+  statusCode: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', 'request-id': requestId, ...headers },

@@ -23,15 +23,34 @@ export const ACCOUNT_FIELD_CHARS_MAX = 64;
 export const PAYOUT_LIST_LIMIT_DEFAULT = 20;
 export const PAYOUT_LIST_LIMIT_MAX = 100;
 /** Fields the server owns: sending them is refused by name (no mass assignment). */
-export const SERVER_OWNED_FIELDS = ['status', 'tenant', 'tenant_id', 'fee', 'provider', 'provider_reference', 'payout_id', 'created_at', 'version'] as const;
+export const SERVER_OWNED_FIELDS = [
+  'status',
+  'tenant',
+  'tenant_id',
+  'fee',
+  'provider',
+  'provider_reference',
+  'payout_id',
+  'created_at',
+  'version',
+] as const;
 
 const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
-const accountField = z.string({ error: 'destination_field_invalid' }).min(1, { error: 'destination_field_invalid' }).max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
+const accountField = z
+  .string({ error: 'destination_field_invalid' })
+  .min(1, { error: 'destination_field_invalid' })
+  .max(ACCOUNT_FIELD_CHARS_MAX, { error: 'destination_field_invalid' });
 
 export const destinationSchema = z
   .object({
-    country: z.string({ error: 'destination_country_invalid' }).regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' }).describe('ISO 3166-1 alpha-2 country of the recipient bank'),
-    method: z.string({ error: 'destination_method_invalid' }).regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' }).describe('Payout rail, as listed by GET /corridors'),
+    country: z
+      .string({ error: 'destination_country_invalid' })
+      .regex(/^[A-Z]{2}$/, { error: 'destination_country_invalid' })
+      .describe('ISO 3166-1 alpha-2 country of the recipient bank'),
+    method: z
+      .string({ error: 'destination_method_invalid' })
+      .regex(/^[a-z][a-z_]{1,31}$/, { error: 'destination_method_invalid' })
+      .describe('Payout rail, as listed by GET /corridors'),
     iban: accountField.optional().describe('SEPA corridors'),
     account_number: accountField.optional().describe('US and GB corridors'),
     routing_number: accountField.optional().describe('US ABA routing number'),
@@ -61,13 +80,18 @@ export function createPayoutBodySchema(amountMaxMinor: number) {
             charsMax: RECIPIENT_NAME_CHARS_MAX,
             requireVisible: true,
           }),
-          email: z.email({ error: 'recipient_email_invalid' }).max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' }).optional(),
+          email: z
+            .email({ error: 'recipient_email_invalid' })
+            .max(EMAIL_CHARS_MAX, { error: 'recipient_email_invalid' })
+            .optional(),
         })
         .strict(),
       description: textField({ error: 'description_invalid', charsMax: DESCRIPTION_CHARS_MAX }).optional(),
       metadata: z
         .record(
-          z.string().regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
+          z
+            .string()
+            .regex(new RegExp(`^[A-Za-z0-9_.-]{1,${METADATA_KEY_CHARS_MAX}}$`), { error: 'metadata_key_invalid' }),
           textField({ error: 'metadata_value_invalid', charsMax: METADATA_VALUE_CHARS_MAX }),
           { error: 'metadata_invalid' },
         )
@@ -92,7 +116,11 @@ export const payoutViewSchema = z.object({
   fee: z.number().int().nullable(),
   status: z.enum(PAYOUT_STATUSES),
   status_reason: z.string().nullable(),
-  destination: z.object({ country: z.string(), method: z.string(), fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked') }),
+  destination: z.object({
+    country: z.string(),
+    method: z.string(),
+    fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked'),
+  }),
   recipient: z.object({ name: z.string(), email: z.string().optional() }),
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
@@ -109,10 +137,26 @@ export const payoutListSchema = z.object({ data: z.array(payoutViewSchema), next
 /** Provider references are short opaque ids; anything longer is not one. */
 export const PROVIDER_REFERENCE_CHARS_MAX = 255;
 
-/** Idempotency keys are what the Idempotency-Key header allows: printable ASCII, 1 to 255. */
-export const IDEMPOTENCY_KEY_QUERY_PATTERN = /^[\x20-\x7e]{1,255}$/;
-/** Provider references are opaque ids: printable ASCII without spaces, 1 to 255. */
-export const PROVIDER_REFERENCE_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${PROVIDER_REFERENCE_CHARS_MAX}}$`);
+/** The Idempotency-Key header (and the queries that look a key up): 1 to 255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_CHARS_MAX = 255;
+/** Printable ASCII (space to tilde), as Stripe and the IETF Idempotency-Key draft allow. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]+$/;
+/** Provider references are opaque ids: printable ASCII without spaces (the length is PROVIDER_REFERENCE_CHARS_MAX). */
+export const PROVIDER_REFERENCE_PATTERN = /^[\x21-\x7e]+$/;
+
+/** An idempotency key as a query value; the length beside the pattern, so the document states it as maxLength. */
+export const idempotencyKeyQuery = () =>
+  z
+    .string({ error: 'idempotency_key_invalid' })
+    .max(IDEMPOTENCY_KEY_CHARS_MAX, { error: 'idempotency_key_invalid' })
+    .regex(IDEMPOTENCY_KEY_PATTERN, { error: 'idempotency_key_invalid' });
+
+/** A provider reference as a query value (GET /payouts, GET /ops/payouts). */
+export const providerReferenceQuery = () =>
+  z
+    .string({ error: 'provider_reference_invalid' })
+    .max(PROVIDER_REFERENCE_CHARS_MAX, { error: 'provider_reference_invalid' })
+    .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' });
 /** A page size as a client writes it: digits only, no sign, exponent, hex or padding. */
 const PAGE_SIZE_PATTERN = /^[1-9][0-9]{0,2}$/;
 /** Cursors are base64url of a small key; a longer value is not one of ours. */
@@ -127,21 +171,26 @@ export function pageSizeQuery(limitMax: number, limitDefault: number, error: str
     .default(limitDefault);
 }
 
-/** An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. */
-const instantQuery = (error: string) => z.iso.datetime({ error }).overwrite((value) => new Date(value).toISOString());
+/**
+ * An instant as ISO 8601 UTC (`Z`), normalised to `toISOString()` so it compares as stored. zod runs
+ * the overwrite even when the format check failed (checks do not abort), so it must not throw on
+ * what is not a date: that value is refused by the format check, untouched.
+ */
+export const instantQuery = (error: string) =>
+  z.iso.datetime({ error }).overwrite((value) => {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+  });
 
 export const listPayoutsQuerySchema = z
   .object({
     status: z.enum(PAYOUT_STATUSES, { error: 'status_invalid' }).optional(),
-    idempotency_key: z
-      .string({ error: 'idempotency_key_invalid' })
-      .regex(IDEMPOTENCY_KEY_QUERY_PATTERN, { error: 'idempotency_key_invalid' })
-      .optional(),
-    provider_reference: z
-      .string({ error: 'provider_reference_invalid' })
-      .regex(PROVIDER_REFERENCE_PATTERN, { error: 'provider_reference_invalid' })
+    idempotency_key: idempotencyKeyQuery().optional(),
+    provider_reference: providerReferenceQuery()
       .optional()
-      .describe("The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's"),
+      .describe(
+        "The provider's reference for a payout (e.g. sbx_po_…): the payout that carries it, if it is the tenant's",
+      ),
     created_from: instantQuery('created_from_invalid')
       .optional()
       .describe('Inclusive lower bound on created_at (ISO 8601, UTC)'),
@@ -181,19 +230,44 @@ export const timelineEntrySchema = z.object({
 export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(timelineEntrySchema) });
 
 export const lifecycleSchema = z.object({
-  statuses: z.array(z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() })),
-  events: z.array(z.object({ event: z.enum(PAYOUT_EVENTS), channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])) })),
-  transitions: z.array(z.object({ from: z.enum(PAYOUT_STATUSES), to: z.enum(PAYOUT_STATUSES), events: z.array(z.enum(PAYOUT_EVENTS)), by_webhook: z.boolean(), by_polling_only: z.boolean() })),
+  statuses: z.array(
+    z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() }),
+  ),
+  events: z.array(
+    z.object({
+      event: z.enum(PAYOUT_EVENTS),
+      channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])),
+    }),
+  ),
+  transitions: z.array(
+    z.object({
+      from: z.enum(PAYOUT_STATUSES),
+      to: z.enum(PAYOUT_STATUSES),
+      events: z.array(z.enum(PAYOUT_EVENTS)),
+      by_webhook: z.boolean(),
+      by_polling_only: z.boolean(),
+    }),
+  ),
 });
 
-export const corridorsResponseSchema = z.object({ data: z.array(corridorSchema), states: z.array(z.enum(CORRIDOR_STATES)) });
+export const corridorsResponseSchema = z.object({
+  data: z.array(corridorSchema),
+  states: z.array(z.enum(CORRIDOR_STATES)),
+});
 
-export const balancesQuerySchema = z.object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) }).strict();
+export const balancesQuerySchema = z
+  .object({ currency: z.enum(currencyCodes, { error: 'currency_unsupported' }) })
+  .strict();
 export const balancesResponseSchema = z.object({
   currency: z.enum(currencyCodes),
   accounts: z.array(z.object({ tenant_id: z.string(), account: z.enum(LEDGER_ACCOUNTS), balance: z.number().int() })),
   // An object, not a record over an enum: every account is always present and is a declared property.
-  totals: z.object(Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<LedgerAccount, z.ZodNumber>),
+  totals: z.object(
+    Object.fromEntries(LEDGER_ACCOUNTS.map((account) => [account, z.number().int()])) as Record<
+      LedgerAccount,
+      z.ZodNumber
+    >,
+  ),
   sum: z.number().int().describe('Always 0: the ledger is double-entry'),
   truncated: z.boolean().describe('More balance items exist than one answer reads'),
   read_at: iso,
@@ -201,7 +275,16 @@ export const balancesResponseSchema = z.object({
 
 export const errorBodySchema = z.object({
   error: z.object({
-    type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'idempotency_error', 'conflict_error', 'rate_limit_error', 'api_error']),
+    type: z.enum([
+      'invalid_request_error',
+      'authentication_error',
+      'permission_error',
+      'not_found_error',
+      'idempotency_error',
+      'conflict_error',
+      'rate_limit_error',
+      'api_error',
+    ]),
     code: z.string(),
     category: z.enum(['retryable', 'terminal', 'human_action_required']),
     message: z.string(),

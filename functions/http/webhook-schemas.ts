@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_EVENT_ID_CHARS_MAX } from '../domain/provider-events';
 import { SIGNATURE_TOLERANCE_SECONDS, WEBHOOK_PROVIDERS } from '../domain/webhook-signatures';
-import { WEBHOOK_BODY_BYTES_MAX } from '../app/webhooks/intake';
+import { WEBHOOK_BODY_BYTES_MAX } from './http-limits';
 
 /**
  * POST /webhooks/{provider} (docs/ops-api.md, "Webhook intake"). The body is the provider's own

@@ -114,7 +114,14 @@ export const ACCESS_MATRIX: readonly ActorRow[] = [
     role: 'backend',
     tokenType: 'client_credentials',
     grantedThrough: TENANT_CLIENT,
-    scopes: ['payouts:write', 'payouts:read', 'batches:write', 'payouts:reverse', 'recipients:write', 'recipients:read'],
+    scopes: [
+      'payouts:write',
+      'payouts:read',
+      'batches:write',
+      'payouts:reverse',
+      'recipients:write',
+      'recipients:read',
+    ],
   },
   {
     actor: 'tenant-approver',
@@ -142,7 +149,14 @@ export const ACCESS_MATRIX: readonly ActorRow[] = [
     tokenType: 'authorization_code',
     cognitoGroup: 'ops',
     grantedThrough: 'Cognito group ops, signed in through the hosted UI (ops-console client)',
-    scopes: ['ops:read', 'ops:redrive', 'exceptions:read', 'exceptions:write', 'payouts:correct', 'reconciliation:read'],
+    scopes: [
+      'ops:read',
+      'ops:redrive',
+      'exceptions:read',
+      'exceptions:write',
+      'payouts:correct',
+      'reconciliation:read',
+    ],
   },
   {
     actor: 'operator-finance',
@@ -250,7 +264,11 @@ export function accessMatrixView(routes: readonly MatrixRoute[]): AccessMatrixVi
   return {
     resource_server: RESOURCE_SERVER_ID,
     claims: { principal_type: PRINCIPAL_TYPE_CLAIM, principal_role: PRINCIPAL_ROLE_CLAIM, tenant: TENANT_CLAIM },
-    scopes: SCOPES.map((scope) => ({ scope, principal_type: SCOPE_PRINCIPAL[scope], action: SCOPE_DESCRIPTIONS[scope] })),
+    scopes: SCOPES.map((scope) => ({
+      scope,
+      principal_type: SCOPE_PRINCIPAL[scope],
+      action: SCOPE_DESCRIPTIONS[scope],
+    })),
     actors: ACCESS_MATRIX.map((row) => ({
       actor: row.actor,
       description: row.description,

@@ -73,6 +73,8 @@ export const ENV = {
   idempotencyTable: 'IDEMPOTENCY_TABLE',
   inboxTable: 'INBOX_TABLE',
   operationsTable: 'OPERATIONS_TABLE',
+  /** The audit trail (docs/audit.md): written by every function that changes or reads money for an operator. */
+  auditTable: 'AUDIT_TABLE',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
@@ -94,6 +96,52 @@ export const ENV = {
   opsConsoleAuthDomain: 'OPS_CONSOLE_AUTH_DOMAIN',
   /** ops-console only: the public (secret-less, PKCE) app client id of the console. */
   opsConsoleClientId: 'OPS_CONSOLE_CLIENT_ID',
+  /**
+   * process-webhook only: its queue's maxReceiveCount, so the attempt that will dead-letter opens
+   * the exception before the message moves (the handler falls back to QUEUE_MAX_RECEIVE_COUNT).
+   */
+  webhookMaxReceiveCount: 'WEBHOOK_MAX_RECEIVE_COUNT',
+} as const;
+
+/**
+ * Deliveries of a work-queue message before SQS moves it to the queue's DLQ (every queue's redrive
+ * policy, lib/defaults/sqs-defaults.ts); ≥ 5 so a throttled burst does not dead-letter. Shared
+ * because process-webhook acts on the last delivery.
+ */
+export const QUEUE_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Payment providers a payout can name (`payout.provider`): the sandbox, and Stripe (webhooks and
+ * status answers; its submission adapter has not landed). Provider references are indexed per name.
+ */
+export const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */
+export const WEBHOOK_PROVIDERS = PROVIDER_NAMES;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+
+export function isWebhookProvider(value: unknown): value is WebhookProvider {
+  return typeof value === 'string' && (WEBHOOK_PROVIDERS as readonly string[]).includes(value);
+}
+
+/**
+ * Powertools metrics: every function emits under this namespace and service (CDK sets them as
+ * POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME), and the alarms in
+ * lib/observability-construct.ts watch these names. test/infra/metric-alarms.test.ts runs the
+ * emitting handlers and holds each alarm to what they wrote.
+ */
+export const METRICS_NAMESPACE = 'PayoutPlatform';
+export const METRICS_SERVICE_NAME = 'payout-platform';
+export const METRICS = {
+  /** intake-webhook, per refusal, dimensions `reason` and `provider`: alarmed on a spike. */
+  webhookRejected: 'WebhookRejected',
+  /** reconcile, per successful run: alarmed when a day passes without one. */
+  reconciliationSucceeded: 'ReconciliationSucceeded',
+  /** reconcile, per failed run (the function's Errors metric is what is alarmed). */
+  reconciliationFailed: 'ReconciliationFailed',
+  /** submit-payout, per outcome, dimensions `outcome` and `detail`: dashboards, not alarms. */
+  submissionOutcome: 'SubmissionOutcome',
 } as const;
 
 /** CloudFormation outputs of the stack that tenant provisioning (`npm run tenants -- … --aws`) reads. */
@@ -103,6 +151,13 @@ export const STACK_OUTPUTS = {
   jwtAuthorizerId: 'JwtAuthorizerId',
   operationsTable: 'OperationsTableName',
 } as const;
+
+/**
+ * The work queues whose dead-letter queues ops lists and redrives (GET /ops/dlq?queue=…, POST
+ * /ops/dlq/redrive) and the sweeper turns into exceptions: the API names each pair by these.
+ */
+export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */
 export const FUNCTION_NAMES = [
@@ -122,8 +177,17 @@ export const FUNCTION_NAMES = [
   'reconcile',
   'reconciliations-api',
   'cognito-pre-token',
+  'audit',
+  'audit-verify',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * AUDIT_TABLE's global secondary indexes (docs/audit.md): the day's records, one actor's, one
+ * action's. Each partition key ends in `#<day>#<shard>` (adapters/audit-items.ts); lib/ creates the
+ * indexes under these names and the adapters query them, so the names are typed once, here.
+ */
+export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' } as const;
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';

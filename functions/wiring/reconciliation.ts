@@ -1,5 +1,7 @@
 import { ulid } from 'ulidx';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { AuditSearch } from '../adapters/audit-search';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { ExportStore } from '../adapters/reconciliation/export-store';
@@ -8,14 +10,14 @@ import { reconciliationRequestSender } from '../adapters/reconciliation/requests
 import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
 import type { RunDependencies } from '../app/reconciliation/run';
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
-import { ENV } from '../shared/names';
+import { ENV, type ProviderName } from '../shared/names';
 import type { ReconciliationsApiDependencies } from '../app/reconciliation/reconciliations-api';
 
 /**
  * Composition root shared by two entries (`reconcile`, `reconciliations-api`): builds the clients and
  * adapters from the environment. Only entries import functions/wiring/; use cases get what it builds.
  */
-export const RECONCILED_PROVIDER = 'sandbox';
+export const RECONCILED_PROVIDER = 'sandbox' satisfies ProviderName;
 
 export function reconciliationDependencies(): RunDependencies {
   const client = dynamoDocumentClient();
@@ -23,11 +25,17 @@ export function reconciliationDependencies(): RunDependencies {
   const ledgerTable = requiredEnv(ENV.ledgerTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
   const providerUrl = requiredEnv(ENV.sandboxProviderUrl);
+  const auditTable = requiredEnv(ENV.auditTable);
   return {
     provider: RECONCILED_PROVIDER,
     fetchReport: (date) => fetchSandboxReport(providerUrl, date),
     payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable }),
-    exceptions: new ExceptionsRepository(client, operationsTable, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit: new AuditTrail(client, auditTable),
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
+    audit: new AuditSearch(client, auditTable),
+    auditTable,
     store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
     runs: new RunsRepository({ client, operationsTable }),
     payoutsTable,
@@ -45,7 +53,11 @@ export function reconciliationDependencies(): RunDependencies {
 export function reconciliationsApiDependencies(): ReconciliationsApiDependencies {
   return {
     runs: new RunsRepository({ client: dynamoDocumentClient(), operationsTable: requiredEnv(ENV.operationsTable) }),
-    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    store: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     requestRun: reconciliationRequestSender(sqsClient(), requiredEnv(ENV.reconciliationQueueUrl)),
     now: () => new Date(),
     // The same zone as `reconcile` (both set from one prop in lib/reconciliation-construct.ts).

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { QUEUE_MAX_RECEIVE_COUNT } from '../../functions/shared/names';
 
 // Secure defaults for queues: encrypted at rest, TLS only, every work queue backed by a DLQ.
 
-/** Deliveries before a message moves to its DLQ; ≥ 5 so a throttled burst does not dead-letter. */
-export const MAX_RECEIVE_COUNT = 5;
+/** Deliveries before a message moves to its DLQ (functions/shared/names.ts: process-webhook reads it too). */
+export const MAX_RECEIVE_COUNT = QUEUE_MAX_RECEIVE_COUNT;
 /** DLQ retention: the SQS maximum, so ops has two weeks to look before SQS deletes anything. */
 export const DLQ_RETENTION_DAYS = 14;
 /** Work-queue retention: matches the DLQ so a stalled consumer loses nothing either. */

@@ -33,9 +33,21 @@ export interface ApiBackend {
    * Undefined until the functions are loaded: routes answer 503 meanwhile. `audience()` is what
    * tenant provisioning added to the authorizers' audiences (the twin's UpdateAuthorizer).
    */
-  routing: { routes: RouteSpec[]; authorizers: AuthorizerSpec[]; keys: IssuerKeys; issuer: string; apiId: string; audience(): string[] } | undefined;
+  routing:
+    | {
+        routes: RouteSpec[];
+        authorizers: AuthorizerSpec[];
+        keys: IssuerKeys;
+        issuer: string;
+        apiId: string;
+        audience(): string[];
+      }
+    | undefined;
   /** The identity endpoints under /.twin/issuer and /.twin/apigateway (issuer-endpoints.ts); undefined: not one of them. */
-  identity(request: { method: string; path: string; headers: Record<string, string>; body: Buffer }, requestId: string): Promise<HttpResponse | undefined>;
+  identity(
+    request: { method: string; path: string; headers: Record<string, string>; body: Buffer },
+    requestId: string,
+  ): Promise<HttpResponse | undefined>;
   invoke(functionLogicalId: string, event: unknown, requestId: string): Promise<unknown>;
   runSchedule(functionShortName: string): Promise<unknown[] | undefined>;
   health(): { ready: boolean; body: unknown };
@@ -43,10 +55,19 @@ export interface ApiBackend {
   clock: ClockBackend;
 }
 
-type ErrorType = 'authentication_error' | 'permission_error' | 'not_found_error' | 'api_error' | 'invalid_request_error';
+type ErrorType =
+  'authentication_error' | 'permission_error' | 'not_found_error' | 'api_error' | 'invalid_request_error';
 
 /** DESIGN §3 error body; every response carries Request-Id. */
-export function errorResponse(status: number, type: ErrorType, code: string, message: string, requestId: string, category: 'retryable' | 'terminal' = 'terminal', param?: string): HttpResponse {
+export function errorResponse(
+  status: number,
+  type: ErrorType,
+  code: string,
+  message: string,
+  requestId: string,
+  category: 'retryable' | 'terminal' = 'terminal',
+  param?: string,
+): HttpResponse {
   const error = { type, code, category, message, ...(param === undefined ? {} : { param }), request_id: requestId };
   return {
     statusCode: status,
@@ -57,7 +78,12 @@ export function errorResponse(status: number, type: ErrorType, code: string, mes
 }
 
 function jsonResponse(status: number, body: unknown, requestId: string): HttpResponse {
-  return { statusCode: status, headers: { 'content-type': 'application/json', 'request-id': requestId }, cookies: [], body: Buffer.from(JSON.stringify(body)) };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'request-id': requestId },
+    cookies: [],
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
@@ -80,38 +106,98 @@ function send(response: ServerResponse, result: HttpResponse, requestId: string)
   response.end(result.body);
 }
 
-async function routeRequest(backend: ApiBackend, table: RouteTable, request: IncomingMessage, body: Buffer, requestId: string, port: number): Promise<HttpResponse> {
+async function routeRequest(
+  backend: ApiBackend,
+  table: RouteTable,
+  request: IncomingMessage,
+  body: Buffer,
+  requestId: string,
+  port: number,
+): Promise<HttpResponse> {
   const routing = backend.routing!;
   const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
   const method = request.method ?? 'GET';
   const match = table.match(method, url.pathname);
-  if (!match) return errorResponse(404, 'not_found_error', 'route_not_found', `no route for ${method} ${url.pathname}`, requestId);
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : String(value ?? '')]));
+  if (!match)
+    return errorResponse(
+      404,
+      'not_found_error',
+      'route_not_found',
+      `no route for ${method} ${url.pathname}`,
+      requestId,
+    );
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [
+      name.toLowerCase(),
+      Array.isArray(value) ? value.join(',') : String(value ?? ''),
+    ]),
+  );
   let jwt: { claims: Record<string, string>; scopes: string[] | null } | undefined;
   if (match.route.authorizerLogicalId) {
     const authorizer = routing.authorizers.find((candidate) => candidate.logicalId === match.route.authorizerLogicalId);
-    if (!authorizer) return errorResponse(500, 'api_error', 'authorizer_missing', `route ${match.route.routeKey} names an unknown authorizer`, requestId);
+    if (!authorizer)
+      return errorResponse(
+        500,
+        'api_error',
+        'authorizer_missing',
+        `route ${match.route.routeKey} names an unknown authorizer`,
+        requestId,
+      );
     const audiences = [...authorizer.audiences, ...routing.audience()];
     const result = await authorize(headers, match.route, { ...authorizer, audiences }, routing.keys, routing.issuer);
-    if (!result.ok) return errorResponse(result.status, result.status === 401 ? 'authentication_error' : 'permission_error', result.code, result.message, requestId);
+    if (!result.ok)
+      return errorResponse(
+        result.status,
+        result.status === 401 ? 'authentication_error' : 'permission_error',
+        result.code,
+        result.message,
+        requestId,
+      );
     jwt = { claims: result.claims, scopes: result.scopes };
   }
   const rawQuery = (request.url ?? '').split('?')[1] ?? '';
   const event = buildEvent(
-    { method, rawPath: url.pathname, rawQueryString: rawQuery, headers: request.headers, body, sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? LOOPBACK_HOST },
-    { requestId, routeKey: match.route.routeKey, apiId: routing.apiId, domainName: `${LOOPBACK_HOST}:${port}`, pathParameters: match.pathParameters, jwt, nowMs: backend.clock.nowMs() },
+    {
+      method,
+      rawPath: url.pathname,
+      rawQueryString: rawQuery,
+      headers: request.headers,
+      body,
+      sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? LOOPBACK_HOST,
+    },
+    {
+      requestId,
+      routeKey: match.route.routeKey,
+      apiId: routing.apiId,
+      domainName: `${LOOPBACK_HOST}:${port}`,
+      pathParameters: match.pathParameters,
+      jwt,
+      nowMs: backend.clock.nowMs(),
+    },
   );
   try {
     return mapResult(await backend.invoke(match.route.functionLogicalId, event, requestId));
   } catch (error) {
     if (!(error instanceof InvocationError)) throw error;
     const code = error.errorType === 'Sandbox.Timedout' ? 'function_timeout' : 'function_error';
-    return errorResponse(500, 'api_error', code, `${error.functionName}: ${error.errorType}: ${error.message}`, requestId, 'retryable');
+    return errorResponse(
+      500,
+      'api_error',
+      code,
+      `${error.functionName}: ${error.errorType}: ${error.message}`,
+      requestId,
+      'retryable',
+    );
   }
 }
 
 /** Lambda Invoke semantics: 200 with the result, or 200 + X-Amz-Function-Error with the error body. */
-async function invokeFunction(backend: ApiBackend, name: string, body: Buffer, requestId: string): Promise<HttpResponse> {
+async function invokeFunction(
+  backend: ApiBackend,
+  name: string,
+  body: Buffer,
+  requestId: string,
+): Promise<HttpResponse> {
   let event: unknown;
   try {
     event = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
@@ -122,7 +208,8 @@ async function invokeFunction(backend: ApiBackend, name: string, body: Buffer, r
     return jsonResponse(200, await backend.invoke(name, event, requestId), requestId);
   } catch (error) {
     if (!(error instanceof InvocationError)) throw error;
-    if (error.errorType === 'ResourceNotFoundException') return errorResponse(404, 'not_found_error', 'function_not_found', error.message, requestId);
+    if (error.errorType === 'ResourceNotFoundException')
+      return errorResponse(404, 'not_found_error', 'function_not_found', error.message, requestId);
     const response = jsonResponse(200, { errorType: error.errorType, errorMessage: error.message }, requestId);
     response.headers['x-amz-function-error'] = 'Unhandled';
     return response;
@@ -147,11 +234,25 @@ async function clockRequest(
   } catch (error) {
     if (!(error instanceof ClockAdvanceError)) throw error;
     const status = error.code === 'body_too_large' ? 413 : 400;
-    return errorResponse(status, 'invalid_request_error', error.code, error.message, requestId, 'terminal', error.param);
+    return errorResponse(
+      status,
+      'invalid_request_error',
+      error.code,
+      error.message,
+      requestId,
+      'terminal',
+      error.param,
+    );
   }
 }
 
-async function handle(backend: ApiBackend, getTable: () => RouteTable | undefined, request: IncomingMessage, requestId: string, port: number): Promise<HttpResponse> {
+async function handle(
+  backend: ApiBackend,
+  getTable: () => RouteTable | undefined,
+  request: IncomingMessage,
+  requestId: string,
+  port: number,
+): Promise<HttpResponse> {
   const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
   const method = request.method ?? 'GET';
   if (url.pathname === '/health' && method === 'GET') {
@@ -160,7 +261,11 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
   }
   if (url.pathname === JWKS_PATH && backend.routing) return jsonResponse(200, jwks(backend.routing.keys), requestId);
   if (url.pathname === `${ISSUER_PATH}/.well-known/openid-configuration` && backend.routing) {
-    return jsonResponse(200, { issuer: backend.routing.issuer, jwks_uri: `http://${LOOPBACK_HOST}:${port}${JWKS_PATH}` }, requestId);
+    return jsonResponse(
+      200,
+      { issuer: backend.routing.issuer, jwks_uri: `http://${LOOPBACK_HOST}:${port}${JWKS_PATH}` },
+      requestId,
+    );
   }
   if (url.pathname === '/.twin/inventory' && method === 'GET') return jsonResponse(200, backend.inventory(), requestId);
   if (url.pathname.startsWith(CLOCK_PATH)) {
@@ -168,12 +273,27 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
     if (clock) return clock;
   }
   const table = getTable();
-  if (!table) return errorResponse(503, 'api_error', 'twin_starting', 'the twin is still starting; poll GET /health', requestId, 'retryable');
+  if (!table)
+    return errorResponse(
+      503,
+      'api_error',
+      'twin_starting',
+      'the twin is still starting; poll GET /health',
+      requestId,
+      'retryable',
+    );
   const scheduleRun = SCHEDULE_RUN_PATH.exec(url.pathname);
   if (scheduleRun && method === 'POST') {
     try {
       const results = await backend.runSchedule(decodeURIComponent(scheduleRun[1]!));
-      if (!results) return errorResponse(404, 'not_found_error', 'schedule_not_found', `no schedule targets ${scheduleRun[1]}`, requestId);
+      if (!results)
+        return errorResponse(
+          404,
+          'not_found_error',
+          'schedule_not_found',
+          `no schedule targets ${scheduleRun[1]}`,
+          requestId,
+        );
       return jsonResponse(200, { results }, requestId);
     } catch (error) {
       return errorResponse(500, 'api_error', 'schedule_run_failed', (error as Error).message, requestId, 'retryable');
@@ -181,13 +301,26 @@ async function handle(backend: ApiBackend, getTable: () => RouteTable | undefine
   }
   const body = await readBody(request);
   if (body && url.pathname.startsWith('/.twin/')) {
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : String(value ?? '')]));
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name.toLowerCase(),
+        Array.isArray(value) ? value.join(',') : String(value ?? ''),
+      ]),
+    );
     const answer = await backend.identity({ method, path: url.pathname, headers, body }, requestId);
     if (answer) return answer;
   }
   const functionInvoke = FUNCTION_INVOKE_PATH.exec(url.pathname);
-  if (functionInvoke && method === 'POST' && body) return invokeFunction(backend, decodeURIComponent(functionInvoke[1]!), body, requestId);
-  if (!body) return errorResponse(413, 'invalid_request_error', 'payload_too_large', `the body exceeds ${REQUEST_BODY_BYTES_MAX} bytes`, requestId);
+  if (functionInvoke && method === 'POST' && body)
+    return invokeFunction(backend, decodeURIComponent(functionInvoke[1]!), body, requestId);
+  if (!body)
+    return errorResponse(
+      413,
+      'invalid_request_error',
+      'payload_too_large',
+      `the body exceeds ${REQUEST_BODY_BYTES_MAX} bytes`,
+      requestId,
+    );
   return routeRequest(backend, table, request, body, requestId, port);
 }
 
@@ -210,10 +343,14 @@ export function startApiServer(backend: ApiBackend, port: number): Promise<ApiSe
     const requestId = randomUUID();
     handle(backend, getTable, request, requestId, boundPort)
       .then((result) => send(response, result, requestId))
-      .catch((error: Error) => send(response, errorResponse(500, 'api_error', 'twin_error', error.message, requestId, 'retryable'), requestId));
+      .catch((error: Error) =>
+        send(response, errorResponse(500, 'api_error', 'twin_error', error.message, requestId, 'retryable'), requestId),
+      );
   });
   return new Promise((resolveServer, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, error) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, error) : error),
+    );
     server.listen(port, LOOPBACK_HOST, () => {
       const address = server.address();
       boundPort = typeof address === 'object' && address ? address.port : port;
@@ -221,7 +358,11 @@ export function startApiServer(backend: ApiBackend, port: number): Promise<ApiSe
         port: boundPort,
         url: `http://${LOOPBACK_HOST}:${boundPort}`,
         server,
-        stop: () => new Promise((resolveStop) => { server.closeAllConnections(); server.close(() => resolveStop()); }),
+        stop: () =>
+          new Promise((resolveStop) => {
+            server.closeAllConnections();
+            server.close(() => resolveStop());
+          }),
       });
     });
   });

@@ -6,7 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { LOCAL_ACCOUNT_ID } from '../template/names.js';
 
 /** Content types API Gateway passes as text; any other body arrives base64-encoded. */
-const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded|graphql))/i;
+const TEXT_CONTENT_TYPE =
+  /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded|graphql))/i;
 
 export interface RawRequest {
   method: string;
@@ -40,7 +41,8 @@ function eventHeaders(headers: IncomingHttpHeaders): Record<string, string> {
 function queryParameters(rawQueryString: string): Record<string, string> | undefined {
   if (!rawQueryString) return undefined;
   const result: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(rawQueryString)) result[key] = key in result ? `${result[key]},${value}` : value;
+  for (const [key, value] of new URLSearchParams(rawQueryString))
+    result[key] = key in result ? `${result[key]},${value}` : value;
   return result;
 }
 
@@ -55,7 +57,12 @@ function requestTime(nowMs: number): string {
 export function buildEvent(request: RawRequest, context: EventContext): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers = eventHeaders(request.headers);
   const cookieHeader = request.headers.cookie;
-  const cookies = cookieHeader ? cookieHeader.split(';').map((cookie) => cookie.trim()).filter(Boolean) : undefined;
+  const cookies = cookieHeader
+    ? cookieHeader
+        .split(';')
+        .map((cookie) => cookie.trim())
+        .filter(Boolean)
+    : undefined;
   // API Gateway documents no behaviour for bytes that are not UTF-8 under a text content type. The
   // twin hands them over base64-encoded, so the function sees exactly what was sent and its strict
   // decoder refuses them (http/body.ts); decoding them here would turn them into U+FFFD unseen.
@@ -68,7 +75,9 @@ export function buildEvent(request: RawRequest, context: EventContext): APIGatew
     rawQueryString: request.rawQueryString,
     ...(cookies ? { cookies } : {}),
     headers,
-    ...(queryParameters(request.rawQueryString) ? { queryStringParameters: queryParameters(request.rawQueryString) } : {}),
+    ...(queryParameters(request.rawQueryString)
+      ? { queryStringParameters: queryParameters(request.rawQueryString) }
+      : {}),
     ...(context.pathParameters ? { pathParameters: context.pathParameters } : {}),
     requestContext: {
       accountId: LOCAL_ACCOUNT_ID,
@@ -76,14 +85,22 @@ export function buildEvent(request: RawRequest, context: EventContext): APIGatew
       ...(context.jwt ? { authorizer: { principalId: '', integrationLatency: 0, jwt: context.jwt } } : {}),
       domainName: context.domainName,
       domainPrefix: context.domainName.split('.')[0] ?? context.domainName,
-      http: { method: request.method, path: request.rawPath, protocol: 'HTTP/1.1', sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.method,
+        path: request.rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: context.requestId,
       routeKey: context.routeKey,
       stage: '$default',
       time: requestTime(context.nowMs),
       timeEpoch: context.nowMs,
     },
-    ...(request.body.length > 0 ? { body: isText ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
+    ...(request.body.length > 0
+      ? { body: isText ? request.body.toString('utf8') : request.body.toString('base64') }
+      : {}),
     isBase64Encoded: !isText,
   };
   return event as APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -103,11 +120,27 @@ export interface HttpResponse {
  */
 export function mapResult(result: APIGatewayProxyResultV2 | unknown): HttpResponse {
   if (result !== null && typeof result === 'object' && 'statusCode' in result) {
-    const structured = result as { statusCode: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean; cookies?: string[] };
-    const headers = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
-    const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+    const structured = result as {
+      statusCode: number;
+      headers?: Record<string, unknown>;
+      body?: string;
+      isBase64Encoded?: boolean;
+      cookies?: string[];
+    };
+    const headers = Object.fromEntries(
+      Object.entries(structured.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    );
+    const body =
+      structured.body === undefined
+        ? Buffer.alloc(0)
+        : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
     return { statusCode: Number(structured.statusCode), headers, cookies: structured.cookies ?? [], body };
   }
   const body = typeof result === 'string' ? result : JSON.stringify(result);
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(body ?? '', 'utf8') };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(body ?? '', 'utf8'),
+  };
 }

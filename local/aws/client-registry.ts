@@ -40,7 +40,9 @@ export class ClientRegistry {
 
   constructor(issuerDir: string) {
     this.file = join(issuerDir, CLIENTS_FILE);
-    this.state = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as RegistryFile) : { clients: [], audience: [] };
+    this.state = existsSync(this.file)
+      ? (JSON.parse(readFileSync(this.file, 'utf8')) as RegistryFile)
+      : { clients: [], audience: [] };
   }
 
   create(input: { clientName: string; allowedScopes: string[] }): RegisteredClient {

@@ -21,7 +21,8 @@ import type { ClientRegistry } from './client-registry.js';
 import { signToken, TokenRequestError, TOKEN_TTL_SECONDS_DEFAULT, type IssuerKeys } from './issuer.js';
 
 /** OAuth 2.0 token-endpoint errors (RFC 6749 §5.2), the codes Cognito answers with. */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unauthorized_client' | 'unsupported_grant_type';
+export type OAuthErrorCode =
+  'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unauthorized_client' | 'unsupported_grant_type';
 
 export class OAuthError extends TokenRequestError {
   readonly error: OAuthErrorCode;
@@ -42,7 +43,18 @@ export class TriggerResponseError extends Error {
 
 /** Claims a pre-token trigger may not set (Cognito's list); `aud` only to the caller's own client id. */
 const RESERVED_CLAIMS = new Set([
-  ...['sub', 'iss', 'token_use', 'client_id', 'scope', 'username', 'cognito:username', 'identities', 'device_key', 'event_id'],
+  ...[
+    'sub',
+    'iss',
+    'token_use',
+    'client_id',
+    'scope',
+    'username',
+    'cognito:username',
+    'identities',
+    'device_key',
+    'event_id',
+  ],
   ...['acr', 'amr', 'auth_time', 'exp', 'iat', 'nbf', 'jti', 'origin_jti', 'nonce', 'azp', 'at_hash', 'version'],
 ]);
 const OPERATOR_NAME_PATTERN = /^[A-Za-z0-9._@-]{1,128}$/;
@@ -87,13 +99,20 @@ interface TokenOptions {
   ttlSeconds?: number;
 }
 type Minted = { claims: Record<string, unknown>; scopes: string[] };
-type TriggerAnswer = { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: AccessOverrides } | null } };
+type TriggerAnswer = {
+  response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: AccessOverrides } | null };
+};
 
 export class TwinCognito {
   constructor(private readonly deps: CognitoDependencies) {}
 
   /** POST /oauth2/token, grant_type=client_credentials. */
-  async clientCredentials(input: { clientId: string; clientSecret: string; scope?: string; ttlSeconds?: number }): Promise<MintedToken> {
+  async clientCredentials(input: {
+    clientId: string;
+    clientSecret: string;
+    scope?: string;
+    ttlSeconds?: number;
+  }): Promise<MintedToken> {
     const client = this.deps.clients.authenticate(input.clientId, input.clientSecret);
     if (client === undefined) throw new OAuthError('invalid_client', 'unknown client or wrong secret');
     const asked = input.scope?.trim() ?? '';
@@ -103,13 +122,20 @@ export class TwinCognito {
     if (refused.length > 0) {
       throw new OAuthError('invalid_scope', `client ${client.clientName} may not request ${refused.join(', ')}`);
     }
-    const minted = await this.runTrigger('TokenGeneration_ClientCredentials', client.clientId, client.clientId, [], requested);
+    const minted = await this.runTrigger(
+      'TokenGeneration_ClientCredentials',
+      client.clientId,
+      client.clientId,
+      [],
+      requested,
+    );
     return this.sign(client.clientId, client.clientId, minted, input.ttlSeconds);
   }
 
   /** A tenant role's token (`npm run token -- --tenant t --role r`): the client-credentials token of its client. */
   async tenantToken(input: TokenOptions & { tenant: string; role: string }): Promise<MintedToken> {
-    if (!TENANT_ID_PATTERN.test(input.tenant)) throw new OAuthError('invalid_request', `tenant id must match ${TENANT_ID_PATTERN}`);
+    if (!TENANT_ID_PATTERN.test(input.tenant))
+      throw new OAuthError('invalid_request', `tenant id must match ${TENANT_ID_PATTERN}`);
     if (!isTenantRole(input.role)) {
       throw new OAuthError('invalid_request', `no tenant role '${input.role}' (roles: ${TENANT_ROLES.join(', ')})`);
     }
@@ -146,9 +172,16 @@ export class TwinCognito {
     const requested = explicit ? qualify(input.scopes!) : allowed;
     const role = scopesOfRole('operator', input.role).map(qualifiedScope);
     const refused = requested.filter((scope) => !allowed.includes(scope) || (explicit && !role.includes(scope)));
-    if (refused.length > 0) throw new OAuthError('invalid_scope', `the ${input.role} role may not request ${refused.join(', ')}`);
+    if (refused.length > 0)
+      throw new OAuthError('invalid_scope', `the ${input.role} role may not request ${refused.join(', ')}`);
     const groups = [input.role];
-    const minted = await this.runTrigger('TokenGeneration_HostedAuth', client.clientId, input.operator, groups, requested);
+    const minted = await this.runTrigger(
+      'TokenGeneration_HostedAuth',
+      client.clientId,
+      input.operator,
+      groups,
+      requested,
+    );
     const claims = { ...minted.claims, username: input.operator, 'cognito:groups': groups };
     return this.sign(client.clientId, userSub(input.operator), { ...minted, claims }, input.ttlSeconds);
   }
@@ -162,12 +195,19 @@ export class TwinCognito {
   }
 
   /** Runs the pool's pre-token trigger and applies its answer; without a trigger the request stands. */
-  private async runTrigger(triggerSource: string, clientId: string, userName: string, groups: string[], scopes: string[]): Promise<Minted> {
+  private async runTrigger(
+    triggerSource: string,
+    clientId: string,
+    userName: string,
+    groups: string[],
+    scopes: string[],
+  ): Promise<Minted> {
     const pool = this.deps.model.userPools[0];
     const functionLogicalId = pool?.preTokenFunctionLogicalId;
     // V1/V2 triggers never see client-credentials requests; only V3 customizes M2M access tokens.
     const m2m = triggerSource === 'TokenGeneration_ClientCredentials';
-    if (pool === undefined || functionLogicalId === undefined || (m2m && pool.preTokenLambdaVersion !== 'V3_0')) return { claims: {}, scopes };
+    if (pool === undefined || functionLogicalId === undefined || (m2m && pool.preTokenLambdaVersion !== 'V3_0'))
+      return { claims: {}, scopes };
     const event = {
       version: '3',
       triggerSource,
@@ -186,10 +226,22 @@ export class TwinCognito {
     return applyOverrides(answer?.response?.claimsAndScopeOverrideDetails?.accessTokenGeneration, clientId, scopes);
   }
 
-  private async sign(clientId: string, subject: string, minted: Minted, ttlSeconds: number | undefined): Promise<MintedToken> {
+  private async sign(
+    clientId: string,
+    subject: string,
+    minted: Minted,
+    ttlSeconds: number | undefined,
+  ): Promise<MintedToken> {
     const ttl = ttlSeconds ?? TOKEN_TTL_SECONDS_DEFAULT;
     const { issuer, keys } = this.deps;
-    const accessToken = await signToken(keys, { clientId, subject, scopes: minted.scopes, issuer, ttlSeconds: ttl, claims: minted.claims });
+    const accessToken = await signToken(keys, {
+      clientId,
+      subject,
+      scopes: minted.scopes,
+      issuer,
+      ttlSeconds: ttl,
+      claims: minted.claims,
+    });
     return { accessToken, expiresInSeconds: ttl, clientId, scopes: minted.scopes };
   }
 }
@@ -206,7 +258,9 @@ export function applyOverrides(overrides: AccessOverrides | undefined, clientId:
   const claims: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(overrides?.claimsToAddOrOverride ?? {})) {
     const reserved =
-      RESERVED_CLAIMS.has(name) || (name.startsWith('cognito:') && name !== 'cognito:groups') || (name === 'aud' && value !== clientId);
+      RESERVED_CLAIMS.has(name) ||
+      (name.startsWith('cognito:') && name !== 'cognito:groups') ||
+      (name === 'aud' && value !== clientId);
     if (reserved) throw new TriggerResponseError(`the pre-token trigger may not set the ${name} claim`);
     claims[name] = value;
   }

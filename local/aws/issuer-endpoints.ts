@@ -43,13 +43,18 @@ function tokenBody(token: MintedToken) {
 
 function oauthFailure(error: unknown, requestId: string): HttpResponse {
   if (!(error instanceof OAuthError)) throw error;
-  return reply(error.error === 'invalid_client' ? 401 : 400, { error: error.error, error_description: error.message }, requestId);
+  return reply(
+    error.error === 'invalid_client' ? 401 : 400,
+    { error: error.error, error_description: error.message },
+    requestId,
+  );
 }
 
 function json(body: Buffer): Record<string, unknown> {
   try {
     const parsed: unknown = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }
@@ -63,7 +68,10 @@ function stringList(value: unknown): string[] | undefined {
 const optionalNumber = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
 
 /** Client authentication as Cognito takes it: HTTP Basic, or client_id + client_secret in the form. */
-function clientCredentialsOf(request: EndpointRequest, form: URLSearchParams): { clientId: string; clientSecret: string } {
+function clientCredentialsOf(
+  request: EndpointRequest,
+  form: URLSearchParams,
+): { clientId: string; clientSecret: string } {
   const basic = /^Basic\s+(.+)$/i.exec(request.headers['authorization'] ?? '')?.[1];
   if (basic !== undefined) {
     const [clientId, ...rest] = Buffer.from(basic, 'base64').toString('utf8').split(':');
@@ -76,10 +84,16 @@ async function oauthToken(cognito: TwinCognito, request: EndpointRequest, reques
   try {
     const form = new URLSearchParams(request.body.toString('utf8'));
     if (form.get('grant_type') !== 'client_credentials') {
-      throw new OAuthError('unsupported_grant_type', 'the twin issues client_credentials tokens here; operators use POST /.twin/issuer/token');
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'the twin issues client_credentials tokens here; operators use POST /.twin/issuer/token',
+      );
     }
     const scope = form.get('scope');
-    const token = await cognito.clientCredentials({ ...clientCredentialsOf(request, form), ...(scope === null ? {} : { scope }) });
+    const token = await cognito.clientCredentials({
+      ...clientCredentialsOf(request, form),
+      ...(scope === null ? {} : { scope }),
+    });
     return reply(200, tokenBody(token), requestId);
   } catch (error) {
     return oauthFailure(error, requestId);
@@ -91,11 +105,20 @@ async function twinToken(cognito: TwinCognito, request: EndpointRequest, request
     const body = json(request.body);
     const scopes = stringList(body['scopes']);
     const ttlSeconds = optionalNumber(body['ttl_seconds']);
-    const common = { role: String(body['role'] ?? ''), ...(scopes === undefined ? {} : { scopes }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) };
+    const common = {
+      role: String(body['role'] ?? ''),
+      ...(scopes === undefined ? {} : { scopes }),
+      ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    };
     const { tenant, operator } = body;
-    if (typeof tenant === 'string' && operator === undefined) return reply(200, tokenBody(await cognito.tenantToken({ tenant, ...common })), requestId);
-    if (typeof operator === 'string' && tenant === undefined) return reply(200, tokenBody(await cognito.operatorToken({ operator, ...common })), requestId);
-    throw new OAuthError('invalid_request', 'give either tenant (with a tenant role) or operator (with an operator role)');
+    if (typeof tenant === 'string' && operator === undefined)
+      return reply(200, tokenBody(await cognito.tenantToken({ tenant, ...common })), requestId);
+    if (typeof operator === 'string' && tenant === undefined)
+      return reply(200, tokenBody(await cognito.operatorToken({ operator, ...common })), requestId);
+    throw new OAuthError(
+      'invalid_request',
+      'give either tenant (with a tenant role) or operator (with an operator role)',
+    );
   } catch (error) {
     return oauthFailure(error, requestId);
   }
@@ -125,7 +148,12 @@ function clients(registry: ClientRegistry, request: EndpointRequest, requestId: 
   }
 }
 
-function audience(registry: ClientRegistry, templateAudience: string[], request: EndpointRequest, requestId: string): HttpResponse {
+function audience(
+  registry: ClientRegistry,
+  templateAudience: string[],
+  request: EndpointRequest,
+  requestId: string,
+): HttpResponse {
   if (request.method === 'POST') {
     try {
       const body = json(request.body);
@@ -146,7 +174,11 @@ export interface IdentityDependencies {
   templateAudience: string[];
 }
 
-export async function identityEndpoint(deps: IdentityDependencies, request: EndpointRequest, requestId: string): Promise<HttpResponse | undefined> {
+export async function identityEndpoint(
+  deps: IdentityDependencies,
+  request: EndpointRequest,
+  requestId: string,
+): Promise<HttpResponse | undefined> {
   const route = `${request.method} ${request.path}`;
   switch (route) {
     case `POST ${OAUTH_TOKEN_PATH}`:

@@ -37,7 +37,10 @@ export async function loadOrCreateKeys(issuerDir: string): Promise<IssuerKeys> {
   const privatePath = join(issuerDir, PRIVATE_KEY_FILE);
   const publicPath = join(issuerDir, PUBLIC_KEY_FILE);
   if (existsSync(privatePath) && existsSync(publicPath)) {
-    return { privateJwk: JSON.parse(readFileSync(privatePath, 'utf8')), publicJwk: JSON.parse(readFileSync(publicPath, 'utf8')) };
+    return {
+      privateJwk: JSON.parse(readFileSync(privatePath, 'utf8')),
+      publicJwk: JSON.parse(readFileSync(publicPath, 'utf8')),
+    };
   }
   const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
   const kid = randomUUID();
@@ -71,7 +74,8 @@ export interface TokenRequest {
 export function qualifyScopes(scopes: string[]): string[] {
   return scopes.map((raw) => {
     const bare = raw.replace(/^payout-platform\//, '');
-    if (!(SCOPES as readonly string[]).includes(bare)) throw new TokenRequestError(`unknown scope ${raw} (known: ${SCOPES.join(', ')})`);
+    if (!(SCOPES as readonly string[]).includes(bare))
+      throw new TokenRequestError(`unknown scope ${raw} (known: ${SCOPES.join(', ')})`);
     return qualifiedScope(bare as Scope);
   });
 }

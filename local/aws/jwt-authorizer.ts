@@ -29,7 +29,16 @@ function tokenFrom(headers: Record<string, string>, authorizer: AuthorizerSpec):
 /** API Gateway hands claims to the function as strings; arrays become "[a b]". */
 function claimsAsStrings(payload: JWTPayload): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(payload).map(([key, value]) => [key, typeof value === 'string' ? value : Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+    Object.entries(payload).map(([key, value]) => [
+      key,
+      typeof value === 'string'
+        ? value
+        : Array.isArray(value)
+          ? `[${value.join(' ')}]`
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value),
+    ]),
   );
 }
 
@@ -64,20 +73,30 @@ export async function authorize(
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) return unauthorized('token_expired', 'the bearer token has expired');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iss') return unauthorized('token_issuer_invalid', `the token was not issued by ${issuer}`);
-    if (error instanceof errors.JWTClaimValidationFailed) return unauthorized('token_invalid', `the token's ${error.claim} claim is not valid`);
-    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return unauthorized('token_signature_invalid', 'the token signature does not verify against the issuer keys');
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iss')
+      return unauthorized('token_issuer_invalid', `the token was not issued by ${issuer}`);
+    if (error instanceof errors.JWTClaimValidationFailed)
+      return unauthorized('token_invalid', `the token's ${error.claim} claim is not valid`);
+    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
+      return unauthorized('token_signature_invalid', 'the token signature does not verify against the issuer keys');
     return unauthorized('token_malformed', 'the bearer token could not be read');
   }
-  if (typeof payload.iat === 'number' && payload.iat * 1000 > nowMs) return unauthorized('token_invalid', 'the token was issued in the future');
+  if (typeof payload.iat === 'number' && payload.iat * 1000 > nowMs)
+    return unauthorized('token_invalid', 'the token was issued in the future');
   // API Gateway checks `aud` when present, else `client_id`.
-  const audiences = payload.aud === undefined ? [payload.client_id] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  const audiences =
+    payload.aud === undefined ? [payload.client_id] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.some((audience) => typeof audience === 'string' && authorizer.audiences.includes(audience))) {
     return unauthorized('token_audience_invalid', 'the token was issued to a client this API does not accept');
   }
   const scopes = tokenScopes(payload);
   if (route.scopes.length > 0 && !route.scopes.some((scope) => scopes.includes(scope))) {
-    return { ok: false, status: 403, code: 'insufficient_scope', message: `this route needs one of the scopes: ${route.scopes.join(', ')}` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'insufficient_scope',
+      message: `this route needs one of the scopes: ${route.scopes.join(', ')}`,
+    };
   }
   return { ok: true, claims: claimsAsStrings(payload), scopes: route.scopes.length > 0 ? scopes : null };
 }

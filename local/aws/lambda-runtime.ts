@@ -103,7 +103,14 @@ class FunctionPool {
       slot.busy = true;
       return Promise.resolve(slot);
     }
-    return new Promise((resolveSlot) => this.waiters.push({ resolve: (free) => { free.busy = true; resolveSlot(free); } }));
+    return new Promise((resolveSlot) =>
+      this.waiters.push({
+        resolve: (free) => {
+          free.busy = true;
+          resolveSlot(free);
+        },
+      }),
+    );
   }
 
   private release(slot: WorkerSlot, keep: boolean): void {
@@ -132,15 +139,39 @@ class FunctionPool {
         this.release(slot, keep);
         outcome();
       };
-      const onMessage = (message: { requestId: string; ok: boolean; resultJson?: string; error?: { errorType: string; errorMessage: string }; initFailed?: boolean }) => {
+      const onMessage = (message: {
+        requestId: string;
+        ok: boolean;
+        resultJson?: string;
+        error?: { errorType: string; errorMessage: string };
+        initFailed?: boolean;
+      }) => {
         if (message.requestId !== requestId) return;
         if (message.ok) finish(true, () => resolveResult(JSON.parse(message.resultJson!)));
-        else finish(!message.initFailed, () => reject(new InvocationError(spec.shortName, message.error!.errorType, message.error!.errorMessage)));
+        else
+          finish(!message.initFailed, () =>
+            reject(new InvocationError(spec.shortName, message.error!.errorType, message.error!.errorMessage)),
+          );
       };
-      const onError = (error: Error) => finish(false, () => reject(new InvocationError(spec.shortName, error.name || 'Runtime.ExitError', error.message)));
-      const onExit = (code: number) => finish(false, () => reject(new InvocationError(spec.shortName, 'Runtime.ExitError', `worker exited with code ${code}`)));
+      const onError = (error: Error) =>
+        finish(false, () =>
+          reject(new InvocationError(spec.shortName, error.name || 'Runtime.ExitError', error.message)),
+        );
+      const onExit = (code: number) =>
+        finish(false, () =>
+          reject(new InvocationError(spec.shortName, 'Runtime.ExitError', `worker exited with code ${code}`)),
+        );
       const timer = setTimeout(
-        () => finish(false, () => reject(new InvocationError(spec.shortName, 'Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`))),
+        () =>
+          finish(false, () =>
+            reject(
+              new InvocationError(
+                spec.shortName,
+                'Sandbox.Timedout',
+                `Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds`,
+              ),
+            ),
+          ),
         timeoutMs,
       );
       slot.worker.on('message', onMessage);
@@ -163,7 +194,10 @@ export class LambdaRuntime {
 
   constructor(functions: LambdaFunction[], options: LambdaRuntimeOptions = {}) {
     for (const fn of functions) {
-      this.pools.set(fn.spec.logicalId, new FunctionPool(fn, options.clockBuffer, options.functionOutput ?? functionOutputFromEnv()));
+      this.pools.set(
+        fn.spec.logicalId,
+        new FunctionPool(fn, options.clockBuffer, options.functionOutput ?? functionOutputFromEnv()),
+      );
       for (const key of [fn.spec.logicalId, fn.spec.shortName, fn.spec.name]) this.byName.set(key, fn);
     }
   }
@@ -195,7 +229,12 @@ export class LambdaRuntime {
       outcome = error instanceof InvocationError && error.errorType === 'Sandbox.Timedout' ? 'timeout' : 'error';
       throw error;
     } finally {
-      this.invocations.push({ functionName: fn.spec.shortName, requestId, durationMs: Date.now() - startedMs, outcome });
+      this.invocations.push({
+        functionName: fn.spec.shortName,
+        requestId,
+        durationMs: Date.now() - startedMs,
+        outcome,
+      });
       if (this.invocations.length > LambdaRuntime.INVOCATION_LOG_MAX) this.invocations.shift();
     }
   }

@@ -12,13 +12,21 @@ const realNowMs = clockBuffer ? installShiftedDate(clockBuffer) : Date.now.bind(
 let handlerPromise;
 
 function loadHandler() {
-  handlerPromise ??= import(pathToFileURL(modulePath).href).catch((error) => {
-    throw Object.assign(new Error(`${error?.message ?? error}`), { name: 'Runtime.ImportModuleError', stack: error?.stack });
-  }).then((module) => {
-    const handler = module[exportName] ?? module.default?.[exportName];
-    if (typeof handler !== 'function') throw Object.assign(new Error(`${modulePath} does not export ${exportName}`), { name: 'Runtime.HandlerNotFound' });
-    return handler;
-  });
+  handlerPromise ??= import(pathToFileURL(modulePath).href)
+    .catch((error) => {
+      throw Object.assign(new Error(`${error?.message ?? error}`), {
+        name: 'Runtime.ImportModuleError',
+        stack: error?.stack,
+      });
+    })
+    .then((module) => {
+      const handler = module[exportName] ?? module.default?.[exportName];
+      if (typeof handler !== 'function')
+        throw Object.assign(new Error(`${modulePath} does not export ${exportName}`), {
+          name: 'Runtime.HandlerNotFound',
+        });
+      return handler;
+    });
   return handlerPromise;
 }
 

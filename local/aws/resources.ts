@@ -1,7 +1,13 @@
 // Creates the template's tables, queues and buckets in the emulators. Idempotent: on a restart with
 // kept state, existing resources are left alone (queues get their attributes re-applied, so a
 // changed template still wins).
-import { CreateTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as names from '../template/names.js';
@@ -14,7 +20,9 @@ async function existingTables(client: DynamoDBClient): Promise<Set<string>> {
   const tables = new Set<string>();
   let start: string | undefined;
   do {
-    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start, Limit: LIST_TABLES_PAGE_SIZE }));
+    const page = await client.send(
+      new ListTablesCommand({ ExclusiveStartTableName: start, Limit: LIST_TABLES_PAGE_SIZE }),
+    );
     for (const name of page.TableNames ?? []) tables.add(name);
     start = page.LastEvaluatedTableName;
   } while (start);
@@ -22,20 +30,28 @@ async function existingTables(client: DynamoDBClient): Promise<Set<string>> {
 }
 
 async function createTable(client: DynamoDBClient, table: TableSpec): Promise<void> {
-  await client.send(new CreateTableCommand({
-    TableName: table.name,
-    KeySchema: table.keySchema as never,
-    AttributeDefinitions: table.attributeDefinitions as never,
-    BillingMode: 'PAY_PER_REQUEST',
-    GlobalSecondaryIndexes: table.globalSecondaryIndexes.length > 0 ? (table.globalSecondaryIndexes as never) : undefined,
-  }));
+  await client.send(
+    new CreateTableCommand({
+      TableName: table.name,
+      KeySchema: table.keySchema as never,
+      AttributeDefinitions: table.attributeDefinitions as never,
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes:
+        table.globalSecondaryIndexes.length > 0 ? (table.globalSecondaryIndexes as never) : undefined,
+    }),
+  );
 }
 
 async function ensureTimeToLive(client: DynamoDBClient, table: TableSpec): Promise<void> {
   if (!table.ttlAttribute) return;
   const current = await client.send(new DescribeTimeToLiveCommand({ TableName: table.name }));
   if (current.TimeToLiveDescription?.AttributeName === table.ttlAttribute) return;
-  await client.send(new UpdateTimeToLiveCommand({ TableName: table.name, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }));
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: table.name,
+      TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+    }),
+  );
 }
 
 export async function createTables(client: DynamoDBClient, model: TwinModel): Promise<void> {
@@ -50,21 +66,36 @@ function queueAttributes(queue: QueueSpec, model: TwinModel): Record<string, str
   const attributes = { ...queue.attributes };
   if (queue.deadLetterQueueLogicalId) {
     const deadLetterQueue = model.queues.find((candidate) => candidate.logicalId === queue.deadLetterQueueLogicalId);
-    if (!deadLetterQueue) throw new Error(`queue ${queue.logicalId}: dead-letter queue ${queue.deadLetterQueueLogicalId} is not in the template`);
-    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: names.queueArn(deadLetterQueue.name), maxReceiveCount: queue.maxReceiveCount });
+    if (!deadLetterQueue)
+      throw new Error(
+        `queue ${queue.logicalId}: dead-letter queue ${queue.deadLetterQueueLogicalId} is not in the template`,
+      );
+    attributes.RedrivePolicy = JSON.stringify({
+      deadLetterTargetArn: names.queueArn(deadLetterQueue.name),
+      maxReceiveCount: queue.maxReceiveCount,
+    });
   }
   return attributes;
 }
 
 export async function createQueues(client: SQSClient, model: TwinModel, sqsEndpointUrl: string): Promise<void> {
   // Dead-letter queues first: a RedrivePolicy may only point at a queue that exists.
-  const ordered = [...model.queues].sort((a, b) => Number(Boolean(a.deadLetterQueueLogicalId)) - Number(Boolean(b.deadLetterQueueLogicalId)));
+  const ordered = [...model.queues].sort(
+    (a, b) => Number(Boolean(a.deadLetterQueueLogicalId)) - Number(Boolean(b.deadLetterQueueLogicalId)),
+  );
   for (const queue of ordered) {
     const attributes = queueAttributes(queue, model);
-    await client.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes.FifoQueue ? { FifoQueue: queue.attributes.FifoQueue } : undefined }));
+    await client.send(
+      new CreateQueueCommand({
+        QueueName: queue.name,
+        Attributes: queue.attributes.FifoQueue ? { FifoQueue: queue.attributes.FifoQueue } : undefined,
+      }),
+    );
     const { FifoQueue: _fifoIsImmutable, ...mutable } = attributes;
     if (Object.keys(mutable).length > 0) {
-      await client.send(new SetQueueAttributesCommand({ QueueUrl: names.queueUrl(sqsEndpointUrl, queue.name), Attributes: mutable }));
+      await client.send(
+        new SetQueueAttributesCommand({ QueueUrl: names.queueUrl(sqsEndpointUrl, queue.name), Attributes: mutable }),
+      );
     }
   }
 }

@@ -7,7 +7,8 @@ export interface RouteMatch {
   pathParameters: Record<string, string> | undefined;
 }
 
-type Segment = { kind: 'literal'; text: string } | { kind: 'parameter'; name: string } | { kind: 'greedy'; name: string };
+type Segment =
+  { kind: 'literal'; text: string } | { kind: 'parameter'; name: string } | { kind: 'greedy'; name: string };
 
 interface CompiledRoute {
   route: RouteSpec;
@@ -22,7 +23,8 @@ function splitPath(path: string): string[] {
 }
 
 function compile(route: RouteSpec): CompiledRoute {
-  if (route.routeKey === '$default') return { route, method: 'ANY', segments: [{ kind: 'greedy', name: '' }], specificity: [-1] };
+  if (route.routeKey === '$default')
+    return { route, method: 'ANY', segments: [{ kind: 'greedy', name: '' }], specificity: [-1] };
   const [method, path] = route.routeKey.split(' ') as [string, string];
   const segments: Segment[] = splitPath(path).map((text) => {
     const parameter = /^\{(.+?)(\+)?\}$/.exec(text);
@@ -31,7 +33,12 @@ function compile(route: RouteSpec): CompiledRoute {
   });
   const greedy = segments.some((segment) => segment.kind === 'greedy');
   const literals = segments.filter((segment) => segment.kind === 'literal').length;
-  return { route, method, segments, specificity: [greedy ? 0 : 1, literals, segments.length, method === 'ANY' ? 0 : 1] };
+  return {
+    route,
+    method,
+    segments,
+    specificity: [greedy ? 0 : 1, literals, segments.length, method === 'ANY' ? 0 : 1],
+  };
 }
 
 function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {
@@ -72,7 +79,8 @@ export class RouteTable {
     for (const candidate of this.compiled) {
       if (candidate.method !== 'ANY' && candidate.method !== method.toUpperCase()) continue;
       const parameters = matchSegments(candidate.segments, parts);
-      if (parameters) return { route: candidate.route, pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined };
+      if (parameters)
+        return { route: candidate.route, pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined };
     }
     return undefined;
   }

@@ -59,7 +59,15 @@ export class Scheduler {
   ) {
     this.startedMs = nowMs();
     for (const { spec, functionShortName } of targets) {
-      this.states.set(spec.logicalId, { logicalId: spec.logicalId, functionShortName, expression: spec.expression, timezone: spec.timezone, nextRunAt: undefined, lastRunAt: undefined, lastOutcome: undefined });
+      this.states.set(spec.logicalId, {
+        logicalId: spec.logicalId,
+        functionShortName,
+        expression: spec.expression,
+        timezone: spec.timezone,
+        nextRunAt: undefined,
+        lastRunAt: undefined,
+        lastOutcome: undefined,
+      });
     }
   }
 
@@ -108,10 +116,12 @@ export class Scheduler {
       const { logicalId } = target.spec;
       const generation = this.clockGeneration;
       this.running.add(logicalId);
-      void this.run(target).catch(() => undefined).finally(() => {
-        this.running.delete(logicalId);
-        this.arm(target, generation === this.clockGeneration ? runMs : this.nowMs());
-      });
+      void this.run(target)
+        .catch(() => undefined)
+        .finally(() => {
+          this.running.delete(logicalId);
+          this.arm(target, generation === this.clockGeneration ? runMs : this.nowMs());
+        });
     }, delayMs);
     timer.unref();
     this.timers.set(target.spec.logicalId, timer);
@@ -133,7 +143,9 @@ export class Scheduler {
 
   /** `POST /.twin/schedules/<function>/run`: runs the schedule(s) targeting that function now. */
   async runNow(functionShortName: string): Promise<unknown[] | undefined> {
-    const matching = this.targets.filter((target) => target.functionShortName === functionShortName || target.spec.logicalId === functionShortName);
+    const matching = this.targets.filter(
+      (target) => target.functionShortName === functionShortName || target.spec.logicalId === functionShortName,
+    );
     if (matching.length === 0) return undefined;
     return Promise.all(matching.map((target) => this.run(target)));
   }

@@ -3,7 +3,13 @@
 // succeeded. With ReportBatchItemFailures only the records not listed in batchItemFailures are
 // deleted; a thrown error or a timeout deletes none, so the queue's visibility timeout and
 // redrive policy (enforced by fauxqs) decide what happens next, as on AWS.
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type MessageAttributeValue,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventSourceMappingSpec } from '../template/model.js';
 import { LOCAL_REGION } from '../template/names.js';
@@ -56,7 +62,9 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
     receiptHandle: message.ReceiptHandle!,
     body: message.Body ?? '',
     attributes: message.Attributes as unknown as SQSRecord['attributes'],
-    messageAttributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, recordAttributes(value)])),
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, recordAttributes(value)]),
+    ),
     md5OfBody: message.MD5OfBody ?? '',
     ...(message.MD5OfMessageAttributes ? { md5OfMessageAttributes: message.MD5OfMessageAttributes } : {}),
     eventSource: 'aws:sqs',
@@ -124,7 +132,10 @@ export class SqsPoller {
     if (batch.length === 0) return batch;
     const windowEndsMs = Date.now() + maxBatchingWindowSeconds * MS_PER_SECOND;
     while (batch.length < batchSize && Date.now() < windowEndsMs && !this.abort.signal.aborted) {
-      const more = await this.receive(batchSize - batch.length, Math.min(1, Math.ceil((windowEndsMs - Date.now()) / MS_PER_SECOND)));
+      const more = await this.receive(
+        batchSize - batch.length,
+        Math.min(1, Math.ceil((windowEndsMs - Date.now()) / MS_PER_SECOND)),
+      );
       batch.push(...more);
     }
     return batch;
@@ -133,10 +144,12 @@ export class SqsPoller {
   private async deleteRecords(records: SQSRecord[]): Promise<void> {
     for (let start = 0; start < records.length; start += SQS_DELETE_BATCH_MAX) {
       const chunk = records.slice(start, start + SQS_DELETE_BATCH_MAX);
-      await this.options.sqs.send(new DeleteMessageBatchCommand({
-        QueueUrl: this.options.queueUrl,
-        Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-      }));
+      await this.options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
     }
     this.stats.deleted += records.length;
   }
@@ -152,7 +165,9 @@ export class SqsPoller {
     } catch (error) {
       this.stats.failedBatches += 1;
       this.stats.lastError = (error as Error).message;
-      this.options.log?.(`sqs poller: batch of ${records.length} failed (${(error as Error).message}); messages return after the visibility timeout`);
+      this.options.log?.(
+        `sqs poller: batch of ${records.length} failed (${(error as Error).message}); messages return after the visibility timeout`,
+      );
     }
     this.stats.failedRecords += records.length - toDelete.length;
     if (toDelete.length > 0) await this.deleteRecords(toDelete);

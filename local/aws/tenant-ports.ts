@@ -47,7 +47,11 @@ export function registryPorts(registry: ClientRegistry): { identity: IdentityPro
 }
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text) as T;
@@ -60,7 +64,10 @@ export function httpRegistryPorts(twinUrl: string): { identity: IdentityProvider
     identity: {
       createClient: async (input) => {
         const body = { client_name: input.clientName, allowed_scopes: input.allowedScopes };
-        const created = await postJson<{ client_id: string; client_secret: string }>(`${twinUrl}/.twin/issuer/clients`, body);
+        const created = await postJson<{ client_id: string; client_secret: string }>(
+          `${twinUrl}/.twin/issuer/clients`,
+          body,
+        );
         return { clientId: created.client_id, clientSecret: created.client_secret };
       },
     },

@@ -23,11 +23,7 @@ export const CLOCK_OFFSET_SECONDS_MAX = 3650 * SECONDS_PER_DAY;
 export const CLOCK_BODY_BYTES_MAX = 1024;
 
 export type ClockAdvanceRefusal =
-  | 'body_too_large'
-  | 'invalid_json'
-  | 'field_unknown'
-  | 'parameter_invalid'
-  | 'clock_offset_too_large';
+  'body_too_large' | 'invalid_json' | 'field_unknown' | 'parameter_invalid' | 'clock_offset_too_large';
 
 /** The one error of this module: an advance the clock refuses; nothing moved. */
 export class ClockAdvanceError extends TwinError {

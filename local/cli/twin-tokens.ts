@@ -21,9 +21,16 @@ export async function requestTwinToken(twinUrl: string, request: TwinTokenReques
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...rest, ...(ttlSeconds === undefined ? {} : { ttl_seconds: ttlSeconds }) }),
   });
-  const body = (await response.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: string;
+    error?: string;
+    error_description?: string;
+  };
   if (!response.ok || body.access_token === undefined) {
-    throw new TwinTokenError(body.error ?? `http_${response.status}`, body.error_description ?? `the twin answered ${response.status}`);
+    throw new TwinTokenError(
+      body.error ?? `http_${response.status}`,
+      body.error_description ?? `the twin answered ${response.status}`,
+    );
   }
   return body.access_token;
 }

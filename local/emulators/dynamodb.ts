@@ -37,7 +37,8 @@ export function assertJava(): void {
   if (result.error) throw new JavaMissingError('`java` was not found on PATH', result.error);
   const output = `${result.stderr}${result.stdout}`;
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
-  if (!match) throw new JavaMissingError(`could not read the version from \`java -version\`: ${output.trim().split('\n')[0]}`);
+  if (!match)
+    throw new JavaMissingError(`could not read the version from \`java -version\`: ${output.trim().split('\n')[0]}`);
   // Java 8 and older report "1.8.0_…": the major version is the second number.
   const major = match[1] === '1' ? Number(match[2]) : Number(match[1]);
   if (major < JAVA_MAJOR_VERSION_MIN) throw new JavaMissingError(`found Java ${major}`);
@@ -52,7 +53,8 @@ async function waitUntilReady(child: ChildProcess, endpointUrl: string): Promise
   const deadline = Date.now() + DYNAMODB_START_TIMEOUT_MS;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`java exited with ${child.exitCode ?? child.signalCode}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`java exited with ${child.exitCode ?? child.signalCode}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
@@ -104,9 +106,13 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
   let lastError: unknown;
   for (let attempt = 1; attempt <= DYNAMODB_START_ATTEMPTS_MAX; attempt += 1) {
     const port = options.port || (await freePort());
-    const child = spawnWithJvmOptions(() => dynamoDbLocal.spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' }));
+    const child = spawnWithJvmOptions(() =>
+      dynamoDbLocal.spawn({ path: dataDir, port, sharedDb: true, stdio: 'pipe' }),
+    );
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.stdout?.resume();
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
@@ -122,7 +128,9 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
         },
       };
     } catch (error) {
-      lastError = new Error(`${(error as Error).message}${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' ')}` : ''}`);
+      lastError = new Error(
+        `${(error as Error).message}${stderr ? `: ${stderr.trim().split('\n').slice(-2).join(' ')}` : ''}`,
+      );
       process.removeListener('exit', killOnExit);
       await stopChild(child);
       if (options.port) break; // a fixed port will not free itself by retrying

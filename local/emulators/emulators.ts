@@ -68,12 +68,20 @@ export interface LaunchedEmulators {
 
 export async function launchEmulators(options: { stateDir?: string } = {}): Promise<LaunchedEmulators> {
   const started: Array<DynamoDbLocal | FauxqsEmulator> = [];
-  const stopAll = async () => { await Promise.allSettled(started.reverse().map((emulator) => emulator.stop())); };
+  const stopAll = async () => {
+    await Promise.allSettled(started.reverse().map((emulator) => emulator.stop()));
+  };
   try {
     // Java takes seconds to start; fauxqs starts in-process meanwhile.
     const [dynamodb, fauxqs] = await Promise.all([
-      startDynamoDbLocal({ dataDir: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined }).then((e) => { started.push(e); return e; }),
-      startFauxqsEmulator({ dataDir: options.stateDir ? join(options.stateDir, 'fauxqs') : undefined }).then((e) => { started.push(e); return e; }),
+      startDynamoDbLocal({ dataDir: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined }).then((e) => {
+        started.push(e);
+        return e;
+      }),
+      startFauxqsEmulator({ dataDir: options.stateDir ? join(options.stateDir, 'fauxqs') : undefined }).then((e) => {
+        started.push(e);
+        return e;
+      }),
     ]);
     return { dynamodb, fauxqs, stop: stopAll };
   } catch (error) {
@@ -93,7 +101,11 @@ export async function provisionEmulators(launched: LaunchedEmulators, model: Twi
     await launched.stop();
   };
   try {
-    await Promise.all([createTables(clients.dynamodb, model), createQueues(clients.sqs, model, fauxqs.endpointUrl), createBuckets(clients.s3, model)]);
+    await Promise.all([
+      createTables(clients.dynamodb, model),
+      createQueues(clients.sqs, model, fauxqs.endpointUrl),
+      createBuckets(clients.s3, model),
+    ]);
   } catch (error) {
     await stop();
     throw error;

@@ -23,7 +23,10 @@ export async function applyFauxqsPatches(): Promise<void> {
   const persistenceUrl = new URL('./persistence.js', import.meta.resolve('fauxqs')).href;
   const module = (await import(persistenceUrl)) as { PersistenceManager?: { prototype: PersistenceManagerLike } };
   const prototype = module.PersistenceManager?.prototype;
-  if (!prototype) throw new Error('fauxqs: PersistenceManager not found; re-check local/emulators/fauxqs-patches.ts against the installed version');
+  if (!prototype)
+    throw new Error(
+      'fauxqs: PersistenceManager not found; re-check local/emulators/fauxqs-patches.ts against the installed version',
+    );
   prototype.updateMessageReady = function updateMessageReady(this: PersistenceManagerLike, messageId: string): void {
     this.db.prepare(READY_SQL).run(messageId);
   };

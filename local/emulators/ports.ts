@@ -24,7 +24,9 @@ export function assertPortFree(port: number): Promise<void> {
   if (port === 0) return Promise.resolve();
   return new Promise((resolveFree, reject) => {
     const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, error) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, error) : error),
+    );
     server.listen(port, LOOPBACK_HOST, () => server.close(() => resolveFree()));
   });
 }

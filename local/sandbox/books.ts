@@ -17,7 +17,8 @@ export interface SandboxRecord {
   schedule: ScheduledStep[];
 }
 
-export type StoredOutcome = { kind: 'payout'; providerReference: string } | { kind: 'error'; httpStatus: number; body: SandboxErrorBody };
+export type StoredOutcome =
+  { kind: 'payout'; providerReference: string } | { kind: 'error'; httpStatus: number; body: SandboxErrorBody };
 
 export interface IdempotencyRecord {
   bodyHash: string;
@@ -69,14 +70,28 @@ export type SubmitOutcome =
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-export const mask = (value: string) => '•'.repeat(Math.max(0, value.length - MASK_VISIBLE_CHARACTERS)) + value.slice(-MASK_VISIBLE_CHARACTERS);
+export const mask = (value: string) =>
+  '•'.repeat(Math.max(0, value.length - MASK_VISIBLE_CHARACTERS)) + value.slice(-MASK_VISIBLE_CHARACTERS);
 
 export function unavailable(): SubmitOutcome {
-  return { kind: 'error', httpStatus: 503, replayed: false, body: { error: { type: 'api_error', code: 'service_unavailable', message: 'The sandbox is unavailable (test trigger); nothing was recorded.' } } };
+  return {
+    kind: 'error',
+    httpStatus: 503,
+    replayed: false,
+    body: {
+      error: {
+        type: 'api_error',
+        code: 'service_unavailable',
+        message: 'The sandbox is unavailable (test trigger); nothing was recorded.',
+      },
+    },
+  };
 }

@@ -4,7 +4,9 @@ import { SANDBOX_PATHS, type SandboxList, type SandboxPayout } from '../../funct
 
 /** Every payout the sandbox at `baseUrl` holds for `payoutId`, oldest first. */
 export async function sandboxPayoutsFor(baseUrl: string, payoutId: string): Promise<SandboxPayout[]> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_PATHS.payouts}?payout_id=${encodeURIComponent(payoutId)}`);
+  const response = await fetch(
+    `${baseUrl.replace(/\/+$/, '')}${SANDBOX_PATHS.payouts}?payout_id=${encodeURIComponent(payoutId)}`,
+  );
   if (!response.ok) throw new Error(`sandbox answered ${response.status} to GET /v1/payouts?payout_id=${payoutId}`);
   return ((await response.json()) as SandboxList<SandboxPayout>).data;
 }
@@ -14,8 +16,15 @@ export async function countSandboxPayouts(baseUrl: string, payoutId: string): Pr
 }
 
 /** Moves the sandbox clock forward; answers the payouts that changed state. */
-export async function advanceSandboxClock(baseUrl: string, seconds: number): Promise<Array<{ id: string; from: string; to: string }>> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_PATHS.advance}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
+export async function advanceSandboxClock(
+  baseUrl: string,
+  seconds: number,
+): Promise<Array<{ id: string; from: string; to: string }>> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}${SANDBOX_PATHS.advance}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ seconds }),
+  });
   if (!response.ok) throw new Error(`sandbox answered ${response.status} to POST /v1/test/advance`);
   return ((await response.json()) as { changed: Array<{ id: string; from: string; to: string }> }).changed;
 }

@@ -67,7 +67,12 @@ export interface DeliveryPlan {
   readonly retryDelaysMs: readonly number[];
 }
 
-export function planDelivery(seed: number, eventId: string, rates: FaultRates, timing: DeliveryTiming = DELIVERY_TIMING_DEFAULT): DeliveryPlan {
+export function planDelivery(
+  seed: number,
+  eventId: string,
+  rates: FaultRates,
+  timing: DeliveryTiming = DELIVERY_TIMING_DEFAULT,
+): DeliveryPlan {
   assertRates(rates);
   assertTiming(timing);
   const random = seededRandom(`${seed}:${eventId}`);
@@ -77,7 +82,9 @@ export function planDelivery(seed: number, eventId: string, rates: FaultRates, t
   const delayMs = Math.floor(random() * timing.delayMsMax);
   const gapMs = Math.floor(random() * timing.duplicateGapMsMax);
   const dropped = 1 + Math.floor(random() * Math.min(DROPPED_ATTEMPTS_MAX, timing.attemptsMax - 1));
-  const retryDelaysMs = Array.from({ length: timing.attemptsMax - 1 }, (_, index) => backoffMs(index + 1, random(), timing));
+  const retryDelaysMs = Array.from({ length: timing.attemptsMax - 1 }, (_, index) =>
+    backoffMs(index + 1, random(), timing),
+  );
   return {
     eventId,
     initialDelayMs: draws.delay < rates.delay ? delayMs : 0,
@@ -119,9 +126,11 @@ function assertRates(rates: FaultRates): void {
 }
 
 function assertTiming(timing: DeliveryTiming): void {
-  if (!Number.isInteger(timing.attemptsMax) || timing.attemptsMax < 2) throw new Error(`attemptsMax must be an integer ≥ 2 so a dropped event is redelivered, got ${timing.attemptsMax}`);
+  if (!Number.isInteger(timing.attemptsMax) || timing.attemptsMax < 2)
+    throw new Error(`attemptsMax must be an integer ≥ 2 so a dropped event is redelivered, got ${timing.attemptsMax}`);
   for (const [name, value] of Object.entries(timing)) {
-    if (!(Number.isFinite(value) && value >= 0)) throw new Error(`delivery timing ${name} must be a non-negative number, got ${value}`);
+    if (!(Number.isFinite(value) && value >= 0))
+      throw new Error(`delivery timing ${name} must be a non-negative number, got ${value}`);
   }
 }
 

@@ -22,13 +22,29 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (response.writableEnded || response.destroyed) return;
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
-export function sendError(response: ServerResponse, status: number, type: string, code: string, message: string, param?: string): void {
+export function sendError(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  code: string,
+  message: string,
+  param?: string,
+): void {
   sendJson(response, status, { error: { type, code, message, ...(param === undefined ? {} : { param }) } });
 }

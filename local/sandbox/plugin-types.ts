@@ -43,4 +43,3 @@ export interface SandboxPlugin {
 }
 
 export type SandboxPluginFactory = (context: SandboxContext) => SandboxPlugin;
-

@@ -47,7 +47,10 @@ export function failureFor(state: SandboxPayoutState): { code: string; message: 
     case 'failed':
       return { code: 'account_closed', message: 'The bank account has been closed.' };
     case 'returned':
-      return { code: 'account_closed', message: 'The bank returned the payout after it was paid: the account has been closed.' };
+      return {
+        code: 'account_closed',
+        message: 'The bank returned the payout after it was paid: the account has been closed.',
+      };
     case 'canceled':
       return { code: 'canceled_by_provider', message: 'The provider canceled the payout before it was sent.' };
     case 'accepted':

@@ -53,7 +53,12 @@ export interface SandboxProvider {
 export async function startSandboxProvider(options: SandboxProviderOptions): Promise<SandboxProvider> {
   const stepSeconds = options.stepSeconds ?? SANDBOX_STEP_SECONDS_DEFAULT;
   if (!(stepSeconds > 0)) throw new Error(`sandbox stepSeconds must be positive, got ${stepSeconds}`);
-  const store = new SandboxStore({ stateDir: options.stateDir, stepMs: stepSeconds * 1000, realNowMs: options.realNowMs, journalLinesMax: options.journalLinesMax });
+  const store = new SandboxStore({
+    stateDir: options.stateDir,
+    stepMs: stepSeconds * 1000,
+    realNowMs: options.realNowMs,
+    journalLinesMax: options.journalLinesMax,
+  });
   const context: SandboxContext = {
     listPayouts: (filter) => store.listPayouts(filter),
     getPayout: (reference) => store.getPayout(reference),
@@ -67,14 +72,20 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
   const plugins: SandboxPlugin[] = options.plugins === false ? [] : SANDBOX_PLUGINS.map((create) => create(context));
   const hung = new Set<NodeJS.Timeout>();
   const server = createServer(
-    requestHandler({ store, submitHangMs: options.submitHangMs ?? SANDBOX_SUBMIT_HANG_MS_DEFAULT, extraRoutes: plugins.flatMap((plugin) => plugin.routes ?? []), hung }),
+    requestHandler({
+      store,
+      submitHangMs: options.submitHangMs ?? SANDBOX_SUBMIT_HANG_MS_DEFAULT,
+      extraRoutes: plugins.flatMap((plugin) => plugin.routes ?? []),
+      hung,
+    }),
   );
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? LOOPBACK_HOST, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? LOOPBACK_HOST : options.host;
+  const urlHost =
+    options.host === undefined || options.host === '0.0.0.0' || options.host === '::' ? LOOPBACK_HOST : options.host;
   // Apply states that fell due while the sandbox was stopped, then keep the clock running.
   store.tick();
   const ticker = setInterval(() => store.tick(), TICK_INTERVAL_MS);

@@ -7,7 +7,12 @@
 //   GET  /healthz
 // plus whatever routes the plugins add.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, type SandboxList, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  type SandboxList,
+  type SandboxPayout,
+} from '../../functions/adapters/providers/sandbox-api.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './http.js';
 import type { SandboxRoute } from './plugin-types.js';
 import type { SandboxStore } from './store.js';
@@ -31,7 +36,8 @@ export interface SandboxServerOptions {
 export function requestHandler(options: SandboxServerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     route(options, request, response).catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError) return sendError(response, 413, 'invalid_request_error', 'body_too_large', error.message);
+      if (error instanceof BodyTooLargeError)
+        return sendError(response, 413, 'invalid_request_error', 'body_too_large', error.message);
       console.error('sandbox: request failed', error);
       sendError(response, 500, 'api_error', 'internal_error', 'The sandbox failed to process the request.');
     });
@@ -50,25 +56,40 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
     const requested = Math.trunc(Number(url.searchParams.get('limit') ?? LIST_LIMIT_MAX));
     const limit = Number.isFinite(requested) && requested >= 1 ? Math.min(requested, LIST_LIMIT_MAX) : LIST_LIMIT_MAX;
     const all = store.listPayouts(payoutId === undefined ? {} : { payoutId });
-    const list: SandboxList<SandboxPayout> = { object: 'list', data: all.slice(0, limit), has_more: all.length > limit };
+    const list: SandboxList<SandboxPayout> = {
+      object: 'list',
+      data: all.slice(0, limit),
+      has_more: all.length > limit,
+    };
     return sendJson(response, 200, list);
   }
   const single = /^\/v1\/payouts\/([^/]+)$/.exec(path);
   if (method === 'GET' && single) {
     const payout = store.getPayout(decodeURIComponent(single[1]!));
-    return payout ? sendJson(response, 200, payout) : sendError(response, 404, 'not_found', 'resource_missing', `No such payout: ${single[1]}`);
+    return payout
+      ? sendJson(response, 200, payout)
+      : sendError(response, 404, 'not_found', 'resource_missing', `No such payout: ${single[1]}`);
   }
   if (method === 'POST' && path === '/v1/test/advance') {
     const parsed = parseJson(await readBody(request)) as { seconds?: unknown } | undefined;
     const seconds = parsed?.seconds;
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > ADVANCE_SECONDS_MAX) {
-      return sendError(response, 400, 'invalid_request_error', 'parameter_invalid', `seconds must be a number between 0 and ${ADVANCE_SECONDS_MAX}`, 'seconds');
+      return sendError(
+        response,
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        `seconds must be a number between 0 and ${ADVANCE_SECONDS_MAX}`,
+        'seconds',
+      );
     }
     const changed = store.advance(seconds);
     return sendJson(response, 200, { now: new Date(store.nowMs()).toISOString(), changed });
   }
-  if (method === 'GET' && path === '/v1/test/triggers') return sendJson(response, 200, { us_routing_number: SANDBOX_US_ROUTING_NUMBER, triggers: SANDBOX_TRIGGERS });
-  if (method === 'GET' && path === '/healthz') return sendJson(response, 200, { ok: true, now: new Date(store.nowMs()).toISOString() });
+  if (method === 'GET' && path === '/v1/test/triggers')
+    return sendJson(response, 200, { us_routing_number: SANDBOX_US_ROUTING_NUMBER, triggers: SANDBOX_TRIGGERS });
+  if (method === 'GET' && path === '/healthz')
+    return sendJson(response, 200, { ok: true, now: new Date(store.nowMs()).toISOString() });
 
   for (const extra of options.extraRoutes) {
     const match = method === extra.method ? extra.path.exec(path) : null;
@@ -77,20 +98,41 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
   sendError(response, 404, 'not_found', 'route_missing', `No route for ${method} ${path}`);
 }
 
-async function createPayout(options: SandboxServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function createPayout(
+  options: SandboxServerOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const header = request.headers[IDEMPOTENCY_KEY_HEADER];
   const key = Array.isArray(header) ? header[0] : header;
   const raw = await readBody(request);
-  if (!validIdempotencyKey(key)) return sendError(response, 400, 'invalid_request_error', 'idempotency_key_missing', 'Idempotency-Key header (1-255 printable ASCII characters) is required', 'Idempotency-Key');
+  if (!validIdempotencyKey(key))
+    return sendError(
+      response,
+      400,
+      'invalid_request_error',
+      'idempotency_key_missing',
+      'Idempotency-Key header (1-255 printable ASCII characters) is required',
+      'Idempotency-Key',
+    );
   const parsed = parseJson(raw);
-  if (parsed === undefined) return sendError(response, 400, 'invalid_request_error', 'body_invalid_json', 'body must be JSON');
+  if (parsed === undefined)
+    return sendError(response, 400, 'invalid_request_error', 'body_invalid_json', 'body must be JSON');
   const validation = validateCreatePayout(parsed);
-  if (!validation.ok) return sendError(response, 400, 'invalid_request_error', 'parameter_invalid', validation.message, validation.param);
+  if (!validation.ok)
+    return sendError(response, 400, 'invalid_request_error', 'parameter_invalid', validation.message, validation.param);
 
   const outcome = options.store.submit(key, validation.body);
   const replayHeader: Record<string, string> = outcome.replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {};
   if (outcome.kind === 'error') return sendJson(response, outcome.httpStatus, outcome.body, replayHeader);
-  if (outcome.httpStatus === 500) return sendError(response, 500, 'api_error', 'internal_error', 'The sandbox recorded the payout but failed before answering (test trigger).');
+  if (outcome.httpStatus === 500)
+    return sendError(
+      response,
+      500,
+      'api_error',
+      'internal_error',
+      'The sandbox recorded the payout but failed before answering (test trigger).',
+    );
   if (!outcome.holdFirstAnswer) return sendJson(response, 200, outcome.payout, replayHeader);
   // The dangerous case: the payout exists, but the caller will give up before it hears so.
   await new Promise<void>((resolveHold) => {

@@ -1,4 +1,4 @@
-// The sandbox's settlement report (issue 5): GET /v1/reports/settlement?date=YYYY-MM-DD, a CSV
+// The sandbox's settlement report, what reconciliation matches against: GET /v1/reports/settlement?date=YYYY-MM-DD, a CSV
 // shaped like a real provider's payout reconciliation report — one row per payout the sandbox
 // received that UTC day, with its current state — written by the same writer our parser reads
 // (functions/domain/reconciliation/report-writer.ts). The `report_*` test triggers perturb rows so
@@ -44,7 +44,8 @@ export function reportRowsOf(payout: SandboxPayout, perturbation: ReportPerturba
   const currency = payout.currency.toUpperCase();
   if (!isCurrencyCode(currency)) return [];
   const status = reportStatus(payout.status);
-  const settledAt = payout.status_transitions.paid ?? payout.status_transitions.failed ?? payout.status_transitions.canceled;
+  const settledAt =
+    payout.status_transitions.paid ?? payout.status_transitions.failed ?? payout.status_transitions.canceled;
   const base = {
     providerReference: payout.id,
     payoutId: payout.payout_id,
@@ -63,9 +64,21 @@ export function reportRowsOf(payout: SandboxPayout, perturbation: ReportPerturba
     case 'omit':
       return [];
     case 'amount_changed':
-      return [{ ...base, grossMinor: base.grossMinor + REPORT_AMOUNT_CHANGE_MINOR, netMinor: base.netMinor + REPORT_AMOUNT_CHANGE_MINOR }];
+      return [
+        {
+          ...base,
+          grossMinor: base.grossMinor + REPORT_AMOUNT_CHANGE_MINOR,
+          netMinor: base.netMinor + REPORT_AMOUNT_CHANGE_MINOR,
+        },
+      ];
     case 'fee_changed':
-      return [{ ...base, feeMinor: base.feeMinor + REPORT_FEE_CHANGE_MINOR, netMinor: base.netMinor - REPORT_FEE_CHANGE_MINOR }];
+      return [
+        {
+          ...base,
+          feeMinor: base.feeMinor + REPORT_FEE_CHANGE_MINOR,
+          netMinor: base.netMinor - REPORT_FEE_CHANGE_MINOR,
+        },
+      ];
     case 'duplicated':
       return [base, base];
     case 'status_changed':
@@ -88,7 +101,10 @@ export function createSettlementReport(context: SandboxContext): SandboxPlugin {
             sendError(response, 400, 'invalid_request_error', 'parameter_invalid', 'date must be YYYY-MM-DD', 'date');
             return;
           }
-          response.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="settlement-${date}.csv"` });
+          response.writeHead(200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="settlement-${date}.csv"`,
+          });
           response.write(REPORT_HEADER);
           // Oldest first, as listPayouts returns them: a stable order, so the report is stable too.
           for (const payout of context.listPayouts()) {

@@ -6,7 +6,18 @@
 // into a new snapshot at start and every JOURNAL_LINES_MAX lines. Deltas carry whole values, so
 // replaying a line twice (a crash between snapshot and truncation) changes nothing; a torn last
 // line (a crash mid-append) was never acknowledged and is dropped.
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export const STATE_FILE_NAME = 'sandbox-state.json';
@@ -36,9 +47,18 @@ function writeAtomically(path: string, text: string): void {
 }
 
 /** `stateDir` undefined keeps the books in memory only (tests that do not test restarts). */
-export function stateFiles<TSnapshot, TDelta>(stateDir: string | undefined, journalLinesMax = JOURNAL_LINES_MAX): StateFiles<TSnapshot, TDelta> {
+export function stateFiles<TSnapshot, TDelta>(
+  stateDir: string | undefined,
+  journalLinesMax = JOURNAL_LINES_MAX,
+): StateFiles<TSnapshot, TDelta> {
   if (stateDir === undefined) {
-    return { directory: undefined, load: () => ({ snapshot: undefined, deltas: [] }), append: () => undefined, journalFull: false, writeSnapshot: () => undefined };
+    return {
+      directory: undefined,
+      load: () => ({ snapshot: undefined, deltas: [] }),
+      append: () => undefined,
+      journalFull: false,
+      writeSnapshot: () => undefined,
+    };
   }
   mkdirSync(stateDir, { recursive: true });
   const snapshotPath = join(stateDir, STATE_FILE_NAME);
@@ -47,7 +67,9 @@ export function stateFiles<TSnapshot, TDelta>(stateDir: string | undefined, jour
   return {
     directory: stateDir,
     load() {
-      const snapshot = existsSync(snapshotPath) ? (JSON.parse(readFileSync(snapshotPath, 'utf8')) as TSnapshot) : undefined;
+      const snapshot = existsSync(snapshotPath)
+        ? (JSON.parse(readFileSync(snapshotPath, 'utf8')) as TSnapshot)
+        : undefined;
       const deltas: TDelta[] = [];
       if (existsSync(journalPath)) {
         for (const line of readFileSync(journalPath, 'utf8').split('\n')) {

@@ -3,7 +3,12 @@
 // two requests with the same Idempotency-Key can never both create a payout.
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxPayoutState } from '../../functions/domain/provider-status.js';
-import { SANDBOX_REFERENCE_PREFIX, type SandboxCreatePayoutRequest, type SandboxErrorBody, type SandboxPayout } from '../../functions/adapters/providers/sandbox-api.js';
+import {
+  SANDBOX_REFERENCE_PREFIX,
+  type SandboxCreatePayoutRequest,
+  type SandboxErrorBody,
+  type SandboxPayout,
+} from '../../functions/adapters/providers/sandbox-api.js';
 import {
   STATE_VERSION,
   canonicalJson,
@@ -45,8 +50,18 @@ export class SandboxStore {
     this.realNowMs = options.realNowMs ?? Date.now;
     this.stepMs = options.stepMs;
     const { snapshot, deltas } = this.files.load();
-    if (snapshot && snapshot.version !== STATE_VERSION) throw new Error(`sandbox state version ${snapshot.version}, expected ${STATE_VERSION}: delete ${this.files.directory}`);
-    this.state = snapshot ?? { version: STATE_VERSION, clockOffsetMs: 0, eventSequence: 0, payouts: {}, idempotency: {}, attempts: {} };
+    if (snapshot && snapshot.version !== STATE_VERSION)
+      throw new Error(
+        `sandbox state version ${snapshot.version}, expected ${STATE_VERSION}: delete ${this.files.directory}`,
+      );
+    this.state = snapshot ?? {
+      version: STATE_VERSION,
+      clockOffsetMs: 0,
+      eventSequence: 0,
+      payouts: {},
+      idempotency: {},
+      attempts: {},
+    };
     for (const delta of deltas) {
       this.state.clockOffsetMs = delta.clockOffsetMs;
       this.state.eventSequence = delta.eventSequence;
@@ -73,12 +88,24 @@ export class SandboxStore {
     const existing = this.state.idempotency[idempotencyKey];
     if (existing) {
       if (existing.bodyHash !== bodyHash) {
-        return { kind: 'error', httpStatus: 422, replayed: false, body: { error: { type: 'idempotency_error', code: 'idempotency_key_reused', message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.` } } };
+        return {
+          kind: 'error',
+          httpStatus: 422,
+          replayed: false,
+          body: {
+            error: {
+              type: 'idempotency_error',
+              code: 'idempotency_key_reused',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with; key ${idempotencyKey} was used with a different body.`,
+            },
+          },
+        };
       }
       // Counted but not journaled: a replay changes nothing a restart must remember, and an fsync
       // per retry would make the common retry path the slow one.
       this.countAttempt(idempotencyKey);
-      if (existing.outcome.kind === 'error') return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
+      if (existing.outcome.kind === 'error')
+        return { kind: 'error', httpStatus: existing.outcome.httpStatus, body: existing.outcome.body, replayed: true };
       const record = this.state.payouts[existing.outcome.providerReference]!;
       return { kind: 'payout', httpStatus: 200, payout: record.payout, replayed: true, holdFirstAnswer: false };
     }
@@ -96,8 +123,18 @@ export class SandboxStore {
         }
         break;
       case 'reject': {
-        const rejection: SandboxErrorBody = { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'The bank account number is not valid for this bank.', param: 'destination.fields' } };
-        this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'error', httpStatus: 402, body: rejection } };
+        const rejection: SandboxErrorBody = {
+          error: {
+            type: 'payout_rejected',
+            code: 'invalid_account_number',
+            message: 'The bank account number is not valid for this bank.',
+            param: 'destination.fields',
+          },
+        };
+        this.state.idempotency[idempotencyKey] = {
+          bodyHash,
+          outcome: { kind: 'error', httpStatus: 402, body: rejection },
+        };
         this.persist({ idempotency: [idempotencyKey], attempts: [idempotencyKey] });
         return { kind: 'error', httpStatus: 402, body: rejection, replayed: false };
       }
@@ -165,10 +202,17 @@ export class SandboxStore {
     return changes.map((change) => ({ id: change.payout.id, from: change.previousStatus!, to: change.payout.status }));
   }
 
-  private createPayout(idempotencyKey: string, body: SandboxCreatePayoutRequest, bodyHash: string, trigger: SandboxTrigger): SandboxPayout {
+  private createPayout(
+    idempotencyKey: string,
+    body: SandboxCreatePayoutRequest,
+    bodyHash: string,
+    trigger: SandboxTrigger,
+  ): SandboxPayout {
     const nowMs = this.nowMs();
     const providerReference = `${SANDBOX_REFERENCE_PREFIX}${randomBytes(12).toString('hex')}`;
-    const fields = Object.fromEntries(Object.entries(body.destination.fields).map(([name, value]) => [name, mask(value)]));
+    const fields = Object.fromEntries(
+      Object.entries(body.destination.fields).map(([name, value]) => [name, mask(value)]),
+    );
     const created = new Date(nowMs).toISOString();
     const payout: SandboxPayout = {
       id: providerReference,
@@ -187,7 +231,12 @@ export class SandboxStore {
       status_transitions: { accepted: created },
       batch_id: null,
     };
-    const record: SandboxRecord = { payout, triggerName: trigger.name, bodyHash, schedule: scheduleFor(trigger.progression, nowMs, this.stepMs) };
+    const record: SandboxRecord = {
+      payout,
+      triggerName: trigger.name,
+      bodyHash,
+      schedule: scheduleFor(trigger.progression, nowMs, this.stepMs),
+    };
     this.state.payouts[providerReference] = record;
     this.state.idempotency[idempotencyKey] = { bodyHash, outcome: { kind: 'payout', providerReference } };
     const change = this.change(record, null, created);
@@ -211,7 +260,11 @@ export class SandboxStore {
     return this.change(record, previousStatus, at);
   }
 
-  private change(record: SandboxRecord, previousStatus: SandboxPayoutState | null, occurredAt: string): SandboxStateChange {
+  private change(
+    record: SandboxRecord,
+    previousStatus: SandboxPayoutState | null,
+    occurredAt: string,
+  ): SandboxStateChange {
     this.state.eventSequence += 1;
     return {
       eventId: `evt_sbx_${String(this.state.eventSequence).padStart(8, '0')}`,
@@ -244,7 +297,8 @@ export class SandboxStore {
 
   /** Journals what a change touched (whole values); folds the journal into a snapshot when it is long. */
   private persist(touched: Touched): void {
-    const pick = <T>(source: Record<string, T>, keys: string[] | undefined) => (keys === undefined ? undefined : Object.fromEntries(keys.map((key) => [key, source[key]!])));
+    const pick = <T>(source: Record<string, T>, keys: string[] | undefined) =>
+      keys === undefined ? undefined : Object.fromEntries(keys.map((key) => [key, source[key]!]));
     const delta: SandboxDelta = { clockOffsetMs: this.state.clockOffsetMs, eventSequence: this.state.eventSequence };
     const payouts = pick(this.state.payouts, touched.payouts);
     const idempotency = pick(this.state.idempotency, touched.idempotency);

@@ -62,7 +62,14 @@ export class WebhookDelivery {
     const plan = planDelivery(this.options.seed, event.id, this.options.rates, this.options.timing);
     const payoutId = event.data.payout_id;
     const alreadyHeld = this.heldByPayout.get(payoutId);
-    const record: EventRecord = { event, body: JSON.stringify(event), plan, held: plan.reorder && !alreadyHeld, state: 'scheduled', attempts: [] };
+    const record: EventRecord = {
+      event,
+      body: JSON.stringify(event),
+      plan,
+      held: plan.reorder && !alreadyHeld,
+      state: 'scheduled',
+      attempts: [],
+    };
     this.remember(record);
     if (alreadyHeld) {
       // This is the event the held one waits for: release it once this one is through.
@@ -136,7 +143,10 @@ export class WebhookDelivery {
       return;
     }
     record.state = 'retrying';
-    this.later(plan.retryDelaysMs[attempt - 1] ?? this.options.timing.retryDelayMsMax, () => void this.attempt(record, attempt + 1));
+    this.later(
+      plan.retryDelaysMs[attempt - 1] ?? this.options.timing.retryDelayMsMax,
+      () => void this.attempt(record, attempt + 1),
+    );
   }
 
   private releaseHeldAfter(record: EventRecord): void {
@@ -146,7 +156,11 @@ export class WebhookDelivery {
     this.start(held);
   }
 
-  private async send(record: EventRecord, success: 'delivered' | 'duplicate' | 'resent', attempt = record.attempts.length + 1): Promise<AttemptRecord> {
+  private async send(
+    record: EventRecord,
+    success: 'delivered' | 'duplicate' | 'resent',
+    attempt = record.attempts.length + 1,
+  ): Promise<AttemptRecord> {
     const at = this.nowIso();
     if (!this.options.targetUrl) {
       const skipped: AttemptRecord = { attempt, at, outcome: 'failed', error: 'no webhook URL configured' };
@@ -166,7 +180,13 @@ export class WebhookDelivery {
           ? ({ attempt, at, outcome: success, httpStatus: response.status } satisfies AttemptRecord)
           : ({ attempt, at, outcome: 'failed', httpStatus: response.status } satisfies AttemptRecord);
       },
-      (error: unknown) => ({ attempt, at, outcome: 'failed', error: error instanceof Error ? error.message : String(error) }) satisfies AttemptRecord,
+      (error: unknown) =>
+        ({
+          attempt,
+          at,
+          outcome: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+        }) satisfies AttemptRecord,
     );
     this.inFlight.add(request);
     try {

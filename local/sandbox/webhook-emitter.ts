@@ -1,4 +1,4 @@
-// The sandbox's signed webhooks (issue 4): every state a payout enters is sent to our intake as a
+// The sandbox's signed webhooks, as a real provider would send them: every state a payout enters is sent to our intake as a
 // Standard-Webhooks-signed event, through a seeded fault plan (duplicates, delays, reordering,
 // drops redelivered with exponential backoff). Routes:
 //   POST /v1/webhooks/{eventId}/resend   one immediate, fault-free redelivery (as in providers' dashboards)
@@ -9,6 +9,7 @@
 //   WEBHOOK_SECRETS_FILE     secrets file; the sandbox signs with `sandbox[0]`
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV } from '../../functions/shared/names.js';
 import { REPO_ROOT } from '../paths.js';
 import { DELIVERY_TIMING_DEFAULT, parseFaultRates, type DeliveryTiming, type FaultRates } from './fault-plan.js';
 import { sendError, sendJson } from './http.js';
@@ -30,7 +31,7 @@ export interface WebhookEmitterOptions {
 }
 
 /** The sandbox's own signing secret: the first `sandbox` secret of the twin's secrets file. */
-export function loadSandboxSecret(path = process.env['WEBHOOK_SECRETS_FILE'] ?? SECRETS_FILE_DEFAULT): string {
+export function loadSandboxSecret(path = process.env[ENV.webhookSecretsFile] ?? SECRETS_FILE_DEFAULT): string {
   const secrets = JSON.parse(readFileSync(path, 'utf8')) as { sandbox?: string[] };
   const secret = secrets.sandbox?.[0];
   if (!secret) throw new Error(`${path} holds no sandbox secret (expected { "sandbox": ["whsec_…"] })`);
@@ -41,7 +42,12 @@ export function emitterOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Web
   const seedText = env['SANDBOX_WEBHOOK_SEED'];
   const seed = seedText === undefined || seedText === '' ? WEBHOOK_SEED_DEFAULT : Number(seedText);
   if (!Number.isInteger(seed)) throw new Error(`SANDBOX_WEBHOOK_SEED must be an integer, got ${seedText}`);
-  return { seed, rates: parseFaultRates(env['SANDBOX_WEBHOOK_FAULTS']), timing: DELIVERY_TIMING_DEFAULT, secret: loadSandboxSecret() };
+  return {
+    seed,
+    rates: parseFaultRates(env['SANDBOX_WEBHOOK_FAULTS']),
+    timing: DELIVERY_TIMING_DEFAULT,
+    secret: loadSandboxSecret(),
+  };
 }
 
 /** The plugin with explicit options (tests); `createWebhookEmitter` reads them from the environment. */
@@ -56,11 +62,12 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
       realNowMs: options.realNowMs ?? context.realNowMs,
     });
     // Without an intake to call (a sandbox started on its own) there is nothing to deliver.
-    const unsubscribe = (options.targetUrl ?? context.webhookUrl) === undefined
-      ? () => undefined
-      : context.onStateChange((change) => {
-          delivery.enqueue(webhookEventOf(change));
-        });
+    const unsubscribe =
+      (options.targetUrl ?? context.webhookUrl) === undefined
+        ? () => undefined
+        : context.onStateChange((change) => {
+            delivery.enqueue(webhookEventOf(change));
+          });
     return {
       name: 'webhook-emitter',
       routes: [
@@ -70,7 +77,14 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
           async handle(_request, response, match) {
             const eventId = decodeURIComponent(match[1] ?? '');
             const attempt = await delivery.resend(eventId);
-            if (!attempt) return sendError(response, 404, 'not_found', 'resource_missing', `No such webhook event: ${eventId} (events are kept in memory until the sandbox restarts)`);
+            if (!attempt)
+              return sendError(
+                response,
+                404,
+                'not_found',
+                'resource_missing',
+                `No such webhook event: ${eventId} (events are kept in memory until the sandbox restarts)`,
+              );
             sendJson(response, attempt.outcome === 'resent' ? 200 : 502, { event_id: eventId, ...attempt });
           },
         },

@@ -11,7 +11,12 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-export function signStandardWebhook(secret: string, webhookId: string, timestampSeconds: number, body: string): SignedHeaders {
+export function signStandardWebhook(
+  secret: string,
+  webhookId: string,
+  timestampSeconds: number,
+  body: string,
+): SignedHeaders {
   if (!secret.startsWith(SECRET_PREFIX)) throw new Error('a Standard Webhooks secret starts with whsec_');
   const key = Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
   const timestamp = String(Math.floor(timestampSeconds));

@@ -10,7 +10,9 @@ export function functionEnvironment(
   context: ResolveContext,
   twinEnvironment: Record<string, string>,
 ): Record<string, string> {
-  const fromTemplate = Object.fromEntries(Object.entries(fn.environment).map(([key, value]) => [key, resolveString(value, context)]));
+  const fromTemplate = Object.fromEntries(
+    Object.entries(fn.environment).map(([key, value]) => [key, resolveString(value, context)]),
+  );
   return {
     ...fromTemplate,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
@@ -26,10 +28,19 @@ export function functionEnvironment(
 }
 
 /** Every variable any function sets, merged: handy for tests that call handlers in-process. */
-export function mergedEnvironment(functions: FunctionSpec[], context: ResolveContext, twinEnvironment: Record<string, string>): Record<string, string> {
+export function mergedEnvironment(
+  functions: FunctionSpec[],
+  context: ResolveContext,
+  twinEnvironment: Record<string, string>,
+): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const fn of functions) {
-    const { AWS_LAMBDA_FUNCTION_NAME: _name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: _memory, PAYOUT_FUNCTION: _short, ...shared } = functionEnvironment(fn, context, twinEnvironment);
+    const {
+      AWS_LAMBDA_FUNCTION_NAME: _name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: _memory,
+      PAYOUT_FUNCTION: _short,
+      ...shared
+    } = functionEnvironment(fn, context, twinEnvironment);
     Object.assign(merged, shared);
   }
   return merged;

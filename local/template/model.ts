@@ -13,7 +13,11 @@ export interface TableSpec {
   name: string;
   keySchema: Array<{ AttributeName: string; KeyType: string }>;
   attributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
-  globalSecondaryIndexes: Array<{ IndexName: string; KeySchema: Array<{ AttributeName: string; KeyType: string }>; Projection: Record<string, unknown> }>;
+  globalSecondaryIndexes: Array<{
+    IndexName: string;
+    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+    Projection: Record<string, unknown>;
+  }>;
   ttlAttribute: string | undefined;
 }
 
@@ -26,7 +30,11 @@ export interface QueueSpec {
   maxReceiveCount: number | undefined;
 }
 
-export interface BucketSpec { logicalId: string; name: string; versioned: boolean }
+export interface BucketSpec {
+  logicalId: string;
+  name: string;
+  versioned: boolean;
+}
 
 export interface FunctionSpec {
   logicalId: string;
@@ -121,7 +129,15 @@ const LAMBDA_MEMORY_MB_DEFAULT = 128;
 /** Lambda's SQS defaults: batch of 10, no batching window. */
 const SQS_BATCH_SIZE_DEFAULT = 10;
 /** SQS queue attributes fauxqs accepts; others (SqsManagedSseEnabled, tags) have no local meaning. */
-const QUEUE_ATTRIBUTES = ['VisibilityTimeout', 'DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'FifoQueue', 'ContentBasedDeduplication'];
+const QUEUE_ATTRIBUTES = [
+  'VisibilityTimeout',
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+];
 
 function props(resource: CfnResource): Record<string, any> {
   return (resource.Properties ?? {}) as Record<string, any>;
@@ -134,7 +150,11 @@ function tableSpec(logicalId: string, resource: CfnResource): TableSpec {
     name: names.tableName(logicalId),
     keySchema: p.KeySchema,
     attributeDefinitions: p.AttributeDefinitions,
-    globalSecondaryIndexes: (p.GlobalSecondaryIndexes ?? []).map((gsi: any) => ({ IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection ?? { ProjectionType: 'ALL' } })),
+    globalSecondaryIndexes: (p.GlobalSecondaryIndexes ?? []).map((gsi: any) => ({
+      IndexName: gsi.IndexName,
+      KeySchema: gsi.KeySchema,
+      Projection: gsi.Projection ?? { ProjectionType: 'ALL' },
+    })),
     ttlAttribute: p.TimeToLiveSpecification?.Enabled === false ? undefined : p.TimeToLiveSpecification?.AttributeName,
   };
 }
@@ -143,17 +163,35 @@ function queueSpec(logicalId: string, resource: CfnResource): QueueSpec {
   const p = props(resource);
   const attributes: Record<string, string> = {};
   for (const key of QUEUE_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = String(p[key]);
-  const deadLetterQueueLogicalId = p.RedrivePolicy ? referencedLogicalId(p.RedrivePolicy.deadLetterTargetArn) : undefined;
+  const deadLetterQueueLogicalId = p.RedrivePolicy
+    ? referencedLogicalId(p.RedrivePolicy.deadLetterTargetArn)
+    : undefined;
   const maxReceiveCount = p.RedrivePolicy ? Number(p.RedrivePolicy.maxReceiveCount) : undefined;
-  return { logicalId, name: names.queueName(logicalId, resource), attributes, deadLetterQueueLogicalId, maxReceiveCount };
+  return {
+    logicalId,
+    name: names.queueName(logicalId, resource),
+    attributes,
+    deadLetterQueueLogicalId,
+    maxReceiveCount,
+  };
 }
 
-function assetModulePath(cdkOutDir: string, logicalId: string, resource: CfnResource): { modulePath: string; exportName: string } {
+function assetModulePath(
+  cdkOutDir: string,
+  logicalId: string,
+  resource: CfnResource,
+): { modulePath: string; exportName: string } {
   const p = props(resource);
   const assetPath = resource.Metadata?.['aws:asset:path'];
   const s3Key = typeof p.Code?.S3Key === 'string' ? p.Code.S3Key : undefined;
-  const assetDir = typeof assetPath === 'string' ? join(cdkOutDir, assetPath) : s3Key ? join(cdkOutDir, `asset.${s3Key.replace(/\.zip$/, '')}`) : undefined;
-  if (!assetDir) throw new TemplateError(`function ${logicalId} has no asset (inline code is not supported by the twin)`);
+  const assetDir =
+    typeof assetPath === 'string'
+      ? join(cdkOutDir, assetPath)
+      : s3Key
+        ? join(cdkOutDir, `asset.${s3Key.replace(/\.zip$/, '')}`)
+        : undefined;
+  if (!assetDir)
+    throw new TemplateError(`function ${logicalId} has no asset (inline code is not supported by the twin)`);
   const handler = String(p.Handler ?? 'index.handler');
   const dot = handler.lastIndexOf('.');
   const fileStem = handler.slice(0, dot);
@@ -200,14 +238,29 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
     const p = props(resource);
     const functionLogicalId = functionIdOf(p.Target?.Arn);
     if (!functionLogicalId) continue; // universal targets (SQS, Step Functions …) have no local runner
-    schedules.push({ logicalId, expression: p.ScheduleExpression, timezone: p.ScheduleExpressionTimezone ?? 'UTC', functionLogicalId, input: p.Target?.Input, enabled: p.State !== 'DISABLED' });
+    schedules.push({
+      logicalId,
+      expression: p.ScheduleExpression,
+      timezone: p.ScheduleExpressionTimezone ?? 'UTC',
+      functionLogicalId,
+      input: p.Target?.Input,
+      enabled: p.State !== 'DISABLED',
+    });
   }
   for (const [logicalId, resource] of of('AWS::Events::Rule')) {
     const p = props(resource);
     if (!p.ScheduleExpression) continue; // event-pattern rules are not schedules
     for (const target of p.Targets ?? []) {
       const functionLogicalId = functionIdOf(target.Arn);
-      if (functionLogicalId) schedules.push({ logicalId, expression: p.ScheduleExpression, timezone: 'UTC', functionLogicalId, input: target.Input, enabled: p.State !== 'DISABLED' });
+      if (functionLogicalId)
+        schedules.push({
+          logicalId,
+          expression: p.ScheduleExpression,
+          timezone: 'UTC',
+          functionLogicalId,
+          input: target.Input,
+          enabled: p.State !== 'DISABLED',
+        });
     }
   }
   const model: TwinModel = {
@@ -215,15 +268,27 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
     cdkOutDir,
     tables: [...of('AWS::DynamoDB::Table'), ...of('AWS::DynamoDB::GlobalTable')].map(([id, r]) => tableSpec(id, r)),
     queues: of('AWS::SQS::Queue').map(([id, r]) => queueSpec(id, r)),
-    buckets: of('AWS::S3::Bucket').map(([id, r]) => ({ logicalId: id, name: names.bucketName(id), versioned: props(r).VersioningConfiguration?.Status === 'Enabled' })),
+    buckets: of('AWS::S3::Bucket').map(([id, r]) => ({
+      logicalId: id,
+      name: names.bucketName(id),
+      versioned: props(r).VersioningConfiguration?.Status === 'Enabled',
+    })),
     routes: of('AWS::ApiGatewayV2::Route').map(([id, r]) => {
       const p = props(r);
       const authorized = p.AuthorizationType && p.AuthorizationType !== 'NONE';
-      return { logicalId: id, routeKey: p.RouteKey, functionLogicalId: routeFunction(loaded, id, p), authorizerLogicalId: authorized ? referencedLogicalId(p.AuthorizerId) : undefined, scopes: p.AuthorizationScopes ?? [] };
+      return {
+        logicalId: id,
+        routeKey: p.RouteKey,
+        functionLogicalId: routeFunction(loaded, id, p),
+        authorizerLogicalId: authorized ? referencedLogicalId(p.AuthorizerId) : undefined,
+        scopes: p.AuthorizationScopes ?? [],
+      };
     }),
     authorizers: of('AWS::ApiGatewayV2::Authorizer').map(([id, r]) => {
       const p = props(r);
-      const audiences = (p.JwtConfiguration?.Audience ?? []).map((aud: unknown) => (typeof aud === 'string' ? aud : names.userPoolClientId(referencedLogicalId(aud) ?? String(aud))));
+      const audiences = (p.JwtConfiguration?.Audience ?? []).map((aud: unknown) =>
+        typeof aud === 'string' ? aud : names.userPoolClientId(referencedLogicalId(aud) ?? String(aud)),
+      );
       return { logicalId: id, audiences, identitySource: p.IdentitySource ?? ['$request.header.Authorization'] };
     }),
     userPools: of('AWS::Cognito::UserPool').map(([id, r]) => {
@@ -231,34 +296,54 @@ export function buildModel(loaded: LoadedTemplate): TwinModel {
       const groups = of('AWS::Cognito::UserPoolGroup')
         .filter(([, group]) => referencedLogicalId(props(group).UserPoolId) === id)
         .map(([, group]) => String(props(group).GroupName));
-      return { logicalId: id, preTokenFunctionLogicalId: functionIdOf(trigger?.LambdaArn), preTokenLambdaVersion: trigger?.LambdaVersion, groups };
+      return {
+        logicalId: id,
+        preTokenFunctionLogicalId: functionIdOf(trigger?.LambdaArn),
+        preTokenLambdaVersion: trigger?.LambdaVersion,
+        groups,
+      };
     }),
     userPoolClients: of('AWS::Cognito::UserPoolClient').map(([id, r]) => {
       const p = props(r);
-      return { logicalId: id, clientId: names.userPoolClientId(id), name: String(p.ClientName ?? id), flows: p.AllowedOAuthFlows ?? [], allowedScopes: p.AllowedOAuthScopes ?? [] };
+      return {
+        logicalId: id,
+        clientId: names.userPoolClientId(id),
+        name: String(p.ClientName ?? id),
+        flows: p.AllowedOAuthFlows ?? [],
+        allowedScopes: p.AllowedOAuthScopes ?? [],
+      };
     }),
     eventSourceMappings: of('AWS::Lambda::EventSourceMapping').flatMap(([id, r]) => {
       const p = props(r);
       const queueLogicalId = referencedLogicalId(p.EventSourceArn);
       const functionLogicalId = referencedLogicalId(p.FunctionName);
-      if (!queueLogicalId || template.Resources[queueLogicalId]?.Type !== 'AWS::SQS::Queue' || !functionLogicalId) return [];
-      return [{
-        logicalId: id,
-        functionLogicalId,
-        queueLogicalId,
-        batchSize: Number(p.BatchSize ?? SQS_BATCH_SIZE_DEFAULT),
-        maxBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
-        reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
-        enabled: p.Enabled !== false,
-      }];
+      if (!queueLogicalId || template.Resources[queueLogicalId]?.Type !== 'AWS::SQS::Queue' || !functionLogicalId)
+        return [];
+      return [
+        {
+          logicalId: id,
+          functionLogicalId,
+          queueLogicalId,
+          batchSize: Number(p.BatchSize ?? SQS_BATCH_SIZE_DEFAULT),
+          maxBatchingWindowSeconds: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+          reportBatchItemFailures: (p.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+          enabled: p.Enabled !== false,
+        },
+      ];
     }),
     schedules,
     functions: [],
   };
   // Our functions carry PAYOUT_FUNCTION; CDK's own helpers (log retention, auto-delete, custom
   // resources) do not and only run during a deployment, so the twin leaves them out.
-  const triggers = model.userPools.flatMap((pool) => (pool.preTokenFunctionLogicalId === undefined ? [] : [{ functionLogicalId: pool.preTokenFunctionLogicalId }]));
-  const wired = new Set([...model.routes, ...model.eventSourceMappings, ...model.schedules, ...triggers].map((item) => item.functionLogicalId));
+  const triggers = model.userPools.flatMap((pool) =>
+    pool.preTokenFunctionLogicalId === undefined ? [] : [{ functionLogicalId: pool.preTokenFunctionLogicalId }],
+  );
+  const wired = new Set(
+    [...model.routes, ...model.eventSourceMappings, ...model.schedules, ...triggers].map(
+      (item) => item.functionLogicalId,
+    ),
+  );
   model.functions = of('AWS::Lambda::Function')
     .filter(([id, r]) => wired.has(id) || typeof (props(r).Environment?.Variables ?? {}).PAYOUT_FUNCTION === 'string')
     .map(([id, r]) => functionSpec(cdkOutDir, id, r));

@@ -187,6 +187,10 @@ export function referencedLogicalId(value: unknown): string | undefined {
   if (Array.isArray(getAtt)) return String(getAtt[0]);
   if (typeof getAtt === 'string') return getAtt.split('.')[0];
   const join = object['Fn::Join'];
-  if (Array.isArray(join)) for (const part of join[1] as unknown[]) { const id = referencedLogicalId(part); if (id) return id; }
+  if (Array.isArray(join))
+    for (const part of join[1] as unknown[]) {
+      const id = referencedLogicalId(part);
+      if (id) return id;
+    }
   return undefined;
 }

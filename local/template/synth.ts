@@ -55,7 +55,11 @@ export async function synthesize(options: { onlyIfStale: boolean; log?: (line: s
   await withSynthLock(() => {
     if (options.onlyIfStale && isCdkOutFresh()) return; // another process synthesized while we waited
     options.log?.('synthesizing the CDK app (npx cdk synth --quiet) …');
-    const result = spawnSync('npx', ['cdk', 'synth', '--quiet'], { cwd: REPO_ROOT, encoding: 'utf8', env: process.env });
+    const result = spawnSync('npx', ['cdk', 'synth', '--quiet'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: process.env,
+    });
     if (result.status !== 0) {
       const tail = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-5).join(' | ');
       throw new TemplateError(`cdk synth failed: ${tail || result.error?.message}`);

@@ -37,7 +37,10 @@ export function listStacks(cdkOutDir: string): Array<{ stackName: string; templa
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { artifacts?: Record<string, ManifestArtifact> };
     const stacks = Object.entries(manifest.artifacts ?? {})
       .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack' && artifact.properties?.templateFile)
-      .map(([stackName, artifact]) => ({ stackName, templatePath: join(cdkOutDir, artifact.properties!.templateFile!) }));
+      .map(([stackName, artifact]) => ({
+        stackName,
+        templatePath: join(cdkOutDir, artifact.properties!.templateFile!),
+      }));
     if (stacks.length > 0) return stacks;
   }
   return readdirSync(cdkOutDir)
@@ -58,7 +61,10 @@ export function loadTemplate(cdkOutDir: string, stackName?: string): LoadedTempl
     stacks.find((stack) => /dev/i.test(stack.stackName)) ??
     stacks[0];
   if (!chosen) throw new TemplateError(`no stack template in ${cdkOutDir}`);
-  if (stackName && !named) throw new TemplateError(`stack ${stackName} is not in ${cdkOutDir} (found ${stacks.map((s) => s.stackName).join(', ')})`);
+  if (stackName && !named)
+    throw new TemplateError(
+      `stack ${stackName} is not in ${cdkOutDir} (found ${stacks.map((s) => s.stackName).join(', ')})`,
+    );
   const template = JSON.parse(readFileSync(chosen.templatePath, 'utf8')) as CfnTemplate;
   if (!template.Resources) throw new TemplateError(`${chosen.templatePath} has no Resources`);
   return { ...chosen, cdkOutDir, template };

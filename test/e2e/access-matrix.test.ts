@@ -10,13 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_MATRIX, SCOPE_PRINCIPAL, type ActorRow } from '../../functions/shared/access-matrix.js';
 import { qualifiedScope } from '../../functions/shared/names.js';
 import { OAuthError } from '../../local/aws/cognito.js';
-import { accessOf, actorTokenRequest, callRoute, expectedAccess, matrixRoutes, stateSnapshot, type Access } from '../support/access-probe.js';
+import {
+  accessOf,
+  actorTokenRequest,
+  callRoute,
+  expectedAccess,
+  matrixRoutes,
+  stateSnapshot,
+  type Access,
+} from '../support/access-probe.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
 const TENANT = 'matrix-acme';
 let twin: StartedTwin;
 const tokens = new Map<string, string | undefined>();
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
@@ -31,7 +40,9 @@ afterAll(async () => {
 });
 
 async function activeClientId(role: string): Promise<string> {
-  return (await twin.twin.tenantPorts.directory.list(TENANT)).find((record) => record.role === role && record.status === 'active')!.clientId;
+  return (await twin.twin.tenantPorts.directory.list(TENANT)).find(
+    (record) => record.role === role && record.status === 'active',
+  )!.clientId;
 }
 
 describe('every actor × every route', () => {
@@ -40,14 +51,22 @@ describe('every actor × every route', () => {
     expect(matrixRoutes().length).toBeGreaterThan(20);
   });
 
-  it.each(ACCESS_MATRIX.map((row) => [row.actor, row] as const))('%s gets exactly what its row says on every route', async (_actor, row: ActorRow) => {
-    const seen: Array<{ route: string; expected: Access; saw: Access; code: string | undefined }> = [];
-    for (const route of matrixRoutes()) {
-      const answer = await callRoute(twin.url, route, tokens.get(row.actor));
-      seen.push({ route: `${route.method} ${route.path}`, expected: expectedAccess(row, route), saw: accessOf(answer.status), code: answer.code });
-    }
-    expect(seen.filter((call) => call.expected !== call.saw)).toEqual([]);
-  });
+  it.each(ACCESS_MATRIX.map((row) => [row.actor, row] as const))(
+    '%s gets exactly what its row says on every route',
+    async (_actor, row: ActorRow) => {
+      const seen: Array<{ route: string; expected: Access; saw: Access; code: string | undefined }> = [];
+      for (const route of matrixRoutes()) {
+        const answer = await callRoute(twin.url, route, tokens.get(row.actor));
+        seen.push({
+          route: `${route.method} ${route.path}`,
+          expected: expectedAccess(row, route),
+          saw: accessOf(answer.status),
+          code: answer.code,
+        });
+      }
+      expect(seen.filter((call) => call.expected !== call.saw)).toEqual([]);
+    },
+  );
 
   it("stamps each token with its row's principal and no scope outside the row", () => {
     for (const row of ACCESS_MATRIX) {
@@ -67,15 +86,32 @@ describe('layer 2 holds when layer 1 is misconfigured', () => {
     const clientId = await activeClientId('backend');
     const client = twin.twin.clients.find(clientId)!;
     const rightful = client.allowedScopes;
-    twin.twin.clients.setAllowedScopes(clientId, [...rightful, qualifiedScope('ops:read'), qualifiedScope('exports:read')]);
+    twin.twin.clients.setAllowedScopes(clientId, [
+      ...rightful,
+      qualifiedScope('ops:read'),
+      qualifiedScope('exports:read'),
+    ]);
     try {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: client.clientSecret, scope: `${qualifiedScope('ops:read')} ${qualifiedScope('payouts:read')}` });
-      const response = await fetch(`${twin.url}/.twin/issuer/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: client.clientSecret,
+        scope: `${qualifiedScope('ops:read')} ${qualifiedScope('payouts:read')}`,
+      });
+      const response = await fetch(`${twin.url}/.twin/issuer/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
       const body = (await response.json()) as { access_token: string; scope: string };
       expect(response.status).toBe(200);
       expect(body.scope).toBe(qualifiedScope('payouts:read'));
       expect(claimsOf(body.access_token)['scope']).toBe(qualifiedScope('payouts:read'));
-      const lookup = await callRoute(twin.url, { method: 'GET', path: '/ops/payouts', scope: 'ops:read' }, body.access_token);
+      const lookup = await callRoute(
+        twin.url,
+        { method: 'GET', path: '/ops/payouts', scope: 'ops:read' },
+        body.access_token,
+      );
       expect(lookup.status).toBe(403);
     } finally {
       twin.twin.clients.setAllowedScopes(clientId, rightful);
@@ -83,8 +119,18 @@ describe('layer 2 holds when layer 1 is misconfigured', () => {
   });
 
   it('an app client without a tenant mapping gets a token that opens no route', async () => {
-    const created = await fetch(`${twin.url}/.twin/issuer/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'hand-made', allowed_scopes: [qualifiedScope('payouts:read'), qualifiedScope('ops:read')] }) });
-    const { client_id: clientId, client_secret: clientSecret } = (await created.json()) as { client_id: string; client_secret: string };
+    const created = await fetch(`${twin.url}/.twin/issuer/clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_name: 'hand-made',
+        allowed_scopes: [qualifiedScope('payouts:read'), qualifiedScope('ops:read')],
+      }),
+    });
+    const { client_id: clientId, client_secret: clientSecret } = (await created.json()) as {
+      client_id: string;
+      client_secret: string;
+    };
     twin.twin.clients.addAudience([clientId]);
     const token = await twin.twin.cognito.clientCredentials({ clientId, clientSecret });
     expect(token.scopes).toEqual([]);
@@ -98,9 +144,19 @@ describe('layer 3 holds when the trigger fails to strip', () => {
   /** A token of the wrong kind of principal that carries the route's scope, as a broken trigger would leave it. */
   async function forgedFor(scope: NonNullable<ReturnType<typeof matrixRoutes>[number]['scope']>): Promise<string> {
     if (SCOPE_PRINCIPAL[scope] === 'operator') {
-      return twin.forgeToken({ clientId: await activeClientId('backend'), tenant: TENANT, scopes: [scope], claims: { principal_type: 'tenant', principal_role: 'backend' } });
+      return twin.forgeToken({
+        clientId: await activeClientId('backend'),
+        tenant: TENANT,
+        scopes: [scope],
+        claims: { principal_type: 'tenant', principal_role: 'backend' },
+      });
     }
-    return twin.forgeToken({ clientId: twin.twin.operatorClientId!, subject: 'forged-operator', scopes: [scope], claims: { principal_type: 'operator', principal_role: 'ops', username: 'forged' } });
+    return twin.forgeToken({
+      clientId: twin.twin.operatorClientId!,
+      subject: 'forged-operator',
+      scopes: [scope],
+      claims: { principal_type: 'operator', principal_role: 'ops', username: 'forged' },
+    });
   }
 
   it('every operator route refuses a tenant principal and every tenant route an operator principal, and nothing is written', async () => {
@@ -112,7 +168,14 @@ describe('layer 3 holds when the trigger fails to strip', () => {
       if (route.scope === null) continue;
       const answer = await callRoute(twin.url, route, await forgedFor(route.scope));
       seen.push({ route: `${route.method} ${route.path}`, status: answer.status, code: answer.code });
-      expected.push({ route: `${route.method} ${route.path}`, status: 403, code: SCOPE_PRINCIPAL[route.scope] === 'operator' ? 'operator_route_forbidden_for_tenant' : 'tenant_route_forbidden_for_operator' });
+      expected.push({
+        route: `${route.method} ${route.path}`,
+        status: 403,
+        code:
+          SCOPE_PRINCIPAL[route.scope] === 'operator'
+            ? 'operator_route_forbidden_for_tenant'
+            : 'tenant_route_forbidden_for_operator',
+      });
     }
     expect(seen).toEqual(expected);
     expect(await stateSnapshot(documentClient, sqs, twin.names)).toEqual(before);
@@ -121,12 +184,25 @@ describe('layer 3 holds when the trigger fails to strip', () => {
   it('a tenant token on POST /reconciliations and an operator token on POST /payouts: 403, nothing written', async () => {
     const { documentClient, sqs } = twin.clients;
     const before = await stateSnapshot(documentClient, sqs, twin.names);
-    const tenantOnOperatorRoute = await fetch(`${twin.url}/reconciliations`, { method: 'POST', headers: { authorization: `Bearer ${tokens.get('tenant-backend')}`, 'content-type': 'application/json' }, body: JSON.stringify({ date: '2026-01-01' }) });
+    const tenantOnOperatorRoute = await fetch(`${twin.url}/reconciliations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.get('tenant-backend')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ date: '2026-01-01' }),
+    });
     expect(tenantOnOperatorRoute.status).toBe(403);
     const operatorOnTenantRoute = await fetch(`${twin.url}/payouts`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.get('operator-ops')}`, 'content-type': 'application/json', 'idempotency-key': 'matrix-operator-create' },
-      body: JSON.stringify({ amount: 100, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' }, recipient: { name: 'Nobody' } }),
+      headers: {
+        authorization: `Bearer ${tokens.get('operator-ops')}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'matrix-operator-create',
+      },
+      body: JSON.stringify({
+        amount: 100,
+        currency: 'EUR',
+        destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+        recipient: { name: 'Nobody' },
+      }),
     });
     expect(operatorOnTenantRoute.status).toBe(403);
     expect(await stateSnapshot(documentClient, sqs, twin.names)).toEqual(before);
@@ -145,10 +221,18 @@ describe('bad input: a scope the role does not allow', () => {
   });
 
   it('is invalid_scope from the token endpoint and from npm run token (exit 1)', async () => {
-    const response = await fetch(`${twin.url}/.twin/issuer/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: TENANT, role: 'batch-operator', scopes: ['payouts:write'] }) });
+    const response = await fetch(`${twin.url}/.twin/issuer/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: TENANT, role: 'batch-operator', scopes: ['payouts:write'] }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_scope' });
-    const cli = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/token.ts', '--operator', 'ada', '--role', 'compliance', '--scopes', 'ops:redrive'], { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 });
+    const cli = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bin/token.ts', '--operator', 'ada', '--role', 'compliance', '--scopes', 'ops:redrive'],
+      { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 },
+    );
     await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('invalid_scope') });
   });
 

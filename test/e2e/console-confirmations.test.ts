@@ -10,7 +10,16 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const TOKEN = `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'op', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive' })).toString('base64url')}.sig`;
 
 let server: Server;
@@ -18,7 +27,18 @@ let url: string;
 let browser: BrowserContext;
 let page: Page;
 let userDataDir: string;
-let dlq = ['m1', 'm2', 'm3'].map((id) => ({ message_id: id, queue: 'webhook', provider: 'sandbox', provider_event_id: `evt_${id}`, event_type: 'payout.paid', payout_id: `po_${id}`, error_category: 'payout_not_found', receive_count: 5, age_seconds: 60, payload: {} }));
+let dlq = ['m1', 'm2', 'm3'].map((id) => ({
+  message_id: id,
+  queue: 'webhook',
+  provider: 'sandbox',
+  provider_event_id: `evt_${id}`,
+  event_type: 'payout.paid',
+  payout_id: `po_${id}`,
+  error_category: 'payout_not_found',
+  receive_count: 5,
+  age_seconds: 60,
+  payload: {},
+}));
 const calls: Array<{ path: string; body: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
@@ -26,27 +46,52 @@ beforeAll(async () => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path === '/ops') {
       const { html, csp } = renderPage(pageConfig({ STAGE: 'test' }));
-      return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(html);
+      return void response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp })
+        .end(html);
     }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
     if (request.method === 'POST') calls.push({ path, body });
-    const send = (answer: unknown) => void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    if (path === '/ops/queues') return send({ data: [{ queue: 'webhook', role: 'dlq', visible: dlq.length, in_flight: 0, delayed: 0, oldest_age_seconds: 60 }] });
+    const send = (answer: unknown) =>
+      void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    if (path === '/ops/queues')
+      return send({
+        data: [
+          { queue: 'webhook', role: 'dlq', visible: dlq.length, in_flight: 0, delayed: 0, oldest_age_seconds: 60 },
+        ],
+      });
     if (path === '/ops/dlq') return send({ data: dlq });
     if (path === '/ops/dlq/redrive') {
       const matched = dlq;
       if (!body['dry_run']) dlq = [];
-      return send({ dry_run: body['dry_run'], matched: matched.length, moved: body['dry_run'] ? 0 : matched.length, messages: matched, truncated: false });
+      return send({
+        dry_run: body['dry_run'],
+        matched: matched.length,
+        moved: body['dry_run'] ? 0 : matched.length,
+        messages: matched,
+        truncated: false,
+      });
     }
-    if (path === '/ops/replay') return send({ dry_run: body['dry_run'], matched: 2, enqueued: body['dry_run'] ? 0 : 2, events: [{ event_id: 'sandbox#evt_a' }, { event_id: 'sandbox#evt_b' }], truncated: false });
+    if (path === '/ops/replay')
+      return send({
+        dry_run: body['dry_run'],
+        matched: 2,
+        enqueued: body['dry_run'] ? 0 : 2,
+        events: [{ event_id: 'sandbox#evt_a' }, { event_id: 'sandbox#evt_b' }],
+        truncated: false,
+      });
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`${url}/ops#dlq`);
   await page.getByLabel('Bearer token').fill(TOKEN);

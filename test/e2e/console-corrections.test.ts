@@ -15,7 +15,16 @@ import { startTwin, type StartedTwin } from '../support/twin.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
@@ -29,10 +38,20 @@ let payoutId: string;
 const tokens: Record<'alice' | 'carol' | 'frank', string> = { alice: '', carol: '', frank: '' };
 const savedFaults = process.env['SANDBOX_WEBHOOK_FAULTS'];
 
-async function api<T = any>(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+async function api<T = any>(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${twin.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -63,20 +82,34 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), 'console-corrections-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 1000 } });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 1000 },
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
 
   // A payout the sandbox takes to in_transit and never settles: its paid webhook never comes.
   const backend = await twin.token({ tenant: 'acme', role: 'backend' });
-  const created = await api(backend, 'POST', '/payouts', {
-    amount: 7_700,
-    currency: 'EUR',
-    destination: { country: 'DE', method: 'sepa', iban: ibanFor('pending') },
-    recipient: { name: 'Katherine Johnson' },
-  }, { 'idempotency-key': `console-corrections-${Date.now()}` });
+  const created = await api(
+    backend,
+    'POST',
+    '/payouts',
+    {
+      amount: 7_700,
+      currency: 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: ibanFor('pending') },
+      recipient: { name: 'Katherine Johnson' },
+    },
+    { 'idempotency-key': `console-corrections-${Date.now()}` },
+  );
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   payoutId = created.body.payout_id;
-  await until('the payout to reach pending', async () => (await api(backend, 'GET', `/payouts/${payoutId}`)).body?.status === 'pending');
+  await until(
+    'the payout to reach pending',
+    async () => (await api(backend, 'GET', `/payouts/${payoutId}`)).body?.status === 'pending',
+  );
   tokens.alice = await twin.token({ operator: 'alice', role: 'ops' });
   tokens.carol = await twin.token({ operator: 'carol', role: 'compliance' });
   tokens.frank = await twin.token({ operator: 'frank', role: 'finance' });
@@ -93,10 +126,15 @@ afterAll(async () => {
 describe('corrections view in Chromium', () => {
   it('alice proposes, cannot approve her own; finance sees no view; carol approves and the payout is paid by an operator', async () => {
     const consoleErrors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     const serverErrors: string[] = [];
-    page.on('response', (response) => { if (response.status() >= 500) serverErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`); });
+    page.on('response', (response) => {
+      if (response.status() >= 500)
+        serverErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
 
     // alice (ops): proposes "paid" from the provider statement.
     await signInAs(tokens.alice);
@@ -115,9 +153,20 @@ describe('corrections view in Chromium', () => {
     await expect.poll(() => row.textContent()).toContain('needs a second operator');
     await page.screenshot({ path: join(RESULTS_DIR, 'console-corrections-proposed.png'), fullPage: true });
     const [proposed] = (await api(tokens.alice, 'GET', `/ops/corrections?payout_id=${payoutId}`)).body.data;
-    expect(proposed).toMatchObject({ state: 'proposed', proposed_by: 'alice', target_status: 'paid', evidence: { reference: EVIDENCE } });
+    expect(proposed).toMatchObject({
+      state: 'proposed',
+      proposed_by: 'alice',
+      target_status: 'paid',
+      evidence: { reference: EVIDENCE },
+    });
     // The server holds four eyes whatever the page shows.
-    const self = await api(tokens.alice, 'POST', `/ops/corrections/${proposed.correction_id}/approve`, {}, { 'idempotency-key': 'self-approve-1' });
+    const self = await api(
+      tokens.alice,
+      'POST',
+      `/ops/corrections/${proposed.correction_id}/approve`,
+      {},
+      { 'idempotency-key': 'self-approve-1' },
+    );
     expect(self).toMatchObject({ status: 403, body: { error: { code: 'self_approval_forbidden' } } });
 
     // frank (finance): no payouts:correct, so no Corrections view, and its routes refuse him.
@@ -152,11 +201,21 @@ describe('corrections view in Chromium', () => {
     await page.screenshot({ path: join(RESULTS_DIR, 'console-corrections-applied.png'), fullPage: true });
 
     const applied = (await api(tokens.carol, 'GET', `/ops/corrections/${proposed.correction_id}`)).body;
-    expect(applied).toMatchObject({ state: 'applied', approved_by: 'carol', approval_note: 'Statement line 14 checked against the payout id.' });
+    expect(applied).toMatchObject({
+      state: 'applied',
+      approved_by: 'carol',
+      approval_note: 'Statement line 14 checked against the payout id.',
+    });
     const payout = (await api(tokens.alice, 'GET', `/ops/payouts?payout_id=${payoutId}`)).body.data[0];
     expect(payout).toMatchObject({ status: 'paid', status_reason: 'operator_correction' });
     const timeline = (await api(tokens.alice, 'GET', `/ops/payouts/${payoutId}/events`)).body.data;
-    expect(timeline.at(-1)).toMatchObject({ event: 'status_corrected', outcome: 'applied', from: 'pending', to: 'paid', source: 'operator' });
+    expect(timeline.at(-1)).toMatchObject({
+      event: 'status_corrected',
+      outcome: 'applied',
+      from: 'pending',
+      to: 'paid',
+      source: 'operator',
+    });
 
     expect(serverErrors).toEqual([]);
     expect(consoleErrors.filter((text) => !text.includes('403') && !text.includes('404'))).toEqual([]);

@@ -12,9 +12,19 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const CLIENT_ID = 'ops-console-client';
-const base64Url = (bytes: Buffer): string => bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64Url = (bytes: Buffer): string =>
+  bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const accessToken = `${base64Url(Buffer.from('{"alg":"none"}'))}.${base64Url(Buffer.from(JSON.stringify({ sub: 'op-1', username: 'ada@example.com', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive', exp: Math.floor(Date.now() / 1000) + 3600 })))}.sig`;
 
 let cognito: Server;
@@ -23,7 +33,9 @@ let cognitoUrl: string;
 let consoleUrl: string;
 let browser: BrowserContext;
 let userDataDir: string;
-const seen: { authorize?: URLSearchParams; token?: URLSearchParams; apiAuthorizations: Array<string | undefined> } = { apiAuthorizations: [] };
+const seen: { authorize?: URLSearchParams; token?: URLSearchParams; apiAuthorizations: Array<string | undefined> } = {
+  apiAuthorizations: [],
+};
 const issuedCodes = new Map<string, { challenge: string; redirectUri: string }>();
 
 const listen = async (server: Server): Promise<string> => {
@@ -38,12 +50,19 @@ const readBody = async (request: IncomingMessage): Promise<string> => {
 
 async function hostedUi(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', cognitoUrl);
-  const cors = { 'access-control-allow-origin': consoleUrl, 'access-control-allow-headers': 'content-type', 'access-control-allow-methods': 'POST' };
+  const cors = {
+    'access-control-allow-origin': consoleUrl,
+    'access-control-allow-headers': 'content-type',
+    'access-control-allow-methods': 'POST',
+  };
   if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end();
   if (url.pathname === '/oauth2/authorize') {
     seen.authorize = url.searchParams;
     const code = randomUUID();
-    issuedCodes.set(code, { challenge: url.searchParams.get('code_challenge') ?? '', redirectUri: url.searchParams.get('redirect_uri') ?? '' });
+    issuedCodes.set(code, {
+      challenge: url.searchParams.get('code_challenge') ?? '',
+      redirectUri: url.searchParams.get('redirect_uri') ?? '',
+    });
     const back = new URL(url.searchParams.get('redirect_uri') ?? '');
     back.search = new URLSearchParams({ code, state: url.searchParams.get('state') ?? '' }).toString();
     return void response.writeHead(302, { location: back.toString() }).end();
@@ -52,11 +71,25 @@ async function hostedUi(request: IncomingMessage, response: ServerResponse): Pro
     const form = new URLSearchParams(await readBody(request));
     seen.token = form;
     const issued = issuedCodes.get(form.get('code') ?? '');
-    const verifierOk = issued !== undefined && base64Url(createHash('sha256').update(form.get('code_verifier') ?? '').digest()) === issued.challenge;
-    const ok = verifierOk && form.get('client_id') === CLIENT_ID && form.get('redirect_uri') === issued?.redirectUri && form.get('grant_type') === 'authorization_code';
+    const verifierOk =
+      issued !== undefined &&
+      base64Url(
+        createHash('sha256')
+          .update(form.get('code_verifier') ?? '')
+          .digest(),
+      ) === issued.challenge;
+    const ok =
+      verifierOk &&
+      form.get('client_id') === CLIENT_ID &&
+      form.get('redirect_uri') === issued?.redirectUri &&
+      form.get('grant_type') === 'authorization_code';
     issuedCodes.delete(form.get('code') ?? ''); // single use
     response.writeHead(ok ? 200 : 400, { 'content-type': 'application/json', ...cors });
-    return void response.end(JSON.stringify(ok ? { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' }));
+    return void response.end(
+      JSON.stringify(
+        ok ? { access_token: accessToken, token_type: 'Bearer', expires_in: 3600 } : { error: 'invalid_grant' },
+      ),
+    );
   }
   response.writeHead(404).end();
 }
@@ -67,25 +100,43 @@ beforeAll(async () => {
   api = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     if (url.pathname === '/ops') {
-      const { html, csp } = renderPage(pageConfig({ OPS_CONSOLE_AUTH_DOMAIN: cognitoUrl, OPS_CONSOLE_CLIENT_ID: CLIENT_ID, STAGE: 'test' }));
-      return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(html);
+      const { html, csp } = renderPage(
+        pageConfig({ OPS_CONSOLE_AUTH_DOMAIN: cognitoUrl, OPS_CONSOLE_CLIENT_ID: CLIENT_ID, STAGE: 'test' }),
+      );
+      return void response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp })
+        .end(html);
     }
     // The browser asks for /favicon.ico on its own, without a token: only the page's API calls count.
     if (url.pathname === '/favicon.ico') return void response.writeHead(404).end();
     seen.apiAuthorizations.push(request.headers.authorization);
     const authorized = request.headers.authorization === `Bearer ${accessToken}`;
     response.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(authorized ? { data: [{ queue: 'webhook', role: 'dlq', visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null }] } : { error: { code: 'unauthorized', message: 'no token' } }));
+    response.end(
+      JSON.stringify(
+        authorized
+          ? {
+              data: [{ queue: 'webhook', role: 'dlq', visible: 0, in_flight: 0, delayed: 0, oldest_age_seconds: null }],
+            }
+          : { error: { code: 'unauthorized', message: 'no token' } },
+      ),
+    );
   });
   consoleUrl = await listen(api);
   userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 });
 
 afterAll(async () => {
   await browser?.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  await Promise.all([cognito, api].map((server) => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))));
+  await Promise.all(
+    [cognito, api].map((server) => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))),
+  );
 });
 
 describe('ops console hosted-UI sign-in', () => {

@@ -20,7 +20,16 @@ import { startTwin, type StartedTwin } from '../support/twin.js';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** The platform's on-call operator, not the payout's tenant: no payouts:read, the timeline uses /ops/payouts. */
 const OPERATOR = { operator: 'console-e2e', role: 'ops' } as const;
@@ -39,10 +48,20 @@ let tenantReader: string;
 const poisonEventId = `evt_console_e2e_${Date.now()}`;
 const savedFaults = process.env['SANDBOX_WEBHOOK_FAULTS'];
 
-async function api<T = any>(token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+async function api<T = any>(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${twin.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -64,24 +83,47 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
  * body in the inbox) but whose queue message is already in the WebhookDlq — what maxReceiveCount
  * failures leave behind, without waiting 5 × the 180 s visibility timeout.
  */
-async function forcePoisonIntoDlq(eventId: string, payout: { payoutId: string; providerReference: string }): Promise<void> {
+async function forcePoisonIntoDlq(
+  eventId: string,
+  payout: { payoutId: string; providerReference: string },
+): Promise<void> {
   const body = JSON.stringify({
     id: eventId,
     type: 'payout.paid',
     timestamp: new Date().toISOString(),
-    data: { payout_id: payout.payoutId, provider_reference: payout.providerReference, status: 'paid', previous_status: 'in_transit', amount: 4_200, currency: 'EUR', fee_minor: 11 },
+    data: {
+      payout_id: payout.payoutId,
+      provider_reference: payout.providerReference,
+      status: 'paid',
+      previous_status: 'in_transit',
+      amount: 4_200,
+      currency: 'EUR',
+      fee_minor: 11,
+    },
   });
   const headers = signStandardWebhook(loadSandboxSecret(), eventId, Date.now() / 1000, body);
   const { documentClient, s3, sqs } = twin.clients;
   const result = await intakeWebhook(
     {
-      secrets: new CachedWebhookSecrets(() => readFile(join(REPO_ROOT, 'config', 'webhook-secrets.local.json'), 'utf8')),
-      inbox: new InboxRepository(documentClient, twin.names.tables['InboxTable']!, s3, twin.names.buckets['EvidenceBucket']!),
+      secrets: new CachedWebhookSecrets(() =>
+        readFile(join(REPO_ROOT, 'config', 'webhook-secrets.local.json'), 'utf8'),
+      ),
+      inbox: new InboxRepository(
+        documentClient,
+        twin.names.tables['InboxTable']!,
+        s3,
+        twin.names.buckets['EvidenceBucket']!,
+      ),
       queue: new WebhookQueue(sqs, twin.names.queueUrls['WebhookDlq']!),
       countRejection: () => undefined,
       nowMs: () => Date.now(),
     },
-    { provider: 'sandbox', headers: { ...headers, 'content-type': 'application/json' }, rawBody: new TextEncoder().encode(body), requestId: 'console-e2e-poison' },
+    {
+      provider: 'sandbox',
+      headers: { ...headers, 'content-type': 'application/json' },
+      rawBody: new TextEncoder().encode(body),
+      requestId: 'console-e2e-poison',
+    },
   );
   expect(result.statusCode, result.body).toBe(202);
 }
@@ -93,17 +135,28 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: VIEWPORT });
+  browser = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+  });
   page = browser.pages()[0] ?? (await browser.newPage());
 
   // A payout that the sandbox takes to in_transit and never settles (the `pending` trigger).
   const client = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:write', 'payouts:read'] });
-  const created = await api(client, 'POST', '/payouts', {
-    amount: 4_200,
-    currency: 'EUR',
-    destination: { country: 'DE', method: 'sepa', iban: ibanFor('pending') },
-    recipient: { name: 'Grace Hopper' },
-  }, { 'idempotency-key': `console-e2e-${Date.now()}` });
+  const created = await api(
+    client,
+    'POST',
+    '/payouts',
+    {
+      amount: 4_200,
+      currency: 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: ibanFor('pending') },
+      recipient: { name: 'Grace Hopper' },
+    },
+    { 'idempotency-key': `console-e2e-${Date.now()}` },
+  );
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   payoutId = created.body.payout_id;
   const pending = await until('the payout to reach pending', async () => {
@@ -129,7 +182,9 @@ afterAll(async () => {
 describe('ops console in Chromium', () => {
   it('signs in, filters the DLQ, redrives one message after a dry run and a confirmation, and sees it processed', async () => {
     const consoleErrors: string[] = [];
-    page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
 
     await page.goto(`${twin.url}/ops`);
@@ -141,7 +196,9 @@ describe('ops console in Chromium', () => {
     // Overview: the webhook DLQ shows one message; no reconciliation has run on this fresh twin.
     const depths = page.locator('#queue-depths table');
     await depths.waitFor();
-    await expect.poll(() => page.locator('#reconciliation-panel').textContent()).toContain('No reconciliation run yet.');
+    await expect
+      .poll(() => page.locator('#reconciliation-panel').textContent())
+      .toContain('No reconciliation run yet.');
     await expect.poll(() => page.locator('#status').textContent()).toContain('message(s) in dead-letter queues');
 
     // DLQ: filter, find the message, inspect its payload and errors.
@@ -158,7 +215,9 @@ describe('ops console in Chromium', () => {
 
     // Dry run first: nothing moves, the count is shown.
     await dlqView.getByRole('button', { name: 'Redrive this message…' }).click();
-    await expect.poll(() => page.locator('#dlq-redrive .dry-run-summary').textContent()).toContain('1 message would be redriven');
+    await expect
+      .poll(() => page.locator('#dlq-redrive .dry-run-summary').textContent())
+      .toContain('1 message would be redriven');
     await page.screenshot({ path: join(RESULTS_DIR, 'console.png'), fullPage: true });
     const stillThere = await api(operatorToken, 'GET', '/ops/dlq?queue=webhook');
     expect(stillThere.body.data).toHaveLength(1);
@@ -171,8 +230,15 @@ describe('ops console in Chromium', () => {
     await expect.poll(() => page.locator('#dlq-redrive').textContent()).toContain('Redriven: 1 message');
 
     // Processed: DLQ empty, payout paid, its dead-letter exception resolved.
-    await until('the DLQ to empty', async () => (await api(operatorToken, 'GET', '/ops/dlq?queue=webhook')).body.data.length === 0);
-    await until('the payout to be paid', async () => (await api(operatorToken, 'GET', `/ops/payouts?payout_id=${payoutId}`)).body.data[0]?.status === 'paid');
+    await until(
+      'the DLQ to empty',
+      async () => (await api(operatorToken, 'GET', '/ops/dlq?queue=webhook')).body.data.length === 0,
+    );
+    await until(
+      'the payout to be paid',
+      async () =>
+        (await api(operatorToken, 'GET', `/ops/payouts?payout_id=${payoutId}`)).body.data[0]?.status === 'paid',
+    );
     await dlqView.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('#dlq-list .empty').waitFor();
 
@@ -195,7 +261,9 @@ describe('ops console in Chromium', () => {
     await page.screenshot({ path: join(RESULTS_DIR, 'console-timeline.png'), fullPage: true });
 
     await until('the dead-letter exception to be resolved', async () =>
-      (await api(operatorToken, 'GET', '/exceptions?state=resolved&category=webhook_dead_lettered')).body.data.some((e: { payout_id?: string }) => e.payout_id === payoutId),
+      (await api(operatorToken, 'GET', '/exceptions?state=resolved&category=webhook_dead_lettered')).body.data.some(
+        (e: { payout_id?: string }) => e.payout_id === payoutId,
+      ),
     );
     await page.getByRole('link', { name: 'Exceptions' }).click();
     const exceptionsView = page.locator('#view-exceptions');
@@ -206,7 +274,10 @@ describe('ops console in Chromium', () => {
 
     // A second dead letter, for a payout we never had: assign it, then resolve it, each with a note.
     const strayEventId = `${poisonEventId}_stray`;
-    await forcePoisonIntoDlq(strayEventId, { payoutId: 'po_never_created_console_e2e', providerReference: 'sbx_po_unknown' });
+    await forcePoisonIntoDlq(strayEventId, {
+      payoutId: 'po_never_created_console_e2e',
+      providerReference: 'sbx_po_unknown',
+    });
     expect((await twin.runSchedule('sweep')).ok).toBe(true);
     await exceptionsView.getByLabel('State').selectOption('open');
     await exceptionsView.getByRole('button', { name: 'Apply filters' }).click();
@@ -227,11 +298,20 @@ describe('ops console in Chromium', () => {
       })
       .toContain('night-shift');
     await page.screenshot({ path: join(RESULTS_DIR, 'console-exceptions.png'), fullPage: true });
-    await page.locator('#exc-list tbody tr').filter({ hasText: 'po_never_created_console_e2e' }).getByRole('button', { name: /^Resolve/ }).click();
-    await page.getByRole('dialog').getByLabel('Resolution note').fill('Test event from the provider sandbox; no payout of ours. Discarded.');
+    await page
+      .locator('#exc-list tbody tr')
+      .filter({ hasText: 'po_never_created_console_e2e' })
+      .getByRole('button', { name: /^Resolve/ })
+      .click();
+    await page
+      .getByRole('dialog')
+      .getByLabel('Resolution note')
+      .fill('Test event from the provider sandbox; no payout of ours. Discarded.');
     await page.getByRole('dialog').getByRole('button', { name: 'Resolve' }).click();
     const strayException = await until('the stray exception to be resolved', async () =>
-      (await api(operatorToken, 'GET', '/exceptions?state=resolved')).body.data.find((e: { payout_id?: string }) => e.payout_id === 'po_never_created_console_e2e'),
+      (await api(operatorToken, 'GET', '/exceptions?state=resolved')).body.data.find(
+        (e: { payout_id?: string }) => e.payout_id === 'po_never_created_console_e2e',
+      ),
     );
     expect(strayException.resolution.note).toContain('Discarded');
 

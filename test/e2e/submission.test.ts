@@ -23,7 +23,12 @@ async function create(trigger: string, key: string): Promise<{ status: number; b
   const response = await fetch(`${twin.url}/payouts`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify({ amount: 12_500, currency: 'EUR', destination: { country: 'DE', method: 'sepa', iban: ibanFor(trigger) }, recipient: { name: 'Ada Lovelace' } }),
+    body: JSON.stringify({
+      amount: 12_500,
+      currency: 'EUR',
+      destination: { country: 'DE', method: 'sepa', iban: ibanFor(trigger) },
+      recipient: { name: 'Ada Lovelace' },
+    }),
   });
   return { status: response.status, body: await response.json() };
 }
@@ -31,7 +36,9 @@ async function create(trigger: string, key: string): Promise<{ status: number; b
 async function waitForStatus(payoutId: string, statuses: string[]): Promise<any> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
-    const payout = await (await fetch(`${twin.url}/payouts/${payoutId}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const payout = await (
+      await fetch(`${twin.url}/payouts/${payoutId}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
     if (statuses.includes(payout.status) || Date.now() > deadline) return payout;
     await new Promise((resolveWait) => setTimeout(resolveWait, POLL_INTERVAL_MS));
   }

@@ -16,7 +16,11 @@ let twin: StartedTwin;
 /** Async: the twin answers from this very process, so a blocking exec would deadlock. */
 async function tenants(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/tenants.ts', ...args], { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bin/tenants.ts', ...args],
+      { env: { ...process.env, TWIN_STATE_DIR: twin.stateDir }, encoding: 'utf8', timeout: 120_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -28,13 +32,17 @@ async function clientCredentials(clientId: string, clientSecret: string, scope?:
   const body = new URLSearchParams({ grant_type: 'client_credentials', ...(scope === undefined ? {} : { scope }) });
   const response = await fetch(`${twin.url}/.twin/issuer/oauth2/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+    },
     body,
   });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
-const get = async (path: string, token: string) => (await fetch(`${twin.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+const get = async (path: string, token: string) =>
+  (await fetch(`${twin.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
 const secrets = new Map<string, { client_id: string; client_secret: string; scopes: string[] }>();
 
 beforeAll(async () => {
@@ -55,7 +63,9 @@ describe('npm run tenants against the twin', () => {
   it('create makes one client per role, prints ids and where the secrets are, and maps them', async () => {
     const result = await tenants('create', TENANT, '--json');
     expect(result.code, result.stderr).toBe(0);
-    const created = JSON.parse(result.stdout) as { clients: Array<{ role: string; clientId: string; secretLocation: string; scopes: string[] }> };
+    const created = JSON.parse(result.stdout) as {
+      clients: Array<{ role: string; clientId: string; secretLocation: string; scopes: string[] }>;
+    };
     expect(created.clients.map((client) => client.role)).toEqual([...TENANT_ROLES]);
     for (const client of created.clients) {
       expect(client.scopes).toEqual([...tenantActor(client.role as never).scopes]);
@@ -63,10 +73,14 @@ describe('npm run tenants against the twin', () => {
       const secret = JSON.parse(readFileSync(client.secretLocation, 'utf8'));
       expect(secret).toMatchObject({ tenant_id: TENANT, role: client.role, client_id: client.clientId });
       secrets.set(client.role, secret);
-      expect(twin.twin.clients.find(client.clientId)?.allowedScopes).toEqual(client.scopes.map((scope) => qualifiedScope(scope as never)));
+      expect(twin.twin.clients.find(client.clientId)?.allowedScopes).toEqual(
+        client.scopes.map((scope) => qualifiedScope(scope as never)),
+      );
     }
     const records = await twin.twin.tenantPorts.directory.list(TENANT);
-    expect(records.map((record) => [record.role, record.status])).toEqual(TENANT_ROLES.map((role) => [role, 'active']).sort());
+    expect(records.map((record) => [record.role, record.status])).toEqual(
+      TENANT_ROLES.map((role) => [role, 'active']).sort(),
+    );
     expect(twin.twin.clients.audience().sort()).toEqual(created.clients.map((client) => client.clientId).sort());
   });
 
@@ -75,7 +89,12 @@ describe('npm run tenants against the twin', () => {
     const token = await clientCredentials(backend.client_id, backend.client_secret);
     expect(token.status).toBe(200);
     const claims = JSON.parse(Buffer.from(token.body['access_token']!.split('.')[1]!, 'base64url').toString());
-    expect(claims).toMatchObject({ client_id: backend.client_id, tenant_id: TENANT, principal_type: 'tenant', principal_role: 'backend' });
+    expect(claims).toMatchObject({
+      client_id: backend.client_id,
+      tenant_id: TENANT,
+      principal_type: 'tenant',
+      principal_role: 'backend',
+    });
     expect(await get('/payouts', token.body['access_token']!)).toBe(200);
     const approver = secrets.get('approver')!;
     const approverToken = await clientCredentials(approver.client_id, approver.client_secret);
@@ -83,10 +102,15 @@ describe('npm run tenants against the twin', () => {
     expect(await get('/ops/queues', approverToken.body['access_token']!)).toBe(403);
   });
 
-  it("a client asking for a scope outside its role: invalid_scope, as Cognito answers; a wrong secret: invalid_client", async () => {
+  it('a client asking for a scope outside its role: invalid_scope, as Cognito answers; a wrong secret: invalid_client', async () => {
     const approver = secrets.get('approver')!;
-    expect(await clientCredentials(approver.client_id, approver.client_secret, qualifiedScope('payouts:write'))).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
-    expect(await clientCredentials(approver.client_id, 'not-the-secret')).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(
+      await clientCredentials(approver.client_id, approver.client_secret, qualifiedScope('payouts:write')),
+    ).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    expect(await clientCredentials(approver.client_id, 'not-the-secret')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
   });
 
   it('refuses a second create of the same roles, a scope outside the role and a malformed tenant id, creating nothing', async () => {
@@ -105,7 +129,8 @@ describe('npm run tenants against the twin', () => {
   it('list shows every client, its status and where its secret is', async () => {
     const result = await tenants('list', TENANT);
     expect(result.code, result.stderr).toBe(0);
-    for (const role of TENANT_ROLES) expect(result.stdout).toMatch(new RegExp(`${TENANT}\\s+${role}\\s+active\\s+${secrets.get(role)!.client_id}`));
+    for (const role of TENANT_ROLES)
+      expect(result.stdout).toMatch(new RegExp(`${TENANT}\\s+${role}\\s+active\\s+${secrets.get(role)!.client_id}`));
   });
 
   it('sync puts active clients back into the audience after something (a deploy) took them out', async () => {
@@ -129,7 +154,11 @@ describe('npm run tenants against the twin', () => {
     const result = await tenants('disable', TENANT);
     expect(result.code, result.stderr).toBe(0);
     expect(await get('/payouts', token)).toBe(401);
-    expect((await twin.twin.tenantPorts.directory.list(TENANT)).map((record) => record.status)).toEqual(['disabled', 'disabled', 'disabled']);
+    expect((await twin.twin.tenantPorts.directory.list(TENANT)).map((record) => record.status)).toEqual([
+      'disabled',
+      'disabled',
+      'disabled',
+    ]);
     expect((await tenants('disable', TENANT)).stderr).toContain('tenant_not_found');
   });
 });

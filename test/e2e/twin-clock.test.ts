@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init = { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers } };
+  const init = {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+  };
   const withBody = body === undefined ? init : { ...init, body: JSON.stringify(body) };
   const response = await fetch(`${twin.url}${path}`, withBody);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -50,7 +53,7 @@ describe('the twin clock on the real template', () => {
     expect(String(created.body['created_at']).slice(0, 10)).toBe(twinDay);
 
     let status = '';
-    for (const deadline = Date.now() + PAID_WAIT_MS_MAX; Date.now() < deadline && status !== 'paid'; ) {
+    for (const deadline = Date.now() + PAID_WAIT_MS_MAX; Date.now() < deadline && status !== 'paid';) {
       await advanceSandboxClock(twin.twin.sandboxProviderUrl, SANDBOX_STEP_SECONDS);
       await new Promise((resolveLater) => setTimeout(resolveLater, POLL_MS));
       status = String((await call('GET', `/payouts/${created.body['payout_id']}`)).body['status']);

@@ -81,7 +81,11 @@ describe('cdk-nag', () => {
   it('AwsSolutions and Serverless packs find nothing unacknowledged, errors or warnings', () => {
     for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
       const report = pack.validateScope(app);
-      expect(report.violations.map((violation) => `${violation.ruleName} @ ${violation.violatingResources[0]?.constructPath}`)).toEqual([]);
+      expect(
+        report.violations.map(
+          (violation) => `${violation.ruleName} @ ${violation.violatingResources[0]?.constructPath}`,
+        ),
+      ).toEqual([]);
     }
   });
 
@@ -89,9 +93,10 @@ describe('cdk-nag', () => {
     const acknowledgements = acknowledgementsOf(app);
     expect(acknowledgements.length).toBeGreaterThan(0);
     for (const acknowledgement of acknowledgements) {
-      expect(acknowledgement.reason.trim().length, `${acknowledgement.id} at ${acknowledgement.path}`).toBeGreaterThanOrEqual(
-        REASON_LENGTH_MIN,
-      );
+      expect(
+        acknowledgement.reason.trim().length,
+        `${acknowledgement.id} at ${acknowledgement.path}`,
+      ).toBeGreaterThanOrEqual(REASON_LENGTH_MIN);
     }
   });
 
@@ -108,7 +113,8 @@ describe('cdk-nag', () => {
     for (const { id, path } of acknowledgementsOf(app)) {
       const ruleId = id.replace(/^Annotation::/i, '');
       const silenced = findings.filter(
-        (finding) => finding.ruleId === ruleId && (finding.constructPath === path || finding.constructPath.startsWith(`${path}/`)),
+        (finding) =>
+          finding.ruleId === ruleId && (finding.constructPath === path || finding.constructPath.startsWith(`${path}/`)),
       );
       expect(silenced.length, `${ruleId} at ${path}`).toBeGreaterThan(0);
     }

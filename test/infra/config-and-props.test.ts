@@ -32,7 +32,11 @@ describe('readPlatformConfig', () => {
 
   it('reads stage, time zone and sandbox URL from context', () => {
     const app = new App({
-      context: { stage: 'prod', reconcileTimezone: 'America/New_York', sandboxProviderUrl: 'https://sandbox.example.test' },
+      context: {
+        stage: 'prod',
+        reconcileTimezone: 'America/New_York',
+        sandboxProviderUrl: 'https://sandbox.example.test',
+      },
     });
     expect(readPlatformConfig(app.node)).toMatchObject({
       stage: 'prod',
@@ -43,7 +47,12 @@ describe('readPlatformConfig', () => {
 
   it('reports every bad context value at once', () => {
     const app = new App({
-      context: { stage: 'qa', reconcileTimezone: 'Mars/Olympus', sandboxProviderUrl: 'http://plain', payoutAmountMaxMinor: '-1' },
+      context: {
+        stage: 'qa',
+        reconcileTimezone: 'Mars/Olympus',
+        sandboxProviderUrl: 'http://plain',
+        payoutAmountMaxMinor: '-1',
+      },
     });
     const problems = problemsOf(() => readPlatformConfig(app.node));
     expect(problems).toHaveLength(4);

@@ -24,7 +24,10 @@ const sorted = <T>(items: T[]) => [...items].sort();
 beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
   const stack = listStacks(CDK_OUT_DIR).find((candidate) => candidate.stackName === twin.twin.model.stackName)!;
-  resources = Object.entries(JSON.parse(readFileSync(stack.templatePath ?? join(CDK_OUT_DIR, `${stack.stackName}.template.json`), 'utf8')).Resources);
+  resources = Object.entries(
+    JSON.parse(readFileSync(stack.templatePath ?? join(CDK_OUT_DIR, `${stack.stackName}.template.json`), 'utf8'))
+      .Resources,
+  );
   inventory = await (await fetch(`${twin.url}/.twin/inventory`)).json();
 });
 
@@ -34,8 +37,13 @@ afterAll(async () => {
 
 describe('parity between the template and the running twin', () => {
   it('serves exactly the template routes, each with its scopes', () => {
-    const expected = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => `${route.Properties.RouteKey} [${sorted(route.Properties.AuthorizationScopes ?? []).join(' ')}] ${route.Properties.AuthorizationType ?? 'NONE'}`);
-    const served = inventory.routes.map((route: any) => `${route.routeKey} [${sorted(route.scopes).join(' ')}] ${route.authorized ? 'JWT' : 'NONE'}`);
+    const expected = ofType('AWS::ApiGatewayV2::Route').map(
+      ([, route]) =>
+        `${route.Properties.RouteKey} [${sorted(route.Properties.AuthorizationScopes ?? []).join(' ')}] ${route.Properties.AuthorizationType ?? 'NONE'}`,
+    );
+    const served = inventory.routes.map(
+      (route: any) => `${route.routeKey} [${sorted(route.scopes).join(' ')}] ${route.authorized ? 'JWT' : 'NONE'}`,
+    );
     expect(sorted(served)).toEqual(sorted(expected));
   });
 
@@ -46,10 +54,18 @@ describe('parity between the template and the running twin', () => {
     for (const [logicalId, table] of expected) {
       const { Table } = await twin.clients.dynamodb.send(new DescribeTableCommand({ TableName: logicalId }));
       expect(Table?.KeySchema, logicalId).toEqual(table.Properties.KeySchema);
-      const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`);
-      const declared = (table.Properties.GlobalSecondaryIndexes ?? []).map((index: any) => `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType ?? 'ALL'}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`);
+      const indexes = (Table?.GlobalSecondaryIndexes ?? []).map(
+        (index) =>
+          `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`,
+      );
+      const declared = (table.Properties.GlobalSecondaryIndexes ?? []).map(
+        (index: any) =>
+          `${index.IndexName}:${JSON.stringify(index.KeySchema)}:${index.Projection?.ProjectionType ?? 'ALL'}:${sorted(index.Projection?.NonKeyAttributes ?? []).join(',')}`,
+      );
       expect(sorted(indexes), logicalId).toEqual(sorted(declared));
-      const { TimeToLiveDescription } = await twin.clients.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: logicalId }));
+      const { TimeToLiveDescription } = await twin.clients.dynamodb.send(
+        new DescribeTimeToLiveCommand({ TableName: logicalId }),
+      );
       const ttl = table.Properties.TimeToLiveSpecification;
       expect(TimeToLiveDescription?.AttributeName, logicalId).toBe(ttl?.Enabled ? ttl.AttributeName : undefined);
     }
@@ -58,25 +74,35 @@ describe('parity between the template and the running twin', () => {
   it('has exactly the template queues, each with its redrive policy and visibility timeout', async () => {
     const expected = ofType('AWS::SQS::Queue');
     const { QueueUrls } = await twin.clients.sqs.send(new ListQueuesCommand({}));
-    expect(sorted((QueueUrls ?? []).map((url) => url.split('/').pop()!))).toEqual(sorted(expected.map(([logicalId]) => logicalId)));
+    expect(sorted((QueueUrls ?? []).map((url) => url.split('/').pop()!))).toEqual(
+      sorted(expected.map(([logicalId]) => logicalId)),
+    );
     for (const [logicalId, queue] of expected) {
-      const { Attributes } = await twin.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: twin.names.queueUrls[logicalId], AttributeNames: ['All'] }));
+      const { Attributes } = await twin.clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: twin.names.queueUrls[logicalId], AttributeNames: ['All'] }),
+      );
       const redrive = queue.Properties.RedrivePolicy;
       if (redrive) {
         const actual = JSON.parse(Attributes?.RedrivePolicy ?? '{}');
-        expect(actual.deadLetterTargetArn, logicalId).toBe(`arn:aws:sqs:us-east-1:000000000000:${refId(redrive.deadLetterTargetArn)}`);
+        expect(actual.deadLetterTargetArn, logicalId).toBe(
+          `arn:aws:sqs:us-east-1:000000000000:${refId(redrive.deadLetterTargetArn)}`,
+        );
         expect(Number(actual.maxReceiveCount), logicalId).toBe(Number(redrive.maxReceiveCount));
       } else {
         expect(Attributes?.RedrivePolicy, logicalId).toBeUndefined();
       }
-      if (queue.Properties.VisibilityTimeout !== undefined) expect(Attributes?.VisibilityTimeout, logicalId).toBe(String(queue.Properties.VisibilityTimeout));
-      if (queue.Properties.MessageRetentionPeriod !== undefined) expect(Attributes?.MessageRetentionPeriod, logicalId).toBe(String(queue.Properties.MessageRetentionPeriod));
+      if (queue.Properties.VisibilityTimeout !== undefined)
+        expect(Attributes?.VisibilityTimeout, logicalId).toBe(String(queue.Properties.VisibilityTimeout));
+      if (queue.Properties.MessageRetentionPeriod !== undefined)
+        expect(Attributes?.MessageRetentionPeriod, logicalId).toBe(String(queue.Properties.MessageRetentionPeriod));
     }
   });
 
   it('has exactly the template buckets', async () => {
     const { Buckets } = await twin.clients.s3.send(new ListBucketsCommand({}));
-    expect(sorted((Buckets ?? []).map((bucket) => bucket.Name!))).toEqual(sorted(ofType('AWS::S3::Bucket').map(([logicalId]) => logicalId.toLowerCase())));
+    expect(sorted((Buckets ?? []).map((bucket) => bucket.Name!))).toEqual(
+      sorted(ofType('AWS::S3::Bucket').map(([logicalId]) => logicalId.toLowerCase())),
+    );
   });
 
   it('polls exactly the template event source mappings, with their batch settings', () => {
@@ -106,7 +132,11 @@ describe('parity between the template and the running twin', () => {
   });
 
   it('loads every function of ours from its bundle', () => {
-    const ours = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.Environment?.Variables?.PAYOUT_FUNCTION);
-    expect(sorted(inventory.functions.map((fn: any) => fn.shortName))).toEqual(sorted(ours.map(([, fn]) => fn.Properties.Environment.Variables.PAYOUT_FUNCTION)));
+    const ours = ofType('AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Properties.Environment?.Variables?.PAYOUT_FUNCTION,
+    );
+    expect(sorted(inventory.functions.map((fn: any) => fn.shortName))).toEqual(
+      sorted(ours.map(([, fn]) => fn.Properties.Environment.Variables.PAYOUT_FUNCTION)),
+    );
   });
 });

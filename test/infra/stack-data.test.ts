@@ -1,16 +1,30 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_INDEXES } from '../../functions/shared/names';
 import { loadStack, SQS_RETENTION_MAX_SECONDS, MAX_RECEIVE_COUNT_MIN, VISIBILITY_TIMEOUT_MULTIPLIER_MIN, SQS_VISIBILITY_TIMEOUT_MAX_SECONDS, template, resources, ofType, functionByName } from './support/stack-fixture';
 
 // Template assertions for the data plane: tables, buckets and queues (security-relevant properties).
 beforeAll(loadStack);
 
+/** The DynamoDB actions a function's role has on a table (and its indexes). */
+function dynamoActionsOn(name: string, table: string): string[] {
+  const role = functionByName(name)[1].Properties.Role['Fn::GetAtt'][0];
+  return [...new Set(Object.values(ofType('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${table}"`))
+    .flatMap((statement) => [statement.Action].flat())
+    .filter((action) => action.startsWith('dynamodb:')))]
+    .sort();
+}
+
 describe('DynamoDB tables', () => {
   const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable'];
 
-  it('are exactly the five of the contract, on demand, PITR, SSE, retained', () => {
+  // Issue 10: AuditTable joins them (the audit trail, docs/audit.md).
+  it('are exactly the six of the contract, on demand, PITR, SSE, retained', () => {
     expect(Object.keys(ofType('AWS::DynamoDB::Table')).sort()).toEqual(
-      ['IdempotencyTable', ...singleTables].sort(),
+      ['AuditTable', 'IdempotencyTable', ...singleTables].sort(),
     );
     for (const table of Object.values(ofType('AWS::DynamoDB::Table'))) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
@@ -29,7 +43,9 @@ describe('DynamoDB tables', () => {
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes as any[];
-      expect(indexes.map((index) => index.IndexName)).toEqual(logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3'] : ['gsi1', 'gsi2']);
+      expect(indexes.map((index) => index.IndexName)).toEqual(
+        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3'] : ['gsi1', 'gsi2'],
+      );
       for (const index of indexes) {
         expect(index.KeySchema).toEqual([
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
@@ -42,9 +58,19 @@ describe('DynamoDB tables', () => {
   });
 
   it('PayoutsTable gsi3 (awaiting provider) projects only what the sweeper decides on', () => {
-    const gsi3 = (resources.PayoutsTable!.Properties.GlobalSecondaryIndexes as any[]).find((index) => index.IndexName === 'gsi3');
-    expect(gsi3.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['payoutId', 'status', 'currency', 'destination', 'createdAt', 'lastEventAt'] });
-    expect(resources.PayoutsTable!.Properties.AttributeDefinitions).toEqual(expect.arrayContaining([{ AttributeName: 'gsi3pk', AttributeType: 'S' }, { AttributeName: 'gsi3sk', AttributeType: 'S' }]));
+    const gsi3 = (resources.PayoutsTable!.Properties.GlobalSecondaryIndexes as any[]).find(
+      (index) => index.IndexName === 'gsi3',
+    );
+    expect(gsi3.Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['payoutId', 'status', 'currency', 'destination', 'createdAt', 'lastEventAt'],
+    });
+    expect(resources.PayoutsTable!.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'gsi3pk', AttributeType: 'S' },
+        { AttributeName: 'gsi3sk', AttributeType: 'S' },
+      ]),
+    );
   });
 
   it('expire items by the agreed TTL attributes', () => {
@@ -59,15 +85,48 @@ describe('DynamoDB tables', () => {
         Enabled: true,
       });
     }
-    for (const logicalId of ['PayoutsTable', 'LedgerTable']) {
+    for (const logicalId of ['PayoutsTable', 'LedgerTable', 'AuditTable']) {
       expect(resources[logicalId]!.Properties.TimeToLiveSpecification).toBeUndefined();
     }
+  });
+
+  it('AuditTable: pk/sk, the day, actor and action indexes (projection ALL), no TTL', () => {
+    const table = resources.AuditTable!.Properties;
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    const indexes = table.GlobalSecondaryIndexes as any[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(Object.values(AUDIT_INDEXES));
+    for (const index of indexes) {
+      expect(index.KeySchema).toEqual([
+        { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
+        { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
+      ]);
+      expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    }
+  });
+
+  // Writers append (read the head, put record and head); none may update or delete an audit item.
+  it('AuditTable: writers may only GetItem and PutItem; readers are the audit functions and reconcile', () => {
+    const writers = ['create-payout', 'submit-payout', 'process-webhook', 'sweep', 'ops-exceptions', 'ops-redrive', 'query-payouts'];
+    for (const name of writers) expect(dynamoActionsOn(name, 'AuditTable'), name).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    for (const name of ['audit', 'audit-verify', 'reconcile']) {
+      const actions = dynamoActionsOn(name, 'AuditTable');
+      expect(actions, name).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
+      expect(actions.filter((action) => /Delete|Update|BatchWrite/.test(action)), name).toEqual([]);
+    }
+    expect(dynamoActionsOn('audit-verify', 'AuditTable')).not.toContain('dynamodb:PutItem');
   });
 });
 
 describe('S3 buckets', () => {
   it('block public access, encrypt with SSE-S3 and are retained', () => {
-    expect(Object.keys(ofType('AWS::S3::Bucket')).sort()).toEqual(['AccessLogsBucket', 'EvidenceBucket', 'ExportsBucket']);
+    expect(Object.keys(ofType('AWS::S3::Bucket')).sort()).toEqual([
+      'AccessLogsBucket',
+      'EvidenceBucket',
+      'ExportsBucket',
+    ]);
     for (const bucket of Object.values(ofType('AWS::S3::Bucket'))) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
@@ -121,7 +180,15 @@ describe('SQS queues', () => {
 
   it('are encrypted and TLS only', () => {
     const queues = ofType('AWS::SQS::Queue');
-    expect(Object.keys(queues).sort()).toEqual(['ReconciliationDlq', 'ReconciliationQueue', 'ScheduleDlq', 'SubmissionDlq', 'SubmissionQueue', 'WebhookDlq', 'WebhookQueue']);
+    expect(Object.keys(queues).sort()).toEqual([
+      'ReconciliationDlq',
+      'ReconciliationQueue',
+      'ScheduleDlq',
+      'SubmissionDlq',
+      'SubmissionQueue',
+      'WebhookDlq',
+      'WebhookQueue',
+    ]);
     for (const [logicalId, queue] of Object.entries(queues)) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -172,26 +239,52 @@ describe('SQS queues', () => {
 
   const statementsOf = (name: string) =>
     Object.values(ofType('AWS::IAM::Policy'))
-      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${functionByName(name)[1].Properties.Role['Fn::GetAtt'][0]}"`))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      .filter((policy) =>
+        JSON.stringify(policy.Properties.Roles).includes(
+          `"${functionByName(name)[1].Properties.Role['Fn::GetAtt'][0]}"`,
+        ),
+      )
+      .flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
   const sqsActionsOn = (name: string, queue: string) =>
-    [...new Set(statementsOf(name)
-      .filter((statement) => JSON.stringify(statement.Resource).includes(`"${queue}"`))
-      .flatMap((statement) => [statement.Action].flat())
-      .filter((action) => action.startsWith('sqs:')))]
-      .sort();
+    [
+      ...new Set(
+        statementsOf(name)
+          .filter((statement) => JSON.stringify(statement.Resource).includes(`"${queue}"`))
+          .flatMap((statement) => [statement.Action].flat())
+          .filter((action) => action.startsWith('sqs:')),
+      ),
+    ].sort();
 
   it('let reconciliations-api send to ReconciliationQueue and reconcile consume it, nothing more', () => {
-    expect(sqsActionsOn('reconciliations-api', 'ReconciliationQueue')).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).toEqual(expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']));
+    expect(sqsActionsOn('reconciliations-api', 'ReconciliationQueue')).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).toEqual(
+      expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']),
+    );
     expect(sqsActionsOn('reconcile', 'ReconciliationQueue')).not.toContain('sqs:SendMessage');
   });
 
   it('let ops-redrive work ReconciliationDlq like the other DLQs, and sweep only peek it', () => {
-    const consume = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
-    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ReconciliationDlq']) expect(sqsActionsOn('ops-redrive', dlq)).toEqual(consume);
+    const consume = [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ];
+    for (const dlq of ['SubmissionDlq', 'WebhookDlq', 'ReconciliationDlq'])
+      expect(sqsActionsOn('ops-redrive', dlq)).toEqual(consume);
     // Redrive sends back to the work queue and reads its depth for GET /ops/queues; it never consumes there.
-    expect(sqsActionsOn('ops-redrive', 'ReconciliationQueue')).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(sqsActionsOn('ops-redrive', 'ReconciliationQueue')).toEqual([
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
     expect(sqsActionsOn('sweep', 'ReconciliationDlq')).toEqual(['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage']);
     expect(sqsActionsOn('sweep', 'ReconciliationQueue')).toEqual([]);
   });

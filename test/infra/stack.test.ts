@@ -2,8 +2,25 @@ import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_MATRIX, OPERATOR_CLIENT_SCOPES, SCOPE_PRINCIPAL } from '../../functions/shared/access-matrix';
-import { FUNCTION_NAMES, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, SCOPES, STACK_OUTPUTS, qualifiedScope, type Scope } from '../../functions/shared/names';
-import { loadStack, RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL, CONTRACT_ROUTES, template, stack, resources, ofType, functionByName } from './support/stack-fixture';
+import {
+  FUNCTION_NAMES,
+  IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  SCOPES,
+  STACK_OUTPUTS,
+  qualifiedScope,
+  type Scope,
+} from '../../functions/shared/names';
+import {
+  loadStack,
+  RECONCILE_TIMEZONE,
+  SANDBOX_PROVIDER_URL,
+  CONTRACT_ROUTES,
+  template,
+  stack,
+  resources,
+  ofType,
+  functionByName,
+} from './support/stack-fixture';
 
 // Template assertions for the compute and edge: functions, the HTTP API, Cognito, schedules and
 // observability. The data plane is asserted in stack-data.test.ts.
@@ -66,7 +83,10 @@ describe('Lambda functions', () => {
       WEBHOOK_SECRETS_ARN: { Ref: expect.stringMatching(/WebhookSecrets/) },
     });
     expect(env('reconcile')).toMatchObject({ RECONCILE_TIMEZONE: RECONCILE_TIMEZONE, SANDBOX_PROVIDER_URL });
-    expect(env('reconciliations-api')).toMatchObject({ RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' }, OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
+    expect(env('reconciliations-api')).toMatchObject({
+      RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' },
+      OPERATIONS_TABLE: { Ref: 'OperationsTable' },
+    });
     expect(env('submit-payout')).toMatchObject({ SANDBOX_PROVIDER_URL });
     expect(env('cognito-pre-token')).toMatchObject({ OPERATIONS_TABLE: { Ref: 'OperationsTable' } });
     for (const name of ['ops-redrive', 'sweep']) {
@@ -79,7 +99,7 @@ describe('Lambda functions', () => {
     }
   });
 
-  // Issue 8: POST /reconciliations refuses a day not ended in RECONCILE_TIMEZONE, so the API and the
+  // POST /reconciliations refuses a day not ended in RECONCILE_TIMEZONE, so the API and the
   // function that runs the day must agree on the zone (and with the schedule, asserted below).
   it('give reconciliations-api and reconcile the same RECONCILE_TIMEZONE', () => {
     const zoneOf = (name: string) => functionByName(name)[1].Properties.Environment.Variables['RECONCILE_TIMEZONE'];
@@ -127,7 +147,10 @@ describe('HTTP API', () => {
       routes.map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationScopes ?? null]),
     );
     const expected = Object.fromEntries(
-      Object.entries(CONTRACT_ROUTES).map(([key, scope]) => [key, scope === null ? null : [qualifiedScope(scope as never)]]),
+      Object.entries(CONTRACT_ROUTES).map(([key, scope]) => [
+        key,
+        scope === null ? null : [qualifiedScope(scope as never)],
+      ]),
     );
     expect(declared).toEqual(expected);
     for (const route of routes) {
@@ -150,7 +173,9 @@ describe('HTTP API', () => {
     const stage = stages[0]!.Properties;
     expect(stage.StageName).toBe('$default');
     expect(stage.AutoDeploy).toBe(true);
-    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'] });
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/AccessLogs/), 'Arn'],
+    });
     const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
     expect(format.requestId).toBe('$context.requestId');
     expect(format.status).toBe('$context.status');
@@ -184,7 +209,7 @@ describe('Cognito', () => {
 
   // Layer 1 of the access matrix. The old `platform-backend` client could ask for every scope,
   // ops:read included; tenant clients now come from `npm run tenants -- create`, one per role.
-  it('declares no client-credentials client: every tenant client is provisioned with its role\'s scopes', () => {
+  it("declares no client-credentials client: every tenant client is provisioned with its role's scopes", () => {
     const clients = Object.values(ofType('AWS::Cognito::UserPoolClient'));
     expect(clients).toHaveLength(1);
     for (const client of clients) expect(client.Properties.AllowedOAuthFlows).not.toContain('client_credentials');
@@ -193,12 +218,17 @@ describe('Cognito', () => {
   it('ops console client: openid, email and exactly the operator scopes of the access matrix, no tenant scope', () => {
     const allowed: string[] = resources.OpsConsoleClient!.Properties.AllowedOAuthScopes;
     expect([...allowed].sort()).toEqual(['openid', 'email', ...OPERATOR_CLIENT_SCOPES.map(qualifiedScope)].sort());
-    for (const scope of SCOPES) if (SCOPE_PRINCIPAL[scope as Scope] === 'tenant') expect(allowed).not.toContain(qualifiedScope(scope));
+    for (const scope of SCOPES)
+      if (SCOPE_PRINCIPAL[scope as Scope] === 'tenant') expect(allowed).not.toContain(qualifiedScope(scope));
   });
 
   it('has one Cognito group per operator role of the access matrix', () => {
-    const groups = Object.values(ofType('AWS::Cognito::UserPoolGroup')).map((group) => group.Properties.GroupName).sort();
-    expect(groups).toEqual(ACCESS_MATRIX.flatMap((row) => (row.principalType === 'operator' ? [row.cognitoGroup] : [])).sort());
+    const groups = Object.values(ofType('AWS::Cognito::UserPoolGroup'))
+      .map((group) => group.Properties.GroupName)
+      .sort();
+    expect(groups).toEqual(
+      ACCESS_MATRIX.flatMap((row) => (row.principalType === 'operator' ? [row.cognitoGroup] : [])).sort(),
+    );
   });
 
   it('outputs what tenant provisioning reads', () => {
@@ -221,7 +251,10 @@ describe('schedules', () => {
     const schedules = Object.values(ofType('AWS::Scheduler::Schedule')).map((schedule) => schedule.Properties);
     const byTarget = (name: string) =>
       schedules.find((schedule) => schedule.Target.Arn['Fn::GetAtt'][0] === functionByName(name)[0]);
-    expect(byTarget('sweep')).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', ScheduleExpressionTimezone: 'UTC' });
+    expect(byTarget('sweep')).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpressionTimezone: 'UTC',
+    });
     expect(byTarget('reconcile')).toMatchObject({
       ScheduleExpression: 'cron(30 2 * * ? *)',
       ScheduleExpressionTimezone: RECONCILE_TIMEZONE,
@@ -265,7 +298,9 @@ describe('observability', () => {
       { Name: 'QueueName', Value: { 'Fn::GetAtt': ['WebhookQueue', 'QueueName'] } },
     ]);
     expect(
-      byMetric('Errors').some((alarm) => JSON.stringify(alarm.Dimensions).includes(functionByName('process-webhook')[0])),
+      byMetric('Errors').some((alarm) =>
+        JSON.stringify(alarm.Dimensions).includes(functionByName('process-webhook')[0]),
+      ),
     ).toBe(true);
     const rejected = alarms().find((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('WebhookRejected'));
     expect(rejected?.Metrics[0].Expression).toBe('SELECT SUM(WebhookRejected) FROM "PayoutPlatform"');

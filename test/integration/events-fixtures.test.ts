@@ -18,7 +18,13 @@ import { lambdaContext, ledgerSums, samplePayout, scanAll } from './payouts/help
 const EVENTS_DIR = resolve(import.meta.dirname, '../../events');
 const FIXTURE_PAYOUT_ID = 'po_01KEVENTSF1XTVRE00000000A1';
 const TABLE_ENVS = ['PAYOUTS_TABLE', 'LEDGER_TABLE', 'IDEMPOTENCY_TABLE', 'INBOX_TABLE', 'OPERATIONS_TABLE'] as const;
-const QUEUE_ENVS = ['SUBMISSION_QUEUE_URL', 'SUBMISSION_DLQ_URL', 'WEBHOOK_QUEUE_URL', 'WEBHOOK_DLQ_URL', 'RECONCILIATION_QUEUE_URL'] as const;
+const QUEUE_ENVS = [
+  'SUBMISSION_QUEUE_URL',
+  'SUBMISSION_DLQ_URL',
+  'WEBHOOK_QUEUE_URL',
+  'WEBHOOK_DLQ_URL',
+  'RECONCILIATION_QUEUE_URL',
+] as const;
 
 type Handler = (event: unknown, context: unknown) => Promise<any>;
 interface HttpAnswer {
@@ -56,12 +62,23 @@ async function http(functionName: string, path: string): Promise<HttpAnswer & { 
 /** Item count of every table and depth of every queue: what an invalid event must not change. */
 async function snapshot(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const name of TABLE_ENVS) counts[name] = (await scanAll(emulators.clients.documentClient, process.env[name]!)).length;
+  for (const name of TABLE_ENVS)
+    counts[name] = (await scanAll(emulators.clients.documentClient, process.env[name]!)).length;
   for (const name of QUEUE_ENVS) {
     const { Attributes = {} } = await emulators.clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: process.env[name]!, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: process.env[name]!,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
     );
-    counts[name] = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    counts[name] =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
   }
   return counts;
 }
@@ -75,7 +92,9 @@ async function withoutStateChange<T>(run: () => Promise<T>): Promise<T> {
 }
 
 async function payoutItem(): Promise<Record<string, any> | undefined> {
-  return (await scanAll(emulators.clients.documentClient, process.env['PAYOUTS_TABLE']!)).find((item) => item['entity'] === 'payout' && item['payoutId'] === FIXTURE_PAYOUT_ID);
+  return (await scanAll(emulators.clients.documentClient, process.env['PAYOUTS_TABLE']!)).find(
+    (item) => item['entity'] === 'payout' && item['payoutId'] === FIXTURE_PAYOUT_ID,
+  );
 }
 
 /** The sandbox fixture body with the reference the sandbox really gave the fixture payout. */
@@ -111,7 +130,11 @@ describe('apigw fixtures without stored state', () => {
     const ok = await http('get-corridors', 'apigw/get-corridors.json');
     expect(ok.statusCode).toBe(200);
     expect(ok.json.data.length).toBeGreaterThan(0);
-    expectError(await withoutStateChange(() => http('get-corridors', 'apigw/get-corridors.invalid.json')), 403, 'tenant_missing');
+    expectError(
+      await withoutStateChange(() => http('get-corridors', 'apigw/get-corridors.invalid.json')),
+      403,
+      'tenant_missing',
+    );
   });
 
   it('get-openapi: 200 with the document (no invalid sibling: it reads no input)', async () => {
@@ -131,7 +154,12 @@ describe('apigw fixtures without stored state', () => {
     const before = await snapshot();
     const created = await http('create-payout', 'apigw/create-payout.json');
     expect(created.statusCode).toBe(201);
-    expect(created.json).toMatchObject({ status: 'submitted', amount: 12_500, currency: 'EUR', idempotency_key: 'events-create-payout-0001' });
+    expect(created.json).toMatchObject({
+      status: 'submitted',
+      amount: 12_500,
+      currency: 'EUR',
+      idempotency_key: 'events-create-payout-0001',
+    });
     expect((await snapshot())['SUBMISSION_QUEUE_URL']).toBe(before['SUBMISSION_QUEUE_URL']! + 1);
     const replayed = await http('create-payout', 'apigw/create-payout.json');
     expect(replayed.statusCode).toBe(201);
@@ -147,22 +175,36 @@ describe('apigw fixtures without stored state', () => {
   it('query-payouts: 200 with the list; invalid (limit=0) → 400 limit_invalid', async () => {
     const ok = await http('query-payouts', 'apigw/query-payouts.json');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json.data.map((payout: { idempotency_key: string }) => payout.idempotency_key)).toContain('events-create-payout-0001');
-    expectError(await withoutStateChange(() => http('query-payouts', 'apigw/query-payouts.invalid.json')), 400, 'limit_invalid');
+    expect(ok.json.data.map((payout: { idempotency_key: string }) => payout.idempotency_key)).toContain(
+      'events-create-payout-0001',
+    );
+    expectError(
+      await withoutStateChange(() => http('query-payouts', 'apigw/query-payouts.invalid.json')),
+      400,
+      'limit_invalid',
+    );
   });
 
   it('get-ledger-balances: 200 summing to 0; invalid (lower-case currency) → 400 currency_unsupported', async () => {
     const ok = await http('get-ledger-balances', 'apigw/get-ledger-balances.json');
     expect(ok.statusCode).toBe(200);
     expect(ok.json).toMatchObject({ currency: 'EUR', sum: 0 });
-    expectError(await withoutStateChange(() => http('get-ledger-balances', 'apigw/get-ledger-balances.invalid.json')), 400, 'currency_unsupported');
+    expectError(
+      await withoutStateChange(() => http('get-ledger-balances', 'apigw/get-ledger-balances.invalid.json')),
+      400,
+      'currency_unsupported',
+    );
   });
 
   it('ops-exceptions: 200 list; invalid (resolve with an empty note) → 400 note_required', async () => {
     const ok = await http('ops-exceptions', 'apigw/ops-exceptions.json');
     expect(ok.statusCode).toBe(200);
     expect(Array.isArray(ok.json.data)).toBe(true);
-    expectError(await withoutStateChange(() => http('ops-exceptions', 'apigw/ops-exceptions.invalid.json')), 400, 'note_required');
+    expectError(
+      await withoutStateChange(() => http('ops-exceptions', 'apigw/ops-exceptions.invalid.json')),
+      400,
+      'note_required',
+    );
   });
 
   it('ops-redrive: 200 queue depths; invalid (redrive with ops:read only) → 403 insufficient_scope, nothing moved or audited', async () => {
@@ -170,14 +212,20 @@ describe('apigw fixtures without stored state', () => {
     expect(ok.statusCode).toBe(200);
     // A work queue and its DLQ per pair: webhook, submission and reconciliation.
     expect(ok.json.data).toHaveLength(6);
-    expectError(await withoutStateChange(() => http('ops-redrive', 'apigw/ops-redrive.invalid.json')), 403, 'insufficient_scope');
+    expectError(
+      await withoutStateChange(() => http('ops-redrive', 'apigw/ops-redrive.invalid.json')),
+      403,
+      'insufficient_scope',
+    );
   });
 
   it('reconciliations-api: 200 latest (none yet); invalid (POST date 2026-02-30) → 400 parameter_invalid, no run recorded', async () => {
     const ok = await http('reconciliations-api', 'apigw/reconciliations-api.json');
     expect(ok.statusCode).toBe(200);
     expect(ok.json).toEqual({ reconciliation: null, last_success: null });
-    const invalid = await withoutStateChange(() => http('reconciliations-api', 'apigw/reconciliations-api.invalid.json'));
+    const invalid = await withoutStateChange(() =>
+      http('reconciliations-api', 'apigw/reconciliations-api.invalid.json'),
+    );
     expectError(invalid, 400, 'parameter_invalid');
     expect(invalid.json.error.param).toBe('date');
   });
@@ -193,7 +241,7 @@ describe('the fixture payout, source by source', () => {
 
   it('seeds payout po_01KEVENTSF1XTVRE00000000A1 (submitted, DE IBAN of the sandbox `paid` trigger)', async () => {
     const { PayoutsRepository } = await import('../../functions/adapters/payouts-repository');
-    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']! });
+    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']!, auditTable: process.env['AUDIT_TABLE']! });
     const seeded = samplePayout({ payoutId: FIXTURE_PAYOUT_ID, idempotencyKey: 'events-fixture-payout' });
     expect((await repository.createPayout(seeded)).kind).toBe('created');
   });
@@ -202,7 +250,10 @@ describe('the fixture payout, source by source', () => {
     const response = await invoke('submit-payout', fixture('sqs/submit-payout.json'));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(sandbox.listPayouts({ payoutId: FIXTURE_PAYOUT_ID })).toHaveLength(1);
-    expect(await payoutItem()).toMatchObject({ status: 'accepted', providerReference: expect.stringMatching(/^sbx_po_/) });
+    expect(await payoutItem()).toMatchObject({
+      status: 'accepted',
+      providerReference: expect.stringMatching(/^sbx_po_/),
+    });
   });
 
   it('sqs/submit-payout.invalid (not a {"payoutId"} message): its record is a batch item failure, no provider call, nothing changed', async () => {
@@ -218,23 +269,36 @@ describe('the fixture payout, source by source', () => {
     const ok = await http('query-payouts', 'apigw/query-payout.json');
     expect(ok.statusCode).toBe(200);
     expect(ok.json).toMatchObject({ payout_id: FIXTURE_PAYOUT_ID, status: 'accepted' });
-    expectError(await withoutStateChange(() => http('query-payouts', 'apigw/query-payout.invalid.json')), 404, 'resource_not_found');
+    expectError(
+      await withoutStateChange(() => http('query-payouts', 'apigw/query-payout.invalid.json')),
+      404,
+      'resource_not_found',
+    );
   });
 
   it('webhooks/sandbox-payout-paid signed now (Standard Webhooks) → intake 202, stored and queued once', async () => {
     const before = await snapshot();
     // The sandbox gave the payout a random reference when it accepted it; the event must carry that
     // one, or event ownership refuses it (a reference that is not the payout's is someone else's event).
-    const event = signedWebhookEvent('sandbox', await withPayoutReference(fixture('webhooks/sandbox-payout-paid.json')));
+    const event = signedWebhookEvent(
+      'sandbox',
+      await withPayoutReference(fixture('webhooks/sandbox-payout-paid.json')),
+    );
     const answer = (await invoke('intake-webhook', event)) as HttpAnswer;
     expect(answer.statusCode).toBe(202);
-    expect(JSON.parse(answer.body)).toEqual({ received: true, event_id: 'evt_sbx_fixture_paid_0001', duplicate: false });
+    expect(JSON.parse(answer.body)).toEqual({
+      received: true,
+      event_id: 'evt_sbx_fixture_paid_0001',
+      duplicate: false,
+    });
     const after = await snapshot();
     expect(after['INBOX_TABLE']).toBe(before['INBOX_TABLE']! + 1);
     expect(after['WEBHOOK_QUEUE_URL']).toBe(before['WEBHOOK_QUEUE_URL']! + 1);
     // The provider's retry of the same event (re-signed): answered, never stored or queued twice.
     const again = await withPayoutReference(fixture('webhooks/sandbox-payout-paid.json'));
-    const retried = (await withoutStateChange(() => invoke('intake-webhook', signedWebhookEvent('sandbox', again)))) as HttpAnswer;
+    const retried = (await withoutStateChange(() =>
+      invoke('intake-webhook', signedWebhookEvent('sandbox', again)),
+    )) as HttpAnswer;
     expect(retried.statusCode).toBe(200);
     expect(JSON.parse(retried.body)).toMatchObject({ event_id: 'evt_sbx_fixture_paid_0001', duplicate: true });
     // sqs/process-webhook.json is that queued message as Lambda receives it; the copy on the queue is not needed.
@@ -249,14 +313,19 @@ describe('the fixture payout, source by source', () => {
   });
 
   it('apigw/intake-webhook.invalid (a delivery signed a year ago) → 401 signature_invalid, nothing stored', async () => {
-    expectError(await withoutStateChange(() => http('intake-webhook', 'apigw/intake-webhook.invalid.json')), 401, 'signature_invalid');
+    expectError(
+      await withoutStateChange(() => http('intake-webhook', 'apigw/intake-webhook.invalid.json')),
+      401,
+      'signature_invalid',
+    );
   });
 
   it('sqs/process-webhook: no batch item failures, payout paid', async () => {
     const response = await invoke('process-webhook', fixture('sqs/process-webhook.json'));
     expect(response).toEqual({ batchItemFailures: [] });
     expect(await payoutItem()).toMatchObject({ status: 'paid' });
-    for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!))) expect(sum).toBe(0);
+    for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!)))
+      expect(sum).toBe(0);
   });
 
   it('sqs/process-webhook.invalid (names no inbox event): its record is a batch item failure, nothing changed', async () => {
@@ -266,11 +335,16 @@ describe('the fixture payout, source by source', () => {
   });
 
   it('webhooks/stripe-payout-paid signed now (stripe.webhooks.generateTestHeaderString) → intake 202; invalid (no event id) → 400 invalid_json', async () => {
-    const answer = (await invoke('intake-webhook', signedWebhookEvent('stripe', fixture('webhooks/stripe-payout-paid.json')))) as HttpAnswer;
+    const answer = (await invoke(
+      'intake-webhook',
+      signedWebhookEvent('stripe', fixture('webhooks/stripe-payout-paid.json')),
+    )) as HttpAnswer;
     expect(answer.statusCode).toBe(202);
     expect(JSON.parse(answer.body)).toMatchObject({ received: true, event_id: 'evt_1FixturePayoutPaid0001' });
     await emulators.clients.sqs.send(new PurgeQueueCommand({ QueueUrl: process.env['WEBHOOK_QUEUE_URL']! }));
-    const invalid = (await withoutStateChange(() => invoke('intake-webhook', signedWebhookEvent('stripe', fixture('webhooks/stripe-payout-paid.invalid.json'))))) as HttpAnswer;
+    const invalid = (await withoutStateChange(() =>
+      invoke('intake-webhook', signedWebhookEvent('stripe', fixture('webhooks/stripe-payout-paid.invalid.json'))),
+    )) as HttpAnswer;
     expect(invalid.statusCode).toBe(400);
     expect(JSON.parse(invalid.body).error.code).toBe('invalid_json');
   });
@@ -284,7 +358,11 @@ describe('schedule fixtures', () => {
 
   it('schedule/reconcile ({}: yesterday in RECONCILE_TIMEZONE): a succeeded run', async () => {
     const run = await invoke('reconcile', fixture('schedule/reconcile.json'));
-    expect(run).toMatchObject({ state: 'succeeded', trigger: 'schedule', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      trigger: 'schedule',
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
   });
 
   // A given but malformed date is refused (InvalidRunDateError), never replaced by yesterday.
@@ -292,7 +370,10 @@ describe('schedule fixtures', () => {
     const event = fixture('schedule/reconcile.invalid.json');
     await withoutStateChange(async () => {
       // Thrown, so the invocation fails: the scheduler retries, then dead-letters it (and the alarm fires).
-      await expect(invoke('reconcile', event)).rejects.toMatchObject({ name: 'InvalidRunDateError', date: '2026-02-30' });
+      await expect(invoke('reconcile', event)).rejects.toMatchObject({
+        name: 'InvalidRunDateError',
+        date: '2026-02-30',
+      });
     });
   });
 });
@@ -300,20 +381,44 @@ describe('schedule fixtures', () => {
 describe('cognito fixtures', () => {
   it('cognito/pre-token: a mapped app client gets its tenant and principal in the access token; invalid (unmapped client) keeps no platform scope', async () => {
     await emulators.clients.documentClient.send(
-      new PutCommand({ TableName: process.env['OPERATIONS_TABLE']!, Item: { pk: 'TENANT_CLIENT#fixture-client-acme', sk: 'TENANT_CLIENT', tenantId: 'acme', role: 'backend', status: 'active', clientId: 'fixture-client-acme' } }),
+      new PutCommand({
+        TableName: process.env['OPERATIONS_TABLE']!,
+        Item: {
+          pk: 'TENANT_CLIENT#fixture-client-acme',
+          sk: 'TENANT_CLIENT',
+          tenantId: 'acme',
+          role: 'backend',
+          status: 'active',
+          clientId: 'fixture-client-acme',
+        },
+      }),
     );
     const mapped = await invoke('cognito-pre-token', fixture('cognito/pre-token.json'));
-    expect(mapped.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { claimsToAddOrOverride: { tenant_id: 'acme', principal_type: 'tenant', principal_role: 'backend' } } });
+    expect(mapped.response.claimsAndScopeOverrideDetails).toEqual({
+      accessTokenGeneration: {
+        claimsToAddOrOverride: { tenant_id: 'acme', principal_type: 'tenant', principal_role: 'backend' },
+      },
+    });
     // Fail closed: no claim, and every platform scope it asked for suppressed, so no route opens.
-    const unmapped = await withoutStateChange(() => invoke('cognito-pre-token', fixture('cognito/pre-token.invalid.json')));
-    expect(unmapped.response.claimsAndScopeOverrideDetails).toEqual({ accessTokenGeneration: { scopesToSuppress: ['payout-platform/payouts:write', 'payout-platform/payouts:read'] } });
+    const unmapped = await withoutStateChange(() =>
+      invoke('cognito-pre-token', fixture('cognito/pre-token.invalid.json')),
+    );
+    expect(unmapped.response.claimsAndScopeOverrideDetails).toEqual({
+      accessTokenGeneration: { scopesToSuppress: ['payout-platform/payouts:write', 'payout-platform/payouts:read'] },
+    });
   });
 });
 
 describe('coverage', () => {
   it('every fixture in events/ was run above', () => {
     const walk = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.json') ? [relative(EVENTS_DIR, join(dir, entry.name))] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? walk(join(dir, entry.name))
+          : entry.name.endsWith('.json')
+            ? [relative(EVENTS_DIR, join(dir, entry.name))]
+            : [],
+      );
     expect(walk(EVENTS_DIR).filter((file) => !exercised.has(file))).toEqual([]);
   });
 });

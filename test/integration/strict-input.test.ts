@@ -1,4 +1,4 @@
-// Issue 8 §3, strict input on the operator routes: every bad body or query of ops-exceptions,
+// Strict input on the operator routes: every bad body or query of ops-exceptions,
 // ops-redrive and reconciliations-api, through the real entry (httpHandler, the one body parser)
 // against DynamoDB Local + fauxqs, gets its named 400/415 and leaves every table and queue as it was.
 // (POST /payouts has its own table: test/unit/api/bad-inputs.ts, run by payouts/create-payout.test.ts.)
@@ -152,6 +152,36 @@ const BAD: Array<[string, Request, number, string, string | undefined]> = [
     'filter.provider',
   ],
   ['redrive: text/plain', redrive('{"all":true}', 'text/plain'), 415, 'content_type_unsupported', undefined],
+  // A dry run asked for in the URL was ignored, and the redrive ran for real.
+  [
+    'redrive: dry_run as a query parameter',
+    { ...redrive('{"all":true}'), query: { dry_run: 'true' } },
+    400,
+    'parameter_unknown',
+    'dry_run',
+  ],
+  [
+    'redrive: a filter age past 2^53 (unsafe, unauditable)',
+    redrive('{"filter":{"older_than_seconds":9007199254740993}}'),
+    400,
+    'invalid_filter',
+    'filter.older_than_seconds',
+  ],
+  [
+    'replay: dry_run as a query parameter',
+    { ...replay('{"event_ids":["sandbox#evt_strict"]}'), query: { dry_run: 'true' } },
+    400,
+    'parameter_unknown',
+    'dry_run',
+  ],
+  [
+    'replay: a from Date.parse reads but RFC 3339 does not',
+    replay('{"from":"Tue, 24 Nov 2026 00:00:00 GMT","to":"2026-11-25T00:00:00Z"}'),
+    400,
+    'invalid_range',
+    'from',
+  ],
+  ['assign: an empty assignee', exception('assign', '{"assignee":""}'), 400, 'invalid_assignee', 'assignee'],
   ['redrive: a JSON array', redrive('[{"all":true}]'), 400, 'body_not_object', undefined],
   ['replay: bytes that are not UTF-8', replay(notUtf8), 400, 'body_not_utf8', undefined],
   ['replay: a NUL in an event id', replay('{"event_ids":["sandbox#evt\\u0000"]}'), 400, 'invalid_text', 'event_ids.0'],

@@ -39,13 +39,23 @@ describe('health', () => {
     const { response, json } = await echo('/health');
     expect(response.status).toBe(200);
     expect(json.status).toBe('ok');
-    expect(Object.keys(json.parts).sort()).toEqual(['api', 'dynamodb', 'fauxqs', 'functions', 'pollers', 'sandboxProvider', 'schedules']);
+    expect(Object.keys(json.parts).sort()).toEqual([
+      'api',
+      'dynamodb',
+      'fauxqs',
+      'functions',
+      'pollers',
+      'sandboxProvider',
+      'schedules',
+    ]);
   });
 });
 
 describe('HTTP API payload format 2.0', () => {
   it('builds the event API Gateway sends', async () => {
-    const { response, json } = await echo('/echo/item%201?b=2&a=1&a=3', { headers: { authorization: `Bearer ${readToken}`, 'X-Custom': 'Yes', cookie: 'one=1; two=2' } });
+    const { response, json } = await echo('/echo/item%201?b=2&a=1&a=3', {
+      headers: { authorization: `Bearer ${readToken}`, 'X-Custom': 'Yes', cookie: 'one=1; two=2' },
+    });
     expect(response.status).toBe(200);
     const { event } = json;
     expect(event).toMatchObject({
@@ -57,24 +67,48 @@ describe('HTTP API payload format 2.0', () => {
       pathParameters: { itemId: 'item 1' },
       queryStringParameters: { a: '1,3', b: '2' },
       isBase64Encoded: false,
-      requestContext: { http: { method: 'GET', path: '/echo/item%201', sourceIp: '127.0.0.1' }, routeKey: 'GET /echo/{itemId}', stage: '$default', requestId: response.headers.get('apigw-requestid') },
+      requestContext: {
+        http: { method: 'GET', path: '/echo/item%201', sourceIp: '127.0.0.1' },
+        routeKey: 'GET /echo/{itemId}',
+        stage: '$default',
+        requestId: response.headers.get('apigw-requestid'),
+      },
     });
     expect(event.headers['x-custom']).toBe('Yes');
     expect(event.headers.cookie).toBeUndefined();
-    expect(event.requestContext.authorizer.jwt.claims).toMatchObject({ tenant_id: 'acme', client_id: 'M2mClient', scope: 'payout-platform/payouts:read' });
+    expect(event.requestContext.authorizer.jwt.claims).toMatchObject({
+      tenant_id: 'acme',
+      client_id: 'M2mClient',
+      scope: 'payout-platform/payouts:read',
+    });
     expect(event.requestContext.authorizer.jwt.scopes).toEqual(['payout-platform/payouts:read']);
   });
 
   it('passes a JSON body as the raw string and a binary body base64-encoded', async () => {
     const writeToken = await twin.forgeToken({ tenant: 'acme', scopes: ['payouts:write'], clientId: 'M2mClient' });
     const headers = { authorization: `Bearer ${writeToken}` };
-    const text = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"amount": 100 }' });
+    const text = await echo('/echo', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{"amount": 100 }',
+    });
     expect(text.json.event).toMatchObject({ body: '{"amount": 100 }', isBase64Encoded: false });
-    const binary = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 255]) });
-    expect(binary.json.event).toMatchObject({ body: Buffer.from([0, 1, 2, 255]).toString('base64'), isBase64Encoded: true });
+    const binary = await echo('/echo', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      body: Buffer.from([0, 1, 2, 255]),
+    });
+    expect(binary.json.event).toMatchObject({
+      body: Buffer.from([0, 1, 2, 255]).toString('base64'),
+      isBase64Encoded: true,
+    });
     // JSON that is not UTF-8: handed over as the bytes sent, so the function's strict decoder sees them.
     const broken = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    const notUtf8 = await echo('/echo', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: broken });
+    const notUtf8 = await echo('/echo', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: broken,
+    });
     expect(notUtf8.json.event).toMatchObject({ body: broken.toString('base64'), isBase64Encoded: true });
   });
 
@@ -95,7 +129,12 @@ describe('HTTP API payload format 2.0', () => {
 
   it('answers 404 for a method no route declares on a path another method routes, as API Gateway does', async () => {
     const headers = { authorization: `Bearer ${readToken}` };
-    for (const [method, path] of [['DELETE', '/echo'], ['PUT', '/echo/item'], ['PATCH', '/open'], ['POST', '/plain']] as const) {
+    for (const [method, path] of [
+      ['DELETE', '/echo'],
+      ['PUT', '/echo/item'],
+      ['PATCH', '/open'],
+      ['POST', '/plain'],
+    ] as const) {
       const { response, json } = await echo(path, { method, headers });
       expect([method, path, response.status]).toEqual([method, path, 404]);
       expect(json.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
@@ -132,9 +171,15 @@ describe('Lambda emulation', () => {
   });
 
   it('invokes a function directly like the Lambda Invoke API', async () => {
-    const ok = await echo('/.twin/functions/consumer/invoke', { method: 'POST', body: JSON.stringify({ Records: [] }) });
+    const ok = await echo('/.twin/functions/consumer/invoke', {
+      method: 'POST',
+      body: JSON.stringify({ Records: [] }),
+    });
     expect(ok.json).toEqual({ batchItemFailures: [] });
-    const failed = await echo('/.twin/functions/consumer/invoke', { method: 'POST', body: JSON.stringify({ Records: [{ body: 'throw', messageId: 'm' }] }) });
+    const failed = await echo('/.twin/functions/consumer/invoke', {
+      method: 'POST',
+      body: JSON.stringify({ Records: [{ body: 'throw', messageId: 'm' }] }),
+    });
     expect(failed.response.headers.get('x-amz-function-error')).toBe('Unhandled');
     expect(failed.json).toMatchObject({ errorType: 'Error', errorMessage: 'batch threw' });
   });
@@ -154,8 +199,14 @@ describe('schedules and pollers', () => {
     await twin.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'ok' }));
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const { Attributes } = await twin.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      if (Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0') break;
+      const { Attributes } = await twin.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      if (Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0')
+        break;
       if (Date.now() > deadline) throw new Error('the poller did not consume the message');
       await new Promise((resolveLater) => setTimeout(resolveLater, 200));
     }
@@ -220,7 +271,12 @@ describe('the twin clock', () => {
     ['a negative number', JSON.stringify({ seconds: -60 }), 'parameter_invalid', 'seconds'],
     ['zero', JSON.stringify({ seconds: 0 }), 'parameter_invalid', 'seconds'],
     ['a string', JSON.stringify({ seconds: '60' }), 'parameter_invalid', 'seconds'],
-    ['over the largest advance', JSON.stringify({ seconds: CLOCK_ADVANCE_SECONDS_MAX + 1 }), 'parameter_invalid', 'seconds'],
+    [
+      'over the largest advance',
+      JSON.stringify({ seconds: CLOCK_ADVANCE_SECONDS_MAX + 1 }),
+      'parameter_invalid',
+      'seconds',
+    ],
     ['a missing seconds', '{}', 'parameter_invalid', 'seconds'],
     ['an unknown member', JSON.stringify({ seconds: 60, milliseconds: 1 }), 'field_unknown', 'milliseconds'],
     ['a body that is not JSON', 'seconds=60', 'invalid_json', undefined],
@@ -252,11 +308,15 @@ describe('the twin clock', () => {
 
 describe('restart', () => {
   it('keeps tables, items and the issuer key; creating resources again is idempotent', async () => {
-    await twin.clients.dynamodb.send(new PutItemCommand({ TableName: 'PayoutsTable', Item: { pk: { S: 'restart' }, sk: { S: 'kept' } } }));
+    await twin.clients.dynamodb.send(
+      new PutItemCommand({ TableName: 'PayoutsTable', Item: { pk: { S: 'restart' }, sk: { S: 'kept' } } }),
+    );
     const kid = twin.twin.keys.publicJwk.kid;
     await twin.stop();
     twin = await startTwin({ port: 0, fresh: false, stateDir, cdkOutDir: FIXTURE_CDK_OUT_DIR });
-    const { Item } = await twin.clients.dynamodb.send(new GetItemCommand({ TableName: 'PayoutsTable', Key: { pk: { S: 'restart' }, sk: { S: 'kept' } } }));
+    const { Item } = await twin.clients.dynamodb.send(
+      new GetItemCommand({ TableName: 'PayoutsTable', Key: { pk: { S: 'restart' }, sk: { S: 'kept' } } }),
+    );
     expect(Item).toBeDefined();
     expect(twin.twin.keys.publicJwk.kid).toBe(kid);
     expect((await echo('/health')).response.status).toBe(200);

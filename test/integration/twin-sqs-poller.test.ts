@@ -1,7 +1,13 @@
 // The SQS event source mapping emulation against fauxqs: partial batch failures, thrown batches,
 // and a poison message moved to the DLQ by the queue's redrive policy (maxReceiveCount 2 and a 2 s
 // visibility timeout in the fixture template).
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../local/emulators/emulators.js';
@@ -23,8 +29,16 @@ let queueUrl: string;
 let dlqUrl: string;
 
 async function approximateCount(url: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
@@ -47,7 +61,13 @@ beforeAll(async () => {
   dlqUrl = names.queueUrl(fauxqs.endpointUrl, 'SubmissionDlq');
   const { template } = loadTemplate(FIXTURE_CDK_OUT_DIR);
   const consumer = model.functions.find((fn) => fn.shortName === 'consumer')!;
-  const context = { template, stackName: 'FixtureStack', sqsEndpointUrl: fauxqs.endpointUrl, apiUrl: 'http://127.0.0.1:0', issuerUrl: 'http://127.0.0.1:0/.twin/issuer' };
+  const context = {
+    template,
+    stackName: 'FixtureStack',
+    sqsEndpointUrl: fauxqs.endpointUrl,
+    apiUrl: 'http://127.0.0.1:0',
+    issuerUrl: 'http://127.0.0.1:0/.twin/issuer',
+  };
   runtime = new LambdaRuntime([{ spec: consumer, environment: functionEnvironment(consumer, context, {}) }]);
 });
 
@@ -59,36 +79,76 @@ afterAll(async () => {
 
 describe('SQS event source mapping', () => {
   it('reads BatchSize, the batching window and ReportBatchItemFailures from the template', () => {
-    expect(mapping).toMatchObject({ queueLogicalId: 'SubmissionQueue', batchSize: 10, maxBatchingWindowSeconds: 1, reportBatchItemFailures: true });
+    expect(mapping).toMatchObject({
+      queueLogicalId: 'SubmissionQueue',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      reportBatchItemFailures: true,
+    });
   });
 
   it('gathers a batch within the batching window and invokes with a Lambda-shaped SQS event', async () => {
-    for (const body of ['ok-1', 'ok-2', 'ok-3']) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } } }));
+    for (const body of ['ok-1', 'ok-2', 'ok-3'])
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          MessageAttributes: { kind: { DataType: 'String', StringValue: 'test' } },
+        }),
+      );
     const events: SQSEvent[] = [];
-    const running = poller(async (event) => { events.push(event); return runtime.invoke('consumer', event); });
+    const running = poller(async (event) => {
+      events.push(event);
+      return runtime.invoke('consumer', event);
+    });
     running.start();
     await until(() => running.stats.deleted >= 3, 15_000);
     await running.stop();
-    expect(events.flatMap((event) => event.Records.map((record) => record.body)).sort()).toEqual(['ok-1', 'ok-2', 'ok-3']);
+    expect(events.flatMap((event) => event.Records.map((record) => record.body)).sort()).toEqual([
+      'ok-1',
+      'ok-2',
+      'ok-3',
+    ]);
     expect(events.length).toBeLessThanOrEqual(2); // the window joins messages a receive splits
     const record = events[0]!.Records[0]!;
-    expect(record).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: names.queueArn('SubmissionQueue'), awsRegion: 'us-east-1', messageAttributes: { kind: { stringValue: 'test', dataType: 'String' } } });
+    expect(record).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: names.queueArn('SubmissionQueue'),
+      awsRegion: 'us-east-1',
+      messageAttributes: { kind: { stringValue: 'test', dataType: 'String' } },
+    });
     expect(record.attributes.ApproximateReceiveCount).toBe('1');
     expect(await approximateCount(queueUrl)).toBe(0);
   });
 
   it('deletes only the records not listed in batchItemFailures; the failed ones come back', async () => {
-    for (const body of ['ok-1', 'fail-2', 'ok-3', 'fail-4']) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    for (const body of ['ok-1', 'fail-2', 'ok-3', 'fail-4'])
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     const received: Message[] = [];
     while (received.length < 4) {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
       received.push(...(Messages ?? []));
     }
     const deleted = await poller((event) => runtime.invoke('consumer', event)).processBatch(received);
     expect(deleted.map((record) => record.body).sort()).toEqual(['ok-1', 'ok-3']);
 
     // After the 2 s visibility timeout only the reported failures are back on the queue.
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['All'] }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 5,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
     expect(Messages?.map((message) => message.Body).sort()).toEqual(['fail-2', 'fail-4']);
     expect(Messages?.every((message) => message.Attributes?.ApproximateReceiveCount === '2')).toBe(true);
   });

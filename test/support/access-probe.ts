@@ -46,7 +46,6 @@ export function actorTokenRequest(row: ActorRow, tenant: string): TwinTokenReque
   }
 }
 
-
 function samplePath(path: string): string {
   return path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
     switch (name) {
@@ -77,9 +76,20 @@ export interface ProbeAnswer {
  */
 export async function callRoute(baseUrl: string, route: ProbeRoute, token: string | undefined): Promise<ProbeAnswer> {
   const body = route.method === 'POST' ? '{}' : undefined;
-  const headers: Record<string, string> = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  if (route.path === '/webhooks/{provider}') Object.assign(headers, signStandardWebhook(loadSandboxSecret(), `msg_matrix_${Date.now()}`, Date.now() / 1000, '{}'));
-  const response = await fetch(`${baseUrl}${samplePath(route.path)}`, { method: route.method, headers, ...(body === undefined ? {} : { body }) });
+  const headers: Record<string, string> = {
+    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
+  if (route.path === '/webhooks/{provider}')
+    Object.assign(
+      headers,
+      signStandardWebhook(loadSandboxSecret(), `msg_matrix_${Date.now()}`, Date.now() / 1000, '{}'),
+    );
+  const response = await fetch(`${baseUrl}${samplePath(route.path)}`, {
+    method: route.method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let code: string | undefined;
   try {
@@ -91,21 +101,43 @@ export async function callRoute(baseUrl: string, route: ProbeRoute, token: strin
 }
 
 /** Item counts of every table and message counts of every queue: equal before and after means nothing was written. */
-export async function stateSnapshot(documentClient: DynamoDBDocumentClient, sqs: SQSClient, names: { tables: Record<string, string>; queueUrls: Record<string, string> }): Promise<Record<string, number>> {
+export async function stateSnapshot(
+  documentClient: DynamoDBDocumentClient,
+  sqs: SQSClient,
+  names: { tables: Record<string, string>; queueUrls: Record<string, string> },
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const [logicalId, table] of Object.entries(names.tables)) {
     let count = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await documentClient.send(new ScanCommand({ TableName: table, Select: 'COUNT', ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
+      const page = await documentClient.send(
+        new ScanCommand({
+          TableName: table,
+          Select: 'COUNT',
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
       count += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     counts[logicalId] = count;
   }
   for (const [logicalId, url] of Object.entries(names.queueUrls)) {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
-    counts[logicalId] = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    counts[logicalId] =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
   }
   return counts;
 }

@@ -28,15 +28,24 @@ export interface StartedEmulators {
 
 export async function loadModel(options: { cdkOutDir?: string } = {}): Promise<TwinModel> {
   const cdkOutDir = options.cdkOutDir ?? CDK_OUT_DIR;
-  if (!options.cdkOutDir && (process.env.TWIN_SYNTH === 'always' || !existsSync(cdkOutDir))) await synthesize({ onlyIfStale: false });
+  if (!options.cdkOutDir && (process.env.TWIN_SYNTH === 'always' || !existsSync(cdkOutDir)))
+    await synthesize({ onlyIfStale: false });
   return buildModel(loadTemplate(cdkOutDir));
 }
 
 /** `stateDir` keeps data between runs (in memory when absent, the usual choice in tests). */
-export async function startEmulators(options: { stateDir?: string; cdkOutDir?: string } = {}): Promise<StartedEmulators> {
+export async function startEmulators(
+  options: { stateDir?: string; cdkOutDir?: string } = {},
+): Promise<StartedEmulators> {
   const model = await loadModel(options);
   const emulators = await startEmulatorsFor(model, options.stateDir ? { stateDir: options.stateDir } : {});
-  const context = { template: loadTemplate(model.cdkOutDir, model.stackName).template, stackName: model.stackName, sqsEndpointUrl: emulators.sqsEndpointUrl, apiUrl: 'http://127.0.0.1:0', issuerUrl: 'http://127.0.0.1:0/.twin/issuer' };
+  const context = {
+    template: loadTemplate(model.cdkOutDir, model.stackName).template,
+    stackName: model.stackName,
+    sqsEndpointUrl: emulators.sqsEndpointUrl,
+    apiUrl: 'http://127.0.0.1:0',
+    issuerUrl: 'http://127.0.0.1:0/.twin/issuer',
+  };
   return {
     clients: emulators.clients,
     names: emulators.names,

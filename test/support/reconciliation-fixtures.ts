@@ -27,7 +27,12 @@ export function payout(n: number, overrides: Partial<ReconPayout> = {}): ReconPa
 export function rowFor(p: ReconPayout, overrides: Partial<Omit<ReportRow, 'line'>> = {}): Omit<ReportRow, 'line'> {
   const gross = overrides.grossMinor ?? p.amountMinor;
   const fee = overrides.feeMinor ?? p.feeMinor ?? 0;
-  const status = p.status === 'submitted' || p.status === 'accepted' ? 'pending' : p.status === 'requires_approval' ? 'pending' : p.status;
+  const status =
+    p.status === 'submitted' || p.status === 'accepted'
+      ? 'pending'
+      : p.status === 'requires_approval'
+        ? 'pending'
+        : p.status;
   return {
     providerReference: p.providerReference ?? `sbx_for_${p.payoutId}`,
     payoutId: p.payoutId,

@@ -5,7 +5,8 @@ import type { SandboxCreatePayoutRequest } from '../../functions/adapters/provid
 
 export function ibanFor(triggerName: string): string {
   const trigger = triggerByName(triggerName);
-  if (!trigger) throw new Error(`no sandbox trigger ${triggerName}; known: ${SANDBOX_TRIGGERS.map((t) => t.name).join(', ')}`);
+  if (!trigger)
+    throw new Error(`no sandbox trigger ${triggerName}; known: ${SANDBOX_TRIGGERS.map((t) => t.name).join(', ')}`);
   return trigger.iban;
 }
 
@@ -15,7 +16,11 @@ export function usAccountFor(triggerName: string): { routing_number: string; acc
   return { routing_number: SANDBOX_US_ROUTING_NUMBER, account_number: trigger.usAccountNumber };
 }
 
-export function sandboxRequest(payoutId: string, triggerName = 'paid', overrides: Partial<SandboxCreatePayoutRequest> = {}): SandboxCreatePayoutRequest {
+export function sandboxRequest(
+  payoutId: string,
+  triggerName = 'paid',
+  overrides: Partial<SandboxCreatePayoutRequest> = {},
+): SandboxCreatePayoutRequest {
   return {
     amount: 12_345,
     currency: 'EUR',
@@ -26,11 +31,25 @@ export function sandboxRequest(payoutId: string, triggerName = 'paid', overrides
   };
 }
 
-export async function postPayout(baseUrl: string, key: string | undefined, body: unknown, signal?: AbortSignal): Promise<{ status: number; body: any; replayed: boolean }> {
+export async function postPayout(
+  baseUrl: string,
+  key: string | undefined,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: any; replayed: boolean }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key !== undefined) headers['idempotency-key'] = key;
-  const response = await fetch(`${baseUrl}/v1/payouts`, { method: 'POST', headers, body: JSON.stringify(body), signal });
-  return { status: response.status, body: await response.json(), replayed: response.headers.get('idempotent-replayed') === 'true' };
+  const response = await fetch(`${baseUrl}/v1/payouts`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    signal,
+  });
+  return {
+    status: response.status,
+    body: await response.json(),
+    replayed: response.headers.get('idempotent-replayed') === 'true',
+  };
 }
 
 export async function payoutsAtSandbox(baseUrl: string, payoutId: string): Promise<any[]> {

@@ -30,13 +30,26 @@ export interface StartedTwin {
   stop(): Promise<void>;
 }
 
-export async function startTwin(options: { port?: number; fresh?: boolean; stateDir?: string; cdkOutDir?: string; sandboxProviderPort?: number } = {}): Promise<StartedTwin> {
+export async function startTwin(
+  options: { port?: number; fresh?: boolean; stateDir?: string; cdkOutDir?: string; sandboxProviderPort?: number } = {},
+): Promise<StartedTwin> {
   // A test twin never shares `.local/` with a developer's running twin.
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'twin-'));
   await loadModel(options.cdkOutDir ? { cdkOutDir: options.cdkOutDir } : {}); // synthesizes when cdk.out is missing
-  const config = { ...loadLocalConfig(), port: options.port ?? 0, sandboxProviderPort: options.sandboxProviderPort ?? 0 };
-  const twin = await startLocalTwin({ port: config.port, fresh: options.fresh ?? true, stateDir, synth: 'never', config, ...(options.cdkOutDir ? { cdkOutDir: options.cdkOutDir } : {}) });
+  const config = {
+    ...loadLocalConfig(),
+    port: options.port ?? 0,
+    sandboxProviderPort: options.sandboxProviderPort ?? 0,
+  };
+  const twin = await startLocalTwin({
+    port: config.port,
+    fresh: options.fresh ?? true,
+    stateDir,
+    synth: 'never',
+    config,
+    ...(options.cdkOutDir ? { cdkOutDir: options.cdkOutDir } : {}),
+  });
   return {
     url: twin.url,
     token: (request) => twin.token(request),

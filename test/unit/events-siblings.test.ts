@@ -9,7 +9,8 @@ const EVENTS_DIR = resolve(import.meta.dirname, '../../events');
 /** Fixtures without an invalid sibling, each with the reason. */
 export const WITHOUT_INVALID_SIBLING: Readonly<Record<string, string>> = {
   'apigw/get-openapi.json': 'GET /openapi.json is public and reads no input: every request gets the same document',
-  'apigw/ops-console.json': 'GET /ops is public and reads no input: the page is static; its API calls carry their own token',
+  'apigw/ops-console.json':
+    'GET /ops is public and reads no input: the page is static; its API calls carry their own token',
   'schedule/sweep.json': 'the scheduler sends {} and the sweeper reads nothing from its event',
 };
 
@@ -29,7 +30,9 @@ const siblingOf = (file: string) => file.replace(/\.json$/, '.invalid.json');
 describe('events/ fixtures', () => {
   it('exist, one folder per source', () => {
     expect(valid.length).toBeGreaterThan(10);
-    expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(new Set(['apigw', 'cognito', 'schedule', 'sqs', 'webhooks']));
+    expect(new Set(files.map((file) => file.split('/')[0]))).toEqual(
+      new Set(['apigw', 'cognito', 'schedule', 'sqs', 'webhooks']),
+    );
   });
 
   it.each(valid)('%s has an invalid sibling or a reason in the allow-list', (file) => {

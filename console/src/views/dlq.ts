@@ -11,14 +11,34 @@ const SECONDS_PER_MINUTE = 60;
 /** The API's own peek limit (docs/ops-api.md); the list is for triage, not for export. */
 const DLQ_PAGE_SIZE = 50;
 /** `error_category` values of docs/ops-api.md. */
-const ERROR_CATEGORIES = ['payout_not_found', 'unmappable_event', 'inbox_missing', 'processing_error', 'unknown'] as const;
+const ERROR_CATEGORIES = [
+  'payout_not_found',
+  'unmappable_event',
+  'inbox_missing',
+  'processing_error',
+  'unknown',
+] as const;
 
 export function mountDlq(section: HTMLElement, context: ViewContext): () => Promise<void> {
-  const queue = select('dlq-queue', 'queue', [['webhook', 'Webhook DLQ'], ['submission', 'Submission DLQ'], ['reconciliation', 'Reconciliation DLQ']]);
+  const queue = select('dlq-queue', 'queue', [
+    ['webhook', 'Webhook DLQ'],
+    ['submission', 'Submission DLQ'],
+    ['reconciliation', 'Reconciliation DLQ'],
+  ]);
   const provider = h('input', { id: 'dlq-provider', name: 'provider', autocomplete: 'off' });
   const eventType = h('input', { id: 'dlq-event-type', name: 'event_type', autocomplete: 'off' });
-  const category = select('dlq-category', 'error_category', [['', 'Any'], ...ERROR_CATEGORIES.map((c) => [c, c.replace(/_/g, ' ')] as const)]);
-  const minAge = h('input', { id: 'dlq-min-age', name: 'min_age_minutes', type: 'number', min: 0, step: 1, inputmode: 'numeric' });
+  const category = select('dlq-category', 'error_category', [
+    ['', 'Any'],
+    ...ERROR_CATEGORIES.map((c) => [c, c.replace(/_/g, ' ')] as const),
+  ]);
+  const minAge = h('input', {
+    id: 'dlq-min-age',
+    name: 'min_age_minutes',
+    type: 'number',
+    min: 0,
+    step: 1,
+    inputmode: 'numeric',
+  });
   const filters = h(
     'form',
     { id: 'dlq-filters', class: 'filters', 'aria-label': 'Filter dead-lettered messages' },
@@ -80,19 +100,43 @@ export function mountDlq(section: HTMLElement, context: ViewContext): () => Prom
       h(
         'div',
         { class: 'row-actions' },
-        h('button', { type: 'button', 'data-message-id': m.messageId, 'aria-label': `Inspect message ${m.messageId}`, onclick: () => showDetail(m) }, 'Inspect'),
         h(
           'button',
-          { type: 'button', 'aria-label': `Redrive message ${m.messageId}`, onclick: () => void startRedrive({ kind: 'one', queue: queue.value, messageId: m.messageId }) },
+          {
+            type: 'button',
+            'data-message-id': m.messageId,
+            'aria-label': `Inspect message ${m.messageId}`,
+            onclick: () => showDetail(m),
+          },
+          'Inspect',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-label': `Redrive message ${m.messageId}`,
+            onclick: () => void startRedrive({ kind: 'one', queue: queue.value, messageId: m.messageId }),
+          },
           'Redrive…',
         ),
       ),
     ]);
-    replace(list, table(`${messages.length} dead-lettered message(s)`, ['Message', 'Provider', 'Event type', 'Payout', 'Error category', 'Receives', 'Age', 'Actions'], rows));
+    replace(
+      list,
+      table(
+        `${messages.length} dead-lettered message(s)`,
+        ['Message', 'Provider', 'Event type', 'Payout', 'Error category', 'Receives', 'Age', 'Actions'],
+        rows,
+      ),
+    );
   }
 
   function showDetail(message: DlqMessage): void {
-    renderMessageDetail(detail, message, () => void startRedrive({ kind: 'one', queue: queue.value, messageId: message.messageId }));
+    renderMessageDetail(
+      detail,
+      message,
+      () => void startRedrive({ kind: 'one', queue: queue.value, messageId: message.messageId }),
+    );
     detail.hidden = false;
     detail.querySelector('h3')?.focus();
   }
@@ -100,7 +144,9 @@ export function mountDlq(section: HTMLElement, context: ViewContext): () => Prom
   async function refresh(): Promise<void> {
     try {
       const filter = currentFilter();
-      const messages = toDlqMessages(await context.api.get('/ops/dlq', { queue: queue.value, limit: DLQ_PAGE_SIZE })).filter((m) => matches(m, filter));
+      const messages = toDlqMessages(
+        await context.api.get('/ops/dlq', { queue: queue.value, limit: DLQ_PAGE_SIZE }),
+      ).filter((m) => matches(m, filter));
       clearFailure(failure);
       renderList(messages);
       context.announce(`${messages.length} dead-lettered message(s) loaded`);
@@ -114,7 +160,10 @@ export function mountDlq(section: HTMLElement, context: ViewContext): () => Prom
     detail.hidden = true;
     void refresh();
   });
-  redriveFiltered.addEventListener('click', () => void startRedrive({ kind: 'filter', queue: queue.value, filter: currentFilter() }));
+  redriveFiltered.addEventListener(
+    'click',
+    () => void startRedrive({ kind: 'filter', queue: queue.value, filter: currentFilter() }),
+  );
   redriveAll.addEventListener('click', () => void startRedrive({ kind: 'all', queue: queue.value }));
   return refresh;
 }

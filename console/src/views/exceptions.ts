@@ -9,10 +9,22 @@ import { ageSince, text, timeText } from '../format';
 const OWNERS = ['ops', 'finance', 'compliance', 'provider'] as const;
 /** Categories of docs/ops-api.md, most common on call first. */
 const CATEGORIES = [
-  'webhook_dead_lettered', 'submission_dead_lettered', 'reconciliation_dead_lettered', 'forbidden_transition', 'long_pending',
+  'webhook_dead_lettered',
+  'submission_dead_lettered',
+  'reconciliation_dead_lettered',
+  'forbidden_transition',
+  'long_pending',
   'event_ownership_mismatch',
-  'missing_provider_reference', 'missing_at_provider', 'missing_internally', 'amount_mismatch', 'currency_mismatch',
-  'fee_mismatch', 'status_mismatch', 'duplicate_at_provider', 'reversed_after_paid', 'report_malformed',
+  'missing_provider_reference',
+  'missing_at_provider',
+  'missing_internally',
+  'amount_mismatch',
+  'currency_mismatch',
+  'fee_mismatch',
+  'status_mismatch',
+  'duplicate_at_provider',
+  'reversed_after_paid',
+  'report_malformed',
 ] as const;
 /** A resolution note must say something; one word is not an explanation. */
 const NOTE_LENGTH_MIN = 3;
@@ -21,8 +33,16 @@ const EXCEPTIONS_PAGE_SIZE = 200;
 const NOTE_LENGTH_MAX = 2_000;
 
 export function mountExceptions(section: HTMLElement, context: ViewContext): () => Promise<void> {
-  const state = select('exc-state', 'state', [['open', 'Open'], ['assigned', 'Assigned'], ['resolved', 'Resolved'], ['', 'Any']]);
-  const category = select('exc-category', 'category', [['', 'Any'], ...CATEGORIES.map((c) => [c, c.replace(/_/g, ' ')] as const)]);
+  const state = select('exc-state', 'state', [
+    ['open', 'Open'],
+    ['assigned', 'Assigned'],
+    ['resolved', 'Resolved'],
+    ['', 'Any'],
+  ]);
+  const category = select('exc-category', 'category', [
+    ['', 'Any'],
+    ...CATEGORIES.map((c) => [c, c.replace(/_/g, ' ')] as const),
+  ]);
   const owner = select('exc-owner', 'owner', [['', 'Any'], ...OWNERS.map((o) => [o, o] as const)]);
   const provider = h('input', { id: 'exc-provider', name: 'provider', autocomplete: 'off' });
   const filters = h(
@@ -40,24 +60,62 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
   replace(section, h('h2', {}, 'Exceptions'), filters, failure, list, detail);
 
   async function assign(item: OpsException): Promise<void> {
-    const ownerField = select('assign-owner', 'owner', OWNERS.map((o) => [o, o] as const));
+    const ownerField = select(
+      'assign-owner',
+      'owner',
+      OWNERS.map((o) => [o, o] as const),
+    );
     ownerField.value = item.owner || 'ops';
     const assignee = h('input', { id: 'assign-assignee', name: 'assignee', autocomplete: 'off' });
-    const note = h('textarea', { id: 'assign-note', name: 'note', required: true, minlength: NOTE_LENGTH_MIN, maxlength: NOTE_LENGTH_MAX, rows: 3 });
-    const values = await formDialog(`Assign exception ${item.exceptionId}`, [field('Owner', ownerField), field('Assignee (optional)', assignee, 'A person or rota name'), field('Note', note)], 'Assign');
+    const note = h('textarea', {
+      id: 'assign-note',
+      name: 'note',
+      required: true,
+      minlength: NOTE_LENGTH_MIN,
+      maxlength: NOTE_LENGTH_MAX,
+      rows: 3,
+    });
+    const values = await formDialog(
+      `Assign exception ${item.exceptionId}`,
+      [
+        field('Owner', ownerField),
+        field('Assignee (optional)', assignee, 'A person or rota name'),
+        field('Note', note),
+      ],
+      'Assign',
+    );
     if (!values) return;
-    await act(`/exceptions/${encodeURIComponent(item.exceptionId)}/assign`, {
-      owner: values.get('owner'),
-      ...(String(values.get('assignee') ?? '').trim() ? { assignee: String(values.get('assignee')).trim() } : {}),
-      note: values.get('note'),
-    }, `Exception ${item.exceptionId} assigned`);
+    await act(
+      `/exceptions/${encodeURIComponent(item.exceptionId)}/assign`,
+      {
+        owner: values.get('owner'),
+        ...(String(values.get('assignee') ?? '').trim() ? { assignee: String(values.get('assignee')).trim() } : {}),
+        note: values.get('note'),
+      },
+      `Exception ${item.exceptionId} assigned`,
+    );
   }
 
   async function resolve(item: OpsException): Promise<void> {
-    const note = h('textarea', { id: 'resolve-note', name: 'note', required: true, minlength: NOTE_LENGTH_MIN, maxlength: NOTE_LENGTH_MAX, rows: 4 });
-    const values = await formDialog(`Resolve exception ${item.exceptionId}`, [field('Resolution note', note, 'What was wrong and what you did; finance and audit read this.')], 'Resolve');
+    const note = h('textarea', {
+      id: 'resolve-note',
+      name: 'note',
+      required: true,
+      minlength: NOTE_LENGTH_MIN,
+      maxlength: NOTE_LENGTH_MAX,
+      rows: 4,
+    });
+    const values = await formDialog(
+      `Resolve exception ${item.exceptionId}`,
+      [field('Resolution note', note, 'What was wrong and what you did; finance and audit read this.')],
+      'Resolve',
+    );
     if (!values) return;
-    await act(`/exceptions/${encodeURIComponent(item.exceptionId)}/resolve`, { note: values.get('note') }, `Exception ${item.exceptionId} resolved`);
+    await act(
+      `/exceptions/${encodeURIComponent(item.exceptionId)}/resolve`,
+      { note: values.get('note') },
+      `Exception ${item.exceptionId} resolved`,
+    );
   }
 
   async function act(path: string, body: Record<string, unknown>, done: string): Promise<void> {
@@ -76,7 +134,9 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
       detail,
       h('h3', { tabindex: -1 }, `Exception ${item.exceptionId}`),
       h('h4', {}, 'Error history'),
-      item.errors.length === 0 ? h('p', { class: 'muted' }, 'None recorded.') : h('ol', { class: 'errors' }, ...item.errors.map((e) => h('li', {}, timeText(e.at), ' ', e.message))),
+      item.errors.length === 0
+        ? h('p', { class: 'muted' }, 'None recorded.')
+        : h('ol', { class: 'errors' }, ...item.errors.map((e) => h('li', {}, timeText(e.at), ' ', e.message))),
       h('h4', {}, 'Evidence'),
       pre(item.evidence ?? item.raw),
       item.notes.length > 0 ? h('h4', {}, 'Notes') : null,
@@ -102,23 +162,64 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
         item.payoutId ? h('code', {}, item.payoutId) : '—',
         text(item.provider),
         `${ageSince(item.openedAt, now)} ago`,
-        h('span', { class: overdue ? 'overdue nowrap' : 'nowrap' }, timeText(item.slaDueAt), overdue ? ' — overdue' : ''),
+        h(
+          'span',
+          { class: overdue ? 'overdue nowrap' : 'nowrap' },
+          timeText(item.slaDueAt),
+          overdue ? ' — overdue' : '',
+        ),
         h(
           'div',
           { class: 'row-actions' },
-          h('button', { type: 'button', 'aria-label': `Inspect exception ${item.exceptionId}`, onclick: () => showDetail(item) }, 'Inspect'),
-          item.state === 'resolved' ? null : h('button', { type: 'button', 'aria-label': `Assign exception ${item.exceptionId}`, onclick: () => void assign(item) }, 'Assign…'),
-          item.state === 'resolved' ? null : h('button', { type: 'button', 'aria-label': `Resolve exception ${item.exceptionId}`, onclick: () => void resolve(item) }, 'Resolve…'),
+          h(
+            'button',
+            { type: 'button', 'aria-label': `Inspect exception ${item.exceptionId}`, onclick: () => showDetail(item) },
+            'Inspect',
+          ),
+          item.state === 'resolved'
+            ? null
+            : h(
+                'button',
+                {
+                  type: 'button',
+                  'aria-label': `Assign exception ${item.exceptionId}`,
+                  onclick: () => void assign(item),
+                },
+                'Assign…',
+              ),
+          item.state === 'resolved'
+            ? null
+            : h(
+                'button',
+                {
+                  type: 'button',
+                  'aria-label': `Resolve exception ${item.exceptionId}`,
+                  onclick: () => void resolve(item),
+                },
+                'Resolve…',
+              ),
         ),
       ];
     });
-    replace(list, table(`${items.length} exception(s)`, ['Exception', 'Category', 'Owner', 'State', 'Payout', 'Provider', 'Opened', 'SLA due', 'Actions'], rows));
+    replace(
+      list,
+      table(
+        `${items.length} exception(s)`,
+        ['Exception', 'Category', 'Owner', 'State', 'Payout', 'Provider', 'Opened', 'SLA due', 'Actions'],
+        rows,
+      ),
+    );
   }
 
   async function refresh(): Promise<void> {
     try {
       const items = toExceptions(
-        await context.api.get('/exceptions', { state: state.value, category: category.value, owner: owner.value, limit: EXCEPTIONS_PAGE_SIZE }),
+        await context.api.get('/exceptions', {
+          state: state.value,
+          category: category.value,
+          owner: owner.value,
+          limit: EXCEPTIONS_PAGE_SIZE,
+        }),
       ).filter((item) => !provider.value.trim() || item.provider === provider.value.trim()); // the API has no provider filter
       clearFailure(failure);
       renderList(items);

@@ -27,10 +27,24 @@ export function renderMessageDetail(panel: HTMLElement, message: DlqMessage, onR
       : h(
           'ol',
           { class: 'errors' },
-          ...message.errors.map((e) => h('li', {}, h('time', { datetime: e.at }, timeText(e.at)), ' ', e.category ? h('span', { class: `category ${e.category}` }, e.category) : null, ' ', e.message)),
+          ...message.errors.map((e) =>
+            h(
+              'li',
+              {},
+              h('time', { datetime: e.at }, timeText(e.at)),
+              ' ',
+              e.category ? h('span', { class: `category ${e.category}` }, e.category) : null,
+              ' ',
+              e.message,
+            ),
+          ),
         ),
     h('h4', {}, 'Payload'),
     pre(message.payload ?? message.raw),
-    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'detail-redrive', onclick: onRedrive }, 'Redrive this message…')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'button', id: 'detail-redrive', onclick: onRedrive }, 'Redrive this message…'),
+    ),
   );
 }

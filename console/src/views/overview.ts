@@ -10,11 +10,21 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
   const failure = alertRegion('queues-error');
   const body = h('div', { id: 'queue-depths' }, h('p', { class: 'muted' }, 'Loading queue depths…'));
   const refreshButton = h('button', { type: 'button', id: 'queues-refresh' }, 'Refresh');
-  const reconciliation = h('section', { id: 'reconciliation-panel', class: 'panel', 'aria-labelledby': 'reconciliation-heading' });
+  const reconciliation = h('section', {
+    id: 'reconciliation-panel',
+    class: 'panel',
+    'aria-labelledby': 'reconciliation-heading',
+  });
   replace(
     section,
     h('h2', { id: 'overview-heading' }, 'Overview'),
-    h('section', { class: 'panel', 'aria-labelledby': 'queues-heading' }, h('div', { class: 'panel-head' }, h('h3', { id: 'queues-heading' }, 'Queue depths'), refreshButton), failure, body),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'queues-heading' },
+      h('div', { class: 'panel-head' }, h('h3', { id: 'queues-heading' }, 'Queue depths'), refreshButton),
+      failure,
+      body,
+    ),
     reconciliation,
   );
 
@@ -23,15 +33,27 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
       const queues = toQueues(await context.api.get('/ops/queues'));
       clearFailure(failure);
       const rows = queues.map((q) => [
-        h('span', { class: q.isDlq ? 'queue-name dlq' : 'queue-name' }, q.name, q.isDlq ? h('span', { class: 'tag' }, 'DLQ') : null),
+        h(
+          'span',
+          { class: q.isDlq ? 'queue-name dlq' : 'queue-name' },
+          q.name,
+          q.isDlq ? h('span', { class: 'tag' }, 'DLQ') : null,
+        ),
         h('span', { class: q.isDlq && q.visible > 0 ? 'count bad' : 'count' }, String(q.visible)),
         String(q.inFlight),
         String(q.delayed),
         ageText(q.oldestAgeSeconds),
       ]);
-      replace(body, queues.length === 0 ? h('p', { class: 'muted' }, 'No queues reported.') : table('Messages per queue', ['Queue', 'Waiting', 'In flight', 'Delayed', 'Oldest message'], rows));
+      replace(
+        body,
+        queues.length === 0
+          ? h('p', { class: 'muted' }, 'No queues reported.')
+          : table('Messages per queue', ['Queue', 'Waiting', 'In flight', 'Delayed', 'Oldest message'], rows),
+      );
       const deadLettered = queues.filter((q) => q.isDlq).reduce((sum, q) => sum + q.visible, 0);
-      context.announce(deadLettered > 0 ? `${deadLettered} message(s) in dead-letter queues` : 'Dead-letter queues are empty');
+      context.announce(
+        deadLettered > 0 ? `${deadLettered} message(s) in dead-letter queues` : 'Dead-letter queues are empty',
+      );
     } catch (error) {
       replace(body, h('p', { class: 'muted' }, 'Queue depths are unavailable right now.'));
       showFailure(failure, error);

@@ -2,7 +2,15 @@
 // question on call is almost always "what happened to this one payout, and why?". The operator is
 // signed in as the platform's operator, not as the payout's tenant, so this uses the audited
 // operator routes (GET /ops/payouts…, ops:read) and shows whose payout it is.
-import { PAYOUT_LOOKUP_PATH, payoutEventsPath, payoutLookupQuery, toPayouts, toTimeline, type PayoutLookup, type PayoutSummary } from '../contract';
+import {
+  PAYOUT_LOOKUP_PATH,
+  payoutEventsPath,
+  payoutLookupQuery,
+  toPayouts,
+  toTimeline,
+  type PayoutLookup,
+  type PayoutSummary,
+} from '../contract';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { field, h, replace, select, table } from '../dom';
 import { text, timeText } from '../format';
@@ -27,8 +35,19 @@ const SUMMARY_FIELDS: Array<[label: string, value: (p: PayoutSummary) => string]
 ];
 
 export function mountPayoutLookup(section: HTMLElement, context: ViewContext): () => Promise<void> {
-  const kind = select('lookup-kind', 'kind', [['payout_id', 'Payout id'], ['idempotency_key', 'Idempotency key'], ['provider_reference', 'Provider reference']]);
-  const value = h('input', { id: 'lookup-value', name: 'value', required: true, autocomplete: 'off', spellcheck: 'false', class: 'wide' });
+  const kind = select('lookup-kind', 'kind', [
+    ['payout_id', 'Payout id'],
+    ['idempotency_key', 'Idempotency key'],
+    ['provider_reference', 'Provider reference'],
+  ]);
+  const value = h('input', {
+    id: 'lookup-value',
+    name: 'value',
+    required: true,
+    autocomplete: 'off',
+    spellcheck: 'false',
+    class: 'wide',
+  });
   // Idempotency keys are unique per tenant only, so that lookup needs the tenant too.
   const tenant = h('input', { id: 'lookup-tenant', name: 'tenant', autocomplete: 'off', spellcheck: 'false' });
   const tenantField = field('Tenant (for an idempotency key)', tenant);
@@ -68,14 +87,25 @@ export function mountPayoutLookup(section: HTMLElement, context: ViewContext): (
       const [payout] = toPayouts(await context.api.get(PAYOUT_LOOKUP_PATH, payoutLookupQuery(currentLookup())));
       clearFailure(failure);
       if (!payout) {
-        replace(result, h('p', { class: 'empty' }, `No payout with that ${kind.selectedOptions[0]?.textContent?.toLowerCase() ?? 'value'}.`));
+        replace(
+          result,
+          h(
+            'p',
+            { class: 'empty' },
+            `No payout with that ${kind.selectedOptions[0]?.textContent?.toLowerCase() ?? 'value'}.`,
+          ),
+        );
         return;
       }
       const events = toTimeline(await context.api.get(payoutEventsPath(payout.payoutId)));
       replace(
         result,
         h('h3', {}, `Payout ${payout.payoutId} (tenant ${payout.tenantId || '—'})`),
-        h('dl', { class: 'facts' }, ...SUMMARY_FIELDS.flatMap(([label, valueOf]) => [h('dt', {}, label), h('dd', {}, valueOf(payout))])),
+        h(
+          'dl',
+          { class: 'facts' },
+          ...SUMMARY_FIELDS.flatMap(([label, valueOf]) => [h('dt', {}, label), h('dd', {}, valueOf(payout))]),
+        ),
         events.length === 0
           ? h('p', { class: 'muted' }, 'No timeline events.')
           : table(

@@ -10,7 +10,11 @@ const HTTP_NOT_FOUND = 404;
 
 export function mountReconciliationPanel(panel: HTMLElement, context: ViewContext): () => Promise<void> {
   const failure = alertRegion('reconciliation-error');
-  const body = h('div', { id: 'reconciliation-summary' }, h('p', { class: 'muted' }, 'Loading the last reconciliation…'));
+  const body = h(
+    'div',
+    { id: 'reconciliation-summary' },
+    h('p', { class: 'muted' }, 'Loading the last reconciliation…'),
+  );
   replace(panel, h('h3', { id: 'reconciliation-heading' }, 'Last reconciliation'), failure, body);
 
   async function fetchLatest(): Promise<ReconciliationSummary | null> {
@@ -36,12 +40,18 @@ export function mountReconciliationPanel(panel: HTMLElement, context: ViewContex
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, 'Date'), h('dd', {}, text(run.date)),
-          h('dt', {}, 'State'), h('dd', {}, text(run.state)),
-          h('dt', {}, 'Finished'), h('dd', {}, timeText(run.finishedAt)),
-          h('dt', {}, 'Matched'), h('dd', {}, text(run.matched)),
-          h('dt', {}, 'Unmatched'), h('dd', {}, h('span', { class: unmatchedClass }, text(run.unmatched))),
-          h('dt', {}, 'Exceptions opened'), h('dd', {}, text(run.exceptions)),
+          h('dt', {}, 'Date'),
+          h('dd', {}, text(run.date)),
+          h('dt', {}, 'State'),
+          h('dd', {}, text(run.state)),
+          h('dt', {}, 'Finished'),
+          h('dd', {}, timeText(run.finishedAt)),
+          h('dt', {}, 'Matched'),
+          h('dd', {}, text(run.matched)),
+          h('dt', {}, 'Unmatched'),
+          h('dd', {}, h('span', { class: unmatchedClass }, text(run.unmatched))),
+          h('dt', {}, 'Exceptions opened'),
+          h('dd', {}, text(run.exceptions)),
         ),
       );
     } catch (error) {

@@ -52,15 +52,24 @@ function describe(request: RedriveRequest): { verb: string; noun: string; scope:
   const noun = request.kind === 'replay' ? 'stored event' : 'message';
   const verb = request.kind === 'replay' ? 'Replay' : 'Redrive';
   const scope =
-    request.kind === 'one' ? `message ${request.messageId}`
-    : request.kind === 'filter' ? 'every message matching the filter'
-    : request.kind === 'all' ? `every message in the ${request.queue} DLQ`
-    : request.eventIds.length > 0 ? `event(s) ${request.eventIds.join(', ')}`
-    : `events from ${request.from ?? 'the beginning'} to ${request.to ?? 'now'}`;
+    request.kind === 'one'
+      ? `message ${request.messageId}`
+      : request.kind === 'filter'
+        ? 'every message matching the filter'
+        : request.kind === 'all'
+          ? `every message in the ${request.queue} DLQ`
+          : request.eventIds.length > 0
+            ? `event(s) ${request.eventIds.join(', ')}`
+            : `events from ${request.from ?? 'the beginning'} to ${request.to ?? 'now'}`;
   return { verb, noun, scope };
 }
 
-export async function runDryRunThenConfirm(panel: HTMLElement, context: ViewContext, request: RedriveRequest, afterwards: () => Promise<void>): Promise<void> {
+export async function runDryRunThenConfirm(
+  panel: HTMLElement,
+  context: ViewContext,
+  request: RedriveRequest,
+  afterwards: () => Promise<void>,
+): Promise<void> {
   const { verb, noun, scope } = describe(request);
   const failure = alertRegion(`${panel.id}-error`);
   const heading = h('h3', { tabindex: -1 }, `${verb}: dry run`);
@@ -72,7 +81,11 @@ export async function runDryRunThenConfirm(panel: HTMLElement, context: ViewCont
     const plural = dry.count === 1 ? '' : 's';
     const summary = `Dry run: ${dry.count} ${noun}${plural} would be ${verb === 'Replay' ? 'replayed' : 'redriven'} (${scope}). Nothing has moved yet.`;
     const sample = dry.messageIds.slice(0, DRY_RUN_IDS_SHOWN_MAX);
-    const go = h('button', { type: 'button', class: 'danger', id: `${panel.id}-confirm` }, `${verb} ${dry.count} ${noun}${plural}…`);
+    const go = h(
+      'button',
+      { type: 'button', class: 'danger', id: `${panel.id}-confirm` },
+      `${verb} ${dry.count} ${noun}${plural}…`,
+    );
     const cancel = h('button', { type: 'button', onclick: () => (panel.hidden = true) }, 'Cancel');
     replace(
       panel,
@@ -87,7 +100,10 @@ export async function runDryRunThenConfirm(panel: HTMLElement, context: ViewCont
     go.addEventListener('click', async () => {
       const confirmed = await confirmAction({
         title: `${verb} ${dry.count} ${noun}${plural}?`,
-        lines: [`This will ${verb.toLowerCase()} ${scope}.`, 'Each move is audited under your name. Replaying the same thing twice changes nothing.'],
+        lines: [
+          `This will ${verb.toLowerCase()} ${scope}.`,
+          'Each move is audited under your name. Replaying the same thing twice changes nothing.',
+        ],
         confirmLabel: `${verb} now`,
         ...(dry.count > 1 ? { typeToConfirm: String(dry.count) } : {}),
       });

@@ -25,16 +25,24 @@ export function mountReplay(section: HTMLElement, context: ViewContext): () => P
   const utc = (local: string): string | undefined => (local ? new Date(`${local}Z`).toISOString() : undefined);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const ids = eventIds.value.split(/[\s,]+/).map((id) => id.trim()).filter(Boolean);
+    const ids = eventIds.value
+      .split(/[\s,]+/)
+      .map((id) => id.trim())
+      .filter(Boolean);
     const fromIso = utc(from.value);
     const toIso = utc(to.value);
-    void runDryRunThenConfirm(flow, context, {
-      kind: 'replay',
-      eventIds: ids,
-      ...(fromIso ? { from: fromIso } : {}),
-      ...(toIso ? { to: toIso } : {}),
-      ...(provider.value.trim() ? { provider: provider.value.trim() } : {}),
-    }, async () => undefined);
+    void runDryRunThenConfirm(
+      flow,
+      context,
+      {
+        kind: 'replay',
+        eventIds: ids,
+        ...(fromIso ? { from: fromIso } : {}),
+        ...(toIso ? { to: toIso } : {}),
+        ...(provider.value.trim() ? { provider: provider.value.trim() } : {}),
+      },
+      async () => undefined,
+    );
   });
   return async () => undefined;
 }

@@ -14,17 +14,45 @@ import { field, h, replace, select } from '../dom';
  */
 const OPERATOR_NAME_DEFAULT = 'operator';
 
-export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirectUri: string, onSignedIn: () => void): void {
+export function mountSignIn(
+  section: HTMLElement,
+  config: ConsoleConfig,
+  redirectUri: string,
+  onSignedIn: () => void,
+): void {
   const failure = alertRegion('signin-error');
   if (config.mode === 'cognito') {
-    const button = h('button', { type: 'button', class: 'primary', id: 'signin-hosted-ui' }, 'Sign in with your operator account');
-    button.addEventListener('click', () => void startHostedUiSignIn(config, redirectUri).catch((error) => showFailure(failure, error)));
-    replace(section, h('h2', { id: 'signin-heading' }, 'Sign in'), h('p', {}, 'You will be sent to the sign-in page (with MFA) and brought back here.'), failure, button);
+    const button = h(
+      'button',
+      { type: 'button', class: 'primary', id: 'signin-hosted-ui' },
+      'Sign in with your operator account',
+    );
+    button.addEventListener(
+      'click',
+      () => void startHostedUiSignIn(config, redirectUri).catch((error) => showFailure(failure, error)),
+    );
+    replace(
+      section,
+      h('h2', { id: 'signin-heading' }, 'Sign in'),
+      h('p', {}, 'You will be sent to the sign-in page (with MFA) and brought back here.'),
+      failure,
+      button,
+    );
     return;
   }
 
-  const operator = h('input', { id: 'signin-operator', name: 'operator', value: OPERATOR_NAME_DEFAULT, required: true, autocomplete: 'off' });
-  const role = select('signin-role', 'role', OPERATOR_ROLES.map((name) => [name, name] as const));
+  const operator = h('input', {
+    id: 'signin-operator',
+    name: 'operator',
+    value: OPERATOR_NAME_DEFAULT,
+    required: true,
+    autocomplete: 'off',
+  });
+  const role = select(
+    'signin-role',
+    'role',
+    OPERATOR_ROLES.map((name) => [name, name] as const),
+  );
   const twinForm = h(
     'form',
     { id: 'signin-twin', 'aria-labelledby': 'signin-twin-heading' },
@@ -34,7 +62,14 @@ export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirec
     field('Role', role),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in with the twin')),
   );
-  const pasted = h('textarea', { id: 'signin-token', name: 'token', rows: 4, required: true, spellcheck: 'false', autocomplete: 'off' });
+  const pasted = h('textarea', {
+    id: 'signin-token',
+    name: 'token',
+    rows: 4,
+    required: true,
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
   const pasteForm = h(
     'form',
     { id: 'signin-paste', 'aria-labelledby': 'signin-paste-heading' },
@@ -64,5 +99,10 @@ export function mountSignIn(section: HTMLElement, config: ConsoleConfig, redirec
     storeToken(pasted.value);
     onSignedIn();
   });
-  replace(section, h('h2', { id: 'signin-heading' }, 'Sign in'), failure, h('div', { class: 'signin-options' }, twinForm, pasteForm));
+  replace(
+    section,
+    h('h2', { id: 'signin-heading' }, 'Sign in'),
+    failure,
+    h('div', { class: 'signin-options' }, twinForm, pasteForm),
+  );
 }

@@ -33,15 +33,22 @@ export class JwtAuthorizerAudience implements ApiAudiencePort {
   }
 
   private async read(): Promise<{ audience: string[]; issuer: string }> {
-    const out = await this.client.send(new GetAuthorizerCommand({ ApiId: this.apiId, AuthorizerId: this.authorizerId }));
+    const out = await this.client.send(
+      new GetAuthorizerCommand({ ApiId: this.apiId, AuthorizerId: this.authorizerId }),
+    );
     const issuer = out.JwtConfiguration?.Issuer;
-    if (issuer === undefined) throw new Error(`authorizer ${this.authorizerId} of API ${this.apiId} is not a JWT authorizer`);
+    if (issuer === undefined)
+      throw new Error(`authorizer ${this.authorizerId} of API ${this.apiId} is not a JWT authorizer`);
     return { audience: out.JwtConfiguration?.Audience ?? [], issuer };
   }
 
   private async write(issuer: string, audience: string[]): Promise<void> {
     await this.client.send(
-      new UpdateAuthorizerCommand({ ApiId: this.apiId, AuthorizerId: this.authorizerId, JwtConfiguration: { Issuer: issuer, Audience: audience } }),
+      new UpdateAuthorizerCommand({
+        ApiId: this.apiId,
+        AuthorizerId: this.authorizerId,
+        JwtConfiguration: { Issuer: issuer, Audience: audience },
+      }),
     );
   }
 }

@@ -34,14 +34,19 @@ export function defaultAwsTenantClients(region?: string): AwsTenantClients {
 /** The stack's own account of its user pool, API, authorizer and table (lib/payout-platform-stack.ts outputs). */
 export type StackOutputs = Record<keyof typeof STACK_OUTPUTS, string>;
 
-export async function stackOutputs(cloudFormation: AwsTenantClients['cloudFormation'], stackName: string): Promise<StackOutputs> {
+export async function stackOutputs(
+  cloudFormation: AwsTenantClients['cloudFormation'],
+  stackName: string,
+): Promise<StackOutputs> {
   const out = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
   const outputs = new Map((out.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
   const missing = Object.values(STACK_OUTPUTS).filter((key) => !outputs.get(key));
   if (missing.length > 0) {
     throw new Error(`stack ${stackName} has no output ${missing.join(', ')} (deploy this version of the stack first)`);
   }
-  return Object.fromEntries(Object.entries(STACK_OUTPUTS).map(([name, key]) => [name, outputs.get(key)!])) as StackOutputs;
+  return Object.fromEntries(
+    Object.entries(STACK_OUTPUTS).map(([name, key]) => [name, outputs.get(key)!]),
+  ) as StackOutputs;
 }
 
 export async function awsTenantPorts(options: {

@@ -1,4 +1,7 @@
-import { CreateUserPoolClientCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CreateUserPoolClientCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import type { IdentityProviderPort } from '../../app/access/tenants';
 import { ACCESS_TOKEN_VALIDITY_MINUTES } from '../../shared/access-matrix';
 
@@ -13,7 +16,10 @@ export class CognitoAppClients implements IdentityProviderPort {
     private readonly userPoolId: string,
   ) {}
 
-  async createClient(input: { clientName: string; allowedScopes: string[] }): Promise<{ clientId: string; clientSecret: string }> {
+  async createClient(input: {
+    clientName: string;
+    allowedScopes: string[];
+  }): Promise<{ clientId: string; clientSecret: string }> {
     const out = await this.client.send(
       new CreateUserPoolClientCommand({
         UserPoolId: this.userPoolId,

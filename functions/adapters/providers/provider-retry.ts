@@ -31,7 +31,13 @@ export interface RetryDecision {
 }
 
 /** The rules, in order of precedence. `attempt` is the attempt that just failed (1-based). */
-export function retryDecision(error: unknown, operation: Operation, attempt: number, attemptsMax: number, random: () => number = Math.random): RetryDecision {
+export function retryDecision(
+  error: unknown,
+  operation: Operation,
+  attempt: number,
+  attemptsMax: number,
+  random: () => number = Math.random,
+): RetryDecision {
   const no = (reason: string): RetryDecision => ({ retry: false, reason, delayMs: 0 });
   const yes = (reason: string, retryAfterSeconds?: number): RetryDecision => {
     const backoffMs = Math.floor(random() * Math.min(RETRY_DELAY_MS_MAX, RETRY_DELAY_MS_BASE * 2 ** (attempt - 1)));
@@ -40,18 +46,26 @@ export function retryDecision(error: unknown, operation: Operation, attempt: num
   if (!(error instanceof ProviderError)) return no('not a provider failure: a programmer error must surface, not loop');
   if (attempt >= attemptsMax) return no('capped: the queue redelivery is the outer retry loop');
   if (error instanceof ProviderRejectedError) return no('a rejection is an answer, not a failure');
-  if (error instanceof ProviderIdempotencyConflictError) return no('same key, different body is our bug: repeating cannot fix it');
+  if (error instanceof ProviderIdempotencyConflictError)
+    return no('same key, different body is our bug: repeating cannot fix it');
   if (error instanceof ProviderAuthenticationError) return no('credentials or configuration: repeating cannot fix it');
   if (error instanceof ProviderTimeoutError) {
     return operation === 'status'
       ? yes('a read is safe to repeat at once')
-      : no('the provider may still be working on it: retry later from the queue, with the same key, not within this invocation');
+      : no(
+          'the provider may still be working on it: retry later from the queue, with the same key, not within this invocation',
+        );
   }
   if (error instanceof ProviderUnavailableError) {
-    if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > RETRY_AFTER_SECONDS_MAX) return no('the provider asked for a longer pause than one invocation should sleep');
-    return yes('5xx, 429 and refused connections are transient, and the idempotency key makes a repeat harmless', error.retryAfterSeconds);
+    if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > RETRY_AFTER_SECONDS_MAX)
+      return no('the provider asked for a longer pause than one invocation should sleep');
+    return yes(
+      '5xx, 429 and refused connections are transient, and the idempotency key makes a repeat harmless',
+      error.retryAfterSeconds,
+    );
   }
-  if (error instanceof ProviderProtocolError) return yes('an unreadable answer may hide a success: repeat with the same key to read it again');
+  if (error instanceof ProviderProtocolError)
+    return yes('an unreadable answer may hide a success: repeat with the same key to read it again');
   return no('unclassified provider error');
 }
 
@@ -63,22 +77,36 @@ export interface ErrorBodyShape {
  * Classifies a non-2xx answer. Rules in order; each line says why. Returns the error to throw,
  * or `not_found` (only meaningful for status reads).
  */
-export function classifyHttpFailure(provider: string, operation: Operation, status: number, body: ErrorBodyShape | undefined, retryAfterHeader: string | null): ProviderError | 'not_found' {
+export function classifyHttpFailure(
+  provider: string,
+  operation: Operation,
+  status: number,
+  body: ErrorBodyShape | undefined,
+  retryAfterHeader: string | null,
+): ProviderError | 'not_found' {
   const code = body?.error?.code ?? `http_${status}`;
   const message = `${provider} answered ${status} ${code}${body?.error?.message ? `: ${body.error.message}` : ''}`;
   const retryAfterSeconds = parseRetryAfter(retryAfterHeader);
   // The provider is overloaded or down: transient by definition.
-  if (status === 429 || status >= 500) return new ProviderUnavailableError(message, { provider, httpStatus: status, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+  if (status === 429 || status >= 500)
+    return new ProviderUnavailableError(message, {
+      provider,
+      httpStatus: status,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    });
   // Our credentials or config are wrong: nothing about this payout.
-  if (status === 401 || status === 403) return new ProviderAuthenticationError(message, { provider, httpStatus: status });
+  if (status === 401 || status === 403)
+    return new ProviderAuthenticationError(message, { provider, httpStatus: status });
   // A read of something the provider does not hold is an answer.
   if (status === 404 && operation === 'status') return 'not_found';
   // Another request with this key is still running at the provider: wait and ask again.
   if (status === 409) return new ProviderUnavailableError(message, { provider, httpStatus: status });
   // Same key, different body: a bug on our side that a human must look at.
-  if (status === 422 && body?.error?.type === 'idempotency_error') return new ProviderIdempotencyConflictError(message, { provider, httpStatus: status });
+  if (status === 422 && body?.error?.type === 'idempotency_error')
+    return new ProviderIdempotencyConflictError(message, { provider, httpStatus: status });
   // Any other 4xx on a submission is the provider refusing this payout.
-  if (status >= 400 && status < 500 && operation === 'submit' && status !== 404) return new ProviderRejectedError(message, { provider, httpStatus: status, reasonCode: code });
+  if (status >= 400 && status < 500 && operation === 'submit' && status !== 404)
+    return new ProviderRejectedError(message, { provider, httpStatus: status, reasonCode: code });
   // Anything else (a 404 on submit, a 3xx, an odd 4xx on a read) means we are not talking to what we think.
   return new ProviderProtocolError(message, { provider, httpStatus: status });
 }
@@ -86,8 +114,16 @@ export function classifyHttpFailure(provider: string, operation: Operation, stat
 /** Classifies what `fetch` threw: our own abort signal is a timeout, anything else a connection failure. */
 export function classifyFetchError(provider: string, error: unknown, timeoutMs: number): ProviderError {
   const name = (error as { name?: string } | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new ProviderTimeoutError(`${provider} did not answer within ${timeoutMs} ms`, { provider, timeoutMs, cause: error });
-  return new ProviderUnavailableError(`${provider} could not be reached: ${(error as Error | undefined)?.message ?? String(error)}`, { provider, cause: error });
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new ProviderTimeoutError(`${provider} did not answer within ${timeoutMs} ms`, {
+      provider,
+      timeoutMs,
+      cause: error,
+    });
+  return new ProviderUnavailableError(
+    `${provider} could not be reached: ${(error as Error | undefined)?.message ?? String(error)}`,
+    { provider, cause: error },
+  );
 }
 
 /** Retry-After in seconds (delta-seconds form only; an HTTP date is ignored). */

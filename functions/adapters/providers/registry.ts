@@ -8,6 +8,9 @@ import { PROVIDER_NAME as SANDBOX, sandboxProviderFromEnv, type SandboxProviderO
  */
 export type ProviderRegistry = Readonly<Record<string, ProviderPort>>;
 
-export function providersFromEnv(env: NodeJS.ProcessEnv = process.env, options: { sandbox?: Partial<SandboxProviderOptions> } = {}): ProviderRegistry {
+export function providersFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { sandbox?: Partial<SandboxProviderOptions> } = {},
+): ProviderRegistry {
   return { [SANDBOX]: sandboxProviderFromEnv(env, options.sandbox) };
 }

@@ -1,9 +1,28 @@
 import { ProviderProtocolError, ProviderRejectedError, type ProviderError } from '../../domain/provider-errors';
-import type { ProviderPort, ProviderSubmission, StatusQuery, StatusResult, SubmitResult } from '../../domain/provider-port';
+import type {
+  ProviderPort,
+  ProviderSubmission,
+  StatusQuery,
+  StatusResult,
+  SubmitResult,
+} from '../../domain/provider-port';
 import { mapSandboxState } from '../../domain/provider-status';
-import { ENV } from '../../shared/names';
-import { classifyFetchError, classifyHttpFailure, retryDecision, type ErrorBodyShape, type Operation } from './provider-retry';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, SANDBOX_PATHS, type SandboxCreatePayoutRequest, type SandboxList, type SandboxPayout } from './sandbox-api';
+import { ENV, type ProviderName } from '../../shared/names';
+import {
+  classifyFetchError,
+  classifyHttpFailure,
+  retryDecision,
+  type ErrorBodyShape,
+  type Operation,
+} from './provider-retry';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  SANDBOX_PATHS,
+  type SandboxCreatePayoutRequest,
+  type SandboxList,
+  type SandboxPayout,
+} from './sandbox-api';
 
 /**
  * The sandbox provider adapter (docs/sandbox-provider.md). HTTP only, with an injected `fetch`.
@@ -11,7 +30,7 @@ import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, SANDBOX_PATHS, type
  * SQS redelivery, duplicate message — gets the payout the sandbox already holds.
  */
 
-export const PROVIDER_NAME = 'sandbox';
+export const PROVIDER_NAME = 'sandbox' satisfies ProviderName;
 /** How long a submission may take before we give up on hearing the answer (the sandbox may still act). */
 export const submitTimeoutMs = 5_000;
 /** How long a status read may take. */
@@ -34,7 +53,13 @@ export interface SandboxProviderOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   /** Told about each in-process retry (for logs and metrics). */
-  onRetry?: (details: { operation: Operation; attempt: number; error: ProviderError; reason: string; delayMs: number }) => void;
+  onRetry?: (details: {
+    operation: Operation;
+    attempt: number;
+    error: ProviderError;
+    reason: string;
+    delayMs: number;
+  }) => void;
 }
 
 type HttpAnswer = { status: number; json: unknown; replayed: boolean; retryAfter: string | null };
@@ -55,20 +80,41 @@ export class SandboxProvider implements ProviderPort {
     const body: SandboxCreatePayoutRequest = {
       amount: submission.amountMinor,
       currency: submission.currency,
-      destination: { country: submission.destination.country, method: submission.destination.method, fields: { ...submission.destination.fields } },
-      recipient: { name: submission.recipient.name, ...(submission.recipient.email === undefined ? {} : { email: submission.recipient.email }) },
+      destination: {
+        country: submission.destination.country,
+        method: submission.destination.method,
+        fields: { ...submission.destination.fields },
+      },
+      recipient: {
+        name: submission.recipient.name,
+        ...(submission.recipient.email === undefined ? {} : { email: submission.recipient.email }),
+      },
       ...(submission.description === undefined ? {} : { description: submission.description }),
       metadata: { ...submission.metadata, payout_id: submission.payoutId },
     };
     try {
-      const answer = await this.withRetries('submit', this.options.submitAttemptsMax ?? SUBMIT_ATTEMPTS_MAX, async () => {
-        const result = await this.request('submit', 'POST', SANDBOX_PATHS.payouts, this.options.submitTimeoutMs ?? submitTimeoutMs, {
-          headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: submission.payoutId },
-          body: JSON.stringify(body),
-        });
-        if (result === 'not_found') throw new ProviderProtocolError('sandbox answered 404 to a submission', { provider: PROVIDER_NAME, httpStatus: 404 });
-        return result;
-      });
+      const answer = await this.withRetries(
+        'submit',
+        this.options.submitAttemptsMax ?? SUBMIT_ATTEMPTS_MAX,
+        async () => {
+          const result = await this.request(
+            'submit',
+            'POST',
+            SANDBOX_PATHS.payouts,
+            this.options.submitTimeoutMs ?? submitTimeoutMs,
+            {
+              headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: submission.payoutId },
+              body: JSON.stringify(body),
+            },
+          );
+          if (result === 'not_found')
+            throw new ProviderProtocolError('sandbox answered 404 to a submission', {
+              provider: PROVIDER_NAME,
+              httpStatus: 404,
+            });
+          return result;
+        },
+      );
       const payout = parsePayout(answer.json);
       return {
         kind: 'accepted',
@@ -79,7 +125,8 @@ export class SandboxProvider implements ProviderPort {
       };
     } catch (error) {
       // A refusal is an operating outcome: a value, not an exception (TigerBeetle's split).
-      if (error instanceof ProviderRejectedError) return { kind: 'rejected', reasonCode: error.reasonCode, reason: error.message };
+      if (error instanceof ProviderRejectedError)
+        return { kind: 'rejected', reasonCode: error.reasonCode, reason: error.message };
       throw error;
     }
   }
@@ -88,12 +135,21 @@ export class SandboxProvider implements ProviderPort {
     const attempts = this.options.statusAttemptsMax ?? STATUS_ATTEMPTS_MAX;
     const timeoutMs = this.options.statusTimeoutMs ?? statusTimeoutMs;
     const all = await this.withRetries('status', attempts, async () => {
-      const answer = await this.request('status', 'GET', `${SANDBOX_PATHS.payouts}?payout_id=${encodeURIComponent(query.payoutId)}`, timeoutMs, {});
+      const answer = await this.request(
+        'status',
+        'GET',
+        `${SANDBOX_PATHS.payouts}?payout_id=${encodeURIComponent(query.payoutId)}`,
+        timeoutMs,
+        {},
+      );
       if (answer === 'not_found') return [];
       return parseList(answer.json);
     });
     // Searched by our payout id so a duplicate at the provider is seen; the reference, when we hold one, picks the row.
-    const payout = (query.providerReference === undefined ? undefined : all.find((candidate) => candidate.id === query.providerReference)) ?? all[0];
+    const payout =
+      (query.providerReference === undefined
+        ? undefined
+        : all.find((candidate) => candidate.id === query.providerReference)) ?? all[0];
     if (payout === undefined) return { kind: 'not_found' };
     const stateSince = payout.status_transitions[payout.status];
     return {
@@ -109,44 +165,80 @@ export class SandboxProvider implements ProviderPort {
   }
 
   private async withRetries<T>(operation: Operation, attemptsMax: number, call: () => Promise<T>): Promise<T> {
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms)));
+    const sleep =
+      this.options.sleep ?? ((ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms)));
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
         const decision = retryDecision(error, operation, attempt, attemptsMax, this.options.random);
         if (!decision.retry) throw error;
-        this.options.onRetry?.({ operation, attempt, error: error as ProviderError, reason: decision.reason, delayMs: decision.delayMs });
+        this.options.onRetry?.({
+          operation,
+          attempt,
+          error: error as ProviderError,
+          reason: decision.reason,
+          delayMs: decision.delayMs,
+        });
         await sleep(decision.delayMs);
       }
     }
   }
 
   /** One HTTP exchange, body included, under one timeout; throws classified ProviderErrors. */
-  private async request(operation: Operation, method: 'GET' | 'POST', path: string, timeoutMs: number, init: { headers?: Record<string, string>; body?: string }): Promise<HttpAnswer | 'not_found'> {
+  private async request(
+    operation: Operation,
+    method: 'GET' | 'POST',
+    path: string,
+    timeoutMs: number,
+    init: { headers?: Record<string, string>; body?: string },
+  ): Promise<HttpAnswer | 'not_found'> {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchFn(`${this.baseUrl}${path}`, { method, ...init, signal: AbortSignal.timeout(timeoutMs) });
+      response = await this.fetchFn(`${this.baseUrl}${path}`, {
+        method,
+        ...init,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       throw classifyFetchError(PROVIDER_NAME, error, timeoutMs);
     }
     const json = parseJson(text);
     if (response.status >= 200 && response.status < 300) {
-      if (json === undefined) throw new ProviderProtocolError(`sandbox answered ${response.status} with a body that is not JSON`, { provider: PROVIDER_NAME, httpStatus: response.status });
-      return { status: response.status, json, replayed: response.headers.get(IDEMPOTENT_REPLAYED_HEADER) === 'true', retryAfter: null };
+      if (json === undefined)
+        throw new ProviderProtocolError(`sandbox answered ${response.status} with a body that is not JSON`, {
+          provider: PROVIDER_NAME,
+          httpStatus: response.status,
+        });
+      return {
+        status: response.status,
+        json,
+        replayed: response.headers.get(IDEMPOTENT_REPLAYED_HEADER) === 'true',
+        retryAfter: null,
+      };
     }
-    const failure = classifyHttpFailure(PROVIDER_NAME, operation, response.status, json as ErrorBodyShape | undefined, response.headers.get('retry-after'));
+    const failure = classifyHttpFailure(
+      PROVIDER_NAME,
+      operation,
+      response.status,
+      json as ErrorBodyShape | undefined,
+      response.headers.get('retry-after'),
+    );
     if (failure === 'not_found') return 'not_found';
     throw failure;
   }
 }
 
 /** The adapter for the running function, from `SANDBOX_PROVIDER_URL`. */
-export function sandboxProviderFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<SandboxProviderOptions> = {}): SandboxProvider {
+export function sandboxProviderFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<SandboxProviderOptions> = {},
+): SandboxProvider {
   const baseUrl = env[ENV.sandboxProviderUrl];
-  if (baseUrl === undefined || baseUrl === '') throw new Error(`missing environment variable ${ENV.sandboxProviderUrl}`);
+  if (baseUrl === undefined || baseUrl === '')
+    throw new Error(`missing environment variable ${ENV.sandboxProviderUrl}`);
   return new SandboxProvider({ baseUrl, ...overrides });
 }
 
@@ -161,7 +253,11 @@ function parseJson(text: string): unknown {
 /** Checks the fields we rely on; an answer without them is a protocol error (retryable: it may hide a success). */
 function parsePayout(value: unknown): SandboxPayout {
   const payout = value as Partial<SandboxPayout> | undefined;
-  if (typeof payout?.id !== 'string' || typeof payout.status !== 'string' || typeof payout.status_transitions !== 'object') {
+  if (
+    typeof payout?.id !== 'string' ||
+    typeof payout.status !== 'string' ||
+    typeof payout.status_transitions !== 'object'
+  ) {
     throw new ProviderProtocolError('sandbox answered without a payout id and status', { provider: PROVIDER_NAME });
   }
   // A state we do not know is kept as it came (mapSandboxState maps it to `unknown`), never guessed.
@@ -183,6 +279,7 @@ function moneyOf(payout: SandboxPayout): { amountMinor: number; currency: string
 
 function parseList(value: unknown): SandboxPayout[] {
   const list = value as Partial<SandboxList<unknown>> | undefined;
-  if (!Array.isArray(list?.data)) throw new ProviderProtocolError('sandbox answered a list without data', { provider: PROVIDER_NAME });
+  if (!Array.isArray(list?.data))
+    throw new ProviderProtocolError('sandbox answered a list without data', { provider: PROVIDER_NAME });
   return list.data.map(parsePayout);
 }

@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import { CsvReader } from '../../domain/reconciliation/csv-reader';
 import { ReportRowReader, type ReportRow } from '../../domain/reconciliation/report';
 import { classifyOrphan, classifyPayout } from '../../domain/reconciliation/classify';
-import { withLedger, type LedgerFact, type MatchedBy, type ReconPayout, type ReconRow } from '../../domain/reconciliation/matching-types';
-import { exceptionDedupKey, isMismatch, ownerOf, slaSecondsOf } from '../../domain/reconciliation/categories';
+import {
+  withLedger,
+  type LedgerFact,
+  type MatchedBy,
+  type ReconPayout,
+  type ReconRow,
+} from '../../domain/reconciliation/matching-types';
+import { exceptionRuleOf } from '../../domain/exceptions';
+import { isMismatch, mismatchSubjectOf, type MismatchSubject } from '../../domain/reconciliation/categories';
 import {
   EXCEPTIONS_CSV_HEADER,
   RECONCILIATION_CSV_HEADER,
@@ -44,8 +51,11 @@ export const PARTITION_COUNT = 256;
 export const EXCEPTION_WRITE_CONCURRENCY = 8;
 
 export interface EnginePorts {
-  /** Opens or updates the exception for a mismatch row; returns its (deterministic) id. */
-  openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'>): Promise<string>;
+  /**
+   * Opens or updates the exception for a mismatch row; returns its (deterministic) id. `ref.subject`
+   * is what the exception is about, the rest what the domain derived from it (exceptions.ts).
+   */
+  openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'> & { subject: MismatchSubject }): Promise<string>;
   /** Payouts outside the window that provider rows point at (created on another day). */
   lookupPayouts?(payoutIds: readonly string[]): Promise<ReconPayout[]>;
   /** Called once per bucket with the payouts both sides agree on. */
@@ -88,7 +98,8 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     for await (const payout of input.payouts) {
       payoutRows += 1;
       payoutsById.add(payout.payoutId, payout);
-      if (payout.providerReference !== undefined) refIndex.add(payout.providerReference, [payout.providerReference, payout.payoutId]);
+      if (payout.providerReference !== undefined)
+        refIndex.add(payout.providerReference, [payout.providerReference, payout.payoutId]);
     }
     payoutsById.close();
     refIndex.close();
@@ -110,7 +121,8 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
         const [providerReference, metadataPayoutId, json] = splitTwoTabs(line);
         const byReference = byRef.get(providerReference);
         const resolvedId = byReference ?? (metadataPayoutId === '' ? null : metadataPayoutId);
-        const matchedBy: MatchedBy = byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
+        const matchedBy: MatchedBy =
+          byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
         reportById.addLine(resolvedId ?? `ref:${providerReference}`, `${resolvedId ?? ''}\t${matchedBy}\t${json}`);
       }
     }
@@ -125,8 +137,11 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     const summary = new SummaryAccumulator();
     for (let bucket = 0; bucket < count; bucket += 1) {
       const facts = new Map<string, LedgerFact[]>();
-      for (const fact of ledgerById.read<LedgerFact>(bucket)) facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
-      const payouts = payoutsById.read<ReconPayout>(bucket).map((payout) => withLedger(payout, facts.get(payout.payoutId)));
+      for (const fact of ledgerById.read<LedgerFact>(bucket))
+        facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
+      const payouts = payoutsById
+        .read<ReconPayout>(bucket)
+        .map((payout) => withLedger(payout, facts.get(payout.payoutId)));
       const rows = await joinBucket(payouts, readResolved(reportById, bucket), ports);
       const refs = await openExceptions(rows, ports);
       const matched: string[] = [];
@@ -187,7 +202,11 @@ function readResolved(set: PartitionSet, bucket: number): Resolved[] {
   const parts = set.readLines(bucket).map(splitTwoTabs);
   if (parts.length === 0) return [];
   const rows = JSON.parse(`[${parts.map((p) => p[2]).join(',')}]`) as ReportRow[];
-  return parts.map(([resolvedId, matchedBy], i) => ({ row: rows[i]!, resolvedId: resolvedId === '' ? null : resolvedId, matchedBy: matchedBy as MatchedBy }));
+  return parts.map(([resolvedId, matchedBy], i) => ({
+    row: rows[i]!,
+    resolvedId: resolvedId === '' ? null : resolvedId,
+    matchedBy: matchedBy as MatchedBy,
+  }));
 }
 
 /** Joins one bucket on payout id, looks up payouts from other days that provider rows name, classifies, sorts. */
@@ -201,17 +220,34 @@ async function joinBucket(payouts: ReconPayout[], resolved: Resolved[], ports: E
   }
   const unknown = [...groups.keys()].filter((id) => !byId.has(id)).sort();
   if (unknown.length > 0 && ports.lookupPayouts !== undefined) {
-    for (const payout of await ports.lookupPayouts(unknown)) if (!byId.has(payout.payoutId)) byId.set(payout.payoutId, payout);
+    for (const payout of await ports.lookupPayouts(unknown))
+      if (!byId.has(payout.payoutId)) byId.set(payout.payoutId, payout);
   }
   const keyed: { key: string; row: ReconRow }[] = [];
   for (const payout of byId.values()) {
     const claims = (groups.get(payout.payoutId) ?? []).sort((a, b) => a.row.line - b.row.line);
-    const matchedBy: MatchedBy = claims.length === 0 ? 'none' : claims.some((c) => c.matchedBy === 'provider_reference') ? 'provider_reference' : 'payout_id';
-    keyed.push({ key: payout.payoutId, row: classifyPayout(payout, claims.map((c) => c.row), matchedBy) });
+    const matchedBy: MatchedBy =
+      claims.length === 0
+        ? 'none'
+        : claims.some((c) => c.matchedBy === 'provider_reference')
+          ? 'provider_reference'
+          : 'payout_id';
+    keyed.push({
+      key: payout.payoutId,
+      row: classifyPayout(
+        payout,
+        claims.map((c) => c.row),
+        matchedBy,
+      ),
+    });
     groups.delete(payout.payoutId);
   }
   for (const claims of groups.values()) for (const c of claims) orphans.push(c.row);
-  for (const row of orphans) keyed.push({ key: `${row.payoutId ?? ''}\u0000${row.providerReference}\u0000${String(row.line).padStart(12, '0')}`, row: classifyOrphan(row) });
+  for (const row of orphans)
+    keyed.push({
+      key: `${row.payoutId ?? ''}\u0000${row.providerReference}\u0000${String(row.line).padStart(12, '0')}`,
+      row: classifyOrphan(row),
+    });
   // Code-unit order, not localeCompare: the same on every machine and locale.
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((k) => k.row);
@@ -221,20 +257,30 @@ async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(Ex
   const refs: (ExceptionRef | undefined)[] = new Array(rows.length).fill(undefined);
   // One write per dedup key: two provider rows for one unknown reference are one exception, and
   // writing it twice at once would race its optimistic version.
-  const byKey = new Map<string, { row: ReconRow; indexes: number[]; partial: Omit<ExceptionRef, 'exceptionId'> }>();
+  type Pending = {
+    row: ReconRow;
+    indexes: number[];
+    subject: MismatchSubject;
+    partial: Omit<ExceptionRef, 'exceptionId'>;
+  };
+  const byKey = new Map<string, Pending>();
   rows.forEach((row, index) => {
     if (row.category === null || !isMismatch(row.category)) return;
     const category = row.category;
-    const dedupKey = exceptionDedupKey(category, { payoutId: row.payout?.payoutId, providerReference: row.report?.providerReference });
+    const subject = mismatchSubjectOf(category, {
+      payoutId: row.payout?.payoutId,
+      providerReference: row.report?.providerReference,
+    });
+    const { dedupKey, owner, slaSeconds } = exceptionRuleOf(subject);
     const known = byKey.get(dedupKey);
     if (known !== undefined) return void known.indexes.push(index);
-    byKey.set(dedupKey, { row, indexes: [index], partial: { dedupKey, category, owner: ownerOf(category), slaSeconds: slaSecondsOf(category) } });
+    byKey.set(dedupKey, { row, indexes: [index], subject, partial: { dedupKey, category, owner, slaSeconds } });
   });
   const pending = [...byKey.values()];
   for (let start = 0; start < pending.length; start += EXCEPTION_WRITE_CONCURRENCY) {
     await Promise.all(
-      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, indexes, partial }) => {
-        const ref = { ...partial, exceptionId: await ports.openException(row, partial) };
+      pending.slice(start, start + EXCEPTION_WRITE_CONCURRENCY).map(async ({ row, indexes, subject, partial }) => {
+        const ref = { ...partial, exceptionId: await ports.openException(row, { ...partial, subject }) };
         for (const index of indexes) refs[index] = ref;
       }),
     );

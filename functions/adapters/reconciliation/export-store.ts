@@ -12,7 +12,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 /**
  * S3 layout (docs/finance.md):
  *   EVIDENCE_BUCKET  provider-reports/<provider>/date=YYYY-MM-DD/settlement.csv   raw, versioned
- *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,manifest.json}
+ *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,audit.jsonl,manifest.json}
  *                    staging/date=YYYY-MM-DD/run=<runId>/…                         a run's files before publication
  *
  * Publication replaces an export as a whole: files are uploaded under the run's staging prefix
@@ -22,10 +22,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
  */
 export const exportPrefix = (date: string): string => `exports/date=${date}/`;
 export const stagingPrefix = (date: string, runId: string): string => `staging/date=${date}/run=${runId}/`;
-export const evidenceKey = (provider: string, date: string): string => `provider-reports/${provider}/date=${date}/settlement.csv`;
+export const evidenceKey = (provider: string, date: string): string =>
+  `provider-reports/${provider}/date=${date}/settlement.csv`;
 export const MANIFEST_NAME = 'manifest.json';
-/** Presigned links for finance live 15 minutes: long enough to download, short enough not to be shared around. */
-export const PRESIGNED_URL_EXPIRES_SECONDS = 900;
+/** The day's audit trail, one canonical JSON record a line (docs/audit.md, docs/finance.md). */
+export const AUDIT_EXPORT_NAME = 'audit.jsonl';
 
 export interface LocalFile {
   readonly name: string;
@@ -39,7 +40,13 @@ export class ExportStore {
   /** Lands the raw provider report as evidence; returns its key and ETag for the manifest. */
   async putEvidence(key: string, path: string): Promise<{ key: string; etag: string; versionId?: string }> {
     const out = await this.options.client.send(
-      new PutObjectCommand({ Bucket: this.options.evidenceBucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size, ContentType: 'text/csv; charset=utf-8' }),
+      new PutObjectCommand({
+        Bucket: this.options.evidenceBucket,
+        Key: key,
+        Body: createReadStream(path),
+        ContentLength: statSync(path).size,
+        ContentType: 'text/csv; charset=utf-8',
+      }),
     );
     return { key, etag: out.ETag ?? '', ...(out.VersionId === undefined ? {} : { versionId: out.VersionId }) };
   }
@@ -64,39 +71,73 @@ export class ExportStore {
     await this.options.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${target}${MANIFEST_NAME}` }));
     for (const file of files) {
       await this.options.client.send(
-        new CopyObjectCommand({ Bucket: bucket, Key: `${target}${file.name}`, CopySource: `${bucket}/${stagingPrefix(date, runId)}${file.name}`, ContentType: file.contentType, MetadataDirective: 'REPLACE' }),
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: `${target}${file.name}`,
+          CopySource: `${bucket}/${stagingPrefix(date, runId)}${file.name}`,
+          ContentType: file.contentType,
+          MetadataDirective: 'REPLACE',
+        }),
       );
     }
     const keep = new Set([...files.map((f) => `${target}${f.name}`), `${target}${MANIFEST_NAME}`]);
-    for (const key of await this.keys(target)) if (!keep.has(key)) await this.options.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-    await this.options.client.send(new PutObjectCommand({ Bucket: bucket, Key: `${target}${MANIFEST_NAME}`, Body: manifestJson, ContentType: 'application/json' }));
-    for (const key of await this.keys(stagingPrefix(date, runId))) await this.options.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    for (const key of await this.keys(target))
+      if (!keep.has(key)) await this.options.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    await this.options.client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${target}${MANIFEST_NAME}`,
+        Body: manifestJson,
+        ContentType: 'application/json',
+      }),
+    );
+    for (const key of await this.keys(stagingPrefix(date, runId)))
+      await this.options.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
   async readManifest(date: string): Promise<string | undefined> {
     try {
-      const out = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${MANIFEST_NAME}` }));
+      const out = await this.options.client.send(
+        new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${MANIFEST_NAME}` }),
+      );
       return await out.Body?.transformToString('utf-8');
     } catch (error) {
-      if ((error as { name?: string }).name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      if (
+        (error as { name?: string }).name === 'NoSuchKey' ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      )
+        return undefined;
       throw error;
     }
   }
 
   async readExportFile(date: string, name: string): Promise<Buffer> {
-    const out = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }));
+    const out = await this.options.client.send(
+      new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }),
+    );
     return Buffer.from(await out.Body!.transformToByteArray());
   }
 
-  async presign(date: string, name: string): Promise<string> {
-    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }), { expiresIn: PRESIGNED_URL_EXPIRES_SECONDS });
+  /** The API decides how long a link lives (and states it: GET /exports/{date}'s expires_in_seconds). */
+  async presign(date: string, name: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(
+      this.options.client,
+      new GetObjectCommand({ Bucket: this.options.exportsBucket, Key: `${exportPrefix(date)}${name}` }),
+      { expiresIn: expiresInSeconds },
+    );
   }
 
   private async keys(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.options.client.send(new ListObjectsV2Command({ Bucket: this.options.exportsBucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }));
+      const page = await this.options.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.options.exportsBucket,
+          Prefix: prefix,
+          ...(token === undefined ? {} : { ContinuationToken: token }),
+        }),
+      );
       for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token !== undefined);

@@ -17,7 +17,10 @@ export class FileSink {
 
   private readonly bufferChars: number;
 
-  constructor(readonly path: string, options: { hash?: boolean; bufferChars?: number } = {}) {
+  constructor(
+    readonly path: string,
+    options: { hash?: boolean; bufferChars?: number } = {},
+  ) {
     this.fd = openSync(path, 'w');
     this.bufferChars = options.bufferChars ?? FILE_SINK_BUFFER_CHARS;
     this.hash = options.hash ? createHash('sha256') : undefined;

@@ -22,8 +22,15 @@ export function fnv1a(text: string): number {
 export class PartitionSet {
   private readonly sinks: FileSink[];
 
-  constructor(private readonly dir: string, private readonly name: string, readonly count: number) {
-    this.sinks = Array.from({ length: count }, (_, i) => new FileSink(this.pathOf(i), { bufferChars: PARTITION_BUFFER_CHARS }));
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+    readonly count: number,
+  ) {
+    this.sinks = Array.from(
+      { length: count },
+      (_, i) => new FileSink(this.pathOf(i), { bufferChars: PARTITION_BUFFER_CHARS }),
+    );
   }
 
   private pathOf(index: number): string {

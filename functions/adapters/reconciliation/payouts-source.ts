@@ -57,7 +57,9 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
 }
 
 export class ReconciliationPayoutsSource {
-  constructor(private readonly options: { client: DynamoDBDocumentClient; payoutsTable: string; ledgerTable: string }) {}
+  constructor(
+    private readonly options: { client: DynamoDBDocumentClient; payoutsTable: string; ledgerTable: string },
+  ) {}
 
   async *payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout> {
     let startKey: Record<string, unknown> | undefined;
@@ -89,7 +91,11 @@ export class ReconciliationPayoutsSource {
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      for (const item of page.Items ?? []) yield ledgerFactOf(String(item['payoutId']), (item['postings'] as { from: string; to: string; amountMinor: number }[]) ?? []);
+      for (const item of page.Items ?? [])
+        yield ledgerFactOf(
+          String(item['payoutId']),
+          (item['postings'] as { from: string; to: string; amountMinor: number }[]) ?? [],
+        );
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
   }
@@ -98,11 +104,17 @@ export class ReconciliationPayoutsSource {
   async lookup(payoutIds: readonly string[]): Promise<ReconPayout[]> {
     const found: ReconPayout[] = [];
     for (let start = 0; start < payoutIds.length; start += BATCH_GET_KEYS_MAX) {
-      let keys: Record<string, unknown>[] = payoutIds.slice(start, start + BATCH_GET_KEYS_MAX).map((id) => ({ pk: payoutPk(id), sk: PAYOUT_SK }));
+      let keys: Record<string, unknown>[] = payoutIds
+        .slice(start, start + BATCH_GET_KEYS_MAX)
+        .map((id) => ({ pk: payoutPk(id), sk: PAYOUT_SK }));
       for (let attempt = 1; keys.length > 0; attempt += 1) {
-        if (attempt > BATCH_GET_ATTEMPTS_MAX) throw new Error(`BatchGet left ${keys.length} keys unprocessed after ${BATCH_GET_ATTEMPTS_MAX} attempts`);
-        const out = await this.options.client.send(new BatchGetCommand({ RequestItems: { [this.options.payoutsTable]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.options.payoutsTable] ?? []) found.push(reconPayoutOf(payoutFromItem(item)));
+        if (attempt > BATCH_GET_ATTEMPTS_MAX)
+          throw new Error(`BatchGet left ${keys.length} keys unprocessed after ${BATCH_GET_ATTEMPTS_MAX} attempts`);
+        const out = await this.options.client.send(
+          new BatchGetCommand({ RequestItems: { [this.options.payoutsTable]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.options.payoutsTable] ?? [])
+          found.push(reconPayoutOf(payoutFromItem(item)));
         keys = (out.UnprocessedKeys?.[this.options.payoutsTable]?.Keys as Record<string, unknown>[] | undefined) ?? [];
       }
     }

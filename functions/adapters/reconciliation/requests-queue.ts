@@ -23,8 +23,14 @@ export interface ReconciliationRequestMessage extends QueuedRunRequest {
 }
 
 export class InvalidReconciliationRequestError extends Error {
-  constructor(readonly body: string, cause?: unknown) {
-    super(`reconciliation request message must be {"date","run_id","requested_by","request_id","requested_at"} strings, got ${body.slice(0, 200)}`, { cause });
+  constructor(
+    readonly body: string,
+    cause?: unknown,
+  ) {
+    super(
+      `reconciliation request message must be {"date","run_id","requested_by","request_id","requested_at"} strings, got ${body.slice(0, 200)}`,
+      { cause },
+    );
     this.name = 'InvalidReconciliationRequestError';
   }
 }
@@ -42,11 +48,23 @@ export function parseReconciliationRequest(body: string): ReconciliationRequestM
     throw new InvalidReconciliationRequestError(body);
   }
   const field = (name: (typeof FIELDS)[number]) => parsed[name] as string;
-  return { date: field('date'), runId: field('run_id'), requestedBy: field('requested_by'), requestId: field('request_id'), requestedAt: field('requested_at') };
+  return {
+    date: field('date'),
+    runId: field('run_id'),
+    requestedBy: field('requested_by'),
+    requestId: field('request_id'),
+    requestedAt: field('requested_at'),
+  };
 }
 
 export function serializeReconciliationRequest(message: ReconciliationRequestMessage): string {
-  return JSON.stringify({ date: message.date, run_id: message.runId, requested_by: message.requestedBy, request_id: message.requestId, requested_at: message.requestedAt });
+  return JSON.stringify({
+    date: message.date,
+    run_id: message.runId,
+    requested_by: message.requestedBy,
+    request_id: message.requestId,
+    requested_at: message.requestedAt,
+  });
 }
 
 /** Sends one reconciliation request; used by reconciliations-api. */
@@ -54,6 +72,8 @@ export type ReconciliationRequestSender = (message: ReconciliationRequestMessage
 
 export function reconciliationRequestSender(client: SQSClient, queueUrl: string): ReconciliationRequestSender {
   return async (message) => {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeReconciliationRequest(message) }));
+    await client.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeReconciliationRequest(message) }),
+    );
   };
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { isConditionalCheckFailed } from '../dynamo-errors';
 
 /**
  * Reconciliation runs in OPERATIONS_TABLE:
@@ -31,14 +31,26 @@ export interface RunRecord {
   finishedAt?: string;
   reportKey?: string;
   reportEtag?: string;
-  counts?: { reportRows: number; payouts: number; ledgerEntries: number; rows: number; matched: number; unmatched: number; exceptions: number; categories: Record<string, number> };
+  counts?: {
+    reportRows: number;
+    payouts: number;
+    ledgerEntries: number;
+    rows: number;
+    matched: number;
+    unmatched: number;
+    exceptions: number;
+    categories: Record<string, number>;
+  };
   manifestKey?: string;
   error?: { code: string; message: string; line?: number };
 }
 
 /** A run for the date is already queued or running (and not stale). */
 export class RunAlreadyRunningError extends Error {
-  constructor(readonly date: string, cause?: unknown) {
+  constructor(
+    readonly date: string,
+    cause?: unknown,
+  ) {
     super(`a reconciliation for ${date} is already queued or running`, { cause });
     this.name = 'RunAlreadyRunningError';
   }
@@ -65,7 +77,7 @@ export class RunsRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new RunAlreadyRunningError(run.date, error);
+      if (isConditionalCheckFailed(error)) throw new RunAlreadyRunningError(run.date, error);
       throw error;
     }
   }
@@ -78,11 +90,14 @@ export class RunsRepository {
           Item: { ...runKey(run.date), entity: 'reconciliation_run', ...run },
           ConditionExpression: 'attribute_not_exists(pk) OR #state <> :running OR startedAt < :stale',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':running': 'running', ':stale': new Date(nowMs - RUN_STALE_AFTER_SECONDS * 1000).toISOString() },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':stale': new Date(nowMs - RUN_STALE_AFTER_SECONDS * 1000).toISOString(),
+          },
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new RunAlreadyRunningError(run.date, error);
+      if (isConditionalCheckFailed(error)) throw new RunAlreadyRunningError(run.date, error);
       throw error;
     }
   }
@@ -98,17 +113,26 @@ export class RunsRepository {
       }),
     );
     if (run.state === 'succeeded') {
-      await this.options.client.send(new PutCommand({ TableName: this.options.operationsTable, Item: { ...LAST_SUCCESS_KEY, entity: 'reconciliation_last_success', ...run } }));
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.operationsTable,
+          Item: { ...LAST_SUCCESS_KEY, entity: 'reconciliation_last_success', ...run },
+        }),
+      );
     }
   }
 
   async get(date: string): Promise<RunRecord | undefined> {
-    const out = await this.options.client.send(new GetCommand({ TableName: this.options.operationsTable, Key: runKey(date), ConsistentRead: true }));
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.options.operationsTable, Key: runKey(date), ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : strip(out.Item);
   }
 
   async lastSuccess(): Promise<RunRecord | undefined> {
-    const out = await this.options.client.send(new GetCommand({ TableName: this.options.operationsTable, Key: LAST_SUCCESS_KEY, ConsistentRead: true }));
+    const out = await this.options.client.send(
+      new GetCommand({ TableName: this.options.operationsTable, Key: LAST_SUCCESS_KEY, ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : strip(out.Item);
   }
 }

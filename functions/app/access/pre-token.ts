@@ -17,7 +17,6 @@ import { PRINCIPAL_ROLE_CLAIM, PRINCIPAL_TYPE_CLAIM, RESOURCE_SERVER_ID, TENANT_
 // cannot name — an unmapped or disabled client, a user in no operator group or in several — keeps
 // no platform scope at all: fail closed.
 
-
 interface FactsCommon {
   clientId: string;
   /** The scopes Cognito is about to grant (the app client allowed them). */
@@ -28,11 +27,7 @@ export type PreTokenFacts =
   | (FactsCommon & { flow: 'user'; groups: readonly string[] });
 
 export type PreTokenRefusal =
-  | 'client_unmapped'
-  | 'client_disabled'
-  | 'role_unknown'
-  | 'no_operator_group'
-  | 'several_operator_groups';
+  'client_unmapped' | 'client_disabled' | 'role_unknown' | 'no_operator_group' | 'several_operator_groups';
 
 interface Stamped {
   outcome: 'stamped';
@@ -71,7 +66,11 @@ export function decidePreToken(facts: PreTokenFacts): PreTokenDecision {
         principalType: 'tenant',
         role: mapping.role,
         tenantId: mapping.tenantId,
-        claims: { [TENANT_CLAIM]: mapping.tenantId, [PRINCIPAL_TYPE_CLAIM]: 'tenant', [PRINCIPAL_ROLE_CLAIM]: mapping.role },
+        claims: {
+          [TENANT_CLAIM]: mapping.tenantId,
+          [PRINCIPAL_TYPE_CLAIM]: 'tenant',
+          [PRINCIPAL_ROLE_CLAIM]: mapping.role,
+        },
         scopesToSuppress: disallowed(facts.requestedScopes, 'tenant', mapping.role),
       };
     }

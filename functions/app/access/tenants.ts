@@ -64,7 +64,12 @@ export class TenantProvisioningError extends Error {
   constructor(
     code: string,
     message: string,
-    options: { param?: string; category?: TenantProvisioningError['category']; created?: PlannedClient[]; cause?: unknown } = {},
+    options: {
+      param?: string;
+      category?: TenantProvisioningError['category'];
+      created?: PlannedClient[];
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenantProvisioningError';
@@ -106,7 +111,9 @@ export const clientNameOf = (tenantId: string, role: TenantRole) => `tenant-${te
 function checkTenantId(tenantId: string): void {
   if (!TENANT_ID_PATTERN.test(tenantId)) {
     const shape = `${TENANT_ID_PATTERN} (2–63 lower-case letters, digits, _ or -)`;
-    throw new TenantProvisioningError('tenant_id_invalid', `tenant id must match ${shape}, got '${tenantId}'`, { param: 'tenant' });
+    throw new TenantProvisioningError('tenant_id_invalid', `tenant id must match ${shape}, got '${tenantId}'`, {
+      param: 'tenant',
+    });
   }
 }
 
@@ -115,7 +122,11 @@ function rolesOf(requested: readonly string[] | undefined): TenantRole[] {
   for (const role of requested) {
     if (!isTenantRole(role)) {
       const known = TENANT_ROLES.join(', ');
-      throw new TenantProvisioningError('role_unknown', `no tenant role '${role}' in the access matrix (roles: ${known})`, { param: 'role' });
+      throw new TenantProvisioningError(
+        'role_unknown',
+        `no tenant role '${role}' in the access matrix (roles: ${known})`,
+        { param: 'role' },
+      );
     }
   }
   return [...new Set(requested as TenantRole[])];
@@ -237,7 +248,9 @@ export async function disableTenant(
   checkTenantId(request.tenantId);
   const active = (await ports.directory.list(request.tenantId)).filter((record) => record.status === 'active');
   if (active.length === 0) {
-    throw new TenantProvisioningError('tenant_not_found', `tenant ${request.tenantId} has no active client`, { param: 'tenant' });
+    throw new TenantProvisioningError('tenant_not_found', `tenant ${request.tenantId} has no active client`, {
+      param: 'tenant',
+    });
   }
   if (request.dryRun !== true) {
     await ports.directory.setStatus(active, 'disabled', ports.now().toISOString());

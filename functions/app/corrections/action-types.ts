@@ -1,7 +1,11 @@
 import type { CorrectionsRepository } from '../../adapters/corrections-repository';
 import type { Payout } from '../../domain/payout';
 import { ApiError } from '../../http/api-error';
-import type { ApproveCorrectionBody, ProposeCorrectionBody, RejectCorrectionBody } from '../../http/corrections-requests';
+import type {
+  ApproveCorrectionBody,
+  ProposeCorrectionBody,
+  RejectCorrectionBody,
+} from '../../http/corrections-requests';
 import type { Operator } from '../../http/operator';
 
 /**

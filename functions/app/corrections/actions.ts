@@ -5,12 +5,21 @@ import { ApiError, fromDomainError } from '../../http/api-error';
 import { errorBody } from '../../http/response';
 import { approveCorrection, rejectCorrection } from './review';
 import { proposeCorrection } from './propose';
-import { correctionNotProposed, payoutChanged, type ActionResult, type CorrectionActionInput, type CorrectionsDeps } from './action-types';
+import {
+  correctionNotProposed,
+  payoutChanged,
+  type ActionResult,
+  type CorrectionActionInput,
+  type CorrectionsDeps,
+} from './action-types';
 
 export type { ActionResult, CorrectionActionInput, CorrectionsDeps, ExecuteCorrectionAction } from './action-types';
 
 /** Runs one action and turns every refusal the caller can act on into a returned answer (action-types.ts). */
-export async function executeCorrectionAction(deps: CorrectionsDeps, input: CorrectionActionInput): Promise<ActionResult> {
+export async function executeCorrectionAction(
+  deps: CorrectionsDeps,
+  input: CorrectionActionInput,
+): Promise<ActionResult> {
   try {
     switch (input.action) {
       case 'propose':
@@ -37,7 +46,8 @@ function refusalOf(error: unknown): ApiError | undefined {
     if (http === undefined) return fromDomainError(error);
     return new ApiError({ ...http, code: error.code, category: error.category, message: error.message, cause: error });
   }
-  if (error instanceof PayoutChangedError) return payoutChanged('retryable', 'the payout changed while this was written; retry');
+  if (error instanceof PayoutChangedError)
+    return payoutChanged('retryable', 'the payout changed while this was written; retry');
   if (error instanceof CorrectionChangedError) return correctionNotProposed();
   return undefined;
 }

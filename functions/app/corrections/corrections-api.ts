@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { InvalidCorrectionCursorError } from '../../adapters/corrections-repository';
 import { badRequest, notFound } from '../../http/api-error';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
+import { parseJsonBody } from '../../http/body';
+import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
 import { correctionView, type CorrectionList } from '../../http/correction-view';
 import {
   approveCorrectionBodySchema,
@@ -41,7 +42,10 @@ const PROPOSE_PATH = /^\/ops\/payouts\/([^/]+)\/corrections$/;
 const DECIDE_PATH = /^\/ops\/corrections\/([^/]+)\/(approve|reject)$/;
 const READ_PATH = /^\/ops\/corrections\/([^/]+)$/;
 
-export async function correctionsApi(deps: CorrectionsApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function correctionsApi(
+  deps: CorrectionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   requireScope(operator, 'payouts:correct');
@@ -73,7 +77,13 @@ function actionInput(
   if (propose !== null) {
     const raw = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX });
     const body = parseProposeBody(raw);
-    return { ...common, action: 'propose', payoutId: target, body, payload: { action: 'propose', payout_id: target, ...raw } };
+    return {
+      ...common,
+      action: 'propose',
+      payoutId: target,
+      body,
+      payload: { action: 'propose', payout_id: target, ...raw },
+    };
   }
   const action = decide![2] as 'approve' | 'reject';
   if (action === 'approve') {
@@ -116,7 +126,8 @@ async function read(
   }
   const match = READ_PATH.exec(path);
   const correctionId = decodeURIComponent(match?.[1] ?? '');
-  if (match === null || !CORRECTION_ID_PATTERN.test(correctionId)) throw notFound(match === null ? 'route' : 'correction');
+  if (match === null || !CORRECTION_ID_PATTERN.test(correctionId))
+    throw notFound(match === null ? 'route' : 'correction');
   parseQuery(noQuerySchema, event.queryStringParameters);
   const record = await deps.corrections.get(correctionId);
   if (record === undefined) throw notFound('correction');

@@ -1,3 +1,4 @@
+import { correctionProposedEntry } from '../../domain/correction-audit';
 import {
   adjustmentRefusal,
   CorrectionError,
@@ -8,7 +9,7 @@ import {
 import { ApiError, notFound } from '../../http/api-error';
 import { correctionView } from '../../http/correction-view';
 import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './action-types';
-import { operatorActor } from './operator-actor';
+import { operatorAuditActor } from '../../http/operator';
 
 type ProposeInput = Extract<CorrectionActionInput, { action: 'propose' }>;
 
@@ -16,8 +17,9 @@ type ProposeInput = Extract<CorrectionActionInput, { action: 'propose' }>;
  * POST /ops/payouts/{payoutId}/corrections. Refusals in order: the payout (404) → the correction's
  * rule for the payout's status (409: STATUS_CORRECTIONS, or no adjustment before the tenant's
  * approval) → an adjustment outside the payout's currency (422). Then one transaction: the record
- * (state proposed, with the payout's status and version as the proposer saw them) and the payout's
- * audit record, conditional on the payout still being at that version. Nothing moves yet.
+ * (state proposed, with the payout's status and version as the proposer saw them) and its audit
+ * record (`correction.proposed`, the payout's chain, the operator as actor), conditional on the payout
+ * still being at that version. Nothing moves yet.
  */
 export async function proposeCorrection(deps: CorrectionsDeps, input: ProposeInput): Promise<ActionResult> {
   const payout = await deps.payouts.getPayoutById(input.payoutId);
@@ -61,13 +63,11 @@ export async function proposeCorrection(deps: CorrectionsDeps, input: ProposeInp
     proposedRequestId: input.requestId,
     version: 1,
   };
-  await deps.corrections.propose(record, payout, {
-    actor: operatorActor(input.operator),
-    sourceRef: input.requestId,
-    action: 'correction_proposed',
-    outcome: 'proposed',
+  const audit = correctionProposedEntry(record, {
+    actor: operatorAuditActor(input.operator),
+    requestId: input.requestId,
     at: proposedAt,
-    details: { correction_id: record.correctionId, kind: record.kind, evidence: record.evidence },
   });
+  await deps.corrections.propose(record, payout, audit);
   return { statusCode: 201, body: correctionView(record) };
 }

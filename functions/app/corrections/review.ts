@@ -1,3 +1,4 @@
+import { correctionAppliedEntry, correctionRejectedEntry } from '../../domain/correction-audit';
 import { applicationTimelineEntry, planApplication } from '../../domain/correction-application';
 import { approvalRefusal, CorrectionError, decideCorrection, type CorrectionRecord } from '../../domain/corrections';
 import { PayoutChangedError } from '../../adapters/corrections-repository';
@@ -6,7 +7,7 @@ import { notFound } from '../../http/api-error';
 import { correctionView } from '../../http/correction-view';
 import type { ActionResult, CorrectionActionInput, CorrectionsDeps } from './action-types';
 import { correctionNotProposed, payoutChanged } from './action-types';
-import { operatorActor } from './operator-actor';
+import { operatorAuditActor } from '../../http/operator';
 
 type ApproveInput = Extract<CorrectionActionInput, { action: 'approve' }>;
 type RejectInput = Extract<CorrectionActionInput, { action: 'reject' }>;
@@ -24,13 +25,18 @@ type RejectInput = Extract<CorrectionActionInput, { action: 'reject' }>;
 export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInput): Promise<ActionResult> {
   const current = await found(deps, input.correctionId);
   const payout = await deps.payouts.getPayoutById(current.payoutId);
-  if (payout === undefined) throw new Error(`correction ${current.correctionId} names payout ${current.payoutId}, which does not exist`);
+  if (payout === undefined)
+    throw new Error(`correction ${current.correctionId} names payout ${current.payoutId}, which does not exist`);
   const refusal = approvalRefusal(current, payout, input.operator.subject);
   switch (refusal) {
     case undefined:
       break;
     case 'self_approval_forbidden':
-      throw new CorrectionError(refusal, 'terminal', 'the operator who proposed a correction cannot approve it; a second operator must');
+      throw new CorrectionError(
+        refusal,
+        'terminal',
+        'the operator who proposed a correction cannot approve it; a second operator must',
+      );
     case 'correction_not_proposed':
       throw correctionNotProposed(current.state);
     case 'payout_changed':
@@ -49,7 +55,12 @@ export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInp
   const next: CorrectionRecord = {
     ...current,
     state: decision.to,
-    approval: { by: approver, at, requestId: input.requestId, ...(input.body.note === undefined ? {} : { note: input.body.note }) },
+    approval: {
+      by: approver,
+      at,
+      requestId: input.requestId,
+      ...(input.body.note === undefined ? {} : { note: input.body.note }),
+    },
     appliedAt: at,
     version: current.version + 1,
   };
@@ -58,23 +69,11 @@ export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInp
     next: plan.next,
     postings: plan.postings,
     timeline: applicationTimelineEntry(current, payout, plan, context, approver),
-    audit: {
-      actor: operatorActor(input.operator),
-      sourceRef: input.requestId,
-      action: 'correction_applied',
-      outcome: 'applied',
+    audit: correctionAppliedEntry(next, payout, plan.next, plan.postings, {
+      actor: operatorAuditActor(input.operator),
+      requestId: input.requestId,
       at,
-      details: {
-        correction_id: current.correctionId,
-        kind: current.kind,
-        proposed_by: current.proposedBy,
-        approved_by: approver,
-        from_status: payout.status,
-        to_status: plan.next.status,
-        postings: plan.postings.map((p) => ({ from: p.from, to: p.to, amount_minor: p.amountMinor })),
-        evidence: current.evidence,
-      },
-    },
+    }),
   });
   return { statusCode: 200, body: correctionView(next) };
 }
@@ -96,19 +95,20 @@ export async function rejectCorrection(deps: CorrectionsDeps, input: RejectInput
     rejection: { by, at, requestId: input.requestId, reason: input.body.reason },
     version: current.version + 1,
   };
-  await deps.corrections.decide(current, next, {
-    actor: operatorActor(input.operator),
-    sourceRef: input.requestId,
-    action: 'correction_rejected',
-    outcome: 'rejected',
+  const audit = correctionRejectedEntry(next, {
+    actor: operatorAuditActor(input.operator),
+    requestId: input.requestId,
     at,
-    details: { correction_id: current.correctionId, proposed_by: current.proposedBy, rejected_by: by, reason: input.body.reason },
   });
+  await deps.corrections.decide(current, next, audit);
   return { statusCode: 200, body: correctionView(next) };
 }
 
 /** A webhook that moved the payout after our read makes the proposal stale for good: a person decides. */
-async function applyOrRefuse(deps: CorrectionsDeps, ...args: Parameters<CorrectionsDeps['corrections']['apply']>): Promise<void> {
+async function applyOrRefuse(
+  deps: CorrectionsDeps,
+  ...args: Parameters<CorrectionsDeps['corrections']['apply']>
+): Promise<void> {
   try {
     await deps.corrections.apply(...args);
   } catch (error) {

@@ -3,17 +3,20 @@ import type { InboxRepository } from '../../adapters/inbox-repository';
 import { parseReconciliationRequest } from '../../adapters/reconciliation/requests-queue';
 import { parseWebhookMessage } from '../../adapters/webhook-queue';
 import { assertNever } from '../../domain/assert-never';
-import { exceptionIdOf, type ExceptionCategory } from '../../domain/exceptions';
+import {
+  exceptionDedupKey,
+  exceptionIdFor,
+  type ExceptionCategory,
+  type ExceptionSubject,
+} from '../../domain/exceptions';
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
-import { dlqExceptionDedupKey } from '../webhooks/process';
+import type { QueueName } from '../../shared/names';
 
 /**
  * What ops sees of a DLQ message: its payload, who it is about and its error history (kept on the
  * inbox item by the processor, because SQS keeps no history of why a receive failed).
  */
-export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
-export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface DlqView {
   message_id: string;
@@ -36,13 +39,6 @@ export interface DlqView {
   exception_id: string;
 }
 
-export const submissionDlqExceptionDedupKey = (messageId: string): string => `submission_dlq:${messageId}`;
-/**
- * Per message, like submissions: a redriven request that dead-letters again is a new message and
- * so a new exception, rather than an update to one ops may already have resolved.
- */
-export const reconciliationDlqExceptionDedupKey = (messageId: string): string => `reconciliation_dlq:${messageId}`;
-
 /** The exception a dead-lettered message of each queue opens (the sweeper and the DLQ view agree). */
 export function deadLetterCategoryOf(queue: QueueName): ExceptionCategory {
   switch (queue) {
@@ -57,22 +53,39 @@ export function deadLetterCategoryOf(queue: QueueName): ExceptionCategory {
   }
 }
 
-/** The dedup key of the exception a DLQ message opens; its hash is the view's `exception_id`. */
-export function deadLetterDedupKeyOf(view: DlqView): string {
+/** What the exception a DLQ message opens is about; its id is the view's `exception_id`. */
+export function deadLetterSubjectOf(view: DlqView): ExceptionSubject {
+  const payoutLink = view.payout_id === undefined ? {} : { payoutId: view.payout_id };
   switch (view.queue) {
-    case 'webhook':
+    case 'webhook': {
       // Keyed by the provider event, as the processor's last attempt keys it, so both land on one row.
-      return view.provider !== undefined && view.provider_event_id !== undefined ? dlqExceptionDedupKey(view.provider, view.provider_event_id) : submissionDlqExceptionDedupKey(view.message_id);
+      const { provider, provider_event_id: providerEventId, message_id: messageId } = view;
+      const message =
+        provider !== undefined && providerEventId !== undefined
+          ? ({ kind: 'event', provider, providerEventId } as const)
+          : ({ kind: 'unreadable', messageId } as const);
+      return { category: 'webhook_dead_lettered', message, ...payoutLink };
+    }
     case 'submission':
-      return submissionDlqExceptionDedupKey(view.message_id);
+      return { category: 'submission_dead_lettered', messageId: view.message_id, ...payoutLink };
     case 'reconciliation':
-      return reconciliationDlqExceptionDedupKey(view.message_id);
+      return { category: 'reconciliation_dead_lettered', messageId: view.message_id };
     default:
       return assertNever(view.queue, 'queue');
   }
 }
 
-export async function describeDlqMessage(queue: QueueName, message: DlqMessage, inbox: InboxRepository, nowMs: number): Promise<DlqView> {
+/** The dedup key of the exception a DLQ message opens; its hash is the view's `exception_id`. */
+export function deadLetterDedupKeyOf(view: DlqView): string {
+  return exceptionDedupKey(deadLetterSubjectOf(view));
+}
+
+export async function describeDlqMessage(
+  queue: QueueName,
+  message: DlqMessage,
+  inbox: InboxRepository,
+  nowMs: number,
+): Promise<DlqView> {
   const base = {
     message_id: message.messageId,
     queue,
@@ -96,16 +109,32 @@ type ViewBase = Pick<DlqView, 'message_id' | 'queue' | 'receive_count' | 'sent_a
 
 function describeSubmission(base: ViewBase, message: DlqMessage): DlqView {
   const payload = safeJson(message.body);
-  const payoutId = typeof (payload as { payoutId?: unknown })?.payoutId === 'string' ? (payload as { payoutId: string }).payoutId : undefined;
-  return { ...base, ...(payoutId === undefined ? {} : { payout_id: payoutId }), error_category: 'unknown', payload, exception_id: exceptionIdOf(submissionDlqExceptionDedupKey(message.messageId)) };
+  const payoutId =
+    typeof (payload as { payoutId?: unknown })?.payoutId === 'string'
+      ? (payload as { payoutId: string }).payoutId
+      : undefined;
+  return {
+    ...base,
+    ...(payoutId === undefined ? {} : { payout_id: payoutId }),
+    error_category: 'unknown',
+    payload,
+    exception_id: exceptionIdFor({ category: 'submission_dead_lettered', messageId: message.messageId }),
+  };
 }
 
 /** The run's record (GET /reconciliations/{date}) holds why it failed; the message names the run. */
 function describeReconciliation(base: ViewBase, message: DlqMessage): DlqView {
-  const exception_id = exceptionIdOf(reconciliationDlqExceptionDedupKey(message.messageId));
+  const exception_id = exceptionIdFor({ category: 'reconciliation_dead_lettered', messageId: message.messageId });
   try {
     const request = parseReconciliationRequest(message.body);
-    return { ...base, date: request.date, run_id: request.runId, error_category: 'unknown', payload: safeJson(message.body), exception_id };
+    return {
+      ...base,
+      date: request.date,
+      run_id: request.runId,
+      error_category: 'unknown',
+      payload: safeJson(message.body),
+      exception_id,
+    };
   } catch {
     return { ...base, error_category: 'unmappable_event', payload: safeJson(message.body), exception_id };
   }
@@ -116,11 +145,16 @@ async function describeWebhook(base: ViewBase, message: DlqMessage, inbox: Inbox
   try {
     ref = parseWebhookMessage(message.body);
   } catch {
-    return { ...base, error_category: 'unmappable_event', payload: message.body, exception_id: exceptionIdOf(submissionDlqExceptionDedupKey(message.messageId)) };
+    const unreadable = { kind: 'unreadable', messageId: message.messageId } as const;
+    const exception_id = exceptionIdFor({ category: 'webhook_dead_lettered', message: unreadable });
+    return { ...base, error_category: 'unmappable_event', payload: message.body, exception_id };
   }
   const stored = await inbox.get(ref.provider, ref.provider_event_id);
   const payload = stored === undefined ? undefined : safeJson(await inbox.body(stored));
-  const mapped = stored !== undefined && isWebhookProvider(ref.provider) ? mapWebhookEvent(ref.provider, stored.eventType, payload) : undefined;
+  const mapped =
+    stored !== undefined && isWebhookProvider(ref.provider)
+      ? mapWebhookEvent(ref.provider, stored.eventType, payload)
+      : undefined;
   return {
     ...base,
     provider: ref.provider,
@@ -132,7 +166,10 @@ async function describeWebhook(base: ViewBase, message: DlqMessage, inbox: Inbox
     ...(stored?.lastError === undefined ? {} : { last_error: stored.lastError }),
     ...(stored?.errorCount === undefined ? {} : { error_count: stored.errorCount }),
     payload,
-    exception_id: exceptionIdOf(dlqExceptionDedupKey(ref.provider, ref.provider_event_id)),
+    exception_id: exceptionIdFor({
+      category: 'webhook_dead_lettered',
+      message: { kind: 'event', provider: ref.provider, providerEventId: ref.provider_event_id },
+    }),
   };
 }
 

@@ -11,22 +11,21 @@ import { invalidTextError } from '../../http/request-errors';
 import type { CorrectionRecord } from '../../domain/corrections';
 import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
-import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
-import { ApiError, badRequest, notFound } from '../../http/api-error';
-import { operatorOf, requireScope } from '../../http/operator';
-import { json, requestIdOf, type HttpResult } from '../../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
 import {
   assignExceptionBodySchema,
   listExceptionsQuerySchema,
   parseExceptionsRequest,
   resolveExceptionBodySchema,
 } from '../../http/exceptions-requests';
-
-export { ASSIGNEE_CHARS_MAX, RESOLUTION_NOTE_CHARS_MAX } from '../../http/exceptions-requests';
+import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
+import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
+import { EXCEPTION_ID_PATTERN } from '../../shared/ids';
+import { ApiError, badRequest, notFound } from '../../http/api-error';
+import { operatorActor, operatorOf, requireScope } from '../../http/operator';
+import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { parseJsonBody } from '../../http/body';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
-export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
@@ -35,7 +34,10 @@ export interface ExceptionsApiDeps {
   nowMs(): number;
 }
 
-export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function exceptionsApi(
+  deps: ExceptionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   const method = event.requestContext.http.method;
@@ -52,7 +54,10 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         limit: q.limit,
       });
       const now = deps.nowMs();
-      const list: ExceptionList = { data: page.items.map((e) => exceptionJson(e, now)), ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }) };
+      const list: ExceptionList = {
+        data: page.items.map((e) => exceptionJson(e, now)),
+        ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+      };
       return json(200, list, requestId);
     } catch (error) {
       if (error instanceof InvalidCursorError) {
@@ -67,7 +72,7 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
   const exceptionId = decodeURIComponent(match[1] ?? '');
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
   parseQuery(noQuerySchema, event.queryStringParameters);
-  const actor = { kind: 'operator' as const, id: operator.subject, requestId, clientId: operator.clientId };
+  const actor = operatorActor(operator);
   const now = new Date(deps.nowMs());
   try {
     if (match[2] === 'assign') {
@@ -79,23 +84,44 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
         ...(body.owner === undefined ? {} : { owner: body.owner }),
         ...(body.note === undefined ? {} : { note: body.note }),
         actor,
+        requestId,
         now,
       });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
     }
-    const { note, correction_id: correctionId } = parseExceptionsRequest(resolveExceptionBodySchema, operatorBody(event), 'body');
+    const { note, correction_id: correctionId } = parseExceptionsRequest(
+      resolveExceptionBodySchema,
+      operatorBody(event),
+      'body',
+    );
     // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
     // invisible characters only says nothing either.
-    if (note === undefined || note.trim() === '') throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
+    if (note === undefined || note.trim() === '')
+      throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
     const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
     if (invisible !== undefined) throw invalidTextError('note', invisible);
     if (correctionId !== undefined) await checkFixingCorrection(deps, exceptionId, correctionId);
-    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, now, ...(correctionId === undefined ? {} : { correctionId }) });
+    const fixedBy = correctionId === undefined ? {} : { correctionId };
+    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now, ...fixedBy });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) throw notFound('exception');
-    if (error instanceof ExceptionStateError) throw new ApiError({ status: 409, type: 'conflict_error', code: error.code, category: 'terminal', message: error.message });
-    if (error instanceof ExceptionConflictError) throw new ApiError({ status: 409, type: 'conflict_error', code: 'exception_changed', category: 'retryable', message: error.message });
+    if (error instanceof ExceptionStateError)
+      throw new ApiError({
+        status: 409,
+        type: 'conflict_error',
+        code: error.code,
+        category: 'terminal',
+        message: error.message,
+      });
+    if (error instanceof ExceptionConflictError)
+      throw new ApiError({
+        status: 409,
+        type: 'conflict_error',
+        code: 'exception_changed',
+        category: 'retryable',
+        message: error.message,
+      });
     throw error;
   }
 }
@@ -106,14 +132,23 @@ export async function exceptionsApi(deps: ExceptionsApiDeps, event: APIGatewayPr
  * proposal or a rejected correction fixed nothing. Checked on consistent reads before the resolve;
  * a correction never leaves `applied`, so the check cannot go stale before the write.
  */
-async function checkFixingCorrection(deps: ExceptionsApiDeps, exceptionId: string, correctionId: string): Promise<void> {
+async function checkFixingCorrection(
+  deps: ExceptionsApiDeps,
+  exceptionId: string,
+  correctionId: string,
+): Promise<void> {
   const exception = await deps.exceptions.get(exceptionId);
   if (exception === undefined) throw notFound('exception');
   const correction = await deps.corrections.get(correctionId);
-  if (correction === undefined) throw badRequest('correction_not_found', `correction ${correctionId} does not exist`, 'correction_id');
+  if (correction === undefined)
+    throw badRequest('correction_not_found', `correction ${correctionId} does not exist`, 'correction_id');
   if (exception.payoutId === undefined || exception.payoutId !== correction.payoutId) {
     const about = exception.payoutId === undefined ? 'concerns no payout' : `concerns payout ${exception.payoutId}`;
-    throw badRequest('correction_payout_mismatch', `correction ${correctionId} is about payout ${correction.payoutId}; the exception ${about}`, 'correction_id');
+    throw badRequest(
+      'correction_payout_mismatch',
+      `correction ${correctionId} is about payout ${correction.payoutId}; the exception ${about}`,
+      'correction_id',
+    );
   }
   if (correction.state !== 'applied') {
     throw new ApiError({
@@ -131,7 +166,7 @@ async function checkFixingCorrection(deps: ExceptionsApiDeps, exceptionId: strin
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-/** Typed by the documented schema (functions/http/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
+/** Typed by the documented schema (functions/api/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
 export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView {
   return {
     exception_id: e.exceptionId,

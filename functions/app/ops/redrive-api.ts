@@ -1,29 +1,30 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
-import type { OpsAudit } from '../../adapters/ops-audit';
+import type { AuditTrail } from '../../adapters/audit-trail';
+import { sqsJson } from '../../adapters/sqs-json';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../http/ops-schemas';
-import { assertNever } from '../../domain/assert-never';
-import { notFound } from '../../http/api-error';
-import { operatorOf, requireScope, type Operator } from '../../http/operator';
-import { json, requestIdOf, type HttpResult } from '../../http/response';
-import { OPS_BODY_BYTES_MAX, parseJsonBody } from '../../http/body';
-import { noQuerySchema, parseQuery } from '../../http/query-parameters';
-import { describeDlqMessage, QUEUE_NAMES, type DlqView, type QueueName } from './dlq-view';
 import {
   parseDlqQuery,
   parseRedriveRequest,
   parseReplayRequest,
+  REDRIVE_MESSAGES_PER_CALL_MAX,
+  REDRIVE_MESSAGES_PER_SECOND_MAX,
   REPLAY_EVENTS_PER_CALL_MAX,
   type RedriveFilter,
 } from '../../http/redrive-requests';
-
-export { DLQ_LIST_LIMIT_DEFAULT, DLQ_LIST_LIMIT_MAX } from '../../http/redrive-requests';
+import { assertNever } from '../../domain/assert-never';
+import { notFound } from '../../http/api-error';
+import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
+import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { parseJsonBody } from '../../http/body';
+import { noQuerySchema, parseQuery } from '../../http/query-parameters';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { describeDlqMessage, type DlqView } from './dlq-view';
 
 /** GET /ops/queues, GET /ops/dlq, POST /ops/dlq/redrive, POST /ops/replay (docs/ops-api.md). */
-export const REDRIVE_MESSAGES_PER_CALL_MAX = 100;
-export const REDRIVE_MESSAGES_PER_SECOND_MAX = 20;
 /** Messages peeked to estimate a DLQ's oldest age for GET /ops/queues. */
 const OLDEST_AGE_SAMPLE = 10;
 
@@ -37,11 +38,15 @@ export interface RedriveApiDeps {
   queues: Record<QueueName, QueuePair>;
   inbox: InboxRepository;
   webhookQueue: WebhookQueue;
-  audit: OpsAudit;
+  /** Each redrive and replay appends one record to its queue's chain (subject `queue:<name>`). */
+  audit: Pick<AuditTrail, 'append'>;
   nowMs(): number;
 }
 
-export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<HttpResult> {
+export async function redriveApi(
+  deps: RedriveApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
   const route = `${event.requestContext.http.method} ${event.rawPath}`;
@@ -60,9 +65,11 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
     }
     case 'POST /ops/dlq/redrive':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await redrive(deps, operator, requestId, operatorBody(event)), requestId);
     case 'POST /ops/replay':
       requireScope(operator, 'ops:redrive');
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await replay(deps, operator, requestId, operatorBody(event)), requestId);
     default:
       throw notFound('route');
@@ -73,26 +80,45 @@ export async function redriveApi(deps: RedriveApiDeps, event: APIGatewayProxyEve
 const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
-// Answers typed by the documented schemas (functions/http/ops-schemas.ts).
+// Answers typed by the documented schemas (functions/api/ops-schemas.ts).
 async function queueDepths(deps: RedriveApiDeps): Promise<QueuesResponse['data']> {
   const now = deps.nowMs();
   const rows: QueuesResponse['data'] = [];
   for (const queue of QUEUE_NAMES) {
     const pair = deps.queues[queue];
     const [work, dead] = await Promise.all([deps.dlq.depth(pair.queueUrl), deps.dlq.depth(pair.dlqUrl)]);
-    rows.push({ queue, role: 'queue', visible: work.visible, in_flight: work.inFlight, delayed: work.delayed, oldest_age_seconds: null });
+    rows.push({
+      queue,
+      role: 'queue',
+      visible: work.visible,
+      in_flight: work.inFlight,
+      delayed: work.delayed,
+      oldest_age_seconds: null,
+    });
     let oldest: number | null = null;
     if (dead.visible > 0) {
       const sample = await deps.dlq.peek(pair.dlqUrl, OLDEST_AGE_SAMPLE);
       const minSent = Math.min(...sample.map((m) => m.sentAtMs));
       if (Number.isFinite(minSent)) oldest = Math.max(0, Math.round((now - minSent) / 1_000));
     }
-    rows.push({ queue, role: 'dlq', visible: dead.visible, in_flight: dead.inFlight, delayed: dead.delayed, oldest_age_seconds: oldest });
+    rows.push({
+      queue,
+      role: 'dlq',
+      visible: dead.visible,
+      in_flight: dead.inFlight,
+      delayed: dead.delayed,
+      oldest_age_seconds: oldest,
+    });
   }
   return rows;
 }
 
-async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<RedriveResponse> {
+async function redrive(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<RedriveResponse> {
   const request = parseRedriveRequest(body);
   const pair = deps.queues[request.queue];
   const now = deps.nowMs();
@@ -115,17 +141,32 @@ async function redrive(deps: RedriveApiDeps, operator: Operator, requestId: stri
   });
   const messages = await Promise.all(result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)));
   const summary = messages.map((v) => ({ message_id: v.message_id, provider_event_id: v.provider_event_id, event_type: v.event_type, error_category: v.error_category }));
-  await deps.audit.record({
-    action: 'dlq_redrive',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(now).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? result.matched.length : result.moved,
-    details: { queue: request.queue, selector: request.selector, messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX) },
+    actor: operatorAuditActor(operator),
+    action: 'dlq.redrive',
+    subject: { type: 'queue', id: request.queue },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
+    details: {
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? result.matched.length : result.moved,
+      matched: result.matched.length,
+      moved: result.moved,
+      truncated: result.truncated,
+      selector: request.selector,
+      messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX),
+    },
   });
-  return { dry_run: request.dryRun, matched: result.matched.length, moved: result.moved, messages: summary, truncated: result.truncated };
+  return {
+    dry_run: request.dryRun,
+    matched: result.matched.length,
+    moved: result.moved,
+    messages: summary,
+    truncated: result.truncated,
+  };
 }
 
 function matchesFilter(view: DlqView, filter: RedriveFilter): boolean {
@@ -154,13 +195,19 @@ function redriveTransformOf(queue: QueueName, operator: string): { transform?: (
 /** The processor resolves the message's DLQ exception when a redriven copy succeeds. */
 function markRedriven(body: string, operator: string): string {
   try {
-    return JSON.stringify({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
+    // Sent back as it came: ASCII JSON (adapters/sqs-json.ts), whatever the event type carries.
+    return sqsJson({ ...(JSON.parse(body) as Record<string, unknown>), redriven_by: operator });
   } catch {
     return body;
   }
 }
 
-async function replay(deps: RedriveApiDeps, operator: Operator, requestId: string, body: Record<string, unknown>): Promise<ReplayResponse> {
+async function replay(
+  deps: RedriveApiDeps,
+  operator: Operator,
+  requestId: string,
+  body: Record<string, unknown>,
+): Promise<ReplayResponse> {
   const request = parseReplayRequest(body);
   const events: InboxEvent[] = [];
   const missing: string[] = [];
@@ -172,27 +219,45 @@ async function replay(deps: RedriveApiDeps, operator: Operator, requestId: strin
       else events.push(stored);
     }
   } else {
-    const page = await deps.inbox.listByTime({ from: request.from, to: request.to, limit: REPLAY_EVENTS_PER_CALL_MAX, ...(request.provider === undefined ? {} : { provider: request.provider }) });
+    const page = await deps.inbox.listByTime({
+      from: request.from,
+      to: request.to,
+      limit: REPLAY_EVENTS_PER_CALL_MAX,
+      ...(request.provider === undefined ? {} : { provider: request.provider }),
+    });
     events.push(...page.events);
     truncated = page.truncated;
   }
   let enqueued = 0;
   if (!request.dryRun) {
     for (const e of events) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt, redriven_by: `replay:${operator.subject}` });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+        redriven_by: `replay:${operator.subject}`,
+      });
       enqueued++;
     }
   }
   const listed = events.map((e) => ({ event_id: `${e.provider}#${e.providerEventId}`, event_type: e.eventType, received_at: e.receivedAt }));
-  await deps.audit.record({
-    action: 'replay',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(deps.nowMs()).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? events.length : enqueued,
-    details: { request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider } },
+    actor: operatorAuditActor(operator),
+    action: 'inbox.replay',
+    // Replayed events go back through the webhook queue: its chain holds redrives and replays alike.
+    subject: { type: 'queue', id: 'webhook' },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
+    details: {
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? events.length : enqueued,
+      truncated,
+      request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider },
+    },
   });
   return { dry_run: request.dryRun, matched: events.length, enqueued, events: listed, missing, truncated };
 }

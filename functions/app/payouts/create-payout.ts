@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { cancellationCodes } from '../../adapters/dynamo-errors';
+import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutsRepository } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
 import type { Payout } from '../../domain/payout';
@@ -72,7 +72,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
       const result = await deps.repository.createPayout({
         payout,
         destination: request.destination,
-        actor: { kind: 'client', id: caller.clientId, scopes: caller.scopes },
+        actor: { kind: 'client', id: caller.clientId, role: caller.role, scopes: caller.scopes },
         requestId,
         fieldHashes: hashes,
       });
@@ -82,19 +82,42 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
         const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
         if (differing.length > 0) throw keyReused(differing);
         if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
-        return { statusCode: 201, body: payoutView(result.payout), fieldHashes: result.fieldHashes, salt, replayed: true };
+        return {
+          statusCode: 201,
+          body: payoutView(result.payout),
+          fieldHashes: result.fieldHashes,
+          salt,
+          replayed: true,
+        };
       }
       await deps.enqueue({ payoutId });
       return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
     } catch (error) {
       if (!isDeterministicFailure(error)) throw error;
-      console.error(JSON.stringify({ level: 'ERROR', message: 'create failed deterministically; storing the 500', requestId, error: String(error) }));
-      const failure = new ApiError({ status: 500, type: 'api_error', code: 'internal_error', category: 'human_action_required', message: 'The payout could not be created; this answer is stored for this Idempotency-Key' });
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'create failed deterministically; storing the 500',
+          requestId,
+          error: String(error),
+        }),
+      );
+      const failure = new ApiError({
+        status: 500,
+        type: 'api_error',
+        code: 'internal_error',
+        category: 'human_action_required',
+        message: 'The payout could not be created; this answer is stored for this Idempotency-Key',
+      });
       return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
     }
   };
 
-  const idempotent = makeIdempotent(execute, { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix });
+  const idempotent = makeIdempotent(execute, {
+    persistenceStore: deps.persistenceStore,
+    config,
+    keyPrefix: deps.keyPrefix,
+  });
 
   return async (input: IdempotentCreateInput, context: Context): Promise<StoredCreateResponse> => {
     config.registerLambdaContext(context);
@@ -109,7 +132,13 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
   };
 }
 
-function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Caller, requestId: string, now: string): Payout {
+function newPayout(
+  payoutId: string,
+  request: CreatePayoutRequest,
+  caller: Caller,
+  requestId: string,
+  now: string,
+): Payout {
   const { body } = request;
   return {
     payoutId,
@@ -121,7 +150,10 @@ function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Calle
     currency: body.currency,
     provider: request.corridor.provider,
     destination: maskDestination(request.destination),
-    recipient: body.recipient.email === undefined ? { name: body.recipient.name } : { name: body.recipient.name, email: body.recipient.email },
+    recipient:
+      body.recipient.email === undefined
+        ? { name: body.recipient.name }
+        : { name: body.recipient.name, email: body.recipient.email },
     ...(body.description === undefined ? {} : { description: body.description }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
     createdAt: now,
@@ -132,10 +164,7 @@ function newPayout(payoutId: string, request: CreatePayoutRequest, caller: Calle
 
 /** DynamoDB refused the request itself: the same request will be refused again. */
 function isDeterministicFailure(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name;
-  if (name === 'ValidationException' || name === 'PayoutsRepositoryError') return true;
-  const codes = cancellationCodes(error);
-  return codes !== undefined && codes.some((code) => code === 'ValidationError' || code === 'ItemCollectionSizeLimitExceeded');
+  return (error as { name?: string } | null)?.name === 'PayoutsRepositoryError' || isRefusedRequest(error);
 }
 
 function keyReused(fields: string[]): ApiError {
@@ -167,12 +196,24 @@ function inProgress(): ApiError {
  * is still in flight and nothing is stored yet, from the key lock; with neither, the first request
  * has not committed, so the honest answer is "in progress, retry".
  */
-async function keyReusedError(deps: CreatePayoutDependencies, input: IdempotentCreateInput, error: unknown): Promise<ApiError> {
-  const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as Partial<StoredCreateResponse> | undefined;
+async function keyReusedError(
+  deps: CreatePayoutDependencies,
+  input: IdempotentCreateInput,
+  error: unknown,
+): Promise<ApiError> {
+  const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as
+    Partial<StoredCreateResponse> | undefined;
   if (stored?.fieldHashes !== undefined && stored.salt !== undefined) {
-    return keyReused(differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)));
+    return keyReused(
+      differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)),
+    );
   }
   const existing = await deps.repository.findByIdempotencyKey(input.caller.tenantId, input.request.idempotencyKey);
   if (existing === undefined) return inProgress();
-  return keyReused(differingFields(existing.lock.fieldHashes, fieldHashes(input.request.body, input.request.destination, existing.payout.payoutId)));
+  return keyReused(
+    differingFields(
+      existing.lock.fieldHashes,
+      fieldHashes(input.request.body, input.request.destination, existing.payout.payoutId),
+    ),
+  );
 }

@@ -25,7 +25,10 @@ export function fieldHashes(body: CreatePayoutBody, destination: Destination, sa
   const hashes: Record<string, string> = {};
   for (const [path, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    hashes[path] = createHash('sha256').update(`${salt}\u0000${path}\u0000${JSON.stringify(value)}`).digest('hex').slice(0, HASH_HEX_CHARS);
+    hashes[path] = createHash('sha256')
+      .update(`${salt}\u0000${path}\u0000${JSON.stringify(value)}`)
+      .digest('hex')
+      .slice(0, HASH_HEX_CHARS);
   }
   return hashes;
 }

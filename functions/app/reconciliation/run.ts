@@ -4,21 +4,27 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { AuditSearch } from '../../adapters/audit-search';
 import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
-import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../domain/exceptions';
+import { FileSink } from '../../adapters/reconciliation/file-sink';
+import { auditJsonlLine } from '../../domain/audit';
+import { openException } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
-import { ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
+import { AUDIT_EXPORT_NAME, ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
 import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
 import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
 /**
- * One reconciliation run for one date, start to finish (issue 5):
+ * One reconciliation run for one date, start to finish:
  *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
  *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
- *   (manifest last) → set reconciledAt → record "succeeded" and the last success.
+ *   (manifest last) → set reconciledAt → record "succeeded" and the last success. The day's audit
+ *   trail (UTC day D, every record whose `at` falls in it) is exported beside the files as
+ *   audit.jsonl, with its SHA-256 in the manifest; records never change, so a re-run writes the
+ *   same bytes.
  * A malformed report fails the run before any exception or file is written (the engine parses the
  * whole report first), opens one `report_malformed` exception naming the line, records "failed",
  * and rethrows so the invocation fails and is retried; the published export is left as it was.
@@ -34,6 +40,9 @@ export interface RunDependencies {
   readonly runs: RunsRepository;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
+  /** The audit trail's day reader (audit.jsonl) and its table, named in the manifest's inputs. */
+  readonly audit: Pick<AuditSearch, 'dayRecords'>;
+  readonly auditTable: string;
   /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
   now(): Date;
   /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
@@ -43,11 +52,21 @@ export interface RunDependencies {
   readonly workRoot?: string;
 }
 
-const CONTENT_TYPES: Record<string, string> = { 'reconciliation.csv': 'text/csv; charset=utf-8', 'exceptions.csv': 'text/csv; charset=utf-8', 'summary.json': 'application/json' };
+const CONTENT_TYPES: Record<string, string> = {
+  'reconciliation.csv': 'text/csv; charset=utf-8',
+  'exceptions.csv': 'text/csv; charset=utf-8',
+  'summary.json': 'application/json',
+  [AUDIT_EXPORT_NAME]: 'application/x-ndjson; charset=utf-8',
+};
 
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 
-export async function runReconciliation(deps: RunDependencies, date: string, trigger: RunRecord['trigger'], request?: QueuedRunRequest): Promise<RunRecord> {
+export async function runReconciliation(
+  deps: RunDependencies,
+  date: string,
+  trigger: RunRecord['trigger'],
+  request?: QueuedRunRequest,
+): Promise<RunRecord> {
   const startedAt = deps.now();
   // The last guard before a run records or writes anything, whichever entry point called it.
   requireRunDate(date, { now: startedAt, timeZone: deps.timeZone });
@@ -56,7 +75,9 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
     runId: request?.runId ?? deps.newRunId(),
     state: 'running',
     trigger,
-    ...(request === undefined ? {} : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
+    ...(request === undefined
+      ? {}
+      : { requestedAt: request.requestedAt, requestedBy: request.requestedBy, requestId: request.requestId }),
     startedAt: startedAt.toISOString(),
   };
   await deps.runs.start(run, startedAt.getTime());
@@ -81,12 +102,7 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       {
         openException: async (row, ref) => {
           exceptionCount += 1;
-          const payoutId = row.payout?.payoutId;
-          const opened = await deps.exceptions.openOrUpdate({
-            dedupKey: ref.dedupKey,
-            category: ref.category,
-            owner: ref.owner,
-            slaSeconds: ref.slaSeconds,
+          const opening = openException(ref.subject, {
             // Every mismatch of the row, dominant first: the owner sees what else disagrees.
             evidence: {
               source: 'reconciliation',
@@ -98,25 +114,33 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
               reportEtag: evidence.etag,
               reportLine: row.report?.line,
             },
-            ...(payoutId === undefined ? {} : { payoutId }),
-            now: nowIso(),
-            actor: { kind: 'system', id: 'reconcile' },
+            seenAt: nowIso(),
           });
+          const opened = await deps.exceptions.openOrUpdate({ ...opening, actor: { kind: 'system', id: 'reconcile' } });
           return opened.exception.exceptionId;
         },
         lookupPayouts: (ids) => deps.payouts.lookup(ids),
         onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
       },
     );
-    const files: LocalFile[] = result.files.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+    const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
+    const written = [...result.files, audit];
+    const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
     const manifest = manifestJson({
       date,
       provider: deps.provider,
-      files: result.files.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
+      files: written.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
       inputs: [
-        { role: 'provider_settlement_report', source: `s3://evidence/${evidence.key}`, key: evidence.key, etag: evidence.etag, rows: result.reportRows },
+        {
+          role: 'provider_settlement_report',
+          source: `s3://evidence/${evidence.key}`,
+          key: evidence.key,
+          etag: evidence.etag,
+          rows: result.reportRows,
+        },
         { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
         { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+        { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
       ],
     });
     await deps.store.stage(date, run.runId, files);
@@ -127,21 +151,41 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
       state: 'succeeded',
       finishedAt: nowIso(),
       manifestKey: `${exportPrefix(date)}${MANIFEST_NAME}`,
-      counts: { reportRows: result.reportRows, payouts: result.payoutRows, ledgerEntries: result.ledgerRows, rows: counts.rows, matched: counts.matched, unmatched: counts.unmatched, exceptions: exceptionCount, categories: counts.categories },
+      counts: {
+        reportRows: result.reportRows,
+        payouts: result.payoutRows,
+        ledgerEntries: result.ledgerRows,
+        rows: counts.rows,
+        matched: counts.matched,
+        unmatched: counts.unmatched,
+        exceptions: exceptionCount,
+        categories: counts.categories,
+      },
     };
     await deps.runs.finish(finished);
     return finished;
   } catch (error) {
     const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
     if (error instanceof ReportFormatError) {
+      const opening = openException(
+        { category: 'report_malformed', provider: deps.provider, date },
+        {
+          evidence: {
+            source: 'reconciliation',
+            date,
+            code: error.reportCode,
+            line: error.line,
+            message: error.message,
+            reportKey: run.reportKey,
+            reportEtag: run.reportEtag,
+            generatorVersion: GENERATOR_VERSION,
+          },
+          error: { message: error.message, code: error.reportCode },
+          seenAt: failed.finishedAt!,
+        },
+      );
       await deps.exceptions.openOrUpdate({
-        dedupKey: `reconciliation:report_malformed:${deps.provider}:${date}`,
-        category: 'report_malformed',
-        owner: defaultOwnerOf('report_malformed'),
-        slaSeconds: SLA_SECONDS_BY_CATEGORY.report_malformed,
-        evidence: { source: 'reconciliation', date, code: error.reportCode, line: error.line, message: error.message, reportKey: run.reportKey, reportEtag: run.reportEtag, generatorVersion: GENERATOR_VERSION },
-        error: { message: error.message, code: error.reportCode },
-        now: failed.finishedAt!,
+        ...opening,
         actor: { kind: 'system', id: 'reconcile' },
         reopenIfResolved: true,
       });
@@ -151,6 +195,13 @@ export async function runReconciliation(deps: RunDependencies, date: string, tri
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** audit.jsonl of UTC day `date`: every record in (at, audit_id) order, one canonical line each. */
+async function writeAuditExport(deps: RunDependencies, date: string, path: string) {
+  const sink = new FileSink(path, { hash: true });
+  for await (const record of deps.audit.dayRecords(date)) sink.write(auditJsonlLine(record));
+  return { name: AUDIT_EXPORT_NAME, ...sink.close() };
 }
 
 function errorOf(error: unknown): NonNullable<RunRecord['error']> {

@@ -37,8 +37,19 @@ export interface SubmitterDeps {
 export const SUBMITTER_ACTOR: Actor = { kind: 'system', id: 'submit-payout' };
 
 export type SubmissionOutcome =
-  | { kind: 'skipped'; payoutId: string; status: Payout['status']; reason: 'awaiting_approval' | 'already_past_submitted' }
-  | { kind: 'accepted'; payoutId: string; providerReference: string; replayed: boolean; transition: TransitionResult['kind'] }
+  | {
+      kind: 'skipped';
+      payoutId: string;
+      status: Payout['status'];
+      reason: 'awaiting_approval' | 'already_past_submitted';
+    }
+  | {
+      kind: 'accepted';
+      payoutId: string;
+      providerReference: string;
+      replayed: boolean;
+      transition: TransitionResult['kind'];
+    }
   | { kind: 'rejected'; payoutId: string; reasonCode: string; transition: TransitionResult['kind'] };
 
 export class SubmissionError extends DomainError {
@@ -52,20 +63,28 @@ export class SubmissionError extends DomainError {
 
 export async function submitOne(payoutId: string, sourceRef: string, deps: SubmitterDeps): Promise<SubmissionOutcome> {
   const found = await deps.repository.getPayoutForSubmission(payoutId);
-  if (found === undefined) throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
+  if (found === undefined)
+    throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
   const { payout, destination } = found;
 
   const skip = skipReason(payout.status);
   if (skip !== undefined) return { kind: 'skipped', payoutId, status: payout.status, reason: skip };
 
   const provider = deps.providers[payout.provider];
-  if (provider === undefined) throw new SubmissionError('provider_not_configured', payoutId, `no adapter for provider ${payout.provider}`);
+  if (provider === undefined)
+    throw new SubmissionError('provider_not_configured', payoutId, `no adapter for provider ${payout.provider}`);
 
   const answer = await provider.submit(toSubmission(payout, destination));
   const base = { payoutId, source: 'submitter' as const, sourceRef, actor: SUBMITTER_ACTOR };
   if (answer.kind === 'rejected') {
     const now = deps.nowIso();
-    const result = await deps.repository.applyTransition({ ...base, event: 'submission_rejected', occurredAt: now, recordedAt: now, statusReason: `${answer.reasonCode}: ${answer.reason}` });
+    const result = await deps.repository.applyTransition({
+      ...base,
+      event: 'submission_rejected',
+      occurredAt: now,
+      recordedAt: now,
+      statusReason: `${answer.reasonCode}: ${answer.reason}`,
+    });
     checkResult(result, payoutId, 'submission_rejected');
     return { kind: 'rejected', payoutId, reasonCode: answer.reasonCode, transition: result.kind };
   }
@@ -84,9 +103,19 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
   // The dangerous race: an operator canceled the payout after we read it, but the provider now holds
   // the money. Acknowledging would hide it; failing the record sends it to the DLQ as an exception.
   if (result.kind === 'stale' && isTerminal(result.payout.status) && result.payout.status !== 'reversed') {
-    throw new SubmissionError('provider_holds_terminal_payout', payoutId, `provider accepted ${answer.providerReference} but payout ${payoutId} is ${result.payout.status}`);
+    throw new SubmissionError(
+      'provider_holds_terminal_payout',
+      payoutId,
+      `provider accepted ${answer.providerReference} but payout ${payoutId} is ${result.payout.status}`,
+    );
   }
-  return { kind: 'accepted', payoutId, providerReference: answer.providerReference, replayed: answer.replayed, transition: result.kind };
+  return {
+    kind: 'accepted',
+    payoutId,
+    providerReference: answer.providerReference,
+    replayed: answer.replayed,
+    transition: result.kind,
+  };
 }
 
 function skipReason(status: Payout['status']): 'awaiting_approval' | 'already_past_submitted' | undefined {
@@ -114,9 +143,17 @@ function checkResult(result: TransitionResult, payoutId: string, event: string):
     case 'duplicate':
       return;
     case 'not_found':
-      throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} vanished before ${event} could be recorded`);
+      throw new SubmissionError(
+        'payout_not_found',
+        payoutId,
+        `payout ${payoutId} vanished before ${event} could be recorded`,
+      );
     case 'forbidden':
-      throw new SubmissionError('forbidden_transition', payoutId, `${event} is forbidden for payout ${payoutId} in status ${result.payout.status}`);
+      throw new SubmissionError(
+        'forbidden_transition',
+        payoutId,
+        `${event} is forbidden for payout ${payoutId} in status ${result.payout.status}`,
+      );
     // The submitter sends no ownership claim (the answer is to our own call for this payout id), so
     // this cannot happen today; if a claim is ever added, a refusal goes to a human like the rest.
     case 'rejected_ownership':
@@ -128,7 +165,11 @@ function checkResult(result: TransitionResult, payoutId: string, event: string):
     // Contradictions are decided for a provider's word by webhook or poll only (domain/corrections.ts):
     // the submitter's answer is judged by the lifecycle table, so this cannot happen today either.
     case 'contradicted':
-      throw new SubmissionError('correction_contradicted', payoutId, `${event} for payout ${payoutId} contradicts its correction`);
+      throw new SubmissionError(
+        'correction_contradicted',
+        payoutId,
+        `${event} for payout ${payoutId} contradicts its correction`,
+      );
     default:
       assertNever(result, 'transition result');
   }

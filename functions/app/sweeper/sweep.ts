@@ -3,16 +3,20 @@ import type { ExceptionsRepository } from '../../adapters/exceptions-repository'
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { RecheckMarkers } from '../../adapters/recheck-markers';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
-import { defaultOwnerOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import { openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
-import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage, QUEUE_NAMES, type QueueName } from '../ops/dlq-view';
+import { QUEUE_NAMES, type QueueName } from '../../shared/names';
+import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
-import { openCorrectionContradiction, pollCorrectionExceptionDedupKey } from '../webhooks/correction-exception';
-import { openOwnershipException, pollOwnershipExceptionDedupKey } from '../webhooks/ownership-exception';
-import { longPendingExceptionDedupKey, resolveLongPending } from '../webhooks/process';
+import { openCorrectionContradiction } from '../webhooks/correction-exception';
+import { openOwnershipException } from '../webhooks/ownership-exception';
+
+/** The sweeper as the audit trail names it (a job: its function name). */
+const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
+import { resolveLongPending } from '../webhooks/process';
 
 /**
  * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
@@ -42,7 +46,10 @@ export interface SweepDeps {
   dlqUrls: Record<QueueName, string>;
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
-  payouts: { applyTransition(cmd: TransitionCommand): Promise<TransitionResult>; getPayoutById(payoutId: string): Promise<Payout | undefined> };
+  payouts: {
+    applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+    getPayoutById(payoutId: string): Promise<Payout | undefined>;
+  };
   /** Payouts awaiting the provider and quiet since before the given instant (the sparse gsi3). */
   awaiting: { quietSince(quietBeforeIso: string): Promise<Array<SweepCandidate & { payoutId: string }>> };
   providers: Readonly<Record<string, ProviderPort>>;
@@ -69,7 +76,16 @@ export interface SweepReport {
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const report: SweepReport = {
-    reenqueued: 0, dlqExceptions: 0, rechecked: 0, applied: 0, ownershipRejected: 0, correctionContradicted: 0, longPending: 0, resubmitted: 0, statusCalls: 0, errors: 0,
+    reenqueued: 0,
+    dlqExceptions: 0,
+    rechecked: 0,
+    applied: 0,
+    ownershipRejected: 0,
+    correctionContradicted: 0,
+    longPending: 0,
+    resubmitted: 0,
+    statusCalls: 0,
+    errors: 0,
   };
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
@@ -84,9 +100,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
 
   await job('inbox', async () => {
-    const stranded = await deps.inbox.listUnenqueued(new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(), SWEEP_INBOX_EVENTS_MAX);
+    const stranded = await deps.inbox.listUnenqueued(
+      new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(),
+      SWEEP_INBOX_EVENTS_MAX,
+    );
     for (const e of stranded) {
-      await deps.webhookQueue.enqueue({ provider: e.provider, provider_event_id: e.providerEventId, event_type: e.eventType, received_at: e.receivedAt });
+      await deps.webhookQueue.enqueue({
+        provider: e.provider,
+        provider_event_id: e.providerEventId,
+        event_type: e.eventType,
+        received_at: e.receivedAt,
+      });
       await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
       report.reenqueued++;
     }
@@ -94,20 +118,18 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 
   for (const queue of QUEUE_NAMES) {
     await job(`dlq:${queue}`, async () => {
-      const category = deadLetterCategoryOf(queue);
       for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
         const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
         // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
         const { payload: _payload, ...evidence } = view;
+        const error = {
+          message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
+          code: view.error_category,
+        };
+        const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
         await deps.exceptions.openOrUpdate({
-          dedupKey: deadLetterDedupKeyOf(view),
-          category,
-          owner: defaultOwnerOf(category),
-          slaSeconds: SLA_SECONDS_BY_CATEGORY[category],
-          evidence: evidence as Record<string, unknown>,
-          ...(view.payout_id === undefined ? {} : { payoutId: view.payout_id }),
-          error: { message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`, code: view.error_category },
-          now: nowIso,
+          ...openException(deadLetterSubjectOf(view), occurrence),
+          actor: SWEEP_ACTOR,
         });
         report.dlqExceptions++;
       }
@@ -133,18 +155,29 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
       const payout = await deps.payouts.getPayoutById(candidate.payoutId);
       if (payout === undefined) continue;
-      const decision = sweepDecision({ status: payout.status, country: payout.destination.country, currency: payout.currency, createdAt: payout.createdAt, lastEventAt: payout.lastEventAt }, nowMs);
+      const decision = sweepDecision(
+        {
+          status: payout.status,
+          country: payout.destination.country,
+          currency: payout.currency,
+          createdAt: payout.createdAt,
+          lastEventAt: payout.lastEventAt,
+        },
+        nowMs,
+      );
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
+        const evidence = {
+          status: after.status,
+          created_at: payout.createdAt,
+          last_event_at: after.lastEventAt,
+          provider: payout.provider,
+          provider_reference: payout.providerReference,
+        };
         await deps.exceptions.openOrUpdate({
-          dedupKey: longPendingExceptionDedupKey(payout.payoutId),
-          category: 'long_pending',
-          owner: defaultOwnerOf('long_pending'),
-          slaSeconds: SLA_SECONDS_BY_CATEGORY.long_pending,
-          payoutId: payout.payoutId,
-          evidence: { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference },
-          now: nowIso,
+          ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
+          actor: SWEEP_ACTOR,
         });
         report.longPending++;
       }
@@ -154,14 +187,22 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 }
 
 /** Asks the provider and applies a known answer as a `poller` event; returns the payout as it now stands. */
-async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: SweepReport): Promise<Payout | undefined> {
+async function recheck(
+  deps: SweepDeps,
+  payout: Payout,
+  nowIso: string,
+  report: SweepReport,
+): Promise<Payout | undefined> {
   const provider = deps.providers[payout.provider];
   if (provider === undefined) {
     deps.log?.('no provider port for payout', { payoutId: payout.payoutId, provider: payout.provider });
     return payout;
   }
   report.statusCalls++;
-  const status = await provider.getStatus({ payoutId: payout.payoutId, ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }) });
+  const status = await provider.getStatus({
+    payoutId: payout.payoutId,
+    ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
+  });
   if (status.kind === 'not_found') {
     // `submitted` and unknown to the provider: the submission was lost before it arrived. The
     // submitter sends our payout id as the provider's idempotency key, so a second try cannot pay twice.
@@ -179,7 +220,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
     sourceRef: `poll:${payout.payoutId}:${nowIso}`,
     occurredAt: status.stateSince ?? nowIso,
     recordedAt: nowIso,
-    actor: { kind: 'system', id: 'sweep' },
+    actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
@@ -194,13 +235,14 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
   switch (result.kind) {
     case 'applied':
       report.applied++;
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+        await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
       return result.payout;
     case 'rejected_ownership':
       report.ownershipRejected++;
       await openOwnershipException(deps.exceptions, {
-        dedupKey: pollOwnershipExceptionDedupKey(provider.provider, payout.payoutId, status.providerReference),
         provider: provider.provider,
+        via: { kind: 'poll', providerReference: status.providerReference },
         payout: result.payout,
         mismatches: result.mismatches,
         claim: {
@@ -217,11 +259,16 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
     case 'contradicted':
       report.correctionContradicted++;
       await openCorrectionContradiction(deps.exceptions, {
-        dedupKey: pollCorrectionExceptionDedupKey(payout.payoutId, result.payout.statusCorrectionId ?? 'unknown', status.state.event),
         provider: provider.provider,
+        via: { kind: 'poll' },
         payout: result.payout,
         event: status.state.event,
-        claim: { source: 'poller', provider_state: status.state.providerState, claimed_provider_reference: status.providerReference },
+        claim: {
+          source: 'poller',
+          provider_state: status.state.providerState,
+          claimed_provider_reference: status.providerReference,
+        },
+        actor: SWEEP_ACTOR,
         nowIso,
       });
       return result.payout;
@@ -237,5 +284,7 @@ async function recheck(deps: SweepDeps, payout: Payout, nowIso: string, report: 
 }
 
 function describeError(error: unknown): string | undefined {
-  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : undefined;
+  return error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : undefined;
 }

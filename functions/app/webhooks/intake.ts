@@ -1,6 +1,11 @@
 import type { InboxRepository } from '../../adapters/inbox-repository';
 import type { WebhookSecretsSource } from '../../adapters/webhook-secrets';
 import type { WebhookQueue } from '../../adapters/webhook-queue';
+import {
+  ENQUEUE_FAILED_RETRY_AFTER_SECONDS,
+  WEBHOOK_BODY_BYTES_MAX,
+  WEBHOOK_BODY_DEPTH_MAX,
+} from '../../http/http-limits';
 import type { WebhookAccepted } from '../../http/webhook-schemas';
 import { webhookEnvelope } from '../../domain/provider-events';
 import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
@@ -23,11 +28,6 @@ import { errorResponse, json, type HttpResult } from '../../http/response';
  * The 400 is counted (`WebhookRejected`, reason duplicate_json_key) so an alarm sees a provider
  * that starts sending such bodies; the provider's retries get the same answer.
  */
-export const WEBHOOK_BODY_BYTES_MAX = 256 * 1024;
-/** Provider events nest a few levels (Stripe: data.object.metadata…); 32 is far past any of them. */
-export const WEBHOOK_BODY_DEPTH_MAX = 32;
-/** What a provider waits before retrying a 503; the sweeper usually enqueues it sooner. */
-export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
 
 export type RejectionReason =
   | 'unknown_provider'
@@ -64,17 +64,49 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
     return errorResponse(error, requestId);
   };
   if (!isWebhookProvider(provider)) {
-    return reject('unknown_provider', new ApiError({ status: 404, type: 'not_found_error', code: 'unknown_provider', category: 'terminal', message: 'no webhook endpoint for this provider' }));
+    return reject(
+      'unknown_provider',
+      new ApiError({
+        status: 404,
+        type: 'not_found_error',
+        code: 'unknown_provider',
+        category: 'terminal',
+        message: 'no webhook endpoint for this provider',
+      }),
+    );
   }
   if (request.rawBody.byteLength > WEBHOOK_BODY_BYTES_MAX) {
-    return reject('body_too_large', new ApiError({ status: 413, type: 'invalid_request_error', code: 'body_too_large', category: 'terminal', message: `webhook bodies are limited to ${WEBHOOK_BODY_BYTES_MAX} bytes` }));
+    return reject(
+      'body_too_large',
+      new ApiError({
+        status: 413,
+        type: 'invalid_request_error',
+        code: 'body_too_large',
+        category: 'terminal',
+        message: `webhook bodies are limited to ${WEBHOOK_BODY_BYTES_MAX} bytes`,
+      }),
+    );
   }
   const nowMs = deps.nowMs();
   const secrets = await deps.secrets.secretsFor(provider, nowMs);
-  const verified = verifyWebhookSignature(provider, { headers: request.headers, rawBody: request.rawBody, secrets, nowSeconds: Math.floor(nowMs / 1_000) });
+  const verified = verifyWebhookSignature(provider, {
+    headers: request.headers,
+    rawBody: request.rawBody,
+    secrets,
+    nowSeconds: Math.floor(nowMs / 1_000),
+  });
   if (!verified.ok) {
     // One message for every reason: a forger learns nothing about which check failed.
-    return reject(verified.reason, new ApiError({ status: 401, type: 'authentication_error', code: 'signature_invalid', category: 'terminal', message: 'webhook signature could not be verified' }));
+    return reject(
+      verified.reason,
+      new ApiError({
+        status: 401,
+        type: 'authentication_error',
+        code: 'signature_invalid',
+        category: 'terminal',
+        message: 'webhook signature could not be verified',
+      }),
+    );
   }
   const parsed = parseStrictJsonBytes(request.rawBody, WEBHOOK_BODY_DEPTH_MAX);
   if (!parsed.ok) {
@@ -83,20 +115,47 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
   }
   const envelope = webhookEnvelope(provider, request.headers, parsed.value);
   if (!envelope.ok) {
-    return reject('invalid_json', new ApiError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', category: 'terminal', message: 'webhook body must be a JSON object with an event id and type' }));
+    return reject(
+      'invalid_json',
+      new ApiError({
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'invalid_json',
+        category: 'terminal',
+        message: 'webhook body must be a JSON object with an event id and type',
+      }),
+    );
   }
   const { providerEventId, eventType } = envelope.envelope;
   const receivedAt = new Date(nowMs).toISOString();
-  const received = await deps.inbox.receive({ provider, providerEventId, eventType, receivedAt, signatureTimestampSeconds: verified.timestampSeconds, rawBody: request.rawBody });
-  const accepted = (duplicate: boolean, status: number) => json(status, { received: true, event_id: providerEventId, duplicate } satisfies WebhookAccepted, requestId);
+  const received = await deps.inbox.receive({
+    provider,
+    providerEventId,
+    eventType,
+    receivedAt,
+    signatureTimestampSeconds: verified.timestampSeconds,
+    rawBody: request.rawBody,
+  });
+  const accepted = (duplicate: boolean, status: number) =>
+    json(status, { received: true, event_id: providerEventId, duplicate } satisfies WebhookAccepted, requestId);
   // Already on the queue: the provider's retry is answered, never enqueued twice.
   if (received.kind === 'duplicate' && received.event.state === 'enqueued') return accepted(true, 200);
   // New, or stored earlier but its enqueue failed: enqueue now.
   const event = received.event;
   try {
-    await deps.queue.enqueue({ provider, provider_event_id: providerEventId, event_type: event.eventType, received_at: event.receivedAt });
+    await deps.queue.enqueue({
+      provider,
+      provider_event_id: providerEventId,
+      event_type: event.eventType,
+      received_at: event.receivedAt,
+    });
   } catch (error) {
-    deps.log?.('webhook stored but not enqueued; the provider retries and the sweeper enqueues it', { provider, providerEventId, requestId, error: String(error) });
+    deps.log?.('webhook stored but not enqueued; the provider retries and the sweeper enqueues it', {
+      provider,
+      providerEventId,
+      requestId,
+      error: String(error),
+    });
     return errorResponse(
       new ApiError({
         status: 503,

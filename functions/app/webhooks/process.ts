@@ -3,14 +3,17 @@ import type { ExceptionsRepository } from '../../adapters/exceptions-repository'
 import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { RecheckMarkers } from '../../adapters/recheck-markers';
 import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
-import { defaultOwnerOf, exceptionIdOf, SLA_SECONDS_BY_CATEGORY } from '../../domain/exceptions';
+import { exceptionIdFor, openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
-import { correctionExceptionDedupKey, openCorrectionContradiction } from './correction-exception';
-import { openOwnershipException, ownershipExceptionDedupKey } from './ownership-exception';
+
+/** The webhook processor as the audit trail names it (a job: its function name). */
+const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
+import { openCorrectionContradiction } from './correction-exception';
+import { openOwnershipException } from './ownership-exception';
 
 /**
  * One queued webhook → at most one payout transition (DESIGN §1). Outcomes:
@@ -63,18 +66,20 @@ export interface ProcessDeps {
 
 export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
 
-export const dlqExceptionDedupKey = (provider: string, providerEventId: string): string => `webhook_dlq:${provider}:${providerEventId}`;
-export const longPendingExceptionDedupKey = (payoutId: string): string => `long_pending:${payoutId}`;
-export const forbiddenExceptionDedupKey = (provider: string, providerEventId: string): string => `forbidden:${provider}:${providerEventId}`;
-
-export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>): Promise<ProcessOutcome> {
+export async function processWebhookRecord(
+  deps: ProcessDeps,
+  record: Pick<SQSRecord, 'body' | 'messageId' | 'attributes'>,
+): Promise<ProcessOutcome> {
   const message = parseWebhookMessage(record.body);
   try {
     const outcome = await processMessage(deps, message);
     if (message.redriven_by !== undefined) await resolveDeadLetterException(deps, message);
     return outcome;
   } catch (error) {
-    const failure = error instanceof WebhookProcessingError ? error : new WebhookProcessingError('processing_error', (error as Error).message ?? String(error), { cause: error });
+    const failure =
+      error instanceof WebhookProcessingError
+        ? error
+        : new WebhookProcessingError('processing_error', (error as Error).message ?? String(error), { cause: error });
     await recordFailure(deps, message, record, failure);
     throw failure;
   }
@@ -82,9 +87,11 @@ export async function processWebhookRecord(deps: ProcessDeps, record: Pick<SQSRe
 
 async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promise<ProcessOutcome> {
   const { provider, provider_event_id: providerEventId } = message;
-  if (!isWebhookProvider(provider)) throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
+  if (!isWebhookProvider(provider))
+    throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
   const stored = await deps.inbox.get(provider, providerEventId);
-  if (stored === undefined) throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
+  if (stored === undefined)
+    throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
   const mapped = mapWebhookEvent(provider, stored.eventType, JSON.parse(await deps.inbox.body(stored)));
   const nowIso = new Date(deps.nowMs()).toISOString();
   if (mapped.kind === 'ignored') {
@@ -94,8 +101,13 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
   if (mapped.kind === 'invalid') throw new WebhookProcessingError('unmappable_event', mapped.reason);
 
   let payoutId = mapped.payoutId;
-  if (payoutId === undefined && mapped.providerReference !== undefined) payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
-  if (payoutId === undefined) throw new WebhookProcessingError('payout_not_found', `no payout for ${provider} reference ${mapped.providerReference}`);
+  if (payoutId === undefined && mapped.providerReference !== undefined)
+    payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
+  if (payoutId === undefined)
+    throw new WebhookProcessingError(
+      'payout_not_found',
+      `no payout for ${provider} reference ${mapped.providerReference}`,
+    );
 
   const result = await deps.payouts.applyTransition({
     payoutId,
@@ -120,28 +132,44 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'applied':
       // The answer a long_pending exception was waiting for: close it. Only payouts showing an
       // exception owner are looked at, so the usual webhook costs nothing extra here.
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to)) await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
+      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+        await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
       break;
     case 'duplicate':
     case 'stale':
       break;
     case 'forbidden':
       await deps.exceptions.openOrUpdate({
-        dedupKey: forbiddenExceptionDedupKey(provider, providerEventId),
-        category: 'forbidden_transition',
-        owner: defaultOwnerOf('forbidden_transition'),
-        slaSeconds: SLA_SECONDS_BY_CATEGORY.forbidden_transition,
-        payoutId,
-        evidence: { provider, provider_event_id: providerEventId, event_type: stored.eventType, event: mapped.event, provider_state: mapped.providerState, payout_status: result.payout.status },
-        error: { message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`, code: 'forbidden_transition' },
-        now: nowIso,
+        ...openException(
+          { category: 'forbidden_transition', provider, providerEventId, payoutId },
+          {
+            evidence: {
+              provider,
+              provider_event_id: providerEventId,
+              event_type: stored.eventType,
+              event: mapped.event,
+              provider_state: mapped.providerState,
+              payout_status: result.payout.status,
+            },
+            error: {
+              message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`,
+              code: 'forbidden_transition',
+            },
+            seenAt: nowIso,
+          },
+        ),
+        actor: PROCESSOR_ACTOR,
       });
-      await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
+      await deps.rechecks.request({
+        payoutId,
+        reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`,
+        requestedAt: nowIso,
+      });
       break;
     case 'rejected_ownership':
       await openOwnershipException(deps.exceptions, {
-        dedupKey: ownershipExceptionDedupKey(provider, providerEventId),
         provider,
+        via: { kind: 'webhook', providerEventId },
         payout: result.payout,
         mismatches: result.mismatches,
         claim: {
@@ -159,11 +187,16 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
       break;
     case 'contradicted':
       await openCorrectionContradiction(deps.exceptions, {
-        dedupKey: correctionExceptionDedupKey(provider, providerEventId),
         provider,
+        via: { kind: 'webhook', providerEventId },
         payout: result.payout,
         event: mapped.event,
-        claim: { provider_event_id: providerEventId, event_type: stored.eventType, provider_state: mapped.providerState },
+        claim: {
+          provider_event_id: providerEventId,
+          event_type: stored.eventType,
+          provider_state: mapped.providerState,
+        },
+        actor: PROCESSOR_ACTOR,
         nowIso,
       });
       break;
@@ -176,59 +209,81 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
   return result.kind;
 }
 
-async function recordFailure(deps: ProcessDeps, message: WebhookMessage, record: Pick<SQSRecord, 'messageId' | 'attributes'>, failure: WebhookProcessingError): Promise<void> {
+async function recordFailure(
+  deps: ProcessDeps,
+  message: WebhookMessage,
+  record: Pick<SQSRecord, 'messageId' | 'attributes'>,
+  failure: WebhookProcessingError,
+): Promise<void> {
   const nowMs = deps.nowMs();
   const nowIso = new Date(nowMs).toISOString();
   const { provider, provider_event_id: providerEventId } = message;
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
   let stored: InboxEvent | undefined;
   if (failure.category !== 'inbox_missing') {
-    await deps.inbox.recordFailure(provider, providerEventId, { message: failure.message, category: failure.category }, nowIso);
+    await deps.inbox.recordFailure(
+      provider,
+      providerEventId,
+      { message: failure.message, category: failure.category },
+      nowIso,
+    );
     stored = await deps.inbox.get(provider, providerEventId);
   }
   if (receiveCount < deps.maxReceiveCount) return;
   const sentMs = Number(record.attributes.SentTimestamp ?? nowMs);
-  await deps.exceptions.openOrUpdate({
-    dedupKey: dlqExceptionDedupKey(provider, providerEventId),
-    category: 'webhook_dead_lettered',
-    owner: defaultOwnerOf('webhook_dead_lettered'),
-    slaSeconds: SLA_SECONDS_BY_CATEGORY.webhook_dead_lettered,
-    evidence: {
-      queue: 'webhook',
-      message_id: record.messageId,
-      provider,
-      provider_event_id: providerEventId,
-      event_type: message.event_type,
-      error_category: failure.category,
-      receive_count: receiveCount,
-      age_seconds: Math.max(0, Math.round((nowMs - sentMs) / 1_000)),
-      first_error: stored?.firstError,
-      last_error: stored?.lastError,
-      error_count: stored?.errorCount,
+  const opening = openException(
+    { category: 'webhook_dead_lettered', message: { kind: 'event', provider, providerEventId } },
+    {
+      evidence: {
+        queue: 'webhook',
+        message_id: record.messageId,
+        provider,
+        provider_event_id: providerEventId,
+        event_type: message.event_type,
+        error_category: failure.category,
+        receive_count: receiveCount,
+        age_seconds: Math.max(0, Math.round((nowMs - sentMs) / 1_000)),
+        first_error: stored?.firstError,
+        last_error: stored?.lastError,
+        error_count: stored?.errorCount,
+      },
+      error: { message: failure.message, code: failure.category },
+      seenAt: nowIso,
     },
-    error: { message: failure.message, code: failure.category },
-    now: nowIso,
-    // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
-    reopenIfResolved: true,
-  });
+  );
+  // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
+  await deps.exceptions.openOrUpdate({ ...opening, actor: PROCESSOR_ACTOR, reopenIfResolved: true });
 }
 
 async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMessage): Promise<void> {
-  const exceptionId = exceptionIdOf(dlqExceptionDedupKey(message.provider, message.provider_event_id));
+  const exceptionId = exceptionIdFor({
+    category: 'webhook_dead_lettered',
+    message: { kind: 'event', provider: message.provider, providerEventId: message.provider_event_id },
+  });
   const exception = await deps.exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
   await deps.exceptions.resolve({
     exceptionId,
     note: `processed after redrive by ${message.redriven_by}`,
-    actor: { kind: 'system', id: 'process-webhook' },
+    actor: PROCESSOR_ACTOR,
     now: new Date(deps.nowMs()),
   });
 }
 
 /** Resolves the payout's long_pending exception, if one is active; shared with the sweeper. */
-export async function resolveLongPending(exceptions: ExceptionsRepository, payoutId: string, by: string, nowIso: string): Promise<void> {
-  const exceptionId = exceptionIdOf(longPendingExceptionDedupKey(payoutId));
+export async function resolveLongPending(
+  exceptions: ExceptionsRepository,
+  payoutId: string,
+  by: string,
+  nowIso: string,
+): Promise<void> {
+  const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: { kind: 'system', id: 'process-webhook' }, now: nowIso });
+  await exceptions.resolve({
+    exceptionId,
+    note: `final answer from the provider (${by})`,
+    actor: PROCESSOR_ACTOR,
+    now: nowIso,
+  });
 }

@@ -1,10 +1,17 @@
 import { assertNever } from '../assert-never';
-import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf, type ExceptionOwner } from '../exceptions';
+import {
+  SLA_SECONDS_BY_CATEGORY,
+  defaultOwnerOf,
+  type ExceptionOwner,
+  type ExceptionSubject,
+  type RowMismatchCategory,
+} from '../exceptions';
 
 export type { ExceptionOwner };
 
 /**
- * The reconciliation categories, exactly as issue 5 lists them. `matched` and `failed` (failed
+ * The reconciliation categories, one per way our records and the provider's report can relate
+ * (docs/finance.md lists them with their owners). `matched` and `failed` (failed
  * payouts, agreed by both sides, reported as their own slice) open no exception; every other
  * category is a mismatch with an owner and an SLA.
  */
@@ -57,8 +64,21 @@ export function slaSecondsOf(category: MismatchCategory): number {
   return SLA_SECONDS_BY_CATEGORY[category];
 }
 
-/** The dedup key of a reconciliation exception: one per (category, payout or provider row), across re-runs. */
-export function exceptionDedupKey(category: MismatchCategory, subject: { payoutId?: string; providerReference?: string }): string {
-  const who = subject.payoutId !== undefined ? `payout:${subject.payoutId}` : `provider_reference:${subject.providerReference ?? ''}`;
-  return `reconciliation:${category}:${who}`;
+/** What a mismatch row's exception is about: its dedup key, owner and SLA follow (exceptions.ts). */
+export type MismatchSubject = Extract<ExceptionSubject, { category: RowMismatchCategory }>;
+
+export function mismatchSubjectOf(
+  category: MismatchCategory,
+  row: { payoutId?: string; providerReference?: string },
+): MismatchSubject {
+  return {
+    category,
+    ...(row.payoutId === undefined ? {} : { payoutId: row.payoutId }),
+    ...(row.providerReference === undefined ? {} : { providerReference: row.providerReference }),
+  };
 }
+
+/** The exceptions module and this one name the same mismatch categories: a name added to one only fails to compile. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const MISMATCH_CATEGORIES_AGREE: Same<MismatchCategory, RowMismatchCategory> = true;
+void MISMATCH_CATEGORIES_AGREE;

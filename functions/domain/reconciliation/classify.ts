@@ -24,7 +24,14 @@ export function classifyPayout(payout: ReconPayout, rows: readonly ReportRow[], 
   const base = { payout, report: first, reportRowCount: rows.length, matchedBy };
   const findings = compare(payout, rows, first);
   if (findings.length > 0) return { ...base, matchStatus: 'unmatched', ...summarise(findings) };
-  if (payout.status === 'failed') return { ...base, matchStatus: 'matched', category: 'failed', mismatches: [], detail: 'failed at the provider, failed here' };
+  if (payout.status === 'failed')
+    return {
+      ...base,
+      matchStatus: 'matched',
+      category: 'failed',
+      mismatches: [],
+      detail: 'failed at the provider, failed here',
+    };
   return { ...base, matchStatus: 'matched', category: 'matched', mismatches: [], detail: '' };
 }
 
@@ -32,7 +39,11 @@ export function classifyPayout(payout: ReconPayout, rows: readonly ReportRow[], 
 function compare(payout: ReconPayout, rows: readonly ReportRow[], first: ReportRow): Finding[] {
   const findings: Finding[] = [];
   const found = (category: MismatchCategory, detail: string): void => void findings.push({ category, detail });
-  if (rows.length > 1) found('duplicate_at_provider', `the provider reports this payout ${rows.length} times (lines ${rows.map((r) => r.line).join(', ')})`);
+  if (rows.length > 1)
+    found(
+      'duplicate_at_provider',
+      `the provider reports this payout ${rows.length} times (lines ${rows.map((r) => r.line).join(', ')})`,
+    );
   const money = (minor: number): string => formatDecimal(minor, payout.currency);
   // Our ledger against our payout: both ours, so comparable whatever the provider's currency.
   if (payout.ledgerAmountMinor !== undefined && payout.ledgerAmountMinor !== payout.amountMinor) {
@@ -43,22 +54,32 @@ function compare(payout: ReconPayout, rows: readonly ReportRow[], first: ReportR
     // compared, only reported as the currency mismatch they are.
     found('currency_mismatch', `ours ${payout.currency}, provider ${first.currency}`);
   } else {
-    if (first.grossMinor !== payout.amountMinor) found('amount_mismatch', `ours ${money(payout.amountMinor)}, provider ${money(first.grossMinor)}`);
+    if (first.grossMinor !== payout.amountMinor)
+      found('amount_mismatch', `ours ${money(payout.amountMinor)}, provider ${money(first.grossMinor)}`);
     // A fee we have not learned yet is not compared: the report is how we learn it. Nor is the fee
     // of a payout that never moved money (failed or canceled at the provider): none is charged, and
     // providers differ in whether they print the would-be fee.
     const ourFee = payout.ledgerFeeMinor ?? payout.feeMinor;
     const feeCharged = first.status !== 'failed' && first.status !== 'canceled';
-    if (feeCharged && ourFee !== undefined && ourFee !== first.feeMinor) found('fee_mismatch', `ours ${money(ourFee)}, provider ${money(first.feeMinor)}`);
+    if (feeCharged && ourFee !== undefined && ourFee !== first.feeMinor)
+      found('fee_mismatch', `ours ${money(ourFee)}, provider ${money(first.feeMinor)}`);
   }
-  if (payout.status === 'paid' && first.status === 'reversed') found('reversed_after_paid', 'paid here, reversed at the provider');
-  else if (!statusesAgree(payout.status, first.status)) found('status_mismatch', `ours ${payout.status}, provider ${first.status}`);
+  if (payout.status === 'paid' && first.status === 'reversed')
+    found('reversed_after_paid', 'paid here, reversed at the provider');
+  else if (!statusesAgree(payout.status, first.status))
+    found('status_mismatch', `ours ${payout.status}, provider ${first.status}`);
   if (first.batchStatus !== undefined && batchContradictsItem(first.batchStatus, first.status)) {
-    found('status_mismatch', `provider batch ${first.batchId ?? ''} is ${first.batchStatus} while the item is ${first.status}`);
+    found(
+      'status_mismatch',
+      `provider batch ${first.batchId ?? ''} is ${first.batchStatus} while the item is ${first.status}`,
+    );
   }
   if (payout.providerReference !== first.providerReference) {
     const ours = payout.providerReference === undefined ? 'none' : payout.providerReference;
-    found('missing_provider_reference', `matched by payout id; our provider reference ${ours}, provider ${first.providerReference}`);
+    found(
+      'missing_provider_reference',
+      `matched by payout id; our provider reference ${ours}, provider ${first.providerReference}`,
+    );
   }
   return findings;
 }
@@ -70,7 +91,8 @@ function compare(payout: ReconPayout, rows: readonly ReportRow[], first: ReportR
 function summarise(findings: readonly Finding[]): Pick<ReconRow, 'category' | 'mismatches' | 'detail'> {
   const ordered = [...findings].sort((a, b) => precedenceOf(a.category) - precedenceOf(b.category));
   const mismatches = inPrecedenceOrder(ordered.map((f) => f.category));
-  const detail = ordered.length === 1 ? ordered[0]!.detail : ordered.map((f) => `${f.category}: ${f.detail}`).join('; ');
+  const detail =
+    ordered.length === 1 ? ordered[0]!.detail : ordered.map((f) => `${f.category}: ${f.detail}`).join('; ');
   return { category: mismatches[0]!, mismatches, detail };
 }
 
@@ -81,9 +103,21 @@ function classifyUnreported(payout: ReconPayout): ReconRow {
     switch (payout.status) {
       case 'requires_approval':
       case 'canceled':
-        return { ...base, matchStatus: 'not_submitted', category: null, mismatches: [], detail: `${payout.status}; never sent to the provider` };
+        return {
+          ...base,
+          matchStatus: 'not_submitted',
+          category: null,
+          mismatches: [],
+          detail: `${payout.status}; never sent to the provider`,
+        };
       case 'failed':
-        return { ...base, matchStatus: 'not_submitted', category: 'failed', mismatches: [], detail: 'refused on submission; never held by the provider' };
+        return {
+          ...base,
+          matchStatus: 'not_submitted',
+          category: 'failed',
+          mismatches: [],
+          detail: 'refused on submission; never held by the provider',
+        };
       case 'submitted':
       case 'accepted':
       case 'pending':

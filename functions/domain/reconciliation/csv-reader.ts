@@ -66,7 +66,9 @@ export class CsvReader {
     try {
       return this.decoder.decode(bytes);
     } catch (error) {
-      throw new ReportFormatError('report_invalid_encoding', this.physicalLine, 'the line is not valid UTF-8', { cause: error });
+      throw new ReportFormatError('report_invalid_encoding', this.physicalLine, 'the line is not valid UTF-8', {
+        cause: error,
+      });
     }
   }
 
@@ -121,10 +123,19 @@ export class CsvReader {
         continue;
       }
       if (afterClosingQuote) {
-        throw new ReportFormatError('report_malformed_csv', this.openLine, `unexpected character after a closing quote in field ${fields.length + 1}`);
+        throw new ReportFormatError(
+          'report_malformed_csv',
+          this.openLine,
+          `unexpected character after a closing quote in field ${fields.length + 1}`,
+        );
       }
       if (ch === '"') {
-        if (!fieldStart) throw new ReportFormatError('report_malformed_csv', this.openLine, `a quote inside unquoted field ${fields.length + 1}`);
+        if (!fieldStart)
+          throw new ReportFormatError(
+            'report_malformed_csv',
+            this.openLine,
+            `a quote inside unquoted field ${fields.length + 1}`,
+          );
         inQuotes = true;
         fieldStart = false;
         continue;

@@ -18,6 +18,9 @@ export function csvField(value: string | number | undefined | null, options: { t
 }
 
 /** A record of already-formatted cells; amounts and decimals are passed as numbers or raw strings. */
-export function csvRecord(cells: ReadonlyArray<string | number | undefined | null>, rawColumns: ReadonlySet<number> = new Set()): string {
+export function csvRecord(
+  cells: ReadonlyArray<string | number | undefined | null>,
+  rawColumns: ReadonlySet<number> = new Set(),
+): string {
   return cells.map((cell, index) => csvField(cell, { text: !rawColumns.has(index) })).join(',') + CSV_LINE_END;
 }

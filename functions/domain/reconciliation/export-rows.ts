@@ -77,9 +77,14 @@ export const EXCEPTIONS_CSV_HEADER = header(EXCEPTIONS_CSV_COLUMNS);
 
 // Numeric columns (minor units and decimals) are ours and never formula-escaped.
 const RECON_NUMERIC = new Set(
-  RECONCILIATION_CSV_COLUMNS.flatMap((column, index) => (/(_minor|^amount|^fee|^net|_gross|_fee|_net|report_line)$/.test(column) ? [index] : [])),
+  RECONCILIATION_CSV_COLUMNS.flatMap((column, index) =>
+    /(_minor|^amount|^fee|^net|_gross|_fee|_net|report_line)$/.test(column) ? [index] : [],
+  ),
 );
-const EXCEPTION_NUMERIC = new Set([EXCEPTIONS_CSV_COLUMNS.indexOf('sla_seconds'), EXCEPTIONS_CSV_COLUMNS.indexOf('report_line')]);
+const EXCEPTION_NUMERIC = new Set([
+  EXCEPTIONS_CSV_COLUMNS.indexOf('sla_seconds'),
+  EXCEPTIONS_CSV_COLUMNS.indexOf('report_line'),
+]);
 
 const decimal = (minor: number | undefined, currency: CurrencyCode | undefined): string | undefined =>
   minor === undefined || currency === undefined ? undefined : formatDecimal(minor, currency);

@@ -7,8 +7,9 @@ export const GENERATOR = 'payout-platform/reconcile';
 /**
  * Bumped when the export format changes; finance's loaders key on it. 1.1.0: the `mismatches`
  * column at the end of reconciliation.csv and exceptions.csv (an addition; nothing else moved).
+ * 1.2.0: audit.jsonl, the day's audit trail, and its `audit_trail` input (additions).
  */
-export const GENERATOR_VERSION = '1.1.0';
+export const GENERATOR_VERSION = '1.2.0';
 
 export interface ManifestFile {
   readonly name: string;
@@ -18,21 +19,34 @@ export interface ManifestFile {
   readonly contentType: string;
 }
 export interface ManifestInput {
-  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings';
+  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings' | 'audit_trail';
   readonly source: string;
   readonly key?: string;
   readonly etag?: string;
   readonly rows: number;
 }
 
-export function manifestJson(args: { date: string; provider: string; files: readonly ManifestFile[]; inputs: readonly ManifestInput[] }): string {
+export function manifestJson(args: {
+  date: string;
+  provider: string;
+  files: readonly ManifestFile[];
+  inputs: readonly ManifestInput[];
+}): string {
   const body = {
     generator: GENERATOR,
     generator_version: GENERATOR_VERSION,
     date: args.date,
     provider: args.provider,
-    files: [...args.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, content_type: f.contentType })),
-    inputs: args.inputs.map((i) => ({ role: i.role, source: i.source, ...(i.key === undefined ? {} : { key: i.key }), ...(i.etag === undefined ? {} : { etag: i.etag }), rows: i.rows })),
+    files: [...args.files]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((f) => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, content_type: f.contentType })),
+    inputs: args.inputs.map((i) => ({
+      role: i.role,
+      source: i.source,
+      ...(i.key === undefined ? {} : { key: i.key }),
+      ...(i.etag === undefined ? {} : { etag: i.etag }),
+      rows: i.rows,
+    })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

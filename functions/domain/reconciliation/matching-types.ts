@@ -55,7 +55,10 @@ export interface LedgerFact {
 }
 
 /** Folds one journal entry's postings (domain/ledger Posting shape) into a LedgerFact. */
-export function ledgerFactOf(payoutId: string, postings: ReadonlyArray<{ from: string; to: string; amountMinor: number }>): LedgerFact {
+export function ledgerFactOf(
+  payoutId: string,
+  postings: ReadonlyArray<{ from: string; to: string; amountMinor: number }>,
+): LedgerFact {
   let sentMinor = 0;
   let feeMinor = 0;
   for (const posting of postings) {
@@ -71,5 +74,9 @@ export function withLedger(payout: ReconPayout, facts: readonly LedgerFact[] | u
   if (facts === undefined || facts.length === 0) return payout;
   const sent = facts.reduce((sum, f) => sum + f.sentMinor, 0);
   const fee = facts.reduce((sum, f) => sum + f.feeMinor, 0);
-  return { ...payout, ...(sent === 0 ? {} : { ledgerAmountMinor: sent }), ...(fee === 0 ? {} : { ledgerFeeMinor: fee }) };
+  return {
+    ...payout,
+    ...(sent === 0 ? {} : { ledgerAmountMinor: sent }),
+    ...(fee === 0 ? {} : { ledgerFeeMinor: fee }),
+  };
 }

@@ -10,7 +10,7 @@ import type { MismatchCategory } from './categories';
  * 2. status_mismatch — we and the provider disagree about what happened to the money (we say paid,
  *    it is in transit). Until ops establishes the real state, every money figure on the row may be
  *    a symptom of it: a payout we call settled that never settled must never reach finance as a
- *    one-cent fee question (issue 8, finding 2). This is why status beats every money category.
+ *    one-cent fee question. This is why status beats every money category.
  * 3. reversed_after_paid — a status contradiction with a known meaning (the money came back):
  *    finance books the reversal before it looks at amounts. Ranked under status_mismatch because the
  *    only thing it shares a row with is a batch-level contradiction, which ops must settle first.

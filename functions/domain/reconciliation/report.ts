@@ -79,38 +79,65 @@ export class ReportRowReader {
       this.headerFields = record.fields;
       return undefined;
     }
-    if (record.fields.length === this.headerFields.length && record.fields.every((field, i) => field === this.headerFields[i])) {
-      throw new ReportFormatError('report_duplicate_header', record.line, 'the header row appears again (two reports concatenated?)');
+    if (
+      record.fields.length === this.headerFields.length &&
+      record.fields.every((field, i) => field === this.headerFields[i])
+    ) {
+      throw new ReportFormatError(
+        'report_duplicate_header',
+        record.line,
+        'the header row appears again (two reports concatenated?)',
+      );
     }
     if (record.fields.length !== this.headerFields.length) {
       if (!record.terminated && record.fields.length < this.headerFields.length) {
-        throw new ReportFormatError('report_truncated', record.line, `the last record has ${record.fields.length} of ${this.headerFields.length} fields and no line break: the file is cut short`);
+        throw new ReportFormatError(
+          'report_truncated',
+          record.line,
+          `the last record has ${record.fields.length} of ${this.headerFields.length} fields and no line break: the file is cut short`,
+        );
       }
-      throw new ReportFormatError('report_missing_columns', record.line, `expected ${this.headerFields.length} fields, found ${record.fields.length}`);
+      throw new ReportFormatError(
+        'report_missing_columns',
+        record.line,
+        `expected ${this.headerFields.length} fields, found ${record.fields.length}`,
+      );
     }
     return this.toRow(record);
   }
 
   /** An empty report (no header) is a truncated file: a real report always has its header. */
   finish(lastLine: number): void {
-    if (this.columnIndex === null) throw new ReportFormatError('report_truncated', Math.max(lastLine, 1), 'the report has no header row');
+    if (this.columnIndex === null)
+      throw new ReportFormatError('report_truncated', Math.max(lastLine, 1), 'the report has no header row');
   }
 
   private readHeader(record: CsvRecord): Map<ReportColumn, number> {
     const seen = new Set<string>();
     for (const name of record.fields) {
-      if (seen.has(name)) throw new ReportFormatError('report_duplicate_header', record.line, `column "${name}" appears twice in the header`);
+      if (seen.has(name))
+        throw new ReportFormatError(
+          'report_duplicate_header',
+          record.line,
+          `column "${name}" appears twice in the header`,
+        );
       seen.add(name);
     }
     const missing = REPORT_COLUMNS.filter((column) => !seen.has(column));
-    if (missing.length > 0) throw new ReportFormatError('report_missing_columns', record.line, `the header lacks ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new ReportFormatError('report_missing_columns', record.line, `the header lacks ${missing.join(', ')}`);
     return new Map(REPORT_COLUMNS.map((column) => [column, record.fields.indexOf(column)]));
   }
 
   private toRow(record: CsvRecord): ReportRow {
     const get = (column: ReportColumn): string => record.fields[this.columnIndex!.get(column)!]!;
     const bad = (column: ReportColumn, why: string): never => {
-      throw new ReportFormatError(column === 'gross' || column === 'fee' || column === 'net' ? 'report_bad_amount' : 'report_bad_value', record.line, `${column} ${why}: "${get(column).slice(0, 64)}"`, { param: column });
+      throw new ReportFormatError(
+        column === 'gross' || column === 'fee' || column === 'net' ? 'report_bad_amount' : 'report_bad_value',
+        record.line,
+        `${column} ${why}: "${get(column).slice(0, 64)}"`,
+        { param: column },
+      );
     };
     const identifier = (column: ReportColumn, required: boolean): string | undefined => {
       const value = get(column);
@@ -126,11 +153,14 @@ export class ReportRowReader {
     const time = (column: ReportColumn, required: boolean): string | undefined => {
       const value = get(column);
       if (value === '' && !required) return undefined;
-      return ISO_UTC_PATTERN.test(value) && !Number.isNaN(Date.parse(value)) ? value : bad(column, 'is not an ISO 8601 UTC time');
+      return ISO_UTC_PATTERN.test(value) && !Number.isNaN(Date.parse(value))
+        ? value
+        : bad(column, 'is not an ISO 8601 UTC time');
     };
     const currencyText = get('currency').toUpperCase();
     const currency = isCurrencyCode(currencyText) ? currencyText : bad('currency', 'is not a supported ISO 4217 code');
-    const amount = (column: 'gross' | 'fee' | 'net'): number => parseDecimalMinor(get(column), currency) ?? bad(column, `is not a ${currency} amount`);
+    const amount = (column: 'gross' | 'fee' | 'net'): number =>
+      parseDecimalMinor(get(column), currency) ?? bad(column, `is not a ${currency} amount`);
     const grossMinor = amount('gross');
     const feeMinor = amount('fee');
     const netMinor = amount('net');

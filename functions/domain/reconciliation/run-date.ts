@@ -1,7 +1,7 @@
 import { DomainError } from '../domain-error';
 
 /**
- * Which days may be reconciled (issue 8, finding 3). A run writes `exports/date=D/`, opens
+ * Which days may be reconciled. A run writes `exports/date=D/`, opens
  * exceptions and marks payouts reconciled: it must never do so for a day still going on, nor for a
  * day that has not begun (`9999-12-31`). Every path that starts a run asks here — POST
  * /reconciliations before it queues, the `reconcile` function for its direct, scheduled and queued

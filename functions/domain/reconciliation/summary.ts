@@ -35,7 +35,10 @@ const empty = (): CurrencySummary => ({
   fees: { count: 0, totalMinor: 0 },
   matched: 0,
   unmatched: 0,
-  categories: Object.fromEntries(RECONCILIATION_CATEGORIES.map((c) => [c, 0])) as Record<ReconciliationCategory, number>,
+  categories: Object.fromEntries(RECONCILIATION_CATEGORIES.map((c) => [c, 0])) as Record<
+    ReconciliationCategory,
+    number
+  >,
 });
 
 function add(bucket: Bucket, minor: number): void {
@@ -99,7 +102,11 @@ export class SummaryAccumulator {
 
   toJson(date: string): string {
     const currencies = [...this.byCurrency.keys()].sort();
-    const bucket = (b: Bucket, currency: CurrencyCode) => ({ count: b.count, total_minor: b.totalMinor, total: formatDecimal(b.totalMinor, currency) });
+    const bucket = (b: Bucket, currency: CurrencyCode) => ({
+      count: b.count,
+      total_minor: b.totalMinor,
+      total: formatDecimal(b.totalMinor, currency),
+    });
     const body = {
       date,
       rows: this.rows,

@@ -1,3 +1,4 @@
+import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../../shared/names';
 import { assertNever } from '../assert-never';
 import { verifyStandardWebhook } from './standard-webhooks';
 import { verifyStripeSignature } from './stripe';
@@ -8,12 +9,7 @@ export { signStandardWebhook, verifyStandardWebhook, STANDARD_WEBHOOKS_HEADERS }
 export { signStripe, verifyStripeSignature, STRIPE_SIGNATURE_HEADER } from './stripe';
 
 /** Providers we accept webhooks from; the route's `{provider}` must be one of these (else 404). */
-export const WEBHOOK_PROVIDERS = ['sandbox', 'stripe'] as const;
-export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
-
-export function isWebhookProvider(value: unknown): value is WebhookProvider {
-  return typeof value === 'string' && (WEBHOOK_PROVIDERS as readonly string[]).includes(value);
-}
+export { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider };
 
 export function verifyWebhookSignature(provider: WebhookProvider, input: VerifyInput): VerificationResult {
   switch (provider) {

@@ -1,4 +1,14 @@
-import { digestsEqual, fail, hmacSha256, parseUnixSeconds, SIGNATURE_TOLERANCE_SECONDS, SIGNATURES_PER_HEADER_MAX, withinTolerance, type VerificationResult, type VerifyInput } from './verification';
+import {
+  digestsEqual,
+  fail,
+  hmacSha256,
+  parseUnixSeconds,
+  SIGNATURE_TOLERANCE_SECONDS,
+  SIGNATURES_PER_HEADER_MAX,
+  withinTolerance,
+  type VerificationResult,
+  type VerifyInput,
+} from './verification';
 
 /**
  * Standard Webhooks (standardwebhooks.com): `webhook-id`, `webhook-timestamp`, and
@@ -6,7 +16,11 @@ import { digestsEqual, fail, hmacSha256, parseUnixSeconds, SIGNATURE_TOLERANCE_S
  * with the base64 part of a `whsec_` secret. Several signatures and several secrets let a sender
  * and a receiver rotate keys without a window where deliveries fail.
  */
-export const STANDARD_WEBHOOKS_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+export const STANDARD_WEBHOOKS_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
 const SECRET_PREFIX = 'whsec_';
 const VERSION_PREFIX = 'v1,';
 const ENCODER = new TextEncoder();
@@ -30,7 +44,10 @@ export function decodeBase64Strict(text: string): Buffer | undefined {
 }
 
 export function signStandardWebhook(secret: string, id: string, timestampSeconds: number, rawBody: Uint8Array): string {
-  return VERSION_PREFIX + hmacSha256(standardWebhooksKey(secret), ENCODER.encode(`${id}.${timestampSeconds}.`), rawBody).toString('base64');
+  return (
+    VERSION_PREFIX +
+    hmacSha256(standardWebhooksKey(secret), ENCODER.encode(`${id}.${timestampSeconds}.`), rawBody).toString('base64')
+  );
 }
 
 export function verifyStandardWebhook(input: VerifyInput): VerificationResult {
@@ -46,7 +63,8 @@ export function verifyStandardWebhook(input: VerifyInput): VerificationResult {
     .map((s) => decodeBase64Strict(s.slice(VERSION_PREFIX.length)))
     .filter((candidate): candidate is Buffer => candidate !== undefined);
   if (candidates.length === 0 || candidates.length > SIGNATURES_PER_HEADER_MAX) return fail('malformed_header');
-  if (!withinTolerance(timestampSeconds, input.nowSeconds, input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS)) return fail('timestamp_out_of_tolerance');
+  if (!withinTolerance(timestampSeconds, input.nowSeconds, input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS))
+    return fail('timestamp_out_of_tolerance');
   if (input.secrets.length === 0) return fail('no_secret_configured');
   const signedPrefix = ENCODER.encode(`${id}.${timestamp}.`);
   for (const secret of input.secrets) {

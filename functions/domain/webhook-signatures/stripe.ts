@@ -1,4 +1,14 @@
-import { digestsEqual, fail, hmacSha256, parseUnixSeconds, SIGNATURE_TOLERANCE_SECONDS, SIGNATURES_PER_HEADER_MAX, withinTolerance, type VerificationResult, type VerifyInput } from './verification';
+import {
+  digestsEqual,
+  fail,
+  hmacSha256,
+  parseUnixSeconds,
+  SIGNATURE_TOLERANCE_SECONDS,
+  SIGNATURES_PER_HEADER_MAX,
+  withinTolerance,
+  type VerificationResult,
+  type VerifyInput,
+} from './verification';
 
 /**
  * Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>,v1=<hex>,…` — HMAC-SHA256 over
@@ -37,8 +47,10 @@ export function verifyStripeSignature(input: VerifyInput): VerificationResult {
   }
   if (timestamp === undefined) return fail('malformed_header');
   const timestampSeconds = parseUnixSeconds(timestamp);
-  if (timestampSeconds === undefined || candidates.length === 0 || candidates.length > SIGNATURES_PER_HEADER_MAX) return fail('malformed_header');
-  if (!withinTolerance(timestampSeconds, input.nowSeconds, input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS)) return fail('timestamp_out_of_tolerance');
+  if (timestampSeconds === undefined || candidates.length === 0 || candidates.length > SIGNATURES_PER_HEADER_MAX)
+    return fail('malformed_header');
+  if (!withinTolerance(timestampSeconds, input.nowSeconds, input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS))
+    return fail('timestamp_out_of_tolerance');
   if (input.secrets.length === 0) return fail('no_secret_configured');
   const signedPrefix = ENCODER.encode(`${timestamp}.`);
   for (const secret of input.secrets) {

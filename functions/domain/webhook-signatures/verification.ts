@@ -14,13 +14,10 @@ export const SECRETS_PER_PROVIDER_MAX = 5;
 
 /** Why a delivery was refused; each reason is a metric dimension value. */
 export type SignatureFailure =
-  | 'missing_header'
-  | 'malformed_header'
-  | 'timestamp_out_of_tolerance'
-  | 'signature_mismatch'
-  | 'no_secret_configured';
+  'missing_header' | 'malformed_header' | 'timestamp_out_of_tolerance' | 'signature_mismatch' | 'no_secret_configured';
 
-export type VerificationResult = { readonly ok: true; readonly timestampSeconds: number } | { readonly ok: false; readonly reason: SignatureFailure };
+export type VerificationResult =
+  { readonly ok: true; readonly timestampSeconds: number } | { readonly ok: false; readonly reason: SignatureFailure };
 
 export interface VerifyInput {
   /** Header names in lower case (HTTP API v2 lowercases them). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPS_BODY_BYTES_MAX } from '../body';
+import { OPS_BODY_BYTES_MAX } from '../http-limits';
 import { correctionListSchema, correctionViewSchema } from '../correction-view';
 import {
   approveCorrectionBodySchema,
@@ -8,7 +8,7 @@ import {
   listCorrectionsQuerySchema,
   rejectCorrectionBodySchema,
 } from '../corrections-requests';
-import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../create-payout-request';
+import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../schemas';
 import { payoutIdParameterSchema } from '../parameter-schemas';
 import type { OpenApiRoute } from './route-types';
 
@@ -21,7 +21,7 @@ const IDEMPOTENCY_HEADER = {
   required: true,
   description:
     `1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters, unique per action of this operator ` +
-    '(create\'s semantics: a replay answers the first answer)',
+    "(create's semantics: a replay answers the first answer)",
   schema: z.string().min(1).max(IDEMPOTENCY_KEY_CHARS_MAX).regex(IDEMPOTENCY_KEY_PATTERN),
 };
 const correctionIdPath = { correctionId: correctionIdParameterSchema };
@@ -60,8 +60,15 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
     tags: ['ops'],
     pathParameters: { payoutId: payoutIdParameterSchema },
     headers: [IDEMPOTENCY_HEADER],
-    requestBody: { schema: documentedProposeBodySchema, required: true, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: PROPOSE_EXAMPLES },
-    responses: { 201: { description: 'The correction, proposed', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] } },
+    requestBody: {
+      schema: documentedProposeBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: PROPOSE_EXAMPLES,
+    },
+    responses: {
+      201: { description: 'The correction, proposed', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] },
+    },
     errors: {
       400:
         `${IDEMPOTENCY_400}; ${BODY_400}; invalid_kind, invalid_target_status, invalid_postings, invalid_account, ` +
@@ -91,8 +98,15 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
     tags: ['ops'],
     pathParameters: correctionIdPath,
     headers: [IDEMPOTENCY_HEADER],
-    requestBody: { schema: approveCorrectionBodySchema, required: false, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: { checked: { note: 'statement line checked' } } },
-    responses: { 200: { description: 'The correction, applied', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] } },
+    requestBody: {
+      schema: approveCorrectionBodySchema,
+      required: false,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { checked: { note: 'statement line checked' } },
+    },
+    responses: {
+      200: { description: 'The correction, applied', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] },
+    },
     errors: {
       400: `${IDEMPOTENCY_400}; ${BODY_400}; invalid_note, invalid_text`,
       403: `self_approval_forbidden: the proposer cannot approve; ${OPERATOR_403}`,
@@ -115,8 +129,15 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
     tags: ['ops'],
     pathParameters: correctionIdPath,
     headers: [IDEMPOTENCY_HEADER],
-    requestBody: { schema: rejectCorrectionBodySchema, required: true, bodyBytesMax: OPS_BODY_BYTES_MAX, examples: { no: { reason: 'statement is for another payout' } } },
-    responses: { 200: { description: 'The correction, rejected', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] } },
+    requestBody: {
+      schema: rejectCorrectionBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { no: { reason: 'statement is for another payout' } },
+    },
+    responses: {
+      200: { description: 'The correction, rejected', schema: correctionViewSchema, headers: ['Idempotent-Replayed'] },
+    },
     errors: {
       400: `${IDEMPOTENCY_400}; ${BODY_400}; invalid_reason, invalid_text`,
       403: OPERATOR_403,
@@ -133,11 +154,15 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
     scope: 'payouts:correct',
     operationId: 'listCorrections',
     summary: 'Corrections: a state’s queue, or a payout’s',
-    description: 'Without payout_id: the corrections in state (default proposed), oldest first. With payout_id: its corrections, filtered by state if given.',
+    description:
+      'Without payout_id: the corrections in state (default proposed), oldest first. With payout_id: its corrections, filtered by state if given.',
     tags: ['ops'],
     query: listCorrectionsQuerySchema,
     responses: { 200: { description: 'A page of corrections', schema: correctionListSchema } },
-    errors: { 400: 'parameter_unknown, invalid_state, payout_id_invalid, invalid_limit, invalid_cursor', 403: OPERATOR_403 },
+    errors: {
+      400: 'parameter_unknown, invalid_state, payout_id_invalid, invalid_limit, invalid_cursor',
+      403: OPERATOR_403,
+    },
   },
   {
     method: 'get',

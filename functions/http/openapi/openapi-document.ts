@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { TRANSIENT_FAILURE_RETRY_AFTER_SECONDS, unknownFailureOf, type FailureSemantics } from '../internal-error';
 import { qualifiedScope, RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS } from '../../shared/names';
+import { API_BODY_DEPTH_MAX } from '../http-limits';
 import {
   DEFAULT_LIMITS,
   openApiRoutes,
@@ -110,6 +112,21 @@ function requestBody(body: NonNullable<OpenApiRoute['requestBody']>): JsonObject
   };
 }
 
+/** The strict body parser's refusals (handlers/http/body.ts), in its order, then the strict schema's. */
+const JSON_BODY_400 =
+  'body_not_utf8, body_not_json, ' +
+  `body_too_deep (nested deeper than ${API_BODY_DEPTH_MAX} levels), duplicate_json_key (a key repeated in one ` +
+  'object; param its path, fields every one), body_not_object, forbidden_key (__proto__, constructor, ' +
+  'prototype); field_unknown (a field the schema does not list; fields: every one)';
+const STRICT_QUERY_400 = 'parameter_unknown: a query parameter the route does not take (fields: every one)';
+
+/** httpHandler's rule (api/http-handler.ts): a GET reads, a POST is an operator action unless it says otherwise. */
+const failureOf = (route: OpenApiRoute): FailureSemantics =>
+  route.failure ?? (route.method === 'get' ? 'read' : 'operator_action');
+
+const isStrictQuery = (route: OpenApiRoute): boolean =>
+  route.query !== undefined && jsonSchema(route.query, 'input')['additionalProperties'] === false;
+
 /** Statuses every route may answer, and the routes' own, with who answers them. */
 function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
   const own = route.errors as Partial<Record<number, string>>;
@@ -117,6 +134,14 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
   const fromGateway = new Set<number>([429, 500]);
   const descriptions = new Map<number, string>();
   for (const [status, when] of Object.entries(own)) descriptions.set(Number(status), when!);
+  const body = route.requestBody;
+  const jsonBody = body !== undefined && body.anyContentType !== true;
+  const queryRefusal = isStrictQuery(route) && !(own[400] ?? '').includes('parameter_unknown');
+  if (jsonBody || queryRefusal)
+    descriptions.set(
+      400,
+      join(own[400], jsonBody ? JSON_BODY_400 : undefined, queryRefusal ? STRICT_QUERY_400 : undefined),
+    );
   if (route.scope !== null) {
     fromGateway.add(401).add(403);
     descriptions.set(
@@ -131,13 +156,33 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
       join(`The token lacks the ${qualifiedScope(route.scope)} scope (the authorizer's insufficient_scope)`, own[403]),
     );
   }
-  if (route.requestBody !== undefined) {
+  if (body !== undefined) {
     fromGateway.add(413);
-    descriptions.set(413, join(`Over API Gateway's ${API_GATEWAY_BODY_BYTES_MAX} bytes`, own[413]));
+    const own413 = body.bodyBytesMax === undefined ? undefined : `body_too_large: over ${body.bodyBytesMax} bytes`;
+    descriptions.set(413, join(`Over API Gateway's ${API_GATEWAY_BODY_BYTES_MAX} bytes`, own413, own[413]));
+    if (jsonBody)
+      descriptions.set(
+        415,
+        join('content_type_unsupported: a body whose Content-Type is not application/json', own[415]),
+      );
   }
   descriptions.set(429, "Throttled by API Gateway (the stage's rate and burst limits; AWS only)");
-  descriptions.set(500, 'internal_error: retryable; or API Gateway when the function itself fails');
-  const extraHeaders = (route.errorHeaders ?? {}) as Partial<Record<number, ResponseHeader[]>>;
+  if (route.callsAws !== false) {
+    const transient =
+      'temporarily_unavailable (retryable): an AWS service the route depends on failed transiently ' +
+      `(throttling, a 5xx, a timeout) after the SDK's retries; retry after Retry-After (${TRANSIENT_FAILURE_RETRY_AFTER_SECONDS} s)`;
+    descriptions.set(503, join(own[503], transient));
+  }
+  const unknown = unknownFailureOf(failureOf(route));
+  descriptions.set(
+    500,
+    `internal_error (${unknown.category}): ${unknown.message}. Or API Gateway's own refusal when the function ` +
+      'itself fails (a crash or a timeout)',
+  );
+  const extraHeaders = {
+    ...(route.errorHeaders ?? {}),
+    ...(descriptions.has(503) ? { 503: ['Retry-After'] } : {}),
+  } as Partial<Record<number, ResponseHeader[]>>;
   return Object.fromEntries(
     [...descriptions.entries()]
       .sort(([a], [b]) => a - b)
@@ -158,7 +203,7 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
 
 function operation(route: OpenApiRoute): JsonObject {
   const list = parameters(route);
-  const strictQuery = route.query !== undefined && jsonSchema(route.query, 'input')['additionalProperties'] === false;
+  const strictQuery = isStrictQuery(route);
   const responses: JsonObject = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const mediaType = response.mediaType ?? 'application/json';

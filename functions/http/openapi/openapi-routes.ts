@@ -2,29 +2,46 @@ import { z } from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
 import { CORRECTION_ROUTES } from './corrections-routes';
 import type { OpenApiRoute } from './route-types';
-import { OPS_BODY_BYTES_MAX } from '../body';
-import { REDRIVE_MESSAGES_PER_CALL_MAX } from '../../app/ops/redrive-api';
-import { REPLAY_EVENTS_PER_CALL_MAX } from '../redrive-requests';
-import { ENQUEUE_FAILED_RETRY_AFTER_SECONDS, WEBHOOK_BODY_BYTES_MAX } from '../../app/webhooks/intake';
-import { RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS } from '../../app/reconciliation/reconciliations-api';
+import {
+  AUDIT_PAGE_LIMIT_MAX,
+  AUDIT_SEARCH_DEFAULT_DAYS,
+  AUDIT_SEARCH_QUERIES_MAX,
+  AUDIT_SEARCH_RANGE_DAYS_MAX,
+} from '../../domain/audit-window';
+import { auditPageSchema, auditQuerySchema } from '../audit-schemas';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../../shared/names';
-import { CREATE_BODY_BYTES_MAX, IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../create-payout-request';
-import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from '../ops-payout-schemas';
 import {
   assignExceptionBodySchema,
+  listExceptionsQuerySchema,
+  resolveExceptionBodySchema,
+} from '../exceptions-requests';
+import {
+  CREATE_BODY_BYTES_MAX,
+  ENQUEUE_FAILED_RETRY_AFTER_SECONDS,
+  OPS_BODY_BYTES_MAX,
+  RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS,
+  WEBHOOK_BODY_BYTES_MAX,
+  WEBHOOK_BODY_DEPTH_MAX,
+} from '../http-limits';
+import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from '../ops-payout-schemas';
+import {
   dlqListSchema,
-  dlqQuerySchema,
   exceptionIdParameterSchema,
   exceptionListSchema,
-  exceptionsQuerySchema,
   exceptionViewSchema,
   queuesResponseSchema,
-  redriveBodySchema,
   redriveResponseSchema,
-  replayBodySchema,
   replayResponseSchema,
-  resolveExceptionBodySchema,
 } from '../ops-schemas';
+import { noQuerySchema } from '../query-parameters';
+import {
+  dlqQuerySchema,
+  REDRIVE_MESSAGES_PER_CALL_MAX,
+  redriveBodySchema,
+  REPLAY_EVENTS_PER_CALL_MAX,
+  REPLAY_RANGE_SECONDS_MAX,
+  replayBodySchema,
+} from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import {
   exportsResponseSchema,
@@ -38,6 +55,8 @@ import {
   balancesResponseSchema,
   corridorsResponseSchema,
   createPayoutBodySchema,
+  IDEMPOTENCY_KEY_CHARS_MAX,
+  IDEMPOTENCY_KEY_PATTERN,
   lifecycleSchema,
   listPayoutsQuerySchema,
   payoutListSchema,
@@ -56,7 +75,9 @@ import {
  * test holds the two equal). Each entry names the zod schemas its handler validates with and
  * answers, and every status the handler (or, where it has a JWT, API Gateway's authorizer) can
  * answer with the codes behind it. openapi-document.ts adds what every route shares: 401/403 for
- * a route with a scope, 413 for a body (API Gateway's own limit), 429 and 500.
+ * a route with a scope; 413 (API Gateway's limit and the route's own) and 415 for a JSON body; the
+ * strict parser's and schemas' 400 codes (body_*, field_unknown, parameter_unknown, invalid_text);
+ * 429; 503 for a route that calls AWS; and 500 with the category of the route's failure semantics.
  */
 export { TAGS, type OpenApiRoute, type ResponseHeader, type RouteErrorStatus, type Tag } from './route-types';
 
@@ -73,7 +94,6 @@ const openApiDocumentSchema = z.looseObject({
 
 const TENANT_403 = 'tenant_missing: the token carries no valid tenant_id claim';
 const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
-const BODY_400 = `invalid_json: not a JSON object; body_too_large: over ${OPS_BODY_BYTES_MAX} bytes`;
 
 const payoutIdPath = { payoutId: payoutIdParameterSchema };
 const exceptionIdPath = { exceptionId: exceptionIdParameterSchema };
@@ -110,6 +130,7 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       summary: 'The launch corridor matrix',
       description: 'Every (country, currency, method) corridor with its state and the account fields a payout needs.',
       tags: ['corridors'],
+      callsAws: false,
       responses: {
         200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema },
       },
@@ -127,8 +148,9 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
         '`Idempotent-Replayed: true` (a stored 500 included). The same key with another body is refused ' +
         '(422 idempotency_key_reused, naming the fields); a request while the first is in flight gets 409 ' +
         'with Retry-After. Checks run in this order, so several faults always give the same first error: ' +
-        'Idempotency-Key, Content-Type, size, JSON, prototype keys, server-owned fields, schema, corridor, ' +
-        'account fields. Nothing is written for a 4xx.',
+        'Idempotency-Key, Content-Type, size, UTF-8, JSON syntax, depth, duplicate keys, an object, prototype ' +
+        'keys, server-owned fields, schema (unknown fields first), corridor, account fields. Nothing is ' +
+        'written for a 4xx. A 500 is retryable: retry with the same key to learn the outcome.',
       tags: ['payouts'],
       headers: [
         {
@@ -153,16 +175,15 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       },
       errors: {
         400:
-          'idempotency_key_missing, idempotency_key_invalid, body_not_json, body_not_object, forbidden_key, ' +
-          'field_server_owned, field_unknown, field_missing, amount_not_integer, amount_not_positive, ' +
-          'amount_above_maximum, currency_unsupported, and the schema codes of the other fields',
+          'idempotency_key_missing, idempotency_key_invalid, field_server_owned, field_missing, ' +
+          'amount_not_integer, amount_not_positive, amount_above_maximum, currency_unsupported, and the ' +
+          'schema codes of the other fields',
         403: TENANT_403,
         409: 'idempotency_request_in_progress: the first request with this key is still running (Retry-After)',
-        413: `body_too_large: over ${CREATE_BODY_BYTES_MAX} bytes`,
-        415: 'content_type_unsupported: Content-Type must be application/json',
         422: 'Corridor not enabled or account fields invalid for it (codes of the corridor rules); idempotency_key_reused (fields)',
       },
       errorHeaders: { 409: ['Retry-After'], 500: ['Idempotent-Replayed'] },
+      failure: 'idempotent_create',
     },
     {
       method: 'get',
@@ -191,6 +212,7 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       summary: 'One payout',
       description: 'Another tenant’s payout answers exactly like one that does not exist (404).',
       tags: ['payouts'],
+      query: noQuerySchema,
       pathParameters: payoutIdPath,
       responses: { 200: { description: 'The payout', schema: payoutViewSchema } },
       errors: { 403: TENANT_403, 404: 'resource_not_found: no such payout for this tenant' },
@@ -204,6 +226,7 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       summary: "A payout's timeline",
       description: 'Every transition, stale and forbidden event of the payout, oldest first.',
       tags: ['payouts'],
+      query: noQuerySchema,
       pathParameters: payoutIdPath,
       responses: {
         200: { description: 'Every transition, stale and forbidden event, oldest first', schema: timelineSchema },
@@ -219,8 +242,10 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       summary: 'The payout state graph',
       description: 'Statuses, events and the allowed transitions, from the one table the code uses.',
       tags: ['payouts'],
+      query: noQuerySchema,
       responses: { 200: { description: 'Statuses, events and allowed transitions', schema: lifecycleSchema } },
       errors: {},
+      callsAws: false,
     },
     {
       method: 'get',
@@ -270,6 +295,7 @@ const OPERATOR_LOOKUP_ROUTES: OpenApiRoute[] = [
     summary: "Any tenant's payout timeline (operator, audited)",
     description: 'The timeline of GET /payouts/{payoutId}/events for any tenant’s payout, with its tenant; audited.',
     tags: ['ops'],
+    query: noQuerySchema,
     pathParameters: payoutIdPath,
     responses: {
       200: {
@@ -291,7 +317,8 @@ const WEBHOOK_ROUTE: OpenApiRoute = {
   description:
     'Public: providers cannot present our JWTs, so the provider signature is verified on the raw body ' +
     'before anything is stored. Verify → store → enqueue → 2xx; refusals in this order, nothing written: ' +
-    'unknown provider (404), size (413), signature (401), JSON (400).',
+    'unknown provider (404), size (413), signature (401), the body (400). Any Content-Type: the signed ' +
+    'bytes are what counts. A 5xx is always safe to redeliver: deliveries are deduplicated.',
   tags: ['webhooks'],
   pathParameters: { provider: webhookProviderSchema },
   headers: WEBHOOK_SIGNATURE_HEADERS.map((header) => ({ ...header, required: false, schema: z.string() })),
@@ -306,13 +333,14 @@ const WEBHOOK_ROUTE: OpenApiRoute = {
     202: { description: 'Accepted: stored in the inbox and enqueued', schema: webhookAcceptedSchema },
   },
   errors: {
-    400: 'invalid_json: the verified body is not a JSON object with an event id and type',
+    400:
+      'body_not_utf8; invalid_json: the verified body is not JSON, or not an object with an event id and type; ' +
+      `body_too_deep: nested deeper than ${WEBHOOK_BODY_DEPTH_MAX} levels; duplicate_json_key (fields)`,
     401: 'signature_invalid: missing or malformed headers, bad signature, stale timestamp or no secret (one message for every reason)',
     404: 'unknown_provider: no webhook endpoint for this provider',
-    413: `body_too_large: over ${WEBHOOK_BODY_BYTES_MAX} bytes`,
     503: `enqueue_failed: stored but not queued; retry the delivery (Retry-After ${ENQUEUE_FAILED_RETRY_AFTER_SECONDS} s)`,
   },
-  errorHeaders: { 503: ['Retry-After'] },
+  failure: 'webhook_delivery',
 };
 
 const EXCEPTION_ROUTES: OpenApiRoute[] = [
@@ -326,7 +354,7 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     description:
       'With state: most urgent (earliest SLA) first; without: newest first. Follow next_cursor for the next page.',
     tags: ['ops'],
-    query: exceptionsQuerySchema,
+    query: listExceptionsQuerySchema,
     responses: { 200: { description: 'A page of exceptions', schema: exceptionListSchema } },
     errors: { 400: 'invalid_state, invalid_category, invalid_owner, invalid_limit, invalid_cursor', 403: OPERATOR_403 },
   },
@@ -339,6 +367,7 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     summary: 'Assign an exception',
     description: 'Assigns it (to the operator by default), optionally to another owner; audited with the note.',
     tags: ['ops'],
+    query: noQuerySchema,
     pathParameters: exceptionIdPath,
     requestBody: {
       schema: assignExceptionBodySchema,
@@ -348,7 +377,7 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
-      400: `${BODY_400}; invalid_assignee, invalid_owner, invalid_note`,
+      400: 'invalid_assignee, invalid_owner, invalid_note',
       403: OPERATOR_403,
       404: 'resource_not_found: no such exception',
       409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
@@ -365,16 +394,20 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
       'Resolves it with a note saying what was done, optionally naming the applied correction that fixed it ' +
       '(correction_id: it must exist, concern the exception’s payout and be applied); audited.',
     tags: ['ops'],
+    query: noQuerySchema,
     pathParameters: exceptionIdPath,
     requestBody: {
       schema: resolveExceptionBodySchema,
       required: true,
       bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { done: { note: 'paid by hand' }, corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KD0000000000000000000000' } },
+      examples: {
+        done: { note: 'paid by hand' },
+        corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KD0000000000000000000000' },
+      },
     },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
-      400: `${BODY_400}; note_required, invalid_note, invalid_correction_id; correction_not_found, correction_payout_mismatch`,
+      400: 'note_required: no note, or a blank one; invalid_note, invalid_correction_id; correction_not_found, correction_payout_mismatch',
       403: OPERATOR_403,
       404: 'resource_not_found: no such exception',
       409: 'exception_already_resolved; exception_changed (a concurrent change: retry); correction_not_applied',
@@ -405,6 +438,7 @@ const DLQ_ROUTES: OpenApiRoute[] = [
     summary: 'Queue depths',
     description: 'Depth of every work queue and its DLQ, with the oldest DLQ message’s age.',
     tags: ['ops'],
+    query: noQuerySchema,
     responses: { 200: { description: 'Queues and DLQs', schema: queuesResponseSchema } },
     errors: { 403: OPERATOR_403 },
   },
@@ -419,6 +453,7 @@ const DLQ_ROUTES: OpenApiRoute[] = [
       `Exactly one selector: message_id, filter or all. At most ${REDRIVE_MESSAGES_PER_CALL_MAX} messages a call ` +
       '(receive → send to the source queue → delete); audited with operator and count.',
     tags: ['ops'],
+    query: noQuerySchema,
     requestBody: {
       schema: redriveBodySchema,
       required: true,
@@ -427,7 +462,9 @@ const DLQ_ROUTES: OpenApiRoute[] = [
     },
     responses: { 200: { description: 'Redrive report', schema: redriveResponseSchema } },
     errors: {
-      400: `${BODY_400}; invalid_queue, invalid_dry_run, selector_required, invalid_all, invalid_filter`,
+      400:
+        'invalid_queue, invalid_message_id, invalid_filter, invalid_all, invalid_dry_run; ' +
+        'selector_required: not exactly one of message_id, filter or all',
       403: OPERATOR_403,
     },
   },
@@ -440,8 +477,10 @@ const DLQ_ROUTES: OpenApiRoute[] = [
     summary: 'Replay stored provider events',
     description:
       `Re-enqueues stored inbox events by id, or every event received in [from, to) (from before to, at most ` +
-      `35 days); at most ${REPLAY_EVENTS_PER_CALL_MAX} a call. Replaying twice changes nothing; audited.`,
+      `${REPLAY_RANGE_SECONDS_MAX} s); at most ${REPLAY_EVENTS_PER_CALL_MAX} a call. Replaying twice changes ` +
+      'nothing; audited.',
     tags: ['ops'],
+    query: noQuerySchema,
     requestBody: {
       schema: replayBodySchema,
       required: true,
@@ -450,7 +489,36 @@ const DLQ_ROUTES: OpenApiRoute[] = [
     },
     responses: { 200: { description: 'Replay report', schema: replayResponseSchema } },
     errors: {
-      400: `${BODY_400}; invalid_dry_run, invalid_filter, selector_required, invalid_event_ids, provider_required, invalid_range`,
+      400:
+        'invalid_event_ids, invalid_provider, invalid_dry_run; selector_required: not either event_ids or from ' +
+        'and to; provider_required: a bare event id without provider; invalid_range: from or to not an RFC 3339 ' +
+        `instant, from not before to, or more than ${REPLAY_RANGE_SECONDS_MAX} s apart`,
+      403: OPERATOR_403,
+    },
+  },
+];
+
+const AUDIT_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/audit',
+    functionName: 'audit',
+    scope: 'audit:read',
+    operationId: 'searchAudit',
+    summary: 'Search the audit trail (compliance)',
+    description:
+      'Every audited change and operator read, oldest first, by subject (its whole hash chain), else by actor, ' +
+      `action or time. Without subject the window defaults to the ${AUDIT_SEARCH_DEFAULT_DAYS} days up to to (default now) ` +
+      `and may span at most ${AUDIT_SEARCH_RANGE_DAYS_MAX} days. Each record carries prev_hash and hash (SHA-256 of its RFC 8785 ` +
+      `canonical JSON), so a page can be checked without us. At most ${AUDIT_PAGE_LIMIT_MAX} records and ` +
+      `${AUDIT_SEARCH_QUERIES_MAX} reads a page: a page may be short, even empty, with a next_cursor. Each search is itself audited.`,
+    tags: ['audit'],
+    query: auditQuerySchema,
+    responses: { 200: { description: 'A page of audit records', schema: auditPageSchema } },
+    errors: {
+      400:
+        'parameter_unknown; actor_invalid, subject_invalid, action_invalid, from_invalid, to_invalid, limit_invalid, ' +
+        'cursor_invalid (not from this query); invalid_range (from after to); range_too_long',
       403: OPERATOR_403,
     },
   },
@@ -468,10 +536,18 @@ const RECONCILIATION_ROUTES: OpenApiRoute[] = [
       'Records the run as queued and hands it to the reconcile function; poll the Location ' +
       '(GET /reconciliations/{date}) until the state is succeeded or failed.',
     tags: ['reconciliation'],
-    requestBody: { schema: startReconciliationBodySchema, required: true, examples: { day: { date: '2026-11-20' } } },
+    query: noQuerySchema,
+    requestBody: {
+      schema: startReconciliationBodySchema,
+      required: true,
+      bodyBytesMax: OPS_BODY_BYTES_MAX,
+      examples: { day: { date: '2026-11-20' } },
+    },
     responses: { 202: { description: 'Run queued', schema: startReconciliationResponseSchema, headers: ['Location'] } },
     errors: {
-      400: 'invalid_json; parameter_invalid: date must be a calendar date YYYY-MM-DD',
+      400:
+        'parameter_invalid: no date, or not a calendar date YYYY-MM-DD; date_not_ended: the day has not ended ' +
+        'in RECONCILE_TIMEZONE or in UTC; date_too_old',
       409: `reconciliation_running: a run of the date is queued or running (Retry-After ${RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS} s)`,
     },
     errorHeaders: { 409: ['Retry-After'] },
@@ -485,6 +561,7 @@ const RECONCILIATION_ROUTES: OpenApiRoute[] = [
     summary: 'A reconciliation run',
     description: 'The date’s latest run and the last successful run; `latest` for the last successful run alone.',
     tags: ['reconciliation'],
+    query: noQuerySchema,
     pathParameters: { date: runDateOrLatestSchema },
     responses: { 200: { description: 'Run summary', schema: reconciliationResponseSchema } },
     errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no run of that date' },
@@ -498,6 +575,7 @@ const RECONCILIATION_ROUTES: OpenApiRoute[] = [
     summary: 'Reconciliation exports of a day',
     description: 'The published manifest of the day, each file with a presigned URL.',
     tags: ['reconciliation'],
+    query: noQuerySchema,
     pathParameters: { date: runDateSchema },
     responses: { 200: { description: 'Manifest and export links', schema: exportsResponseSchema } },
     errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no export of that date (yet)' },
@@ -516,6 +594,7 @@ const META_ROUTES: OpenApiRoute[] = [
     tags: ['meta'],
     responses: { 200: { description: 'OpenAPI 3.1 document', schema: openApiDocumentSchema } },
     errors: {},
+    callsAws: false,
   },
   {
     method: 'get',
@@ -542,6 +621,7 @@ const META_ROUTES: OpenApiRoute[] = [
     tags: ['meta'],
     responses: { 200: { description: 'The console page', schema: z.string(), mediaType: 'text/html' } },
     errors: {},
+    callsAws: false,
   },
 ];
 
@@ -555,6 +635,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...CORRECTION_ROUTES,
     ...DLQ_ROUTES,
     ...RECONCILIATION_ROUTES,
+    ...AUDIT_ROUTES,
   ];
 }
 

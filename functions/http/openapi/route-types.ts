@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FunctionName, Scope } from '../../shared/names';
+import type { FailureSemantics } from '../internal-error';
 
 /**
  * The shape of an entry of the route registry (openapi-routes.ts, and the route files it gathers,
@@ -13,6 +14,7 @@ export const TAGS = {
   webhooks: 'Provider webhook intake (signature-authenticated)',
   ops: 'Operator routes: cross-tenant payout lookup, exceptions, corrections, DLQ, redrive and replay (audited)',
   reconciliation: 'Reconciliation runs and finance exports',
+  audit: 'The tamper-evident audit trail (compliance)',
   meta: 'This document and the ops console page',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -56,4 +58,11 @@ export interface OpenApiRoute {
   errors: Partial<Record<RouteErrorStatus, string>>;
   /** Response headers of an error status (e.g. Retry-After on a 409). */
   errorHeaders?: Partial<Record<RouteErrorStatus | 500, ResponseHeader[]>>;
+  /**
+   * What an unforeseen failure means (handlers/http/internal-error.ts), so the document's 500 says
+   * its category. Default: `read` for a GET, `operator_action` for a POST (httpHandler's default).
+   */
+  failure?: FailureSemantics;
+  /** false: the route calls no AWS service (a static answer), so it never answers 503. */
+  callsAws?: false;
 }

@@ -13,8 +13,8 @@ import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
 import { executeCorrectionAction, type CorrectionsDeps } from '../../../functions/app/corrections/actions';
 import { correctionsApi } from '../../../functions/app/corrections/corrections-api';
 import { sweep } from '../../../functions/app/sweeper/sweep';
-import { correctionExceptionDedupKey } from '../../../functions/app/webhooks/correction-exception';
-import { exceptionIdOf } from '../../../functions/domain/exceptions';
+import type { AuditRecord } from '../../../functions/domain/audit';
+import { exceptionIdFor } from '../../../functions/domain/exceptions';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ProviderPort } from '../../../functions/domain/provider-port';
 import { mapSandboxState } from '../../../functions/domain/provider-status';
@@ -37,7 +37,9 @@ beforeAll(async () => {
     nowMs: () => Date.now(),
     newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
   };
-  const handler = httpHandler((event) => correctionsApi({ ...deps, runAction: (input) => executeCorrectionAction(deps, input) }, event));
+  const handler = httpHandler((event) =>
+    correctionsApi({ ...deps, runAction: (input) => executeCorrectionAction(deps, input) }, event),
+  );
   call = handler;
 }, 120_000);
 afterAll(async () => emulators?.stop());
@@ -51,10 +53,22 @@ interface Who {
 const ALICE: Who = { operator: 'alice', role: 'ops' };
 const CAROL: Who = { operator: 'carol', role: 'compliance' };
 
-function eventOf(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, query?: Record<string, string>) {
+function eventOf(
+  who: Who,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  query?: Record<string, string>,
+) {
   const claims: Record<string, unknown> =
     who.tenant === undefined
-      ? { principal_type: 'operator', principal_role: who.role ?? 'ops', username: who.operator, sub: `sub-${who.operator}` }
+      ? {
+          principal_type: 'operator',
+          principal_role: who.role ?? 'ops',
+          username: who.operator,
+          sub: `sub-${who.operator}`,
+        }
       : { principal_type: 'tenant', principal_role: 'backend', tenant_id: who.tenant, sub: 'client-1' };
   return {
     rawPath: path,
@@ -68,14 +82,24 @@ function eventOf(who: Who, method: string, path: string, body?: unknown, headers
       http: { method },
       authorizer: {
         jwt: {
-          claims: { ...claims, client_id: 'ops-console', scope: (who.scopes ?? ['payouts:correct']).map((s) => `payout-platform/${s}`).join(' ') },
+          claims: {
+            ...claims,
+            client_id: 'ops-console',
+            scope: (who.scopes ?? ['payouts:correct']).map((s) => `payout-platform/${s}`).join(' '),
+          },
         },
       },
     },
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-async function api(who: Who, method: string, path: string, body?: unknown, options: { key?: string | null; query?: Record<string, string> } = {}) {
+async function api(
+  who: Who,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { key?: string | null; query?: Record<string, string> } = {},
+) {
   const key = options.key === undefined ? `key-${ulid()}` : options.key;
   const headers: Record<string, string> = method === 'POST' && key !== null ? { 'idempotency-key': key } : {};
   const res = await call(eventOf(who, method, path, body, headers, options.query), {} as Context);
@@ -84,8 +108,10 @@ async function api(who: Who, method: string, path: string, body?: unknown, optio
 
 const propose = (who: Who, payoutId: string, body: unknown, key?: string | null) =>
   api(who, 'POST', `/ops/payouts/${payoutId}/corrections`, body, key === undefined ? {} : { key });
-const approve = (who: Who, correctionId: string, body?: unknown) => api(who, 'POST', `/ops/corrections/${correctionId}/approve`, body);
-const reject = (who: Who, correctionId: string, body: unknown) => api(who, 'POST', `/ops/corrections/${correctionId}/reject`, body);
+const approve = (who: Who, correctionId: string, body?: unknown) =>
+  api(who, 'POST', `/ops/corrections/${correctionId}/approve`, body);
+const reject = (who: Who, correctionId: string, body: unknown) =>
+  api(who, 'POST', `/ops/corrections/${correctionId}/reject`, body);
 
 const MARK_PAID = {
   kind: 'status',
@@ -107,26 +133,39 @@ async function pendingPayout(): Promise<Payout> {
 }
 
 async function balancesOf(payout: Payout): Promise<Record<string, number>> {
-  const { balances } = await readBalances(emulators.clients.documentClient, emulators.env['LEDGER_TABLE']!, payout.currency, payout.tenantId);
+  const { balances } = await readBalances(
+    emulators.clients.documentClient,
+    emulators.env['LEDGER_TABLE']!,
+    payout.currency,
+    payout.tenantId,
+  );
   return Object.fromEntries(balances.map((b) => [b.account, b.balanceMinor]));
 }
 const sum = (balances: Record<string, number>) => Object.values(balances).reduce((a, b) => a + b, 0);
 
-async function auditOf(payoutId: string): Promise<Array<Record<string, any>>> {
-  const items = await scanAll(emulators.clients.documentClient, emulators.env['PAYOUTS_TABLE']!);
-  return items.filter((i) => i['entity'] === 'audit' && i['payoutId'] === payoutId).sort((a, b) => String(a['sk']).localeCompare(String(b['sk'])));
+/** The payout's chain in the audit trail (AUDIT_TABLE), oldest first. */
+async function auditOf(payoutId: string): Promise<AuditRecord[]> {
+  return h.audit.chainRecords({ type: 'payout', id: payoutId }, 1, Number.MAX_SAFE_INTEGER, { strict: true });
 }
 
-/** Everything a refused request could have touched: the payout, its partition, the ledger, every correction. */
+/** Everything a refused request could have touched: the payout, its partition, the ledger, every correction, its audit chain. */
 async function footprint(payoutId: string) {
   const { documentClient } = emulators.clients;
   const payouts = await scanAll(documentClient, emulators.env['PAYOUTS_TABLE']!);
+  const audit = await scanAll(documentClient, emulators.env['AUDIT_TABLE']!);
   const ledger = await scanAll(documentClient, emulators.env['LEDGER_TABLE']!);
-  const operations = await documentClient.send(new ScanCommand({ TableName: emulators.env['OPERATIONS_TABLE']!, ConsistentRead: true }));
+  const operations = await documentClient.send(
+    new ScanCommand({ TableName: emulators.env['OPERATIONS_TABLE']!, ConsistentRead: true }),
+  );
   return {
-    payout: payouts.filter((i) => i['pk'] === `PAYOUT#${payoutId}`).sort((a, b) => String(a['sk']).localeCompare(String(b['sk']))),
+    payout: payouts
+      .filter((i) => i['pk'] === `PAYOUT#${payoutId}`)
+      .sort((a, b) => String(a['sk']).localeCompare(String(b['sk']))),
     ledger: ledger.filter((i) => i['pk'] === `JOURNAL#${payoutId}` || String(i['pk']).startsWith('BALANCE#')),
     corrections: (operations.Items ?? []).filter((i) => String(i['pk']).startsWith('CORR#')),
+    audit: audit
+      .filter((i) => String(i['pk']).includes(payoutId))
+      .sort((a, b) => String(a['sk']).localeCompare(String(b['sk']))),
   };
 }
 
@@ -139,41 +178,95 @@ describe('a status correction: proposed, approved by a second operator, applied 
     const proposed = await propose(ALICE, payout.payoutId, MARK_PAID);
     expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
     expect(proposed.body).toMatchObject({
-      state: 'proposed', kind: 'status', target_status: 'paid', payout_id: payout.payoutId, tenant_id: payout.tenantId,
-      from_status: 'pending', payout_version: payout.version, proposed_by: 'alice', approved_by: null, applied_at: null,
+      state: 'proposed',
+      kind: 'status',
+      target_status: 'paid',
+      payout_id: payout.payoutId,
+      tenant_id: payout.tenantId,
+      from_status: 'pending',
+      payout_version: payout.version,
+      proposed_by: 'alice',
+      approved_by: null,
+      applied_at: null,
       evidence: MARK_PAID.evidence,
     });
     const correctionId = String(proposed.body['correction_id']);
     // Nothing moved yet: the payout and the ledger are as they were; the proposal is audited.
     expect((await h.payouts.getPayoutById(payout.payoutId))?.status).toBe('pending');
     expect(await balancesOf(payout)).toEqual(ledgerBefore);
-    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({ action: 'correction_proposed', actor: { kind: 'operator', id: 'alice' } });
+    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({
+      action: 'correction.proposed',
+      outcome: 'applied',
+      subject: { type: 'payout', id: payout.payoutId },
+      tenant_id: payout.tenantId,
+      actor: { type: 'operator', id: 'alice', role: 'ops', tenant: null },
+      request_id: expect.stringMatching(/^req-/),
+      details: {
+        correction_id: correctionId,
+        kind: 'status',
+        target_status: 'paid',
+        reason: MARK_PAID.reason,
+        evidence: MARK_PAID.evidence,
+        from: 'pending',
+      },
+    });
 
-    const listed = await api(CAROL, 'GET', '/ops/corrections', undefined, { query: { state: 'proposed', payout_id: payout.payoutId } });
+    const listed = await api(CAROL, 'GET', '/ops/corrections', undefined, {
+      query: { state: 'proposed', payout_id: payout.payoutId },
+    });
     expect(listed.body['data'].map((c: any) => c.correction_id)).toEqual([correctionId]);
 
     const approved = await approve(CAROL, correctionId, { note: 'statement line checked' });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body).toMatchObject({ state: 'applied', approved_by: 'carol', approval_note: 'statement line checked' });
+    expect(approved.body).toMatchObject({
+      state: 'applied',
+      approved_by: 'carol',
+      approval_note: 'statement line checked',
+    });
 
     const after = await h.payouts.getPayoutById(payout.payoutId);
     expect(after).toMatchObject({
-      status: 'paid', version: payout.version + 1, statusReason: 'operator_correction', correctionId, correctedStatus: 'paid', statusCorrectionId: correctionId,
+      status: 'paid',
+      version: payout.version + 1,
+      statusReason: 'operator_correction',
+      correctionId,
+      correctedStatus: 'paid',
+      statusCorrectionId: correctionId,
     });
     const ledgerAfter = await balancesOf(payout);
     expect(ledgerAfter).toMatchObject({ available: -payout.amountMinor, in_transit: 0, settled: payout.amountMinor });
     expect(sum(ledgerAfter)).toBe(0);
     const timeline = await h.payouts.listTimelineOfAnyTenant(payout.payoutId);
-    expect(timeline.at(-1)).toMatchObject({ event: 'status_corrected', outcome: 'applied', from: 'pending', to: 'paid', source: 'operator' });
+    expect(timeline.at(-1)).toMatchObject({
+      event: 'status_corrected',
+      outcome: 'applied',
+      from: 'pending',
+      to: 'paid',
+      source: 'operator',
+    });
     expect(timeline.at(-1)?.statusReason).toContain(`correction ${correctionId}: proposed by alice, approved by carol`);
     const applied = (await auditOf(payout.payoutId)).at(-1);
     expect(applied).toMatchObject({
-      action: 'correction_applied', outcome: 'applied', actor: { kind: 'operator', id: 'carol' },
-      details: { correction_id: correctionId, proposed_by: 'alice', approved_by: 'carol', from_status: 'pending', to_status: 'paid' },
+      action: 'correction.applied',
+      outcome: 'applied',
+      actor: { type: 'operator', id: 'carol', role: 'compliance' },
+      details: {
+        correction_id: correctionId,
+        proposed_by: 'alice',
+        approved_by: 'carol',
+        from: 'pending',
+        to: 'paid',
+        version: payout.version + 1,
+      },
     });
-    expect((await api(ALICE, 'GET', `/ops/corrections/${correctionId}`)).body).toMatchObject({ state: 'applied', applied_at: expect.any(String) });
+    expect((await api(ALICE, 'GET', `/ops/corrections/${correctionId}`)).body).toMatchObject({
+      state: 'applied',
+      applied_at: expect.any(String),
+    });
     // Approved once: a second approval (or a rejection) is refused.
-    expect((await approve({ operator: 'dave', role: 'ops' }, correctionId)).body['error']).toMatchObject({ code: 'correction_not_proposed' });
+    expect((await approve({ operator: 'dave', role: 'ops' }, correctionId)).body['error']).toMatchObject({
+      code: 'correction_not_proposed',
+    });
     expect((await reject(CAROL, correctionId, { reason: 'late' })).status).toBe(409);
   });
 
@@ -182,7 +275,10 @@ describe('a status correction: proposed, approved by a second operator, applied 
     const before = await balancesOf(payout);
     const proposed = await propose(ALICE, payout.payoutId, {
       kind: 'ledger_adjustment',
-      postings: [{ account: 'fees', currency: 'EUR', amount: 25 }, { account: 'available', currency: 'EUR', amount: -25 }],
+      postings: [
+        { account: 'fees', currency: 'EUR', amount: 25 },
+        { account: 'available', currency: 'EUR', amount: -25 },
+      ],
       reason: 'Provider fee not booked',
       evidence: { type: 'url', reference: 'https://provider.example/invoices/8812' },
     });
@@ -193,9 +289,18 @@ describe('a status correction: proposed, approved by a second operator, applied 
     expect(after).toEqual({ ...before, available: (before['available'] ?? 0) - 25, fees: (before['fees'] ?? 0) + 25 });
     expect(sum(after)).toBe(0);
     const stored = await h.payouts.getPayoutById(payout.payoutId);
-    expect(stored).toMatchObject({ status: 'pending', version: payout.version + 1, correctionId: proposed.body['correction_id'] });
+    expect(stored).toMatchObject({
+      status: 'pending',
+      version: payout.version + 1,
+      correctionId: proposed.body['correction_id'],
+    });
     expect(stored?.correctedStatus).toBeUndefined();
-    expect((await h.payouts.listTimelineOfAnyTenant(payout.payoutId)).at(-1)).toMatchObject({ event: 'ledger_adjusted', from: 'pending', to: 'pending', source: 'operator' });
+    expect((await h.payouts.listTimelineOfAnyTenant(payout.payoutId)).at(-1)).toMatchObject({
+      event: 'ledger_adjusted',
+      from: 'pending',
+      to: 'pending',
+      source: 'operator',
+    });
   });
 
   it('a rejection needs a reason, changes only the record and is audited', async () => {
@@ -205,9 +310,26 @@ describe('a status correction: proposed, approved by a second operator, applied 
     const refused = await reject(CAROL, id, {});
     expect(refused).toMatchObject({ status: 400, body: { error: { code: 'field_missing', param: 'reason' } } });
     const rejected = await reject(CAROL, id, { reason: 'that statement line is another payout' });
-    expect(rejected.body).toMatchObject({ state: 'rejected', rejected_by: 'carol', rejection_reason: 'that statement line is another payout' });
-    expect(await h.payouts.getPayoutById(payout.payoutId)).toMatchObject({ status: 'pending', version: payout.version });
-    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({ action: 'correction_rejected', actor: { id: 'carol' } });
+    expect(rejected.body).toMatchObject({
+      state: 'rejected',
+      rejected_by: 'carol',
+      rejection_reason: 'that statement line is another payout',
+    });
+    expect(await h.payouts.getPayoutById(payout.payoutId)).toMatchObject({
+      status: 'pending',
+      version: payout.version,
+    });
+    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({
+      action: 'correction.rejected',
+      outcome: 'applied',
+      actor: { type: 'operator', id: 'carol', role: 'compliance' },
+      details: {
+        correction_id: id,
+        proposed_by: 'alice',
+        rejected_by: 'carol',
+        reason: 'that statement line is another payout',
+      },
+    });
     expect((await approve(CAROL, id)).body['error']).toMatchObject({ code: 'correction_not_proposed' });
   });
 });
@@ -220,43 +342,151 @@ describe('bad input: a machine-readable error and no state change', () => {
     proposedId = String((await propose(ALICE, payout.payoutId, MARK_PAID)).body['correction_id']);
   });
 
-  const cases: Array<[string, () => Promise<{ status: number; body: Record<string, any> }>, number, Record<string, unknown>]> = [
-    ['self-approval', () => approve(ALICE, proposedId), 403, { code: 'self_approval_forbidden', type: 'permission_error' }],
-    ['no reason', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, reason: undefined }), 400, { code: 'field_missing', param: 'reason' }],
-    ['no evidence', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: undefined }), 400, { code: 'field_missing', param: 'evidence' }],
-    ['evidence without a reference', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: { type: 'document' } }), 400, { code: 'field_missing', param: 'evidence.reference' }],
-    ['a blank reason', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, reason: '   ' }), 400, { code: 'invalid_text', param: 'reason' }],
-    ['a url evidence that is no URL', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: { type: 'url', reference: 'stmt 14' } }), 400, { code: 'invalid_evidence_reference' }],
+  const cases: Array<
+    [string, () => Promise<{ status: number; body: Record<string, any> }>, number, Record<string, unknown>]
+  > = [
+    [
+      'self-approval',
+      () => approve(ALICE, proposedId),
+      403,
+      { code: 'self_approval_forbidden', type: 'permission_error' },
+    ],
+    [
+      'no reason',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, reason: undefined }),
+      400,
+      { code: 'field_missing', param: 'reason' },
+    ],
+    [
+      'no evidence',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: undefined }),
+      400,
+      { code: 'field_missing', param: 'evidence' },
+    ],
+    [
+      'evidence without a reference',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: { type: 'document' } }),
+      400,
+      { code: 'field_missing', param: 'evidence.reference' },
+    ],
+    [
+      'a blank reason',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, reason: '   ' }),
+      400,
+      { code: 'invalid_text', param: 'reason' },
+    ],
+    [
+      'a url evidence that is no URL',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, evidence: { type: 'url', reference: 'stmt 14' } }),
+      400,
+      { code: 'invalid_evidence_reference' },
+    ],
     [
       'an unbalanced adjustment',
-      () => propose(ALICE, payout.payoutId, { kind: 'ledger_adjustment', postings: [{ account: 'fees', currency: 'EUR', amount: 25 }, { account: 'available', currency: 'EUR', amount: -20 }], reason: 'r', evidence: { type: 'ticket', reference: 'OPS-1' } }),
-      400, { code: 'unbalanced_adjustment', param: 'postings' },
+      () =>
+        propose(ALICE, payout.payoutId, {
+          kind: 'ledger_adjustment',
+          postings: [
+            { account: 'fees', currency: 'EUR', amount: 25 },
+            { account: 'available', currency: 'EUR', amount: -20 },
+          ],
+          reason: 'r',
+          evidence: { type: 'ticket', reference: 'OPS-1' },
+        }),
+      400,
+      { code: 'unbalanced_adjustment', param: 'postings' },
     ],
     [
       'an account posted twice',
-      () => propose(ALICE, payout.payoutId, { kind: 'ledger_adjustment', postings: [{ account: 'fees', currency: 'EUR', amount: 25 }, { account: 'fees', currency: 'EUR', amount: -25 }], reason: 'r', evidence: { type: 'ticket', reference: 'OPS-1' } }),
-      400, { code: 'posting_account_repeated' },
+      () =>
+        propose(ALICE, payout.payoutId, {
+          kind: 'ledger_adjustment',
+          postings: [
+            { account: 'fees', currency: 'EUR', amount: 25 },
+            { account: 'fees', currency: 'EUR', amount: -25 },
+          ],
+          reason: 'r',
+          evidence: { type: 'ticket', reference: 'OPS-1' },
+        }),
+      400,
+      { code: 'posting_account_repeated' },
     ],
     [
       "an adjustment outside the payout's currency",
-      () => propose(ALICE, payout.payoutId, { kind: 'ledger_adjustment', postings: [{ account: 'fees', currency: 'USD', amount: 25 }, { account: 'available', currency: 'USD', amount: -25 }], reason: 'r', evidence: { type: 'ticket', reference: 'OPS-1' } }),
-      422, { code: 'adjustment_currency_mismatch' },
+      () =>
+        propose(ALICE, payout.payoutId, {
+          kind: 'ledger_adjustment',
+          postings: [
+            { account: 'fees', currency: 'USD', amount: 25 },
+            { account: 'available', currency: 'USD', amount: -25 },
+          ],
+          reason: 'r',
+          evidence: { type: 'ticket', reference: 'OPS-1' },
+        }),
+      422,
+      { code: 'adjustment_currency_mismatch' },
     ],
-    ['a status correction with postings', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, postings: [{ account: 'fees', currency: 'EUR', amount: 1 }, { account: 'available', currency: 'EUR', amount: -1 }] }), 400, { code: 'field_unknown', param: 'postings' }],
-    ['a target the table refuses', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'reversed' }), 409, { code: 'correction_target_not_allowed' }],
-    ['a target that is no outcome', () => propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'accepted' }), 400, { code: 'invalid_target_status' }],
-    ['no Idempotency-Key', () => propose(ALICE, payout.payoutId, MARK_PAID, null), 400, { code: 'idempotency_key_missing', param: 'Idempotency-Key' }],
+    [
+      'a status correction with postings',
+      () =>
+        propose(ALICE, payout.payoutId, {
+          ...MARK_PAID,
+          postings: [
+            { account: 'fees', currency: 'EUR', amount: 1 },
+            { account: 'available', currency: 'EUR', amount: -1 },
+          ],
+        }),
+      400,
+      { code: 'field_unknown', param: 'postings' },
+    ],
+    [
+      'a target the table refuses',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'reversed' }),
+      409,
+      { code: 'correction_target_not_allowed' },
+    ],
+    [
+      'a target that is no outcome',
+      () => propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'accepted' }),
+      400,
+      { code: 'invalid_target_status' },
+    ],
+    [
+      'no Idempotency-Key',
+      () => propose(ALICE, payout.payoutId, MARK_PAID, null),
+      400,
+      { code: 'idempotency_key_missing', param: 'Idempotency-Key' },
+    ],
     ['an unknown payout', () => propose(ALICE, `po_${ulid()}`, MARK_PAID), 404, { code: 'resource_not_found' }],
-    ['a tenant token', () => propose({ operator: 'x', tenant: 'acme', scopes: ['payouts:correct'] }, payout.payoutId, MARK_PAID), 403, { code: 'operator_route_forbidden_for_tenant' }],
-    ['an operator without payouts:correct (finance)', () => propose({ operator: 'fin', role: 'finance', scopes: ['exceptions:write'] }, payout.payoutId, MARK_PAID), 403, { code: 'insufficient_scope' }],
+    [
+      'a tenant token',
+      () => propose({ operator: 'x', tenant: 'acme', scopes: ['payouts:correct'] }, payout.payoutId, MARK_PAID),
+      403,
+      { code: 'operator_route_forbidden_for_tenant' },
+    ],
+    [
+      'an operator without payouts:correct (finance)',
+      () => propose({ operator: 'fin', role: 'finance', scopes: ['exceptions:write'] }, payout.payoutId, MARK_PAID),
+      403,
+      { code: 'insufficient_scope' },
+    ],
     ['an unknown correction', () => approve(CAROL, `cor_${ulid()}`), 404, { code: 'resource_not_found' }],
-    ['a reject without a reason', () => reject(CAROL, proposedId, { note: 'no' }), 400, { code: 'field_unknown', param: 'note' }],
+    [
+      'a reject without a reason',
+      () => reject(CAROL, proposedId, { note: 'no' }),
+      400,
+      { code: 'field_unknown', param: 'note' },
+    ],
   ];
   it.each(cases)('%s', async (_name, request, status, error) => {
     const before = await footprint(payout.payoutId);
     const answer = await request();
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-    expect(answer.body['error']).toMatchObject({ ...error, request_id: expect.any(String), category: expect.any(String) });
+    expect(answer.body['error']).toMatchObject({
+      ...error,
+      request_id: expect.any(String),
+      category: expect.any(String),
+    });
     expect(await footprint(payout.payoutId)).toEqual(before);
   });
 
@@ -267,7 +497,10 @@ describe('bad input: a machine-readable error and no state change', () => {
     expect(await h.drain()).toEqual(['applied']);
     const before = await footprint(moving.payoutId);
     const answer = await approve(CAROL, id);
-    expect(answer).toMatchObject({ status: 409, body: { error: { code: 'payout_changed', category: 'human_action_required' } } });
+    expect(answer).toMatchObject({
+      status: 409,
+      body: { error: { code: 'payout_changed', category: 'human_action_required' } },
+    });
     expect(await footprint(moving.payoutId)).toEqual(before);
     expect((await reject(CAROL, id, { reason: 'paid by webhook meanwhile' })).status).toBe(200);
   });
@@ -281,13 +514,18 @@ describe('a provider event that contradicts an applied correction', () => {
     return { payout: (await h.payouts.getPayoutById(payout.payoutId))!, correctionId };
   }
   const contradictions = async (payoutId: string) =>
-    (await h.exceptions.list({ category: 'correction_contradicted', limit: 200 })).items.filter((e) => e.payoutId === payoutId);
+    (await h.exceptions.list({ category: 'correction_contradicted', limit: 200 })).items.filter(
+      (e) => e.payoutId === payoutId,
+    );
 
   it('a late failed webhook opens exactly one exception and does not override paid; a replay updates the same row', async () => {
     const { payout, correctionId } = await correctedPaid();
     const ledgerBefore = await balancesOf(payout);
     const eventId = evt();
-    expect((await h.deliverSandbox(eventId, sandboxEvent(payout.payoutId, 'failed', { failure_code: 'account_closed' }))).statusCode).toBe(202);
+    expect(
+      (await h.deliverSandbox(eventId, sandboxEvent(payout.payoutId, 'failed', { failure_code: 'account_closed' })))
+        .statusCode,
+    ).toBe(202);
     expect(await h.drain()).toEqual(['contradicted']);
     const after = await h.payouts.getPayoutById(payout.payoutId);
     expect(after).toMatchObject({ status: 'paid', version: payout.version, correctedStatus: 'paid' });
@@ -295,12 +533,39 @@ describe('a provider event that contradicts an applied correction', () => {
     const opened = await contradictions(payout.payoutId);
     expect(opened).toHaveLength(1);
     expect(opened[0]).toMatchObject({
-      exceptionId: exceptionIdOf(correctionExceptionDedupKey('sandbox', eventId)),
-      owner: 'ops', state: 'open',
-      evidence: { correction_id: correctionId, corrected_status: 'paid', provider: 'sandbox', provider_event_id: eventId, event: 'provider_failed', event_type: 'payout.failed' },
+      exceptionId: exceptionIdFor({
+        category: 'correction_contradicted',
+        payoutId: payout.payoutId,
+        via: { kind: 'webhook', provider: 'sandbox', providerEventId: eventId },
+      }),
+      owner: 'ops',
+      state: 'open',
+      evidence: {
+        correction_id: correctionId,
+        corrected_status: 'paid',
+        provider: 'sandbox',
+        provider_event_id: eventId,
+        event: 'provider_failed',
+        event_type: 'payout.failed',
+      },
     });
-    expect((await h.payouts.listTimelineOfAnyTenant(payout.payoutId)).at(-1)).toMatchObject({ event: 'provider_failed', outcome: 'contradicted', source: 'provider_webhook' });
-    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({ action: 'provider_failed', outcome: 'contradicted' });
+    expect((await h.payouts.listTimelineOfAnyTenant(payout.payoutId)).at(-1)).toMatchObject({
+      event: 'provider_failed',
+      outcome: 'contradicted',
+      source: 'provider_webhook',
+    });
+    expect((await auditOf(payout.payoutId)).at(-1)).toMatchObject({
+      action: 'payout.provider_failed',
+      outcome: 'contradicted',
+      actor: { type: 'provider', id: 'sandbox' },
+      details: {
+        from: 'paid',
+        to: null,
+        correction_id: correctionId,
+        corrected_status: 'paid',
+        source: 'provider_webhook',
+      },
+    });
     expect(await h.inbox.get('sandbox', eventId)).toMatchObject({ outcome: 'contradicted' });
 
     // Replayed from the inbox (an operator's replay): processed again, still one exception.
@@ -325,22 +590,46 @@ describe('a provider event that contradicts an applied correction', () => {
     const rechecks = new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!);
     const failed: ProviderPort = {
       provider: 'sandbox',
-      submit: async () => { throw new Error('not used'); },
-      getStatus: async () => ({ kind: 'found', providerReference: payout.providerReference!, state: mapSandboxState('failed'), countAtProvider: 1, amountMinor: payout.amountMinor, currency: payout.currency }),
+      submit: async () => {
+        throw new Error('not used');
+      },
+      getStatus: async () => ({
+        kind: 'found',
+        providerReference: payout.providerReference!,
+        state: mapSandboxState('failed'),
+        countAtProvider: 1,
+        amountMinor: payout.amountMinor,
+        currency: payout.currency,
+      }),
     };
     const sweepOnce = async () => {
       await rechecks.request({ payoutId: payout.payoutId, reason: 'test', requestedAt: new Date().toISOString() });
       return sweep({
-        inbox: h.inbox, webhookQueue: h.intakeDeps.queue, dlq: new DeadLetterQueue(emulators.clients.sqs),
-        dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: emulators.env['RECONCILIATION_DLQ_URL']! },
-        exceptions: h.exceptions, rechecks, payouts: h.payouts, awaiting: { quietSince: async () => [] }, providers: { sandbox: failed }, nowMs: () => Date.now(),
+        inbox: h.inbox,
+        webhookQueue: h.intakeDeps.queue,
+        dlq: new DeadLetterQueue(emulators.clients.sqs),
+        dlqUrls: {
+          webhook: h.dlqUrl,
+          submission: emulators.env['SUBMISSION_DLQ_URL']!,
+          reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+        },
+        exceptions: h.exceptions,
+        rechecks,
+        payouts: h.payouts,
+        awaiting: { quietSince: async () => [] },
+        providers: { sandbox: failed },
+        nowMs: () => Date.now(),
       });
     };
     expect(await sweepOnce()).toMatchObject({ correctionContradicted: 1, applied: 0, errors: 0 });
     expect(await sweepOnce()).toMatchObject({ correctionContradicted: 1, applied: 0, errors: 0 });
     const opened = await contradictions(payout.payoutId);
     expect(opened).toHaveLength(1);
-    expect(opened[0]?.evidence).toMatchObject({ correction_id: correctionId, source: 'poller', event: 'provider_failed' });
+    expect(opened[0]?.evidence).toMatchObject({
+      correction_id: correctionId,
+      source: 'poller',
+      event: 'provider_failed',
+    });
     expect((await h.payouts.getPayoutById(payout.payoutId))?.status).toBe('paid');
   });
 
@@ -351,16 +640,36 @@ describe('a provider event that contradicts an applied correction', () => {
     const [exception] = await contradictions(payout.payoutId);
     const other = await pendingPayout();
     const proposedElsewhere = String((await propose(ALICE, other.payoutId, MARK_PAID)).body['correction_id']);
-    const ownProposal = String((await propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'reversed', reason: 'r' })).body['correction_id']);
+    const ownProposal = String(
+      (await propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'reversed', reason: 'r' })).body[
+        'correction_id'
+      ],
+    );
     const resolve = (body: unknown) => h.ops('POST', `/exceptions/${exception!.exceptionId}/resolve`, body);
-    expect((await resolve({ note: 'checked', correction_id: `cor_${ulid()}` })).body['error']).toMatchObject({ code: 'correction_not_found', param: 'correction_id' });
-    expect((await resolve({ note: 'checked', correction_id: proposedElsewhere })).body['error']).toMatchObject({ code: 'correction_payout_mismatch' });
-    expect((await resolve({ note: 'checked', correction_id: ownProposal })).body['error']).toMatchObject({ code: 'correction_not_applied' });
-    expect((await resolve({ note: 'checked', correction_id: 'not-an-id' })).body['error']).toMatchObject({ code: 'invalid_correction_id' });
+    expect((await resolve({ note: 'checked', correction_id: `cor_${ulid()}` })).body['error']).toMatchObject({
+      code: 'correction_not_found',
+      param: 'correction_id',
+    });
+    expect((await resolve({ note: 'checked', correction_id: proposedElsewhere })).body['error']).toMatchObject({
+      code: 'correction_payout_mismatch',
+    });
+    expect((await resolve({ note: 'checked', correction_id: ownProposal })).body['error']).toMatchObject({
+      code: 'correction_not_applied',
+    });
+    expect((await resolve({ note: 'checked', correction_id: 'not-an-id' })).body['error']).toMatchObject({
+      code: 'invalid_correction_id',
+    });
     expect((await h.exceptions.get(exception!.exceptionId))?.state).toBe('open');
-    const resolved = await resolve({ note: 'the statement is right; the provider confirmed its failed event was sent in error', correction_id: correctionId });
+    const resolved = await resolve({
+      note: 'the statement is right; the provider confirmed its failed event was sent in error',
+      correction_id: correctionId,
+    });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
     expect(resolved.body['resolution']).toMatchObject({ correction_id: correctionId });
-    expect((await h.exceptions.history(exception!.exceptionId)).at(-1)).toMatchObject({ action: 'resolve', correctionId });
+    expect((await h.exceptions.history(exception!.exceptionId)).at(-1)).toMatchObject({
+      action: 'exception.resolved',
+      actor: { type: 'operator' },
+      details: { state: 'resolved', correction_id: correctionId },
+    });
   });
 });

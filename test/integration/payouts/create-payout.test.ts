@@ -5,7 +5,10 @@ import { BAD_INPUTS, VALID_BODY, bodyString, eventBodyOf, headersFor } from '../
 import { apiEvent, countCalls, lambdaContext, ledgerSums, scanAll, type CallCounter } from './helpers';
 
 let emulators: StartedEmulators;
-let handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+let handler: (
+  event: unknown,
+  context: unknown,
+) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 let dynamoCalls: CallCounter;
 let sqsCalls: CallCounter;
 let sqs: SQSClient;
@@ -20,29 +23,52 @@ beforeAll(async () => {
   sqsCalls = countCalls(clients.sqsClient() as never);
   sqs = emulators.clients.sqs;
   ({ handler } = (await import('../../../functions/handlers/create-payout')) as never);
-  tables = { payouts: process.env['PAYOUTS_TABLE']!, ledger: process.env['LEDGER_TABLE']!, idempotency: process.env['IDEMPOTENCY_TABLE']! };
+  tables = {
+    payouts: process.env['PAYOUTS_TABLE']!,
+    ledger: process.env['LEDGER_TABLE']!,
+    idempotency: process.env['IDEMPOTENCY_TABLE']!,
+  };
   queueUrl = process.env['SUBMISSION_QUEUE_URL']!;
 });
 afterAll(async () => emulators?.stop());
 afterEach(async () => {
-  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, tables.ledger))) expect(sum).toBe(0);
+  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, tables.ledger)))
+    expect(sum).toBe(0);
 });
 
 const post = (body: unknown, options: { key?: string; tenant?: string; headers?: Record<string, string> } = {}) =>
-  handler(apiEvent({ body: bodyString(body), tenant: options.tenant, headers: options.headers ?? { 'content-type': 'application/json', 'idempotency-key': options.key ?? 'k' } }), lambdaContext);
+  handler(
+    apiEvent({
+      body: bodyString(body),
+      tenant: options.tenant,
+      headers: options.headers ?? { 'content-type': 'application/json', 'idempotency-key': options.key ?? 'k' },
+    }),
+    lambdaContext,
+  );
 
 async function itemCounts(): Promise<number[]> {
-  return Promise.all([tables.payouts, tables.ledger, tables.idempotency].map(async (t) => (await scanAll(emulators.clients.documentClient, t)).length));
+  return Promise.all(
+    [tables.payouts, tables.ledger, tables.idempotency].map(
+      async (t) => (await scanAll(emulators.clients.documentClient, t)).length,
+    ),
+  );
 }
 
 /** Receives and deletes every visible message; returns their payout ids. */
 async function drainSubmissions(): Promise<string[]> {
   const payoutIds: string[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (Messages.length === 0) return payoutIds;
     payoutIds.push(...Messages.map((m) => JSON.parse(m.Body!).payoutId as string));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
@@ -55,17 +81,26 @@ async function payoutItemsFor(tenant: string, key: string) {
 }
 
 async function journalFor(payoutId: string) {
-  return (await scanAll(emulators.clients.documentClient, tables.ledger)).filter((i) => i['entity'] === 'journal_entry' && i['payoutId'] === payoutId);
+  return (await scanAll(emulators.clients.documentClient, tables.ledger)).filter(
+    (i) => i['entity'] === 'journal_entry' && i['payoutId'] === payoutId,
+  );
 }
 
 describe('POST /payouts on DynamoDB Local', () => {
   it.each(BAD_INPUTS)('bad input: $name → $status $code, Request-Id, zero writes', async (input) => {
     const before = await itemCounts();
     sqsCalls.reset();
-    const response = await handler({ ...apiEvent({ headers: headersFor(input) }), ...eventBodyOf(input) }, lambdaContext);
+    const response = await handler(
+      { ...apiEvent({ headers: headersFor(input) }), ...eventBodyOf(input) },
+      lambdaContext,
+    );
     expect(response.statusCode).toBe(input.status);
     const error = JSON.parse(response.body).error;
-    expect(error).toMatchObject({ code: input.code, request_id: response.headers['request-id'], ...(input.param === undefined ? {} : { param: input.param }) });
+    expect(error).toMatchObject({
+      code: input.code,
+      request_id: response.headers['request-id'],
+      ...(input.param === undefined ? {} : { param: input.param }),
+    });
     if (input.reason !== undefined) expect(error.reason).toBe(input.reason);
     if (input.fields !== undefined) expect(error.fields).toEqual(input.fields);
     expect(['retryable', 'terminal', 'human_action_required']).toContain(error.category);
@@ -81,7 +116,13 @@ describe('POST /payouts on DynamoDB Local', () => {
     expect(first.statusCode).toBe(201);
     expect(dynamoCalls.calls.length).toBeLessThanOrEqual(3);
     const payout = JSON.parse(first.body);
-    expect(payout).toMatchObject({ status: 'submitted', amount: 12_500, currency: 'EUR', idempotency_key: 'same-key-twice', provider: 'sandbox' });
+    expect(payout).toMatchObject({
+      status: 'submitted',
+      amount: 12_500,
+      currency: 'EUR',
+      idempotency_key: 'same-key-twice',
+      provider: 'sandbox',
+    });
     expect(payout.destination.fields.iban).toBe('••••••••••••••••••3000');
     expect(first.body).not.toContain('DE89370400440532013000');
     dynamoCalls.reset();
@@ -98,7 +139,11 @@ describe('POST /payouts on DynamoDB Local', () => {
     expect((await post(VALID_BODY, { key: 'reused-key' })).statusCode).toBe(201);
     const response = await post({ ...VALID_BODY, amount: 99, metadata: { invoice: 'INV-43' } }, { key: 'reused-key' });
     expect(response.statusCode).toBe(422);
-    expect(JSON.parse(response.body).error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_reused', fields: ['amount', 'metadata.invoice'] });
+    expect(JSON.parse(response.body).error).toMatchObject({
+      type: 'idempotency_error',
+      code: 'idempotency_key_reused',
+      fields: ['amount', 'metadata.invoice'],
+    });
     expect((await payoutItemsFor('acme', 'reused-key')).payouts).toHaveLength(1);
     await drainSubmissions();
   });
@@ -137,9 +182,12 @@ describe('POST /payouts on DynamoDB Local', () => {
 
   it('a fault after the payout write and before the SQS send, then a retry → one payout, submission enqueued', async () => {
     await drainSubmissions();
-    sqsCalls.failNext('SendMessageCommand', Object.assign(new Error('injected: SQS unavailable'), { name: 'ServiceUnavailable' }));
+    sqsCalls.failNext(
+      'SendMessageCommand',
+      Object.assign(new Error('injected: SQS unavailable'), { name: 'ServiceUnavailable' }),
+    );
     const failed = await post(VALID_BODY, { key: 'crash-key' });
-    // A known-transient AWS failure: 503 retryable with Retry-After (issue 8; it was a 500 before).
+    // A known-transient AWS failure: 503 retryable with Retry-After (never a 500: the client would not know to retry).
     expect(failed.statusCode).toBe(503);
     expect(JSON.parse(failed.body).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
     expect(failed.headers['retry-after']).toBe('1');
@@ -155,7 +203,10 @@ describe('POST /payouts on DynamoDB Local', () => {
   });
 
   it('a deterministic failure inside the idempotent section is stored and replayed as a 500', async () => {
-    dynamoCalls.failNext('TransactWriteItemsCommand', Object.assign(new Error('injected: item too large'), { name: 'ValidationException' }));
+    dynamoCalls.failNext(
+      'TransactWriteItemsCommand',
+      Object.assign(new Error('injected: item too large'), { name: 'ValidationException' }),
+    );
     const first = await post(VALID_BODY, { key: 'stored-500-key' });
     expect(first.statusCode).toBe(500);
     const replay = await post(VALID_BODY, { key: 'stored-500-key' });

@@ -10,7 +10,9 @@ export async function scanAll(client: DynamoDBDocumentClient, table: string): Pr
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const page = await client.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -50,7 +52,7 @@ export function samplePayout(overrides: Partial<Payout> = {}): NewPayout {
   return {
     payout,
     destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
-    actor: { kind: 'client', id: 'client-1', scopes: ['payouts:write'] },
+    actor: { kind: 'client', id: 'client-1', role: 'backend', scopes: ['payouts:write'] },
     requestId: 'req-create-1',
     fieldHashes: { amount: 'h1' },
   };
@@ -88,7 +90,12 @@ export function countCalls(client: DynamoDBClient): CallCounter {
     },
     { step: 'initialize', name: 'countDynamoCalls', override: true },
   );
-  return { calls, reset: () => calls.splice(0), failNext: (command, error) => failures.set(command, error), delayNext: (command, ms) => delays.set(command, ms) };
+  return {
+    calls,
+    reset: () => calls.splice(0),
+    failNext: (command, error) => failures.set(command, error),
+    delayNext: (command, ms) => delays.set(command, ms),
+  };
 }
 
 /** An HTTP API v2 event as API Gateway's JWT authorizer hands it over. */
@@ -123,7 +130,11 @@ export function apiEvent(options: {
         jwt: {
           claims: {
             ...(options.operator === undefined
-              ? { tenant_id: options.tenant ?? 'acme', principal_type: 'tenant', principal_role: options.role ?? 'backend' }
+              ? {
+                  tenant_id: options.tenant ?? 'acme',
+                  principal_type: 'tenant',
+                  principal_role: options.role ?? 'backend',
+                }
               : { principal_type: 'operator', principal_role: options.operator }),
             client_id: 'client-acme',
             sub: 'client-acme',

@@ -1,5 +1,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditSearch } from '../../../functions/adapters/audit-search';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
@@ -12,7 +14,7 @@ import { ENV } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
 
-// Issue 8, finding 2, as the outside probe saw it, on DynamoDB Local + fauxqs S3: four payouts we
+// Status beats money, end to end on DynamoDB Local + fauxqs S3, as an outside probe sees it: four payouts we
 // hold `paid` that the provider reports in transit, three of them also one cent of fee apart. All
 // four are status mismatches owned by ops — none is a rounding question for finance — and each row,
 // its exceptions.csv line and its exception's evidence name every mismatch.
@@ -26,24 +28,42 @@ let deps: RunDependencies;
 let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
 
 function asPayout(p: ReconPayout): Payout {
-  return { ...p, tenantId: 'tenant-a', version: 1, destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'R' }, requestIds: ['req-1'] } as Payout;
+  return {
+    ...p,
+    tenantId: 'tenant-a',
+    version: 1,
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'R' },
+    requestIds: ['req-1'],
+  } as Payout;
 }
 
-const paid = [1, 2, 3, 4].map((n) => payout(n, { status: 'paid', feeMinor: 25, createdAt: `${DATE}T10:00:00.000Z`, lastEventAt: `${DATE}T10:05:00.000Z` }));
-const inTransit = (p: ReconPayout, feeMinor: number) => rowFor(p, { status: 'in_transit', settledAt: undefined, feeMinor });
-const report = reportCsv([inTransit(paid[0]!, 25), inTransit(paid[1]!, 26), inTransit(paid[2]!, 26), inTransit(paid[3]!, 26)]);
+const paid = [1, 2, 3, 4].map((n) =>
+  payout(n, { status: 'paid', feeMinor: 25, createdAt: `${DATE}T10:00:00.000Z`, lastEventAt: `${DATE}T10:05:00.000Z` }),
+);
+const inTransit = (p: ReconPayout, feeMinor: number) =>
+  rowFor(p, { status: 'in_transit', settledAt: undefined, feeMinor });
+const report = reportCsv([
+  inTransit(paid[0]!, 25),
+  inTransit(paid[1]!, 26),
+  inTransit(paid[2]!, 26),
+  inTransit(paid[3]!, 26),
+]);
 
 beforeAll(async () => {
   emulators = await startEmulators();
   const env = emulators.env;
   const client = emulators.clients.documentClient;
-  for (const p of paid) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  for (const p of paid)
+    await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
   let runs = 0;
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
     payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, { audit: new AuditTrail(client, env[ENV.auditTable]!) }),
+    audit: new AuditSearch(client, env[ENV.auditTable]!),
+    auditTable: env[ENV.auditTable]!,
     store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
@@ -56,7 +76,13 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function exceptionItems(): Promise<Record<string, any>[]> {
-  const out = await emulators.clients.documentClient.send(new ScanCommand({ TableName: emulators.env[ENV.operationsTable]!, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': 'EXC' } }));
+  const out = await emulators.clients.documentClient.send(
+    new ScanCommand({
+      TableName: emulators.env[ENV.operationsTable]!,
+      FilterExpression: 'sk = :sk',
+      ExpressionAttributeValues: { ':sk': 'EXC' },
+    }),
+  );
   return out.Items ?? [];
 }
 const published = async () => Promise.all(FILES.map((name) => deps.store.readExportFile(DATE, name)));
@@ -74,14 +100,20 @@ describe('reconciliation: one row, several mismatches, the right owner (DynamoDB
       ['po_000003', 'status_mismatch', 'ops', 'status_mismatch;fee_mismatch'],
       ['po_000004', 'status_mismatch', 'ops', 'status_mismatch;fee_mismatch'],
     ]);
-    expect(rows.find((r) => r.payout_id === 'po_000002')!.detail).toBe('status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26');
+    expect(rows.find((r) => r.payout_id === 'po_000002')!.detail).toBe(
+      'status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26',
+    );
 
     const exceptionRows = csvObjects(exceptions!.toString('utf8'));
-    expect(exceptionRows.map((r) => [r.payout_id, r.category, r.owner, r.mismatches]).sort()).toEqual(rows.map(view).sort());
+    expect(exceptionRows.map((r) => [r.payout_id, r.category, r.owner, r.mismatches]).sort()).toEqual(
+      rows.map(view).sort(),
+    );
 
     // The stored exceptions, as the owner's queue shows them: ops, with both mismatches in the evidence.
     const stored = await exceptionItems();
-    expect(stored.map((e) => [e['payoutId'], e['category'], e['owner'], e['state'], e['evidence']['mismatches']]).sort()).toEqual([
+    expect(
+      stored.map((e) => [e['payoutId'], e['category'], e['owner'], e['state'], e['evidence']['mismatches']]).sort(),
+    ).toEqual([
       ['po_000001', 'status_mismatch', 'ops', 'open', ['status_mismatch']],
       ['po_000002', 'status_mismatch', 'ops', 'open', ['status_mismatch', 'fee_mismatch']],
       ['po_000003', 'status_mismatch', 'ops', 'open', ['status_mismatch', 'fee_mismatch']],

@@ -3,7 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProvider, type SandboxProvider as SandboxServer } from '../../../local/sandbox/sandbox-process.js';
 import { SandboxProvider } from '../../../functions/adapters/providers/sandbox-provider.js';
-import { ProviderTimeoutError, ProviderUnavailableError, ProviderIdempotencyConflictError } from '../../../functions/domain/provider-errors.js';
+import {
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+  ProviderIdempotencyConflictError,
+} from '../../../functions/domain/provider-errors.js';
 import type { ProviderSubmission } from '../../../functions/domain/provider-port.js';
 import { ibanFor } from '../../support/sandbox-client.js';
 
@@ -12,7 +16,13 @@ let server: SandboxServer;
 let sequence = 0;
 const retries: string[] = [];
 
-const adapter = () => new SandboxProvider({ baseUrl: server.url, submitTimeoutMs: SUBMIT_TIMEOUT_MS, sleep: async () => undefined, onRetry: ({ reason }) => retries.push(reason) });
+const adapter = () =>
+  new SandboxProvider({
+    baseUrl: server.url,
+    submitTimeoutMs: SUBMIT_TIMEOUT_MS,
+    sleep: async () => undefined,
+    onRetry: ({ reason }) => retries.push(reason),
+  });
 const submission = (trigger: string, overrides: Partial<ProviderSubmission> = {}): ProviderSubmission => ({
   payoutId: `po_adapter_${process.pid}_${++sequence}`,
   amountMinor: 5_000,
@@ -33,15 +43,25 @@ describe('SandboxProvider.submit', () => {
   it('accepted: reference, mapped state, fee; a repeat is the same payout, marked replayed', async () => {
     const input = submission('paid');
     const first = await adapter().submit(input);
-    expect(first).toMatchObject({ kind: 'accepted', replayed: false, state: { kind: 'known', event: 'provider_accepted' }, feeMinor: 12 });
+    expect(first).toMatchObject({
+      kind: 'accepted',
+      replayed: false,
+      state: { kind: 'known', event: 'provider_accepted' },
+      feeMinor: 12,
+    });
     const again = await adapter().submit(input);
     expect(again).toMatchObject({ kind: 'accepted', replayed: true });
-    expect(again.kind === 'accepted' && first.kind === 'accepted' && again.providerReference === first.providerReference).toBe(true);
+    expect(
+      again.kind === 'accepted' && first.kind === 'accepted' && again.providerReference === first.providerReference,
+    ).toBe(true);
     expect(server.listPayouts({ payoutId: input.payoutId })).toHaveLength(1);
   });
 
   it('rejected: a value with the provider reason, no exception', async () => {
-    await expect(adapter().submit(submission('rejected'))).resolves.toMatchObject({ kind: 'rejected', reasonCode: 'invalid_account_number' });
+    await expect(adapter().submit(submission('rejected'))).resolves.toMatchObject({
+      kind: 'rejected',
+      reasonCode: 'invalid_account_number',
+    });
   });
 
   it('timeout: ProviderTimeoutError after submitTimeoutMs, not retried in-process; the sandbox holds one payout', async () => {
@@ -81,7 +101,9 @@ describe('SandboxProvider.submit', () => {
   it('same payout id, different body: ProviderIdempotencyConflictError', async () => {
     const input = submission('paid');
     await adapter().submit(input);
-    await expect(adapter().submit({ ...input, amountMinor: 1 })).rejects.toBeInstanceOf(ProviderIdempotencyConflictError);
+    await expect(adapter().submit({ ...input, amountMinor: 1 })).rejects.toBeInstanceOf(
+      ProviderIdempotencyConflictError,
+    );
   });
 
   it('connection refused: ProviderUnavailableError', async () => {
@@ -104,12 +126,21 @@ describe('SandboxProvider.getStatus', () => {
     }
     expect(seen).toEqual(['provider_accepted', 'provider_pending', 'provider_paid', 'provider_reversed']);
     const last = await adapter().getStatus({ payoutId: input.payoutId });
-    expect(last).toMatchObject({ kind: 'found', providerReference: reference, failureCode: 'account_closed', countAtProvider: 1 });
+    expect(last).toMatchObject({
+      kind: 'found',
+      providerReference: reference,
+      failureCode: 'account_closed',
+      countAtProvider: 1,
+    });
   });
 
-  it('reports the amount and currency the sandbox holds, for the sweeper\'s ownership check', async () => {
+  it("reports the amount and currency the sandbox holds, for the sweeper's ownership check", async () => {
     const input = submission('paid', { amountMinor: 1_234, currency: 'GBP' });
     await adapter().submit(input);
-    expect(await adapter().getStatus({ payoutId: input.payoutId })).toMatchObject({ kind: 'found', amountMinor: 1_234, currency: 'GBP' });
+    expect(await adapter().getStatus({ payoutId: input.payoutId })).toMatchObject({
+      kind: 'found',
+      amountMinor: 1_234,
+      currency: 'GBP',
+    });
   });
 });

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
 import type { SandboxStateChange } from '../../../local/sandbox/store.js';
-import { advanceSandbox, payoutsAtSandbox, postPayout, sandboxRequest, usAccountFor } from '../../support/sandbox-client.js';
+import {
+  advanceSandbox,
+  payoutsAtSandbox,
+  postPayout,
+  sandboxRequest,
+  usAccountFor,
+} from '../../support/sandbox-client.js';
 
 const STEP_SECONDS = 60; // long enough that only /v1/test/advance moves payouts during a test
 const HANG_MS = 1_500;
@@ -55,7 +61,9 @@ describe('idempotency on our payout id', () => {
 
   it('20 concurrent submissions with one key create one payout', async () => {
     const payoutId = nextId();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => postPayout(sandbox.url, payoutId, sandboxRequest(payoutId))));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => postPayout(sandbox.url, payoutId, sandboxRequest(payoutId))),
+    );
     expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
     expect(await payoutsAtSandbox(sandbox.url, payoutId)).toHaveLength(1);
   });
@@ -102,7 +110,14 @@ describe('progression by trigger', () => {
 
   it('selects triggers by US account number as well', async () => {
     const payoutId = nextId();
-    const created = await postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, 'paid', { currency: 'USD', destination: { country: 'US', method: 'ach', fields: usAccountFor('failed') } }));
+    const created = await postPayout(
+      sandbox.url,
+      payoutId,
+      sandboxRequest(payoutId, 'paid', {
+        currency: 'USD',
+        destination: { country: 'US', method: 'ach', fields: usAccountFor('failed') },
+      }),
+    );
     await advanceSandbox(sandbox.url, 2 * STEP_SECONDS);
     expect(sandbox.getPayout(created.body.id)?.status).toBe('failed');
     expect(sandbox.triggerOf(created.body.id)?.name).toBe('failed');
@@ -131,7 +146,10 @@ describe('submission faults', () => {
 
   it('unavailable_on_submit: 503 every time, nothing recorded', async () => {
     const payoutId = nextId();
-    for (let attempt = 0; attempt < 3; attempt += 1) expect((await postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, 'unavailable_on_submit'))).status).toBe(503);
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      expect((await postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, 'unavailable_on_submit'))).status).toBe(
+        503,
+      );
     expect(await payoutsAtSandbox(sandbox.url, payoutId)).toHaveLength(0);
     expect(sandbox.attemptsFor(payoutId)).toBe(3);
   });
@@ -155,7 +173,12 @@ describe('submission faults', () => {
 
   it('timeout_on_submit: the caller gives up, the payout exists, a retry replays it', async () => {
     const payoutId = nextId();
-    const abandoned = postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, 'timeout_on_submit'), AbortSignal.timeout(CLIENT_TIMEOUT_MS));
+    const abandoned = postPayout(
+      sandbox.url,
+      payoutId,
+      sandboxRequest(payoutId, 'timeout_on_submit'),
+      AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+    );
     await expect(abandoned).rejects.toThrow(/abort|timeout/i);
     expect(await payoutsAtSandbox(sandbox.url, payoutId)).toHaveLength(1);
     const retry = await postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, 'timeout_on_submit'));
@@ -225,7 +248,12 @@ describe('persistence', () => {
     appendFileSync(join(dir, 'sandbox-journal.jsonl'), '{"clockOffsetMs":0,"eventSeq');
     const second = await startSandboxProvider({ port: 0, stateDir: dir, stepSeconds: STEP_SECONDS });
     try {
-      expect(second.listPayouts().map((payout) => payout.id).sort()).toEqual(created.map((answer) => answer.body.id).sort());
+      expect(
+        second
+          .listPayouts()
+          .map((payout) => payout.id)
+          .sort(),
+      ).toEqual(created.map((answer) => answer.body.id).sort());
       // The start folded the journal into a snapshot.
       expect(existsSync(join(dir, 'sandbox-state.json'))).toBe(true);
       expect(readFileSync(join(dir, 'sandbox-journal.jsonl'), 'utf8')).toBe('');

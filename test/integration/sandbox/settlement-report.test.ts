@@ -51,7 +51,18 @@ describe('sandbox settlement report', () => {
       const created = await postPayout(sandbox.url, payoutId, sandboxRequest(payoutId, trigger));
       expect(created.status).toBe(200);
       const p = created.body;
-      ours.push({ payoutId, idempotencyKey: `key-${trigger}`, provider: 'sandbox', providerReference: p.id, status: trigger === 'failed' ? 'failed' : 'paid', amountMinor: p.amount, feeMinor: trigger === 'failed' ? 0 : p.fee, currency: 'EUR', createdAt: p.created, lastEventAt: p.created });
+      ours.push({
+        payoutId,
+        idempotencyKey: `key-${trigger}`,
+        provider: 'sandbox',
+        providerReference: p.id,
+        status: trigger === 'failed' ? 'failed' : 'paid',
+        amountMinor: p.amount,
+        feeMinor: trigger === 'failed' ? 0 : p.fee,
+        currency: 'EUR',
+        createdAt: p.created,
+        lastEventAt: p.created,
+      });
     }
     await advanceSandbox(sandbox.url, 10 * STEP_SECONDS);
     const date = String(ours[0]!.createdAt).slice(0, 10);
@@ -60,12 +71,20 @@ describe('sandbox settlement report', () => {
     const csv = await response.text();
     const reportRows = csvObjects(csv);
     for (const [trigger, { reportRows: count }] of Object.entries(EXPECTED)) {
-      expect(reportRows.filter((r) => r['metadata[payout_id]'] === `po_report_${trigger}`), trigger).toHaveLength(count);
+      expect(
+        reportRows.filter((r) => r['metadata[payout_id]'] === `po_report_${trigger}`),
+        trigger,
+      ).toHaveLength(count);
     }
     // A failed payout carries no fee at the sandbox either way; ours says 0 so fees agree.
-    await runEngine({ date, report: Readable.from([Buffer.from(csv, 'utf8')]), payouts: streamOf(ours), outputDir, partitions: 2 }, { openException: async (_r, ref) => ref.dedupKey });
+    await runEngine(
+      { date, report: Readable.from([Buffer.from(csv, 'utf8')]), payouts: streamOf(ours), outputDir, partitions: 2 },
+      { openException: async (_r, ref) => ref.dedupKey },
+    );
     const rows = csvObjects(readFileSync(join(outputDir, 'reconciliation.csv'), 'utf8'));
-    const seen = Object.fromEntries(rows.map((r) => [r['payout_id']!.replace('po_report_', ''), r['mismatch_category']]));
+    const seen = Object.fromEntries(
+      rows.map((r) => [r['payout_id']!.replace('po_report_', ''), r['mismatch_category']]),
+    );
     expect(seen).toEqual(Object.fromEntries(Object.entries(EXPECTED).map(([t, e]) => [t, e.category])));
   });
 });

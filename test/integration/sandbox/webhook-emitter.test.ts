@@ -12,7 +12,10 @@ const WAIT_MS_MAX = 10_000;
 
 let receiver: Server;
 let sandbox: SandboxProvider;
-const received: Array<{ id: string; event: { id: string; type: string; timestamp: string; data: Record<string, unknown> } }> = [];
+const received: Array<{
+  id: string;
+  event: { id: string; type: string; timestamp: string; data: Record<string, unknown> };
+}> = [];
 let savedFaults: string | undefined;
 
 beforeAll(async () => {
@@ -23,7 +26,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const event = verifier.verify(body, request.headers as Record<string, string>) as (typeof received)[number]['event'];
+    const event = verifier.verify(
+      body,
+      request.headers as Record<string, string>,
+    ) as (typeof received)[number]['event'];
     received.push({ id: String(request.headers['webhook-id']), event });
     response.writeHead(202).end();
   });
@@ -42,7 +48,8 @@ afterAll(async () => {
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + WAIT_MS_MAX;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(received.map((r) => r.event.type))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; received ${JSON.stringify(received.map((r) => r.event.type))}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -69,7 +76,12 @@ describe('sandbox webhook emitter', () => {
     for (const { id, event } of received) {
       expect(event.id).toBe(id);
       expect(event.type).toBe(`payout.${String(event.data['status'])}`);
-      expect(event.data).toMatchObject({ payout_id: payoutId, provider_reference: reference, amount: 1_000, currency: 'EUR' });
+      expect(event.data).toMatchObject({
+        payout_id: payoutId,
+        provider_reference: reference,
+        amount: 1_000,
+        currency: 'EUR',
+      });
       expect(Number.isNaN(Date.parse(event.timestamp))).toBe(false);
     }
 
@@ -78,7 +90,9 @@ describe('sandbox webhook emitter', () => {
     expect(resend.status).toBe(200);
     await until(() => received.filter((r) => r.id === paid.id).length === 2);
 
-    const log = (await (await fetch(`${sandbox.url}/v1/webhooks/events?payout_id=${payoutId}`)).json()) as { data: Array<{ state: string; attempts: Array<{ outcome: string }> }> };
+    const log = (await (await fetch(`${sandbox.url}/v1/webhooks/events?payout_id=${payoutId}`)).json()) as {
+      data: Array<{ state: string; attempts: Array<{ outcome: string }> }>;
+    };
     expect(log.data.map((e) => e.state)).toEqual(['delivered', 'delivered', 'delivered']);
     expect(log.data[2]!.attempts.map((a) => a.outcome)).toEqual(['delivered', 'resent']);
     expect((await fetch(`${sandbox.url}/v1/webhooks/evt_nope/resend`, { method: 'POST' })).status).toBe(404);

@@ -2,7 +2,12 @@
 // created through the real create-payout handler, their queue messages are received from fauxqs
 // and handed to the real submit-payout handler, and failed records come back after a short
 // visibility timeout — SQS's own retry, compressed — until maxReceiveCount moves them to the DLQ.
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxProvider, type SandboxProvider } from '../../../local/sandbox/sandbox-process.js';
@@ -26,8 +31,14 @@ let dlqUrl: string;
 let sequence = 0;
 
 beforeAll(async () => {
-  [emulators, sandbox] = await Promise.all([startEmulators(), startSandboxProvider({ port: 0, stepSeconds: 3600, submitHangMs: SANDBOX_HANG_MS, plugins: false })]);
-  Object.assign(process.env, emulators.env, { PAYOUT_AMOUNT_MAX_MINOR: '100000000', SANDBOX_PROVIDER_URL: sandbox.url });
+  [emulators, sandbox] = await Promise.all([
+    startEmulators(),
+    startSandboxProvider({ port: 0, stepSeconds: 3600, submitHangMs: SANDBOX_HANG_MS, plugins: false }),
+  ]);
+  Object.assign(process.env, emulators.env, {
+    PAYOUT_AMOUNT_MAX_MINOR: '100000000',
+    SANDBOX_PROVIDER_URL: sandbox.url,
+  });
   ({ handler: createPayout } = (await import('../../../functions/handlers/create-payout.js')) as never);
   ({ handler: submitPayout } = (await import('../../../functions/handlers/submit-payout.js')) as never);
   queueUrl = process.env['SUBMISSION_QUEUE_URL']!;
@@ -37,12 +48,19 @@ afterAll(async () => {
   await Promise.allSettled([emulators?.stop(), sandbox?.stop()]);
 });
 afterEach(async () => {
-  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!))) expect(sum).toBe(0);
+  for (const sum of Object.values(await ledgerSums(emulators.clients.documentClient, process.env['LEDGER_TABLE']!)))
+    expect(sum).toBe(0);
 });
 
 async function create(trigger: string): Promise<string> {
   const body = { ...VALID_BODY, destination: { ...VALID_BODY.destination, iban: ibanFor(trigger) } };
-  const response = await createPayout(apiEvent({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'idempotency-key': `submit-test-${process.pid}-${++sequence}` } }), lambdaContext);
+  const response = await createPayout(
+    apiEvent({
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'idempotency-key': `submit-test-${process.pid}-${++sequence}` },
+    }),
+    lambdaContext,
+  );
   expect(response.statusCode).toBe(201);
   return JSON.parse(response.body).payout_id as string;
 }
@@ -62,13 +80,28 @@ const toRecord = (message: Message) => ({
 /** One poll as the Lambda event source mapping does it: receive, invoke, delete what succeeded. */
 async function pump(): Promise<{ received: number; failed: number }> {
   const { Messages = [] } = await emulators.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: TEST_VISIBILITY_SECONDS, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      VisibilityTimeout: TEST_VISIBILITY_SECONDS,
+      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }),
   );
   if (Messages.length === 0) return { received: 0, failed: 0 };
-  const response = await submitPayout({ Records: Messages.map(toRecord) } as SQSEvent, { ...lambdaContext, functionName: 'submit-payout' });
+  const response = await submitPayout({ Records: Messages.map(toRecord) } as SQSEvent, {
+    ...lambdaContext,
+    functionName: 'submit-payout',
+  });
   const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
   const done = Messages.filter((message) => !failed.has(message.MessageId!));
-  if (done.length > 0) await emulators.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  if (done.length > 0)
+    await emulators.clients.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   return { received: Messages.length, failed: failed.size };
 }
 
@@ -90,9 +123,15 @@ describe('submit-payout', () => {
     expect(await pump()).toEqual({ received: 1, failed: 0 });
     const [atSandbox, ...others] = sandbox.listPayouts({ payoutId });
     expect(others).toHaveLength(0);
-    expect(await payout(payoutId)).toMatchObject({ status: 'accepted', providerReference: atSandbox!.id, feeMinor: atSandbox!.fee });
+    expect(await payout(payoutId)).toMatchObject({
+      status: 'accepted',
+      providerReference: atSandbox!.id,
+      feeMinor: atSandbox!.fee,
+    });
     expect(atSandbox).toMatchObject({ idempotency_key: payoutId, amount: VALID_BODY.amount, currency: 'EUR' });
-    expect((await timeline(payoutId)).filter((entry) => entry['event'] === 'provider_accepted')).toMatchObject([{ outcome: 'applied', source: 'submitter' }]);
+    expect((await timeline(payoutId)).filter((entry) => entry['event'] === 'provider_accepted')).toMatchObject([
+      { outcome: 'applied', source: 'submitter' },
+    ]);
   });
 
   it('rejected: the payout fails with the provider reason; nothing at the sandbox', async () => {
@@ -145,7 +184,9 @@ describe('submit-payout', () => {
       await sleep(TEST_VISIBILITY_SECONDS * 1000 + 200);
     }
     expect(deliveries).toBe(MAX_RECEIVE_COUNT);
-    const { Messages = [] } = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await emulators.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     expect(Messages.map((message) => JSON.parse(message.Body!).payoutId)).toContain(payoutId);
     expect((await payout(payoutId)).status).toBe('submitted');
     expect(sandbox.listPayouts({ payoutId })).toHaveLength(0);
@@ -153,7 +194,9 @@ describe('submit-payout', () => {
 
   it('duplicate messages, before and after acceptance: one payout at the sandbox, one applied transition', async () => {
     const payoutId = await create('paid');
-    await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId }) }));
+    await emulators.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId }) }),
+    );
     let processed = 0;
     for (let poll = 0; poll < 5 && processed < 2; poll += 1) processed += (await pump()).received;
     expect(processed).toBe(2);
@@ -162,23 +205,34 @@ describe('submit-payout', () => {
     expect(attemptsAfterBoth).toBeLessThanOrEqual(2);
 
     // Once accepted, a redelivered message is acknowledged without calling the provider.
-    await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId }) }));
+    await emulators.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId }) }),
+    );
     expect(await pump()).toEqual({ received: 1, failed: 0 });
     expect(sandbox.attemptsFor(payoutId)).toBe(attemptsAfterBoth);
-    const applied = (await timeline(payoutId)).filter((entry) => entry['event'] === 'provider_accepted' && entry['outcome'] === 'applied');
+    const applied = (await timeline(payoutId)).filter(
+      (entry) => entry['event'] === 'provider_accepted' && entry['outcome'] === 'applied',
+    );
     expect(applied).toHaveLength(1);
     expect((await payout(payoutId)).status).toBe('accepted');
   });
 
   it('a crash after the provider call (the transition write fails), then the retry: one payout at the sandbox, accepted', async () => {
     const payoutId = await create('paid');
-    const { Messages = [] } = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await emulators.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     const message = Messages.find((candidate) => JSON.parse(candidate.Body!).payoutId === payoutId)!;
-    await emulators.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    await emulators.clients.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
     const { PayoutsRepository } = await import('../../../functions/adapters/payouts-repository.js');
     const { providersFromEnv } = await import('../../../functions/adapters/providers/registry.js');
     const { createRecordHandler } = await import('../../../functions/handlers/submit-payout.js');
-    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']! });
+    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']!, auditTable: process.env['AUDIT_TABLE']! });
     let crashes = 1;
     const faulty = {
       getPayoutForSubmission: (id: string) => repository.getPayoutForSubmission(id),
@@ -187,21 +241,42 @@ describe('submit-payout', () => {
         return repository.applyTransition(cmd);
       },
     };
-    const handle = createRecordHandler(() => ({ repository: faulty, providers: providersFromEnv(), nowIso: () => new Date().toISOString() }));
+    const handle = createRecordHandler(() => ({
+      repository: faulty,
+      providers: providersFromEnv(),
+      nowIso: () => new Date().toISOString(),
+    }));
     await expect(handle(toRecord(message) as never)).rejects.toThrow(/injected/);
     expect((await payout(payoutId)).status).toBe('submitted');
     expect(sandbox.listPayouts({ payoutId })).toHaveLength(1);
-    await expect(handle(toRecord(message) as never)).resolves.toMatchObject({ kind: 'accepted', replayed: true, transition: 'applied' });
+    await expect(handle(toRecord(message) as never)).resolves.toMatchObject({
+      kind: 'accepted',
+      replayed: true,
+      transition: 'applied',
+    });
     expect(sandbox.listPayouts({ payoutId })).toHaveLength(1);
-    expect(await payout(payoutId)).toMatchObject({ status: 'accepted', providerReference: sandbox.listPayouts({ payoutId })[0]!.id });
+    expect(await payout(payoutId)).toMatchObject({
+      status: 'accepted',
+      providerReference: sandbox.listPayouts({ payoutId })[0]!.id,
+    });
   });
 
   it('a message for a payout that does not exist fails (and would reach the DLQ)', async () => {
-    await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId: 'po_missing' }) }));
+    await emulators.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ payoutId: 'po_missing' }) }),
+    );
     expect(await pump()).toEqual({ received: 1, failed: 1 });
     await sleep(TEST_VISIBILITY_SECONDS * 1000 + 200);
     // Drain it so later runs in this process start clean.
-    const { Messages = [] } = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (Messages.length > 0) await emulators.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    const { Messages = [] } = await emulators.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length > 0)
+      await emulators.clients.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
   });
 });

@@ -4,7 +4,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
-import { AWAITING_INDEX, AWAITING_SHARD_PAGE_ITEMS, PayoutAwaitingIndex } from '../../../functions/adapters/payout-awaiting-index';
+import {
+  AWAITING_INDEX,
+  AWAITING_SHARD_PAGE_ITEMS,
+  PayoutAwaitingIndex,
+} from '../../../functions/adapters/payout-awaiting-index';
 import { awaitingIndexKeys, awaitingShardOf } from '../../../functions/adapters/payout-items';
 import { payoutExceptionOwnerUpdater } from '../../../functions/adapters/payout-exception-owner';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
@@ -32,7 +36,12 @@ async function indexEntry(payoutId: string): Promise<Record<string, unknown> | u
   const payout = await h.payouts.getPayoutById(payoutId);
   const shardPk = awaitingIndexKeys({ payoutId, status: 'submitted', lastEventAt: payout!.lastEventAt })!.gsi3pk;
   const { Items = [] } = await emulators.clients.documentClient.send(
-    new QueryCommand({ TableName: emulators.env['PAYOUTS_TABLE']!, IndexName: AWAITING_INDEX, KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': shardPk } }),
+    new QueryCommand({
+      TableName: emulators.env['PAYOUTS_TABLE']!,
+      IndexName: AWAITING_INDEX,
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': shardPk },
+    }),
   );
   return Items.find((item) => item['payoutId'] === payoutId);
 }
@@ -40,7 +49,16 @@ async function indexEntry(payoutId: string): Promise<Record<string, unknown> | u
 let clock = Date.now();
 const command = (payoutId: string, event: TransitionCommand['event']): TransitionCommand => {
   const at = new Date((clock += 1_000)).toISOString();
-  return { payoutId, event, source: 'provider_webhook', sourceRef: `evt-${ulid()}`, occurredAt: at, recordedAt: at, actor: { kind: 'provider', id: 'sandbox' }, claim: { provider: 'sandbox' } };
+  return {
+    payoutId,
+    event,
+    source: 'provider_webhook',
+    sourceRef: `evt-${ulid()}`,
+    occurredAt: at,
+    recordedAt: at,
+    actor: { kind: 'provider', id: 'sandbox' },
+    claim: { provider: 'sandbox' },
+  };
 };
 
 describe('gsi3 follows the payout', () => {
@@ -48,11 +66,23 @@ describe('gsi3 follows the payout', () => {
     const created = samplePayout();
     await h.payouts.createPayout(created);
     const id = created.payout.payoutId;
-    expect(await indexEntry(id)).toMatchObject({ gsi3sk: `${created.payout.lastEventAt}#${id}`, status: 'submitted', currency: created.payout.currency, destination: { country: created.payout.destination.country } });
-    for (const [event, status] of [['provider_accepted', 'accepted'], ['provider_pending', 'pending']] as const) {
+    expect(await indexEntry(id)).toMatchObject({
+      gsi3sk: `${created.payout.lastEventAt}#${id}`,
+      status: 'submitted',
+      currency: created.payout.currency,
+      destination: { country: created.payout.destination.country },
+    });
+    for (const [event, status] of [
+      ['provider_accepted', 'accepted'],
+      ['provider_pending', 'pending'],
+    ] as const) {
       const cmd = command(id, event);
       expect((await h.payouts.applyTransition(cmd)).kind).toBe('applied');
-      expect(await indexEntry(id)).toMatchObject({ gsi3sk: `${cmd.recordedAt}#${id}`, status, lastEventAt: cmd.recordedAt });
+      expect(await indexEntry(id)).toMatchObject({
+        gsi3sk: `${cmd.recordedAt}#${id}`,
+        status,
+        lastEventAt: cmd.recordedAt,
+      });
     }
     expect((await h.payouts.applyTransition(command(id, 'provider_paid'))).kind).toBe('applied');
     expect(await indexEntry(id)).toBeUndefined();
@@ -74,7 +104,7 @@ describe('gsi3 follows the payout', () => {
     const created = samplePayout({ status: 'requires_approval' });
     await h.payouts.createPayout(created);
     expect(await indexEntry(created.payout.payoutId)).toBeUndefined();
-    expect((await h.payouts.applyTransition({ ...command(created.payout.payoutId, 'approved'), source: 'operator', actor: { kind: 'operator', id: 'ops' } })).kind).toBe('applied');
+    expect((await h.payouts.applyTransition({ ...command(created.payout.payoutId, 'approved'), source: 'operator', actor: { kind: 'operator', id: 'ops', role: 'ops' } })).kind).toBe('applied');
     expect(await indexEntry(created.payout.payoutId)).toMatchObject({ status: 'submitted' });
   });
 
@@ -84,7 +114,11 @@ describe('gsi3 follows the payout', () => {
     const id = created.payout.payoutId;
     const before = await indexEntry(id);
     await payoutExceptionOwnerUpdater(emulators.clients.documentClient, emulators.env['PAYOUTS_TABLE']!)(id, 'ops');
-    await new ReconciliationPayoutsSource({ client: emulators.clients.documentClient, payoutsTable: emulators.env['PAYOUTS_TABLE']!, ledgerTable: emulators.env['LEDGER_TABLE']! }).markReconciled([id], new Date().toISOString());
+    await new ReconciliationPayoutsSource({
+      client: emulators.clients.documentClient,
+      payoutsTable: emulators.env['PAYOUTS_TABLE']!,
+      ledgerTable: emulators.env['LEDGER_TABLE']!,
+    }).markReconciled([id], new Date().toISOString());
     await payoutExceptionOwnerUpdater(emulators.clients.documentClient, emulators.env['PAYOUTS_TABLE']!)(id, undefined);
     expect(await indexEntry(id)).toEqual(before);
   });
@@ -109,18 +143,31 @@ describe('the sweeper reads the index', () => {
     const asked: string[] = [];
     const port: ProviderPort = {
       provider: 'sandbox',
-      submit: async () => { throw new Error('not used'); },
-      getStatus: async ({ payoutId }) => (asked.push(payoutId), { kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState('paid'), countAtProvider: 1 }),
+      submit: async () => {
+        throw new Error('not used');
+      },
+      getStatus: async ({ payoutId }) => (
+        asked.push(payoutId),
+        { kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState('paid'), countAtProvider: 1 }
+      ),
     };
     const report = await sweep({
       inbox: h.inbox,
       webhookQueue: h.intakeDeps.queue,
       dlq: new DeadLetterQueue(emulators.clients.sqs),
-      dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: emulators.env['RECONCILIATION_DLQ_URL']! },
+      dlqUrls: {
+        webhook: h.dlqUrl,
+        submission: emulators.env['SUBMISSION_DLQ_URL']!,
+        reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+      },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
-      awaiting: new PayoutAwaitingIndex(emulators.clients.documentClient, emulators.env['PAYOUTS_TABLE']!, emulators.env['OPERATIONS_TABLE']!),
+      awaiting: new PayoutAwaitingIndex(
+        emulators.clients.documentClient,
+        emulators.env['PAYOUTS_TABLE']!,
+        emulators.env['OPERATIONS_TABLE']!,
+      ),
       providers: { sandbox: port },
       nowMs: () => Date.now(),
     });
@@ -135,7 +182,11 @@ describe('the sweeper reads the index', () => {
 
 describe('PayoutAwaitingIndex', () => {
   it('reads a shard oldest first a page at a time, resumes where it stopped, and starts over at the end', async () => {
-    const index = new PayoutAwaitingIndex(emulators.clients.documentClient, emulators.env['PAYOUTS_TABLE']!, emulators.env['OPERATIONS_TABLE']!);
+    const index = new PayoutAwaitingIndex(
+      emulators.clients.documentClient,
+      emulators.env['PAYOUTS_TABLE']!,
+      emulators.env['OPERATIONS_TABLE']!,
+    );
     const shard = awaitingShardOf(`po_${ulid()}`);
     const ids: string[] = [];
     while (ids.length < AWAITING_SHARD_PAGE_ITEMS + 5) {
@@ -144,9 +195,13 @@ describe('PayoutAwaitingIndex', () => {
     }
     // Quiet since long before anything else in this file; created in reverse so order comes from the key.
     const at = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 1_000).toISOString();
-    for (let i = ids.length - 1; i >= 0; i--) await h.payouts.createPayout(samplePayout({ payoutId: ids[i]!, status: 'accepted', createdAt: at(i), lastEventAt: at(i) }));
+    for (let i = ids.length - 1; i >= 0; i--)
+      await h.payouts.createPayout(
+        samplePayout({ payoutId: ids[i]!, status: 'accepted', createdAt: at(i), lastEventAt: at(i) }),
+      );
     const quietBefore = new Date(Date.UTC(2021, 0, 1)).toISOString();
-    const ours = async () => (await index.quietSince(quietBefore)).map((c) => c.payoutId).filter((id) => ids.includes(id));
+    const ours = async () =>
+      (await index.quietSince(quietBefore)).map((c) => c.payoutId).filter((id) => ids.includes(id));
     expect(await ours()).toEqual(ids.slice(0, AWAITING_SHARD_PAGE_ITEMS));
     expect(await ours()).toEqual(ids.slice(AWAITING_SHARD_PAGE_ITEMS));
     expect(await ours()).toEqual(ids.slice(0, AWAITING_SHARD_PAGE_ITEMS));

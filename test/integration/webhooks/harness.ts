@@ -1,13 +1,19 @@
 // The webhook pipeline wired to DynamoDB Local + fauxqs, in-process: intake → inbox → queue →
 // processor, the ops APIs and the sweeper, each with clients the test can count or break.
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import Stripe from 'stripe';
 import { CorrectionsRepository } from '../../../functions/adapters/corrections-repository';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
-import { OpsAudit } from '../../../functions/adapters/ops-audit';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { payoutExceptionOwnerUpdater } from '../../../functions/adapters/payout-exception-owner';
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
@@ -32,20 +38,38 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   const env = emulators.env;
   const rejections: RejectionReason[] = [];
   const inbox = new InboxRepository(documentClient, env['INBOX_TABLE']!, s3, env['EVIDENCE_BUCKET']!);
-  const payouts = new PayoutsRepository({ client: documentClient, payoutsTable: env['PAYOUTS_TABLE']!, ledgerTable: env['LEDGER_TABLE']! });
-  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, { onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!) });
+  const payouts = new PayoutsRepository({
+    client: documentClient,
+    payoutsTable: env['PAYOUTS_TABLE']!,
+    ledgerTable: env['LEDGER_TABLE']!,
+    auditTable: env['AUDIT_TABLE']!,
+  });
+  const audit = new AuditTrail(documentClient, env['AUDIT_TABLE']!);
+  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, {
+    audit,
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!),
+  });
   const corrections = new CorrectionsRepository(documentClient, env['OPERATIONS_TABLE']!, payouts);
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
   const intakeDeps = {
-    secrets: new CachedWebhookSecrets(async () => JSON.stringify({ sandbox: [SANDBOX_SECRET], stripe: [STRIPE_SECRET] })),
+    secrets: new CachedWebhookSecrets(async () =>
+      JSON.stringify({ sandbox: [SANDBOX_SECRET], stripe: [STRIPE_SECRET] }),
+    ),
     inbox,
     queue: new WebhookQueue(sqs, queueUrl),
     countRejection: (reason: RejectionReason) => void rejections.push(reason),
     nowMs: () => nowMs(),
   };
-  const processDeps = { inbox, payouts, exceptions, rechecks: new RecheckMarkers(documentClient, env['OPERATIONS_TABLE']!), maxReceiveCount: MAX_RECEIVE_COUNT, nowMs: () => nowMs() };
+  const processDeps = {
+    inbox,
+    payouts,
+    exceptions,
+    rechecks: new RecheckMarkers(documentClient, env['OPERATIONS_TABLE']!),
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    nowMs: () => nowMs(),
+  };
   const redriveDeps = {
     dlq: new DeadLetterQueue(emulators.clients.sqs),
     queues: {
@@ -55,12 +79,16 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     },
     inbox,
     webhookQueue: new WebhookQueue(emulators.clients.sqs, queueUrl),
-    audit: new OpsAudit(documentClient, env['OPERATIONS_TABLE']!),
+    audit,
     nowMs: () => nowMs(),
   };
 
   /** Signs like the sandbox (Standard Webhooks) and posts to the intake. */
-  async function deliverSandbox(eventId: string, body: unknown, opts: { timestampSeconds?: number; secret?: string; tamper?: (raw: string) => string } = {}) {
+  async function deliverSandbox(
+    eventId: string,
+    body: unknown,
+    opts: { timestampSeconds?: number; secret?: string; tamper?: (raw: string) => string } = {},
+  ) {
     const raw = JSON.stringify(body);
     const ts = opts.timestampSeconds ?? Math.floor(nowMs() / 1000);
     const signature = signStandardWebhook(opts.secret ?? SANDBOX_SECRET, eventId, ts, new TextEncoder().encode(raw));
@@ -75,9 +103,24 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
 
   /** Signs like Stripe (the stripe package's own test helper) and posts to the intake; the event id is the body's `id`. */
   async function deliverStripe(eventId: string, type: string, object: Record<string, unknown>) {
-    const payload = JSON.stringify({ id: eventId, object: 'event', type, created: Math.floor(nowMs() / 1000), data: { object: { object: 'payout', ...object } } });
-    const header = new Stripe('sk_test_oracle_only').webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(nowMs() / 1000) });
-    return intakeWebhook(intakeDeps, { provider: 'stripe', headers: { 'stripe-signature': header }, rawBody: new TextEncoder().encode(payload), requestId: `req-${eventId}` });
+    const payload = JSON.stringify({
+      id: eventId,
+      object: 'event',
+      type,
+      created: Math.floor(nowMs() / 1000),
+      data: { object: { object: 'payout', ...object } },
+    });
+    const header = new Stripe('sk_test_oracle_only').webhooks.generateTestHeaderString({
+      payload,
+      secret: STRIPE_SECRET,
+      timestamp: Math.floor(nowMs() / 1000),
+    });
+    return intakeWebhook(intakeDeps, {
+      provider: 'stripe',
+      headers: { 'stripe-signature': header },
+      rawBody: new TextEncoder().encode(payload),
+      requestId: `req-${eventId}`,
+    });
   }
 
   /**
@@ -87,17 +130,32 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   async function drain(maxRounds = 20): Promise<Array<ProcessOutcome | 'failed'>> {
     const outcomes: Array<ProcessOutcome | 'failed'> = [];
     for (let round = 0; round < maxRounds; round++) {
-      const out = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+      const out = await emulators.clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
       const messages = out.Messages ?? [];
       if (messages.length === 0) break;
       for (const m of messages) {
         const record = { body: m.Body ?? '', messageId: m.MessageId ?? '', attributes: (m.Attributes ?? {}) as never };
         try {
           outcomes.push(await processWebhookRecord(processDeps, record));
-          await emulators.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+          await emulators.clients.sqs.send(
+            new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }),
+          );
         } catch {
           outcomes.push('failed');
-          await emulators.clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
+          await emulators.clients.sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: m.ReceiptHandle,
+              VisibilityTimeout: 0,
+            }),
+          );
         }
       }
     }
@@ -105,36 +163,98 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   }
 
   async function depth(url: string): Promise<number> {
-    const out = await emulators.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const out = await emulators.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 
-  function opsEvent(method: string, path: string, body?: unknown, query?: Record<string, string>, scopes = 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:read payout-platform/exceptions:write'): APIGatewayProxyEventV2WithJWTAuthorizer {
+  function opsEvent(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string>,
+    scopes = 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:read payout-platform/exceptions:write',
+  ): APIGatewayProxyEventV2WithJWTAuthorizer {
     return {
       rawPath: path,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(query ? { queryStringParameters: query } : {}),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       isBase64Encoded: false,
-      requestContext: { requestId: `req-${Math.random().toString(36).slice(2)}`, http: { method }, authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', principal_type: 'operator', principal_role: 'ops', scope: scopes } } } },
+      requestContext: {
+        requestId: `req-${Math.random().toString(36).slice(2)}`,
+        http: { method },
+        authorizer: {
+          jwt: {
+            claims: {
+              sub: 'operator-1',
+              client_id: 'ops-cli',
+              principal_type: 'operator',
+              principal_role: 'ops',
+              scope: scopes,
+            },
+          },
+        },
+      },
     } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
   }
   const ops = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
-    const api = path.startsWith('/exceptions') ? exceptionsApi({ exceptions, corrections, nowMs: () => nowMs() }, opsEvent(method, path, body, query)) : redriveApi(redriveDeps, opsEvent(method, path, body, query));
+    const api = path.startsWith('/exceptions')
+      ? exceptionsApi({ exceptions, corrections, nowMs: () => nowMs() }, opsEvent(method, path, body, query))
+      : redriveApi(redriveDeps, opsEvent(method, path, body, query));
     const res = await api.catch((error: unknown) => {
       if (error instanceof ApiError) return errorResponse(error, 'req-test');
       throw error;
     });
-    return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> & { data?: Array<Record<string, unknown>> } };
+    return {
+      status: res.statusCode,
+      body: JSON.parse(res.body) as Record<string, unknown> & { data?: Array<Record<string, unknown>> },
+    };
   };
 
   return {
-    inbox, payouts, exceptions, corrections, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
-    setNow: (f: () => number) => { nowMs = f; },
-    deliverSandbox, deliverStripe, drain, depth, ops, opsEvent,
+    inbox,
+    payouts,
+    exceptions,
+    corrections,
+    audit,
+    rejections,
+    intakeDeps,
+    processDeps,
+    redriveDeps,
+    queueUrl,
+    dlqUrl,
+    setNow: (f: () => number) => {
+      nowMs = f;
+    },
+    deliverSandbox,
+    deliverStripe,
+    drain,
+    depth,
+    ops,
+    opsEvent,
   };
 }
 
 export function sandboxEvent(payoutId: string, status: string, extra: Record<string, unknown> = {}) {
-  return { type: `payout.${status}`, timestamp: new Date().toISOString(), data: { payout_id: payoutId, provider_reference: `sbx_${payoutId}`, status, amount: 12_500, currency: 'EUR', fee_minor: 25, ...extra } };
+  return {
+    type: `payout.${status}`,
+    timestamp: new Date().toISOString(),
+    data: {
+      payout_id: payoutId,
+      provider_reference: `sbx_${payoutId}`,
+      status,
+      amount: 12_500,
+      currency: 'EUR',
+      fee_minor: 25,
+      ...extra,
+    },
+  };
 }

@@ -5,7 +5,10 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
-import { parseReconciliationRequest, serializeReconciliationRequest } from '../../../functions/adapters/reconciliation/requests-queue';
+import {
+  parseReconciliationRequest,
+  serializeReconciliationRequest,
+} from '../../../functions/adapters/reconciliation/requests-queue';
 import { sweep } from '../../../functions/app/sweeper/sweep';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { scanAll } from '../payouts/helpers';
@@ -24,14 +27,27 @@ beforeAll(async () => {
 });
 afterAll(async () => emulators?.stop());
 
-const REQUEST = { date: '2026-11-24', runId: 'run_it_reconciliation_dlq', requestedBy: 'operator-1', requestId: 'req-it-1', requestedAt: '2026-11-25T02:00:00.000Z' };
+const REQUEST = {
+  date: '2026-11-24',
+  runId: 'run_it_reconciliation_dlq',
+  requestedBy: 'operator-1',
+  requestId: 'req-it-1',
+  requestedAt: '2026-11-25T02:00:00.000Z',
+};
 /** Receives beyond maxReceiveCount, so fauxqs moves the message on the last one (as SQS does). */
 const RECEIVE_ROUNDS_MAX = MAX_RECEIVE_COUNT + 3;
 
 /** Plays a reconcile consumer whose run fails every time: receive, never delete, visible again at once. */
 async function failUntilDeadLettered(): Promise<void> {
   for (let round = 0; round < RECEIVE_ROUNDS_MAX && (await h.depth(dlqUrl)) === 0; round++) {
-    await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0, VisibilityTimeout: 0 }));
+    await emulators.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 1,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 0,
+      }),
+    );
   }
 }
 
@@ -52,19 +68,28 @@ function runSweep() {
 
 describe('ReconciliationDlq', () => {
   it('listed, one owned exception after two sweeps, redriven back to ReconciliationQueue', async () => {
-    await emulators.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeReconciliationRequest(REQUEST) }));
+    await emulators.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: serializeReconciliationRequest(REQUEST) }),
+    );
     await failUntilDeadLettered();
     expect(await h.depth(dlqUrl)).toBe(1);
     expect(await h.depth(queueUrl)).toBe(0);
 
     const queues = await h.ops('GET', '/ops/queues');
-    expect(queues.body.data).toContainEqual(expect.objectContaining({ queue: 'reconciliation', role: 'dlq', visible: 1 }));
+    expect(queues.body.data).toContainEqual(
+      expect.objectContaining({ queue: 'reconciliation', role: 'dlq', visible: 1 }),
+    );
 
     const listed = await h.ops('GET', '/ops/dlq', undefined, { queue: 'reconciliation' });
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(1);
     const view = listed.body.data![0]!;
-    expect(view).toMatchObject({ queue: 'reconciliation', date: REQUEST.date, run_id: REQUEST.runId, receive_count: expect.any(Number) });
+    expect(view).toMatchObject({
+      queue: 'reconciliation',
+      date: REQUEST.date,
+      run_id: REQUEST.runId,
+      receive_count: expect.any(Number),
+    });
     expect(await h.depth(dlqUrl)).toBe(1); // peeking consumed nothing
 
     expect((await runSweep()).dlqExceptions).toBe(1);
@@ -77,7 +102,12 @@ describe('ReconciliationDlq', () => {
       owner: 'ops',
       state: 'open',
       occurrences: 2,
-      evidence: expect.objectContaining({ queue: 'reconciliation', date: REQUEST.date, run_id: REQUEST.runId, message_id: view['message_id'] }),
+      evidence: expect.objectContaining({
+        queue: 'reconciliation',
+        date: REQUEST.date,
+        run_id: REQUEST.runId,
+        message_id: view['message_id'],
+      }),
     });
 
     const dry = await h.ops('POST', '/ops/dlq/redrive', { queue: 'reconciliation', all: true, dry_run: true });
@@ -88,12 +118,17 @@ describe('ReconciliationDlq', () => {
     expect(moved.body).toMatchObject({ dry_run: false, matched: 1, moved: 1 });
     expect(await h.depth(dlqUrl)).toBe(0);
     expect(await h.depth(queueUrl)).toBe(1);
-    const back = await emulators.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }));
+    const back = await emulators.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }),
+    );
     // Byte for byte what the API queued: the consumer runs the same run id again.
     expect(parseReconciliationRequest(back.Messages?.[0]?.Body ?? '')).toEqual(REQUEST);
 
     const audit = await scanAll(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!);
     const redrives = audit.filter((i) => i['action'] === 'dlq_redrive');
-    expect(redrives.map((i) => [i['dryRun'], (i['details'] as { queue?: string })['queue']]).sort()).toEqual([[false, 'reconciliation'], [true, 'reconciliation']]);
+    expect(redrives.map((i) => [i['dryRun'], (i['details'] as { queue?: string })['queue']]).sort()).toEqual([
+      [false, 'reconciliation'],
+      [true, 'reconciliation'],
+    ]);
   });
 });

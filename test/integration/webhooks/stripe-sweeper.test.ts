@@ -1,4 +1,4 @@
-// Stripe intake end to end, large bodies in S3, and the sweeper's provider re-checks (issue 4).
+// Stripe intake end to end, large bodies in S3, and the sweeper's provider re-checks.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
@@ -25,9 +25,20 @@ beforeAll(async () => {
 afterAll(async () => emulators?.stop());
 
 async function deliverStripe(type: string, object: Record<string, unknown>) {
-  const payload = JSON.stringify({ id: `evt_${ulid()}`, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object: { object: 'payout', ...object } } });
+  const payload = JSON.stringify({
+    id: `evt_${ulid()}`,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    data: { object: { object: 'payout', ...object } },
+  });
   const header = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET });
-  return intakeWebhook(h.intakeDeps, { provider: 'stripe', headers: { 'stripe-signature': header }, rawBody: new TextEncoder().encode(payload), requestId: 'req-stripe' });
+  return intakeWebhook(h.intakeDeps, {
+    provider: 'stripe',
+    headers: { 'stripe-signature': header },
+    rawBody: new TextEncoder().encode(payload),
+    requestId: 'req-stripe',
+  });
 }
 
 describe('stripe', () => {
@@ -36,13 +47,28 @@ describe('stripe', () => {
     await h.payouts.createPayout(created);
     const payoutId = created.payout.payoutId;
     const reference = `po_stripe_${ulid()}`;
-    expect((await deliverStripe('payout.paid', { id: reference, status: 'paid', metadata: { payout_id: payoutId } })).statusCode).toBe(202);
+    expect(
+      (await deliverStripe('payout.paid', { id: reference, status: 'paid', metadata: { payout_id: payoutId } }))
+        .statusCode,
+    ).toBe(202);
     expect(await h.drain()).toEqual(['applied']);
     expect((await h.payouts.findByProviderReference('stripe', reference))?.payoutId).toBe(payoutId);
     // No metadata this time: the provider reference index finds the payout.
-    expect((await deliverStripe('payout.failed', { id: reference, status: 'failed', failure_code: 'account_closed', metadata: {} })).statusCode).toBe(202);
+    expect(
+      (
+        await deliverStripe('payout.failed', {
+          id: reference,
+          status: 'failed',
+          failure_code: 'account_closed',
+          metadata: {},
+        })
+      ).statusCode,
+    ).toBe(202);
     expect(await h.drain()).toEqual(['applied']);
-    expect(await h.payouts.getPayoutById(payoutId)).toMatchObject({ status: 'reversed', statusReason: 'account_closed' });
+    expect(await h.payouts.getPayoutById(payoutId)).toMatchObject({
+      status: 'reversed',
+      statusReason: 'account_closed',
+    });
   });
 });
 
@@ -51,7 +77,10 @@ describe('large bodies', () => {
     const created = samplePayout();
     await h.payouts.createPayout(created);
     const eventId = `evt_big_${ulid()}`;
-    const res = await h.deliverSandbox(eventId, sandboxEvent(created.payout.payoutId, 'accepted', { note: 'x'.repeat(INBOX_INLINE_BODY_BYTES_MAX) }));
+    const res = await h.deliverSandbox(
+      eventId,
+      sandboxEvent(created.payout.payoutId, 'accepted', { note: 'x'.repeat(INBOX_INLINE_BODY_BYTES_MAX) }),
+    );
     expect(res.statusCode).toBe(202);
     const stored = await h.inbox.get('sandbox', eventId);
     expect(stored?.bodyInline).toBeUndefined();
@@ -62,7 +91,14 @@ describe('large bodies', () => {
 
 describe('sweeper re-checks', () => {
   function provider(answer: (payoutId: string) => StatusResult): ProviderPort & { calls: number } {
-    const port = { provider: 'sandbox', calls: 0, submit: async () => { throw new Error('not used'); }, getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)) };
+    const port = {
+      provider: 'sandbox',
+      calls: 0,
+      submit: async () => {
+        throw new Error('not used');
+      },
+      getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)),
+    };
     return port;
   }
   const resubmitted: string[] = [];
@@ -71,12 +107,28 @@ describe('sweeper re-checks', () => {
       inbox: h.inbox,
       webhookQueue: h.intakeDeps.queue,
       dlq: new DeadLetterQueue(emulators.clients.sqs),
-      dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: emulators.env['RECONCILIATION_DLQ_URL']! },
+      dlqUrls: {
+        webhook: h.dlqUrl,
+        submission: emulators.env['SUBMISSION_DLQ_URL']!,
+        reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+      },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
       // Only this test's payouts (the emulator holds other tests' too); the index itself: awaiting-index.test.ts.
-      awaiting: { quietSince: async () => (await Promise.all(payouts.map((p) => h.payouts.getPayoutById(p.payoutId)))).filter((p) => p !== undefined).map((p) => ({ payoutId: p.payoutId, status: p.status, country: p.destination.country, currency: p.currency, createdAt: p.createdAt, lastEventAt: p.lastEventAt })) },
+      awaiting: {
+        quietSince: async () =>
+          (await Promise.all(payouts.map((p) => h.payouts.getPayoutById(p.payoutId))))
+            .filter((p) => p !== undefined)
+            .map((p) => ({
+              payoutId: p.payoutId,
+              status: p.status,
+              country: p.destination.country,
+              currency: p.currency,
+              createdAt: p.createdAt,
+              lastEventAt: p.lastEventAt,
+            })),
+      },
       providers: { sandbox: port },
       resubmit: async (payoutId) => void resubmitted.push(payoutId),
       nowMs: () => nowMs,
@@ -84,11 +136,28 @@ describe('sweeper re-checks', () => {
 
   it('a quiet accepted payout is re-asked and the answer applied as a poller event; long pending opens an exception', async () => {
     const old = new Date(Date.now() - (LONG_PENDING_AFTER_SECONDS_DEFAULT + 60) * 1000).toISOString();
-    const paidOne = samplePayout({ status: 'accepted', createdAt: old, lastEventAt: old, destination: { country: 'JP', method: 'bank', fields: {} }, currency: 'JPY' });
-    const stuckOne = samplePayout({ status: 'pending', createdAt: old, lastEventAt: old, destination: { country: 'JP', method: 'bank', fields: {} }, currency: 'JPY' });
+    const paidOne = samplePayout({
+      status: 'accepted',
+      createdAt: old,
+      lastEventAt: old,
+      destination: { country: 'JP', method: 'bank', fields: {} },
+      currency: 'JPY',
+    });
+    const stuckOne = samplePayout({
+      status: 'pending',
+      createdAt: old,
+      lastEventAt: old,
+      destination: { country: 'JP', method: 'bank', fields: {} },
+      currency: 'JPY',
+    });
     const fresh = samplePayout({ status: 'accepted' });
     for (const p of [paidOne, stuckOne, fresh]) await h.payouts.createPayout(p);
-    const port = provider((payoutId) => ({ kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState(payoutId === paidOne.payout.payoutId ? 'paid' : 'in_transit'), countAtProvider: 1 }));
+    const port = provider((payoutId) => ({
+      kind: 'found',
+      providerReference: `sbx_${payoutId}`,
+      state: mapSandboxState(payoutId === paidOne.payout.payoutId ? 'paid' : 'in_transit'),
+      countAtProvider: 1,
+    }));
     const report = await sweepWith(port, [paidOne.payout, stuckOne.payout, fresh.payout], Date.now());
     expect(report).toMatchObject({ applied: 1, longPending: 1, statusCalls: 2, errors: 0 });
     expect((await h.payouts.getPayoutById(paidOne.payout.payoutId))?.status).toBe('paid');
@@ -113,7 +182,11 @@ describe('sweeper re-checks', () => {
     const old = new Date(Date.now() - 3_600_000).toISOString();
     const lost = samplePayout({ status: 'submitted', createdAt: old, lastEventAt: old });
     await h.payouts.createPayout(lost);
-    const report = await sweepWith(provider(() => ({ kind: 'not_found' })), [lost.payout], Date.now());
+    const report = await sweepWith(
+      provider(() => ({ kind: 'not_found' })),
+      [lost.payout],
+      Date.now(),
+    );
     expect(report.resubmitted).toBe(1);
     expect(resubmitted).toEqual([lost.payout.payoutId]);
   });
@@ -123,11 +196,18 @@ describe('sweeper re-checks', () => {
     await h.payouts.createPayout(created);
     await h.deliverSandbox(`evt_${ulid()}`, sandboxEvent(created.payout.payoutId, 'paid'));
     expect(await h.drain()).toEqual(['forbidden']);
-    const port = provider(() => ({ kind: 'found', providerReference: 'sbx_x', state: mapSandboxState('failed'), countAtProvider: 1 }));
+    const port = provider(() => ({
+      kind: 'found',
+      providerReference: 'sbx_x',
+      state: mapSandboxState('failed'),
+      countAtProvider: 1,
+    }));
     const report = await sweepWith(port, [], Date.now());
     expect(report.rechecked).toBeGreaterThanOrEqual(1);
     expect(port.calls).toBeGreaterThanOrEqual(1);
-    const markers = await new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!).list(100);
+    const markers = await new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!).list(
+      100,
+    );
     expect(markers.map((m) => m.payoutId)).not.toContain(created.payout.payoutId);
   });
 });

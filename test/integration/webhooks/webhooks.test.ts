@@ -1,10 +1,9 @@
-// The webhook pipeline on DynamoDB Local + fauxqs (issue 4, Tests): intake → inbox → queue,
+// The webhook pipeline on DynamoDB Local + fauxqs: intake → inbox → queue,
 // duplicates, reordering, poison → DLQ → exception → redrive, replay, enqueue failure, signatures.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
-import { exceptionIdOf } from '../../../functions/domain/exceptions';
-import { dlqExceptionDedupKey } from '../../../functions/app/webhooks/process';
+import { exceptionIdFor, exceptionIdOf, openException } from '../../../functions/domain/exceptions';
 import { sweep } from '../../../functions/app/sweeper/sweep';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
@@ -45,7 +44,8 @@ describe('intake', () => {
     const payoutId = await newPayout();
     const eventId = evt();
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await h.deliverSandbox(eventId, sandboxEvent(payoutId, 'paid'))).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await h.deliverSandbox(eventId, sandboxEvent(payoutId, 'paid'))).statusCode);
     expect(statuses).toEqual([202, 200, 200, 200, 200]);
     expect(await h.depth(h.queueUrl)).toBe(1);
     expect(await h.drain()).toEqual(['applied']);
@@ -64,7 +64,11 @@ describe('intake', () => {
 
   it.each([
     ['tampered body', { tamper: (raw: string) => raw.replace('paid', 'fail') }, 'signature_mismatch'],
-    ['wrong secret', { secret: 'whsec_' + Buffer.from('not-the-secret-at-all-0123456789').toString('base64') }, 'signature_mismatch'],
+    [
+      'wrong secret',
+      { secret: 'whsec_' + Buffer.from('not-the-secret-at-all-0123456789').toString('base64') },
+      'signature_mismatch',
+    ],
     ['stale timestamp', { timestampSeconds: Math.floor(Date.now() / 1000) - 301 }, 'timestamp_out_of_tolerance'],
   ])('%s → 401, counted, zero state change', async (_name, opts, reason) => {
     const payoutId = await newPayout();
@@ -78,15 +82,30 @@ describe('intake', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.version).toBe(1);
   });
 
+  it('an event type SQS would refuse as raw text (past the BMP, U+FFFF) is enqueued once and processed: 202, not 503 on every redelivery', async () => {
+    const eventId = `evt_it_${ulid()}`;
+    const type = 'payout.💸\uffff';
+    expect((await h.deliverStripe(eventId, type, { id: 'po_unknown' })).statusCode).toBe(202);
+    expect(await h.inbox.get('stripe', eventId)).toMatchObject({ state: 'enqueued', eventType: type });
+    expect(await h.drain()).toEqual(['ignored']);
+  });
+
   it('inbox written but enqueue failed → 503; the provider retry enqueues it, and so does the sweeper', async () => {
     let failSends = true;
-    const failing = new SQSClient({ region: 'us-east-1', endpoint: emulators.endpoints.sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    failing.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'SendMessageCommand' && failSends) {
-        throw Object.assign(new Error('injected SQS outage'), { name: 'ServiceUnavailable' });
-      }
-      return next(args);
-    }, { step: 'initialize', name: 'injectFailure' });
+    const failing = new SQSClient({
+      region: 'us-east-1',
+      endpoint: emulators.endpoints.sqs,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageCommand' && failSends) {
+          throw Object.assign(new Error('injected SQS outage'), { name: 'ServiceUnavailable' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectFailure' },
+    );
     const broken = harness(emulators, { sqs: failing });
     const payoutId = await newPayout();
     const retried = evt();
@@ -106,7 +125,11 @@ describe('intake', () => {
       inbox: h.inbox,
       webhookQueue: h.intakeDeps.queue,
       dlq: new DeadLetterQueue(emulators.clients.sqs),
-      dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: emulators.env['RECONCILIATION_DLQ_URL']! },
+      dlqUrls: {
+        webhook: h.dlqUrl,
+        submission: emulators.env['SUBMISSION_DLQ_URL']!,
+        reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+      },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
       payouts: h.payouts,
@@ -130,18 +153,33 @@ describe('DLQ, exceptions, redrive and replay', () => {
     const outcomes = await h.drain(MAX_RECEIVE_COUNT + 3);
     expect(outcomes).toEqual(Array(MAX_RECEIVE_COUNT).fill('failed'));
     expect(await h.depth(h.dlqUrl)).toBe(1);
-    const exceptionId = exceptionIdOf(dlqExceptionDedupKey('sandbox', eventId));
+    const exceptionId = exceptionIdFor({
+      category: 'webhook_dead_lettered',
+      message: { kind: 'event', provider: 'sandbox', providerEventId: eventId },
+    });
     const exception = await h.exceptions.get(exceptionId);
     expect(exception).toMatchObject({ category: 'webhook_dead_lettered', owner: 'ops', state: 'open' });
-    expect(exception?.evidence).toMatchObject({ receive_count: MAX_RECEIVE_COUNT, error_category: 'payout_not_found', error_count: MAX_RECEIVE_COUNT });
+    expect(exception?.evidence).toMatchObject({
+      receive_count: MAX_RECEIVE_COUNT,
+      error_category: 'payout_not_found',
+      error_count: MAX_RECEIVE_COUNT,
+    });
     expect(exception?.firstError?.message).toMatch(/not known/);
 
     const listed = await h.ops('GET', '/ops/dlq');
     const view = listed.body.data?.find((m) => m['provider_event_id'] === eventId);
-    expect(view).toMatchObject({ error_category: 'payout_not_found', exception_id: exceptionId, payout_id: payoutId, error_count: MAX_RECEIVE_COUNT });
+    expect(view).toMatchObject({
+      error_category: 'payout_not_found',
+      exception_id: exceptionId,
+      payout_id: payoutId,
+      error_count: MAX_RECEIVE_COUNT,
+    });
     expect(await h.depth(h.dlqUrl)).toBe(1); // peeking consumed nothing
 
-    const dry = await h.ops('POST', '/ops/dlq/redrive', { filter: { provider: 'sandbox', error_category: 'payout_not_found' }, dry_run: true });
+    const dry = await h.ops('POST', '/ops/dlq/redrive', {
+      filter: { provider: 'sandbox', error_category: 'payout_not_found' },
+      dry_run: true,
+    });
     expect(dry.body).toMatchObject({ dry_run: true, matched: 1, moved: 0 });
     expect(await h.depth(h.dlqUrl)).toBe(1);
 
@@ -152,8 +190,16 @@ describe('DLQ, exceptions, redrive and replay', () => {
     expect(await h.drain()).toEqual(['applied']);
     expect((await h.payouts.getPayoutById(payoutId))?.status).toBe('accepted');
     expect((await h.exceptions.get(exceptionId))?.state).toBe('resolved');
-    const audit = await scanAll(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!);
-    expect(audit.filter((i) => i['action'] === 'dlq_redrive' && i['operator'] === 'operator-1').map((i) => i['count']).sort()).toEqual([1, 1]);
+    // Issue 10: redrives are in the one audit trail, on their queue's chain (docs/audit.md).
+    const audit = await h.audit.chainRecords({ type: 'queue', id: 'webhook' }, 1, Number.MAX_SAFE_INTEGER, {
+      strict: true,
+    });
+    expect(
+      audit
+        .filter((r) => r.action === 'dlq.redrive' && r.actor.id === 'operator-1')
+        .map((r) => r.details['count'])
+        .sort(),
+    ).toEqual([1, 1]);
   });
 
   it('replaying the same events twice changes nothing', async () => {
@@ -169,7 +215,11 @@ describe('DLQ, exceptions, redrive and replay', () => {
       expect(await h.drain()).toEqual(['duplicate', 'duplicate']);
     }
     expect(await h.payouts.getPayoutById(payoutId)).toEqual(before);
-    const range = await h.ops('POST', '/ops/replay', { from: new Date(Date.now() - 60_000).toISOString(), to: new Date(Date.now() + 1_000).toISOString(), dry_run: true });
+    const range = await h.ops('POST', '/ops/replay', {
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to: new Date(Date.now() + 1_000).toISOString(),
+      dry_run: true,
+    });
     expect(range.body['matched']).toBeGreaterThanOrEqual(2);
     expect(await h.depth(h.queueUrl)).toBe(0);
   });
@@ -179,31 +229,55 @@ describe('DLQ, exceptions, redrive and replay', () => {
     await h.deliverSandbox(evt(), sandboxEvent(payoutId, 'paid'));
     expect(await h.drain()).toEqual(['forbidden']);
     expect((await h.payouts.getPayoutById(payoutId))?.exceptionOwner).toBe('ops');
-    const rechecks = await new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!).list(100);
+    const rechecks = await new RecheckMarkers(
+      emulators.clients.documentClient,
+      emulators.env['OPERATIONS_TABLE']!,
+    ).list(100);
     expect(rechecks.map((r) => r.payoutId)).toContain(payoutId);
 
     const open = await h.ops('GET', '/exceptions', undefined, { state: 'open', category: 'forbidden_transition' });
     const row = open.body.data?.find((e) => e['payout_id'] === payoutId);
     expect(row).toMatchObject({ owner: 'ops', state: 'open', sla_breached: false });
     const id = String(row?.['exception_id']);
-    expect((await h.ops('POST', `/exceptions/${id}/assign`, {})).body).toMatchObject({ state: 'assigned', assignee: 'operator-1' });
+    expect((await h.ops('POST', `/exceptions/${id}/assign`, {})).body).toMatchObject({
+      state: 'assigned',
+      assignee: 'operator-1',
+    });
     expect((await h.ops('POST', `/exceptions/${id}/resolve`, {})).status).toBe(400);
-    expect((await h.ops('POST', `/exceptions/${id}/resolve`, { note: 'provider confirmed failed; paid event was a test artefact' })).body).toMatchObject({ state: 'resolved' });
+    expect(
+      (
+        await h.ops('POST', `/exceptions/${id}/resolve`, {
+          note: 'provider confirmed failed; paid event was a test artefact',
+        })
+      ).body,
+    ).toMatchObject({ state: 'resolved' });
     expect((await h.ops('POST', `/exceptions/${id}/resolve`, { note: 'again' })).status).toBe(409);
     expect((await h.payouts.getPayoutById(payoutId))?.exceptionOwner).toBeUndefined();
     const history = await h.exceptions.history(id);
-    expect(history.map((a) => a['action'])).toEqual(['opened', 'assign', 'resolve']);
-    expect(history[2]).toMatchObject({ actor: { kind: 'operator', id: 'operator-1' }, note: expect.stringContaining('provider confirmed') });
+    // Issue 10: the exception's history is its chain in the one audit trail (record shape of docs/audit.md).
+    expect(history.map((a) => a.action)).toEqual(['exception.opened', 'exception.assigned', 'exception.resolved']);
+    expect(history[2]).toMatchObject({
+      actor: { type: 'operator', id: 'operator-1', role: 'ops' },
+      details: { note: expect.stringContaining('provider confirmed') },
+    });
   });
 
   it('openOrUpdate with the same dedup key never duplicates; a resolved one stays resolved unless asked to reopen', async () => {
-    const key = `recon:2026-11-25:${ulid()}:amount_mismatch`;
-    const input = { dedupKey: key, category: 'amount_mismatch' as const, owner: 'finance' as const, slaSeconds: 3600, evidence: { ours: 100, theirs: 90 }, now: new Date() };
+    const input = openException(
+      { category: 'amount_mismatch', providerReference: `ref_${ulid()}` },
+      { evidence: { ours: 100, theirs: 90 }, seenAt: new Date().toISOString() },
+    );
+    const key = input.dedupKey;
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('opened');
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('updated');
     const id = exceptionIdOf(key);
     expect((await h.exceptions.get(id))?.occurrences).toBe(2);
-    await h.exceptions.resolve({ exceptionId: id, note: 'fixed', actor: { kind: 'operator', id: 'op' }, now: new Date() });
+    await h.exceptions.resolve({
+      exceptionId: id,
+      note: 'fixed',
+      actor: { kind: 'operator', id: 'op', role: 'ops' },
+      now: new Date(),
+    });
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('resolved_unchanged');
     expect((await h.exceptions.openOrUpdate({ ...input, reopenIfResolved: true })).kind).toBe('reopened');
     const all = await h.exceptions.list({ category: 'amount_mismatch', limit: 200 });

@@ -6,7 +6,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
+import { openException } from '../../../functions/domain/exceptions';
 import type { StartedTwin } from '../twin';
 
 export interface Fixtures {
@@ -59,19 +61,22 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
         .payout_id,
     );
 
-  const exceptions = new ExceptionsRepository(twin.clients.documentClient, twin.names.tables['OperationsTable']!);
+  const { documentClient } = twin.clients;
+  const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
+  const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
   const exceptionIds: string[] = [];
   for (let i = 0; i < 4; i++) {
-    const opened = await exceptions.openOrUpdate({
-      dedupKey: `contract_fuzz:${i}`,
-      category: 'long_pending',
-      owner: 'ops',
-      slaSeconds: 3_600,
-      evidence: { fixture: i },
-      payoutId: payoutIds[i % payoutIds.length]!,
-      error: { message: 'fixture', code: 'fixture' },
-      now: new Date(),
-    });
+    const opened = await exceptions.openOrUpdate(
+      openException(
+        // A category keyed per message, so each of the four is its own row (and linked to a payout).
+        {
+          category: 'submission_dead_lettered',
+          messageId: `contract_fuzz_${i}`,
+          payoutId: payoutIds[i % payoutIds.length]!,
+        },
+        { evidence: { fixture: i }, error: { message: 'fixture', code: 'fixture' }, seenAt: new Date().toISOString() },
+      ),
+    );
     exceptionIds.push(opened.exception.exceptionId);
   }
 

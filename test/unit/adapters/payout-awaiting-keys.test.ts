@@ -1,14 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { AWAITING_SHARDS, awaitingIndexKeys, awaitingShardOf, payoutFromItem, payoutItem } from '../../../functions/adapters/payout-items';
+import {
+  AWAITING_SHARDS,
+  awaitingIndexKeys,
+  awaitingShardOf,
+  payoutFromItem,
+  payoutItem,
+} from '../../../functions/adapters/payout-items';
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
-import { isAwaitingProvider, PAYOUT_STATUSES, type PayoutEvent, type PayoutStatus } from '../../../functions/domain/lifecycle';
+import {
+  isAwaitingProvider,
+  PAYOUT_STATUSES,
+  type PayoutEvent,
+  type PayoutStatus,
+} from '../../../functions/domain/lifecycle';
 import type { Payout } from '../../../functions/domain/payout';
 
 // The sparse "awaiting provider" index (gsi3): which payout items carry its keys, and how a
 // transition sets or removes them in the same write that moves the status.
 const base: Payout = {
-  payoutId: 'po_01M89XYK2HYNJ4KXP901EKYA5S', tenantId: 'acme', idempotencyKey: 'k', status: 'submitted', version: 1, amountMinor: 100, currency: 'EUR', provider: 'sandbox',
-  destination: { country: 'DE', method: 'sepa', fields: { iban: '••••3000' } }, recipient: { name: 'A' }, createdAt: '2026-01-01T00:00:00.000Z', lastEventAt: '2026-01-02T00:00:00.000Z', requestIds: ['r1'],
+  payoutId: 'po_01M89XYK2HYNJ4KXP901EKYA5S',
+  tenantId: 'acme',
+  idempotencyKey: 'k',
+  status: 'submitted',
+  version: 1,
+  amountMinor: 100,
+  currency: 'EUR',
+  provider: 'sandbox',
+  destination: { country: 'DE', method: 'sepa', fields: { iban: '••••3000' } },
+  recipient: { name: 'A' },
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastEventAt: '2026-01-02T00:00:00.000Z',
+  requestIds: ['r1'],
 };
 
 describe('gsi3 keys on the payout item', () => {
@@ -35,7 +57,9 @@ describe('gsi3 keys on the payout item', () => {
       seen.add(shard);
     }
     expect(seen.size).toBe(AWAITING_SHARDS);
-    expect(awaitingIndexKeys({ ...base, lastEventAt: '2026-03-01T00:00:00.000Z' })?.gsi3pk).toBe(awaitingIndexKeys(base)?.gsi3pk);
+    expect(awaitingIndexKeys({ ...base, lastEventAt: '2026-03-01T00:00:00.000Z' })?.gsi3pk).toBe(
+      awaitingIndexKeys(base)?.gsi3pk,
+    );
   });
 
   it('sort keys order by last news, oldest first', () => {
@@ -51,12 +75,14 @@ describe('gsi3 keys in a transition', () => {
     let update: any;
     const client = {
       send: async (cmd: any) => {
+        // The payout's audit chain head: none yet (the audit items ride in the transaction).
+        if (cmd.input.TableName === 'AuditTable') return {};
         if (cmd.constructor.name === 'GetCommand') return { Item: payoutItem({ ...base, status: from }) };
         update = cmd.input.TransactItems[0].Update;
         return {};
       },
     };
-    const repo = new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable' });
+    const repo = new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' });
     const result = await repo.applyTransition({ payoutId: base.payoutId, event, source: 'poller', sourceRef: 'poll:1', occurredAt: '2026-01-03T00:00:00.000Z', recordedAt: '2026-01-03T00:00:00.000Z', actor: { kind: 'system', id: 'sweep' }, claim: { provider: base.provider } });
     expect(result.kind).toBe('applied');
     return update as { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> };

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_MATRIX_DOC_BEGIN, ACCESS_MATRIX_DOC_END, accessMatrixMarkdown } from '../../../functions/http/access-matrix-markdown';
+import {
+  ACCESS_MATRIX_DOC_BEGIN,
+  ACCESS_MATRIX_DOC_END,
+  accessMatrixMarkdown,
+} from '../../../functions/http/access-matrix-markdown';
 import { accessMatrixSchema } from '../../../functions/http/access-matrix-schema';
 import { buildOpenApiDocument } from '../../../functions/http/openapi/openapi-document';
 import { OPENAPI_ROUTES } from '../../../functions/http/openapi/openapi-routes';
@@ -20,8 +24,13 @@ describe('GET /access-matrix', () => {
     expect(accessMatrixSchema.parse(body)).toEqual(body);
     // lib/routes.ts and the OpenAPI registry are held equal (openapi.test.ts); the view agrees with both.
     expect(body).toEqual(accessMatrixView(Object.values(API_ROUTES).flat()));
-    const placed = new Set([...body.public_routes, ...body.actors.flatMap((actor: { routes: unknown[] }) => actor.routes)].map((route: any) => `${route.method} ${route.path}`));
-    for (const route of Object.values(API_ROUTES).flat()) expect(placed.has(`${route.method} ${route.path}`), route.path).toBe(true);
+    const placed = new Set(
+      [...body.public_routes, ...body.actors.flatMap((actor: { routes: unknown[] }) => actor.routes)].map(
+        (route: any) => `${route.method} ${route.path}`,
+      ),
+    );
+    for (const route of Object.values(API_ROUTES).flat())
+      expect(placed.has(`${route.method} ${route.path}`), route.path).toBe(true);
   });
 
   it('is in the OpenAPI document, public, with its typed response schema', () => {

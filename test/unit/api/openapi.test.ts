@@ -26,8 +26,11 @@ describe('GET /openapi.json document', () => {
     const body = document.paths['/payouts'].post.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.amount).toMatchObject({ type: 'integer', exclusiveMinimum: 0 });
-    for (const field of ['status', 'tenant', 'fee', 'provider_reference']) expect(body.properties[field]).toBeUndefined();
+    for (const field of ['status', 'tenant', 'fee', 'provider_reference'])
+      expect(body.properties[field]).toBeUndefined();
     expect(body.properties.metadata.maxProperties).toBe(20);
-    expect(document.paths['/payouts'].post.parameters.find((p: any) => p.name === 'Idempotency-Key').required).toBe(true);
+    expect(document.paths['/payouts'].post.parameters.find((p: any) => p.name === 'Idempotency-Key').required).toBe(
+      true,
+    );
   });
 });

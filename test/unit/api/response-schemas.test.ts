@@ -13,7 +13,8 @@ import {
   startReconciliationResponseSchema,
 } from '../../../functions/http/reconciliation-schemas';
 import { manifestJson } from '../../../functions/domain/reconciliation/manifest';
-import { describeDlqMessage, QUEUE_NAMES } from '../../../functions/app/ops/dlq-view';
+import { describeDlqMessage } from '../../../functions/app/ops/dlq-view';
+import { QUEUE_NAMES } from '../../../functions/shared/names';
 import { exceptionJson } from '../../../functions/app/ops/exceptions-api';
 import {
   reconciliationsApi,
@@ -179,7 +180,12 @@ describe('documented answer schemas hold the handlers’ answers', () => {
       JSON.parse((await reconciliationsApi(reconciliationDeps(), e)).body);
     expectParses(
       startReconciliationResponseSchema,
-      await body(event('POST /reconciliations', { body: '{"date":"2026-11-24"}' })),
+      await body(
+        event('POST /reconciliations', {
+          headers: { 'content-type': 'application/json' },
+          body: '{"date":"2026-11-24"}',
+        }),
+      ),
     );
     expectParses(
       reconciliationResponseSchema,

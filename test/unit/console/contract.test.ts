@@ -1,13 +1,28 @@
 // The console's reading of docs/ops-api.md answers, and the redrive/replay bodies it sends.
 import { describe, expect, it } from 'vitest';
 import { apiBasePath } from '../../../console/src/config';
-import { payoutEventsPath, payoutLookupQuery, toDlqMessages, toExceptions, toLastReconciliation, toPayouts, toQueues, toRedriveOutcome, toTimeline } from '../../../console/src/contract';
+import {
+  payoutEventsPath,
+  payoutLookupQuery,
+  toDlqMessages,
+  toExceptions,
+  toLastReconciliation,
+  toPayouts,
+  toQueues,
+  toRedriveOutcome,
+  toTimeline,
+} from '../../../console/src/contract';
 import { ageText, timeText } from '../../../console/src/format';
 import { requestBody } from '../../../console/src/views/redrive-flow';
 
 describe('console contract', () => {
   it('reads queue depths, telling queues from DLQs by role', () => {
-    const queues = toQueues({ data: [{ queue: 'webhook', role: 'queue', visible: 2, in_flight: 1, delayed: 0, oldest_age_seconds: null }, { queue: 'webhook', role: 'dlq', visible: 3, in_flight: 0, delayed: 0, oldest_age_seconds: 60 }] });
+    const queues = toQueues({
+      data: [
+        { queue: 'webhook', role: 'queue', visible: 2, in_flight: 1, delayed: 0, oldest_age_seconds: null },
+        { queue: 'webhook', role: 'dlq', visible: 3, in_flight: 0, delayed: 0, oldest_age_seconds: 60 },
+      ],
+    });
     expect(queues).toEqual([
       { name: 'webhook', isDlq: false, visible: 2, inFlight: 1, delayed: 0, oldestAgeSeconds: null },
       { name: 'webhook', isDlq: true, visible: 3, inFlight: 0, delayed: 0, oldestAgeSeconds: 60 },
@@ -16,30 +31,102 @@ describe('console contract', () => {
 
   it('reads a DLQ message with its first and last error as history, oldest first', () => {
     const [message] = toDlqMessages({
-      data: [{ message_id: 'm1', queue: 'webhook', provider: 'sandbox', provider_event_id: 'evt_1', event_type: 'payout.paid', payout_id: 'po_1', error_category: 'payout_not_found', receive_count: 5, sent_at: '2026-11-25T01:00:00Z', age_seconds: 90, payload: { id: 'evt_1' }, exception_id: 'exc_1',
-        first_error: { message: 'not found', code: 'payout_not_found', at: '2026-11-25T01:00:01Z' }, last_error: { message: 'still not found', code: 'payout_not_found', at: '2026-11-25T01:05:00Z' } }],
+      data: [
+        {
+          message_id: 'm1',
+          queue: 'webhook',
+          provider: 'sandbox',
+          provider_event_id: 'evt_1',
+          event_type: 'payout.paid',
+          payout_id: 'po_1',
+          error_category: 'payout_not_found',
+          receive_count: 5,
+          sent_at: '2026-11-25T01:00:00Z',
+          age_seconds: 90,
+          payload: { id: 'evt_1' },
+          exception_id: 'exc_1',
+          first_error: { message: 'not found', code: 'payout_not_found', at: '2026-11-25T01:00:01Z' },
+          last_error: { message: 'still not found', code: 'payout_not_found', at: '2026-11-25T01:05:00Z' },
+        },
+      ],
     });
-    expect(message).toMatchObject({ messageId: 'm1', payoutId: 'po_1', receiveCount: 5, exceptionId: 'exc_1', payload: { id: 'evt_1' } });
+    expect(message).toMatchObject({
+      messageId: 'm1',
+      payoutId: 'po_1',
+      receiveCount: 5,
+      exceptionId: 'exc_1',
+      payload: { id: 'evt_1' },
+    });
     expect(message!.errors.map((e) => e.message)).toEqual(['not found', 'still not found']);
   });
 
   it('reads exceptions, taking the provider from the evidence when the row has none', () => {
-    const [item] = toExceptions({ data: [{ exception_id: 'exc_1', category: 'webhook_dead_lettered', owner: 'ops', state: 'open', payout_id: 'po_1', opened_at: 'x', sla_due_at: 'y', evidence: { provider: 'sandbox' }, resolution: { note: 'done' } }] });
+    const [item] = toExceptions({
+      data: [
+        {
+          exception_id: 'exc_1',
+          category: 'webhook_dead_lettered',
+          owner: 'ops',
+          state: 'open',
+          payout_id: 'po_1',
+          opened_at: 'x',
+          sla_due_at: 'y',
+          evidence: { provider: 'sandbox' },
+          resolution: { note: 'done' },
+        },
+      ],
+    });
     expect(item).toMatchObject({ exceptionId: 'exc_1', provider: 'sandbox', state: 'open', notes: [{ note: 'done' }] });
   });
 
   it('counts what matched on a dry run and what moved or was enqueued on a real one', () => {
-    expect(toRedriveOutcome({ dry_run: true, matched: 3, moved: 0, messages: [{ message_id: 'a' }, { message_id: 'b' }, { message_id: 'c' }], truncated: false }, true)).toMatchObject({ count: 3, messageIds: ['a', 'b', 'c'] });
-    expect(toRedriveOutcome({ dry_run: false, matched: 3, moved: 2, messages: [], truncated: true }, false)).toMatchObject({ count: 2, truncated: true });
-    expect(toRedriveOutcome({ dry_run: false, matched: 4, enqueued: 4, events: [{ event_id: 'e1' }] }, false)).toMatchObject({ count: 4, messageIds: ['e1'] });
+    expect(
+      toRedriveOutcome(
+        {
+          dry_run: true,
+          matched: 3,
+          moved: 0,
+          messages: [{ message_id: 'a' }, { message_id: 'b' }, { message_id: 'c' }],
+          truncated: false,
+        },
+        true,
+      ),
+    ).toMatchObject({ count: 3, messageIds: ['a', 'b', 'c'] });
+    expect(
+      toRedriveOutcome({ dry_run: false, matched: 3, moved: 2, messages: [], truncated: true }, false),
+    ).toMatchObject({ count: 2, truncated: true });
+    expect(
+      toRedriveOutcome({ dry_run: false, matched: 4, enqueued: 4, events: [{ event_id: 'e1' }] }, false),
+    ).toMatchObject({ count: 4, messageIds: ['e1'] });
   });
 
   it('sends exactly one selector per redrive, and replay by ids or by range', () => {
-    expect(requestBody({ kind: 'one', queue: 'webhook', messageId: 'm1' }, true)).toEqual({ queue: 'webhook', message_id: 'm1', dry_run: true });
-    expect(requestBody({ kind: 'filter', queue: 'webhook', filter: { provider: 'sandbox', older_than_seconds: 600 } }, false)).toEqual({ queue: 'webhook', filter: { provider: 'sandbox', older_than_seconds: 600 }, dry_run: false });
-    expect(requestBody({ kind: 'all', queue: 'submission' }, true)).toEqual({ queue: 'submission', all: true, dry_run: true });
-    expect(requestBody({ kind: 'replay', eventIds: ['sandbox#evt_1'] }, true)).toEqual({ event_ids: ['sandbox#evt_1'], dry_run: true });
-    expect(requestBody({ kind: 'replay', eventIds: [], from: '2026-11-25T00:00:00.000Z', to: '2026-11-25T06:00:00.000Z' }, false)).toEqual({ from: '2026-11-25T00:00:00.000Z', to: '2026-11-25T06:00:00.000Z', dry_run: false });
+    expect(requestBody({ kind: 'one', queue: 'webhook', messageId: 'm1' }, true)).toEqual({
+      queue: 'webhook',
+      message_id: 'm1',
+      dry_run: true,
+    });
+    expect(
+      requestBody(
+        { kind: 'filter', queue: 'webhook', filter: { provider: 'sandbox', older_than_seconds: 600 } },
+        false,
+      ),
+    ).toEqual({ queue: 'webhook', filter: { provider: 'sandbox', older_than_seconds: 600 }, dry_run: false });
+    expect(requestBody({ kind: 'all', queue: 'submission' }, true)).toEqual({
+      queue: 'submission',
+      all: true,
+      dry_run: true,
+    });
+    expect(requestBody({ kind: 'replay', eventIds: ['sandbox#evt_1'] }, true)).toEqual({
+      event_ids: ['sandbox#evt_1'],
+      dry_run: true,
+    });
+    expect(
+      requestBody(
+        { kind: 'replay', eventIds: [], from: '2026-11-25T00:00:00.000Z', to: '2026-11-25T06:00:00.000Z' },
+        false,
+      ),
+    ).toEqual({ from: '2026-11-25T00:00:00.000Z', to: '2026-11-25T06:00:00.000Z', dry_run: false });
   });
 
   it('finds the API next to the page, with or without a stage path', () => {
@@ -49,23 +136,65 @@ describe('console contract', () => {
   });
 
   it('formats ages and times for a tired reader', () => {
-    expect([ageText(42), ageText(600), ageText(3_700), ageText(90_000), ageText(null)]).toEqual(['42 s', '10 min', '1 h 1 min', '1 d 1 h', '—']);
+    expect([ageText(42), ageText(600), ageText(3_700), ageText(90_000), ageText(null)]).toEqual([
+      '42 s',
+      '10 min',
+      '1 h 1 min',
+      '1 d 1 h',
+      '—',
+    ]);
     expect(timeText('2026-11-25T03:12:09.123Z')).toBe('2026-11-25 03:12:09 UTC');
   });
 
   it('reads the operator lookup: the payout with its tenant, the timeline, and one key per query', () => {
-    const [payout] = toPayouts({ data: [{ payout_id: 'po_1', tenant_id: 'acme', status: 'paid', amount: 4200, fee: null, request_ids: ['req-1'] }], next_cursor: null });
-    expect(payout).toMatchObject({ payoutId: 'po_1', tenantId: 'acme', status: 'paid', amountMinor: 4200, feeMinor: null, requestIds: ['req-1'] });
+    const [payout] = toPayouts({
+      data: [{ payout_id: 'po_1', tenant_id: 'acme', status: 'paid', amount: 4200, fee: null, request_ids: ['req-1'] }],
+      next_cursor: null,
+    });
+    expect(payout).toMatchObject({
+      payoutId: 'po_1',
+      tenantId: 'acme',
+      status: 'paid',
+      amountMinor: 4200,
+      feeMinor: null,
+      requestIds: ['req-1'],
+    });
     expect(toPayouts({ data: [] })).toEqual([]);
-    expect(toTimeline({ payout_id: 'po_1', tenant_id: 'acme', data: [{ at: 'a', event: 'created', source_ref: 'req-1', from: null }] })[0]).toMatchObject({ recordedAt: 'a', event: 'created', sourceRef: 'req-1', from: '' });
-    expect(payoutLookupQuery({ kind: 'idempotency_key', value: 'k', tenantId: 'acme' })).toEqual({ idempotency_key: 'k', tenant_id: 'acme' });
-    expect(payoutLookupQuery({ kind: 'provider_reference', value: 'sbx_po_1' })).toEqual({ provider_reference: 'sbx_po_1' });
+    expect(
+      toTimeline({
+        payout_id: 'po_1',
+        tenant_id: 'acme',
+        data: [{ at: 'a', event: 'created', source_ref: 'req-1', from: null }],
+      })[0],
+    ).toMatchObject({ recordedAt: 'a', event: 'created', sourceRef: 'req-1', from: '' });
+    expect(payoutLookupQuery({ kind: 'idempotency_key', value: 'k', tenantId: 'acme' })).toEqual({
+      idempotency_key: 'k',
+      tenant_id: 'acme',
+    });
+    expect(payoutLookupQuery({ kind: 'provider_reference', value: 'sbx_po_1' })).toEqual({
+      provider_reference: 'sbx_po_1',
+    });
     expect(payoutEventsPath('po_1')).toBe('/ops/payouts/po_1/events');
   });
 
   it('reads the last reconciliation, or none', () => {
-    const run = toLastReconciliation({ reconciliation: null, last_success: { date: '2026-11-24', state: 'succeeded', finished_at: '2026-11-25T02:10:00Z', counts: { matched: 990, unmatched: 10, exceptions: 3 } } });
-    expect(run).toEqual({ date: '2026-11-24', state: 'succeeded', finishedAt: '2026-11-25T02:10:00Z', matched: 990, unmatched: 10, exceptions: 3 });
+    const run = toLastReconciliation({
+      reconciliation: null,
+      last_success: {
+        date: '2026-11-24',
+        state: 'succeeded',
+        finished_at: '2026-11-25T02:10:00Z',
+        counts: { matched: 990, unmatched: 10, exceptions: 3 },
+      },
+    });
+    expect(run).toEqual({
+      date: '2026-11-24',
+      state: 'succeeded',
+      finishedAt: '2026-11-25T02:10:00Z',
+      matched: 990,
+      unmatched: 10,
+      exceptions: 3,
+    });
     expect(toLastReconciliation({ reconciliation: null, last_success: null })).toBeNull();
   });
 });

@@ -16,8 +16,19 @@ import {
   type CorrectionRecord,
   type CorrectionTarget,
 } from '../../../functions/domain/corrections';
-import { balanceDeltas, LEDGER_ACCOUNTS, postingsFor, type LedgerAccount, type Posting } from '../../../functions/domain/ledger';
-import { PAYOUT_EVENTS, PAYOUT_STATUSES, type PayoutEvent, type PayoutStatus } from '../../../functions/domain/lifecycle';
+import {
+  balanceDeltas,
+  LEDGER_ACCOUNTS,
+  postingsFor,
+  type LedgerAccount,
+  type Posting,
+} from '../../../functions/domain/ledger';
+import {
+  PAYOUT_EVENTS,
+  PAYOUT_STATUSES,
+  type PayoutEvent,
+  type PayoutStatus,
+} from '../../../functions/domain/lifecycle';
 import type { Payout } from '../../../functions/domain/payout';
 
 const AMOUNT = 10_000;
@@ -87,7 +98,9 @@ describe('status corrections: every status × target', () => {
   it.each(ALLOWED)('%s → %s leaves the books where the provider reporting it would have', (from, to) => {
     const rule = statusCorrectionRule(from, to);
     if (rule.kind !== 'allowed') throw new Error('expected allowed');
-    expect(balancesAfter(NATURAL_PATH[from], [{ ...rule.move, amountMinor: AMOUNT }])).toEqual(balancesAfter(NATURAL_PATH[to]));
+    expect(balancesAfter(NATURAL_PATH[from], [{ ...rule.move, amountMinor: AMOUNT }])).toEqual(
+      balancesAfter(NATURAL_PATH[to]),
+    );
   });
 
   it.each(PAYOUT_STATUSES.map((s) => [s]))('ledger adjustments on %s', (status) => {
@@ -95,21 +108,41 @@ describe('status corrections: every status × target', () => {
   });
 });
 
-const leg = (account: LedgerAccount, amountMinor: number, currency: 'EUR' | 'USD' = 'EUR'): AdjustmentPosting => ({ account, currency, amountMinor });
+const leg = (account: LedgerAccount, amountMinor: number, currency: 'EUR' | 'USD' = 'EUR'): AdjustmentPosting => ({
+  account,
+  currency,
+  amountMinor,
+});
 
 describe('ledger adjustments balance per currency', () => {
   const cases: Array<[string, AdjustmentPosting[], ReturnType<typeof checkAdjustment>]> = [
     ['two legs summing to zero', [leg('fees', -25), leg('available', 25)], { ok: true }],
     ['three legs summing to zero', [leg('in_transit', -100), leg('available', 60), leg('fees', 40)], { ok: true }],
-    ['two currencies, each balanced', [leg('fees', -5), leg('available', 5), leg('fees', -7, 'USD'), leg('available', 7, 'USD')], { ok: true }],
-    ['unbalanced', [leg('fees', -25), leg('available', 20)], { ok: false, code: 'unbalanced_adjustment', currency: 'EUR', sumMinor: -5 }],
+    [
+      'two currencies, each balanced',
+      [leg('fees', -5), leg('available', 5), leg('fees', -7, 'USD'), leg('available', 7, 'USD')],
+      { ok: true },
+    ],
+    [
+      'unbalanced',
+      [leg('fees', -25), leg('available', 20)],
+      { ok: false, code: 'unbalanced_adjustment', currency: 'EUR', sumMinor: -5 },
+    ],
     [
       'balanced in total, not per currency',
       [leg('fees', -25), leg('available', 25, 'USD')],
       { ok: false, code: 'unbalanced_adjustment', currency: 'EUR', sumMinor: -25 },
     ],
-    ['an account twice in a currency (before the balance)', [leg('fees', -5), leg('fees', 5)], { ok: false, code: 'posting_account_repeated', index: 1 }],
-    ['the same account in two currencies is two accounts', [leg('fees', -5), leg('available', 5), leg('fees', 3, 'USD'), leg('available', -3, 'USD')], { ok: true }],
+    [
+      'an account twice in a currency (before the balance)',
+      [leg('fees', -5), leg('fees', 5)],
+      { ok: false, code: 'posting_account_repeated', index: 1 },
+    ],
+    [
+      'the same account in two currencies is two accounts',
+      [leg('fees', -5), leg('available', 5), leg('fees', 3, 'USD'), leg('available', -3, 'USD')],
+      { ok: true },
+    ],
   ];
   it.each(cases)('%s', (_name, postings, expected) => expect(checkAdjustment(postings)).toEqual(expected));
 
@@ -144,14 +177,52 @@ describe("a provider's later word on a status correction", () => {
     }
   }
 
-  const cases: Array<[string, { status: PayoutStatus; correctedStatus?: CorrectionTarget }, PayoutEvent, boolean, boolean]> = [
-    ['corrected paid, provider says failed', { status: 'paid', correctedStatus: 'paid' }, 'provider_failed', true, true],
-    ['corrected paid, provider says paid (stale, not a contradiction)', { status: 'paid', correctedStatus: 'paid' }, 'provider_paid', true, false],
-    ['corrected paid, provider reverses it later (follows)', { status: 'paid', correctedStatus: 'paid' }, 'provider_reversed', true, false],
-    ['not the provider’s word (the submitter)', { status: 'paid', correctedStatus: 'paid' }, 'provider_failed', false, false],
+  const cases: Array<
+    [string, { status: PayoutStatus; correctedStatus?: CorrectionTarget }, PayoutEvent, boolean, boolean]
+  > = [
+    [
+      'corrected paid, provider says failed',
+      { status: 'paid', correctedStatus: 'paid' },
+      'provider_failed',
+      true,
+      true,
+    ],
+    [
+      'corrected paid, provider says paid (stale, not a contradiction)',
+      { status: 'paid', correctedStatus: 'paid' },
+      'provider_paid',
+      true,
+      false,
+    ],
+    [
+      'corrected paid, provider reverses it later (follows)',
+      { status: 'paid', correctedStatus: 'paid' },
+      'provider_reversed',
+      true,
+      false,
+    ],
+    [
+      'not the provider’s word (the submitter)',
+      { status: 'paid', correctedStatus: 'paid' },
+      'provider_failed',
+      false,
+      false,
+    ],
     ['never corrected', { status: 'paid' }, 'provider_failed', true, false],
-    ['moved on since (returned after the corrected paid)', { status: 'reversed', correctedStatus: 'paid' }, 'provider_failed', true, false],
-    ['corrected failed, provider says paid', { status: 'failed', correctedStatus: 'failed' }, 'provider_paid', true, true],
+    [
+      'moved on since (returned after the corrected paid)',
+      { status: 'reversed', correctedStatus: 'paid' },
+      'provider_failed',
+      true,
+      false,
+    ],
+    [
+      'corrected failed, provider says paid',
+      { status: 'failed', correctedStatus: 'failed' },
+      'provider_paid',
+      true,
+      true,
+    ],
   ];
   it.each(cases)('%s', (_name, payout, event, providerWord, expected) => {
     expect(contradictsCorrection(payout, event, providerWord)).toBe(expected);
@@ -173,9 +244,21 @@ describe('correction state machine and four eyes', () => {
   const cases: Array<[string, Parameters<typeof approvalRefusal>[0], number, string, string | undefined]> = [
     ['a second operator on the version proposed', proposed, 3, 'carol', undefined],
     ['the proposer', proposed, 3, 'alice', 'self_approval_forbidden'],
-    ['the proposer, even when decided and moved (four eyes first)', { ...proposed, state: 'applied' }, 4, 'alice', 'self_approval_forbidden'],
+    [
+      'the proposer, even when decided and moved (four eyes first)',
+      { ...proposed, state: 'applied' },
+      4,
+      'alice',
+      'self_approval_forbidden',
+    ],
     ['already applied', { ...proposed, state: 'applied' }, 4, 'carol', 'correction_not_proposed'],
-    ['already rejected, payout moved (state before version)', { ...proposed, state: 'rejected' }, 9, 'carol', 'correction_not_proposed'],
+    [
+      'already rejected, payout moved (state before version)',
+      { ...proposed, state: 'rejected' },
+      9,
+      'carol',
+      'correction_not_proposed',
+    ],
     ['the payout moved since the proposal', proposed, 4, 'carol', 'payout_changed'],
   ];
   it.each(cases)('%s', (_name, correction, version, approver, expected) => {
@@ -185,14 +268,37 @@ describe('correction state machine and four eyes', () => {
 
 describe('planning an application', () => {
   const payout: Payout = {
-    payoutId: 'po_1', tenantId: 'acme', idempotencyKey: 'k', status: 'pending', version: 3, amountMinor: AMOUNT, currency: 'EUR',
-    provider: 'sandbox', destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'A' },
-    createdAt: '2026-11-20T10:00:00.000Z', lastEventAt: '2026-11-20T10:00:10.000Z', requestIds: ['req-1'], exceptionOwner: 'ops',
+    payoutId: 'po_1',
+    tenantId: 'acme',
+    idempotencyKey: 'k',
+    status: 'pending',
+    version: 3,
+    amountMinor: AMOUNT,
+    currency: 'EUR',
+    provider: 'sandbox',
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'A' },
+    createdAt: '2026-11-20T10:00:00.000Z',
+    lastEventAt: '2026-11-20T10:00:10.000Z',
+    requestIds: ['req-1'],
+    exceptionOwner: 'ops',
   };
   const correction = (overrides: Partial<CorrectionRecord>): CorrectionRecord => ({
-    correctionId: 'cor_1', payoutId: 'po_1', tenantId: 'acme', kind: 'status', state: 'proposed', targetStatus: 'paid',
-    reason: 'statement', evidence: { type: 'provider_statement', reference: 'stmt_1' }, fromStatus: 'pending', payoutVersion: 3,
-    proposedBy: 'alice', proposedAt: '2026-11-20T11:00:00.000Z', proposedRequestId: 'req-p', version: 1, ...overrides,
+    correctionId: 'cor_1',
+    payoutId: 'po_1',
+    tenantId: 'acme',
+    kind: 'status',
+    state: 'proposed',
+    targetStatus: 'paid',
+    reason: 'statement',
+    evidence: { type: 'provider_statement', reference: 'stmt_1' },
+    fromStatus: 'pending',
+    payoutVersion: 3,
+    proposedBy: 'alice',
+    proposedAt: '2026-11-20T11:00:00.000Z',
+    proposedRequestId: 'req-p',
+    version: 1,
+    ...overrides,
   });
   const context = { at: '2026-11-20T12:00:00.000Z', requestId: 'req-a', requestIds: ['req-1', 'req-a'] };
 
@@ -201,16 +307,36 @@ describe('planning an application', () => {
     expect(plan.timelineEvent).toBe('status_corrected');
     expect(plan.postings).toEqual([{ from: 'in_transit', to: 'settled', amountMinor: AMOUNT }]);
     expect(plan.next).toMatchObject({
-      status: 'paid', version: 4, lastEventAt: context.at, correctionId: 'cor_1', correctedAt: context.at,
-      correctedStatus: 'paid', statusCorrectionId: 'cor_1', requestIds: ['req-1', 'req-a'], exceptionOwner: 'ops',
+      status: 'paid',
+      version: 4,
+      lastEventAt: context.at,
+      correctionId: 'cor_1',
+      correctedAt: context.at,
+      correctedStatus: 'paid',
+      statusCorrectionId: 'cor_1',
+      requestIds: ['req-1', 'req-a'],
+      exceptionOwner: 'ops',
     });
   });
 
   it('an adjustment keeps the status, bumps the version and books the legs as moves', () => {
-    const plan = planApplication(correction({ kind: 'ledger_adjustment', targetStatus: undefined, postings: [leg('fees', 25), leg('available', -25)] }), payout, context);
+    const plan = planApplication(
+      correction({
+        kind: 'ledger_adjustment',
+        targetStatus: undefined,
+        postings: [leg('fees', 25), leg('available', -25)],
+      }),
+      payout,
+      context,
+    );
     expect(plan.timelineEvent).toBe('ledger_adjusted');
     expect(plan.postings).toEqual([{ from: 'available', to: 'fees', amountMinor: 25 }]);
-    expect(plan.next).toMatchObject({ status: 'pending', version: 4, lastEventAt: payout.lastEventAt, correctionId: 'cor_1' });
+    expect(plan.next).toMatchObject({
+      status: 'pending',
+      version: 4,
+      lastEventAt: payout.lastEventAt,
+      correctionId: 'cor_1',
+    });
     expect(plan.next.correctedStatus).toBeUndefined();
   });
 

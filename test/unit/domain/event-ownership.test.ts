@@ -28,7 +28,12 @@ const ref = (provider: string, n: number) => `${provider === 'stripe' ? 'po_' : 
 
 describe.each(PROVIDERS)('%s: every mismatch kind on its own', (provider) => {
   const payout = payoutAt(provider, ref(provider, 3));
-  const matching: OwnershipClaim = { provider, providerReference: ref(provider, 3), amountMinor: 12_500, currency: 'EUR' };
+  const matching: OwnershipClaim = {
+    provider,
+    providerReference: ref(provider, 3),
+    amountMinor: 12_500,
+    currency: 'EUR',
+  };
   const rows: Array<[OwnershipCheck | 'none', string, OwnershipClaim, OwnershipFacts?]> = [
     ['none', 'everything matches', matching],
     ['none', 'a claim with only the provider', { provider }],
@@ -47,28 +52,48 @@ describe.each(PROVIDERS)('%s: every mismatch kind on its own', (provider) => {
   });
 
   it('names both values in the mismatch', () => {
-    expect(checkEventOwnership(payout, { provider: OTHER[provider] })).toEqual({ ok: false, mismatches: [{ check: 'provider', payout: provider, claimed: OTHER[provider] }] });
-    expect(checkEventOwnership(payout, { provider, amountMinor: 1 })).toEqual({ ok: false, mismatches: [{ check: 'amount', payout: 12_500, claimed: 1 }] });
+    expect(checkEventOwnership(payout, { provider: OTHER[provider] })).toEqual({
+      ok: false,
+      mismatches: [{ check: 'provider', payout: provider, claimed: OTHER[provider] }],
+    });
+    expect(checkEventOwnership(payout, { provider, amountMinor: 1 })).toEqual({
+      ok: false,
+      mismatches: [{ check: 'amount', payout: 12_500, claimed: 1 }],
+    });
   });
 });
 
 describe.each(PROVIDERS)('%s: a payout without a reference yet', (provider) => {
   const payout = payoutAt(provider);
   it('a claimed reference is new: ok, and the caller must record it conditionally', () => {
-    expect(checkEventOwnership(payout, { provider, providerReference: ref(provider, 3) })).toEqual({ ok: true, newReference: ref(provider, 3) });
+    expect(checkEventOwnership(payout, { provider, providerReference: ref(provider, 3) })).toEqual({
+      ok: true,
+      newReference: ref(provider, 3),
+    });
   });
   it('the index names this payout for it: still ok', () => {
-    expect(checkEventOwnership(payout, { provider, providerReference: ref(provider, 3) }, { referenceHolder: 'po_P3' })).toEqual({ ok: true, newReference: ref(provider, 3) });
+    expect(
+      checkEventOwnership(payout, { provider, providerReference: ref(provider, 3) }, { referenceHolder: 'po_P3' }),
+    ).toEqual({ ok: true, newReference: ref(provider, 3) });
   });
   it('the index names another payout for it: provider_reference, with the holder', () => {
-    expect(checkEventOwnership(payout, { provider, providerReference: ref(provider, 4) }, { referenceHolder: 'po_P4' })).toEqual({
+    expect(
+      checkEventOwnership(payout, { provider, providerReference: ref(provider, 4) }, { referenceHolder: 'po_P4' }),
+    ).toEqual({
       ok: false,
       mismatches: [{ check: 'provider_reference', payout: null, claimed: ref(provider, 4), heldBy: 'po_P4' }],
     });
   });
-  it('no claimed reference: nothing to record', () => expect(checkEventOwnership(payout, { provider })).toEqual({ ok: true }));
+  it('no claimed reference: nothing to record', () =>
+    expect(checkEventOwnership(payout, { provider })).toEqual({ ok: true }));
   it('the holder is ignored once the payout has its own reference (that comparison decides)', () => {
-    expect(checkEventOwnership(payoutAt(provider, ref(provider, 3)), { provider, providerReference: ref(provider, 3) }, { referenceHolder: 'po_P4' })).toEqual({ ok: true });
+    expect(
+      checkEventOwnership(
+        payoutAt(provider, ref(provider, 3)),
+        { provider, providerReference: ref(provider, 3) },
+        { referenceHolder: 'po_P4' },
+      ),
+    ).toEqual({ ok: true });
   });
 });
 
@@ -81,23 +106,46 @@ describe('combinations: every check runs, failures are listed in the documented 
     currency: { currency: 'USD' },
   };
   // Every non-empty subset of the four checks.
-  const subsets = Array.from({ length: 2 ** OWNERSHIP_CHECKS.length - 1 }, (_, i) => OWNERSHIP_CHECKS.filter((_, bit) => ((i + 1) >> bit) & 1));
+  const subsets = Array.from({ length: 2 ** OWNERSHIP_CHECKS.length - 1 }, (_, i) =>
+    OWNERSHIP_CHECKS.filter((_, bit) => ((i + 1) >> bit) & 1),
+  );
   it.each(subsets.map((s) => [s.join(' + '), s] as const))('%s', (_name, checks) => {
     const claim: OwnershipClaim = Object.assign({ provider: 'sandbox' }, ...checks.map((c) => failing[c]));
     const verdict = checkEventOwnership(payout, claim);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.mismatches.map((m) => m.check)).toEqual(checks);
   });
-  it('the order is provider, provider_reference, amount, currency', () => expect(OWNERSHIP_CHECKS).toEqual(['provider', 'provider_reference', 'amount', 'currency']));
+  it('the order is provider, provider_reference, amount, currency', () =>
+    expect(OWNERSHIP_CHECKS).toEqual(['provider', 'provider_reference', 'amount', 'currency']));
 });
 
 describe('codes and messages', () => {
   it.each([
-    [{ check: 'provider', payout: 'sandbox', claimed: 'stripe' }, 'provider_mismatch', 'provider stripe is not the payout\'s provider sandbox'],
-    [{ check: 'provider_reference', payout: 'sbx_po_3', claimed: 'sbx_po_4' }, 'provider_reference_mismatch', 'provider reference sbx_po_4 is not the payout\'s reference sbx_po_3'],
-    [{ check: 'provider_reference', payout: null, claimed: 'sbx_po_4', heldBy: 'po_P4' }, 'provider_reference_mismatch', 'provider reference sbx_po_4 already belongs to payout po_P4'],
-    [{ check: 'amount', payout: 12_500, claimed: 1 }, 'amount_mismatch', 'amount 1 is not the payout\'s amount 12500 (minor units)'],
-    [{ check: 'currency', payout: 'EUR', claimed: 'USD' }, 'currency_mismatch', 'currency USD is not the payout\'s currency EUR'],
+    [
+      { check: 'provider', payout: 'sandbox', claimed: 'stripe' },
+      'provider_mismatch',
+      "provider stripe is not the payout's provider sandbox",
+    ],
+    [
+      { check: 'provider_reference', payout: 'sbx_po_3', claimed: 'sbx_po_4' },
+      'provider_reference_mismatch',
+      "provider reference sbx_po_4 is not the payout's reference sbx_po_3",
+    ],
+    [
+      { check: 'provider_reference', payout: null, claimed: 'sbx_po_4', heldBy: 'po_P4' },
+      'provider_reference_mismatch',
+      'provider reference sbx_po_4 already belongs to payout po_P4',
+    ],
+    [
+      { check: 'amount', payout: 12_500, claimed: 1 },
+      'amount_mismatch',
+      "amount 1 is not the payout's amount 12500 (minor units)",
+    ],
+    [
+      { check: 'currency', payout: 'EUR', claimed: 'USD' },
+      'currency_mismatch',
+      "currency USD is not the payout's currency EUR",
+    ],
   ] as const)('%j → %s', (mismatch, code, message) => {
     expect(mismatchCodeOf(mismatch)).toBe(code);
     expect(describeMismatch(mismatch)).toBe(message);
@@ -105,6 +153,14 @@ describe('codes and messages', () => {
 });
 
 describe('which sources must carry a claim', () => {
-  const expected: Record<(typeof TRANSITION_SOURCES)[number], boolean> = { api: false, provider_webhook: true, poller: true, operator: false, submitter: false };
-  it.each(TRANSITION_SOURCES.map((s) => [s, expected[s]] as const))('%s → %s', (source, checked) => expect(isOwnershipCheckedSource(source)).toBe(checked));
+  const expected: Record<(typeof TRANSITION_SOURCES)[number], boolean> = {
+    api: false,
+    provider_webhook: true,
+    poller: true,
+    operator: false,
+    submitter: false,
+  };
+  it.each(TRANSITION_SOURCES.map((s) => [s, expected[s]] as const))('%s → %s', (source, checked) =>
+    expect(isOwnershipCheckedSource(source)).toBe(checked),
+  );
 });

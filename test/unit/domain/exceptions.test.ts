@@ -15,8 +15,16 @@ import {
 
 describe('exception state machine: every state × action', () => {
   const expected: Record<ExceptionState, Record<ExceptionAction, ExceptionDecision>> = {
-    open: { assign: { kind: 'transition', to: 'assigned' }, resolve: { kind: 'transition', to: 'resolved' }, reopen: { kind: 'refused', code: 'exception_not_resolved' } },
-    assigned: { assign: { kind: 'transition', to: 'assigned' }, resolve: { kind: 'transition', to: 'resolved' }, reopen: { kind: 'refused', code: 'exception_not_resolved' } },
+    open: {
+      assign: { kind: 'transition', to: 'assigned' },
+      resolve: { kind: 'transition', to: 'resolved' },
+      reopen: { kind: 'refused', code: 'exception_not_resolved' },
+    },
+    assigned: {
+      assign: { kind: 'transition', to: 'assigned' },
+      resolve: { kind: 'transition', to: 'resolved' },
+      reopen: { kind: 'refused', code: 'exception_not_resolved' },
+    },
     resolved: {
       assign: { kind: 'refused', code: 'exception_already_resolved' },
       resolve: { kind: 'refused', code: 'exception_already_resolved' },
@@ -32,7 +40,9 @@ describe('exception state machine: every state × action', () => {
 
 describe('exception ids', () => {
   it('are a deterministic function of the dedup key', () => {
-    expect(exceptionIdOf('recon:2026-11-25:po_1:amount_mismatch')).toBe(exceptionIdOf('recon:2026-11-25:po_1:amount_mismatch'));
+    expect(exceptionIdOf('recon:2026-11-25:po_1:amount_mismatch')).toBe(
+      exceptionIdOf('recon:2026-11-25:po_1:amount_mismatch'),
+    );
     expect(exceptionIdOf('a')).not.toBe(exceptionIdOf('b'));
     expect(exceptionIdOf('a')).toMatch(/^exc_[0-9a-f]{32}$/);
   });
@@ -67,7 +77,10 @@ describe('payout exception owner', () => {
         { owner: 'provider', slaDueAt: '2026-11-24T00:00:00.000Z', state: 'resolved' },
       ]),
     ).toBe('ops');
-    expect(payoutExceptionOwner([{ owner: 'ops', slaDueAt: '2026-11-25T10:00:00.000Z', state: 'resolved' }])).toBeUndefined();
+    expect(
+      payoutExceptionOwner([{ owner: 'ops', slaDueAt: '2026-11-25T10:00:00.000Z', state: 'resolved' }]),
+    ).toBeUndefined();
   });
-  it('SLA due time adds seconds to the opening time', () => expect(slaDueAt('2026-11-25T00:00:00.000Z', 3_600)).toBe('2026-11-25T01:00:00.000Z'));
+  it('SLA due time adds seconds to the opening time', () =>
+    expect(slaDueAt('2026-11-25T00:00:00.000Z', 3_600)).toBe('2026-11-25T01:00:00.000Z'));
 });

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_ACCOUNTS, balanceDeltas, postingsFor, summarizeBalances } from '../../../functions/domain/ledger';
-import { PAYOUT_EVENTS, PAYOUT_STATUSES, decide, isAwaitingProvider, type PayoutStatus } from '../../../functions/domain/lifecycle';
+import {
+  PAYOUT_EVENTS,
+  PAYOUT_STATUSES,
+  decide,
+  isAwaitingProvider,
+  type PayoutStatus,
+} from '../../../functions/domain/lifecycle';
 
 describe('ledger postings', () => {
   it.each([
@@ -34,14 +40,32 @@ describe('ledger postings', () => {
   it('property: any walk of events through the lifecycle keeps every balance summing to zero and in_transit empty at rest', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 1e12 }), fee: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }), events: fc.array(fc.constantFrom(...PAYOUT_EVENTS), { maxLength: 12 }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            amount: fc.integer({ min: 1, max: 1e12 }),
+            fee: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }),
+            events: fc.array(fc.constantFrom(...PAYOUT_EVENTS), { maxLength: 12 }),
+          }),
+          { maxLength: 20 },
+        ),
         (payouts) => {
-          const balances = Object.fromEntries(LEDGER_ACCOUNTS.map((a) => [a, 0])) as Record<(typeof LEDGER_ACCOUNTS)[number], number>;
+          const balances = Object.fromEntries(LEDGER_ACCOUNTS.map((a) => [a, 0])) as Record<
+            (typeof LEDGER_ACCOUNTS)[number],
+            number
+          >;
           let inFlightAmount = 0;
           for (const payout of payouts) {
             let status: PayoutStatus | 'new' = 'new';
             const apply = (to: PayoutStatus) => {
-              for (const [account, delta] of balanceDeltas(postingsFor({ from: status, to, amountMinor: payout.amount, ...(payout.fee === undefined ? {} : { feeMinor: payout.fee }) }))) balances[account] += delta;
+              for (const [account, delta] of balanceDeltas(
+                postingsFor({
+                  from: status,
+                  to,
+                  amountMinor: payout.amount,
+                  ...(payout.fee === undefined ? {} : { feeMinor: payout.fee }),
+                }),
+              ))
+                balances[account] += delta;
               status = to;
             };
             apply('submitted');
@@ -51,7 +75,14 @@ describe('ledger postings', () => {
             }
             if (isAwaitingProvider(status as PayoutStatus)) inFlightAmount += payout.amount;
           }
-          const { sumMinor } = summarizeBalances(LEDGER_ACCOUNTS.map((account) => ({ tenantId: 't', account, currency: 'USD', balanceMinor: balances[account] })));
+          const { sumMinor } = summarizeBalances(
+            LEDGER_ACCOUNTS.map((account) => ({
+              tenantId: 't',
+              account,
+              currency: 'USD',
+              balanceMinor: balances[account],
+            })),
+          );
           expect(sumMinor).toBe(0);
           expect(balances.in_transit).toBe(inFlightAmount);
           expect(balances.settled).toBeGreaterThanOrEqual(0);
@@ -62,9 +93,11 @@ describe('ledger postings', () => {
   });
 
   it('every status has a defined posting rule for every reachable transition', () => {
-    for (const from of PAYOUT_STATUSES) for (const event of PAYOUT_EVENTS) {
-      const decision = decide(from, event);
-      if (decision.kind === 'transition') expect(() => postingsFor({ from, to: decision.to, amountMinor: 1 })).not.toThrow();
-    }
+    for (const from of PAYOUT_STATUSES)
+      for (const event of PAYOUT_EVENTS) {
+        const decision = decide(from, event);
+        if (decision.kind === 'transition')
+          expect(() => postingsFor({ from, to: decision.to, amountMinor: 1 })).not.toThrow();
+      }
   });
 });

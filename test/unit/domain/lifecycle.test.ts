@@ -41,7 +41,8 @@ describe('lifecycle transition table', () => {
 
   it('covers every status and every event', () => {
     expect(Object.keys(TRANSITION_TABLE).sort()).toEqual([...PAYOUT_STATUSES].sort());
-    for (const status of PAYOUT_STATUSES) expect(Object.keys(TRANSITION_TABLE[status]).sort()).toEqual([...PAYOUT_EVENTS].sort());
+    for (const status of PAYOUT_STATUSES)
+      expect(Object.keys(TRANSITION_TABLE[status]).sort()).toEqual([...PAYOUT_EVENTS].sort());
   });
 
   it('never moves a terminal payout', () => {

@@ -10,7 +10,15 @@ const sandbox = (status: string, extra: Record<string, unknown> = {}) => ({
   id: 'evt_sbx_00000001',
   type: `payout.${status}`,
   timestamp: '2026-11-25T10:00:00.000Z',
-  data: { payout_id: 'po_1', provider_reference: 'sbx_1', status, amount: 100, currency: 'GBP', fee_minor: 25, ...extra },
+  data: {
+    payout_id: 'po_1',
+    provider_reference: 'sbx_1',
+    status,
+    amount: 100,
+    currency: 'GBP',
+    fee_minor: 25,
+    ...extra,
+  },
 });
 const stripe = (type: string, object: Record<string, unknown> = {}) => ({
   id: 'evt_1',
@@ -31,11 +39,21 @@ describe('sandbox events → payout events (every sandbox state)', () => {
   for (const state of SANDBOX_PAYOUT_STATES) {
     it(`payout.${state} → ${expected[state]}`, () => {
       const mapped = mapWebhookEvent('sandbox', `payout.${state}`, sandbox(state));
-      expect(mapped).toMatchObject({ kind: 'transition', event: expected[state], providerState: state, payoutId: 'po_1', providerReference: 'sbx_1', occurredAt: '2026-11-25T10:00:00.000Z', feeMinor: 25 });
+      expect(mapped).toMatchObject({
+        kind: 'transition',
+        event: expected[state],
+        providerState: state,
+        payoutId: 'po_1',
+        providerReference: 'sbx_1',
+        occurredAt: '2026-11-25T10:00:00.000Z',
+        feeMinor: 25,
+      });
     });
   }
   it('carries the failure code as the status reason', () => {
-    expect(mapWebhookEvent('sandbox', 'payout.failed', sandbox('failed', { failure_code: 'account_closed' }))).toMatchObject({ statusReason: 'account_closed' });
+    expect(
+      mapWebhookEvent('sandbox', 'payout.failed', sandbox('failed', { failure_code: 'account_closed' })),
+    ).toMatchObject({ statusReason: 'account_closed' });
   });
   it.each([
     ['unknown state', 'payout.teleported', sandbox('teleported'), 'invalid'],
@@ -56,10 +74,22 @@ describe('stripe payout.* events → payout events', () => {
     ['payout.updated', { status: 'failed' }, 'provider_failed'],
     ['payout.updated', { status: 'canceled' }, 'provider_canceled'],
   ])('%s %j → %s', (type, object, event) => {
-    expect(mapWebhookEvent('stripe', type, stripe(type, object))).toMatchObject({ kind: 'transition', event, payoutId: 'po_1', providerReference: 'po_stripe_1', occurredAt: '2026-11-25T10:00:00.000Z' });
+    expect(mapWebhookEvent('stripe', type, stripe(type, object))).toMatchObject({
+      kind: 'transition',
+      event,
+      payoutId: 'po_1',
+      providerReference: 'po_stripe_1',
+      occurredAt: '2026-11-25T10:00:00.000Z',
+    });
   });
   it('payout.failed carries failure_code (on a paid payout the lifecycle makes it paid → reversed)', () => {
-    expect(mapWebhookEvent('stripe', 'payout.failed', stripe('payout.failed', { status: 'failed', failure_code: 'account_closed' }))).toMatchObject({ event: 'provider_failed', statusReason: 'account_closed' });
+    expect(
+      mapWebhookEvent(
+        'stripe',
+        'payout.failed',
+        stripe('payout.failed', { status: 'failed', failure_code: 'account_closed' }),
+      ),
+    ).toMatchObject({ event: 'provider_failed', statusReason: 'account_closed' });
   });
   it('without metadata.payout_id the provider reference is used', () => {
     const mapped = mapWebhookEvent('stripe', 'payout.paid', stripe('payout.paid', { metadata: {} }));
@@ -74,13 +104,25 @@ describe('stripe payout.* events → payout events', () => {
   it.each([
     ['payout.updated with an unknown status', stripe('payout.updated', { status: 'exploded' })],
     ['a non-payout object', { id: 'evt', type: 'payout.paid', data: { object: { object: 'charge' } } }],
-  ])('%s → invalid', (_n, body) => expect(mapWebhookEvent('stripe', (body as { type: string }).type, body).kind).toBe('invalid'));
+  ])('%s → invalid', (_n, body) =>
+    expect(mapWebhookEvent('stripe', (body as { type: string }).type, body).kind).toBe('invalid'),
+  );
 });
 
 describe('envelope: provider event id and type', () => {
-  it('sandbox: the webhook-id header', () => expect(webhookEnvelope('sandbox', { 'webhook-id': 'evt_sbx_1' }, sandbox('paid'))).toEqual({ ok: true, envelope: { providerEventId: 'evt_sbx_1', eventType: 'payout.paid' } }));
-  it('stripe: the body id', () => expect(webhookEnvelope('stripe', {}, stripe('payout.paid'))).toEqual({ ok: true, envelope: { providerEventId: 'evt_1', eventType: 'payout.paid' } }));
-  it.each([[null], [[1, 2]], ['text'], [{ type: 'x' }]])('refuses %j', (body) => expect(webhookEnvelope('stripe', {}, body).ok).toBe(false));
+  it('sandbox: the webhook-id header', () =>
+    expect(webhookEnvelope('sandbox', { 'webhook-id': 'evt_sbx_1' }, sandbox('paid'))).toEqual({
+      ok: true,
+      envelope: { providerEventId: 'evt_sbx_1', eventType: 'payout.paid' },
+    }));
+  it('stripe: the body id', () =>
+    expect(webhookEnvelope('stripe', {}, stripe('payout.paid'))).toEqual({
+      ok: true,
+      envelope: { providerEventId: 'evt_1', eventType: 'payout.paid' },
+    }));
+  it.each([[null], [[1, 2]], ['text'], [{ type: 'x' }]])('refuses %j', (body) =>
+    expect(webhookEnvelope('stripe', {}, body).ok).toBe(false),
+  );
   it('refuses an event id with spaces or over 255 chars', () => {
     expect(webhookEnvelope('sandbox', { 'webhook-id': 'a b' }, sandbox('paid')).ok).toBe(false);
     expect(webhookEnvelope('sandbox', { 'webhook-id': 'x'.repeat(256) }, sandbox('paid')).ok).toBe(false);
@@ -89,10 +131,15 @@ describe('envelope: provider event id and type', () => {
 
 describe('amount and currency, for the ownership check', () => {
   it('sandbox: data.amount and data.currency', () => {
-    expect(mapWebhookEvent('sandbox', 'payout.paid', sandbox('paid'))).toMatchObject({ amountMinor: 100, currency: 'GBP' });
+    expect(mapWebhookEvent('sandbox', 'payout.paid', sandbox('paid'))).toMatchObject({
+      amountMinor: 100,
+      currency: 'GBP',
+    });
   });
-  it('stripe: the payout object\'s amount, its lower-case currency normalised to ISO upper case', () => {
-    expect(mapWebhookEvent('stripe', 'payout.paid', stripe('payout.paid', { amount: 12_500, currency: 'eur' }))).toMatchObject({ amountMinor: 12_500, currency: 'EUR' });
+  it("stripe: the payout object's amount, its lower-case currency normalised to ISO upper case", () => {
+    expect(
+      mapWebhookEvent('stripe', 'payout.paid', stripe('payout.paid', { amount: 12_500, currency: 'eur' })),
+    ).toMatchObject({ amountMinor: 12_500, currency: 'EUR' });
   });
   it.each([
     ['sandbox', sandbox('paid', { amount: undefined, currency: undefined })],
@@ -111,26 +158,64 @@ describe('amount and currency, for the ownership check', () => {
     ['stripe', 'a float amount', stripe('payout.paid', { amount: 1.5, currency: 'eur' })],
     ['stripe', 'a numeric currency', stripe('payout.paid', { amount: 100, currency: 978 })],
   ] as const)('%s: %s → invalid (an unreadable value is never skipped)', (provider, _name, body) => {
-    expect(mapWebhookEvent(provider, 'payout.paid', body)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/amount|currency/) });
+    expect(mapWebhookEvent(provider, 'payout.paid', body)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/amount|currency/),
+    });
   });
 });
 
 describe("the sandbox's own events pass ownership on the payout they are about", () => {
   const held: SandboxPayout = {
-    id: 'sbx_po_7', object: 'payout', amount: 12_500, fee: 31, currency: 'EUR', status: 'paid', failure_code: null, failure_message: null,
-    payout_id: 'po_7', idempotency_key: 'po_7', destination: { country: 'DE', method: 'sepa', fields: {} }, metadata: { payout_id: 'po_7' },
-    created: '2026-11-25T10:00:00.000Z', status_transitions: { paid: '2026-11-25T11:00:00.000Z' }, batch_id: 'sbx_batch_1',
+    id: 'sbx_po_7',
+    object: 'payout',
+    amount: 12_500,
+    fee: 31,
+    currency: 'EUR',
+    status: 'paid',
+    failure_code: null,
+    failure_message: null,
+    payout_id: 'po_7',
+    idempotency_key: 'po_7',
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    metadata: { payout_id: 'po_7' },
+    created: '2026-11-25T10:00:00.000Z',
+    status_transitions: { paid: '2026-11-25T11:00:00.000Z' },
+    batch_id: 'sbx_batch_1',
   };
-  const change = { eventId: 'evt_sbx_00000007', type: 'payout.paid', previousStatus: 'in_transit', payout: held, occurredAt: '2026-11-25T11:00:00.000Z' };
+  const change = {
+    eventId: 'evt_sbx_00000007',
+    type: 'payout.paid',
+    previousStatus: 'in_transit',
+    payout: held,
+    occurredAt: '2026-11-25T11:00:00.000Z',
+  };
   const body = webhookEventOf(change as unknown as SandboxStateChange);
   const mapped = mapWebhookEvent('sandbox', body.type, body);
   it('maps reference, amount and currency from the emitted body', () => {
-    expect(mapped).toMatchObject({ kind: 'transition', payoutId: 'po_7', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' });
+    expect(mapped).toMatchObject({
+      kind: 'transition',
+      payoutId: 'po_7',
+      providerReference: 'sbx_po_7',
+      amountMinor: 12_500,
+      currency: 'EUR',
+    });
   });
-  it('and the claim they make is the payout\'s', () => {
+  it("and the claim they make is the payout's", () => {
     if (mapped.kind !== 'transition') throw new Error('not a transition');
-    const payout = { payoutId: 'po_7', provider: 'sandbox', providerReference: 'sbx_po_7', amountMinor: 12_500, currency: 'EUR' };
-    const claim = { provider: 'sandbox', providerReference: mapped.providerReference!, amountMinor: mapped.amountMinor!, currency: mapped.currency! };
+    const payout = {
+      payoutId: 'po_7',
+      provider: 'sandbox',
+      providerReference: 'sbx_po_7',
+      amountMinor: 12_500,
+      currency: 'EUR',
+    };
+    const claim = {
+      provider: 'sandbox',
+      providerReference: mapped.providerReference!,
+      amountMinor: mapped.amountMinor!,
+      currency: mapped.currency!,
+    };
     expect(checkEventOwnership(payout, claim)).toEqual({ ok: true });
   });
 });

@@ -29,7 +29,8 @@ const STRIPE_TABLE = {
 } as const;
 
 describe('sandbox states', () => {
-  it('the table covers every state', () => expect(Object.keys(SANDBOX_TABLE).sort()).toEqual([...SANDBOX_PAYOUT_STATES].sort()));
+  it('the table covers every state', () =>
+    expect(Object.keys(SANDBOX_TABLE).sort()).toEqual([...SANDBOX_PAYOUT_STATES].sort()));
   it.each(Object.entries(SANDBOX_TABLE))('%s → %s', (state, event) => {
     expect(sandboxStateToEvent(state as keyof typeof SANDBOX_TABLE)).toBe(event);
     expect(mapSandboxState(state)).toEqual({ kind: 'known', providerState: state, event });
@@ -41,7 +42,8 @@ describe('sandbox states', () => {
 });
 
 describe('stripe states', () => {
-  it('the table covers every state', () => expect(Object.keys(STRIPE_TABLE).sort()).toEqual([...STRIPE_PAYOUT_STATES].sort()));
+  it('the table covers every state', () =>
+    expect(Object.keys(STRIPE_TABLE).sort()).toEqual([...STRIPE_PAYOUT_STATES].sort()));
   it.each(Object.entries(STRIPE_TABLE))('%s → %s', (state, event) => {
     expect(stripeStateToEvent(state as keyof typeof STRIPE_TABLE)).toBe(event);
     expect(mapStripeState(state)).toEqual({ kind: 'known', providerState: state, event });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { abaChecksumValid, ibanChecksumValid, validateRecipientField } from '../../../functions/domain/recipient-fields';
+import {
+  abaChecksumValid,
+  ibanChecksumValid,
+  validateRecipientField,
+} from '../../../functions/domain/recipient-fields';
 import { maskDestination, maskValue } from '../../../functions/domain/recipient';
 
 // Published example IBANs (ECBS / national bank examples) and ABA numbers of real Federal Reserve banks.
@@ -31,7 +35,9 @@ describe('IBAN', () => {
     ['FR1420041010050500013M02606', 'iban_country_mismatch', 'country mismatch'],
     ['DE89-3704', 'iban_invalid', 'characters'],
   ])('%s → %s (%s)', (iban, code) => {
-    expect(() => validateRecipientField('iban', iban, 'DE')).toThrow(expect.objectContaining({ code, param: 'destination.iban' }));
+    expect(() => validateRecipientField('iban', iban, 'DE')).toThrow(
+      expect.objectContaining({ code, param: 'destination.iban' }),
+    );
   });
 });
 
@@ -41,7 +47,9 @@ describe('ABA routing number (3-7-1 checksum)', () => {
   });
   it.each(['011000016', '12345678', '1234567890', '000000000', '02100002a'])('%s is invalid', (routing) => {
     expect(abaChecksumValid(routing)).toBe(false);
-    expect(() => validateRecipientField('routing_number', routing, 'US')).toThrow(expect.objectContaining({ code: 'routing_number_invalid' }));
+    expect(() => validateRecipientField('routing_number', routing, 'US')).toThrow(
+      expect.objectContaining({ code: 'routing_number_invalid' }),
+    );
   });
 });
 
@@ -65,7 +73,13 @@ describe('masking', () => {
   it('keeps the last four characters only', () => {
     expect(maskValue('DE89370400440532013000')).toBe('••••••••••••••••••3000');
     expect(maskValue('1234')).toBe('••••');
-    expect(maskDestination({ country: 'US', method: 'ach', fields: { account_number: '000123456789', routing_number: '011000015' } }).fields).toEqual({
+    expect(
+      maskDestination({
+        country: 'US',
+        method: 'ach',
+        fields: { account_number: '000123456789', routing_number: '011000015' },
+      }).fields,
+    ).toEqual({
       account_number: '••••••••6789',
       routing_number: '011000015',
     });

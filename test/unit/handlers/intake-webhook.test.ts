@@ -3,7 +3,8 @@ import type { InboxRepository } from '../../../functions/adapters/inbox-reposito
 import { CachedWebhookSecrets, parseWebhookSecrets } from '../../../functions/adapters/webhook-secrets';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { signStandardWebhook } from '../../../functions/domain/webhook-signatures';
-import { intakeWebhook, WEBHOOK_BODY_BYTES_MAX, type RejectionReason } from '../../../functions/app/webhooks/intake';
+import { WEBHOOK_BODY_BYTES_MAX } from '../../../functions/http/http-limits';
+import { intakeWebhook, type RejectionReason } from '../../../functions/app/webhooks/intake';
 
 // Refusals in their order of precedence; each counted and none touching the inbox or the queue.
 const SECRET = 'whsec_' + Buffer.from('unit-test-secret-0123456789abcdef').toString('base64');
@@ -14,19 +15,27 @@ function setup() {
   const writes: string[] = [];
   const deps = {
     secrets: new CachedWebhookSecrets(async () => JSON.stringify({ sandbox: [SECRET] })),
-    inbox: { receive: async () => (writes.push('inbox'), Promise.reject(new Error('no'))) } as unknown as InboxRepository,
+    inbox: {
+      receive: async () => (writes.push('inbox'), Promise.reject(new Error('no'))),
+    } as unknown as InboxRepository,
     queue: { enqueue: async () => void writes.push('queue') } as unknown as WebhookQueue,
     countRejection: (reason: RejectionReason) => void rejections.push(reason),
     nowMs: () => NOW_MS,
   };
   const post = (provider: string, body: string, headers: Record<string, string> = {}) =>
     intakeWebhook(deps, { provider, headers, rawBody: new TextEncoder().encode(body), requestId: 'req-1' });
-  const signed = (body: string, id = 'evt_1') => ({ 'webhook-id': id, 'webhook-timestamp': String(NOW_MS / 1000), 'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, new TextEncoder().encode(body)) });
-  const postBytes = (bytes: Uint8Array, headers: Record<string, string>) => intakeWebhook(deps, { provider: 'sandbox', headers, rawBody: bytes, requestId: 'req-1' });
+  const signed = (body: string, id = 'evt_1') => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(NOW_MS / 1000),
+    'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, new TextEncoder().encode(body)),
+  });
+  const postBytes = (bytes: Uint8Array, headers: Record<string, string>) =>
+    intakeWebhook(deps, { provider: 'sandbox', headers, rawBody: bytes, requestId: 'req-1' });
   return { rejections, writes, post, signed, postBytes };
 }
 
-const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, headers: Record<string, string>) => t.postBytes(bytes, headers);
+const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, headers: Record<string, string>) =>
+  t.postBytes(bytes, headers);
 
 describe('intake refusals', () => {
   it.each([
@@ -47,17 +56,32 @@ describe('intake refusals', () => {
   });
 });
 
-describe('intake reads the signed body strictly (issue 8 §3): refused before it is stored', () => {
+describe('intake reads the signed body strictly: refused before it is stored', () => {
   const signedBytes = (bytes: Uint8Array, id = 'evt_1') => ({
     'webhook-id': id,
     'webhook-timestamp': String(NOW_MS / 1000),
     'webhook-signature': signStandardWebhook(SECRET, id, NOW_MS / 1000, bytes),
   });
   it.each([
-    ['a key repeated in the event', 'duplicate_json_key', 'data.status', Buffer.from('{"type":"payout.paid","data":{"status":"paid","status":"failed"}}')],
-    ['bytes that are not UTF-8', 'body_not_utf8', undefined, Buffer.concat([Buffer.from('{"type":"payout.paid","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')])],
+    [
+      'a key repeated in the event',
+      'duplicate_json_key',
+      'data.status',
+      Buffer.from('{"type":"payout.paid","data":{"status":"paid","status":"failed"}}'),
+    ],
+    [
+      'bytes that are not UTF-8',
+      'body_not_utf8',
+      undefined,
+      Buffer.concat([Buffer.from('{"type":"payout.paid","data":{"note":"'), Buffer.from([0xff]), Buffer.from('"}}')]),
+    ],
     ['a byte order mark', 'invalid_json', undefined, Buffer.from('\uFEFF{"type":"payout.paid"}')],
-    ['nesting past the limit', 'body_too_deep', undefined, Buffer.from(`{"type":"payout.paid","data":${'['.repeat(40)}${']'.repeat(40)}}`)],
+    [
+      'nesting past the limit',
+      'body_too_deep',
+      undefined,
+      Buffer.from(`{"type":"payout.paid","data":${'['.repeat(40)}${']'.repeat(40)}}`),
+    ],
   ])('%s → 400 %s, counted, nothing written', async (_name, reason, param, bytes) => {
     const t = setup();
     const res = await intakeWebhookBytes(t, bytes, signedBytes(bytes));
@@ -70,7 +94,10 @@ describe('intake reads the signed body strictly (issue 8 §3): refused before it
 
 describe('webhook secrets file', () => {
   it('reads lists per provider and ignores the Secrets Manager bootstrap key', () => {
-    expect(parseWebhookSecrets(JSON.stringify({ sandbox: ['a', 'b'], stripe: [], bootstrapNonce: 'x' }))).toEqual({ sandbox: ['a', 'b'], stripe: [] });
+    expect(parseWebhookSecrets(JSON.stringify({ sandbox: ['a', 'b'], stripe: [], bootstrapNonce: 'x' }))).toEqual({
+      sandbox: ['a', 'b'],
+      stripe: [],
+    });
   });
   it('reloads after the cache max age, not before', async () => {
     let loads = 0;

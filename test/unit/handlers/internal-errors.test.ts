@@ -3,7 +3,7 @@ import { httpHandler, type ApiEvent } from '../../../functions/http/http-handler
 import { DomainError } from '../../../functions/domain/domain-error';
 import { isTransientFailure } from '../../../functions/http/internal-error';
 
-// Issue 8 §3: an error no route mapped is answered honestly — a deterministic failure is not
+// An error no route mapped is answered honestly — a deterministic failure is not
 // `retryable`, a known-transient one is a 503 with Retry-After, and the message fits the route.
 const event = (method: string, routeKey: string): ApiEvent =>
   ({

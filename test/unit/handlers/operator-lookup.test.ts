@@ -1,25 +1,55 @@
 // The operator lookup routes against an in-memory repository: validation in order, cross-tenant
-// reads, the audit line every read leaves, and the ops:read check behind API Gateway's.
+// reads, the audit record every read leaves (issue 10: in the one audit trail, not a log line),
+// and the ops:read check behind API Gateway's.
 import { describe, expect, it } from 'vitest';
+import { AuditChainContendedError } from '../../../functions/adapters/audit-trail';
+import type { AuditEntry } from '../../../functions/domain/audit';
 import type { Payout, TimelineEntry } from '../../../functions/domain/payout';
-import { OPERATOR_READ_AUDIT_MESSAGE, operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
+import { operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
 import { httpHandler } from '../../../functions/http/http-handler';
 import { apiEvent } from '../../integration/payouts/helpers';
 
 const PAYOUT_ID = 'po_01JDQ3M5Z8W7K2N4P6R8T0V2X4';
-const payout = { payoutId: PAYOUT_ID, tenantId: 'acme', idempotencyKey: 'key-1', providerReference: 'sbx_po_1', provider: 'sandbox', status: 'pending', amountMinor: 4_200, currency: 'EUR', destination: { country: 'DE', method: 'sepa', fields: {} }, recipient: { name: 'Grace Hopper' }, createdAt: '2026-11-25T03:00:00.000Z', lastEventAt: '2026-11-25T03:00:00.000Z', requestIds: ['req-1'], version: 3 } as unknown as Payout;
-const entry = { payoutId: PAYOUT_ID, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: 'submitted', source: 'api', sourceRef: 'req-1' } as TimelineEntry;
+const payout = {
+  payoutId: PAYOUT_ID,
+  tenantId: 'acme',
+  idempotencyKey: 'key-1',
+  providerReference: 'sbx_po_1',
+  provider: 'sandbox',
+  status: 'pending',
+  amountMinor: 4_200,
+  currency: 'EUR',
+  destination: { country: 'DE', method: 'sepa', fields: {} },
+  recipient: { name: 'Grace Hopper' },
+  createdAt: '2026-11-25T03:00:00.000Z',
+  lastEventAt: '2026-11-25T03:00:00.000Z',
+  requestIds: ['req-1'],
+  version: 3,
+} as unknown as Payout;
+const entry = {
+  payoutId: PAYOUT_ID,
+  at: payout.createdAt,
+  occurredAt: payout.createdAt,
+  event: 'created',
+  outcome: 'applied',
+  to: 'submitted',
+  source: 'api',
+  sourceRef: 'req-1',
+} as TimelineEntry;
 
 function deps() {
-  const lines: Array<[string, Record<string, unknown>]> = [];
+  const lines: AuditEntry[] = [];
   const value: OperatorLookupDeps = {
     repository: {
       getPayoutById: async (id) => (id === PAYOUT_ID ? payout : undefined),
-      findByIdempotencyKey: async (tenant, key) => (tenant === 'acme' && key === 'key-1' ? { payout, lock: { payoutId: PAYOUT_ID, fieldHashes: {} } } : undefined),
-      findByProviderReference: async (provider, reference) => (provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined),
+      findByIdempotencyKey: async (tenant, key) =>
+        tenant === 'acme' && key === 'key-1' ? { payout, lock: { payoutId: PAYOUT_ID, fieldHashes: {} } } : undefined,
+      findByProviderReference: async (provider, reference) =>
+        provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined,
       listTimelineOfAnyTenant: async () => [entry],
     },
-    logger: { info: ((message: string, extra: Record<string, unknown>) => lines.push([message, extra])) as never },
+    audit: { append: async (entry) => (lines.push(entry), { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never) },
+    nowMs: () => Date.parse('2026-11-25T04:00:00.000Z'),
     providers: ['sandbox', 'stripe'],
     payoutIdPattern: /^po_[0-9A-HJKMNP-TV-Z]{26}$/,
   };
@@ -27,7 +57,11 @@ function deps() {
 }
 
 const OPERATOR = { operator: 'ops', scopes: ['ops:read'] };
-function call(d: OperatorLookupDeps, routeKey: string, options: { query?: Record<string, string>; pathParameters?: Record<string, string>; scopes?: string[] } = {}) {
+function call(
+  d: OperatorLookupDeps,
+  routeKey: string,
+  options: { query?: Record<string, string>; pathParameters?: Record<string, string>; scopes?: string[] } = {},
+) {
   const event = { ...apiEvent({ method: 'GET', path: routeKey.split(' ')[1]!, ...OPERATOR, ...options }), routeKey };
   event.requestContext.requestId = 'req-op-1';
   // Through httpHandler, as query-payouts serves it: thrown ApiErrors become DESIGN §3 bodies.
@@ -44,7 +78,10 @@ describe('GET /ops/payouts (operator lookup)', () => {
     const { value } = deps();
     const result = await call(value, 'GET /ops/payouts', { query });
     expect(result.statusCode).toBe(200);
-    expect(body(result)).toMatchObject({ data: [{ payout_id: PAYOUT_ID, tenant_id: 'acme', status: 'pending' }], next_cursor: null });
+    expect(body(result)).toMatchObject({
+      data: [{ payout_id: PAYOUT_ID, tenant_id: 'acme', status: 'pending' }],
+      next_cursor: null,
+    });
   });
 
   it.each([
@@ -79,16 +116,32 @@ describe('GET /ops/payouts (operator lookup)', () => {
     expect(lines).toEqual([]);
   });
 
-  it('logs one audit line per read: operator, scopes, tenant of the payout, request id (misses too)', async () => {
+  it('audits every read: operator, scopes, tenant of the payout, request id (misses too, on the lookup)', async () => {
     const { value, lines } = deps();
     await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID }, scopes: ['ops:read', 'ops:redrive'] });
     await call(value, 'GET /ops/payouts', { query: { provider_reference: 'sbx_po_nope' } });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual([
-      OPERATOR_READ_AUDIT_MESSAGE,
-      { audit: 'operator_read', route: 'GET /ops/payouts', operator: 'client-acme', clientId: 'client-acme', scopes: ['ops:read', 'ops:redrive'], requestId: 'req-op-1', payouts: [{ payoutId: PAYOUT_ID, tenantId: 'acme' }], tenantIds: ['acme'] },
-    ]);
-    expect(lines[1]![1]).toMatchObject({ payouts: [], tenantIds: [] });
+    expect(lines[0]).toEqual({
+      at: '2026-11-25T04:00:00.000Z',
+      actor: { type: 'operator', id: 'client-acme', role: 'ops', tenant: null },
+      action: 'payout.read',
+      subject: { type: 'payout', id: PAYOUT_ID },
+      tenant_id: 'acme',
+      request_id: 'req-op-1',
+      outcome: 'read',
+      details: { route: 'GET /ops/payouts', lookup: `payout_id:${PAYOUT_ID}`, client_id: 'client-acme', scopes: ['ops:read', 'ops:redrive'] },
+    });
+    expect(lines[1]).toMatchObject({ subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' }, tenant_id: null, outcome: 'not_found' });
+  });
+
+  // Issue 10: a read that cannot be recorded is not answered.
+  it('answers 503 temporarily_unavailable (retryable), with no payout, when its audit chain stays contended', async () => {
+    const { value } = deps();
+    value.audit = { append: async () => { throw new AuditChainContendedError({ type: 'payout', id: PAYOUT_ID }, 10); } };
+    const result = await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID } });
+    expect(result.statusCode).toBe(503);
+    expect(body(result).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
+    expect(result.body).not.toContain('acme');
   });
 
   it('refuses a token without ops:read even if the route were mis-wired (403)', async () => {
@@ -106,27 +159,33 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID } });
     expect(result.statusCode).toBe(200);
     expect(body(result)).toMatchObject({ payout_id: PAYOUT_ID, tenant_id: 'acme', data: [{ event: 'created', source_ref: 'req-1' }] });
-    expect(lines[0]![1]).toMatchObject({ route: 'GET /ops/payouts/{payoutId}/events', tenantIds: ['acme'], requestId: 'req-op-1' });
+    expect(lines[0]).toMatchObject({ details: { route: 'GET /ops/payouts/{payoutId}/events' }, tenant_id: 'acme', request_id: 'req-op-1' });
   });
 
-  it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])('404s for %s (and still audits the look)', async (payoutId) => {
-    const { value, lines } = deps();
-    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId } });
-    expect(result.statusCode).toBe(404);
-    expect(body(result).error).toMatchObject({ type: 'not_found_error', request_id: 'req-op-1' });
-    expect(lines).toHaveLength(1);
-  });
+  it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])(
+    '404s for %s (and still audits the look)',
+    async (payoutId) => {
+      const { value, lines } = deps();
+      const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId } });
+      expect(result.statusCode).toBe(404);
+      expect(body(result).error).toMatchObject({ type: 'not_found_error', request_id: 'req-op-1' });
+      expect(lines).toHaveLength(1);
+    },
+  );
 
   it('refuses a query parameter the route does not take, before any read', async () => {
     const { value, lines } = deps();
-    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID }, query: { tenant_id: 'acme' } });
+    const result = await call(value, 'GET /ops/payouts/{payoutId}/events', {
+      pathParameters: { payoutId: PAYOUT_ID },
+      query: { tenant_id: 'acme' },
+    });
     expect(result.statusCode).toBe(400);
     expect(body(result).error).toMatchObject({ code: 'parameter_unknown', param: 'tenant_id' });
     expect(lines).toEqual([]);
   });
 });
 
-describe('GET /ops/payouts query values (issue 8: validated before DynamoDB)', () => {
+describe('GET /ops/payouts query values (validated before DynamoDB)', () => {
   it.each([
     [{ idempotency_key: '', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],
     [{ idempotency_key: 'k\u0000', tenant_id: 'acme' }, 'idempotency_key_invalid', 'idempotency_key'],

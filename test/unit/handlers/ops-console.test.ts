@@ -45,16 +45,27 @@ describe('ops-console handler', () => {
   });
 
   it('uses the hosted UI when the CDK construct set its domain and client, and lets the page reach it', () => {
-    const env = { OPS_CONSOLE_AUTH_DOMAIN: 'https://payout-platform-dev-1.auth.eu-west-1.amazoncognito.com/', OPS_CONSOLE_CLIENT_ID: 'abc123', STAGE: 'dev' };
+    const env = {
+      OPS_CONSOLE_AUTH_DOMAIN: 'https://payout-platform-dev-1.auth.eu-west-1.amazoncognito.com/',
+      OPS_CONSOLE_CLIENT_ID: 'abc123',
+      STAGE: 'dev',
+    };
     const config = pageConfig(env);
-    expect(config).toMatchObject({ mode: 'cognito', authDomain: 'https://payout-platform-dev-1.auth.eu-west-1.amazoncognito.com', clientId: 'abc123', stage: 'dev' });
+    expect(config).toMatchObject({
+      mode: 'cognito',
+      authDomain: 'https://payout-platform-dev-1.auth.eu-west-1.amazoncognito.com',
+      clientId: 'abc123',
+      stage: 'dev',
+    });
     const { html, csp } = renderPage(config);
     expect(csp).toContain("connect-src 'self' https://payout-platform-dev-1.auth.eu-west-1.amazoncognito.com");
     expect(html).toContain('"clientId":"abc123"');
   });
 
   it('refuses a hosted-UI domain that is not an https origin', () => {
-    expect(() => pageConfig({ OPS_CONSOLE_AUTH_DOMAIN: 'http://evil.example/x', OPS_CONSOLE_CLIENT_ID: 'abc' })).toThrow(/https origin/);
+    expect(() =>
+      pageConfig({ OPS_CONSOLE_AUTH_DOMAIN: 'http://evil.example/x', OPS_CONSOLE_CLIENT_ID: 'abc' }),
+    ).toThrow(/https origin/);
   });
 
   it('escapes the config so no value can close its script element', () => {

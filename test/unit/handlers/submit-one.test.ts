@@ -11,13 +11,29 @@ const NOW = '2026-11-25T12:00:00.000Z';
 
 function payoutIn(status: PayoutStatus): Payout {
   return {
-    payoutId: 'po_1', tenantId: 'acme', idempotencyKey: 'k1', status, version: 1, amountMinor: 12_500, currency: 'EUR', provider: 'sandbox',
-    destination: { country: 'DE', method: 'sepa', fields: { iban: '••••3000' } }, recipient: { name: 'Ada' }, description: 'June', metadata: { invoice: 'INV-42' },
-    createdAt: NOW, lastEventAt: NOW, requestIds: ['req-1'],
+    payoutId: 'po_1',
+    tenantId: 'acme',
+    idempotencyKey: 'k1',
+    status,
+    version: 1,
+    amountMinor: 12_500,
+    currency: 'EUR',
+    provider: 'sandbox',
+    destination: { country: 'DE', method: 'sepa', fields: { iban: '••••3000' } },
+    recipient: { name: 'Ada' },
+    description: 'June',
+    metadata: { invoice: 'INV-42' },
+    createdAt: NOW,
+    lastEventAt: NOW,
+    requestIds: ['req-1'],
   };
 }
 
-function harness(status: PayoutStatus, answer: SubmitResult | Error, transition: Exclude<TransitionResult['kind'], 'rejected_ownership' | 'contradicted'> | 'stale_canceled' = 'applied') {
+function harness(
+  status: PayoutStatus,
+  answer: SubmitResult | Error,
+  transition: Exclude<TransitionResult['kind'], 'rejected_ownership' | 'contradicted'> | 'stale_canceled' = 'applied',
+) {
   const submissions: ProviderSubmission[] = [];
   const commands: TransitionCommand[] = [];
   const provider: ProviderPort = {
@@ -31,11 +47,18 @@ function harness(status: PayoutStatus, answer: SubmitResult | Error, transition:
   };
   const deps: SubmitterDeps = {
     repository: {
-      getPayoutForSubmission: async (payoutId) => (payoutId === 'po_1' ? { payout: payoutIn(status), destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } } } : undefined),
+      getPayoutForSubmission: async (payoutId) =>
+        payoutId === 'po_1'
+          ? {
+              payout: payoutIn(status),
+              destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
+            }
+          : undefined,
       applyTransition: async (cmd) => {
         commands.push(cmd);
         if (transition === 'stale_canceled') return { kind: 'stale', payout: payoutIn('canceled') };
-        if (transition === 'applied') return { kind: 'applied', payout: payoutIn('accepted'), from: 'submitted', to: 'accepted' };
+        if (transition === 'applied')
+          return { kind: 'applied', payout: payoutIn('accepted'), from: 'submitted', to: 'accepted' };
         if (transition === 'stale' || transition === 'forbidden') return { kind: transition, payout: payoutIn(status) };
         return { kind: transition };
       },
@@ -46,7 +69,13 @@ function harness(status: PayoutStatus, answer: SubmitResult | Error, transition:
   return { deps, submissions, commands };
 }
 
-const ACCEPTED: SubmitResult = { kind: 'accepted', providerReference: 'sbx_po_1', state: { kind: 'known', providerState: 'accepted', event: 'provider_accepted' }, replayed: false, feeMinor: 31 };
+const ACCEPTED: SubmitResult = {
+  kind: 'accepted',
+  providerReference: 'sbx_po_1',
+  state: { kind: 'known', providerState: 'accepted', event: 'provider_accepted' },
+  replayed: false,
+  feeMinor: 31,
+};
 
 describe('which statuses are submitted', () => {
   it.each(PAYOUT_STATUSES.map((status) => [status]))('%s', async (status) => {
@@ -56,7 +85,10 @@ describe('which statuses are submitted', () => {
       expect(outcome.kind).toBe('accepted');
       expect(submissions).toHaveLength(1);
     } else {
-      expect(outcome).toMatchObject({ kind: 'skipped', reason: status === 'requires_approval' ? 'awaiting_approval' : 'already_past_submitted' });
+      expect(outcome).toMatchObject({
+        kind: 'skipped',
+        reason: status === 'requires_approval' ? 'awaiting_approval' : 'already_past_submitted',
+      });
       expect(submissions).toHaveLength(0);
     }
   });
@@ -66,22 +98,49 @@ describe('what the answer becomes', () => {
   it('accepted → provider_accepted with reference and fee, from the submitter; unmasked destination, payout id as key', async () => {
     const { deps, submissions, commands } = harness('submitted', ACCEPTED);
     await submitOne('po_1', 'sqs:m1', deps);
-    expect(submissions[0]).toMatchObject({ payoutId: 'po_1', amountMinor: 12_500, destination: { fields: { iban: 'DE89370400440532013000' } }, metadata: { invoice: 'INV-42', tenant_id: 'acme' } });
+    expect(submissions[0]).toMatchObject({
+      payoutId: 'po_1',
+      amountMinor: 12_500,
+      destination: { fields: { iban: 'DE89370400440532013000' } },
+      metadata: { invoice: 'INV-42', tenant_id: 'acme' },
+    });
     expect(commands).toEqual([
-      expect.objectContaining({ payoutId: 'po_1', event: 'provider_accepted', source: 'submitter', sourceRef: 'sqs:m1', providerReference: 'sbx_po_1', feeMinor: 31, recordedAt: NOW, actor: { kind: 'system', id: 'submit-payout' } }),
+      expect.objectContaining({
+        payoutId: 'po_1',
+        event: 'provider_accepted',
+        source: 'submitter',
+        sourceRef: 'sqs:m1',
+        providerReference: 'sbx_po_1',
+        feeMinor: 31,
+        recordedAt: NOW,
+        actor: { kind: 'system', id: 'submit-payout' },
+      }),
     ]);
   });
 
   it('rejected → submission_rejected with the reason', async () => {
-    const { deps, commands } = harness('submitted', { kind: 'rejected', reasonCode: 'invalid_account_number', reason: 'bad account' });
-    await expect(submitOne('po_1', 'sqs:m1', deps)).resolves.toMatchObject({ kind: 'rejected', reasonCode: 'invalid_account_number' });
-    expect(commands[0]).toMatchObject({ event: 'submission_rejected', statusReason: 'invalid_account_number: bad account' });
+    const { deps, commands } = harness('submitted', {
+      kind: 'rejected',
+      reasonCode: 'invalid_account_number',
+      reason: 'bad account',
+    });
+    await expect(submitOne('po_1', 'sqs:m1', deps)).resolves.toMatchObject({
+      kind: 'rejected',
+      reasonCode: 'invalid_account_number',
+    });
+    expect(commands[0]).toMatchObject({
+      event: 'submission_rejected',
+      statusReason: 'invalid_account_number: bad account',
+    });
   });
 
-  it.each(['stale', 'duplicate'] as const)('a %s transition is acknowledged (another delivery got there first)', async (kind) => {
-    const { deps } = harness('submitted', ACCEPTED, kind);
-    await expect(submitOne('po_1', 'sqs:m1', deps)).resolves.toMatchObject({ kind: 'accepted', transition: kind });
-  });
+  it.each(['stale', 'duplicate'] as const)(
+    'a %s transition is acknowledged (another delivery got there first)',
+    async (kind) => {
+      const { deps } = harness('submitted', ACCEPTED, kind);
+      await expect(submitOne('po_1', 'sqs:m1', deps)).resolves.toMatchObject({ kind: 'accepted', transition: kind });
+    },
+  );
 });
 
 describe('errors that send the record back to the queue (in order of precedence)', () => {
@@ -93,7 +152,9 @@ describe('errors that send the record back to the queue (in order of precedence)
 
   it('2. no adapter for the payout provider', async () => {
     const { deps } = harness('submitted', ACCEPTED);
-    await expect(submitOne('po_1', 'sqs:m1', { ...deps, providers: {} })).rejects.toMatchObject({ code: 'provider_not_configured' });
+    await expect(submitOne('po_1', 'sqs:m1', { ...deps, providers: {} })).rejects.toMatchObject({
+      code: 'provider_not_configured',
+    });
   });
 
   it('3. a provider transport failure is rethrown as is, nothing recorded', async () => {

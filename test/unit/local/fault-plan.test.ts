@@ -16,7 +16,10 @@ const eventIds = Array.from({ length: 200 }, (_, index) => `evt_sbx_${String(ind
 describe('webhook fault plan', () => {
   it('is the same for the same seed and event, whatever order events are planned in', () => {
     const forward = eventIds.map((id) => planDelivery(42, id, FAULT_RATES_DEFAULT));
-    const backward = [...eventIds].reverse().map((id) => planDelivery(42, id, FAULT_RATES_DEFAULT)).reverse();
+    const backward = [...eventIds]
+      .reverse()
+      .map((id) => planDelivery(42, id, FAULT_RATES_DEFAULT))
+      .reverse();
     expect(backward).toEqual(forward);
   });
 
@@ -32,13 +35,20 @@ describe('webhook fault plan', () => {
     expect(plans.some((p) => p.initialDelayMs > 0)).toBe(true);
     expect(plans.some((p) => p.reorder)).toBe(true);
     expect(plans.some((p) => p.droppedAttempts > 0)).toBe(true);
-    const clean = plans.filter((p) => p.duplicates === 0 && p.initialDelayMs === 0 && !p.reorder && p.droppedAttempts === 0);
+    const clean = plans.filter(
+      (p) => p.duplicates === 0 && p.initialDelayMs === 0 && !p.reorder && p.droppedAttempts === 0,
+    );
     expect(clean.length).toBeGreaterThan(plans.length / 3);
   });
 
   it('has no faults at rate zero and every fault at rate one', () => {
     for (const id of eventIds.slice(0, 20)) {
-      expect(planDelivery(3, id, FAULT_RATES_NONE)).toMatchObject({ initialDelayMs: 0, reorder: false, droppedAttempts: 0, duplicates: 0 });
+      expect(planDelivery(3, id, FAULT_RATES_NONE)).toMatchObject({
+        initialDelayMs: 0,
+        reorder: false,
+        droppedAttempts: 0,
+        duplicates: 0,
+      });
       const all = planDelivery(3, id, FAULT_RATES_ALL);
       expect(all.reorder).toBe(true);
       expect(all.duplicates).toBe(1);
@@ -77,7 +87,9 @@ describe('webhook fault plan', () => {
 
   it('refuses rates outside 0–1 and fewer than two attempts', () => {
     expect(() => planDelivery(1, 'e', { ...FAULT_RATES_NONE, drop: 1.5 })).toThrow(/within 0–1/);
-    expect(() => planDelivery(1, 'e', FAULT_RATES_NONE, { ...DELIVERY_TIMING_DEFAULT, attemptsMax: 1 })).toThrow(/attemptsMax/);
+    expect(() => planDelivery(1, 'e', FAULT_RATES_NONE, { ...DELIVERY_TIMING_DEFAULT, attemptsMax: 1 })).toThrow(
+      /attemptsMax/,
+    );
   });
 
   it('reads SANDBOX_WEBHOOK_FAULTS', () => {

@@ -30,7 +30,10 @@ describe('resolve', () => {
     [{ Ref: 'M2mClient' }, 'M2mClient'],
     [{ 'Fn::GetAtt': ['EchoFunction', 'Arn'] }, 'arn:aws:lambda:us-east-1:000000000000:function:EchoFunction'],
     [{ 'Fn::Join': ['-', ['a', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }]] }, 'a-us-east-1-000000000000'],
-    [{ 'Fn::Sub': '${PayoutsTable}/${SubmissionQueue.QueueName}/${AWS::Partition}/${!Literal}' }, 'PayoutsTable/SubmissionQueue/aws/${Literal}'],
+    [
+      { 'Fn::Sub': '${PayoutsTable}/${SubmissionQueue.QueueName}/${AWS::Partition}/${!Literal}' },
+      'PayoutsTable/SubmissionQueue/aws/${Literal}',
+    ],
     [{ 'Fn::Sub': ['${X}-${PayoutsTable}', { X: { Ref: 'AWS::Region' } }] }, 'us-east-1-PayoutsTable'],
     [{ 'Fn::Select': [1, { 'Fn::Split': [',', 'a,b,c'] }] }, 'b'],
     [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, 'http://127.0.0.1:3000'],
@@ -52,16 +55,42 @@ describe('fixture model', () => {
   it('reads audiences as local client ids and follows route → integration → function', () => {
     const model = fixtureModel();
     expect(model.authorizers[0]!.audiences).toEqual(['M2mClient']);
-    expect(model.routes.find((route) => route.routeKey === 'POST /echo')).toMatchObject({ functionLogicalId: 'EchoFunction', scopes: ['payout-platform/payouts:write'], authorizerLogicalId: 'JwtAuthorizer' });
-    expect(model.queues.find((queue) => queue.logicalId === 'SubmissionQueue')).toMatchObject({ deadLetterQueueLogicalId: 'SubmissionDlq', maxReceiveCount: 2 });
+    expect(model.routes.find((route) => route.routeKey === 'POST /echo')).toMatchObject({
+      functionLogicalId: 'EchoFunction',
+      scopes: ['payout-platform/payouts:write'],
+      authorizerLogicalId: 'JwtAuthorizer',
+    });
+    expect(model.queues.find((queue) => queue.logicalId === 'SubmissionQueue')).toMatchObject({
+      deadLetterQueueLogicalId: 'SubmissionDlq',
+      maxReceiveCount: 2,
+    });
     expect(model.tables.find((table) => table.logicalId === 'IdempotencyTable')!.ttlAttribute).toBe('expiration');
-    expect(model.schedules[0]).toMatchObject({ expression: 'rate(5 minutes)', timezone: 'UTC', functionLogicalId: 'TickFunction' });
+    expect(model.schedules[0]).toMatchObject({
+      expression: 'rate(5 minutes)',
+      timezone: 'UTC',
+      functionLogicalId: 'TickFunction',
+    });
   });
 });
 
 describe('RouteTable', () => {
-  const route = (routeKey: string): RouteSpec => ({ logicalId: routeKey, routeKey, functionLogicalId: routeKey, authorizerLogicalId: undefined, scopes: [] });
-  const table = new RouteTable(['GET /payouts', 'GET /payouts/{payoutId}', 'GET /payouts/{payoutId}/events', 'GET /payouts/export', 'ANY /files/{path+}', 'POST /webhooks/{provider}'].map(route));
+  const route = (routeKey: string): RouteSpec => ({
+    logicalId: routeKey,
+    routeKey,
+    functionLogicalId: routeKey,
+    authorizerLogicalId: undefined,
+    scopes: [],
+  });
+  const table = new RouteTable(
+    [
+      'GET /payouts',
+      'GET /payouts/{payoutId}',
+      'GET /payouts/{payoutId}/events',
+      'GET /payouts/export',
+      'ANY /files/{path+}',
+      'POST /webhooks/{provider}',
+    ].map(route),
+  );
   const matched = (method: string, path: string) => table.match(method, path)?.route.routeKey;
 
   it.each([
@@ -85,7 +114,9 @@ describe('RouteTable', () => {
   });
 
   it('falls back to $default', () => {
-    expect(new RouteTable([route('$default'), route('GET /x')]).match('PUT', '/anything')?.route.routeKey).toBe('$default');
+    expect(new RouteTable([route('$default'), route('GET /x')]).match('PUT', '/anything')?.route.routeKey).toBe(
+      '$default',
+    );
   });
 });
 
@@ -93,26 +124,57 @@ describe('RouteTable over the real API routes (lib/routes.ts): an unknown method
   // API Gateway (HTTP API) answers 404 for a method no route declares, also on a path some other
   // method routes; the twin's API server answers 404 route_not_found whenever match() finds nothing.
   const routes = Object.values(API_ROUTES).flatMap((specs) => specs.map((spec) => `${spec.method} ${spec.path}`));
-  const table = new RouteTable(routes.map((routeKey): RouteSpec => ({ logicalId: routeKey, routeKey, functionLogicalId: routeKey, authorizerLogicalId: undefined, scopes: [] })));
+  const table = new RouteTable(
+    routes.map((routeKey): RouteSpec => ({
+      logicalId: routeKey,
+      routeKey,
+      functionLogicalId: routeKey,
+      authorizerLogicalId: undefined,
+      scopes: [],
+    })),
+  );
   const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
   const sample = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => `sample-${name}`);
 
-  it.each([...new Set(routes.map((routeKey) => routeKey.split(' ')[1]!))])('%s: only its declared methods match', (path) => {
-    const declared = routes.filter((routeKey) => routeKey.endsWith(` ${path}`)).map((routeKey) => routeKey.split(' ')[0]!);
-    for (const method of METHODS) {
-      const matched = table.match(method, sample(path))?.route.routeKey;
-      if (declared.includes(method)) expect(matched).toBe(`${method} ${path}`);
-      else expect([method, matched]).toEqual([method, undefined]);
-    }
-  });
+  it.each([...new Set(routes.map((routeKey) => routeKey.split(' ')[1]!))])(
+    '%s: only its declared methods match',
+    (path) => {
+      const declared = routes
+        .filter((routeKey) => routeKey.endsWith(` ${path}`))
+        .map((routeKey) => routeKey.split(' ')[0]!);
+      for (const method of METHODS) {
+        const matched = table.match(method, sample(path))?.route.routeKey;
+        if (declared.includes(method)) expect(matched).toBe(`${method} ${path}`);
+        else expect([method, matched]).toEqual([method, undefined]);
+      }
+    },
+  );
 });
 
 describe('buildEvent: the body as API Gateway hands it over', () => {
-  const request = (body: Buffer, contentType: string) => ({ method: 'POST', rawPath: '/payouts', rawQueryString: '', headers: { 'content-type': contentType }, body, sourceIp: '127.0.0.1' });
-  const context = { requestId: 'r', routeKey: 'POST /payouts', apiId: 'local', domainName: '127.0.0.1', pathParameters: undefined, jwt: undefined, nowMs: 0 };
+  const request = (body: Buffer, contentType: string) => ({
+    method: 'POST',
+    rawPath: '/payouts',
+    rawQueryString: '',
+    headers: { 'content-type': contentType },
+    body,
+    sourceIp: '127.0.0.1',
+  });
+  const context = {
+    requestId: 'r',
+    routeKey: 'POST /payouts',
+    apiId: 'local',
+    domainName: '127.0.0.1',
+    pathParameters: undefined,
+    jwt: undefined,
+    nowMs: 0,
+  };
 
   it('passes UTF-8 JSON as text', () => {
-    expect(buildEvent(request(Buffer.from('{"name":"Zoë"}'), 'application/json'), context)).toMatchObject({ body: '{"name":"Zoë"}', isBase64Encoded: false });
+    expect(buildEvent(request(Buffer.from('{"name":"Zoë"}'), 'application/json'), context)).toMatchObject({
+      body: '{"name":"Zoë"}',
+      isBase64Encoded: false,
+    });
   });
 
   it('passes bytes that are not UTF-8 base64-encoded, never rewritten to U+FFFD', () => {
@@ -124,7 +186,13 @@ describe('buildEvent: the body as API Gateway hands it over', () => {
 
 describe('mapResult (v2 response rules)', () => {
   it('takes a structured result field by field', () => {
-    const response = mapResult({ statusCode: 201, headers: { 'X-A': 'b' }, cookies: ['c=1'], body: 'aGk=', isBase64Encoded: true });
+    const response = mapResult({
+      statusCode: 201,
+      headers: { 'X-A': 'b' },
+      cookies: ['c=1'],
+      body: 'aGk=',
+      isBase64Encoded: true,
+    });
     expect(response).toMatchObject({ statusCode: 201, headers: { 'x-a': 'b' }, cookies: ['c=1'] });
     expect(response.body.toString()).toBe('hi');
   });

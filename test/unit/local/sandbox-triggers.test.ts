@@ -1,7 +1,12 @@
 // The documented trigger accounts must pass our own validators' arithmetic: every IBAN mod-97,
 // the routing number ABA's checksum. Recomputed here independently of how they were produced.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRIGGER, SANDBOX_TRIGGERS, SANDBOX_US_ROUTING_NUMBER, triggerFor } from '../../../local/sandbox/triggers.js';
+import {
+  DEFAULT_TRIGGER,
+  SANDBOX_TRIGGERS,
+  SANDBOX_US_ROUTING_NUMBER,
+  triggerFor,
+} from '../../../local/sandbox/triggers.js';
 import { failureFor, sandboxFeeMinor, scheduleFor } from '../../../local/sandbox/progression.js';
 import { SANDBOX_PAYOUT_STATES } from '../../../functions/domain/provider-status.js';
 
@@ -15,16 +20,21 @@ function ibanMod97(iban: string): number {
 
 function abaValid(routing: string): boolean {
   const d = [...routing].map(Number);
-  return d.length === 9 && (3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]! + d[8]!)) % 10 === 0;
+  return (
+    d.length === 9 && (3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]! + d[8]!)) % 10 === 0
+  );
 }
 
 describe('sandbox triggers', () => {
-  it.each(SANDBOX_TRIGGERS.map((trigger) => [trigger.name, trigger]))('%s: IBANs pass mod-97 with the right length', (_name, trigger) => {
-    expect(trigger.iban).toMatch(/^DE\d{20}$/);
-    expect(trigger.ibanGb).toMatch(/^GB\d{2}[A-Z]{4}\d{14}$/);
-    expect(ibanMod97(trigger.iban)).toBe(1);
-    expect(ibanMod97(trigger.ibanGb)).toBe(1);
-  });
+  it.each(SANDBOX_TRIGGERS.map((trigger) => [trigger.name, trigger]))(
+    '%s: IBANs pass mod-97 with the right length',
+    (_name, trigger) => {
+      expect(trigger.iban).toMatch(/^DE\d{20}$/);
+      expect(trigger.ibanGb).toMatch(/^GB\d{2}[A-Z]{4}\d{14}$/);
+      expect(ibanMod97(trigger.iban)).toBe(1);
+      expect(ibanMod97(trigger.ibanGb)).toBe(1);
+    },
+  );
 
   it('the routing number passes the ABA checksum (and a tampered one does not)', () => {
     expect(abaValid(SANDBOX_US_ROUTING_NUMBER)).toBe(true);
@@ -37,14 +47,19 @@ describe('sandbox triggers', () => {
     expect(new Set(SANDBOX_TRIGGERS.map((t) => t.name)).size).toBe(SANDBOX_TRIGGERS.length);
   });
 
-  it.each(SANDBOX_TRIGGERS.map((trigger) => [trigger.name, trigger]))('%s is selected by each of its accounts, spaced or not', (_name, trigger) => {
-    expect(triggerFor({ iban: trigger.iban })).toBe(trigger);
-    expect(triggerFor({ iban: trigger.ibanGb.replace(/(.{4})/g, '$1 ').toLowerCase() })).toBe(trigger);
-    expect(triggerFor({ routing_number: SANDBOX_US_ROUTING_NUMBER, account_number: trigger.usAccountNumber })).toBe(trigger);
-    expect(triggerFor({ sort_code: '601613', account_number: trigger.gbAccountNumber })).toBe(trigger);
-    expect(trigger.usAccountNumber).toMatch(/^\d{4,17}$/);
-    expect(trigger.gbAccountNumber).toMatch(/^\d{8}$/);
-  });
+  it.each(SANDBOX_TRIGGERS.map((trigger) => [trigger.name, trigger]))(
+    '%s is selected by each of its accounts, spaced or not',
+    (_name, trigger) => {
+      expect(triggerFor({ iban: trigger.iban })).toBe(trigger);
+      expect(triggerFor({ iban: trigger.ibanGb.replace(/(.{4})/g, '$1 ').toLowerCase() })).toBe(trigger);
+      expect(triggerFor({ routing_number: SANDBOX_US_ROUTING_NUMBER, account_number: trigger.usAccountNumber })).toBe(
+        trigger,
+      );
+      expect(triggerFor({ sort_code: '601613', account_number: trigger.gbAccountNumber })).toBe(trigger);
+      expect(trigger.usAccountNumber).toMatch(/^\d{4,17}$/);
+      expect(trigger.gbAccountNumber).toMatch(/^\d{8}$/);
+    },
+  );
 
   it('anything else is paid', () => {
     expect(triggerFor({ iban: 'FR1420041010050500013M02606' })).toBe(DEFAULT_TRIGGER);

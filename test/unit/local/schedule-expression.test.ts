@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { localTime, nextRunMs, parseScheduleExpression, ScheduleExpressionError } from '../../../local/aws/schedule-expression.js';
+import {
+  localTime,
+  nextRunMs,
+  parseScheduleExpression,
+  ScheduleExpressionError,
+} from '../../../local/aws/schedule-expression.js';
 
 const at = (iso: string) => Date.parse(iso);
 const next = (expression: string, timeZone: string, afterIso: string) => {
@@ -16,12 +21,17 @@ describe('rate()', () => {
   ])('%s runs every %i minutes from the start', (expression, minutes) => {
     const startedMs = at('2026-03-01T10:00:00Z');
     expect(nextRunMs(expression, 'UTC', startedMs, startedMs)).toBe(startedMs + minutes * 60_000);
-    expect(nextRunMs(expression, 'UTC', startedMs + minutes * 60_000, startedMs)).toBe(startedMs + 2 * minutes * 60_000);
+    expect(nextRunMs(expression, 'UTC', startedMs + minutes * 60_000, startedMs)).toBe(
+      startedMs + 2 * minutes * 60_000,
+    );
   });
 
-  it.each(['rate(5 minute)', 'rate(1 minutes)', 'rate(0 minutes)', 'rate(5 weeks)', 'rate(five minutes)'])('refuses %s', (expression) => {
-    expect(() => parseScheduleExpression(expression)).toThrow(ScheduleExpressionError);
-  });
+  it.each(['rate(5 minute)', 'rate(1 minutes)', 'rate(0 minutes)', 'rate(5 weeks)', 'rate(five minutes)'])(
+    'refuses %s',
+    (expression) => {
+      expect(() => parseScheduleExpression(expression)).toThrow(ScheduleExpressionError);
+    },
+  );
 });
 
 describe('cron()', () => {

@@ -11,7 +11,14 @@ const HOUR_SECONDS = 3600;
 
 function target(logicalId: string, expression: string, functionShortName: string): ScheduledTarget {
   const functionLogicalId = `${functionShortName}Function`;
-  const spec: ScheduleSpec = { logicalId, expression, timezone: 'UTC', enabled: true, input: undefined, functionLogicalId };
+  const spec: ScheduleSpec = {
+    logicalId,
+    expression,
+    timezone: 'UTC',
+    enabled: true,
+    input: undefined,
+    functionLogicalId,
+  };
   return { spec, functionShortName };
 }
 

@@ -58,7 +58,7 @@ describe('it is still a Date', () => {
     ['its tag is [object Date]', () => Object.prototype.toString.call(new ShiftedDate()) === '[object Date]'],
     ['its constructor is the shifted Date', () => new ShiftedDate().constructor === ShiftedDate],
     ['its name is Date', () => ShiftedDate.name === 'Date'],
-    ['a plain object is not a Date', () => !(({}) instanceof ShiftedDate)],
+    ['a plain object is not a Date', () => !({} instanceof ShiftedDate)],
     ['JSON writes it as ISO 8601', () => JSON.stringify(new ShiftedDate(0)) === '"1970-01-01T00:00:00.000Z"'],
   ])('%s', (_name, holds) => {
     expect(holds()).toBe(true);

@@ -9,10 +9,22 @@ import { signStandardWebhook } from '../../../local/sandbox/webhook-signer';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 /** Milliseconds instead of seconds, same shape as the twin's timing. */
-const FAST: DeliveryTiming = { retryDelayMsBase: 5, retryDelayMsMax: 40, attemptsMax: 4, delayMsMax: 20, duplicateGapMsMax: 10, reorderHoldMsMax: 1_000 };
+const FAST: DeliveryTiming = {
+  retryDelayMsBase: 5,
+  retryDelayMsMax: 40,
+  attemptsMax: 4,
+  delayMsMax: 20,
+  duplicateGapMsMax: 10,
+  reorderHoldMsMax: 1_000,
+};
 const WAIT_MS_MAX = 3_000;
 
-interface Received { id: string; timestamp: string; body: string; verified: unknown }
+interface Received {
+  id: string;
+  timestamp: string;
+  body: string;
+  verified: unknown;
+}
 
 let server: Server | undefined;
 let delivery: WebhookDelivery | undefined;
@@ -30,20 +42,41 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; receive
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const headers = { 'webhook-id': String(request.headers['webhook-id']), 'webhook-timestamp': String(request.headers['webhook-timestamp']), 'webhook-signature': String(request.headers['webhook-signature']) };
-    received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], body, verified: verifier.verify(body, headers) });
+    const headers = {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    };
+    received.push({
+      id: headers['webhook-id'],
+      timestamp: headers['webhook-timestamp'],
+      body,
+      verified: verifier.verify(body, headers),
+    });
     response.writeHead(statuses.shift() ?? 200).end();
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}/webhooks/sandbox`, received };
 }
 
-function event(sequence: number, payoutId = 'po_1', status: SandboxWebhookEvent['data']['status'] = 'accepted'): SandboxWebhookEvent {
+function event(
+  sequence: number,
+  payoutId = 'po_1',
+  status: SandboxWebhookEvent['data']['status'] = 'accepted',
+): SandboxWebhookEvent {
   return {
     id: `evt_sbx_${String(sequence).padStart(8, '0')}`,
     type: `payout.${status}`,
     timestamp: '2026-11-25T10:00:00.000Z',
-    data: { payout_id: payoutId, provider_reference: 'sbx_po_1', status, previous_status: null, amount: 1000, currency: 'EUR', fee_minor: 3 },
+    data: {
+      payout_id: payoutId,
+      provider_reference: 'sbx_po_1',
+      status,
+      previous_status: null,
+      amount: 1000,
+      currency: 'EUR',
+      fee_minor: 3,
+    },
   };
 }
 
@@ -62,7 +95,11 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('sandbox webhook signing', () => {
   it('matches the Standard Webhooks test vector (DESIGN §7)', () => {
-    expect(signStandardWebhook(SECRET, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')['webhook-signature']).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(
+      signStandardWebhook(SECRET, 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')[
+        'webhook-signature'
+      ],
+    ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 });
 
@@ -81,7 +118,10 @@ describe('sandbox webhook delivery', () => {
     const record = start(url, { ...FAULT_RATES_NONE, drop: 1 }).enqueue(event(2));
     await until(() => record.state === 'delivered');
     expect(record.plan.droppedAttempts).toBeGreaterThan(0);
-    expect(record.attempts.map((a) => a.outcome)).toEqual([...Array(record.plan.droppedAttempts).fill('dropped'), 'delivered']);
+    expect(record.attempts.map((a) => a.outcome)).toEqual([
+      ...Array(record.plan.droppedAttempts).fill('dropped'),
+      'delivered',
+    ]);
     expect(received.map((r) => r.id)).toEqual(['evt_sbx_00000002']);
   });
 
@@ -111,7 +151,7 @@ describe('sandbox webhook delivery', () => {
     expect(record.attempts.map((a) => a.outcome)).toEqual(['delivered', 'duplicate']);
   });
 
-  it('reorders: a held event arrives after the payout\'s next event', async () => {
+  it("reorders: a held event arrives after the payout's next event", async () => {
     const { url, received } = await receiver();
     const sender = start(url, { ...FAULT_RATES_NONE, reorder: 1 });
     const first = sender.enqueue(event(6, 'po_r', 'in_transit'));

@@ -40,7 +40,13 @@ describe('classifyHttpFailure', () => {
     [400, 'status', 'invalid_request_error', ProviderProtocolError, true],
     [302, 'submit', undefined, ProviderProtocolError, true],
   ] as const)('%i on %s (%s) → %o', (status, operation, type, expected, retryable) => {
-    const outcome = classifyHttpFailure(P, operation, status, type === undefined ? undefined : { error: { type, code: 'some_code', message: 'm' } }, null);
+    const outcome = classifyHttpFailure(
+      P,
+      operation,
+      status,
+      type === undefined ? undefined : { error: { type, code: 'some_code', message: 'm' } },
+      null,
+    );
     expect(outcome).toBeInstanceOf(expected);
     const error = outcome as ProviderError;
     expect(error.retryable).toBe(retryable);
@@ -51,17 +57,27 @@ describe('classifyHttpFailure', () => {
   });
 
   it('404 on a status read is not_found, not an error', () => {
-    expect(classifyHttpFailure(P, 'status', 404, { error: { type: 'not_found', code: 'resource_missing' } }, null)).toBe('not_found');
+    expect(
+      classifyHttpFailure(P, 'status', 404, { error: { type: 'not_found', code: 'resource_missing' } }, null),
+    ).toBe('not_found');
   });
 
   it('a rejection carries the provider reason code', () => {
-    const error = classifyHttpFailure(P, 'submit', 402, { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'bad' } }, null) as ProviderRejectedError;
+    const error = classifyHttpFailure(
+      P,
+      'submit',
+      402,
+      { error: { type: 'payout_rejected', code: 'invalid_account_number', message: 'bad' } },
+      null,
+    ) as ProviderRejectedError;
     expect(error.reasonCode).toBe('invalid_account_number');
     expect(error.category).toBe('terminal');
   });
 
   it('Retry-After (seconds) is kept on unavailable errors; an HTTP date is ignored', () => {
-    expect((classifyHttpFailure(P, 'submit', 503, undefined, '7') as ProviderUnavailableError).retryAfterSeconds).toBe(7);
+    expect((classifyHttpFailure(P, 'submit', 503, undefined, '7') as ProviderUnavailableError).retryAfterSeconds).toBe(
+      7,
+    );
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
   });
@@ -69,10 +85,21 @@ describe('classifyHttpFailure', () => {
 
 describe('classifyFetchError', () => {
   it.each([
-    [Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), ProviderTimeoutError],
+    [
+      Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+      ProviderTimeoutError,
+    ],
     [Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }), ProviderTimeoutError],
-    [new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }), ProviderUnavailableError],
-    [new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }), ProviderUnavailableError],
+    [
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      }),
+      ProviderUnavailableError,
+    ],
+    [
+      new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }),
+      ProviderUnavailableError,
+    ],
   ])('%s → %o, with the original as cause', (thrown, expected) => {
     const error = classifyFetchError(P, thrown, 5_000);
     expect(error).toBeInstanceOf(expected);
@@ -93,7 +120,17 @@ describe('retryDecision (rules in order)', () => {
     ['a submit timeout', timeout, 'submit', 1, false],
     ['a status timeout', timeout, 'status', 1, true],
     ['a 503', unavailable, 'submit', 1, true],
-    ['a long Retry-After', new ProviderUnavailableError('429', { provider: P, httpStatus: 429, retryAfterSeconds: RETRY_AFTER_SECONDS_MAX + 1 }), 'submit', 1, false],
+    [
+      'a long Retry-After',
+      new ProviderUnavailableError('429', {
+        provider: P,
+        httpStatus: 429,
+        retryAfterSeconds: RETRY_AFTER_SECONDS_MAX + 1,
+      }),
+      'submit',
+      1,
+      false,
+    ],
     ['a protocol error', new ProviderProtocolError('garbled', { provider: P }), 'submit', 1, true],
   ] as const)('%s → retry %s', (_label, error, operation, attempt, retry) => {
     const decision = retryDecision(error, operation, attempt, 2, () => 0.5);
@@ -102,7 +139,9 @@ describe('retryDecision (rules in order)', () => {
   });
 
   it('delays are jittered, capped, and honour a short Retry-After', () => {
-    const delays = [1, 2, 3, 4, 5, 10].map((attempt) => retryDecision(unavailable, 'status', attempt, 100, () => 0.999).delayMs);
+    const delays = [1, 2, 3, 4, 5, 10].map(
+      (attempt) => retryDecision(unavailable, 'status', attempt, 100, () => 0.999).delayMs,
+    );
     expect(delays.every((delay) => delay <= RETRY_DELAY_MS_MAX)).toBe(true);
     expect(delays.at(-1)).toBe(Math.floor(0.999 * RETRY_DELAY_MS_MAX));
     expect(retryDecision(unavailable, 'submit', 1, 2, () => 0).delayMs).toBe(0);

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runEngine, type EnginePorts } from '../../../../functions/adapters/reconciliation/engine';
 import type { ReconPayout } from '../../../../functions/domain/reconciliation/matching-types';
-import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor, streamOf } from '../../../support/reconciliation-fixtures';
+import {
+  DATE,
+  bytesOf,
+  csvObjects,
+  payout,
+  reportCsv,
+  rowFor,
+  streamOf,
+} from '../../../support/reconciliation-fixtures';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -24,7 +32,10 @@ function ports(outOfWindow: ReconPayout[] = []): EnginePorts & { opened: string[
 async function run(payouts: ReconPayout[], csv: string, p = ports(), partitions = 4, chunkBytes = 7) {
   const outputDir = mkdtempSync(join(tmpdir(), 'recon-test-'));
   dirs.push(outputDir);
-  const result = await runEngine({ date: DATE, report: bytesOf(csv, chunkBytes), payouts: streamOf(payouts), outputDir, partitions }, p);
+  const result = await runEngine(
+    { date: DATE, report: bytesOf(csv, chunkBytes), payouts: streamOf(payouts), outputDir, partitions },
+    p,
+  );
   const rows = csvObjects(readFileSync(join(outputDir, 'reconciliation.csv'), 'utf8'));
   return { result, rows, outputDir, opened: p.opened };
 }
@@ -59,7 +70,24 @@ describe('reconciliation engine: every category from a constructed report', () =
       rowFor(payout(99), { payoutId: undefined, providerReference: 'sbx_stranger' }),
       rowFor(ledger),
     ]);
-    const { rows, opened, result } = await run([ok, noRef, omitted, amount, currency, fee, status, duplicated, reversed, failed, batchItem, awaitingApproval, ledger], csv);
+    const { rows, opened, result } = await run(
+      [
+        ok,
+        noRef,
+        omitted,
+        amount,
+        currency,
+        fee,
+        status,
+        duplicated,
+        reversed,
+        failed,
+        batchItem,
+        awaitingApproval,
+        ledger,
+      ],
+      csv,
+    );
     const byRef = (ref: string) => rows.find((r) => r.provider_reference === ref)!;
     const categoryOf = (p: ReconPayout) => rows.find((r) => r.payout_id === p.payoutId)?.mismatch_category;
     expect(categoryOf(ok)).toBe('');
@@ -100,8 +128,12 @@ describe('reconciliation engine: every category from a constructed report', () =
   });
 
   it('gives byte-identical files for the same inputs, whatever the chunking', async () => {
-    const payouts = Array.from({ length: 300 }, (_, i) => payout(i, { currency: i % 3 === 0 ? 'JPY' : 'USD', amountMinor: 1_000 + i }));
-    const csv = reportCsv(payouts.filter((_, i) => i % 7 !== 0).map((p) => rowFor(p, p.payoutId.endsWith('5') ? { feeMinor: 1 } : {})));
+    const payouts = Array.from({ length: 300 }, (_, i) =>
+      payout(i, { currency: i % 3 === 0 ? 'JPY' : 'USD', amountMinor: 1_000 + i }),
+    );
+    const csv = reportCsv(
+      payouts.filter((_, i) => i % 7 !== 0).map((p) => rowFor(p, p.payoutId.endsWith('5') ? { feeMinor: 1 } : {})),
+    );
     const a = await run(payouts, csv, ports(), 4, 101);
     const b = await run([...payouts].reverse(), csv, ports(), 4, 4096);
     for (const name of ['reconciliation.csv', 'exceptions.csv', 'summary.json']) {
@@ -117,7 +149,12 @@ describe('reconciliation engine: a malformed report', () => {
     dirs.push(outputDir);
     const p = ports();
     const csv = reportCsv([rowFor(payout(1)), rowFor(payout(2), { status: 'reversed' })]).replace('100.02', '1O0.02');
-    await expect(runEngine({ date: DATE, report: bytesOf(csv), payouts: streamOf([payout(1), payout(2)]), outputDir, partitions: 4 }, p)).rejects.toMatchObject({
+    await expect(
+      runEngine(
+        { date: DATE, report: bytesOf(csv), payouts: streamOf([payout(1), payout(2)]), outputDir, partitions: 4 },
+        p,
+      ),
+    ).rejects.toMatchObject({
       name: 'ReportFormatError',
       line: 3,
       code: 'report_bad_amount',
@@ -132,6 +169,8 @@ describe('reconciliation engine: exceptions', () => {
     const stranger = rowFor(payout(50), { payoutId: undefined, providerReference: 'sbx_twice' });
     const { rows, opened } = await run([], reportCsv([stranger, stranger]));
     expect(opened).toEqual(['reconciliation:missing_internally:provider_reference:sbx_twice']);
-    expect(rows.map((r) => r.exception_id)).toEqual(Array(2).fill('exc_reconciliation_missing_internally_provider_reference_sbx_twice'));
+    expect(rows.map((r) => r.exception_id)).toEqual(
+      Array(2).fill('exc_reconciliation_missing_internally_provider_reference_sbx_twice'),
+    );
   });
 });

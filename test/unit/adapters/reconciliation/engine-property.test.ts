@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { runEngine } from '../../../../functions/adapters/reconciliation/engine';
 import type { ReconPayout } from '../../../../functions/domain/reconciliation/matching-types';
 import type { ReportRow } from '../../../../functions/domain/reconciliation/report';
-import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor, streamOf } from '../../../support/reconciliation-fixtures';
+import {
+  DATE,
+  bytesOf,
+  csvObjects,
+  payout,
+  reportCsv,
+  rowFor,
+  streamOf,
+} from '../../../support/reconciliation-fixtures';
 
 // Random payouts, each given one random perturbation of its report row (or none); the engine must
 // put every perturbed payout in the category of its perturbation and every other one in matched.
@@ -24,7 +32,11 @@ const PERTURBATIONS = {
 } as const;
 type Perturbation = keyof typeof PERTURBATIONS;
 
-function apply(p: ReconPayout, perturbation: Perturbation, delta: number): { ours: ReconPayout; rows: Omit<ReportRow, 'line'>[] } {
+function apply(
+  p: ReconPayout,
+  perturbation: Perturbation,
+  delta: number,
+): { ours: ReconPayout; rows: Omit<ReportRow, 'line'>[] } {
   switch (perturbation) {
     case 'none':
       return { ours: p, rows: [rowFor(p)] };
@@ -80,14 +92,25 @@ describe('reconciliation engine, property', () => {
           rows.push(...applied.rows);
           expected.set(base.payoutId, PERTURBATIONS[spec.perturbation]);
         });
-        for (let s = 0; s < strangers; s += 1) rows.push(rowFor(payout(10_000 + s), { payoutId: undefined, providerReference: `sbx_stranger_${s}` }));
+        for (let s = 0; s < strangers; s += 1)
+          rows.push(rowFor(payout(10_000 + s), { payoutId: undefined, providerReference: `sbx_stranger_${s}` }));
         // Shuffle the report deterministically from the generated order.
-        const shuffled = rows.map((row, i) => ({ row, k: order[i % Math.max(order.length, 1)] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.row);
+        const shuffled = rows
+          .map((row, i) => ({ row, k: order[i % Math.max(order.length, 1)] ?? i }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.row);
         const outputDir = mkdtempSync(join(tmpdir(), 'recon-prop-'));
         try {
-          await runEngine({ date: DATE, report: bytesOf(reportCsv(shuffled), 97), payouts: streamOf(ours), outputDir, partitions: 3 }, { openException: async (_r, ref) => ref.dedupKey });
+          await runEngine(
+            { date: DATE, report: bytesOf(reportCsv(shuffled), 97), payouts: streamOf(ours), outputDir, partitions: 3 },
+            { openException: async (_r, ref) => ref.dedupKey },
+          );
           const out = csvObjects(readFileSync(join(outputDir, 'reconciliation.csv'), 'utf8'));
-          const byPayout = new Map(out.filter((r) => r.payout_id?.startsWith('po_0') && !r.provider_reference?.startsWith('sbx_stranger')).map((r) => [r.payout_id!, r]));
+          const byPayout = new Map(
+            out
+              .filter((r) => r.payout_id?.startsWith('po_0') && !r.provider_reference?.startsWith('sbx_stranger'))
+              .map((r) => [r.payout_id!, r]),
+          );
           for (const [payoutId, category] of expected) {
             const row = byPayout.get(payoutId);
             expect(row, payoutId).toBeDefined();
@@ -96,7 +119,9 @@ describe('reconciliation engine, property', () => {
             expect(row!.exception_id === '').toBe(category === '' || category === 'failed');
           }
           const orphans = out.filter((r) => r.mismatch_category === 'missing_internally');
-          expect(orphans.map((r) => r.provider_reference).sort()).toEqual(Array.from({ length: strangers }, (_, s) => `sbx_stranger_${s}`));
+          expect(orphans.map((r) => r.provider_reference).sort()).toEqual(
+            Array.from({ length: strangers }, (_, s) => `sbx_stranger_${s}`),
+          );
           expect(out).toHaveLength(payouts.length + strangers);
         } finally {
           rmSync(outputDir, { recursive: true, force: true });

@@ -1,11 +1,16 @@
 import { GetAuthorizerCommand, UpdateAuthorizerCommand } from '@aws-sdk/client-apigatewayv2';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { awsTenantPorts, type AwsTenantClients } from '../../../../functions/adapters/identity/aws-tenant-ports';
-import { createTenant, disableTenant, syncAudience, TenantProvisioningError } from '../../../../functions/app/access/tenants';
+import {
+  createTenant,
+  disableTenant,
+  syncAudience,
+  TenantProvisioningError,
+} from '../../../../functions/app/access/tenants';
 import { TENANT_ROLES, tenantActor } from '../../../../functions/shared/access-matrix';
 import { qualifiedScope } from '../../../../functions/shared/names';
 import { runTenantsCli } from '../../../../local/cli/tenants-cli';
@@ -15,9 +20,21 @@ import { runTenantsCli } from '../../../../local/cli/tenants-cli';
 
 type Sent = { name: string; input: any };
 const NOW = new Date('2026-03-01T10:00:00.000Z');
-const OUTPUTS = { UserPoolId: 'eu-west-1_pool', HttpApiId: 'api123', JwtAuthorizerId: 'auth456', OperationsTableName: 'ops-table' };
+const OUTPUTS = {
+  UserPoolId: 'eu-west-1_pool',
+  HttpApiId: 'api123',
+  JwtAuthorizerId: 'auth456',
+  OperationsTableName: 'ops-table',
+};
 
-function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; audience?: string[]; failSecretAfter?: number } = {}) {
+function fakeAws(
+  options: {
+    directoryItems?: Array<Record<string, unknown>>;
+    audience?: string[];
+    failSecretAfter?: number;
+    existingSecrets?: string[];
+  } = {},
+) {
   const sent: Sent[] = [];
   let audience = options.audience ?? ['console-client'];
   let clients = 0;
@@ -31,7 +48,9 @@ function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; aud
   const aws: AwsTenantClients = {
     cloudFormation: client((command) => {
       expect(command).toBeInstanceOf(DescribeStacksCommand);
-      return { Stacks: [{ Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }] };
+      return {
+        Stacks: [{ Outputs: Object.entries(OUTPUTS).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) }],
+      };
     }) as never,
     cognito: client((command) => {
       expect(command).toBeInstanceOf(CreateUserPoolClientCommand);
@@ -39,9 +58,14 @@ function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; aud
       return { UserPoolClient: { ClientId: `client${clients}`, ClientSecret: `secret${clients}` } };
     }) as never,
     secretsManager: client((command) => {
+      if (command instanceof PutSecretValueCommand)
+        return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${command.input.SecretId}` };
       expect(command).toBeInstanceOf(CreateSecretCommand);
+      if (options.existingSecrets?.includes(command.input.Name))
+        throw Object.assign(new Error('exists'), { name: 'ResourceExistsException' });
       secrets += 1;
-      if (options.failSecretAfter !== undefined && secrets > options.failSecretAfter) throw Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' });
+      if (options.failSecretAfter !== undefined && secrets > options.failSecretAfter)
+        throw Object.assign(new Error('AccessDeniedException'), { name: 'AccessDeniedException' });
       return { ARN: `arn:aws:secretsmanager:eu-west-1:1:secret:${command.input.Name}` };
     }) as never,
     dynamodb: client((command) => {
@@ -50,7 +74,13 @@ function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; aud
       throw new Error(`unexpected ${command.constructor.name}`);
     }) as never,
     apiGateway: client((command) => {
-      if (command instanceof GetAuthorizerCommand) return { JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool', Audience: audience } };
+      if (command instanceof GetAuthorizerCommand)
+        return {
+          JwtConfiguration: {
+            Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool',
+            Audience: audience,
+          },
+        };
       if (command instanceof UpdateAuthorizerCommand) {
         audience = command.input.JwtConfiguration!.Audience!;
         return {};
@@ -61,9 +91,21 @@ function fakeAws(options: { directoryItems?: Array<Record<string, unknown>>; aud
   return { aws, sent, audience: () => audience };
 }
 
-const ports = (aws: AwsTenantClients) => awsTenantPorts({ stackName: 'PayoutPlatform-dev', stage: 'dev', clients: aws, now: () => NOW });
+const ports = (aws: AwsTenantClients) =>
+  awsTenantPorts({ stackName: 'PayoutPlatform-dev', stage: 'dev', clients: aws, now: () => NOW });
 const named = (sent: Sent[], name: string) => sent.filter((command) => command.name === name);
-const directoryItem = (role: string, clientId: string, status: string) => ({ pk: 'TENANTS', sk: `acme#${role}#${clientId}`, tenantId: 'acme', role, clientId, status, scopes: [], secretLocation: 'arn', clientName: `tenant-acme-${role}`, createdAt: NOW.toISOString() });
+const directoryItem = (role: string, clientId: string, status: string) => ({
+  pk: 'TENANTS',
+  sk: `acme#${role}#${clientId}`,
+  tenantId: 'acme',
+  role,
+  clientId,
+  status,
+  scopes: [],
+  secretLocation: 'arn',
+  clientName: `tenant-acme-${role}`,
+  createdAt: NOW.toISOString(),
+});
 
 describe('tenant provisioning on AWS (injected clients)', () => {
   it("creates one client-credentials app client per role with exactly the role's scopes, a secret each, the mappings and the audience", async () => {
@@ -82,18 +124,40 @@ describe('tenant provisioning on AWS (injected clients)', () => {
       });
     });
     const stored = named(sent, 'CreateSecretCommand').map((command) => command.input);
-    expect(stored.map((input) => input.Name)).toEqual(TENANT_ROLES.map((role) => `payout-platform/dev/tenants/acme/${role}`));
-    expect(JSON.parse(stored[0].SecretString)).toEqual({ tenant_id: 'acme', role: 'backend', client_id: 'client1', client_secret: 'secret1', scopes: tenantActor('backend').scopes.map(qualifiedScope) });
+    expect(stored.map((input) => input.Name)).toEqual(
+      TENANT_ROLES.map((role) => `payout-platform/dev/tenants/acme/${role}`),
+    );
+    expect(JSON.parse(stored[0].SecretString)).toEqual({
+      tenant_id: 'acme',
+      role: 'backend',
+      client_id: 'client1',
+      client_secret: 'secret1',
+      scopes: tenantActor('backend').scopes.map(qualifiedScope),
+    });
 
     const [transaction] = named(sent, 'TransactWriteCommand');
     const items = transaction!.input.TransactItems.map((item: any) => item.Put);
     expect(items).toHaveLength(6);
-    expect(items[0]).toMatchObject({ TableName: 'ops-table', ConditionExpression: 'attribute_not_exists(pk)', Item: { pk: 'TENANT_CLIENT#client1', sk: 'TENANT_CLIENT', tenantId: 'acme', role: 'backend', status: 'active' } });
+    expect(items[0]).toMatchObject({
+      TableName: 'ops-table',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'TENANT_CLIENT#client1', sk: 'TENANT_CLIENT', tenantId: 'acme', role: 'backend', status: 'active' },
+    });
     expect(items[1].Item).toMatchObject({ pk: 'TENANTS', sk: 'acme#backend#client1' });
 
-    expect(named(sent, 'UpdateAuthorizerCommand')[0]!.input).toMatchObject({ ApiId: 'api123', AuthorizerId: 'auth456', JwtConfiguration: { Issuer: expect.stringContaining('cognito-idp') } });
+    expect(named(sent, 'UpdateAuthorizerCommand')[0]!.input).toMatchObject({
+      ApiId: 'api123',
+      AuthorizerId: 'auth456',
+      JwtConfiguration: { Issuer: expect.stringContaining('cognito-idp') },
+    });
     expect(audience()).toEqual(['console-client', 'client1', 'client2', 'client3']);
-    expect(result.clients.map((client) => [client.role, client.clientId, client.secretLocation])).toEqual(TENANT_ROLES.map((role, index) => [role, `client${index + 1}`, `arn:aws:secretsmanager:eu-west-1:1:secret:payout-platform/dev/tenants/acme/${role}`]));
+    expect(result.clients.map((client) => [client.role, client.clientId, client.secretLocation])).toEqual(
+      TENANT_ROLES.map((role, index) => [
+        role,
+        `client${index + 1}`,
+        `arn:aws:secretsmanager:eu-west-1:1:secret:payout-platform/dev/tenants/acme/${role}`,
+      ]),
+    );
   });
 
   it('--dry-run reads the stack and the directory, and changes nothing', async () => {
@@ -111,7 +175,10 @@ describe('tenant provisioning on AWS (injected clients)', () => {
     ['a malformed tenant id', { tenantId: 'Acme Corp' }, 'tenant_id_invalid'],
   ])('refuses %s before sending anything but the stack read', async (_name, request, code) => {
     const { aws, sent } = fakeAws();
-    await expect(createTenant(await ports(aws), request)).rejects.toMatchObject({ name: 'TenantProvisioningError', code });
+    await expect(createTenant(await ports(aws), request)).rejects.toMatchObject({
+      name: 'TenantProvisioningError',
+      code,
+    });
     expect(sent.map((command) => command.name)).toEqual(['DescribeStacksCommand']);
   });
 
@@ -119,7 +186,25 @@ describe('tenant provisioning on AWS (injected clients)', () => {
     const { aws } = fakeAws({ directoryItems: [directoryItem('backend', 'old1', 'active')] });
     await expect(createTenant(await ports(aws), { tenantId: 'acme' })).rejects.toMatchObject({ code: 'tenant_exists' });
     const disabled = fakeAws({ directoryItems: [directoryItem('backend', 'old1', 'disabled')] });
-    await expect(createTenant(await ports(disabled.aws), { tenantId: 'acme', roles: ['backend'] })).resolves.toMatchObject({ clients: [{ role: 'backend', clientId: 'client1' }] });
+    await expect(
+      createTenant(await ports(disabled.aws), { tenantId: 'acme', roles: ['backend'] }),
+    ).resolves.toMatchObject({ clients: [{ role: 'backend', clientId: 'client1' }] });
+  });
+
+  it('a role re-created after a disable puts its new credentials into the same secret (a new version)', async () => {
+    const name = 'payout-platform/dev/tenants/acme/backend';
+    const { aws, sent } = fakeAws({
+      existingSecrets: [name],
+      directoryItems: [directoryItem('backend', 'old1', 'disabled')],
+    });
+    const result = await createTenant(await ports(aws), { tenantId: 'acme', roles: ['backend'] });
+    expect(
+      named(sent, 'PutSecretValueCommand').map((command) => [
+        command.input.SecretId,
+        JSON.parse(command.input.SecretString).client_id,
+      ]),
+    ).toEqual([[name, 'client1']]);
+    expect(result.clients[0]!.secretLocation).toBe(`arn:aws:secretsmanager:eu-west-1:1:secret:${name}`);
   });
 
   it('stops at a failed step, writes no mapping, and names what it created', async () => {
@@ -127,7 +212,13 @@ describe('tenant provisioning on AWS (injected clients)', () => {
     const failure = await createTenant(await ports(aws), { tenantId: 'acme' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TenantProvisioningError);
     expect(failure).toMatchObject({ code: 'provisioning_incomplete', category: 'human_action_required' });
-    expect((failure as TenantProvisioningError).created.map((client) => [client.role, client.clientId, client.secretLocation])).toEqual([
+    expect(
+      (failure as TenantProvisioningError).created.map((client) => [
+        client.role,
+        client.clientId,
+        client.secretLocation,
+      ]),
+    ).toEqual([
       ['backend', 'client1', 'arn:aws:secretsmanager:eu-west-1:1:secret:payout-platform/dev/tenants/acme/backend'],
       ['approver', 'client2', undefined],
     ]);
@@ -136,7 +227,10 @@ describe('tenant provisioning on AWS (injected clients)', () => {
   });
 
   it('disable marks both items of every active client disabled and takes them out of the audience', async () => {
-    const { aws, sent, audience } = fakeAws({ audience: ['console-client', 'c1', 'c2'], directoryItems: [directoryItem('backend', 'c1', 'active'), directoryItem('approver', 'c2', 'active')] });
+    const { aws, sent, audience } = fakeAws({
+      audience: ['console-client', 'c1', 'c2'],
+      directoryItems: [directoryItem('backend', 'c1', 'active'), directoryItem('approver', 'c2', 'active')],
+    });
     await disableTenant(await ports(aws), { tenantId: 'acme' });
     const updates = named(sent, 'TransactWriteCommand')[0]!.input.TransactItems.map((item: any) => item.Update);
     expect(updates.map((update: any) => update.Key)).toEqual([
@@ -150,7 +244,10 @@ describe('tenant provisioning on AWS (injected clients)', () => {
   });
 
   it('sync adds active clients missing from the audience and removes disabled ones, leaving the console client alone', async () => {
-    const { aws, audience } = fakeAws({ audience: ['console-client', 'gone'], directoryItems: [directoryItem('backend', 'live', 'active'), directoryItem('approver', 'gone', 'disabled')] });
+    const { aws, audience } = fakeAws({
+      audience: ['console-client', 'gone'],
+      directoryItems: [directoryItem('backend', 'live', 'active'), directoryItem('approver', 'gone', 'disabled')],
+    });
     const result = await syncAudience(await ports(aws));
     expect(result).toEqual({ dryRun: false, added: ['live'], removed: ['gone'] });
     expect(audience()).toEqual(['console-client', 'live']);
@@ -160,14 +257,27 @@ describe('tenant provisioning on AWS (injected clients)', () => {
     const { aws, sent } = fakeAws();
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runTenantsCli(['create', 'acme', '--role', 'batch-operator', '--scopes', 'batches:retry,payouts:write', '--aws', '--stage', 'dev'], {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      connect: async (target) => {
-        expect(target).toEqual({ kind: 'aws', stage: 'dev' });
-        return ports(aws);
+    const code = await runTenantsCli(
+      [
+        'create',
+        'acme',
+        '--role',
+        'batch-operator',
+        '--scopes',
+        'batches:retry,payouts:write',
+        '--aws',
+        '--stage',
+        'dev',
+      ],
+      {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+        connect: async (target) => {
+          expect(target).toEqual({ kind: 'aws', stage: 'dev' });
+          return ports(aws);
+        },
       },
-    });
+    );
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/^✖ invalid_scope: the batch-operator role may not hold payouts:write/);
     expect(named(sent, 'CreateUserPoolClientCommand')).toEqual([]);
@@ -175,7 +285,13 @@ describe('tenant provisioning on AWS (injected clients)', () => {
 
   it('the CLI refuses --aws without a stage (usage, exit 2)', async () => {
     const err: string[] = [];
-    const code = await runTenantsCli(['list', '--aws'], { out: () => undefined, err: (line) => err.push(line), connect: async () => { throw new Error('must not connect'); } });
+    const code = await runTenantsCli(['list', '--aws'], {
+      out: () => undefined,
+      err: (line) => err.push(line),
+      connect: async () => {
+        throw new Error('must not connect');
+      },
+    });
     expect(code).toBe(2);
     expect(err[0]).toContain('--stage');
   });

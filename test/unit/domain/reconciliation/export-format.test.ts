@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPayout } from '../../../../functions/domain/reconciliation/classify';
 import { csvField } from '../../../../functions/domain/reconciliation/csv-writer';
-import { EXCEPTIONS_CSV_COLUMNS, RECONCILIATION_CSV_COLUMNS, exceptionsCsvLine, reconciliationCsvLine } from '../../../../functions/domain/reconciliation/export-rows';
+import {
+  EXCEPTIONS_CSV_COLUMNS,
+  RECONCILIATION_CSV_COLUMNS,
+  exceptionsCsvLine,
+  reconciliationCsvLine,
+} from '../../../../functions/domain/reconciliation/export-rows';
 import { manifestJson } from '../../../../functions/domain/reconciliation/manifest';
 import { SummaryAccumulator } from '../../../../functions/domain/reconciliation/summary';
 import { csvObjects, payout, rowFor } from '../../../support/reconciliation-fixtures';
@@ -18,11 +23,25 @@ describe('export format', () => {
   });
 
   it('writes minor units and a decimal column per currency exponent', () => {
-    for (const [currency, amountMinor, decimal] of [['USD', 12345, '123.45'], ['JPY', 1000, '1000'], ['BHD', 1005, '1.005']] as const) {
+    for (const [currency, amountMinor, decimal] of [
+      ['USD', 12345, '123.45'],
+      ['JPY', 1000, '1000'],
+      ['BHD', 1005, '1.005'],
+    ] as const) {
       const p = payout(1, { currency, amountMinor, feeMinor: 5 });
-      const line = reconciliationCsvLine(classifyPayout(p, [{ ...rowFor(p), line: 2 }], 'provider_reference'), undefined);
+      const line = reconciliationCsvLine(
+        classifyPayout(p, [{ ...rowFor(p), line: 2 }], 'provider_reference'),
+        undefined,
+      );
       const [row] = csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + line);
-      expect([row!.amount_minor, row!.amount, row!.provider_gross, row!.match_status, row!.mismatch_category, row!.report_line]).toEqual([String(amountMinor), decimal, decimal, 'matched', '', '2']);
+      expect([
+        row!.amount_minor,
+        row!.amount,
+        row!.provider_gross,
+        row!.match_status,
+        row!.mismatch_category,
+        row!.report_line,
+      ]).toEqual([String(amountMinor), decimal, decimal, 'matched', '', '2']);
       expect(line.endsWith('\r\n')).toBe(true);
     }
   });
@@ -30,14 +49,35 @@ describe('export format', () => {
   it('writes every mismatch of a row, dominant first, in the last column of both files', () => {
     expect([RECONCILIATION_CSV_COLUMNS.at(-1), EXCEPTIONS_CSV_COLUMNS.at(-1)]).toEqual(['mismatches', 'mismatches']);
     const p = payout(1, { feeMinor: 25 });
-    const row = classifyPayout(p, [{ ...rowFor(p, { status: 'in_transit', feeMinor: 26, settledAt: undefined }), line: 2 }], 'provider_reference');
-    const exception = { exceptionId: 'exc_1', dedupKey: 'reconciliation:status_mismatch:payout:po_000001', category: 'status_mismatch' as const, owner: 'ops' as const, slaSeconds: 86_400 };
+    const row = classifyPayout(
+      p,
+      [{ ...rowFor(p, { status: 'in_transit', feeMinor: 26, settledAt: undefined }), line: 2 }],
+      'provider_reference',
+    );
+    const exception = {
+      exceptionId: 'exc_1',
+      dedupKey: 'reconciliation:status_mismatch:payout:po_000001',
+      category: 'status_mismatch' as const,
+      owner: 'ops' as const,
+      slaSeconds: 86_400,
+    };
     const [recon] = csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(row, exception));
     const [exc] = csvObjects(EXCEPTIONS_CSV_COLUMNS.join(',') + '\r\n' + exceptionsCsvLine(row, exception));
-    expect([recon!.mismatch_category, recon!.exception_owner, recon!.mismatches]).toEqual(['status_mismatch', 'ops', 'status_mismatch;fee_mismatch']);
-    expect([exc!.category, exc!.owner, exc!.mismatches]).toEqual(['status_mismatch', 'ops', 'status_mismatch;fee_mismatch']);
+    expect([recon!.mismatch_category, recon!.exception_owner, recon!.mismatches]).toEqual([
+      'status_mismatch',
+      'ops',
+      'status_mismatch;fee_mismatch',
+    ]);
+    expect([exc!.category, exc!.owner, exc!.mismatches]).toEqual([
+      'status_mismatch',
+      'ops',
+      'status_mismatch;fee_mismatch',
+    ]);
     const matched = classifyPayout(p, [{ ...rowFor(p), line: 2 }], 'provider_reference');
-    expect(csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(matched, undefined))[0]!.mismatches).toBe('');
+    expect(
+      csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(matched, undefined))[0]!
+        .mismatches,
+    ).toBe('');
   });
 
   it('summarises per currency in a fixed key order, with no wall-clock time', () => {
@@ -51,7 +91,15 @@ describe('export format', () => {
     expect(json.currencies.EUR.in_transit.count).toBe(1);
     expect(json.currencies.EUR.categories.missing_at_provider).toBe(1);
     expect(summary.toJson('2026-11-24')).toBe(summary.toJson('2026-11-24'));
-    const manifest = manifestJson({ date: '2026-11-24', provider: 'sandbox', files: [{ name: 'summary.json', rows: 0, bytes: 1, sha256: 'ab', contentType: 'application/json' }, { name: 'exceptions.csv', rows: 0, bytes: 1, sha256: 'cd', contentType: 'text/csv' }], inputs: [] });
+    const manifest = manifestJson({
+      date: '2026-11-24',
+      provider: 'sandbox',
+      files: [
+        { name: 'summary.json', rows: 0, bytes: 1, sha256: 'ab', contentType: 'application/json' },
+        { name: 'exceptions.csv', rows: 0, bytes: 1, sha256: 'cd', contentType: 'text/csv' },
+      ],
+      inputs: [],
+    });
     expect(JSON.parse(manifest).files.map((f: { name: string }) => f.name)).toEqual(['exceptions.csv', 'summary.json']);
   });
 });

@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { RECONCILIATION_CATEGORIES, ownerOf, type MismatchCategory } from '../../../../functions/domain/reconciliation/categories';
+import {
+  RECONCILIATION_CATEGORIES,
+  ownerOf,
+  type MismatchCategory,
+} from '../../../../functions/domain/reconciliation/categories';
 import { classifyOrphan, classifyPayout } from '../../../../functions/domain/reconciliation/classify';
 import type { ReconPayout } from '../../../../functions/domain/reconciliation/matching-types';
 import { MISMATCH_PRECEDENCE, dominantMismatch } from '../../../../functions/domain/reconciliation/precedence';
 import type { ReportRow } from '../../../../functions/domain/reconciliation/report';
 import { payout, rowFor } from '../../../support/reconciliation-fixtures';
 
-// Issue 8, finding 2: a row records every mismatch it has, and its category and owner come from one
+// A row records every mismatch it has, and its category and owner come from one
 // order of precedence in which a status contradiction beats any amount, currency or fee difference.
 
 /** The kinds that can share a row: every comparison of a payout with a provider row that claims it. */
-const CO_OCCURRING = ['status_mismatch', 'reversed_after_paid', 'duplicate_at_provider', 'amount_mismatch', 'currency_mismatch', 'fee_mismatch', 'missing_provider_reference'] as const;
+const CO_OCCURRING = [
+  'status_mismatch',
+  'reversed_after_paid',
+  'duplicate_at_provider',
+  'amount_mismatch',
+  'currency_mismatch',
+  'fee_mismatch',
+  'missing_provider_reference',
+] as const;
 type Kind = (typeof CO_OCCURRING)[number];
 
 /**
@@ -20,13 +32,20 @@ type Kind = (typeof CO_OCCURRING)[number];
  * - amount next to a currency mismatch: our ledger disagrees with our payout (minor units of two
  *   currencies are never compared).
  */
-function scenario(kinds: ReadonlySet<Kind>): { ours: ReconPayout; rows: ReportRow[]; matchedBy: 'provider_reference' | 'payout_id' } {
+function scenario(kinds: ReadonlySet<Kind>): {
+  ours: ReconPayout;
+  rows: ReportRow[];
+  matchedBy: 'provider_reference' | 'payout_id';
+} {
   const base = payout(1, { status: 'paid', feeMinor: 25 });
   let ours: ReconPayout = base;
   let row: Omit<ReportRow, 'line'> = rowFor(base);
   if (kinds.has('reversed_after_paid')) row = { ...row, status: 'reversed' };
   if (kinds.has('status_mismatch')) {
-    row = row.status === 'reversed' ? { ...row, batchStatus: 'pending' } : { ...row, status: 'in_transit', settledAt: undefined };
+    row =
+      row.status === 'reversed'
+        ? { ...row, batchStatus: 'pending' }
+        : { ...row, status: 'in_transit', settledAt: undefined };
   }
   if (kinds.has('currency_mismatch')) row = { ...row, currency: 'EUR' };
   if (kinds.has('amount_mismatch')) {
@@ -117,13 +136,20 @@ describe('mismatch precedence: every pair that can share a row, through the clas
   });
 
   for (const [a, b, dominant, owner] of PAIRS) {
-    for (const [first, second] of [[a, b], [b, a]] as const) {
+    for (const [first, second] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       it(`${first} + ${second} → ${dominant} (${owner}), both recorded`, () => {
         const { ours, rows, matchedBy } = scenario(new Set([first, second]));
         const row = classifyPayout(ours, rows, matchedBy);
         const other = dominant === a ? b : a;
         expect(row.category).toBe(dominant);
-        expect(row.category === null || row.category === 'matched' || row.category === 'failed' ? undefined : ownerOf(row.category)).toBe(owner);
+        expect(
+          row.category === null || row.category === 'matched' || row.category === 'failed'
+            ? undefined
+            : ownerOf(row.category),
+        ).toBe(owner);
         expect(row.mismatches).toEqual([dominant, other]);
         expect(row.matchStatus).toBe('unmatched');
         expect(row.detail.startsWith(`${dominant}: `)).toBe(true);
@@ -138,7 +164,10 @@ describe('mismatch precedence: every pair that can share a row, through the clas
   });
 
   it('missing on either side stands alone', () => {
-    expect(classifyPayout(payout(2), [], 'none')).toMatchObject({ category: 'missing_at_provider', mismatches: ['missing_at_provider'] });
+    expect(classifyPayout(payout(2), [], 'none')).toMatchObject({
+      category: 'missing_at_provider',
+      mismatches: ['missing_at_provider'],
+    });
     const orphan = classifyOrphan({ ...rowFor(payout(3)), payoutId: undefined, line: 2 } as ReportRow);
     expect(orphan).toMatchObject({ category: 'missing_internally', mismatches: ['missing_internally'] });
   });
@@ -147,14 +176,26 @@ describe('mismatch precedence: every pair that can share a row, through the clas
     const ours = payout(4, { status: 'paid', feeMinor: 25 });
     const row = { ...rowFor(ours, { status: 'in_transit', feeMinor: 26, settledAt: undefined }), line: 2 } as ReportRow;
     const classified = classifyPayout(ours, [row], 'provider_reference');
-    expect([classified.category, classified.mismatches, ownerOf('status_mismatch')]).toEqual(['status_mismatch', ['status_mismatch', 'fee_mismatch'], 'ops']);
-    expect(classified.detail).toBe('status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26');
+    expect([classified.category, classified.mismatches, ownerOf('status_mismatch')]).toEqual([
+      'status_mismatch',
+      ['status_mismatch', 'fee_mismatch'],
+      'ops',
+    ]);
+    expect(classified.detail).toBe(
+      'status_mismatch: ours paid, provider in_transit; fee_mismatch: ours 0.25, provider 0.26',
+    );
   });
 
   it('matched and failed rows have no mismatches', () => {
     const ok = payout(5);
-    expect(classifyPayout(ok, [{ ...rowFor(ok), line: 2 }], 'provider_reference')).toMatchObject({ category: 'matched', mismatches: [] });
+    expect(classifyPayout(ok, [{ ...rowFor(ok), line: 2 }], 'provider_reference')).toMatchObject({
+      category: 'matched',
+      mismatches: [],
+    });
     const failed = payout(6, { status: 'failed' });
-    expect(classifyPayout(failed, [{ ...rowFor(failed), line: 2 }], 'provider_reference')).toMatchObject({ category: 'failed', mismatches: [] });
+    expect(classifyPayout(failed, [{ ...rowFor(failed), line: 2 }], 'provider_reference')).toMatchObject({
+      category: 'failed',
+      mismatches: [],
+    });
   });
 });

@@ -1,27 +1,50 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { SIGNATURE_TOLERANCE_SECONDS, signStripe, verifyStripeSignature } from '../../../../functions/domain/webhook-signatures';
+import {
+  SIGNATURE_TOLERANCE_SECONDS,
+  signStripe,
+  verifyStripeSignature,
+} from '../../../../functions/domain/webhook-signatures';
 
 // Oracle: the official stripe package signs; we verify. No network: the key is never used.
 const stripe = new Stripe('sk_test_oracle_only');
 const SECRET = 'whsec_test_primary_0123456789abcdef';
 const NEXT_SECRET = 'whsec_test_next_fedcba9876543210';
 const T = 1_764_000_000;
-const BODY = JSON.stringify({ id: 'evt_1', type: 'payout.paid', data: { object: { id: 'po_1', status: 'paid', metadata: { payout_id: 'pay_1' } } } }, null, 2);
+const BODY = JSON.stringify(
+  {
+    id: 'evt_1',
+    type: 'payout.paid',
+    data: { object: { id: 'po_1', status: 'paid', metadata: { payout_id: 'pay_1' } } },
+  },
+  null,
+  2,
+);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-const header = (secret = SECRET, timestamp = T, payload = BODY) => stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+const header = (secret = SECRET, timestamp = T, payload = BODY) =>
+  stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 const verify = (h: string | undefined, opts: { body?: string; secrets?: string[]; now?: number } = {}) =>
-  verifyStripeSignature({ headers: { 'stripe-signature': h }, rawBody: bytes(opts.body ?? BODY), secrets: opts.secrets ?? [SECRET], nowSeconds: opts.now ?? T });
+  verifyStripeSignature({
+    headers: { 'stripe-signature': h },
+    rawBody: bytes(opts.body ?? BODY),
+    secrets: opts.secrets ?? [SECRET],
+    nowSeconds: opts.now ?? T,
+  });
 
 describe('Stripe signature verification', () => {
-  it('accepts a header from stripe.webhooks.generateTestHeaderString', () => expect(verify(header())).toEqual({ ok: true, timestampSeconds: T }));
+  it('accepts a header from stripe.webhooks.generateTestHeaderString', () =>
+    expect(verify(header())).toEqual({ ok: true, timestampSeconds: T }));
   it('signs exactly as stripe does', () => expect(header()).toBe(`t=${T},v1=${signStripe(SECRET, T, bytes(BODY))}`));
 
   it.each([
     ['tampered body', () => verify(header(), { body: BODY.replace('paid', 'fail') }), 'signature_mismatch'],
     ['tampered timestamp', () => verify(header().replace(`t=${T}`, `t=${T + 1}`)), 'signature_mismatch'],
-    ['tampered signature', () => verify(header().slice(0, -1) + (header().endsWith('0') ? '1' : '0')), 'signature_mismatch'],
+    [
+      'tampered signature',
+      () => verify(header().slice(0, -1) + (header().endsWith('0') ? '1' : '0')),
+      'signature_mismatch',
+    ],
     ['wrong secret', () => verify(header(), { secrets: [NEXT_SECRET] }), 'signature_mismatch'],
     ['no secret configured', () => verify(header(), { secrets: [] }), 'no_secret_configured'],
     ['missing header', () => verify(undefined), 'missing_header'],
@@ -52,7 +75,7 @@ describe('Stripe signature verification', () => {
   });
 });
 
-describe('Stripe v1: compared as strictly as stripe.webhooks does (issue 8 §3)', () => {
+describe('Stripe v1: compared as strictly as stripe.webhooks does', () => {
   const now = Math.floor(Date.now() / 1000);
   const hex = signStripe(SECRET, now, bytes(BODY));
   const oracleAccepts = (h: string): boolean => {

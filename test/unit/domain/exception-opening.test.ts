@@ -1,0 +1,225 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  EXCEPTION_CATEGORIES,
+  exceptionDedupKey,
+  exceptionIdFor,
+  exceptionIdOf,
+  openException,
+  type ExceptionCategory,
+  type ExceptionOwner,
+  type ExceptionSubject,
+} from '../../../functions/domain/exceptions';
+
+// The exception rules in one function: the subject decides the dedup key (so the exception id),
+// the owner and the SLA. The keys below are the formats already stored in exception ids: a change
+// to any of them would open a second row beside every existing one, so they are pinned here.
+
+const HOUR = 3_600;
+const PAYOUT = 'po_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP';
+
+const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, string | undefined]> = [
+  [
+    { category: 'forbidden_transition', provider: 'sandbox', providerEventId: 'msg_1', payoutId: PAYOUT },
+    'forbidden:sandbox:msg_1',
+    'ops',
+    4 * HOUR,
+    PAYOUT,
+  ],
+  [
+    {
+      category: 'event_ownership_mismatch',
+      provider: 'stripe',
+      payoutId: PAYOUT,
+      via: { kind: 'webhook', providerEventId: 'evt_1' },
+    },
+    'ownership:stripe:evt_1',
+    'ops',
+    2 * HOUR,
+    PAYOUT,
+  ],
+  [
+    {
+      category: 'event_ownership_mismatch',
+      provider: 'sandbox',
+      payoutId: PAYOUT,
+      via: { kind: 'poll', providerReference: 'sbx_1' },
+    },
+    `ownership:sandbox:poll:${PAYOUT}:sbx_1`,
+    'ops',
+    2 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'webhook_dead_lettered', message: { kind: 'event', provider: 'sandbox', providerEventId: 'msg_2' } },
+    'webhook_dlq:sandbox:msg_2',
+    'ops',
+    4 * HOUR,
+    undefined,
+  ],
+  [
+    {
+      category: 'webhook_dead_lettered',
+      message: { kind: 'event', provider: 'sandbox', providerEventId: 'msg_2' },
+      payoutId: PAYOUT,
+    },
+    'webhook_dlq:sandbox:msg_2',
+    'ops',
+    4 * HOUR,
+    PAYOUT,
+  ],
+  // A message too broken to name its event keeps the key it always had (by SQS message id).
+  [
+    { category: 'webhook_dead_lettered', message: { kind: 'unreadable', messageId: 'm-1' } },
+    'submission_dlq:m-1',
+    'ops',
+    4 * HOUR,
+    undefined,
+  ],
+  [
+    { category: 'submission_dead_lettered', messageId: 'm-2', payoutId: PAYOUT },
+    'submission_dlq:m-2',
+    'ops',
+    2 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'reconciliation_dead_lettered', messageId: 'm-3' },
+    'reconciliation_dlq:m-3',
+    'ops',
+    4 * HOUR,
+    undefined,
+  ],
+  [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
+  [
+    { category: 'missing_provider_reference', payoutId: PAYOUT },
+    `reconciliation:missing_provider_reference:payout:${PAYOUT}`,
+    'ops',
+    24 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'missing_at_provider', payoutId: PAYOUT },
+    `reconciliation:missing_at_provider:payout:${PAYOUT}`,
+    'ops',
+    8 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'missing_internally', providerReference: 'sbx_9' },
+    'reconciliation:missing_internally:provider_reference:sbx_9',
+    'ops',
+    8 * HOUR,
+    undefined,
+  ],
+  [
+    { category: 'amount_mismatch', payoutId: PAYOUT, providerReference: 'sbx_9' },
+    `reconciliation:amount_mismatch:payout:${PAYOUT}`,
+    'finance',
+    8 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'currency_mismatch', payoutId: PAYOUT },
+    `reconciliation:currency_mismatch:payout:${PAYOUT}`,
+    'finance',
+    8 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'fee_mismatch', payoutId: PAYOUT },
+    `reconciliation:fee_mismatch:payout:${PAYOUT}`,
+    'finance',
+    48 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'status_mismatch', payoutId: PAYOUT },
+    `reconciliation:status_mismatch:payout:${PAYOUT}`,
+    'ops',
+    24 * HOUR,
+    PAYOUT,
+  ],
+  [
+    { category: 'duplicate_at_provider', providerReference: 'sbx_8' },
+    'reconciliation:duplicate_at_provider:provider_reference:sbx_8',
+    'provider',
+    8 * HOUR,
+    undefined,
+  ],
+  [
+    { category: 'reversed_after_paid', payoutId: PAYOUT },
+    `reconciliation:reversed_after_paid:payout:${PAYOUT}`,
+    'finance',
+    24 * HOUR,
+    PAYOUT,
+  ],
+  // A row with neither side's identity still gets one (empty) reference key, as before.
+  [
+    { category: 'missing_internally' },
+    'reconciliation:missing_internally:provider_reference:',
+    'ops',
+    8 * HOUR,
+    undefined,
+  ],
+  [
+    { category: 'report_malformed', provider: 'sandbox', date: '2026-11-25' },
+    'reconciliation:report_malformed:sandbox:2026-11-25',
+    'ops',
+    4 * HOUR,
+    undefined,
+  ],
+];
+
+describe('openException: key, owner and SLA follow from the subject', () => {
+  it.each(cases)('%j → %s', (subject, dedupKey, owner, slaSeconds, payoutId) => {
+    const evidence = { seen: 'by the test' };
+    const error = { message: 'why', code: 'because' };
+    const opening = openException(subject, { evidence, error, seenAt: '2026-11-25T10:00:00.000Z' });
+    expect(opening).toEqual({
+      dedupKey,
+      category: subject.category,
+      owner,
+      slaSeconds,
+      ...(payoutId === undefined ? {} : { payoutId }),
+      evidence,
+      error,
+      seenAt: '2026-11-25T10:00:00.000Z',
+    });
+    expect(exceptionDedupKey(subject)).toBe(dedupKey);
+    expect(exceptionIdFor(subject)).toBe(exceptionIdOf(dedupKey));
+  });
+
+  it('every category has a subject in the table above', () => {
+    const covered = new Set<ExceptionCategory>(cases.map(([subject]) => subject.category));
+    expect(EXCEPTION_CATEGORIES.filter((category) => !covered.has(category))).toEqual([]);
+  });
+});
+
+describe('dedup keys are spelled in one place', () => {
+  const functionsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../functions');
+  const KEY_PREFIXES = [
+    'forbidden',
+    'ownership',
+    'webhook_dlq',
+    'submission_dlq',
+    'reconciliation_dlq',
+    'long_pending',
+    'reconciliation',
+  ];
+  // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal.
+  const spelled = new RegExp(`[\`'"](${KEY_PREFIXES.join('|')}):`);
+
+  it('no file but functions/domain/exceptions.ts starts a string with a dedup key prefix', () => {
+    const offenders = (readdirSync(functionsDir, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.ts') && file !== path.join('domain', 'exceptions.ts'))
+      .flatMap((file) =>
+        readFileSync(path.join(functionsDir, file), 'utf8')
+          .split('\n')
+          .flatMap((line, index) => (spelled.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
+      );
+    expect(offenders).toEqual([]);
+  });
+});
