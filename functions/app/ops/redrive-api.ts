@@ -139,8 +139,15 @@ async function redrive(
     dryRun: request.dryRun,
     ...redriveTransformOf(request.queue, operator.subject),
   });
-  const messages = await Promise.all(result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)));
-  const summary = messages.map((v) => ({ message_id: v.message_id, provider_event_id: v.provider_event_id, event_type: v.event_type, error_category: v.error_category }));
+  const messages = await Promise.all(
+    result.matched.map(async (m) => views.get(m.messageId) ?? describeDlqMessage(request.queue, m, deps.inbox, now)),
+  );
+  const summary = messages.map((v) => ({
+    message_id: v.message_id,
+    provider_event_id: v.provider_event_id,
+    event_type: v.event_type,
+    error_category: v.error_category,
+  }));
   await deps.audit.append({
     at: new Date(now).toISOString(),
     actor: operatorAuditActor(operator),
@@ -241,7 +248,11 @@ async function replay(
       enqueued++;
     }
   }
-  const listed = events.map((e) => ({ event_id: `${e.provider}#${e.providerEventId}`, event_type: e.eventType, received_at: e.receivedAt }));
+  const listed = events.map((e) => ({
+    event_id: `${e.provider}#${e.providerEventId}`,
+    event_type: e.eventType,
+    received_at: e.receivedAt,
+  }));
   await deps.audit.append({
     at: new Date(deps.nowMs()).toISOString(),
     actor: operatorAuditActor(operator),
@@ -256,7 +267,10 @@ async function replay(
       dry_run: request.dryRun,
       count: request.dryRun ? events.length : enqueued,
       truncated,
-      request: request.kind === 'ids' ? { event_ids: listed.map((e) => e.event_id), missing } : { from: request.from, to: request.to, provider: request.provider },
+      request:
+        request.kind === 'ids'
+          ? { event_ids: listed.map((e) => e.event_id), missing }
+          : { from: request.from, to: request.to, provider: request.provider },
     },
   });
   return { dry_run: request.dryRun, matched: events.length, enqueued, events: listed, missing, truncated };

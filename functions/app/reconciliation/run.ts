@@ -13,7 +13,14 @@ import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
-import { AUDIT_EXPORT_NAME, ExportStore, MANIFEST_NAME, evidenceKey, exportPrefix, type LocalFile } from '../../adapters/reconciliation/export-store';
+import {
+  AUDIT_EXPORT_NAME,
+  ExportStore,
+  MANIFEST_NAME,
+  evidenceKey,
+  exportPrefix,
+  type LocalFile,
+} from '../../adapters/reconciliation/export-store';
 import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
 import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
@@ -125,11 +132,21 @@ export async function runReconciliation(
     );
     const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
     const written = [...result.files, audit];
-    const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+    const files: LocalFile[] = written.map((f) => ({
+      name: f.name,
+      path: f.path,
+      contentType: CONTENT_TYPES[f.name]!,
+    }));
     const manifest = manifestJson({
       date,
       provider: deps.provider,
-      files: written.map((f): ManifestFile => ({ name: f.name, rows: f.rows, bytes: f.bytes, sha256: f.sha256, contentType: CONTENT_TYPES[f.name]! })),
+      files: written.map((f): ManifestFile => ({
+        name: f.name,
+        rows: f.rows,
+        bytes: f.bytes,
+        sha256: f.sha256,
+        contentType: CONTENT_TYPES[f.name]!,
+      })),
       inputs: [
         {
           role: 'provider_settlement_report',

@@ -82,7 +82,8 @@ describe('intake', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.version).toBe(1);
   });
 
-  it('an event type SQS would refuse as raw text (past the BMP, U+FFFF) is enqueued once and processed: 202, not 503 on every redelivery', async () => {
+  // Past the BMP (fauxqs refuses it raw) and U+FFFF (SQS does): before queue bodies were ASCII JSON, 503 on every redelivery.
+  it('an event type SQS would refuse as raw text is enqueued once and processed: 202', async () => {
     const eventId = `evt_it_${ulid()}`;
     const type = 'payout.💸\uffff';
     expect((await h.deliverStripe(eventId, type, { id: 'po_unknown' })).statusCode).toBe(202);

@@ -156,11 +156,12 @@ describe('POST /ops/dlq/redrive of webhook messages', () => {
     };
     const event = {
       ...get('/ops/dlq/redrive'),
+      routeKey: 'POST /ops/dlq/redrive',
       headers: { 'content-type': 'application/json' },
       body: '{"all":true}',
       requestContext: {
         requestId: 'req-unit',
-        http: { method: 'GET' },
+        http: { method: 'POST' },
         authorizer: {
           jwt: {
             claims: {
@@ -168,7 +169,7 @@ describe('POST /ops/dlq/redrive of webhook messages', () => {
               client_id: 'ops-cli',
               principal_type: 'operator',
               principal_role: 'ops',
-              scope: 'payout-platform/ops:read',
+              scope: 'payout-platform/ops:redrive',
             },
           },
         },
