@@ -1,7 +1,9 @@
+import { AuditChainContendedError } from '../../adapters/audit-trail';
 import { CorrectionChangedError, PayoutChangedError } from '../../adapters/corrections-repository';
 import { assertNever } from '../../domain/assert-never';
 import { DomainError } from '../../domain/domain-error';
 import { ApiError, fromDomainError } from '../../http/api-error';
+import { TRANSIENT_FAILURE_RETRY_AFTER_SECONDS } from '../../http/internal-error';
 import { errorBody } from '../../http/response';
 import { approveCorrection, rejectCorrection } from './review';
 import { proposeCorrection } from './propose';
@@ -32,10 +34,25 @@ export async function executeCorrectionAction(
         return assertNever(input, 'correction action');
     }
   } catch (error) {
+    // Nothing was written, and a retry may well succeed: thrown, so no answer is stored for the key.
+    if (error instanceof AuditChainContendedError) throw chainBusy(error);
     const refusal = refusalOf(error);
     if (refusal === undefined) throw error;
     return { statusCode: refusal.status, body: errorBody(refusal, input.requestId) };
   }
+}
+
+/** The payout's audit chain kept moving under every attempt (other writers): 503, retryable. */
+function chainBusy(cause: AuditChainContendedError): ApiError {
+  return new ApiError({
+    status: 503,
+    type: 'api_error',
+    code: 'temporarily_unavailable',
+    category: 'retryable',
+    message: "the payout's audit trail is busy; nothing was written, retry shortly",
+    headers: { 'retry-after': String(TRANSIENT_FAILURE_RETRY_AFTER_SECONDS) },
+    cause,
+  });
 }
 
 /** The caller's refusals as ApiErrors; anything else is not an answer to store. */

@@ -10,10 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { readBalances } from '../../../functions/adapters/ledger-balances';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
+import type { AuditTrail } from '../../../functions/adapters/audit-trail';
+import { CorrectionsRepository } from '../../../functions/adapters/corrections-repository';
+import type { PayoutsStore } from '../../../functions/adapters/payouts-store';
 import { executeCorrectionAction, type CorrectionsDeps } from '../../../functions/app/corrections/actions';
 import { correctionsApi } from '../../../functions/app/corrections/corrections-api';
 import { sweep } from '../../../functions/app/sweeper/sweep';
-import type { AuditRecord } from '../../../functions/domain/audit';
+import { EMPTY_CHAIN, type AuditEntry, type AuditRecord } from '../../../functions/domain/audit';
+import { verifyChain } from '../../../functions/domain/audit-verify';
 import { exceptionIdFor } from '../../../functions/domain/exceptions';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ProviderPort } from '../../../functions/domain/provider-port';
@@ -37,11 +41,14 @@ beforeAll(async () => {
     nowMs: () => Date.now(),
     newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
   };
-  const handler = httpHandler((event) =>
+  call = handlerWith(deps);
+}, 120_000);
+
+function handlerWith(deps: CorrectionsDeps): ReturnType<typeof httpHandler> {
+  return httpHandler((event) =>
     correctionsApi({ ...deps, runAction: (input) => executeCorrectionAction(deps, input) }, event),
   );
-  call = handler;
-}, 120_000);
+}
 afterAll(async () => emulators?.stop());
 
 interface Who {
@@ -671,5 +678,132 @@ describe('a provider event that contradicts an applied correction', () => {
       actor: { type: 'operator' },
       details: { state: 'resolved', correction_id: correctionId },
     });
+  });
+});
+
+describe("the audit trail of corrections: in the payout's chain, in the same transaction as the change", () => {
+  /** An operator's read of the payout (ops-payouts appends one per read): another writer on the chain. */
+  const readEntry = (payout: Payout): AuditEntry => ({
+    at: new Date().toISOString(),
+    actor: { type: 'operator', id: 'dave', role: 'ops', tenant: null },
+    action: 'payout.read',
+    subject: { type: 'payout', id: payout.payoutId },
+    tenant_id: payout.tenantId,
+    request_id: `req-${ulid()}`,
+    outcome: 'read',
+    details: { route: 'GET /ops/payouts/{payoutId}/events' },
+  });
+
+  /**
+   * The corrections repository over a trail whose chain moves between the head read and the write:
+   * after each of the first `races` prepares, another operator's read is appended to the same chain.
+   */
+  function racingCall(payout: Payout, races: number): ReturnType<typeof httpHandler> {
+    let left = races;
+    const trail: AuditTrail = Object.create(h.audit, {
+      prepare: {
+        value: async (entry: AuditEntry) => {
+          const prepared = await h.audit.prepare(entry);
+          if (left-- > 0) await h.audit.append(readEntry(payout));
+          return prepared;
+        },
+      },
+    });
+    const store: PayoutsStore = Object.create(h.payouts, { audit: { value: trail } });
+    const corrections = new CorrectionsRepository(
+      emulators.clients.documentClient,
+      emulators.env['OPERATIONS_TABLE']!,
+      store,
+    );
+    return handlerWith({
+      corrections,
+      payouts: h.payouts,
+      nowMs: () => Date.now(),
+      newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
+    });
+  }
+
+  async function withCall<T>(handler: ReturnType<typeof httpHandler>, run: () => Promise<T>): Promise<T> {
+    const saved = call;
+    call = handler;
+    try {
+      return await run();
+    } finally {
+      call = saved;
+    }
+  }
+
+  async function expectValidChain(payoutId: string): Promise<AuditRecord[]> {
+    const records = await auditOf(payoutId);
+    const head = await h.audit.head({ type: 'payout', id: payoutId });
+    expect(verifyChain(records, { chain: `payout:${payoutId}`, after: EMPTY_CHAIN, head })).toEqual({
+      ok: true,
+      records: records.length,
+    });
+    return records;
+  }
+
+  it('the chain holds every step in order and verifies: created … proposed, applied, a contradicting event', async () => {
+    const payout = await pendingPayout();
+    const correctionId = String((await propose(ALICE, payout.payoutId, MARK_PAID)).body['correction_id']);
+    expect((await approve(CAROL, correctionId)).status).toBe(200);
+    await h.deliverSandbox(evt(), sandboxEvent(payout.payoutId, 'failed'));
+    expect(await h.drain()).toEqual(['contradicted']);
+    const records = await expectValidChain(payout.payoutId);
+    expect(records.map((r) => `${r.action}/${r.outcome}/${r.actor.type}:${r.actor.id}`).slice(-3)).toEqual([
+      'correction.proposed/applied/operator:alice',
+      'correction.applied/applied/operator:carol',
+      'payout.provider_failed/contradicted/provider:sandbox',
+    ]);
+    // The applied record and the payout's change are one write: the record names the version the payout has.
+    const applied = records.at(-2)!;
+    expect(applied.details).toMatchObject({ correction_id: correctionId, from: 'pending', to: 'paid' });
+    expect((await h.payouts.getPayoutById(payout.payoutId))?.version).toBe(applied.details['version']);
+  });
+
+  it('a proposal, an approval and a rejection whose chain moved under them are built again, after the other record', async () => {
+    const payout = await pendingPayout();
+    const proposed = await withCall(racingCall(payout, 1), () => propose(ALICE, payout.payoutId, MARK_PAID));
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+    const correctionId = String(proposed.body['correction_id']);
+    const approved = await withCall(racingCall(payout, 2), () => approve(CAROL, correctionId));
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const other = String(
+      (await propose(ALICE, payout.payoutId, { ...MARK_PAID, target_status: 'reversed' })).body['correction_id'],
+    );
+    const rejected = await withCall(racingCall(payout, 1), () => reject(CAROL, other, { reason: 'not needed' }));
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+
+    const records = await expectValidChain(payout.payoutId);
+    const tail = records.slice(-8).map((r) => `${r.action}:${r.actor.id}`);
+    expect(tail).toEqual([
+      'payout.read:dave',
+      'correction.proposed:alice',
+      'payout.read:dave',
+      'payout.read:dave',
+      'correction.applied:carol',
+      'correction.proposed:alice',
+      'payout.read:dave',
+      'correction.rejected:carol',
+    ]);
+    // Applied once, booked once: one journal entry for the correction, the books balanced.
+    expect(await h.payouts.getPayoutById(payout.payoutId)).toMatchObject({
+      status: 'paid',
+      version: payout.version + 1,
+    });
+    expect(sum(await balancesOf(payout))).toBe(0);
+  });
+
+  it('a chain that keeps moving under every attempt answers 503 temporarily_unavailable and writes nothing', async () => {
+    const payout = await pendingPayout();
+    const correctionsBefore = (await footprint(payout.payoutId)).corrections;
+    const answer = await withCall(racingCall(payout, 1_000), () => propose(ALICE, payout.payoutId, MARK_PAID));
+    expect(answer).toMatchObject({
+      status: 503,
+      body: { error: { code: 'temporarily_unavailable', category: 'retryable' } },
+    });
+    expect((await footprint(payout.payoutId)).corrections).toEqual(correctionsBefore);
+    const records = await expectValidChain(payout.payoutId);
+    expect(records.filter((r) => r.action.startsWith('correction.'))).toEqual([]);
   });
 });
