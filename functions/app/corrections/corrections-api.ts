@@ -72,7 +72,7 @@ function actionInput(
     throw notFound(propose !== null ? 'payout' : decide !== null ? 'correction' : 'route');
   }
   parseQuery(noQuerySchema, event.queryStringParameters);
-  const idempotencyKey = idempotencyKeyOf(event);
+  const idempotencyKey = idempotencyKeyOf(event.headers);
   const common = { idempotencyScope: `operator:${operator.subject}:${idempotencyKey}`, operator, requestId };
   if (propose !== null) {
     const raw = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX });
