@@ -1,6 +1,6 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names';
+import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
@@ -74,8 +74,12 @@ export class OpsConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.auditTable]: data.auditTable.tableName,
+        [ENV.idempotencyTable]: data.idempotencyTable.tableName,
+        [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
       },
     });
+    // Powertools records of the actions' Idempotency-Keys (their key locks live in operations).
+    data.idempotencyTable.grantReadWriteData(this.opsCorrections.function);
     // One transaction: the correction (operations), the payout and its timeline (payouts), its audit
     // record and chain head (audit), the journal (ledger).
     data.operationsTable.grantReadWriteData(this.opsCorrections.function);

@@ -91,7 +91,9 @@ export class ActionKeyLocks {
 
   /** Read consistently: whether the key was used is never decided on stale data. */
   async find(scope: ActionKeyScope): Promise<ActionKeyLock | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(scope), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(scope), ConsistentRead: true }),
+    );
     if (Item === undefined) return undefined;
     return {
       scope: String(Item['scope']),

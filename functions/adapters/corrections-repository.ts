@@ -6,6 +6,7 @@ import type { AuditEntry } from '../domain/audit';
 import { payoutSubject } from '../domain/audit-entries';
 import type { Payout, TimelineEntry } from '../domain/payout';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
+import { ActionKeyTakenError, lockRefused } from './action-keys';
 import { AUDIT_APPEND_ATTEMPTS_MAX, AuditChainContendedError, auditChainMoved } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { journalWrites, type TransactItem } from './ledger-writes';
@@ -167,8 +168,8 @@ export class CorrectionsRepository extends CorrectionsReader {
   }
 
   /** The new record and its audit record, conditional on the payout being as it was read. */
-  async propose(record: CorrectionRecord, payout: Payout, audit: AuditEntry): Promise<void> {
-    await this.send(record, payout, async () => [
+  async propose(record: CorrectionRecord, payout: Payout, audit: AuditEntry, lock: TransactItem): Promise<void> {
+    await this.send(record, payout, lock, async () => [
       {
         Put: { TableName: this.operationsTable, Item: itemOf(record), ConditionExpression: 'attribute_not_exists(pk)' },
       },
@@ -178,8 +179,13 @@ export class CorrectionsRepository extends CorrectionsReader {
   }
 
   /** A decision that changes only the record (reject): the record conditional on its version, and the audit. */
-  async decide(current: CorrectionRecord, next: CorrectionRecord, audit: AuditEntry): Promise<void> {
-    await this.send(next, undefined, async () => [
+  async decide(
+    current: CorrectionRecord,
+    next: CorrectionRecord,
+    audit: AuditEntry,
+    lock: TransactItem,
+  ): Promise<void> {
+    await this.send(next, undefined, lock, async () => [
       this.recordPut(current, next),
       ...(await this.payouts.audit.prepare(audit)).items,
     ]);
@@ -190,9 +196,14 @@ export class CorrectionsRepository extends CorrectionsReader {
    * its timeline entry, the audit record and chain head, the journal entry and balances, and the
    * record (applied). Item 0 is the payout and the last is the record, so a cancellation says which moved.
    */
-  async apply(current: CorrectionRecord, next: CorrectionRecord, application: CorrectionApplication): Promise<void> {
+  async apply(
+    current: CorrectionRecord,
+    next: CorrectionRecord,
+    application: CorrectionApplication,
+    lock: TransactItem,
+  ): Promise<void> {
     const { payout } = application;
-    await this.send(next, payout, async () => [
+    await this.send(next, payout, lock, async () => [
       {
         Update: {
           TableName: this.payouts.payoutsTable,
@@ -236,11 +247,19 @@ export class CorrectionsRepository extends CorrectionsReader {
    * payout's chain: nothing about this decision changed) → built again and retried; any other
    * failed condition (the record) → CorrectionChangedError; a TransactionConflict with every
    * condition holding → retried. Up to WRITE_ATTEMPTS_MAX attempts, then AuditChainContendedError
-   * (the chain kept moving) or the error itself.
+   * (the chain kept moving) or the error itself. Before all: the action key lock failed →
+   * ActionKeyTakenError (the idempotency primitive answers with the action that key applied).
    */
-  private async send(record: CorrectionRecord, payout: Payout | undefined, build: () => Promise<TransactItem[]>) {
+  private async send(
+    record: CorrectionRecord,
+    payout: Payout | undefined,
+    lock: TransactItem,
+    build: () => Promise<TransactItem[]>,
+  ) {
     for (let attempt = 1; ; attempt++) {
-      const items = await build();
+      // The action key lock (action-keys.ts) last: a key that applied an action before fails it all.
+      const items = [...(await build()), lock];
+      const lockAt = items.length - 1;
       const payoutAt = items.findIndex((i) => (i.Update ?? i.ConditionCheck)?.TableName === this.payouts.payoutsTable);
       const auditAt = items.findIndex((i) => i.Put?.TableName === this.payouts.audit.tableName);
       try {
@@ -249,6 +268,8 @@ export class CorrectionsRepository extends CorrectionsReader {
       } catch (error) {
         const codes = cancellationCodes(error);
         if (codes === undefined) throw error;
+        if (lockRefused(codes, lockAt))
+          throw new ActionKeyTakenError(String(lock.Put?.Item?.['scope']), { cause: error });
         if (payout !== undefined && itemConditionFailed(codes, payoutAt)) {
           throw new PayoutChangedError(payout.payoutId, { cause: error });
         }

@@ -1,34 +1,28 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { randomUUID } from 'node:crypto';
 import { ulid } from 'ulidx';
-import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { ActionKeyLocks } from '../adapters/action-keys';
+import { dynamoClient, dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { CorrectionsRepository } from '../adapters/corrections-repository';
 import { PayoutsRepository } from '../adapters/payouts-repository';
-import { executeCorrectionAction, type ExecuteCorrectionAction } from '../app/corrections/actions';
+import { idempotentAction } from '../app/actions/idempotent-action';
 import { correctionsApi, type CorrectionsApiDeps } from '../app/corrections/corrections-api';
+import { idempotentCorrections } from '../app/corrections/idempotent-corrections';
 import { httpHandler } from '../http/http-handler';
+import { positiveIntegerEnv } from '../shared/env';
 import { CORRECTION_ID_PREFIX } from '../shared/ids';
-import { ENV } from '../shared/names';
+import { CORRECTIONS_IDEMPOTENCY_KEY_PREFIX, ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../shared/names';
 
-// Entry for the corrections API (docs/ops-api.md); wiring only.
-
-/**
- * ⚑ THE IDEMPOTENCY SEAM — the one place the Idempotency-Key semantics of create (replay the stored
- * answer with Idempotent-Replayed: true; the same key with another payload → 422
- * idempotency_key_reused naming the fields; a concurrent duplicate → 409 + Retry-After) are added.
- * functions/app/actions/idempotent-action.ts (built on another branch) wraps `execute` here, keyed on
- * `input.idempotencyScope` and comparing `input.payload`; it may set `replayed: true` on the result,
- * which correctionsApi turns into the header. Until then the key is required and validated
- * (corrections-api.ts) and every action runs; `execute` returns every answer as a value, so it can
- * be stored as is.
- */
-function withIdempotency(execute: ExecuteCorrectionAction): ExecuteCorrectionAction {
-  return execute;
-}
+// Entry for the corrections API (docs/ops-api.md); wiring only. Every POST runs inside the
+// idempotency primitive (app/actions/idempotent-action.ts): Powertools records in the idempotency
+// table, the action key locks beside the corrections in the operations table.
 
 let deps: CorrectionsApiDeps | undefined;
 
 function dependencies(): CorrectionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
+  const operationsTable = requiredEnv(ENV.operationsTable);
   const payouts = new PayoutsRepository({
     client,
     payoutsTable: requiredEnv(ENV.payoutsTable),
@@ -36,14 +30,31 @@ function dependencies(): CorrectionsApiDeps {
     auditTable: requiredEnv(ENV.auditTable),
   });
   const useCases = {
-    corrections: new CorrectionsRepository(client, requiredEnv(ENV.operationsTable), payouts),
+    corrections: new CorrectionsRepository(client, operationsTable, payouts),
     payouts,
     nowMs: () => Date.now(),
     newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
   };
-  deps = { ...useCases, runAction: withIdempotency((input) => executeCorrectionAction(useCases, input)) };
+  const action = idempotentAction({
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: requiredEnv(ENV.idempotencyTable),
+      awsSdkV3Client: dynamoClient(),
+    }),
+    // Explicit, so the twin and AWS compute the same record ids (the default is the function name; DESIGN §7).
+    keyPrefix: CORRECTIONS_IDEMPOTENCY_KEY_PREFIX,
+    expiresAfterSeconds: positiveIntegerEnv(
+      ENV.idempotencyExpiresAfterSeconds,
+      IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+    ),
+    locks: new ActionKeyLocks(client, operationsTable),
+    newSalt: () => randomUUID(),
+    now: () => new Date(),
+  });
+  deps = { ...useCases, runAction: idempotentCorrections(useCases, action) };
   return deps;
 }
 
 // Through httpHandler: the one catch every HTTP entry shares (DomainErrors included).
-export const handler = httpHandler(async (event) => correctionsApi(dependencies(), event));
+export const handler = httpHandler(async (event, _requestId, context) =>
+  correctionsApi(dependencies(), event, context),
+);

@@ -16,9 +16,14 @@ export const IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
 
 export function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>> | undefined): string {
   const key = headers?.['idempotency-key'];
-  if (key === undefined || key === '') throw badRequest('idempotency_key_missing', 'the Idempotency-Key header is required', 'Idempotency-Key');
+  if (key === undefined || key === '')
+    throw badRequest('idempotency_key_missing', 'the Idempotency-Key header is required', 'Idempotency-Key');
   if (key.length > IDEMPOTENCY_KEY_CHARS_MAX || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw badRequest('idempotency_key_invalid', `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters`, 'Idempotency-Key');
+    throw badRequest(
+      'idempotency_key_invalid',
+      `Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters`,
+      'Idempotency-Key',
+    );
   }
   return key;
 }

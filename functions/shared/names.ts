@@ -191,6 +191,8 @@ export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' 
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
+/** The same for the operators' correction actions (ops-corrections): their records never meet create's. */
+export const CORRECTIONS_IDEMPOTENCY_KEY_PREFIX = 'ops-corrections';
 
 /**
  * Retention of Powertools idempotency records; never shorter than the webhook and DLQ replay

@@ -96,7 +96,12 @@ export function idempotentAction(deps: IdempotentActionDeps): IdempotentAction {
     if (applied !== undefined) return replayOf(request, applied);
     const salt = deps.newSalt();
     const fieldHashes = hashFieldValues(request.fields, salt);
-    const lock = deps.locks.lockItem(request.scope, { fieldHashes, salt, requestId: request.requestId, at: deps.now().toISOString() });
+    const lock = deps.locks.lockItem(request.scope, {
+      fieldHashes,
+      salt,
+      requestId: request.requestId,
+      at: deps.now().toISOString(),
+    });
     try {
       return stored(await request.run({ lock }), fieldHashes, salt);
     } catch (error) {
@@ -108,12 +113,19 @@ export function idempotentAction(deps: IdempotentActionDeps): IdempotentAction {
     }
   };
 
-  const idempotent = makeIdempotent(execute, { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix });
+  const idempotent = makeIdempotent(execute, {
+    persistenceStore: deps.persistenceStore,
+    config,
+    keyPrefix: deps.keyPrefix,
+  });
 
   return async (request, context) => {
     config.registerLambdaContext(context);
     try {
-      return await idempotent({ idempotencyScope: scopeString(request.scope), fields: request.fields, request }, context);
+      return await idempotent(
+        { idempotencyScope: scopeString(request.scope), fields: request.fields, request },
+        context,
+      );
     } catch (error) {
       const name = (error as { name?: string } | null)?.name;
       if (name === 'IdempotencyValidationError') throw await keyReusedError(deps, request, error);
@@ -130,7 +142,13 @@ async function replayOf(request: IdempotentActionRequest, lock: ActionKeyLock): 
 }
 
 function stored(answer: ActionAnswer, fieldHashes: Record<string, string>, salt: string): StoredActionAnswer {
-  return { statusCode: answer.statusCode, bodyText: JSON.stringify(answer.body), headers: answer.headers ?? {}, fieldHashes, salt };
+  return {
+    statusCode: answer.statusCode,
+    bodyText: JSON.stringify(answer.body),
+    headers: answer.headers ?? {},
+    fieldHashes,
+    salt,
+  };
 }
 
 /**
@@ -138,7 +156,11 @@ function stored(answer: ActionAnswer, fieldHashes: Record<string, string>, salt:
  * still in flight and nothing is stored yet, from the lock; with neither, the first request has
  * not committed, so the honest answer is "in progress, retry".
  */
-async function keyReusedError(deps: IdempotentActionDeps, request: IdempotentActionRequest, error: unknown): Promise<ApiError> {
+async function keyReusedError(
+  deps: IdempotentActionDeps,
+  request: IdempotentActionRequest,
+  error: unknown,
+): Promise<ApiError> {
   const record = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord;
   const answer = record?.getResponse() as Partial<StoredActionAnswer> | undefined;
   if (answer?.fieldHashes !== undefined && answer.salt !== undefined) {

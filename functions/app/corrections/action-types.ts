@@ -1,3 +1,5 @@
+import type { Context } from 'aws-lambda';
+import type { ActionKeyScope } from '../../adapters/action-keys';
 import type { CorrectionsRepository } from '../../adapters/corrections-repository';
 import type { Payout } from '../../domain/payout';
 import { ApiError } from '../../http/api-error';
@@ -6,17 +8,16 @@ import type {
   ProposeCorrectionBody,
   RejectCorrectionBody,
 } from '../../http/corrections-requests';
+import type { StoredAnswer } from '../../http/idempotency-key';
 import type { Operator } from '../../http/operator';
 
 /**
- * The state-changing corrections requests as actions: `execute(input) → { statusCode, body }`.
- * Every outcome the caller can act on — success and refusal alike — is RETURNED, never thrown, and
- * depends only on the input, the stored state, the clock and the id given: so an idempotency
- * wrapper (functions/app/actions/idempotent-action.ts, Powertools underneath: it stores returned
- * values only, DESIGN §7) can store the first answer and replay it for the same Idempotency-Key.
- * A failure of unknown outcome (a timeout, throttling) is thrown: the wrapper forgets the key and a
- * retry runs again, which is safe — a proposal re-run is a second proposal at most, and no approval
- * can apply twice (each is conditional on the record's state and the payout's version).
+ * The state-changing corrections requests as actions. Success is RETURNED (`{ statusCode, body }`)
+ * and refusals are THROWN (ApiError), as the idempotency primitive needs
+ * (functions/app/actions/idempotent-action.ts, Powertools underneath: it stores returned values
+ * only, DESIGN §7): a success is stored and replayed for the same Idempotency-Key; a refusal writes
+ * nothing and is decided again on a retry. Every write of an action carries `lock`, the action key
+ * lock, in its own transaction, so one key applies one action at most, for ever.
  */
 export interface ActionResult {
   statusCode: number;
@@ -24,14 +25,10 @@ export interface ActionResult {
 }
 
 interface ActionCommon {
-  /**
-   * What the idempotency record is keyed on: the operator and their key. A key is the operator's,
-   * across the three actions, so the same key on another route is a different body (`action`,
-   * `target`), refused as a reuse, never a silent second action.
-   */
-  idempotencyScope: string;
-  /** What a replay is compared on (the route, its target and the parsed body). */
-  payload: Record<string, unknown>;
+  /** Where the key lives: the operator, the route, the resource and the key (adapters/action-keys.ts). */
+  scope: ActionKeyScope;
+  /** The parsed body as field paths (flattenFields): a reuse with other values names them. */
+  fields: Record<string, unknown>;
   operator: Operator;
   requestId: string;
 }
@@ -41,7 +38,8 @@ export type CorrectionActionInput =
   | (ActionCommon & { action: 'approve'; correctionId: string; body: ApproveCorrectionBody })
   | (ActionCommon & { action: 'reject'; correctionId: string; body: RejectCorrectionBody });
 
-export type ExecuteCorrectionAction = (input: CorrectionActionInput) => Promise<ActionResult>;
+/** The action as the API runs it: inside the idempotency primitive, answering its stored form. */
+export type RunCorrectionAction = (input: CorrectionActionInput, context: Context) => Promise<StoredAnswer>;
 
 export interface CorrectionsDeps {
   corrections: CorrectionsRepository;

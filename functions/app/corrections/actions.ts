@@ -1,10 +1,10 @@
 import { AuditChainContendedError } from '../../adapters/audit-trail';
+import type { TransactItem } from '../../adapters/ledger-writes';
 import { CorrectionChangedError, PayoutChangedError } from '../../adapters/corrections-repository';
 import { assertNever } from '../../domain/assert-never';
 import { DomainError } from '../../domain/domain-error';
 import { ApiError, fromDomainError } from '../../http/api-error';
 import { TRANSIENT_FAILURE_RETRY_AFTER_SECONDS } from '../../http/internal-error';
-import { errorBody } from '../../http/response';
 import { approveCorrection, rejectCorrection } from './review';
 import { proposeCorrection } from './propose';
 import {
@@ -15,30 +15,32 @@ import {
   type CorrectionsDeps,
 } from './action-types';
 
-export type { ActionResult, CorrectionActionInput, CorrectionsDeps, ExecuteCorrectionAction } from './action-types';
+export type { ActionResult, CorrectionActionInput, CorrectionsDeps, RunCorrectionAction } from './action-types';
 
-/** Runs one action and turns every refusal the caller can act on into a returned answer (action-types.ts). */
+/**
+ * Runs one action, its writes carrying `lock` (the action key lock, action-types.ts), and throws
+ * every refusal as the ApiError the caller can act on; a success is returned.
+ */
 export async function executeCorrectionAction(
   deps: CorrectionsDeps,
   input: CorrectionActionInput,
+  lock: TransactItem,
 ): Promise<ActionResult> {
   try {
     switch (input.action) {
       case 'propose':
-        return await proposeCorrection(deps, input);
+        return await proposeCorrection(deps, input, lock);
       case 'approve':
-        return await approveCorrection(deps, input);
+        return await approveCorrection(deps, input, lock);
       case 'reject':
-        return await rejectCorrection(deps, input);
+        return await rejectCorrection(deps, input, lock);
       default:
         return assertNever(input, 'correction action');
     }
   } catch (error) {
-    // Nothing was written, and a retry may well succeed: thrown, so no answer is stored for the key.
+    // Nothing was written, and a retry may well succeed.
     if (error instanceof AuditChainContendedError) throw chainBusy(error);
-    const refusal = refusalOf(error);
-    if (refusal === undefined) throw error;
-    return { statusCode: refusal.status, body: errorBody(refusal, input.requestId) };
+    throw refusalOf(error) ?? error;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { InvalidCorrectionCursorError } from '../../adapters/corrections-repository';
 import { badRequest, notFound } from '../../http/api-error';
 import { parseJsonBody } from '../../http/body';
@@ -11,12 +11,14 @@ import {
   parseProposeBody,
   rejectCorrectionBodySchema,
 } from '../../http/corrections-requests';
-import { idempotencyKeyOf } from '../../http/idempotency-key';
+import { idempotencyKeyOf, storedAnswerResult } from '../../http/idempotency-key';
 import { operatorOf, requireScope, type Operator } from '../../http/operator';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { CORRECTION_ID_PATTERN, PAYOUT_ID_PATTERN } from '../../shared/ids';
-import type { CorrectionActionInput, CorrectionsDeps, ExecuteCorrectionAction } from './actions';
+import { operatorKeyPrincipal } from '../../adapters/action-keys';
+import { flattenFields } from '../payouts/field-hashes';
+import type { CorrectionActionInput, CorrectionsDeps, RunCorrectionAction } from './actions';
 
 /**
  * The corrections routes (docs/ops-api.md), all with `payouts:correct`:
@@ -34,8 +36,8 @@ import type { CorrectionActionInput, CorrectionsDeps, ExecuteCorrectionAction } 
  * schema) → `runAction`, the action (actions.ts), which the handler wraps for idempotency.
  */
 export interface CorrectionsApiDeps extends CorrectionsDeps {
-  /** The action as wired by the handler: executeCorrectionAction inside the idempotency wrapper. */
-  runAction: ExecuteCorrectionAction;
+  /** The action as wired by the handler: executeCorrectionAction inside the idempotency primitive. */
+  runAction: RunCorrectionAction;
 }
 
 const PROPOSE_PATH = /^\/ops\/payouts\/([^/]+)\/corrections$/;
@@ -45,6 +47,7 @@ const READ_PATH = /^\/ops\/corrections\/([^/]+)$/;
 export async function correctionsApi(
   deps: CorrectionsApiDeps,
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
 ): Promise<HttpResult> {
   const requestId = requestIdOf(event);
   const operator = operatorOf(event);
@@ -54,9 +57,8 @@ export async function correctionsApi(
   if (method === 'GET') return read(deps, event, path, requestId);
   if (method !== 'POST') throw notFound('route');
   const input = actionInput(event, path, operator, requestId);
-  const result = await deps.runAction(input);
-  const replayed = (result as { replayed?: boolean }).replayed === true;
-  return json(result.statusCode, result.body, requestId, replayed ? { 'idempotent-replayed': 'true' } : {});
+  // The stored answer is sent as stored (its body the exact string), with this request's Request-Id.
+  return storedAnswerResult(await deps.runAction(input, context), requestId);
 }
 
 function actionInput(
@@ -73,16 +75,24 @@ function actionInput(
   }
   parseQuery(noQuerySchema, event.queryStringParameters);
   const idempotencyKey = idempotencyKeyOf(event.headers);
-  const common = { idempotencyScope: `operator:${operator.subject}:${idempotencyKey}`, operator, requestId };
+  // The key is the operator's own, per route and resource: the same key elsewhere is another action.
+  const scopeOf = (route: string) => ({
+    principal: operatorKeyPrincipal(operator.subject),
+    route,
+    resourceId: target,
+    key: idempotencyKey,
+  });
+  const common = { operator, requestId };
   if (propose !== null) {
     const raw = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX });
     const body = parseProposeBody(raw);
     return {
       ...common,
+      scope: scopeOf('POST /ops/payouts/{payoutId}/corrections'),
+      fields: flattenFields(raw as Record<string, unknown>),
       action: 'propose',
       payoutId: target,
       body,
-      payload: { action: 'propose', payout_id: target, ...raw },
     };
   }
   const action = decide![2] as 'approve' | 'reject';
@@ -90,12 +100,17 @@ function actionInput(
     // Every field is optional: an empty body is an approval without a note.
     const raw = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
     const body = parseCorrectionsRequest(approveCorrectionBodySchema, raw, 'body');
-    return { ...common, action, correctionId: target, body, payload: { action, correction_id: target, ...raw } };
+    const fields = flattenFields(raw as Record<string, unknown>);
+    return { ...common, scope: scopeOf(APPROVE_ROUTE), fields, action, correctionId: target, body };
   }
   const raw = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX });
   const body = parseCorrectionsRequest(rejectCorrectionBodySchema, raw, 'body');
-  return { ...common, action, correctionId: target, body, payload: { action, correction_id: target, ...raw } };
+  const fields = flattenFields(raw as Record<string, unknown>);
+  return { ...common, scope: scopeOf(REJECT_ROUTE), fields, action, correctionId: target, body };
 }
+
+const APPROVE_ROUTE = 'POST /ops/corrections/{correctionId}/approve';
+const REJECT_ROUTE = 'POST /ops/corrections/{correctionId}/reject';
 
 async function read(
   deps: CorrectionsDeps,

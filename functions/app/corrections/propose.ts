@@ -1,3 +1,4 @@
+import type { TransactItem } from '../../adapters/ledger-writes';
 import { correctionProposedEntry } from '../../domain/correction-audit';
 import {
   adjustmentRefusal,
@@ -21,7 +22,11 @@ type ProposeInput = Extract<CorrectionActionInput, { action: 'propose' }>;
  * record (`correction.proposed`, the payout's chain, the operator as actor), conditional on the payout
  * still being at that version. Nothing moves yet.
  */
-export async function proposeCorrection(deps: CorrectionsDeps, input: ProposeInput): Promise<ActionResult> {
+export async function proposeCorrection(
+  deps: CorrectionsDeps,
+  input: ProposeInput,
+  lock: TransactItem,
+): Promise<ActionResult> {
   const payout = await deps.payouts.getPayoutById(input.payoutId);
   if (payout === undefined) throw notFound('payout');
   const { body } = input;
@@ -68,6 +73,6 @@ export async function proposeCorrection(deps: CorrectionsDeps, input: ProposeInp
     requestId: input.requestId,
     at: proposedAt,
   });
-  await deps.corrections.propose(record, payout, audit);
+  await deps.corrections.propose(record, payout, audit, lock);
   return { statusCode: 201, body: correctionView(record) };
 }

@@ -1,3 +1,4 @@
+import type { TransactItem } from '../../adapters/ledger-writes';
 import { correctionAppliedEntry, correctionRejectedEntry } from '../../domain/correction-audit';
 import { applicationTimelineEntry, planApplication } from '../../domain/correction-application';
 import { approvalRefusal, CorrectionError, decideCorrection, type CorrectionRecord } from '../../domain/corrections';
@@ -22,7 +23,11 @@ type RejectInput = Extract<CorrectionActionInput, { action: 'reject' }>;
  * timeline entry (source operator), its audit record, the journal entry and balances, and the record
  * (applied, with the approval). A webhook that moves the payout in between cancels it all (409).
  */
-export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInput): Promise<ActionResult> {
+export async function approveCorrection(
+  deps: CorrectionsDeps,
+  input: ApproveInput,
+  lock: TransactItem,
+): Promise<ActionResult> {
   const current = await found(deps, input.correctionId);
   const payout = await deps.payouts.getPayoutById(current.payoutId);
   if (payout === undefined)
@@ -64,17 +69,23 @@ export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInp
     appliedAt: at,
     version: current.version + 1,
   };
-  await applyOrRefuse(deps, current, next, {
-    payout,
-    next: plan.next,
-    postings: plan.postings,
-    timeline: applicationTimelineEntry(current, payout, plan, context, approver),
-    audit: correctionAppliedEntry(next, payout, plan.next, plan.postings, {
-      actor: operatorAuditActor(input.operator),
-      requestId: input.requestId,
-      at,
-    }),
-  });
+  await applyOrRefuse(
+    deps,
+    current,
+    next,
+    {
+      payout,
+      next: plan.next,
+      postings: plan.postings,
+      timeline: applicationTimelineEntry(current, payout, plan, context, approver),
+      audit: correctionAppliedEntry(next, payout, plan.next, plan.postings, {
+        actor: operatorAuditActor(input.operator),
+        requestId: input.requestId,
+        at,
+      }),
+    },
+    lock,
+  );
   return { statusCode: 200, body: correctionView(next) };
 }
 
@@ -83,7 +94,11 @@ export async function approveCorrection(deps: CorrectionsDeps, input: ApproveInp
  * the payout's audit says so; nothing else changes. The proposer may reject (withdraw) their own:
  * four eyes guard what moves money, and a rejection moves none.
  */
-export async function rejectCorrection(deps: CorrectionsDeps, input: RejectInput): Promise<ActionResult> {
+export async function rejectCorrection(
+  deps: CorrectionsDeps,
+  input: RejectInput,
+  lock: TransactItem,
+): Promise<ActionResult> {
   const current = await found(deps, input.correctionId);
   const decision = decideCorrection(current.state, 'reject');
   if (decision.kind === 'refused') throw correctionNotProposed(current.state);
@@ -100,7 +115,7 @@ export async function rejectCorrection(deps: CorrectionsDeps, input: RejectInput
     requestId: input.requestId,
     at,
   });
-  await deps.corrections.decide(current, next, audit);
+  await deps.corrections.decide(current, next, audit, lock);
   return { statusCode: 200, body: correctionView(next) };
 }
 

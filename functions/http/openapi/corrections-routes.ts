@@ -8,22 +8,17 @@ import {
   listCorrectionsQuerySchema,
   rejectCorrectionBodySchema,
 } from '../corrections-requests';
-import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../schemas';
+import { idempotencyKeyHeader } from '../idempotency-key';
 import { payoutIdParameterSchema } from '../parameter-schemas';
 import type { OpenApiRoute } from './route-types';
 
 /** The corrections routes (ops-corrections) for GET /openapi.json; openapi-routes.ts lists them. */
 const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
 const IDEMPOTENCY_400 = 'idempotency_key_missing, idempotency_key_invalid';
+const IDEMPOTENCY_409 = 'idempotency_request_in_progress (the same key is still running: retry after Retry-After)';
+const IDEMPOTENCY_422 = 'idempotency_key_reused: this key was used with another body (the differing fields are named)';
 const BODY_400 = 'body_not_json, body_not_object, duplicate_json_key, forbidden_key, field_unknown, field_missing';
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: true,
-  description:
-    `1 to ${IDEMPOTENCY_KEY_CHARS_MAX} printable ASCII characters, unique per action of this operator ` +
-    "(create's semantics: a replay answers the first answer)",
-  schema: z.string().min(1).max(IDEMPOTENCY_KEY_CHARS_MAX).regex(IDEMPOTENCY_KEY_PATTERN),
-};
+const IDEMPOTENCY_HEADER = idempotencyKeyHeader('action of this operator on this route and resource');
 const correctionIdPath = { correctionId: correctionIdParameterSchema };
 const PROPOSE_EXAMPLES = {
   paid: {
@@ -78,11 +73,12 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       404: 'resource_not_found: no such payout',
       409:
         'correction_no_change, correction_target_not_allowed, correction_awaiting_approval (the payout’s status ' +
-        'does not allow it); payout_changed (it moved while the proposal was written: retry)',
+        'does not allow it); payout_changed (it moved while the proposal was written: retry); ' +
+        IDEMPOTENCY_409,
       415: 'content_type_unsupported: Content-Type must be application/json',
-      422: 'adjustment_currency_mismatch: a posting is not in the payout’s currency',
+      422: `adjustment_currency_mismatch: a posting is not in the payout’s currency; ${IDEMPOTENCY_422}`,
     },
-    errorHeaders: { 500: ['Idempotent-Replayed'] },
+    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'post',
@@ -113,10 +109,12 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       404: 'resource_not_found: no such correction',
       409:
         'correction_not_proposed (already decided); payout_changed (the payout moved since the proposal: reject and ' +
-        'propose again); correction_no_change, correction_target_not_allowed, correction_awaiting_approval',
+        'propose again); correction_no_change, correction_target_not_allowed, correction_awaiting_approval; ' +
+        IDEMPOTENCY_409,
       415: 'content_type_unsupported: Content-Type must be application/json',
+      422: IDEMPOTENCY_422,
     },
-    errorHeaders: { 500: ['Idempotent-Replayed'] },
+    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'post',
@@ -142,10 +140,11 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       400: `${IDEMPOTENCY_400}; ${BODY_400}; invalid_reason, invalid_text`,
       403: OPERATOR_403,
       404: 'resource_not_found: no such correction',
-      409: 'correction_not_proposed (already decided)',
+      409: `correction_not_proposed (already decided); ${IDEMPOTENCY_409}`,
       415: 'content_type_unsupported: Content-Type must be application/json',
+      422: IDEMPOTENCY_422,
     },
-    errorHeaders: { 500: ['Idempotent-Replayed'] },
+    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'get',

@@ -5,9 +5,19 @@ import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dy
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ulid } from 'ulidx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionKeyLocks, ActionKeyTakenError, lockRefused, tenantKeyPrincipal, type ActionKeyScope } from '../../../functions/adapters/action-keys';
+import {
+  ActionKeyLocks,
+  ActionKeyTakenError,
+  lockRefused,
+  tenantKeyPrincipal,
+  type ActionKeyScope,
+} from '../../../functions/adapters/action-keys';
 import { cancellationCodes } from '../../../functions/adapters/dynamo-errors';
-import { idempotentAction, type IdempotentAction, type IdempotentActionRequest } from '../../../functions/app/actions/idempotent-action';
+import {
+  idempotentAction,
+  type IdempotentAction,
+  type IdempotentActionRequest,
+} from '../../../functions/app/actions/idempotent-action';
 import { flattenFields } from '../../../functions/app/payouts/field-hashes';
 import { ApiError } from '../../../functions/http/api-error';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
@@ -26,7 +36,10 @@ beforeAll(async () => {
   idempotencyTable = emulators.names.tables['IdempotencyTable']!;
   locks = new ActionKeyLocks(emulators.clients.documentClient, table);
   action = idempotentAction({
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: idempotencyTable, awsSdkV3Client: emulators.clients.dynamodb }),
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: idempotencyTable,
+      awsSdkV3Client: emulators.clients.dynamodb,
+    }),
     keyPrefix: 'actions-test',
     expiresAfterSeconds: 3_600,
     locks,
@@ -38,7 +51,9 @@ afterAll(async () => emulators?.stop());
 
 const counterKey = (resourceId: string) => ({ pk: `TEST#${resourceId}`, sk: 'COUNTER' });
 async function countOf(resourceId: string): Promise<number> {
-  const { Item } = await emulators.clients.documentClient.send(new GetCommand({ TableName: table, Key: counterKey(resourceId), ConsistentRead: true }));
+  const { Item } = await emulators.clients.documentClient.send(
+    new GetCommand({ TableName: table, Key: counterKey(resourceId), ConsistentRead: true }),
+  );
   return Number(Item?.['count'] ?? 0);
 }
 
@@ -55,20 +70,47 @@ interface Toy {
 
 /** The toy action: counter + 1 and the lock, in one transaction; the answer has keys in a deliberate order. */
 function requestOf(toy: Toy): IdempotentActionRequest {
-  const scope: ActionKeyScope = { principal: tenantKeyPrincipal('acme'), route: 'POST /toys/{toyId}/bump', resourceId: toy.resourceId, key: toy.key };
+  const scope: ActionKeyScope = {
+    principal: tenantKeyPrincipal('acme'),
+    route: 'POST /toys/{toyId}/bump',
+    resourceId: toy.resourceId,
+    key: toy.key,
+  };
   return {
     scope,
     fields: flattenFields(toy.body),
     requestId: `req-${ulid()}`,
     async run({ lock }) {
-      if (toy.refuse === true) throw new ApiError({ status: 409, type: 'conflict_error', code: 'toy_refused', category: 'terminal', message: 'refused' });
+      if (toy.refuse === true)
+        throw new ApiError({
+          status: 409,
+          type: 'conflict_error',
+          code: 'toy_refused',
+          category: 'terminal',
+          message: 'refused',
+        });
       if (toy.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, toy.delayMs));
-      if (toy.raceLock === true) await emulators.clients.documentClient.send(new TransactWriteCommand({ TransactItems: [locks.lockItem(scope, { fieldHashes: {}, salt: 's', requestId: 'other', at: new Date().toISOString() })] }));
+      if (toy.raceLock === true)
+        await emulators.clients.documentClient.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              locks.lockItem(scope, { fieldHashes: {}, salt: 's', requestId: 'other', at: new Date().toISOString() }),
+            ],
+          }),
+        );
       try {
         await emulators.clients.documentClient.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Update: { TableName: table, Key: counterKey(toy.resourceId), UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 } } },
+              {
+                Update: {
+                  TableName: table,
+                  Key: counterKey(toy.resourceId),
+                  UpdateExpression: 'ADD #count :one',
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
               lock,
             ],
           }),
@@ -78,7 +120,10 @@ function requestOf(toy: Toy): IdempotentActionRequest {
         throw error;
       }
       if (toy.crashAfterCommit === true) throw new Error('injected: crash after the commit');
-      return { statusCode: 200, body: { zeta: 1, alpha: { count: await countOf(toy.resourceId), nested: [3, 1, 2] }, mid: 'm' } };
+      return {
+        statusCode: 200,
+        body: { zeta: 1, alpha: { count: await countOf(toy.resourceId), nested: [3, 1, 2] }, mid: 'm' },
+      };
     },
     async replay() {
       return { statusCode: 200, body: { replayed_from_lock: true, count: await countOf(toy.resourceId) } };
@@ -87,7 +132,11 @@ function requestOf(toy: Toy): IdempotentActionRequest {
 }
 
 const run = (toy: Toy) => action(requestOf(toy), context);
-const refusal = async (toy: Toy) => run(toy).then(() => undefined, (error: unknown) => error as ApiError);
+const refusal = async (toy: Toy) =>
+  run(toy).then(
+    () => undefined,
+    (error: unknown) => error as ApiError,
+  );
 const fresh = () => ({ resourceId: `toy_${ulid()}`, key: `k-${ulid()}` });
 
 describe('idempotentAction on DynamoDB Local', () => {
@@ -106,7 +155,11 @@ describe('idempotentAction on DynamoDB Local', () => {
     const toy = { ...fresh(), body: { reason: 'first', note: 'same' } };
     await run(toy);
     const error = await refusal({ ...toy, body: { reason: 'second', note: 'same', extra: { depth: 1 } } });
-    expect(error).toMatchObject({ status: 422, code: 'idempotency_key_reused', details: { fields: ['extra.depth', 'reason'] } });
+    expect(error).toMatchObject({
+      status: 422,
+      code: 'idempotency_key_reused',
+      details: { fields: ['extra.depth', 'reason'] },
+    });
     expect(await countOf(toy.resourceId)).toBe(1);
   });
 
@@ -114,7 +167,11 @@ describe('idempotentAction on DynamoDB Local', () => {
     const toy = { ...fresh(), body: { reason: 'slow' } };
     const first = run({ ...toy, delayMs: 800 });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await refusal(toy)).toMatchObject({ status: 409, code: 'idempotency_request_in_progress', headers: { 'retry-after': '1' } });
+    expect(await refusal(toy)).toMatchObject({
+      status: 409,
+      code: 'idempotency_request_in_progress',
+      headers: { 'retry-after': '1' },
+    });
     expect((await first).statusCode).toBe(200);
     expect(await countOf(toy.resourceId)).toBe(1);
   });
@@ -124,7 +181,14 @@ describe('idempotentAction on DynamoDB Local', () => {
     const before = (await scanAll(emulators.clients.documentClient, idempotencyTable)).length;
     expect(await refusal({ ...toy, refuse: true })).toMatchObject({ status: 409, code: 'toy_refused' });
     expect((await scanAll(emulators.clients.documentClient, idempotencyTable)).length).toBe(before);
-    expect(await locks.find({ principal: tenantKeyPrincipal('acme'), route: 'POST /toys/{toyId}/bump', resourceId: toy.resourceId, key: toy.key })).toBeUndefined();
+    expect(
+      await locks.find({
+        principal: tenantKeyPrincipal('acme'),
+        route: 'POST /toys/{toyId}/bump',
+        resourceId: toy.resourceId,
+        key: toy.key,
+      }),
+    ).toBeUndefined();
     expect((await run(toy)).statusCode).toBe(200);
     expect(await countOf(toy.resourceId)).toBe(1);
   });
@@ -136,18 +200,27 @@ describe('idempotentAction on DynamoDB Local', () => {
     expect(retry).toMatchObject({ statusCode: 200, replayed: true });
     expect(JSON.parse(retry.bodyText)).toEqual({ replayed_from_lock: true, count: 1 });
     expect(await countOf(toy.resourceId)).toBe(1);
-    expect(await refusal({ ...toy, body: { reason: 'other' } })).toMatchObject({ status: 422, details: { fields: ['reason'] } });
+    expect(await refusal({ ...toy, body: { reason: 'other' } })).toMatchObject({
+      status: 422,
+      details: { fields: ['reason'] },
+    });
   });
 
   it('after the Powertools record expired, the lock still holds the key', async () => {
     const toy = { ...fresh(), body: { reason: 'expire' } };
     await run(toy);
     for (const item of await scanAll(emulators.clients.documentClient, idempotencyTable)) {
-      if (String(item['id']).startsWith('actions-test#')) await emulators.clients.documentClient.send(new DeleteCommand({ TableName: idempotencyTable, Key: { id: item['id'] } }));
+      if (String(item['id']).startsWith('actions-test#'))
+        await emulators.clients.documentClient.send(
+          new DeleteCommand({ TableName: idempotencyTable, Key: { id: item['id'] } }),
+        );
     }
     expect(await run(toy)).toMatchObject({ replayed: true });
     expect(await countOf(toy.resourceId)).toBe(1);
-    expect(await refusal({ ...toy, body: { reason: 'changed' } })).toMatchObject({ status: 422, details: { fields: ['reason'] } });
+    expect(await refusal({ ...toy, body: { reason: 'changed' } })).toMatchObject({
+      status: 422,
+      details: { fields: ['reason'] },
+    });
   });
 
   it('a lock written between the check and the commit fails the commit and is answered from the lock', async () => {

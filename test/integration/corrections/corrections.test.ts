@@ -3,7 +3,7 @@
 // bad input refused with a machine-readable error and no state change; a contradicting provider
 // event after a correction (webhook and poll) opens exactly one exception and moves nothing; an
 // exception's resolution may name the correction that fixed it.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { ulid } from 'ulidx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,11 @@ import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
 import type { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { CorrectionsRepository } from '../../../functions/adapters/corrections-repository';
 import type { PayoutsStore } from '../../../functions/adapters/payouts-store';
-import { executeCorrectionAction, type CorrectionsDeps } from '../../../functions/app/corrections/actions';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { ActionKeyLocks } from '../../../functions/adapters/action-keys';
+import { idempotentAction } from '../../../functions/app/actions/idempotent-action';
+import type { CorrectionsDeps } from '../../../functions/app/corrections/actions';
+import { idempotentCorrections } from '../../../functions/app/corrections/idempotent-corrections';
 import { correctionsApi } from '../../../functions/app/corrections/corrections-api';
 import { sweep } from '../../../functions/app/sweeper/sweep';
 import { EMPTY_CHAIN, type AuditEntry, type AuditRecord } from '../../../functions/domain/audit';
@@ -24,6 +28,7 @@ import type { ProviderPort } from '../../../functions/domain/provider-port';
 import { mapSandboxState } from '../../../functions/domain/provider-status';
 import { httpHandler } from '../../../functions/http/http-handler';
 import { CORRECTION_ID_PREFIX } from '../../../functions/shared/ids';
+import { CORRECTIONS_IDEMPOTENCY_KEY_PREFIX } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { samplePayout, scanAll } from '../payouts/helpers';
 import { harness, sandboxEvent } from './../webhooks/harness';
@@ -44,11 +49,28 @@ beforeAll(async () => {
   call = handlerWith(deps);
 }, 120_000);
 
+/** The corrections API as ops-corrections wires it: every POST inside the idempotency primitive. */
 function handlerWith(deps: CorrectionsDeps): ReturnType<typeof httpHandler> {
-  return httpHandler((event) =>
-    correctionsApi({ ...deps, runAction: (input) => executeCorrectionAction(deps, input) }, event),
+  const action = idempotentAction({
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: emulators.names.tables['IdempotencyTable']!,
+      awsSdkV3Client: emulators.clients.dynamodb,
+    }),
+    keyPrefix: CORRECTIONS_IDEMPOTENCY_KEY_PREFIX,
+    expiresAfterSeconds: 3_600,
+    locks: new ActionKeyLocks(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
+    newSalt: () => ulid(),
+    now: () => new Date(),
+  });
+  return httpHandler((event, _requestId, context) =>
+    correctionsApi({ ...deps, runAction: idempotentCorrections(deps, action) }, event, context),
   );
 }
+const LAMBDA_CONTEXT = {
+  functionName: 'ops-corrections',
+  awsRequestId: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 afterAll(async () => emulators?.stop());
 
 interface Who {
@@ -109,8 +131,13 @@ async function api(
 ) {
   const key = options.key === undefined ? `key-${ulid()}` : options.key;
   const headers: Record<string, string> = method === 'POST' && key !== null ? { 'idempotency-key': key } : {};
-  const res = await call(eventOf(who, method, path, body, headers, options.query), {} as Context);
-  return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, any> };
+  const res = await call(eventOf(who, method, path, body, headers, options.query), LAMBDA_CONTEXT);
+  return {
+    status: res.statusCode,
+    body: JSON.parse(res.body) as Record<string, any>,
+    headers: res.headers ?? {},
+    text: res.body,
+  };
 }
 
 const propose = (who: Who, payoutId: string, body: unknown, key?: string | null) =>
@@ -681,6 +708,16 @@ describe('a provider event that contradicts an applied correction', () => {
   });
 });
 
+/** Runs `run` with the corrections API served by `handler`. */
+async function withCall<T>(handler: ReturnType<typeof httpHandler>, run: () => Promise<T>): Promise<T> {
+  const saved = call;
+  call = handler;
+  try {
+    return await run();
+  } finally {
+    call = saved;
+  }
+}
 describe("the audit trail of corrections: in the payout's chain, in the same transaction as the change", () => {
   /** An operator's read of the payout (ops-payouts appends one per read): another writer on the chain. */
   const readEntry = (payout: Payout): AuditEntry => ({
@@ -721,16 +758,6 @@ describe("the audit trail of corrections: in the payout's chain, in the same tra
       nowMs: () => Date.now(),
       newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
     });
-  }
-
-  async function withCall<T>(handler: ReturnType<typeof httpHandler>, run: () => Promise<T>): Promise<T> {
-    const saved = call;
-    call = handler;
-    try {
-      return await run();
-    } finally {
-      call = saved;
-    }
   }
 
   async function expectValidChain(payoutId: string): Promise<AuditRecord[]> {
@@ -805,5 +832,127 @@ describe("the audit trail of corrections: in the payout's chain, in the same tra
     expect((await footprint(payout.payoutId)).corrections).toEqual(correctionsBefore);
     const records = await expectValidChain(payout.payoutId);
     expect(records.filter((r) => r.action.startsWith('correction.'))).toEqual([]);
+  });
+});
+
+describe('Idempotency-Key on every corrections POST: the semantics of create', () => {
+  const keyOf = () => `key-${ulid()}`;
+  const post = (who: Who, path: string, body: unknown, key: string | null) => api(who, 'POST', path, body, { key });
+  const proposePath = (payoutId: string) => `/ops/payouts/${payoutId}/corrections`;
+
+  it('same key and same body replays the stored answer, byte for byte, with Idempotent-Replayed: true', async () => {
+    const payout = await pendingPayout();
+    const key = keyOf();
+    const first = await post(ALICE, proposePath(payout.payoutId), MARK_PAID, key);
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const again = await post(ALICE, proposePath(payout.payoutId), MARK_PAID, key);
+    expect(again).toMatchObject({ status: 201, headers: { 'idempotent-replayed': 'true' } });
+    expect(again.text).toBe(first.text);
+    // One proposal, one audit record.
+    const listed = await api(CAROL, 'GET', '/ops/corrections', undefined, { query: { payout_id: payout.payoutId } });
+    expect(listed.body['data']).toHaveLength(1);
+    expect((await auditOf(payout.payoutId)).filter((r) => r.action === 'correction.proposed')).toHaveLength(1);
+
+    const id = String(first.body['correction_id']);
+    for (const [path, body, status] of [[`/ops/corrections/${id}/approve`, { note: 'checked' }, 200]] as const) {
+      const approveKey = keyOf();
+      const applied = await post(CAROL, path, body, approveKey);
+      expect(applied.status, applied.text).toBe(status);
+      const replay = await post(CAROL, path, body, approveKey);
+      expect(replay).toMatchObject({ status, headers: { 'idempotent-replayed': 'true' } });
+      expect(replay.text).toBe(applied.text);
+    }
+    // Applied once: one journal entry of the correction, one applied record; the books balance.
+    expect((await auditOf(payout.payoutId)).filter((r) => r.action === 'correction.applied')).toHaveLength(1);
+    expect(sum(await balancesOf(payout))).toBe(0);
+  });
+
+  it('a reject replays too; a retry after the stored answer is gone is answered from the key lock, applied once', async () => {
+    const payout = await pendingPayout();
+    const id = String((await propose(ALICE, payout.payoutId, MARK_PAID)).body['correction_id']);
+    const key = keyOf();
+    const body = { reason: 'wrong statement line' };
+    const first = await post(CAROL, `/ops/corrections/${id}/reject`, body, key);
+    expect(first.status, first.text).toBe(200);
+    expect((await post(CAROL, `/ops/corrections/${id}/reject`, body, key)).headers['idempotent-replayed']).toBe('true');
+    // The Powertools records gone (expired): the action key lock still says this key rejected it.
+    const idempotencyTable = emulators.names.tables['IdempotencyTable']!;
+    const records = await scanAll(emulators.clients.documentClient, idempotencyTable);
+    for (const record of records) {
+      await emulators.clients.documentClient.send(
+        new DeleteCommand({ TableName: idempotencyTable, Key: { id: record['id'] } }),
+      );
+    }
+    const late = await post(CAROL, `/ops/corrections/${id}/reject`, body, key);
+    expect(late).toMatchObject({
+      status: 200,
+      headers: { 'idempotent-replayed': 'true' },
+      body: { state: 'rejected' },
+    });
+    expect((await auditOf(payout.payoutId)).filter((r) => r.action === 'correction.rejected')).toHaveLength(1);
+  });
+
+  it('same key with another body → 422 idempotency_key_reused naming the differing fields, nothing written', async () => {
+    const payout = await pendingPayout();
+    const key = keyOf();
+    expect((await post(ALICE, proposePath(payout.payoutId), MARK_PAID, key)).status).toBe(201);
+    const before = await footprint(payout.payoutId);
+    const other = {
+      ...MARK_PAID,
+      reason: 'another reason',
+      evidence: { ...MARK_PAID.evidence, reference: 'stmt_other' },
+    };
+    const reused = await post(ALICE, proposePath(payout.payoutId), other, key);
+    expect(reused).toMatchObject({
+      status: 422,
+      body: { error: { code: 'idempotency_key_reused', category: 'terminal', param: 'Idempotency-Key' } },
+    });
+    expect(reused.body['error']['message']).toContain('evidence.reference, reason');
+    expect(await footprint(payout.payoutId)).toEqual(before);
+  });
+
+  it('a concurrent duplicate gets 409 idempotency_request_in_progress with Retry-After; one proposal is made', async () => {
+    const payout = await pendingPayout();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: CorrectionsDeps = {
+      corrections: h.corrections,
+      // The first run holds here, inside the idempotent section, until the duplicate has been answered.
+      payouts: { getPayoutById: async (id) => (await gate, h.payouts.getPayoutById(id)) },
+      nowMs: () => Date.now(),
+      newCorrectionId: () => `${CORRECTION_ID_PREFIX}${ulid()}`,
+    };
+    const key = keyOf();
+    const [first, duplicate] = await withCall(handlerWith(slow), async () => {
+      const running = post(ALICE, proposePath(payout.payoutId), MARK_PAID, key);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = await post(ALICE, proposePath(payout.payoutId), MARK_PAID, key);
+      release();
+      return [await running, second];
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(duplicate).toMatchObject({
+      status: 409,
+      headers: { 'retry-after': expect.any(String) },
+      body: { error: { code: 'idempotency_request_in_progress', category: 'retryable' } },
+    });
+    const listed = await api(CAROL, 'GET', '/ops/corrections', undefined, { query: { payout_id: payout.payoutId } });
+    expect(listed.body['data']).toHaveLength(1);
+  });
+
+  it.each([
+    ['propose', (p: Payout) => proposePath(p.payoutId), MARK_PAID],
+    ['approve', () => `/ops/corrections/cor_${ulid()}/approve`, {}],
+    ['reject', () => `/ops/corrections/cor_${ulid()}/reject`, { reason: 'r' }],
+  ] as const)('%s without a key → 400 idempotency_key_missing, as create answers', async (_name, pathOf, body) => {
+    const payout = await pendingPayout();
+    const before = await footprint(payout.payoutId);
+    const answer = await post(ALICE, pathOf(payout), body, null);
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { error: { code: 'idempotency_key_missing', param: 'Idempotency-Key', type: 'invalid_request_error' } },
+    });
+    expect(await footprint(payout.payoutId)).toEqual(before);
   });
 });
