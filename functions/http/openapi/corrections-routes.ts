@@ -15,7 +15,8 @@ import type { OpenApiRoute } from './route-types';
 /** The corrections routes (ops-corrections) for GET /openapi.json; openapi-routes.ts lists them. */
 const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
 const IDEMPOTENCY_400 = 'idempotency_key_missing, idempotency_key_invalid';
-const IDEMPOTENCY_409 = 'idempotency_request_in_progress (the same key is still running: retry after Retry-After)';
+const IDEMPOTENCY_409 =
+  'idempotency_request_in_progress (the same key is still running: its Retry-After header says when to retry)';
 const IDEMPOTENCY_422 = 'idempotency_key_reused: this key was used with another body (the differing fields are named)';
 const BODY_400 = 'body_not_json, body_not_object, duplicate_json_key, forbidden_key, field_unknown, field_missing';
 const IDEMPOTENCY_HEADER = idempotencyKeyHeader('action of this operator on this route and resource');
@@ -78,7 +79,6 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       415: 'content_type_unsupported: Content-Type must be application/json',
       422: `adjustment_currency_mismatch: a posting is not in the payout’s currency; ${IDEMPOTENCY_422}`,
     },
-    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'post',
@@ -114,7 +114,6 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       415: 'content_type_unsupported: Content-Type must be application/json',
       422: IDEMPOTENCY_422,
     },
-    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'post',
@@ -144,7 +143,6 @@ export const CORRECTION_ROUTES: OpenApiRoute[] = [
       415: 'content_type_unsupported: Content-Type must be application/json',
       422: IDEMPOTENCY_422,
     },
-    errorHeaders: { 409: ['Retry-After'] },
   },
   {
     method: 'get',
