@@ -25,6 +25,7 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'process-webhook': { memorySizeMb: 1024, timeoutSeconds: 30 },
   sweep: { memorySizeMb: 1024, timeoutSeconds: 120 },
   'ops-exceptions': { memorySizeMb: 512, timeoutSeconds: 10 },
+  'ops-corrections': { memorySizeMb: 512, timeoutSeconds: 10 },
   'ops-redrive': { memorySizeMb: 512, timeoutSeconds: 25 },
   'ops-console': { memorySizeMb: 256, timeoutSeconds: 5 },
   reconcile: { memorySizeMb: 2048, timeoutSeconds: 600 },

@@ -1,6 +1,6 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names';
+import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
@@ -32,6 +32,7 @@ export interface OpsConstructProps {
 
 export class OpsConstruct extends Construct {
   readonly opsExceptions: PayoutFunction;
+  readonly opsCorrections: PayoutFunction;
   readonly opsRedrive: PayoutFunction;
   readonly opsConsole: PayoutFunction;
   readonly sweep: PayoutFunction;
@@ -62,6 +63,29 @@ export class OpsConstruct extends Construct {
     // Opening/resolving keeps the payout's `exceptionOwner` attribute in step (UpdateItem).
     data.payoutsTable.grantReadWriteData(this.opsExceptions.function);
     data.grantAuditAppend(this.opsExceptions.function);
+
+    // Its own function, not ops-exceptions: applying a correction writes the ledger, and only the
+    // payouts:correct routes should run with ledger write rights (ops-exceptions serves finance too).
+    this.opsCorrections = functions.create(this, 'OpsCorrections', 'ops-corrections', {
+      invocation: 'api',
+      description: 'Proposes, approves (applies) and rejects manual corrections of payouts',
+      environment: {
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.ledgerTable]: data.ledgerTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
+        [ENV.idempotencyTable]: data.idempotencyTable.tableName,
+        [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+      },
+    });
+    // Powertools records of the actions' Idempotency-Keys (their key locks live in operations).
+    data.idempotencyTable.grantReadWriteData(this.opsCorrections.function);
+    // One transaction: the correction (operations), the payout and its timeline (payouts), its audit
+    // record and chain head (audit), the journal (ledger).
+    data.operationsTable.grantReadWriteData(this.opsCorrections.function);
+    data.payoutsTable.grantReadWriteData(this.opsCorrections.function);
+    data.ledgerTable.grantReadWriteData(this.opsCorrections.function);
+    data.grantAuditAppend(this.opsCorrections.function);
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
@@ -135,6 +159,7 @@ export class OpsConstruct extends Construct {
     });
 
     api.addFunctionRoutes('ops-exceptions', this.opsExceptions.function, API_ROUTES['ops-exceptions']);
+    api.addFunctionRoutes('ops-corrections', this.opsCorrections.function, API_ROUTES['ops-corrections']);
     api.addFunctionRoutes('ops-redrive', this.opsRedrive.function, API_ROUTES['ops-redrive']);
     api.addFunctionRoutes('ops-console', this.opsConsole.function, API_ROUTES['ops-console']);
   }

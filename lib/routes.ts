@@ -60,6 +60,14 @@ export const API_ROUTES = {
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/assign', scope: 'exceptions:write' },
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/resolve', scope: 'exceptions:write' },
   ],
+  // Manual corrections (issue 10): reading takes the deciding scope too (app/corrections/corrections-api.ts says why).
+  'ops-corrections': [
+    { method: HttpMethod.POST, path: '/ops/payouts/{payoutId}/corrections', scope: 'payouts:correct' },
+    { method: HttpMethod.POST, path: '/ops/corrections/{correctionId}/approve', scope: 'payouts:correct' },
+    { method: HttpMethod.POST, path: '/ops/corrections/{correctionId}/reject', scope: 'payouts:correct' },
+    { method: HttpMethod.GET, path: '/ops/corrections', scope: 'payouts:correct' },
+    { method: HttpMethod.GET, path: '/ops/corrections/{correctionId}', scope: 'payouts:correct' },
+  ],
   'ops-redrive': [
     { method: HttpMethod.GET, path: '/ops/dlq', scope: 'ops:read' },
     { method: HttpMethod.GET, path: '/ops/queues', scope: 'ops:read' },

@@ -32,12 +32,18 @@ export class ApiClient {
     return this.call<T>('GET', path + queryString(query));
   }
 
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.call<T>('POST', path, body);
+  /** `extraHeaders`: e.g. the Idempotency-Key of an action (a retry of the same action sends the same key). */
+  post<T>(path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    return this.call<T>('POST', path, body, extraHeaders);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     const token = this.token();
     if (token) headers['authorization'] = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

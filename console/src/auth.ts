@@ -18,6 +18,8 @@ export interface TokenClaims {
   role: string;
   scopes: string[];
   subject: string;
+  /** The operator as the server names them in the audit trail (username, else sub): four-eyes compares this. */
+  principal: string;
   expiresAt: Date | null;
 }
 
@@ -55,6 +57,7 @@ export function decodeClaims(token: string): TokenClaims | null {
         .filter(Boolean)
         .map((s) => s.replace(/^[^/]+\//, '')),
       subject: String(json['email'] ?? json['username'] ?? json['sub'] ?? '—'),
+      principal: String(json['username'] ?? json['sub'] ?? ''),
       expiresAt: typeof json['exp'] === 'number' ? new Date(json['exp'] * 1000) : null,
     };
   } catch {

@@ -6,6 +6,8 @@ export interface ViewContext {
   api: ApiClient;
   /** Polite announcement for screen readers and the status line (e.g. "12 messages loaded"). */
   announce(message: string): void;
+  /** The signed-in operator as the server names them (token username, else sub); '' when unknown. */
+  principal(): string;
 }
 
 /** Shows a failure inside a view's own alert region, so it sits next to what failed. */

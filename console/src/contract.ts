@@ -270,6 +270,64 @@ export function toLastReconciliation(body: unknown): ReconciliationSummary | nul
   };
 }
 
+/** A manual correction (GET /ops/corrections, docs/ops-api.md). */
+export interface Correction {
+  correctionId: string;
+  payoutId: string;
+  tenantId: string;
+  kind: string;
+  state: string;
+  targetStatus: string;
+  postings: Array<{ account: string; currency: string; amount: number }>;
+  reason: string;
+  evidenceType: string;
+  evidenceReference: string;
+  fromStatus: string;
+  proposedBy: string;
+  proposedAt: string;
+  approvedBy: string;
+  rejectedBy: string;
+  rejectionReason: string;
+}
+export const CORRECTIONS_PATH = '/ops/corrections';
+/** The scope the corrections routes need (functions/shared/access-matrix.ts: ops and compliance). */
+export const CORRECTIONS_SCOPE = 'payouts:correct';
+export const proposeCorrectionPath = (payoutId: string): string =>
+  `/ops/payouts/${encodeURIComponent(payoutId)}/corrections`;
+export const decideCorrectionPath = (correctionId: string, decision: 'approve' | 'reject'): string =>
+  `/ops/corrections/${encodeURIComponent(correctionId)}/${decision}`;
+
+export function toCorrections(body: unknown): Correction[] {
+  return list(body, 'data').map((c) => {
+    const evidence = (pick(c, 'evidence') ?? {}) as Json;
+    const postings = pick(c, 'postings');
+    return {
+      correctionId: str(c, 'correction_id'),
+      payoutId: str(c, 'payout_id'),
+      tenantId: str(c, 'tenant_id'),
+      kind: str(c, 'kind'),
+      state: str(c, 'state'),
+      targetStatus: str(c, 'target_status'),
+      postings: Array.isArray(postings)
+        ? (postings as Json[]).map((p) => ({
+            account: str(p, 'account'),
+            currency: str(p, 'currency'),
+            amount: num(p, 'amount') ?? 0,
+          }))
+        : [],
+      reason: str(c, 'reason'),
+      evidenceType: str(evidence, 'type'),
+      evidenceReference: str(evidence, 'reference'),
+      fromStatus: str(c, 'from_status'),
+      proposedBy: str(c, 'proposed_by'),
+      proposedAt: str(c, 'proposed_at'),
+      approvedBy: str(c, 'approved_by'),
+      rejectedBy: str(c, 'rejected_by'),
+      rejectionReason: str(c, 'rejection_reason'),
+    };
+  });
+}
+
 /** One record of GET /audit (docs/audit.md), as the audit view shows it. */
 export interface AuditEntryView {
   auditId: string;

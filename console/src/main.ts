@@ -6,8 +6,9 @@ import { completeHostedUiSignIn, currentToken, decodeClaims, forgetToken, hosted
 import { apiBasePath, readConfig } from './config';
 import { alertRegion, showFailure, type ViewContext } from './context';
 import { byId, h, replace } from './dom';
-import { AUDIT_SCOPE } from './contract';
+import { AUDIT_SCOPE, CORRECTIONS_SCOPE } from './contract';
 import { mountAudit } from './views/audit';
+import { mountCorrections } from './views/corrections';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
 import { mountOverview } from './views/overview';
@@ -22,6 +23,7 @@ const VIEWS = [
   ['exceptions', 'Exceptions', mountExceptions, null],
   ['replay', 'Replay', mountReplay, null],
   ['payout', 'Payout timeline', mountPayoutLookup, null],
+  ['corrections', 'Corrections', mountCorrections, CORRECTIONS_SCOPE],
   ['audit', 'Audit trail', mountAudit, AUDIT_SCOPE],
 ] as const;
 type ViewName = (typeof VIEWS)[number][0];
@@ -38,7 +40,14 @@ const api = new ApiClient(apiBasePath(location.pathname), currentToken, () => {
   forgetToken();
   showSignIn();
 });
-const context: ViewContext = { api, announce };
+const context: ViewContext = {
+  api,
+  announce,
+  principal: () => {
+    const token = currentToken();
+    return (token ? decodeClaims(token)?.principal : undefined) ?? '';
+  },
+};
 const refreshers = new Map<ViewName, () => Promise<void>>();
 
 function showSignIn(): void {

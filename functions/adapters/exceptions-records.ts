@@ -29,7 +29,8 @@ export interface ExceptionRecord {
   firstError?: ExceptionError;
   lastError?: ExceptionError;
   assignee?: string;
-  resolution?: { note: string; by: string; at: string };
+  /** `correctionId`: the applied correction that fixed it, when the operator named one. */
+  resolution?: { note: string; by: string; at: string; correctionId?: string };
   version: number;
 }
 

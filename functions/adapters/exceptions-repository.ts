@@ -64,6 +64,8 @@ interface ExceptionChange {
   at: string;
   requestId?: string;
   note?: string;
+  /** A resolution's fixing correction (ops-corrections), when the operator named one. */
+  correctionId?: string;
 }
 const AUDIT_ACTION_OF = {
   opened: 'exception.opened',
@@ -143,18 +145,21 @@ export class ExceptionsRepository {
     }));
   }
 
+  /** `correctionId`: the applied correction that fixed it, kept on the resolution and its audit record. */
   async resolve(input: {
     exceptionId: string;
     note: string;
     actor: ExceptionActor;
     requestId?: string;
     now: Timestamp;
+    correctionId?: string;
   }): Promise<ExceptionRecord> {
     const at = iso(input.now);
-    const change = { action: 'resolve' as const, actor: input.actor, at, ...optional(input) };
+    const fixedBy = input.correctionId === undefined ? {} : { correctionId: input.correctionId };
+    const change = { action: 'resolve' as const, actor: input.actor, at, ...optional(input), ...fixedBy };
     return this.act(input.exceptionId, change, (e) => ({
       ...e,
-      resolution: { note: input.note, by: input.actor.id, at },
+      resolution: { note: input.note, by: input.actor.id, at, ...fixedBy },
     }));
   }
 
@@ -392,6 +397,7 @@ function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange
       payout_id: exception.payoutId,
       assignee: exception.assignee,
       note: change.note,
+      correction_id: change.correctionId,
     },
   };
 }

@@ -1,7 +1,8 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { checkEventOwnership } from '../domain/event-ownership';
+import { contradictsCorrection } from '../domain/corrections';
+import { checkEventOwnership, isOwnershipCheckedSource } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
-import { payoutTransitionEntry } from '../domain/audit-entries';
+import { payoutContradictedEntry, payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
@@ -54,7 +55,12 @@ export interface TransitionOptions {
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
- *   redelivery is recorded again and the caller's exception opening must be idempotent.
+ *   redelivery is recorded again and the caller's exception opening must be idempotent;
+ * - contradicted (decided before the table, for a provider's word only): the event disagrees with
+ *   the payout's applied status correction (domain/corrections.ts). Like forbidden — timeline entry
+ *   and audit, nothing else — and the dedup key is checked, not written: an event applied before the
+ *   correction and redelivered after it is a duplicate, a new one is recorded again each time it
+ *   comes, so the caller's exception is opened on every delivery until one succeeds (idempotent).
  * Every timeline entry names its actor. With `options.recordUnapplied === false` (a tenant's action
  * refused in this status) stale and forbidden write nothing at all; with `options.actionKey` the lock
  * joins whatever is written, and a stale outcome is audited too (the caller's action happened).
@@ -75,6 +81,15 @@ export async function applyTransition(
     const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
     if (verdict !== undefined && !verdict.ok)
       return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+    if (contradictsCorrection(payout, cmd.event, isOwnershipCheckedSource(cmd.source))) {
+      const outcome = await writeContradiction(repo, payout, cmd);
+      if (outcome === 'conflict') {
+        lastError = new Error(`payout ${payout.payoutId} or its audit chain moved while a contradiction was recorded`);
+        if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
+        continue;
+      }
+      return outcome === 'duplicate' ? { kind: 'duplicate' } : { kind: 'contradicted', payout };
+    }
     const decision = decide(payout.status, cmd.event);
     if (decision.kind !== 'transition' && options.recordUnapplied === false) {
       return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
@@ -295,10 +310,68 @@ function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
   if (cmd.providerReference !== undefined && payout.providerReference === undefined)
     next.providerReference = cmd.providerReference;
-  if ((cmd.source === 'api' || cmd.source === 'operator') && !payout.requestIds.includes(cmd.sourceRef)) {
-    const [first, ...rest] = payout.requestIds;
-    next.requestIds =
-      first === undefined ? [cmd.sourceRef] : [first, ...[...rest, cmd.sourceRef].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
-  }
+  if (cmd.source === 'api' || cmd.source === 'operator')
+    next.requestIds = withRequestId(payout.requestIds, cmd.sourceRef);
   return next;
+}
+
+/** The payout's request ids with `requestId` added: the first (creation) and the most recent ones. */
+export function withRequestId(requestIds: readonly string[], requestId: string): string[] {
+  if (requestIds.includes(requestId)) return [...requestIds];
+  const [first, ...rest] = requestIds;
+  return first === undefined ? [requestId] : [first, ...[...rest, requestId].slice(-(PAYOUT_REQUEST_IDS_MAX - 1))];
+}
+
+/**
+ * Records a provider event that contradicts the payout's status correction: a timeline entry marked
+ * `contradicted` and its audit record (the payout's chain, outcome `contradicted`), conditional on
+ * the version read and the chain head read (a concurrent change or an operator's read: re-read) and
+ * on the event not having been applied before (dedup key checked, not written).
+ */
+async function writeContradiction(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+): Promise<'written' | 'duplicate' | 'conflict'> {
+  const audit = await repo.audit.prepare(payoutContradictedEntry(payout, cmd));
+  const items: TransactItem[] = [
+    {
+      ConditionCheck: {
+        TableName: repo.payoutsTable,
+        Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+        ...versionCondition(payout),
+      },
+    },
+    repo.timelinePut({
+      payoutId: payout.payoutId,
+      at: cmd.recordedAt,
+      occurredAt: cmd.occurredAt,
+      event: cmd.event,
+      outcome: 'contradicted',
+      from: payout.status,
+      source: cmd.source,
+      sourceRef: cmd.sourceRef,
+      statusReason: `contradicts correction ${payout.statusCorrectionId ?? '(unknown)'} (${payout.correctedStatus})`,
+    }),
+  ];
+  const auditAt = items.length;
+  items.push(...audit.items);
+  const dedupAt = cmd.dedup === undefined ? -1 : items.length;
+  if (cmd.dedup !== undefined) {
+    const key = { pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId), sk: DEDUP_SK };
+    items.push({
+      ConditionCheck: { TableName: repo.payoutsTable, Key: key, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+  }
+  try {
+    await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    if (itemConditionFailed(codes, dedupAt)) return 'duplicate';
+    const moved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditAt);
+    if (moved || hasTransactionConflict(codes)) return 'conflict';
+    throw error;
+  }
 }

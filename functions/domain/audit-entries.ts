@@ -81,7 +81,7 @@ export function payoutCreatedEntry(payout: Payout, actor: Actor, requestId: stri
 export function payoutTransitionEntry(
   payout: Payout,
   cmd: TransitionCommand,
-  outcome: Extract<AuditOutcome, 'applied' | 'forbidden' | 'stale'>,
+  outcome: Extract<AuditOutcome, 'applied' | 'forbidden' | 'stale' | 'contradicted'>,
   next?: { status: PayoutStatus; version: number },
   said?: Record<string, unknown>,
 ): AuditEntry {
@@ -145,6 +145,22 @@ export function payoutReversalEntry(input: {
       reversal_to: input.after.status,
       amount_minor: payout.amountMinor,
       currency: payout.currency,
+    },
+  };
+}
+
+/**
+ * A provider's event that contradicts the payout's applied status correction: recorded as the
+ * transition it asked for, outcome `contradicted` (nothing moved), naming the correction it disagrees with.
+ */
+export function payoutContradictedEntry(payout: Payout, cmd: TransitionCommand): AuditEntry {
+  const entry = payoutTransitionEntry(payout, cmd, 'contradicted');
+  return {
+    ...entry,
+    details: {
+      ...entry.details,
+      correction_id: payout.statusCorrectionId,
+      corrected_status: payout.correctedStatus,
     },
   };
 }

@@ -62,16 +62,35 @@ export const EXCEPTION_AUDIT_ACTIONS = [
   'exception.resolved',
 ] as const;
 export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read'] as const;
-export const AUDIT_ACTIONS = [...PAYOUT_AUDIT_ACTIONS, ...EXCEPTION_AUDIT_ACTIONS, ...OPS_AUDIT_ACTIONS] as const;
+/**
+ * Operators' manual corrections (domain/corrections.ts), recorded in the chain of the payout they
+ * concern: proposed, then applied (approved by a second operator, in the same transaction) or rejected.
+ */
+export const CORRECTION_AUDIT_ACTIONS = ['correction.proposed', 'correction.applied', 'correction.rejected'] as const;
+export const AUDIT_ACTIONS = [
+  ...PAYOUT_AUDIT_ACTIONS,
+  ...EXCEPTION_AUDIT_ACTIONS,
+  ...OPS_AUDIT_ACTIONS,
+  ...CORRECTION_AUDIT_ACTIONS,
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * applied: the change was made. forbidden: a transition the lifecycle refuses was recorded, nothing
  * moved. stale: a principal's own action whose effect was already there (another source made it
- * first), nothing moved. dry_run: an operator asked what an action would touch. read / not_found:
- * an operator read.
+ * first), nothing moved. contradicted: a provider's word disagrees with an operator's applied status
+ * correction (corrections.ts); recorded, nothing moved. dry_run: an operator asked what an action
+ * would touch. read / not_found: an operator read.
  */
-export const AUDIT_OUTCOMES = ['applied', 'forbidden', 'stale', 'dry_run', 'read', 'not_found'] as const;
+export const AUDIT_OUTCOMES = [
+  'applied',
+  'forbidden',
+  'stale',
+  'contradicted',
+  'dry_run',
+  'read',
+  'not_found',
+] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What a writer hands over; the trail adds the id, the position and the hashes. */

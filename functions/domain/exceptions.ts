@@ -13,6 +13,8 @@ export const EXCEPTION_CATEGORIES = [
   'forbidden_transition',
   // A validly signed event (or status answer) that is not about the payout it names (event-ownership.ts).
   'event_ownership_mismatch',
+  // A provider's event that disagrees with an operator's applied status correction (corrections.ts).
+  'correction_contradicted',
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
@@ -55,6 +57,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   // As short as a dead-lettered submission: either a provider is confused about whose money it
   // moved, or someone holds a provider's webhook secret and is using it; both are incidents.
   event_ownership_mismatch: 2 * HOUR_SECONDS,
+  // As forbidden_transition: the provider and an operator disagree about where the money is.
+  correction_contradicted: 4 * HOUR_SECONDS,
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
@@ -90,6 +94,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
     // it and why, a question for the provider integration and, if a secret leaked, for security.
     case 'event_ownership_mismatch':
+    // Ops, who work corrections: which account is right is read from the provider, not the books.
+    case 'correction_contradicted':
     case 'webhook_dead_lettered':
     case 'submission_dead_lettered':
     case 'long_pending':
@@ -120,6 +126,7 @@ export type RowMismatchCategory = Exclude<
   ExceptionCategory,
   | 'forbidden_transition'
   | 'event_ownership_mismatch'
+  | 'correction_contradicted'
   | 'webhook_dead_lettered'
   | 'submission_dead_lettered'
   | 'long_pending'
@@ -147,6 +154,18 @@ export type ExceptionSubject =
       provider: string;
       payoutId: string;
       via: { kind: 'webhook'; providerEventId: string } | { kind: 'poll'; providerReference: string };
+    }
+  /**
+   * A provider's word that contradicts an operator's applied status correction (corrections.ts). A
+   * webhook is keyed by its event (a redelivery or replay updates the row); a status answer by
+   * (payout, correction, event reported): the sweeper may ask every run, the same answer is one row.
+   */
+  | {
+      category: 'correction_contradicted';
+      payoutId: string;
+      via:
+        | { kind: 'webhook'; provider: string; providerEventId: string }
+        | { kind: 'poll'; correctionId: string; event: string };
     }
   /**
    * A webhook message that failed every delivery. Keyed by its provider event, so the processor's
@@ -185,6 +204,10 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return subject.via.kind === 'webhook'
         ? `ownership:${subject.provider}:${subject.via.providerEventId}`
         : `ownership:${subject.provider}:poll:${subject.payoutId}:${subject.via.providerReference}`;
+    case 'correction_contradicted':
+      return subject.via.kind === 'webhook'
+        ? `correction_contradicted:${subject.via.provider}:${subject.via.providerEventId}`
+        : `correction_contradicted:poll:${subject.payoutId}:${subject.via.correctionId}:${subject.via.event}`;
     case 'webhook_dead_lettered': {
       const { message } = subject;
       // An unreadable message is keyed like a submission's (by message id), as it always was.

@@ -1,4 +1,5 @@
 import type { ApprovalDecision, PayoutApproval, PrincipalRef } from './approval';
+import type { CorrectionTarget, CorrectionTimelineEvent } from './corrections';
 import type { OwnershipClaim, OwnershipMismatch } from './event-ownership';
 import type { CurrencyCode } from './money';
 import type { PayoutEvent, PayoutStatus, TransitionSource } from './lifecycle';
@@ -39,6 +40,15 @@ export interface Payout {
   approval?: PayoutApproval;
   /** The latest reversal request of a paid payout (reversal.ts); written by the reversal actions only. */
   reversal?: PayoutReversal;
+  /** The last applied operator correction of any kind (domain/corrections.ts), and when it was applied. */
+  correctionId?: string;
+  correctedAt?: string;
+  /**
+   * The last applied status correction: the status it set and its id. A later provider event is
+   * compared with it (`contradictsCorrection`) before the lifecycle table is asked.
+   */
+  correctedStatus?: CorrectionTarget;
+  statusCorrectionId?: string;
 }
 
 export interface MaskedDestination {
@@ -97,6 +107,11 @@ export type TransitionResult =
   | { kind: 'stale'; payout: Payout }
   | { kind: 'duplicate' }
   | { kind: 'forbidden'; payout: Payout }
+  /**
+   * A provider's event contradicts the payout's status correction: nothing moved (a timeline entry
+   * and an audit record say it came); the caller opens a `correction_contradicted` exception.
+   */
+  | { kind: 'contradicted'; payout: Payout }
   /** The claim is not about this payout: nothing was written (no status, postings, reference or dedup record). */
   | { kind: 'rejected_ownership'; payout: Payout; mismatches: readonly OwnershipMismatch[] }
   | { kind: 'not_found' };
@@ -119,9 +134,9 @@ export interface TimelineEntry {
   payoutId: string;
   at: string;
   occurredAt: string;
-  event: PayoutEvent | 'created' | PayoutRecord;
-  outcome: 'applied' | 'stale' | 'forbidden' | 'recorded';
-  /** Who caused it (the audit record has the scopes too); absent on entries written before issue 10. */
+  event: PayoutEvent | 'created' | PayoutRecord | CorrectionTimelineEvent;
+  outcome: 'applied' | 'stale' | 'forbidden' | 'recorded' | 'contradicted';
+  /** Who caused it (the audit record has the scopes too); absent on entries written before actors were recorded. */
   actor?: { kind: Actor['kind']; id: string };
   from?: PayoutStatus;
   to?: PayoutStatus;

@@ -1,5 +1,6 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { AuditTrail } from '../adapters/audit-trail';
+import { CorrectionsReader } from '../adapters/corrections-repository';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { httpHandler } from '../http/http-handler';
@@ -13,11 +14,14 @@ let deps: ExceptionsApiDeps | undefined;
 function dependencies(): ExceptionsApiDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
   deps = {
-    exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), {
+    exceptions: new ExceptionsRepository(client, operationsTable, {
       audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)),
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
     }),
+    corrections: new CorrectionsReader(client, operationsTable),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../adapters/exceptions-records';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { textField } from '../domain/text';
+import { CORRECTION_ID_PATTERN } from '../shared/ids';
 import { requestErrorOf } from './request-errors';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 
@@ -60,6 +61,14 @@ export const resolveExceptionBodySchema = z
       pattern: '\\S',
       description: `What was wrong and what was done: 1–${RESOLUTION_NOTE_CHARS_MAX} characters, something visible`,
     }),
+    correction_id: z
+      .string({ error: 'invalid_correction_id' })
+      .regex(CORRECTION_ID_PATTERN, { error: 'invalid_correction_id' })
+      .optional()
+      .describe(
+        "The applied correction that fixed it: must exist (400 correction_not_found), concern the exception's " +
+          'payout (400 correction_payout_mismatch) and be applied (409 correction_not_applied)',
+      ),
   })
   .strict()
   .meta({ required: ['note'] });
@@ -71,6 +80,7 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_limit: () => `limit must be 1–${LIST_LIMIT_MAX}`,
   invalid_cursor: () => 'cursor is not valid for this query; start again without it',
   invalid_assignee: () => `assignee must be a name of at most ${ASSIGNEE_CHARS_MAX} characters`,
+  invalid_correction_id: () => 'correction_id must be cor_ + a ULID',
   invalid_note: () => `note must be a string of at most ${RESOLUTION_NOTE_CHARS_MAX} characters`,
 };
 

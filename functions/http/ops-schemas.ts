@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
-import { EXCEPTION_ID_PATTERN } from '../shared/ids';
+import { CORRECTION_ID_PATTERN, EXCEPTION_ID_PATTERN } from '../shared/ids';
 import { QUEUE_NAMES } from '../shared/names';
 import { REPLAY_EVENTS_PER_CALL_MAX } from './redrive-requests';
 
@@ -35,7 +35,14 @@ export const exceptionViewSchema = z.object({
   evidence: z.record(z.string(), z.unknown()).describe('What opened it: ids, amounts, the message or report row'),
   first_error: errorNoteSchema.optional(),
   last_error: errorNoteSchema.optional(),
-  resolution: z.object({ note: z.string(), by: z.string(), at: iso }).optional(),
+  resolution: z
+    .object({
+      note: z.string(),
+      by: z.string(),
+      at: iso,
+      correction_id: z.string().regex(CORRECTION_ID_PATTERN).optional(),
+    })
+    .optional(),
 });
 export type ExceptionView = z.infer<typeof exceptionViewSchema>;
 

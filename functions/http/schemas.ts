@@ -4,6 +4,7 @@ import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
 import { PAYOUT_RECORDS } from '../domain/payout';
 import { REVERSAL_STATUSES } from '../domain/reversal';
+import { CORRECTION_TIMELINE_EVENTS } from '../domain/corrections';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
@@ -257,10 +258,17 @@ export const listPayoutsQuerySchema = z
 export const timelineEntrySchema = z.object({
   at: iso,
   occurred_at: iso,
-  event: z.enum(['created', ...PAYOUT_EVENTS, ...PAYOUT_RECORDS]),
+  event: z
+    .enum(['created', ...PAYOUT_EVENTS, ...PAYOUT_RECORDS, ...CORRECTION_TIMELINE_EVENTS])
+    .describe(
+      'A lifecycle event, created, a reversal record, or an operator correction applied (status_corrected, ledger_adjusted)',
+    ),
   outcome: z
-    .enum(['applied', 'stale', 'forbidden', 'recorded'])
-    .describe('recorded: an action that does not move the status (a reversal request and its decisions)'),
+    .enum(['applied', 'stale', 'forbidden', 'recorded', 'contradicted'])
+    .describe(
+      'recorded: an action that does not move the status (a reversal request and its decisions); ' +
+        'contradicted: a provider event that disagrees with an applied status correction, nothing moved',
+    ),
   from: z.enum(PAYOUT_STATUSES).nullable(),
   to: z.enum(PAYOUT_STATUSES).nullable(),
   source: z.enum(TRANSITION_SOURCES),

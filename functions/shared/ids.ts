@@ -29,3 +29,7 @@ export const REVERSAL_ID_PATTERN = /^rev_[0-9A-HJKMNP-TV-Z]{26}$/;
 export function newPayoutId(): string {
   return `${PAYOUT_ID_PREFIX}${ulid()}`;
 }
+
+/** Correction ids (manual corrections by operators): `cor_` + a ULID, minted by ops-corrections. */
+export const CORRECTION_ID_PREFIX = 'cor_';
+export const CORRECTION_ID_PATTERN = new RegExp(`^${CORRECTION_ID_PREFIX}${ULID_PATTERN}$`);

@@ -172,6 +172,7 @@ export const FUNCTION_NAMES = [
   'process-webhook',
   'sweep',
   'ops-exceptions',
+  'ops-corrections',
   'ops-redrive',
   'ops-console',
   'reconcile',
@@ -196,6 +197,8 @@ export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
  * action: the key's scope already names the principal, the route and the resource.
  */
 export const ACTION_IDEMPOTENCY_KEY_PREFIX = 'actions';
+/** The same for the operators' correction actions (ops-corrections): their records never meet create's. */
+export const CORRECTIONS_IDEMPOTENCY_KEY_PREFIX = 'ops-corrections';
 
 /**
  * Retention of Powertools idempotency records; never shorter than the webhook and DLQ replay

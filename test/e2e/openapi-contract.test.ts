@@ -46,6 +46,9 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   listExceptions: ['invalid_cursor'],
   // An opaque cursor belongs to the query it came from; from must not pass to, nor the window its maximum.
   searchAudit: ['cursor_invalid', 'invalid_range', 'range_too_long'],
+  // Each currency's postings sum to 0, one leg per account; a `url` evidence is an http(s) URL.
+  proposeCorrection: ['unbalanced_adjustment', 'posting_account_repeated', 'invalid_evidence_reference'],
+  listCorrections: ['invalid_cursor'],
   receiveWebhook: ['invalid_json'],
   replayEvents: ['invalid_range', 'provider_required'],
   // The clock's rule: a day that has not ended, or is too old, is refused (the body's description says so).

@@ -111,9 +111,11 @@ function appliedOrRefused(result: TransitionResult, action: 'approved' | 'reject
       throw invalidTransition(action, result.payout.status);
     case 'not_found':
       throw notFound('payout');
-    // No dedup record and no ownership claim ride on an approver's command.
+    // No dedup record and no ownership claim ride on an approver's command, and only a provider's
+    // word is compared with an operator's correction.
     case 'duplicate':
     case 'rejected_ownership':
+    case 'contradicted':
       throw new Error(`approval transition answered ${result.kind}, which it cannot`);
     default:
       return assertNever(result, 'transition result');

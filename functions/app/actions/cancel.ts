@@ -125,6 +125,12 @@ async function cancelAtProvider(
       return { statusCode: 200, body: payoutView(result.payout) };
     case 'forbidden':
       throw cancelTooLate(`the provider canceled it, but the payout is ${result.payout.status} here; ops must look`);
+    case 'contradicted':
+      // An operator corrected the payout's status from a statement; the provider's cancel says
+      // otherwise. Nothing moved, the contradiction is recorded, and a person must reconcile the two.
+      throw cancelTooLate(
+        `the provider canceled it, but an operator corrected it to ${result.payout.status}; ops must look`,
+      );
     case 'not_found':
       throw notFound('payout');
     case 'rejected_ownership':

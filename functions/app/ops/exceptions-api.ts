@@ -8,6 +8,7 @@ import {
 import { InvalidCursorError } from '../../adapters/cursor';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { invalidTextError } from '../../http/request-errors';
+import type { CorrectionRecord } from '../../domain/corrections';
 import { ExceptionStateError } from '../../domain/exceptions';
 import { textRefusalOf } from '../../domain/text';
 import {
@@ -28,6 +29,8 @@ import { parseJsonBody } from '../../http/body';
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
+  /** Read-only: a resolution may name the correction that fixed the exception (ops-corrections writes them). */
+  corrections: { get(correctionId: string): Promise<CorrectionRecord | undefined> };
   nowMs(): number;
 }
 
@@ -86,14 +89,20 @@ export async function exceptionsApi(
       });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
     }
-    const { note } = parseExceptionsRequest(resolveExceptionBodySchema, operatorBody(event), 'body');
+    const { note, correction_id: correctionId } = parseExceptionsRequest(
+      resolveExceptionBodySchema,
+      operatorBody(event),
+      'body',
+    );
     // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
     // invisible characters only says nothing either.
     if (note === undefined || note.trim() === '')
       throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
     const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
     if (invisible !== undefined) throw invalidTextError('note', invisible);
-    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now });
+    if (correctionId !== undefined) await checkFixingCorrection(deps, exceptionId, correctionId);
+    const fixedBy = correctionId === undefined ? {} : { correctionId };
+    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now, ...fixedBy });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) throw notFound('exception');
@@ -114,6 +123,42 @@ export async function exceptionsApi(
         message: error.message,
       });
     throw error;
+  }
+}
+
+/**
+ * The correction a resolution names must exist (400 correction_not_found), be about the exception's
+ * payout (400 correction_payout_mismatch) and have been applied (409 correction_not_applied): a
+ * proposal or a rejected correction fixed nothing. Checked on consistent reads before the resolve;
+ * a correction never leaves `applied`, so the check cannot go stale before the write.
+ */
+async function checkFixingCorrection(
+  deps: ExceptionsApiDeps,
+  exceptionId: string,
+  correctionId: string,
+): Promise<void> {
+  const exception = await deps.exceptions.get(exceptionId);
+  if (exception === undefined) throw notFound('exception');
+  const correction = await deps.corrections.get(correctionId);
+  if (correction === undefined)
+    throw badRequest('correction_not_found', `correction ${correctionId} does not exist`, 'correction_id');
+  if (exception.payoutId === undefined || exception.payoutId !== correction.payoutId) {
+    const about = exception.payoutId === undefined ? 'concerns no payout' : `concerns payout ${exception.payoutId}`;
+    throw badRequest(
+      'correction_payout_mismatch',
+      `correction ${correctionId} is about payout ${correction.payoutId}; the exception ${about}`,
+      'correction_id',
+    );
+  }
+  if (correction.state !== 'applied') {
+    throw new ApiError({
+      status: 409,
+      type: 'conflict_error',
+      code: 'correction_not_applied',
+      category: 'human_action_required',
+      message: `correction ${correctionId} is ${correction.state}, not applied: it fixed nothing yet`,
+      param: 'correction_id',
+    });
   }
 }
 
@@ -139,6 +184,14 @@ export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView 
     evidence: e.evidence,
     first_error: e.firstError,
     last_error: e.lastError,
-    resolution: e.resolution,
+    resolution:
+      e.resolution === undefined
+        ? undefined
+        : {
+            note: e.resolution.note,
+            by: e.resolution.by,
+            at: e.resolution.at,
+            ...(e.resolution.correctionId === undefined ? {} : { correction_id: e.resolution.correctionId }),
+          },
   };
 }

@@ -172,6 +172,14 @@ function checkResult(result: TransitionResult, payoutId: string, event: string):
         payoutId,
         `${event} for payout ${payoutId} was refused: ${result.mismatches.map((m) => m.check).join(', ')}`,
       );
+    // Contradictions are decided for a provider's word by webhook or poll only (domain/corrections.ts):
+    // the submitter's answer is judged by the lifecycle table, so this cannot happen today either.
+    case 'contradicted':
+      throw new SubmissionError(
+        'correction_contradicted',
+        payoutId,
+        `${event} for payout ${payoutId} contradicts its correction`,
+      );
     default:
       assertNever(result, 'transition result');
   }

@@ -11,6 +11,7 @@ import { QUEUE_NAMES, type QueueName } from '../../shared/names';
 import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
+import { openCorrectionContradiction } from '../webhooks/correction-exception';
 import { openOwnershipException } from '../webhooks/ownership-exception';
 import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
@@ -26,7 +27,9 @@ const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
  * 2. DLQ messages → exceptions (same dedup key as the processor's last attempt, so one row each);
  * 3. re-check markers left by forbidden webhooks → provider getStatus → `poller` transition;
  *    every answer is checked for event ownership like a webhook (an answer about another payout
- *    moves nothing and opens an `event_ownership_mismatch` exception);
+ *    moves nothing and opens an `event_ownership_mismatch` exception), and an answer that
+ *    contradicts an operator's applied status correction moves nothing and opens a
+ *    `correction_contradicted` exception, as the webhook processor does;
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
  *    `submitted` payout the provider does not know is handed to the submitter again;
@@ -74,6 +77,8 @@ export interface SweepReport {
   applied: number;
   /** Provider answers refused by event ownership (each an `event_ownership_mismatch` exception). */
   ownershipRejected: number;
+  /** Provider answers that contradict an applied status correction (each a `correction_contradicted` exception). */
+  correctionContradicted: number;
   longPending: number;
   resubmitted: number;
   /** Payouts whose approval expired, canceled with a tenant-owned exception. */
@@ -92,6 +97,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     rechecked: 0,
     applied: 0,
     ownershipRejected: 0,
+    correctionContradicted: 0,
     longPending: 0,
     resubmitted: 0,
     approvalsExpired: 0,
@@ -295,6 +301,22 @@ async function recheck(
           claimed_amount_minor: status.amountMinor ?? null,
           claimed_currency: status.currency ?? null,
         },
+        nowIso,
+      });
+      return result.payout;
+    case 'contradicted':
+      report.correctionContradicted++;
+      await openCorrectionContradiction(deps.exceptions, {
+        provider: provider.provider,
+        via: { kind: 'poll' },
+        payout: result.payout,
+        event: status.state.event,
+        claim: {
+          source: 'poller',
+          provider_state: status.state.providerState,
+          claimed_provider_reference: status.providerReference,
+        },
+        actor: SWEEP_ACTOR,
         nowIso,
       });
       return result.payout;

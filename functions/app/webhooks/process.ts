@@ -12,6 +12,7 @@ import { isAwaitingProvider } from '../../domain/lifecycle';
 
 /** The webhook processor as the audit trail names it (a job: its function name). */
 const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
+import { openCorrectionContradiction } from './correction-exception';
 import { openOwnershipException } from './ownership-exception';
 
 /**
@@ -24,6 +25,11 @@ import { openOwnershipException } from './ownership-exception';
  *   ops-owned `event_ownership_mismatch` exception with the event as evidence, the inbox records the
  *   outcome → success: retrying cannot make it the payout's event, so the provider's retries stop.
  *   No re-check marker: the refusal says nothing about where the payout really stands;
+ * - contradicted (the event disagrees with an operator's applied status correction,
+ *   domain/corrections.ts) → nothing moves, an ops-owned `correction_contradicted` exception with
+ *   the correction and the event as evidence → success. Never applied over the correction, never
+ *   dropped: the timeline, the audit trail, the inbox outcome and the exception all record it. No
+ *   re-check marker: asking the provider again would only repeat its side of the disagreement;
  * - payout not known yet (the webhook won the race with our own write), unreadable event, missing
  *   inbox item → thrown: SQS retries, then dead-letters. On the attempt that will dead-letter
  *   (ApproximateReceiveCount ≥ maxReceiveCount) the failure becomes a `webhook_dead_lettered`
@@ -176,6 +182,21 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
           claimed_amount_minor: mapped.amountMinor ?? null,
           claimed_currency: mapped.currency ?? null,
         },
+        nowIso,
+      });
+      break;
+    case 'contradicted':
+      await openCorrectionContradiction(deps.exceptions, {
+        provider,
+        via: { kind: 'webhook', providerEventId },
+        payout: result.payout,
+        event: mapped.event,
+        claim: {
+          provider_event_id: providerEventId,
+          event_type: stored.eventType,
+          provider_state: mapped.providerState,
+        },
+        actor: PROCESSOR_ACTOR,
         nowIso,
       });
       break;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
+import { CORRECTION_ROUTES } from './corrections-routes';
+import type { OpenApiRoute, RouteErrorStatus } from './route-types';
 import {
   AUDIT_PAGE_LIMIT_MAX,
   AUDIT_SEARCH_DEFAULT_DAYS,
@@ -7,8 +9,7 @@ import {
   AUDIT_SEARCH_RANGE_DAYS_MAX,
 } from '../../domain/audit-window';
 import { auditPageSchema, auditQuerySchema } from '../audit-schemas';
-import type { FailureSemantics } from '../internal-error';
-import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type FunctionName, type Scope } from '../../shared/names';
+import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type Scope } from '../../shared/names';
 import { IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS, idempotencyKeyHeader } from '../idempotency-key';
 import {
   ACTION_BODY_BYTES_MAX,
@@ -88,65 +89,7 @@ import {
  * strict parser's and schemas' 400 codes (body_*, field_unknown, parameter_unknown, invalid_text);
  * 429; 503 for a route that calls AWS; and 500 with the category of the route's failure semantics.
  */
-export const TAGS = {
-  payouts: 'Create, read and act on payouts: approve, cancel, reverse (tenant-scoped)',
-  corridors: 'The launch corridor matrix',
-  ledger: 'Ledger balances (operators)',
-  webhooks: 'Provider webhook intake (signature-authenticated)',
-  ops: 'Operator routes: cross-tenant payout lookup, exceptions, DLQ, redrive and replay (audited)',
-  reconciliation: 'Reconciliation runs and finance exports',
-  audit: 'The tamper-evident audit trail (compliance)',
-  meta: 'This document and the ops console page',
-} as const;
-export type Tag = keyof typeof TAGS;
-
-/** Statuses a route may answer with the error body, besides those the document adds to every route. */
-export type RouteErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503;
-export type ResponseHeader = 'Idempotent-Replayed' | 'Retry-After' | 'Location';
-
-export interface OpenApiRoute {
-  method: 'get' | 'post';
-  path: string;
-  functionName: FunctionName;
-  /** null: no JWT (the description says why). */
-  scope: Scope | null;
-  operationId: string;
-  summary: string;
-  description: string;
-  tags: Tag[];
-  /** One schema per `{name}` of the path (a test holds them equal). */
-  pathParameters?: Record<string, z.ZodType>;
-  /** A strict object: the document then says unknown parameters are refused. */
-  query?: z.ZodObject;
-  /** Request headers the route reads. */
-  headers?: Array<{ name: string; required: boolean; description: string; schema: z.ZodType }>;
-  requestBody?: {
-    schema: z.ZodType;
-    /** false: an empty body means `{}`. */
-    required: boolean;
-    /** The handler reads the raw bytes whatever the Content-Type (webhooks: the signature covers them). */
-    anyContentType?: true;
-    /** The handler's own limit, if it has one; API Gateway's 10 MB applies before it. */
-    bodyBytesMax?: number;
-    examples?: Record<string, unknown>;
-  };
-  /** Success status → its body. */
-  responses: Record<
-    number,
-    { description: string; schema: z.ZodType; mediaType?: 'text/html'; headers?: ResponseHeader[] }
-  >;
-  /** Error status → when (its codes). */
-  errors: Partial<Record<RouteErrorStatus, string>>;
-  /** Response headers of an error status (e.g. Retry-After on a 409). */
-  errorHeaders?: Partial<Record<RouteErrorStatus | 500, ResponseHeader[]>>;
-  /**
-   * What an unforeseen failure means (handlers/http/internal-error.ts), so the document's 500 says
-   * its category. Default: `read` for a GET, `operator_action` for a POST (httpHandler's default).
-   */
-  failure?: FailureSemantics;
-  /** false: the route calls no AWS service (a static answer), so it never answers 503. */
-  callsAws?: false;
-}
+export { TAGS, type OpenApiRoute, type ResponseHeader, type RouteErrorStatus, type Tag } from './route-types';
 
 export interface DocumentedLimits {
   /** This deployment's PAYOUT_AMOUNT_MAX_MINOR (create-payout enforces it). */
@@ -651,7 +594,9 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
     scope: 'exceptions:write',
     operationId: 'resolveException',
     summary: 'Resolve an exception',
-    description: 'Resolves it with a note saying what was done; audited.',
+    description:
+      'Resolves it with a note saying what was done, optionally naming the applied correction that fixed it ' +
+      '(correction_id: it must exist, concern the exception’s payout and be applied); audited.',
     tags: ['ops'],
     query: noQuerySchema,
     pathParameters: exceptionIdPath,
@@ -659,14 +604,17 @@ const EXCEPTION_ROUTES: OpenApiRoute[] = [
       schema: resolveExceptionBodySchema,
       required: true,
       bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { done: { note: 'paid by hand' } },
+      examples: {
+        done: { note: 'paid by hand' },
+        corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KD0000000000000000000000' },
+      },
     },
     responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
     errors: {
-      400: 'note_required: no note, or a blank one; invalid_note',
+      400: 'note_required: no note, or a blank one; invalid_note, invalid_correction_id; correction_not_found, correction_payout_mismatch',
       403: OPERATOR_403,
       404: 'resource_not_found: no such exception',
-      409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
+      409: 'exception_already_resolved; exception_changed (a concurrent change: retry); correction_not_applied',
     },
   },
 ];
@@ -889,6 +837,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...OPERATOR_LOOKUP_ROUTES,
     WEBHOOK_ROUTE,
     ...EXCEPTION_ROUTES,
+    ...CORRECTION_ROUTES,
     ...DLQ_ROUTES,
     ...RECONCILIATION_ROUTES,
     ...AUDIT_ROUTES,

@@ -39,6 +39,12 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /exceptions': 'exceptions:read',
   'POST /exceptions/{exceptionId}/assign': 'exceptions:write',
   'POST /exceptions/{exceptionId}/resolve': 'exceptions:write',
+  // Manual corrections (issue 10): ops and compliance operators; reading takes the same scope.
+  'POST /ops/payouts/{payoutId}/corrections': 'payouts:correct',
+  'POST /ops/corrections/{correctionId}/approve': 'payouts:correct',
+  'POST /ops/corrections/{correctionId}/reject': 'payouts:correct',
+  'GET /ops/corrections': 'payouts:correct',
+  'GET /ops/corrections/{correctionId}': 'payouts:correct',
   'GET /ops/dlq': 'ops:read',
   'GET /ops/queues': 'ops:read',
   'POST /ops/dlq/redrive': 'ops:redrive',

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import Stripe from 'stripe';
+import { CorrectionsRepository } from '../../../functions/adapters/corrections-repository';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
@@ -48,6 +49,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     audit,
     onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!),
   });
+  const corrections = new CorrectionsRepository(documentClient, env['OPERATIONS_TABLE']!, payouts);
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
@@ -205,7 +207,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   }
   const ops = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
     const api = path.startsWith('/exceptions')
-      ? exceptionsApi({ exceptions, nowMs: () => nowMs() }, opsEvent(method, path, body, query))
+      ? exceptionsApi({ exceptions, corrections, nowMs: () => nowMs() }, opsEvent(method, path, body, query))
       : redriveApi(redriveDeps, opsEvent(method, path, body, query));
     const res = await api.catch((error: unknown) => {
       if (error instanceof ApiError) return errorResponse(error, 'req-test');
@@ -221,6 +223,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     inbox,
     payouts,
     exceptions,
+    corrections,
     audit,
     rejections,
     intakeDeps,

@@ -32,7 +32,7 @@ function payoutIn(status: PayoutStatus): Payout {
 function harness(
   status: PayoutStatus,
   answer: SubmitResult | Error,
-  transition: Exclude<TransitionResult['kind'], 'rejected_ownership'> | 'stale_canceled' = 'applied',
+  transition: Exclude<TransitionResult['kind'], 'rejected_ownership' | 'contradicted'> | 'stale_canceled' = 'applied',
 ) {
   const submissions: ProviderSubmission[] = [];
   const commands: TransitionCommand[] = [];
