@@ -19,6 +19,7 @@ import {
   type AuditActor,
   type ExceptionError,
   type ExceptionRecord,
+  type ExceptionsStore,
   type ListExceptionsInput,
   type OpenOrUpdateInput,
   type OpenOrUpdateResult,
@@ -71,7 +72,7 @@ function exceptionCursorShape(index: 'gsi1' | 'gsi2', partition: string): Cursor
   };
 }
 
-export class ExceptionsRepository {
+export class ExceptionsRepository implements ExceptionsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

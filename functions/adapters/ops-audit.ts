@@ -20,7 +20,12 @@ export interface OpsAuditRecord {
   details: Record<string, unknown>;
 }
 
-export class OpsAudit {
+/** What redrive and replay need of the trail: a port, so the simulation (test/sim/) can keep it in memory. */
+export interface OpsAuditLog {
+  record(entry: OpsAuditRecord): Promise<void>;
+}
+
+export class OpsAudit implements OpsAuditLog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
