@@ -1,7 +1,8 @@
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { addAwaitingProviderIndex, addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { addAuditIndexes, addAwaitingProviderIndex, addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
 import { defaultBucketProps } from './defaults/s3-defaults';
 import { pinLogicalId } from './logical-id';
 
@@ -19,6 +20,7 @@ export class DataConstruct extends Construct {
   readonly idempotencyTable: dynamodb.Table;
   readonly inboxTable: dynamodb.Table;
   readonly operationsTable: dynamodb.Table;
+  readonly auditTable: dynamodb.Table;
   readonly accessLogsBucket: s3.Bucket;
   readonly evidenceBucket: s3.Bucket;
   readonly exportsBucket: s3.Bucket;
@@ -31,6 +33,14 @@ export class DataConstruct extends Construct {
     this.ledgerTable = this.singleTable('LedgerTable');
     this.inboxTable = this.singleTable('InboxTable', EXPIRES_AT_ATTRIBUTE);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);
+    // The audit trail (docs/audit.md): no TTL, ever — records are kept as long as the money they describe.
+    this.auditTable = new dynamodb.Table(this, 'AuditTable', {
+      ...defaultTableProps(),
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    });
+    addAuditIndexes(this.auditTable);
+    pinLogicalId(this.auditTable, 'AuditTable');
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...defaultTableProps(),
       // Powertools' record layout: partition key `id` only.
@@ -43,6 +53,15 @@ export class DataConstruct extends Construct {
     pinLogicalId(this.accessLogsBucket, 'AccessLogsBucket');
     this.evidenceBucket = this.loggedBucket('EvidenceBucket');
     this.exportsBucket = this.loggedBucket('ExportsBucket');
+  }
+
+  /**
+   * What a function that audits needs of AUDIT_TABLE: read a chain head, put a record and the new
+   * head. Not UpdateItem, DeleteItem or BatchWriteItem: no writer can edit or remove a record
+   * (a Put over an existing one is refused by the record's own condition).
+   */
+  grantAuditAppend(grantee: iam.IGrantable): void {
+    this.auditTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem');
   }
 
   /** `pk`/`sk` table with the overloaded `gsi1`/`gsi2` indexes. */

@@ -28,4 +28,8 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   reconcile: { memorySizeMb: 2048, timeoutSeconds: 600 },
   'reconciliations-api': { memorySizeMb: 1024, timeoutSeconds: 25 },
   'cognito-pre-token': { memorySizeMb: 256, timeoutSeconds: COGNITO_TRIGGER_TIMEOUT_SECONDS },
+  // GET /audit: at most AUDIT_SEARCH_QUERIES_MAX small Queries a page, under the API's 30 s.
+  audit: { memorySizeMb: 512, timeoutSeconds: 25 },
+  // Walks every chain a day touched; invoked by `npm run audit -- verify`, never by the API.
+  'audit-verify': { memorySizeMb: 1024, timeoutSeconds: 600 },
 };

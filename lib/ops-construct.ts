@@ -55,11 +55,13 @@ export class OpsConstruct extends Construct {
       environment: {
         [ENV.operationsTable]: data.operationsTable.tableName,
         [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
       },
     });
     data.operationsTable.grantReadWriteData(this.opsExceptions.function);
     // Opening/resolving keeps the payout's `exceptionOwner` attribute in step (UpdateItem).
     data.payoutsTable.grantReadWriteData(this.opsExceptions.function);
+    data.grantAuditAppend(this.opsExceptions.function);
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
@@ -67,6 +69,7 @@ export class OpsConstruct extends Construct {
       environment: {
         ...queueEnvironment,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
       },
@@ -78,6 +81,7 @@ export class OpsConstruct extends Construct {
       pair.queue.grant(this.opsRedrive.function, 'sqs:GetQueueAttributes');
     }
     data.operationsTable.grantReadWriteData(this.opsRedrive.function);
+    data.grantAuditAppend(this.opsRedrive.function);
     data.inboxTable.grantReadData(this.opsRedrive.function);
     data.evidenceBucket.grantRead(this.opsRedrive.function);
 
@@ -103,6 +107,7 @@ export class OpsConstruct extends Construct {
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
         // Large webhook bodies live in S3; the DLQ → exception job reads them for evidence.
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
@@ -112,6 +117,7 @@ export class OpsConstruct extends Construct {
     data.ledgerTable.grantReadWriteData(this.sweep.function);
     data.inboxTable.grantReadWriteData(this.sweep.function);
     data.operationsTable.grantReadWriteData(this.sweep.function);
+    data.grantAuditAppend(this.sweep.function);
     data.evidenceBucket.grantRead(this.sweep.function);
     for (const pair of [submission, webhooks]) {
       pair.queue.grantSendMessages(this.sweep.function);

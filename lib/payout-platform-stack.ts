@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
+import { AuditConstruct } from './audit-construct';
 import type { PlatformConfig } from './config';
 import { DataConstruct } from './data-construct';
 import { FunctionFactory } from './function-factory';
@@ -74,6 +75,7 @@ export class PayoutPlatformStack extends Stack {
       sandboxProviderUrl: config.sandboxProviderUrl,
       scheduleDeadLetterQueue: scheduleDlq,
     });
+    new AuditConstruct(this, 'Audit', { data, api, functions });
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {
@@ -88,7 +90,7 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable],
+      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
       objectBuckets: [data.evidenceBucket, data.exportsBucket],
       scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function],
     });

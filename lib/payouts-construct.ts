@@ -50,6 +50,7 @@ export class PayoutsConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
       },
     });
@@ -64,6 +65,7 @@ export class PayoutsConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.submitPayout.function);
     data.ledgerTable.grantReadWriteData(this.submitPayout.function);
     data.operationsTable.grantReadWriteData(this.submitPayout.function);
+    data.grantAuditAppend(this.submitPayout.function);
 
     this.createPayout = functions.create(this, 'CreatePayout', 'create-payout', {
       invocation: 'api',
@@ -72,6 +74,7 @@ export class PayoutsConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.idempotencyTable]: data.idempotencyTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.payoutAmountMaxMinor]: String(props.payoutAmountMaxMinor),
@@ -80,14 +83,17 @@ export class PayoutsConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.createPayout.function);
     data.ledgerTable.grantReadWriteData(this.createPayout.function);
     data.idempotencyTable.grantReadWriteData(this.createPayout.function);
+    data.grantAuditAppend(this.createPayout.function);
     this.submission.queue.grantSendMessages(this.createPayout.function);
 
     this.queryPayouts = functions.create(this, 'QueryPayouts', 'query-payouts', {
       invocation: 'api',
-      description: 'Reads payouts, their timelines and the lifecycle table',
-      environment: { [ENV.payoutsTable]: data.payoutsTable.tableName },
+      description: 'Reads payouts, their timelines and the lifecycle table; audits operator reads',
+      environment: { [ENV.payoutsTable]: data.payoutsTable.tableName, [ENV.auditTable]: data.auditTable.tableName },
     });
     data.payoutsTable.grantReadData(this.queryPayouts.function);
+    // Operator reads (GET /ops/payouts…) are audited: its one write.
+    data.grantAuditAppend(this.queryPayouts.function);
 
     this.getCorridors = functions.create(this, 'GetCorridors', 'get-corridors', {
       invocation: 'api',

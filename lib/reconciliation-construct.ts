@@ -57,6 +57,7 @@ export class ReconciliationConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
         [ENV.exportsBucket]: data.exportsBucket.bucketName,
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
@@ -67,6 +68,9 @@ export class ReconciliationConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.reconcile.function);
     data.ledgerTable.grantReadData(this.reconcile.function);
     data.operationsTable.grantReadWriteData(this.reconcile.function);
+    // Reads the day's audit trail for audit.jsonl; appends the records of the exceptions it opens.
+    data.auditTable.grantReadData(this.reconcile.function);
+    data.grantAuditAppend(this.reconcile.function);
     data.evidenceBucket.grantReadWrite(this.reconcile.function);
     data.exportsBucket.grantReadWrite(this.reconcile.function);
 

@@ -68,6 +68,8 @@ export const API_ROUTES = {
         'Static console page with no data; every API call it makes carries the operator token and is authorized per route.',
     },
   ],
+  // Compliance's search of the audit trail (operator route; every search is itself audited).
+  audit: [{ method: HttpMethod.GET, path: '/audit', scope: 'audit:read' }],
   'reconciliations-api': [
     { method: HttpMethod.POST, path: '/reconciliations', scope: 'reconciliation:run' },
     { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'reconciliation:read' },

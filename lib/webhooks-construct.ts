@@ -65,6 +65,7 @@ export class WebhooksConstruct extends Construct {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.auditTable]: data.auditTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
         // The processor turns the attempt that will dead-letter into an exception, so it must know
         // which attempt that is: the queue's own maxReceiveCount.
@@ -83,6 +84,7 @@ export class WebhooksConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.processWebhook.function);
     data.ledgerTable.grantReadWriteData(this.processWebhook.function);
     data.operationsTable.grantReadWriteData(this.processWebhook.function);
+    data.grantAuditAppend(this.processWebhook.function);
     data.evidenceBucket.grantRead(this.processWebhook.function);
 
     this.intakeWebhook = functions.create(this, 'IntakeWebhook', 'intake-webhook', {

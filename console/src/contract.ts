@@ -269,3 +269,51 @@ export function toLastReconciliation(body: unknown): ReconciliationSummary | nul
     exceptions: num(counts, 'exceptions'),
   };
 }
+
+/** One record of GET /audit (docs/audit.md), as the audit view shows it. */
+export interface AuditEntryView {
+  auditId: string;
+  seq: number | null;
+  at: string;
+  actor: string;
+  actorRole: string;
+  action: string;
+  subject: string;
+  outcome: string;
+  tenantId: string;
+  requestId: string;
+  details: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export const AUDIT_PATH = '/audit';
+/** The scope GET /audit needs (functions/shared/access-matrix.ts: compliance). */
+export const AUDIT_SCOPE = 'audit:read';
+
+const typed = (value: unknown): string => {
+  const record = (value ?? {}) as Json;
+  const type = str(record, 'type');
+  const id = str(record, 'id');
+  return type === '' && id === '' ? '' : `${type}:${id}`;
+};
+
+export function toAuditPage(body: unknown): { entries: AuditEntryView[]; nextCursor: string | null } {
+  const entries = list(body, 'data').map((r) => ({
+    auditId: str(r, 'audit_id'),
+    seq: num(r, 'seq'),
+    at: str(r, 'at'),
+    actor: typed(r['actor']),
+    actorRole: str((r['actor'] ?? {}) as Json, 'role'),
+    action: str(r, 'action'),
+    subject: typed(r['subject']),
+    outcome: str(r, 'outcome'),
+    tenantId: str(r, 'tenant_id'),
+    requestId: str(r, 'request_id'),
+    details: r['details'] ?? {},
+    prevHash: str(r, 'prev_hash'),
+    hash: str(r, 'hash'),
+  }));
+  const next = pick(body as Json, 'next_cursor');
+  return { entries, nextCursor: typeof next === 'string' && next !== '' ? next : null };
+}

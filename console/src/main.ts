@@ -1,10 +1,13 @@
-// The ops console's entry: sign-in, then five views behind hash links (#overview, #dlq, …) so
-// every view has a URL an operator can paste into the incident channel.
+// The ops console's entry: sign-in, then the views behind hash links (#overview, #dlq, …) so
+// every view has a URL an operator can paste into the incident channel. A view that needs a scope
+// is shown only to a token that holds it (the server enforces the same on every call).
 import { ApiClient } from './api';
 import { completeHostedUiSignIn, currentToken, decodeClaims, forgetToken, hostedUiSignOutUrl } from './auth';
 import { apiBasePath, readConfig } from './config';
 import { alertRegion, showFailure, type ViewContext } from './context';
 import { byId, h, replace } from './dom';
+import { AUDIT_SCOPE } from './contract';
+import { mountAudit } from './views/audit';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
 import { mountOverview } from './views/overview';
@@ -12,14 +15,18 @@ import { mountPayoutLookup } from './views/payout';
 import { mountReplay } from './views/replay';
 import { mountSignIn } from './views/sign-in';
 
+/** Name, label, mount, and the scope the view needs to be shown (null: every operator). */
 const VIEWS = [
-  ['overview', 'Overview', mountOverview],
-  ['dlq', 'Dead-letter queue', mountDlq],
-  ['exceptions', 'Exceptions', mountExceptions],
-  ['replay', 'Replay', mountReplay],
-  ['payout', 'Payout timeline', mountPayoutLookup],
+  ['overview', 'Overview', mountOverview, null],
+  ['dlq', 'Dead-letter queue', mountDlq, null],
+  ['exceptions', 'Exceptions', mountExceptions, null],
+  ['replay', 'Replay', mountReplay, null],
+  ['payout', 'Payout timeline', mountPayoutLookup, null],
+  ['audit', 'Audit trail', mountAudit, AUDIT_SCOPE],
 ] as const;
 type ViewName = (typeof VIEWS)[number][0];
+/** The views the signed-in token may use: its scopes, read for display (the server decides). */
+let allowed: ReadonlySet<ViewName> = new Set();
 
 const config = readConfig();
 const redirectUri = location.origin + location.pathname;
@@ -64,8 +71,11 @@ function showConsole(): void {
     ),
     signOut,
   );
-  if (refreshers.size === 0) {
-    for (const [name, , mount] of VIEWS) refreshers.set(name, mount(byId(`view-${name}`), context));
+  const scopes = claims?.scopes ?? [];
+  allowed = new Set(VIEWS.filter(([, , , scope]) => scope === null || scopes.includes(scope)).map(([name]) => name));
+  replace(byId('nav'), h('ul', {}, ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
+  for (const [name, , mount] of VIEWS) {
+    if (allowed.has(name) && !refreshers.has(name)) refreshers.set(name, mount(byId(`view-${name}`), context));
   }
   byId('nav').hidden = false;
   void route();
@@ -74,7 +84,7 @@ function showConsole(): void {
 async function route(): Promise<void> {
   if (!currentToken()) return;
   const wanted = location.hash.replace(/^#/, '') as ViewName;
-  const active: ViewName = VIEWS.some(([name]) => name === wanted) ? wanted : 'overview';
+  const active: ViewName = allowed.has(wanted) ? wanted : 'overview';
   for (const [name] of VIEWS) {
     byId(`view-${name}`).hidden = name !== active;
     const link = document.querySelector(`#nav a[href="#${name}"]`);
@@ -87,7 +97,6 @@ async function route(): Promise<void> {
 
 async function start(): Promise<void> {
   byId('stage').textContent = config.stage;
-  replace(byId('nav'), h('ul', {}, ...VIEWS.map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
   window.addEventListener('hashchange', () => void route());
   try {
     if (config.mode === 'cognito') await completeHostedUiSignIn(config, redirectUri);

@@ -1,4 +1,5 @@
 import type { ExceptionCategory, ExceptionOpening, ExceptionOwner, ExceptionState } from '../domain/exceptions';
+import type { Actor } from '../domain/payout';
 
 /** The shapes the exceptions repository reads and writes, and its errors (exceptions-repository.ts). */
 
@@ -32,18 +33,18 @@ export interface ExceptionRecord {
   version: number;
 }
 
-export interface AuditActor {
-  kind: 'operator' | 'system';
-  id: string;
-  requestId?: string;
-}
+/** Who changes an exception: an operator (by hand) or a job (opening, seeing again, resolving on news). */
+export type ExceptionActor = Extract<Actor, { kind: 'operator' | 'system' }>;
 
 /**
  * What openOrUpdate stores: an opening made by the domain's openException (key, owner and SLA
  * derived from the category there, never here), and how this sighting is written.
  */
 export type OpenOrUpdateInput = ExceptionOpening & {
-  actor?: AuditActor;
+  /** Default: the job `system`. Jobs should name themselves (`sweep`, `reconcile`, …). */
+  actor?: ExceptionActor;
+  /** The Request-Id behind the change, when an API call made it. */
+  requestId?: string;
   /**
    * A resolved exception stays resolved by default (a reconciliation re-run must not reopen what a
    * person closed). Set for conditions that are new occurrences, e.g. a message dead-lettered again
@@ -67,7 +68,13 @@ export type OpenOrUpdateResult =
 export interface ExceptionsStore {
   get(exceptionId: string): Promise<ExceptionRecord | undefined>;
   openOrUpdate(input: OpenOrUpdateInput): Promise<OpenOrUpdateResult>;
-  resolve(input: { exceptionId: string; note: string; actor: AuditActor; now: Timestamp }): Promise<ExceptionRecord>;
+  resolve(input: {
+    exceptionId: string;
+    note: string;
+    actor: ExceptionActor;
+    requestId?: string;
+    now: Timestamp;
+  }): Promise<ExceptionRecord>;
 }
 
 export interface ListExceptionsInput {

@@ -1,5 +1,4 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulidx';
 import {
   decideException,
   exceptionIdOf,
@@ -9,6 +8,9 @@ import {
   type ExceptionOwner,
   type ExceptionState,
 } from '../domain/exceptions';
+import type { AuditEntry, AuditRecord } from '../domain/audit';
+import { auditActorOf } from '../domain/audit-entries';
+import type { AuditTrail } from './audit-trail';
 import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from './cursor';
 import { isConditionFailure } from './dynamo-errors';
 import {
@@ -16,7 +18,7 @@ import {
   ExceptionNotFoundError,
   LIST_LIMIT_DEFAULT,
   LIST_LIMIT_MAX,
-  type AuditActor,
+  type ExceptionActor,
   type ExceptionError,
   type ExceptionRecord,
   type ExceptionsStore,
@@ -34,13 +36,12 @@ export * from './exceptions-records';
  *   exception   pk EXC#<exceptionId>         sk EXC
  *               gsi1pk EXC#STATE#<state>     gsi1sk <slaDueAt>#<exceptionId>   (a state's queue, most urgent first)
  *               gsi2pk EXC#ALL               gsi2sk <openedAt>#<exceptionId>  (everything, newest first)
- *   audit       pk EXC#<exceptionId>         sk AUDIT#<at>#<ulid>              (who did what, with which request)
  *   payout link pk EXC_PAYOUT#<payoutId>     sk <exceptionId>                  (state/owner/due, read consistently
  *                                                                                to derive the payout's exceptionOwner)
  *
- * Every write is a transaction of the exception, its audit record and its payout link, conditional
- * on the version read: two operators resolving at once cannot both win, and an audit record exists
- * exactly when its change does.
+ * Every write is a transaction of the exception, its audit record (AUDIT_TABLE, the exception's own
+ * chain: audit-trail.ts) and its payout link, conditional on the version read: two operators
+ * resolving at once cannot both win, and an audit record exists exactly when its change does.
  */
 
 /** Filters apply after DynamoDB's Limit, so a filtered page may need several reads; bounded. */
@@ -49,11 +50,29 @@ const LIST_QUERY_PAGES_MAX = 10;
 const WRITE_ATTEMPTS_MAX = 3;
 
 export interface ExceptionsRepositoryOptions {
+  /** Where every change is audited, in the change's own transaction. */
+  audit: AuditTrail;
   /** Called after a change that may move the payout's owner; the payouts repository can denormalize it. */
   onPayoutOwnerChange?: (payoutId: string, owner: ExceptionOwner | undefined) => Promise<void>;
 }
 
-const SYSTEM_ACTOR: AuditActor = { kind: 'system', id: 'system' };
+const SYSTEM_ACTOR: ExceptionActor = { kind: 'system', id: 'system' };
+
+/** The audited change of one write: what the trail records beside the exception. */
+export interface ExceptionChange {
+  action: 'opened' | 'seen_again' | 'reopened' | 'assign' | 'resolve';
+  actor: ExceptionActor;
+  at: string;
+  requestId?: string;
+  note?: string;
+}
+const AUDIT_ACTION_OF = {
+  opened: 'exception.opened',
+  seen_again: 'exception.seen_again',
+  reopened: 'exception.reopened',
+  assign: 'exception.assigned',
+  resolve: 'exception.resolved',
+} as const satisfies Record<ExceptionChange['action'], AuditEntry['action']>;
 const iso = (t: Timestamp): string => (typeof t === 'string' ? new Date(t).toISOString() : t.toISOString());
 const errorOf = (e: OpenOrUpdateInput['error'], at: string): ExceptionError | undefined =>
   e === undefined ? undefined : typeof e === 'string' ? { message: e, at } : { ...e, at };
@@ -76,7 +95,7 @@ export class ExceptionsRepository implements ExceptionsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly options: ExceptionsRepositoryOptions = {},
+    private readonly options: ExceptionsRepositoryOptions,
   ) {}
 
   async get(exceptionId: string): Promise<ExceptionRecord | undefined> {
@@ -94,12 +113,9 @@ export class ExceptionsRepository implements ExceptionsStore {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(exceptionId);
       try {
-        const result =
-          current === undefined
-            ? await this.insert(exceptionId, input, now, actor)
-            : await this.refresh(current, input, now, actor);
-        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined)
-          await this.notifyOwner(result.exception.payoutId);
+        const change = { actor, at: now, ...(input.requestId === undefined ? {} : { requestId: input.requestId }) };
+        const result = current === undefined ? await this.insert(exceptionId, input, change) : await this.refresh(current, input, change);
+        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined) await this.notifyOwner(result.exception.payoutId);
         return result;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
@@ -107,32 +123,19 @@ export class ExceptionsRepository implements ExceptionsStore {
     }
   }
 
-  async assign(input: {
-    exceptionId: string;
-    assignee: string;
-    owner?: ExceptionOwner;
-    note?: string;
-    actor: AuditActor;
-    now: Timestamp;
-  }): Promise<ExceptionRecord> {
-    return this.act(input.exceptionId, 'assign', input.actor, iso(input.now), input.note, (e) => ({
+  async assign(input: { exceptionId: string; assignee: string; owner?: ExceptionOwner; note?: string; actor: ExceptionActor; requestId?: string; now: Timestamp }): Promise<ExceptionRecord> {
+    const change = { action: 'assign' as const, actor: input.actor, at: iso(input.now), ...optional(input) };
+    return this.act(input.exceptionId, change, (e) => ({
       ...e,
       assignee: input.assignee,
       ...(input.owner === undefined ? {} : { owner: input.owner }),
     }));
   }
 
-  async resolve(input: {
-    exceptionId: string;
-    note: string;
-    actor: AuditActor;
-    now: Timestamp;
-  }): Promise<ExceptionRecord> {
+  async resolve(input: { exceptionId: string; note: string; actor: ExceptionActor; requestId?: string; now: Timestamp }): Promise<ExceptionRecord> {
     const at = iso(input.now);
-    return this.act(input.exceptionId, 'resolve', input.actor, at, input.note, (e) => ({
-      ...e,
-      resolution: { note: input.note, by: input.actor.id, at },
-    }));
+    const change = { action: 'resolve' as const, actor: input.actor, at, ...optional(input) };
+    return this.act(input.exceptionId, change, (e) => ({ ...e, resolution: { note: input.note, by: input.actor.id, at } }));
   }
 
   async list(input: ListExceptionsInput = {}): Promise<{ items: ExceptionRecord[]; nextCursor?: string }> {
@@ -167,16 +170,9 @@ export class ExceptionsRepository implements ExceptionsStore {
     return startKey === undefined ? { items } : { items, nextCursor: encodeCursor(startKey) };
   }
 
-  async history(exceptionId: string): Promise<Array<Record<string, unknown>>> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-        ExpressionAttributeValues: { ':pk': `EXC#${exceptionId}`, ':audit': 'AUDIT#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest);
+  /** The exception's audit trail, oldest first: every open, sighting, assignment and resolution. */
+  history(exceptionId: string): Promise<AuditRecord[]> {
+    return this.options.audit.chainRecords(exceptionSubject(exceptionId), 1, Number.MAX_SAFE_INTEGER, { strict: true });
   }
 
   /** The owner the payout shows: read from the consistent payout links, never from a GSI. */
@@ -198,12 +194,8 @@ export class ExceptionsRepository implements ExceptionsStore {
     );
   }
 
-  private async insert(
-    exceptionId: string,
-    input: OpenOrUpdateInput,
-    now: string,
-    actor: AuditActor,
-  ): Promise<OpenOrUpdateResult> {
+  private async insert(exceptionId: string, input: OpenOrUpdateInput, change: Omit<ExceptionChange, 'action'>): Promise<OpenOrUpdateResult> {
+    const now = change.at;
     const error = errorOf(input.error, now);
     const exception: ExceptionRecord = {
       exceptionId,
@@ -222,16 +214,12 @@ export class ExceptionsRepository implements ExceptionsStore {
       ...(error === undefined ? {} : { firstError: error, lastError: error }),
       version: 1,
     };
-    await this.write(exception, undefined, { action: 'opened', actor, at: now });
+    await this.write(exception, undefined, { ...change, action: 'opened' });
     return { kind: 'opened', exception };
   }
 
-  private async refresh(
-    current: ExceptionRecord,
-    input: OpenOrUpdateInput,
-    now: string,
-    actor: AuditActor,
-  ): Promise<OpenOrUpdateResult> {
+  private async refresh(current: ExceptionRecord, input: OpenOrUpdateInput, change: Omit<ExceptionChange, 'action'>): Promise<OpenOrUpdateResult> {
+    const now = change.at;
     const error = errorOf(input.error, now);
     const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
     const next: ExceptionRecord = {
@@ -252,37 +240,19 @@ export class ExceptionsRepository implements ExceptionsStore {
       version: current.version + 1,
     };
     if (reopen) delete next.resolution;
-    await this.write(next, current.version, { action: reopen ? 'reopened' : 'seen_again', actor, at: now });
+    await this.write(next, current.version, { ...change, action: reopen ? 'reopened' : 'seen_again' });
     if (reopen) return { kind: 'reopened', exception: next };
     return { kind: current.state === 'resolved' ? 'resolved_unchanged' : 'updated', exception: next };
   }
 
-  private async act(
-    exceptionId: string,
-    action: 'assign' | 'resolve',
-    actor: AuditActor,
-    at: string,
-    note: string | undefined,
-    change: (e: ExceptionRecord) => ExceptionRecord,
-  ): Promise<ExceptionRecord> {
+  private async act(exceptionId: string, change: ExceptionChange & { action: 'assign' | 'resolve' }, apply: (e: ExceptionRecord) => ExceptionRecord): Promise<ExceptionRecord> {
     const current = await this.get(exceptionId);
     if (current === undefined) throw new ExceptionNotFoundError(exceptionId);
-    const decision = decideException(current.state, action);
+    const decision = decideException(current.state, change.action);
     if (decision.kind === 'refused') throw new ExceptionStateError(decision.code, exceptionId);
-    const next: ExceptionRecord = {
-      ...change(current),
-      state: decision.to,
-      updatedAt: at,
-      version: current.version + 1,
-    };
+    const next: ExceptionRecord = { ...apply(current), state: decision.to, updatedAt: change.at, version: current.version + 1 };
     try {
-      await this.write(next, current.version, {
-        action,
-        actor,
-        at,
-        ...(note === undefined ? {} : { note }),
-        ...(next.assignee === undefined ? {} : { assignee: next.assignee }),
-      });
+      await this.write(next, current.version, change);
     } catch (error) {
       if (isConditionFailure(error)) throw new ExceptionConflictError(exceptionId, error);
       throw error;
@@ -291,11 +261,12 @@ export class ExceptionsRepository implements ExceptionsStore {
     return next;
   }
 
-  private async write(
-    exception: ExceptionRecord,
-    expectedVersion: number | undefined,
-    audit: Record<string, unknown> & { at: string },
-  ): Promise<void> {
+  /**
+   * The exception, its audit record and its payout link in one transaction. Anyone who appends to
+   * the exception's chain also changes the exception, so a moved chain head means a moved version:
+   * both fail as a condition failure and are retried (openOrUpdate) or refused as a conflict (act).
+   */
+  private async write(exception: ExceptionRecord, expectedVersion: number | undefined, change: ExceptionChange): Promise<void> {
     const item = {
       pk: `EXC#${exception.exceptionId}`,
       sk: 'EXC',
@@ -309,23 +280,12 @@ export class ExceptionsRepository implements ExceptionsStore {
       expectedVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
         : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
+    const audit = await this.options.audit.prepare(exceptionAuditEntry(exception, change));
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.tableName, Item: item, ...condition } },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: `EXC#${exception.exceptionId}`,
-                sk: `AUDIT#${audit.at}#${ulid()}`,
-                exceptionId: exception.exceptionId,
-                state: exception.state,
-                ...audit,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          ...audit.items,
           ...(exception.payoutId === undefined
             ? []
             : [
@@ -363,4 +323,35 @@ function decideReopen(current: ExceptionRecord): ExceptionState {
 function toRecord(item: Record<string, unknown>): ExceptionRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...rest } = item;
   return rest as unknown as ExceptionRecord;
+}
+
+const exceptionSubject = (exceptionId: string) => ({ type: 'exception' as const, id: exceptionId });
+
+const optional = (input: { note?: string; requestId?: string }) => ({
+  ...(input.note === undefined ? {} : { note: input.note }),
+  ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+});
+
+/** The trail's record of one exception change; exported so the simulation's in-memory store (test/sim/) writes the same. */
+export function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange): AuditEntry {
+  return {
+    at: change.at,
+    actor: auditActorOf(change.actor, null),
+    action: AUDIT_ACTION_OF[change.action],
+    subject: exceptionSubject(exception.exceptionId),
+    // Exceptions name a payout, not its tenant; the payout's own trail carries the tenant.
+    tenant_id: null,
+    request_id: change.requestId ?? null,
+    outcome: 'applied',
+    details: {
+      state: exception.state,
+      category: exception.category,
+      owner: exception.owner,
+      version: exception.version,
+      occurrences: exception.occurrences,
+      payout_id: exception.payoutId,
+      assignee: exception.assignee,
+      note: change.note,
+    },
+  };
 }

@@ -14,7 +14,6 @@ export const KEY_LOCK_SK = 'IDEMKEY';
 export const PROVIDER_REF_SK = 'PROVREF';
 export const DEDUP_SK = 'PROVEVENT';
 export const EVENT_SK_PREFIX = 'EVENT#';
-export const AUDIT_SK_PREFIX = 'AUDIT#';
 
 export const payoutPk = (payoutId: string): string => `PAYOUT#${payoutId}`;
 export const keyLockPk = (tenantId: string, idempotencyKey: string): string => `IDEMKEY#${tenantId}#${idempotencyKey}`;

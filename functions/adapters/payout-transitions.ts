@@ -1,11 +1,13 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { checkEventOwnership } from '../domain/event-ownership';
 import { postingsFor } from '../domain/ledger';
+import { payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
+import { auditChainMoved } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { ProviderReferenceConflictError, TransitionConflictError } from './payouts-errors';
 import type { PayoutsStore } from './payouts-store';
@@ -29,14 +31,15 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  *   this payout's must not even be recorded against it. A claimed reference the payout does not
  *   hold yet is checked inside the transaction against the provider-reference index (a failed
  *   condition there is a rejection too, with the holder read as evidence);
- * - transition: payout update, timeline entry, journal entry + balances, audit (+ provider-ref index
- *   item when the reference is first set, + dedup record);
+ * - transition: payout update, timeline entry, journal entry + balances, audit record and chain head
+ *   (audit-trail.ts; + provider-ref index item when the reference is first set, + dedup record);
  * - stale: timeline entry marked stale + dedup record, payout untouched (a version check still
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
  *   redelivery is recorded again and the caller's exception opening must be idempotent.
- * A version conflict (someone else moved the payout) is retried TRANSITION_ATTEMPTS_MAX times; every
- * attempt re-reads and re-checks ownership, so the check and the write always see one version.
+ * A version conflict (someone else moved the payout, or appended to its audit chain: an operator's
+ * read) is retried TRANSITION_ATTEMPTS_MAX times; every attempt re-reads the payout, re-checks
+ * ownership and re-reads the chain head, so the check and the write always see one version.
  */
 export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand): Promise<TransitionResult> {
   const claim = claimOf(cmd);
@@ -52,30 +55,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     let result: TransitionResult;
     /** Where the provider-reference index item sits in `items`, when there is one. */
     let refIndex = -1;
+    /** Where the two audit items sit in `items`, when the outcome is audited (applied, forbidden). */
+    let auditIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({
-        Update: {
-          TableName: repo.payoutsTable,
-          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-          ...transitionUpdate(payout, next),
-        },
-      });
-      items.push(
-        repo.timelinePut({
-          payoutId: payout.payoutId,
-          at: cmd.recordedAt,
-          occurredAt: cmd.occurredAt,
-          event: cmd.event,
-          outcome: 'applied',
-          from: payout.status,
-          to: decision.to,
-          source: cmd.source,
-          sourceRef: cmd.sourceRef,
-          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
-        }),
-      );
-      items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'applied'));
+      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      auditIndex = items.length;
+      const audited = payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version });
+      items.push(...(await repo.audit.prepare(audited)).items);
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
         items.push(referenceIndexPut(repo, payout, next.providerReference));
@@ -100,28 +88,12 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       );
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
-      items.push({
-        ConditionCheck: {
-          TableName: repo.payoutsTable,
-          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-          ...versionCondition(payout),
-        },
-      });
-      items.push(
-        repo.timelinePut({
-          payoutId: payout.payoutId,
-          at: cmd.recordedAt,
-          occurredAt: cmd.occurredAt,
-          event: cmd.event,
-          outcome: decision.kind,
-          from: payout.status,
-          source: cmd.source,
-          sourceRef: cmd.sourceRef,
-          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
-        }),
-      );
-      if (decision.kind === 'forbidden')
-        items.push(repo.auditPut(payout.payoutId, cmd.recordedAt, cmd.actor, cmd.sourceRef, cmd.event, 'forbidden'));
+      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
+      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      if (decision.kind === 'forbidden') {
+        auditIndex = items.length;
+        items.push(...(await repo.audit.prepare(payoutTransitionEntry(payout, cmd, 'forbidden'))).items);
+      }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
         items.push(referenceIndexCheck(repo, payout, verdict.newReference));
@@ -153,7 +125,8 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
       if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
-      const payoutMoved = itemConditionFailed(codes, 0);
+      // Moved: the payout's version, or its audit chain (an operator's read appended to it).
+      const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
       if (!payoutMoved && !hasTransactionConflict(codes)) {
         if (!itemConditionFailed(codes, refIndex)) throw error;
         // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.

@@ -1,12 +1,14 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { postingsFor } from '../domain/ledger';
+import { EMPTY_CHAIN } from '../domain/audit';
+import { payoutCreatedEntry } from '../domain/audit-entries';
 import type { Actor, Payout, TransitionCommand, TransitionResult, TimelineEntry } from '../domain/payout';
 import type { Destination } from '../domain/recipient';
+import { AuditTrail } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
-  AUDIT_SK_PREFIX,
   DESTINATION_SK,
   EVENT_SK_PREFIX,
   KEY_LOCK_SK,
@@ -47,7 +49,7 @@ import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from
  *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
  *                    only getPayoutForSubmission reads this item, for the provider call.
  *   timeline entry   pk PAYOUT#<payoutId>               sk EVENT#<recordedAt>#<ulid>
- *   audit record     pk PAYOUT#<payoutId>               sk AUDIT#<recordedAt>#<ulid>
+ *   (audit records live in AUDIT_TABLE, one chain per payout: adapters/audit-trail.ts)
  *   key lock         pk IDEMKEY#<tenant>#<key>          sk IDEMKEY   at most one payout per (tenant, key), for ever
  *   provider ref     pk PROVREF#<provider>#<ref>        sk PROVREF   written when providerReference is first set
  *   provider event   pk PROVEVENT#<provider>#<eventId>  sk PROVEVENT dedup: an event is applied at most once
@@ -62,6 +64,8 @@ export interface PayoutsRepositoryOptions {
   client: DynamoDBDocumentClient;
   payoutsTable: string;
   ledgerTable: string;
+  /** AUDIT_TABLE: every create and transition appends to the payout's chain in its own transaction. */
+  auditTable: string;
 }
 
 /** A new payout as the create path hands it over: the id was generated before anything is written. */
@@ -98,11 +102,13 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
   readonly client: DynamoDBDocumentClient;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
+  readonly audit: AuditTrail;
 
   constructor(options: PayoutsRepositoryOptions) {
     this.client = options.client;
     this.payoutsTable = options.payoutsTable;
     this.ledgerTable = options.ledgerTable;
+    this.audit = new AuditTrail(options.client, options.auditTable);
   }
 
   /**
@@ -129,30 +135,11 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      {
-        Put: {
-          TableName: this.payoutsTable,
-          Item: payoutItem(payout),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: this.payoutsTable,
-          Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination },
-        },
-      },
-      this.timelinePut({
-        payoutId: payout.payoutId,
-        at: payout.createdAt,
-        occurredAt: payout.createdAt,
-        event: 'created',
-        outcome: 'applied',
-        to: payout.status,
-        source: 'api',
-        sourceRef: input.requestId,
-      }),
-      this.auditPut(payout.payoutId, payout.createdAt, input.actor, input.requestId, 'created', 'applied'),
+      { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
+      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId }),
+      // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
+      ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
       ...journalWrites({
         ledgerTable: this.ledgerTable,
         tenantId: payout.tenantId,
@@ -285,32 +272,6 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
           sk: `${EVENT_SK_PREFIX}${entry.at}#${ulid()}`,
           entity: 'timeline_entry',
           ...entry,
-        },
-      },
-    };
-  }
-
-  auditPut(
-    payoutId: string,
-    at: string,
-    actor: Actor,
-    sourceRef: string,
-    action: string,
-    outcome: string,
-  ): TransactItem {
-    return {
-      Put: {
-        TableName: this.payoutsTable,
-        Item: {
-          pk: payoutPk(payoutId),
-          sk: `${AUDIT_SK_PREFIX}${at}#${ulid()}`,
-          entity: 'audit',
-          payoutId,
-          at,
-          actor,
-          sourceRef,
-          action,
-          outcome,
         },
       },
     };

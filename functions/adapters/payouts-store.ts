@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Actor, Payout, TimelineEntry } from '../domain/payout';
+import type { Payout, TimelineEntry } from '../domain/payout';
+import type { AuditTrail } from './audit-trail';
 import type { TransactItem } from './ledger-writes';
 
 /**
@@ -17,14 +18,8 @@ export interface PayoutsStore {
     idempotencyKey: string,
   ): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
   timelinePut(entry: TimelineEntry): TransactItem;
-  auditPut(
-    payoutId: string,
-    at: string,
-    actor: Actor,
-    sourceRef: string,
-    action: string,
-    outcome: string,
-  ): TransactItem;
+  /** The audit trail every payout change is recorded in, in the change's own transaction. */
+  readonly audit: AuditTrail;
 }
 
 /** The (tenant, key) lock item: the payout it names and the per-field hashes of the first request. */

@@ -40,12 +40,17 @@ export interface MaskedDestination {
   fields: Record<string, string>;
 }
 
-/** Who caused a change; recorded in the audit record of every transition. */
-export interface Actor {
-  kind: 'client' | 'operator' | 'system' | 'provider';
-  id: string;
-  scopes?: string[];
-}
+/**
+ * Who caused a change; recorded in the audit record of every transition (domain/audit-entries.ts
+ * maps it to the trail's actor). A tenant's client and an operator name their access-matrix role.
+ */
+export type Actor =
+  | { kind: 'client'; id: string; role: string; scopes?: string[] }
+  | { kind: 'operator'; id: string; role: string; scopes?: string[] }
+  /** A job (function name: `sweep`, `submit-payout`, …). */
+  | { kind: 'system'; id: string }
+  /** A provider's event (provider name). */
+  | { kind: 'provider'; id: string };
 
 /**
  * A request to move a payout. Named variants rather than partial patches (Hyperswitch's

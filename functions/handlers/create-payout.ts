@@ -26,6 +26,7 @@ const repository = new PayoutsRepository({
   client: dynamoDocumentClient(),
   payoutsTable: requiredEnv(ENV.payoutsTable),
   ledgerTable: requiredEnv(ENV.ledgerTable),
+  auditTable: requiredEnv(ENV.auditTable),
 });
 const create = idempotentCreate({
   repository,

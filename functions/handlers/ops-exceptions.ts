@@ -1,4 +1,5 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { httpHandler } from '../http/http-handler';
@@ -14,6 +15,7 @@ function dependencies(): ExceptionsApiDeps {
   const client = dynamoDocumentClient();
   deps = {
     exceptions: new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), {
+      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
       onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, requiredEnv(ENV.payoutsTable)),
     }),
     nowMs: () => Date.now(),

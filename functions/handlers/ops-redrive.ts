@@ -1,7 +1,7 @@
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { DeadLetterQueue } from '../adapters/dlq';
 import { InboxRepository } from '../adapters/inbox-repository';
-import { OpsAudit } from '../adapters/ops-audit';
+import { AuditTrail } from '../adapters/audit-trail';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { httpHandler } from '../http/http-handler';
 import { ENV } from '../shared/names';
@@ -27,7 +27,7 @@ function dependencies(): RedriveApiDeps {
     },
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
     webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),
-    audit: new OpsAudit(client, requiredEnv(ENV.operationsTable)),
+    audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
     nowMs: () => Date.now(),
   };
   return deps;

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
@@ -21,12 +22,13 @@ function dependencies(): ProcessDeps {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
+  const auditTable = requiredEnv(ENV.auditTable);
+  // One trail for the payouts' transitions and the exceptions this job opens.
+  const audit = new AuditTrail(client, auditTable);
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
-    exceptions: new ExceptionsRepository(client, operationsTable, {
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
-    }),
+    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
+    exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
     // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
     maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),

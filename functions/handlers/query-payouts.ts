@@ -1,6 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { InvalidCursorError } from '../adapters/cursor';
+import { AuditTrail } from '../adapters/audit-trail';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
@@ -20,14 +20,19 @@ import { json, type HttpResult } from '../http/response';
 // GET /ops/payouts, /ops/payouts/{payoutId}/events: the operator's cross-tenant, audited lookup
 // (app/payouts/operator-lookup.ts).
 
+const client = dynamoDocumentClient();
+const auditTable = requiredEnv(ENV.auditTable);
 const repository = new PayoutsRepository({
-  client: dynamoDocumentClient(),
+  client,
   payoutsTable: requiredEnv(ENV.payoutsTable),
   ledgerTable: process.env[ENV.ledgerTable] ?? 'unused-by-queries',
+  auditTable,
 });
 const operatorDeps: OperatorLookupDeps = {
   repository,
-  logger: new Logger(),
+  // Operator reads are audited: the one write this function makes.
+  audit: new AuditTrail(client, auditTable),
+  nowMs: () => Date.now(),
   providers: PROVIDER_NAMES,
   payoutIdPattern: PAYOUT_ID_PATTERN,
 };

@@ -34,6 +34,7 @@ function submitterDeps(): SubmitterDeps {
       client: dynamoDocumentClient(),
       payoutsTable: requiredEnv(ENV.payoutsTable),
       ledgerTable: requiredEnv(ENV.ledgerTable),
+      auditTable: requiredEnv(ENV.auditTable),
     }),
     providers: providersFromEnv(process.env, {
       sandbox: {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { DeadLetterQueue } from '../adapters/dlq';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
@@ -23,20 +24,17 @@ function dependencies(): SweepDeps {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
+  const auditTable = requiredEnv(ENV.auditTable);
+  // One trail for the payouts' transitions and the exceptions this job opens.
+  const audit = new AuditTrail(client, auditTable);
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
     webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
     dlq: new DeadLetterQueue(sqsClient()),
-    dlqUrls: {
-      webhook: requiredEnv(ENV.webhookDlqUrl),
-      submission: requiredEnv(ENV.submissionDlqUrl),
-      reconciliation: requiredEnv(ENV.reconciliationDlqUrl),
-    },
-    exceptions: new ExceptionsRepository(client, operationsTable, {
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
-    }),
+    dlqUrls: { webhook: requiredEnv(ENV.webhookDlqUrl), submission: requiredEnv(ENV.submissionDlqUrl), reconciliation: requiredEnv(ENV.reconciliationDlqUrl) },
+    exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
     rechecks: new RecheckMarkers(client, operationsTable),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable) }),
+    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { RESOURCE_SERVER_ID, SCOPES, type Scope } from '../shared/names';
+import type { AuditActor } from '../domain/audit';
+import type { Actor } from '../domain/payout';
 import { ApiError } from './api-error';
 import {
   claimsOf,
@@ -46,4 +48,14 @@ export function requireScope(operator: Operator, scope: Scope): void {
       message: `this action requires the ${scope} scope`,
     });
   }
+}
+
+/** The operator as the audit trail records it (domain/audit.ts): no tenant, the matrix role. */
+export function operatorAuditActor(operator: Operator): AuditActor {
+  return { type: 'operator', id: operator.subject, role: operator.role, tenant: null };
+}
+
+/** The operator as a payout transition or exception change names it (domain/payout.ts `Actor`). */
+export function operatorActor(operator: Operator): Extract<Actor, { kind: 'operator' }> {
+  return { kind: 'operator', id: operator.subject, role: operator.role, scopes: operator.scopes };
 }

@@ -127,7 +127,7 @@ export const manifestSchema = z.object({
   ),
   inputs: z.array(
     z.object({
-      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings']),
+      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings', 'audit_trail']),
       source: z.string(),
       key: z.string().optional(),
       etag: z.string().optional(),

@@ -175,7 +175,7 @@ export function pageSizeQuery(limitMax: number, limitDefault: number, error: str
  * the overwrite even when the format check failed (checks do not abort), so it must not throw on
  * what is not a date: that value is refused by the format check, untouched.
  */
-const instantQuery = (error: string) =>
+export const instantQuery = (error: string) =>
   z.iso.datetime({ error }).overwrite((value) => {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? value : new Date(ms).toISOString();

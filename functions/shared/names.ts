@@ -73,6 +73,8 @@ export const ENV = {
   idempotencyTable: 'IDEMPOTENCY_TABLE',
   inboxTable: 'INBOX_TABLE',
   operationsTable: 'OPERATIONS_TABLE',
+  /** The audit trail (docs/audit.md): written by every function that changes or reads money for an operator. */
+  auditTable: 'AUDIT_TABLE',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
@@ -174,8 +176,17 @@ export const FUNCTION_NAMES = [
   'reconcile',
   'reconciliations-api',
   'cognito-pre-token',
+  'audit',
+  'audit-verify',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/**
+ * AUDIT_TABLE's global secondary indexes (docs/audit.md): the day's records, one actor's, one
+ * action's. Each partition key ends in `#<day>#<shard>` (adapters/audit-items.ts); lib/ creates the
+ * indexes under these names and the adapters query them, so the names are typed once, here.
+ */
+export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' } as const;
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';

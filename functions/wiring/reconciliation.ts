@@ -1,5 +1,7 @@
 import { ulid } from 'ulidx';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { AuditSearch } from '../adapters/audit-search';
+import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { ExportStore } from '../adapters/reconciliation/export-store';
@@ -23,18 +25,18 @@ export function reconciliationDependencies(): RunDependencies {
   const ledgerTable = requiredEnv(ENV.ledgerTable);
   const operationsTable = requiredEnv(ENV.operationsTable);
   const providerUrl = requiredEnv(ENV.sandboxProviderUrl);
+  const auditTable = requiredEnv(ENV.auditTable);
   return {
     provider: RECONCILED_PROVIDER,
     fetchReport: (date) => fetchSandboxReport(providerUrl, date),
     payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable }),
     exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit: new AuditTrail(client, auditTable),
       onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
     }),
-    store: new ExportStore({
-      client: s3Client(),
-      evidenceBucket: requiredEnv(ENV.evidenceBucket),
-      exportsBucket: requiredEnv(ENV.exportsBucket),
-    }),
+    audit: new AuditSearch(client, auditTable),
+    auditTable,
+    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
     runs: new RunsRepository({ client, operationsTable }),
     payoutsTable,
     ledgerTable,

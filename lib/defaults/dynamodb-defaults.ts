@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { AUDIT_INDEXES } from '../../functions/shared/names';
 
 // Secure defaults for every table (AWS Solutions Constructs style). A payout ledger is the one
 // thing we can never rebuild from elsewhere, so data survives a stack delete and a bad deploy.
@@ -64,4 +65,19 @@ export function addAwaitingProviderIndex(table: dynamodb.Table): void {
     projectionType: dynamodb.ProjectionType.INCLUDE,
     nonKeyAttributes: [...AWAITING_INDEX_ATTRIBUTES],
   });
+}
+
+/**
+ * AUDIT_TABLE's indexes (adapters/audit-items.ts): by day, by actor, by action, each
+ * `<index>pk` / `<index>sk`, projection ALL (a search answers whole records).
+ */
+export function addAuditIndexes(table: dynamodb.Table): void {
+  for (const indexName of Object.values(AUDIT_INDEXES)) {
+    table.addGlobalSecondaryIndex({
+      indexName,
+      partitionKey: { name: `${indexName}pk`, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: `${indexName}sk`, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
 }

@@ -1,25 +1,31 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadStack,
-  SQS_RETENTION_MAX_SECONDS,
-  MAX_RECEIVE_COUNT_MIN,
-  VISIBILITY_TIMEOUT_MULTIPLIER_MIN,
-  SQS_VISIBILITY_TIMEOUT_MAX_SECONDS,
-  template,
-  resources,
-  ofType,
-  functionByName,
-} from './support/stack-fixture';
+import { AUDIT_INDEXES } from '../../functions/shared/names';
+import { loadStack, SQS_RETENTION_MAX_SECONDS, MAX_RECEIVE_COUNT_MIN, VISIBILITY_TIMEOUT_MULTIPLIER_MIN, SQS_VISIBILITY_TIMEOUT_MAX_SECONDS, template, resources, ofType, functionByName } from './support/stack-fixture';
 
 // Template assertions for the data plane: tables, buckets and queues (security-relevant properties).
 beforeAll(loadStack);
 
+/** The DynamoDB actions a function's role has on a table (and its indexes). */
+function dynamoActionsOn(name: string, table: string): string[] {
+  const role = functionByName(name)[1].Properties.Role['Fn::GetAtt'][0];
+  return [...new Set(Object.values(ofType('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${table}"`))
+    .flatMap((statement) => [statement.Action].flat())
+    .filter((action) => action.startsWith('dynamodb:')))]
+    .sort();
+}
+
 describe('DynamoDB tables', () => {
   const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable'];
 
-  it('are exactly the five of the contract, on demand, PITR, SSE, retained', () => {
-    expect(Object.keys(ofType('AWS::DynamoDB::Table')).sort()).toEqual(['IdempotencyTable', ...singleTables].sort());
+  // Issue 10: AuditTable joins them (the audit trail, docs/audit.md).
+  it('are exactly the six of the contract, on demand, PITR, SSE, retained', () => {
+    expect(Object.keys(ofType('AWS::DynamoDB::Table')).sort()).toEqual(
+      ['AuditTable', 'IdempotencyTable', ...singleTables].sort(),
+    );
     for (const table of Object.values(ofType('AWS::DynamoDB::Table'))) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -79,9 +85,38 @@ describe('DynamoDB tables', () => {
         Enabled: true,
       });
     }
-    for (const logicalId of ['PayoutsTable', 'LedgerTable']) {
+    for (const logicalId of ['PayoutsTable', 'LedgerTable', 'AuditTable']) {
       expect(resources[logicalId]!.Properties.TimeToLiveSpecification).toBeUndefined();
     }
+  });
+
+  it('AuditTable: pk/sk, the day, actor and action indexes (projection ALL), no TTL', () => {
+    const table = resources.AuditTable!.Properties;
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    const indexes = table.GlobalSecondaryIndexes as any[];
+    expect(indexes.map((index) => index.IndexName)).toEqual(Object.values(AUDIT_INDEXES));
+    for (const index of indexes) {
+      expect(index.KeySchema).toEqual([
+        { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
+        { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
+      ]);
+      expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    }
+  });
+
+  // Writers append (read the head, put record and head); none may update or delete an audit item.
+  it('AuditTable: writers may only GetItem and PutItem; readers are the audit functions and reconcile', () => {
+    const writers = ['create-payout', 'submit-payout', 'process-webhook', 'sweep', 'ops-exceptions', 'ops-redrive', 'query-payouts'];
+    for (const name of writers) expect(dynamoActionsOn(name, 'AuditTable'), name).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    for (const name of ['audit', 'audit-verify', 'reconcile']) {
+      const actions = dynamoActionsOn(name, 'AuditTable');
+      expect(actions, name).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
+      expect(actions.filter((action) => /Delete|Update|BatchWrite/.test(action)), name).toEqual([]);
+    }
+    expect(dynamoActionsOn('audit-verify', 'AuditTable')).not.toContain('dynamodb:PutItem');
   });
 });
 

@@ -1,5 +1,12 @@
 import { EXCEPTION_OWNERS, exceptionIdFor, isActive } from '../../functions/domain/exceptions';
-import { isAwaitingProvider, isTransitionAllowed, type PayoutStatus } from '../../functions/domain/lifecycle';
+import {
+  isAwaitingProvider,
+  isTerminal,
+  isTransitionAllowed,
+  type PayoutStatus,
+} from '../../functions/domain/lifecycle';
+import { EMPTY_CHAIN, headAfter, type AuditRecord } from '../../functions/domain/audit';
+import { verifyChain } from '../../functions/domain/audit-verify';
 import type { SandboxPayoutState } from '../../functions/domain/provider-status';
 import { assertNever } from '../../functions/domain/assert-never';
 import { balanceKey } from './memory/payouts';
@@ -197,6 +204,69 @@ export const INVARIANTS: readonly Invariant[] = [
         if (status !== p.status) found.push(`payout ${p.payoutId} is ${p.status}, its timeline ends at ${status}`);
         if (p.version !== applied + 1)
           found.push(`payout ${p.payoutId} is at version ${p.version} after ${applied} transitions`);
+      }
+      return found;
+    },
+  },
+  {
+    // Independent of the lifecycle table: a table that let a terminal payout move would pass the
+    // check above, and a store that overwrote a status without a timeline entry would too.
+    name: 'terminal-payout-never-moves',
+    when: 'always',
+    check: (world) => {
+      const found: string[] = [];
+      for (const p of world.payouts.payouts.values()) {
+        const seen = world.terminalSeen.get(p.payoutId);
+        if (seen !== undefined && (seen.status !== p.status || seen.version !== p.version))
+          found.push(
+            `payout ${p.payoutId} was ${seen.status} (terminal, v${seen.version}), now ${p.status} v${p.version}`,
+          );
+        if (seen === undefined && isTerminal(p.status))
+          world.terminalSeen.set(p.payoutId, { status: p.status, version: p.version });
+        for (const entry of world.payouts.timeline.get(p.payoutId) ?? [])
+          if (entry.outcome === 'applied' && entry.from !== undefined && isTerminal(entry.from))
+            found.push(`payout ${p.payoutId}: ${entry.event} moved it out of ${entry.from} (terminal) to ${entry.to}`);
+      }
+      return found;
+    },
+  },
+  {
+    // docs/audit.md: a change and its record commit together. Each payout's applied and forbidden
+    // timeline entries are its chain's records, in order; each exception write is one record (its
+    // version counts them); every chain verifies with the real verifier, checked incrementally.
+    name: 'every-change-audited',
+    when: 'always',
+    check: (world) => {
+      const found: string[] = [];
+      for (const p of world.payouts.payouts.values()) {
+        const audited = (world.payouts.timeline.get(p.payoutId) ?? []).filter((e) => e.outcome !== 'stale');
+        const records = world.audit.chainOf(`payout:${p.payoutId}`);
+        if (records.length !== audited.length)
+          found.push(`payout ${p.payoutId}: ${audited.length} audited changes, ${records.length} audit records`);
+        for (const [i, entry] of audited.entries()) {
+          const record = records[i];
+          if (record === undefined) break;
+          if (record.action !== `payout.${entry.event}` || record.outcome !== entry.outcome)
+            found.push(
+              `payout ${p.payoutId}: change ${i + 1} is ${entry.event}/${entry.outcome}, its record says ${record.action}/${record.outcome}`,
+            );
+        }
+      }
+      for (const e of world.exceptions.exceptions.values()) {
+        const records = world.audit.chainOf(`exception:${e.exceptionId}`);
+        if (records.length !== e.version)
+          found.push(`exception ${e.exceptionId} is at version ${e.version} with ${records.length} audit records`);
+      }
+      for (const [chain, records] of world.audit.chains) {
+        const from = world.auditVerified.get(chain) ?? 0;
+        if (from === records.length) continue;
+        const before: AuditRecord | undefined = records[from - 1];
+        const verdict = verifyChain(records.slice(from), {
+          chain,
+          after: before === undefined ? EMPTY_CHAIN : headAfter(before),
+        });
+        if (!verdict.ok) found.push(`audit chain ${chain} breaks: ${verdict.break.reason}: ${verdict.break.message}`);
+        else world.auditVerified.set(chain, records.length);
       }
       return found;
     },

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from './faults';
 import { runSeeds } from './runner';
 
-// CI's run of the simulation: SIM_SEEDS seeds (10,000 unless set, as `npm run sim -- --seeds 10000`)
-// in this process, every invariant after every step, and not one may fail. The budget on the 2-core
-// machine is SIM_BUDGET_SECONDS; the test reports seeds/s and the faults injected by kind.
-const SEEDS = Number(process.env['SIM_SEEDS'] ?? 10_000);
-const SIM_BUDGET_SECONDS = 600;
+// The test suite's run of the simulation: SIM_SEEDS seeds (SIM_SEEDS_DEFAULT unless set) in this
+// process, every invariant after every step, and not one may fail. The default keeps the suite's
+// share under ~3 minutes on the 2-core machine; the full 10,000-seed run is `npm run sim -- --seeds
+// 10000` (or SIM_SEEDS=10000 here). The budget is SIM_BUDGET_MS_PER_SEED: 10,000 seeds in 10
+// minutes, the issue's budget, measured on the same machine; the test reports seeds/s and faults.
+const SIM_SEEDS_DEFAULT = 2_000;
+const SEEDS = Number(process.env['SIM_SEEDS'] ?? SIM_SEEDS_DEFAULT);
+const SIM_BUDGET_MS_PER_SEED = 60;
 
 describe('the seeded simulation', () => {
   it(`runs ${SEEDS} seeds with no invariant broken`, async () => {
@@ -22,6 +25,6 @@ describe('the seeded simulation', () => {
     expect(summary.seeds).toBe(SEEDS);
     // Every fault of the table fired somewhere: a fault that never fires tests nothing.
     if (SEEDS >= 1_000) for (const kind of FAULT_KINDS) expect(summary.faults[kind], kind).toBeGreaterThan(0);
-    expect(summary.elapsedMs / 1_000).toBeLessThan(SIM_BUDGET_SECONDS);
+    expect(summary.elapsedMs).toBeLessThan(SEEDS * SIM_BUDGET_MS_PER_SEED);
   });
 });

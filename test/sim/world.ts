@@ -11,7 +11,6 @@ import { submitOne, type SubmissionOutcome } from '../../functions/app/submissio
 import { sweep, type SweepReport } from '../../functions/app/sweeper/sweep';
 import { intakeWebhook } from '../../functions/app/webhooks/intake';
 import { processWebhookRecord, type ProcessOutcome } from '../../functions/app/webhooks/process';
-import type { OpsAuditRecord } from '../../functions/adapters/ops-audit';
 import type { RunRecord } from '../../functions/adapters/reconciliation/runs-repository';
 import { parseSubmissionMessage } from '../../functions/adapters/submission-queue';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets';
@@ -22,11 +21,12 @@ import { PAYOUT_ID_PREFIX } from '../../functions/shared/ids';
 import type { Choices } from './choices';
 import type { FaultPlan } from './faults';
 import type { Gate } from './gate';
+import { AuditState, InMemoryAuditTrail } from './memory/audit';
 import { ExceptionsState, InMemoryExceptions } from './memory/exceptions';
 import { IdempotencyState, InMemoryIdempotencyLayer, SIM_INVOCATION_TIMEOUT_MS } from './memory/idempotency';
 import { InboxState, InMemoryInbox } from './memory/inbox';
 import { InMemoryPayouts, PayoutsState, type PayoutStoreFlaws } from './memory/payouts';
-import { InMemoryDeadLetters, InMemoryOpsAudit, SimQueue, sender, type QueuedMessage } from './memory/queues';
+import { InMemoryDeadLetters, SimQueue, sender, type QueuedMessage } from './memory/queues';
 import { InMemoryExports, InMemoryRuns, ReconciliationState } from './memory/reconciliation';
 import { InMemoryRechecks, RechecksState } from './memory/rechecks';
 import { ProviderBooks, SIM_SECRETS, SimProviderPort, type ProviderPayout } from './provider';
@@ -76,13 +76,14 @@ export interface ClientRequest {
 
 export class World {
   clockMs = SIM_START_MS;
-  readonly payouts = new PayoutsState();
+  /** One trail for everything audited: payouts, exceptions, redrives and replays (memory/audit.ts). */
+  readonly audit = new AuditState();
+  readonly payouts = new PayoutsState(this.audit);
   readonly inbox = new InboxState();
-  readonly exceptions = new ExceptionsState();
+  readonly exceptions = new ExceptionsState(this.audit);
   readonly rechecks = new RechecksState();
   readonly idempotency = new IdempotencyState();
   readonly reconciliation = new ReconciliationState();
-  readonly opsAudit: OpsAuditRecord[] = [];
   readonly provider = new ProviderBooks();
   readonly webhookDlq = new SimQueue('webhook-dlq', 'sim://webhook-dlq', 30, undefined, undefined);
   readonly webhookQueue = new SimQueue(
@@ -115,6 +116,10 @@ export class World {
   readonly violations: string[] = [];
   /** Event ids the provider got a 2xx for: each must be applied once, or sit in the DLQ or an exception. */
   readonly acked = new Set<string>();
+  /** Payouts seen in a terminal status, as first seen: they must never move again. */
+  readonly terminalSeen = new Map<string, { status: string; version: number }>();
+  /** How many records of each audit chain the invariant has verified already (it verifies the rest). */
+  readonly auditVerified = new Map<string, number>();
   /** Event ids of the hostile provider's events: they must never move anything. */
   readonly hostile = new Set<string>();
   private readonly settlements: Array<() => void> = [];
@@ -264,7 +269,7 @@ export class World {
       },
       inbox: new InMemoryInbox(this.inbox, gate),
       webhookQueue: { enqueue: async (message) => sender(this.webhookQueue, gate, this.now)(JSON.stringify(message)) },
-      audit: new InMemoryOpsAudit(this.opsAudit, gate),
+      audit: new InMemoryAuditTrail(this.audit, gate),
       nowMs: this.now,
     };
   }
@@ -296,6 +301,8 @@ export class World {
         runs: new InMemoryRuns(this.reconciliation, gate),
         payoutsTable: 'sim-payouts',
         ledgerTable: 'sim-ledger',
+        audit: new InMemoryAuditTrail(this.audit, gate),
+        auditTable: 'sim-audit',
         now: () => new Date(this.clockMs),
         timeZone: 'UTC',
         newRunId: () => `run_sim_${date}_${this.runs.length + 1}`,

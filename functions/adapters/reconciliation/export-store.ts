@@ -12,7 +12,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 /**
  * S3 layout (docs/finance.md):
  *   EVIDENCE_BUCKET  provider-reports/<provider>/date=YYYY-MM-DD/settlement.csv   raw, versioned
- *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,manifest.json}
+ *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,audit.jsonl,manifest.json}
  *                    staging/date=YYYY-MM-DD/run=<runId>/…                         a run's files before publication
  *
  * Publication replaces an export as a whole: files are uploaded under the run's staging prefix
@@ -25,6 +25,8 @@ export const stagingPrefix = (date: string, runId: string): string => `staging/d
 export const evidenceKey = (provider: string, date: string): string =>
   `provider-reports/${provider}/date=${date}/settlement.csv`;
 export const MANIFEST_NAME = 'manifest.json';
+/** The day's audit trail, one canonical JSON record a line (docs/audit.md, docs/finance.md). */
+export const AUDIT_EXPORT_NAME = 'audit.jsonl';
 
 export interface LocalFile {
   readonly name: string;

@@ -20,7 +20,7 @@ import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
 import type { ExceptionList, ExceptionView } from '../../http/ops-schemas';
 import { EXCEPTION_ID_PATTERN } from '../../shared/ids';
 import { ApiError, badRequest, notFound } from '../../http/api-error';
-import { operatorOf, requireScope } from '../../http/operator';
+import { operatorActor, operatorOf, requireScope } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { parseJsonBody } from '../../http/body';
 
@@ -69,7 +69,7 @@ export async function exceptionsApi(
   const exceptionId = decodeURIComponent(match[1] ?? '');
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
   parseQuery(noQuerySchema, event.queryStringParameters);
-  const actor = { kind: 'operator' as const, id: operator.subject, requestId, clientId: operator.clientId };
+  const actor = operatorActor(operator);
   const now = new Date(deps.nowMs());
   try {
     if (match[2] === 'assign') {
@@ -81,6 +81,7 @@ export async function exceptionsApi(
         ...(body.owner === undefined ? {} : { owner: body.owner }),
         ...(body.note === undefined ? {} : { note: body.note }),
         actor,
+        requestId,
         now,
       });
       return json(200, exceptionJson(updated, now.getTime()), requestId);
@@ -92,7 +93,7 @@ export async function exceptionsApi(
       throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
     const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
     if (invisible !== undefined) throw invalidTextError('note', invisible);
-    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, now });
+    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now });
     return json(200, exceptionJson(resolved, now.getTime()), requestId);
   } catch (error) {
     if (error instanceof ExceptionNotFoundError) throw notFound('exception');

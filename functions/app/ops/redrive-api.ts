@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { AuditTrail } from '../../adapters/audit-trail';
 import type { DeadLetterPort, DlqMessage } from '../../adapters/dlq';
 import type { InboxEvent, InboxStore } from '../../adapters/inbox-repository';
-import type { OpsAuditLog } from '../../adapters/ops-audit';
 import { sqsJson } from '../../adapters/sqs-json';
 import type { WebhookEnqueuer } from '../../adapters/webhook-queue';
 import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
@@ -17,7 +17,7 @@ import {
 } from '../../http/redrive-requests';
 import { assertNever } from '../../domain/assert-never';
 import { notFound } from '../../http/api-error';
-import { operatorOf, requireScope, type Operator } from '../../http/operator';
+import { operatorAuditActor, operatorOf, requireScope, type Operator } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { parseJsonBody } from '../../http/body';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
@@ -38,7 +38,8 @@ export interface RedriveApiDeps {
   queues: Record<QueueName, QueuePair>;
   inbox: InboxStore;
   webhookQueue: WebhookEnqueuer;
-  audit: OpsAuditLog;
+  /** Each redrive and replay appends one record to its queue's chain (subject `queue:<name>`). */
+  audit: Pick<AuditTrail, 'append'>;
   nowMs(): number;
 }
 
@@ -147,16 +148,21 @@ async function redrive(
     event_type: v.event_type,
     error_category: v.error_category,
   }));
-  await deps.audit.record({
-    action: 'dlq_redrive',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(now).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? result.matched.length : result.moved,
+    actor: operatorAuditActor(operator),
+    action: 'dlq.redrive',
+    subject: { type: 'queue', id: request.queue },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
     details: {
-      queue: request.queue,
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? result.matched.length : result.moved,
+      matched: result.matched.length,
+      moved: result.moved,
+      truncated: result.truncated,
       selector: request.selector,
       messages: summary.slice(0, REDRIVE_MESSAGES_PER_CALL_MAX),
     },
@@ -247,15 +253,20 @@ async function replay(
     event_type: e.eventType,
     received_at: e.receivedAt,
   }));
-  await deps.audit.record({
-    action: 'replay',
-    operator: operator.subject,
-    clientId: operator.clientId,
-    requestId,
+  await deps.audit.append({
     at: new Date(deps.nowMs()).toISOString(),
-    dryRun: request.dryRun,
-    count: request.dryRun ? events.length : enqueued,
+    actor: operatorAuditActor(operator),
+    action: 'inbox.replay',
+    // Replayed events go back through the webhook queue: its chain holds redrives and replays alike.
+    subject: { type: 'queue', id: 'webhook' },
+    tenant_id: null,
+    request_id: requestId,
+    outcome: request.dryRun ? 'dry_run' : 'applied',
     details: {
+      client_id: operator.clientId,
+      dry_run: request.dryRun,
+      count: request.dryRun ? events.length : enqueued,
+      truncated,
       request:
         request.kind === 'ids'
           ? { event_ids: listed.map((e) => e.event_id), missing }

@@ -72,7 +72,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
       const result = await deps.repository.createPayout({
         payout,
         destination: request.destination,
-        actor: { kind: 'client', id: caller.clientId, scopes: caller.scopes },
+        actor: { kind: 'client', id: caller.clientId, role: caller.role, scopes: caller.scopes },
         requestId,
         fieldHashes: hashes,
       });

@@ -4,13 +4,17 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { AuditSearch } from '../../adapters/audit-search';
 import type { ExceptionsRepository, ExceptionsStore } from '../../adapters/exceptions-repository';
+import { FileSink } from '../../adapters/reconciliation/file-sink';
+import { auditJsonlLine } from '../../domain/audit';
 import { openException } from '../../domain/exceptions';
 import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
 import {
+  AUDIT_EXPORT_NAME,
   MANIFEST_NAME,
   type ExportPublisher,
   type ExportStore,
@@ -29,7 +33,10 @@ import type { RunRecord, RunRecorder, RunsRepository } from '../../adapters/reco
  * One reconciliation run for one date, start to finish:
  *   record "running" → fetch the provider report to /tmp → land it raw as evidence → match against
  *   our payouts and ledger (engine) → open or update exceptions → stage the files → publish
- *   (manifest last) → set reconciledAt → record "succeeded" and the last success.
+ *   (manifest last) → set reconciledAt → record "succeeded" and the last success. The day's audit
+ *   trail (UTC day D, every record whose `at` falls in it) is exported beside the files as
+ *   audit.jsonl, with its SHA-256 in the manifest; records never change, so a re-run writes the
+ *   same bytes.
  * A malformed report fails the run before any exception or file is written (the engine parses the
  * whole report first), opens one `report_malformed` exception naming the line, records "failed",
  * and rethrows so the invocation fails and is retried; the published export is left as it was.
@@ -49,6 +56,9 @@ export interface RunPorts {
   readonly runs: RunRecorder;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
+  /** The audit trail's day reader (audit.jsonl) and its table, named in the manifest's inputs. */
+  readonly audit: Pick<AuditSearch, 'dayRecords'>;
+  readonly auditTable: string;
   /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
   now(): Date;
   /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
@@ -71,6 +81,7 @@ const CONTENT_TYPES: Record<string, string> = {
   'reconciliation.csv': 'text/csv; charset=utf-8',
   'exceptions.csv': 'text/csv; charset=utf-8',
   'summary.json': 'application/json',
+  [AUDIT_EXPORT_NAME]: 'application/x-ndjson; charset=utf-8',
 };
 
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
@@ -138,7 +149,9 @@ export async function runReconciliation(
         onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
       },
     );
-    const files: LocalFile[] = result.files.map((f) => ({
+    const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
+    const written = [...result.files, audit];
+    const files: LocalFile[] = written.map((f) => ({
       name: f.name,
       path: f.path,
       contentType: CONTENT_TYPES[f.name]!,
@@ -146,7 +159,7 @@ export async function runReconciliation(
     const manifest = manifestJson({
       date,
       provider: deps.provider,
-      files: result.files.map((f): ManifestFile => ({
+      files: written.map((f): ManifestFile => ({
         name: f.name,
         rows: f.rows,
         bytes: f.bytes,
@@ -163,6 +176,7 @@ export async function runReconciliation(
         },
         { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
         { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+        { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
       ],
     });
     await deps.store.stage(date, run.runId, files);
@@ -217,6 +231,13 @@ export async function runReconciliation(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** audit.jsonl of UTC day `date`: every record in (at, audit_id) order, one canonical line each. */
+async function writeAuditExport(deps: RunPorts, date: string, path: string) {
+  const sink = new FileSink(path, { hash: true });
+  for await (const record of deps.audit.dayRecords(date)) sink.write(auditJsonlLine(record));
+  return { name: AUDIT_EXPORT_NAME, ...sink.close() };
 }
 
 function errorOf(error: unknown): NonNullable<RunRecord['error']> {

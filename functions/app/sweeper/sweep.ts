@@ -12,6 +12,9 @@ import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
 import { openOwnershipException } from '../webhooks/ownership-exception';
+
+/** The sweeper as the audit trail names it (a job: its function name). */
+const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
 import { resolveLongPending } from '../webhooks/process';
 
 /**
@@ -118,7 +121,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           code: view.error_category,
         };
         const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
-        await deps.exceptions.openOrUpdate(openException(deadLetterSubjectOf(view), occurrence));
+        await deps.exceptions.openOrUpdate({ ...openException(deadLetterSubjectOf(view), occurrence), actor: SWEEP_ACTOR });
         report.dlqExceptions++;
       }
     });
@@ -156,16 +159,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
-        const evidence = {
-          status: after.status,
-          created_at: payout.createdAt,
-          last_event_at: after.lastEventAt,
-          provider: payout.provider,
-          provider_reference: payout.providerReference,
-        };
-        await deps.exceptions.openOrUpdate(
-          openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
-        );
+        const evidence = { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference };
+        await deps.exceptions.openOrUpdate({ ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }), actor: SWEEP_ACTOR });
         report.longPending++;
       }
     }
@@ -207,7 +202,7 @@ async function recheck(
     sourceRef: `poll:${payout.payoutId}:${nowIso}`,
     occurredAt: status.stateSince ?? nowIso,
     recordedAt: nowIso,
-    actor: { kind: 'system', id: 'sweep' },
+    actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),

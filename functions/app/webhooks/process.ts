@@ -9,6 +9,9 @@ import { mapWebhookEvent } from '../../domain/provider-events';
 import { isWebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+
+/** The webhook processor as the audit trail names it (a job: its function name). */
+const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
 import { openOwnershipException } from './ownership-exception';
 
 /**
@@ -130,8 +133,8 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'stale':
       break;
     case 'forbidden':
-      await deps.exceptions.openOrUpdate(
-        openException(
+      await deps.exceptions.openOrUpdate({
+        ...openException(
           { category: 'forbidden_transition', provider, providerEventId, payoutId },
           {
             evidence: {
@@ -149,12 +152,9 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
             seenAt: nowIso,
           },
         ),
-      );
-      await deps.rechecks.request({
-        payoutId,
-        reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`,
-        requestedAt: nowIso,
+        actor: PROCESSOR_ACTOR,
       });
+      await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
       break;
     case 'rejected_ownership':
       await openOwnershipException(deps.exceptions, {
@@ -227,7 +227,7 @@ async function recordFailure(
     },
   );
   // Dead-lettered again after a redrive: a new occurrence, so the exception opens again.
-  await deps.exceptions.openOrUpdate({ ...opening, reopenIfResolved: true });
+  await deps.exceptions.openOrUpdate({ ...opening, actor: PROCESSOR_ACTOR, reopenIfResolved: true });
 }
 
 async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMessage): Promise<void> {
@@ -240,7 +240,7 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
   await deps.exceptions.resolve({
     exceptionId,
     note: `processed after redrive by ${message.redriven_by}`,
-    actor: { kind: 'system', id: 'process-webhook' },
+    actor: PROCESSOR_ACTOR,
     now: new Date(deps.nowMs()),
   });
 }
@@ -255,10 +255,5 @@ export async function resolveLongPending(
   const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({
-    exceptionId,
-    note: `final answer from the provider (${by})`,
-    actor: { kind: 'system', id: 'process-webhook' },
-    now: nowIso,
-  });
+  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: PROCESSOR_ACTOR, now: nowIso });
 }

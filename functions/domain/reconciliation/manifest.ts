@@ -7,8 +7,9 @@ export const GENERATOR = 'payout-platform/reconcile';
 /**
  * Bumped when the export format changes; finance's loaders key on it. 1.1.0: the `mismatches`
  * column at the end of reconciliation.csv and exceptions.csv (an addition; nothing else moved).
+ * 1.2.0: audit.jsonl, the day's audit trail, and its `audit_trail` input (additions).
  */
-export const GENERATOR_VERSION = '1.1.0';
+export const GENERATOR_VERSION = '1.2.0';
 
 export interface ManifestFile {
   readonly name: string;
@@ -18,7 +19,7 @@ export interface ManifestFile {
   readonly contentType: string;
 }
 export interface ManifestInput {
-  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings';
+  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings' | 'audit_trail';
   readonly source: string;
   readonly key?: string;
   readonly etag?: string;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
+import {
+  AUDIT_PAGE_LIMIT_MAX,
+  AUDIT_SEARCH_DEFAULT_DAYS,
+  AUDIT_SEARCH_QUERIES_MAX,
+  AUDIT_SEARCH_RANGE_DAYS_MAX,
+} from '../../domain/audit-window';
+import { auditPageSchema, auditQuerySchema } from '../audit-schemas';
 import type { FailureSemantics } from '../internal-error';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT, type FunctionName, type Scope } from '../../shared/names';
 import {
@@ -78,6 +85,7 @@ export const TAGS = {
   webhooks: 'Provider webhook intake (signature-authenticated)',
   ops: 'Operator routes: cross-tenant payout lookup, exceptions, DLQ, redrive and replay (audited)',
   reconciliation: 'Reconciliation runs and finance exports',
+  audit: 'The tamper-evident audit trail (compliance)',
   meta: 'This document and the ops console page',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -542,6 +550,32 @@ const DLQ_ROUTES: OpenApiRoute[] = [
   },
 ];
 
+const AUDIT_ROUTES: OpenApiRoute[] = [
+  {
+    method: 'get',
+    path: '/audit',
+    functionName: 'audit',
+    scope: 'audit:read',
+    operationId: 'searchAudit',
+    summary: 'Search the audit trail (compliance)',
+    description:
+      'Every audited change and operator read, oldest first, by subject (its whole hash chain), else by actor, ' +
+      `action or time. Without subject the window defaults to the ${AUDIT_SEARCH_DEFAULT_DAYS} days up to to (default now) ` +
+      `and may span at most ${AUDIT_SEARCH_RANGE_DAYS_MAX} days. Each record carries prev_hash and hash (SHA-256 of its RFC 8785 ` +
+      `canonical JSON), so a page can be checked without us. At most ${AUDIT_PAGE_LIMIT_MAX} records and ` +
+      `${AUDIT_SEARCH_QUERIES_MAX} reads a page: a page may be short, even empty, with a next_cursor. Each search is itself audited.`,
+    tags: ['audit'],
+    query: auditQuerySchema,
+    responses: { 200: { description: 'A page of audit records', schema: auditPageSchema } },
+    errors: {
+      400:
+        'parameter_unknown; actor_invalid, subject_invalid, action_invalid, from_invalid, to_invalid, limit_invalid, ' +
+        'cursor_invalid (not from this query); invalid_range (from after to); range_too_long',
+      403: OPERATOR_403,
+    },
+  },
+];
+
 const RECONCILIATION_ROUTES: OpenApiRoute[] = [
   {
     method: 'post',
@@ -652,6 +686,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...EXCEPTION_ROUTES,
     ...DLQ_ROUTES,
     ...RECONCILIATION_ROUTES,
+    ...AUDIT_ROUTES,
   ];
 }
 

@@ -40,6 +40,8 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'POST /reconciliations': 'reconciliation:run',
   'GET /reconciliations/{date}': 'reconciliation:read',
   'GET /exports/{date}': 'exports:read',
+  // Compliance's search of the audit trail (issue 10).
+  'GET /audit': 'audit:read',
 };
 
 export type Resource = {

@@ -52,7 +52,7 @@ export function samplePayout(overrides: Partial<Payout> = {}): NewPayout {
   return {
     payout,
     destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
-    actor: { kind: 'client', id: 'client-1', scopes: ['payouts:write'] },
+    actor: { kind: 'client', id: 'client-1', role: 'backend', scopes: ['payouts:write'] },
     requestId: 'req-create-1',
     fieldHashes: { amount: 'h1' },
   };

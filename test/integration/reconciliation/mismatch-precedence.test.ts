@@ -1,5 +1,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditSearch } from '../../../functions/adapters/audit-search';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
@@ -58,17 +60,11 @@ beforeAll(async () => {
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({
-      client,
-      payoutsTable: env[ENV.payoutsTable]!,
-      ledgerTable: env[ENV.ledgerTable]!,
-    }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!),
-    store: new ExportStore({
-      client: emulators.clients.s3,
-      evidenceBucket: env[ENV.evidenceBucket]!,
-      exportsBucket: env[ENV.exportsBucket]!,
-    }),
+    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, { audit: new AuditTrail(client, env[ENV.auditTable]!) }),
+    audit: new AuditSearch(client, env[ENV.auditTable]!),
+    auditTable: env[ENV.auditTable]!,
+    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,

@@ -1,5 +1,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditSearch } from '../../../functions/adapters/audit-search';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
@@ -9,6 +11,8 @@ import { payoutItem } from '../../../functions/adapters/payout-items';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
 import { ENV } from '../../../functions/shared/names';
+import { auditHashOf, type AuditRecord } from '../../../functions/domain/audit';
+import { createHash } from 'node:crypto';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
 
@@ -19,7 +23,9 @@ let emulators: StartedEmulators;
 let deps: RunDependencies;
 let report: string;
 let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
-const files = ['reconciliation.csv', 'exceptions.csv', 'summary.json', 'manifest.json'];
+const nextDay = new Date(Date.parse(`${DATE}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+// Issue 10: audit.jsonl (the day's audit trail) is published with the other files.
+const files = ['reconciliation.csv', 'exceptions.csv', 'summary.json', 'manifest.json', 'audit.jsonl'];
 
 function asPayout(p: ReconPayout): Payout {
   return {
@@ -36,37 +42,32 @@ beforeAll(async () => {
   emulators = await startEmulators();
   const env = emulators.env;
   const client = emulators.clients.documentClient;
-  const payouts = [
-    payout(1),
-    payout(2),
-    payout(3, { status: 'pending' }),
-    payout(4),
-    payout(5, { providerReference: undefined }),
-  ];
-  for (const p of payouts)
-    await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
-  report = reportCsv([
-    rowFor(payouts[0]!),
-    rowFor(payouts[1]!, { feeMinor: 99 }),
-    rowFor(payouts[2]!, { status: 'paid' }),
-    rowFor(payouts[4]!, { providerReference: 'sbx_x' }),
-    rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' }),
-  ]);
+  const payouts = [payout(1), payout(2), payout(3, { status: 'pending' }), payout(4), payout(5, { providerReference: undefined })];
+  for (const p of payouts) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  // Two audit records on DATE (and one the day after, which its export must not hold).
+  const trail = new AuditTrail(client, env[ENV.auditTable]!);
+  for (const [n, at] of [[1, `${DATE}T08:00:00.000Z`], [2, `${DATE}T23:59:59.999Z`], [3, `${nextDay}T00:00:00.000Z`]] as const) {
+    await trail.append({
+      at,
+      actor: { type: 'operator', id: 'ada', role: 'ops', tenant: null },
+      action: 'dlq.redrive',
+      subject: { type: 'queue', id: 'webhook' },
+      tenant_id: null,
+      request_id: `req-audit-${n}`,
+      outcome: 'dry_run',
+      details: { n },
+    });
+  }
+  report = reportCsv([rowFor(payouts[0]!), rowFor(payouts[1]!, { feeMinor: 99 }), rowFor(payouts[2]!, { status: 'paid' }), rowFor(payouts[4]!, { providerReference: 'sbx_x' }), rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' })]);
   let runs = 0;
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({
-      client,
-      payoutsTable: env[ENV.payoutsTable]!,
-      ledgerTable: env[ENV.ledgerTable]!,
-    }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!),
-    store: new ExportStore({
-      client: emulators.clients.s3,
-      evidenceBucket: env[ENV.evidenceBucket]!,
-      exportsBucket: env[ENV.exportsBucket]!,
-    }),
+    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, { audit: new AuditTrail(client, env[ENV.auditTable]!) }),
+    audit: new AuditSearch(client, env[ENV.auditTable]!),
+    auditTable: env[ENV.auditTable]!,
+    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,
@@ -112,6 +113,20 @@ describe('reconciliation run on the emulators', () => {
       key: `provider-reports/sandbox/date=${DATE}/settlement.csv`,
     });
     expect(manifest.inputs[0].etag).toMatch(/\S/);
+    // The day's audit records (UTC day of `at`), one canonical line each, in (at, audit_id) order,
+    // with the file's SHA-256 in the manifest; a line re-hashes to its own hash with nothing else.
+    const auditFile = filesAfterFirst[4]!;
+    const lines = auditFile.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as AuditRecord);
+    expect(lines.map((r) => r.request_id)).toEqual(['req-audit-1', 'req-audit-2']);
+    for (const record of lines) expect(auditHashOf(record)).toBe(record.hash);
+    expect(manifest.files.find((f: { name: string }) => f.name === 'audit.jsonl')).toEqual({
+      name: 'audit.jsonl',
+      rows: 2,
+      bytes: auditFile.length,
+      sha256: createHash('sha256').update(auditFile).digest('hex'),
+      content_type: 'application/x-ndjson; charset=utf-8',
+    });
+    expect(manifest.inputs).toContainEqual({ role: 'audit_trail', source: `dynamodb:${emulators.env[ENV.auditTable]}`, rows: 2 });
 
     const second = await runReconciliation(deps, DATE, 'cli');
     expect(second.runId).not.toBe(first.runId);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
 import { readBalances } from '../../../functions/adapters/ledger-balances';
@@ -10,7 +11,9 @@ import { exceptionIdFor, openException, type ExceptionSubject } from '../../../f
 import { PAYOUT_EVENTS, type PayoutEvent } from '../../../functions/domain/lifecycle';
 import type { CurrencyCode } from '../../../functions/domain/money';
 import type { Payout, TransitionCommand } from '../../../functions/domain/payout';
+import { chainKeyOf, type AuditRecord, type AuditSubject } from '../../../functions/domain/audit';
 import { INERT_GATE } from '../../sim/gate';
+import { AuditState } from '../../sim/memory/audit';
 import { ExceptionsState, InMemoryExceptions } from '../../sim/memory/exceptions';
 import { InboxState, InMemoryInbox } from '../../sim/memory/inbox';
 import { InMemoryPayouts, PayoutsState } from '../../sim/memory/payouts';
@@ -41,6 +44,7 @@ let dynamo: {
   inbox: InboxRepository;
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
+  audit: AuditTrail;
 };
 
 beforeAll(async () => {
@@ -48,8 +52,15 @@ beforeAll(async () => {
   const client = emulators.clients.documentClient;
   const payoutsTable = emulators.names.tables['PayoutsTable']!;
   const operationsTable = emulators.names.tables['OperationsTable']!;
+  const auditTable = emulators.env['AUDIT_TABLE']!;
+  const audit = new AuditTrail(client, auditTable);
   dynamo = {
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: emulators.names.tables['LedgerTable']! }),
+    payouts: new PayoutsRepository({
+      client,
+      payoutsTable,
+      ledgerTable: emulators.names.tables['LedgerTable']!,
+      auditTable,
+    }),
     inbox: new InboxRepository(
       client,
       emulators.names.tables['InboxTable']!,
@@ -57,9 +68,11 @@ beforeAll(async () => {
       emulators.names.buckets['EvidenceBucket'] ?? 'evidence',
     ),
     exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit,
       onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
     }),
     rechecks: new RecheckMarkers(client, operationsTable),
+    audit,
   };
 });
 afterAll(async () => emulators?.stop());
@@ -233,7 +246,7 @@ function newPayout(names: ReturnType<typeof namesOf>, op: Extract<Op, { op: 'cre
   return {
     payout,
     destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
-    actor: { kind: 'client', id: 'c' },
+    actor: { kind: 'client', id: 'c', role: 'backend' },
     requestId: `req-${index}`,
     fieldHashes: { amount: `h${op.amount}` },
   };
@@ -325,7 +338,7 @@ async function apply(
         return await side.exceptions.resolve({
           exceptionId: exceptionId(names, op.dedup),
           note: `resolved ${index}`,
-          actor: { kind: 'operator', id: 'op' },
+          actor: { kind: 'operator', id: 'op', role: 'ops' },
           now: at(index),
         });
       case 'getException':
@@ -370,6 +383,7 @@ async function finalState(
   names: ReturnType<typeof namesOf>,
   balances: () => Promise<unknown>,
   timelines: (payoutId: string) => Promise<unknown>,
+  chain: (subject: AuditSubject) => Promise<readonly AuditRecord[]>,
 ): Promise<unknown> {
   const slots = [...Array(PAYOUT_SLOTS).keys()];
   return {
@@ -386,8 +400,19 @@ async function finalState(
     exceptions: await Promise.all([...Array(DEDUP_KEYS).keys()].map((d) => side.exceptions.get(exceptionId(names, d)))),
     rechecks: (await side.rechecks.list(1_000)).filter((m) => m.payoutId.startsWith(names.payoutId(0).slice(0, -1))),
     balances: await balances(),
+    // Each payout's and exception's audit chain: the same records in the same order (ids and the
+    // hashes over them differ by construction; `seq` and the chain's verification cover the links).
+    audit: await Promise.all(
+      [
+        ...slots.map((s): AuditSubject => ({ type: 'payout', id: names.payoutId(s) })),
+        ...[...Array(DEDUP_KEYS).keys()].map((d): AuditSubject => ({ type: 'exception', id: exceptionId(names, d) })),
+      ].map(async (subject) => ({ chain: chainKeyOf(subject), records: comparableChain(await chain(subject)) })),
+    ),
   };
 }
+
+const comparableChain = (records: readonly AuditRecord[]) =>
+  records.map(({ audit_id: _id, hash: _hash, prev_hash: _prev, ...rest }) => rest);
 
 /** Timeline entries in a comparable order and shape (the DynamoDB side sorts by time, then a ulid). */
 const comparableTimeline = (entries: readonly Record<string, unknown>[]) =>
@@ -403,12 +428,13 @@ describe('in-memory repositories agree with the DynamoDB repositories', () => {
         runNumber += 1;
         const run = `${SEED}-${runNumber}-${Math.random().toString(36).slice(2, 8)}`;
         const names = namesOf(run);
-        const payoutsState = new PayoutsState();
+        const auditState = new AuditState();
+        const payoutsState = new PayoutsState(auditState);
         const memoryPayouts = new InMemoryPayouts(payoutsState, INERT_GATE);
         const memory: Side = {
           payouts: memoryPayouts,
           inbox: new InMemoryInbox(new InboxState(), INERT_GATE),
-          exceptions: new InMemoryExceptions(new ExceptionsState(), INERT_GATE, (payoutId, owner) =>
+          exceptions: new InMemoryExceptions(new ExceptionsState(auditState), INERT_GATE, (payoutId, owner) =>
             memoryPayouts.setExceptionOwner(payoutId, owner),
           ),
           rechecks: new InMemoryRechecks(new RechecksState(), INERT_GATE),
@@ -441,6 +467,7 @@ describe('in-memory repositories agree with the DynamoDB repositories', () => {
             comparableTimeline(
               (await dynamo.payouts.listTimelineOfAnyTenant(payoutId)) as unknown as Record<string, unknown>[],
             ),
+          (subject) => dynamo.audit.chainRecords(subject, 1, Number.MAX_SAFE_INTEGER, { strict: true }),
         );
         const memoryState = await finalState(
           memory,
@@ -455,6 +482,7 @@ describe('in-memory repositories agree with the DynamoDB repositories', () => {
               .sort(),
           async (payoutId) =>
             comparableTimeline((payoutsState.timeline.get(payoutId) ?? []) as unknown as Record<string, unknown>[]),
+          async (subject) => auditState.chainOf(chainKeyOf(subject)),
         );
         expect(memoryState).toEqual(dynamoState);
       }),

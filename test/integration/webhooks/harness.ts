@@ -12,7 +12,7 @@ import Stripe from 'stripe';
 import { DeadLetterQueue } from '../../../functions/adapters/dlq';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
-import { OpsAudit } from '../../../functions/adapters/ops-audit';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { payoutExceptionOwnerUpdater } from '../../../functions/adapters/payout-exception-owner';
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
 import { RecheckMarkers } from '../../../functions/adapters/recheck-markers';
@@ -37,14 +37,9 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   const env = emulators.env;
   const rejections: RejectionReason[] = [];
   const inbox = new InboxRepository(documentClient, env['INBOX_TABLE']!, s3, env['EVIDENCE_BUCKET']!);
-  const payouts = new PayoutsRepository({
-    client: documentClient,
-    payoutsTable: env['PAYOUTS_TABLE']!,
-    ledgerTable: env['LEDGER_TABLE']!,
-  });
-  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, {
-    onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!),
-  });
+  const payouts = new PayoutsRepository({ client: documentClient, payoutsTable: env['PAYOUTS_TABLE']!, ledgerTable: env['LEDGER_TABLE']!, auditTable: env['AUDIT_TABLE']! });
+  const audit = new AuditTrail(documentClient, env['AUDIT_TABLE']!);
+  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!) });
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
@@ -74,7 +69,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     },
     inbox,
     webhookQueue: new WebhookQueue(emulators.clients.sqs, queueUrl),
-    audit: new OpsAudit(documentClient, env['OPERATIONS_TABLE']!),
+    audit,
     nowMs: () => nowMs(),
   };
 
@@ -215,24 +210,9 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   };
 
   return {
-    inbox,
-    payouts,
-    exceptions,
-    rejections,
-    intakeDeps,
-    processDeps,
-    redriveDeps,
-    queueUrl,
-    dlqUrl,
-    setNow: (f: () => number) => {
-      nowMs = f;
-    },
-    deliverSandbox,
-    deliverStripe,
-    drain,
-    depth,
-    ops,
-    opsEvent,
+    inbox, payouts, exceptions, audit, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
+    setNow: (f: () => number) => { nowMs = f; },
+    deliverSandbox, deliverStripe, drain, depth, ops, opsEvent,
   };
 }
 

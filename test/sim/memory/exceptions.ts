@@ -1,7 +1,7 @@
 import {
   ExceptionConflictError,
   ExceptionNotFoundError,
-  type AuditActor,
+  type ExceptionActor,
   type ExceptionError,
   type ExceptionRecord,
   type ExceptionsStore,
@@ -9,6 +9,7 @@ import {
   type OpenOrUpdateResult,
   type Timestamp,
 } from '../../../functions/adapters/exceptions-records';
+import { exceptionAuditEntry, type ExceptionChange } from '../../../functions/adapters/exceptions-repository';
 import {
   decideException,
   exceptionIdOf,
@@ -18,7 +19,8 @@ import {
   type ExceptionOwner,
 } from '../../../functions/domain/exceptions';
 import type { Gate } from '../gate';
-import { copyItem, frozenCopy } from './copy';
+import { AuditState } from './audit';
+import { frozenCopy } from './copy';
 
 /**
  * The exceptions store's contract (adapters/exceptions-repository.ts) in memory: the id is a hash
@@ -28,14 +30,17 @@ import { copyItem, frozenCopy } from './copy';
  */
 export class ExceptionsState {
   readonly exceptions = new Map<string, ExceptionRecord>();
-  readonly audit = new Map<string, Array<Record<string, unknown>>>();
+  /** The trail the exceptions' chains live in, shared with the payouts (memory/audit.ts). */
+  constructor(readonly audit: AuditState = new AuditState()) {}
 }
 
 const WRITE_ATTEMPTS_MAX = 3;
-const SYSTEM_ACTOR: AuditActor = { kind: 'system', id: 'system' };
+const SYSTEM_ACTOR: ExceptionActor = { kind: 'system', id: 'system' };
 const iso = (t: Timestamp): string => (typeof t === 'string' ? new Date(t).toISOString() : t.toISOString());
 const errorOf = (e: OpenOrUpdateInput['error'], at: string): ExceptionError | undefined =>
   e === undefined ? undefined : typeof e === 'string' ? { message: e, at } : { ...e, at };
+
+const requestIdOf = (input: OpenOrUpdateInput) => (input.requestId === undefined ? {} : { requestId: input.requestId });
 
 class VersionConflict extends Error {
   override name = 'ConditionalCheckFailedException';
@@ -77,7 +82,8 @@ export class InMemoryExceptions implements ExceptionsStore {
   async resolve(input: {
     exceptionId: string;
     note: string;
-    actor: AuditActor;
+    actor: ExceptionActor;
+    requestId?: string;
     now: Timestamp;
   }): Promise<ExceptionRecord> {
     const at = iso(input.now);
@@ -93,7 +99,13 @@ export class InMemoryExceptions implements ExceptionsStore {
       version: current.version + 1,
     };
     try {
-      await this.write(next, current.version, { action: 'resolve', actor: input.actor, at, note: input.note });
+      await this.write(next, current.version, {
+        action: 'resolve',
+        actor: input.actor,
+        at,
+        note: input.note,
+        ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+      });
     } catch (error) {
       if (error instanceof VersionConflict) throw new ExceptionConflictError(input.exceptionId, error);
       throw error;
@@ -106,7 +118,7 @@ export class InMemoryExceptions implements ExceptionsStore {
     exceptionId: string,
     input: OpenOrUpdateInput,
     now: string,
-    actor: AuditActor,
+    actor: ExceptionActor,
   ): Promise<OpenOrUpdateResult> {
     const error = errorOf(input.error, now);
     const exception: ExceptionRecord = {
@@ -126,7 +138,7 @@ export class InMemoryExceptions implements ExceptionsStore {
       ...(error === undefined ? {} : { firstError: error, lastError: error }),
       version: 1,
     };
-    await this.write(exception, undefined, { action: 'opened', actor, at: now });
+    await this.write(exception, undefined, { action: 'opened', actor, at: now, ...requestIdOf(input) });
     return { kind: 'opened', exception };
   }
 
@@ -134,7 +146,7 @@ export class InMemoryExceptions implements ExceptionsStore {
     current: ExceptionRecord,
     input: OpenOrUpdateInput,
     now: string,
-    actor: AuditActor,
+    actor: ExceptionActor,
   ): Promise<OpenOrUpdateResult> {
     const error = errorOf(input.error, now);
     const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
@@ -157,7 +169,12 @@ export class InMemoryExceptions implements ExceptionsStore {
       version: current.version + 1,
     };
     if (reopen) delete next.resolution;
-    await this.write(next, current.version, { action: reopen ? 'reopened' : 'seen_again', actor, at: now });
+    await this.write(next, current.version, {
+      action: reopen ? 'reopened' : 'seen_again',
+      actor,
+      at: now,
+      ...requestIdOf(input),
+    });
     if (reopen) return { kind: 'reopened', exception: next };
     return { kind: current.state === 'resolved' ? 'resolved_unchanged' : 'updated', exception: next };
   }
@@ -166,17 +183,16 @@ export class InMemoryExceptions implements ExceptionsStore {
   private async write(
     exception: ExceptionRecord,
     expectedVersion: number | undefined,
-    audit: Record<string, unknown>,
+    change: ExceptionChange,
   ): Promise<void> {
     await this.gate.point('exceptions.transact');
     if (this.gate.fault('txConflict', 'exceptions.write')) throw new VersionConflict('simulated transaction conflict');
     const stored = this.state.exceptions.get(exception.exceptionId);
     if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion)
       throw new VersionConflict('version changed');
+    const audit = this.state.audit.appendWrite(exceptionAuditEntry(exception, change));
     this.state.exceptions.set(exception.exceptionId, frozenCopy(exception));
-    const trail = this.state.audit.get(exception.exceptionId) ?? [];
-    trail.push({ exceptionId: exception.exceptionId, state: exception.state, ...copyItem(audit) });
-    this.state.audit.set(exception.exceptionId, trail);
+    audit();
   }
 
   /** The owner the payout shows, derived from its links (here: its exceptions), as the repository derives it. */

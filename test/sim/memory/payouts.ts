@@ -1,3 +1,5 @@
+import type { AuditEntry } from '../../../functions/domain/audit';
+import { payoutCreatedEntry, payoutTransitionEntry } from '../../../functions/domain/audit-entries';
 import { checkEventOwnership } from '../../../functions/domain/event-ownership';
 import { balanceDeltas, postingsFor, type LedgerAccount, type Posting } from '../../../functions/domain/ledger';
 import { decide, isAwaitingProvider } from '../../../functions/domain/lifecycle';
@@ -34,6 +36,7 @@ import {
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import type { AwaitingCandidate } from '../../../functions/adapters/payout-awaiting-index';
 import type { Gate } from '../gate';
+import { AuditState } from './audit';
 import { conditionFailed, transactionCanceled } from './errors';
 import { deepFreeze, frozenCopy } from './copy';
 
@@ -75,24 +78,17 @@ export interface DedupRecord {
   recordedAt: string;
 }
 
-export interface AuditEntry {
-  payoutId: string;
-  at: string;
-  actor: Actor;
-  sourceRef: string;
-  action: string;
-  outcome: string;
-}
-
 /** The tables' contents. Values are stored as copies: nothing outside a write can change them. */
 export class PayoutsState {
+  /** The trail the payouts' chains live in, shared with the exceptions and the ops API (memory/audit.ts). */
+  constructor(readonly audit: AuditState = new AuditState()) {}
+
   readonly payouts = new Map<string, Payout>();
   readonly destinations = new Map<string, Destination>();
   readonly keyLocks = new Map<string, KeyLock & { tenantId: string; createdAt: string }>();
   readonly providerRefs = new Map<string, { payoutId: string; tenantId: string }>();
   readonly dedup = new Map<string, DedupRecord>();
   readonly timeline = new Map<string, TimelineEntry[]>();
-  readonly audit = new Map<string, AuditEntry[]>();
   readonly journal = new Map<string, JournalEntry>();
   /** `<currency>#<tenant>#<account>` → balance in minor units. */
   readonly balances = new Map<string, number>();
@@ -156,14 +152,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
           source: 'api',
           sourceRef: input.requestId,
         }),
-        this.auditWrite({
-          payoutId: payout.payoutId,
-          at: payout.createdAt,
-          actor: input.actor,
-          sourceRef: input.requestId,
-          action: 'created',
-          outcome: 'applied',
-        }),
+        this.auditWrite(payoutCreatedEntry(payout, input.actor, input.requestId)),
       ];
       const journal = this.journalWrite(
         payout,
@@ -223,14 +212,9 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
           }),
         );
         writes.push(
-          this.auditWrite({
-            payoutId: payout.payoutId,
-            at: cmd.recordedAt,
-            actor: cmd.actor,
-            sourceRef: cmd.sourceRef,
-            action: cmd.event,
-            outcome: 'applied',
-          }),
+          this.auditWrite(
+            payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version }),
+          ),
         );
         if (next.providerReference !== undefined && payout.providerReference === undefined) {
           reference = next.providerReference;
@@ -267,16 +251,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
           }),
         );
         if (decision.kind === 'forbidden')
-          writes.push(
-            this.auditWrite({
-              payoutId: payout.payoutId,
-              at: cmd.recordedAt,
-              actor: cmd.actor,
-              sourceRef: cmd.sourceRef,
-              action: cmd.event,
-              outcome: 'forbidden',
-            }),
-          );
+          writes.push(this.auditWrite(payoutTransitionEntry(payout, cmd, 'forbidden')));
         if (verdict?.ok === true && verdict.newReference !== undefined) reference = verdict.newReference;
         result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
       }
@@ -428,12 +403,10 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
     };
   }
 
+  /** The payout's audit record and chain head, in the same transaction (audit-trail.ts). */
   private auditWrite(entry: AuditEntry): Write {
-    return () => {
-      const list = this.state.audit.get(entry.payoutId) ?? [];
-      list.push(keep(entry));
-      this.state.audit.set(entry.payoutId, list);
-    };
+    const append = this.state.audit.appendWrite(entry);
+    return () => void append();
   }
 
   /** adapters/ledger-writes.ts: one entry per (payout, version, event), balances by ADD; nothing without postings. */

@@ -1,5 +1,4 @@
 import type { DeadLetterPort, DlqMessage, DlqMoveInput, QueueDepth } from '../../../functions/adapters/dlq';
-import type { OpsAuditLog, OpsAuditRecord } from '../../../functions/adapters/ops-audit';
 import type { Gate } from '../gate';
 import { sendFailed } from './errors';
 import { copyItem } from './copy';
@@ -154,16 +153,4 @@ function toDlqMessage(m: QueuedMessage): DlqMessage {
     receiveCount: m.receiveCount,
     sentAtMs: m.sentAtMs,
   };
-}
-
-export class InMemoryOpsAudit implements OpsAuditLog {
-  constructor(
-    readonly records: OpsAuditRecord[],
-    private readonly gate: Gate,
-  ) {}
-
-  async record(entry: OpsAuditRecord): Promise<void> {
-    await this.gate.point('opsAudit.put');
-    this.records.push(copyItem(entry));
-  }
 }

@@ -6,6 +6,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { openException } from '../../../functions/domain/exceptions';
 import type { StartedTwin } from '../twin';
@@ -60,7 +61,9 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
         .payout_id,
     );
 
-  const exceptions = new ExceptionsRepository(twin.clients.documentClient, twin.names.tables['OperationsTable']!);
+  const { documentClient } = twin.clients;
+  const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
+  const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
   const exceptionIds: string[] = [];
   for (let i = 0; i < 4; i++) {
     const opened = await exceptions.openOrUpdate(

@@ -75,26 +75,15 @@ describe('gsi3 keys in a transition', () => {
     let update: any;
     const client = {
       send: async (cmd: any) => {
+        // The payout's audit chain head: none yet (the audit items ride in the transaction).
+        if (cmd.input.TableName === 'AuditTable') return {};
         if (cmd.constructor.name === 'GetCommand') return { Item: payoutItem({ ...base, status: from }) };
         update = cmd.input.TransactItems[0].Update;
         return {};
       },
     };
-    const repo = new PayoutsRepository({
-      client: client as never,
-      payoutsTable: 'PayoutsTable',
-      ledgerTable: 'LedgerTable',
-    });
-    const result = await repo.applyTransition({
-      payoutId: base.payoutId,
-      event,
-      source: 'poller',
-      sourceRef: 'poll:1',
-      occurredAt: '2026-01-03T00:00:00.000Z',
-      recordedAt: '2026-01-03T00:00:00.000Z',
-      actor: { kind: 'system', id: 'sweep' },
-      claim: { provider: base.provider },
-    });
+    const repo = new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' });
+    const result = await repo.applyTransition({ payoutId: base.payoutId, event, source: 'poller', sourceRef: 'poll:1', occurredAt: '2026-01-03T00:00:00.000Z', recordedAt: '2026-01-03T00:00:00.000Z', actor: { kind: 'system', id: 'sweep' }, claim: { provider: base.provider } });
     expect(result.kind).toBe('applied');
     return update as { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> };
   }

@@ -51,6 +51,8 @@ function scripted(payout: Payout, options: { refHeldBy?: string } = {}) {
   const client = {
     send: async (cmd: any) => {
       const name = cmd.constructor.name;
+      // The payout's audit chain head: none yet (the audit items ride in the transaction).
+      if (cmd.input.TableName === 'AuditTable') return {};
       if (name === 'GetCommand') {
         gets.push(cmd.input.Key.pk);
         if (cmd.input.Key.sk === 'PAYOUT')
@@ -66,11 +68,7 @@ function scripted(payout: Payout, options: { refHeldBy?: string } = {}) {
       throw new Error(`unexpected ${name}`);
     },
   };
-  return {
-    repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable' }),
-    transactions,
-    gets,
-  };
+  return { repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' }), transactions, gets };
 }
 
 describe('refusals decided on the payout read write nothing', () => {

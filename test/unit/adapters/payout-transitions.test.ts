@@ -47,15 +47,14 @@ function scripted(onTransact: (items: any[]) => unknown) {
     send: async (cmd: any) => {
       const name = cmd.constructor.name;
       sent.push(name);
+      // The payout's audit chain head: none yet (the audit items ride in the transaction).
+      if (cmd.input.TableName === 'AuditTable') return {};
       if (name === 'GetCommand') return { Item: { pk: 'x', sk: 'PAYOUT', ...payout } };
       if (name === 'TransactWriteCommand') return onTransact(cmd.input.TransactItems);
       throw new Error(`unexpected ${name}`);
     },
   };
-  return {
-    repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable' }),
-    sent,
-  };
+  return { repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' }), sent };
 }
 
 describe('applyTransition retry protocol', () => {

@@ -1,12 +1,11 @@
 // The operator lookup routes against an in-memory repository: validation in order, cross-tenant
-// reads, the audit line every read leaves, and the ops:read check behind API Gateway's.
+// reads, the audit record every read leaves (issue 10: in the one audit trail, not a log line),
+// and the ops:read check behind API Gateway's.
 import { describe, expect, it } from 'vitest';
+import { AuditChainContendedError } from '../../../functions/adapters/audit-trail';
+import type { AuditEntry } from '../../../functions/domain/audit';
 import type { Payout, TimelineEntry } from '../../../functions/domain/payout';
-import {
-  OPERATOR_READ_AUDIT_MESSAGE,
-  operatorLookup,
-  type OperatorLookupDeps,
-} from '../../../functions/app/payouts/operator-lookup';
+import { operatorLookup, type OperatorLookupDeps } from '../../../functions/app/payouts/operator-lookup';
 import { httpHandler } from '../../../functions/http/http-handler';
 import { apiEvent } from '../../integration/payouts/helpers';
 
@@ -39,7 +38,7 @@ const entry = {
 } as TimelineEntry;
 
 function deps() {
-  const lines: Array<[string, Record<string, unknown>]> = [];
+  const lines: AuditEntry[] = [];
   const value: OperatorLookupDeps = {
     repository: {
       getPayoutById: async (id) => (id === PAYOUT_ID ? payout : undefined),
@@ -49,7 +48,8 @@ function deps() {
         provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined,
       listTimelineOfAnyTenant: async () => [entry],
     },
-    logger: { info: ((message: string, extra: Record<string, unknown>) => lines.push([message, extra])) as never },
+    audit: { append: async (entry) => (lines.push(entry), { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never) },
+    nowMs: () => Date.parse('2026-11-25T04:00:00.000Z'),
     providers: ['sandbox', 'stripe'],
     payoutIdPattern: /^po_[0-9A-HJKMNP-TV-Z]{26}$/,
   };
@@ -116,25 +116,32 @@ describe('GET /ops/payouts (operator lookup)', () => {
     expect(lines).toEqual([]);
   });
 
-  it('logs one audit line per read: operator, scopes, tenant of the payout, request id (misses too)', async () => {
+  it('audits every read: operator, scopes, tenant of the payout, request id (misses too, on the lookup)', async () => {
     const { value, lines } = deps();
     await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID }, scopes: ['ops:read', 'ops:redrive'] });
     await call(value, 'GET /ops/payouts', { query: { provider_reference: 'sbx_po_nope' } });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toEqual([
-      OPERATOR_READ_AUDIT_MESSAGE,
-      {
-        audit: 'operator_read',
-        route: 'GET /ops/payouts',
-        operator: 'client-acme',
-        clientId: 'client-acme',
-        scopes: ['ops:read', 'ops:redrive'],
-        requestId: 'req-op-1',
-        payouts: [{ payoutId: PAYOUT_ID, tenantId: 'acme' }],
-        tenantIds: ['acme'],
-      },
-    ]);
-    expect(lines[1]![1]).toMatchObject({ payouts: [], tenantIds: [] });
+    expect(lines[0]).toEqual({
+      at: '2026-11-25T04:00:00.000Z',
+      actor: { type: 'operator', id: 'client-acme', role: 'ops', tenant: null },
+      action: 'payout.read',
+      subject: { type: 'payout', id: PAYOUT_ID },
+      tenant_id: 'acme',
+      request_id: 'req-op-1',
+      outcome: 'read',
+      details: { route: 'GET /ops/payouts', lookup: `payout_id:${PAYOUT_ID}`, client_id: 'client-acme', scopes: ['ops:read', 'ops:redrive'] },
+    });
+    expect(lines[1]).toMatchObject({ subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' }, tenant_id: null, outcome: 'not_found' });
+  });
+
+  // Issue 10: a read that cannot be recorded is not answered.
+  it('answers 503 temporarily_unavailable (retryable), with no payout, when its audit chain stays contended', async () => {
+    const { value } = deps();
+    value.audit = { append: async () => { throw new AuditChainContendedError({ type: 'payout', id: PAYOUT_ID }, 10); } };
+    const result = await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID } });
+    expect(result.statusCode).toBe(503);
+    expect(body(result).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
+    expect(result.body).not.toContain('acme');
   });
 
   it('refuses a token without ops:read even if the route were mis-wired (403)', async () => {
@@ -151,16 +158,8 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     const { value, lines } = deps();
     const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID } });
     expect(result.statusCode).toBe(200);
-    expect(body(result)).toMatchObject({
-      payout_id: PAYOUT_ID,
-      tenant_id: 'acme',
-      data: [{ event: 'created', source_ref: 'req-1' }],
-    });
-    expect(lines[0]![1]).toMatchObject({
-      route: 'GET /ops/payouts/{payoutId}/events',
-      tenantIds: ['acme'],
-      requestId: 'req-op-1',
-    });
+    expect(body(result)).toMatchObject({ payout_id: PAYOUT_ID, tenant_id: 'acme', data: [{ event: 'created', source_ref: 'req-1' }] });
+    expect(lines[0]).toMatchObject({ details: { route: 'GET /ops/payouts/{payoutId}/events' }, tenant_id: 'acme', request_id: 'req-op-1' });
   });
 
   it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])(

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterQueue, DlqMessage } from '../../../functions/adapters/dlq';
 import type { InboxRepository } from '../../../functions/adapters/inbox-repository';
-import type { OpsAudit } from '../../../functions/adapters/ops-audit';
+import type { AuditTrail } from '../../../functions/adapters/audit-trail';
 import type { WebhookQueue } from '../../../functions/adapters/webhook-queue';
 import { exceptionIdOf } from '../../../functions/domain/exceptions';
 import { deadLetterCategoryOf, deadLetterDedupKeyOf, describeDlqMessage } from '../../../functions/app/ops/dlq-view';
@@ -39,7 +39,7 @@ function depsWith(dlqDepth: Record<string, number>, peeked: Record<string, DlqMe
     depth: async (url: string) => ({ visible: dlqDepth[url] ?? 0, inFlight: 0, delayed: 0 }),
     peek: async (url: string) => peeked[url] ?? [],
   } as unknown as DeadLetterQueue;
-  return { dlq, queues, inbox: noInbox, webhookQueue: {} as WebhookQueue, audit: {} as OpsAudit, nowMs: () => NOW_MS };
+  return { dlq, queues, inbox: noInbox, webhookQueue: {} as WebhookQueue, audit: {} as AuditTrail, nowMs: () => NOW_MS };
 }
 
 function get(path: string, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -145,7 +145,7 @@ describe('POST /ops/dlq/redrive of webhook messages', () => {
           return { matched: [], moved: 0, truncated: false };
         },
       } as unknown as DeadLetterQueue,
-      audit: { record: async () => undefined } as unknown as OpsAudit,
+      audit: { append: async () => undefined } as unknown as AuditTrail,
     };
     const event = {
       ...get('/ops/dlq/redrive'),
