@@ -2,7 +2,12 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { addAuditIndexes, addAwaitingProviderIndex, addOverloadedIndexes, defaultTableProps } from './defaults/dynamodb-defaults';
+import {
+  addAuditIndexes,
+  addAwaitingProviderIndex,
+  addOverloadedIndexes,
+  defaultTableProps,
+} from './defaults/dynamodb-defaults';
 import { defaultBucketProps } from './defaults/s3-defaults';
 import { pinLogicalId } from './logical-id';
 

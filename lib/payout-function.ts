@@ -39,9 +39,12 @@ export type InvocationKind = 'api' | 'queue' | 'cognito' | 'schedule' | 'direct'
 
 const SYNCHRONOUS_INVOCATION_REASON: Record<Exclude<InvocationKind, 'schedule'>, string> = {
   api: 'Invoked synchronously by API Gateway only: a failure is returned to the caller as a 5xx and the caller retries with its idempotency key, so there is no asynchronous event to dead-letter.',
-  queue: 'Invoked synchronously by an SQS event source mapping: failed records stay on the queue and move to its DLQ after maxReceiveCount, so a function-level DLQ would never receive anything.',
-  cognito: 'Invoked synchronously by Cognito while it issues a token: a failure fails that token request, which the client retries; there is no asynchronous event to dead-letter.',
-  direct: 'Invoked synchronously (RequestResponse) by an operator, e.g. npm run audit -- verify: the caller sees the answer or the failure at once; there is no asynchronous event to dead-letter.',
+  queue:
+    'Invoked synchronously by an SQS event source mapping: failed records stay on the queue and move to its DLQ after maxReceiveCount, so a function-level DLQ would never receive anything.',
+  cognito:
+    'Invoked synchronously by Cognito while it issues a token: a failure fails that token request, which the client retries; there is no asynchronous event to dead-letter.',
+  direct:
+    'Invoked synchronously (RequestResponse) by an operator, e.g. npm run audit -- verify: the caller sees the answer or the failure at once; there is no asynchronous event to dead-letter.',
 };
 
 const TRACING_REASON =

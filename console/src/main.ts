@@ -73,7 +73,16 @@ function showConsole(): void {
   );
   const scopes = claims?.scopes ?? [];
   allowed = new Set(VIEWS.filter(([, , , scope]) => scope === null || scopes.includes(scope)).map(([name]) => name));
-  replace(byId('nav'), h('ul', {}, ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) => h('li', {}, h('a', { href: `#${name}` }, label)))));
+  replace(
+    byId('nav'),
+    h(
+      'ul',
+      {},
+      ...VIEWS.filter(([name]) => allowed.has(name)).map(([name, label]) =>
+        h('li', {}, h('a', { href: `#${name}` }, label)),
+      ),
+    ),
+  );
   for (const [name, , mount] of VIEWS) {
     if (allowed.has(name) && !refreshers.has(name)) refreshers.set(name, mount(byId(`view-${name}`), context));
   }

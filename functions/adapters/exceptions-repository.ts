@@ -114,8 +114,12 @@ export class ExceptionsRepository implements ExceptionsStore {
       const current = await this.get(exceptionId);
       try {
         const change = { actor, at: now, ...(input.requestId === undefined ? {} : { requestId: input.requestId }) };
-        const result = current === undefined ? await this.insert(exceptionId, input, change) : await this.refresh(current, input, change);
-        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined) await this.notifyOwner(result.exception.payoutId);
+        const result =
+          current === undefined
+            ? await this.insert(exceptionId, input, change)
+            : await this.refresh(current, input, change);
+        if ((result.kind === 'opened' || result.kind === 'reopened') && result.exception.payoutId !== undefined)
+          await this.notifyOwner(result.exception.payoutId);
         return result;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= WRITE_ATTEMPTS_MAX) throw error;
@@ -123,7 +127,15 @@ export class ExceptionsRepository implements ExceptionsStore {
     }
   }
 
-  async assign(input: { exceptionId: string; assignee: string; owner?: ExceptionOwner; note?: string; actor: ExceptionActor; requestId?: string; now: Timestamp }): Promise<ExceptionRecord> {
+  async assign(input: {
+    exceptionId: string;
+    assignee: string;
+    owner?: ExceptionOwner;
+    note?: string;
+    actor: ExceptionActor;
+    requestId?: string;
+    now: Timestamp;
+  }): Promise<ExceptionRecord> {
     const change = { action: 'assign' as const, actor: input.actor, at: iso(input.now), ...optional(input) };
     return this.act(input.exceptionId, change, (e) => ({
       ...e,
@@ -132,10 +144,19 @@ export class ExceptionsRepository implements ExceptionsStore {
     }));
   }
 
-  async resolve(input: { exceptionId: string; note: string; actor: ExceptionActor; requestId?: string; now: Timestamp }): Promise<ExceptionRecord> {
+  async resolve(input: {
+    exceptionId: string;
+    note: string;
+    actor: ExceptionActor;
+    requestId?: string;
+    now: Timestamp;
+  }): Promise<ExceptionRecord> {
     const at = iso(input.now);
     const change = { action: 'resolve' as const, actor: input.actor, at, ...optional(input) };
-    return this.act(input.exceptionId, change, (e) => ({ ...e, resolution: { note: input.note, by: input.actor.id, at } }));
+    return this.act(input.exceptionId, change, (e) => ({
+      ...e,
+      resolution: { note: input.note, by: input.actor.id, at },
+    }));
   }
 
   async list(input: ListExceptionsInput = {}): Promise<{ items: ExceptionRecord[]; nextCursor?: string }> {
@@ -194,7 +215,11 @@ export class ExceptionsRepository implements ExceptionsStore {
     );
   }
 
-  private async insert(exceptionId: string, input: OpenOrUpdateInput, change: Omit<ExceptionChange, 'action'>): Promise<OpenOrUpdateResult> {
+  private async insert(
+    exceptionId: string,
+    input: OpenOrUpdateInput,
+    change: Omit<ExceptionChange, 'action'>,
+  ): Promise<OpenOrUpdateResult> {
     const now = change.at;
     const error = errorOf(input.error, now);
     const exception: ExceptionRecord = {
@@ -218,7 +243,11 @@ export class ExceptionsRepository implements ExceptionsStore {
     return { kind: 'opened', exception };
   }
 
-  private async refresh(current: ExceptionRecord, input: OpenOrUpdateInput, change: Omit<ExceptionChange, 'action'>): Promise<OpenOrUpdateResult> {
+  private async refresh(
+    current: ExceptionRecord,
+    input: OpenOrUpdateInput,
+    change: Omit<ExceptionChange, 'action'>,
+  ): Promise<OpenOrUpdateResult> {
     const now = change.at;
     const error = errorOf(input.error, now);
     const reopen = current.state === 'resolved' && input.reopenIfResolved === true;
@@ -245,12 +274,21 @@ export class ExceptionsRepository implements ExceptionsStore {
     return { kind: current.state === 'resolved' ? 'resolved_unchanged' : 'updated', exception: next };
   }
 
-  private async act(exceptionId: string, change: ExceptionChange & { action: 'assign' | 'resolve' }, apply: (e: ExceptionRecord) => ExceptionRecord): Promise<ExceptionRecord> {
+  private async act(
+    exceptionId: string,
+    change: ExceptionChange & { action: 'assign' | 'resolve' },
+    apply: (e: ExceptionRecord) => ExceptionRecord,
+  ): Promise<ExceptionRecord> {
     const current = await this.get(exceptionId);
     if (current === undefined) throw new ExceptionNotFoundError(exceptionId);
     const decision = decideException(current.state, change.action);
     if (decision.kind === 'refused') throw new ExceptionStateError(decision.code, exceptionId);
-    const next: ExceptionRecord = { ...apply(current), state: decision.to, updatedAt: change.at, version: current.version + 1 };
+    const next: ExceptionRecord = {
+      ...apply(current),
+      state: decision.to,
+      updatedAt: change.at,
+      version: current.version + 1,
+    };
     try {
       await this.write(next, current.version, change);
     } catch (error) {
@@ -266,7 +304,11 @@ export class ExceptionsRepository implements ExceptionsStore {
    * the exception's chain also changes the exception, so a moved chain head means a moved version:
    * both fail as a condition failure and are retried (openOrUpdate) or refused as a conflict (act).
    */
-  private async write(exception: ExceptionRecord, expectedVersion: number | undefined, change: ExceptionChange): Promise<void> {
+  private async write(
+    exception: ExceptionRecord,
+    expectedVersion: number | undefined,
+    change: ExceptionChange,
+  ): Promise<void> {
     const item = {
       pk: `EXC#${exception.exceptionId}`,
       sk: 'EXC',

@@ -59,8 +59,27 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     let auditIndex = -1;
     if (decision.kind === 'transition') {
       const next = nextPayout(payout, cmd, decision.to);
-      items.push({ Update: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...transitionUpdate(payout, next) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: 'applied', from: payout.status, to: decision.to, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push({
+        Update: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...transitionUpdate(payout, next),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: 'applied',
+          from: payout.status,
+          to: decision.to,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
       auditIndex = items.length;
       const audited = payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version });
       items.push(...(await repo.audit.prepare(audited)).items);
@@ -88,8 +107,26 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       );
       result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
     } else {
-      items.push({ ConditionCheck: { TableName: repo.payoutsTable, Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK }, ...versionCondition(payout) } });
-      items.push(repo.timelinePut({ payoutId: payout.payoutId, at: cmd.recordedAt, occurredAt: cmd.occurredAt, event: cmd.event, outcome: decision.kind, from: payout.status, source: cmd.source, sourceRef: cmd.sourceRef, ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }) }));
+      items.push({
+        ConditionCheck: {
+          TableName: repo.payoutsTable,
+          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+          ...versionCondition(payout),
+        },
+      });
+      items.push(
+        repo.timelinePut({
+          payoutId: payout.payoutId,
+          at: cmd.recordedAt,
+          occurredAt: cmd.occurredAt,
+          event: cmd.event,
+          outcome: decision.kind,
+          from: payout.status,
+          source: cmd.source,
+          sourceRef: cmd.sourceRef,
+          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+        }),
+      );
       if (decision.kind === 'forbidden') {
         auditIndex = items.length;
         items.push(...(await repo.audit.prepare(payoutTransitionEntry(payout, cmd, 'forbidden'))).items);

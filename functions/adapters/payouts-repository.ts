@@ -135,9 +135,29 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: this.payoutsTable, Item: payoutItem(payout), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.payoutsTable, Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination } } },
-      this.timelinePut({ payoutId: payout.payoutId, at: payout.createdAt, occurredAt: payout.createdAt, event: 'created', outcome: 'applied', to: payout.status, source: 'api', sourceRef: input.requestId }),
+      {
+        Put: {
+          TableName: this.payoutsTable,
+          Item: payoutItem(payout),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.payoutsTable,
+          Item: { pk: payoutPk(payout.payoutId), sk: DESTINATION_SK, entity: 'destination', ...input.destination },
+        },
+      },
+      this.timelinePut({
+        payoutId: payout.payoutId,
+        at: payout.createdAt,
+        occurredAt: payout.createdAt,
+        event: 'created',
+        outcome: 'applied',
+        to: payout.status,
+        source: 'api',
+        sourceRef: input.requestId,
+      }),
       // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
       ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
       ...journalWrites({

@@ -3,7 +3,9 @@
  * stable machine-readable `code` and the `category` that tells the caller what to do next
  * (DESIGN §3): retry, stop, or call a human. Handlers map these to HTTP without string matching.
  */
-export type ErrorCategory = 'retryable' | 'terminal' | 'human_action_required';
+/** What the caller should do next (DESIGN §3); the error body's `category` and GET /openapi.json list these. */
+export const ERROR_CATEGORIES = ['retryable', 'terminal', 'human_action_required'] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 export class DomainError extends Error {
   readonly code: string;

@@ -28,7 +28,10 @@ function dependencies(): ProcessDeps {
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
-    exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit,
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
     rechecks: new RecheckMarkers(client, operationsTable),
     // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
     maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),

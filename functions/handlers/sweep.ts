@@ -31,8 +31,15 @@ function dependencies(): SweepDeps {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
     webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
     dlq: new DeadLetterQueue(sqsClient()),
-    dlqUrls: { webhook: requiredEnv(ENV.webhookDlqUrl), submission: requiredEnv(ENV.submissionDlqUrl), reconciliation: requiredEnv(ENV.reconciliationDlqUrl) },
-    exceptions: new ExceptionsRepository(client, operationsTable, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable) }),
+    dlqUrls: {
+      webhook: requiredEnv(ENV.webhookDlqUrl),
+      submission: requiredEnv(ENV.submissionDlqUrl),
+      reconciliation: requiredEnv(ENV.reconciliationDlqUrl),
+    },
+    exceptions: new ExceptionsRepository(client, operationsTable, {
+      audit,
+      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+    }),
     rechecks: new RecheckMarkers(client, operationsTable),
     payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),

@@ -5,15 +5,17 @@ import { DomainError } from '../domain/domain-error';
  * The HTTP edge's error hierarchy. An ApiError carries everything the error body of DESIGN §3
  * needs; `fromDomainError` maps domain errors without string matching on messages.
  */
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'idempotency_error'
-  | 'conflict_error'
-  | 'rate_limit_error'
-  | 'api_error';
+export const ERROR_TYPES = [
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'idempotency_error',
+  'conflict_error',
+  'rate_limit_error',
+  'api_error',
+] as const;
+export type ErrorType = (typeof ERROR_TYPES)[number];
 
 export interface ApiErrorInit {
   status: number;

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
+import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
+import { ERROR_TYPES } from './api-error';
 
 /**
  * The API's schemas: handlers validate with them and GET /openapi.json is generated from them, so
@@ -270,18 +272,9 @@ export const balancesResponseSchema = z.object({
 
 export const errorBodySchema = z.object({
   error: z.object({
-    type: z.enum([
-      'invalid_request_error',
-      'authentication_error',
-      'permission_error',
-      'not_found_error',
-      'idempotency_error',
-      'conflict_error',
-      'rate_limit_error',
-      'api_error',
-    ]),
+    type: z.enum(ERROR_TYPES),
     code: z.string(),
-    category: z.enum(['retryable', 'terminal', 'human_action_required']),
+    category: z.enum(ERROR_CATEGORIES),
     message: z.string(),
     param: z.string().optional(),
     fields: z

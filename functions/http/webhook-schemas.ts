@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { PROVIDER_EVENT_ID_CHARS_MAX } from '../domain/provider-events';
-import { SIGNATURE_TOLERANCE_SECONDS, WEBHOOK_PROVIDERS } from '../domain/webhook-signatures';
+import {
+  SIGNATURE_TOLERANCE_SECONDS,
+  STANDARD_WEBHOOKS_HEADERS,
+  STRIPE_SIGNATURE_HEADER,
+  WEBHOOK_PROVIDERS,
+} from '../domain/webhook-signatures';
 import { WEBHOOK_BODY_BYTES_MAX } from './http-limits';
 
 /**
@@ -31,11 +36,17 @@ export type WebhookAccepted = z.infer<typeof webhookAcceptedSchema>;
 
 /** Header parameters of the intake; which ones a delivery needs depends on the provider. */
 export const WEBHOOK_SIGNATURE_HEADERS = [
-  { name: 'webhook-id', description: 'sandbox (Standard Webhooks): the event id; a redelivery reuses it' },
-  { name: 'webhook-timestamp', description: 'sandbox (Standard Webhooks): unix seconds of the signature' },
   {
-    name: 'webhook-signature',
+    name: STANDARD_WEBHOOKS_HEADERS.id,
+    description: 'sandbox (Standard Webhooks): the event id; a redelivery reuses it',
+  },
+  {
+    name: STANDARD_WEBHOOKS_HEADERS.timestamp,
+    description: 'sandbox (Standard Webhooks): unix seconds of the signature',
+  },
+  {
+    name: STANDARD_WEBHOOKS_HEADERS.signature,
     description: 'sandbox (Standard Webhooks): space-separated `v1,<base64>` HMAC-SHA256 signatures',
   },
-  { name: 'Stripe-Signature', description: 'stripe: `t=<unix seconds>,v1=<hex>[,v1=…]`' },
+  { name: STRIPE_SIGNATURE_HEADER, description: 'stripe: `t=<unix seconds>,v1=<hex>[,v1=…]`' },
 ] as const;

@@ -36,7 +36,11 @@ export function reconciliationDependencies(): RunDependencies {
     }),
     audit: new AuditSearch(client, auditTable),
     auditTable,
-    store: new ExportStore({ client: s3Client(), evidenceBucket: requiredEnv(ENV.evidenceBucket), exportsBucket: requiredEnv(ENV.exportsBucket) }),
+    store: new ExportStore({
+      client: s3Client(),
+      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      exportsBucket: requiredEnv(ENV.exportsBucket),
+    }),
     runs: new RunsRepository({ client, operationsTable }),
     payoutsTable,
     ledgerTable,

@@ -22,7 +22,10 @@ export async function invokeAndPrint(functionName: string, event: unknown, optio
   const running = findRunningTwin(...(options.stateDir === undefined ? [] : [options.stateDir]));
   const answered = (result: unknown) => options.exitCodeOf?.(result) ?? 0;
   if (running) {
-    const response = await fetch(`${running.url}/.twin/functions/${encodeURIComponent(functionName)}/invoke`, { method: 'POST', body: JSON.stringify(event) });
+    const response = await fetch(`${running.url}/.twin/functions/${encodeURIComponent(functionName)}/invoke`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+    });
     const result: unknown = await response.json();
     console.log(JSON.stringify(result, null, 2));
     return response.status === 200 && !response.headers.get('x-amz-function-error') ? answered(result) : 1;

@@ -78,6 +78,9 @@ function environmentOf(name: string, placeholders: Record<string, string>): void
     vi.stubEnv(key, value);
   }
   for (const [key, value] of Object.entries(placeholders)) vi.stubEnv(key, value);
+  // Every test run sets POWERTOOLS_DEV, which also switches metrics off; this test is about the metrics, so it
+  // turns them back on (the explicit variable takes precedence over dev mode).
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
 }
 
 /** The EMF documents written to stdout while `run` runs, as (namespace, name, dimensions). */
@@ -87,10 +90,16 @@ async function emittedWhile(run: () => Promise<unknown>): Promise<EmittedMetric[
     lines.push(String(chunk));
     return true;
   });
+  // Under POWERTOOLS_DEV (set for every test run, so Lambda output stays out of the results) Powertools writes its
+  // EMF lines through the global console rather than straight to stdout: listen to both.
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
   try {
     await run();
   } finally {
     write.mockRestore();
+    log.mockRestore();
   }
   return lines
     .flatMap((chunk) => chunk.split('\n'))

@@ -1,7 +1,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_INDEXES } from '../../functions/shared/names';
-import { loadStack, SQS_RETENTION_MAX_SECONDS, MAX_RECEIVE_COUNT_MIN, VISIBILITY_TIMEOUT_MULTIPLIER_MIN, SQS_VISIBILITY_TIMEOUT_MAX_SECONDS, template, resources, ofType, functionByName } from './support/stack-fixture';
+import {
+  loadStack,
+  SQS_RETENTION_MAX_SECONDS,
+  MAX_RECEIVE_COUNT_MIN,
+  VISIBILITY_TIMEOUT_MULTIPLIER_MIN,
+  SQS_VISIBILITY_TIMEOUT_MAX_SECONDS,
+  template,
+  resources,
+  ofType,
+  functionByName,
+} from './support/stack-fixture';
 
 // Template assertions for the data plane: tables, buckets and queues (security-relevant properties).
 beforeAll(loadStack);
@@ -9,13 +19,18 @@ beforeAll(loadStack);
 /** The DynamoDB actions a function's role has on a table (and its indexes). */
 function dynamoActionsOn(name: string, table: string): string[] {
   const role = functionByName(name)[1].Properties.Role['Fn::GetAtt'][0];
-  return [...new Set(Object.values(ofType('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-    .filter((statement) => JSON.stringify(statement.Resource).includes(`"${table}"`))
-    .flatMap((statement) => [statement.Action].flat())
-    .filter((action) => action.startsWith('dynamodb:')))]
-    .sort();
+  return [
+    ...new Set(
+      Object.values(ofType('AWS::IAM::Policy'))
+        .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
+        .flatMap(
+          (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        )
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`"${table}"`))
+        .flatMap((statement) => [statement.Action].flat())
+        .filter((action) => action.startsWith('dynamodb:')),
+    ),
+  ].sort();
 }
 
 describe('DynamoDB tables', () => {
@@ -109,12 +124,24 @@ describe('DynamoDB tables', () => {
 
   // Writers append (read the head, put record and head); none may update or delete an audit item.
   it('AuditTable: writers may only GetItem and PutItem; readers are the audit functions and reconcile', () => {
-    const writers = ['create-payout', 'submit-payout', 'process-webhook', 'sweep', 'ops-exceptions', 'ops-redrive', 'query-payouts'];
-    for (const name of writers) expect(dynamoActionsOn(name, 'AuditTable'), name).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    const writers = [
+      'create-payout',
+      'submit-payout',
+      'process-webhook',
+      'sweep',
+      'ops-exceptions',
+      'ops-redrive',
+      'query-payouts',
+    ];
+    for (const name of writers)
+      expect(dynamoActionsOn(name, 'AuditTable'), name).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     for (const name of ['audit', 'audit-verify', 'reconcile']) {
       const actions = dynamoActionsOn(name, 'AuditTable');
       expect(actions, name).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
-      expect(actions.filter((action) => /Delete|Update|BatchWrite/.test(action)), name).toEqual([]);
+      expect(
+        actions.filter((action) => /Delete|Update|BatchWrite/.test(action)),
+        name,
+      ).toEqual([]);
     }
     expect(dynamoActionsOn('audit-verify', 'AuditTable')).not.toContain('dynamodb:PutItem');
   });

@@ -241,7 +241,12 @@ describe('the fixture payout, source by source', () => {
 
   it('seeds payout po_01KEVENTSF1XTVRE00000000A1 (submitted, DE IBAN of the sandbox `paid` trigger)', async () => {
     const { PayoutsRepository } = await import('../../functions/adapters/payouts-repository');
-    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']!, auditTable: process.env['AUDIT_TABLE']! });
+    const repository = new PayoutsRepository({
+      client: emulators.clients.documentClient,
+      payoutsTable: process.env['PAYOUTS_TABLE']!,
+      ledgerTable: process.env['LEDGER_TABLE']!,
+      auditTable: process.env['AUDIT_TABLE']!,
+    });
     const seeded = samplePayout({ payoutId: FIXTURE_PAYOUT_ID, idempotencyKey: 'events-fixture-payout' });
     expect((await repository.createPayout(seeded)).kind).toBe('created');
   });

@@ -21,9 +21,12 @@ const QUEUE_ENVS = [
   'RECONCILIATION_DLQ_URL',
 ] as const;
 const EXCEPTION_ID = `exc_${'0'.repeat(32)}`;
-const SCOPES = ['ops:read', 'ops:redrive', 'exceptions:write', 'exports:read']
+// Each route's operator, as the pre-token trigger stamps them: ops for the DLQ and exceptions, finance for
+// reconciliation runs. The scope string carries every scope these routes need; a handler keeps only the role's.
+const SCOPES = ['ops:read', 'ops:redrive', 'exceptions:read', 'exceptions:write', 'reconciliation:run', 'exports:read']
   .map((s) => `payout-platform/${s}`)
   .join(' ');
+const ROLE_OF_ENTRY = { 'ops-exceptions': 'ops', 'ops-redrive': 'ops', 'reconciliations-api': 'finance' } as const;
 
 let emulators: StartedEmulators;
 const handlers: Record<string, Handler> = {};
@@ -96,7 +99,17 @@ function eventOf(request: Request) {
     requestContext: {
       requestId: `req-strict-${Math.random().toString(36).slice(2)}`,
       http: { method, path: request.path },
-      authorizer: { jwt: { claims: { sub: 'operator-1', client_id: 'ops-cli', scope: SCOPES } } },
+      authorizer: {
+        jwt: {
+          claims: {
+            sub: 'operator-1',
+            client_id: 'ops-cli',
+            scope: SCOPES,
+            principal_type: 'operator',
+            principal_role: ROLE_OF_ENTRY[request.entry],
+          },
+        },
+      },
     },
   };
 }
@@ -354,7 +367,8 @@ const BAD: Array<[string, Request, number, string, string | undefined]> = [
 ];
 
 describe('operator routes refuse bad input by name and change nothing', () => {
-  it.each(BAD)('%s → %i %s', async (_name, request, status, code, param) => {
+  const cases = BAD.map(([name, request, status, code, param]) => ({ name, request, status, code, param }));
+  it.each(cases)('$name → $status $code', async ({ request, status, code, param }) => {
     const before = await snapshot();
     const response = await handlers[request.entry]!(eventOf(request), lambdaContext);
     expect(response.statusCode).toBe(status);

@@ -22,7 +22,10 @@ import { json, type HttpResult } from '../../http/response';
  * The tenant routes (/payouts…) are untouched.
  */
 export interface OperatorLookupDeps {
-  repository: Pick<PayoutsRepository, 'getPayoutById' | 'findByIdempotencyKey' | 'findByProviderReference' | 'listTimelineOfAnyTenant'>;
+  repository: Pick<
+    PayoutsRepository,
+    'getPayoutById' | 'findByIdempotencyKey' | 'findByProviderReference' | 'listTimelineOfAnyTenant'
+  >;
   audit: Pick<AuditTrail, 'append'>;
   nowMs(): number;
   /** Providers whose references we index (`payout.provider`). */
@@ -53,8 +56,18 @@ export async function operatorLookup(
     case 'GET /ops/payouts/{payoutId}/events': {
       parseQuery(noQuerySchema, event.queryStringParameters);
       const payoutId = event.pathParameters?.['payoutId'];
-      const payout = payoutId !== undefined && deps.payoutIdPattern.test(payoutId) ? await deps.repository.getPayoutById(payoutId) : undefined;
-      await audit(deps, operator, requestId, event.routeKey, payout === undefined ? [] : [payout], `payout_id:${(payoutId ?? '').slice(0, PAYOUT_ID_CHARS_MAX)}`);
+      const payout =
+        payoutId !== undefined && deps.payoutIdPattern.test(payoutId)
+          ? await deps.repository.getPayoutById(payoutId)
+          : undefined;
+      await audit(
+        deps,
+        operator,
+        requestId,
+        event.routeKey,
+        payout === undefined ? [] : [payout],
+        `payout_id:${(payoutId ?? '').slice(0, PAYOUT_ID_CHARS_MAX)}`,
+      );
       if (payout === undefined) throw notFound('payout');
       const timeline = await deps.repository.listTimelineOfAnyTenant(payout.payoutId);
       return json(
@@ -126,7 +139,14 @@ function lookupOf(query: OpsPayoutsQuery, key: LookupKey): string {
   }
 }
 
-async function audit(deps: OperatorLookupDeps, operator: Operator, requestId: string, route: string, payouts: Payout[], lookup: string): Promise<void> {
+async function audit(
+  deps: OperatorLookupDeps,
+  operator: Operator,
+  requestId: string,
+  route: string,
+  payouts: Payout[],
+  lookup: string,
+): Promise<void> {
   const base = {
     at: new Date(deps.nowMs()).toISOString(),
     actor: operatorAuditActor(operator),
@@ -138,6 +158,11 @@ async function audit(deps: OperatorLookupDeps, operator: Operator, requestId: st
   const entries: AuditEntry[] =
     payouts.length === 0
       ? [{ ...base, subject: { type: 'payout_lookup', id: lookup }, tenant_id: null, outcome: 'not_found' }]
-      : payouts.map((payout) => ({ ...base, subject: payoutSubject(payout.payoutId), tenant_id: payout.tenantId, outcome: 'read' }));
+      : payouts.map((payout) => ({
+          ...base,
+          subject: payoutSubject(payout.payoutId),
+          tenant_id: payout.tenantId,
+          outcome: 'read',
+        }));
   for (const entry of entries) await recordRead(deps.audit, entry);
 }

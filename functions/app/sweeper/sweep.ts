@@ -121,7 +121,10 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
           code: view.error_category,
         };
         const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
-        await deps.exceptions.openOrUpdate({ ...openException(deadLetterSubjectOf(view), occurrence), actor: SWEEP_ACTOR });
+        await deps.exceptions.openOrUpdate({
+          ...openException(deadLetterSubjectOf(view), occurrence),
+          actor: SWEEP_ACTOR,
+        });
         report.dlqExceptions++;
       }
     });
@@ -159,8 +162,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       if (decision.kind === 'skip') continue;
       const after = await recheck(deps, payout, nowIso, report);
       if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
-        const evidence = { status: after.status, created_at: payout.createdAt, last_event_at: after.lastEventAt, provider: payout.provider, provider_reference: payout.providerReference };
-        await deps.exceptions.openOrUpdate({ ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }), actor: SWEEP_ACTOR });
+        const evidence = {
+          status: after.status,
+          created_at: payout.createdAt,
+          last_event_at: after.lastEventAt,
+          provider: payout.provider,
+          provider_reference: payout.providerReference,
+        };
+        await deps.exceptions.openOrUpdate({
+          ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
+          actor: SWEEP_ACTOR,
+        });
         report.longPending++;
       }
     }

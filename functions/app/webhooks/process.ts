@@ -154,7 +154,11 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
         ),
         actor: PROCESSOR_ACTOR,
       });
-      await deps.rechecks.request({ payoutId, reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`, requestedAt: nowIso });
+      await deps.rechecks.request({
+        payoutId,
+        reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`,
+        requestedAt: nowIso,
+      });
       break;
     case 'rejected_ownership':
       await openOwnershipException(deps.exceptions, {
@@ -255,5 +259,10 @@ export async function resolveLongPending(
   const exceptionId = exceptionIdFor({ category: 'long_pending', payoutId });
   const exception = await exceptions.get(exceptionId);
   if (exception === undefined || exception.state === 'resolved') return;
-  await exceptions.resolve({ exceptionId, note: `final answer from the provider (${by})`, actor: PROCESSOR_ACTOR, now: nowIso });
+  await exceptions.resolve({
+    exceptionId,
+    note: `final answer from the provider (${by})`,
+    actor: PROCESSOR_ACTOR,
+    now: nowIso,
+  });
 }

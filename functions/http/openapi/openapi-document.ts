@@ -170,7 +170,8 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
   if (route.callsAws !== false) {
     const transient =
       'temporarily_unavailable (retryable): an AWS service the route depends on failed transiently ' +
-      `(throttling, a 5xx, a timeout) after the SDK's retries; retry after Retry-After (${TRANSIENT_FAILURE_RETRY_AFTER_SECONDS} s)`;
+      "(throttling, a 5xx, a timeout) after the SDK's retries; retry after Retry-After " +
+      `(${TRANSIENT_FAILURE_RETRY_AFTER_SECONDS} s)`;
     descriptions.set(503, join(own[503], transient));
   }
   const unknown = unknownFailureOf(failureOf(route));

@@ -10,7 +10,12 @@ let repo: PayoutsRepository;
 
 beforeAll(async () => {
   emulators = await startEmulators();
-  repo = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: emulators.names.tables['PayoutsTable']!, ledgerTable: emulators.names.tables['LedgerTable']!, auditTable: emulators.names.tables['AuditTable']! });
+  repo = new PayoutsRepository({
+    client: emulators.clients.documentClient,
+    payoutsTable: emulators.names.tables['PayoutsTable']!,
+    ledgerTable: emulators.names.tables['LedgerTable']!,
+    auditTable: emulators.names.tables['AuditTable']!,
+  });
 });
 afterAll(async () => emulators?.stop());
 afterEach(async () => {

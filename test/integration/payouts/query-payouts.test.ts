@@ -24,7 +24,12 @@ beforeAll(async () => {
   corridors = (await import('../../../functions/handlers/get-corridors')).handler as never;
   const { PayoutsRepository } = await import('../../../functions/adapters/payouts-repository');
   const { dynamoDocumentClient } = await import('../../../functions/adapters/aws-clients');
-  repo = new PayoutsRepository({ client: dynamoDocumentClient(), payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']!, auditTable: process.env['AUDIT_TABLE']! });
+  repo = new PayoutsRepository({
+    client: dynamoDocumentClient(),
+    payoutsTable: process.env['PAYOUTS_TABLE']!,
+    ledgerTable: process.env['LEDGER_TABLE']!,
+    auditTable: process.env['AUDIT_TABLE']!,
+  });
 });
 afterAll(async () => emulators?.stop());
 afterEach(async () => {

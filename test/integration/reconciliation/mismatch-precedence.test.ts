@@ -60,11 +60,21 @@ beforeAll(async () => {
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, { audit: new AuditTrail(client, env[ENV.auditTable]!) }),
+    payouts: new ReconciliationPayoutsSource({
+      client,
+      payoutsTable: env[ENV.payoutsTable]!,
+      ledgerTable: env[ENV.ledgerTable]!,
+    }),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, {
+      audit: new AuditTrail(client, env[ENV.auditTable]!),
+    }),
     audit: new AuditSearch(client, env[ENV.auditTable]!),
     auditTable: env[ENV.auditTable]!,
-    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
+    store: new ExportStore({
+      client: emulators.clients.s3,
+      evidenceBucket: env[ENV.evidenceBucket]!,
+      exportsBucket: env[ENV.exportsBucket]!,
+    }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,

@@ -44,7 +44,18 @@ const getEvent = (date: string) => {
     rawPath: `/reconciliations/${date}`,
     pathParameters: { date },
     body: undefined,
-    requestContext: { ...event.requestContext, routeKey: 'GET /reconciliations/{date}' },
+    requestContext: {
+      ...event.requestContext,
+      routeKey: 'GET /reconciliations/{date}',
+      // The same finance operator, reading: reading a run is its own scope in the access matrix.
+      authorizer: {
+        ...event.requestContext.authorizer,
+        jwt: {
+          ...event.requestContext.authorizer.jwt,
+          claims: { ...event.requestContext.authorizer.jwt.claims, scope: 'payout-platform/reconciliation:read' },
+        },
+      },
+    },
   };
 };
 const call = async (event: unknown) => {

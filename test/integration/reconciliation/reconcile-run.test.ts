@@ -42,11 +42,22 @@ beforeAll(async () => {
   emulators = await startEmulators();
   const env = emulators.env;
   const client = emulators.clients.documentClient;
-  const payouts = [payout(1), payout(2), payout(3, { status: 'pending' }), payout(4), payout(5, { providerReference: undefined })];
-  for (const p of payouts) await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  const payouts = [
+    payout(1),
+    payout(2),
+    payout(3, { status: 'pending' }),
+    payout(4),
+    payout(5, { providerReference: undefined }),
+  ];
+  for (const p of payouts)
+    await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
   // Two audit records on DATE (and one the day after, which its export must not hold).
   const trail = new AuditTrail(client, env[ENV.auditTable]!);
-  for (const [n, at] of [[1, `${DATE}T08:00:00.000Z`], [2, `${DATE}T23:59:59.999Z`], [3, `${nextDay}T00:00:00.000Z`]] as const) {
+  for (const [n, at] of [
+    [1, `${DATE}T08:00:00.000Z`],
+    [2, `${DATE}T23:59:59.999Z`],
+    [3, `${nextDay}T00:00:00.000Z`],
+  ] as const) {
     await trail.append({
       at,
       actor: { type: 'operator', id: 'ada', role: 'ops', tenant: null },
@@ -58,16 +69,32 @@ beforeAll(async () => {
       details: { n },
     });
   }
-  report = reportCsv([rowFor(payouts[0]!), rowFor(payouts[1]!, { feeMinor: 99 }), rowFor(payouts[2]!, { status: 'paid' }), rowFor(payouts[4]!, { providerReference: 'sbx_x' }), rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' })]);
+  report = reportCsv([
+    rowFor(payouts[0]!),
+    rowFor(payouts[1]!, { feeMinor: 99 }),
+    rowFor(payouts[2]!, { status: 'paid' }),
+    rowFor(payouts[4]!, { providerReference: 'sbx_x' }),
+    rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' }),
+  ]);
   let runs = 0;
   deps = {
     provider: 'sandbox',
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]!, ledgerTable: env[ENV.ledgerTable]! }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, { audit: new AuditTrail(client, env[ENV.auditTable]!) }),
+    payouts: new ReconciliationPayoutsSource({
+      client,
+      payoutsTable: env[ENV.payoutsTable]!,
+      ledgerTable: env[ENV.ledgerTable]!,
+    }),
+    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, {
+      audit: new AuditTrail(client, env[ENV.auditTable]!),
+    }),
     audit: new AuditSearch(client, env[ENV.auditTable]!),
     auditTable: env[ENV.auditTable]!,
-    store: new ExportStore({ client: emulators.clients.s3, evidenceBucket: env[ENV.evidenceBucket]!, exportsBucket: env[ENV.exportsBucket]! }),
+    store: new ExportStore({
+      client: emulators.clients.s3,
+      evidenceBucket: env[ENV.evidenceBucket]!,
+      exportsBucket: env[ENV.exportsBucket]!,
+    }),
     runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
     payoutsTable: env[ENV.payoutsTable]!,
     ledgerTable: env[ENV.ledgerTable]!,
@@ -116,7 +143,11 @@ describe('reconciliation run on the emulators', () => {
     // The day's audit records (UTC day of `at`), one canonical line each, in (at, audit_id) order,
     // with the file's SHA-256 in the manifest; a line re-hashes to its own hash with nothing else.
     const auditFile = filesAfterFirst[4]!;
-    const lines = auditFile.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as AuditRecord);
+    const lines = auditFile
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditRecord);
     expect(lines.map((r) => r.request_id)).toEqual(['req-audit-1', 'req-audit-2']);
     for (const record of lines) expect(auditHashOf(record)).toBe(record.hash);
     expect(manifest.files.find((f: { name: string }) => f.name === 'audit.jsonl')).toEqual({
@@ -126,7 +157,11 @@ describe('reconciliation run on the emulators', () => {
       sha256: createHash('sha256').update(auditFile).digest('hex'),
       content_type: 'application/x-ndjson; charset=utf-8',
     });
-    expect(manifest.inputs).toContainEqual({ role: 'audit_trail', source: `dynamodb:${emulators.env[ENV.auditTable]}`, rows: 2 });
+    expect(manifest.inputs).toContainEqual({
+      role: 'audit_trail',
+      source: `dynamodb:${emulators.env[ENV.auditTable]}`,
+      rows: 2,
+    });
 
     const second = await runReconciliation(deps, DATE, 'cli');
     expect(second.runId).not.toBe(first.runId);

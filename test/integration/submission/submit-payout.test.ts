@@ -232,7 +232,12 @@ describe('submit-payout', () => {
     const { PayoutsRepository } = await import('../../../functions/adapters/payouts-repository.js');
     const { providersFromEnv } = await import('../../../functions/adapters/providers/registry.js');
     const { createRecordHandler } = await import('../../../functions/handlers/submit-payout.js');
-    const repository = new PayoutsRepository({ client: emulators.clients.documentClient, payoutsTable: process.env['PAYOUTS_TABLE']!, ledgerTable: process.env['LEDGER_TABLE']!, auditTable: process.env['AUDIT_TABLE']! });
+    const repository = new PayoutsRepository({
+      client: emulators.clients.documentClient,
+      payoutsTable: process.env['PAYOUTS_TABLE']!,
+      ledgerTable: process.env['LEDGER_TABLE']!,
+      auditTable: process.env['AUDIT_TABLE']!,
+    });
     let crashes = 1;
     const faulty = {
       getPayoutForSubmission: (id: string) => repository.getPayoutForSubmission(id),

@@ -104,7 +104,15 @@ describe('gsi3 follows the payout', () => {
     const created = samplePayout({ status: 'requires_approval' });
     await h.payouts.createPayout(created);
     expect(await indexEntry(created.payout.payoutId)).toBeUndefined();
-    expect((await h.payouts.applyTransition({ ...command(created.payout.payoutId, 'approved'), source: 'operator', actor: { kind: 'operator', id: 'ops', role: 'ops' } })).kind).toBe('applied');
+    expect(
+      (
+        await h.payouts.applyTransition({
+          ...command(created.payout.payoutId, 'approved'),
+          source: 'operator',
+          actor: { kind: 'operator', id: 'ops', role: 'ops' },
+        })
+      ).kind,
+    ).toBe('applied');
     expect(await indexEntry(created.payout.payoutId)).toMatchObject({ status: 'submitted' });
   });
 

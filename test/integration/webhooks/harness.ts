@@ -37,9 +37,17 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   const env = emulators.env;
   const rejections: RejectionReason[] = [];
   const inbox = new InboxRepository(documentClient, env['INBOX_TABLE']!, s3, env['EVIDENCE_BUCKET']!);
-  const payouts = new PayoutsRepository({ client: documentClient, payoutsTable: env['PAYOUTS_TABLE']!, ledgerTable: env['LEDGER_TABLE']!, auditTable: env['AUDIT_TABLE']! });
+  const payouts = new PayoutsRepository({
+    client: documentClient,
+    payoutsTable: env['PAYOUTS_TABLE']!,
+    ledgerTable: env['LEDGER_TABLE']!,
+    auditTable: env['AUDIT_TABLE']!,
+  });
   const audit = new AuditTrail(documentClient, env['AUDIT_TABLE']!);
-  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, { audit, onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!) });
+  const exceptions = new ExceptionsRepository(documentClient, env['OPERATIONS_TABLE']!, {
+    audit,
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!),
+  });
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
@@ -210,9 +218,25 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   };
 
   return {
-    inbox, payouts, exceptions, audit, rejections, intakeDeps, processDeps, redriveDeps, queueUrl, dlqUrl,
-    setNow: (f: () => number) => { nowMs = f; },
-    deliverSandbox, deliverStripe, drain, depth, ops, opsEvent,
+    inbox,
+    payouts,
+    exceptions,
+    audit,
+    rejections,
+    intakeDeps,
+    processDeps,
+    redriveDeps,
+    queueUrl,
+    dlqUrl,
+    setNow: (f: () => number) => {
+      nowMs = f;
+    },
+    deliverSandbox,
+    deliverStripe,
+    drain,
+    depth,
+    ops,
+    opsEvent,
   };
 }
 

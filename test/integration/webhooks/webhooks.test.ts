@@ -82,7 +82,8 @@ describe('intake', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.version).toBe(1);
   });
 
-  it('an event type SQS would refuse as raw text (past the BMP, U+FFFF) is enqueued once and processed: 202, not 503 on every redelivery', async () => {
+  // Past the BMP (fauxqs refuses it raw) and U+FFFF (SQS does): before queue bodies were ASCII JSON, 503 on every redelivery.
+  it('an event type SQS would refuse as raw text is enqueued once and processed: 202', async () => {
     const eventId = `evt_it_${ulid()}`;
     const type = 'payout.💸\uffff';
     expect((await h.deliverStripe(eventId, type, { id: 'po_unknown' })).statusCode).toBe(202);
@@ -191,8 +192,15 @@ describe('DLQ, exceptions, redrive and replay', () => {
     expect((await h.payouts.getPayoutById(payoutId))?.status).toBe('accepted');
     expect((await h.exceptions.get(exceptionId))?.state).toBe('resolved');
     // Issue 10: redrives are in the one audit trail, on their queue's chain (docs/audit.md).
-    const audit = await h.audit.chainRecords({ type: 'queue', id: 'webhook' }, 1, Number.MAX_SAFE_INTEGER, { strict: true });
-    expect(audit.filter((r) => r.action === 'dlq.redrive' && r.actor.id === 'operator-1').map((r) => r.details['count']).sort()).toEqual([1, 1]);
+    const audit = await h.audit.chainRecords({ type: 'queue', id: 'webhook' }, 1, Number.MAX_SAFE_INTEGER, {
+      strict: true,
+    });
+    expect(
+      audit
+        .filter((r) => r.action === 'dlq.redrive' && r.actor.id === 'operator-1')
+        .map((r) => r.details['count'])
+        .sort(),
+    ).toEqual([1, 1]);
   });
 
   it('replaying the same events twice changes nothing', async () => {
@@ -249,7 +257,10 @@ describe('DLQ, exceptions, redrive and replay', () => {
     const history = await h.exceptions.history(id);
     // Issue 10: the exception's history is its chain in the one audit trail (record shape of docs/audit.md).
     expect(history.map((a) => a.action)).toEqual(['exception.opened', 'exception.assigned', 'exception.resolved']);
-    expect(history[2]).toMatchObject({ actor: { type: 'operator', id: 'operator-1', role: 'ops' }, details: { note: expect.stringContaining('provider confirmed') } });
+    expect(history[2]).toMatchObject({
+      actor: { type: 'operator', id: 'operator-1', role: 'ops' },
+      details: { note: expect.stringContaining('provider confirmed') },
+    });
   });
 
   it('openOrUpdate with the same dedup key never duplicates; a resolved one stays resolved unless asked to reopen', async () => {
@@ -262,7 +273,12 @@ describe('DLQ, exceptions, redrive and replay', () => {
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('updated');
     const id = exceptionIdOf(key);
     expect((await h.exceptions.get(id))?.occurrences).toBe(2);
-    await h.exceptions.resolve({ exceptionId: id, note: 'fixed', actor: { kind: 'operator', id: 'op', role: 'ops' }, now: new Date() });
+    await h.exceptions.resolve({
+      exceptionId: id,
+      note: 'fixed',
+      actor: { kind: 'operator', id: 'op', role: 'ops' },
+      now: new Date(),
+    });
     expect((await h.exceptions.openOrUpdate(input)).kind).toBe('resolved_unchanged');
     expect((await h.exceptions.openOrUpdate({ ...input, reopenIfResolved: true })).kind).toBe('reopened');
     const all = await h.exceptions.list({ category: 'amount_mismatch', limit: 200 });

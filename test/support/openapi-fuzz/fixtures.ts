@@ -117,9 +117,10 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     });
   }
 
-  await call(twin, 'POST', '/reconciliations', tokenOf('ops:redrive'), { date: RECONCILED_DATE });
+  await call(twin, 'POST', '/reconciliations', tokenOf('reconciliation:run'), { date: RECONCILED_DATE });
   for (const deadline = Date.now() + RUN_WAIT_MS_MAX; Date.now() < deadline;) {
-    const run = (await call(twin, 'GET', `/reconciliations/${RECONCILED_DATE}`, tokenOf('ops:read'))).reconciliation;
+    const run = (await call(twin, 'GET', `/reconciliations/${RECONCILED_DATE}`, tokenOf('reconciliation:read')))
+      .reconciliation;
     if (run.state === 'succeeded' || run.state === 'failed') break;
     await new Promise((done) => setTimeout(done, RUN_POLL_MS));
   }

@@ -1,6 +1,6 @@
 // Invalid variants of a valid value, each named by what it breaks. A mutation is only a candidate:
 // the fuzz test sends it as invalid only when Ajv agrees that the document refuses the result.
-import type { JsonSchema } from './schema-arbitrary';
+import { constrained, isConstraintOnly, type JsonSchema } from './schema-arbitrary';
 
 export type MutationKind =
   | 'missing-required'
@@ -67,7 +67,7 @@ function effective(schema: JsonSchema, value: unknown, options: WalkOptions): Js
       const members = (current['anyOf'] ?? current['oneOf']) as JsonSchema[];
       const match = members.find((member) => options.accepts(member, value));
       if (match === undefined) return current;
-      current = match;
+      current = isConstraintOnly(match) && current['type'] === 'object' ? constrained(current, match) : match;
     } else return current;
   }
   return current;

@@ -33,6 +33,8 @@ function fromSchema(schema: JsonSchema, options: ArbitraryOptions, name: string 
   if ('const' in schema) return fc.constant(schema['const']);
   if (Array.isArray(schema['enum'])) return fc.constantFrom(...(schema['enum'] as unknown[]));
   const members = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
+  if (members !== undefined && schema['type'] === 'object' && members.every(isConstraintOnly))
+    return fc.oneof(...members.map((member) => objectOf(constrained(schema, member), options)));
   if (members !== undefined) return fc.oneof(...members.map((member) => arbitraryOf(member, options, name)));
   const type = schema['type'];
   if (Array.isArray(type))
@@ -60,6 +62,29 @@ function fromSchema(schema: JsonSchema, options: ArbitraryOptions, name: string 
     default:
       return fc.jsonValue({ maxDepth: 2 });
   }
+}
+
+/**
+ * A oneOf/anyOf member that only says which keys of the object beside it are required or absent
+ * (`{ required: ['message_id'] }`, `{ required: ['from', 'to'], properties: { event_ids: false } }`:
+ * "exactly one selector") refines that object rather than replacing it.
+ */
+export function isConstraintOnly(member: JsonSchema): boolean {
+  const keys = Object.keys(member).filter((key) => key !== 'required' && key !== 'properties');
+  return keys.length === 0 && Object.values(member['properties'] ?? {}).every((property) => property === false);
+}
+
+/** The object schema as one constraint-only member narrows it: its keys required, its absent keys gone. */
+export function constrained(schema: JsonSchema, member: JsonSchema): JsonSchema {
+  const { oneOf: _oneOf, anyOf: _anyOf, ...base } = schema;
+  const absent = new Set(Object.keys(member['properties'] ?? {}));
+  const properties = Object.fromEntries(
+    Object.entries((schema['properties'] ?? {}) as Record<string, JsonSchema>).filter(([key]) => !absent.has(key)),
+  );
+  const required = [
+    ...new Set([...((schema['required'] ?? []) as string[]), ...((member['required'] ?? []) as string[])]),
+  ];
+  return { ...base, properties, required };
 }
 
 function stringOf(schema: JsonSchema): fc.Arbitrary<string> {

@@ -82,8 +82,22 @@ describe('gsi3 keys in a transition', () => {
         return {};
       },
     };
-    const repo = new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' });
-    const result = await repo.applyTransition({ payoutId: base.payoutId, event, source: 'poller', sourceRef: 'poll:1', occurredAt: '2026-01-03T00:00:00.000Z', recordedAt: '2026-01-03T00:00:00.000Z', actor: { kind: 'system', id: 'sweep' }, claim: { provider: base.provider } });
+    const repo = new PayoutsRepository({
+      client: client as never,
+      payoutsTable: 'PayoutsTable',
+      ledgerTable: 'LedgerTable',
+      auditTable: 'AuditTable',
+    });
+    const result = await repo.applyTransition({
+      payoutId: base.payoutId,
+      event,
+      source: 'poller',
+      sourceRef: 'poll:1',
+      occurredAt: '2026-01-03T00:00:00.000Z',
+      recordedAt: '2026-01-03T00:00:00.000Z',
+      actor: { kind: 'system', id: 'sweep' },
+      claim: { provider: base.provider },
+    });
     expect(result.kind).toBe('applied');
     return update as { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> };
   }

@@ -68,7 +68,16 @@ function scripted(payout: Payout, options: { refHeldBy?: string } = {}) {
       throw new Error(`unexpected ${name}`);
     },
   };
-  return { repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' }), transactions, gets };
+  return {
+    repo: new PayoutsRepository({
+      client: client as never,
+      payoutsTable: 'PayoutsTable',
+      ledgerTable: 'LedgerTable',
+      auditTable: 'AuditTable',
+    }),
+    transactions,
+    gets,
+  };
 }
 
 describe('refusals decided on the payout read write nothing', () => {

@@ -54,7 +54,15 @@ function scripted(onTransact: (items: any[]) => unknown) {
       throw new Error(`unexpected ${name}`);
     },
   };
-  return { repo: new PayoutsRepository({ client: client as never, payoutsTable: 'PayoutsTable', ledgerTable: 'LedgerTable', auditTable: 'AuditTable' }), sent };
+  return {
+    repo: new PayoutsRepository({
+      client: client as never,
+      payoutsTable: 'PayoutsTable',
+      ledgerTable: 'LedgerTable',
+      auditTable: 'AuditTable',
+    }),
+    sent,
+  };
 }
 
 describe('applyTransition retry protocol', () => {

@@ -180,7 +180,10 @@ describe('documented limits are the enforced constants', () => {
     process.env['PAYOUT_AMOUNT_MAX_MINOR'] = '12345';
     try {
       const { handler } = await import('../../../functions/handlers/get-openapi');
-      const answer = await handler({ headers: {}, requestContext: { requestId: 'req-limits' } } as never, {} as never);
+      const answer = await handler(
+        { routeKey: 'GET /openapi.json', headers: {}, requestContext: { requestId: 'req-limits' } } as never,
+        {} as never,
+      );
       const served = JSON.parse(answer.body);
       expect(
         served.paths['/payouts'].post.requestBody.content['application/json'].schema.properties.amount.maximum,

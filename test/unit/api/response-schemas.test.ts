@@ -111,7 +111,19 @@ const event = (routeKey: string, extra: Record<string, unknown>) =>
     isBase64Encoded: false,
     requestContext: {
       requestId: 'req-schemas',
-      authorizer: { jwt: { claims: { sub: 'operator-1', scope: 'payout-platform/ops:redrive' } } },
+      // A finance operator as the pre-token trigger stamps one: reconciliation runs and exports are finance's.
+      authorizer: {
+        jwt: {
+          claims: {
+            sub: 'operator-1',
+            principal_type: 'operator',
+            principal_role: 'finance',
+            scope: ['reconciliation:run', 'reconciliation:read', 'exports:read']
+              .map((scope) => `payout-platform/${scope}`)
+              .join(' '),
+          },
+        },
+      },
     },
     ...extra,
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;

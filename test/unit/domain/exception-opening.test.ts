@@ -209,12 +209,20 @@ describe('dedup keys are spelled in one place', () => {
     'long_pending',
     'reconciliation',
   ];
-  // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal.
-  const spelled = new RegExp(`[\`'"](${KEY_PREFIXES.join('|')}):`);
+  // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix
+  // scopes share the `reconciliation:` spelling ('reconciliation:read', 'reconciliation:run') but are whole words,
+  // not the start of a key: a scope string ends at its closing quote.
+  const spelled = new RegExp(`[\`'"](${KEY_PREFIXES.join('|')}):(?![a-z_]+['"])`);
 
   it('no file but functions/domain/exceptions.ts starts a string with a dedup key prefix', () => {
     const offenders = (readdirSync(functionsDir, { recursive: true }) as string[])
-      .filter((file) => file.endsWith('.ts') && file !== path.join('domain', 'exceptions.ts'))
+      // generated/ holds bundled browser code whose strings are not ours to spell.
+      .filter(
+        (file) =>
+          file.endsWith('.ts') &&
+          file !== path.join('domain', 'exceptions.ts') &&
+          !file.startsWith(`generated${path.sep}`),
+      )
       .flatMap((file) =>
         readFileSync(path.join(functionsDir, file), 'utf8')
           .split('\n')

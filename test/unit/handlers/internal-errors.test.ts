@@ -108,6 +108,8 @@ describe('unmapped errors: status and category by what a retry can do', () => {
   });
 });
 
+const ENTRY_IMPORT_TIMEOUT_MS = 30_000;
+
 describe('every HTTP entry shares httpHandler’s catch (the three that caught by hand included)', () => {
   // No table or queue names are set here, so building the dependencies fails: a deterministic
   // configuration error. The old hand-written catches answered it "retryable … same Idempotency-Key".
@@ -117,33 +119,39 @@ describe('every HTTP entry shares httpHandler’s catch (the three that caught b
     ['ops-redrive', 'GET', 'GET /ops/dlq', 'terminal'],
     ['ops-redrive', 'POST', 'POST /ops/replay', 'human_action_required'],
     ['reconciliations-api', 'GET', 'GET /reconciliations/{date}', 'terminal'],
-  ])('%s %s → 500 internal_error %s', async (entry, method, routeKey, category) => {
-    const { handler } = (await import(`../../../functions/handlers/${entry}.ts`)) as {
-      handler: (e: ApiEvent, c: unknown) => Promise<{ statusCode: number; body: string }>;
-    };
-    const e = event(method, routeKey);
-    Object.assign(e, {
-      rawPath: routeKey
-        .split(' ')[1]!
-        .replace('{exceptionId}', 'exc_' + '0'.repeat(32))
-        .replace('{date}', '2026-11-24'),
-      body: '{"note":"done"}',
-    });
-    Object.assign(e.headers, { 'content-type': 'application/json' });
-    Object.assign(e.requestContext, {
-      authorizer: {
-        jwt: {
-          claims: {
-            sub: 'op',
-            scope: 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write',
+  ])(
+    '%s %s → 500 internal_error %s',
+    async (entry, method, routeKey, category) => {
+      const { handler } = (await import(`../../../functions/handlers/${entry}.ts`)) as {
+        handler: (e: ApiEvent, c: unknown) => Promise<{ statusCode: number; body: string }>;
+      };
+      const e = event(method, routeKey);
+      Object.assign(e, {
+        rawPath: routeKey
+          .split(' ')[1]!
+          .replace('{exceptionId}', 'exc_' + '0'.repeat(32))
+          .replace('{date}', '2026-11-24'),
+        body: '{"note":"done"}',
+      });
+      Object.assign(e.headers, { 'content-type': 'application/json' });
+      Object.assign(e.requestContext, {
+        authorizer: {
+          jwt: {
+            claims: {
+              sub: 'op',
+              scope: 'payout-platform/ops:read payout-platform/ops:redrive payout-platform/exceptions:write',
+            },
           },
         },
-      },
-    });
-    const result = await handler(e, {});
-    expect(result.statusCode).toBe(500);
-    const error = JSON.parse(result.body).error;
-    expect(error).toMatchObject({ code: 'internal_error', category, request_id: 'req-internal-1' });
-    expect(error.message).not.toMatch(/idempotency/i);
-  });
+      });
+      const result = await handler(e, {});
+      expect(result.statusCode).toBe(500);
+      const error = JSON.parse(result.body).error;
+      expect(error).toMatchObject({ code: 'internal_error', category, request_id: 'req-internal-1' });
+      expect(error.message).not.toMatch(/idempotency/i);
+      // Each case first imports a whole entry (its AWS SDK clients included): seconds on a loaded
+      // 2-core machine, where vitest's default 5 s timed the first one out.
+    },
+    ENTRY_IMPORT_TIMEOUT_MS,
+  );
 });

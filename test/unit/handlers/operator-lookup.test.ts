@@ -48,7 +48,12 @@ function deps() {
         provider === 'sandbox' && reference === 'sbx_po_1' ? payout : undefined,
       listTimelineOfAnyTenant: async () => [entry],
     },
-    audit: { append: async (entry) => (lines.push(entry), { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never) },
+    audit: {
+      append: async (entry) => (
+        lines.push(entry),
+        { ...entry, audit_id: 'aud_x', seq: 1, prev_hash: '', hash: '' } as never
+      ),
+    },
     nowMs: () => Date.parse('2026-11-25T04:00:00.000Z'),
     providers: ['sandbox', 'stripe'],
     payoutIdPattern: /^po_[0-9A-HJKMNP-TV-Z]{26}$/,
@@ -129,15 +134,28 @@ describe('GET /ops/payouts (operator lookup)', () => {
       tenant_id: 'acme',
       request_id: 'req-op-1',
       outcome: 'read',
-      details: { route: 'GET /ops/payouts', lookup: `payout_id:${PAYOUT_ID}`, client_id: 'client-acme', scopes: ['ops:read', 'ops:redrive'] },
+      details: {
+        route: 'GET /ops/payouts',
+        lookup: `payout_id:${PAYOUT_ID}`,
+        client_id: 'client-acme',
+        scopes: ['ops:read', 'ops:redrive'],
+      },
     });
-    expect(lines[1]).toMatchObject({ subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' }, tenant_id: null, outcome: 'not_found' });
+    expect(lines[1]).toMatchObject({
+      subject: { type: 'payout_lookup', id: 'provider_reference:sbx_po_nope' },
+      tenant_id: null,
+      outcome: 'not_found',
+    });
   });
 
   // Issue 10: a read that cannot be recorded is not answered.
   it('answers 503 temporarily_unavailable (retryable), with no payout, when its audit chain stays contended', async () => {
     const { value } = deps();
-    value.audit = { append: async () => { throw new AuditChainContendedError({ type: 'payout', id: PAYOUT_ID }, 10); } };
+    value.audit = {
+      append: async () => {
+        throw new AuditChainContendedError({ type: 'payout', id: PAYOUT_ID }, 10);
+      },
+    };
     const result = await call(value, 'GET /ops/payouts', { query: { payout_id: PAYOUT_ID } });
     expect(result.statusCode).toBe(503);
     expect(body(result).error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
@@ -158,8 +176,16 @@ describe('GET /ops/payouts/{payoutId}/events (operator timeline)', () => {
     const { value, lines } = deps();
     const result = await call(value, 'GET /ops/payouts/{payoutId}/events', { pathParameters: { payoutId: PAYOUT_ID } });
     expect(result.statusCode).toBe(200);
-    expect(body(result)).toMatchObject({ payout_id: PAYOUT_ID, tenant_id: 'acme', data: [{ event: 'created', source_ref: 'req-1' }] });
-    expect(lines[0]).toMatchObject({ details: { route: 'GET /ops/payouts/{payoutId}/events' }, tenant_id: 'acme', request_id: 'req-op-1' });
+    expect(body(result)).toMatchObject({
+      payout_id: PAYOUT_ID,
+      tenant_id: 'acme',
+      data: [{ event: 'created', source_ref: 'req-1' }],
+    });
+    expect(lines[0]).toMatchObject({
+      details: { route: 'GET /ops/payouts/{payoutId}/events' },
+      tenant_id: 'acme',
+      request_id: 'req-op-1',
+    });
   });
 
   it.each(['po_01JDQ3M5Z8W7K2N4P6R8T0V2XX', 'not-a-payout-id'])(

@@ -277,6 +277,26 @@ describe('reconciliations-api', () => {
     ).toBe(404);
   });
 
+  // 2026-13-01 once threw RangeError in the date check (a 500); the shape is right, the calendar is not.
+  const IMPOSSIBLE_DATES = ['2026-13-01', '2026-00-10', '2026-04-31', '2026-02-29', '9999-99-99'];
+  it.each(['GET /reconciliations/{date}', 'GET /exports/{date}'])(
+    '%s refuses a date the calendar does not have: 400 parameter_invalid',
+    async (routeKey) => {
+      for (const date of IMPOSSIBLE_DATES) {
+        const error = await apiError(reconciliationsApi(deps(), event(routeKey, { pathParameters: { date } })));
+        expect([date, error.status, error.code, error.param]).toEqual([date, 400, 'parameter_invalid', 'date']);
+      }
+    },
+  );
+  it('POST /reconciliations refuses the same dates: 400 parameter_invalid, nothing recorded or sent', async () => {
+    for (const date of IMPOSSIBLE_DATES) {
+      const d = deps();
+      const error = await apiError(reconciliationsApi(d, post(JSON.stringify({ date }))));
+      expect([date, error.status, error.code]).toEqual([date, 400, 'parameter_invalid']);
+      expect([d.enqueued, d.finished, d.sent]).toEqual([[], [], []]);
+    }
+  });
+
   // The nightly run's day (formerly previousDay here) is tested with the rule it must pass, in
   // test/unit/domain/reconciliation/run-date.test.ts.
 });

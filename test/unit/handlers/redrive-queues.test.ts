@@ -39,7 +39,14 @@ function depsWith(dlqDepth: Record<string, number>, peeked: Record<string, DlqMe
     depth: async (url: string) => ({ visible: dlqDepth[url] ?? 0, inFlight: 0, delayed: 0 }),
     peek: async (url: string) => peeked[url] ?? [],
   } as unknown as DeadLetterQueue;
-  return { dlq, queues, inbox: noInbox, webhookQueue: {} as WebhookQueue, audit: {} as AuditTrail, nowMs: () => NOW_MS };
+  return {
+    dlq,
+    queues,
+    inbox: noInbox,
+    webhookQueue: {} as WebhookQueue,
+    audit: {} as AuditTrail,
+    nowMs: () => NOW_MS,
+  };
 }
 
 function get(path: string, query?: Record<string, string>): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -149,11 +156,12 @@ describe('POST /ops/dlq/redrive of webhook messages', () => {
     };
     const event = {
       ...get('/ops/dlq/redrive'),
+      routeKey: 'POST /ops/dlq/redrive',
       headers: { 'content-type': 'application/json' },
       body: '{"all":true}',
       requestContext: {
         requestId: 'req-unit',
-        http: { method: 'GET' },
+        http: { method: 'POST' },
         authorizer: {
           jwt: {
             claims: {
@@ -161,7 +169,7 @@ describe('POST /ops/dlq/redrive of webhook messages', () => {
               client_id: 'ops-cli',
               principal_type: 'operator',
               principal_role: 'ops',
-              scope: 'payout-platform/ops:read',
+              scope: 'payout-platform/ops:redrive',
             },
           },
         },
