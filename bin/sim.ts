@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const cpuBefore = process.cpuUsage();
   const summary = await runSeeds({
     seeds: args.seeds,
     firstSeed: args.from,
@@ -86,6 +87,10 @@ async function main(): Promise<void> {
   console.log(
     `${summary.seeds} seeds of ${args.steps} steps in ${(summary.elapsedMs / 1_000).toFixed(1)} s: ${summary.seedsPerSecond.toFixed(1)} seeds/s, ${summary.resumptions} yield points resumed`,
   );
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPerSeed = (cpu.user + cpu.system) / 1_000 / Math.max(1, summary.seeds);
+  // CPU per seed is what the budget is about; seeds/s also carries whatever else the machine runs.
+  console.log(`CPU ${cpuMsPerSeed.toFixed(1)} ms/seed (${(1_000 / cpuMsPerSeed).toFixed(1)} seeds per CPU-second)`);
   console.log('faults injected, by kind:');
   for (const kind of FAULT_KINDS)
     console.log(

@@ -1,4 +1,5 @@
-import { Choices } from './choices';
+import fc from 'fast-check';
+import { Choices, DRAW_BOUND_MAX } from './choices';
 import { FAULT_KINDS, type FaultKind } from './faults';
 import { runHistory, STEPS_DEFAULT, type Failure, type HistoryResult, type SimConfig } from './simulation';
 
@@ -95,46 +96,53 @@ export function replaySeed(seed: number, config: SimConfig): Promise<HistoryResu
 export const SHRINK_RUNS_MAX = 400;
 
 /**
- * Shrinks a failing history to a shorter one that breaks the same invariant: first fewer steps
- * (the longest prefix it needs), then draws set to 0 (a fault that does not fire, the first option,
- * no interleaving) and runs of draws deleted, in passes from large chunks to single draws.
+ * A history as fast-check sees it: how many steps, and the draws (choices.ts). fast-check's own
+ * shrinkers do the work — the integer towards 1 step, the array by dropping chunks of draws and
+ * moving each draw towards 0 (no fault, the first option, no interleaving) — so the simulation
+ * does not carry a shrinker of its own.
+ */
+const historyArbitrary = (steps: number, draws: number) =>
+  fc.tuple(
+    fc.integer({ min: 1, max: Math.max(1, steps) }),
+    fc.array(fc.nat({ max: DRAW_BOUND_MAX - 1 }), { maxLength: Math.max(1, draws) }),
+  );
+
+/**
+ * Shrinks a failing history to a shorter one that breaks the same invariant, greedily: it walks
+ * fast-check's shrink stream of (steps, draws) and moves to the first candidate that still fails,
+ * until no candidate fails or SHRINK_RUNS_MAX replays are spent.
  */
 export async function shrink(
   failing: HistoryResult,
   config: SimConfig,
 ): Promise<{ steps: number; history: string[]; failure: Failure; runs: number }> {
   const invariant = failing.failure!.invariant;
+  // The failure was seen after step `at`: later steps are not needed for it, so start from there.
+  const at = failing.failure!.at;
+  const firstSteps = at !== 'quiet' && at < config.steps ? at : config.steps;
+  const arbitrary = historyArbitrary(config.steps, failing.sequence.length);
+  let best = new fc.Value<[number, number[]]>([firstSteps, failing.sequence], undefined);
   let runs = 0;
-  let best = { sequence: failing.sequence, steps: config.steps, result: failing };
-  const attempt = async (sequence: number[], steps: number): Promise<boolean> => {
-    if (runs >= SHRINK_RUNS_MAX) return false;
+  const fails = async ([steps, sequence]: [number, number[]]): Promise<boolean> => {
     runs += 1;
     const result = await runHistory(Choices.fromSequence(sequence), { ...config, steps, keepHistory: false });
-    if (result.failure?.invariant !== invariant) return false;
-    best = { sequence: result.sequence, steps, result };
-    return true;
+    return result.failure?.invariant === invariant;
   };
-  // Fewer steps: the failure was seen after step `at`, so later steps are not needed for it.
-  const at = failing.failure!.at;
-  if (at !== 'quiet' && at < best.steps) await attempt(best.sequence, at);
-  for (let low = 1, high = best.steps - 1; low <= high;) {
-    const middle = Math.floor((low + high) / 2);
-    if (await attempt(best.sequence, middle)) high = middle - 1;
-    else low = middle + 1;
-  }
-  for (let chunk = 16; chunk >= 1; chunk = Math.floor(chunk / 2)) {
-    for (let start = best.sequence.length - chunk; start >= 0 && runs < SHRINK_RUNS_MAX; start -= chunk) {
-      const current = best.sequence;
-      if (current.slice(start, start + chunk).every((v) => v === 0)) continue;
-      const zeroed = [...current.slice(0, start), ...new Array<number>(chunk).fill(0), ...current.slice(start + chunk)];
-      if (await attempt(zeroed, best.steps)) continue;
-      await attempt([...current.slice(0, start), ...current.slice(start + chunk)], best.steps);
+  if (firstSteps !== config.steps && !(await fails(best.value_)))
+    best = new fc.Value<[number, number[]]>([config.steps, failing.sequence], undefined);
+  let moved = true;
+  while (moved && runs < SHRINK_RUNS_MAX) {
+    moved = false;
+    for (const candidate of arbitrary.shrink(best.value_, best.context)) {
+      if (runs >= SHRINK_RUNS_MAX) break;
+      if (await fails(candidate.value_)) {
+        best = candidate;
+        moved = true;
+        break;
+      }
     }
   }
-  const final = await runHistory(Choices.fromSequence(best.sequence), {
-    ...config,
-    steps: best.steps,
-    keepHistory: true,
-  });
-  return { steps: best.steps, history: final.history, failure: final.failure ?? best.result.failure!, runs };
+  const [steps, sequence] = best.value_;
+  const final = await runHistory(Choices.fromSequence(sequence), { ...config, steps, keepHistory: true });
+  return { steps, history: final.history, failure: final.failure ?? failing.failure!, runs };
 }
