@@ -28,6 +28,11 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     flaw: 'dedupOutsideTransaction',
     caughtBy: ['webhook-applied-at-most-once'],
   },
+  {
+    bug: "a transition's audit record written outside its transaction",
+    flaw: 'auditOutsideTransaction',
+    caughtBy: ['every-change-audited'],
+  },
 ];
 
 describe('planted bugs are found', () => {

@@ -58,6 +58,8 @@ export interface PayoutStoreFlaws {
   noVersionCondition?: boolean;
   /** The dedup record is checked before and written after the transition, in a write of its own. */
   dedupOutsideTransaction?: boolean;
+  /** A transition's audit record is written after the transition, in a write of its own. */
+  auditOutsideTransaction?: boolean;
 }
 
 export interface JournalEntry {
@@ -185,6 +187,8 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
       }
       const decision = decide(payout.status, cmd.event);
       const writes: Write[] = [];
+      /** The audit record of an applied or forbidden transition: in the same write as the change. */
+      let audit: Write | undefined;
       let result: TransitionResult;
       /** The reference the write records or checks against the index, when there is one. */
       let reference: string | undefined;
@@ -211,10 +215,8 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
             ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
           }),
         );
-        writes.push(
-          this.auditWrite(
-            payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version }),
-          ),
+        audit = this.auditWrite(
+          payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version }),
         );
         if (next.providerReference !== undefined && payout.providerReference === undefined) {
           reference = next.providerReference;
@@ -250,8 +252,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
             ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
           }),
         );
-        if (decision.kind === 'forbidden')
-          writes.push(this.auditWrite(payoutTransitionEntry(payout, cmd, 'forbidden')));
+        if (decision.kind === 'forbidden') audit = this.auditWrite(payoutTransitionEntry(payout, cmd, 'forbidden'));
         if (verdict?.ok === true && verdict.newReference !== undefined) reference = verdict.newReference;
         result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
       }
@@ -280,6 +281,12 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
       const referenceHolds = holder === undefined || holder.payoutId === payout.payoutId;
       if (versionHolds && dedupHolds && referenceHolds) {
         for (const write of writes) write();
+        if (audit !== undefined && this.flaws.auditOutsideTransaction !== true) audit();
+        if (audit !== undefined && this.flaws.auditOutsideTransaction === true) {
+          // Planted: the audit record is a second write; a crash here leaves the change unaudited.
+          await this.gate.point('payouts.auditWrite');
+          audit();
+        }
         if (writesDedup && this.flaws.dedupOutsideTransaction !== true) dedupWrite();
         if (writesDedup && this.flaws.dedupOutsideTransaction === true) {
           // Planted: the dedup record is a second write; a crash here leaves the transition without it.
