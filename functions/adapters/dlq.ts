@@ -40,7 +40,10 @@ export interface QueueDepth {
   delayed: number;
 }
 
-/** What the sweeper and the ops API need of a dead-letter queue: a port, so the simulation (test/sim/) can model SQS in memory. */
+/**
+ * What the sweeper and the ops API need of a dead-letter queue: a port, so the simulation
+ * (test/sim/) can model SQS in memory.
+ */
 export interface DeadLetterPort {
   depth(queueUrl: string): Promise<QueueDepth>;
   peek(dlqUrl: string, max: number): Promise<DlqMessage[]>;

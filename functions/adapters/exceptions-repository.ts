@@ -374,7 +374,7 @@ const optional = (input: { note?: string; requestId?: string }) => ({
   ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
 });
 
-/** The trail's record of one exception change; exported so the simulation's in-memory store (test/sim/) writes the same. */
+/** The trail's record of one exception change; exported so the simulation's in-memory store writes the same. */
 export function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange): AuditEntry {
   return {
     at: change.at,

@@ -18,7 +18,7 @@ export interface RecheckMarker {
   requestedAt: string;
 }
 
-/** The markers as the processor and the sweeper use them: a port, so the simulation (test/sim/) can hold them in memory. */
+/** The markers as the processor and the sweeper use them: a port, so the simulation can hold them in memory. */
 export interface RecheckStore {
   request(marker: RecheckMarker): Promise<void>;
   list(limit: number): Promise<RecheckMarker[]>;

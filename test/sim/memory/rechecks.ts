@@ -1,7 +1,7 @@
 import type { RecheckMarker, RecheckStore } from '../../../functions/adapters/recheck-markers';
 import type { Gate } from '../gate';
 
-/** adapters/recheck-markers.ts in memory: one marker per payout, listed in payout-id order, cleared only if unchanged. */
+/** adapters/recheck-markers.ts in memory: one marker per payout, in payout-id order, cleared only if unchanged. */
 export class RechecksState {
   readonly markers = new Map<string, RecheckMarker>();
 }
