@@ -352,7 +352,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
     this.state.payouts.set(payoutId, keep(owner === undefined ? rest : { ...rest, exceptionOwner: owner }));
   }
 
-  /** adapters/payout-awaiting-index.ts without its paging cursor: every awaiting payout quiet since the instant. */
+  /** adapters/payout-awaiting-index.ts minus its paging cursor: every awaiting payout quiet since before the instant. */
   async quietSince(quietBeforeIso: string): Promise<AwaitingCandidate[]> {
     await this.gate.point('payouts.queryAwaiting');
     return [...this.state.payouts.values()]
