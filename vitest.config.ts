@@ -29,6 +29,9 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 400_000,
+          // A browser waiting on the twin answers in well under a second on an idle machine and in
+          // several on a loaded 2-core CI runner; expect.poll's 1 s default made those tests flaky.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
     ],

@@ -16,6 +16,8 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'get-corridors': { memorySizeMb: 256, timeoutSeconds: 5 },
   'get-openapi': { memorySizeMb: 256, timeoutSeconds: 5 },
   'create-payout': { memorySizeMb: 1024, timeoutSeconds: 15 },
+  // A cancel or a return waits on the provider: 2 attempts × 3 s (sandbox-provider.ts) and DynamoDB.
+  'payout-actions': { memorySizeMb: 1024, timeoutSeconds: 20 },
   'query-payouts': { memorySizeMb: 512, timeoutSeconds: 10 },
   'get-ledger-balances': { memorySizeMb: 512, timeoutSeconds: 10 },
   'submit-payout': { memorySizeMb: 1024, timeoutSeconds: 30 },

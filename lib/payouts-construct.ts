@@ -8,8 +8,8 @@ import { QueueWithDlq } from './queue-with-dlq';
 import { API_ROUTES } from './routes';
 import { assertNoProblems } from './validate-props';
 
-// Payouts: create (idempotent), query, corridors, OpenAPI, ledger balances, and the submission
-// queue whose consumer sends payouts to the provider.
+// Payouts: create (idempotent), the tenant's actions on a payout, query, corridors, OpenAPI, ledger
+// balances, and the submission queue whose consumer sends payouts to the provider.
 
 /** Submission batches: contracts.md, `SubmissionQueue` row. */
 const SUBMISSION_BATCH_SIZE = 10;
@@ -25,6 +25,7 @@ export interface PayoutsConstructProps {
 
 export class PayoutsConstruct extends Construct {
   readonly createPayout: PayoutFunction;
+  readonly payoutActions: PayoutFunction;
   readonly queryPayouts: PayoutFunction;
   readonly getCorridors: PayoutFunction;
   readonly getOpenapi: PayoutFunction;
@@ -86,6 +87,29 @@ export class PayoutsConstruct extends Construct {
     data.grantAuditAppend(this.createPayout.function);
     this.submission.queue.grantSendMessages(this.createPayout.function);
 
+    // Its own function rather than a route of create-payout or query-payouts: it is the one API
+    // function that calls the provider (cancel, return) and writes transitions, so its role gets
+    // those grants and theirs stay narrow (query-payouts reads only; create-payout never calls out).
+    this.payoutActions = functions.create(this, 'PayoutActions', 'payout-actions', {
+      invocation: 'api',
+      description: 'Tenant actions on a payout: approve, reject, cancel, reversals (idempotent, four eyes)',
+      environment: {
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.ledgerTable]: data.ledgerTable.tableName,
+        [ENV.idempotencyTable]: data.idempotencyTable.tableName,
+        [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
+        [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
+        [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
+        [ENV.auditTable]: data.auditTable.tableName,
+      },
+    });
+    data.payoutsTable.grantReadWriteData(this.payoutActions.function);
+    // Every action is audited in its own transaction (payout-transitions.ts, payout-reversals.ts).
+    data.grantAuditAppend(this.payoutActions.function);
+    data.ledgerTable.grantReadWriteData(this.payoutActions.function);
+    data.idempotencyTable.grantReadWriteData(this.payoutActions.function);
+    this.submission.queue.grantSendMessages(this.payoutActions.function);
+
     this.queryPayouts = functions.create(this, 'QueryPayouts', 'query-payouts', {
       invocation: 'api',
       description: 'Reads payouts, their timelines and the lifecycle table; audits operator reads',
@@ -114,6 +138,7 @@ export class PayoutsConstruct extends Construct {
     data.ledgerTable.grantReadData(this.getLedgerBalances.function);
 
     api.addFunctionRoutes('create-payout', this.createPayout.function, API_ROUTES['create-payout']);
+    api.addFunctionRoutes('payout-actions', this.payoutActions.function, API_ROUTES['payout-actions']);
     api.addFunctionRoutes('query-payouts', this.queryPayouts.function, API_ROUTES['query-payouts']);
     api.addFunctionRoutes('get-corridors', this.getCorridors.function, API_ROUTES['get-corridors']);
     api.addFunctionRoutes('get-openapi', this.getOpenapi.function, API_ROUTES['get-openapi']);

@@ -1,5 +1,6 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { FunctionName, Scope } from '../functions/shared/names';
+import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
 // without a JWT (explicit `HttpNoneAuthorizer`) and `publicReason` says why that is safe.
@@ -29,6 +30,12 @@ export const API_ROUTES = {
     },
   ],
   'create-payout': [{ method: HttpMethod.POST, path: '/payouts', scope: 'payouts:write' }],
+  // The tenant's actions on a payout (issue 10): approve/reject, cancel, reversals and their decisions.
+  'payout-actions': PAYOUT_ACTION_ROUTES.map((route): RouteSpec => ({
+    method: HttpMethod.POST,
+    path: route.path,
+    scope: route.scope,
+  })),
   'query-payouts': [
     { method: HttpMethod.GET, path: '/payouts', scope: 'payouts:read' },
     { method: HttpMethod.GET, path: '/payouts/{payoutId}', scope: 'payouts:read' },

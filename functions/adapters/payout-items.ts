@@ -1,4 +1,5 @@
 import { isAwaitingProvider, type PayoutStatus } from '../domain/lifecycle';
+import { isReversalInFlight } from '../domain/reversal';
 import type { LedgerAccount } from '../domain/ledger';
 import type { CurrencyCode } from '../domain/money';
 import type { Payout } from '../domain/payout';
@@ -53,6 +54,40 @@ export function awaitingIndexKeys(
   };
 }
 
+/**
+ * The same sparse gsi3 also holds the two other kinds of payout that wait on someone, each in a
+ * partition of its own, so the sweeper finds them with a Query instead of a Scan:
+ *   APPROVAL / <approval.expiresAt>#<payoutId>   awaiting an approver; queried `< now` for expiry
+ *   REVERSAL / <reversal.updatedAt>#<payoutId>   a reversal approved or sent, awaiting the provider
+ * One partition each, not sharded like AWAITING: only payouts at or over a tenant's approval
+ * threshold, and reversals, write there — a small fraction of the traffic AWAITING carries.
+ * A payout is in at most one of the three (requires_approval, awaiting the provider, or paid with a
+ * reversal in flight), so one pair of key attributes is enough.
+ */
+export const APPROVAL_GSI_PK = 'APPROVAL';
+export const REVERSAL_GSI_PK = 'REVERSAL';
+
+export function approvalIndexKeys(
+  payout: Pick<Payout, 'payoutId' | 'status' | 'approval'>,
+): { gsi3pk: string; gsi3sk: string } | undefined {
+  if (payout.status !== 'requires_approval' || payout.approval === undefined) return undefined;
+  return { gsi3pk: APPROVAL_GSI_PK, gsi3sk: `${payout.approval.expiresAt}#${payout.payoutId}` };
+}
+
+export function reversalIndexKeys(
+  payout: Pick<Payout, 'payoutId' | 'status' | 'reversal'>,
+): { gsi3pk: string; gsi3sk: string } | undefined {
+  if (payout.reversal === undefined || !isReversalInFlight(payout.status, payout.reversal)) return undefined;
+  return { gsi3pk: REVERSAL_GSI_PK, gsi3sk: `${payout.reversal.updatedAt}#${payout.payoutId}` };
+}
+
+/** The gsi3 keys a payout item carries: present iff it waits on the provider, an approver or a return. */
+export function waitingIndexKeys(
+  payout: Pick<Payout, 'payoutId' | 'status' | 'lastEventAt' | 'approval' | 'reversal'>,
+): { gsi3pk: string; gsi3sk: string } | undefined {
+  return awaitingIndexKeys(payout) ?? approvalIndexKeys(payout) ?? reversalIndexKeys(payout);
+}
+
 export const balancePk = (currency: CurrencyCode): string => `BALANCE#${currency}`;
 export const balanceSk = (tenantId: string, account: LedgerAccount): string => `TENANT#${tenantId}#ACCOUNT#${account}`;
 export const journalPk = (payoutId: string): string => `JOURNAL#${payoutId}`;
@@ -83,7 +118,7 @@ export function payoutItem(payout: Payout): Record<string, unknown> {
     gsi1sk: createdGsiSk(payout.createdAt, payout.payoutId),
     gsi2pk: tenantStatusGsiPk(payout.tenantId, payout.status),
     gsi2sk: createdGsiSk(payout.createdAt, payout.payoutId),
-    ...awaitingIndexKeys(payout),
+    ...waitingIndexKeys(payout),
     ...payout,
   };
 }

@@ -5,7 +5,8 @@ import { payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import { journalWrites, type TransactItem } from './ledger-writes';
-import { DEDUP_SK, PAYOUT_SK, awaitingIndexKeys, dedupPk, payoutPk, tenantStatusGsiPk } from './payout-items';
+import { DEDUP_SK, PAYOUT_SK, dedupPk, payoutPk, tenantStatusGsiPk, waitingIndexKeys } from './payout-items';
+import { ActionKeyTakenError, lockRefused } from './action-keys';
 import { claimOf, referenceHolderOf, referenceIndexCheck, referenceIndexPut } from './payout-ownership';
 import { auditChainMoved } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
@@ -20,6 +21,23 @@ export const TRANSITION_ATTEMPTS_MAX = 5;
 export const TRANSITION_RETRY_DELAY_MS_MAX = 50;
 /** Request ids kept on a payout: the first (creation) and the most recent ones. */
 export const PAYOUT_REQUEST_IDS_MAX = 50;
+
+/** How a caller's own action (the tenant's approve, reject, cancel; app/actions) is applied. */
+export interface TransitionOptions {
+  /**
+   * The action key lock (adapters/action-keys.ts), written in the same transaction as whatever this
+   * transition writes; a lock that already exists fails it with ActionKeyTakenError.
+   */
+  actionKey?: TransactItem;
+  /**
+   * false: an event that is stale or forbidden in the status read writes nothing (no timeline entry,
+   * audit or lock) and is returned as such — the caller refuses the request (409) and a refusal
+   * must change no state. Default true: a provider's stale or forbidden word is recorded.
+   */
+  recordUnapplied?: boolean;
+  /** What the actor said (a reason, a note), kept with the audit record of the transition. */
+  auditDetails?: Record<string, unknown>;
+}
 
 /**
  * Consistent read → ownership → `decide` → one TransactWriteItems conditional on the status and
@@ -37,11 +55,18 @@ export const PAYOUT_REQUEST_IDS_MAX = 50;
  *   guards it, so "stale" is decided on the state that is current when we write);
  * - forbidden: timeline entry marked forbidden + audit, no status change, no dedup record — a
  *   redelivery is recorded again and the caller's exception opening must be idempotent.
+ * Every timeline entry names its actor. With `options.recordUnapplied === false` (a tenant's action
+ * refused in this status) stale and forbidden write nothing at all; with `options.actionKey` the lock
+ * joins whatever is written, and a stale outcome is audited too (the caller's action happened).
  * A version conflict (someone else moved the payout, or appended to its audit chain: an operator's
  * read) is retried TRANSITION_ATTEMPTS_MAX times; every attempt re-reads the payout, re-checks
  * ownership and re-reads the chain head, so the check and the write always see one version.
  */
-export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand): Promise<TransitionResult> {
+export async function applyTransition(
+  repo: PayoutsStore,
+  cmd: TransitionCommand,
+  options: TransitionOptions = {},
+): Promise<TransitionResult> {
   const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
@@ -51,7 +76,11 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
     if (verdict !== undefined && !verdict.ok)
       return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
     const decision = decide(payout.status, cmd.event);
+    if (decision.kind !== 'transition' && options.recordUnapplied === false) {
+      return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
+    }
     const items: TransactItem[] = [];
+    const actor = { kind: cmd.actor.kind, id: cmd.actor.id };
     let result: TransitionResult;
     /** Where the provider-reference index item sits in `items`, when there is one. */
     let refIndex = -1;
@@ -77,11 +106,13 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           to: decision.to,
           source: cmd.source,
           sourceRef: cmd.sourceRef,
+          actor,
           ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
         }),
       );
       auditIndex = items.length;
-      const audited = payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version });
+      const reached = { status: next.status, version: next.version };
+      const audited = payoutTransitionEntry(payout, cmd, 'applied', reached, options.auditDetails);
       items.push(...(await repo.audit.prepare(audited)).items);
       if (next.providerReference !== undefined && payout.providerReference === undefined) {
         refIndex = items.length;
@@ -124,12 +155,15 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
           from: payout.status,
           source: cmd.source,
           sourceRef: cmd.sourceRef,
+          actor,
           ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
         }),
       );
-      if (decision.kind === 'forbidden') {
+      // A caller's own action (it carries an action key) is audited even when it changed nothing.
+      if (decision.kind === 'forbidden' || options.actionKey !== undefined) {
         auditIndex = items.length;
-        items.push(...(await repo.audit.prepare(payoutTransitionEntry(payout, cmd, 'forbidden'))).items);
+        const audited = payoutTransitionEntry(payout, cmd, decision.kind, undefined, options.auditDetails);
+        items.push(...(await repo.audit.prepare(audited)).items);
       }
       if (verdict?.ok === true && verdict.newReference !== undefined) {
         refIndex = items.length;
@@ -155,6 +189,8 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
         },
       });
     }
+    const lockIndex = options.actionKey === undefined ? -1 : items.length;
+    if (options.actionKey !== undefined) items.push(options.actionKey);
     try {
       await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
       return result;
@@ -162,6 +198,7 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
       const codes = cancellationCodes(error);
       if (codes === undefined) throw error;
       if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
+      if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(cmd.sourceRef, { cause: error });
       // Moved: the payout's version, or its audit chain (an operator's read appended to it).
       const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
       if (!payoutMoved && !hasTransactionConflict(codes)) {
@@ -184,9 +221,11 @@ export async function applyTransition(repo: PayoutsStore, cmd: TransitionCommand
 }
 
 /**
- * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the status
- * index key, the "awaiting provider" keys: set while awaiting, REMOVEd as it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
- * `reconciledAt` (reconciliation) — survive a transition that read them before they changed.
+ * Sets only what a transition owns (status, version, reasons, fee, reference, request ids, the
+ * approval's decision, the status index key, the gsi3 "waiting" keys: set while waiting, REMOVEd as
+ * it leaves), so attributes other modules keep on the payout item — `exceptionOwner` (exceptions),
+ * `reconciledAt` (reconciliation), `reversal` (payout-reversals.ts) — survive a transition that read
+ * them before they changed.
  */
 function transitionUpdate(
   payout: Payout,
@@ -213,13 +252,14 @@ function transitionUpdate(
     'requestIds = :requestIds',
     'gsi2pk = :gsi2pk',
   ];
-  for (const name of ['statusReason', 'feeMinor', 'providerReference'] as const) {
+  for (const name of ['statusReason', 'feeMinor', 'providerReference', 'approval'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
       values[`:${name}`] = next[name];
     }
   }
-  const awaiting = awaitingIndexKeys(next);
+  // The one sparse gsi3 holds every kind of waiting (payout-items.ts): the keys follow `next`.
+  const awaiting = waitingIndexKeys(next);
   if (awaiting !== undefined) {
     sets.push('gsi3pk = :gsi3pk', 'gsi3sk = :gsi3sk');
     values[':gsi3pk'] = awaiting.gsi3pk;
@@ -251,6 +291,8 @@ export function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['s
   const next: Payout = { ...payout, status: to, version: payout.version + 1, lastEventAt: cmd.recordedAt };
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;
+  if (cmd.approvalDecision !== undefined && payout.approval !== undefined)
+    next.approval = { ...payout.approval, decision: cmd.approvalDecision };
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
   if (cmd.providerReference !== undefined && payout.providerReference === undefined)
     next.providerReference = cmd.providerReference;

@@ -20,7 +20,8 @@ import {
   payoutPk,
   providerRefPk,
 } from './payout-items';
-import { applyTransition } from './payout-transitions';
+import { applyTransition, type TransitionOptions } from './payout-transitions';
+import { writeReversal, type ReversalWrite, type ReversalWriteResult } from './payout-reversals';
 import { PayoutsRepositoryError } from './payouts-errors';
 import type { KeyLock, PayoutsStore } from './payouts-store';
 
@@ -157,6 +158,7 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
         to: payout.status,
         source: 'api',
         sourceRef: input.requestId,
+        actor: { kind: input.actor.kind, id: input.actor.id },
       }),
       // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
       ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
@@ -193,9 +195,14 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
     }
   }
 
-  /** Moves a payout by an event; see payout-transitions.ts for the protocol. */
-  applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
-    return applyTransition(this, cmd);
+  /** Moves a payout by an event; see payout-transitions.ts for the protocol (and its options). */
+  applyTransition(cmd: TransitionCommand, options?: TransitionOptions): Promise<TransitionResult> {
+    return applyTransition(this, cmd, options);
+  }
+
+  /** Changes the payout's reversal request; see payout-reversals.ts. */
+  writeReversal(write: ReversalWrite): Promise<ReversalWriteResult> {
+    return writeReversal(this, write);
   }
 
   /** The payout, if it exists and belongs to the tenant; another tenant's payout is `undefined`. */

@@ -1,7 +1,8 @@
 import { assertNever } from './assert-never';
 import type { AuditActor, AuditEntry, AuditOutcome, AuditSubject } from './audit';
 import type { PayoutStatus, TransitionSource } from './lifecycle';
-import type { Actor, Payout, TransitionCommand } from './payout';
+import type { Actor, Payout, PayoutRecord, TransitionCommand } from './payout';
+import type { PayoutReversal } from './reversal';
 
 /**
  * The audit entries of payout changes, built in one place so every path that moves a payout —
@@ -40,6 +41,7 @@ export function requestIdOf(source: TransitionSource, sourceRef: string): string
     case 'provider_webhook':
     case 'poller':
     case 'submitter':
+    case 'sweeper':
       return null;
     default:
       return assertNever(source, 'transition source');
@@ -70,14 +72,18 @@ export function payoutCreatedEntry(payout: Payout, actor: Actor, requestId: stri
 
 /**
  * A transition as the trail records it: `applied` with the status it reached and the version it
- * wrote, or `forbidden` (the lifecycle refused it; nothing moved). Stale and duplicate events move
- * nothing and are on the timeline only.
+ * wrote, or `forbidden` (the lifecycle refused it; nothing moved). A provider's stale or duplicate
+ * event moves nothing and is on the timeline only; a principal's own action that turned out stale
+ * (a tenant's cancel confirmed after the provider's webhook canceled the payout) is recorded as
+ * `stale`, because the principal did act. `said` is what the actor gave with the action (a reason,
+ * a note); the facts of the transition are written after it, so it can never overwrite one.
  */
 export function payoutTransitionEntry(
   payout: Payout,
   cmd: TransitionCommand,
-  outcome: Extract<AuditOutcome, 'applied' | 'forbidden'>,
+  outcome: Extract<AuditOutcome, 'applied' | 'forbidden' | 'stale'>,
   next?: { status: PayoutStatus; version: number },
+  said?: Record<string, unknown>,
 ): AuditEntry {
   return {
     at: cmd.recordedAt,
@@ -88,6 +94,7 @@ export function payoutTransitionEntry(
     request_id: requestIdOf(cmd.source, cmd.sourceRef),
     outcome,
     details: {
+      ...said,
       source: cmd.source,
       source_ref: cmd.sourceRef,
       from: payout.status,
@@ -97,6 +104,47 @@ export function payoutTransitionEntry(
       status_reason: cmd.statusReason,
       provider_reference: cmd.providerReference,
       fee_minor: cmd.feeMinor,
+    },
+  };
+}
+
+/**
+ * A step of a payout's reversal request (requested, approved, rejected, sent, refused) as the trail
+ * records it: on the payout's own chain, with the request as it was and as it became. The payout's
+ * status does not move (it stays paid until the provider's return is confirmed as `provider_reversed`,
+ * a transition audited by payoutTransitionEntry). `said` as in payoutTransitionEntry.
+ */
+export function payoutReversalEntry(input: {
+  payout: Payout;
+  record: PayoutRecord;
+  before: PayoutReversal | undefined;
+  after: PayoutReversal;
+  source: TransitionSource;
+  sourceRef: string;
+  actor: Actor;
+  at: string;
+  said?: Record<string, unknown>;
+}): AuditEntry {
+  const { payout } = input;
+  return {
+    at: input.at,
+    actor: auditActorOf(input.actor, payout.tenantId),
+    action: `payout.${input.record}`,
+    subject: payoutSubject(payout.payoutId),
+    tenant_id: payout.tenantId,
+    request_id: requestIdOf(input.source, input.sourceRef),
+    outcome: 'applied',
+    details: {
+      ...input.said,
+      source: input.source,
+      source_ref: input.sourceRef,
+      status: payout.status,
+      version: payout.version,
+      reversal_id: input.after.reversalId,
+      reversal_from: input.before?.status ?? null,
+      reversal_to: input.after.status,
+      amount_minor: payout.amountMinor,
+      currency: payout.currency,
     },
   };
 }

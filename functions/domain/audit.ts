@@ -1,5 +1,6 @@
 import { AuditEncodingError, canonicalJson, canonicalSha256, toJsonValue, type JsonObject } from './audit-canonical';
 import { PAYOUT_EVENTS, type PayoutEvent } from './lifecycle';
+import { PAYOUT_RECORDS, type PayoutRecord } from './payout';
 
 /**
  * The audit trail (docs/audit.md): one record per audited change or operator read, in one shape,
@@ -49,6 +50,8 @@ export const AUDIT_SUBJECT_ID_CHARS_MAX = 512;
 export const PAYOUT_AUDIT_ACTIONS = [
   'payout.created',
   ...PAYOUT_EVENTS.map((event): `payout.${PayoutEvent}` => `payout.${event}`),
+  // A reversal request's steps (domain/payout.ts PAYOUT_RECORDS): audited under their own names too.
+  ...PAYOUT_RECORDS.map((record): `payout.${PayoutRecord}` => `payout.${record}`),
   'payout.read',
 ] as const;
 export const EXCEPTION_AUDIT_ACTIONS = [
@@ -64,9 +67,11 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * applied: the change was made. forbidden: a transition the lifecycle refuses was recorded, nothing
- * moved. dry_run: an operator asked what an action would touch. read / not_found: an operator read.
+ * moved. stale: a principal's own action whose effect was already there (another source made it
+ * first), nothing moved. dry_run: an operator asked what an action would touch. read / not_found:
+ * an operator read.
  */
-export const AUDIT_OUTCOMES = ['applied', 'forbidden', 'dry_run', 'read', 'not_found'] as const;
+export const AUDIT_OUTCOMES = ['applied', 'forbidden', 'stale', 'dry_run', 'read', 'not_found'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What a writer hands over; the trail adds the id, the position and the hashes. */

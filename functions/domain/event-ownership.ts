@@ -130,7 +130,8 @@ function mismatchOf(
 /**
  * Sources whose transitions are a provider's word about a payout and must carry a claim. The
  * submitter's answer is the provider's reply to our own call for this payout id (its idempotency
- * key), api and operator are ours: they are not claims by a third party.
+ * key), api, operator and sweeper (an approval that expired) are ours: not claims by a third party.
+ * (An api command may still carry a claim — a cancel the provider confirmed — and it is checked.)
  */
 export function isOwnershipCheckedSource(source: TransitionSource): boolean {
   switch (source) {
@@ -140,6 +141,7 @@ export function isOwnershipCheckedSource(source: TransitionSource): boolean {
     case 'api':
     case 'operator':
     case 'submitter':
+    case 'sweeper':
       return false;
     default:
       return assertNever(source, 'transition source');

@@ -29,10 +29,19 @@ export const EXCEPTION_CATEGORIES = [
   'duplicate_at_provider',
   'reversed_after_paid',
   'report_malformed',
+  // Authority over money (issue 10): an approval nobody gave in time; the sweeper canceled the payout.
+  'approval_expired',
 ] as const;
 export type ExceptionCategory = (typeof EXCEPTION_CATEGORIES)[number];
 
-export const EXCEPTION_OWNERS = ['ops', 'finance', 'compliance', 'provider'] as const;
+/**
+ * Who works an exception. `tenant`: the next step is the tenant's own (an approval of theirs
+ * expired; only they can decide whether to create the payout again). Such an exception sits in
+ * the same queue as the others (GET /exceptions?owner=tenant), the payout shows
+ * `exception_owner: tenant` to the tenant's own reads, and the SLA is the platform's promise that
+ * the tenant is told; an operator resolves it once they are, since a tenant has no exceptions route.
+ */
+export const EXCEPTION_OWNERS = ['ops', 'finance', 'compliance', 'provider', 'tenant'] as const;
 export type ExceptionOwner = (typeof EXCEPTION_OWNERS)[number];
 
 export const EXCEPTION_STATES = ['open', 'assigned', 'resolved'] as const;
@@ -61,6 +70,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   duplicate_at_provider: 8 * HOUR_SECONDS,
   reversed_after_paid: 24 * HOUR_SECONDS,
   report_malformed: 4 * HOUR_SECONDS,
+  // No money moved and none is at risk (the payout is canceled): the clock is for telling the tenant.
+  approval_expired: 24 * HOUR_SECONDS,
 };
 
 /** Who works each category by default: finance for amounts and fees, ops for states and records, provider support for their duplicates. */
@@ -73,6 +84,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
       return 'finance';
     case 'duplicate_at_provider':
       return 'provider';
+    case 'approval_expired':
+      return 'tenant';
     case 'forbidden_transition':
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
     // it and why, a question for the provider integration and, if a secret leaked, for security.
@@ -112,6 +125,7 @@ export type RowMismatchCategory = Exclude<
   | 'long_pending'
   | 'reconciliation_dead_lettered'
   | 'report_malformed'
+  | 'approval_expired'
 >;
 
 /**
@@ -152,6 +166,8 @@ export type ExceptionSubject =
   | { category: 'reconciliation_dead_lettered'; messageId: string }
   /** One per payout: the sweeper sees it again every run until the provider answers. */
   | { category: 'long_pending'; payoutId: string }
+  /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
+  | { category: 'approval_expired'; payoutId: string }
   /** One per (category, payout or provider row), across re-runs. */
   | { category: RowMismatchCategory; payoutId?: string; providerReference?: string }
   /** One per (provider, day): a re-run of the day with the same broken report updates it. */
@@ -182,6 +198,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `reconciliation_dlq:${subject.messageId}`;
     case 'long_pending':
       return `long_pending:${subject.payoutId}`;
+    case 'approval_expired':
+      return `approval_expired:${subject.payoutId}`;
     case 'missing_provider_reference':
     case 'missing_at_provider':
     case 'missing_internally':

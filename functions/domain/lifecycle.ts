@@ -19,7 +19,11 @@ export const PAYOUT_STATUSES = [
 ] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
-/** What can happen to a payout. `provider_*` events come from a webhook or the status poller. */
+/**
+ * What can happen to a payout. `provider_*` events come from a webhook, the status poller or the
+ * provider's answer to our own call (a cancel); `approved`, `approval_rejected` and
+ * `cancel_requested` from the tenant's API (issue 10); `approval_expired` from the sweeper.
+ */
 export const PAYOUT_EVENTS = [
   'approved',
   'canceled_by_operator',
@@ -30,11 +34,14 @@ export const PAYOUT_EVENTS = [
   'provider_failed',
   'provider_canceled',
   'provider_reversed',
+  'approval_rejected',
+  'approval_expired',
+  'cancel_requested',
 ] as const;
 export type PayoutEvent = (typeof PAYOUT_EVENTS)[number];
 
 /** Where a transition came from; recorded on every timeline entry. */
-export const TRANSITION_SOURCES = ['api', 'provider_webhook', 'poller', 'operator', 'submitter'] as const;
+export const TRANSITION_SOURCES = ['api', 'provider_webhook', 'poller', 'operator', 'submitter', 'sweeper'] as const;
 export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 
 /**
@@ -70,6 +77,10 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: FORBIDDEN,
     provider_canceled: FORBIDDEN,
     provider_reversed: FORBIDDEN,
+    // An approver said no, or nobody said yes in time: nothing was posted, nothing is released.
+    approval_rejected: T('canceled'),
+    approval_expired: T('canceled'),
+    cancel_requested: T('canceled'),
   },
   submitted: {
     approved: STALE,
@@ -81,6 +92,11 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: T('failed'),
     provider_canceled: T('canceled'),
     provider_reversed: FORBIDDEN,
+    // Decided already: the payout was approved (or never needed it) before this arrived.
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    // No provider has accepted it yet: the tenant may still withdraw it (in_transit is released).
+    cancel_requested: T('canceled'),
   },
   accepted: {
     approved: STALE,
@@ -93,6 +109,10 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: T('failed'),
     provider_canceled: T('canceled'),
     provider_reversed: FORBIDDEN,
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    // The provider holds it: only the provider can cancel it (the cancel route asks it).
+    cancel_requested: FORBIDDEN,
   },
   pending: {
     approved: STALE,
@@ -104,6 +124,9 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: T('failed'),
     provider_canceled: T('canceled'),
     provider_reversed: FORBIDDEN,
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    cancel_requested: FORBIDDEN,
   },
   paid: {
     approved: STALE,
@@ -116,6 +139,10 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: T('reversed'),
     provider_canceled: FORBIDDEN,
     provider_reversed: T('reversed'),
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    // Too late to cancel: the money arrived; a reversal is the way back.
+    cancel_requested: FORBIDDEN,
   },
   reversed: {
     approved: STALE,
@@ -127,6 +154,9 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: STALE,
     provider_canceled: FORBIDDEN,
     provider_reversed: STALE,
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    cancel_requested: FORBIDDEN,
   },
   failed: {
     approved: STALE,
@@ -139,6 +169,9 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: STALE,
     provider_canceled: FORBIDDEN,
     provider_reversed: FORBIDDEN,
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    cancel_requested: FORBIDDEN,
   },
   canceled: {
     approved: STALE,
@@ -150,6 +183,9 @@ export const TRANSITION_TABLE: Readonly<Record<PayoutStatus, Readonly<Record<Pay
     provider_failed: FORBIDDEN,
     provider_canceled: STALE,
     provider_reversed: FORBIDDEN,
+    approval_rejected: STALE,
+    approval_expired: STALE,
+    cancel_requested: STALE,
   },
 };
 
@@ -217,12 +253,16 @@ export function isAwaitingProvider(status: PayoutStatus): boolean {
 }
 
 /** How an event reaches us; published by GET /lifecycle so integrators know what to wait for. */
-export type EventChannel = 'api' | 'operator' | 'submission_response' | 'webhook' | 'polling';
+export type EventChannel = 'api' | 'operator' | 'submission_response' | 'webhook' | 'polling' | 'schedule';
 
 export function channelsOf(event: PayoutEvent): readonly EventChannel[] {
   switch (event) {
     case 'approved':
+    case 'approval_rejected':
+    case 'cancel_requested':
       return ['api'];
+    case 'approval_expired':
+      return ['schedule'];
     case 'canceled_by_operator':
       return ['operator'];
     case 'submission_rejected':

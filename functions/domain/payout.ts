@@ -1,6 +1,8 @@
+import type { ApprovalDecision, PayoutApproval, PrincipalRef } from './approval';
 import type { OwnershipClaim, OwnershipMismatch } from './event-ownership';
 import type { CurrencyCode } from './money';
 import type { PayoutEvent, PayoutStatus, TransitionSource } from './lifecycle';
+import type { PayoutReversal } from './reversal';
 
 /**
  * The payout as stored and as shown (DESIGN §1: it carries its internal payout ID, the client's
@@ -31,6 +33,12 @@ export interface Payout {
   /** Owner of the open exception on this payout, when there is one. */
   exceptionOwner?: string;
   requestIds: string[];
+  /** The principal that created it; four eyes compare approvers with it (approval.ts). */
+  createdBy?: PrincipalRef;
+  /** Set when the tenant's policy required approval at creation; the decision is added by it. */
+  approval?: PayoutApproval;
+  /** The latest reversal request of a paid payout (reversal.ts); written by the reversal actions only. */
+  reversal?: PayoutReversal;
 }
 
 export interface MaskedDestination {
@@ -80,6 +88,8 @@ export interface TransitionCommand {
   claim?: Omit<OwnershipClaim, 'providerReference'>;
   /** Written in the same transaction so a provider event is applied at most once. */
   dedup?: { provider: string; providerEventId: string };
+  /** An approver's decision (or the expiry), recorded on the payout's approval in the same write. */
+  approvalDecision?: ApprovalDecision;
 }
 
 export type TransitionResult =
@@ -91,16 +101,33 @@ export type TransitionResult =
   | { kind: 'rejected_ownership'; payout: Payout; mismatches: readonly OwnershipMismatch[] }
   | { kind: 'not_found' };
 
+/**
+ * Actions on a payout that do not move its status (the reversal request and its decisions): they
+ * appear in the timeline with outcome `recorded`, so every action is there with its actor.
+ */
+export const PAYOUT_RECORDS = [
+  'reversal_requested',
+  'reversal_approved',
+  'reversal_rejected',
+  'reversal_sent',
+  'reversal_refused',
+] as const;
+export type PayoutRecord = (typeof PAYOUT_RECORDS)[number];
+
 /** One entry of GET /payouts/{payoutId}/events. */
 export interface TimelineEntry {
   payoutId: string;
   at: string;
   occurredAt: string;
-  event: PayoutEvent | 'created';
-  outcome: 'applied' | 'stale' | 'forbidden';
+  event: PayoutEvent | 'created' | PayoutRecord;
+  outcome: 'applied' | 'stale' | 'forbidden' | 'recorded';
+  /** Who caused it (the audit record has the scopes too); absent on entries written before issue 10. */
+  actor?: { kind: Actor['kind']; id: string };
   from?: PayoutStatus;
   to?: PayoutStatus;
   source: TransitionSource;
   sourceRef: string;
   statusReason?: string;
+  /** The reversal request a `reversal_*` record is about. */
+  reversalId?: string;
 }

@@ -75,9 +75,53 @@ export type StatusResult =
     }
   | { readonly kind: 'not_found' };
 
+/** Ask the provider to stop a payout it accepted but has not paid (the tenant's cancel, issue 10). */
+export interface CancelRequest {
+  readonly payoutId: string;
+  readonly providerReference: string;
+}
+
+/**
+ * The answer to a cancel. Outcomes are values (TigerBeetle's split); transport failures are thrown
+ * as retryable ProviderErrors, and asking again is safe: canceling a canceled payout is `canceled`.
+ */
+export type CancelResult =
+  | {
+      readonly kind: 'canceled';
+      readonly providerReference: string;
+      /** The provider's state now, mapped (a `provider_canceled` event). */
+      readonly state: MappedProviderState;
+      /** What the provider says the payout is for: checked for ownership before anything moves. */
+      readonly amountMinor?: number;
+      readonly currency?: string;
+    }
+  /** The provider paid it, or is past the point where it can stop it. */
+  | { readonly kind: 'too_late'; readonly providerState: string }
+  | { readonly kind: 'not_found' }
+  /** This provider cannot cancel payouts at all. */
+  | { readonly kind: 'unsupported' };
+
+/** Ask the provider to return a paid payout (an approved reversal, issue 10). */
+export interface ReturnRequest {
+  readonly payoutId: string;
+  readonly providerReference: string;
+  /** Our reversal id: the provider's idempotency key, so a repeat never returns the money twice. */
+  readonly reversalId: string;
+  readonly amountMinor: number;
+  readonly currency: CurrencyCode;
+}
+
+export type ReturnResult =
+  /** The provider will return it; the payout becomes `reversed` when it confirms (webhook or poll). */
+  | { readonly kind: 'accepted'; readonly providerReference: string; readonly replayed: boolean }
+  | { readonly kind: 'refused'; readonly reasonCode: string; readonly reason: string }
+  | { readonly kind: 'unsupported' };
+
 export interface ProviderPort {
   /** The provider's name as stored on the payout and used in webhook routes (`sandbox`, `stripe`). */
   readonly provider: string;
   submit(submission: ProviderSubmission): Promise<SubmitResult>;
   getStatus(query: StatusQuery): Promise<StatusResult>;
+  cancel(request: CancelRequest): Promise<CancelResult>;
+  requestReturn(request: ReturnRequest): Promise<ReturnResult>;
 }

@@ -1,5 +1,6 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { approvalPolicies } from '../adapters/approval-policy-config';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -43,6 +44,7 @@ const create = idempotentCreate({
   ),
   now: () => new Date(),
   newPayoutId,
+  approvalPolicies: approvalPolicies(),
 });
 
 export const handler = httpHandler(

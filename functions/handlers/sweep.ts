@@ -5,6 +5,7 @@ import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
+import { PayoutWaitingIndex } from '../adapters/payout-waiting-index';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
@@ -27,6 +28,12 @@ function dependencies(): SweepDeps {
   const auditTable = requiredEnv(ENV.auditTable);
   // One trail for the payouts' transitions and the exceptions this job opens.
   const audit = new AuditTrail(client, auditTable);
+  const payouts = new PayoutsRepository({
+    client,
+    payoutsTable,
+    ledgerTable: requiredEnv(ENV.ledgerTable),
+    auditTable,
+  });
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
     webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
@@ -41,7 +48,9 @@ function dependencies(): SweepDeps {
       onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
     }),
     rechecks: new RecheckMarkers(client, operationsTable),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
+    payouts,
+    reversals: payouts,
+    waiting: new PayoutWaitingIndex(client, payoutsTable),
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),

@@ -9,9 +9,9 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export interface HttpHandlerOptions {
   /**
    * What an unforeseen failure of a POST means (internal-error.ts). Default `operator_action`;
-   * POST /payouts sets `idempotent_create`. A GET is always a `read`.
+   * POST /payouts sets `idempotent_create`, the payout actions `idempotent_action`. A GET is always a `read`.
    */
-  writes?: Extract<FailureSemantics, 'idempotent_create' | 'operator_action'>;
+  writes?: Extract<FailureSemantics, 'idempotent_create' | 'idempotent_action' | 'operator_action'>;
 }
 
 /**

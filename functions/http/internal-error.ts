@@ -16,12 +16,15 @@ import { ApiError } from './api-error';
  *      makes a retry safe; retrying with the same key is how the caller learns whether the payout
  *      exists, so `retryable` is the honest answer (deterministic failures are *returned* by the
  *      create service, stored and replayed as human_action_required; they never reach here).
+ *    - `idempotent_action` (the tenant's payout actions, issue 10): likewise, a retry with the same
+ *      Idempotency-Key is safe (the action key lock applies it at most once): `retryable`.
  *    - `operator_action` (ops POSTs): the action may be partly applied (a redrive moves messages
  *      one by one): `human_action_required`, check its audit trail before repeating it.
  *    - `webhook_delivery` (POST /webhooks/{provider}): nothing was acknowledged, the provider
  *      redelivers and intake deduplicates: `retryable`.
  */
-export type FailureSemantics = 'read' | 'idempotent_create' | 'operator_action' | 'webhook_delivery';
+export type FailureSemantics =
+  'read' | 'idempotent_create' | 'idempotent_action' | 'operator_action' | 'webhook_delivery';
 
 /** What a caller waits before retrying a transient failure; the SDK has already retried with backoff. */
 export const TRANSIENT_FAILURE_RETRY_AFTER_SECONDS = 1;
@@ -93,6 +96,9 @@ const TRANSIENT_MESSAGES: Record<FailureSemantics, string> = {
   idempotent_create:
     'A service we depend on is briefly unavailable; retry after the Retry-After delay ' +
     'with the same Idempotency-Key (it never creates a second payout)',
+  idempotent_action:
+    'A service we depend on is briefly unavailable; retry after the Retry-After delay ' +
+    'with the same Idempotency-Key (the action is applied at most once)',
   operator_action:
     'A service we depend on is briefly unavailable; ' +
     'the action may be partly applied. Retry after the Retry-After delay',
@@ -111,6 +117,12 @@ const UNKNOWN_FAILURES: Record<FailureSemantics, Pick<ApiError, 'category' | 'me
     message:
       'An internal error occurred and the outcome is unknown; ' +
       'retry with the same Idempotency-Key to learn it (it never creates a second payout)',
+  },
+  idempotent_action: {
+    category: 'retryable',
+    message:
+      'An internal error occurred and the outcome is unknown; ' +
+      'retry with the same Idempotency-Key to learn it (the action is applied at most once)',
   },
   operator_action: {
     category: 'human_action_required',

@@ -1,4 +1,6 @@
+import { approvalStateOf, type PayoutApproval } from '../domain/approval';
 import type { Payout, TimelineEntry } from '../domain/payout';
+import { reversalViewStatus, type PayoutReversal } from '../domain/reversal';
 import type { PayoutView } from './schemas';
 
 /**
@@ -25,6 +27,37 @@ export function payoutView(payout: Payout): PayoutView {
     exception_owner: payout.exceptionOwner ?? null,
     request_ids: payout.requestIds,
     reconciled_at: payout.reconciledAt ?? null,
+    approval: payout.approval === undefined ? null : approvalView(payout.approval),
+    reversal: payout.reversal === undefined ? null : reversalView(payout, payout.reversal),
+  };
+}
+
+function approvalView(approval: PayoutApproval): NonNullable<PayoutView['approval']> {
+  const decision = approval.decision;
+  return {
+    status: approvalStateOf(approval),
+    threshold: approval.thresholdMinor,
+    expires_at: approval.expiresAt,
+    decided_by: decision !== undefined && decision.kind !== 'expired' ? decision.by.clientId : null,
+    decided_at: decision?.at ?? null,
+    reason: decision?.kind === 'rejected' ? decision.reason : null,
+    note: decision?.kind === 'approved' ? (decision.note ?? null) : null,
+  };
+}
+
+function reversalView(payout: Payout, reversal: PayoutReversal): NonNullable<PayoutView['reversal']> {
+  return {
+    reversal_id: reversal.reversalId,
+    status: reversalViewStatus(payout.status, reversal),
+    reason: reversal.reason,
+    requested_by: reversal.requestedBy.clientId,
+    requested_at: reversal.requestedAt,
+    decided_by: reversal.decidedBy?.clientId ?? null,
+    decided_at: reversal.decidedAt ?? null,
+    note: reversal.note ?? null,
+    rejection_reason: reversal.rejectionReason ?? null,
+    sent_at: reversal.sentAt ?? null,
+    refusal: reversal.refusal ?? null,
   };
 }
 
@@ -39,5 +72,7 @@ export function timelineEntryView(entry: TimelineEntry) {
     source: entry.source,
     source_ref: entry.sourceRef,
     status_reason: entry.statusReason ?? null,
+    actor: entry.actor ?? null,
+    reversal_id: entry.reversalId ?? null,
   };
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
 import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
+import { PAYOUT_RECORDS } from '../domain/payout';
+import { REVERSAL_STATUSES } from '../domain/reversal';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
@@ -130,6 +132,45 @@ export const payoutViewSchema = z.object({
   exception_owner: z.string().nullable(),
   request_ids: z.array(z.string()),
   reconciled_at: iso.nullable(),
+  approval: z
+    .object({
+      status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+      threshold: z
+        .number()
+        .int()
+        .nullable()
+        .describe(
+          "The tenant's threshold the amount met (minor units); null: none set for the currency, so approval is required",
+        ),
+      expires_at: iso.describe('Still pending then: the sweeper cancels the payout'),
+      decided_by: z.string().nullable().describe('Client id of the approver who decided'),
+      decided_at: iso.nullable(),
+      reason: z.string().nullable().describe('The rejection reason'),
+      note: z.string().nullable().describe("The approver's note on an approval"),
+    })
+    .nullable()
+    .describe('null: the payout did not need approval'),
+  reversal: z
+    .object({
+      reversal_id: z.string(),
+      status: z
+        .enum([...REVERSAL_STATUSES, 'completed'])
+        .describe('completed: the provider returned the money and the payout is reversed'),
+      reason: z.string(),
+      requested_by: z.string().describe('Client id of the requester'),
+      requested_at: iso,
+      decided_by: z.string().nullable(),
+      decided_at: iso.nullable(),
+      note: z.string().nullable(),
+      rejection_reason: z.string().nullable(),
+      sent_at: iso.nullable().describe('When the provider accepted the return'),
+      refusal: z
+        .object({ code: z.string(), message: z.string() })
+        .nullable()
+        .describe('The provider would not return it'),
+    })
+    .nullable()
+    .describe('The latest reversal request, if any (earlier ones are in the timeline)'),
 });
 export type PayoutView = z.infer<typeof payoutViewSchema>;
 
@@ -216,13 +257,20 @@ export const listPayoutsQuerySchema = z
 export const timelineEntrySchema = z.object({
   at: iso,
   occurred_at: iso,
-  event: z.enum(['created', ...PAYOUT_EVENTS]),
-  outcome: z.enum(['applied', 'stale', 'forbidden']),
+  event: z.enum(['created', ...PAYOUT_EVENTS, ...PAYOUT_RECORDS]),
+  outcome: z
+    .enum(['applied', 'stale', 'forbidden', 'recorded'])
+    .describe('recorded: an action that does not move the status (a reversal request and its decisions)'),
   from: z.enum(PAYOUT_STATUSES).nullable(),
   to: z.enum(PAYOUT_STATUSES).nullable(),
   source: z.enum(TRANSITION_SOURCES),
   source_ref: z.string().describe('Request-Id (api, operator) or provider event id (webhook, poller)'),
   status_reason: z.string().nullable(),
+  actor: z
+    .object({ kind: z.enum(['client', 'operator', 'system', 'provider']), id: z.string() })
+    .nullable()
+    .describe('Who caused it: the client id of a tenant principal, an operator, a job or the provider'),
+  reversal_id: z.string().nullable(),
 });
 export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(timelineEntrySchema) });
 
@@ -233,7 +281,7 @@ export const lifecycleSchema = z.object({
   events: z.array(
     z.object({
       event: z.enum(PAYOUT_EVENTS),
-      channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling'])),
+      channels: z.array(z.enum(['api', 'operator', 'submission_response', 'webhook', 'polling', 'schedule'])),
     }),
   ),
   transitions: z.array(

@@ -21,6 +21,10 @@ export const EXCEPTION_ID_PATTERN = /^exc_[0-9a-f]{32}$/;
 export const isPayoutId = (value: unknown): value is string =>
   typeof value === 'string' && PAYOUT_ID_PATTERN.test(value);
 
+/** Reversal request ids are `rev_` + a ULID, minted by payout-actions when a reversal is requested. */
+export const REVERSAL_ID_PREFIX = 'rev_';
+export const REVERSAL_ID_PATTERN = /^rev_[0-9A-HJKMNP-TV-Z]{26}$/;
+
 /** A new payout id; create-payout stores it before the provider ever sees the payout (DESIGN §5). */
 export function newPayoutId(): string {
   return `${PAYOUT_ID_PREFIX}${ulid()}`;

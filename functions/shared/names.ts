@@ -164,6 +164,7 @@ export const FUNCTION_NAMES = [
   'get-corridors',
   'get-openapi',
   'create-payout',
+  'payout-actions',
   'query-payouts',
   'get-ledger-balances',
   'submit-payout',
@@ -190,6 +191,11 @@ export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' 
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';
+/**
+ * The same for the idempotent actions (app/actions/idempotent-action.ts). One prefix for every
+ * action: the key's scope already names the principal, the route and the resource.
+ */
+export const ACTION_IDEMPOTENCY_KEY_PREFIX = 'actions';
 
 /**
  * Retention of Powertools idempotency records; never shorter than the webhook and DLQ replay

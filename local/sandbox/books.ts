@@ -15,6 +15,8 @@ export interface SandboxRecord {
   bodyHash: string;
   /** Steps not yet applied, in time order. */
   schedule: ScheduledStep[];
+  /** A return was requested (POST /v1/payouts/{ref}/return): its `returned` says so. */
+  returnRequested?: boolean;
 }
 
 export type StoredOutcome =

@@ -1,6 +1,8 @@
 // The sandbox provider's HTTP surface (node:http, no framework). Routes:
 //   POST /v1/payouts                 Idempotency-Key required (our payout id)
 //   GET  /v1/payouts/{reference}
+//   POST /v1/payouts/{reference}/cancel    stops it while accepted or in transit (409 once it paid)
+//   POST /v1/payouts/{reference}/return    Idempotency-Key required; a paid payout is returned a step later
 //   GET  /v1/payouts?payout_id=…     every payout held for one of our payout ids (drills count them)
 //   POST /v1/test/advance            { seconds } moves the sandbox clock and applies due states
 //   GET  /v1/test/triggers           the trigger table
@@ -62,6 +64,13 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
       has_more: all.length > limit,
     };
     return sendJson(response, 200, list);
+  }
+  const action = /^\/v1\/payouts\/([^/]+)\/(cancel|return)$/.exec(path);
+  if (method === 'POST' && action) {
+    const reference = decodeURIComponent(action[1]!);
+    return action[2] === 'cancel'
+      ? cancelPayout(store, reference, response)
+      : returnPayout(store, reference, request, response);
   }
   const single = /^\/v1\/payouts\/([^/]+)$/.exec(path);
   if (method === 'GET' && single) {
@@ -148,6 +157,77 @@ async function createPayout(
     });
   });
   sendJson(response, 200, outcome.payout);
+}
+
+function cancelPayout(store: SandboxStore, reference: string, response: ServerResponse): void {
+  const outcome = store.cancel(reference);
+  switch (outcome.kind) {
+    case 'not_found':
+      return sendError(response, 404, 'not_found', 'resource_missing', `No such payout: ${reference}`);
+    case 'refused':
+      return sendJson(response, 409, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'payout_not_cancelable',
+          message: `The payout is ${outcome.payout.status} and can no longer be canceled.`,
+          payout_status: outcome.payout.status,
+        },
+      });
+    case 'canceled':
+      return sendJson(response, 200, outcome.payout);
+  }
+}
+
+async function returnPayout(
+  store: SandboxStore,
+  reference: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  const key = Array.isArray(header) ? header[0] : header;
+  const raw = await readBody(request);
+  if (!validIdempotencyKey(key))
+    return sendError(
+      response,
+      400,
+      'invalid_request_error',
+      'idempotency_key_missing',
+      'Idempotency-Key header (1-255 printable ASCII characters) is required',
+      'Idempotency-Key',
+    );
+  const body = parseJson(raw) as { amount?: unknown } | undefined;
+  const held = store.getPayout(reference);
+  // Full returns only: an amount, when sent, must be the payout's.
+  if (held !== undefined && body?.amount !== undefined && body.amount !== held.amount) {
+    return sendError(
+      response,
+      400,
+      'invalid_request_error',
+      'parameter_invalid',
+      `amount must be the payout's amount ${held.amount}`,
+      'amount',
+    );
+  }
+  const outcome = store.requestReturn(reference, key);
+  switch (outcome.kind) {
+    case 'not_found':
+      return sendError(response, 404, 'not_found', 'resource_missing', `No such payout: ${reference}`);
+    case 'refused':
+      return sendJson(response, 409, {
+        error: {
+          type: 'invalid_request_error',
+          code: outcome.code,
+          message:
+            outcome.code === 'payout_not_returnable'
+              ? `The payout is ${outcome.payout.status}; only a paid payout can be returned.`
+              : 'A return with another key was already requested for this payout.',
+          payout_status: outcome.payout.status,
+        },
+      });
+    case 'accepted':
+      return sendJson(response, 200, outcome.payout, outcome.replayed ? { [IDEMPOTENT_REPLAYED_HEADER]: 'true' } : {});
+  }
 }
 
 function parseJson(text: string): unknown {

@@ -25,6 +25,15 @@ import {
 import { batchIdFor, failureFor, sandboxFeeMinor, scheduleFor, type ScheduledStep } from './progression.js';
 
 export type { SandboxStateChange, StateChangeListener, SubmitOutcome } from './books.js';
+import { assertNever } from '../../functions/domain/assert-never.js';
+
+export type CancelOutcome =
+  { kind: 'canceled'; payout: SandboxPayout } | { kind: 'refused'; payout: SandboxPayout } | { kind: 'not_found' };
+
+export type ReturnOutcome =
+  | { kind: 'accepted'; payout: SandboxPayout; replayed: boolean }
+  | { kind: 'refused'; code: 'payout_not_returnable' | 'return_already_requested'; payout: SandboxPayout }
+  | { kind: 'not_found' };
 import { stateFiles, type StateFiles } from './state-file.js';
 import { triggerByName, triggerFor, DEFAULT_TRIGGER, type SandboxTrigger } from './triggers.js';
 
@@ -153,6 +162,58 @@ export class SandboxStore {
     };
   }
 
+  /**
+   * POST /v1/payouts/{ref}/cancel: a payout accepted or in transit is canceled now (its remaining
+   * steps dropped, a `payout.canceled` webhook sent); a canceled one answers as it is, so a repeat is
+   * harmless; a paid, failed or returned one cannot be stopped any more ("cancel until it pays").
+   */
+  cancel(providerReference: string): CancelOutcome {
+    const record = this.state.payouts[providerReference];
+    if (record === undefined) return { kind: 'not_found' };
+    switch (record.payout.status) {
+      case 'canceled':
+        return { kind: 'canceled', payout: record.payout };
+      case 'accepted':
+      case 'in_transit': {
+        record.schedule = [];
+        const change = this.enter(record, 'canceled', this.nowMs(), {
+          code: 'canceled_on_request',
+          message: 'Canceled at the client’s request before it was paid.',
+        });
+        this.persist({ payouts: [providerReference] });
+        this.notify([change]);
+        return { kind: 'canceled', payout: record.payout };
+      }
+      case 'paid':
+      case 'failed':
+      case 'returned':
+        return { kind: 'refused', payout: record.payout };
+      default:
+        return assertNever(record.payout.status, 'sandbox payout state');
+    }
+  }
+
+  /**
+   * POST /v1/payouts/{ref}/return with an Idempotency-Key: a paid payout is returned one step later
+   * (`returned`, a `payout.returned` webhook). The same key answers the same return again; another
+   * key, or a payout that is not paid, is refused (409).
+   */
+  requestReturn(providerReference: string, idempotencyKey: string): ReturnOutcome {
+    const record = this.state.payouts[providerReference];
+    if (record === undefined) return { kind: 'not_found' };
+    const requested = record.payout.return_id ?? null;
+    if (requested === idempotencyKey) return { kind: 'accepted', payout: record.payout, replayed: true };
+    if (requested !== null) return { kind: 'refused', code: 'return_already_requested', payout: record.payout };
+    if (record.payout.status !== 'paid')
+      return { kind: 'refused', code: 'payout_not_returnable', payout: record.payout };
+    record.payout = { ...record.payout, return_id: idempotencyKey };
+    record.returnRequested = true;
+    // Whatever the trigger had planned, the return is what happens next.
+    record.schedule = [{ state: 'returned', atMs: this.nowMs() + this.stepMs }];
+    this.persist({ payouts: [providerReference] });
+    return { kind: 'accepted', payout: record.payout, replayed: false };
+  }
+
   getPayout(providerReference: string): SandboxPayout | undefined {
     return this.state.payouts[providerReference]?.payout;
   }
@@ -245,10 +306,20 @@ export class SandboxStore {
     return payout;
   }
 
-  private enter(record: SandboxRecord, state: SandboxPayoutState, atMs: number): SandboxStateChange {
+  private enter(
+    record: SandboxRecord,
+    state: SandboxPayoutState,
+    atMs: number,
+    failureOverride?: { code: string; message: string },
+  ): SandboxStateChange {
     const previousStatus = record.payout.status;
     const at = new Date(atMs).toISOString();
-    const failure = failureFor(state);
+    const requestedReturn = state === 'returned' && record.returnRequested === true;
+    const failure =
+      failureOverride ??
+      (requestedReturn
+        ? { code: 'return_requested', message: 'Returned at the client’s request.' }
+        : failureFor(state));
     record.payout = {
       ...record.payout,
       status: state,

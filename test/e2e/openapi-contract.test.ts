@@ -44,6 +44,8 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   listPayouts: ['cursor_invalid', 'invalid_range'],
   opsFindPayout: ['lookup_key_missing', 'lookup_key_ambiguous', 'tenant_id_required', 'tenant_id_unexpected'],
   listExceptions: ['invalid_cursor'],
+  // An opaque cursor belongs to the query it came from; from must not pass to, nor the window its maximum.
+  searchAudit: ['cursor_invalid', 'invalid_range', 'range_too_long'],
   receiveWebhook: ['invalid_json'],
   replayEvents: ['invalid_range', 'provider_required'],
   // The clock's rule: a day that has not ended, or is too old, is refused (the body's description says so).

@@ -1,3 +1,4 @@
+import { assertNever } from '../../domain/assert-never';
 import {
   ProviderAuthenticationError,
   ProviderError,
@@ -22,7 +23,8 @@ export const RETRY_DELAY_MS_MAX = 2_000;
 /** A Retry-After longer than this is left to the queue's redelivery instead of sleeping in the Lambda. */
 export const RETRY_AFTER_SECONDS_MAX = 2;
 
-export type Operation = 'submit' | 'status';
+/** `cancel` and `return` are the tenant's actions (issue 10): idempotent at the provider, answered to a waiting caller. */
+export type Operation = 'submit' | 'status' | 'cancel' | 'return';
 
 export interface RetryDecision {
   readonly retry: boolean;
@@ -50,11 +52,21 @@ export function retryDecision(
     return no('same key, different body is our bug: repeating cannot fix it');
   if (error instanceof ProviderAuthenticationError) return no('credentials or configuration: repeating cannot fix it');
   if (error instanceof ProviderTimeoutError) {
-    return operation === 'status'
-      ? yes('a read is safe to repeat at once')
-      : no(
+    switch (operation) {
+      case 'status':
+        return yes('a read is safe to repeat at once');
+      case 'cancel':
+      case 'return':
+        return yes(
+          'canceling a canceled payout, or a return with the same key, changes nothing: safe to repeat at once',
+        );
+      case 'submit':
+        return no(
           'the provider may still be working on it: retry later from the queue, with the same key, not within this invocation',
         );
+      default:
+        return assertNever(operation, 'provider operation');
+    }
   }
   if (error instanceof ProviderUnavailableError) {
     if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > RETRY_AFTER_SECONDS_MAX)

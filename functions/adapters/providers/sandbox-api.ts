@@ -9,6 +9,10 @@ import type { SandboxPayoutState } from '../../domain/provider-status';
 export const SANDBOX_PATHS = {
   payouts: '/v1/payouts',
   payout: (providerReference: string) => `/v1/payouts/${encodeURIComponent(providerReference)}`,
+  /** Stops a payout that is accepted or in transit; 409 payout_not_cancelable once it paid. */
+  cancel: (providerReference: string) => `/v1/payouts/${encodeURIComponent(providerReference)}/cancel`,
+  /** Returns a paid payout (Idempotency-Key: our reversal id); `returned` follows one step later. */
+  return: (providerReference: string) => `/v1/payouts/${encodeURIComponent(providerReference)}/return`,
   advance: '/v1/test/advance',
   triggers: '/v1/test/triggers',
   health: '/healthz',
@@ -53,6 +57,8 @@ export interface SandboxPayout {
   status_transitions: Partial<Record<SandboxPayoutState, string>>;
   /** Settlement batch the payout is paid in (for the settlement report); null until paid. */
   batch_id: string | null;
+  /** The Idempotency-Key of the return requested of it (our reversal id), once one was. */
+  return_id?: string | null;
 }
 
 export interface SandboxList<T> {
@@ -68,6 +74,8 @@ export interface SandboxErrorBody {
     code: string;
     message: string;
     param?: string;
+    /** On a refused cancel or return: the payout's state at the sandbox. */
+    payout_status?: string;
   };
 }
 

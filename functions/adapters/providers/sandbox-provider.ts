@@ -1,7 +1,11 @@
 import { ProviderProtocolError, ProviderRejectedError, type ProviderError } from '../../domain/provider-errors';
 import type {
+  CancelRequest,
+  CancelResult,
   ProviderPort,
   ProviderSubmission,
+  ReturnRequest,
+  ReturnResult,
   StatusQuery,
   StatusResult,
   SubmitResult,
@@ -20,6 +24,7 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   SANDBOX_PATHS,
   type SandboxCreatePayoutRequest,
+  type SandboxErrorBody,
   type SandboxList,
   type SandboxPayout,
 } from './sandbox-api';
@@ -42,6 +47,12 @@ export const statusTimeoutMs = 3_000;
 export const SUBMIT_ATTEMPTS_MAX = 2;
 /** Attempts per status read: reads are safe to repeat. */
 export const STATUS_ATTEMPTS_MAX = 3;
+/**
+ * How long a cancel or return may take, and its attempts: a tenant's request is waiting on it
+ * inside API Gateway's 29 s, so 2 × 3 s + a retry delay stays well inside payout-actions' timeout.
+ */
+export const ACTION_TIMEOUT_MS = 3_000;
+export const ACTION_ATTEMPTS_MAX = 2;
 
 export interface SandboxProviderOptions {
   baseUrl: string;
@@ -164,6 +175,73 @@ export class SandboxProvider implements ProviderPort {
     };
   }
 
+  /**
+   * Cancels at the sandbox (POST /v1/payouts/{ref}/cancel). 200 is the canceled payout (also when
+   * it was canceled already); 409 payout_not_cancelable means it paid, or failed or came back.
+   */
+  async cancel(request: CancelRequest): Promise<CancelResult> {
+    const answer = await this.withRetries('cancel', ACTION_ATTEMPTS_MAX, () =>
+      this.request(
+        'cancel',
+        'POST',
+        SANDBOX_PATHS.cancel(request.providerReference),
+        ACTION_TIMEOUT_MS,
+        {},
+        [404, 409],
+      ),
+    );
+    if (answer === 'not_found' || answer.status === 404) return { kind: 'not_found' };
+    if (answer.status === 409) return { kind: 'too_late', providerState: refusedStatusOf(answer.json) };
+    const payout = parsePayout(answer.json);
+    return {
+      kind: 'canceled',
+      providerReference: payout.id,
+      state: mapSandboxState(payout.status),
+      ...moneyOf(payout),
+    };
+  }
+
+  /**
+   * Asks the sandbox to return a paid payout (POST /v1/payouts/{ref}/return), our reversal id as the
+   * Idempotency-Key: a repeat answers the first return, never a second one. 409 payout_not_returnable
+   * is the sandbox refusing (not paid there); `returned` arrives later by webhook or status read.
+   */
+  async requestReturn(request: ReturnRequest): Promise<ReturnResult> {
+    const answer = await this.withRetries('return', ACTION_ATTEMPTS_MAX, () =>
+      this.request(
+        'return',
+        'POST',
+        SANDBOX_PATHS.return(request.providerReference),
+        ACTION_TIMEOUT_MS,
+        {
+          headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: request.reversalId },
+          body: JSON.stringify({
+            amount: request.amountMinor,
+            currency: request.currency,
+            metadata: { payout_id: request.payoutId },
+          }),
+        },
+        [404, 409],
+      ),
+    );
+    if (answer === 'not_found' || answer.status === 404)
+      return {
+        kind: 'refused',
+        reasonCode: 'resource_missing',
+        reason: `sandbox holds no payout ${request.providerReference}`,
+      };
+    if (answer.status === 409) {
+      const error = (answer.json as Partial<SandboxErrorBody> | undefined)?.error;
+      return {
+        kind: 'refused',
+        reasonCode: error?.code ?? 'payout_not_returnable',
+        reason: error?.message ?? 'the sandbox refused the return',
+      };
+    }
+    const payout = parsePayout(answer.json);
+    return { kind: 'accepted', providerReference: payout.id, replayed: answer.replayed };
+  }
+
   private async withRetries<T>(operation: Operation, attemptsMax: number, call: () => Promise<T>): Promise<T> {
     const sleep =
       this.options.sleep ?? ((ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms)));
@@ -185,13 +263,17 @@ export class SandboxProvider implements ProviderPort {
     }
   }
 
-  /** One HTTP exchange, body included, under one timeout; throws classified ProviderErrors. */
+  /**
+   * One HTTP exchange, body included, under one timeout; throws classified ProviderErrors. Statuses
+   * in `answers` are outcomes of the operation (a refused cancel), returned to the caller to read.
+   */
   private async request(
     operation: Operation,
     method: 'GET' | 'POST',
     path: string,
     timeoutMs: number,
     init: { headers?: Record<string, string>; body?: string },
+    answers: readonly number[] = [],
   ): Promise<HttpAnswer | 'not_found'> {
     let response: Response;
     let text: string;
@@ -206,6 +288,7 @@ export class SandboxProvider implements ProviderPort {
       throw classifyFetchError(PROVIDER_NAME, error, timeoutMs);
     }
     const json = parseJson(text);
+    if (answers.includes(response.status)) return { status: response.status, json, replayed: false, retryAfter: null };
     if (response.status >= 200 && response.status < 300) {
       if (json === undefined)
         throw new ProviderProtocolError(`sandbox answered ${response.status} with a body that is not JSON`, {
@@ -275,6 +358,11 @@ function moneyOf(payout: SandboxPayout): { amountMinor: number; currency: string
     throw new ProviderProtocolError(message, { provider: PROVIDER_NAME });
   }
   return { amountMinor: payout.amount, currency: payout.currency.toUpperCase() };
+}
+
+/** The sandbox's state of a payout it would not cancel, from its 409 body. */
+function refusedStatusOf(body: unknown): string {
+  return (body as Partial<SandboxErrorBody> | undefined)?.error?.payout_status ?? 'unknown';
 }
 
 function parseList(value: unknown): SandboxPayout[] {

@@ -92,79 +92,112 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
   try {
     const reportByRef = new PartitionSet(work, 'report-by-ref', count);
     const reportRows = await partitionReport(input.report, reportByRef);
-    const payoutsById = new PartitionSet(work, 'payouts-by-id', count);
-    const refIndex = new PartitionSet(work, 'ref-index', count);
-    let payoutRows = 0;
-    for await (const payout of input.payouts) {
-      payoutRows += 1;
-      payoutsById.add(payout.payoutId, payout);
-      if (payout.providerReference !== undefined)
-        refIndex.add(payout.providerReference, [payout.providerReference, payout.payoutId]);
-    }
-    payoutsById.close();
-    refIndex.close();
-    const ledgerById = new PartitionSet(work, 'ledger-by-id', count);
-    let ledgerRows = 0;
-    for await (const fact of input.ledger ?? []) {
-      ledgerRows += 1;
-      ledgerById.add(fact.payoutId, fact);
-    }
-    ledgerById.close();
-
-    // Report rows travel as `<key fields>\t<row JSON>` lines, so this pass routes them without
-    // parsing or re-serializing a row (identifiers never hold a tab: the parser refuses control
-    // characters in them).
-    const reportById = new PartitionSet(work, 'report-by-id', count);
-    for (let bucket = 0; bucket < count; bucket += 1) {
-      const byRef = new Map(refIndex.read<[string, string]>(bucket));
-      for (const line of reportByRef.readLines(bucket)) {
-        const [providerReference, metadataPayoutId, json] = splitTwoTabs(line);
-        const byReference = byRef.get(providerReference);
-        const resolvedId = byReference ?? (metadataPayoutId === '' ? null : metadataPayoutId);
-        const matchedBy: MatchedBy =
-          byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
-        reportById.addLine(resolvedId ?? `ref:${providerReference}`, `${resolvedId ?? ''}\t${matchedBy}\t${json}`);
-      }
-    }
-    reportById.close();
-    reportByRef.remove();
-    refIndex.remove();
-
-    const reconciliation = new FileSink(join(input.outputDir, 'reconciliation.csv'), { hash: true });
-    const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
-    reconciliation.write(RECONCILIATION_CSV_HEADER, 0);
-    exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
-    const summary = new SummaryAccumulator();
-    for (let bucket = 0; bucket < count; bucket += 1) {
-      const facts = new Map<string, LedgerFact[]>();
-      for (const fact of ledgerById.read<LedgerFact>(bucket))
-        facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
-      const payouts = payoutsById
-        .read<ReconPayout>(bucket)
-        .map((payout) => withLedger(payout, facts.get(payout.payoutId)));
-      const rows = await joinBucket(payouts, readResolved(reportById, bucket), ports);
-      const refs = await openExceptions(rows, ports);
-      const matched: string[] = [];
-      rows.forEach((row, i) => {
-        summary.add(row);
-        const ref = refs[i];
-        reconciliation.write(reconciliationCsvLine(row, ref));
-        if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
-        if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
-      });
-      if (matched.length > 0) await ports.onMatched?.(matched);
-    }
-    const summaryFile = new FileSink(join(input.outputDir, 'summary.json'), { hash: true });
-    summaryFile.write(summary.toJson(input.date), 0);
-    const files = [
-      { name: 'reconciliation.csv', ...reconciliation.close() },
-      { name: 'exceptions.csv', ...exceptions.close() },
-      { name: 'summary.json', ...summaryFile.close() },
-    ];
-    return { reportRows, payoutRows, ledgerRows, files, counts: summary.counts() };
+    const payouts = await partitionPayouts(input.payouts, work, count);
+    const ledger = await partitionLedger(input.ledger ?? [], work, count);
+    const reportById = resolveReportRows(reportByRef, payouts.refIndex, work, count);
+    const written = await joinAndWrite(input, ports, {
+      payoutsById: payouts.byId,
+      ledgerById: ledger.byId,
+      reportById,
+    });
+    return { reportRows, payoutRows: payouts.rows, ledgerRows: ledger.rows, ...written };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Our payouts by payout id, and the provider-reference → payout-id index the report is resolved with. */
+async function partitionPayouts(source: AsyncIterable<ReconPayout>, work: string, count: number) {
+  const byId = new PartitionSet(work, 'payouts-by-id', count);
+  const refIndex = new PartitionSet(work, 'ref-index', count);
+  let rows = 0;
+  for await (const payout of source) {
+    rows += 1;
+    byId.add(payout.payoutId, payout);
+    if (payout.providerReference !== undefined)
+      refIndex.add(payout.providerReference, [payout.providerReference, payout.payoutId]);
+  }
+  byId.close();
+  refIndex.close();
+  return { byId, refIndex, rows };
+}
+
+async function partitionLedger(source: AsyncIterable<LedgerFact> | Iterable<LedgerFact>, work: string, count: number) {
+  const byId = new PartitionSet(work, 'ledger-by-id', count);
+  let rows = 0;
+  for await (const fact of source) {
+    rows += 1;
+    byId.add(fact.payoutId, fact);
+  }
+  byId.close();
+  return { byId, rows };
+}
+
+/**
+ * Each report row gets the payout id it belongs to (by provider reference first, then the id the
+ * provider echoed in metadata) and is re-partitioned by that id. Report rows travel as
+ * `<key fields>\t<row JSON>` lines, so this pass routes them without parsing or re-serializing a
+ * row (identifiers never hold a tab: the parser refuses control characters in them).
+ */
+function resolveReportRows(reportByRef: PartitionSet, refIndex: PartitionSet, work: string, count: number) {
+  const reportById = new PartitionSet(work, 'report-by-id', count);
+  for (let bucket = 0; bucket < count; bucket += 1) {
+    const byRef = new Map(refIndex.read<[string, string]>(bucket));
+    for (const line of reportByRef.readLines(bucket)) {
+      const [providerReference, metadataPayoutId, json] = splitTwoTabs(line);
+      const byReference = byRef.get(providerReference);
+      const resolvedId = byReference ?? (metadataPayoutId === '' ? null : metadataPayoutId);
+      const matchedBy: MatchedBy =
+        byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
+      reportById.addLine(resolvedId ?? `ref:${providerReference}`, `${resolvedId ?? ''}\t${matchedBy}\t${json}`);
+    }
+  }
+  reportById.close();
+  reportByRef.remove();
+  refIndex.remove();
+  return reportById;
+}
+
+interface Partitioned {
+  readonly payoutsById: PartitionSet;
+  readonly ledgerById: PartitionSet;
+  readonly reportById: PartitionSet;
+}
+
+/** Join bucket by bucket, open the exceptions, and write the three hashed files. */
+async function joinAndWrite(input: EngineInput, ports: EnginePorts, parts: Partitioned) {
+  const reconciliation = new FileSink(join(input.outputDir, 'reconciliation.csv'), { hash: true });
+  const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
+  reconciliation.write(RECONCILIATION_CSV_HEADER, 0);
+  exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
+  const summary = new SummaryAccumulator();
+  for (let bucket = 0; bucket < parts.payoutsById.count; bucket += 1) {
+    const facts = new Map<string, LedgerFact[]>();
+    for (const fact of parts.ledgerById.read<LedgerFact>(bucket))
+      facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
+    const payouts = parts.payoutsById
+      .read<ReconPayout>(bucket)
+      .map((payout) => withLedger(payout, facts.get(payout.payoutId)));
+    const rows = await joinBucket(payouts, readResolved(parts.reportById, bucket), ports);
+    const refs = await openExceptions(rows, ports);
+    const matched: string[] = [];
+    rows.forEach((row, i) => {
+      summary.add(row);
+      const ref = refs[i];
+      reconciliation.write(reconciliationCsvLine(row, ref));
+      if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
+      if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
+    });
+    if (matched.length > 0) await ports.onMatched?.(matched);
+  }
+  const summaryFile = new FileSink(join(input.outputDir, 'summary.json'), { hash: true });
+  summaryFile.write(summary.toJson(input.date), 0);
+  const files = [
+    { name: 'reconciliation.csv', ...reconciliation.close() },
+    { name: 'exceptions.csv', ...exceptions.close() },
+    { name: 'summary.json', ...summaryFile.close() },
+  ];
+  return { files, counts: summary.counts() };
 }
 
 async function partitionReport(report: AsyncIterable<Uint8Array>, into: PartitionSet): Promise<number> {

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutCreationStore } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
+import { approvalExpiresAt, approvalRequirement, policyFor, type ApprovalPolicies } from '../../domain/approval';
 import type { Payout } from '../../domain/payout';
 import { maskDestination } from '../../domain/recipient';
 import { ApiError } from '../../http/api-error';
@@ -41,6 +42,8 @@ export interface CreatePayoutDependencies {
   expiresAfterSeconds: number;
   now: () => Date;
   newPayoutId: () => string;
+  /** Four eyes (domain/approval.ts): at or over the tenant's threshold, created requires_approval, not submitted. */
+  approvalPolicies: ApprovalPolicies;
 }
 
 export const IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS = 1;
@@ -68,7 +71,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
     const { request, caller, requestId } = input;
     const hashes = fieldHashes(request.body, request.destination, payoutId);
     try {
-      const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString());
+      const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString(), deps.approvalPolicies);
       const result = await deps.repository.createPayout({
         payout,
         destination: request.destination,
@@ -90,7 +93,8 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
           replayed: true,
         };
       }
-      await deps.enqueue({ payoutId });
+      // Awaiting approval: nothing goes to the provider until an approver submits it.
+      if (payout.status === 'submitted') await deps.enqueue({ payoutId });
       return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
     } catch (error) {
       if (!isDeterministicFailure(error)) throw error;
@@ -138,13 +142,19 @@ function newPayout(
   caller: Caller,
   requestId: string,
   now: string,
+  policies: ApprovalPolicies,
 ): Payout {
   const { body } = request;
+  const approval = approvalRequirement(policyFor(policies, caller.tenantId), body.currency, body.amount);
   return {
     payoutId,
     tenantId: caller.tenantId,
     idempotencyKey: request.idempotencyKey,
-    status: 'submitted',
+    status: approval.required ? 'requires_approval' : 'submitted',
+    createdBy: { clientId: caller.clientId, subject: caller.subject },
+    ...(approval.required
+      ? { approval: { thresholdMinor: approval.thresholdMinor, expiresAt: approvalExpiresAt(now) } }
+      : {}),
     version: 1,
     amountMinor: body.amount,
     currency: body.currency,

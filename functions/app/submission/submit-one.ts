@@ -17,7 +17,8 @@ import type { Destination } from '../../domain/recipient';
  *   requires_approval                      → skipped: approval enqueues it again
  *   past submitted (duplicate message)     → skipped: acknowledged, no provider call
  *   provider transport failure (5xx, timeout, connection) → throw ProviderError (retried)
- *   accepted                               → provider_accepted (with reference and fee)
+ *   accepted                               → provider_accepted (with reference and fee); found
+ *                                            canceled meanwhile → the provider is asked to cancel it
  *   rejected                               → submission_rejected (payout fails with the reason)
  */
 
@@ -50,7 +51,9 @@ export type SubmissionOutcome =
       replayed: boolean;
       transition: TransitionResult['kind'];
     }
-  | { kind: 'rejected'; payoutId: string; reasonCode: string; transition: TransitionResult['kind'] };
+  | { kind: 'rejected'; payoutId: string; reasonCode: string; transition: TransitionResult['kind'] }
+  /** Canceled here while the submission was in flight; the provider accepted it, then canceled it on our request. */
+  | { kind: 'canceled_at_provider'; payoutId: string; providerReference: string };
 
 export class SubmissionError extends DomainError {
   readonly payoutId: string;
@@ -100,8 +103,15 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
     ...(answer.feeMinor === undefined ? {} : { feeMinor: answer.feeMinor }),
   });
   checkResult(result, payoutId, 'provider_accepted');
-  // The dangerous race: an operator canceled the payout after we read it, but the provider now holds
-  // the money. Acknowledging would hide it; failing the record sends it to the DLQ as an exception.
+  // The dangerous race: the payout was canceled (by the tenant or an operator) after we read it, but
+  // the provider now holds the money. A provider that can still cancel it is asked to (our ledger
+  // released in_transit with the cancel, so the books then agree); otherwise acknowledging would hide
+  // it, so failing the record sends it to the DLQ as an exception.
+  if (result.kind === 'stale' && result.payout.status === 'canceled') {
+    const undone = await provider.cancel({ payoutId, providerReference: answer.providerReference });
+    if (undone.kind === 'canceled')
+      return { kind: 'canceled_at_provider', payoutId, providerReference: answer.providerReference };
+  }
   if (result.kind === 'stale' && isTerminal(result.payout.status) && result.payout.status !== 'reversed') {
     throw new SubmissionError(
       'provider_holds_terminal_payout',

@@ -12,10 +12,12 @@ import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 import { assertNever } from '../../domain/assert-never';
 import { openOwnershipException } from '../webhooks/ownership-exception';
+import { resolveLongPending } from '../webhooks/process';
+import { expireApprovals } from './approvals';
+import { sweepReversals, type ReversalSweepDeps } from './reversals';
 
 /** The sweeper as the audit trail names it (a job: its function name). */
 const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
-import { resolveLongPending } from '../webhooks/process';
 
 /**
  * The scheduled sweeper (contracts.md: every 5 minutes). Four jobs, each bounded, each idempotent
@@ -27,7 +29,12 @@ import { resolveLongPending } from '../webhooks/process';
  *    moves nothing and opens an `event_ownership_mismatch` exception);
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
- *    `submitted` payout the provider does not know is handed to the submitter again.
+ *    `submitted` payout the provider does not know is handed to the submitter again;
+ * 5. approvals open past APPROVAL_EXPIRES_AFTER_SECONDS → canceled, with a tenant-owned exception
+ *    (sweeper/approvals.ts);
+ * 6. reversals approved or sent without news → the return re-sent, or the provider re-asked
+ *    (sweeper/reversals.ts).
+ * Jobs 5 and 6 run when `waiting` is wired (the handler always wires it).
  */
 export const INBOX_ENQUEUE_GRACE_SECONDS = 60;
 export const SWEEP_INBOX_EVENTS_MAX = 100;
@@ -50,6 +57,10 @@ export interface SweepDeps {
   /** Payouts awaiting the provider and quiet since before the given instant (the sparse gsi3). */
   awaiting: { quietSince(quietBeforeIso: string): Promise<Array<SweepCandidate & { payoutId: string }>> };
   providers: Readonly<Record<string, ProviderPort>>;
+  /** The APPROVAL and REVERSAL partitions of gsi3 (adapters/payout-waiting-index.ts). */
+  waiting?: ReversalSweepDeps['waiting'] & { approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> };
+  /** The reversal writes, for the reversal job (PayoutsRepository has it). */
+  reversals?: Pick<ReversalSweepDeps['payouts'], 'writeReversal'>;
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
   resubmit?: (payoutId: string) => Promise<void>;
   nowMs(): number;
@@ -65,6 +76,11 @@ export interface SweepReport {
   ownershipRejected: number;
   longPending: number;
   resubmitted: number;
+  /** Payouts whose approval expired, canceled with a tenant-owned exception. */
+  approvalsExpired: number;
+  /** Approved reversals whose return reached the provider on this run, and sent ones it confirmed. */
+  reversalsResent: number;
+  reversalsConfirmed: number;
   statusCalls: number;
   errors: number;
 }
@@ -78,6 +94,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     ownershipRejected: 0,
     longPending: 0,
     resubmitted: 0,
+    approvalsExpired: 0,
+    reversalsResent: 0,
+    reversalsConfirmed: 0,
     statusCalls: 0,
     errors: 0,
   };
@@ -177,6 +196,35 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       }
     }
   });
+  const waiting = deps.waiting;
+  if (waiting !== undefined) {
+    await job('approvals', async () => {
+      report.approvalsExpired += await expireApprovals(
+        { exceptions: deps.exceptions, payouts: deps.payouts, waiting },
+        nowIso,
+      );
+    });
+    const reversals = deps.reversals;
+    if (reversals !== undefined) {
+      await job('reversals', async () => {
+        const spend = () => (report.statusCalls < SWEEP_STATUS_CALLS_MAX ? (report.statusCalls++, true) : false);
+        const payouts: ReversalSweepDeps['payouts'] = {
+          applyTransition: (cmd) => deps.payouts.applyTransition(cmd),
+          getPayoutById: (payoutId) => deps.payouts.getPayoutById(payoutId),
+          writeReversal: (write) => reversals.writeReversal(write),
+        };
+        const log = deps.log === undefined ? {} : { log: deps.log };
+        const result = await sweepReversals(
+          { exceptions: deps.exceptions, payouts, waiting, providers: deps.providers, ...log },
+          nowMs,
+          spend,
+        );
+        report.reversalsResent += result.resent;
+        report.reversalsConfirmed += result.confirmed;
+        report.ownershipRejected += result.ownershipRejected;
+      });
+    }
+  }
   return report;
 }
 

@@ -8,7 +8,12 @@ import {
 } from '../../http/http-limits';
 import type { WebhookAccepted } from '../../http/webhook-schemas';
 import { webhookEnvelope } from '../../domain/provider-events';
-import { isWebhookProvider, verifyWebhookSignature, type SignatureFailure } from '../../domain/webhook-signatures';
+import {
+  isWebhookProvider,
+  verifyWebhookSignature,
+  type SignatureFailure,
+  type WebhookProvider,
+} from '../../domain/webhook-signatures';
 import { ApiError } from '../../http/api-error';
 import { bodyError } from '../../http/body';
 import { parseStrictJsonBytes, type StrictJsonFailure } from '../../http/strict-json';
@@ -56,84 +61,86 @@ export interface IntakeRequest {
   requestId: string;
 }
 
+/** The refusals intake writes nothing for, each with its one answer. */
+const refusal = (status: number, type: ApiError['type'], code: string, message: string) =>
+  new ApiError({ status, type, code, category: 'terminal', message });
+const UNKNOWN_PROVIDER = () =>
+  refusal(404, 'not_found_error', 'unknown_provider', 'no webhook endpoint for this provider');
+const BODY_TOO_LARGE = () =>
+  refusal(
+    413,
+    'invalid_request_error',
+    'body_too_large',
+    `webhook bodies are limited to ${WEBHOOK_BODY_BYTES_MAX} bytes`,
+  );
+// One message for every signature failure: a forger learns nothing about which check failed.
+const SIGNATURE_INVALID = () =>
+  refusal(401, 'authentication_error', 'signature_invalid', 'webhook signature could not be verified');
+const NOT_AN_ENVELOPE = () =>
+  refusal(400, 'invalid_request_error', 'invalid_json', 'webhook body must be a JSON object with an event id and type');
+
+type Refused = { ok: false; reason: RejectionReason; error: ApiError };
+type Admitted = {
+  ok: true;
+  provider: WebhookProvider;
+  providerEventId: string;
+  eventType: string;
+  signatureTimestampSeconds: number;
+  nowMs: number;
+};
+
 export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): Promise<HttpResult> {
   const { provider, requestId } = request;
-  const reject = (reason: RejectionReason, error: ApiError): HttpResult => {
-    deps.countRejection(reason, isWebhookProvider(provider) ? provider : 'unknown');
-    deps.log?.('webhook rejected', { reason, provider, requestId });
-    return errorResponse(error, requestId);
-  };
-  if (!isWebhookProvider(provider)) {
-    return reject(
-      'unknown_provider',
-      new ApiError({
-        status: 404,
-        type: 'not_found_error',
-        code: 'unknown_provider',
-        category: 'terminal',
-        message: 'no webhook endpoint for this provider',
-      }),
-    );
+  const admitted = await admit(deps, request);
+  if (!admitted.ok) {
+    deps.countRejection(admitted.reason, isWebhookProvider(provider) ? provider : 'unknown');
+    deps.log?.('webhook rejected', { reason: admitted.reason, provider, requestId });
+    return errorResponse(admitted.error, requestId);
   }
+  return persistAndEnqueue(deps, request, admitted);
+}
+
+/** Every check before anything is written, in the order of precedence above. */
+async function admit(deps: IntakeDeps, request: IntakeRequest): Promise<Refused | Admitted> {
+  const { provider } = request;
+  if (!isWebhookProvider(provider)) return { ok: false, reason: 'unknown_provider', error: UNKNOWN_PROVIDER() };
   if (request.rawBody.byteLength > WEBHOOK_BODY_BYTES_MAX) {
-    return reject(
-      'body_too_large',
-      new ApiError({
-        status: 413,
-        type: 'invalid_request_error',
-        code: 'body_too_large',
-        category: 'terminal',
-        message: `webhook bodies are limited to ${WEBHOOK_BODY_BYTES_MAX} bytes`,
-      }),
-    );
+    return { ok: false, reason: 'body_too_large', error: BODY_TOO_LARGE() };
   }
   const nowMs = deps.nowMs();
-  const secrets = await deps.secrets.secretsFor(provider, nowMs);
   const verified = verifyWebhookSignature(provider, {
     headers: request.headers,
     rawBody: request.rawBody,
-    secrets,
+    secrets: await deps.secrets.secretsFor(provider, nowMs),
     nowSeconds: Math.floor(nowMs / 1_000),
   });
-  if (!verified.ok) {
-    // One message for every reason: a forger learns nothing about which check failed.
-    return reject(
-      verified.reason,
-      new ApiError({
-        status: 401,
-        type: 'authentication_error',
-        code: 'signature_invalid',
-        category: 'terminal',
-        message: 'webhook signature could not be verified',
-      }),
-    );
-  }
+  if (!verified.ok) return { ok: false, reason: verified.reason, error: SIGNATURE_INVALID() };
   const parsed = parseStrictJsonBytes(request.rawBody, WEBHOOK_BODY_DEPTH_MAX);
-  if (!parsed.ok) {
-    const refused = bodyRefusal(parsed.failure);
-    return reject(refused.reason, refused.error);
-  }
+  if (!parsed.ok) return { ok: false, ...bodyRefusal(parsed.failure) };
   const envelope = webhookEnvelope(provider, request.headers, parsed.value);
-  if (!envelope.ok) {
-    return reject(
-      'invalid_json',
-      new ApiError({
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'invalid_json',
-        category: 'terminal',
-        message: 'webhook body must be a JSON object with an event id and type',
-      }),
-    );
-  }
+  if (!envelope.ok) return { ok: false, reason: 'invalid_json', error: NOT_AN_ENVELOPE() };
   const { providerEventId, eventType } = envelope.envelope;
+  return {
+    ok: true,
+    provider,
+    providerEventId,
+    eventType,
+    signatureTimestampSeconds: verified.timestampSeconds,
+    nowMs,
+  };
+}
+
+/** Persist, then enqueue, then answer 2xx: the provider hears "received" only once both are durable. */
+async function persistAndEnqueue(deps: IntakeDeps, request: IntakeRequest, admitted: Admitted): Promise<HttpResult> {
+  const { provider, providerEventId, eventType, nowMs } = admitted;
+  const { requestId } = request;
   const receivedAt = new Date(nowMs).toISOString();
   const received = await deps.inbox.receive({
     provider,
     providerEventId,
     eventType,
     receivedAt,
-    signatureTimestampSeconds: verified.timestampSeconds,
+    signatureTimestampSeconds: admitted.signatureTimestampSeconds,
     rawBody: request.rawBody,
   });
   const accepted = (duplicate: boolean, status: number) =>
@@ -156,24 +163,24 @@ export async function intakeWebhook(deps: IntakeDeps, request: IntakeRequest): P
       requestId,
       error: String(error),
     });
-    return errorResponse(
-      new ApiError({
-        status: 503,
-        type: 'api_error',
-        code: 'enqueue_failed',
-        category: 'retryable',
-        message: 'the event was stored but not queued; retry the delivery',
-        headers: { 'retry-after': String(ENQUEUE_FAILED_RETRY_AFTER_SECONDS) },
-        cause: error,
-      }),
-      requestId,
-    );
+    return errorResponse(enqueueFailed(error), requestId);
   }
   // If this write fails after a successful send, the sweeper enqueues once more: the processor's
   // dedup record makes that second message a no-op. The provider still gets its 2xx only below.
   await deps.inbox.markEnqueued(provider, providerEventId, receivedAt);
   return accepted(received.kind === 'duplicate', received.kind === 'duplicate' ? 200 : 202);
 }
+
+const enqueueFailed = (cause: unknown) =>
+  new ApiError({
+    status: 503,
+    type: 'api_error',
+    code: 'enqueue_failed',
+    category: 'retryable',
+    message: 'the event was stored but not queued; retry the delivery',
+    headers: { 'retry-after': String(ENQUEUE_FAILED_RETRY_AFTER_SECONDS) },
+    cause,
+  });
 
 /** The API's body errors (http/body.ts), except that a syntax error keeps intake's documented `invalid_json`. */
 function bodyRefusal(failure: StrictJsonFailure): { reason: RejectionReason; error: ApiError } {

@@ -129,6 +129,31 @@ const isStrictQuery = (route: OpenApiRoute): boolean =>
 
 /** Statuses every route may answer, and the routes' own, with who answers them. */
 function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
+  const { descriptions, fromGateway } = errorDescriptions(route);
+  const extraHeaders = {
+    ...(route.errorHeaders ?? {}),
+    ...(descriptions.has(503) ? { 503: ['Retry-After'] } : {}),
+  } as Partial<Record<number, ResponseHeader[]>>;
+  return Object.fromEntries(
+    [...descriptions.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, description]) => [
+        String(status),
+        {
+          description,
+          headers: responseHeaders(extraHeaders[status]),
+          content: {
+            'application/json': {
+              schema: fromGateway.has(status) ? { anyOf: [ERROR_REF, GATEWAY_ERROR_REF] } : ERROR_REF,
+            },
+          },
+        },
+      ]),
+  );
+}
+
+/** Each error status the route can answer, described; and which of them API Gateway may answer instead. */
+function errorDescriptions(route: OpenApiRoute): { descriptions: Map<number, string>; fromGateway: Set<number> } {
   const own = route.errors as Partial<Record<number, string>>;
   const join = (...parts: Array<string | undefined>) => parts.filter((p) => p !== undefined).join('; ');
   const fromGateway = new Set<number>([429, 500]);
@@ -180,26 +205,7 @@ function errorResponses(route: OpenApiRoute): Record<string, JsonObject> {
     `internal_error (${unknown.category}): ${unknown.message}. Or API Gateway's own refusal when the function ` +
       'itself fails (a crash or a timeout)',
   );
-  const extraHeaders = {
-    ...(route.errorHeaders ?? {}),
-    ...(descriptions.has(503) ? { 503: ['Retry-After'] } : {}),
-  } as Partial<Record<number, ResponseHeader[]>>;
-  return Object.fromEntries(
-    [...descriptions.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, description]) => [
-        String(status),
-        {
-          description,
-          headers: responseHeaders(extraHeaders[status]),
-          content: {
-            'application/json': {
-              schema: fromGateway.has(status) ? { anyOf: [ERROR_REF, GATEWAY_ERROR_REF] } : ERROR_REF,
-            },
-          },
-        },
-      ]),
-  );
+  return { descriptions, fromGateway };
 }
 
 function operation(route: OpenApiRoute): JsonObject {

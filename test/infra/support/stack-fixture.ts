@@ -23,6 +23,13 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /payouts/{payoutId}': 'payouts:read',
   'GET /payouts/{payoutId}/events': 'payouts:read',
   'GET /lifecycle': 'payouts:read',
+  // The tenant's actions (issue 10): approving is the approver's authority, reversing the backend's.
+  'POST /payouts/{payoutId}/approve': 'payouts:approve',
+  'POST /payouts/{payoutId}/reject': 'payouts:approve',
+  'POST /payouts/{payoutId}/cancel': 'payouts:write',
+  'POST /payouts/{payoutId}/reversals': 'payouts:reverse',
+  'POST /payouts/{payoutId}/reversals/{reversalId}/approve': 'payouts:approve',
+  'POST /payouts/{payoutId}/reversals/{reversalId}/reject': 'payouts:approve',
   // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
   'GET /ops/payouts': 'ops:read',
   'GET /ops/payouts/{payoutId}/events': 'ops:read',

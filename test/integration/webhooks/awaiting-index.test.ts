@@ -154,6 +154,8 @@ describe('the sweeper reads the index', () => {
       submit: async () => {
         throw new Error('not used');
       },
+      cancel: async () => ({ kind: 'unsupported' as const }),
+      requestReturn: async () => ({ kind: 'unsupported' as const }),
       getStatus: async ({ payoutId }) => (
         asked.push(payoutId),
         { kind: 'found', providerReference: `sbx_${payoutId}`, state: mapSandboxState('paid'), countAtProvider: 1 }

@@ -411,6 +411,8 @@ describe('the sweeper checks a status answer the same way', () => {
       submit: async () => {
         throw new Error('not used');
       },
+      cancel: async () => ({ kind: 'unsupported' as const }),
+      requestReturn: async () => ({ kind: 'unsupported' as const }),
       getStatus: async (q) => answer((await h.payouts.getPayoutById(q.payoutId))!),
     };
   }

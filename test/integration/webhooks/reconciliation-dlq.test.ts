@@ -11,7 +11,6 @@ import {
 } from '../../../functions/adapters/reconciliation/requests-queue';
 import { sweep } from '../../../functions/app/sweeper/sweep';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
-import { scanAll } from '../payouts/helpers';
 import { harness, MAX_RECEIVE_COUNT } from './harness';
 
 let emulators: StartedEmulators;
@@ -124,9 +123,12 @@ describe('ReconciliationDlq', () => {
     // Byte for byte what the API queued: the consumer runs the same run id again.
     expect(parseReconciliationRequest(back.Messages?.[0]?.Body ?? '')).toEqual(REQUEST);
 
-    const audit = await scanAll(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!);
-    const redrives = audit.filter((i) => i['action'] === 'dlq_redrive');
-    expect(redrives.map((i) => [i['dryRun'], (i['details'] as { queue?: string })['queue']]).sort()).toEqual([
+    // Both redrives, the dry run and the real one, are in the one audit trail on the queue's chain (docs/audit.md).
+    const audit = await h.audit.chainRecords({ type: 'queue', id: 'reconciliation' }, 1, Number.MAX_SAFE_INTEGER, {
+      strict: true,
+    });
+    const redrives = audit.filter((r) => r.action === 'dlq.redrive');
+    expect(redrives.map((r) => [r.details['dry_run'], r.subject.id]).sort()).toEqual([
       [false, 'reconciliation'],
       [true, 'reconciliation'],
     ]);

@@ -97,6 +97,8 @@ describe('sweeper re-checks', () => {
       submit: async () => {
         throw new Error('not used');
       },
+      cancel: async () => ({ kind: 'unsupported' as const }),
+      requestReturn: async () => ({ kind: 'unsupported' as const }),
       getStatus: async (q: { payoutId: string }) => (port.calls++, answer(q.payoutId)),
     };
     return port;

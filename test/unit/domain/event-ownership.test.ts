@@ -159,6 +159,7 @@ describe('which sources must carry a claim', () => {
     poller: true,
     operator: false,
     submitter: false,
+    sweeper: false,
   };
   it.each(TRANSITION_SOURCES.map((s) => [s, expected[s]] as const))('%s → %s', (source, checked) =>
     expect(isOwnershipCheckedSource(source)).toBe(checked),

@@ -93,6 +93,8 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     undefined,
   ],
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
+  // Issue 10: an approval nobody gave in time; the next step is the tenant's.
+  [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
   [
     { category: 'missing_provider_reference', payoutId: PAYOUT },
     `reconciliation:missing_provider_reference:payout:${PAYOUT}`,
@@ -207,6 +209,7 @@ describe('dedup keys are spelled in one place', () => {
     'submission_dlq',
     'reconciliation_dlq',
     'long_pending',
+    'approval_expired',
     'reconciliation',
   ];
   // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix

@@ -53,13 +53,15 @@ describe('categories', () => {
   it('every category has an SLA and a default owner', () => {
     for (const category of EXCEPTION_CATEGORIES) {
       expect(SLA_SECONDS_BY_CATEGORY[category]).toBeGreaterThan(0);
-      expect(['ops', 'finance', 'compliance', 'provider']).toContain(defaultOwnerOf(category));
+      expect(['ops', 'finance', 'compliance', 'provider', 'tenant']).toContain(defaultOwnerOf(category));
     }
   });
   it('money goes to finance, duplicates to the provider, states to ops', () => {
     expect(defaultOwnerOf('amount_mismatch')).toBe('finance');
     expect(defaultOwnerOf('fee_mismatch')).toBe('finance');
     expect(defaultOwnerOf('duplicate_at_provider')).toBe('provider');
+    // An approval of the tenant's that nobody gave: only the tenant can decide to create it again.
+    expect(defaultOwnerOf('approval_expired')).toBe('tenant');
     expect(defaultOwnerOf('forbidden_transition')).toBe('ops');
     expect(defaultOwnerOf('webhook_dead_lettered')).toBe('ops');
     // A run that never finished, like a malformed report: ops restarts it.

@@ -14,15 +14,41 @@ import {
 // The expected outcome of every status × event pair, written out independently of the table so a
 // change to the table must be made twice, on purpose. `>x` = transition to x, `s` stale, `F` forbidden.
 const EXPECTED: Record<string, string> = {
-  //                     approved        cancel_op      rejected     accepted      pending      paid        failed        canceled      reversed
-  requires_approval: ['>submitted', '>canceled', 'F', 'F', 'F', 'F', 'F', 'F', 'F'].join(' '),
-  submitted: ['s', '>canceled', '>failed', '>accepted', '>pending', '>paid', '>failed', '>canceled', 'F'].join(' '),
-  accepted: ['s', 'F', 'F', 's', '>pending', '>paid', '>failed', '>canceled', 'F'].join(' '),
-  pending: ['s', 'F', 'F', 's', 's', '>paid', '>failed', '>canceled', 'F'].join(' '),
-  paid: ['s', 'F', 'F', 's', 's', 's', '>reversed', 'F', '>reversed'].join(' '),
-  reversed: ['s', 'F', 'F', 's', 's', 's', 's', 'F', 's'].join(' '),
-  failed: ['s', 'F', 's', 's', 's', 'F', 's', 'F', 'F'].join(' '),
-  canceled: ['s', 's', 's', 's', 's', 'F', 'F', 's', 'F'].join(' '),
+  //                     approved        cancel_op      rejected     accepted      pending      paid        failed        canceled      reversed     appr_rejected appr_expired cancel_req
+  requires_approval: [
+    '>submitted',
+    '>canceled',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    'F',
+    '>canceled',
+    '>canceled',
+    '>canceled',
+  ].join(' '),
+  submitted: [
+    's',
+    '>canceled',
+    '>failed',
+    '>accepted',
+    '>pending',
+    '>paid',
+    '>failed',
+    '>canceled',
+    'F',
+    's',
+    's',
+    '>canceled',
+  ].join(' '),
+  accepted: ['s', 'F', 'F', 's', '>pending', '>paid', '>failed', '>canceled', 'F', 's', 's', 'F'].join(' '),
+  pending: ['s', 'F', 'F', 's', 's', '>paid', '>failed', '>canceled', 'F', 's', 's', 'F'].join(' '),
+  paid: ['s', 'F', 'F', 's', 's', 's', '>reversed', 'F', '>reversed', 's', 's', 'F'].join(' '),
+  reversed: ['s', 'F', 'F', 's', 's', 's', 's', 'F', 's', 's', 's', 'F'].join(' '),
+  failed: ['s', 'F', 's', 's', 's', 'F', 's', 'F', 'F', 's', 's', 'F'].join(' '),
+  canceled: ['s', 's', 's', 's', 's', 'F', 'F', 's', 'F', 's', 's', 's'].join(' '),
 };
 
 function render(status: (typeof PAYOUT_STATUSES)[number], event: (typeof PAYOUT_EVENTS)[number]): string {

@@ -43,6 +43,8 @@ function harness(
       if (answer instanceof Error) throw answer;
       return answer;
     },
+    cancel: async () => ({ kind: 'unsupported' as const }),
+    requestReturn: async () => ({ kind: 'unsupported' as const }),
     getStatus: async () => ({ kind: 'not_found' }),
   };
   const deps: SubmitterDeps = {
@@ -173,5 +175,29 @@ describe('errors that send the record back to the queue (in order of precedence)
     const error = await submitOne('po_1', 'sqs:m1', deps).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SubmissionError);
     expect(error).toMatchObject({ code, category: 'human_action_required', name: 'SubmissionError' });
+  });
+
+  it('4. canceled while in flight and the provider can still cancel: it is asked to, and nothing is left at the provider', async () => {
+    const { deps } = harness('submitted', ACCEPTED, 'stale_canceled');
+    const asked: string[] = [];
+    deps.providers = {
+      sandbox: {
+        ...deps.providers['sandbox']!,
+        cancel: async (request) => (
+          asked.push(request.providerReference),
+          {
+            kind: 'canceled',
+            providerReference: request.providerReference,
+            state: { kind: 'known', providerState: 'canceled', event: 'provider_canceled' },
+          }
+        ),
+      },
+    };
+    await expect(submitOne('po_1', 'sqs:m1', deps)).resolves.toEqual({
+      kind: 'canceled_at_provider',
+      payoutId: 'po_1',
+      providerReference: 'sbx_po_1',
+    });
+    expect(asked).toEqual(['sbx_po_1']);
   });
 });
