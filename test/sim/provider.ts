@@ -1,8 +1,12 @@
 import type { SandboxPayout } from '../../functions/adapters/providers/sandbox-api';
 import { ProviderTimeoutError, ProviderUnavailableError } from '../../functions/domain/provider-errors';
 import type {
+  CancelRequest,
+  CancelResult,
   ProviderPort,
   ProviderSubmission,
+  ReturnRequest,
+  ReturnResult,
   StatusQuery,
   StatusResult,
   SubmitResult,
@@ -276,6 +280,18 @@ export class SimProviderPort implements ProviderPort {
     private readonly nowMs: () => number,
     private readonly onCreated: (payout: ProviderPayout) => void,
   ) {}
+
+  // Cancels and returns (approvals, reversals) are not driven by the simulation yet
+  // (docs/simulation.md): the provider answers as one that supports neither.
+  async cancel(_request: CancelRequest): Promise<CancelResult> {
+    await this.gate.point('provider.cancel');
+    return { kind: 'unsupported' };
+  }
+
+  async requestReturn(_request: ReturnRequest): Promise<ReturnResult> {
+    await this.gate.point('provider.requestReturn');
+    return { kind: 'unsupported' };
+  }
 
   async submit(submission: ProviderSubmission): Promise<SubmitResult> {
     await this.gate.point('provider.submit');

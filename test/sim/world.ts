@@ -14,6 +14,8 @@ import { processWebhookRecord, type ProcessOutcome } from '../../functions/app/w
 import type { RunRecord } from '../../functions/adapters/reconciliation/runs-repository';
 import { parseSubmissionMessage } from '../../functions/adapters/submission-queue';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets';
+import type { ApprovalPolicies } from '../../functions/domain/approval';
+import { CURRENCY_EXPONENTS } from '../../functions/domain/money';
 import type { Caller } from '../../functions/http/claims';
 import type { HttpResult } from '../../functions/http/response';
 import { IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../../functions/shared/names';
@@ -52,6 +54,17 @@ export const SIM_START_MS = Date.UTC(2026, 2, 14, 23, 0, 0);
 /** A RAM-backed disk for reconciliation's spill files, where the machine has one. */
 const MEMORY_DISK = '/dev/shm';
 export const SIM_TENANTS = ['tenant-a', 'tenant-b'] as const;
+/**
+ * Four eyes above any amount the simulation creates, in every currency (a currency without a
+ * threshold requires approval: fail closed), so every payout is created submitted. Approvals,
+ * cancels and reversals are not driven by the simulation yet (docs/simulation.md).
+ */
+const SIM_APPROVAL_POLICIES: ApprovalPolicies = {
+  default: {
+    thresholdsMinor: Object.fromEntries(Object.keys(CURRENCY_EXPONENTS).map((c) => [c, Number.MAX_SAFE_INTEGER])),
+  },
+  tenants: {},
+};
 
 const OPERATOR_CLAIMS = {
   sub: 'sim-operator',
@@ -186,6 +199,7 @@ export class World {
       expiresAfterSeconds: IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
       now: () => new Date(this.clockMs),
       newPayoutId: () => `${PAYOUT_ID_PREFIX}sim${String(++this.payoutSequence).padStart(6, '0')}`,
+      approvalPolicies: SIM_APPROVAL_POLICIES,
     });
     const requestId = this.newRequestId();
     return create(

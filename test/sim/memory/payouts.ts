@@ -153,6 +153,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
           to: payout.status,
           source: 'api',
           sourceRef: input.requestId,
+          actor: { kind: input.actor.kind, id: input.actor.id },
         }),
         this.auditWrite(payoutCreatedEntry(payout, input.actor, input.requestId)),
       ];
@@ -212,6 +213,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
             to: decision.to,
             source: cmd.source,
             sourceRef: cmd.sourceRef,
+            actor: { kind: cmd.actor.kind, id: cmd.actor.id },
             ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
           }),
         );
@@ -249,6 +251,7 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
             from: payout.status,
             source: cmd.source,
             sourceRef: cmd.sourceRef,
+            actor: { kind: cmd.actor.kind, id: cmd.actor.id },
             ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
           }),
         );
