@@ -20,6 +20,8 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      // The seeded simulation (docs/simulation.md): in memory, but 10,000 histories take minutes.
+      { extends: true, test: { name: 'sim', include: ['test/sim/**/*.test.ts'], testTimeout: 900_000 } },
       {
         extends: true,
         test: {

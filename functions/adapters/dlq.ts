@@ -40,7 +40,27 @@ export interface QueueDepth {
   delayed: number;
 }
 
-export class DeadLetterQueue {
+/**
+ * What the sweeper and the ops API need of a dead-letter queue: a port, so the simulation
+ * (test/sim/) can model SQS in memory.
+ */
+export interface DeadLetterPort {
+  depth(queueUrl: string): Promise<QueueDepth>;
+  peek(dlqUrl: string, max: number): Promise<DlqMessage[]>;
+  move(input: DlqMoveInput): Promise<{ matched: DlqMessage[]; moved: number; truncated: boolean }>;
+}
+
+export interface DlqMoveInput {
+  dlqUrl: string;
+  sourceUrl: string;
+  select: (message: DlqMessage) => Promise<boolean> | boolean;
+  max: number;
+  perSecondMax: number;
+  dryRun: boolean;
+  transform?: (body: string) => string;
+}
+
+export class DeadLetterQueue implements DeadLetterPort {
   constructor(private readonly sqs: SQSClient) {}
 
   async depth(queueUrl: string): Promise<QueueDepth> {
@@ -74,15 +94,7 @@ export class DeadLetterQueue {
    * `transform` may rewrite a body on the way (redrive marks who redrove it). Unselected messages
    * are released at once. In a dry run nothing is sent or deleted.
    */
-  async move(input: {
-    dlqUrl: string;
-    sourceUrl: string;
-    select: (message: DlqMessage) => Promise<boolean> | boolean;
-    max: number;
-    perSecondMax: number;
-    dryRun: boolean;
-    transform?: (body: string) => string;
-  }): Promise<{ matched: DlqMessage[]; moved: number; truncated: boolean }> {
+  async move(input: DlqMoveInput): Promise<{ matched: DlqMessage[]; moved: number; truncated: boolean }> {
     const received = await this.receiveUpTo(
       input.dlqUrl,
       Number.MAX_SAFE_INTEGER,

@@ -61,6 +61,23 @@ export type OpenOrUpdateResult =
   /** Already resolved: evidence and occurrences are refreshed, the resolution stands (a re-run must not reopen what a person closed). */
   | { kind: 'resolved_unchanged'; exception: ExceptionRecord };
 
+/**
+ * What the pipeline's use cases (webhook processor, sweeper, reconciliation) need of the exceptions
+ * store: a port, so they can run on another implementation of the same contract (the seeded
+ * simulation's in-memory store, test/sim/). ExceptionsRepository implements it.
+ */
+export interface ExceptionsStore {
+  get(exceptionId: string): Promise<ExceptionRecord | undefined>;
+  openOrUpdate(input: OpenOrUpdateInput): Promise<OpenOrUpdateResult>;
+  resolve(input: {
+    exceptionId: string;
+    note: string;
+    actor: ExceptionActor;
+    requestId?: string;
+    now: Timestamp;
+  }): Promise<ExceptionRecord>;
+}
+
 export interface ListExceptionsInput {
   state?: ExceptionState;
   category?: ExceptionCategory;

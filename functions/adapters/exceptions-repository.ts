@@ -21,6 +21,7 @@ import {
   type ExceptionActor,
   type ExceptionError,
   type ExceptionRecord,
+  type ExceptionsStore,
   type ListExceptionsInput,
   type OpenOrUpdateInput,
   type OpenOrUpdateResult,
@@ -58,7 +59,7 @@ export interface ExceptionsRepositoryOptions {
 const SYSTEM_ACTOR: ExceptionActor = { kind: 'system', id: 'system' };
 
 /** The audited change of one write: what the trail records beside the exception. */
-interface ExceptionChange {
+export interface ExceptionChange {
   action: 'opened' | 'seen_again' | 'reopened' | 'assign' | 'resolve';
   actor: ExceptionActor;
   at: string;
@@ -92,7 +93,7 @@ function exceptionCursorShape(index: 'gsi1' | 'gsi2', partition: string): Cursor
   };
 }
 
-export class ExceptionsRepository {
+export class ExceptionsRepository implements ExceptionsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -378,7 +379,8 @@ const optional = (input: { note?: string; requestId?: string }) => ({
   ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
 });
 
-function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange): AuditEntry {
+/** The trail's record of one exception change; exported so the simulation's in-memory store writes the same. */
+export function exceptionAuditEntry(exception: ExceptionRecord, change: ExceptionChange): AuditEntry {
   return {
     at: change.at,
     actor: auditActorOf(change.actor, null),

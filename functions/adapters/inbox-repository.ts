@@ -65,7 +65,32 @@ export const inboxKey = (provider: string, providerEventId: string) => ({
   sk: EVENT_SK,
 });
 
-export class InboxRepository {
+/**
+ * What the use cases need of the inbox: a port, so they can run on another implementation of the
+ * same contract (the seeded simulation's in-memory store, test/sim/) without a DynamoDB client.
+ */
+export interface InboxStore {
+  receive(input: NewInboxEvent): Promise<ReceiveResult>;
+  markEnqueued(provider: string, providerEventId: string, at: string): Promise<void>;
+  get(provider: string, providerEventId: string): Promise<InboxEvent | undefined>;
+  body(event: InboxEvent): Promise<string>;
+  listUnenqueued(olderThan: string, limit: number): Promise<InboxEvent[]>;
+  listByTime(input: {
+    from: string;
+    to: string;
+    provider?: string;
+    limit: number;
+  }): Promise<{ events: InboxEvent[]; truncated: boolean }>;
+  recordOutcome(provider: string, providerEventId: string, outcome: string, at: string): Promise<void>;
+  recordFailure(
+    provider: string,
+    providerEventId: string,
+    error: { message: string; category: string },
+    at: string,
+  ): Promise<void>;
+}
+
+export class InboxRepository implements InboxStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -301,7 +301,8 @@ function versionCondition(payout: Payout): {
   };
 }
 
-function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']): Payout {
+/** The payout after a transition: exported so the simulation's in-memory store moves payouts the same way. */
+export function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['status']): Payout {
   const next: Payout = { ...payout, status: to, version: payout.version + 1, lastEventAt: cmd.recordedAt };
   if (cmd.statusReason !== undefined) next.statusReason = cmd.statusReason;
   if (cmd.feeMinor !== undefined) next.feeMinor = cmd.feeMinor;

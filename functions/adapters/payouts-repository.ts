@@ -86,11 +86,20 @@ export type CreateResult =
 
 export type { KeyLock } from './payouts-store';
 
+/** What the create path needs of the repository: a port, so the simulation (test/sim/) can run it in memory. */
+export interface PayoutCreationStore {
+  createPayout(input: NewPayout): Promise<CreateResult>;
+  findByIdempotencyKey(
+    tenantId: string,
+    idempotencyKey: string,
+  ): Promise<{ payout: Payout; lock: KeyLock } | undefined>;
+}
+
 /** Attempts of a create whose transaction lost a race on a hot balance item (TransactionConflict). */
 export const CREATE_ATTEMPTS_MAX = 4;
 export const CREATE_RETRY_DELAY_MS_MAX = 100;
 
-export class PayoutsRepository implements PayoutsStore {
+export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
   readonly client: DynamoDBDocumentClient;
   readonly payoutsTable: string;
   readonly ledgerTable: string;

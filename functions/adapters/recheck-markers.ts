@@ -18,7 +18,14 @@ export interface RecheckMarker {
   requestedAt: string;
 }
 
-export class RecheckMarkers {
+/** The markers as the processor and the sweeper use them: a port, so the simulation can hold them in memory. */
+export interface RecheckStore {
+  request(marker: RecheckMarker): Promise<void>;
+  list(limit: number): Promise<RecheckMarker[]>;
+  clear(marker: RecheckMarker): Promise<void>;
+}
+
+export class RecheckMarkers implements RecheckStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,

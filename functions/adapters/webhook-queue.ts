@@ -41,7 +41,12 @@ export function parseWebhookMessage(body: string): WebhookMessage {
   };
 }
 
-export class WebhookQueue {
+/** What intake, the sweeper and replay need of the queue: a port, so the simulation (test/sim/) can queue in memory. */
+export interface WebhookEnqueuer {
+  enqueue(message: WebhookMessage): Promise<void>;
+}
+
+export class WebhookQueue implements WebhookEnqueuer {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,

@@ -34,7 +34,14 @@ export interface LocalFile {
   readonly contentType: string;
 }
 
-export class ExportStore {
+/** What a run needs to land evidence and publish: a port, so the simulation (test/sim/) can keep files in memory. */
+export interface ExportPublisher {
+  putEvidence(key: string, path: string): Promise<{ key: string; etag: string; versionId?: string }>;
+  stage(date: string, runId: string, files: readonly LocalFile[]): Promise<void>;
+  publish(date: string, runId: string, files: readonly LocalFile[], manifestJson: string): Promise<void>;
+}
+
+export class ExportStore implements ExportPublisher {
   constructor(private readonly options: { client: S3Client; evidenceBucket: string; exportsBucket: string }) {}
 
   /** Lands the raw provider report as evidence; returns its key and ETag for the manifest. */

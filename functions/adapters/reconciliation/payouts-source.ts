@@ -56,7 +56,15 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
   };
 }
 
-export class ReconciliationPayoutsSource {
+/** What a run reads and marks of our side: a port, so the simulation (test/sim/) can run it on memory. */
+export interface ReconciliationPayouts {
+  payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout>;
+  ledgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact>;
+  lookup(payoutIds: readonly string[]): Promise<ReconPayout[]>;
+  markReconciled(payoutIds: readonly string[], reconciledAt: string): Promise<void>;
+}
+
+export class ReconciliationPayoutsSource implements ReconciliationPayouts {
   constructor(
     private readonly options: { client: DynamoDBDocumentClient; payoutsTable: string; ledgerTable: string },
   ) {}

@@ -59,7 +59,13 @@ export class RunAlreadyRunningError extends Error {
 const runKey = (date: string) => ({ pk: `RECON#${date}`, sk: 'RUN' });
 const LAST_SUCCESS_KEY = { pk: 'RECON', sk: 'LAST_SUCCESS' };
 
-export class RunsRepository {
+/** What a run records of itself: a port, so the simulation (test/sim/) can keep run records in memory. */
+export interface RunRecorder {
+  start(run: RunRecord, nowMs: number): Promise<void>;
+  finish(run: RunRecord): Promise<void>;
+}
+
+export class RunsRepository implements RunRecorder {
   constructor(private readonly options: { client: DynamoDBDocumentClient; operationsTable: string }) {}
 
   /** Records a queued run; refused while another run for the date is queued or running. */

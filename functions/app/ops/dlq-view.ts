@@ -1,5 +1,5 @@
 import type { DlqMessage } from '../../adapters/dlq';
-import type { InboxRepository } from '../../adapters/inbox-repository';
+import type { InboxStore } from '../../adapters/inbox-repository';
 import { parseReconciliationRequest } from '../../adapters/reconciliation/requests-queue';
 import { parseWebhookMessage } from '../../adapters/webhook-queue';
 import { assertNever } from '../../domain/assert-never';
@@ -83,7 +83,7 @@ export function deadLetterDedupKeyOf(view: DlqView): string {
 export async function describeDlqMessage(
   queue: QueueName,
   message: DlqMessage,
-  inbox: InboxRepository,
+  inbox: Pick<InboxStore, 'get' | 'body'>,
   nowMs: number,
 ): Promise<DlqView> {
   const base = {
@@ -140,7 +140,11 @@ function describeReconciliation(base: ViewBase, message: DlqMessage): DlqView {
   }
 }
 
-async function describeWebhook(base: ViewBase, message: DlqMessage, inbox: InboxRepository): Promise<DlqView> {
+async function describeWebhook(
+  base: ViewBase,
+  message: DlqMessage,
+  inbox: Pick<InboxStore, 'get' | 'body'>,
+): Promise<DlqView> {
   let ref;
   try {
     ref = parseWebhookMessage(message.body);

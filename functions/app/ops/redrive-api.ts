@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { DeadLetterQueue, DlqMessage } from '../../adapters/dlq';
-import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
 import type { AuditTrail } from '../../adapters/audit-trail';
+import type { DeadLetterPort, DlqMessage } from '../../adapters/dlq';
+import type { InboxEvent, InboxStore } from '../../adapters/inbox-repository';
 import { sqsJson } from '../../adapters/sqs-json';
-import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { WebhookEnqueuer } from '../../adapters/webhook-queue';
 import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
 import type { DlqList, QueuesResponse, RedriveResponse, ReplayResponse } from '../../http/ops-schemas';
 import {
@@ -34,10 +34,10 @@ export interface QueuePair {
 }
 
 export interface RedriveApiDeps {
-  dlq: DeadLetterQueue;
+  dlq: DeadLetterPort;
   queues: Record<QueueName, QueuePair>;
-  inbox: InboxRepository;
-  webhookQueue: WebhookQueue;
+  inbox: InboxStore;
+  webhookQueue: WebhookEnqueuer;
   /** Each redrive and replay appends one record to its queue's chain (subject `queue:<name>`). */
   audit: Pick<AuditTrail, 'append'>;
   nowMs(): number;

@@ -3,7 +3,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { isRefusedRequest } from '../../adapters/dynamo-errors';
-import type { PayoutsRepository } from '../../adapters/payouts-repository';
+import type { PayoutCreationStore } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
 import { approvalExpiresAt, approvalRequirement, policyFor, type ApprovalPolicies } from '../../domain/approval';
 import type { Payout } from '../../domain/payout';
@@ -36,7 +36,7 @@ export interface IdempotentCreateInput {
 }
 
 export interface CreatePayoutDependencies {
-  repository: PayoutsRepository;
+  repository: PayoutCreationStore;
   enqueue: (message: SubmissionMessage) => Promise<void>;
   persistenceStore: BasePersistenceLayer;
   keyPrefix: string;

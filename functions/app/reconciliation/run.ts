@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AuditSearch } from '../../adapters/audit-search';
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { ExceptionsRepository, ExceptionsStore } from '../../adapters/exceptions-repository';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
 import { auditJsonlLine } from '../../domain/audit';
 import { openException } from '../../domain/exceptions';
@@ -15,14 +15,19 @@ import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
 import {
   AUDIT_EXPORT_NAME,
-  ExportStore,
   MANIFEST_NAME,
+  type ExportPublisher,
+  type ExportStore,
   evidenceKey,
   exportPrefix,
   type LocalFile,
 } from '../../adapters/reconciliation/export-store';
-import { dayWindow, type ReconciliationPayoutsSource } from '../../adapters/reconciliation/payouts-source';
-import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/runs-repository';
+import {
+  dayWindow,
+  type ReconciliationPayouts,
+  type ReconciliationPayoutsSource,
+} from '../../adapters/reconciliation/payouts-source';
+import type { RunRecord, RunRecorder, RunsRepository } from '../../adapters/reconciliation/runs-repository';
 
 /**
  * One reconciliation run for one date, start to finish:
@@ -38,13 +43,17 @@ import type { RunRecord, RunsRepository } from '../../adapters/reconciliation/ru
  * A date that may not be reconciled (not ended yet, too old: domain/reconciliation/run-date.ts) is
  * refused before anything is recorded or written, whichever path asked for it.
  */
-export interface RunDependencies {
+/**
+ * What a run needs, as ports: the run takes these, so the simulation (test/sim/) can drive it on
+ * in-memory stores. RunDependencies below is the same with the AWS adapters, as the entries wire it.
+ */
+export interface RunPorts {
   readonly provider: string;
   fetchReport(date: string): Promise<AsyncIterable<Uint8Array>>;
-  readonly payouts: ReconciliationPayoutsSource;
-  readonly exceptions: Pick<ExceptionsRepository, 'openOrUpdate'>;
-  readonly store: ExportStore;
-  readonly runs: RunsRepository;
+  readonly payouts: ReconciliationPayouts;
+  readonly exceptions: Pick<ExceptionsStore, 'openOrUpdate'>;
+  readonly store: ExportPublisher;
+  readonly runs: RunRecorder;
   readonly payoutsTable: string;
   readonly ledgerTable: string;
   /** The audit trail's day reader (audit.jsonl) and its table, named in the manifest's inputs. */
@@ -57,6 +66,15 @@ export interface RunDependencies {
   newRunId(): string;
   /** Where spill and output files go; /tmp in Lambda. */
   readonly workRoot?: string;
+  /** Spill buckets of the engine (PARTITION_COUNT when absent); the simulation's tiny days need one. */
+  readonly partitions?: number;
+}
+
+export interface RunDependencies extends RunPorts {
+  readonly payouts: ReconciliationPayoutsSource;
+  readonly exceptions: Pick<ExceptionsRepository, 'openOrUpdate'>;
+  readonly store: ExportStore;
+  readonly runs: RunsRepository;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -69,7 +87,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
 
 export async function runReconciliation(
-  deps: RunDependencies,
+  deps: RunPorts,
   date: string,
   trigger: RunRecord['trigger'],
   request?: QueuedRunRequest,
@@ -105,6 +123,7 @@ export async function runReconciliation(
         payouts: deps.payouts.payoutsCreatedIn(window),
         ledger: deps.payouts.ledgerFactsFrom(window),
         outputDir: work,
+        ...(deps.partitions === undefined ? {} : { partitions: deps.partitions }),
       },
       {
         openException: async (row, ref) => {
@@ -215,7 +234,7 @@ export async function runReconciliation(
 }
 
 /** audit.jsonl of UTC day `date`: every record in (at, audit_id) order, one canonical line each. */
-async function writeAuditExport(deps: RunDependencies, date: string, path: string) {
+async function writeAuditExport(deps: RunPorts, date: string, path: string) {
   const sink = new FileSink(path, { hash: true });
   for await (const record of deps.audit.dayRecords(date)) sink.write(auditJsonlLine(record));
   return { name: AUDIT_EXPORT_NAME, ...sink.close() };

@@ -1,4 +1,4 @@
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { ExceptionsStore } from '../../adapters/exceptions-repository';
 import { exceptionIdFor, openException, type ExceptionSubject } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 
@@ -19,7 +19,7 @@ export const SWEEP_APPROVAL_EXPIRIES_MAX = 50;
 const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
 
 export interface ApprovalSweepDeps {
-  exceptions: ExceptionsRepository;
+  exceptions: ExceptionsStore;
   payouts: {
     applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
     getPayoutById(payoutId: string): Promise<Payout | undefined>;

@@ -1,4 +1,4 @@
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { ExceptionsStore } from '../../adapters/exceptions-repository';
 import type { PayoutActionsStore } from '../actions/payout-action-deps';
 import { sendReturn } from '../actions/reversals';
 import type { Payout } from '../../domain/payout';
@@ -20,7 +20,7 @@ export const REVERSAL_QUIET_SECONDS = 10 * 60;
 export const SWEEP_REVERSALS_MAX = 25;
 
 export interface ReversalSweepDeps {
-  exceptions: ExceptionsRepository;
+  exceptions: ExceptionsStore;
   payouts: Pick<PayoutActionsStore, 'applyTransition' | 'writeReversal'> & {
     getPayoutById(payoutId: string): Promise<Payout | undefined>;
   };

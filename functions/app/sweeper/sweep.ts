@@ -1,8 +1,8 @@
-import type { DeadLetterQueue } from '../../adapters/dlq';
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
-import type { InboxRepository } from '../../adapters/inbox-repository';
-import type { RecheckMarkers } from '../../adapters/recheck-markers';
-import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { DeadLetterPort } from '../../adapters/dlq';
+import type { ExceptionsStore } from '../../adapters/exceptions-repository';
+import type { InboxStore } from '../../adapters/inbox-repository';
+import type { RecheckStore } from '../../adapters/recheck-markers';
+import type { WebhookEnqueuer } from '../../adapters/webhook-queue';
 import { openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort } from '../../domain/provider-port';
@@ -47,12 +47,12 @@ export const SWEEP_RECHECKS_MAX = 50;
 export const SWEEP_STATUS_CALLS_MAX = 50;
 
 export interface SweepDeps {
-  inbox: InboxRepository;
-  webhookQueue: WebhookQueue;
-  dlq: DeadLetterQueue;
+  inbox: InboxStore;
+  webhookQueue: WebhookEnqueuer;
+  dlq: DeadLetterPort;
   dlqUrls: Record<QueueName, string>;
-  exceptions: ExceptionsRepository;
-  rechecks: RecheckMarkers;
+  exceptions: ExceptionsStore;
+  rechecks: RecheckStore;
   payouts: {
     applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
     getPayoutById(payoutId: string): Promise<Payout | undefined>;

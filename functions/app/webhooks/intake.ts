@@ -1,6 +1,6 @@
-import type { InboxRepository } from '../../adapters/inbox-repository';
+import type { InboxStore } from '../../adapters/inbox-repository';
 import type { WebhookSecretsSource } from '../../adapters/webhook-secrets';
-import type { WebhookQueue } from '../../adapters/webhook-queue';
+import type { WebhookEnqueuer } from '../../adapters/webhook-queue';
 import {
   ENQUEUE_FAILED_RETRY_AFTER_SECONDS,
   WEBHOOK_BODY_BYTES_MAX,
@@ -45,8 +45,8 @@ export type RejectionReason =
 
 export interface IntakeDeps {
   secrets: WebhookSecretsSource;
-  inbox: InboxRepository;
-  queue: WebhookQueue;
+  inbox: InboxStore;
+  queue: WebhookEnqueuer;
   /** The `WebhookRejected` metric with its `reason` dimension. */
   countRejection(reason: RejectionReason, provider: string): void;
   nowMs(): number;

@@ -1,4 +1,4 @@
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { ExceptionsStore } from '../../adapters/exceptions-repository';
 import { describeMismatch, mismatchCodeOf, type OwnershipMismatch } from '../../domain/event-ownership';
 import { openException } from '../../domain/exceptions';
 import type { Payout } from '../../domain/payout';
@@ -26,10 +26,7 @@ export interface OwnershipRefusal {
   nowIso: string;
 }
 
-export async function openOwnershipException(
-  exceptions: ExceptionsRepository,
-  refusal: OwnershipRefusal,
-): Promise<void> {
+export async function openOwnershipException(exceptions: ExceptionsStore, refusal: OwnershipRefusal): Promise<void> {
   const { payout, mismatches } = refusal;
   const [first] = mismatches;
   if (first === undefined) throw new Error('openOwnershipException: a refusal without a mismatch');

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { ExceptionsRepository } from '../../adapters/exceptions-repository';
-import type { InboxEvent, InboxRepository } from '../../adapters/inbox-repository';
-import type { RecheckMarkers } from '../../adapters/recheck-markers';
+import type { ExceptionsStore } from '../../adapters/exceptions-repository';
+import type { InboxEvent, InboxStore } from '../../adapters/inbox-repository';
+import type { RecheckStore } from '../../adapters/recheck-markers';
 import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
 import { exceptionIdFor, openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
@@ -55,10 +55,10 @@ export interface PayoutsPort {
 }
 
 export interface ProcessDeps {
-  inbox: InboxRepository;
+  inbox: InboxStore;
   payouts: PayoutsPort;
-  exceptions: ExceptionsRepository;
-  rechecks: RecheckMarkers;
+  exceptions: ExceptionsStore;
+  rechecks: RecheckStore;
   /** The queue's redrive policy maxReceiveCount (contracts.md: 5). */
   maxReceiveCount: number;
   nowMs(): number;
@@ -272,7 +272,7 @@ async function resolveDeadLetterException(deps: ProcessDeps, message: WebhookMes
 
 /** Resolves the payout's long_pending exception, if one is active; shared with the sweeper. */
 export async function resolveLongPending(
-  exceptions: ExceptionsRepository,
+  exceptions: ExceptionsStore,
   payoutId: string,
   by: string,
   nowIso: string,

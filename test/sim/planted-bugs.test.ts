@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { runSeeds } from './runner';
+import type { SimFlaws } from './world';
+
+// The simulator must be able to fail. Each row plants one known bug — through the in-memory
+// store's or the wiring's switch, never in production code — and the simulator must find it within
+// SEEDS_TO_FIND_MAX seeds, through the invariant that guards it, and shrink it to a failing history.
+const SEEDS_TO_FIND_MAX = 100;
+
+const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: string[] }> = [
+  {
+    bug: 'no key lock: a retried create makes a second payout',
+    flaw: 'noKeyLock',
+    caughtBy: ['one-payout-per-key', 'one-provider-payout-per-payout'],
+  },
+  {
+    bug: 'a transition without its version condition',
+    flaw: 'noVersionCondition',
+    caughtBy: ['lifecycle-forward-only', 'ledger-follows-status'],
+  },
+  {
+    bug: 'intake acknowledges before it persists',
+    flaw: 'ackBeforePersist',
+    caughtBy: ['acknowledged-webhooks-accounted-for'],
+  },
+  {
+    bug: 'the dedup record written outside the transition',
+    flaw: 'dedupOutsideTransaction',
+    caughtBy: ['webhook-applied-at-most-once'],
+  },
+  {
+    bug: "a transition's audit record written outside its transaction",
+    flaw: 'auditOutsideTransaction',
+    caughtBy: ['every-change-audited'],
+  },
+];
+
+describe('planted bugs are found', () => {
+  it.each(PLANTED)('$bug', async ({ flaw, caughtBy }) => {
+    const summary = await runSeeds({
+      seeds: SEEDS_TO_FIND_MAX,
+      firstSeed: 1,
+      steps: 30,
+      config: { flaws: { [flaw]: true } },
+      stopAtFirstFailure: true,
+    });
+    const found = summary.failed[0];
+    expect(found, `not found in ${SEEDS_TO_FIND_MAX} seeds`).toBeDefined();
+    console.log(
+      `${flaw}: found at seed ${found!.seed} (${summary.seeds} seeds) by ${found!.failure.invariant}: ${found!.failure.violations[0]}`,
+    );
+    expect(caughtBy).toContain(found!.failure.invariant);
+    expect(found!.replay).toBe(`npm run sim -- --seed ${found!.seed}`);
+    expect(found!.shrunk?.failure.invariant).toBe(found!.failure.invariant);
+    expect(found!.shrunk!.steps).toBeLessThanOrEqual(30);
+  });
+
+  it('finds nothing on the system as built, for the same seeds', async () => {
+    const summary = await runSeeds({ seeds: SEEDS_TO_FIND_MAX, firstSeed: 1, steps: 30, stopAtFirstFailure: true });
+    expect(summary.failed.map((f) => `${f.seed}: ${f.failure.invariant}: ${f.failure.violations[0]}`)).toEqual([]);
+  });
+});
