@@ -1,4 +1,4 @@
-import type { ExceptionActor, ExceptionsRepository } from '../../adapters/exceptions-repository';
+import type { ExceptionActor, ExceptionsStore } from '../../adapters/exceptions-records';
 import { openException } from '../../domain/exceptions';
 import type { Payout } from '../../domain/payout';
 
@@ -28,7 +28,7 @@ export interface ContradictingClaim {
 }
 
 export async function openCorrectionContradiction(
-  exceptions: ExceptionsRepository,
+  exceptions: ExceptionsStore,
   input: ContradictingClaim,
 ): Promise<void> {
   const { payout } = input;
