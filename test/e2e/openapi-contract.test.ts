@@ -44,15 +44,37 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   listPayouts: ['cursor_invalid', 'invalid_range'],
   opsFindPayout: ['lookup_key_missing', 'lookup_key_ambiguous', 'tenant_id_required', 'tenant_id_unexpected'],
   listExceptions: ['invalid_cursor'],
+  // The correction a resolution names must exist and be of the exception's payout: stored state.
+  resolveException: ['correction_not_found', 'correction_payout_mismatch'],
   // An opaque cursor belongs to the query it came from; from must not pass to, nor the window its maximum.
   searchAudit: ['cursor_invalid', 'invalid_range', 'range_too_long'],
   // Each currency's postings sum to 0, one leg per account; a `url` evidence is an http(s) URL.
   proposeCorrection: ['unbalanced_adjustment', 'posting_account_repeated', 'invalid_evidence_reference'],
   listCorrections: ['invalid_cursor'],
+  // Text rules past what a pattern says (at least one visible character after NFC; domain/text.ts).
+  rejectPayout: ['reason_invalid'],
+  rejectReversal: ['reason_invalid'],
+  requestReversal: ['reason_invalid'],
+  cancelPayout: ['reason_invalid'],
+  approvePayout: ['note_invalid'],
+  approveReversal: ['note_invalid'],
   receiveWebhook: ['invalid_json'],
   replayEvents: ['invalid_range', 'provider_required'],
   // The clock's rule: a day that has not ended, or is too old, is refused (the body's description says so).
   startReconciliation: ['date_not_ended', 'date_too_old'],
+};
+
+/**
+ * Operations whose success the fuzz does not reach from its seeded fixtures in 16 runs, each with the
+ * test that drives its success through the twin or DynamoDB Local. Every other check still applies to
+ * them (documented statuses and schemas, no 5xx, nothing invalid accepted). Keep this list short: a
+ * fixture that reaches the success is the better fix.
+ */
+const SUCCESS_SHOWN_ELSEWHERE: Record<string, string> = {
+  // Its path pairs a payout with one of its own reversals; the fuzz draws the two ids independently.
+  rejectReversal: 'test/integration/payouts/cancel-reversal.test.ts',
+  // The fixture's corrections are approved by the first matching draw and rejected by another.
+  approveCorrection: 'test/integration/corrections/corrections.test.ts',
 };
 
 const SECRETS = JSON.parse(
@@ -280,7 +302,10 @@ describe('the OpenAPI document describes the API that runs', () => {
       }
       for (const plan of plans) {
         const seen = [...(statuses.get(plan.operation.operationId)?.keys() ?? [])];
-        if (!seen.some((status) => status >= 200 && status < 300)) {
+        if (
+          !seen.some((status) => status >= 200 && status < 300) &&
+          !(plan.operation.operationId in SUCCESS_SHOWN_ELSEWHERE)
+        ) {
           findings.push({
             operationId: plan.operation.operationId,
             check: 'no-success-observed',

@@ -283,7 +283,9 @@ const ACTION_400 =
   'idempotency_key_missing, idempotency_key_invalid, body_not_json, body_not_object, duplicate_json_key, ' +
   'forbidden_key, field_unknown, field_missing, invalid_text';
 const ACTION_403 = `${TENANT_403}; insufficient_scope; tenant_route_forbidden_for_operator`;
-const ACTION_409_IN_PROGRESS = `idempotency_request_in_progress: the first request with this key is still running (Retry-After ${IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS} s)`;
+const ACTION_409_IN_PROGRESS =
+  'idempotency_request_in_progress: the first request with this key is still running ' +
+  `(its Retry-After header: ${IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS} s)`;
 const ACTION_422 = 'idempotency_key_reused: this key was used with another body (fields names them)';
 const ACTION_IDEMPOTENCY =
   'Idempotent like POST /payouts: the same Idempotency-Key and body replays the first answer ' +
@@ -336,7 +338,9 @@ function actionRoute(route: {
       422: ACTION_422,
       ...route.errors,
     },
-    errorHeaders: { 409: ['Retry-After'], 503: ['Retry-After'] },
+    // Only the in-progress 409 carries Retry-After (its text says so); invalid_transition and the
+    // other 409s are not retried, so the header is not declared for every 409.
+    errorHeaders: { 503: ['Retry-After'] },
   };
 }
 

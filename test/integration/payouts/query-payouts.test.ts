@@ -87,6 +87,9 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(Object.keys(view).sort()).toEqual(
       [
         'amount',
+        // The four-eyes and reversal state (null when the payout needed neither), since the tenant actions.
+        'approval',
+        'reversal',
         'created_at',
         'currency',
         'description',

@@ -30,6 +30,19 @@ const CREATE_BODY = {
   recipient: { name: 'Fuzz Fixture' },
 };
 
+/** At the four-eyes threshold of config/approval-policy.json (GBP): created requires_approval. */
+const APPROVAL_BODY = { ...CREATE_BODY, amount: 1_000_000, recipient: { name: 'Fuzz Approval Fixture' } };
+/** The sandbox pays a payout in a few of its steps (SANDBOX_STEP_SECONDS_DEFAULT each). */
+const PAID_WAIT_MS_MAX = 90_000;
+
+async function waitForPaid(twin: StartedTwin, token: string, payoutId: string): Promise<void> {
+  for (const deadline = Date.now() + PAID_WAIT_MS_MAX; Date.now() < deadline;) {
+    if ((await call(twin, 'GET', `/payouts/${payoutId}`, token)).status === 'paid') return;
+    await new Promise((done) => setTimeout(done, RUN_POLL_MS));
+  }
+  throw new Error(`fixture payout ${payoutId} was not paid within ${PAID_WAIT_MS_MAX} ms`);
+}
+
 async function call(
   twin: StartedTwin,
   method: string,
@@ -59,6 +72,74 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     payoutIds.push(
       (await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), CREATE_BODY, { 'idempotency-key': key }))
         .payout_id,
+    );
+
+  // Payouts at the four-eyes threshold wait in requires_approval: approve, reject and cancel each
+  // have one to succeed on (the fuzz picks payout ids from the hints; one success per route is enough).
+  for (const key of ['fuzz-approval-1', 'fuzz-approval-2', 'fuzz-approval-3', 'fuzz-approval-4', 'fuzz-approval-5'])
+    payoutIds.push(
+      (
+        await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), APPROVAL_BODY, {
+          'idempotency-key': key,
+        })
+      ).payout_id,
+    );
+  // Paid payouts for the reversal routes: one left for the fuzz to request a reversal of, and two
+  // with a requested reversal for it to approve and to reject.
+  const paidIds: string[] = [];
+  for (const key of [
+    'fuzz-paid-1',
+    'fuzz-paid-2',
+    'fuzz-paid-3',
+    'fuzz-paid-4',
+    'fuzz-paid-5',
+    'fuzz-paid-6',
+    'fuzz-paid-7',
+  ])
+    paidIds.push(
+      (await call(twin, 'POST', '/payouts', tokenOf('payouts:write'), CREATE_BODY, { 'idempotency-key': key }))
+        .payout_id,
+    );
+  for (const payoutId of paidIds) await waitForPaid(twin, tokenOf('payouts:read'), payoutId);
+  const reversalIds: string[] = [];
+  // paidIds[0] for the fuzz's own reversal request; [1..4] with a requested reversal; [5..6] corrected.
+  for (const payoutId of paidIds.slice(1, 5))
+    reversalIds.push(
+      (
+        await call(
+          twin,
+          'POST',
+          `/payouts/${payoutId}/reversals`,
+          tokenOf('payouts:reverse'),
+          { reason: 'fixture' },
+          {
+            'idempotency-key': `fuzz-reversal-${payoutId}`,
+          },
+        )
+      ).reversal.reversal_id,
+    );
+  payoutIds.push(...paidIds.slice(0, 5));
+  // Corrections proposed by another operator than the fuzz's own, so the fuzz may approve or reject
+  // them; their payouts are not among the hints, so nothing else the fuzz does moves them first.
+  const proposer = await twin.token({ operator: 'fuzz-fixture-proposer', role: 'compliance' });
+  const correctionIds: string[] = [];
+  for (const payoutId of paidIds.slice(5))
+    correctionIds.push(
+      (
+        await call(
+          twin,
+          'POST',
+          `/ops/payouts/${payoutId}/corrections`,
+          proposer,
+          {
+            kind: 'status',
+            target_status: 'failed',
+            reason: 'fixture: the provider statement says failed',
+            evidence: { type: 'provider_statement', reference: 'stmt-fuzz-1' },
+          },
+          { 'idempotency-key': `fuzz-correction-${payoutId}` },
+        )
+      ).correction_id,
     );
 
   const { documentClient } = twin.clients;
@@ -129,6 +210,8 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     hints: {
       payoutId: payoutIds,
       payout_id: payoutIds,
+      reversalId: reversalIds,
+      correctionId: correctionIds,
       idempotency_key: idempotencyKeys,
       tenant_id: ['acme'],
       exceptionId: exceptionIds,
