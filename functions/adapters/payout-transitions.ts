@@ -5,6 +5,7 @@ import { postingsFor } from '../domain/ledger';
 import { payoutContradictedEntry, payoutTransitionEntry } from '../domain/audit-entries';
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
+import type { PayoutStatus } from '../domain/lifecycle';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, dedupPk, payoutPk, tenantStatusGsiPk, waitingIndexKeys } from './payout-items';
 import { ActionKeyTakenError, lockRefused } from './action-keys';
@@ -73,166 +74,237 @@ export async function applyTransition(
   cmd: TransitionCommand,
   options: TransitionOptions = {},
 ): Promise<TransitionResult> {
-  const claim = claimOf(cmd);
   let lastError: unknown;
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
-    const payout = await repo.getPayoutById(cmd.payoutId);
-    if (payout === undefined) return { kind: 'not_found' };
-    const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
-    if (verdict !== undefined && !verdict.ok)
-      return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
-    if (contradictsCorrection(payout, cmd.event, isOwnershipCheckedSource(cmd.source))) {
-      const outcome = await writeContradiction(repo, payout, cmd);
-      if (outcome === 'conflict') {
-        lastError = new Error(`payout ${payout.payoutId} or its audit chain moved while a contradiction was recorded`);
-        if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
-        continue;
-      }
-      return outcome === 'duplicate' ? { kind: 'duplicate' } : { kind: 'contradicted', payout };
-    }
-    const decision = decide(payout.status, cmd.event);
-    if (decision.kind !== 'transition' && options.recordUnapplied === false) {
-      return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
-    }
-    const items: TransactItem[] = [];
-    const actor = { kind: cmd.actor.kind, id: cmd.actor.id };
-    let result: TransitionResult;
-    /** Where the provider-reference index item sits in `items`, when there is one. */
-    let refIndex = -1;
-    /** Where the two audit items sit in `items`, when the outcome is audited (applied, forbidden). */
-    let auditIndex = -1;
-    if (decision.kind === 'transition') {
-      const next = nextPayout(payout, cmd, decision.to);
-      items.push({
-        Update: {
-          TableName: repo.payoutsTable,
-          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-          ...transitionUpdate(payout, next),
-        },
-      });
-      items.push(
-        repo.timelinePut({
-          payoutId: payout.payoutId,
-          at: cmd.recordedAt,
-          occurredAt: cmd.occurredAt,
-          event: cmd.event,
-          outcome: 'applied',
-          from: payout.status,
-          to: decision.to,
-          source: cmd.source,
-          sourceRef: cmd.sourceRef,
-          actor,
-          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
-        }),
-      );
-      auditIndex = items.length;
-      const reached = { status: next.status, version: next.version };
-      const audited = payoutTransitionEntry(payout, cmd, 'applied', reached, options.auditDetails);
-      items.push(...(await repo.audit.prepare(audited)).items);
-      if (next.providerReference !== undefined && payout.providerReference === undefined) {
-        refIndex = items.length;
-        items.push(referenceIndexPut(repo, payout, next.providerReference));
-      }
-      items.push(
-        ...journalWrites({
-          ledgerTable: repo.ledgerTable,
-          tenantId: payout.tenantId,
-          payoutId: payout.payoutId,
-          currency: payout.currency,
-          version: next.version,
-          event: cmd.event,
-          postings: postingsFor({
-            from: payout.status,
-            to: decision.to,
-            amountMinor: payout.amountMinor,
-            ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
-          }),
-          recordedAt: cmd.recordedAt,
-          sourceRef: cmd.sourceRef,
-        }),
-      );
-      result = { kind: 'applied', payout: next, from: payout.status, to: decision.to };
-    } else {
-      items.push({
-        ConditionCheck: {
-          TableName: repo.payoutsTable,
-          Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-          ...versionCondition(payout),
-        },
-      });
-      items.push(
-        repo.timelinePut({
-          payoutId: payout.payoutId,
-          at: cmd.recordedAt,
-          occurredAt: cmd.occurredAt,
-          event: cmd.event,
-          outcome: decision.kind,
-          from: payout.status,
-          source: cmd.source,
-          sourceRef: cmd.sourceRef,
-          actor,
-          ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
-        }),
-      );
-      // A caller's own action (it carries an action key) is audited even when it changed nothing.
-      if (decision.kind === 'forbidden' || options.actionKey !== undefined) {
-        auditIndex = items.length;
-        const audited = payoutTransitionEntry(payout, cmd, decision.kind, undefined, options.auditDetails);
-        items.push(...(await repo.audit.prepare(audited)).items);
-      }
-      if (verdict?.ok === true && verdict.newReference !== undefined) {
-        refIndex = items.length;
-        items.push(referenceIndexCheck(repo, payout, verdict.newReference));
-      }
-      result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
-    }
-    const dedupIndex = cmd.dedup !== undefined && decision.kind !== 'forbidden' ? items.length : -1;
-    if (cmd.dedup !== undefined && dedupIndex >= 0) {
-      items.push({
-        Put: {
-          TableName: repo.payoutsTable,
-          Item: {
-            pk: dedupPk(cmd.dedup.provider, cmd.dedup.providerEventId),
-            sk: DEDUP_SK,
-            entity: 'provider_event',
-            payoutId: payout.payoutId,
-            event: cmd.event,
-            outcome: result.kind,
-            recordedAt: cmd.recordedAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
-    const lockIndex = options.actionKey === undefined ? -1 : items.length;
-    if (options.actionKey !== undefined) items.push(options.actionKey);
-    try {
-      await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return result;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes === undefined) throw error;
-      if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
-      if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(cmd.sourceRef, { cause: error });
-      // Moved: the payout's version, or its audit chain (an operator's read appended to it).
-      const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, auditIndex);
-      if (!payoutMoved && !hasTransactionConflict(codes)) {
-        if (!itemConditionFailed(codes, refIndex)) throw error;
-        // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
-        if (claim === undefined) {
-          throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
-        }
-        const claimedReference = claim.providerReference ?? '';
-        const holder = await referenceHolderOf(repo, payout.provider, claimedReference);
-        const rejected = checkEventOwnership(payout, claim, holder === undefined ? {} : { referenceHolder: holder });
-        if (!rejected.ok) return { kind: 'rejected_ownership', payout, mismatches: rejected.mismatches };
-        // The index names this payout now: a concurrent transition of it recorded the reference; re-read.
-      }
-      lastError = error;
-      if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
-    }
+    const outcome = await attemptTransition(repo, cmd, options);
+    if (outcome.kind !== 'retry') return outcome;
+    lastError = outcome.error;
+    if (attempt < TRANSITION_ATTEMPTS_MAX) await jitterSleep(TRANSITION_RETRY_DELAY_MS_MAX);
   }
   throw new TransitionConflictError(cmd.payoutId, TRANSITION_ATTEMPTS_MAX, { cause: lastError });
+}
+
+/** One attempt: another writer moved the payout or its chain since the read → `retry`. */
+type Attempt = TransitionResult | { kind: 'retry'; error: unknown };
+
+/** The writes of one attempt, and where the items whose failed condition means something sit. */
+interface PlannedWrite {
+  items: TransactItem[];
+  result: TransitionResult;
+  /** Where the provider-reference index item sits in `items`, when there is one. */
+  refIndex: number;
+  /** Where the two audit items sit in `items`, when the outcome is audited. */
+  auditIndex: number;
+}
+
+async function attemptTransition(
+  repo: PayoutsStore,
+  cmd: TransitionCommand,
+  options: TransitionOptions,
+): Promise<Attempt> {
+  const claim = claimOf(cmd);
+  const payout = await repo.getPayoutById(cmd.payoutId);
+  if (payout === undefined) return { kind: 'not_found' };
+  const verdict = claim === undefined ? undefined : checkEventOwnership(payout, claim);
+  if (verdict !== undefined && !verdict.ok)
+    return { kind: 'rejected_ownership', payout, mismatches: verdict.mismatches };
+  if (contradictsCorrection(payout, cmd.event, isOwnershipCheckedSource(cmd.source))) {
+    const outcome = await writeContradiction(repo, payout, cmd);
+    if (outcome === 'conflict') {
+      const error = new Error(`payout ${payout.payoutId} or its audit chain moved while a contradiction was recorded`);
+      return { kind: 'retry', error };
+    }
+    return outcome === 'duplicate' ? { kind: 'duplicate' } : { kind: 'contradicted', payout };
+  }
+  const decision = decide(payout.status, cmd.event);
+  if (decision.kind !== 'transition' && options.recordUnapplied === false) {
+    return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
+  }
+  const planned =
+    decision.kind === 'transition'
+      ? await planApplied(repo, payout, cmd, decision.to, options)
+      : await planUnapplied(
+          repo,
+          payout,
+          cmd,
+          decision.kind,
+          options,
+          verdict?.ok === true ? verdict.newReference : undefined,
+        );
+  return commitTransition(repo, payout, cmd, options, planned, decision.kind !== 'forbidden');
+}
+
+/** A transition: payout update, timeline entry, audit, the reference index when first set, the journal. */
+async function planApplied(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+  to: PayoutStatus,
+  options: TransitionOptions,
+): Promise<PlannedWrite> {
+  const next = nextPayout(payout, cmd, to);
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: repo.payoutsTable,
+        Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+        ...transitionUpdate(payout, next),
+      },
+    },
+    repo.timelinePut({ ...timelineFields(payout, cmd), outcome: 'applied', to }),
+  ];
+  const auditIndex = items.length;
+  const reached = { status: next.status, version: next.version };
+  const audited = payoutTransitionEntry(payout, cmd, 'applied', reached, options.auditDetails);
+  items.push(...(await repo.audit.prepare(audited)).items);
+  let refIndex = -1;
+  if (next.providerReference !== undefined && payout.providerReference === undefined) {
+    refIndex = items.length;
+    items.push(referenceIndexPut(repo, payout, next.providerReference));
+  }
+  const postings = postingsFor({
+    from: payout.status,
+    to,
+    amountMinor: payout.amountMinor,
+    ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+  });
+  items.push(
+    ...journalWrites({
+      ledgerTable: repo.ledgerTable,
+      tenantId: payout.tenantId,
+      payoutId: payout.payoutId,
+      currency: payout.currency,
+      version: next.version,
+      event: cmd.event,
+      postings,
+      recordedAt: cmd.recordedAt,
+      sourceRef: cmd.sourceRef,
+    }),
+  );
+  return { items, result: { kind: 'applied', payout: next, from: payout.status, to }, refIndex, auditIndex };
+}
+
+/** Stale or forbidden: a version check and the timeline entry; audited when forbidden or the caller's own. */
+async function planUnapplied(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+  kind: 'stale' | 'forbidden',
+  options: TransitionOptions,
+  newReference: string | undefined,
+): Promise<PlannedWrite> {
+  const items: TransactItem[] = [
+    {
+      ConditionCheck: {
+        TableName: repo.payoutsTable,
+        Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
+        ...versionCondition(payout),
+      },
+    },
+    repo.timelinePut({ ...timelineFields(payout, cmd), outcome: kind }),
+  ];
+  let auditIndex = -1;
+  // A caller's own action (it carries an action key) is audited even when it changed nothing.
+  if (kind === 'forbidden' || options.actionKey !== undefined) {
+    auditIndex = items.length;
+    const audited = payoutTransitionEntry(payout, cmd, kind, undefined, options.auditDetails);
+    items.push(...(await repo.audit.prepare(audited)).items);
+  }
+  let refIndex = -1;
+  if (newReference !== undefined) {
+    refIndex = items.length;
+    items.push(referenceIndexCheck(repo, payout, newReference));
+  }
+  return { items, result: { kind, payout }, refIndex, auditIndex };
+}
+
+/** The timeline entry's fields every outcome shares. */
+const timelineFields = (payout: Payout, cmd: TransitionCommand) => ({
+  payoutId: payout.payoutId,
+  at: cmd.recordedAt,
+  occurredAt: cmd.occurredAt,
+  event: cmd.event,
+  from: payout.status,
+  source: cmd.source,
+  sourceRef: cmd.sourceRef,
+  actor: { kind: cmd.actor.kind, id: cmd.actor.id },
+  ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
+});
+
+/**
+ * Adds the dedup record (not for forbidden: a redelivery is recorded again) and the action key lock,
+ * writes, and reads a refusal: a duplicate, a used key, a moved payout or chain (retry), or a
+ * provider reference another payout holds (a rejection, with the holder as evidence).
+ */
+async function commitTransition(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+  options: TransitionOptions,
+  planned: PlannedWrite,
+  dedupWritten: boolean,
+): Promise<Attempt> {
+  const { items, result } = planned;
+  const dedupIndex = cmd.dedup !== undefined && dedupWritten ? items.length : -1;
+  if (cmd.dedup !== undefined && dedupIndex >= 0) items.push(dedupPut(repo, payout, cmd, result));
+  const lockIndex = options.actionKey === undefined ? -1 : items.length;
+  if (options.actionKey !== undefined) items.push(options.actionKey);
+  try {
+    await repo.client.send(new TransactWriteCommand({ TransactItems: items }));
+    return result;
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (codes === undefined) throw error;
+    if (itemConditionFailed(codes, dedupIndex)) return { kind: 'duplicate' };
+    if (lockRefused(codes, lockIndex)) throw new ActionKeyTakenError(cmd.sourceRef, { cause: error });
+    // Moved: the payout's version, or its audit chain (an operator's read appended to it).
+    const payoutMoved = itemConditionFailed(codes, 0) || auditChainMoved(codes, planned.auditIndex);
+    if (!payoutMoved && !hasTransactionConflict(codes)) {
+      if (!itemConditionFailed(codes, planned.refIndex)) throw error;
+      const rejected = await referenceRejection(repo, payout, cmd, error);
+      if (rejected !== undefined) return rejected;
+      // The index names this payout now: a concurrent transition of it recorded the reference; re-read.
+    }
+    return { kind: 'retry', error };
+  }
+}
+
+const dedupPut = (
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+  result: TransitionResult,
+): TransactItem => ({
+  Put: {
+    TableName: repo.payoutsTable,
+    Item: {
+      pk: dedupPk(cmd.dedup!.provider, cmd.dedup!.providerEventId),
+      sk: DEDUP_SK,
+      entity: 'provider_event',
+      payoutId: payout.payoutId,
+      event: cmd.event,
+      outcome: result.kind,
+      recordedAt: cmd.recordedAt,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+/** The claimed reference is another payout's: the claim is rejected (undefined: it is this payout's now). */
+async function referenceRejection(
+  repo: PayoutsStore,
+  payout: Payout,
+  cmd: TransitionCommand,
+  error: unknown,
+): Promise<TransitionResult | undefined> {
+  const claim = claimOf(cmd);
+  // Without a claim (the submitter's own answer) a taken reference stays a provider bug to surface.
+  if (claim === undefined) {
+    throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '', { cause: error });
+  }
+  const holder = await referenceHolderOf(repo, payout.provider, claim.providerReference ?? '');
+  const rejected = checkEventOwnership(payout, claim, holder === undefined ? {} : { referenceHolder: holder });
+  return rejected.ok ? undefined : { kind: 'rejected_ownership', payout, mismatches: rejected.mismatches };
 }
 
 /**
