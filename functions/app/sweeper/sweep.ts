@@ -5,7 +5,8 @@ import type { RecheckStore } from '../../adapters/recheck-markers';
 import type { WebhookEnqueuer } from '../../adapters/webhook-queue';
 import { openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
-import type { ProviderPort } from '../../domain/provider-port';
+import type { ProviderPort, StatusResult } from '../../domain/provider-port';
+import type { MappedProviderState } from '../../domain/provider-status';
 import { SWEEP_QUIET_SECONDS_MIN, sweepDecision, type SweepCandidate } from '../../domain/staleness';
 import { QUEUE_NAMES, type QueueName } from '../../shared/names';
 import { deadLetterSubjectOf, describeDlqMessage } from '../ops/dlq-view';
@@ -90,148 +91,172 @@ export interface SweepReport {
   errors: number;
 }
 
+const emptyReport = (): SweepReport => ({
+  reenqueued: 0,
+  dlqExceptions: 0,
+  rechecked: 0,
+  applied: 0,
+  ownershipRejected: 0,
+  correctionContradicted: 0,
+  longPending: 0,
+  resubmitted: 0,
+  approvalsExpired: 0,
+  reversalsResent: 0,
+  reversalsConfirmed: 0,
+  statusCalls: 0,
+  errors: 0,
+});
+
+/** What every job of one run shares: its clock and the report it adds to. */
+interface SweepRun {
+  nowMs: number;
+  nowIso: string;
+  report: SweepReport;
+}
+
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const report: SweepReport = {
-    reenqueued: 0,
-    dlqExceptions: 0,
-    rechecked: 0,
-    applied: 0,
-    ownershipRejected: 0,
-    correctionContradicted: 0,
-    longPending: 0,
-    resubmitted: 0,
-    approvalsExpired: 0,
-    reversalsResent: 0,
-    reversalsConfirmed: 0,
-    statusCalls: 0,
-    errors: 0,
-  };
   const nowMs = deps.nowMs();
-  const nowIso = new Date(nowMs).toISOString();
+  const run: SweepRun = { nowMs, nowIso: new Date(nowMs).toISOString(), report: emptyReport() };
   // Each job is isolated: one failing (a provider down) must not stop the others.
-  const job = async (name: string, run: () => Promise<void>) => {
+  const job = async (name: string, work: () => Promise<void>) => {
     try {
-      await run();
+      await work();
     } catch (error) {
-      report.errors++;
+      run.report.errors++;
       deps.log?.('sweep job failed', { job: name, error: String(error) });
     }
   };
-
-  await job('inbox', async () => {
-    const stranded = await deps.inbox.listUnenqueued(
-      new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(),
-      SWEEP_INBOX_EVENTS_MAX,
-    );
-    for (const e of stranded) {
-      await deps.webhookQueue.enqueue({
-        provider: e.provider,
-        provider_event_id: e.providerEventId,
-        event_type: e.eventType,
-        received_at: e.receivedAt,
-      });
-      await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
-      report.reenqueued++;
-    }
-  });
-
-  for (const queue of QUEUE_NAMES) {
-    await job(`dlq:${queue}`, async () => {
-      for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
-        const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
-        // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
-        const { payload: _payload, ...evidence } = view;
-        const error = {
-          message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
-          code: view.error_category,
-        };
-        const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
-        await deps.exceptions.openOrUpdate({
-          ...openException(deadLetterSubjectOf(view), occurrence),
-          actor: SWEEP_ACTOR,
-        });
-        report.dlqExceptions++;
-      }
-    });
-  }
-
-  await job('rechecks', async () => {
-    for (const marker of await deps.rechecks.list(SWEEP_RECHECKS_MAX)) {
-      if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
-      const payout = await deps.payouts.getPayoutById(marker.payoutId);
-      if (payout !== undefined) await recheck(deps, payout, nowIso, report);
-      await deps.rechecks.clear(marker);
-      report.rechecked++;
-    }
-  });
-
-  await job('stale', async () => {
-    const quietBefore = new Date(nowMs - SWEEP_QUIET_SECONDS_MIN * 1_000).toISOString();
-    for (const candidate of await deps.awaiting.quietSince(quietBefore)) {
-      if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
-      // The index's copy picks candidates by corridor; the decision is taken on a consistent read
-      // because the index lags the table (the payout may have moved since).
-      if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
-      const payout = await deps.payouts.getPayoutById(candidate.payoutId);
-      if (payout === undefined) continue;
-      const decision = sweepDecision(
-        {
-          status: payout.status,
-          country: payout.destination.country,
-          currency: payout.currency,
-          createdAt: payout.createdAt,
-          lastEventAt: payout.lastEventAt,
-        },
-        nowMs,
-      );
-      if (decision.kind === 'skip') continue;
-      const after = await recheck(deps, payout, nowIso, report);
-      if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
-        const evidence = {
-          status: after.status,
-          created_at: payout.createdAt,
-          last_event_at: after.lastEventAt,
-          provider: payout.provider,
-          provider_reference: payout.providerReference,
-        };
-        await deps.exceptions.openOrUpdate({
-          ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
-          actor: SWEEP_ACTOR,
-        });
-        report.longPending++;
-      }
-    }
-  });
+  await job('inbox', () => enqueueStranded(deps, run));
+  for (const queue of QUEUE_NAMES) await job(`dlq:${queue}`, () => openDeadLetterExceptions(deps, run, queue));
+  await job('rechecks', () => recheckMarked(deps, run));
+  await job('stale', () => recheckQuiet(deps, run));
   const waiting = deps.waiting;
   if (waiting !== undefined) {
     await job('approvals', async () => {
-      report.approvalsExpired += await expireApprovals(
+      run.report.approvalsExpired += await expireApprovals(
         { exceptions: deps.exceptions, payouts: deps.payouts, waiting },
-        nowIso,
+        run.nowIso,
       );
     });
     const reversals = deps.reversals;
-    if (reversals !== undefined) {
-      await job('reversals', async () => {
-        const spend = () => (report.statusCalls < SWEEP_STATUS_CALLS_MAX ? (report.statusCalls++, true) : false);
-        const payouts: ReversalSweepDeps['payouts'] = {
-          applyTransition: (cmd) => deps.payouts.applyTransition(cmd),
-          getPayoutById: (payoutId) => deps.payouts.getPayoutById(payoutId),
-          writeReversal: (write) => reversals.writeReversal(write),
-        };
-        const log = deps.log === undefined ? {} : { log: deps.log };
-        const result = await sweepReversals(
-          { exceptions: deps.exceptions, payouts, waiting, providers: deps.providers, ...log },
-          nowMs,
-          spend,
-        );
-        report.reversalsResent += result.resent;
-        report.reversalsConfirmed += result.confirmed;
-        report.ownershipRejected += result.ownershipRejected;
+    if (reversals !== undefined) await job('reversals', () => sweepOpenReversals(deps, run, waiting, reversals));
+  }
+  return run.report;
+}
+
+/** Inbox events stored but never enqueued (intake's enqueue failed): enqueue them now. */
+async function enqueueStranded(deps: SweepDeps, { nowMs, nowIso, report }: SweepRun): Promise<void> {
+  const stranded = await deps.inbox.listUnenqueued(
+    new Date(nowMs - INBOX_ENQUEUE_GRACE_SECONDS * 1_000).toISOString(),
+    SWEEP_INBOX_EVENTS_MAX,
+  );
+  for (const e of stranded) {
+    await deps.webhookQueue.enqueue({
+      provider: e.provider,
+      provider_event_id: e.providerEventId,
+      event_type: e.eventType,
+      received_at: e.receivedAt,
+    });
+    await deps.inbox.markEnqueued(e.provider, e.providerEventId, nowIso);
+    report.reenqueued++;
+  }
+}
+
+/** One owned exception per dead letter, however often the sweeper sees it. */
+async function openDeadLetterExceptions(
+  deps: SweepDeps,
+  { nowMs, nowIso, report }: SweepRun,
+  queue: QueueName,
+): Promise<void> {
+  for (const message of await deps.dlq.peek(deps.dlqUrls[queue], SWEEP_DLQ_MESSAGES_MAX)) {
+    const view = await describeDlqMessage(queue, message, deps.inbox, nowMs);
+    // The evidence is the view without the payload (a reconciliation's keeps its date and run id).
+    const { payload: _payload, ...evidence } = view;
+    const error = {
+      message: describeError(view.last_error) ?? `dead-lettered after ${message.receiveCount} receives`,
+      code: view.error_category,
+    };
+    const occurrence = { evidence: evidence as Record<string, unknown>, error, seenAt: nowIso };
+    await deps.exceptions.openOrUpdate({
+      ...openException(deadLetterSubjectOf(view), occurrence),
+      actor: SWEEP_ACTOR,
+    });
+    report.dlqExceptions++;
+  }
+}
+
+/** Payouts a processor or an operator marked for a status check. */
+async function recheckMarked(deps: SweepDeps, { nowIso, report }: SweepRun): Promise<void> {
+  for (const marker of await deps.rechecks.list(SWEEP_RECHECKS_MAX)) {
+    if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
+    const payout = await deps.payouts.getPayoutById(marker.payoutId);
+    if (payout !== undefined) await recheck(deps, payout, nowIso, report);
+    await deps.rechecks.clear(marker);
+    report.rechecked++;
+  }
+}
+
+/** Payouts quiet past their corridor's threshold: ask the provider; long-pending ones get an exception. */
+async function recheckQuiet(deps: SweepDeps, { nowMs, nowIso, report }: SweepRun): Promise<void> {
+  const quietBefore = new Date(nowMs - SWEEP_QUIET_SECONDS_MIN * 1_000).toISOString();
+  for (const candidate of await deps.awaiting.quietSince(quietBefore)) {
+    if (report.statusCalls >= SWEEP_STATUS_CALLS_MAX) break;
+    // The index's copy picks candidates by corridor; the decision is taken on a consistent read
+    // because the index lags the table (the payout may have moved since).
+    if (sweepDecision(candidate, nowMs).kind === 'skip') continue;
+    const payout = await deps.payouts.getPayoutById(candidate.payoutId);
+    if (payout === undefined) continue;
+    const decision = sweepDecision(
+      {
+        status: payout.status,
+        country: payout.destination.country,
+        currency: payout.currency,
+        createdAt: payout.createdAt,
+        lastEventAt: payout.lastEventAt,
+      },
+      nowMs,
+    );
+    if (decision.kind === 'skip') continue;
+    const after = await recheck(deps, payout, nowIso, report);
+    if (decision.longPending && after !== undefined && isAwaitingProvider(after.status)) {
+      const evidence = {
+        status: after.status,
+        created_at: payout.createdAt,
+        last_event_at: after.lastEventAt,
+        provider: payout.provider,
+        provider_reference: payout.providerReference,
+      };
+      await deps.exceptions.openOrUpdate({
+        ...openException({ category: 'long_pending', payoutId: payout.payoutId }, { evidence, seenAt: nowIso }),
+        actor: SWEEP_ACTOR,
       });
+      report.longPending++;
     }
   }
-  return report;
+}
+
+/** Approved reversals to (re)send and sent ones to confirm, within the run's status-call budget. */
+async function sweepOpenReversals(
+  deps: SweepDeps,
+  { nowMs, report }: SweepRun,
+  waiting: NonNullable<SweepDeps['waiting']>,
+  reversals: NonNullable<SweepDeps['reversals']>,
+): Promise<void> {
+  const spend = () => (report.statusCalls < SWEEP_STATUS_CALLS_MAX ? (report.statusCalls++, true) : false);
+  const payouts: ReversalSweepDeps['payouts'] = {
+    applyTransition: (cmd) => deps.payouts.applyTransition(cmd),
+    getPayoutById: (payoutId) => deps.payouts.getPayoutById(payoutId),
+    writeReversal: (write) => reversals.writeReversal(write),
+  };
+  const log = deps.log === undefined ? {} : { log: deps.log };
+  const result = await sweepReversals(
+    { exceptions: deps.exceptions, payouts, waiting, providers: deps.providers, ...log },
+    nowMs,
+    spend,
+  );
+  report.reversalsResent += result.resent;
+  report.reversalsConfirmed += result.confirmed;
+  report.ownershipRejected += result.ownershipRejected;
 }
 
 /** Asks the provider and applies a known answer as a `poller` event; returns the payout as it now stands. */
@@ -261,6 +286,23 @@ async function recheck(
     return payout;
   }
   if (status.state.kind === 'unknown') return payout;
+  return applyPolledStatus(deps, payout, provider, { ...status, state: status.state }, nowIso, report);
+}
+
+/** A provider's answer that maps to one of our lifecycle events. */
+type KnownStatus = Extract<StatusResult, { kind: 'found' }> & {
+  readonly state: Extract<MappedProviderState, { kind: 'known' }>;
+};
+
+/** The provider's known answer as a `poller` event, checked like a webhook; its outcome counted and owned. */
+async function applyPolledStatus(
+  deps: SweepDeps,
+  payout: Payout,
+  provider: ProviderPort,
+  status: KnownStatus,
+  nowIso: string,
+  report: SweepReport,
+): Promise<Payout | undefined> {
   const result = await deps.payouts.applyTransition({
     payoutId: payout.payoutId,
     event: status.state.event,
