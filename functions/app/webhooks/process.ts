@@ -5,8 +5,8 @@ import type { RecheckStore } from '../../adapters/recheck-markers';
 import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
 import { exceptionIdFor, openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
-import { mapWebhookEvent } from '../../domain/provider-events';
-import { isWebhookProvider } from '../../domain/webhook-signatures';
+import { mapWebhookEvent, type MappedWebhookEvent } from '../../domain/provider-events';
+import { isWebhookProvider, type WebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
 
@@ -85,36 +85,27 @@ export async function processWebhookRecord(
   }
 }
 
+/** A queued event read back from the inbox, mapped, and tied to the payout it names. */
+interface LocatedEvent {
+  provider: WebhookProvider;
+  providerEventId: string;
+  stored: InboxEvent;
+  mapped: Extract<MappedWebhookEvent, { kind: 'transition' }>;
+  payoutId: string;
+  nowIso: string;
+}
+
 async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promise<ProcessOutcome> {
-  const { provider, provider_event_id: providerEventId } = message;
-  if (!isWebhookProvider(provider))
-    throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
-  const stored = await deps.inbox.get(provider, providerEventId);
-  if (stored === undefined)
-    throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
-  const mapped = mapWebhookEvent(provider, stored.eventType, JSON.parse(await deps.inbox.body(stored)));
-  const nowIso = new Date(deps.nowMs()).toISOString();
-  if (mapped.kind === 'ignored') {
-    await deps.inbox.recordOutcome(provider, providerEventId, 'ignored', nowIso);
-    return 'ignored';
-  }
-  if (mapped.kind === 'invalid') throw new WebhookProcessingError('unmappable_event', mapped.reason);
-
-  let payoutId = mapped.payoutId;
-  if (payoutId === undefined && mapped.providerReference !== undefined)
-    payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
-  if (payoutId === undefined)
-    throw new WebhookProcessingError(
-      'payout_not_found',
-      `no payout for ${provider} reference ${mapped.providerReference}`,
-    );
-
+  const located = await locate(deps, message);
+  if (located.kind === 'ignored') return 'ignored';
+  const event = located.event;
+  const { provider, providerEventId, mapped, payoutId, nowIso } = event;
   const result = await deps.payouts.applyTransition({
     payoutId,
     event: mapped.event,
     source: 'provider_webhook',
     sourceRef: providerEventId,
-    occurredAt: mapped.occurredAt ?? stored.receivedAt,
+    occurredAt: mapped.occurredAt ?? event.stored.receivedAt,
     recordedAt: nowIso,
     actor: { kind: 'provider', id: provider },
     ...(mapped.statusReason === undefined ? {} : { statusReason: mapped.statusReason }),
@@ -128,6 +119,43 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     },
     dedup: { provider, providerEventId },
   });
+  await ownOutcome(deps, event, result);
+  await deps.inbox.recordOutcome(provider, providerEventId, result.kind, nowIso);
+  return result.kind;
+}
+
+/** Inbox → mapping → payout id (from the event, else by provider reference); what cannot be, throws. */
+async function locate(
+  deps: ProcessDeps,
+  message: WebhookMessage,
+): Promise<{ kind: 'ignored' } | { kind: 'located'; event: LocatedEvent }> {
+  const { provider, provider_event_id: providerEventId } = message;
+  if (!isWebhookProvider(provider))
+    throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
+  const stored = await deps.inbox.get(provider, providerEventId);
+  if (stored === undefined)
+    throw new WebhookProcessingError('inbox_missing', `inbox has no event ${provider}#${providerEventId}`);
+  const mapped = mapWebhookEvent(provider, stored.eventType, JSON.parse(await deps.inbox.body(stored)));
+  const nowIso = new Date(deps.nowMs()).toISOString();
+  if (mapped.kind === 'ignored') {
+    await deps.inbox.recordOutcome(provider, providerEventId, 'ignored', nowIso);
+    return { kind: 'ignored' };
+  }
+  if (mapped.kind === 'invalid') throw new WebhookProcessingError('unmappable_event', mapped.reason);
+  let payoutId = mapped.payoutId;
+  if (payoutId === undefined && mapped.providerReference !== undefined)
+    payoutId = (await deps.payouts.findByProviderReference(provider, mapped.providerReference))?.payoutId;
+  if (payoutId === undefined)
+    throw new WebhookProcessingError(
+      'payout_not_found',
+      `no payout for ${provider} reference ${mapped.providerReference}`,
+    );
+  return { kind: 'located', event: { provider, providerEventId, stored, mapped, payoutId, nowIso } };
+}
+
+/** Each outcome that needs a person gets its owned exception; a closed wait closes its long_pending. */
+async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: TransitionResult): Promise<void> {
+  const { provider, providerEventId, stored, mapped, payoutId, nowIso } = event;
   switch (result.kind) {
     case 'applied':
       // The answer a long_pending exception was waiting for: close it. Only payouts showing an
@@ -139,32 +167,7 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     case 'stale':
       break;
     case 'forbidden':
-      await deps.exceptions.openOrUpdate({
-        ...openException(
-          { category: 'forbidden_transition', provider, providerEventId, payoutId },
-          {
-            evidence: {
-              provider,
-              provider_event_id: providerEventId,
-              event_type: stored.eventType,
-              event: mapped.event,
-              provider_state: mapped.providerState,
-              payout_status: result.payout.status,
-            },
-            error: {
-              message: `${mapped.event} is forbidden for a payout in status ${result.payout.status}`,
-              code: 'forbidden_transition',
-            },
-            seenAt: nowIso,
-          },
-        ),
-        actor: PROCESSOR_ACTOR,
-      });
-      await deps.rechecks.request({
-        payoutId,
-        reason: `forbidden ${mapped.event} on ${result.payout.status} (${provider}#${providerEventId})`,
-        requestedAt: nowIso,
-      });
+      await ownForbidden(deps, event, result.payout);
       break;
     case 'rejected_ownership':
       await openOwnershipException(deps.exceptions, {
@@ -205,8 +208,37 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     default:
       return assertNever(result, 'transition result');
   }
-  await deps.inbox.recordOutcome(provider, providerEventId, result.kind, nowIso);
-  return result.kind;
+}
+
+/** A forbidden transition: an ops exception with the event as evidence, and a status recheck. */
+async function ownForbidden(deps: ProcessDeps, event: LocatedEvent, payout: Payout): Promise<void> {
+  const { provider, providerEventId, stored, mapped, payoutId, nowIso } = event;
+  await deps.exceptions.openOrUpdate({
+    ...openException(
+      { category: 'forbidden_transition', provider, providerEventId, payoutId },
+      {
+        evidence: {
+          provider,
+          provider_event_id: providerEventId,
+          event_type: stored.eventType,
+          event: mapped.event,
+          provider_state: mapped.providerState,
+          payout_status: payout.status,
+        },
+        error: {
+          message: `${mapped.event} is forbidden for a payout in status ${payout.status}`,
+          code: 'forbidden_transition',
+        },
+        seenAt: nowIso,
+      },
+    ),
+    actor: PROCESSOR_ACTOR,
+  });
+  await deps.rechecks.request({
+    payoutId,
+    reason: `forbidden ${mapped.event} on ${payout.status} (${provider}#${providerEventId})`,
+    requestedAt: nowIso,
+  });
 }
 
 async function recordFailure(
