@@ -92,6 +92,35 @@ export async function runReconciliation(
   trigger: RunRecord['trigger'],
   request?: QueuedRunRequest,
 ): Promise<RunRecord> {
+  const run = await startRun(deps, date, trigger, request);
+  const work = mkdtempSync(join(deps.workRoot ?? tmpdir(), `reconcile-${date}-`));
+  try {
+    const reportPath = join(work, 'settlement.csv');
+    await pipeline(Readable.from(await deps.fetchReport(date)), createWriteStream(reportPath));
+    const evidence = await deps.store.putEvidence(evidenceKey(deps.provider, date), reportPath);
+    run.reportKey = evidence.key;
+    run.reportEtag = evidence.etag;
+    const { result, exceptionCount } = await matchDay(deps, date, work, reportPath, evidence);
+    const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
+    await publishExports(deps, date, run.runId, evidence, result, audit);
+    const finished = succeeded(run, result, exceptionCount, deps.now().toISOString());
+    await deps.runs.finish(finished);
+    return finished;
+  } catch (error) {
+    await recordFailedRun(deps, run, error);
+    throw error;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The date rule, then the run recorded as running (a second run of the date is refused there). */
+async function startRun(
+  deps: RunPorts,
+  date: string,
+  trigger: RunRecord['trigger'],
+  request: QueuedRunRequest | undefined,
+): Promise<RunRecord> {
   const startedAt = deps.now();
   // The last guard before a run records or writes anything, whichever entry point called it.
   requireRunDate(date, { now: startedAt, timeZone: deps.timeZone });
@@ -106,131 +135,134 @@ export async function runReconciliation(
     startedAt: startedAt.toISOString(),
   };
   await deps.runs.start(run, startedAt.getTime());
-  const work = mkdtempSync(join(deps.workRoot ?? tmpdir(), `reconcile-${date}-`));
-  try {
-    const reportPath = join(work, 'settlement.csv');
-    await pipeline(Readable.from(await deps.fetchReport(date)), createWriteStream(reportPath));
-    const evidence = await deps.store.putEvidence(evidenceKey(deps.provider, date), reportPath);
-    run.reportKey = evidence.key;
-    run.reportEtag = evidence.etag;
-    const window = dayWindow(date);
-    const nowIso = () => deps.now().toISOString();
-    let exceptionCount = 0;
-    const result = await runEngine(
-      {
-        date,
-        report: createReadStream(reportPath),
-        payouts: deps.payouts.payoutsCreatedIn(window),
-        ledger: deps.payouts.ledgerFactsFrom(window),
-        outputDir: work,
-        ...(deps.partitions === undefined ? {} : { partitions: deps.partitions }),
-      },
-      {
-        openException: async (row, ref) => {
-          exceptionCount += 1;
-          const opening = openException(ref.subject, {
-            // Every mismatch of the row, dominant first: the owner sees what else disagrees.
-            evidence: {
-              source: 'reconciliation',
-              date,
-              mismatches: row.mismatches,
-              detail: row.detail,
-              providerReference: row.report?.providerReference ?? row.payout?.providerReference,
-              reportKey: evidence.key,
-              reportEtag: evidence.etag,
-              reportLine: row.report?.line,
-            },
-            seenAt: nowIso(),
-          });
-          const opened = await deps.exceptions.openOrUpdate({ ...opening, actor: { kind: 'system', id: 'reconcile' } });
-          return opened.exception.exceptionId;
-        },
-        lookupPayouts: (ids) => deps.payouts.lookup(ids),
-        onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
-      },
-    );
-    const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
-    const written = [...result.files, audit];
-    const files: LocalFile[] = written.map((f) => ({
-      name: f.name,
-      path: f.path,
-      contentType: CONTENT_TYPES[f.name]!,
-    }));
-    const manifest = manifestJson({
+  return run;
+}
+
+type Evidence = Awaited<ReturnType<ExportStore['putEvidence']>>;
+type EngineRun = Awaited<ReturnType<typeof runEngine>>;
+
+/** The engine over the day: each mismatch opens (or updates) its owned exception; matches are marked. */
+async function matchDay(deps: RunPorts, date: string, work: string, reportPath: string, evidence: Evidence) {
+  const window = dayWindow(date);
+  const nowIso = () => deps.now().toISOString();
+  let exceptionCount = 0;
+  const result = await runEngine(
+    {
       date,
-      provider: deps.provider,
-      files: written.map((f): ManifestFile => ({
-        name: f.name,
-        rows: f.rows,
-        bytes: f.bytes,
-        sha256: f.sha256,
-        contentType: CONTENT_TYPES[f.name]!,
-      })),
-      inputs: [
-        {
-          role: 'provider_settlement_report',
-          source: `s3://evidence/${evidence.key}`,
-          key: evidence.key,
-          etag: evidence.etag,
-          rows: result.reportRows,
-        },
-        { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
-        { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
-        { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
-      ],
-    });
-    await deps.store.stage(date, run.runId, files);
-    await deps.store.publish(date, run.runId, files, manifest);
-    const counts = result.counts;
-    const finished: RunRecord = {
-      ...run,
-      state: 'succeeded',
-      finishedAt: nowIso(),
-      manifestKey: `${exportPrefix(date)}${MANIFEST_NAME}`,
-      counts: {
-        reportRows: result.reportRows,
-        payouts: result.payoutRows,
-        ledgerEntries: result.ledgerRows,
-        rows: counts.rows,
-        matched: counts.matched,
-        unmatched: counts.unmatched,
-        exceptions: exceptionCount,
-        categories: counts.categories,
-      },
-    };
-    await deps.runs.finish(finished);
-    return finished;
-  } catch (error) {
-    const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
-    if (error instanceof ReportFormatError) {
-      const opening = openException(
-        { category: 'report_malformed', provider: deps.provider, date },
-        {
+      report: createReadStream(reportPath),
+      payouts: deps.payouts.payoutsCreatedIn(window),
+      ledger: deps.payouts.ledgerFactsFrom(window),
+      outputDir: work,
+      ...(deps.partitions === undefined ? {} : { partitions: deps.partitions }),
+    },
+    {
+      openException: async (row, ref) => {
+        exceptionCount += 1;
+        const opening = openException(ref.subject, {
+          // Every mismatch of the row, dominant first: the owner sees what else disagrees.
           evidence: {
             source: 'reconciliation',
             date,
-            code: error.reportCode,
-            line: error.line,
-            message: error.message,
-            reportKey: run.reportKey,
-            reportEtag: run.reportEtag,
-            generatorVersion: GENERATOR_VERSION,
+            mismatches: row.mismatches,
+            detail: row.detail,
+            providerReference: row.report?.providerReference ?? row.payout?.providerReference,
+            reportKey: evidence.key,
+            reportEtag: evidence.etag,
+            reportLine: row.report?.line,
           },
-          error: { message: error.message, code: error.reportCode },
-          seenAt: failed.finishedAt!,
+          seenAt: nowIso(),
+        });
+        const opened = await deps.exceptions.openOrUpdate({ ...opening, actor: RECONCILE_ACTOR });
+        return opened.exception.exceptionId;
+      },
+      lookupPayouts: (ids) => deps.payouts.lookup(ids),
+      onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
+    },
+  );
+  return { result, exceptionCount };
+}
+
+const RECONCILE_ACTOR = { kind: 'system', id: 'reconcile' } as const;
+
+/** Stage the files, then publish them with the manifest last (what finance trusts is what it names). */
+async function publishExports(
+  deps: RunPorts,
+  date: string,
+  runId: string,
+  evidence: Evidence,
+  result: EngineRun,
+  audit: Awaited<ReturnType<typeof writeAuditExport>>,
+): Promise<void> {
+  const written = [...result.files, audit];
+  const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+  const manifest = manifestJson({
+    date,
+    provider: deps.provider,
+    files: written.map((f): ManifestFile => ({
+      name: f.name,
+      rows: f.rows,
+      bytes: f.bytes,
+      sha256: f.sha256,
+      contentType: CONTENT_TYPES[f.name]!,
+    })),
+    inputs: [
+      {
+        role: 'provider_settlement_report',
+        source: `s3://evidence/${evidence.key}`,
+        key: evidence.key,
+        etag: evidence.etag,
+        rows: result.reportRows,
+      },
+      { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
+      { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+      { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
+    ],
+  });
+  await deps.store.stage(date, runId, files);
+  await deps.store.publish(date, runId, files, manifest);
+}
+
+const succeeded = (run: RunRecord, result: EngineRun, exceptionCount: number, finishedAt: string): RunRecord => ({
+  ...run,
+  state: 'succeeded',
+  finishedAt,
+  manifestKey: `${exportPrefix(run.date)}${MANIFEST_NAME}`,
+  counts: {
+    reportRows: result.reportRows,
+    payouts: result.payoutRows,
+    ledgerEntries: result.ledgerRows,
+    rows: result.counts.rows,
+    matched: result.counts.matched,
+    unmatched: result.counts.unmatched,
+    exceptions: exceptionCount,
+    categories: result.counts.categories,
+  },
+});
+
+/** The run recorded as failed; a malformed report also opens (or reopens) its owned exception. */
+async function recordFailedRun(deps: RunPorts, run: RunRecord, error: unknown): Promise<void> {
+  const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
+  if (error instanceof ReportFormatError) {
+    const opening = openException(
+      { category: 'report_malformed', provider: deps.provider, date: run.date },
+      {
+        evidence: {
+          source: 'reconciliation',
+          date: run.date,
+          code: error.reportCode,
+          line: error.line,
+          message: error.message,
+          reportKey: run.reportKey,
+          reportEtag: run.reportEtag,
+          generatorVersion: GENERATOR_VERSION,
         },
-      );
-      await deps.exceptions.openOrUpdate({
-        ...opening,
-        actor: { kind: 'system', id: 'reconcile' },
-        reopenIfResolved: true,
-      });
-    }
-    await deps.runs.finish(failed);
-    throw error;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+        error: { message: error.message, code: error.reportCode },
+        seenAt: failed.finishedAt!,
+      },
+    );
+    await deps.exceptions.openOrUpdate({ ...opening, actor: RECONCILE_ACTOR, reopenIfResolved: true });
   }
+  await deps.runs.finish(failed);
 }
 
 /** audit.jsonl of UTC day `date`: every record in (at, audit_id) order, one canonical line each. */
