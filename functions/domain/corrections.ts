@@ -271,7 +271,8 @@ export function adjustmentMoves(postings: readonly AdjustmentPosting[]): Posting
  *   the lifecycle table would read it after a paid webhook: the operator's paid came from a statement,
  *   not from the provider's own earlier word, so the two accounts disagree and a person must look.
  * Events that are not the provider's word (approved, canceled_by_operator, submission_rejected, and
- * the tenant's approval_rejected, approval_expired, cancel_requested) are never compared (`contradictsCorrection` checks only webhook and poller sources); their cells say
+ * the tenant's approval_rejected, approval_expired, cancel_requested — consistent: they come before
+ * any submission, or ask the provider, whose answer is what gets compared) are never compared (`contradictsCorrection` checks only webhook and poller sources); their cells say
  * what they would mean.
  */
 export type CorrectionVerdict = 'consistent' | 'contradicts';
@@ -290,9 +291,9 @@ export const CORRECTION_VERDICTS: Readonly<Record<CorrectionTarget, Readonly<Rec
       provider_failed: CONTRA,
       provider_canceled: CONTRA,
       provider_reversed: OK,
-      approval_rejected: CONTRA,
-      approval_expired: CONTRA,
-      cancel_requested: CONTRA,
+      approval_rejected: OK,
+      approval_expired: OK,
+      cancel_requested: OK,
     },
     failed: {
       approved: OK,
@@ -304,8 +305,8 @@ export const CORRECTION_VERDICTS: Readonly<Record<CorrectionTarget, Readonly<Rec
       provider_failed: OK,
       provider_canceled: CONTRA,
       provider_reversed: CONTRA,
-      approval_rejected: CONTRA,
-      approval_expired: CONTRA,
+      approval_rejected: OK,
+      approval_expired: OK,
       cancel_requested: OK,
     },
     canceled: {
@@ -333,9 +334,9 @@ export const CORRECTION_VERDICTS: Readonly<Record<CorrectionTarget, Readonly<Rec
       provider_failed: OK,
       provider_canceled: CONTRA,
       provider_reversed: OK,
-      approval_rejected: CONTRA,
-      approval_expired: CONTRA,
-      cancel_requested: CONTRA,
+      approval_rejected: OK,
+      approval_expired: OK,
+      cancel_requested: OK,
     },
   };
 

@@ -44,27 +44,7 @@ export async function exceptionsApi(
   const path = event.rawPath;
   if (method === 'GET' && path === '/exceptions') {
     requireScope(operator, 'exceptions:read');
-    const q = parseExceptionsRequest(listExceptionsQuerySchema, event.queryStringParameters ?? {}, 'query');
-    try {
-      const page = await deps.exceptions.list({
-        ...(q.state === undefined ? {} : { state: q.state }),
-        ...(q.category === undefined ? {} : { category: q.category }),
-        ...(q.owner === undefined ? {} : { owner: q.owner }),
-        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
-        limit: q.limit,
-      });
-      const now = deps.nowMs();
-      const list: ExceptionList = {
-        data: page.items.map((e) => exceptionJson(e, now)),
-        ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
-      };
-      return json(200, list, requestId);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
-      }
-      throw error;
-    }
+    return listExceptions(deps, event, requestId);
   }
   const match = /^\/exceptions\/([^/]+)\/(assign|resolve)$/.exec(path);
   if (method !== 'POST' || match === null) throw notFound('route');
@@ -72,58 +52,110 @@ export async function exceptionsApi(
   const exceptionId = decodeURIComponent(match[1] ?? '');
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
   parseQuery(noQuerySchema, event.queryStringParameters);
-  const actor = operatorActor(operator);
-  const now = new Date(deps.nowMs());
+  const change = { exceptionId, actor: operatorActor(operator), requestId, now: new Date(deps.nowMs()) };
   try {
-    if (match[2] === 'assign') {
-      const body = parseExceptionsRequest(assignExceptionBodySchema, operatorBody(event), 'body');
-      const assignee = body.assignee ?? operator.subject;
-      const updated = await deps.exceptions.assign({
-        exceptionId,
-        assignee,
-        ...(body.owner === undefined ? {} : { owner: body.owner }),
-        ...(body.note === undefined ? {} : { note: body.note }),
-        actor,
-        requestId,
-        now,
-      });
-      return json(200, exceptionJson(updated, now.getTime()), requestId);
-    }
-    const { note, correction_id: correctionId } = parseExceptionsRequest(
-      resolveExceptionBodySchema,
-      operatorBody(event),
-      'body',
-    );
-    // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
-    // invisible characters only says nothing either.
-    if (note === undefined || note.trim() === '')
-      throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
-    const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
-    if (invisible !== undefined) throw invalidTextError('note', invisible);
-    if (correctionId !== undefined) await checkFixingCorrection(deps, exceptionId, correctionId);
-    const fixedBy = correctionId === undefined ? {} : { correctionId };
-    const resolved = await deps.exceptions.resolve({ exceptionId, note, actor, requestId, now, ...fixedBy });
-    return json(200, exceptionJson(resolved, now.getTime()), requestId);
+    const changed =
+      match[2] === 'assign'
+        ? await assignException(deps, event, change, operator.subject)
+        : await resolveException(deps, event, change);
+    return json(200, exceptionJson(changed, change.now.getTime()), requestId);
   } catch (error) {
-    if (error instanceof ExceptionNotFoundError) throw notFound('exception');
-    if (error instanceof ExceptionStateError)
-      throw new ApiError({
-        status: 409,
-        type: 'conflict_error',
-        code: error.code,
-        category: 'terminal',
-        message: error.message,
-      });
-    if (error instanceof ExceptionConflictError)
-      throw new ApiError({
-        status: 409,
-        type: 'conflict_error',
-        code: 'exception_changed',
-        category: 'retryable',
-        message: error.message,
-      });
+    throw apiErrorOfChange(error);
+  }
+}
+
+async function listExceptions(
+  deps: ExceptionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  requestId: string,
+): Promise<HttpResult> {
+  const q = parseExceptionsRequest(listExceptionsQuerySchema, event.queryStringParameters ?? {}, 'query');
+  try {
+    const page = await deps.exceptions.list({
+      ...(q.state === undefined ? {} : { state: q.state }),
+      ...(q.category === undefined ? {} : { category: q.category }),
+      ...(q.owner === undefined ? {} : { owner: q.owner }),
+      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      limit: q.limit,
+    });
+    const now = deps.nowMs();
+    const list: ExceptionList = {
+      data: page.items.map((e) => exceptionJson(e, now)),
+      ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+    };
+    return json(200, list, requestId);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) {
+      throw badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it', 'cursor');
+    }
     throw error;
   }
+}
+
+/** Who changes which exception, for which request, when. */
+interface ExceptionChangeRequest {
+  exceptionId: string;
+  actor: ReturnType<typeof operatorActor>;
+  requestId: string;
+  now: Date;
+}
+
+async function assignException(
+  deps: ExceptionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  change: ExceptionChangeRequest,
+  operatorSubject: string,
+) {
+  const body = parseExceptionsRequest(assignExceptionBodySchema, operatorBody(event), 'body');
+  return deps.exceptions.assign({
+    ...change,
+    assignee: body.assignee ?? operatorSubject,
+    ...(body.owner === undefined ? {} : { owner: body.owner }),
+    ...(body.note === undefined ? {} : { note: body.note }),
+  });
+}
+
+async function resolveException(
+  deps: ExceptionsApiDeps,
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  change: ExceptionChangeRequest,
+) {
+  const { note, correction_id: correctionId } = parseExceptionsRequest(
+    resolveExceptionBodySchema,
+    operatorBody(event),
+    'body',
+  );
+  // Resolving needs an explanation: a missing or blank note is its own refusal, and a note of
+  // invisible characters only says nothing either.
+  if (note === undefined || note.trim() === '')
+    throw badRequest('note_required', 'resolving an exception needs a note saying what was done', 'note');
+  const invisible = textRefusalOf(note, { multiline: true, requireVisible: true });
+  if (invisible !== undefined) throw invalidTextError('note', invisible);
+  if (correctionId !== undefined) await checkFixingCorrection(deps, change.exceptionId, correctionId);
+  const fixedBy = correctionId === undefined ? {} : { correctionId };
+  return deps.exceptions.resolve({ ...change, note, ...fixedBy });
+}
+
+/** The repository's refusals of a change, as the API answers them. */
+function apiErrorOfChange(error: unknown): unknown {
+  if (error instanceof ExceptionNotFoundError) return notFound('exception');
+  if (error instanceof ExceptionStateError)
+    return new ApiError({
+      status: 409,
+      type: 'conflict_error',
+      code: error.code,
+      category: 'terminal',
+      message: error.message,
+    });
+  if (error instanceof ExceptionConflictError)
+    return new ApiError({
+      status: 409,
+      type: 'conflict_error',
+      code: 'exception_changed',
+      category: 'retryable',
+      message: error.message,
+    });
+  return error;
 }
 
 /**

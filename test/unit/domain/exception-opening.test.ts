@@ -93,8 +93,31 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     undefined,
   ],
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
-  // Issue 10: an approval nobody gave in time; the next step is the tenant's.
+  // An approval nobody gave in time; the next step is the tenant's.
   [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
+  // A provider's word against an operator's correction: one row per webhook event, or per polled claim.
+  [
+    {
+      category: 'correction_contradicted',
+      payoutId: PAYOUT,
+      via: { kind: 'webhook', provider: 'sandbox', providerEventId: 'evt_1' },
+    },
+    'correction_contradicted:sandbox:evt_1',
+    'ops',
+    4 * HOUR,
+    PAYOUT,
+  ],
+  [
+    {
+      category: 'correction_contradicted',
+      payoutId: PAYOUT,
+      via: { kind: 'poll', correctionId: 'cor_1', event: 'provider_failed' },
+    },
+    `correction_contradicted:poll:${PAYOUT}:cor_1:provider_failed`,
+    'ops',
+    4 * HOUR,
+    PAYOUT,
+  ],
   [
     { category: 'missing_provider_reference', payoutId: PAYOUT },
     `reconciliation:missing_provider_reference:payout:${PAYOUT}`,
@@ -210,6 +233,7 @@ describe('dedup keys are spelled in one place', () => {
     'reconciliation_dlq',
     'long_pending',
     'approval_expired',
+    'correction_contradicted',
     'reconciliation',
   ];
   // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix
