@@ -65,7 +65,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // Exit once stdout is flushed: a pipe's writes are asynchronous and a large answer was cut short.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (error: unknown) => {
     console.error(`✖ ${(error as Error).stack ?? String(error)}`);
     process.exit(1);

@@ -20,8 +20,12 @@ async function main(): Promise<number> {
   return invokeAndPrint(functionName, event, { logPrefix: 'invoke', synth: flags['no-synth'] !== true });
 }
 
+// A pipe's writes are asynchronous: exiting at once cut a large answer (the OpenAPI document) short.
+// The callback of one more write runs once everything queued before it has been flushed.
+const exitAfterFlush = (code: number) => process.stdout.write('', () => process.exit(code));
+
 main().then(
-  (code) => process.exit(code),
+  (code) => exitAfterFlush(code),
   (error: unknown) => {
     console.error(`✖ ${error instanceof TwinError ? error.oneLine() : (error as Error).message}`);
     process.exit(1);
