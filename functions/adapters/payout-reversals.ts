@@ -55,44 +55,7 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
       ? withRequestId(payout.requestIds, write.sourceRef)
       : payout.requestIds;
   const updated: Payout = { ...payout, reversal: next, requestIds };
-  const keys = reversalIndexKeys(updated);
-  const values: Record<string, unknown> = { ':reversal': next, ':requestIds': requestIds, ':paid': 'paid' };
-  let condition = '#status = :paid AND ';
-  if (write.expected === undefined) {
-    condition += 'attribute_not_exists(reversal)';
-  } else {
-    condition += 'reversal.reversalId = :expectedId AND reversal.#reversalStatus = :expectedStatus';
-    values[':expectedId'] = write.expected.reversalId;
-    values[':expectedStatus'] = write.expected.status;
-  }
-  if (keys !== undefined) Object.assign(values, { ':gsi3pk': keys.gsi3pk, ':gsi3sk': keys.gsi3sk });
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: repo.payoutsTable,
-        Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-        UpdateExpression: `SET reversal = :reversal, requestIds = :requestIds${keys === undefined ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :gsi3pk, gsi3sk = :gsi3sk'}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          ...(write.expected === undefined ? {} : { '#reversalStatus': 'status' }),
-        },
-        ExpressionAttributeValues: values,
-      },
-    },
-    repo.timelinePut({
-      payoutId: payout.payoutId,
-      at: write.at,
-      occurredAt: write.at,
-      event: write.record,
-      outcome: 'recorded',
-      from: payout.status,
-      source: write.source,
-      sourceRef: write.sourceRef,
-      actor: { kind: write.actor.kind, id: write.actor.id },
-      reversalId: next.reversalId,
-    }),
-  ];
+  const items: TransactItem[] = [reversalUpdate(repo, write, updated), reversalTimelinePut(repo, write)];
   const audited = payoutReversalEntry({
     payout,
     record: write.record,
@@ -127,6 +90,53 @@ export async function writeReversal(repo: PayoutsStore, write: ReversalWrite): P
   }
   throw new TransitionConflictError(payout.payoutId, TRANSITION_ATTEMPTS_MAX, { cause: lastError });
 }
+
+/** The payout's reversal and request ids, conditional on it being paid and the reversal being as read. */
+function reversalUpdate(repo: PayoutsStore, write: ReversalWrite, updated: Payout): TransactItem {
+  const keys = reversalIndexKeys(updated);
+  const values: Record<string, unknown> = {
+    ':reversal': write.next,
+    ':requestIds': updated.requestIds,
+    ':paid': 'paid',
+  };
+  let condition = '#status = :paid AND ';
+  if (write.expected === undefined) {
+    condition += 'attribute_not_exists(reversal)';
+  } else {
+    condition += 'reversal.reversalId = :expectedId AND reversal.#reversalStatus = :expectedStatus';
+    values[':expectedId'] = write.expected.reversalId;
+    values[':expectedStatus'] = write.expected.status;
+  }
+  if (keys !== undefined) Object.assign(values, { ':gsi3pk': keys.gsi3pk, ':gsi3sk': keys.gsi3sk });
+  const index = keys === undefined ? ' REMOVE gsi3pk, gsi3sk' : ', gsi3pk = :gsi3pk, gsi3sk = :gsi3sk';
+  return {
+    Update: {
+      TableName: repo.payoutsTable,
+      Key: { pk: payoutPk(write.payout.payoutId), sk: PAYOUT_SK },
+      UpdateExpression: `SET reversal = :reversal, requestIds = :requestIds${index}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...(write.expected === undefined ? {} : { '#reversalStatus': 'status' }),
+      },
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+const reversalTimelinePut = (repo: PayoutsStore, write: ReversalWrite): TransactItem =>
+  repo.timelinePut({
+    payoutId: write.payout.payoutId,
+    at: write.at,
+    occurredAt: write.at,
+    event: write.record,
+    outcome: 'recorded',
+    from: write.payout.status,
+    source: write.source,
+    sourceRef: write.sourceRef,
+    actor: { kind: write.actor.kind, id: write.actor.id },
+    reversalId: write.next.reversalId,
+  });
 
 function withRequestId(requestIds: readonly string[], requestId: string): string[] {
   const [first, ...rest] = requestIds;

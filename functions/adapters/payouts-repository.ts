@@ -119,7 +119,35 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
    */
   async createPayout(input: NewPayout): Promise<CreateResult> {
     const { payout } = input;
-    const items: TransactItem[] = [
+    const items = this.creationItems(input);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created', payout };
+      } catch (error) {
+        const reasons = cancellationCodes(error);
+        if (reasons !== undefined && itemConditionFailed(reasons, 0)) {
+          const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
+          if (existing === undefined)
+            throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
+          return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
+        }
+        if (reasons !== undefined && hasTransactionConflict(reasons) && attempt < CREATE_ATTEMPTS_MAX) {
+          await jitterSleep(CREATE_RETRY_DELAY_MS_MAX);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * The creation's one transaction: the (tenant, key) lock first (its failed condition means "exists"),
+   * the payout, its destination, the timeline's first entry, the audit chain's first record, the journal.
+   */
+  private creationItems(input: NewPayout): TransactItem[] {
+    const { payout } = input;
+    return [
       {
         Put: {
           TableName: this.payoutsTable,
@@ -174,25 +202,6 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
         sourceRef: input.requestId,
       }),
     ];
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { kind: 'created', payout };
-      } catch (error) {
-        const reasons = cancellationCodes(error);
-        if (reasons !== undefined && itemConditionFailed(reasons, 0)) {
-          const existing = await this.findByIdempotencyKey(payout.tenantId, payout.idempotencyKey);
-          if (existing === undefined)
-            throw new PayoutsRepositoryError('key lock exists but its payout does not', { cause: error });
-          return { kind: 'exists', payout: existing.payout, fieldHashes: existing.lock.fieldHashes };
-        }
-        if (reasons !== undefined && hasTransactionConflict(reasons) && attempt < CREATE_ATTEMPTS_MAX) {
-          await jitterSleep(CREATE_RETRY_DELAY_MS_MAX);
-          continue;
-        }
-        throw error;
-      }
-    }
   }
 
   /** Moves a payout by an event; see payout-transitions.ts for the protocol (and its options). */

@@ -65,56 +65,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
     responseHook: (response) => ({ ...(response as object), replayed: true }) as never,
   });
 
-  const execute = async (input: IdempotentCreateInput, _context: Context): Promise<StoredCreateResponse> => {
-    const payoutId = deps.newPayoutId();
-    const { request, caller, requestId } = input;
-    const hashes = fieldHashes(request.body, request.destination, payoutId);
-    try {
-      const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString(), deps.approvalPolicies);
-      const result = await deps.repository.createPayout({
-        payout,
-        destination: request.destination,
-        actor: { kind: 'client', id: caller.clientId, role: caller.role, scopes: caller.scopes },
-        requestId,
-        fieldHashes: hashes,
-      });
-      if (result.kind === 'exists') {
-        // The Powertools record expired, or an earlier run crashed between its commit and its answer.
-        const salt = result.payout.payoutId;
-        const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
-        if (differing.length > 0) throw keyReused(differing);
-        if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
-        return {
-          statusCode: 201,
-          body: payoutView(result.payout),
-          fieldHashes: result.fieldHashes,
-          salt,
-          replayed: true,
-        };
-      }
-      // Awaiting approval: nothing goes to the provider until an approver submits it.
-      if (payout.status === 'submitted') await deps.enqueue({ payoutId });
-      return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
-    } catch (error) {
-      if (!isDeterministicFailure(error)) throw error;
-      console.error(
-        JSON.stringify({
-          level: 'ERROR',
-          message: 'create failed deterministically; storing the 500',
-          requestId,
-          error: String(error),
-        }),
-      );
-      const failure = new ApiError({
-        status: 500,
-        type: 'api_error',
-        code: 'internal_error',
-        category: 'human_action_required',
-        message: 'The payout could not be created; this answer is stored for this Idempotency-Key',
-      });
-      return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
-    }
-  };
+  const execute = (input: IdempotentCreateInput, _context: Context) => createOnce(deps, input);
 
   const idempotent = makeIdempotent(execute, {
     persistenceStore: deps.persistenceStore,
@@ -133,6 +84,68 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
       throw error;
     }
   };
+}
+
+/** One run of the idempotent section: create (or find) the payout under its key lock, enqueue its submission. */
+async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreateInput): Promise<StoredCreateResponse> {
+  const payoutId = deps.newPayoutId();
+  const { request, caller, requestId } = input;
+  const hashes = fieldHashes(request.body, request.destination, payoutId);
+  try {
+    const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString(), deps.approvalPolicies);
+    const result = await deps.repository.createPayout({
+      payout,
+      destination: request.destination,
+      actor: { kind: 'client', id: caller.clientId, role: caller.role, scopes: caller.scopes },
+      requestId,
+      fieldHashes: hashes,
+    });
+    if (result.kind === 'exists') {
+      // The Powertools record expired, or an earlier run crashed between its commit and its answer.
+      const salt = result.payout.payoutId;
+      const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
+      if (differing.length > 0) throw keyReused(differing);
+      if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
+      return {
+        statusCode: 201,
+        body: payoutView(result.payout),
+        fieldHashes: result.fieldHashes,
+        salt,
+        replayed: true,
+      };
+    }
+    // Awaiting approval: nothing goes to the provider until an approver submits it.
+    if (payout.status === 'submitted') await deps.enqueue({ payoutId });
+    return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
+  } catch (error) {
+    if (!isDeterministicFailure(error)) throw error;
+    return storedFailure(error, requestId, hashes, payoutId);
+  }
+}
+
+/** A failure that a retry would meet again is stored as this key's answer, a 500 for a person to look at. */
+function storedFailure(
+  error: unknown,
+  requestId: string,
+  hashes: Record<string, string>,
+  payoutId: string,
+): StoredCreateResponse {
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'create failed deterministically; storing the 500',
+      requestId,
+      error: String(error),
+    }),
+  );
+  const failure = new ApiError({
+    status: 500,
+    type: 'api_error',
+    code: 'internal_error',
+    category: 'human_action_required',
+    message: 'The payout could not be created; this answer is stored for this Idempotency-Key',
+  });
+  return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
 }
 
 function newPayout(
