@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { OPS_BODY_BYTES_MAX } from '../http-limits';
 import { correctionListSchema, correctionViewSchema } from '../correction-view';
 import {

@@ -66,3 +66,6 @@ export interface OpenApiRoute {
   /** false: the route calls no AWS service (a static answer), so it never answers 503. */
   callsAws?: false;
 }
+
+/** The refusal every tenant route documents for a token without its tenant. */
+export const TENANT_403 = 'tenant_missing: the token carries no valid tenant_id claim';
