@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from './domain-error';
 import { CURRENCY_EXPONENTS, type CurrencyCode } from './money';
 import type { Destination } from './recipient';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What free text a request may carry: the rules every text field of every request schema shares

@@ -2,7 +2,7 @@ import { corridorMatrix } from '../adapters/corridors-config';
 import { httpHandler } from '../http/http-handler';
 import type { corridorsResponseSchema } from '../http/schemas';
 import { CORRIDOR_STATES } from '../domain/corridors';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { callerOf } from '../http/claims';
 import { json } from '../http/response';
 

@@ -4,7 +4,7 @@ import { httpHandler } from '../http/http-handler';
 import { parseQuery } from '../http/query-parameters';
 import { ledgerBalancesQuerySchema } from '../http/parameter-schemas';
 import type { balancesResponseSchema } from '../http/schemas';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { assertBalanced, summarizeBalances } from '../domain/ledger';
 import { ENV } from '../shared/names';
 import { operatorOf, requireScope } from '../http/operator';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PRINCIPAL_TYPES, TOKEN_TYPES, type AccessMatrixView } from '../shared/access-matrix';
 import { SCOPES } from '../shared/names';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ADJUSTMENT_AMOUNT_MINOR_MAX,
   ADJUSTMENT_POSTINGS_MAX,

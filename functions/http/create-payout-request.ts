@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { enabledCorridor, validateDestination, type Corridor, type CorridorMatrix } from '../domain/corridors';
 import { DomainError } from '../domain/domain-error';
 import type { Destination } from '../domain/recipient';

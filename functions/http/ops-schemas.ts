@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { CORRECTION_ID_PATTERN, EXCEPTION_ID_PATTERN } from '../shared/ids';
 import { QUEUE_NAMES } from '../shared/names';

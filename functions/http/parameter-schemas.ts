@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TENANT_ID_PATTERN } from './claims';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
 import { balancesQuerySchema } from './schemas';

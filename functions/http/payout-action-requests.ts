@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertNever } from '../domain/assert-never';
 import { textField } from '../domain/text';
 import type { PayoutAction } from '../shared/payout-action-routes';

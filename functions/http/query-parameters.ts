@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiError } from './api-error';
 import { requestErrorOf, type RequestErrorOptions } from './request-errors';
 

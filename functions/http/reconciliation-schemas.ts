@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GENERATOR, GENERATOR_VERSION } from '../domain/reconciliation/manifest';
 import { isCalendarDate, RECONCILE_DAYS_BACK_MAX, RUN_DATE_PATTERN } from '../domain/reconciliation/run-date';
 import { ApiError, badRequest } from './api-error';

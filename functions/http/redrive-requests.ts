@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { textField } from '../domain/text';
 import { badRequest, type ApiError } from './api-error';
 import { QUEUE_NAMES, type QueueName } from '../shared/names';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describeTextRefusal, INVALID_TEXT_CODE, type TextRefusal } from '../domain/text';
 import { ApiError, badRequest } from './api-error';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
 import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_EVENT_ID_CHARS_MAX } from '../domain/provider-events';
 import {
   SIGNATURE_TOLERANCE_SECONDS,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRANSIENT_FAILURE_RETRY_AFTER_SECONDS, unknownFailureOf, type FailureSemantics } from '../internal-error';
 import { qualifiedScope, RESOURCE_SERVER_ID, SCOPE_DESCRIPTIONS } from '../../shared/names';
 import { API_BODY_DEPTH_MAX } from '../http-limits';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessMatrixSchema } from '../access-matrix-schema';
 import { CORRECTION_ROUTES } from './corrections-routes';
 import { PAYOUT_ACTION_ROUTES_DOCUMENTED } from './payout-action-routes';

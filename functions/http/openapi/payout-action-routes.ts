@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { APPROVAL_EXPIRES_AFTER_SECONDS } from '../../domain/approval';
 import { REVERSAL_ID_PATTERN } from '../../shared/ids';
 import type { Scope } from '../../shared/names';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FunctionName, Scope } from '../../shared/names';
 import type { FailureSemantics } from '../internal-error';
 
