@@ -1,7 +1,17 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TENANT_ID_PATTERN, isScope, isTenantRole, type TenantRole } from '../shared/access-matrix';
+import { isScope, isTenantRole, type TenantRole } from '../shared/access-matrix';
+import {
+  TENANT_CLIENT_PK_PREFIX,
+  TENANT_CLIENT_SK,
+  mappingKey,
+  mappingOf,
+  type TenantClientMapping,
+  type TenantClientStatus,
+} from './tenant-mapping';
 import type { Scope } from '../shared/names';
 import { cancellationCodes } from './dynamo-errors';
+
+export { TENANT_CLIENT_PK_PREFIX, TENANT_CLIENT_SK, type TenantClientMapping, type TenantClientStatus };
 
 // The tenant ↔ app client mapping in the operations table. Two items per client, written and
 // changed together in one transaction:
@@ -10,22 +20,11 @@ import { cancellationCodes } from './dynamo-errors';
 // One partition for the directory is fine: it changes at provisioning speed and holds one item per
 // client, so a Query replaces a Scan of a table full of exceptions and runs.
 
-export const TENANT_CLIENT_PK_PREFIX = 'TENANT_CLIENT#';
-export const TENANT_CLIENT_SK = 'TENANT_CLIENT';
 export const TENANT_DIRECTORY_PK = 'TENANTS';
 /** DynamoDB's own cap on a TransactWriteItems call; a tenant has 3 clients × 2 items. */
 const TRANSACTION_ITEMS_MAX = 100;
 
-export type TenantClientStatus = 'active' | 'disabled';
 type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>;
-
-/** What the pre-token trigger needs of a client: its tenant, its role and whether it is still on. */
-export interface TenantClientMapping {
-  tenantId: string;
-  /** Unchecked here: the trigger refuses a role the matrix does not know. */
-  role: string;
-  status: TenantClientStatus;
-}
 
 export interface TenantClientRecord {
   tenantId: string;
@@ -50,21 +49,10 @@ export class TenantDirectoryError extends Error {
   }
 }
 
-const mappingKey = (clientId: string) => ({ pk: `${TENANT_CLIENT_PK_PREFIX}${clientId}`, sk: TENANT_CLIENT_SK });
 const directoryKey = (record: Pick<TenantClientRecord, 'tenantId' | 'role' | 'clientId'>) => ({
   pk: TENANT_DIRECTORY_PK,
   sk: `${record.tenantId}#${record.role}#${record.clientId}`,
 });
-
-/** Reads back what `add` wrote; anything malformed is not a mapping (the trigger then fails closed). */
-function mappingOf(item: Record<string, unknown> | undefined): TenantClientMapping | undefined {
-  const tenantId = item?.['tenantId'];
-  const role = item?.['role'];
-  const status = item?.['status'];
-  if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) return undefined;
-  if (typeof role !== 'string' || (status !== 'active' && status !== 'disabled')) return undefined;
-  return { tenantId, role, status };
-}
 
 function recordOf(item: Record<string, unknown>): TenantClientRecord | undefined {
   const mapping = mappingOf(item);

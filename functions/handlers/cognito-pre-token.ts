@@ -1,6 +1,6 @@
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
-import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
-import { TenantDirectory, type TenantClientMapping } from '../adapters/tenant-directory';
+import { credentialsFromEnv, dynamoEndpointFromEnv, signedGetItem } from '../adapters/signed-get-item';
+import { tenantMappingReader, type TenantClientMapping } from '../adapters/tenant-mapping';
 import { decidePreToken, type PreTokenFacts } from '../app/access/pre-token';
 import { ENV } from '../shared/names';
 
@@ -10,6 +10,8 @@ import { ENV } from '../shared/names';
 // hosted-UI sign-in gets its operator role from the user's Cognito group. Every platform scope the
 // role may not hold is suppressed, whatever the app client allowed; a principal without a mapping
 // or an operator group keeps none.
+// It reads through a signed GetItem rather than the SDK client: the bundle stays under
+// PRE_TOKEN_BUNDLE_BYTES_MAX (test/infra/bundle-sizes.test.ts), since every token runs it.
 
 /** Mappings change rarely; a warm container re-reads them after this long. */
 export const TENANT_CACHE_TTL_MS = 60_000;
@@ -88,8 +90,15 @@ let defaultHandler: ReturnType<typeof createHandler> | undefined;
 
 export const handler = async <E extends PreTokenEvent>(event: E): Promise<E> => {
   if (defaultHandler === undefined) {
-    const directory = new TenantDirectory(dynamoDocumentClient(), requiredEnv(ENV.operationsTable));
-    defaultHandler = createHandler(cachedMappingLookup((clientId) => directory.mappingOf(clientId)));
+    const tableName = process.env[ENV.operationsTable];
+    if (!tableName) throw new Error(`missing environment variable ${ENV.operationsTable}`);
+    const region = process.env['AWS_REGION'] ?? '';
+    const getItem = signedGetItem({
+      region,
+      endpoint: dynamoEndpointFromEnv(process.env, region),
+      credentials: credentialsFromEnv(process.env),
+    });
+    defaultHandler = createHandler(cachedMappingLookup(tenantMappingReader(getItem, tableName)));
   }
   return defaultHandler(event);
 };
