@@ -43,25 +43,30 @@ export interface PayoutApproval {
   readonly decision?: ApprovalDecision;
 }
 
-const thresholdsSchema = z
-  .partialRecord(
-    z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]]),
-    z.number().int().positive(),
-  )
-  .describe('Per currency: the amount in minor units at or above which a payout needs approval');
-
-export const approvalPoliciesSchema = z
-  .object({
-    version: z.literal(1),
-    source: z.string().min(1),
-    default: z.object({ thresholds_minor: thresholdsSchema }).strict(),
-    tenants: z.record(
-      z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/),
-      z.object({ thresholds_minor: thresholdsSchema }).strict(),
-    ),
-  })
-  .strict();
-export type ApprovalPoliciesFile = z.infer<typeof approvalPoliciesSchema>;
+// Built on the first parse, not at import: a schema built at module level is code esbuild must
+// keep, and it pulled all of zod (96 KB) into bundles that import this module only for its rules
+// (sweep, payout views). Only create-payout parses the file.
+function buildApprovalPoliciesSchema() {
+  const thresholdsSchema = z
+    .partialRecord(
+      z.enum(Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]]),
+      z.number().int().positive(),
+    )
+    .describe('Per currency: the amount in minor units at or above which a payout needs approval');
+  return z
+    .object({
+      version: z.literal(1),
+      source: z.string().min(1),
+      default: z.object({ thresholds_minor: thresholdsSchema }).strict(),
+      tenants: z.record(
+        z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}$/),
+        z.object({ thresholds_minor: thresholdsSchema }).strict(),
+      ),
+    })
+    .strict();
+}
+let approvalPoliciesSchema: ReturnType<typeof buildApprovalPoliciesSchema> | undefined;
+export type ApprovalPoliciesFile = z.infer<ReturnType<typeof buildApprovalPoliciesSchema>>;
 
 export interface ApprovalPolicy {
   readonly thresholdsMinor: Readonly<Partial<Record<CurrencyCode, number>>>;
@@ -74,6 +79,7 @@ export interface ApprovalPolicies {
 
 /** A malformed policy file is a deployment bug: it throws, and the first request fails loudly. */
 export function parseApprovalPolicies(raw: unknown): ApprovalPolicies {
+  approvalPoliciesSchema ??= buildApprovalPoliciesSchema();
   const file = approvalPoliciesSchema.parse(raw);
   return {
     default: { thresholdsMinor: file.default.thresholds_minor },

@@ -1,5 +1,7 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Secure, reproducible defaults for every Lambda (DESIGN §2: Node 24, esbuild ESM bundles,
 // Powertools bundled rather than layered).
@@ -24,6 +26,22 @@ export const ESBUILD_TARGET = 'node24';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Bundle budgets (bytes, minified, as written to cdk.out), held by test/infra/bundle-sizes.test.ts:
+ * import time is cold-start time. The pre-token trigger runs on every token and needs one read.
+ */
+export const BUNDLE_BYTES_MAX = 700_000;
+export const PRE_TOKEN_BUNDLE_BYTES_MAX = 150_000;
+
+/**
+ * The SDK's default credential chain, swapped in the bundles for the environment link alone
+ * (functions/wiring/lambda-credentials.ts says why); a path, not an import: lib runs no runtime code.
+ */
+export const LAMBDA_CREDENTIALS_MODULE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../functions/wiring/lambda-credentials.ts',
+);
+
 export function defaultBundlingOptions(): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
@@ -34,6 +52,7 @@ export function defaultBundlingOptions(): nodejs.BundlingOptions {
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
+    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE },
     // Bundle everything, the AWS SDK v3 included, so the versions pinned in package-lock.json are
     // the versions that run (the runtime's built-in SDK moves under us).
     externalModules: [],
