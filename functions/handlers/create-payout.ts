@@ -16,7 +16,7 @@ import {
   PAYOUT_AMOUNT_MAX_MINOR_DEFAULT,
 } from '../shared/names';
 import { callerOf } from '../http/claims';
-import { json } from '../http/response';
+import { storedAnswerResult } from '../http/idempotency-key';
 
 // POST /payouts — parse → idempotent section (Powertools + one transaction + enqueue) → answer.
 // Validation happens before the idempotent section, so a 4xx is never stored and writes nothing.
@@ -62,12 +62,8 @@ export const handler = httpHandler(
       },
       context,
     );
-    return json(
-      stored.statusCode,
-      stored.body,
-      requestId,
-      stored.replayed === true ? { 'idempotent-replayed': 'true' } : {},
-    );
+    // The stored text, byte for byte: a replay answers exactly what the first request was sent.
+    return storedAnswerResult({ ...stored, headers: {} }, requestId);
   },
   { writes: 'idempotent_create' },
 );

@@ -15,15 +15,33 @@ import type { CreatePayoutRequest } from '../../http/create-payout-request';
 import { differingFields, fieldHashes } from './field-hashes';
 import { payoutView } from '../../http/payout-view';
 
-/** What the idempotent section returns, and therefore what Powertools stores and replays. */
-export interface StoredCreateResponse {
+/**
+ * What the idempotent section returns, and therefore what Powertools stores and replays. The body
+ * is stored as the exact text first sent: Powertools stores a returned object as a DynamoDB map,
+ * which does not keep key order, so a stored object replayed the same JSON in other bytes.
+ */
+export interface StoredCreateRecord {
   statusCode: number;
-  body: unknown;
+  bodyText: string;
   /** Salted per-field hashes of the first body and their salt, to name differing fields on reuse. */
   fieldHashes: Record<string, string>;
   salt: string;
   /** Set by the response hook (a Powertools replay) or when the key lock already held a payout. */
   replayed?: boolean;
+}
+
+/** The stored record, with its body parsed for callers that read a field of it. */
+export interface StoredCreateResponse extends StoredCreateRecord {
+  body: unknown;
+}
+
+/**
+ * A record written before bodies were stored as text holds `body` as a map: it replays as it did,
+ * its keys in the map's order (such records expire after the idempotency window).
+ */
+function responseOf(record: StoredCreateRecord & { body?: unknown }): StoredCreateResponse {
+  const bodyText = typeof record.bodyText === 'string' ? record.bodyText : JSON.stringify(record.body);
+  return { ...record, bodyText, body: JSON.parse(bodyText) as unknown };
 }
 
 /** The payload Powertools sees: the key is `idempotencyScope`, payload validation covers `body`. */
@@ -76,7 +94,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
   return async (input: IdempotentCreateInput, context: Context): Promise<StoredCreateResponse> => {
     config.registerLambdaContext(context);
     try {
-      return await idempotent(input, context);
+      return responseOf(await idempotent(input, context));
     } catch (error) {
       const name = (error as { name?: string } | null)?.name;
       if (name === 'IdempotencyValidationError') throw await keyReusedError(deps, input, error);
@@ -87,7 +105,7 @@ export function idempotentCreate(deps: CreatePayoutDependencies) {
 }
 
 /** One run of the idempotent section: create (or find) the payout under its key lock, enqueue its submission. */
-async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreateInput): Promise<StoredCreateResponse> {
+async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreateInput): Promise<StoredCreateRecord> {
   const payoutId = deps.newPayoutId();
   const { request, caller, requestId } = input;
   const hashes = fieldHashes(request.body, request.destination, payoutId);
@@ -108,7 +126,7 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
       if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
       return {
         statusCode: 201,
-        body: payoutView(result.payout),
+        bodyText: JSON.stringify(payoutView(result.payout)),
         fieldHashes: result.fieldHashes,
         salt,
         replayed: true,
@@ -116,7 +134,7 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
     }
     // Awaiting approval: nothing goes to the provider until an approver submits it.
     if (payout.status === 'submitted') await deps.enqueue({ payoutId });
-    return { statusCode: 201, body: payoutView(payout), fieldHashes: hashes, salt: payoutId };
+    return { statusCode: 201, bodyText: JSON.stringify(payoutView(payout)), fieldHashes: hashes, salt: payoutId };
   } catch (error) {
     if (!isDeterministicFailure(error)) throw error;
     return storedFailure(error, requestId, hashes, payoutId);
@@ -129,7 +147,7 @@ function storedFailure(
   requestId: string,
   hashes: Record<string, string>,
   payoutId: string,
-): StoredCreateResponse {
+): StoredCreateRecord {
   console.error(
     JSON.stringify({
       level: 'ERROR',
@@ -145,7 +163,12 @@ function storedFailure(
     category: 'human_action_required',
     message: 'The payout could not be created; this answer is stored for this Idempotency-Key',
   });
-  return { statusCode: 500, body: errorBody(failure, requestId), fieldHashes: hashes, salt: payoutId };
+  return {
+    statusCode: 500,
+    bodyText: JSON.stringify(errorBody(failure, requestId)),
+    fieldHashes: hashes,
+    salt: payoutId,
+  };
 }
 
 function newPayout(
@@ -224,7 +247,7 @@ async function keyReusedError(
   error: unknown,
 ): Promise<ApiError> {
   const stored = (error as { existingRecord?: { getResponse(): unknown } }).existingRecord?.getResponse() as
-    Partial<StoredCreateResponse> | undefined;
+    Partial<StoredCreateRecord> | undefined;
   if (stored?.fieldHashes !== undefined && stored.salt !== undefined) {
     return keyReused(
       differingFields(stored.fieldHashes, fieldHashes(input.request.body, input.request.destination, stored.salt)),
