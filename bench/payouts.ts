@@ -3,7 +3,9 @@
 //    handler's own client (in-process against DynamoDB Local); baseline = the budget (3 and 1);
 //  - creates/s through the twin's HTTP API (JWT, API emulation, Lambda worker) with p50/p99,
 //    beside bare DynamoDB Local PutItems/s measured in the same run on the same emulator (ratio);
-//  - the create-payout bundle's bytes (minified, as CDK's esbuild wrote it to cdk.out).
+//  - the create-payout bundle's bytes (minified, as CDK's esbuild wrote it to cdk.out);
+//  - replay byte mismatches (issue 12): creates with metadata in many key orders, each replayed,
+//    counted when the replay's body differs in any byte from the first (the goal is 0).
 //
 //   npm run bench -- payouts [--seconds 10] [--connections 10]
 //   npx tsx bench/payouts.ts
@@ -24,6 +26,8 @@ const SECONDS_DEFAULT = 10;
 const CONNECTIONS_DEFAULT = 10;
 const CREATE_CALLS_BUDGET_FIRST = 3;
 const CREATE_CALLS_BUDGET_REPLAY = 1;
+/** Creates whose replay is compared byte for byte; each has its own metadata key order. */
+const REPLAY_BYTES_CREATES = 20;
 const BODY = {
   amount: 1_250,
   currency: 'EUR',
@@ -31,13 +35,13 @@ const BODY = {
   recipient: { name: 'Bench Recipient' },
 };
 
-function apiEvent(key: string): unknown {
+function apiEvent(key: string, body: unknown = BODY): unknown {
   return {
     version: '2.0',
     routeKey: 'POST /payouts',
     rawPath: '/payouts',
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(BODY),
+    body: JSON.stringify(body),
     isBase64Encoded: false,
     requestContext: {
       requestId: `bench-${ulid()}`,
@@ -80,9 +84,28 @@ async function callsPerCreate(): Promise<void> {
     await handler(apiEvent(key) as never, context);
     printFigure('create_dynamodb_calls_replay', calls.length, 'calls', CREATE_CALLS_BUDGET_REPLAY);
     console.error(`#   replay: ${calls.join(', ')}`);
+    await replayByteMismatches(handler as never, context);
   } finally {
     await emulators.stop();
   }
+}
+
+type CreateHandler = (event: never, context: never) => Promise<{ statusCode: number; body: string }>;
+
+async function replayByteMismatches(handler: CreateHandler, context: never): Promise<void> {
+  let mismatches = 0;
+  for (let index = 0; index < REPLAY_BYTES_CREATES; index += 1) {
+    // Keys in an order no map would restore (reversed, interleaved), a different one per create.
+    const names = ['zulu', 'alpha', 'mike', 'bravo', 'yankee', 'charlie'].slice(0, 2 + (index % 5));
+    const order = index % 2 === 0 ? names : [...names].reverse();
+    const body = { ...BODY, metadata: Object.fromEntries(order.map((name) => [name, `${name}-${index}`])) };
+    const key = `bench-bytes-${ulid()}`;
+    const first = await handler(apiEvent(key, body) as never, context);
+    const replay = await handler(apiEvent(key, body) as never, context);
+    if (first.statusCode !== 201) throw new Error(`create answered ${first.statusCode}: ${first.body}`);
+    if (!Buffer.from(replay.body).equals(Buffer.from(first.body))) mismatches += 1;
+  }
+  printFigure('replay_byte_mismatches', mismatches, `mismatches of ${REPLAY_BYTES_CREATES} replays`);
 }
 
 async function throughput(seconds: number, connections: number): Promise<void> {
