@@ -48,7 +48,15 @@ function apiEvent(key: string, body: unknown = BODY): unknown {
       http: { method: 'POST', path: '/payouts' },
       authorizer: {
         jwt: {
-          claims: { tenant_id: 'bench', client_id: 'bench', scope: 'payout-platform/payouts:write' },
+          // The claims the pre-token trigger stamps (issue 10): without the principal the create is refused.
+          claims: {
+            tenant_id: 'bench',
+            principal_type: 'tenant',
+            principal_role: 'backend',
+            client_id: 'bench',
+            sub: 'bench',
+            scope: 'payout-platform/payouts:write',
+          },
           scopes: null,
         },
       },
