@@ -64,7 +64,7 @@ function apiEvent(key: string, body: unknown = BODY): unknown {
   };
 }
 
-async function callsPerCreate(): Promise<void> {
+async function callsPerCreate(seconds: number, connections: number): Promise<void> {
   const emulators = await startEmulators();
   try {
     Object.assign(process.env, emulators.env, { POWERTOOLS_METRICS_DISABLED: 'true' });
@@ -93,6 +93,7 @@ async function callsPerCreate(): Promise<void> {
     printFigure('create_dynamodb_calls_replay', calls.length, 'calls', CREATE_CALLS_BUDGET_REPLAY);
     console.error(`#   replay: ${calls.join(', ')}`);
     await replayByteMismatches(handler as never, context);
+    await inProcessCeiling(handler as never, context, emulators, seconds, connections);
   } finally {
     await emulators.stop();
   }
@@ -116,6 +117,57 @@ async function replayByteMismatches(handler: CreateHandler, context: never): Pro
   printFigure('replay_byte_mismatches', mismatches, `mismatches of ${REPLAY_BYTES_CREATES} replays`);
 }
 
+/** Bare PutItems on one emulator, `connections` at a time for `seconds`: the unit the ratios are in. */
+async function putsPerSecond(
+  client: { send(command: PutItemCommand): Promise<unknown> },
+  table: string,
+  seconds: number,
+  connections: number,
+): Promise<number> {
+  let puts = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < deadline) {
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { pk: { S: `BENCH#${ulid()}` }, sk: { S: 'PUT' }, body: { S: JSON.stringify(BODY) } },
+          }),
+        );
+        puts++;
+      }
+    }),
+  );
+  return Number((puts / seconds).toFixed(1));
+}
+
+/**
+ * The create's own DynamoDB work, with nothing else on the emulator: the handler in-process (no
+ * HTTP, no JWT, no worker hop, no submitter or webhooks), beside bare PutItems on the same
+ * emulator. Its ratio is the ceiling the twin's ratio can reach (issue 12's profile).
+ */
+async function inProcessCeiling(
+  handler: CreateHandler,
+  context: never,
+  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  seconds: number,
+  connections: number,
+): Promise<void> {
+  const puts = await putsPerSecond(emulators.clients.dynamodb, emulators.env['PAYOUTS_TABLE']!, seconds, connections);
+  let creates = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < deadline) {
+        const answer = await handler(apiEvent(`bench-ceiling-${ulid()}`) as never, context);
+        if (answer.statusCode === 201) creates++;
+      }
+    }),
+  );
+  printFigure('create_per_second_in_process', Number((creates / seconds).toFixed(1)), 'creates/s', puts);
+}
+
 async function throughput(seconds: number, connections: number): Promise<void> {
   const twin = await startTwin({ port: 0, fresh: true });
   try {
@@ -133,21 +185,11 @@ async function throughput(seconds: number, connections: number): Promise<void> {
     if (warm.status !== 201) throw new Error(`warm-up create answered ${warm.status}: ${await warm.text()}`);
     // Baseline first, before any create has queued submissions for the twin's submitter to work off:
     // bare PutItems on the same DynamoDB Local, same concurrency, same duration.
-    const table = twin.names.tables['PayoutsTable']!;
-    let puts = 0;
-    const deadline = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (Date.now() < deadline) {
-          await twin.clients.dynamodb.send(
-            new PutItemCommand({
-              TableName: table,
-              Item: { pk: { S: `BENCH#${ulid()}` }, sk: { S: 'PUT' }, body: { S: JSON.stringify(BODY) } },
-            }),
-          );
-          puts++;
-        }
-      }),
+    const putsPerSecondBare = await putsPerSecond(
+      twin.clients.dynamodb,
+      twin.names.tables['PayoutsTable']!,
+      seconds,
+      connections,
     );
     const result = await autocannon({
       url: `${twin.url}/payouts`,
@@ -172,9 +214,8 @@ async function throughput(seconds: number, connections: number): Promise<void> {
     if (result.non2xx > 0 || result.errors > 0)
       console.error(`#   ${result.non2xx} non-2xx answers and ${result.errors} errors of ${result.requests.total}`);
 
-    const putsPerSecond = Number((puts / seconds).toFixed(1));
-    printFigure('create_per_second_http', Number((creates / seconds).toFixed(1)), 'creates/s', putsPerSecond);
-    printFigure('dynamodb_local_putitem_per_second', putsPerSecond, 'puts/s');
+    printFigure('create_per_second_http', Number((creates / seconds).toFixed(1)), 'creates/s', putsPerSecondBare);
+    printFigure('dynamodb_local_putitem_per_second', putsPerSecondBare, 'puts/s');
     printFigure('create_latency_p50_http', result.latency.p50, 'ms');
     printFigure('create_latency_p99_http', result.latency.p99, 'ms');
   } finally {
@@ -194,7 +235,7 @@ async function main(): Promise<void> {
   const seconds = Number(flags['seconds'] ?? SECONDS_DEFAULT);
   const connections = Number(flags['connections'] ?? CONNECTIONS_DEFAULT);
   await synthesize({ onlyIfStale: true, log: (line) => console.error(`# ${line}`) });
-  await callsPerCreate();
+  await callsPerCreate(seconds, connections);
   await throughput(seconds, connections);
   bundleBytes();
 }
