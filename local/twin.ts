@@ -33,6 +33,8 @@ export interface TwinOptions {
   /** Wipe the state directory first. */
   fresh?: boolean;
   stateDir?: string;
+  /** DynamoDB Local in memory: for a scratch twin that is never restarted (launchEmulators). */
+  dynamodbInMemory?: boolean;
   /** `always` (npm start), `if-stale` (`--no-synth`), `never` (tests with a fixture assembly). */
   synth?: 'always' | 'if-stale' | 'never';
   cdkOutDir?: string;
@@ -131,7 +133,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
   health.set('api', { status: 'starting', url: api.url });
 
   // The JVM boots while `cdk synth` runs: the two longest steps overlap.
-  const launching = launchEmulators({ stateDir: dirs.root });
+  const launching = launchEmulators({ stateDir: dirs.root, dynamodbInMemory: options.dynamodbInMemory ?? false });
   launching.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   let launched: LaunchedEmulators | undefined;
   stoppers.push(async () => {

@@ -66,7 +66,14 @@ export interface LaunchedEmulators {
   stop(): Promise<void>;
 }
 
-export async function launchEmulators(options: { stateDir?: string } = {}): Promise<LaunchedEmulators> {
+/**
+ * `dynamodbInMemory` keeps DynamoDB Local's data in the JVM (`-inMemory`) instead of files under
+ * the state directory: a scratch twin that is never restarted (tests, a drill's private twin) loses
+ * nothing by it, and a file-backed DynamoDB Local takes several times as long per write.
+ */
+export async function launchEmulators(
+  options: { stateDir?: string; dynamodbInMemory?: boolean } = {},
+): Promise<LaunchedEmulators> {
   const started: Array<DynamoDbLocal | FauxqsEmulator> = [];
   const stopAll = async () => {
     await Promise.allSettled(started.reverse().map((emulator) => emulator.stop()));
@@ -74,7 +81,9 @@ export async function launchEmulators(options: { stateDir?: string } = {}): Prom
   try {
     // Java takes seconds to start; fauxqs starts in-process meanwhile.
     const [dynamodb, fauxqs] = await Promise.all([
-      startDynamoDbLocal({ dataDir: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined }).then((e) => {
+      startDynamoDbLocal({
+        dataDir: options.stateDir && !options.dynamodbInMemory ? join(options.stateDir, 'dynamodb') : undefined,
+      }).then((e) => {
         started.push(e);
         return e;
       }),

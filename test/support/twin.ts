@@ -46,6 +46,9 @@ export async function startTwin(
     port: config.port,
     fresh: options.fresh ?? true,
     stateDir,
+    // A scratch state directory is deleted at stop, so nothing restarts on it: DynamoDB Local runs
+    // in memory (several times the writes per second of its file-backed mode).
+    dynamodbInMemory: ownsStateDir,
     synth: 'never',
     config,
     ...(options.cdkOutDir ? { cdkOutDir: options.cdkOutDir } : {}),
