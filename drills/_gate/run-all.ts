@@ -1,0 +1,147 @@
+// `npm run drill -- all`: every drill, one after another, against ONE twin — the running one, or a
+// private one this process starts and hands to each drill's process through TWIN_STATE_DIR (the
+// drills' connectTwin finds it there as a running twin). Each drill writes its structured result to
+// DRILL_RESULT_FILE; a drill that crashes or writes none is a FAIL with its exit code and the tail of
+// its output. Then the evidence pack is written (pack.ts). Drills run in series: several of them move
+// the twin's clock or hold the sandbox's webhooks, which would change what a concurrent drill sees.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRunningTwin } from '../../local/cli/running-twin.js';
+import { requestTwinToken } from '../../local/cli/twin-tokens.js';
+import { REPO_ROOT } from '../../local/paths.js';
+import type { TwinTokenRequest } from '../../local/twin.js';
+import { startTwin } from '../../test/support/twin.js';
+import { DRILLS_DIR, listDrills } from './catalog.js';
+import { DRILL_RESULT_FILE_ENV, type DrillResult } from './drill-result.js';
+import { writeEvidencePack, type WrittenPack } from './pack.js';
+
+/** One drill may take this long before it is stopped and counted as failed. */
+export const DRILL_TIMEOUT_MS_MAX = 8 * 60_000;
+/** Characters of a failed drill's output kept in its result. */
+const OUTPUT_TAIL_CHARS_MAX = 4_000;
+
+export interface GateTwin {
+  url: string;
+  stateDir: string | undefined;
+  token(request: TwinTokenRequest): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface RunAllOptions {
+  drills?: readonly string[];
+  evidenceRoot?: string;
+  log?: (line: string) => void;
+  /** Where each drill's output goes (the terminal by default; tests collect it). */
+  output?: (chunk: string) => void;
+}
+
+export interface RunAllResult {
+  ok: boolean;
+  results: DrillResult[];
+  pack: WrittenPack;
+}
+
+async function gateTwin(log: (line: string) => void): Promise<GateTwin> {
+  const running = findRunningTwin();
+  if (running !== undefined) {
+    log(`using the running twin at ${running.url} (pid ${running.pid})`);
+    return {
+      url: running.url,
+      stateDir: undefined,
+      token: (request) => requestTwinToken(running.url, request),
+      stop: async () => undefined,
+    };
+  }
+  log('no running twin: starting one private twin for every drill (fresh state, free port) …');
+  const twin = await startTwin({ port: 0, fresh: true });
+  log(`private twin at ${twin.url} (state ${twin.stateDir})`);
+  return { url: twin.url, stateDir: twin.stateDir, token: (r) => twin.token(r), stop: () => twin.stop() };
+}
+
+function crashed(drill: string, startedAtMs: number, exitCode: number | null, output: string): DrillResult {
+  const finishedAtMs = Date.now();
+  return {
+    drill,
+    passed: false,
+    started_at: new Date(startedAtMs).toISOString(),
+    finished_at: new Date(finishedAtMs).toISOString(),
+    duration_ms: finishedAtMs - startedAtMs,
+    steps: [],
+    checks: [],
+    attachments: {},
+    error: `exited ${exitCode} without a result; output ends:\n${output.slice(-OUTPUT_TAIL_CHARS_MAX)}`,
+    exit_code: exitCode,
+  };
+}
+
+/** One drill in its own process (async: this process may be hosting the twin the drill talks to). */
+export async function runOneDrill(
+  drill: string,
+  twin: GateTwin,
+  output: (chunk: string) => void,
+): Promise<DrillResult> {
+  const scratch = mkdtempSync(join(tmpdir(), `drill-${drill}-`));
+  const resultFile = join(scratch, 'result.json');
+  const startedAtMs = Date.now();
+  const env = {
+    ...process.env,
+    [DRILL_RESULT_FILE_ENV]: resultFile,
+    ...(twin.stateDir === undefined ? {} : { TWIN_STATE_DIR: twin.stateDir }),
+  };
+  let transcript = '';
+  const exitCode = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(DRILLS_DIR, `${drill}.ts`)], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const take = (chunk: Buffer) => {
+      transcript += chunk.toString('utf8');
+      output(chunk.toString('utf8'));
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    const timer = setTimeout(() => child.kill('SIGKILL'), DRILL_TIMEOUT_MS_MAX);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  try {
+    if (!existsSync(resultFile)) return crashed(drill, startedAtMs, exitCode, transcript);
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as DrillResult;
+    // The exit code has the last word: a drill whose result says PASS but which exited non-zero failed.
+    return { ...result, passed: result.passed && exitCode === 0, exit_code: exitCode };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function runAllDrills(options: RunAllOptions = {}): Promise<RunAllResult> {
+  const log = options.log ?? ((line: string) => console.log(`▶ ${line}`));
+  const output = options.output ?? ((chunk: string) => process.stdout.write(chunk));
+  const drills = options.drills ?? listDrills();
+  const startedAtMs = Date.now();
+  const twin = await gateTwin(log);
+  try {
+    const results: DrillResult[] = [];
+    for (const drill of drills) {
+      log(`drill ${drill} (${results.length + 1}/${drills.length})`);
+      const result = await runOneDrill(drill, twin, output);
+      log(`drill ${drill}: ${result.passed ? 'PASS' : 'FAIL'} in ${(result.duration_ms / 1000).toFixed(1)} s`);
+      results.push(result);
+    }
+    const pack = await writeEvidencePack({
+      twin,
+      results,
+      startedAtMs,
+      ...(options.evidenceRoot === undefined ? {} : { evidenceRoot: options.evidenceRoot }),
+    });
+    const ok = results.length > 0 && results.every((r) => r.passed);
+    return { ok, results, pack };
+  } finally {
+    await twin.stop();
+  }
+}
