@@ -3,8 +3,9 @@
 // nowhere. The twin's clock moves past the corridor's long-pending threshold
 // (functions/domain/staleness.ts), the sweeper re-asks the provider, hears "accepted" still, and
 // opens one `long_pending` exception per payout. Ops identify them (GET /exceptions), assign them
-// (POST /exceptions/{id}/assign), the provider recovers, the payouts converge to paid, and ops
-// resolve them (POST /exceptions/{id}/resolve). Each exception is measured against its category's
+// (POST /exceptions/{id}/assign), the provider recovers and reports the payouts paid, ops resolve
+// them (POST /exceptions/{id}/resolve), and the webhook backlog then brings our payouts to paid without
+// reopening or duplicating anything. Each exception is measured against its category's
 // SLA (SLA_SECONDS_BY_CATEGORY) by the twin's clock: opened → resolved, and sla_due_at as stated.
 //
 //   npm run drill -- incident        (moves the twin's clock forward by a little over a day)
@@ -12,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { SLA_SECONDS_BY_CATEGORY, defaultOwnerOf, exceptionIdFor } from '../functions/domain/exceptions.js';
 import { LONG_PENDING_AFTER_SECONDS_BY_CORRIDOR, corridorKey } from '../functions/domain/staleness.js';
-import { holdSandboxWebhooks, stallSandboxSettlement } from '../local/sandbox/client.js';
+import { holdSandboxWebhooks, sandboxPayoutsFor, stallSandboxSettlement } from '../local/sandbox/client.js';
 import { advanceTwinClock, attach, connectTwin, report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
@@ -118,25 +119,39 @@ async function main(): Promise<boolean> {
       assigned.push(response.body);
     }
 
-    log('incident ends: settlement resumes, the held webhooks are delivered');
+    log('the provider recovers: POST /v1/test/settlement {"stalled":false}; its webhooks are still backed up');
     await stallSandboxSettlement(twin.sandboxProviderUrl, false);
+    const atProvider = await Promise.all(
+      payoutIds.map(async (id) => (await sandboxPayoutsFor(twin.sandboxProviderUrl, id))[0]?.status),
+    );
+    log(`  → the provider's own dashboard (GET /v1/payouts) says ${atProvider.join(', ')}`);
+
+    // Ops close the incident once the provider confirms the money landed: our books catch up from
+    // the webhook backlog, and the processor leaves an exception ops already resolved alone.
+    const resolved: Json[] = [];
+    const resolveStatuses: number[] = [];
+    for (const e of identified) {
+      const response = await call('POST', `/exceptions/${e?.['exception_id']}/resolve`, {
+        note: 'incident drill: provider recovered and confirms the payout paid; webhook backlog draining',
+      });
+      log(`resolve ${e?.['exception_id']} → ${response.status}`);
+      resolved.push(response.body);
+      resolveStatuses.push(response.status);
+    }
+
+    log('POST /v1/test/webhooks/hold {"held":false}: the backlog is delivered');
     await holdSandboxWebhooks(twin.sandboxProviderUrl, false);
     staged = false;
     const recovered = await waitStatuses(payoutIds, (s) => s === 'paid');
     log(`  → ${recovered.join(', ')}`);
-
-    const resolved: Json[] = [];
-    for (const e of identified) {
-      const response = await call('POST', `/exceptions/${e?.['exception_id']}/resolve`, {
-        note: 'incident drill: provider recovered; the payout is paid',
-      });
-      log(`resolve ${e?.['exception_id']} → ${response.status}`);
-      resolved.push(response.body);
-    }
+    const afterBacklog = new Map<string, Json>();
+    const listed = await call('GET', `/exceptions?category=${CATEGORY}&state=resolved&limit=200`);
+    for (const e of (listed.body['data'] ?? []) as Json[])
+      if (payoutIds.includes(e['payout_id'])) afterBacklog.set(e['payout_id'], e);
 
     const slaSeconds = SLA_SECONDS_BY_CATEGORY[CATEGORY];
     const measured = identified.map((e, i) => {
-      const after = (resolved[i]?.['exception'] ?? resolved[i]) as Json | undefined;
+      const after = resolved[i];
       const openedAt = String(e?.['opened_at']);
       const resolvedAt = String(after?.['resolution']?.['at'] ?? after?.['updated_at']);
       const tookSeconds = Math.round((Date.parse(resolvedAt) - Date.parse(openedAt)) / 1000);
@@ -185,17 +200,30 @@ async function main(): Promise<boolean> {
       {
         what: 'assigned to drill-ops',
         expected: identified.map(() => ['assigned', 'drill-ops']),
-        saw: assigned.map((b) => [(b['exception'] ?? b)['state'], (b['exception'] ?? b)['assignee']]),
+        saw: assigned.map((b) => [b['state'], b['assignee']]),
       },
       {
-        what: 'after the incident every payout converged to paid',
+        what: 'the provider recovered: it reports every payout paid',
+        expected: payoutIds.map(() => 'paid'),
+        saw: atProvider,
+      },
+      {
+        what: 'resolved by ops through POST /exceptions/{id}/resolve, each within its SLA',
+        expected: identified.map(() => [200, 'resolved', true]),
+        saw: resolved.map((b, i) => [resolveStatuses[i], b['state'], measured[i]?.within_sla]),
+      },
+      {
+        what: 'the webhook backlog converged every payout to paid',
         expected: payoutIds.map(() => 'paid'),
         saw: recovered,
       },
       {
-        what: 'resolved, each within its SLA',
-        expected: identified.map(() => ['resolved', true]),
-        saw: resolved.map((b, i) => [(b['exception'] ?? b)['state'], measured[i]?.within_sla]),
+        what: 'the late webhooks left each exception resolved, once, with the resolution ops wrote',
+        expected: identified.map((e) => [e?.['exception_id'], 'resolved', 'drill-ops']),
+        saw: payoutIds.map((id) => {
+          const e = afterBacklog.get(id);
+          return [e?.['exception_id'], e?.['state'], e?.['resolution']?.['by']];
+        }),
       },
     ]);
   } finally {
