@@ -2,10 +2,11 @@
 // or starts a private one when none is running. `npm run drill -- --list` names the drills.
 // `npm run drill -- all` is the launch gate: every drill against one twin, then the evidence pack
 // in evidence/<UTC time>/ (index.html and evidence.json); it exits non-zero if any drill fails.
+// `all --only a,b` runs some of them; `all --out <dir>` writes the pack under <dir> instead.
 // A drill prints what it did, what it expected and what it saw, and exits non-zero on a mismatch
 // (DESIGN §6). Add a drill by dropping a file in drills/; nothing here needs to change.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../local/paths.js';
 import { DRILLS_DIR, listDrills } from '../drills/_gate/catalog.js';
 import { runAllDrills } from '../drills/_gate/run-all.js';
@@ -20,8 +21,22 @@ function onlyDrills(args: string[], available: string[]): string[] | undefined {
   return names;
 }
 
-async function gate(drills: string[] | undefined): Promise<number> {
-  const { ok, results, pack } = await runAllDrills(drills === undefined ? {} : { drills });
+/** `all --out <dir>`: where the pack's timestamped folder goes (default evidence/). */
+function evidenceRoot(args: string[]): string | undefined {
+  const at = args.indexOf('--out');
+  if (at === -1) return undefined;
+  const dir = args[at + 1];
+  if (dir === undefined || dir.startsWith('--')) throw new Error('--out needs a directory');
+  return resolve(dir);
+}
+
+async function gate(args: string[], available: string[]): Promise<number> {
+  const drills = onlyDrills(args, available);
+  const out = evidenceRoot(args);
+  const { ok, results, pack } = await runAllDrills({
+    ...(drills === undefined ? {} : { drills }),
+    ...(out === undefined ? {} : { evidenceRoot: out }),
+  });
   console.log('\nlaunch gate');
   for (const result of results) console.log(`  ${result.passed ? '✔ PASS' : '✖ FAIL'}  ${result.drill}`);
   console.log(`evidence pack: ${pack.htmlPath}\n               ${pack.jsonPath}`);
@@ -37,7 +52,7 @@ if (name === undefined || name === '--list') {
 }
 if (name === 'all') {
   Promise.resolve()
-    .then(() => gate(onlyDrills(args, available)))
+    .then(() => gate(args, available))
     .then(
       (code) => process.exit(code),
       (error: unknown) => {

@@ -3,7 +3,9 @@
 // drills' connectTwin finds it there as a running twin). Each drill writes its structured result to
 // DRILL_RESULT_FILE; a drill that crashes or writes none is a FAIL with its exit code and the tail of
 // its output. Then the evidence pack is written (pack.ts). Drills run in series: several of them move
-// the twin's clock or hold the sandbox's webhooks, which would change what a concurrent drill sees.
+// the twin's clock or hold the sandbox's webhooks, which would change what a concurrent drill sees;
+// only a drill marked `@launch-gate beside` (one that mostly waits, and whose checks hold whatever the
+// clock and the webhooks do meanwhile) runs beside the series, its output printed when it ends.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { requestTwinToken } from '../../local/cli/twin-tokens.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import type { TwinTokenRequest } from '../../local/twin.js';
 import { startTwin } from '../../test/support/twin.js';
-import { DRILLS_DIR, listDrills } from './catalog.js';
+import { DRILLS_DIR, listDrills, runsBeside } from './catalog.js';
 import { DRILL_RESULT_FILE_ENV, type DrillResult } from './drill-result.js';
 import { writeEvidencePack, type WrittenPack } from './pack.js';
 
@@ -119,6 +121,36 @@ export async function runOneDrill(
   }
 }
 
+async function runDrills(
+  drills: readonly string[],
+  twin: GateTwin,
+  log: (line: string) => void,
+  output: (chunk: string) => void,
+): Promise<DrillResult[]> {
+  const done = (result: DrillResult) => {
+    log(`drill ${result.drill}: ${result.passed ? 'PASS' : 'FAIL'} in ${(result.duration_ms / 1000).toFixed(1)} s`);
+    return result;
+  };
+  const beside = drills.filter((drill) => runsBeside(drill));
+  const besideRuns = beside.map((drill) => {
+    log(`drill ${drill} (beside the others; its output follows when it ends)`);
+    let buffered = '';
+    return runOneDrill(drill, twin, (chunk) => (buffered += chunk)).then((result) => {
+      output(buffered);
+      return done(result);
+    });
+  });
+  const serial: DrillResult[] = [];
+  const inSeries = drills.filter((drill) => !beside.includes(drill));
+  for (const [index, drill] of inSeries.entries()) {
+    log(`drill ${drill} (${index + 1}/${inSeries.length} in series)`);
+    serial.push(done(await runOneDrill(drill, twin, output)));
+  }
+  const besideResults = await Promise.all(besideRuns);
+  // The pack lists drills by name, whichever way they ran.
+  return [...serial, ...besideResults].sort((a, b) => drills.indexOf(a.drill) - drills.indexOf(b.drill));
+}
+
 export async function runAllDrills(options: RunAllOptions = {}): Promise<RunAllResult> {
   const log = options.log ?? ((line: string) => console.log(`▶ ${line}`));
   const output = options.output ?? ((chunk: string) => process.stdout.write(chunk));
@@ -126,13 +158,7 @@ export async function runAllDrills(options: RunAllOptions = {}): Promise<RunAllR
   const startedAtMs = Date.now();
   const twin = await gateTwin(log);
   try {
-    const results: DrillResult[] = [];
-    for (const drill of drills) {
-      log(`drill ${drill} (${results.length + 1}/${drills.length})`);
-      const result = await runOneDrill(drill, twin, output);
-      log(`drill ${drill}: ${result.passed ? 'PASS' : 'FAIL'} in ${(result.duration_ms / 1000).toFixed(1)} s`);
-      results.push(result);
-    }
+    const results = await runDrills(drills, twin, log, output);
     const pack = await writeEvidencePack({
       twin,
       results,
