@@ -17,7 +17,13 @@ import {
   type EvidenceFacts,
 } from './facts.js';
 import { renderEvidenceHtml } from './render.js';
-import type { GateTwin } from './run-all.js';
+import type { TwinTokenRequest } from '../../local/twin.js';
+
+/** What the pack reads from the twin: its URL and a token (GET /lifecycle needs payouts:read). */
+export interface PackTwin {
+  url: string;
+  token(request: TwinTokenRequest): Promise<string>;
+}
 
 export const EVIDENCE_ROOT_DEFAULT = join(REPO_ROOT, 'evidence');
 /** The drill whose attachment is the pack's traced payout (request → provider → ledger → export → exception). */
@@ -34,7 +40,7 @@ export function packFolderName(finishedAtMs: number): string {
   return new Date(finishedAtMs).toISOString().replace(/[:.]/g, '-');
 }
 
-export async function gatherFacts(twin: GateTwin, results: DrillResult[], startedAtMs: number): Promise<EvidenceFacts> {
+export async function gatherFacts(twin: PackTwin, results: DrillResult[], startedAtMs: number): Promise<EvidenceFacts> {
   const token = await twin.token({ tenant: 'drill', role: 'backend' });
   const { lifecycle, accessMatrix } = await readTwinFacts(twin.url, token);
   const model = await loadModel();
@@ -53,7 +59,7 @@ export async function gatherFacts(twin: GateTwin, results: DrillResult[], starte
 }
 
 export async function writeEvidencePack(options: {
-  twin: GateTwin;
+  twin: PackTwin;
   results: DrillResult[];
   startedAtMs: number;
   evidenceRoot?: string;

@@ -17,17 +17,16 @@ import type { TwinTokenRequest } from '../../local/twin.js';
 import { startTwin } from '../../test/support/twin.js';
 import { DRILLS_DIR, listDrills, runsBeside } from './catalog.js';
 import { DRILL_RESULT_FILE_ENV, type DrillResult } from './drill-result.js';
-import { writeEvidencePack, type WrittenPack } from './pack.js';
+import { writeEvidencePack, type PackTwin, type WrittenPack } from './pack.js';
 
 /** One drill may take this long before it is stopped and counted as failed. */
 export const DRILL_TIMEOUT_MS_MAX = 8 * 60_000;
 /** Characters of a failed drill's output kept in its result. */
 const OUTPUT_TAIL_CHARS_MAX = 4_000;
 
-export interface GateTwin {
-  url: string;
+export interface GateTwin extends PackTwin {
+  /** Handed to each drill as TWIN_STATE_DIR; undefined for the developer's running twin (found as usual). */
   stateDir: string | undefined;
-  token(request: TwinTokenRequest): Promise<string>;
   stop(): Promise<void>;
 }
 

@@ -62,7 +62,7 @@ beforeAll(async () => {
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.on('close', (exitCode) => resolve({ exitCode, stdout, seconds: (Date.now() - startedAtMs) / 1000 }));
   });
-  console.log(`npm run drill -- all: exit ${run.exitCode} in ${run.seconds.toFixed(1)} s`);
+  process.stdout.write(`npm run drill -- all: exit ${run.exitCode} in ${run.seconds.toFixed(1)} s\n`);
   const match = /evidence pack: (\S+index\.html)/.exec(run.stdout);
   htmlPath = match?.[1] ?? '';
   const jsonPath = join(htmlPath, '..', 'evidence.json');
@@ -131,7 +131,8 @@ describe('npm run drill -- all', () => {
       mkdirSync(RESULTS_DIR, { recursive: true });
       const screenshot = join(RESULTS_DIR, 'evidence-pack.png');
       await page.screenshot({ path: screenshot });
-      console.log(`evidence pack screenshot: ${screenshot}`);
+      // Straight to the terminal: a passing test's console output is dropped (vitest silent: 'passed-only').
+      process.stdout.write(`evidence pack screenshot: ${screenshot}\n`);
     } finally {
       await browser.close();
       rmSync(userDataDir, { recursive: true, force: true });
