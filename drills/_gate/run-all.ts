@@ -80,8 +80,9 @@ function crashed(drill: string, startedAtMs: number, exitCode: number | null, ou
 /** One drill in its own process (async: this process may be hosting the twin the drill talks to). */
 export async function runOneDrill(
   drill: string,
-  twin: GateTwin,
+  twin: Pick<GateTwin, 'stateDir'>,
   output: (chunk: string) => void,
+  dir: string = DRILLS_DIR,
 ): Promise<DrillResult> {
   const scratch = mkdtempSync(join(tmpdir(), `drill-${drill}-`));
   const resultFile = join(scratch, 'result.json');
@@ -93,7 +94,7 @@ export async function runOneDrill(
   };
   let transcript = '';
   const exitCode = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(DRILLS_DIR, `${drill}.ts`)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(dir, `${drill}.ts`)], {
       cwd: REPO_ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,6 +119,11 @@ export async function runOneDrill(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The gate passes only when drills ran and every one passed: an empty run proves nothing. */
+export function gatePassed(results: readonly DrillResult[]): boolean {
+  return results.length > 0 && results.every((r) => r.passed);
 }
 
 async function runDrills(
@@ -164,7 +170,7 @@ export async function runAllDrills(options: RunAllOptions = {}): Promise<RunAllR
       startedAtMs,
       ...(options.evidenceRoot === undefined ? {} : { evidenceRoot: options.evidenceRoot }),
     });
-    const ok = results.length > 0 && results.every((r) => r.passed);
+    const ok = gatePassed(results);
     return { ok, results, pack };
   } finally {
     await twin.stop();
