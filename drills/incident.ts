@@ -23,6 +23,7 @@ const CURRENCY = 'GBP';
 const PAID_ACCOUNT = { sort_code: '601613', account_number: '11111100' };
 const PAYOUTS_IN_INCIDENT = 3;
 const CATEGORY = 'long_pending';
+const OWNER = defaultOwnerOf(CATEGORY);
 const LONG_PENDING_AFTER_SECONDS = LONG_PENDING_AFTER_SECONDS_BY_CORRIDOR[corridorKey(COUNTRY, CURRENCY)]!;
 const CLOCK_MARGIN_SECONDS = 600;
 const WAIT_MS_MAX = 60_000;
@@ -169,7 +170,8 @@ async function main(): Promise<boolean> {
       };
     });
     attach('sla', measured);
-    for (const m of measured) log(`  SLA ${m.exception_id}: ${m.took_seconds}s of ${m.sla_seconds}s → ${m.within_sla}`);
+    for (const m of measured)
+      log(`  SLA ${m.exception_id}: ${m.took_seconds}s of ${m.sla_seconds}s → within: ${m.within_sla}`);
 
     const each = (values: unknown[]) => values;
     return report([
@@ -184,12 +186,8 @@ async function main(): Promise<boolean> {
         saw: [sweep.status, ...stillStalled],
       },
       {
-        what: `identified: one open ${CATEGORY} exception per payout, owned by ${defaultOwnerOf(CATEGORY)}, id from its subject`,
-        expected: payoutIds.map((payoutId) => [
-          exceptionIdFor({ category: CATEGORY, payoutId }),
-          'open',
-          defaultOwnerOf(CATEGORY),
-        ]),
+        what: `identified: one open ${CATEGORY} exception per payout, owned by ${OWNER}, id from its subject`,
+        expected: payoutIds.map((payoutId) => [exceptionIdFor({ category: CATEGORY, payoutId }), 'open', OWNER]),
         saw: identified.map((e) => [e?.['exception_id'], e?.['state'], e?.['owner']]),
       },
       {

@@ -112,7 +112,8 @@ async function main(): Promise<boolean> {
     const paidApplied = timeline.filter((e) => e['event'] === 'provider_paid' && e['outcome'] === 'applied');
     for (const entry of timeline)
       log(
-        `  timeline: ${entry['at']} ${entry['event']} ${entry['outcome']} ${entry['from']}→${entry['to']} (${entry['source']})`,
+        `  timeline: ${entry['at']} ${entry['event']} ${entry['outcome']} ` +
+          `${entry['from']}→${entry['to']} (${entry['source']})`,
       );
     attach('stale_read', { payout_id: payoutId, provider_said: atProvider?.status, api_said: stale['status'], copies });
 
@@ -128,12 +129,12 @@ async function main(): Promise<boolean> {
         saw: [atProvider?.status, stale['status']],
       },
       {
-        what: 'GET /lifecycle: the status read is still awaiting the provider (confirmation is asynchronous), not final',
+        what: 'GET /lifecycle: the status read awaits the provider (confirmation is asynchronous), not final',
         expected: { awaiting_provider: true, terminal: false },
         saw: { awaiting_provider: lifecycleEntry?.['awaiting_provider'], terminal: lifecycleEntry?.['terminal'] },
       },
       {
-        what: 'every status_copy the API carries is a sentence (none today is fine: the field is checked once it lands)',
+        what: 'every status_copy the API carries is a sentence (checked once the field lands; none today)',
         expected: copies.map(() => true),
         saw: copies.map((c) => (typeof c === 'string' ? c.length > 10 : typeof c === 'object' && c !== null)),
       },

@@ -97,7 +97,9 @@ export function retryRulesOf(model: TwinModel): EvidenceFacts['retry_rules'] {
     {
       provider: 'sandbox',
       retries_for_seconds: null,
-      schedule: `${sandbox.attemptsMax} attempts, ${sandbox.retryDelayMsBase} ms × 2^(n−1), capped at ${sandbox.retryDelayMsMax} ms`,
+      schedule:
+        `${sandbox.attemptsMax} attempts, ${sandbox.retryDelayMsBase} ms × 2^(n−1), ` +
+        `capped at ${sandbox.retryDelayMsMax} ms`,
       source: 'local/sandbox/fault-plan.ts DELIVERY_TIMING_DEFAULT',
     },
   ];

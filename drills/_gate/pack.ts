@@ -26,7 +26,7 @@ export interface PackTwin {
 }
 
 export const EVIDENCE_ROOT_DEFAULT = join(REPO_ROOT, 'evidence');
-/** The drill whose attachment is the pack's traced payout (request → provider → ledger → export → exception). */
+/** Whose `trace` attachment is the pack's traced payout: request → provider → ledger → export → exception. */
 export const TRACE_DRILL = 'ledger-mismatch';
 
 export interface WrittenPack {

@@ -141,11 +141,12 @@ export function renderEvidenceHtml(facts: EvidenceFacts): string {
   const toc = sections.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('');
   const body = sections.map((s) => `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`);
   const commit = escapeHtml(String(facts.meta['commit'] ?? 'unknown'));
+  const finishedAt = escapeHtml(String(facts.meta['finished_at'] ?? ''));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Launch evidence pack ${commit}</title>
 <style>${STYLE}</style></head>
 <body><h1>Launch evidence pack</h1>
-<p>Gate: ${verdict(allPassed)} · commit <code>${commit}</code> · ${escapeHtml(String(facts.meta['finished_at'] ?? ''))}</p>
+<p>Gate: ${verdict(allPassed)} · commit <code>${commit}</code> · ${finishedAt}</p>
 <nav id="toc"><h2>Contents</h2><ol>${toc}</ol></nav>
 ${body.join('\n')}
 </body></html>

@@ -21,6 +21,14 @@ import { writeEvidencePack, type PackTwin, type WrittenPack } from './pack.js';
 
 /** One drill may take this long before it is stopped and counted as failed. */
 export const DRILL_TIMEOUT_MS_MAX = 8 * 60_000;
+/**
+ * How long the gate waits for a fresh twin's issuer to mint its first tokens. Minting runs the
+ * pre-token trigger in a Lambda worker; on a loaded 2-core machine the first invocations have
+ * answered 500 for ~30 s (measured: five drills failed that way in one run), so no drill starts
+ * before one tenant and one operator token have been minted.
+ */
+export const TWIN_READY_WAIT_MS_MAX = 180_000;
+const TWIN_READY_RETRY_MS = 2_000;
 /** Characters of a failed drill's output kept in its result. */
 const OUTPUT_TAIL_CHARS_MAX = 4_000;
 
@@ -61,8 +69,31 @@ async function gateTwin(log: (line: string) => void): Promise<GateTwin> {
   return { url: twin.url, stateDir: twin.stateDir, token: (r) => twin.token(r), stop: () => twin.stop() };
 }
 
+/** Mints one token of each principal type until the twin answers, or gives up with the last error. */
+export async function waitUntilTwinMints(
+  twin: Pick<GateTwin, 'token'>,
+  log: (line: string) => void,
+  waitMsMax: number = TWIN_READY_WAIT_MS_MAX,
+): Promise<void> {
+  const startedAtMs = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await twin.token({ tenant: 'drill', role: 'backend' });
+      await twin.token({ operator: 'drill-gate', role: 'ops' });
+      if (attempt > 1) log(`the twin mints tokens after ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`);
+      return;
+    } catch (error) {
+      if (Date.now() - startedAtMs + TWIN_READY_RETRY_MS > waitMsMax)
+        throw new Error(`the twin minted no token within ${waitMsMax / 1000} s`, { cause: error });
+      if (attempt === 1) log(`the twin does not mint tokens yet (${(error as Error).message}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, TWIN_READY_RETRY_MS));
+    }
+  }
+}
+
 function crashed(drill: string, startedAtMs: number, exitCode: number | null, output: string): DrillResult {
   const finishedAtMs = Date.now();
+  const how = exitCode === null ? `killed (after ${DRILL_TIMEOUT_MS_MAX / 1000} s at most)` : `exited ${exitCode}`;
   return {
     drill,
     passed: false,
@@ -72,9 +103,19 @@ function crashed(drill: string, startedAtMs: number, exitCode: number | null, ou
     steps: [],
     checks: [],
     attachments: {},
-    error: `exited ${exitCode} without a result; output ends:\n${output.slice(-OUTPUT_TAIL_CHARS_MAX)}`,
+    error: `${how} without a result; output ends:\n${output.slice(-OUTPUT_TAIL_CHARS_MAX)}`,
     exit_code: exitCode,
   };
+}
+
+/** A drill's result file, or undefined when it wrote none (or half of one, before it was killed). */
+function readResult(file: string): DrillResult | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DrillResult;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One drill in its own process (async: this process may be hosting the twin the drill talks to). */
@@ -112,10 +153,11 @@ export async function runOneDrill(
     });
   });
   try {
-    if (!existsSync(resultFile)) return crashed(drill, startedAtMs, exitCode, transcript);
-    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as DrillResult;
+    const result = readResult(resultFile);
+    if (result === undefined) return crashed(drill, startedAtMs, exitCode, transcript);
     // The exit code has the last word: a drill whose result says PASS but which exited non-zero failed.
-    return { ...result, passed: result.passed && exitCode === 0, exit_code: exitCode };
+    // The file name names it, whatever the drill called itself.
+    return { ...result, drill, passed: result.passed && exitCode === 0, exit_code: exitCode };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -163,6 +205,7 @@ export async function runAllDrills(options: RunAllOptions = {}): Promise<RunAllR
   const startedAtMs = Date.now();
   const twin = await gateTwin(log);
   try {
+    await waitUntilTwinMints(twin, log);
     const results = await runDrills(drills, twin, log, output);
     const pack = await writeEvidencePack({
       twin,

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DrillResult } from '../../../drills/_gate/drill-result';
-import { gatePassed, runOneDrill } from '../../../drills/_gate/run-all';
+import { gatePassed, runOneDrill, waitUntilTwinMints } from '../../../drills/_gate/run-all';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const NO_TWIN = { stateDir: undefined };
@@ -57,4 +57,36 @@ describe('gatePassed', () => {
     ['one drill failed', [result(true), result(false)], false],
     ['no drill ran', [], false],
   ])('%s → %s', (_case, results, passed) => expect(gatePassed(results)).toBe(passed));
+});
+
+describe('waitUntilTwinMints', () => {
+  const twinFailing = (failures: number) => {
+    let calls = 0;
+    return {
+      token: async () => {
+        calls++;
+        if (calls <= failures) throw new Error('the twin answered 500');
+        return 'token';
+      },
+      calls: () => calls,
+    };
+  };
+
+  it(
+    'retries until the issuer mints a tenant and an operator token',
+    async () => {
+      const twin = twinFailing(1);
+      const lines: string[] = [];
+      await waitUntilTwinMints(twin, (line) => lines.push(line));
+      expect(twin.calls()).toBe(3);
+      expect(lines[0]).toContain('the twin answered 500');
+    },
+    DRILL_PROCESS_MS_MAX,
+  );
+
+  it('gives up after its wait with the last error as the cause', async () => {
+    const failure = waitUntilTwinMints(twinFailing(Number.MAX_SAFE_INTEGER), () => undefined, 1);
+    await expect(failure).rejects.toThrow('the twin minted no token within 0.001 s');
+    await expect(failure).rejects.toMatchObject({ cause: { message: 'the twin answered 500' } });
+  });
 });
