@@ -1,5 +1,8 @@
-// Shared by drills: the running twin (found through .local/twin.json) or a private one started on
-// a free port with scratch state, plus a checklist printer. Not a drill itself (leading underscore).
+// Shared by drills: the running twin (found through .local/twin.json, or $TWIN_STATE_DIR/twin.json:
+// the `all` runner starts one private twin and points every drill at it that way) or a private one
+// started on a free port with scratch state, plus a checklist printer that also records a structured
+// result (drills/_gate/drill-result.ts). Not a drill itself (leading underscore).
+import { writeFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DUMMY_CREDENTIALS } from '../local/emulators/dynamodb.js';
@@ -10,6 +13,7 @@ import { findRunningTwin } from '../local/cli/running-twin.js';
 import { requestTwinToken } from '../local/cli/twin-tokens.js';
 import type { TwinTokenRequest } from '../local/twin.js';
 import { startTwin } from '../test/support/twin.js';
+import { DRILL_RESULT_FILE_ENV, checkPasses, type CheckResult, type DrillResult } from './_gate/drill-result.js';
 
 export interface DrillTwin {
   url: string;
@@ -92,12 +96,25 @@ export interface Check {
   saw: unknown;
 }
 
-/** Prints every check as expected/saw and returns whether all matched. */
+/** What this drill's process has recorded so far, for its result file. */
+const recorded: { steps: string[]; checks: CheckResult[]; attachments: Record<string, unknown> } = {
+  steps: [],
+  checks: [],
+  attachments: {},
+};
+
+/** Adds a named fact to the drill's result (the evidence pack renders `trace` and `sla`). */
+export function attach(name: string, value: unknown): void {
+  recorded.attachments[name] = value;
+}
+
+/** Prints every check as expected/saw, records it for the result file, and returns whether all matched. */
 export function report(checks: Check[]): boolean {
   let ok = true;
   for (const check of checks) {
-    const match = JSON.stringify(check.expected) === JSON.stringify(check.saw);
+    const match = checkPasses(check.expected, check.saw);
     ok &&= match;
+    recorded.checks.push({ ...check, pass: match });
     console.log(
       `${match ? '✔' : '✖'} ${check.what}\n    expected: ${JSON.stringify(check.expected)}\n    saw:      ${JSON.stringify(check.saw)}`,
     );
@@ -105,17 +122,50 @@ export function report(checks: Check[]): boolean {
   return ok;
 }
 
+/** Every drill narrates its steps as `• …` lines; the result keeps them in order, whoever printed them. */
+function recordSteps(): void {
+  const print = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    const line = args.map(String).join(' ');
+    if (line.startsWith('• ')) recorded.steps.push(line.slice(2));
+    print(...args);
+  };
+}
+
+function writeResult(name: string, startedAtMs: number, passed: boolean, error?: unknown): void {
+  const file = process.env[DRILL_RESULT_FILE_ENV];
+  if (file === undefined || file === '') return;
+  const finishedAtMs = Date.now();
+  const result: DrillResult = {
+    drill: name,
+    passed,
+    started_at: new Date(startedAtMs).toISOString(),
+    finished_at: new Date(finishedAtMs).toISOString(),
+    duration_ms: finishedAtMs - startedAtMs,
+    ...recorded,
+    ...(error === undefined ? {} : { error: (error as Error).stack ?? String(error) }),
+  };
+  writeFileSync(file, JSON.stringify(result, null, 2));
+}
+
 /**
  * Runs a drill's body and ends the process the way every drill does: PASS or FAIL on its own line,
- * exit 0 only when every check matched, and a crash printed with its stack (exit 1).
+ * exit 0 only when every check matched, and a crash printed with its stack (exit 1). Under the `all`
+ * runner it also writes the drill's structured result to $DRILL_RESULT_FILE.
  */
 export function runDrill(name: string, drill: () => Promise<boolean>): void {
+  const startedAtMs = Date.now();
+  recordSteps();
   drill().then(
     (ok) => {
-      console.log(ok ? `\n${name}: PASS` : `\n${name}: FAIL`);
-      process.exit(ok ? 0 : 1);
+      // A drill that checked nothing proved nothing.
+      const passed = ok && recorded.checks.length > 0;
+      writeResult(name, startedAtMs, passed);
+      console.log(passed ? `\n${name}: PASS` : `\n${name}: FAIL`);
+      process.exit(passed ? 0 : 1);
     },
     (error: unknown) => {
+      writeResult(name, startedAtMs, false, error);
       console.error(`✖ ${(error as Error).stack ?? String(error)}`);
       process.exit(1);
     },

@@ -15,6 +15,7 @@ import { findRunningTwin } from '../local/cli/running-twin.js';
 import { requestTwinToken } from '../local/cli/twin-tokens.js';
 import type { TwinTokenRequest } from '../local/twin.js';
 import { startTwin } from '../test/support/twin.js';
+import { readTwinClock } from './_twin.js';
 
 export interface WebhookDrillTwin {
   url: string;
@@ -89,13 +90,23 @@ export function sandboxSecret(): string {
   return secrets.sandbox[0]!;
 }
 
-/** POSTs a Standard-Webhooks-signed sandbox event to the twin's intake, as the sandbox would. */
+/**
+ * The twin's now in unix seconds: what its intake checks a signature's timestamp against. A drill
+ * that signs by its own clock is refused once an earlier drill moved the twin's clock (the `all`
+ * run shares one twin), as a provider whose clock ran a day behind would be.
+ */
+export async function twinNowSeconds(url: string): Promise<number> {
+  return Math.floor(Date.parse((await readTwinClock(url)).now) / 1000);
+}
+
+/** POSTs a Standard-Webhooks-signed sandbox event to the twin's intake, as the sandbox would (signed at the twin's now). */
 export async function deliverSandbox(
   url: string,
   eventId: string,
   body: unknown,
-  timestampSeconds = Math.floor(Date.now() / 1000),
+  signedAtSeconds?: number,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  const timestampSeconds = signedAtSeconds ?? (await twinNowSeconds(url));
   const raw = JSON.stringify(body);
   const signature = signStandardWebhook(sandboxSecret(), eventId, timestampSeconds, new TextEncoder().encode(raw));
   const res = await fetch(`${url}/webhooks/sandbox`, {

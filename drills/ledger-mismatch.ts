@@ -12,11 +12,13 @@
 //
 //   npm run drill -- ledger-mismatch
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
 import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
 import { addDays } from '../functions/domain/reconciliation/run-date.js';
-import { advanceTwinClock, connectTwin, readTwinClock, report, runDrill } from './_twin.js';
+import { journalPk } from '../functions/adapters/payout-items.js';
+import { advanceTwinClock, attach, connectTwin, readTwinClock, report, runDrill, type DrillTwin } from './_twin.js';
 
 const TENANT = 'drill';
 /** docs/sandbox-provider.md: paid, reported with a different amount (+100 minor units). */
@@ -46,6 +48,30 @@ function csvRows(text: string): Record<string, string>[] {
   return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
 }
 
+/** The payout's journal entries (LEDGER_TABLE), one row per posting, for the evidence pack's trace. */
+async function ledgerPostings(twin: DrillTwin, payoutId: string): Promise<Record<string, unknown>[]> {
+  const out = await twin.documentClient.send(
+    new QueryCommand({
+      TableName: twin.tables.ledger,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': journalPk(payoutId) },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []).flatMap((entry) =>
+    ((entry['postings'] as Array<Record<string, unknown>> | undefined) ?? []).map((posting) => ({
+      version: entry['version'],
+      event: entry['event'],
+      from: posting['from'],
+      to: posting['to'],
+      amount_minor: posting['amountMinor'],
+      currency: entry['currency'],
+      recorded_at: entry['recordedAt'],
+      source_ref: entry['sourceRef'],
+    })),
+  );
+}
+
 async function main(): Promise<boolean> {
   const twin = await connectTwin(log);
   try {
@@ -60,7 +86,11 @@ async function main(): Promise<boolean> {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+      return {
+        status: response.status,
+        requestId: response.headers.get('request-id'),
+        body: (await response.json()) as Record<string, any>,
+      };
     };
 
     log(
@@ -153,6 +183,32 @@ async function main(): Promise<boolean> {
       (e) => (e['exception_id'] ?? e['exceptionId']) === exceptionId,
     );
     const run2 = await call('GET', `/reconciliations/${date}`);
+    const payout = await call('GET', `/payouts/${payoutId}`);
+    const timeline = await call('GET', `/payouts/${payoutId}/events`);
+    attach('trace', {
+      request: {
+        payout_id: payoutId,
+        create_request_id: created.requestId,
+        status: payout.body['status'],
+        provider: payout.body['provider'],
+        provider_reference: payout.body['provider_reference'],
+        request_ids: payout.body['request_ids'],
+      },
+      timeline: ((timeline.body['data'] as Record<string, unknown>[] | undefined) ?? []).map((entry) => ({
+        at: entry['at'],
+        event: entry['event'],
+        outcome: entry['outcome'],
+        from: entry['from'],
+        to: entry['to'],
+        source: entry['source'],
+        source_ref: entry['source_ref'],
+        request_id: entry['request_id'],
+      })),
+      ledger_postings: await ledgerPostings(twin, payoutId),
+      export_row: row ?? null,
+      exception: { ...(exceptionRow ?? {}), state_after_drill: same[0]?.['state'] ?? null },
+      read_request_ids: { payout: payout.requestId, exports: exported.requestId, exceptions: listed.requestId },
+    });
 
     const ok = report([
       { what: 'payout created', expected: 201, saw: created.status },

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
 import { ibanFor } from '../test/support/sandbox-client.js';
-import { deliverSandbox } from './_webhooks.js';
+import { deliverSandbox, twinNowSeconds } from './_webhooks.js';
 import { connectTwin, report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
@@ -155,7 +155,7 @@ async function main(): Promise<boolean> {
     log(`a late provider event: a signed sandbox payout.failed for ${payoutId} (${lateEventId})`);
     const late = await deliverSandbox(twin.url, lateEventId, {
       type: 'payout.failed',
-      timestamp: new Date().toISOString(),
+      timestamp: new Date((await twinNowSeconds(twin.url)) * 1000).toISOString(),
       data: {
         payout_id: payoutId,
         provider_reference: providerReference,

@@ -7,6 +7,10 @@
 // call the provider at all. Either way: one payout at the provider, accepted, after the retry window.
 //
 //   npm run drill -- provider-timeout        (waits for one visibility timeout: about 3 minutes)
+//
+// @launch-gate beside: `npm run drill -- all` runs it beside the other drills. Its checks hold
+// whatever they do meanwhile: held webhooks (stale-status, incident) only mean the queue's retry,
+// not the webhook, moves it past submitted; a moved clock only makes the sandbox settle sooner.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { sandboxPayoutsFor } from '../local/sandbox/client.js';

@@ -6,7 +6,7 @@
 //
 //   npm run drill -- webhook-redelivery
 import { ulid } from 'ulidx';
-import { connectWebhookTwin, deliverSandbox, waitFor } from './_webhooks.js';
+import { connectWebhookTwin, deliverSandbox, twinNowSeconds, waitFor } from './_webhooks.js';
 import { report, runDrill } from './_twin.js';
 
 const TENANT = 'drill';
@@ -46,11 +46,11 @@ async function main(): Promise<boolean> {
     const event = {
       id: eventId,
       type: 'payout.paid',
-      timestamp: new Date().toISOString(),
+      timestamp: new Date((await twinNowSeconds(twin.url)) * 1000).toISOString(),
       data: { payout_id: payoutId, provider_reference: before['provider_reference'], status: 'paid', fee_minor: 0 },
     };
     log(`delivery 1 of ${eventId}: signed ${LATE_BY_SECONDS}s ago (a delivery held up past the ±300 s tolerance)`);
-    const late = await deliverSandbox(twin.url, eventId, event, Math.floor(Date.now() / 1000) - LATE_BY_SECONDS);
+    const late = await deliverSandbox(twin.url, eventId, event, (await twinNowSeconds(twin.url)) - LATE_BY_SECONDS);
     log(`  → ${late.status}`);
     const afterLate = await get();
     log('delivery 2 (the provider retries: same webhook-id, fresh signature)');

@@ -28,3 +28,30 @@ export async function advanceSandboxClock(
   if (!response.ok) throw new Error(`sandbox answered ${response.status} to POST /v1/test/advance`);
   return ((await response.json()) as { changed: Array<{ id: string; from: string; to: string }> }).changed;
 }
+
+async function postControl(baseUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`sandbox answered ${response.status} to POST ${path}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Holds every new webhook event back (`held: true`), or sends what was held, in order (`held: false`). */
+export async function holdSandboxWebhooks(
+  baseUrl: string,
+  held: boolean,
+): Promise<{ held: boolean; waiting: number; released: number }> {
+  return (await postControl(baseUrl, '/v1/test/webhooks/hold', { held })) as {
+    held: boolean;
+    waiting: number;
+    released: number;
+  };
+}
+
+/** A staged settlement outage: while stalled no payout moves on; ending it applies what fell due. */
+export async function stallSandboxSettlement(baseUrl: string, stalled: boolean): Promise<{ stalled: boolean }> {
+  return (await postControl(baseUrl, '/v1/test/settlement', { stalled })) as { stalled: boolean };
+}

@@ -6,6 +6,7 @@
 //   GET  /v1/payouts?payout_id=…     every payout held for one of our payout ids (drills count them)
 //   POST /v1/test/advance            { seconds } moves the sandbox clock and applies due states
 //   GET  /v1/test/triggers           the trigger table
+//   POST /v1/test/settlement         { stalled } a staged outage: no payout moves on while stalled
 //   GET  /healthz
 // plus whatever routes the plugins add.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -94,6 +95,20 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
     }
     const changed = store.advance(seconds);
     return sendJson(response, 200, { now: new Date(store.nowMs()).toISOString(), changed });
+  }
+  if (method === 'POST' && path === '/v1/test/settlement') {
+    const parsed = parseJson(await readBody(request)) as { stalled?: unknown } | undefined;
+    if (typeof parsed?.stalled !== 'boolean')
+      return sendError(
+        response,
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        'stalled must be a boolean',
+        'stalled',
+      );
+    store.setStalled(parsed.stalled);
+    return sendJson(response, 200, { stalled: store.isStalled(), now: new Date(store.nowMs()).toISOString() });
   }
   if (method === 'GET' && path === '/v1/test/triggers')
     return sendJson(response, 200, { us_routing_number: SANDBOX_US_ROUTING_NUMBER, triggers: SANDBOX_TRIGGERS });

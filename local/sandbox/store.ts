@@ -53,6 +53,12 @@ export class SandboxStore {
   private readonly listeners = new Set<StateChangeListener>();
   private readonly realNowMs: () => number;
   private readonly stepMs: number;
+  /**
+   * A staged provider incident (POST /v1/test/settlement): while stalled, no payout moves on; the
+   * steps that fall due meanwhile are applied, in order, once the stall ends. In memory only: a
+   * restart ends the incident.
+   */
+  private stalled = false;
 
   constructor(options: SandboxStoreOptions) {
     this.files = stateFiles<SandboxState, SandboxDelta>(options.stateDir, options.journalLinesMax);
@@ -244,8 +250,19 @@ export class SandboxStore {
     return changed;
   }
 
+  /** Stops (or restarts) every payout's progression: the shape of a provider's settlement outage. */
+  setStalled(stalled: boolean): void {
+    this.stalled = stalled;
+    if (!stalled) this.tick();
+  }
+
+  isStalled(): boolean {
+    return this.stalled;
+  }
+
   /** Applies every due step, earliest first (ties by reference), notifying listeners after persisting. */
   tick(): Array<{ id: string; from: SandboxPayoutState; to: SandboxPayoutState }> {
+    if (this.stalled) return [];
     const now = this.nowMs();
     const due: Array<{ record: SandboxRecord; step: ScheduledStep }> = [];
     for (const record of Object.values(this.state.payouts)) {

@@ -3,6 +3,8 @@
 // drops redelivered with exponential backoff). Routes:
 //   POST /v1/webhooks/{eventId}/resend   one immediate, fault-free redelivery (as in providers' dashboards)
 //   GET  /v1/webhooks/events?payout_id=  what was sent, with every attempt (for tests and drills)
+//   POST /v1/test/webhooks/hold          { held } holds every new event back (a stale-status read, an
+//                                        incident); { held: false } sends what was held, in order
 // Configuration (environment of the process running the sandbox):
 //   SANDBOX_WEBHOOK_SEED     integer seed of the fault plan (default 1)
 //   SANDBOX_WEBHOOK_FAULTS   none | default | all | JSON rates, e.g. {"drop":1}
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { ENV } from '../../functions/shared/names.js';
 import { REPO_ROOT } from '../paths.js';
 import { DELIVERY_TIMING_DEFAULT, parseFaultRates, type DeliveryTiming, type FaultRates } from './fault-plan.js';
-import { sendError, sendJson } from './http.js';
+import { readBody, sendError, sendJson } from './http.js';
 import type { SandboxContext, SandboxPlugin, SandboxPluginFactory } from './plugin-types.js';
 import { WebhookDelivery, type EventRecord } from './webhook-delivery.js';
 import { webhookEventOf } from './webhook-event.js';
@@ -61,12 +63,16 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
       timing: options.timing,
       realNowMs: options.realNowMs ?? context.realNowMs,
     });
+    // Events held back by POST /v1/test/webhooks/hold: the provider's webhooks are late, not lost.
+    const hold: { held: boolean; events: Array<ReturnType<typeof webhookEventOf>> } = { held: false, events: [] };
     // Without an intake to call (a sandbox started on its own) there is nothing to deliver.
     const unsubscribe =
       (options.targetUrl ?? context.webhookUrl) === undefined
         ? () => undefined
         : context.onStateChange((change) => {
-            delivery.enqueue(webhookEventOf(change));
+            const event = webhookEventOf(change);
+            if (hold.held) hold.events.push(event);
+            else delivery.enqueue(event);
           });
     return {
       name: 'webhook-emitter',
@@ -89,6 +95,26 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
           },
         },
         {
+          method: 'POST',
+          path: /^\/v1\/test\/webhooks\/hold$/,
+          async handle(request, response) {
+            const parsed = parseHold(await readBody(request));
+            if (parsed === undefined)
+              return sendError(
+                response,
+                400,
+                'invalid_request_error',
+                'parameter_invalid',
+                'held must be a boolean',
+                'held',
+              );
+            hold.held = parsed;
+            const released = parsed ? [] : hold.events.splice(0);
+            for (const event of released) delivery.enqueue(event);
+            sendJson(response, 200, { held: hold.held, waiting: hold.events.length, released: released.length });
+          },
+        },
+        {
           method: 'GET',
           path: /^\/v1\/webhooks\/events$/,
           handle(_request, response, _match, url) {
@@ -104,6 +130,15 @@ export function webhookEmitterWith(options: WebhookEmitterOptions): SandboxPlugi
       },
     };
   };
+}
+
+function parseHold(raw: string): boolean | undefined {
+  try {
+    const held = (JSON.parse(raw) as { held?: unknown }).held;
+    return typeof held === 'boolean' ? held : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(record: EventRecord) {

@@ -1,0 +1,141 @@
+// The launch gate end to end: `npm run drill -- all` (bin/drill.ts) against its own private twin
+// exits 0 with every drill PASS, and writes the evidence pack: evidence.json with every fact and
+// index.html, which real headless Chromium opens and shows with its table of contents. The
+// screenshot lands in test-results/.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDrills } from '../../drills/_gate/catalog.js';
+import type { DrillResult } from '../../drills/_gate/drill-result.js';
+import type { EvidenceFacts } from '../../drills/_gate/facts.js';
+import { PACK_SECTION_IDS } from '../../drills/_gate/render.js';
+import { REPO_ROOT } from '../../local/paths.js';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+/** Twin start (~40 s) plus the longest drill (provider-timeout waits out a 180 s visibility timeout), with slack. */
+const GATE_RUN_MS_MAX = 9 * 60_000;
+const FACT_KEYS: ReadonlyArray<keyof EvidenceFacts> = [
+  'meta',
+  'status_model',
+  'retry_rules',
+  'webhook_catalog',
+  'exception_categories',
+  'access_matrix',
+  'corridors',
+  'trace',
+  'drills',
+];
+
+let stateDir: string;
+let run: { exitCode: number | null; stdout: string; seconds: number };
+let htmlPath: string;
+let facts: EvidenceFacts;
+
+beforeAll(async () => {
+  // An empty state dir: no running twin is found there, so the gate starts its own private one.
+  stateDir = mkdtempSync(join(tmpdir(), 'gate-state-'));
+  const out = join(RESULTS_DIR, 'evidence-e2e');
+  const startedAtMs = Date.now();
+  run = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/drill.ts', 'all', '--out', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TWIN_STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, seconds: (Date.now() - startedAtMs) / 1000 }));
+  });
+  process.stdout.write(`npm run drill -- all: exit ${run.exitCode} in ${run.seconds.toFixed(1)} s\n`);
+  const match = /evidence pack: (\S+index\.html)/.exec(run.stdout);
+  htmlPath = match?.[1] ?? '';
+  const jsonPath = join(htmlPath, '..', 'evidence.json');
+  if (existsSync(jsonPath)) facts = JSON.parse(readFileSync(jsonPath, 'utf8')) as EvidenceFacts;
+}, GATE_RUN_MS_MAX);
+
+afterAll(() => {
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('npm run drill -- all', () => {
+  it('exits 0 with every drill in drills/ PASS', () => {
+    expect(run.exitCode, run.stdout.slice(-6_000)).toBe(0);
+    expect(run.stdout).toContain('launch gate: PASS');
+    const verdicts = (facts?.drills ?? []).map((d: DrillResult) => [d.drill, d.passed]);
+    expect(verdicts).toEqual(listDrills().map((drill) => [drill, true]));
+    for (const drill of facts.drills) {
+      expect(drill.checks.length, drill.drill).toBeGreaterThan(0);
+      expect(drill.steps.length, drill.drill).toBeGreaterThan(0);
+      for (const check of drill.checks) expect(check.pass, `${drill.drill}: ${check.what}`).toBe(true);
+    }
+  });
+
+  it('writes evidence.json with every fact of the pack', () => {
+    for (const key of FACT_KEYS) expect(facts[key], key).toBeDefined();
+    expect(facts.meta['commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(facts.status_model.transitions.length).toBeGreaterThan(0);
+    expect(facts.status_model.forbidden.length).toBeGreaterThan(0);
+    expect(facts.status_model.transitions[0]).toHaveProperty('by_polling_only');
+    expect(facts.retry_rules.queues).toContainEqual(
+      expect.objectContaining({ max_receive_count: 5, dead_letter_queue: expect.any(String) }),
+    );
+    expect(facts.webhook_catalog.map((row) => row['provider'])).toEqual(expect.arrayContaining(['sandbox', 'stripe']));
+    expect(facts.exception_categories).toContainEqual(expect.objectContaining({ category: 'long_pending' }));
+    expect(facts.corridors.length).toBeGreaterThan(0);
+    const trace = facts.trace as Record<string, Record<string, unknown>>;
+    expect(trace['request']?.['provider_reference']).toEqual(expect.any(String));
+    expect(trace['request']?.['create_request_id']).toEqual(expect.any(String));
+    expect(trace['ledger_postings']).not.toHaveLength(0);
+    expect(trace['export_row']?.['payout_id']).toBe(trace['request']?.['payout_id']);
+    expect(trace['exception']?.['exception_id']).toEqual(expect.any(String));
+    const incident = facts.drills.find((d) => d.drill === 'incident');
+    expect(incident?.attachments['sla']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ within_sla: true })]),
+    );
+  });
+
+  it('writes index.html that Chromium opens, showing its table of contents and every section', async () => {
+    expect(existsSync(htmlPath), htmlPath).toBe(true);
+    const userDataDir = mkdtempSync(join(tmpdir(), 'evidence-chromium-'));
+    const browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 1000 },
+    });
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      await page.goto(pathToFileURL(htmlPath).href);
+      await expect.poll(() => page.locator('nav#toc').isVisible()).toBe(true);
+      const links = await page.locator('nav#toc a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links).toEqual(PACK_SECTION_IDS.map((id) => `#${id}`));
+      for (const id of PACK_SECTION_IDS) expect(await page.locator(`section#${id}`).count(), id).toBe(1);
+      expect(await page.locator('h1').textContent()).toBe('Launch evidence pack');
+      expect(await page.locator('body').textContent()).toContain('Gate: PASS');
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const screenshot = join(RESULTS_DIR, 'evidence-pack.png');
+      await page.screenshot({ path: screenshot });
+      // Straight to the terminal: a passing test's console output is dropped (vitest silent: 'passed-only').
+      process.stdout.write(`evidence pack screenshot: ${screenshot}\n`);
+    } finally {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,159 @@
+// The evidence pack's pure half (drills/_gate/render.ts, drills/_gate/facts.ts): facts → one page.
+import { describe, expect, it } from 'vitest';
+import { lifecycleView } from '../../../functions/http/lifecycle-view';
+import type { DrillResult } from '../../../drills/_gate/drill-result';
+import {
+  corridorMatrix,
+  exceptionCategories,
+  forbiddenTransitions,
+  statusModel,
+  webhookCatalog,
+  type EvidenceFacts,
+} from '../../../drills/_gate/facts';
+import { PACK_SECTION_IDS, escapeHtml, renderEvidenceHtml, sectionsOf, table } from '../../../drills/_gate/render';
+import { EXCEPTION_CATEGORIES } from '../../../functions/domain/exceptions';
+import { PAYOUT_STATUSES } from '../../../functions/domain/lifecycle';
+
+const HOSTILE = `<script>alert("x")</script>&'`;
+
+function drill(overrides: Partial<DrillResult> = {}): DrillResult {
+  return {
+    drill: 'duplicate-create',
+    passed: true,
+    started_at: '2026-12-01T10:00:00.000Z',
+    finished_at: '2026-12-01T10:00:03.000Z',
+    duration_ms: 3_000,
+    steps: ['POST /payouts twice'],
+    checks: [{ what: 'one payout', expected: 1, saw: 1, pass: true }],
+    attachments: {},
+    ...overrides,
+  };
+}
+
+function facts(overrides: Partial<EvidenceFacts> = {}): EvidenceFacts {
+  const lifecycle = lifecycleView();
+  return {
+    meta: { commit: 'abc123', finished_at: '2026-12-01T10:01:00.000Z', hostname: 'ci' },
+    status_model: statusModel(lifecycle),
+    retry_rules: {
+      queues: [{ queue: 'WebhookQueue', max_receive_count: 5, dead_letter_queue: 'WebhookDlq' }],
+      consumers: [],
+      limits: [{ limit: 'INBOX_RETENTION_SECONDS', value: 3_024_000 }],
+      provider_windows: [{ provider: 'stripe', retries_for_seconds: 259_200 }],
+    },
+    webhook_catalog: webhookCatalog(lifecycle),
+    exception_categories: exceptionCategories(),
+    access_matrix: { actors: [{ actor: 'backend', scopes: ['payouts:write'] }] },
+    corridors: corridorMatrix(),
+    trace: { request: { payout_id: 'po_1', create_request_id: 'req-1' }, ledger_postings: [{ from: 'a', to: 'b' }] },
+    drills: [drill()],
+    ...overrides,
+  };
+}
+
+describe('escapeHtml', () => {
+  it.each([
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['&', '&amp;'],
+    ['"', '&quot;'],
+    ["'", '&#39;'],
+    ['&lt;', '&amp;lt;'],
+  ])('escapes %s', (raw, escaped) => expect(escapeHtml(raw)).toBe(escaped));
+});
+
+describe('renderEvidenceHtml', () => {
+  it('has a table of contents linking every section, and every section once', () => {
+    const html = renderEvidenceHtml(facts());
+    expect(html).toContain('<nav id="toc">');
+    for (const id of PACK_SECTION_IDS) {
+      expect(html).toContain(`<a href="#${id}">`);
+      expect(html.split(`<section id="${id}">`)).toHaveLength(2);
+    }
+    expect(sectionsOf(facts()).map((s) => s.id)).toEqual([...PACK_SECTION_IDS]);
+  });
+
+  it('escapes every text that came from a drill or the twin', () => {
+    const hostile = drill({
+      drill: HOSTILE,
+      steps: [HOSTILE],
+      checks: [{ what: HOSTILE, expected: HOSTILE, saw: { [HOSTILE]: HOSTILE }, pass: false }],
+      attachments: { sla: [{ [HOSTILE]: HOSTILE }] },
+      error: HOSTILE,
+    });
+    const html = renderEvidenceHtml(
+      facts({ drills: [hostile], meta: { commit: HOSTILE }, corridors: [{ x: HOSTILE }] }),
+    );
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('alert("x")');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
+  });
+
+  it('loads nothing from outside the page', () => {
+    const html = renderEvidenceHtml(facts());
+    expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
+  });
+
+  it.each([
+    ['every drill passed', [drill(), drill({ drill: 'incident' })], 'PASS'],
+    ['one drill failed', [drill(), drill({ drill: 'incident', passed: false })], 'FAIL'],
+    ['no drill ran', [], 'FAIL'],
+  ])('gate verdict when %s', (_case, drills, verdict) => {
+    const html = renderEvidenceHtml(facts({ drills }));
+    expect(html).toMatch(new RegExp(`Gate: <span class="\\w+">${verdict}</span>`));
+  });
+
+  it('says so when no payout was traced', () => {
+    expect(renderEvidenceHtml(facts({ trace: null }))).toContain('no payout was traced');
+  });
+
+  it('renders each drill: steps, expected, saw, PASS or FAIL', () => {
+    const failed = drill({
+      drill: 'incident',
+      passed: false,
+      checks: [{ what: 'resolved within SLA', expected: true, saw: false, pass: false }],
+    });
+    const html = renderEvidenceHtml(facts({ drills: [failed] }));
+    expect(html).toContain('<section id="drill-incident">');
+    expect(html).toContain('POST /payouts twice');
+    expect(html).toMatch(/resolved within SLA<\/td><td>true<\/td><td>false<\/td><td>FAIL/);
+  });
+});
+
+describe('table', () => {
+  it('takes its columns from every row, so a field added to the API shows up by itself', () => {
+    const html = table([{ status: 'paid' }, { status: 'pending', status_copy: 'Still on its way' }]);
+    expect(html).toContain('<th>status</th><th>status_copy</th>');
+    expect(html).toContain('Still on its way');
+  });
+  it('says none for no rows', () => expect(table([])).toContain('none'));
+});
+
+describe('facts', () => {
+  it('forbidden transitions are every other ordered pair of statuses', () => {
+    const lifecycle = lifecycleView();
+    const forbidden = forbiddenTransitions(lifecycle);
+    const pairs = PAYOUT_STATUSES.length * (PAYOUT_STATUSES.length - 1);
+    expect(forbidden.length + lifecycle.transitions.length).toBe(pairs);
+    expect(forbidden).toContainEqual({ from: 'paid', to: 'pending' });
+    expect(forbidden).not.toContainEqual({ from: 'pending', to: 'paid' });
+  });
+
+  it("the webhook catalog is the providers' own mapping joined with the lifecycle", () => {
+    const catalog = webhookCatalog(lifecycleView());
+    expect(catalog).toContainEqual(
+      expect.objectContaining({ provider: 'sandbox', event_type: 'payout.returned', our_event: 'provider_reversed' }),
+    );
+    expect(catalog).toContainEqual(
+      expect.objectContaining({ provider: 'stripe', event_type: 'payout.created', our_event: null }),
+    );
+    const paid = catalog.find((row) => row['provider'] === 'stripe' && row['event_type'] === 'payout.paid');
+    expect(String(paid?.['moves'])).toContain('pending→paid');
+  });
+
+  it('lists every exception category with an owner and an SLA', () => {
+    const rows = exceptionCategories();
+    expect(rows.map((r) => r['category'])).toEqual([...EXCEPTION_CATEGORIES]);
+    for (const row of rows) expect(row['sla_seconds']).toBeGreaterThan(0);
+  });
+});
