@@ -194,6 +194,7 @@ function classifyBucket(bucket: readonly JoinedRow[]): ReconRow[] {
     const ours = JSON.parse(joined.payoutJson) as ReconPayout;
     const payout = withLedger(ours, ledgerFactsOf(ours.payoutId, joined));
     const claims = joined.claimsJson === null ? [] : (JSON.parse(`[${joined.claimsJson}]`) as ReportRow[]);
+    claims.sort((a, b) => a.line - b.line); // report order: the first claim is the one compared
     const matchedBy: MatchedBy =
       claims.length === 0 ? 'none' : joined.byReference === true ? 'provider_reference' : 'payout_id';
     return { key: payout.payoutId, row: classifyPayout(payout, claims, matchedBy) };

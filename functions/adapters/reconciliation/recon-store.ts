@@ -36,8 +36,8 @@ const TABLES = [
  * a provider reference, wins. A provider row resolves by reference first, else by its metadata id.
  */
 const RESOLVE = [
-  `CREATE TABLE payouts AS SELECT payout_id, any_value(bucket) AS bucket, arg_max(json, seq) AS json
-     FROM payouts_in GROUP BY payout_id`,
+  `CREATE TABLE payouts AS SELECT payout_id, any_value(bucket) AS bucket, arg_max(json, seq) AS json,
+     false AS looked_up FROM payouts_in GROUP BY payout_id`,
   `CREATE TABLE refs AS SELECT provider_reference, arg_max(payout_id, seq) AS payout_id
      FROM payouts_in WHERE provider_reference IS NOT NULL GROUP BY provider_reference`,
   `CREATE TABLE resolved AS
@@ -51,32 +51,33 @@ const RESOLVE = [
 
 /** Ids provider rows resolved to that are not among the window's payouts (created on another day). */
 const UNKNOWN_IDS = `SELECT DISTINCT r.resolved_id FROM resolved r
-  WHERE r.resolved_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.payout_id = r.resolved_id)`;
+  ANTI JOIN payouts p ON p.payout_id = r.resolved_id WHERE r.resolved_id IS NOT NULL`;
 
 /**
- * One row per payout (its claims as a JSON array body in report-line order, and its ledger sums:
+ * One row per payout (its claims as a JSON array body, in no order: an ordered string_agg costs a
+ * sort per group, the writer sorts the few claims by line; and its ledger sums:
  * the window's payouts only, as the ledger read covers only them), then one per unclaimed provider
- * row, by bucket. Order within a bucket is set by the writer (code-unit order, export-order.ts).
+ * row (an anti join: a NULL resolved id matches nothing), by bucket. Order within a bucket is set
+ * by the writer (code-unit order, export-order.ts).
  */
 const JOINED = `
 WITH claims AS (
-  SELECT resolved_id AS payout_id, string_agg(json, ',' ORDER BY line) AS rows, bool_or(by_ref) AS by_ref
+  SELECT resolved_id AS payout_id, string_agg(json, ',') AS rows, bool_or(by_ref) AS by_ref
   FROM resolved WHERE resolved_id IS NOT NULL GROUP BY resolved_id),
 led AS (
-  SELECT payout_id, sum(sent_minor)::DOUBLE AS sent, sum(fee_minor)::DOUBLE AS fee FROM ledger GROUP BY payout_id),
-ours AS (
-  SELECT payout_id, bucket, json, false AS looked_up FROM payouts
-  UNION ALL
-  SELECT l.payout_id, l.bucket, l.json, true FROM looked_up l
-  WHERE NOT EXISTS (SELECT 1 FROM payouts p WHERE p.payout_id = l.payout_id))
+  SELECT payout_id, sum(sent_minor)::DOUBLE AS sent, sum(fee_minor)::DOUBLE AS fee FROM ledger GROUP BY payout_id)
 SELECT o.bucket, o.json, led.sent, led.fee, c.rows, c.by_ref
-FROM ours o
+FROM payouts o
   LEFT JOIN claims c ON c.payout_id = o.payout_id
   LEFT JOIN led ON led.payout_id = o.payout_id AND NOT o.looked_up
 UNION ALL
-SELECT r.orphan_bucket, NULL, NULL, NULL, r.json, NULL FROM resolved r
-WHERE r.resolved_id IS NULL OR NOT EXISTS (SELECT 1 FROM ours o WHERE o.payout_id = r.resolved_id)
+SELECT r.orphan_bucket, NULL, NULL, NULL, r.json, NULL FROM resolved r ANTI JOIN payouts o ON o.payout_id = r.resolved_id
 ORDER BY 1`;
+
+/** The looked-up payouts join the window's, marked: they get no ledger sums (see JOINED). */
+const ADD_LOOKED_UP = `INSERT INTO payouts
+  SELECT l.payout_id, any_value(l.bucket), any_value(l.json), true FROM looked_up l
+  ANTI JOIN payouts p ON p.payout_id = l.payout_id GROUP BY l.payout_id`;
 
 /** One joined row: a payout with its claims, or (payoutJson null) one unclaimed provider row. */
 export interface JoinedRow {
@@ -84,7 +85,7 @@ export interface JoinedRow {
   readonly payoutJson: string | null;
   readonly ledgerSentMinor: number | null;
   readonly ledgerFeeMinor: number | null;
-  /** Comma-joined JSON of the claiming provider rows (report-line order); null when none claims. */
+  /** Comma-joined JSON of the claiming provider rows (any order); null when none claims. */
   readonly claimsJson: string | null;
   readonly byReference: boolean | null;
 }
@@ -159,6 +160,7 @@ export class ReconStore {
       appender.close();
       writer.closeSync();
     }
+    await this.connection.run(ADD_LOOKED_UP);
   }
 
   async *joined(): AsyncIterable<JoinedRow[]> {
