@@ -1,4 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, type App } from 'aws-cdk-lib';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_MATRIX, OPERATOR_CLIENT_SCOPES, SCOPE_PRINCIPAL } from '../../functions/shared/access-matrix';
@@ -35,6 +37,21 @@ describe('stack', () => {
 });
 
 describe('Lambda functions', () => {
+  it('reconcile ships DuckDB beside its bundle: external in index.mjs, its native binding in the asset', () => {
+    const [, reconcile] = functionByName('reconcile');
+    const outdir = (stack.node.root as App).outdir;
+    const { Metadata } = reconcile as unknown as { Metadata: Record<string, string> };
+    const asset = join(outdir, Metadata['aws:asset:path']!);
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).toContain('"@duckdb/node-api"');
+    for (const file of [
+      'node_modules/@duckdb/node-api/lib/index.js',
+      'node_modules/@duckdb/node-bindings/duckdb.js',
+      'node_modules/@duckdb/node-bindings-linux-x64/duckdb.node',
+      'node_modules/detect-libc/package.json',
+    ])
+      expect([file, existsSync(join(asset, file))]).toEqual([file, true]);
+  });
+
   it('exist once per contract function, on nodejs24.x arm64 (reconcile x86_64) with explicit memory and timeout', () => {
     const functions = Object.values(ofType('AWS::Lambda::Function'));
     const names = functions.map((fn) => fn.Properties.Environment.Variables.PAYOUT_FUNCTION).sort();
