@@ -40,8 +40,9 @@ describe('Lambda functions', () => {
   it('reconcile ships DuckDB beside its bundle: external in index.mjs, its native binding in the asset', () => {
     const [, reconcile] = functionByName('reconcile');
     const outdir = (stack.node.root as App).outdir;
-    const { Metadata } = reconcile as unknown as { Metadata: Record<string, string> };
-    const asset = join(outdir, Metadata['aws:asset:path']!);
+    // The asset's directory is named by the hash in its S3 key (as the twin finds it: local/template).
+    const s3Key = String(reconcile.Properties.Code.S3Key);
+    const asset = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
     expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).toContain('"@duckdb/node-api"');
     for (const file of [
       'node_modules/@duckdb/node-api/lib/index.js',

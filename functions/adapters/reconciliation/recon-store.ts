@@ -36,10 +36,10 @@ const TABLES = [
  * a provider reference, wins. A provider row resolves by reference first, else by its metadata id.
  */
 const RESOLVE = [
-  `CREATE TABLE payouts AS SELECT payout_id, any_value(bucket) AS bucket, arg_max(json, seq) AS json,
-     false AS looked_up FROM payouts_in GROUP BY payout_id`,
-  `CREATE TABLE refs AS SELECT provider_reference, arg_max(payout_id, seq) AS payout_id
-     FROM payouts_in WHERE provider_reference IS NOT NULL GROUP BY provider_reference`,
+  `CREATE TABLE payouts AS SELECT payout_id, bucket, json, false AS looked_up FROM payouts_in
+     QUALIFY row_number() OVER (PARTITION BY payout_id ORDER BY seq DESC) = 1`,
+  `CREATE TABLE refs AS SELECT provider_reference, payout_id FROM payouts_in WHERE provider_reference IS NOT NULL
+     QUALIFY row_number() OVER (PARTITION BY provider_reference ORDER BY seq DESC) = 1`,
   `CREATE TABLE resolved AS
      SELECT r.line, r.orphan_bucket, r.json, coalesce(f.payout_id, r.payout_id) AS resolved_id,
             f.payout_id IS NOT NULL AS by_ref
@@ -54,25 +54,23 @@ const UNKNOWN_IDS = `SELECT DISTINCT r.resolved_id FROM resolved r
   ANTI JOIN payouts p ON p.payout_id = r.resolved_id WHERE r.resolved_id IS NOT NULL`;
 
 /**
- * One row per payout (its claims as a JSON array body, in no order: an ordered string_agg costs a
- * sort per group, the writer sorts the few claims by line; and its ledger sums:
- * the window's payouts only, as the ledger read covers only them), then one per unclaimed provider
- * row (an anti join: a NULL resolved id matches nothing), by bucket. Order within a bucket is set
- * by the writer (code-unit order, export-order.ts).
+ * One row per payout and claiming provider row (a payout no row claims: one row, claim NULL), with
+ * its ledger sums (the window's payouts only, as the ledger read covers only them), then one per
+ * unclaimed provider row (an anti join: a NULL resolved id matches nothing); by bucket, then payout
+ * id, so a payout's claims arrive together. No string_agg or arg_max over row JSON: their states
+ * cannot spill, and 1M rows of them outgrow DuckDB's memory limit; sorts and joins spill.
  */
 const JOINED = `
-WITH claims AS (
-  SELECT resolved_id AS payout_id, string_agg(json, ',') AS rows, bool_or(by_ref) AS by_ref
-  FROM resolved WHERE resolved_id IS NOT NULL GROUP BY resolved_id),
-led AS (
+WITH led AS (
   SELECT payout_id, sum(sent_minor)::DOUBLE AS sent, sum(fee_minor)::DOUBLE AS fee FROM ledger GROUP BY payout_id)
-SELECT o.bucket, o.json, led.sent, led.fee, c.rows, c.by_ref
+SELECT o.bucket, o.payout_id, o.json, led.sent, led.fee, r.json AS claim, r.by_ref
 FROM payouts o
-  LEFT JOIN claims c ON c.payout_id = o.payout_id
+  LEFT JOIN resolved r ON r.resolved_id = o.payout_id
   LEFT JOIN led ON led.payout_id = o.payout_id AND NOT o.looked_up
 UNION ALL
-SELECT r.orphan_bucket, NULL, NULL, NULL, r.json, NULL FROM resolved r ANTI JOIN payouts o ON o.payout_id = r.resolved_id
-ORDER BY 1`;
+SELECT r.orphan_bucket, NULL, NULL, NULL, NULL, r.json, NULL FROM resolved r
+  ANTI JOIN payouts o ON o.payout_id = r.resolved_id
+ORDER BY 1, 2 NULLS LAST`;
 
 /** The looked-up payouts join the window's, marked: they get no ledger sums (see JOINED). */
 const ADD_LOOKED_UP = `INSERT INTO payouts
@@ -163,18 +161,32 @@ export class ReconStore {
     await this.connection.run(ADD_LOOKED_UP);
   }
 
+  /** The joined rows in chunks, a payout's claim rows folded into one JoinedRow (see JOINED). */
   async *joined(): AsyncIterable<JoinedRow[]> {
     const result = await this.connection.stream(JOINED);
+    let open: { id: string; row: JoinedRow } | undefined;
     for await (const rows of result.yieldRowsJs()) {
-      yield rows.map(([bucket, payoutJson, sent, fee, claimsJson, byReference]) => ({
-        bucket: bucket as number,
-        payoutJson: payoutJson as string | null,
-        ledgerSentMinor: sent as number | null,
-        ledgerFeeMinor: fee as number | null,
-        claimsJson: claimsJson as string | null,
-        byReference: byReference as boolean | null,
-      }));
+      const out: JoinedRow[] = [];
+      for (const [bucket, payoutId, payoutJson, sent, fee, claim, byRef] of rows) {
+        const row: JoinedRow = {
+          bucket: bucket as number,
+          payoutJson: payoutJson as string | null,
+          ledgerSentMinor: sent as number | null,
+          ledgerFeeMinor: fee as number | null,
+          claimsJson: claim as string | null,
+          byReference: byRef as boolean | null,
+        };
+        if (open !== undefined && payoutId !== null && open.id === payoutId) {
+          open.row = foldClaim(open.row, row);
+          continue;
+        }
+        if (open !== undefined) out.push(open.row);
+        open = payoutId === null ? undefined : { id: payoutId as string, row };
+        if (open === undefined) out.push(row);
+      }
+      if (out.length > 0) yield out;
     }
+    if (open !== undefined) yield [open.row];
   }
 
   async close(): Promise<void> {
@@ -236,6 +248,15 @@ export class StoreAppender {
     this.appender.flushSync();
     this.appender.closeSync();
   }
+}
+
+/** Another provider row claiming the same payout: claims joined as JSON array items. */
+function foldClaim(into: JoinedRow, claim: JoinedRow): JoinedRow {
+  return {
+    ...into,
+    claimsJson: `${into.claimsJson},${claim.claimsJson}`,
+    byReference: into.byReference === true || claim.byReference === true,
+  };
 }
 
 function optionalVarchar(appender: DuckDBAppender, value: string | undefined): void {
