@@ -1,42 +1,43 @@
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { CsvReader } from '../../domain/reconciliation/csv-reader';
 import { ReportRowReader, type ReportRow } from '../../domain/reconciliation/report';
 import { classifyOrphan, classifyPayout } from '../../domain/reconciliation/classify';
-import {
-  withLedger,
-  type LedgerFact,
-  type MatchedBy,
-  type ReconPayout,
-  type ReconRow,
-} from '../../domain/reconciliation/matching-types';
+import type { LedgerFact, MatchedBy, ReconPayout, ReconRow } from '../../domain/reconciliation/matching-types';
 import { exceptionRuleOf } from '../../domain/exceptions';
 import { isMismatch, mismatchSubjectOf, type MismatchSubject } from '../../domain/reconciliation/categories';
 import {
   EXCEPTIONS_CSV_HEADER,
-  RECONCILIATION_CSV_HEADER,
   exceptionsCsvLine,
   reconciliationCsvLine,
   type ExceptionRef,
 } from '../../domain/reconciliation/export-rows';
-import { SummaryAccumulator } from '../../domain/reconciliation/summary';
+import { SummaryAccumulator, type AgreedGroup } from '../../domain/reconciliation/summary';
 import { BUCKET_COUNT_DEFAULT, compareKeys, orphanSortKey } from './export-order';
 import { FileSink } from './file-sink';
-import { ReconStore, type JoinedRow } from './recon-store';
+import { gateReport } from './report-gate';
+import { ReconStore, type DomainRow } from './recon-store';
 
 /**
- * The matching engine: a provider report (bytes) and our payouts (a stream) in, reconciliation.csv,
+ * The matching engine: a provider report and our payouts (a stream) in, reconciliation.csv,
  * exceptions.csv and summary.json out, with memory bounded whatever the row count.
  *
- * The join runs in DuckDB (recon-store.ts): an embedded engine whose hash joins and aggregates spill
- * to /tmp past its memory limit, in place of the hand-written Grace hash join this file used to be. What
- * stays here is ours: the strict report parse (machine-readable errors with line numbers, before any
- * side effect), the classification (pure domain functions), the exceptions and the hashed files.
+ * DuckDB does the engine work (recon-store.ts): it reads the report file itself, joins, decides
+ * which rows both sides agree on and writes their CSV lines, spilling to /tmp past its memory limit.
+ * What stays in JavaScript is ours and small: the rows with any doubt go through the pure domain
+ * classification (classify.ts, the source of truth), their exceptions are opened, and their lines
+ * go back to DuckDB for the one COPY in export order.
  *
- *   1  report bytes → strict parse → DuckDB `report`; payouts and ledger facts → DuckDB
- *   2  SQL: each report row resolved to a payout id, by provider reference, else by the payout id
- *      in its metadata; payouts from other days that rows name are looked up (lookupPayouts)
- *   3  SQL: payouts ⋈ their claiming rows (+ ledger sums), and the unclaimed rows, by export bucket
- *   4  per bucket: classify → exceptions → CSV rows, in export order (export-order.ts)
+ *   1  report file → gate (report-gate.ts) → read_csv + typed checks; anything refused → the strict
+ *      JS reader, which names the line and error (before any side effect) or reads the odd valid file
+ *   2  payouts and ledger facts → DuckDB; each report row resolved to a payout; payouts from other
+ *      days that rows name are looked up (lookupPayouts)
+ *   3  SQL: the agreed rows' lines; per bucket of the rest: classify → exceptions → lines
+ *   4  COPY reconciliation.csv in export order (export-order.ts), then its SHA-256
  */
 /** How many exception writes run at once: enough to hide DynamoDB latency, few enough to stay polite. */
 export const EXCEPTION_WRITE_CONCURRENCY = 8;
@@ -49,13 +50,15 @@ export interface EnginePorts {
   openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'> & { subject: MismatchSubject }): Promise<string>;
   /** Payouts outside the window that provider rows point at (created on another day). */
   lookupPayouts?(payoutIds: readonly string[]): Promise<ReconPayout[]>;
-  /** Called once per bucket with the payouts both sides agree on. */
+  /** Called with the payouts both sides agree on, in chunks. */
   onMatched?(payoutIds: readonly string[]): Promise<void>;
 }
 
 export interface EngineInput {
   readonly date: string;
-  readonly report: AsyncIterable<Uint8Array>;
+  /** The report's bytes; written to `outputDir` for DuckDB unless `reportPath` names the file already. */
+  readonly report?: AsyncIterable<Uint8Array>;
+  readonly reportPath?: string;
   readonly payouts: AsyncIterable<ReconPayout>;
   /** Journal entries of the window's payouts, folded per entry; summed per payout in the join. */
   readonly ledger?: AsyncIterable<LedgerFact>;
@@ -70,22 +73,46 @@ export interface EngineResult {
   readonly ledgerRows: number;
   readonly files: { name: string; path: string; rows: number; bytes: number; sha256: string }[];
   readonly counts: ReturnType<SummaryAccumulator['counts']>;
+  /** Whether DuckDB read the report itself (false: the strict JS reader did). */
+  readonly reportFastPath: boolean;
 }
 
 export async function runEngine(input: EngineInput, ports: EnginePorts): Promise<EngineResult> {
   const count = input.partitions ?? BUCKET_COUNT_DEFAULT;
-  const store = await ReconStore.open(count);
+  const report = await reportFile(input);
+  const reportPath = report.path;
+  let store: ReconStore | undefined;
   try {
-    const reportRows = await loadReport(input.report, store);
-    const payoutRows = await loadAll(store, 'payouts_in', input.payouts, (a, p) => a.payout(p));
+    store = await ReconStore.open(count);
+    const fast = await store.loadReportCsv(reportPath, await gateReport(reportPath));
+    const reportRows = fast ?? (await loadReport(createReadStream(reportPath), store));
+    const payoutRows = await loadAll(store, 'payouts_in', input.payouts, (a, p) => a.payout(p, true));
     const ledgerRows = await loadAll(store, 'ledger', input.ledger ?? [], (a, f) => a.ledger(f));
     await store.resolve();
     if (ports.lookupPayouts !== undefined) await store.lookUp(ports.lookupPayouts);
-    const written = await joinAndWrite(input, ports, store.joined());
-    return { reportRows, payoutRows, ledgerRows, ...written };
+    await store.classify();
+    const written = await writeExports(input, ports, store);
+    return { reportRows, payoutRows, ledgerRows, ...written, reportFastPath: fast !== undefined };
   } finally {
-    await store.close();
+    await store?.close();
+    report.dispose();
   }
+}
+
+/** The report as a file DuckDB can read: the given one, or the bytes written to a directory of its own. */
+async function reportFile(input: EngineInput): Promise<{ path: string; dispose(): void }> {
+  if (input.reportPath !== undefined) return { path: input.reportPath, dispose: () => undefined };
+  if (input.report === undefined) throw new Error('runEngine: neither report nor reportPath given');
+  // Not in outputDir: that holds the exports and nothing else (a refused report leaves it empty).
+  const dir = mkdtempSync(join(tmpdir(), 'recon-report-'));
+  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await pipeline(Readable.from(input.report), createWriteStream(join(dir, 'report.csv')));
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  return { path: join(dir, 'report.csv'), dispose };
 }
 
 type Appender = Awaited<ReturnType<ReconStore['appender']>>;
@@ -135,40 +162,67 @@ async function loadReport(report: AsyncIterable<Uint8Array>, store: ReconStore):
   return rows;
 }
 
-/** Writes the joined rows bucket by bucket, opens the exceptions, and closes the three hashed files. */
-async function joinAndWrite(input: EngineInput, ports: EnginePorts, joined: AsyncIterable<JoinedRow[]>) {
-  const reconciliation = new FileSink(join(input.outputDir, 'reconciliation.csv'), { hash: true });
+/** The domain's rows bucket by bucket (exceptions opened, lines back to DuckDB), the agreed rows, the COPY. */
+async function writeExports(input: EngineInput, ports: EnginePorts, store: ReconStore) {
   const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
-  reconciliation.write(RECONCILIATION_CSV_HEADER, 0);
   exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
   const summary = new SummaryAccumulator();
-  const writeBucket = async (bucket: JoinedRow[]): Promise<void> => {
-    const rows = classifyBucket(bucket);
-    const refs = await openExceptions(rows, ports);
-    const matched: string[] = [];
-    rows.forEach((row, i) => {
-      summary.add(row);
-      const ref = refs[i];
-      reconciliation.write(reconciliationCsvLine(row, ref));
-      if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
-      if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
-    });
-    if (matched.length > 0) await ports.onMatched?.(matched);
-  };
-  for await (const bucket of bucketsOf(joined)) await writeBucket(bucket);
+  const lines = await store.lineWriter();
+  let domainRows = 0;
+  try {
+    for await (const bucket of bucketsOf(store.forDomain())) {
+      const { rows, keys } = classifyBucket(bucket);
+      const refs = await openExceptions(rows, ports);
+      const matched: string[] = [];
+      rows.forEach((row, i) => {
+        summary.add(row);
+        const ref = refs[i];
+        lines.add(
+          bucket[0]!.bucket,
+          keys[i]!.k1,
+          keys[i]!.k2,
+          keys[i]!.k3,
+          reconciliationCsvLine(row, ref).slice(0, -1),
+        );
+        if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
+        if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
+      });
+      domainRows += rows.length;
+      if (matched.length > 0) await ports.onMatched?.(matched);
+    }
+  } finally {
+    lines.close();
+  }
+  const agreed = await store.cleanSummary();
+  for (const group of agreed) summary.addAgreed(group as unknown as AgreedGroup);
+  if (ports.onMatched !== undefined) for await (const ids of store.cleanIds()) await ports.onMatched(ids);
+  const reconciliationPath = join(input.outputDir, 'reconciliation.csv');
+  await store.copyReconciliation(reconciliationPath);
+  const agreedRows = agreed.reduce((sum, group) => sum + group.count, 0);
   const summaryFile = new FileSink(join(input.outputDir, 'summary.json'), { hash: true });
   summaryFile.write(summary.toJson(input.date), 0);
   const files = [
-    { name: 'reconciliation.csv', ...reconciliation.close() },
+    { name: 'reconciliation.csv', ...(await hashedFile(reconciliationPath)), rows: domainRows + agreedRows },
     { name: 'exceptions.csv', ...exceptions.close() },
     { name: 'summary.json', ...summaryFile.close() },
   ];
   return { files, counts: summary.counts() };
 }
 
+/** A file DuckDB wrote: its size and SHA-256, read back in one streaming pass. */
+async function hashedFile(path: string): Promise<{ path: string; bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { path, bytes, sha256: hash.digest('hex') };
+}
+
 /** Regroups DuckDB's chunks (ordered by bucket) into whole buckets. */
-async function* bucketsOf(chunks: AsyncIterable<JoinedRow[]>): AsyncIterable<JoinedRow[]> {
-  let current: JoinedRow[] = [];
+async function* bucketsOf(chunks: AsyncIterable<DomainRow[]>): AsyncIterable<DomainRow[]> {
+  let current: DomainRow[] = [];
   for await (const chunk of chunks) {
     for (const row of chunk) {
       if (current.length > 0 && current[0]!.bucket !== row.bucket) {
@@ -181,32 +235,39 @@ async function* bucketsOf(chunks: AsyncIterable<JoinedRow[]>): AsyncIterable<Joi
   if (current.length > 0) yield current;
 }
 
-/** Classifies one bucket's joined rows with the domain functions, in export order. */
-function classifyBucket(bucket: readonly JoinedRow[]): ReconRow[] {
-  const keyed: { key: string; row: ReconRow }[] = bucket.map((joined) => {
-    if (joined.payoutJson === null) {
-      const report = JSON.parse(joined.claimsJson!) as ReportRow;
-      return {
-        key: orphanSortKey(report.payoutId, report.providerReference, report.line),
-        row: classifyOrphan(report),
-      };
-    }
-    const ours = JSON.parse(joined.payoutJson) as ReconPayout;
-    const payout = withLedger(ours, ledgerFactsOf(ours.payoutId, joined));
-    const claims = joined.claimsJson === null ? [] : (JSON.parse(`[${joined.claimsJson}]`) as ReportRow[]);
-    claims.sort((a, b) => a.line - b.line); // report order: the first claim is the one compared
-    const matchedBy: MatchedBy =
-      claims.length === 0 ? 'none' : joined.byReference === true ? 'provider_reference' : 'payout_id';
-    return { key: payout.payoutId, row: classifyPayout(payout, claims, matchedBy) };
-  });
-  keyed.sort((a, b) => compareKeys(a.key, b.key));
-  return keyed.map((k) => k.row);
+/** A row's place in export order within its bucket: a payout's id, or an orphan's (id, reference, line). */
+interface SortKey {
+  readonly k1: string;
+  readonly k2: string | null;
+  readonly k3: number | null;
 }
 
-/** The ledger's sums for a payout as one fact, or none when no journal entry names it. */
-function ledgerFactsOf(payoutId: string, joined: JoinedRow): LedgerFact[] | undefined {
-  if (joined.ledgerSentMinor === null || joined.ledgerFeeMinor === null) return undefined;
-  return [{ payoutId, sentMinor: joined.ledgerSentMinor, feeMinor: joined.ledgerFeeMinor }];
+/** Classifies one bucket's rows with the domain functions, in export order (export-order.ts). */
+function classifyBucket(bucket: readonly DomainRow[]): { rows: ReconRow[]; keys: SortKey[] } {
+  const keyed: { key: string; sort: SortKey; row: ReconRow }[] = [];
+  for (let i = 0; i < bucket.length;) {
+    const first = bucket[i]!;
+    if (first.payout === undefined) {
+      const report = first.claim!;
+      const key = orphanSortKey(report.payoutId, report.providerReference, report.line);
+      const sort = { k1: report.payoutId ?? '', k2: report.providerReference, k3: report.line };
+      keyed.push({ key, sort, row: classifyOrphan(report) });
+      i += 1;
+      continue;
+    }
+    const claims: ReportRow[] = [];
+    let byReference = false;
+    for (; i < bucket.length && bucket[i]!.payout?.payoutId === first.payout.payoutId; i += 1) {
+      if (bucket[i]!.claim !== undefined) claims.push(bucket[i]!.claim!);
+      byReference ||= bucket[i]!.byReference;
+    }
+    // Report order (FOR_DOMAIN sorts by line): the first claim is the one compared.
+    const matchedBy: MatchedBy = claims.length === 0 ? 'none' : byReference ? 'provider_reference' : 'payout_id';
+    const sort = { k1: first.payout.payoutId, k2: null, k3: null };
+    keyed.push({ key: first.payout.payoutId, sort, row: classifyPayout(first.payout, claims, matchedBy) });
+  }
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  return { rows: keyed.map((k) => k.row), keys: keyed.map((k) => k.sort) };
 }
 
 async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(ExceptionRef | undefined)[]> {

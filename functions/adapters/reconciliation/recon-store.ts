@@ -3,19 +3,29 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { ReportRow } from '../../domain/reconciliation/report';
 import type { LedgerFact, ReconPayout } from '../../domain/reconciliation/matching-types';
+import { RECON_MACROS } from '../../domain/reconciliation/recon-sql';
 import { bucketOf, orphanBucketKey } from './export-order';
+import {
+  ADD_LOOKED_UP,
+  CLASSIFY,
+  CLEAN_IDS,
+  CLEAN_SUMMARY,
+  CREATE_TABLES,
+  FOR_DOMAIN,
+  REPORT_VERDICT,
+  RESOLVE,
+  UNKNOWN_IDS,
+  copyReconciliation,
+  insertReportFromCsv,
+} from './recon-queries';
+import type { ReportGate } from './report-gate';
 
 /**
- * The reconciliation's working set in DuckDB: the provider's report rows, our payouts and their
- * ledger facts go in; the join comes out as one row per payout (with the provider rows that claim
- * it) and one per provider row nobody claims, ordered by export bucket. DuckDB does the engine
- * work (hash joins and aggregates that spill to /tmp when they outgrow memory); the
- * classification stays in the pure domain functions, which read each joined row.
- *
- * Matching, as before: a provider row belongs to the payout whose provider reference it carries;
- * failing that, to the payout id the provider echoed in its metadata; never by amount or date.
- * Rows travel as their JSON text: the domain objects are what the classifier reads, and one
- * JSON.parse per bucket is cheaper than mapping a dozen columns per row.
+ * The reconciliation's working set in DuckDB. The provider report is read by DuckDB itself
+ * (read_csv, on the fast path: report-gate.ts); our payouts and their ledger facts come in as typed
+ * columns; SQL resolves every provider row to a payout (by provider reference, else by the payout id
+ * the provider echoed; never by amount or date), writes the agreed rows' CSV lines itself, and hands
+ * the rest to the domain (engine.ts), whose lines come back (js_lines) for the one COPY in export order.
  */
 /**
  * DuckDB's memory before it spills to /tmp. Measured at 1M × 1M (bench/reconcile.ts): 1024 MB gave
@@ -24,72 +34,8 @@ import { bucketOf, orphanBucketKey } from './export-order';
 export const DUCKDB_MEMORY_LIMIT_MB = 256;
 /** Payout ids per lookupPayouts call: bounds what one call holds, whatever the report names. */
 export const LOOKUP_IDS_PER_CALL = 1_000;
-
-const TABLES = [
-  `CREATE TABLE report (line INTEGER NOT NULL, provider_reference VARCHAR NOT NULL, payout_id VARCHAR,
-     orphan_bucket INTEGER NOT NULL, json VARCHAR NOT NULL)`,
-  `CREATE TABLE payouts_in (seq BIGINT NOT NULL, payout_id VARCHAR NOT NULL, provider_reference VARCHAR,
-     bucket INTEGER NOT NULL, json VARCHAR NOT NULL)`,
-  `CREATE TABLE ledger (payout_id VARCHAR NOT NULL, sent_minor BIGINT NOT NULL, fee_minor BIGINT NOT NULL)`,
-  `CREATE TABLE looked_up (payout_id VARCHAR NOT NULL, bucket INTEGER NOT NULL, json VARCHAR NOT NULL)`,
-];
-
-/**
- * Duplicates resolve as the hash maps they replace did: the last payout streamed for an id, and for
- * a provider reference, wins. A provider row resolves by reference first, else by its metadata id.
- */
-const RESOLVE = [
-  `CREATE TABLE payouts AS SELECT payout_id, bucket, json, false AS looked_up FROM payouts_in
-     QUALIFY row_number() OVER (PARTITION BY payout_id ORDER BY seq DESC) = 1`,
-  `CREATE TABLE refs AS SELECT provider_reference, payout_id FROM payouts_in WHERE provider_reference IS NOT NULL
-     QUALIFY row_number() OVER (PARTITION BY provider_reference ORDER BY seq DESC) = 1`,
-  `CREATE TABLE resolved AS
-     SELECT r.line, r.orphan_bucket, r.json, coalesce(f.payout_id, r.payout_id) AS resolved_id,
-            f.payout_id IS NOT NULL AS by_ref
-     FROM report r LEFT JOIN refs f ON f.provider_reference = r.provider_reference`,
-  `DROP TABLE payouts_in`,
-  `DROP TABLE refs`,
-  `DROP TABLE report`,
-];
-
-/** Ids provider rows resolved to that are not among the window's payouts (created on another day). */
-const UNKNOWN_IDS = `SELECT DISTINCT r.resolved_id FROM resolved r
-  ANTI JOIN payouts p ON p.payout_id = r.resolved_id WHERE r.resolved_id IS NOT NULL`;
-
-/**
- * One row per payout and claiming provider row (a payout no row claims: one row, claim NULL), with
- * its ledger sums (the window's payouts only, as the ledger read covers only them), then one per
- * unclaimed provider row (an anti join: a NULL resolved id matches nothing); by bucket, then payout
- * id, so a payout's claims arrive together. No string_agg or arg_max over row JSON: their states
- * cannot spill, and 1M rows of them outgrow DuckDB's memory limit; sorts and joins spill.
- */
-const JOINED = `
-WITH led AS (
-  SELECT payout_id, sum(sent_minor)::DOUBLE AS sent, sum(fee_minor)::DOUBLE AS fee FROM ledger GROUP BY payout_id)
-SELECT o.bucket, o.payout_id, o.json, led.sent, led.fee, r.json AS claim, r.by_ref
-FROM payouts o
-  LEFT JOIN resolved r ON r.resolved_id = o.payout_id
-  LEFT JOIN led ON led.payout_id = o.payout_id AND NOT o.looked_up
-UNION ALL
-SELECT r.orphan_bucket, NULL, NULL, NULL, NULL, r.json, NULL FROM resolved r
-  ANTI JOIN payouts o ON o.payout_id = r.resolved_id
-ORDER BY 1, 2 NULLS LAST`;
-
-/** The looked-up payouts join the window's, marked: they get no ledger sums (see JOINED). */
-const ADD_LOOKED_UP = `INSERT INTO payouts
-  SELECT l.payout_id, any_value(l.bucket), any_value(l.json), true FROM looked_up l
-  ANTI JOIN payouts p ON p.payout_id = l.payout_id GROUP BY l.payout_id`;
-
-/** One joined row: a payout with its claims, or (payoutJson null) one unclaimed provider row. */
-export interface JoinedRow {
-  readonly bucket: number;
-  readonly payoutJson: string | null;
-  readonly ledgerSentMinor: number | null;
-  readonly ledgerFeeMinor: number | null;
-  /** Comma-joined JSON of the claiming provider rows (any order); null when none claims. */
-  readonly claimsJson: string | null;
-  readonly byReference: boolean | null;
-}
+/** Payout ids per onMatched call for the rows SQL agreed. */
+export const MATCHED_IDS_PER_CALL = 1_000;
 
 /**
  * One DuckDB instance per process, each run in its own in-memory database (ATTACH … AS run_<n>):
@@ -102,7 +48,13 @@ let sharedInstance: Promise<DuckDBInstance> | undefined;
 let runs = 0;
 
 function instance(): Promise<DuckDBInstance> {
-  sharedInstance ??= DuckDBInstance.create(':memory:', {
+  sharedInstance ??= createInstance();
+  return sharedInstance;
+}
+
+/** The instance, with the macros in its `memory` database: each run finds them by its search path. */
+async function createInstance(): Promise<DuckDBInstance> {
+  const created = await DuckDBInstance.create(':memory:', {
     temp_directory: join(tmpdir(), `recon-duckdb-${process.pid}`),
     memory_limit: `${DUCKDB_MEMORY_LIMIT_MB}MB`,
     preserve_insertion_order: 'false',
@@ -110,7 +62,31 @@ function instance(): Promise<DuckDBInstance> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
-  return sharedInstance;
+  const connection = await created.connect();
+  try {
+    for (const sql of RECON_MACROS) await connection.run(sql);
+  } finally {
+    connection.closeSync();
+  }
+  return created;
+}
+
+/** One row the domain classifies: a payout (undefined for an orphan) and one claiming provider row, if any. */
+export interface DomainRow {
+  readonly bucket: number;
+  readonly payout?: ReconPayout;
+  readonly claim?: ReportRow;
+  readonly byReference: boolean;
+}
+
+/** The agreed rows of one currency and payout status, summed (CLEAN_SUMMARY). */
+export interface CleanGroup {
+  readonly currency: string;
+  readonly status: string;
+  readonly count: number;
+  readonly amountMinor: number;
+  readonly feeCount: number;
+  readonly feeMinor: number;
 }
 
 export class ReconStore {
@@ -128,8 +104,32 @@ export class ReconStore {
     const connection = await shared.connect();
     await connection.run(`ATTACH ':memory:' AS ${database}`);
     await connection.run(`USE ${database}`);
-    for (const sql of TABLES) await connection.run(sql);
+    await connection.run(`SET search_path = '${database}.main,memory.main'`);
+    for (const sql of CREATE_TABLES) await connection.run(sql);
     return new ReconStore(shared, connection, database, buckets);
+  }
+
+  /**
+   * The fast path: DuckDB reads and checks the report file. False (and the report table emptied)
+   * when read_csv or a check refuses anything, or the row count is not the file's: the caller then
+   * reads the file with the strict JS reader.
+   */
+  async loadReportCsv(path: string, gate: ReportGate): Promise<number | undefined> {
+    if (gate.header === undefined) return undefined;
+    try {
+      // Line numbers are row_number() over the file's order: insertion order must hold for this read.
+      await this.connection.run('SET preserve_insertion_order = true');
+      await this.connection.run(insertReportFromCsv(path, gate.header));
+    } catch {
+      await this.connection.run('DELETE FROM report');
+      return undefined;
+    } finally {
+      await this.connection.run('SET preserve_insertion_order = false');
+    }
+    const [[rows, refused]] = (await this.connection.runAndReadAll(REPORT_VERDICT)).getRowsJS() as [[number, number]];
+    if (refused === 0 && rows === gate.lineBreaks - 1) return rows;
+    await this.connection.run('DELETE FROM report');
+    return undefined;
   }
 
   async appender(table: 'report' | 'payouts_in' | 'ledger'): Promise<StoreAppender> {
@@ -150,7 +150,7 @@ export class ReconStore {
       let chunk: string[] = [];
       const flush = async (): Promise<void> => {
         const asked = new Set(chunk.sort());
-        for (const payout of await lookupPayouts(chunk)) if (asked.delete(payout.payoutId)) appender.lookedUp(payout);
+        for (const payout of await lookupPayouts(chunk)) if (asked.delete(payout.payoutId)) appender.payout(payout);
         chunk = [];
       };
       for await (const rows of result.yieldRowsJs()) {
@@ -164,32 +164,71 @@ export class ReconStore {
     await this.connection.run(ADD_LOOKED_UP);
   }
 
-  /** The joined rows in chunks, a payout's claim rows folded into one JoinedRow (see JOINED). */
-  async *joined(): AsyncIterable<JoinedRow[]> {
-    const result = await this.connection.stream(JOINED);
-    let open: { id: string; row: JoinedRow } | undefined;
+  /** SQL's part of the classification: the agreed rows' lines (clean_lines), the rest for the domain. */
+  async classify(): Promise<void> {
+    for (const sql of CLASSIFY(this.buckets)) await this.connection.run(sql);
+  }
+
+  async cleanSummary(): Promise<CleanGroup[]> {
+    const rows = (await this.connection.runAndReadAll(CLEAN_SUMMARY)).getRowsJS();
+    return rows.map(([currency, status, count, amountMinor, feeCount, feeMinor]) => ({
+      currency: currency as string,
+      status: status as string,
+      count: count as number,
+      amountMinor: amountMinor as number,
+      feeCount: feeCount as number,
+      feeMinor: feeMinor as number,
+    }));
+  }
+
+  /** The agreed payouts' ids, in chunks. */
+  async *cleanIds(): AsyncIterable<string[]> {
+    const result = await this.connection.stream(CLEAN_IDS);
+    let chunk: string[] = [];
     for await (const rows of result.yieldRowsJs()) {
-      const out: JoinedRow[] = [];
-      for (const [bucket, payoutId, payoutJson, sent, fee, claim, byRef] of rows) {
-        const row: JoinedRow = {
-          bucket: bucket as number,
-          payoutJson: payoutJson as string | null,
-          ledgerSentMinor: sent as number | null,
-          ledgerFeeMinor: fee as number | null,
-          claimsJson: claim as string | null,
-          byReference: byRef as boolean | null,
-        };
-        if (open !== undefined && payoutId !== null && open.id === payoutId) {
-          open.row = foldClaim(open.row, row);
-          continue;
-        }
-        if (open !== undefined) out.push(open.row);
-        open = payoutId === null ? undefined : { id: payoutId as string, row };
-        if (open === undefined) out.push(row);
-      }
-      if (out.length > 0) yield out;
+      for (const [id] of rows) if (chunk.push(id as string) >= MATCHED_IDS_PER_CALL) yield chunk.splice(0);
     }
-    if (open !== undefined) yield [open.row];
+    if (chunk.length > 0) yield chunk;
+  }
+
+  /** The rows for the domain, in chunks, ordered by bucket then payout id (see FOR_DOMAIN). */
+  async *forDomain(): AsyncIterable<DomainRow[]> {
+    const result = await this.connection.stream(FOR_DOMAIN);
+    for await (const rows of result.yieldRowsJs()) yield rows.map(domainRowOf);
+  }
+
+  /** A second connection's appender for the domain's lines, while forDomain streams on the first. */
+  async lineWriter(): Promise<{
+    add(bucket: number, k1: string, k2: string | null, k3: number | null, line: string): void;
+    close(): void;
+  }> {
+    const writer = await this.instance.connect();
+    const appender = await writer.createAppender('js_lines', 'main', this.database);
+    return {
+      add(bucket, k1, k2, k3, line) {
+        appender.appendInteger(bucket);
+        appender.appendVarchar(k1);
+        optional(appender, k2, (v) => appender.appendVarchar(v));
+        optional(appender, k3, (v) => appender.appendInteger(v));
+        appender.appendVarchar(line);
+        appender.endRow();
+      },
+      close() {
+        appender.flushSync();
+        appender.closeSync();
+        writer.closeSync();
+      },
+    };
+  }
+
+  /** reconciliation.csv by COPY, in export order (insertion order must hold while it writes). */
+  async copyReconciliation(path: string): Promise<void> {
+    try {
+      await this.connection.run('SET preserve_insertion_order = true');
+      await this.connection.run(copyReconciliation(path));
+    } finally {
+      await this.connection.run('SET preserve_insertion_order = false');
+    }
   }
 
   async close(): Promise<void> {
@@ -202,6 +241,65 @@ export class ReconStore {
   }
 }
 
+type Cell = unknown;
+
+function domainRowOf(cells: readonly Cell[]): DomainRow {
+  const [bucket, payoutId, byRef] = [cells[0] as number, cells[1] as string | null, cells[26] as boolean | null];
+  const claim = cells[14] === null ? undefined : reportRowOf(cells.slice(14, 26));
+  const payout = payoutId === null ? undefined : reconPayoutOf(cells.slice(1, 14));
+  return {
+    bucket,
+    ...(payout === undefined ? {} : { payout }),
+    ...(claim === undefined ? {} : { claim }),
+    byReference: byRef === true,
+  };
+}
+
+/** Optional fields are left out when NULL, as the payout's own object leaves them out. */
+function present<K extends string>(key: K, value: Cell): Partial<Record<K, never>> {
+  return value === null || value === undefined ? {} : ({ [key]: value } as Partial<Record<K, never>>);
+}
+
+function reconPayoutOf(c: readonly Cell[]): ReconPayout {
+  return {
+    payoutId: c[0] as string,
+    idempotencyKey: c[1] as string,
+    ...present('batchId', c[2]),
+    provider: c[3] as string,
+    ...present('providerReference', c[4]),
+    status: c[5] as ReconPayout['status'],
+    amountMinor: c[6] as number,
+    ...present('feeMinor', c[7]),
+    currency: c[8] as ReconPayout['currency'],
+    createdAt: c[9] as string,
+    lastEventAt: c[10] as string,
+    ...present('ledgerAmountMinor', c[11]),
+    ...present('ledgerFeeMinor', c[12]),
+  };
+}
+
+function reportRowOf(c: readonly Cell[]): ReportRow {
+  return {
+    line: c[0] as number,
+    providerReference: c[1] as string,
+    ...present('payoutId', c[2]),
+    ...present('batchId', c[3]),
+    ...present('batchStatus', c[4]),
+    status: c[5] as ReportRow['status'],
+    currency: c[6] as ReportRow['currency'],
+    grossMinor: c[7] as number,
+    feeMinor: c[8] as number,
+    netMinor: c[9] as number,
+    createdAt: c[10] as string,
+    ...present('settledAt', c[11]),
+  };
+}
+
+function optional<T>(appender: DuckDBAppender, value: T | null | undefined, append: (v: T) => void): void {
+  if (value === null || value === undefined) appender.appendNull();
+  else append(value);
+}
+
 /** Typed rows into one table; strings as VARCHAR, minor units as BIGINT (integers by construction). */
 export class StoreAppender {
   private seq = 0;
@@ -211,31 +309,47 @@ export class StoreAppender {
     private readonly buckets: number,
   ) {}
 
+  /** A report row read by the strict JS reader (the fallback path): checked already, so `ok`. */
   report(row: ReportRow): void {
     const a = this.appender;
+    const text = (v: string | undefined) => optional(a, v === '' ? undefined : v, (s) => a.appendVarchar(s));
     a.appendInteger(row.line);
     a.appendVarchar(row.providerReference);
-    optionalVarchar(a, row.payoutId === '' ? undefined : row.payoutId);
+    text(row.payoutId);
+    text(row.batchId);
+    text(row.batchStatus);
+    a.appendVarchar(row.status);
+    a.appendVarchar(row.currency);
+    a.appendBigInt(BigInt(row.grossMinor));
+    a.appendBigInt(BigInt(row.feeMinor));
+    a.appendBigInt(BigInt(row.netMinor));
+    a.appendVarchar(row.createdAt);
+    text(row.settledAt);
     a.appendInteger(bucketOf(orphanBucketKey(row.payoutId, row.providerReference), this.buckets));
-    a.appendVarchar(JSON.stringify(row));
+    a.appendBoolean(true);
     a.endRow();
   }
 
-  payout(payout: ReconPayout): void {
+  /** A window payout (seq first: the last streamed for an id wins) or, without seq, a looked-up one. */
+  payout(payout: ReconPayout, withSeq = false): void {
     const a = this.appender;
-    a.appendBigInt(BigInt(this.seq++));
+    const big = (v: number | undefined) => optional(a, v, (n) => a.appendBigInt(BigInt(n)));
+    const text = (v: string | undefined) => optional(a, v, (s) => a.appendVarchar(s));
+    if (withSeq) a.appendBigInt(BigInt(this.seq++));
     a.appendVarchar(payout.payoutId);
-    optionalVarchar(a, payout.providerReference);
+    a.appendVarchar(payout.idempotencyKey);
+    text(payout.batchId);
+    a.appendVarchar(payout.provider);
+    text(payout.providerReference);
+    a.appendVarchar(payout.status);
+    a.appendBigInt(BigInt(payout.amountMinor));
+    big(payout.feeMinor);
+    a.appendVarchar(payout.currency);
+    a.appendVarchar(payout.createdAt);
+    a.appendVarchar(payout.lastEventAt);
+    big(payout.ledgerAmountMinor);
+    big(payout.ledgerFeeMinor);
     a.appendInteger(bucketOf(payout.payoutId, this.buckets));
-    a.appendVarchar(JSON.stringify(payout));
-    a.endRow();
-  }
-
-  lookedUp(payout: ReconPayout): void {
-    const a = this.appender;
-    a.appendVarchar(payout.payoutId);
-    a.appendInteger(bucketOf(payout.payoutId, this.buckets));
-    a.appendVarchar(JSON.stringify(payout));
     a.endRow();
   }
 
@@ -251,18 +365,4 @@ export class StoreAppender {
     this.appender.flushSync();
     this.appender.closeSync();
   }
-}
-
-/** Another provider row claiming the same payout: claims joined as JSON array items. */
-function foldClaim(into: JoinedRow, claim: JoinedRow): JoinedRow {
-  return {
-    ...into,
-    claimsJson: `${into.claimsJson},${claim.claimsJson}`,
-    byReference: into.byReference === true || claim.byReference === true,
-  };
-}
-
-function optionalVarchar(appender: DuckDBAppender, value: string | undefined): void {
-  if (value === undefined) appender.appendNull();
-  else appender.appendVarchar(value);
 }
