@@ -85,9 +85,11 @@ export const CLASSIFY = (buckets: number) => [
    FROM payouts p LEFT JOIN led ON led.payout_id = p.payout_id`,
   `CREATE TABLE claims AS SELECT resolved_id, count(*) AS claims, min(line) AS first_line, bool_or(by_ref) AS by_ref
    FROM resolved WHERE resolved_id IS NOT NULL GROUP BY resolved_id`,
+  // The agreed payouts, without their lines: COPY renders those as it writes (a 1M-row table of
+  // lines is what outgrew the memory limit), from the same joins.
   `CREATE TABLE clean_lines AS
-   SELECT o.bucket, o.payout_id, o.currency, o.status, o.amount_minor,
-     coalesce(o.ledger_fee, o.fee_minor, r.fee_minor) AS summary_fee, ${CLEAN_LINE} AS line
+   SELECT o.bucket, o.payout_id, o.currency, o.status, o.amount_minor, c.first_line, c.by_ref,
+     coalesce(o.ledger_fee, o.fee_minor, r.fee_minor) AS summary_fee
    FROM cand o JOIN claims c ON c.resolved_id = o.payout_id
      JOIN resolved r ON r.resolved_id = o.payout_id AND r.line = c.first_line
    WHERE ${CLEAN_MATCH}`,
@@ -132,7 +134,8 @@ const HEADER_LINE = RECONCILIATION_CSV_HEADER.replace(/\n$/, '');
 export function copyReconciliation(path: string): string {
   return `COPY (SELECT line FROM (
       SELECT -1 AS bucket, '' AS k1, NULL::VARCHAR AS k2, NULL::INTEGER AS k3, ${quoted(HEADER_LINE)} AS line
-      UNION ALL SELECT bucket, payout_id, NULL, NULL, line FROM clean_lines
+      UNION ALL SELECT o.bucket, o.payout_id, NULL, NULL, ${CLEAN_LINE} FROM clean_lines c
+        JOIN cand o ON o.payout_id = c.payout_id JOIN resolved r ON r.resolved_id = c.payout_id AND r.line = c.first_line
       UNION ALL SELECT bucket, k1, k2, k3, line FROM js_lines)
     ORDER BY bucket, k1, k2 NULLS FIRST, k3 NULLS FIRST)
   TO ${quoted(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER E'\\x01')`;

@@ -18,7 +18,7 @@ import { RECONCILIATION_CSV_COLUMNS } from './export-rows';
  */
 
 const quoted = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-const list = (values: readonly string[]): string => `[${values.map(quoted).join(', ')}]`;
+const inList = (values: readonly string[]): string => values.map(quoted).join(', ');
 
 /** `ours/theirs` pairs for which statusesAgree holds: the SQL reads the domain's table. */
 const AGREEING_STATUS_PAIRS = PAYOUT_STATUSES.flatMap((ours) =>
@@ -52,17 +52,19 @@ export const RECON_MACROS: readonly string[] = [
      CASE WHEN minor IS NULL OR e IS NULL THEN '' WHEN e = 0 THEN CAST(minor AS VARCHAR)
           ELSE (CASE WHEN minor < 0 THEN '-' ELSE '' END) || CAST(abs(minor) // recon_pow10(e) AS VARCHAR) || '.'
             || lpad(CAST(abs(minor) % recon_pow10(e) AS VARCHAR), e, '0') END`,
-  // Flat, each argument used few times: a macro is expanded in place, and nested ones multiply the plan.
-  // The formula prefix (a single quote) never needs quoting itself, so the quote decision reads v alone.
-  `CREATE OR REPLACE MACRO recon_formula(v) AS CASE WHEN regexp_matches(v, '^[=+\\-@\\t\\r]') THEN '''' ELSE '' END`,
+  // Flat, each argument used few times (a macro is expanded in place, and nested ones multiply the
+  // plan); contains() and left() rather than regular expressions, which cost per row. The formula
+  // prefix (a single quote) never needs quoting itself, so the quote decision reads v alone.
+  `CREATE OR REPLACE MACRO recon_formula(v) AS
+     CASE WHEN left(v, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' ELSE '' END`,
   `CREATE OR REPLACE MACRO recon_text(v) AS
-     CASE WHEN v IS NULL THEN '' WHEN regexp_matches(v, '[",\\r\\n]')
+     CASE WHEN v IS NULL THEN ''
+          WHEN contains(v, '"') OR contains(v, ',') OR contains(v, chr(13)) OR contains(v, chr(10))
           THEN '"' || recon_formula(v) || replace(v, '"', '""') || '"' ELSE recon_formula(v) || v END`,
   `CREATE OR REPLACE MACRO recon_num(v) AS coalesce(CAST(v AS VARCHAR), '')`,
-  `CREATE OR REPLACE MACRO recon_agree(ours, theirs) AS list_contains(${list(AGREEING_STATUS_PAIRS)},
-     ours || '/' || theirs)`,
+  `CREATE OR REPLACE MACRO recon_agree(ours, theirs) AS (ours || '/' || theirs) IN (${inList(AGREEING_STATUS_PAIRS)})`,
   `CREATE OR REPLACE MACRO recon_batch_contradicts(batch, item) AS
-     coalesce(list_contains(${list(CONTRADICTING_BATCH_PAIRS)}, batch || '/' || item), false)`,
+     coalesce((batch || '/' || item) IN (${inList(CONTRADICTING_BATCH_PAIRS)}), false)`,
   `CREATE OR REPLACE MACRO recon_fnv(key) AS list_reduce([2166136261::UBIGINT]
      || list_transform(split(key, ''), c -> ord(c)::UBIGINT), (h, c) -> (xor(h, c) * 16777619) % 4294967296)`,
   // parseDecimalMinor: string arithmetic, no float; NULL where it would refuse. `e`: the exponent.
@@ -80,7 +82,7 @@ export const RECON_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO recon_time(v) AS regexp_full_match(v,
      '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?Z')
      AND TRY_CAST(left(v, 10) AS DATE) IS NOT NULL`,
-  `CREATE OR REPLACE MACRO recon_status(v) AS list_contains(${list(PROVIDER_STATUSES)}, v)`,
+  `CREATE OR REPLACE MACRO recon_status(v) AS v IN (${inList(PROVIDER_STATUSES)})`,
   `CREATE OR REPLACE MACRO recon_currency(v, e) AS regexp_full_match(v, '[A-Za-z]{3}') AND e IS NOT NULL`,
 ];
 
