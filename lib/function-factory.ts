@@ -3,6 +3,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../functions/shared/names';
 import { FUNCTION_SIZES } from './function-sizes';
+import type { NativeModules } from './defaults/lambda-defaults';
 import { PayoutFunction, type InvocationKind } from './payout-function';
 
 // Builds a PayoutFunction with the stage-wide settings, so capability constructs only say what is
@@ -19,6 +20,7 @@ export interface CreateFunctionOptions {
   readonly description: string;
   readonly deadLetterQueue?: sqs.IQueue;
   readonly ephemeralStorageMib?: number;
+  readonly nativeModules?: NativeModules;
 }
 
 export class FunctionFactory {

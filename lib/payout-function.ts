@@ -17,6 +17,8 @@ import {
   LAMBDA_RUNTIME,
   LAMBDA_TIMEOUT_SECONDS_MAX,
   defaultBundlingOptions,
+  withNativeModules,
+  type NativeModules,
   defaultEnvironment,
 } from './defaults/lambda-defaults';
 import { assertNoProblems, checkIntegerRange } from './validate-props';
@@ -63,6 +65,8 @@ export interface PayoutFunctionProps {
   readonly ephemeralStorageMib?: number;
   /** Async invocations only (schedules): where failed events go after Lambda's retries. */
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Native packages shipped beside the bundle; they also set the function's architecture. */
+  readonly nativeModules?: NativeModules;
 }
 
 export class PayoutFunction extends Construct {
@@ -119,7 +123,7 @@ export class PayoutFunction extends Construct {
       entry: path.join(HANDLERS_DIR, `${props.functionName}.ts`),
       handler: 'handler',
       runtime: LAMBDA_RUNTIME,
-      architecture: LAMBDA_ARCHITECTURE,
+      architecture: props.nativeModules?.architecture ?? LAMBDA_ARCHITECTURE,
       memorySize: props.memorySizeMb,
       timeout: Duration.seconds(props.timeoutSeconds),
       description: props.description ?? props.functionName,
@@ -128,7 +132,9 @@ export class PayoutFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       projectRoot: PROJECT_ROOT,
-      bundling: defaultBundlingOptions(),
+      bundling: props.nativeModules
+        ? withNativeModules(defaultBundlingOptions(), props.nativeModules)
+        : defaultBundlingOptions(),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       ...(props.ephemeralStorageMib ? { ephemeralStorageSize: Size.mebibytes(props.ephemeralStorageMib) } : {}),
       environment: {

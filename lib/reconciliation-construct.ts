@@ -1,6 +1,7 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names';
+import { DUCKDB_NATIVE_MODULES } from './defaults/lambda-defaults';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
@@ -50,9 +51,11 @@ export class ReconciliationConstruct extends Construct {
       description: 'Nightly and queued reconciliation of ledger, provider report and payouts; writes exports',
       // For the schedule's asynchronous invocations; queued runs dead-letter to ReconciliationDlq.
       deadLetterQueue: props.scheduleDeadLetterQueue,
-      // The engine spills a Grace hash join to /tmp: about three copies of the inputs (~1 GB at 1M
-      // payouts), so the reconcile function gets 4 GiB of ephemeral storage instead of the 512 MiB default.
+      // The engine's DuckDB spills its joins to /tmp past its memory limit, so the reconcile function
+      // gets 4 GiB of ephemeral storage instead of the 512 MiB default.
       ephemeralStorageMib: RECONCILE_EPHEMERAL_STORAGE_MIB,
+      // DuckDB's native binding, shipped in the asset (and so x86_64: see DUCKDB_NATIVE_MODULES).
+      nativeModules: DUCKDB_NATIVE_MODULES,
       environment: {
         [ENV.payoutsTable]: data.payoutsTable.tableName,
         [ENV.ledgerTable]: data.ledgerTable.tableName,

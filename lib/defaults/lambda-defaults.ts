@@ -62,6 +62,41 @@ export function defaultBundlingOptions(): nodejs.BundlingOptions {
   };
 }
 
+/** A function whose bundle needs native (.node) packages, shipped as installed beside the bundle. */
+export interface NativeModules {
+  /** The architecture the installed binaries were built for. */
+  readonly architecture: lambda.Architecture;
+  /** Packages copied from node_modules into the asset's node_modules, dependencies included. */
+  readonly packages: readonly string[];
+}
+
+/**
+ * DuckDB's Node API (the reconcile engine). esbuild cannot bundle a `.node` binary, so these stay
+ * external and are copied, as npm installed them, into the function's asset: synth stays offline
+ * (no npm install in bundling, unlike `nodeModules`). npm installs only the binding of the machine
+ * it runs on, linux-x64 on the build machines and CI, so the function runs on x86_64; the binding
+ * is ~70 MB of the 250 MB Lambda allows unzipped.
+ */
+export const DUCKDB_NATIVE_MODULES: NativeModules = {
+  architecture: lambda.Architecture.X86_64,
+  packages: ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-linux-x64', 'detect-libc'],
+};
+
+/** The bundling options with `native.packages` external and copied into the asset after bundling. */
+export function withNativeModules(options: nodejs.BundlingOptions, native: NativeModules): nodejs.BundlingOptions {
+  const copy = (inputDir: string, outputDir: string): string[] =>
+    native.packages.map(
+      (name) =>
+        `mkdir -p "${outputDir}/node_modules/${name}" && ` +
+        `cp -R "${inputDir}/node_modules/${name}/." "${outputDir}/node_modules/${name}/"`,
+    );
+  return {
+    ...options,
+    externalModules: [...(options.externalModules ?? []), ...native.packages],
+    commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: copy },
+  };
+}
+
 /** Environment every function gets, whatever it does. */
 export function defaultEnvironment(): Record<string, string> {
   return {

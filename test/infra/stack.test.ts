@@ -1,4 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, type App } from 'aws-cdk-lib';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_MATRIX, OPERATOR_CLIENT_SCOPES, SCOPE_PRINCIPAL } from '../../functions/shared/access-matrix';
@@ -35,13 +37,31 @@ describe('stack', () => {
 });
 
 describe('Lambda functions', () => {
-  it('exist once per contract function, on nodejs24.x arm64 with explicit memory and timeout', () => {
+  it('reconcile ships DuckDB beside its bundle: external in index.mjs, its native binding in the asset', () => {
+    const [, reconcile] = functionByName('reconcile');
+    const outdir = (stack.node.root as App).outdir;
+    // The asset's directory is named by the hash in its S3 key (as the twin finds it: local/template).
+    const s3Key = String(reconcile.Properties.Code.S3Key);
+    const asset = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).toContain('"@duckdb/node-api"');
+    for (const file of [
+      'node_modules/@duckdb/node-api/lib/index.js',
+      'node_modules/@duckdb/node-bindings/duckdb.js',
+      'node_modules/@duckdb/node-bindings-linux-x64/duckdb.node',
+      'node_modules/detect-libc/package.json',
+    ])
+      expect([file, existsSync(join(asset, file))]).toEqual([file, true]);
+  });
+
+  it('exist once per contract function, on nodejs24.x arm64 (reconcile x86_64) with explicit memory and timeout', () => {
     const functions = Object.values(ofType('AWS::Lambda::Function'));
     const names = functions.map((fn) => fn.Properties.Environment.Variables.PAYOUT_FUNCTION).sort();
     expect(names).toEqual([...FUNCTION_NAMES].sort());
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
-      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      // reconcile ships DuckDB's native binding as npm installed it (linux-x64): see DUCKDB_NATIVE_MODULES.
+      const reconcile = fn.Properties.Environment.Variables.PAYOUT_FUNCTION === 'reconcile';
+      expect(fn.Properties.Architectures).toEqual([reconcile ? 'x86_64' : 'arm64']);
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(128);
       expect(fn.Properties.Timeout).toBeGreaterThan(3);
       expect(fn.Properties.Handler).toBe('index.handler');

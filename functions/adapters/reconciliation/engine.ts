@@ -1,52 +1,44 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { CsvReader } from '../../domain/reconciliation/csv-reader';
 import { ReportRowReader, type ReportRow } from '../../domain/reconciliation/report';
 import { classifyOrphan, classifyPayout } from '../../domain/reconciliation/classify';
-import {
-  withLedger,
-  type LedgerFact,
-  type MatchedBy,
-  type ReconPayout,
-  type ReconRow,
-} from '../../domain/reconciliation/matching-types';
+import type { LedgerFact, MatchedBy, ReconPayout, ReconRow } from '../../domain/reconciliation/matching-types';
 import { exceptionRuleOf } from '../../domain/exceptions';
 import { isMismatch, mismatchSubjectOf, type MismatchSubject } from '../../domain/reconciliation/categories';
 import {
   EXCEPTIONS_CSV_HEADER,
-  RECONCILIATION_CSV_HEADER,
   exceptionsCsvLine,
   reconciliationCsvLine,
   type ExceptionRef,
 } from '../../domain/reconciliation/export-rows';
-import { SummaryAccumulator } from '../../domain/reconciliation/summary';
+import { SummaryAccumulator, type AgreedGroup } from '../../domain/reconciliation/summary';
+import { BUCKET_COUNT_DEFAULT, compareKeys, orphanSortKey } from './export-order';
 import { FileSink } from './file-sink';
-import { PartitionSet } from './partitions';
+import { gateReport } from './report-gate';
+import { ReconStore, type DomainRow } from './recon-store';
 
 /**
- * The matching engine: a provider report (bytes) and our payouts (a stream) in, reconciliation.csv,
+ * The matching engine: a provider report and our payouts (a stream) in, reconciliation.csv,
  * exceptions.csv and summary.json out, with memory bounded whatever the row count.
  *
- * Why a partitioned (Grace) hash join and not an in-memory map or a sort-merge:
- * - in-memory maps of 1,000,000 payouts and 1,000,000 report rows are ~1 GB of JS objects (a few
- *   hundred bytes each): they do not fit a 1 GB Lambda, and they grow with the night;
- * - a sort-merge join needs both sides sorted on one key, but matching has two keys (provider
- *   reference first, our payout id second), so it would take two external sorts per side.
- * Hash partitioning needs one sequential write and one read per side per key, and each bucket holds
- * rows/PARTITION_COUNT rows (1,000,000 / 256 ≈ 4,000 — a few MB), so memory stays flat up to
- * ~100M rows. Disk: about three copies of the inputs in /tmp (≈1 GB at 1M rows; Lambda's ephemeral
- * storage goes to 10 GB).
+ * DuckDB does the engine work (recon-store.ts): it reads the report file itself, joins, decides
+ * which rows both sides agree on and writes their CSV lines, spilling to /tmp past its memory limit.
+ * What stays in JavaScript is ours and small: the rows with any doubt go through the pure domain
+ * classification (classify.ts, the source of truth), their exceptions are opened, and their lines
+ * go back to DuckDB for the one COPY in export order.
  *
- *   phase 0  report bytes → strict parse (fails before any side effect) → R[hash(ref)]
- *            payouts → P[hash(payoutId)], and (ref → payoutId) → X[hash(ref)]
- *   phase 1  per bucket: R ⋈ X on provider reference → each row resolved to a payout id, by
- *            reference, else by the payout id in its metadata → Q[hash(resolved id)]
- *   phase 2  per bucket: P ⋈ Q on payout id → classify → exceptions → CSV rows, in payout-id order
- *
- * The export is ordered by bucket, then payout id: deterministic (FNV-1a is fixed), not alphabetical.
- * Measured (bench/reconcile.ts, docs/finance.md): 1M × 1M in ~37 CPU-seconds and ~400 MB peak RSS.
+ *   1  report file → gate (report-gate.ts) → read_csv + typed checks; anything refused → the strict
+ *      JS reader, which names the line and error (before any side effect) or reads the odd valid file
+ *   2  payouts and ledger facts → DuckDB; each report row resolved to a payout; payouts from other
+ *      days that rows name are looked up (lookupPayouts)
+ *   3  SQL: the agreed rows' lines; per bucket of the rest: classify → exceptions → lines
+ *   4  COPY reconciliation.csv in export order (export-order.ts), then its SHA-256
  */
-export const PARTITION_COUNT = 256;
 /** How many exception writes run at once: enough to hide DynamoDB latency, few enough to stay polite. */
 export const EXCEPTION_WRITE_CONCURRENCY = 8;
 
@@ -58,17 +50,20 @@ export interface EnginePorts {
   openException(row: ReconRow, ref: Omit<ExceptionRef, 'exceptionId'> & { subject: MismatchSubject }): Promise<string>;
   /** Payouts outside the window that provider rows point at (created on another day). */
   lookupPayouts?(payoutIds: readonly string[]): Promise<ReconPayout[]>;
-  /** Called once per bucket with the payouts both sides agree on. */
+  /** Called with the payouts both sides agree on, in chunks. */
   onMatched?(payoutIds: readonly string[]): Promise<void>;
 }
 
 export interface EngineInput {
   readonly date: string;
-  readonly report: AsyncIterable<Uint8Array>;
+  /** The report's bytes; written to `outputDir` for DuckDB unless `reportPath` names the file already. */
+  readonly report?: AsyncIterable<Uint8Array>;
+  readonly reportPath?: string;
   readonly payouts: AsyncIterable<ReconPayout>;
-  /** Journal entries of the window's payouts, folded per entry; summed per payout in phase 2. */
+  /** Journal entries of the window's payouts, folded per entry; summed per payout in the join. */
   readonly ledger?: AsyncIterable<LedgerFact>;
   readonly outputDir: string;
+  /** Export buckets (export-order.ts): they set the row order, so they are part of the output. */
   readonly partitions?: number;
 }
 
@@ -78,131 +73,74 @@ export interface EngineResult {
   readonly ledgerRows: number;
   readonly files: { name: string; path: string; rows: number; bytes: number; sha256: string }[];
   readonly counts: ReturnType<SummaryAccumulator['counts']>;
-}
-
-interface Resolved {
-  readonly row: ReportRow;
-  readonly resolvedId: string | null;
-  readonly matchedBy: MatchedBy;
+  /** Whether DuckDB read the report itself (false: the strict JS reader did). */
+  readonly reportFastPath: boolean;
 }
 
 export async function runEngine(input: EngineInput, ports: EnginePorts): Promise<EngineResult> {
-  const count = input.partitions ?? PARTITION_COUNT;
-  const work = mkdtempSync(join(input.outputDir, 'spill-'));
+  const count = input.partitions ?? BUCKET_COUNT_DEFAULT;
+  const report = await reportFile(input);
+  const reportPath = report.path;
+  let store: ReconStore | undefined;
   try {
-    const reportByRef = new PartitionSet(work, 'report-by-ref', count);
-    const reportRows = await partitionReport(input.report, reportByRef);
-    const payouts = await partitionPayouts(input.payouts, work, count);
-    const ledger = await partitionLedger(input.ledger ?? [], work, count);
-    const reportById = resolveReportRows(reportByRef, payouts.refIndex, work, count);
-    const written = await joinAndWrite(input, ports, {
-      payoutsById: payouts.byId,
-      ledgerById: ledger.byId,
-      reportById,
-    });
-    return { reportRows, payoutRows: payouts.rows, ledgerRows: ledger.rows, ...written };
+    store = await ReconStore.open(count);
+    const fast = await store.loadReportCsv(reportPath, await gateReport(reportPath));
+    const reportRows = fast ?? (await loadReport(createReadStream(reportPath), store));
+    const payoutRows = await loadAll(store, 'payouts_in', input.payouts, (a, p) => a.payout(p, true));
+    const ledgerRows = await loadAll(store, 'ledger', input.ledger ?? [], (a, f) => a.ledger(f));
+    await store.resolve();
+    if (ports.lookupPayouts !== undefined) await store.lookUp(ports.lookupPayouts);
+    await store.classify();
+    const written = await writeExports(input, ports, store);
+    return { reportRows, payoutRows, ledgerRows, ...written, reportFastPath: fast !== undefined };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    await store?.close();
+    report.dispose();
   }
 }
 
-/** Our payouts by payout id, and the provider-reference → payout-id index the report is resolved with. */
-async function partitionPayouts(source: AsyncIterable<ReconPayout>, work: string, count: number) {
-  const byId = new PartitionSet(work, 'payouts-by-id', count);
-  const refIndex = new PartitionSet(work, 'ref-index', count);
+/** The report as a file DuckDB can read: the given one, or the bytes written to a directory of its own. */
+async function reportFile(input: EngineInput): Promise<{ path: string; dispose(): void }> {
+  if (input.reportPath !== undefined) return { path: input.reportPath, dispose: () => undefined };
+  if (input.report === undefined) throw new Error('runEngine: neither report nor reportPath given');
+  // Not in outputDir: that holds the exports and nothing else (a refused report leaves it empty).
+  const dir = mkdtempSync(join(tmpdir(), 'recon-report-'));
+  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await pipeline(Readable.from(input.report), createWriteStream(join(dir, 'report.csv')));
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  return { path: join(dir, 'report.csv'), dispose };
+}
+
+type Appender = Awaited<ReturnType<ReconStore['appender']>>;
+
+async function loadAll<T>(
+  store: ReconStore,
+  table: 'payouts_in' | 'ledger',
+  source: AsyncIterable<T> | Iterable<T>,
+  append: (appender: Appender, item: T) => void,
+): Promise<number> {
+  const appender = await store.appender(table);
   let rows = 0;
-  for await (const payout of source) {
-    rows += 1;
-    byId.add(payout.payoutId, payout);
-    if (payout.providerReference !== undefined)
-      refIndex.add(payout.providerReference, [payout.providerReference, payout.payoutId]);
-  }
-  byId.close();
-  refIndex.close();
-  return { byId, refIndex, rows };
-}
-
-async function partitionLedger(source: AsyncIterable<LedgerFact> | Iterable<LedgerFact>, work: string, count: number) {
-  const byId = new PartitionSet(work, 'ledger-by-id', count);
-  let rows = 0;
-  for await (const fact of source) {
-    rows += 1;
-    byId.add(fact.payoutId, fact);
-  }
-  byId.close();
-  return { byId, rows };
-}
-
-/**
- * Each report row gets the payout id it belongs to (by provider reference first, then the id the
- * provider echoed in metadata) and is re-partitioned by that id. Report rows travel as
- * `<key fields>\t<row JSON>` lines, so this pass routes them without parsing or re-serializing a
- * row (identifiers never hold a tab: the parser refuses control characters in them).
- */
-function resolveReportRows(reportByRef: PartitionSet, refIndex: PartitionSet, work: string, count: number) {
-  const reportById = new PartitionSet(work, 'report-by-id', count);
-  for (let bucket = 0; bucket < count; bucket += 1) {
-    const byRef = new Map(refIndex.read<[string, string]>(bucket));
-    for (const line of reportByRef.readLines(bucket)) {
-      const [providerReference, metadataPayoutId, json] = splitTwoTabs(line);
-      const byReference = byRef.get(providerReference);
-      const resolvedId = byReference ?? (metadataPayoutId === '' ? null : metadataPayoutId);
-      const matchedBy: MatchedBy =
-        byReference !== undefined ? 'provider_reference' : resolvedId === null ? 'none' : 'payout_id';
-      reportById.addLine(resolvedId ?? `ref:${providerReference}`, `${resolvedId ?? ''}\t${matchedBy}\t${json}`);
+  try {
+    for await (const item of source) {
+      rows += 1;
+      append(appender, item);
     }
+  } finally {
+    appender.close();
   }
-  reportById.close();
-  reportByRef.remove();
-  refIndex.remove();
-  return reportById;
+  return rows;
 }
 
-interface Partitioned {
-  readonly payoutsById: PartitionSet;
-  readonly ledgerById: PartitionSet;
-  readonly reportById: PartitionSet;
-}
-
-/** Join bucket by bucket, open the exceptions, and write the three hashed files. */
-async function joinAndWrite(input: EngineInput, ports: EnginePorts, parts: Partitioned) {
-  const reconciliation = new FileSink(join(input.outputDir, 'reconciliation.csv'), { hash: true });
-  const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
-  reconciliation.write(RECONCILIATION_CSV_HEADER, 0);
-  exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
-  const summary = new SummaryAccumulator();
-  for (let bucket = 0; bucket < parts.payoutsById.count; bucket += 1) {
-    const facts = new Map<string, LedgerFact[]>();
-    for (const fact of parts.ledgerById.read<LedgerFact>(bucket))
-      facts.set(fact.payoutId, [...(facts.get(fact.payoutId) ?? []), fact]);
-    const payouts = parts.payoutsById
-      .read<ReconPayout>(bucket)
-      .map((payout) => withLedger(payout, facts.get(payout.payoutId)));
-    const rows = await joinBucket(payouts, readResolved(parts.reportById, bucket), ports);
-    const refs = await openExceptions(rows, ports);
-    const matched: string[] = [];
-    rows.forEach((row, i) => {
-      summary.add(row);
-      const ref = refs[i];
-      reconciliation.write(reconciliationCsvLine(row, ref));
-      if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
-      if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
-    });
-    if (matched.length > 0) await ports.onMatched?.(matched);
-  }
-  const summaryFile = new FileSink(join(input.outputDir, 'summary.json'), { hash: true });
-  summaryFile.write(summary.toJson(input.date), 0);
-  const files = [
-    { name: 'reconciliation.csv', ...reconciliation.close() },
-    { name: 'exceptions.csv', ...exceptions.close() },
-    { name: 'summary.json', ...summaryFile.close() },
-  ];
-  return { files, counts: summary.counts() };
-}
-
-async function partitionReport(report: AsyncIterable<Uint8Array>, into: PartitionSet): Promise<number> {
+/** The strict parse: a malformed report throws here, before any payout is read or anything written. */
+async function loadReport(report: AsyncIterable<Uint8Array>, store: ReconStore): Promise<number> {
   const reader = new CsvReader();
   const rowReader = new ReportRowReader();
+  const appender = await store.appender('report');
   let rows = 0;
   let lastLine = 0;
   const take = (records: ReturnType<CsvReader['push']>): void => {
@@ -211,7 +149,7 @@ async function partitionReport(report: AsyncIterable<Uint8Array>, into: Partitio
       const row = rowReader.read(record);
       if (row === undefined) continue;
       rows += 1;
-      into.addLine(row.providerReference, `${row.providerReference}\t${row.payoutId ?? ''}\t${JSON.stringify(row)}`);
+      appender.report(row);
     }
   };
   try {
@@ -219,71 +157,117 @@ async function partitionReport(report: AsyncIterable<Uint8Array>, into: Partitio
     take(reader.end());
     rowReader.finish(lastLine);
   } finally {
-    into.close();
+    appender.close();
   }
   return rows;
 }
 
-function splitTwoTabs(line: string): [string, string, string] {
-  const first = line.indexOf('\t');
-  const second = line.indexOf('\t', first + 1);
-  return [line.slice(0, first), line.slice(first + 1, second), line.slice(second + 1)];
+/** The domain's rows bucket by bucket (exceptions opened, lines back to DuckDB), the agreed rows, the COPY. */
+async function writeExports(input: EngineInput, ports: EnginePorts, store: ReconStore) {
+  const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
+  exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
+  const summary = new SummaryAccumulator();
+  const lines = await store.lineWriter();
+  let domainRows = 0;
+  try {
+    for await (const bucket of bucketsOf(store.forDomain())) {
+      const { rows, keys } = classifyBucket(bucket);
+      const refs = await openExceptions(rows, ports);
+      const matched: string[] = [];
+      rows.forEach((row, i) => {
+        summary.add(row);
+        const ref = refs[i];
+        lines.add(
+          bucket[0]!.bucket,
+          keys[i]!.k1,
+          keys[i]!.k2,
+          keys[i]!.k3,
+          reconciliationCsvLine(row, ref).slice(0, -1),
+        );
+        if (ref !== undefined) exceptions.write(exceptionsCsvLine(row, ref));
+        if (row.matchStatus === 'matched' && row.payout !== undefined) matched.push(row.payout.payoutId);
+      });
+      domainRows += rows.length;
+      if (matched.length > 0) await ports.onMatched?.(matched);
+    }
+  } finally {
+    lines.close();
+  }
+  const agreed = await store.cleanSummary();
+  for (const group of agreed) summary.addAgreed(group as unknown as AgreedGroup);
+  if (ports.onMatched !== undefined) for await (const ids of store.cleanIds()) await ports.onMatched(ids);
+  const reconciliationPath = join(input.outputDir, 'reconciliation.csv');
+  await store.copyReconciliation(reconciliationPath);
+  const agreedRows = agreed.reduce((sum, group) => sum + group.count, 0);
+  const summaryFile = new FileSink(join(input.outputDir, 'summary.json'), { hash: true });
+  summaryFile.write(summary.toJson(input.date), 0);
+  const files = [
+    { name: 'reconciliation.csv', ...(await hashedFile(reconciliationPath)), rows: domainRows + agreedRows },
+    { name: 'exceptions.csv', ...exceptions.close() },
+    { name: 'summary.json', ...summaryFile.close() },
+  ];
+  return { files, counts: summary.counts() };
 }
 
-/** One bucket of resolved report rows; their JSON parsed in one call, as PartitionSet.read does. */
-function readResolved(set: PartitionSet, bucket: number): Resolved[] {
-  const parts = set.readLines(bucket).map(splitTwoTabs);
-  if (parts.length === 0) return [];
-  const rows = JSON.parse(`[${parts.map((p) => p[2]).join(',')}]`) as ReportRow[];
-  return parts.map(([resolvedId, matchedBy], i) => ({
-    row: rows[i]!,
-    resolvedId: resolvedId === '' ? null : resolvedId,
-    matchedBy: matchedBy as MatchedBy,
-  }));
+/** A file DuckDB wrote: its size and SHA-256, read back in one streaming pass. */
+async function hashedFile(path: string): Promise<{ path: string; bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { path, bytes, sha256: hash.digest('hex') };
 }
 
-/** Joins one bucket on payout id, looks up payouts from other days that provider rows name, classifies, sorts. */
-async function joinBucket(payouts: ReconPayout[], resolved: Resolved[], ports: EnginePorts): Promise<ReconRow[]> {
-  const byId = new Map(payouts.map((p) => [p.payoutId, p]));
-  const groups = new Map<string, Resolved[]>();
-  const orphans: ReportRow[] = [];
-  for (const r of resolved) {
-    if (r.resolvedId === null) orphans.push(r.row);
-    else groups.set(r.resolvedId, [...(groups.get(r.resolvedId) ?? []), r]);
+/** Regroups DuckDB's chunks (ordered by bucket) into whole buckets. */
+async function* bucketsOf(chunks: AsyncIterable<DomainRow[]>): AsyncIterable<DomainRow[]> {
+  let current: DomainRow[] = [];
+  for await (const chunk of chunks) {
+    for (const row of chunk) {
+      if (current.length > 0 && current[0]!.bucket !== row.bucket) {
+        yield current;
+        current = [];
+      }
+      current.push(row);
+    }
   }
-  const unknown = [...groups.keys()].filter((id) => !byId.has(id)).sort();
-  if (unknown.length > 0 && ports.lookupPayouts !== undefined) {
-    for (const payout of await ports.lookupPayouts(unknown))
-      if (!byId.has(payout.payoutId)) byId.set(payout.payoutId, payout);
+  if (current.length > 0) yield current;
+}
+
+/** A row's place in export order within its bucket: a payout's id, or an orphan's (id, reference, line). */
+interface SortKey {
+  readonly k1: string;
+  readonly k2: string | null;
+  readonly k3: number | null;
+}
+
+/** Classifies one bucket's rows with the domain functions, in export order (export-order.ts). */
+function classifyBucket(bucket: readonly DomainRow[]): { rows: ReconRow[]; keys: SortKey[] } {
+  const keyed: { key: string; sort: SortKey; row: ReconRow }[] = [];
+  for (let i = 0; i < bucket.length;) {
+    const first = bucket[i]!;
+    if (first.payout === undefined) {
+      const report = first.claim!;
+      const key = orphanSortKey(report.payoutId, report.providerReference, report.line);
+      const sort = { k1: report.payoutId ?? '', k2: report.providerReference, k3: report.line };
+      keyed.push({ key, sort, row: classifyOrphan(report) });
+      i += 1;
+      continue;
+    }
+    const claims: ReportRow[] = [];
+    let byReference = false;
+    for (; i < bucket.length && bucket[i]!.payout?.payoutId === first.payout.payoutId; i += 1) {
+      if (bucket[i]!.claim !== undefined) claims.push(bucket[i]!.claim!);
+      byReference ||= bucket[i]!.byReference;
+    }
+    // Report order (FOR_DOMAIN sorts by line): the first claim is the one compared.
+    const matchedBy: MatchedBy = claims.length === 0 ? 'none' : byReference ? 'provider_reference' : 'payout_id';
+    const sort = { k1: first.payout.payoutId, k2: null, k3: null };
+    keyed.push({ key: first.payout.payoutId, sort, row: classifyPayout(first.payout, claims, matchedBy) });
   }
-  const keyed: { key: string; row: ReconRow }[] = [];
-  for (const payout of byId.values()) {
-    const claims = (groups.get(payout.payoutId) ?? []).sort((a, b) => a.row.line - b.row.line);
-    const matchedBy: MatchedBy =
-      claims.length === 0
-        ? 'none'
-        : claims.some((c) => c.matchedBy === 'provider_reference')
-          ? 'provider_reference'
-          : 'payout_id';
-    keyed.push({
-      key: payout.payoutId,
-      row: classifyPayout(
-        payout,
-        claims.map((c) => c.row),
-        matchedBy,
-      ),
-    });
-    groups.delete(payout.payoutId);
-  }
-  for (const claims of groups.values()) for (const c of claims) orphans.push(c.row);
-  for (const row of orphans)
-    keyed.push({
-      key: `${row.payoutId ?? ''}\u0000${row.providerReference}\u0000${String(row.line).padStart(12, '0')}`,
-      row: classifyOrphan(row),
-    });
-  // Code-unit order, not localeCompare: the same on every machine and locale.
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.row);
+  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  return { rows: keyed.map((k) => k.row), keys: keyed.map((k) => k.sort) };
 }
 
 async function openExceptions(rows: ReconRow[], ports: EnginePorts): Promise<(ExceptionRef | undefined)[]> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -149,7 +149,7 @@ async function matchDay(deps: RunPorts, date: string, work: string, reportPath: 
   const result = await runEngine(
     {
       date,
-      report: createReadStream(reportPath),
+      reportPath,
       payouts: deps.payouts.payoutsCreatedIn(window),
       ledger: deps.payouts.ledgerFactsFrom(window),
       outputDir: work,

@@ -6,6 +6,9 @@ import type { MismatchCategory } from './categories';
 import type { MatchedBy, ReconPayout, ReconRow } from './matching-types';
 import { inPrecedenceOrder, precedenceOf } from './precedence';
 
+/** The detail of a payout both sides say failed (recon-sql.ts writes it too). */
+export const FAILED_DETAIL = 'failed at the provider, failed here';
+
 /** One way a payout and its provider rows disagree. */
 interface Finding {
   readonly category: MismatchCategory;
@@ -30,7 +33,7 @@ export function classifyPayout(payout: ReconPayout, rows: readonly ReportRow[], 
       matchStatus: 'matched',
       category: 'failed',
       mismatches: [],
-      detail: 'failed at the provider, failed here',
+      detail: FAILED_DETAIL,
     };
   return { ...base, matchStatus: 'matched', category: 'matched', mismatches: [], detail: '' };
 }
@@ -174,7 +177,7 @@ export function statusesAgree(ours: PayoutStatus, theirs: ProviderStatus): boole
 }
 
 /** A batch reported settled while one of its items is still in flight cannot both be true. */
-function batchContradictsItem(batch: ProviderStatus, item: ProviderStatus): boolean {
+export function batchContradictsItem(batch: ProviderStatus, item: ProviderStatus): boolean {
   switch (batch) {
     case 'paid':
       return item === 'pending' || item === 'in_transit';

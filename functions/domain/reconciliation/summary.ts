@@ -1,5 +1,6 @@
 import { assertNever } from '../assert-never';
 import { formatDecimal, type CurrencyCode } from '../money';
+import type { PayoutStatus } from '../lifecycle';
 import { RECONCILIATION_CATEGORIES, type ReconciliationCategory } from './categories';
 import type { ReconRow } from './matching-types';
 
@@ -42,9 +43,23 @@ const empty = (): CurrencySummary => ({
 });
 
 function add(bucket: Bucket, minor: number): void {
-  bucket.count += 1;
+  addMany(bucket, 1, minor);
+}
+
+function addMany(bucket: Bucket, count: number, minor: number): void {
+  bucket.count += count;
   bucket.totalMinor += minor;
   if (!Number.isSafeInteger(bucket.totalMinor)) throw new Error('summary total exceeds the safe integer range');
+}
+
+/** Agreed rows of one currency and payout status: how many, their amounts, how many have a fee, and the fees. */
+export interface AgreedGroup {
+  readonly currency: CurrencyCode;
+  readonly status: PayoutStatus;
+  readonly count: number;
+  readonly amountMinor: number;
+  readonly feeCount: number;
+  readonly feeMinor: number;
 }
 
 export class SummaryAccumulator {
@@ -80,6 +95,42 @@ export class SummaryAccumulator {
         return add(summary.not_submitted, p.amountMinor);
       default:
         return assertNever(p.status, 'payout status');
+    }
+  }
+
+  /**
+   * Rows both sides agree on, summed by SQL per currency and status (adapters/reconciliation/recon-store.ts):
+   * the same additions add() makes for each of them — matched, a category of `failed` for a failed
+   * payout, else `matched`, its amount under attempted and its status, its fee when it has one.
+   */
+  addAgreed(group: AgreedGroup): void {
+    this.rows += group.count;
+    let summary = this.byCurrency.get(group.currency);
+    if (summary === undefined) this.byCurrency.set(group.currency, (summary = empty()));
+    summary.categories[group.status === 'failed' ? 'failed' : 'matched'] += group.count;
+    summary.matched += group.count;
+    addMany(summary.attempted, group.count, group.amountMinor);
+    if (group.feeCount > 0) addMany(summary.fees, group.feeCount, group.feeMinor);
+    addMany(this.statusBucket(summary, group.status), group.count, group.amountMinor);
+  }
+
+  private statusBucket(summary: CurrencySummary, status: PayoutStatus): Bucket {
+    switch (status) {
+      case 'paid':
+        return summary.paid;
+      case 'failed':
+        return summary.failed;
+      case 'reversed':
+        return summary.reversed;
+      case 'submitted':
+      case 'accepted':
+      case 'pending':
+        return summary.in_transit;
+      case 'requires_approval':
+      case 'canceled':
+        return summary.not_submitted;
+      default:
+        return assertNever(status, 'payout status');
     }
   }
 
