@@ -7,20 +7,21 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  ALARM_PERIOD_MINUTES,
+  DLQ_DEPTH_MAX,
+  RECONCILIATION_WINDOW_HOURS,
+  WEBHOOK_OLDEST_MESSAGE_AGE_SECONDS_MAX,
+  WEBHOOK_REJECTED_PER_PERIOD_MAX,
+} from '../functions/shared/alarm-thresholds';
 import { METRICS } from '../functions/shared/names';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './payout-function';
 import { assertNoProblems } from './validate-props';
 
 // Alarms on the days that matter (DESIGN intro): anything in a DLQ, webhooks piling up, the
 // processor failing, a burst of rejected webhooks, and a reconciliation that failed or never ran.
+// The thresholds live in functions/shared/alarm-thresholds.ts: the status page derives from them too.
 
-const ALARM_PERIOD_MINUTES = 5;
-/** A webhook older than this has missed the "2xx fast, apply soon" promise. */
-const WEBHOOK_OLDEST_MESSAGE_AGE_SECONDS_MAX = 300;
-/** Rejected webhooks per period above which someone should look (bad secret, attack, provider bug). */
-const WEBHOOK_REJECTED_PER_PERIOD_MAX = 20;
-/** Reconciliation runs nightly; one day without a success is a missed night. */
-const RECONCILIATION_WINDOW_HOURS = 24;
 const DASHBOARD_WIDGET_WIDTH = 8;
 
 /** Custom Powertools metrics the handlers emit (functions/shared/names.ts; namespace and `service` dimension too). */
@@ -65,7 +66,7 @@ export class ObservabilityConstruct extends Construct {
       this.addAlarm(`${name}DepthAlarm`, {
         alarmDescription: `${name} holds a message: it failed every retry and now needs an owner.`,
         metric: dlq.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
-        threshold: 0,
+        threshold: DLQ_DEPTH_MAX,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

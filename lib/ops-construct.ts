@@ -89,7 +89,7 @@ export class OpsConstruct extends Construct {
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
-      description: 'DLQ inspection, audited redrive (receive, send, delete) and stored-event replay',
+      description: 'DLQ inspection, audited redrive (receive, send, delete), stored-event replay and GET /status',
       environment: {
         ...queueEnvironment,
         [ENV.operationsTable]: data.operationsTable.tableName,

@@ -73,6 +73,13 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/ops/queues', scope: 'ops:read' },
     { method: HttpMethod.POST, path: '/ops/dlq/redrive', scope: 'ops:redrive' },
     { method: HttpMethod.POST, path: '/ops/replay', scope: 'ops:redrive' },
+    {
+      method: HttpMethod.GET,
+      path: '/status',
+      scope: null,
+      publicReason:
+        'The public status page: component states derived from queue depths and the last reconciliation; no tenant data, no payload, answers cached for seconds.',
+    },
   ],
   'ops-console': [
     {

@@ -40,6 +40,8 @@ export interface OpsException {
   exceptionId: string;
   category: string;
   owner: string;
+  /** provider, recipient, compliance or platform (functions/domain/failure-source.ts). */
+  failureSource: string;
   state: string;
   assignee: string;
   payoutId: string;
@@ -139,6 +141,7 @@ export function toExceptions(body: unknown): OpsException[] {
     exceptionId: str(e, 'exception_id', 'exceptionId', 'id'),
     category: str(e, 'category'),
     owner: str(e, 'owner'),
+    failureSource: str(e, 'failure_source'),
     state: str(e, 'state', 'status'),
     assignee: str(e, 'assignee', 'assigned_to'),
     payoutId: str(e, 'payout_id', 'payoutId'),
@@ -183,6 +186,9 @@ export interface PayoutSummary {
   lastEventAt: string;
   reconciledAt: string;
   exceptionOwner: string;
+  failureSource: string;
+  /** One sentence: is confirmation still asynchronous, when do ops investigate (status_copy). */
+  statusSentence: string;
   requestIds: string[];
 }
 
@@ -227,6 +233,8 @@ export function toPayouts(body: unknown): PayoutSummary[] {
     lastEventAt: str(p, 'last_event_at'),
     reconciledAt: str(p, 'reconciled_at'),
     exceptionOwner: str(p, 'exception_owner'),
+    failureSource: str(p, 'failure_source'),
+    statusSentence: str((pick(p, 'status_copy') ?? {}) as Json, 'sentence'),
     requestIds: (pick(p, 'request_ids') as unknown[] | undefined)?.map(String) ?? [],
   }));
 }
@@ -374,4 +382,24 @@ export function toAuditPage(body: unknown): { entries: AuditEntryView[]; nextCur
   }));
   const next = pick(body as Json, 'next_cursor');
   return { entries, nextCursor: typeof next === 'string' && next !== '' ? next : null };
+}
+
+/** GET /status: the public status page's components (functions/domain/status-page.ts). */
+export interface PlatformStatus {
+  state: string;
+  components: Array<{ component: string; state: string; reasons: string[] }>;
+  secondsSinceLastReconciliation: number | null;
+}
+
+export function toPlatformStatus(body: unknown): PlatformStatus {
+  const record = (body ?? {}) as Json;
+  return {
+    state: str(record, 'state'),
+    components: list(record, 'components').map((c) => ({
+      component: str(c, 'component'),
+      state: str(c, 'state'),
+      reasons: ((pick(c, 'reasons') as unknown[] | undefined) ?? []).map(String),
+    })),
+    secondsSinceLastReconciliation: num((pick(record, 'reconciliation') ?? {}) as Json, 'seconds_since_last_success'),
+  };
 }

@@ -2,36 +2,51 @@ import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapt
 import { DeadLetterQueue } from '../adapters/dlq';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { AuditTrail } from '../adapters/audit-trail';
+import { RunsRepository } from '../adapters/reconciliation/runs-repository';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { httpHandler } from '../http/http-handler';
-import { ENV } from '../shared/names';
-import { redriveApi, type RedriveApiDeps } from '../app/ops/redrive-api';
+import { ENV, PROVIDER_NAMES } from '../shared/names';
+import type { RedriveApiDeps } from '../app/ops/redrive-api';
+import type { StatusApiDeps } from '../app/ops/status-api';
+import { opsRedriveRoutes } from '../app/ops/ops-redrive-routes';
 
-// Entry for the DLQ, redrive and replay API (docs/ops-api.md); wiring only.
+// Entry for the DLQ, redrive and replay API (docs/ops-api.md) and the public GET /status; wiring only.
 
-let deps: RedriveApiDeps | undefined;
+let deps: { redrive: RedriveApiDeps; status: StatusApiDeps } | undefined;
 
-function dependencies(): RedriveApiDeps {
+function dependencies(): { redrive: RedriveApiDeps; status: StatusApiDeps } {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
   const webhookQueueUrl = requiredEnv(ENV.webhookQueueUrl);
-  deps = {
-    dlq: new DeadLetterQueue(sqsClient()),
-    queues: {
-      webhook: { queueUrl: webhookQueueUrl, dlqUrl: requiredEnv(ENV.webhookDlqUrl) },
-      submission: { queueUrl: requiredEnv(ENV.submissionQueueUrl), dlqUrl: requiredEnv(ENV.submissionDlqUrl) },
-      reconciliation: {
-        queueUrl: requiredEnv(ENV.reconciliationQueueUrl),
-        dlqUrl: requiredEnv(ENV.reconciliationDlqUrl),
-      },
+  const dlq = new DeadLetterQueue(sqsClient());
+  const queues = {
+    webhook: { queueUrl: webhookQueueUrl, dlqUrl: requiredEnv(ENV.webhookDlqUrl) },
+    submission: { queueUrl: requiredEnv(ENV.submissionQueueUrl), dlqUrl: requiredEnv(ENV.submissionDlqUrl) },
+    reconciliation: {
+      queueUrl: requiredEnv(ENV.reconciliationQueueUrl),
+      dlqUrl: requiredEnv(ENV.reconciliationDlqUrl),
     },
-    inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
-    webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),
-    audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
-    nowMs: () => Date.now(),
+  };
+  const nowMs = () => Date.now();
+  deps = {
+    redrive: {
+      dlq,
+      queues,
+      inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+      webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),
+      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+      nowMs,
+    },
+    status: {
+      dlq,
+      queues,
+      runs: new RunsRepository({ client, operationsTable: requiredEnv(ENV.operationsTable) }),
+      providers: PROVIDER_NAMES,
+      nowMs,
+    },
   };
   return deps;
 }
 
 // Through httpHandler: the one catch every HTTP entry shares (DomainErrors included).
-export const handler = httpHandler(async (event) => redriveApi(dependencies(), event));
+export const handler = httpHandler(async (event) => opsRedriveRoutes(dependencies(), event));

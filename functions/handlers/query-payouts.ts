@@ -1,6 +1,7 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { InvalidCursorError } from '../adapters/cursor';
 import { AuditTrail } from '../adapters/audit-trail';
+import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { httpHandler, type ApiEvent } from '../http/http-handler';
 import { lifecycleView } from '../http/lifecycle-view';
@@ -43,7 +44,7 @@ export const handler = httpHandler(async (event, requestId) => {
       // No tenant data, but a tenant route all the same: an operator token is refused here too.
       callerOf(event);
       parseQuery(noQuerySchema, event.queryStringParameters);
-      return json(200, lifecycleView(), requestId);
+      return json(200, lifecycleView(corridorMatrix().corridors), requestId);
     case 'GET /payouts':
       return listPayouts(event, requestId);
     case 'GET /payouts/{payoutId}': {

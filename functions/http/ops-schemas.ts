@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
+import { FAILURE_SOURCES } from '../domain/failure-source';
 import { CORRECTION_ID_PATTERN, EXCEPTION_ID_PATTERN } from '../shared/ids';
 import { QUEUE_NAMES } from '../shared/names';
 import { REPLAY_EVENTS_PER_CALL_MAX } from './redrive-requests';
@@ -23,6 +24,9 @@ export const exceptionViewSchema = z.object({
   exception_id: z.string().regex(EXCEPTION_ID_PATTERN),
   category: z.enum(EXCEPTION_CATEGORIES),
   owner: z.enum(EXCEPTION_OWNERS),
+  failure_source: z
+    .enum(FAILURE_SOURCES)
+    .describe('What the category says about the cause: provider, recipient details, compliance or our platform'),
   state: z.enum(EXCEPTION_STATES),
   payout_id: z.string().optional(),
   opened_at: iso,

@@ -1,5 +1,7 @@
 import { approvalStateOf, type PayoutApproval } from '../domain/approval';
+import { failureSourceOfPayout } from '../domain/failure-source';
 import type { Payout, TimelineEntry } from '../domain/payout';
+import { investigationFrom, statusCopy } from '../domain/status-copy';
 import { reversalViewStatus, type PayoutReversal } from '../domain/reversal';
 import type { PayoutView } from './schemas';
 
@@ -18,6 +20,8 @@ export function payoutView(payout: Payout): PayoutView {
     fee: payout.feeMinor ?? null,
     status: payout.status,
     status_reason: payout.statusReason ?? null,
+    status_copy: statusCopyView(payout),
+    failure_source: failureSourceOfPayout(payout),
     destination: payout.destination,
     recipient: payout.recipient,
     description: payout.description ?? null,
@@ -29,6 +33,18 @@ export function payoutView(payout: Payout): PayoutView {
     reconciled_at: payout.reconciledAt ?? null,
     approval: payout.approval === undefined ? null : approvalView(payout.approval),
     reversal: payout.reversal === undefined ? null : reversalView(payout, payout.reversal),
+  };
+}
+
+function statusCopyView(payout: Payout): PayoutView['status_copy'] {
+  const corridor = { country: payout.destination.country, currency: payout.currency };
+  const copy = statusCopy(payout.status, corridor);
+  return {
+    confirmation: copy.confirmation,
+    sentence: copy.sentence,
+    recheck_after_seconds: copy.recheckAfterSeconds,
+    investigation_after_seconds: copy.investigationAfterSeconds,
+    investigation_from: investigationFrom(payout.status, corridor, payout.createdAt),
   };
 }
 

@@ -9,6 +9,7 @@ import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/li
 import { AMOUNT_MINOR_MAX_SAFE, CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { TEXT_REFUSALS, textField } from '../domain/text';
 import { ERROR_TYPES } from './api-error';
+import { failureSourceSchema, payoutStatusCopySchema, statusCopyFields } from './status-copy-schema';
 
 /**
  * The API's schemas: handlers validate with them and GET /openapi.json is generated from them, so
@@ -120,6 +121,8 @@ export const payoutViewSchema = z.object({
   fee: z.number().int().nullable(),
   status: z.enum(PAYOUT_STATUSES),
   status_reason: z.string().nullable(),
+  status_copy: payoutStatusCopySchema,
+  failure_source: failureSourceSchema,
   destination: z.object({
     country: z.string(),
     method: z.string(),
@@ -284,7 +287,14 @@ export const timelineSchema = z.object({ payout_id: z.string(), data: z.array(ti
 
 export const lifecycleSchema = z.object({
   statuses: z.array(
-    z.object({ status: z.enum(PAYOUT_STATUSES), terminal: z.boolean(), awaiting_provider: z.boolean() }),
+    z.object({
+      status: z.enum(PAYOUT_STATUSES),
+      terminal: z.boolean(),
+      awaiting_provider: z.boolean(),
+      copy: z
+        .array(z.object({ country: z.string(), currency: z.enum(currencyCodes), ...statusCopyFields }))
+        .describe('What the status means to a reader, per launch corridor (its thresholds follow its ETA)'),
+    }),
   ),
   events: z.array(
     z.object({

@@ -156,7 +156,12 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
       const overdue = item.state !== 'resolved' && item.slaDueAt !== '' && Date.parse(item.slaDueAt) < now;
       return [
         h('code', {}, item.exceptionId),
-        text(item.category),
+        h(
+          'span',
+          {},
+          text(item.category),
+          item.failureSource ? h('span', { class: 'muted' }, ` · cause: ${item.failureSource}`) : null,
+        ),
         text(item.owner) + (item.assignee ? ` (${item.assignee})` : ''),
         h('span', { class: `state ${item.state}` }, text(item.state)),
         item.payoutId ? h('code', {}, item.payoutId) : '—',

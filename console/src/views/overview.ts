@@ -1,9 +1,10 @@
 // Overview: queue depths first (is anything backing up, is anything dead-lettered?), then the
-// last reconciliation run.
+// last reconciliation run, then the platform status (GET /status) with the reconciliation lag.
 import { toQueues } from '../contract';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { h, replace, table } from '../dom';
 import { ageText } from '../format';
+import { mountPlatformStatusPanel } from './platform-status';
 import { mountReconciliationPanel } from './reconciliation';
 
 export function mountOverview(section: HTMLElement, context: ViewContext): () => Promise<void> {
@@ -14,6 +15,11 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
     id: 'reconciliation-panel',
     class: 'panel',
     'aria-labelledby': 'reconciliation-heading',
+  });
+  const platform = h('section', {
+    id: 'platform-status-panel',
+    class: 'panel',
+    'aria-labelledby': 'platform-status-heading',
   });
   replace(
     section,
@@ -26,6 +32,7 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
       body,
     ),
     reconciliation,
+    platform,
   );
 
   async function refresh(): Promise<void> {
@@ -60,8 +67,9 @@ export function mountOverview(section: HTMLElement, context: ViewContext): () =>
     }
   }
   const refreshReconciliation = mountReconciliationPanel(reconciliation, context);
+  const refreshPlatform = mountPlatformStatusPanel(platform, context);
   const refreshAll = async (): Promise<void> => {
-    await Promise.all([refresh(), refreshReconciliation()]);
+    await Promise.all([refresh(), refreshReconciliation(), refreshPlatform()]);
   };
   refreshButton.addEventListener('click', () => void refresh());
   return refreshAll;

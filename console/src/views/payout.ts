@@ -31,6 +31,8 @@ const SUMMARY_FIELDS: Array<[label: string, value: (p: PayoutSummary) => string]
   ['Last event', (p) => timeText(p.lastEventAt)],
   ['Reconciled', (p) => timeText(p.reconciledAt)],
   ['Exception owner', (p) => show(p.exceptionOwner)],
+  ['Failure source', (p) => show(p.failureSource)],
+  ['What the status means', (p) => show(p.statusSentence)],
   ['Request ids', (p) => p.requestIds.join(', ') || '—'],
 ];
 

@@ -48,6 +48,7 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
     provider: payout.provider,
     ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
     status: payout.status,
+    ...(payout.statusReason === undefined ? {} : { statusReason: payout.statusReason }),
     amountMinor: payout.amountMinor,
     ...(payout.feeMinor === undefined ? {} : { feeMinor: payout.feeMinor }),
     currency: payout.currency,

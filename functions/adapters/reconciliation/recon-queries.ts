@@ -14,7 +14,7 @@ const REPORT_COLUMNS_SQL = `line INTEGER NOT NULL, provider_reference VARCHAR, p
 const PAYOUT_COLUMNS_SQL = `payout_id VARCHAR NOT NULL, idempotency_key VARCHAR NOT NULL, batch_id VARCHAR,
   provider VARCHAR NOT NULL, provider_reference VARCHAR, status VARCHAR NOT NULL, amount_minor BIGINT NOT NULL,
   fee_minor BIGINT, currency VARCHAR NOT NULL, created_at VARCHAR NOT NULL, last_event_at VARCHAR NOT NULL,
-  ledger_amount_minor BIGINT, ledger_fee_minor BIGINT, bucket INTEGER NOT NULL`;
+  ledger_amount_minor BIGINT, ledger_fee_minor BIGINT, status_reason VARCHAR, bucket INTEGER NOT NULL`;
 
 export const CREATE_TABLES = [
   `CREATE TABLE report (${REPORT_COLUMNS_SQL})`,
@@ -110,11 +110,11 @@ const NULL_PAYOUT = Array.from({ length: 13 }, () => 'NULL').join(', ');
 export const FOR_DOMAIN = `
 SELECT o.bucket, o.payout_id, o.idempotency_key, o.batch_id, o.provider, o.provider_reference, o.status,
   o.amount_minor::DOUBLE, o.fee_minor::DOUBLE, o.currency, o.created_at, o.last_event_at,
-  o.ledger_amount::DOUBLE, o.ledger_fee::DOUBLE, ${REPORT_OUT}, r.by_ref
+  o.ledger_amount::DOUBLE, o.ledger_fee::DOUBLE, ${REPORT_OUT}, r.by_ref, o.status_reason
 FROM cand o ANTI JOIN clean_lines k ON k.payout_id = o.payout_id
   LEFT JOIN resolved r ON r.resolved_id = o.payout_id
 UNION ALL
-SELECT r.bucket, ${NULL_PAYOUT}, ${REPORT_OUT}, NULL FROM orphans r
+SELECT r.bucket, ${NULL_PAYOUT}, ${REPORT_OUT}, NULL, NULL FROM orphans r
 ORDER BY 1, 2 NULLS LAST, 15`;
 
 /** The agreed rows, summed for summary.json (summary.ts adds them as it adds a row). */

@@ -262,7 +262,8 @@ type Cell = unknown;
 function domainRowOf(cells: readonly Cell[]): DomainRow {
   const [bucket, payoutId, byRef] = [cells[0] as number, cells[1] as string | null, cells[26] as boolean | null];
   const claim = cells[14] === null ? undefined : reportRowOf(cells.slice(14, 26));
-  const payout = payoutId === null ? undefined : reconPayoutOf(cells.slice(1, 14));
+  // The payout's status_reason comes last (cells[27]), after the claim and by_ref.
+  const payout = payoutId === null ? undefined : reconPayoutOf([...cells.slice(1, 14), cells[27] ?? null]);
   return {
     bucket,
     ...(payout === undefined ? {} : { payout }),
@@ -291,6 +292,7 @@ function reconPayoutOf(c: readonly Cell[]): ReconPayout {
     lastEventAt: c[10] as string,
     ...present('ledgerAmountMinor', c[11]),
     ...present('ledgerFeeMinor', c[12]),
+    ...present('statusReason', c[13]),
   };
 }
 
@@ -365,6 +367,7 @@ export class StoreAppender {
     a.appendVarchar(payout.lastEventAt);
     big(payout.ledgerAmountMinor);
     big(payout.ledgerFeeMinor);
+    text(payout.statusReason);
     a.appendInteger(bucketOf(payout.payoutId, this.buckets));
     a.endRow();
   }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { failureSourceOfException } from '../../domain/failure-source';
 import {
   ExceptionConflictError,
   ExceptionNotFoundError,
@@ -204,6 +205,7 @@ export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView 
     exception_id: e.exceptionId,
     category: e.category,
     owner: e.owner,
+    failure_source: failureSourceOfException(e.category),
     state: e.state,
     payout_id: e.payoutId,
     opened_at: e.openedAt,

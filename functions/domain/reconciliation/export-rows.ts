@@ -1,3 +1,4 @@
+import { failureSourceOfException, failureSourceOfPayout } from '../failure-source';
 import { formatDecimal, type CurrencyCode } from '../money';
 import { csvRecord } from './csv-writer';
 import type { ExceptionOwner, MismatchCategory } from './categories';
@@ -43,6 +44,8 @@ export const RECONCILIATION_CSV_COLUMNS = [
   'report_line',
   // Every mismatch of the row, dominant first (= mismatch_category), `;` between them.
   'mismatches',
+  // Who a failed or mismatched row waits on: provider, recipient, compliance or platform (failure-source.ts).
+  'failure_source',
 ] as const;
 
 export const EXCEPTIONS_CSV_COLUMNS = [
@@ -70,6 +73,16 @@ export interface ExceptionRef {
 /** Between the values of the `mismatches` column: not a CSV delimiter, and never in a category name. */
 export const MISMATCHES_SEPARATOR = ';';
 const mismatchesCell = (row: ReconRow): string => row.mismatches.join(MISMATCHES_SEPARATOR);
+
+/**
+ * The dominant mismatch's source when the row disagrees; else the payout's own (a failed or
+ * reversed payout, from its failure code); empty for a row that is neither.
+ */
+function failureSourceCell(row: ReconRow): string {
+  const dominant = row.mismatches[0];
+  if (dominant !== undefined) return failureSourceOfException(dominant);
+  return row.payout === undefined ? '' : (failureSourceOfPayout(row.payout) ?? '');
+}
 
 const header = (columns: readonly string[]): string => csvRecord(columns);
 export const RECONCILIATION_CSV_HEADER = header(RECONCILIATION_CSV_COLUMNS);
@@ -128,6 +141,7 @@ export function reconciliationCsvLine(row: ReconRow, exception: ExceptionRef | u
       exception?.owner,
       r?.line,
       mismatchesCell(row),
+      failureSourceCell(row),
     ],
     RECON_NUMERIC,
   );

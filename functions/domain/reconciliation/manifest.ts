@@ -8,8 +8,9 @@ export const GENERATOR = 'payout-platform/reconcile';
  * Bumped when the export format changes; finance's loaders key on it. 1.1.0: the `mismatches`
  * column at the end of reconciliation.csv and exceptions.csv (an addition; nothing else moved).
  * 1.2.0: audit.jsonl, the day's audit trail, and its `audit_trail` input (additions).
+ * 1.3.0: the `failure_source` column at the end of reconciliation.csv (an addition; nothing else moved).
  */
-export const GENERATOR_VERSION = '1.2.0';
+export const GENERATOR_VERSION = '1.3.0';
 
 export interface ManifestFile {
   readonly name: string;

@@ -11,6 +11,8 @@ export interface ReconPayout {
   readonly provider: string;
   readonly providerReference?: string;
   readonly status: PayoutStatus;
+  /** The provider's failure code on a failed or reversed payout (its failure source, in the export). */
+  readonly statusReason?: string;
   readonly amountMinor: number;
   readonly feeMinor?: number;
   readonly currency: CurrencyCode;

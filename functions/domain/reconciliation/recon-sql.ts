@@ -3,6 +3,7 @@ import { PAYOUT_STATUSES } from '../lifecycle';
 import { FAILED_DETAIL, batchContradictsItem, statusesAgree } from './classify';
 import { PROVIDER_STATUSES } from './report';
 import { RECONCILIATION_CSV_COLUMNS } from './export-rows';
+import { FAILURE_SOURCE_BY_CODE } from '../failure-source';
 
 /**
  * The reconciliation's SQL, as text: DuckDB runs it in the Lambda (adapters/reconciliation/recon-store.ts)
@@ -28,6 +29,18 @@ const AGREEING_STATUS_PAIRS = PAYOUT_STATUSES.flatMap((ours) =>
 const CONTRADICTING_BATCH_PAIRS = PROVIDER_STATUSES.flatMap((batch) =>
   PROVIDER_STATUSES.filter((item) => batchContradictsItem(batch, item)).map((item) => `${batch}/${item}`),
 );
+
+/**
+ * failureSourceOfPayout for a clean row, from the domain's own code table: a failed or reversed
+ * payout's code (failureCodeOf: before the first colon, trimmed), a code not listed is the
+ * provider's, and every other status has none (a clean row has no mismatch to attribute).
+ */
+const failureSourceCases = Object.entries(FAILURE_SOURCE_BY_CODE)
+  .map(([code, source]) => `WHEN ${quoted(code)} THEN ${quoted(source)}`)
+  .join(' ');
+const FAILURE_SOURCE_CELL = `CASE WHEN o.status NOT IN ('failed', 'reversed') THEN ''
+  WHEN o.status_reason IS NULL THEN 'provider'
+  ELSE CASE trim(split_part(o.status_reason, ':', 1)) ${failureSourceCases} ELSE 'provider' END END`;
 
 const pow10Cases = [...new Set(Object.values(CURRENCY_EXPONENTS))]
   .map((exponent) => `WHEN ${exponent} THEN ${10 ** exponent}`)
@@ -155,6 +168,7 @@ const CLEAN_CELLS: Record<(typeof RECONCILIATION_CSV_COLUMNS)[number], string> =
   exception_owner: `''`,
   report_line: 'recon_num(r.line)',
   mismatches: `''`,
+  failure_source: FAILURE_SOURCE_CELL,
 };
 
 export const CLEAN_LINE = `concat_ws(',', ${RECONCILIATION_CSV_COLUMNS.map((c) => CLEAN_CELLS[c]).join(', ')}) || chr(13)`;

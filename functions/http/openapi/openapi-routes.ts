@@ -44,6 +44,7 @@ import {
   replayBodySchema,
 } from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
+import { STATUS_ROUTES } from './status-routes';
 import {
   exportsResponseSchema,
   reconciliationResponseSchema,
@@ -240,7 +241,9 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       scope: 'payouts:read',
       operationId: 'getLifecycle',
       summary: 'The payout state graph',
-      description: 'Statuses, events and the allowed transitions, from the one table the code uses.',
+      description:
+        'Statuses, events and the allowed transitions, from the one table the code uses; which moves arrive by ' +
+        'webhook and which only by polling; per status and launch corridor, one sentence for a reader.',
       tags: ['payouts'],
       query: noQuerySchema,
       responses: { 200: { description: 'Statuses, events and allowed transitions', schema: lifecycleSchema } },
@@ -637,6 +640,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...DLQ_ROUTES,
     ...RECONCILIATION_ROUTES,
     ...AUDIT_ROUTES,
+    ...STATUS_ROUTES,
   ];
 }
 

@@ -84,6 +84,7 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
     expect(mine.statusCode).toBe(200);
     expect(mine.headers['request-id']).toBeTruthy();
     const view = JSON.parse(mine.body);
+    expect(view.status_copy).toMatchObject({ confirmation: expect.any(String), sentence: expect.any(String) });
     expect(Object.keys(view).sort()).toEqual(
       [
         'amount',
@@ -107,6 +108,9 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
         'request_ids',
         'status',
         'status_reason',
+        // What the status means to a reader and who a failure waits on (issue 11 §3).
+        'status_copy',
+        'failure_source',
       ].sort(),
     );
     expect(view.request_ids).toHaveLength(1);

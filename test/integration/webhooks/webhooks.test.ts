@@ -239,6 +239,8 @@ describe('DLQ, exceptions, redrive and replay', () => {
     const open = await h.ops('GET', '/exceptions', undefined, { state: 'open', category: 'forbidden_transition' });
     const row = open.body.data?.find((e) => e['payout_id'] === payoutId);
     expect(row).toMatchObject({ owner: 'ops', state: 'open', sla_breached: false });
+    // Failure attribution (issue 11): a provider that sent a forbidden transition is the provider's cause.
+    expect(row?.['failure_source']).toBe('provider');
     const id = String(row?.['exception_id']);
     expect((await h.ops('POST', `/exceptions/${id}/assign`, {})).body).toMatchObject({
       state: 'assigned',

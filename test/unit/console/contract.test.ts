@@ -8,6 +8,7 @@ import {
   toExceptions,
   toLastReconciliation,
   toPayouts,
+  toPlatformStatus,
   toQueues,
   toRedriveOutcome,
   toTimeline,
@@ -77,6 +78,21 @@ describe('console contract', () => {
       ],
     });
     expect(item).toMatchObject({ exceptionId: 'exc_1', provider: 'sandbox', state: 'open', notes: [{ note: 'done' }] });
+  });
+
+  it('reads GET /status: components, reasons and the reconciliation lag', () => {
+    expect(
+      toPlatformStatus({
+        state: 'degraded',
+        components: [{ component: 'reconciliation', state: 'degraded', reasons: ['missed'] }],
+        reconciliation: { last_success_at: 'x', seconds_since_last_success: 90_000 },
+      }),
+    ).toEqual({
+      state: 'degraded',
+      components: [{ component: 'reconciliation', state: 'degraded', reasons: ['missed'] }],
+      secondsSinceLastReconciliation: 90_000,
+    });
+    expect(toPlatformStatus({}).secondsSinceLastReconciliation).toBeNull();
   });
 
   it('counts what matched on a dry run and what moved or was enqueued on a real one', () => {
@@ -160,6 +176,10 @@ describe('console contract', () => {
       requestIds: ['req-1'],
     });
     expect(toPayouts({ data: [] })).toEqual([]);
+    const [failed] = toPayouts({
+      data: [{ payout_id: 'po_2', failure_source: 'recipient', status_copy: { sentence: 'Failed: final.' } }],
+    });
+    expect(failed).toMatchObject({ failureSource: 'recipient', statusSentence: 'Failed: final.' });
     expect(
       toTimeline({
         payout_id: 'po_1',

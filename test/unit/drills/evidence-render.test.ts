@@ -1,5 +1,6 @@
 // The evidence pack's pure half (drills/_gate/render.ts, drills/_gate/facts.ts): facts → one page.
 import { describe, expect, it } from 'vitest';
+import { corridorMatrix as corridorConfig } from '../../../functions/adapters/corridors-config';
 import { lifecycleView } from '../../../functions/http/lifecycle-view';
 import type { DrillResult } from '../../../drills/_gate/drill-result';
 import {
@@ -31,7 +32,7 @@ function drill(overrides: Partial<DrillResult> = {}): DrillResult {
 }
 
 function facts(overrides: Partial<EvidenceFacts> = {}): EvidenceFacts {
-  const lifecycle = lifecycleView();
+  const lifecycle = lifecycleView(corridorConfig().corridors);
   return {
     meta: { commit: 'abc123', finished_at: '2026-12-01T10:01:00.000Z', hostname: 'ci' },
     status_model: statusModel(lifecycle),
@@ -131,7 +132,7 @@ describe('table', () => {
 
 describe('facts', () => {
   it('forbidden transitions are every other ordered pair of statuses', () => {
-    const lifecycle = lifecycleView();
+    const lifecycle = lifecycleView(corridorConfig().corridors);
     const forbidden = forbiddenTransitions(lifecycle);
     const pairs = PAYOUT_STATUSES.length * (PAYOUT_STATUSES.length - 1);
     expect(forbidden.length + lifecycle.transitions.length).toBe(pairs);
@@ -140,7 +141,7 @@ describe('facts', () => {
   });
 
   it("the webhook catalog is the providers' own mapping joined with the lifecycle", () => {
-    const catalog = webhookCatalog(lifecycleView());
+    const catalog = webhookCatalog(lifecycleView(corridorConfig().corridors));
     expect(catalog).toContainEqual(
       expect.objectContaining({ provider: 'sandbox', event_type: 'payout.returned', our_event: 'provider_reversed' }),
     );

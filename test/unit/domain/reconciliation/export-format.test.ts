@@ -47,7 +47,8 @@ describe('export format', () => {
   });
 
   it('writes every mismatch of a row, dominant first, in the last column of both files', () => {
-    expect([RECONCILIATION_CSV_COLUMNS.at(-1), EXCEPTIONS_CSV_COLUMNS.at(-1)]).toEqual(['mismatches', 'mismatches']);
+    // reconciliation.csv has failure_source after it (issue 11, generator 1.3.0).
+    expect([RECONCILIATION_CSV_COLUMNS.at(-2), EXCEPTIONS_CSV_COLUMNS.at(-1)]).toEqual(['mismatches', 'mismatches']);
     const p = payout(1, { feeMinor: 25 });
     const row = classifyPayout(
       p,
@@ -78,6 +79,35 @@ describe('export format', () => {
       csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(matched, undefined))[0]!
         .mismatches,
     ).toBe('');
+  });
+
+  it('adds failure_source as the last column of reconciliation.csv and nowhere else', () => {
+    expect(RECONCILIATION_CSV_COLUMNS.at(-1)).toBe('failure_source');
+    expect(RECONCILIATION_CSV_COLUMNS.indexOf('failure_source')).toBe(RECONCILIATION_CSV_COLUMNS.length - 1);
+    expect(EXCEPTIONS_CSV_COLUMNS).not.toContain('failure_source');
+  });
+
+  it.each([
+    ['a matched paid payout', payout(1), 'paid', ''],
+    [
+      'a failed payout whose bank account is closed',
+      payout(1, { status: 'failed', statusReason: 'account_closed' }),
+      'failed',
+      'recipient',
+    ],
+    ['a failed payout without a code', payout(1, { status: 'failed' }), 'failed', 'provider'],
+    [
+      'a failed payout our balance could not fund',
+      payout(1, { status: 'failed', statusReason: 'insufficient_funds: low' }),
+      'failed',
+      'platform',
+    ],
+    // A mismatch decides: the provider's report disagrees with us.
+    ['a paid payout the provider reports in transit', payout(1), 'in_transit', 'provider'],
+  ] as const)('failure_source of %s', (_name, p, providerStatus, source) => {
+    const row = classifyPayout(p, [{ ...rowFor(p, { status: providerStatus }), line: 2 }], 'provider_reference');
+    const [recon] = csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(row, undefined));
+    expect(recon!.failure_source).toBe(source);
   });
 
   it('summarises per currency in a fixed key order, with no wall-clock time', () => {

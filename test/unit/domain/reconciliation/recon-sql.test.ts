@@ -40,6 +40,17 @@ const VARIANTS: Record<string, (p: ReconPayout, r: ReportRow) => Case> = {
     claim: { ...r, currency: 'JPY', grossMinor: 7, feeMinor: 0, netMinor: 7, providerReference: '@ref' },
     byReference: true,
   }),
+  // failure_source of a clean failed or reversed row comes from its code, in SQL as in failure-source.ts.
+  'a recipient failure code with its message': (p, r) => ({
+    payout: { ...p, statusReason: 'account_closed: the account is closed' },
+    claim: r,
+    byReference: true,
+  }),
+  'a failure code nobody listed': (p, r) => ({
+    payout: { ...p, statusReason: 'something_new' },
+    claim: r,
+    byReference: true,
+  }),
   'three-decimal currency, negative net': (p, r) => ({
     payout: { ...p, currency: 'BHD', amountMinor: 5, feeMinor: 9 },
     claim: { ...r, currency: 'BHD', grossMinor: 5, feeMinor: 9, netMinor: -4 },
@@ -73,7 +84,7 @@ beforeAll(async () => {
   for (const sql of RECON_MACROS) await connection.run(sql);
   await connection.run(`CREATE TABLE o (case_no INTEGER, payout_id VARCHAR, idempotency_key VARCHAR, batch_id VARCHAR,
     provider VARCHAR, provider_reference VARCHAR, status VARCHAR, amount_minor BIGINT, fee_minor BIGINT,
-    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER)`);
+    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER, status_reason VARCHAR)`);
   await connection.run(`CREATE TABLE r (case_no INTEGER, line INTEGER, provider_reference VARCHAR, payout_id VARCHAR,
     batch_id VARCHAR, batch_status VARCHAR, status VARCHAR, currency VARCHAR, gross_minor BIGINT, fee_minor BIGINT,
     net_minor BIGINT, created_at VARCHAR, settled_at VARCHAR, exp INTEGER)`);
@@ -99,6 +110,7 @@ async function load(all: readonly Case[]): Promise<void> {
     int(o, p.ledgerAmountMinor);
     int(o, p.ledgerFeeMinor);
     o.appendInteger(CURRENCY_EXPONENTS[p.currency]);
+    text(o, p.statusReason);
     o.endRow();
     r.appendInteger(n);
     r.appendInteger(q.line);

@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { DeadLetterPort } from '../../adapters/dlq';
+import type { RunsRepository } from '../../adapters/reconciliation/runs-repository';
+import { statusPage, type QueueSignal } from '../../domain/status-page';
+import { noQuerySchema, parseQuery } from '../../http/query-parameters';
+import { json, requestIdOf, type HttpResult } from '../../http/response';
+import type { StatusResponse } from '../../http/status-schemas';
+import { STATUS_THRESHOLDS } from '../../shared/alarm-thresholds';
+import type { QueueName } from '../../shared/names';
+
+/**
+ * GET /status, public: the status page's components from the alarm signals (queue and DLQ depths
+ * from SQS, the last successful reconciliation). The route has no JWT, so an answer is kept for
+ * STATUS_CACHE_SECONDS: a burst of page loads costs the queues one read, not one per load.
+ */
+export const STATUS_CACHE_SECONDS = 10;
+
+export interface StatusApiDeps {
+  dlq: Pick<DeadLetterPort, 'depth'>;
+  queues: Record<QueueName, { queueUrl: string; dlqUrl: string }>;
+  runs: Pick<RunsRepository, 'lastSuccess'>;
+  providers: readonly string[];
+  nowMs(): number;
+}
+
+const cache = new WeakMap<StatusApiDeps, { atMs: number; body: StatusResponse }>();
+
+export async function statusResponse(deps: StatusApiDeps): Promise<StatusResponse> {
+  const nowMs = deps.nowMs();
+  const cached = cache.get(deps);
+  if (cached !== undefined && nowMs - cached.atMs < STATUS_CACHE_SECONDS * 1_000) return cached.body;
+  const body = await readStatus(deps, nowMs);
+  cache.set(deps, { atMs: nowMs, body });
+  return body;
+}
+
+async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusResponse> {
+  const [webhook, submission, reconciliation, lastRun] = await Promise.all([
+    queueSignal(deps, 'webhook'),
+    queueSignal(deps, 'submission'),
+    queueSignal(deps, 'reconciliation'),
+    deps.runs.lastSuccess(),
+  ]);
+  const lastSuccessAt = lastRun?.finishedAt ?? null;
+  const page = statusPage(
+    deps.providers,
+    // SQS reports no message ages (CloudWatch does, for the alarm); rejected webhooks are a metric too.
+    {
+      webhook,
+      submission,
+      reconciliation,
+      webhookRejectedInPeriod: null,
+      lastReconciliationSucceededAt: lastSuccessAt,
+      incidents: [],
+    },
+    STATUS_THRESHOLDS,
+    nowMs,
+  );
+  return {
+    state: page.state,
+    components: page.components.map((c) => ({ component: c.component, state: c.state, reasons: [...c.reasons] })),
+    reconciliation: {
+      last_success_at: lastSuccessAt,
+      seconds_since_last_success:
+        lastSuccessAt === null ? null : Math.floor((nowMs - Date.parse(lastSuccessAt)) / 1_000),
+    },
+    updated_at: new Date(nowMs).toISOString(),
+  };
+}
+
+async function queueSignal(deps: StatusApiDeps, queue: QueueName): Promise<QueueSignal> {
+  const dead = await deps.dlq.depth(deps.queues[queue].dlqUrl);
+  return { dlqDepth: dead.visible, oldestMessageAgeSeconds: null };
+}
+
+/** The route itself: no JWT (lib/routes.ts says why), no query parameters, a short public cache. */
+export async function statusApi(deps: StatusApiDeps, event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const requestId = requestIdOf(event);
+  parseQuery(noQuerySchema, event.queryStringParameters);
+  const body = await statusResponse(deps);
+  return json(200, body, requestId, { 'cache-control': `public, max-age=${STATUS_CACHE_SECONDS}` });
+}
