@@ -1,3 +1,4 @@
+import { ACTION_OPERATIONS } from './action-operations';
 import { corridorMatrix } from '../../functions/adapters/corridors-config';
 import { parseCreatePayoutRequest, type CreatePayoutRequest } from '../../functions/http/create-payout-request';
 import { PROVIDER_NEXT_STATES, REDELIVERY_DELAY_SECONDS, signedHeaders, type Delivery } from './provider';
@@ -7,8 +8,8 @@ import { SIM_TENANTS, type ClientRequest, type World } from './world';
 /**
  * The operation table: what can happen in a step of a history. Each row says how likely it is now
  * (0 when it cannot happen: nothing to deliver, nobody to retry) and starts its task(s) on the
- * scheduler; a step runs one to three at once. A new use case (approvals, cancels, reversals,
- * operator corrections) is one more row that spawns it through World.
+ * scheduler; a step runs one to three at once. A new use case is one more row that spawns it through
+ * World (the tenant's actions are in action-operations.ts).
  */
 export interface Operation {
   readonly name: string;
@@ -37,6 +38,21 @@ const TEMPLATES = [
     destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
     recipient: { name: 'Grace Hopper' },
     description: 'small',
+  },
+  // At and over config/approval-policy.json's four-eyes threshold (1,000,000 minor units): created
+  // requires_approval, submitted only once another principal of the tenant approves.
+  {
+    amount: 1_000_000,
+    currency: 'GBP',
+    destination: { country: 'GB', method: 'faster_payments', sort_code: '601613', account_number: '31926819' },
+    recipient: { name: 'Ada Lovelace' },
+  },
+  {
+    amount: 2_500_000,
+    currency: 'EUR',
+    destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+    recipient: { name: 'Grace Hopper' },
+    description: 'large',
   },
 ] as const;
 
@@ -327,4 +343,5 @@ export const OPERATIONS: readonly Operation[] = [
       return `time passes: ${minutes} min`;
     },
   },
+  ...ACTION_OPERATIONS,
 ];
