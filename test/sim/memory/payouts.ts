@@ -418,11 +418,14 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
   /** adapters/payout-waiting-index.ts' APPROVAL partition: awaiting approval, expired before the instant, oldest first. */
   async approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> {
     await this.gate.point('payouts.queryApprovals');
-    return [...this.state.payouts.values()]
-      .filter((p) => p.status === 'requires_approval' && p.approval !== undefined && p.approval.expiresAt < nowIso)
-      .sort((a, b) => (a.approval!.expiresAt < b.approval!.expiresAt ? -1 : 1))
-      .slice(0, limit)
-      .map((p) => p.payoutId);
+    return (
+      [...this.state.payouts.values()]
+        .filter((p) => p.status === 'requires_approval' && p.approval !== undefined && p.approval.expiresAt < nowIso)
+        // gsi3sk `<expiresAt>#<payoutId>`: by expiry, then id.
+        .sort((a, b) => (`${a.approval!.expiresAt}#${a.payoutId}` < `${b.approval!.expiresAt}#${b.payoutId}` ? -1 : 1))
+        .slice(0, limit)
+        .map((p) => p.payoutId)
+    );
   }
 
   /** The REVERSAL partition: empty, as the simulation opens no reversals. */
