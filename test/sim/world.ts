@@ -158,6 +158,13 @@ export class World {
   readonly terminalSeen = new Map<string, { status: string; version: number }>();
   /** How many records of each audit chain the invariant has verified already (it verifies the rest). */
   readonly auditVerified = new Map<string, number>();
+  /**
+   * Per payout, the timeline and chain lengths `every-change-audited` last found agreeing: both are
+   * append-only and frozen, so unchanged lengths mean unchanged verdicts (the check is incremental).
+   */
+  readonly auditAgreed = new Map<string, string>();
+  /** `ledger-balances-to-zero`'s running sums of the journal, and how many entries they cover. */
+  readonly journalSums = { entries: 0, byKey: new Map<string, number>() };
   /** Event ids of the hostile provider's events: they must never move anything. */
   readonly hostile = new Set<string>();
   private readonly settlements: Array<() => void> = [];
