@@ -1,5 +1,5 @@
 import { bodyOf, newActionRequest, startAction, type SimAction, type SimPrincipal } from './actions';
-import type { Operation } from './operations';
+import type { Operation } from './operation';
 import { SIM_TENANTS, type World } from './world';
 
 /**

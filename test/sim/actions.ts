@@ -19,7 +19,10 @@ import type { Gate } from './gate';
 import { InMemoryActionKeys } from './memory/action-keys';
 import { InMemoryIdempotencyLayer } from './memory/idempotency';
 import { sender } from './memory/queues';
+import type { ActionRequest, SimAction, SimPrincipal } from './action-requests';
 import { lambdaContext, type World } from './world';
+
+export type { ActionRequest, SimAction, SimPrincipal } from './action-requests';
 
 /**
  * The tenant's payout actions (approve, reject, cancel) as the payout-actions Lambda runs them:
@@ -29,28 +32,6 @@ import { lambdaContext, type World } from './world';
  * other error is the task's failure, retried by the client — and a programmer error is a finding.
  * Reversals are not driven yet (docs/simulation.md).
  */
-export type SimAction = 'approve' | 'reject' | 'cancel';
-
-/**
- * Who calls: the tenant's backend (it created every payout; payouts:write), its approver (another
- * app client; payouts:approve), and the creator itself holding an approver's token — four eyes
- * must refuse that one, whichever scopes it holds.
- */
-export type SimPrincipal = 'backend' | 'approver' | 'creator-as-approver';
-
-export interface ActionRequest {
-  id: number;
-  tenantId: string;
-  principal: SimPrincipal;
-  action: SimAction;
-  payoutId: string;
-  idempotencyKey: string;
-  body: Record<string, string>;
-  /** Status codes answered so far (a crash or an unforeseen error answers none). */
-  answers: number[];
-  /** Answered with something other than "retry": a success or a refusal. */
-  done: boolean;
-}
 
 const ROUTE_OF: Readonly<Record<SimAction, string>> = {
   approve: 'POST /payouts/{payoutId}/approve',

@@ -3,20 +3,10 @@ import { corridorMatrix } from '../../functions/adapters/corridors-config';
 import { parseCreatePayoutRequest, type CreatePayoutRequest } from '../../functions/http/create-payout-request';
 import { PROVIDER_NEXT_STATES, REDELIVERY_DELAY_SECONDS, signedHeaders, type Delivery } from './provider';
 import type { QueuedMessage, SimQueue } from './memory/queues';
+import type { Operation } from './operation';
 import { SIM_TENANTS, type ClientRequest, type World } from './world';
 
-/**
- * The operation table: what can happen in a step of a history. Each row says how likely it is now
- * (0 when it cannot happen: nothing to deliver, nobody to retry) and starts its task(s) on the
- * scheduler; a step runs one to three at once. A new use case is one more row that spawns it through
- * World (the tenant's actions are in action-operations.ts).
- */
-export interface Operation {
-  readonly name: string;
-  weight(world: World): number;
-  /** Starts the operation's tasks; returns a line for the history. */
-  start(world: World): string;
-}
+/** The operation table (the `Operation` row: operation.ts); the tenant actions' rows are in action-operations.ts. */
 
 /** Create bodies, parsed once by the real request parser (the corridor matrix of config/corridors.json). */
 const TEMPLATES = [
@@ -202,6 +192,8 @@ export const consumeWebhook =
 export const consumeSubmission =
   (world: World) => (gate: Parameters<Parameters<World['spawn']>[1]>[0], m: QueuedMessage) =>
     world.submit(gate, m);
+
+export type { Operation } from './operation';
 
 export const OPERATIONS: readonly Operation[] = [
   // First, so that a zeroed draw — the shrinker's simplest choice — is a step where nothing happens.

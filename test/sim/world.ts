@@ -21,7 +21,7 @@ import type { Caller } from '../../functions/http/claims';
 import type { HttpResult } from '../../functions/http/response';
 import { IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../../functions/shared/names';
 import { PAYOUT_ID_PREFIX } from '../../functions/shared/ids';
-import type { ActionRequest } from './actions';
+import type { ActionRequest } from './action-requests';
 import type { Choices } from './choices';
 import type { FaultPlan } from './faults';
 import type { Gate } from './gate';
