@@ -97,22 +97,20 @@ function fourEyesViolation(world: World, payout: Payout): string | undefined {
 
 /**
  * A KNOWN FINDING of the simulation, reported, not failed (docs/simulation.md): the tenant's cancel
- * of a `submitted` payout is local (domain/cancellation.ts), but a submission whose answer was lost
- * (a timeout or 5xx after the provider recorded it) may already be held there; the submitter's
- * retry then skips the canceled payout (submit-one.ts), the provider's own `payout.accepted` is
- * recorded as stale (process.ts), and nobody asks the provider to cancel or opens an exception. The
- * payout stays live at the provider while our ledger released it. Recognised exactly: canceled by
- * `cancel_requested` from submitted, no answer to the submitter ever recorded, live at the provider.
+ * of a `submitted` payout is local (domain/cancellation.ts), but the provider may hold it already,
+ * and nothing re-checks the provider once the submitter's retry reads `canceled` (submit-one.ts
+ * skips it). Two routes in: the submission's answer was lost (a timeout or 5xx after the provider
+ * recorded it), or the submitter heard it, found the payout canceled, and its cancel at the
+ * provider failed (a 5xx); the provider's own `payout.accepted` is then recorded as stale
+ * (process.ts), and no exception opens. The payout stays live at the provider while our ledger
+ * released it. Recognised exactly: canceled by `cancel_requested` from submitted, no reference
+ * recorded (no answer was ever applied), live at the provider.
  */
 export function canceledOverUnansweredSubmission(world: World, payout: Payout, providerState: string): boolean {
   if (payout.status !== 'canceled' || payout.providerReference !== undefined || providerState === 'canceled')
     return false;
   const timeline = world.payouts.timeline.get(payout.payoutId) ?? [];
-  const canceledLocally = timeline.some(
-    (e) => e.event === 'cancel_requested' && e.outcome === 'applied' && e.from === 'submitted',
-  );
-  // The submitter never heard the provider's answer (a webhook's stale `accepted` moves nothing either).
-  return canceledLocally && !timeline.some((e) => e.event === 'provider_accepted' && e.source === 'submitter');
+  return timeline.some((e) => e.event === 'cancel_requested' && e.outcome === 'applied' && e.from === 'submitted');
 }
 
 const activeExceptionOn = (world: World, payoutId: string) =>
