@@ -67,6 +67,7 @@ async function main(): Promise<void> {
           .join(', ') || 'none'
       }`,
     );
+    for (const finding of result.knownFindings) console.log(`KNOWN FINDING (reported, not failed): ${finding}`);
     if (result.failure === undefined) {
       console.log(`seed ${args.seed}: every invariant held`);
       return;
@@ -100,6 +101,15 @@ async function main(): Promise<void> {
   console.log(
     `operations that ended by throwing (retried by their caller): ${thrown.map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`,
   );
+  const answers = Object.entries(summary.actionAnswers).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  console.log(`tenant actions answered: ${answers.map(([answer, n]) => `${answer} ×${n}`).join(', ') || 'none'}`);
+  const known = summary.knownFindings;
+  if (known.length > 0) {
+    const seeds = [...new Set(known.map((k) => k.seed))];
+    console.log(
+      `KNOWN FINDINGS (reported, not failed; docs/simulation.md): ${known.length} in ${seeds.length} seeds, e.g. seed ${seeds[0]}: ${known[0]!.finding}`,
+    );
+  }
   for (const failure of summary.failed) printFailure(failure);
   console.log(`${summary.seeds - summary.failed.length} passed, ${summary.failed.length} failed`);
   if (summary.failed.length > 0) process.exitCode = 1;

@@ -63,6 +63,12 @@ const keyOf = (scope: ActionKeyScope) => ({
   sk: ACTION_KEY_SK,
 });
 
+/**
+ * What the idempotent action wrapper needs of the locks (app/actions/idempotent-action.ts): the
+ * class below on DynamoDB; the simulation's in-memory store (test/sim/memory/action-keys.ts).
+ */
+export type ActionKeyLockStore = Pick<ActionKeyLocks, 'lockItem' | 'find'>;
+
 export class ActionKeyLocks {
   constructor(
     private readonly client: DynamoDBDocumentClient,

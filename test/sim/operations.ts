@@ -1,21 +1,12 @@
+import { ACTION_OPERATIONS } from './action-operations';
 import { corridorMatrix } from '../../functions/adapters/corridors-config';
 import { parseCreatePayoutRequest, type CreatePayoutRequest } from '../../functions/http/create-payout-request';
 import { PROVIDER_NEXT_STATES, REDELIVERY_DELAY_SECONDS, signedHeaders, type Delivery } from './provider';
 import type { QueuedMessage, SimQueue } from './memory/queues';
+import type { Operation } from './operation';
 import { SIM_TENANTS, type ClientRequest, type World } from './world';
 
-/**
- * The operation table: what can happen in a step of a history. Each row says how likely it is now
- * (0 when it cannot happen: nothing to deliver, nobody to retry) and starts its task(s) on the
- * scheduler; a step runs one to three at once. A new use case (approvals, cancels, reversals,
- * operator corrections) is one more row that spawns it through World.
- */
-export interface Operation {
-  readonly name: string;
-  weight(world: World): number;
-  /** Starts the operation's tasks; returns a line for the history. */
-  start(world: World): string;
-}
+/** The operation table (the `Operation` row: operation.ts); the tenant actions' rows are in action-operations.ts. */
 
 /** Create bodies, parsed once by the real request parser (the corridor matrix of config/corridors.json). */
 const TEMPLATES = [
@@ -37,6 +28,21 @@ const TEMPLATES = [
     destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
     recipient: { name: 'Grace Hopper' },
     description: 'small',
+  },
+  // At and over config/approval-policy.json's four-eyes threshold (1,000,000 minor units): created
+  // requires_approval, submitted only once another principal of the tenant approves.
+  {
+    amount: 1_000_000,
+    currency: 'GBP',
+    destination: { country: 'GB', method: 'faster_payments', sort_code: '601613', account_number: '31926819' },
+    recipient: { name: 'Ada Lovelace' },
+  },
+  {
+    amount: 2_500_000,
+    currency: 'EUR',
+    destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+    recipient: { name: 'Grace Hopper' },
+    description: 'large',
   },
 ] as const;
 
@@ -187,6 +193,8 @@ export const consumeSubmission =
   (world: World) => (gate: Parameters<Parameters<World['spawn']>[1]>[0], m: QueuedMessage) =>
     world.submit(gate, m);
 
+export type { Operation } from './operation';
+
 export const OPERATIONS: readonly Operation[] = [
   // First, so that a zeroed draw — the shrinker's simplest choice — is a step where nothing happens.
   { name: 'idle', weight: () => 0.2, start: () => IDLE },
@@ -327,4 +335,5 @@ export const OPERATIONS: readonly Operation[] = [
       return `time passes: ${minutes} min`;
     },
   },
+  ...ACTION_OPERATIONS,
 ];

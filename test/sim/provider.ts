@@ -1,4 +1,5 @@
 import type { SandboxPayout } from '../../functions/adapters/providers/sandbox-api';
+import { assertNever } from '../../functions/domain/assert-never';
 import { ProviderTimeoutError, ProviderUnavailableError } from '../../functions/domain/provider-errors';
 import type {
   CancelRequest,
@@ -279,13 +280,45 @@ export class SimProviderPort implements ProviderPort {
     private readonly gate: Gate,
     private readonly nowMs: () => number,
     private readonly onCreated: (payout: ProviderPayout) => void,
+    /** Called as a submission reaches the provider, before it records anything (the invariants' witness). */
+    private readonly onSubmit: (submission: ProviderSubmission) => void = () => undefined,
   ) {}
 
-  // Cancels and returns (approvals, reversals) are not driven by the simulation yet
-  // (docs/simulation.md): the provider answers as one that supports neither.
-  async cancel(_request: CancelRequest): Promise<CancelResult> {
+  /**
+   * The sandbox's cancel (local/sandbox/store.ts): accepted or in transit → canceled, with its
+   * webhook; canceled again → canceled; paid, failed or returned → too late. Returns (reversals)
+   * are not driven by the simulation yet (docs/simulation.md): it answers as a provider without them.
+   */
+  async cancel(request: CancelRequest): Promise<CancelResult> {
     await this.gate.point('provider.cancel');
-    return { kind: 'unsupported' };
+    if (this.gate.fault('provider5xx', 'cancel'))
+      throw new ProviderUnavailableError('sandbox answered 503 (simulated)', {
+        provider: this.provider,
+        httpStatus: 503,
+      });
+    const payout = this.books.byReference(request.providerReference);
+    if (payout === undefined) return { kind: 'not_found' };
+    switch (payout.status) {
+      case 'accepted':
+      case 'in_transit':
+        this.books.advance(payout, 'canceled', this.nowMs(), this.nowMs());
+        break;
+      case 'canceled':
+        break;
+      case 'paid':
+      case 'failed':
+      case 'returned':
+        return { kind: 'too_late', providerState: payout.status };
+      default:
+        return assertNever(payout.status, 'sandbox state');
+    }
+    return {
+      kind: 'canceled',
+      providerReference: payout.reference,
+      state: mapSandboxState(payout.status),
+      amountMinor: payout.amountMinor,
+      currency: payout.currency,
+    };
   }
 
   async requestReturn(_request: ReturnRequest): Promise<ReturnResult> {
@@ -295,6 +328,7 @@ export class SimProviderPort implements ProviderPort {
 
   async submit(submission: ProviderSubmission): Promise<SubmitResult> {
     await this.gate.point('provider.submit');
+    this.onSubmit(submission);
     if (this.gate.fault('provider5xx', 'submit'))
       throw new ProviderUnavailableError('sandbox answered 503 (simulated)', {
         provider: this.provider,

@@ -35,6 +35,10 @@ export interface RunSummary {
   faults: Record<FaultKind, number>;
   /** Operations' thrown errors by name (5xx answers, conflicts, provider timeouts): retried, not failures. */
   thrown: Record<string, number>;
+  /** The tenant actions' answers by action, status and error code (actions.ts). */
+  actionAnswers: Record<string, number>;
+  /** Known findings the invariants reported instead of failing, with their seed (invariants.ts). */
+  knownFindings: Array<{ seed: number; finding: string }>;
   resumptions: number;
 }
 
@@ -62,6 +66,8 @@ async function runSeedsWithin(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const thrown: Record<string, number> = {};
+  const actionAnswers: Record<string, number> = {};
+  const knownFindings: RunSummary['knownFindings'] = [];
   const failed: SeedFailure[] = [];
   let resumptions = 0;
   let done = 0;
@@ -75,6 +81,8 @@ async function runSeedsWithin(options: RunOptions): Promise<RunSummary> {
     resumptions += result.resumptions;
     for (const kind of FAULT_KINDS) faults[kind] += result.faults[kind];
     for (const [name, count] of result.failures) thrown[name] = (thrown[name] ?? 0) + count;
+    for (const [answer, count] of result.actionAnswers) actionAnswers[answer] = (actionAnswers[answer] ?? 0) + count;
+    for (const finding of result.knownFindings) knownFindings.push({ seed, finding });
     if (result.failure !== undefined) {
       const failure: SeedFailure = { seed, failure: result.failure, replay: replayCommand(seed, options.steps) };
       if (options.shrink !== false) failure.shrunk = await shrink(result, { ...options.config, steps: options.steps });
@@ -84,7 +92,8 @@ async function runSeedsWithin(options: RunOptions): Promise<RunSummary> {
     if (done % 500 === 0) options.onProgress?.(done, performance.now() - started);
   }
   const elapsedMs = performance.now() - started;
-  return { seeds: done, failed, elapsedMs, seedsPerSecond: done / (elapsedMs / 1_000), faults, thrown, resumptions };
+  const seedsPerSecond = done / (elapsedMs / 1_000);
+  return { seeds: done, failed, elapsedMs, seedsPerSecond, faults, thrown, actionAnswers, knownFindings, resumptions };
 }
 
 /** Replays a seed with its full history kept. */

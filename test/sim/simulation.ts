@@ -1,3 +1,5 @@
+import { APPROVAL_EXPIRES_AFTER_SECONDS } from '../../functions/domain/approval';
+import { bodyOf, newActionRequest, startAction } from './actions';
 import { Choices } from './choices';
 import { defaultProbabilities, FaultPlan, type FaultKind } from './faults';
 import { INVARIANTS, type Invariant } from './invariants';
@@ -55,6 +57,8 @@ export interface HistoryResult {
   sequence: number[];
   resumptions: number;
   failures: Map<string, number>;
+  actionAnswers: Map<string, number>;
+  knownFindings: string[];
 }
 
 export async function runHistory(choices: Choices, config: SimConfig): Promise<HistoryResult> {
@@ -68,6 +72,8 @@ export async function runHistory(choices: Choices, config: SimConfig): Promise<H
     sequence: choices.sequence(),
     resumptions: world.scheduler.resumptions,
     failures: world.failures,
+    actionAnswers: world.actionAnswers,
+    knownFindings: world.knownFindings,
   });
   try {
     for (let step = 1; step <= config.steps; step += 1) {
@@ -135,6 +141,18 @@ async function drainQueue(world: World, queue: SimQueue, consume: Parameters<typ
   }
 }
 
+/** The approvers' answer to what still awaits four eyes: approve, reject, or let it expire. */
+async function decideAwaitingApprovals(world: World, choices: Choices): Promise<void> {
+  for (const payout of [...world.payouts.payouts.values()].filter((p) => p.status === 'requires_approval')) {
+    const action = choices.pick(['approve', 'approve', 'reject', 'expire'] as const);
+    if (action === 'expire') continue;
+    const fields = { tenantId: payout.tenantId, principal: 'approver' as const, payoutId: payout.payoutId };
+    const request = newActionRequest(world, { ...fields, action, body: bodyOf(world, action) });
+    startAction(world, request, `quiet ${action} ${payout.payoutId}`);
+  }
+  await world.runTasks();
+}
+
 async function quiet(world: World, history: string[], choices: Choices): Promise<void> {
   let redrives = 0;
   for (let round = 1; ; round += 1) {
@@ -142,7 +160,10 @@ async function quiet(world: World, history: string[], choices: Choices): Promise
     const before = fingerprint(world);
     for (const client of world.clients.filter((c) => !c.done))
       startCreate(world, client, `quiet retry ${client.idempotencyKey}`);
+    for (const request of world.actionRequests.filter((r) => !r.done))
+      startAction(world, request, `quiet retry ${request.action} ${request.idempotencyKey}`);
     await world.runTasks();
+    if (round === 1) await decideAwaitingApprovals(world, choices);
     for (let guard = 0; guard < 500; guard += 1) {
       const owed = world.provider.outbox.filter((d) => !d.acked || d.duplicatesOwed > 0);
       if (owed.length === 0) break;
@@ -167,8 +188,10 @@ async function quiet(world: World, history: string[], choices: Choices): Promise
     }
     if (fingerprint(world) === before) break;
   }
-  // The DLQ exceptions of what stays dead-lettered, then every day that has ended.
-  world.clockMs += QUEUE_VISIBILITY_SECONDS * 1_000;
+  // The DLQ exceptions of what stays dead-lettered, approvals nobody decided expired (the sweeper
+  // cancels them, with an exception), then every day that has ended.
+  const undecided = [...world.payouts.payouts.values()].some((p) => p.status === 'requires_approval');
+  world.clockMs += (undecided ? APPROVAL_EXPIRES_AFTER_SECONDS : QUEUE_VISIBILITY_SECONDS) * 1_000;
   world.spawn('final sweep', (gate) => world.sweep(gate));
   await world.runTasks();
   const days = new Set([...world.payouts.payouts.values()].map((p) => p.createdAt.slice(0, 10)));

@@ -14,12 +14,14 @@ import { processWebhookRecord, type ProcessOutcome } from '../../functions/app/w
 import type { RunRecord } from '../../functions/adapters/reconciliation/runs-repository';
 import { parseSubmissionMessage } from '../../functions/adapters/submission-queue';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets';
+import { approvalPolicies } from '../../functions/adapters/approval-policy-config';
 import type { ApprovalPolicies } from '../../functions/domain/approval';
-import { CURRENCY_EXPONENTS } from '../../functions/domain/money';
+import { CURRENCY_EXPONENTS, type CurrencyCode } from '../../functions/domain/money';
 import type { Caller } from '../../functions/http/claims';
 import type { HttpResult } from '../../functions/http/response';
 import { IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT, IDEMPOTENCY_KEY_PREFIX } from '../../functions/shared/names';
 import { PAYOUT_ID_PREFIX } from '../../functions/shared/ids';
+import type { ActionRequest } from './action-requests';
 import type { Choices } from './choices';
 import type { FaultPlan } from './faults';
 import type { Gate } from './gate';
@@ -32,6 +34,7 @@ import { InMemoryDeadLetters, SimQueue, sender, type QueuedMessage } from './mem
 import { InMemoryExports, InMemoryRuns, ReconciliationState } from './memory/reconciliation';
 import { InMemoryRechecks, RechecksState } from './memory/rechecks';
 import { ProviderBooks, SIM_SECRETS, SimProviderPort, type ProviderPayout } from './provider';
+import type { ProviderSubmission } from '../../functions/domain/provider-port';
 import type { Scheduler } from './scheduler';
 
 /**
@@ -44,6 +47,8 @@ import type { Scheduler } from './scheduler';
 export interface SimFlaws extends PayoutStoreFlaws {
   /** Intake answers 2xx, then persists and enqueues in the background. */
   ackBeforePersist?: boolean;
+  /** create reads config/approval-policy.json's thresholds as major units (×10^exponent): four eyes bypassed. */
+  approvalThresholdsInMajorUnits?: boolean;
 }
 
 /** contracts.md: every DLQ at maxReceiveCount 5; visibility ≥ 6× the consumer's timeout. */
@@ -55,16 +60,26 @@ export const SIM_START_MS = Date.UTC(2026, 2, 14, 23, 0, 0);
 const MEMORY_DISK = '/dev/shm';
 export const SIM_TENANTS = ['tenant-a', 'tenant-b'] as const;
 /**
- * Four eyes above any amount the simulation creates, in every currency (a currency without a
- * threshold requires approval: fail closed), so every payout is created submitted. Approvals,
- * cancels and reversals are not driven by the simulation yet (docs/simulation.md).
+ * The approval policies create runs with: config/approval-policy.json through its real loader
+ * (four eyes at or over 1,000,000 minor units); the planted units bug scales every threshold.
  */
-const SIM_APPROVAL_POLICIES: ApprovalPolicies = {
-  default: {
-    thresholdsMinor: Object.fromEntries(Object.keys(CURRENCY_EXPONENTS).map((c) => [c, Number.MAX_SAFE_INTEGER])),
-  },
-  tenants: {},
-};
+function simApprovalPolicies(flaws: SimFlaws): ApprovalPolicies {
+  const policies = approvalPolicies();
+  if (flaws.approvalThresholdsInMajorUnits !== true) return policies;
+  const scaled = (thresholds: ApprovalPolicies['default']['thresholdsMinor']) =>
+    Object.fromEntries(
+      Object.entries(thresholds).map(([currency, t]) => [
+        currency,
+        t! * 10 ** CURRENCY_EXPONENTS[currency as CurrencyCode],
+      ]),
+    );
+  return {
+    default: { thresholdsMinor: scaled(policies.default.thresholdsMinor) },
+    tenants: Object.fromEntries(
+      Object.entries(policies.tenants).map(([t, p]) => [t, { thresholdsMinor: scaled(p.thresholdsMinor) }]),
+    ),
+  };
+}
 
 const OPERATOR_CLAIMS = {
   sub: 'sim-operator',
@@ -96,6 +111,8 @@ export class World {
   readonly exceptions = new ExceptionsState(this.audit);
   readonly rechecks = new RechecksState();
   readonly idempotency = new IdempotencyState();
+  /** The actions' own Powertools layer (idempotent-action.ts: a layer is never shared between wrappers). */
+  readonly actionIdempotency = new IdempotencyState();
   readonly reconciliation = new ReconciliationState();
   readonly provider = new ProviderBooks();
   readonly webhookDlq = new SimQueue('webhook-dlq', 'sim://webhook-dlq', 30, undefined, undefined);
@@ -124,15 +141,30 @@ export class World {
   );
   readonly queuesByUrl: ReadonlyMap<string, SimQueue>;
   readonly clients: ClientRequest[] = [];
+  /** The tenants' approve, reject and cancel requests (actions.ts). */
+  readonly actionRequests: ActionRequest[] = [];
   readonly runs: RunRecord[] = [];
   /** Findings an operation itself noticed (e.g. an honest, correctly signed webhook refused). */
   readonly violations: string[] = [];
+  /** Provider submissions of a payout its submitter did not read as `submitted` (canceled, awaiting approval…). */
+  readonly submissionsNotSubmitted: string[] = [];
+  /** Known findings the invariants recognised and report instead of failing (invariants.ts). */
+  readonly knownFindings: string[] = [];
+  /** The actions' answers, `<action> <status> [<error code>]` → count: what the history exercised. */
+  readonly actionAnswers = new Map<string, number>();
   /** Event ids the provider got a 2xx for: each must be applied once, or sit in the DLQ or an exception. */
   readonly acked = new Set<string>();
   /** Payouts seen in a terminal status, as first seen: they must never move again. */
   readonly terminalSeen = new Map<string, { status: string; version: number }>();
   /** How many records of each audit chain the invariant has verified already (it verifies the rest). */
   readonly auditVerified = new Map<string, number>();
+  /**
+   * Per payout, the timeline and chain lengths `every-change-audited` last found agreeing: both are
+   * append-only and frozen, so unchanged lengths mean unchanged verdicts (the check is incremental).
+   */
+  readonly auditAgreed = new Map<string, string>();
+  /** `ledger-balances-to-zero`'s running sums of the journal, and how many entries they cover. */
+  readonly journalSums = { entries: 0, byKey: new Map<string, number>() };
   /** Event ids of the hostile provider's events: they must never move anything. */
   readonly hostile = new Set<string>();
   private readonly settlements: Array<() => void> = [];
@@ -174,8 +206,8 @@ export class World {
     );
   }
 
-  providerFor(gate: Gate): SimProviderPort {
-    return new SimProviderPort(this.provider, gate, this.now, (payout) => this.onProviderCreated(payout));
+  providerFor(gate: Gate, onSubmit?: (submission: ProviderSubmission) => void): SimProviderPort {
+    return new SimProviderPort(this.provider, gate, this.now, (payout) => this.onProviderCreated(payout), onSubmit);
   }
 
   /** The sandbox announces every payout it accepts (payout.accepted), like every later state. */
@@ -198,8 +230,9 @@ export class World {
       keyPrefix: IDEMPOTENCY_KEY_PREFIX,
       expiresAfterSeconds: IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
       now: () => new Date(this.clockMs),
-      newPayoutId: () => `${PAYOUT_ID_PREFIX}sim${String(++this.payoutSequence).padStart(6, '0')}`,
-      approvalPolicies: SIM_APPROVAL_POLICIES,
+      // A ULID's shape (26 Crockford characters), as the API's path check requires: po_000…0001, po_000…0002 …
+      newPayoutId: () => `${PAYOUT_ID_PREFIX}${String(++this.payoutSequence).padStart(26, '0')}`,
+      approvalPolicies: simApprovalPolicies(this.flaws),
     });
     const requestId = this.newRequestId();
     return create(
@@ -245,9 +278,24 @@ export class World {
 
   async submit(gate: Gate, message: QueuedMessage): Promise<SubmissionOutcome> {
     const { payoutId } = parseSubmissionMessage(message.body);
+    const payouts = this.payoutsFor(gate);
+    // The witness of `submitted-when-read`: the status this submission read, as the provider is asked.
+    let statusRead: string | undefined;
+    const repository = {
+      getPayoutForSubmission: async (id: string) => {
+        const found = await payouts.getPayoutForSubmission(id);
+        statusRead = found?.payout.status;
+        return found;
+      },
+      applyTransition: (cmd: Parameters<InMemoryPayouts['applyTransition']>[0]) => payouts.applyTransition(cmd),
+    };
+    const onSubmit = (submission: ProviderSubmission) => {
+      if (statusRead !== 'submitted')
+        this.submissionsNotSubmitted.push(`payout ${submission.payoutId} was sent to the provider, read ${statusRead}`);
+    };
     return submitOne(payoutId, `sqs:${message.messageId}`, {
-      repository: this.payoutsFor(gate),
-      providers: { sandbox: this.providerFor(gate) },
+      repository,
+      providers: { sandbox: this.providerFor(gate, onSubmit) },
       nowIso: () => new Date(this.clockMs).toISOString(),
     });
   }
@@ -267,6 +315,8 @@ export class World {
       rechecks: new InMemoryRechecks(this.rechecks, gate),
       payouts,
       awaiting: payouts,
+      // The approval-expiry job (its REVERSAL partition is empty: no reversals are driven).
+      waiting: payouts,
       providers: { sandbox: this.providerFor(gate) },
       resubmit: async (payoutId) => sender(this.submissionQueue, gate, this.now)(JSON.stringify({ payoutId })),
       nowMs: this.now,
@@ -380,7 +430,7 @@ function sqsAttributes(message: QueuedMessage) {
   };
 }
 
-function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName: string): Context {
   return {
     functionName,
     functionVersion: '$LATEST',

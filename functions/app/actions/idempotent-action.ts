@@ -1,7 +1,12 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { scopeString, type ActionKeyLock, type ActionKeyLocks, type ActionKeyScope } from '../../adapters/action-keys';
+import {
+  scopeString,
+  type ActionKeyLock,
+  type ActionKeyLockStore,
+  type ActionKeyScope,
+} from '../../adapters/action-keys';
 import type { TransactItem } from '../../adapters/ledger-writes';
 import { ApiError } from '../../http/api-error';
 import { IDEMPOTENCY_IN_PROGRESS_RETRY_AFTER_SECONDS, type StoredAnswer } from '../../http/idempotency-key';
@@ -71,7 +76,7 @@ export interface IdempotentActionDeps {
   /** Explicit (DESIGN §7): the default is the function name, which the twin and AWS do not share. */
   keyPrefix: string;
   expiresAfterSeconds: number;
-  locks: ActionKeyLocks;
+  locks: ActionKeyLockStore;
   newSalt(): string;
   now(): Date;
 }

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionKeyLocks, tenantKeyPrincipal, type ActionKeyLockStore } from '../../../functions/adapters/action-keys';
 import { AuditTrail } from '../../../functions/adapters/audit-trail';
+import { PayoutWaitingIndex } from '../../../functions/adapters/payout-waiting-index';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { InboxRepository } from '../../../functions/adapters/inbox-repository';
 import { readBalances } from '../../../functions/adapters/ledger-balances';
@@ -16,6 +18,7 @@ import { INERT_GATE } from '../../sim/gate';
 import { AuditState } from '../../sim/memory/audit';
 import { ExceptionsState, InMemoryExceptions } from '../../sim/memory/exceptions';
 import { InboxState, InMemoryInbox } from '../../sim/memory/inbox';
+import { InMemoryActionKeys } from '../../sim/memory/action-keys';
 import { InMemoryPayouts, PayoutsState } from '../../sim/memory/payouts';
 import { InMemoryRechecks, RechecksState } from '../../sim/memory/rechecks';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
@@ -25,6 +28,9 @@ import { startEmulators, type StartedEmulators } from '../../support/emulators';
 // against the DynamoDB repositories on DynamoDB Local, one operation at a time on both, and
 // requires the same result from each operation (value, or error name) and the same final state
 // read back through the repositories. Each run works on ids of its own, so runs share the tables.
+// The tenant actions' repository methods are covered too: a transition with its action key lock,
+// refused without a write (recordUnapplied false) or recorded stale with its audit, the lock's
+// find, getPayout per tenant, and the sweeper's approvals-expired index (PayoutWaitingIndex).
 const SEED = 20_260_314;
 const RUNS = 40;
 /**
@@ -37,6 +43,12 @@ const KEYS = 3;
 const EVENTS = 4;
 const REFERENCES = 3;
 const DEDUP_KEYS = 3;
+/** Idempotency-Keys of the tenant's actions: few, so a key is reused (its lock refuses the second use). */
+const ACTION_KEYS = 2;
+/** The tenant's actions as the use cases apply them (app/actions), and the events they send. */
+const ACTION_EVENTS = ['approved', 'approval_rejected', 'cancel_requested', 'provider_canceled'] as const;
+/** Approvals in a run expire this many operations (seconds) after their payout's creation. */
+const APPROVAL_EXPIRY_OFFSETS = [5, 20] as const;
 
 let emulators: StartedEmulators;
 let dynamo: {
@@ -45,6 +57,8 @@ let dynamo: {
   exceptions: ExceptionsRepository;
   rechecks: RecheckMarkers;
   audit: AuditTrail;
+  locks: ActionKeyLocks;
+  waiting: PayoutWaitingIndex;
 };
 
 beforeAll(async () => {
@@ -73,12 +87,19 @@ beforeAll(async () => {
     }),
     rechecks: new RecheckMarkers(client, operationsTable),
     audit,
+    // As handlers/payout-actions.ts wires them: the locks beside the payouts they lock.
+    locks: new ActionKeyLocks(client, payoutsTable),
+    waiting: new PayoutWaitingIndex(client, payoutsTable),
   };
 });
 afterAll(async () => emulators?.stop());
 
 type Op =
-  | { op: 'create'; slot: number; key: number; currency: CurrencyCode; amount: number }
+  | { op: 'create'; slot: number; key: number; currency: CurrencyCode; amount: number; approval: number | null }
+  | { op: 'action'; slot: number; event: (typeof ACTION_EVENTS)[number]; key: number; note: boolean }
+  | { op: 'findActionKey'; slot: number; key: number }
+  | { op: 'getPayout'; slot: number; otherTenant: boolean }
+  | { op: 'approvalsExpiredBy'; offsetSeconds: number }
   | {
       op: 'transition';
       slot: number;
@@ -110,6 +131,34 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       key: fc.integer({ min: 0, max: KEYS - 1 }),
       currency: fc.constantFrom<CurrencyCode>('EUR', 'GBP'),
       amount: fc.constantFrom(777, 12_500),
+      // Created requires_approval, expiring that many seconds later; null: created submitted.
+      approval: fc.option(fc.constantFrom(...APPROVAL_EXPIRY_OFFSETS), { nil: null }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('action' as const),
+      slot,
+      event: fc.constantFrom(...ACTION_EVENTS),
+      key: fc.integer({ min: 0, max: ACTION_KEYS - 1 }),
+      note: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('findActionKey' as const),
+      slot,
+      key: fc.integer({ min: 0, max: ACTION_KEYS - 1 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('getPayout' as const), slot, otherTenant: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('approvalsExpiredBy' as const),
+      offsetSeconds: fc.integer({ min: 0, max: 30 }),
     }),
   },
   {
@@ -204,7 +253,10 @@ interface Side {
     | 'getPayoutForSubmission'
     | 'findByIdempotencyKey'
     | 'findByProviderReference'
+    | 'getPayout'
   >;
+  locks: ActionKeyLockStore;
+  waiting: Pick<PayoutWaitingIndex, 'approvalsExpiredBy'>;
   inbox: Pick<
     InboxRepository,
     'receive' | 'markEnqueued' | 'get' | 'recordOutcome' | 'recordFailure' | 'listUnenqueued'
@@ -228,11 +280,15 @@ function namesOf(run: string) {
 const at = (index: number) => new Date(BASE_MS + index * 1_000).toISOString();
 
 function newPayout(names: ReturnType<typeof namesOf>, op: Extract<Op, { op: 'create' }>, index: number): NewPayout {
+  const approval =
+    op.approval === null ? {} : { approval: { thresholdMinor: 500, expiresAt: at(index + op.approval) } };
   const payout: Payout = {
     payoutId: names.payoutId(op.slot),
     tenantId: names.tenant,
     idempotencyKey: names.key(op.key),
-    status: 'submitted',
+    status: op.approval === null ? 'submitted' : 'requires_approval',
+    createdBy: { clientId: 'c', subject: 'c' },
+    ...approval,
     version: 1,
     amountMinor: op.amount,
     currency: op.currency,
@@ -279,6 +335,53 @@ function commandOf(
   };
 }
 
+/** The lock scope of an action key: the run's tenant, the action's route, the payout. */
+const actionScope = (names: ReturnType<typeof namesOf>, event: string, slotIndex: number, key: number) => ({
+  principal: tenantKeyPrincipal(names.tenant),
+  route: `POST /payouts/{payoutId}/${event}`,
+  resourceId: names.payoutId(slotIndex),
+  key: `action-key-${key}`,
+});
+
+/**
+ * A tenant's action as app/actions applies it: its own event from the API, the approver's decision
+ * with it, the action key lock in the same transaction; refused (not recorded) when stale or forbidden,
+ * except the provider's cancel confirmation, which is recorded like any provider word.
+ */
+function applyAction(side: Side, names: ReturnType<typeof namesOf>, op: Extract<Op, { op: 'action' }>, index: number) {
+  const by = { clientId: 'approver', subject: 'approver' };
+  const decision =
+    op.event === 'approved'
+      ? { approvalDecision: { kind: 'approved' as const, by, at: at(index) } }
+      : op.event === 'approval_rejected'
+        ? { approvalDecision: { kind: 'rejected' as const, by, at: at(index), reason: 'no' } }
+        : {};
+  const lock = side.locks.lockItem(actionScope(names, op.event, op.slot, op.key), {
+    fieldHashes: { note: op.note ? 'h1' : 'h0' },
+    salt: `salt-${index}`,
+    requestId: `req-${index}`,
+    at: at(index),
+  });
+  return side.payouts.applyTransition(
+    {
+      payoutId: names.payoutId(op.slot),
+      event: op.event,
+      source: 'api',
+      sourceRef: `req-${index}`,
+      occurredAt: at(index),
+      recordedAt: at(index),
+      actor: { kind: 'client', id: 'approver', role: 'approver' },
+      ...decision,
+      ...(op.event === 'provider_canceled' ? { claim: { provider: 'sandbox' } } : {}),
+    },
+    {
+      actionKey: lock,
+      ...(op.event === 'provider_canceled' ? {} : { recordUnapplied: false }),
+      ...(op.note ? { auditDetails: { note: `note ${index}` } } : {}),
+    },
+  );
+}
+
 /** One operation on one side: its value, or the name of what it threw. */
 async function apply(
   side: Side,
@@ -293,6 +396,20 @@ async function apply(
         return await side.payouts.createPayout(newPayout(names, op, index));
       case 'transition':
         return await side.payouts.applyTransition(commandOf(names, op, index, amountOf));
+      case 'action':
+        return await applyAction(side, names, op, index);
+      case 'findActionKey':
+        return await side.locks.find(actionScope(names, 'approved', op.slot, op.key));
+      case 'getPayout':
+        return await side.payouts.getPayout(
+          op.otherTenant ? `${names.tenant}-other` : names.tenant,
+          names.payoutId(op.slot),
+        );
+      case 'approvalsExpiredBy':
+        // The index is shared by every run: this run's payouts only, in the index's order.
+        return (await side.waiting.approvalsExpiredBy(at(index + op.offsetSeconds), 10_000)).filter((id) =>
+          id.startsWith(names.payoutId(0).slice(0, -1)),
+        );
       case 'get':
         return await side.payouts.getPayoutById(names.payoutId(op.slot));
       case 'findByKey':
@@ -399,6 +516,13 @@ async function finalState(
     inbox: await Promise.all([...Array(EVENTS).keys()].map((e) => side.inbox.get('sandbox', names.eventId(e)))),
     exceptions: await Promise.all([...Array(DEDUP_KEYS).keys()].map((d) => side.exceptions.get(exceptionId(names, d)))),
     rechecks: (await side.rechecks.list(1_000)).filter((m) => m.payoutId.startsWith(names.payoutId(0).slice(0, -1))),
+    actionKeys: await Promise.all(
+      slots.flatMap((s) =>
+        ACTION_EVENTS.flatMap((event) =>
+          [...Array(ACTION_KEYS).keys()].map((k) => side.locks.find(actionScope(names, event, s, k))),
+        ),
+      ),
+    ),
     balances: await balances(),
     // Each payout's and exception's audit chain: the same records in the same order (ids and the
     // hashes over them differ by construction; `seq` and the chain's verification cover the links).
@@ -438,6 +562,8 @@ describe('in-memory repositories agree with the DynamoDB repositories', () => {
             memoryPayouts.setExceptionOwner(payoutId, owner),
           ),
           rechecks: new InMemoryRechecks(new RechecksState(), INERT_GATE),
+          locks: new InMemoryActionKeys(payoutsState.actionKeys, INERT_GATE),
+          waiting: memoryPayouts,
         };
         const amounts = new Map<number, number>();
         const amountOf = (s: number) => amounts.get(s);

@@ -16,7 +16,13 @@ import type { ExceptionOwner } from '../../../functions/domain/exceptions';
 import type { LedgerFact, ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
 import { ledgerFactOf } from '../../../functions/domain/reconciliation/matching-types';
 import { claimOf } from '../../../functions/adapters/payout-ownership';
-import { nextPayout, TRANSITION_ATTEMPTS_MAX } from '../../../functions/adapters/payout-transitions';
+import {
+  nextPayout,
+  TRANSITION_ATTEMPTS_MAX,
+  type TransitionOptions,
+} from '../../../functions/adapters/payout-transitions';
+import type { ReversalWrite, ReversalWriteResult } from '../../../functions/adapters/payout-reversals';
+import type { PayoutActionsStore } from '../../../functions/app/actions/payout-action-deps';
 import {
   CREATE_ATTEMPTS_MAX,
   type CreateResult,
@@ -36,6 +42,7 @@ import {
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import type { AwaitingCandidate } from '../../../functions/adapters/payout-awaiting-index';
 import type { Gate } from '../gate';
+import { ActionKeysState, checkLock, commitLock } from './action-keys';
 import { AuditState } from './audit';
 import { conditionFailed, transactionCanceled } from './errors';
 import { deepFreeze, frozenCopy } from './copy';
@@ -60,6 +67,8 @@ export interface PayoutStoreFlaws {
   dedupOutsideTransaction?: boolean;
   /** A transition's audit record is written after the transition, in a write of its own. */
   auditOutsideTransaction?: boolean;
+  /** A tenant's cancel (`cancel_requested`) is written without the condition on the status it read. */
+  cancelWithoutCondition?: boolean;
 }
 
 export interface JournalEntry {
@@ -94,6 +103,8 @@ export class PayoutsState {
   readonly journal = new Map<string, JournalEntry>();
   /** `<currency>#<tenant>#<account>` → balance in minor units. */
   readonly balances = new Map<string, number>();
+  /** The actions' key locks live beside the payouts they lock (one transaction writes both). */
+  readonly actionKeys = new ActionKeysState();
 }
 
 const lockKey = (tenantId: string, key: string) => `${tenantId}#${key}`;
@@ -111,7 +122,7 @@ const keep = deepFreeze;
 /** The writes of one transaction, applied together or not at all. */
 type Write = () => void;
 
-export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayouts {
+export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayouts, PayoutActionsStore {
   constructor(
     readonly state: PayoutsState,
     private readonly gate: Gate,
@@ -172,7 +183,12 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
     }
   }
 
-  async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
+  /**
+   * payout-transitions.ts' applyTransition, options included (a tenant action's key lock, its
+   * refusal that writes nothing, what the actor said). Operator status corrections, and so the
+   * `contradicted` outcome, are not modelled: the simulation drives no corrections.
+   */
+  async applyTransition(cmd: TransitionCommand, options: TransitionOptions = {}): Promise<TransitionResult> {
     const claim = claimOf(cmd);
     for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
       const payout = await this.getPayoutById(cmd.payoutId);
@@ -187,6 +203,9 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
         if (this.state.dedup.has(dedup)) return { kind: 'duplicate' };
       }
       const decision = decide(payout.status, cmd.event);
+      // A tenant's action refused in this status writes nothing at all (not even its lock).
+      if (decision.kind !== 'transition' && options.recordUnapplied === false)
+        return decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
       const writes: Write[] = [];
       /** The audit record of an applied or forbidden transition: in the same write as the change. */
       let audit: Write | undefined;
@@ -218,7 +237,13 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
           }),
         );
         audit = this.auditWrite(
-          payoutTransitionEntry(payout, cmd, 'applied', { status: next.status, version: next.version }),
+          payoutTransitionEntry(
+            payout,
+            cmd,
+            'applied',
+            { status: next.status, version: next.version },
+            options.auditDetails,
+          ),
         );
         if (next.providerReference !== undefined && payout.providerReference === undefined) {
           reference = next.providerReference;
@@ -255,7 +280,9 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
             ...(cmd.statusReason === undefined ? {} : { statusReason: cmd.statusReason }),
           }),
         );
-        if (decision.kind === 'forbidden') audit = this.auditWrite(payoutTransitionEntry(payout, cmd, 'forbidden'));
+        // A caller's own action (it carries an action key) is audited even when it changed nothing.
+        if (decision.kind === 'forbidden' || options.actionKey !== undefined)
+          audit = this.auditWrite(payoutTransitionEntry(payout, cmd, decision.kind, undefined, options.auditDetails));
         if (verdict?.ok === true && verdict.newReference !== undefined) reference = verdict.newReference;
         result = decision.kind === 'stale' ? { kind: 'stale', payout } : { kind: 'forbidden', payout };
       }
@@ -277,13 +304,18 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
       const current = this.state.payouts.get(payout.payoutId);
       const versionHolds =
         this.flaws.noVersionCondition === true ||
+        (this.flaws.cancelWithoutCondition === true && cmd.event === 'cancel_requested') ||
         (current !== undefined && current.status === payout.status && current.version === payout.version);
       const dedupHolds = !writesDedup || this.flaws.dedupOutsideTransaction === true || !this.state.dedup.has(dedup!);
       const holder =
         reference === undefined ? undefined : this.state.providerRefs.get(refKey(payout.provider, reference));
       const referenceHolds = holder === undefined || holder.payoutId === payout.payoutId;
-      if (versionHolds && dedupHolds && referenceHolds) {
+      // The order DynamoDB's cancellation reasons are read in (payout-transitions.ts): dedup, then the lock.
+      if (!dedupHolds) return { kind: 'duplicate' };
+      checkLock(this.state.actionKeys, options.actionKey, cmd.sourceRef);
+      if (versionHolds && referenceHolds) {
         for (const write of writes) write();
+        commitLock(this.state.actionKeys, options.actionKey);
         if (audit !== undefined && this.flaws.auditOutsideTransaction !== true) audit();
         if (audit !== undefined && this.flaws.auditOutsideTransaction === true) {
           // Planted: the audit record is a second write; a crash here leaves the change unaudited.
@@ -298,7 +330,6 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
         }
         return result;
       }
-      if (!dedupHolds) return { kind: 'duplicate' };
       if (versionHolds && !referenceHolds) {
         if (claim === undefined) throw new ProviderReferenceConflictError(payout.provider, cmd.providerReference ?? '');
         const claimed = claim.providerReference ?? '';
@@ -309,6 +340,17 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
       if (attempt < TRANSITION_ATTEMPTS_MAX) await this.gate.point('payouts.retryPause');
     }
     throw new TransitionConflictError(cmd.payoutId, TRANSITION_ATTEMPTS_MAX);
+  }
+
+  /** The tenant's payout; another tenant's answers exactly like one that does not exist. */
+  async getPayout(tenantId: string, payoutId: string): Promise<Payout | undefined> {
+    const payout = await this.getPayoutById(payoutId);
+    return payout?.tenantId === tenantId ? payout : undefined;
+  }
+
+  /** Reversals are not driven by the simulation (docs/simulation.md): nothing may call this. */
+  async writeReversal(_write: ReversalWrite): Promise<ReversalWriteResult> {
+    throw new Error('reversals are not modelled by the in-memory store');
   }
 
   async getPayoutById(payoutId: string): Promise<Payout | undefined> {
@@ -371,6 +413,25 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
         createdAt: p.createdAt,
         lastEventAt: p.lastEventAt,
       }));
+  }
+
+  /** adapters/payout-waiting-index.ts' APPROVAL partition: awaiting approval, expired before the instant, oldest first. */
+  async approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> {
+    await this.gate.point('payouts.queryApprovals');
+    return (
+      [...this.state.payouts.values()]
+        .filter((p) => p.status === 'requires_approval' && p.approval !== undefined && p.approval.expiresAt < nowIso)
+        // gsi3sk `<expiresAt>#<payoutId>`: by expiry, then id.
+        .sort((a, b) => (`${a.approval!.expiresAt}#${a.payoutId}` < `${b.approval!.expiresAt}#${b.payoutId}` ? -1 : 1))
+        .slice(0, limit)
+        .map((p) => p.payoutId)
+    );
+  }
+
+  /** The REVERSAL partition: empty, as the simulation opens no reversals. */
+  async reversalsQuietSince(_quietBeforeIso: string, _limit: number): Promise<string[]> {
+    await this.gate.point('payouts.queryReversals');
+    return [];
   }
 
   // ReconciliationPayouts (adapters/reconciliation/payouts-source.ts).
