@@ -50,7 +50,7 @@ describe('DynamoDB tables', () => {
     }
   });
 
-  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3)', () => {
+  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3 and the day index gsi4)', () => {
     for (const logicalId of singleTables) {
       const table = resources[logicalId]!;
       expect(table.Properties.KeySchema).toEqual([
@@ -59,7 +59,7 @@ describe('DynamoDB tables', () => {
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes as any[];
       expect(indexes.map((index) => index.IndexName)).toEqual(
-        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3'] : ['gsi1', 'gsi2'],
+        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3', 'gsi4'] : ['gsi1', 'gsi2'],
       );
       for (const index of indexes) {
         expect(index.KeySchema).toEqual([
