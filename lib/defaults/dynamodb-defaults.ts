@@ -68,17 +68,37 @@ export function addAwaitingProviderIndex(table: dynamodb.Table): void {
 }
 
 /**
+ * What reconciliation reads of a payout (reconPayoutOf in adapters/reconciliation/payouts-source.ts;
+ * test/unit/reconciliation/day-index-projection.test.ts fails if it reads anything else). INCLUDE
+ * rather than ALL: an update that changes none of these (setting `reconciledAt` on every matched
+ * payout each night, an exception owner, a request id) then writes nothing to gsi4, and the index
+ * does not copy whole payouts (destination, recipient, reasons).
+ */
+export const RECON_DAY_INDEX_ATTRIBUTES = [
+  'payoutId',
+  'idempotencyKey',
+  'metadata',
+  'provider',
+  'providerReference',
+  'status',
+  'amountMinor',
+  'feeMinor',
+  'currency',
+  'createdAt',
+  'lastEventAt',
+] as const;
+
+/**
  * The reconciliation day index of PAYOUTS_TABLE (gsi4: `DAY#<date>#<shard>` / `<createdAt>#<payoutId>`,
- * adapters/payout-items.ts), so the nightly run Queries one day's payouts instead of scanning the
- * table. Projection ALL: the run maps index items with the same payoutFromItem as its consistent
- * lookups, so the two paths cannot drift apart when a field joins the reconciliation.
+ * adapters/payout-items.ts), so the nightly run Queries one day's payouts instead of scanning the table.
  */
 export function addReconDayIndex(table: dynamodb.Table): void {
   table.addGlobalSecondaryIndex({
     indexName: RECON_DAY_INDEX_NAME,
     partitionKey: { name: `${RECON_DAY_INDEX_NAME}pk`, type: dynamodb.AttributeType.STRING },
     sortKey: { name: `${RECON_DAY_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
-    projectionType: dynamodb.ProjectionType.ALL,
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: [...RECON_DAY_INDEX_ATTRIBUTES],
   });
 }
 

@@ -66,7 +66,8 @@ describe('DynamoDB tables', () => {
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
           { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
         ]);
-        if (index.IndexName !== 'gsi3') expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+        if (index.IndexName !== 'gsi3' && index.IndexName !== 'gsi4')
+          expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
       }
       for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
     }
@@ -86,6 +87,28 @@ describe('DynamoDB tables', () => {
         { AttributeName: 'gsi3sk', AttributeType: 'S' },
       ]),
     );
+  });
+
+  it('PayoutsTable gsi4 (reconciliation day) projects only what reconciliation reads of a payout', () => {
+    const gsi4 = (resources.PayoutsTable!.Properties.GlobalSecondaryIndexes as any[]).find(
+      (index) => index.IndexName === 'gsi4',
+    );
+    expect(gsi4.Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [
+        'payoutId',
+        'idempotencyKey',
+        'metadata',
+        'provider',
+        'providerReference',
+        'status',
+        'amountMinor',
+        'feeMinor',
+        'currency',
+        'createdAt',
+        'lastEventAt',
+      ],
+    });
   });
 
   it('expire items by the agreed TTL attributes', () => {
