@@ -4,6 +4,9 @@ import {
   type ReconReadMode,
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import { ENV } from '../../../functions/shared/names';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { backfillReconDayIndex } from '../../../functions/adapters/reconciliation/day-index-backfill';
+import { payoutPk } from '../../../functions/adapters/payout-items';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import {
   countReads,
@@ -75,6 +78,34 @@ describe('reconciliation reads one day (day index gsi4)', () => {
     expect(facts.length).toBeGreaterThanOrEqual(PER_DAY);
     expect(facts.every((fact) => ids.has(fact.payoutId))).toBe(true);
     expect(counter.read.get(tables.payoutsTable)).toBe(PER_DAY);
+  });
+});
+
+describe('backfilling the day index', () => {
+  it('gives payouts written before gsi4 their keys, once, and a day-index run then sees them', async () => {
+    const client = emulators.clients.documentClient;
+    const old = byDay[0]!.filter((_, i) => i % 2 === 0);
+    for (const p of old)
+      await client.send(
+        new UpdateCommand({
+          TableName: tables.payoutsTable,
+          Key: { pk: payoutPk(p.payoutId), sk: 'PAYOUT' },
+          UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+        }),
+      );
+    const dayIds = async () => {
+      const source = new ReconciliationPayoutsSource({ client, ...tables });
+      const ids: string[] = [];
+      for await (const p of source.payoutsCreatedIn({ date: DAYS[0]!, ...window(DAYS[0]!) })) ids.push(p.payoutId);
+      return ids.sort();
+    };
+    expect(await dayIds()).toHaveLength(PER_DAY - old.length);
+    expect(await backfillReconDayIndex(client, tables.payoutsTable)).toEqual({
+      scanned: 3 * PER_DAY,
+      updated: old.length,
+    });
+    expect(await dayIds()).toEqual(byDay[0]!.map((p) => p.payoutId).sort());
+    expect((await backfillReconDayIndex(client, tables.payoutsTable)).updated).toBe(0);
   });
 });
 
