@@ -75,7 +75,10 @@ export interface ReconciliationPayouts {
 }
 
 export class ReconciliationPayoutsSource implements ReconciliationPayouts {
-  /** The ids payoutsCreatedIn streamed, per window: the day's journal partitions to read. */
+  /**
+   * The ids payoutsCreatedIn streamed, per window: the day's journal partitions to read. Held in
+   * memory (a 1M-payout night: about 60 MB of short strings), dropped once the ledger is read.
+   */
   private readonly dayIds = new Map<string, string[]>();
 
   constructor(
