@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import {
   addAuditIndexes,
   addAwaitingProviderIndex,
+  addReconDayIndex,
   addOverloadedIndexes,
   defaultTableProps,
 } from './defaults/dynamodb-defaults';
@@ -35,6 +36,8 @@ export class DataConstruct extends Construct {
     this.payoutsTable = this.singleTable('PayoutsTable');
     // The sweeper's cross-tenant view of payouts in flight (sparse; payouts-repository.ts).
     addAwaitingProviderIndex(this.payoutsTable);
+    // One day's payouts across tenants, for the nightly reconciliation (sparse by construction).
+    addReconDayIndex(this.payoutsTable);
     this.ledgerTable = this.singleTable('LedgerTable');
     this.inboxTable = this.singleTable('InboxTable', EXPIRES_AT_ATTRIBUTE);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);

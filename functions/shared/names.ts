@@ -92,6 +92,8 @@ export const ENV = {
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',
   reconcileTimezone: 'RECONCILE_TIMEZONE',
+  /** reconcile only, optional: `scan` reads by the old filtered Scan (payouts not yet backfilled into gsi4). */
+  reconcileReadMode: 'RECONCILE_READ_MODE',
   /** ops-console only: Cognito hosted-UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`); unset on the twin. */
   opsConsoleAuthDomain: 'OPS_CONSOLE_AUTH_DOMAIN',
   /** ops-console only: the public (secret-less, PKCE) app client id of the console. */
@@ -189,6 +191,8 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
  * indexes under these names and the adapters query them, so the names are typed once, here.
  */
 export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' } as const;
+/** PAYOUTS_TABLE's reconciliation day index (adapters/payout-items.ts; lib/defaults/dynamodb-defaults.ts). */
+export const RECON_DAY_INDEX_NAME = 'gsi4';
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';

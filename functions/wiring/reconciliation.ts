@@ -5,7 +5,7 @@ import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { ExportStore } from '../adapters/reconciliation/export-store';
-import { ReconciliationPayoutsSource } from '../adapters/reconciliation/payouts-source';
+import { ReconciliationPayoutsSource, type ReconReadMode } from '../adapters/reconciliation/payouts-source';
 import { reconciliationRequestSender } from '../adapters/reconciliation/requests-queue';
 import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
 import type { RunDependencies } from '../app/reconciliation/run';
@@ -29,7 +29,7 @@ export function reconciliationDependencies(): RunDependencies {
   return {
     provider: RECONCILED_PROVIDER,
     fetchReport: (date) => fetchSandboxReport(providerUrl, date),
-    payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable }),
+    payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable, readMode: reconReadMode() }),
     exceptions: new ExceptionsRepository(client, operationsTable, {
       audit: new AuditTrail(client, auditTable),
       onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
@@ -68,4 +68,12 @@ export function reconciliationsApiDependencies(): ReconciliationsApiDependencies
     timeZone: requiredEnv(ENV.reconcileTimezone),
     newRunId: () => `run_${ulid()}`,
   };
+}
+
+/** The day index unless the stage says `scan` (docs/finance.md, "Reading one day"); anything else is refused. */
+function reconReadMode(): ReconReadMode {
+  const mode = process.env[ENV.reconcileReadMode];
+  if (mode === undefined || mode === '' || mode === 'day_index') return 'day_index';
+  if (mode === 'scan') return 'scan';
+  throw new Error(`${ENV.reconcileReadMode} must be day_index or scan, got ${JSON.stringify(mode)}`);
 }

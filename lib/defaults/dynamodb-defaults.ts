@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { AUDIT_INDEXES } from '../../functions/shared/names';
+import { AUDIT_INDEXES, RECON_DAY_INDEX_NAME } from '../../functions/shared/names';
 
 // Secure defaults for every table (AWS Solutions Constructs style). A payout ledger is the one
 // thing we can never rebuild from elsewhere, so data survives a stack delete and a bad deploy.
@@ -64,6 +64,41 @@ export function addAwaitingProviderIndex(table: dynamodb.Table): void {
     sortKey: { name: `${AWAITING_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
     projectionType: dynamodb.ProjectionType.INCLUDE,
     nonKeyAttributes: [...AWAITING_INDEX_ATTRIBUTES],
+  });
+}
+
+/**
+ * What reconciliation reads of a payout (reconPayoutOf in adapters/reconciliation/payouts-source.ts;
+ * test/unit/reconciliation/day-index-projection.test.ts fails if it reads anything else). INCLUDE
+ * rather than ALL: an update that changes none of these (setting `reconciledAt` on every matched
+ * payout each night, an exception owner, a request id) then writes nothing to gsi4, and the index
+ * does not copy whole payouts (destination, recipient, reasons).
+ */
+export const RECON_DAY_INDEX_ATTRIBUTES = [
+  'payoutId',
+  'idempotencyKey',
+  'metadata',
+  'provider',
+  'providerReference',
+  'status',
+  'amountMinor',
+  'feeMinor',
+  'currency',
+  'createdAt',
+  'lastEventAt',
+] as const;
+
+/**
+ * The reconciliation day index of PAYOUTS_TABLE (gsi4: `DAY#<date>#<shard>` / `<createdAt>#<payoutId>`,
+ * adapters/payout-items.ts), so the nightly run Queries one day's payouts instead of scanning the table.
+ */
+export function addReconDayIndex(table: dynamodb.Table): void {
+  table.addGlobalSecondaryIndex({
+    indexName: RECON_DAY_INDEX_NAME,
+    partitionKey: { name: `${RECON_DAY_INDEX_NAME}pk`, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: `${RECON_DAY_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: [...RECON_DAY_INDEX_ATTRIBUTES],
   });
 }
 

@@ -50,7 +50,7 @@ describe('DynamoDB tables', () => {
     }
   });
 
-  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3)', () => {
+  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3 and the day index gsi4)', () => {
     for (const logicalId of singleTables) {
       const table = resources[logicalId]!;
       expect(table.Properties.KeySchema).toEqual([
@@ -59,14 +59,15 @@ describe('DynamoDB tables', () => {
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes as any[];
       expect(indexes.map((index) => index.IndexName)).toEqual(
-        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3'] : ['gsi1', 'gsi2'],
+        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3', 'gsi4'] : ['gsi1', 'gsi2'],
       );
       for (const index of indexes) {
         expect(index.KeySchema).toEqual([
           { AttributeName: `${index.IndexName}pk`, KeyType: 'HASH' },
           { AttributeName: `${index.IndexName}sk`, KeyType: 'RANGE' },
         ]);
-        if (index.IndexName !== 'gsi3') expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+        if (index.IndexName !== 'gsi3' && index.IndexName !== 'gsi4')
+          expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
       }
       for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
     }
@@ -86,6 +87,28 @@ describe('DynamoDB tables', () => {
         { AttributeName: 'gsi3sk', AttributeType: 'S' },
       ]),
     );
+  });
+
+  it('PayoutsTable gsi4 (reconciliation day) projects only what reconciliation reads of a payout', () => {
+    const gsi4 = (resources.PayoutsTable!.Properties.GlobalSecondaryIndexes as any[]).find(
+      (index) => index.IndexName === 'gsi4',
+    );
+    expect(gsi4.Projection).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [
+        'payoutId',
+        'idempotencyKey',
+        'metadata',
+        'provider',
+        'providerReference',
+        'status',
+        'amountMinor',
+        'feeMinor',
+        'currency',
+        'createdAt',
+        'lastEventAt',
+      ],
+    });
   });
 
   it('expire items by the agreed TTL attributes', () => {

@@ -2,18 +2,19 @@ import { BatchGetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClien
 import type { Payout } from '../../domain/payout';
 import { ledgerFactOf, type LedgerFact, type ReconPayout } from '../../domain/reconciliation/matching-types';
 import { PAYOUT_SK, payoutFromItem, payoutPk } from '../payout-items';
+import { queryJournalsOf, queryPayoutsOfDay } from './day-reads';
 
 /**
- * Our side of the reconciliation, read page by page so memory holds one page (DynamoDB pages are
+ * Our side of the reconciliation, read page by page so memory holds a few pages (DynamoDB pages are
  * ≤ 1 MB), whatever the night's volume.
  *
- * Why a Scan with a filter: the payouts table indexes payouts per tenant (gsi1), not per day across
- * tenants, and reconciliation is across tenants. A Scan reads the whole table each night; that is
- * linear in the table, not in the day. At scale the fix is a day index (gsi `DAY#<date>` /
- * `<createdAt>#<payoutId>`, written by the payouts repository) — noted in docs/finance.md.
- * `Segment`/`TotalSegments` parallelism is also left out: one sequential scan keeps the output
- * order-independent anyway (the engine sorts), and the Lambda has one vCPU's worth at 1 GB.
+ * `day_index` (the default) reads only the day: its payouts by Query on the sparse day index
+ * (gsi4, `DAY#<date>#<shard>`, written in the creation transaction), and the journal entries of
+ * exactly those payouts (day-reads.ts). `scan` is the earlier filtered Scan of both tables, linear
+ * in the history: kept for a table whose payouts predate the index until they are backfilled
+ * (docs/finance.md, "Reading one day"), and as the reference the day path is tested against.
  */
+export type ReconReadMode = 'day_index' | 'scan';
 export const SCAN_PAGE_ITEMS_MAX = 1_000;
 /** BatchGetItem takes at most 100 keys per call. */
 export const BATCH_GET_KEYS_MAX = 100;
@@ -27,6 +28,8 @@ export const BATCH_GET_ATTEMPTS_MAX = 5;
 export const MARK_RECONCILED_CONCURRENCY = 48;
 
 export interface DayWindow {
+  /** YYYY-MM-DD, the UTC day. */
+  readonly date: string;
   /** Inclusive, ISO 8601 UTC. */
   readonly fromIso: string;
   /** Exclusive, ISO 8601 UTC. */
@@ -36,7 +39,7 @@ export interface DayWindow {
 /** The UTC day of `date` (YYYY-MM-DD): the window both our payouts and the provider's report use. */
 export function dayWindow(date: string): DayWindow {
   const from = new Date(`${date}T00:00:00.000Z`);
-  return { fromIso: from.toISOString(), toIso: new Date(from.getTime() + 86_400_000).toISOString() };
+  return { date, fromIso: from.toISOString(), toIso: new Date(from.getTime() + 86_400_000).toISOString() };
 }
 
 export function reconPayoutOf(payout: Payout): ReconPayout {
@@ -57,6 +60,13 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
   };
 }
 
+function journalFactOf(item: Record<string, unknown>): LedgerFact {
+  return ledgerFactOf(
+    String(item['payoutId']),
+    (item['postings'] as { from: string; to: string; amountMinor: number }[]) ?? [],
+  );
+}
+
 /** What a run reads and marks of our side: a port, so the simulation (test/sim/) can run it on memory. */
 export interface ReconciliationPayouts {
   payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout>;
@@ -66,11 +76,55 @@ export interface ReconciliationPayouts {
 }
 
 export class ReconciliationPayoutsSource implements ReconciliationPayouts {
+  /**
+   * The ids payoutsCreatedIn streamed, per window: the day's journal partitions to read. Held in
+   * memory (a 1M-payout night: about 60 MB of short strings), dropped once the ledger is read.
+   */
+  private readonly dayIds = new Map<string, string[]>();
+
   constructor(
-    private readonly options: { client: DynamoDBDocumentClient; payoutsTable: string; ledgerTable: string },
+    private readonly options: {
+      client: DynamoDBDocumentClient;
+      payoutsTable: string;
+      ledgerTable: string;
+      readMode?: ReconReadMode;
+    },
   ) {}
 
+  private get readMode(): ReconReadMode {
+    return this.options.readMode ?? 'day_index';
+  }
+
   async *payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout> {
+    if (this.readMode === 'scan') return yield* this.scanPayoutsCreatedIn(window);
+    const ids: string[] = [];
+    this.dayIds.set(window.fromIso, ids);
+    for await (const item of queryPayoutsOfDay(this.options.client, this.options.payoutsTable, window)) {
+      const payout = reconPayoutOf(payoutFromItem(item));
+      ids.push(payout.payoutId);
+      yield payout;
+    }
+  }
+
+  /**
+   * Journal entries recorded from the start of the window on, of the window's payouts (the engine
+   * folds only theirs). Day path: the engine streams the payouts first, so their ids are known; a
+   * caller that reads the ledger first gets the ids from a read of the day index of its own.
+   */
+  async *ledgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact> {
+    if (this.readMode === 'scan') return yield* this.scanLedgerFactsFrom(window);
+    let ids = this.dayIds.get(window.fromIso);
+    this.dayIds.delete(window.fromIso);
+    if (ids === undefined) {
+      ids = [];
+      for await (const item of queryPayoutsOfDay(this.options.client, this.options.payoutsTable, window))
+        ids.push(String(item['payoutId']));
+    }
+    const journals = queryJournalsOf(this.options.client, this.options.ledgerTable, ids, window.fromIso);
+    for await (const item of journals) yield journalFactOf(item);
+  }
+
+  private async *scanPayoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.options.client.send(
@@ -87,8 +141,8 @@ export class ReconciliationPayoutsSource implements ReconciliationPayouts {
     } while (startKey !== undefined);
   }
 
-  /** Journal entries recorded from the start of the window on: the bookings of the window's payouts. */
-  async *ledgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact> {
+  /** Every journal entry recorded from the start of the window on, whichever payout it books. */
+  private async *scanLedgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.options.client.send(
@@ -100,11 +154,7 @@ export class ReconciliationPayoutsSource implements ReconciliationPayouts {
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );
-      for (const item of page.Items ?? [])
-        yield ledgerFactOf(
-          String(item['payoutId']),
-          (item['postings'] as { from: string; to: string; amountMinor: number }[]) ?? [],
-        );
+      for (const item of page.Items ?? []) yield journalFactOf(item);
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
   }
