@@ -69,7 +69,7 @@ export function addAwaitingProviderIndex(table: dynamodb.Table): void {
 
 /**
  * What reconciliation reads of a payout (reconPayoutOf in adapters/reconciliation/payouts-source.ts;
- * test/unit/reconciliation/day-index-projection.test.ts fails if it reads anything else). INCLUDE
+ * test/unit/adapters/reconciliation/day-index-keys.test.ts fails if it reads anything else). INCLUDE
  * rather than ALL: an update that changes none of these (setting `reconciledAt` on every matched
  * payout each night, an exception owner, a request id) then writes nothing to gsi4, and the index
  * does not copy whole payouts (destination, recipient, reasons).
@@ -81,6 +81,8 @@ export const RECON_DAY_INDEX_ATTRIBUTES = [
   'provider',
   'providerReference',
   'status',
+  // failure_source in the export (domain/failure-source.ts reads a failed payout's code).
+  'statusReason',
   'amountMinor',
   'feeMinor',
   'currency',

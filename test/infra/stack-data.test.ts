@@ -102,6 +102,7 @@ describe('DynamoDB tables', () => {
         'provider',
         'providerReference',
         'status',
+        'statusReason',
         'amountMinor',
         'feeMinor',
         'currency',
