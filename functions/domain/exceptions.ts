@@ -15,6 +15,9 @@ export const EXCEPTION_CATEGORIES = [
   'event_ownership_mismatch',
   // A provider's event that disagrees with an operator's applied status correction (corrections.ts).
   'correction_contradicted',
+  // The provider says it holds (accepted, in transit) a payout canceled here before any answer of
+  // its was recorded: the tenant was told canceled, the provider may pay it (docs/payouts.md).
+  'canceled_but_live_at_provider',
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
@@ -59,6 +62,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   event_ownership_mismatch: 2 * HOUR_SECONDS,
   // As forbidden_transition: the provider and an operator disagree about where the money is.
   correction_contradicted: 4 * HOUR_SECONDS,
+  // Money the ledger released may leave at the provider: as short as a dead-lettered submission.
+  canceled_but_live_at_provider: 2 * HOUR_SECONDS,
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
@@ -96,6 +101,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'event_ownership_mismatch':
     // Ops, who work corrections: which account is right is read from the provider, not the books.
     case 'correction_contradicted':
+    // Ops: cancel it at the provider; if it paid, the correction flow (issue 10) fixes the books.
+    case 'canceled_but_live_at_provider':
     case 'webhook_dead_lettered':
     case 'submission_dead_lettered':
     case 'long_pending':
@@ -127,6 +134,7 @@ export type RowMismatchCategory = Exclude<
   | 'forbidden_transition'
   | 'event_ownership_mismatch'
   | 'correction_contradicted'
+  | 'canceled_but_live_at_provider'
   | 'webhook_dead_lettered'
   | 'submission_dead_lettered'
   | 'long_pending'
@@ -185,6 +193,8 @@ export type ExceptionSubject =
   | { category: 'reconciliation_dead_lettered'; messageId: string }
   /** One per payout: the sweeper sees it again every run until the provider answers. */
   | { category: 'long_pending'; payoutId: string }
+  /** One per payout: the provider's later words (accepted, then pending) update the same row. */
+  | { category: 'canceled_but_live_at_provider'; payoutId: string }
   /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
   | { category: 'approval_expired'; payoutId: string }
   /** One per (category, payout or provider row), across re-runs. */
@@ -223,6 +233,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `long_pending:${subject.payoutId}`;
     case 'approval_expired':
       return `approval_expired:${subject.payoutId}`;
+    case 'canceled_but_live_at_provider':
+      return `canceled_live:${subject.payoutId}`;
     case 'missing_provider_reference':
     case 'missing_at_provider':
     case 'missing_internally':

@@ -96,6 +96,8 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     case 'forbidden_transition':
     case 'event_ownership_mismatch':
     case 'correction_contradicted':
+    // The provider holds what we canceled: it is the provider's side that may move the money.
+    case 'canceled_but_live_at_provider':
     // Submissions dead-letter after every retry of a provider outage or timeout (a refusal
     // fails the payout instead): the provider did not take it.
     case 'submission_dead_lettered':

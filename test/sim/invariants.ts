@@ -95,24 +95,6 @@ function fourEyesViolation(world: World, payout: Payout): string | undefined {
   return undefined;
 }
 
-/**
- * A KNOWN FINDING of the simulation, reported, not failed (docs/simulation.md): the tenant's cancel
- * of a `submitted` payout is local (domain/cancellation.ts), but the provider may hold it already,
- * and nothing re-checks the provider once the submitter's retry reads `canceled` (submit-one.ts
- * skips it). Two routes in: the submission's answer was lost (a timeout or 5xx after the provider
- * recorded it), or the submitter heard it, found the payout canceled, and its cancel at the
- * provider failed (a 5xx); the provider's own `payout.accepted` is then recorded as stale
- * (process.ts), and no exception opens. The payout stays live at the provider while our ledger
- * released it. Recognised exactly: canceled by `cancel_requested` from submitted, no reference
- * recorded (no answer was ever applied), live at the provider.
- */
-export function canceledOverUnansweredSubmission(world: World, payout: Payout, providerState: string): boolean {
-  if (payout.status !== 'canceled' || payout.providerReference !== undefined || providerState === 'canceled')
-    return false;
-  const timeline = world.payouts.timeline.get(payout.payoutId) ?? [];
-  return timeline.some((e) => e.event === 'cancel_requested' && e.outcome === 'applied' && e.from === 'submitted');
-}
-
 const activeExceptionOn = (world: World, payoutId: string) =>
   [...world.exceptions.exceptions.values()].some((e) => e.payoutId === payoutId && isActive(e.state));
 
@@ -476,12 +458,6 @@ export const INVARIANTS: readonly Invariant[] = [
           continue;
         }
         const expected = statusOfProviderState(atProvider.status);
-        if (p.status !== expected && canceledOverUnansweredSubmission(world, p, atProvider.status)) {
-          world.knownFindings.push(
-            `cancel-over-unanswered-submission: payout ${p.payoutId} is canceled here, ${atProvider.status} at the provider`,
-          );
-          continue;
-        }
         if (p.status !== expected && !activeExceptionOn(world, p.payoutId))
           found.push(
             `payout ${p.payoutId} is ${p.status}, the provider says ${atProvider.status}, and no exception is open on it`,

@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/domain-error';
 import { isTerminal } from '../../domain/lifecycle';
 import type { Actor, Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort, ProviderSubmission } from '../../domain/provider-port';
+import type { MappedProviderState } from '../../domain/provider-status';
 import type { Destination } from '../../domain/recipient';
 
 /**
@@ -15,6 +16,9 @@ import type { Destination } from '../../domain/recipient';
  * Outcomes, in order of precedence:
  *   payout missing                         → throw (retried, then SubmissionDlq → exception)
  *   requires_approval                      → skipped: approval enqueues it again
+ *   canceled with no provider reference    → the provider is asked by payout id (see settleCanceled):
+ *                                            nothing there → skipped; live there → canceled there, or
+ *                                            thrown (retried, then SubmissionDlq → exception)
  *   past submitted (duplicate message)     → skipped: acknowledged, no provider call
  *   provider transport failure (5xx, timeout, connection) → throw ProviderError (retried)
  *   accepted                               → provider_accepted (with reference and fee); found
@@ -42,7 +46,7 @@ export type SubmissionOutcome =
       kind: 'skipped';
       payoutId: string;
       status: Payout['status'];
-      reason: 'awaiting_approval' | 'already_past_submitted';
+      reason: 'awaiting_approval' | 'already_past_submitted' | 'not_at_provider';
     }
   | {
       kind: 'accepted';
@@ -70,10 +74,11 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
     throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
   const { payout, destination } = found;
 
+  const provider = deps.providers[payout.provider];
+  if (payout.status === 'canceled' && payout.providerReference === undefined && provider !== undefined)
+    return settleCanceled(payout, provider);
   const skip = skipReason(payout.status);
   if (skip !== undefined) return { kind: 'skipped', payoutId, status: payout.status, reason: skip };
-
-  const provider = deps.providers[payout.provider];
   if (provider === undefined)
     throw new SubmissionError('provider_not_configured', payoutId, `no adapter for provider ${payout.provider}`);
 
@@ -126,6 +131,37 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
     replayed: answer.replayed,
     transition: result.kind,
   };
+}
+
+/**
+ * A payout canceled here before any provider answer was recorded (the tenant's cancel of a
+ * `submitted` payout, domain/cancellation.ts) may still be live at the provider: an earlier
+ * attempt of this message may have reached it and lost its answer, or the race handling below
+ * may have failed to cancel it. A message for it means a submission was attempted, so the
+ * provider is asked by our payout id (its idempotency key: whatever it holds under it is ours)
+ * and what it holds is canceled. Never re-submitted: that could create the payout we canceled.
+ * Anything else it holds (paid, or a cancel it refuses) must not be acknowledged: thrown, so
+ * SQS retries and then the SubmissionDlq opens an exception linked to the payout; the webhook
+ * processor opens `canceled_but_live_at_provider` for the same condition when the provider speaks first.
+ */
+async function settleCanceled(payout: Payout, provider: ProviderPort): Promise<SubmissionOutcome> {
+  const { payoutId } = payout;
+  const held = await provider.getStatus({ payoutId });
+  if (held.kind === 'not_found' || isFinalWithoutMoney(held.state))
+    return { kind: 'skipped', payoutId, status: payout.status, reason: 'not_at_provider' };
+  const undone = await provider.cancel({ payoutId, providerReference: held.providerReference });
+  if (undone.kind === 'canceled')
+    return { kind: 'canceled_at_provider', payoutId, providerReference: held.providerReference };
+  throw new SubmissionError(
+    'canceled_but_live_at_provider',
+    payoutId,
+    `payout ${payoutId} is canceled but the provider holds ${held.providerReference} and answered cancel with ${undone.kind}`,
+  );
+}
+
+/** Canceled or failed at the provider: no money will move, nothing to undo. */
+function isFinalWithoutMoney(state: MappedProviderState): boolean {
+  return state.kind === 'known' && (state.event === 'provider_canceled' || state.event === 'provider_failed');
 }
 
 function skipReason(status: Payout['status']): 'awaiting_approval' | 'already_past_submitted' | undefined {

@@ -12,6 +12,7 @@ import { isAwaitingProvider } from '../../domain/lifecycle';
 
 /** The webhook processor as the audit trail names it (a job: its function name). */
 const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
+import { isCanceledButLive, openCanceledButLive } from './canceled-live-exception';
 import { openCorrectionContradiction } from './correction-exception';
 import { openOwnershipException } from './ownership-exception';
 
@@ -164,7 +165,22 @@ async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: Transi
         await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
       break;
     case 'duplicate':
+      break;
     case 'stale':
+      if (isCanceledButLive(result.payout, mapped.event))
+        await openCanceledButLive(deps.exceptions, {
+          provider,
+          payout: result.payout,
+          event: mapped.event,
+          claim: {
+            provider_event_id: providerEventId,
+            event_type: stored.eventType,
+            provider_state: mapped.providerState,
+            provider_reference: mapped.providerReference ?? null,
+          },
+          actor: PROCESSOR_ACTOR,
+          nowIso,
+        });
       break;
     case 'forbidden':
       await ownForbidden(deps, event, result.payout);

@@ -4,6 +4,7 @@
 // a reversal requested by the backend, approved by another principal, sent to the provider and
 // confirmed by the poll (event ownership) → paid → reversed with settled → available.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toSubmission } from '../../../functions/app/submission/submit-one';
 import { REVERSAL_QUIET_SECONDS } from '../../../functions/app/sweeper/reversals';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { ibanFor } from '../../support/sandbox-client';
@@ -82,9 +83,50 @@ describe('POST /payouts/{payoutId}/cancel', () => {
     const answer = await h.act('cancel', payoutId, { principal: 'backend' });
     expect(answer.body).toMatchObject({ status: 'canceled', status_reason: 'canceled_by_tenant' });
     expect(await h.journalOf(payoutId)).toEqual(RELEASED.map((p) => [p]));
-    // The submission still queued for it finds it canceled and never reaches the provider.
-    expect(await h.submit(payoutId)).toMatchObject({ kind: 'skipped', reason: 'already_past_submitted' });
+    // The submission still queued for it finds it canceled, asks the provider by payout id (nothing
+    // there) and never submits it.
+    expect(await h.submit(payoutId)).toMatchObject({ kind: 'skipped', reason: 'not_at_provider' });
     expect(h.sandbox.listPayouts({ payoutId })).toEqual([]);
+  });
+
+  // cancel-over-unanswered-submission (docs/simulation.md): the first attempt reached the provider
+  // and its answer was lost; the tenant's cancel is local; the message's retry must cancel it there.
+  async function submittedWithLostAnswer(trigger = 'paid'): Promise<string> {
+    const payoutId = await submitted(trigger);
+    const found = (await h.payouts.getPayoutForSubmission(payoutId))!;
+    await h.deps.providers['sandbox']!.submit(toSubmission(found.payout, found.destination));
+    expect(h.sandbox.listPayouts({ payoutId })).toHaveLength(1);
+    return payoutId;
+  }
+
+  it('submitted, the provider holds it but its answer was lost: the retry cancels it at the provider', async () => {
+    const payoutId = await submittedWithLostAnswer();
+    expect((await h.act('cancel', payoutId, { principal: 'backend' })).body.status).toBe('canceled');
+    const [atProvider] = h.sandbox.listPayouts({ payoutId });
+    expect(await h.submit(payoutId)).toEqual({
+      kind: 'canceled_at_provider',
+      payoutId,
+      providerReference: atProvider!.id,
+    });
+    expect(h.sandbox.getPayout(atProvider!.id)?.status).toBe('canceled');
+    expect(h.sandbox.listPayouts({ payoutId })).toHaveLength(1); // asked, never submitted again
+    expect(await h.journalOf(payoutId)).toEqual(RELEASED.map((p) => [p]));
+    // A repeat of the message finds it canceled there too: nothing more to do.
+    expect(await h.submit(payoutId)).toMatchObject({ kind: 'skipped', reason: 'not_at_provider' });
+  });
+
+  it('submitted, lost answer, and the provider paid it before the retry: never acknowledged (→ DLQ exception)', async () => {
+    const payoutId = await submittedWithLostAnswer();
+    expect((await h.act('cancel', payoutId, { principal: 'backend' })).body.status).toBe('canceled');
+    h.sandbox.advance(SANDBOX_STEP_SECONDS * 2);
+    const [atProvider] = h.sandbox.listPayouts({ payoutId });
+    expect(atProvider!.status).toBe('paid');
+    await expect(h.submit(payoutId)).rejects.toMatchObject({
+      name: 'SubmissionError',
+      code: 'canceled_but_live_at_provider',
+      category: 'human_action_required',
+    });
+    expect(await h.journalOf(payoutId)).toEqual(RELEASED.map((p) => [p]));
   });
 
   it('accepted: the provider is asked, cancels, and its confirmation releases in_transit', async () => {

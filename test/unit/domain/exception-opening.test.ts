@@ -95,6 +95,8 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
   // An approval nobody gave in time; the next step is the tenant's.
   [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
+  // The provider holds a payout we canceled before its answer: one row per payout, ops, money at risk.
+  [{ category: 'canceled_but_live_at_provider', payoutId: PAYOUT }, `canceled_live:${PAYOUT}`, 'ops', 2 * HOUR, PAYOUT],
   // A provider's word against an operator's correction: one row per webhook event, or per polled claim.
   [
     {
@@ -234,6 +236,7 @@ describe('dedup keys are spelled in one place', () => {
     'long_pending',
     'approval_expired',
     'correction_contradicted',
+    'canceled_live',
     'reconciliation',
   ];
   // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix

@@ -14,6 +14,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   forbidden_transition: 'provider',
   event_ownership_mismatch: 'provider',
   correction_contradicted: 'provider',
+  canceled_but_live_at_provider: 'provider',
   webhook_dead_lettered: 'platform',
   submission_dead_lettered: 'provider',
   long_pending: 'provider',

@@ -1,9 +1,15 @@
 // submitOne with fakes: which statuses are submitted, what each provider answer becomes, and the
 // errors that send a record back to the queue — in the documented order of precedence.
 import { describe, expect, it } from 'vitest';
-import { PAYOUT_STATUSES, type PayoutStatus } from '../../../functions/domain/lifecycle.js';
+import { PAYOUT_STATUSES, type PayoutEvent, type PayoutStatus } from '../../../functions/domain/lifecycle.js';
 import type { Payout, TransitionCommand, TransitionResult } from '../../../functions/domain/payout.js';
-import type { ProviderPort, ProviderSubmission, SubmitResult } from '../../../functions/domain/provider-port.js';
+import type {
+  CancelResult,
+  ProviderPort,
+  ProviderSubmission,
+  StatusResult,
+  SubmitResult,
+} from '../../../functions/domain/provider-port.js';
 import { ProviderTimeoutError } from '../../../functions/domain/provider-errors.js';
 import { submitOne, SubmissionError, type SubmitterDeps } from '../../../functions/app/submission/submit-one.js';
 
@@ -89,7 +95,13 @@ describe('which statuses are submitted', () => {
     } else {
       expect(outcome).toMatchObject({
         kind: 'skipped',
-        reason: status === 'requires_approval' ? 'awaiting_approval' : 'already_past_submitted',
+        reason:
+          status === 'requires_approval'
+            ? 'awaiting_approval'
+            : // Canceled with no provider reference: the provider is asked first (here: not there).
+              status === 'canceled'
+              ? 'not_at_provider'
+              : 'already_past_submitted',
       });
       expect(submissions).toHaveLength(0);
     }
@@ -199,5 +211,61 @@ describe('errors that send the record back to the queue (in order of precedence)
       providerReference: 'sbx_po_1',
     });
     expect(asked).toEqual(['sbx_po_1']);
+  });
+});
+
+// cancel-over-unanswered-submission (docs/simulation.md): canceled here before any provider answer was
+// recorded; the message's retry asks the provider by payout id and never submits again.
+describe('a payout canceled before any provider answer was recorded', () => {
+  const held = (providerState: string, event: PayoutEvent | undefined): StatusResult => ({
+    kind: 'found',
+    providerReference: 'sbx_1',
+    state: event === undefined ? { kind: 'unknown', providerState } : { kind: 'known', providerState, event },
+    countAtProvider: 1,
+  });
+  const CANCELED: CancelResult = {
+    kind: 'canceled',
+    providerReference: 'sbx_1',
+    state: { kind: 'known', providerState: 'canceled', event: 'provider_canceled' },
+  };
+  it.each<[string, StatusResult, CancelResult | undefined, string]>([
+    ['nothing at the provider', { kind: 'not_found' }, undefined, 'skipped:not_at_provider'],
+    ['canceled there already', held('canceled', 'provider_canceled'), undefined, 'skipped:not_at_provider'],
+    ['failed there', held('failed', 'provider_failed'), undefined, 'skipped:not_at_provider'],
+    ['accepted there, cancel succeeds', held('accepted', 'provider_accepted'), CANCELED, 'canceled_at_provider'],
+    ['in transit there, cancel succeeds', held('in_transit', 'provider_pending'), CANCELED, 'canceled_at_provider'],
+    ['an unknown state, cancel succeeds', held('held', undefined), CANCELED, 'canceled_at_provider'],
+    ['paid there: too late', held('paid', 'provider_paid'), { kind: 'too_late', providerState: 'paid' }, 'throw'],
+    ['cannot cancel at all', held('accepted', 'provider_accepted'), { kind: 'unsupported' }, 'throw'],
+    ['gone by the cancel', held('accepted', 'provider_accepted'), { kind: 'not_found' }, 'throw'],
+  ])('%s', async (_name, status, cancel, expected) => {
+    const { deps, submissions, commands } = harness('canceled', ACCEPTED);
+    const asked: string[] = [];
+    deps.providers['sandbox']!.getStatus = async (query) => {
+      asked.push(`status:${query.payoutId}:${query.providerReference ?? '-'}`);
+      return status;
+    };
+    deps.providers['sandbox']!.cancel = async (request) => {
+      asked.push(`cancel:${request.payoutId}:${request.providerReference}`);
+      return cancel!;
+    };
+    const run = submitOne('po_1', 'sqs:m1', deps);
+    if (expected === 'throw') {
+      await expect(run).rejects.toMatchObject({ code: 'canceled_but_live_at_provider' });
+    } else {
+      const outcome = await run;
+      expect(outcome.kind === 'skipped' ? `skipped:${outcome.reason}` : outcome.kind).toBe(expected);
+    }
+    expect(asked).toEqual(['status:po_1:-', ...(cancel === undefined ? [] : ['cancel:po_1:sbx_1'])]);
+    expect(submissions).toEqual([]); // never submitted again: that could create what we canceled
+    expect(commands).toEqual([]); // the cancel already released in_transit; nothing more to record
+  });
+
+  it('a provider outage while asking is thrown (retried), not acknowledged', async () => {
+    const { deps } = harness('canceled', ACCEPTED);
+    deps.providers['sandbox']!.getStatus = async () => {
+      throw new ProviderTimeoutError('timed out', { provider: 'sandbox', timeoutMs: 10_000 });
+    };
+    await expect(submitOne('po_1', 'sqs:m1', deps)).rejects.toBeInstanceOf(ProviderTimeoutError);
   });
 });
