@@ -73,6 +73,9 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/ops/queues', scope: 'ops:read' },
     { method: HttpMethod.POST, path: '/ops/dlq/redrive', scope: 'ops:redrive' },
     { method: HttpMethod.POST, path: '/ops/replay', scope: 'ops:redrive' },
+    // Status-page incidents: on-call's operational write scope (docs/status-page.md says why that one).
+    { method: HttpMethod.POST, path: '/ops/incidents', scope: 'ops:redrive' },
+    { method: HttpMethod.POST, path: '/ops/incidents/{incidentId}/resolve', scope: 'ops:redrive' },
     {
       method: HttpMethod.GET,
       path: '/status',

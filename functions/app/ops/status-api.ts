@@ -1,7 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { DeadLetterPort } from '../../adapters/dlq';
+import type { IncidentsReader } from '../../adapters/incidents-repository';
+import {
+  incidentSignals,
+  OPEN_INCIDENTS_READ_MAX,
+  RESOLVED_INCIDENTS_SHOWN_MAX,
+  RESOLVED_INCIDENTS_SHOWN_SECONDS,
+} from '../../domain/incidents';
 import type { RunsRepository } from '../../adapters/reconciliation/runs-repository';
 import { statusPage, type QueueSignal } from '../../domain/status-page';
+import { incidentView } from '../../http/incident-requests';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import type { StatusResponse } from '../../http/status-schemas';
@@ -19,6 +27,8 @@ export interface StatusApiDeps {
   dlq: Pick<DeadLetterPort, 'depth'>;
   queues: Record<QueueName, { queueUrl: string; dlqUrl: string }>;
   runs: Pick<RunsRepository, 'lastSuccess'>;
+  /** Open incidents set their components' state; recently resolved ones are listed too. */
+  incidents: IncidentsReader;
   providers: readonly string[];
   nowMs(): number;
 }
@@ -35,11 +45,14 @@ export async function statusResponse(deps: StatusApiDeps): Promise<StatusRespons
 }
 
 async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusResponse> {
-  const [webhook, submission, reconciliation, lastRun] = await Promise.all([
+  const resolvedSince = new Date(nowMs - RESOLVED_INCIDENTS_SHOWN_SECONDS * 1_000).toISOString();
+  const [webhook, submission, reconciliation, lastRun, open, resolved] = await Promise.all([
     queueSignal(deps, 'webhook'),
     queueSignal(deps, 'submission'),
     queueSignal(deps, 'reconciliation'),
     deps.runs.lastSuccess(),
+    deps.incidents.listOpen(OPEN_INCIDENTS_READ_MAX),
+    deps.incidents.listResolvedSince(resolvedSince, RESOLVED_INCIDENTS_SHOWN_MAX),
   ]);
   const lastSuccessAt = lastRun?.finishedAt ?? null;
   const page = statusPage(
@@ -51,7 +64,7 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
       reconciliation,
       webhookRejectedInPeriod: null,
       lastReconciliationSucceededAt: lastSuccessAt,
-      incidents: [],
+      incidents: incidentSignals(open),
     },
     STATUS_THRESHOLDS,
     nowMs,
@@ -64,6 +77,7 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
       seconds_since_last_success:
         lastSuccessAt === null ? null : Math.floor((nowMs - Date.parse(lastSuccessAt)) / 1_000),
     },
+    incidents: { open: open.map(incidentView), recently_resolved: resolved.map(incidentView) },
     updated_at: new Date(nowMs).toISOString(),
   };
 }
