@@ -46,7 +46,7 @@ function dependencies(): OpsRedriveDeps {
       providers: PROVIDER_NAMES,
       nowMs,
     },
-    incidents: { incidents, providers: PROVIDER_NAMES, nowMs },
+    incidents: { incidents, nowMs },
   };
   return deps;
 }

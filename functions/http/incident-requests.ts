@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { COMPONENT_STATES } from '../domain/status-page';
+import { COMPONENT_STATES, statusComponents } from '../domain/status-page';
+import { PROVIDER_NAMES } from '../shared/names';
 import {
   INCIDENT_COMPONENTS_MAX,
   INCIDENT_ID_PREFIX,
@@ -11,7 +12,7 @@ import {
   type IncidentImpact,
 } from '../domain/incidents';
 import { textField } from '../domain/text';
-import { badRequest, type ApiError } from './api-error';
+import type { ApiError } from './api-error';
 import { requestErrorOf } from './request-errors';
 
 /**
@@ -28,6 +29,9 @@ export const incidentIdParameterSchema = z
   .regex(INCIDENT_ID_PATTERN)
   .describe('inc_ + 32 hex characters; any other value answers 404 (it cannot name an incident)');
 
+/** The components an incident may name: exactly those GET /status shows. */
+const STATUS_COMPONENT_NAMES = statusComponents(PROVIDER_NAMES) as [string, ...string[]];
+
 const title = textField({ error: 'invalid_title', charsMin: 1, charsMax: INCIDENT_TITLE_CHARS_MAX, trim: true });
 const message = textField({
   error: 'invalid_message',
@@ -42,7 +46,7 @@ export const openIncidentBodySchema = z
     title: title.describe('One line, shown as the incident’s heading'),
     message: message.describe('The first update: what is known, what is affected'),
     components: z
-      .array(z.string({ error: 'invalid_components' }), { error: 'invalid_components' })
+      .array(z.enum(STATUS_COMPONENT_NAMES, { error: 'invalid_components' }), { error: 'invalid_components' })
       .min(1, { error: 'invalid_components' })
       .max(INCIDENT_COMPONENTS_MAX, { error: 'invalid_components' })
       .describe('Status components (GET /status): api, webhook_intake, submission:<provider>, reconciliation'),
@@ -64,7 +68,8 @@ export interface OpenIncidentRequest {
 const MESSAGES: Record<string, (param: string) => string> = {
   invalid_title: () => `title must be 1 to ${INCIDENT_TITLE_CHARS_MAX} characters`,
   invalid_message: () => `message must be 1 to ${INCIDENT_MESSAGE_CHARS_MAX} characters`,
-  invalid_components: () => `components must be a list of 1 to ${INCIDENT_COMPONENTS_MAX} status components`,
+  invalid_components: () =>
+    `components must be a list of 1 to ${INCIDENT_COMPONENTS_MAX} of ${STATUS_COMPONENT_NAMES.join(', ')}`,
   invalid_impact: () => `impact must be one of ${INCIDENT_IMPACTS.join(', ')}`,
 };
 
@@ -74,16 +79,8 @@ function validated<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   throw requestErrorOf(result.error.issues, body, { kind: 'body', messages: MESSAGES }) as ApiError;
 }
 
-export function parseOpenIncident(body: Record<string, unknown>, known: readonly string[]): OpenIncidentRequest {
+export function parseOpenIncident(body: Record<string, unknown>): OpenIncidentRequest {
   const request = validated(openIncidentBodySchema, body);
-  const unknown = request.components.findIndex((c) => !known.includes(c));
-  if (unknown >= 0) {
-    throw badRequest(
-      'invalid_components',
-      `components[${unknown}] is not a status component (one of ${known.join(', ')})`,
-      `components[${unknown}]`,
-    );
-  }
   return { ...request, components: [...new Set(request.components)].sort() };
 }
 

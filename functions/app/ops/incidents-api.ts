@@ -8,7 +8,6 @@ import {
 } from '../../adapters/incidents-repository';
 import type { AuditEntry } from '../../domain/audit';
 import { INCIDENT_ID_PREFIX, openIncident, resolveIncident, type Incident } from '../../domain/incidents';
-import { statusComponents } from '../../domain/status-page';
 import { ApiError, notFound } from '../../http/api-error';
 import { parseJsonBody } from '../../http/body';
 import { OPS_BODY_BYTES_MAX } from '../../http/http-limits';
@@ -38,7 +37,6 @@ const RESOLVE_PATH = /^\/ops\/incidents\/([^/]+)\/resolve$/;
 
 export interface IncidentsApiDeps {
   incidents: Pick<IncidentsRepository, 'get' | 'open' | 'resolve'>;
-  providers: readonly string[];
   nowMs(): number;
 }
 
@@ -72,7 +70,7 @@ async function open(
   body: Record<string, unknown>,
   requestId: string,
 ): Promise<HttpResult> {
-  const request = parseOpenIncident(body, statusComponents(deps.providers));
+  const request = parseOpenIncident(body);
   const principal = operatorKeyPrincipal(operator.subject);
   const incidentId = `${INCIDENT_ID_PREFIX}${sha256(`${principal}#${OPEN_ROUTE}#${key}`).slice(0, INCIDENT_ID_HEX_CHARS)}`;
   const requestHash = sha256(JSON.stringify(request));
