@@ -83,6 +83,13 @@ export const API_ROUTES = {
       publicReason:
         'The public status page: component states derived from queue depths and the last reconciliation; no tenant data, no payload, answers cached for seconds.',
     },
+    {
+      method: HttpMethod.GET,
+      path: '/status.html',
+      scope: null,
+      publicReason:
+        'The same public status page as HTML (no script): component states and the incidents ops posted; no tenant data, answers cached for seconds.',
+    },
   ],
   'ops-console': [
     {

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { HttpResult } from '../../http/response';
 import { incidentsApi, isIncidentsRoute, type IncidentsApiDeps } from './incidents-api';
 import { redriveApi, type RedriveApiDeps } from './redrive-api';
-import { statusApi, type StatusApiDeps } from './status-api';
+import { statusApi, statusHtmlApi, type StatusApiDeps } from './status-api';
 
 /**
  * The ops-redrive function's routes: the operator's DLQ, redrive and replay API, and the public
@@ -20,7 +20,9 @@ export async function opsRedriveRoutes(
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
 ): Promise<HttpResult> {
   const method = event.requestContext.http.method;
-  if (`${method} ${event.rawPath}` === 'GET /status') return statusApi(deps.status, event);
+  const route = `${method} ${event.rawPath}`;
+  if (route === 'GET /status') return statusApi(deps.status, event);
+  if (route === 'GET /status.html') return statusHtmlApi(deps.status, event);
   if (isIncidentsRoute(method, event.rawPath)) return incidentsApi(deps.incidents, event);
   return redriveApi(deps.redrive, event);
 }

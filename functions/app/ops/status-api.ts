@@ -12,6 +12,7 @@ import { statusPage, type QueueSignal } from '../../domain/status-page';
 import { incidentView } from '../../http/incident-requests';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { renderStatusHtml } from '../../http/status-html';
 import type { StatusResponse } from '../../http/status-schemas';
 import { STATUS_THRESHOLDS } from '../../shared/alarm-thresholds';
 import type { QueueName } from '../../shared/names';
@@ -93,4 +94,24 @@ export async function statusApi(deps: StatusApiDeps, event: APIGatewayProxyEvent
   parseQuery(noQuerySchema, event.queryStringParameters);
   const body = await statusResponse(deps);
   return json(200, body, requestId, { 'cache-control': `public, max-age=${STATUS_CACHE_SECONDS}` });
+}
+
+/** GET /status.html: the same answer as a public status page, plain HTML with no script (status-html.ts). */
+export async function statusHtmlApi(deps: StatusApiDeps, event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const requestId = requestIdOf(event);
+  parseQuery(noQuerySchema, event.queryStringParameters);
+  const page = renderStatusHtml(await statusResponse(deps));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'request-id': requestId,
+      'content-security-policy': page.csp,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': `public, max-age=${STATUS_CACHE_SECONDS}`,
+    },
+    body: page.html,
+  };
 }

@@ -53,6 +53,7 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'POST /ops/incidents/{incidentId}/resolve': 'ops:redrive',
   // The public status page (issue 11, docs/status-page.md).
   'GET /status': null,
+  'GET /status.html': null,
   'GET /ops': null,
   'POST /reconciliations': 'reconciliation:run',
   'GET /reconciliations/{date}': 'reconciliation:read',
