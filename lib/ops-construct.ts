@@ -89,7 +89,8 @@ export class OpsConstruct extends Construct {
 
     this.opsRedrive = functions.create(this, 'OpsRedrive', 'ops-redrive', {
       invocation: 'api',
-      description: 'DLQ inspection, audited redrive (receive, send, delete), stored-event replay and GET /status',
+      description:
+        'DLQ inspection, audited redrive (receive, send, delete), stored-event replay, GET /status, incidents',
       environment: {
         ...queueEnvironment,
         [ENV.operationsTable]: data.operationsTable.tableName,

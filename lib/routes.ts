@@ -73,12 +73,22 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/ops/queues', scope: 'ops:read' },
     { method: HttpMethod.POST, path: '/ops/dlq/redrive', scope: 'ops:redrive' },
     { method: HttpMethod.POST, path: '/ops/replay', scope: 'ops:redrive' },
+    // Status-page incidents: on-call's operational write scope (docs/status-page.md says why that one).
+    { method: HttpMethod.POST, path: '/ops/incidents', scope: 'ops:redrive' },
+    { method: HttpMethod.POST, path: '/ops/incidents/{incidentId}/resolve', scope: 'ops:redrive' },
     {
       method: HttpMethod.GET,
       path: '/status',
       scope: null,
       publicReason:
         'The public status page: component states derived from queue depths and the last reconciliation; no tenant data, no payload, answers cached for seconds.',
+    },
+    {
+      method: HttpMethod.GET,
+      path: '/status.html',
+      scope: null,
+      publicReason:
+        'The same public status page as HTML (no script): component states and the incidents ops posted; no tenant data, answers cached for seconds.',
     },
   ],
   'ops-console': [

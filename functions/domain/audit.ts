@@ -31,7 +31,14 @@ export interface AuditActor {
 }
 
 /** What was acted on; each subject has its own chain. Add a type here for a new kind of subject. */
-export const AUDIT_SUBJECT_TYPES = ['payout', 'exception', 'queue', 'payout_lookup', 'audit_trail'] as const;
+export const AUDIT_SUBJECT_TYPES = [
+  'payout',
+  'exception',
+  'queue',
+  'payout_lookup',
+  'audit_trail',
+  'incident',
+] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 export interface AuditSubject {
@@ -67,11 +74,14 @@ export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read'] a
  * concern: proposed, then applied (approved by a second operator, in the same transaction) or rejected.
  */
 export const CORRECTION_AUDIT_ACTIONS = ['correction.proposed', 'correction.applied', 'correction.rejected'] as const;
+/** Status-page incidents (POST /ops/incidents, …/resolve): each incident is its own chain. */
+export const INCIDENT_AUDIT_ACTIONS = ['incident.opened', 'incident.resolved'] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,
   ...EXCEPTION_AUDIT_ACTIONS,
   ...OPS_AUDIT_ACTIONS,
   ...CORRECTION_AUDIT_ACTIONS,
+  ...INCIDENT_AUDIT_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,20 +1,19 @@
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { DeadLetterQueue } from '../adapters/dlq';
+import { IncidentsRepository } from '../adapters/incidents-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { AuditTrail } from '../adapters/audit-trail';
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { httpHandler } from '../http/http-handler';
 import { ENV, PROVIDER_NAMES } from '../shared/names';
-import type { RedriveApiDeps } from '../app/ops/redrive-api';
-import type { StatusApiDeps } from '../app/ops/status-api';
-import { opsRedriveRoutes } from '../app/ops/ops-redrive-routes';
+import { opsRedriveRoutes, type OpsRedriveDeps } from '../app/ops/ops-redrive-routes';
 
-// Entry for the DLQ, redrive and replay API (docs/ops-api.md) and the public GET /status; wiring only.
+// Entry for the DLQ, redrive and replay API (docs/ops-api.md), the public GET /status and its incidents; wiring only.
 
-let deps: { redrive: RedriveApiDeps; status: StatusApiDeps } | undefined;
+let deps: OpsRedriveDeps | undefined;
 
-function dependencies(): { redrive: RedriveApiDeps; status: StatusApiDeps } {
+function dependencies(): OpsRedriveDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
   const webhookQueueUrl = requiredEnv(ENV.webhookQueueUrl);
@@ -28,22 +27,26 @@ function dependencies(): { redrive: RedriveApiDeps; status: StatusApiDeps } {
     },
   };
   const nowMs = () => Date.now();
+  const audit = new AuditTrail(client, requiredEnv(ENV.auditTable));
+  const incidents = new IncidentsRepository(client, requiredEnv(ENV.operationsTable), audit);
   deps = {
     redrive: {
       dlq,
       queues,
       inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
       webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),
-      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+      audit,
       nowMs,
     },
     status: {
       dlq,
       queues,
       runs: new RunsRepository({ client, operationsTable: requiredEnv(ENV.operationsTable) }),
+      incidents,
       providers: PROVIDER_NAMES,
       nowMs,
     },
+    incidents: { incidents, nowMs },
   };
   return deps;
 }

@@ -1,9 +1,18 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { DeadLetterPort } from '../../adapters/dlq';
+import type { IncidentsReader } from '../../adapters/incidents-repository';
+import {
+  incidentSignals,
+  OPEN_INCIDENTS_READ_MAX,
+  RESOLVED_INCIDENTS_SHOWN_MAX,
+  RESOLVED_INCIDENTS_SHOWN_SECONDS,
+} from '../../domain/incidents';
 import type { RunsRepository } from '../../adapters/reconciliation/runs-repository';
 import { statusPage, type QueueSignal } from '../../domain/status-page';
+import { incidentView } from '../../http/incident-requests';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
+import { renderStatusHtml } from '../../http/status-html';
 import type { StatusResponse } from '../../http/status-schemas';
 import { STATUS_THRESHOLDS } from '../../shared/alarm-thresholds';
 import type { QueueName } from '../../shared/names';
@@ -19,6 +28,8 @@ export interface StatusApiDeps {
   dlq: Pick<DeadLetterPort, 'depth'>;
   queues: Record<QueueName, { queueUrl: string; dlqUrl: string }>;
   runs: Pick<RunsRepository, 'lastSuccess'>;
+  /** Open incidents set their components' state; recently resolved ones are listed too. */
+  incidents: IncidentsReader;
   providers: readonly string[];
   nowMs(): number;
 }
@@ -35,11 +46,14 @@ export async function statusResponse(deps: StatusApiDeps): Promise<StatusRespons
 }
 
 async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusResponse> {
-  const [webhook, submission, reconciliation, lastRun] = await Promise.all([
+  const resolvedSince = new Date(nowMs - RESOLVED_INCIDENTS_SHOWN_SECONDS * 1_000).toISOString();
+  const [webhook, submission, reconciliation, lastRun, open, resolved] = await Promise.all([
     queueSignal(deps, 'webhook'),
     queueSignal(deps, 'submission'),
     queueSignal(deps, 'reconciliation'),
     deps.runs.lastSuccess(),
+    deps.incidents.listOpen(OPEN_INCIDENTS_READ_MAX),
+    deps.incidents.listResolvedSince(resolvedSince, RESOLVED_INCIDENTS_SHOWN_MAX),
   ]);
   const lastSuccessAt = lastRun?.finishedAt ?? null;
   const page = statusPage(
@@ -51,7 +65,7 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
       reconciliation,
       webhookRejectedInPeriod: null,
       lastReconciliationSucceededAt: lastSuccessAt,
-      incidents: [],
+      incidents: incidentSignals(open),
     },
     STATUS_THRESHOLDS,
     nowMs,
@@ -64,6 +78,7 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
       seconds_since_last_success:
         lastSuccessAt === null ? null : Math.floor((nowMs - Date.parse(lastSuccessAt)) / 1_000),
     },
+    incidents: { open: open.map(incidentView), recently_resolved: resolved.map(incidentView) },
     updated_at: new Date(nowMs).toISOString(),
   };
 }
@@ -79,4 +94,24 @@ export async function statusApi(deps: StatusApiDeps, event: APIGatewayProxyEvent
   parseQuery(noQuerySchema, event.queryStringParameters);
   const body = await statusResponse(deps);
   return json(200, body, requestId, { 'cache-control': `public, max-age=${STATUS_CACHE_SECONDS}` });
+}
+
+/** GET /status.html: the same answer as a public status page, plain HTML with no script (status-html.ts). */
+export async function statusHtmlApi(deps: StatusApiDeps, event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const requestId = requestIdOf(event);
+  parseQuery(noQuerySchema, event.queryStringParameters);
+  const page = renderStatusHtml(await statusResponse(deps));
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'request-id': requestId,
+      'content-security-policy': page.csp,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': `public, max-age=${STATUS_CACHE_SECONDS}`,
+    },
+    body: page.html,
+  };
 }

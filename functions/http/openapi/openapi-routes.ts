@@ -44,6 +44,7 @@ import {
   replayBodySchema,
 } from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
+import { INCIDENT_ROUTES } from './incident-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   exportsResponseSchema,
@@ -641,6 +642,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...RECONCILIATION_ROUTES,
     ...AUDIT_ROUTES,
     ...STATUS_ROUTES,
+    ...INCIDENT_ROUTES,
   ];
 }
 

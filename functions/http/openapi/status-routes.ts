@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { noQuerySchema } from '../query-parameters';
 import { statusResponseSchema } from '../status-schemas';
 import type { OpenApiRoute } from './route-types';
@@ -18,6 +19,21 @@ export const STATUS_ROUTES: OpenApiRoute[] = [
     tags: ['meta'],
     query: noQuerySchema,
     responses: { 200: { description: 'Component states', schema: statusResponseSchema } },
+    errors: {},
+  },
+  {
+    method: 'get',
+    path: '/status.html',
+    functionName: 'ops-redrive',
+    scope: null,
+    operationId: 'getStatusPage',
+    summary: 'Status page as HTML: banner, components, open and recently resolved incidents',
+    description:
+      'The same answer as GET /status, rendered as a plain HTML page with no script (it refreshes itself with ' +
+      'a meta refresh); every text is escaped and the CSP forbids scripts. Public; cached for a few seconds.',
+    tags: ['meta'],
+    query: noQuerySchema,
+    responses: { 200: { description: 'The status page', schema: z.string(), mediaType: 'text/html' } },
     errors: {},
   },
 ];

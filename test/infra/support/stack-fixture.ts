@@ -49,8 +49,11 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /ops/queues': 'ops:read',
   'POST /ops/dlq/redrive': 'ops:redrive',
   'POST /ops/replay': 'ops:redrive',
+  'POST /ops/incidents': 'ops:redrive',
+  'POST /ops/incidents/{incidentId}/resolve': 'ops:redrive',
   // The public status page (issue 11, docs/status-page.md).
   'GET /status': null,
+  'GET /status.html': null,
   'GET /ops': null,
   'POST /reconciliations': 'reconciliation:run',
   'GET /reconciliations/{date}': 'reconciliation:read',

@@ -142,6 +142,23 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       ).correction_id,
     );
 
+  // Open incidents for the fuzz to resolve (the first resolve of each succeeds, later ones are 409).
+  const onCall = await twin.token({ operator: 'fuzz-fixture-on-call', role: 'ops' });
+  const incidentIds: string[] = [];
+  for (let i = 0; i < 3; i++)
+    incidentIds.push(
+      (
+        await call(
+          twin,
+          'POST',
+          '/ops/incidents',
+          onCall,
+          { title: `fixture ${i}`, message: 'fixture', components: ['api'], impact: 'degraded' },
+          { 'idempotency-key': `fuzz-incident-${i}` },
+        )
+      ).incident_id,
+    );
+
   const { documentClient } = twin.clients;
   const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
   const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
@@ -212,6 +229,8 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       payout_id: payoutIds,
       reversalId: reversalIds,
       correctionId: correctionIds,
+      incidentId: incidentIds,
+      'components[]': ['api', 'submission:sandbox', 'reconciliation'],
       idempotency_key: idempotencyKeys,
       tenant_id: ['acme'],
       exceptionId: exceptionIds,
