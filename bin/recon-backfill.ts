@@ -4,8 +4,9 @@
 // Safe to re-run: each payout is updated only while its keys are absent. Prints {scanned, updated}.
 import { dynamoDocumentClient } from '../functions/adapters/aws-clients.js';
 import { backfillReconDayIndex } from '../functions/adapters/reconciliation/day-index-backfill.js';
+import { ENV } from '../functions/shared/names.js';
 
-const table = process.env['PAYOUTS_TABLE'];
+const table = process.env[ENV.payoutsTable];
 if (table === undefined || table === '') {
   console.error('usage: PAYOUTS_TABLE=<payouts table name> npx tsx bin/recon-backfill.ts');
   process.exit(2);

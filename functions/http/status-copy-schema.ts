@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FAILURE_SOURCES } from '../domain/failure-source';
 import { CONFIRMATION_STATES } from '../domain/status-copy';
 

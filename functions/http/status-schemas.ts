@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESOLVED_INCIDENTS_SHOWN_MAX, RESOLVED_INCIDENTS_SHOWN_SECONDS } from '../domain/incidents';
 import { COMPONENT_STATES } from '../domain/status-page';
 import { incidentViewSchema } from './incident-requests';
