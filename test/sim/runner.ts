@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Stop at the first failing seed (the planted-bug test and the CLI's default). */
   stopAtFirstFailure?: boolean;
   shrink?: boolean;
+  /** Replays the shrinker may spend on the failure (SHRINK_RUNS_MAX unless set). */
+  shrinkRunsMax?: number;
   onProgress?: (done: number, elapsedMs: number) => void;
 }
 
@@ -85,7 +87,8 @@ async function runSeedsWithin(options: RunOptions): Promise<RunSummary> {
     for (const finding of result.knownFindings) knownFindings.push({ seed, finding });
     if (result.failure !== undefined) {
       const failure: SeedFailure = { seed, failure: result.failure, replay: replayCommand(seed, options.steps) };
-      if (options.shrink !== false) failure.shrunk = await shrink(result, { ...options.config, steps: options.steps });
+      if (options.shrink !== false)
+        failure.shrunk = await shrink(result, { ...options.config, steps: options.steps }, options.shrinkRunsMax);
       failed.push(failure);
       if (options.stopAtFirstFailure === true) break;
     }
@@ -100,6 +103,12 @@ async function runSeedsWithin(options: RunOptions): Promise<RunSummary> {
 export function replaySeed(seed: number, config: SimConfig): Promise<HistoryResult> {
   return runHistory(Choices.fromSeed(seed), { ...config, keepHistory: true });
 }
+
+/**
+ * The simulation's speed budget, the issue's: 10,000 seeds in 10 minutes on the 2-core machine,
+ * so 60 ms of CPU per seed with both cores busy. Printed by npm run sim and the suite's shares.
+ */
+export const SIM_BUDGET_MS_PER_SEED = 60;
 
 /** Replays of candidate histories the shrinker may spend on one failure. */
 export const SHRINK_RUNS_MAX = 400;
@@ -119,11 +128,12 @@ const historyArbitrary = (steps: number, draws: number) =>
 /**
  * Shrinks a failing history to a shorter one that breaks the same invariant, greedily: it walks
  * fast-check's shrink stream of (steps, draws) and moves to the first candidate that still fails,
- * until no candidate fails or SHRINK_RUNS_MAX replays are spent.
+ * until no candidate fails or `runsMax` replays are spent.
  */
 export async function shrink(
   failing: HistoryResult,
   config: SimConfig,
+  runsMax: number = SHRINK_RUNS_MAX,
 ): Promise<{ steps: number; history: string[]; failure: Failure; runs: number }> {
   const invariant = failing.failure!.invariant;
   // The failure was seen after step `at`: later steps are not needed for it, so start from there.
@@ -140,10 +150,10 @@ export async function shrink(
   if (firstSteps !== config.steps && !(await fails(best.value_)))
     best = new fc.Value<[number, number[]]>([config.steps, failing.sequence], undefined);
   let moved = true;
-  while (moved && runs < SHRINK_RUNS_MAX) {
+  while (moved && runs < runsMax) {
     moved = false;
     for (const candidate of arbitrary.shrink(best.value_, best.context)) {
-      if (runs >= SHRINK_RUNS_MAX) break;
+      if (runs >= runsMax) break;
       if (await fails(candidate.value_)) {
         best = candidate;
         moved = true;
