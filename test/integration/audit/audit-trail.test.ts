@@ -272,20 +272,23 @@ describe('GET /audit', () => {
   });
 
   it('pages with a cursor: limit 2 over the day walks every record once, in order', async () => {
-    const whole = await getAudit({ limit: '200' });
+    // One action, so the walk's own searches (each audited as audit.read) are not in what it pages:
+    // paging the whole day at 2 a page chased one new record per page, some 200 pages.
+    const filter = { action: 'payout.created' };
+    const whole = await getAudit({ ...filter, limit: '200' });
     expect(whole.body.next_cursor).toBeNull();
+    const first = whole.body.data.map((r) => r.audit_id);
+    expect(first.length).toBeGreaterThan(2);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await getAudit({ limit: '2', ...(cursor === null ? {} : { cursor }) });
+      const page = await getAudit({ ...filter, limit: '2', ...(cursor === null ? {} : { cursor }) });
       expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.data.map((r) => r.audit_id));
       cursor = page.body.next_cursor;
     } while (cursor !== null);
-    // The searches themselves are audited as they go: the paged walk sees at least the first answer's records.
-    const first = whole.body.data.map((r) => r.audit_id);
-    expect(seen.slice(0, first.length)).toEqual(first);
-    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(first);
   });
 
   it('records each search on audit_trail:search', async () => {
