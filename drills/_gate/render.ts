@@ -40,13 +40,26 @@ function cell(value: unknown): string {
   return `<code>${escapeHtml(JSON.stringify(value))}</code>`;
 }
 
-/** A table whose columns are the union of the rows' keys, in first-seen order (new fields show up by themselves). */
+/** One row of more columns than this reads better as a list of fields than as one wide line. */
+const WIDE_ROW_COLUMNS_MAX = 6;
+
+/**
+ * A table whose columns are the union of the rows' keys, in first-seen order (new fields show up by
+ * themselves); one wide row is shown as field/value pairs. Tables scroll inside their own box, so a
+ * wide one never pushes the page past the window.
+ */
 export function table(rows: readonly Row[]): string {
   if (rows.length === 0) return '<p class="none">none</p>';
+  if (rows.length === 1 && Object.keys(rows[0]!).length > WIDE_ROW_COLUMNS_MAX) {
+    const pairs = Object.entries(rows[0]!).map(
+      ([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${cell(v)}</td></tr>`,
+    );
+    return `<div class="scroll"><table class="fields"><tbody>\n${pairs.join('\n')}\n</tbody></table></div>`;
+  }
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
   const body = rows.map((row) => `<tr>${columns.map((c) => `<td>${cell(row[c])}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 const verdict = (passed: boolean) => (passed ? '<span class="pass">PASS</span>' : '<span class="fail">FAIL</span>');
@@ -133,7 +146,7 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:90
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:13px}th,td{border:1px solid #ccc;padding:.2rem .45rem;
 text-align:left;vertical-align:top}th{background:#f3f3f3}code{font-size:12px;word-break:break-all}
 .pass{color:#0a7a2f;font-weight:600}.fail{color:#b00020;font-weight:600}.none{color:#888}
-nav ol{columns:2}section{margin-bottom:2rem}`;
+nav ol{columns:2}section{margin-bottom:2rem}.scroll{overflow-x:auto;max-width:100%}`;
 
 export function renderEvidenceHtml(facts: EvidenceFacts): string {
   const sections = sectionsOf(facts);

@@ -128,6 +128,14 @@ describe('table', () => {
     expect(html).toContain('Still on its way');
   });
   it('says none for no rows', () => expect(table([])).toContain('none'));
+  it('shows one wide row as field/value pairs, and every table scrolls in its own box', () => {
+    const wide = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((k) => [k, `${k}-value`]));
+    const html = table([wide]);
+    expect(html).toContain('<tr><th scope="row">g</th><td>g-value</td></tr>');
+    expect(html).not.toContain('<thead>');
+    expect(html.startsWith('<div class="scroll">')).toBe(true);
+    expect(table([{ status: 'paid' }]).startsWith('<div class="scroll"><table><thead>')).toBe(true);
+  });
 });
 
 describe('facts', () => {
