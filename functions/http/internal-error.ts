@@ -57,6 +57,9 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'ServiceUnavailableException',
   // DynamoDB: another transaction holds an item; the same transaction can succeed a moment later.
   'TransactionConflictException',
+  // Ours (adapters/payouts-errors.ts): the payout kept changing under every conditional attempt —
+  // a webhook and a tenant's action at once. Nothing was written; the same request can succeed.
+  'TransitionConflictError',
 ]);
 const TRANSIENT_NETWORK_CODES = new Set([
   'ECONNRESET',

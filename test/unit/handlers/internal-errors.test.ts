@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { httpHandler, type ApiEvent } from '../../../functions/http/http-handler';
 import { DomainError } from '../../../functions/domain/domain-error';
 import { isTransientFailure } from '../../../functions/http/internal-error';
+import { TransitionConflictError } from '../../../functions/adapters/payouts-errors';
 
 // An error no route mapped is answered honestly — a deterministic failure is not
 // `retryable`, a known-transient one is a 503 with Retry-After, and the message fits the route.
@@ -48,6 +49,7 @@ describe('unmapped errors: status and category by what a retry can do', () => {
     ['an InternalServerError (5xx)', dynamo('InternalServerError', 500, 'server'), true],
     ['any 503', dynamo('SomethingNew', 503, 'server'), true],
     ['TransactionConflictException', dynamo('TransactionConflictException', 400, 'client'), true],
+    ['our TransitionConflictError (the payout kept changing)', new TransitionConflictError('po_1', 4), true],
     ['a socket reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     [
       'a timeout wrapped as a cause',
