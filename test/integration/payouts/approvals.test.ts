@@ -120,8 +120,10 @@ describe('POST /payouts/{payoutId}/approve', () => {
     const answer = await h.act('approve', payoutId, { principal: 'approver', key });
     await documentClient.send(new DeleteCommand({ TableName: h.tables.audit, Key: planted }));
     expect(TRANSITION_ATTEMPTS_MAX).toBeGreaterThan(1);
-    expect(answer.status).toBe(500);
-    expect(answer.body.error).toMatchObject({ code: 'internal_error', category: 'retryable' });
+    // Every attempt lost its condition: a conflict, transient by nature — 503, retry with the same key.
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toMatchObject({ code: 'temporarily_unavailable', category: 'retryable' });
+    expect(answer.headers['retry-after']).toBe('1');
     // No status, posting, timeline entry, action key lock, idempotency record or audit record.
     expect(await h.stateOf(payoutId)).toEqual(before);
 
