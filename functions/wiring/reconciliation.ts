@@ -71,8 +71,8 @@ export function reconciliationsApiDependencies(): ReconciliationsApiDependencies
 }
 
 /** The day index unless the stage says `scan` (docs/finance.md, "Reading one day"); anything else is refused. */
-function reconReadMode(): ReconReadMode {
-  const mode = process.env[ENV.reconcileReadMode];
+export function reconReadMode(env: NodeJS.ProcessEnv = process.env): ReconReadMode {
+  const mode = env[ENV.reconcileReadMode];
   if (mode === undefined || mode === '' || mode === 'day_index') return 'day_index';
   if (mode === 'scan') return 'scan';
   throw new Error(`${ENV.reconcileReadMode} must be day_index or scan, got ${JSON.stringify(mode)}`);
