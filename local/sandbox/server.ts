@@ -122,23 +122,32 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
   sendError(response, 404, 'not_found', 'route_missing', `No route for ${method} ${path}`);
 }
 
+/** The request's Idempotency-Key when it is valid (1-255 printable ASCII characters), else undefined. */
+function idempotencyKeyOf(request: IncomingMessage): string | undefined {
+  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+  const key = Array.isArray(header) ? header[0] : header;
+  return validIdempotencyKey(key) ? key : undefined;
+}
+
+function refuseMissingIdempotencyKey(response: ServerResponse): void {
+  sendError(
+    response,
+    400,
+    'invalid_request_error',
+    'idempotency_key_missing',
+    'Idempotency-Key header (1-255 printable ASCII characters) is required',
+    'Idempotency-Key',
+  );
+}
+
 async function createPayout(
   options: SandboxServerOptions,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
-  const key = Array.isArray(header) ? header[0] : header;
+  const key = idempotencyKeyOf(request);
   const raw = await readBody(request);
-  if (!validIdempotencyKey(key))
-    return sendError(
-      response,
-      400,
-      'invalid_request_error',
-      'idempotency_key_missing',
-      'Idempotency-Key header (1-255 printable ASCII characters) is required',
-      'Idempotency-Key',
-    );
+  if (key === undefined) return refuseMissingIdempotencyKey(response);
   const parsed = parseJson(raw);
   if (parsed === undefined)
     return sendError(response, 400, 'invalid_request_error', 'body_invalid_json', 'body must be JSON');
@@ -199,18 +208,9 @@ async function returnPayout(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const header = request.headers[IDEMPOTENCY_KEY_HEADER];
-  const key = Array.isArray(header) ? header[0] : header;
+  const key = idempotencyKeyOf(request);
   const raw = await readBody(request);
-  if (!validIdempotencyKey(key))
-    return sendError(
-      response,
-      400,
-      'invalid_request_error',
-      'idempotency_key_missing',
-      'Idempotency-Key header (1-255 printable ASCII characters) is required',
-      'Idempotency-Key',
-    );
+  if (key === undefined) return refuseMissingIdempotencyKey(response);
   const body = parseJson(raw) as { amount?: unknown } | undefined;
   const held = store.getPayout(reference);
   // Full returns only: an amount, when sent, must be the payout's.
