@@ -3,29 +3,17 @@
 // refused; `npm run audit -- verify` passes the day, then names a record tampered in DynamoDB; and
 // the console shows its audit search to compliance only, in headless Chromium.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditChainPk, auditRecordSk } from '../../functions/adapters/audit-items.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { ibanFor } from '../support/sandbox-client.js';
+import { launchChromium } from '../support/browser.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-/** Debian's Chromium, headless, with nothing that phones home. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
@@ -153,21 +141,13 @@ describe('npm run audit -- verify', () => {
 
 describe('console audit search', () => {
   let browser: BrowserContext;
-  let userDataDir: string;
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'console-audit-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 1000 },
-    });
+    browser = await launchChromium('console-audit-chromium-', { viewport: { width: 1440, height: 1000 } });
   });
   afterAll(async () => {
     await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function signIn(token: string) {

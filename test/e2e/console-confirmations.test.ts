@@ -1,32 +1,19 @@
 // The console's guard rails in Chromium, against a stand-in for the ops API (docs/ops-api.md):
 // "Redrive all" asks for the count to be typed, Escape cancels with nothing moved and focus back
 // on the button, and replay runs a dry run before anything is enqueued. Keyboard only.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TOKEN = `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'op', principal_type: 'operator', principal_role: 'ops', scope: 'payout-platform/ops:read payout-platform/ops:redrive' })).toString('base64url')}.sig`;
 
 let server: Server;
 let url: string;
 let browser: BrowserContext;
 let page: Page;
-let userDataDir: string;
 let dlq = ['m1', 'm2', 'm3'].map((id) => ({
   message_id: id,
   queue: 'webhook',
@@ -86,12 +73,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium('console-chromium-');
   page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`${url}/ops#dlq`);
   await page.getByLabel('Bearer token').fill(TOKEN);
@@ -102,7 +84,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await new Promise((resolve) => server.close(resolve));
 });
 

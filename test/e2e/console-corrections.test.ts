@@ -3,28 +3,16 @@
 // and the server refuses it too; finance does not see the view (nor may call its routes); carol
 // (compliance) approves it in the console, and the payout is paid with source operator.
 // Screenshots land in test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/paths.js';
 import { synthesize } from '../../local/template/synth.js';
 import { ibanFor } from '../support/sandbox-client.js';
+import { launchChromium } from '../support/browser.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-/** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const POLL_MS = 250;
 const WAIT_MS_MAX = 60_000;
@@ -33,7 +21,6 @@ const EVIDENCE = 'stmt_2026-11-20#line-14';
 let twin: StartedTwin;
 let browser: BrowserContext;
 let page: Page;
-let userDataDir: string;
 let payoutId: string;
 const tokens: Record<'alice' | 'carol' | 'frank', string> = { alice: '', carol: '', frank: '' };
 const savedFaults = process.env['SANDBOX_WEBHOOK_FAULTS'];
@@ -81,13 +68,7 @@ beforeAll(async () => {
   await synthesize({ onlyIfStale: true });
   twin = await startTwin({ port: 0, fresh: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  userDataDir = mkdtempSync(join(tmpdir(), 'console-corrections-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 1000 },
-  });
+  browser = await launchChromium('console-corrections-chromium-', { viewport: { width: 1440, height: 1000 } });
   page = browser.pages()[0] ?? (await browser.newPage());
 
   // A payout the sandbox takes to in_transit and never settles: its paid webhook never comes.
@@ -117,7 +98,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await twin?.stop();
   if (savedFaults === undefined) delete process.env['SANDBOX_WEBHOOK_FAULTS'];
   else process.env['SANDBOX_WEBHOOK_FAULTS'] = savedFaults;

@@ -3,25 +3,13 @@
 // URI, state, S256 challenge against the verifier — and the page must end signed in, with the
 // code gone from the address bar, calling the API with the token it got.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageConfig, renderPage } from '../../functions/handlers/ops-console';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CLIENT_ID = 'ops-console-client';
 const base64Url = (bytes: Buffer): string =>
   bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -32,7 +20,6 @@ let api: Server;
 let cognitoUrl: string;
 let consoleUrl: string;
 let browser: BrowserContext;
-let userDataDir: string;
 const seen: { authorize?: URLSearchParams; token?: URLSearchParams; apiAuthorizations: Array<string | undefined> } = {
   apiAuthorizations: [],
 };
@@ -123,17 +110,11 @@ beforeAll(async () => {
     );
   });
   consoleUrl = await listen(api);
-  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchChromium('console-chromium-');
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await Promise.all(
     [cognito, api].map((server) => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))),
   );

@@ -1,11 +1,10 @@
 // The ops console in real headless Chromium against the whole twin: sign in, see the queues, filter
 // the DLQ, inspect a dead-lettered webhook, dry-run then redrive it with a confirmation, and see it
 // processed (DLQ empty, payout paid, exception resolved). Screenshots land in test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboxRepository } from '../../functions/adapters/inbox-repository.js';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets.js';
@@ -16,20 +15,9 @@ import { loadSandboxSecret } from '../../local/sandbox/webhook-emitter.js';
 import { signStandardWebhook } from '../../local/sandbox/webhook-signer.js';
 import { synthesize } from '../../local/template/synth.js';
 import { ibanFor } from '../support/sandbox-client.js';
+import { launchChromium } from '../support/browser.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-/** Debian's Chromium, headless, with nothing that phones home (no downloads, no sync, no QUIC probes). */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** The platform's on-call operator, not the payout's tenant: no payouts:read, the timeline uses /ops/payouts. */
 const OPERATOR = { operator: 'console-e2e', role: 'ops' } as const;
@@ -40,7 +28,6 @@ const VIEWPORT = { width: 1440, height: 1000 };
 let twin: StartedTwin;
 let browser: BrowserContext;
 let page: Page;
-let userDataDir: string;
 let payoutId: string;
 let providerReference: string;
 let operatorToken: string;
@@ -134,13 +121,7 @@ beforeAll(async () => {
   await synthesize({ onlyIfStale: true });
   twin = await startTwin({ port: 0, fresh: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-  });
+  browser = await launchChromium('console-chromium-', { viewport: VIEWPORT });
   page = browser.pages()[0] ?? (await browser.newPage());
 
   // A payout that the sandbox takes to in_transit and never settles (the `pending` trigger).
@@ -173,7 +154,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await twin?.stop();
   if (savedFaults === undefined) delete process.env['SANDBOX_WEBHOOK_FAULTS'];
   else process.env['SANDBOX_WEBHOOK_FAULTS'] = savedFaults;

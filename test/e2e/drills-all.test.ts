@@ -7,25 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDrills } from '../../drills/_gate/catalog.js';
 import type { DrillResult } from '../../drills/_gate/drill-result.js';
 import type { EvidenceFacts } from '../../drills/_gate/facts.js';
 import { PACK_SECTION_IDS } from '../../drills/_gate/render.js';
 import { REPO_ROOT } from '../../local/paths.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** Twin start (~40 s) plus the longest drill (provider-timeout waits out a 180 s visibility timeout), with slack. */
 const GATE_RUN_MS_MAX = 9 * 60_000;
@@ -112,13 +101,7 @@ describe('npm run drill -- all', () => {
 
   it('writes index.html that Chromium opens, showing its table of contents and every section', async () => {
     expect(existsSync(htmlPath), htmlPath).toBe(true);
-    const userDataDir = mkdtempSync(join(tmpdir(), 'evidence-chromium-'));
-    const browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1440, height: 1000 },
-    });
+    const browser = await launchChromium('evidence-chromium-', { viewport: { width: 1440, height: 1000 } });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(pathToFileURL(htmlPath).href);
@@ -135,7 +118,6 @@ describe('npm run drill -- all', () => {
       process.stdout.write(`evidence pack screenshot: ${screenshot}\n`);
     } finally {
       await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     }
   });
 });

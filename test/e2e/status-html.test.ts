@@ -3,34 +3,22 @@
 // degraded, the component degraded and the incident open; resolved, it shows under recently
 // resolved and the banner back to operational. The CSP allows no script at all, and the page runs
 // none. Launch as test/e2e/console-status.test.ts (Debian chromium, nothing phones home).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_CACHE_SECONDS } from '../../functions/app/ops/status-api.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { synthesize } from '../../local/template/synth.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const VIEWPORT = { width: 1000, height: 1000 };
 const TITLE = '<img src=x onerror=alert(1)> Stripe payouts delayed';
 
 let twin: StartedTwin;
 let browser: BrowserContext;
-let userDataDir: string;
 let ops: string;
 
 beforeAll(async () => {
@@ -38,18 +26,11 @@ beforeAll(async () => {
   twin = await startTwin({ port: 0, fresh: true });
   ops = await twin.token({ operator: 'status-html-ops', role: 'ops' });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  userDataDir = mkdtempSync(join(tmpdir(), 'status-html-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-  });
+  browser = await launchChromium('status-html-chromium-', { viewport: VIEWPORT });
 }, 400_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   await twin?.stop();
 });
 
