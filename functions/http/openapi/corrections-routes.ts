@@ -9,10 +9,9 @@ import {
 } from '../corrections-requests';
 import { idempotencyKeyHeader } from '../idempotency-key';
 import { payoutIdParameterSchema } from '../parameter-schemas';
-import type { OpenApiRoute } from './route-types';
+import { OPERATOR_403, type OpenApiRoute } from './route-types';
 
 /** The corrections routes (ops-corrections) for GET /openapi.json; openapi-routes.ts lists them. */
-const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
 const IDEMPOTENCY_400 = 'idempotency_key_missing, idempotency_key_invalid';
 const IDEMPOTENCY_409 =
   'idempotency_request_in_progress (the same key is still running: its Retry-After header says when to retry)';

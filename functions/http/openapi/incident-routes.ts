@@ -9,10 +9,9 @@ import {
 } from '../incident-requests';
 import { IDEMPOTENCY_KEY_CHARS_MAX, IDEMPOTENCY_KEY_PATTERN } from '../idempotency-key';
 import { noQuerySchema } from '../query-parameters';
-import type { OpenApiRoute } from './route-types';
+import { OPERATOR_403, type OpenApiRoute } from './route-types';
 
 /** The status page's incidents (ops-redrive) for GET /openapi.json; openapi-routes.ts lists them. */
-const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
 const IDEMPOTENCY_400 = 'idempotency_key_missing, idempotency_key_invalid';
 const BODY_400 = 'body_not_json, body_not_object, duplicate_json_key, forbidden_key, field_unknown, field_missing';
 const idempotencyHeader = (what: string) => ({

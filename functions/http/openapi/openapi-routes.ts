@@ -3,57 +3,17 @@ import { accessMatrixSchema } from '../access-matrix-schema';
 import { CORRECTION_ROUTES } from './corrections-routes';
 import { PAYOUT_ACTION_ROUTES_DOCUMENTED } from './payout-action-routes';
 import { TENANT_403, type OpenApiRoute } from './route-types';
-import {
-  AUDIT_PAGE_LIMIT_MAX,
-  AUDIT_SEARCH_DEFAULT_DAYS,
-  AUDIT_SEARCH_QUERIES_MAX,
-  AUDIT_SEARCH_RANGE_DAYS_MAX,
-} from '../../domain/audit-window';
-import { auditPageSchema, auditQuerySchema } from '../audit-schemas';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../../shared/names';
-import {
-  assignExceptionBodySchema,
-  listExceptionsQuerySchema,
-  resolveExceptionBodySchema,
-} from '../exceptions-requests';
 import {
   CREATE_BODY_BYTES_MAX,
   ENQUEUE_FAILED_RETRY_AFTER_SECONDS,
-  OPS_BODY_BYTES_MAX,
-  RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS,
   WEBHOOK_BODY_BYTES_MAX,
   WEBHOOK_BODY_DEPTH_MAX,
 } from '../http-limits';
-import { opsPayoutListSchema, opsPayoutsQuerySchema, opsTimelineSchema } from '../ops-payout-schemas';
-import {
-  dlqListSchema,
-  exceptionIdParameterSchema,
-  exceptionListSchema,
-  exceptionViewSchema,
-  queuesResponseSchema,
-  redriveResponseSchema,
-  replayResponseSchema,
-} from '../ops-schemas';
 import { noQuerySchema } from '../query-parameters';
-import {
-  dlqQuerySchema,
-  REDRIVE_MESSAGES_PER_CALL_MAX,
-  redriveBodySchema,
-  REPLAY_EVENTS_PER_CALL_MAX,
-  REPLAY_RANGE_SECONDS_MAX,
-  replayBodySchema,
-} from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import { INCIDENT_ROUTES } from './incident-routes';
 import { STATUS_ROUTES } from './status-routes';
-import {
-  exportsResponseSchema,
-  reconciliationResponseSchema,
-  runDateOrLatestSchema,
-  runDateSchema,
-  startReconciliationBodySchema,
-  startReconciliationResponseSchema,
-} from '../reconciliation-schemas';
 import {
   balancesResponseSchema,
   corridorsResponseSchema,
@@ -72,6 +32,9 @@ import {
   webhookEventBodySchema,
   webhookProviderSchema,
 } from '../webhook-schemas';
+import { DLQ_ROUTES, EXCEPTION_ROUTES, OPERATOR_LOOKUP_ROUTES } from './ops-routes';
+import { RECONCILIATION_ROUTES } from './reconciliation-routes';
+import { AUDIT_ROUTES } from './audit-routes';
 
 /**
  * The route registry GET /openapi.json is generated from: one entry per route of lib/routes.ts (a
@@ -95,10 +58,7 @@ const openApiDocumentSchema = z.looseObject({
   paths: z.record(z.string(), z.unknown()),
 });
 
-const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
-
 const payoutIdPath = { payoutId: payoutIdParameterSchema };
-const exceptionIdPath = { exceptionId: exceptionIdParameterSchema };
 
 /** The create body as documented: the amount says which configuration sets its maximum. */
 function documentedCreateBody(amountMaxMinor: number) {
@@ -269,48 +229,6 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
   ];
 }
 
-const OPERATOR_LOOKUP_ROUTES: OpenApiRoute[] = [
-  {
-    method: 'get',
-    path: '/ops/payouts',
-    functionName: 'query-payouts',
-    scope: 'ops:read',
-    operationId: 'opsFindPayout',
-    summary: "Find any tenant's payout (operator)",
-    description:
-      'Exactly one of payout_id, idempotency_key (with tenant_id) or provider_reference. Not tenant-filtered: ' +
-      'every read is audited (operator, scopes, tenant, request id). An unknown payout answers `{ data: [] }`.',
-    tags: ['ops'],
-    query: opsPayoutsQuerySchema,
-    responses: { 200: { description: 'Zero or one payout, with its tenant', schema: opsPayoutListSchema } },
-    errors: {
-      400:
-        'parameter_unknown; payout_id_invalid, idempotency_key_invalid, tenant_id_invalid, provider_reference_invalid; ' +
-        'lookup_key_missing, lookup_key_ambiguous; tenant_id_required, tenant_id_unexpected',
-      403: OPERATOR_403,
-    },
-  },
-  {
-    method: 'get',
-    path: '/ops/payouts/{payoutId}/events',
-    functionName: 'query-payouts',
-    scope: 'ops:read',
-    operationId: 'opsListPayoutEvents',
-    summary: "Any tenant's payout timeline (operator, audited)",
-    description: 'The timeline of GET /payouts/{payoutId}/events for any tenant’s payout, with its tenant; audited.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    pathParameters: payoutIdPath,
-    responses: {
-      200: {
-        description: 'Every transition, stale and forbidden event, oldest first, with the tenant',
-        schema: opsTimelineSchema,
-      },
-    },
-    errors: { 403: OPERATOR_403, 404: 'resource_not_found: no such payout' },
-  },
-];
-
 const WEBHOOK_ROUTE: OpenApiRoute = {
   method: 'post',
   path: '/webhooks/{provider}',
@@ -346,245 +264,6 @@ const WEBHOOK_ROUTE: OpenApiRoute = {
   },
   failure: 'webhook_delivery',
 };
-
-const EXCEPTION_ROUTES: OpenApiRoute[] = [
-  {
-    method: 'get',
-    path: '/exceptions',
-    functionName: 'ops-exceptions',
-    scope: 'exceptions:read',
-    operationId: 'listExceptions',
-    summary: 'Exceptions queue',
-    description:
-      'With state: most urgent (earliest SLA) first; without: newest first. Follow next_cursor for the next page.',
-    tags: ['ops'],
-    query: listExceptionsQuerySchema,
-    responses: { 200: { description: 'A page of exceptions', schema: exceptionListSchema } },
-    errors: { 400: 'invalid_state, invalid_category, invalid_owner, invalid_limit, invalid_cursor', 403: OPERATOR_403 },
-  },
-  {
-    method: 'post',
-    path: '/exceptions/{exceptionId}/assign',
-    functionName: 'ops-exceptions',
-    scope: 'exceptions:write',
-    operationId: 'assignException',
-    summary: 'Assign an exception',
-    description: 'Assigns it (to the operator by default), optionally to another owner; audited with the note.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    pathParameters: exceptionIdPath,
-    requestBody: {
-      schema: assignExceptionBodySchema,
-      required: false,
-      bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { mine: {}, finance: { owner: 'finance', note: 'amount question' } },
-    },
-    responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
-    errors: {
-      400: 'invalid_assignee, invalid_owner, invalid_note',
-      403: OPERATOR_403,
-      404: 'resource_not_found: no such exception',
-      409: 'exception_already_resolved; exception_changed (a concurrent change: retry)',
-    },
-  },
-  {
-    method: 'post',
-    path: '/exceptions/{exceptionId}/resolve',
-    functionName: 'ops-exceptions',
-    scope: 'exceptions:write',
-    operationId: 'resolveException',
-    summary: 'Resolve an exception',
-    description:
-      'Resolves it with a note saying what was done, optionally naming the applied correction that fixed it ' +
-      '(correction_id: it must exist, concern the exception’s payout and be applied); audited.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    pathParameters: exceptionIdPath,
-    requestBody: {
-      schema: resolveExceptionBodySchema,
-      required: true,
-      bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: {
-        done: { note: 'paid by hand' },
-        corrected: { note: 'marked paid from the statement', correction_id: 'cor_01KD0000000000000000000000' },
-      },
-    },
-    responses: { 200: { description: 'The exception', schema: exceptionViewSchema } },
-    errors: {
-      400: 'note_required: no note, or a blank one; invalid_note, invalid_correction_id; correction_not_found, correction_payout_mismatch',
-      403: OPERATOR_403,
-      404: 'resource_not_found: no such exception',
-      409: 'exception_already_resolved; exception_changed (a concurrent change: retry); correction_not_applied',
-    },
-  },
-];
-
-const DLQ_ROUTES: OpenApiRoute[] = [
-  {
-    method: 'get',
-    path: '/ops/dlq',
-    functionName: 'ops-redrive',
-    scope: 'ops:read',
-    operationId: 'listDlq',
-    summary: 'Dead-letter queue messages',
-    description: 'Peeks at a DLQ without consuming it, with each message’s error history and exception.',
-    tags: ['ops'],
-    query: dlqQuerySchema,
-    responses: { 200: { description: 'Messages, oldest first', schema: dlqListSchema } },
-    errors: { 400: 'invalid_queue, invalid_limit', 403: OPERATOR_403 },
-  },
-  {
-    method: 'get',
-    path: '/ops/queues',
-    functionName: 'ops-redrive',
-    scope: 'ops:read',
-    operationId: 'listQueues',
-    summary: 'Queue depths',
-    description: 'Depth of every work queue and its DLQ, with the oldest DLQ message’s age.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    responses: { 200: { description: 'Queues and DLQs', schema: queuesResponseSchema } },
-    errors: { 403: OPERATOR_403 },
-  },
-  {
-    method: 'post',
-    path: '/ops/dlq/redrive',
-    functionName: 'ops-redrive',
-    scope: 'ops:redrive',
-    operationId: 'redriveDlq',
-    summary: 'Redrive DLQ messages (one, a filter or all; dry run)',
-    description:
-      `Exactly one selector: message_id, filter or all. At most ${REDRIVE_MESSAGES_PER_CALL_MAX} messages a call ` +
-      '(receive → send to the source queue → delete); audited with operator and count.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    requestBody: {
-      schema: redriveBodySchema,
-      required: true,
-      bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { dryRunAll: { all: true, dry_run: true } },
-    },
-    responses: { 200: { description: 'Redrive report', schema: redriveResponseSchema } },
-    errors: {
-      400:
-        'invalid_queue, invalid_message_id, invalid_filter, invalid_all, invalid_dry_run; ' +
-        'selector_required: not exactly one of message_id, filter or all',
-      403: OPERATOR_403,
-    },
-  },
-  {
-    method: 'post',
-    path: '/ops/replay',
-    functionName: 'ops-redrive',
-    scope: 'ops:redrive',
-    operationId: 'replayEvents',
-    summary: 'Replay stored provider events',
-    description:
-      `Re-enqueues stored inbox events by id, or every event received in [from, to) (from before to, at most ` +
-      `${REPLAY_RANGE_SECONDS_MAX} s); at most ${REPLAY_EVENTS_PER_CALL_MAX} a call. Replaying twice changes ` +
-      'nothing; audited.',
-    tags: ['ops'],
-    query: noQuerySchema,
-    requestBody: {
-      schema: replayBodySchema,
-      required: true,
-      bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { dryRunIds: { event_ids: ['sandbox#msg_1'], dry_run: true } },
-    },
-    responses: { 200: { description: 'Replay report', schema: replayResponseSchema } },
-    errors: {
-      400:
-        'invalid_event_ids, invalid_provider, invalid_dry_run; selector_required: not either event_ids or from ' +
-        'and to; provider_required: a bare event id without provider; invalid_range: from or to not an RFC 3339 ' +
-        `instant, from not before to, or more than ${REPLAY_RANGE_SECONDS_MAX} s apart`,
-      403: OPERATOR_403,
-    },
-  },
-];
-
-const AUDIT_ROUTES: OpenApiRoute[] = [
-  {
-    method: 'get',
-    path: '/audit',
-    functionName: 'audit',
-    scope: 'audit:read',
-    operationId: 'searchAudit',
-    summary: 'Search the audit trail (compliance)',
-    description:
-      'Every audited change and operator read, oldest first, by subject (its whole hash chain), else by actor, ' +
-      `action or time. Without subject the window defaults to the ${AUDIT_SEARCH_DEFAULT_DAYS} days up to to (default now) ` +
-      `and may span at most ${AUDIT_SEARCH_RANGE_DAYS_MAX} days. Each record carries prev_hash and hash (SHA-256 of its RFC 8785 ` +
-      `canonical JSON), so a page can be checked without us. At most ${AUDIT_PAGE_LIMIT_MAX} records and ` +
-      `${AUDIT_SEARCH_QUERIES_MAX} reads a page: a page may be short, even empty, with a next_cursor. Each search is itself audited.`,
-    tags: ['audit'],
-    query: auditQuerySchema,
-    responses: { 200: { description: 'A page of audit records', schema: auditPageSchema } },
-    errors: {
-      400:
-        'parameter_unknown; actor_invalid, subject_invalid, action_invalid, from_invalid, to_invalid, limit_invalid, ' +
-        'cursor_invalid (not from this query); invalid_range (from after to); range_too_long',
-      403: OPERATOR_403,
-    },
-  },
-];
-
-const RECONCILIATION_ROUTES: OpenApiRoute[] = [
-  {
-    method: 'post',
-    path: '/reconciliations',
-    functionName: 'reconciliations-api',
-    scope: 'reconciliation:run',
-    operationId: 'startReconciliation',
-    summary: 'Queue a reconciliation run',
-    description:
-      'Records the run as queued and hands it to the reconcile function; poll the Location ' +
-      '(GET /reconciliations/{date}) until the state is succeeded or failed.',
-    tags: ['reconciliation'],
-    query: noQuerySchema,
-    requestBody: {
-      schema: startReconciliationBodySchema,
-      required: true,
-      bodyBytesMax: OPS_BODY_BYTES_MAX,
-      examples: { day: { date: '2026-11-20' } },
-    },
-    responses: { 202: { description: 'Run queued', schema: startReconciliationResponseSchema, headers: ['Location'] } },
-    errors: {
-      400:
-        'parameter_invalid: no date, or not a calendar date YYYY-MM-DD; date_not_ended: the day has not ended ' +
-        'in RECONCILE_TIMEZONE or in UTC; date_too_old',
-      409: `reconciliation_running: a run of the date is queued or running (Retry-After ${RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS} s)`,
-    },
-    errorHeaders: { 409: ['Retry-After'] },
-  },
-  {
-    method: 'get',
-    path: '/reconciliations/{date}',
-    functionName: 'reconciliations-api',
-    scope: 'reconciliation:read',
-    operationId: 'getReconciliation',
-    summary: 'A reconciliation run',
-    description: 'The date’s latest run and the last successful run; `latest` for the last successful run alone.',
-    tags: ['reconciliation'],
-    query: noQuerySchema,
-    pathParameters: { date: runDateOrLatestSchema },
-    responses: { 200: { description: 'Run summary', schema: reconciliationResponseSchema } },
-    errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no run of that date' },
-  },
-  {
-    method: 'get',
-    path: '/exports/{date}',
-    functionName: 'reconciliations-api',
-    scope: 'exports:read',
-    operationId: 'getExports',
-    summary: 'Reconciliation exports of a day',
-    description: 'The published manifest of the day, each file with a presigned URL.',
-    tags: ['reconciliation'],
-    query: noQuerySchema,
-    pathParameters: { date: runDateSchema },
-    responses: { 200: { description: 'Manifest and export links', schema: exportsResponseSchema } },
-    errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no export of that date (yet)' },
-  },
-];
 
 const META_ROUTES: OpenApiRoute[] = [
   {

@@ -69,3 +69,6 @@ export interface OpenApiRoute {
 
 /** The refusal every tenant route documents for a token without its tenant. */
 export const TENANT_403 = 'tenant_missing: the token carries no valid tenant_id claim';
+
+/** An operator route's 403: API Gateway checks the scope, and the handler checks it again. */
+export const OPERATOR_403 = 'insufficient_scope: the handler checks the scope again';
