@@ -200,13 +200,15 @@ export type SqlDialect = 'duckdb' | 'athena';
 
 /**
  * What differs between the two, kept to this table: how a SELECT becomes a stored result. DuckDB
- * keeps it in a temporary table of the run; Athena writes it as Parquet under the run's prefix
- * (CTAS with external_location; the workgroup's own result location holds only the query metadata).
+ * keeps it in a temporary table of the run; Athena UNLOADs it as Parquet under the run's prefix.
+ * UNLOAD rather than CREATE TABLE AS: it writes files and no Glue table, so the reconcile role
+ * needs no Glue write at all (lib/athena-reconciliation-construct.ts grants reads only). `name`
+ * is DuckDB's, `location` Athena's.
  */
 export const DIALECT: Record<SqlDialect, { materialize(name: string, select: string, location: string): string }> = {
   duckdb: { materialize: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}` },
   athena: {
-    materialize: (name, select, location) =>
-      `CREATE TABLE ${name} WITH (format = 'PARQUET', external_location = ${quoted(location)}) AS ${select}`,
+    materialize: (_name, select, location) =>
+      `UNLOAD (${select}) TO ${quoted(location)} WITH (format = 'PARQUET', compression = 'ZSTD')`,
   },
 };
