@@ -69,7 +69,7 @@ export function generateDay(seed: number): Day {
       batch_id: 'batch_1',
       batch_status: chance(0.3) ? pick(PROVIDER_STATUSES) : null,
       status,
-      currency: chance(0.95) ? p.currency : pick(CURRENCIES),
+      currency: chance(0.95) ? (p.currency as string) : pick(CURRENCIES),
       gross_minor: gross,
       fee_minor: fee,
       net_minor: gross - fee,
