@@ -203,7 +203,8 @@ export type SqlDialect = 'duckdb' | 'athena';
  * keeps it in a temporary table of the run; Athena UNLOADs it as Parquet under the run's prefix.
  * UNLOAD rather than CREATE TABLE AS: it writes files and no Glue table, so the reconcile role
  * needs no Glue write at all (lib/athena-reconciliation-construct.ts grants reads only). `name`
- * is DuckDB's, `location` Athena's.
+ * is DuckDB's, `location` Athena's: it must hold no data yet (Athena refuses to UNLOAD over
+ * objects), so a run gives each statement a prefix of its own under athena-results/.
  */
 export const DIALECT: Record<SqlDialect, { materialize(name: string, select: string, location: string): string }> = {
   duckdb: { materialize: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}` },
