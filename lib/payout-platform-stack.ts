@@ -64,6 +64,7 @@ export class PayoutPlatformStack extends Stack {
       reconcileTimezone: config.reconcileTimezone,
       sandboxProviderUrl: config.sandboxProviderUrl,
       scheduleDeadLetterQueue: scheduleDlq,
+      engine: config.reconciliationEngine,
     });
     const ops = new OpsConstruct(this, 'Ops', {
       data,
@@ -91,7 +92,11 @@ export class PayoutPlatformStack extends Stack {
 
     acknowledgeStackFindings(this, {
       indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
-      objectBuckets: [data.evidenceBucket, data.exportsBucket],
+      objectBuckets: [
+        data.evidenceBucket,
+        data.exportsBucket,
+        ...(reconciliation.athena === undefined ? [] : [reconciliation.athena.lakeBucket]),
+      ],
       scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function],
     });
 

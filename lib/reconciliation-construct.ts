@@ -1,6 +1,8 @@
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/shared/names';
+import { AthenaReconciliation } from './athena-reconciliation-construct';
+import type { ReconciliationEngine } from './config';
 import { DUCKDB_NATIVE_MODULES } from './defaults/lambda-defaults';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
@@ -33,6 +35,8 @@ export interface ReconciliationConstructProps {
   readonly reconcileTimezone: string;
   readonly sandboxProviderUrl: string;
   readonly scheduleDeadLetterQueue: sqs.IQueue;
+  /** `athena` adds the day partitions, Glue tables and workgroup (athena-reconciliation-construct.ts). */
+  readonly engine: ReconciliationEngine;
 }
 
 export class ReconciliationConstruct extends Construct {
@@ -41,6 +45,8 @@ export class ReconciliationConstruct extends Construct {
   readonly reconcileSchedule: ScheduledInvocation;
   /** POST /reconciliations → ReconciliationQueue → reconcile (+ ReconciliationDlq). */
   readonly requests: QueueWithDlq;
+  /** The scale-out path; undefined unless the stage's reconciliationEngine is `athena`. */
+  readonly athena?: AthenaReconciliation;
 
   constructor(scope: Construct, id: string, props: ReconciliationConstructProps) {
     super(scope, id);
@@ -76,6 +82,13 @@ export class ReconciliationConstruct extends Construct {
     data.grantAuditAppend(this.reconcile.function);
     data.evidenceBucket.grantReadWrite(this.reconcile.function);
     data.exportsBucket.grantReadWrite(this.reconcile.function);
+
+    if (props.engine === 'athena') {
+      this.athena = new AthenaReconciliation(this, 'Athena', {
+        reconcile: this.reconcile.function,
+        accessLogsBucket: data.accessLogsBucket,
+      });
+    }
 
     // The event source mapping grants `reconcile` the right to consume (receive, delete, change visibility).
     this.requests = new QueueWithDlq(this, 'Requests', {

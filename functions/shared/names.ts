@@ -94,6 +94,12 @@ export const ENV = {
   reconcileTimezone: 'RECONCILE_TIMEZONE',
   /** reconcile only, optional: `scan` reads by the old filtered Scan (payouts not yet backfilled into gsi4). */
   reconcileReadMode: 'RECONCILE_READ_MODE',
+  /** reconcile, only with the stage option reconciliationEngine=athena: the bucket of the day partitions (shared/recon-lake.ts). */
+  reconLakeBucket: 'RECON_LAKE_BUCKET',
+  /** reconcile, athena engine only: the Glue database holding the day-partition tables. */
+  reconGlueDatabase: 'RECON_GLUE_DATABASE',
+  /** reconcile, athena engine only: the Athena workgroup its queries run in (results location enforced there). */
+  reconAthenaWorkgroup: 'RECON_ATHENA_WORKGROUP',
   /** ops-console only: Cognito hosted-UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`); unset on the twin. */
   opsConsoleAuthDomain: 'OPS_CONSOLE_AUTH_DOMAIN',
   /** ops-console only: the public (secret-less, PKCE) app client id of the console. */
