@@ -8,7 +8,17 @@ const HOSTILE = `<script>alert("x")</script> & 'quoted'`;
 const STATUS: StatusResponse = {
   state: 'degraded',
   components: [{ component: 'api', state: 'degraded', reasons: ['an open incident posted by ops'] }],
-  reconciliation: { last_success_at: AT, seconds_since_last_success: 0 },
+  reconciliation: {
+    last_success_at: AT,
+    seconds_since_last_success: 0,
+    oldest_unreconciled_payout: {
+      created_at: null,
+      age_seconds: null,
+      examined_from: '2026-11-18',
+      may_be_older: false,
+    },
+  },
+  webhook_backlog: { oldest_received_at: null, age_seconds: null },
   incidents: {
     open: [
       {
