@@ -118,14 +118,23 @@ export class OpsConstruct extends Construct {
     data.inboxTable.grantReadData(this.opsRedrive.function);
     data.evidenceBucket.grantRead(this.opsRedrive.function);
     // GET /status (public) reads one attribute of the payouts table: `createdAt` from the day index
-    // (oldest-unreconciled.ts). Query on gsi4 only, and only that attribute (fine-grained access), so
-    // a bug in this function cannot read amounts, metadata or recipients through it.
+    // (oldest-unreconciled.ts). Query on gsi4 only, and only that attribute and the keys (fine-grained
+    // access; the key condition names gsi4pk, and a page's LastEvaluatedKey carries the table and
+    // index keys), so a bug in this function cannot read amounts, metadata or recipients through it.
     this.opsRedrive.function.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: [`${data.payoutsTable.tableArn}/index/${RECON_DAY_INDEX_NAME}`],
         conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...UNRECONCILED_QUERY_ATTRIBUTES] },
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [
+              ...UNRECONCILED_QUERY_ATTRIBUTES,
+              'pk',
+              'sk',
+              `${RECON_DAY_INDEX_NAME}pk`,
+              `${RECON_DAY_INDEX_NAME}sk`,
+            ],
+          },
           StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       }),

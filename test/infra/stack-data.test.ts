@@ -92,7 +92,7 @@ describe('DynamoDB tables', () => {
   });
 
   // GET /status is public: its function may Query the day index for `createdAt` and nothing more.
-  it('ops-redrive reads PayoutsTable only by Query on gsi4, for createdAt only', () => {
+  it('ops-redrive reads PayoutsTable only by Query on gsi4, for createdAt and the keys only', () => {
     expect(dynamoActionsOn('ops-redrive', 'PayoutsTable')).toEqual(['dynamodb:Query']);
     const role = functionByName('ops-redrive')[1].Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values(ofType('AWS::IAM::Policy'))
@@ -102,7 +102,7 @@ describe('DynamoDB tables', () => {
     expect(statements).toHaveLength(1);
     expect(JSON.stringify(statements[0].Resource)).toContain('/index/gsi4');
     expect(statements[0].Condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['createdAt'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['createdAt', 'pk', 'sk', 'gsi4pk', 'gsi4sk'] },
       StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
     });
   });
