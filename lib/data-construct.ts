@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import {
   addAuditIndexes,
   addAwaitingProviderIndex,
+  addInboxBacklogIndex,
   addReconDayIndex,
   addOverloadedIndexes,
   defaultTableProps,
@@ -40,6 +41,8 @@ export class DataConstruct extends Construct {
     addReconDayIndex(this.payoutsTable);
     this.ledgerTable = this.singleTable('LedgerTable');
     this.inboxTable = this.singleTable('InboxTable', EXPIRES_AT_ATTRIBUTE);
+    // The webhook backlog: events received and not applied yet (sparse; inbox-repository.ts).
+    addInboxBacklogIndex(this.inboxTable);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);
     // The audit trail (docs/audit.md): no TTL, ever — records are kept as long as the money they describe.
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {

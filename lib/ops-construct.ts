@@ -1,6 +1,12 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../functions/shared/names';
+import {
+  ENV,
+  IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT,
+  RECON_DAY_INDEX_NAME,
+  UNRECONCILED_QUERY_ATTRIBUTES,
+} from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import type { FunctionFactory } from './function-factory';
@@ -97,6 +103,8 @@ export class OpsConstruct extends Construct {
         [ENV.auditTable]: data.auditTable.tableName,
         [ENV.inboxTable]: data.inboxTable.tableName,
         [ENV.evidenceBucket]: data.evidenceBucket.bucketName,
+        // GET /status: the oldest unreconciled payout, from the reconciliation day index only.
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
       },
     });
     for (const pair of [submission, webhooks, reconciliation]) {
@@ -109,6 +117,28 @@ export class OpsConstruct extends Construct {
     data.grantAuditAppend(this.opsRedrive.function);
     data.inboxTable.grantReadData(this.opsRedrive.function);
     data.evidenceBucket.grantRead(this.opsRedrive.function);
+    // GET /status (public) reads one attribute of the payouts table: `createdAt` from the day index
+    // (oldest-unreconciled.ts). Query on gsi4 only, and only that attribute and the keys (fine-grained
+    // access; the key condition names gsi4pk, and a page's LastEvaluatedKey carries the table and
+    // index keys), so a bug in this function cannot read amounts, metadata or recipients through it.
+    this.opsRedrive.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${data.payoutsTable.tableArn}/index/${RECON_DAY_INDEX_NAME}`],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [
+              ...UNRECONCILED_QUERY_ATTRIBUTES,
+              'pk',
+              'sk',
+              `${RECON_DAY_INDEX_NAME}pk`,
+              `${RECON_DAY_INDEX_NAME}sk`,
+            ],
+          },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      }),
+    );
 
     this.opsConsole = functions.create(this, 'OpsConsole', 'ops-console', {
       invocation: 'api',

@@ -384,15 +384,43 @@ export function toAuditPage(body: unknown): { entries: AuditEntryView[]; nextCur
   return { entries, nextCursor: typeof next === 'string' && next !== '' ? next : null };
 }
 
+/** An incident as GET /status lists it (who posted it is in the audit trail, not here). */
+export interface StatusIncident {
+  title: string;
+  impact: string;
+  components: string[];
+  openedAt: string;
+  resolvedAt: string;
+}
+
 /** GET /status: the public status page's components (functions/domain/status-page.ts). */
 export interface PlatformStatus {
   state: string;
   components: Array<{ component: string; state: string; reasons: string[] }>;
   secondsSinceLastReconciliation: number | null;
+  /** Backlog and lag (functions/domain/backlog-lag.ts): waiting on the platform, not exceptions. */
+  oldestUnreconciled: { createdAt: string; ageSeconds: number | null; examinedFrom: string; mayBeOlder: boolean };
+  webhookBacklog: { oldestReceivedAt: string; ageSeconds: number | null };
+  openIncidents: StatusIncident[];
+  resolvedIncidents: StatusIncident[];
+}
+
+function toStatusIncident(record: Json): StatusIncident {
+  return {
+    title: str(record, 'title'),
+    impact: str(record, 'impact'),
+    components: ((pick(record, 'components') as unknown[] | undefined) ?? []).map(String),
+    openedAt: str(record, 'opened_at'),
+    resolvedAt: str(record, 'resolved_at'),
+  };
 }
 
 export function toPlatformStatus(body: unknown): PlatformStatus {
   const record = (body ?? {}) as Json;
+  const reconciliation = (pick(record, 'reconciliation') ?? {}) as Json;
+  const unreconciled = (pick(reconciliation, 'oldest_unreconciled_payout') ?? {}) as Json;
+  const webhooks = (pick(record, 'webhook_backlog') ?? {}) as Json;
+  const incidents = (pick(record, 'incidents') ?? {}) as Json;
   return {
     state: str(record, 'state'),
     components: list(record, 'components').map((c) => ({
@@ -400,6 +428,15 @@ export function toPlatformStatus(body: unknown): PlatformStatus {
       state: str(c, 'state'),
       reasons: ((pick(c, 'reasons') as unknown[] | undefined) ?? []).map(String),
     })),
-    secondsSinceLastReconciliation: num((pick(record, 'reconciliation') ?? {}) as Json, 'seconds_since_last_success'),
+    secondsSinceLastReconciliation: num(reconciliation, 'seconds_since_last_success'),
+    oldestUnreconciled: {
+      createdAt: str(unreconciled, 'created_at'),
+      ageSeconds: num(unreconciled, 'age_seconds'),
+      examinedFrom: str(unreconciled, 'examined_from'),
+      mayBeOlder: pick(unreconciled, 'may_be_older') === true,
+    },
+    webhookBacklog: { oldestReceivedAt: str(webhooks, 'oldest_received_at'), ageSeconds: num(webhooks, 'age_seconds') },
+    openIncidents: list(incidents, 'open').map(toStatusIncident),
+    resolvedIncidents: list(incidents, 'recently_resolved').map(toStatusIncident),
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
+import { INBOX_UNAPPLIED_INDEX_NAME } from '../shared/names';
 import { isConditionalCheckFailed } from './dynamo-errors';
 
 /**
@@ -17,6 +18,18 @@ import { isConditionalCheckFailed } from './dynamo-errors';
  *           gsi1 INBOX#<yyyy-mm-dd received>  / <receivedAt>#<provider>#<providerEventId>   replay by time range
  *           gsi2 INBOX#UNENQUEUED             / <receivedAt>#<provider>#<providerEventId>   sparse: only while
  *                                                                                          not yet enqueued (sweeper)
+ *           gsi3 INBOX#UNAPPLIED              / <receivedAt>#<provider>#<providerEventId>   sparse: only while
+ *                                                                                          not yet applied
+ *
+ * gsi3 is the webhook backlog age of GET /status and the ops overview: the oldest event received and
+ * neither applied (any outcome recorded, recordOutcome) nor dead-lettered (the failure on the
+ * attempt that dead-letters, recordFailure). SQS cannot tell that age for the whole path (an event
+ * not enqueued yet, or retried with a visibility timeout, is not the queue's oldest message), and
+ * gsi1 holds every event of the day, applied or not: reading it for the oldest unapplied one grows
+ * with the traffic. gsi3 holds only the backlog, so its oldest entry is one `Limit: 1` Query, and
+ * KEYS_ONLY: the age is in the sort key, so an entry costs the index nothing beyond its keys. Like
+ * gsi2 it is one partition: two index writes per event (in, out) share that partition's write
+ * rate with gsi2's; past a few hundred webhooks per second both indexes need shards together.
  *
  * The body is kept inline up to INBOX_INLINE_BODY_BYTES_MAX, else in EVIDENCE_BUCKET under
  * `webhooks/<provider>/<date>/<eventId>` (written before the inbox item, so an item never points
@@ -26,6 +39,7 @@ import { isConditionalCheckFailed } from './dynamo-errors';
 export const INBOX_INLINE_BODY_BYTES_MAX = 32 * 1024;
 export const INBOX_RETENTION_SECONDS = 35 * 24 * 3_600;
 const UNENQUEUED_PK = 'INBOX#UNENQUEUED';
+const UNAPPLIED_PK = 'INBOX#UNAPPLIED';
 const EVENT_SK = 'EVENT';
 
 export type InboxState = 'received' | 'enqueued';
@@ -82,11 +96,13 @@ export interface InboxStore {
     limit: number;
   }): Promise<{ events: InboxEvent[]; truncated: boolean }>;
   recordOutcome(provider: string, providerEventId: string, outcome: string, at: string): Promise<void>;
+  /** `deadLettering`: this is the attempt after which SQS dead-letters the message (it leaves the backlog). */
   recordFailure(
     provider: string,
     providerEventId: string,
     error: { message: string; category: string },
     at: string,
+    options?: { deadLettering?: boolean },
   ): Promise<void>;
 }
 
@@ -141,6 +157,8 @@ export class InboxRepository implements InboxStore {
             gsi1sk: sortKey,
             gsi2pk: UNENQUEUED_PK,
             gsi2sk: sortKey,
+            gsi3pk: UNAPPLIED_PK,
+            gsi3sk: sortKey,
             expiresAtEpochSeconds: Math.floor(Date.parse(input.receivedAt) / 1_000) + INBOX_RETENTION_SECONDS,
             ...event,
           },
@@ -206,6 +224,25 @@ export class InboxRepository implements InboxStore {
     return (out.Items ?? []).map(toEvent);
   }
 
+  /**
+   * When the oldest event still waiting to be applied was received (gsi3), or null when none waits.
+   * One Query of one item; the index is eventually consistent, so an event applied a moment ago
+   * can still show for that moment.
+   */
+  async oldestUnappliedReceivedAt(): Promise<string | null> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INBOX_UNAPPLIED_INDEX_NAME,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': UNAPPLIED_PK },
+        Limit: 1,
+      }),
+    );
+    const sortKey = out.Items?.[0]?.['gsi3sk'];
+    return typeof sortKey === 'string' ? sortKey.slice(0, sortKey.indexOf('#')) : null;
+  }
+
   /** Events received in [from, to), by day partition, oldest first, at most `limit`. */
   async listByTime(input: {
     from: string;
@@ -244,7 +281,8 @@ export class InboxRepository implements InboxStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: inboxKey(provider, providerEventId),
-        UpdateExpression: 'SET outcome = :outcome, processedAt = :at',
+        // Any outcome is the end of the wait: the event leaves the backlog index (gsi3).
+        UpdateExpression: 'SET outcome = :outcome, processedAt = :at REMOVE gsi3pk, gsi3sk',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':outcome': outcome, ':at': at },
       }),
@@ -257,13 +295,17 @@ export class InboxRepository implements InboxStore {
     providerEventId: string,
     error: { message: string; category: string },
     at: string,
+    options: { deadLettering?: boolean } = {},
   ): Promise<void> {
     const entry = { message: error.message.slice(0, ERROR_MESSAGE_CHARS_MAX), category: error.category, at };
+    // Dead-lettered, it waits on a person (its webhook_dead_lettered exception), not on the pipeline:
+    // no longer backlog. A redrive that applies it records its outcome as usual.
+    const leaveBacklog = options.deadLettering === true ? ' REMOVE gsi3pk, gsi3sk' : '';
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: inboxKey(provider, providerEventId),
-        UpdateExpression: 'SET firstError = if_not_exists(firstError, :e), lastError = :e ADD errorCount :one',
+        UpdateExpression: `SET firstError = if_not_exists(firstError, :e), lastError = :e ADD errorCount :one${leaveBacklog}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':e': entry, ':one': 1 },
       }),
@@ -285,6 +327,17 @@ export function daysBetween(fromIso: string, toIso: string): string[] {
 }
 
 function toEvent(item: Record<string, unknown>): InboxEvent {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, expiresAtEpochSeconds: _e, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _f,
+    gsi3sk: _g,
+    expiresAtEpochSeconds: _e,
+    ...rest
+  } = item;
   return rest as unknown as InboxEvent;
 }

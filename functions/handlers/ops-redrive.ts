@@ -3,6 +3,7 @@ import { DeadLetterQueue } from '../adapters/dlq';
 import { IncidentsRepository } from '../adapters/incidents-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { AuditTrail } from '../adapters/audit-trail';
+import { readOldestUnreconciled } from '../adapters/reconciliation/oldest-unreconciled';
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { httpHandler } from '../http/http-handler';
@@ -29,11 +30,14 @@ function dependencies(): OpsRedriveDeps {
   const nowMs = () => Date.now();
   const audit = new AuditTrail(client, requiredEnv(ENV.auditTable));
   const incidents = new IncidentsRepository(client, requiredEnv(ENV.operationsTable), audit);
+  const inbox = new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket));
+  const runs = new RunsRepository({ client, operationsTable: requiredEnv(ENV.operationsTable) });
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
   deps = {
     redrive: {
       dlq,
       queues,
-      inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
+      inbox,
       webhookQueue: new WebhookQueue(sqsClient(), webhookQueueUrl),
       audit,
       nowMs,
@@ -41,8 +45,10 @@ function dependencies(): OpsRedriveDeps {
     status: {
       dlq,
       queues,
-      runs: new RunsRepository({ client, operationsTable: requiredEnv(ENV.operationsTable) }),
+      runs,
       incidents,
+      oldestUnreconciled: (nowMs) => readOldestUnreconciled({ client, payoutsTable, runs }, nowMs),
+      inbox,
       providers: PROVIDER_NAMES,
       nowMs,
     },

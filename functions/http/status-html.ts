@@ -50,6 +50,29 @@ function incidentHtml(incident: IncidentView): string {
   );
 }
 
+/** `3 h 12 min`, `2 d 4 h`: the console's wording (console/src/format.ts), for people. */
+export function ageWords(seconds: number): string {
+  const [minute, hour, day] = [60, 3_600, 86_400];
+  if (seconds < minute) return `${Math.floor(seconds)} s`;
+  if (seconds < hour) return `${Math.floor(seconds / minute)} min`;
+  if (seconds < day) return `${Math.floor(seconds / hour)} h ${Math.floor((seconds % hour) / minute)} min`;
+  return `${Math.floor(seconds / day)} d ${Math.floor((seconds % day) / hour)} h`;
+}
+
+/** The two backlog figures (domain/backlog-lag.ts): delays of the platform, not failed payouts. */
+function backlogHtml(status: StatusResponse): string {
+  const payout = status.reconciliation.oldest_unreconciled_payout;
+  const payoutAge =
+    payout.age_seconds === null ? 'none' : `${payout.may_be_older ? 'at least ' : ''}${ageWords(payout.age_seconds)}`;
+  const webhookAge =
+    status.webhook_backlog.age_seconds === null ? 'none' : ageWords(status.webhook_backlog.age_seconds);
+  return (
+    '<h2>Backlog and lag</h2><ul id="backlog">' +
+    `<li data-figure="oldest-unreconciled">Oldest payout waiting for reconciliation: <strong>${payoutAge}</strong></li>` +
+    `<li data-figure="webhook-backlog">Oldest webhook waiting to be applied: <strong>${webhookAge}</strong></li></ul>`
+  );
+}
+
 export function renderStatusHtml(status: StatusResponse): { html: string; csp: string } {
   const components = status.components
     .map(
@@ -67,6 +90,7 @@ export function renderStatusHtml(status: StatusResponse): { html: string; csp: s
     `<style>${STYLE}</style></head><body><h1>Payout platform status</h1>` +
     `<p class="banner ${escapeHtml(status.state)}" id="banner">${BANNER[status.state]}</p>` +
     `<h2>Components</h2><ul id="components">${components}</ul>` +
+    backlogHtml(status) +
     `<h2>Open incidents</h2><section id="open">${list(status.incidents.open, 'No open incidents.')}</section>` +
     '<h2>Recently resolved</h2>' +
     `<section id="resolved">${list(status.incidents.recently_resolved, 'None in the last day.')}</section>` +

@@ -199,6 +199,13 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' } as const;
 /** PAYOUTS_TABLE's reconciliation day index (adapters/payout-items.ts; lib/defaults/dynamodb-defaults.ts). */
 export const RECON_DAY_INDEX_NAME = 'gsi4';
+/**
+ * The only attribute GET /status reads of PAYOUTS_TABLE (adapters/reconciliation/oldest-unreconciled.ts),
+ * the one lib/ops-construct.ts lets its function Query on gsi4.
+ */
+export const UNRECONCILED_QUERY_ATTRIBUTES = ['createdAt'] as const;
+/** INBOX_TABLE's sparse backlog index: events received and not applied yet (adapters/inbox-repository.ts). */
+export const INBOX_UNAPPLIED_INDEX_NAME = 'gsi3';
 
 /** Powertools idempotency key prefix, set explicitly so the twin and AWS agree (DESIGN §7). */
 export const IDEMPOTENCY_KEY_PREFIX = 'create-payout';

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { AUDIT_INDEXES, RECON_DAY_INDEX_NAME } from '../../functions/shared/names';
+import { AUDIT_INDEXES, INBOX_UNAPPLIED_INDEX_NAME, RECON_DAY_INDEX_NAME } from '../../functions/shared/names';
 
 // Secure defaults for every table (AWS Solutions Constructs style). A payout ledger is the one
 // thing we can never rebuild from elsewhere, so data survives a stack delete and a bad deploy.
@@ -101,6 +101,21 @@ export function addReconDayIndex(table: dynamodb.Table): void {
     sortKey: { name: `${RECON_DAY_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
     projectionType: dynamodb.ProjectionType.INCLUDE,
     nonKeyAttributes: [...RECON_DAY_INDEX_ATTRIBUTES],
+  });
+}
+
+/**
+ * INBOX_TABLE's sparse backlog index (gsi3: `INBOX#UNAPPLIED` / `<receivedAt>#<provider>#<eventId>`,
+ * adapters/inbox-repository.ts): only events received and not yet applied or dead-lettered carry its
+ * keys, so the oldest one (the webhook backlog age of GET /status) is a one-item Query. KEYS_ONLY:
+ * the age is the sort key itself, so an entry copies nothing else of the event.
+ */
+export function addInboxBacklogIndex(table: dynamodb.Table): void {
+  table.addGlobalSecondaryIndex({
+    indexName: INBOX_UNAPPLIED_INDEX_NAME,
+    partitionKey: { name: `${INBOX_UNAPPLIED_INDEX_NAME}pk`, type: dynamodb.AttributeType.STRING },
+    sortKey: { name: `${INBOX_UNAPPLIED_INDEX_NAME}sk`, type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.KEYS_ONLY,
   });
 }
 

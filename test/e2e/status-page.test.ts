@@ -82,7 +82,19 @@ describe('GET /status on the twin', () => {
     ]);
     // A fresh twin never reconciled: like the alarm (missing data breaches), that is a missed night.
     expect(first.states['reconciliation']).toBe('degraded');
-    expect(first.body['reconciliation']).toEqual({ last_success_at: null, seconds_since_last_success: null });
+    // Issue 11 §3 adds the backlog figures: a fresh twin has no payout and no webhook waiting, and
+    // no day read has a run, so an older payout could wait beyond them (may_be_older).
+    expect(first.body['reconciliation']).toEqual({
+      last_success_at: null,
+      seconds_since_last_success: null,
+      oldest_unreconciled_payout: {
+        created_at: null,
+        age_seconds: null,
+        examined_from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        may_be_older: true,
+      },
+    });
+    expect(first.body['webhook_backlog']).toEqual({ oldest_received_at: null, age_seconds: null });
 
     await reconcile('2026-11-20');
     const caughtUp = await status();

@@ -50,7 +50,8 @@ describe('DynamoDB tables', () => {
     }
   });
 
-  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3 and the day index gsi4)', () => {
+  // Issue 11 §3: InboxTable gains the sparse backlog index gsi3 (KEYS_ONLY, asserted below).
+  it('single tables have pk/sk and the overloaded gsi1/gsi2 with projection ALL (PayoutsTable also the sparse gsi3 and the day index gsi4, InboxTable the backlog gsi3)', () => {
     for (const logicalId of singleTables) {
       const table = resources[logicalId]!;
       expect(table.Properties.KeySchema).toEqual([
@@ -59,7 +60,11 @@ describe('DynamoDB tables', () => {
       ]);
       const indexes = table.Properties.GlobalSecondaryIndexes as any[];
       expect(indexes.map((index) => index.IndexName)).toEqual(
-        logicalId === 'PayoutsTable' ? ['gsi1', 'gsi2', 'gsi3', 'gsi4'] : ['gsi1', 'gsi2'],
+        logicalId === 'PayoutsTable'
+          ? ['gsi1', 'gsi2', 'gsi3', 'gsi4']
+          : logicalId === 'InboxTable'
+            ? ['gsi1', 'gsi2', 'gsi3']
+            : ['gsi1', 'gsi2'],
       );
       for (const index of indexes) {
         expect(index.KeySchema).toEqual([
@@ -71,6 +76,35 @@ describe('DynamoDB tables', () => {
       }
       for (const attribute of table.Properties.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
     }
+  });
+
+  it('InboxTable gsi3 (webhook backlog) is sparse and KEYS_ONLY: the age is its sort key', () => {
+    const gsi3 = (resources.InboxTable!.Properties.GlobalSecondaryIndexes as any[]).find(
+      (index) => index.IndexName === 'gsi3',
+    );
+    expect(gsi3.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    expect(resources.InboxTable!.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'gsi3pk', AttributeType: 'S' },
+        { AttributeName: 'gsi3sk', AttributeType: 'S' },
+      ]),
+    );
+  });
+
+  // GET /status is public: its function may Query the day index for `createdAt` and nothing more.
+  it('ops-redrive reads PayoutsTable only by Query on gsi4, for createdAt and the keys only', () => {
+    expect(dynamoActionsOn('ops-redrive', 'PayoutsTable')).toEqual(['dynamodb:Query']);
+    const role = functionByName('ops-redrive')[1].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(ofType('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as any[])
+      .filter((statement) => JSON.stringify(statement.Resource).includes('"PayoutsTable"'));
+    expect(statements).toHaveLength(1);
+    expect(JSON.stringify(statements[0].Resource)).toContain('/index/gsi4');
+    expect(statements[0].Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['createdAt', 'pk', 'sk', 'gsi4pk', 'gsi4sk'] },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
   });
 
   it('PayoutsTable gsi3 (awaiting provider) projects only what the sweeper decides on', () => {

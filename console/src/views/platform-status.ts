@@ -1,10 +1,11 @@
 // "Platform status" on the overview: the public status page's components (GET /status, the same
-// derivation as the alarms) and the time since the last successful reconciliation. A lag here is a
-// backlog delay of the platform, not a payout exception: those are in the exceptions view.
+// derivation as the alarms), the backlog and lag figures, and the incidents ops posted. A lag here
+// is a backlog delay of the platform, not a payout exception: those are in the exceptions view.
 import { toPlatformStatus } from '../contract';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { h, replace, table } from '../dom';
-import { ageText } from '../format';
+import { backlogAndLag } from './backlog-lag';
+import { statusIncidents } from './status-incidents';
 
 export const STATUS_PATH = '/status';
 
@@ -24,20 +25,10 @@ export function mountPlatformStatusPanel(panel: HTMLElement, context: ViewContex
       ]);
       replace(
         body,
-        h(
-          'dl',
-          { class: 'facts' },
-          h('dt', {}, 'Overall'),
-          h('dd', { id: 'platform-status-state' }, status.state),
-          h('dt', {}, 'Since the last successful reconciliation'),
-          h('dd', { id: 'reconciliation-lag' }, ageText(status.secondsSinceLastReconciliation)),
-        ),
-        h(
-          'p',
-          { class: 'muted' },
-          'Backlog delay of the platform (queues, reconciliation), not a payout exception: those are under Exceptions.',
-        ),
+        h('dl', { class: 'facts' }, h('dt', {}, 'Overall'), h('dd', { id: 'platform-status-state' }, status.state)),
+        backlogAndLag(status),
         table('Components', ['Component', 'State', 'Why'], rows),
+        statusIncidents(status),
       );
     } catch (error) {
       replace(body, h('p', { class: 'muted' }, 'The platform status is unavailable right now.'));

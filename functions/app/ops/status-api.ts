@@ -8,6 +8,8 @@ import {
   RESOLVED_INCIDENTS_SHOWN_SECONDS,
 } from '../../domain/incidents';
 import type { RunsRepository } from '../../adapters/reconciliation/runs-repository';
+import type { InboxRepository } from '../../adapters/inbox-repository';
+import { ageSeconds, type UnreconciledFigure } from '../../domain/backlog-lag';
 import { statusPage, type QueueSignal } from '../../domain/status-page';
 import { incidentView } from '../../http/incident-requests';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
@@ -30,6 +32,9 @@ export interface StatusApiDeps {
   runs: Pick<RunsRepository, 'lastSuccess'>;
   /** Open incidents set their components' state; recently resolved ones are listed too. */
   incidents: IncidentsReader;
+  /** The backlog figures (domain/backlog-lag.ts): the oldest unreconciled payout, the oldest unapplied webhook. */
+  oldestUnreconciled(nowMs: number): Promise<UnreconciledFigure>;
+  inbox: Pick<InboxRepository, 'oldestUnappliedReceivedAt'>;
   providers: readonly string[];
   nowMs(): number;
 }
@@ -47,14 +52,18 @@ export async function statusResponse(deps: StatusApiDeps): Promise<StatusRespons
 
 async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusResponse> {
   const resolvedSince = new Date(nowMs - RESOLVED_INCIDENTS_SHOWN_SECONDS * 1_000).toISOString();
-  const [webhook, submission, reconciliation, lastRun, open, resolved] = await Promise.all([
-    queueSignal(deps, 'webhook'),
-    queueSignal(deps, 'submission'),
-    queueSignal(deps, 'reconciliation'),
-    deps.runs.lastSuccess(),
-    deps.incidents.listOpen(OPEN_INCIDENTS_READ_MAX),
-    deps.incidents.listResolvedSince(resolvedSince, RESOLVED_INCIDENTS_SHOWN_MAX),
-  ]);
+  const [webhook, submission, reconciliation, lastRun, open, resolved, unreconciled, webhookOldest] = await Promise.all(
+    [
+      queueSignal(deps, 'webhook'),
+      queueSignal(deps, 'submission'),
+      queueSignal(deps, 'reconciliation'),
+      deps.runs.lastSuccess(),
+      deps.incidents.listOpen(OPEN_INCIDENTS_READ_MAX),
+      deps.incidents.listResolvedSince(resolvedSince, RESOLVED_INCIDENTS_SHOWN_MAX),
+      deps.oldestUnreconciled(nowMs),
+      deps.inbox.oldestUnappliedReceivedAt(),
+    ],
+  );
   const lastSuccessAt = lastRun?.finishedAt ?? null;
   const page = statusPage(
     deps.providers,
@@ -77,6 +86,16 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
       last_success_at: lastSuccessAt,
       seconds_since_last_success:
         lastSuccessAt === null ? null : Math.floor((nowMs - Date.parse(lastSuccessAt)) / 1_000),
+      oldest_unreconciled_payout: {
+        created_at: unreconciled.oldestCreatedAt,
+        age_seconds: unreconciled.ageSeconds,
+        examined_from: unreconciled.examinedFrom,
+        may_be_older: unreconciled.mayBeOlder,
+      },
+    },
+    webhook_backlog: {
+      oldest_received_at: webhookOldest,
+      age_seconds: webhookOldest === null ? null : ageSeconds(webhookOldest, nowMs),
     },
     incidents: { open: open.map(incidentView), recently_resolved: resolved.map(incidentView) },
     updated_at: new Date(nowMs).toISOString(),

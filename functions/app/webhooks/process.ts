@@ -267,6 +267,7 @@ async function recordFailure(
   const nowIso = new Date(nowMs).toISOString();
   const { provider, provider_event_id: providerEventId } = message;
   const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+  const deadLettering = receiveCount >= deps.maxReceiveCount;
   let stored: InboxEvent | undefined;
   if (failure.category !== 'inbox_missing') {
     await deps.inbox.recordFailure(
@@ -274,10 +275,11 @@ async function recordFailure(
       providerEventId,
       { message: failure.message, category: failure.category },
       nowIso,
+      { deadLettering },
     );
     stored = await deps.inbox.get(provider, providerEventId);
   }
-  if (receiveCount < deps.maxReceiveCount) return;
+  if (!deadLettering) return;
   const sentMs = Number(record.attributes.SentTimestamp ?? nowMs);
   const opening = openException(
     { category: 'webhook_dead_lettered', message: { kind: 'event', provider, providerEventId } },

@@ -8,7 +8,17 @@ const HOSTILE = `<script>alert("x")</script> & 'quoted'`;
 const STATUS: StatusResponse = {
   state: 'degraded',
   components: [{ component: 'api', state: 'degraded', reasons: ['an open incident posted by ops'] }],
-  reconciliation: { last_success_at: AT, seconds_since_last_success: 0 },
+  reconciliation: {
+    last_success_at: AT,
+    seconds_since_last_success: 0,
+    oldest_unreconciled_payout: {
+      created_at: null,
+      age_seconds: null,
+      examined_from: '2026-11-18',
+      may_be_older: false,
+    },
+  },
+  webhook_backlog: { oldest_received_at: null, age_seconds: null },
   incidents: {
     open: [
       {
@@ -28,6 +38,32 @@ const STATUS: StatusResponse = {
 };
 
 describe('the HTML status page', () => {
+  it.each([
+    {
+      payout: null,
+      mayBeOlder: false,
+      webhook: null,
+      shows: ['reconciliation: <strong>none', 'applied: <strong>none'],
+    },
+    { payout: 97_200, mayBeOlder: false, webhook: 59, shows: ['<strong>1 d 3 h</strong>', '<strong>59 s</strong>'] },
+    { payout: 3_720, mayBeOlder: true, webhook: 600, shows: ['<strong>at least 1 h 2 min', '<strong>10 min'] },
+  ])('shows the backlog figures: $payout s (may be older: $mayBeOlder), webhook $webhook s', (row) => {
+    const { html } = renderStatusHtml({
+      ...STATUS,
+      reconciliation: {
+        ...STATUS.reconciliation,
+        oldest_unreconciled_payout: {
+          created_at: row.payout === null ? null : AT,
+          age_seconds: row.payout,
+          examined_from: '2026-11-18',
+          may_be_older: row.mayBeOlder,
+        },
+      },
+      webhook_backlog: { oldest_received_at: row.webhook === null ? null : AT, age_seconds: row.webhook },
+    });
+    for (const text of row.shows) expect(html).toContain(text);
+  });
+
   it.each([
     ['<', '&lt;'],
     ['>', '&gt;'],

@@ -91,8 +91,64 @@ describe('console contract', () => {
       state: 'degraded',
       components: [{ component: 'reconciliation', state: 'degraded', reasons: ['missed'] }],
       secondsSinceLastReconciliation: 90_000,
+      // Issue 11 §3: the backlog figures and incidents, absent from this older answer.
+      oldestUnreconciled: { createdAt: '', ageSeconds: null, examinedFrom: '', mayBeOlder: false },
+      webhookBacklog: { oldestReceivedAt: '', ageSeconds: null },
+      openIncidents: [],
+      resolvedIncidents: [],
     });
     expect(toPlatformStatus({}).secondsSinceLastReconciliation).toBeNull();
+  });
+
+  it('reads GET /status: the backlog and lag figures and the incidents', () => {
+    const incident = (title: string, resolvedAt: string | null) => ({
+      incident_id: 'inc_1',
+      title,
+      impact: 'outage',
+      components: ['webhook_intake', 'api'],
+      state: resolvedAt === null ? 'open' : 'resolved',
+      opened_at: '2026-12-01T10:00:00.000Z',
+      resolved_at: resolvedAt,
+      updates: [],
+    });
+    const status = toPlatformStatus({
+      state: 'outage',
+      components: [],
+      reconciliation: {
+        last_success_at: null,
+        seconds_since_last_success: null,
+        oldest_unreconciled_payout: {
+          created_at: '2026-11-30T00:00:00.000Z',
+          age_seconds: 129_600,
+          examined_from: '2026-11-18',
+          may_be_older: true,
+        },
+      },
+      webhook_backlog: { oldest_received_at: '2026-12-01T11:59:00.000Z', age_seconds: 60 },
+      incidents: {
+        open: [incident('Stripe is down', null)],
+        recently_resolved: [incident('Slow API', '2026-12-01T11:00:00.000Z')],
+      },
+    });
+    expect(status).toMatchObject({
+      oldestUnreconciled: {
+        createdAt: '2026-11-30T00:00:00.000Z',
+        ageSeconds: 129_600,
+        examinedFrom: '2026-11-18',
+        mayBeOlder: true,
+      },
+      webhookBacklog: { oldestReceivedAt: '2026-12-01T11:59:00.000Z', ageSeconds: 60 },
+      openIncidents: [
+        {
+          title: 'Stripe is down',
+          impact: 'outage',
+          components: ['webhook_intake', 'api'],
+          openedAt: '2026-12-01T10:00:00.000Z',
+          resolvedAt: '',
+        },
+      ],
+      resolvedIncidents: [{ title: 'Slow API', resolvedAt: '2026-12-01T11:00:00.000Z' }],
+    });
   });
 
   it('counts what matched on a dry run and what moved or was enqueued on a real one', () => {
