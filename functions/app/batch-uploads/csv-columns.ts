@@ -1,5 +1,5 @@
 import { createPayoutBodySchema, destinationSchema } from '../../http/schemas';
-import { UploadMalformedError } from './errors';
+import { UploadMalformedError } from '../../domain/batch-upload-errors';
 
 /**
  * The CSV columns of a batch file (docs/batch-uploads.md): one header row, then one item a row.

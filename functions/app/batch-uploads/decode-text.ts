@@ -1,4 +1,4 @@
-import { UploadMalformedError, UploadTooLargeError } from './errors';
+import { UploadMalformedError, UploadTooLargeError } from '../../domain/batch-upload-errors';
 
 /**
  * The file's bytes as UTF-8 text, a chunk at a time (memory flat in the file's size). Invalid

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { CsvError, parse } from 'csv-parse';
 import type { RawBatchItem } from '../batches/batch-items-source';
 import { columnPathsOf, recordOfRow } from './csv-columns';
-import { UploadMalformedError } from './errors';
-import { UPLOAD_ROW_CHARS_MAX } from './limits';
+import { UploadMalformedError } from '../../domain/batch-upload-errors';
+import { UPLOAD_ROW_CHARS_MAX } from '../../domain/batch-upload-limits';
 
 /**
  * RFC 4180 CSV through csv-parse (streaming): a header row, then one item a row; fields quoted

@@ -1,7 +1,7 @@
 import { parseStrictJson } from '../../http/strict-json';
 import type { RawBatchItem } from '../batches/batch-items-source';
-import { UploadMalformedError } from './errors';
-import { UPLOAD_JSON_DEPTH_MAX, UPLOAD_ROW_CHARS_MAX } from './limits';
+import { UploadMalformedError } from '../../domain/batch-upload-errors';
+import { UPLOAD_JSON_DEPTH_MAX, UPLOAD_ROW_CHARS_MAX } from '../../domain/batch-upload-limits';
 
 /**
  * JSON Lines: one JSON object a line, LF or CRLF, the last line's newline optional. Blank lines are

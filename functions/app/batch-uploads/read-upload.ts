@@ -8,8 +8,8 @@ import {
   UploadNotUploadedError,
   UploadRowsOverLimitError,
   UploadTooLargeError,
-} from './errors';
-import { UPLOAD_ROWS_MAX, type UploadFormat } from './limits';
+} from '../../domain/batch-upload-errors';
+import { UPLOAD_ROWS_MAX, type UploadFormat } from '../../domain/batch-upload-limits';
 import { parseCsvRecords } from './parse-csv';
 import { parseJsonlRecords } from './parse-jsonl';
 

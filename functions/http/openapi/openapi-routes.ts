@@ -45,6 +45,7 @@ import {
 } from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import { INCIDENT_ROUTES } from './incident-routes';
+import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   exportsResponseSchema,
@@ -643,6 +644,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...AUDIT_ROUTES,
     ...STATUS_ROUTES,
     ...INCIDENT_ROUTES,
+    ...BATCH_UPLOAD_ROUTES,
   ];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchUploadError } from '../../../../functions/app/batch-uploads/errors';
+import { BatchUploadError } from '../../../../functions/domain/batch-upload-errors';
 import { BatchUploadReader } from '../../../../functions/app/batch-uploads/read-upload';
 import type { RawBatchItem } from '../../../../functions/app/batches/batch-items-source';
 import { memoryUploads } from './memory-uploads';
