@@ -9,8 +9,8 @@ export const UPLOAD_ROWS_MAX = 15_000;
 /**
  * Largest file, in bytes, signed into the presigned PUT (S3 refuses any other length) and checked
  * again before reading. 10 MiB: a 15,000-row CSV of full rows (IBAN, name, e-mail, a 100-character
- * description, three metadata pairs) measures about 4.6 MB and its JSONL about 6.6 MB
- * (bench/batch-upload.ts prints both), so the limit leaves 1.5-2x room over that. Rows with every
+ * description, three metadata pairs) measures 3.6 MB and its JSONL 6.4 MB (`npm run bench --
+ * batch-upload` prints both), so the limit leaves 2.9x room for CSV and 1.6x for JSONL. Rows with every
  * field at its maximum (20 metadata values of 500 characters) would not fit at 15,000; such a
  * batch is split. It is also below the twin's S3 (fauxqs) body limit of 11 MiB, so the limit the
  * cloud enforces is the limit the twin can exercise.
