@@ -15,14 +15,17 @@ export async function* parseJsonlRecords(text: AsyncIterable<string>): AsyncGene
   let line = 0;
   for await (const chunk of text) {
     pending += chunk;
-    let newline = pending.indexOf('\n');
+    // Lines are cut by offset and the rest kept once per chunk, not re-sliced per line.
+    let start = 0;
+    let newline = pending.indexOf('\n', start);
     while (newline >= 0) {
       line += 1;
-      const record = recordOfLine(pending.slice(0, newline), index, line);
-      pending = pending.slice(newline + 1);
+      const record = recordOfLine(pending.slice(start, newline), index, line);
       if (record !== undefined) yield { index: index++, record };
-      newline = pending.indexOf('\n');
+      start = newline + 1;
+      newline = pending.indexOf('\n', start);
     }
+    pending = pending.slice(start);
     if (pending.length > UPLOAD_ROW_CHARS_MAX) throw rowTooLong(index, line + 1);
   }
   const last = recordOfLine(pending, index, line + 1);
