@@ -154,6 +154,8 @@ describe('bad uploads: a clear error, nothing read', () => {
     ],
     ['a JSONL file with a non-JSON line', 'jsonl', '{"a":1}\n{"a":\n', 'upload_malformed', 1],
     ['a header and no rows', 'csv', `${HEADER}\r\n`, 'upload_empty', undefined],
+    // The real limit, not a lowered one: row 15,000 (0-based) is the 15,001st.
+    ['15,001 rows', 'csv', csvOf(15_001), 'upload_rows_over_limit', 15_000],
   ] as const)('%s → %s', async (_name, format, body, code, rowIndex) => {
     const upload = await requestUpload(format, Buffer.byteLength(body));
     await put(upload, body);
