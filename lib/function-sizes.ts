@@ -35,4 +35,6 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   audit: { memorySizeMb: 512, timeoutSeconds: 25 },
   // Walks every chain a day touched; invoked by `npm run audit -- verify`, never by the API.
   'audit-verify': { memorySizeMb: 1024, timeoutSeconds: 600 },
+  // Presigns an upload and writes its record: two small calls, no file passes through it.
+  'batch-uploads': { memorySizeMb: 256, timeoutSeconds: 10 },
 };

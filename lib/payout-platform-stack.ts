@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
 import { AuditConstruct } from './audit-construct';
+import { BatchUploadsConstruct } from './batch-uploads-construct';
 import type { PlatformConfig } from './config';
 import { DataConstruct } from './data-construct';
 import { FunctionFactory } from './function-factory';
@@ -77,6 +78,7 @@ export class PayoutPlatformStack extends Stack {
       scheduleDeadLetterQueue: scheduleDlq,
     });
     new AuditConstruct(this, 'Audit', { data, api, functions });
+    new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {

@@ -102,6 +102,8 @@ export const API_ROUTES = {
   ],
   // Compliance's search of the audit trail (operator route; every search is itself audited).
   audit: [{ method: HttpMethod.GET, path: '/audit', scope: 'audit:read' }],
+  // Batch files (issue 13, docs/batch-uploads.md): a presigned PUT for a CSV/JSONL batch file.
+  'batch-uploads': [{ method: HttpMethod.POST, path: '/batches/uploads', scope: 'batches:write' }],
   'reconciliations-api': [
     { method: HttpMethod.POST, path: '/reconciliations', scope: 'reconciliation:run' },
     { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'reconciliation:read' },

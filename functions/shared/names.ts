@@ -85,6 +85,8 @@ export const ENV = {
   reconciliationDlqUrl: 'RECONCILIATION_DLQ_URL',
   evidenceBucket: 'EVIDENCE_BUCKET',
   exportsBucket: 'EXPORTS_BUCKET',
+  /** batch-uploads, and whoever reads an upload (POST /batches { upload_id }): the uploaded CSV/JSONL files. */
+  batchUploadsBucket: 'BATCH_UPLOADS_BUCKET',
   sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',
   webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
   webhookSecretsFile: 'WEBHOOK_SECRETS_FILE',
@@ -188,6 +190,7 @@ export const FUNCTION_NAMES = [
   'cognito-pre-token',
   'audit',
   'audit-verify',
+  'batch-uploads',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

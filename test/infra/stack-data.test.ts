@@ -209,6 +209,7 @@ describe('S3 buckets', () => {
   it('block public access, encrypt with SSE-S3 and are retained', () => {
     expect(Object.keys(ofType('AWS::S3::Bucket')).sort()).toEqual([
       'AccessLogsBucket',
+      'BatchUploadsBucket',
       'EvidenceBucket',
       'ExportsBucket',
     ]);

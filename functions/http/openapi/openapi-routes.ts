@@ -13,6 +13,7 @@ import {
 import { noQuerySchema } from '../query-parameters';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import { INCIDENT_ROUTES } from './incident-routes';
+import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -322,6 +323,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...AUDIT_ROUTES,
     ...STATUS_ROUTES,
     ...INCIDENT_ROUTES,
+    ...BATCH_UPLOAD_ROUTES,
   ];
 }
 

@@ -60,6 +60,8 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /exports/{date}': 'exports:read',
   // Compliance's search of the audit trail (issue 10).
   'GET /audit': 'audit:read',
+  // A presigned PUT for a batch file (issue 13, docs/batch-uploads.md).
+  'POST /batches/uploads': 'batches:write',
 };
 
 export type Resource = {
