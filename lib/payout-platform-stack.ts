@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
 import { AuditConstruct } from './audit-construct';
+import { BatchesConstruct } from './batches-construct';
 import type { PlatformConfig } from './config';
 import { DataConstruct } from './data-construct';
 import { FunctionFactory } from './function-factory';
@@ -76,6 +77,13 @@ export class PayoutPlatformStack extends Stack {
       scheduleDeadLetterQueue: scheduleDlq,
     });
     new AuditConstruct(this, 'Audit', { data, api, functions });
+    const batches = new BatchesConstruct(this, 'Batches', {
+      data,
+      api,
+      functions,
+      submission: payouts.submission,
+      payoutAmountMaxMinor: config.payoutAmountMaxMinor,
+    });
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {
@@ -83,6 +91,7 @@ export class PayoutPlatformStack extends Stack {
         WebhookDlq: webhooks.webhooks.deadLetterQueue,
         ReconciliationDlq: reconciliation.requests.deadLetterQueue,
         ScheduleDlq: scheduleDlq,
+        BatchDlq: batches.fanOut.deadLetterQueue,
       },
       webhookQueue: webhooks.webhooks.queue,
       processWebhook: webhooks.processWebhook.function,

@@ -45,6 +45,7 @@ import {
 } from '../redrive-requests';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import { INCIDENT_ROUTES } from './incident-routes';
+import { batchRoutes } from './batch-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   exportsResponseSchema,
@@ -634,6 +635,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...META_ROUTES,
     ...payoutRoutes(limits),
     ...PAYOUT_ACTION_ROUTES_DOCUMENTED,
+    ...batchRoutes(limits.amountMaxMinor),
     ...OPERATOR_LOOKUP_ROUTES,
     WEBHOOK_ROUTE,
     ...EXCEPTION_ROUTES,
