@@ -10,10 +10,13 @@ const FAILED_ENTRY_ROUNDS_MAX = 5;
  * consistently, so no amount or account number ever sits in queue storage, logs or the DLQ.
  */
 export function parseFanOutMessage(body: string): FanOutMessage {
-  const parsed = JSON.parse(body) as { batchId?: unknown; chunk?: unknown } | null;
+  const parsed = JSON.parse(body) as { batchId?: unknown; chunk?: unknown; senderItemIds?: unknown } | null;
   if (typeof parsed?.batchId !== 'string' || typeof parsed.chunk !== 'number' || !Number.isInteger(parsed.chunk))
-    throw new Error('batch fan-out message must be {"batchId": string, "chunk": integer}');
-  return { batchId: parsed.batchId, chunk: parsed.chunk };
+    throw new Error('batch fan-out message must be {"batchId": string, "chunk": integer, "senderItemIds"?: string[]}');
+  const ids = parsed.senderItemIds;
+  if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === 'string')))
+    throw new Error('batch fan-out message: senderItemIds must be a list of strings');
+  return { batchId: parsed.batchId, chunk: parsed.chunk, ...(ids === undefined ? {} : { senderItemIds: ids }) };
 }
 
 export function fanOutEnqueuer(client: SQSClient, queueUrl: string) {
@@ -21,7 +24,7 @@ export function fanOutEnqueuer(client: SQSClient, queueUrl: string) {
     for (let i = 0; i < messages.length; i += SEND_BATCH_ENTRIES_MAX) {
       let entries = messages.slice(i, i + SEND_BATCH_ENTRIES_MAX).map((message, n) => ({
         Id: String(n),
-        MessageBody: JSON.stringify({ batchId: message.batchId, chunk: message.chunk }),
+        MessageBody: JSON.stringify(message),
       }));
       for (let round = 0; entries.length > 0; round++) {
         if (round >= FAILED_ENTRY_ROUNDS_MAX) throw new Error(`batch fan-out: ${entries.length} message(s) not sent`);

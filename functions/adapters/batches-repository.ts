@@ -92,7 +92,8 @@ export class BatchesRepository {
       if (!isConditionalCheckFailed(error)) throw error;
       const old = (error as { Item?: Record<string, unknown> }).Item;
       const held = old === undefined ? await this.getClaim(tenantId, senderBatchId) : unmarshalled(old);
-      if (held === undefined) throw new BatchesRepositoryError('batch id claim failed but none is stored', { cause: error });
+      if (held === undefined)
+        throw new BatchesRepositoryError('batch id claim failed but none is stored', { cause: error });
       return { kind: 'held', claim: held };
     }
   }
@@ -136,7 +137,8 @@ export class BatchesRepository {
   /** Writes the items, 25 a request, ITEM_WRITES_IN_FLIGHT_MAX requests at once; idempotent (same keys, same content). */
   async writeItems(items: readonly StoredBatchItem[]): Promise<void> {
     const groups: StoredBatchItem[][] = [];
-    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS_MAX) groups.push(items.slice(i, i + BATCH_WRITE_ITEMS_MAX));
+    for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS_MAX)
+      groups.push(items.slice(i, i + BATCH_WRITE_ITEMS_MAX));
     let next = 0;
     const worker = async () => {
       while (next < groups.length) await this.writeGroup(groups[next++]!);
@@ -149,9 +151,7 @@ export class BatchesRepository {
     for (let round = 0; requests.length > 0; round++) {
       if (round >= UNPROCESSED_ROUNDS_MAX) throw new BatchesRepositoryError('batch items left unprocessed (throttled)');
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_DELAY_MS_BASE * 2 ** round));
-      const result = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.payoutsTable]: requests } }),
-      );
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.payoutsTable]: requests } }));
       requests = (result.UnprocessedItems?.[this.payoutsTable] ?? []) as typeof requests;
     }
   }
@@ -185,7 +185,11 @@ export class BatchesRepository {
 
   async getBatch(batchId: string): Promise<Batch | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.payoutsTable, Key: { pk: batchPk(batchId), sk: BATCH_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.payoutsTable,
+        Key: { pk: batchPk(batchId), sk: BATCH_SK },
+        ConsistentRead: true,
+      }),
     );
     return Item === undefined ? undefined : withoutKeys<Batch>(Item);
   }

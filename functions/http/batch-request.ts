@@ -21,7 +21,11 @@ import { createPayoutBodySchema, SERVER_OWNED_FIELDS, type CreatePayoutBody } fr
 export const UPLOAD_ID_PATTERN = /^upl_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const senderId = (code: string, charsMax: number) =>
-  z.string({ error: code }).min(1, { error: code }).max(charsMax, { error: code }).regex(SENDER_ID_PATTERN, { error: code });
+  z
+    .string({ error: code })
+    .min(1, { error: code })
+    .max(charsMax, { error: code })
+    .regex(SENDER_ID_PATTERN, { error: code });
 
 export const senderBatchIdSchema = senderId('sender_batch_id_invalid', SENDER_BATCH_ID_CHARS_MAX).describe(
   `Your id of the batch: 1 to ${SENDER_BATCH_ID_CHARS_MAX} of A-Z a-z 0-9 _ . -; unique per tenant for 30 days`,
@@ -41,7 +45,10 @@ export const createBatchBodySchema = z
   .object({
     sender_batch_id: senderBatchIdSchema,
     items: z.array(z.unknown(), { error: 'items_invalid' }).optional(),
-    upload_id: z.string({ error: 'upload_id_invalid' }).regex(UPLOAD_ID_PATTERN, { error: 'upload_id_invalid' }).optional(),
+    upload_id: z
+      .string({ error: 'upload_id_invalid' })
+      .regex(UPLOAD_ID_PATTERN, { error: 'upload_id_invalid' })
+      .optional(),
   })
   .strict();
 
@@ -132,15 +139,24 @@ function itemProblem(raw: RawBatchItem, schema: ReturnType<typeof batchItemSchem
     return { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' };
   const serverOwned = SERVER_OWNED_FIELDS.find((field) => Object.hasOwn(raw.record, field));
   if (serverOwned !== undefined)
-    return { index: raw.index, code: 'field_server_owned', param: serverOwned, message: `${serverOwned} is set by the server` };
+    return {
+      index: raw.index,
+      code: 'field_server_owned',
+      param: serverOwned,
+      message: `${serverOwned} is set by the server`,
+    };
   const result = schema.safeParse(raw.record);
   if (result.success) return undefined;
   const error = requestErrorOf(result.error.issues, raw.record, { kind: 'body' });
-  return { index: raw.index, code: error.code, ...(error.param === undefined ? {} : { param: error.param }), message: error.message };
+  return {
+    index: raw.index,
+    code: error.code,
+    ...(error.param === undefined ? {} : { param: error.param }),
+    message: error.message,
+  };
 }
 
-const tooMany = () =>
-  badRequest('batch_items_too_many', `a batch takes at most ${BATCH_ITEMS_MAX} items`, 'items');
+const tooMany = () => badRequest('batch_items_too_many', `a batch takes at most ${BATCH_ITEMS_MAX} items`, 'items');
 
 function itemsInvalid(problems: readonly BatchItemProblem[]): ApiError {
   const shown = problems.slice(0, BATCH_ERROR_INDICES_MAX);

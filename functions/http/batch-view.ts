@@ -23,7 +23,9 @@ export const batchViewSchema = z.object({
   status: z.enum(BATCH_STATUSES).describe('Derived from the items, never stored: docs/batches.md'),
   item_count: z.number().int(),
   counts: z.partialRecord(z.enum(BATCH_ITEM_STATUSES), z.number().int()).describe('Items per item status'),
-  totals: z.array(z.object({ currency: z.enum(currencyCodes), amount: z.number().int(), item_count: z.number().int() })),
+  totals: z.array(
+    z.object({ currency: z.enum(currencyCodes), amount: z.number().int(), item_count: z.number().int() }),
+  ),
   approval: z
     .object({
       status: z.enum(['pending', 'approved']),

@@ -1,25 +1,10 @@
 import type { BatchIdClaim, ClaimResult } from '../../adapters/batches-repository';
 import type { StoredBatchItem } from '../../adapters/batch-items';
 import { policyFor, type ApprovalPolicies } from '../../domain/approval';
-import {
-  batchApprovalThresholds,
-  chunkCountOf,
-  chunkOf,
-  currencyTotals,
-  type Batch,
-} from '../../domain/batches/batch';
-import {
-  batchContentHash,
-  batchIdWindowEndsAt,
-  batchItemPayoutId,
-} from '../../domain/batches/batch-identity';
+import { batchApprovalThresholds, chunkCountOf, chunkOf, currencyTotals, type Batch } from '../../domain/batches/batch';
+import { batchContentHash, batchIdWindowEndsAt, batchItemPayoutId } from '../../domain/batches/batch-identity';
 import type { Caller } from '../../http/claims';
-import {
-  inlineItems,
-  parseBatchItems,
-  type BatchItemInput,
-  type CreateBatchRequest,
-} from '../../http/batch-request';
+import { inlineItems, parseBatchItems, type BatchItemInput, type CreateBatchRequest } from '../../http/batch-request';
 import type { BatchItemsSource } from './batch-items-source';
 import { batchIdReused, batchInProgress } from './batch-errors';
 
@@ -50,6 +35,8 @@ export interface BatchAcceptStore {
 export interface FanOutMessage {
   readonly batchId: string;
   readonly chunk: number;
+  /** A retry's message: only these items of the chunk (the ones it reopened), not those with a payout. */
+  readonly senderItemIds?: readonly string[];
 }
 
 export interface AcceptBatchDeps {
@@ -110,7 +97,9 @@ async function writeBatch(
   claim: BatchIdClaim,
 ): Promise<Batch> {
   const { caller, request } = input;
-  const stored = items.map((item, position) => storedItem(caller.tenantId, request.senderBatchId, claim, item, position));
+  const stored = items.map((item, position) =>
+    storedItem(caller.tenantId, request.senderBatchId, claim, item, position),
+  );
   const totals = currencyTotals(stored);
   const thresholds = batchApprovalThresholds(policyFor(deps.approvalPolicies, caller.tenantId), totals);
   const batch: Batch = {

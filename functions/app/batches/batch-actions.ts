@@ -16,7 +16,11 @@ import { isConditionalCheckFailed } from '../../adapters/dynamo-errors';
  * the batch's own chain.
  */
 export interface BatchActionStore extends BatchReadStore {
-  updateBatch(batchId: string, set: Partial<Pick<Batch, 'fanOutEnqueuedAt' | 'approval'>>, condition?: string): Promise<void>;
+  updateBatch(
+    batchId: string,
+    set: Partial<Pick<Batch, 'fanOutEnqueuedAt' | 'approval'>>,
+    condition?: string,
+  ): Promise<void>;
   reopenItem(item: StoredBatchItem): Promise<boolean>;
 }
 
@@ -27,7 +31,12 @@ export interface BatchActionDeps {
   readonly nowIso: () => string;
 }
 
-const actorOf = (caller: Caller) => ({ type: 'tenant' as const, id: caller.clientId, role: caller.role, tenant: caller.tenantId });
+const actorOf = (caller: Caller) => ({
+  type: 'tenant' as const,
+  id: caller.clientId,
+  role: caller.role,
+  tenant: caller.tenantId,
+});
 
 function conflict(code: string, message: string): ApiError {
   return new ApiError({ status: 409, type: 'conflict_error', code, category: 'terminal', message });
@@ -48,7 +57,10 @@ export async function approveBatch(deps: BatchActionDeps, caller: Caller, batchI
     });
   }
   const at = deps.nowIso();
-  const approval = { ...batch.approval, decision: { kind: 'approved' as const, by: { clientId: caller.clientId, subject: caller.subject }, at } };
+  const approval = {
+    ...batch.approval,
+    decision: { kind: 'approved' as const, by: { clientId: caller.clientId, subject: caller.subject }, at },
+  };
   // Conditional: of two approvers racing, one decides; the other's write fails and it reads the decision.
   try {
     await deps.store.updateBatch(batchId, { approval }, 'attribute_not_exists(approval.decision)');
@@ -82,13 +94,15 @@ export async function retryBatch(deps: BatchActionDeps, caller: Caller, batchId:
   const chunks: FanOutMessage[] = [];
   for (let chunk = 0; chunk < batch.chunkCount; chunk++) {
     const items = await deps.store.chunkItems(batchId, chunk);
-    let movedHere = 0;
+    const reopened: string[] = [];
     for (const item of items) {
-      if (item.state !== 'rejected' || item.rejection === undefined || !isRetryableRejection(item.rejection.category)) continue;
-      if (await deps.store.reopenItem(item)) movedHere += 1;
+      if (item.state !== 'rejected' || item.rejection === undefined || !isRetryableRejection(item.rejection.category))
+        continue;
+      if (await deps.store.reopenItem(item)) reopened.push(item.senderItemId);
     }
-    if (movedHere > 0) chunks.push({ batchId, chunk });
-    moved += movedHere;
+    // Only the reopened items: the fan-out does not even try the chunk's items that have a payout.
+    if (reopened.length > 0) chunks.push({ batchId, chunk, senderItemIds: reopened });
+    moved += reopened.length;
   }
   if (chunks.length > 0) await deps.enqueueFanOut(chunks);
   await deps.audit.append({

@@ -54,9 +54,13 @@ export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Pro
     return { ...message, outcomes: { ...outcomes, skipped: batch.itemCount } };
   // One item after another: every creation posts to the tenant's balance items of the currency,
   // and parallel transactions on those hot items only cancel each other (TransactionConflict).
-  for (const item of await deps.batches.chunkItems(message.batchId, message.chunk))
-    outcomes[await fanOutItem(deps, batch, item)] += 1;
-  return { ...message, outcomes };
+  const only = message.senderItemIds === undefined ? undefined : new Set(message.senderItemIds);
+  for (const item of await deps.batches.chunkItems(message.batchId, message.chunk)) {
+    const outcome =
+      only !== undefined && !only.has(item.senderItemId) ? 'skipped' : await fanOutItem(deps, batch, item);
+    outcomes[outcome] += 1;
+  }
+  return { batchId: message.batchId, chunk: message.chunk, outcomes };
 }
 
 async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem): Promise<ItemFanOutOutcome> {
@@ -87,7 +91,11 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
       return 'created';
     }
     const existing = result.payout;
-    if (existing.payoutId !== item.payoutId || existing.amountMinor !== item.amountMinor || existing.currency !== item.currency) {
+    if (
+      existing.payoutId !== item.payoutId ||
+      existing.amountMinor !== item.amountMinor ||
+      existing.currency !== item.currency
+    ) {
       await deps.batches.rejectItem(item, identityReused(existing, deps.nowIso()));
       return 'rejected';
     }
@@ -107,7 +115,13 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
   }
 }
 
-function itemPayout(batch: Batch, item: StoredBatchItem, provider: string, destination: Destination, now: string): Payout {
+function itemPayout(
+  batch: Batch,
+  item: StoredBatchItem,
+  provider: string,
+  destination: Destination,
+  now: string,
+): Payout {
   return {
     payoutId: item.payoutId,
     tenantId: batch.tenantId,

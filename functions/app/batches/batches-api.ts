@@ -54,7 +54,11 @@ async function answer(
     }
     case 'find': {
       const query = parseQuery(findBatchesQuerySchema, event.queryStringParameters);
-      return json(200, { data: await findBySenderBatchId(deps.store, caller.tenantId, query.sender_batch_id) }, requestId);
+      return json(
+        200,
+        { data: await findBySenderBatchId(deps.store, caller.tenantId, query.sender_batch_id) },
+        requestId,
+      );
     }
     case 'get': {
       parseQuery(noQuerySchema, event.queryStringParameters);

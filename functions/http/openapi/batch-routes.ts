@@ -52,7 +52,7 @@ export function batchRoutes(amountMaxMinor: number): OpenApiRoute[] {
         'Validates every item first: a schema error, 0 or more than 15,000 items, or a sender_item_id used twice ' +
         'rejects the whole batch (400, naming the item indices; nothing written). Answers 202: the items become ' +
         'payouts asynchronously, each with the identity (tenant, sender_batch_id, sender_item_id) for ever. A ' +
-        "business failure of one item (corridor, account fields) rejects that item only. The same sender_batch_id " +
+        'business failure of one item (corridor, account fields) rejects that item only. The same sender_batch_id ' +
         'with the same content within 30 days answers the original batch (Idempotent-Replayed: true); other ' +
         'content is 409 batch_id_reused with the link to the original. docs/batches.md.',
       tags: ['batches'],
@@ -122,7 +122,11 @@ export function batchRoutes(amountMaxMinor: number): OpenApiRoute[] {
       pathParameters: batchIdPath,
       query: listBatchItemsQuerySchema,
       responses: { 200: { description: 'One page of items', schema: batchItemPageSchema } },
-      errors: { 400: 'parameter_unknown, status_invalid, limit_invalid, cursor_invalid', 403: SCOPE_403, 404: NOT_FOUND },
+      errors: {
+        400: 'parameter_unknown, status_invalid, limit_invalid, cursor_invalid',
+        403: SCOPE_403,
+        404: NOT_FOUND,
+      },
     },
     {
       method: 'post',
