@@ -46,7 +46,9 @@ function conflict(code: string, message: string): ApiError {
 export async function approveBatch(deps: BatchActionDeps, caller: Caller, batchId: string, requestId: string) {
   const batch = await tenantBatch(deps.store, caller.tenantId, batchId);
   if (batch.approval === undefined) throw conflict('approval_not_required', 'this batch needs no approval');
-  if (batch.approval.decision !== undefined) return enqueueFanOut(deps, batch);
+  // Approved before: answered unchanged (its fan-out queued again only if that step had not finished).
+  if (batch.approval.decision !== undefined)
+    return batch.fanOutEnqueuedAt === undefined ? enqueueFanOut(deps, batch) : batch;
   if (samePrincipal(batch.createdBy, caller)) {
     throw new ApiError({
       status: 403,

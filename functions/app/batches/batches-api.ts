@@ -79,10 +79,12 @@ async function answer(
       return json(200, { batch_id: batch.batchId, data: page.items, next_cursor: next }, requestId);
     }
     case 'approve': {
+      parseQuery(noQuerySchema, event.queryStringParameters);
       const batch = await approveBatch(deps, caller, batchIdOf(event), requestId);
       return json(200, await batchWithCounts(deps.store, batch), requestId);
     }
     case 'retry':
+      parseQuery(noQuerySchema, event.queryStringParameters);
       return json(200, await retryBatch(deps, caller, batchIdOf(event), requestId), requestId);
     default:
       return assertNever(route.name, 'batch route');

@@ -27,16 +27,18 @@ const ITEM_EXAMPLE = {
   recipient: { name: 'Ada Lovelace' },
 };
 
-/** What the document says the body is: the runtime checks the same item schema item by item. */
+/** What the document says the body is: exactly one of items or upload_id; the runtime checks each item the same way. */
 function documentedBodySchema(amountMaxMinor: number) {
-  return createBatchBodySchema.extend({
-    items: z
-      .array(batchItemSchema(amountMaxMinor))
-      .min(1)
-      .max(BATCH_ITEMS_MAX)
-      .optional()
-      .describe(`1 to ${BATCH_ITEMS_MAX} items, each a POST /payouts body with its sender_item_id; or send upload_id`),
-  });
+  const items = z
+    .array(batchItemSchema(amountMaxMinor))
+    .min(1)
+    .max(BATCH_ITEMS_MAX)
+    .describe(`1 to ${BATCH_ITEMS_MAX} items, each a POST /payouts body with its sender_item_id`);
+  const { sender_batch_id: senderBatchId, upload_id: uploadId } = createBatchBodySchema.shape;
+  return z.union([
+    z.object({ sender_batch_id: senderBatchId, items }).strict(),
+    z.object({ sender_batch_id: senderBatchId, upload_id: uploadId.unwrap() }).strict(),
+  ]);
 }
 
 export function batchRoutes(amountMaxMinor: number): OpenApiRoute[] {
@@ -76,11 +78,12 @@ export function batchRoutes(amountMaxMinor: number): OpenApiRoute[] {
           'batch_items_empty, batch_items_too_many, batch_items_invalid (items: index, code, param), sender_item_id_duplicate',
         403: SCOPE_403,
         404: 'upload_not_found: the upload_id names no upload of this tenant',
-        409: 'batch_id_reused (batch_url links the original); batch_in_progress (retryable, Retry-After)',
+        409:
+          'batch_id_reused (batch_url links the original); batch_in_progress (retryable, with Retry-After: the first ' +
+          'request still writes its items)',
         413: 'body_too_large: use POST /batches/uploads for a large batch',
         415: 'content_type_unsupported: Content-Type must be application/json',
       },
-      errorHeaders: { 409: ['Retry-After'] },
       failure: 'idempotent_create',
     },
     {

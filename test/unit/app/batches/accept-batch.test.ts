@@ -125,3 +125,48 @@ describe('POST /batches with upload_id (in-memory source)', () => {
     });
   });
 });
+
+describe('crash safety of the accept', () => {
+  it('a crash after the commit, before the fan-out was queued: the replay queues it', async () => {
+    const { deps, sent } = memoryDeps(uploadOf([record('a')]));
+    let failNext = true;
+    const crashing: AcceptBatchDeps = {
+      ...deps,
+      enqueueFanOut: async (messages) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('SQS unavailable');
+        }
+        await deps.enqueueFanOut(messages);
+      },
+    };
+    await expect(acceptBatch(crashing, { request: fromUpload(), caller, requestId: 'r1' })).rejects.toThrow('SQS');
+    expect(sent).toEqual([]);
+    const replay = await acceptBatch(crashing, { request: fromUpload(), caller, requestId: 'r2' });
+    expect(replay.replayed).toBe(true);
+    expect(sent).toEqual([{ batchId: replay.batch.batchId, chunk: 0 }]);
+  });
+
+  it('a writer that crashed mid-write: within its lease 409 batch_in_progress; after it, taken over', async () => {
+    const { deps, items, sent } = memoryDeps(uploadOf([record('a'), record('b')]));
+    let now = Date.parse('2026-12-01T00:00:00.000Z');
+    const clocked = { ...deps, nowIso: () => new Date(now).toISOString() };
+    const crashing = {
+      ...clocked,
+      store: { ...deps.store, commitBatch: () => Promise.reject(new Error('crashed before the commit')) },
+    };
+    await expect(acceptBatch(crashing, { request: fromUpload(), caller, requestId: 'r1' })).rejects.toThrow('crashed');
+    await expect(acceptBatch(clocked, { request: fromUpload(), caller, requestId: 'r2' })).rejects.toMatchObject({
+      status: 409,
+      code: 'batch_in_progress',
+      category: 'retryable',
+      headers: { 'retry-after': '5' },
+    });
+    now += 60_000;
+    const taken = await acceptBatch(clocked, { request: fromUpload(), caller, requestId: 'r3' });
+    expect(taken.replayed).toBe(false);
+    // The same item records again (same keys, same content) under the first writer's batch id.
+    expect(new Set(items.map((i) => `${i.batchId}/${i.senderItemId}`)).size).toBe(2);
+    expect(sent).toEqual([{ batchId: taken.batch.batchId, chunk: 0 }]);
+  });
+});
