@@ -267,6 +267,11 @@ describe('tenancy, approval, retry', () => {
     expect(approved.statusCode).toBe(200);
     expect(approved.body.approval).toMatchObject({ status: 'approved', decided_by: 'client-approver' });
     expect((await h.drain('batch')).map((m) => JSON.parse(m.Body!))).toEqual([{ batchId: body.batch_id, chunk: 0 }]);
+    // Approved again: answered unchanged, nothing queued twice.
+    const again = await approve('client-approver-2');
+    expect(again.statusCode).toBe(200);
+    expect(again.body.approval).toMatchObject({ status: 'approved', decided_by: 'client-approver' });
+    expect(await h.drain('batch')).toEqual([]);
   });
 
   it('retry: a backend token gets 403; the batch operator moves only retryable rejections, audited', async () => {
