@@ -37,4 +37,9 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'audit-verify': { memorySizeMb: 1024, timeoutSeconds: 600 },
   // Presigns an upload and writes its record: two small calls, no file passes through it.
   'batch-uploads': { memorySizeMb: 256, timeoutSeconds: 10 },
+  // POST /batches validates and writes up to 15,000 items (600 BatchWriteItem calls, 8 in flight)
+  // under the API's 30 s: 1,769 MB is one full vCPU for the validation.
+  'batches-api': { memorySizeMb: 1769, timeoutSeconds: 29 },
+  // One chunk (100 items) a record, one creation transaction after another: seconds, not minutes.
+  'process-batch': { memorySizeMb: 1024, timeoutSeconds: 120 },
 };

@@ -4,6 +4,7 @@ import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
 import { AuditConstruct } from './audit-construct';
 import { BatchUploadsConstruct } from './batch-uploads-construct';
+import { BatchesConstruct } from './batches-construct';
 import type { PlatformConfig } from './config';
 import { DataConstruct } from './data-construct';
 import { FunctionFactory } from './function-factory';
@@ -78,7 +79,16 @@ export class PayoutPlatformStack extends Stack {
       scheduleDeadLetterQueue: scheduleDlq,
     });
     new AuditConstruct(this, 'Audit', { data, api, functions });
-    new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
+    const uploads = new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
+    const batches = new BatchesConstruct(this, 'Batches', {
+      data,
+      api,
+      functions,
+      submission: payouts.submission,
+      payoutAmountMaxMinor: config.payoutAmountMaxMinor,
+    });
+    // POST /batches { upload_id } reads the uploaded file and its record (s3:GetObject, GetItem).
+    uploads.grantReadUploads(batches.batchesApi, data);
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {
@@ -86,6 +96,7 @@ export class PayoutPlatformStack extends Stack {
         WebhookDlq: webhooks.webhooks.deadLetterQueue,
         ReconciliationDlq: reconciliation.requests.deadLetterQueue,
         ScheduleDlq: scheduleDlq,
+        BatchDlq: batches.fanOut.deadLetterQueue,
       },
       webhookQueue: webhooks.webhooks.queue,
       processWebhook: webhooks.processWebhook.function,

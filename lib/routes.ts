@@ -1,5 +1,6 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { FunctionName, Scope } from '../functions/shared/names';
+import { BATCH_ROUTES } from '../functions/shared/batch-routes';
 import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
@@ -109,6 +110,12 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'reconciliation:read' },
     { method: HttpMethod.GET, path: '/exports/{date}', scope: 'exports:read' },
   ],
+  // Batches (issue 13): accept, read, the one approval, the batch operator's retry.
+  'batches-api': BATCH_ROUTES.map((route): RouteSpec => ({
+    method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST,
+    path: route.path,
+    scope: route.scope,
+  })),
 } as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;
 
 export type ApiFunctionName = keyof typeof API_ROUTES;

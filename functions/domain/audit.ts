@@ -38,6 +38,7 @@ export const AUDIT_SUBJECT_TYPES = [
   'payout_lookup',
   'audit_trail',
   'incident',
+  'batch',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -76,8 +77,11 @@ export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read'] a
 export const CORRECTION_AUDIT_ACTIONS = ['correction.proposed', 'correction.applied', 'correction.rejected'] as const;
 /** Status-page incidents (POST /ops/incidents, …/resolve): each incident is its own chain. */
 export const INCIDENT_AUDIT_ACTIONS = ['incident.opened', 'incident.resolved'] as const;
+/** A batch's whole-batch actions (issue 13): its one approval, and each retry with the count it moved. */
+export const BATCH_AUDIT_ACTIONS = ['batch.approved', 'batch.retried'] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,
+  ...BATCH_AUDIT_ACTIONS,
   ...EXCEPTION_AUDIT_ACTIONS,
   ...OPS_AUDIT_ACTIONS,
   ...CORRECTION_AUDIT_ACTIONS,

@@ -1,10 +1,9 @@
+import { BATCH_ITEMS_MAX } from './batches/batch-limits';
+
 // The limits of a batch upload, each named with its unit (docs/batch-uploads.md explains the numbers).
 
-/**
- * Data rows one file may hold: the batch maximum of POST /batches (PayPal Payouts' 15,000 per call).
- * Defined here until the batch core exports BATCH_ITEMS_MAX; then this becomes that import.
- */
-export const UPLOAD_ROWS_MAX = 15_000;
+/** Data rows one file may hold: the batch maximum of POST /batches (PayPal Payouts' 15,000 per call). */
+export const UPLOAD_ROWS_MAX = BATCH_ITEMS_MAX;
 
 /**
  * Largest file, in bytes, signed into the presigned PUT (S3 refuses any other length) and checked

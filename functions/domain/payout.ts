@@ -49,6 +49,8 @@ export interface Payout {
    */
   correctedStatus?: CorrectionTarget;
   statusCorrectionId?: string;
+  /** Set when the payout is an item of a batch (issue 13): its identity, for ever (batches/batch-identity.ts). */
+  batch?: { batchId: string; senderBatchId: string; senderItemId: string };
 }
 
 export interface MaskedDestination {

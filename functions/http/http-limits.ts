@@ -22,3 +22,10 @@ export const ENQUEUE_FAILED_RETRY_AFTER_SECONDS = 30;
 export const RUN_ALREADY_RUNNING_RETRY_AFTER_SECONDS = 60;
 /** Presigned links for finance live 15 minutes: long enough to download, short enough not to be shared around. */
 export const PRESIGNED_URL_EXPIRES_SECONDS = 900;
+
+/**
+ * Largest POST /batches body, in bytes as sent: under Lambda's 6 MB synchronous payload with room
+ * for the event's envelope. A 15,000-item body of typical items is about 4 MB (docs/batches.md);
+ * larger files go through POST /batches/uploads.
+ */
+export const BATCH_BODY_BYTES_MAX = 5 * 1024 * 1024;

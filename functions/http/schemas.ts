@@ -351,6 +351,13 @@ export const errorBodySchema = z.object({
           'field_unknown, parameter_unknown: every unknown name; duplicate_json_key: every repeated key',
       ),
     reason: z.enum(TEXT_REFUSALS).optional().describe('invalid_text: which text rule the field breaks'),
+    invalid_item_count: z.number().int().optional().describe('POST /batches, 400: how many items are invalid'),
+    items: z
+      .array(z.object({ index: z.number().int(), code: z.string(), param: z.string().optional(), message: z.string() }))
+      .optional()
+      .describe('POST /batches, 400: the first 100 invalid items, by 0-based index, each with its own code'),
+    batch_id: z.string().optional().describe('batch_id_reused, batch_in_progress: the batch that holds the id'),
+    batch_url: z.string().optional().describe('batch_id_reused, batch_in_progress: its link (GET)'),
     request_id: z.string(),
   }),
 });

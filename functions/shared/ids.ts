@@ -33,3 +33,8 @@ export function newPayoutId(): string {
 /** Correction ids (manual corrections by operators): `cor_` + a ULID, minted by ops-corrections. */
 export const CORRECTION_ID_PREFIX = 'cor_';
 export const CORRECTION_ID_PATTERN = new RegExp(`^${CORRECTION_ID_PREFIX}${ULID_PATTERN}$`);
+
+/** Batch ids (issue 13): `bat_` + a ULID, minted by POST /batches before anything is written. */
+export const BATCH_ID_PREFIX = 'bat_';
+export const BATCH_ID_PATTERN = new RegExp(`^${BATCH_ID_PREFIX}${ULID_PATTERN}$`);
+export const newBatchId = (): string => `${BATCH_ID_PREFIX}${ulid()}`;

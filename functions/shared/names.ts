@@ -77,6 +77,8 @@ export const ENV = {
   auditTable: 'AUDIT_TABLE',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
+  /** batches-api: where an accepted (or approved, or retried) batch queues one fan-out message per chunk. */
+  batchQueueUrl: 'BATCH_QUEUE_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDlqUrl: 'WEBHOOK_DLQ_URL',
   /** reconciliations-api: where POST /reconciliations queues a run for `reconcile`; ops-redrive and sweep: where a redrive sends it back. */
@@ -191,6 +193,8 @@ export const FUNCTION_NAMES = [
   'audit',
   'audit-verify',
   'batch-uploads',
+  'batches-api',
+  'process-batch',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

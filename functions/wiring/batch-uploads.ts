@@ -5,7 +5,9 @@ import { BatchUploadObjects } from '../adapters/batch-uploads-objects';
 import { BatchUploadRecords } from '../adapters/batch-uploads-records';
 import type { BatchUploadsApiDependencies } from '../app/batch-uploads/batch-uploads-api';
 import { BatchUploadReader } from '../app/batch-uploads/read-upload';
-import type { BatchItemsSource } from '../app/batches/batch-items-source';
+import type { BatchItemsSource, RawBatchItem } from '../app/batches/batch-items-source';
+import { BatchUploadError } from '../domain/batch-upload-errors';
+import { batchUploadApiError } from '../http/batch-upload-requests';
 import { ENV } from '../shared/names';
 
 /**
@@ -40,4 +42,22 @@ export function batchItemsSource(): BatchItemsSource {
     records: new BatchUploadRecords(dynamoDocumentClient(), requiredEnv(ENV.operationsTable)),
     objects: uploadObjects(),
   });
+}
+
+/**
+ * The same source for POST /batches: an upload's refusal (not found, never PUT, too large,
+ * malformed at a row…) answers as POST /batches/uploads answers it, with its own status and
+ * `details.row_index`, instead of the edge's generic 422 for a DomainError.
+ */
+export function batchItemsSourceForApi(source: BatchItemsSource = batchItemsSource()): BatchItemsSource {
+  return { readUpload: (input) => refusalsAsApiErrors(source.readUpload(input)) };
+}
+
+async function* refusalsAsApiErrors(items: AsyncIterable<RawBatchItem>): AsyncIterable<RawBatchItem> {
+  try {
+    yield* items;
+  } catch (error) {
+    if (error instanceof BatchUploadError) throw batchUploadApiError(error);
+    throw error;
+  }
 }

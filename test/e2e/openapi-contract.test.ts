@@ -51,6 +51,9 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   // Each currency's postings sum to 0, one leg per account; a `url` evidence is an http(s) URL.
   proposeCorrection: ['unbalanced_adjustment', 'posting_account_repeated', 'invalid_evidence_reference'],
   listCorrections: ['invalid_cursor'],
+  // Batches (issue 13): item ids unique within the batch; a cursor belongs to its batch's listing.
+  createBatch: ['sender_item_id_duplicate', 'forbidden_key'],
+  listBatchItems: ['cursor_invalid'],
   // Text rules past what a pattern says (at least one visible character after NFC; domain/text.ts).
   rejectPayout: ['reason_invalid'],
   rejectReversal: ['reason_invalid'],
@@ -96,7 +99,8 @@ beforeAll(async () => {
     tokens.set(scope, await twin.token(tokenRequestFor(scope)));
   }
   // A scope no route takes: every route with a JWT answers 403.
-  tokens.set('wrong-scope', await twin.token({ tenant: 'acme', role: 'batch-operator', scopes: ['batches:retry'] }));
+  // (recipients:read: batches:retry is a route's scope since POST /batches/{batchId}/retry, issue 13.)
+  tokens.set('wrong-scope', await twin.token({ tenant: 'acme', role: 'backend', scopes: ['recipients:read'] }));
   fixtures = await seedFixtures(twin, (scope) => tokens.get(scope)!);
 });
 afterAll(async () => twin?.stop());

@@ -262,11 +262,15 @@ describe('SQS queues', () => {
     { queue: 'WebhookQueue', dlq: 'WebhookDlq', consumer: 'process-webhook', batchSize: 10, windowSeconds: 1 },
     // One run per invocation: a run can take the reconcile function's whole timeout.
     { queue: 'ReconciliationQueue', dlq: 'ReconciliationDlq', consumer: 'reconcile', batchSize: 1, windowSeconds: 0 },
+    // One batch chunk (up to 100 items) per invocation (issue 13, lib/batches-construct.ts).
+    { queue: 'BatchQueue', dlq: 'BatchDlq', consumer: 'process-batch', batchSize: 1, windowSeconds: 0 },
   ];
 
   it('are encrypted and TLS only', () => {
     const queues = ofType('AWS::SQS::Queue');
     expect(Object.keys(queues).sort()).toEqual([
+      'BatchDlq',
+      'BatchQueue',
       'ReconciliationDlq',
       'ReconciliationQueue',
       'ScheduleDlq',

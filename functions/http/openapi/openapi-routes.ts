@@ -14,6 +14,7 @@ import { noQuerySchema } from '../query-parameters';
 import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter-schemas';
 import { INCIDENT_ROUTES } from './incident-routes';
 import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
+import { batchRoutes } from './batch-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -314,6 +315,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...META_ROUTES,
     ...payoutRoutes(limits),
     ...PAYOUT_ACTION_ROUTES_DOCUMENTED,
+    ...batchRoutes(limits.amountMaxMinor),
     ...OPERATOR_LOOKUP_ROUTES,
     WEBHOOK_ROUTE,
     ...EXCEPTION_ROUTES,

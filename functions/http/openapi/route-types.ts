@@ -9,6 +9,7 @@ import type { FailureSemantics } from '../internal-error';
  */
 export const TAGS = {
   payouts: 'Create, read and act on payouts: approve, cancel, reverse (tenant-scoped)',
+  batches: 'Batches of up to 15,000 payouts: submit, read item by item, approve, retry (tenant-scoped)',
   corridors: 'The launch corridor matrix',
   ledger: 'Ledger balances (operators)',
   webhooks: 'Provider webhook intake (signature-authenticated)',

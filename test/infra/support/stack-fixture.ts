@@ -30,6 +30,13 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'POST /payouts/{payoutId}/reversals': 'payouts:reverse',
   'POST /payouts/{payoutId}/reversals/{reversalId}/approve': 'payouts:approve',
   'POST /payouts/{payoutId}/reversals/{reversalId}/reject': 'payouts:approve',
+  // Batches (issue 13): creating is the backend's, retrying the batch operator's, approving the approver's.
+  'POST /batches': 'batches:write',
+  'GET /batches': 'payouts:read',
+  'GET /batches/{batchId}': 'payouts:read',
+  'GET /batches/{batchId}/items': 'payouts:read',
+  'POST /batches/{batchId}/approve': 'payouts:approve',
+  'POST /batches/{batchId}/retry': 'batches:retry',
   // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
   'GET /ops/payouts': 'ops:read',
   'GET /ops/payouts/{payoutId}/events': 'ops:read',

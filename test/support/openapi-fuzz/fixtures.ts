@@ -159,6 +159,17 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       ).incident_id,
     );
 
+  // Batches (issue 13): one under the threshold (reads, retry) and two at it, for approve to succeed on.
+  const batchIds: string[] = [];
+  const senderBatchIds = ['fuzz-batch-1', 'fuzz-batch-approval-1', 'fuzz-batch-approval-2'];
+  for (const [i, senderBatchId] of senderBatchIds.entries()) {
+    const items = [{ ...(i === 0 ? CREATE_BODY : APPROVAL_BODY), sender_item_id: `fuzz-item-${i}` }];
+    batchIds.push(
+      (await call(twin, 'POST', '/batches', tokenOf('batches:write'), { sender_batch_id: senderBatchId, items }))
+        .batch_id,
+    );
+  }
+
   const { documentClient } = twin.clients;
   const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
   const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
@@ -237,6 +248,8 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       message_id: messageIds,
       'event_ids[]': webhookEventIds.map((id) => `sandbox#${id}`),
       date: [RECONCILED_DATE],
+      batchId: batchIds,
+      sender_batch_id: senderBatchIds,
     },
     webhookEventIds,
     exampleQueries: {

@@ -1,0 +1,63 @@
+// process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items),
+// fanned out into payouts by app/batches/batch-fan-out.ts. Partial-batch responses: only the chunks
+// that failed (throttling, a timeout) are redelivered, and a redelivered chunk finds the payouts it
+// already created; after maxReceiveCount (5) a chunk lands in BatchDlq.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { parseFanOutMessage } from '../adapters/batch-queue';
+import { BatchesRepository } from '../adapters/batches-repository';
+import { corridorMatrix } from '../adapters/corridors-config';
+import { PayoutsRepository } from '../adapters/payouts-repository';
+import { submissionEnqueuer } from '../adapters/submission-queue';
+import { fanOutChunk, type FanOutDeps } from '../app/batches/batch-fan-out';
+import { ENV } from '../shared/names';
+
+const logger = new Logger();
+const processor = new BatchProcessor(EventType.SQS);
+let deps: FanOutDeps | undefined;
+
+/** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
+function fanOutDeps(): FanOutDeps {
+  if (deps !== undefined) return deps;
+  const client = dynamoDocumentClient();
+  deps = {
+    batches: new BatchesRepository(client, requiredEnv(ENV.payoutsTable)),
+    payouts: new PayoutsRepository({
+      client,
+      payoutsTable: requiredEnv(ENV.payoutsTable),
+      ledgerTable: requiredEnv(ENV.ledgerTable),
+      auditTable: requiredEnv(ENV.auditTable),
+    }),
+    enqueueSubmission: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
+    corridors: corridorMatrix(),
+    nowIso: () => new Date().toISOString(),
+  };
+  return deps;
+}
+
+export function createRecordHandler(resolveDeps: () => FanOutDeps) {
+  return async (record: SQSRecord) => {
+    const message = parseFanOutMessage(record.body);
+    const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+    try {
+      const outcome = await fanOutChunk(resolveDeps(), message);
+      logger.info('batch chunk fanned out', { ...outcome, receiveCount });
+      return outcome;
+    } catch (error) {
+      logger.warn('batch chunk failed; it will be redelivered', {
+        ...message,
+        receiveCount,
+        error: error instanceof Error ? error.name : String(error),
+        errorMessage: error instanceof Error ? error.message : undefined,
+      });
+      throw error;
+    }
+  };
+}
+
+const recordHandler = createRecordHandler(fanOutDeps);
+
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
