@@ -65,11 +65,14 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
     ],
   );
   const lastSuccessAt = lastRun?.finishedAt ?? null;
+  const webhookBacklogSeconds = webhookOldest === null ? null : ageSeconds(webhookOldest, nowMs);
   const page = statusPage(
     deps.providers,
-    // SQS reports no message ages (CloudWatch does, for the alarm); rejected webhooks are a metric too.
+    // SQS reports no message ages (CloudWatch does, for the alarm), but the inbox knows its oldest
+    // unapplied webhook: webhook intake's backlog age, the figure the console shows too. Submission
+    // has no such index (its age stays unread); rejected webhooks are a metric only.
     {
-      webhook,
+      webhook: { ...webhook, oldestMessageAgeSeconds: webhookBacklogSeconds },
       submission,
       reconciliation,
       webhookRejectedInPeriod: null,
@@ -93,10 +96,7 @@ async function readStatus(deps: StatusApiDeps, nowMs: number): Promise<StatusRes
         may_be_older: unreconciled.mayBeOlder,
       },
     },
-    webhook_backlog: {
-      oldest_received_at: webhookOldest,
-      age_seconds: webhookOldest === null ? null : ageSeconds(webhookOldest, nowMs),
-    },
+    webhook_backlog: { oldest_received_at: webhookOldest, age_seconds: webhookBacklogSeconds },
     incidents: { open: open.map(incidentView), recently_resolved: resolved.map(incidentView) },
     updated_at: new Date(nowMs).toISOString(),
   };
