@@ -79,6 +79,7 @@ export class BatchUploadsConstruct extends Construct {
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.uploadObjectsArn()] }),
     );
     data.operationsTable.grant(fn.function, 'dynamodb:GetItem');
+    fn.function.addEnvironment(ENV.operationsTable, data.operationsTable.tableName);
     fn.function.addEnvironment(ENV.batchUploadsBucket, this.bucket.bucketName);
     this.acknowledgeObjectWildcard(fn);
   }

@@ -78,4 +78,20 @@ describe('batch-uploads function', () => {
     expect(variables.OPERATIONS_TABLE).toEqual({ Ref: 'OperationsTable' });
     expect(variables.PAYOUTS_TABLE).toBeUndefined();
   });
+
+  it('batches-api reads uploads: GetObject under uploads/ and GetItem on the records, with both names in its environment', () => {
+    const grants = statementsOf('batches-api').map((s) => ({
+      actions: [s.Action].flat(),
+      resource: JSON.stringify(s.Resource),
+    }));
+    const getObject = grants.find((g) => g.actions.includes('s3:GetObject'));
+    expect(getObject?.resource).toContain(`/${UPLOAD_KEY_PREFIX}*`);
+    expect(grants.some((g) => g.actions.includes('dynamodb:GetItem') && g.resource.includes('OperationsTable'))).toBe(
+      true,
+    );
+    const variables = functionByName('batches-api')[1].Properties.Environment.Variables;
+    // Without OPERATIONS_TABLE the function failed to load in the twin (every batches route 500).
+    expect(variables.BATCH_UPLOADS_BUCKET).toEqual({ Ref: 'BatchUploadsBucket' });
+    expect(variables.OPERATIONS_TABLE).toEqual({ Ref: 'OperationsTable' });
+  });
 });
