@@ -145,7 +145,9 @@ describe('RouteTable over the real API routes (lib/routes.ts): an unknown method
       for (const method of METHODS) {
         const matched = table.match(method, sample(path))?.route.routeKey;
         if (declared.includes(method)) expect(matched).toBe(`${method} ${path}`);
-        else expect([method, matched]).toEqual([method, undefined]);
+        // Another route's template may match the path, as in API Gateway: GET /batches/uploads is
+        // GET /batches/{batchId} with batchId "uploads" (the handler answers it as an unknown batch).
+        else if (matched !== undefined) expect([method, matched]).toEqual([method, expect.stringMatching(/\{\w+\}/)]);
       }
     },
   );
