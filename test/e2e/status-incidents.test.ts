@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_CACHE_SECONDS } from '../../functions/app/ops/status-api.js';
 import { RESOLVED_INCIDENTS_SHOWN_SECONDS } from '../../functions/domain/incidents.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
+import { twinCaller } from '../support/twin-http.js';
 
 let twin: StartedTwin;
 let ops: string;
@@ -24,24 +25,7 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-async function call(
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${twin.url}${path}`, {
-    method,
-    headers: {
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-}
+const call = twinCaller(() => twin.url);
 
 async function advance(seconds: number) {
   expect((await call('POST', '/.twin/clock/advance', ops, { seconds })).status).toBe(200);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATUS_CACHE_SECONDS } from '../../functions/app/ops/status-api.js';
 import { RECONCILIATION_WINDOW_HOURS } from '../../functions/shared/alarm-thresholds.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
+import { twinCaller } from '../support/twin-http.js';
 
 const RUN_POLL_MS = 250;
 const RUN_WAIT_MS_MAX = 60_000;
@@ -26,24 +27,7 @@ afterAll(async () => {
   await twin?.stop();
 });
 
-async function call(
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${twin.url}${path}`, {
-    method,
-    headers: {
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-}
+const call = twinCaller(() => twin.url);
 
 /** Past the status page's cache, on the twin's clock (every function reads it). */
 async function advance(seconds: number) {
