@@ -39,6 +39,8 @@ const PAYOUT_COLUMNS: readonly LakeColumn[] = [
   { name: 'ledger_amount_minor', type: 'bigint' },
   { name: 'ledger_fee_minor', type: 'bigint' },
   { name: 'status_reason', type: 'string' },
+  { name: 'payout_batch_id', type: 'string' },
+  { name: 'sender_batch_id', type: 'string' },
 ];
 
 /**

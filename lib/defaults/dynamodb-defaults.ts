@@ -78,6 +78,8 @@ export const RECON_DAY_INDEX_ATTRIBUTES = [
   'payoutId',
   'idempotencyKey',
   'metadata',
+  // The batch identity of a batch item (payout_batch_id, sender_batch_id in the export).
+  'batch',
   'provider',
   'providerReference',
   'status',

@@ -54,6 +54,9 @@ export function generateDay(seed: number): Day {
     ledger_amount_minor: chance(0.1) ? Math.floor(rnd() * 1_000_000) : null,
     ledger_fee_minor: chance(0.1) ? Math.floor(rnd() * 300) : null,
     status_reason: chance(0.2) ? 'account_closed: closed' : null,
+    // From the id, not the generator: the seeded days stay the days they were.
+    payout_batch_id: id.endsWith('3') ? 'bat_3' : null,
+    sender_batch_id: id.endsWith('3') ? 'payroll-3' : null,
     bucket: 0,
   });
   let line = 1;

@@ -48,6 +48,10 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
     payoutId: payout.payoutId,
     idempotencyKey: payout.idempotencyKey,
     ...(batchId === undefined ? {} : { batchId }),
+    // The batch identity is on the payout item itself (and in gsi4's projection): no read per payout.
+    ...(payout.batch === undefined
+      ? {}
+      : { payoutBatchId: payout.batch.batchId, senderBatchId: payout.batch.senderBatchId }),
     provider: payout.provider,
     ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
     status: payout.status,

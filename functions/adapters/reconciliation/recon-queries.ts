@@ -14,7 +14,8 @@ const REPORT_COLUMNS_SQL = `line INTEGER NOT NULL, provider_reference VARCHAR, p
 const PAYOUT_COLUMNS_SQL = `payout_id VARCHAR NOT NULL, idempotency_key VARCHAR NOT NULL, batch_id VARCHAR,
   provider VARCHAR NOT NULL, provider_reference VARCHAR, status VARCHAR NOT NULL, amount_minor BIGINT NOT NULL,
   fee_minor BIGINT, currency VARCHAR NOT NULL, created_at VARCHAR NOT NULL, last_event_at VARCHAR NOT NULL,
-  ledger_amount_minor BIGINT, ledger_fee_minor BIGINT, status_reason VARCHAR, bucket INTEGER NOT NULL`;
+  ledger_amount_minor BIGINT, ledger_fee_minor BIGINT, status_reason VARCHAR, payout_batch_id VARCHAR,
+  sender_batch_id VARCHAR, bucket INTEGER NOT NULL`;
 
 export const CREATE_TABLES = [
   `CREATE TABLE report (${REPORT_COLUMNS_SQL})`,
@@ -89,7 +90,7 @@ export const CLASSIFY = (buckets: number) => [
   // lines is what outgrew the memory limit), from the same joins.
   `CREATE TABLE clean_lines AS
    SELECT o.bucket, o.payout_id, o.currency, o.status, o.amount_minor, c.first_line, c.by_ref,
-     coalesce(o.ledger_fee, o.fee_minor, r.fee_minor) AS summary_fee
+     coalesce(o.ledger_fee, o.fee_minor, r.fee_minor) AS summary_fee, o.payout_batch_id, o.sender_batch_id
    FROM cand o JOIN claims c ON c.resolved_id = o.payout_id
      JOIN resolved r ON r.resolved_id = o.payout_id AND r.line = c.first_line
    WHERE ${CLEAN_MATCH}`,
@@ -101,6 +102,8 @@ export const CLASSIFY = (buckets: number) => [
 const REPORT_OUT = `r.line, r.provider_reference, r.payout_id, r.batch_id, r.batch_status, r.status, r.currency,
   r.gross_minor::DOUBLE, r.fee_minor::DOUBLE, r.net_minor::DOUBLE, r.created_at, r.settled_at`;
 const NULL_PAYOUT = Array.from({ length: 13 }, () => 'NULL').join(', ');
+/** Columns FOR_DOMAIN adds after the claim and by_ref (newest last): status_reason, the batch identity. */
+const NULL_PAYOUT_TAIL = Array.from({ length: 3 }, () => 'NULL').join(', ');
 
 /**
  * What the domain classifies: every payout SQL did not write (with each claiming provider row; none:
@@ -110,11 +113,12 @@ const NULL_PAYOUT = Array.from({ length: 13 }, () => 'NULL').join(', ');
 export const FOR_DOMAIN = `
 SELECT o.bucket, o.payout_id, o.idempotency_key, o.batch_id, o.provider, o.provider_reference, o.status,
   o.amount_minor::DOUBLE, o.fee_minor::DOUBLE, o.currency, o.created_at, o.last_event_at,
-  o.ledger_amount::DOUBLE, o.ledger_fee::DOUBLE, ${REPORT_OUT}, r.by_ref, o.status_reason
+  o.ledger_amount::DOUBLE, o.ledger_fee::DOUBLE, ${REPORT_OUT}, r.by_ref, o.status_reason,
+  o.payout_batch_id, o.sender_batch_id
 FROM cand o ANTI JOIN clean_lines k ON k.payout_id = o.payout_id
   LEFT JOIN resolved r ON r.resolved_id = o.payout_id
 UNION ALL
-SELECT r.bucket, ${NULL_PAYOUT}, ${REPORT_OUT}, NULL, NULL FROM orphans r
+SELECT r.bucket, ${NULL_PAYOUT}, ${REPORT_OUT}, NULL, ${NULL_PAYOUT_TAIL} FROM orphans r
 ORDER BY 1, 2 NULLS LAST, 15`;
 
 /** The agreed rows, summed for summary.json (summary.ts adds them as it adds a row). */

@@ -262,8 +262,9 @@ type Cell = unknown;
 function domainRowOf(cells: readonly Cell[]): DomainRow {
   const [bucket, payoutId, byRef] = [cells[0] as number, cells[1] as string | null, cells[26] as boolean | null];
   const claim = cells[14] === null ? undefined : reportRowOf(cells.slice(14, 26));
-  // The payout's status_reason comes last (cells[27]), after the claim and by_ref.
-  const payout = payoutId === null ? undefined : reconPayoutOf([...cells.slice(1, 14), cells[27] ?? null]);
+  // Columns added later come after the claim and by_ref: status_reason (cells[27]), then the batch
+  // identity (cells[28], cells[29]).
+  const payout = payoutId === null ? undefined : reconPayoutOf([...cells.slice(1, 14), ...cells.slice(27, 30)]);
   return {
     bucket,
     ...(payout === undefined ? {} : { payout }),
@@ -293,6 +294,8 @@ function reconPayoutOf(c: readonly Cell[]): ReconPayout {
     ...present('ledgerAmountMinor', c[11]),
     ...present('ledgerFeeMinor', c[12]),
     ...present('statusReason', c[13]),
+    ...present('payoutBatchId', c[14]),
+    ...present('senderBatchId', c[15]),
   };
 }
 
@@ -368,6 +371,8 @@ export class StoreAppender {
     big(payout.ledgerAmountMinor);
     big(payout.ledgerFeeMinor);
     text(payout.statusReason);
+    text(payout.payoutBatchId);
+    text(payout.senderBatchId);
     a.appendInteger(bucketOf(payout.payoutId, this.buckets));
     a.endRow();
   }

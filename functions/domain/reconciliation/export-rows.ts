@@ -46,6 +46,10 @@ export const RECONCILIATION_CSV_COLUMNS = [
   'mismatches',
   // Who a failed or mismatched row waits on: provider, recipient, compliance or platform (failure-source.ts).
   'failure_source',
+  // Our batch (POST /batches) and the client's sender_batch_id, when the payout is a batch item;
+  // empty otherwise. `batch_id` above is the settlement batch, as it always was.
+  'payout_batch_id',
+  'sender_batch_id',
 ] as const;
 
 export const EXCEPTIONS_CSV_COLUMNS = [
@@ -142,6 +146,8 @@ export function reconciliationCsvLine(row: ReconRow, exception: ExceptionRef | u
       r?.line,
       mismatchesCell(row),
       failureSourceCell(row),
+      p?.payoutBatchId,
+      p?.senderBatchId,
     ],
     RECON_NUMERIC,
   );

@@ -9,8 +9,10 @@ export const GENERATOR = 'payout-platform/reconcile';
  * column at the end of reconciliation.csv and exceptions.csv (an addition; nothing else moved).
  * 1.2.0: audit.jsonl, the day's audit trail, and its `audit_trail` input (additions).
  * 1.3.0: the `failure_source` column at the end of reconciliation.csv (an addition; nothing else moved).
+ * 1.4.0: batches (issue 13): `payout_batch_id` and `sender_batch_id` at the end of reconciliation.csv,
+ * the `batch_item_status_mismatch` category, and summary.json's `batches` (additions; nothing else moved).
  */
-export const GENERATOR_VERSION = '1.3.0';
+export const GENERATOR_VERSION = '1.4.0';
 
 export interface ManifestFile {
   readonly name: string;

@@ -7,7 +7,15 @@ import type { MismatchCategory, ReconciliationCategory } from './categories';
 export interface ReconPayout {
   readonly payoutId: string;
   readonly idempotencyKey: string;
+  /**
+   * The settlement batch the client's metadata names (`metadata.batch_id`): the export's `batch_id`
+   * column, ahead of the provider's own. Not our batch: that is `payoutBatchId`.
+   */
   readonly batchId?: string;
+  /** Our batch (POST /batches) the payout is an item of: `payout_batch_id` in the export; absent otherwise. */
+  readonly payoutBatchId?: string;
+  /** The client's `sender_batch_id` of that batch, beside it. */
+  readonly senderBatchId?: string;
   readonly provider: string;
   readonly providerReference?: string;
   readonly status: PayoutStatus;

@@ -71,6 +71,8 @@ const PAYOUT_COLUMNS = [
   'ledger_amount_minor',
   'ledger_fee_minor',
   'status_reason',
+  'payout_batch_id',
+  'sender_batch_id',
 ] as const;
 const REPORT_COLUMNS = [
   'line',

@@ -169,6 +169,8 @@ const CLEAN_CELLS: Record<(typeof RECONCILIATION_CSV_COLUMNS)[number], string> =
   report_line: 'recon_num(r.line)',
   mismatches: `''`,
   failure_source: FAILURE_SOURCE_CELL,
+  payout_batch_id: 'recon_text(o.payout_batch_id)',
+  sender_batch_id: 'recon_text(o.sender_batch_id)',
 };
 
 export const CLEAN_LINE = `concat_ws(',', ${RECONCILIATION_CSV_COLUMNS.map((c) => CLEAN_CELLS[c]).join(', ')}) || chr(13)`;

@@ -70,4 +70,18 @@ describe('reconciliation day index keys', () => {
     );
     expect(reconPayoutOf(payoutFromItem(indexItem))).toEqual(reconPayoutOf(payoutFromItem(item)));
   });
+
+  it("a batch item's identity is in the projection: the day path sees payout_batch_id and sender_batch_id", () => {
+    const item = payoutItem({
+      ...base,
+      batch: { batchId: 'bat_01JDX', senderBatchId: 'payroll-11', senderItemId: 'item-7' },
+    });
+    const projected = new Set<string>(RECON_DAY_INDEX_ATTRIBUTES);
+    const indexItem = Object.fromEntries(Object.entries(item).filter(([name]) => projected.has(name)));
+    expect(reconPayoutOf(payoutFromItem(indexItem))).toMatchObject({
+      payoutBatchId: 'bat_01JDX',
+      senderBatchId: 'payroll-11',
+    });
+    expect(reconPayoutOf(base)).not.toHaveProperty('payoutBatchId');
+  });
 });

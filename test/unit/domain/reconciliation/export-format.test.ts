@@ -47,8 +47,12 @@ describe('export format', () => {
   });
 
   it('writes every mismatch of a row, dominant first, in the last column of both files', () => {
-    // reconciliation.csv has failure_source after it (issue 11, generator 1.3.0).
-    expect([RECONCILIATION_CSV_COLUMNS.at(-2), EXCEPTIONS_CSV_COLUMNS.at(-1)]).toEqual(['mismatches', 'mismatches']);
+    // reconciliation.csv has failure_source after it (issue 11, generator 1.3.0), then the batch
+    // identity (issue 13, 1.4.0): mismatches keeps its position, 31.
+    expect([RECONCILIATION_CSV_COLUMNS.indexOf('mismatches'), EXCEPTIONS_CSV_COLUMNS.at(-1)]).toEqual([
+      31,
+      'mismatches',
+    ]);
     const p = payout(1, { feeMinor: 25 });
     const row = classifyPayout(
       p,
@@ -81,10 +85,51 @@ describe('export format', () => {
     ).toBe('');
   });
 
-  it('adds failure_source as the last column of reconciliation.csv and nowhere else', () => {
-    expect(RECONCILIATION_CSV_COLUMNS.at(-1)).toBe('failure_source');
-    expect(RECONCILIATION_CSV_COLUMNS.indexOf('failure_source')).toBe(RECONCILIATION_CSV_COLUMNS.length - 1);
+  it('adds failure_source after mismatches in reconciliation.csv and nowhere else', () => {
+    // Last until generator 1.4.0 appended the batch identity after it; its position, 32, never moves.
+    expect(RECONCILIATION_CSV_COLUMNS.indexOf('failure_source')).toBe(32);
     expect(EXCEPTIONS_CSV_COLUMNS).not.toContain('failure_source');
+  });
+
+  it("keeps finance's documented column order: earlier columns never move, the batch identity is appended", () => {
+    // docs/finance.md, reconciliation.csv, in this order; a loader reading by position relies on it.
+    expect(RECONCILIATION_CSV_COLUMNS).toEqual(
+      [
+        'payout_id,idempotency_key,batch_id,provider,provider_reference,our_status,provider_status,currency',
+        'amount_minor,amount,fee_minor,fee,net_minor,net,provider_currency,provider_gross_minor,provider_gross',
+        'provider_fee_minor,provider_fee,provider_net_minor,provider_net,created_at,last_event_at,settled_at',
+        'match_status,matched_by,mismatch_category,detail,exception_id,exception_owner,report_line,mismatches',
+        'failure_source,payout_batch_id,sender_batch_id',
+      ]
+        .join(',')
+        .split(','),
+    );
+    expect(EXCEPTIONS_CSV_COLUMNS).not.toContain('payout_batch_id');
+  });
+
+  it.each([
+    ['a payout of no batch', payout(1), '', ''],
+    [
+      'an item of a batch',
+      payout(1, { payoutBatchId: 'bat_01JDX', senderBatchId: 'payroll-2026-11' }),
+      'bat_01JDX',
+      'payroll-2026-11',
+    ],
+    // A sender_batch_id may start with '-' (A-Z a-z 0-9 _ . -): a spreadsheet would read it as a formula.
+    [
+      'a sender_batch_id starting with -',
+      payout(1, { payoutBatchId: 'bat_1', senderBatchId: '-2026-11' }),
+      'bat_1',
+      "'-2026-11",
+    ],
+  ] as const)('payout_batch_id and sender_batch_id of %s', (_name, p, batchId, senderBatchId) => {
+    const row = classifyPayout(p, [{ ...rowFor(p), line: 2 }], 'provider_reference');
+    const [recon] = csvObjects(RECONCILIATION_CSV_COLUMNS.join(',') + '\r\n' + reconciliationCsvLine(row, undefined));
+    expect([recon!.payout_batch_id, recon!.sender_batch_id, recon!.batch_id]).toEqual([
+      batchId,
+      senderBatchId,
+      'batch_1',
+    ]);
   });
 
   it.each([

@@ -51,6 +51,12 @@ const VARIANTS: Record<string, (p: ReconPayout, r: ReportRow) => Case> = {
     claim: r,
     byReference: true,
   }),
+  // An item of one of our batches: payout_batch_id and sender_batch_id, the latter to quote and escape.
+  'a batch item': (p, r) => ({
+    payout: { ...p, payoutBatchId: 'bat_01JDX', senderBatchId: '-payroll,"11"' },
+    claim: r,
+    byReference: true,
+  }),
   'three-decimal currency, negative net': (p, r) => ({
     payout: { ...p, currency: 'BHD', amountMinor: 5, feeMinor: 9 },
     claim: { ...r, currency: 'BHD', grossMinor: 5, feeMinor: 9, netMinor: -4 },
@@ -84,7 +90,8 @@ beforeAll(async () => {
   for (const sql of RECON_MACROS) await connection.run(sql);
   await connection.run(`CREATE TABLE o (case_no INTEGER, payout_id VARCHAR, idempotency_key VARCHAR, batch_id VARCHAR,
     provider VARCHAR, provider_reference VARCHAR, status VARCHAR, amount_minor BIGINT, fee_minor BIGINT,
-    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER, status_reason VARCHAR)`);
+    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER, status_reason VARCHAR,
+    payout_batch_id VARCHAR, sender_batch_id VARCHAR)`);
   await connection.run(`CREATE TABLE r (case_no INTEGER, line INTEGER, provider_reference VARCHAR, payout_id VARCHAR,
     batch_id VARCHAR, batch_status VARCHAR, status VARCHAR, currency VARCHAR, gross_minor BIGINT, fee_minor BIGINT,
     net_minor BIGINT, created_at VARCHAR, settled_at VARCHAR, exp INTEGER)`);
@@ -111,6 +118,8 @@ async function load(all: readonly Case[]): Promise<void> {
     int(o, p.ledgerFeeMinor);
     o.appendInteger(CURRENCY_EXPONENTS[p.currency]);
     text(o, p.statusReason);
+    text(o, p.payoutBatchId);
+    text(o, p.senderBatchId);
     o.endRow();
     r.appendInteger(n);
     r.appendInteger(q.line);
