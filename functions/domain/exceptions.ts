@@ -33,6 +33,8 @@ export const EXCEPTION_CATEGORIES = [
   'status_mismatch',
   'duplicate_at_provider',
   'reversed_after_paid',
+  // The provider's batch status contradicts its own item's (a batch paid with a failed item).
+  'batch_item_status_mismatch',
   'report_malformed',
   // Authority over money (issue 10): an approval nobody gave in time; the sweeper canceled the payout.
   'approval_expired',
@@ -78,6 +80,9 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   status_mismatch: 24 * HOUR_SECONDS,
   duplicate_at_provider: 8 * HOUR_SECONDS,
   reversed_after_paid: 24 * HOUR_SECONDS,
+  // As duplicate_at_provider: the provider's own records disagree, and a batch called paid may hide
+  // an item whose recipient was never paid.
+  batch_item_status_mismatch: 8 * HOUR_SECONDS,
   report_malformed: 4 * HOUR_SECONDS,
   // No money moved and none is at risk (the payout is canceled): the clock is for telling the tenant.
   approval_expired: 24 * HOUR_SECONDS,
@@ -92,6 +97,9 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'reversed_after_paid':
       return 'finance';
     case 'duplicate_at_provider':
+    // Provider support, like a duplicate: the contradiction is inside the provider's report (its
+    // batch against its item), and only the provider can say which of its two statements is true.
+    case 'batch_item_status_mismatch':
       return 'provider';
     case 'approval_expired':
       return 'tenant';
@@ -243,7 +251,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
     case 'fee_mismatch':
     case 'status_mismatch':
     case 'duplicate_at_provider':
-    case 'reversed_after_paid': {
+    case 'reversed_after_paid':
+    case 'batch_item_status_mismatch': {
       const who =
         subject.payoutId !== undefined
           ? `payout:${subject.payoutId}`

@@ -109,6 +109,7 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     case 'fee_mismatch':
     case 'status_mismatch':
     case 'duplicate_at_provider':
+    case 'batch_item_status_mismatch':
     case 'report_malformed':
       return 'provider';
     // The bank sent it back after it was paid: the recipient's account could not keep it.

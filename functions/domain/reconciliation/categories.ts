@@ -27,6 +27,7 @@ export const RECONCILIATION_CATEGORIES = [
   'status_mismatch',
   'duplicate_at_provider',
   'reversed_after_paid',
+  'batch_item_status_mismatch',
 ] as const;
 export type ReconciliationCategory = (typeof RECONCILIATION_CATEGORIES)[number];
 export type MismatchCategory = Exclude<ReconciliationCategory, 'matched' | 'failed'>;
@@ -45,6 +46,7 @@ export function isMismatch(category: ReconciliationCategory): category is Mismat
     case 'status_mismatch':
     case 'duplicate_at_provider':
     case 'reversed_after_paid':
+    case 'batch_item_status_mismatch':
       return true;
     default:
       return assertNever(category, 'reconciliation category');

@@ -71,9 +71,11 @@ function compare(payout: ReconPayout, rows: readonly ReportRow[], first: ReportR
     found('reversed_after_paid', 'paid here, reversed at the provider');
   else if (!statusesAgree(payout.status, first.status))
     found('status_mismatch', `ours ${payout.status}, provider ${first.status}`);
+  // Apart from status_mismatch: here the provider disagrees with itself, and the batch's word must
+  // never stand for the item's (a batch called paid does not pay its failed item).
   if (first.batchStatus !== undefined && batchContradictsItem(first.batchStatus, first.status)) {
     found(
-      'status_mismatch',
+      'batch_item_status_mismatch',
       `provider batch ${first.batchId ?? ''} is ${first.batchStatus} while the item is ${first.status}`,
     );
   }
@@ -176,20 +178,45 @@ export function statusesAgree(ours: PayoutStatus, theirs: ProviderStatus): boole
   }
 }
 
-/** A batch reported settled while one of its items is still in flight cannot both be true. */
-export function batchContradictsItem(batch: ProviderStatus, item: ProviderStatus): boolean {
-  switch (batch) {
-    case 'paid':
-      return item === 'pending' || item === 'in_transit';
+/** What a provider status says happened to the money: not yet decided, moved (reversed: moved, then back), or never moved. */
+type MoneyOutcome = 'in_flight' | 'moved' | 'not_moved';
+
+function moneyOutcomeOf(status: ProviderStatus): MoneyOutcome {
+  switch (status) {
     case 'pending':
     case 'in_transit':
-      return item === 'paid' || item === 'reversed';
+      return 'in_flight';
+    case 'paid':
+    case 'reversed':
+      return 'moved';
     case 'failed':
     case 'canceled':
-      return item === 'paid';
-    case 'reversed':
-      return false;
+      return 'not_moved';
     default:
-      return assertNever(batch, 'provider status');
+      return assertNever(status, 'provider status');
+  }
+}
+
+/**
+ * Whether the provider's batch status and its item's cannot both be true
+ * (test/unit/domain/reconciliation/batch-item-status.test.ts walks every pair):
+ * - a batch in flight has no item paid or reversed yet (an item refused early, failed, is fine);
+ * - a settled batch (paid, failed, canceled, reversed) has no item still in flight;
+ * - a batch paid or reversed has no failed or canceled item, and a failed or canceled batch no paid or
+ *   reversed one: batch-level status must not hide an item-level outcome;
+ * - a batch reversed has no item still paid (the batch says the money came back), while an item
+ *   reversed in a paid batch is its history (paid with the batch, returned later).
+ */
+export function batchContradictsItem(batch: ProviderStatus, item: ProviderStatus): boolean {
+  const [ofBatch, ofItem] = [moneyOutcomeOf(batch), moneyOutcomeOf(item)];
+  switch (ofBatch) {
+    case 'in_flight':
+      return ofItem === 'moved';
+    case 'moved':
+      return ofItem !== 'moved' || (batch === 'reversed' && item === 'paid');
+    case 'not_moved':
+      return ofItem !== 'not_moved';
+    default:
+      return assertNever(ofBatch, 'money outcome');
   }
 }

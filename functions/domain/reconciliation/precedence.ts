@@ -11,21 +11,27 @@ import type { MismatchCategory } from './categories';
  *    it is in transit). Until ops establishes the real state, every money figure on the row may be
  *    a symptom of it: a payout we call settled that never settled must never reach finance as a
  *    one-cent fee question. This is why status beats every money category.
- * 3. reversed_after_paid — a status contradiction with a known meaning (the money came back):
- *    finance books the reversal before it looks at amounts. Ranked under status_mismatch because the
- *    only thing it shares a row with is a batch-level contradiction, which ops must settle first.
- * 4. duplicate_at_provider — the provider holds two payouts for one of ours (perhaps paid twice);
+ * 3. batch_item_status_mismatch — the provider's batch status contradicts its own item's (a batch
+ *    paid with a failed item, an item paid in a batch still in transit): the provider's report
+ *    disagrees with itself, so every figure on its row is in doubt until the provider says which is
+ *    true. Under status_mismatch: when we also disagree with the item, that is ours to settle first,
+ *    and the item, not the batch, is what our payout follows.
+ * 4. reversed_after_paid — a status contradiction with a known meaning (the money came back):
+ *    finance books the reversal before it looks at amounts. Ranked under the batch contradiction,
+ *    the only thing it shares a row with (a reversed item while its batch is still pending).
+ * 5. duplicate_at_provider — the provider holds two payouts for one of ours (perhaps paid twice);
  *    the amount and fee comparisons were made against one of the two rows only.
- * 5. amount_mismatch > currency_mismatch > fee_mismatch — money, largest consequence first: the
+ * 6. amount_mismatch > currency_mismatch > fee_mismatch — money, largest consequence first: the
  *    principal, then the denomination (amounts are not compared across currencies, so a currency
  *    mismatch shares a row only with our own ledger disagreeing with the payout), then the fee.
- * 6. missing_provider_reference — bookkeeping: the payout was found by its payout id; our copy of
+ * 7. missing_provider_reference — bookkeeping: the payout was found by its payout id; our copy of
  *    the provider's reference is ours to fix, and it never hides a disagreement above it.
  */
 export const MISMATCH_PRECEDENCE = [
   'missing_internally',
   'missing_at_provider',
   'status_mismatch',
+  'batch_item_status_mismatch',
   'reversed_after_paid',
   'duplicate_at_provider',
   'amount_mismatch',

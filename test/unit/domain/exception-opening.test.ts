@@ -183,6 +183,13 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     24 * HOUR,
     PAYOUT,
   ],
+  [
+    { category: 'batch_item_status_mismatch', payoutId: PAYOUT },
+    `reconciliation:batch_item_status_mismatch:payout:${PAYOUT}`,
+    'provider',
+    8 * HOUR,
+    PAYOUT,
+  ],
   // A row with neither side's identity still gets one (empty) reference key, as before.
   [
     { category: 'missing_internally' },

@@ -28,6 +28,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   status_mismatch: 'provider',
   duplicate_at_provider: 'provider',
   reversed_after_paid: 'recipient',
+  batch_item_status_mismatch: 'provider',
   report_malformed: 'provider',
   approval_expired: 'compliance',
 };

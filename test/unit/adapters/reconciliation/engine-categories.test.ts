@@ -101,7 +101,8 @@ describe('reconciliation engine: every category from a constructed report', () =
     expect(categoryOf(duplicated)).toBe('duplicate_at_provider');
     expect(categoryOf(reversed)).toBe('reversed_after_paid');
     expect(categoryOf(failed)).toBe('failed');
-    expect(categoryOf(batchItem)).toBe('status_mismatch');
+    // The provider's batch (paid) against its own item (pending): its own category since issue 13.
+    expect(categoryOf(batchItem)).toBe('batch_item_status_mismatch');
     expect(categoryOf(ledger)).toBe('amount_mismatch');
     expect(rows.find((r) => r.payout_id === awaitingApproval.payoutId)?.match_status).toBe('not_submitted');
     expect(byRef('sbx_stranger').mismatch_category).toBe('missing_internally');

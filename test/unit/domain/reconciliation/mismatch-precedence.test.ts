@@ -16,6 +16,7 @@ import { payout, rowFor } from '../../../support/reconciliation-fixtures';
 /** The kinds that can share a row: every comparison of a payout with a provider row that claims it. */
 const CO_OCCURRING = [
   'status_mismatch',
+  'batch_item_status_mismatch',
   'reversed_after_paid',
   'duplicate_at_provider',
   'amount_mismatch',
@@ -28,7 +29,9 @@ type Kind = (typeof CO_OCCURRING)[number];
 /**
  * One payout and its provider rows with exactly the given kinds of disagreement. Each kind touches
  * its own fields; where two would touch the same one, the second takes its other honest form:
- * - status next to a reversal: the item is reversed while its batch is still pending;
+ * - the provider's batch against its item: a batch in transit while the item is paid or reversed,
+ *   a batch paid while the item is in transit (issue 13: before, this was a status_mismatch, and was
+ *   how a status mismatch shared a row with a reversal; now the two cannot share one);
  * - amount next to a currency mismatch: our ledger disagrees with our payout (minor units of two
  *   currencies are never compared).
  */
@@ -41,12 +44,9 @@ function scenario(kinds: ReadonlySet<Kind>): {
   let ours: ReconPayout = base;
   let row: Omit<ReportRow, 'line'> = rowFor(base);
   if (kinds.has('reversed_after_paid')) row = { ...row, status: 'reversed' };
-  if (kinds.has('status_mismatch')) {
-    row =
-      row.status === 'reversed'
-        ? { ...row, batchStatus: 'pending' }
-        : { ...row, status: 'in_transit', settledAt: undefined };
-  }
+  if (kinds.has('status_mismatch')) row = { ...row, status: 'in_transit', settledAt: undefined };
+  if (kinds.has('batch_item_status_mismatch'))
+    row = { ...row, batchStatus: row.status === 'in_transit' ? 'paid' : 'in_transit' };
   if (kinds.has('currency_mismatch')) row = { ...row, currency: 'EUR' };
   if (kinds.has('amount_mismatch')) {
     if (kinds.has('currency_mismatch')) ours = { ...ours, ledgerAmountMinor: ours.amountMinor + 1 };
@@ -64,11 +64,18 @@ function scenario(kinds: ReadonlySet<Kind>): {
  * Every pair of kinds that can share a row, with the category and owner that must win, written out
  * by hand (not computed from MISMATCH_PRECEDENCE, so the test can disagree with the code).
  * Absent, because they cannot share a row: currency_mismatch with fee_mismatch (a fee in another
- * currency is not compared), and missing_at_provider / missing_internally with anything (no
+ * currency is not compared), status_mismatch with reversed_after_paid (ours paid, the provider's
+ * reversed is the latter alone), and missing_at_provider / missing_internally with anything (no
  * provider row, or no payout, to compare).
  */
 const PAIRS: ReadonlyArray<readonly [Kind, Kind, MismatchCategory, 'ops' | 'finance' | 'provider']> = [
-  ['status_mismatch', 'reversed_after_paid', 'status_mismatch', 'ops'],
+  ['status_mismatch', 'batch_item_status_mismatch', 'status_mismatch', 'ops'],
+  ['batch_item_status_mismatch', 'reversed_after_paid', 'batch_item_status_mismatch', 'provider'],
+  ['batch_item_status_mismatch', 'duplicate_at_provider', 'batch_item_status_mismatch', 'provider'],
+  ['batch_item_status_mismatch', 'amount_mismatch', 'batch_item_status_mismatch', 'provider'],
+  ['batch_item_status_mismatch', 'currency_mismatch', 'batch_item_status_mismatch', 'provider'],
+  ['batch_item_status_mismatch', 'fee_mismatch', 'batch_item_status_mismatch', 'provider'],
+  ['batch_item_status_mismatch', 'missing_provider_reference', 'batch_item_status_mismatch', 'provider'],
   ['status_mismatch', 'duplicate_at_provider', 'status_mismatch', 'ops'],
   ['status_mismatch', 'amount_mismatch', 'status_mismatch', 'ops'],
   ['status_mismatch', 'currency_mismatch', 'status_mismatch', 'ops'],
@@ -89,7 +96,11 @@ const PAIRS: ReadonlyArray<readonly [Kind, Kind, MismatchCategory, 'ops' | 'fina
   ['currency_mismatch', 'missing_provider_reference', 'currency_mismatch', 'finance'],
   ['fee_mismatch', 'missing_provider_reference', 'fee_mismatch', 'finance'],
 ];
-const CANNOT_SHARE_A_ROW: ReadonlyArray<readonly [Kind, Kind]> = [['currency_mismatch', 'fee_mismatch']];
+const CANNOT_SHARE_A_ROW: ReadonlyArray<readonly [Kind, Kind]> = [
+  ['currency_mismatch', 'fee_mismatch'],
+  // Paid here and reversed there is reversed_after_paid, never also a status_mismatch.
+  ['status_mismatch', 'reversed_after_paid'],
+];
 
 describe('mismatch precedence: the one order', () => {
   it('ranks every mismatch category, status before amount before currency before fee', () => {
@@ -97,6 +108,7 @@ describe('mismatch precedence: the one order', () => {
       'missing_internally',
       'missing_at_provider',
       'status_mismatch',
+      'batch_item_status_mismatch',
       'reversed_after_paid',
       'duplicate_at_provider',
       'amount_mismatch',
