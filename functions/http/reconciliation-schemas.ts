@@ -1,5 +1,10 @@
 import * as z from 'zod';
 import { GENERATOR, GENERATOR_VERSION } from '../domain/reconciliation/manifest';
+import {
+  BATCH_FAILED_IDS_MAX,
+  RUN_RECORD_BATCHES_MAX,
+  RUN_RECORD_BATCH_FAILED_IDS_MAX,
+} from '../domain/reconciliation/batch-summary';
 import { isCalendarDate, RECONCILE_DAYS_BACK_MAX, RUN_DATE_PATTERN } from '../domain/reconciliation/run-date';
 import { ApiError, badRequest } from './api-error';
 import { PRESIGNED_URL_EXPIRES_SECONDS } from './http-limits';
@@ -71,6 +76,26 @@ export const runDateOrLatestSchema = z
   .union([runDateSchema, z.literal('latest')])
   .describe('Calendar date YYYY-MM-DD, or `latest` for the last successful run alone');
 
+const moneyBucket = z.object({ count, total_minor: z.number().int(), total: z.string() });
+
+/** One batch of ours among the day's rows, as summary.json's `batches` has it (batch-summary.ts). */
+export const reconciliationBatchSchema = z.object({
+  sender_batch_id: z.string(),
+  currencies: z
+    .record(z.string(), moneyBucket.extend({ paid: moneyBucket, failed: moneyBucket }))
+    .describe("Per currency: the batch's items among the day's rows (count, total), the paid and the failed"),
+  failed_items: z
+    .object({
+      count,
+      payout_ids: z.array(z.string()).max(BATCH_FAILED_IDS_MAX),
+      truncated: z.boolean(),
+    })
+    .describe(
+      `The failed slice: how many items failed, and the smallest payout ids among them (at most ` +
+        `${RUN_RECORD_BATCH_FAILED_IDS_MAX} here, ${BATCH_FAILED_IDS_MAX} in summary.json); truncated when not all are listed`,
+    ),
+});
+
 /** A run record as the API shows it: top-level keys snake_case, `counts` as the engine wrote it. */
 export const reconciliationRunSchema = z.object({
   date: runDateSchema,
@@ -94,6 +119,14 @@ export const reconciliationRunSchema = z.object({
       unmatched: count,
       exceptions: count,
       categories: z.record(z.string(), count),
+      batchesTotal: count.optional().describe('How many of our batches have items among the day’s rows'),
+      batches: z
+        .record(z.string(), reconciliationBatchSchema)
+        .optional()
+        .describe(
+          `Per batch id (bat_…), the first ${RUN_RECORD_BATCHES_MAX} by id: totals and failed slice; ` +
+            'summary.json lists every batch. Absent on runs recorded before generator 1.4.0',
+        ),
     })
     .optional()
     .describe(

@@ -16,7 +16,8 @@ import {
   reconciliationCsvLine,
   type ExceptionRef,
 } from '../../domain/reconciliation/export-rows';
-import { SummaryAccumulator, type AgreedGroup } from '../../domain/reconciliation/summary';
+import { SummaryAccumulator, type AgreedBatchGroup, type AgreedGroup } from '../../domain/reconciliation/summary';
+import { BATCH_FAILED_IDS_MAX } from '../../domain/reconciliation/batch-summary';
 import { BUCKET_COUNT_DEFAULT, compareKeys, orphanSortKey } from './export-order';
 import { FileSink } from './file-sink';
 import { gateReport } from './report-gate';
@@ -195,6 +196,9 @@ async function writeExports(input: EngineInput, ports: EnginePorts, store: Recon
   }
   const agreed = await store.cleanSummary();
   for (const group of agreed) summary.addAgreed(group as unknown as AgreedGroup);
+  for (const group of await store.cleanBatchSummary()) summary.addAgreedBatch(group as unknown as AgreedBatchGroup);
+  for (const failed of await store.cleanBatchFailedIds(BATCH_FAILED_IDS_MAX))
+    summary.addAgreedFailedIds(failed.payoutBatchId, failed.senderBatchId, failed.payoutIds);
   if (ports.onMatched !== undefined) for await (const ids of store.cleanIds()) await ports.onMatched(ids);
   const reconciliationPath = join(input.outputDir, 'reconciliation.csv');
   await store.copyReconciliation(reconciliationPath);

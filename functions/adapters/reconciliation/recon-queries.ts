@@ -125,6 +125,17 @@ ORDER BY 1, 2 NULLS LAST, 15`;
 export const CLEAN_SUMMARY = `SELECT currency, status, count(*)::DOUBLE, sum(amount_minor)::DOUBLE,
   count(summary_fee)::DOUBLE, coalesce(sum(summary_fee), 0)::DOUBLE FROM clean_lines GROUP BY ALL ORDER BY ALL`;
 
+/** The agreed batch items, summed per batch, currency and status (summary.json's `batches`). */
+export const CLEAN_BATCH_SUMMARY = `SELECT payout_batch_id, coalesce(sender_batch_id, ''), currency, status,
+  count(*)::DOUBLE, sum(amount_minor)::DOUBLE FROM clean_lines WHERE payout_batch_id IS NOT NULL
+  GROUP BY ALL ORDER BY ALL`;
+
+/** The agreed failed items of each batch, the `perBatch` smallest payout ids of each (the failed slice). */
+export const cleanBatchFailedIds = (perBatch: number): string => `SELECT payout_batch_id,
+  coalesce(sender_batch_id, ''), payout_id FROM clean_lines WHERE payout_batch_id IS NOT NULL AND status = 'failed'
+  QUALIFY row_number() OVER (PARTITION BY payout_batch_id ORDER BY payout_id) <= ${Math.trunc(perBatch)}
+  ORDER BY 1, 3`;
+
 export const CLEAN_IDS = `SELECT payout_id FROM clean_lines ORDER BY bucket, payout_id`;
 
 const HEADER_LINE = RECONCILIATION_CSV_HEADER.replace(/\n$/, '');

@@ -8,8 +8,10 @@ import { bucketOf, orphanBucketKey } from './export-order';
 import {
   ADD_LOOKED_UP,
   CLASSIFY,
+  CLEAN_BATCH_SUMMARY,
   CLEAN_IDS,
   CLEAN_SUMMARY,
+  cleanBatchFailedIds,
   CREATE_TABLES,
   FOR_DOMAIN,
   REPORT_VERDICT,
@@ -93,6 +95,23 @@ export interface CleanGroup {
   readonly amountMinor: number;
   readonly feeCount: number;
   readonly feeMinor: number;
+}
+
+/** The agreed items of one batch, currency and status, summed (CLEAN_BATCH_SUMMARY). */
+export interface CleanBatchGroup {
+  readonly payoutBatchId: string;
+  readonly senderBatchId: string;
+  readonly currency: string;
+  readonly status: string;
+  readonly count: number;
+  readonly amountMinor: number;
+}
+
+/** A batch's agreed failed items (the smallest ids). */
+export interface CleanBatchFailed {
+  readonly payoutBatchId: string;
+  readonly senderBatchId: string;
+  readonly payoutIds: string[];
 }
 
 export class ReconStore {
@@ -187,6 +206,32 @@ export class ReconStore {
       feeCount: feeCount as number,
       feeMinor: feeMinor as number,
     }));
+  }
+
+  /** The agreed batch items per batch, currency and status (CLEAN_BATCH_SUMMARY). */
+  async cleanBatchSummary(): Promise<CleanBatchGroup[]> {
+    const rows = (await this.connection.runAndReadAll(CLEAN_BATCH_SUMMARY)).getRowsJS();
+    return rows.map(([payoutBatchId, senderBatchId, currency, status, count, amountMinor]) => ({
+      payoutBatchId: payoutBatchId as string,
+      senderBatchId: senderBatchId as string,
+      currency: currency as string,
+      status: status as string,
+      count: count as number,
+      amountMinor: amountMinor as number,
+    }));
+  }
+
+  /** The agreed failed items' ids, at most `perBatch` per batch, grouped by batch. */
+  async cleanBatchFailedIds(perBatch: number): Promise<CleanBatchFailed[]> {
+    const out: CleanBatchFailed[] = [];
+    for (const [batchId, senderBatchId, payoutId] of (
+      await this.connection.runAndReadAll(cleanBatchFailedIds(perBatch))
+    ).getRowsJS() as [string, string, string][]) {
+      const last = out.at(-1);
+      if (last?.payoutBatchId === batchId) last.payoutIds.push(payoutId);
+      else out.push({ payoutBatchId: batchId, senderBatchId, payoutIds: [payoutId] });
+    }
+    return out;
   }
 
   /** The agreed payouts' ids, in chunks. */

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../dynamo-errors';
+import type { BatchJson } from '../../domain/reconciliation/batch-summary';
 
 /**
  * Reconciliation runs in OPERATIONS_TABLE:
@@ -40,6 +41,9 @@ export interface RunRecord {
     unmatched: number;
     exceptions: number;
     categories: Record<string, number>;
+    /** Batches of ours among the day's rows, and the first RUN_RECORD_BATCHES_MAX of them (batch-summary.ts). */
+    batchesTotal?: number;
+    batches?: Record<string, BatchJson>;
   };
   manifestKey?: string;
   error?: { code: string; message: string; line?: number };

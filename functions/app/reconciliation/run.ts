@@ -236,6 +236,8 @@ const succeeded = (run: RunRecord, result: EngineRun, exceptionCount: number, fi
     unmatched: result.counts.unmatched,
     exceptions: exceptionCount,
     categories: result.counts.categories,
+    batchesTotal: result.counts.batchesTotal,
+    batches: result.counts.batches,
   },
 });
 

@@ -3,11 +3,18 @@ import { formatDecimal, type CurrencyCode } from '../money';
 import type { PayoutStatus } from '../lifecycle';
 import { RECONCILIATION_CATEGORIES, type ReconciliationCategory } from './categories';
 import type { ReconRow } from './matching-types';
+import {
+  BatchSummaryAccumulator,
+  RUN_RECORD_BATCHES_MAX,
+  RUN_RECORD_BATCH_FAILED_IDS_MAX,
+  type BatchJson,
+  type BatchRows,
+} from './batch-summary';
 
 /**
  * summary.json, per currency: what we attempted, paid, failed, reversed and still have in transit
- * (counts and totals of our payouts), fees, matched and unmatched counts, and a count per category.
- * Keys are emitted in a fixed order so the file is byte-identical for the same inputs.
+ * (counts and totals of our payouts), fees, matched and unmatched counts, and a count per category;
+ * then per batch of ours its totals and failed slice (batch-summary.ts). Keys are emitted in a fixed order so the file is byte-identical for the same inputs.
  */
 interface Bucket {
   count: number;
@@ -62,8 +69,12 @@ export interface AgreedGroup {
   readonly feeMinor: number;
 }
 
+/** Agreed rows of one batch, currency and status (SQL's sums, like AgreedGroup's, per batch). */
+export type AgreedBatchGroup = BatchRows;
+
 export class SummaryAccumulator {
   private readonly byCurrency = new Map<CurrencyCode, CurrencySummary>();
+  private readonly batches = new BatchSummaryAccumulator();
   private rows = 0;
 
   add(row: ReconRow): void {
@@ -76,6 +87,11 @@ export class SummaryAccumulator {
     if (row.matchStatus === 'unmatched') summary.unmatched += 1;
     const p = row.payout;
     if (p === undefined) return;
+    if (p.payoutBatchId !== undefined) {
+      const batch = { payoutBatchId: p.payoutBatchId, senderBatchId: p.senderBatchId ?? '' };
+      this.batches.add({ ...batch, currency: p.currency, status: p.status, count: 1, amountMinor: p.amountMinor });
+      if (p.status === 'failed') this.batches.addFailedIds(batch.payoutBatchId, batch.senderBatchId, [p.payoutId]);
+    }
     add(summary.attempted, p.amountMinor);
     const fee = p.ledgerFeeMinor ?? p.feeMinor ?? row.report?.feeMinor;
     if (fee !== undefined && row.matchStatus !== 'not_submitted') add(summary.fees, fee);
@@ -114,6 +130,19 @@ export class SummaryAccumulator {
     addMany(this.statusBucket(summary, group.status), group.count, group.amountMinor);
   }
 
+  /**
+   * The agreed rows of batch items, summed by SQL per batch, currency and status, and the agreed
+   * failed items' ids per batch (the smallest BATCH_FAILED_IDS_MAX): their share of `batches`. The
+   * rows themselves were counted by addAgreed already.
+   */
+  addAgreedBatch(group: AgreedBatchGroup): void {
+    this.batches.add(group);
+  }
+
+  addAgreedFailedIds(payoutBatchId: string, senderBatchId: string, payoutIds: readonly string[]): void {
+    this.batches.addFailedIds(payoutBatchId, senderBatchId, payoutIds);
+  }
+
   private statusBucket(summary: CurrencySummary, status: PayoutStatus): Bucket {
     switch (status) {
       case 'paid':
@@ -138,8 +167,18 @@ export class SummaryAccumulator {
     return this.rows;
   }
 
-  /** Totals across currencies, for the run record: counts only (amounts never mix currencies). */
-  counts(): { rows: number; matched: number; unmatched: number; categories: Record<ReconciliationCategory, number> } {
+  /**
+   * Totals across currencies, for the run record: counts only (amounts never mix currencies), and the
+   * batches as summary.json has them, cut to what a run record may hold (batch-summary.ts).
+   */
+  counts(): {
+    rows: number;
+    matched: number;
+    unmatched: number;
+    categories: Record<ReconciliationCategory, number>;
+    batchesTotal: number;
+    batches: Record<string, BatchJson>;
+  } {
     const categories = empty().categories;
     let matched = 0;
     let unmatched = 0;
@@ -148,7 +187,8 @@ export class SummaryAccumulator {
       unmatched += summary.unmatched;
       for (const c of RECONCILIATION_CATEGORIES) categories[c] += summary.categories[c];
     }
-    return { rows: this.rows, matched, unmatched, categories };
+    const batches = this.batches.toJson(RUN_RECORD_BATCHES_MAX, RUN_RECORD_BATCH_FAILED_IDS_MAX);
+    return { rows: this.rows, matched, unmatched, categories, batchesTotal: this.batches.batchCount, batches };
   }
 
   toJson(date: string): string {
@@ -181,6 +221,7 @@ export class SummaryAccumulator {
           ];
         }),
       ),
+      batches: this.batches.toJson(),
     };
     return `${JSON.stringify(body, null, 2)}\n`;
   }
