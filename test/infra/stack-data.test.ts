@@ -133,6 +133,8 @@ describe('DynamoDB tables', () => {
         'payoutId',
         'idempotencyKey',
         'metadata',
+        // issue 13: a batch item's identity (payout_batch_id, sender_batch_id on the export).
+        'batch',
         'provider',
         'providerReference',
         'status',
