@@ -92,7 +92,8 @@ export const reconciliationBatchSchema = z.object({
     })
     .describe(
       `The failed slice: how many items failed, and the smallest payout ids among them (at most ` +
-        `${RUN_RECORD_BATCH_FAILED_IDS_MAX} here, ${BATCH_FAILED_IDS_MAX} in summary.json); truncated when not all are listed`,
+        `${RUN_RECORD_BATCH_FAILED_IDS_MAX} here, ${BATCH_FAILED_IDS_MAX} in summary.json); ` +
+        'truncated when not all are listed',
     ),
 });
 

@@ -178,7 +178,7 @@ export function statusesAgree(ours: PayoutStatus, theirs: ProviderStatus): boole
   }
 }
 
-/** What a provider status says happened to the money: not yet decided, moved (reversed: moved, then back), or never moved. */
+/** What a provider status says of the money: not decided yet, moved (reversed: moved, then back), or never moved. */
 type MoneyOutcome = 'in_flight' | 'moved' | 'not_moved';
 
 function moneyOutcomeOf(status: ProviderStatus): MoneyOutcome {

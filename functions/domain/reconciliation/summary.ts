@@ -14,7 +14,8 @@ import {
 /**
  * summary.json, per currency: what we attempted, paid, failed, reversed and still have in transit
  * (counts and totals of our payouts), fees, matched and unmatched counts, and a count per category;
- * then per batch of ours its totals and failed slice (batch-summary.ts). Keys are emitted in a fixed order so the file is byte-identical for the same inputs.
+ * then per batch of ours its totals and failed slice (batch-summary.ts). Keys are emitted in a fixed
+ * order so the file is byte-identical for the same inputs.
  */
 interface Bucket {
   count: number;

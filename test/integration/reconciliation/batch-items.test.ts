@@ -112,7 +112,7 @@ async function exceptionItems(): Promise<Record<string, any>[]> {
 const published = async () => Promise.all(FILES.map((name) => deps.store.readExportFile(DATE, name)));
 const sum = (ps: ReconPayout[]) => ps.reduce((total, p) => total + p.amountMinor, 0);
 
-describe('reconciliation of a batch: every item with its batch, the batch against its items (DynamoDB Local + fauxqs)', () => {
+describe('reconciliation of a batch: its items, the batch against them (DynamoDB Local + fauxqs)', () => {
   it('puts every item on the export with payout_batch_id and sender_batch_id, and the new category', async () => {
     const run = await runReconciliation(deps, DATE, 'cli');
     expect(run.state).toBe('succeeded');

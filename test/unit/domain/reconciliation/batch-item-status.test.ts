@@ -18,9 +18,9 @@ import { payout, rowFor } from '../../../support/reconciliation-fixtures';
 //   pending           .        .         X      .        .         X      an item moved before its batch
 //   in_transit        .        .         X      .        .         X
 //   paid              X        X         .      X        X         .      settled, yet an item in flight or unpaid
-//   failed            X        X         X      .        .         X      settled unpaid, yet an item in flight or moved
+//   failed            X        X         X      .        .         X      settled unpaid, an item in flight or moved
 //   canceled          X        X         X      .        .         X
-//   reversed          X        X         X      X        X         .      came back, yet an item paid, unpaid or in flight
+//   reversed          X        X         X      X        X         .      came back, an item paid, unpaid or in flight
 const X = true;
 const _ = false;
 const TABLE: Readonly<Record<ProviderStatus, readonly boolean[]>> = {

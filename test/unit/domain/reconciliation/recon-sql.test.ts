@@ -90,8 +90,8 @@ beforeAll(async () => {
   for (const sql of RECON_MACROS) await connection.run(sql);
   await connection.run(`CREATE TABLE o (case_no INTEGER, payout_id VARCHAR, idempotency_key VARCHAR, batch_id VARCHAR,
     provider VARCHAR, provider_reference VARCHAR, status VARCHAR, amount_minor BIGINT, fee_minor BIGINT,
-    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER, status_reason VARCHAR,
-    payout_batch_id VARCHAR, sender_batch_id VARCHAR)`);
+    currency VARCHAR, created_at VARCHAR, last_event_at VARCHAR, ledger_amount BIGINT, ledger_fee BIGINT, exp INTEGER,
+    status_reason VARCHAR, payout_batch_id VARCHAR, sender_batch_id VARCHAR)`);
   await connection.run(`CREATE TABLE r (case_no INTEGER, line INTEGER, provider_reference VARCHAR, payout_id VARCHAR,
     batch_id VARCHAR, batch_status VARCHAR, status VARCHAR, currency VARCHAR, gross_minor BIGINT, fee_minor BIGINT,
     net_minor BIGINT, created_at VARCHAR, settled_at VARCHAR, exp INTEGER)`);
