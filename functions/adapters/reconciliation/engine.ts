@@ -21,6 +21,7 @@ import { BUCKET_COUNT_DEFAULT, compareKeys, orphanSortKey } from './export-order
 import { FileSink } from './file-sink';
 import { gateReport } from './report-gate';
 import { ReconStore, type DomainRow } from './recon-store';
+import type { ReconLakeTable } from '../../shared/recon-lake';
 
 /**
  * The matching engine: a provider report and our payouts (a stream or a file) in, reconciliation.csv,
@@ -72,6 +73,11 @@ export interface EngineInput {
   readonly outputDir: string;
   /** Export buckets (export-order.ts): they set the row order, so they are part of the output. */
   readonly partitions?: number;
+  /**
+   * When set, the day's lake partitions (shared/recon-lake.ts) are written under this directory as
+   * DuckDB loads the day, for the athena engine to upload (athena-day.ts); their keys are returned.
+   */
+  readonly lakeRoot?: string;
 }
 
 export interface EngineResult {
@@ -82,6 +88,8 @@ export interface EngineResult {
   readonly counts: ReturnType<SummaryAccumulator['counts']>;
   /** Whether DuckDB read the report itself (false: the strict JS reader did). */
   readonly reportFastPath: boolean;
+  /** The lake partitions written under `lakeRoot`, relative to it (empty without it). */
+  readonly lakeKeys: readonly string[];
 }
 
 export async function runEngine(input: EngineInput, ports: EnginePorts): Promise<EngineResult> {
@@ -97,11 +105,15 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     // Only after the report is read: a malformed one fails the run before our side is read at all.
     const payoutRows = await store.loadPayoutsJson(await ndjsonFile(input.payouts, scratch, 'payouts.ndjson'));
     const ledgerRows = await store.loadLedgerJson(await ndjsonFile(input.ledger ?? [], scratch, 'ledger.ndjson'));
+    const lake = (tables: ReconLakeTable[]) =>
+      input.lakeRoot === undefined ? [] : store!.writeDayPartitions(tables, input.date, input.lakeRoot);
+    const lakeKeys = [...(await lake(['report', 'payouts', 'ledger']))];
     await store.resolve();
     if (ports.lookupPayouts !== undefined) await store.lookUp(ports.lookupPayouts);
+    lakeKeys.push(...(await lake(['looked_up'])));
     await store.classify();
     const written = await writeExports(input, ports, store);
-    return { reportRows, payoutRows, ledgerRows, ...written, reportFastPath: fast !== undefined };
+    return { reportRows, payoutRows, ledgerRows, ...written, reportFastPath: fast !== undefined, lakeKeys };
   } finally {
     await store?.close();
     rmSync(scratch, { recursive: true, force: true });

@@ -21,6 +21,16 @@ import {
   insertReportFromCsv,
 } from './recon-queries';
 import type { ReportGate } from './report-gate';
+import { writeDayPartition } from './day-partition';
+import type { ReconLakeTable } from '../../shared/recon-lake';
+
+/** The store's table each day-partition table is written from (shared/recon-lake.ts names the layout). */
+const LAKE_SOURCES: Record<ReconLakeTable, string> = {
+  payouts: 'payouts_in',
+  looked_up: 'looked_up',
+  ledger: 'ledger',
+  report: 'report',
+};
 
 /**
  * The reconciliation's working set in DuckDB. The provider report is read by DuckDB itself
@@ -168,6 +178,18 @@ export class ReconStore {
   /** The strict reader's report rows, row by row (the fallback path; the fast one is loadReportCsv). */
   async appender(table: 'report'): Promise<StoreAppender> {
     return new StoreAppender(await this.connection.createAppender(table, 'main', this.database), this.buckets);
+  }
+
+  /**
+   * The day's partitions of `tables` (Parquet, shared/recon-lake.ts) under `root`, from what this run
+   * loaded; returns their keys. The loaded tables go at RESOLVE and looked_up fills at lookUp, so
+   * the engine writes the first three before one and looked_up after the other.
+   */
+  async writeDayPartitions(tables: readonly ReconLakeTable[], date: string, root: string): Promise<string[]> {
+    const keys: string[] = [];
+    for (const table of tables)
+      keys.push(await writeDayPartition(this.connection, table, LAKE_SOURCES[table], date, root));
+    return keys;
   }
 
   async resolve(): Promise<void> {
