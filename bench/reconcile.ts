@@ -5,8 +5,9 @@
 // For each size N: N payouts (JSON lines, what the payouts adapter streams) and a settlement report
 // of ~N rows (CSV, what the provider publishes; 1% of rows perturbed, 0.5% omitted, 0.5% extra) are
 // generated on disk. Then, each in its own child process so peak RSS is its own:
-//   ours   — runEngine: DuckDB read_csv + checks and read_json of the payouts, SQL verdict, domain classification of the doubtful rows,
-//            COPY of reconciliation.csv, exceptions.csv + summary.json (engine.ts)
+//   ours   — runEngine: DuckDB read_csv + checks and read_json of the payouts, SQL verdict, domain
+//            classification of the doubtful rows, COPY of reconciliation.csv, exceptions.csv + summary.json
+//            (engine.ts)
 //   duckdb — FULL OUTER JOIN of the same two files on provider reference, written to CSV (2 threads)
 // One JSON line per figure: {"bench","value","unit","baseline","ratio"}; baseline is DuckDB's figure.
 // Figures per size: wall time, CPU time (user + system) and peak RSS.

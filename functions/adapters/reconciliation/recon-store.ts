@@ -35,9 +35,10 @@ const LAKE_SOURCES: Record<ReconLakeTable, string> = {
 /**
  * The reconciliation's working set in DuckDB. The provider report is read by DuckDB itself
  * (read_csv, on the fast path: report-gate.ts), and so are our payouts and their ledger facts
- * (read_json of NDJSON files: no row passes through a JS appender); SQL resolves every provider row to a payout (by provider reference, else by the payout id
- * the provider echoed; never by amount or date), writes the agreed rows' CSV lines itself, and hands
- * the rest to the domain (engine.ts), whose lines come back (js_lines) for the one COPY in export order.
+ * (read_json of NDJSON files: no row passes through a JS appender); SQL resolves every provider row
+ * to a payout (by provider reference, else by the payout id the provider echoed; never by amount or
+ * date), writes the agreed rows' CSV lines itself, and hands the rest to the domain (engine.ts), whose
+ * lines come back (js_lines) for the one COPY in export order.
  */
 /**
  * DuckDB's memory before it spills to /tmp. Measured at 1M × 1M (bench/reconcile.ts): 1024 MB gave
