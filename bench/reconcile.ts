@@ -5,14 +5,14 @@
 // For each size N: N payouts (JSON lines, what the payouts adapter streams) and a settlement report
 // of ~N rows (CSV, what the provider publishes; 1% of rows perturbed, 0.5% omitted, 0.5% extra) are
 // generated on disk. Then, each in its own child process so peak RSS is its own:
-//   ours   — runEngine: DuckDB read_csv + checks, SQL verdict, domain classification of the doubtful rows,
-//            COPY of reconciliation.csv, exceptions.csv + summary.json (engine.ts)
+//   ours   — runEngine: DuckDB read_csv + checks and read_json of the payouts, SQL verdict, domain
+//            classification of the doubtful rows, COPY of reconciliation.csv, exceptions.csv + summary.json
+//            (engine.ts)
 //   duckdb — FULL OUTER JOIN of the same two files on provider reference, written to CSV (2 threads)
 // One JSON line per figure: {"bench","value","unit","baseline","ratio"}; baseline is DuckDB's figure.
 // Figures per size: wall time, CPU time (user + system) and peak RSS.
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,11 +82,6 @@ export function generate(dir: string, n: number): { payouts: string; report: str
   return { payouts, report };
 }
 
-async function* payoutsFrom(path: string): AsyncIterable<ReconPayout> {
-  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity }))
-    if (line !== '') yield JSON.parse(line) as ReconPayout;
-}
-
 async function worker(kind: string, dir: string): Promise<void> {
   const started = process.hrtime.bigint();
   if (kind === 'ours') {
@@ -95,7 +90,9 @@ async function worker(kind: string, dir: string): Promise<void> {
       {
         date: DATE,
         report: createReadStream(join(dir, 'report.csv')),
-        payouts: payoutsFrom(join(dir, 'payouts.jsonl')),
+        // The file as the run's engine reads it (NDJSON, read_json): what the run adds is one
+        // JSON.stringify per payout as the DynamoDB pages arrive (engine.ts, ndjsonFile).
+        payouts: { ndjsonPath: join(dir, 'payouts.jsonl') },
         outputDir: out,
       },
       { openException: async (_row, ref) => ref.dedupKey },

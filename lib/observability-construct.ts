@@ -15,6 +15,8 @@ import {
   WEBHOOK_REJECTED_PER_PERIOD_MAX,
 } from '../functions/shared/alarm-thresholds';
 import { METRICS } from '../functions/shared/names';
+import { LAMBDA_TIMEOUT_SECONDS_MAX } from './defaults/lambda-defaults';
+import { FUNCTION_SIZES } from './function-sizes';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './payout-function';
 import { assertNoProblems } from './validate-props';
 
@@ -27,6 +29,13 @@ const DASHBOARD_WIDGET_WIDTH = 8;
 /** Custom Powertools metrics the handlers emit (functions/shared/names.ts; namespace and `service` dimension too). */
 export const METRIC_WEBHOOK_REJECTED = METRICS.webhookRejected;
 export const METRIC_RECONCILIATION_SUCCEEDED = METRICS.reconciliationSucceeded;
+
+/**
+ * A reconcile run longer than this share of its timeout alarms: the night is outgrowing one function,
+ * and half the timeout is where docs/reconciliation.md puts the switch to `-c reconciliationEngine=athena`.
+ * Half, not nearer the wall: volume grows night by night, and the switch is a deploy, not a setting.
+ */
+export const RECONCILE_DURATION_ALARM_PERCENT_OF_TIMEOUT = 50;
 
 export interface ObservabilityConstructProps {
   readonly stage: string;
@@ -120,6 +129,7 @@ export class ObservabilityConstruct extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.addReconcileDurationAlarm(props.reconcile, period);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `payout-platform-${props.stage}`,
@@ -133,6 +143,28 @@ export class ObservabilityConstruct extends Construct {
             }),
         ),
       ],
+    });
+  }
+
+  /**
+   * The longest reconcile invocation of a period against its timeout (FUNCTION_SIZES), which Lambda
+   * caps at 15 minutes: past that cap no setting helps, so the alarm fires while there is room.
+   */
+  private addReconcileDurationAlarm(reconcile: lambda.IFunction, period: Duration): void {
+    const timeoutSeconds = FUNCTION_SIZES.reconcile.timeoutSeconds;
+    const thresholdSeconds = (timeoutSeconds * RECONCILE_DURATION_ALARM_PERCENT_OF_TIMEOUT) / 100;
+    this.addAlarm('ReconcileDurationAlarm', {
+      alarmDescription:
+        `A reconcile run took over ${thresholdSeconds} s of its ${timeoutSeconds} s timeout ` +
+        `(Lambda allows at most ${LAMBDA_TIMEOUT_SECONDS_MAX} s): plan the switch to the athena engine ` +
+        '(docs/reconciliation.md, "Where the switch-over lies").',
+      // Lambda's Duration is in milliseconds; Maximum, because one long night is the signal.
+      metric: reconcile.metricDuration({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: thresholdSeconds * 1_000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No run, no datapoint: ReconciliationMissingAlarm is the alarm for a night without a run.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

@@ -5,6 +5,9 @@ import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { ExportStore } from '../adapters/reconciliation/export-store';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { AthenaDayEngine } from '../adapters/reconciliation/athena-day';
+import { AthenaQueryRunner } from '../adapters/reconciliation/athena-runner';
 import { ReconciliationPayoutsSource, type ReconReadMode } from '../adapters/reconciliation/payouts-source';
 import { reconciliationRequestSender } from '../adapters/reconciliation/requests-queue';
 import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
@@ -47,7 +50,25 @@ export function reconciliationDependencies(): RunDependencies {
     now: () => new Date(),
     timeZone: requiredEnv(ENV.reconcileTimezone),
     newRunId: () => `run_${ulid()}`,
+    ...athenaEngine(),
   };
+}
+
+/**
+ * The athena engine when the stage set it up (lib/athena-reconciliation-construct.ts gives reconcile
+ * its three variables); none of them, the Lambda engine alone. Some but not all is a broken deploy.
+ */
+export function athenaEngine(env: NodeJS.ProcessEnv = process.env): { athena?: AthenaDayEngine } {
+  const names = [ENV.reconLakeBucket, ENV.reconGlueDatabase, ENV.reconAthenaWorkgroup] as const;
+  const [lakeBucket, database, workgroup] = names.map((name) => env[name] ?? '');
+  const set = [lakeBucket, database, workgroup].filter((value) => value !== '').length;
+  if (set === 0) return {};
+  if (set !== names.length) throw new Error(`the athena engine needs all of ${names.join(', ')}`);
+  const runner = new AthenaQueryRunner(new AthenaClient({ maxAttempts: 3 }), {
+    workgroup: workgroup!,
+    database: database!,
+  });
+  return { athena: new AthenaDayEngine(s3Client(), runner, { lakeBucket: lakeBucket!, database: database! }) };
 }
 
 /**

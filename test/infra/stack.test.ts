@@ -23,6 +23,8 @@ import {
   ofType,
   functionByName,
 } from './support/stack-fixture';
+import { LAMBDA_TIMEOUT_SECONDS_MAX } from '../../lib/defaults/lambda-defaults';
+import { RECONCILE_DURATION_ALARM_PERCENT_OF_TIMEOUT } from '../../lib/observability-construct';
 
 // Template assertions for the compute and edge: functions, the HTTP API, Cognito, schedules and
 // observability. The data plane is asserted in stack-data.test.ts.
@@ -330,6 +332,25 @@ describe('observability', () => {
       TreatMissingData: 'breaching',
       ComparisonOperator: 'LessThanThreshold',
     });
+  });
+
+  it("alarms when a reconcile run takes over half its timeout, well inside Lambda's 15 minutes", () => {
+    const [fnLogicalId, fn] = functionByName('reconcile');
+    const duration = alarms().filter(
+      (alarm) => alarm.MetricName === 'Duration' && JSON.stringify(alarm.Dimensions).includes(`"${fnLogicalId}"`),
+    );
+    expect(duration).toHaveLength(1);
+    const thresholdMs = (fn.Properties.Timeout * 1_000 * RECONCILE_DURATION_ALARM_PERCENT_OF_TIMEOUT) / 100;
+    expect(duration[0]).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: thresholdMs,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(fn.Properties.Timeout).toBe(600);
+    expect(thresholdMs).toBe(300_000);
+    expect(thresholdMs).toBeLessThan(LAMBDA_TIMEOUT_SECONDS_MAX * 1_000);
   });
 
   it('sends every alarm to an encrypted, TLS-only topic and shows them on a dashboard', () => {

@@ -34,6 +34,21 @@ export function copyDayPartitionSql(table: ReconLakeTable, source: string, path:
   return `COPY (SELECT ${cells} FROM ${source}) TO ${quoted(path)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
+/** Writes one table's partition for `date` under `root`; returns its file, relative to `root` (the S3 key). */
+export async function writeDayPartition(
+  connection: DuckDBConnection,
+  table: ReconLakeTable,
+  source: string,
+  date: string,
+  root: string,
+): Promise<string> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`writeDayPartitions: not a day: '${date}'`);
+  const key = `${reconLakeDayPrefix(table, date)}${DAY_PARTITION_FILE_NAME}`;
+  mkdirSync(join(root, reconLakeDayPrefix(table, date)), { recursive: true });
+  await connection.run(copyDayPartitionSql(table, source, join(root, key)));
+  return key;
+}
+
 /** Writes every table's partition for `date` under `root`; returns the files, relative to `root` (the S3 keys). */
 export async function writeDayPartitions(
   connection: DuckDBConnection,
@@ -41,13 +56,8 @@ export async function writeDayPartitions(
   date: string,
   root: string,
 ): Promise<string[]> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`writeDayPartitions: not a day: '${date}'`);
   const keys: string[] = [];
-  for (const table of RECON_LAKE_TABLE_NAMES) {
-    const key = `${reconLakeDayPrefix(table, date)}${DAY_PARTITION_FILE_NAME}`;
-    mkdirSync(join(root, reconLakeDayPrefix(table, date)), { recursive: true });
-    await connection.run(copyDayPartitionSql(table, sources[table], join(root, key)));
-    keys.push(key);
-  }
+  for (const table of RECON_LAKE_TABLE_NAMES)
+    keys.push(await writeDayPartition(connection, table, sources[table], date, root));
   return keys;
 }

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { ReportRow } from '../../domain/reconciliation/report';
-import type { LedgerFact, ReconPayout } from '../../domain/reconciliation/matching-types';
+import type { ReconPayout } from '../../domain/reconciliation/matching-types';
 import { RECON_MACROS } from '../../domain/reconciliation/recon-sql';
 import { bucketOf, orphanBucketKey } from './export-order';
 import {
@@ -18,16 +18,29 @@ import {
   RESOLVE,
   UNKNOWN_IDS,
   copyReconciliation,
+  insertLedgerFromJson,
+  insertPayoutsFromJson,
   insertReportFromCsv,
 } from './recon-queries';
 import type { ReportGate } from './report-gate';
+import { writeDayPartition } from './day-partition';
+import type { ReconLakeTable } from '../../shared/recon-lake';
+
+/** The store's table each day-partition table is written from (shared/recon-lake.ts names the layout). */
+const LAKE_SOURCES: Record<ReconLakeTable, string> = {
+  payouts: 'payouts_in',
+  looked_up: 'looked_up',
+  ledger: 'ledger',
+  report: 'report',
+};
 
 /**
  * The reconciliation's working set in DuckDB. The provider report is read by DuckDB itself
- * (read_csv, on the fast path: report-gate.ts); our payouts and their ledger facts come in as typed
- * columns; SQL resolves every provider row to a payout (by provider reference, else by the payout id
- * the provider echoed; never by amount or date), writes the agreed rows' CSV lines itself, and hands
- * the rest to the domain (engine.ts), whose lines come back (js_lines) for the one COPY in export order.
+ * (read_csv, on the fast path: report-gate.ts), and so are our payouts and their ledger facts
+ * (read_json of NDJSON files: no row passes through a JS appender); SQL resolves every provider row
+ * to a payout (by provider reference, else by the payout id the provider echoed; never by amount or
+ * date), writes the agreed rows' CSV lines itself, and hands the rest to the domain (engine.ts), whose
+ * lines come back (js_lines) for the one COPY in export order.
  */
 /**
  * DuckDB's memory before it spills to /tmp. Measured at 1M × 1M (bench/reconcile.ts): 1024 MB gave
@@ -159,8 +172,44 @@ export class ReconStore {
     return undefined;
   }
 
-  async appender(table: 'report' | 'payouts_in' | 'ledger'): Promise<StoreAppender> {
+  /** The window's payouts from an NDJSON file (insertPayoutsFromJson); returns how many lines it held. */
+  async loadPayoutsJson(path: string): Promise<number> {
+    try {
+      // seq is the line's place: insertion order must hold for this read, as for the report's.
+      await this.connection.run('SET preserve_insertion_order = true');
+      await this.connection.run(insertPayoutsFromJson(path, this.buckets));
+    } finally {
+      await this.connection.run('SET preserve_insertion_order = false');
+    }
+    return this.count('payouts_in');
+  }
+
+  /** The ledger facts from an NDJSON file; returns how many lines it held. */
+  async loadLedgerJson(path: string): Promise<number> {
+    await this.connection.run(insertLedgerFromJson(path));
+    return this.count('ledger');
+  }
+
+  private async count(table: 'payouts_in' | 'ledger'): Promise<number> {
+    const rows = (await this.connection.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`)).getRowsJS();
+    return rows[0]![0] as number;
+  }
+
+  /** The strict reader's report rows, row by row (the fallback path; the fast one is loadReportCsv). */
+  async appender(table: 'report'): Promise<StoreAppender> {
     return new StoreAppender(await this.connection.createAppender(table, 'main', this.database), this.buckets);
+  }
+
+  /**
+   * The day's partitions of `tables` (Parquet, shared/recon-lake.ts) under `root`, from what this run
+   * loaded; returns their keys. The loaded tables go at RESOLVE and looked_up fills at lookUp, so
+   * the engine writes the first three before one and looked_up after the other.
+   */
+  async writeDayPartitions(tables: readonly ReconLakeTable[], date: string, root: string): Promise<string[]> {
+    const keys: string[] = [];
+    for (const table of tables)
+      keys.push(await writeDayPartition(this.connection, table, LAKE_SOURCES[table], date, root));
+    return keys;
   }
 
   async resolve(): Promise<void> {
@@ -368,8 +417,6 @@ function optional<T>(appender: DuckDBAppender, value: T | null | undefined, appe
 
 /** Typed rows into one table; strings as VARCHAR, minor units as BIGINT (integers by construction). */
 export class StoreAppender {
-  private seq = 0;
-
   constructor(
     private readonly appender: DuckDBAppender,
     private readonly buckets: number,
@@ -396,12 +443,11 @@ export class StoreAppender {
     a.endRow();
   }
 
-  /** A window payout (seq first: the last streamed for an id wins) or, without seq, a looked-up one. */
-  payout(payout: ReconPayout, withSeq = false): void {
+  /** A looked-up payout (the window's come from their file: ReconStore.loadPayoutsJson). */
+  payout(payout: ReconPayout): void {
     const a = this.appender;
     const big = (v: number | undefined) => optional(a, v, (n) => a.appendBigInt(BigInt(n)));
     const text = (v: string | undefined) => optional(a, v, (s) => a.appendVarchar(s));
-    if (withSeq) a.appendBigInt(BigInt(this.seq++));
     a.appendVarchar(payout.payoutId);
     a.appendVarchar(payout.idempotencyKey);
     text(payout.batchId);
@@ -419,14 +465,6 @@ export class StoreAppender {
     text(payout.payoutBatchId);
     text(payout.senderBatchId);
     a.appendInteger(bucketOf(payout.payoutId, this.buckets));
-    a.endRow();
-  }
-
-  ledger(fact: LedgerFact): void {
-    const a = this.appender;
-    a.appendVarchar(fact.payoutId);
-    a.appendBigInt(BigInt(fact.sentMinor));
-    a.appendBigInt(BigInt(fact.feeMinor));
     a.endRow();
   }
 

@@ -13,6 +13,7 @@ import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
+import type { AthenaDayEngine } from '../../adapters/reconciliation/athena-day';
 import {
   AUDIT_EXPORT_NAME,
   MANIFEST_NAME,
@@ -68,6 +69,12 @@ export interface RunPorts {
   readonly workRoot?: string;
   /** Spill buckets of the engine (PARTITION_COUNT when absent); the simulation's tiny days need one. */
   readonly partitions?: number;
+  /**
+   * The athena engine (stage option reconciliationEngine=athena): the day's partitions go to the
+   * lake and the portable SQL runs on Athena, checked against the Lambda's rows before anything is
+   * published. Absent (the default), a run writes no partition and calls no Athena.
+   */
+  readonly athena?: Pick<AthenaDayEngine, 'reconcileDay'>;
 }
 
 export interface RunDependencies extends RunPorts {
@@ -100,7 +107,7 @@ export async function runReconciliation(
     const evidence = await deps.store.putEvidence(evidenceKey(deps.provider, date), reportPath);
     run.reportKey = evidence.key;
     run.reportEtag = evidence.etag;
-    const { result, exceptionCount } = await matchDay(deps, date, work, reportPath, evidence);
+    const { result, exceptionCount } = await matchDay(deps, { date, runId: run.runId, work, reportPath }, evidence);
     const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
     await publishExports(deps, date, run.runId, evidence, result, audit);
     const finished = succeeded(run, result, exceptionCount, deps.now().toISOString());
@@ -141,9 +148,17 @@ async function startRun(
 type Evidence = Awaited<ReturnType<ExportStore['putEvidence']>>;
 type EngineRun = Awaited<ReturnType<typeof runEngine>>;
 
-/** The engine over the day: each mismatch opens (or updates) its owned exception; matches are marked. */
-async function matchDay(deps: RunPorts, date: string, work: string, reportPath: string, evidence: Evidence) {
+/**
+ * The engine over the day: each mismatch opens (or updates) its owned exception; matches are marked.
+ * With the athena engine, the day's partitions are written as DuckDB loads them, then Athena runs.
+ */
+async function matchDay(
+  deps: RunPorts,
+  { date, runId, work, reportPath }: { date: string; runId: string; work: string; reportPath: string },
+  evidence: Evidence,
+) {
   const window = dayWindow(date);
+  const lakeRoot = deps.athena === undefined ? undefined : join(work, 'lake');
   const nowIso = () => deps.now().toISOString();
   let exceptionCount = 0;
   const result = await runEngine(
@@ -154,6 +169,7 @@ async function matchDay(deps: RunPorts, date: string, work: string, reportPath: 
       ledger: deps.payouts.ledgerFactsFrom(window),
       outputDir: work,
       ...(deps.partitions === undefined ? {} : { partitions: deps.partitions }),
+      ...(lakeRoot === undefined ? {} : { lakeRoot }),
     },
     {
       openException: async (row, ref) => {
@@ -179,6 +195,10 @@ async function matchDay(deps: RunPorts, date: string, work: string, reportPath: 
       onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
     },
   );
+  if (deps.athena !== undefined && lakeRoot !== undefined) {
+    const lambdaRows = result.files.find((f) => f.name === 'reconciliation.csv')!.rows;
+    await deps.athena.reconcileDay({ date, runId, root: lakeRoot, keys: result.lakeKeys, lambdaRows });
+  }
   return { result, exceptionCount };
 }
 
