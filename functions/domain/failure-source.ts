@@ -30,6 +30,11 @@ export const FAILURE_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   invalid_account_number: 'recipient',
   no_account: 'recipient',
   unsupported_card: 'recipient',
+  // Stripe's refusals of a payout's destination (docs.stripe.com/error-codes), and a recipient with no
+  // connected account to pay out from (the Stripe adapter's own check).
+  bank_account_unusable: 'recipient',
+  bank_account_declined: 'recipient',
+  stripe_account_missing: 'recipient',
   could_not_process: 'provider',
   declined: 'provider',
   canceled_by_provider: 'provider',
