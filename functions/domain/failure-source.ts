@@ -43,6 +43,7 @@ export const FAILURE_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   provider_timeout: 'provider',
   // Our balance at the provider, our currency set-up, our idempotency keys: all ours to fix.
   insufficient_funds: 'platform',
+  balance_insufficient: 'platform',
   invalid_currency: 'platform',
   idempotency_key_reused: 'platform',
   provider_authentication_failed: 'platform',
