@@ -1,4 +1,8 @@
-import { ProviderProtocolError, ProviderRejectedError } from '../../domain/provider-errors';
+import {
+  ProviderAuthenticationError,
+  ProviderProtocolError,
+  ProviderRejectedError,
+} from '../../domain/provider-errors';
 import type {
   CancelRequest,
   CancelResult,
@@ -13,6 +17,7 @@ import type {
 import { mapStripeState } from '../../domain/provider-status';
 import { isStripeAccountId, parseStripeReference, stripeReference } from '../../domain/stripe-reference';
 import type { ProviderName } from '../../shared/names';
+import type { StripeCredentials } from './provider-credentials';
 import { withProviderRetries, type Operation, type RetryLoopOptions } from './provider-retry';
 import { formEncode, STRIPE_PATHS, type StripeList, type StripePayout } from './stripe-api';
 import { stripeRequest, type StripeAnswer } from './stripe-http';
@@ -43,8 +48,8 @@ export const ACTION_TIMEOUT_MS = 3_000;
 export const ACTION_ATTEMPTS_MAX = 2;
 
 export interface StripeProviderOptions extends RetryLoopOptions {
-  readonly secretKey: string;
-  readonly baseUrl?: string;
+  /** Fixed (tests, provider-check) or read when needed and cached (Secrets Manager, the twin's file). */
+  readonly credentials: StripeCredentials | (() => Promise<StripeCredentials>);
   readonly fetch?: typeof fetch;
   readonly submitTimeoutMs?: number;
   readonly statusTimeoutMs?: number;
@@ -218,20 +223,34 @@ export class StripeProvider implements ProviderPort {
     }
   }
 
-  private call(
+  private async call(
     operation: Operation,
     attemptsMax: number,
     timeoutMs: number,
     request: Omit<Parameters<typeof stripeRequest>[1], 'timeoutMs' | 'operation'>,
   ): Promise<StripeAnswer> {
+    const { credentials } = this.options;
+    const { secretKey, baseUrl } = typeof credentials === 'function' ? await readCredentials(credentials) : credentials;
     const connection = {
-      baseUrl: (this.options.baseUrl ?? STRIPE_API_BASE_URL).replace(/\/+$/, ''),
-      secretKey: this.options.secretKey,
+      baseUrl: (baseUrl ?? STRIPE_API_BASE_URL).replace(/\/+$/, ''),
+      secretKey,
       fetch: this.options.fetch ?? fetch,
     };
     return withProviderRetries(operation, attemptsMax, this.options, () =>
       stripeRequest(connection, { ...request, operation, timeoutMs }),
     );
+  }
+}
+
+/** Unreadable credentials are configuration a human fixes, named without their text (it is a secret). */
+async function readCredentials(load: () => Promise<StripeCredentials>): Promise<StripeCredentials> {
+  try {
+    return await load();
+  } catch (error) {
+    throw new ProviderAuthenticationError(`stripe credentials could not be read: ${(error as Error).message}`, {
+      provider: PROVIDER_NAME,
+      cause: error,
+    });
   }
 }
 

@@ -125,8 +125,7 @@ export const stripeSubject: ConformanceSubject = {
   },
   adapter: (standIn, { sleep, timeoutMs }) =>
     new StripeProvider({
-      secretKey: STRIPE_TEST_SECRET_KEY,
-      baseUrl: standIn.baseUrl,
+      credentials: { secretKey: STRIPE_TEST_SECRET_KEY, baseUrl: standIn.baseUrl },
       sleep,
       submitTimeoutMs: timeoutMs,
       statusTimeoutMs: timeoutMs,
@@ -150,7 +149,9 @@ export const stripeSubject: ConformanceSubject = {
   },
   paging: {
     async listAll(standIn, pageSize) {
-      const adapter = new StripeProvider({ secretKey: STRIPE_TEST_SECRET_KEY, baseUrl: standIn.baseUrl });
+      const adapter = new StripeProvider({
+        credentials: { secretKey: STRIPE_TEST_SECRET_KEY, baseUrl: standIn.baseUrl },
+      });
       const references: string[] = [];
       for await (const { reference } of adapter.listAll(pageSize, STRIPE_TEST_ACCOUNT)) references.push(reference);
       return references;
