@@ -96,6 +96,11 @@ export const ENV = {
   stripeCredentialsArn: 'STRIPE_CREDENTIALS_ARN',
   /** The twin only: a JSON file of every provider's credentials (config/provider-credentials.example.json). */
   providerCredentialsFile: 'PROVIDER_CREDENTIALS_FILE',
+  /** `npm run provider-check` only (never a function): the provider whose live sandbox the suite runs against. */
+  providerCheck: 'PROVIDER_CHECK',
+  /** provider-check: a Stripe test-mode secret key (sk_test_…) and a test connected account (acct_…). */
+  stripeSandboxSecretKey: 'STRIPE_SANDBOX_SECRET_KEY',
+  stripeSandboxAccount: 'STRIPE_SANDBOX_ACCOUNT',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',

@@ -1,5 +1,9 @@
 import Stripe from 'stripe';
-import { PROVIDER_NAME, StripeProvider } from '../../../functions/adapters/providers/stripe-provider';
+import {
+  PROVIDER_NAME,
+  STRIPE_API_BASE_URL,
+  StripeProvider,
+} from '../../../functions/adapters/providers/stripe-provider';
 import { mapStripeState, STRIPE_PAYOUT_STATES } from '../../../functions/domain/provider-status';
 import { parseStripeReport, renderStripeReport } from '../../../functions/domain/reconciliation/stripe-report';
 import {
@@ -19,7 +23,7 @@ import type { ConformanceSubject, SignedWebhook, StandIn, WebhookTestVector } fr
 
 export const STRIPE_TEST_SECRET_KEY = 'sk_test_conformance_51StandIn0000000000';
 export const STRIPE_TEST_ACCOUNT = 'acct_1ConformanceTest';
-const STRIPE_WEBHOOK_SECRET = 'whsec_conformance_stripe_0123456789abcdef';
+export const STRIPE_WEBHOOK_SECRET = 'whsec_conformance_stripe_0123456789abcdef';
 const encoder = new TextEncoder();
 const oracle = new Stripe('sk_test_oracle_only');
 
@@ -52,7 +56,17 @@ const VECTORS = [
 type StripeStandInHandle = Awaited<ReturnType<typeof startStripeStandIn>>;
 const handles = new WeakMap<StandIn, StripeStandInHandle>();
 
+/** A live sandbox run (`npm run provider-check -- stripe`): Stripe's test mode, its key and a connected account. */
+export interface StripeLiveTarget {
+  readonly secretKey: string;
+  readonly account: string;
+}
+const live = new WeakMap<StandIn, StripeLiveTarget>();
+const keyOf = (standIn: StandIn): string => live.get(standIn)?.secretKey ?? STRIPE_TEST_SECRET_KEY;
+const accountOf = (standIn: StandIn): string => live.get(standIn)?.account ?? STRIPE_TEST_ACCOUNT;
+
 function sdkFor(standIn: StandIn): Stripe {
+  if (live.has(standIn)) return new Stripe(keyOf(standIn), { maxNetworkRetries: 0 });
   const url = new URL(standIn.baseUrl);
   return new Stripe(STRIPE_TEST_SECRET_KEY, {
     host: url.hostname,
@@ -65,22 +79,28 @@ function sdkFor(standIn: StandIn): Stripe {
 /** The SDK creates (twice, one key), reads, lists, cancels, and reads Stripe's error bodies as its own errors. */
 async function sdkRoundTrip(standIn: StandIn): Promise<void> {
   const stripe = sdkFor(standIn);
-  const options = { idempotencyKey: `po_conf_sdk_${Date.now()}`, stripeAccount: STRIPE_TEST_ACCOUNT };
+  const account = accountOf(standIn);
+  const options = { idempotencyKey: `po_conf_sdk_${Date.now()}`, stripeAccount: account };
   const params = { amount: 700, currency: 'usd', metadata: { payout_id: options.idempotencyKey } };
   const created = await stripe.payouts.create(params, options);
   const replayed = await stripe.payouts.create(params, options);
-  const read = await stripe.payouts.retrieve(created.id, {}, { stripeAccount: STRIPE_TEST_ACCOUNT });
-  const page = await stripe.payouts.list({ limit: 1 }, { stripeAccount: STRIPE_TEST_ACCOUNT });
-  const canceled = await stripe.payouts.cancel(created.id, {}, { stripeAccount: STRIPE_TEST_ACCOUNT });
-  const missing = await stripe.payouts.retrieve('po_missing', {}, { stripeAccount: STRIPE_TEST_ACCOUNT }).then(
+  const read = await stripe.payouts.retrieve(created.id, {}, { stripeAccount: account });
+  const page = await stripe.payouts.list({ limit: 1 }, { stripeAccount: account });
+  const canceled = await stripe.payouts.cancel(created.id, {}, { stripeAccount: account });
+  const missing = await stripe.payouts.retrieve('po_missing', {}, { stripeAccount: account }).then(
     () => undefined,
     (error: unknown) => error,
   );
-  handles.get(standIn)?.inject({ kind: 'http_status', status: 429, count: 1 });
-  const limited = await stripe.payouts.list({ limit: 1 }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const handle = handles.get(standIn);
+  handle?.inject({ kind: 'http_status', status: 429, count: 1 });
+  // Only the stand-in can be made to answer 429 on cue.
+  const limited =
+    handle === undefined
+      ? new Stripe.errors.StripeRateLimitError({ message: 'live: not injected' })
+      : await stripe.payouts.list({ limit: 1 }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
   const facts = {
     replayed: replayed.id === created.id && replayed.lastResponse.headers['idempotent-replayed'] === 'true',
     read: read.id === created.id && read.amount === 700 && read.metadata?.['payout_id'] === options.idempotencyKey,
@@ -97,13 +117,13 @@ async function sdkRoundTrip(standIn: StandIn): Promise<void> {
   stripe.webhooks.constructEvent(body, header, STRIPE_WEBHOOK_SECRET);
 }
 
-export const stripeSubject: ConformanceSubject = {
+const base: ConformanceSubject = {
   provider: PROVIDER_NAME,
   submission: (payoutId) => ({
     payoutId,
     amountMinor: 1_234,
     currency: 'USD',
-    destination: { country: 'US', method: 'ach', fields: { stripe_account: STRIPE_TEST_ACCOUNT } },
+    destination: { country: 'US', method: 'stripe_connect', fields: { stripe_account: STRIPE_TEST_ACCOUNT } },
     recipient: { name: 'Conformance Recipient' },
     description: 'conformance suite payout',
   }),
@@ -125,7 +145,7 @@ export const stripeSubject: ConformanceSubject = {
   },
   adapter: (standIn, { sleep, timeoutMs }) =>
     new StripeProvider({
-      credentials: { secretKey: STRIPE_TEST_SECRET_KEY, baseUrl: standIn.baseUrl },
+      credentials: { secretKey: keyOf(standIn), baseUrl: standIn.baseUrl },
       sleep,
       submitTimeoutMs: timeoutMs,
       statusTimeoutMs: timeoutMs,
@@ -150,11 +170,29 @@ export const stripeSubject: ConformanceSubject = {
   paging: {
     async listAll(standIn, pageSize) {
       const adapter = new StripeProvider({
-        credentials: { secretKey: STRIPE_TEST_SECRET_KEY, baseUrl: standIn.baseUrl },
+        credentials: { secretKey: keyOf(standIn), baseUrl: standIn.baseUrl },
       });
       const references: string[] = [];
-      for await (const { reference } of adapter.listAll(pageSize, STRIPE_TEST_ACCOUNT)) references.push(reference);
+      for await (const { reference } of adapter.listAll(pageSize, accountOf(standIn))) references.push(reference);
       return references;
     },
   },
 };
+
+export const stripeSubject: ConformanceSubject = base;
+
+/** The same subject against Stripe's own test mode: no stand-in, so the fault checks skip. */
+export function stripeLiveSubject(target: StripeLiveTarget): ConformanceSubject {
+  return {
+    ...base,
+    submission: (payoutId) => {
+      const submission = base.submission!(payoutId);
+      return { ...submission, destination: { ...submission.destination, fields: { stripe_account: target.account } } };
+    },
+    async startStandIn() {
+      const standIn: StandIn = { baseUrl: STRIPE_API_BASE_URL, close: async () => undefined };
+      live.set(standIn, target);
+      return standIn;
+    },
+  };
+}
