@@ -39,7 +39,9 @@ export function stripeCredentialsFromEnv(
   if (file !== undefined && file !== '')
     return cached(async () => entryOf(await readFile(resolve(file), 'utf8'), 'stripe'), nowMs);
   if (arn === undefined || arn === '') return undefined;
-  if (loadSecret === undefined) throw new ProviderCredentialsError(`${ENV.stripeCredentialsArn} is set but no loader`);
+  // Failing on use, not at build: the function's other providers keep working, and a Stripe call says why.
+  if (loadSecret === undefined)
+    return () => Promise.reject(new ProviderCredentialsError(`${ENV.stripeCredentialsArn} is set but no loader`));
   return cached(async () => stripeCredentialsOf(parseObject(await loadSecret(arn), 'stripe')), nowMs);
 }
 
