@@ -1,9 +1,11 @@
+import { rootCertificates } from 'node:tls';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { InboxRepository } from '../adapters/inbox-repository';
+import { PaypalCertificateSource } from '../adapters/providers/paypal-certs';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV, METRICS } from '../shared/names';
@@ -40,6 +42,12 @@ function dependencies(): IntakeDeps {
     },
     nowMs: () => Date.now(),
     log: (message, detail) => logger.info(message, detail),
+    // PayPal's signing chain must lead to a root Node ships (Mozilla's list), from PayPal's own origins only.
+    paypalCertificates: new PaypalCertificateSource({
+      fetch,
+      nowMs: () => Date.now(),
+      trustedRootsPem: rootCertificates,
+    }),
   };
   return deps;
 }
