@@ -1,5 +1,5 @@
 import { X509Certificate, verify as verifySignature } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { crc32 } from './crc32';
 import {
   fail,
   SIGNATURE_TOLERANCE_SECONDS,
@@ -47,7 +47,7 @@ export function paypalSignedString(
   webhookId: string,
   rawBody: Uint8Array,
 ): string {
-  return `${transmissionId}|${transmissionTime}|${webhookId}|${crc32(rawBody) >>> 0}`;
+  return `${transmissionId}|${transmissionTime}|${webhookId}|${crc32(rawBody)}`;
 }
 
 export function verifyPaypalSignature(input: VerifyInput): VerificationResult {

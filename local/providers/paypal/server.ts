@@ -63,6 +63,8 @@ export interface PaypalStandIn {
     requests(): readonly RecordedRequest[];
     /** Drops every token, as PayPal may before `expires_in`: the next call answers 401. */
     revokeTokens(): void;
+    /** Forgets every PayPal-Request-Id, as PayPal does after 30 days (a reused sender_batch_id is still refused). */
+    forgetRequestIds(): void;
   };
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startPaypalStandIn(options: PaypalStandInOptions): Promise
       setState: (reference, providerState) => state.webhooks!.moveItem(books, reference, providerState),
       requests: () => [...state.recorded],
       revokeTokens: () => state.tokens.clear(),
+      forgetRequestIds: () => books.forgetRequestIds(),
     },
     close: () => closeServer(server, state),
   };

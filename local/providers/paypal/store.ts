@@ -55,6 +55,10 @@ export class PaypalBooks {
     this.answersByRequestId.set(requestId, answer);
   }
 
+  forgetRequestIds(): void {
+    this.answersByRequestId.clear();
+  }
+
   batchIdForSender(senderBatchId: string): string | undefined {
     return this.bySenderBatchId.get(senderBatchId);
   }

@@ -9,7 +9,12 @@ import { parsePaypalReport } from '../../../functions/domain/reconciliation/payp
 import { PAYPAL_HEADERS, verifyPaypalSignature } from '../../../functions/domain/webhook-signatures';
 import { SIGNATURE_TOLERANCE_SECONDS } from '../../../functions/domain/webhook-signatures/verification';
 import { renderPaypalReport } from '../../../local/providers/paypal/report';
-import { startPaypalStandIn, TEST_BATCHES_PATH, type PaypalStandIn } from '../../../local/providers/paypal/server';
+import {
+  CERT_PATH,
+  startPaypalStandIn,
+  TEST_BATCHES_PATH,
+  type PaypalStandIn,
+} from '../../../local/providers/paypal/server';
 import { signPaypalDelivery, TEST_PKI } from '../../../local/providers/paypal/webhook-signer';
 import type { ConformanceSubject, SignedWebhook, StandIn, WebhookTestVector } from '../subject';
 
@@ -115,7 +120,7 @@ export const paypalSubject: ConformanceSubject = {
   provider: PROVIDER_NAME,
   async startStandIn() {
     const standIn = await startPaypalStandIn({ ...CONFORMANCE_CREDENTIALS, webhookId: CONFORMANCE_WEBHOOK_ID });
-    certificates.set(signPaypalStandInCertUrl(standIn), TEST_PKI.chainPem());
+    trustStandIn(standIn);
     const view: StandIn = { baseUrl: standIn.baseUrl, controls: standIn.controls, close: () => standIn.close() };
     standIns.set(view, standIn);
     return view;
@@ -181,6 +186,7 @@ export const paypalSubject: ConformanceSubject = {
   },
 };
 
-function signPaypalStandInCertUrl(standIn: PaypalStandIn): string {
-  return `${standIn.baseUrl}/v1/notifications/certs/CERT-standin-test`;
+/** Lets verifyWithTestPki find a stand-in's certificate, as the cert port would fetch it from there. */
+export function trustStandIn(standIn: PaypalStandIn): void {
+  certificates.set(`${standIn.baseUrl}${CERT_PATH}`, TEST_PKI.chainPem());
 }
