@@ -18,10 +18,10 @@ import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../f
 import { signPaypalDelivery, TEST_PKI } from '../local/providers/paypal/webhook-signer';
 
 /**
- * Where the twin's PayPal deliveries say their certificate is. PayPal's own origins are the only
- * ones intake fetches from in AWS; the twin's stand-in serves the test chain (local/providers/paypal).
+ * Where the twin's PayPal deliveries say their certificate is: a URL the twin's certificates file
+ * (config/paypal-webhook-certs.local.json) maps to the test chain, so nothing is fetched.
  */
-export const LOCAL_PAYPAL_CERT_URL = 'http://127.0.0.1:0/v1/notifications/certs/CERT-standin-test';
+export const LOCAL_PAYPAL_CERT_URL = 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-twin-local-test';
 
 export type SignedProvider = WebhookProvider;
 

@@ -92,6 +92,11 @@ export const ENV = {
   sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',
   webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
   webhookSecretsFile: 'WEBHOOK_SECRETS_FILE',
+  /**
+   * intake-webhook in the twin only: PayPal signing certificates from a file (URL → chain, and the
+   * roots), instead of fetching them from PayPal's origins and trusting Node's roots.
+   */
+  paypalWebhookCertsFile: 'PAYPAL_WEBHOOK_CERTS_FILE',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PAYPAL_HEADERS, PAYPAL_SIGNING_CERT_NAME } from '../../domain/webhook-signatures/paypal';
 import type { SigningCertificate } from '../../domain/webhook-signatures/verification';
 
@@ -94,4 +96,31 @@ export class PaypalCertificateSource {
     this.cache.set(url, { chainPem: text, fetchedAtMs: now });
     return text;
   }
+}
+
+/** What intake needs from a certificate source. */
+export interface DeliveryCertificates {
+  forDelivery(headers: Readonly<Record<string, string | undefined>>): Promise<SigningCertificate | undefined>;
+}
+
+/**
+ * The twin's certificates (PAYPAL_WEBHOOK_CERTS_FILE): `{ "roots": [pem file…], "certificates":
+ * { "<cert url>": [pem file…] } }`, paths relative to the file. Nothing is fetched: the twin is offline,
+ * and its test PKI (local/providers/paypal/test-certs) must never be trusted in AWS, where this is unset.
+ */
+export function fileCertificates(file: string): DeliveryCertificates {
+  const base = resolve(file, '..');
+  const config = JSON.parse(readFileSync(file, 'utf8')) as { roots: string[]; certificates: Record<string, string[]> };
+  const read = (paths: readonly string[]) => paths.map((path) => readFileSync(resolve(base, path), 'utf8')).join('');
+  const trustedRootsPem = config.roots.map((path) => read([path]));
+  const chains = new Map(Object.entries(config.certificates).map(([url, paths]) => [url, read(paths)]));
+  return {
+    forDelivery: async (headers) => {
+      const url = headers[PAYPAL_HEADERS.certUrl];
+      const chainPem = url === undefined ? undefined : chains.get(url);
+      return url === undefined || chainPem === undefined
+        ? undefined
+        : { url, chainPem, trustedRootsPem, leafNames: [PAYPAL_SIGNING_CERT_NAME] };
+    },
+  };
 }
