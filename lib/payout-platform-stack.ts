@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import corridorMatrix from '../config/corridors.json';
 import { ENV, STACK_OUTPUTS } from '../functions/shared/names';
 import { ApiConstruct } from './api-construct';
 import { AuditConstruct } from './audit-construct';
@@ -12,6 +13,7 @@ import { acknowledgeStackFindings } from './nag-acknowledgements';
 import { ObservabilityConstruct } from './observability-construct';
 import { OpsConstruct } from './ops-construct';
 import { PayoutsConstruct } from './payouts-construct';
+import { ProviderCredentialsConstruct } from './provider-credentials';
 import { createDeadLetterQueue } from './queue-with-dlq';
 import { ReconciliationConstruct } from './reconciliation-construct';
 import { WebhooksConstruct } from './webhooks-construct';
@@ -78,6 +80,11 @@ export class PayoutPlatformStack extends Stack {
       sandboxProviderUrl: config.sandboxProviderUrl,
       scheduleDeadLetterQueue: scheduleDlq,
     });
+    // The corridors choose the provider; each provider they name needs an adapter and, if it has any, its secret.
+    const credentials = new ProviderCredentialsConstruct(this, 'ProviderCredentials', {
+      corridors: corridorMatrix.corridors,
+    });
+    credentials.grantTo([payouts.submitPayout, payouts.payoutActions, ops.sweep]);
     new AuditConstruct(this, 'Audit', { data, api, functions });
     const uploads = new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
     const batches = new BatchesConstruct(this, 'Batches', {

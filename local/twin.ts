@@ -25,6 +25,9 @@ import { SqsPoller } from './aws/sqs-poller.js';
 import { synthesize } from './template/synth.js';
 import { loadTemplate } from './template/template.js';
 import { startSandboxProvider } from './sandbox/sandbox-process.js';
+import { ENV } from '../functions/shared/names.js';
+import { startProviderStandIns } from './providers/start-stand-ins.js';
+import type { StartedTwinStandIn } from './providers/twin-stand-in.js';
 import { twinInventory } from './inventory.js';
 
 export interface TwinOptions {
@@ -55,6 +58,8 @@ export interface Twin {
   clock: TwinClock;
   pollers: Map<string, SqsPoller>;
   sandboxProviderUrl: string;
+  /** The providers' stand-ins (local/providers/stand-ins.ts), by provider name. */
+  providerStandIns: Readonly<Record<string, StartedTwinStandIn>>;
   /** Local id of the hosted-UI app client operators' tokens come from. */
   operatorClientId: string | undefined;
   /** The twin's Cognito: client-credentials and operator tokens, through the pre-token trigger. */
@@ -181,6 +186,13 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       buckets: model.buckets.length,
     });
     health.set('sandboxProvider', { status: 'ok', url: sandbox.url });
+    const providerStandIns = await startProviderStandIns({
+      apiUrl: api.url,
+      webhookSecretsFile: config.env[ENV.webhookSecretsFile] ?? './config/webhook-secrets.local.json',
+      stateDir: dirs.root,
+    });
+    stoppers.push(() => providerStandIns.stop());
+    phase(`provider stand-ins ready: ${Object.keys(providerStandIns.byProvider).join(', ')}`);
     clockControl.attach({ sandbox });
 
     const context: ResolveContext = {
@@ -190,7 +202,12 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       apiUrl: api.url,
       issuerUrl: issuer,
     };
-    const twinEnvironment = { ...emulators.awsEnvironment, SANDBOX_PROVIDER_URL: sandbox.url, ...config.env };
+    const twinEnvironment = {
+      ...emulators.awsEnvironment,
+      SANDBOX_PROVIDER_URL: sandbox.url,
+      [ENV.providerCredentialsFile]: providerStandIns.credentialsFile,
+      ...config.env,
+    };
     runtime = new LambdaRuntime(
       model.functions.map((spec) => ({ spec, environment: functionEnvironment(spec, context, twinEnvironment) })),
       { clockBuffer: clock.buffer },
@@ -293,6 +310,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       clock,
       pollers,
       sandboxProviderUrl: sandbox.url,
+      providerStandIns: providerStandIns.byProvider,
       operatorClientId,
       cognito,
       clients,

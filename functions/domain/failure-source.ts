@@ -31,6 +31,11 @@ export const FAILURE_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   invalid_account_number: 'recipient',
   no_account: 'recipient',
   unsupported_card: 'recipient',
+  // Stripe's refusals of a payout's destination (docs.stripe.com/error-codes), and a recipient with no
+  // connected account to pay out from (the Stripe adapter's own check).
+  bank_account_unusable: 'recipient',
+  bank_account_declined: 'recipient',
+  stripe_account_missing: 'recipient',
   could_not_process: 'provider',
   declined: 'provider',
   canceled_by_provider: 'provider',
@@ -39,6 +44,7 @@ export const FAILURE_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   provider_timeout: 'provider',
   // Our balance at the provider, our currency set-up, our idempotency keys: all ours to fix.
   insufficient_funds: 'platform',
+  balance_insufficient: 'platform',
   invalid_currency: 'platform',
   idempotency_key_reused: 'platform',
   provider_authentication_failed: 'platform',

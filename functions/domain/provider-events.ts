@@ -2,6 +2,7 @@ import { assertNever } from './assert-never';
 import type { PayoutEvent } from './lifecycle';
 import { readPaypalEvent } from './paypal-events';
 import { mapSandboxState, mapStripeState, type MappedProviderState } from './provider-status';
+import { stripeReference } from './stripe-reference';
 import type { WebhookProvider } from './webhook-signatures';
 
 /**
@@ -142,7 +143,9 @@ function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
   if (money.kind === 'invalid') return { kind: 'invalid', reason: `stripe payout ${money.reason}` };
   return fromState(mapStripeState(state), {
     payoutId: stringOf(asRecord(object['metadata'])?.['payout_id']),
-    providerReference: stringOf(object['id']),
+    // A connected account's event names its account at the top level (Connect webhooks): the reference is
+    // the adapter's `acct_…/po_…`, so an account that does not own the payout fails event ownership.
+    providerReference: stripeReferenceOf(stringOf(record?.['account']), stringOf(object['id'])),
     occurredAt:
       typeof created === 'number' && Number.isInteger(created) ? new Date(created * 1_000).toISOString() : undefined,
     statusReason: stringOf(object['failure_code']),
@@ -157,6 +160,10 @@ function mapPaypalEvent(eventType: string, body: unknown): MappedWebhookEvent {
   if (reading.kind !== 'item') return reading;
   const { mapped, ...refs } = reading.event;
   return fromState(mapped, refs);
+}
+
+function stripeReferenceOf(account: string | undefined, id: string | undefined): string | undefined {
+  return id === undefined ? undefined : stripeReference(account, id);
 }
 
 interface EventRefs {

@@ -5,7 +5,16 @@ import { DomainError } from './domain-error';
  * Bank account fields a corridor can require, each with its own check and its own named error, so
  * a caller learns which field to fix (`destination.iban`) and why, not just "invalid destination".
  */
-export const RECIPIENT_FIELDS = ['iban', 'account_number', 'routing_number', 'sort_code', 'ifsc'] as const;
+export const RECIPIENT_FIELDS = [
+  'iban',
+  'account_number',
+  'routing_number',
+  'sort_code',
+  'ifsc',
+  'stripe_account',
+] as const;
+/** A Stripe connected account id (Stripe corridors pay from it to its own external account: docs/providers/stripe.md). */
+const STRIPE_ACCOUNT_PATTERN = /^acct_[A-Za-z0-9]{1,64}$/;
 export type RecipientField = (typeof RECIPIENT_FIELDS)[number];
 
 export class RecipientFieldError extends DomainError {
@@ -170,6 +179,14 @@ export function validateRecipientField(field: RecipientField, rawValue: string, 
           field,
           'ifsc_invalid',
           'ifsc must be four letters, a zero and six letters or digits',
+        );
+      return rawValue;
+    case 'stripe_account':
+      if (!STRIPE_ACCOUNT_PATTERN.test(rawValue))
+        throw new RecipientFieldError(
+          field,
+          'stripe_account_invalid',
+          'stripe_account must be a Stripe account id (acct_…)',
         );
       return rawValue;
     default:

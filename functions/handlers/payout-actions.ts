@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ulid } from 'ulidx';
@@ -5,6 +6,7 @@ import { ActionKeyLocks } from '../adapters/action-keys';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
+import { secretsManagerLoader } from '../adapters/providers/secrets-manager-loader';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import { idempotentAction } from '../app/actions/idempotent-action';
 import type { PayoutActionsDeps } from '../app/actions/payout-action-deps';
@@ -48,7 +50,9 @@ function dependencies(): PayoutActionsDeps {
       now: () => new Date(),
     }),
     enqueueSubmission: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
-    providers: providersFromEnv(process.env),
+    providers: providersFromEnv(process.env, {
+      loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),
+    }),
     now: () => new Date(),
     newReversalId: () => `${REVERSAL_ID_PREFIX}${ulid()}`,
     log: (message, detail) => logger.warn(message, detail),

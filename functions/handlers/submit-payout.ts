@@ -2,6 +2,7 @@
 // app/submission/submit-one.ts for what happens to it. Partial-batch responses: only the records that
 // failed (provider timeout, 5xx, a missing payout) are retried; after maxReceiveCount (5) they land
 // in SubmissionDlq, where the sweeper turns them into exceptions.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -9,8 +10,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
+import { secretsManagerLoader } from '../adapters/providers/secrets-manager-loader';
 import { parseSubmissionMessage } from '../adapters/submission-queue';
-import { isProviderError } from '../domain/provider-errors';
+import { isProviderError, type ProviderError } from '../domain/provider-errors';
 import { ENV, METRICS } from '../shared/names';
 import { submitOne, type SubmitterDeps } from '../app/submission/submit-one';
 
@@ -27,6 +29,26 @@ function countOutcome(outcome: string, detail?: string): void {
 const processor = new BatchProcessor(EventType.SQS);
 let deps: SubmitterDeps | undefined;
 
+/** Each in-process provider retry, logged by name and status only (never a request, never a credential). */
+function logProviderRetry(details: {
+  operation: string;
+  attempt: number;
+  error: ProviderError;
+  reason: string;
+  delayMs: number;
+}): void {
+  const { operation, attempt, error, reason, delayMs } = details;
+  logger.warn('provider retry', {
+    operation,
+    attempt,
+    error: error.name,
+    httpStatus: error.httpStatus,
+    reason,
+    delayMs,
+  });
+  countOutcome('provider_retry', error.name);
+}
+
 /** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
 function submitterDeps(): SubmitterDeps {
   deps ??= {
@@ -37,19 +59,9 @@ function submitterDeps(): SubmitterDeps {
       auditTable: requiredEnv(ENV.auditTable),
     }),
     providers: providersFromEnv(process.env, {
-      sandbox: {
-        onRetry: ({ operation, attempt, error, reason, delayMs }) => {
-          logger.warn('provider retry', {
-            operation,
-            attempt,
-            error: error.name,
-            httpStatus: error.httpStatus,
-            reason,
-            delayMs,
-          });
-          countOutcome('provider_retry', error.name);
-        },
-      },
+      sandbox: { onRetry: logProviderRetry },
+      stripe: { onRetry: logProviderRetry },
+      loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),
     }),
     nowIso: () => new Date().toISOString(),
   };

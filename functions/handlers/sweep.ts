@@ -1,3 +1,4 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { DeadLetterQueue } from '../adapters/dlq';
@@ -8,7 +9,8 @@ import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
 import { PayoutWaitingIndex } from '../adapters/payout-waiting-index';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
-import { PROVIDER_NAME, sandboxProviderFromEnv } from '../adapters/providers/sandbox-provider';
+import { providersFromEnv } from '../adapters/providers/registry';
+import { secretsManagerLoader } from '../adapters/providers/secrets-manager-loader';
 import { RecheckMarkers } from '../adapters/recheck-markers';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import { WebhookQueue } from '../adapters/webhook-queue';
@@ -52,7 +54,9 @@ function dependencies(): SweepDeps {
     reversals: payouts,
     waiting: new PayoutWaitingIndex(client, payoutsTable),
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
-    providers: { [PROVIDER_NAME]: sandboxProviderFromEnv(process.env) },
+    providers: providersFromEnv(process.env, {
+      loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),
+    }),
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),
     nowMs: () => Date.now(),
     log: (message, detail) => logger.warn(message, detail),

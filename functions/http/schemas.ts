@@ -61,6 +61,9 @@ export const destinationSchema = z
     routing_number: accountField.optional().describe('US ABA routing number'),
     sort_code: accountField.optional().describe('GB sort code, six digits'),
     ifsc: accountField.optional().describe('Indian Financial System Code'),
+    stripe_account: accountField
+      .optional()
+      .describe("Stripe Connect corridors: the recipient's connected account (acct_…)"),
   })
   .strict();
 

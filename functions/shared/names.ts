@@ -97,6 +97,15 @@ export const ENV = {
    * roots), instead of fetching them from PayPal's origins and trusting Node's roots.
    */
   paypalWebhookCertsFile: 'PAYPAL_WEBHOOK_CERTS_FILE',
+  /** Functions holding the provider registry: Secrets Manager ARN of Stripe's credentials `{ "secret_key": "sk_…" }`. */
+  stripeCredentialsArn: 'STRIPE_CREDENTIALS_ARN',
+  /** The twin only: a JSON file of every provider's credentials (config/provider-credentials.example.json). */
+  providerCredentialsFile: 'PROVIDER_CREDENTIALS_FILE',
+  /** `npm run provider-check` only (never a function): the provider whose live sandbox the suite runs against. */
+  providerCheck: 'PROVIDER_CHECK',
+  /** provider-check: a Stripe test-mode secret key (sk_test_…) and a test connected account (acct_…). */
+  stripeSandboxSecretKey: 'STRIPE_SANDBOX_SECRET_KEY',
+  stripeSandboxAccount: 'STRIPE_SANDBOX_ACCOUNT',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',
@@ -128,12 +137,33 @@ export const ENV = {
 export const QUEUE_MAX_RECEIVE_COUNT = 5;
 
 /**
- * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (webhooks and
- * status answers; its submission adapter has not landed) and PayPal Payouts (issue 14).
- * Provider references are indexed per name.
+ * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (submission,
+ * status, cancel, reversal, webhooks; issue 14) and PayPal Payouts (webhooks; its adapter is not in
+ * the registry yet, issue 14). Provider references are indexed per name.
  */
 export const PROVIDER_NAMES = ['sandbox', 'stripe', 'paypal'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export function isProviderName(value: unknown): value is ProviderName {
+  return typeof value === 'string' && (PROVIDER_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * What a stage needs for each provider a corridor names (issue 14): an adapter in the registry
+ * (functions/adapters/providers/registry.ts; test/unit/adapters/provider-registry.test.ts holds the two
+ * in step) and, unless `none`, a credentials secret, one per provider (lib/provider-credentials.ts creates
+ * it; the twin reads PROVIDER_CREDENTIALS_FILE). The sandbox needs only its URL. Synth fails for a
+ * corridor whose provider lacks either.
+ */
+export const PROVIDER_SETUP: Readonly<
+  Record<ProviderName, { readonly adapter: boolean; readonly credentials: 'none' | { readonly arnEnv: string } }>
+> = {
+  sandbox: { adapter: true, credentials: 'none' },
+  stripe: { adapter: true, credentials: { arnEnv: ENV.stripeCredentialsArn } },
+  // The adapter exists (adapters/providers/paypal-provider.ts) but the registry does not build it yet:
+  // a corridor naming paypal fails synth until it does, with a credentials secret of its own.
+  paypal: { adapter: false, credentials: 'none' },
+};
 
 /** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */
 export const WEBHOOK_PROVIDERS = PROVIDER_NAMES;

@@ -139,8 +139,14 @@ describe('Lambda functions', () => {
   });
 
   it('only the webhook intake may read the webhook secret', () => {
-    const readers = Object.values(ofType('AWS::IAM::Policy')).filter((policy) =>
-      JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'),
+    // The providers' credentials secrets (issue 14) have readers of their own: only the webhook secret is asked about.
+    const [webhookSecretId] = Object.keys(ofType('AWS::SecretsManager::Secret')).filter((id) =>
+      id.startsWith('WebhooksWebhookSecrets'),
+    );
+    const readers = Object.values(ofType('AWS::IAM::Policy')).filter(
+      (policy) =>
+        JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue') &&
+        JSON.stringify(policy.Properties.PolicyDocument).includes(`"Ref":"${webhookSecretId}"`),
     );
     expect(readers).toHaveLength(1);
     expect(JSON.stringify(readers[0]!.Properties.Roles)).toMatch(/IntakeWebhook/);

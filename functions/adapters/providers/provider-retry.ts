@@ -143,3 +143,42 @@ export function parseRetryAfter(header: string | null): number | undefined {
   if (header === null || !/^\d+$/.test(header.trim())) return undefined;
   return Number(header.trim());
 }
+
+export interface RetryLoopOptions {
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Told about each in-process retry (for logs and metrics). */
+  readonly onRetry?: (details: {
+    operation: Operation;
+    attempt: number;
+    error: ProviderError;
+    reason: string;
+    delayMs: number;
+  }) => void;
+}
+
+/** Runs `call` until it succeeds or `retryDecision` says stop; the one loop every adapter shares. */
+export async function withProviderRetries<T>(
+  operation: Operation,
+  attemptsMax: number,
+  options: RetryLoopOptions,
+  call: () => Promise<T>,
+): Promise<T> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms)));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const decision = retryDecision(error, operation, attempt, attemptsMax, options.random);
+      if (!decision.retry) throw error;
+      options.onRetry?.({
+        operation,
+        attempt,
+        error: error as ProviderError,
+        reason: decision.reason,
+        delayMs: decision.delayMs,
+      });
+      await sleep(decision.delayMs);
+    }
+  }
+}
