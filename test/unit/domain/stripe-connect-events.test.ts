@@ -20,7 +20,7 @@ const payout = (status: string): StripePayout =>
     created: 1_796_083_200,
     metadata: { payout_id: 'po_ours_1' },
     failure_code: status === 'failed' ? 'account_closed' : null,
-  }) as StripePayout;
+  }) as unknown as StripePayout;
 const eventOf = (account: string, status: string, type = `payout.${status}`) =>
   stripeEventOf({ account, payout: payout(status), type }, 1_796_083_260);
 const ours = {
