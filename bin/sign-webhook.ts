@@ -15,6 +15,13 @@ import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../functions/shared/names';
+import { signPaypalDelivery, TEST_PKI } from '../local/providers/paypal/webhook-signer';
+
+/**
+ * Where the twin's PayPal deliveries say their certificate is: a URL the twin's certificates file
+ * (config/paypal-webhook-certs.local.json) maps to the test chain, so nothing is fetched.
+ */
+export const LOCAL_PAYPAL_CERT_URL = 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-twin-local-test';
 
 export type SignedProvider = WebhookProvider;
 
@@ -54,8 +61,23 @@ export function signatureHeaders(
           timestamp: nowSeconds,
         }),
       };
+    case 'paypal':
+      // The secret is the webhook id; the signature is RSA with the repo's test key (not PayPal's).
+      return signPaypalDelivery({
+        rawBody: Buffer.from(rawBody),
+        webhookId: secret,
+        transmissionTime: new Date(nowSeconds * 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        certUrl: LOCAL_PAYPAL_CERT_URL,
+        keyPem: TEST_PKI.leafKeyPem(),
+      });
   }
 }
+
+const USER_AGENTS: Readonly<Record<SignedProvider, string>> = {
+  sandbox: 'sandbox-webhooks/1',
+  stripe: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+  paypal: 'PayPal/AUHD-214.0-58563016',
+};
 
 export interface SignOptions {
   secret?: string;
@@ -72,7 +94,7 @@ export function signedWebhookEvent(provider: SignedProvider, body: unknown, opti
   const headers = {
     host: '127.0.0.1:3000',
     'content-type': 'application/json',
-    'user-agent': provider === 'stripe' ? 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' : 'sandbox-webhooks/1',
+    'user-agent': USER_AGENTS[provider],
     ...signatureHeaders(provider, rawBody, options.secret ?? localWebhookSecret(provider), nowSeconds),
   };
   return {

@@ -14,6 +14,8 @@ import {
 } from '../../functions/adapters/providers/provider-retry.js';
 import { INBOX_RETENTION_SECONDS } from '../../functions/adapters/inbox-repository.js';
 import { EXCEPTION_CATEGORIES, SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../functions/domain/exceptions.js';
+import { PAYPAL_ITEM_EVENT_STATES } from '../../functions/domain/paypal-events.js';
+import { PAYPAL_BATCH_STATES } from '../../functions/domain/paypal-status.js';
 import { mapWebhookEvent } from '../../functions/domain/provider-events.js';
 import { SANDBOX_PAYOUT_STATES, STRIPE_PAYOUT_STATES } from '../../functions/domain/provider-status.js';
 import { SIGNATURE_TOLERANCE_SECONDS } from '../../functions/domain/webhook-signatures/verification.js';
@@ -113,6 +115,14 @@ function sampleBody(provider: WebhookProvider, state: string): unknown {
       return { data: { status: state, payout_id: 'po_sample' } };
     case 'stripe':
       return { data: { object: { object: 'payout', id: 'po_sample', status: state } } };
+    case 'paypal':
+      return {
+        resource: {
+          payout_item_id: 'PI_SAMPLE',
+          transaction_status: state,
+          payout_item: { sender_item_id: 'po_sample', amount: { currency: 'USD', value: '1.00' } },
+        },
+      };
     default:
       return provider satisfies never;
   }
@@ -127,6 +137,11 @@ function candidateTypes(provider: WebhookProvider): Array<{ type: string; state:
         ...STRIPE_PAYOUT_STATES.map((state) => ({ type: `payout.${state}`, state })),
         ...STRIPE_PAYOUT_STATES.map((state) => ({ type: 'payout.updated', state })),
         { type: 'payout.created', state: 'pending' },
+      ];
+    case 'paypal':
+      return [
+        ...Object.entries(PAYPAL_ITEM_EVENT_STATES).map(([type, state]) => ({ type, state })),
+        ...PAYPAL_BATCH_STATES.map((state) => ({ type: `PAYMENT.PAYOUTSBATCH.${state}`, state })),
       ];
     default:
       return provider satisfies never;

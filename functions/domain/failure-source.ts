@@ -1,6 +1,7 @@
 import { assertNever } from './assert-never';
 import type { ExceptionCategory } from './exceptions';
 import type { PayoutStatus } from './lifecycle';
+import { PAYPAL_FAILURE_SOURCE_BY_CODE } from './paypal-status';
 
 /**
  * Who a failed or stalled payout is waiting on (DESIGN §3, failure source), so support can tell a
@@ -51,6 +52,8 @@ export const FAILURE_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   compliance_review_failed: 'compliance',
   sanctions_screening_match: 'compliance',
   corridor_policy_gated: 'compliance',
+  // PayPal's upper-case error names, kept beside its state mapping.
+  ...PAYPAL_FAILURE_SOURCE_BY_CODE,
 };
 
 /** `statusReason` is a bare code (webhooks, polls) or `<code>: <message>` (a submission refusal). */

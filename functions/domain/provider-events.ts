@@ -1,5 +1,6 @@
 import { assertNever } from './assert-never';
 import type { PayoutEvent } from './lifecycle';
+import { readPaypalEvent } from './paypal-events';
 import { mapSandboxState, mapStripeState, type MappedProviderState } from './provider-status';
 import { stripeReference } from './stripe-reference';
 import type { WebhookProvider } from './webhook-signatures';
@@ -13,6 +14,8 @@ import type { WebhookProvider } from './webhook-signatures';
  *   the `webhook-id`.
  * stripe: `{ id: "evt_…", type: "payout.paid|failed|canceled|updated|…", created, data: { object:
  *   { id: "po_…", status, amount, currency, metadata: { payout_id }, failure_code? } } }`.
+ * paypal (paypal-events.ts): `{ id: "WH-…", event_type: "PAYMENT.PAYOUTS-ITEM.…", create_time,
+ *   resource: { payout_item_id, transaction_status, payout_item: { sender_item_id, amount } } }`.
  *
  * Amount and currency are mapped for the ownership check (event-ownership.ts): an integer count of
  * minor units (Stripe's `amount` is in the currency's smallest unit, as ours) and an upper-case ISO
@@ -38,13 +41,16 @@ export function webhookEnvelope(
 ): EnvelopeResult {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'invalid_json' };
   const record = body as Record<string, unknown>;
-  const eventType = typeof record['type'] === 'string' ? record['type'] : undefined;
+  // PayPal names the type `event_type`; the others `type`.
+  const typeField = record[provider === 'paypal' ? 'event_type' : 'type'];
+  const eventType = typeof typeField === 'string' ? typeField : undefined;
   let providerEventId: unknown;
   switch (provider) {
     case 'sandbox':
       providerEventId = headers['webhook-id'];
       break;
     case 'stripe':
+    case 'paypal':
       providerEventId = record['id'];
       break;
     default:
@@ -94,6 +100,8 @@ export function mapWebhookEvent(provider: WebhookProvider, eventType: string, bo
       return mapSandboxEvent(eventType, body);
     case 'stripe':
       return mapStripeEvent(eventType, body);
+    case 'paypal':
+      return mapPaypalEvent(eventType, body);
     default:
       return assertNever(provider, 'webhook provider');
   }
@@ -145,6 +153,13 @@ function mapStripeEvent(eventType: string, body: unknown): MappedWebhookEvent {
     amountMinor: money.amountMinor,
     currency: money.currency,
   });
+}
+
+function mapPaypalEvent(eventType: string, body: unknown): MappedWebhookEvent {
+  const reading = readPaypalEvent(eventType, body);
+  if (reading.kind !== 'item') return reading;
+  const { mapped, ...refs } = reading.event;
+  return fromState(mapped, refs);
 }
 
 function stripeReferenceOf(account: string | undefined, id: string | undefined): string | undefined {

@@ -1,9 +1,15 @@
+import { rootCertificates } from 'node:tls';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { InboxRepository } from '../adapters/inbox-repository';
+import {
+  fileCertificates,
+  PaypalCertificateSource,
+  type DeliveryCertificates,
+} from '../adapters/providers/paypal-certs';
 import { fileSecrets, secretsManagerSecrets, type WebhookSecretsSource } from '../adapters/webhook-secrets';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { ENV, METRICS } from '../shared/names';
@@ -19,6 +25,13 @@ function secretsSource(): WebhookSecretsSource {
   const file = process.env[ENV.webhookSecretsFile];
   if (file !== undefined && file !== '') return fileSecrets(file);
   return secretsManagerSecrets(new SecretsManagerClient({ maxAttempts: 3 }), requiredEnv(ENV.webhookSecretsArn));
+}
+
+/** PayPal's chain from its own origins, rooted in Node's bundled roots; the twin's from a file. */
+function paypalCertificates(): DeliveryCertificates {
+  const file = process.env[ENV.paypalWebhookCertsFile];
+  if (file !== undefined && file !== '') return fileCertificates(file);
+  return new PaypalCertificateSource({ fetch, nowMs: () => Date.now(), trustedRootsPem: rootCertificates });
 }
 
 let deps: IntakeDeps | undefined;
@@ -40,6 +53,7 @@ function dependencies(): IntakeDeps {
     },
     nowMs: () => Date.now(),
     log: (message, detail) => logger.info(message, detail),
+    paypalCertificates: paypalCertificates(),
   };
   return deps;
 }

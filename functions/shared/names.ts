@@ -92,6 +92,11 @@ export const ENV = {
   sandboxProviderUrl: 'SANDBOX_PROVIDER_URL',
   webhookSecretsArn: 'WEBHOOK_SECRETS_ARN',
   webhookSecretsFile: 'WEBHOOK_SECRETS_FILE',
+  /**
+   * intake-webhook in the twin only: PayPal signing certificates from a file (URL → chain, and the
+   * roots), instead of fetching them from PayPal's origins and trusting Node's roots.
+   */
+  paypalWebhookCertsFile: 'PAYPAL_WEBHOOK_CERTS_FILE',
   /** Functions holding the provider registry: Secrets Manager ARN of Stripe's credentials `{ "secret_key": "sk_…" }`. */
   stripeCredentialsArn: 'STRIPE_CREDENTIALS_ARN',
   /** The twin only: a JSON file of every provider's credentials (config/provider-credentials.example.json). */
@@ -132,10 +137,11 @@ export const ENV = {
 export const QUEUE_MAX_RECEIVE_COUNT = 5;
 
 /**
- * Payment providers a payout can name (`payout.provider`): the sandbox, and Stripe (submission,
- * status, cancel, reversal, webhooks; issue 14). Provider references are indexed per name.
+ * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (submission,
+ * status, cancel, reversal, webhooks; issue 14) and PayPal Payouts (webhooks; its adapter is not in
+ * the registry yet, issue 14). Provider references are indexed per name.
  */
-export const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
+export const PROVIDER_NAMES = ['sandbox', 'stripe', 'paypal'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export function isProviderName(value: unknown): value is ProviderName {
@@ -154,6 +160,9 @@ export const PROVIDER_SETUP: Readonly<
 > = {
   sandbox: { adapter: true, credentials: 'none' },
   stripe: { adapter: true, credentials: { arnEnv: ENV.stripeCredentialsArn } },
+  // The adapter exists (adapters/providers/paypal-provider.ts) but the registry does not build it yet:
+  // a corridor naming paypal fails synth until it does, with a credentials secret of its own.
+  paypal: { adapter: false, credentials: 'none' },
 };
 
 /** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */

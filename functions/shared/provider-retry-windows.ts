@@ -21,6 +21,12 @@ export const PROVIDER_WEBHOOK_RETRY_WINDOWS: readonly ProviderWebhookRetryWindow
     source: 'Stripe docs, webhooks: retries',
   },
   {
+    provider: 'paypal',
+    retries_for_seconds: 3 * DAY_SECONDS,
+    schedule: 'up to 25 retries over 3 days',
+    source: 'PayPal docs, webhooks: delivery and retries',
+  },
+  {
     provider: 'adyen',
     retries_for_seconds: 30 * DAY_SECONDS,
     schedule: '3 immediate retries, then a retry queue for up to 30 days',

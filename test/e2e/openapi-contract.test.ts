@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { signatureHeaders } from '../../bin/sign-webhook';
+import { PAYPAL_HEADERS } from '../../functions/domain/webhook-signatures';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract, type Finding, type Observed, type Operation } from '../support/openapi-fuzz/contract';
@@ -125,10 +127,13 @@ const ADJUST: Record<string, Adjust> = {
       (fixtures.webhookEventIds.length > 0 && freshEventIds % 3 === 0 ? fixtures.webhookEventIds[0] : undefined) ??
       `msg_fuzz_${SEED}_${freshEventIds}`;
     freshEventIds++;
+    // Stripe and PayPal name the event in the body (`id`; PayPal's type is `event_type`), the sandbox in a header.
     const body =
       request.path['provider'] === 'stripe' && json !== undefined && json['id'] === undefined
         ? { json: { ...json, id: `evt_fuzz_${SEED}_${freshEventIds}` } }
-        : request.body;
+        : request.path['provider'] === 'paypal' && json !== undefined && json['id'] === undefined
+          ? { json: { event_type: json['type'], ...json, id: `WH-FUZZ-${SEED}-${freshEventIds}` } }
+          : request.body;
     return {
       ...request,
       headers: { ...request.headers, 'webhook-id': eventId },
@@ -146,8 +151,13 @@ function dryRun(request: FuzzRequest): FuzzRequest {
 }
 
 function signWebhook(request: FuzzRequest, raw: string, headers: Record<string, string>): void {
-  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature']) delete headers[name];
+  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature', ...Object.values(PAYPAL_HEADERS)])
+    delete headers[name];
   if (request.mutation === 'unsigned delivery') return;
+  if (request.path['provider'] === 'paypal') {
+    Object.assign(headers, signatureHeaders('paypal', raw, SECRETS['paypal']![0]!, Math.floor(Date.now() / 1_000)));
+    return;
+  }
   if (request.path['provider'] === 'stripe') {
     headers['stripe-signature'] = stripe.webhooks.generateTestHeaderString({
       payload: raw,

@@ -12,6 +12,7 @@ import {
   isWebhookProvider,
   verifyWebhookSignature,
   type SignatureFailure,
+  type SigningCertificate,
   type WebhookProvider,
 } from '../../domain/webhook-signatures';
 import { ApiError } from '../../http/api-error';
@@ -51,6 +52,11 @@ export interface IntakeDeps {
   countRejection(reason: RejectionReason, provider: string): void;
   nowMs(): number;
   log?: (message: string, detail: Record<string, unknown>) => void;
+  /**
+   * PayPal's signing certificate for a delivery (allow-listed fetch, cached:
+   * adapters/providers/paypal-certs.ts). Absent, every PayPal delivery is refused as untrusted.
+   */
+  paypalCertificates?: { forDelivery(headers: IntakeRequest['headers']): Promise<SigningCertificate | undefined> };
 }
 
 export interface IntakeRequest {
@@ -113,6 +119,7 @@ async function admit(deps: IntakeDeps, request: IntakeRequest): Promise<Refused 
     rawBody: request.rawBody,
     secrets: await deps.secrets.secretsFor(provider, nowMs),
     nowSeconds: Math.floor(nowMs / 1_000),
+    ...(provider === 'paypal' ? await paypalCertificate(deps, request.headers) : {}),
   });
   if (!verified.ok) return { ok: false, reason: verified.reason, error: SIGNATURE_INVALID() };
   const parsed = parseStrictJsonBytes(request.rawBody, WEBHOOK_BODY_DEPTH_MAX);
@@ -128,6 +135,14 @@ async function admit(deps: IntakeDeps, request: IntakeRequest): Promise<Refused 
     signatureTimestampSeconds: verified.timestampSeconds,
     nowMs,
   };
+}
+
+async function paypalCertificate(
+  deps: IntakeDeps,
+  headers: IntakeRequest['headers'],
+): Promise<{ certificate?: SigningCertificate }> {
+  const certificate = await deps.paypalCertificates?.forDelivery(headers);
+  return certificate === undefined ? {} : { certificate };
 }
 
 /** Persist, then enqueue, then answer 2xx: the provider hears "received" only once both are durable. */

@@ -14,7 +14,13 @@ export const SECRETS_PER_PROVIDER_MAX = 5;
 
 /** Why a delivery was refused; each reason is a metric dimension value. */
 export type SignatureFailure =
-  'missing_header' | 'malformed_header' | 'timestamp_out_of_tolerance' | 'signature_mismatch' | 'no_secret_configured';
+  | 'missing_header'
+  | 'malformed_header'
+  | 'timestamp_out_of_tolerance'
+  | 'signature_mismatch'
+  | 'no_secret_configured'
+  /** PayPal: the signing certificate could not be fetched, is not on the allow-list, or does not chain to a trusted root. */
+  | 'certificate_untrusted';
 
 export type VerificationResult =
   { readonly ok: true; readonly timestampSeconds: number } | { readonly ok: false; readonly reason: SignatureFailure };
@@ -27,6 +33,19 @@ export interface VerifyInput {
   readonly secrets: readonly string[];
   readonly nowSeconds: number;
   readonly toleranceSeconds?: number;
+  /** PayPal only: the signing certificate the delivery names, fetched (allow-listed, cached) by the caller. */
+  readonly certificate?: SigningCertificate;
+}
+
+/** A certificate chain as the caller fetched it, and the roots it must lead to. */
+export interface SigningCertificate {
+  /** The URL it came from: must be the one the delivery names. */
+  readonly url: string;
+  /** Leaf first, then intermediates, as PEM blocks. */
+  readonly chainPem: string;
+  readonly trustedRootsPem: readonly string[];
+  /** DNS names the leaf must carry (PayPal: messageverificationcerts.paypal.com). */
+  readonly leafNames: readonly string[];
 }
 
 export const fail = (reason: SignatureFailure): VerificationResult => ({ ok: false, reason });

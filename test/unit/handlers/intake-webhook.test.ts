@@ -39,7 +39,7 @@ const intakeWebhookBytes = (t: ReturnType<typeof setup>, bytes: Uint8Array, head
 
 describe('intake refusals', () => {
   it.each([
-    ['unknown provider', 'paypal', '{}', false, 404, 'unknown_provider'],
+    ['unknown provider', 'no-such-provider', '{}', false, 404, 'unknown_provider'],
     ['body over the limit', 'sandbox', 'x'.repeat(WEBHOOK_BODY_BYTES_MAX + 1), true, 413, 'body_too_large'],
     ['no signature headers', 'sandbox', '{"type":"payout.paid"}', false, 401, 'missing_header'],
     ['signed but not JSON', 'sandbox', 'not json', true, 400, 'invalid_json'],
