@@ -30,6 +30,10 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   reversed_after_paid: 'recipient',
   report_malformed: 'provider',
   approval_expired: 'compliance',
+  batch_items_failed_provider: 'provider',
+  batch_items_failed_recipient: 'recipient',
+  batch_items_failed_compliance: 'compliance',
+  batch_items_failed_platform: 'platform',
 };
 
 describe('failure source', () => {
