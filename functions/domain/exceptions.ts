@@ -31,6 +31,8 @@ export const EXCEPTION_CATEGORIES = [
   'long_pending',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
+  // A batch fan-out chunk (up to 100 items) that failed every delivery: its items have no payouts yet.
+  'batch_dead_lettered',
   // Raised by reconciliation: one per mismatch category (reconciliation/categories.ts), and the failed run.
   'missing_provider_reference',
   'missing_at_provider',
@@ -82,6 +84,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   long_pending: 24 * HOUR_SECONDS,
   // As report_malformed: the day stays unreconciled (no export for finance) until the run succeeds.
   reconciliation_dead_lettered: 4 * HOUR_SECONDS,
+  // Up to 100 recipients wait for payouts nobody created; no money moved: as a dead-lettered webhook.
+  batch_dead_lettered: 4 * HOUR_SECONDS,
   missing_provider_reference: 24 * HOUR_SECONDS,
   missing_at_provider: 8 * HOUR_SECONDS,
   missing_internally: 8 * HOUR_SECONDS,
@@ -142,6 +146,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     // wrong, the run did not finish, and restarting it (redrive) is an ops action; finance only
     // waits for the export.
     case 'reconciliation_dead_lettered':
+    // Ops redrives it (the fan-out is redelivery-safe) once what made it fail is fixed.
+    case 'batch_dead_lettered':
     // Ours: a corridor not enabled, a write refused, an item identity reused with another amount.
     case 'batch_items_failed_platform':
       return 'ops';
@@ -168,6 +174,7 @@ export type RowMismatchCategory = Exclude<
   | 'submission_dead_lettered'
   | 'long_pending'
   | 'reconciliation_dead_lettered'
+  | 'batch_dead_lettered'
   | 'report_malformed'
   | 'approval_expired'
   | BatchGroupCategory
@@ -221,6 +228,8 @@ export type ExceptionSubject =
    * so a new exception, rather than an update to one ops may already have resolved.
    */
   | { category: 'reconciliation_dead_lettered'; messageId: string }
+  /** Per message, like reconciliation's: a redriven chunk that dead-letters again is a new exception. */
+  | { category: 'batch_dead_lettered'; messageId: string }
   /** One per payout: the sweeper sees it again every run until the provider answers. */
   | { category: 'long_pending'; payoutId: string }
   /** One per payout: the provider's later words (accepted, then pending) update the same row. */
@@ -264,6 +273,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `submission_dlq:${subject.messageId}`;
     case 'reconciliation_dead_lettered':
       return `reconciliation_dlq:${subject.messageId}`;
+    case 'batch_dead_lettered':
+      return `batch_dlq:${subject.messageId}`;
     case 'long_pending':
       return `long_pending:${subject.payoutId}`;
     case 'approval_expired':

@@ -129,6 +129,7 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     // Ours: a message we could not process, a run that did not finish, records we lack.
     case 'webhook_dead_lettered':
     case 'reconciliation_dead_lettered':
+    case 'batch_dead_lettered':
     case 'missing_provider_reference':
     case 'missing_internally':
       return 'platform';

@@ -78,6 +78,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
       webhook: { queueUrl, dlqUrl },
       submission: { queueUrl: env['SUBMISSION_QUEUE_URL']!, dlqUrl: env['SUBMISSION_DLQ_URL']! },
       reconciliation: { queueUrl: env['RECONCILIATION_QUEUE_URL']!, dlqUrl: env['RECONCILIATION_DLQ_URL']! },
+      batch: { queueUrl: env['BATCH_QUEUE_URL']!, dlqUrl: env['BATCH_DLQ_URL']! },
     },
     inbox,
     webhookQueue: new WebhookQueue(emulators.clients.sqs, queueUrl),

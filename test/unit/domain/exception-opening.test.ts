@@ -93,6 +93,7 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     4 * HOUR,
     undefined,
   ],
+  [{ category: 'batch_dead_lettered', messageId: 'm-4' }, 'batch_dlq:m-4', 'ops', 4 * HOUR, undefined],
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
   // An approval nobody gave in time; the next step is the tenant's.
   [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
@@ -256,6 +257,7 @@ describe('dedup keys are spelled in one place', () => {
     'canceled_live',
     'reconciliation',
     'batch_items',
+    'batch_dlq',
   ];
   // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix
   // scopes share the `reconciliation:` spelling ('reconciliation:read', 'reconciliation:run') but are whole words,

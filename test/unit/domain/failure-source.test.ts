@@ -19,6 +19,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   submission_dead_lettered: 'provider',
   long_pending: 'provider',
   reconciliation_dead_lettered: 'platform',
+  batch_dead_lettered: 'platform',
   missing_provider_reference: 'platform',
   missing_at_provider: 'provider',
   missing_internally: 'platform',
