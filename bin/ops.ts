@@ -1,7 +1,7 @@
 // `npm run ops -- <command>`: the ops console's actions from a terminal, against the running twin
 // (`npm start`), as an on-call operator (role ops) with a token from the twin's issuer. docs/ops-api.md.
 //
-//   dlq list [--queue webhook|submission|reconciliation] [--limit N]
+//   dlq list [--queue webhook|submission|reconciliation|batch] [--limit N]
 //   dlq redrive (--id <messageId> | --all | --provider p --event-type t --error-category c --older-than s) [--queue q] [--dry-run]
 //   replay (--event-id sandbox#evt_1[,sandbox#evt_2] | --from ISO --to ISO [--provider p]) [--dry-run]
 //   exceptions list [--state s] [--category c] [--owner o] [--limit N]

@@ -44,6 +44,7 @@ export class BatchesConstruct extends Construct {
         [ENV.ledgerTable]: data.ledgerTable.tableName,
         [ENV.auditTable]: data.auditTable.tableName,
         [ENV.submissionQueueUrl]: props.submission.queue.queueUrl,
+        [ENV.operationsTable]: data.operationsTable.tableName,
       },
     });
     this.fanOut = new QueueWithDlq(this, 'FanOut', {
@@ -58,6 +59,8 @@ export class BatchesConstruct extends Construct {
     data.payoutsTable.grantReadWriteData(this.processBatch.function);
     data.ledgerTable.grantReadWriteData(this.processBatch.function);
     data.grantAuditAppend(this.processBatch.function);
+    // A rejected item is counted into its batch's group exception (OperationsTable, audited).
+    data.operationsTable.grantReadWriteData(this.processBatch.function);
     props.submission.queue.grantSendMessages(this.processBatch.function);
 
     this.batchesApi = functions.create(this, 'BatchesApi', 'batches-api', {
@@ -73,6 +76,9 @@ export class BatchesConstruct extends Construct {
     // Batch records only (no ledger, no submission queue): the payouts are created by process-batch.
     data.payoutsTable.grantReadWriteData(this.batchesApi.function);
     data.grantAuditAppend(this.batchesApi.function);
+    // The retry moves items out of the batch's group exceptions and resolves an emptied one;
+    // GET /batches/{id} reads them (OperationsTable; the upload reader's GetItem is a subset).
+    data.operationsTable.grantReadWriteData(this.batchesApi.function);
     this.fanOut.queue.grantSendMessages(this.batchesApi.function);
 
     api.addFunctionRoutes('batches-api', this.batchesApi.function, API_ROUTES['batches-api']);

@@ -194,4 +194,19 @@ export class OpsConstruct extends Construct {
     api.addFunctionRoutes('ops-redrive', this.opsRedrive.function, API_ROUTES['ops-redrive']);
     api.addFunctionRoutes('ops-console', this.opsConsole.function, API_ROUTES['ops-console']);
   }
+  /**
+   * BatchQueue + BatchDlq (lib/batches-construct.ts, built after this construct): ops-redrive lists,
+   * inspects and redrives a stranded fan-out chunk like the other pairs; the sweeper only peeks
+   * BatchDlq (receive, then visibility back to 0) to open its exception, so it gets no delete or send.
+   */
+  watchBatchQueue(batch: QueueWithDlq): void {
+    for (const fn of [this.opsRedrive, this.sweep]) {
+      fn.function.addEnvironment(ENV.batchQueueUrl, batch.queue.queueUrl);
+      fn.function.addEnvironment(ENV.batchDlqUrl, batch.deadLetterQueue.queueUrl);
+    }
+    batch.deadLetterQueue.grantConsumeMessages(this.opsRedrive.function);
+    batch.queue.grantSendMessages(this.opsRedrive.function);
+    batch.queue.grant(this.opsRedrive.function, 'sqs:GetQueueAttributes');
+    batch.deadLetterQueue.grant(this.sweep.function, 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility');
+  }
 }

@@ -96,6 +96,8 @@ export class PayoutPlatformStack extends Stack {
     });
     // POST /batches { upload_id } reads the uploaded file and its record (s3:GetObject, GetItem).
     uploads.grantReadUploads(batches.batchesApi, data);
+    // BatchDlq in ops: the sweeper opens its exceptions, ops-redrive lists and redrives it.
+    ops.watchBatchQueue(batches.fanOut);
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {

@@ -57,6 +57,8 @@ export interface StoredBatchItem {
   readonly metadata?: Readonly<Record<string, string>>;
   readonly state: StoredItemState;
   readonly rejection?: ItemRejection;
+  /** The rejection a batch retry moved the item away from (kept while it is `received` again). */
+  readonly lastRejection?: ItemRejection;
   /** Times a batch retry moved this item back to `received`. */
   readonly retries?: number;
 }

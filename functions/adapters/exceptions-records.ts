@@ -26,6 +26,9 @@ export interface ExceptionRecord {
   occurrences: number;
   evidence: Record<string, unknown>;
   payoutId?: string;
+  /** A batch group's batch, and how many of its items the group holds (batch-exception-groups.ts). */
+  batchId?: string;
+  itemCount?: number;
   firstError?: ExceptionError;
   lastError?: ExceptionError;
   assignee?: string;

@@ -8,6 +8,14 @@ import { DomainError } from './domain-error';
  * state machine `open → assigned → resolved`. Storage lives in adapters/exceptions-repository.ts.
  */
 
+/** One per failure source (failure-source.ts): the provider, the recipient's details, a control, our platform. */
+export const BATCH_GROUP_CATEGORIES = [
+  'batch_items_failed_provider',
+  'batch_items_failed_recipient',
+  'batch_items_failed_compliance',
+  'batch_items_failed_platform',
+] as const;
+
 export const EXCEPTION_CATEGORIES = [
   // Raised by the webhook processor and the sweeper.
   'forbidden_transition',
@@ -23,6 +31,8 @@ export const EXCEPTION_CATEGORIES = [
   'long_pending',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
+  // A batch fan-out chunk (up to 100 items) that failed every delivery: its items have no payouts yet.
+  'batch_dead_lettered',
   // Raised by reconciliation: one per mismatch category (reconciliation/categories.ts), and the failed run.
   'missing_provider_reference',
   'missing_at_provider',
@@ -38,8 +48,13 @@ export const EXCEPTION_CATEGORIES = [
   'report_malformed',
   // Authority over money (issue 10): an approval nobody gave in time; the sweeper canceled the payout.
   'approval_expired',
+  // Batches (issue 13): a batch's failed items, one exception per (batch, failure source) with the
+  // item list (domain/batches/batch-exceptions.ts). The source is in the category so that owner, SLA
+  // and failure source stay functions of the category, like every other exception's.
+  ...BATCH_GROUP_CATEGORIES,
 ] as const;
 export type ExceptionCategory = (typeof EXCEPTION_CATEGORIES)[number];
+export type BatchGroupCategory = (typeof BATCH_GROUP_CATEGORIES)[number];
 
 /**
  * Who works an exception. `tenant`: the next step is the tenant's own (an approval of theirs
@@ -71,6 +86,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   long_pending: 24 * HOUR_SECONDS,
   // As report_malformed: the day stays unreconciled (no export for finance) until the run succeeds.
   reconciliation_dead_lettered: 4 * HOUR_SECONDS,
+  // Up to 100 recipients wait for payouts nobody created; no money moved: as a dead-lettered webhook.
+  batch_dead_lettered: 4 * HOUR_SECONDS,
   missing_provider_reference: 24 * HOUR_SECONDS,
   missing_at_provider: 8 * HOUR_SECONDS,
   missing_internally: 8 * HOUR_SECONDS,
@@ -86,6 +103,14 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   report_malformed: 4 * HOUR_SECONDS,
   // No money moved and none is at risk (the payout is canceled): the clock is for telling the tenant.
   approval_expired: 24 * HOUR_SECONDS,
+  // A provider refusing a batch's items is an incident of that provider: as forbidden_transition.
+  batch_items_failed_provider: 4 * HOUR_SECONDS,
+  // The tenant must correct the recipients' details; no money moved: as approval_expired.
+  batch_items_failed_recipient: 24 * HOUR_SECONDS,
+  // A control stopped the items (a policy-gated corridor): compliance decides within a working day.
+  batch_items_failed_compliance: 8 * HOUR_SECONDS,
+  // Our configuration or our writes refused the items: as a dead-lettered webhook.
+  batch_items_failed_platform: 4 * HOUR_SECONDS,
 };
 
 /** Who works each category by default: finance for amounts and fees, ops for states and records, provider support for their duplicates. */
@@ -102,7 +127,13 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'batch_item_status_mismatch':
       return 'provider';
     case 'approval_expired':
+    // Only the tenant can correct its recipients' details; an operator tells them (as approval_expired).
+    case 'batch_items_failed_recipient':
       return 'tenant';
+    case 'batch_items_failed_provider':
+      return 'provider';
+    case 'batch_items_failed_compliance':
+      return 'compliance';
     case 'forbidden_transition':
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
     // it and why, a question for the provider integration and, if a secret leaked, for security.
@@ -123,6 +154,10 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     // wrong, the run did not finish, and restarting it (redrive) is an ops action; finance only
     // waits for the export.
     case 'reconciliation_dead_lettered':
+    // Ops redrives it (the fan-out is redelivery-safe) once what made it fail is fixed.
+    case 'batch_dead_lettered':
+    // Ours: a corridor not enabled, a write refused, an item identity reused with another amount.
+    case 'batch_items_failed_platform':
       return 'ops';
     default:
       return assertNever(category, 'exception category');
@@ -147,8 +182,10 @@ export type RowMismatchCategory = Exclude<
   | 'submission_dead_lettered'
   | 'long_pending'
   | 'reconciliation_dead_lettered'
+  | 'batch_dead_lettered'
   | 'report_malformed'
   | 'approval_expired'
+  | BatchGroupCategory
 >;
 
 /**
@@ -199,12 +236,19 @@ export type ExceptionSubject =
    * so a new exception, rather than an update to one ops may already have resolved.
    */
   | { category: 'reconciliation_dead_lettered'; messageId: string }
+  /** Per message, like reconciliation's: a redriven chunk that dead-letters again is a new exception. */
+  | { category: 'batch_dead_lettered'; messageId: string }
   /** One per payout: the sweeper sees it again every run until the provider answers. */
   | { category: 'long_pending'; payoutId: string }
   /** One per payout: the provider's later words (accepted, then pending) update the same row. */
   | { category: 'canceled_but_live_at_provider'; payoutId: string }
   /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
   | { category: 'approval_expired'; payoutId: string }
+  /**
+   * One per (batch, failure source): 3,000 failed items are one exception with its item list, not
+   * 3,000 rows. No payout link: the items' payouts are listed in the group, never linked one by one.
+   */
+  | { category: BatchGroupCategory; batchId: string }
   /** One per (category, payout or provider row), across re-runs. */
   | { category: RowMismatchCategory; payoutId?: string; providerReference?: string }
   /** One per (provider, day): a re-run of the day with the same broken report updates it. */
@@ -237,6 +281,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `submission_dlq:${subject.messageId}`;
     case 'reconciliation_dead_lettered':
       return `reconciliation_dlq:${subject.messageId}`;
+    case 'batch_dead_lettered':
+      return `batch_dlq:${subject.messageId}`;
     case 'long_pending':
       return `long_pending:${subject.payoutId}`;
     case 'approval_expired':
@@ -261,6 +307,11 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
     }
     case 'report_malformed':
       return `reconciliation:report_malformed:${subject.provider}:${subject.date}`;
+    case 'batch_items_failed_provider':
+    case 'batch_items_failed_recipient':
+    case 'batch_items_failed_compliance':
+    case 'batch_items_failed_platform':
+      return `batch_items:${subject.category}:${subject.batchId}`;
     default:
       return assertNever(subject, 'exception subject');
   }
@@ -273,16 +324,20 @@ export interface ExceptionRule {
   readonly owner: ExceptionOwner;
   readonly slaSeconds: number;
   readonly payoutId?: string;
+  /** A batch group's batch: GET /exceptions?batch_id= finds the group by it. */
+  readonly batchId?: string;
 }
 
 export function exceptionRuleOf(subject: ExceptionSubject): ExceptionRule {
   const payoutId = 'payoutId' in subject ? subject.payoutId : undefined;
+  const batchId = 'batchId' in subject ? subject.batchId : undefined;
   return {
     dedupKey: exceptionDedupKey(subject),
     category: subject.category,
     owner: defaultOwnerOf(subject.category),
     slaSeconds: SLA_SECONDS_BY_CATEGORY[subject.category],
     ...(payoutId === undefined ? {} : { payoutId }),
+    ...(batchId === undefined ? {} : { batchId }),
   };
 }
 

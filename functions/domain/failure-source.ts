@@ -127,9 +127,19 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     // A control held it: the tenant's own approvers did not decide in time.
     case 'approval_expired':
       return 'compliance';
+    // A batch group names its source (domain/batches/batch-exceptions.ts).
+    case 'batch_items_failed_provider':
+      return 'provider';
+    case 'batch_items_failed_recipient':
+      return 'recipient';
+    case 'batch_items_failed_compliance':
+      return 'compliance';
+    case 'batch_items_failed_platform':
+      return 'platform';
     // Ours: a message we could not process, a run that did not finish, records we lack.
     case 'webhook_dead_lettered':
     case 'reconciliation_dead_lettered':
+    case 'batch_dead_lettered':
     case 'missing_provider_reference':
     case 'missing_internally':
       return 'platform';

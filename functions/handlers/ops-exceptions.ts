@@ -1,5 +1,6 @@
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
 import { AuditTrail } from '../adapters/audit-trail';
+import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { CorrectionsReader } from '../adapters/corrections-repository';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
@@ -16,12 +17,14 @@ function dependencies(): ExceptionsApiDeps {
   const client = dynamoDocumentClient();
   const operationsTable = requiredEnv(ENV.operationsTable);
   const payoutsTable = requiredEnv(ENV.payoutsTable);
+  const exceptions = new ExceptionsRepository(client, operationsTable, {
+    audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+  });
   deps = {
-    exceptions: new ExceptionsRepository(client, operationsTable, {
-      audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
-    }),
+    exceptions,
     corrections: new CorrectionsReader(client, operationsTable),
+    groups: new BatchExceptionGroups(client, operationsTable, exceptions),
     nowMs: () => Date.now(),
   };
   return deps;

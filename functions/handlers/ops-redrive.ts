@@ -26,6 +26,7 @@ function dependencies(): OpsRedriveDeps {
       queueUrl: requiredEnv(ENV.reconciliationQueueUrl),
       dlqUrl: requiredEnv(ENV.reconciliationDlqUrl),
     },
+    batch: { queueUrl: requiredEnv(ENV.batchQueueUrl), dlqUrl: requiredEnv(ENV.batchDlqUrl) },
   };
   const nowMs = () => Date.now();
   const audit = new AuditTrail(client, requiredEnv(ENV.auditTable));

@@ -7,7 +7,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { parseFanOutMessage } from '../adapters/batch-queue';
+import { AuditTrail } from '../adapters/audit-trail';
+import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { BatchesRepository } from '../adapters/batches-repository';
+import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -22,6 +25,11 @@ let deps: FanOutDeps | undefined;
 function fanOutDeps(): FanOutDeps {
   if (deps !== undefined) return deps;
   const client = dynamoDocumentClient();
+  const operationsTable = requiredEnv(ENV.operationsTable);
+  // Group exceptions name no payout (no owner link to keep in step): audited in their own chains.
+  const exceptions = new ExceptionsRepository(client, operationsTable, {
+    audit: new AuditTrail(client, requiredEnv(ENV.auditTable)),
+  });
   deps = {
     batches: new BatchesRepository(client, requiredEnv(ENV.payoutsTable)),
     payouts: new PayoutsRepository({
@@ -32,6 +40,7 @@ function fanOutDeps(): FanOutDeps {
     }),
     enqueueSubmission: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
     corridors: corridorMatrix(),
+    groups: new BatchExceptionGroups(client, operationsTable, exceptions),
     nowIso: () => new Date().toISOString(),
   };
   return deps;

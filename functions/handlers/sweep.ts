@@ -44,6 +44,7 @@ function dependencies(): SweepDeps {
       webhook: requiredEnv(ENV.webhookDlqUrl),
       submission: requiredEnv(ENV.submissionDlqUrl),
       reconciliation: requiredEnv(ENV.reconciliationDlqUrl),
+      batch: requiredEnv(ENV.batchDlqUrl),
     },
     exceptions: new ExceptionsRepository(client, operationsTable, {
       audit,

@@ -9,6 +9,8 @@ import {
   type BatchStatus,
 } from '../domain/batches/batch-status';
 import { ERROR_CATEGORIES } from '../domain/domain-error';
+import { EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
+import { FAILURE_SOURCES } from '../domain/failure-source';
 import { CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import { senderBatchIdSchema } from './batch-request';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
@@ -16,6 +18,15 @@ import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 /** What GET /batches… and POST /batches answer: the schemas feed GET /openapi.json. */
 const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
 const iso = z.iso.datetime();
+
+export const batchExceptionSummarySchema = z.object({
+  exception_id: z.string(),
+  failure_source: z.enum(FAILURE_SOURCES),
+  owner: z.enum(EXCEPTION_OWNERS),
+  state: z.enum(EXCEPTION_STATES),
+  item_count: z.number().int().min(0).describe('Items of this batch the group holds now'),
+});
+export type BatchExceptionSummary = z.infer<typeof batchExceptionSummarySchema>;
 
 export const batchViewSchema = z.object({
   batch_id: z.string(),
@@ -37,6 +48,12 @@ export const batchViewSchema = z.object({
     .describe('Present when a currency total met the tenant threshold: no item is submitted before approval'),
   created_at: iso,
   links: z.object({ self: z.string(), items: z.string() }),
+  exceptions: z
+    .array(batchExceptionSummarySchema)
+    .optional()
+    .describe(
+      'GET /batches/{batchId} only: the failed items grouped per failure source, one exception each (docs/batches.md)',
+    ),
 });
 export type BatchView = z.infer<typeof batchViewSchema>;
 

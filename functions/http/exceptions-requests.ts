@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../adapters/exceptions-records';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { textField } from '../domain/text';
-import { CORRECTION_ID_PATTERN } from '../shared/ids';
+import { BATCH_ID_PATTERN, CORRECTION_ID_PATTERN } from '../shared/ids';
 import { requestErrorOf } from './request-errors';
 import { CURSOR_CHARS_MAX, pageSizeQuery } from './schemas';
 
@@ -26,6 +26,11 @@ export const listExceptionsQuerySchema = z
       .describe('With state: most urgent (earliest SLA) first; without: newest first'),
     category: z.enum(EXCEPTION_CATEGORIES, { error: 'invalid_category' }).optional(),
     owner: owner.optional(),
+    batch_id: z
+      .string({ error: 'invalid_batch_id' })
+      .regex(BATCH_ID_PATTERN, { error: 'invalid_batch_id' })
+      .optional()
+      .describe('The batch group exceptions of one batch (at most one per failure source; no cursor)'),
     limit: pageSizeQuery(LIST_LIMIT_MAX, LIST_LIMIT_DEFAULT, 'invalid_limit'),
     cursor: z
       .string({ error: 'invalid_cursor' })
@@ -79,6 +84,7 @@ const MESSAGES: Record<string, (param: string) => string> = {
   invalid_owner: () => OWNER_MESSAGE,
   invalid_limit: () => `limit must be 1–${LIST_LIMIT_MAX}`,
   invalid_cursor: () => 'cursor is not valid for this query; start again without it',
+  invalid_batch_id: () => 'batch_id must be bat_ + a ULID',
   invalid_assignee: () => `assignee must be a name of at most ${ASSIGNEE_CHARS_MAX} characters`,
   invalid_correction_id: () => 'correction_id must be cor_ + a ULID',
   invalid_note: () => `note must be a string of at most ${RESOLUTION_NOTE_CHARS_MAX} characters`,

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { EXCEPTION_CATEGORIES, EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { FAILURE_SOURCES } from '../domain/failure-source';
+import { BATCH_EXCEPTION_ITEMS_PAGE_MAX } from '../domain/batches/batch-exceptions';
+import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { CORRECTION_ID_PATTERN, EXCEPTION_ID_PATTERN } from '../shared/ids';
 import { QUEUE_NAMES } from '../shared/names';
 import { REPLAY_EVENTS_PER_CALL_MAX } from './redrive-requests';
@@ -19,6 +21,15 @@ export const exceptionIdParameterSchema = z
   .describe('exc_ + 32 lower-case hex digits; any other value answers 404 (it cannot name an exception)');
 
 const errorNoteSchema = z.object({ message: z.string(), code: z.string().optional(), at: iso });
+
+const batchGroupItemSchema = z.object({
+  sender_item_id: z.string(),
+  payout_id: z.string().describe("The item identity's payout id (no payout exists for a rejected item)"),
+  code: z.string(),
+  category: z.enum(ERROR_CATEGORIES),
+  message: z.string(),
+  at: iso,
+});
 
 export const exceptionViewSchema = z.object({
   exception_id: z.string().regex(EXCEPTION_ID_PATTERN),
@@ -47,6 +58,16 @@ export const exceptionViewSchema = z.object({
       correction_id: z.string().regex(CORRECTION_ID_PATTERN).optional(),
     })
     .optional(),
+  batch_id: z.string().optional().describe("A batch group's batch (categories batch_items_failed_*)"),
+  item_count: count.optional().describe('How many of the batch items the group holds now'),
+  items: z
+    .array(batchGroupItemSchema)
+    .optional()
+    .describe(`The group's first items in sender_item_id order, at most ${BATCH_EXCEPTION_ITEMS_PAGE_MAX}`),
+  items_next_cursor: z
+    .string()
+    .optional()
+    .describe('Absent when `items` holds them all; every item is on GET /batches/{batchId}/items?status=rejected'),
 });
 export type ExceptionView = z.infer<typeof exceptionViewSchema>;
 
@@ -77,6 +98,9 @@ export const dlqViewSchema = z.object({
   payout_id: z.string().optional(),
   date: z.iso.date().optional().describe('reconciliation messages: the run date'),
   run_id: z.string().optional().describe('reconciliation messages: the run that was queued'),
+  batch_id: z.string().optional().describe("batch messages: the fan-out chunk's batch"),
+  chunk: count.optional().describe('batch messages: the chunk number (100 items each, sender_item_id order)'),
+  sender_item_count: count.optional().describe("batch messages from a retry: how many of the chunk's items it names"),
   error_category: z.string().describe('payout_not_found, unmappable_event, inbox_missing, processing_error or unknown'),
   first_error: z.unknown().optional(),
   last_error: z.unknown().optional(),

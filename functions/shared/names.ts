@@ -79,6 +79,8 @@ export const ENV = {
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   /** batches-api: where an accepted (or approved, or retried) batch queues one fan-out message per chunk. */
   batchQueueUrl: 'BATCH_QUEUE_URL',
+  /** ops-redrive and sweep: BatchDlq, a fan-out chunk that failed every delivery (docs/batches.md). */
+  batchDlqUrl: 'BATCH_DLQ_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDlqUrl: 'WEBHOOK_DLQ_URL',
   /** reconciliations-api: where POST /reconciliations queues a run for `reconcile`; ops-redrive and sweep: where a redrive sends it back. */
@@ -204,7 +206,7 @@ export const STACK_OUTPUTS = {
  * The work queues whose dead-letter queues ops lists and redrives (GET /ops/dlq?queue=…, POST
  * /ops/dlq/redrive) and the sweeper turns into exceptions: the API names each pair by these.
  */
-export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation'] as const;
+export const QUEUE_NAMES = ['webhook', 'submission', 'reconciliation', 'batch'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** Short names of every Lambda function; each is `functions/handlers/<name>.ts`. */

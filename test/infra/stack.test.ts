@@ -117,6 +117,9 @@ describe('Lambda functions', () => {
         WEBHOOK_DLQ_URL: { Ref: 'WebhookDlq' },
         RECONCILIATION_QUEUE_URL: { Ref: 'ReconciliationQueue' },
         RECONCILIATION_DLQ_URL: { Ref: 'ReconciliationDlq' },
+        // BatchDlq in ops (issue 13): listed, redriven and turned into exceptions like the others.
+        BATCH_QUEUE_URL: { Ref: 'BatchQueue' },
+        BATCH_DLQ_URL: { Ref: 'BatchDlq' },
       });
     }
   });

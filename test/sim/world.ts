@@ -139,6 +139,15 @@ export class World {
     MAX_RECEIVE_COUNT,
     this.reconciliationDlq,
   );
+  // BatchDlq is one of the DLQs ops and the sweeper read (QUEUE_NAMES); nothing feeds it in the simulation yet.
+  readonly batchDlq = new SimQueue('batch-dlq', 'sim://batch-dlq', 30, undefined, undefined);
+  readonly batchQueue = new SimQueue(
+    'batch',
+    'sim://batch',
+    QUEUE_VISIBILITY_SECONDS,
+    MAX_RECEIVE_COUNT,
+    this.batchDlq,
+  );
   readonly queuesByUrl: ReadonlyMap<string, SimQueue>;
   readonly clients: ClientRequest[] = [];
   /** The tenants' approve, reject and cancel requests (actions.ts). */
@@ -187,6 +196,8 @@ export class World {
         this.submissionDlq,
         this.reconciliationQueue,
         this.reconciliationDlq,
+        this.batchQueue,
+        this.batchDlq,
       ].map((q) => [q.url, q]),
     );
   }
@@ -310,6 +321,7 @@ export class World {
         webhook: this.webhookDlq.url,
         submission: this.submissionDlq.url,
         reconciliation: this.reconciliationDlq.url,
+        batch: this.batchDlq.url,
       },
       exceptions: this.exceptionsFor(gate),
       rechecks: new InMemoryRechecks(this.rechecks, gate),
@@ -330,6 +342,7 @@ export class World {
         webhook: { queueUrl: this.webhookQueue.url, dlqUrl: this.webhookDlq.url },
         submission: { queueUrl: this.submissionQueue.url, dlqUrl: this.submissionDlq.url },
         reconciliation: { queueUrl: this.reconciliationQueue.url, dlqUrl: this.reconciliationDlq.url },
+        batch: { queueUrl: this.batchQueue.url, dlqUrl: this.batchDlq.url },
       },
       inbox: new InMemoryInbox(this.inbox, gate),
       webhookQueue: { enqueue: async (message) => sender(this.webhookQueue, gate, this.now)(JSON.stringify(message)) },

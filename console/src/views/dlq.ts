@@ -24,6 +24,8 @@ export function mountDlq(section: HTMLElement, context: ViewContext): () => Prom
     ['webhook', 'Webhook DLQ'],
     ['submission', 'Submission DLQ'],
     ['reconciliation', 'Reconciliation DLQ'],
+    // A batch fan-out chunk (up to 100 items) that failed every delivery; redriving it is safe.
+    ['batch', 'Batch fan-out DLQ'],
   ]);
   const provider = h('input', { id: 'dlq-provider', name: 'provider', autocomplete: 'off' });
   const eventType = h('input', { id: 'dlq-event-type', name: 'event_type', autocomplete: 'off' });

@@ -9,6 +9,9 @@ import type { BatchReadStore } from './batch-reads';
 import { tenantBatch } from './batch-reads';
 import type { StoredBatchItem } from '../../adapters/batch-items';
 import { isConditionalCheckFailed } from '../../adapters/dynamo-errors';
+import type { BatchExceptionGroups } from '../../adapters/batch-exception-groups';
+import { batchGroupSubject, failureSourceOfRejection } from '../../domain/batches/batch-exceptions';
+import { exceptionIdFor } from '../../domain/exceptions';
 
 /**
  * The whole-batch actions: the one approval (payouts:approve, never the submitter), and the batch
@@ -28,6 +31,8 @@ export interface BatchActionDeps {
   readonly store: BatchActionStore;
   readonly audit: Pick<AuditTrail, 'append'>;
   readonly enqueueFanOut: AcceptBatchDeps['enqueueFanOut'];
+  /** The batch's group exceptions: a moved item leaves its group; an emptied group is resolved. */
+  readonly groups: Pick<BatchExceptionGroups, 'removeItem' | 'resolveIfEmpty'>;
   readonly nowIso: () => string;
 }
 
@@ -87,6 +92,8 @@ export async function approveBatch(deps: BatchActionDeps, caller: Caller, batchI
  * Moves every rejected item whose rejection is retryable back to `received` (conditionally: an item
  * a concurrent retry moved is not counted twice) and queues its chunk again. Items with a payout
  * are never touched: the fan-out skips them, and their identity's key lock refuses a second payout.
+ * Each moved item leaves its group exception, and a group left empty is resolved; an item that
+ * fails again is counted back in by the fan-out (reopening its group).
  */
 export async function retryBatch(deps: BatchActionDeps, caller: Caller, batchId: string, requestId: string) {
   const batch = await tenantBatch(deps.store, caller.tenantId, batchId);
@@ -94,18 +101,14 @@ export async function retryBatch(deps: BatchActionDeps, caller: Caller, batchId:
     throw conflict('batch_awaiting_approval', 'this batch awaits its approval; nothing of it was submitted yet');
   let moved = 0;
   const chunks: FanOutMessage[] = [];
+  const groups = new Set<string>();
   for (let chunk = 0; chunk < batch.chunkCount; chunk++) {
-    const items = await deps.store.chunkItems(batchId, chunk);
-    const reopened: string[] = [];
-    for (const item of items) {
-      if (item.state !== 'rejected' || item.rejection === undefined || !isRetryableRejection(item.rejection.category))
-        continue;
-      if (await deps.store.reopenItem(item)) reopened.push(item.senderItemId);
-    }
+    const reopened = await retryChunk(deps, batchId, chunk, groups);
     // Only the reopened items: the fan-out does not even try the chunk's items that have a payout.
     if (reopened.length > 0) chunks.push({ batchId, chunk, senderItemIds: reopened });
     moved += reopened.length;
   }
+  for (const exceptionId of groups) await deps.groups.resolveIfEmpty(exceptionId, deps.nowIso(), requestId);
   if (chunks.length > 0) await deps.enqueueFanOut(chunks);
   await deps.audit.append({
     at: deps.nowIso(),
@@ -118,4 +121,33 @@ export async function retryBatch(deps: BatchActionDeps, caller: Caller, batchId:
     details: { sender_batch_id: batch.senderBatchId, moved, chunks: chunks.length },
   });
   return { batch_id: batchId, moved };
+}
+
+/** One chunk of a retry: the ids it moved back to `received`; `groups` collects the groups they left. */
+async function retryChunk(deps: BatchActionDeps, batchId: string, chunk: number, groups: Set<string>) {
+  const reopened: string[] = [];
+  for (const item of await deps.store.chunkItems(batchId, chunk)) {
+    // Moved by an earlier retry that crashed before its group update: leave the group now (a no-op otherwise).
+    if (item.state === 'received' && item.lastRejection !== undefined) {
+      await leaveGroup(deps, batchId, item.senderItemId, item.lastRejection, groups);
+      continue;
+    }
+    if (item.state !== 'rejected' || item.rejection === undefined || !isRetryableRejection(item.rejection.category))
+      continue;
+    if (!(await deps.store.reopenItem(item))) continue;
+    reopened.push(item.senderItemId);
+    await leaveGroup(deps, batchId, item.senderItemId, item.rejection, groups);
+  }
+  return reopened;
+}
+
+async function leaveGroup(
+  deps: BatchActionDeps,
+  batchId: string,
+  senderItemId: string,
+  rejection: NonNullable<StoredBatchItem['rejection']>,
+  groups: Set<string>,
+) {
+  const exceptionId = exceptionIdFor(batchGroupSubject(batchId, failureSourceOfRejection(rejection)));
+  if (await deps.groups.removeItem(exceptionId, senderItemId, deps.nowIso())) groups.add(exceptionId);
 }

@@ -3,12 +3,14 @@ import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutCreationStore } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
 import type { Batch } from '../../domain/batches/batch';
+import { failureSourceOfRejection, openBatchGroup } from '../../domain/batches/batch-exceptions';
 import { batchItemIdempotencyKey } from '../../domain/batches/batch-identity';
 import { enabledCorridor, validateDestination, type CorridorMatrix } from '../../domain/corridors';
 import { DomainError } from '../../domain/domain-error';
 import type { Payout } from '../../domain/payout';
 import { maskDestination, type Destination } from '../../domain/recipient';
 import type { RecipientField } from '../../domain/recipient-fields';
+import type { BatchExceptionGroups } from '../../adapters/batch-exception-groups';
 import type { FanOutMessage } from './accept-batch';
 
 /**
@@ -21,6 +23,11 @@ import type { FanOutMessage } from './accept-batch';
  * Per-item business failures (corridor not enabled or policy-gated, account fields the corridor
  * refuses) reject that item alone, with its code, category and message on the item; the rest of
  * the batch proceeds. Anything else (throttling, a timeout) throws: the chunk is redelivered.
+ *
+ * A rejected item is counted into its batch's group exception for its failure source
+ * (domain/batches/batch-exceptions.ts), never into an exception of its own. A redelivered chunk
+ * counts its rejected items again, which counts nothing twice (the group's member is conditional)
+ * and repairs a crash between the item's rejection and its count.
  */
 export interface FanOutStore {
   getBatch(batchId: string): Promise<Batch | undefined>;
@@ -33,6 +40,8 @@ export interface FanOutDeps {
   readonly payouts: PayoutCreationStore;
   readonly enqueueSubmission: (message: SubmissionMessage) => Promise<void>;
   readonly corridors: CorridorMatrix;
+  /** The batch's group exceptions (OPERATIONS_TABLE). */
+  readonly groups: Pick<BatchExceptionGroups, 'addItem'>;
   readonly nowIso: () => string;
 }
 
@@ -63,7 +72,29 @@ export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Pro
   return { batchId: message.batchId, chunk: message.chunk, outcomes };
 }
 
+/** Rejects the item (if it is still `received`) and counts it into its group: both idempotent. */
+async function reject(deps: FanOutDeps, batch: Batch, item: StoredBatchItem, rejection: ItemRejection) {
+  await deps.batches.rejectItem(item, rejection);
+  await countRejection(deps, batch, item, rejection);
+}
+
+async function countRejection(deps: FanOutDeps, batch: Batch, item: StoredBatchItem, rejection: ItemRejection) {
+  const source = failureSourceOfRejection(rejection);
+  const facts = { batchId: batch.batchId, senderBatchId: batch.senderBatchId, tenantId: batch.tenantId, source };
+  await deps.groups.addItem(openBatchGroup(facts, rejection.at), {
+    senderItemId: item.senderItemId,
+    payoutId: item.payoutId,
+    code: rejection.code,
+    category: rejection.category,
+    message: rejection.message,
+    at: rejection.at,
+  });
+}
+
 async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem): Promise<ItemFanOutOutcome> {
+  // Rejected by an earlier delivery: counted again (a no-op unless that delivery crashed before its count).
+  if (item.state === 'rejected' && item.rejection !== undefined)
+    await countRejection(deps, batch, item, item.rejection);
   if (item.state !== 'received') return 'skipped';
   let destination: Destination;
   let provider: string;
@@ -74,7 +105,7 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
     provider = corridor.provider;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await deps.batches.rejectItem(item, rejectionOf(error, deps.nowIso()));
+    await reject(deps, batch, item, rejectionOf(error, deps.nowIso()));
     return 'rejected';
   }
   const payout = itemPayout(batch, item, provider, destination, deps.nowIso());
@@ -96,7 +127,7 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
       existing.amountMinor !== item.amountMinor ||
       existing.currency !== item.currency
     ) {
-      await deps.batches.rejectItem(item, identityReused(existing, deps.nowIso()));
+      await reject(deps, batch, item, identityReused(existing, deps.nowIso()));
       return 'rejected';
     }
     // Created by an earlier delivery (or by this identity's batch before the window ended).
@@ -105,7 +136,7 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
   } catch (error) {
     // DynamoDB refused this item's write as invalid: it would refuse every redelivery too.
     if (!isRefusedRequest(error)) throw error;
-    await deps.batches.rejectItem(item, {
+    await reject(deps, batch, item, {
       code: 'item_write_refused',
       category: 'human_action_required',
       message: 'the payout of this item could not be written; support has the request id',

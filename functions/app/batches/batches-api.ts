@@ -11,11 +11,13 @@ import { BATCH_ID_PATTERN } from '../../shared/ids';
 import { BATCH_ROUTES, batchRouteKey, type BatchRoute } from '../../shared/batch-routes';
 import { acceptBatch, type AcceptBatchDeps } from './accept-batch';
 import { approveBatch, retryBatch, type BatchActionDeps } from './batch-actions';
+import { batchExceptions, type BatchGroupReads } from './batch-exceptions-view';
 import { batchItemPage, batchWithCounts, findBySenderBatchId, tenantBatch, type BatchReadStore } from './batch-reads';
 import { decodeItemCursor, encodeItemCursor } from './item-cursor';
 
 /** The batches-api function's router: one scope check per route (shared/batch-routes.ts), then the use case. */
-export type BatchesApiDeps = AcceptBatchDeps & BatchActionDeps & { readonly store: BatchReadStore };
+export type BatchesApiDeps = AcceptBatchDeps &
+  BatchActionDeps & { readonly store: BatchReadStore; readonly groups: BatchActionDeps['groups'] & BatchGroupReads };
 
 const ROUTES = new Map<string, BatchRoute>(BATCH_ROUTES.map((route) => [batchRouteKey(route), route]));
 
@@ -63,7 +65,8 @@ async function answer(
     case 'get': {
       parseQuery(noQuerySchema, event.queryStringParameters);
       const batch = await tenantBatch(deps.store, caller.tenantId, batchIdOf(event));
-      return json(200, await batchWithCounts(deps.store, batch), requestId);
+      const view = await batchWithCounts(deps.store, batch);
+      return json(200, { ...view, exceptions: await batchExceptions(deps.groups, batch.batchId) }, requestId);
     }
     case 'items': {
       const query = parseQuery(listBatchItemsQuerySchema, event.queryStringParameters);

@@ -1,3 +1,4 @@
+import { parseFanOutMessage } from '../../adapters/batch-queue';
 import type { DlqMessage } from '../../adapters/dlq';
 import type { InboxStore } from '../../adapters/inbox-repository';
 import { parseReconciliationRequest } from '../../adapters/reconciliation/requests-queue';
@@ -28,6 +29,10 @@ export interface DlqView {
   /** reconciliation only: the run's date and id, from the request message. */
   date?: string;
   run_id?: string;
+  /** batch only: the chunk's batch, its number and how many items a retry's message named. */
+  batch_id?: string;
+  chunk?: number;
+  sender_item_count?: number;
   error_category: string;
   first_error?: unknown;
   last_error?: unknown;
@@ -48,6 +53,8 @@ export function deadLetterCategoryOf(queue: QueueName): ExceptionCategory {
       return 'submission_dead_lettered';
     case 'reconciliation':
       return 'reconciliation_dead_lettered';
+    case 'batch':
+      return 'batch_dead_lettered';
     default:
       return assertNever(queue, 'queue');
   }
@@ -70,6 +77,8 @@ export function deadLetterSubjectOf(view: DlqView): ExceptionSubject {
       return { category: 'submission_dead_lettered', messageId: view.message_id, ...payoutLink };
     case 'reconciliation':
       return { category: 'reconciliation_dead_lettered', messageId: view.message_id };
+    case 'batch':
+      return { category: 'batch_dead_lettered', messageId: view.message_id };
     default:
       return assertNever(view.queue, 'queue');
   }
@@ -100,6 +109,8 @@ export async function describeDlqMessage(
       return describeReconciliation(base, message);
     case 'webhook':
       return describeWebhook(base, message, inbox);
+    case 'batch':
+      return describeBatchChunk(base, message);
     default:
       return assertNever(queue, 'queue');
   }
@@ -137,6 +148,29 @@ function describeReconciliation(base: ViewBase, message: DlqMessage): DlqView {
     };
   } catch {
     return { ...base, error_category: 'unmappable_event', payload: safeJson(message.body), exception_id };
+  }
+}
+
+/**
+ * A fan-out chunk names its batch and chunk only (no amounts or accounts: adapters/batch-queue.ts);
+ * why it failed is in process-batch's log lines for that batch and chunk.
+ */
+function describeBatchChunk(base: ViewBase, message: DlqMessage): DlqView {
+  const exception_id = exceptionIdFor({ category: 'batch_dead_lettered', messageId: message.messageId });
+  const payload = safeJson(message.body);
+  try {
+    const chunk = parseFanOutMessage(message.body);
+    return {
+      ...base,
+      batch_id: chunk.batchId,
+      chunk: chunk.chunk,
+      ...(chunk.senderItemIds === undefined ? {} : { sender_item_count: chunk.senderItemIds.length }),
+      error_category: 'unknown',
+      payload,
+      exception_id,
+    };
+  } catch {
+    return { ...base, error_category: 'unmappable_event', payload, exception_id };
   }
 }
 

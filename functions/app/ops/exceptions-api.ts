@@ -25,6 +25,7 @@ import { ApiError, badRequest, notFound } from '../../http/api-error';
 import { operatorActor, operatorOf, requireScope } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { parseJsonBody } from '../../http/body';
+import { batchGroupList, groupItemPages, type BatchGroupsReader, type GroupItemsPage } from './batch-exception-list';
 
 /** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
 
@@ -32,6 +33,8 @@ export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
   /** Read-only: a resolution may name the correction that fixed the exception (ops-corrections writes them). */
   corrections: { get(correctionId: string): Promise<CorrectionRecord | undefined> };
+  /** Batch group exceptions (issue 13): found by batch_id, listed with their first items. */
+  groups: BatchGroupsReader;
   nowMs(): number;
 }
 
@@ -71,18 +74,28 @@ async function listExceptions(
   requestId: string,
 ): Promise<HttpResult> {
   const q = parseExceptionsRequest(listExceptionsQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const filters = {
+    ...(q.state === undefined ? {} : { state: q.state }),
+    ...(q.category === undefined ? {} : { category: q.category }),
+    ...(q.owner === undefined ? {} : { owner: q.owner }),
+  };
+  // A batch has at most one group per failure source: one page, nothing to continue from.
+  if (q.batch_id !== undefined && q.cursor !== undefined)
+    throw badRequest('invalid_cursor', 'a batch_id listing has one page; start again without a cursor', 'cursor');
   try {
-    const page = await deps.exceptions.list({
-      ...(q.state === undefined ? {} : { state: q.state }),
-      ...(q.category === undefined ? {} : { category: q.category }),
-      ...(q.owner === undefined ? {} : { owner: q.owner }),
-      ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
-      limit: q.limit,
-    });
+    const page =
+      q.batch_id === undefined
+        ? await deps.exceptions.list({
+            ...filters,
+            ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+            limit: q.limit,
+          })
+        : { items: (await batchGroupList(deps.groups, { batchId: q.batch_id, ...filters })).slice(0, q.limit) };
+    const groupItems = await groupItemPages(deps.groups, page.items);
     const now = deps.nowMs();
     const list: ExceptionList = {
-      data: page.items.map((e) => exceptionJson(e, now)),
-      ...(page.nextCursor === undefined ? {} : { next_cursor: page.nextCursor }),
+      data: page.items.map((e) => exceptionJson(e, now, groupItems.get(e.exceptionId))),
+      ...('nextCursor' in page && page.nextCursor !== undefined ? { next_cursor: page.nextCursor } : {}),
     };
     return json(200, list, requestId);
   } catch (error) {
@@ -200,7 +213,7 @@ const operatorBody = (event: APIGatewayProxyEventV2WithJWTAuthorizer) =>
   parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'empty_object' });
 
 /** Typed by the documented schema (functions/api/ops-schemas.ts): the answer cannot drift from GET /openapi.json. */
-export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView {
+export function exceptionJson(e: ExceptionRecord, nowMs: number, groupItems?: GroupItemsPage): ExceptionView {
   return {
     exception_id: e.exceptionId,
     category: e.category,
@@ -227,5 +240,23 @@ export function exceptionJson(e: ExceptionRecord, nowMs: number): ExceptionView 
             at: e.resolution.at,
             ...(e.resolution.correctionId === undefined ? {} : { correction_id: e.resolution.correctionId }),
           },
+    ...(e.batchId === undefined ? {} : batchGroupJson(e.batchId, e.itemCount ?? 0, groupItems)),
+  };
+}
+
+/** A batch group's own fields: its batch, its count and the first page of its items. */
+function batchGroupJson(batchId: string, itemCount: number, page: GroupItemsPage | undefined) {
+  return {
+    batch_id: batchId,
+    item_count: itemCount,
+    items: (page?.items ?? []).map((m) => ({
+      sender_item_id: m.senderItemId,
+      payout_id: m.payoutId,
+      code: m.code,
+      category: m.category,
+      message: m.message,
+      at: m.at,
+    })),
+    ...(page?.nextCursor === undefined ? {} : { items_next_cursor: page.nextCursor }),
   };
 }

@@ -193,6 +193,8 @@ function redriveTransformOf(queue: QueueName, operator: string): { transform?: (
     case 'submission':
     // Sent back byte for byte: the reconcile consumer parses exactly the five fields of the request.
     case 'reconciliation':
+    // A chunk back unchanged: the fan-out is redelivery-safe (item identities, key locks, group members).
+    case 'batch':
       return {};
     default:
       return assertNever(queue, 'queue');

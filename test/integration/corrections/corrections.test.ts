@@ -652,6 +652,7 @@ describe('a provider event that contradicts an applied correction', () => {
           webhook: h.dlqUrl,
           submission: emulators.env['SUBMISSION_DLQ_URL']!,
           reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+          batch: emulators.env['BATCH_DLQ_URL']!,
         },
         exceptions: h.exceptions,
         rechecks,

@@ -302,6 +302,7 @@ export async function actionsHarness(emulators: StartedEmulators) {
       webhook: env['WEBHOOK_DLQ_URL']!,
       submission: env['SUBMISSION_DLQ_URL']!,
       reconciliation: env['RECONCILIATION_DLQ_URL']!,
+      batch: env['BATCH_DLQ_URL']!,
     },
     exceptions,
     rechecks: new RecheckMarkers(documentClient, tables.operations),

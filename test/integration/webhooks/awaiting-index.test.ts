@@ -169,6 +169,7 @@ describe('the sweeper reads the index', () => {
         webhook: h.dlqUrl,
         submission: emulators.env['SUBMISSION_DLQ_URL']!,
         reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+        batch: emulators.env['BATCH_DLQ_URL']!,
       },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),

@@ -425,6 +425,7 @@ describe('the sweeper checks a status answer the same way', () => {
         webhook: h.dlqUrl,
         submission: emulators.env['SUBMISSION_DLQ_URL']!,
         reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+        batch: emulators.env['BATCH_DLQ_URL']!,
       },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),

@@ -1,5 +1,6 @@
 // The webhook pipeline wired to DynamoDB Local + fauxqs, in-process: intake → inbox → queue →
 // processor, the ops APIs and the sweeper, each with clients the test can count or break.
+import { BatchExceptionGroups } from '../../../functions/adapters/batch-exception-groups';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -50,6 +51,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
     onPayoutOwnerChange: payoutExceptionOwnerUpdater(documentClient, env['PAYOUTS_TABLE']!),
   });
   const corrections = new CorrectionsRepository(documentClient, env['OPERATIONS_TABLE']!, payouts);
+  const groups = new BatchExceptionGroups(documentClient, env['OPERATIONS_TABLE']!, exceptions);
   const queueUrl = env['WEBHOOK_QUEUE_URL']!;
   const dlqUrl = env['WEBHOOK_DLQ_URL']!;
   let nowMs = () => Date.now();
@@ -76,6 +78,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
       webhook: { queueUrl, dlqUrl },
       submission: { queueUrl: env['SUBMISSION_QUEUE_URL']!, dlqUrl: env['SUBMISSION_DLQ_URL']! },
       reconciliation: { queueUrl: env['RECONCILIATION_QUEUE_URL']!, dlqUrl: env['RECONCILIATION_DLQ_URL']! },
+      batch: { queueUrl: env['BATCH_QUEUE_URL']!, dlqUrl: env['BATCH_DLQ_URL']! },
     },
     inbox,
     webhookQueue: new WebhookQueue(emulators.clients.sqs, queueUrl),
@@ -207,7 +210,7 @@ export function harness(emulators: StartedEmulators, options: { sqs?: SQSClient 
   }
   const ops = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
     const api = path.startsWith('/exceptions')
-      ? exceptionsApi({ exceptions, corrections, nowMs: () => nowMs() }, opsEvent(method, path, body, query))
+      ? exceptionsApi({ exceptions, corrections, groups, nowMs: () => nowMs() }, opsEvent(method, path, body, query))
       : redriveApi(redriveDeps, opsEvent(method, path, body, query));
     const res = await api.catch((error: unknown) => {
       if (error instanceof ApiError) return errorResponse(error, 'req-test');

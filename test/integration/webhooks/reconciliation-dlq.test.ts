@@ -55,7 +55,12 @@ function runSweep() {
     inbox: h.inbox,
     webhookQueue: h.intakeDeps.queue,
     dlq: new DeadLetterQueue(emulators.clients.sqs),
-    dlqUrls: { webhook: h.dlqUrl, submission: emulators.env['SUBMISSION_DLQ_URL']!, reconciliation: dlqUrl },
+    dlqUrls: {
+      webhook: h.dlqUrl,
+      submission: emulators.env['SUBMISSION_DLQ_URL']!,
+      reconciliation: dlqUrl,
+      batch: emulators.env['BATCH_DLQ_URL']!,
+    },
     exceptions: h.exceptions,
     rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),
     payouts: h.payouts,

@@ -113,6 +113,7 @@ describe('sweeper re-checks', () => {
         webhook: h.dlqUrl,
         submission: emulators.env['SUBMISSION_DLQ_URL']!,
         reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+        batch: emulators.env['BATCH_DLQ_URL']!,
       },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),

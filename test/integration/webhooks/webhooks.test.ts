@@ -130,6 +130,7 @@ describe('intake', () => {
         webhook: h.dlqUrl,
         submission: emulators.env['SUBMISSION_DLQ_URL']!,
         reconciliation: emulators.env['RECONCILIATION_DLQ_URL']!,
+        batch: emulators.env['BATCH_DLQ_URL']!,
       },
       exceptions: h.exceptions,
       rechecks: new RecheckMarkers(emulators.clients.documentClient, emulators.env['OPERATIONS_TABLE']!),

@@ -166,6 +166,7 @@ describe('documented answer schemas hold the handlers’ answers', () => {
         request_id: 'r',
         requested_at: NOW,
       }),
+      batch: JSON.stringify({ batchId: 'bat_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP', chunk: 3, senderItemIds: ['a', 'b'] }),
     };
     const message = (body: string): DlqMessage => ({
       messageId: 'm-1',

@@ -19,6 +19,7 @@ import {
 
 const HOUR = 3_600;
 const PAYOUT = 'po_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP';
+const BATCH = 'bat_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP';
 
 const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, string | undefined]> = [
   [
@@ -92,6 +93,7 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     4 * HOUR,
     undefined,
   ],
+  [{ category: 'batch_dead_lettered', messageId: 'm-4' }, 'batch_dlq:m-4', 'ops', 4 * HOUR, undefined],
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
   // An approval nobody gave in time; the next step is the tenant's.
   [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
@@ -205,6 +207,21 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     4 * HOUR,
     undefined,
   ],
+  // A batch's failed items: one exception per (batch, failure source), owned by the source's team.
+  ...(
+    [
+      ['batch_items_failed_provider', 'provider', 4],
+      ['batch_items_failed_recipient', 'tenant', 24],
+      ['batch_items_failed_compliance', 'compliance', 8],
+      ['batch_items_failed_platform', 'ops', 4],
+    ] as const
+  ).map(([category, owner, hours]): [ExceptionSubject, string, ExceptionOwner, number, undefined] => [
+    { category, batchId: BATCH },
+    `batch_items:${category}:${BATCH}`,
+    owner,
+    hours * HOUR,
+    undefined,
+  ]),
 ];
 
 describe('openException: key, owner and SLA follow from the subject', () => {
@@ -218,6 +235,7 @@ describe('openException: key, owner and SLA follow from the subject', () => {
       owner,
       slaSeconds,
       ...(payoutId === undefined ? {} : { payoutId }),
+      ...('batchId' in subject ? { batchId: subject.batchId } : {}),
       evidence,
       error,
       seenAt: '2026-11-25T10:00:00.000Z',
@@ -245,6 +263,8 @@ describe('dedup keys are spelled in one place', () => {
     'correction_contradicted',
     'canceled_live',
     'reconciliation',
+    'batch_items',
+    'batch_dlq',
   ];
   // `forbidden:${…}`, 'long_pending:' …: a key prefix at the start of a string or template literal. Access-matrix
   // scopes share the `reconciliation:` spelling ('reconciliation:read', 'reconciliation:run') but are whole words,

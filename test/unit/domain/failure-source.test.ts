@@ -19,6 +19,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   submission_dead_lettered: 'provider',
   long_pending: 'provider',
   reconciliation_dead_lettered: 'platform',
+  batch_dead_lettered: 'platform',
   missing_provider_reference: 'platform',
   missing_at_provider: 'provider',
   missing_internally: 'platform',
@@ -31,6 +32,10 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   batch_item_status_mismatch: 'provider',
   report_malformed: 'provider',
   approval_expired: 'compliance',
+  batch_items_failed_provider: 'provider',
+  batch_items_failed_recipient: 'recipient',
+  batch_items_failed_compliance: 'compliance',
+  batch_items_failed_platform: 'platform',
 };
 
 describe('failure source', () => {

@@ -88,6 +88,9 @@ describe('GET /ops/queues', () => {
       'submission/dlq',
       'reconciliation/queue',
       'reconciliation/dlq',
+      // BatchDlq joined the ops queues (issue 13): listed like every other pair.
+      'batch/queue',
+      'batch/dlq',
     ]);
     expect(rows.find((r) => r['queue'] === 'reconciliation' && r['role'] === 'dlq')).toMatchObject({
       visible: 1,
@@ -115,6 +118,30 @@ describe('GET /ops/dlq?queue=reconciliation', () => {
   });
 });
 
+describe('GET /ops/dlq?queue=batch', () => {
+  it('names the chunk: batch id, chunk number, how many items a retry named, the exception it opens', async () => {
+    const body = JSON.stringify({ batchId: 'bat_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP', chunk: 7, senderItemIds: ['a', 'b'] });
+    const deps = depsWith({}, { 'url:batch-dlq': [message('m-bat', body)] });
+    const res = await redriveApi(deps, get('/ops/dlq', { queue: 'batch' }));
+    expect(res.statusCode).toBe(200);
+    const [view] = (JSON.parse(res.body) as { data: Array<Record<string, unknown>> }).data;
+    expect(view).toMatchObject({
+      message_id: 'm-bat',
+      queue: 'batch',
+      batch_id: 'bat_01KAZ5T8Y4J8W8H4Q0R9ZPZ9ZP',
+      chunk: 7,
+      sender_item_count: 2,
+      error_category: 'unknown',
+      exception_id: exceptionIdOf('batch_dlq:m-bat'),
+    });
+  });
+  it('a batch message that is not a fan-out chunk is unmappable, still with its exception', async () => {
+    const view = await describeDlqMessage('batch', message('m-bad', '{"chunk":"x"}'), noInbox, NOW_MS);
+    expect(view).toMatchObject({ error_category: 'unmappable_event', exception_id: exceptionIdOf('batch_dlq:m-bad') });
+    expect(view.batch_id).toBeUndefined();
+  });
+});
+
 describe('DLQ view per queue', () => {
   it('a reconciliation message that is not a run request is unmappable, still with its exception', async () => {
     const view = await describeDlqMessage('reconciliation', message('m-bad', '{"date":1}'), noInbox, NOW_MS);
@@ -129,6 +156,7 @@ describe('DLQ view per queue', () => {
     ['webhook', 'webhook_dead_lettered'],
     ['submission', 'submission_dead_lettered'],
     ['reconciliation', 'reconciliation_dead_lettered'],
+    ['batch', 'batch_dead_lettered'],
   ] as const)('%s → %s, exception id = hash of the dedup key', async (queue, category) => {
     expect(deadLetterCategoryOf(queue)).toBe(category);
     const view = await describeDlqMessage(

@@ -9,8 +9,9 @@ import {
 } from '../../../functions/http/redrive-requests';
 
 describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () => {
-  it('are the three work queue / DLQ pairs', () =>
-    expect([...QUEUE_NAMES].sort()).toEqual(['reconciliation', 'submission', 'webhook']));
+  // BatchDlq joined them (issue 13).
+  it('are the four work queue / DLQ pairs', () =>
+    expect([...QUEUE_NAMES].sort()).toEqual(['batch', 'reconciliation', 'submission', 'webhook']));
   it.each(QUEUE_NAMES)('%s is accepted', (queue) => expect(queueOf(queue)).toBe(queue));
   it('defaults to webhook', () => expect(queueOf(undefined)).toBe('webhook'));
   it.each(['reconciliations', 'Reconciliation', '', 7])('%j → 400 invalid_queue naming every queue', (queue) =>
@@ -18,7 +19,7 @@ describe('queue names (GET /ops/dlq?queue=, POST /ops/dlq/redrive queue)', () =>
       expect.objectContaining({
         status: 400,
         code: 'invalid_queue',
-        message: 'queue must be one of webhook, submission, reconciliation',
+        message: 'queue must be one of webhook, submission, reconciliation, batch',
       }),
     ),
   );

@@ -13,7 +13,7 @@ function deps(oldestUnapplied: string | null): StatusApiDeps {
   const queue = { queueUrl: 'q', dlqUrl: 'dlq' };
   return {
     dlq: { depth: async () => ({ visible: 0, inFlight: 0, delayed: 0 }) as never },
-    queues: { webhook: queue, submission: queue, reconciliation: queue },
+    queues: { webhook: queue, submission: queue, reconciliation: queue, batch: queue },
     runs: { lastSuccess: async () => ({ finishedAt: '2026-12-01T02:00:00.000Z' }) as never },
     incidents: { listOpen: async () => [], listResolvedSince: async () => [] },
     oldestUnreconciled: async () => ({
