@@ -13,6 +13,7 @@ import { approvalPolicies } from '../../functions/adapters/approval-policy-confi
 import { approvalRequirement, policyFor, samePrincipal } from '../../functions/domain/approval';
 import type { Payout } from '../../functions/domain/payout';
 import { balanceKey } from './memory/payouts';
+import { batchItemPaidOnce } from './batch-invariant';
 import type { World } from './world';
 
 /**
@@ -145,6 +146,7 @@ export const INVARIANTS: readonly Invariant[] = [
       return found;
     },
   },
+  batchItemPaidOnce,
   {
     name: 'four-eyes-before-provider',
     when: 'always',

@@ -9,7 +9,7 @@ const SEEDS_TO_FIND_MAX = 100;
 /**
  * Shrink replays per planted bug. The test asks that a failure shrinks, not that it shrinks to the
  * minimum (npm run sim -- --seed N does that with the full SHRINK_RUNS_MAX): at the full budget the
- * seven rows spent some 200 s of the suite replaying candidates.
+ * eight rows spent some 200 s of the suite replaying candidates.
  */
 const SHRINK_RUNS_PLANTED_MAX = 60;
 
@@ -49,6 +49,11 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     bug: "a tenant's cancel written without the condition on the status it read",
     flaw: 'cancelWithoutCondition',
     caughtBy: ['lifecycle-forward-only', 'ledger-follows-status', 'terminal-payout-never-moves'],
+  },
+  {
+    bug: "a batch item's identity taken per batch: a resubmission after the 30-day window pays it again",
+    flaw: 'batchIdentityPerBatch',
+    caughtBy: ['batch-item-paid-once'],
   },
 ];
 
