@@ -9,7 +9,7 @@ const SEEDS_TO_FIND_MAX = 100;
 /**
  * Shrink replays per planted bug. The test asks that a failure shrinks, not that it shrinks to the
  * minimum (npm run sim -- --seed N does that with the full SHRINK_RUNS_MAX): at the full budget the
- * eight rows spent some 200 s of the suite replaying candidates.
+ * seven rows spent some 200 s of the suite replaying candidates.
  */
 const SHRINK_RUNS_PLANTED_MAX = 60;
 
