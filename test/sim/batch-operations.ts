@@ -44,8 +44,8 @@ const ITEM_TEMPLATES = [
   },
 ] as const;
 /** Items of one simulated batch at most: a chunk holds 100, so every batch here is one chunk. */
-const BATCH_ITEMS_SIM_MAX = 4;
-const BATCHES_SIM_MAX = 4;
+const BATCH_ITEMS_SIM_MAX = 3;
+const BATCHES_SIM_MAX = 3;
 
 function newItems(world: World): Array<Record<string, unknown>> {
   const count = world.choices.between(1, BATCH_ITEMS_SIM_MAX);
@@ -167,7 +167,7 @@ export const consumeFanOut = (world: World) => (gate: Gate, message: QueuedMessa
 export const BATCH_OPERATIONS: readonly Operation[] = [
   {
     name: 'batch-submit',
-    weight: (world) => (world.batchSubmissions.length < BATCHES_SIM_MAX ? 0.8 : 0),
+    weight: (world) => (world.batchSubmissions.length < BATCHES_SIM_MAX ? 0.6 : 0),
     start: (world) => {
       const submission = newSubmission(world, {
         tenantId: world.choices.pick(SIM_TENANTS),
