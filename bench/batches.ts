@@ -94,7 +94,7 @@ async function inProcess(n: number, fanOutItems: number): Promise<void> {
   try {
     await post(h, { sender_batch_id: `warm-${ulid()}`, items: items(1) }); // cold imports are not what this measures
     await h.drain('batch');
-    const bareMs = await bareWrite(h.emulators.clients.dynamodb, h.tables.payouts, n);
+    const bareBeforeMs = await bareWrite(h.emulators.clients.dynamodb, h.tables.payouts, n);
     h.dynamoCalls.calls.length = 0;
     const started = Date.now();
     const accepted = await post(h, { sender_batch_id: `bench-${ulid()}`, items: items(n) });
@@ -103,6 +103,8 @@ async function inProcess(n: number, fanOutItems: number): Promise<void> {
       throw new Error(`accept answered ${accepted.statusCode}: ${JSON.stringify(accepted.body)}`);
     const acceptCalls = h.dynamoCalls.calls.length;
     await h.drain('batch');
+    // Bare writes before and after the accept; the faster one is the baseline (the ratio is not flattered).
+    const bareMs = Math.min(bareBeforeMs, await bareWrite(h.emulators.clients.dynamodb, h.tables.payouts, n));
     printFigure(
       `batches.accept_items_per_second_in_process_${n}`,
       perSecond(n, acceptMs),
@@ -144,11 +146,15 @@ async function throughTwin(n: number, drainItems: number): Promise<void> {
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     };
     await call('POST', '/batches', { sender_batch_id: `warm-${ulid()}`, items: items(1) });
-    const bareMs = await bareWrite(twin.clients.dynamodb, twin.names.tables['PayoutsTable']!, n);
+    const bareBeforeMs = await bareWrite(twin.clients.dynamodb, twin.names.tables['PayoutsTable']!, n);
     // Over the EUR threshold together: it waits for its approval, so its fan-out does not run beside the drain.
     const started = Date.now();
     const accepted = await call('POST', '/batches', { sender_batch_id: `bench-${ulid()}`, items: items(n) });
     const acceptMs = Date.now() - started;
+    const bareMs = Math.min(
+      bareBeforeMs,
+      await bareWrite(twin.clients.dynamodb, twin.names.tables['PayoutsTable']!, n),
+    );
     if (accepted.status !== 202)
       console.error(
         `#   accept of ${n} through the twin answered ${accepted.status}: ${JSON.stringify(accepted.body).slice(0, 300)}`,
