@@ -22,14 +22,14 @@ import { advanceTwinClock, connectTwin, readTwinClock, report, runDrill, type Ch
 
 const TENANT = 'drill-batches';
 /** Items of the batch that is drained to final states (the CI-sized part of the drill). */
-const DRAIN_ITEMS = 200;
+const DRAIN_ITEMS = 100;
 /** 1 % of DRAIN_ITEMS fail at the provider (the sandbox's `failed` test IBAN: account_closed). */
 const FAILING_ITEMS = DRAIN_ITEMS / 100;
 const PAID_IBAN = 'DE89370400440532013000';
 const FAILED_IBAN = 'DE62370400440532013001';
 /** Small enough that DRAIN_ITEMS stay under the EUR threshold; the large batch's items are over it together. */
 const ITEM_AMOUNT_MINOR = 1_000;
-const DRAIN_WAIT_MS_MAX = 180_000;
+const DRAIN_WAIT_MS_MAX = 240_000;
 const POLL_MS = 1_000;
 const SANDBOX_STEP_SECONDS = 30;
 const FINAL_BATCH_STATUSES = ['completed', 'completed_with_failures', 'canceled'];
@@ -215,11 +215,13 @@ async function drainSmallBatch(
   );
   await sleep(5 * POLL_MS); // the retry's fan-out of the reopened item
   const all = await allItems(call, tokens.backend, batchId);
-  const paid = all.filter((it) => it['status'] === 'paid');
-  const counts = await Promise.all(paid.map((it) => countSandboxPayouts(twin.sandboxProviderUrl, it['payout_id'])));
+  const withPayout = all.filter((it) => it['status'] !== 'rejected');
+  const counts = await Promise.all(
+    withPayout.map((it) => countSandboxPayouts(twin.sandboxProviderUrl, it['payout_id'])),
+  );
   const after = (await call('GET', `/batches/${batchId}`, tokens.backend)).body;
   log(
-    `after the retry: ${JSON.stringify(after['counts'])}; sandbox payouts per paid item: ${JSON.stringify(countBy(counts))}`,
+    `after the retry: ${JSON.stringify(after['counts'])}; sandbox payouts per item: ${JSON.stringify(countBy(counts))}`,
   );
 
   return {
@@ -264,9 +266,9 @@ async function drainSmallBatch(
         saw: [retried.status, retried.body['moved']],
       },
       {
-        what: 'no paid item is paid twice: one sandbox payout per paid item, and the paid count unchanged',
-        expected: { payouts_per_item: [1], paid: DRAIN_ITEMS - FAILING_ITEMS },
-        saw: { payouts_per_item: [...new Set(counts)], paid: paid.length },
+        what: 'no item is paid twice: one sandbox payout per item with a payout; the counts unchanged by the retry',
+        expected: { payouts_per_item: [1], counts: batch['counts'] },
+        saw: { payouts_per_item: [...new Set(counts)], counts: after['counts'] },
       },
     ],
   };
