@@ -37,17 +37,7 @@ const SCOPES: Readonly<Record<BatchPrincipal, readonly string[]>> = {
   'batch-operator': ['batches:retry', 'payouts:read'],
 };
 
-/** One client's POST /batches: retried with the same body until it gets an answer that is not "retry". */
-export interface BatchSubmission {
-  id: number;
-  tenantId: string;
-  senderBatchId: string;
-  items: ReadonlyArray<Record<string, unknown>>;
-  /** The batch id of every 202 it got: copies of one request, at once or retried, name one batch. */
-  batchIds: string[];
-  answers: string[];
-  done: boolean;
-}
+export type { BatchSubmission } from './batch-requests';
 
 function claimsOf(tenantId: string, principal: BatchPrincipal): Record<string, string> {
   const clientId = principal === 'backend' ? `sim-${tenantId}` : `sim-${tenantId}-${principal}`;

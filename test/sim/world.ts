@@ -34,7 +34,7 @@ import { InMemoryDeadLetters, SimQueue, sender, type QueuedMessage } from './mem
 import { InMemoryExports, InMemoryRuns, ReconciliationState } from './memory/reconciliation';
 import { InMemoryRechecks, RechecksState } from './memory/rechecks';
 import { BatchesState } from './memory/batches';
-import type { BatchSubmission } from './batches';
+import type { BatchSubmission } from './batch-requests';
 import { ProviderBooks, SIM_SECRETS, SimProviderPort, type ProviderPayout } from './provider';
 import type { ProviderSubmission } from '../../functions/domain/provider-port';
 import type { Scheduler } from './scheduler';
