@@ -50,6 +50,11 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     flaw: 'cancelWithoutCondition',
     caughtBy: ['lifecycle-forward-only', 'ledger-follows-status', 'terminal-payout-never-moves'],
   },
+  {
+    bug: "a batch item's identity taken per batch: a resubmission after the 30-day window pays it again",
+    flaw: 'batchIdentityPerBatch',
+    caughtBy: ['batch-item-paid-once'],
+  },
 ];
 
 describe('planted bugs are found', () => {

@@ -14,6 +14,7 @@ import {
   startDelivery,
 } from './operations';
 import { Scheduler } from './scheduler';
+import { BATCH_OPERATIONS, consumeFanOut, quietBatches } from './batch-operations';
 import { QUEUE_VISIBILITY_SECONDS, World, type SimFlaws } from './world';
 import type { SimQueue } from './memory/queues';
 
@@ -49,6 +50,9 @@ export const QUIET_ROUND_SECONDS = 8 * 3_600 + 60;
  * every day it touched, under every fault of the table.
  */
 export const RECONCILE_PROBABILITY = 0.05;
+
+/** The operation table: payouts and the tenant's actions (operations.ts), then batches (batch-operations.ts). */
+const ALL_OPERATIONS = [...OPERATIONS, ...BATCH_OPERATIONS];
 
 export interface Failure {
   invariant: string;
@@ -87,7 +91,7 @@ export async function runHistory(choices: Choices, config: SimConfig): Promise<H
       const lines: string[] = [];
       const concurrent = choices.between(1, CONCURRENT_OPERATIONS_MAX);
       for (let i = 0; i < concurrent; i += 1) {
-        const available = OPERATIONS.filter((op) => op.weight(world) > 0);
+        const available = ALL_OPERATIONS.filter((op) => op.weight(world) > 0);
         const operation = choices.weighted(available, (op) => op.weight(world));
         lines.push(operation.start(world));
       }
@@ -130,10 +134,19 @@ function check(world: World, invariants: readonly Invariant[], at: number | 'qui
 function fingerprint(world: World): string {
   const statuses = [...world.payouts.payouts.values()].map((p) => `${p.status}${p.version}`).join(',');
   const outbox = world.provider.outbox.filter((d) => d.acked && d.duplicatesOwed === 0).length;
-  const queues = [world.webhookQueue, world.submissionQueue, world.webhookDlq, world.submissionDlq]
+  const queues = [
+    world.webhookQueue,
+    world.submissionQueue,
+    world.webhookDlq,
+    world.submissionDlq,
+    world.batchQueue,
+    world.batchDlq,
+  ]
     .map((q) => q.messages.length)
     .join('/');
-  return `${statuses}|${outbox}|${queues}|${world.exceptions.exceptions.size}|${world.inbox.events.size}|${world.clients.filter((c) => c.done).length}|${world.rechecks.markers.size}`;
+  const batchItems = [...world.batches.items.values()].filter((i) => i.state === 'rejected').length;
+  const batches = `${world.batchSubmissions.filter((s) => s.done).length}/${world.batches.batches.size}/${batchItems}`;
+  return `${statuses}|${outbox}|${queues}|${world.exceptions.exceptions.size}|${world.inbox.events.size}|${world.clients.filter((c) => c.done).length}|${world.rechecks.markers.size}|${batches}`;
 }
 
 async function drainQueue(world: World, queue: SimQueue, consume: Parameters<typeof startConsumer>[3]): Promise<void> {
@@ -169,8 +182,10 @@ async function quiet(world: World, history: string[], choices: Choices): Promise
       startCreate(world, client, `quiet retry ${client.idempotencyKey}`);
     for (const request of world.actionRequests.filter((r) => !r.done))
       startAction(world, request, `quiet retry ${request.action} ${request.idempotencyKey}`);
+    quietBatches(world);
     await world.runTasks();
     if (round === 1) await decideAwaitingApprovals(world, choices);
+    await drainQueue(world, world.batchQueue, consumeFanOut(world));
     for (let guard = 0; guard < 500; guard += 1) {
       const owed = world.provider.outbox.filter((d) => !d.acked || d.duplicatesOwed > 0);
       if (owed.length === 0) break;

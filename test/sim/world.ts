@@ -33,6 +33,8 @@ import { InMemoryPayouts, PayoutsState, type PayoutStoreFlaws } from './memory/p
 import { InMemoryDeadLetters, SimQueue, sender, type QueuedMessage } from './memory/queues';
 import { InMemoryExports, InMemoryRuns, ReconciliationState } from './memory/reconciliation';
 import { InMemoryRechecks, RechecksState } from './memory/rechecks';
+import { BatchesState } from './memory/batches';
+import type { BatchSubmission } from './batch-requests';
 import { ProviderBooks, SIM_SECRETS, SimProviderPort, type ProviderPayout } from './provider';
 import type { ProviderSubmission } from '../../functions/domain/provider-port';
 import type { Scheduler } from './scheduler';
@@ -49,6 +51,8 @@ export interface SimFlaws extends PayoutStoreFlaws {
   ackBeforePersist?: boolean;
   /** create reads config/approval-policy.json's thresholds as major units (×10^exponent): four eyes bypassed. */
   approvalThresholdsInMajorUnits?: boolean;
+  /** The fan-out takes an item's identity as (batch id, sender_item_id): a batch sent after its window pays again. */
+  batchIdentityPerBatch?: boolean;
 }
 
 /** contracts.md: every DLQ at maxReceiveCount 5; visibility ≥ 6× the consumer's timeout. */
@@ -139,8 +143,8 @@ export class World {
     MAX_RECEIVE_COUNT,
     this.reconciliationDlq,
   );
-  // BatchDlq is one of the DLQs ops and the sweeper read (QUEUE_NAMES); nothing feeds it in the simulation yet.
   readonly batchDlq = new SimQueue('batch-dlq', 'sim://batch-dlq', 30, undefined, undefined);
+  /** BatchQueue: one fan-out message per chunk (batches.ts). */
   readonly batchQueue = new SimQueue(
     'batch',
     'sim://batch',
@@ -148,6 +152,13 @@ export class World {
     MAX_RECEIVE_COUNT,
     this.batchDlq,
   );
+  /** The batch records beside the payouts (memory/batches.ts). */
+  readonly batches = new BatchesState();
+  /** The clients' POST /batches requests (batch-operations.ts). */
+  readonly batchSubmissions: BatchSubmission[] = [];
+  /** Whether this history's one 30-day window has passed (batch-operations.ts, batch-after-window). */
+  batchWindowPassed = false;
+  batchSequence = 0;
   readonly queuesByUrl: ReadonlyMap<string, SimQueue>;
   readonly clients: ClientRequest[] = [];
   /** The tenants' approve, reject and cancel requests (actions.ts). */
@@ -200,7 +211,11 @@ export class World {
         this.batchDlq,
       ].map((q) => [q.url, q]),
     );
+    this.approvalPolicies = simApprovalPolicies(flaws);
   }
+
+  /** config/approval-policy.json as create and the batches API read it (read once: the file does not change). */
+  readonly approvalPolicies: ApprovalPolicies;
 
   readonly now = (): number => this.clockMs;
   newRequestId = (): string => `req_sim${String(++this.requestSequence).padStart(6, '0')}`;
@@ -243,7 +258,7 @@ export class World {
       now: () => new Date(this.clockMs),
       // A ULID's shape (26 Crockford characters), as the API's path check requires: po_000…0001, po_000…0002 …
       newPayoutId: () => `${PAYOUT_ID_PREFIX}${String(++this.payoutSequence).padStart(26, '0')}`,
-      approvalPolicies: simApprovalPolicies(this.flaws),
+      approvalPolicies: this.approvalPolicies,
     });
     const requestId = this.newRequestId();
     return create(
