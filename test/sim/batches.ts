@@ -100,6 +100,7 @@ function apiDeps(world: World, gate: Gate): BatchesApiDeps {
     // A ULID's shape, as the path check requires: bat_000…0001, bat_000…0002 …
     newBatchId: () => `${BATCH_ID_PREFIX}${String(++world.batchSequence).padStart(26, '0')}`,
     audit: new InMemoryAuditTrail(world.audit, gate),
+    groups: world.batchGroupsFor(gate),
   };
 }
 
@@ -124,6 +125,7 @@ export async function fanOut(world: World, gate: Gate, message: QueuedMessage): 
       sender(world.submissionQueue, gate, world.now)(JSON.stringify({ payoutId })),
     corridors: corridorMatrix(),
     nowIso: () => new Date(world.clockMs).toISOString(),
+    groups: world.batchGroupsFor(gate),
   };
   return fanOutChunk(deps, parseFanOutMessage(message.body));
 }

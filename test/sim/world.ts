@@ -1,3 +1,4 @@
+import { BatchGroupsState, InMemoryBatchGroups } from './memory/batch-groups';
 import { existsSync } from 'node:fs';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import {
@@ -154,6 +155,8 @@ export class World {
   );
   /** The batch records beside the payouts (memory/batches.ts). */
   readonly batches = new BatchesState();
+  /** Failed batch items counted into their (batch, failure source) exceptions (memory/batch-groups.ts). */
+  readonly batchGroups = new BatchGroupsState();
   /** The clients' POST /batches requests (batch-operations.ts). */
   readonly batchSubmissions: BatchSubmission[] = [];
   /** Whether this history's one 30-day window has passed (batch-operations.ts, batch-after-window). */
@@ -223,6 +226,10 @@ export class World {
   // Per-task adapters: the shared state behind a task's own gate.
   payoutsFor(gate: Gate): InMemoryPayouts {
     return new InMemoryPayouts(this.payouts, gate, this.flaws);
+  }
+
+  batchGroupsFor(gate: Gate): InMemoryBatchGroups {
+    return new InMemoryBatchGroups(this.batchGroups, this.exceptionsFor(gate), gate);
   }
 
   exceptionsFor(gate: Gate): InMemoryExceptions {
