@@ -15,6 +15,7 @@ import {
 import { INBOX_RETENTION_SECONDS } from '../../functions/adapters/inbox-repository.js';
 import { EXCEPTION_CATEGORIES, SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../functions/domain/exceptions.js';
 import { mapWebhookEvent } from '../../functions/domain/provider-events.js';
+import { ADYEN_PAYOUT_STATES } from '../../functions/domain/adyen-status.js';
 import { SANDBOX_PAYOUT_STATES, STRIPE_PAYOUT_STATES } from '../../functions/domain/provider-status.js';
 import { SIGNATURE_TOLERANCE_SECONDS } from '../../functions/domain/webhook-signatures/verification.js';
 import { PROVIDER_WEBHOOK_RETRY_WINDOWS } from '../../functions/shared/provider-retry-windows.js';
@@ -113,6 +114,10 @@ function sampleBody(provider: WebhookProvider, state: string): unknown {
       return { data: { status: state, payout_id: 'po_sample' } };
     case 'stripe':
       return { data: { object: { object: 'payout', id: 'po_sample', status: state } } };
+    case 'adyen':
+      return {
+        data: { id: 'TR_SAMPLE', reference: 'po_sample', category: 'bank', direction: 'outgoing', status: state },
+      };
     default:
       return provider satisfies never;
   }
@@ -127,6 +132,11 @@ function candidateTypes(provider: WebhookProvider): Array<{ type: string; state:
         ...STRIPE_PAYOUT_STATES.map((state) => ({ type: `payout.${state}`, state })),
         ...STRIPE_PAYOUT_STATES.map((state) => ({ type: 'payout.updated', state })),
         { type: 'payout.created', state: 'pending' },
+      ];
+    case 'adyen':
+      return [
+        { type: 'balancePlatform.transfer.created', state: 'received' },
+        ...ADYEN_PAYOUT_STATES.map((state) => ({ type: 'balancePlatform.transfer.updated', state })),
       ];
     default:
       return provider satisfies never;

@@ -123,10 +123,11 @@ export const ENV = {
 export const QUEUE_MAX_RECEIVE_COUNT = 5;
 
 /**
- * Payment providers a payout can name (`payout.provider`): the sandbox, and Stripe (webhooks and
- * status answers; its submission adapter has not landed). Provider references are indexed per name.
+ * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (webhooks and
+ * status answers; its submission adapter has not landed) and Adyen (Transfers API, issue 14).
+ * Provider references are indexed per name.
  */
-export const PROVIDER_NAMES = ['sandbox', 'stripe'] as const;
+export const PROVIDER_NAMES = ['sandbox', 'stripe', 'adyen'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */

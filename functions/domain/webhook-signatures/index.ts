@@ -1,5 +1,6 @@
 import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../../shared/names';
 import { assertNever } from '../assert-never';
+import { verifyAdyenSignature } from './adyen';
 import { verifyStandardWebhook } from './standard-webhooks';
 import { verifyStripeSignature } from './stripe';
 import type { VerificationResult, VerifyInput } from './verification';
@@ -7,6 +8,7 @@ import type { VerificationResult, VerifyInput } from './verification';
 export * from './verification';
 export { signStandardWebhook, verifyStandardWebhook, STANDARD_WEBHOOKS_HEADERS } from './standard-webhooks';
 export { signStripe, verifyStripeSignature, STRIPE_SIGNATURE_HEADER } from './stripe';
+export { signAdyen, verifyAdyenSignature, ADYEN_SIGNATURE_HEADER } from './adyen';
 
 /** Providers we accept webhooks from; the route's `{provider}` must be one of these (else 404). */
 export { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider };
@@ -17,6 +19,8 @@ export function verifyWebhookSignature(provider: WebhookProvider, input: VerifyI
       return verifyStandardWebhook(input);
     case 'stripe':
       return verifyStripeSignature(input);
+    case 'adyen':
+      return verifyAdyenSignature(input);
     default:
       return assertNever(provider, 'webhook provider');
   }
