@@ -9,6 +9,8 @@ export default defineConfig({
       // Unit tests are fast, but a few spawn a CLI (Redocly, the drill runner): 5 s failed them on a
       // loaded 2-core machine. A hang guard, not a speed goal.
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // The provider conformance suite (issue 14): loopback stand-ins only, seconds per provider.
+      { extends: true, test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'], testTimeout: 60_000 } },
       {
         extends: true,
         test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 300_000 },

@@ -4,6 +4,7 @@
 //   POST /v1/payouts/{reference}/cancel    stops it while accepted or in transit (409 once it paid)
 //   POST /v1/payouts/{reference}/return    Idempotency-Key required; a paid payout is returned a step later
 //   GET  /v1/payouts?payout_id=…     every payout held for one of our payout ids (drills count them)
+//   GET  /v1/payouts?limit=&starting_after=   one page, oldest first; has_more says whether another follows
 //   POST /v1/test/advance            { seconds } moves the sandbox clock and applies due states
 //   GET  /v1/test/triggers           the trigger table
 //   POST /v1/test/settlement         { stalled } a staged outage: no payout moves on while stalled
@@ -59,10 +60,23 @@ async function route(options: SandboxServerOptions, request: IncomingMessage, re
     const requested = Math.trunc(Number(url.searchParams.get('limit') ?? LIST_LIMIT_MAX));
     const limit = Number.isFinite(requested) && requested >= 1 ? Math.min(requested, LIST_LIMIT_MAX) : LIST_LIMIT_MAX;
     const all = store.listPayouts(payoutId === undefined ? {} : { payoutId });
+    // Stripe's cursor: the page after the payout with this id (oldest first); an unknown id is a 400, not page one.
+    const startingAfter = url.searchParams.get('starting_after');
+    const cursor = startingAfter === null ? -1 : all.findIndex((payout) => payout.id === startingAfter);
+    if (startingAfter !== null && cursor === -1)
+      return sendError(
+        response,
+        400,
+        'invalid_request_error',
+        'parameter_invalid',
+        `starting_after ${startingAfter} is not a payout in this list`,
+        'starting_after',
+      );
+    const rest = all.slice(cursor + 1);
     const list: SandboxList<SandboxPayout> = {
       object: 'list',
-      data: all.slice(0, limit),
-      has_more: all.length > limit,
+      data: rest.slice(0, limit),
+      has_more: rest.length > limit,
     };
     return sendJson(response, 200, list);
   }

@@ -1,5 +1,5 @@
 import type { MappedProviderState } from '../../functions/domain/provider-status';
-import type { ProviderPort } from '../../functions/domain/provider-port';
+import type { ProviderPort, ProviderSubmission } from '../../functions/domain/provider-port';
 import type { ReportRow } from '../../functions/domain/reconciliation/report';
 import type { VerificationResult } from '../../functions/domain/webhook-signatures/verification';
 
@@ -26,6 +26,8 @@ export type StandInFault =
 /** The stand-in's test-only controls (absent against a live sandbox). */
 export interface StandInControls {
   inject(fault: StandInFault): void;
+  /** Drops every injected fault not yet played (a test that gave up early leaves none for the next). */
+  clearFaults(): void;
   /** How many payouts (transfers, items) the stand-in holds whose idempotency identity is our payout id. */
   countFor(payoutId: string): number;
   /** Moves a payout to one of the provider's own states, as the provider would (and emits its webhook). */
@@ -67,6 +69,11 @@ export interface WebhookTestVector {
 export interface ConformanceSubject {
   /** The name stored on payouts and in webhook routes (`sandbox`, `stripe`, `paypal`, `adyen`). */
   readonly provider: string;
+  /**
+   * A submission this provider takes, for our payout id: its corridor's currency, method and account
+   * fields. Optional: the suite's default is a USD ACH payout to a US bank account.
+   */
+  submission?(payoutId: string): ProviderSubmission;
   /** Starts the stand-in on a free loopback port (or points at the live sandbox when credentials are given). */
   startStandIn(): Promise<StandIn>;
   /**

@@ -242,6 +242,40 @@ export class SandboxProvider implements ProviderPort {
     return { kind: 'accepted', providerReference: payout.id, replayed: answer.replayed };
   }
 
+  /**
+   * One page of every payout the sandbox holds, oldest first, after `startingAfter` (a reference).
+   * A read: retried like a status read, 429s included, honouring Retry-After (provider-retry.ts).
+   */
+  async listPage(page: {
+    limit: number;
+    startingAfter?: string;
+  }): Promise<{ payouts: SandboxPayout[]; hasMore: boolean }> {
+    const query = new URLSearchParams({ limit: String(page.limit) });
+    if (page.startingAfter !== undefined) query.set('starting_after', page.startingAfter);
+    const attempts = this.options.statusAttemptsMax ?? STATUS_ATTEMPTS_MAX;
+    const timeoutMs = this.options.statusTimeoutMs ?? statusTimeoutMs;
+    return this.withRetries('status', attempts, async () => {
+      const answer = await this.request('status', 'GET', `${SANDBOX_PATHS.payouts}?${query}`, timeoutMs, {});
+      if (answer === 'not_found')
+        throw new ProviderProtocolError('sandbox answered 404 to its payout list', { provider: PROVIDER_NAME });
+      const list = answer.json as Partial<SandboxList<unknown>> | undefined;
+      return { payouts: parseList(answer.json), hasMore: list?.has_more === true };
+    });
+  }
+
+  /** Every payout, page by page (`has_more` / `starting_after`), each once. */
+  async *listAll(pageSize: number): AsyncGenerator<SandboxPayout> {
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.listPage({ limit: pageSize, ...(startingAfter === undefined ? {} : { startingAfter }) });
+      yield* page.payouts;
+      const last = page.payouts.at(-1);
+      // A page that says "more" but is empty would loop forever: the list ended, whatever it claims.
+      if (!page.hasMore || last === undefined) return;
+      startingAfter = last.id;
+    }
+  }
+
   private async withRetries<T>(operation: Operation, attemptsMax: number, call: () => Promise<T>): Promise<T> {
     const sleep =
       this.options.sleep ?? ((ms: number) => new Promise<void>((resolveSleep) => setTimeout(resolveSleep, ms)));
