@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import { signAdyen } from '../../functions/domain/webhook-signatures/adyen';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract, type Finding, type Observed, type Operation } from '../support/openapi-fuzz/contract';
@@ -125,10 +126,17 @@ const ADJUST: Record<string, Adjust> = {
       (fixtures.webhookEventIds.length > 0 && freshEventIds % 3 === 0 ? fixtures.webhookEventIds[0] : undefined) ??
       `msg_fuzz_${SEED}_${freshEventIds}`;
     freshEventIds++;
+    // Adyen names a delivery by its transfer id and sequence number and dates it in the signed body.
+    const adyen = {
+      data: { id: `TR_FUZZ_${SEED}`, sequenceNumber: freshEventIds },
+      timestamp: new Date().toISOString(),
+    };
     const body =
       request.path['provider'] === 'stripe' && json !== undefined && json['id'] === undefined
         ? { json: { ...json, id: `evt_fuzz_${SEED}_${freshEventIds}` } }
-        : request.body;
+        : request.path['provider'] === 'adyen' && json !== undefined
+          ? { json: { ...json, ...adyen } }
+          : request.body;
     return {
       ...request,
       headers: { ...request.headers, 'webhook-id': eventId },
@@ -146,8 +154,13 @@ function dryRun(request: FuzzRequest): FuzzRequest {
 }
 
 function signWebhook(request: FuzzRequest, raw: string, headers: Record<string, string>): void {
-  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature']) delete headers[name];
+  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature', 'hmacsignature'])
+    delete headers[name];
   if (request.mutation === 'unsigned delivery') return;
+  if (request.path['provider'] === 'adyen') {
+    headers['hmacsignature'] = signAdyen(SECRETS['adyen']![0]!, new TextEncoder().encode(raw));
+    return;
+  }
   if (request.path['provider'] === 'stripe') {
     headers['stripe-signature'] = stripe.webhooks.generateTestHeaderString({
       payload: raw,

@@ -6,6 +6,7 @@ import {
   type ProviderError,
 } from '../../domain/provider-errors';
 import { failureCodeOfAdyenRefusal } from '../../domain/adyen-reasons';
+import type { ProviderName } from '../../shared/names';
 import { ADYEN_API_KEY_HEADER, ADYEN_IDEMPOTENCY_IN_PROGRESS_ERROR_CODE, type AdyenErrorBody } from './adyen-api';
 import { classifyFetchError, parseRetryAfter, type Operation } from './provider-retry';
 
@@ -15,7 +16,7 @@ import { classifyFetchError, parseRetryAfter, type Operation } from './provider-
  * rules in order, each with its reason.
  */
 
-export const ADYEN_PROVIDER = 'adyen';
+export const ADYEN_PROVIDER = 'adyen' satisfies ProviderName;
 
 export interface AdyenHttpAnswer {
   readonly status: number;
