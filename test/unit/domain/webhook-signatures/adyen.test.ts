@@ -18,7 +18,10 @@ import {
 const bytes = (s: string) => new TextEncoder().encode(s);
 const NEXT_KEY = '0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF';
 const T = ADYEN_VECTOR_TIMESTAMP_SECONDS;
-const verify = (signature: string | undefined, opts: { body?: string; secrets?: readonly string[]; now?: number } = {}) =>
+const verify = (
+  signature: string | undefined,
+  opts: { body?: string; secrets?: readonly string[]; now?: number } = {},
+) =>
   verifyAdyenSignature({
     headers: { hmacsignature: signature },
     rawBody: bytes(opts.body ?? ADYEN_VECTOR_BODY),
