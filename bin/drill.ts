@@ -2,7 +2,8 @@
 // or starts a private one when none is running. `npm run drill -- --list` names the drills.
 // `npm run drill -- all` is the launch gate: every drill against one twin, then the evidence pack
 // in evidence/<UTC time>/ (index.html and evidence.json); it exits non-zero if any drill fails.
-// `all --only a,b` runs some of them; `all --out <dir>` writes the pack under <dir> instead.
+// `all --only a,b` runs some of them, `all --skip a,b` all but those;
+// `all --out <dir>` writes the pack under <dir> instead.
 // A drill prints what it did, what it expected and what it saw, and exits non-zero on a mismatch
 // (DESIGN §6). Add a drill by dropping a file in drills/; nothing here needs to change.
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,20 @@ function onlyDrills(args: string[], available: string[]): string[] | undefined {
   return names;
 }
 
+/**
+ * `all --skip a,b`: the gate without some drills. The CI's gate e2e skips batch-limits: its 15,000-item
+ * accept takes about 21 s of batches-api's 29 s on a quiet 2-core machine (DynamoDB Local writes ~730
+ * items/s) and times out beside CI's other suites; `npm run drill -- all` and `-- batch-limits` run it.
+ */
+function skippedDrills(args: string[], available: string[]): string[] | undefined {
+  const at = args.indexOf('--skip');
+  if (at === -1) return undefined;
+  const names = (args[at + 1] ?? '').split(',').filter((n) => n !== '');
+  const unknown = names.filter((n) => !available.includes(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--skip names no drill of: ${available.join(', ')}`);
+  return available.filter((n) => !names.includes(n));
+}
+
 /** `all --out <dir>`: where the pack's timestamped folder goes (default evidence/). */
 function evidenceRoot(args: string[]): string | undefined {
   const at = args.indexOf('--out');
@@ -31,7 +46,7 @@ function evidenceRoot(args: string[]): string | undefined {
 }
 
 async function gate(args: string[], available: string[]): Promise<number> {
-  const drills = onlyDrills(args, available);
+  const drills = onlyDrills(args, available) ?? skippedDrills(args, available);
   const out = evidenceRoot(args);
   const { ok, results, pack } = await runAllDrills({
     ...(drills === undefined ? {} : { drills }),

@@ -2,7 +2,7 @@
 // HTTP API payload format 2.0, ready for `npm run invoke -- intake-webhook`. Signatures carry the
 // current time and the intake refuses anything older than ±300 s, so this event cannot be a static
 // file: it is signed when it is needed, by the providers' own libraries (Standard Webhooks for the
-// sandbox, Stripe's test helper for Stripe), with the twin's secrets from
+// sandbox, Stripe's test helper for Stripe, Adyen's HmacValidator for Adyen), with the twin's secrets from
 // config/webhook-secrets.local.json (the file WEBHOOK_SECRETS_FILE names on the twin).
 //
 //   npx tsx bin/sign-webhook.ts sandbox events/webhooks/sandbox-payout-paid.json > /tmp/signed.json
@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
+import HmacValidator from '@adyen/api-library/lib/src/utils/hmacValidator';
 import Stripe from 'stripe';
 import { isWebhookProvider, WEBHOOK_PROVIDERS, type WebhookProvider } from '../functions/shared/names';
 import { signPaypalDelivery, TEST_PKI } from '../local/providers/paypal/webhook-signer';
@@ -70,6 +71,9 @@ export function signatureHeaders(
         certUrl: LOCAL_PAYPAL_CERT_URL,
         keyPem: TEST_PKI.leafKeyPem(),
       });
+    case 'adyen':
+      // Adyen dates a delivery in the signed body (`timestamp`), not in a header: the body is signed as it is.
+      return { hmacsignature: new HmacValidator().calculateHmac(rawBody, secret) };
   }
 }
 
@@ -77,6 +81,7 @@ const USER_AGENTS: Readonly<Record<SignedProvider, string>> = {
   sandbox: 'sandbox-webhooks/1',
   stripe: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
   paypal: 'PayPal/AUHD-214.0-58563016',
+  adyen: 'Adyen HttpClient 1.0',
 };
 
 export interface SignOptions {

@@ -74,6 +74,7 @@ async function main(): Promise<boolean> {
       approver: await twin.token({ tenant: TENANT, role: 'approver' }),
       operator: await twin.token({ tenant: TENANT, role: 'batch-operator' }),
       finance: await twin.token({ operator: 'drill-finance', role: 'finance' }),
+      ops: await twin.token({ operator: 'drill-ops', role: 'ops' }),
     };
     const call = async (method: string, path: string, token: string, body?: unknown) => {
       const response = await fetch(`${twin.url}${path}`, {
@@ -154,7 +155,7 @@ interface Drained {
 async function drainSmallBatch(
   twin: Awaited<ReturnType<typeof connectTwin>>,
   call: Call,
-  tokens: Record<'backend' | 'approver' | 'operator', string>,
+  tokens: Record<'backend' | 'approver' | 'operator' | 'ops', string>,
   run: string,
 ): Promise<Drained> {
   const senderBatchId = `drain-${run}`;
@@ -194,8 +195,12 @@ async function drainSmallBatch(
     `  → ${batch['status']} after ${((Date.now() - startedMs) / 1000).toFixed(1)} s, counts ${JSON.stringify(batch['counts'])}`,
   );
 
-  // TODO(i13-ops): read the failures through the batch's grouped exceptions (GET /exceptions?batch_id=) once
-  // that branch lands; until then the failed items' statuses and errors through the batch's own item list.
+  // The provider's failures are the items' own outcome; the fan-out's rejections are counted into one
+  // exception per (batch, failure source) (docs/batches.md), which ops read by batch id.
+  const groups = (await call('GET', `/exceptions?batch_id=${batchId}`, tokens.ops)).body;
+  log(
+    `GET /exceptions?batch_id=${batchId} → ${JSON.stringify(groups['data']?.map((g: Json) => [g['category'], g['owner'], g['item_count']]))}`,
+  );
   const failed = (await call('GET', `/batches/${batchId}/items?status=failed&limit=100`, tokens.backend)).body;
   const failedPayouts = await Promise.all(
     (failed['data'] ?? []).map(
@@ -257,6 +262,11 @@ async function drainSmallBatch(
         what: 'the policy-gated item is rejected alone, with its error',
         expected: [['corridor_policy_gated', 'human_action_required']],
         saw: rejected['data']?.map((it: Json) => [it['error']?.['code'], it['error']?.['category']]),
+      },
+      {
+        what: 'the rejected item is one grouped exception of its batch, listing the item',
+        expected: [[1, [POLICY_GATED_ITEM.sender_item_id]]],
+        saw: groups['data']?.map((g: Json) => [g['item_count'], g['items']?.map((m: Json) => m['sender_item_id'])]),
       },
       {
         what: 'a retry with the backend token is refused',

@@ -17,6 +17,7 @@ import { EXCEPTION_CATEGORIES, SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '.
 import { PAYPAL_ITEM_EVENT_STATES } from '../../functions/domain/paypal-events.js';
 import { PAYPAL_BATCH_STATES } from '../../functions/domain/paypal-status.js';
 import { mapWebhookEvent } from '../../functions/domain/provider-events.js';
+import { ADYEN_PAYOUT_STATES } from '../../functions/domain/adyen-status.js';
 import { SANDBOX_PAYOUT_STATES, STRIPE_PAYOUT_STATES } from '../../functions/domain/provider-status.js';
 import { SIGNATURE_TOLERANCE_SECONDS } from '../../functions/domain/webhook-signatures/verification.js';
 import { PROVIDER_WEBHOOK_RETRY_WINDOWS } from '../../functions/shared/provider-retry-windows.js';
@@ -123,6 +124,10 @@ function sampleBody(provider: WebhookProvider, state: string): unknown {
           payout_item: { sender_item_id: 'po_sample', amount: { currency: 'USD', value: '1.00' } },
         },
       };
+    case 'adyen':
+      return {
+        data: { id: 'TR_SAMPLE', reference: 'po_sample', category: 'bank', direction: 'outgoing', status: state },
+      };
     default:
       return provider satisfies never;
   }
@@ -142,6 +147,11 @@ function candidateTypes(provider: WebhookProvider): Array<{ type: string; state:
       return [
         ...Object.entries(PAYPAL_ITEM_EVENT_STATES).map(([type, state]) => ({ type, state })),
         ...PAYPAL_BATCH_STATES.map((state) => ({ type: `PAYMENT.PAYOUTSBATCH.${state}`, state })),
+      ];
+    case 'adyen':
+      return [
+        { type: 'balancePlatform.transfer.created', state: 'received' },
+        ...ADYEN_PAYOUT_STATES.map((state) => ({ type: 'balancePlatform.transfer.updated', state })),
       ];
     default:
       return provider satisfies never;

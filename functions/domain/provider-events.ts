@@ -1,3 +1,5 @@
+import { failureCodeOfAdyenReason } from './adyen-reasons';
+import { mapAdyenState } from './adyen-status';
 import { assertNever } from './assert-never';
 import type { PayoutEvent } from './lifecycle';
 import { readPaypalEvent } from './paypal-events';
@@ -16,6 +18,9 @@ import type { WebhookProvider } from './webhook-signatures';
  *   { id: "po_…", status, amount, currency, metadata: { payout_id }, failure_code? } } }`.
  * paypal (paypal-events.ts): `{ id: "WH-…", event_type: "PAYMENT.PAYOUTS-ITEM.…", create_time,
  *   resource: { payout_item_id, transaction_status, payout_item: { sender_item_id, amount } } }`.
+ * adyen (BalancePlatformTransferNotification-v4.json): `{ type: "balancePlatform.transfer.created|updated",
+ *   timestamp, environment, data: { id, reference (our payout id), category, direction, status, reason?,
+ *   amount: { value, currency }, sequenceNumber, events } }`; the event id is `<data.id>.<sequenceNumber>`.
  *
  * Amount and currency are mapped for the ownership check (event-ownership.ts): an integer count of
  * minor units (Stripe's `amount` is in the currency's smallest unit, as ours) and an upper-case ISO
@@ -52,6 +57,9 @@ export function webhookEnvelope(
     case 'stripe':
     case 'paypal':
       providerEventId = record['id'];
+      break;
+    case 'adyen':
+      providerEventId = adyenEventId(record);
       break;
     default:
       return assertNever(provider, 'webhook provider');
@@ -102,6 +110,8 @@ export function mapWebhookEvent(provider: WebhookProvider, eventType: string, bo
       return mapStripeEvent(eventType, body);
     case 'paypal':
       return mapPaypalEvent(eventType, body);
+    case 'adyen':
+      return mapAdyenEvent(eventType, body);
     default:
       return assertNever(provider, 'webhook provider');
   }
@@ -164,6 +174,48 @@ function mapPaypalEvent(eventType: string, body: unknown): MappedWebhookEvent {
 
 function stripeReferenceOf(account: string | undefined, id: string | undefined): string | undefined {
   return id === undefined ? undefined : stripeReference(account, id);
+}
+
+const ADYEN_TRANSFER_EVENT_TYPES = new Set(['balancePlatform.transfer.created', 'balancePlatform.transfer.updated']);
+
+/**
+ * Adyen sends no event id: a transfer's webhooks are numbered by `sequenceNumber` ("starts from 1 and
+ * increases with each new webhook for a specific transfer"), so the transfer id and that number name
+ * one delivery, and a redelivery of it dedups in the inbox.
+ */
+function adyenEventId(record: Record<string, unknown>): string | undefined {
+  const data = asRecord(record['data']);
+  const transferId = stringOf(data?.['id']);
+  const sequence = data?.['sequenceNumber'];
+  if (transferId === undefined || typeof sequence !== 'number' || !Number.isSafeInteger(sequence)) return undefined;
+  return `${transferId}.${sequence}`;
+}
+
+/** Outgoing bank transfers only: Adyen sends the same webhook for card, internal and incoming transfers. */
+function mapAdyenEvent(eventType: string, body: unknown): MappedWebhookEvent {
+  if (!ADYEN_TRANSFER_EVENT_TYPES.has(eventType))
+    return { kind: 'ignored', reason: `adyen event type ${eventType} is not about a transfer` };
+  const record = asRecord(body);
+  const data = asRecord(record?.['data']);
+  if (data === undefined) return { kind: 'invalid', reason: 'adyen transfer event has no data object' };
+  if (data['category'] !== 'bank' || data['direction'] === 'incoming')
+    return { kind: 'ignored', reason: `adyen ${String(data['category'])} transfer is not a bank payout` };
+  const state = stringOf(data['status']);
+  if (state === undefined) return { kind: 'invalid', reason: 'adyen transfer event has no status' };
+  const amount = asRecord(data['amount']);
+  const money = moneyOf(amount?.['value'], amount?.['currency']);
+  if (money.kind === 'invalid') return { kind: 'invalid', reason: `adyen transfer ${money.reason}` };
+  const events = Array.isArray(data['events']) ? data['events'].map(asRecord) : [];
+  const latest = events.filter((event) => event?.['status'] === state).pop();
+  return fromState(mapAdyenState(state), {
+    payoutId: stringOf(data['reference']),
+    providerReference: stringOf(data['id']),
+    occurredAt: isoOf(latest?.['updateDate'] ?? latest?.['bookingDate'] ?? record?.['timestamp']),
+    statusReason: failureCodeOfAdyenReason(stringOf(data['reason'])),
+    feeMinor: undefined,
+    amountMinor: money.amountMinor,
+    currency: money.currency,
+  });
 }
 
 interface EventRefs {

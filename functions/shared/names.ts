@@ -141,9 +141,10 @@ export const QUEUE_MAX_RECEIVE_COUNT = 5;
 /**
  * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (submission,
  * status, cancel, reversal, webhooks; issue 14) and PayPal Payouts (webhooks; its adapter is not in
- * the registry yet, issue 14). Provider references are indexed per name.
+ * the registry yet, issue 14) and Adyen (Transfers API; its adapter is not in the registry yet, issue 14).
+ * Provider references are indexed per name.
  */
-export const PROVIDER_NAMES = ['sandbox', 'stripe', 'paypal'] as const;
+export const PROVIDER_NAMES = ['sandbox', 'stripe', 'paypal', 'adyen'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export function isProviderName(value: unknown): value is ProviderName {
@@ -165,6 +166,8 @@ export const PROVIDER_SETUP: Readonly<
   // The adapter exists (adapters/providers/paypal-provider.ts) but the registry does not build it yet:
   // a corridor naming paypal fails synth until it does, with a credentials secret of its own.
   paypal: { adapter: false, credentials: 'none' },
+  // Likewise adapters/providers/adyen-provider.ts: not built by the registry yet.
+  adyen: { adapter: false, credentials: 'none' },
 };
 
 /** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { signatureHeaders } from '../../bin/sign-webhook';
 import { PAYPAL_HEADERS } from '../../functions/domain/webhook-signatures';
+import { signAdyen } from '../../functions/domain/webhook-signatures/adyen';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract, type Finding, type Observed, type Operation } from '../support/openapi-fuzz/contract';
@@ -128,12 +129,19 @@ const ADJUST: Record<string, Adjust> = {
       `msg_fuzz_${SEED}_${freshEventIds}`;
     freshEventIds++;
     // Stripe and PayPal name the event in the body (`id`; PayPal's type is `event_type`), the sandbox in a header.
+    // Adyen names a delivery by its transfer id and sequence number and dates it in the signed body.
+    const adyen = {
+      data: { id: `TR_FUZZ_${SEED}`, sequenceNumber: freshEventIds },
+      timestamp: new Date().toISOString(),
+    };
     const body =
       request.path['provider'] === 'stripe' && json !== undefined && json['id'] === undefined
         ? { json: { ...json, id: `evt_fuzz_${SEED}_${freshEventIds}` } }
         : request.path['provider'] === 'paypal' && json !== undefined && json['id'] === undefined
           ? { json: { event_type: json['type'], ...json, id: `WH-FUZZ-${SEED}-${freshEventIds}` } }
-          : request.body;
+          : request.path['provider'] === 'adyen' && json !== undefined
+            ? { json: { ...json, ...adyen } }
+            : request.body;
     return {
       ...request,
       headers: { ...request.headers, 'webhook-id': eventId },
@@ -151,11 +159,21 @@ function dryRun(request: FuzzRequest): FuzzRequest {
 }
 
 function signWebhook(request: FuzzRequest, raw: string, headers: Record<string, string>): void {
-  for (const name of ['webhook-timestamp', 'webhook-signature', 'stripe-signature', ...Object.values(PAYPAL_HEADERS)])
+  for (const name of [
+    'webhook-timestamp',
+    'webhook-signature',
+    'stripe-signature',
+    'hmacsignature',
+    ...Object.values(PAYPAL_HEADERS),
+  ])
     delete headers[name];
   if (request.mutation === 'unsigned delivery') return;
   if (request.path['provider'] === 'paypal') {
     Object.assign(headers, signatureHeaders('paypal', raw, SECRETS['paypal']![0]!, Math.floor(Date.now() / 1_000)));
+    return;
+  }
+  if (request.path['provider'] === 'adyen') {
+    headers['hmacsignature'] = signAdyen(SECRETS['adyen']![0]!, new TextEncoder().encode(raw));
     return;
   }
   if (request.path['provider'] === 'stripe') {
