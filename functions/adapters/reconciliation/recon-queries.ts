@@ -49,7 +49,7 @@ export function insertReportFromCsv(path: string, header: readonly string[]): st
 const PAYOUT_JSON_COLUMNS = `{payoutId: 'VARCHAR', idempotencyKey: 'VARCHAR', batchId: 'VARCHAR', provider: 'VARCHAR',
   providerReference: 'VARCHAR', status: 'VARCHAR', amountMinor: 'BIGINT', feeMinor: 'BIGINT', currency: 'VARCHAR',
   createdAt: 'VARCHAR', lastEventAt: 'VARCHAR', ledgerAmountMinor: 'BIGINT', ledgerFeeMinor: 'BIGINT',
-  statusReason: 'VARCHAR'}`;
+  statusReason: 'VARCHAR', payoutBatchId: 'VARCHAR', senderBatchId: 'VARCHAR'}`;
 const readJsonLines = (path: string, columns: string): string =>
   `read_json(${quoted(path)}, format = 'newline_delimited', columns = ${columns})`;
 
@@ -66,6 +66,7 @@ export function insertPayoutsFromJson(path: string, buckets: number): string {
   return `INSERT INTO payouts_in
     SELECT row_number() OVER () - 1, payoutId, idempotencyKey, batchId, provider, providerReference, status,
       amountMinor, feeMinor, currency, createdAt, lastEventAt, ledgerAmountMinor, ledgerFeeMinor, statusReason,
+      payoutBatchId, senderBatchId,
       CASE WHEN strlen(payoutId) = length(payoutId) THEN CAST(recon_fnv(payoutId) % ${buckets} AS INTEGER)
         ELSE error('payout id is not ASCII: ' || payoutId) END
     FROM ${readJsonLines(path, PAYOUT_JSON_COLUMNS)}`;
