@@ -7,7 +7,7 @@ import { readOldestUnreconciled } from '../adapters/reconciliation/oldest-unreco
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
 import { WebhookQueue } from '../adapters/webhook-queue';
 import { httpHandler } from '../http/http-handler';
-import { ENV, PROVIDER_NAMES } from '../shared/names';
+import { ENV, SUBMITTING_PROVIDERS } from '../shared/names';
 import { opsRedriveRoutes, type OpsRedriveDeps } from '../app/ops/ops-redrive-routes';
 
 // Entry for the DLQ, redrive and replay API (docs/ops-api.md), the public GET /status and its incidents; wiring only.
@@ -50,7 +50,7 @@ function dependencies(): OpsRedriveDeps {
       incidents,
       oldestUnreconciled: (nowMs) => readOldestUnreconciled({ client, payoutsTable, runs }, nowMs),
       inbox,
-      providers: PROVIDER_NAMES,
+      providers: SUBMITTING_PROVIDERS,
       nowMs,
     },
     incidents: { incidents, nowMs },

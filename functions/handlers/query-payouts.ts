@@ -10,7 +10,7 @@ import { noQuerySchema, parseQuery } from '../http/query-parameters';
 import { listPayoutsQuerySchema } from '../http/schemas';
 import type { Payout } from '../domain/payout';
 import { PAYOUT_ID_PATTERN } from '../shared/ids';
-import { ENV, PROVIDER_NAMES } from '../shared/names';
+import { ENV, PROVIDER_NAMES, SUBMITTING_PROVIDERS } from '../shared/names';
 import { badRequest, notFound } from '../http/api-error';
 import { callerOf } from '../http/claims';
 import { operatorLookup, type OperatorLookupDeps } from '../app/payouts/operator-lookup';
@@ -34,7 +34,7 @@ const operatorDeps: OperatorLookupDeps = {
   // Operator reads are audited: the one write this function makes.
   audit: new AuditTrail(client, auditTable),
   nowMs: () => Date.now(),
-  providers: PROVIDER_NAMES,
+  providers: SUBMITTING_PROVIDERS,
   payoutIdPattern: PAYOUT_ID_PATTERN,
 };
 

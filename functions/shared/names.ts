@@ -170,6 +170,13 @@ export const PROVIDER_SETUP: Readonly<
   adyen: { adapter: false, credentials: 'none' },
 };
 
+/**
+ * The providers a payout can be submitted through: those the registry builds an adapter for. The status
+ * page shows one `submission:<provider>` component for each; a provider with webhooks and a mapping but no
+ * adapter in the registry (PayPal, Adyen today) submits nothing, so it has no submission state to show.
+ */
+export const SUBMITTING_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES.filter((p) => PROVIDER_SETUP[p].adapter);
+
 /** Providers we accept webhooks from (the route's `{provider}`, each with its signing secrets): all of them. */
 export const WEBHOOK_PROVIDERS = PROVIDER_NAMES;
 export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];

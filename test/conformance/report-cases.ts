@@ -86,6 +86,13 @@ export const REPORT_CASES: readonly ReportCase[] = [
   reportCase('reversed_after_paid', ours(11), theirs(ours(11), { status: 'reversed' })),
 ];
 
+/**
+ * Categories no case here produces: they need the report's batch columns, which these rows leave out.
+ * batch_item_status_mismatch (issue 13) is the provider's batch status contradicting its item's; its
+ * own table test is test/unit/domain/reconciliation/batch-item-status.test.ts.
+ */
+export const BATCH_COLUMN_CATEGORIES: readonly ReconciliationCategory[] = ['batch_item_status_mismatch'];
+
 export const REPORT_CASE_ROWS: readonly ReportCaseRow[] = REPORT_CASES.flatMap((c) => c.rows);
 
 /**

@@ -198,8 +198,14 @@ describe('backlog and lag, and incidents, on the console overview', () => {
     await advance(3_600 + CACHE_SKIP_SECONDS);
     let page = await overview();
     const backlog = page.locator('#backlog-lag');
-    // Created today, on a day no run has reconciled; the first day read has no run either: "at least".
-    await expect.poll(() => page.locator('#oldest-unreconciled').textContent()).toMatch(/^at least 1 h \d+ min$/);
+    // Created today, on a day no run has reconciled. "at least" when the first day read has no successful
+    // run either: whether it has depends on today's date against the days the first test reconciled
+    // (2026-11-20 and -21), so the expectation is read from GET /status, which the console shows.
+    const status = await (await fetch(`${twin.url}/status`)).json();
+    const prefix = status.reconciliation.oldest_unreconciled_payout.may_be_older ? 'at least ' : '';
+    await expect
+      .poll(() => page.locator('#oldest-unreconciled').textContent())
+      .toMatch(new RegExp(`^${prefix}1 h \\d+ min$`));
     await expect.poll(() => page.locator('#webhook-backlog-age').textContent()).toMatch(/^1 h \d+ min$/);
     await expect.poll(() => backlog.textContent()).toContain('not a payout exception');
     await expect.poll(() => backlog.textContent()).toContain('not applied yet');

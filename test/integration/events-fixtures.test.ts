@@ -210,8 +210,8 @@ describe('apigw fixtures without stored state', () => {
   it('ops-redrive: 200 queue depths; invalid (redrive with ops:read only) → 403 insufficient_scope, nothing moved or audited', async () => {
     const ok = await http('ops-redrive', 'apigw/ops-redrive.json');
     expect(ok.statusCode).toBe(200);
-    // A work queue and its DLQ per pair: webhook, submission and reconciliation.
-    expect(ok.json.data).toHaveLength(6);
+    // A work queue and its DLQ per pair: webhook, submission, reconciliation and batch (issue 13's fan-out).
+    expect(ok.json.data).toHaveLength(8);
     expectError(
       await withoutStateChange(() => http('ops-redrive', 'apigw/ops-redrive.invalid.json')),
       403,

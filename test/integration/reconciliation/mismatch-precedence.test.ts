@@ -1,18 +1,13 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditSearch } from '../../../functions/adapters/audit-search';
-import { AuditTrail } from '../../../functions/adapters/audit-trail';
-import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
-import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
-import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
 import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
-import { RunsRepository } from '../../../functions/adapters/reconciliation/runs-repository';
 import { payoutItem } from '../../../functions/adapters/payout-items';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
 import { ENV } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
+import { exceptionItems as exceptionItemsOf, runDependenciesOn } from './run-harness';
 
 // Status beats money, end to end on DynamoDB Local + fauxqs S3, as an outside probe sees it: four payouts we
 // hold `paid` that the provider reports in transit, three of them also one cent of fee apart. All
@@ -56,45 +51,14 @@ beforeAll(async () => {
   const client = emulators.clients.documentClient;
   for (const p of paid)
     await client.send(new PutCommand({ TableName: env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
-  let runs = 0;
-  deps = {
-    provider: 'sandbox',
+  deps = runDependenciesOn(emulators, {
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({
-      client,
-      payoutsTable: env[ENV.payoutsTable]!,
-      ledgerTable: env[ENV.ledgerTable]!,
-    }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, {
-      audit: new AuditTrail(client, env[ENV.auditTable]!),
-    }),
-    audit: new AuditSearch(client, env[ENV.auditTable]!),
-    auditTable: env[ENV.auditTable]!,
-    store: new ExportStore({
-      client: emulators.clients.s3,
-      evidenceBucket: env[ENV.evidenceBucket]!,
-      exportsBucket: env[ENV.exportsBucket]!,
-    }),
-    runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
-    payoutsTable: env[ENV.payoutsTable]!,
-    ledgerTable: env[ENV.ledgerTable]!,
     now: () => new Date((clock += 1_000)),
-    timeZone: 'UTC',
-    newRunId: () => `run_${(runs += 1).toString().padStart(4, '0')}`,
-  };
+  });
 });
 afterAll(async () => emulators?.stop());
 
-async function exceptionItems(): Promise<Record<string, any>[]> {
-  const out = await emulators.clients.documentClient.send(
-    new ScanCommand({
-      TableName: emulators.env[ENV.operationsTable]!,
-      FilterExpression: 'sk = :sk',
-      ExpressionAttributeValues: { ':sk': 'EXC' },
-    }),
-  );
-  return out.Items ?? [];
-}
+const exceptionItems = () => exceptionItemsOf(emulators);
 const published = async () => Promise.all(FILES.map((name) => deps.store.readExportFile(DATE, name)));
 
 describe('reconciliation: one row, several mismatches, the right owner (DynamoDB Local + fauxqs)', () => {

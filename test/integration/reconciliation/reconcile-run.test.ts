@@ -1,12 +1,7 @@
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditSearch } from '../../../functions/adapters/audit-search';
 import { AuditTrail } from '../../../functions/adapters/audit-trail';
-import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
-import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
-import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
 import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
-import { RunsRepository } from '../../../functions/adapters/reconciliation/runs-repository';
 import { payoutItem } from '../../../functions/adapters/payout-items';
 import type { Payout } from '../../../functions/domain/payout';
 import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
@@ -15,6 +10,7 @@ import { auditHashOf, type AuditRecord } from '../../../functions/domain/audit';
 import { createHash } from 'node:crypto';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
+import { exceptionItems as exceptionItemsOf, runDependenciesOn } from './run-harness';
 
 // A whole run on DynamoDB Local + fauxqs S3: exceptions opened once, files byte-identical on a
 // re-run, a malformed report failing loudly without touching the published export.
@@ -76,45 +72,14 @@ beforeAll(async () => {
     rowFor(payouts[4]!, { providerReference: 'sbx_x' }),
     rowFor(payout(77), { payoutId: undefined, providerReference: 'sbx_stranger' }),
   ]);
-  let runs = 0;
-  deps = {
-    provider: 'sandbox',
+  deps = runDependenciesOn(emulators, {
     fetchReport: async () => bytesOf(report, 4096),
-    payouts: new ReconciliationPayoutsSource({
-      client,
-      payoutsTable: env[ENV.payoutsTable]!,
-      ledgerTable: env[ENV.ledgerTable]!,
-    }),
-    exceptions: new ExceptionsRepository(client, env[ENV.operationsTable]!, {
-      audit: new AuditTrail(client, env[ENV.auditTable]!),
-    }),
-    audit: new AuditSearch(client, env[ENV.auditTable]!),
-    auditTable: env[ENV.auditTable]!,
-    store: new ExportStore({
-      client: emulators.clients.s3,
-      evidenceBucket: env[ENV.evidenceBucket]!,
-      exportsBucket: env[ENV.exportsBucket]!,
-    }),
-    runs: new RunsRepository({ client, operationsTable: env[ENV.operationsTable]! }),
-    payoutsTable: env[ENV.payoutsTable]!,
-    ledgerTable: env[ENV.ledgerTable]!,
     now: () => new Date((clock += 1_000)),
-    timeZone: 'UTC',
-    newRunId: () => `run_${(runs += 1).toString().padStart(4, '0')}`,
-  };
+  });
 });
 afterAll(async () => emulators?.stop());
 
-async function exceptionItems(): Promise<Record<string, unknown>[]> {
-  const out = await emulators.clients.documentClient.send(
-    new ScanCommand({
-      TableName: emulators.env[ENV.operationsTable]!,
-      FilterExpression: 'sk = :sk',
-      ExpressionAttributeValues: { ':sk': 'EXC' },
-    }),
-  );
-  return out.Items ?? [];
-}
+const exceptionItems = () => exceptionItemsOf(emulators);
 const published = async () => Promise.all(files.map((name) => deps.store.readExportFile(DATE, name)));
 
 describe('reconciliation run on the emulators', () => {
