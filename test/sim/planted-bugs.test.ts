@@ -13,7 +13,7 @@ const SEEDS_TO_FIND_MAX = 100;
  */
 const SHRINK_RUNS_PLANTED_MAX = 60;
 
-const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: string[] }> = [
+const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: string[]; seedsMax?: number }> = [
   {
     bug: 'no key lock: a retried create makes a second payout',
     flaw: 'noKeyLock',
@@ -49,6 +49,8 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     bug: "a tenant's cancel written without the condition on the status it read",
     flaw: 'cancelWithoutCondition',
     caughtBy: ['lifecycle-forward-only', 'ledger-follows-status', 'terminal-payout-never-moves'],
+    // Its race needs a cancel beside a provider answer; since the batch rows joined, the first such seed is later.
+    seedsMax: 400,
   },
   {
     bug: "a batch item's identity taken per batch: a resubmission after the 30-day window pays it again",
@@ -58,9 +60,9 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
 ];
 
 describe('planted bugs are found', () => {
-  it.each(PLANTED)('$bug', async ({ flaw, caughtBy }) => {
+  it.each(PLANTED)('$bug', async ({ flaw, caughtBy, seedsMax }) => {
     const summary = await runSeeds({
-      seeds: SEEDS_TO_FIND_MAX,
+      seeds: seedsMax ?? SEEDS_TO_FIND_MAX,
       firstSeed: 1,
       steps: 30,
       config: { flaws: { [flaw]: true } },
@@ -68,7 +70,7 @@ describe('planted bugs are found', () => {
       shrinkRunsMax: SHRINK_RUNS_PLANTED_MAX,
     });
     const found = summary.failed[0];
-    expect(found, `not found in ${SEEDS_TO_FIND_MAX} seeds`).toBeDefined();
+    expect(found, `not found in ${seedsMax ?? SEEDS_TO_FIND_MAX} seeds`).toBeDefined();
     console.log(
       `${flaw}: found at seed ${found!.seed} (${summary.seeds} seeds) by ${found!.failure.invariant}, shrunk to ${found!.shrunk?.steps} steps: ${found!.failure.violations[0]}`,
     );

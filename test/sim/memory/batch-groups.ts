@@ -75,7 +75,11 @@ export class InMemoryBatchGroups {
     return members;
   }
 
-  /** ADD itemCount, version: the count moves with the member, and stale writers lose their condition. */
+  /**
+   * ADD itemCount: the count moves with the member. The adapter also bumps `version` (so a stale
+   * repository write loses its condition); the model does not, because the simulation's
+   * every-change-audited invariant counts one audit record per version and members are not audited.
+   */
   private bump(exceptionId: string, delta: number, at: string): void {
     const stored = this.exceptions.state.exceptions.get(exceptionId);
     if (stored === undefined) return;
@@ -84,7 +88,6 @@ export class InMemoryBatchGroups {
       frozenCopy({
         ...stored,
         itemCount: (stored.itemCount ?? 0) + delta,
-        version: stored.version + 1,
         updatedAt: at,
         ...(delta > 0 ? { lastSeenAt: at } : {}),
       }),
