@@ -31,8 +31,21 @@ export const senderBatchIdSchema = senderId('sender_batch_id_invalid', SENDER_BA
   `Your id of the batch: 1 to ${SENDER_BATCH_ID_CHARS_MAX} of A-Z a-z 0-9 _ . -; unique per tenant for 30 days`,
 );
 
-/** One item: the POST /payouts body plus its `sender_item_id`, strict like it. */
-export function batchItemSchema(amountMaxMinor: number) {
+const batchItemSchemas = new Map<number, BatchItemSchema>();
+
+/** One item: the POST /payouts body plus its `sender_item_id`, strict like it. Built once per maximum (schemas.ts). */
+export function batchItemSchema(amountMaxMinor: number): BatchItemSchema {
+  let schema = batchItemSchemas.get(amountMaxMinor);
+  if (schema === undefined) {
+    schema = buildBatchItemSchema(amountMaxMinor);
+    batchItemSchemas.set(amountMaxMinor, schema);
+  }
+  return schema;
+}
+
+type BatchItemSchema = ReturnType<typeof buildBatchItemSchema>;
+
+function buildBatchItemSchema(amountMaxMinor: number) {
   return createPayoutBodySchema(amountMaxMinor).extend({
     sender_item_id: senderId('sender_item_id_invalid', SENDER_ITEM_ID_CHARS_MAX).describe(
       `Your id of the item, unique in the batch: 1 to ${SENDER_ITEM_ID_CHARS_MAX} of A-Z a-z 0-9 _ . -`,
@@ -109,12 +122,13 @@ export async function parseBatchItems(
   let count = 0;
   for await (const raw of source) {
     if (++count > BATCH_ITEMS_MAX) throw tooMany();
-    const problem = itemProblem(raw, schema);
-    if (problem !== undefined) {
-      problems.push(problem);
+    // One parse per item: the checked value is the item (a second parse doubled a 15,000-item accept's CPU).
+    const checked = checkItem(raw, schema);
+    if ('problem' in checked) {
+      problems.push(checked.problem);
       continue;
     }
-    const { sender_item_id: senderItemId, ...body } = schema.parse(raw.record);
+    const { sender_item_id: senderItemId, ...body } = checked.item;
     const first = firstIndexOf.get(senderItemId);
     if (first !== undefined) {
       problems.push({
@@ -133,26 +147,33 @@ export async function parseBatchItems(
   return items;
 }
 
-function itemProblem(raw: RawBatchItem, schema: ReturnType<typeof batchItemSchema>): BatchItemProblem | undefined {
+function checkItem(
+  raw: RawBatchItem,
+  schema: BatchItemSchema,
+): { item: z.infer<BatchItemSchema> } | { problem: BatchItemProblem } {
   const record: unknown = raw.record;
   if (record === null || typeof record !== 'object' || Array.isArray(record))
-    return { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' };
+    return { problem: { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' } };
   const serverOwned = SERVER_OWNED_FIELDS.find((field) => Object.hasOwn(raw.record, field));
   if (serverOwned !== undefined)
     return {
-      index: raw.index,
-      code: 'field_server_owned',
-      param: serverOwned,
-      message: `${serverOwned} is set by the server`,
+      problem: {
+        index: raw.index,
+        code: 'field_server_owned',
+        param: serverOwned,
+        message: `${serverOwned} is set by the server`,
+      },
     };
   const result = schema.safeParse(raw.record);
-  if (result.success) return undefined;
+  if (result.success) return { item: result.data };
   const error = requestErrorOf(result.error.issues, raw.record, { kind: 'body' });
   return {
-    index: raw.index,
-    code: error.code,
-    ...(error.param === undefined ? {} : { param: error.param }),
-    message: error.message,
+    problem: {
+      index: raw.index,
+      code: error.code,
+      ...(error.param === undefined ? {} : { param: error.param }),
+      message: error.message,
+    },
   };
 }
 
