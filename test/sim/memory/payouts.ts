@@ -41,7 +41,7 @@ import {
   type ReconciliationPayouts,
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import type { AwaitingCandidate } from '../../../functions/adapters/payout-awaiting-index';
-import type { Hold } from '../../../functions/domain/compliance/contract';
+import type { HoldChange, PlaceResult, ReleaseResult } from '../../../functions/adapters/payout-holds';
 import type { Gate } from '../gate';
 import { ActionKeysState, checkLock, commitLock } from './action-keys';
 import { AuditState } from './audit';
@@ -383,27 +383,30 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
   }
 
   /** adapters/payout-holds.ts' placement: refused once the submitter claimed the payout or it left before-submission. */
-  async placeHold(payoutId: string, hold: Hold): Promise<'placed' | 'already_held' | 'not_holdable'> {
+  async placeHold(change: HoldChange): Promise<PlaceResult> {
     await this.gate.point('payouts.placeHold');
-    const payout = this.state.payouts.get(payoutId);
+    const { hold } = change;
+    const payout = this.state.payouts.get(change.payout.payoutId);
     if (payout?.holds?.[hold.holdId] !== undefined) return 'already_held';
     if (payout === undefined || payout.submissionClaimedAt !== undefined) return 'not_holdable';
     if (payout.status !== 'submitted' && payout.status !== 'requires_approval') return 'not_holdable';
     const holds = { ...payout.holds, [hold.holdId]: hold };
-    this.state.payouts.set(payoutId, keep({ ...payout, holds, openHoldCount: (payout.openHoldCount ?? 0) + 1 }));
+    this.state.payouts.set(payout.payoutId, keep({ ...payout, holds, openHoldCount: (payout.openHoldCount ?? 0) + 1 }));
     return 'placed';
   }
 
-  /** Releases an open hold; the open count it leaves (undefined: nothing released). */
-  async releaseHold(payoutId: string, holdId: string, at: string, by: string): Promise<number | undefined> {
+  /** adapters/payout-holds.ts' release: an open hold released once; a second release answers as already released. */
+  async releaseHold(change: HoldChange): Promise<ReleaseResult> {
     await this.gate.point('payouts.releaseHold');
-    const payout = this.state.payouts.get(payoutId);
-    const hold = payout?.holds?.[holdId];
-    if (payout === undefined || hold === undefined || hold.releasedAt !== undefined) return undefined;
-    const holds = { ...payout.holds, [holdId]: { ...hold, releasedAt: at, releasedBy: by } };
+    const payout = this.state.payouts.get(change.payout.payoutId);
+    const hold = payout?.holds?.[change.hold.holdId];
+    if (payout === undefined || hold === undefined) return { kind: 'not_found' };
+    if (hold.releasedAt !== undefined) return { kind: 'already_released' };
+    const releasedBy = `${change.actor.kind}:${change.actor.id}`;
+    const holds = { ...payout.holds, [hold.holdId]: { ...hold, releasedAt: change.at, releasedBy } };
     const openHoldCount = (payout.openHoldCount ?? 1) - 1;
-    this.state.payouts.set(payoutId, keep({ ...payout, holds, openHoldCount }));
-    return openHoldCount;
+    this.state.payouts.set(payout.payoutId, keep({ ...payout, holds, openHoldCount }));
+    return { kind: 'released', openHoldCount };
   }
 
   async findByIdempotencyKey(
