@@ -125,13 +125,7 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
     request.body.amount,
   );
   // Before the try: a refusal (an unknown, rejected or blocked recipient) is a 4xx, not a stored 500.
-  const gated = await gatesOf(deps.gates, {
-    tenantId: caller.tenantId,
-    recipientId: recipientIdOf(request),
-    corridor: request.corridor,
-    approvalRequired: approval.required,
-    now,
-  });
+  const gated = await gatesOrReplay(deps, input, approval.required, now);
   try {
     const payout = newPayout(payoutId, request, caller, requestId, now, approval, gated);
     const result = await deps.repository.createPayout({
@@ -192,6 +186,34 @@ function storedFailure(
     fieldHashes: hashes,
     salt: payoutId,
   };
+}
+
+/**
+ * The new payout's holds. A refusal is thrown, unless this key already holds a payout (a retry after
+ * the idempotency record expired, the recipient blocked since): that payout is answered as before,
+ * so the holds computed here are never stored (createPayout finds the key lock).
+ */
+async function gatesOrReplay(
+  deps: CreatePayoutDependencies,
+  input: IdempotentCreateInput,
+  approvalRequired: boolean,
+  now: string,
+): Promise<GatedPayout> {
+  const { request, caller } = input;
+  try {
+    return await gatesOf(deps.gates, {
+      tenantId: caller.tenantId,
+      recipientId: recipientIdOf(request),
+      corridor: request.corridor,
+      approvalRequired,
+      now,
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const existing = await deps.repository.findByIdempotencyKey(caller.tenantId, request.idempotencyKey);
+    if (existing === undefined) throw error;
+    return { holds: {}, openHoldCount: 0 };
+  }
 }
 
 const isReadyForProvider = (payout: Payout): boolean =>
