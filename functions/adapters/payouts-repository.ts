@@ -21,6 +21,15 @@ import {
   providerRefPk,
 } from './payout-items';
 import { applyTransition, type TransitionOptions } from './payout-transitions';
+import {
+  claimForSubmission,
+  placeHold,
+  releaseHold,
+  type ClaimResult,
+  type HoldChange,
+  type PlaceResult,
+  type ReleaseResult,
+} from './payout-holds';
 import { writeReversal, type ReversalWrite, type ReversalWriteResult } from './payout-reversals';
 import { PayoutsRepositoryError } from './payouts-errors';
 import type { KeyLock, PayoutsStore } from './payouts-store';
@@ -297,6 +306,19 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
   /** Any tenant's payout timeline, oldest first: for the operator routes, which audit every read. */
   listTimelineOfAnyTenant(payoutId: string): Promise<TimelineEntry[]> {
     return listTimeline(this, payoutId);
+  }
+
+  /** adapters/payout-holds.ts: the submitter's claim, conditional on no open hold. */
+  claimForSubmission(payoutId: string, at: string): Promise<ClaimResult> {
+    return claimForSubmission(this, payoutId, at);
+  }
+
+  placeHold(change: HoldChange): Promise<PlaceResult> {
+    return placeHold(this, change);
+  }
+
+  releaseHold(change: HoldChange): Promise<ReleaseResult> {
+    return releaseHold(this, change);
   }
 
   timelinePut(entry: TimelineEntry): TransactItem {

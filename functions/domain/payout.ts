@@ -1,4 +1,5 @@
 import type { ApprovalDecision, PayoutApproval, PrincipalRef } from './approval';
+import type { Hold } from './compliance/contract';
 import type { CorrectionTarget, CorrectionTimelineEvent } from './corrections';
 import type { OwnershipClaim, OwnershipMismatch } from './event-ownership';
 import type { CurrencyCode } from './money';
@@ -51,6 +52,18 @@ export interface Payout {
   statusCorrectionId?: string;
   /** Set when the payout is an item of a batch (issue 13): its identity, for ever (batches/batch-identity.ts). */
   batch?: { batchId: string; senderBatchId: string; senderItemId: string };
+  /**
+   * The gates before funds move (issue 15, domain/compliance/holds.ts), by holdId; every kind but
+   * `approval`, which `requires_approval` and `approval` carry. Absent: never held. Written only by
+   * adapters/payout-holds.ts, never by a transition, so neither write loses the other's.
+   */
+  holds?: Record<string, Hold>;
+  /** The recipient record the payout pays (issue 15); the hold signals find a recipient's payouts by it. */
+  recipientId?: string;
+  /** How many of `holds` are open: the submitter's claim is conditional on it being 0 (or absent). */
+  openHoldCount?: number;
+  /** Set once by the submitter, conditional on no open hold, before its provider call; no hold is placed after it. */
+  submissionClaimedAt?: string;
 }
 
 export interface MaskedDestination {
@@ -128,6 +141,8 @@ export const PAYOUT_RECORDS = [
   'reversal_rejected',
   'reversal_sent',
   'reversal_refused',
+  'hold_placed',
+  'hold_released',
 ] as const;
 export type PayoutRecord = (typeof PAYOUT_RECORDS)[number];
 
@@ -147,4 +162,6 @@ export interface TimelineEntry {
   statusReason?: string;
   /** The reversal request a `reversal_*` record is about. */
   reversalId?: string;
+  /** The hold a `hold_*` record is about. */
+  holdId?: string;
 }

@@ -1,6 +1,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { approvalPolicies } from '../adapters/approval-policy-config';
+import { NO_RECIPIENT_RECORDS } from '../app/payouts/payout-gates';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -45,6 +46,9 @@ const create = idempotentCreate({
   now: () => new Date(),
   newPayoutId,
   approvalPolicies: approvalPolicies(),
+  // Issue 15: no recipient records until the recipients adapters land (branch i15-recipients), and
+  // policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
+  gates: { source: NO_RECIPIENT_RECORDS, tenantEnablements: () => [] },
 });
 
 export const handler = httpHandler(

@@ -1,4 +1,5 @@
 import { approvalStateOf, type PayoutApproval } from '../domain/approval';
+import { holdsView } from '../domain/compliance/holds';
 import { failureSourceOfPayout } from '../domain/failure-source';
 import type { Payout, TimelineEntry } from '../domain/payout';
 import { investigationFrom, statusCopy } from '../domain/status-copy';
@@ -33,6 +34,16 @@ export function payoutView(payout: Payout): PayoutView {
     reconciled_at: payout.reconciledAt ?? null,
     approval: payout.approval === undefined ? null : approvalView(payout.approval),
     reversal: payout.reversal === undefined ? null : reversalView(payout, payout.reversal),
+    holds: holdsView(payout).map((hold) => ({
+      hold_id: hold.holdId,
+      kind: hold.kind,
+      owner: hold.owner,
+      opened_at: hold.openedAt,
+      requirement: hold.requirement,
+      evidence: hold.evidence,
+      released_at: hold.releasedAt ?? null,
+      released_by: hold.releasedBy ?? null,
+    })),
   };
 }
 

@@ -3,6 +3,7 @@ import { CORRIDOR_STATES, corridorSchema } from '../domain/corridors';
 import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { LEDGER_ACCOUNTS, type LedgerAccount } from '../domain/ledger';
 import { PAYOUT_RECORDS } from '../domain/payout';
+import { HOLD_KINDS, HOLD_OWNERS } from '../domain/compliance/contract';
 import { REVERSAL_STATUSES } from '../domain/reversal';
 import { CORRECTION_TIMELINE_EVENTS } from '../domain/corrections';
 import { PAYOUT_EVENTS, PAYOUT_STATUSES, TRANSITION_SOURCES } from '../domain/lifecycle';
@@ -195,6 +196,20 @@ export const payoutViewSchema = z.object({
     })
     .nullable()
     .describe('The latest reversal request, if any (earlier ones are in the timeline)'),
+  holds: z
+    .array(
+      z.object({
+        hold_id: z.string(),
+        kind: z.enum(HOLD_KINDS),
+        owner: z.enum(HOLD_OWNERS).describe('Whose role releases it (docs/compliance.md, "Holds")'),
+        opened_at: iso,
+        requirement: z.string().describe('What releases it, machine-readable (`tax_form:W-8BEN`, `approval`, …)'),
+        evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+        released_at: iso.nullable(),
+        released_by: z.string().nullable(),
+      }),
+    )
+    .describe('Every gate before funds move; the payout reaches its provider only when none is open'),
 });
 export type PayoutView = z.infer<typeof payoutViewSchema>;
 

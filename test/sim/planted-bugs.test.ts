@@ -57,6 +57,11 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     flaw: 'batchIdentityPerBatch',
     caughtBy: ['batch-item-paid-once'],
   },
+  {
+    bug: 'a submitter that never looks at the holds: a screening hit does not stop the provider call',
+    flaw: 'submitDespiteHold',
+    caughtBy: ['no-provider-call-with-open-hold'],
+  },
 ];
 
 describe('planted bugs are found', () => {

@@ -15,6 +15,7 @@ import {
 } from './operations';
 import { Scheduler } from './scheduler';
 import { BATCH_OPERATIONS, consumeFanOut, quietBatches } from './batch-operations';
+import { HOLD_OPERATIONS, releaseOpenHolds } from './hold-operations';
 import { QUEUE_VISIBILITY_SECONDS, World, type SimFlaws } from './world';
 import type { SimQueue } from './memory/queues';
 
@@ -52,7 +53,7 @@ export const QUIET_ROUND_SECONDS = 8 * 3_600 + 60;
 export const RECONCILE_PROBABILITY = 0.05;
 
 /** The operation table: payouts and the tenant's actions (operations.ts), then batches (batch-operations.ts). */
-const ALL_OPERATIONS = [...OPERATIONS, ...BATCH_OPERATIONS];
+const ALL_OPERATIONS = [...OPERATIONS, ...BATCH_OPERATIONS, ...HOLD_OPERATIONS];
 
 export interface Failure {
   invariant: string;
@@ -185,6 +186,7 @@ async function quiet(world: World, history: string[], choices: Choices): Promise
     quietBatches(world);
     await world.runTasks();
     if (round === 1) await decideAwaitingApprovals(world, choices);
+    if (round === 1) await releaseOpenHolds(world);
     await drainQueue(world, world.batchQueue, consumeFanOut(world));
     for (let guard = 0; guard < 500; guard += 1) {
       const owed = world.provider.outbox.filter((d) => !d.acked || d.duplicatesOwed > 0);

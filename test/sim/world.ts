@@ -171,6 +171,8 @@ export class World {
   readonly violations: string[] = [];
   /** Provider submissions of a payout its submitter did not read as `submitted` (canceled, awaiting approval…). */
   readonly submissionsNotSubmitted: string[] = [];
+  /** The witness of `no-provider-call-with-open-hold`: payouts sent to the provider while a hold was open. */
+  readonly submissionsWhileHeld: string[] = [];
   /** Known findings the invariants recognised and report instead of failing (invariants.ts). */
   readonly knownFindings: string[] = [];
   /** The actions' answers, `<action> <status> [<error code>]` → count: what the history exercised. */
@@ -318,13 +320,25 @@ export class World {
       getPayoutForSubmission: async (id: string) => {
         const found = await payouts.getPayoutForSubmission(id);
         statusRead = found?.payout.status;
+        // The planted `submitDespiteHold`: a submitter that never looks at the holds.
+        if (found !== undefined && this.flaws.submitDespiteHold === true) {
+          const { openHoldCount: _hidden, ...payout } = found.payout;
+          return { ...found, payout };
+        }
         return found;
       },
       applyTransition: (cmd: Parameters<InMemoryPayouts['applyTransition']>[0]) => payouts.applyTransition(cmd),
+      claimForSubmission: (id: string, at: string) => payouts.claimForSubmission(id, at),
     };
     const onSubmit = (submission: ProviderSubmission) => {
       if (statusRead !== 'submitted')
         this.submissionsNotSubmitted.push(`payout ${submission.payoutId} was sent to the provider, read ${statusRead}`);
+      // As the provider is asked: the payout's holds as they are now, not as the submitter read them.
+      const open = this.payouts.payouts.get(submission.payoutId)?.openHoldCount ?? 0;
+      if (open > 0)
+        this.submissionsWhileHeld.push(
+          `payout ${submission.payoutId} was sent to the provider with ${open} open hold(s)`,
+        );
     };
     return submitOne(payoutId, `sqs:${message.messageId}`, {
       repository,

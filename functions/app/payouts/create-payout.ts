@@ -5,7 +5,13 @@ import type { Context } from 'aws-lambda';
 import { isRefusedRequest } from '../../adapters/dynamo-errors';
 import type { PayoutCreationStore } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
-import { approvalExpiresAt, approvalRequirement, policyFor, type ApprovalPolicies } from '../../domain/approval';
+import {
+  approvalExpiresAt,
+  approvalRequirement,
+  policyFor,
+  type ApprovalPolicies,
+  type ApprovalRequirement,
+} from '../../domain/approval';
 import type { Payout } from '../../domain/payout';
 import { maskDestination } from '../../domain/recipient';
 import { ApiError } from '../../http/api-error';
@@ -14,6 +20,7 @@ import { errorBody } from '../../http/response';
 import type { CreatePayoutRequest } from '../../http/create-payout-request';
 import { differingFields, fieldHashes } from './field-hashes';
 import { payoutView } from '../../http/payout-view';
+import { gatesOf, type ComplianceGates, type GatedPayout } from './payout-gates';
 
 /**
  * What the idempotent section returns, and therefore what Powertools stores and replays. The body
@@ -63,6 +70,8 @@ export interface CreatePayoutDependencies {
   newPayoutId: () => string;
   /** Four eyes (domain/approval.ts): at or over the tenant's threshold, created requires_approval, not submitted. */
   approvalPolicies: ApprovalPolicies;
+  /** Issue 15: the recipient's compliance snapshot and the tenant's corridor enablements; absent: inline recipients only. */
+  gates?: ComplianceGates;
 }
 
 /**
@@ -109,8 +118,16 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
   const payoutId = deps.newPayoutId();
   const { request, caller, requestId } = input;
   const hashes = fieldHashes(request.body, request.destination, payoutId);
+  const now = deps.now().toISOString();
+  const approval = approvalRequirement(
+    policyFor(deps.approvalPolicies, caller.tenantId),
+    request.body.currency,
+    request.body.amount,
+  );
+  // Before the try: a refusal (an unknown, rejected or blocked recipient) is a 4xx, not a stored 500.
+  const gated = await gatesOrReplay(deps, input, approval.required, now);
   try {
-    const payout = newPayout(payoutId, request, caller, requestId, deps.now().toISOString(), deps.approvalPolicies);
+    const payout = newPayout(payoutId, request, caller, requestId, now, approval, gated);
     const result = await deps.repository.createPayout({
       payout,
       destination: request.destination,
@@ -123,7 +140,7 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
       const salt = result.payout.payoutId;
       const differing = differingFields(result.fieldHashes, fieldHashes(request.body, request.destination, salt));
       if (differing.length > 0) throw keyReused(differing);
-      if (result.payout.status === 'submitted') await deps.enqueue({ payoutId: result.payout.payoutId });
+      if (isReadyForProvider(result.payout)) await deps.enqueue({ payoutId: result.payout.payoutId });
       return {
         statusCode: 201,
         bodyText: JSON.stringify(payoutView(result.payout)),
@@ -132,8 +149,8 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
         replayed: true,
       };
     }
-    // Awaiting approval: nothing goes to the provider until an approver submits it.
-    if (payout.status === 'submitted') await deps.enqueue({ payoutId });
+    // Awaiting approval or held: nothing goes to the provider until an approver, or the last release, submits it.
+    if (isReadyForProvider(payout)) await deps.enqueue({ payoutId });
     return { statusCode: 201, bodyText: JSON.stringify(payoutView(payout)), fieldHashes: hashes, salt: payoutId };
   } catch (error) {
     if (!isDeterministicFailure(error)) throw error;
@@ -171,16 +188,57 @@ function storedFailure(
   };
 }
 
+/**
+ * The new payout's holds. A refusal is thrown, unless this key already holds a payout (a retry after
+ * the idempotency record expired, the recipient blocked since): that payout is answered as before,
+ * so the holds computed here are never stored (createPayout finds the key lock).
+ */
+async function gatesOrReplay(
+  deps: CreatePayoutDependencies,
+  input: IdempotentCreateInput,
+  approvalRequired: boolean,
+  now: string,
+): Promise<GatedPayout> {
+  const { request, caller } = input;
+  try {
+    return await gatesOf(deps.gates, {
+      tenantId: caller.tenantId,
+      recipientId: recipientIdOf(request),
+      corridor: request.corridor,
+      approvalRequired,
+      now,
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    const existing = await deps.repository.findByIdempotencyKey(caller.tenantId, request.idempotencyKey);
+    if (existing === undefined) throw error;
+    return { holds: {}, openHoldCount: 0 };
+  }
+}
+
+const isReadyForProvider = (payout: Payout): boolean =>
+  payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
+
+/**
+ * The recipient record the payout names. The request's `recipient_id` field is added by the
+ * recipients part of issue 15 (branch i15-recipients); until it lands no request carries one.
+ */
+function recipientIdOf(request: CreatePayoutRequest): string | undefined {
+  const value = (request.body as { recipient_id?: unknown }).recipient_id;
+  return typeof value === 'string' ? value : undefined;
+}
+
 function newPayout(
   payoutId: string,
   request: CreatePayoutRequest,
   caller: Caller,
   requestId: string,
   now: string,
-  policies: ApprovalPolicies,
+  approval: ApprovalRequirement,
+  gated: GatedPayout,
 ): Payout {
   const { body } = request;
-  const approval = approvalRequirement(policyFor(policies, caller.tenantId), body.currency, body.amount);
+  const recipientId = recipientIdOf(request);
   return {
     payoutId,
     tenantId: caller.tenantId,
@@ -204,6 +262,9 @@ function newPayout(
     createdAt: now,
     lastEventAt: now,
     requestIds: [requestId],
+    ...(recipientId === undefined ? {} : { recipientId }),
+    // Only a held payout carries the map, so every payout created before issue 15 reads as it did.
+    ...(gated.openHoldCount === 0 ? {} : { holds: gated.holds, openHoldCount: gated.openHoldCount }),
   };
 }
 

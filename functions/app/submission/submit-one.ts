@@ -16,6 +16,8 @@ import type { Destination } from '../../domain/recipient';
  * Outcomes, in order of precedence:
  *   payout missing                         → throw (retried, then SubmissionDlq → exception)
  *   requires_approval                      → skipped: approval enqueues it again
+ *   an open hold (issue 15), or one placed before our claim lands → skipped: releasing the last
+ *                                            hold enqueues it again; nothing reaches the provider
  *   canceled with no provider reference    → the provider is asked by payout id (see settleCanceled):
  *                                            nothing there → skipped; live there → canceled there, or
  *                                            thrown (retried, then SubmissionDlq → exception)
@@ -29,6 +31,11 @@ import type { Destination } from '../../domain/recipient';
 export interface SubmissionRepository {
   getPayoutForSubmission(payoutId: string): Promise<{ payout: Payout; destination: Destination } | undefined>;
   applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+  /**
+   * Claims the payout for its provider call: conditional on `submitted` and no open hold
+   * (adapters/payout-holds.ts), so a hold placed concurrently wins over a submission that read none.
+   */
+  claimForSubmission(payoutId: string, at: string): Promise<'claimed' | 'held' | 'moved'>;
 }
 
 export interface SubmitterDeps {
@@ -46,7 +53,7 @@ export type SubmissionOutcome =
       kind: 'skipped';
       payoutId: string;
       status: Payout['status'];
-      reason: 'awaiting_approval' | 'already_past_submitted' | 'not_at_provider';
+      reason: 'awaiting_approval' | 'already_past_submitted' | 'not_at_provider' | 'held';
     }
   | {
       kind: 'accepted';
@@ -81,6 +88,11 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
   if (skip !== undefined) return { kind: 'skipped', payoutId, status: payout.status, reason: skip };
   if (provider === undefined)
     throw new SubmissionError('provider_not_configured', payoutId, `no adapter for provider ${payout.provider}`);
+  if ((payout.openHoldCount ?? 0) > 0) return { kind: 'skipped', payoutId, status: payout.status, reason: 'held' };
+  const claim = await deps.repository.claimForSubmission(payoutId, deps.nowIso());
+  if (claim === 'held') return { kind: 'skipped', payoutId, status: payout.status, reason: 'held' };
+  // Moved since our read (canceled, or a duplicate message's run got there first): the next read decides.
+  if (claim === 'moved') return submitAgain(payoutId, sourceRef, deps);
 
   const answer = await provider.submit(toSubmission(payout, destination));
   const base = { payoutId, source: 'submitter' as const, sourceRef, actor: SUBMITTER_ACTOR };
@@ -131,6 +143,18 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
     replayed: answer.replayed,
     transition: result.kind,
   };
+}
+
+/** After a refused claim: read once more and skip (or settle) as the new status says; never a provider call twice. */
+async function submitAgain(payoutId: string, sourceRef: string, deps: SubmitterDeps): Promise<SubmissionOutcome> {
+  const found = await deps.repository.getPayoutForSubmission(payoutId);
+  if (found === undefined)
+    throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
+  const { payout } = found;
+  if (payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0)
+    throw new SubmissionError('submission_claim_refused', payoutId, `payout ${payoutId} could not be claimed`);
+  if (payout.status === 'submitted') return { kind: 'skipped', payoutId, status: payout.status, reason: 'held' };
+  return submitOne(payoutId, sourceRef, deps);
 }
 
 /**

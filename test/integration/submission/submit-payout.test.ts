@@ -241,6 +241,7 @@ describe('submit-payout', () => {
     let crashes = 1;
     const faulty = {
       getPayoutForSubmission: (id: string) => repository.getPayoutForSubmission(id),
+      claimForSubmission: (id: string, at: string) => repository.claimForSubmission(id, at),
       applyTransition: async (cmd: Parameters<typeof repository.applyTransition>[0]) => {
         if (crashes-- > 0) throw new Error('injected: the process died after the provider accepted');
         return repository.applyTransition(cmd);

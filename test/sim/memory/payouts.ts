@@ -41,6 +41,7 @@ import {
   type ReconciliationPayouts,
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import type { AwaitingCandidate } from '../../../functions/adapters/payout-awaiting-index';
+import type { HoldChange, PlaceResult, ReleaseResult } from '../../../functions/adapters/payout-holds';
 import type { Gate } from '../gate';
 import { ActionKeysState, checkLock, commitLock } from './action-keys';
 import { AuditState } from './audit';
@@ -69,6 +70,8 @@ export interface PayoutStoreFlaws {
   auditOutsideTransaction?: boolean;
   /** A tenant's cancel (`cancel_requested`) is written without the condition on the status it read. */
   cancelWithoutCondition?: boolean;
+  /** The submitter's claim ignores the payout's open holds (the world's wiring hides them from its read too). */
+  submitDespiteHold?: boolean;
 }
 
 export interface JournalEntry {
@@ -364,6 +367,46 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
     const payout = this.state.payouts.get(payoutId);
     const destination = this.state.destinations.get(payoutId);
     return payout === undefined || destination === undefined ? undefined : { payout, destination };
+  }
+
+  /**
+   * adapters/payout-holds.ts' claim: one conditional write on the payout (submitted, no open hold).
+   * The flaw `submitDespiteHold` plants a claim that ignores the holds.
+   */
+  async claimForSubmission(payoutId: string, at: string): Promise<'claimed' | 'held' | 'moved'> {
+    await this.gate.point('payouts.claimForSubmission');
+    const payout = this.state.payouts.get(payoutId);
+    if (payout === undefined || payout.status !== 'submitted') return 'moved';
+    if ((payout.openHoldCount ?? 0) > 0 && this.flaws.submitDespiteHold !== true) return 'held';
+    this.state.payouts.set(payoutId, keep({ ...payout, submissionClaimedAt: payout.submissionClaimedAt ?? at }));
+    return 'claimed';
+  }
+
+  /** adapters/payout-holds.ts' placement: refused once the submitter claimed the payout or it left before-submission. */
+  async placeHold(change: HoldChange): Promise<PlaceResult> {
+    await this.gate.point('payouts.placeHold');
+    const { hold } = change;
+    const payout = this.state.payouts.get(change.payout.payoutId);
+    if (payout?.holds?.[hold.holdId] !== undefined) return 'already_held';
+    if (payout === undefined || payout.submissionClaimedAt !== undefined) return 'not_holdable';
+    if (payout.status !== 'submitted' && payout.status !== 'requires_approval') return 'not_holdable';
+    const holds = { ...payout.holds, [hold.holdId]: hold };
+    this.state.payouts.set(payout.payoutId, keep({ ...payout, holds, openHoldCount: (payout.openHoldCount ?? 0) + 1 }));
+    return 'placed';
+  }
+
+  /** adapters/payout-holds.ts' release: an open hold released once; a second release answers as already released. */
+  async releaseHold(change: HoldChange): Promise<ReleaseResult> {
+    await this.gate.point('payouts.releaseHold');
+    const payout = this.state.payouts.get(change.payout.payoutId);
+    const hold = payout?.holds?.[change.hold.holdId];
+    if (payout === undefined || hold === undefined) return { kind: 'not_found' };
+    if (hold.releasedAt !== undefined) return { kind: 'already_released' };
+    const releasedBy = `${change.actor.kind}:${change.actor.id}`;
+    const holds = { ...payout.holds, [hold.holdId]: { ...hold, releasedAt: change.at, releasedBy } };
+    const openHoldCount = (payout.openHoldCount ?? 1) - 1;
+    this.state.payouts.set(payout.payoutId, keep({ ...payout, holds, openHoldCount }));
+    return { kind: 'released', openHoldCount };
   }
 
   async findByIdempotencyKey(

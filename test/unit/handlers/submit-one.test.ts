@@ -39,7 +39,9 @@ function harness(
   status: PayoutStatus,
   answer: SubmitResult | Error,
   transition: Exclude<TransitionResult['kind'], 'rejected_ownership' | 'contradicted'> | 'stale_canceled' = 'applied',
+  holds: { openHoldCount?: number; claim?: 'claimed' | 'held' | 'moved'; afterClaim?: Payout } = {},
 ) {
+  const claims: string[] = [];
   const submissions: ProviderSubmission[] = [];
   const commands: TransitionCommand[] = [];
   const provider: ProviderPort = {
@@ -58,7 +60,13 @@ function harness(
       getPayoutForSubmission: async (payoutId) =>
         payoutId === 'po_1'
           ? {
-              payout: payoutIn(status),
+              payout:
+                claims.length > 0 && holds.afterClaim !== undefined
+                  ? holds.afterClaim
+                  : {
+                      ...payoutIn(status),
+                      ...(holds.openHoldCount === undefined ? {} : { openHoldCount: holds.openHoldCount }),
+                    },
               destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
             }
           : undefined,
@@ -70,11 +78,15 @@ function harness(
         if (transition === 'stale' || transition === 'forbidden') return { kind: transition, payout: payoutIn(status) };
         return { kind: transition };
       },
+      claimForSubmission: async (payoutId, at) => {
+        claims.push(`${payoutId}@${at}`);
+        return holds.claim ?? 'claimed';
+      },
     },
     providers: { sandbox: provider },
     nowIso: () => NOW,
   };
-  return { deps, submissions, commands };
+  return { deps, submissions, commands, claims };
 }
 
 const ACCEPTED: SubmitResult = {
@@ -267,5 +279,41 @@ describe('a payout canceled before any provider answer was recorded', () => {
       throw new ProviderTimeoutError('timed out', { provider: 'sandbox', timeoutMs: 10_000 });
     };
     await expect(submitOne('po_1', 'sqs:m1', deps)).rejects.toBeInstanceOf(ProviderTimeoutError);
+  });
+});
+
+describe('holds (issue 15): nothing reaches the provider with one open', () => {
+  it('an open hold read with the payout: skipped, not even claimed', async () => {
+    const { deps, submissions, claims } = harness('submitted', ACCEPTED, 'applied', { openHoldCount: 1 });
+    expect(await submitOne('po_1', 'sqs:m1', deps)).toMatchObject({ kind: 'skipped', reason: 'held' });
+    expect([submissions, claims]).toEqual([[], []]);
+  });
+
+  it('a hold placed after the read wins: the claim is refused, no provider call', async () => {
+    const { deps, submissions, claims } = harness('submitted', ACCEPTED, 'applied', { claim: 'held' });
+    expect(await submitOne('po_1', 'sqs:m1', deps)).toMatchObject({ kind: 'skipped', reason: 'held' });
+    expect(submissions).toEqual([]);
+    expect(claims).toEqual([`po_1@${NOW}`]);
+  });
+
+  it('claimed before the provider call', async () => {
+    const { deps, submissions, claims } = harness('submitted', ACCEPTED);
+    expect((await submitOne('po_1', 'sqs:m1', deps)).kind).toBe('accepted');
+    expect([submissions.length, claims.length]).toEqual([1, 1]);
+  });
+
+  it('moved since the read (canceled): read again and settled as canceled, never submitted', async () => {
+    const { deps, submissions } = harness('submitted', ACCEPTED, 'applied', {
+      claim: 'moved',
+      afterClaim: payoutIn('canceled'),
+    });
+    expect(await submitOne('po_1', 'sqs:m1', deps)).toMatchObject({ kind: 'skipped', reason: 'not_at_provider' });
+    expect(submissions).toEqual([]);
+  });
+
+  it('a claim refused with no hold and still submitted is thrown (retried), never sent unclaimed', async () => {
+    const { deps, submissions } = harness('submitted', ACCEPTED, 'applied', { claim: 'moved' });
+    await expect(submitOne('po_1', 'sqs:m1', deps)).rejects.toMatchObject({ code: 'submission_claim_refused' });
+    expect(submissions).toEqual([]);
   });
 });
