@@ -58,8 +58,13 @@ export interface ScreeningSubject {
   dateOfBirth?: string;
 }
 
+/** Watchman's name for OFAC's SDN list; the local list is that list. */
+export const OFAC_SDN_SOURCE_LIST = 'us_ofac';
+
 export interface ScreeningMatch {
-  entNum: number;
+  /** Which list the entry is on (`us_ofac`; a vendor may screen others) and its id there (OFAC's ent_num). */
+  sourceList: string;
+  sourceId: string;
   /** The listed name (primary or alias) that scored best. */
   matchedName: string;
   listedName: string;
@@ -151,7 +156,8 @@ export function scoreEntry(subject: ScreeningSubject, tokens: string[], prepared
   const { score, adjustments } = adjust(subject, prepared.entry, best.score);
   const round = (value: number) => Math.round(value * 10_000) / 10_000;
   return {
-    entNum: prepared.entry.entNum,
+    sourceList: OFAC_SDN_SOURCE_LIST,
+    sourceId: String(prepared.entry.entNum),
     matchedName: best.name,
     listedName: prepared.entry.name,
     programs: prepared.entry.programs,
@@ -167,6 +173,6 @@ export function screenAgainst(subject: ScreeningSubject, entries: readonly Prepa
   return entries
     .map((prepared) => scoreEntry(subject, tokens, prepared))
     .filter((match) => match.score >= SCREENING_MATCH_THRESHOLD_SCORE)
-    .sort((a, b) => b.score - a.score || a.entNum - b.entNum)
+    .sort((a, b) => b.score - a.score || a.sourceId.localeCompare(b.sourceId))
     .slice(0, SCREENING_MATCHES_KEPT_MAX);
 }

@@ -43,7 +43,7 @@ describe('potential matches: at or above SCREENING_MATCH_THRESHOLD_SCORE', () =>
     ['Northwind Example General Trading', 'business', 'AE', undefined, 9003], // the fka, raised by an address
   ])('%s (%s, %s, %s) matches %d', (name, kind, country, dob, entNum) => {
     const match = best(name, kind, country, dob);
-    expect(match.entNum).toBe(entNum);
+    expect(match.sourceId).toBe(String(entNum));
     expect(match.score).toBeGreaterThanOrEqual(SCREENING_MATCH_THRESHOLD_SCORE);
   });
 });
@@ -69,7 +69,8 @@ describe('screenAgainst', () => {
     const [first, ...rest] = screenAgainst({ name: 'Ivan Zarkov', kind: 'individual', country: 'RU' }, entries);
     expect(rest).toEqual([]);
     expect(first).toMatchObject({
-      entNum: 9001,
+      sourceList: 'us_ofac',
+      sourceId: '9001',
       listedName: 'ZARKOV, Ivan Petrovich',
       matchedName: 'ZARKOFF, Ivan',
       programs: ['FICTIONAL-A'],
