@@ -28,6 +28,8 @@ export class DataConstruct extends Construct {
   readonly inboxTable: dynamodb.Table;
   readonly operationsTable: dynamodb.Table;
   readonly auditTable: dynamodb.Table;
+  /** Recipients, their tax forms and screening cases (functions/domain/compliance/contract.ts). */
+  readonly recipientsTable: dynamodb.Table;
   readonly accessLogsBucket: s3.Bucket;
   readonly evidenceBucket: s3.Bucket;
   readonly exportsBucket: s3.Bucket;
@@ -44,6 +46,8 @@ export class DataConstruct extends Construct {
     // The webhook backlog: events received and not applied yet (sparse; inbox-repository.ts).
     addInboxBacklogIndex(this.inboxTable);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);
+    // Recipients (issue 15): no TTL — tax forms and screening evidence are kept as long as the payouts they gate.
+    this.recipientsTable = this.singleTable('RecipientsTable');
     // The audit trail (docs/audit.md): no TTL, ever — records are kept as long as the money they describe.
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {
       ...defaultTableProps(),

@@ -39,6 +39,8 @@ export const AUDIT_SUBJECT_TYPES = [
   'audit_trail',
   'incident',
   'batch',
+  // A sanctions screening case (issue 15, docs/screening.md): opened by a screening, decided by compliance.
+  'screening_case',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -79,6 +81,13 @@ export const CORRECTION_AUDIT_ACTIONS = ['correction.proposed', 'correction.appl
 export const INCIDENT_AUDIT_ACTIONS = ['incident.opened', 'incident.resolved'] as const;
 /** A batch's whole-batch actions (issue 13): its one approval, and each retry with the count it moved. */
 export const BATCH_AUDIT_ACTIONS = ['batch.approved', 'batch.retried'] as const;
+/** Screening cases: a potential match opened, and compliance's decisions (a clear above the four-eyes score is proposed first). */
+export const SCREENING_AUDIT_ACTIONS = [
+  'screening.opened',
+  'screening.clear_proposed',
+  'screening.cleared',
+  'screening.confirmed',
+] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,
   ...BATCH_AUDIT_ACTIONS,
@@ -86,6 +95,7 @@ export const AUDIT_ACTIONS = [
   ...OPS_AUDIT_ACTIONS,
   ...CORRECTION_AUDIT_ACTIONS,
   ...INCIDENT_AUDIT_ACTIONS,
+  ...SCREENING_AUDIT_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

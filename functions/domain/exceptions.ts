@@ -52,6 +52,8 @@ export const EXCEPTION_CATEGORIES = [
   // item list (domain/batches/batch-exceptions.ts). The source is in the category so that owner, SLA
   // and failure source stay functions of the category, like every other exception's.
   ...BATCH_GROUP_CATEGORIES,
+  // Sanctions screening (issue 15, docs/screening.md): a recipient that may be on the SDN list; its payouts are held.
+  'screening_potential_match',
 ] as const;
 export type ExceptionCategory = (typeof EXCEPTION_CATEGORIES)[number];
 export type BatchGroupCategory = (typeof BATCH_GROUP_CATEGORIES)[number];
@@ -111,6 +113,9 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   batch_items_failed_compliance: 8 * HOUR_SECONDS,
   // Our configuration or our writes refused the items: as a dead-lettered webhook.
   batch_items_failed_platform: 4 * HOUR_SECONDS,
+  // The recipient's payouts wait before funds move, nothing is at risk while they do: compliance decides within a
+  // working day, as batch_items_failed_compliance.
+  screening_potential_match: 8 * HOUR_SECONDS,
 };
 
 /** Who works each category by default: finance for amounts and fees, ops for states and records, provider support for their duplicates. */
@@ -133,6 +138,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'batch_items_failed_provider':
       return 'provider';
     case 'batch_items_failed_compliance':
+    // Only compliance may decide a screening case (POST /ops/screening/{caseId}/clear|confirm).
+    case 'screening_potential_match':
       return 'compliance';
     case 'forbidden_transition':
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
@@ -185,6 +192,7 @@ export type RowMismatchCategory = Exclude<
   | 'batch_dead_lettered'
   | 'report_malformed'
   | 'approval_expired'
+  | 'screening_potential_match'
   | BatchGroupCategory
 >;
 
@@ -244,6 +252,8 @@ export type ExceptionSubject =
   | { category: 'canceled_but_live_at_provider'; payoutId: string }
   /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
   | { category: 'approval_expired'; payoutId: string }
+  /** One per screening case: a rescreen that finds the same recipient again opens a new case, and so a new row. */
+  | { category: 'screening_potential_match'; tenantId: string; recipientId: string; caseId: string }
   /**
    * One per (batch, failure source): 3,000 failed items are one exception with its item list, not
    * 3,000 rows. No payout link: the items' payouts are listed in the group, never linked one by one.
@@ -287,6 +297,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `long_pending:${subject.payoutId}`;
     case 'approval_expired':
       return `approval_expired:${subject.payoutId}`;
+    case 'screening_potential_match':
+      return `screening:${subject.tenantId}:${subject.recipientId}:${subject.caseId}`;
     case 'canceled_but_live_at_provider':
       return `canceled_live:${subject.payoutId}`;
     case 'missing_provider_reference':

@@ -133,6 +133,8 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     case 'batch_items_failed_recipient':
       return 'recipient';
     case 'batch_items_failed_compliance':
+    // A sanctions screening hit: a control holds the recipient's payouts.
+    case 'screening_potential_match':
       return 'compliance';
     case 'batch_items_failed_platform':
       return 'platform';

@@ -75,6 +75,8 @@ export const ENV = {
   operationsTable: 'OPERATIONS_TABLE',
   /** The audit trail (docs/audit.md): written by every function that changes or reads money for an operator. */
   auditTable: 'AUDIT_TABLE',
+  /** Recipients, tax forms and screening cases (functions/domain/compliance/contract.ts; issue 15). */
+  recipientsTable: 'RECIPIENTS_TABLE',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   /** batches-api: where an accepted (or approved, or retried) batch queues one fan-out message per chunk. */

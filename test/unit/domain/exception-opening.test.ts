@@ -207,6 +207,14 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     4 * HOUR,
     undefined,
   ],
+  // Sanctions screening (issue 15): one per case, owned by compliance, a working day's SLA, no payout link.
+  [
+    { category: 'screening_potential_match', tenantId: 't1', recipientId: 'rcp_1', caseId: 'scr_1' },
+    'screening:t1:rcp_1:scr_1',
+    'compliance',
+    8 * HOUR,
+    undefined,
+  ],
   // A batch's failed items: one exception per (batch, failure source), owned by the source's team.
   ...(
     [

@@ -35,6 +35,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   batch_items_failed_provider: 'provider',
   batch_items_failed_recipient: 'recipient',
   batch_items_failed_compliance: 'compliance',
+  screening_potential_match: 'compliance',
   batch_items_failed_platform: 'platform',
 };
 

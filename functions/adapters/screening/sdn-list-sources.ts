@@ -1,0 +1,49 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ScreeningList } from '../../domain/compliance/sdn-list';
+import { readSdnList } from './sdn-csv';
+
+/**
+ * Where the SDN files come from: a directory (the repo's fixtures/screening in tests and the twin) or an S3 prefix
+ * (the deployed stack; docs/screening.md says how to refresh it). Both hold sdn.csv, add.csv, alt.csv and
+ * manifest.json `{ "publishDate": "YYYY-MM-DD" }`, the date OFAC published the files (they carry none themselves).
+ */
+export const SDN_FILES = { sdn: 'sdn.csv', add: 'add.csv', alt: 'alt.csv', manifest: 'manifest.json' } as const;
+
+const PUBLISH_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function publishDateOf(manifest: string, where: string): string {
+  const parsed = JSON.parse(manifest) as { publishDate?: unknown };
+  if (typeof parsed.publishDate !== 'string' || !PUBLISH_DATE.test(parsed.publishDate)) {
+    throw new Error(`${where}: manifest.json has no publishDate YYYY-MM-DD`);
+  }
+  return parsed.publishDate;
+}
+
+export async function loadSdnListFromDirectory(directory: string): Promise<ScreeningList> {
+  const manifest = await readFile(join(directory, SDN_FILES.manifest), 'utf8');
+  return readSdnList(
+    {
+      sdn: createReadStream(join(directory, SDN_FILES.sdn)),
+      add: createReadStream(join(directory, SDN_FILES.add)),
+      alt: createReadStream(join(directory, SDN_FILES.alt)),
+    },
+    publishDateOf(manifest, directory),
+  );
+}
+
+export async function loadSdnListFromS3(client: S3Client, bucket: string, prefix: string): Promise<ScreeningList> {
+  const open = async (name: string): Promise<Readable> => {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
+    if (!(out.Body instanceof Readable)) throw new Error(`GetObject ${prefix}${name}: the body is not a Node stream`);
+    return out.Body;
+  };
+  const manifest = await (await open(SDN_FILES.manifest)).toArray();
+  const publishDate = publishDateOf(Buffer.concat(manifest).toString('utf8'), `s3://${bucket}/${prefix}`);
+  // One file at a time: the parser reads sdn.csv whole before add.csv and alt.csv refer to its entries.
+  const [sdn, add, alt] = [await open(SDN_FILES.sdn), await open(SDN_FILES.add), await open(SDN_FILES.alt)];
+  return readSdnList({ sdn, add, alt }, publishDate);
+}
