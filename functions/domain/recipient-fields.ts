@@ -197,16 +197,20 @@ export function validateRecipientField(field: RecipientField, rawValue: string, 
         );
       return rawValue;
     case 'email':
-      if (rawValue.length > PAYPAL_RECEIVER_CHARS_MAX || !EMAIL_PATTERN.test(rawValue))
-        throw new RecipientFieldError(
-          field,
-          'email_invalid',
-          `email must be one address (local@domain) of at most ${PAYPAL_RECEIVER_CHARS_MAX} characters`,
-        );
-      return rawValue;
+      return validateReceiverEmail(rawValue);
     default:
       return assertNever(field, 'recipient field');
   }
+}
+
+function validateReceiverEmail(rawValue: string): string {
+  if (rawValue.length > PAYPAL_RECEIVER_CHARS_MAX || !EMAIL_PATTERN.test(rawValue))
+    throw new RecipientFieldError(
+      'email',
+      'email_invalid',
+      `email must be one address (local@domain) of at most ${PAYPAL_RECEIVER_CHARS_MAX} characters`,
+    );
+  return rawValue;
 }
 
 /** Account number formats differ per country; GB's is exactly eight digits, the US's 4 to 17. */
