@@ -29,6 +29,9 @@ export const EXCEPTION_CATEGORIES = [
   'webhook_dead_lettered',
   'submission_dead_lettered',
   'long_pending',
+  // A provider answered a state our mapping for it does not know (provider-status.ts `unknown`): the
+  // payout does not move and nothing is guessed; the sweeper opens this with the raw state (issue 14).
+  'provider_state_unknown',
   // A queued reconciliation run (POST /reconciliations) that failed every retry.
   'reconciliation_dead_lettered',
   // A batch fan-out chunk (up to 100 items) that failed every delivery: its items have no payouts yet.
@@ -86,6 +89,8 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   webhook_dead_lettered: 4 * HOUR_SECONDS,
   submission_dead_lettered: 2 * HOUR_SECONDS,
   long_pending: 24 * HOUR_SECONDS,
+  // As missing_at_provider: the payout may be paid or failed at the provider while we show it moving.
+  provider_state_unknown: 8 * HOUR_SECONDS,
   // As report_malformed: the day stays unreconciled (no export for finance) until the run succeeds.
   reconciliation_dead_lettered: 4 * HOUR_SECONDS,
   // Up to 100 recipients wait for payouts nobody created; no money moved: as a dead-lettered webhook.
@@ -136,6 +141,9 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'batch_items_failed_recipient':
       return 'tenant';
     case 'batch_items_failed_provider':
+    // Provider support: only the provider can say what its new state means (paid? failed? held?); the
+    // answer becomes a line in the provider's exhaustive mapping, never a guess here.
+    case 'provider_state_unknown':
       return 'provider';
     case 'batch_items_failed_compliance':
     // Only compliance may decide a screening case (POST /ops/screening/{caseId}/clear|confirm).
@@ -188,6 +196,7 @@ export type RowMismatchCategory = Exclude<
   | 'webhook_dead_lettered'
   | 'submission_dead_lettered'
   | 'long_pending'
+  | 'provider_state_unknown'
   | 'reconciliation_dead_lettered'
   | 'batch_dead_lettered'
   | 'report_malformed'
@@ -248,6 +257,11 @@ export type ExceptionSubject =
   | { category: 'batch_dead_lettered'; messageId: string }
   /** One per payout: the sweeper sees it again every run until the provider answers. */
   | { category: 'long_pending'; payoutId: string }
+  /**
+   * One per (provider, payout, raw state): the sweeper re-asks every run and the same answer updates the
+   * row; a second unknown state of the same payout is a second question for the provider, so a new row.
+   */
+  | { category: 'provider_state_unknown'; provider: string; payoutId: string; providerState: string }
   /** One per payout: the provider's later words (accepted, then pending) update the same row. */
   | { category: 'canceled_but_live_at_provider'; payoutId: string }
   /** One per payout: an approval nobody gave in time (the sweeper canceled the payout). */
@@ -295,6 +309,8 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `batch_dlq:${subject.messageId}`;
     case 'long_pending':
       return `long_pending:${subject.payoutId}`;
+    case 'provider_state_unknown':
+      return `provider_state_unknown:${subject.provider}:${subject.payoutId}:${subject.providerState}`;
     case 'approval_expired':
       return `approval_expired:${subject.payoutId}`;
     case 'screening_potential_match':

@@ -111,6 +111,8 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     // fails the payout instead): the provider did not take it.
     case 'submission_dead_lettered':
     case 'long_pending':
+    // The provider answered a state it never documented to us.
+    case 'provider_state_unknown':
     // The provider's report disagrees with our books, or is unreadable.
     case 'missing_at_provider':
     case 'amount_mismatch':

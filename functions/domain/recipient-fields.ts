@@ -12,9 +12,16 @@ export const RECIPIENT_FIELDS = [
   'sort_code',
   'ifsc',
   'stripe_account',
+  'email',
 ] as const;
 /** A Stripe connected account id (Stripe corridors pay from it to its own external account: docs/providers/stripe.md). */
 const STRIPE_ACCOUNT_PATTERN = /^acct_[A-Za-z0-9]{1,64}$/;
+/**
+ * A PayPal receiver's email (PayPal corridors pay the PayPal account it names: docs/providers/paypal.md).
+ * PayPal's `receiver` takes up to 127 characters (payments_payouts_batch_v1.json, payout_item.receiver).
+ */
+const PAYPAL_RECEIVER_CHARS_MAX = 127;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export type RecipientField = (typeof RECIPIENT_FIELDS)[number];
 
 export class RecipientFieldError extends DomainError {
@@ -189,9 +196,21 @@ export function validateRecipientField(field: RecipientField, rawValue: string, 
           'stripe_account must be a Stripe account id (acct_…)',
         );
       return rawValue;
+    case 'email':
+      return validateReceiverEmail(rawValue);
     default:
       return assertNever(field, 'recipient field');
   }
+}
+
+function validateReceiverEmail(rawValue: string): string {
+  if (rawValue.length > PAYPAL_RECEIVER_CHARS_MAX || !EMAIL_PATTERN.test(rawValue))
+    throw new RecipientFieldError(
+      'email',
+      'email_invalid',
+      `email must be one address (local@domain) of at most ${PAYPAL_RECEIVER_CHARS_MAX} characters`,
+    );
+  return rawValue;
 }
 
 /** Account number formats differ per country; GB's is exactly eight digits, the US's 4 to 17. */

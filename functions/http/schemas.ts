@@ -65,6 +65,7 @@ export const destinationSchema = z
     stripe_account: accountField
       .optional()
       .describe("Stripe Connect corridors: the recipient's connected account (acct_…)"),
+    email: accountField.optional().describe("PayPal corridors: the email of the recipient's PayPal account"),
   })
   .strict();
 

@@ -103,6 +103,10 @@ export const ENV = {
   paypalWebhookCertsFile: 'PAYPAL_WEBHOOK_CERTS_FILE',
   /** Functions holding the provider registry: Secrets Manager ARN of Stripe's credentials `{ "secret_key": "sk_…" }`. */
   stripeCredentialsArn: 'STRIPE_CREDENTIALS_ARN',
+  /** Likewise PayPal's `{ "client_id": "…", "client_secret": "…", "base_url"?: "…" }`. */
+  paypalCredentialsArn: 'PAYPAL_CREDENTIALS_ARN',
+  /** Likewise Adyen's `{ "api_key": "…", "balance_account_id": "BA…", "base_url"?: "…" }`. */
+  adyenCredentialsArn: 'ADYEN_CREDENTIALS_ARN',
   /** The twin only: a JSON file of every provider's credentials (config/provider-credentials.example.json). */
   providerCredentialsFile: 'PROVIDER_CREDENTIALS_FILE',
   /** `npm run provider-check` only (never a function): the provider whose live sandbox the suite runs against. */
@@ -110,6 +114,12 @@ export const ENV = {
   /** provider-check: a Stripe test-mode secret key (sk_test_…) and a test connected account (acct_…). */
   stripeSandboxSecretKey: 'STRIPE_SANDBOX_SECRET_KEY',
   stripeSandboxAccount: 'STRIPE_SANDBOX_ACCOUNT',
+  /** provider-check: a PayPal sandbox app's client id and secret. */
+  paypalSandboxClientId: 'PAYPAL_SANDBOX_CLIENT_ID',
+  paypalSandboxClientSecret: 'PAYPAL_SANDBOX_CLIENT_SECRET',
+  /** provider-check: an Adyen test API key with Transfers access, and the test balance account paid from. */
+  adyenSandboxApiKey: 'ADYEN_SANDBOX_API_KEY',
+  adyenSandboxBalanceAccount: 'ADYEN_SANDBOX_BALANCE_ACCOUNT',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   idempotencyExpiresAfterSeconds: 'IDEMPOTENCY_EXPIRES_AFTER_SECONDS',
   payoutAmountMaxMinor: 'PAYOUT_AMOUNT_MAX_MINOR',
@@ -142,8 +152,8 @@ export const QUEUE_MAX_RECEIVE_COUNT = 5;
 
 /**
  * Payment providers a payout can name (`payout.provider`): the sandbox, Stripe (submission,
- * status, cancel, reversal, webhooks; issue 14) and PayPal Payouts (webhooks; its adapter is not in
- * the registry yet, issue 14) and Adyen (Transfers API; its adapter is not in the registry yet, issue 14).
+ * status, cancel, reversal, webhooks; issue 14), PayPal Payouts and Adyen (Transfers API), each built
+ * by the registry from its own credentials secret (issue 14).
  * Provider references are indexed per name.
  */
 export const PROVIDER_NAMES = ['sandbox', 'stripe', 'paypal', 'adyen'] as const;
@@ -165,17 +175,14 @@ export const PROVIDER_SETUP: Readonly<
 > = {
   sandbox: { adapter: true, credentials: 'none' },
   stripe: { adapter: true, credentials: { arnEnv: ENV.stripeCredentialsArn } },
-  // The adapter exists (adapters/providers/paypal-provider.ts) but the registry does not build it yet:
-  // a corridor naming paypal fails synth until it does, with a credentials secret of its own.
-  paypal: { adapter: false, credentials: 'none' },
-  // Likewise adapters/providers/adyen-provider.ts: not built by the registry yet.
-  adyen: { adapter: false, credentials: 'none' },
+  paypal: { adapter: true, credentials: { arnEnv: ENV.paypalCredentialsArn } },
+  adyen: { adapter: true, credentials: { arnEnv: ENV.adyenCredentialsArn } },
 };
 
 /**
  * The providers a payout can be submitted through: those the registry builds an adapter for. The status
  * page shows one `submission:<provider>` component for each; a provider with webhooks and a mapping but no
- * adapter in the registry (PayPal, Adyen today) submits nothing, so it has no submission state to show.
+ * adapter in the registry would submit nothing, so it would have no submission state to show.
  */
 export const SUBMITTING_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES.filter((p) => PROVIDER_SETUP[p].adapter);
 

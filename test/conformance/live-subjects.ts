@@ -1,5 +1,6 @@
 import { ENV } from '../../functions/shared/names';
 import type { ConformanceSubject } from './subject';
+import { adyenLiveSubject, paypalLiveSubject } from './subjects/live-sandboxes';
 import { stripeLiveSubject } from './subjects/stripe';
 
 /**
@@ -17,6 +18,22 @@ export const LIVE_TARGETS: Readonly<Record<string, LiveTarget>> = {
     variables: [ENV.stripeSandboxSecretKey, ENV.stripeSandboxAccount],
     subject: (env) =>
       stripeLiveSubject({ secretKey: env[ENV.stripeSandboxSecretKey]!, account: env[ENV.stripeSandboxAccount]! }),
+  },
+  paypal: {
+    variables: [ENV.paypalSandboxClientId, ENV.paypalSandboxClientSecret],
+    subject: (env) =>
+      paypalLiveSubject({
+        clientId: env[ENV.paypalSandboxClientId]!,
+        clientSecret: env[ENV.paypalSandboxClientSecret]!,
+      }),
+  },
+  adyen: {
+    variables: [ENV.adyenSandboxApiKey, ENV.adyenSandboxBalanceAccount],
+    subject: (env) =>
+      adyenLiveSubject({
+        apiKey: env[ENV.adyenSandboxApiKey]!,
+        balanceAccountId: env[ENV.adyenSandboxBalanceAccount]!,
+      }),
   },
 };
 

@@ -4,14 +4,17 @@ import { ENV } from '../../functions/shared/names';
 
 // Issue 14: `npm run provider-check -- <provider>` without credentials says so in one line and exits 0.
 describe('npm run provider-check', () => {
-  it.each(['stripe'])('%s without sandbox credentials: one line, exit 0, no network', (provider) => {
+  it.each([
+    ['stripe', [ENV.stripeSandboxSecretKey, ENV.stripeSandboxAccount]],
+    ['paypal', [ENV.paypalSandboxClientId, ENV.paypalSandboxClientSecret]],
+    ['adyen', [ENV.adyenSandboxApiKey, ENV.adyenSandboxBalanceAccount]],
+  ])('%s without sandbox credentials: one line, exit 0, no network', (provider, variables) => {
     const env = { ...process.env };
-    delete env[ENV.stripeSandboxSecretKey];
-    delete env[ENV.stripeSandboxAccount];
+    for (const name of variables) delete env[name];
     const run = spawnSync('npx', ['tsx', 'bin/provider-check.ts', provider], { env, encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
-      `provider-check ${provider}: skipped, no sandbox credentials (set ${ENV.stripeSandboxSecretKey}, ${ENV.stripeSandboxAccount})`,
+      `provider-check ${provider}: skipped, no sandbox credentials (set ${variables.join(', ')})`,
     ]);
   });
 

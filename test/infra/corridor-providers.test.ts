@@ -23,7 +23,10 @@ beforeAll(async () => {
 describe('corridor providers', () => {
   it('the checked-in matrix names only providers the registry can build', () => {
     expect(corridorProviderProblems(corridorMatrix.corridors)).toEqual([]);
-    expect(new Set(corridorMatrix.corridors.map((c) => c.provider))).toEqual(new Set(['sandbox', 'stripe']));
+    // Issue 14: a PayPal corridor (US/USD/paypal) and an Adyen one (NL/EUR/bank_transfer) beside Stripe's.
+    expect(new Set(corridorMatrix.corridors.map((c) => c.provider))).toEqual(
+      new Set(['sandbox', 'stripe', 'paypal', 'adyen']),
+    );
   });
 
   it.each([
@@ -40,14 +43,25 @@ describe('corridor providers', () => {
   it('creates one secret per corridor provider that needs one, and none for the sandbox', () => {
     const stack = new Stack(new App(), 'CorridorSecrets');
     const built = new ProviderCredentialsConstruct(stack, 'Credentials', {
-      corridors: [corridor('sandbox'), corridor('stripe'), { ...corridor('stripe'), method: 'stripe_connect' }],
+      corridors: [
+        corridor('sandbox'),
+        corridor('stripe'),
+        { ...corridor('stripe'), method: 'stripe_connect' },
+        { ...corridor('paypal'), method: 'paypal' },
+        { ...corridor('adyen'), country: 'NL', currency: 'EUR' },
+      ],
     });
-    expect([...built.secrets.keys()]).toEqual(['stripe']);
+    expect([...built.secrets.keys()]).toEqual(['stripe', 'paypal', 'adyen']);
   });
 
-  it('the stack holds the Stripe secret, and each registry function its ARN and read access', () => {
+  it.each([
+    ['stripe', ENV.stripeCredentialsArn],
+    ['paypal', ENV.paypalCredentialsArn],
+    ['adyen', ENV.adyenCredentialsArn],
+  ])('the stack holds the %s secret, and only each registry function its ARN and read access', (provider, arnEnv) => {
     const secrets = Object.entries(resources).filter(
-      ([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id.startsWith('ProviderCredentialsstripeCredentials'),
+      ([id, r]) =>
+        r.Type === 'AWS::SecretsManager::Secret' && id.startsWith(`ProviderCredentials${provider}Credentials`),
     );
     expect(secrets).toHaveLength(1);
     const secretId = secrets[0]![0];
@@ -55,7 +69,7 @@ describe('corridor providers', () => {
       .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
       .filter(([, r]) => {
         const variables = (r.Properties?.['Environment'] as { Variables?: Record<string, unknown> })?.Variables ?? {};
-        return JSON.stringify(variables[ENV.stripeCredentialsArn]) === JSON.stringify({ Ref: secretId });
+        return JSON.stringify(variables[arnEnv]) === JSON.stringify({ Ref: secretId });
       })
       .map(([id]) => id.replace(/Function[0-9A-F]{8}$/, ''));
     expect(holders.sort()).toEqual(['OpsSweep', 'PayoutsPayoutActions', 'PayoutsSubmitPayout']);

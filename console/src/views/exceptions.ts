@@ -15,6 +15,7 @@ const CATEGORIES = [
   'batch_dead_lettered',
   'forbidden_transition',
   'long_pending',
+  'provider_state_unknown',
   'event_ownership_mismatch',
   'correction_contradicted',
   'canceled_but_live_at_provider',

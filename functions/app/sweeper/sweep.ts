@@ -17,6 +17,7 @@ import { openOwnershipException } from '../webhooks/ownership-exception';
 import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
+import { openUnknownProviderState } from './unknown-state';
 
 /** The sweeper as the audit trail names it (a job: its function name). */
 const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
@@ -33,7 +34,9 @@ const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
  *    `correction_contradicted` exception, as the webhook processor does;
  * 4. payouts quiet past their corridor's threshold → getStatus → `poller` transition, and a
  *    `long_pending` exception when the provider still has no final answer past the SLA; a
- *    `submitted` payout the provider does not know is handed to the submitter again;
+ *    `submitted` payout the provider does not know is handed to the submitter again; an answer in a
+ *    state the provider's mapping calls `unknown` (jobs 3 and 4) moves nothing and opens one
+ *    `provider_state_unknown` exception per payout and raw state (sweeper/unknown-state.ts);
  * 5. approvals open past APPROVAL_EXPIRES_AFTER_SECONDS → canceled, with a tenant-owned exception
  *    (sweeper/approvals.ts);
  * 6. reversals approved or sent without news → the return re-sent, or the provider re-asked
@@ -81,6 +84,8 @@ export interface SweepReport {
   /** Provider answers that contradict an applied status correction (each a `correction_contradicted` exception). */
   correctionContradicted: number;
   longPending: number;
+  /** Answers in a state the provider's mapping does not know: the payout stays, a `provider_state_unknown` exception opens. */
+  unknownStates: number;
   resubmitted: number;
   /** Payouts whose approval expired, canceled with a tenant-owned exception. */
   approvalsExpired: number;
@@ -99,6 +104,7 @@ const emptyReport = (): SweepReport => ({
   ownershipRejected: 0,
   correctionContradicted: 0,
   longPending: 0,
+  unknownStates: 0,
   resubmitted: 0,
   approvalsExpired: 0,
   reversalsResent: 0,
@@ -285,7 +291,12 @@ async function recheck(
     }
     return payout;
   }
-  if (status.state.kind === 'unknown') return payout;
+  if (status.state.kind === 'unknown') {
+    // Never guessed (issue 14): the payout stays where it is, and the provider's owner is asked.
+    report.unknownStates++;
+    await openUnknownProviderState(deps.exceptions, payout, provider.provider, status, nowIso);
+    return payout;
+  }
   return applyPolledStatus(deps, payout, provider, { ...status, state: status.state }, nowIso, report);
 }
 

@@ -46,6 +46,11 @@ export interface RecordedRequest {
 }
 
 export interface PaypalStandInOptions extends Omit<PaypalWebhookOptions, 'certUrl'> {
+  /**
+   * The PAYPAL-CERT-URL its webhooks name; its own certificate endpoint when absent. The twin names the URL
+   * its intake maps to the test chain (config/paypal-webhook-certs.local.json), as the intake fetches nothing.
+   */
+  readonly certUrl?: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly tokenLifetimeSeconds?: number;
@@ -84,7 +89,7 @@ export async function startPaypalStandIn(options: PaypalStandInOptions): Promise
   const server = createServer((request, response) => void handle(state, request, response));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.webhooks = new PaypalWebhooks({ ...options, certUrl: `${baseUrl}${CERT_PATH}`, nowMs });
+  state.webhooks = new PaypalWebhooks({ ...options, certUrl: options.certUrl ?? `${baseUrl}${CERT_PATH}`, nowMs });
   return {
     baseUrl,
     webhooks: state.webhooks,

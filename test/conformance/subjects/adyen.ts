@@ -32,7 +32,8 @@ import type { ConformanceSubject, SignedWebhook, WebhookTestVector } from '../su
  * the library's own request building, serialization and response parsing are what is exercised.
  */
 
-const API_KEY = 'AQE_conformance_only_not_a_real_key';
+export const ADYEN_CONFORMANCE_API_KEY = 'AQE_conformance_only_not_a_real_key';
+const API_KEY = ADYEN_CONFORMANCE_API_KEY;
 const BALANCE_ACCOUNT = 'BA00000000000000000000001';
 const encoder = new TextEncoder();
 

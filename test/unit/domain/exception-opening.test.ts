@@ -95,6 +95,14 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
   ],
   [{ category: 'batch_dead_lettered', messageId: 'm-4' }, 'batch_dlq:m-4', 'ops', 4 * HOUR, undefined],
   [{ category: 'long_pending', payoutId: PAYOUT }, `long_pending:${PAYOUT}`, 'ops', 24 * HOUR, PAYOUT],
+  // A provider state our mapping does not know (issue 14): one row per (provider, payout, raw state).
+  [
+    { category: 'provider_state_unknown', provider: 'paypal', payoutId: PAYOUT, providerState: 'IN_LIMBO' },
+    `provider_state_unknown:paypal:${PAYOUT}:IN_LIMBO`,
+    'provider',
+    8 * HOUR,
+    PAYOUT,
+  ],
   // An approval nobody gave in time; the next step is the tenant's.
   [{ category: 'approval_expired', payoutId: PAYOUT }, `approval_expired:${PAYOUT}`, 'tenant', 24 * HOUR, PAYOUT],
   // The provider holds a payout we canceled before its answer: one row per payout, ops, money at risk.
@@ -267,6 +275,7 @@ describe('dedup keys are spelled in one place', () => {
     'submission_dlq',
     'reconciliation_dlq',
     'long_pending',
+    'provider_state_unknown',
     'approval_expired',
     'correction_contradicted',
     'canceled_live',

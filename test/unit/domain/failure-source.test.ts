@@ -18,6 +18,7 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   webhook_dead_lettered: 'platform',
   submission_dead_lettered: 'provider',
   long_pending: 'provider',
+  provider_state_unknown: 'provider',
   reconciliation_dead_lettered: 'platform',
   batch_dead_lettered: 'platform',
   missing_provider_reference: 'platform',

@@ -5,6 +5,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { ProviderAuthenticationError } from '../../../../functions/domain/provider-errors';
 import { providersFromEnv, REGISTRY_PROVIDERS } from '../../../../functions/adapters/providers/registry';
 import { ENV, PROVIDER_NAMES, PROVIDER_SETUP } from '../../../../functions/shared/names';
+import type { ProviderSubmission } from '../../../../functions/domain/provider-port';
+import { startAdyenStandIn } from '../../../../local/providers/adyen/server';
+import { startPaypalStandIn } from '../../../../local/providers/paypal/server';
 
 // Issue 14: the registry builds every provider PROVIDER_SETUP says has an adapter, from its credentials.
 const SECRET_KEY = 'sk_test_registry_5bq7ZrX0never_logged';
@@ -62,5 +65,87 @@ describe('provider registry', () => {
     expect(error).toBeInstanceOf(ProviderAuthenticationError);
     expect((error as Error).message).not.toContain(SECRET_KEY);
     expect(JSON.stringify(error)).not.toContain(SECRET_KEY);
+  });
+});
+
+// Issue 14: PayPal and Adyen are built by the registry from their own credentials, each against its stand-in.
+const PAYPAL_SECRET = 'paypal-client-secret-registry-never-logged';
+const ADYEN_KEY = 'AQE_adyen_registry_key_never_logged';
+const submission = (payoutId: string, destination: ProviderSubmission['destination']): ProviderSubmission => ({
+  payoutId,
+  amountMinor: 2_500,
+  currency: destination.country === 'US' ? 'USD' : 'EUR',
+  destination,
+  recipient: { name: 'Registry Recipient', email: 'recipient@example.com' },
+});
+
+describe('provider registry: PayPal and Adyen', () => {
+  it('leaves PayPal and Adyen out when the stage holds no secret for them', () => {
+    const env = { ...baseEnv, [ENV.stripeCredentialsArn]: 'arn:aws:secretsmanager:eu-west-1:1:secret:stripe' };
+    expect(Object.keys(providersFromEnv(env)).sort()).toEqual(['sandbox', 'stripe']);
+  });
+
+  it('builds PayPal from its entry: submits to and re-asks the stand-in with one OAuth token', async () => {
+    const standIn = await startPaypalStandIn({ clientId: 'cid', clientSecret: PAYPAL_SECRET, webhookId: 'WH-1' });
+    try {
+      const file = credentialsFile({
+        paypal: { client_id: 'cid', client_secret: PAYPAL_SECRET, base_url: standIn.baseUrl },
+      });
+      const paypal = providersFromEnv({ ...baseEnv, [ENV.providerCredentialsFile]: file })['paypal']!;
+      expect(paypal.provider).toBe('paypal');
+      const payoutId = 'po_registry_paypal_000000001';
+      const result = await paypal.submit(
+        submission(payoutId, { country: 'US', method: 'paypal', fields: { email: 'r@example.com' } }),
+      );
+      expect(result).toMatchObject({ kind: 'accepted' });
+      const reference = (result as { providerReference: string }).providerReference;
+      const status = await paypal.getStatus({ payoutId, providerReference: reference });
+      expect(status).toMatchObject({ kind: 'found', providerReference: reference, amountMinor: 2_500 });
+      const tokens = standIn.controls.requests().filter((request) => request.path === '/v1/oauth2/token');
+      // The adapter (and its token cache) is kept while the credentials are unchanged.
+      expect(tokens).toHaveLength(1);
+      expect(standIn.controls.countFor(payoutId)).toBe(1);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("builds Adyen from its Secrets Manager secret, read lazily, paying from the secret's balance account", async () => {
+    const standIn = await startAdyenStandIn({ apiKey: ADYEN_KEY });
+    try {
+      const secret = { api_key: ADYEN_KEY, balance_account_id: 'BA0000000000000000000REG1', base_url: standIn.baseUrl };
+      const loadSecret = vi.fn(async () => JSON.stringify(secret));
+      const env = { ...baseEnv, [ENV.adyenCredentialsArn]: 'arn:aws:secretsmanager:eu-west-1:1:secret:adyen' };
+      const adyen = providersFromEnv(env, { loadSecret })['adyen']!;
+      expect(loadSecret).not.toHaveBeenCalled();
+      const payoutId = 'po_registry_adyen_0000000001';
+      const result = await adyen.submit(
+        submission(payoutId, { country: 'NL', method: 'bank_transfer', fields: { iban: 'NL91ABNA0417164300' } }),
+      );
+      expect(result).toMatchObject({ kind: 'accepted' });
+      const created = standIn.requests().find((request) => request.method === 'POST');
+      expect(JSON.parse(created!.body)).toMatchObject({
+        balanceAccountId: secret.balance_account_id,
+        reference: payoutId,
+      });
+      expect(created!.headers['idempotency-key']).toBe(payoutId);
+      expect(loadSecret).toHaveBeenCalledTimes(1);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it.each([
+    ['paypal', { paypal: { client_id: 'cid' } }, PAYPAL_SECRET],
+    ['paypal', { paypal: { client_id: 'cid', client_secret: `${PAYPAL_SECRET} two words` } }, PAYPAL_SECRET],
+    ['adyen', { adyen: { api_key: ADYEN_KEY } }, ADYEN_KEY],
+    ['adyen', { adyen: { api_key: ADYEN_KEY, balance_account_id: 'BA1', base_url: 'ftp://x' } }, ADYEN_KEY],
+    ['adyen', { stripe: { secret_key: SECRET_KEY } }, ADYEN_KEY],
+  ])('bad %s credentials fail on use as a human-action error that never quotes them', async (name, content, text) => {
+    const registry = providersFromEnv({ ...baseEnv, [ENV.providerCredentialsFile]: credentialsFile(content) });
+    const error = await registry[name]!.getStatus({ payoutId: 'p', providerReference: 'r' }).catch((e) => e);
+    expect(error).toBeInstanceOf(ProviderAuthenticationError);
+    expect((error as ProviderAuthenticationError).category).toBe('human_action_required');
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(text);
   });
 });
