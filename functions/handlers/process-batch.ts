@@ -1,11 +1,13 @@
-// process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items),
-// fanned out into payouts by app/batches/batch-fan-out.ts. Partial-batch responses: only the chunks
+// process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items):
+// its item records are materialised from the accepted items object, then fanned out into payouts
+// (app/batches/batch-fan-out.ts). Partial-batch responses: only the chunks
 // that failed (throttling, a timeout) are redelivered, and a redelivered chunk finds the payouts it
 // already created; after maxReceiveCount (5) a chunk lands in BatchDlq.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { BatchItemObjects } from '../adapters/batch-item-objects';
 import { parseFanOutMessage } from '../adapters/batch-queue';
 import { AuditTrail } from '../adapters/audit-trail';
 import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
@@ -32,6 +34,8 @@ function fanOutDeps(): FanOutDeps {
   });
   deps = {
     batches: new BatchesRepository(client, requiredEnv(ENV.payoutsTable)),
+    // The accepted items object (batches/… in the uploads bucket): one chunk's byte range per message.
+    itemObjects: new BatchItemObjects({ client: s3Client(), bucket: requiredEnv(ENV.batchUploadsBucket) }),
     payouts: new PayoutsRepository({
       client,
       payoutsTable: requiredEnv(ENV.payoutsTable),
