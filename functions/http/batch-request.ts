@@ -109,12 +109,13 @@ export async function parseBatchItems(
   let count = 0;
   for await (const raw of source) {
     if (++count > BATCH_ITEMS_MAX) throw tooMany();
-    const problem = itemProblem(raw, schema);
-    if (problem !== undefined) {
-      problems.push(problem);
+    // Parsed once: the check's result is the item (a second parse doubled the accept's CPU at 15,000 items).
+    const checked = checkedItem(raw, schema);
+    if (checked.problem !== undefined) {
+      problems.push(checked.problem);
       continue;
     }
-    const { sender_item_id: senderItemId, ...body } = schema.parse(raw.record);
+    const { sender_item_id: senderItemId, ...body } = checked.value;
     const first = firstIndexOf.get(senderItemId);
     if (first !== undefined) {
       problems.push({
@@ -133,26 +134,35 @@ export async function parseBatchItems(
   return items;
 }
 
-function itemProblem(raw: RawBatchItem, schema: ReturnType<typeof batchItemSchema>): BatchItemProblem | undefined {
+type ItemSchema = ReturnType<typeof batchItemSchema>;
+type CheckedItem =
+  | { readonly problem: BatchItemProblem; readonly value?: undefined }
+  | { readonly problem?: undefined; readonly value: z.infer<ItemSchema> };
+
+function checkedItem(raw: RawBatchItem, schema: ItemSchema): CheckedItem {
   const record: unknown = raw.record;
   if (record === null || typeof record !== 'object' || Array.isArray(record))
-    return { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' };
+    return { problem: { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' } };
   const serverOwned = SERVER_OWNED_FIELDS.find((field) => Object.hasOwn(raw.record, field));
   if (serverOwned !== undefined)
     return {
-      index: raw.index,
-      code: 'field_server_owned',
-      param: serverOwned,
-      message: `${serverOwned} is set by the server`,
+      problem: {
+        index: raw.index,
+        code: 'field_server_owned',
+        param: serverOwned,
+        message: `${serverOwned} is set by the server`,
+      },
     };
   const result = schema.safeParse(raw.record);
-  if (result.success) return undefined;
+  if (result.success) return { value: result.data };
   const error = requestErrorOf(result.error.issues, raw.record, { kind: 'body' });
   return {
-    index: raw.index,
-    code: error.code,
-    ...(error.param === undefined ? {} : { param: error.param }),
-    message: error.message,
+    problem: {
+      index: raw.index,
+      code: error.code,
+      ...(error.param === undefined ? {} : { param: error.param }),
+      message: error.message,
+    },
   };
 }
 

@@ -15,8 +15,12 @@ import { PACK_SECTION_IDS } from '../../drills/_gate/render.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { launchChromium } from '../support/browser.js';
 
-/** Skipped here, not in `npm run drill -- all`: bin/drill.ts (skippedDrills) says why. */
-const SKIPPED_IN_CI = ['batch-limits'];
+/**
+ * Drills the gate leaves out here (`all --skip`, bin/drill.ts). None: batch-limits ran outside the CI
+ * while its 15,000-item accept wrote every item inside the API call; the accept now stores one object
+ * and answers in a few seconds (docs/batches.md), so the CI runs every drill.
+ */
+const SKIPPED_IN_CI: readonly string[] = [];
 
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** Twin start (~40 s) plus the longest drill (provider-timeout waits out a 180 s visibility timeout), with slack. */
@@ -44,7 +48,8 @@ beforeAll(async () => {
   const out = join(RESULTS_DIR, 'evidence-e2e');
   const startedAtMs = Date.now();
   run = await new Promise((resolve) => {
-    const args = ['--import', 'tsx', 'bin/drill.ts', 'all', '--skip', SKIPPED_IN_CI.join(','), '--out', out];
+    const skip = SKIPPED_IN_CI.length === 0 ? [] : ['--skip', SKIPPED_IN_CI.join(',')];
+    const args = ['--import', 'tsx', 'bin/drill.ts', 'all', ...skip, '--out', out];
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, TWIN_STATE_DIR: stateDir },

@@ -406,3 +406,48 @@ describe('DynamoDB calls per item (docs/batches.md)', () => {
     await h.drain('submission');
   });
 });
+
+describe('process-batch materialises the accepted items object', () => {
+  it('the accept writes no item record; a chunk resumes after a crash and never overwrites a record', async () => {
+    const items = [item({ amount: 500 }), item({ amount: 500 }), item({ amount: 500 })];
+    const accepted = await postBatch(h, { sender_batch_id: 'materialise-1', items });
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.body).toMatchObject({ item_count: 3, materialised_item_count: 0, counts: { received: 3 } });
+    const batchId = accepted.body.batch_id as string;
+    const records = async () => (await h.entities('batch_item')).filter((i) => i['batchId'] === batchId);
+    expect(await records()).toEqual([]);
+
+    // A delivery that crashed after writing one record, which a racing delivery had already rejected.
+    const store = new BatchesRepository(h.emulators.clients.documentClient, h.tables.payouts);
+    const objects = new BatchItemObjects({
+      client: h.emulators.clients.s3,
+      bucket: process.env['BATCH_UPLOADS_BUCKET']!,
+    });
+    const [first] = await fromObject(objects, (await store.getBatch(batchId))!);
+    const planted = {
+      code: 'planted_rejection',
+      category: 'terminal' as const,
+      message: 'planted',
+      at: '2026-12-01T00:00:00.000Z',
+    };
+    expect(await store.putItemsIfAbsent([{ ...first!, state: 'rejected', rejection: planted }])).toBe(1);
+    expect(await store.putItemsIfAbsent([first!])).toBe(0);
+
+    const messages = await h.drain('batch');
+    expect(await h.deliver(messages)).toEqual([]);
+    expect(await h.deliver(messages)).toEqual([]);
+    const stored = await records();
+    expect(stored).toHaveLength(3);
+    expect(stored.find((r) => r['senderItemId'] === first!.senderItemId)).toMatchObject({
+      state: 'rejected',
+      rejection: { code: 'planted_rejection' },
+    });
+    const payouts = (await h.entities('payout')).filter((p) => (p['batch'] as any)?.batchId === batchId);
+    expect(payouts).toHaveLength(2);
+    expect((await getBatch(batchId)).body).toMatchObject({
+      materialised_item_count: 3,
+      counts: { submitted: 2, rejected: 1 },
+    });
+    await h.drain('submission');
+  });
+});
