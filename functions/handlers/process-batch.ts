@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
 import { BatchItemObjects } from '../adapters/batch-item-objects';
-import { parseFanOutMessage } from '../adapters/batch-queue';
+import { fanOutEnqueuer, parseFanOutMessage } from '../adapters/batch-queue';
 import { AuditTrail } from '../adapters/audit-trail';
 import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { BatchesRepository } from '../adapters/batches-repository';
@@ -47,15 +47,19 @@ function fanOutDeps(): FanOutDeps {
     groups: new BatchExceptionGroups(client, operationsTable, exceptions),
     nowIso: () => new Date().toISOString(),
   };
+  // The rest of a chunk whose invocation runs short goes back to BatchQueue as its own message.
+  const enqueue = fanOutEnqueuer(sqsClient(), requiredEnv(ENV.batchQueueUrl));
+  deps = { ...deps, continueLater: (message) => enqueue([message]) };
   return deps;
 }
 
 export function createRecordHandler(resolveDeps: () => FanOutDeps) {
-  return async (record: SQSRecord) => {
+  return async (record: SQSRecord, context?: Context) => {
     const message = parseFanOutMessage(record.body);
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      const outcome = await fanOutChunk(resolveDeps(), message);
+      const timed = context === undefined ? {} : { remainingMs: () => context.getRemainingTimeInMillis() };
+      const outcome = await fanOutChunk({ ...resolveDeps(), ...timed }, message);
       logger.info('batch chunk fanned out', { ...outcome, receiveCount });
       return outcome;
     } catch (error) {

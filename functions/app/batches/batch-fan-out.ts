@@ -46,6 +46,13 @@ export interface FanOutStore {
  * after another did not (docs/batches.md), without turning the hot items into a conflict storm.
  */
 export const FAN_OUT_ITEMS_IN_FLIGHT_MAX = 4;
+/**
+ * Invocation time a creation is not started within (process-batch runs 120 s): a loaded
+ * DynamoDB Local took ~6 s a create, so a 100-item chunk could outlive its invocation and then wait
+ * out the whole visibility timeout. The items not started go back to the queue as their own message
+ * (`senderItemIds`), visible at once; those started finish before the reserve is spent.
+ */
+export const FAN_OUT_TIME_RESERVE_MS = 25_000;
 /** Further rounds of a creation that lost every attempt to a TransactionConflict, before the chunk is redelivered. */
 export const ITEM_CONFLICT_ROUNDS_MAX = 4;
 const ITEM_CONFLICT_DELAY_MS_MAX = 250;
@@ -60,9 +67,13 @@ export interface FanOutDeps {
   /** The batch's group exceptions (OPERATIONS_TABLE). */
   readonly groups: Pick<BatchExceptionGroups, 'addItem'>;
   readonly nowIso: () => string;
+  /** The invocation's remaining time; with `continueLater`, the chunk hands its unstarted items on in time. */
+  readonly remainingMs?: () => number;
+  /** Queues a message for the rest of a chunk (BatchQueue): the same shape as a retry's message. */
+  readonly continueLater?: (message: FanOutMessage) => Promise<void>;
 }
 
-export type ItemFanOutOutcome = 'created' | 'existed' | 'rejected' | 'skipped';
+export type ItemFanOutOutcome = 'created' | 'existed' | 'rejected' | 'skipped' | 'deferred';
 
 export interface ChunkOutcome {
   readonly batchId: string;
@@ -71,7 +82,7 @@ export interface ChunkOutcome {
 }
 
 export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Promise<ChunkOutcome> {
-  const outcomes: Record<ItemFanOutOutcome, number> = { created: 0, existed: 0, rejected: 0, skipped: 0 };
+  const outcomes: Record<ItemFanOutOutcome, number> = { created: 0, existed: 0, rejected: 0, skipped: 0, deferred: 0 };
   const batch = await deps.batches.getBatch(message.batchId);
   // A message is only sent after its batch committed: a missing batch is a bug, left to the DLQ.
   if (batch === undefined) throw new Error(`batch ${message.batchId} of a fan-out message is not stored`);
@@ -87,9 +98,15 @@ export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Pro
     if (typeof checked === 'string') outcomes[checked] += 1;
     else creations.push({ item, checked });
   }
+  const deferred: string[] = [];
   await forEachInFlight(creations, FAN_OUT_ITEMS_IN_FLIGHT_MAX, async ({ item, checked }) => {
-    outcomes[await createItem(deps, batch, item, checked)] += 1;
+    if (outOfTime(deps)) deferred.push(item.senderItemId);
+    else outcomes[await createItem(deps, batch, item, checked)] += 1;
   });
+  if (deferred.length > 0) {
+    await deps.continueLater!({ batchId: message.batchId, chunk: message.chunk, senderItemIds: deferred.sort() });
+    outcomes.deferred = deferred.length;
+  }
   return { batchId: message.batchId, chunk: message.chunk, outcomes };
 }
 
@@ -109,6 +126,11 @@ async function materialisedChunk(deps: FanOutDeps, batch: Batch, chunk: number):
     if (!have.has(item.senderItemId)) missing.push(item);
   await deps.batches.putItemsIfAbsent(missing);
   return deps.batches.chunkItems(batch.batchId, chunk);
+}
+
+function outOfTime(deps: FanOutDeps): boolean {
+  if (deps.remainingMs === undefined || deps.continueLater === undefined) return false;
+  return deps.remainingMs() < FAN_OUT_TIME_RESERVE_MS;
 }
 
 /** Runs `run` over the items with at most `inFlight` at once; the first failure fails the whole (the chunk is redelivered). */

@@ -408,6 +408,23 @@ describe('DynamoDB calls per item (docs/batches.md)', () => {
 });
 
 describe('process-batch materialises the accepted items object', () => {
+  it('a chunk whose invocation runs short hands its unstarted items on; the continuation creates them', async () => {
+    const items = [item({ amount: 500 }), item({ amount: 500 })];
+    const { body } = await postBatch(h, { sender_batch_id: 'short-1', items });
+    const payouts = async () =>
+      (await h.entities('payout')).filter((p) => (p['batch'] as any)?.batchId === body.batch_id);
+    // 1 s left of the invocation: under FAN_OUT_TIME_RESERVE_MS, so no creation starts.
+    expect(await h.deliver(await h.drain('batch'), { getRemainingTimeInMillis: () => 1_000 })).toEqual([]);
+    expect(await payouts()).toEqual([]);
+    const continued = await h.drain('batch');
+    expect(continued.map((m) => JSON.parse(m.Body!))).toEqual([
+      { batchId: body.batch_id, chunk: 0, senderItemIds: items.map((i) => i['sender_item_id']).sort() },
+    ]);
+    expect(await h.deliver(continued)).toEqual([]);
+    expect(await payouts()).toHaveLength(2);
+    await h.drain('submission');
+  });
+
   it('the accept writes no item record; a chunk resumes after a crash and never overwrites a record', async () => {
     const items = [item({ amount: 500 }), item({ amount: 500 }), item({ amount: 500 })];
     const accepted = await postBatch(h, { sender_batch_id: 'materialise-1', items });
