@@ -1,4 +1,4 @@
-// `npm run bench -- batches [--items 15000] [--small-items 1500] [--fanout-items 300] [--drain-items 300]`
+// `npm run bench -- batches [--items 15000] [--small-items 1500] [--fanout-items 300] [--drain-items 300] [--no-twin]`
 // (issue 13), one JSON line per figure:
 //  1. In process (the batches-api and process-batch handlers on DynamoDB Local + fauxqs, a counting
 //     DynamoDB client, test/integration/batches/harness.ts): accepting `--items` inline items beside a
@@ -244,7 +244,8 @@ async function main(): Promise<void> {
   printFigure(`batches.peak_rss_upload_accept_${small}`, smallRss.afterMb, 'MB');
   printFigure(`batches.peak_rss_before_upload_accept_${n}`, largeRss.beforeMb, 'MB');
   printFigure(`batches.peak_rss_upload_accept_${n}`, largeRss.afterMb, 'MB', smallRss.afterMb);
-  await throughTwin(n, Number(flags['drain-items'] ?? 300));
+  // `--no-twin`: the in-process figures and the peak RSS only (the twin's drain takes many minutes).
+  if (flags['no-twin'] === undefined) await throughTwin(n, Number(flags['drain-items'] ?? 300));
 }
 
 const [mode, value] = process.argv.slice(2);

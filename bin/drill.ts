@@ -23,9 +23,8 @@ function onlyDrills(args: string[], available: string[]): string[] | undefined {
 }
 
 /**
- * `all --skip a,b`: the gate without some drills. The CI's gate e2e skips batch-limits: its 15,000-item
- * accept takes about 21 s of batches-api's 29 s on a quiet 2-core machine (DynamoDB Local writes ~730
- * items/s) and times out beside CI's other suites; `npm run drill -- all` and `-- batch-limits` run it.
+ * `all --skip a,b`: the gate without some drills, for a local run that wants to leave a slow one out.
+ * The CI's gate e2e (test/e2e/drills-all.test.ts) skips none.
  */
 function skippedDrills(args: string[], available: string[]): string[] | undefined {
   const at = args.indexOf('--skip');

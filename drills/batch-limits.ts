@@ -115,8 +115,7 @@ async function acceptAndRefuse(call: Call, backend: string, run: string): Promis
   log(
     `  → ${accepted.status} in ${acceptMs} ms, batch ${accepted.body['batch_id']}, ${accepted.body['item_count']} items`,
   );
-  // docs/batches.md, "The bench": on a loaded 2-core machine DynamoDB Local writes some 450 items/s, and the
-  // accept times out at batches-api's 29 s; the error says so.
+  // The accept stores the items as one object and answers 202 (docs/batches.md); if it ever fails, the error says why.
   if (accepted.status !== 202) log(`    ${JSON.stringify(accepted.body['error'] ?? accepted.body).slice(0, 300)}`);
   const over = `${senderBatchId}-over`;
   log(`POST /batches with ${BATCH_ITEMS_MAX + 1} items (sender_batch_id ${over})`);

@@ -2,7 +2,12 @@ import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOAD_KEY_PREFIX, UPLOAD_RETENTION_DAYS } from '../functions/shared/batch-uploads';
+import {
+  BATCH_ITEMS_KEY_PREFIX,
+  BATCH_ITEMS_RETENTION_DAYS,
+  UPLOAD_KEY_PREFIX,
+  UPLOAD_RETENTION_DAYS,
+} from '../functions/shared/batch-uploads';
 import { ENV } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
@@ -14,7 +19,8 @@ import { API_ROUTES } from './routes';
 
 // Batch files (docs/batch-uploads.md): BatchUploadsBucket holds the CSV/JSONL files clients PUT
 // through presigned URLs, and `batch-uploads` answers POST /batches/uploads. The batch core reads
-// the files through `grantReadUploads`.
+// the files through `grantReadUploads`. The accepted batches' item objects (`batches/…`) live in the
+// same bucket: batches-api puts them, process-batch reads them (`grantBatchItemObjects`).
 
 /** A multipart upload left unfinished is aborted after this many days (presigned PUTs never start one). */
 const INCOMPLETE_MULTIPART_DAYS = 1;
@@ -46,6 +52,11 @@ export class BatchUploadsConstruct extends Construct {
           prefix: UPLOAD_KEY_PREFIX,
           expiration: Duration.days(UPLOAD_RETENTION_DAYS),
           abortIncompleteMultipartUploadAfter: Duration.days(INCOMPLETE_MULTIPART_DAYS),
+        },
+        {
+          id: 'expire-batch-items',
+          prefix: BATCH_ITEMS_KEY_PREFIX,
+          expiration: Duration.days(BATCH_ITEMS_RETENTION_DAYS),
         },
       ],
     });
@@ -84,16 +95,31 @@ export class BatchUploadsConstruct extends Construct {
     this.acknowledgeObjectWildcard(fn);
   }
 
+  /**
+   * The accepted items objects (`batches/<tenant>/<batchId>.jsonl`): the accepting function may
+   * put them and nothing else; the materialising one may read them and nothing else.
+   */
+  grantBatchItemObjects(writer: PayoutFunction, reader: PayoutFunction): void {
+    const objects = this.bucket.arnForObjects(`${BATCH_ITEMS_KEY_PREFIX}*`);
+    writer.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    reader.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+    reader.function.addEnvironment(ENV.batchUploadsBucket, this.bucket.bucketName);
+    for (const fn of [writer, reader]) this.acknowledgeObjectWildcard(fn, BATCH_ITEMS_KEY_PREFIX);
+  }
+
   private uploadObjectsArn(): string {
     return this.bucket.arnForObjects(`${UPLOAD_KEY_PREFIX}*`);
   }
 
   /** On the function's construct, which holds its role and policy (cdk-nag reads up the tree). */
-  private acknowledgeObjectWildcard(construct: Construct): void {
+  private acknowledgeObjectWildcard(construct: Construct, prefix = UPLOAD_KEY_PREFIX): void {
     const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as CfnResource).logicalId) as string;
     Validations.of(construct).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${UPLOAD_KEY_PREFIX}*]`,
-      reason: `Upload keys are ${UPLOAD_KEY_PREFIX}<tenant>/<upload_id>, minted per request: the grant is on that prefix of this one bucket.`,
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+      reason:
+        prefix === UPLOAD_KEY_PREFIX
+          ? `Upload keys are ${UPLOAD_KEY_PREFIX}<tenant>/<upload_id>, minted per request: the grant is on that prefix of this one bucket.`
+          : `Batch item objects are ${prefix}<tenant>/<batchId>.jsonl, one per accepted batch: the grant is on that prefix of this one bucket.`,
     });
   }
 }

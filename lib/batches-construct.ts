@@ -62,6 +62,9 @@ export class BatchesConstruct extends Construct {
     // A rejected item is counted into its batch's group exception (OperationsTable, audited).
     data.operationsTable.grantReadWriteData(this.processBatch.function);
     props.submission.queue.grantSendMessages(this.processBatch.function);
+    // A chunk whose invocation runs short sends its unstarted items back as their own message.
+    this.fanOut.queue.grantSendMessages(this.processBatch.function);
+    this.processBatch.function.addEnvironment(ENV.batchQueueUrl, this.fanOut.queue.queueUrl);
 
     this.batchesApi = functions.create(this, 'BatchesApi', 'batches-api', {
       invocation: 'api',

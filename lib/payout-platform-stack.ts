@@ -96,6 +96,8 @@ export class PayoutPlatformStack extends Stack {
     });
     // POST /batches { upload_id } reads the uploaded file and its record (s3:GetObject, GetItem).
     uploads.grantReadUploads(batches.batchesApi, data);
+    // The accept stores the validated items as one object; process-batch materialises them a chunk at a time.
+    uploads.grantBatchItemObjects(batches.batchesApi, batches.processBatch);
     // BatchDlq in ops: the sweeper opens its exceptions, ops-redrive lists and redrives it.
     ops.watchBatchQueue(batches.fanOut);
     new ObservabilityConstruct(this, 'Observability', {

@@ -32,6 +32,8 @@ const BATCH_WRITE_ITEMS_MAX = 25;
 const BATCH_GET_KEYS_MAX = 100;
 /** BatchWriteItem requests in flight at once while a batch is accepted: 8 keep a 15,000-item write under 30 s. */
 const ITEM_WRITES_IN_FLIGHT_MAX = 8;
+/** Conditional item Puts in flight while process-batch materialises one chunk (100 items: 10 rounds). */
+const ITEM_PUTS_IN_FLIGHT_MAX = 10;
 /** Rounds of re-sending UnprocessedItems (throttling) before the accept fails and is retried by the client. */
 const UNPROCESSED_ROUNDS_MAX = 8;
 const UNPROCESSED_DELAY_MS_BASE = 50;
@@ -153,6 +155,38 @@ export class BatchesRepository {
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, UNPROCESSED_DELAY_MS_BASE * 2 ** round));
       const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.payoutsTable]: requests } }));
       requests = (result.UnprocessedItems?.[this.payoutsTable] ?? []) as typeof requests;
+    }
+  }
+
+  /**
+   * process-batch's materialisation of a chunk: each item Put only if its record does not exist
+   * (`attribute_not_exists`), ITEM_PUTS_IN_FLIGHT_MAX at once. A redelivered chunk, or two
+   * deliveries racing, never overwrite an item a fan-out already moved (rejected, retried): the
+   * first write of an item is its only one. Returns how many this call wrote.
+   */
+  async putItemsIfAbsent(items: readonly StoredBatchItem[]): Promise<number> {
+    let next = 0;
+    let written = 0;
+    const worker = async () => {
+      while (next < items.length) if (await this.putItemIfAbsent(items[next++]!)) written += 1;
+    };
+    await Promise.all(Array.from({ length: Math.min(ITEM_PUTS_IN_FLIGHT_MAX, items.length) }, worker));
+    return written;
+  }
+
+  private async putItemIfAbsent(item: StoredBatchItem): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.payoutsTable,
+          Item: batchItemRecord(item),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
     }
   }
 

@@ -1,6 +1,7 @@
 import { approvalPolicies } from '../adapters/approval-policy-config';
 import { AuditTrail } from '../adapters/audit-trail';
-import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { BatchItemObjects } from '../adapters/batch-item-objects';
 import { fanOutEnqueuer } from '../adapters/batch-queue';
 import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { BatchesRepository } from '../adapters/batches-repository';
@@ -13,8 +14,8 @@ import { batchItemsSourceForApi } from '../wiring/batch-uploads';
 import { ENV, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT } from '../shared/names';
 
 // POST /batches, GET /batches, /batches/{batchId}, /batches/{batchId}/items, POST …/approve, …/retry
-// (app/batches/batches-api.ts). Accepting writes the items and queues the fan-out; the payouts are
-// created by process-batch.
+// (app/batches/batches-api.ts). Accepting stores the validated items as one object and queues the
+// fan-out; process-batch writes the item records and creates the payouts.
 
 const client = dynamoDocumentClient();
 const store = new BatchesRepository(client, requiredEnv(ENV.payoutsTable));
@@ -24,6 +25,8 @@ const deps: BatchesApiDeps = {
   store,
   // POST /batches { upload_id }: the uploaded CSV/JSONL file, read a row at a time (docs/batch-uploads.md).
   itemsSource: batchItemsSourceForApi(),
+  // The validated items as one object (batches/…): the accept writes O(1) records; process-batch the items.
+  itemObjects: new BatchItemObjects({ client: s3Client(), bucket: requiredEnv(ENV.batchUploadsBucket) }),
   enqueueFanOut: fanOutEnqueuer(sqsClient(), requiredEnv(ENV.batchQueueUrl)),
   approvalPolicies: approvalPolicies(),
   // The same limit as POST /payouts: an item is a payout.

@@ -1,12 +1,14 @@
-// process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items),
-// fanned out into payouts by app/batches/batch-fan-out.ts. Partial-batch responses: only the chunks
+// process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items):
+// its item records are materialised from the accepted items object, then fanned out into payouts
+// (app/batches/batch-fan-out.ts). Partial-batch responses: only the chunks
 // that failed (throttling, a timeout) are redelivered, and a redelivered chunk finds the payouts it
 // already created; after maxReceiveCount (5) a chunk lands in BatchDlq.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
-import { parseFanOutMessage } from '../adapters/batch-queue';
+import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { BatchItemObjects } from '../adapters/batch-item-objects';
+import { fanOutEnqueuer, parseFanOutMessage } from '../adapters/batch-queue';
 import { AuditTrail } from '../adapters/audit-trail';
 import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { BatchesRepository } from '../adapters/batches-repository';
@@ -32,6 +34,8 @@ function fanOutDeps(): FanOutDeps {
   });
   deps = {
     batches: new BatchesRepository(client, requiredEnv(ENV.payoutsTable)),
+    // The accepted items object (batches/… in the uploads bucket): one chunk's byte range per message.
+    itemObjects: new BatchItemObjects({ client: s3Client(), bucket: requiredEnv(ENV.batchUploadsBucket) }),
     payouts: new PayoutsRepository({
       client,
       payoutsTable: requiredEnv(ENV.payoutsTable),
@@ -43,15 +47,19 @@ function fanOutDeps(): FanOutDeps {
     groups: new BatchExceptionGroups(client, operationsTable, exceptions),
     nowIso: () => new Date().toISOString(),
   };
+  // The rest of a chunk whose invocation runs short goes back to BatchQueue as its own message.
+  const enqueue = fanOutEnqueuer(sqsClient(), requiredEnv(ENV.batchQueueUrl));
+  deps = { ...deps, continueLater: (message) => enqueue([message]) };
   return deps;
 }
 
 export function createRecordHandler(resolveDeps: () => FanOutDeps) {
-  return async (record: SQSRecord) => {
+  return async (record: SQSRecord, context?: Context) => {
     const message = parseFanOutMessage(record.body);
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     try {
-      const outcome = await fanOutChunk(resolveDeps(), message);
+      const timed = context === undefined ? {} : { remainingMs: () => context.getRemainingTimeInMillis() };
+      const outcome = await fanOutChunk({ ...resolveDeps(), ...timed }, message);
       logger.info('batch chunk fanned out', { ...outcome, receiveCount });
       return outcome;
     } catch (error) {

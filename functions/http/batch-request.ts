@@ -122,13 +122,13 @@ export async function parseBatchItems(
   let count = 0;
   for await (const raw of source) {
     if (++count > BATCH_ITEMS_MAX) throw tooMany();
-    // One parse per item: the checked value is the item (a second parse doubled a 15,000-item accept's CPU).
-    const checked = checkItem(raw, schema);
-    if ('problem' in checked) {
+    // Parsed once: the check's result is the item (a second parse doubled the accept's CPU at 15,000 items).
+    const checked = checkedItem(raw, schema);
+    if (checked.problem !== undefined) {
       problems.push(checked.problem);
       continue;
     }
-    const { sender_item_id: senderItemId, ...body } = checked.item;
+    const { sender_item_id: senderItemId, ...body } = checked.value;
     const first = firstIndexOf.get(senderItemId);
     if (first !== undefined) {
       problems.push({
@@ -147,10 +147,12 @@ export async function parseBatchItems(
   return items;
 }
 
-function checkItem(
-  raw: RawBatchItem,
-  schema: BatchItemSchema,
-): { item: z.infer<BatchItemSchema> } | { problem: BatchItemProblem } {
+type ItemSchema = ReturnType<typeof batchItemSchema>;
+type CheckedItem =
+  | { readonly problem: BatchItemProblem; readonly value?: undefined }
+  | { readonly problem?: undefined; readonly value: z.infer<ItemSchema> };
+
+function checkedItem(raw: RawBatchItem, schema: ItemSchema): CheckedItem {
   const record: unknown = raw.record;
   if (record === null || typeof record !== 'object' || Array.isArray(record))
     return { problem: { index: raw.index, code: 'item_not_object', message: 'each item must be a JSON object' } };
@@ -165,7 +167,7 @@ function checkItem(
       },
     };
   const result = schema.safeParse(raw.record);
-  if (result.success) return { item: result.data };
+  if (result.success) return { value: result.data };
   const error = requestErrorOf(result.error.issues, raw.record, { kind: 'body' });
   return {
     problem: {

@@ -33,6 +33,15 @@ export const batchViewSchema = z.object({
   sender_batch_id: z.string(),
   status: z.enum(BATCH_STATUSES).describe('Derived from the items, never stored: docs/batches.md'),
   item_count: z.number().int(),
+  materialised_item_count: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      'Item records written so far. The accept stores the items as one object and answers 202; the fan-out ' +
+        'writes each chunk of item records before it creates their payouts. Until then the missing items count ' +
+        'as `received` and are not yet listed by GET /batches/{batchId}/items (docs/batches.md)',
+    ),
   counts: z.partialRecord(z.enum(BATCH_ITEM_STATUSES), z.number().int()).describe('Items per item status'),
   totals: z.array(
     z.object({ currency: z.enum(currencyCodes), amount: z.number().int(), item_count: z.number().int() }),
@@ -81,17 +90,29 @@ export const batchItemPageSchema = z.object({
   batch_id: z.string(),
   data: z.array(batchItemViewSchema),
   next_cursor: z.string().nullable(),
+  pending_materialisation: z
+    .boolean()
+    .describe(
+      'True when a chunk this page covered has items whose records the fan-out has not written yet: they are ' +
+        'missing from `data` (not failed), and a later read lists them. A batch awaiting approval lists none',
+    ),
 });
 
 export const batchListSchema = z.object({ data: z.array(batchViewSchema) });
 
-export function batchView(batch: Batch, counts: BatchItemCounts, status: BatchStatus): BatchView {
+export function batchView(
+  batch: Batch,
+  counts: BatchItemCounts,
+  status: BatchStatus,
+  materialisedItemCount: number,
+): BatchView {
   const decision = batch.approval?.decision;
   return {
     batch_id: batch.batchId,
     sender_batch_id: batch.senderBatchId,
     status,
     item_count: batch.itemCount,
+    materialised_item_count: materialisedItemCount,
     counts: { ...counts },
     totals: batch.totals.map((t) => ({ currency: t.currency, amount: t.amountMinor, item_count: t.itemCount })),
     approval:

@@ -14,3 +14,22 @@ export const UPLOAD_KEY_PREFIX = 'uploads/';
 export function uploadObjectKey(tenantId: string, uploadId: string): string {
   return `${UPLOAD_KEY_PREFIX}${tenantId}/${uploadId}`;
 }
+
+/**
+ * The accepted batch's validated items, one JSON line each in sender_item_id order (issue 13):
+ * `batches/<tenant>/<batchId>.jsonl`. POST /batches writes this one object instead of 15,000 item
+ * records; process-batch reads one chunk's byte range of it and materialises that chunk's records.
+ * A function of (tenant, batch id), so an accept that takes a crashed writer's claim over rewrites
+ * the same object with the same bytes.
+ */
+export const BATCH_ITEMS_KEY_PREFIX = 'batches/';
+
+/**
+ * Days the items object is kept: it is needed until every chunk is materialised (minutes after
+ * the approval, which may itself wait), and a chunk parked in BatchDlq must still find it on redrive.
+ */
+export const BATCH_ITEMS_RETENTION_DAYS = 30;
+
+export function batchItemsObjectKey(tenantId: string, batchId: string): string {
+  return `${BATCH_ITEMS_KEY_PREFIX}${tenantId}/${batchId}.jsonl`;
+}

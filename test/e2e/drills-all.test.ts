@@ -15,12 +15,20 @@ import { PACK_SECTION_IDS } from '../../drills/_gate/render.js';
 import { REPO_ROOT } from '../../local/paths.js';
 import { launchChromium } from '../support/browser.js';
 
-/** Skipped here, not in `npm run drill -- all`: bin/drill.ts (skippedDrills) says why. */
-const SKIPPED_IN_CI = ['batch-limits'];
+/**
+ * Drills the gate leaves out here (`all --skip`, bin/drill.ts). None: batch-limits ran outside the CI
+ * while its 15,000-item accept wrote every item inside the API call; the accept now stores one object
+ * and answers in a few seconds (docs/batches.md), so the CI runs every drill.
+ */
+const SKIPPED_IN_CI: readonly string[] = [];
 
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
-/** Twin start (~40 s) plus the longest drill (provider-timeout waits out a 180 s visibility timeout), with slack. */
-const GATE_RUN_MS_MAX = 9 * 60_000;
+/**
+ * Twin start (~40 s) plus every drill one after another: the longest single wait was provider-timeout's 180 s
+ * visibility timeout; batch-limits adds a 15,000-item accept (~20 s) and up to 240 s of draining. 9 minutes
+ * timed out with batch-limits in the gate at load average ~30 (the one run of this session): 15 minutes.
+ */
+const GATE_RUN_MS_MAX = 15 * 60_000;
 const FACT_KEYS: ReadonlyArray<keyof EvidenceFacts> = [
   'meta',
   'status_model',
@@ -44,7 +52,8 @@ beforeAll(async () => {
   const out = join(RESULTS_DIR, 'evidence-e2e');
   const startedAtMs = Date.now();
   run = await new Promise((resolve) => {
-    const args = ['--import', 'tsx', 'bin/drill.ts', 'all', '--skip', SKIPPED_IN_CI.join(','), '--out', out];
+    const skip = SKIPPED_IN_CI.length === 0 ? [] : ['--skip', SKIPPED_IN_CI.join(',')];
+    const args = ['--import', 'tsx', 'bin/drill.ts', 'all', ...skip, '--out', out];
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, TWIN_STATE_DIR: stateDir },

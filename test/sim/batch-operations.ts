@@ -1,3 +1,4 @@
+import type { StoredBatchItem } from '../../functions/adapters/batch-items';
 import { BATCH_ID_WINDOW_DAYS, BATCH_ID_WINDOW_MS } from '../../functions/domain/batches/batch-limits';
 import { bodyOf, callBatches, errorCodeOf, fanOut, type BatchPrincipal, type BatchSubmission } from './batches';
 import type { Gate } from './gate';
@@ -74,8 +75,18 @@ function newSubmission(world: World, fields: Pick<BatchSubmission, 'tenantId' | 
 const contentOf = (items: ReadonlyArray<{ senderItemId?: unknown; amount?: unknown; currency?: unknown }>) =>
   JSON.stringify(items.map((i) => [i.senderItemId, i.amount, i.currency]).sort());
 
+/** The batch's items as accepted: its items object (the accept writes no item record), else its records. */
 function storedContent(world: World, batchId: string): string {
-  const items = [...world.batches.items.values()].filter((item) => item.batchId === batchId);
+  const key = world.batches.batches.get(batchId)?.itemsObjectKey;
+  const object = key === undefined ? undefined : world.batches.objects.get(key);
+  const items =
+    object === undefined
+      ? [...world.batches.items.values()].filter((item) => item.batchId === batchId)
+      : object
+          .toString('utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as StoredBatchItem);
   return contentOf(items.map((i) => ({ senderItemId: i.senderItemId, amount: i.amountMinor, currency: i.currency })));
 }
 

@@ -17,7 +17,7 @@ import {
 } from '../../functions/shared/names';
 import type { Gate } from './gate';
 import { InMemoryAuditTrail } from './memory/audit';
-import { InMemoryBatches } from './memory/batches';
+import { InMemoryBatchItemObjects, InMemoryBatches } from './memory/batches';
 import { sender, type QueuedMessage } from './memory/queues';
 import { lambdaContext, type World } from './world';
 
@@ -91,6 +91,7 @@ function apiDeps(world: World, gate: Gate): BatchesApiDeps {
         throw new Error('the simulation submits inline items only');
       },
     },
+    itemObjects: new InMemoryBatchItemObjects(world.batches, gate),
     enqueueFanOut: async (messages: readonly FanOutMessage[]) => {
       for (const message of messages) await sender(world.batchQueue, gate, world.now)(JSON.stringify(message));
     },
@@ -120,6 +121,7 @@ export async function fanOut(world: World, gate: Gate, message: QueuedMessage): 
   const batches = new InMemoryBatches(world.batches, world.payouts, gate);
   const deps: FanOutDeps = {
     batches: world.flaws.batchIdentityPerBatch === true ? identityPerBatch(batches) : batches,
+    itemObjects: new InMemoryBatchItemObjects(world.batches, gate),
     payouts: world.payoutsFor(gate),
     enqueueSubmission: async ({ payoutId }) =>
       sender(world.submissionQueue, gate, world.now)(JSON.stringify({ payoutId })),
@@ -155,6 +157,7 @@ function identityPerBatch(batches: InMemoryBatches): FanOutDeps['batches'] {
       }));
     },
     rejectItem: (item, rejection) => batches.rejectItem(item, rejection),
+    putItemsIfAbsent: (items) => batches.putItemsIfAbsent(items),
   };
 }
 

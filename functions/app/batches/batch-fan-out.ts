@@ -1,8 +1,8 @@
 import type { ItemRejection, StoredBatchItem } from '../../adapters/batch-items';
-import { isRefusedRequest } from '../../adapters/dynamo-errors';
+import { cancellationCodes, hasTransactionConflict, isRefusedRequest, jitterSleep } from '../../adapters/dynamo-errors';
 import type { PayoutCreationStore } from '../../adapters/payouts-repository';
 import type { SubmissionMessage } from '../../adapters/submission-queue';
-import type { Batch } from '../../domain/batches/batch';
+import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
 import { failureSourceOfRejection, openBatchGroup } from '../../domain/batches/batch-exceptions';
 import { batchItemIdempotencyKey } from '../../domain/batches/batch-identity';
 import { enabledCorridor, validateDestination, type CorridorMatrix } from '../../domain/corridors';
@@ -12,6 +12,7 @@ import { maskDestination, type Destination } from '../../domain/recipient';
 import type { RecipientField } from '../../domain/recipient-fields';
 import type { BatchExceptionGroups } from '../../adapters/batch-exception-groups';
 import type { FanOutMessage } from './accept-batch';
+import { chunkItemsFromObject, type BatchItemObjectsPort } from './batch-items-object';
 
 /**
  * The fan-out of one chunk (up to BATCH_CHUNK_ITEMS items) into payouts, through the create path's
@@ -33,19 +34,46 @@ export interface FanOutStore {
   getBatch(batchId: string): Promise<Batch | undefined>;
   chunkItems(batchId: string, chunk: number): Promise<StoredBatchItem[]>;
   rejectItem(item: StoredBatchItem, rejection: ItemRejection): Promise<boolean>;
+  /** Conditional Puts (attribute_not_exists): an existing item record is never overwritten. */
+  putItemsIfAbsent(items: readonly StoredBatchItem[]): Promise<number>;
 }
+
+/**
+ * Item creations of one chunk in flight at once. Each creation posts to the tenant's balance items
+ * of the currency, so parallel transactions on them conflict (TransactionConflict): the create
+ * path retries those (CREATE_ATTEMPTS_MAX) and so does this one (ITEM_CONFLICT_ROUNDS_MAX). Four
+ * keep a 100-item chunk well inside process-batch's 120 s on a loaded DynamoDB Local, where one
+ * after another did not (docs/batches.md), without turning the hot items into a conflict storm.
+ */
+export const FAN_OUT_ITEMS_IN_FLIGHT_MAX = 4;
+/**
+ * Invocation time a creation is not started within (process-batch runs 120 s): a loaded
+ * DynamoDB Local took ~6 s a create, so a 100-item chunk could outlive its invocation and then wait
+ * out the whole visibility timeout. The items not started go back to the queue as their own message
+ * (`senderItemIds`), visible at once; those started finish before the reserve is spent.
+ */
+export const FAN_OUT_TIME_RESERVE_MS = 25_000;
+/** Further rounds of a creation that lost every attempt to a TransactionConflict, before the chunk is redelivered. */
+export const ITEM_CONFLICT_ROUNDS_MAX = 4;
+const ITEM_CONFLICT_DELAY_MS_MAX = 250;
 
 export interface FanOutDeps {
   readonly batches: FanOutStore;
+  /** The accepted items object: the chunk's byte range is read when its records do not exist yet. */
+  readonly itemObjects: Pick<BatchItemObjectsPort, 'readRange'>;
   readonly payouts: PayoutCreationStore;
   readonly enqueueSubmission: (message: SubmissionMessage) => Promise<void>;
   readonly corridors: CorridorMatrix;
   /** The batch's group exceptions (OPERATIONS_TABLE). */
   readonly groups: Pick<BatchExceptionGroups, 'addItem'>;
   readonly nowIso: () => string;
+  /** The invocation's remaining time; with `continueLater`, the chunk hands its unstarted items on in time. */
+  readonly remainingMs?: () => number;
+  /** Queues a message for the rest of a chunk (BatchQueue): the same shape as a retry's message. */
+  readonly continueLater?: (message: FanOutMessage) => Promise<void>;
 }
 
-export type ItemFanOutOutcome = 'created' | 'existed' | 'rejected' | 'skipped';
+export type ItemFanOutOutcome = 'created' | 'existed' | 'rejected' | 'skipped' | 'deferred';
 
 export interface ChunkOutcome {
   readonly batchId: string;
@@ -54,22 +82,64 @@ export interface ChunkOutcome {
 }
 
 export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Promise<ChunkOutcome> {
-  const outcomes: Record<ItemFanOutOutcome, number> = { created: 0, existed: 0, rejected: 0, skipped: 0 };
+  const outcomes: Record<ItemFanOutOutcome, number> = { created: 0, existed: 0, rejected: 0, skipped: 0, deferred: 0 };
   const batch = await deps.batches.getBatch(message.batchId);
   // A message is only sent after its batch committed: a missing batch is a bug, left to the DLQ.
   if (batch === undefined) throw new Error(`batch ${message.batchId} of a fan-out message is not stored`);
   // Defence in depth: a batch awaiting approval never queues its fan-out (accept-batch.ts).
   if (batch.approval !== undefined && batch.approval.decision === undefined)
     return { ...message, outcomes: { ...outcomes, skipped: batch.itemCount } };
-  // One item after another: every creation posts to the tenant's balance items of the currency,
-  // and parallel transactions on those hot items only cancel each other (TransactionConflict).
   const only = message.senderItemIds === undefined ? undefined : new Set(message.senderItemIds);
-  for (const item of await deps.batches.chunkItems(message.batchId, message.chunk)) {
-    const outcome =
-      only !== undefined && !only.has(item.senderItemId) ? 'skipped' : await fanOutItem(deps, batch, item);
-    outcomes[outcome] += 1;
+  const creations: Array<{ item: StoredBatchItem; checked: CheckedItem }> = [];
+  // Checks and rejections one after another (cheap, and the first rejection of a group opens it once,
+  // with no racing opener recording it as seen again); the creations, the slow part, in parallel.
+  for (const item of await materialisedChunk(deps, batch, message.chunk)) {
+    const checked = only !== undefined && !only.has(item.senderItemId) ? 'skipped' : await checkItem(deps, batch, item);
+    if (typeof checked === 'string') outcomes[checked] += 1;
+    else creations.push({ item, checked });
+  }
+  const deferred: string[] = [];
+  await forEachInFlight(creations, FAN_OUT_ITEMS_IN_FLIGHT_MAX, async ({ item, checked }) => {
+    if (outOfTime(deps)) deferred.push(item.senderItemId);
+    else outcomes[await createItem(deps, batch, item, checked)] += 1;
+  });
+  if (deferred.length > 0) {
+    await deps.continueLater!({ batchId: message.batchId, chunk: message.chunk, senderItemIds: deferred.sort() });
+    outcomes.deferred = deferred.length;
   }
   return { batchId: message.batchId, chunk: message.chunk, outcomes };
+}
+
+/**
+ * The chunk's item records, written first if they do not all exist yet (the accept stored the
+ * items as one object: accept-batch.ts). Only the chunk's byte range is read, and only the missing
+ * items are put, each conditional on its absence: a redelivered chunk writes nothing twice, a crash
+ * mid-chunk resumes with the rest, and an item a racing delivery already rejected stays rejected.
+ * Read back after the writes: the stored records, not the object's lines, are the items' truth.
+ */
+async function materialisedChunk(deps: FanOutDeps, batch: Batch, chunk: number): Promise<StoredBatchItem[]> {
+  const existing = await deps.batches.chunkItems(batch.batchId, chunk);
+  if (batch.itemsObjectKey === undefined || existing.length >= chunkSizeOf(batch.itemCount, chunk)) return existing;
+  const have = new Set(existing.map((item) => item.senderItemId));
+  const missing: StoredBatchItem[] = [];
+  for await (const item of chunkItemsFromObject(deps.itemObjects, batch, chunk))
+    if (!have.has(item.senderItemId)) missing.push(item);
+  await deps.batches.putItemsIfAbsent(missing);
+  return deps.batches.chunkItems(batch.batchId, chunk);
+}
+
+function outOfTime(deps: FanOutDeps): boolean {
+  if (deps.remainingMs === undefined || deps.continueLater === undefined) return false;
+  return deps.remainingMs() < FAN_OUT_TIME_RESERVE_MS;
+}
+
+/** Runs `run` over the items with at most `inFlight` at once; the first failure fails the whole (the chunk is redelivered). */
+async function forEachInFlight<T>(items: readonly T[], inFlight: number, run: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
 }
 
 /** Rejects the item (if it is still `received`) and counts it into its group: both idempotent. */
@@ -91,26 +161,48 @@ async function countRejection(deps: FanOutDeps, batch: Batch, item: StoredBatchI
   });
 }
 
-async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem): Promise<ItemFanOutOutcome> {
+/** An item that passed its business checks: what its payout is created with. */
+interface CheckedItem {
+  readonly destination: Destination;
+  readonly provider: string;
+}
+
+/** The item's business checks against the corridor matrix: rejected (and counted), skipped, or ready to create. */
+async function checkItem(
+  deps: FanOutDeps,
+  batch: Batch,
+  item: StoredBatchItem,
+): Promise<CheckedItem | ItemFanOutOutcome> {
   // Rejected by an earlier delivery: counted again (a no-op unless that delivery crashed before its count).
   if (item.state === 'rejected' && item.rejection !== undefined)
     await countRejection(deps, batch, item, item.rejection);
   if (item.state !== 'received') return 'skipped';
-  let destination: Destination;
-  let provider: string;
   try {
     const { country, method, ...fields } = item.destination;
     const corridor = enabledCorridor(deps.corridors, country!, item.currency, method!);
-    destination = validateDestination(corridor, country!, method!, fields as Partial<Record<RecipientField, string>>);
-    provider = corridor.provider;
+    const destination = validateDestination(
+      corridor,
+      country!,
+      method!,
+      fields as Partial<Record<RecipientField, string>>,
+    );
+    return { destination, provider: corridor.provider };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     await reject(deps, batch, item, rejectionOf(error, deps.nowIso()));
     return 'rejected';
   }
+}
+
+async function createItem(
+  deps: FanOutDeps,
+  batch: Batch,
+  item: StoredBatchItem,
+  { destination, provider }: CheckedItem,
+): Promise<ItemFanOutOutcome> {
   const payout = itemPayout(batch, item, provider, destination, deps.nowIso());
   try {
-    const result = await deps.payouts.createPayout({
+    const result = await createThroughConflicts(deps, {
       payout,
       destination,
       actor: { kind: 'client', id: batch.createdBy.clientId, role: batch.createdByRole, scopes: ['batches:write'] },
@@ -143,6 +235,19 @@ async function fanOutItem(deps: FanOutDeps, batch: Batch, item: StoredBatchItem)
       at: deps.nowIso(),
     });
     return 'rejected';
+  }
+}
+
+/** The create, again after a full-jitter pause while it keeps losing to parallel creates (same identity: safe). */
+async function createThroughConflicts(deps: FanOutDeps, input: Parameters<PayoutCreationStore['createPayout']>[0]) {
+  for (let round = 1; ; round++) {
+    try {
+      return await deps.payouts.createPayout(input);
+    } catch (error) {
+      const reasons = cancellationCodes(error);
+      if (reasons === undefined || !hasTransactionConflict(reasons) || round > ITEM_CONFLICT_ROUNDS_MAX) throw error;
+      await jitterSleep(ITEM_CONFLICT_DELAY_MS_MAX * round);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { StoredBatchItem } from '../../adapters/batch-items';
 import type { BatchIdClaim, ItemPayoutState } from '../../adapters/batches-repository';
-import type { Batch } from '../../domain/batches/batch';
+import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
 import { deriveBatchStatus, type BatchItemCounts, type BatchItemStatus } from '../../domain/batches/batch-status';
 import { notFound } from '../../http/api-error';
 import { batchItemView, batchView, type BatchItemView, type BatchView } from '../../http/batch-view';
@@ -27,13 +27,22 @@ export async function tenantBatch(store: BatchReadStore, tenantId: string, batch
   return batch;
 }
 
+/**
+ * Counts per item status from the item records; the items whose records the fan-out has not
+ * written yet (the accept stored them as one object: accept-batch.ts) count as `received`, which
+ * they are, and the view says how many records exist (`materialised_item_count`).
+ */
 export async function batchWithCounts(store: BatchReadStore, batch: Batch): Promise<BatchView> {
   const counts: Partial<Record<BatchItemStatus, number>> = {};
+  let materialised = 0;
   for (let chunk = 0; chunk < batch.chunkCount; chunk++) {
-    for (const { status } of await itemsWithStatus(store, batch.batchId, chunk))
+    for (const { status } of await itemsWithStatus(store, batch.batchId, chunk)) {
       counts[status] = (counts[status] ?? 0) + 1;
+      materialised += 1;
+    }
   }
-  return batchView(batch, counts, deriveBatchStatus(counts as BatchItemCounts));
+  if (materialised < batch.itemCount) counts.received = (counts.received ?? 0) + batch.itemCount - materialised;
+  return batchView(batch, counts, deriveBatchStatus(counts as BatchItemCounts), materialised);
 }
 
 /** The items of one chunk with their statuses: `rejected`, the payout's status, or `received`. */
@@ -60,24 +69,32 @@ export interface ItemPageQuery {
 export interface ItemPage {
   readonly items: BatchItemView[];
   readonly next?: { chunk: number; senderItemId: string };
+  /** A chunk this page read had fewer records than items: the rest are not written yet. */
+  readonly pendingMaterialisation: boolean;
 }
 
 /** Items in sender_item_id order (the chunks' order), filtered by status, at most ITEM_PAGE_CHUNKS_MAX chunks a page. */
 export async function batchItemPage(store: BatchReadStore, batch: Batch, query: ItemPageQuery): Promise<ItemPage> {
   const views: BatchItemView[] = [];
   const first = query.after?.chunk ?? 0;
+  let pendingMaterialisation = false;
   for (let chunk = first; chunk < batch.chunkCount && chunk < first + ITEM_PAGE_CHUNKS_MAX; chunk++) {
-    for (const { item, status } of await itemsWithStatus(store, batch.batchId, chunk)) {
+    const items = await itemsWithStatus(store, batch.batchId, chunk);
+    if (items.length < chunkSizeOf(batch.itemCount, chunk)) pendingMaterialisation = true;
+    for (const { item, status } of items) {
       if (chunk === query.after?.chunk && item.senderItemId <= query.after.senderItemId) continue;
       if (query.status !== undefined && status !== query.status) continue;
       views.push(batchItemView(item, status));
-      if (views.length === query.limit) return { items: views, next: { chunk, senderItemId: item.senderItemId } };
+      if (views.length === query.limit)
+        return { items: views, next: { chunk, senderItemId: item.senderItemId }, pendingMaterialisation };
     }
   }
   const lastRead = Math.min(batch.chunkCount, first + ITEM_PAGE_CHUNKS_MAX) - 1;
   // Stopped at the chunk limit, not the end: the next page starts after the last chunk read.
   const more = lastRead < batch.chunkCount - 1;
-  return more ? { items: views, next: { chunk: lastRead + 1, senderItemId: '' } } : { items: views };
+  return more
+    ? { items: views, next: { chunk: lastRead + 1, senderItemId: '' }, pendingMaterialisation }
+    : { items: views, pendingMaterialisation };
 }
 
 /** GET /batches?sender_batch_id=: the batch that holds the id now (0 or 1), read consistently. */

@@ -48,8 +48,11 @@ async function answer(
     case 'create': {
       const request = parseCreateBatchRequest(event);
       const { batch, replayed } = await acceptBatch(deps, { request, caller, requestId });
-      const counts = { received: batch.itemCount };
-      return json(202, batchView(batch, counts, 'received'), requestId, {
+      // A new batch has no item records yet (process-batch writes them); a replay reads what exists.
+      const view = replayed
+        ? await batchWithCounts(deps.store, batch)
+        : batchView(batch, { received: batch.itemCount }, 'received', 0);
+      return json(202, view, requestId, {
         location: `/batches/${batch.batchId}`,
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
       });
@@ -79,7 +82,13 @@ async function answer(
         ...(after === undefined ? {} : { after }),
       });
       const next = page.next === undefined ? null : encodeItemCursor(page.next);
-      return json(200, { batch_id: batch.batchId, data: page.items, next_cursor: next }, requestId);
+      const body = {
+        batch_id: batch.batchId,
+        data: page.items,
+        next_cursor: next,
+        pending_materialisation: page.pendingMaterialisation,
+      };
+      return json(200, body, requestId);
     }
     case 'approve': {
       parseQuery(noQuerySchema, event.queryStringParameters);

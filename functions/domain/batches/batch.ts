@@ -38,6 +38,18 @@ export interface Batch {
   readonly approval?: BatchApproval;
   /** Set once the fan-out messages were sent; a replay re-sends them while it is absent. */
   readonly fanOutEnqueuedAt?: string;
+  /**
+   * Where the validated items wait to be materialised (app/batches/batch-items-object.ts): the
+   * object's key and, per chunk, its first byte (chunkCount + 1 offsets). Absent on a batch whose
+   * accept wrote its item records itself (before the items moved out of the request).
+   */
+  readonly itemsObjectKey?: string;
+  readonly chunkByteOffsets?: readonly number[];
+}
+
+/** Items in chunk `chunk` of a batch of `itemCount` (the last chunk may be short). */
+export function chunkSizeOf(itemCount: number, chunk: number): number {
+  return Math.max(0, Math.min(BATCH_CHUNK_ITEMS, itemCount - chunk * BATCH_CHUNK_ITEMS));
 }
 
 /** The items of a batch sorted by `sender_item_id`, grouped into chunks: item → its chunk number. */

@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BatchItemObjects } from '../../../functions/adapters/batch-item-objects';
 import { BatchesRepository } from '../../../functions/adapters/batches-repository';
 import { acceptBatch, type AcceptBatchDeps } from '../../../functions/app/batches/accept-batch';
+import { chunkItemsFromObject } from '../../../functions/app/batches/batch-items-object';
+import type { StoredBatchItem } from '../../../functions/adapters/batch-items';
+import type { Batch } from '../../../functions/domain/batches/batch';
 import { noUploads } from '../../support/no-uploads';
 import { parseApprovalPolicies } from '../../../functions/domain/approval';
 import { BATCH_ID_WINDOW_DAYS, BATCH_ITEMS_MAX } from '../../../functions/domain/batches/batch-limits';
@@ -21,6 +25,11 @@ afterEach(async () => {
     expect(sum).toBe(0);
 });
 
+async function fromObject(objects: BatchItemObjects, batch: Batch): Promise<StoredBatchItem[]> {
+  const items: StoredBatchItem[] = [];
+  for await (const stored of chunkItemsFromObject(objects, batch, 0)) items.push(stored);
+  return items;
+}
 const itemCount = async () => (await scanAll(h.emulators.clients.documentClient, h.tables.payouts)).length;
 const getBatch = (batchId: string, options: { tenant?: string } = {}) =>
   h.api({ method: 'GET', path: `/batches/${batchId}`, routePath: '/batches/{batchId}', ...options });
@@ -156,7 +165,18 @@ describe('POST /batches → fan-out → item-level truth', () => {
   it('pages the items by cursor in sender_item_id order', async () => {
     const items = Array.from({ length: 250 }, (_, i) => item({ sender_item_id: `p-${String(i).padStart(3, '0')}` }));
     const { body } = await postBatch(h, { sender_batch_id: 'paged', items });
-    await h.drain('batch');
+    // Before the fan-out the items wait in the accepted object: nothing is listed, and the page says so.
+    const before = await listItems(body.batch_id);
+    expect(before.body).toMatchObject({ data: [], next_cursor: null, pending_materialisation: true });
+    expect((await getBatch(body.batch_id)).body).toMatchObject({
+      status: 'received',
+      item_count: 250,
+      materialised_item_count: 0,
+      counts: { received: 250 },
+    });
+    await approve(body.batch_id);
+    expect(await h.deliver(await h.drain('batch'))).toEqual([]);
+    await h.drain('submission');
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
@@ -166,6 +186,8 @@ describe('POST /batches → fan-out → item-level truth', () => {
       cursor = page.body.next_cursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(items.map((i) => i['sender_item_id']));
+    expect((await listItems(body.batch_id)).body.pending_materialisation).toBe(false);
+    expect((await getBatch(body.batch_id)).body.materialised_item_count).toBe(250);
     expect((await listItems(body.batch_id, { cursor: 'bm90LWEtY3Vyc29y' })).body.error.code).toBe('cursor_invalid');
   });
 });
@@ -204,6 +226,10 @@ describe('the batch identity', () => {
     const deps: AcceptBatchDeps = {
       store,
       itemsSource: noUploads,
+      itemObjects: new BatchItemObjects({
+        client: h.emulators.clients.s3,
+        bucket: process.env['BATCH_UPLOADS_BUCKET']!,
+      }),
       enqueueFanOut: async (m) => void sent.push(...m),
       approvalPolicies: parseApprovalPolicies(approvalPolicyFile),
       amountMaxMinor: 100_000_000,
@@ -228,8 +254,9 @@ describe('the batch identity', () => {
     expect(second.replayed).toBe(false);
     expect(second.batch.batchId).not.toBe(first.batch.batchId);
     // Same item identity → the same payout id: its never-expiring key lock refuses a second payout.
-    const [a] = await store.chunkItems(first.batch.batchId, 0);
-    const [b] = await store.chunkItems(second.batch.batchId, 0);
+    // (The items wait in each batch's accepted object until process-batch writes their records.)
+    const [a] = await fromObject(deps.itemObjects as BatchItemObjects, first.batch);
+    const [b] = await fromObject(deps.itemObjects as BatchItemObjects, second.batch);
     expect(b!.payoutId).toBe(a!.payoutId);
   });
 });
@@ -356,20 +383,87 @@ describe('DynamoDB calls per item (docs/batches.md)', () => {
     const fanning = [...h.dynamoCalls.calls];
     const byCommand = (calls: string[]) =>
       Object.fromEntries([...new Set(calls)].sort().map((c) => [c, calls.filter((x) => x === c).length]));
-    // Accepting: the claim, 25 items a BatchWriteItem, the commit, the fan-out mark: 15 calls, 0.05 per item
-    // here; for 15,000 items 603 calls, 0.04 per item.
+    // Accepting: the claim, the commit (batch + claim), the fan-out mark: 3 calls whatever the item count
+    // (0.01 per item here, 0.0002 for 15,000); the items go to S3 as one object, not to DynamoDB.
     expect(byCommand(accepting)).toEqual({
       PutItemCommand: 1,
-      BatchWriteItemCommand: n / 25,
       TransactWriteItemsCommand: 1,
       UpdateItemCommand: 1,
     });
-    // Fan-out: per chunk of 100 one GetItem (the batch) and one Query (its items), then one creation
-    // transaction per item: 1.02 per item.
+    // Fan-out: per chunk of 100 one GetItem (the batch), one Query (which items exist: none), one
+    // conditional PutItem per item (materialised), one Query (read back), one creation transaction per
+    // item: 2.05 per item.
     expect(byCommand(fanning)).toEqual({
       GetItemCommand: n / 100,
-      QueryCommand: n / 100,
+      QueryCommand: (2 * n) / 100,
+      PutItemCommand: n,
       TransactWriteItemsCommand: n,
+    });
+    // A redelivered chunk finds all its records: no item is put again (its creations meet their key locks).
+    h.dynamoCalls.reset();
+    expect(await h.deliver(messages.slice(0, 1))).toEqual([]);
+    expect(byCommand([...h.dynamoCalls.calls])['PutItemCommand']).toBeUndefined();
+    await h.drain('submission');
+  });
+});
+
+describe('process-batch materialises the accepted items object', () => {
+  it('a chunk whose invocation runs short hands its unstarted items on; the continuation creates them', async () => {
+    const items = [item({ amount: 500 }), item({ amount: 500 })];
+    const { body } = await postBatch(h, { sender_batch_id: 'short-1', items });
+    const payouts = async () =>
+      (await h.entities('payout')).filter((p) => (p['batch'] as any)?.batchId === body.batch_id);
+    // 1 s left of the invocation: under FAN_OUT_TIME_RESERVE_MS, so no creation starts.
+    expect(await h.deliver(await h.drain('batch'), { getRemainingTimeInMillis: () => 1_000 })).toEqual([]);
+    expect(await payouts()).toEqual([]);
+    const continued = await h.drain('batch');
+    expect(continued.map((m) => JSON.parse(m.Body!))).toEqual([
+      { batchId: body.batch_id, chunk: 0, senderItemIds: items.map((i) => i['sender_item_id']).sort() },
+    ]);
+    expect(await h.deliver(continued)).toEqual([]);
+    expect(await payouts()).toHaveLength(2);
+    await h.drain('submission');
+  });
+
+  it('the accept writes no item record; a chunk resumes after a crash and never overwrites a record', async () => {
+    const items = [item({ amount: 500 }), item({ amount: 500 }), item({ amount: 500 })];
+    const accepted = await postBatch(h, { sender_batch_id: 'materialise-1', items });
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.body).toMatchObject({ item_count: 3, materialised_item_count: 0, counts: { received: 3 } });
+    const batchId = accepted.body.batch_id as string;
+    const records = async () => (await h.entities('batch_item')).filter((i) => i['batchId'] === batchId);
+    expect(await records()).toEqual([]);
+
+    // A delivery that crashed after writing one record, which a racing delivery had already rejected.
+    const store = new BatchesRepository(h.emulators.clients.documentClient, h.tables.payouts);
+    const objects = new BatchItemObjects({
+      client: h.emulators.clients.s3,
+      bucket: process.env['BATCH_UPLOADS_BUCKET']!,
+    });
+    const [first] = await fromObject(objects, (await store.getBatch(batchId))!);
+    const planted = {
+      code: 'planted_rejection',
+      category: 'terminal' as const,
+      message: 'planted',
+      at: '2026-12-01T00:00:00.000Z',
+    };
+    expect(await store.putItemsIfAbsent([{ ...first!, state: 'rejected', rejection: planted }])).toBe(1);
+    expect(await store.putItemsIfAbsent([first!])).toBe(0);
+
+    const messages = await h.drain('batch');
+    expect(await h.deliver(messages)).toEqual([]);
+    expect(await h.deliver(messages)).toEqual([]);
+    const stored = await records();
+    expect(stored).toHaveLength(3);
+    expect(stored.find((r) => r['senderItemId'] === first!.senderItemId)).toMatchObject({
+      state: 'rejected',
+      rejection: { code: 'planted_rejection' },
+    });
+    const payouts = (await h.entities('payout')).filter((p) => (p['batch'] as any)?.batchId === batchId);
+    expect(payouts).toHaveLength(2);
+    expect((await getBatch(batchId)).body).toMatchObject({
+      materialised_item_count: 3,
+      counts: { submitted: 2, rejected: 1 },
     });
     await h.drain('submission');
   });

@@ -12,7 +12,7 @@ export interface BatchesHarness {
   /** Receives and deletes every visible message of a queue. */
   drain(queue: 'batch' | 'submission'): Promise<Message[]>;
   /** Hands fan-out messages to process-batch as one SQS event; returns its batchItemFailures. */
-  deliver(messages: readonly Message[]): Promise<unknown[]>;
+  deliver(messages: readonly Message[], context?: Partial<typeof lambdaContext>): Promise<unknown[]>;
   entities(entity: string): Promise<Record<string, unknown>[]>;
   tables: { payouts: string; ledger: string };
 }
@@ -80,7 +80,7 @@ export async function startBatchesHarness(): Promise<BatchesHarness> {
         );
       }
     },
-    async deliver(messages) {
+    async deliver(messages, context = {}) {
       const records = messages.map((m) => ({
         messageId: m.MessageId!,
         receiptHandle: m.ReceiptHandle!,
@@ -92,7 +92,10 @@ export async function startBatchesHarness(): Promise<BatchesHarness> {
         eventSourceARN: 'arn:aws:sqs:local:000000000000:BatchQueue',
         awsRegion: 'local',
       }));
-      const result = await processBatch({ Records: records }, { ...lambdaContext, functionName: 'process-batch' });
+      const result = await processBatch(
+        { Records: records },
+        { ...lambdaContext, functionName: 'process-batch', ...context },
+      );
       return result.batchItemFailures;
     },
     async entities(entity) {

@@ -1,4 +1,5 @@
 import type { AcceptBatchDeps } from '../../../functions/app/batches/accept-batch';
+import type { BatchItemObjectsPort } from '../../../functions/app/batches/batch-items-object';
 import type { BatchActionStore } from '../../../functions/app/batches/batch-actions';
 import type { FanOutStore } from '../../../functions/app/batches/batch-fan-out';
 import type { ItemRejection, StoredBatchItem } from '../../../functions/adapters/batch-items';
@@ -12,7 +13,8 @@ import type { PayoutsState } from './payouts';
 /**
  * The batch records (adapters/batches-repository.ts) in memory, with the same conditions: the
  * claim's conditional Put (free, or its window over), the take-over of a crashed writer's lease,
- * items written in groups (BatchWriteItem: not atomic, a crash leaves some), the batch record and
+ * items written in groups (BatchWriteItem: not atomic, a crash leaves some) or one conditional Put
+ * each (the fan-out's materialisation), the accepted items object (S3), the batch record and
  * the claim's `accepted` in one transaction, an item's state moved only from the state it was read
  * in. Every call is a yield point. test/integration/sim/batches-differential.test.ts holds it to
  * the DynamoDB repository.
@@ -31,6 +33,31 @@ export class BatchesState {
   readonly batches = new Map<string, Batch>();
   /** `<batchId>#<chunk>#<sender_item_id>` → item; a chunk's items read in sender_item_id order. */
   readonly items = new Map<string, StoredBatchItem>();
+  /** The accepted batches' item objects (S3 `batches/…`): key → the JSON lines the accept wrote. */
+  readonly objects = new Map<string, Buffer>();
+}
+
+/** adapters/batch-item-objects.ts in memory: a Put replaces the whole object; a range read returns its bytes. */
+export class InMemoryBatchItemObjects implements BatchItemObjectsPort {
+  constructor(
+    private readonly state: BatchesState,
+    private readonly gate: Gate,
+  ) {}
+
+  async put(key: string, body: Uint8Array): Promise<void> {
+    await this.gate.point('batches.putItemsObject');
+    this.state.objects.set(key, Buffer.from(body));
+  }
+
+  async readRange(key: string, startByte: number, endByteExclusive: number): Promise<AsyncIterable<Uint8Array>> {
+    await this.gate.point('batches.readItemsObject');
+    const body = this.state.objects.get(key);
+    if (body === undefined) throw new Error(`NoSuchKey: ${key}`);
+    const slice = body.subarray(startByte, endByteExclusive);
+    return (async function* () {
+      yield slice;
+    })();
+  }
 }
 
 type Store = Pick<AcceptBatchDeps['store'], keyof AcceptBatchDeps['store']> & FanOutStore & BatchActionStore;
@@ -71,6 +98,19 @@ export class InMemoryBatches implements Store {
       for (const item of items.slice(i, i + ITEM_WRITE_GROUP_MAX))
         this.state.items.set(itemKey(item.batchId, item.chunk, item.senderItemId), frozenCopy(item));
     }
+  }
+
+  /** Conditional Puts (attribute_not_exists), one yield point each, as each is its own request. */
+  async putItemsIfAbsent(items: readonly StoredBatchItem[]): Promise<number> {
+    let written = 0;
+    for (const item of items) {
+      await this.gate.point('batches.putItemIfAbsent');
+      const key = itemKey(item.batchId, item.chunk, item.senderItemId);
+      if (this.state.items.has(key)) continue;
+      this.state.items.set(key, frozenCopy(item));
+      written += 1;
+    }
+    return written;
   }
 
   async commitBatch(batch: Batch): Promise<void> {

@@ -9,7 +9,8 @@ import type { Batch } from '../../../../functions/domain/batches/batch';
 import approvalPolicyFile from '../../../../config/approval-policy.json';
 
 // The upload_id path: records come from an injected BatchItemsSource and are validated by the same
-// item schema as inline items. In memory: the store below keeps what DynamoDB would.
+// item schema as inline items. In memory: the store below keeps what DynamoDB would, `items` what the
+// accept put in its items object.
 
 const caller = { tenantId: 'acme', clientId: 'c1', subject: 'c1', scopes: [], role: 'backend' } as never;
 const record = (id: string, overrides: Record<string, unknown> = {}) => ({
@@ -36,7 +37,6 @@ function memoryDeps(source: BatchItemsSource) {
         return { kind: 'claimed' };
       },
       takeOverClaim: async () => true,
-      writeItems: async (written) => void items.push(...written),
       commitBatch: async (batch) => {
         batches.set(batch.batchId, batch);
         claims.set(`${batch.tenantId}#${batch.senderBatchId}`, {
@@ -48,6 +48,13 @@ function memoryDeps(source: BatchItemsSource) {
       updateBatch: async () => undefined,
     },
     itemsSource: source,
+    // The accept's one object of JSON lines: what it stores of the items (process-batch writes their records).
+    itemObjects: {
+      put: async (_key, body) => {
+        const lines = Buffer.from(body).toString('utf8').split('\n');
+        items.push(...lines.filter((line) => line !== '').map((line) => JSON.parse(line) as StoredBatchItem));
+      },
+    },
     enqueueFanOut: async (messages) => void sent.push(...messages),
     approvalPolicies: parseApprovalPolicies(approvalPolicyFile),
     amountMaxMinor: 100_000_000,
