@@ -113,7 +113,14 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
+      indexedTables: [
+        data.payoutsTable,
+        data.ledgerTable,
+        data.inboxTable,
+        data.operationsTable,
+        data.auditTable,
+        data.recipientsTable,
+      ],
       objectBuckets: [
         data.evidenceBucket,
         data.exportsBucket,
