@@ -113,14 +113,7 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      indexedTables: [
-        data.payoutsTable,
-        data.ledgerTable,
-        data.inboxTable,
-        data.operationsTable,
-        data.auditTable,
-        data.recipientsTable,
-      ],
+      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
       objectBuckets: [
         data.evidenceBucket,
         data.exportsBucket,
