@@ -34,10 +34,11 @@ function dynamoActionsOn(name: string, table: string): string[] {
 }
 
 describe('DynamoDB tables', () => {
-  const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable'];
+  // Issue 15: RecipientsTable joins them (recipients, tax forms, screening cases: docs/compliance.md).
+  const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable', 'RecipientsTable'];
 
   // Issue 10: AuditTable joins them (the audit trail, docs/audit.md).
-  it('are exactly the six of the contract, on demand, PITR, SSE, retained', () => {
+  it('are exactly the seven of the contract, on demand, PITR, SSE, retained', () => {
     expect(Object.keys(ofType('AWS::DynamoDB::Table')).sort()).toEqual(
       ['AuditTable', 'IdempotencyTable', ...singleTables].sort(),
     );
