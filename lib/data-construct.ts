@@ -1,4 +1,6 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,8 +30,9 @@ export class DataConstruct extends Construct {
   readonly inboxTable: dynamodb.Table;
   readonly operationsTable: dynamodb.Table;
   readonly auditTable: dynamodb.Table;
-  /** Recipients, their tax forms and screening cases (functions/domain/compliance/contract.ts). */
   readonly recipientsTable: dynamodb.Table;
+  /** The master key of recipients' account numbers and tax ids (adapters/recipients/envelope.ts). */
+  readonly recipientDataKey: kms.Key;
   readonly accessLogsBucket: s3.Bucket;
   readonly evidenceBucket: s3.Bucket;
   readonly exportsBucket: s3.Bucket;
@@ -46,8 +49,6 @@ export class DataConstruct extends Construct {
     // The webhook backlog: events received and not applied yet (sparse; inbox-repository.ts).
     addInboxBacklogIndex(this.inboxTable);
     this.operationsTable = this.singleTable('OperationsTable', EXPIRES_AT_ATTRIBUTE);
-    // Recipients (issue 15): no TTL — tax forms and screening evidence are kept as long as the payouts they gate.
-    this.recipientsTable = this.singleTable('RecipientsTable');
     // The audit trail (docs/audit.md): no TTL, ever — records are kept as long as the money they describe.
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {
       ...defaultTableProps(),
@@ -56,6 +57,17 @@ export class DataConstruct extends Construct {
     });
     addAuditIndexes(this.auditTable);
     pinLogicalId(this.auditTable, 'AuditTable');
+    // Recipients, their tax forms and screening cases (functions/domain/compliance/contract.ts): no TTL,
+    // tax forms are kept as long as the payments they document (IRS: at least 4 years).
+    this.recipientsTable = this.singleTable('RecipientsTable');
+    // Envelope encryption of account numbers and tax ids: the table's AWS-managed encryption protects the
+    // disk, this key protects the values from anyone who can read the table but holds no grant on the key.
+    this.recipientDataKey = new kms.Key(this, 'RecipientDataKey', {
+      description: "Wraps the data keys of recipients' account numbers and tax ids",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    pinLogicalId(this.recipientDataKey, 'RecipientDataKey');
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...defaultTableProps(),
       // Powertools' record layout: partition key `id` only.
@@ -77,6 +89,12 @@ export class DataConstruct extends Construct {
    */
   grantAuditAppend(grantee: iam.IGrantable): void {
     this.auditTable.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem');
+  }
+
+  /** Seal (GenerateDataKey) and open (Decrypt) recipients' secrets: only for the functions that need clear values. */
+  grantRecipientSecrets(grantee: iam.IGrantable, use: 'seal' | 'seal_and_open'): void {
+    this.recipientDataKey.grant(grantee, 'kms:GenerateDataKey');
+    if (use === 'seal_and_open') this.recipientDataKey.grant(grantee, 'kms:Decrypt');
   }
 
   /** `pk`/`sk` table with the overloaded `gsi1`/`gsi2` indexes. */

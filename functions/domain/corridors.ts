@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REQUIREMENT_CODES } from './compliance/contract';
 import { DomainError } from './domain-error';
 import { CURRENCY_EXPONENTS, type CurrencyCode } from './money';
 import type { Destination } from './recipient';
@@ -14,6 +15,19 @@ export const CORRIDOR_STATES = ['enabled', 'policy_gated', 'unsupported'] as con
 export type CorridorState = (typeof CORRIDOR_STATES)[number];
 
 const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
+
+/**
+ * What the corridor asks of a recipient before funds move (issue 15, docs/compliance.md): onboarding
+ * requirements, and whether a valid tax form is required (which form follows from the recipient: a US
+ * person files a W-9, a foreign one a W-8BEN or W-8BEN-E). Absent: nothing is asked.
+ */
+export const TAX_FORM_POLICIES = ['required', 'not_required'] as const;
+export const corridorRequirementsSchema = z
+  .object({
+    onboarding: z.array(z.enum(REQUIREMENT_CODES)),
+    tax_form: z.enum(TAX_FORM_POLICIES),
+  })
+  .strict();
 
 export const corridorSchema = z
   .object({
@@ -32,6 +46,7 @@ export const corridorSchema = z
     cutoff: z.string().max(200),
     eta: z.string().max(200),
     note: z.string().max(500).optional(),
+    requirements: corridorRequirementsSchema.optional(),
   })
   .strict();
 export type Corridor = z.infer<typeof corridorSchema>;

@@ -75,8 +75,15 @@ export const ENV = {
   operationsTable: 'OPERATIONS_TABLE',
   /** The audit trail (docs/audit.md): written by every function that changes or reads money for an operator. */
   auditTable: 'AUDIT_TABLE',
-  /** Recipients, tax forms and screening cases (functions/domain/compliance/contract.ts; issue 15). */
+  /** Recipients, tax forms, screening cases (domain/compliance/contract.ts; docs/compliance.md). */
   recipientsTable: 'RECIPIENTS_TABLE',
+  /** The KMS key that wraps recipients' data keys (adapters/recipients/kms-key-provider.ts). */
+  recipientDataKeyArn: 'RECIPIENT_DATA_KEY_ARN',
+  /**
+   * The twin only, never set by CDK: a base64 32-byte master key for the local key provider (the same
+   * envelope code path as KMS). wiring/recipients.ts refuses to start with both this and the ARN unset.
+   */
+  recipientLocalMasterKey: 'RECIPIENT_LOCAL_MASTER_KEY',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   /** batches-api: where an accepted (or approved, or retried) batch queues one fan-out message per chunk. */

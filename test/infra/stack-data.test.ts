@@ -34,7 +34,7 @@ function dynamoActionsOn(name: string, table: string): string[] {
 }
 
 describe('DynamoDB tables', () => {
-  // Issue 15: RecipientsTable joins them (functions/domain/compliance/contract.ts).
+  // Issue 15: RecipientsTable joins them (recipients, tax forms, screening cases: docs/compliance.md).
   const singleTables = ['PayoutsTable', 'LedgerTable', 'InboxTable', 'OperationsTable', 'RecipientsTable'];
 
   // Issue 10: AuditTable joins them (the audit trail, docs/audit.md).
