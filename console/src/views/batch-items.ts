@@ -24,7 +24,10 @@ export function mountItemList(batch: OpsBatch, context: ViewContext, failure: HT
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show items')),
   );
 
+  // Only the latest request may draw: a slow first page must not overwrite the filtered one asked after it.
+  let latest = 0;
   async function load(from: string | null): Promise<void> {
+    const mine = ++latest;
     try {
       const page = toBatchItemPage(
         await context.api.get(`/ops/batches/${encodeURIComponent(batch.batchId)}/items`, {
@@ -33,6 +36,7 @@ export function mountItemList(batch: OpsBatch, context: ViewContext, failure: HT
           cursor: from,
         }),
       );
+      if (mine !== latest) return;
       clearFailure(failure);
       cursor = page.nextCursor;
       next.hidden = cursor === null;
