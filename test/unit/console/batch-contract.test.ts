@@ -52,7 +52,7 @@ describe('batch page contract', () => {
     [47_800, 'EUR', 'EUR 478.00'],
     [1_500, 'JPY', 'JPY 1,500'],
     [1_234, 'BHD', 'BHD 1.234'],
-    [5, 'XXQ', '5 XXQ (minor units)'],
+    [5, 'EURO', '5 EURO (minor units)'], // not an ISO 4217 code: the figure as sent, unit named
   ])('money %i %s → %s', (minor, currency, shown) => {
     expect(moneyText(minor, currency).replace(/\u00a0/g, ' ')).toBe(shown);
   });
