@@ -1,6 +1,7 @@
 import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { FunctionName, Scope } from '../functions/shared/names';
 import { BATCH_ROUTES } from '../functions/shared/batch-routes';
+import { OPS_BATCH_ROUTES } from '../functions/shared/ops-batch-routes';
 import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
@@ -58,6 +59,8 @@ export const API_ROUTES = {
   ],
   'ops-exceptions': [
     { method: HttpMethod.GET, path: '/exceptions', scope: 'exceptions:read' },
+    // A batch group's members past the first page GET /exceptions carries (issue 13).
+    { method: HttpMethod.GET, path: '/exceptions/{exceptionId}/items', scope: 'exceptions:read' },
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/assign', scope: 'exceptions:write' },
     { method: HttpMethod.POST, path: '/exceptions/{exceptionId}/resolve', scope: 'exceptions:write' },
   ],
@@ -111,11 +114,15 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/exports/{date}', scope: 'exports:read' },
   ],
   // Batches (issue 13): accept, read, the one approval, the batch operator's retry.
-  'batches-api': BATCH_ROUTES.map((route): RouteSpec => ({
-    method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST,
-    path: route.path,
-    scope: route.scope,
-  })),
+  'batches-api': [
+    ...BATCH_ROUTES.map((route): RouteSpec => ({
+      method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST,
+      path: route.path,
+      scope: route.scope,
+    })),
+    // The operator's reads of any tenant's batch (ops:read, audited): the console's batch page.
+    ...OPS_BATCH_ROUTES.map((route): RouteSpec => ({ method: HttpMethod.GET, path: route.path, scope: route.scope })),
+  ],
 } as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;
 
 export type ApiFunctionName = keyof typeof API_ROUTES;

@@ -8,6 +8,8 @@ export interface ViewContext {
   announce(message: string): void;
   /** The signed-in operator as the server names them (token username, else sub); '' when unknown. */
   principal(): string;
+  /** The token's scopes, read for display only (what to show); the server decides what it may do. */
+  scopes(): readonly string[];
 }
 
 /** Shows a failure inside a view's own alert region, so it sits next to what failed. */

@@ -45,6 +45,8 @@ export interface OpsException {
   state: string;
   assignee: string;
   payoutId: string;
+  /** A batch group exception's batch (categories batch_items_failed_*); '' otherwise. */
+  batchId: string;
   provider: string;
   openedAt: string;
   slaDueAt: string;
@@ -145,6 +147,7 @@ export function toExceptions(body: unknown): OpsException[] {
     state: str(e, 'state', 'status'),
     assignee: str(e, 'assignee', 'assigned_to'),
     payoutId: str(e, 'payout_id', 'payoutId'),
+    batchId: str(e, 'batch_id'),
     provider: str(e, 'provider') || str((pick(e, 'evidence') ?? {}) as Json, 'provider'),
     openedAt: str(e, 'opened_at', 'openedAt', 'created_at'),
     slaDueAt: str(e, 'sla_due_at', 'sla_due', 'slaDueAt', 'due_at'),

@@ -7,7 +7,9 @@ import { apiBasePath, readConfig } from './config';
 import { alertRegion, showFailure, type ViewContext } from './context';
 import { byId, h, replace } from './dom';
 import { AUDIT_SCOPE, CORRECTIONS_SCOPE } from './contract';
+import { OPS_READ_SCOPE } from './batch-contract';
 import { mountAudit } from './views/audit';
+import { mountBatch } from './views/batch';
 import { mountCorrections } from './views/corrections';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
@@ -23,6 +25,8 @@ const VIEWS = [
   ['exceptions', 'Exceptions', mountExceptions, null],
   ['replay', 'Replay', mountReplay, null],
   ['payout', 'Payout timeline', mountPayoutLookup, null],
+  // Any tenant's batch through the operator routes (ops:read): the batch page of issue 13.
+  ['batch', 'Batches', mountBatch, OPS_READ_SCOPE],
   ['corrections', 'Corrections', mountCorrections, CORRECTIONS_SCOPE],
   ['audit', 'Audit trail', mountAudit, AUDIT_SCOPE],
 ] as const;
@@ -46,6 +50,10 @@ const context: ViewContext = {
   principal: () => {
     const token = currentToken();
     return (token ? decodeClaims(token)?.principal : undefined) ?? '';
+  },
+  scopes: () => {
+    const token = currentToken();
+    return (token ? decodeClaims(token)?.scopes : undefined) ?? [];
   },
 };
 const refreshers = new Map<ViewName, () => Promise<void>>();
@@ -101,7 +109,8 @@ function showConsole(): void {
 
 async function route(): Promise<void> {
   if (!currentToken()) return;
-  const wanted = location.hash.replace(/^#/, '') as ViewName;
+  // `#batch/bat_…`: the view, then what it shows (the view reads the rest of the hash itself).
+  const wanted = location.hash.replace(/^#/, '').split('/')[0] as ViewName;
   const active: ViewName = allowed.has(wanted) ? wanted : 'overview';
   for (const [name] of VIEWS) {
     byId(`view-${name}`).hidden = name !== active;

@@ -41,6 +41,8 @@ export const AUDIT_SUBJECT_TYPES = [
   'batch',
   // A sanctions screening case (issue 15, docs/screening.md): opened by a screening, decided by compliance.
   'screening_case',
+  // An operator's batch read that found nothing: the id looked up (like payout_lookup).
+  'batch_lookup',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -79,8 +81,11 @@ export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read'] a
 export const CORRECTION_AUDIT_ACTIONS = ['correction.proposed', 'correction.applied', 'correction.rejected'] as const;
 /** Status-page incidents (POST /ops/incidents, …/resolve): each incident is its own chain. */
 export const INCIDENT_AUDIT_ACTIONS = ['incident.opened', 'incident.resolved'] as const;
-/** A batch's whole-batch actions (issue 13): its one approval, and each retry with the count it moved. */
-export const BATCH_AUDIT_ACTIONS = ['batch.approved', 'batch.retried'] as const;
+/**
+ * A batch's whole-batch actions (issue 13): its one approval, each retry with the count it moved,
+ * and each operator read of it (GET /ops/batches…, cross-tenant).
+ */
+export const BATCH_AUDIT_ACTIONS = ['batch.approved', 'batch.retried', 'batch.read'] as const;
 /** Screening cases: a potential match opened, and compliance's decisions (a clear above the four-eyes score is proposed first). */
 export const SCREENING_AUDIT_ACTIONS = [
   'screening.opened',

@@ -22,7 +22,7 @@ export const exceptionIdParameterSchema = z
 
 const errorNoteSchema = z.object({ message: z.string(), code: z.string().optional(), at: iso });
 
-const batchGroupItemSchema = z.object({
+export const batchGroupItemSchema = z.object({
   sender_item_id: z.string(),
   payout_id: z.string().describe("The item identity's payout id (no payout exists for a rejected item)"),
   code: z.string(),

@@ -57,6 +57,8 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   // Batches (issue 13): item ids unique within the batch; a cursor belongs to its batch's listing.
   createBatch: ['sender_item_id_duplicate', 'forbidden_key'],
   listBatchItems: ['cursor_invalid'],
+  opsListBatchItems: ['cursor_invalid'],
+  listExceptionItems: ['invalid_cursor'],
   // Text rules past what a pattern says (at least one visible character after NFC; domain/text.ts).
   rejectPayout: ['reason_invalid'],
   rejectReversal: ['reason_invalid'],

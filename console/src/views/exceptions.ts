@@ -5,6 +5,7 @@ import { formDialog } from '../confirm';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { field, h, pre, replace, select, table } from '../dom';
 import { ageSince, text, timeText } from '../format';
+import { OPS_READ_SCOPE } from '../batch-contract';
 
 const OWNERS = ['ops', 'finance', 'compliance', 'provider'] as const;
 /** Categories of docs/ops-api.md, most common on call first. */
@@ -174,7 +175,7 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
         ),
         text(item.owner) + (item.assignee ? ` (${item.assignee})` : ''),
         h('span', { class: `state ${item.state}` }, text(item.state)),
-        item.payoutId ? h('code', {}, item.payoutId) : '—',
+        item.payoutId ? h('code', {}, item.payoutId) : batchLink(item, context),
         text(item.provider),
         `${ageSince(item.openedAt, now)} ago`,
         h(
@@ -220,7 +221,7 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
       list,
       table(
         `${items.length} exception(s)`,
-        ['Exception', 'Category', 'Owner', 'State', 'Payout', 'Provider', 'Opened', 'SLA due', 'Actions'],
+        ['Exception', 'Category', 'Owner', 'State', 'Payout or batch', 'Provider', 'Opened', 'SLA due', 'Actions'],
         rows,
       ),
     );
@@ -249,4 +250,15 @@ export function mountExceptions(section: HTMLElement, context: ViewContext): () 
     void refresh();
   });
   return refresh;
+}
+
+/** A batch group names no payout but its batch: a link to the batch page, for a token that may read it. */
+function batchLink(item: OpsException, context: ViewContext): HTMLElement | string {
+  if (!item.batchId) return '—';
+  if (!context.scopes().includes(OPS_READ_SCOPE)) return h('code', {}, item.batchId);
+  return h(
+    'a',
+    { href: `#batch/${encodeURIComponent(item.batchId)}`, 'aria-label': `Open batch ${item.batchId}` },
+    `Open batch ${item.batchId}`,
+  );
 }

@@ -1,27 +1,32 @@
 import type { Context } from 'aws-lambda';
 import { assertNever } from '../../domain/assert-never';
-import { ApiError, badRequest, notFound } from '../../http/api-error';
+import { ApiError, notFound } from '../../http/api-error';
 import { parseCreateBatchRequest } from '../../http/batch-request';
 import { batchView, findBatchesQuerySchema, listBatchItemsQuerySchema } from '../../http/batch-view';
 import { callerOf, type Caller } from '../../http/claims';
 import type { ApiEvent } from '../../http/http-handler';
 import { noQuerySchema, parseQuery } from '../../http/query-parameters';
 import { json, type HttpResult } from '../../http/response';
-import { BATCH_ID_PATTERN } from '../../shared/ids';
 import { BATCH_ROUTES, batchRouteKey, type BatchRoute } from '../../shared/batch-routes';
+import { OPS_BATCH_ROUTES, type OpsBatchRoute } from '../../shared/ops-batch-routes';
 import { acceptBatch, type AcceptBatchDeps } from './accept-batch';
 import { approveBatch, retryBatch, type BatchActionDeps } from './batch-actions';
 import { batchExceptions, type BatchGroupReads } from './batch-exceptions-view';
-import { batchItemPage, batchWithCounts, findBySenderBatchId, tenantBatch, type BatchReadStore } from './batch-reads';
-import { decodeItemCursor, encodeItemCursor } from './item-cursor';
+import { batchIdOf, pagedItems } from './batch-item-page';
+import { opsBatchReads } from './ops-batch-reads';
+import { batchWithCounts, findBySenderBatchId, tenantBatch, type BatchReadStore } from './batch-reads';
 
 /** The batches-api function's router: one scope check per route (shared/batch-routes.ts), then the use case. */
 export type BatchesApiDeps = AcceptBatchDeps &
   BatchActionDeps & { readonly store: BatchReadStore; readonly groups: BatchActionDeps['groups'] & BatchGroupReads };
 
 const ROUTES = new Map<string, BatchRoute>(BATCH_ROUTES.map((route) => [batchRouteKey(route), route]));
+const OPS_ROUTES = new Map<string, OpsBatchRoute>(OPS_BATCH_ROUTES.map((route) => [batchRouteKey(route), route]));
 
 export async function batchesApi(deps: BatchesApiDeps, event: ApiEvent, requestId: string, _context: Context) {
+  // The operator's cross-tenant reads: an operator token, ops:read, audited (ops-batch-reads.ts).
+  const opsRoute = OPS_ROUTES.get(event.routeKey);
+  if (opsRoute !== undefined) return opsBatchReads(deps, opsRoute, event, requestId);
   const route = ROUTES.get(event.routeKey);
   if (route === undefined) throw notFound(`route ${event.routeKey}`);
   const caller = callerOf(event);
@@ -74,21 +79,7 @@ async function answer(
     case 'items': {
       const query = parseQuery(listBatchItemsQuerySchema, event.queryStringParameters);
       const batch = await tenantBatch(deps.store, caller.tenantId, batchIdOf(event));
-      const after = query.cursor === undefined ? undefined : decodeItemCursor(query.cursor, batch.chunkCount);
-      if (after === null) throw badRequest('cursor_invalid', 'cursor is not valid for this query', 'cursor');
-      const page = await batchItemPage(deps.store, batch, {
-        limit: query.limit,
-        ...(query.status === undefined ? {} : { status: query.status }),
-        ...(after === undefined ? {} : { after }),
-      });
-      const next = page.next === undefined ? null : encodeItemCursor(page.next);
-      const body = {
-        batch_id: batch.batchId,
-        data: page.items,
-        next_cursor: next,
-        pending_materialisation: page.pendingMaterialisation,
-      };
-      return json(200, body, requestId);
+      return json(200, { batch_id: batch.batchId, ...(await pagedItems(deps.store, batch, query)) }, requestId);
     }
     case 'approve': {
       parseQuery(noQuerySchema, event.queryStringParameters);
@@ -101,11 +92,4 @@ async function answer(
     default:
       return assertNever(route.name, 'batch route');
   }
-}
-
-/** A value outside the id shape names no batch: 404 without a read. */
-function batchIdOf(event: ApiEvent): string {
-  const batchId = event.pathParameters?.['batchId'];
-  if (batchId === undefined || !BATCH_ID_PATTERN.test(batchId)) throw notFound('batch');
-  return batchId;
 }

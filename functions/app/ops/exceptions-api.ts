@@ -25,9 +25,13 @@ import { ApiError, badRequest, notFound } from '../../http/api-error';
 import { operatorActor, operatorOf, requireScope } from '../../http/operator';
 import { json, requestIdOf, type HttpResult } from '../../http/response';
 import { parseJsonBody } from '../../http/body';
+import { exceptionItems } from './exception-items';
 import { batchGroupList, groupItemPages, type BatchGroupsReader, type GroupItemsPage } from './batch-exception-list';
 
-/** GET /exceptions, POST /exceptions/{id}/assign, POST /exceptions/{id}/resolve (docs/ops-api.md). */
+/**
+ * GET /exceptions, GET /exceptions/{id}/items (a batch group's members, paged), POST /exceptions/{id}/assign,
+ * POST /exceptions/{id}/resolve (docs/ops-api.md).
+ */
 
 export interface ExceptionsApiDeps {
   exceptions: ExceptionsRepository;
@@ -49,6 +53,14 @@ export async function exceptionsApi(
   if (method === 'GET' && path === '/exceptions') {
     requireScope(operator, 'exceptions:read');
     return listExceptions(deps, event, requestId);
+  }
+  const items = /^\/exceptions\/([^/]+)\/items$/.exec(path);
+  if (method === 'GET' && items !== null) {
+    requireScope(operator, 'exceptions:read');
+    // Tested as sent: an id has nothing to percent-decode, and a malformed escape must not throw.
+    const exceptionId = items[1] ?? '';
+    if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
+    return json(200, await exceptionItems(deps, exceptionId, event.queryStringParameters), requestId);
   }
   const match = /^\/exceptions\/([^/]+)\/(assign|resolve)$/.exec(path);
   if (method !== 'POST' || match === null) throw notFound('route');

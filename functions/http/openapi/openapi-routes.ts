@@ -15,6 +15,7 @@ import { ledgerBalancesQuerySchema, payoutIdParameterSchema } from '../parameter
 import { INCIDENT_ROUTES } from './incident-routes';
 import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
 import { batchRoutes } from './batch-routes';
+import { OPS_BATCH_ROUTES_DOCUMENTED } from './ops-batch-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -326,6 +327,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...STATUS_ROUTES,
     ...INCIDENT_ROUTES,
     ...BATCH_UPLOAD_ROUTES,
+    ...OPS_BATCH_ROUTES_DOCUMENTED,
   ];
 }
 

@@ -37,6 +37,10 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /batches/{batchId}/items': 'payouts:read',
   'POST /batches/{batchId}/approve': 'payouts:approve',
   'POST /batches/{batchId}/retry': 'batches:retry',
+  // The operator's reads of any tenant's batch (the console's batch page): ops:read, audited.
+  'GET /ops/batches': 'ops:read',
+  'GET /ops/batches/{batchId}': 'ops:read',
+  'GET /ops/batches/{batchId}/items': 'ops:read',
   // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
   'GET /ops/payouts': 'ops:read',
   'GET /ops/payouts/{payoutId}/events': 'ops:read',
@@ -44,6 +48,8 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /ledger/balances': 'reconciliation:read',
   'POST /webhooks/{provider}': null,
   'GET /exceptions': 'exceptions:read',
+  // A batch group's members past the first page GET /exceptions carries (issue 13).
+  'GET /exceptions/{exceptionId}/items': 'exceptions:read',
   'POST /exceptions/{exceptionId}/assign': 'exceptions:write',
   'POST /exceptions/{exceptionId}/resolve': 'exceptions:write',
   // Manual corrections (issue 10): ops and compliance operators; reading takes the same scope.

@@ -43,6 +43,26 @@ async function waitForPaid(twin: StartedTwin, token: string, payoutId: string): 
   throw new Error(`fixture payout ${payoutId} was not paid within ${PAID_WAIT_MS_MAX} ms`);
 }
 
+/** An item the fan-out rejects (its IBAN fails mod-97): counted into its batch's recipient group. */
+const FAILING_BATCH_ITEM = {
+  amount: 100,
+  currency: 'EUR',
+  destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013001' },
+  recipient: { name: 'Fuzz Failing Item' },
+};
+
+/** The fan-out runs after the 202: the batch's group exception exists once its item is rejected. */
+async function waitForGroup(twin: StartedTwin, token: string, batchId: string): Promise<string> {
+  for (const deadline = Date.now() + RUN_WAIT_MS_MAX; Date.now() < deadline;) {
+    const [group] = (await call(twin, 'GET', `/exceptions?batch_id=${batchId}`, token)).data as Array<{
+      exception_id: string;
+    }>;
+    if (group !== undefined) return group.exception_id;
+    await new Promise((done) => setTimeout(done, RUN_POLL_MS));
+  }
+  throw new Error(`fixture batch ${batchId}: no group exception within ${RUN_WAIT_MS_MAX} ms`);
+}
+
 async function call(
   twin: StartedTwin,
   method: string,
@@ -170,6 +190,21 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     );
   }
 
+  // Batches with a failed item each (issue 13): their group exceptions are what
+  // GET /exceptions/{exceptionId}/items pages, and GET /ops/batches… reads them. Three, so the fuzz's
+  // draws from the exception ids land on a group often enough to see its success.
+  const groupIds: string[] = [];
+  for (const i of [1, 2, 3]) {
+    const senderBatchId = `fuzz-batch-failed-${i}`;
+    const items = [{ ...FAILING_BATCH_ITEM, sender_item_id: `fuzz-failed-${i}` }];
+    const batchId = (
+      await call(twin, 'POST', '/batches', tokenOf('batches:write'), { sender_batch_id: senderBatchId, items })
+    ).batch_id as string;
+    batchIds.push(batchId);
+    senderBatchIds.push(senderBatchId);
+    groupIds.push(await waitForGroup(twin, tokenOf('exceptions:read'), batchId));
+  }
+
   const { documentClient } = twin.clients;
   const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
   const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
@@ -244,7 +279,7 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       'components[]': ['api', 'submission:sandbox', 'reconciliation'],
       idempotency_key: idempotencyKeys,
       tenant_id: ['acme'],
-      exceptionId: exceptionIds,
+      exceptionId: [...exceptionIds, ...groupIds],
       message_id: messageIds,
       'event_ids[]': webhookEventIds.map((id) => `sandbox#${id}`),
       date: [RECONCILED_DATE],
