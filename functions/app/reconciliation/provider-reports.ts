@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
+import type { ProviderReportSource } from '../../adapters/reconciliation/provider-report-sources';
 import { evidenceKey, providerReportKey, type ExportPublisher } from '../../adapters/reconciliation/export-store';
 import {
   needsTranslation,
@@ -15,15 +16,11 @@ import {
 import { REPORT_HEADER } from '../../domain/reconciliation/report-writer';
 
 /**
- * One provider's report for a day, as its provider publishes it (REPORT_FORMAT_OF). How the bytes arrive
- * is the adapter's business: the sandbox's and the stand-ins' HTTP endpoints in the twin, the provider's
- * delivery into the evidence bucket in AWS (adapters/reconciliation/provider-report-sources.ts).
+ * One provider's report for a day, as its provider publishes it. How the bytes arrive is the adapter's
+ * business: the sandbox's and the stand-ins' HTTP endpoints in the twin, the provider's delivery into the
+ * evidence bucket in AWS (adapters/reconciliation/provider-report-sources.ts).
  */
-export interface ProviderReportSource {
-  readonly provider: string;
-  readonly format: ReportFormat;
-  fetchReport(date: string): Promise<AsyncIterable<Uint8Array>>;
-}
+export type { ProviderReportSource };
 
 /** Whose report the run was reading when it failed, and where its raw bytes landed (a report_malformed's evidence). */
 export interface FailingReport {
