@@ -66,29 +66,41 @@ export function providerReportSources(config: ReportSourcesConfig): ProviderRepo
     if (provider === 'sandbox')
       return { provider, format, fetchReport: (date) => fetchSandboxReport(config.sandboxUrl, date) };
     if (standIns !== undefined) {
-      const url = standIns[provider];
-      if (url === undefined) throw new Error(`the twin's credentials file has no ${provider} base_url for its report`);
-      return {
-        provider,
-        format,
-        fetchReport: (date) => fetchStandInReport(provider, `${url}${STAND_IN_REPORT_PATHS[provider]}`, date),
-      };
+      const standIn = standIns[provider];
+      if (standIn === undefined)
+        throw new Error(`the twin's credentials file has no ${provider} base_url for its report`);
+      const at = { ...standIn, url: `${standIn.url}${STAND_IN_REPORT_PATHS[provider]}` };
+      return { provider, format, fetchReport: (date) => fetchStandInReport(provider, at, date) };
     }
     return { provider, format, fetchReport: (date) => readDelivery(config.s3, config.evidenceBucket, provider, date) };
   });
 }
 
-function standInUrls(file: string): Partial<Record<ProviderName, string>> {
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { base_url?: unknown } | undefined>;
-  const urls: Partial<Record<ProviderName, string>> = {};
-  for (const [provider, entry] of Object.entries(parsed))
-    if (typeof entry?.base_url === 'string') urls[provider as ProviderName] = entry.base_url.replace(/\/$/, '');
+/** Each stand-in's base URL and, where its API wants one, the bearer key of the twin's example credentials. */
+function standInUrls(file: string): Partial<Record<ProviderName, StandIn>> {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+  const urls: Partial<Record<ProviderName, StandIn>> = {};
+  for (const [provider, entry] of Object.entries(parsed)) {
+    if (typeof entry?.['base_url'] !== 'string') continue;
+    const key = entry['secret_key'];
+    urls[provider as ProviderName] = {
+      url: entry['base_url'].replace(/\/$/, ''),
+      ...(typeof key === 'string' ? { bearer: key } : {}),
+    };
+  }
   return urls;
 }
 
-async function fetchStandInReport(provider: string, url: string, date: string): Promise<AsyncIterable<Uint8Array>> {
+type StandIn = { readonly url: string; readonly bearer?: string };
+
+async function fetchStandInReport(
+  provider: string,
+  { url, bearer }: StandIn,
+  date: string,
+): Promise<AsyncIterable<Uint8Array>> {
   const response = await fetch(`${url}?date=${encodeURIComponent(date)}`, {
     signal: AbortSignal.timeout(REPORT_FETCH_TIMEOUT_MS),
+    ...(bearer === undefined ? {} : { headers: { authorization: `Bearer ${bearer}` } }),
   });
   if (response.status === 404) throw new ProviderReportMissingError(provider, date, url);
   if (!response.ok || response.body === null)

@@ -22,7 +22,7 @@ let base: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    asked.push(req.url ?? '');
+    asked.push(`${req.url} ${req.headers.authorization ?? ''}`);
     res.writeHead(req.url?.includes('missing') ? 404 : 200).end(`report of ${req.url}`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,6 +67,8 @@ describe('provider report sources', () => {
       `report of /v1/test/reports/payouts_itemized?date=${DATE}`,
     );
     expect(await text(await sources[0]!.fetchReport(DATE))).toBe(`report of /v1/reports/settlement?date=${DATE}`);
+    // The Stripe stand-in answers only its API key, as Stripe does (the 401 a twin run first met).
+    expect(asked[0]).toBe(`/v1/test/reports/payouts_itemized?date=${DATE} Bearer sk_test_x`);
   });
 
   it('in AWS, reads the delivered report from the evidence bucket, and refuses a missing one', async () => {
