@@ -10,18 +10,16 @@ import { AthenaDayEngine } from '../adapters/reconciliation/athena-day';
 import { AthenaQueryRunner } from '../adapters/reconciliation/athena-runner';
 import { ReconciliationPayoutsSource, type ReconReadMode } from '../adapters/reconciliation/payouts-source';
 import { reconciliationRequestSender } from '../adapters/reconciliation/requests-queue';
-import { fetchSandboxReport } from '../adapters/reconciliation/sandbox-report';
+import { providerReportSources } from '../adapters/reconciliation/provider-report-sources';
 import type { RunDependencies } from '../app/reconciliation/run';
 import { RunsRepository } from '../adapters/reconciliation/runs-repository';
-import { ENV, type ProviderName } from '../shared/names';
+import { ENV, SUBMITTING_PROVIDERS, type ProviderName } from '../shared/names';
 import type { ReconciliationsApiDependencies } from '../app/reconciliation/reconciliations-api';
 
 /**
  * Composition root shared by two entries (`reconcile`, `reconciliations-api`): builds the clients and
  * adapters from the environment. Only entries import functions/wiring/; use cases get what it builds.
  */
-export const RECONCILED_PROVIDER = 'sandbox' satisfies ProviderName;
-
 export function reconciliationDependencies(): RunDependencies {
   const client = dynamoDocumentClient();
   const payoutsTable = requiredEnv(ENV.payoutsTable);
@@ -29,9 +27,17 @@ export function reconciliationDependencies(): RunDependencies {
   const operationsTable = requiredEnv(ENV.operationsTable);
   const providerUrl = requiredEnv(ENV.sandboxProviderUrl);
   const auditTable = requiredEnv(ENV.auditTable);
+  const evidenceBucket = requiredEnv(ENV.evidenceBucket);
+  const credentialsFile = process.env[ENV.providerCredentialsFile];
   return {
-    provider: RECONCILED_PROVIDER,
-    fetchReport: (date) => fetchSandboxReport(providerUrl, date),
+    // Every provider the registry submits through, each against its own report (app/reconciliation/run.ts).
+    reports: providerReportSources({
+      providers: SUBMITTING_PROVIDERS,
+      sandboxUrl: providerUrl,
+      ...(credentialsFile === undefined || credentialsFile === '' ? {} : { credentialsFile }),
+      s3: s3Client(),
+      evidenceBucket,
+    }),
     payouts: new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable, readMode: reconReadMode() }),
     exceptions: new ExceptionsRepository(client, operationsTable, {
       audit: new AuditTrail(client, auditTable),
@@ -41,7 +47,7 @@ export function reconciliationDependencies(): RunDependencies {
     auditTable,
     store: new ExportStore({
       client: s3Client(),
-      evidenceBucket: requiredEnv(ENV.evidenceBucket),
+      evidenceBucket,
       exportsBucket: requiredEnv(ENV.exportsBucket),
     }),
     runs: new RunsRepository({ client, operationsTable }),

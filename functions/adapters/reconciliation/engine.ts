@@ -79,6 +79,16 @@ export interface EngineInput {
    * DuckDB loads the day, for the athena engine to upload (athena-day.ts); their keys are returned.
    */
   readonly lakeRoot?: string;
+  /**
+   * The provider whose report this is: a row of it no payout claims names it in the export's `provider`
+   * column. The caller hands the engine that provider's payouts only (app/reconciliation/provider-days.ts).
+   */
+  readonly provider?: string;
+  /**
+   * Where the day's totals accumulate. A run over several providers passes one for all of them and writes
+   * summary.json itself; absent, the engine starts its own. Either way it writes its own summary.json.
+   */
+  readonly summary?: SummaryAccumulator;
 }
 
 export interface EngineResult {
@@ -176,12 +186,12 @@ async function loadReport(report: AsyncIterable<Uint8Array>, store: ReconStore):
 async function writeExports(input: EngineInput, ports: EnginePorts, store: ReconStore) {
   const exceptions = new FileSink(join(input.outputDir, 'exceptions.csv'), { hash: true });
   exceptions.write(EXCEPTIONS_CSV_HEADER, 0);
-  const summary = new SummaryAccumulator();
+  const summary = input.summary ?? new SummaryAccumulator();
   const lines = await store.lineWriter();
   let domainRows = 0;
   try {
     for await (const bucket of bucketsOf(store.forDomain())) {
-      const { rows, keys } = classifyBucket(bucket);
+      const { rows, keys } = classifyBucket(bucket, input.provider);
       const refs = await openExceptions(rows, ports);
       const matched: string[] = [];
       rows.forEach((row, i) => {
@@ -256,7 +266,7 @@ interface SortKey {
 }
 
 /** Classifies one bucket's rows with the domain functions, in export order (export-order.ts). */
-function classifyBucket(bucket: readonly DomainRow[]): { rows: ReconRow[]; keys: SortKey[] } {
+function classifyBucket(bucket: readonly DomainRow[], provider?: string): { rows: ReconRow[]; keys: SortKey[] } {
   const keyed: { key: string; sort: SortKey; row: ReconRow }[] = [];
   for (let i = 0; i < bucket.length;) {
     const first = bucket[i]!;
@@ -264,7 +274,8 @@ function classifyBucket(bucket: readonly DomainRow[]): { rows: ReconRow[]; keys:
       const report = first.claim!;
       const key = orphanSortKey(report.payoutId, report.providerReference, report.line);
       const sort = { k1: report.payoutId ?? '', k2: report.providerReference, k3: report.line };
-      keyed.push({ key, sort, row: classifyOrphan(report) });
+      const row = classifyOrphan(report);
+      keyed.push({ key, sort, row: provider === undefined ? row : { ...row, provider } });
       i += 1;
       continue;
     }

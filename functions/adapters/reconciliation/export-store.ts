@@ -11,7 +11,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /**
  * S3 layout (docs/finance.md):
- *   EVIDENCE_BUCKET  provider-reports/<provider>/date=YYYY-MM-DD/settlement.csv   raw, versioned
+ *   EVIDENCE_BUCKET  provider-reports/<provider>/date=YYYY-MM-DD/settlement.csv   what the engine read, versioned
+ *                    provider-reports/<provider>/date=YYYY-MM-DD/<raw name>        the provider's own format
+ *                    provider-deliveries/<provider>/date=YYYY-MM-DD/<raw name>     where a provider's report lands
  *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,audit.jsonl,manifest.json}
  *                    staging/date=YYYY-MM-DD/run=<runId>/…                         a run's files before publication
  *
@@ -23,7 +25,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 export const exportPrefix = (date: string): string => `exports/date=${date}/`;
 export const stagingPrefix = (date: string, runId: string): string => `staging/date=${date}/run=${runId}/`;
 export const evidenceKey = (provider: string, date: string): string =>
-  `provider-reports/${provider}/date=${date}/settlement.csv`;
+  providerReportKey(provider, date, 'settlement.csv');
+/** A file of a provider's report for a day: its raw bytes under their own name, the engine's copy as settlement.csv. */
+export const providerReportKey = (provider: string, date: string, fileName: string): string =>
+  `provider-reports/${provider}/date=${date}/${fileName}`;
 export const MANIFEST_NAME = 'manifest.json';
 /** The day's audit trail, one canonical JSON record a line (docs/audit.md, docs/finance.md). */
 export const AUDIT_EXPORT_NAME = 'audit.jsonl';

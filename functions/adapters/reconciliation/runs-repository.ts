@@ -45,6 +45,22 @@ export interface RunRecord {
     batchesTotal?: number;
     batches?: Record<string, BatchJson>;
   };
+  /**
+   * Each provider's part of the run, in the registry's order (app/reconciliation/run.ts): its report's
+   * format and raw evidence key, its rows and payouts, and what it added to `counts`. `reportKey` above
+   * is the first provider's, as before there were several.
+   */
+  providers?: {
+    provider: string;
+    reportFormat: string;
+    reportKey?: string;
+    reportRows: number;
+    payouts: number;
+    exceptions: number;
+    rows: number;
+    matched: number;
+    unmatched: number;
+  }[];
   manifestKey?: string;
   error?: { code: string; message: string; line?: number };
 }

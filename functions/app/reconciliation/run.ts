@@ -1,9 +1,7 @@
-import { Readable } from 'node:stream';
 import type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { AuditSearch } from '../../adapters/audit-search';
 import type { ExceptionsRepository, ExceptionsStore } from '../../adapters/exceptions-repository';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
@@ -13,13 +11,21 @@ import { ReportFormatError } from '../../domain/reconciliation/report-errors';
 import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain/reconciliation/manifest';
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
+import { SummaryAccumulator } from '../../domain/reconciliation/summary';
+import {
+  emptyReport,
+  landReports,
+  type FailingReport,
+  type LandedReport,
+  type ProviderReportSource,
+} from './provider-reports';
+import { concatExports, ndjsonOnce, splitPayoutsByProvider } from './provider-days';
 import type { AthenaDayEngine } from '../../adapters/reconciliation/athena-day';
 import {
   AUDIT_EXPORT_NAME,
   MANIFEST_NAME,
   type ExportPublisher,
   type ExportStore,
-  evidenceKey,
   exportPrefix,
   type LocalFile,
 } from '../../adapters/reconciliation/export-store';
@@ -49,8 +55,14 @@ import type { RunRecord, RunRecorder, RunsRepository } from '../../adapters/reco
  * in-memory stores. RunDependencies below is the same with the AWS adapters, as the entries wire it.
  */
 export interface RunPorts {
-  readonly provider: string;
-  fetchReport(date: string): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Every provider to reconcile, each with its own report (the wiring gives one per provider in the
+   * registry, SUBMITTING_PROVIDERS). Absent, the one `provider` and its `fetchReport` in the engine's
+   * own format (the sandbox's settlement report): the simulation and the older tests wire that.
+   */
+  readonly reports?: readonly ProviderReportSource[];
+  readonly provider?: string;
+  fetchReport?(date: string): Promise<AsyncIterable<Uint8Array>>;
   readonly payouts: ReconciliationPayouts;
   readonly exceptions: Pick<ExceptionsStore, 'openOrUpdate'>;
   readonly store: ExportPublisher;
@@ -101,24 +113,32 @@ export async function runReconciliation(
 ): Promise<RunRecord> {
   const run = await startRun(deps, date, trigger, request);
   const work = mkdtempSync(join(deps.workRoot ?? tmpdir(), `reconcile-${date}-`));
+  const failing: FailingReport = {};
   try {
-    const reportPath = join(work, 'settlement.csv');
-    await pipeline(Readable.from(await deps.fetchReport(date)), createWriteStream(reportPath));
-    const evidence = await deps.store.putEvidence(evidenceKey(deps.provider, date), reportPath);
-    run.reportKey = evidence.key;
-    run.reportEtag = evidence.etag;
-    const { result, exceptionCount } = await matchDay(deps, { date, runId: run.runId, work, reportPath }, evidence);
+    const reports = await landReports(reportSourcesOf(deps), date, work, deps.store, failing);
+    run.reportKey = reports[0]?.evidence?.key;
+    run.reportEtag = reports[0]?.evidence?.etag;
+    const day = await matchDay(deps, { date, runId: run.runId, work, reports }, failing);
     const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
-    await publishExports(deps, date, run.runId, evidence, result, audit);
-    const finished = succeeded(run, result, exceptionCount, deps.now().toISOString());
+    await publishExports(deps, { date, runId: run.runId }, day, audit);
+    const finished = succeeded(run, day, deps.now().toISOString());
     await deps.runs.finish(finished);
     return finished;
   } catch (error) {
-    await recordFailedRun(deps, run, error);
+    await recordFailedRun(deps, run, error, failing);
     throw error;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The run's report sources: the wiring's, or the one provider in the engine's format. */
+function reportSourcesOf(deps: RunPorts): readonly ProviderReportSource[] {
+  if (deps.reports !== undefined) return deps.reports;
+  if (deps.provider === undefined || deps.fetchReport === undefined)
+    throw new Error('a reconciliation run needs its report sources (reports, or provider and fetchReport)');
+  const fetchReport = deps.fetchReport.bind(deps);
+  return [{ provider: deps.provider, format: 'settlement', fetchReport }];
 }
 
 /** The date rule, then the run recorded as running (a second run of the date is refused there). */
@@ -145,29 +165,100 @@ async function startRun(
   return run;
 }
 
-type Evidence = Awaited<ReturnType<ExportStore['putEvidence']>>;
 type EngineRun = Awaited<ReturnType<typeof runEngine>>;
+type Counts = ReturnType<SummaryAccumulator['counts']>;
+
+/** One provider's part of the day: its report, its engine run, and what it added to the day's counts. */
+export interface ProviderDay {
+  readonly report: LandedReport;
+  readonly result: EngineRun;
+  readonly exceptionCount: number;
+  readonly added: Pick<Counts, 'rows' | 'matched' | 'unmatched'>;
+}
+
+/** The day across providers: each provider's part, the totals, and the merged export files. */
+export interface MatchedDay {
+  readonly providers: readonly ProviderDay[];
+  readonly counts: Counts;
+  readonly files: readonly { name: string; path: string; rows: number; bytes: number; sha256: string }[];
+  readonly payoutRows: number;
+  readonly ledgerRows: number;
+}
 
 /**
- * The engine over the day: each mismatch opens (or updates) its owned exception; matches are marked.
- * With the athena engine, the day's partitions are written as DuckDB loads them, then Athena runs.
+ * The engine over the day, once per provider: that provider's payouts against that provider's report
+ * only, so no row is ever compared with another provider's payout. A provider whose payouts appear
+ * without a report source is matched against an empty report (its payouts are reported missing, never
+ * dropped). The parts' exports are joined provider by provider; summary.json counts them all.
  */
 async function matchDay(
   deps: RunPorts,
-  { date, runId, work, reportPath }: { date: string; runId: string; work: string; reportPath: string },
-  evidence: Evidence,
-) {
+  { date, runId, work, reports }: { date: string; runId: string; work: string; reports: readonly LandedReport[] },
+  failing: FailingReport,
+): Promise<MatchedDay> {
   const window = dayWindow(date);
-  const lakeRoot = deps.athena === undefined ? undefined : join(work, 'lake');
+  const split = await splitPayoutsByProvider(
+    deps.payouts.payoutsCreatedIn(window),
+    reports.map((r) => r.provider),
+    work,
+  );
+  const ledgerPath = await ndjsonOnce(deps.payouts.ledgerFactsFrom(window), join(work, 'ledger.ndjson'));
+  const all = [...reports, ...[...split.keys()].filter((p) => !reports.some((r) => r.provider === p))];
+  const summary = new SummaryAccumulator();
+  const providers: ProviderDay[] = [];
+  for (const entry of all) {
+    const report = typeof entry === 'string' ? emptyReport(entry, work) : entry;
+    Object.assign(failing, {
+      provider: report.provider,
+      reportKey: report.evidence?.key,
+      reportEtag: report.evidence?.etag,
+    });
+    const before = summary.counts();
+    const payoutsPath = split.get(report.provider)!;
+    const part = await matchProvider(deps, { date, runId, work, report, payoutsPath, ledgerPath, summary });
+    const after = summary.counts();
+    const added = {
+      rows: after.rows - before.rows,
+      matched: after.matched - before.matched,
+      unmatched: after.unmatched - before.unmatched,
+    };
+    providers.push({ report, ...part, added });
+  }
+  Object.assign(failing, { provider: undefined, reportKey: undefined, reportEtag: undefined });
+  const files = await mergeExports(providers, summary, date, join(work, 'exports'));
+  const payoutRows = providers.reduce((sum, p) => sum + p.result.payoutRows, 0);
+  return { providers, counts: summary.counts(), files, payoutRows, ledgerRows: providers[0]?.result.ledgerRows ?? 0 };
+}
+
+/** One provider's engine run: its mismatches open (or update) owned exceptions; its matches are marked. */
+async function matchProvider(
+  deps: RunPorts,
+  args: {
+    date: string;
+    runId: string;
+    work: string;
+    report: LandedReport;
+    payoutsPath: string;
+    ledgerPath: string;
+    summary: SummaryAccumulator;
+  },
+): Promise<{ result: EngineRun; exceptionCount: number }> {
+  const { date, report } = args;
+  const dir = join(args.work, 'providers', report.provider);
+  const outputDir = join(dir, 'out');
+  mkdirSync(outputDir, { recursive: true });
+  const lakeRoot = deps.athena === undefined ? undefined : join(dir, 'lake');
   const nowIso = () => deps.now().toISOString();
   let exceptionCount = 0;
   const result = await runEngine(
     {
       date,
-      reportPath,
-      payouts: deps.payouts.payoutsCreatedIn(window),
-      ledger: deps.payouts.ledgerFactsFrom(window),
-      outputDir: work,
+      reportPath: report.reportPath,
+      payouts: { ndjsonPath: args.payoutsPath },
+      ledger: { ndjsonPath: args.ledgerPath },
+      outputDir,
+      provider: report.provider,
+      summary: args.summary,
       ...(deps.partitions === undefined ? {} : { partitions: deps.partitions }),
       ...(lakeRoot === undefined ? {} : { lakeRoot }),
     },
@@ -179,11 +270,12 @@ async function matchDay(
           evidence: {
             source: 'reconciliation',
             date,
+            provider: report.provider,
             mismatches: row.mismatches,
             detail: row.detail,
             providerReference: row.report?.providerReference ?? row.payout?.providerReference,
-            reportKey: evidence.key,
-            reportEtag: evidence.etag,
+            reportKey: report.evidence?.key,
+            reportEtag: report.evidence?.etag,
             reportLine: row.report?.line,
           },
           seenAt: nowIso(),
@@ -191,15 +283,35 @@ async function matchDay(
         const opened = await deps.exceptions.openOrUpdate({ ...opening, actor: RECONCILE_ACTOR });
         return opened.exception.exceptionId;
       },
-      lookupPayouts: (ids) => deps.payouts.lookup(ids),
+      // A payout of another day that a row names is this provider's only if it says so: a row in one
+      // provider's report that echoes another provider's payout id is a row we do not hold.
+      lookupPayouts: async (ids) => (await deps.payouts.lookup(ids)).filter((p) => p.provider === report.provider),
       onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
     },
   );
   if (deps.athena !== undefined && lakeRoot !== undefined) {
     const lambdaRows = result.files.find((f) => f.name === 'reconciliation.csv')!.rows;
+    // One provider's partitions at a time, each checked before the next replaces them; its own results prefix.
+    const runId = `${args.runId}-${report.provider}`;
     await deps.athena.reconcileDay({ date, runId, root: lakeRoot, keys: result.lakeKeys, lambdaRows });
   }
   return { result, exceptionCount };
+}
+
+/** The day's files: each export the providers' parts joined in order, summary.json over them all. */
+async function mergeExports(providers: readonly ProviderDay[], summary: SummaryAccumulator, date: string, dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const joined = async (name: string) => {
+    const parts = providers.map((p) => p.result.files.find((f) => f.name === name)!);
+    return { name, ...(await concatExports(parts, join(dir, name))) };
+  };
+  const summaryFile = new FileSink(join(dir, 'summary.json'), { hash: true });
+  summaryFile.write(summary.toJson(date), 0);
+  return [
+    await joined('reconciliation.csv'),
+    await joined('exceptions.csv'),
+    { name: 'summary.json', ...summaryFile.close() },
+  ];
 }
 
 const RECONCILE_ACTOR = { kind: 'system', id: 'reconcile' } as const;
@@ -207,17 +319,17 @@ const RECONCILE_ACTOR = { kind: 'system', id: 'reconcile' } as const;
 /** Stage the files, then publish them with the manifest last (what finance trusts is what it names). */
 async function publishExports(
   deps: RunPorts,
-  date: string,
-  runId: string,
-  evidence: Evidence,
-  result: EngineRun,
+  { date, runId }: { date: string; runId: string },
+  day: MatchedDay,
   audit: Awaited<ReturnType<typeof writeAuditExport>>,
 ): Promise<void> {
-  const written = [...result.files, audit];
+  const written = [...day.files, audit];
   const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
+  const reported = day.providers.filter((p) => p.report.raw !== undefined);
   const manifest = manifestJson({
     date,
-    provider: deps.provider,
+    // One provider, its name (as every earlier manifest); several, their names in the registry's order.
+    provider: day.providers.map((p) => p.report.provider).join(','),
     files: written.map((f): ManifestFile => ({
       name: f.name,
       rows: f.rows,
@@ -226,15 +338,15 @@ async function publishExports(
       contentType: CONTENT_TYPES[f.name]!,
     })),
     inputs: [
-      {
-        role: 'provider_settlement_report',
-        source: `s3://evidence/${evidence.key}`,
-        key: evidence.key,
-        etag: evidence.etag,
-        rows: result.reportRows,
-      },
-      { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: result.payoutRows },
-      { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: result.ledgerRows },
+      ...reported.map((p) => ({
+        role: 'provider_settlement_report' as const,
+        source: `s3://evidence/${p.report.raw!.key}`,
+        key: p.report.raw!.key,
+        etag: p.report.raw!.etag,
+        rows: p.result.reportRows,
+      })),
+      { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: day.payoutRows },
+      { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: day.ledgerRows },
       { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
     ],
   });
@@ -242,31 +354,40 @@ async function publishExports(
   await deps.store.publish(date, runId, files, manifest);
 }
 
-const succeeded = (run: RunRecord, result: EngineRun, exceptionCount: number, finishedAt: string): RunRecord => ({
+const succeeded = (run: RunRecord, day: MatchedDay, finishedAt: string): RunRecord => ({
   ...run,
   state: 'succeeded',
   finishedAt,
   manifestKey: `${exportPrefix(run.date)}${MANIFEST_NAME}`,
   counts: {
-    reportRows: result.reportRows,
-    payouts: result.payoutRows,
-    ledgerEntries: result.ledgerRows,
-    rows: result.counts.rows,
-    matched: result.counts.matched,
-    unmatched: result.counts.unmatched,
-    exceptions: exceptionCount,
-    categories: result.counts.categories,
-    batchesTotal: result.counts.batchesTotal,
-    batches: result.counts.batches,
+    reportRows: day.providers.reduce((sum, p) => sum + p.result.reportRows, 0),
+    payouts: day.payoutRows,
+    ledgerEntries: day.ledgerRows,
+    rows: day.counts.rows,
+    matched: day.counts.matched,
+    unmatched: day.counts.unmatched,
+    exceptions: day.providers.reduce((sum, p) => sum + p.exceptionCount, 0),
+    categories: day.counts.categories,
+    batchesTotal: day.counts.batchesTotal,
+    batches: day.counts.batches,
   },
+  providers: day.providers.map((p) => ({
+    provider: p.report.provider,
+    reportFormat: p.report.format,
+    ...(p.report.raw === undefined ? {} : { reportKey: p.report.raw.key }),
+    reportRows: p.result.reportRows,
+    payouts: p.result.payoutRows,
+    exceptions: p.exceptionCount,
+    ...p.added,
+  })),
 });
 
 /** The run recorded as failed; a malformed report also opens (or reopens) its owned exception. */
-async function recordFailedRun(deps: RunPorts, run: RunRecord, error: unknown): Promise<void> {
+async function recordFailedRun(deps: RunPorts, run: RunRecord, error: unknown, failing: FailingReport): Promise<void> {
   const failed: RunRecord = { ...run, state: 'failed', finishedAt: deps.now().toISOString(), error: errorOf(error) };
   if (error instanceof ReportFormatError) {
     const opening = openException(
-      { category: 'report_malformed', provider: deps.provider, date: run.date },
+      { category: 'report_malformed', provider: failing.provider ?? deps.provider ?? 'unknown', date: run.date },
       {
         evidence: {
           source: 'reconciliation',
@@ -274,8 +395,8 @@ async function recordFailedRun(deps: RunPorts, run: RunRecord, error: unknown): 
           code: error.reportCode,
           line: error.line,
           message: error.message,
-          reportKey: run.reportKey,
-          reportEtag: run.reportEtag,
+          reportKey: failing.reportKey ?? run.reportKey,
+          reportEtag: failing.reportEtag ?? run.reportEtag,
           generatorVersion: GENERATOR_VERSION,
         },
         error: { message: error.message, code: error.reportCode },

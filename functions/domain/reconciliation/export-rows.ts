@@ -116,7 +116,7 @@ export function reconciliationCsvLine(row: ReconRow, exception: ExceptionRef | u
       p?.payoutId ?? r?.payoutId,
       p?.idempotencyKey,
       p?.batchId ?? r?.batchId,
-      p?.provider,
+      p?.provider ?? row.provider,
       p?.providerReference ?? r?.providerReference,
       p?.status,
       r?.status,

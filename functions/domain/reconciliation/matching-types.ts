@@ -40,6 +40,8 @@ export type MatchStatus = 'matched' | 'unmatched' | 'not_submitted';
 /** One line of reconciliation.csv: a payout, or a provider row no payout claims. */
 export interface ReconRow {
   readonly payout?: ReconPayout;
+  /** Whose report a row no payout claims comes from (a payout's row names its own provider). */
+  readonly provider?: string;
   /** The provider row the payout was matched with (the first one, in report order). */
   readonly report?: ReportRow;
   /** How many provider rows claimed this payout (more than one is a duplicate at the provider). */

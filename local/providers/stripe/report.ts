@@ -9,9 +9,15 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().
 
 const REPORTED_STATES: ReadonlySet<string> = new Set(['pending', 'in_transit', 'paid', 'failed', 'canceled']);
 
-/** The report's rows of the held payouts; one in a state Stripe's report has no word for is left out. */
-export function reportRowsOf(held: ReadonlyArray<HeldPayout>): Omit<ReportRow, 'line'>[] {
-  return held.filter(({ payout }) => REPORTED_STATES.has(payout.status)).map(reportRowOf);
+/**
+ * The report's rows of the held payouts (of one UTC day of creation, when given: the nightly run's report);
+ * one in a state Stripe's report has no word for is left out.
+ */
+export function reportRowsOf(held: ReadonlyArray<HeldPayout>, date?: string): Omit<ReportRow, 'line'>[] {
+  return held
+    .filter(({ payout }) => REPORTED_STATES.has(payout.status))
+    .filter(({ payout }) => date === undefined || iso(payout.created).startsWith(`${date}T`))
+    .map(reportRowOf);
 }
 
 export interface HeldPayout {

@@ -6,7 +6,8 @@
 //   GET  /v1/payouts?limit=&starting_after=   newest first; { object: 'list', data, has_more, url }
 //   POST /v1/payouts/{id}/cancel          pending only
 //   POST /v1/payouts/{id}/reverse         paid, connected account, usd/cad only; Idempotency-Key
-//   GET  /v1/test/reports/payouts_itemized   the itemized payouts report (CSV) of every payout held
+//   GET  /v1/test/reports/payouts_itemized   the itemized payouts report (CSV) of every payout held,
+//                                            or with ?date=YYYY-MM-DD of those created that UTC day
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STRIPE_LIST_LIMIT_MAX, type StripePayout } from '../../../functions/adapters/providers/stripe-api.js';
 import { renderStripeReport } from '../../../functions/domain/reconciliation/stripe-report.js';
@@ -86,7 +87,7 @@ function route(options: StripeServerOptions, call: Call): Answer {
   if (method === 'GET' && url.pathname === '/v1/test/reports/payouts_itemized')
     return {
       status: 200,
-      body: renderStripeReport(reportRowsOf(books.all())),
+      body: renderStripeReport(reportRowsOf(books.all(), url.searchParams.get('date') ?? undefined)),
       headers: { 'content-type': 'text/csv' },
     };
   const match = /^\/v1\/payouts\/([^/]+)(?:\/(cancel|reverse))?$/.exec(url.pathname);

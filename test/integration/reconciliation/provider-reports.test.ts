@@ -1,0 +1,145 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutItem } from '../../../functions/adapters/payout-items';
+import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
+import type { ProviderReportSource } from '../../../functions/app/reconciliation/provider-reports';
+import type { Payout } from '../../../functions/domain/payout';
+import type { ReconPayout } from '../../../functions/domain/reconciliation/matching-types';
+import type { ReportRow } from '../../../functions/domain/reconciliation/report';
+import { renderStripeReport } from '../../../functions/domain/reconciliation/stripe-report';
+import { ENV } from '../../../functions/shared/names';
+import { renderAccountingReport } from '../../../local/providers/adyen/report';
+import { renderPaypalReport } from '../../../local/providers/paypal/report';
+import { startEmulators, type StartedEmulators } from '../../support/emulators';
+import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
+import { exceptionItems, runDependenciesOn } from './run-harness';
+
+// Issue 14: the nightly run reconciles each provider against its own report, in its own format, parsed by
+// its own parser; a provider's row never matches another provider's payout, even when it echoes its id.
+
+let emulators: StartedEmulators;
+let deps: RunDependencies;
+let clock = Date.parse(`${DATE}T00:00:00.000Z`) + 3 * 86_400_000;
+
+const at = `${DATE}T10:00:00Z`;
+const of = (n: number, provider: ReconPayout['provider'], reference: string, extra: Partial<ReconPayout> = {}) =>
+  payout(n, { provider, providerReference: reference, createdAt: at, batchId: undefined, ...extra });
+const PAYOUTS = {
+  sandbox: [of(1, 'sandbox', 'sbx_000001'), of(2, 'sandbox', 'sbx_000002')],
+  stripe: [of(11, 'stripe', 'po_S11'), of(12, 'stripe', 'acct_1Conn/po_S12')],
+  paypal: [of(21, 'paypal', 'PPITEM21'), of(22, 'paypal', 'PPITEM22')],
+  adyen: [of(31, 'adyen', 'ADYTR31')],
+};
+const row = (p: ReconPayout, overrides: Partial<Omit<ReportRow, 'line'>> = {}): Omit<ReportRow, 'line'> => ({
+  ...rowFor(p, { batchId: undefined, batchStatus: undefined, createdAt: at, settledAt: at, ...overrides }),
+});
+// Stripe's report holds a row that echoes a PayPal payout's id: it is a payout Stripe has and we do not.
+const STRANGER = row(PAYOUTS.paypal[0]!, { providerReference: 'po_Stranger' });
+
+function asPayout(p: ReconPayout): Payout {
+  return {
+    ...p,
+    tenantId: 'tenant-a',
+    version: 1,
+    destination: { country: 'DE', method: 'sepa', fields: {} },
+    recipient: { name: 'R' },
+    requestIds: ['req-1'],
+  } as Payout;
+}
+
+const source = (provider: ProviderReportSource['provider'], format: ProviderReportSource['format'], text: string) => ({
+  provider,
+  format,
+  fetchReport: async () => bytesOf(text, 1024),
+});
+
+beforeAll(async () => {
+  emulators = await startEmulators();
+  const client = emulators.clients.documentClient;
+  for (const p of Object.values(PAYOUTS).flat())
+    await client.send(new PutCommand({ TableName: emulators.env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+  const reports: ProviderReportSource[] = [
+    source('sandbox', 'settlement', reportCsv(PAYOUTS.sandbox.map((p) => row(p)))),
+    source('stripe', 'stripe_payouts_itemized', renderStripeReport([...PAYOUTS.stripe.map((p) => row(p)), STRANGER])),
+    source('paypal', 'paypal_trr', renderPaypalReport(PAYOUTS.paypal.map((p) => ({ line: 0, ...row(p) })))),
+    source('adyen', 'adyen_accounting', renderAccountingReport(PAYOUTS.adyen.map((p) => row(p)))),
+  ];
+  deps = {
+    ...runDependenciesOn(emulators, { fetchReport: async () => bytesOf(''), now: () => new Date((clock += 1_000)) }),
+    reports,
+  };
+});
+afterAll(async () => emulators?.stop());
+
+describe('a day at four providers, each against its own report', () => {
+  it('gives one result per provider and never matches a row against another provider’s payout', async () => {
+    const run = await runReconciliation(deps, DATE, 'cli');
+    expect(run.state).toBe('succeeded');
+    expect(run.providers?.map((p) => [p.provider, p.reportFormat, p.reportRows, p.payouts, p.matched])).toEqual([
+      ['sandbox', 'settlement', 2, 2, 2],
+      ['stripe', 'stripe_payouts_itemized', 3, 2, 2],
+      ['paypal', 'paypal_trr', 2, 2, 2],
+      ['adyen', 'adyen_accounting', 1, 1, 1],
+    ]);
+    expect(run.providers?.find((p) => p.provider === 'stripe')).toMatchObject({ unmatched: 1, exceptions: 1 });
+    expect(run.counts).toMatchObject({ reportRows: 8, payouts: 7, matched: 7, unmatched: 1, exceptions: 1 });
+
+    const lines = csvObjects((await deps.store.readExportFile(DATE, 'reconciliation.csv')).toString('utf8'));
+    // Provider by provider in the registry's order; within a provider, the engine's export order.
+    expect(lines.map((l) => l.provider)).toEqual([
+      ...['sandbox', 'sandbox'],
+      ...['stripe', 'stripe', 'stripe'],
+      ...['paypal', 'paypal', 'adyen'],
+    ]);
+    const cells = lines.map((l) => [l.provider, l.payout_id, l.match_status, l.mismatch_category].join(' '));
+    expect(cells.sort()).toEqual([
+      'adyen po_000031 matched ',
+      'paypal po_000021 matched ',
+      'paypal po_000022 matched ',
+      'sandbox po_000001 matched ',
+      'sandbox po_000002 matched ',
+      'stripe po_000011 matched ',
+      'stripe po_000012 matched ',
+      'stripe po_000021 unmatched missing_internally',
+    ]);
+    const stranger = lines.find((l) => l.provider === 'stripe' && l.payout_id === 'po_000021')!;
+    expect(stranger).toMatchObject({ provider_reference: 'po_Stranger', matched_by: 'none', our_status: '' });
+    // The Stripe row's line in the translated report, which keeps its raw line (header + 2 rows before it).
+    expect(stranger.report_line).toBe('4');
+
+    const exceptions = await exceptionItems(emulators);
+    expect(exceptions.map((e) => [e.category, e.evidence?.provider, e.evidence?.reportKey])).toEqual([
+      ['missing_internally', 'stripe', `provider-reports/stripe/date=${DATE}/settlement.csv`],
+    ]);
+    const manifest = JSON.parse((await deps.store.readExportFile(DATE, 'manifest.json')).toString('utf8'));
+    expect(manifest.provider).toBe('sandbox,stripe,paypal,adyen');
+    expect(manifest.inputs.filter((i: { role: string }) => i.role === 'provider_settlement_report')).toEqual([
+      expect.objectContaining({ key: `provider-reports/sandbox/date=${DATE}/settlement.csv`, rows: 2 }),
+      expect.objectContaining({ key: `provider-reports/stripe/date=${DATE}/payouts_itemized.csv`, rows: 3 }),
+      expect.objectContaining({ key: `provider-reports/paypal/date=${DATE}/trr.csv`, rows: 2 }),
+      expect.objectContaining({
+        key: `provider-reports/adyen/date=${DATE}/balanceplatform_accounting_report.csv`,
+        rows: 1,
+      }),
+    ]);
+    const summary = JSON.parse((await deps.store.readExportFile(DATE, 'summary.json')).toString('utf8'));
+    expect(summary.rows).toBe(8);
+    expect(summary.currencies.USD.matched).toBe(7);
+  });
+
+  it('reconciles a provider with payouts but no report against an empty report, never another’s', async () => {
+    const run = await runReconciliation({ ...deps, reports: deps.reports!.slice(0, 2) }, DATE, 'cli');
+    expect(run.providers?.map((p) => [p.provider, p.reportFormat, p.payouts, p.matched, p.unmatched])).toEqual([
+      ['sandbox', 'settlement', 2, 2, 0],
+      ['stripe', 'stripe_payouts_itemized', 2, 2, 1],
+      ['paypal', 'none', 2, 0, 2],
+      ['adyen', 'none', 1, 0, 1],
+    ]);
+    const lines = csvObjects((await deps.store.readExportFile(DATE, 'reconciliation.csv')).toString('utf8'));
+    const paypal = lines.filter((l) => l.provider === 'paypal');
+    expect(paypal.map((l) => [l.payout_id, l.mismatch_category])).toEqual([
+      ['po_000021', 'missing_at_provider'],
+      ['po_000022', 'missing_at_provider'],
+    ]);
+  });
+});
