@@ -17,6 +17,7 @@ const CATEGORIES = [
   'forbidden_transition',
   'long_pending',
   'provider_state_unknown',
+  'screening_potential_match',
   'event_ownership_mismatch',
   'correction_contradicted',
   'canceled_but_live_at_provider',

@@ -153,7 +153,8 @@ describe('the run, with the athena engine', () => {
       ['report', 'payouts', 'ledger', 'looked_up'].map((t) => [LAKE_BUCKET, `recon/${t}/day=${DATE}/part-0.parquet`]),
     );
     const [classification, orphans, count] = athena.statements;
-    const prefix = `s3://${LAKE_BUCKET}/athena-results/${DATE}/run_athena_1`;
+    // One Athena day per provider (reconcile-run: `<runId>-<provider>`); this day has sandbox payouts only.
+    const prefix = `s3://${LAKE_BUCKET}/athena-results/${DATE}/run_athena_1-sandbox`;
     expect(classification).toMatch(new RegExp(`^UNLOAD \\(.*\\) TO '${prefix}/classification/' WITH`, 's'));
     expect(orphans).toMatch(new RegExp(`^UNLOAD \\(.*\\) TO '${prefix}/orphans/' WITH`, 's'));
     for (const sql of athena.statements) expect(sql).toContain(`"${DATABASE}"."payouts" WHERE day = '${DATE}'`);
