@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv, s3Client } from '../adapters/aws-clients';
 import { AuditTrail } from '../adapters/audit-trail';
+import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { InboxRepository } from '../adapters/inbox-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
@@ -25,13 +26,25 @@ function dependencies(): ProcessDeps {
   const auditTable = requiredEnv(ENV.auditTable);
   // One trail for the payouts' transitions and the exceptions this job opens.
   const audit = new AuditTrail(client, auditTable);
+  const exceptions = new ExceptionsRepository(client, operationsTable, {
+    audit,
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+  });
+  const payouts = new PayoutsRepository({
+    client,
+    payoutsTable,
+    ledgerTable: requiredEnv(ENV.ledgerTable),
+    auditTable,
+  });
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), requiredEnv(ENV.evidenceBucket)),
-    payouts: new PayoutsRepository({ client, payoutsTable, ledgerTable: requiredEnv(ENV.ledgerTable), auditTable }),
-    exceptions: new ExceptionsRepository(client, operationsTable, {
-      audit,
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
-    }),
+    payouts,
+    exceptions,
+    // A batch item failed by its provider joins its batch's exception group (app/batches/batch-item-failures.ts).
+    batchFailures: {
+      groups: new BatchExceptionGroups(client, operationsTable, exceptions),
+      getPayoutById: (payoutId) => payouts.getPayoutById(payoutId),
+    },
     rechecks: new RecheckMarkers(client, operationsTable),
     // The queue's maxReceiveCount: CDK passes the real value (ENV.webhookMaxReceiveCount).
     maxReceiveCount: Number(process.env[ENV.webhookMaxReceiveCount] ?? QUEUE_MAX_RECEIVE_COUNT),

@@ -8,6 +8,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { dynamoDocumentClient, requiredEnv } from '../adapters/aws-clients';
+import { AuditTrail } from '../adapters/audit-trail';
+import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
+import { ExceptionsRepository } from '../adapters/exceptions-repository';
+import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
 import { secretsManagerLoader } from '../adapters/providers/secrets-manager-loader';
@@ -51,19 +55,33 @@ function logProviderRetry(details: {
 
 /** Built once per cold start; a missing variable crashes the cold start (a deployment bug). */
 function submitterDeps(): SubmitterDeps {
-  deps ??= {
-    repository: new PayoutsRepository({
-      client: dynamoDocumentClient(),
-      payoutsTable: requiredEnv(ENV.payoutsTable),
-      ledgerTable: requiredEnv(ENV.ledgerTable),
-      auditTable: requiredEnv(ENV.auditTable),
-    }),
+  if (deps !== undefined) return deps;
+  const client = dynamoDocumentClient();
+  const payoutsTable = requiredEnv(ENV.payoutsTable);
+  const auditTable = requiredEnv(ENV.auditTable);
+  const repository = new PayoutsRepository({
+    client,
+    payoutsTable,
+    ledgerTable: requiredEnv(ENV.ledgerTable),
+    auditTable,
+  });
+  const exceptions = new ExceptionsRepository(client, requiredEnv(ENV.operationsTable), {
+    audit: new AuditTrail(client, auditTable),
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+  });
+  deps = {
+    repository,
     providers: providersFromEnv(process.env, {
       sandbox: { onRetry: logProviderRetry },
       stripe: { onRetry: logProviderRetry },
       loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),
     }),
     nowIso: () => new Date().toISOString(),
+    // A refused batch item joins its batch's exception group (app/batches/batch-item-failures.ts).
+    batchFailures: {
+      groups: new BatchExceptionGroups(client, requiredEnv(ENV.operationsTable), exceptions),
+      getPayoutById: (payoutId) => repository.getPayoutById(payoutId),
+    },
   };
   return deps;
 }

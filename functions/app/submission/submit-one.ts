@@ -5,6 +5,7 @@ import type { Actor, Payout, TransitionCommand, TransitionResult } from '../../d
 import type { ProviderPort, ProviderSubmission } from '../../domain/provider-port';
 import type { MappedProviderState } from '../../domain/provider-status';
 import type { Destination } from '../../domain/recipient';
+import { countFailedBatchItem, type FailedItemDeps } from '../batches/batch-item-failures';
 
 /**
  * One submission: read the payout, send it to its provider with the payout id as the idempotency
@@ -44,6 +45,8 @@ export interface SubmitterDeps {
   providers: Readonly<Record<string, ProviderPort>>;
   /** ISO 8601 UTC; injected so tests control time. */
   nowIso: () => string;
+  /** Where a refused batch item is counted (batches/batch-item-failures.ts); absent: not counted. */
+  batchFailures?: FailedItemDeps;
 }
 
 export const SUBMITTER_ACTOR: Actor = { kind: 'system', id: 'submit-payout' };
@@ -106,6 +109,9 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
       statusReason: `${answer.reasonCode}: ${answer.reason}`,
     });
     checkResult(result, payoutId, 'submission_rejected');
+    // A refused batch item joins its batch's group; a duplicate is a redelivery after a crash before the count.
+    if (result.kind === 'applied' || result.kind === 'duplicate')
+      await countFailedBatchItem(deps.batchFailures, result.kind === 'applied' ? result.payout : { payoutId }, now);
     return { kind: 'rejected', payoutId, reasonCode: answer.reasonCode, transition: result.kind };
   }
   const now = deps.nowIso();

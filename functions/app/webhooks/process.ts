@@ -2,6 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { ExceptionsStore } from '../../adapters/exceptions-repository';
 import type { InboxEvent, InboxStore } from '../../adapters/inbox-repository';
 import type { RecheckStore } from '../../adapters/recheck-markers';
+import { countFailedBatchItem, type FailedItemDeps } from '../batches/batch-item-failures';
 import { parseWebhookMessage, type WebhookMessage } from '../../adapters/webhook-queue';
 import { exceptionIdFor, openException } from '../../domain/exceptions';
 import type { Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
@@ -63,6 +64,8 @@ export interface ProcessDeps {
   /** The queue's redrive policy maxReceiveCount (contracts.md: 5). */
   maxReceiveCount: number;
   nowMs(): number;
+  /** Where a batch item failed by its provider is counted (batches/batch-item-failures.ts); absent: not counted. */
+  batchFailures?: FailedItemDeps;
 }
 
 export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
@@ -163,8 +166,11 @@ async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: Transi
       // exception owner are looked at, so the usual webhook costs nothing extra here.
       if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
         await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
+      if (result.to === 'failed') await countFailedBatchItem(deps.batchFailures, result.payout, nowIso);
       break;
     case 'duplicate':
+      // A redelivery after a crash between the transition and its count: count it now (idempotent).
+      if (mapped.event === 'provider_failed') await countFailedBatchItem(deps.batchFailures, { payoutId }, nowIso);
       break;
     case 'stale':
       if (isCanceledButLive(result.payout, mapped.event))
