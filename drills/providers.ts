@@ -200,10 +200,10 @@ async function main(): Promise<boolean> {
     const rowOf = (t: Traced) => rows.find((r) => r['payout_id'] === t.payoutId);
     for (const t of traced) log(`  reconciliation.csv ${t.leg.provider} ${t.payoutId}: ${rowOf(t)?.['match_status']}`);
 
-    attach('trace', {
-      date,
-      run: { run_id: run?.['run_id'], state: run?.['state'], counts: run?.['counts'], providers: run?.['providers'] },
-      payouts: traced.map((t) => ({
+    // Not `trace` (the pack's one traced payout is ledger-mismatch's): one row per provider, and the run.
+    attach(
+      'provider_legs',
+      traced.map((t) => ({
         provider: t.leg.provider,
         corridor: `${t.leg.destination['country']}/${t.leg.currency}/${t.leg.destination['method']}`,
         payout_id: t.payoutId,
@@ -213,6 +213,13 @@ async function main(): Promise<boolean> {
         status: t.status,
         report_row: rowOf(t) ?? null,
       })),
+    );
+    attach('reconciliation_run', {
+      date,
+      run_id: run?.['run_id'],
+      state: run?.['state'],
+      counts: run?.['counts'],
+      providers: run?.['providers'],
       exports_request_id: exported.requestId,
     });
 
