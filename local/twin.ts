@@ -129,6 +129,12 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       health: () => ({ ready: health.ready, body: health.body() }),
       inventory: () => (twin ? twinInventory(twin) : { starting: true }),
       clock: clockControl,
+      providerState: async (provider, reference, state) => {
+        const standIn = twin?.providerStandIns[provider];
+        if (standIn === undefined) return false;
+        await standIn.setState(reference, state);
+        return true;
+      },
       identity: async (request, requestId) =>
         identity === undefined ? undefined : identityEndpoint(identity, request, requestId),
     },
@@ -190,6 +196,7 @@ export async function startLocalTwin(options: TwinOptions = {}): Promise<Twin> {
       apiUrl: api.url,
       webhookSecretsFile: config.env[ENV.webhookSecretsFile] ?? './config/webhook-secrets.local.json',
       stateDir: dirs.root,
+      nowMs: () => clock.nowMs(),
     });
     stoppers.push(() => providerStandIns.stop());
     phase(`provider stand-ins ready: ${Object.keys(providerStandIns.byProvider).join(', ')}`);

@@ -53,6 +53,11 @@ export interface ApiBackend {
   health(): { ready: boolean; body: unknown };
   inventory(): unknown;
   clock: ClockBackend;
+  /**
+   * POST /.twin/providers/<provider>/state: a provider stand-in moves one of its payouts and sends its signed
+   * webhook (drills/providers.ts). False: no stand-in of that name.
+   */
+  providerState(provider: string, providerReference: string, state: string): Promise<boolean>;
 }
 
 type ErrorType =
@@ -246,6 +251,39 @@ async function clockRequest(
   }
 }
 
+const PROVIDER_STATE_PATH = /^\/\.twin\/providers\/([^/]+)\/state$/;
+
+/** `{"provider_reference": "…", "state": "…"}`: the stand-in's own state names (local/providers/<provider>/). */
+async function providerStateRequest(
+  backend: ApiBackend,
+  provider: string,
+  request: IncomingMessage,
+  requestId: string,
+): Promise<HttpResponse> {
+  const body = await readBody(request);
+  let parsed: { provider_reference?: unknown; state?: unknown } = {};
+  try {
+    parsed = JSON.parse(body?.toString('utf8') ?? '') as typeof parsed;
+  } catch {
+    // Falls through to the field checks below.
+  }
+  for (const field of ['provider_reference', 'state'] as const)
+    if (typeof parsed?.[field] !== 'string' || parsed[field] === '')
+      return errorResponse(
+        400,
+        'invalid_request_error',
+        'invalid_body',
+        `${field} must be a string`,
+        requestId,
+        'terminal',
+        field,
+      );
+  const moved = await backend.providerState(provider, parsed.provider_reference as string, parsed.state as string);
+  if (!moved)
+    return errorResponse(404, 'not_found_error', 'provider_not_found', `no stand-in for ${provider}`, requestId);
+  return jsonResponse(200, { provider, provider_reference: parsed.provider_reference, state: parsed.state }, requestId);
+}
+
 async function handle(
   backend: ApiBackend,
   getTable: () => RouteTable | undefined,
@@ -282,6 +320,9 @@ async function handle(
       requestId,
       'retryable',
     );
+  const providerState = PROVIDER_STATE_PATH.exec(url.pathname);
+  if (providerState && method === 'POST')
+    return providerStateRequest(backend, decodeURIComponent(providerState[1]!), request, requestId);
   const scheduleRun = SCHEDULE_RUN_PATH.exec(url.pathname);
   if (scheduleRun && method === 'POST') {
     try {

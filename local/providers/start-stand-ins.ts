@@ -20,13 +20,16 @@ export async function startProviderStandIns(options: {
   apiUrl: string;
   webhookSecretsFile: string;
   stateDir: string;
+  nowMs: () => number;
 }): Promise<ProviderStandIns> {
   const credentials = existsSync(LOCAL_CREDENTIALS_FILE)
     ? (JSON.parse(readFileSync(LOCAL_CREDENTIALS_FILE, 'utf8')) as Record<string, Record<string, string>>)
     : {};
   const webhookSecretsFile = resolve(REPO_ROOT, options.webhookSecretsFile);
   const started = await Promise.all(
-    STAND_INS.map((standIn) => standIn.start({ apiUrl: options.apiUrl, webhookSecretsFile, credentials })),
+    STAND_INS.map((standIn) =>
+      standIn.start({ apiUrl: options.apiUrl, webhookSecretsFile, credentials, nowMs: options.nowMs }),
+    ),
   );
   const credentialsFile = join(options.stateDir, 'provider-credentials.json');
   const entries = Object.fromEntries(started.map((standIn) => [standIn.provider, standIn.credentials]));

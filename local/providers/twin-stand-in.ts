@@ -6,6 +6,11 @@ export interface TwinStandInContext {
   readonly webhookSecretsFile: string;
   /** The twin's credentials file, when the developer has one (config/provider-credentials.local.json). */
   readonly credentials: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * The twin's clock (POST /.twin/clock/advance moves it): a stand-in dates its payouts, reports and signed
+   * webhooks by it, so a day the functions reconcile is the day the stand-in reports.
+   */
+  readonly nowMs: () => number;
 }
 
 export interface StartedTwinStandIn {

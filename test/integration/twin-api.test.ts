@@ -306,6 +306,31 @@ describe('the twin clock', () => {
   });
 });
 
+describe('the provider stand-ins’ control (POST /.twin/providers/<provider>/state)', () => {
+  const post = (provider: string, body: string) =>
+    echo(`/.twin/providers/${provider}/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+
+  it.each([
+    ['no provider_reference', JSON.stringify({ state: 'booked' }), 'provider_reference'],
+    ['an empty state', JSON.stringify({ provider_reference: 'X', state: '' }), 'state'],
+    ['a body that is not JSON', 'state=booked', 'provider_reference'],
+  ])('refuses %s with 400 and its param', async (_name, body, param) => {
+    const refused = await post('adyen', body);
+    expect(refused.response.status).toBe(400);
+    expect(refused.json.error).toMatchObject({ code: 'invalid_body', category: 'terminal', param });
+  });
+
+  it('answers 404 for a provider with no stand-in', async () => {
+    const missing = await post('sandbox', JSON.stringify({ provider_reference: 'X', state: 'paid' }));
+    expect(missing.response.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: 'provider_not_found', type: 'not_found_error' });
+  });
+});
+
 describe('restart', () => {
   it('keeps tables, items and the issuer key; creating resources again is idempotent', async () => {
     await twin.clients.dynamodb.send(

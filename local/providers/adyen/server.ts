@@ -15,8 +15,11 @@ import {
   ADYEN_LIST_PAGE_SIZE_MAX,
   type AdyenTransferInfo,
 } from '../../../functions/adapters/providers/adyen-api';
+import { STAND_IN_REPORT_PATHS } from '../../../functions/adapters/reconciliation/provider-report-sources';
 import { readBody } from '../../sandbox/http';
 import * as errors from './errors';
+import { renderAccountingReport } from './report';
+import { accountingReportRowsOf } from './report-rows';
 import { AdyenBooks } from './store';
 import { validateTransferInfo } from './validate';
 
@@ -79,6 +82,10 @@ export async function startAdyenStandIn(options: AdyenStandInOptions): Promise<A
     );
     const url = new URL(incoming.url ?? '/', baseUrl);
     recorded.push({ method: incoming.method ?? 'GET', path: `${url.pathname}${url.search}`, headers, body });
+    // The day's accounting report (`?date=`): Adyen's report download, which the twin's reconciliation
+    // fetches without the Transfers API key (provider-report-sources.ts sends none for Adyen).
+    if (incoming.method === 'GET' && url.pathname === STAND_IN_REPORT_PATHS.adyen)
+      return sendReport(books, url, response);
     if (headers['x-api-key'] !== options.apiKey) return send(response, errors.unauthorized());
     const isCreate = incoming.method === 'POST' && url.pathname === '/transfers';
     const fault = takeFault(isCreate);
@@ -192,6 +199,15 @@ function list(books: AdyenBooks, url: URL, baseUrl: string): Answer {
   next.set('cursor', Buffer.from(String(offset + limit)).toString('base64url'));
   const links = offset + limit < matching.length ? { next: { href: `${baseUrl}/transfers?${next.toString()}` } } : {};
   return { status: 200, body: { data: page, _links: links } };
+}
+
+function sendReport(books: AdyenBooks, url: URL, response: ServerResponse): void {
+  const date = url.searchParams.get('date') ?? undefined;
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    return send(response, errors.validation('date must be YYYY-MM-DD', 'date', date));
+  const text = renderAccountingReport(accountingReportRowsOf(books.all(), date));
+  response.writeHead(200, { 'content-type': 'text/csv', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }
 
 function send(response: ServerResponse, answer: Answer): void {

@@ -21,7 +21,7 @@ export const adyenTwinStandIn: TwinStandIn = {
     const secrets = JSON.parse(readFileSync(context.webhookSecretsFile, 'utf8')) as { adyen?: string[] };
     const hmacKeyHex = secrets.adyen?.[0];
     if (hmacKeyHex === undefined) throw new Error(`${context.webhookSecretsFile} holds no adyen HMAC key`);
-    const standIn = await startAdyenStandIn({ apiKey });
+    const standIn = await startAdyenStandIn({ apiKey, now: () => new Date(context.nowMs()) });
     const target = { url: `${context.apiUrl}/webhooks/adyen`, hmacKeyHex };
     return {
       provider: 'adyen',

@@ -13,6 +13,7 @@ import {
   PAYPAL_SENDER_ITEM_ID_CHARS_MAX,
   type PaypalCreatePayoutRequest,
 } from '../../../functions/adapters/providers/paypal-api';
+import { STAND_IN_REPORT_PATHS } from '../../../functions/adapters/reconciliation/provider-report-sources';
 import {
   invalidClient,
   invalidToken,
@@ -22,6 +23,8 @@ import {
   STATUS_ERRORS,
   validationError,
 } from './errors';
+import { renderPaypalReport } from './report';
+import { paypalReportRowsOf } from './report-rows';
 import { PaypalBooks } from './store';
 import { PaypalWebhooks, type PaypalWebhookOptions } from './webhooks';
 
@@ -31,6 +34,11 @@ export const STANDIN_BODY_BYTES_MAX = 8 * 1024 * 1024;
 export const TOKEN_LIFETIME_SECONDS_DEFAULT = 32_400;
 export const CERT_PATH = '/v1/notifications/certs/CERT-standin-test';
 export const TEST_BATCHES_PATH = '/v1/test/batches';
+/**
+ * The day's Transaction Detail Report (`?date=YYYY-MM-DD`), what PayPal drops on SFTP in production:
+ * no OAuth token, as SFTP has none (functions/adapters/reconciliation/provider-report-sources.ts).
+ */
+export const TEST_REPORT_PATH = STAND_IN_REPORT_PATHS.paypal;
 const AMOUNT_PATTERN = /^\d{1,13}(\.\d{1,3})?$/;
 
 export type StandInFault =
@@ -132,6 +140,7 @@ async function handle(state: StandInState, request: IncomingMessage, response: S
   if (request.method === 'GET' && url.pathname === CERT_PATH) return sendText(response, state.webhooks!.chainPem());
   if (request.method === 'GET' && url.pathname === TEST_BATCHES_PATH)
     return send(response, 200, state.books.batchIds());
+  if (request.method === 'GET' && url.pathname === TEST_REPORT_PATH) return sendReport(state, url, response);
   if (request.method === 'POST' && url.pathname === PAYPAL_PATHS.token) return token(state, headers, body, response);
   if (!authorized(state, headers)) return send(response, 401, invalidToken);
   const fault = takeStatusFault(state);
@@ -342,9 +351,18 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-function sendText(response: ServerResponse, text: string): void {
-  response.writeHead(200, { 'content-type': 'application/x-pem-file', 'content-length': Buffer.byteLength(text) });
+function sendText(response: ServerResponse, text: string, contentType = 'application/x-pem-file'): void {
+  response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+function sendReport(state: StandInState, url: URL, response: ServerResponse): void {
+  const date = url.searchParams.get('date') ?? undefined;
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    return send(response, 400, validationError('date', 'INVALID_PARAMETER_SYNTAX', 'date must be YYYY-MM-DD.'));
+  const rows = paypalReportRowsOf(state.books.reportItems(), date);
+  const reportDate = `${date ?? new Date(state.nowMs()).toISOString().slice(0, 10)}T00:00:00Z`;
+  sendText(response, renderPaypalReport(rows, reportDate), 'text/csv');
 }
 
 async function closeServer(server: Server, state: StandInState): Promise<void> {

@@ -133,6 +133,16 @@ export class PaypalBooks {
     return [...this.batches.keys()];
   }
 
+  /** Every item with its batch's creation time, oldest first: what the stand-in's TRR renders. */
+  reportItems(): { item: PaypalItem; createdAt: string; canceled: boolean }[] {
+    return [...this.batches.values()].flatMap((batch) =>
+      batch.itemIds.map((id) => {
+        const item = this.items.get(id)!;
+        return { item: this.itemView(item), createdAt: batch.header.time_created!, canceled: item.canceled === true };
+      }),
+    );
+  }
+
   /** A batch is PENDING until every item left PENDING, then SUCCESS ("processed"), as PayPal derives it. */
   private batchStatus(batch: MutableBatch): string {
     const states = batch.itemIds.map((id) => this.items.get(id)!.transaction_status);

@@ -31,6 +31,7 @@ export const paypalTwinStandIn: TwinStandIn = {
       webhookId,
       webhookUrl: `${context.apiUrl}/webhooks/paypal`,
       certUrl,
+      nowMs: context.nowMs,
     });
     return {
       provider: 'paypal',

@@ -20,6 +20,7 @@ export const stripeTwinStandIn: TwinStandIn = {
       secretKey,
       webhookUrl: `${context.apiUrl}/webhooks/stripe`,
       webhookSecret,
+      nowSeconds: () => Math.floor(context.nowMs() / 1000),
     });
     return {
       provider: 'stripe',

@@ -1,6 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutItem } from '../../../functions/adapters/payout-items';
+import { PAYPAL_PATHS } from '../../../functions/adapters/providers/paypal-api';
+import { providerReportSources } from '../../../functions/adapters/reconciliation/provider-report-sources';
 import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
 import type { ProviderReportSource } from '../../../functions/app/reconciliation/provider-reports';
 import type { Payout } from '../../../functions/domain/payout';
@@ -9,7 +15,9 @@ import type { ReportRow } from '../../../functions/domain/reconciliation/report'
 import { renderStripeReport } from '../../../functions/domain/reconciliation/stripe-report';
 import { ENV } from '../../../functions/shared/names';
 import { renderAccountingReport } from '../../../local/providers/adyen/report';
+import { startAdyenStandIn, type AdyenStandInServer } from '../../../local/providers/adyen/server';
 import { renderPaypalReport } from '../../../local/providers/paypal/report';
+import { startPaypalStandIn, type PaypalStandIn } from '../../../local/providers/paypal/server';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { DATE, bytesOf, csvObjects, payout, reportCsv, rowFor } from '../../support/reconciliation-fixtures';
 import { exceptionItems, runDependenciesOn } from './run-harness';
@@ -143,3 +151,128 @@ describe('a day at four providers, each against its own report', () => {
     ]);
   });
 });
+
+// The twin's reconciliation reads PayPal's and Adyen's day from their stand-ins (STAND_IN_REPORT_PATHS): each
+// renders its own state in its own format, so a payout each paid matches its row instead of missing_at_provider.
+describe('the PayPal and Adyen stand-ins serve the day’s report from their own state', () => {
+  const DAY = '2026-11-25';
+  const dayClockMs = Date.parse(`${DAY}T09:00:00Z`);
+  let paypal: PaypalStandIn;
+  let adyen: AdyenStandInServer;
+  let paidAt: { paypal: string; adyen: string };
+
+  beforeAll(async () => {
+    paypal = await startPaypalStandIn({
+      clientId: 'cid',
+      clientSecret: 'csecret',
+      webhookId: 'WH-1',
+      nowMs: () => dayClockMs,
+    });
+    adyen = await startAdyenStandIn({ apiKey: 'adyen-key', now: () => new Date(dayClockMs) });
+    paidAt = {
+      paypal: await paidAtPaypal(paypal, 'po_000041', '12.34'),
+      adyen: paidAtAdyen(adyen, 'po_000042', 5_678),
+    };
+  });
+  afterAll(async () => Promise.all([paypal?.close(), adyen?.close()]));
+
+  it('matches a paid PayPal item and a booked Adyen transfer against their stand-ins’ rows', async () => {
+    const client = emulators.clients.documentClient;
+    const created = `${DAY}T09:00:00.000Z`;
+    const ours = [
+      payout(41, { provider: 'paypal', providerReference: paidAt.paypal, amountMinor: 1_234, feeMinor: 0 }),
+      payout(42, { provider: 'adyen', providerReference: paidAt.adyen, amountMinor: 5_678, feeMinor: 0 }),
+    ].map((p) => ({ ...p, createdAt: created, batchId: undefined }));
+    for (const p of ours)
+      await client.send(new PutCommand({ TableName: emulators.env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+    const credentialsFile = join(await mkdtemp(join(tmpdir(), 'stand-in-reports-')), 'credentials.json');
+    await writeFile(
+      credentialsFile,
+      JSON.stringify({ paypal: { base_url: paypal.baseUrl }, adyen: { base_url: adyen.baseUrl } }),
+    );
+    const reports = providerReportSources({
+      providers: ['paypal', 'adyen'],
+      sandboxUrl: 'http://127.0.0.1:9',
+      credentialsFile,
+      s3: {} as S3Client,
+      evidenceBucket: 'unused',
+    });
+    const run = await runReconciliation({ ...deps, reports }, DAY, 'cli');
+    expect(run.state).toBe('succeeded');
+    const lines = csvObjects((await deps.store.readExportFile(DAY, 'reconciliation.csv')).toString('utf8'));
+    const cells = lines.map((l) => [l.provider, l.payout_id, l.provider_reference, l.match_status].join(' '));
+    expect(cells.sort()).toEqual([
+      `adyen po_000042 ${paidAt.adyen} matched`,
+      `paypal po_000041 ${paidAt.paypal} matched`,
+    ]);
+    expect(run.providers?.filter((p) => p.provider !== 'sandbox' && p.provider !== 'stripe')).toEqual([
+      expect.objectContaining({ provider: 'paypal', reportFormat: 'paypal_trr', reportRows: 1, matched: 1 }),
+      expect.objectContaining({ provider: 'adyen', reportFormat: 'adyen_accounting', reportRows: 1, matched: 1 }),
+    ]);
+  });
+
+  it('renders only the asked day, and refuses a date that is not one', async () => {
+    const other = await fetch(`${paypal.baseUrl}/v1/test/reports/trr?date=2026-11-26`);
+    expect((await other.text()).split('\r\n').filter((l) => l.startsWith('"SB"'))).toEqual([]);
+    const adyenOther = await fetch(
+      `${adyen.baseUrl}/v1/test/reports/balanceplatform_accounting_report?date=2026-11-26`,
+    );
+    expect((await adyenOther.text()).trim().split('\n')).toHaveLength(1);
+    expect((await fetch(`${paypal.baseUrl}/v1/test/reports/trr?date=yesterday`)).status).toBe(400);
+    expect((await fetch(`${adyen.baseUrl}/v1/test/reports/balanceplatform_accounting_report?date=x`)).status).toBe(422);
+  });
+});
+
+/** Creates one item through the stand-in's API as our adapter does, then PayPal pays it: its payout_item_id. */
+async function paidAtPaypal(standIn: PaypalStandIn, payoutId: string, value: string): Promise<string> {
+  const basic = Buffer.from('cid:csecret').toString('base64');
+  const token = await fetch(`${standIn.baseUrl}${PAYPAL_PATHS.token}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const auth = { authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` };
+  const created = await fetch(`${standIn.baseUrl}${PAYPAL_PATHS.payouts}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'paypal-request-id': payoutId },
+    body: JSON.stringify({
+      sender_batch_header: { sender_batch_id: payoutId },
+      items: [
+        {
+          recipient_type: 'EMAIL',
+          amount: { value, currency: 'USD' },
+          receiver: 'r@example.com',
+          sender_item_id: payoutId,
+        },
+      ],
+    }),
+  });
+  const batchId = ((await created.json()) as { batch_header: { payout_batch_id: string } }).batch_header
+    .payout_batch_id;
+  const batch = await fetch(`${standIn.baseUrl}${PAYPAL_PATHS.batch(batchId)}`, { headers: auth });
+  const itemId = ((await batch.json()) as { items: { payout_item_id: string }[] }).items[0]!.payout_item_id;
+  await standIn.controls.setState(itemId, 'SUCCESS');
+  return itemId;
+}
+
+/** A bank transfer Adyen received, then booked: its transfer id. */
+function paidAtAdyen(standIn: AdyenStandInServer, payoutId: string, valueMinor: number): string {
+  const transfer = standIn.books.create(
+    {
+      amount: { currency: 'USD', value: valueMinor },
+      balanceAccountId: 'BA00000000000000000000001',
+      category: 'bank',
+      counterparty: {
+        bankAccount: {
+          accountHolder: { fullName: 'R' },
+          accountIdentification: { type: 'usLocal', accountNumber: '123456789', routingNumber: '011000015' },
+        },
+      },
+      priority: 'regular',
+      reference: payoutId,
+    },
+    payoutId,
+  );
+  standIn.books.setStatus(transfer.id, 'booked');
+  return transfer.id;
+}
