@@ -1,6 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { UPLOAD_KEY_PREFIX, UPLOAD_RETENTION_DAYS } from '../../functions/shared/batch-uploads';
+import {
+  BATCH_ITEMS_KEY_PREFIX,
+  BATCH_ITEMS_RETENTION_DAYS,
+  UPLOAD_KEY_PREFIX,
+  UPLOAD_RETENTION_DAYS,
+} from '../../functions/shared/batch-uploads';
 import { functionByName, loadStack, ofType, resources, template } from './support/stack-fixture';
 
 // Template assertions for batch files (docs/batch-uploads.md): the uploads bucket is private, TLS
@@ -35,7 +40,8 @@ describe('BatchUploadsBucket', () => {
     });
   });
 
-  it(`expires uploads after UPLOAD_RETENTION_DAYS (${UPLOAD_RETENTION_DAYS}) days`, () => {
+  // The accepted batches' item objects (batches/) live as long as the 30-day batch identity they back.
+  it(`expires uploads after UPLOAD_RETENTION_DAYS (${UPLOAD_RETENTION_DAYS}) days, item objects after ${BATCH_ITEMS_RETENTION_DAYS}`, () => {
     expect(resources['BatchUploadsBucket']!.Properties.LifecycleConfiguration).toEqual({
       Rules: [
         {
@@ -43,6 +49,12 @@ describe('BatchUploadsBucket', () => {
           Prefix: UPLOAD_KEY_PREFIX,
           ExpirationInDays: UPLOAD_RETENTION_DAYS,
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+        {
+          Id: 'expire-batch-items',
+          Prefix: BATCH_ITEMS_KEY_PREFIX,
+          ExpirationInDays: BATCH_ITEMS_RETENTION_DAYS,
           Status: 'Enabled',
         },
       ],
