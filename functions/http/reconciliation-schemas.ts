@@ -135,6 +135,26 @@ export const reconciliationRunSchema = z.object({
         'of the answer): report rows, payouts and ledger entries read, rows written, matched, unmatched, ' +
         'exceptions opened, and the count per mismatch category',
     ),
+  providers: z
+    .array(
+      z.object({
+        provider: z.string(),
+        reportFormat: z.string().describe('`none`: the provider had payouts of the day and no report source'),
+        reportKey: z.string().optional(),
+        reportRows: count,
+        payouts: count,
+        exceptions: count,
+        rows: count,
+        matched: count,
+        unmatched: count,
+      }),
+    )
+    .optional()
+    .describe(
+      "Each provider's part of the run, in the registry's order, as the engine writes it (camelCase, like " +
+        '`counts`): its report, rows, payouts, and what it added to the counts. Absent on runs recorded before ' +
+        'runs were split by provider',
+    ),
   manifest_key: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), line: z.number().int().optional() }).optional(),
 });

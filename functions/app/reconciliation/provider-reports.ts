@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
-import type { ProviderReportSource } from '../../adapters/reconciliation/provider-report-sources';
+import {
+  ProviderReportMissingError,
+  type ProviderReportSource,
+} from '../../adapters/reconciliation/provider-report-sources';
 import { evidenceKey, providerReportKey, type ExportPublisher } from '../../adapters/reconciliation/export-store';
 import {
   needsTranslation,
@@ -52,6 +55,7 @@ export async function landReports(
   work: string,
   store: Pick<ExportPublisher, 'putEvidence'>,
   failing: FailingReport,
+  absent?: ProviderReportMissingError[],
 ): Promise<LandedReport[]> {
   const landed: LandedReport[] = [];
   for (const source of sources) {
@@ -59,7 +63,13 @@ export async function landReports(
     const dir = join(work, 'providers', source.provider);
     mkdirSync(dir, { recursive: true });
     const rawPath = join(dir, rawReportFileName(source.format));
-    await pipeline(Readable.from(await source.fetchReport(date)), createWriteStream(rawPath));
+    const bytes = await source.fetchReport(date).catch((error: unknown) => {
+      // Whether a missing report matters depends on the day's payouts, known after the split (run.ts).
+      if (absent !== undefined && error instanceof ProviderReportMissingError) return absent.push(error);
+      throw error;
+    });
+    if (typeof bytes === 'number') continue;
+    await pipeline(Readable.from(bytes), createWriteStream(rawPath));
     const translated = needsTranslation(source.format);
     // The raw bytes land first: a report its parser refuses is kept as the evidence of its exception.
     const rawKey = translated

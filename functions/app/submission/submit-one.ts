@@ -99,21 +99,7 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
 
   const answer = await provider.submit(toSubmission(payout, destination));
   const base = { payoutId, source: 'submitter' as const, sourceRef, actor: SUBMITTER_ACTOR };
-  if (answer.kind === 'rejected') {
-    const now = deps.nowIso();
-    const result = await deps.repository.applyTransition({
-      ...base,
-      event: 'submission_rejected',
-      occurredAt: now,
-      recordedAt: now,
-      statusReason: `${answer.reasonCode}: ${answer.reason}`,
-    });
-    checkResult(result, payoutId, 'submission_rejected');
-    // A refused batch item joins its batch's group; a duplicate is a redelivery after a crash before the count.
-    if (result.kind === 'applied' || result.kind === 'duplicate')
-      await countFailedBatchItem(deps.batchFailures, result.kind === 'applied' ? result.payout : { payoutId }, now);
-    return { kind: 'rejected', payoutId, reasonCode: answer.reasonCode, transition: result.kind };
-  }
+  if (answer.kind === 'rejected') return rejectSubmission(deps, base, answer);
   const now = deps.nowIso();
   // Always `provider_accepted`, even when a replay shows a later state: later states arrive by
   // webhook or the poller, each with its own event id, and the lifecycle table orders them.
@@ -262,4 +248,26 @@ export function toSubmission(payout: Payout, destination: Destination): Provider
     // Tenant metadata is passed through; `payout_id` (added by the adapter) always wins.
     metadata: { ...(payout.metadata ?? {}), tenant_id: payout.tenantId },
   };
+}
+
+/** The provider refused the payout: it fails with the provider's reason, and a batch item joins its group. */
+async function rejectSubmission(
+  deps: SubmitterDeps,
+  base: Pick<TransitionCommand, 'payoutId' | 'source' | 'sourceRef' | 'actor'>,
+  answer: { reasonCode: string; reason: string },
+): Promise<SubmissionOutcome> {
+  const { payoutId } = base;
+  const now = deps.nowIso();
+  const result = await deps.repository.applyTransition({
+    ...base,
+    event: 'submission_rejected',
+    occurredAt: now,
+    recordedAt: now,
+    statusReason: `${answer.reasonCode}: ${answer.reason}`,
+  });
+  checkResult(result, payoutId, 'submission_rejected');
+  // A refused batch item joins its batch's group; a duplicate is a redelivery after a crash before the count.
+  if (result.kind === 'applied' || result.kind === 'duplicate')
+    await countFailedBatchItem(deps.batchFailures, result.kind === 'applied' ? result.payout : { payoutId }, now);
+  return { kind: 'rejected', payoutId, reasonCode: answer.reasonCode, transition: result.kind };
 }

@@ -157,16 +157,25 @@ async function locate(
   return { kind: 'located', event: { provider, providerEventId, stored, mapped, payoutId, nowIso } };
 }
 
+async function ownApplied(
+  deps: ProcessDeps,
+  { provider, providerEventId, payoutId, nowIso }: LocatedEvent,
+  result: Extract<TransitionResult, { kind: 'applied' }>,
+): Promise<void> {
+  // The answer a long_pending exception was waiting for: close it. Only payouts showing an
+  // exception owner are looked at, so the usual webhook costs nothing extra here.
+  if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+    await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
+  // A batch item failed by its provider joins its batch's exception group (batches/batch-item-failures.ts).
+  if (result.to === 'failed') await countFailedBatchItem(deps.batchFailures, result.payout, nowIso);
+}
+
 /** Each outcome that needs a person gets its owned exception; a closed wait closes its long_pending. */
 async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: TransitionResult): Promise<void> {
   const { provider, providerEventId, stored, mapped, payoutId, nowIso } = event;
   switch (result.kind) {
     case 'applied':
-      // The answer a long_pending exception was waiting for: close it. Only payouts showing an
-      // exception owner are looked at, so the usual webhook costs nothing extra here.
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
-        await resolveLongPending(deps.exceptions, payoutId, `${provider}#${providerEventId}`, nowIso);
-      if (result.to === 'failed') await countFailedBatchItem(deps.batchFailures, result.payout, nowIso);
+      await ownApplied(deps, event, result);
       break;
     case 'duplicate':
       // A redelivery after a crash between the transition and its count: count it now (idempotent).

@@ -111,6 +111,8 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
         // What the status means to a reader and who a failure waits on (issue 11 §3).
         'status_copy',
         'failure_source',
+        // Every gate before funds move, open or released (issue 15, docs/compliance.md "Holds").
+        'holds',
       ].sort(),
     );
     expect(view.request_ids).toHaveLength(1);

@@ -6,7 +6,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutItem } from '../../../functions/adapters/payout-items';
 import { PAYPAL_PATHS } from '../../../functions/adapters/providers/paypal-api';
-import { providerReportSources } from '../../../functions/adapters/reconciliation/provider-report-sources';
+import {
+  ProviderReportMissingError,
+  providerReportSources,
+} from '../../../functions/adapters/reconciliation/provider-report-sources';
 import { runReconciliation, type RunDependencies } from '../../../functions/app/reconciliation/run';
 import type { ProviderReportSource } from '../../../functions/app/reconciliation/provider-reports';
 import type { Payout } from '../../../functions/domain/payout';
@@ -149,6 +152,34 @@ describe('a day at four providers, each against its own report', () => {
       ['po_000021', 'missing_at_provider'],
       ['po_000022', 'missing_at_provider'],
     ]);
+  });
+
+  // A registered provider whose report is not delivered: no payouts of the day → skipped (a stack that pays
+  // only through the sandbox must not fail every night on PayPal's report); payouts → the run waits for it.
+  const undelivered = (provider: ProviderReportSource['provider'], format: ProviderReportSource['format']) => ({
+    provider,
+    format,
+    fetchReport: async (): Promise<AsyncIterable<Uint8Array>> => {
+      throw new ProviderReportMissingError(provider, DATE, `s3://evidence/provider-deliveries/${provider}/`);
+    },
+  });
+
+  it('skips an undelivered report of a provider with no payouts that day, and waits for one that has some', async () => {
+    const quietDay = '2026-11-23';
+    const sources = [source('sandbox', 'settlement', reportCsv([])), undelivered('paypal', 'paypal_trr')];
+    const quiet = await runReconciliation({ ...deps, reports: sources }, quietDay, 'cli');
+    expect(quiet.state).toBe('succeeded');
+    expect(quiet.providers?.map((p) => p.provider)).toEqual(['sandbox']);
+    const late = runReconciliation(
+      { ...deps, reports: [deps.reports![0]!, undelivered('stripe', 'stripe_payouts_itemized')] },
+      DATE,
+      'cli',
+    );
+    await expect(late).rejects.toMatchObject({
+      code: 'provider_report_missing',
+      provider: 'stripe',
+      category: 'retryable',
+    });
   });
 });
 
