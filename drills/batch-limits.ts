@@ -25,6 +25,10 @@ const TENANT = 'drill-batches';
 const DRAIN_ITEMS = 100;
 /** 1 % of DRAIN_ITEMS fail at the provider (the sandbox's `failed` test IBAN: account_closed). */
 const FAILING_ITEMS = DRAIN_ITEMS / 100;
+/** Which of the drained items go to the sandbox's failing IBAN: spread evenly through the batch. */
+const FAILING_INDICES = new Set(
+  Array.from({ length: FAILING_ITEMS }, (_, i) => Math.floor(((i + 0.5) * DRAIN_ITEMS) / FAILING_ITEMS)),
+);
 const PAID_IBAN = 'DE89370400440532013000';
 const FAILED_IBAN = 'DE62370400440532013001';
 /** Small enough that DRAIN_ITEMS stay under the EUR threshold; the large batch's items are over it together. */
@@ -41,9 +45,11 @@ const CLOCK_MARGIN_SECONDS = 600;
 const log = (line: string) => console.log(`• ${line}`);
 type Json = Record<string, any>;
 
+const itemId = (index: number) => `item-${String(index).padStart(5, '0')}`;
+
 function item(index: number, iban = PAID_IBAN): Json {
   return {
-    sender_item_id: `item-${String(index).padStart(5, '0')}`,
+    sender_item_id: itemId(index),
     amount: ITEM_AMOUNT_MINOR,
     currency: 'EUR',
     destination: { country: 'DE', method: 'sepa', iban },
@@ -158,9 +164,7 @@ async function drainSmallBatch(
   run: string,
 ): Promise<Drained> {
   const senderBatchId = `drain-${run}`;
-  const failing = new Set(
-    Array.from({ length: FAILING_ITEMS }, (_, i) => Math.floor(((i + 0.5) * DRAIN_ITEMS) / FAILING_ITEMS)),
-  );
+  const failing = FAILING_INDICES;
   const items = [
     ...Array.from({ length: DRAIN_ITEMS }, (_, i) => item(i, failing.has(i) ? FAILED_IBAN : PAID_IBAN)),
     POLICY_GATED_ITEM,
@@ -263,9 +267,18 @@ async function drainSmallBatch(
         saw: rejected['data']?.map((it: Json) => [it['error']?.['code'], it['error']?.['category']]),
       },
       {
-        what: 'the rejected item is one grouped exception of its batch, listing the item',
-        expected: [[1, [POLICY_GATED_ITEM.sender_item_id]]],
-        saw: groups['data']?.map((g: Json) => [g['item_count'], g['items']?.map((m: Json) => m['sender_item_id'])]),
+        // One exception per failure source, not one per item: the provider's account_closed items (the
+        // recipient's) in one group, the item the fan-out rejected (compliance's corridor) in another.
+        what: 'failed items are grouped per failure source: the provider-failed ones, and the rejected one',
+        expected: [
+          ['batch_items_failed_recipient', FAILING_ITEMS, [...FAILING_INDICES].map((i) => itemId(i))],
+          ['batch_items_failed_compliance', 1, [POLICY_GATED_ITEM.sender_item_id]],
+        ],
+        saw: groups['data']?.map((g: Json) => [
+          g['category'],
+          g['item_count'],
+          g['items']?.map((m: Json) => m['sender_item_id']),
+        ]),
       },
       {
         what: 'a retry with the backend token is refused',

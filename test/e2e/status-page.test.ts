@@ -62,6 +62,9 @@ describe('GET /status on the twin', () => {
       'webhook_intake',
       'submission:sandbox',
       'submission:stripe',
+      // Issue 14: every provider the registry submits to is a component of its own.
+      'submission:paypal',
+      'submission:adyen',
       'reconciliation',
     ]);
     // A fresh twin never reconciled: like the alarm (missing data breaches), that is a missed night.
