@@ -69,7 +69,8 @@ function actionInput(
 ): CorrectionActionInput {
   const propose = PROPOSE_PATH.exec(path);
   const decide = DECIDE_PATH.exec(path);
-  const target = decodeURIComponent((propose ?? decide)?.[1] ?? '');
+  // Ids as sent: they have nothing to percent-decode, and a bad escape must be a 404, not a 500.
+  const target = (propose ?? decide)?.[1] ?? '';
   if (propose !== null ? !PAYOUT_ID_PATTERN.test(target) : decide === null || !CORRECTION_ID_PATTERN.test(target)) {
     throw notFound(propose !== null ? 'payout' : decide !== null ? 'correction' : 'route');
   }
@@ -140,7 +141,7 @@ async function read(
     }
   }
   const match = READ_PATH.exec(path);
-  const correctionId = decodeURIComponent(match?.[1] ?? '');
+  const correctionId = match?.[1] ?? '';
   if (match === null || !CORRECTION_ID_PATTERN.test(correctionId))
     throw notFound(match === null ? 'route' : 'correction');
   parseQuery(noQuerySchema, event.queryStringParameters);

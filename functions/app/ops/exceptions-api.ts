@@ -65,7 +65,8 @@ export async function exceptionsApi(
   const match = /^\/exceptions\/([^/]+)\/(assign|resolve)$/.exec(path);
   if (method !== 'POST' || match === null) throw notFound('route');
   requireScope(operator, 'exceptions:write');
-  const exceptionId = decodeURIComponent(match[1] ?? '');
+  // As sent, like the items route: an id has nothing to percent-decode, and a bad escape must be a 404, not a 500.
+  const exceptionId = match[1] ?? '';
   if (!EXCEPTION_ID_PATTERN.test(exceptionId)) throw notFound('exception');
   parseQuery(noQuerySchema, event.queryStringParameters);
   const change = { exceptionId, actor: operatorActor(operator), requestId, now: new Date(deps.nowMs()) };

@@ -58,7 +58,8 @@ export async function incidentsApi(
   parseQuery(noQuerySchema, event.queryStringParameters);
   const body = parseJsonBody(event, { bytesMax: OPS_BODY_BYTES_MAX, empty: 'refuse' });
   if (event.rawPath === '/ops/incidents') return open(deps, operator, key, body, requestId);
-  const incidentId = decodeURIComponent(RESOLVE_PATH.exec(event.rawPath)?.[1] ?? '');
+  // As sent: an id has nothing to percent-decode, and a bad escape must be a 404, not a 500.
+  const incidentId = RESOLVE_PATH.exec(event.rawPath)?.[1] ?? '';
   if (!INCIDENT_ID_PATTERN.test(incidentId)) throw notFound('incident');
   return resolve(deps, operator, { incidentId, key, body, requestId });
 }
