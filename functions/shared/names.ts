@@ -268,6 +268,8 @@ export const FUNCTION_NAMES = [
   'batch-uploads',
   'batches-api',
   'process-batch',
+  'screening-api',
+  'rescreen',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
