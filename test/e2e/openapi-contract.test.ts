@@ -59,6 +59,10 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   listBatchItems: ['cursor_invalid'],
   opsListBatchItems: ['cursor_invalid'],
   listExceptionItems: ['invalid_cursor'],
+  // Screening (issue 15): an opaque cursor belongs to its state's queue; a note's text rules (domain/text.ts).
+  listScreeningCases: ['invalid_cursor'],
+  clearScreeningCase: ['invalid_text'],
+  confirmScreeningCase: ['invalid_text'],
   // Text rules past what a pattern says (at least one visible character after NFC; domain/text.ts).
   rejectPayout: ['reason_invalid'],
   rejectReversal: ['reason_invalid'],
@@ -83,6 +87,11 @@ const SUCCESS_SHOWN_ELSEWHERE: Record<string, string> = {
   rejectReversal: 'test/integration/payouts/cancel-reversal.test.ts',
   // The fixture's corrections are approved by the first matching draw and rejected by another.
   approveCorrection: 'test/integration/corrections/corrections.test.ts',
+  // No screening case exists in the twin until a recipient hits the list, and the recipients routes that create
+  // one are another branch's: the fuzz reads and decides a well-formed id (404) until they land.
+  getScreeningCase: 'test/integration/compliance/screening-api.test.ts',
+  clearScreeningCase: 'test/integration/compliance/screening-api.test.ts',
+  confirmScreeningCase: 'test/integration/compliance/screening-api.test.ts',
 };
 
 const SECRETS = JSON.parse(

@@ -294,7 +294,9 @@ describe('schedules', () => {
       expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['ScheduleDlq', 'Arn'] } });
       expect(schedule.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
     }
-    expect(schedules).toHaveLength(2);
+    // The daily rescreen against the SDN list (issue 15; test/infra/stack-screening.test.ts).
+    expect(byTarget('rescreen')).toMatchObject({ ScheduleExpressionTimezone: 'UTC' });
+    expect(schedules).toHaveLength(3);
   });
 
   it('scheduled functions dead-letter failed asynchronous invocations', () => {
