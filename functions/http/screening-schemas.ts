@@ -47,6 +47,7 @@ export const screeningDecisionBodySchema = z
       charsMax: SCREENING_NOTE_CHARS_MAX,
       trim: true,
       multiline: true,
+      requireVisible: true,
     }).describe('Why: what was compared (date of birth, country, documents)'),
   })
   .strict();
