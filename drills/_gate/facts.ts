@@ -13,6 +13,7 @@ import {
   RETRY_DELAY_MS_MAX,
 } from '../../functions/adapters/providers/provider-retry.js';
 import { INBOX_RETENTION_SECONDS } from '../../functions/adapters/inbox-repository.js';
+import { parseCorridorMatrix } from '../../functions/domain/corridors.js';
 import { EXCEPTION_CATEGORIES, SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../functions/domain/exceptions.js';
 import { PAYPAL_ITEM_EVENT_STATES } from '../../functions/domain/paypal-events.js';
 import { PAYPAL_BATCH_STATES } from '../../functions/domain/paypal-status.js';
@@ -190,9 +191,28 @@ export function exceptionCategories(): Row[] {
   }));
 }
 
+/**
+ * The launch matrix (issue 15): one row per corridor with its state, provider, fields, cut-off, ETA,
+ * support tier, enablement, requirements and what no page states; `evidence` keeps the pages
+ * (URL, retrieval date, what each states) for the pack's own table. Read through the domain's
+ * parser, so the pack never shows a matrix the functions would refuse.
+ */
 export function corridorMatrix(): Row[] {
-  const file = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'corridors.json'), 'utf8')) as { corridors: Row[] };
-  return file.corridors;
+  const file: unknown = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'corridors.json'), 'utf8'));
+  return parseCorridorMatrix(file).corridors.map((c) => ({
+    corridor: `${c.country}/${c.currency}/${c.method}`,
+    state: c.state,
+    provider: c.provider,
+    required_fields: c.required_fields,
+    cutoff: c.cutoff,
+    eta: c.eta,
+    support_tier: c.support_tier.tier ?? `none: ${c.support_tier.why}`,
+    account_enablement_required: c.account_enablement_required,
+    onboarding: c.requirements === undefined ? 'not stated' : c.requirements.onboarding,
+    tax_form: c.requirements?.tax_form ?? 'not stated',
+    unverified: c.unverified.map((u) => `${u.claim}: ${u.why}`),
+    evidence: c.evidence.map((e) => ({ ...e })),
+  }));
 }
 
 function git(args: string[]): string {

@@ -127,9 +127,35 @@ export function sectionsOf(facts: EvidenceFacts): PackSection[] {
     { id: 'webhook-catalog', title: 'Webhook catalog', html: table(facts.webhook_catalog) },
     { id: 'exceptions', title: 'Exception categories: owner and SLA', html: table(facts.exception_categories) },
     { id: 'access-matrix', title: 'Access matrix', html: accessMatrixHtml(facts.access_matrix) },
-    { id: 'corridors', title: 'Corridor launch matrix', html: table(facts.corridors) },
+    { id: 'corridors', title: 'Corridor launch matrix', html: corridorsHtml(facts.corridors) },
     { id: 'trace', title: 'One payout traced end to end', html: traceSection(facts.trace) },
   ];
+}
+
+/**
+ * The launch matrix, then every page it rests on: corridor, link, retrieval date, what the page
+ * states and the claims it backs. Only an https URL becomes a link; anything else stays text.
+ */
+function corridorsHtml(rows: readonly Row[]): string {
+  const matrix = rows.map(({ evidence, ...row }) => ({
+    ...row,
+    evidence: Array.isArray(evidence) ? `${evidence.length} page(s)` : evidence,
+  }));
+  const pages = rows.flatMap((row) =>
+    (Array.isArray(row['evidence']) ? (row['evidence'] as Row[]) : []).map((page) => {
+      const url = String(page['url'] ?? '');
+      const title = escapeHtml(String(page['title'] ?? url));
+      const link = url.startsWith('https://') ? `<a href="${escapeHtml(url)}">${title}</a>` : title;
+      const cells = [cell(row['corridor']), `${link}<br><code>${escapeHtml(url)}</code>`, cell(page['retrieved'])];
+      return `<tr>${[...cells, cell(page['states']), cell(page['supports'])].map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    }),
+  );
+  const head = ['corridor', 'page', 'retrieved', 'states', 'backs'].map((c) => `<th>${c}</th>`).join('');
+  const evidence =
+    pages.length === 0
+      ? '<p class="none">none</p>'
+      : `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${pages.join('\n')}\n</tbody></table></div>`;
+  return `${table(matrix)}<h3>Evidence: the pages each corridor rests on</h3>${evidence}`;
 }
 
 function accessMatrixHtml(matrix: unknown): string {

@@ -22,10 +22,52 @@ const currencyCodes = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...Curre
  * person files a W-9, a foreign one a W-8BEN or W-8BEN-E). Absent: nothing is asked.
  */
 export const TAX_FORM_POLICIES = ['required', 'not_required'] as const;
+/** Longest free text a corridor carries in one field (a note, a basis, a page's statement). */
+export const CORRIDOR_TEXT_CHARS_MAX = 600;
 export const corridorRequirementsSchema = z
   .object({
     onboarding: z.array(z.enum(REQUIREMENT_CODES)),
     tax_form: z.enum(TAX_FORM_POLICIES),
+    basis: z.string().min(1).max(CORRIDOR_TEXT_CHARS_MAX).optional().describe('Why these requirements (and no others)'),
+  })
+  .strict();
+
+/**
+ * Corridor evidence (issue 15): the page a claim rests on, when it was read, and what it states. The
+ * claims a page backs are named, so "the cut-off comes from here" is checkable; a claim no page
+ * backs is listed in `unverified` with why, never left implicit.
+ */
+export const CORRIDOR_CLAIMS = ['required_fields', 'cutoff', 'eta', 'support_tier', 'account_enablement'] as const;
+export type CorridorClaim = (typeof CORRIDOR_CLAIMS)[number];
+/** The claims every enabled corridor must back with evidence or list as unverified. */
+export const CORE_CORRIDOR_CLAIMS = ['required_fields', 'cutoff', 'eta'] as const satisfies readonly CorridorClaim[];
+export const CORRIDOR_EVIDENCE_ITEMS_MAX = 8;
+export const CORRIDOR_EVIDENCE_URL_CHARS_MAX = 300;
+export const CORRIDOR_EVIDENCE_TITLE_CHARS_MAX = 200;
+
+export const corridorEvidenceSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https$/, hostname: z.regexes.domain })
+      .max(CORRIDOR_EVIDENCE_URL_CHARS_MAX)
+      .describe("The provider's country page or coverage document, or the scheme's own page (https)"),
+    retrieved: z.iso.date().describe('When the page was read (YYYY-MM-DD)'),
+    title: z.string().min(1).max(CORRIDOR_EVIDENCE_TITLE_CHARS_MAX),
+    states: z.string().min(1).max(CORRIDOR_TEXT_CHARS_MAX).describe('What the page states, in our words'),
+    supports: z.array(z.enum(CORRIDOR_CLAIMS)).describe('The corridor claims this page backs'),
+  })
+  .strict();
+export type CorridorEvidence = z.infer<typeof corridorEvidenceSchema>;
+
+export const corridorUnverifiedSchema = z
+  .object({ claim: z.enum(CORRIDOR_CLAIMS), why: z.string().min(1).max(CORRIDOR_TEXT_CHARS_MAX) })
+  .strict();
+
+/** A provider's support tier for the corridor, or null where it tiers nothing; `why` either way. */
+export const supportTierSchema = z
+  .object({
+    tier: z.string().min(1).max(CORRIDOR_EVIDENCE_TITLE_CHARS_MAX).nullable(),
+    why: z.string().min(1).max(CORRIDOR_TEXT_CHARS_MAX),
   })
   .strict();
 
@@ -47,6 +89,12 @@ export const corridorSchema = z
     eta: z.string().max(200),
     note: z.string().max(500).optional(),
     requirements: corridorRequirementsSchema.optional(),
+    evidence: z.array(corridorEvidenceSchema).max(CORRIDOR_EVIDENCE_ITEMS_MAX),
+    support_tier: supportTierSchema,
+    account_enablement_required: z
+      .boolean()
+      .describe('The provider (or our policy, for policy_gated) must enable the corridor for the account first'),
+    unverified: z.array(corridorUnverifiedSchema).describe('What no retrieved page states, and why'),
   })
   .strict();
 export type Corridor = z.infer<typeof corridorSchema>;
@@ -61,15 +109,32 @@ export const corridorMatrixSchema = z
       if (seen.has(key))
         context.addIssue({ code: 'custom', path: ['corridors', index], message: `duplicate corridor ${key}` });
       seen.add(key);
-      if (corridor.state === 'enabled' && corridor.required_fields.length === 0) {
-        context.addIssue({
-          code: 'custom',
-          path: ['corridors', index],
-          message: `enabled corridor ${key} requires no account field`,
-        });
-      }
+      for (const message of corridorProblems(corridor, key))
+        context.addIssue({ code: 'custom', path: ['corridors', index], message });
     });
   });
+
+/**
+ * The rules one corridor's fields cannot state alone: an enabled corridor names its account fields,
+ * its requirements and at least one page, and backs each core claim with a page or lists it as
+ * unverified; a policy-gated corridor needs its enablement by definition.
+ */
+function corridorProblems(corridor: Corridor, key: string): string[] {
+  const problems: string[] = [];
+  if (corridor.state === 'policy_gated' && !corridor.account_enablement_required)
+    problems.push(`policy_gated corridor ${key} must require account enablement`);
+  if (corridor.state !== 'enabled') return problems;
+  if (corridor.required_fields.length === 0) problems.push(`enabled corridor ${key} requires no account field`);
+  if (corridor.evidence.length === 0) problems.push(`enabled corridor ${key} has no evidence`);
+  if (corridor.requirements === undefined) problems.push(`enabled corridor ${key} states no requirements`);
+  const backed = new Set<CorridorClaim>(corridor.evidence.flatMap((e) => e.supports));
+  const unverified = new Set<CorridorClaim>(corridor.unverified.map((u) => u.claim));
+  for (const claim of CORE_CORRIDOR_CLAIMS) {
+    if (!backed.has(claim) && !unverified.has(claim))
+      problems.push(`enabled corridor ${key}: no evidence backs ${claim} and it is not listed as unverified`);
+  }
+  return problems;
+}
 export type CorridorMatrix = z.infer<typeof corridorMatrixSchema>;
 
 const corridorKey = (country: string, currency: string, method: string): string => `${country}/${currency}/${method}`;

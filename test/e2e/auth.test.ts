@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import corridorConfig from '../../config/corridors.json';
+import { corridorsResponseSchema } from '../../functions/http/schemas.js';
 import { ACCESS_MATRIX } from '../../functions/shared/access-matrix.js';
 import { SCOPES } from '../../functions/shared/names.js';
 import { signToken } from '../../local/aws/issuer.js';
@@ -190,10 +192,18 @@ describe('first real routes', () => {
     expect(result.json.openapi).toMatch(/^3\./);
   });
 
-  it('GET /corridors answers 200 with payouts:read', async () => {
+  it('GET /corridors answers 200 with payouts:read, each corridor with its evidence (issue 15)', async () => {
     const token = await twin.token({ tenant: 'acme', role: 'backend', scopes: ['payouts:read'] });
     const result = await call('GET', '/corridors', token);
     expect(result.status, result.text).toBe(200);
+    const body = corridorsResponseSchema.strict().parse(result.json);
+    expect(body.data).toEqual(corridorConfig.corridors);
+    const enabled = body.data.filter((c) => c.state === 'enabled');
+    expect(enabled.length).toBeGreaterThan(0);
+    for (const corridor of enabled) {
+      expect(corridor.evidence.length).toBeGreaterThan(0);
+      expect(corridor.evidence.every((e) => e.url.startsWith('https://') && e.retrieved === '2026-12-02')).toBe(true);
+    }
   });
 });
 

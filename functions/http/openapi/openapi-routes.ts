@@ -94,11 +94,18 @@ function payoutRoutes(limits: DocumentedLimits): OpenApiRoute[] {
       scope: 'payouts:read',
       operationId: 'listCorridors',
       summary: 'The launch corridor matrix',
-      description: 'Every (country, currency, method) corridor with its state and the account fields a payout needs.',
+      description:
+        'Every (country, currency, method) corridor with its state, the account fields a payout needs, its cut-off ' +
+        'and ETA, and its evidence: the provider or scheme pages (URL, retrieval date, what each states and which ' +
+        'claims it backs), the support tier, whether account enablement is required, the onboarding and tax ' +
+        'requirements, and what no retrieved page states.',
       tags: ['corridors'],
       callsAws: false,
       responses: {
-        200: { description: 'Corridors with their state and required account fields', schema: corridorsResponseSchema },
+        200: {
+          description: 'Corridors with their state, required account fields and evidence',
+          schema: corridorsResponseSchema,
+        },
       },
       errors: { 403: TENANT_403 },
     },

@@ -19,6 +19,21 @@ import { startEmulators, type StartedEmulators } from '../../support/emulators';
 
 const ACCOUNT_NUMBER = '000123456789';
 const TIN = '912701234';
+// Issue 15: an enabled corridor carries its evidence; these fixtures only need a valid one.
+const evidenced = {
+  evidence: [
+    {
+      url: 'https://example.com/corridor',
+      retrieved: '2026-12-02',
+      title: 'fixture',
+      states: 'fixture',
+      supports: ['required_fields', 'cutoff', 'eta'],
+    },
+  ],
+  support_tier: { tier: null, why: 'fixture' },
+  account_enablement_required: false,
+  unverified: [],
+};
 const corridors = parseCorridorMatrix({
   version: 1,
   corridors: [
@@ -32,6 +47,7 @@ const corridors = parseCorridorMatrix({
       cutoff: 'x',
       eta: 'y',
       requirements: { onboarding: ['date_of_birth'], tax_form: 'required' },
+      ...evidenced,
     },
     {
       country: 'US',
@@ -42,6 +58,8 @@ const corridors = parseCorridorMatrix({
       required_fields: ['account_number', 'routing_number'],
       cutoff: 'x',
       eta: 'y',
+      requirements: { onboarding: [], tax_form: 'not_required' },
+      ...evidenced,
     },
   ],
 });

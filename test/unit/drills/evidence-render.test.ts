@@ -121,6 +121,46 @@ describe('renderEvidenceHtml', () => {
   });
 });
 
+describe('corridor launch matrix (issue 15)', () => {
+  const section = () => sectionsOf(facts()).find((s) => s.id === 'corridors')!.html;
+
+  it('shows each corridor with state, provider, cut-off, ETA, enablement and requirements', () => {
+    const rows = corridorMatrix();
+    const paypal = rows.find((r) => r['corridor'] === 'US/USD/paypal')!;
+    expect(paypal).toMatchObject({ state: 'enabled', provider: 'paypal', account_enablement_required: true });
+    expect(paypal['tax_form']).toBe('not_required');
+    const html = section();
+    for (const column of ['corridor', 'state', 'provider', 'cutoff', 'eta', 'support_tier', 'onboarding', 'unverified'])
+      expect(html).toContain(`<th>${column}</th>`);
+    expect(html).toContain('<th>account_enablement_required</th>');
+    expect(html).toContain('IN/INR/imps');
+  });
+
+  it('lists every evidence page as a link with its retrieval date and what it states', () => {
+    const html = section();
+    const pages = corridorMatrix().flatMap((r) => r['evidence'] as { url: string; retrieved: string }[]);
+    expect(pages.length).toBeGreaterThan(0);
+    for (const page of pages) {
+      expect(html).toContain(`<a href="${escapeHtml(page.url)}">`);
+      expect(page.retrieved).toBe('2026-12-02');
+    }
+    expect(html).toContain('https://docs.adyen.com/payouts/payout-service/payout-to-users');
+    expect(html).toContain('US payout item is limited to $20,000.00 USD');
+  });
+
+  it('links only https pages, and escapes what a page states', () => {
+    const corridors = [
+      {
+        corridor: 'X/EUR/x',
+        evidence: [{ url: 'javascript:alert(1)', title: HOSTILE, retrieved: '2026-12-02', states: HOSTILE }],
+      },
+    ];
+    const html = sectionsOf(facts({ corridors })).find((s) => s.id === 'corridors')!.html;
+    expect(html).not.toContain('href="javascript:');
+    expect(html).not.toContain('<script>');
+  });
+});
+
 describe('table', () => {
   it('takes its columns from every row, so a field added to the API shows up by itself', () => {
     const html = table([{ status: 'paid' }, { status: 'pending', status_copy: 'Still on its way' }]);
