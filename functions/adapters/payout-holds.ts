@@ -31,6 +31,8 @@ export interface HoldChange {
   sourceRef: string;
   actor: Actor;
   at: string;
+  /** Why the principal released it (the release routes' body), kept in the audit record. */
+  reason?: string;
 }
 
 export type PlaceResult = 'placed' | 'already_held' | 'not_holdable';

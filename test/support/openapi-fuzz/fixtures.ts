@@ -285,6 +285,10 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       date: [RECONCILED_DATE],
       batchId: batchIds,
       sender_batch_id: senderBatchIds,
+      // Holds (issue 15): the approval payouts above are the approver's queue; their `approval` hold is
+      // the one the API can reach (its release answers 409: the approve route releases it).
+      holdId: ['approval'],
+      owner: ['approver', 'compliance', 'tenant', 'ops'],
     },
     webhookEventIds,
     exampleQueries: {
