@@ -188,3 +188,30 @@ function decodeQueueCursor(cursor: string, partitions: QueuePartition[]): string
     if (typeof sk !== 'string' || (sk !== '' && !SK_PATTERN.test(sk))) throw new InvalidCursorError();
   return after as string[];
 }
+
+/**
+ * The sweeper's view (app/sweeper/holds-sla.ts): queue items of `owner` opened before
+ * `openedBeforeIso`, oldest first, at most `limit` per shard. Only finds: the job re-reads each
+ * payout consistently before it opens anything.
+ */
+export async function holdsOpenedBefore(
+  client: DynamoDBDocumentClient,
+  payoutsTable: string,
+  query: { owner: Exclude<HoldOwner, 'approver'>; openedBeforeIso: string; limit: number },
+): Promise<Array<{ payoutId: string; holdId: string }>> {
+  const pages = await Promise.all(
+    Array.from({ length: HOLD_QUEUE_SHARDS }, (_, shard) =>
+      client.send(
+        new QueryCommand({
+          TableName: payoutsTable,
+          KeyConditionExpression: 'pk = :pk AND sk < :before',
+          ExpressionAttributeValues: { ':pk': holdQueuePk(query.owner, shard), ':before': query.openedBeforeIso },
+          Limit: query.limit,
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) =>
+    (page.Items ?? []).map((item) => ({ payoutId: String(item['payoutId']), holdId: String(item['holdId']) })),
+  );
+}

@@ -5,7 +5,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../../functions/adapters/cursor';
-import type { OpenHoldEntry } from '../../../functions/adapters/hold-queue';
+import { holdsOpenedBefore, type OpenHoldEntry } from '../../../functions/adapters/hold-queue';
 import { holdQueuePk, holdQueueShardOf, holdQueueSk } from '../../../functions/adapters/payout-items';
 import { PayoutsRepository } from '../../../functions/adapters/payouts-repository';
 import type { Hold, HoldOwner } from '../../../functions/domain/compliance/contract';
@@ -121,6 +121,21 @@ describe('the holds queue', () => {
     expect(mine.map((e) => e.hold.openedAt)).toEqual(holds.map((h) => h.openedAt));
     const opened = entries.map((e) => e.hold.openedAt);
     expect(opened).toEqual([...opened].sort());
+  });
+
+  it("the sweeper's read finds the owner's holds opened before a bound, and not those after", async () => {
+    const old = corridorHold();
+    const payout = await created({ holds: { [old.holdId]: old }, openHoldCount: 1 });
+    const found = async (bound: string) =>
+      (
+        await holdsOpenedBefore(emulators.clients.documentClient, repo.payoutsTable, {
+          owner: 'ops',
+          openedBeforeIso: bound,
+          limit: 50,
+        })
+      ).filter((f) => f.payoutId === payout.payoutId);
+    expect(await found('2000-12-31T00:00:00.000Z')).toEqual([{ payoutId: payout.payoutId, holdId: old.holdId }]);
+    expect(await found(old.openedAt)).toEqual([]);
   });
 
   it('a payout that moved on with its hold open (cancelled) is not shown', async () => {
