@@ -4,6 +4,7 @@ import { BATCH_ROUTES } from '../functions/shared/batch-routes';
 import { OPS_BATCH_ROUTES } from '../functions/shared/ops-batch-routes';
 import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
 import { SCREENING_ROUTES } from '../functions/shared/screening-routes';
+import { HOLD_ROUTES } from '../functions/shared/hold-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
 // without a JWT (explicit `HttpNoneAuthorizer`) and `publicReason` says why that is safe.
@@ -34,11 +35,19 @@ export const API_ROUTES = {
   ],
   'create-payout': [{ method: HttpMethod.POST, path: '/payouts', scope: 'payouts:write' }],
   // The tenant's actions on a payout (issue 10): approve/reject, cancel, reversals and their decisions.
-  'payout-actions': PAYOUT_ACTION_ROUTES.map((route): RouteSpec => ({
-    method: HttpMethod.POST,
-    path: route.path,
-    scope: route.scope,
-  })),
+  'payout-actions': [
+    ...PAYOUT_ACTION_ROUTES.map((route): RouteSpec => ({
+      method: HttpMethod.POST,
+      path: route.path,
+      scope: route.scope,
+    })),
+    // Holds (issue 15): the owners' queue and the releases; the owner's scope is checked in the use case.
+    ...HOLD_ROUTES.map((route): RouteSpec => ({
+      method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST,
+      path: route.path,
+      scope: route.scope,
+    })),
+  ],
   'query-payouts': [
     { method: HttpMethod.GET, path: '/payouts', scope: 'payouts:read' },
     { method: HttpMethod.GET, path: '/payouts/{payoutId}', scope: 'payouts:read' },

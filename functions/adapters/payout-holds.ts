@@ -5,6 +5,7 @@ import type { TransitionSource } from '../domain/lifecycle';
 import type { Actor, Payout } from '../domain/payout';
 import { auditChainMoved } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
+import { holdQueueDelete, holdQueuePut } from './hold-queue';
 import type { TransactItem } from './ledger-writes';
 import { PAYOUT_SK, payoutFromItem, payoutPk } from './payout-items';
 import { TRANSITION_ATTEMPTS_MAX, TRANSITION_RETRY_DELAY_MS_MAX } from './payout-transitions';
@@ -30,6 +31,8 @@ export interface HoldChange {
   sourceRef: string;
   actor: Actor;
   at: string;
+  /** Why the principal released it (the release routes' body), kept in the audit record. */
+  reason?: string;
 }
 
 export type PlaceResult = 'placed' | 'already_held' | 'not_holdable';
@@ -60,7 +63,8 @@ export async function placeHold(repo: PayoutsStore, change: HoldChange): Promise
       },
     },
   };
-  const written = await writeWithAudit(repo, change, 'hold_placed', update);
+  const queued = holdQueuePut(repo.payoutsTable, payout, hold);
+  const written = await writeWithAudit(repo, change, 'hold_placed', update, queued);
   if (written) return 'placed';
   const now = await readPayout(repo, payout.payoutId);
   if (now?.holds?.[hold.holdId] !== undefined) return 'already_held';
@@ -86,7 +90,8 @@ export async function releaseHold(repo: PayoutsStore, change: HoldChange): Promi
     },
   };
   const released = { ...hold, releasedAt: change.at, releasedBy };
-  if (await writeWithAudit(repo, { ...change, hold: released }, 'hold_released', update)) {
+  const dequeued = holdQueueDelete(repo.payoutsTable, payout.payoutId, hold);
+  if (await writeWithAudit(repo, { ...change, hold: released }, 'hold_released', update, dequeued)) {
     const now = await readPayout(repo, payout.payoutId);
     return { kind: 'released', openHoldCount: now?.openHoldCount ?? 0 };
   }
@@ -119,12 +124,17 @@ export async function claimForSubmission(repo: PayoutsStore, payoutId: string, a
   }
 }
 
-/** The update, its timeline record and its audit record in one transaction; false when the update's condition failed. */
+/**
+ * The update, its timeline record, its audit record and its queue item's put or delete
+ * (hold-queue.ts) in one transaction; false when the update's condition failed. The queue item
+ * goes last so the audit items keep their index (auditChainMoved reads it).
+ */
 async function writeWithAudit(
   repo: PayoutsStore,
   change: HoldChange,
   record: 'hold_placed' | 'hold_released',
   update: TransactItem,
+  queueItem: TransactItem,
 ): Promise<boolean> {
   const { payout, hold } = change;
   const timeline = repo.timelinePut({
@@ -144,7 +154,9 @@ async function writeWithAudit(
   for (let attempt = 1; attempt <= TRANSITION_ATTEMPTS_MAX; attempt++) {
     const audit = await repo.audit.prepare(entry);
     try {
-      await repo.client.send(new TransactWriteCommand({ TransactItems: [update, timeline, ...audit.items] }));
+      await repo.client.send(
+        new TransactWriteCommand({ TransactItems: [update, timeline, ...audit.items, queueItem] }),
+      );
       return true;
     } catch (error) {
       const codes = cancellationCodes(error);

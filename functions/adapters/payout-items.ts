@@ -113,6 +113,22 @@ export function reconDayIndexKeys(payout: Pick<Payout, 'payoutId' | 'createdAt'>
   };
 }
 
+/**
+ * The holds queue (issue 15): one item per OPEN stored hold, `HOLDQ#<owner>#<shard>` /
+ * `<openedAt>#<payoutId>#<holdId>`, written and deleted in the hold's own transactions. Sharded
+ * like gsi3 because one screening hit holds every payout of a recipient at once (a burst of writes
+ * on one owner); 4 keep the queue read at 4 small Queries per page.
+ */
+export const HOLD_QUEUE_SHARDS = 4;
+export function holdQueueShardOf(payoutId: string): number {
+  let hash = 0;
+  for (let i = 0; i < payoutId.length; i++) hash = (hash * 31 + payoutId.charCodeAt(i)) >>> 0;
+  return hash % HOLD_QUEUE_SHARDS;
+}
+export const holdQueuePk = (owner: string, shard: number): string => `HOLDQ#${owner}#${String(shard).padStart(2, '0')}`;
+export const holdQueueSk = (openedAt: string, payoutId: string, holdId: string): string =>
+  `${openedAt}#${payoutId}#${holdId}`;
+
 export const balancePk = (currency: CurrencyCode): string => `BALANCE#${currency}`;
 export const balanceSk = (tenantId: string, account: LedgerAccount): string => `TENANT#${tenantId}#ACCOUNT#${account}`;
 export const journalPk = (payoutId: string): string => `JOURNAL#${payoutId}`;

@@ -5,8 +5,10 @@ import { EMPTY_CHAIN } from '../domain/audit';
 import { payoutCreatedEntry } from '../domain/audit-entries';
 import type { Actor, Payout, TransitionCommand, TransitionResult, TimelineEntry } from '../domain/payout';
 import type { Destination } from '../domain/recipient';
+import type { HoldOwner } from '../domain/compliance/contract';
 import { AuditTrail } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
+import { holdQueuePut, listOpenHolds, type OpenHoldsPage } from './hold-queue';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
   DESTINATION_SK,
@@ -210,6 +212,8 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
         recordedAt: payout.createdAt,
         sourceRef: input.requestId,
       }),
+      // The holds placed at create enter the owners' queue in the same write (hold-queue.ts).
+      ...Object.values(payout.holds ?? {}).map((hold) => holdQueuePut(this.payoutsTable, payout, hold)),
     ];
   }
 
@@ -319,6 +323,11 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
 
   releaseHold(change: HoldChange): Promise<ReleaseResult> {
     return releaseHold(this, change);
+  }
+
+  /** The "before funds move" queue of one owner, oldest first (hold-queue.ts). */
+  listOpenHolds(query: { owner: HoldOwner; cursor?: string; limit: number }): Promise<OpenHoldsPage> {
+    return listOpenHolds(this.client, this.payoutsTable, query);
   }
 
   timelinePut(entry: TimelineEntry): TransactItem {

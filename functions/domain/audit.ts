@@ -46,6 +46,8 @@ export const AUDIT_SUBJECT_TYPES = [
   // Compliance's read of a screening queue (GET /ops/screening): the state read; and a case read that found nothing.
   'screening_queue',
   'screening_lookup',
+  // An owner's "before funds move" queue (GET /ops/holds?owner=): one chain per owner.
+  'holds_queue',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -76,7 +78,7 @@ export const EXCEPTION_AUDIT_ACTIONS = [
   'exception.assigned',
   'exception.resolved',
 ] as const;
-export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read'] as const;
+export const OPS_AUDIT_ACTIONS = ['dlq.redrive', 'inbox.replay', 'audit.read', 'holds.read'] as const;
 /**
  * Operators' manual corrections (domain/corrections.ts), recorded in the chain of the payout they
  * concern: proposed, then applied (approved by a second operator, in the same transaction) or rejected.

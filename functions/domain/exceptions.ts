@@ -16,6 +16,9 @@ export const BATCH_GROUP_CATEGORIES = [
   'batch_items_failed_platform',
 ] as const;
 
+/** A hold past its owner's SLA (domain/compliance/holds.ts): one category per owner, so owner and SLA follow it. */
+export const HOLD_SLA_CATEGORIES = ['hold_past_sla_compliance', 'hold_past_sla_ops', 'hold_past_sla_tenant'] as const;
+
 export const EXCEPTION_CATEGORIES = [
   // Raised by the webhook processor and the sweeper.
   'forbidden_transition',
@@ -57,9 +60,12 @@ export const EXCEPTION_CATEGORIES = [
   ...BATCH_GROUP_CATEGORIES,
   // Sanctions screening (issue 15, docs/screening.md): a recipient that may be on the SDN list; its payouts are held.
   'screening_potential_match',
+  // Holds (issue 15): a hold open past its owner's SLA (HOLD_SLA_SECONDS_BY_OWNER), one category per owner.
+  ...HOLD_SLA_CATEGORIES,
 ] as const;
 export type ExceptionCategory = (typeof EXCEPTION_CATEGORIES)[number];
 export type BatchGroupCategory = (typeof BATCH_GROUP_CATEGORIES)[number];
+export type HoldSlaCategory = (typeof HOLD_SLA_CATEGORIES)[number];
 
 /**
  * Who works an exception. `tenant`: the next step is the tenant's own (an approval of theirs
@@ -121,6 +127,10 @@ export const SLA_SECONDS_BY_CATEGORY: Readonly<Record<ExceptionCategory, number>
   // The recipient's payouts wait before funds move, nothing is at risk while they do: compliance decides within a
   // working day, as batch_items_failed_compliance.
   screening_potential_match: 8 * HOUR_SECONDS,
+  // The hold is already late: a working day more for its owner, the tenant's through ops who tell it.
+  hold_past_sla_compliance: 8 * HOUR_SECONDS,
+  hold_past_sla_ops: 8 * HOUR_SECONDS,
+  hold_past_sla_tenant: 24 * HOUR_SECONDS,
 };
 
 /** Who works each category by default: finance for amounts and fees, ops for states and records, provider support for their duplicates. */
@@ -139,6 +149,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'approval_expired':
     // Only the tenant can correct its recipients' details; an operator tells them (as approval_expired).
     case 'batch_items_failed_recipient':
+    // The hold's owner: only the tenant collects its recipient's form (an operator tells it).
+    case 'hold_past_sla_tenant':
       return 'tenant';
     case 'batch_items_failed_provider':
     // Provider support: only the provider can say what its new state means (paid? failed? held?); the
@@ -148,6 +160,7 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'batch_items_failed_compliance':
     // Only compliance may decide a screening case (POST /ops/screening/{caseId}/clear|confirm).
     case 'screening_potential_match':
+    case 'hold_past_sla_compliance':
       return 'compliance';
     case 'forbidden_transition':
     // Ops, not finance: no money moved on our side (the event was refused); what is open is who sent
@@ -173,6 +186,8 @@ export function defaultOwnerOf(category: ExceptionCategory): ExceptionOwner {
     case 'batch_dead_lettered':
     // Ours: a corridor not enabled, a write refused, an item identity reused with another amount.
     case 'batch_items_failed_platform':
+    // Ops enable the corridor (ops:redrive releases the hold).
+    case 'hold_past_sla_ops':
       return 'ops';
     default:
       return assertNever(category, 'exception category');
@@ -203,6 +218,7 @@ export type RowMismatchCategory = Exclude<
   | 'approval_expired'
   | 'screening_potential_match'
   | BatchGroupCategory
+  | HoldSlaCategory
 >;
 
 /**
@@ -268,6 +284,8 @@ export type ExceptionSubject =
   | { category: 'approval_expired'; payoutId: string }
   /** One per screening case: a rescreen that finds the same recipient again opens a new case, and so a new row. */
   | { category: 'screening_potential_match'; tenantId: string; recipientId: string; caseId: string }
+  /** One per hold: every sweep sees it again until it is released, and updates the same row. */
+  | { category: HoldSlaCategory; payoutId: string; holdId: string }
   /**
    * One per (batch, failure source): 3,000 failed items are one exception with its item list, not
    * 3,000 rows. No payout link: the items' payouts are listed in the group, never linked one by one.
@@ -315,6 +333,10 @@ export function exceptionDedupKey(subject: ExceptionSubject): string {
       return `approval_expired:${subject.payoutId}`;
     case 'screening_potential_match':
       return `screening:${subject.tenantId}:${subject.recipientId}:${subject.caseId}`;
+    case 'hold_past_sla_compliance':
+    case 'hold_past_sla_ops':
+    case 'hold_past_sla_tenant':
+      return `hold_past_sla:${subject.payoutId}:${subject.holdId}`;
     case 'canceled_but_live_at_provider':
       return `canceled_live:${subject.payoutId}`;
     case 'missing_provider_reference':

@@ -137,7 +137,13 @@ export function failureSourceOfException(category: ExceptionCategory): FailureSo
     case 'batch_items_failed_compliance':
     // A sanctions screening hit: a control holds the recipient's payouts.
     case 'screening_potential_match':
+    // A hold past its SLA: the control (compliance), the recipient's form (tenant), our corridor set-up (ops).
+    case 'hold_past_sla_compliance':
       return 'compliance';
+    case 'hold_past_sla_tenant':
+      return 'recipient';
+    case 'hold_past_sla_ops':
+      return 'platform';
     case 'batch_items_failed_platform':
       return 'platform';
     // Ours: a message we could not process, a run that did not finish, records we lack.

@@ -11,13 +11,17 @@ import { submissionEnqueuer } from '../adapters/submission-queue';
 import { idempotentAction } from '../app/actions/idempotent-action';
 import type { PayoutActionsDeps } from '../app/actions/payout-action-deps';
 import { payoutActionsApi } from '../app/actions/payout-actions-api';
+import { holdsApi, type HoldsApiDeps } from '../app/compliance/holds-api';
+import { NO_RECIPIENT_RECORDS } from '../app/payouts/payout-gates';
+import { HOLD_ROUTES, holdRouteKeyOf, type HoldRoute } from '../shared/hold-routes';
 import { httpHandler } from '../http/http-handler';
 import { positiveIntegerEnv } from '../shared/env';
 import { REVERSAL_ID_PREFIX } from '../shared/ids';
 import { ACTION_IDEMPOTENCY_KEY_PREFIX, ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../shared/names';
 
 // POST /payouts/{payoutId}/approve|reject|cancel, /reversals, /reversals/{reversalId}/approve|reject:
-// the tenant's actions on a payout (app/actions/payout-actions-api.ts); wiring only.
+// the tenant's actions on a payout (app/actions/payout-actions-api.ts), and the holds routes
+// (GET /ops/holds, POST …/holds/{holdId}/release; app/compliance/holds-api.ts); wiring only.
 
 const logger = new Logger();
 let deps: PayoutActionsDeps | undefined;
@@ -60,7 +64,31 @@ function dependencies(): PayoutActionsDeps {
   return deps;
 }
 
+// The holds routes (shared/hold-routes.ts): the queue read and the releases, beside the actions.
+const HOLD_ROUTE_BY_KEY = new Map<string, HoldRoute>(HOLD_ROUTES.map((route) => [holdRouteKeyOf(route), route]));
+let holdDeps: HoldsApiDeps | undefined;
+
+function holdDependencies(): HoldsApiDeps {
+  if (holdDeps !== undefined) return holdDeps;
+  const payouts = dependencies().payouts as PayoutsRepository;
+  holdDeps = {
+    store: payouts,
+    queue: payouts,
+    audit: payouts.audit,
+    enqueue: dependencies().enqueueSubmission,
+    // Issue 15: no recipient records are wired yet (as in create-payout): a tax form or onboarding
+    // hold then cannot be shown met, and its release is refused `hold_requirement_unmet`.
+    recipients: NO_RECIPIENT_RECORDS,
+    nowIso: () => new Date().toISOString(),
+  };
+  return holdDeps;
+}
+
 export const handler = httpHandler(
-  async (event, requestId, context) => payoutActionsApi(dependencies(), event, requestId, context),
+  async (event, requestId, context) => {
+    const holdRoute = HOLD_ROUTE_BY_KEY.get(event.routeKey);
+    if (holdRoute !== undefined) return holdsApi(holdDependencies(), holdRoute, event, requestId);
+    return payoutActionsApi(dependencies(), event, requestId, context);
+  },
   { writes: 'idempotent_action' },
 );

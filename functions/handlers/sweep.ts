@@ -8,6 +8,7 @@ import { InboxRepository } from '../adapters/inbox-repository';
 import { PayoutAwaitingIndex } from '../adapters/payout-awaiting-index';
 import { PayoutWaitingIndex } from '../adapters/payout-waiting-index';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
+import { holdsOpenedBefore } from '../adapters/hold-queue';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { providersFromEnv } from '../adapters/providers/registry';
 import { secretsManagerLoader } from '../adapters/providers/secrets-manager-loader';
@@ -54,6 +55,7 @@ function dependencies(): SweepDeps {
     payouts,
     reversals: payouts,
     waiting: new PayoutWaitingIndex(client, payoutsTable),
+    holdQueue: { holdsOpenedBefore: (query) => holdsOpenedBefore(client, payoutsTable, query) },
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: providersFromEnv(process.env, {
       loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),

@@ -25,6 +25,8 @@ export interface ReleaseRequest {
   actor: Actor;
   requestId: string;
   at: string;
+  /** The principal's reason (the release routes' body), kept in the audit record. */
+  reason?: string;
 }
 
 export type ReleaseOutcome =
@@ -52,6 +54,7 @@ export async function releasePayoutHold(deps: HoldsDeps, request: ReleaseRequest
     sourceRef: request.requestId,
     actor: request.actor,
     at: request.at,
+    ...(request.reason === undefined ? {} : { reason: request.reason }),
   };
   const result = await deps.store.releaseHold(change);
   if (result.kind === 'not_found') throw releaseError('hold_not_found', undefined);

@@ -16,6 +16,7 @@ import { openCorrectionContradiction } from '../webhooks/correction-exception';
 import { openOwnershipException } from '../webhooks/ownership-exception';
 import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
+import { openHoldSlaExceptions, type HoldSlaSweepDeps } from './holds-sla';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
 import { openUnknownProviderState } from './unknown-state';
 
@@ -41,7 +42,8 @@ const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
  *    (sweeper/approvals.ts);
  * 6. reversals approved or sent without news → the return re-sent, or the provider re-asked
  *    (sweeper/reversals.ts).
- * Jobs 5 and 6 run when `waiting` is wired (the handler always wires it).
+ * 7. holds open past their owner's SLA → one exception per hold for that owner (sweeper/holds-sla.ts).
+ * Jobs 5 and 6 run when `waiting` is wired, job 7 when `holdQueue` is (the handler wires both).
  */
 export const INBOX_ENQUEUE_GRACE_SECONDS = 60;
 export const SWEEP_INBOX_EVENTS_MAX = 100;
@@ -68,6 +70,8 @@ export interface SweepDeps {
   waiting?: ReversalSweepDeps['waiting'] & { approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> };
   /** The reversal writes, for the reversal job (PayoutsRepository has it). */
   reversals?: Pick<ReversalSweepDeps['payouts'], 'writeReversal'>;
+  /** The holds queue (adapters/hold-queue.ts), for the holds SLA job. */
+  holdQueue?: HoldSlaSweepDeps['queue'];
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
   resubmit?: (payoutId: string) => Promise<void>;
   nowMs(): number;
@@ -92,6 +96,8 @@ export interface SweepReport {
   /** Approved reversals whose return reached the provider on this run, and sent ones it confirmed. */
   reversalsResent: number;
   reversalsConfirmed: number;
+  /** Holds past their owner's SLA, each with its exception opened or updated. */
+  holdsPastSla: number;
   statusCalls: number;
   errors: number;
 }
@@ -109,6 +115,7 @@ const emptyReport = (): SweepReport => ({
   approvalsExpired: 0,
   reversalsResent: 0,
   reversalsConfirmed: 0,
+  holdsPastSla: 0,
   statusCalls: 0,
   errors: 0,
 });
@@ -147,6 +154,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     const reversals = deps.reversals;
     if (reversals !== undefined) await job('reversals', () => sweepOpenReversals(deps, run, waiting, reversals));
   }
+  const holdQueue = deps.holdQueue;
+  if (holdQueue !== undefined)
+    await job('holds', async () => {
+      run.report.holdsPastSla += await openHoldSlaExceptions(
+        { exceptions: deps.exceptions, payouts: deps.payouts, queue: holdQueue },
+        run.nowMs,
+      );
+    });
   return run.report;
 }
 

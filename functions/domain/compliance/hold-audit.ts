@@ -13,6 +13,7 @@ export function payoutHoldEntry(input: {
   sourceRef: string;
   actor: Actor;
   at: string;
+  reason?: string;
 }): AuditEntry {
   const { payout, hold } = input;
   return {
@@ -33,6 +34,7 @@ export function payoutHoldEntry(input: {
       hold_owner: hold.owner,
       requirement: hold.requirement,
       evidence: hold.evidence,
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { assertNever } from '../assert-never';
 import { DomainError } from '../domain-error';
-import type { Hold, HoldKind, HoldOwner } from './contract';
+import type { Hold, HoldKind, HoldOwner, RecipientCompliance } from './contract';
 
 /**
  * Holds (issue 15): every gate before funds move is a hold on the payout, with a kind, an owner, a
@@ -73,7 +73,7 @@ export type ReleaseRefusal = 'hold_not_found' | 'hold_owner_scope_required' | 'a
 
 export class HoldError extends DomainError {
   constructor(
-    code: ReleaseRefusal | 'payout_not_holdable',
+    code: ReleaseRefusal | RouteReleaseRefusal | 'payout_not_holdable',
     category: 'terminal' | 'human_action_required',
     message: string,
     options?: { param?: string },
@@ -116,6 +116,57 @@ export function releaseError(refusal: ReleaseRefusal, hold: Hold | undefined): H
       );
     default:
       return assertNever(refusal, 'release refusal');
+  }
+}
+
+/**
+ * What the release routes (POST …/holds/{holdId}/release) refuse beyond the owner's scope, nothing
+ * written: a screening hold is decided by its case (POST /ops/screening/{caseId}/clear releases
+ * it, with four eyes), never by a bare release; a tax form or onboarding hold only once the
+ * recipient's compliance, read again now, no longer asks for it (a release is not a waiver).
+ */
+export type RouteReleaseRefusal = 'screening_hold_released_by_decision' | 'hold_requirement_unmet';
+
+/** `recipient`: the recipient's compliance as read now; undefined when the payout names none or it is gone. */
+export function routeReleaseRefusal(
+  hold: Hold,
+  recipient: Pick<RecipientCompliance, 'onboarding' | 'taxForm'> | undefined,
+): RouteReleaseRefusal | undefined {
+  switch (hold.kind) {
+    case 'screening':
+      return 'screening_hold_released_by_decision';
+    case 'tax_form':
+      return recipient === undefined || recipient.taxForm.state === 'missing' || recipient.taxForm.state === 'expired'
+        ? 'hold_requirement_unmet'
+        : undefined;
+    case 'onboarding':
+      return recipient?.onboarding.state === 'verified' ? undefined : 'hold_requirement_unmet';
+    case 'approval':
+    case 'corridor_enablement':
+      return undefined;
+    default:
+      return assertNever(hold.kind, 'hold kind');
+  }
+}
+
+export function routeReleaseError(refusal: RouteReleaseRefusal, hold: Hold): HoldError {
+  switch (refusal) {
+    case 'screening_hold_released_by_decision':
+      return new HoldError(
+        'screening_hold_released_by_decision',
+        'human_action_required',
+        `a screening hold is released by its case's decision: POST /ops/screening/{caseId}/clear (${hold.requirement})`,
+        { param: 'holdId' },
+      );
+    case 'hold_requirement_unmet':
+      return new HoldError(
+        'hold_requirement_unmet',
+        'human_action_required',
+        `the recipient's compliance still asks for ${hold.requirement}: meet it, then release`,
+        { param: 'holdId' },
+      );
+    default:
+      return assertNever(refusal, 'route release refusal');
   }
 }
 

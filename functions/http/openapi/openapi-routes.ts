@@ -17,6 +17,7 @@ import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
 import { batchRoutes } from './batch-routes';
 import { OPS_BATCH_ROUTES_DOCUMENTED } from './ops-batch-routes';
 import { SCREENING_ROUTES_DOCUMENTED } from './screening-routes';
+import { HOLD_ROUTES_DOCUMENTED } from './hold-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -337,6 +338,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...BATCH_UPLOAD_ROUTES,
     ...OPS_BATCH_ROUTES_DOCUMENTED,
     ...SCREENING_ROUTES_DOCUMENTED,
+    ...HOLD_ROUTES_DOCUMENTED,
   ];
 }
 

@@ -44,6 +44,10 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   // The operator's cross-tenant lookup: ops:read, never payouts:read (a tenant token must not reach it).
   'GET /ops/payouts': 'ops:read',
   'GET /ops/payouts/{payoutId}/events': 'ops:read',
+  // Holds (issue 15): coarse gateway scopes; the owner's scope is checked in the use case.
+  'GET /ops/holds': 'exceptions:read',
+  'POST /payouts/{payoutId}/holds/{holdId}/release': 'payouts:write',
+  'POST /ops/payouts/{payoutId}/holds/{holdId}/release': 'exceptions:write',
   // Finance's reconciliation reads, apart from ops:read (the access matrix).
   'GET /ledger/balances': 'reconciliation:read',
   'POST /webhooks/{provider}': null,

@@ -288,6 +288,10 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       // Screening cases (issue 15): none exists until a recipient hits the list (the recipients routes are another
       // branch's), so a well-formed id the fuzz reads and decides as 404; the bodies are the OpenAPI examples.
       caseId: ['scr_01JF0ZZ0000000000000000000'],
+      // Holds (issue 15): the approval payouts above are the approver's queue; their `approval` hold is
+      // the one the API can reach (its release answers 409: the approve route releases it).
+      holdId: ['approval'],
+      owner: ['approver', 'compliance', 'tenant', 'ops'],
     },
     webhookEventIds,
     exampleQueries: {

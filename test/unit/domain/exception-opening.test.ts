@@ -223,6 +223,20 @@ const cases: ReadonlyArray<[ExceptionSubject, string, ExceptionOwner, number, st
     8 * HOUR,
     undefined,
   ],
+  // Holds past their owner's SLA (issue 15): one per hold, category per owner, linked to the payout.
+  ...(
+    [
+      ['hold_past_sla_compliance', 'compliance', 8],
+      ['hold_past_sla_ops', 'ops', 8],
+      ['hold_past_sla_tenant', 'tenant', 24],
+    ] as const
+  ).map(([category, owner, hours]): [ExceptionSubject, string, ExceptionOwner, number, string] => [
+    { category, payoutId: 'po_1', holdId: 'tax_form' },
+    'hold_past_sla:po_1:tax_form',
+    owner,
+    hours * HOUR,
+    'po_1',
+  ]),
   // A batch's failed items: one exception per (batch, failure source), owned by the source's team.
   ...(
     [

@@ -37,6 +37,9 @@ const BY_CATEGORY: Readonly<Record<ExceptionCategory, FailureSource>> = {
   batch_items_failed_recipient: 'recipient',
   batch_items_failed_compliance: 'compliance',
   screening_potential_match: 'compliance',
+  hold_past_sla_compliance: 'compliance',
+  hold_past_sla_ops: 'platform',
+  hold_past_sla_tenant: 'recipient',
   batch_items_failed_platform: 'platform',
 };
 
