@@ -18,6 +18,7 @@ import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
 import { openUnknownProviderState } from './unknown-state';
+import { countFailedBatchItem, type FailedItemDeps } from '../batches/batch-item-failures';
 
 /** The sweeper as the audit trail names it (a job: its function name). */
 const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
@@ -68,6 +69,8 @@ export interface SweepDeps {
   waiting?: ReversalSweepDeps['waiting'] & { approvalsExpiredBy(nowIso: string, limit: number): Promise<string[]> };
   /** The reversal writes, for the reversal job (PayoutsRepository has it). */
   reversals?: Pick<ReversalSweepDeps['payouts'], 'writeReversal'>;
+  /** A batch item the poll found failed joins its batch's exception group (app/batches/batch-item-failures.ts). */
+  batchFailures?: FailedItemDeps;
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
   resubmit?: (payoutId: string) => Promise<void>;
   nowMs(): number;
@@ -336,8 +339,7 @@ async function applyPolledStatus(
   switch (result.kind) {
     case 'applied':
       report.applied++;
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
-        await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      await ownPolledApplied(deps, result, nowIso);
       return result.payout;
     case 'rejected_ownership':
       report.ownershipRejected++;
@@ -382,6 +384,18 @@ async function applyPolledStatus(
     default:
       return assertNever(result, 'transition result');
   }
+}
+
+/** An applied poll closes the long_pending it answered; a batch item it failed joins its batch's group. */
+async function ownPolledApplied(
+  deps: SweepDeps,
+  result: Extract<TransitionResult, { kind: 'applied' }>,
+  nowIso: string,
+): Promise<void> {
+  if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+    await resolveLongPending(deps.exceptions, result.payout.payoutId, 'poller', nowIso);
+  // Like the webhook processor's: the provider's later webhook finds the payout failed (stale) and counts nothing.
+  if (result.to === 'failed') await countFailedBatchItem(deps.batchFailures, result.payout, nowIso);
 }
 
 function describeError(error: unknown): string | undefined {
