@@ -26,14 +26,22 @@ export class InMemoryBatchGroups {
     private readonly gate: Gate,
   ) {}
 
+  /**
+   * As the adapter's attempts: the member's transaction first (an item already listed counts nothing,
+   * whatever the group's state: an operator may have resolved a group that still lists it); only
+   * when the group is absent or resolved is it opened (or reopened), and the transaction tried again.
+   */
   async addItem(opening: ExceptionOpening, member: BatchGroupMember): Promise<AddOutcome> {
     const exceptionId = exceptionIdOf(opening.dedupKey);
-    const current = await this.exceptions.get(exceptionId);
-    if (current === undefined || current.state === 'resolved')
-      await this.exceptions.openOrUpdate({ ...opening, actor: FAN_OUT_ACTOR, reopenIfResolved: true });
     await this.gate.point('batch-groups.transact');
     const members = this.membersOf(exceptionId);
     if (members.has(member.senderItemId)) return 'already_counted';
+    const current = await this.exceptions.get(exceptionId);
+    if (current === undefined || current.state === 'resolved') {
+      await this.exceptions.openOrUpdate({ ...opening, actor: FAN_OUT_ACTOR, reopenIfResolved: true });
+      await this.gate.point('batch-groups.transact');
+      if (members.has(member.senderItemId)) return 'already_counted';
+    }
     members.set(member.senderItemId, member);
     this.bump(exceptionId, 1, member.at);
     return 'added';

@@ -135,6 +135,7 @@ export class InMemoryExceptions implements ExceptionsStore {
       occurrences: 1,
       evidence: input.evidence,
       ...(input.payoutId === undefined ? {} : { payoutId: input.payoutId }),
+      ...(input.batchId === undefined ? {} : { batchId: input.batchId, itemCount: 0 }),
       ...(error === undefined ? {} : { firstError: error, lastError: error }),
       version: 1,
     };
