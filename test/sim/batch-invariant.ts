@@ -69,9 +69,6 @@ export function failedBatchItemsUngrouped(world: World): string[] {
     const expected = groups.find(({ source }) => source === item.source)!;
     const label = `failed batch item ${item.batchId}/${item.senderItemId} (${item.how}, ${item.source})`;
     if (listedIn.length !== 1 || listedIn[0]!.source !== item.source) {
-      for (const p of world.payouts.payouts.values())
-        if (p.batch?.batchId === item.batchId && p.batch.senderItemId === item.senderItemId)
-          console.log(JSON.stringify(world.payouts.timeline.get(p.payoutId)));
       found.push(`${label} is listed in ${listedIn.map((g) => g.source).join(', ') || 'no'} group(s)`);
       continue;
     }

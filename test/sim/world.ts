@@ -55,6 +55,8 @@ export interface SimFlaws extends PayoutStoreFlaws {
   approvalThresholdsInMajorUnits?: boolean;
   /** The fan-out takes an item's identity as (batch id, sender_item_id): a batch sent after its window pays again. */
   batchIdentityPerBatch?: boolean;
+  /** The webhook processor and the sweeper wired without `batchFailures`: a batch item failed by its provider joins no group. */
+  batchFailuresUnwired?: boolean;
 }
 
 /** contracts.md: every DLQ at maxReceiveCount 5; visibility ≥ 6× the consumer's timeout. */
@@ -236,7 +238,8 @@ export class World {
   }
 
   /** The failed-item count the webhook processor and the submitter run (app/batches/batch-item-failures.ts). */
-  batchFailuresFor(gate: Gate, payouts: InMemoryPayouts): FailedItemDeps {
+  batchFailuresFor(gate: Gate, payouts: InMemoryPayouts): FailedItemDeps | undefined {
+    if (this.flaws.batchFailuresUnwired === true) return undefined;
     return { groups: this.batchGroupsFor(gate), getPayoutById: (payoutId) => payouts.getPayoutById(payoutId) };
   }
 
@@ -354,7 +357,7 @@ export class World {
       providers: { sandbox: this.providerFor(gate, onSubmit) },
       nowIso: () => new Date(this.clockMs).toISOString(),
       // handlers/submit-payout.ts: a refused batch item joins its batch's group.
-      batchFailures: this.batchFailuresFor(gate, payouts),
+      batchFailures: { groups: this.batchGroupsFor(gate), getPayoutById: (id) => payouts.getPayoutById(id) },
     });
   }
 
