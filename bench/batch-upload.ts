@@ -4,6 +4,8 @@
 //    carries it (API Gateway puts the body into the event as an escaped JSON string), as CSV and as
 //    JSONL, against the 6 MB synchronous invocation limit. Items are "full": IBAN and BIC-less SEPA
 //    destination, name, e-mail, a 100-character description and three metadata pairs.
+//    Body bytes per item of a minimal item (SEPA, a name) and of the full one, and how many of each
+//    POST /batches' own body limit (BATCH_BODY_BYTES_MAX = 5 MiB) takes.
 // 2. Peak RSS of a fresh process while readUpload reads a 15,000-row and a 1,500-row CSV (the file
 //    from disk through the same reader S3's stream feeds), beside JSON.parse of the 15,000-item body
 //    held whole. Each in its own child process, so one's heap does not inflate the other's peak.
@@ -12,6 +14,7 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchUploadReader } from '../functions/app/batch-uploads/read-upload';
+import { BATCH_BODY_BYTES_MAX } from '../functions/http/http-limits';
 import { printFigure } from './_figure';
 
 const ITEMS = 15_000;
@@ -45,6 +48,30 @@ function item(i: number) {
     description: `November 2026 services, invoice ${i}, ${'x'.repeat(60)}`.slice(0, 100),
     metadata: { invoice: `INV-${i}`, cost_center: 'CC-4410', period: '2026-11' },
   };
+}
+
+/** The smallest usual item (SEPA, a name, nothing optional): test/integration/batches/harness.ts' item. */
+function minimalItem(i: number) {
+  return {
+    sender_item_id: `item-${String(i).padStart(5, '0')}`,
+    amount: 12_500,
+    currency: 'EUR',
+    destination: { country: 'DE', method: 'sepa', iban: 'DE89370400440532013000' },
+    recipient: { name: 'Ada Lovelace' },
+  };
+}
+
+/** Body bytes per item of `n` items (the body's own bytes over n), and the items BATCH_BODY_BYTES_MAX takes. */
+function perItem(name: string, n: number, of: (i: number) => unknown) {
+  const bytes = Buffer.byteLength(
+    JSON.stringify({ sender_batch_id: 'payroll-2026-11', items: Array.from({ length: n }, (_, i) => of(i)) }),
+  );
+  printFigure(`batch-upload.json_body_bytes_per_item_${name}`, Number((bytes / n).toFixed(1)), 'bytes/item');
+  printFigure(
+    `batch-upload.inline_items_max_at_body_limit_${name}`,
+    Math.floor((BATCH_BODY_BYTES_MAX * n) / bytes),
+    'items',
+  );
 }
 
 const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
@@ -130,6 +157,9 @@ async function main(): Promise<void> {
     'items',
   );
 
+  // Per item, against the body limit POST /batches enforces (BATCH_BODY_BYTES_MAX, under the 6 MB payload).
+  perItem('minimal', ITEMS, minimalItem);
+  perItem('full', ITEMS, item);
   const dir = mkdtempSync(join(tmpdir(), 'bench-batch-upload-'));
   try {
     writeFileSync(join(dir, 'large.csv'), csv);

@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
 import { DeadLetterQueue } from '../adapters/dlq';
 import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
@@ -37,6 +38,10 @@ function dependencies(): SweepDeps {
     ledgerTable: requiredEnv(ENV.ledgerTable),
     auditTable,
   });
+  const exceptions = new ExceptionsRepository(client, operationsTable, {
+    audit,
+    onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
+  });
   deps = {
     inbox: new InboxRepository(client, requiredEnv(ENV.inboxTable), s3Client(), process.env[ENV.evidenceBucket] ?? ''),
     webhookQueue: new WebhookQueue(sqsClient(), requiredEnv(ENV.webhookQueueUrl)),
@@ -47,10 +52,7 @@ function dependencies(): SweepDeps {
       reconciliation: requiredEnv(ENV.reconciliationDlqUrl),
       batch: requiredEnv(ENV.batchDlqUrl),
     },
-    exceptions: new ExceptionsRepository(client, operationsTable, {
-      audit,
-      onPayoutOwnerChange: payoutExceptionOwnerUpdater(client, payoutsTable),
-    }),
+    exceptions,
     rechecks: new RecheckMarkers(client, operationsTable),
     payouts,
     reversals: payouts,
@@ -60,6 +62,11 @@ function dependencies(): SweepDeps {
     providers: providersFromEnv(process.env, {
       loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),
     }),
+    // A batch item the poll found failed joins its batch's exception group (app/batches/batch-item-failures.ts).
+    batchFailures: {
+      groups: new BatchExceptionGroups(client, operationsTable, exceptions),
+      getPayoutById: (payoutId) => payouts.getPayoutById(payoutId),
+    },
     resubmit: (payoutId) => submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl))({ payoutId }),
     nowMs: () => Date.now(),
     log: (message, detail) => logger.warn(message, detail),

@@ -1,3 +1,6 @@
+import { batchGroupExceptionIds, failureSourceOfRejection } from '../../functions/domain/batches/batch-exceptions';
+import { isActive } from '../../functions/domain/exceptions';
+import { failureSourceOfPayout, type FailureSource } from '../../functions/domain/failure-source';
 import type { World } from './world';
 
 /**
@@ -47,4 +50,57 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
+}
+
+/**
+ * Issue 13's exceptions: a failed batch item — rejected by the fan-out, or its payout failed (the
+ * provider's `failed`, a submission refusal) — is listed in exactly one of its batch's group
+ * exceptions, the open one of its failure source, and each group's count is its member list's
+ * length. A quiet check: between a rejection (or a transition) and its count a crash may fall,
+ * which the chunk's (or the event's) redelivery repairs.
+ */
+export function failedBatchItemsUngrouped(world: World): string[] {
+  const found: string[] = [];
+  for (const item of failedBatchItems(world)) {
+    const groups = batchGroupExceptionIds(item.batchId);
+    const listedIn = groups.filter(({ exceptionId }) =>
+      world.batchGroups.members.get(exceptionId)?.has(item.senderItemId),
+    );
+    const expected = groups.find(({ source }) => source === item.source)!;
+    const label = `failed batch item ${item.batchId}/${item.senderItemId} (${item.how}, ${item.source})`;
+    if (listedIn.length !== 1 || listedIn[0]!.source !== item.source) {
+      found.push(`${label} is listed in ${listedIn.map((g) => g.source).join(', ') || 'no'} group(s)`);
+      continue;
+    }
+    const group = world.exceptions.exceptions.get(expected.exceptionId);
+    if (group === undefined || !isActive(group.state))
+      found.push(`${label} is listed in group ${expected.exceptionId}, which is ${group?.state ?? 'missing'}`);
+  }
+  for (const [exceptionId, members] of world.batchGroups.members) {
+    const group = world.exceptions.exceptions.get(exceptionId);
+    if (group !== undefined && (group.itemCount ?? 0) !== members.size)
+      found.push(`batch group ${exceptionId} counts ${group.itemCount ?? 0} items and lists ${members.size}`);
+  }
+  return found;
+}
+
+interface FailedItem {
+  readonly batchId: string;
+  readonly senderItemId: string;
+  readonly source: FailureSource;
+  readonly how: 'rejected' | 'payout failed';
+}
+
+function* failedBatchItems(world: World): Generator<FailedItem> {
+  for (const item of world.batches.items.values())
+    if (item.state === 'rejected' && item.rejection !== undefined)
+      yield { ...item, source: failureSourceOfRejection(item.rejection), how: 'rejected' };
+  for (const payout of world.payouts.payouts.values())
+    if (payout.batch !== undefined && payout.status === 'failed')
+      yield {
+        batchId: payout.batch.batchId,
+        senderItemId: payout.batch.senderItemId,
+        source: failureSourceOfPayout(payout) ?? 'provider',
+        how: 'payout failed',
+      };
 }

@@ -13,7 +13,7 @@ import { approvalPolicies } from '../../functions/adapters/approval-policy-confi
 import { approvalRequirement, policyFor, samePrincipal } from '../../functions/domain/approval';
 import type { Payout } from '../../functions/domain/payout';
 import { balanceKey } from './memory/payouts';
-import { batchItemPaidTwice } from './batch-invariant';
+import { batchItemPaidTwice, failedBatchItemsUngrouped } from './batch-invariant';
 import type { World } from './world';
 
 /**
@@ -148,6 +148,7 @@ export const INVARIANTS: readonly Invariant[] = [
   },
   // Issue 13 (batch-invariant.ts): one payout per batch item identity, one provider payout of it.
   { name: 'batch-item-paid-once', when: 'always', check: batchItemPaidTwice },
+  { name: 'failed-batch-items-grouped', when: 'quiet', check: failedBatchItemsUngrouped },
   {
     name: 'four-eyes-before-provider',
     when: 'always',

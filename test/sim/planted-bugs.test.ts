@@ -58,6 +58,11 @@ const PLANTED: ReadonlyArray<{ bug: string; flaw: keyof SimFlaws; caughtBy: stri
     caughtBy: ['batch-item-paid-once'],
   },
   {
+    bug: "the webhook processor and the sweeper without batchFailures: a provider's failed item joins no group",
+    flaw: 'batchFailuresUnwired',
+    caughtBy: ['failed-batch-items-grouped'],
+  },
+  {
     bug: 'a submitter that never looks at the holds: a screening hit does not stop the provider call',
     flaw: 'submitDespiteHold',
     caughtBy: ['no-provider-call-with-open-hold'],

@@ -12,6 +12,7 @@ import { submitOne, type SubmissionOutcome } from '../../functions/app/submissio
 import { sweep, type SweepReport } from '../../functions/app/sweeper/sweep';
 import { intakeWebhook } from '../../functions/app/webhooks/intake';
 import { processWebhookRecord, type ProcessOutcome } from '../../functions/app/webhooks/process';
+import type { FailedItemDeps } from '../../functions/app/batches/batch-item-failures';
 import type { RunRecord } from '../../functions/adapters/reconciliation/runs-repository';
 import { parseSubmissionMessage } from '../../functions/adapters/submission-queue';
 import { CachedWebhookSecrets } from '../../functions/adapters/webhook-secrets';
@@ -54,6 +55,8 @@ export interface SimFlaws extends PayoutStoreFlaws {
   approvalThresholdsInMajorUnits?: boolean;
   /** The fan-out takes an item's identity as (batch id, sender_item_id): a batch sent after its window pays again. */
   batchIdentityPerBatch?: boolean;
+  /** The webhook processor and the sweeper wired without `batchFailures`: a batch item failed by its provider joins no group. */
+  batchFailuresUnwired?: boolean;
 }
 
 /** contracts.md: every DLQ at maxReceiveCount 5; visibility ≥ 6× the consumer's timeout. */
@@ -234,6 +237,12 @@ export class World {
     return new InMemoryBatchGroups(this.batchGroups, this.exceptionsFor(gate), gate);
   }
 
+  /** The failed-item count the webhook processor and the submitter run (app/batches/batch-item-failures.ts). */
+  batchFailuresFor(gate: Gate, payouts: InMemoryPayouts): FailedItemDeps | undefined {
+    if (this.flaws.batchFailuresUnwired === true) return undefined;
+    return { groups: this.batchGroupsFor(gate), getPayoutById: (payoutId) => payouts.getPayoutById(payoutId) };
+  }
+
   exceptionsFor(gate: Gate): InMemoryExceptions {
     const payouts = this.payoutsFor(gate);
     return new InMemoryExceptions(this.exceptions, gate, (payoutId, owner) =>
@@ -296,10 +305,13 @@ export class World {
   }
 
   async processWebhook(gate: Gate, message: QueuedMessage): Promise<ProcessOutcome> {
+    const payouts = this.payoutsFor(gate);
     const deps = {
       inbox: new InMemoryInbox(this.inbox, gate),
-      payouts: this.payoutsFor(gate),
+      payouts,
       exceptions: this.exceptionsFor(gate),
+      // handlers/process-webhook.ts: a batch item failed by its provider joins its batch's group.
+      batchFailures: this.batchFailuresFor(gate, payouts),
       rechecks: new InMemoryRechecks(this.rechecks, gate),
       maxReceiveCount: MAX_RECEIVE_COUNT,
       nowMs: this.now,
@@ -344,6 +356,8 @@ export class World {
       repository,
       providers: { sandbox: this.providerFor(gate, onSubmit) },
       nowIso: () => new Date(this.clockMs).toISOString(),
+      // handlers/submit-payout.ts: a refused batch item joins its batch's group.
+      batchFailures: { groups: this.batchGroupsFor(gate), getPayoutById: (id) => payouts.getPayoutById(id) },
     });
   }
 
@@ -367,6 +381,8 @@ export class World {
       waiting: payouts,
       providers: { sandbox: this.providerFor(gate) },
       resubmit: async (payoutId) => sender(this.submissionQueue, gate, this.now)(JSON.stringify({ payoutId })),
+      // handlers/sweep.ts: a batch item the poll found failed joins its batch's group.
+      batchFailures: this.batchFailuresFor(gate, payouts),
       nowMs: this.now,
     });
   }

@@ -19,6 +19,7 @@ import { expireApprovals } from './approvals';
 import { openHoldSlaExceptions, type HoldSlaSweepDeps } from './holds-sla';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
 import { openUnknownProviderState } from './unknown-state';
+import { countFailedBatchItem, type FailedItemDeps } from '../batches/batch-item-failures';
 
 /** The sweeper as the audit trail names it (a job: its function name). */
 const SWEEP_ACTOR = { kind: 'system', id: 'sweep' } as const;
@@ -72,6 +73,8 @@ export interface SweepDeps {
   reversals?: Pick<ReversalSweepDeps['payouts'], 'writeReversal'>;
   /** The holds queue (adapters/hold-queue.ts), for the holds SLA job. */
   holdQueue?: HoldSlaSweepDeps['queue'];
+  /** A batch item the poll found failed joins its batch's exception group (app/batches/batch-item-failures.ts). */
+  batchFailures?: FailedItemDeps;
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
   resubmit?: (payoutId: string) => Promise<void>;
   nowMs(): number;
@@ -351,8 +354,7 @@ async function applyPolledStatus(
   switch (result.kind) {
     case 'applied':
       report.applied++;
-      if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
-        await resolveLongPending(deps.exceptions, payout.payoutId, 'poller', nowIso);
+      await ownPolledApplied(deps, result, nowIso);
       return result.payout;
     case 'rejected_ownership':
       report.ownershipRejected++;
@@ -397,6 +399,18 @@ async function applyPolledStatus(
     default:
       return assertNever(result, 'transition result');
   }
+}
+
+/** An applied poll closes the long_pending it answered; a batch item it failed joins its batch's group. */
+async function ownPolledApplied(
+  deps: SweepDeps,
+  result: Extract<TransitionResult, { kind: 'applied' }>,
+  nowIso: string,
+): Promise<void> {
+  if (result.payout.exceptionOwner !== undefined && !isAwaitingProvider(result.to))
+    await resolveLongPending(deps.exceptions, result.payout.payoutId, 'poller', nowIso);
+  // Like the webhook processor's: the provider's later webhook finds the payout failed (stale) and counts nothing.
+  if (result.to === 'failed') await countFailedBatchItem(deps.batchFailures, result.payout, nowIso);
 }
 
 function describeError(error: unknown): string | undefined {

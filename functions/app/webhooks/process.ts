@@ -182,20 +182,7 @@ async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: Transi
       if (mapped.event === 'provider_failed') await countFailedBatchItem(deps.batchFailures, { payoutId }, nowIso);
       break;
     case 'stale':
-      if (isCanceledButLive(result.payout, mapped.event))
-        await openCanceledButLive(deps.exceptions, {
-          provider,
-          payout: result.payout,
-          event: mapped.event,
-          claim: {
-            provider_event_id: providerEventId,
-            event_type: stored.eventType,
-            provider_state: mapped.providerState,
-            provider_reference: mapped.providerReference ?? null,
-          },
-          actor: PROCESSOR_ACTOR,
-          nowIso,
-        });
+      await ownStale(deps, event, result.payout);
       break;
     case 'forbidden':
       await ownForbidden(deps, event, result.payout);
@@ -239,6 +226,27 @@ async function ownOutcome(deps: ProcessDeps, event: LocatedEvent, result: Transi
     default:
       return assertNever(result, 'transition result');
   }
+}
+
+/** A stale event: a failure counted if its path had not (a crash), a canceled-but-live payout owned. */
+async function ownStale(deps: ProcessDeps, event: LocatedEvent, payout: Payout): Promise<void> {
+  const { provider, providerEventId, stored, mapped, nowIso } = event;
+  // Failed before by another path (the sweeper's poll) that may have crashed before its count: count it now.
+  if (mapped.event === 'provider_failed') await countFailedBatchItem(deps.batchFailures, payout, nowIso);
+  if (isCanceledButLive(payout, mapped.event))
+    await openCanceledButLive(deps.exceptions, {
+      provider,
+      payout,
+      event: mapped.event,
+      claim: {
+        provider_event_id: providerEventId,
+        event_type: stored.eventType,
+        provider_state: mapped.providerState,
+        provider_reference: mapped.providerReference ?? null,
+      },
+      actor: PROCESSOR_ACTOR,
+      nowIso,
+    });
 }
 
 /** A forbidden transition: an ops exception with the event as evidence, and a status recheck. */

@@ -4,6 +4,7 @@ import type { ExceptionOpening } from '../../../functions/domain/exceptions';
 import { exceptionIdOf } from '../../../functions/domain/exceptions';
 import type { Gate } from '../gate';
 import { frozenCopy } from './copy';
+import { transactionCanceled } from './errors';
 import type { InMemoryExceptions } from './exceptions';
 
 /**
@@ -16,6 +17,8 @@ export class BatchGroupsState {
   readonly members = new Map<string, Map<string, BatchGroupMember>>();
 }
 
+/** adapters/batch-exception-groups.ts' attempts of one member write. */
+const GROUP_WRITE_ATTEMPTS_MAX = 12;
 const FAN_OUT_ACTOR: ExceptionActor = { kind: 'system', id: 'process-batch' };
 const BATCH_RETRY_ACTOR: ExceptionActor = { kind: 'system', id: 'batch-retry' };
 
@@ -26,17 +29,27 @@ export class InMemoryBatchGroups {
     private readonly gate: Gate,
   ) {}
 
+  /**
+   * As the adapter's attempts: the member's transaction first (an item already listed counts nothing,
+   * whatever the group's state: an operator may have resolved a group that still lists it); only
+   * when the group is absent or resolved is it opened (or reopened), and the transaction tried again.
+   */
   async addItem(opening: ExceptionOpening, member: BatchGroupMember): Promise<AddOutcome> {
     const exceptionId = exceptionIdOf(opening.dedupKey);
-    const current = await this.exceptions.get(exceptionId);
-    if (current === undefined || current.state === 'resolved')
-      await this.exceptions.openOrUpdate({ ...opening, actor: FAN_OUT_ACTOR, reopenIfResolved: true });
-    await this.gate.point('batch-groups.transact');
     const members = this.membersOf(exceptionId);
-    if (members.has(member.senderItemId)) return 'already_counted';
-    members.set(member.senderItemId, member);
-    this.bump(exceptionId, 1, member.at);
-    return 'added';
+    for (let attempt = 1; ; attempt++) {
+      // The transaction, as it commits: the member's absence, and the group's row there and not resolved.
+      await this.gate.point('batch-groups.transact');
+      if (members.has(member.senderItemId)) return 'already_counted';
+      const group = this.exceptions.state.exceptions.get(exceptionId);
+      if (group !== undefined && group.state !== 'resolved') {
+        members.set(member.senderItemId, member);
+        this.bump(exceptionId, 1, member.at);
+        return 'added';
+      }
+      if (attempt >= GROUP_WRITE_ATTEMPTS_MAX) throw transactionCanceled(['None', 'ConditionalCheckFailed']);
+      await this.exceptions.openOrUpdate({ ...opening, actor: FAN_OUT_ACTOR, reopenIfResolved: true });
+    }
   }
 
   async removeItem(exceptionId: string, senderItemId: string, at: string): Promise<boolean> {

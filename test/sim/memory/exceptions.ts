@@ -135,6 +135,7 @@ export class InMemoryExceptions implements ExceptionsStore {
       occurrences: 1,
       evidence: input.evidence,
       ...(input.payoutId === undefined ? {} : { payoutId: input.payoutId }),
+      ...(input.batchId === undefined ? {} : { batchId: input.batchId, itemCount: 0 }),
       ...(error === undefined ? {} : { firstError: error, lastError: error }),
       version: 1,
     };
@@ -190,6 +191,10 @@ export class InMemoryExceptions implements ExceptionsStore {
     const stored = this.state.exceptions.get(exception.exceptionId);
     if (expectedVersion === undefined ? stored !== undefined : stored?.version !== expectedVersion)
       throw new VersionConflict('version changed');
+    // A batch group's count moved since this write's read: the adapter's member write bumps the
+    // version (memory/batch-groups.ts does not), so in DynamoDB this write's condition fails too.
+    if (stored !== undefined && stored.itemCount !== exception.itemCount)
+      throw new VersionConflict('item count changed');
     const audit = this.state.audit.appendWrite(exceptionAuditEntry(exception, change));
     this.state.exceptions.set(exception.exceptionId, frozenCopy(exception));
     audit();
