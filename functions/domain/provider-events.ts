@@ -90,6 +90,20 @@ export type MappedWebhookEvent =
       amountMinor?: number;
       currency?: string;
     }
+  /**
+   * About a payout, in a state the provider's mapping does not know (issue 14): never guessed. The processor
+   * opens a `provider_state_unknown` exception and acknowledges the event as applied-nothing.
+   */
+  | {
+      kind: 'unknown_state';
+      providerState: string;
+      payoutId?: string;
+      providerReference?: string;
+      occurredAt?: string;
+      statusReason?: string;
+      amountMinor?: number;
+      currency?: string;
+    }
   /** A type we do not act on (Stripe's payout.created, charge.*): acknowledged and recorded. */
   | { kind: 'ignored'; reason: string }
   /** Claims to be about a payout but cannot be read: retried, then dead-lettered for a human. */
@@ -247,16 +261,18 @@ function moneyOf(amount: unknown, currency: unknown): EventMoney {
 }
 
 function fromState(mapped: MappedProviderState, refs: EventRefs): MappedWebhookEvent {
-  if (mapped.kind === 'unknown')
-    return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
+  // Checked first: an unknown state that names no payout has nobody to open an exception for.
   if (refs.payoutId === undefined && refs.providerReference === undefined)
     return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
-  return {
-    kind: 'transition',
-    event: mapped.event,
-    providerState: mapped.providerState,
-    ...Object.fromEntries(Object.entries(refs).filter(([, v]) => v !== undefined)),
-  };
+  const present = Object.fromEntries(Object.entries(refs).filter(([, v]) => v !== undefined));
+  switch (mapped.kind) {
+    case 'known':
+      return { kind: 'transition', event: mapped.event, providerState: mapped.providerState, ...present };
+    case 'unknown':
+      return { kind: 'unknown_state', providerState: mapped.providerState, ...present };
+    default:
+      return assertNever(mapped, 'mapped provider state');
+  }
 }
 
 const asRecord = (v: unknown): Record<string, unknown> | undefined =>
