@@ -46,6 +46,8 @@ export interface PaypalItemEvent {
   readonly mapped: MappedProviderState;
   readonly payoutId: string | undefined;
   readonly providerReference: string | undefined;
+  /** The item's `transaction_id`: PayPal's id of the money movement, which its report prints as Transaction ID. */
+  readonly providerTransactionId: string | undefined;
   readonly occurredAt: string | undefined;
   readonly statusReason: string | undefined;
   readonly feeMinor: number | undefined;
@@ -90,6 +92,7 @@ export function readPaypalEvent(eventType: string, body: unknown): PaypalEventRe
       mapped,
       payoutId: stringOf(item['sender_item_id']),
       providerReference: stringOf(resource['payout_item_id']),
+      providerTransactionId: stringOf(resource['transaction_id']),
       occurredAt: isoOf(record?.['create_time']),
       statusReason: paypalFailureCode(typeState === 'denied' ? 'FAILED' : typeState, errorName),
       feeMinor: fee === undefined ? undefined : moneyOf(fee['value'], fee['currency'])?.amountMinor,

@@ -83,6 +83,8 @@ export type MappedWebhookEvent =
       /** Our payout id, when the provider echoes it (sandbox data, Stripe metadata). */
       payoutId?: string;
       providerReference?: string;
+      /** The provider's transaction id beside its reference (PayPal), recorded once on the payout. */
+      providerTransactionId?: string;
       occurredAt?: string;
       statusReason?: string;
       feeMinor?: number;
@@ -235,6 +237,7 @@ function mapAdyenEvent(eventType: string, body: unknown): MappedWebhookEvent {
 interface EventRefs {
   payoutId: string | undefined;
   providerReference: string | undefined;
+  providerTransactionId?: string | undefined;
   occurredAt: string | undefined;
   statusReason: string | undefined;
   feeMinor: number | undefined;

@@ -323,6 +323,7 @@ async function applyPolledStatus(
     recordedAt: nowIso,
     actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
+    ...(status.providerTransactionId === undefined ? {} : { providerTransactionId: status.providerTransactionId }),
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
     // Checked like a webhook (event-ownership.ts): the port that answered is the claimant, so a

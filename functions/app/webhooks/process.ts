@@ -144,6 +144,7 @@ async function applyLocated(deps: ProcessDeps, event: LocatedEvent): Promise<Pro
     ...(mapped.statusReason === undefined ? {} : { statusReason: mapped.statusReason }),
     ...(mapped.feeMinor === undefined ? {} : { feeMinor: mapped.feeMinor }),
     ...(mapped.providerReference === undefined ? {} : { providerReference: mapped.providerReference }),
+    ...(mapped.providerTransactionId === undefined ? {} : { providerTransactionId: mapped.providerTransactionId }),
     // The route's provider is the one whose secret verified the signature: the claimant.
     claim: {
       provider,

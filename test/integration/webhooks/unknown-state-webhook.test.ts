@@ -115,3 +115,23 @@ describe.each(CASES)('$provider: a webhook in unknown state $state', (c) => {
     expect(unknown.filter((exception) => exception.payoutId === payout.payoutId)).toEqual([]);
   });
 });
+
+describe("paypal: the item's transaction id", () => {
+  it('is recorded from its webhook, once (a later different one does not overwrite it)', async () => {
+    const c = CASES.find((candidate) => candidate.provider === 'paypal')!;
+    const payout = await seed(c);
+    const ids = { ...payout, providerReference: payout.providerReference! };
+    const withTransaction = (state: string, sequence: number, transactionId: string) => {
+      const webhook = webhookInState('paypal', state, ids, sequence)!;
+      const resource = webhook.body['resource'] as Record<string, unknown>;
+      return { ...webhook, body: { ...webhook.body, resource: { ...resource, transaction_id: transactionId } } };
+    };
+    expect(await deliverAndProcess('paypal', withTransaction('UNCLAIMED', 1, 'TXN0FIRST'))).toBe('applied');
+    expect(await deliverAndProcess('paypal', withTransaction('SUCCESS', 2, 'TXN0OTHER'))).toBe('applied');
+    expect(await h.payouts.getPayoutById(payout.payoutId)).toMatchObject({
+      status: 'paid',
+      providerReference: ids.providerReference,
+      providerTransactionId: 'TXN0FIRST',
+    });
+  });
+});

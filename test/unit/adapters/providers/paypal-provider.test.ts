@@ -138,6 +138,23 @@ describe('cancel, expiry and return', () => {
     expect(await provider.requestReturn()).toEqual({ kind: 'unsupported' });
   });
 
+  it("the item's transaction id, distinct from its item id, comes with the status read and its webhook", async () => {
+    const provider = adapter();
+    const submitted = await provider.submit(submission('po_txn_1'));
+    if (submitted.kind !== 'accepted') throw new Error('not accepted');
+    await standIn.controls.setState(submitted.providerReference, 'SUCCESS');
+    const status = await provider.getStatus({ payoutId: 'po_txn_1', providerReference: submitted.providerReference });
+    const transactionId = (status as { providerTransactionId?: string }).providerTransactionId;
+    expect(transactionId).toMatch(/^T/);
+    expect(transactionId).not.toBe(submitted.providerReference);
+    const body = JSON.parse(Buffer.from(standIn.webhooks.deliveries().at(-1)!.rawBody).toString('utf8')) as unknown;
+    expect(mapWebhookEvent('paypal', 'PAYMENT.PAYOUTS-ITEM.SUCCEEDED', body)).toMatchObject({
+      kind: 'transition',
+      providerReference: submitted.providerReference,
+      providerTransactionId: transactionId,
+    });
+  });
+
   it('an UNCLAIMED item that PayPal returns after 30 days reads as failed, with its reason', async () => {
     const provider = adapter();
     const submitted = await provider.submit(submission('po_expire_1'));
