@@ -17,7 +17,8 @@ import { parseCorridorMatrix } from '../../functions/domain/corridors.js';
 import { EXCEPTION_CATEGORIES, SLA_SECONDS_BY_CATEGORY, defaultOwnerOf } from '../../functions/domain/exceptions.js';
 import { PAYPAL_ITEM_EVENT_STATES } from '../../functions/domain/paypal-events.js';
 import { PAYPAL_BATCH_STATES } from '../../functions/domain/paypal-status.js';
-import { mapWebhookEvent } from '../../functions/domain/provider-events.js';
+import { assertNever } from '../../functions/domain/assert-never.js';
+import { mapWebhookEvent, type MappedWebhookEvent } from '../../functions/domain/provider-events.js';
 import { ADYEN_PAYOUT_STATES } from '../../functions/domain/adyen-status.js';
 import { SANDBOX_PAYOUT_STATES, STRIPE_PAYOUT_STATES } from '../../functions/domain/provider-status.js';
 import { SIGNATURE_TOLERANCE_SECONDS } from '../../functions/domain/webhook-signatures/verification.js';
@@ -176,10 +177,24 @@ export function webhookCatalog(lifecycle: LifecycleView): Row[] {
         provider_state: state,
         our_event: event,
         moves: event === null ? '' : moves(event),
-        note: mapped.kind === 'transition' ? '' : mapped.reason,
+        note: noteOf(mapped),
       };
     }),
   );
+}
+
+function noteOf(mapped: MappedWebhookEvent): string {
+  switch (mapped.kind) {
+    case 'transition':
+      return '';
+    case 'unknown_state':
+      return `state ${JSON.stringify(mapped.providerState)} is not mapped: opens provider_state_unknown`;
+    case 'ignored':
+    case 'invalid':
+      return mapped.reason;
+    default:
+      return assertNever(mapped, 'mapped webhook event');
+  }
 }
 
 export function exceptionCategories(): Row[] {

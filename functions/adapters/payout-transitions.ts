@@ -339,7 +339,7 @@ function transitionUpdate(
     'requestIds = :requestIds',
     'gsi2pk = :gsi2pk',
   ];
-  for (const name of ['statusReason', 'feeMinor', 'providerReference', 'approval'] as const) {
+  for (const name of ['statusReason', 'feeMinor', 'providerReference', 'providerTransactionId', 'approval'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
       sets.push(`${name} = :${name}`);
       values[`:${name}`] = next[name];
@@ -383,6 +383,8 @@ export function nextPayout(payout: Payout, cmd: TransitionCommand, to: Payout['s
   // The first reference sticks: a later, different one is recorded in the timeline's sourceRef only.
   if (cmd.providerReference !== undefined && payout.providerReference === undefined)
     next.providerReference = cmd.providerReference;
+  if (cmd.providerTransactionId !== undefined && payout.providerTransactionId === undefined)
+    next.providerTransactionId = cmd.providerTransactionId;
   if (cmd.source === 'api' || cmd.source === 'operator')
     next.requestIds = withRequestId(payout.requestIds, cmd.sourceRef);
   return next;

@@ -25,6 +25,11 @@ export interface Payout {
   feeMinor?: number;
   provider: string;
   providerReference?: string;
+  /**
+   * The provider's own id of the money movement, where it differs from the reference we query it by
+   * (PayPal: the item's `transaction_id` beside its `payout_item_id`); its report names it. Set once.
+   */
+  providerTransactionId?: string;
   destination: MaskedDestination;
   recipient: { name: string; email?: string };
   description?: string;
@@ -104,6 +109,8 @@ export interface TransitionCommand {
   feeMinor?: number;
   /** The reference the provider gave the payout; recorded when the payout has none yet (the first sticks). */
   providerReference?: string;
+  /** The provider's transaction id, when the event or answer carries one; recorded when the payout has none yet. */
+  providerTransactionId?: string;
   /**
    * Who says this is the payout's event, and what it says the money is (event-ownership.ts). With
    * `providerReference` it is the OwnershipClaim the repository checks on the payout it read before

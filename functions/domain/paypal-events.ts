@@ -28,11 +28,26 @@ export const PAYPAL_ITEM_EVENT_STATES: Readonly<Record<string, string | 'cancele
  * and recorded; each item's own event (or the sweeper's item read) moves the payout.
  */
 export const PAYPAL_BATCH_EVENT_PREFIX = 'PAYMENT.PAYOUTSBATCH.';
+/** Item events: the type decides the state, so an item type PayPal adds is a state we do not know. */
+export const PAYPAL_ITEM_EVENT_PREFIX = 'PAYMENT.PAYOUTS-ITEM.';
+const UNKNOWN_ITEM_TYPE = 'unknown_item_type';
+
+/**
+ * An item event type we do not know (PayPal added one): never read as its `transaction_status`, which is
+ * exactly the guess the type exists to avoid. Its unknown state is the item's status when that is unknown
+ * too, so the sweeper's read of the same item names the same state (one exception); else the type itself.
+ */
+function unknownItemType(eventType: string, itemState: string): MappedProviderState {
+  const byStatus = mapPaypalItemState(itemState);
+  return { kind: 'unknown', providerState: byStatus.kind === 'unknown' ? itemState : eventType };
+}
 
 export interface PaypalItemEvent {
   readonly mapped: MappedProviderState;
   readonly payoutId: string | undefined;
   readonly providerReference: string | undefined;
+  /** The item's `transaction_id`: PayPal's id of the money movement, which its report prints as Transaction ID. */
+  readonly providerTransactionId: string | undefined;
   readonly occurredAt: string | undefined;
   readonly statusReason: string | undefined;
   readonly feeMinor: number | undefined;
@@ -48,9 +63,10 @@ export type PaypalEventReading =
 export function readPaypalEvent(eventType: string, body: unknown): PaypalEventReading {
   if (eventType.startsWith(PAYPAL_BATCH_EVENT_PREFIX))
     return { kind: 'ignored', reason: `paypal ${eventType} is about the batch; item events move payouts` };
-  const typeState = PAYPAL_ITEM_EVENT_STATES[eventType];
-  if (typeState === undefined)
+  const known = PAYPAL_ITEM_EVENT_STATES[eventType];
+  if (known === undefined && !eventType.startsWith(PAYPAL_ITEM_EVENT_PREFIX))
     return { kind: 'ignored', reason: `paypal event type ${eventType} does not move a payout` };
+  const typeState = known ?? UNKNOWN_ITEM_TYPE;
   const record = asRecord(body);
   const resource = asRecord(record?.['resource']);
   const item = asRecord(resource?.['payout_item']);
@@ -65,7 +81,9 @@ export function readPaypalEvent(eventType: string, body: unknown): PaypalEventRe
       ? { kind: 'known', providerState: itemState, event: 'provider_canceled' }
       : typeState === 'denied'
         ? { kind: 'known', providerState: 'DENIED', event: 'provider_failed' }
-        : mapPaypalItemState(typeState);
+        : typeState === UNKNOWN_ITEM_TYPE
+          ? unknownItemType(eventType, itemState)
+          : mapPaypalItemState(typeState);
   const errorName = stringOf(asRecord(resource['errors'])?.['name']);
   const fee = asRecord(resource['payout_item_fee']);
   return {
@@ -74,6 +92,7 @@ export function readPaypalEvent(eventType: string, body: unknown): PaypalEventRe
       mapped,
       payoutId: stringOf(item['sender_item_id']),
       providerReference: stringOf(resource['payout_item_id']),
+      providerTransactionId: stringOf(resource['transaction_id']),
       occurredAt: isoOf(record?.['create_time']),
       statusReason: paypalFailureCode(typeState === 'denied' ? 'FAILED' : typeState, errorName),
       feeMinor: fee === undefined ? undefined : moneyOf(fee['value'], fee['currency'])?.amountMinor,

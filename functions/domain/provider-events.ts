@@ -83,10 +83,26 @@ export type MappedWebhookEvent =
       /** Our payout id, when the provider echoes it (sandbox data, Stripe metadata). */
       payoutId?: string;
       providerReference?: string;
+      /** The provider's transaction id beside its reference (PayPal), recorded once on the payout. */
+      providerTransactionId?: string;
       occurredAt?: string;
       statusReason?: string;
       feeMinor?: number;
       /** What the event says the payout is for, when it says: checked, never applied. */
+      amountMinor?: number;
+      currency?: string;
+    }
+  /**
+   * About a payout, in a state the provider's mapping does not know (issue 14): never guessed. The processor
+   * opens a `provider_state_unknown` exception and acknowledges the event as applied-nothing.
+   */
+  | {
+      kind: 'unknown_state';
+      providerState: string;
+      payoutId?: string;
+      providerReference?: string;
+      occurredAt?: string;
+      statusReason?: string;
       amountMinor?: number;
       currency?: string;
     }
@@ -221,6 +237,7 @@ function mapAdyenEvent(eventType: string, body: unknown): MappedWebhookEvent {
 interface EventRefs {
   payoutId: string | undefined;
   providerReference: string | undefined;
+  providerTransactionId?: string | undefined;
   occurredAt: string | undefined;
   statusReason: string | undefined;
   feeMinor: number | undefined;
@@ -247,16 +264,18 @@ function moneyOf(amount: unknown, currency: unknown): EventMoney {
 }
 
 function fromState(mapped: MappedProviderState, refs: EventRefs): MappedWebhookEvent {
-  if (mapped.kind === 'unknown')
-    return { kind: 'invalid', reason: `unknown provider state ${JSON.stringify(mapped.providerState)}` };
+  // Checked first: an unknown state that names no payout has nobody to open an exception for.
   if (refs.payoutId === undefined && refs.providerReference === undefined)
     return { kind: 'invalid', reason: 'event names neither our payout id nor a provider reference' };
-  return {
-    kind: 'transition',
-    event: mapped.event,
-    providerState: mapped.providerState,
-    ...Object.fromEntries(Object.entries(refs).filter(([, v]) => v !== undefined)),
-  };
+  const present = Object.fromEntries(Object.entries(refs).filter(([, v]) => v !== undefined));
+  switch (mapped.kind) {
+    case 'known':
+      return { kind: 'transition', event: mapped.event, providerState: mapped.providerState, ...present };
+    case 'unknown':
+      return { kind: 'unknown_state', providerState: mapped.providerState, ...present };
+    default:
+      return assertNever(mapped, 'mapped provider state');
+  }
 }
 
 const asRecord = (v: unknown): Record<string, unknown> | undefined =>

@@ -67,6 +67,8 @@ export type StatusResult =
       readonly failureCode?: string;
       /** When the provider says the current state began; ISO 8601 UTC. */
       readonly stateSince?: string;
+      /** The provider's transaction id, where it has one beside the reference (PayPal's item `transaction_id`). */
+      readonly providerTransactionId?: string;
       /** How many payouts the provider holds for this payout id: more than 1 is a duplicate at the provider. */
       readonly countAtProvider: number;
       /** The provider's amount and currency (upper-case ISO 4217), when it reports them: checked for ownership. */

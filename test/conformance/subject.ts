@@ -1,6 +1,7 @@
 import type { MappedProviderState } from '../../functions/domain/provider-status';
 import type { ProviderPort, ProviderSubmission } from '../../functions/domain/provider-port';
 import type { ReportRow } from '../../functions/domain/reconciliation/report';
+import type { ProviderWebhook, WebhookPayout } from '../support/provider-webhooks';
 import type { VerificationResult } from '../../functions/domain/webhook-signatures/verification';
 
 /**
@@ -99,6 +100,11 @@ export interface ConformanceSubject {
     verify(delivery: SignedWebhook, secrets: readonly string[], nowSeconds: number): VerificationResult;
     /** The seconds of skew beyond which a delivery is stale (the provider's documented window). */
     readonly toleranceSeconds: number;
+    /**
+     * The event the provider sends when a payout enters `providerState`, as its webhook route receives it;
+     * undefined when it sends none for that state. Check 5 maps each through the webhook path.
+     */
+    inState(providerState: string, payout: WebhookPayout): ProviderWebhook | undefined;
   };
   readonly report: {
     /** Renders rows in the provider's own report format (its columns, its amounts, its statuses). */

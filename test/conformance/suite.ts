@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext
 import { failureSourceOfCode } from '../../functions/domain/failure-source';
 import { decide, PAYOUT_EVENTS } from '../../functions/domain/lifecycle';
 import { ProviderError } from '../../functions/domain/provider-errors';
+import { mapWebhookEvent } from '../../functions/domain/provider-events';
+import { isWebhookProvider } from '../../functions/domain/webhook-signatures';
 import type { ProviderPort, ProviderSubmission, SubmitResult } from '../../functions/domain/provider-port';
 import { RECONCILIATION_CATEGORIES } from '../../functions/domain/reconciliation/categories';
 import type { ReportRow } from '../../functions/domain/reconciliation/report';
@@ -18,7 +20,8 @@ import type { ConformanceSubject, SignedWebhook, StandIn, StandInControls } from
  *   2 a timeout after the provider recorded the payout, then our retry, gives one payout at the provider
  *   3 a 5xx and a 429 are retried, within bounds
  *   4 a terminal rejection fails the payout, with its failure attributed (recipient details or provider)
- *   5 every documented state maps into our lifecycle; an unknown state is `unknown`, never guessed
+ *   5 every documented state maps into our lifecycle, in a status read and in its webhook; an unknown state
+ *     is `unknown` (status read) or `unknown_state` (webhook: it opens an exception), never guessed
  *   6 webhook test vectors verify; tampered, stale, future and wrong-secret deliveries are refused
  *   7 the report renders and parses into the engine's rows, and every reconciliation category is producible
  *   8 pagination and rate limits are honoured
@@ -35,6 +38,8 @@ export const RETRY_PAUSE_MS_MAX = 2_000;
 /** Payouts check 8 creates, and the page size it lists them with: more than two pages. */
 const PAGED_PAYOUT_COUNT = 5;
 const PAGE_SIZE = 2;
+/** A state no provider documents: the one a provider that added a state would send. */
+const UNKNOWN_STATE = 'conformance_unknown_state';
 const LIVE_SKIP = 'needs the stand-in controls: a live sandbox cannot be made to fail on cue';
 
 /** The suite's default submission: a USD ACH payout to a US bank account (a subject may give its own). */
@@ -216,7 +221,7 @@ export function describeConformance(subject: ConformanceSubject): void {
             (variant) => !subject.states.includes(variant),
           ),
         );
-        for (const text of ['', 'conformance_unknown_state', 'null', ...variants])
+        for (const text of ['', UNKNOWN_STATE, 'null', ...variants])
           expect(subject.mapState(text), JSON.stringify(text)).toEqual({ kind: 'unknown', providerState: text });
       });
 
@@ -224,11 +229,45 @@ export function describeConformance(subject: ConformanceSubject): void {
         const controls = controlsOf(context);
         const payoutId = newPayoutId();
         const { providerReference } = await accepted(payoutId);
-        for (const state of [...subject.states, 'conformance_unknown_state']) {
+        for (const state of [...subject.states, UNKNOWN_STATE]) {
           await controls.setState(providerReference, state);
           const status = await adapter.getStatus({ payoutId, providerReference });
           expect(status, state).toMatchObject({ kind: 'found', state: subject.mapState(state) });
         }
+      });
+    });
+
+    describe('5. (webhooks) each state maps in its event as in a status read; an unknown one is never guessed', () => {
+      it('every state the provider sends an event for maps to the same event; an unknown one is `unknown_state`', async () => {
+        const payoutId = newPayoutId();
+        const { providerReference } = await accepted(payoutId);
+        const { amountMinor, currency } = submissionFor(payoutId);
+        const payout = { payoutId, providerReference, amountMinor, currency };
+        const provider = subject.provider;
+        if (!isWebhookProvider(provider)) throw new Error(`${provider} has no webhook route`);
+        const sent = subject.states.filter((state) => subject.webhooks.inState(state, payout) !== undefined);
+        for (const state of sent) {
+          const webhook = subject.webhooks.inState(state, payout)!;
+          const mapped = mapWebhookEvent(provider, webhook.eventType, webhook.body);
+          const known = subject.mapState(state);
+          expect(mapped, state).toMatchObject({
+            kind: 'transition',
+            event: known.kind === 'known' ? known.event : 'unmapped',
+            payoutId,
+            providerReference,
+          });
+        }
+        const events = sent.map((state) => (subject.mapState(state) as { event?: string }).event);
+        expect(events).toContain('provider_paid');
+        expect(events).toContain('provider_failed');
+        const unknown = subject.webhooks.inState(UNKNOWN_STATE, payout);
+        expect(unknown, 'a state the provider adds reaches our webhook route').toBeDefined();
+        expect(mapWebhookEvent(provider, unknown!.eventType, unknown!.body)).toMatchObject({
+          kind: 'unknown_state',
+          providerState: UNKNOWN_STATE,
+          payoutId,
+          providerReference,
+        });
       });
     });
 

@@ -120,6 +120,9 @@ export class PaypalProvider implements ProviderPort {
       providerReference: item.payout_item_id,
       state: mapPaypalItemState(state),
       ...feeOf(item),
+      ...(item.transaction_id === undefined || item.transaction_id === ''
+        ? {}
+        : { providerTransactionId: item.transaction_id }),
       ...(failureCode === undefined ? {} : { failureCode }),
       ...(item.time_processed === undefined ? {} : { stateSince: new Date(item.time_processed).toISOString() }),
       countAtProvider: 1,

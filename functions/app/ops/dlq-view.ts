@@ -198,7 +198,9 @@ async function describeWebhook(
     provider: ref.provider,
     provider_event_id: ref.provider_event_id,
     event_type: ref.event_type,
-    ...(mapped?.kind === 'transition' && mapped.payoutId !== undefined ? { payout_id: mapped.payoutId } : {}),
+    ...((mapped?.kind === 'transition' || mapped?.kind === 'unknown_state') && mapped.payoutId !== undefined
+      ? { payout_id: mapped.payoutId }
+      : {}),
     error_category: stored === undefined ? 'inbox_missing' : (stored.lastError?.category ?? 'unknown'),
     ...(stored?.firstError === undefined ? {} : { first_error: stored.firstError }),
     ...(stored?.lastError === undefined ? {} : { last_error: stored.lastError }),

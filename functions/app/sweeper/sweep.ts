@@ -341,10 +341,10 @@ async function applyPolledStatus(
     recordedAt: nowIso,
     actor: SWEEP_ACTOR,
     providerReference: status.providerReference,
+    providerTransactionId: status.providerTransactionId,
     ...(status.feeMinor === undefined ? {} : { feeMinor: status.feeMinor }),
     ...(status.failureCode === undefined ? {} : { statusReason: status.failureCode }),
-    // Checked like a webhook (event-ownership.ts): the port that answered is the claimant, so a
-    // mis-wired registry or a provider answering about another payout moves nothing.
+    // Checked like a webhook (event-ownership.ts): the answering port is the claimant (no unchecked moves).
     claim: {
       provider: provider.provider,
       ...(status.amountMinor === undefined ? {} : { amountMinor: status.amountMinor }),

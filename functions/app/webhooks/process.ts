@@ -10,6 +10,8 @@ import { mapWebhookEvent, type MappedWebhookEvent } from '../../domain/provider-
 import { isWebhookProvider, type WebhookProvider } from '../../domain/webhook-signatures';
 import { assertNever } from '../../domain/assert-never';
 import { isAwaitingProvider } from '../../domain/lifecycle';
+import { checkEventOwnership } from '../../domain/event-ownership';
+import { openUnknownState } from '../sweeper/unknown-state';
 
 /** The webhook processor as the audit trail names it (a job: its function name). */
 const PROCESSOR_ACTOR = { kind: 'system', id: 'process-webhook' } as const;
@@ -32,6 +34,10 @@ import { openOwnershipException } from './ownership-exception';
  *   the correction and the event as evidence → success. Never applied over the correction, never
  *   dropped: the timeline, the audit trail, the inbox outcome and the exception all record it. No
  *   re-check marker: asking the provider again would only repeat its side of the disagreement;
+ * - unknown_state (a provider state our mapping does not know, issue 14) → nothing moves: never guessed,
+ *   never dead-lettered. The provider-owned `provider_state_unknown` exception the sweeper opens for the
+ *   same payout and state (one row for both paths), the outcome in the inbox (which keeps the event) →
+ *   success. Signed by another provider than the payout's: an ownership refusal, as above;
  * - payout not known yet (the webhook won the race with our own write), unreadable event, missing
  *   inbox item → thrown: SQS retries, then dead-letters. On the attempt that will dead-letter
  *   (ApproximateReceiveCount ≥ maxReceiveCount) the failure becomes a `webhook_dead_lettered`
@@ -53,6 +59,7 @@ export class WebhookProcessingError extends Error {
 
 export interface PayoutsPort {
   applyTransition(cmd: TransitionCommand): Promise<TransitionResult>;
+  getPayoutById(payoutId: string): Promise<Payout | undefined>;
   findByProviderReference(provider: string, providerReference: string): Promise<Payout | undefined>;
 }
 
@@ -68,7 +75,8 @@ export interface ProcessDeps {
   batchFailures?: FailedItemDeps;
 }
 
-export type ProcessOutcome = TransitionResult['kind'] | 'ignored';
+/** `unknown_state`: a state our mapping does not know; nothing moved, a provider_state_unknown exception opened. */
+export type ProcessOutcome = TransitionResult['kind'] | 'ignored' | 'unknown_state';
 
 export async function processWebhookRecord(
   deps: ProcessDeps,
@@ -99,10 +107,31 @@ interface LocatedEvent {
   nowIso: string;
 }
 
+/** An event located like a transition, whose state our mapping does not know. */
+type LocatedUnknownState = Omit<LocatedEvent, 'mapped'> & {
+  mapped: Extract<MappedWebhookEvent, { kind: 'unknown_state' }>;
+};
+
+type Located =
+  | { kind: 'ignored' }
+  | { kind: 'located'; event: LocatedEvent }
+  | { kind: 'unknown_state'; event: LocatedUnknownState };
+
 async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promise<ProcessOutcome> {
   const located = await locate(deps, message);
-  if (located.kind === 'ignored') return 'ignored';
-  const event = located.event;
+  switch (located.kind) {
+    case 'ignored':
+      return 'ignored';
+    case 'unknown_state':
+      return ownUnknownState(deps, located.event);
+    case 'located':
+      return applyLocated(deps, located.event);
+    default:
+      return assertNever(located, 'located webhook');
+  }
+}
+
+async function applyLocated(deps: ProcessDeps, event: LocatedEvent): Promise<ProcessOutcome> {
   const { provider, providerEventId, mapped, payoutId, nowIso } = event;
   const result = await deps.payouts.applyTransition({
     payoutId,
@@ -115,6 +144,7 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
     ...(mapped.statusReason === undefined ? {} : { statusReason: mapped.statusReason }),
     ...(mapped.feeMinor === undefined ? {} : { feeMinor: mapped.feeMinor }),
     ...(mapped.providerReference === undefined ? {} : { providerReference: mapped.providerReference }),
+    ...(mapped.providerTransactionId === undefined ? {} : { providerTransactionId: mapped.providerTransactionId }),
     // The route's provider is the one whose secret verified the signature: the claimant.
     claim: {
       provider,
@@ -129,10 +159,7 @@ async function processMessage(deps: ProcessDeps, message: WebhookMessage): Promi
 }
 
 /** Inbox → mapping → payout id (from the event, else by provider reference); what cannot be, throws. */
-async function locate(
-  deps: ProcessDeps,
-  message: WebhookMessage,
-): Promise<{ kind: 'ignored' } | { kind: 'located'; event: LocatedEvent }> {
+async function locate(deps: ProcessDeps, message: WebhookMessage): Promise<Located> {
   const { provider, provider_event_id: providerEventId } = message;
   if (!isWebhookProvider(provider))
     throw new WebhookProcessingError('unmappable_event', `unknown provider ${provider}`);
@@ -154,7 +181,63 @@ async function locate(
       'payout_not_found',
       `no payout for ${provider} reference ${mapped.providerReference}`,
     );
-  return { kind: 'located', event: { provider, providerEventId, stored, mapped, payoutId, nowIso } };
+  const where = { provider, providerEventId, stored, payoutId, nowIso };
+  return mapped.kind === 'unknown_state'
+    ? { kind: 'unknown_state', event: { ...where, mapped } }
+    : { kind: 'located', event: { ...where, mapped } };
+}
+
+/**
+ * A state our mapping does not know (issue 14): never guessed, never dead-lettered. The payout stays; the
+ * provider's owner gets the `provider_state_unknown` exception the sweeper would open for the same state
+ * (one row per payout and state, whichever path saw it first), and the event is acknowledged with its
+ * outcome in the inbox. A signed event about a payout that is not its provider's is an ownership refusal.
+ */
+async function ownUnknownState(deps: ProcessDeps, event: LocatedUnknownState): Promise<ProcessOutcome> {
+  const { provider, providerEventId, stored, mapped, payoutId, nowIso } = event;
+  const payout = await deps.payouts.getPayoutById(payoutId);
+  if (payout === undefined)
+    throw new WebhookProcessingError('payout_not_found', `payout ${payoutId} is not known (yet)`);
+  const verdict = checkEventOwnership(payout, {
+    provider,
+    ...(mapped.providerReference === undefined ? {} : { providerReference: mapped.providerReference }),
+    ...(mapped.amountMinor === undefined ? {} : { amountMinor: mapped.amountMinor }),
+    ...(mapped.currency === undefined ? {} : { currency: mapped.currency }),
+  });
+  const claim = {
+    provider_event_id: providerEventId,
+    event_type: stored.eventType,
+    provider_state: mapped.providerState,
+  };
+  let outcome: ProcessOutcome = 'unknown_state';
+  if (verdict.ok)
+    await openUnknownState(deps.exceptions, {
+      provider,
+      payout,
+      providerState: mapped.providerState,
+      via: { kind: 'webhook', providerEventId, eventType: stored.eventType },
+      said: {
+        providerReference: mapped.providerReference,
+        failureCode: mapped.statusReason,
+        amountMinor: mapped.amountMinor,
+        currency: mapped.currency,
+        stateSince: mapped.occurredAt,
+      },
+      nowIso,
+    });
+  else {
+    outcome = 'rejected_ownership';
+    await openOwnershipException(deps.exceptions, {
+      provider,
+      via: { kind: 'webhook', providerEventId },
+      payout,
+      mismatches: verdict.mismatches,
+      claim: { ...claim, claimed_payout_id: mapped.payoutId ?? null },
+      nowIso,
+    });
+  }
+  await deps.inbox.recordOutcome(provider, providerEventId, outcome, nowIso);
+  return outcome;
 }
 
 async function ownApplied(

@@ -18,7 +18,8 @@ import { ReportFormatError } from './report-errors';
  * (S success, P pending, D denied, V reversed) they map to the engine's statuses (STATUS_BY_CODE).
  *
  * Assumed, to be confirmed on a live report (docs/providers/paypal.md): our payout id (the item's
- * sender_item_id) arrives in "Custom Field", and the payout_item_id in "PayPal Reference ID".
+ * sender_item_id) arrives in "Custom Field", the payout_item_id in "PayPal Reference ID", and the
+ * item's transaction_id (PayPal's id of the money movement) in "Transaction ID".
  */
 export const TRR_COLUMNS = [
   'Transaction ID',
@@ -188,9 +189,13 @@ export class PaypalReportReader {
     const settledAt =
       completed === '' ? undefined : (trrTimeToIso(completed) ?? bad('Transaction Completion Date', 'bad'));
     const payoutId = id('Custom Field');
+    const transactionId = id('Transaction ID');
     return {
       line: record.line,
       providerReference,
+      ...(transactionId === undefined || transactionId === providerReference
+        ? {}
+        : { providerTransactionId: transactionId }),
       ...(payoutId === undefined ? {} : { payoutId }),
       status,
       currency,

@@ -31,6 +31,11 @@ export interface ReportRow {
   /** Physical line in the raw report: the evidence pointer of every row. */
   readonly line: number;
   readonly providerReference: string;
+  /**
+   * The provider's transaction id, where its report prints one beside the reference (PayPal's TRR:
+   * Transaction ID beside PayPal Reference ID); absent when the two are the same.
+   */
+  readonly providerTransactionId?: string;
   readonly payoutId?: string;
   readonly batchId?: string;
   readonly batchStatus?: ProviderStatus;

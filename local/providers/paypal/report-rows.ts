@@ -36,6 +36,9 @@ function reportRowOf({ item, createdAt, canceled }: ReportItem): ReportRow {
   return {
     line: 0,
     providerReference: item.payout_item_id,
+    ...(item.transaction_id === undefined || item.transaction_id === ''
+      ? {}
+      : { providerTransactionId: item.transaction_id }),
     ...(senderItemId === undefined ? {} : { payoutId: senderItemId }),
     status,
     currency,

@@ -20,7 +20,8 @@ export function renderPaypalReport(rows: readonly ReportRow[], reportDateIso = '
     if (codes === undefined) throw new RangeError(`status ${row.status} has no form in a PayPal TRR`);
     return line(
       quote('SB'),
-      quote(row.providerReference),
+      // Transaction ID: the item's transaction_id, not its item id (PayPal prints both).
+      quote(row.providerTransactionId ?? row.providerReference),
       quote(''),
       quote(row.providerReference),
       quote('TXN'),

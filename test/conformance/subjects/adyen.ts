@@ -22,6 +22,7 @@ import {
   ADYEN_VECTOR_SOURCE,
   ADYEN_VECTOR_TIMESTAMP_SECONDS,
 } from '../fixtures/adyen/vectors';
+import { webhookInState } from '../../support/provider-webhooks';
 import type { ConformanceSubject, SignedWebhook, WebhookTestVector } from '../subject';
 
 /**
@@ -171,6 +172,7 @@ export const adyenSubject: ConformanceSubject = {
     verify: (signed, secrets, nowSeconds) =>
       verifyAdyenSignature({ headers: signed.headers, rawBody: signed.rawBody, secrets, nowSeconds }),
     toleranceSeconds: ADYEN_WEBHOOK_AGE_SECONDS_MAX,
+    inState: (providerState, payout) => webhookInState('adyen', providerState, payout),
   },
   report: {
     render: (rows) => renderAccountingReport(rows.map(({ line: _line, ...row }) => row)),

@@ -16,6 +16,7 @@ import {
   type PaypalStandIn,
 } from '../../../local/providers/paypal/server';
 import { signPaypalDelivery, TEST_PKI } from '../../../local/providers/paypal/webhook-signer';
+import { webhookInState } from '../../support/provider-webhooks';
 import type { ConformanceSubject, SignedWebhook, StandIn, WebhookTestVector } from '../subject';
 
 /**
@@ -168,6 +169,7 @@ export const paypalSubject: ConformanceSubject = {
     },
     verify: verifyWithTestPki,
     toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS,
+    inState: (providerState, payout) => webhookInState('paypal', providerState, payout),
   },
   report: {
     render: (rows) => renderPaypalReport(rows),

@@ -13,6 +13,7 @@ import {
 import { sandboxPayoutsFor } from '../../../local/sandbox/client';
 import { startSandboxProvider } from '../../../local/sandbox/sandbox-process';
 import { startFaultProxy, type ProxyAnswer } from '../fault-proxy';
+import { webhookInState } from '../../support/provider-webhooks';
 import type { ConformanceSubject, SignedWebhook, StandInFault, WebhookTestVector } from '../subject';
 
 /**
@@ -167,6 +168,7 @@ export const sandboxSubject: ConformanceSubject = {
     verify: (delivery, secrets, nowSeconds) =>
       verifyStandardWebhook({ headers: delivery.headers, rawBody: delivery.rawBody, secrets, nowSeconds }),
     toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS,
+    inState: (providerState, payout) => webhookInState('sandbox', providerState, payout),
   },
   report: {
     render: (rows) => REPORT_HEADER + rows.map(({ line: _line, ...row }) => reportLine(row)).join(''),

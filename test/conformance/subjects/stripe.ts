@@ -13,6 +13,7 @@ import {
   verifyStripeSignature,
 } from '../../../functions/domain/webhook-signatures';
 import { startStripeStandIn } from '../../../local/providers/stripe/stand-in';
+import { webhookInState } from '../../support/provider-webhooks';
 import type { ConformanceSubject, SignedWebhook, StandIn, WebhookTestVector } from '../subject';
 
 /**
@@ -162,6 +163,7 @@ const base: ConformanceSubject = {
     verify: (delivery, secrets, nowSeconds) =>
       verifyStripeSignature({ headers: delivery.headers, rawBody: delivery.rawBody, secrets, nowSeconds }),
     toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS,
+    inState: (providerState, payout) => webhookInState('stripe', providerState, payout),
   },
   report: {
     render: (rows) => renderStripeReport(rows.map(({ line: _line, ...row }) => row)),

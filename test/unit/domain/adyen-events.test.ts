@@ -70,8 +70,17 @@ describe('adyen webhook events', () => {
   });
 
   it.each([
-    ['a status Adyen documents for other transfers', { status: 'chargeback' }, 'unknown provider state "chargeback"'],
-    ['a status nobody documents', { status: 'settled' }, 'unknown provider state "settled"'],
+    ['a status Adyen documents for other transfers', 'chargeback'],
+    ['a status nobody documents', 'settled'],
+  ])('%s is an unknown state: never guessed', (_name, status) =>
+    expect(mapWebhookEvent('adyen', BOOKED.type, withData({ status }))).toMatchObject({
+      kind: 'unknown_state',
+      providerState: status,
+      payoutId: BOOKED.data['reference'],
+    }),
+  );
+
+  it.each([
     ['no status', { status: undefined }, 'adyen transfer event has no status'],
     [
       'a fractional amount',

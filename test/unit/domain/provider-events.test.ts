@@ -56,7 +56,7 @@ describe('sandbox events → payout events (every sandbox state)', () => {
     ).toMatchObject({ statusReason: 'account_closed' });
   });
   it.each([
-    ['unknown state', 'payout.teleported', sandbox('teleported'), 'invalid'],
+    ['unknown state', 'payout.teleported', sandbox('teleported'), 'unknown_state'],
     ['no data', 'payout.paid', { type: 'payout.paid' }, 'invalid'],
     ['no payout id or reference', 'payout.paid', { type: 'payout.paid', data: { status: 'paid' } }, 'invalid'],
     ['not about a payout', 'balance.updated', { type: 'balance.updated', data: {} }, 'ignored'],
@@ -101,11 +101,17 @@ describe('stripe payout.* events → payout events', () => {
     ['payout.reconciliation_completed', 'ignored'],
     ['charge.succeeded', 'ignored'],
   ])('%s → %s', (type, kind) => expect(mapWebhookEvent('stripe', type, stripe(type)).kind).toBe(kind));
-  it.each([
-    ['payout.updated with an unknown status', stripe('payout.updated', { status: 'exploded' })],
-    ['a non-payout object', { id: 'evt', type: 'payout.paid', data: { object: { object: 'charge' } } }],
-  ])('%s → invalid', (_n, body) =>
-    expect(mapWebhookEvent('stripe', (body as { type: string }).type, body).kind).toBe('invalid'),
+  it('payout.updated with an unknown status → unknown_state, never guessed', () =>
+    expect(mapWebhookEvent('stripe', 'payout.updated', stripe('payout.updated', { status: 'exploded' }))).toMatchObject(
+      {
+        kind: 'unknown_state',
+        providerState: 'exploded',
+        payoutId: 'po_1',
+      },
+    ));
+  it.each([['a non-payout object', { id: 'evt', type: 'payout.paid', data: { object: { object: 'charge' } } }]])(
+    '%s → invalid',
+    (_n, body) => expect(mapWebhookEvent('stripe', (body as { type: string }).type, body).kind).toBe('invalid'),
   );
 });
 

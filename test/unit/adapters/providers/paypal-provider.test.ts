@@ -6,7 +6,9 @@ import { PaypalProvider } from '../../../../functions/adapters/providers/paypal-
 import type { ProviderSubmission } from '../../../../functions/domain/provider-port';
 import { mapWebhookEvent, webhookEnvelope } from '../../../../functions/domain/provider-events';
 import { UNCLAIMED_EXPIRED_REASON } from '../../../../functions/domain/paypal-status';
-import { startPaypalStandIn, type PaypalStandIn } from '../../../../local/providers/paypal/server';
+import { parsePaypalReport } from '../../../../functions/domain/reconciliation/paypal-report';
+import type { ReportRow } from '../../../../functions/domain/reconciliation/report';
+import { startPaypalStandIn, TEST_REPORT_PATH, type PaypalStandIn } from '../../../../local/providers/paypal/server';
 import { CONFORMANCE_CREDENTIALS, trustStandIn, verifyWithTestPki } from '../../../conformance/subjects/paypal';
 
 const WEBHOOK_ID = 'WH-UNIT-TEST-WEBHOOK';
@@ -136,6 +138,31 @@ describe('cancel, expiry and return', () => {
     });
     expect(await provider.cancel({ payoutId: 'x', providerReference: 'INOSUCHITEM00' })).toEqual({ kind: 'not_found' });
     expect(await provider.requestReturn()).toEqual({ kind: 'unsupported' });
+  });
+
+  it("the item's transaction id, distinct from its item id, comes with the status read and its webhook", async () => {
+    const provider = adapter();
+    const submitted = await provider.submit(submission('po_txn_1'));
+    if (submitted.kind !== 'accepted') throw new Error('not accepted');
+    await standIn.controls.setState(submitted.providerReference, 'SUCCESS');
+    const status = await provider.getStatus({ payoutId: 'po_txn_1', providerReference: submitted.providerReference });
+    const transactionId = (status as { providerTransactionId?: string }).providerTransactionId;
+    expect(transactionId).toMatch(/^T/);
+    expect(transactionId).not.toBe(submitted.providerReference);
+    const body = JSON.parse(Buffer.from(standIn.webhooks.deliveries().at(-1)!.rawBody).toString('utf8')) as unknown;
+    expect(mapWebhookEvent('paypal', 'PAYMENT.PAYOUTS-ITEM.SUCCEEDED', body)).toMatchObject({
+      kind: 'transition',
+      providerReference: submitted.providerReference,
+      providerTransactionId: transactionId,
+    });
+    // The stand-in's report prints it as Transaction ID, the item id as PayPal Reference ID.
+    const report = await fetch(`${standIn.baseUrl}${TEST_REPORT_PATH}`).then((response) => response.text());
+    const rows: ReportRow[] = [];
+    for await (const row of parsePaypalReport([new TextEncoder().encode(report)])) rows.push(row);
+    expect(rows.find((row) => row.payoutId === 'po_txn_1')).toMatchObject({
+      providerReference: submitted.providerReference,
+      providerTransactionId: transactionId,
+    });
   });
 
   it('an UNCLAIMED item that PayPal returns after 30 days reads as failed, with its reason', async () => {

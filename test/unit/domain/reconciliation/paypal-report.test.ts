@@ -34,6 +34,15 @@ describe('PayPal TRR', () => {
     },
   );
 
+  it('the Transaction ID is the transaction id beside the item id, and survives render → parse', async () => {
+    const original = row('paid', { providerTransactionId: '5UX12345AB6789012' });
+    const text = renderPaypalReport([original]);
+    expect(text).toContain('"SB","5UX12345AB6789012","","I000000000001"');
+    expect(await collect([bytes(text)])).toEqual([original]);
+    // A report printing the item id in both columns carries no separate transaction id.
+    expect((await collect([bytes(renderPaypalReport([row('paid')]))]))[0]).not.toHaveProperty('providerTransactionId');
+  });
+
   it('reads the same rows whatever the chunking (one byte at a time)', async () => {
     const text = renderPaypalReport([row('paid'), row('reversed', { line: 6, providerReference: 'I2' })]);
     const whole = await collect([bytes(text)]);
