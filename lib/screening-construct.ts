@@ -4,7 +4,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SDN_FILES } from '../functions/adapters/screening/sdn-list-sources';
+import { SDN_FILES } from '../functions/shared/sdn-files';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import { defaultBucketProps } from './defaults/s3-defaults';

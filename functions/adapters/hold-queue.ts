@@ -27,7 +27,8 @@ import {
  * BatchGetItem) and an entry is shown only if its hold is still open on a payout before its
  * provider call: a queue item left behind by a payout cancelled with a hold open is not shown.
  */
-export const HOLD_QUEUE_PAGE_MAX = 50;
+export { HOLD_QUEUE_PAGE_MAX } from '../shared/hold-routes';
+import { HOLD_QUEUE_PAGE_MAX } from '../shared/hold-routes';
 /** BatchGetItem takes at most 100 keys; a page is at most HOLD_QUEUE_PAGE_MAX. */
 const BATCH_GET_ATTEMPTS_MAX = 3;
 const SK_PATTERN = /^[0-9T:.Z-]{24}#[A-Za-z0-9_-]{1,100}(#[A-Za-z0-9_:-]{1,200})?$/;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { HOLD_QUEUE_PAGE_MAX } from '../adapters/hold-queue';
+import { HOLD_QUEUE_PAGE_MAX } from '../shared/hold-routes';
 import { HOLD_KINDS, HOLD_OWNERS, type Hold } from '../domain/compliance/contract';
 import { holdSlaDueAt } from '../domain/compliance/holds';
 import { textField } from '../domain/text';

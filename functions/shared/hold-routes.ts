@@ -1,5 +1,8 @@
 import type { Scope } from './names';
 
+/** Holds one GET /ops/holds page answers at most (shared by the adapter and the OpenAPI document). */
+export const HOLD_QUEUE_PAGE_MAX = 50;
+
 // The holds routes (issue 15, docs/compliance.md "Holds"), served by the payout-actions function
 // beside the tenant's other actions on a payout. lib/routes.ts builds the API routes from this list
 // and the handler checks the same scope again.

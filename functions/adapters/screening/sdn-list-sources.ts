@@ -11,7 +11,8 @@ import { readSdnList } from './sdn-csv';
  * (the deployed stack; docs/screening.md says how to refresh it). Both hold sdn.csv, add.csv, alt.csv and
  * manifest.json `{ "publishDate": "YYYY-MM-DD" }`, the date OFAC published the files (they carry none themselves).
  */
-export const SDN_FILES = { sdn: 'sdn.csv', add: 'add.csv', alt: 'alt.csv', manifest: 'manifest.json' } as const;
+export { SDN_FILES } from '../../shared/sdn-files';
+import { SDN_FILES } from '../../shared/sdn-files';
 
 const PUBLISH_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,7 +1,7 @@
 // The holds routes in the OpenAPI registry (openapi-routes.ts), issue 15: the owners' "before funds
 // move" queue and the two releases (shared/hold-routes.ts, served by payout-actions).
 import * as z from 'zod';
-import { HOLD_QUEUE_PAGE_MAX } from '../../adapters/hold-queue';
+import { HOLD_QUEUE_PAGE_MAX } from '../../shared/hold-routes';
 import {
   HOLD_ID_PATTERN,
   HOLD_RELEASE_BODY_BYTES_MAX,
