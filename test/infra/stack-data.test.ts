@@ -215,6 +215,7 @@ describe('S3 buckets', () => {
       'BatchUploadsBucket',
       'EvidenceBucket',
       'ExportsBucket',
+      'ScreeningListBucket',
     ]);
     for (const bucket of Object.values(ofType('AWS::S3::Bucket'))) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
@@ -230,8 +231,8 @@ describe('S3 buckets', () => {
     }
   });
 
-  it('version evidence and exports and log their access to AccessLogsBucket', () => {
-    for (const logicalId of ['EvidenceBucket', 'ExportsBucket']) {
+  it('version evidence, exports and the screening list and log their access to AccessLogsBucket', () => {
+    for (const logicalId of ['EvidenceBucket', 'ExportsBucket', 'ScreeningListBucket']) {
       const bucket = resources[logicalId]!;
       expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       expect(bucket.Properties.LoggingConfiguration).toEqual({
