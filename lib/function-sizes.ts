@@ -42,4 +42,8 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'batches-api': { memorySizeMb: 1769, timeoutSeconds: 29 },
   // One chunk (100 items) a record, one creation transaction after another: seconds, not minutes.
   'process-batch': { memorySizeMb: 1024, timeoutSeconds: 120 },
+  // A few small DynamoDB calls and one KMS GenerateDataKey per write (docs/compliance.md).
+  'recipients-api': { memorySizeMb: 512, timeoutSeconds: 10 },
+  // The view opens one data key per sealed value set (destinations, each form's TIN) and audits the read.
+  'ops-recipients': { memorySizeMb: 512, timeoutSeconds: 10 },
 };

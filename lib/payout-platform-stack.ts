@@ -16,6 +16,7 @@ import { PayoutsConstruct } from './payouts-construct';
 import { ProviderCredentialsConstruct } from './provider-credentials';
 import { createDeadLetterQueue } from './queue-with-dlq';
 import { ReconciliationConstruct } from './reconciliation-construct';
+import { RecipientsConstruct } from './recipients-construct';
 import { WebhooksConstruct } from './webhooks-construct';
 
 export interface PayoutPlatformStackProps extends StackProps {
@@ -86,6 +87,7 @@ export class PayoutPlatformStack extends Stack {
     });
     credentials.grantTo([payouts.submitPayout, payouts.payoutActions, ops.sweep]);
     new AuditConstruct(this, 'Audit', { data, api, functions });
+    new RecipientsConstruct(this, 'Recipients', { data, api, functions });
     const uploads = new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
     const batches = new BatchesConstruct(this, 'Batches', {
       data,
@@ -115,7 +117,14 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
+      indexedTables: [
+        data.payoutsTable,
+        data.ledgerTable,
+        data.inboxTable,
+        data.operationsTable,
+        data.auditTable,
+        data.recipientsTable,
+      ],
       objectBuckets: [
         data.evidenceBucket,
         data.exportsBucket,

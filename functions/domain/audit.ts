@@ -43,6 +43,8 @@ export const AUDIT_SUBJECT_TYPES = [
   'screening_case',
   // An operator's batch read that found nothing: the id looked up (like payout_lookup).
   'batch_lookup',
+  // A recipient (issue 15, docs/compliance.md): compliance's reads in clear and its onboarding decisions.
+  'recipient',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -93,6 +95,16 @@ export const SCREENING_AUDIT_ACTIONS = [
   'screening.cleared',
   'screening.confirmed',
 ] as const;
+/**
+ * A recipient's compliance view (GET /ops/recipients/{id}: account numbers and TINs in clear) and
+ * compliance's onboarding decisions (POST /ops/recipients/{id}/onboarding), on the recipient's chain.
+ */
+export const RECIPIENT_AUDIT_ACTIONS = [
+  'recipient.read',
+  'recipient.verified',
+  'recipient.rejected',
+  'recipient.reopened',
+] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,
   ...BATCH_AUDIT_ACTIONS,
@@ -101,6 +113,7 @@ export const AUDIT_ACTIONS = [
   ...CORRECTION_AUDIT_ACTIONS,
   ...INCIDENT_AUDIT_ACTIONS,
   ...SCREENING_AUDIT_ACTIONS,
+  ...RECIPIENT_AUDIT_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,6 +7,7 @@ import { DomainError } from '../domain/domain-error';
 import { CURRENCY_EXPONENTS, type CurrencyCode } from '../domain/money';
 import type { RecipientField } from '../domain/recipient-fields';
 import { textField } from '../domain/text';
+import { TENANT_ID_PATTERN } from '../shared/access-matrix';
 import { badRequest, fromDomainError } from './api-error';
 import { parseJsonBody } from './body';
 import { CREATE_BODY_BYTES_MAX } from './http-limits';
@@ -166,3 +167,30 @@ export const listRecipientsQuerySchema = z
   })
   .strict();
 export type ListRecipientsQuery = z.infer<typeof listRecipientsQuerySchema>;
+
+/**
+ * The compliance routes (app/recipients/ops-recipients.ts). A recipient id is per tenant (its key names
+ * the tenant), so the operator names the tenant: in the query of the view, in the body of a decision.
+ */
+export const DECISION_REASON_CHARS_MAX = 1_000;
+export const ONBOARDING_DECISIONS = ['verify', 'reject', 'reopen'] as const;
+const tenantIdSchema = z
+  .string({ error: 'tenant_id_invalid' })
+  .regex(TENANT_ID_PATTERN, { error: 'tenant_id_invalid' });
+
+export const opsRecipientQuerySchema = z.object({ tenant_id: tenantIdSchema }).strict();
+export const onboardingDecisionBodySchema = z
+  .object({
+    tenant_id: tenantIdSchema,
+    decision: z.enum(ONBOARDING_DECISIONS, { error: 'decision_invalid' }),
+    reason: textField({
+      error: 'reason_invalid',
+      trim: true,
+      charsMin: 1,
+      charsMax: DECISION_REASON_CHARS_MAX,
+      requireVisible: true,
+    }),
+  })
+  .strict();
+
+export type OnboardingDecision = z.infer<typeof onboardingDecisionBodySchema>;

@@ -104,3 +104,52 @@ function addressView(address: NonNullable<Recipient['address']>): NonNullable<Re
     country: address.country,
   };
 }
+
+/** A captured tax form as every view shows it: its TIN as the last four only. */
+export const taxFormViewSchema = z.object({
+  form_type: z.enum(TAX_FORM_TYPES),
+  version: z.number().int(),
+  signer: z.string(),
+  signed_at: z.string(),
+  captured_at: z.string(),
+  expires_on: z.string().optional().describe('The last day it is valid (W-8: the third calendar year after signing)'),
+  tin_type: z.string().optional(),
+  tin_last4: z.string().optional(),
+  country: z.string().optional(),
+  treaty_claim: z.object({ country: z.string(), article: z.string(), rate_basis_points: z.number().int() }).optional(),
+});
+export type TaxFormView = z.infer<typeof taxFormViewSchema>;
+
+/** The stored form's fields a view reads (adapters/recipients/recipients-records.ts TaxFormItem). */
+export interface StoredTaxForm {
+  formType: (typeof TAX_FORM_TYPES)[number];
+  version: number;
+  signer: string;
+  signedAt: string;
+  capturedAt: string;
+  expiresOn?: string;
+  tinType?: string;
+  tinLast4?: string;
+  country?: string;
+  treatyClaim?: { country: string; article: string; rateBasisPoints: number };
+}
+
+export function taxFormView(form: StoredTaxForm): TaxFormView {
+  const claim = form.treatyClaim;
+  return {
+    form_type: form.formType,
+    version: form.version,
+    signer: form.signer,
+    signed_at: form.signedAt,
+    captured_at: form.capturedAt,
+    ...(form.expiresOn === undefined ? {} : { expires_on: form.expiresOn }),
+    ...(form.tinType === undefined ? {} : { tin_type: form.tinType }),
+    ...(form.tinLast4 === undefined ? {} : { tin_last4: form.tinLast4 }),
+    ...(form.country === undefined ? {} : { country: form.country }),
+    ...(claim === undefined
+      ? {}
+      : { treaty_claim: { country: claim.country, article: claim.article, rate_basis_points: claim.rateBasisPoints } }),
+  };
+}
+
+export const taxFormCapturedSchema = z.object({ tax_form: taxFormViewSchema, recipient: recipientViewSchema });

@@ -259,6 +259,8 @@ export const FUNCTION_NAMES = [
   'batch-uploads',
   'batches-api',
   'process-batch',
+  'recipients-api',
+  'ops-recipients',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

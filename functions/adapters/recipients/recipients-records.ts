@@ -40,6 +40,8 @@ export interface RecipientItem extends Omit<Recipient, 'destinations'> {
   /** Owned by the screening adapters (contract.ts); absent until the first screening. */
   screening?: ScreeningSnapshot;
   screeningVersion?: number;
+  /** The compliance operator who last decided its onboarding (RecipientsRepository.decideOnboarding). */
+  onboardingDecidedBy?: string;
 }
 
 export interface TaxFormItem {

@@ -14,12 +14,16 @@ export interface RecipientsDeps {
     RecipientsRepository,
     'create' | 'get' | 'list' | 'taxForms' | 'captureTaxForm' | 'decideOnboarding' | 'openDestinations' | 'openTin'
   >;
-  audit: Pick<AuditTrail, 'prepare' | 'append'>;
   corridors: CorridorMatrix;
   nowMs: () => number;
   screen?: (recipient: RecipientItem) => Promise<ScreeningSnapshot>;
   /** Where a screening failure is reported; the recipient is kept, unscreened. */
   logError?: (message: string, error: unknown) => void;
+}
+
+/** The compliance routes (ops-recipients function) also write the audit trail. */
+export interface OpsRecipientsDeps extends RecipientsDeps {
+  audit: Pick<AuditTrail, 'prepare' | 'append'>;
 }
 
 export const isoNow = (deps: Pick<RecipientsDeps, 'nowMs'>): string => new Date(deps.nowMs()).toISOString();

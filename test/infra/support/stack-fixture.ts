@@ -75,6 +75,13 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /audit': 'audit:read',
   // A presigned PUT for a batch file (issue 13, docs/batch-uploads.md).
   'POST /batches/uploads': 'batches:write',
+  // Recipients (issue 15, docs/compliance.md): the backend's; compliance's review in clear, audited.
+  'POST /recipients': 'recipients:write',
+  'GET /recipients': 'recipients:read',
+  'GET /recipients/{recipientId}': 'recipients:read',
+  'POST /recipients/{recipientId}/tax-forms': 'recipients:write',
+  'GET /ops/recipients/{recipientId}': 'compliance:review',
+  'POST /ops/recipients/{recipientId}/onboarding': 'compliance:review',
 };
 
 export type Resource = {
