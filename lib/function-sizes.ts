@@ -46,4 +46,8 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'screening-api': { memorySizeMb: 1024, timeoutSeconds: 25 },
   // Screens every recipient against a fresh list load, RESCREEN_PAGE_ITEMS a page; a run cut short resumes next run.
   rescreen: { memorySizeMb: 2048, timeoutSeconds: 900 },
+  // A few small DynamoDB calls and one KMS GenerateDataKey per write (docs/compliance.md).
+  'recipients-api': { memorySizeMb: 512, timeoutSeconds: 10 },
+  // The view opens one data key per sealed value set (destinations, each form's TIN) and audits the read.
+  'ops-recipients': { memorySizeMb: 512, timeoutSeconds: 10 },
 };

@@ -17,6 +17,7 @@ import { ProviderCredentialsConstruct } from './provider-credentials';
 import { createDeadLetterQueue } from './queue-with-dlq';
 import { ReconciliationConstruct } from './reconciliation-construct';
 import { ScreeningConstruct } from './screening-construct';
+import { RecipientsConstruct } from './recipients-construct';
 import { WebhooksConstruct } from './webhooks-construct';
 
 export interface PayoutPlatformStackProps extends StackProps {
@@ -87,6 +88,7 @@ export class PayoutPlatformStack extends Stack {
     });
     credentials.grantTo([payouts.submitPayout, payouts.payoutActions, ops.sweep]);
     new AuditConstruct(this, 'Audit', { data, api, functions });
+    new RecipientsConstruct(this, 'Recipients', { data, api, functions });
     const uploads = new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
     const batches = new BatchesConstruct(this, 'Batches', {
       data,

@@ -5,6 +5,7 @@ import { OPS_BATCH_ROUTES } from '../functions/shared/ops-batch-routes';
 import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
 import { SCREENING_ROUTES } from '../functions/shared/screening-routes';
 import { HOLD_ROUTES } from '../functions/shared/hold-routes';
+import { RECIPIENT_ROUTES, type RecipientRoute } from '../functions/shared/recipient-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
 // without a JWT (explicit `HttpNoneAuthorizer`) and `publicReason` says why that is safe.
@@ -139,6 +140,13 @@ export const API_ROUTES = {
     path: route.path,
     scope: route.scope,
   })),
+  // Recipients (issue 15, docs/compliance.md): the tenant's routes, and compliance's view and decision.
+  'recipients-api': RECIPIENT_ROUTES.filter((route) => route.principal === 'tenant').map(recipientRouteSpec),
+  'ops-recipients': RECIPIENT_ROUTES.filter((route) => route.principal === 'operator').map(recipientRouteSpec),
 } as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;
+
+function recipientRouteSpec(route: RecipientRoute): RouteSpec {
+  return { method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST, path: route.path, scope: route.scope };
+}
 
 export type ApiFunctionName = keyof typeof API_ROUTES;

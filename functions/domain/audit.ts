@@ -48,6 +48,8 @@ export const AUDIT_SUBJECT_TYPES = [
   'screening_lookup',
   // An owner's "before funds move" queue (GET /ops/holds?owner=): one chain per owner.
   'holds_queue',
+  // A recipient (issue 15, docs/compliance.md): compliance's reads in clear and its onboarding decisions.
+  'recipient',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -100,6 +102,16 @@ export const SCREENING_AUDIT_ACTIONS = [
   // Compliance's reads of the queue and of a case (GET /ops/screening…): the evidence is personal data.
   'screening.read',
 ] as const;
+/**
+ * A recipient's compliance view (GET /ops/recipients/{id}: account numbers and TINs in clear) and
+ * compliance's onboarding decisions (POST /ops/recipients/{id}/onboarding), on the recipient's chain.
+ */
+export const RECIPIENT_AUDIT_ACTIONS = [
+  'recipient.read',
+  'recipient.verified',
+  'recipient.rejected',
+  'recipient.reopened',
+] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,
   ...BATCH_AUDIT_ACTIONS,
@@ -108,6 +120,7 @@ export const AUDIT_ACTIONS = [
   ...CORRECTION_AUDIT_ACTIONS,
   ...INCIDENT_AUDIT_ACTIONS,
   ...SCREENING_AUDIT_ACTIONS,
+  ...RECIPIENT_AUDIT_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

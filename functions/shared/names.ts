@@ -270,6 +270,8 @@ export const FUNCTION_NAMES = [
   'process-batch',
   'screening-api',
   'rescreen',
+  'recipients-api',
+  'ops-recipients',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

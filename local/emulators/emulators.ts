@@ -10,6 +10,15 @@ import { startFauxqsEmulator, type FauxqsEmulator } from './fauxqs.js';
 import type { TwinModel } from '../template/model.js';
 import * as names from '../template/names.js';
 import { createBuckets, createQueues, createTables } from '../aws/resources.js';
+import { ENV } from '../../functions/shared/names.js';
+
+/**
+ * The twin's recipients master key (32 bytes, base64): fixed, so data kept in a state directory opens
+ * after a restart. Not a secret: it protects only the twin's test data, and no AWS function ever has it.
+ */
+export const TWIN_RECIPIENT_MASTER_KEY_BASE64 = Buffer.from('payout-platform twin recipients!', 'utf8').toString(
+  'base64',
+);
 
 export interface EmulatorClients {
   dynamodb: DynamoDBClient;
@@ -134,6 +143,8 @@ export async function provisionEmulators(launched: LaunchedEmulators, model: Twi
       AWS_ENDPOINT_URL_SQS: fauxqs.endpointUrl,
       AWS_ENDPOINT_URL_S3: fauxqs.endpointUrl,
       S3_FORCE_PATH_STYLE: 'true',
+      // The twin's stand-in for KMS (wiring/recipients.ts prefers it when set; CDK never sets it).
+      [ENV.recipientLocalMasterKey]: TWIN_RECIPIENT_MASTER_KEY_BASE64,
     },
     stop,
   };

@@ -1,5 +1,5 @@
-import type { RecipientCompliance, RecipientComplianceSource } from '../../domain/compliance/contract';
-import { missingRequirements } from '../../domain/compliance/onboarding';
+import type { RecipientCompliance, RecipientComplianceSource, TaxFormState } from '../../domain/compliance/contract';
+import { missingRequirements, type RecipientFacts } from '../../domain/compliance/onboarding';
 import { recipientPolicy } from '../../domain/compliance/onboarding-policy';
 import { taxFormSnapshot } from '../../domain/compliance/tax-forms';
 import type { CorridorMatrix } from '../../domain/corridors';
@@ -31,14 +31,7 @@ export function recipientComplianceSource(
 export function complianceOf(item: RecipientItem, corridors: CorridorMatrix, today: string): RecipientCompliance {
   const policy = recipientPolicy(corridors, item.maskedDestinations);
   const taxForm = taxFormSnapshot(item.latestTaxForm, policy.taxFormRequired, today);
-  const requirements = missingRequirements(policy, {
-    kind: item.kind,
-    hasDateOfBirth: item.dateOfBirth !== undefined,
-    hasRegistrationNumber: item.registrationNumber !== undefined,
-    hasAddress: item.address !== undefined,
-    hasTaxId: item.latestTaxForm?.tinLast4 !== undefined,
-    taxForm: taxForm.state,
-  });
+  const requirements = missingRequirements(policy, recipientFacts(item, taxForm.state));
   return {
     tenantId: item.tenantId,
     recipientId: item.recipientId,
@@ -47,5 +40,20 @@ export function complianceOf(item: RecipientItem, corridors: CorridorMatrix, tod
     onboarding: { state: item.onboarding.state, requirements },
     taxForm,
     screening: item.screening ?? { state: 'unscreened' },
+  };
+}
+
+/** What the requirements look at of a stored recipient: presence only, never a value. */
+export function recipientFacts(
+  item: Pick<RecipientItem, 'kind' | 'dateOfBirth' | 'registrationNumber' | 'address' | 'latestTaxForm'>,
+  taxForm: TaxFormState,
+): RecipientFacts {
+  return {
+    kind: item.kind,
+    hasDateOfBirth: item.dateOfBirth !== undefined,
+    hasRegistrationNumber: item.registrationNumber !== undefined,
+    hasAddress: item.address !== undefined,
+    hasTaxId: item.latestTaxForm?.tinLast4 !== undefined,
+    taxForm,
   };
 }

@@ -32,11 +32,16 @@ export interface RecipientItem extends Omit<Recipient, 'destinations'> {
   gsi2sk: string;
   maskedDestinations: RecipientDestination[];
   sealedDestinations: SealedSecrets;
-  /** Salted hash of the creating request's body (POST /recipients): a reused key with another body is refused. */
-  requestHash?: string;
+  /**
+   * Salted per-field hashes of the creating request (POST /recipients; app/payouts/field-hashes.ts): a
+   * reused key with another body is refused naming the fields, with no account number kept in clear.
+   */
+  requestFieldHashes?: Record<string, string>;
   /** Owned by the screening adapters (contract.ts); absent until the first screening. */
   screening?: ScreeningSnapshot;
   screeningVersion?: number;
+  /** The compliance operator who last decided its onboarding (RecipientsRepository.decideOnboarding). */
+  onboardingDecidedBy?: string;
 }
 
 export interface TaxFormItem {
@@ -68,7 +73,7 @@ export function maskedDestinations(destinations: readonly RecipientDestination[]
 export function toRecipientItem(
   recipient: Recipient,
   sealedDestinations: SealedSecrets,
-  requestHash?: string,
+  requestFieldHashes?: Record<string, string>,
 ): RecipientItem {
   const { destinations, ...rest } = recipient;
   const sk = listSk(recipient.createdAt, recipient.recipientId);
@@ -82,6 +87,6 @@ export function toRecipientItem(
     gsi2sk: sk,
     maskedDestinations: maskedDestinations(destinations),
     sealedDestinations,
-    ...(requestHash === undefined ? {} : { requestHash }),
+    ...(requestFieldHashes === undefined ? {} : { requestFieldHashes }),
   };
 }

@@ -3,7 +3,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OnboardingState, RequirementCode } from '../../domain/compliance/contract';
 import type { Recipient, RecipientDestination } from '../../domain/compliance/recipient-record';
 import { taxFormSortKey } from '../../domain/compliance/tax-forms';
-import { isConditionalCheckFailed, isConditionFailure } from '../dynamo-errors';
+import { cancellationCodes, isConditionalCheckFailed, isConditionFailure, itemConditionFailed } from '../dynamo-errors';
+import type { TransactItem } from '../ledger-writes';
 import { openSecrets, sealSecrets, type DataKeyProvider, type SealedSecrets } from './envelope';
 import {
   onboardingListPk,
@@ -51,12 +52,12 @@ export class RecipientsRepository {
   ) {}
 
   /** Puts a new recipient, its destinations sealed; an existing id comes back as `exists`, unchanged. */
-  async create(recipient: Recipient, requestHash?: string): Promise<CreateRecipientResult> {
+  async create(recipient: Recipient, requestFieldHashes?: Record<string, string>): Promise<CreateRecipientResult> {
     const context = secretsContext(recipient.tenantId, recipient.recipientId);
     const sealed = await sealSecrets(this.keys, context, {
       destinations: JSON.stringify(recipient.destinations),
     });
-    const item = toRecipientItem(recipient, sealed, requestHash);
+    const item = toRecipientItem(recipient, sealed, requestFieldHashes);
     try {
       await this.client.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -178,6 +179,33 @@ export class RecipientsRepository {
       await this.client.send(new UpdateCommand(this.recordUpdate(tenantId, recipientId, expectedVersion, change)));
     } catch (error) {
       if (isConditionalCheckFailed(error)) throw new RecipientVersionConflictError(recipientId);
+      throw error;
+    }
+  }
+
+  /**
+   * Compliance's onboarding decision: the record's move, conditional on the version read, and its audit
+   * record in one transaction, so a decision is never applied unaudited nor audited unapplied. A moved
+   * record is RecipientVersionConflictError; a moved audit chain head is rethrown (the caller retries).
+   */
+  async decideOnboarding(
+    tenantId: string,
+    recipientId: string,
+    expectedVersion: number,
+    change: { onboarding: { state: OnboardingState; requirements: RequirementCode[] }; at: string; decidedBy: string },
+    auditItems: readonly TransactItem[],
+  ): Promise<void> {
+    const update = this.recordUpdate(tenantId, recipientId, expectedVersion, change);
+    const decided = {
+      ...update,
+      UpdateExpression: `${update.UpdateExpression}, onboardingDecidedBy = :by`,
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':by': change.decidedBy },
+    };
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: decided }, ...auditItems] }));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes !== undefined && itemConditionFailed(codes, 0)) throw new RecipientVersionConflictError(recipientId);
       throw error;
     }
   }

@@ -29,6 +29,8 @@ export interface Recipient {
   latestTaxForm?: { formType: TaxFormType; version: number; expiresOn?: string; tinLast4?: string };
   /** `api`: POST /recipients; `inline`: made behind an inline payout recipient. */
   origin: 'api' | 'inline';
+  /** The principal that created it (a tenant app client's subject): compliance's decider must be another. */
+  createdBy?: string;
   createdAt: string;
   updatedAt: string;
   /** Optimistic concurrency: every write of the record is conditional on the version read. */

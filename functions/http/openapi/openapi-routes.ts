@@ -18,6 +18,7 @@ import { batchRoutes } from './batch-routes';
 import { OPS_BATCH_ROUTES_DOCUMENTED } from './ops-batch-routes';
 import { SCREENING_ROUTES_DOCUMENTED } from './screening-routes';
 import { HOLD_ROUTES_DOCUMENTED } from './hold-routes';
+import { RECIPIENT_ROUTES_DOCUMENTED } from './recipient-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -339,6 +340,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...OPS_BATCH_ROUTES_DOCUMENTED,
     ...SCREENING_ROUTES_DOCUMENTED,
     ...HOLD_ROUTES_DOCUMENTED,
+    ...RECIPIENT_ROUTES_DOCUMENTED,
   ];
 }
 

@@ -11,6 +11,7 @@ export const TAGS = {
   payouts: 'Create, read and act on payouts: approve, cancel, reverse (tenant-scoped)',
   batches: 'Batches of up to 15,000 payouts: submit, read item by item, approve, retry (tenant-scoped)',
   corridors: 'The launch corridor matrix',
+  recipients: 'Recipients, their onboarding and tax forms (tenant-scoped)',
   ledger: 'Ledger balances (operators)',
   webhooks: 'Provider webhook intake (signature-authenticated)',
   ops: 'Operator routes: cross-tenant payout lookup, exceptions, corrections, DLQ, redrive and replay (audited)',

@@ -84,6 +84,13 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /ops/screening/{caseId}': 'compliance:review',
   'POST /ops/screening/{caseId}/clear': 'compliance:review',
   'POST /ops/screening/{caseId}/confirm': 'compliance:review',
+  // Recipients (issue 15, docs/compliance.md): the backend's; compliance's review in clear, audited.
+  'POST /recipients': 'recipients:write',
+  'GET /recipients': 'recipients:read',
+  'GET /recipients/{recipientId}': 'recipients:read',
+  'POST /recipients/{recipientId}/tax-forms': 'recipients:write',
+  'GET /ops/recipients/{recipientId}': 'compliance:review',
+  'POST /ops/recipients/{recipientId}/onboarding': 'compliance:review',
 };
 
 export type Resource = {

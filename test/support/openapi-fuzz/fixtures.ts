@@ -30,6 +30,17 @@ const CREATE_BODY = {
   recipient: { name: 'Fuzz Fixture' },
 };
 
+/** A foreign individual paid in GB: W-8BEN is the form that fits it. */
+const RECIPIENT_BODY = {
+  kind: 'individual',
+  name: 'Fuzz Recipient',
+  country: 'GB',
+  contact: { email: 'fuzz@example.com' },
+  destinations: [
+    { currency: 'GBP', country: 'GB', method: 'faster_payments', sort_code: '601613', account_number: '31926819' },
+  ],
+};
+
 /** At the four-eyes threshold of config/approval-policy.json (GBP): created requires_approval. */
 const APPROVAL_BODY = { ...CREATE_BODY, amount: 1_000_000, recipient: { name: 'Fuzz Approval Fixture' } };
 /** The sandbox pays a payout in a few of its steps (SANDBOX_STEP_SECONDS_DEFAULT each). */
@@ -205,6 +216,14 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
     groupIds.push(await waitForGroup(twin, tokenOf('exceptions:read'), batchId));
   }
 
+  // Recipients (issue 15): read, given tax forms and reviewed by the fuzz (ids in the hints).
+  const recipientIds: string[] = [];
+  for (const key of ['fuzz-recipient-1', 'fuzz-recipient-2', 'fuzz-recipient-3'])
+    recipientIds.push(
+      (await call(twin, 'POST', '/recipients', tokenOf('recipients:write'), RECIPIENT_BODY, { 'idempotency-key': key }))
+        .recipient_id,
+    );
+
   const { documentClient } = twin.clients;
   const audit = new AuditTrail(documentClient, twin.names.tables['AuditTable']!);
   const exceptions = new ExceptionsRepository(documentClient, twin.names.tables['OperationsTable']!, { audit });
@@ -292,6 +311,7 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       // the one the API can reach (its release answers 409: the approve route releases it).
       holdId: ['approval'],
       owner: ['approver', 'compliance', 'tenant', 'ops'],
+      recipientId: recipientIds,
     },
     webhookEventIds,
     exampleQueries: {
