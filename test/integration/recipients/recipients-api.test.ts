@@ -9,6 +9,7 @@ import { opsRecipientsApi } from '../../../functions/app/recipients/ops-recipien
 import { recipientsApi } from '../../../functions/app/recipients/recipients-api';
 import type { OpsRecipientsDeps } from '../../../functions/app/recipients/recipients-deps';
 import { parseCorridorMatrix } from '../../../functions/domain/corridors';
+import { FIXTURE_CORRIDOR_EVIDENCE } from '../../support/corridor-evidence-fixture';
 import { httpHandler } from '../../../functions/http/http-handler';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 import { apiEvent, lambdaContext } from '../payouts/helpers';
@@ -29,6 +30,7 @@ const corridor = (country: string, currency: string, method: string, fields: str
   required_fields: fields,
   cutoff: 'x',
   eta: 'y',
+  ...FIXTURE_CORRIDOR_EVIDENCE,
   ...(requirements === undefined ? {} : { requirements }),
 });
 const corridors = parseCorridorMatrix({
@@ -36,7 +38,10 @@ const corridors = parseCorridorMatrix({
   corridors: [
     corridor('DE', 'EUR', 'sepa', ['iban'], { onboarding: ['date_of_birth'], tax_form: 'required' }),
     corridor('US', 'USD', 'ach', ['account_number', 'routing_number'], { onboarding: [], tax_form: 'required' }),
-    corridor('GB', 'GBP', 'faster_payments', ['sort_code', 'account_number']),
+    corridor('GB', 'GBP', 'faster_payments', ['sort_code', 'account_number'], {
+      onboarding: [],
+      tax_form: 'not_required',
+    }),
   ],
 });
 

@@ -11,6 +11,7 @@ import {
 import { recipientPk } from '../../../functions/adapters/recipients/recipients-records';
 import { keyedRecipientId, type Recipient } from '../../../functions/domain/compliance/recipient-record';
 import { parseCorridorMatrix } from '../../../functions/domain/corridors';
+import { FIXTURE_CORRIDOR_EVIDENCE } from '../../support/corridor-evidence-fixture';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
 
 // RecipientsTable through the real SDK against DynamoDB Local: secrets are sealed before they are
@@ -19,21 +20,7 @@ import { startEmulators, type StartedEmulators } from '../../support/emulators';
 
 const ACCOUNT_NUMBER = '000123456789';
 const TIN = '912701234';
-// Issue 15: an enabled corridor carries its evidence; these fixtures only need a valid one.
-const evidenced = {
-  evidence: [
-    {
-      url: 'https://example.com/corridor',
-      retrieved: '2026-12-02',
-      title: 'fixture',
-      states: 'fixture',
-      supports: ['required_fields', 'cutoff', 'eta'],
-    },
-  ],
-  support_tier: { tier: null, why: 'fixture' },
-  account_enablement_required: false,
-  unverified: [],
-};
+const evidenced = FIXTURE_CORRIDOR_EVIDENCE;
 const corridors = parseCorridorMatrix({
   version: 1,
   corridors: [
