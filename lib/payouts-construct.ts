@@ -1,3 +1,4 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
@@ -79,9 +80,21 @@ export class PayoutsConstruct extends Construct {
         [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.payoutAmountMaxMinor]: String(props.payoutAmountMaxMinor),
+        [ENV.recipientsTable]: data.recipientsTable.tableName,
+        [ENV.recipientDataKeyArn]: data.recipientDataKey.keyArn,
       },
     });
     data.payoutsTable.grantReadWriteData(this.createPayout.function);
+    // Issue 15: reads the named recipient, puts the record behind an inline one (sealing its account:
+    // GenerateDataKey only, never Decrypt — create never shows or sends a clear account from the record).
+    // The table itself, not its indexes: create reads and puts one record by key.
+    this.createPayout.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [data.recipientsTable.tableArn],
+      }),
+    );
+    data.grantRecipientSecrets(this.createPayout.function, 'seal');
     data.ledgerTable.grantReadWriteData(this.createPayout.function);
     data.idempotencyTable.grantReadWriteData(this.createPayout.function);
     data.grantAuditAppend(this.createPayout.function);

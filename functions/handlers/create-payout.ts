@@ -1,7 +1,8 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { approvalPolicies } from '../adapters/approval-policy-config';
-import { NO_RECIPIENT_RECORDS } from '../app/payouts/payout-gates';
+import { payoutRecipients } from '../app/payouts/payout-recipient';
+import { recipientsRepositoryFromEnv } from '../wiring/recipients';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -46,9 +47,15 @@ const create = idempotentCreate({
   now: () => new Date(),
   newPayoutId,
   approvalPolicies: approvalPolicies(),
-  // Issue 15: no recipient records until the recipients adapters land (branch i15-recipients), and
-  // policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
-  gates: { source: NO_RECIPIENT_RECORDS, tenantEnablements: () => [] },
+  gates: {
+    recipients: payoutRecipients({
+      store: recipientsRepositoryFromEnv(),
+      corridors: corridorMatrix(),
+      today: () => new Date().toISOString().slice(0, 10),
+    }),
+    // Policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
+    tenantEnablements: async () => [],
+  },
 });
 
 export const handler = httpHandler(

@@ -37,6 +37,9 @@ export interface Emulators {
   stop(): Promise<void>;
 }
 
+/** The twin's recipients master key (base64 of 32 bytes): local data only, so a fixed value is fine. */
+export const TWIN_RECIPIENT_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export function awsClients(dynamodbEndpointUrl: string, fauxqsEndpointUrl: string): EmulatorClients {
   const common = { region: names.LOCAL_REGION, credentials: DUMMY_CREDENTIALS };
   const dynamodb = new DynamoDBClient({ ...common, endpoint: dynamodbEndpointUrl });
@@ -134,6 +137,8 @@ export async function provisionEmulators(launched: LaunchedEmulators, model: Twi
       AWS_ENDPOINT_URL_SQS: fauxqs.endpointUrl,
       AWS_ENDPOINT_URL_S3: fauxqs.endpointUrl,
       S3_FORCE_PATH_STYLE: 'true',
+      // Recipients' envelope keys in the twin (functions/wiring/recipients.ts): a fixed local key, never in AWS.
+      RECIPIENT_LOCAL_MASTER_KEY: TWIN_RECIPIENT_MASTER_KEY,
     },
     stop,
   };
