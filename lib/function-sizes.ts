@@ -42,4 +42,8 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'batches-api': { memorySizeMb: 1769, timeoutSeconds: 29 },
   // One chunk (100 items) a record, one creation transaction after another: seconds, not minutes.
   'process-batch': { memorySizeMb: 1024, timeoutSeconds: 120 },
+  // Compliance's screening queue and decisions: a few DynamoDB calls; a cold start loads the SDN list (~20 MB CSV).
+  'screening-api': { memorySizeMb: 1024, timeoutSeconds: 25 },
+  // Screens every recipient against a fresh list load, RESCREEN_PAGE_ITEMS a page; a run cut short resumes next run.
+  rescreen: { memorySizeMb: 2048, timeoutSeconds: 900 },
 };

@@ -16,6 +16,7 @@ import { PayoutsConstruct } from './payouts-construct';
 import { ProviderCredentialsConstruct } from './provider-credentials';
 import { createDeadLetterQueue } from './queue-with-dlq';
 import { ReconciliationConstruct } from './reconciliation-construct';
+import { ScreeningConstruct } from './screening-construct';
 import { WebhooksConstruct } from './webhooks-construct';
 
 export interface PayoutPlatformStackProps extends StackProps {
@@ -100,6 +101,13 @@ export class PayoutPlatformStack extends Stack {
     uploads.grantBatchItemObjects(batches.batchesApi, batches.processBatch);
     // BatchDlq in ops: the sweeper opens its exceptions, ops-redrive lists and redrives it.
     ops.watchBatchQueue(batches.fanOut);
+    const screening = new ScreeningConstruct(this, 'Screening', {
+      data,
+      api,
+      functions,
+      submissionQueue: payouts.submission.queue,
+      scheduleDeadLetterQueue: scheduleDlq,
+    });
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {
@@ -115,13 +123,20 @@ export class PayoutPlatformStack extends Stack {
     });
 
     acknowledgeStackFindings(this, {
-      indexedTables: [data.payoutsTable, data.ledgerTable, data.inboxTable, data.operationsTable, data.auditTable],
+      indexedTables: [
+        data.payoutsTable,
+        data.ledgerTable,
+        data.inboxTable,
+        data.operationsTable,
+        data.auditTable,
+        data.recipientsTable,
+      ],
       objectBuckets: [
         data.evidenceBucket,
         data.exportsBucket,
         ...(reconciliation.athena === undefined ? [] : [reconciliation.athena.lakeBucket]),
       ],
-      scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function],
+      scheduledFunctions: [ops.sweep.function, reconciliation.reconcile.function, screening.rescreen.function],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

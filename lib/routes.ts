@@ -3,6 +3,7 @@ import type { FunctionName, Scope } from '../functions/shared/names';
 import { BATCH_ROUTES } from '../functions/shared/batch-routes';
 import { OPS_BATCH_ROUTES } from '../functions/shared/ops-batch-routes';
 import { PAYOUT_ACTION_ROUTES } from '../functions/shared/payout-action-routes';
+import { SCREENING_ROUTES } from '../functions/shared/screening-routes';
 
 // Every API route of docs/contracts.md with the one scope it requires. `scope: null` marks a route
 // without a JWT (explicit `HttpNoneAuthorizer`) and `publicReason` says why that is safe.
@@ -123,6 +124,12 @@ export const API_ROUTES = {
     // The operator's reads of any tenant's batch (ops:read, audited): the console's batch page.
     ...OPS_BATCH_ROUTES.map((route): RouteSpec => ({ method: HttpMethod.GET, path: route.path, scope: route.scope })),
   ],
+  // Compliance's screening queue and decisions (issue 15): compliance:review, reads audited.
+  'screening-api': SCREENING_ROUTES.map((route): RouteSpec => ({
+    method: route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST,
+    path: route.path,
+    scope: route.scope,
+  })),
 } as const satisfies Partial<Record<FunctionName, readonly RouteSpec[]>>;
 
 export type ApiFunctionName = keyof typeof API_ROUTES;

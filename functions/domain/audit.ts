@@ -43,6 +43,9 @@ export const AUDIT_SUBJECT_TYPES = [
   'screening_case',
   // An operator's batch read that found nothing: the id looked up (like payout_lookup).
   'batch_lookup',
+  // Compliance's read of a screening queue (GET /ops/screening): the state read; and a case read that found nothing.
+  'screening_queue',
+  'screening_lookup',
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
@@ -92,6 +95,8 @@ export const SCREENING_AUDIT_ACTIONS = [
   'screening.clear_proposed',
   'screening.cleared',
   'screening.confirmed',
+  // Compliance's reads of the queue and of a case (GET /ops/screening…): the evidence is personal data.
+  'screening.read',
 ] as const;
 export const AUDIT_ACTIONS = [
   ...PAYOUT_AUDIT_ACTIONS,

@@ -84,6 +84,15 @@ export const ENV = {
    * envelope code path as KMS). wiring/recipients.ts refuses to start with both this and the ARN unset.
    */
   recipientLocalMasterKey: 'RECIPIENT_LOCAL_MASTER_KEY',
+  /**
+   * Where the SDN list lives (wiring/screening.ts, docs/screening.md): the bucket and key prefix in AWS
+   * (`<prefix>sdn.csv`, …, `<prefix>manifest.json`); a directory in the twin and tests (fixtures/screening), which
+   * wins over the bucket; a Watchman base URL, which wins over both (the vendor screens, no list is loaded).
+   */
+  screeningListBucket: 'SCREENING_LIST_BUCKET',
+  screeningListPrefix: 'SCREENING_LIST_PREFIX',
+  screeningListDirectory: 'SCREENING_LIST_DIRECTORY',
+  watchmanUrl: 'WATCHMAN_URL',
   submissionQueueUrl: 'SUBMISSION_QUEUE_URL',
   submissionDlqUrl: 'SUBMISSION_DLQ_URL',
   /** batches-api: where an accepted (or approved, or retried) batch queues one fan-out message per chunk. */
@@ -259,6 +268,8 @@ export const FUNCTION_NAMES = [
   'batch-uploads',
   'batches-api',
   'process-batch',
+  'screening-api',
+  'rescreen',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../domain/audit';
-import type { ScreeningSnapshot } from '../../domain/compliance/contract';
+import type { Hold, ScreeningSnapshot } from '../../domain/compliance/contract';
 import { SCREENING_CASE_ID_PREFIX, snapshotOfCase, type ScreeningCase } from '../../domain/compliance/screening-case';
 import type { ScreeningMatch } from '../../domain/compliance/screening-match';
 import type { ScreeningResult } from '../../domain/compliance/screening-port';
@@ -104,7 +104,26 @@ async function followUp(deps: ScreeningDeps, screeningCase: ScreeningCase): Prom
     ),
     actor: { kind: 'system', id: SCREENING_JOB_ID },
   });
-  await deps.holds.screeningMatched(tenantId, recipientId, evidence, screeningCase.openedAt);
+  await deps.holds.screeningMatched(tenantId, recipientId, holdEvidence(screeningCase), screeningCase.openedAt);
+}
+
+/**
+ * The hold's evidence, snake_case like every hold's (domain/compliance/gates.ts): screeningMatchHold keys the hold by
+ * `case_id`, so two cases on one recipient are two holds, and clearing one releases only its own.
+ */
+export function holdEvidence(screeningCase: ScreeningCase): Hold['evidence'] {
+  const best = screeningCase.matches[0];
+  return {
+    screening_state: 'potential_match',
+    case_id: screeningCase.caseId,
+    score: screeningCase.score,
+    list_version: screeningCase.listVersion,
+    provider: screeningCase.provider,
+    source_list: best?.sourceList ?? '',
+    source_id: best?.sourceId ?? '',
+    listed_name: best?.listedName ?? '',
+    matched_name: best?.matchedName ?? '',
+  };
 }
 
 function openedEntry(screeningCase: ScreeningCase): AuditEntry {

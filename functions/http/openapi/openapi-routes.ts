@@ -16,6 +16,7 @@ import { INCIDENT_ROUTES } from './incident-routes';
 import { BATCH_UPLOAD_ROUTES } from './batch-upload-routes';
 import { batchRoutes } from './batch-routes';
 import { OPS_BATCH_ROUTES_DOCUMENTED } from './ops-batch-routes';
+import { SCREENING_ROUTES_DOCUMENTED } from './screening-routes';
 import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
@@ -331,6 +332,7 @@ export function openApiRoutes(limits: DocumentedLimits): OpenApiRoute[] {
     ...INCIDENT_ROUTES,
     ...BATCH_UPLOAD_ROUTES,
     ...OPS_BATCH_ROUTES_DOCUMENTED,
+    ...SCREENING_ROUTES_DOCUMENTED,
   ];
 }
 

@@ -75,6 +75,11 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'GET /audit': 'audit:read',
   // A presigned PUT for a batch file (issue 13, docs/batch-uploads.md).
   'POST /batches/uploads': 'batches:write',
+  // Compliance's screening queue and decisions (issue 15, docs/screening.md).
+  'GET /ops/screening': 'compliance:review',
+  'GET /ops/screening/{caseId}': 'compliance:review',
+  'POST /ops/screening/{caseId}/clear': 'compliance:review',
+  'POST /ops/screening/{caseId}/confirm': 'compliance:review',
 };
 
 export type Resource = {

@@ -138,7 +138,7 @@ describe('screening a recipient', () => {
         args: [
           recipient.tenantId,
           recipient.recipientId,
-          expect.objectContaining({ sourceId: '9001' }),
+          expect.objectContaining({ source_id: '9001', case_id: snapshot.caseId }),
           expect.any(String),
         ],
       },

@@ -285,6 +285,9 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       date: [RECONCILED_DATE],
       batchId: batchIds,
       sender_batch_id: senderBatchIds,
+      // Screening cases (issue 15): none exists until a recipient hits the list (the recipients routes are another
+      // branch's), so a well-formed id the fuzz reads and decides as 404; the bodies are the OpenAPI examples.
+      caseId: ['scr_01JF0ZZ0000000000000000000'],
     },
     webhookEventIds,
     exampleQueries: {
