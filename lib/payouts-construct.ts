@@ -1,4 +1,3 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV, IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT } from '../functions/shared/names';
 import type { ApiConstruct } from './api-construct';
@@ -85,15 +84,9 @@ export class PayoutsConstruct extends Construct {
       },
     });
     data.payoutsTable.grantReadWriteData(this.createPayout.function);
-    // Issue 15: reads the named recipient, puts the record behind an inline one (sealing its account:
-    // GenerateDataKey only, never Decrypt — create never shows or sends a clear account from the record).
-    // The table itself, not its indexes: create reads and puts one record by key.
-    this.createPayout.function.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        resources: [data.recipientsTable.tableArn],
-      }),
-    );
+    // Issue 15: puts the record behind an inline recipient, sealing its account: GenerateDataKey only, never
+    // Decrypt (create never shows or sends a clear account from the record). Its RecipientsTable reads and
+    // writes come with the screening grants (ScreeningConstruct.grantTo in the stack).
     data.grantRecipientSecrets(this.createPayout.function, 'seal');
     data.ledgerTable.grantReadWriteData(this.createPayout.function);
     data.idempotencyTable.grantReadWriteData(this.createPayout.function);

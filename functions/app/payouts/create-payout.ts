@@ -203,7 +203,7 @@ async function gatesOrReplay(
 ): Promise<{ gated: GatedPayout; recipient?: PayoutRecipient }> {
   const { request, caller } = input;
   try {
-    const recipient = await recipientOf(deps.gates, caller.tenantId, request);
+    const recipient = await recipientOf(deps.gates, caller.tenantId, request, now);
     const gated = await gatesOf(deps.gates, {
       tenantId: caller.tenantId,
       recipient: recipient?.compliance,
@@ -220,18 +220,25 @@ async function gatesOrReplay(
   }
 }
 
-/** Without gates (a create built without RecipientsTable) an inline recipient has no record and a named one is a 404. */
+/**
+ * The record behind the payout. Without gates (a create built without RecipientsTable: tools, older
+ * tests) an inline recipient has no record and a named one is a 404.
+ */
 async function recipientOf(
   gates: ComplianceGates | undefined,
   tenantId: string,
   request: CreatePayoutRequest,
+  now: string,
 ): Promise<PayoutRecipient | undefined> {
   const ref = request.recipient;
   switch (ref.kind) {
     case 'record':
       return (gates?.recipients ?? NO_PAYOUT_RECIPIENTS).named(tenantId, ref.recipientId);
-    case 'inline':
-      return undefined;
+    case 'inline': {
+      if (gates === undefined) return undefined;
+      const payee = { name: ref.name, destination: request.destination, currency: request.body.currency };
+      return gates.recipients.inline(tenantId, ref.email === undefined ? payee : { ...payee, email: ref.email }, now);
+    }
     default:
       return assertNever(ref, 'payout recipient');
   }

@@ -33,7 +33,11 @@ let queueUrl: string;
 
 beforeAll(async () => {
   emulators = await startEmulators();
-  Object.assign(process.env, emulators.env, { PAYOUT_AMOUNT_MAX_MINOR: '100000000' });
+  // The twin's list (config/local.json sets the same): create screens first-paid inline recipients.
+  Object.assign(process.env, emulators.env, {
+    PAYOUT_AMOUNT_MAX_MINOR: '100000000',
+    SCREENING_LIST_DIRECTORY: './fixtures/screening',
+  });
   ({ handler } = (await import('../../../functions/handlers/create-payout')) as never);
   tables = { payouts: process.env['PAYOUTS_TABLE']!, recipients: process.env['RECIPIENTS_TABLE']! };
   queueUrl = process.env['SUBMISSION_QUEUE_URL']!;
@@ -194,6 +198,44 @@ describe('POST /payouts naming a recipient_id (DynamoDB Local)', () => {
     expect(response.statusCode).toBe(status);
     expect(JSON.parse(response.body).error).toMatchObject({ code, param: 'recipient_id' });
     expect(await payoutCount()).toBe(before);
+    expect(await drainSubmissions()).toEqual([]);
+  });
+
+  it('an inline recipient: one record behind it, screened clear and verified, reused by a retry and a later payout', async () => {
+    await drainSubmissions();
+    const inline = { amount: 700, currency: 'EUR', destination: SEPA, recipient: { name: 'Katherine Johnson' } };
+    const first = JSON.parse((await post(inline, 'inline-1')).body);
+    expect(first).toMatchObject({ status: 'submitted', holds: [], recipient: { name: 'Katherine Johnson' } });
+    expect(first.recipient_id).toMatch(/^rcp_[0-9a-f]{32}$/);
+    const retried = JSON.parse((await post(inline, 'inline-1')).body);
+    const later = JSON.parse((await post({ ...inline, amount: 800 }, 'inline-2')).body);
+    expect([retried.payout_id, later.recipient_id]).toEqual([first.payout_id, first.recipient_id]);
+    const records = (await scanAll(emulators.clients.documentClient, tables.recipients)).filter(
+      (i) => i['recipientId'] === first.recipient_id && i['sk'] === RECIPIENT_SK,
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      origin: 'inline',
+      onboarding: { state: 'verified' },
+      screening: { state: 'clear' },
+    });
+    expect(JSON.stringify(records[0])).not.toContain(SEPA.iban);
+    expect((await drainSubmissions()).sort()).toEqual([first.payout_id, later.payout_id].sort());
+  });
+
+  it('an inline recipient on the list: created but held for compliance, with the case as evidence', async () => {
+    await drainSubmissions();
+    const hit = { amount: 700, currency: 'EUR', destination: SEPA, recipient: { name: 'Ivan Petrovich Zarkov' } };
+    const response = await post(hit, 'inline-hit');
+    expect(response.statusCode).toBe(201);
+    const payout = JSON.parse(response.body);
+    expect(payout.holds).toEqual([
+      expect.objectContaining({
+        kind: 'screening',
+        owner: 'compliance',
+        requirement: expect.stringMatching(/^screening_case:/),
+      }),
+    ]);
     expect(await drainSubmissions()).toEqual([]);
   });
 

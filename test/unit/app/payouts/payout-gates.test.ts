@@ -95,6 +95,9 @@ describe('a named recipient (app/payouts/payout-recipient.ts)', () => {
         reads.push(recipientId);
         return tenantId === 'acme' && recipientId === RCP ? item('acme') : undefined;
       },
+      create: async () => {
+        throw new Error('a named recipient is never created');
+      },
     },
     corridors: corridorMatrix(),
     today: () => '2026-12-02',
@@ -121,6 +124,41 @@ describe('a named recipient (app/payouts/payout-recipient.ts)', () => {
       param: 'recipient_id',
     });
     expect(reads).toEqual(recipientId.startsWith('rcp_../') ? [] : [recipientId]);
+  });
+
+  it('an inline recipient: one record made behind it (verified: its corridor asks nothing), screened, then reused', async () => {
+    const stored = new Map<string, RecipientItem>();
+    const screened: string[] = [];
+    const inline = payoutRecipients({
+      store: {
+        get: async (_tenantId, recipientId) => stored.get(recipientId),
+        create: async (recipient) => {
+          const created = { ...recipient, maskedDestinations: [] } as unknown as RecipientItem;
+          stored.set(recipient.recipientId, created);
+          return { kind: 'created', item: created };
+        },
+      },
+      corridors: corridorMatrix(),
+      today: () => '2026-12-02',
+      screen: async (recipient) => {
+        screened.push(recipient.recipientId);
+        const snapshot = { state: 'clear' as const, listVersion: 'v', screenedAt: NOW };
+        stored.set(recipient.recipientId, { ...stored.get(recipient.recipientId)!, screening: snapshot });
+        return snapshot;
+      },
+    });
+    const payee = {
+      name: 'Ada Lovelace',
+      destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
+      currency: 'EUR',
+    };
+    const first = await inline.inline('acme', payee, NOW);
+    const again = await inline.inline('acme', { ...payee, name: ' ada lovelace ' }, NOW);
+    expect(first.compliance).toMatchObject({ onboarding: { state: 'verified' }, screening: { state: 'clear' } });
+    expect(again.recipientId).toBe(first.recipientId);
+    expect([...stored.values()]).toHaveLength(1);
+    expect([...stored.values()][0]).toMatchObject({ origin: 'inline', kind: 'individual', country: 'DE' });
+    expect(screened).toEqual([first.recipientId]);
   });
 
   it('without RecipientsTable no record is found', async () => {
