@@ -110,6 +110,8 @@ export class PayoutPlatformStack extends Stack {
       submissionQueue: payouts.submission.queue,
       scheduleDeadLetterQueue: scheduleDlq,
     });
+    // create-payout screens the record behind a first-paid inline recipient (issue 15).
+    screening.grantTo(payouts.createPayout);
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {

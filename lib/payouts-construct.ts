@@ -79,9 +79,15 @@ export class PayoutsConstruct extends Construct {
         [ENV.submissionQueueUrl]: this.submission.queue.queueUrl,
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.payoutAmountMaxMinor]: String(props.payoutAmountMaxMinor),
+        [ENV.recipientsTable]: data.recipientsTable.tableName,
+        [ENV.recipientDataKeyArn]: data.recipientDataKey.keyArn,
       },
     });
     data.payoutsTable.grantReadWriteData(this.createPayout.function);
+    // Issue 15: puts the record behind an inline recipient, sealing its account: GenerateDataKey only, never
+    // Decrypt (create never shows or sends a clear account from the record). Its RecipientsTable reads and
+    // writes come with the screening grants (ScreeningConstruct.grantTo in the stack).
+    data.grantRecipientSecrets(this.createPayout.function, 'seal');
     data.ledgerTable.grantReadWriteData(this.createPayout.function);
     data.idempotencyTable.grantReadWriteData(this.createPayout.function);
     data.grantAuditAppend(this.createPayout.function);
@@ -101,9 +107,14 @@ export class PayoutsConstruct extends Construct {
         [ENV.idempotencyExpiresAfterSeconds]: String(IDEMPOTENCY_EXPIRES_AFTER_SECONDS_DEFAULT),
         [ENV.sandboxProviderUrl]: props.sandboxProviderUrl,
         [ENV.auditTable]: data.auditTable.tableName,
+        [ENV.recipientsTable]: data.recipientsTable.tableName,
+        [ENV.recipientDataKeyArn]: data.recipientDataKey.keyArn,
       },
     });
     data.payoutsTable.grantReadWriteData(this.payoutActions.function);
+    // A hold's release reads the recipient's record again (tax form, onboarding): GetItem only, and
+    // no key grant: compliance states are stored in clear, secrets stay sealed.
+    data.recipientsTable.grant(this.payoutActions.function, 'dynamodb:GetItem');
     // Every action is audited in its own transaction (payout-transitions.ts, payout-reversals.ts).
     data.grantAuditAppend(this.payoutActions.function);
     data.ledgerTable.grantReadWriteData(this.payoutActions.function);

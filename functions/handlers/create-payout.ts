@@ -1,7 +1,10 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { approvalPolicies } from '../adapters/approval-policy-config';
-import { NO_RECIPIENT_RECORDS } from '../app/payouts/payout-gates';
+import { payoutRecipients } from '../app/payouts/payout-recipient';
+import { recipientsRepositoryFromEnv } from '../wiring/recipients';
+import { screenRecipient } from '../app/compliance/screen-recipient';
+import { screeningDepsFromEnv } from '../wiring/screening';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
@@ -19,8 +22,11 @@ import {
 import { callerOf } from '../http/claims';
 import { storedAnswerResult } from '../http/idempotency-key';
 
-// POST /payouts — parse → idempotent section (Powertools + one transaction + enqueue) → answer.
-// Validation happens before the idempotent section, so a 4xx is never stored and writes nothing.
+// POST /payouts — parse → idempotent section (the recipient record and its gates, Powertools + one
+// transaction + enqueue) → answer. Validation happens before the idempotent section, so a 4xx is never
+// stored and writes nothing. DynamoDB calls per create: Powertools' put and update, the transaction, and
+// the recipient's GetItem (4); a first-paid inline recipient adds its PutItem and the screening's
+// UpdateItem (6); a screening hit adds its case transaction and the holds' signal.
 
 // The stack always sets it; the fallback is the same default, so an unset variable never widens the limit.
 const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT);
@@ -30,6 +36,8 @@ const repository = new PayoutsRepository({
   ledgerTable: requiredEnv(ENV.ledgerTable),
   auditTable: requiredEnv(ENV.auditTable),
 });
+// Screens the record behind a first-paid inline recipient before its gates read it (issue 15).
+const screening = screeningDepsFromEnv();
 const create = idempotentCreate({
   repository,
   enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
@@ -46,9 +54,16 @@ const create = idempotentCreate({
   now: () => new Date(),
   newPayoutId,
   approvalPolicies: approvalPolicies(),
-  // Issue 15: no recipient records until the recipients adapters land (branch i15-recipients), and
-  // policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
-  gates: { source: NO_RECIPIENT_RECORDS, tenantEnablements: () => [] },
+  gates: {
+    recipients: payoutRecipients({
+      store: recipientsRepositoryFromEnv(),
+      corridors: corridorMatrix(),
+      today: () => new Date().toISOString().slice(0, 10),
+      screen: (recipient) => screenRecipient(screening, recipient),
+    }),
+    // Policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
+    tenantEnablements: async () => [],
+  },
 });
 
 export const handler = httpHandler(

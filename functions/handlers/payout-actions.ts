@@ -12,7 +12,9 @@ import { idempotentAction } from '../app/actions/idempotent-action';
 import type { PayoutActionsDeps } from '../app/actions/payout-action-deps';
 import { payoutActionsApi } from '../app/actions/payout-actions-api';
 import { holdsApi, type HoldsApiDeps } from '../app/compliance/holds-api';
-import { NO_RECIPIENT_RECORDS } from '../app/payouts/payout-gates';
+import { recipientComplianceSource } from '../adapters/recipients/compliance-source';
+import { corridorMatrix } from '../adapters/corridors-config';
+import { recipientsRepository } from '../wiring/recipients';
 import { HOLD_ROUTES, holdRouteKeyOf, type HoldRoute } from '../shared/hold-routes';
 import { httpHandler } from '../http/http-handler';
 import { positiveIntegerEnv } from '../shared/env';
@@ -76,9 +78,11 @@ function holdDependencies(): HoldsApiDeps {
     queue: payouts,
     audit: payouts.audit,
     enqueue: dependencies().enqueueSubmission,
-    // Issue 15: no recipient records are wired yet (as in create-payout): a tax form or onboarding
-    // hold then cannot be shown met, and its release is refused `hold_requirement_unmet`.
-    recipients: NO_RECIPIENT_RECORDS,
+    // A tax form or onboarding hold is released only when the recipient's record, read again now
+    // (consistent GetItem; no secret is opened), no longer asks for it.
+    recipients: recipientComplianceSource(recipientsRepository(), corridorMatrix(), () =>
+      new Date().toISOString().slice(0, 10),
+    ),
     nowIso: () => new Date().toISOString(),
   };
   return holdDeps;

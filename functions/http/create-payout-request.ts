@@ -9,16 +9,21 @@ import { parseJsonBody } from './body';
 import { CREATE_BODY_BYTES_MAX } from './http-limits';
 import { pathOf, requestErrorOf, valueAt } from './request-errors';
 import {
-  createPayoutBodySchema,
   IDEMPOTENCY_KEY_CHARS_MAX,
   IDEMPOTENCY_KEY_PATTERN,
+  payoutRequestBodySchema,
   SERVER_OWNED_FIELDS,
-  type CreatePayoutBody,
+  type PayoutRequestBody,
 } from './schemas';
+
+/** Whom the payout pays: the person inline, or a recipient record by id (exactly one was sent). */
+export type PayoutRecipientRef =
+  { kind: 'inline'; name: string; email?: string } | { kind: 'record'; recipientId: string };
 
 export interface CreatePayoutRequest {
   idempotencyKey: string;
-  body: CreatePayoutBody;
+  body: PayoutRequestBody;
+  recipient: PayoutRecipientRef;
   corridor: Corridor;
   /** Canonical (IBAN compacted) and unmasked: goes to the destination item only. */
   destination: Destination;
@@ -33,7 +38,7 @@ export interface CreateRequestConfig {
  * HTTP event → a valid create request, or an ApiError. Checked in this order, so a request with
  * several faults always gets the same first error: Idempotency-Key, the body (content type, size,
  * UTF-8, strict JSON, prototype keys: http/body.ts), server-owned fields, schema (unknown fields
- * first, then each field's rules), corridor, account fields. Nothing here writes.
+ * first, then each field's rules), the recipient (inline or by id, one of them), corridor, account fields. Nothing here writes.
  */
 export function parseCreatePayoutRequest(
   event: Pick<APIGatewayProxyEventV2, 'headers' | 'body' | 'isBase64Encoded'>,
@@ -55,9 +60,10 @@ export function parseCreatePayoutRequest(
   if (serverOwned !== undefined)
     throw badRequest('field_server_owned', `${serverOwned} is set by the server and cannot be sent`, serverOwned);
 
-  const result = createPayoutBodySchema(config.amountMaxMinor).safeParse(parsed);
+  const result = payoutRequestBodySchema(config.amountMaxMinor).safeParse(parsed);
   if (!result.success) throw apiErrorOf(result.error.issues, parsed, config.amountMaxMinor);
   const body = result.data;
+  const recipient = recipientRefOf(body);
   try {
     const { country, method, ...fields } = body.destination;
     const corridor = enabledCorridor(config.corridors, country, body.currency, method);
@@ -67,11 +73,22 @@ export function parseCreatePayoutRequest(
       method,
       fields as Partial<Record<RecipientField, string>>,
     );
-    return { idempotencyKey, body, corridor, destination };
+    return { idempotencyKey, body, recipient, corridor, destination };
   } catch (error) {
     if (error instanceof DomainError) throw fromDomainError(error);
     throw error;
   }
+}
+
+/** Exactly one of `recipient` and `recipient_id`: neither is a missing field, both is a conflict. */
+function recipientRefOf(body: PayoutRequestBody): PayoutRecipientRef {
+  if (body.recipient !== undefined && body.recipient_id !== undefined)
+    throw badRequest('recipient_conflict', 'send either recipient or recipient_id, not both', 'recipient_id');
+  if (body.recipient_id !== undefined) return { kind: 'record', recipientId: body.recipient_id };
+  if (body.recipient === undefined)
+    throw badRequest('field_missing', 'recipient (or recipient_id) is required', 'recipient');
+  const { name, email } = body.recipient;
+  return email === undefined ? { kind: 'inline', name } : { kind: 'inline', name, email };
 }
 
 /** Human text per code; the schemas put the code in each check's message. */

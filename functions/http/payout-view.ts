@@ -25,6 +25,7 @@ export function payoutView(payout: Payout): PayoutView {
     failure_source: failureSourceOfPayout(payout),
     destination: payout.destination,
     recipient: payout.recipient,
+    recipient_id: payout.recipientId ?? null,
     description: payout.description ?? null,
     metadata: payout.metadata ?? {},
     created_at: payout.createdAt,

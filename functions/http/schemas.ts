@@ -131,6 +131,50 @@ function buildCreatePayoutBodySchema(amountMaxMinor: number) {
 }
 export type CreatePayoutBody = z.infer<CreatePayoutBodySchema>;
 
+/** `rcp_` + 32 hex digits (domain/compliance/recipient-record.ts); a longer value is refused as invalid. */
+export const RECIPIENT_ID_CHARS_MAX = 64;
+const requestBodySchemas = new Map<number, PayoutRequestBodySchema>();
+/** Exactly one of them, stated for the document (a zod `extend` drops it: re-apply); create-payout-request.ts enforces it. */
+export const PAYOUT_RECIPIENT_ONE_OF = [
+  { required: ['recipient'], properties: { recipient_id: false } },
+  { required: ['recipient_id'], properties: { recipient: false } },
+];
+
+/**
+ * POST /payouts: the create body with the recipient named either inline (`recipient`) or by its record
+ * (`recipient_id`, issue 15); exactly one of them (PAYOUT_RECIPIENT_ONE_OF). Batches keep the
+ * inline-only body (createPayoutBodySchema).
+ */
+export function payoutRequestBodySchema(amountMaxMinor: number): PayoutRequestBodySchema {
+  let schema = requestBodySchemas.get(amountMaxMinor);
+  if (schema === undefined) {
+    schema = buildPayoutRequestBodySchema(amountMaxMinor);
+    requestBodySchemas.set(amountMaxMinor, schema);
+  }
+  return schema;
+}
+
+type PayoutRequestBodySchema = ReturnType<typeof buildPayoutRequestBodySchema>;
+
+function buildPayoutRequestBodySchema(amountMaxMinor: number) {
+  const body = createPayoutBodySchema(amountMaxMinor);
+  return body
+    .extend({
+      recipient: body.shape.recipient
+        .optional()
+        .describe('The recipient inline (a recipient record is made behind it); or send `recipient_id`'),
+      recipient_id: z
+        .string({ error: 'recipient_id_invalid' })
+        .min(1, { error: 'recipient_id_invalid' })
+        .max(RECIPIENT_ID_CHARS_MAX, { error: 'recipient_id_invalid' })
+        .optional()
+        .describe('A recipient of POST /recipients (`rcp_…`), instead of `recipient`'),
+    })
+    .meta({ oneOf: PAYOUT_RECIPIENT_ONE_OF });
+}
+
+export type PayoutRequestBody = z.infer<PayoutRequestBodySchema>;
+
 const iso = z.iso.datetime();
 
 export const payoutViewSchema = z.object({
@@ -151,6 +195,12 @@ export const payoutViewSchema = z.object({
     fields: z.record(z.string(), z.string()).describe('Account fields, all but the last four characters masked'),
   }),
   recipient: z.object({ name: z.string(), email: z.string().optional() }),
+  recipient_id: z
+    .string()
+    .nullable()
+    .describe(
+      'The recipient record behind the payout (named, or made behind an inline recipient); null before issue 15',
+    ),
   description: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
   created_at: iso,

@@ -48,3 +48,6 @@ export function recipientsDeps(): RecipientsDeps {
 export function opsRecipientsDeps(): OpsRecipientsDeps {
   return { ...recipientsDeps(), audit: new AuditTrail(dynamoDocumentClient(), requiredEnv(ENV.auditTable)) };
 }
+
+/** RecipientsTable with its envelope keys, for an entry that only reads and writes records (create-payout). */
+export const recipientsRepositoryFromEnv = recipientsRepository;

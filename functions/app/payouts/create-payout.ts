@@ -21,6 +21,8 @@ import type { CreatePayoutRequest } from '../../http/create-payout-request';
 import { differingFields, fieldHashes } from './field-hashes';
 import { payoutView } from '../../http/payout-view';
 import { gatesOf, type ComplianceGates, type GatedPayout } from './payout-gates';
+import { NO_PAYOUT_RECIPIENTS, type PayoutRecipient } from './payout-recipient';
+import { assertNever } from '../../domain/assert-never';
 
 /**
  * What the idempotent section returns, and therefore what Powertools stores and replays. The body
@@ -125,9 +127,9 @@ async function createOnce(deps: CreatePayoutDependencies, input: IdempotentCreat
     request.body.amount,
   );
   // Before the try: a refusal (an unknown, rejected or blocked recipient) is a 4xx, not a stored 500.
-  const gated = await gatesOrReplay(deps, input, approval.required, now);
+  const { gated, recipient } = await gatesOrReplay(deps, input, approval.required, now);
   try {
-    const payout = newPayout(payoutId, request, caller, requestId, now, approval, gated);
+    const payout = newPayout({ payoutId, request, caller, requestId, now, approval, gated, recipient });
     const result = await deps.repository.createPayout({
       payout,
       destination: request.destination,
@@ -189,56 +191,76 @@ function storedFailure(
 }
 
 /**
- * The new payout's holds. A refusal is thrown, unless this key already holds a payout (a retry after
- * the idempotency record expired, the recipient blocked since): that payout is answered as before,
- * so the holds computed here are never stored (createPayout finds the key lock).
+ * The new payout's recipient record and holds. A refusal is thrown, unless this key already holds a
+ * payout (a retry after the idempotency record expired, the recipient blocked since): that payout is
+ * answered as before, so what is computed here is never stored (createPayout finds the key lock).
  */
 async function gatesOrReplay(
   deps: CreatePayoutDependencies,
   input: IdempotentCreateInput,
   approvalRequired: boolean,
   now: string,
-): Promise<GatedPayout> {
+): Promise<{ gated: GatedPayout; recipient?: PayoutRecipient }> {
   const { request, caller } = input;
   try {
-    return await gatesOf(deps.gates, {
+    const recipient = await recipientOf(deps.gates, caller.tenantId, request, now);
+    const gated = await gatesOf(deps.gates, {
       tenantId: caller.tenantId,
-      recipientId: recipientIdOf(request),
+      recipient: recipient?.compliance,
       corridor: request.corridor,
       approvalRequired,
       now,
     });
+    return recipient === undefined ? { gated } : { gated, recipient };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     const existing = await deps.repository.findByIdempotencyKey(caller.tenantId, request.idempotencyKey);
     if (existing === undefined) throw error;
-    return { holds: {}, openHoldCount: 0 };
+    return { gated: { holds: {}, openHoldCount: 0 } };
+  }
+}
+
+/**
+ * The record behind the payout. Without gates (a create built without RecipientsTable: tools, older
+ * tests) an inline recipient has no record and a named one is a 404.
+ */
+async function recipientOf(
+  gates: ComplianceGates | undefined,
+  tenantId: string,
+  request: CreatePayoutRequest,
+  now: string,
+): Promise<PayoutRecipient | undefined> {
+  const ref = request.recipient;
+  switch (ref.kind) {
+    case 'record':
+      return (gates?.recipients ?? NO_PAYOUT_RECIPIENTS).named(tenantId, ref.recipientId);
+    case 'inline': {
+      if (gates === undefined) return undefined;
+      const payee = { name: ref.name, destination: request.destination, currency: request.body.currency };
+      return gates.recipients.inline(tenantId, ref.email === undefined ? payee : { ...payee, email: ref.email }, now);
+    }
+    default:
+      return assertNever(ref, 'payout recipient');
   }
 }
 
 const isReadyForProvider = (payout: Payout): boolean =>
   payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
 
-/**
- * The recipient record the payout names. The request's `recipient_id` field is added by the
- * recipients part of issue 15 (branch i15-recipients); until it lands no request carries one.
- */
-function recipientIdOf(request: CreatePayoutRequest): string | undefined {
-  const value = (request.body as { recipient_id?: unknown }).recipient_id;
-  return typeof value === 'string' ? value : undefined;
+interface NewPayoutInput {
+  payoutId: string;
+  request: CreatePayoutRequest;
+  caller: Caller;
+  requestId: string;
+  now: string;
+  approval: ApprovalRequirement;
+  gated: GatedPayout;
+  recipient: PayoutRecipient | undefined;
 }
 
-function newPayout(
-  payoutId: string,
-  request: CreatePayoutRequest,
-  caller: Caller,
-  requestId: string,
-  now: string,
-  approval: ApprovalRequirement,
-  gated: GatedPayout,
-): Payout {
+function newPayout(input: NewPayoutInput): Payout {
+  const { payoutId, request, caller, requestId, now, approval, gated, recipient } = input;
   const { body } = request;
-  const recipientId = recipientIdOf(request);
   return {
     payoutId,
     tenantId: caller.tenantId,
@@ -253,19 +275,27 @@ function newPayout(
     currency: body.currency,
     provider: request.corridor.provider,
     destination: maskDestination(request.destination),
-    recipient:
-      body.recipient.email === undefined
-        ? { name: body.recipient.name }
-        : { name: body.recipient.name, email: body.recipient.email },
+    recipient: shownRecipient(request, recipient),
     ...(body.description === undefined ? {} : { description: body.description }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
     createdAt: now,
     lastEventAt: now,
     requestIds: [requestId],
-    ...(recipientId === undefined ? {} : { recipientId }),
+    ...(recipient === undefined ? {} : { recipientId: recipient.recipientId }),
     // Only a held payout carries the map, so every payout created before issue 15 reads as it did.
     ...(gated.openHoldCount === 0 ? {} : { holds: gated.holds, openHoldCount: gated.openHoldCount }),
   };
+}
+
+/**
+ * The name (and email) the payout shows and the provider is sent: as sent inline, or the record's.
+ * A named recipient without its record here is a replay of an existing payout (gatesOrReplay), whose
+ * new payout is never stored.
+ */
+function shownRecipient(request: CreatePayoutRequest, recipient: PayoutRecipient | undefined): Payout['recipient'] {
+  const ref = request.recipient;
+  const source: { name: string; email?: string } = ref.kind === 'inline' ? ref : (recipient ?? { name: '' });
+  return source.email === undefined ? { name: source.name } : { name: source.name, email: source.email };
 }
 
 /** DynamoDB refused the request itself: the same request will be refused again. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Destination } from '../../domain/recipient';
-import type { CreatePayoutBody } from '../../http/schemas';
+import type { PayoutRequestBody } from '../../http/schemas';
 
 /**
  * Per-field hashes of a request, kept with the idempotency record and the key lock so a reused key
@@ -11,14 +11,16 @@ import type { CreatePayoutBody } from '../../http/schemas';
  */
 const HASH_HEX_CHARS = 32;
 
-export function fieldHashes(body: CreatePayoutBody, destination: Destination, salt: string): Record<string, string> {
+/** A batch item's body (inline recipient only) is one of these too. */
+export function fieldHashes(body: PayoutRequestBody, destination: Destination, salt: string): Record<string, string> {
   const fields: Record<string, unknown> = {
     amount: body.amount,
     currency: body.currency,
     'destination.country': destination.country,
     'destination.method': destination.method,
-    'recipient.name': body.recipient.name,
-    'recipient.email': body.recipient.email,
+    'recipient.name': body.recipient?.name,
+    'recipient.email': body.recipient?.email,
+    recipient_id: body.recipient_id,
     description: body.description,
   };
   for (const [name, value] of Object.entries(destination.fields)) fields[`destination.${name}`] = value;

@@ -23,7 +23,8 @@ import { STATUS_ROUTES } from './status-routes';
 import {
   balancesResponseSchema,
   corridorsResponseSchema,
-  createPayoutBodySchema,
+  payoutRequestBodySchema,
+  PAYOUT_RECIPIENT_ONE_OF,
   IDEMPOTENCY_KEY_CHARS_MAX,
   IDEMPOTENCY_KEY_PATTERN,
   lifecycleSchema,
@@ -68,14 +69,16 @@ const payoutIdPath = { payoutId: payoutIdParameterSchema };
 
 /** The create body as documented: the amount says which configuration sets its maximum. */
 function documentedCreateBody(amountMaxMinor: number) {
-  const body = createPayoutBodySchema(amountMaxMinor);
-  return body.extend({
-    amount: body.shape.amount.describe(
-      `Integer count of minor units of \`currency\` (cents for USD, yen for JPY), at most ${amountMaxMinor}: ` +
-        `the deployment's ${ENV.payoutAmountMaxMinor} (CDK context payoutAmountMaxMinor, default ` +
-        `${PAYOUT_AMOUNT_MAX_MINOR_DEFAULT}); above it 400 amount_above_maximum`,
-    ),
-  });
+  const body = payoutRequestBodySchema(amountMaxMinor);
+  return body
+    .extend({
+      amount: body.shape.amount.describe(
+        `Integer count of minor units of \`currency\` (cents for USD, yen for JPY), at most ${amountMaxMinor}: ` +
+          `the deployment's ${ENV.payoutAmountMaxMinor} (CDK context payoutAmountMaxMinor, default ` +
+          `${PAYOUT_AMOUNT_MAX_MINOR_DEFAULT}); above it 400 amount_above_maximum`,
+      ),
+    })
+    .meta({ oneOf: PAYOUT_RECIPIENT_ONE_OF });
 }
 
 const CREATE_EXAMPLE = {

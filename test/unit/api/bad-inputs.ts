@@ -226,6 +226,27 @@ export const BAD_INPUTS: BadInput[] = [
     code: 'field_missing',
     param: 'recipient',
   },
+  {
+    name: 'both recipient and recipient_id',
+    body: withBody({ recipient_id: `rcp_${'0'.repeat(32)}` }),
+    status: 400,
+    code: 'recipient_conflict',
+    param: 'recipient_id',
+  },
+  {
+    name: 'recipient_id not a string',
+    body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination, recipient_id: 7 },
+    status: 400,
+    code: 'recipient_id_invalid',
+    param: 'recipient_id',
+  },
+  {
+    name: 'recipient_id longer than any id',
+    body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination, recipient_id: 'r'.repeat(65) },
+    status: 400,
+    code: 'recipient_id_invalid',
+    param: 'recipient_id',
+  },
   // Strict input. Duplicate keys (one reader's payment is not another's).
   {
     name: 'duplicate amount key',

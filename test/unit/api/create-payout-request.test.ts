@@ -43,7 +43,7 @@ describe('create payout request validation', () => {
       { headers: DEFAULT_HEADERS, body: JSON.stringify(body), isBase64Encoded: false },
       config,
     );
-    expect([request.body.recipient.name, request.body.description, request.body.metadata?.['note']]).toEqual([
+    expect([request.body.recipient?.name, request.body.description, request.body.metadata?.['note']]).toEqual([
       'Zo\u00e9 Ada',
       'caf\u00e9',
       '\u00f1',
@@ -64,7 +64,7 @@ describe('create payout request validation', () => {
       },
       config,
     );
-    expect(request.body.recipient.name).toBe(name.normalize('NFC'));
+    expect(request.body.recipient?.name).toBe(name.normalize('NFC'));
   });
 
   it('reads a base64-encoded body (API Gateway hands non-text bodies over that way)', () => {
