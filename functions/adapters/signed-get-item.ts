@@ -1,5 +1,7 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256, SigV4RequestError, withAttempts, type StaticCredentials } from './sigv4-request';
+
+export { credentialsFromEnv } from './sigv4-request';
 
 // One consistent GetItem over DynamoDB's JSON protocol, signed by the SDK's own SigV4 signer, and
 // nothing else of the SDK. It exists for the Cognito pre-token trigger: it runs on every token
@@ -24,36 +26,11 @@ const RETRYABLE_ERROR_TYPES: ReadonlySet<string> = new Set([
   'InternalServerError',
 ]);
 
-export class SignedGetItemError extends Error {
-  readonly code: string;
-  readonly retryable: boolean;
+/** What a refused or failed read throws: the shared request error, named for this read. */
+export class SignedGetItemError extends SigV4RequestError {
   constructor(code: string, message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(message, { cause: options.cause });
+    super(code, message, options);
     this.name = 'SignedGetItemError';
-    this.code = code;
-    this.retryable = options.retryable;
-  }
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytesOf = (data: SourceData): Buffer =>
-  typeof data === 'string'
-    ? Buffer.from(data, 'utf8')
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
-
-/** The signer's hash: node:crypto's SHA-256 (HMAC when given a key), in the shape @smithy expects. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytesOf(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
 }
 
@@ -61,7 +38,7 @@ export interface SignedGetItemOptions {
   region: string;
   /** The SDK's own variable names (AWS_ENDPOINT_URL_DYNAMODB), so the twin points it as it points the clients. */
   endpoint: string;
-  credentials: () => { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials: () => StaticCredentials;
   fetch?: typeof fetch;
   /** Injected so tests do not wait; `random` in [0, 1). */
   sleep?: (ms: number) => Promise<void>;
@@ -72,20 +49,6 @@ export interface SignedGetItemOptions {
 export function dynamoEndpointFromEnv(env: NodeJS.ProcessEnv, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return env['AWS_ENDPOINT_URL_DYNAMODB'] || env['AWS_ENDPOINT_URL'] || `https://dynamodb.${region}.${suffix}`;
-}
-
-/** Lambda puts the execution role's credentials in these variables; the twin sets local ones. */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv) {
-  return () => {
-    const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-    if (!accessKeyId || !secretAccessKey)
-      throw new SignedGetItemError('credentials_missing', 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY unset', {
-        retryable: false,
-      });
-    const sessionToken = env['AWS_SESSION_TOKEN'];
-    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-  };
 }
 
 type AttributeValue = Record<string, unknown>;
@@ -128,8 +91,6 @@ export function signedGetItem(options: SignedGetItemOptions): GetItem {
     sha256: NodeSha256,
   });
   const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
 
   const attempt = async (body: string): Promise<Record<string, unknown> | undefined> => {
     const headers = { host: url.host, 'content-type': JSON_CONTENT_TYPE, 'x-amz-target': GET_ITEM_TARGET };
@@ -160,15 +121,11 @@ export function signedGetItem(options: SignedGetItemOptions): GetItem {
     const wireKey = Object.fromEntries(Object.entries(key).map(([name, value]) => [name, { S: value }]));
     // Consistent, like the SDK path it replaces: a disabled client counts from the next token on.
     const body = JSON.stringify({ TableName: tableName, Key: wireKey, ConsistentRead: true });
-    for (let attemptIndex = 0; ; attemptIndex += 1) {
-      try {
-        return await attempt(body);
-      } catch (error) {
-        // A network failure or a timeout is worth another attempt; a refused request is not.
-        const retryable = error instanceof SignedGetItemError ? error.retryable : true;
-        if (!retryable || attemptIndex + 1 >= GET_ITEM_ATTEMPTS_MAX) throw error;
-        await sleep(random() * GET_ITEM_RETRY_DELAY_MS_BASE * 2 ** attemptIndex);
-      }
-    }
+    return withAttempts(() => attempt(body), {
+      attemptsMax: GET_ITEM_ATTEMPTS_MAX,
+      retryDelayMsBase: GET_ITEM_RETRY_DELAY_MS_BASE,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
   };
 }

@@ -1,5 +1,5 @@
 import { ulid } from 'ulidx';
-import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
+import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { AuditTrail } from '../adapters/audit-trail';
 import { PayoutHoldSignals, payoutsOfRecipientVia } from '../adapters/compliance/hold-signals';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
@@ -10,6 +10,8 @@ import { LocalListScreeningProvider } from '../adapters/screening/local-list-pro
 import { ScreeningCasesRepository } from '../adapters/screening/screening-cases-repository';
 import { loadSdnListFromDirectory, loadSdnListFromS3 } from '../adapters/screening/sdn-list-sources';
 import { WatchmanScreeningProvider } from '../adapters/screening/watchman-provider';
+import { credentialsFromEnv } from '../adapters/sigv4-request';
+import { s3EndpointFromEnv, signedGetObject, type GetObject } from '../adapters/signed-get-object';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import type { ScreeningDeps } from '../app/compliance/screening-deps';
 import type { ScreeningProvider } from '../domain/compliance/screening-port';
@@ -61,7 +63,18 @@ export function screeningListSource(env: NodeJS.ProcessEnv = process.env): Scree
 function listLoader(source: Exclude<ScreeningListSource, { kind: 'watchman' }>): () => Promise<ScreeningList> {
   return source.kind === 'directory'
     ? () => loadSdnListFromDirectory(source.directory)
-    : () => loadSdnListFromS3(s3Client(), source.bucket, source.prefix);
+    : () => loadSdnListFromS3(listObjectReader(), source.bucket, source.prefix);
+}
+
+/** The list's four reads, signed by hand rather than through the S3 client (adapters/signed-get-object.ts). */
+function listObjectReader(env: NodeJS.ProcessEnv = process.env): GetObject {
+  const region = requiredEnv('AWS_REGION');
+  return signedGetObject({
+    region,
+    endpoint: s3EndpointFromEnv(env, region),
+    forcePathStyle: env[ENV.s3ForcePathStyle] === 'true',
+    credentials: credentialsFromEnv(env),
+  });
 }
 
 /**

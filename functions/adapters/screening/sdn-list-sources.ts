@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObject } from '../signed-get-object';
 import type { ScreeningList } from '../../domain/compliance/sdn-list';
 import { readSdnList } from './sdn-csv';
 
@@ -36,12 +35,9 @@ export async function loadSdnListFromDirectory(directory: string): Promise<Scree
   );
 }
 
-export async function loadSdnListFromS3(client: S3Client, bucket: string, prefix: string): Promise<ScreeningList> {
-  const open = async (name: string): Promise<Readable> => {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}${name}` }));
-    if (!(out.Body instanceof Readable)) throw new Error(`GetObject ${prefix}${name}: the body is not a Node stream`);
-    return out.Body;
-  };
+/** `getObject`: adapters/signed-get-object.ts in the functions (no S3 client in create-payout's bundle). */
+export async function loadSdnListFromS3(getObject: GetObject, bucket: string, prefix: string): Promise<ScreeningList> {
+  const open = (name: string) => getObject(bucket, `${prefix}${name}`);
   const manifest = await (await open(SDN_FILES.manifest)).toArray();
   const publishDate = publishDateOf(Buffer.concat(manifest).toString('utf8'), `s3://${bucket}/${prefix}`);
   // One file at a time: the parser reads sdn.csv whole before add.csv and alt.csv refer to its entries.
