@@ -4,7 +4,7 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SDN_FILES } from '../functions/shared/sdn-files';
+import { SCREENING_LIST_PREFIX, SDN_FILES } from '../functions/shared/sdn-files';
 import type { ApiConstruct } from './api-construct';
 import type { DataConstruct } from './data-construct';
 import { defaultBucketProps } from './defaults/s3-defaults';
@@ -19,8 +19,7 @@ import { grantScreening, type ScreeningAccessProps } from './screening-access';
 // the rescreen job — run when the list's manifest.json lands (S3 → EventBridge → a rule) and daily by a schedule
 // (the twin runs schedules but skips event-pattern rules, so the daily run is how the twin rescreens too).
 
-/** Where the list's files live in ScreeningListBucket: `sdn/sdn.csv`, …, `sdn/manifest.json` (uploaded last). */
-export const SCREENING_LIST_PREFIX = 'sdn/';
+export { SCREENING_LIST_PREFIX } from '../functions/shared/sdn-files';
 /** Daily at 06:00 UTC: OFAC publishes on US business days, so the morning after catches a missed event. */
 export const RESCREEN_SCHEDULE_EXPRESSION = 'cron(0 6 * * ? *)';
 const RESCREEN_TIME_ZONE = 'UTC';

@@ -8,7 +8,17 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { SCREENING_LIST_PREFIX, SDN_FILES } from '../../functions/shared/sdn-files.js';
+import { REPO_ROOT } from '../paths.js';
 import { CreateQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as names from '../template/names.js';
 import type { QueueSpec, TableSpec, TwinModel } from '../template/model.js';
@@ -107,5 +117,35 @@ export async function createBuckets(client: S3Client, model: TwinModel): Promise
     } catch {
       await client.send(new CreateBucketCommand({ Bucket: bucket.name }));
     }
+  }
+}
+
+/** The template's bucket for the SDN list (lib/screening-construct.ts). */
+const SCREENING_LIST_BUCKET_LOGICAL_ID = 'ScreeningListBucket';
+/** The twin's list: the repo's fixture publication (fixtures/screening/README.md says what it holds). */
+export const SCREENING_FIXTURE_DIRECTORY = join(REPO_ROOT, 'fixtures', 'screening');
+
+/**
+ * Uploads the fixture list to the screening bucket as an operator uploads a publication (docs/screening.md):
+ * the three CSVs, then manifest.json. So the twin's create-payout, recipients-api and rescreen read the list from
+ * S3 exactly as they do in AWS. A list already there (kept state, or one uploaded by hand) is left alone.
+ */
+export async function seedScreeningList(
+  client: S3Client,
+  model: TwinModel,
+  directory: string = SCREENING_FIXTURE_DIRECTORY,
+): Promise<void> {
+  const bucket = model.buckets.find((spec) => spec.logicalId === SCREENING_LIST_BUCKET_LOGICAL_ID);
+  if (bucket === undefined) return;
+  const key = (file: string) => `${SCREENING_LIST_PREFIX}${file}`;
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: bucket.name, Key: key(SDN_FILES.manifest) }));
+    return;
+  } catch {
+    // No manifest yet: upload the fixture publication.
+  }
+  for (const file of [SDN_FILES.sdn, SDN_FILES.add, SDN_FILES.alt, SDN_FILES.manifest]) {
+    const body = await readFile(join(directory, file));
+    await client.send(new PutObjectCommand({ Bucket: bucket.name, Key: key(file), Body: body }));
   }
 }

@@ -9,7 +9,7 @@ import { DUMMY_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dyn
 import { startFauxqsEmulator, type FauxqsEmulator } from './fauxqs.js';
 import type { TwinModel } from '../template/model.js';
 import * as names from '../template/names.js';
-import { createBuckets, createQueues, createTables } from '../aws/resources.js';
+import { createBuckets, createQueues, createTables, seedScreeningList } from '../aws/resources.js';
 import { ENV } from '../../functions/shared/names.js';
 
 /**
@@ -122,7 +122,7 @@ export async function provisionEmulators(launched: LaunchedEmulators, model: Twi
     await Promise.all([
       createTables(clients.dynamodb, model),
       createQueues(clients.sqs, model, fauxqs.endpointUrl),
-      createBuckets(clients.s3, model),
+      createBuckets(clients.s3, model).then(() => seedScreeningList(clients.s3, model)),
     ]);
   } catch (error) {
     await stop();

@@ -13,6 +13,7 @@ import {
   signedGetObject,
   type GetObject,
 } from '../../../functions/adapters/signed-get-object';
+import { SCREENING_LIST_PREFIX } from '../../../functions/shared/sdn-files';
 import { startEmulators, type StartedEmulators } from '../../support/emulators.js';
 
 const FIXTURE_DIRECTORY = join(import.meta.dirname, '../../../fixtures/screening');
@@ -49,6 +50,11 @@ describe('the screening list from S3 through the signed GetObject', () => {
     const fromS3 = await loadSdnListFromS3(getObject, bucket, PREFIX);
     const fromDirectory = await loadSdnListFromDirectory(FIXTURE_DIRECTORY);
     expect(fromS3).toEqual(fromDirectory);
+  });
+
+  it("is in the twin's bucket from the start, where the stack's functions read it (local/aws/resources.ts)", async () => {
+    const seeded = await loadSdnListFromS3(getObject, bucket, SCREENING_LIST_PREFIX);
+    expect(seeded).toEqual(await loadSdnListFromDirectory(FIXTURE_DIRECTORY));
   });
 
   it('refuses a missing file at once, as NoSuchKey, not retryable', async () => {
