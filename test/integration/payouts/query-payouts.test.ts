@@ -104,6 +104,8 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
         'provider',
         'provider_reference',
         'recipient',
+        // The recipient record behind the payout (null on payouts made before records), since issue 15.
+        'recipient_id',
         'reconciled_at',
         'request_ids',
         'status',
