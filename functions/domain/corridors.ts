@@ -181,6 +181,18 @@ export function enabledCorridor(matrix: CorridorMatrix, country: string, currenc
   throw new CorridorError('corridor_not_enabled', 'terminal', `corridor ${key} is not enabled (see GET /corridors)`);
 }
 
+/**
+ * The corridor a single payout may be created on: an enabled one, or a `policy_gated` one, which the payout's
+ * gates hold (`corridor_enablement`, compliance/gates.ts) until its tenant's account is enabled for it
+ * (config/tenant-enablements.json). Anything else is refused as enabledCorridor refuses it. Recipients and batch
+ * items still refuse a policy-gated corridor outright (enabledCorridor).
+ */
+export function payableCorridor(matrix: CorridorMatrix, country: string, currency: string, method: string): Corridor {
+  const corridor = findCorridor(matrix, country, currency, method);
+  if (corridor?.state === 'policy_gated') return corridor;
+  return enabledCorridor(matrix, country, currency, method);
+}
+
 export class DestinationFieldError extends DomainError {
   constructor(code: 'destination_field_missing' | 'destination_field_unknown', field: string, message: string) {
     super(code, 'terminal', message, { param: `destination.${field}` });

@@ -3,6 +3,8 @@ import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../a
 import { approvalPolicies } from '../adapters/approval-policy-config';
 import { payoutRecipients } from '../app/payouts/payout-recipient';
 import { recipientsRepositoryFromEnv } from '../wiring/recipients';
+import { enabledCorridorsOf } from '../domain/compliance/tenant-enablements';
+import { tenantEnablements } from '../adapters/tenant-enablements-config';
 import { screenRecipient } from '../app/compliance/screen-recipient';
 import { screeningDepsFromEnv } from '../wiring/screening';
 import { corridorMatrix } from '../adapters/corridors-config';
@@ -61,8 +63,8 @@ const create = idempotentCreate({
       today: () => new Date().toISOString().slice(0, 10),
       screen: (recipient) => screenRecipient(screening, recipient),
     }),
-    // Policy-gated corridors are still refused by the request parser, so no tenant needs an enablement yet.
-    tenantEnablements: async () => [],
+    // A policy-gated corridor the tenant is not enabled for holds the payout (corridor_enablement).
+    tenantEnablements: async (tenantId) => enabledCorridorsOf(tenantEnablements(), tenantId),
   },
 });
 

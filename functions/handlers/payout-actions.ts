@@ -12,6 +12,8 @@ import { idempotentAction } from '../app/actions/idempotent-action';
 import type { PayoutActionsDeps } from '../app/actions/payout-action-deps';
 import { payoutActionsApi } from '../app/actions/payout-actions-api';
 import { holdsApi, type HoldsApiDeps } from '../app/compliance/holds-api';
+import { tenantEnablements } from '../adapters/tenant-enablements-config';
+import { enabledCorridorsOf } from '../domain/compliance/tenant-enablements';
 import { recipientComplianceSource } from '../adapters/recipients/compliance-source';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { recipientsRepository } from '../wiring/recipients';
@@ -83,6 +85,7 @@ function holdDependencies(): HoldsApiDeps {
     recipients: recipientComplianceSource(recipientsRepository(), corridorMatrix(), () =>
       new Date().toISOString().slice(0, 10),
     ),
+    enabledCorridors: (tenantId) => enabledCorridorsOf(tenantEnablements(), tenantId),
     nowIso: () => new Date().toISOString(),
   };
   return holdDeps;

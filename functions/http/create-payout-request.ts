@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { enabledCorridor, validateDestination, type Corridor, type CorridorMatrix } from '../domain/corridors';
+import { payableCorridor, validateDestination, type Corridor, type CorridorMatrix } from '../domain/corridors';
 import { DomainError } from '../domain/domain-error';
 import type { Destination } from '../domain/recipient';
 import type { RecipientField } from '../domain/recipient-fields';
@@ -66,7 +66,7 @@ export function parseCreatePayoutRequest(
   const recipient = recipientRefOf(body);
   try {
     const { country, method, ...fields } = body.destination;
-    const corridor = enabledCorridor(config.corridors, country, body.currency, method);
+    const corridor = payableCorridor(config.corridors, country, body.currency, method);
     const destination = validateDestination(
       corridor,
       country,

@@ -11,6 +11,8 @@ import { releasePayoutHold, type HoldsDeps, type ReleaseOutcome, type ReleaseReq
 export interface RouteReleaseDeps extends HoldsDeps {
   /** The recipient's compliance as it stands now (adapters/recipients/compliance-source.ts). */
   recipients: RecipientComplianceSource;
+  /** The corridor keys a tenant is enabled for now (domain/compliance/tenant-enablements.ts). */
+  enabledCorridors(tenantId: string): readonly string[];
 }
 
 /**
@@ -18,7 +20,8 @@ export interface RouteReleaseDeps extends HoldsDeps {
  * the first refusal answering and nothing written: the payout (another tenant's is not found), the
  * hold, the owner's scope (releaseRefusal), then what a route may not release
  * (routeReleaseRefusal: a screening hold is its case's to decide; a tax form or onboarding hold
- * needs the recipient's compliance, read again now, to no longer ask for it). A hold already
+ * needs the recipient's compliance, read again now, to no longer ask for it; a corridor enablement hold
+ * needs the tenant enabled for the corridor). A hold already
  * released skips the re-check: the retry answers as the first release did.
  */
 export async function releaseHoldByRoute(
@@ -37,7 +40,7 @@ export async function releaseHoldByRoute(
       needsRecipient && payout.recipientId !== undefined
         ? await deps.recipients.get(payout.tenantId, payout.recipientId)
         : undefined;
-    const routeRefusal = routeReleaseRefusal(hold!, recipient);
+    const routeRefusal = routeReleaseRefusal(hold!, recipient, deps.enabledCorridors(payout.tenantId));
     if (routeRefusal !== undefined) throw routeReleaseError(routeRefusal, hold!);
   }
   return releasePayoutHold(deps, request);

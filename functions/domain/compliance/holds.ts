@@ -127,10 +127,14 @@ export function releaseError(refusal: ReleaseRefusal, hold: Hold | undefined): H
  */
 export type RouteReleaseRefusal = 'screening_hold_released_by_decision' | 'hold_requirement_unmet';
 
-/** `recipient`: the recipient's compliance as read now; undefined when the payout names none or it is gone. */
+/**
+ * `recipient`: the recipient's compliance as read now; undefined when the payout names none or it is gone.
+ * `enabledCorridors`: the corridor keys the payout's tenant is enabled for now (config/tenant-enablements.json).
+ */
 export function routeReleaseRefusal(
   hold: Hold,
   recipient: Pick<RecipientCompliance, 'onboarding' | 'taxForm'> | undefined,
+  enabledCorridors: readonly string[],
 ): RouteReleaseRefusal | undefined {
   switch (hold.kind) {
     case 'screening':
@@ -141,8 +145,10 @@ export function routeReleaseRefusal(
         : undefined;
     case 'onboarding':
       return recipient?.onboarding.state === 'verified' ? undefined : 'hold_requirement_unmet';
-    case 'approval':
     case 'corridor_enablement':
+      // Released once the tenant's account is enabled for the corridor: a release is not an enablement.
+      return enabledCorridors.includes(String(hold.evidence['corridor'] ?? '')) ? undefined : 'hold_requirement_unmet';
+    case 'approval':
       return undefined;
     default:
       return assertNever(hold.kind, 'hold kind');
@@ -162,7 +168,9 @@ export function routeReleaseError(refusal: RouteReleaseRefusal, hold: Hold): Hol
       return new HoldError(
         'hold_requirement_unmet',
         'human_action_required',
-        `the recipient's compliance still asks for ${hold.requirement}: meet it, then release`,
+        hold.kind === 'corridor_enablement'
+          ? `the tenant is not enabled for the corridor yet (${hold.requirement}): config/tenant-enablements.json lists enablements`
+          : `the recipient's compliance still asks for ${hold.requirement}: meet it, then release`,
         { param: 'holdId' },
       );
     default:

@@ -223,6 +223,31 @@ describe('POST /payouts naming a recipient_id (DynamoDB Local)', () => {
     expect((await drainSubmissions()).sort()).toEqual([first.payout_id, later.payout_id].sort());
   });
 
+  // INR has no threshold in config/approval-policy.json, so every INR payout also awaits four eyes (fail closed):
+  // the corridor gate is the difference between the two tenants.
+  it.each([
+    ['a tenant not enabled for it: an ops-owned corridor_enablement hold beside the approval', 'acme', true],
+    ['a tenant config/tenant-enablements.json enables: the approval alone', 'drill-enabled', false],
+  ])('a policy-gated corridor (IN/INR/imps), %s; nothing sent', async (_name, tenant, held) => {
+    await drainSubmissions();
+    const imps = { country: 'IN', method: 'imps', account_number: '123456789012', ifsc: 'HDFC0001234' };
+    const body = { amount: 5_000, currency: 'INR', destination: imps, recipient: { name: 'Savitri Devi Rao' } };
+    const response = await post(body, `gate-imps-${tenant}`, tenant);
+    expect(response.statusCode).toBe(201);
+    const payout = JSON.parse(response.body);
+    const corridorHold = {
+      kind: 'corridor_enablement',
+      owner: 'ops',
+      requirement: 'corridor_enablement:IN/INR/imps',
+      evidence: { corridor: 'IN/INR/imps' },
+    };
+    expect(payout.holds).toEqual([
+      expect.objectContaining({ kind: 'approval' }),
+      ...(held ? [expect.objectContaining(corridorHold)] : []),
+    ]);
+    expect(await drainSubmissions()).toEqual([]);
+  });
+
   it('an inline recipient on the list: created but held for compliance, with the case as evidence', async () => {
     await drainSubmissions();
     const hit = { amount: 700, currency: 'EUR', destination: SEPA, recipient: { name: 'Ivan Petrovich Zarkov' } };

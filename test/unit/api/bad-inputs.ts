@@ -210,16 +210,6 @@ export const BAD_INPUTS: BadInput[] = [
     param: 'destination',
   },
   {
-    name: 'corridor policy gated',
-    body: withBody({
-      currency: 'INR',
-      destination: { country: 'IN', method: 'imps', account_number: '123456789012', ifsc: 'HDFC0001234' },
-    }),
-    status: 422,
-    code: 'corridor_policy_gated',
-    param: 'destination',
-  },
-  {
     name: 'missing recipient',
     body: { amount: 100, currency: 'EUR', destination: VALID_BODY.destination },
     status: 400,

@@ -54,7 +54,7 @@ const HOLDS: Record<string, Hold> = {
     owner: 'ops',
     openedAt: AT,
     requirement: 'corridor_enablement:US/USD/ach',
-    evidence: {},
+    evidence: { corridor: 'US/USD/ach' },
   },
 };
 
@@ -89,7 +89,12 @@ function payoutWith(hold: Hold | undefined, overrides: Partial<Payout> = {}): Pa
   };
 }
 
-function world(payout: Payout, recipient: RecipientCompliance | null = met) {
+/** `enabled`: the tenant's corridor enablements now; by default the corridor hold's requirement is met. */
+function world(
+  payout: Payout,
+  recipient: RecipientCompliance | null = met,
+  enabled: readonly string[] = ['US/USD/ach'],
+) {
   const state = { payout, released: [] as HoldChange[], enqueued: [] as string[], audit: [] as AuditEntry[] };
   const deps: HoldsApiDeps = {
     store: {
@@ -117,6 +122,7 @@ function world(payout: Payout, recipient: RecipientCompliance | null = met) {
       }),
     },
     audit: { append: async (entry) => (state.audit.push(entry), { ...entry, seq: 1 }) as never },
+    enabledCorridors: (tenantId) => (tenantId === 'acme' ? enabled : []),
     nowIso: () => AT,
   };
   return { state, deps };
@@ -218,7 +224,7 @@ describe('releasing a hold: kind × caller (the requirement met)', () => {
   });
 });
 
-describe('the requirement is read again before a tax form or onboarding hold is released', () => {
+describe('the requirement is read again before a tax form, onboarding or corridor enablement hold is released', () => {
   it.each([
     ['tax_form', { ...met, taxForm: { state: 'missing' as const } }],
     ['tax_form', { ...met, taxForm: { state: 'expired' as const, expiresOn: '2026-01-01' } }],
@@ -230,6 +236,17 @@ describe('the requirement is read again before a tax form or onboarding hold is 
     expect(got).toEqual({ status: 422, code: 'hold_requirement_unmet' });
     expect(state.released).toEqual([]);
   });
+
+  it.each([[[]], [['IN/INR/imps']]] as const)(
+    'a corridor enablement hold while the tenant is enabled for %j only → 422 hold_requirement_unmet, nothing written',
+    async (enabled) => {
+      const { state, deps } = world(payoutWith(HOLDS['corridor']!), met, enabled);
+      const got = await answer(deps, event('ops', 'ops_release', HOLDS['corridor']!.holdId), 'ops_release');
+      expect(got).toEqual({ status: 422, code: 'hold_requirement_unmet' });
+      expect(state.released).toEqual([]);
+      expect(state.enqueued).toEqual([]);
+    },
+  );
 
   it('a second release answers already_released without a re-check', async () => {
     const released = { ...HOLDS['tax_form']!, releasedAt: AT, releasedBy: 'client:b' };
