@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { findCorridor, type CorridorMatrix } from '../corridors';
 import { corridorEnablementKey } from './gates';
 
