@@ -16,6 +16,7 @@ export function payoutView(payout: Payout): PayoutView {
     idempotency_key: payout.idempotencyKey,
     provider: payout.provider,
     provider_reference: payout.providerReference ?? null,
+    provider_transaction_id: payout.providerTransactionId ?? null,
     amount: payout.amountMinor,
     currency: payout.currency,
     fee: payout.feeMinor ?? null,

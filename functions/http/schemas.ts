@@ -36,6 +36,7 @@ export const SERVER_OWNED_FIELDS = [
   'fee',
   'provider',
   'provider_reference',
+  'provider_transaction_id',
   'payout_id',
   'created_at',
   'version',
@@ -182,6 +183,12 @@ export const payoutViewSchema = z.object({
   idempotency_key: z.string(),
   provider: z.string(),
   provider_reference: z.string().nullable(),
+  provider_transaction_id: z
+    .string()
+    .nullable()
+    .describe(
+      "The provider's own transaction id where it differs from provider_reference (PayPal's transaction_id, the id its Transaction Detail Report lists); null until the provider reports one",
+    ),
   amount: z.number().int(),
   currency: z.enum(currencyCodes),
   fee: z.number().int().nullable(),

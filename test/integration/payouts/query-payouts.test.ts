@@ -103,6 +103,8 @@ describe('query-payouts, balances and corridors on DynamoDB Local', () => {
         'payout_id',
         'provider',
         'provider_reference',
+        // PayPal's transaction id (its TRR's key), once a webhook reports it; null otherwise (issue 14).
+        'provider_transaction_id',
         'recipient',
         // The recipient record behind the payout (null on payouts made before records), since issue 15.
         'recipient_id',
