@@ -31,6 +31,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { defaultOwnerOf } from '../functions/domain/exceptions.js';
 import { SCREENING_CLEAR_FOUR_EYES_SCORE_MIN } from '../functions/domain/compliance/screening-case.js';
+import { SCREENING_LIST_LIMIT_MAX } from '../functions/http/screening-schemas.js';
 import { sandboxPayoutsFor } from '../local/sandbox/client.js';
 import { SANDBOX_GB_SORT_CODE, SANDBOX_US_ROUTING_NUMBER } from '../local/sandbox/triggers.js';
 import { attach, connectTwin, report, runDrill, type Check } from './_twin.js';
@@ -49,7 +50,7 @@ const AMOUNT_MINOR = 12_500;
 const HELD_WATCH_MS = 3_000;
 const PAID_WAIT_MS_MAX = 60_000;
 const POLL_MS = 500;
-/** Pages of GET /ops/screening read while looking for the case (200 each): other runs' cases share the queue. */
+/** Pages of GET /ops/screening read while looking for the case (the route's largest page each): other runs' cases share the queue. */
 const SCREENING_PAGES_MAX = 10;
 /** Pages of GET /exceptions read while looking for the case's exception. */
 const EXCEPTION_PAGES_MAX = 10;
@@ -150,7 +151,7 @@ async function main(): Promise<boolean> {
     let screeningCase: Json | undefined;
     let cursor: string | undefined;
     for (let page = 0; page < SCREENING_PAGES_MAX && screeningCase === undefined; page++) {
-      const query = `state=open&limit=200${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const query = `state=open&limit=${SCREENING_LIST_LIMIT_MAX}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
       const queue = await call('complianceA', 'GET', `/ops/screening?${query}`);
       screeningCase = ((queue.body['data'] ?? []) as Json[]).find((c) => c['recipient_id'] === listedId);
       cursor = queue.body['next_cursor'] ?? undefined;
@@ -205,7 +206,7 @@ async function main(): Promise<boolean> {
     const releasedHold = ((screenedPaid['holds'] ?? []) as Json[]).find((h) => h['hold_id'] === holdId);
     log(
       `GET /payouts/${screenedId} → ${screenedPaid['status']}; hold released at ${releasedHold?.['released_at']} ` +
-        `by ${JSON.stringify(releasedHold?.['released_by'])}`,
+        `by ${releasedHold?.['released_by']}`,
     );
     const resolvedException = await findException('resolved');
     log(
@@ -291,12 +292,8 @@ async function main(): Promise<boolean> {
       },
       {
         what: `the clear released the hold (by ${OPERATOR_B}) and the payout is paid`,
-        expected: ['paid', true, OPERATOR_B],
-        saw: [
-          screenedPaid['status'],
-          typeof releasedHold?.['released_at'] === 'string',
-          releasedHold?.['released_by']?.['id'],
-        ],
+        expected: ['paid', true, `operator:${OPERATOR_B}`],
+        saw: [screenedPaid['status'], typeof releasedHold?.['released_at'] === 'string', releasedHold?.['released_by']],
       },
       {
         what: 'the case exception is resolved',
@@ -437,7 +434,7 @@ async function main(): Promise<boolean> {
       hold_kind: taxFormHold?.['kind'] ?? null,
       hold_owner: taxFormHold?.['owner'] ?? null,
       tax_form: `${capturedForm['form_type']} v${capturedForm['version']} (${captured.status})`,
-      released_by: taxFormAfter?.['released_by']?.['id'] ?? null,
+      released_by: taxFormAfter?.['released_by'] ?? null,
       released_at: taxFormAfter?.['released_at'] ?? null,
       final_status: taxPaid['status'] ?? null,
       ...(gated
