@@ -403,6 +403,19 @@ async function main(): Promise<boolean> {
     );
 
     const releases: Array<{ holdId: string; status: number; code: unknown }> = [];
+    let review: { status: number; body: Json } | undefined;
+    if (gated && captured.body['recipient']?.['onboarding']?.['state'] === 'in_review') {
+      // The form was the onboarding's last requirement: the recipient now waits on compliance's review.
+      log(`${OPERATOR_A}: POST /ops/recipients/${foreignId}/onboarding {decision: verify}`);
+      review = await call(
+        'complianceA',
+        'POST',
+        `/ops/recipients/${foreignId}/onboarding`,
+        { tenant_id: TENANT, decision: 'verify', reason: 'W-8BEN on file and checked' },
+        `drill-compliance-${ulid()}`,
+      );
+      log(`  → ${review.status} ${review.body['onboarding']?.['state'] ?? review.body['error']?.['code']}`);
+    }
     if (gated) {
       // Capture does not release a hold by itself: the tenant's release re-reads the recipient's record.
       for (const hold of taxHolds.filter((h) => h['owner'] === 'tenant' && h['released_at'] === null)) {
@@ -500,6 +513,12 @@ async function main(): Promise<boolean> {
         ],
       },
     );
+    if (review !== undefined)
+      checks.push({
+        what: `the form completed the onboarding's requirements; ${OPERATOR_A} verifies the recipient`,
+        expected: [200, 'verified'],
+        saw: [review.status, review.body['onboarding']?.['state']],
+      });
     if (gated)
       checks.push({
         what: "with the form on file the tenant's release goes through",
