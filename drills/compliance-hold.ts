@@ -4,14 +4,16 @@
 //    SDN list's entry 9001 ("ZARKOV, Ivan Petrovich"; paid in GB, the nationality does not fit: score
 //    0.95, at SCREENING_CLEAR_FOUR_EYES_SCORE_MIN, so the clear takes two operators). The create screens
 //    the new recipient record and the payout is created held (a screening hold owned by compliance);
-//    the case is on GET /ops/screening and its
-//    screening_potential_match exception is compliance's. The tenant cannot release the hold; the first
-//    compliance operator's clear is only a proposal, her own second clear is refused, a second
-//    operator's clear releases the hold and the payout reaches `paid` at the sandbox.
+//    the case is on GET /ops/screening and its screening_potential_match exception is compliance's.
+//    The tenant cannot release the hold; the first compliance operator's clear is only a proposal, her
+//    own second clear is refused, a second operator's clear releases the hold and the payout reaches
+//    `paid` at the sandbox.
 // 2. Tax form. A non-US recipient paid through a corridor whose `requirements.tax_form` is `required`
 //    (config/corridors.json, as GET /corridors lists it) is held for its W-8BEN: the payout does not
 //    move, the tenant's release is refused while the form is missing, POST /recipients/{id}/tax-forms
-//    captures a valid W-8BEN, the release then goes through and the payout is paid. When no corridor
+//    captures a valid W-8BEN (the form being the onboarding's last requirement, the recipient goes to
+//    compliance's review and an operator verifies it), the releases then go through and the payout is
+//    paid (this branch was run against a twin synthesized with DE/EUR/sepa asking for a form). When no corridor
 //    asks for a tax form (the launch matrix as shipped), the drill says so, shows the payout is not
 //    held, that the form rules still apply at capture (a W-9 refused, a W-8BEN captured), and records
 //    the gate as not shown in the evidence pack rather than pretending it was.
@@ -41,7 +43,7 @@ const TENANT = 'drill';
 const LISTED_PERSON = { name: 'Ivan Petrovich Zarkov', sourceId: '9001' };
 const SCREENING_CATEGORY = 'screening_potential_match';
 const SCREENING_OWNER = defaultOwnerOf(SCREENING_CATEGORY);
-/** A name no fixture entry comes near, so the tax-form case is held for its form only. */
+/** A name no fixture entry comes near, so the tax-form case is screened clear and waits on its form only. */
 const TAX_RECIPIENT = { name: 'Greta Lindqvist' };
 /** The corridor the tax-form case falls back to when no corridor asks for a form: a sandbox EUR corridor. */
 const TAX_FALLBACK_CORRIDOR = { country: 'DE', currency: 'EUR', method: 'sepa' };
@@ -50,12 +52,14 @@ const AMOUNT_MINOR = 12_500;
 const HELD_WATCH_MS = 3_000;
 const PAID_WAIT_MS_MAX = 60_000;
 const POLL_MS = 500;
-/** Pages of GET /ops/screening read while looking for the case (the route's largest page each): other runs' cases share the queue. */
+/** Pages of GET /ops/screening read looking for the case (its largest page each): other runs' cases share it. */
 const SCREENING_PAGES_MAX = 10;
 /** Pages of GET /exceptions read while looking for the case's exception. */
 const EXCEPTION_PAGES_MAX = 10;
 
 const log = (line: string) => console.log(`• ${line}`);
+const keyOf = (c: Json) => `${c['country']}/${c['currency']}/${c['method']}`;
+const pageAfter = (cursor: string | undefined) => (cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`);
 
 type Json = Record<string, any>;
 type Who = 'backend' | 'complianceA' | 'complianceB';
@@ -151,7 +155,7 @@ async function main(): Promise<boolean> {
     let screeningCase: Json | undefined;
     let cursor: string | undefined;
     for (let page = 0; page < SCREENING_PAGES_MAX && screeningCase === undefined; page++) {
-      const query = `state=open&limit=${SCREENING_LIST_LIMIT_MAX}${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const query = `state=open&limit=${SCREENING_LIST_LIMIT_MAX}${pageAfter(cursor)}`;
       const queue = await call('complianceA', 'GET', `/ops/screening?${query}`);
       screeningCase = ((queue.body['data'] ?? []) as Json[]).find((c) => c['recipient_id'] === listedId);
       cursor = queue.body['next_cursor'] ?? undefined;
@@ -166,7 +170,7 @@ async function main(): Promise<boolean> {
     const findException = async (state: string) => {
       let after: string | undefined;
       for (let page = 0; page < EXCEPTION_PAGES_MAX; page++) {
-        const query = `category=${SCREENING_CATEGORY}&state=${state}&limit=200${after === undefined ? '' : `&cursor=${encodeURIComponent(after)}`}`;
+        const query = `category=${SCREENING_CATEGORY}&state=${state}&limit=200${pageAfter(after)}`;
         const listedExceptions = await call('complianceA', 'GET', `/exceptions?${query}`);
         const found = ((listedExceptions.body['data'] ?? []) as Json[]).find((e) => e['exception_id'] === exceptionId);
         if (found !== undefined) return found;
@@ -177,7 +181,8 @@ async function main(): Promise<boolean> {
     };
     const openException = await findException('open');
     log(
-      `GET /exceptions?category=${SCREENING_CATEGORY}&state=open → ${openException?.['exception_id']}, owner ${openException?.['owner']}`,
+      `GET /exceptions?category=${SCREENING_CATEGORY}&state=open → ${openException?.['exception_id']}, ` +
+        `owner ${openException?.['owner']}`,
     );
 
     const holdId = String(screeningHold?.['hold_id'] ?? '');
@@ -210,7 +215,8 @@ async function main(): Promise<boolean> {
     );
     const resolvedException = await findException('resolved');
     log(
-      `GET /exceptions?category=${SCREENING_CATEGORY}&state=resolved → ${resolvedException?.['exception_id']} ${resolvedException?.['state']}`,
+      `GET /exceptions?category=${SCREENING_CATEGORY}&state=resolved → ` +
+        `${resolvedException?.['exception_id']} ${resolvedException?.['state']}`,
     );
     cases.push({
       case: 'screening hit',
@@ -245,7 +251,9 @@ async function main(): Promise<boolean> {
         saw: screenedWatch,
       },
       {
-        what: `the case is on the compliance queue: open, SDN entry ${LISTED_PERSON.sourceId}, score at or above the four-eyes ${SCREENING_CLEAR_FOUR_EYES_SCORE_MIN}`,
+        what:
+          `the case is on the compliance queue: open, SDN entry ${LISTED_PERSON.sourceId}, ` +
+          `score at or above the four-eyes ${SCREENING_CLEAR_FOUR_EYES_SCORE_MIN}`,
         expected: [caseId, 'open', LISTED_PERSON.sourceId, true],
         saw: [
           screeningCase?.['case_id'],
@@ -310,9 +318,9 @@ async function main(): Promise<boolean> {
     // A foreign recipient is the W-8BEN case; a US corridor would ask a W-9.
     const corridor = asking.find((c) => c['country'] !== 'US') ?? TAX_FALLBACK_CORRIDOR;
     const gated = asking.includes(corridor as Json);
-    const corridorKey = `${corridor['country']}/${corridor['currency']}/${corridor['method']}`;
+    const corridorKey = keyOf(corridor);
     log(
-      `GET /corridors → sandbox corridors asking for a tax form: ${asking.map((c) => `${c['country']}/${c['currency']}/${c['method']}`).join(', ') || 'none'}` +
+      `GET /corridors → sandbox corridors asking for a tax form: ${asking.map(keyOf).join(', ') || 'none'}` +
         (gated ? `; using ${corridorKey}` : `; the gate cannot hold a payout, showing ${corridorKey} as it stands`),
     );
     const destination = destinationFor(corridor['country'], corridor['method']);
@@ -347,7 +355,7 @@ async function main(): Promise<boolean> {
     const taxFormHold = taxHolds.find((h) => h['kind'] === 'tax_form');
     log(
       `  → ${taxPayout.status}, payout ${taxPayoutId}, ${taxHeld['status']}, holds: ` +
-        `${taxHolds.map((h) => `${h['hold_id']} (${h['kind']}, owner ${h['owner']}, ${h['requirement']})`).join(', ') || 'none'}`,
+        `${taxHolds.map((h) => `${h['hold_id']} (${h['kind']}, ${h['owner']}, ${h['requirement']})`).join(', ') || 'none'}`,
     );
 
     let watched: { status: string; submissions: number } | undefined;
@@ -486,7 +494,7 @@ async function main(): Promise<boolean> {
         {
           what: 'GET /corridors: no sandbox corridor asks for a tax form, so this drill cannot show a tax_form hold (recorded as not shown)',
           expected: [],
-          saw: asking.map((c) => `${c['country']}/${c['currency']}/${c['method']}`),
+          saw: asking.map(keyOf),
         },
         {
           what: `a ${taxRecipientCountry} recipient paid in ${corridorKey}: its tax form is not required, its payout is not held`,
