@@ -107,6 +107,12 @@ describe('npm run drill -- all', () => {
     expect(trace['ledger_postings']).not.toHaveLength(0);
     expect(trace['export_row']?.['payout_id']).toBe(trace['request']?.['payout_id']);
     expect(trace['exception']?.['exception_id']).toEqual(expect.any(String));
+    // Issue 15: the pack shows both compliance cases, the screening hit cleared by a second operator and paid.
+    const compliance = facts.drills.find((d) => d.drill === 'compliance-hold');
+    expect(compliance?.attachments['compliance_cases']).toEqual([
+      expect.objectContaining({ hold_kind: 'screening', cleared_by: expect.any(String), final_status: 'paid' }),
+      expect.objectContaining({ payout_id: expect.any(String), final_status: 'paid' }),
+    ]);
     const incident = facts.drills.find((d) => d.drill === 'incident');
     expect(incident?.attachments['sla']).toEqual(
       expect.arrayContaining([expect.objectContaining({ within_sla: true })]),

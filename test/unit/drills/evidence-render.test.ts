@@ -119,6 +119,29 @@ describe('renderEvidenceHtml', () => {
     expect(html).toContain('POST /payouts twice');
     expect(html).toMatch(/resolved within SLA<\/td><td>true<\/td><td>false<\/td><td>FAIL/);
   });
+
+  it("shows a drill's attached rows under it, one row each (compliance-hold's two cases)", () => {
+    const cases = [
+      {
+        case: 'screening hit',
+        payout_id: 'po_screened',
+        hold_kind: 'screening',
+        cleared_by: 'bob',
+        final_status: 'paid',
+      },
+      { case: 'missing W-8BEN', payout_id: 'po_taxed', hold_kind: 'tax_form', released_at: '2026-12-01T10:00:02Z' },
+    ];
+    const html = renderEvidenceHtml(
+      facts({ drills: [drill({ drill: 'compliance-hold', attachments: { compliance_cases: cases } })] }),
+    );
+    const section = html.slice(html.indexOf('<section id="drill-compliance-hold">'));
+    expect(section).toContain('<h4>compliance_cases</h4>');
+    // One header over both rows: the second row's own field is a column, the first row's cell for it empty.
+    expect(section).toMatch(/<th>case<\/th><th>payout_id<\/th><th>hold_kind<\/th><th>cleared_by<\/th>/);
+    expect(section).toContain('<th>released_at</th>');
+    expect(section).toMatch(/<td>screening hit<\/td><td>po_screened<\/td><td>screening<\/td><td>bob<\/td>/);
+    expect(section).toMatch(/<td>missing W-8BEN<\/td><td>po_taxed<\/td><td>tax_form<\/td><td><span class="none">/);
+  });
 });
 
 describe('corridor launch matrix (issue 15)', () => {
