@@ -88,7 +88,7 @@ export class PayoutPlatformStack extends Stack {
     });
     credentials.grantTo([payouts.submitPayout, payouts.payoutActions, ops.sweep]);
     new AuditConstruct(this, 'Audit', { data, api, functions });
-    new RecipientsConstruct(this, 'Recipients', { data, api, functions });
+    const recipients = new RecipientsConstruct(this, 'Recipients', { data, api, functions });
     const uploads = new BatchUploadsConstruct(this, 'BatchUploads', { data, api, functions });
     const batches = new BatchesConstruct(this, 'Batches', {
       data,
@@ -112,6 +112,8 @@ export class PayoutPlatformStack extends Stack {
     });
     // create-payout screens the record behind a first-paid inline recipient (issue 15).
     screening.grantTo(payouts.createPayout);
+    // recipients-api screens each recipient it creates (issue 15: on creation).
+    screening.grantTo(recipients.recipientsApi);
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {

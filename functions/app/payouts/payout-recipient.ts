@@ -1,6 +1,7 @@
 import { complianceOf } from '../../adapters/recipients/compliance-source';
 import type { CreateRecipientResult } from '../../adapters/recipients/recipients-repository';
 import type { RecipientItem } from '../../adapters/recipients/recipients-records';
+import { screenableOf } from '../recipients/screenable-recipient';
 import type { ScreenableRecipient } from '../../adapters/screening/screening-cases-repository';
 import type { RecipientCompliance, ScreeningSnapshot } from '../../domain/compliance/contract';
 import { missingRequirements } from '../../domain/compliance/onboarding';
@@ -126,19 +127,6 @@ async function screenedItem(deps: PayoutRecipientsDependencies, item: RecipientI
     if ((error as { name?: string } | null)?.name !== 'ScreeningSnapshotChangedError') throw error;
     return (await deps.store.get(item.tenantId, item.recipientId)) ?? item;
   }
-}
-
-function screenableOf(item: RecipientItem): ScreenableRecipient {
-  return {
-    tenantId: item.tenantId,
-    recipientId: item.recipientId,
-    kind: item.kind,
-    name: item.name,
-    country: item.country,
-    ...(item.dateOfBirth === undefined ? {} : { dateOfBirth: item.dateOfBirth }),
-    ...(item.screening === undefined ? {} : { screening: item.screening }),
-    screeningVersion: item.screeningVersion ?? 0,
-  };
 }
 
 export function payoutRecipientOf(item: RecipientItem, compliance: RecipientCompliance): PayoutRecipient {
