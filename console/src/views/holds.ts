@@ -2,7 +2,7 @@
 // (GET /ops/holds?owner=). Each hold says what releases it; Release… asks for a reason, confirms,
 // and shows the server's refusal as it answered (code and message): a screening hold is its case's
 // to decide, a corridor or onboarding hold waits for its requirement. The server decides who may.
-import { ApiFailure, describeFailure } from '../api';
+import { ApiFailure } from '../api';
 import {
   defaultHoldOwner,
   HOLD_OWNERS,
@@ -14,7 +14,7 @@ import {
   toHoldRelease,
   type HoldQueueEntry,
 } from '../contract';
-import { moneyText } from '../batch-contract';
+import { moneyText, OPS_READ_SCOPE } from '../batch-contract';
 import { formDialog } from '../confirm';
 import { alertRegion, clearFailure, showFailure, type ViewContext } from '../context';
 import { field, h, replace, select, table, type Child } from '../dom';
@@ -37,7 +37,8 @@ export function mountHolds(section: HTMLElement, context: ViewContext): () => Pr
     'owner',
     (['compliance', 'ops', 'tenant', 'approver'] as const).map((o) => [o, OWNER_LABELS[o]] as const),
   );
-  owner.value = defaultHoldOwner(context.role());
+  /** Whose default the owner filter holds: the view outlives a sign-out, so a new operator resets it. */
+  let defaultFor: string | null = null;
   const filters = h(
     'form',
     { id: 'holds-filters', class: 'filters', 'aria-label': 'Choose whose holds' },
@@ -120,7 +121,7 @@ export function mountHolds(section: HTMLElement, context: ViewContext): () => Pr
       failure,
       h('p', {}, h('strong', {}, `Not released: ${error.code}`), ` (HTTP ${error.status}) — ${error.message}`),
       h('p', {}, nextStep(entry, error.code)),
-      h('p', { class: 'muted' }, describeFailure(error)),
+      error.requestId ? h('p', { class: 'muted' }, `Nothing was released. Request-Id: ${error.requestId}.`) : null,
     );
     failure.hidden = false;
   }
@@ -144,11 +145,7 @@ export function mountHolds(section: HTMLElement, context: ViewContext): () => Pr
         const { hold } = entry;
         const overdue = hold.slaDueAt !== '' && Date.parse(hold.slaDueAt) < now;
         return [
-          h(
-            'a',
-            { href: payoutHref(entry.payoutId), 'aria-label': `Open payout ${entry.payoutId}` },
-            h('code', {}, entry.payoutId),
-          ),
+          payoutLink(entry.payoutId, context),
           h('span', {}, text(entry.tenantId), h('br'), h('span', { class: 'muted' }, amountText(entry))),
           text(hold.kind.replace(/_/g, ' ')),
           text(hold.owner),
@@ -233,21 +230,36 @@ export function mountHolds(section: HTMLElement, context: ViewContext): () => Pr
     event.preventDefault();
     void first();
   });
-  return first;
+  return async () => {
+    const signedIn = `${context.principal()}|${context.role()}`;
+    if (defaultFor !== signedIn) {
+      owner.value = defaultHoldOwner(context.role());
+      defaultFor = signedIn;
+    }
+    await first();
+  };
+}
+
+/** The payout's timeline (GET /ops/payouts, ops:read) for a token that may read it; else its id. */
+function payoutLink(payoutId: string, context: ViewContext): HTMLElement {
+  if (!context.scopes().includes(OPS_READ_SCOPE)) return h('code', {}, payoutId);
+  return h('a', { href: payoutHref(payoutId), 'aria-label': `Open payout ${payoutId}` }, h('code', {}, payoutId));
 }
 
 function amountText(entry: HoldQueueEntry): string {
   return entry.amountMinor === null ? text(entry.currency) : moneyText(entry.amountMinor, entry.currency);
 }
 
-/** The evidence as name: value lines, and a screening hold's case named for its decision. */
+/** The evidence as `name: value` lines, in the server's order. */
 function evidenceList(entry: HoldQueueEntry): HTMLElement {
   const { evidence } = entry.hold;
   if (evidence.length === 0) return h('span', { class: 'muted' }, 'none recorded');
   return h(
-    'dl',
-    { class: 'facts evidence' },
-    ...evidence.flatMap(([name, value]) => [h('dt', {}, name.replace(/_/g, ' ')), h('dd', {}, value)]),
+    'ul',
+    { class: 'evidence' },
+    ...evidence.map(([name, value]) =>
+      h('li', { class: 'nowrap' }, h('span', { class: 'muted' }, `${name.replace(/_/g, ' ')}: `), h('code', {}, value)),
+    ),
   );
 }
 
