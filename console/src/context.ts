@@ -8,6 +8,8 @@ export interface ViewContext {
   announce(message: string): void;
   /** The signed-in operator as the server names them (token username, else sub); '' when unknown. */
   principal(): string;
+  /** The token's access-matrix role (`ops`, `compliance`, …), read for display only; '' when unknown. */
+  role(): string;
   /** The token's scopes, read for display only (what to show); the server decides what it may do. */
   scopes(): readonly string[];
 }

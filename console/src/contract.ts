@@ -1,6 +1,6 @@
 // The ops APIs' answers, normalised in one place (docs/ops-api.md is their contract). Views read
 // these shapes only, so a renamed field is a one-line change here.
-import { pick } from './format';
+import { pick, text } from './format';
 
 type Json = Record<string, unknown>;
 
@@ -442,4 +442,115 @@ export function toPlatformStatus(body: unknown): PlatformStatus {
     openIncidents: list(incidents, 'open').map(toStatusIncident),
     resolvedIncidents: list(incidents, 'recently_resolved').map(toStatusIncident),
   };
+}
+
+/**
+ * The "before funds move" queue (GET /ops/holds?owner=, docs/compliance.md "Holds"): one owner's open
+ * holds, oldest first, across tenants. Owners and kinds as the server names them
+ * (functions/domain/compliance/contract.ts; test/unit/console/contract.test.ts holds the lists equal).
+ */
+export const HOLD_OWNERS = ['approver', 'compliance', 'tenant', 'ops'] as const;
+export const HOLD_KINDS = ['approval', 'onboarding', 'tax_form', 'screening', 'corridor_enablement'] as const;
+export const HOLDS_PATH = '/ops/holds';
+/** The API's own maximum page (HOLD_QUEUE_PAGE_MAX). */
+export const HOLDS_PAGE_SIZE = 50;
+/** The release reason's maximum (HOLD_RELEASE_REASON_CHARS_MAX); the server trims and checks it too. */
+export const HOLD_RELEASE_REASON_CHARS_MAX = 500;
+export const releaseHoldPath = (payoutId: string, holdId: string): string =>
+  `/ops/payouts/${encodeURIComponent(payoutId)}/holds/${encodeURIComponent(holdId)}/release`;
+
+export interface HoldView {
+  holdId: string;
+  kind: string;
+  owner: string;
+  openedAt: string;
+  /** What releases it, machine-readable (`tax_form:W-8BEN`, `screening_case:<caseId>`, …). */
+  requirement: string;
+  /** The evidence's fields in the server's order, each value as text. */
+  evidence: Array<[name: string, value: string]>;
+  slaDueAt: string;
+  releasedAt: string;
+  /** A screening hold's case, from its evidence or requirement; '' for any other hold. */
+  screeningCaseId: string;
+}
+
+export interface HoldQueueEntry {
+  payoutId: string;
+  tenantId: string;
+  status: string;
+  amountMinor: number | null;
+  currency: string;
+  hold: HoldView;
+}
+
+export interface HoldQueuePage {
+  owner: string;
+  entries: HoldQueueEntry[];
+  nextCursor: string | null;
+}
+
+export interface HoldReleaseOutcome {
+  outcome: string;
+  payoutId: string;
+  status: string;
+  openHoldCount: number | null;
+  /** True when this was the payout's last open hold and it went on to submission. */
+  submitted: boolean;
+  hold: HoldView;
+}
+
+const SCREENING_REQUIREMENT_PREFIX = 'screening_case:';
+
+function toHold(record: Json): HoldView {
+  const evidence = (pick(record, 'evidence') ?? {}) as Json;
+  const requirement = str(record, 'requirement');
+  const kind = str(record, 'kind');
+  const caseFromRequirement = requirement.startsWith(SCREENING_REQUIREMENT_PREFIX)
+    ? requirement.slice(SCREENING_REQUIREMENT_PREFIX.length)
+    : '';
+  return {
+    holdId: str(record, 'hold_id'),
+    kind,
+    owner: str(record, 'owner'),
+    openedAt: str(record, 'opened_at'),
+    requirement,
+    evidence: typeof evidence === 'object' ? Object.entries(evidence).map(([name, value]) => [name, text(value)]) : [],
+    slaDueAt: str(record, 'sla_due_at'),
+    releasedAt: str(record, 'released_at'),
+    screeningCaseId: kind === 'screening' ? str(evidence, 'case_id') || caseFromRequirement : '',
+  };
+}
+
+export function toHoldQueuePage(body: unknown): HoldQueuePage {
+  const record = (body ?? {}) as Json;
+  const next = pick(record, 'next_cursor');
+  return {
+    owner: str(record, 'owner'),
+    entries: list(record, 'data').map((entry) => ({
+      payoutId: str(entry, 'payout_id'),
+      tenantId: str(entry, 'tenant_id'),
+      status: str(entry, 'status'),
+      amountMinor: num(entry, 'amount'),
+      currency: str(entry, 'currency'),
+      hold: toHold((pick(entry, 'hold') ?? {}) as Json),
+    })),
+    nextCursor: typeof next === 'string' && next !== '' ? next : null,
+  };
+}
+
+export function toHoldRelease(body: unknown): HoldReleaseOutcome {
+  const record = (body ?? {}) as Json;
+  return {
+    outcome: str(record, 'outcome'),
+    payoutId: str(record, 'payout_id'),
+    status: str(record, 'status'),
+    openHoldCount: num(record, 'open_hold_count'),
+    submitted: pick(record, 'submitted') === true,
+    hold: toHold((pick(record, 'hold') ?? {}) as Json),
+  };
+}
+
+/** The queue an operator opens on first: their own role's, where their role owns holds. */
+export function defaultHoldOwner(role: string): (typeof HOLD_OWNERS)[number] {
+  return role === 'compliance' ? 'compliance' : 'ops';
 }

@@ -13,6 +13,7 @@ import { mountBatch } from './views/batch';
 import { mountCorrections } from './views/corrections';
 import { mountDlq } from './views/dlq';
 import { mountExceptions } from './views/exceptions';
+import { mountHolds } from './views/holds';
 import { mountOverview } from './views/overview';
 import { mountPayoutLookup } from './views/payout';
 import { mountReplay } from './views/replay';
@@ -23,6 +24,8 @@ const VIEWS = [
   ['overview', 'Overview', mountOverview, null],
   ['dlq', 'Dead-letter queue', mountDlq, null],
   ['exceptions', 'Exceptions', mountExceptions, null],
+  // Issue 15: every operator role reads every owner's holds (exceptions:read).
+  ['holds', 'Before funds move', mountHolds, null],
   ['replay', 'Replay', mountReplay, null],
   ['payout', 'Payout timeline', mountPayoutLookup, null],
   // Any tenant's batch through the operator routes (ops:read): the batch page of issue 13.
@@ -50,6 +53,10 @@ const context: ViewContext = {
   principal: () => {
     const token = currentToken();
     return (token ? decodeClaims(token)?.principal : undefined) ?? '';
+  },
+  role: () => {
+    const token = currentToken();
+    return (token ? decodeClaims(token)?.role : undefined) ?? '';
   },
   scopes: () => {
     const token = currentToken();

@@ -36,6 +36,15 @@ const SUMMARY_FIELDS: Array<[label: string, value: (p: PayoutSummary) => string]
   ['Request ids', (p) => p.requestIds.join(', ') || '—'],
 ];
 
+/** The payout a `#payout/<payoutId>` link names; '' for a bare `#payout`. */
+export function payoutIdInHash(hash: string): string {
+  const [, payoutId] = hash.replace(/^#/, '').split('/');
+  return payoutId ? decodeURIComponent(payoutId) : '';
+}
+
+/** The link to a payout's timeline in this view. */
+export const payoutHref = (payoutId: string): string => `#payout/${encodeURIComponent(payoutId)}`;
+
 export function mountPayoutLookup(section: HTMLElement, context: ViewContext): () => Promise<void> {
   const kind = select('lookup-kind', 'kind', [
     ['payout_id', 'Payout id'],
@@ -136,6 +145,13 @@ export function mountPayoutLookup(section: HTMLElement, context: ViewContext): (
     void lookup();
   });
   return async () => {
+    // `#payout/po_…` (a link from another view, e.g. the holds queue): look that payout up.
+    const linked = payoutIdInHash(location.hash);
+    if (linked) {
+      kind.value = 'payout_id';
+      syncTenantField();
+      value.value = linked;
+    }
     if (value.value.trim()) await lookup();
   };
 }

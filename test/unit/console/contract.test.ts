@@ -2,6 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { apiBasePath } from '../../../console/src/config';
 import {
+  defaultHoldOwner,
+  HOLD_KINDS as CONSOLE_HOLD_KINDS,
+  HOLD_OWNERS as CONSOLE_HOLD_OWNERS,
+  HOLD_RELEASE_REASON_CHARS_MAX as CONSOLE_REASON_CHARS_MAX,
+  HOLDS_PAGE_SIZE,
+  releaseHoldPath,
+  toHoldQueuePage,
+  toHoldRelease,
   payoutEventsPath,
   payoutLookupQuery,
   toDlqMessages,
@@ -15,6 +23,17 @@ import {
 } from '../../../console/src/contract';
 import { ageText, timeText } from '../../../console/src/format';
 import { requestBody } from '../../../console/src/views/redrive-flow';
+import { payoutHref, payoutIdInHash } from '../../../console/src/views/payout';
+import { HOLD_KINDS, HOLD_OWNERS, type Hold } from '../../../functions/domain/compliance/contract';
+import {
+  HOLD_RELEASE_REASON_CHARS_MAX,
+  holdJson,
+  holdQueueEntryJson,
+  holdQueueSchema,
+  holdReleaseSchema,
+} from '../../../functions/http/hold-schemas';
+import { HOLD_QUEUE_PAGE_MAX } from '../../../functions/shared/hold-routes';
+import type { Payout } from '../../../functions/domain/payout';
 
 describe('console contract', () => {
   it('reads queue depths, telling queues from DLQs by role', () => {
@@ -272,5 +291,123 @@ describe('console contract', () => {
       exceptions: 3,
     });
     expect(toLastReconciliation({ reconciliation: null, last_success: null })).toBeNull();
+  });
+
+  describe('the holds queue (GET /ops/holds, issue 15)', () => {
+    const screening: Hold = {
+      holdId: 'screening',
+      kind: 'screening',
+      owner: 'compliance',
+      openedAt: '2026-12-01T10:00:00.000Z',
+      requirement: 'screening_case:scr_01ABC',
+      evidence: { case_id: 'scr_01ABC', list_version: 'sdn-2026-11-28', best_score: 0.97 },
+    };
+    const payout = {
+      payoutId: 'po_1',
+      tenantId: 'acme',
+      status: 'submitted',
+      amountMinor: 70_000,
+      currency: 'EUR',
+    } as Payout;
+
+    it('knows the owners and kinds the server has, and its page and reason limits', () => {
+      expect([...CONSOLE_HOLD_OWNERS]).toEqual([...HOLD_OWNERS]);
+      expect([...CONSOLE_HOLD_KINDS]).toEqual([...HOLD_KINDS]);
+      expect(HOLDS_PAGE_SIZE).toBe(HOLD_QUEUE_PAGE_MAX);
+      expect(CONSOLE_REASON_CHARS_MAX).toBe(HOLD_RELEASE_REASON_CHARS_MAX);
+    });
+
+    it('reads a page the server makes (its OpenAPI schema), the screening case named', () => {
+      // The answer as the handler builds it, checked against the schema the OpenAPI document publishes.
+      const body = holdQueueSchema.parse({
+        owner: 'compliance',
+        data: [holdQueueEntryJson({ hold: screening, payout })],
+        next_cursor: 'abc',
+      });
+      expect(toHoldQueuePage(body)).toEqual({
+        owner: 'compliance',
+        nextCursor: 'abc',
+        entries: [
+          {
+            payoutId: 'po_1',
+            tenantId: 'acme',
+            status: 'submitted',
+            amountMinor: 70_000,
+            currency: 'EUR',
+            hold: {
+              holdId: 'screening',
+              kind: 'screening',
+              owner: 'compliance',
+              openedAt: '2026-12-01T10:00:00.000Z',
+              requirement: 'screening_case:scr_01ABC',
+              evidence: [
+                ['case_id', 'scr_01ABC'],
+                ['list_version', 'sdn-2026-11-28'],
+                ['best_score', '0.97'],
+              ],
+              slaDueAt: '2026-12-02T10:00:00.000Z',
+              releasedAt: '',
+              screeningCaseId: 'scr_01ABC',
+            },
+          },
+        ],
+      });
+      expect(toHoldQueuePage({ owner: 'ops', data: [], next_cursor: null })).toEqual({
+        owner: 'ops',
+        entries: [],
+        nextCursor: null,
+      });
+    });
+
+    it('names a screening case from the requirement when the evidence has none, and no case for other kinds', () => {
+      const bare = holdJson({ ...screening, evidence: {} });
+      expect(toHoldQueuePage({ data: [{ hold: bare }] }).entries[0]!.hold.screeningCaseId).toBe('scr_01ABC');
+      const corridor = holdJson({
+        holdId: 'corridor_enablement',
+        kind: 'corridor_enablement',
+        owner: 'ops',
+        openedAt: '2026-12-01T10:00:00.000Z',
+        requirement: 'corridor_enablement:IN/INR/imps',
+        evidence: { corridor: 'IN/INR/imps' },
+      });
+      expect(toHoldQueuePage({ data: [{ hold: corridor }] }).entries[0]!.hold).toMatchObject({
+        screeningCaseId: '',
+        evidence: [['corridor', 'IN/INR/imps']],
+      });
+    });
+
+    it('reads a release the server makes, and posts to the operator route', () => {
+      const body = holdReleaseSchema.parse({
+        outcome: 'released',
+        payout_id: 'po_1',
+        status: 'submitted',
+        open_hold_count: 0,
+        submitted: true,
+        hold: holdJson({ ...screening, releasedAt: '2026-12-01T11:00:00.000Z', releasedBy: 'carol' }),
+      });
+      expect(toHoldRelease(body)).toMatchObject({
+        outcome: 'released',
+        payoutId: 'po_1',
+        openHoldCount: 0,
+        submitted: true,
+        hold: { releasedAt: '2026-12-01T11:00:00.000Z' },
+      });
+      expect(releaseHoldPath('po_1', 'screening')).toBe('/ops/payouts/po_1/holds/screening/release');
+    });
+
+    it.each([
+      ['compliance', 'compliance'],
+      ['ops', 'ops'],
+      ['finance', 'ops'],
+      ['—', 'ops'],
+    ])('a %s operator opens on the %s queue', (role, owner) => {
+      expect(defaultHoldOwner(role)).toBe(owner);
+    });
+
+    it('links a payout to its timeline by id', () => {
+      expect(payoutHref('po_01ABC')).toBe('#payout/po_01ABC');
+      expect(payoutIdInHash(payoutHref('po_01ABC'))).toBe('po_01ABC');
+      expect(payoutIdInHash('#payout')).toBe('');
+    });
   });
 });
