@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { GetObject } from '../signed-get-object';
 import type { ScreeningList } from '../../domain/compliance/sdn-list';
 import { readSdnList } from './sdn-csv';
@@ -38,9 +39,16 @@ export async function loadSdnListFromDirectory(directory: string): Promise<Scree
 /** `getObject`: adapters/signed-get-object.ts in the functions (no S3 client in create-payout's bundle). */
 export async function loadSdnListFromS3(getObject: GetObject, bucket: string, prefix: string): Promise<ScreeningList> {
   const open = (name: string) => getObject(bucket, `${prefix}${name}`);
+  // A stream that sends its GET only when first read: the parser reads sdn.csv whole before add.csv and alt.csv,
+  // so each request's timeout (GET_OBJECT_TIMEOUT_MS) runs while its own file is read, not during the files before.
+  const whenRead = (name: string) =>
+    Readable.from(
+      (async function* () {
+        yield* await open(name);
+      })(),
+    );
   const manifest = await (await open(SDN_FILES.manifest)).toArray();
   const publishDate = publishDateOf(Buffer.concat(manifest).toString('utf8'), `s3://${bucket}/${prefix}`);
-  // One file at a time: the parser reads sdn.csv whole before add.csv and alt.csv refer to its entries.
-  const [sdn, add, alt] = [await open(SDN_FILES.sdn), await open(SDN_FILES.add), await open(SDN_FILES.alt)];
+  const [sdn, add, alt] = [whenRead(SDN_FILES.sdn), whenRead(SDN_FILES.add), whenRead(SDN_FILES.alt)];
   return readSdnList({ sdn, add, alt }, publishDate);
 }

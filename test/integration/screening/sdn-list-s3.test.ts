@@ -57,6 +57,21 @@ describe('the screening list from S3 through the signed GetObject', () => {
     expect(seeded).toEqual(await loadSdnListFromDirectory(FIXTURE_DIRECTORY));
   });
 
+  it("sends each file's GET only once the file before it is read whole", async () => {
+    const steps: string[] = [];
+    const recording: GetObject = async (inBucket, key) => {
+      const name = key.slice(PREFIX.length);
+      steps.push(`open ${name}`);
+      const body = await getObject(inBucket, key);
+      body.once('end', () => steps.push(`end ${name}`));
+      return body;
+    };
+    await loadSdnListFromS3(recording, bucket, PREFIX);
+    expect(steps).toEqual(
+      ['manifest.json', 'sdn.csv', 'add.csv', 'alt.csv'].flatMap((name) => [`open ${name}`, `end ${name}`]),
+    );
+  });
+
   it('refuses a missing file at once, as NoSuchKey, not retryable', async () => {
     const error = await loadSdnListFromS3(getObject, bucket, 'no-such-prefix/').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SignedGetObjectError);
