@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../local/paths.js';
 import { synthesize } from '../../local/template/synth.js';
 import { ibanFor } from '../support/sandbox-client.js';
 import { launchChromium } from '../support/browser.js';
+import { twinCall, waitUntil } from '../support/twin-http.js';
 import { startTwin, type StartedTwin } from '../support/twin.js';
 
 const RESULTS_DIR = join(REPO_ROOT, 'test-results');
@@ -36,35 +37,11 @@ let recipientId: string;
 let screeningCaseId: string;
 const savedFaults = process.env['SANDBOX_WEBHOOK_FAULTS'];
 
-async function api<T = any>(
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${twin.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
+const api = (token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  twinCall(twin.url, method, path, token, body, headers);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS_MAX;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
+  waitUntil(what, probe, { waitMsMax: WAIT_MS_MAX, pollMs: POLL_MS });
 
 async function createPayout(key: string, body: Record<string, unknown>): Promise<any> {
   const created = await api(backend, 'POST', '/payouts', body, { 'idempotency-key': `console-holds-${key}` });

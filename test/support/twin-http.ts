@@ -34,3 +34,24 @@ export function twinCaller(baseUrl: () => string) {
   return (method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>) =>
     twinCall(baseUrl(), method, path, token, body, headers);
 }
+
+/** How long `waitUntil` asks, and how often. */
+export interface WaitOptions {
+  waitMsMax: number;
+  pollMs: number;
+}
+
+/** Asks `probe` until it answers something truthy, or throws after `waitMsMax` naming `what` it waited for. */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  { waitMsMax, pollMs }: WaitOptions,
+): Promise<T> {
+  const deadline = Date.now() + waitMsMax;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
