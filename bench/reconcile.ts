@@ -10,13 +10,14 @@
 //            (engine.ts)
 //   duckdb — FULL OUTER JOIN of the same two files on provider reference, written to CSV (2 threads)
 // One JSON line per figure: {"bench","value","unit","baseline","ratio"}; baseline is DuckDB's figure.
-// Figures per size: wall time, CPU time (user + system) and peak RSS.
+// Figures per size: wall time, CPU time (user + system) and peak RSS, and our CPU per engine step
+// (engine.ts ENGINE_PHASES), each against DuckDB's whole join: where the ratio comes from.
 import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runEngine } from '../functions/adapters/reconciliation/engine';
+import { ENGINE_PHASES, runEngine, type EnginePhase } from '../functions/adapters/reconciliation/engine';
 import type { ReconPayout } from '../functions/domain/reconciliation/matching-types';
 import { REPORT_HEADER, reportLine } from '../functions/domain/reconciliation/report-writer';
 
@@ -82,8 +83,18 @@ export function generate(dir: string, n: number): { payouts: string; report: str
   return { payouts, report };
 }
 
+/** CPU seconds (user + system, all threads) so far in this process. */
+const cpuSecondsNow = (): number => {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+};
+
 async function worker(kind: string, dir: string): Promise<void> {
   const started = process.hrtime.bigint();
+  // Each engine step's CPU: the profile beside DuckDB's bare join (one process, so DuckDB's own
+  // threads count in the step that ran them).
+  const phaseCpuSeconds: Partial<Record<EnginePhase, number>> = {};
+  let phaseStart = cpuSecondsNow();
   if (kind === 'ours') {
     const out = mkdtempSync(join(dir, 'ours-'));
     await runEngine(
@@ -95,7 +106,14 @@ async function worker(kind: string, dir: string): Promise<void> {
         payouts: { ndjsonPath: join(dir, 'payouts.jsonl') },
         outputDir: out,
       },
-      { openException: async (_row, ref) => ref.dedupKey },
+      {
+        openException: async (_row, ref) => ref.dedupKey,
+        phaseDone: (phase) => {
+          const now = cpuSecondsNow();
+          phaseCpuSeconds[phase] = now - phaseStart;
+          phaseStart = now;
+        },
+      },
     );
   } else {
     const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -111,25 +129,28 @@ async function worker(kind: string, dir: string): Promise<void> {
     instance.closeSync();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const usage = process.resourceUsage();
   // CPU seconds (user + system, all threads) beside wall time: on a shared, loaded machine wall
   // time mostly measures the neighbours; CPU time measures the work.
-  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb: usage.maxRSS / 1024 })}\n`);
+  const cpuSeconds = cpuSecondsNow();
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb, phaseCpuSeconds })}\n`);
 }
 
-function runChild(kind: string, dir: string): { seconds: number; cpuSeconds: number; peakRssMb: number } {
+interface WorkerFigures {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  phaseCpuSeconds: Partial<Record<EnginePhase, number>>;
+}
+
+function runChild(kind: string, dir: string): WorkerFigures {
   const self = fileURLToPath(import.meta.url);
   const result = spawnSync(process.execPath, ['--import', 'tsx', self, '--worker', kind, dir], {
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MS,
   });
   if (result.status !== 0) throw new Error(`${kind} worker failed: ${result.stderr || result.error?.message}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-    seconds: number;
-    cpuSeconds: number;
-    peakRssMb: number;
-  };
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as WorkerFigures;
 }
 
 const figure = (bench: string, value: number, unit: string, baseline: number) =>
@@ -156,6 +177,10 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<void
       figure(`reconcile.time.${n}`, ours.seconds, 's', duck.seconds);
       figure(`reconcile.cpu.${n}`, ours.cpuSeconds, 's', duck.cpuSeconds);
       figure(`reconcile.peak_rss.${n}`, ours.peakRssMb, 'MB', duck.peakRssMb);
+      // The profile: each step's share of our CPU, each against DuckDB's whole join (ratio = how
+      // many bare joins that one step costs).
+      for (const phase of ENGINE_PHASES)
+        figure(`reconcile.cpu.${phase}.${n}`, ours.phaseCpuSeconds[phase] ?? 0, 's', duck.cpuSeconds);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

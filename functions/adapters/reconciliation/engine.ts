@@ -44,6 +44,16 @@ import type { ReconLakeTable } from '../../shared/recon-lake';
 /** How many exception writes run at once: enough to hide DynamoDB latency, few enough to stay polite. */
 export const EXCEPTION_WRITE_CONCURRENCY = 8;
 
+/**
+ * The engine's steps, in the order they end: `report` read and checked; `our_side` (payouts and
+ * ledger facts) loaded; `resolve` (every provider row to a payout, the other days' payouts looked
+ * up); `classify` (SQL's verdict); `domain` (the doubtful rows classified, their exceptions opened);
+ * `export` (the ordered COPY, the hashes, summary.json). A port may time them: the bench prints
+ * each step's CPU beside DuckDB's bare join (bench/reconcile.ts), which is the profile issue 12 asks for.
+ */
+export const ENGINE_PHASES = ['report', 'our_side', 'resolve', 'classify', 'domain', 'export'] as const;
+export type EnginePhase = (typeof ENGINE_PHASES)[number];
+
 export interface EnginePorts {
   /**
    * Opens or updates the exception for a mismatch row; returns its (deterministic) id. `ref.subject`
@@ -54,6 +64,8 @@ export interface EnginePorts {
   lookupPayouts?(payoutIds: readonly string[]): Promise<ReconPayout[]>;
   /** Called with the payouts both sides agree on, in chunks. */
   onMatched?(payoutIds: readonly string[]): Promise<void>;
+  /** Called as each step ends (ENGINE_PHASES order); it must not throw. */
+  phaseDone?(phase: EnginePhase): void;
 }
 
 /**
@@ -113,16 +125,20 @@ export async function runEngine(input: EngineInput, ports: EnginePorts): Promise
     store = await ReconStore.open(count);
     const fast = await store.loadReportCsv(reportPath, await gateReport(reportPath));
     const reportRows = fast ?? (await loadReport(createReadStream(reportPath), store));
+    ports.phaseDone?.('report');
     // Only after the report is read: a malformed one fails the run before our side is read at all.
     const payoutRows = await store.loadPayoutsJson(await ndjsonFile(input.payouts, scratch, 'payouts.ndjson'));
     const ledgerRows = await store.loadLedgerJson(await ndjsonFile(input.ledger ?? [], scratch, 'ledger.ndjson'));
     const lake = (tables: ReconLakeTable[]) =>
       input.lakeRoot === undefined ? [] : store!.writeDayPartitions(tables, input.date, input.lakeRoot);
     const lakeKeys = [...(await lake(['report', 'payouts', 'ledger']))];
+    ports.phaseDone?.('our_side');
     await store.resolve();
     if (ports.lookupPayouts !== undefined) await store.lookUp(ports.lookupPayouts);
     lakeKeys.push(...(await lake(['looked_up'])));
+    ports.phaseDone?.('resolve');
     await store.classify();
+    ports.phaseDone?.('classify');
     const written = await writeExports(input, ports, store);
     return { reportRows, payoutRows, ledgerRows, ...written, reportFastPath: fast !== undefined, lakeKeys };
   } finally {
@@ -213,6 +229,7 @@ async function writeExports(input: EngineInput, ports: EnginePorts, store: Recon
   } finally {
     lines.close();
   }
+  ports.phaseDone?.('domain');
   const agreed = await store.cleanSummary();
   for (const group of agreed) summary.addAgreed(group as unknown as AgreedGroup);
   for (const group of await store.cleanBatchSummary()) summary.addAgreedBatch(group as unknown as AgreedBatchGroup);
@@ -229,6 +246,7 @@ async function writeExports(input: EngineInput, ports: EnginePorts, store: Recon
     { name: 'exceptions.csv', ...exceptions.close() },
     { name: 'summary.json', ...summaryFile.close() },
   ];
+  ports.phaseDone?.('export');
   return { files, counts: summary.counts() };
 }
 
