@@ -4,8 +4,12 @@ import { classifyPayout } from '../../../../functions/domain/reconciliation/clas
 import { reconciliationCsvLine } from '../../../../functions/domain/reconciliation/export-rows';
 import type { ReconPayout } from '../../../../functions/domain/reconciliation/matching-types';
 import { PAYOUT_STATUSES } from '../../../../functions/domain/lifecycle';
-import { CURRENCY_EXPONENTS } from '../../../../functions/domain/money';
-import { PROVIDER_STATUSES, type ReportRow } from '../../../../functions/domain/reconciliation/report';
+import { CURRENCY_EXPONENTS, formatDecimal, type CurrencyCode } from '../../../../functions/domain/money';
+import {
+  PROVIDER_STATUSES,
+  parseDecimalMinor,
+  type ReportRow,
+} from '../../../../functions/domain/reconciliation/report';
 import { CLEAN_LINE, CLEAN_MATCH, RECON_MACROS } from '../../../../functions/domain/reconciliation/recon-sql';
 import { payout, rowFor } from '../../../support/reconciliation-fixtures';
 
@@ -158,5 +162,99 @@ describe('the shared reconciliation SQL agrees with the domain classifier', () =
     // The table exercises both verdicts, and clean rows of every kind the variants make.
     expect(clean).toBeGreaterThan(100);
     expect(clean).toBeLessThan(all.length);
+  });
+});
+
+// The money macros on their own, value by value against the domain's functions: the boundaries of
+// a JavaScript safe integer, signs, zero, short and long fractions, for every exponent we know.
+describe('the money macros agree with formatDecimal and parseDecimalMinor', () => {
+  const EXPONENT_CURRENCIES = [
+    ...new Map(Object.entries(CURRENCY_EXPONENTS).map(([currency, e]) => [e, currency as CurrencyCode])).values(),
+  ];
+  const SAFE = Number.MAX_SAFE_INTEGER;
+  const MINORS = [
+    0,
+    1,
+    -1,
+    5,
+    -5,
+    9,
+    10,
+    99,
+    100,
+    -100,
+    101,
+    999,
+    1_000,
+    1_001,
+    123_456,
+    -123_456,
+    SAFE,
+    -SAFE,
+    SAFE - 1,
+  ];
+
+  it('recon_decimal prints what formatDecimal prints', async () => {
+    for (const currency of EXPONENT_CURRENCIES) {
+      const e = CURRENCY_EXPONENTS[currency];
+      const values = MINORS.map((m) => `(${m}::BIGINT)`).join(', ');
+      const rows = (
+        await connection.runAndReadAll(`SELECT m, recon_decimal(m, ${e}) FROM (VALUES ${values}) t(m) ORDER BY m`)
+      ).getRowsJS() as [bigint, string][];
+      for (const [m, text] of rows)
+        expect([currency, Number(m), text]).toEqual([currency, Number(m), formatDecimal(Number(m), currency)]);
+    }
+  });
+
+  // parseDecimalMinor reads '-0' as -0; a BIGINT has one zero.
+  const zeroed = (minor: number | undefined) => (minor === undefined ? undefined : minor + 0);
+
+  it('recon_minor with recon_safe accepts exactly what parseDecimalMinor accepts, with the same value', async () => {
+    const TEXTS = [
+      '0',
+      '-0',
+      '1',
+      '-1',
+      '12.5',
+      '12.50',
+      '12.505',
+      '-0.01',
+      '0.001',
+      '00012.30',
+      String(SAFE),
+      `-${SAFE}`,
+      String(SAFE + 1),
+      '90071992547409.91',
+      '90071992547409.92',
+      '9007199254740.991',
+      '9999999999999999',
+      '9999999999999999.999',
+      '12345678901234567',
+      '1e3',
+      '+1',
+      ' 1',
+      '1 ',
+      '1.',
+      '.5',
+      '-',
+      '',
+      '12.3.4',
+      '١٢',
+    ];
+    for (const currency of EXPONENT_CURRENCIES) {
+      const e = CURRENCY_EXPONENTS[currency];
+      const values = TEXTS.map((t) => `('${t}')`).join(', ');
+      const rows = (
+        await connection.runAndReadAll(
+          `SELECT t, CASE WHEN recon_safe(recon_minor(t, ${e})) THEN recon_minor(t, ${e})::DOUBLE END FROM (VALUES ${values}) v(t)`,
+        )
+      ).getRowsJS() as [string, number | null][];
+      for (const [text, minor] of rows)
+        expect([currency, text, minor ?? undefined]).toEqual([
+          currency,
+          text,
+          zeroed(parseDecimalMinor(text, currency)),
+        ]);
+    }
   });
 });
