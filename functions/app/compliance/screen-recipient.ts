@@ -1,3 +1,4 @@
+import { assertNever } from '../../domain/assert-never';
 import type { AuditEntry } from '../../domain/audit';
 import type { Hold, ScreeningSnapshot } from '../../domain/compliance/contract';
 import { SCREENING_CASE_ID_PREFIX, snapshotOfCase, type ScreeningCase } from '../../domain/compliance/screening-case';
@@ -38,6 +39,23 @@ export async function screenRecipient(
       return current;
     }
   }
+  return recordVerdict(deps, recipient, await screeningVerdict(deps, recipient, options));
+}
+
+/**
+ * What the list says of a recipient, with nothing written: a clear snapshot, or the matches a case would keep. Split
+ * from its recording so a record not yet written (a first-paid inline recipient, app/payouts/payout-recipient.ts) is
+ * written once with its clear snapshot instead of written, then updated.
+ */
+export type ScreeningVerdict =
+  | { kind: 'clear'; snapshot: ScreeningSnapshot }
+  | { kind: 'matches'; result: ScreeningResult & { matches: ScreeningMatch[] }; at: string };
+
+export async function screeningVerdict(
+  deps: Pick<ScreeningDeps, 'provider' | 'nowMs'>,
+  recipient: Omit<ScreenableRecipient, 'screeningVersion'>,
+  options: ScreenOptions = {},
+): Promise<ScreeningVerdict> {
   const result = await deps.provider.screen({
     name: recipient.name,
     kind: recipient.kind,
@@ -46,16 +64,35 @@ export async function screenRecipient(
   });
   const matches = result.matches.filter((match) => !(options.exemptSourceIds?.has(match.sourceId) ?? false));
   const at = new Date(deps.nowMs()).toISOString();
-  if (matches.length === 0) {
-    const snapshot: ScreeningSnapshot = { state: 'clear', listVersion: result.listVersion, screenedAt: at };
-    await deps.cases.recordClear(recipient, snapshot);
-    return snapshot;
+  if (matches.length === 0)
+    return { kind: 'clear', snapshot: { state: 'clear', listVersion: result.listVersion, screenedAt: at } };
+  return { kind: 'matches', result: { ...result, matches }, at };
+}
+
+/**
+ * Writes a verdict on a written record: a clear snapshot alone, or a case with its evidence, the snapshot, an
+ * exception owned by compliance and the holds' signal. Each write is conditioned on the screening version read
+ * (ScreeningSnapshotChangedError when another screening came first).
+ */
+export async function recordVerdict(
+  deps: ScreeningDeps,
+  recipient: ScreenableRecipient,
+  verdict: ScreeningVerdict,
+): Promise<ScreeningSnapshot> {
+  switch (verdict.kind) {
+    case 'clear':
+      await deps.cases.recordClear(recipient, verdict.snapshot);
+      return verdict.snapshot;
+    case 'matches': {
+      const screeningCase = newCase(deps, recipient, verdict.result, verdict.at);
+      const snapshot = snapshotOfCase(screeningCase, verdict.at);
+      await deps.cases.openCase(recipient, screeningCase, snapshot, openedEntry(screeningCase));
+      await followUp(deps, screeningCase);
+      return snapshot;
+    }
+    default:
+      return assertNever(verdict);
   }
-  const screeningCase = newCase(deps, recipient, { ...result, matches }, at);
-  const snapshot = snapshotOfCase(screeningCase, at);
-  await deps.cases.openCase(recipient, screeningCase, snapshot, openedEntry(screeningCase));
-  await followUp(deps, screeningCase);
-  return snapshot;
 }
 
 function newCase(
