@@ -1,10 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OnboardingState, RequirementCode } from '../../domain/compliance/contract';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { OnboardingState, RequirementCode, ScreeningSnapshot } from '../../domain/compliance/contract';
 import type { Recipient, RecipientDestination } from '../../domain/compliance/recipient-record';
 import { taxFormSortKey } from '../../domain/compliance/tax-forms';
 import { cancellationCodes, isConditionalCheckFailed, isConditionFailure, itemConditionFailed } from '../dynamo-errors';
 import type { TransactItem } from '../ledger-writes';
+import { firstScreeningAttributes } from '../screening/screening-cases-repository';
 import { openSecrets, sealSecrets, type DataKeyProvider, type SealedSecrets } from './envelope';
 import {
   onboardingListPk,
@@ -30,6 +32,16 @@ export class RecipientVersionConflictError extends Error {
 
 export type CreateRecipientResult = { kind: 'created'; item: RecipientItem } | { kind: 'exists'; item: RecipientItem };
 
+export interface CreateRecipientOptions {
+  /** POST /recipients: the creating request's field hashes (app/payouts/field-hashes.ts). */
+  requestFieldHashes?: Record<string, string>;
+  /**
+   * A screening done before the record existed (a first-paid inline recipient, screened clear in memory): written
+   * with the record, as the screening adapters' first write would have set it, so no second write follows.
+   */
+  screening?: ScreeningSnapshot;
+}
+
 export interface TaxFormCaptureWrite {
   form: Omit<TaxFormItem, 'pk' | 'sk' | 'sealedTin'>;
   /** Clear TIN (W-9) or foreign TIN (W-8): sealed here, never stored as given. */
@@ -51,21 +63,37 @@ export class RecipientsRepository {
     private readonly keys: DataKeyProvider,
   ) {}
 
-  /** Puts a new recipient, its destinations sealed; an existing id comes back as `exists`, unchanged. */
-  async create(recipient: Recipient, requestFieldHashes?: Record<string, string>): Promise<CreateRecipientResult> {
+  /**
+   * Puts a new recipient, its destinations sealed; an existing id comes back as `exists`, unchanged. One PutItem
+   * either way: the failed condition returns the stored item (ReturnValuesOnConditionCheckFailure), so the loser
+   * of two concurrent creates learns the winner's record without a second read.
+   */
+  async create(recipient: Recipient, options: CreateRecipientOptions = {}): Promise<CreateRecipientResult> {
     const context = secretsContext(recipient.tenantId, recipient.recipientId);
     const sealed = await sealSecrets(this.keys, context, {
       destinations: JSON.stringify(recipient.destinations),
     });
-    const item = toRecipientItem(recipient, sealed, requestFieldHashes);
+    const item = toRecipientItem(recipient, sealed, options.requestFieldHashes);
+    const written =
+      options.screening === undefined ? item : { ...item, ...firstScreeningAttributes(options.screening) };
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: written,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
-      return { kind: 'created', item };
+      return { kind: 'created', item: written };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      const existing = await this.get(recipient.tenantId, recipient.recipientId);
+      const old = error.Item;
+      // Emulators without ReturnValuesOnConditionCheckFailure: fall back to a consistent read.
+      const existing =
+        old === undefined
+          ? await this.get(recipient.tenantId, recipient.recipientId)
+          : (unmarshall(old as Parameters<typeof unmarshall>[0]) as RecipientItem);
       if (existing === undefined) throw error;
       return { kind: 'exists', item: existing };
     }

@@ -16,8 +16,10 @@ import { cancellationCodes, isConditionalCheckFailed } from '../dynamo-errors';
  * Screening in RECIPIENTS_TABLE (functions/domain/compliance/contract.ts):
  *
  *   recipient   pk TENANT#<t>#RECIPIENT#<r>   sk RECIPIENT         `screening` (a ScreeningSnapshot) and
- *                                                                  `screeningVersion`: written only here, each write
- *                                                                  conditioned on the version read
+ *                                                                  `screeningVersion`: written only here (or, at version
+ *                                                                  1, with the record's own put-if-absent:
+ *                                                                  firstScreeningAttributes), each write conditioned
+ *                                                                  on the version read
  *   case        pk TENANT#<t>#RECIPIENT#<r>   sk SCREENING#<caseId>
  *               gsi1pk SCREENING_CASE#<caseId>  gsi1sk CASE        (a case by its id alone: the ops routes)
  *               gsi2pk SCREENING#STATE#<state>  gsi2sk <openedAt>#<caseId>  (compliance's queue, oldest first)
@@ -58,6 +60,20 @@ export const SCREENING_CASES_PAGE_MAX = 100;
 export const recipientPk = (tenantId: string, recipientId: string) => `TENANT#${tenantId}#RECIPIENT#${recipientId}`;
 const RECIPIENT_SK = 'RECIPIENT';
 const caseSk = (caseId: string) => `SCREENING#${caseId}`;
+
+/**
+ * The screening attributes of a record created already screened (RecipientsRepository.create): what recordClear
+ * writes on a never-screened record (version 0 → 1), so every later write's version condition reads the same.
+ */
+export function firstScreeningAttributes(snapshot: ScreeningSnapshot): {
+  screening: ScreeningSnapshot;
+  screeningVersion: number;
+} {
+  return { screening: snapshot, screeningVersion: FIRST_SCREENING_VERSION };
+}
+
+const UNSCREENED_VERSION = 0;
+const FIRST_SCREENING_VERSION = UNSCREENED_VERSION + 1;
 
 export class ScreeningCasesRepository {
   constructor(
@@ -199,13 +215,13 @@ export class ScreeningCasesRepository {
       UpdateExpression: 'SET screening = :snapshot, screeningVersion = :next',
       // The recipient must exist (screening never creates one), and nobody screened or decided it since the read.
       ConditionExpression:
-        recipient.screeningVersion === 0
+        recipient.screeningVersion === UNSCREENED_VERSION
           ? 'attribute_exists(pk) AND attribute_not_exists(screeningVersion)'
           : 'attribute_exists(pk) AND screeningVersion = :read',
       ExpressionAttributeValues: {
         ':snapshot': snapshot,
         ':next': recipient.screeningVersion + 1,
-        ...(recipient.screeningVersion === 0 ? {} : { ':read': recipient.screeningVersion }),
+        ...(recipient.screeningVersion === UNSCREENED_VERSION ? {} : { ':read': recipient.screeningVersion }),
       },
     };
   }

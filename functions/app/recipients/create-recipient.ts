@@ -35,7 +35,7 @@ export async function createRecipient(
   const recipient = newRecipient(deps, input, recipientId);
   // Salted with the recipient id: the hashes cannot be matched against a table of account-number hashes.
   const hashes = hashFieldValues(flattenFields(canonicalBody(request)), recipientId);
-  const written = await deps.recipients.create(recipient, hashes);
+  const written = await deps.recipients.create(recipient, { requestFieldHashes: hashes });
   if (written.kind === 'exists') {
     const fields = differingFields(written.item.requestFieldHashes ?? {}, hashes);
     if (fields.length > 0) throw keyReused(fields);

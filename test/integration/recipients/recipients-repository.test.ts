@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recipientComplianceSource } from '../../../functions/adapters/recipients/compliance-source';
 import { EnvelopeError } from '../../../functions/adapters/recipients/envelope';
@@ -13,6 +14,9 @@ import { keyedRecipientId, type Recipient } from '../../../functions/domain/comp
 import { parseCorridorMatrix } from '../../../functions/domain/corridors';
 import { FIXTURE_CORRIDOR_EVIDENCE } from '../../support/corridor-evidence-fixture';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
+import { DUMMY_CREDENTIALS } from '../../../local/emulators/dynamodb';
+import { LOCAL_REGION } from '../../../local/template/names';
+import { countCalls } from '../payouts/helpers';
 
 // RecipientsTable through the real SDK against DynamoDB Local: secrets are sealed before they are
 // stored (the raw item holds no account number and no TIN), tax forms are never overwritten, and
@@ -118,6 +122,25 @@ describe('RecipientsRepository', () => {
     const second = await repository.create(recipient('ten_a', 'k-twice', { name: 'Someone Else' }));
     expect(second).toMatchObject({ kind: 'exists', item: { name: 'Ada Lovelace' } });
     expect(second.item.sealedDestinations).toEqual(first.item.sealedDestinations);
+  });
+
+  it('a create that meets an existing id costs one PutItem: the failed condition returns the stored record', async () => {
+    const client = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: DUMMY_CREDENTIALS,
+      endpoint: emulators.endpoints.dynamodb,
+    });
+    const calls = countCalls(client);
+    const counted = new RecipientsRepository(
+      DynamoDBDocumentClient.from(client),
+      table,
+      localKeyProvider(randomBytes(32)),
+    );
+    const first = await repository.create(recipient('ten_a', 'k-one-call'));
+    const second = await counted.create(recipient('ten_a', 'k-one-call', { name: 'Someone Else' }));
+    expect(calls.calls).toEqual(['PutItemCommand']);
+    expect(second).toEqual({ kind: 'exists', item: first.item });
+    client.destroy();
   });
 
   it("another tenant's id reads nothing", async () => {
