@@ -5,7 +5,7 @@ import { payoutRecipients } from '../app/payouts/payout-recipient';
 import { recipientsRepositoryFromEnv } from '../wiring/recipients';
 import { enabledCorridorsOf } from '../domain/compliance/tenant-enablements';
 import { tenantEnablements } from '../adapters/tenant-enablements-config';
-import { screenRecipient } from '../app/compliance/screen-recipient';
+import { recordVerdict, screeningVerdict, screenRecipient } from '../app/compliance/screen-recipient';
 import { screeningDepsFromEnv } from '../wiring/screening';
 import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
@@ -27,8 +27,9 @@ import { storedAnswerResult } from '../http/idempotency-key';
 // POST /payouts — parse → idempotent section (the recipient record and its gates, Powertools + one
 // transaction + enqueue) → answer. Validation happens before the idempotent section, so a 4xx is never
 // stored and writes nothing. DynamoDB calls per create: Powertools' put and update, the transaction, and
-// the recipient's GetItem (4); a first-paid inline recipient adds its PutItem and the screening's
-// UpdateItem (6); a screening hit adds its case transaction and the holds' signal.
+// the recipient's GetItem (4); a first-paid inline recipient adds its PutItem, written with its clear
+// screening (5: screened in memory first, app/payouts/payout-recipient.ts#createdItem); a screening hit
+// adds its case transaction and the holds' signal. test/integration/payouts/create-calls.test.ts holds it.
 
 // The stack always sets it; the fallback is the same default, so an unset variable never widens the limit.
 const amountMaxMinor = positiveIntegerEnv(ENV.payoutAmountMaxMinor, PAYOUT_AMOUNT_MAX_MINOR_DEFAULT);
@@ -61,7 +62,11 @@ const create = idempotentCreate({
       store: recipientsRepositoryFromEnv(),
       corridors: corridorMatrix(),
       today: () => new Date().toISOString().slice(0, 10),
-      screen: (recipient) => screenRecipient(screening, recipient),
+      screening: {
+        verdict: (recipient) => screeningVerdict(screening, recipient),
+        record: (recipient, verdict) => recordVerdict(screening, recipient, verdict),
+        screen: (recipient) => screenRecipient(screening, recipient),
+      },
     }),
     // A policy-gated corridor the tenant is not enabled for holds the payout (corridor_enablement).
     tenantEnablements: async (tenantId) => enabledCorridorsOf(tenantEnablements(), tenantId),

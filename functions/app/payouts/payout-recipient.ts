@@ -10,6 +10,8 @@ import { inlineRecipientId, isRecipientId, type Recipient } from '../../domain/c
 import type { CorridorMatrix } from '../../domain/corridors';
 import type { Destination } from '../../domain/recipient';
 import { ApiError } from '../../http/api-error';
+import { assertNever } from '../../domain/assert-never';
+import type { ScreeningVerdict } from '../compliance/screen-recipient';
 
 /** The recipient record a new payout pays: what the payout shows of it, and what its gates decide on. */
 export interface PayoutRecipient {
@@ -21,11 +23,22 @@ export interface PayoutRecipient {
 
 /**
  * What the create path does in RecipientsTable (RecipientsRepository): one consistent GetItem, and a
- * put-if-absent of the record behind an inline recipient the first time it is paid.
+ * put-if-absent of the record behind an inline recipient the first time it is paid (with its screening
+ * when it was screened clear before the write).
  */
 export interface PayoutRecipientStore {
   get(tenantId: string, recipientId: string): Promise<RecipientItem | undefined>;
-  create(recipient: Recipient): Promise<CreateRecipientResult>;
+  create(recipient: Recipient, options?: { screening?: ScreeningSnapshot }): Promise<CreateRecipientResult>;
+}
+
+/** Screening as the create path uses it (app/compliance/screen-recipient.ts). */
+export interface PayoutScreening {
+  /** The list's verdict on a record not yet written: nothing written. */
+  verdict(recipient: Omit<ScreenableRecipient, 'screeningVersion'>): Promise<ScreeningVerdict>;
+  /** Writes a verdict on the written record (a case, its exception and snapshot for a match). */
+  record(recipient: ScreenableRecipient, verdict: ScreeningVerdict): Promise<ScreeningSnapshot>;
+  /** Screens a written record never screened: verdict and record in one. */
+  screen(recipient: ScreenableRecipient): Promise<ScreeningSnapshot>;
 }
 
 /** Who an inline payout pays, as the request sent it (the destination canonical and unmasked). */
@@ -54,7 +67,7 @@ export interface PayoutRecipientsDependencies {
    * again, rather than a payout held behind a screening nothing will run. Absent: records stay unscreened
    * and the gates hold their payouts for compliance.
    */
-  screen?: (recipient: ScreenableRecipient) => Promise<ScreeningSnapshot>;
+  screening?: PayoutScreening;
 }
 
 export function payoutRecipients(deps: PayoutRecipientsDependencies): PayoutRecipients {
@@ -69,9 +82,10 @@ export function payoutRecipients(deps: PayoutRecipientsDependencies): PayoutReci
     inline: async (tenantId, payee, now) => {
       const recipientId = inlineRecipientId(tenantId, payee.name, payee.destination);
       const found = await deps.store.get(tenantId, recipientId);
-      const item =
-        found ?? (await deps.store.create(inlineRecipient(deps.corridors, tenantId, recipientId, payee, now))).item;
-      const screened = await screenedItem(deps, item);
+      const screened =
+        found === undefined
+          ? await createdItem(deps, inlineRecipient(deps.corridors, tenantId, recipientId, payee, now))
+          : await screenedItem(deps, found);
       // The payout shows the name and email as this request sent them (create-payout.ts#shownRecipient).
       return payoutRecipientOf(screened, complianceOf(screened, deps.corridors, deps.today()));
     },
@@ -116,12 +130,47 @@ function inlineRecipient(
   };
 }
 
-/** The record with its screening: screened now if it never was (and a screening is wired). */
-async function screenedItem(deps: PayoutRecipientsDependencies, item: RecipientItem): Promise<RecipientItem> {
+/**
+ * The record behind a first-paid inline recipient, screened before it is written: a clear one is written once with
+ * its snapshot (no recordClear UpdateItem after the put: 5 DynamoDB calls per create, not 6); a match is written
+ * unscreened, then its case, exception and the holds' signal follow as for any screening hit. Another request that
+ * created the record first wins the put-if-absent: its record is used, screened from its own fields if it is not yet.
+ */
+async function createdItem(deps: PayoutRecipientsDependencies, recipient: Recipient): Promise<RecipientItem> {
+  if (deps.screening === undefined) return screenedItem(deps, (await deps.store.create(recipient)).item);
+  const verdict = await deps.screening.verdict(recipient);
+  switch (verdict.kind) {
+    case 'clear': {
+      const written = await deps.store.create(recipient, { screening: verdict.snapshot });
+      return screenedItem(deps, written.item);
+    }
+    case 'matches': {
+      const written = await deps.store.create(recipient);
+      return written.kind === 'created' ? screenedItem(deps, written.item, verdict) : screenedItem(deps, written.item);
+    }
+    default:
+      return assertNever(verdict);
+  }
+}
+
+/**
+ * The record with its screening: screened now if it never was (and a screening is wired), with `verdict` when it
+ * was already screened in memory (the record this request just wrote), else from the record's own fields.
+ */
+async function screenedItem(
+  deps: PayoutRecipientsDependencies,
+  item: RecipientItem,
+  verdict?: ScreeningVerdict,
+): Promise<RecipientItem> {
   const unscreened = item.screening === undefined || item.screening.state === 'unscreened';
-  if (!unscreened || deps.screen === undefined) return item;
+  if (!unscreened || deps.screening === undefined) return item;
+  const screenable = screenableOf(item);
   try {
-    return { ...item, screening: await deps.screen(screenableOf(item)) };
+    const snapshot =
+      verdict === undefined
+        ? await deps.screening.screen(screenable)
+        : await deps.screening.record(screenable, verdict);
+    return { ...item, screening: snapshot };
   } catch (error) {
     // Another request for the same recipient screened it first: its snapshot is the one to use.
     if ((error as { name?: string } | null)?.name !== 'ScreeningSnapshotChangedError') throw error;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gatesOf, type ComplianceGates } from '../../../../functions/app/payouts/payout-gates';
 import { NO_PAYOUT_RECIPIENTS, payoutRecipients } from '../../../../functions/app/payouts/payout-recipient';
 import type { RecipientItem } from '../../../../functions/adapters/recipients/recipients-records';
-import type { RecipientCompliance } from '../../../../functions/domain/compliance/contract';
+import type { RecipientCompliance, ScreeningSnapshot } from '../../../../functions/domain/compliance/contract';
+import type { ScreeningVerdict } from '../../../../functions/app/compliance/screen-recipient';
 import { corridorMatrix } from '../../../../functions/adapters/corridors-config';
 import { payoutView } from '../../../../functions/http/payout-view';
 import type { Payout } from '../../../../functions/domain/payout';
@@ -87,6 +88,71 @@ const item = (tenantId: string): RecipientItem =>
     screening: { state: 'clear' },
   }) as unknown as RecipientItem;
 
+const PAYEE = {
+  name: 'Ada Lovelace',
+  destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
+  currency: 'EUR',
+};
+const CLEAR_VERDICT: ScreeningVerdict = {
+  kind: 'clear',
+  snapshot: { state: 'clear', listVersion: 'v', screenedAt: NOW },
+};
+const MATCH_VERDICT: ScreeningVerdict = {
+  kind: 'matches',
+  result: { provider: 'local_list', listVersion: 'v', matches: [{ sourceId: 's1' } as never] },
+  at: NOW,
+};
+
+/**
+ * payoutRecipients over an in-memory store and a screening that logs each step. `lostRace`: another request puts
+ * the record (unscreened) between this one's read and its put-if-absent.
+ */
+function inlineHarness(verdict: ScreeningVerdict, lostRace = false) {
+  const stored = new Map<string, RecipientItem>();
+  const steps: string[] = [];
+  const snapshotOf = (v: ScreeningVerdict): ScreeningSnapshot =>
+    v.kind === 'clear' ? v.snapshot : { state: 'potential_match', caseId: 'scr_1', listVersion: 'v', screenedAt: NOW };
+  const recipients = payoutRecipients({
+    store: {
+      get: async (_tenantId, recipientId) => stored.get(recipientId),
+      create: async (recipient, options) => {
+        steps.push(options?.screening === undefined ? 'create' : `create screened ${options.screening.state}`);
+        const existing = stored.get(recipient.recipientId);
+        if (existing !== undefined) return { kind: 'exists', item: existing };
+        const item = {
+          ...recipient,
+          maskedDestinations: [],
+          ...(options?.screening === undefined || lostRace ? {} : { screening: options.screening }),
+        } as unknown as RecipientItem;
+        stored.set(recipient.recipientId, item);
+        return { kind: lostRace ? 'exists' : 'created', item };
+      },
+    },
+    corridors: corridorMatrix(),
+    today: () => '2026-12-02',
+    screening: {
+      verdict: async () => {
+        steps.push('verdict');
+        return verdict;
+      },
+      record: async (recipient, recorded) => {
+        steps.push(`record ${recorded.kind}`);
+        const snapshot = snapshotOf(recorded);
+        stored.set(recipient.recipientId, { ...stored.get(recipient.recipientId)!, screening: snapshot });
+        return snapshot;
+      },
+      // The record's own fields screened afresh: clear, whatever this request's verdict said.
+      screen: async (recipient) => {
+        steps.push('screen');
+        const snapshot = snapshotOf(CLEAR_VERDICT);
+        stored.set(recipient.recipientId, { ...stored.get(recipient.recipientId)!, screening: snapshot });
+        return snapshot;
+      },
+    },
+  });
+  return { recipients, stored, steps };
+}
+
 describe('a named recipient (app/payouts/payout-recipient.ts)', () => {
   const reads: string[] = [];
   const recipients = payoutRecipients({
@@ -127,40 +193,53 @@ describe('a named recipient (app/payouts/payout-recipient.ts)', () => {
   });
 
   it('an inline recipient: one record made behind it (verified: its corridor asks nothing), screened, then reused', async () => {
-    const stored = new Map<string, RecipientItem>();
-    const screened: string[] = [];
-    const inline = payoutRecipients({
-      store: {
-        get: async (_tenantId, recipientId) => stored.get(recipientId),
-        create: async (recipient) => {
-          const created = { ...recipient, maskedDestinations: [] } as unknown as RecipientItem;
-          stored.set(recipient.recipientId, created);
-          return { kind: 'created', item: created };
-        },
-      },
-      corridors: corridorMatrix(),
-      today: () => '2026-12-02',
-      screen: async (recipient) => {
-        screened.push(recipient.recipientId);
-        const snapshot = { state: 'clear' as const, listVersion: 'v', screenedAt: NOW };
-        stored.set(recipient.recipientId, { ...stored.get(recipient.recipientId)!, screening: snapshot });
-        return snapshot;
-      },
-    });
-    const payee = {
-      name: 'Ada Lovelace',
-      destination: { country: 'DE', method: 'sepa', fields: { iban: 'DE89370400440532013000' } },
-      currency: 'EUR',
-    };
-    const first = await inline.inline('acme', payee, NOW);
-    const again = await inline.inline('acme', { ...payee, name: ' ada lovelace ' }, NOW);
+    const harness = inlineHarness(CLEAR_VERDICT);
+    const first = await harness.recipients.inline('acme', PAYEE, NOW);
+    const again = await harness.recipients.inline('acme', { ...PAYEE, name: ' ada lovelace ' }, NOW);
     expect(first.compliance).toMatchObject({ onboarding: { state: 'verified' }, screening: { state: 'clear' } });
     expect(again.recipientId).toBe(first.recipientId);
-    expect([...stored.values()]).toHaveLength(1);
-    expect([...stored.values()][0]).toMatchObject({ origin: 'inline', kind: 'individual', country: 'DE' });
-    expect(screened).toEqual([first.recipientId]);
+    expect([...harness.stored.values()]).toHaveLength(1);
+    expect([...harness.stored.values()][0]).toMatchObject({ origin: 'inline', kind: 'individual', country: 'DE' });
+    // Screened once, in memory, before its one write; the later payout reads the record and screens nothing.
+    expect(harness.steps).toEqual(['verdict', 'create screened clear']);
   });
 
+  // Each first-paid inline recipient, by what the list says and whether another request wrote the record first.
+  it.each([
+    [
+      'clear: written once with its snapshot, nothing recorded after',
+      CLEAR_VERDICT,
+      false,
+      ['verdict', 'create screened clear'],
+      'clear',
+    ],
+    [
+      'a match: written unscreened, then the verdict recorded (its case)',
+      MATCH_VERDICT,
+      false,
+      ['verdict', 'create', 'record matches'],
+      'potential_match',
+    ],
+    [
+      'clear, but another request wrote it first, unscreened: screened from its own fields',
+      CLEAR_VERDICT,
+      true,
+      ['verdict', 'create screened clear', 'screen'],
+      'clear',
+    ],
+    [
+      'a match, but another request wrote it first, unscreened: screened from its own fields',
+      MATCH_VERDICT,
+      true,
+      ['verdict', 'create', 'screen'],
+      'clear',
+    ],
+  ] as const)('%s', async (_name, verdict, lostRace, steps, state) => {
+    const harness = inlineHarness(verdict, lostRace);
+    const paid = await harness.recipients.inline('acme', PAYEE, NOW);
+    expect(harness.steps).toEqual(steps);
+    expect(paid.compliance.screening.state).toBe(state);
+  });
   it('without RecipientsTable no record is found', async () => {
     await expect(NO_PAYOUT_RECIPIENTS.named('acme', RCP)).rejects.toMatchObject({ status: 404 });
   });
