@@ -1,7 +1,9 @@
 // Payout creation figures (issue 3), one JSON line each:
-//  - DynamoDB calls per create, first time and on a replay, counted by SDK middleware on the
-//    handler's own client (in-process against DynamoDB Local); baseline = the budget (3 and 1);
-//  - creates/s through the twin's HTTP API (JWT, API emulation, Lambda worker) with p50/p99,
+//  - DynamoDB calls per create, counted by SDK middleware on the handler's own client (in-process
+//    against DynamoDB Local): paying a new inline recipient, a known one, and a replay; baseline =
+//    the count before issue 12 (6, 4, 1). test/integration/payouts/create-calls.test.ts holds them;
+//  - creates/s in-process (the handler alone: a known recipient, and a new inline one per create) and
+//    creates/s through the twin's HTTP API (JWT, API emulation, Lambda worker) with p50/p99,
 //    beside bare DynamoDB Local PutItems/s measured in the same run on the same emulator (ratio);
 //  - the create-payout bundle's bytes (minified, as CDK's esbuild wrote it to cdk.out);
 //  - replay byte mismatches (issue 12): creates with metadata in many key orders, each replayed,
@@ -24,8 +26,10 @@ import { printFigure } from './_figure.js';
 
 const SECONDS_DEFAULT = 10;
 const CONNECTIONS_DEFAULT = 10;
-const CREATE_CALLS_BUDGET_FIRST = 3;
-const CREATE_CALLS_BUDGET_REPLAY = 1;
+/** Calls per create before issue 12: an inline recipient's GetItem, PutItem and screening UpdateItem. */
+const CREATE_CALLS_BEFORE_NEW_INLINE_RECIPIENT = 6;
+const CREATE_CALLS_BEFORE_KNOWN_RECIPIENT = 4;
+const CREATE_CALLS_BEFORE_REPLAY = 1;
 /** Creates whose replay is compared byte for byte; each has its own metadata key order. */
 const REPLAY_BYTES_CREATES = 20;
 const BODY = {
@@ -83,15 +87,21 @@ async function callsPerCreate(seconds: number, connections: number): Promise<voi
       functionName: 'create-payout',
       awsRequestId: 'bench',
     } as never;
+    // A recipient name no create paid before, then the same recipient under a new key, then a replay.
+    const body = { ...BODY, recipient: { name: `Bench Recipient ${ulid()}` } };
     const key = `bench-calls-${ulid()}`;
-    const first = await handler(apiEvent(key) as never, context);
-    if (first.statusCode !== 201) throw new Error(`create answered ${first.statusCode}: ${first.body}`);
-    printFigure('create_dynamodb_calls_first', calls.length, 'calls', CREATE_CALLS_BUDGET_FIRST);
-    console.error(`#   first create: ${calls.join(', ')}`);
-    calls.length = 0;
-    await handler(apiEvent(key) as never, context);
-    printFigure('create_dynamodb_calls_replay', calls.length, 'calls', CREATE_CALLS_BUDGET_REPLAY);
-    console.error(`#   replay: ${calls.join(', ')}`);
+    const cases = [
+      ['create_dynamodb_calls_new_inline_recipient', key, CREATE_CALLS_BEFORE_NEW_INLINE_RECIPIENT],
+      ['create_dynamodb_calls_known_recipient', `bench-calls-${ulid()}`, CREATE_CALLS_BEFORE_KNOWN_RECIPIENT],
+      ['create_dynamodb_calls_replay', key, CREATE_CALLS_BEFORE_REPLAY],
+    ] as const;
+    for (const [figure, idempotencyKey, before] of cases) {
+      calls.length = 0;
+      const answer = await handler(apiEvent(idempotencyKey, body) as never, context);
+      if (answer.statusCode !== 201) throw new Error(`create answered ${answer.statusCode}: ${answer.body}`);
+      printFigure(figure, calls.length, 'calls', before);
+      console.error(`#   ${figure}: ${calls.join(', ')}`);
+    }
     await replayByteMismatches(handler as never, context);
     await inProcessCeiling(handler as never, context, emulators, seconds, connections);
   } finally {
@@ -155,17 +165,33 @@ async function inProcessCeiling(
   connections: number,
 ): Promise<void> {
   const puts = await putsPerSecond(emulators.clients.dynamodb, emulators.env['PAYOUTS_TABLE']!, seconds, connections);
+  // BODY's one recipient: after the first create, each pays a known recipient (4 calls).
+  const known = await createsPerSecond(handler, context, () => BODY, seconds, connections);
+  printFigure('create_per_second_in_process', known, 'creates/s', puts);
+  // A recipient name per create: each pays a new inline recipient (its record made and screened: 5 calls).
+  const fresh = () => ({ ...BODY, recipient: { name: `Bench Recipient ${ulid()}` } });
+  const newInline = await createsPerSecond(handler, context, fresh, seconds, connections);
+  printFigure('create_per_second_in_process_new_inline_recipient', newInline, 'creates/s', puts);
+}
+
+async function createsPerSecond(
+  handler: CreateHandler,
+  context: never,
+  bodyOf: () => unknown,
+  seconds: number,
+  connections: number,
+): Promise<number> {
   let creates = 0;
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < deadline) {
-        const answer = await handler(apiEvent(`bench-ceiling-${ulid()}`) as never, context);
+        const answer = await handler(apiEvent(`bench-ceiling-${ulid()}`, bodyOf()) as never, context);
         if (answer.statusCode === 201) creates++;
       }
     }),
   );
-  printFigure('create_per_second_in_process', Number((creates / seconds).toFixed(1)), 'creates/s', puts);
+  return Number((creates / seconds).toFixed(1));
 }
 
 async function throughput(seconds: number, connections: number): Promise<void> {
