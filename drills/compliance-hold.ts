@@ -13,10 +13,10 @@
 //    move, the tenant's release is refused while the form is missing, POST /recipients/{id}/tax-forms
 //    captures a valid W-8BEN (the form being the onboarding's last requirement, the recipient goes to
 //    compliance's review and an operator verifies it), the releases then go through and the payout is
-//    paid (this branch was run against a twin synthesized with DE/EUR/sepa asking for a form). When no corridor
-//    asks for a tax form (the launch matrix as shipped), the drill says so, shows the payout is not
-//    held, that the form rules still apply at capture (a W-9 refused, a W-8BEN captured), and records
-//    the gate as not shown in the evidence pack rather than pretending it was.
+//    paid. The shipped matrix asks for one in IT/EUR/sepa. Should no corridor ask for a tax form (a
+//    matrix edited to turn the policy off), the drill says so, shows the payout is not held, that the
+//    form rules still apply at capture (a W-9 refused, a W-8BEN captured), and records the gate as not
+//    shown in the evidence pack rather than pretending it was.
 //
 // Both recipients are inline (their records are made and screened by POST /payouts): a recipient made
 // through POST /recipients is not screened in the twin (functions/wiring/recipients.ts gives
@@ -551,12 +551,21 @@ function freshGbAccountNumber(): string {
   return `2${String(randomInt(10_000_000)).padStart(7, '0')}`;
 }
 
-/** A German IBAN (the sandbox triggers' bank code) with a fresh account number and its mod-97 check digits. */
-function freshDeIban(): string {
-  const bban = `37040044${String(randomInt(10_000_000_000)).padStart(10, '0')}`;
-  // ISO 13616: move "DE00" behind the BBAN, letters as numbers (D=13, E=14), check = 98 − (that mod 97).
-  const check = 98 - Number(BigInt(`${bban}131400`) % 97n);
-  return `DE${String(check).padStart(2, '0')}${bban}`;
+/**
+ * A fresh IBAN in `country`: the bank part (the sandbox triggers' German bank code; an Italian CIN,
+ * ABI and CAB), a random account number, and ISO 13616's mod-97 check digits. The platform checks
+ * the mod-97 digits and the length, not Italy's CIN letter, so a fixed CIN is enough for the sandbox.
+ */
+function freshIban(country: string): string {
+  const bban =
+    country === 'IT'
+      ? `X0542811101${String(randomInt(1_000_000_000_000)).padStart(12, '0')}`
+      : `37040044${String(randomInt(10_000_000_000)).padStart(10, '0')}`;
+  const ibanCountry = country === 'IT' ? 'IT' : 'DE';
+  // Move "<CC>00" behind the BBAN, letters as numbers (A=10 … Z=35), check = 98 − (that mod 97).
+  const digits = `${bban}${ibanCountry}00`.replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
+  const check = 98 - Number(BigInt(digits) % 97n);
+  return `${ibanCountry}${String(check).padStart(2, '0')}${bban}`;
 }
 
 /** A destination the sandbox pays in a corridor's account fields, fresh per run. */
@@ -572,7 +581,7 @@ function destinationFor(country: string, method: string): Json {
         account_number: `2${String(randomInt(10_000_000_000)).padStart(10, '0')}`,
       };
     default:
-      return { country, method, iban: freshDeIban() };
+      return { country, method, iban: freshIban(country) };
   }
 }
 

@@ -1,3 +1,4 @@
+import { holdSlaExceptionsVia } from '../adapters/hold-sla-exceptions';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
@@ -58,6 +59,7 @@ function dependencies(): SweepDeps {
     reversals: payouts,
     waiting: new PayoutWaitingIndex(client, payoutsTable),
     holdQueue: { holdsOpenedBefore: (query) => holdsOpenedBefore(client, payoutsTable, query) },
+    holdSlaExceptions: { holdSlaExceptions: holdSlaExceptionsVia((input) => exceptions.list(input)) },
     awaiting: new PayoutAwaitingIndex(client, payoutsTable, operationsTable),
     providers: providersFromEnv(process.env, {
       loadSecret: secretsManagerLoader(new SecretsManagerClient({ maxAttempts: 3 })),

@@ -107,11 +107,19 @@ describe('npm run drill -- all', () => {
     expect(trace['ledger_postings']).not.toHaveLength(0);
     expect(trace['export_row']?.['payout_id']).toBe(trace['request']?.['payout_id']);
     expect(trace['exception']?.['exception_id']).toEqual(expect.any(String));
-    // Issue 15: the pack shows both compliance cases, the screening hit cleared by a second operator and paid.
+    // Issue 15: the pack shows both compliance cases, the screening hit cleared by a second operator and paid,
+    // and the missing W-8BEN held (IT/EUR/sepa asks for a tax form) until the form was captured, then paid.
     const compliance = facts.drills.find((d) => d.drill === 'compliance-hold');
     expect(compliance?.attachments['compliance_cases']).toEqual([
       expect.objectContaining({ hold_kind: 'screening', cleared_by: expect.any(String), final_status: 'paid' }),
-      expect.objectContaining({ payout_id: expect.any(String), final_status: 'paid' }),
+      expect.objectContaining({
+        case: 'missing W-8BEN',
+        corridor: 'IT/EUR/sepa',
+        hold_kind: 'tax_form',
+        hold_owner: 'tenant',
+        released_at: expect.any(String),
+        final_status: 'paid',
+      }),
     ]);
     const incident = facts.drills.find((d) => d.drill === 'incident');
     expect(incident?.attachments['sla']).toEqual(

@@ -16,7 +16,7 @@ import { openCorrectionContradiction } from '../webhooks/correction-exception';
 import { openOwnershipException } from '../webhooks/ownership-exception';
 import { resolveLongPending } from '../webhooks/process';
 import { expireApprovals } from './approvals';
-import { openHoldSlaExceptions, type HoldSlaSweepDeps } from './holds-sla';
+import { openHoldSlaExceptions, resolveSettledHoldSlaExceptions, type HoldSlaSweepDeps } from './holds-sla';
 import { sweepReversals, type ReversalSweepDeps } from './reversals';
 import { openUnknownProviderState } from './unknown-state';
 import { countFailedBatchItem, type FailedItemDeps } from '../batches/batch-item-failures';
@@ -73,6 +73,8 @@ export interface SweepDeps {
   reversals?: Pick<ReversalSweepDeps['payouts'], 'writeReversal'>;
   /** The holds queue (adapters/hold-queue.ts), for the holds SLA job. */
   holdQueue?: HoldSlaSweepDeps['queue'];
+  /** The unresolved hold SLA exceptions, which the holds job resolves once their hold is released. */
+  holdSlaExceptions?: NonNullable<HoldSlaSweepDeps['active']>;
   /** A batch item the poll found failed joins its batch's exception group (app/batches/batch-item-failures.ts). */
   batchFailures?: FailedItemDeps;
   /** Re-enqueues a payout for the submitter (idempotent at the provider on our payout id). */
@@ -101,6 +103,8 @@ export interface SweepReport {
   reversalsConfirmed: number;
   /** Holds past their owner's SLA, each with its exception opened or updated. */
   holdsPastSla: number;
+  /** Hold SLA exceptions resolved because their hold was released (or its payout moved on). */
+  holdSlaResolved: number;
   statusCalls: number;
   errors: number;
 }
@@ -119,6 +123,7 @@ const emptyReport = (): SweepReport => ({
   reversalsResent: 0,
   reversalsConfirmed: 0,
   holdsPastSla: 0,
+  holdSlaResolved: 0,
   statusCalls: 0,
   errors: 0,
 });
@@ -160,10 +165,15 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const holdQueue = deps.holdQueue;
   if (holdQueue !== undefined)
     await job('holds', async () => {
-      run.report.holdsPastSla += await openHoldSlaExceptions(
-        { exceptions: deps.exceptions, payouts: deps.payouts, queue: holdQueue },
-        run.nowMs,
-      );
+      const holdDeps: HoldSlaSweepDeps = {
+        exceptions: deps.exceptions,
+        payouts: deps.payouts,
+        queue: holdQueue,
+        ...(deps.holdSlaExceptions === undefined ? {} : { active: deps.holdSlaExceptions }),
+      };
+      // Resolve first: a hold released since the last run must not be counted again as past its SLA.
+      run.report.holdSlaResolved += await resolveSettledHoldSlaExceptions(holdDeps, run.nowMs);
+      run.report.holdsPastSla += await openHoldSlaExceptions(holdDeps, run.nowMs);
     });
   return run.report;
 }

@@ -123,6 +123,14 @@ describe('the shipped corridor matrix (config/corridors.json)', () => {
     }
   });
 
+  it('asks for a tax form in IT/EUR/sepa only, a sandbox corridor, so the gate runs in the twin and the drill', () => {
+    const asking = enabledCorridors.filter((c) => c.requirements?.tax_form === 'required');
+    expect(asking.map(key)).toEqual(['IT/EUR/sepa']);
+    expect(asking[0]!.provider).toBe('sandbox');
+    // The simulation and most tests pay DE and GB: a form asked there would hold their payouts.
+    expect(asking[0]!.requirements?.basis).toMatch(/W-8BEN/);
+  });
+
   it('the provider corridors cite the provider, the sandbox ones the scheme', () => {
     const hosts = (c: Corridor) => c.evidence.map((e) => new URL(e.url).hostname);
     const byKey = new Map(matrix.corridors.map((c) => [key(c), c]));
