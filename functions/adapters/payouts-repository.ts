@@ -9,6 +9,7 @@ import type { HoldOwner } from '../domain/compliance/contract';
 import { AuditTrail } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { holdQueuePut, listOpenHolds, type OpenHoldsPage } from './hold-queue';
+import { ledgerCopyAtCreation } from './ledger-copy';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
   DESTINATION_SK,
@@ -158,6 +159,17 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
    */
   private creationItems(input: NewPayout): TransactItem[] {
     const { payout } = input;
+    const journal = {
+      ledgerTable: this.ledgerTable,
+      tenantId: payout.tenantId,
+      payoutId: payout.payoutId,
+      currency: payout.currency,
+      version: payout.version,
+      event: 'created',
+      postings: postingsFor({ from: 'new', to: payout.status, amountMinor: payout.amountMinor }),
+      recordedAt: payout.createdAt,
+      sourceRef: input.requestId,
+    };
     return [
       {
         Put: {
@@ -178,7 +190,8 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
       {
         Put: {
           TableName: this.payoutsTable,
-          Item: payoutItem(payout),
+          // The journal's copy starts here, complete (ledger-copy.ts): what reconciliation reads.
+          Item: { ...payoutItem(payout), ...ledgerCopyAtCreation(journal) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -201,17 +214,7 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
       }),
       // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
       ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
-      ...journalWrites({
-        ledgerTable: this.ledgerTable,
-        tenantId: payout.tenantId,
-        payoutId: payout.payoutId,
-        currency: payout.currency,
-        version: payout.version,
-        event: 'created',
-        postings: postingsFor({ from: 'new', to: payout.status, amountMinor: payout.amountMinor }),
-        recordedAt: payout.createdAt,
-        sourceRef: input.requestId,
-      }),
+      ...journalWrites(journal),
       // The holds placed at create enter the owners' queue in the same write (hold-queue.ts).
       ...Object.values(payout.holds ?? {}).map((hold) => holdQueuePut(this.payoutsTable, payout, hold)),
     ];
