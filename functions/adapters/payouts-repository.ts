@@ -57,6 +57,8 @@ import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from
  *                    in-flight writes do not all land on one index partition. Projection INCLUDE
  *                    of what sweepDecision needs. exceptionOwner and reconciledAt are UpdateItems of
  *                    their own attribute and never touch these keys.
+ *                    ledgerEntries: a copy of the payout's journal entries, appended in each entry's
+ *                    own transaction, for reconciliation's day reads (ledger-copy.ts).
  *   destination      pk PAYOUT#<payoutId>               sk PAYOUT#DESTINATION
  *                    The unmasked account fields, kept apart from the payout item so that every read
  *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
