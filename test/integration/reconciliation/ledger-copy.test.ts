@@ -26,6 +26,9 @@ let emulators: StartedEmulators;
 let repo: PayoutsRepository;
 let counter: ReadCounter;
 const ids: string[] = [];
+/** One fixed moment for every write, so the day read back is the payouts' day whenever the test runs. */
+const DAY = '2026-10-05';
+const AT = `${DAY}T10:00:00.000Z`;
 
 const command = (
   payoutId: string,
@@ -36,8 +39,8 @@ const command = (
   event,
   source: 'provider_webhook',
   sourceRef: `evt-${event}-${payoutId}`,
-  occurredAt: new Date().toISOString(),
-  recordedAt: new Date().toISOString(),
+  occurredAt: AT,
+  recordedAt: AT,
   actor: { kind: 'provider', id: 'sandbox' },
   claim: { provider: 'sandbox' },
   ...extra,
@@ -65,7 +68,7 @@ beforeAll(async () => {
     auditTable: emulators.names.tables['AuditTable']!,
   });
   for (const [, events] of FLOWS) {
-    const created = samplePayout();
+    const created = samplePayout({ createdAt: AT, lastEventAt: AT });
     expect((await repo.createPayout(created)).kind).toBe('created');
     for (const [event, extra] of events) {
       const result = await repo.applyTransition(command(created.payout.payoutId, event, extra));
@@ -77,8 +80,8 @@ beforeAll(async () => {
 });
 afterAll(async () => emulators?.stop());
 
-/** The day of the payouts (all created moments ago; a run across midnight UTC takes the later day). */
-const today = () => dayWindow(new Date().toISOString().slice(0, 10));
+/** The day of the payouts (all created at AT). */
+const today = () => dayWindow(DAY);
 
 async function dayFacts() {
   counter.reset();
@@ -169,7 +172,7 @@ describe('the journal copy on the payout item', () => {
 
   it('past LEDGER_ENTRIES_ON_PAYOUT_MAX versions the copy is dropped, and the journal read instead', async () => {
     const client = emulators.clients.documentClient;
-    const created = samplePayout();
+    const created = samplePayout({ createdAt: AT, lastEventAt: AT });
     await repo.createPayout(created);
     const payoutId = created.payout.payoutId;
     // A payout at the bound (no lifecycle gets there; set by hand): its next booking crosses it.
