@@ -1,7 +1,9 @@
 // O(day) reads for reconciliation (issue 12), one JSON line each, all from one run on DynamoDB Local:
 //  - recon.items_read_per_payout: DynamoDB items read (payouts + ledger tables, counted by SDK
 //    middleware: Query/Scan ScannedCount, BatchGet items) to reconcile one day with 30 days of
-//    history, per payout of that day; baseline = the old filtered Scan's figure on the same table;
+//    history, per payout of that day; baseline = the old filtered Scan's figure on the same table.
+//    The seeded payout items carry the copy of their journal entries the writers put there
+//    (adapters/ledger-copy.ts), so the day path reads no journal partition;
 //  - the same split per table (payouts_table_…, ledger_table_…);
 //  - recon.mark_reconciled: UpdateItems per payout of the day and their time per 1,000 payouts
 //    (the cost of setting `reconciledAt`), beside the time of the day's reads.

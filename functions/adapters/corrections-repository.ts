@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, ISO_INSTANT_IN_KEY, type CursorShape } from
 import { ActionKeyTakenError, lockRefused } from './action-keys';
 import { AUDIT_APPEND_ATTEMPTS_MAX, AuditChainContendedError, auditChainMoved } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
+import { ledgerCopyClauses, updateExpressionOf, type UpdateClauses } from './ledger-copy';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { PAYOUT_SK, payoutPk, tenantStatusGsiPk } from './payout-items';
 import type { PayoutsStore } from './payouts-store';
@@ -203,27 +204,29 @@ export class CorrectionsRepository extends CorrectionsReader {
     lock: TransactItem,
   ): Promise<void> {
     const { payout } = application;
+    const journal = {
+      ledgerTable: this.payouts.ledgerTable,
+      tenantId: payout.tenantId,
+      payoutId: payout.payoutId,
+      currency: payout.currency,
+      version: application.next.version,
+      event: application.timeline.event,
+      postings: application.postings,
+      recordedAt: application.timeline.at,
+      sourceRef: application.timeline.sourceRef,
+    };
     await this.send(next, payout, lock, async () => [
       {
         Update: {
           TableName: this.payouts.payoutsTable,
           Key: payoutKey(payout),
-          ...payoutUpdate(payout, application.next),
+          // The journal's copy (ledger-copy.ts) in the payout's one Update of this transaction.
+          ...payoutUpdate(payout, application.next, ledgerCopyClauses(journal)),
         },
       },
       this.payouts.timelinePut(application.timeline),
       ...(await this.payouts.audit.prepare(application.audit)).items,
-      ...journalWrites({
-        ledgerTable: this.payouts.ledgerTable,
-        tenantId: payout.tenantId,
-        payoutId: payout.payoutId,
-        currency: payout.currency,
-        version: application.next.version,
-        event: application.timeline.event,
-        postings: application.postings,
-        recordedAt: application.timeline.at,
-        sourceRef: application.timeline.sourceRef,
-      }),
+      ...journalWrites(journal),
       this.recordPut(current, next),
     ]);
   }
@@ -307,7 +310,7 @@ function payoutCondition(payout: Payout) {
  * lastEventAt, statusReason, request ids and the correction marker — so `exceptionOwner` and
  * `reconciledAt`, kept by other modules, survive (as payout-transitions.ts does for transitions).
  */
-function payoutUpdate(payout: Payout, next: Payout) {
+function payoutUpdate(payout: Payout, next: Payout, ledgerCopy: UpdateClauses) {
   const condition = payoutCondition(payout);
   const names = condition.ExpressionAttributeNames;
   const values = condition.ExpressionAttributeValues;
@@ -323,7 +326,7 @@ function payoutUpdate(payout: Payout, next: Payout) {
     ':correctionId': next.correctionId,
     ':correctedAt': next.correctedAt,
   });
-  let removes = '';
+  const removes: string[] = [];
   if (next.status !== payout.status) {
     sets.push('#status = :status', 'gsi2pk = :gsi2pk', 'lastEventAt = :lastEventAt');
     Object.assign(values, {
@@ -333,7 +336,7 @@ function payoutUpdate(payout: Payout, next: Payout) {
     });
     // Correction targets are outcomes (corrections.ts), never awaiting the provider: out of the sweeper's index.
     if (isAwaitingProvider(next.status)) throw new Error(`a correction cannot set the awaiting status ${next.status}`);
-    removes = ' REMOVE gsi3pk, gsi3sk';
+    removes.push('gsi3pk', 'gsi3sk');
   }
   for (const name of ['statusReason', 'correctedStatus', 'statusCorrectionId'] as const) {
     if (next[name] !== undefined && next[name] !== payout[name]) {
@@ -341,8 +344,9 @@ function payoutUpdate(payout: Payout, next: Payout) {
       values[`:${name}`] = next[name];
     }
   }
+  Object.assign(values, ledgerCopy.values);
   return {
-    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    UpdateExpression: updateExpressionOf([...sets, ...ledgerCopy.sets], [...removes, ...ledgerCopy.removes]),
     ConditionExpression: condition.ConditionExpression,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,

@@ -137,8 +137,15 @@ export const journalSk = (version: number, event: string): string =>
   `ENTRY#${String(version).padStart(6, '0')}#${event}`;
 export const journalGsiPk = (tenantId: string, currency: CurrencyCode): string => `JOURNAL#${tenantId}#${currency}`;
 
+/** The payout item's copy of its journal entries and its completeness marker (ledger-copy.ts). */
+export const LEDGER_ENTRIES_ATTRIBUTE = 'ledgerEntries';
+export const LEDGER_ENTRIES_COMPLETE_ATTRIBUTE = 'ledgerEntriesComplete';
+
 /** Keys and bookkeeping attributes that are not part of the Payout shape. */
 const NON_PAYOUT_ATTRIBUTES = new Set([
+  // Reconciliation's copy of the journal: never part of what a payout read answers or carries on.
+  LEDGER_ENTRIES_ATTRIBUTE,
+  LEDGER_ENTRIES_COMPLETE_ATTRIBUTE,
   'pk',
   'sk',
   'gsi1pk',

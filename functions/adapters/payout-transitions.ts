@@ -6,6 +6,7 @@ import { payoutContradictedEntry, payoutTransitionEntry } from '../domain/audit-
 import { decide } from '../domain/lifecycle';
 import type { Payout, TransitionCommand, TransitionResult } from '../domain/payout';
 import type { PayoutStatus } from '../domain/lifecycle';
+import { ledgerCopyClauses, updateExpressionOf, type UpdateClauses } from './ledger-copy';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import { DEDUP_SK, PAYOUT_SK, dedupPk, payoutPk, tenantStatusGsiPk, waitingIndexKeys } from './payout-items';
 import { ActionKeyTakenError, lockRefused } from './action-keys';
@@ -143,12 +144,29 @@ async function planApplied(
   options: TransitionOptions,
 ): Promise<PlannedWrite> {
   const next = nextPayout(payout, cmd, to);
+  const journal = {
+    ledgerTable: repo.ledgerTable,
+    tenantId: payout.tenantId,
+    payoutId: payout.payoutId,
+    currency: payout.currency,
+    version: next.version,
+    event: cmd.event,
+    postings: postingsFor({
+      from: payout.status,
+      to,
+      amountMinor: payout.amountMinor,
+      ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
+    }),
+    recordedAt: cmd.recordedAt,
+    sourceRef: cmd.sourceRef,
+  };
   const items: TransactItem[] = [
     {
       Update: {
         TableName: repo.payoutsTable,
         Key: { pk: payoutPk(payout.payoutId), sk: PAYOUT_SK },
-        ...transitionUpdate(payout, next),
+        // The journal's copy rides in this Update: a second operation on the item would fail the transaction.
+        ...transitionUpdate(payout, next, ledgerCopyClauses(journal)),
       },
     },
     repo.timelinePut({ ...timelineFields(payout, cmd), outcome: 'applied', to }),
@@ -162,25 +180,7 @@ async function planApplied(
     refIndex = items.length;
     items.push(referenceIndexPut(repo, payout, next.providerReference));
   }
-  const postings = postingsFor({
-    from: payout.status,
-    to,
-    amountMinor: payout.amountMinor,
-    ...(next.feeMinor === undefined ? {} : { feeMinor: next.feeMinor }),
-  });
-  items.push(
-    ...journalWrites({
-      ledgerTable: repo.ledgerTable,
-      tenantId: payout.tenantId,
-      payoutId: payout.payoutId,
-      currency: payout.currency,
-      version: next.version,
-      event: cmd.event,
-      postings,
-      recordedAt: cmd.recordedAt,
-      sourceRef: cmd.sourceRef,
-    }),
-  );
+  items.push(...journalWrites(journal));
   return { items, result: { kind: 'applied', payout: next, from: payout.status, to }, refIndex, auditIndex };
 }
 
@@ -317,6 +317,7 @@ async function referenceRejection(
 function transitionUpdate(
   payout: Payout,
   next: Payout,
+  ledgerCopy: UpdateClauses,
 ): {
   UpdateExpression: string;
   ConditionExpression: string;
@@ -352,9 +353,10 @@ function transitionUpdate(
     values[':gsi3pk'] = awaiting.gsi3pk;
     values[':gsi3sk'] = awaiting.gsi3sk;
   }
-  const removes = awaiting === undefined ? ' REMOVE gsi3pk, gsi3sk' : '';
+  const removes = awaiting === undefined ? ['gsi3pk', 'gsi3sk'] : [];
+  Object.assign(values, ledgerCopy.values);
   return {
-    UpdateExpression: `SET ${sets.join(', ')}${removes}`,
+    UpdateExpression: updateExpressionOf([...sets, ...ledgerCopy.sets], [...removes, ...ledgerCopy.removes]),
     ConditionExpression: condition.ConditionExpression,
     ExpressionAttributeNames: condition.ExpressionAttributeNames,
     ExpressionAttributeValues: values,

@@ -9,6 +9,7 @@ import type { HoldOwner } from '../domain/compliance/contract';
 import { AuditTrail } from './audit-trail';
 import { cancellationCodes, hasTransactionConflict, itemConditionFailed, jitterSleep } from './dynamo-errors';
 import { holdQueuePut, listOpenHolds, type OpenHoldsPage } from './hold-queue';
+import { ledgerCopyAtCreation } from './ledger-copy';
 import { journalWrites, type TransactItem } from './ledger-writes';
 import {
   DESTINATION_SK,
@@ -56,6 +57,8 @@ import { listPayouts, listTimeline, type PayoutListQuery, type PayoutPage } from
  *                    in-flight writes do not all land on one index partition. Projection INCLUDE
  *                    of what sweepDecision needs. exceptionOwner and reconciledAt are UpdateItems of
  *                    their own attribute and never touch these keys.
+ *                    ledgerEntries: a copy of the payout's journal entries, appended in each entry's
+ *                    own transaction, for reconciliation's day reads (ledger-copy.ts).
  *   destination      pk PAYOUT#<payoutId>               sk PAYOUT#DESTINATION
  *                    The unmasked account fields, kept apart from the payout item so that every read
  *                    path that shows or logs a payout (GET, list, timeline, audit) never loads them;
@@ -158,6 +161,17 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
    */
   private creationItems(input: NewPayout): TransactItem[] {
     const { payout } = input;
+    const journal = {
+      ledgerTable: this.ledgerTable,
+      tenantId: payout.tenantId,
+      payoutId: payout.payoutId,
+      currency: payout.currency,
+      version: payout.version,
+      event: 'created',
+      postings: postingsFor({ from: 'new', to: payout.status, amountMinor: payout.amountMinor }),
+      recordedAt: payout.createdAt,
+      sourceRef: input.requestId,
+    };
     return [
       {
         Put: {
@@ -178,7 +192,8 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
       {
         Put: {
           TableName: this.payoutsTable,
-          Item: payoutItem(payout),
+          // The journal's copy starts here, complete (ledger-copy.ts): what reconciliation reads.
+          Item: { ...payoutItem(payout), ...ledgerCopyAtCreation(journal) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -201,17 +216,7 @@ export class PayoutsRepository implements PayoutsStore, PayoutCreationStore {
       }),
       // A new payout id has no chain yet: its first record needs no head read (and fails if one exists).
       ...this.audit.appendAfter(EMPTY_CHAIN, payoutCreatedEntry(payout, input.actor, input.requestId)).items,
-      ...journalWrites({
-        ledgerTable: this.ledgerTable,
-        tenantId: payout.tenantId,
-        payoutId: payout.payoutId,
-        currency: payout.currency,
-        version: payout.version,
-        event: 'created',
-        postings: postingsFor({ from: 'new', to: payout.status, amountMinor: payout.amountMinor }),
-        recordedAt: payout.createdAt,
-        sourceRef: input.requestId,
-      }),
+      ...journalWrites(journal),
       // The holds placed at create enter the owners' queue in the same write (hold-queue.ts).
       ...Object.values(payout.holds ?? {}).map((hold) => holdQueuePut(this.payoutsTable, payout, hold)),
     ];

@@ -90,6 +90,10 @@ export const RECON_DAY_INDEX_ATTRIBUTES = [
   'currency',
   'createdAt',
   'lastEventAt',
+  // The payout's copy of its journal entries and its marker (adapters/ledger-copy.ts): the ledger
+  // facts come from the index item, not from one journal Query per payout. Bounded to a few KB.
+  'ledgerEntries',
+  'ledgerEntriesComplete',
 ] as const;
 
 /**

@@ -145,6 +145,9 @@ describe('DynamoDB tables', () => {
         'currency',
         'createdAt',
         'lastEventAt',
+        // issue 12: the journal's copy on the payout item and its marker (adapters/ledger-copy.ts).
+        'ledgerEntries',
+        'ledgerEntriesComplete',
       ],
     });
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { runEngine } from '../../functions/adapters/reconciliation/engine';
 import { journalWrites } from '../../functions/adapters/ledger-writes';
+import { ledgerCopyAtCreation, ledgerEntryCopy } from '../../functions/adapters/ledger-copy';
 import { payoutItem } from '../../functions/adapters/payout-items';
 import type { Payout } from '../../functions/domain/payout';
 import type { ReconPayout } from '../../functions/domain/reconciliation/matching-types';
@@ -38,20 +39,19 @@ function asPayout(p: ReconPayout): Payout {
   } as Payout;
 }
 
-const journalItem = (tables: HistoryTables, p: ReconPayout, version: number, recordedAt: string, fee: boolean) =>
-  journalWrites({
-    ledgerTable: tables.ledgerTable,
-    tenantId: 'tenant-h',
-    payoutId: p.payoutId,
-    currency: p.currency,
-    version,
-    event: fee ? 'paid' : 'submitted',
-    postings: fee
-      ? [{ from: 'in_transit', to: 'fees', amountMinor: p.feeMinor ?? 0 }]
-      : [{ from: 'available', to: 'in_transit', amountMinor: p.amountMinor }],
-    recordedAt,
-    sourceRef: `seed:${p.payoutId}:${version}`,
-  })[0]!.Put!.Item!;
+const journalInput = (tables: HistoryTables, p: ReconPayout, version: number, recordedAt: string, fee: boolean) => ({
+  ledgerTable: tables.ledgerTable,
+  tenantId: 'tenant-h',
+  payoutId: p.payoutId,
+  currency: p.currency,
+  version,
+  event: fee ? 'paid' : 'submitted',
+  postings: fee
+    ? [{ from: 'in_transit', to: 'fees', amountMinor: p.feeMinor ?? 0 } as const]
+    : [{ from: 'available', to: 'in_transit', amountMinor: p.amountMinor } as const],
+  recordedAt,
+  sourceRef: `seed:${p.payoutId}:${version}`,
+});
 
 /** The payouts of `days` × `perDay` (ids numbered across days), each day's list in order. */
 export function historyPayouts(days: readonly string[], perDay: number): ReconPayout[][] {
@@ -63,20 +63,31 @@ export function historyPayouts(days: readonly string[], perDay: number): ReconPa
   );
 }
 
+/**
+ * Writes the history. With `ledgerCopy` (the default) each payout item carries the copy of its
+ * journal entries the writers now put there in the entries' own transactions (ledger-copy.ts); without
+ * it the items are as written before the copy existed, and reconciliation Queries their journals.
+ */
 export async function seedHistory(
   client: DynamoDBDocumentClient,
   tables: HistoryTables,
   byDay: readonly ReconPayout[][],
   settleEvery = 4,
+  options: { ledgerCopy?: boolean } = {},
 ): Promise<void> {
   const writes: { table: string; item: Record<string, unknown> }[] = [];
   byDay.flat().forEach((p, n) => {
-    writes.push({ table: tables.payoutsTable, item: payoutItem(asPayout(p)) });
-    writes.push({ table: tables.ledgerTable, item: journalItem(tables, p, 1, p.createdAt, false) });
+    const entries = [journalInput(tables, p, 1, p.createdAt, false)];
     if (n % settleEvery === 0) {
       const nextDay = new Date(Date.parse(p.createdAt) + 86_400_000).toISOString();
-      writes.push({ table: tables.ledgerTable, item: journalItem(tables, p, 2, nextDay, true) });
+      entries.push(journalInput(tables, p, 2, nextDay, true));
     }
+    const copy =
+      options.ledgerCopy === false
+        ? {}
+        : { ...ledgerCopyAtCreation(entries[0]!), ledgerEntries: entries.map(ledgerEntryCopy) };
+    writes.push({ table: tables.payoutsTable, item: { ...payoutItem(asPayout(p)), ...copy } });
+    for (const entry of entries) writes.push({ table: tables.ledgerTable, item: journalWrites(entry)[0]!.Put!.Item! });
   });
   const batches: (typeof writes)[] = [];
   for (let i = 0; i < writes.length; i += BATCH_WRITE_ITEMS_MAX)

@@ -1,6 +1,7 @@
 import { BatchGetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Payout } from '../../domain/payout';
 import { ledgerFactOf, type LedgerFact, type ReconPayout } from '../../domain/reconciliation/matching-types';
+import { ledgerCopyOf } from '../ledger-copy';
 import { PAYOUT_SK, payoutFromItem, payoutPk } from '../payout-items';
 import { queryJournalsOf, queryPayoutsOfDay } from './day-reads';
 
@@ -10,7 +11,8 @@ import { queryJournalsOf, queryPayoutsOfDay } from './day-reads';
  *
  * `day_index` (the default) reads only the day: its payouts by Query on the sparse day index
  * (gsi4, `DAY#<date>#<shard>`, written in the creation transaction), and the journal entries of
- * exactly those payouts (day-reads.ts). `scan` is the earlier filtered Scan of both tables, linear
+ * exactly those payouts: from the copy each payout item carries (ledger-copy.ts), or, for an item
+ * without a complete copy, by a Query of its journal partition (day-reads.ts). `scan` is the earlier filtered Scan of both tables, linear
  * in the history: kept for a table whose payouts predate the index until they are backfilled
  * (docs/finance.md, "Reading one day"), and as the reference the day path is tested against.
  */
@@ -79,12 +81,35 @@ export interface ReconciliationPayouts {
   markReconciled(payoutIds: readonly string[], reconciledAt: string): Promise<void>;
 }
 
+/**
+ * The ledger's side of one day, split as the day index items are read: the facts of payouts whose
+ * item carries a complete copy of their journal (ledger-copy.ts), and the ids of the others (written
+ * before the copy existed, or past its bound), whose journal partitions are still Queried.
+ */
+export interface DayLedger {
+  readonly facts: LedgerFact[];
+  readonly journalIds: string[];
+}
+
+/** Adds the ledger's view of one payout item to `day`: from its copy, or its id for a journal Query. */
+export function addLedgerOf(day: DayLedger, item: Record<string, unknown>, fromIso: string): void {
+  const payoutId = String(item['payoutId']);
+  const copy = ledgerCopyOf(item);
+  if (copy === undefined) {
+    day.journalIds.push(payoutId);
+    return;
+  }
+  // The journal Query's filter (day-reads.ts queryJournalsOf): entries recorded from the window's start on.
+  for (const entry of copy) if (entry.recordedAt >= fromIso) day.facts.push(ledgerFactOf(payoutId, entry.postings));
+}
+
 export class ReconciliationPayoutsSource implements ReconciliationPayouts {
   /**
-   * The ids payoutsCreatedIn streamed, per window: the day's journal partitions to read. Held in
-   * memory (a 1M-payout night: about 60 MB of short strings), dropped once the ledger is read.
+   * The ledger of the days payoutsCreatedIn streamed, per window, dropped once the ledger is read.
+   * Held in memory in place of the id list this held before: a 1M-payout night with ~2 entries in
+   * the window each is ~2M small facts (~110 MB) beside the ids' 60 MB, inside the run's memory.
    */
-  private readonly dayIds = new Map<string, string[]>();
+  private readonly dayLedgers = new Map<string, DayLedger>();
 
   constructor(
     private readonly options: {
@@ -101,30 +126,31 @@ export class ReconciliationPayoutsSource implements ReconciliationPayouts {
 
   async *payoutsCreatedIn(window: DayWindow): AsyncIterable<ReconPayout> {
     if (this.readMode === 'scan') return yield* this.scanPayoutsCreatedIn(window);
-    const ids: string[] = [];
-    this.dayIds.set(window.fromIso, ids);
+    const day: DayLedger = { facts: [], journalIds: [] };
+    this.dayLedgers.set(window.fromIso, day);
     for await (const item of queryPayoutsOfDay(this.options.client, this.options.payoutsTable, window)) {
-      const payout = reconPayoutOf(payoutFromItem(item));
-      ids.push(payout.payoutId);
-      yield payout;
+      addLedgerOf(day, item, window.fromIso);
+      yield reconPayoutOf(payoutFromItem(item));
     }
   }
 
   /**
    * Journal entries recorded from the start of the window on, of the window's payouts (the engine
-   * folds only theirs). Day path: the engine streams the payouts first, so their ids are known; a
-   * caller that reads the ledger first gets the ids from a read of the day index of its own.
+   * folds only theirs). Day path: the engine streams the payouts first, and their items carry the
+   * copy of their journal, so most facts are already in memory; only payouts without a complete copy
+   * cost a journal Query. A caller that reads the ledger first reads the day index of its own.
    */
   async *ledgerFactsFrom(window: DayWindow): AsyncIterable<LedgerFact> {
     if (this.readMode === 'scan') return yield* this.scanLedgerFactsFrom(window);
-    let ids = this.dayIds.get(window.fromIso);
-    this.dayIds.delete(window.fromIso);
-    if (ids === undefined) {
-      ids = [];
+    let day = this.dayLedgers.get(window.fromIso);
+    this.dayLedgers.delete(window.fromIso);
+    if (day === undefined) {
+      day = { facts: [], journalIds: [] };
       for await (const item of queryPayoutsOfDay(this.options.client, this.options.payoutsTable, window))
-        ids.push(String(item['payoutId']));
+        addLedgerOf(day, item, window.fromIso);
     }
-    const journals = queryJournalsOf(this.options.client, this.options.ledgerTable, ids, window.fromIso);
+    yield* day.facts;
+    const journals = queryJournalsOf(this.options.client, this.options.ledgerTable, day.journalIds, window.fromIso);
     for await (const item of journals) yield journalFactOf(item);
   }
 

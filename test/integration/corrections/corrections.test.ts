@@ -30,6 +30,10 @@ import { httpHandler } from '../../../functions/http/http-handler';
 import { CORRECTION_ID_PREFIX } from '../../../functions/shared/ids';
 import { CORRECTIONS_IDEMPOTENCY_KEY_PREFIX } from '../../../functions/shared/names';
 import { startEmulators, type StartedEmulators } from '../../support/emulators';
+import { copyOf, journalEntriesOf, payoutItemOf } from '../../support/ledger-copy-check';
+import { queryJournalsOf } from '../../../functions/adapters/reconciliation/day-reads';
+import { dayWindow, ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
+import { ledgerFactOf, type LedgerFact } from '../../../functions/domain/reconciliation/matching-types';
 import { samplePayout, scanAll } from '../payouts/helpers';
 import { harness, sandboxEvent } from './../webhooks/harness';
 
@@ -335,6 +339,45 @@ describe('a status correction: proposed, approved by a second operator, applied 
       to: 'pending',
       source: 'operator',
     });
+  });
+
+  it("a correction's entry joins the journal's copy on the payout item, and reconciliation reads it from there", async () => {
+    const client = emulators.clients.documentClient;
+    const [payoutsTable, ledgerTable] = [emulators.env['PAYOUTS_TABLE']!, emulators.env['LEDGER_TABLE']!];
+    const corrected = await pendingPayout();
+    const adjusted = await pendingPayout();
+    const proposals = [
+      await propose(ALICE, corrected.payoutId, MARK_PAID),
+      await propose(ALICE, adjusted.payoutId, {
+        kind: 'ledger_adjustment',
+        postings: [
+          { account: 'fees', currency: 'EUR', amount: 40 },
+          { account: 'available', currency: 'EUR', amount: -40 },
+        ],
+        reason: 'Provider fee not booked',
+        evidence: { type: 'url', reference: 'https://provider.example/invoices/8813' },
+      }),
+    ];
+    for (const proposed of proposals) expect((await approve(CAROL, proposed.body['correction_id'])).status).toBe(200);
+    const ids = [corrected.payoutId, adjusted.payoutId];
+    for (const payoutId of ids) {
+      const item = await payoutItemOf(client, payoutsTable, payoutId);
+      const journal = await journalEntriesOf(client, ledgerTable, payoutId);
+      expect(journal.map((entry) => entry.entryId).at(-1)).toMatch(/^ENTRY#\d{6}#(status_corrected|ledger_adjusted)$/);
+      expect(item['ledgerEntriesComplete']).toBe(true);
+      expect(copyOf(item)).toEqual(journal);
+    }
+    const window = dayWindow(corrected.createdAt.slice(0, 10));
+    const source = new ReconciliationPayoutsSource({ client, payoutsTable, ledgerTable });
+    for await (const _ of source.payoutsCreatedIn(window));
+    const fromItems: LedgerFact[] = [];
+    for await (const fact of source.ledgerFactsFrom(window)) if (ids.includes(fact.payoutId)) fromItems.push(fact);
+    const fromJournal: LedgerFact[] = [];
+    for await (const item of queryJournalsOf(client, ledgerTable, ids, window.fromIso))
+      fromJournal.push(ledgerFactOf(String(item['payoutId']), item['postings'] as never));
+    const order = (facts: LedgerFact[]) => facts.map((f) => JSON.stringify(f)).sort();
+    expect(order(fromItems)).toEqual(order(fromJournal));
+    expect(fromItems).toContainEqual({ payoutId: adjusted.payoutId, sentMinor: 0, feeMinor: 40 });
   });
 
   it('a rejection needs a reason, changes only the record and is audited', async () => {

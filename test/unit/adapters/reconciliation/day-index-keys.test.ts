@@ -52,10 +52,12 @@ describe('reconciliation day index keys', () => {
     expect(reconDayShardOf(base.payoutId)).toBe(reconDayShardOf(base.payoutId));
   });
 
-  it('the payout item carries the keys, and payoutFromItem drops them', () => {
+  it('the payout item carries the keys, and payoutFromItem drops them and the journal copy', () => {
     const item = payoutItem(base);
     expect(item).toMatchObject(reconDayIndexKeys(base));
     expect(payoutFromItem(item)).toEqual(base);
+    const withCopy = { ...item, ledgerEntries: [], ledgerEntriesComplete: true };
+    expect(payoutFromItem(withCopy)).toEqual(base);
   });
 
   it('reconPayoutOf reads only attributes the gsi4 projection holds, and maps a projected item as a whole one', () => {
