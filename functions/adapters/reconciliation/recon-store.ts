@@ -48,10 +48,13 @@ const LAKE_SOURCES: Record<ReconLakeTable, string> = {
  */
 export const DUCKDB_MEMORY_LIMIT_MB = 256;
 /**
- * The ordered COPY of reconciliation.csv (1M lines of ~280 bytes, sorted into export order) ran out
- * of memory at 256 MB even on one thread; it gets this much while it writes.
+ * The ordered COPY of reconciliation.csv (1M lines, sorted into export order) ran out of memory at
+ * 256 MB even on one thread, and at 640 MB once the rows carried batch_id and sender_batch_id
+ * (`npx tsx bench/reconcile.ts --sizes 1000000`: "Out of Memory Error … 610.0 MiB/610.3 MiB used").
+ * At 1024 MB the same bench passes with 1.3 GB peak RSS, inside the reconcile function's 2048 MB
+ * (lib/function-sizes.ts); it gets this much only while it writes.
  */
-export const DUCKDB_COPY_MEMORY_LIMIT_MB = 640;
+export const DUCKDB_COPY_MEMORY_LIMIT_MB = 1024;
 /** Payout ids per lookupPayouts call: bounds what one call holds, whatever the report names. */
 export const LOOKUP_IDS_PER_CALL = 1_000;
 /** Payout ids per onMatched call for the rows SQL agreed. */
