@@ -148,7 +148,7 @@ export function parseCorridorMatrix(raw: unknown): CorridorMatrix {
 
 export class CorridorError extends DomainError {
   constructor(
-    code: 'corridor_not_enabled' | 'corridor_policy_gated',
+    code: 'corridor_not_enabled' | 'corridor_policy_gated' | 'corridor_requirements_not_batchable',
     category: 'terminal' | 'human_action_required',
     message: string,
   ) {
@@ -179,6 +179,25 @@ export function enabledCorridor(matrix: CorridorMatrix, country: string, currenc
     );
   }
   throw new CorridorError('corridor_not_enabled', 'terminal', `corridor ${key} is not enabled (see GET /corridors)`);
+}
+
+/**
+ * The corridor a batch item may be paid through: an enabled one that asks nothing of the recipient.
+ * A batch item has no recipient record (docs/batches.md), so it meets no onboarding requirement and
+ * carries no tax form: paying it through a corridor whose policy asks for either would let funds move
+ * past a gate a single payout is held at. Refused instead, per item, until batch items carry holds.
+ */
+export function batchableCorridor(matrix: CorridorMatrix, country: string, currency: string, method: string): Corridor {
+  const corridor = enabledCorridor(matrix, country, currency, method);
+  const requirements = corridor.requirements;
+  const asked = [...(requirements?.onboarding ?? []), ...(requirements?.tax_form === 'required' ? ['tax_form'] : [])];
+  if (asked.length === 0) return corridor;
+  throw new CorridorError(
+    'corridor_requirements_not_batchable',
+    'human_action_required',
+    `corridor ${corridorKey(country, currency, method)} asks the recipient for ${asked.join(', ')}, which a batch ` +
+      'item cannot show: pay this recipient with POST /payouts, which holds the payout until they are met',
+  );
 }
 
 /**

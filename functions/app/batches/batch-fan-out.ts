@@ -5,7 +5,7 @@ import type { SubmissionMessage } from '../../adapters/submission-queue';
 import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
 import { failureSourceOfRejection, openBatchGroup } from '../../domain/batches/batch-exceptions';
 import { batchItemIdempotencyKey } from '../../domain/batches/batch-identity';
-import { enabledCorridor, validateDestination, type CorridorMatrix } from '../../domain/corridors';
+import { batchableCorridor, validateDestination, type CorridorMatrix } from '../../domain/corridors';
 import { DomainError } from '../../domain/domain-error';
 import type { Payout } from '../../domain/payout';
 import { maskDestination, type Destination } from '../../domain/recipient';
@@ -21,8 +21,8 @@ import { chunkItemsFromObject, type BatchItemObjectsPort } from './batch-items-o
  * identity, so a redelivered chunk meets the key lock and finds the payout it already created
  * (`exists`), re-queues its submission if it is still `submitted`, and never creates a second one.
  *
- * Per-item business failures (corridor not enabled or policy-gated, account fields the corridor
- * refuses) reject that item alone, with its code, category and message on the item; the rest of
+ * Per-item business failures (corridor not enabled or policy-gated, a corridor whose policy asks the
+ * recipient for a tax form or onboarding, account fields the corridor refuses) reject that item alone, with its code, category and message on the item; the rest of
  * the batch proceeds. Anything else (throttling, a timeout) throws: the chunk is redelivered.
  *
  * A rejected item is counted into its batch's group exception for its failure source
@@ -179,7 +179,7 @@ async function checkItem(
   if (item.state !== 'received') return 'skipped';
   try {
     const { country, method, ...fields } = item.destination;
-    const corridor = enabledCorridor(deps.corridors, country!, item.currency, method!);
+    const corridor = batchableCorridor(deps.corridors, country!, item.currency, method!);
     const destination = validateDestination(
       corridor,
       country!,

@@ -46,6 +46,8 @@ const REJECTION_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   // The corridor matrix is ours: an item to a corridor we have not enabled waits on our configuration.
   corridor_not_enabled: 'platform',
   corridor_policy_gated: 'compliance',
+  // A corridor whose policy asks for a tax form or onboarding: compliance's gate, which a batch item cannot pass.
+  corridor_requirements_not_batchable: 'compliance',
   // The identity already names a payout of another amount: ops tells the tenant which one.
   batch_item_identity_reused: 'platform',
   item_write_refused: 'platform',

@@ -110,12 +110,15 @@ describe('POST /batches → fan-out → item-level truth', () => {
       destination: { country: 'IN', method: 'imps', account_number: '1234567890', ifsc: 'HDFC0000001' },
     });
     const disabled = item({ currency: 'JPY', amount: 5_000, destination: { country: 'JP', method: 'zengin' } });
-    const accepted = await postBatch(h, { sender_batch_id: 'payroll-1', items: [...good, gated, disabled] });
+    // IT/EUR/sepa asks for a tax form (config/corridors.json): a batch item, which has no recipient record to
+    // carry one, is refused rather than paid past the gate a single payout is held at.
+    const taxed = item({ destination: { country: 'IT', method: 'sepa', iban: 'IT60X0542811101000000123456' } });
+    const accepted = await postBatch(h, { sender_batch_id: 'payroll-1', items: [...good, gated, disabled, taxed] });
     expect(accepted.statusCode).toBe(202);
     expect(accepted.body).toMatchObject({
       status: 'received',
-      item_count: 4,
-      counts: { received: 4 },
+      item_count: 5,
+      counts: { received: 5 },
       approval: { status: 'pending' },
     });
     const batchId = accepted.body.batch_id as string;
@@ -147,9 +150,9 @@ describe('POST /batches → fan-out → item-level truth', () => {
 
     const batch = await getBatch(batchId);
     expect(batch.statusCode).toBe(200);
-    expect(batch.body).toMatchObject({ status: 'processing', counts: { submitted: 2, rejected: 2 } });
+    expect(batch.body).toMatchObject({ status: 'processing', counts: { submitted: 2, rejected: 3 } });
     expect(batch.body.totals).toEqual([
-      { currency: 'EUR', amount: 25_000, item_count: 2 },
+      { currency: 'EUR', amount: 37_500, item_count: 3 },
       { currency: 'INR', amount: 50_000, item_count: 1 },
       { currency: 'JPY', amount: 5_000, item_count: 1 },
     ]);
@@ -158,6 +161,7 @@ describe('POST /batches → fan-out → item-level truth', () => {
       [
         [gated['sender_item_id'], 'corridor_policy_gated', 'human_action_required'],
         [disabled['sender_item_id'], 'corridor_not_enabled', 'terminal'],
+        [taxed['sender_item_id'], 'corridor_requirements_not_batchable', 'human_action_required'],
       ].sort(),
     );
   });

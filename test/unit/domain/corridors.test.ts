@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import raw from '../../../config/corridors.json';
 import {
+  batchableCorridor,
   CORE_CORRIDOR_CLAIMS,
   corridorMatrixSchema,
   parseCorridorMatrix,
@@ -150,5 +151,44 @@ describe('the shipped corridor matrix (config/corridors.json)', () => {
       corridors: raw.corridors.map((c, i) => (i === 0 ? { ...c, evidence: [] } : c)),
     };
     expect(() => parseCorridorMatrix(stripped)).toThrow(/enabled corridor US\/USD\/ach has no evidence/);
+  });
+});
+
+describe('batchableCorridor: a batch item has no recipient record, so a corridor that asks for one is refused', () => {
+  const requirementsOf = (onboarding: string[], taxForm: 'required' | 'not_required') =>
+    parseCorridorMatrix(matrixOf({ ...enabled, requirements: { onboarding, tax_form: taxForm } }));
+  it.each([
+    ['nothing asked', [], 'not_required', undefined],
+    ['a tax form', [], 'required', 'tax_form'],
+    ['a date of birth', ['date_of_birth'], 'not_required', 'date_of_birth'],
+    ['both', ['date_of_birth'], 'required', 'date_of_birth, tax_form'],
+  ] as const)('%s', (_case, onboarding, taxForm, asked) => {
+    const matrix = requirementsOf([...onboarding], taxForm);
+    const pay = () => batchableCorridor(matrix, 'GB', 'GBP', 'faster_payments');
+    if (asked === undefined) expect(pay().country).toBe('GB');
+    else
+      expect(pay).toThrow(
+        expect.objectContaining({
+          code: 'corridor_requirements_not_batchable',
+          category: 'human_action_required',
+          message: expect.stringContaining(`asks the recipient for ${asked}`),
+        }),
+      );
+  });
+
+  it('the shipped IT/EUR/sepa (a tax form) is refused; DE/EUR/sepa is batchable', () => {
+    const shipped = parseCorridorMatrix(raw);
+    expect(() => batchableCorridor(shipped, 'IT', 'EUR', 'sepa')).toThrow(/tax_form/);
+    expect(batchableCorridor(shipped, 'DE', 'EUR', 'sepa').provider).toBe('sandbox');
+  });
+
+  it('refuses as enabledCorridor does first: policy-gated and unlisted corridors keep their own codes', () => {
+    const shipped = parseCorridorMatrix(raw);
+    expect(() => batchableCorridor(shipped, 'IN', 'INR', 'imps')).toThrow(
+      expect.objectContaining({ code: 'corridor_policy_gated' }),
+    );
+    expect(() => batchableCorridor(shipped, 'JP', 'JPY', 'zengin')).toThrow(
+      expect.objectContaining({ code: 'corridor_not_enabled' }),
+    );
   });
 });

@@ -16,6 +16,7 @@ describe('batch group exceptions', () => {
     ['destination_field_unknown', 'destination.sort_code', 'recipient'],
     ['corridor_not_enabled', undefined, 'platform'],
     ['corridor_policy_gated', undefined, 'compliance'],
+    ['corridor_requirements_not_batchable', undefined, 'compliance'],
     ['batch_item_identity_reused', undefined, 'platform'],
     ['item_write_refused', undefined, 'platform'],
     // A provider's code keeps its table's source.
