@@ -181,7 +181,7 @@ export const manifestSchema = z.object({
   ),
   inputs: z.array(
     z.object({
-      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings', 'audit_trail']),
+      role: z.enum(['provider_settlement_report', 'payouts', 'ledger_postings', 'audit_trail', 'holds_queue']),
       source: z.string(),
       key: z.string().optional(),
       etag: z.string().optional(),

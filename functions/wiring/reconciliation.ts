@@ -5,6 +5,7 @@ import { AuditTrail } from '../adapters/audit-trail';
 import { ExceptionsRepository } from '../adapters/exceptions-repository';
 import { payoutExceptionOwnerUpdater } from '../adapters/payout-exception-owner';
 import { ExportStore } from '../adapters/reconciliation/export-store';
+import { HeldPayoutsSource } from '../adapters/reconciliation/held-payouts-source';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaDayEngine } from '../adapters/reconciliation/athena-day';
 import { AthenaQueryRunner } from '../adapters/reconciliation/athena-runner';
@@ -45,6 +46,7 @@ export function reconciliationDependencies(): RunDependencies {
     }),
     audit: new AuditSearch(client, auditTable),
     auditTable,
+    heldPayouts: new HeldPayoutsSource({ client, payoutsTable }),
     store: new ExportStore({
       client: s3Client(),
       evidenceBucket,

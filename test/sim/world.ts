@@ -432,6 +432,7 @@ export class World {
         ledgerTable: 'sim-ledger',
         audit: new InMemoryAuditTrail(this.audit, gate),
         auditTable: 'sim-audit',
+        heldPayouts: payouts,
         now: () => new Date(this.clockMs),
         timeZone: 'UTC',
         newRunId: () => `run_sim_${date}_${this.runs.length + 1}`,

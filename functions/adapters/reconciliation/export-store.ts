@@ -14,7 +14,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
  *   EVIDENCE_BUCKET  provider-reports/<provider>/date=YYYY-MM-DD/settlement.csv   what the engine read, versioned
  *                    provider-reports/<provider>/date=YYYY-MM-DD/<raw name>        the provider's own format
  *                    provider-deliveries/<provider>/date=YYYY-MM-DD/<raw name>     where a provider's report lands
- *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,audit.jsonl,manifest.json}
+ *   EXPORTS_BUCKET   exports/date=YYYY-MM-DD/{reconciliation.csv,exceptions.csv,summary.json,audit.jsonl,held-payouts.csv,manifest.json}
  *                    staging/date=YYYY-MM-DD/run=<runId>/…                         a run's files before publication
  *
  * Publication replaces an export as a whole: files are uploaded under the run's staging prefix
@@ -32,6 +32,8 @@ export const providerReportKey = (provider: string, date: string, fileName: stri
 export const MANIFEST_NAME = 'manifest.json';
 /** The day's audit trail, one canonical JSON record a line (docs/audit.md, docs/finance.md). */
 export const AUDIT_EXPORT_NAME = 'audit.jsonl';
+/** The payouts held before funds move at the end of the day (issue 15; domain/reconciliation/held-payouts.ts). */
+export const HELD_PAYOUTS_EXPORT_NAME = 'held-payouts.csv';
 
 export interface LocalFile {
   readonly name: string;

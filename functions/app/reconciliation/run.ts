@@ -22,8 +22,11 @@ import {
 } from './provider-reports';
 import { concatExports, ndjsonOnce, splitPayoutsByProvider } from './provider-days';
 import type { AthenaDayEngine } from '../../adapters/reconciliation/athena-day';
+import type { HeldPayoutsReader } from '../../adapters/reconciliation/held-payouts-source';
+import { heldPayoutRows, heldPayoutsAsOf, heldPayoutsCsv } from '../../domain/reconciliation/held-payouts';
 import {
   AUDIT_EXPORT_NAME,
+  HELD_PAYOUTS_EXPORT_NAME,
   MANIFEST_NAME,
   type ExportPublisher,
   type ExportStore,
@@ -44,7 +47,8 @@ import type { RunRecord, RunRecorder, RunsRepository } from '../../adapters/reco
  *   (manifest last) → set reconciledAt → record "succeeded" and the last success. The day's audit
  *   trail (UTC day D, every record whose `at` falls in it) is exported beside the files as
  *   audit.jsonl, with its SHA-256 in the manifest; records never change, so a re-run writes the
- *   same bytes.
+ *   same bytes. The payouts held before funds move (held-payouts.csv, issue 15) are read from the
+ *   holds queue and published with them, as of the end of the day (domain/reconciliation/held-payouts.ts).
  * A malformed report fails the run before any exception or file is written (the engine parses the
  * whole report first), opens one `report_malformed` exception naming the line, records "failed",
  * and rethrows so the invocation fails and is retried; the published export is left as it was.
@@ -73,6 +77,8 @@ export interface RunPorts {
   /** The audit trail's day reader (audit.jsonl) and its table, named in the manifest's inputs. */
   readonly audit: Pick<AuditSearch, 'dayRecords'>;
   readonly auditTable: string;
+  /** The "before funds move" queue (held-payouts.csv); its table is the payouts table. */
+  readonly heldPayouts: HeldPayoutsReader;
   /** Wall clock, injected: for run bookkeeping and the date rule, never in the exported files. */
   now(): Date;
   /** RECONCILE_TIMEZONE: where "today" is, for the date rule. */
@@ -102,6 +108,7 @@ const CONTENT_TYPES: Record<string, string> = {
   'exceptions.csv': 'text/csv; charset=utf-8',
   'summary.json': 'application/json',
   [AUDIT_EXPORT_NAME]: 'application/x-ndjson; charset=utf-8',
+  [HELD_PAYOUTS_EXPORT_NAME]: 'text/csv; charset=utf-8',
 };
 
 export type { QueuedRunRequest } from '../../adapters/reconciliation/requests-queue';
@@ -122,7 +129,8 @@ export async function runReconciliation(
     run.reportEtag = reports[0]?.evidence?.etag;
     const day = await matchDay(deps, { date, runId: run.runId, work, reports, absent }, failing);
     const audit = await writeAuditExport(deps, date, join(work, AUDIT_EXPORT_NAME));
-    await publishExports(deps, { date, runId: run.runId }, day, audit);
+    const held = await writeHeldPayoutsExport(deps, date, join(work, HELD_PAYOUTS_EXPORT_NAME));
+    await publishExports(deps, { date, runId: run.runId }, day, [audit, held]);
     const finished = succeeded(run, day, deps.now().toISOString());
     await deps.runs.finish(finished);
     return finished;
@@ -337,9 +345,9 @@ async function publishExports(
   deps: RunPorts,
   { date, runId }: { date: string; runId: string },
   day: MatchedDay,
-  audit: Awaited<ReturnType<typeof writeAuditExport>>,
+  [audit, held]: [Awaited<ReturnType<typeof writeAuditExport>>, Awaited<ReturnType<typeof writeHeldPayoutsExport>>],
 ): Promise<void> {
-  const written = [...day.files, audit];
+  const written = [...day.files, audit, held];
   const files: LocalFile[] = written.map((f) => ({ name: f.name, path: f.path, contentType: CONTENT_TYPES[f.name]! }));
   const reported = day.providers.filter((p) => p.report.raw !== undefined);
   const manifest = manifestJson({
@@ -364,6 +372,9 @@ async function publishExports(
       { role: 'payouts', source: `dynamodb:${deps.payoutsTable}`, rows: day.payoutRows },
       { role: 'ledger_postings', source: `dynamodb:${deps.ledgerTable}`, rows: day.ledgerRows },
       { role: 'audit_trail', source: `dynamodb:${deps.auditTable}`, rows: audit.rows },
+      // The open holds kept (those opened by the day's end), not every entry read: one the queue gained
+      // after the day would change the manifest of a re-run whose files did not change.
+      { role: 'holds_queue', source: `dynamodb:${deps.payoutsTable}`, rows: held.rows },
     ],
   });
   await deps.store.stage(date, runId, files);
@@ -429,6 +440,20 @@ async function writeAuditExport(deps: RunPorts, date: string, path: string) {
   const sink = new FileSink(path, { hash: true });
   for await (const record of deps.audit.dayRecords(date)) sink.write(auditJsonlLine(record));
   return { name: AUDIT_EXPORT_NAME, ...sink.close() };
+}
+
+/**
+ * held-payouts.csv: the open holds the queue finds now, kept if opened before the end of `date`,
+ * sorted and aged as of that instant, so a re-run against the same holds writes the same bytes.
+ */
+async function writeHeldPayoutsExport(deps: RunPorts, date: string, path: string) {
+  const entries = [];
+  for await (const entry of deps.heldPayouts.openHolds()) entries.push(entry);
+  const asOf = heldPayoutsAsOf(date);
+  const rows = heldPayoutRows(entries, asOf);
+  const sink = new FileSink(path, { hash: true });
+  sink.write(heldPayoutsCsv(rows, asOf), rows.length);
+  return { name: HELD_PAYOUTS_EXPORT_NAME, ...sink.close() };
 }
 
 function errorOf(error: unknown): NonNullable<RunRecord['error']> {

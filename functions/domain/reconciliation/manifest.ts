@@ -11,8 +11,10 @@ export const GENERATOR = 'payout-platform/reconcile';
  * 1.3.0: the `failure_source` column at the end of reconciliation.csv (an addition; nothing else moved).
  * 1.4.0: batches (issue 13): `payout_batch_id` and `sender_batch_id` at the end of reconciliation.csv,
  * the `batch_item_status_mismatch` category, and summary.json's `batches` (additions; nothing else moved).
+ * 1.5.0: held-payouts.csv (issue 15), the payouts held before funds move at the end of the day, and its
+ * `holds_queue` input (additions; the other files' bytes do not move).
  */
-export const GENERATOR_VERSION = '1.4.0';
+export const GENERATOR_VERSION = '1.5.0';
 
 export interface ManifestFile {
   readonly name: string;
@@ -22,7 +24,7 @@ export interface ManifestFile {
   readonly contentType: string;
 }
 export interface ManifestInput {
-  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings' | 'audit_trail';
+  readonly role: 'provider_settlement_report' | 'payouts' | 'ledger_postings' | 'audit_trail' | 'holds_queue';
   readonly source: string;
   readonly key?: string;
   readonly etag?: string;

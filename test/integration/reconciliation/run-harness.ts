@@ -3,6 +3,7 @@ import { AuditSearch } from '../../../functions/adapters/audit-search';
 import { AuditTrail } from '../../../functions/adapters/audit-trail';
 import { ExceptionsRepository } from '../../../functions/adapters/exceptions-repository';
 import { ExportStore } from '../../../functions/adapters/reconciliation/export-store';
+import { HeldPayoutsSource } from '../../../functions/adapters/reconciliation/held-payouts-source';
 import { ReconciliationPayoutsSource } from '../../../functions/adapters/reconciliation/payouts-source';
 import { RunsRepository } from '../../../functions/adapters/reconciliation/runs-repository';
 import type { RunDependencies } from '../../../functions/app/reconciliation/run';
@@ -34,6 +35,7 @@ export function runDependenciesOn(
     }),
     audit: new AuditSearch(client, env[ENV.auditTable]!),
     auditTable: env[ENV.auditTable]!,
+    heldPayouts: new HeldPayoutsSource({ client, payoutsTable: env[ENV.payoutsTable]! }),
     store: new ExportStore({
       client: emulators.clients.s3,
       evidenceBucket: env[ENV.evidenceBucket]!,

@@ -42,6 +42,8 @@ import {
 } from '../../../functions/adapters/reconciliation/payouts-source';
 import type { AwaitingCandidate } from '../../../functions/adapters/payout-awaiting-index';
 import type { HoldChange, PlaceResult, ReleaseResult } from '../../../functions/adapters/payout-holds';
+import { holdsView } from '../../../functions/domain/compliance/holds';
+import type { HeldPayoutEntry } from '../../../functions/domain/reconciliation/held-payouts';
 import type { Gate } from '../gate';
 import { ActionKeysState, checkLock, commitLock } from './action-keys';
 import { AuditState } from './audit';
@@ -131,6 +133,19 @@ export class InMemoryPayouts implements PayoutCreationStore, ReconciliationPayou
     private readonly gate: Gate,
     private readonly flaws: PayoutStoreFlaws = {},
   ) {}
+
+  /**
+   * The holds queue's view for held-payouts.csv (adapters/hold-queue.ts listOpenHolds keeps what this
+   * keeps): open holds of payouts before their provider call. No gate point, so the seeds' schedules
+   * are those they were before the file existed.
+   */
+  async *openHolds(): AsyncIterable<HeldPayoutEntry> {
+    for (const payout of this.state.payouts.values()) {
+      if (payout.status !== 'requires_approval' && payout.status !== 'submitted') continue;
+      if (payout.submissionClaimedAt !== undefined) continue;
+      for (const hold of holdsView(payout)) if (hold.releasedAt === undefined) yield { hold, payout };
+    }
+  }
 
   async createPayout(input: NewPayout): Promise<CreateResult> {
     const { payout } = input;

@@ -121,6 +121,7 @@ function ports(overrides: Partial<RunPorts>): RunPorts & { published: string[] }
     ledgerTable: 'ledger',
     audit: { dayRecords: async function* () {} },
     auditTable: 'audit',
+    heldPayouts: { openHolds: async function* () {} },
     now: () => new Date('2026-11-25T06:00:00.000Z'),
     timeZone: 'UTC',
     newRunId: () => 'run_athena_1',
@@ -135,7 +136,13 @@ describe('the run, without the athena engine', () => {
     const deps = ports({});
     const run = await runReconciliation(deps, DATE, 'schedule');
     expect(run.state).toBe('succeeded');
-    expect(deps.published).toEqual(['reconciliation.csv', 'exceptions.csv', 'summary.json', 'audit.jsonl']);
+    expect(deps.published).toEqual([
+      'reconciliation.csv',
+      'exceptions.csv',
+      'summary.json',
+      'audit.jsonl',
+      'held-payouts.csv',
+    ]);
     expect(readdirSync(deps.workRoot!)).toEqual([]);
   });
 });
