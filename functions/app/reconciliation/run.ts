@@ -23,7 +23,12 @@ import {
 import { concatExports, ndjsonOnce, splitPayoutsByProvider } from './provider-days';
 import type { AthenaDayEngine } from '../../adapters/reconciliation/athena-day';
 import type { HeldPayoutsReader } from '../../adapters/reconciliation/held-payouts-source';
-import { heldPayoutRows, heldPayoutsAsOf, heldPayoutsCsv } from '../../domain/reconciliation/held-payouts';
+import {
+  heldPayoutRows,
+  heldPayoutsAsOf,
+  heldPayoutsCsv,
+  type HeldPayoutEntry,
+} from '../../domain/reconciliation/held-payouts';
 import {
   AUDIT_EXPORT_NAME,
   HELD_PAYOUTS_EXPORT_NAME,
@@ -447,8 +452,13 @@ async function writeAuditExport(deps: RunPorts, date: string, path: string) {
  * sorted and aged as of that instant, so a re-run against the same holds writes the same bytes.
  */
 async function writeHeldPayoutsExport(deps: RunPorts, date: string, path: string) {
-  const entries = [];
-  for await (const entry of deps.heldPayouts.openHolds()) entries.push(entry);
+  const entries: HeldPayoutEntry[] = [];
+  // Only what a row needs is kept of each payout: a page re-reads whole payouts, and 100,000 open
+  // holds (the listing's cap) must not hold 100,000 payouts in memory.
+  for await (const { hold, payout } of deps.heldPayouts.openHolds()) {
+    const { tenantId, payoutId, amountMinor, currency, recipientId } = payout;
+    entries.push({ hold, payout: { tenantId, payoutId, amountMinor, currency, recipientId } });
+  }
   const asOf = heldPayoutsAsOf(date);
   const rows = heldPayoutRows(entries, asOf);
   const sink = new FileSink(path, { hash: true });
