@@ -83,7 +83,6 @@ export async function exportTaxReadiness(
   if (!isConfiguredTaxYear(deps.thresholds, request.taxYear))
     throw new Error(`no threshold configured for tax year ${request.taxYear}: the caller checks first`);
   const generatedAt = deps.now().toISOString();
-  const today = generatedAt.slice(0, 10);
   const tenantIds = request.tenantId === undefined ? await deps.tenantIds() : [request.tenantId];
   const rows: ReadinessRow[] = [];
   let payoutsRead = 0;
@@ -91,52 +90,10 @@ export async function exportTaxReadiness(
   // One tenant after another: a tenant's reads are a few paged Queries, and keeping them in order
   // keeps the CSV in the order finance reads it (tenant, then recipient) without a sort over all rows.
   for (const tenantId of [...new Set(tenantIds)].sort()) {
-    const payouts = await deps.paidPayoutsOf(tenantId, request.taxYear);
-    payoutsRead += payouts.length;
-    const attributed = payouts.filter((p) => p.recipientId !== undefined && p.tenantId === tenantId);
-    payoutsWithoutRecipient += payouts.filter(
-      (p) => p.recipientId === undefined && p.tenantId === tenantId && isPaidIn(p, request.taxYear),
-    ).length;
-    const totals = yearToDateTotals(
-      attributed.map((p) => ({
-        recipientId: p.recipientId!,
-        paidAt: p.paidAt,
-        currency: p.currency,
-        amountMinor: p.amountMinor,
-        reversed: p.status === 'reversed',
-      })),
-      request.taxYear,
-    );
-    if (totals.size === 0) continue;
-    const recipientIds = [...new Set([...totals.values()].map((t) => t.recipientId))];
-    const records = new Map((await deps.recipientsOf(tenantId, recipientIds)).map((r) => [r.recipientId, r]));
-    const countryOfPayout = new Map(attributed.map((p) => [p.recipientId!, p.destinationCountry]));
-    const sorted = [...totals.values()].sort(
-      (a, b) => a.recipientId.localeCompare(b.recipientId) || a.currency.localeCompare(b.currency),
-    );
-    for (const total of sorted) {
-      const record = records.get(total.recipientId);
-      const { country, taxForm } = recipientFactsOf(
-        record,
-        deps.corridors,
-        today,
-        countryOfPayout.get(total.recipientId),
-      );
-      rows.push(
-        readinessRow(
-          {
-            tenantId,
-            recipientId: total.recipientId,
-            recipientCountry: country,
-            taxYear: request.taxYear,
-            currency: total.currency,
-            paidMinor: total.paidMinor,
-            taxForm,
-          },
-          deps.thresholds,
-        ),
-      );
-    }
+    const tenant = await tenantRows(deps, tenantId, request.taxYear, generatedAt.slice(0, 10));
+    rows.push(...tenant.rows);
+    payoutsRead += tenant.payoutsRead;
+    payoutsWithoutRecipient += tenant.payoutsWithoutRecipient;
   }
   const key = taxReadinessKey(request.taxYear, request.tenantId, generatedAt);
   await deps.putCsv(key, readinessCsv(rows));
@@ -149,6 +106,57 @@ export async function exportTaxReadiness(
     payoutsRead,
     payoutsWithoutRecipient,
   };
+}
+
+/** One tenant's rows, by recipient then currency; its recipients are read only if it paid any in the year. */
+async function tenantRows(
+  deps: TaxReadinessExportDependencies,
+  tenantId: string,
+  taxYear: number,
+  today: string,
+): Promise<{ rows: ReadinessRow[]; payoutsRead: number; payoutsWithoutRecipient: number }> {
+  // The adapter reads by the tenant's key; the filter here still holds a port to its tenant.
+  const payouts = (await deps.paidPayoutsOf(tenantId, taxYear)).filter((p) => p.tenantId === tenantId);
+  const attributed = payouts.filter((p) => p.recipientId !== undefined);
+  const payoutsWithoutRecipient = payouts.filter((p) => p.recipientId === undefined && isPaidIn(p, taxYear)).length;
+  const totals = yearToDateTotals(
+    attributed.map((p) => ({
+      recipientId: p.recipientId!,
+      paidAt: p.paidAt,
+      currency: p.currency,
+      amountMinor: p.amountMinor,
+      reversed: p.status === 'reversed',
+    })),
+    taxYear,
+  );
+  if (totals.size === 0) return { rows: [], payoutsRead: payouts.length, payoutsWithoutRecipient };
+  const recipientIds = [...new Set([...totals.values()].map((t) => t.recipientId))];
+  const records = new Map((await deps.recipientsOf(tenantId, recipientIds)).map((r) => [r.recipientId, r]));
+  const countryOfPayout = new Map(attributed.map((p) => [p.recipientId!, p.destinationCountry]));
+  const sorted = [...totals.values()].sort(
+    (a, b) => a.recipientId.localeCompare(b.recipientId) || a.currency.localeCompare(b.currency),
+  );
+  const rows = sorted.map((total) => {
+    const facts = recipientFactsOf(
+      records.get(total.recipientId),
+      deps.corridors,
+      today,
+      countryOfPayout.get(total.recipientId),
+    );
+    return readinessRow(
+      {
+        tenantId,
+        recipientId: total.recipientId,
+        recipientCountry: facts.country,
+        taxYear,
+        currency: total.currency,
+        paidMinor: total.paidMinor,
+        taxForm: facts.taxForm,
+      },
+      deps.thresholds,
+    );
+  });
+  return { rows, payoutsRead: payouts.length, payoutsWithoutRecipient };
 }
 
 const isPaidIn = (payout: PaidPayout, taxYear: number): boolean =>
