@@ -50,4 +50,7 @@ export const FUNCTION_SIZES: Record<FunctionName, FunctionSize> = {
   'recipients-api': { memorySizeMb: 512, timeoutSeconds: 10 },
   // The view opens one data key per sealed value set (destinations, each form's TIN) and audits the read.
   'ops-recipients': { memorySizeMb: 512, timeoutSeconds: 10 },
+  // GET /exports/tax-readiness: a tenant's paid partition of gsi2 in 1,000-item pages, one BatchGetItem per
+  // 100 recipients, one PutObject; under the API's 30 s (docs/compliance.md gives the bound).
+  'tax-readiness-export': { memorySizeMb: 1024, timeoutSeconds: 29 },
 };

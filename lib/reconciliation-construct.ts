@@ -1,6 +1,13 @@
+import { Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/shared/names';
+import {
+  ENV,
+  PAYOUT_STATUS_INDEX_NAME,
+  TAX_READINESS_EXPORT_PREFIX,
+  TENANT_DIRECTORY_PK,
+} from '../functions/shared/names';
 import { AthenaReconciliation } from './athena-reconciliation-construct';
 import type { ReconciliationEngine } from './config';
 import { DUCKDB_NATIVE_MODULES } from './defaults/lambda-defaults';
@@ -42,6 +49,8 @@ export interface ReconciliationConstructProps {
 export class ReconciliationConstruct extends Construct {
   readonly reconcile: PayoutFunction;
   readonly reconciliationsApi: PayoutFunction;
+  /** GET /exports/tax-readiness: finance's 1099-NEC / 1042-S readiness export (issue 15). */
+  readonly taxReadinessExport: PayoutFunction;
   readonly reconcileSchedule: ScheduledInvocation;
   /** POST /reconciliations → ReconciliationQueue → reconcile (+ ReconciliationDlq). */
   readonly requests: QueueWithDlq;
@@ -129,5 +138,52 @@ export class ReconciliationConstruct extends Construct {
     });
 
     api.addFunctionRoutes('reconciliations-api', this.reconciliationsApi.function, API_ROUTES['reconciliations-api']);
+
+    this.taxReadinessExport = this.taxReadiness(data, functions);
+    api.addFunctionRoutes('tax-readiness-export', this.taxReadinessExport.function, API_ROUTES['tax-readiness-export']);
+  }
+  /**
+   * The readiness export reads, and may only read: Query on PAYOUTS_TABLE's gsi2 (a tenant's paid
+   * payouts; not the base table, not the other indexes), BatchGetItem of RecipientsTable's records
+   * (never the data key: nothing sealed is opened), Query of the tenant directory's one partition, and
+   * it writes and presigns only under the exports bucket's tax-readiness/ prefix.
+   */
+  private taxReadiness(data: DataConstruct, functions: FunctionFactory): PayoutFunction {
+    const fn = functions.create(this, 'TaxReadinessExport', 'tax-readiness-export', {
+      invocation: 'api',
+      description: 'GET /exports/tax-readiness: the 1099-NEC / 1042-S readiness CSV of a tax year',
+      environment: {
+        [ENV.payoutsTable]: data.payoutsTable.tableName,
+        [ENV.recipientsTable]: data.recipientsTable.tableName,
+        [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.exportsBucket]: data.exportsBucket.bucketName,
+      },
+    });
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${data.payoutsTable.tableArn}/index/${PAYOUT_STATUS_INDEX_NAME}`],
+      }),
+    );
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem'], resources: [data.recipientsTable.tableArn] }),
+    );
+    fn.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [data.operationsTable.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [TENANT_DIRECTORY_PK] } },
+      }),
+    );
+    // Presigned URLs carry the signer's rights: finance downloads with this read grant.
+    data.exportsBucket.grantPut(fn.function, `${TAX_READINESS_EXPORT_PREFIX}*`);
+    data.exportsBucket.grantRead(fn.function, `${TAX_READINESS_EXPORT_PREFIX}*`);
+    const bucketId = Stack.of(this).resolve((data.exportsBucket.node.defaultChild as CfnResource).logicalId) as string;
+    // On the function's construct, which holds its role and policy (cdk-nag reads up the tree).
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${TAX_READINESS_EXPORT_PREFIX}*]`,
+      reason: `Readiness CSVs are ${TAX_READINESS_EXPORT_PREFIX}tax_year=<year>/<tenant>/<time>.csv, one per request: the grant is on that prefix of this one bucket.`,
+    });
+    return fn;
   }
 }

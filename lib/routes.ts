@@ -124,6 +124,10 @@ export const API_ROUTES = {
     { method: HttpMethod.GET, path: '/reconciliations/{date}', scope: 'reconciliation:read' },
     { method: HttpMethod.GET, path: '/exports/{date}', scope: 'exports:read' },
   ],
+  // Finance's 1099-NEC / 1042-S readiness export (issue 15, docs/compliance.md). A literal path beats
+  // `/exports/{date}` in an HTTP API, so the two never meet; its own function, so reconciliations-api
+  // keeps its grants (no payouts, no recipients).
+  'tax-readiness-export': [{ method: HttpMethod.GET, path: '/exports/tax-readiness', scope: 'exports:read' }],
   // Batches (issue 13): accept, read, the one approval, the batch operator's retry.
   'batches-api': [
     ...BATCH_ROUTES.map((route): RouteSpec => ({

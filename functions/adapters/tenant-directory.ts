@@ -8,7 +8,7 @@ import {
   type TenantClientMapping,
   type TenantClientStatus,
 } from './tenant-mapping';
-import type { Scope } from '../shared/names';
+import { TENANT_DIRECTORY_PK, type Scope } from '../shared/names';
 import { cancellationCodes } from './dynamo-errors';
 
 export { TENANT_CLIENT_PK_PREFIX, TENANT_CLIENT_SK, type TenantClientMapping, type TenantClientStatus };
@@ -20,7 +20,7 @@ export { TENANT_CLIENT_PK_PREFIX, TENANT_CLIENT_SK, type TenantClientMapping, ty
 // One partition for the directory is fine: it changes at provisioning speed and holds one item per
 // client, so a Query replaces a Scan of a table full of exceptions and runs.
 
-export const TENANT_DIRECTORY_PK = 'TENANTS';
+export { TENANT_DIRECTORY_PK };
 /** DynamoDB's own cap on a TransactWriteItems call; a tenant has 3 clients × 2 items. */
 const TRANSACTION_ITEMS_MAX = 100;
 

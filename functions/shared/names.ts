@@ -272,6 +272,7 @@ export const FUNCTION_NAMES = [
   'rescreen',
   'recipients-api',
   'ops-recipients',
+  'tax-readiness-export',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -281,6 +282,18 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
  * indexes under these names and the adapters query them, so the names are typed once, here.
  */
 export const AUDIT_INDEXES = { byDay: 'gsi1', byActor: 'gsi2', byAction: 'gsi3' } as const;
+/**
+ * PAYOUTS_TABLE's by-status index (`TENANT#<tenant>#STATUS#<status>`, adapters/payout-items.ts), the
+ * one the tax-readiness export Queries (adapters/compliance/paid-payouts.ts) and lib/ grants it alone.
+ */
+export const PAYOUT_STATUS_INDEX_NAME = 'gsi2';
+/** The tenant directory's one partition in OPERATIONS_TABLE (adapters/tenant-directory.ts); lib/ scopes a grant to it. */
+export const TENANT_DIRECTORY_PK = 'TENANTS';
+/**
+ * EXPORTS_BUCKET's prefix of the readiness CSVs (app/compliance/tax-readiness-export.ts), apart from
+ * `exports/date=…` so a reconciliation's publication never deletes one; lib/ grants its writes there alone.
+ */
+export const TAX_READINESS_EXPORT_PREFIX = 'tax-readiness/';
 /** PAYOUTS_TABLE's reconciliation day index (adapters/payout-items.ts; lib/defaults/dynamodb-defaults.ts). */
 export const RECON_DAY_INDEX_NAME = 'gsi4';
 /**

@@ -9,7 +9,8 @@ import {
   startReconciliationBodySchema,
   startReconciliationResponseSchema,
 } from '../reconciliation-schemas';
-import type { OpenApiRoute } from './route-types';
+import { taxReadinessQuerySchema, taxReadinessResponseSchema } from '../tax-readiness-schemas';
+import { OPERATOR_403, type OpenApiRoute } from './route-types';
 
 export const RECONCILIATION_ROUTES: OpenApiRoute[] = [
   {
@@ -66,5 +67,28 @@ export const RECONCILIATION_ROUTES: OpenApiRoute[] = [
     pathParameters: { date: runDateSchema },
     responses: { 200: { description: 'Manifest and export links', schema: exportsResponseSchema } },
     errors: { 400: 'parameter_invalid: not a calendar date', 404: 'resource_not_found: no export of that date (yet)' },
+  },
+  {
+    method: 'get',
+    path: '/exports/tax-readiness',
+    functionName: 'tax-readiness-export',
+    scope: 'exports:read',
+    operationId: 'getTaxReadinessExport',
+    summary: 'The 1099-NEC / 1042-S readiness export of a tax year',
+    description:
+      'Sums the payouts recorded paid in the tax year (UTC; reversed ones excluded) per tenant, recipient ' +
+      'and currency, reads each recipient’s tax-form state, writes the CSV (tenant_id, recipient_id, tax_year, ' +
+      'form, currency, paid_minor, threshold_minor, crosses_threshold, tax_form_state, lacks_form, action) ' +
+      'to the exports bucket and answers a presigned URL. Each call writes a new file. Thresholds are ' +
+      'config/tax-thresholds.json, each with its source (docs/compliance.md).',
+    tags: ['reconciliation'],
+    query: taxReadinessQuerySchema,
+    responses: { 200: { description: 'The CSV written, with a presigned URL', schema: taxReadinessResponseSchema } },
+    errors: {
+      400:
+        'parameter_invalid: tax_year missing or not YYYY; tenant_id_invalid; parameter_unknown; ' +
+        'tax_year_not_configured: no threshold for the year; tax_year_not_started. Nothing is read or written.',
+      403: OPERATOR_403,
+    },
   },
 ];

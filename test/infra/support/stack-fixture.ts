@@ -75,6 +75,7 @@ export const CONTRACT_ROUTES: Record<string, string | null> = {
   'POST /reconciliations': 'reconciliation:run',
   'GET /reconciliations/{date}': 'reconciliation:read',
   'GET /exports/{date}': 'exports:read',
+  'GET /exports/tax-readiness': 'exports:read',
   // Compliance's search of the audit trail (issue 10).
   'GET /audit': 'audit:read',
   // A presigned PUT for a batch file (issue 13, docs/batch-uploads.md).
