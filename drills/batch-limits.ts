@@ -4,11 +4,15 @@
 //     is never fanned out here: draining 15,000 payouts takes minutes on 2 cores (npm run bench -- batches),
 //     and the gate's other drills share this twin. The drain is shown on a batch of DRAIN_ITEMS instead.
 //  2. A batch of DRAIN_ITEMS: 1 % of its items go to the sandbox's `failed` test IBAN, one to the
-//     policy-gated IN/INR corridor (so the batch needs its approval: INR has no threshold, fail closed).
-//     It is approved, drains, and ends completed_with_failures with the failed items and the rejected one.
+//     policy-gated IN/INR corridor (so the batch needs its approval: INR has no threshold, fail closed),
+//     one to the JP corridor, which is not enabled. It is approved and drains: the JP item is rejected
+//     alone; the IN item passes the single payout's gates (issue 15) and is held before submission
+//     (corridor_enablement, owned by ops: the tenant is not enabled for the corridor), never sent to the
+//     provider; the tenant cancels it, and the batch ends completed_with_failures.
 //  3. The same sender_batch_id with other content inside the window: 409 batch_id_reused, with the link.
-//  4. The batch operator's retry moves only the rejected item; the backend's token gets 403; no paid
-//     item is paid twice (the sandbox holds one payout per payout id).
+//  4. The backend's token gets 403 on the retry; the batch operator's retry moves nothing, because the only
+//     rejection is terminal (a corridor we have not enabled); no paid item is paid twice (the sandbox holds
+//     one payout per payout id).
 //  5. Reconciliation of the day: every item's payout is on reconciliation.csv, with its batch identity.
 //
 //   npm run drill -- batch-limits
@@ -56,6 +60,15 @@ function item(index: number, iban = PAID_IBAN): Json {
     recipient: { name: `Drill Payee ${index}` },
   };
 }
+
+/** Not enabled (config/corridors.json): rejected by the fan-out, terminal, into the platform's group. */
+const NOT_ENABLED_ITEM = {
+  sender_item_id: 'item-jp-00001',
+  amount: 5_000,
+  currency: 'JPY',
+  destination: { country: 'JP', method: 'zengin' },
+  recipient: { name: 'Drill Payee JP' },
+};
 
 const POLICY_GATED_ITEM = {
   sender_item_id: 'item-in-00001',
@@ -168,9 +181,10 @@ async function drainSmallBatch(
   const items = [
     ...Array.from({ length: DRAIN_ITEMS }, (_, i) => item(i, failing.has(i) ? FAILED_IBAN : PAID_IBAN)),
     POLICY_GATED_ITEM,
+    NOT_ENABLED_ITEM,
   ];
   log(
-    `POST /batches: ${items.length} items, ${FAILING_ITEMS} to the sandbox's failed IBAN, 1 in the policy-gated IN/INR corridor`,
+    `POST /batches: ${items.length} items, ${FAILING_ITEMS} to the sandbox's failed IBAN, 1 in the policy-gated IN/INR corridor, 1 in the JP corridor (not enabled)`,
   );
   const created = await call('POST', '/batches', tokens.backend, { sender_batch_id: senderBatchId, items });
   const batchId = String(created.body['batch_id']);
@@ -186,17 +200,52 @@ async function drainSmallBatch(
   const reused = await call('POST', '/batches', tokens.backend, { sender_batch_id: senderBatchId, items: changed });
   log(`  → ${reused.status} ${reused.body['error']?.['code']} ${reused.body['error']?.['batch_url']}`);
 
-  log(`draining: advancing the sandbox clock ${SANDBOX_STEP_SECONDS}s a poll until the batch is final`);
+  // Every item final but the held one, which waits before submission for its hold (nothing will release it).
+  log(`draining: advancing the sandbox clock ${SANDBOX_STEP_SECONDS}s a poll until every unheld item is final`);
   const startedMs = Date.now();
   let batch: Json = {};
   for (const deadline = Date.now() + DRAIN_WAIT_MS_MAX; Date.now() < deadline; await sleep(POLL_MS)) {
     await advanceSandboxClock(twin.sandboxProviderUrl, SANDBOX_STEP_SECONDS).catch(() => []);
     batch = (await call('GET', `/batches/${batchId}`, tokens.backend)).body;
-    if (FINAL_BATCH_STATUSES.includes(batch['status'])) break;
+    const counts = (batch['counts'] ?? {}) as Record<string, number>;
+    const unfinished = ['received', 'requires_approval', 'submitted', 'accepted', 'pending'].reduce(
+      (sum, status) => sum + (counts[status] ?? 0),
+      0,
+    );
+    if (
+      FINAL_BATCH_STATUSES.includes(batch['status']) ||
+      (batch['materialised_item_count'] === items.length && unfinished <= 1)
+    )
+      if ((await heldItems(call, tokens.backend, batchId)).length === unfinished) break;
   }
   log(
     `  → ${batch['status']} after ${((Date.now() - startedMs) / 1000).toFixed(1)} s, counts ${JSON.stringify(batch['counts'])}`,
   );
+  const held = await heldItems(call, tokens.backend, batchId);
+  log(`held items: ${JSON.stringify(held.map((it) => [it['sender_item_id'], it['open_holds']]))}`);
+  const heldPayout =
+    held[0] === undefined ? {} : (await call('GET', `/payouts/${held[0]['payout_id']}`, tokens.backend)).body;
+  const heldAtProvider =
+    held[0] === undefined ? -1 : await countSandboxPayouts(twin.sandboxProviderUrl, held[0]['payout_id']);
+  log(
+    `GET /payouts/${heldPayout['payout_id']} → ${heldPayout['status']}, holds ${JSON.stringify(heldPayout['holds']?.map((h: Json) => [h['kind'], h['owner'], h['state'] ?? h['released_at'] ?? 'open']))}; sandbox payouts ${heldAtProvider}`,
+  );
+  log(`POST /payouts/${heldPayout['payout_id']}/cancel by the tenant's backend`);
+  const canceled = await fetch(`${twin.url}/payouts/${heldPayout['payout_id']}/cancel`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${tokens.backend}`,
+      'content-type': 'application/json',
+      'idempotency-key': `drill-cancel-${run}`,
+    },
+    body: JSON.stringify({}),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
+  log(`  → ${canceled.status} ${canceled.body['status'] ?? canceled.body['error']?.['code']}`);
+  for (const deadline = Date.now() + DRAIN_WAIT_MS_MAX; Date.now() < deadline; await sleep(POLL_MS)) {
+    batch = (await call('GET', `/batches/${batchId}`, tokens.backend)).body;
+    if (FINAL_BATCH_STATUSES.includes(batch['status'])) break;
+  }
+  log(`  → batch ${batch['status']}, counts ${JSON.stringify(batch['counts'])}`);
 
   // The provider's failures are the items' own outcome; the fan-out's rejections are counted into one
   // exception per (batch, failure source) (docs/batches.md), which ops read by batch id.
@@ -226,7 +275,8 @@ async function drainSmallBatch(
   );
   await sleep(5 * POLL_MS); // the retry's fan-out of the reopened item
   const all = await allItems(call, tokens.backend, batchId);
-  const withPayout = all.filter((it) => it['status'] !== 'rejected');
+  // The canceled item never reached the provider (checked above): every other item with a payout has one there.
+  const withPayout = all.filter((it) => it['status'] !== 'rejected' && it['status'] !== 'canceled');
   const counts = await Promise.all(
     withPayout.map((it) => countSandboxPayouts(twin.sandboxProviderUrl, it['payout_id'])),
   );
@@ -262,17 +312,32 @@ async function drainSmallBatch(
         saw: failedPayouts.map((p) => p['status']),
       },
       {
-        what: 'the policy-gated item is rejected alone, with its error',
-        expected: [['corridor_policy_gated', 'human_action_required']],
+        what: 'the policy-gated item is held before submission, as a single payout is: its hold owned by ops',
+        expected: [
+          [POLICY_GATED_ITEM.sender_item_id, [['corridor_enablement', 'ops', 'corridor_enablement:IN/INR/imps']]],
+        ],
+        saw: held.map((it) => [
+          it['sender_item_id'],
+          it['open_holds']?.map((h: Json) => [h['kind'], h['owner'], h['requirement']]),
+        ]),
+      },
+      {
+        what: 'the held item never reached the provider (no sandbox payout), and the tenant can cancel it',
+        expected: [0, 200, 'canceled'],
+        saw: [heldAtProvider, canceled.status, canceled.body['status']],
+      },
+      {
+        what: 'the item in the corridor we have not enabled is rejected alone, with its error',
+        expected: [['corridor_not_enabled', 'terminal']],
         saw: rejected['data']?.map((it: Json) => [it['error']?.['code'], it['error']?.['category']]),
       },
       {
         // One exception per failure source, not one per item: the provider's account_closed items (the
-        // recipient's) in one group, the item the fan-out rejected (compliance's corridor) in another.
+        // recipient's) in one group, the item the fan-out rejected (our corridor matrix: the platform's) in another.
         what: 'failed items are grouped per failure source: the provider-failed ones, and the rejected one',
         expected: [
+          ['batch_items_failed_platform', 1, [NOT_ENABLED_ITEM.sender_item_id]],
           ['batch_items_failed_recipient', FAILING_ITEMS, [...FAILING_INDICES].map((i) => itemId(i))],
-          ['batch_items_failed_compliance', 1, [POLICY_GATED_ITEM.sender_item_id]],
         ],
         saw: groups['data']?.map((g: Json) => [
           g['category'],
@@ -286,8 +351,8 @@ async function drainSmallBatch(
         saw: [byBackend.status, byBackend.body['error']?.['code']],
       },
       {
-        what: 'the batch operator retry moves only the rejected item',
-        expected: [200, 1],
+        what: 'the batch operator retry moves nothing: the only rejection is terminal',
+        expected: [200, 0],
         saw: [retried.status, retried.body['moved']],
       },
       {
@@ -297,6 +362,11 @@ async function drainSmallBatch(
       },
     ],
   };
+}
+
+/** The items whose payouts wait on an open hold (GET /batches/{id}/items shows `open_holds`). */
+async function heldItems(call: Call, token: string, batchId: string): Promise<Json[]> {
+  return (await allItems(call, token, batchId)).filter((it) => (it['open_holds'] ?? []).length > 0);
 }
 
 async function allItems(call: Call, token: string, batchId: string): Promise<Json[]> {

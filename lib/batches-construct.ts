@@ -45,6 +45,8 @@ export class BatchesConstruct extends Construct {
         [ENV.auditTable]: data.auditTable.tableName,
         [ENV.submissionQueueUrl]: props.submission.queue.queueUrl,
         [ENV.operationsTable]: data.operationsTable.tableName,
+        [ENV.recipientsTable]: data.recipientsTable.tableName,
+        [ENV.recipientDataKeyArn]: data.recipientDataKey.keyArn,
       },
     });
     this.fanOut = new QueueWithDlq(this, 'FanOut', {
@@ -62,6 +64,9 @@ export class BatchesConstruct extends Construct {
     // A rejected item is counted into its batch's group exception (OperationsTable, audited).
     data.operationsTable.grantReadWriteData(this.processBatch.function);
     props.submission.queue.grantSendMessages(this.processBatch.function);
+    // Issue 15: each item's recipient gets the record behind an inline recipient, its account sealed: GenerateDataKey
+    // only, never Decrypt. Its RecipientsTable reads and writes come with the screening grants (the stack).
+    data.grantRecipientSecrets(this.processBatch.function, 'seal');
     // A chunk whose invocation runs short sends its unstarted items back as their own message.
     this.fanOut.queue.grantSendMessages(this.processBatch.function);
     this.processBatch.function.addEnvironment(ENV.batchQueueUrl, this.fanOut.queue.queueUrl);

@@ -114,6 +114,8 @@ export class PayoutPlatformStack extends Stack {
     screening.grantTo(payouts.createPayout);
     // recipients-api screens each recipient it creates (issue 15: on creation).
     screening.grantTo(recipients.recipientsApi);
+    // process-batch makes and screens the record behind each batch item's recipient, as create-payout does.
+    screening.grantTo(batches.processBatch);
     new ObservabilityConstruct(this, 'Observability', {
       stage: config.stage,
       deadLetterQueues: {

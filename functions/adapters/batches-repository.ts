@@ -1,3 +1,4 @@
+import type { Hold } from '../domain/compliance/contract';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -58,6 +59,8 @@ export interface ItemPayoutState {
   readonly amountMinor: number;
   readonly currency: CurrencyCode;
   readonly statusReason?: string;
+  /** The holds the payout waits on before submission (issue 15); absent: never held. */
+  readonly holds?: Readonly<Record<string, Hold>>;
 }
 
 export class BatchesRepositoryError extends Error {
@@ -312,7 +315,7 @@ export class BatchesRepository {
             RequestItems: {
               [this.payoutsTable]: {
                 Keys: keys,
-                ProjectionExpression: 'payoutId, #status, amountMinor, currency, statusReason',
+                ProjectionExpression: 'payoutId, #status, amountMinor, currency, statusReason, holds',
                 ExpressionAttributeNames: { '#status': 'status' },
               },
             },

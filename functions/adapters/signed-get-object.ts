@@ -6,8 +6,9 @@ import { NodeSha256, SigV4RequestError, withAttempts, type StaticCredentials } f
 // S3 GetObject, signed by the SDK's own SigV4 signer, and nothing else of the S3 client. It exists for the
 // screening list (adapters/screening/sdn-list-sources.ts): create-payout screens a first-paid recipient and
 // would otherwise carry @aws-sdk/client-s3 (its endpoint rules, XML protocol and checksum middleware: about
-// 130 KB of the 700 KB budget, issue 12) for four reads a container makes once per list TTL. Functions that
-// write to S3 or list it keep the SDK client.
+// 130 KB of the 700 KB budget, issue 12) for four reads a container makes once per list TTL. process-batch
+// reads its chunk's byte range of the accepted items object through it too (batch-item-ranges.ts), for the
+// same reason. Functions that write to S3 or list it keep the SDK client.
 
 /** Attempts per object, as the SDK clients (adapters/aws-clients.ts MAX_ATTEMPTS). */
 export const GET_OBJECT_ATTEMPTS_MAX = 3;
@@ -43,8 +44,14 @@ export interface SignedGetObjectOptions {
   random?: () => number;
 }
 
-/** Opens one object for reading; a missing object is a SignedGetObjectError with code NoSuchKey. */
-export type GetObject = (bucket: string, key: string) => Promise<Readable>;
+/** A byte range of an object: `endByteExclusive` is one past the last byte (HTTP's Range end is inclusive). */
+export interface ByteRange {
+  readonly startByte: number;
+  readonly endByteExclusive: number;
+}
+
+/** Opens one object (or one byte range of it) for reading; a missing object is a SignedGetObjectError with code NoSuchKey. */
+export type GetObject = (bucket: string, key: string, range?: ByteRange) => Promise<Readable>;
 
 /** Where the SDK would send it: `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`, then the region's. */
 export function s3EndpointFromEnv(env: NodeJS.ProcessEnv, region: string): string {
@@ -84,7 +91,9 @@ export function signedGetObject(options: SignedGetObjectOptions): GetObject {
   });
   const doFetch = options.fetch ?? fetch;
 
-  const attempt = async (url: URL, where: string): Promise<Readable> => {
+  const attempt = async (url: URL, where: string, range: ByteRange | undefined): Promise<Readable> => {
+    const ranged: Record<string, string> =
+      range === undefined ? {} : { range: `bytes=${range.startByte}-${range.endByteExclusive - 1}` };
     const signed = await signer.sign({
       method: 'GET',
       protocol: url.protocol,
@@ -92,7 +101,7 @@ export function signedGetObject(options: SignedGetObjectOptions): GetObject {
       ...(url.port ? { port: Number(url.port) } : {}),
       path: url.pathname,
       query: {},
-      headers: { host: url.host },
+      headers: { host: url.host, ...ranged },
     });
     // fetch derives Host from the URL (the same value that was signed) and refuses to be told it.
     const { host: _host, ...sent } = signed.headers;
@@ -106,12 +115,12 @@ export function signedGetObject(options: SignedGetObjectOptions): GetObject {
     return Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
   };
 
-  return (bucket, key) => {
+  return (bucket, key, range) => {
     const url = objectUrl(options.endpoint, bucket, key, options.forcePathStyle);
     const where = `s3://${bucket}/${key}`;
     // Retried until the body starts: a stream cut midway fails the load, which the list cache drops, and
     // the next request loads again (wiring/screening.ts).
-    return withAttempts(() => attempt(url, where), {
+    return withAttempts(() => attempt(url, where, range), {
       attemptsMax: GET_OBJECT_ATTEMPTS_MAX,
       retryDelayMsBase: GET_OBJECT_RETRY_DELAY_MS_BASE,
       ...(options.sleep ? { sleep: options.sleep } : {}),

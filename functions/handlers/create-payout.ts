@@ -1,13 +1,8 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { dynamoClient, dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
 import { approvalPolicies } from '../adapters/approval-policy-config';
-import { payoutRecipients } from '../app/payouts/payout-recipient';
-import { recipientsRepositoryFromEnv } from '../wiring/recipients';
-import { enabledCorridorsOf } from '../domain/compliance/tenant-enablements';
-import { tenantEnablements } from '../adapters/tenant-enablements-config';
-import { recordVerdict, screeningVerdict, screenRecipient } from '../app/compliance/screen-recipient';
-import { screeningDepsFromEnv } from '../wiring/screening';
 import { corridorMatrix } from '../adapters/corridors-config';
+import { complianceGatesFromEnv } from '../wiring/payout-gates';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import { parseCreatePayoutRequest } from '../http/create-payout-request';
@@ -39,8 +34,6 @@ const repository = new PayoutsRepository({
   ledgerTable: requiredEnv(ENV.ledgerTable),
   auditTable: requiredEnv(ENV.auditTable),
 });
-// Screens the record behind a first-paid inline recipient before its gates read it (issue 15).
-const screening = screeningDepsFromEnv();
 const create = idempotentCreate({
   repository,
   enqueue: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
@@ -57,20 +50,8 @@ const create = idempotentCreate({
   now: () => new Date(),
   newPayoutId,
   approvalPolicies: approvalPolicies(),
-  gates: {
-    recipients: payoutRecipients({
-      store: recipientsRepositoryFromEnv(),
-      corridors: corridorMatrix(),
-      today: () => new Date().toISOString().slice(0, 10),
-      screening: {
-        verdict: (recipient) => screeningVerdict(screening, recipient),
-        record: (recipient, verdict) => recordVerdict(screening, recipient, verdict),
-        screen: (recipient) => screenRecipient(screening, recipient),
-      },
-    }),
-    // A policy-gated corridor the tenant is not enabled for holds the payout (corridor_enablement).
-    tenantEnablements: async (tenantId) => enabledCorridorsOf(tenantEnablements(), tenantId),
-  },
+  // The recipient record behind the payout, screened before its first write, and its holds (issue 15).
+  gates: complianceGatesFromEnv(),
 });
 
 export const handler = httpHandler(

@@ -1,13 +1,14 @@
 // process-batch: SQS consumer of BatchQueue. Each record is one chunk of a batch (up to 100 items):
 // its item records are materialised from the accepted items object, then fanned out into payouts
-// (app/batches/batch-fan-out.ts). Partial-batch responses: only the chunks
+// (app/batches/batch-fan-out.ts), each item through the single payout's gates: a held item's payout waits
+// before submission until its holds are released. Partial-batch responses: only the chunks
 // that failed (throttling, a timeout) are redelivered, and a redelivered chunk finds the payouts it
 // already created; after maxReceiveCount (5) a chunk lands in BatchDlq.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDocumentClient, requiredEnv, s3Client, sqsClient } from '../adapters/aws-clients';
-import { BatchItemObjects } from '../adapters/batch-item-objects';
+import { dynamoDocumentClient, requiredEnv, sqsClient } from '../adapters/aws-clients';
+import { BatchItemRanges } from '../adapters/batch-item-ranges';
 import { fanOutEnqueuer, parseFanOutMessage } from '../adapters/batch-queue';
 import { AuditTrail } from '../adapters/audit-trail';
 import { BatchExceptionGroups } from '../adapters/batch-exception-groups';
@@ -17,6 +18,8 @@ import { corridorMatrix } from '../adapters/corridors-config';
 import { PayoutsRepository } from '../adapters/payouts-repository';
 import { submissionEnqueuer } from '../adapters/submission-queue';
 import { fanOutChunk, type FanOutDeps } from '../app/batches/batch-fan-out';
+import { complianceGatesFromEnv } from '../wiring/payout-gates';
+import { signedObjectReaderFromEnv } from '../wiring/screening';
 import { ENV } from '../shared/names';
 
 const logger = new Logger();
@@ -34,8 +37,12 @@ function fanOutDeps(): FanOutDeps {
   });
   deps = {
     batches: new BatchesRepository(client, requiredEnv(ENV.payoutsTable)),
-    // The accepted items object (batches/… in the uploads bucket): one chunk's byte range per message.
-    itemObjects: new BatchItemObjects({ client: s3Client(), bucket: requiredEnv(ENV.batchUploadsBucket) }),
+    // The accepted items object (batches/… in the uploads bucket): one chunk's byte range per message, read
+    // without the S3 client (adapters/batch-item-ranges.ts says why).
+    itemObjects: new BatchItemRanges({
+      getObject: signedObjectReaderFromEnv(),
+      bucket: requiredEnv(ENV.batchUploadsBucket),
+    }),
     payouts: new PayoutsRepository({
       client,
       payoutsTable: requiredEnv(ENV.payoutsTable),
@@ -44,6 +51,8 @@ function fanOutDeps(): FanOutDeps {
     }),
     enqueueSubmission: submissionEnqueuer(sqsClient(), requiredEnv(ENV.submissionQueueUrl)),
     corridors: corridorMatrix(),
+    // Each item's recipient record (screened before its first write) and holds, as a single payout's (issue 15).
+    gates: complianceGatesFromEnv(),
     groups: new BatchExceptionGroups(client, operationsTable, exceptions),
     nowIso: () => new Date().toISOString(),
   };

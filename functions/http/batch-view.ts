@@ -8,6 +8,7 @@ import {
   type BatchItemStatus,
   type BatchStatus,
 } from '../domain/batches/batch-status';
+import { HOLD_KINDS, HOLD_OWNERS, type Hold } from '../domain/compliance/contract';
 import { ERROR_CATEGORIES } from '../domain/domain-error';
 import { EXCEPTION_OWNERS, EXCEPTION_STATES } from '../domain/exceptions';
 import { FAILURE_SOURCES } from '../domain/failure-source';
@@ -83,6 +84,19 @@ export const batchItemViewSchema = z.object({
     .nullable()
     .describe('Why the item was rejected (its business checks), when it was'),
   retries: z.number().int(),
+  open_holds: z
+    .array(
+      z.object({
+        kind: z.enum(HOLD_KINDS),
+        owner: z.enum(HOLD_OWNERS),
+        requirement: z.string().describe('What releases it, machine-readable (`tax_form:W-8BEN`, …)'),
+        opened_at: z.string(),
+      }),
+    )
+    .describe(
+      "The open holds of the item's payout (issue 15): while any is open the payout waits before submission " +
+        '(status `submitted`); GET /payouts/{payoutId} shows them with their evidence. Empty: not held',
+    ),
 });
 export type BatchItemView = z.infer<typeof batchItemViewSchema>;
 
@@ -129,7 +143,11 @@ export function batchView(
   };
 }
 
-export function batchItemView(item: StoredBatchItem, status: BatchItemStatus): BatchItemView {
+export function batchItemView(
+  item: StoredBatchItem,
+  status: BatchItemStatus,
+  holds: readonly Hold[] = [],
+): BatchItemView {
   const rejection = item.state === 'rejected' ? item.rejection : undefined;
   return {
     sender_item_id: item.senderItemId,
@@ -148,6 +166,12 @@ export function batchItemView(item: StoredBatchItem, status: BatchItemStatus): B
             ...(rejection.param === undefined ? {} : { param: rejection.param }),
           },
     retries: item.retries ?? 0,
+    open_holds: holds.map((hold) => ({
+      kind: hold.kind,
+      owner: hold.owner,
+      requirement: hold.requirement,
+      opened_at: hold.openedAt,
+    })),
   };
 }
 

@@ -63,11 +63,14 @@ export function screeningListSource(env: NodeJS.ProcessEnv = process.env): Scree
 function listLoader(source: Exclude<ScreeningListSource, { kind: 'watchman' }>): () => Promise<ScreeningList> {
   return source.kind === 'directory'
     ? () => loadSdnListFromDirectory(source.directory)
-    : () => loadSdnListFromS3(listObjectReader(), source.bucket, source.prefix);
+    : () => loadSdnListFromS3(signedObjectReaderFromEnv(), source.bucket, source.prefix);
 }
 
-/** The list's four reads, signed by hand rather than through the S3 client (adapters/signed-get-object.ts). */
-function listObjectReader(env: NodeJS.ProcessEnv = process.env): GetObject {
+/**
+ * S3 reads signed by hand rather than through the S3 client (adapters/signed-get-object.ts): the list's four
+ * reads, and process-batch's ranged read of a chunk (adapters/batch-item-ranges.ts).
+ */
+export function signedObjectReaderFromEnv(env: NodeJS.ProcessEnv = process.env): GetObject {
   const region = requiredEnv('AWS_REGION');
   return signedGetObject({
     region,

@@ -5,12 +5,22 @@ import type { SubmissionMessage } from '../../adapters/submission-queue';
 import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
 import { failureSourceOfRejection, openBatchGroup } from '../../domain/batches/batch-exceptions';
 import { batchItemIdempotencyKey } from '../../domain/batches/batch-identity';
-import { batchableCorridor, validateDestination, type CorridorMatrix } from '../../domain/corridors';
+import { gateHolds, gateRefusalError, type GateRefusal } from '../../domain/compliance/gates';
+import { assertNever } from '../../domain/assert-never';
+import type { Hold } from '../../domain/compliance/contract';
+import {
+  batchableCorridor,
+  payableCorridor,
+  validateDestination,
+  type Corridor,
+  type CorridorMatrix,
+} from '../../domain/corridors';
 import { DomainError } from '../../domain/domain-error';
 import type { Payout } from '../../domain/payout';
 import { maskDestination, type Destination } from '../../domain/recipient';
 import type { RecipientField } from '../../domain/recipient-fields';
 import type { BatchExceptionGroups } from '../../adapters/batch-exception-groups';
+import type { ComplianceGates } from '../payouts/payout-gates';
 import type { FanOutMessage } from './accept-batch';
 import { chunkItemsFromObject, type BatchItemObjectsPort } from './batch-items-object';
 
@@ -21,9 +31,19 @@ import { chunkItemsFromObject, type BatchItemObjectsPort } from './batch-items-o
  * identity, so a redelivered chunk meets the key lock and finds the payout it already created
  * (`exists`), re-queues its submission if it is still `submitted`, and never creates a second one.
  *
- * Per-item business failures (corridor not enabled or policy-gated, a corridor whose policy asks the
- * recipient for a tax form or onboarding, account fields the corridor refuses) reject that item alone, with its code, category and message on the item; the rest of
- * the batch proceeds. Anything else (throttling, a timeout) throws: the chunk is redelivered.
+ * Per-item business failures (corridor not enabled, account fields the corridor refuses, a recipient
+ * blocked by a confirmed screening match or whose onboarding was rejected) reject that item alone, with
+ * its code, category and message on the item; the rest of the batch proceeds. Anything else
+ * (throttling, a timeout) throws: the chunk is redelivered.
+ *
+ * Gates (issue 15): with `gates`, an item passes the single payout's gates. Its recipient gets the record
+ * behind an inline recipient (found, or made and screened before its first write: payout-recipient.ts),
+ * and its payout is created with the holds that recipient and corridor call for (onboarding, tax form,
+ * screening, a policy-gated corridor the tenant is not enabled for). A held item's payout waits before
+ * submission, exactly as a single one does, until the last release submits it (release-hold.ts): it is
+ * never queued here. Without `gates` (a fan-out built without RecipientsTable: tools, older tests) no
+ * item has a record, so the fan-out fails closed: a policy-gated corridor, or one whose policy asks the
+ * recipient for a tax form or onboarding, rejects the item (batchableCorridor).
  *
  * A rejected item is counted into its batch's group exception for its failure source
  * (domain/batches/batch-exceptions.ts), never into an exception of its own. A redelivered chunk
@@ -66,6 +86,8 @@ export interface FanOutDeps {
   readonly corridors: CorridorMatrix;
   /** The batch's group exceptions (OPERATIONS_TABLE). */
   readonly groups: Pick<BatchExceptionGroups, 'addItem'>;
+  /** The create path's gates (issue 15); absent: fail closed on every corridor a gate would hold. */
+  readonly gates?: ComplianceGates;
   readonly nowIso: () => string;
   /** The invocation's remaining time; with `continueLater`, the chunk hands its unstarted items on in time. */
   readonly remainingMs?: () => number;
@@ -92,16 +114,31 @@ export async function fanOutChunk(deps: FanOutDeps, message: FanOutMessage): Pro
   const only = message.senderItemIds === undefined ? undefined : new Set(message.senderItemIds);
   const creations: Array<{ item: StoredBatchItem; checked: CheckedItem }> = [];
   // Checks and rejections one after another (cheap, and the first rejection of a group opens it once,
-  // with no racing opener recording it as seen again); the creations, the slow part, in parallel.
+  // with no racing opener recording it as seen again); the gates and creations, the slow part (a
+  // recipient read, a first write, screening), in parallel.
   for (const item of await materialisedChunk(deps, batch, message.chunk)) {
     const checked = only !== undefined && !only.has(item.senderItemId) ? 'skipped' : await checkItem(deps, batch, item);
     if (typeof checked === 'string') outcomes[checked] += 1;
     else creations.push({ item, checked });
   }
   const deferred: string[] = [];
+  // The gates in parallel (a recipient read, maybe its first write and screening); their refusals one after
+  // another, like the checks' rejections; then the creations in parallel.
+  const gatedItems: Array<{ item: StoredBatchItem; checked: CheckedItem; gated: GatedItem }> = [];
+  const refused: Array<{ item: StoredBatchItem; rejection: ItemRejection }> = [];
   await forEachInFlight(creations, FAN_OUT_ITEMS_IN_FLIGHT_MAX, async ({ item, checked }) => {
+    if (outOfTime(deps)) return void deferred.push(item.senderItemId);
+    const gated = await gateItem(deps, batch, item, checked);
+    if (isRejection(gated)) refused.push({ item, rejection: gated });
+    else gatedItems.push({ item, checked, gated });
+  });
+  for (const { item, rejection } of refused.sort((a, b) => a.item.index - b.item.index)) {
+    await reject(deps, batch, item, rejection);
+    outcomes.rejected += 1;
+  }
+  await forEachInFlight(gatedItems, FAN_OUT_ITEMS_IN_FLIGHT_MAX, async ({ item, checked, gated }) => {
     if (outOfTime(deps)) deferred.push(item.senderItemId);
-    else outcomes[await createItem(deps, batch, item, checked)] += 1;
+    else outcomes[await createItem(deps, batch, item, checked, gated)] += 1;
   });
   if (deferred.length > 0) {
     await deps.continueLater!({ batchId: message.batchId, chunk: message.chunk, senderItemIds: deferred.sort() });
@@ -164,8 +201,17 @@ async function countRejection(deps: FanOutDeps, batch: Batch, item: StoredBatchI
 /** An item that passed its business checks: what its payout is created with. */
 interface CheckedItem {
   readonly destination: Destination;
-  readonly provider: string;
+  readonly corridor: Corridor;
 }
+
+/** What the gates made of a checked item: the record behind its recipient and the holds its payout waits on. */
+interface GatedItem {
+  readonly recipientId?: string;
+  readonly holds: Record<string, Hold>;
+  readonly openHoldCount: number;
+}
+
+const UNGATED: GatedItem = { holds: {}, openHoldCount: 0 };
 
 /** The item's business checks against the corridor matrix: rejected (and counted), skipped, or ready to create. */
 async function checkItem(
@@ -179,14 +225,20 @@ async function checkItem(
   if (item.state !== 'received') return 'skipped';
   try {
     const { country, method, ...fields } = item.destination;
-    const corridor = batchableCorridor(deps.corridors, country!, item.currency, method!);
+    // With gates, the corridors a single payout may use (a policy-gated one is held, not refused).
+    const corridor = (deps.gates === undefined ? batchableCorridor : payableCorridor)(
+      deps.corridors,
+      country!,
+      item.currency,
+      method!,
+    );
     const destination = validateDestination(
       corridor,
       country!,
       method!,
       fields as Partial<Record<RecipientField, string>>,
     );
-    return { destination, provider: corridor.provider };
+    return { destination, corridor };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     await reject(deps, batch, item, rejectionOf(error, deps.nowIso()));
@@ -194,23 +246,95 @@ async function checkItem(
   }
 }
 
+/**
+ * The item's recipient record and holds, or its rejection when no release could ever let it move (a
+ * confirmed screening match, a rejected onboarding). A refused item whose payout already exists (a
+ * redelivered chunk, the recipient blocked since its payout was created) is answered by that payout:
+ * its holds are the payout's business now, and an item is never rejected beside the payout it made.
+ */
+async function gateItem(
+  deps: FanOutDeps,
+  batch: Batch,
+  item: StoredBatchItem,
+  { destination, corridor }: CheckedItem,
+): Promise<GatedItem | ItemRejection> {
+  if (deps.gates === undefined) return UNGATED;
+  const now = deps.nowIso();
+  const payee = { name: item.recipient.name, destination, currency: item.currency };
+  const recipient = await deps.gates.recipients.inline(
+    batch.tenantId,
+    item.recipient.email === undefined ? payee : { ...payee, email: item.recipient.email },
+    now,
+  );
+  const result = gateHolds({
+    recipient: recipient.compliance,
+    corridor,
+    tenantEnablements: await deps.gates.tenantEnablements(batch.tenantId),
+    // The batch was approved as a whole (or its totals needed none): no item waits for an approver.
+    approvalRequired: false,
+    now,
+  });
+  if (result.kind === 'refused') {
+    const key = batchItemIdempotencyKey({ senderBatchId: batch.senderBatchId, senderItemId: item.senderItemId });
+    if ((await deps.payouts.findByIdempotencyKey(batch.tenantId, key)) !== undefined) return UNGATED;
+    const error = gateRefusalError(result.refusal);
+    return {
+      code: result.refusal,
+      category: refusalCategory(result.refusal),
+      message: error.message,
+      param: 'recipient',
+      at: now,
+    };
+  }
+  const holds = result.holds.filter((hold) => hold.kind !== 'approval');
+  return {
+    recipientId: recipient.recipientId,
+    holds: Object.fromEntries(holds.map((hold) => [hold.holdId, hold])),
+    openHoldCount: holds.length,
+  };
+}
+
+/**
+ * A confirmed screening match blocks for good (terminal). A rejected onboarding waits on compliance, which
+ * can reopen it (POST /ops/recipients/{id}/onboarding): human_action_required, so the batch operator's retry
+ * (domain/batches/batch-retry.ts) moves the item again once compliance has acted, and rejects it again if not.
+ */
+function refusalCategory(refusal: GateRefusal): ItemRejection['category'] {
+  switch (refusal) {
+    case 'recipient_blocked':
+      return 'terminal';
+    case 'recipient_rejected':
+      return 'human_action_required';
+    default:
+      return assertNever(refusal, 'gate refusal');
+  }
+}
+
+const isRejection = (gated: GatedItem | ItemRejection): gated is ItemRejection => 'code' in gated;
+
+/** Ready for the provider: submitted with no open hold (create-payout.ts#isReadyForProvider). */
+const isReadyForProvider = (payout: Payout): boolean =>
+  payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
+
 async function createItem(
   deps: FanOutDeps,
   batch: Batch,
   item: StoredBatchItem,
-  { destination, provider }: CheckedItem,
+  checked: CheckedItem,
+  gated: GatedItem,
 ): Promise<ItemFanOutOutcome> {
-  const payout = itemPayout(batch, item, provider, destination, deps.nowIso());
+  const payout = itemPayout(batch, item, checked, gated, deps.nowIso());
   try {
     const result = await createThroughConflicts(deps, {
       payout,
-      destination,
+      destination: checked.destination,
       actor: { kind: 'client', id: batch.createdBy.clientId, role: batch.createdByRole, scopes: ['batches:write'] },
       requestId: batch.requestId,
       fieldHashes: {},
     });
     if (result.kind === 'created') {
-      await deps.enqueueSubmission({ payoutId: payout.payoutId });
+      // Held: nothing goes to the provider until the last release submits it.
+      if (isReadyForProvider(payout)) await deps.enqueueSubmission({ payoutId: payout.payoutId });
       return 'created';
     }
     const existing = result.payout;
@@ -223,7 +347,7 @@ async function createItem(
       return 'rejected';
     }
     // Created by an earlier delivery (or by this identity's batch before the window ended).
-    if (existing.status === 'submitted') await deps.enqueueSubmission({ payoutId: existing.payoutId });
+    if (isReadyForProvider(existing)) await deps.enqueueSubmission({ payoutId: existing.payoutId });
     return 'existed';
   } catch (error) {
     // DynamoDB refused this item's write as invalid: it would refuse every redelivery too.
@@ -254,8 +378,8 @@ async function createThroughConflicts(deps: FanOutDeps, input: Parameters<Payout
 function itemPayout(
   batch: Batch,
   item: StoredBatchItem,
-  provider: string,
-  destination: Destination,
+  { destination, corridor }: CheckedItem,
+  gated: GatedItem,
   now: string,
 ): Payout {
   return {
@@ -268,7 +392,7 @@ function itemPayout(
     version: 1,
     amountMinor: item.amountMinor,
     currency: item.currency,
-    provider,
+    provider: corridor.provider,
     destination: maskDestination(destination),
     recipient: item.recipient,
     ...(item.description === undefined ? {} : { description: item.description }),
@@ -277,6 +401,9 @@ function itemPayout(
     createdAt: now,
     lastEventAt: now,
     requestIds: [batch.requestId],
+    ...(gated.recipientId === undefined ? {} : { recipientId: gated.recipientId }),
+    // Only a held payout carries the map, as a single payout (create-payout.ts#newPayout).
+    ...(gated.openHoldCount === 0 ? {} : { holds: gated.holds, openHoldCount: gated.openHoldCount }),
   };
 }
 

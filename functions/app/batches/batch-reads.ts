@@ -1,3 +1,5 @@
+import type { Hold } from '../../domain/compliance/contract';
+import { openHolds } from '../../domain/compliance/holds';
 import type { StoredBatchItem } from '../../adapters/batch-items';
 import type { BatchIdClaim, ItemPayoutState } from '../../adapters/batches-repository';
 import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
@@ -45,18 +47,25 @@ export async function batchWithCounts(store: BatchReadStore, batch: Batch): Prom
   return batchView(batch, counts, deriveBatchStatus(counts as BatchItemCounts), materialised);
 }
 
-/** The items of one chunk with their statuses: `rejected`, the payout's status, or `received`. */
+/**
+ * The items of one chunk with their statuses (`rejected`, the payout's status, or `received`) and the open
+ * holds of their payouts: a held item's payout is `submitted` and waits before submission (issue 15).
+ */
 export async function itemsWithStatus(
   store: Pick<BatchReadStore, 'chunkItems' | 'payoutStates'>,
   batchId: string,
   chunk: number,
-): Promise<Array<{ item: StoredBatchItem; status: BatchItemStatus }>> {
+): Promise<Array<{ item: StoredBatchItem; status: BatchItemStatus; holds: Hold[] }>> {
   const items = await store.chunkItems(batchId, chunk);
   const states = await store.payoutStates(items.filter((i) => i.state === 'received').map((i) => i.payoutId));
-  return items.map((item) => ({
-    item,
-    status: item.state === 'rejected' ? 'rejected' : (states.get(item.payoutId)?.status ?? 'received'),
-  }));
+  return items.map((item) => {
+    const state = item.state === 'rejected' ? undefined : states.get(item.payoutId);
+    return {
+      item,
+      status: item.state === 'rejected' ? 'rejected' : (state?.status ?? 'received'),
+      holds: openHolds(state?.holds),
+    };
+  });
 }
 
 export interface ItemPageQuery {
@@ -81,10 +90,10 @@ export async function batchItemPage(store: BatchReadStore, batch: Batch, query: 
   for (let chunk = first; chunk < batch.chunkCount && chunk < first + ITEM_PAGE_CHUNKS_MAX; chunk++) {
     const items = await itemsWithStatus(store, batch.batchId, chunk);
     if (items.length < chunkSizeOf(batch.itemCount, chunk)) pendingMaterialisation = true;
-    for (const { item, status } of items) {
+    for (const { item, status, holds } of items) {
       if (chunk === query.after?.chunk && item.senderItemId <= query.after.senderItemId) continue;
       if (query.status !== undefined && status !== query.status) continue;
-      views.push(batchItemView(item, status));
+      views.push(batchItemView(item, status, holds));
       if (views.length === query.limit)
         return { items: views, next: { chunk, senderItemId: item.senderItemId }, pendingMaterialisation };
     }

@@ -48,6 +48,9 @@ const REJECTION_SOURCE_BY_CODE: Readonly<Record<string, FailureSource>> = {
   corridor_policy_gated: 'compliance',
   // A corridor whose policy asks for a tax form or onboarding: compliance's gate, which a batch item cannot pass.
   corridor_requirements_not_batchable: 'compliance',
+  // The item's recipient is blocked by a confirmed screening match or its onboarding was rejected (the gates).
+  recipient_blocked: 'compliance',
+  recipient_rejected: 'compliance',
   // The identity already names a payout of another amount: ops tells the tenant which one.
   batch_item_identity_reused: 'platform',
   item_write_refused: 'platform',

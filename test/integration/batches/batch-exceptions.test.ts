@@ -27,7 +27,29 @@ beforeAll(async () => {
 afterAll(async () => h?.emulators.stop());
 
 const BAD_IBAN = { country: 'DE', method: 'sepa', iban: 'DE89370400440532013001' }; // mod-97 fails
-const GATED = { country: 'IN', method: 'imps', account_number: '1234567890', ifsc: 'HDFC0000001' };
+const REJECTED_ONBOARDING_IBAN = { country: 'IT', method: 'sepa', iban: 'IT60X0542811101000000123456' };
+
+/**
+ * Makes the record behind an inline IT recipient as the fan-out would (the stack's own gates wiring), then moves its
+ * onboarding to `rejected` as compliance's decision does.
+ */
+async function rejectOnboarding(name: string) {
+  const { complianceGatesFromEnv } = await import('../../../functions/wiring/payout-gates');
+  const { recipientsRepository } = await import('../../../functions/wiring/recipients');
+  const { corridorMatrix } = await import('../../../functions/adapters/corridors-config');
+  const { payableCorridor, validateDestination } = await import('../../../functions/domain/corridors');
+  const { country, method, ...fields } = REJECTED_ONBOARDING_IBAN;
+  const corridor = payableCorridor(corridorMatrix(), country, 'EUR', method);
+  const destination = validateDestination(corridor, country, method, fields);
+  const now = new Date().toISOString();
+  const made = await complianceGatesFromEnv().recipients.inline('acme', { name, destination, currency: 'EUR' }, now);
+  const repository = recipientsRepository();
+  const record = (await repository.get('acme', made.recipientId))!;
+  await repository.setOnboarding('acme', made.recipientId, record.version, {
+    onboarding: { state: 'rejected', requirements: [] },
+    at: now,
+  });
+}
 
 /** GET /exceptions as the ops console calls it (exceptions:read), answered like the handler would. */
 async function listExceptions(query: Record<string, string>) {
@@ -138,9 +160,16 @@ describe('grouped batch exceptions', () => {
   });
 
   it('groups per failure source; a retry moves items out and resolves the emptied group; failing again reopens it', async () => {
+    // Two recipients whose onboarding compliance rejected: their items wait on compliance (a reopen), so they
+    // are rejected human_action_required into the compliance group, and a retry moves them (issue 15's gates).
     const gated = [0, 1].map((i) =>
-      item({ sender_item_id: `gated-${i}`, currency: 'INR', amount: 50_000, destination: GATED }),
+      item({
+        sender_item_id: `gated-${i}`,
+        destination: REJECTED_ONBOARDING_IBAN,
+        recipient: { name: `Rejected Onboarding ${i}` },
+      }),
     );
+    for (const i of [0, 1]) await rejectOnboarding(`Rejected Onboarding ${i}`);
     const disabled = item({ currency: 'JPY', amount: 5_000, destination: { country: 'JP', method: 'zengin' } });
     const { body } = await postBatch(h, { sender_batch_id: 'groups-2', items: [item(), ...gated, disabled] });
     await approve(body.batch_id);
@@ -166,7 +195,7 @@ describe('grouped batch exceptions', () => {
     const owned = await listExceptions({ batch_id: body.batch_id, owner: 'ops' });
     expect(owned.body.data.map((e: any) => e.failure_source)).toEqual(['platform']);
 
-    // The retry moves the two policy-gated items (human_action_required); the terminal one stays.
+    // The retry moves the two rejected-onboarding items (human_action_required); the terminal one stays.
     expect((await operatorRetry(body.batch_id)).body).toEqual({ batch_id: body.batch_id, moved: 2 });
     expect(await bySource()).toEqual({
       compliance: { owner: 'compliance', state: 'resolved', item_count: 0, items: [] },
@@ -175,7 +204,7 @@ describe('grouped batch exceptions', () => {
     const resolvedBy = (await listExceptions({ batch_id: body.batch_id, state: 'resolved' })).body.data[0];
     expect(resolvedBy.resolution).toMatchObject({ by: 'batch-retry' });
 
-    // The corridor is still gated: the fan-out rejects them again and the group reopens with them.
+    // Compliance has not reopened them: the fan-out rejects them again and the group reopens with them.
     await h.deliver(await h.drain('batch'));
     expect(await bySource()).toEqual({
       compliance: { owner: 'compliance', state: 'open', item_count: 2, items: ['gated-0', 'gated-1'] },

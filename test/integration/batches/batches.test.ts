@@ -102,7 +102,7 @@ describe('POST /batches: whole-batch errors, nothing written', () => {
 });
 
 describe('POST /batches → fan-out → item-level truth', () => {
-  it('accepts (202), fans out per chunk, rejects only the bad item, and a redelivered chunk pays no one twice', async () => {
+  it('accepts (202), fans out per chunk, holds what a single payout would be held at, rejects only the bad item, and a redelivered chunk pays no one twice', async () => {
     const good = [item(), item()];
     const gated = item({
       currency: 'INR',
@@ -110,8 +110,9 @@ describe('POST /batches → fan-out → item-level truth', () => {
       destination: { country: 'IN', method: 'imps', account_number: '1234567890', ifsc: 'HDFC0000001' },
     });
     const disabled = item({ currency: 'JPY', amount: 5_000, destination: { country: 'JP', method: 'zengin' } });
-    // IT/EUR/sepa asks for a tax form (config/corridors.json): a batch item, which has no recipient record to
-    // carry one, is refused rather than paid past the gate a single payout is held at.
+    // IN/INR/imps is policy-gated and acme is not enabled for it; IT/EUR/sepa asks for a tax form
+    // (config/corridors.json): each item gets the record behind its recipient and a payout held before
+    // submission, exactly where a single payout would be held (issue 15).
     const taxed = item({ destination: { country: 'IT', method: 'sepa', iban: 'IT60X0542811101000000123456' } });
     const accepted = await postBatch(h, { sender_batch_id: 'payroll-1', items: [...good, gated, disabled, taxed] });
     expect(accepted.statusCode).toBe(202);
@@ -132,7 +133,7 @@ describe('POST /batches → fan-out → item-level truth', () => {
     const payouts = () =>
       h.entities('payout').then((all) => all.filter((p) => (p['batch'] as any)?.batchId === batchId));
     expect((await payouts()).map((p) => p['payoutId']).sort()).toEqual(
-      good
+      [...good, gated, taxed]
         .map((g) =>
           batchItemPayoutId({
             tenantId: 'acme',
@@ -142,28 +143,50 @@ describe('POST /batches → fan-out → item-level truth', () => {
         )
         .sort(),
     );
-    expect((await h.drain('submission')).length).toBe(2);
+    const payoutOf = async (i: Record<string, unknown>) =>
+      (await payouts()).find((p) => (p['batch'] as any).senderItemId === i['sender_item_id'])!;
+    // Only the unheld items go to the submitter; the held ones wait for their releases.
+    const submitted = (await h.drain('submission')).map((m) => JSON.parse(m.Body!).payoutId).sort();
+    expect(submitted).toEqual((await Promise.all(good.map(payoutOf))).map((p) => p['payoutId']).sort());
+    const gatedPayout = await payoutOf(gated);
+    expect(gatedPayout).toMatchObject({ status: 'submitted', openHoldCount: 1 });
+    expect(gatedPayout['holds']).toEqual({
+      corridor_enablement: expect.objectContaining({
+        kind: 'corridor_enablement',
+        owner: 'ops',
+        requirement: 'corridor_enablement:IN/INR/imps',
+      }),
+    });
+    const taxedPayout = await payoutOf(taxed);
+    expect(taxedPayout['holds']).toMatchObject({
+      tax_form: { kind: 'tax_form', owner: 'tenant', evidence: { tax_form_state: 'missing', form_type: 'W-8BEN' } },
+    });
+    // Every item's payout has the record behind its recipient, as an inline single payout does.
+    for (const p of await payouts()) expect(p['recipientId']).toMatch(/^rcp_/);
+    const recipients = (await scanAll(h.emulators.clients.documentClient, process.env['RECIPIENTS_TABLE']!)).filter(
+      (r) => r['recipientId'] === taxedPayout['recipientId'],
+    );
+    expect(recipients).toHaveLength(1);
+    expect(recipients[0]).toMatchObject({ origin: 'inline', country: 'IT' });
 
-    // The same chunk again (a crash after the commit, an SQS redelivery): the key locks find the payouts.
+    // The same chunk again (a crash after the commit, an SQS redelivery): the key locks find the payouts,
+    // and only the unheld ones are queued again.
     expect(await h.deliver(messages)).toEqual([]);
-    expect(await payouts()).toHaveLength(2);
+    expect(await payouts()).toHaveLength(4);
+    expect((await h.drain('submission')).map((m) => JSON.parse(m.Body!).payoutId).sort()).toEqual(submitted);
 
     const batch = await getBatch(batchId);
     expect(batch.statusCode).toBe(200);
-    expect(batch.body).toMatchObject({ status: 'processing', counts: { submitted: 2, rejected: 3 } });
+    expect(batch.body).toMatchObject({ status: 'processing', counts: { submitted: 4, rejected: 1 } });
     expect(batch.body.totals).toEqual([
       { currency: 'EUR', amount: 37_500, item_count: 3 },
       { currency: 'INR', amount: 50_000, item_count: 1 },
       { currency: 'JPY', amount: 5_000, item_count: 1 },
     ]);
     const rejected = await listItems(batchId, { status: 'rejected' });
-    expect(rejected.body.data.map((i: any) => [i.sender_item_id, i.error.code, i.error.category])).toEqual(
-      [
-        [gated['sender_item_id'], 'corridor_policy_gated', 'human_action_required'],
-        [disabled['sender_item_id'], 'corridor_not_enabled', 'terminal'],
-        [taxed['sender_item_id'], 'corridor_requirements_not_batchable', 'human_action_required'],
-      ].sort(),
-    );
+    expect(rejected.body.data.map((i: any) => [i.sender_item_id, i.error.code, i.error.category])).toEqual([
+      [disabled['sender_item_id'], 'corridor_not_enabled', 'terminal'],
+    ]);
   });
 
   it('pages the items by cursor in sender_item_id order', async () => {
@@ -305,7 +328,7 @@ describe('tenancy, approval, retry', () => {
     expect(await h.drain('batch')).toEqual([]);
   });
 
-  it('retry: a backend token gets 403; the batch operator moves only retryable rejections, audited', async () => {
+  it('retry: a backend token gets 403; the batch operator moves only retryable rejections, audited; a retried policy-gated item is held, not queued', async () => {
     const gated = item({
       currency: 'INR',
       amount: 50_000,
@@ -320,8 +343,24 @@ describe('tenancy, approval, retry', () => {
       ],
     });
     await approve(body.batch_id);
-    await h.deliver(await h.drain('batch'));
-    await h.drain('submission');
+    // A first delivery that runs short materialises the items and creates none (FAN_OUT_TIME_RESERVE_MS) ...
+    expect(await h.deliver(await h.drain('batch'), { getRemainingTimeInMillis: () => 1_000 })).toEqual([]);
+    // ... and the gated item is rejected as the fan-out did before batch items carried holds (fail closed): a
+    // rejection on a stored batch that a retry, once the gates run, turns into a held payout.
+    const repository = new BatchesRepository(h.emulators.clients.documentClient, h.tables.payouts);
+    const stored = (await repository.chunkItems(body.batch_id, 0)).find(
+      (i) => i.senderItemId === gated['sender_item_id'],
+    )!;
+    const rejection = {
+      code: 'corridor_policy_gated',
+      category: 'human_action_required' as const,
+      message: 'corridor IN/INR/imps is gated by policy',
+      param: 'destination',
+      at: new Date().toISOString(),
+    };
+    expect(await repository.rejectItem(stored, rejection)).toBe(true);
+    expect(await h.deliver(await h.drain('batch'))).toEqual([]);
+    expect(await h.drain('submission')).toHaveLength(1);
     const retry = (role: string, scopes: string[]) =>
       h.api({
         method: 'POST',
@@ -334,6 +373,7 @@ describe('tenancy, approval, retry', () => {
     expect(backend.statusCode).toBe(403);
     expect(backend.body.error.code).toBe('insufficient_scope');
 
+    // The terminal rejection (JP: corridor not enabled) stays; the human_action_required one moves.
     const operator = await retry('batch-operator', ['batches:retry', 'payouts:read']);
     expect(operator.body).toEqual({ batch_id: body.batch_id, moved: 1 });
     const messages = await h.drain('batch');
@@ -341,12 +381,14 @@ describe('tenancy, approval, retry', () => {
       { batchId: body.batch_id, chunk: 0, senderItemIds: [gated['sender_item_id']] },
     ]);
     await h.deliver(messages);
-    // The paid-or-pending item is untouched: still one payout for it, no new submission.
+    // Its payout is created held (corridor_enablement): nothing queued for the submitter, the paid-or-pending
+    // item untouched.
     expect(await h.drain('submission')).toEqual([]);
     const items = await listItems(body.batch_id);
     expect(items.body.data.find((i: any) => i.sender_item_id === gated['sender_item_id'])).toMatchObject({
-      status: 'rejected',
+      status: 'submitted',
       retries: 1,
+      open_holds: [{ kind: 'corridor_enablement', owner: 'ops', requirement: 'corridor_enablement:IN/INR/imps' }],
     });
     const audit = (await scanAll(h.emulators.clients.documentClient, process.env['AUDIT_TABLE']!)).filter(
       (r) => r['action'] === 'batch.retried',
@@ -374,7 +416,12 @@ describe('DynamoDB calls per item (docs/batches.md)', () => {
   it('accepting and fanning out 300 items', async () => {
     const n = 300;
     const items = Array.from({ length: n }, (_, i) =>
-      item({ sender_item_id: `calls-${String(i).padStart(4, '0')}`, amount: 500 }),
+      // One recipient each, as a payroll pays: every item's record is made (and screened) by its fan-out.
+      item({
+        sender_item_id: `calls-${String(i).padStart(4, '0')}`,
+        amount: 500,
+        recipient: { name: `Payroll Employee ${String(i).padStart(4, '0')}` },
+      }),
     );
     h.dynamoCalls.reset();
     const accepted = await postBatch(h, { sender_batch_id: 'calls', items });
@@ -395,12 +442,14 @@ describe('DynamoDB calls per item (docs/batches.md)', () => {
       UpdateItemCommand: 1,
     });
     // Fan-out: per chunk of 100 one GetItem (the batch), one Query (which items exist: none), one
-    // conditional PutItem per item (materialised), one Query (read back), one creation transaction per
-    // item: 2.05 per item.
+    // conditional PutItem per item (materialised), one Query (read back); per item its recipient's
+    // gates (issue 15: a GetItem, and for a first-paid recipient its record's put-if-absent, written with
+    // its clear screening: payout-recipient.ts#createdItem) and one creation transaction: 4.05 per item
+    // (2.05 before batch items were gated; a recipient already on record costs 3.05).
     expect(byCommand(fanning)).toEqual({
-      GetItemCommand: n / 100,
+      GetItemCommand: n / 100 + n,
       QueryCommand: (2 * n) / 100,
-      PutItemCommand: n,
+      PutItemCommand: 2 * n,
       TransactWriteItemsCommand: n,
     });
     // A redelivered chunk finds all its records: no item is put again (its creations meet their key locks).
