@@ -339,11 +339,10 @@ async function drainSmallBatch(
           ['batch_items_failed_platform', 1, [NOT_ENABLED_ITEM.sender_item_id]],
           ['batch_items_failed_recipient', FAILING_ITEMS, [...FAILING_INDICES].map((i) => itemId(i))],
         ],
-        saw: groups['data']?.map((g: Json) => [
-          g['category'],
-          g['item_count'],
-          g['items']?.map((m: Json) => m['sender_item_id']),
-        ]),
+        // Groups are listed by when they opened; both open in the same fan-out, so compare them by category.
+        saw: groups['data']
+          ?.map((g: Json) => [g['category'], g['item_count'], g['items']?.map((m: Json) => m['sender_item_id'])])
+          .sort((a: Json[], b: Json[]) => String(a[0]).localeCompare(String(b[0]))),
       },
       {
         what: 'a retry with the backend token is refused',
