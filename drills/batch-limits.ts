@@ -19,10 +19,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
 import { addDays } from '../functions/domain/reconciliation/run-date.js';
-import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
 import { BATCH_ITEMS_MAX } from '../functions/domain/batches/batch-limits.js';
 import { advanceSandboxClock, countSandboxPayouts } from '../local/sandbox/client.js';
 import { advanceTwinClock, connectTwin, readTwinClock, report, runDrill, type Check } from './_twin.js';
+import { csvRows } from './_csv.js';
 
 const TENANT = 'drill-batches';
 /** Items of the batch that is drained to final states (the CI-sized part of the drill). */
@@ -77,13 +77,6 @@ const POLICY_GATED_ITEM = {
   destination: { country: 'IN', method: 'imps', account_number: '1234567890', ifsc: 'HDFC0000001' },
   recipient: { name: 'Drill Payee IN' },
 };
-
-function csvRows(text: string): Record<string, string>[] {
-  const reader = new CsvReader();
-  const records = [...reader.push(Buffer.from(text, 'utf8')), ...reader.end()];
-  const header = records[0]?.fields ?? [];
-  return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
-}
 
 async function main(): Promise<boolean> {
   const twin = await connectTwin(log);

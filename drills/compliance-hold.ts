@@ -18,14 +18,17 @@
 //    form rules still apply at capture (a W-9 refused, a W-8BEN captured), and records the gate as not
 //    shown in the evidence pack rather than pretending it was.
 //
-// Both recipients are inline (their records are made and screened by POST /payouts): a recipient made
-// through POST /recipients is not screened in the twin (functions/wiring/recipients.ts gives
-// createRecipient no `screen`), so every payout to it would wait on an `unscreened` hold no case
-// releases. Each run pays fresh account numbers, so a rerun against a running twin makes new records
+// Both recipients are inline: their records are made and screened by POST /payouts, the path most
+// tenants take (POST /recipients screens the same way, handlers/recipients-api.ts). Each run pays
+// fresh account numbers, so a rerun against a running twin makes new records
 // (an inline recipient's id is its tenant, name and account) rather than finding last run's.
 //
+// 3. Finance. Both recipients are on the year's 1099-NEC / 1042-S readiness export
+//    (GET /exports/tax-readiness, drills/_tax-readiness.ts): the W-8BEN one with its form on file, the
+//    cleared one to collect a form before filing; a tenant backend is refused the export.
+//
 // The facts of both cases (payout ids, hold kinds, case id, who cleared, released_at, final status)
-// are attached as `compliance_cases` for the evidence pack.
+// are attached as `compliance_cases` for the evidence pack, the export's rows as `tax_readiness`.
 //
 //   npm run drill -- compliance-hold
 import { randomInt } from 'node:crypto';
@@ -36,6 +39,7 @@ import { SCREENING_CLEAR_FOUR_EYES_SCORE_MIN } from '../functions/domain/complia
 import { SCREENING_LIST_LIMIT_MAX } from '../functions/http/screening-schemas.js';
 import { sandboxPayoutsFor } from '../local/sandbox/client.js';
 import { SANDBOX_GB_SORT_CODE, SANDBOX_US_ROUTING_NUMBER } from '../local/sandbox/triggers.js';
+import { taxReadinessChecks } from './_tax-readiness.js';
 import { attach, connectTwin, report, runDrill, type Check } from './_twin.js';
 
 const TENANT = 'drill';
@@ -62,7 +66,7 @@ const keyOf = (c: Json) => `${c['country']}/${c['currency']}/${c['method']}`;
 const pageAfter = (cursor: string | undefined) => (cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`);
 
 type Json = Record<string, any>;
-type Who = 'backend' | 'complianceA' | 'complianceB';
+type Who = 'backend' | 'complianceA' | 'complianceB' | 'finance';
 const OPERATOR_A = 'drill-compliance-alice';
 const OPERATOR_B = 'drill-compliance-bob';
 
@@ -73,6 +77,7 @@ async function main(): Promise<boolean> {
       backend: await twin.token({ tenant: TENANT, role: 'backend' }),
       complianceA: await twin.token({ operator: OPERATOR_A, role: 'compliance' }),
       complianceB: await twin.token({ operator: OPERATOR_B, role: 'compliance' }),
+      finance: await twin.token({ operator: 'drill-finance', role: 'finance' }),
     };
     const call = async (who: Who, method: string, path: string, body?: unknown, key?: string) => {
       const headers: Record<string, string> = {
@@ -539,7 +544,23 @@ async function main(): Promise<boolean> {
       saw: gated ? [taxPaid['status'], typeof taxFormAfter?.['released_at'] === 'string'] : taxPaid['status'],
     });
 
+    // ── 3. Finance: both recipients on the year's 1099-NEC / 1042-S readiness export ───────────────
+    const taxYear = new Date(String(taxPaid['last_event_at'])).getUTCFullYear();
+    const readiness = await taxReadinessChecks(
+      (path) => call('finance', 'GET', path),
+      (path) => call('backend', 'GET', path),
+      {
+        tenantId: TENANT,
+        taxYear,
+        withW8: { recipientId: foreignId, amountMinor: AMOUNT_MINOR, currency: String(taxPaid['currency']) },
+        withoutForm: { recipientId: listedId, amountMinor: AMOUNT_MINOR, currency: String(screenedPaid['currency']) },
+      },
+      log,
+    );
+    checks.push(...readiness.checks);
+
     attach('compliance_cases', cases);
+    attach('tax_readiness', readiness.evidence);
     return report(checks);
   } finally {
     await twin.stop();

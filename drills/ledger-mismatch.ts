@@ -15,10 +15,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
-import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
 import { addDays } from '../functions/domain/reconciliation/run-date.js';
 import { journalPk } from '../functions/adapters/payout-items.js';
 import { advanceTwinClock, attach, connectTwin, readTwinClock, report, runDrill, type DrillTwin } from './_twin.js';
+import { csvRows } from './_csv.js';
 
 const TENANT = 'drill';
 /** docs/sandbox-provider.md: paid, reported with a different amount (+100 minor units). */
@@ -40,13 +40,6 @@ const DAY_END_LAG_MS_MAX = 12 * 3600 * 1000;
 const CLOCK_MARGIN_SECONDS = 600;
 
 const log = (line: string) => console.log(`• ${line}`);
-
-function csvRows(text: string): Record<string, string>[] {
-  const reader = new CsvReader();
-  const records = [...reader.push(Buffer.from(text, 'utf8')), ...reader.end()];
-  const header = records[0]?.fields ?? [];
-  return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
-}
 
 /** The payout's journal entries (LEDGER_TABLE), one row per posting, for the evidence pack's trace. */
 async function ledgerPostings(twin: DrillTwin, payoutId: string): Promise<Record<string, unknown>[]> {

@@ -82,6 +82,8 @@ const RULES_THE_SCHEMA_CANNOT_EXPRESS: Record<string, readonly string[]> = {
   // properties' descriptions say so); the listing's cursor is opaque.
   createRecipient: ['field_not_applicable'],
   listRecipients: ['cursor_invalid'],
+  // The tax year must be one config/tax-thresholds.json covers and must have started (the clock's rule).
+  getTaxReadinessExport: ['tax_year_not_configured', 'tax_year_not_started'],
 };
 
 /**

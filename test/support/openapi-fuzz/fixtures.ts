@@ -312,6 +312,8 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
       holdId: ['approval'],
       owner: ['approver', 'compliance', 'tenant', 'ops'],
       recipientId: recipientIds,
+      // The tax-readiness export (issue 15) takes a year the thresholds file covers that has started: this one.
+      tax_year: [String(new Date().getUTCFullYear())],
     },
     webhookEventIds,
     exampleQueries: {
@@ -321,6 +323,7 @@ export async function seedFixtures(twin: StartedTwin, tokenOf: (scope: string) =
         { idempotency_key: idempotencyKeys[0]! },
         { created_from: '2026-02-01T00:00:00.000Z', created_to: '2026-01-01T00:00:00.000Z' },
       ],
+      getTaxReadinessExport: [{ tax_year: String(new Date().getUTCFullYear()), tenant_id: 'acme' }],
     },
   };
 }
