@@ -92,6 +92,8 @@ interface Traced {
   createStatus: number;
   createRequestId: string | null;
   reference: string;
+  /** What the provider's report prints as the row's reference: PayPal's TRR, the item's transaction id. */
+  reportReference: string;
   status: string;
   moves: { state: string; status: number }[];
 }
@@ -140,12 +142,15 @@ async function payThrough(call: Call, twinUrl: string, sandboxUrl: string, leg: 
     return p['status'] === 'paid';
   });
   log(`  → status ${paid['status']}`);
+  const transactionId = paid['provider_transaction_id'];
   return {
     leg,
     payoutId,
     createStatus: created.status,
     createRequestId: created.requestId,
     reference,
+    // The export names a PayPal payout as PayPal's TRR does (docs/providers/paypal.md, "Report").
+    reportReference: leg.provider === 'paypal' && typeof transactionId === 'string' ? transactionId : reference,
     status: String(paid['status']),
     moves,
   };
@@ -209,6 +214,7 @@ async function main(): Promise<boolean> {
         payout_id: t.payoutId,
         create_request_id: t.createRequestId,
         provider_reference: t.reference,
+        report_reference: t.reportReference,
         stand_in_moves: t.moves,
         status: t.status,
         report_row: rowOf(t) ?? null,
@@ -245,7 +251,7 @@ async function main(): Promise<boolean> {
         },
         {
           what: `${t.leg.provider}: matched against its own provider's report row`,
-          expected: [t.leg.provider, t.reference, 'matched', String(t.leg.amountMinor)],
+          expected: [t.leg.provider, t.reportReference, 'matched', String(t.leg.amountMinor)],
           saw: [row?.['provider'], row?.['provider_reference'], row?.['match_status'], row?.['provider_gross_minor']],
         },
       );

@@ -44,6 +44,8 @@ export type SubmitResult =
       /** True when the provider answered from its idempotency record (a retry of an earlier call). */
       readonly replayed: boolean;
       readonly feeMinor?: number;
+      /** The provider's transaction id, when its answer already names one (PayPal's item `transaction_id`). */
+      readonly providerTransactionId?: string;
     }
   | {
       readonly kind: 'rejected';

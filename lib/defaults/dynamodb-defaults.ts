@@ -82,6 +82,10 @@ export const RECON_DAY_INDEX_ATTRIBUTES = [
   'batch',
   'provider',
   'providerReference',
+  // PayPal's item transaction_id, the reference its TRR prints (asReportedIn in
+  // domain/reconciliation/provider-report.ts). Added after the first deployments: a deployed gsi4 is
+  // re-created to project it (docs/finance.md, "Reading one day").
+  'providerTransactionId',
   'status',
   // failure_source in the export (domain/failure-source.ts reads a failed payout's code).
   'statusReason',

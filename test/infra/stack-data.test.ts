@@ -138,6 +138,8 @@ describe('DynamoDB tables', () => {
         'batch',
         'provider',
         'providerReference',
+        // issue 14: PayPal's item transaction_id, the reference its TRR prints.
+        'providerTransactionId',
         'status',
         'statusReason',
         'amountMinor',

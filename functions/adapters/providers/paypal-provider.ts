@@ -255,6 +255,10 @@ function itemResult(item: PaypalItem, replayed: boolean): SubmitResult {
     state: mapPaypalItemState(state),
     replayed,
     ...feeOf(item),
+    // The batch GET lists it once PayPal has one: reconciliation matches the TRR on it (docs/providers/paypal.md).
+    ...(item.transaction_id === undefined || item.transaction_id === ''
+      ? {}
+      : { providerTransactionId: item.transaction_id }),
   };
 }
 

@@ -56,6 +56,7 @@ export function reconPayoutOf(payout: Payout): ReconPayout {
       : { payoutBatchId: payout.batch.batchId, senderBatchId: payout.batch.senderBatchId }),
     provider: payout.provider,
     ...(payout.providerReference === undefined ? {} : { providerReference: payout.providerReference }),
+    ...(payout.providerTransactionId === undefined ? {} : { providerTransactionId: payout.providerTransactionId }),
     status: payout.status,
     ...(payout.statusReason === undefined ? {} : { statusReason: payout.statusReason }),
     amountMinor: payout.amountMinor,

@@ -3,28 +3,40 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { FileSink } from '../../adapters/reconciliation/file-sink';
 import type { ReconPayout } from '../../domain/reconciliation/matching-types';
+import { asReportedIn, type ReportFormat } from '../../domain/reconciliation/provider-report';
+
+/** A provider whose report the day reads, and that report's format (which names the payout's reference). */
+export interface ReportedProvider {
+  readonly provider: string;
+  readonly format: ReportFormat | 'none';
+}
 
 /**
  * The day's payouts split by provider, one NDJSON file each, in load order: each provider's engine run
  * reads its own payouts only, so a provider's row can never match another provider's payout (by
- * reference or by an echoed payout id). One pass over DynamoDB's pages, one buffer per provider.
- * Returns the file per provider, the known ones first (each has a file, empty if it paid nothing),
- * then any provider the payouts name that has no report source, in first-seen order.
+ * reference or by an echoed payout id). Each payout is written as its provider's report names it
+ * (asReportedIn: a PayPal payout by its transaction id once known). One pass over DynamoDB's pages,
+ * one buffer per provider. Returns the file per provider, the known ones first (each has a file, empty
+ * if it paid nothing), then any provider the payouts name that has no report source, in first-seen order.
  */
 export async function splitPayoutsByProvider(
   payouts: AsyncIterable<ReconPayout>,
-  providers: readonly string[],
+  reports: readonly ReportedProvider[],
   dir: string,
 ): Promise<Map<string, string>> {
+  const formats = new Map(reports.map((r) => [r.provider, r.format]));
   const sinks = new Map<string, FileSink>();
   const sinkOf = (provider: string): FileSink => {
     let sink = sinks.get(provider);
     if (sink === undefined) sinks.set(provider, (sink = new FileSink(join(dir, `payouts-${sinks.size}.ndjson`))));
     return sink;
   };
-  for (const provider of providers) sinkOf(provider);
+  for (const { provider } of reports) sinkOf(provider);
   try {
-    for await (const payout of payouts) sinkOf(payout.provider).write(`${JSON.stringify(payout)}\n`);
+    for await (const payout of payouts) {
+      const reported = asReportedIn(formats.get(payout.provider) ?? 'none', payout);
+      sinkOf(payout.provider).write(`${JSON.stringify(reported)}\n`);
+    }
   } finally {
     for (const sink of sinks.values()) sink.close();
   }

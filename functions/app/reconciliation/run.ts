@@ -13,6 +13,7 @@ import { GENERATOR_VERSION, manifestJson, type ManifestFile } from '../../domain
 import { requireRunDate } from '../../domain/reconciliation/run-date';
 import { runEngine } from '../../adapters/reconciliation/engine';
 import { SummaryAccumulator } from '../../domain/reconciliation/summary';
+import { asReportedIn } from '../../domain/reconciliation/provider-report';
 import {
   emptyReport,
   landReports,
@@ -221,11 +222,7 @@ async function matchDay(
   failing: FailingReport,
 ): Promise<MatchedDay> {
   const window = dayWindow(date);
-  const split = await splitPayoutsByProvider(
-    deps.payouts.payoutsCreatedIn(window),
-    reports.map((r) => r.provider),
-    work,
-  );
+  const split = await splitPayoutsByProvider(deps.payouts.payoutsCreatedIn(window), reports, work);
   // A registered provider this deployment did not pay through that day needs no report (a stack using only
   // the sandbox must not fail every night on PayPal's); one that holds payouts of the day waits for its
   // report: the run fails retryable, as if the report were late, rather than call every payout missing.
@@ -314,7 +311,11 @@ async function matchProvider(
       },
       // A payout of another day that a row names is this provider's only if it says so: a row in one
       // provider's report that echoes another provider's payout id is a row we do not hold.
-      lookupPayouts: async (ids) => (await deps.payouts.lookup(ids)).filter((p) => p.provider === report.provider),
+      // Named as this provider's report names them, like the day's own (provider-days.ts).
+      lookupPayouts: async (ids) =>
+        (await deps.payouts.lookup(ids))
+          .filter((p) => p.provider === report.provider)
+          .map((p) => asReportedIn(report.format, p)),
       onMatched: (ids) => deps.payouts.markReconciled(ids, nowIso()),
     },
   );

@@ -110,6 +110,7 @@ export async function submitOne(payoutId: string, sourceRef: string, deps: Submi
     recordedAt: now,
     providerReference: answer.providerReference,
     ...(answer.feeMinor === undefined ? {} : { feeMinor: answer.feeMinor }),
+    ...(answer.providerTransactionId === undefined ? {} : { providerTransactionId: answer.providerTransactionId }),
   });
   checkResult(result, payoutId, 'provider_accepted');
   // The dangerous race: the payout was canceled (by the tenant or an operator) after we read it, but

@@ -18,6 +18,12 @@ export interface ReconPayout {
   readonly senderBatchId?: string;
   readonly provider: string;
   readonly providerReference?: string;
+  /**
+   * The provider's transaction id beside the reference (PayPal's item `transaction_id`), as a webhook,
+   * the poll or the submission learned it. Never read by the engine: asReportedIn (provider-report.ts)
+   * puts it in `providerReference` for a report that prints it, and drops it for every other.
+   */
+  readonly providerTransactionId?: string;
   readonly status: PayoutStatus;
   /** The provider's failure code on a failed or reversed payout (its failure source, in the export). */
   readonly statusReason?: string;

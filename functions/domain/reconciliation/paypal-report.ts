@@ -17,9 +17,11 @@ import { ReportFormatError } from './report-errors';
  * payment refund (an unclaimed or canceled item given back). With the Transactional Status column
  * (S success, P pending, D denied, V reversed) they map to the engine's statuses (STATUS_BY_CODE).
  *
- * Assumed, to be confirmed on a live report (docs/providers/paypal.md): our payout id (the item's
- * sender_item_id) arrives in "Custom Field", the payout_item_id in "PayPal Reference ID", and the
- * item's transaction_id (PayPal's id of the money movement) in "Transaction ID".
+ * The row's reference is "PayPal Reference ID": PayPal's Payouts docs say "you can track transactions
+ * with the Transaction ID in the PayPal Reference ID column", i.e. the item's `transaction_id`, which
+ * reconciliation matches a PayPal payout on (asReportedIn, provider-report.ts). "Transaction ID" is the
+ * line's own id, kept as `reportTransactionId` when it differs. Assumed, to be confirmed on a live
+ * report (docs/providers/paypal.md): our payout id (the item's sender_item_id) arrives in "Custom Field".
  */
 export const TRR_COLUMNS = [
   'Transaction ID',
@@ -195,7 +197,7 @@ export class PaypalReportReader {
       providerReference,
       ...(transactionId === undefined || transactionId === providerReference
         ? {}
-        : { providerTransactionId: transactionId }),
+        : { reportTransactionId: transactionId }),
       ...(payoutId === undefined ? {} : { payoutId }),
       status,
       currency,

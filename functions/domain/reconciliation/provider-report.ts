@@ -2,6 +2,7 @@ import { assertNever } from '../assert-never';
 import type { ProviderName } from '../../shared/names';
 import { parseAdyenAccountingReport } from './adyen-accounting-report';
 import { parsePaypalReport } from './paypal-report';
+import type { ReconPayout } from './matching-types';
 import type { ReportRow } from './report';
 import { CSV_LINE_END } from './csv-writer';
 import { REPORT_HEADER, reportLine } from './report-writer';
@@ -25,6 +26,31 @@ export const REPORT_FORMAT_OF: Readonly<Record<ProviderName, ReportFormat>> = {
   paypal: 'paypal_trr',
   adyen: 'adyen_accounting',
 };
+
+/**
+ * A payout as its provider's report names it: the engine matches a row's reference against the
+ * payout's `providerReference` (SQL and classify.ts alike) and exports it, so this is the one place
+ * that chooses which of our ids that is. PayPal's TRR prints the item's `transaction_id` in "PayPal
+ * Reference ID" (PayPal's Payouts docs: "track transactions with the Transaction ID in the PayPal
+ * Reference ID column"), so a PayPal payout that has learned it is matched on it, and one that has
+ * not (no webhook, poll or submission answer named it yet) keeps its payout_item_id. Every other
+ * format prints the reference we store: its payouts are passed as they are, less the transaction id
+ * the engine never reads, so their files and exports stay byte for byte what they were.
+ */
+export function asReportedIn(format: ReportFormat | 'none', payout: ReconPayout): ReconPayout {
+  const { providerTransactionId, ...rest } = payout;
+  switch (format) {
+    case 'paypal_trr':
+      return providerTransactionId === undefined ? rest : { ...rest, providerReference: providerTransactionId };
+    case 'settlement':
+    case 'stripe_payouts_itemized':
+    case 'adyen_accounting':
+    case 'none':
+      return rest;
+    default:
+      return assertNever(format, 'report format');
+  }
+}
 
 /** The raw file's name as it lands in evidence: the provider's own bytes, beside the engine's copy. */
 export function rawReportFileName(format: ReportFormat): string {

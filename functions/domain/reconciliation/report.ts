@@ -32,10 +32,12 @@ export interface ReportRow {
   readonly line: number;
   readonly providerReference: string;
   /**
-   * The provider's transaction id, where its report prints one beside the reference (PayPal's TRR:
-   * Transaction ID beside PayPal Reference ID); absent when the two are the same.
+   * The id the report gives the line itself, where it prints one beside the reference (PayPal's TRR:
+   * Transaction ID, the sender's side of the money movement, beside PayPal Reference ID, the item's
+   * `transaction_id`, which is the reference); absent when the two are the same. Evidence only: the
+   * engine matches on `providerReference`.
    */
-  readonly providerTransactionId?: string;
+  readonly reportTransactionId?: string;
   readonly payoutId?: string;
   readonly batchId?: string;
   readonly batchStatus?: ProviderStatus;

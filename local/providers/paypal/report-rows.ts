@@ -33,12 +33,13 @@ function reportRowOf({ item, createdAt, canceled }: ReportItem): ReportRow {
     throw new Error(`the PayPal stand-in holds item ${item.payout_item_id} with an amount it cannot write`);
   const status = canceled ? 'canceled' : statusOf(item.transaction_status ?? 'PENDING');
   const senderItemId = item.payout_item.sender_item_id;
+  // The reference PayPal prints in "PayPal Reference ID" is the item's transaction_id (PayPal's Payouts
+  // docs); the stand-in keeps no sender-side ledger, so its Transaction ID column repeats it. An item
+  // without one (none here: the stand-in mints it at creation) would show its payout_item_id.
+  const transactionId = item.transaction_id ?? '';
   return {
     line: 0,
-    providerReference: item.payout_item_id,
-    ...(item.transaction_id === undefined || item.transaction_id === ''
-      ? {}
-      : { providerTransactionId: item.transaction_id }),
+    providerReference: transactionId === '' ? item.payout_item_id : transactionId,
     ...(senderItemId === undefined ? {} : { payoutId: senderItemId }),
     status,
     currency,

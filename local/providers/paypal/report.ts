@@ -20,9 +20,10 @@ export function renderPaypalReport(rows: readonly ReportRow[], reportDateIso = '
     if (codes === undefined) throw new RangeError(`status ${row.status} has no form in a PayPal TRR`);
     return line(
       quote('SB'),
-      // Transaction ID: the item's transaction_id, not its item id (PayPal prints both).
-      quote(row.providerTransactionId ?? row.providerReference),
+      // Transaction ID: the line's own id, where the row names one; else the reference again.
+      quote(row.reportTransactionId ?? row.providerReference),
       quote(''),
+      // PayPal Reference ID: the item's transaction_id, as PayPal's Payouts docs say (report-rows.ts).
       quote(row.providerReference),
       quote('TXN'),
       quote(codes.tcode),

@@ -183,6 +183,66 @@ describe('a day at four providers, each against its own report', () => {
   });
 });
 
+// PayPal's TRR prints the item's transaction_id in PayPal Reference ID (docs/providers/paypal.md, "Report"): a
+// PayPal payout that has learned it is matched on it; one that has not, on its payout_item_id; a row naming
+// neither is found by payout id with a reference mismatch. Every other provider still matches on the stored
+// reference, even if its payout carried a transaction id.
+describe('a PayPal row names the item by its transaction id', () => {
+  const DAY = '2026-11-21';
+  const on = `${DAY}T10:00:00Z`;
+  const paypal = (n: number, extra: Partial<ReconPayout>) =>
+    payout(n, { provider: 'paypal', createdAt: on, batchId: undefined, ...extra });
+  const OURS = {
+    byTransaction: paypal(51, { providerReference: 'PPITEM51', providerTransactionId: 'PPTXN51' }),
+    notLearned: paypal(52, { providerReference: 'PPITEM52' }),
+    namesNeither: paypal(53, { providerReference: 'PPITEM53', providerTransactionId: 'PPTXN53' }),
+    itemIdOnly: paypal(54, { providerReference: 'PPITEM54', providerTransactionId: 'PPTXN54' }),
+    sandbox: payout(55, {
+      providerReference: 'sbx_000055',
+      providerTransactionId: 'sbx_txn_55',
+      createdAt: on,
+      batchId: undefined,
+    }),
+  };
+  const dayRow = (p: ReconPayout, providerReference: string) =>
+    rowFor(p, { providerReference, batchId: undefined, batchStatus: undefined, createdAt: on, settledAt: on });
+
+  it('matches on the transaction id when the payout has one, on the item id when not, and flags a row naming neither', async () => {
+    const client = emulators.clients.documentClient;
+    for (const p of Object.values(OURS))
+      await client.send(new PutCommand({ TableName: emulators.env[ENV.payoutsTable]!, Item: payoutItem(asPayout(p)) }));
+    const trr = renderPaypalReport([
+      { line: 0, ...dayRow(OURS.byTransaction, 'PPTXN51') },
+      { line: 0, ...dayRow(OURS.notLearned, 'PPITEM52') },
+      { line: 0, ...dayRow(OURS.namesNeither, 'PPTXN_OTHER') },
+      { line: 0, ...dayRow(OURS.itemIdOnly, 'PPITEM54') },
+    ]);
+    const sources = [
+      source('sandbox', 'settlement', reportCsv([dayRow(OURS.sandbox, 'sbx_000055')])),
+      source('paypal', 'paypal_trr', trr),
+    ];
+    const run = await runReconciliation({ ...deps, reports: sources }, DAY, 'cli');
+    expect(run.state).toBe('succeeded');
+    const lines = csvObjects((await deps.store.readExportFile(DAY, 'reconciliation.csv')).toString('utf8'));
+    const cells = lines.map((l) =>
+      [l.provider, l.payout_id, l.provider_reference, l.matched_by, l.match_status, l.mismatch_category].join(' '),
+    );
+    expect(cells.sort()).toEqual([
+      'paypal po_000051 PPTXN51 provider_reference matched ',
+      'paypal po_000052 PPITEM52 provider_reference matched ',
+      'paypal po_000053 PPTXN53 payout_id unmatched missing_provider_reference',
+      'paypal po_000054 PPTXN54 payout_id unmatched missing_provider_reference',
+      'sandbox po_000055 sbx_000055 provider_reference matched ',
+    ]);
+    const neither = lines.find((l) => l.payout_id === 'po_000053')!;
+    expect(neither.detail).toBe('matched by payout id; our provider reference PPTXN53, provider PPTXN_OTHER');
+    expect(run.providers?.map((p) => [p.provider, p.matched, p.unmatched])).toEqual([
+      ['sandbox', 1, 0],
+      ['paypal', 2, 2],
+    ]);
+  });
+});
+
 // The twin's reconciliation reads PayPal's and Adyen's day from their stand-ins (STAND_IN_REPORT_PATHS): each
 // renders its own state in its own format, so a payout each paid matches its row instead of missing_at_provider.
 describe('the PayPal and Adyen stand-ins serve the day’s report from their own state', () => {
@@ -190,7 +250,7 @@ describe('the PayPal and Adyen stand-ins serve the day’s report from their own
   const dayClockMs = Date.parse(`${DAY}T09:00:00Z`);
   let paypal: PaypalStandIn;
   let adyen: AdyenStandInServer;
-  let paidAt: { paypal: string; adyen: string };
+  let paidAt: { paypal: { itemId: string; transactionId: string }; adyen: string };
 
   beforeAll(async () => {
     paypal = await startPaypalStandIn({
@@ -211,7 +271,13 @@ describe('the PayPal and Adyen stand-ins serve the day’s report from their own
     const client = emulators.clients.documentClient;
     const created = `${DAY}T09:00:00.000Z`;
     const ours = [
-      payout(41, { provider: 'paypal', providerReference: paidAt.paypal, amountMinor: 1_234, feeMinor: 0 }),
+      payout(41, {
+        provider: 'paypal',
+        providerReference: paidAt.paypal.itemId,
+        providerTransactionId: paidAt.paypal.transactionId,
+        amountMinor: 1_234,
+        feeMinor: 0,
+      }),
       payout(42, { provider: 'adyen', providerReference: paidAt.adyen, amountMinor: 5_678, feeMinor: 0 }),
     ].map((p) => ({ ...p, createdAt: created, batchId: undefined }));
     for (const p of ours)
@@ -234,7 +300,8 @@ describe('the PayPal and Adyen stand-ins serve the day’s report from their own
     const cells = lines.map((l) => [l.provider, l.payout_id, l.provider_reference, l.match_status].join(' '));
     expect(cells.sort()).toEqual([
       `adyen po_000042 ${paidAt.adyen} matched`,
-      `paypal po_000041 ${paidAt.paypal} matched`,
+      // PayPal's TRR names the item by its transaction id (PayPal Reference ID), and so does the export.
+      `paypal po_000041 ${paidAt.paypal.transactionId} matched`,
     ]);
     expect(run.providers?.filter((p) => p.provider !== 'sandbox' && p.provider !== 'stripe')).toEqual([
       expect.objectContaining({ provider: 'paypal', reportFormat: 'paypal_trr', reportRows: 1, matched: 1 }),
@@ -254,8 +321,12 @@ describe('the PayPal and Adyen stand-ins serve the day’s report from their own
   });
 });
 
-/** Creates one item through the stand-in's API as our adapter does, then PayPal pays it: its payout_item_id. */
-async function paidAtPaypal(standIn: PaypalStandIn, payoutId: string, value: string): Promise<string> {
+/** Creates one item through the stand-in's API as our adapter does, then PayPal pays it: its two ids. */
+async function paidAtPaypal(
+  standIn: PaypalStandIn,
+  payoutId: string,
+  value: string,
+): Promise<{ itemId: string; transactionId: string }> {
   const basic = Buffer.from('cid:csecret').toString('base64');
   const token = await fetch(`${standIn.baseUrl}${PAYPAL_PATHS.token}`, {
     method: 'POST',
@@ -281,9 +352,9 @@ async function paidAtPaypal(standIn: PaypalStandIn, payoutId: string, value: str
   const batchId = ((await created.json()) as { batch_header: { payout_batch_id: string } }).batch_header
     .payout_batch_id;
   const batch = await fetch(`${standIn.baseUrl}${PAYPAL_PATHS.batch(batchId)}`, { headers: auth });
-  const itemId = ((await batch.json()) as { items: { payout_item_id: string }[] }).items[0]!.payout_item_id;
-  await standIn.controls.setState(itemId, 'SUCCESS');
-  return itemId;
+  const item = ((await batch.json()) as { items: { payout_item_id: string; transaction_id: string }[] }).items[0]!;
+  await standIn.controls.setState(item.payout_item_id, 'SUCCESS');
+  return { itemId: item.payout_item_id, transactionId: item.transaction_id };
 }
 
 /** A bank transfer Adyen received, then booked: its transfer id. */

@@ -144,6 +144,15 @@ describe('what the answer becomes', () => {
     ]);
   });
 
+  it("a transaction id in the answer (PayPal's item transaction_id) is recorded with provider_accepted; none, none", async () => {
+    const withTransaction = harness('submitted', { ...ACCEPTED, providerTransactionId: 'T000000000001' });
+    await submitOne('po_1', 'sqs:m1', withTransaction.deps);
+    expect(withTransaction.commands[0]).toMatchObject({ providerTransactionId: 'T000000000001' });
+    const without = harness('submitted', ACCEPTED);
+    await submitOne('po_1', 'sqs:m1', without.deps);
+    expect(without.commands[0]).not.toHaveProperty('providerTransactionId');
+  });
+
   it('rejected → submission_rejected with the reason', async () => {
     const { deps, commands } = harness('submitted', {
       kind: 'rejected',

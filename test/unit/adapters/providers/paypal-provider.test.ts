@@ -140,7 +140,7 @@ describe('cancel, expiry and return', () => {
     expect(await provider.requestReturn()).toEqual({ kind: 'unsupported' });
   });
 
-  it("the item's transaction id, distinct from its item id, comes with the status read and its webhook", async () => {
+  it("the item's transaction id, distinct from its item id, comes with the submission, the status read and its webhook", async () => {
     const provider = adapter();
     const submitted = await provider.submit(submission('po_txn_1'));
     if (submitted.kind !== 'accepted') throw new Error('not accepted');
@@ -149,20 +149,19 @@ describe('cancel, expiry and return', () => {
     const transactionId = (status as { providerTransactionId?: string }).providerTransactionId;
     expect(transactionId).toMatch(/^T/);
     expect(transactionId).not.toBe(submitted.providerReference);
+    // The batch GET the submission reads already lists it: the submitter records it with provider_accepted.
+    expect(submitted.providerTransactionId).toBe(transactionId);
     const body = JSON.parse(Buffer.from(standIn.webhooks.deliveries().at(-1)!.rawBody).toString('utf8')) as unknown;
     expect(mapWebhookEvent('paypal', 'PAYMENT.PAYOUTS-ITEM.SUCCEEDED', body)).toMatchObject({
       kind: 'transition',
       providerReference: submitted.providerReference,
       providerTransactionId: transactionId,
     });
-    // The stand-in's report prints it as Transaction ID, the item id as PayPal Reference ID.
+    // The stand-in's report prints it in PayPal Reference ID, as PayPal documents: the row's reference.
     const report = await fetch(`${standIn.baseUrl}${TEST_REPORT_PATH}`).then((response) => response.text());
     const rows: ReportRow[] = [];
     for await (const row of parsePaypalReport([new TextEncoder().encode(report)])) rows.push(row);
-    expect(rows.find((row) => row.payoutId === 'po_txn_1')).toMatchObject({
-      providerReference: submitted.providerReference,
-      providerTransactionId: transactionId,
-    });
+    expect(rows.find((row) => row.payoutId === 'po_txn_1')).toMatchObject({ providerReference: transactionId });
   });
 
   it('an UNCLAIMED item that PayPal returns after 30 days reads as failed, with its reason', async () => {

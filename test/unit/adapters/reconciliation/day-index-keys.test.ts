@@ -86,4 +86,14 @@ describe('reconciliation day index keys', () => {
     });
     expect(reconPayoutOf(base)).not.toHaveProperty('payoutBatchId');
   });
+
+  it("a PayPal item's transaction id is in the projection: the day path matches PayPal's TRR on it", () => {
+    const item = payoutItem({ ...base, provider: 'paypal', providerReference: 'I1', providerTransactionId: 'T1' });
+    const projected = new Set<string>(RECON_DAY_INDEX_ATTRIBUTES);
+    const indexItem = Object.fromEntries(Object.entries(item).filter(([name]) => projected.has(name)));
+    expect(reconPayoutOf(payoutFromItem(indexItem))).toMatchObject({
+      providerReference: 'I1',
+      providerTransactionId: 'T1',
+    });
+  });
 });

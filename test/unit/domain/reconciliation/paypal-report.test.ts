@@ -34,13 +34,13 @@ describe('PayPal TRR', () => {
     },
   );
 
-  it('the Transaction ID is the transaction id beside the item id, and survives render → parse', async () => {
-    const original = row('paid', { providerTransactionId: '5UX12345AB6789012' });
+  it('the reference is PayPal Reference ID; a different Transaction ID is kept beside it and survives render → parse', async () => {
+    const original = row('paid', { providerReference: '7TX00000000000001', reportTransactionId: '5UX12345AB6789012' });
     const text = renderPaypalReport([original]);
-    expect(text).toContain('"SB","5UX12345AB6789012","","I000000000001"');
+    expect(text).toContain('"SB","5UX12345AB6789012","","7TX00000000000001","TXN"');
     expect(await collect([bytes(text)])).toEqual([original]);
-    // A report printing the item id in both columns carries no separate transaction id.
-    expect((await collect([bytes(renderPaypalReport([row('paid')]))]))[0]).not.toHaveProperty('providerTransactionId');
+    // A report printing the same id in both columns carries no separate line id.
+    expect((await collect([bytes(renderPaypalReport([row('paid')]))]))[0]).not.toHaveProperty('reportTransactionId');
   });
 
   it('reads the same rows whatever the chunking (one byte at a time)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asReportedIn,
   parseProviderReport,
   rawReportFileName,
   REPORT_FORMAT_OF,
@@ -12,6 +13,7 @@ import { ReportRowReader, type ReportRow } from '../../../../functions/domain/re
 import { ReportFormatError } from '../../../../functions/domain/reconciliation/report-errors';
 import { renderStripeReport } from '../../../../functions/domain/reconciliation/stripe-report';
 import { PROVIDER_NAMES } from '../../../../functions/shared/names';
+import type { ReconPayout } from '../../../../functions/domain/reconciliation/matching-types';
 import { renderAccountingReport } from '../../../../local/providers/adyen/report';
 import { renderPaypalReport } from '../../../../local/providers/paypal/report';
 
@@ -72,4 +74,34 @@ describe('provider reports into the engine format', () => {
   it.each(CASES)('$format: a report without its header is refused with a line', async ({ format }) => {
     await expect(rowsOf(format, 'nonsense\r\n1,2,3\r\n')).rejects.toBeInstanceOf(ReportFormatError);
   });
+});
+
+// Which of a payout's ids the engine matches a row's reference with (and exports): the one its report prints.
+describe('asReportedIn', () => {
+  const ours: ReconPayout = {
+    payoutId: 'po_01',
+    idempotencyKey: 'k',
+    provider: 'paypal',
+    providerReference: 'I000000000001',
+    providerTransactionId: 'T000000000001',
+    status: 'paid',
+    amountMinor: 1234,
+    currency: 'EUR',
+    createdAt: '2026-11-24T10:00:00Z',
+    lastEventAt: '2026-11-24T11:00:00Z',
+  };
+  const { providerTransactionId: _dropped, ...withoutTransaction } = ours;
+
+  it("PayPal's TRR names the item's transaction id; a payout that has not learned it keeps its item id", () => {
+    expect(asReportedIn('paypal_trr', ours)).toEqual({ ...withoutTransaction, providerReference: 'T000000000001' });
+    expect(asReportedIn('paypal_trr', withoutTransaction)).toEqual(withoutTransaction);
+  });
+
+  it.each(['settlement', 'stripe_payouts_itemized', 'adyen_accounting', 'none'] as const)(
+    '%s names the stored reference, and the payout is written byte for byte as before',
+    (format) => {
+      expect(asReportedIn(format, ours)).toEqual(withoutTransaction);
+      expect(JSON.stringify(asReportedIn(format, withoutTransaction))).toBe(JSON.stringify(withoutTransaction));
+    },
+  );
 });
