@@ -13,8 +13,11 @@ export const GENERATOR = 'payout-platform/reconcile';
  * the `batch_item_status_mismatch` category, and summary.json's `batches` (additions; nothing else moved).
  * 1.5.0: held-payouts.csv (issue 15), the payouts held before funds move at the end of the day, and its
  * `holds_queue` input (additions; the other files' bytes do not move).
+ * 1.6.0: a PayPal row's `provider_reference` is the item's `transaction_id` once the payout knows it (the id
+ * PayPal's Transaction Detail Report prints), not its `payout_item_id`; no column moved, other providers' bytes
+ * unchanged.
  */
-export const GENERATOR_VERSION = '1.5.0';
+export const GENERATOR_VERSION = '1.6.0';
 
 export interface ManifestFile {
   readonly name: string;

@@ -104,7 +104,7 @@ describe('reconciliation of a batch: its items, the batch against them (DynamoDB
     expect(rows.find((r) => r.payout_id === 'po_000004')!.detail).toBe(
       'provider batch sbx_settlement_1112 is paid while the item is failed',
     );
-    expect(JSON.parse(manifest!.toString('utf8')).generator_version).toBe('1.5.0');
+    expect(JSON.parse(manifest!.toString('utf8')).generator_version).toBe('1.6.0');
 
     const exceptionRows = csvObjects(exceptions!.toString('utf8'));
     expect(exceptionRows.map((r) => [r.payout_id, r.category, r.owner]).sort()).toEqual([

@@ -124,7 +124,7 @@ describe('held-payouts.csv', () => {
 
     const manifestBytes = await publishedFile('manifest.json');
     const manifest = JSON.parse(manifestBytes.toString('utf8'));
-    expect(manifest.generator_version).toBe('1.5.0');
+    expect(manifest.generator_version).toBe('1.6.0');
     expect(manifest.files.find((f: { name: string }) => f.name === FILE)).toEqual({
       name: FILE,
       rows: 1,
