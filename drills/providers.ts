@@ -11,10 +11,10 @@
 //   npm run drill -- providers
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulidx';
-import { CsvReader } from '../functions/domain/reconciliation/csv-reader.js';
 import { addDays } from '../functions/domain/reconciliation/run-date.js';
 import { advanceSandboxClock } from '../local/sandbox/client.js';
 import { SANDBOX_US_ROUTING_NUMBER, triggerByName } from '../local/sandbox/triggers.js';
+import { csvRows } from './_csv.js';
 import { advanceTwinClock, attach, connectTwin, readTwinClock, report, runDrill, type Check } from './_twin.js';
 
 const TENANT = 'drill-providers';
@@ -75,13 +75,6 @@ const LEGS: readonly Leg[] = [
 ];
 
 const log = (line: string) => console.log(`• ${line}`);
-
-function csvRows(text: string): Record<string, string>[] {
-  const reader = new CsvReader();
-  const records = [...reader.push(Buffer.from(text, 'utf8')), ...reader.end()];
-  const header = records[0]?.fields ?? [];
-  return records.slice(1).map((r) => Object.fromEntries(r.fields.map((v, i) => [header[i], v])));
-}
 
 type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer>;
 type Answer = { status: number; requestId: string | null; body: Record<string, any> };

@@ -6,6 +6,7 @@ import { chunkSizeOf, type Batch } from '../../domain/batches/batch';
 import { failureSourceOfRejection, openBatchGroup } from '../../domain/batches/batch-exceptions';
 import { batchItemIdempotencyKey } from '../../domain/batches/batch-identity';
 import { gateHolds, gateRefusalError, type GateRefusal } from '../../domain/compliance/gates';
+import { isReadyForProvider } from '../../domain/compliance/holds';
 import { assertNever } from '../../domain/assert-never';
 import type { Hold } from '../../domain/compliance/contract';
 import {
@@ -311,10 +312,6 @@ function refusalCategory(refusal: GateRefusal): ItemRejection['category'] {
 }
 
 const isRejection = (gated: GatedItem | ItemRejection): gated is ItemRejection => 'code' in gated;
-
-/** Ready for the provider: submitted with no open hold (create-payout.ts#isReadyForProvider). */
-const isReadyForProvider = (payout: Payout): boolean =>
-  payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
 
 async function createItem(
   deps: FanOutDeps,

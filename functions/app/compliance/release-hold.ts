@@ -1,6 +1,6 @@
 import type { HoldChange, PlaceResult, ReleaseResult } from '../../adapters/payout-holds';
 import type { Hold } from '../../domain/compliance/contract';
-import { holdsView, releaseError, releaseRefusal } from '../../domain/compliance/holds';
+import { holdsView, isReadyForProvider, releaseError, releaseRefusal } from '../../domain/compliance/holds';
 import type { Actor, Payout } from '../../domain/payout';
 
 /** What the hold use cases need of the payouts store (PayoutsRepository; the simulation's in-memory store). */
@@ -59,7 +59,7 @@ export async function releasePayoutHold(deps: HoldsDeps, request: ReleaseRequest
   const result = await deps.store.releaseHold(change);
   if (result.kind === 'not_found') throw releaseError('hold_not_found', undefined);
   const after = (await deps.store.getPayoutById(request.payoutId)) ?? payout;
-  const submitted = after.status === 'submitted' && (after.openHoldCount ?? 0) === 0;
+  const submitted = isReadyForProvider(after);
   if (submitted) await deps.enqueue({ payoutId: after.payoutId });
   return { kind: result.kind, payout: after, hold: after.holds?.[request.holdId] ?? hold!, submitted };
 }

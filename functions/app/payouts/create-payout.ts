@@ -20,6 +20,7 @@ import { errorBody } from '../../http/response';
 import type { CreatePayoutRequest } from '../../http/create-payout-request';
 import { differingFields, fieldHashes } from './field-hashes';
 import { payoutView } from '../../http/payout-view';
+import { isReadyForProvider } from '../../domain/compliance/holds';
 import { gatesOf, type ComplianceGates, type GatedPayout } from './payout-gates';
 import { NO_PAYOUT_RECIPIENTS, type PayoutRecipient } from './payout-recipient';
 import { assertNever } from '../../domain/assert-never';
@@ -243,9 +244,6 @@ async function recipientOf(
       return assertNever(ref, 'payout recipient');
   }
 }
-
-const isReadyForProvider = (payout: Payout): boolean =>
-  payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
 
 interface NewPayoutInput {
   payoutId: string;

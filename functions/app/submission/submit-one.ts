@@ -1,5 +1,6 @@
 import { assertNever } from '../../domain/assert-never';
 import { DomainError } from '../../domain/domain-error';
+import { isReadyForProvider } from '../../domain/compliance/holds';
 import { isTerminal } from '../../domain/lifecycle';
 import type { Actor, Payout, TransitionCommand, TransitionResult } from '../../domain/payout';
 import type { ProviderPort, ProviderSubmission } from '../../domain/provider-port';
@@ -144,7 +145,7 @@ async function submitAgain(payoutId: string, sourceRef: string, deps: SubmitterD
   if (found === undefined)
     throw new SubmissionError('payout_not_found', payoutId, `payout ${payoutId} (or its destination) does not exist`);
   const { payout } = found;
-  if (payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0)
+  if (isReadyForProvider(payout))
     throw new SubmissionError('submission_claim_refused', payoutId, `payout ${payoutId} could not be claimed`);
   if (payout.status === 'submitted') return { kind: 'skipped', payoutId, status: payout.status, reason: 'held' };
   return submitOne(payoutId, sourceRef, deps);

@@ -53,6 +53,14 @@ export function holdSlaDueAt(hold: Pick<Hold, 'owner' | 'openedAt'>): string {
   return new Date(Date.parse(hold.openedAt) + HOLD_SLA_SECONDS_BY_OWNER[hold.owner] * 1_000).toISOString();
 }
 
+/**
+ * The one rule for handing a payout to its provider: `submitted` with no hold open. The create, the batch
+ * fan-out, the last release and the submitter's re-read all ask it, so none can queue a held payout.
+ */
+export function isReadyForProvider(payout: { readonly status: string; readonly openHoldCount?: number }): boolean {
+  return payout.status === 'submitted' && (payout.openHoldCount ?? 0) === 0;
+}
+
 export function isOpen(hold: Hold): boolean {
   return hold.releasedAt === undefined;
 }
